@@ -1,0 +1,22 @@
+//! The mapping between a village's records and its Automerge documents.
+//!
+//! A village is a handful of coarse documents (see [`DocId`]): one registry (the village,
+//! its team members and households), one team document per year (leave requests, month
+//! filings), and one log per member per month (visits, diary, check-ins). Every record is a
+//! map at a unique root key `kind/<uuid>`, so records created on different devices never
+//! collide; an edit writes only the fields that changed, so two people editing different
+//! fields of one household both win, the same field keeps both values as a visible conflict,
+//! and fields this version does not know (written by a newer app) survive an edit.
+//! Pure: no IO, no clock; actors and times come from the caller.
+
+mod docid;
+mod error;
+mod record;
+mod records;
+
+pub use docid::{DocId, DocKind};
+pub use error::DocError;
+pub use record::{changed_keys, read_all, read_one, write, FieldConflict, Fields, Read, Record};
+pub use records::{FilingRecord, VillageRecord};
+
+pub use automerge;

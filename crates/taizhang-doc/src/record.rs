@@ -1,0 +1,203 @@
+//! The generic part of the mapping: a record is a map at a root key; writes touch only the
+//! fields that changed; reads report conflicting values instead of hiding them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::transaction::Transactable;
+use automerge::{Automerge, ChangeHash, ObjType, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT};
+
+use crate::DocError;
+
+/// A record kind stored in a document.
+pub trait Record: Sized {
+    /// The key prefix, e.g. `household` for keys `household/<uuid>`.
+    const PREFIX: &'static str;
+    /// The root key of this record.
+    fn key(&self) -> String;
+    /// The fields this version knows, `None` meaning "absent".
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)>;
+    /// Rebuilds the record from the winning field values.
+    fn from_fields(key: &str, fields: &Fields) -> Result<Self, DocError>;
+}
+
+/// Two or more devices set the same field concurrently: every value is kept and shown.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FieldConflict {
+    pub field: String,
+    pub values: Vec<String>,
+}
+
+/// A record read from a document, with its open conflicts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read<R> {
+    pub record: R,
+    pub conflicts: Vec<FieldConflict>,
+}
+
+/// The winning scalar value of each field of one record map.
+#[derive(Debug, Default)]
+pub struct Fields {
+    key: String,
+    values: BTreeMap<String, ScalarValue>,
+}
+
+impl Fields {
+    fn missing(&self, field: &'static str) -> DocError {
+        DocError::BadField { key: self.key.clone(), field }
+    }
+    pub fn get(&self, field: &str) -> Option<&ScalarValue> {
+        self.values.get(field).filter(|v| !matches!(v, ScalarValue::Null))
+    }
+    pub fn str(&self, field: &'static str) -> Result<String, DocError> {
+        self.opt_str(field).ok_or_else(|| self.missing(field))
+    }
+    pub fn opt_str(&self, field: &str) -> Option<String> {
+        match self.get(field)? {
+            ScalarValue::Str(s) => Some(s.to_string()),
+            _ => None,
+        }
+    }
+    /// A text field that may be absent (absent reads as empty).
+    pub fn text(&self, field: &str) -> String {
+        self.opt_str(field).unwrap_or_default()
+    }
+    pub fn int(&self, field: &'static str) -> Result<i64, DocError> {
+        self.opt_int(field).ok_or_else(|| self.missing(field))
+    }
+    pub fn opt_int(&self, field: &str) -> Option<i64> {
+        match self.get(field)? {
+            ScalarValue::Int(i) => Some(*i),
+            ScalarValue::Uint(u) => i64::try_from(*u).ok(),
+            ScalarValue::Timestamp(t) => Some(*t),
+            ScalarValue::Counter(c) => Some(i64::from(c)),
+            _ => None,
+        }
+    }
+    pub fn opt_f64(&self, field: &str) -> Option<f64> {
+        match self.get(field)? {
+            ScalarValue::F64(f) => Some(*f),
+            ScalarValue::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+    pub fn f64(&self, field: &'static str) -> Result<f64, DocError> {
+        self.opt_f64(field).ok_or_else(|| self.missing(field))
+    }
+    /// Parses a string field with `parse`, mapping failure to a clear error.
+    pub fn parsed<T, E>(&self, field: &'static str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T, DocError> {
+        let s = self.str(field)?;
+        parse(&s).map_err(|_| self.missing(field))
+    }
+    pub fn opt_parsed<T, E>(&self, field: &'static str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>, DocError> {
+        match self.opt_str(field) {
+            None => Ok(None),
+            Some(s) if s.is_empty() => Ok(None),
+            Some(s) => parse(&s).map(Some).map_err(|_| self.missing(field)),
+        }
+    }
+}
+
+fn show(v: &Value<'_>) -> String {
+    match v {
+        Value::Scalar(s) => match s.as_ref() {
+            ScalarValue::Str(s) => s.to_string(),
+            other => other.to_string(),
+        },
+        Value::Object(t) => format!("<{t}>"),
+    }
+}
+
+/// Writes `record` into the document: creates its map if new, then sets only the fields whose
+/// value differs and deletes fields that became absent. Unknown fields are left untouched.
+pub fn write<R: Record>(tx: &mut impl Transactable, record: &R) -> Result<(), DocError> {
+    let key = record.key();
+    let obj = match tx.get(ROOT, key.as_str())? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => tx.put_object(ROOT, key.as_str(), ObjType::Map)?,
+    };
+    for (field, value) in record.fields() {
+        let current = tx.get_all(&obj, field)?;
+        match value {
+            Some(new) => {
+                let same = current.len() == 1
+                    && matches!(&current[0].0, Value::Scalar(s) if s.as_ref() == &new);
+                if !same {
+                    tx.put(&obj, field, new)?;
+                }
+            }
+            None => {
+                if !current.is_empty() {
+                    tx.delete(&obj, field)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_at<R: Record>(doc: &Automerge, key: &str, obj: &automerge::ObjId) -> Result<Read<R>, DocError> {
+    let mut fields = Fields { key: key.to_string(), values: BTreeMap::new() };
+    let mut conflicts = Vec::new();
+    for field in doc.keys(obj) {
+        let all = doc.get_all(obj, field.as_str())?;
+        if all.len() > 1 {
+            let mut values: Vec<String> = all.iter().map(|(v, _)| show(v)).collect();
+            values.dedup();
+            if values.len() > 1 {
+                conflicts.push(FieldConflict { field: field.clone(), values });
+            }
+        }
+        if let Some((Value::Scalar(s), _)) = doc.get(obj, field.as_str())? {
+            fields.values.insert(field, s.into_owned());
+        }
+    }
+    let record = R::from_fields(key, &fields)?;
+    Ok(Read { record, conflicts })
+}
+
+/// Reads the record at `key`, if there is one.
+pub fn read_one<R: Record>(doc: &Automerge, key: &str) -> Result<Option<Read<R>>, DocError> {
+    match doc.get(ROOT, key)? {
+        Some((Value::Object(ObjType::Map), obj)) => read_at(doc, key, &obj).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Reads every record of kind `R`. A record this version cannot read is reported in the
+/// second list (by key) rather than failing the whole document.
+pub fn read_all<R: Record>(doc: &Automerge) -> (Vec<Read<R>>, Vec<(String, DocError)>) {
+    let start = format!("{}/", R::PREFIX);
+    let end = format!("{}0", R::PREFIX); // '0' sorts right after '/'
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for item in doc.map_range(ROOT, start..end) {
+        if let automerge::ValueRef::Object(ObjType::Map) = item.value {
+            match read_at::<R>(doc, &item.key, &item.id()) {
+                Ok(r) => ok.push(r),
+                Err(e) => bad.push((item.key.to_string(), e)),
+            }
+        }
+    }
+    (ok, bad)
+}
+
+/// The root keys (records) that changed between two sets of heads: what the local store must
+/// re-materialise after an edit or a sync.
+pub fn changed_keys(doc: &Automerge, before: &[ChangeHash], after: &[ChangeHash]) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for patch in doc.diff(before, after) {
+        match patch.path.first() {
+            Some((_, Prop::Map(k))) => {
+                keys.insert(k.clone());
+            }
+            Some((_, Prop::Seq(_))) => {}
+            None => match &patch.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                    keys.insert(key.clone());
+                }
+                _ => {}
+            },
+        }
+    }
+    keys
+}

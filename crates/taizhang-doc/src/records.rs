@@ -1,0 +1,292 @@
+//! Field layout of each record kind. Field names are part of the stored format: never rename
+//! one; add new fields instead (older versions keep them untouched).
+
+use automerge::ScalarValue;
+use chrono::NaiveDate;
+use taizhang_domain::{
+    CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus,
+    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Village, Visit,
+    YearMonth,
+};
+
+use crate::{DocError, Fields, Record};
+
+fn s(v: impl Into<String>) -> Option<ScalarValue> {
+    Some(ScalarValue::Str(v.into().into()))
+}
+fn i(v: i64) -> Option<ScalarValue> {
+    Some(ScalarValue::Int(v))
+}
+fn f(v: f64) -> Option<ScalarValue> {
+    Some(ScalarValue::F64(v))
+}
+fn date(d: NaiveDate) -> Option<ScalarValue> {
+    s(d.format("%Y-%m-%d").to_string())
+}
+fn parse_date(x: &str) -> Result<NaiveDate, chrono::ParseError> {
+    NaiveDate::parse_from_str(x, "%Y-%m-%d")
+}
+fn id_from_key<T: std::str::FromStr>(key: &str, fields: &Fields) -> Result<T, DocError> {
+    let _ = fields;
+    key.rsplit('/').next().unwrap_or_default().parse().map_err(|_| DocError::BadField {
+        key: key.to_string(),
+        field: "id",
+    })
+}
+fn gps_fields(loc: &Option<GpsFix>) -> [(&'static str, Option<ScalarValue>); 3] {
+    match loc {
+        Some(fx) => [("lat", f(fx.point.lat)), ("lon", f(fx.point.lon)), ("accuracy_m", fx.accuracy_m.and_then(f))],
+        None => [("lat", None), ("lon", None), ("accuracy_m", None)],
+    }
+}
+fn read_gps(fields: &Fields) -> Option<GpsFix> {
+    Some(GpsFix {
+        point: GeoPoint { lat: fields.opt_f64("lat")?, lon: fields.opt_f64("lon")? },
+        accuracy_m: fields.opt_f64("accuracy_m"),
+    })
+}
+
+/// The village itself (one per registry, at key `village`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VillageRecord(pub Village);
+
+impl Record for VillageRecord {
+    const PREFIX: &'static str = "village";
+    fn key(&self) -> String {
+        "village/info".to_string()
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        let v = &self.0;
+        vec![
+            ("id", s(v.id.to_string())),
+            ("name", s(v.name.clone())),
+            ("county", s(v.county.clone())),
+            ("township", s(v.township.clone())),
+            ("lat", f(v.geofence.centre.lat)),
+            ("lon", f(v.geofence.centre.lon)),
+            ("radius_m", f(v.geofence.radius_m)),
+        ]
+    }
+    fn from_fields(_key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(Self(Village {
+            id: x.parsed("id", str::parse)?,
+            name: x.str("name")?,
+            county: x.text("county"),
+            township: x.text("township"),
+            geofence: Geofence {
+                centre: GeoPoint { lat: x.f64("lat")?, lon: x.f64("lon")? },
+                radius_m: x.f64("radius_m")?,
+            },
+        }))
+    }
+}
+
+impl Record for Member {
+    const PREFIX: &'static str = "member";
+    fn key(&self) -> String {
+        format!("member/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("name", s(self.name.clone())),
+            ("role", s(self.role.code())),
+            ("helping_unit", s(self.helping_unit.clone())),
+            ("term_start", date(self.term_start)),
+            ("term_end", self.term_end.and_then(date)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(Member {
+            id: id_from_key(key, x)?,
+            name: x.str("name")?,
+            role: x.parsed("role", Role::from_code)?,
+            helping_unit: x.text("helping_unit"),
+            term_start: x.parsed("term_start", parse_date)?,
+            term_end: x.opt_parsed("term_end", parse_date)?,
+        })
+    }
+}
+
+impl Record for Household {
+    const PREFIX: &'static str = "household";
+    fn key(&self) -> String {
+        format!("household/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        let causes: Vec<&str> = self.causes.iter().map(|c| c.code()).collect();
+        vec![
+            ("head", s(self.head.clone())),
+            ("members_count", i(i64::from(self.members_count))),
+            ("group", s(self.group.clone())),
+            ("grid", s(self.grid.clone())),
+            ("status", s(self.status.code())),
+            ("causes", s(causes.join(","))),
+            ("helper", self.helper.and_then(|m| s(m.to_string()))),
+            ("plan", s(self.plan.clone())),
+            ("income_yuan", self.income_yuan.and_then(i)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        let causes = x
+            .text("causes")
+            .split(',')
+            .filter(|c| !c.is_empty())
+            // A cause added by a newer version reads as "other" rather than failing the record.
+            .map(|c| PovertyCause::parse(c).unwrap_or(PovertyCause::Other))
+            .collect();
+        Ok(Household {
+            id: id_from_key(key, x)?,
+            head: x.str("head")?,
+            members_count: u32::try_from(x.opt_int("members_count").unwrap_or(1)).unwrap_or(1),
+            group: x.text("group"),
+            grid: x.text("grid"),
+            status: x.parsed("status", HouseholdStatus::from_code)?,
+            causes,
+            helper: x.opt_parsed("helper", str::parse::<MemberId>)?,
+            plan: x.text("plan"),
+            income_yuan: x.opt_int("income_yuan"),
+        })
+    }
+}
+
+impl Record for Visit {
+    const PREFIX: &'static str = "visit";
+    fn key(&self) -> String {
+        format!("visit/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        let mut v = vec![
+            ("household", s(self.household.to_string())),
+            ("member", s(self.member.to_string())),
+            ("at", i(self.at)),
+            ("findings", s(self.findings.clone())),
+            ("needs", s(self.needs.clone())),
+            ("follow_up", s(self.follow_up.clone())),
+        ];
+        v.extend(gps_fields(&self.location));
+        v
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(Visit {
+            id: id_from_key(key, x)?,
+            household: x.parsed("household", str::parse)?,
+            member: x.parsed("member", str::parse)?,
+            at: x.int("at")?,
+            location: read_gps(x),
+            findings: x.text("findings"),
+            needs: x.text("needs"),
+            follow_up: x.text("follow_up"),
+        })
+    }
+}
+
+impl Record for DiaryEntry {
+    const PREFIX: &'static str = "diary";
+    fn key(&self) -> String {
+        format!("diary/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("member", s(self.member.to_string())),
+            ("date", date(self.date)),
+            ("text", s(self.text.clone())),
+            ("amends", self.amends.and_then(|a| s(a.to_string()))),
+            ("written_at", i(self.written_at)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(DiaryEntry {
+            id: id_from_key(key, x)?,
+            member: x.parsed("member", str::parse)?,
+            date: x.parsed("date", parse_date)?,
+            text: x.text("text"),
+            amends: x.opt_parsed("amends", str::parse)?,
+            written_at: x.opt_int("written_at").unwrap_or_default(),
+        })
+    }
+}
+
+impl Record for CheckIn {
+    const PREFIX: &'static str = "checkin";
+    fn key(&self) -> String {
+        format!("checkin/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        let mut v = vec![
+            ("member", s(self.member.to_string())),
+            ("at", i(self.at)),
+            ("kind", s(self.kind.code())),
+            ("in_geofence", self.in_geofence.map(ScalarValue::Boolean)),
+        ];
+        v.extend(gps_fields(&self.location));
+        v
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(CheckIn {
+            id: id_from_key(key, x)?,
+            member: x.parsed("member", str::parse)?,
+            at: x.int("at")?,
+            kind: x.parsed("kind", CheckKind::from_code)?,
+            location: read_gps(x),
+            in_geofence: match x.get("in_geofence") {
+                Some(ScalarValue::Boolean(b)) => Some(*b),
+                _ => None,
+            },
+        })
+    }
+}
+
+impl Record for LeaveRequest {
+    const PREFIX: &'static str = "leave";
+    fn key(&self) -> String {
+        format!("leave/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("member", s(self.member.to_string())),
+            ("from", date(self.from)),
+            ("to", date(self.to)),
+            ("reason", s(self.reason.clone())),
+            ("state", s(self.state.code())),
+            ("decided_by", self.decided_by.and_then(|m| s(m.to_string()))),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(LeaveRequest {
+            id: id_from_key(key, x)?,
+            member: x.parsed("member", str::parse)?,
+            from: x.parsed("from", parse_date)?,
+            to: x.parsed("to", parse_date)?,
+            reason: x.text("reason"),
+            state: x.parsed("state", LeaveState::from_code)?,
+            decided_by: x.opt_parsed("decided_by", str::parse)?,
+        })
+    }
+}
+
+/// A month filing, keyed by member and month so filing twice is one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilingRecord(pub MonthFiling);
+
+impl Record for FilingRecord {
+    const PREFIX: &'static str = "filing";
+    fn key(&self) -> String {
+        format!("filing/{}-{}", self.0.month, self.0.member)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("member", s(self.0.member.to_string())),
+            ("month", s(self.0.month.to_string())),
+            ("filed_by", s(self.0.filed_by.to_string())),
+            ("filed_at", i(self.0.filed_at)),
+        ]
+    }
+    fn from_fields(_key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(FilingRecord(MonthFiling {
+            member: x.parsed("member", str::parse)?,
+            month: x.parsed("month", str::parse::<YearMonth>)?,
+            filed_by: x.parsed("filed_by", str::parse)?,
+            filed_at: x.int("filed_at")?,
+        }))
+    }
+}

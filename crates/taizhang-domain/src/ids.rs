@@ -1,0 +1,56 @@
+//! Stable record ids. They are UUIDs (v7 when generated here) chosen by the device that
+//! creates the record, so two offline devices never collide and records never need renumbering.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+use crate::DomainError;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// Wraps a UUID the caller generated (the domain never draws random numbers).
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = DomainError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self).map_err(|_| DomainError::Malformed {
+                    what: $what,
+                    value: s.chars().take(64).collect(),
+                })
+            }
+        }
+    };
+}
+
+id_type!(/// A village (one ledger).
+    VillageId, "village id");
+id_type!(/// A person of the work team.
+    MemberId, "member id");
+id_type!(/// A household of the village registry.
+    HouseholdId, "household id");
+id_type!(/// One household visit.
+    VisitId, "visit id");
+id_type!(/// One diary entry.
+    DiaryId, "diary entry id");
+id_type!(/// One check-in or check-out.
+    CheckInId, "check-in id");
+id_type!(/// One leave request.
+    LeaveId, "leave request id");

@@ -1,0 +1,21 @@
+//! The records a village work team keeps (households, visits, diary, check-ins, leave) and
+//! the rules that decide whether a record may be written. Pure data: no IO, no clock, no
+//! randomness — the caller passes "now" and fresh ids in.
+
+mod error;
+mod ids;
+mod model;
+mod time;
+mod validate;
+
+pub use error::DomainError;
+pub use ids::{CheckInId, DiaryId, HouseholdId, LeaveId, MemberId, VillageId, VisitId};
+pub use model::{
+    CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus,
+    LeaveRequest, LeaveState, Member, MonthFiling, PovertyCause, Role, Village, Visit,
+};
+pub use time::{local_date, local_month, shanghai, Timestamp, YearMonth};
+pub use validate::{
+    validate_check_in, validate_diary, validate_household, validate_leave, validate_member,
+    validate_visit, Limits, LedgerView,
+};

@@ -1,0 +1,273 @@
+//! Whether a record may be written, given what the ledger already holds. The ledger is seen
+//! through [`LedgerView`], so these rules run the same on a phone's store, in a test or on
+//! the server.
+
+use crate::{
+    local_date, CheckIn, DiaryEntry, DiaryId, DomainError, GpsFix, Household, HouseholdId,
+    LeaveRequest, Member, MemberId, Timestamp, Visit, YearMonth,
+};
+
+/// What validation needs to know about the ledger.
+pub trait LedgerView {
+    fn household_exists(&self, id: HouseholdId) -> bool;
+    fn member_exists(&self, id: MemberId) -> bool;
+    fn month_filed(&self, member: MemberId, month: YearMonth) -> bool;
+    fn diary_entry_exists(&self, id: DiaryId) -> bool;
+}
+
+/// Size and clock limits. Notes are capped so one record always fits a sync batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_text_chars: usize,
+    pub max_name_chars: usize,
+    /// How far ahead of "now" a device time may be before it counts as the future.
+    pub clock_tolerance_ms: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_text_chars: 10_000, max_name_chars: 100, clock_tolerance_ms: 5 * 60 * 1000 }
+    }
+}
+
+fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<(), DomainError> {
+    if required && value.trim().is_empty() {
+        return Err(DomainError::Empty { field });
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(DomainError::TooLong { field, len, max });
+    }
+    Ok(())
+}
+
+fn not_future(at: Timestamp, now: Timestamp, limits: &Limits) -> Result<(), DomainError> {
+    if at > now.saturating_add(limits.clock_tolerance_ms) {
+        return Err(DomainError::FutureTime { at: fmt_ts(at), now: fmt_ts(now) });
+    }
+    Ok(())
+}
+
+fn fmt_ts(at: Timestamp) -> String {
+    crate::time::local_datetime(at)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| at.to_string())
+}
+
+fn fix(location: &Option<GpsFix>) -> Result<(), DomainError> {
+    if let Some(f) = location {
+        if !f.point.is_valid() {
+            return Err(DomainError::OutOfRange {
+                field: "location",
+                detail: format!("latitude {} / longitude {} is not on the globe", f.point.lat, f.point.lon),
+            });
+        }
+        if let Some(a) = f.accuracy_m {
+            if !a.is_finite() || a < 0.0 {
+                return Err(DomainError::OutOfRange {
+                    field: "location accuracy",
+                    detail: format!("{a} metres; expected a non-negative number"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn validate_member(m: &Member, limits: &Limits) -> Result<(), DomainError> {
+    text("name", &m.name, limits.max_name_chars, true)?;
+    text("helping unit", &m.helping_unit, limits.max_name_chars, false)?;
+    if let Some(end) = m.term_end {
+        if end < m.term_start {
+            return Err(DomainError::OutOfRange {
+                field: "term",
+                detail: format!("ends {end} before it starts {}", m.term_start),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub fn validate_household(
+    h: &Household,
+    view: &impl LedgerView,
+    limits: &Limits,
+) -> Result<(), DomainError> {
+    text("head of household", &h.head, limits.max_name_chars, true)?;
+    text("village group", &h.group, limits.max_name_chars, false)?;
+    text("grid", &h.grid, limits.max_name_chars, false)?;
+    text("plan", &h.plan, limits.max_text_chars, false)?;
+    if h.members_count == 0 || h.members_count > 50 {
+        return Err(DomainError::OutOfRange {
+            field: "members count",
+            detail: format!("{} people; a household has 1 to 50", h.members_count),
+        });
+    }
+    if let Some(helper) = h.helper {
+        if !view.member_exists(helper) {
+            return Err(DomainError::UnknownMember(helper.to_string()));
+        }
+    }
+    Ok(())
+}
+
+pub fn validate_visit(
+    v: &Visit,
+    view: &impl LedgerView,
+    now: Timestamp,
+    limits: &Limits,
+) -> Result<(), DomainError> {
+    if !view.household_exists(v.household) {
+        return Err(DomainError::UnknownHousehold(v.household.to_string()));
+    }
+    if !view.member_exists(v.member) {
+        return Err(DomainError::UnknownMember(v.member.to_string()));
+    }
+    not_future(v.at, now, limits)?;
+    text("findings", &v.findings, limits.max_text_chars, true)?;
+    text("needs raised", &v.needs, limits.max_text_chars, false)?;
+    text("follow-up", &v.follow_up, limits.max_text_chars, false)?;
+    fix(&v.location)
+}
+
+pub fn validate_diary(
+    d: &DiaryEntry,
+    view: &impl LedgerView,
+    now: Timestamp,
+    limits: &Limits,
+) -> Result<(), DomainError> {
+    if !view.member_exists(d.member) {
+        return Err(DomainError::UnknownMember(d.member.to_string()));
+    }
+    let today = local_date(now);
+    if d.date > today {
+        return Err(DomainError::FutureDate { date: d.date.to_string(), today: today.to_string() });
+    }
+    not_future(d.written_at, now, limits)?;
+    text("diary text", &d.text, limits.max_text_chars, true)?;
+    match d.amends {
+        Some(target) => {
+            if !view.diary_entry_exists(target) {
+                return Err(DomainError::UnknownDiaryEntry(target.to_string()));
+            }
+        }
+        None => {
+            let month = YearMonth::of(d.date);
+            if view.month_filed(d.member, month) {
+                return Err(DomainError::MonthFiled { month });
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn validate_check_in(
+    c: &CheckIn,
+    view: &impl LedgerView,
+    now: Timestamp,
+    limits: &Limits,
+) -> Result<(), DomainError> {
+    if !view.member_exists(c.member) {
+        return Err(DomainError::UnknownMember(c.member.to_string()));
+    }
+    not_future(c.at, now, limits)?;
+    fix(&c.location)
+}
+
+pub fn validate_leave(
+    l: &LeaveRequest,
+    view: &impl LedgerView,
+    limits: &Limits,
+) -> Result<(), DomainError> {
+    if !view.member_exists(l.member) {
+        return Err(DomainError::UnknownMember(l.member.to_string()));
+    }
+    if l.to < l.from {
+        return Err(DomainError::LeaveDatesReversed { from: l.from.to_string(), to: l.to.to_string() });
+    }
+    let days = (l.to - l.from).num_days() + 1;
+    if days > 366 {
+        return Err(DomainError::OutOfRange { field: "leave", detail: format!("{days} days; at most a year") });
+    }
+    text("reason", &l.reason, limits.max_text_chars, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CheckKind, CheckInId, VisitId};
+    use std::collections::HashSet;
+    use uuid::Uuid;
+
+    #[derive(Default)]
+    struct View {
+        households: HashSet<HouseholdId>,
+        members: HashSet<MemberId>,
+        filed: HashSet<(MemberId, YearMonth)>,
+    }
+    impl LedgerView for View {
+        fn household_exists(&self, id: HouseholdId) -> bool {
+            self.households.contains(&id)
+        }
+        fn member_exists(&self, id: MemberId) -> bool {
+            self.members.contains(&id)
+        }
+        fn month_filed(&self, m: MemberId, month: YearMonth) -> bool {
+            self.filed.contains(&(m, month))
+        }
+        fn diary_entry_exists(&self, _: DiaryId) -> bool {
+            false
+        }
+    }
+
+    const NOW: Timestamp = 1_795_536_000_000; // 2026-11-25 00:00 Shanghai
+
+    fn id() -> Uuid {
+        Uuid::now_v7()
+    }
+
+    #[test]
+    fn visit_to_unknown_household_is_refused_with_a_clear_message() {
+        let member = MemberId(id());
+        let view = View { members: [member].into(), ..Default::default() };
+        let v = Visit {
+            id: VisitId(id()),
+            household: HouseholdId(id()),
+            member,
+            at: NOW,
+            location: None,
+            findings: "家里有人生病".into(),
+            needs: String::new(),
+            follow_up: String::new(),
+        };
+        let err = validate_visit(&v, &view, NOW, &Limits::default()).unwrap_err();
+        assert!(matches!(err, DomainError::UnknownHousehold(_)));
+        assert!(err.to_string().contains("add it first"));
+    }
+
+    #[test]
+    fn diary_in_filed_month_needs_an_amendment() {
+        let member = MemberId(id());
+        let month = YearMonth { year: 2026, month: 11 };
+        let view = View { members: [member].into(), filed: [(member, month)].into(), ..Default::default() };
+        let d = DiaryEntry {
+            id: DiaryId(id()),
+            member,
+            date: month.first_day(),
+            text: "走访三户".into(),
+            amends: None,
+            written_at: NOW,
+        };
+        assert_eq!(validate_diary(&d, &view, NOW, &Limits::default()), Err(DomainError::MonthFiled { month }));
+    }
+
+    #[test]
+    fn check_in_in_the_future_is_refused_but_small_skew_is_tolerated() {
+        let member = MemberId(id());
+        let view = View { members: [member].into(), ..Default::default() };
+        let mut c = CheckIn { id: CheckInId(id()), member, at: NOW + 60_000, kind: CheckKind::In, location: None, in_geofence: None };
+        assert!(validate_check_in(&c, &view, NOW, &Limits::default()).is_ok());
+        c.at = NOW + 3_600_000;
+        assert!(matches!(validate_check_in(&c, &view, NOW, &Limits::default()), Err(DomainError::FutureTime { .. })));
+    }
+}
