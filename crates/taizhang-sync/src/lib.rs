@@ -1,1 +1,25 @@
-//! placeholder
+//! Taizhang's sync protocol: what a device and the server say to each other, how it is
+//! encoded (postcard inside zstd, with hard caps on every size), and the logic of both ends
+//! as plain functions over Automerge documents. No sockets, no clock, no database: the HTTP
+//! client and server and the stores call into this crate and do their own IO.
+//!
+//! One sync session is normally ONE request: the device pushes, per document, the changes
+//! the server has not confirmed, plus a cursor saying how much of the server's change log
+//! it has seen; the server stores the new changes durably and answers with every change
+//! past the cursor and its current heads. Big transfers are cut into batches of at most
+//! [`MAX_BATCH_BYTES`]; every request is idempotent, so a retry after a dropped link is safe.
+
+mod client;
+mod codec;
+mod error;
+mod server;
+mod wire;
+
+pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
+pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
+pub use error::SyncError;
+pub use server::{integrate, parse_changes, Integrated, ParsedChange};
+pub use wire::{
+    DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES,
+    PROTOCOL_VERSION,
+};

@@ -1,0 +1,177 @@
+//! The server's half of the protocol, without IO: parse pushed changes safely, and work out
+//! which of them are new, in what order to store them, and the document's new heads.
+
+use std::collections::{BTreeSet, HashSet};
+
+use automerge::Change;
+
+use crate::{Hash, SyncError};
+
+/// A pushed change, parsed and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedChange {
+    pub hash: Hash,
+    pub deps: Vec<Hash>,
+    /// The Automerge actor that claims to have made the change.
+    pub actor: Vec<u8>,
+    pub seq: u64,
+    /// The device's clock when the change was made (UTC ms); the server keeps its own
+    /// receipt time beside it.
+    pub timestamp: i64,
+    pub bytes: Vec<u8>,
+}
+
+/// Automerge chunk type 2 is a deflate-compressed change: it could inflate without bound
+/// inside Automerge, past our caps. Devices always send raw changes, so it is refused.
+const CHUNK_TYPE_COMPRESSED_CHANGE: u8 = 2;
+const CHUNK_TYPE_CHANGE: u8 = 1;
+
+/// Parses every pushed change of document `doc`; one bad change refuses the document.
+pub fn parse_changes(doc: &str, raw: Vec<Vec<u8>>) -> Result<Vec<ParsedChange>, SyncError> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(index, bytes)| {
+            let bad = |reason: String| SyncError::BadChange { doc: doc.to_string(), index, reason };
+            match bytes.get(8) {
+                Some(&CHUNK_TYPE_CHANGE) => {}
+                Some(&CHUNK_TYPE_COMPRESSED_CHANGE) => return Err(bad("compressed changes are not accepted; send raw changes".into())),
+                _ => return Err(bad("not an Automerge change chunk".into())),
+            }
+            let change = Change::try_from(bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
+            if change.raw_bytes().len() != bytes.len() {
+                return Err(bad("trailing bytes after the change".into()));
+            }
+            Ok(ParsedChange {
+                hash: change.hash().0,
+                deps: change.deps().iter().map(|h| h.0).collect(),
+                actor: change.actor_id().to_bytes().to_vec(),
+                seq: change.seq(),
+                timestamp: change.timestamp(),
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// What to store for one pushed document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Integrated {
+    /// Changes the server did not have, each after its dependencies.
+    pub new: Vec<ParsedChange>,
+    /// The document's heads once `new` is stored.
+    pub heads: Vec<Hash>,
+}
+
+/// Decides what a push adds to a document the server holds with `heads`. `known` answers
+/// whether the server already stores a change. Returns the missing dependencies when the
+/// push cannot be stored whole (then nothing of it may be stored).
+pub fn integrate(
+    heads: &[Hash],
+    pushed: Vec<ParsedChange>,
+    mut known: impl FnMut(&Hash) -> bool,
+) -> Result<Integrated, Vec<Hash>> {
+    let mut seen = HashSet::new();
+    let mut pending: Vec<ParsedChange> = pushed
+        .into_iter()
+        .filter(|c| seen.insert(c.hash) && !known(&c.hash))
+        .collect();
+    let mut placed: HashSet<Hash> = HashSet::new();
+    let mut new = Vec::with_capacity(pending.len());
+    // Kahn-style: place every change whose deps are stored or placed, until none moves.
+    loop {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for c in pending {
+            if c.deps.iter().all(|d| placed.contains(d) || known(d)) {
+                placed.insert(c.hash);
+                new.push(c);
+            } else {
+                rest.push(c);
+            }
+        }
+        pending = rest;
+        if pending.is_empty() || pending.len() == before {
+            break;
+        }
+    }
+    if !pending.is_empty() {
+        let missing: BTreeSet<Hash> = pending
+            .iter()
+            .flat_map(|c| c.deps.iter())
+            .filter(|d| !placed.contains(*d) && !pending.iter().any(|p| &p.hash == *d) && !known(d))
+            .copied()
+            .collect();
+        return Err(missing.into_iter().collect());
+    }
+    let mut h: BTreeSet<Hash> = heads.iter().copied().collect();
+    for c in &new {
+        for d in &c.deps {
+            h.remove(d);
+        }
+        h.insert(c.hash);
+    }
+    Ok(Integrated { new, heads: h.into_iter().collect() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+    use automerge::{ActorId, Automerge, ROOT};
+
+    fn changes(n: usize) -> (Automerge, Vec<Vec<u8>>) {
+        let mut d = Automerge::new().with_actor(ActorId::from(vec![9u8; 16]));
+        for i in 0..n {
+            let mut tx = d.transaction();
+            tx.put(ROOT, format!("k{i}"), i as i64).unwrap();
+            tx.commit();
+        }
+        let raw = d.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
+        (d, raw)
+    }
+
+    #[test]
+    fn out_of_order_push_is_stored_in_causal_order_with_exact_heads() {
+        let (doc, mut raw) = changes(4);
+        raw.reverse();
+        let parsed = parse_changes("registry", raw).unwrap();
+        let got = integrate(&[], parsed, |_| false).unwrap();
+        assert_eq!(got.new.len(), 4);
+        assert_eq!(got.heads, doc.get_heads().iter().map(|h| h.0).collect::<Vec<_>>());
+        for (i, c) in got.new.iter().enumerate() {
+            assert!(c.deps.iter().all(|d| got.new[..i].iter().any(|p| &p.hash == d)));
+        }
+    }
+
+    #[test]
+    fn a_push_with_a_hole_reports_the_missing_change_and_stores_nothing() {
+        let (_, raw) = changes(3);
+        let parsed = parse_changes("registry", raw[1..].to_vec()).unwrap();
+        let first = parse_changes("registry", raw[..1].to_vec()).unwrap()[0].hash;
+        assert_eq!(integrate(&[], parsed, |_| false), Err(vec![first]));
+    }
+
+    #[test]
+    fn repeated_push_adds_nothing() {
+        let (_, raw) = changes(2);
+        let parsed = parse_changes("registry", raw.clone()).unwrap();
+        let hashes: HashSet<Hash> = parsed.iter().map(|c| c.hash).collect();
+        let heads = integrate(&[], parsed.clone(), |_| false).unwrap().heads;
+        let again = integrate(&heads, parsed, |h| hashes.contains(h)).unwrap();
+        assert!(again.new.is_empty());
+        assert_eq!(again.heads, heads);
+    }
+
+    #[test]
+    fn garbage_and_compressed_chunks_are_refused() {
+        assert!(parse_changes("registry", vec![vec![1, 2, 3]]).is_err());
+        let (_, raw) = changes(1);
+        let mut c = raw[0].clone();
+        c[8] = 2;
+        let err = parse_changes("registry", vec![c]).unwrap_err().to_string();
+        assert!(err.contains("compressed"), "{err}");
+        let mut t = raw[0].clone();
+        t.push(0);
+        assert!(parse_changes("registry", vec![t]).is_err());
+    }
+}
