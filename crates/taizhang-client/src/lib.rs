@@ -1,1 +1,14 @@
-//! placeholder
+//! The device side of Taizhang, free of any UI: [`Ledger`] records visits, diary entries,
+//! check-ins and the rest into Automerge documents and the local SQLite store (durably,
+//! before it returns), answers queries from the materialised tables, and syncs with the
+//! server through a [`Transport`]. The Tauri app and the `taizhang` CLI are thin layers on it.
+
+mod error;
+mod ledger;
+mod sync;
+mod transport;
+
+pub use error::ClientError;
+pub use ledger::{Ledger, StoreView};
+pub use sync::SyncReport;
+pub use transport::{HttpTransport, Transport, TransportError};

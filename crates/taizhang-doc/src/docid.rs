@@ -3,9 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use taizhang_domain::{
-    local_month, CheckIn, DiaryEntry, LeaveRequest, MemberId, YearMonth, Visit,
-};
+use taizhang_domain::{local_month, CheckIn, DiaryEntry, LeaveRequest, MemberId, Visit, YearMonth};
 
 use crate::DocError;
 
@@ -82,10 +80,9 @@ impl FromStr for DocId {
                 }
                 DocId::Team { year }
             }
-            (Some("log"), Some(m), Some(ym), None) => DocId::Log {
-                member: m.parse().map_err(|_| bad())?,
-                month: ym.parse().map_err(|_| bad())?,
-            },
+            (Some("log"), Some(m), Some(ym), None) => {
+                DocId::Log { member: m.parse().map_err(|_| bad())?, month: ym.parse().map_err(|_| bad())? }
+            }
             _ => return Err(bad()),
         };
         // Only the canonical spelling is a document id (no upper-case uuids, no padding).
@@ -104,7 +101,11 @@ mod tests {
     #[test]
     fn names_round_trip() {
         let m: MemberId = "0193a3c4-0000-7000-8000-000000000001".parse().unwrap();
-        for id in [DocId::Registry, DocId::Team { year: 2026 }, DocId::Log { member: m, month: YearMonth { year: 2026, month: 11 } }] {
+        for id in [
+            DocId::Registry,
+            DocId::Team { year: 2026 },
+            DocId::Log { member: m, month: YearMonth { year: 2026, month: 11 } },
+        ] {
             assert_eq!(id.to_string().parse::<DocId>().unwrap(), id);
         }
         assert!("team/26".parse::<DocId>().is_err());

@@ -9,6 +9,7 @@
 //! and fields this version does not know (written by a newer app) survive an edit.
 //! Pure: no IO, no clock; actors and times come from the caller.
 
+pub mod demo;
 mod docid;
 mod error;
 mod record;

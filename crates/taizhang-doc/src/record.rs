@@ -1,10 +1,10 @@
 //! The generic part of the mapping: a record is a map at a root key; writes touch only the
 //! fields that changed; reads report conflicting values instead of hiding them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use automerge::transaction::Transactable;
-use automerge::{Automerge, ChangeHash, ObjType, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT};
+use automerge::{Automerge, ChangeHash, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 
 use crate::DocError;
 
@@ -88,7 +88,11 @@ impl Fields {
         let s = self.str(field)?;
         parse(&s).map_err(|_| self.missing(field))
     }
-    pub fn opt_parsed<T, E>(&self, field: &'static str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>, DocError> {
+    pub fn opt_parsed<T, E>(
+        &self,
+        field: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, DocError> {
         match self.opt_str(field) {
             None => Ok(None),
             Some(s) if s.is_empty() => Ok(None),
@@ -119,8 +123,7 @@ pub fn write<R: Record>(tx: &mut impl Transactable, record: &R) -> Result<(), Do
         let current = tx.get_all(&obj, field)?;
         match value {
             Some(new) => {
-                let same = current.len() == 1
-                    && matches!(&current[0].0, Value::Scalar(s) if s.as_ref() == &new);
+                let same = current.len() == 1 && matches!(&current[0].0, Value::Scalar(s) if s.as_ref() == &new);
                 if !same {
                     tx.put(&obj, field, new)?;
                 }
@@ -141,8 +144,13 @@ fn read_at<R: Record>(doc: &Automerge, key: &str, obj: &automerge::ObjId) -> Res
     for field in doc.keys(obj) {
         let all = doc.get_all(obj, field.as_str())?;
         if all.len() > 1 {
-            let mut values: Vec<String> = all.iter().map(|(v, _)| show(v)).collect();
-            values.dedup();
+            let mut values: Vec<String> = Vec::new();
+            for (v, _) in &all {
+                let v = show(v);
+                if !values.contains(&v) {
+                    values.push(v);
+                }
+            }
             if values.len() > 1 {
                 conflicts.push(FieldConflict { field: field.clone(), values });
             }
@@ -181,22 +189,32 @@ pub fn read_all<R: Record>(doc: &Automerge) -> (Vec<Read<R>>, Vec<(String, DocEr
     (ok, bad)
 }
 
-/// The root keys (records) that changed between two sets of heads: what the local store must
-/// re-materialise after an edit or a sync.
-pub fn changed_keys(doc: &Automerge, before: &[ChangeHash], after: &[ChangeHash]) -> BTreeSet<String> {
+/// The root keys (records) touched by the changes between `before` and the current heads:
+/// what the local store must re-materialise after an edit or a sync. Taken from the changes'
+/// operations, not from a diff of visible values: a change that resolves a conflict without
+/// changing the winning value still changes what the record shows.
+pub fn changed_keys(doc: &Automerge, before: &[ChangeHash]) -> BTreeSet<String> {
+    use automerge::legacy::{Key, ObjectId};
     let mut keys = BTreeSet::new();
-    for patch in doc.diff(before, after) {
-        match patch.path.first() {
-            Some((_, Prop::Map(k))) => {
-                keys.insert(k.clone());
-            }
-            Some((_, Prop::Seq(_))) => {}
-            None => match &patch.action {
-                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
-                    keys.insert(key.clone());
+    let mut objects = HashSet::new();
+    for change in doc.get_changes(before) {
+        for op in change.decode().operations {
+            match (op.obj, op.key) {
+                (ObjectId::Root, Key::Map(k)) => {
+                    keys.insert(k.to_string());
                 }
-                _ => {}
-            },
+                (ObjectId::Id(id), _) => {
+                    objects.insert(id.to_string());
+                }
+                (ObjectId::Root, Key::Seq(_)) => {}
+            }
+        }
+    }
+    if !objects.is_empty() {
+        for item in doc.map_range(ROOT, ..) {
+            if matches!(item.value, automerge::ValueRef::Object(_)) && objects.contains(&item.id().to_string()) {
+                keys.insert(item.key.to_string());
+            }
         }
     }
     keys

@@ -4,9 +4,8 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus,
-    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Village, Visit,
-    YearMonth,
+    CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveRequest, LeaveState,
+    Member, MemberId, MonthFiling, PovertyCause, Role, Village, Visit, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};
@@ -28,10 +27,11 @@ fn parse_date(x: &str) -> Result<NaiveDate, chrono::ParseError> {
 }
 fn id_from_key<T: std::str::FromStr>(key: &str, fields: &Fields) -> Result<T, DocError> {
     let _ = fields;
-    key.rsplit('/').next().unwrap_or_default().parse().map_err(|_| DocError::BadField {
-        key: key.to_string(),
-        field: "id",
-    })
+    key.rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| DocError::BadField { key: key.to_string(), field: "id" })
 }
 fn gps_fields(loc: &Option<GpsFix>) -> [(&'static str, Option<ScalarValue>); 3] {
     match loc {

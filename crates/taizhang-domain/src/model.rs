@@ -5,8 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CheckInId, DiaryId, DomainError, HouseholdId, LeaveId, MemberId, Timestamp, VillageId, VisitId,
-    YearMonth,
+    CheckInId, DiaryId, DomainError, HouseholdId, LeaveId, MemberId, Timestamp, VillageId, VisitId, YearMonth,
 };
 
 /// A point on the earth (WGS-84 degrees).
@@ -209,12 +208,10 @@ impl PovertyCause {
     }
     /// Accepts the code or the Chinese name.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|c| c.code() == s || c.zh() == s).ok_or_else(|| {
-            DomainError::UnknownCode {
-                field: "cause of poverty",
-                value: s.chars().take(40).collect(),
-                expected: "因病 因残 因学 因灾 缺土地 缺水 缺技术 缺劳力 缺资金 交通条件落后 自身发展动力不足 其他",
-            }
+        Self::ALL.into_iter().find(|c| c.code() == s || c.zh() == s).ok_or_else(|| DomainError::UnknownCode {
+            field: "cause of poverty",
+            value: s.chars().take(40).collect(),
+            expected: "因病 因残 因学 因灾 缺土地 缺水 缺技术 缺劳力 缺资金 交通条件落后 自身发展动力不足 其他",
         })
     }
 }

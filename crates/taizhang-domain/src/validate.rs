@@ -3,8 +3,8 @@
 //! the server.
 
 use crate::{
-    local_date, CheckIn, DiaryEntry, DiaryId, DomainError, GpsFix, Household, HouseholdId,
-    LeaveRequest, Member, MemberId, Timestamp, Visit, YearMonth,
+    local_date, CheckIn, DiaryEntry, DiaryId, DomainError, GpsFix, Household, HouseholdId, LeaveRequest, Member,
+    MemberId, Timestamp, Visit, YearMonth,
 };
 
 /// What validation needs to know about the ledger.
@@ -49,9 +49,7 @@ fn not_future(at: Timestamp, now: Timestamp, limits: &Limits) -> Result<(), Doma
 }
 
 fn fmt_ts(at: Timestamp) -> String {
-    crate::time::local_datetime(at)
-        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|| at.to_string())
+    crate::time::local_datetime(at).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| at.to_string())
 }
 
 fn fix(location: &Option<GpsFix>) -> Result<(), DomainError> {
@@ -88,11 +86,7 @@ pub fn validate_member(m: &Member, limits: &Limits) -> Result<(), DomainError> {
     Ok(())
 }
 
-pub fn validate_household(
-    h: &Household,
-    view: &impl LedgerView,
-    limits: &Limits,
-) -> Result<(), DomainError> {
+pub fn validate_household(h: &Household, view: &impl LedgerView, limits: &Limits) -> Result<(), DomainError> {
     text("head of household", &h.head, limits.max_name_chars, true)?;
     text("village group", &h.group, limits.max_name_chars, false)?;
     text("grid", &h.grid, limits.max_name_chars, false)?;
@@ -111,12 +105,7 @@ pub fn validate_household(
     Ok(())
 }
 
-pub fn validate_visit(
-    v: &Visit,
-    view: &impl LedgerView,
-    now: Timestamp,
-    limits: &Limits,
-) -> Result<(), DomainError> {
+pub fn validate_visit(v: &Visit, view: &impl LedgerView, now: Timestamp, limits: &Limits) -> Result<(), DomainError> {
     if !view.household_exists(v.household) {
         return Err(DomainError::UnknownHousehold(v.household.to_string()));
     }
@@ -174,11 +163,7 @@ pub fn validate_check_in(
     fix(&c.location)
 }
 
-pub fn validate_leave(
-    l: &LeaveRequest,
-    view: &impl LedgerView,
-    limits: &Limits,
-) -> Result<(), DomainError> {
+pub fn validate_leave(l: &LeaveRequest, view: &impl LedgerView, limits: &Limits) -> Result<(), DomainError> {
     if !view.member_exists(l.member) {
         return Err(DomainError::UnknownMember(l.member.to_string()));
     }
@@ -195,7 +180,7 @@ pub fn validate_leave(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CheckKind, CheckInId, VisitId};
+    use crate::{CheckInId, CheckKind, VisitId};
     use std::collections::HashSet;
     use uuid::Uuid;
 
@@ -265,7 +250,14 @@ mod tests {
     fn check_in_in_the_future_is_refused_but_small_skew_is_tolerated() {
         let member = MemberId(id());
         let view = View { members: [member].into(), ..Default::default() };
-        let mut c = CheckIn { id: CheckInId(id()), member, at: NOW + 60_000, kind: CheckKind::In, location: None, in_geofence: None };
+        let mut c = CheckIn {
+            id: CheckInId(id()),
+            member,
+            at: NOW + 60_000,
+            kind: CheckKind::In,
+            location: None,
+            in_geofence: None,
+        };
         assert!(validate_check_in(&c, &view, NOW, &Limits::default()).is_ok());
         c.at = NOW + 3_600_000;
         assert!(matches!(validate_check_in(&c, &view, NOW, &Limits::default()), Err(DomainError::FutureTime { .. })));

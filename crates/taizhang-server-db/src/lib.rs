@@ -1,1 +1,73 @@
-//! placeholder
+//! What the sync server needs from a database, as one narrow trait: store pushed changes
+//! durably and exactly once, and read the village's change log back by cursor. One
+//! implementation per backend (`taizhang-server-sqlite`, PostgreSQL later); [`testkit`]
+//! holds the story every backend must pass.
+
+pub mod testkit;
+
+use async_trait::async_trait;
+use taizhang_sync::{Hash, ParsedChange};
+use uuid::Uuid;
+
+/// Storage errors. The HTTP layer maps them to "try again later" and logs the detail.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("the database could not be opened at {path}: {reason} (check the path, permissions and free space)")]
+    Open { path: String, reason: String },
+    #[error("database error: {0} (the request was not stored; the device will retry)")]
+    Backend(String),
+    #[error("the database schema is newer than this server ({0}): run the newer server version")]
+    SchemaTooNew(String),
+}
+
+/// What happened to one pushed document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PushResult {
+    /// Committed durably (fsync) before this returns.
+    Stored { new: u32, heads: Vec<Hash> },
+    /// Nothing stored: these dependencies are unknown to the server.
+    MissingDeps { missing: Vec<Hash>, heads: Vec<Hash> },
+}
+
+/// One change of the village's log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub seq: u64,
+    pub doc: String,
+    pub hash: Hash,
+    pub bytes: Vec<u8>,
+}
+
+/// A page of the village's log.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogPage {
+    pub entries: Vec<LogEntry>,
+    /// The cursor after this page (unchanged when the page is empty).
+    pub cursor: u64,
+    pub more: bool,
+}
+
+/// The server's storage. Every method is one transaction.
+#[async_trait]
+pub trait ServerStore: Send + Sync + 'static {
+    /// Creates a village if it does not exist yet.
+    async fn create_village(&self, village: Uuid, name: &str) -> Result<(), DbError>;
+    async fn village_exists(&self, village: Uuid) -> Result<bool, DbError>;
+    /// Stores the changes of one document that are new, in causal order, exactly once, with
+    /// the server's receipt time; all or nothing, and durable before it returns.
+    async fn push(
+        &self,
+        village: Uuid,
+        doc: &str,
+        changes: Vec<ParsedChange>,
+        received_at: i64,
+    ) -> Result<PushResult, DbError>;
+    async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError>;
+    /// Changes with a sequence number after `cursor`, in order, up to about `max_bytes`
+    /// (always at least one change when there is one).
+    async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError>;
+    /// Every change of one document, in log order (to load it for the fallback exchange).
+    async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError>;
+    /// The names of the village's documents.
+    async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError>;
+}

@@ -1,1 +1,31 @@
-//! placeholder
+//! The client's local store: one SQLite file holding the village's Automerge documents as
+//! opaque byte chunks, the sync bookkeeping, and materialised tables the app queries.
+//!
+//! The store does not know Automerge. The caller (the client) loads the chunks at start-up,
+//! appends a chunk for every local change or received batch, compacts a document into one
+//! snapshot once it has [`COMPACT_AFTER_CHUNKS`] chunks, and re-materialises the records whose
+//! keys changed — all inside one [`StoreTx`], so the documents and the tables never disagree
+//! on disk. The materialised tables are a cache: they can always be rebuilt from the chunks.
+
+mod codec;
+mod error;
+mod migrate;
+mod query;
+mod store;
+mod tx;
+
+pub use error::StoreError;
+pub use migrate::migrate;
+pub use query::{Counts, HouseholdQuery, Row};
+pub use store::Store;
+pub use tx::StoreTx;
+
+/// The same rusqlite the store is built with, so the server's SQLite backend shares it.
+pub use rusqlite;
+
+/// A document with this many stored chunks should be compacted into one snapshot
+/// ([`StoreTx::replace_chunks`]); the value [`StoreTx::append_chunk`] returns tells when.
+pub const COMPACT_AFTER_CHUNKS: usize = 100;
+
+/// The client schema, forward-only: append new files, never edit an old one.
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../../migrations/client/0001_init.sql"))];

@@ -23,10 +23,7 @@ fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
 fn inflate(body: &[u8], limit: usize) -> Result<Vec<u8>, SyncError> {
     let decoder = zstd::stream::read::Decoder::new(body).map_err(|e| SyncError::Compression(e.to_string()))?;
     let mut out = Vec::new();
-    decoder
-        .take(limit as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| SyncError::Compression(e.to_string()))?;
+    decoder.take(limit as u64 + 1).read_to_end(&mut out).map_err(|e| SyncError::Compression(e.to_string()))?;
     if out.len() > limit {
         return Err(SyncError::TooLarge { limit });
     }
@@ -102,7 +99,10 @@ mod tests {
     fn wrong_version_is_refused() {
         let mut r = req();
         r.version = 99;
-        assert!(matches!(decode_request(&encode_request(&r), MAX_DECODED_BYTES), Err(SyncError::Version { got: 99, .. })));
+        assert!(matches!(
+            decode_request(&encode_request(&r), MAX_DECODED_BYTES),
+            Err(SyncError::Version { got: 99, .. })
+        ));
     }
 
     proptest! {

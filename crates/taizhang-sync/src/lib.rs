@@ -20,6 +20,5 @@ pub use codec::{decode_request, decode_response, encode_request, encode_response
 pub use error::SyncError;
 pub use server::{integrate, parse_changes, Integrated, ParsedChange};
 pub use wire::{
-    DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES,
-    PROTOCOL_VERSION,
+    DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };

@@ -34,7 +34,9 @@ pub fn parse_changes(doc: &str, raw: Vec<Vec<u8>>) -> Result<Vec<ParsedChange>, 
             let bad = |reason: String| SyncError::BadChange { doc: doc.to_string(), index, reason };
             match bytes.get(8) {
                 Some(&CHUNK_TYPE_CHANGE) => {}
-                Some(&CHUNK_TYPE_COMPRESSED_CHANGE) => return Err(bad("compressed changes are not accepted; send raw changes".into())),
+                Some(&CHUNK_TYPE_COMPRESSED_CHANGE) => {
+                    return Err(bad("compressed changes are not accepted; send raw changes".into()))
+                }
                 _ => return Err(bad("not an Automerge change chunk".into())),
             }
             let change = Change::try_from(bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
@@ -71,10 +73,8 @@ pub fn integrate(
     mut known: impl FnMut(&Hash) -> bool,
 ) -> Result<Integrated, Vec<Hash>> {
     let mut seen = HashSet::new();
-    let mut pending: Vec<ParsedChange> = pushed
-        .into_iter()
-        .filter(|c| seen.insert(c.hash) && !known(&c.hash))
-        .collect();
+    let mut pending: Vec<ParsedChange> =
+        pushed.into_iter().filter(|c| seen.insert(c.hash) && !known(&c.hash)).collect();
     let mut placed: HashSet<Hash> = HashSet::new();
     let mut new = Vec::with_capacity(pending.len());
     // Kahn-style: place every change whose deps are stored or placed, until none moves.

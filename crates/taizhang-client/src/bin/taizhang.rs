@@ -1,0 +1,231 @@
+//! `taizhang`: the command-line client. Does everything the field app does, without a
+//! window, so the whole flow can be run and scripted: join the demo village, record visits,
+//! diary entries and check-ins offline, and sync with a server.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use taizhang_client::{HttpTransport, Ledger};
+use taizhang_doc::demo;
+use taizhang_domain::{
+    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
+    HouseholdStatus, MemberId, VillageId, Visit, VisitId,
+};
+use taizhang_store::HouseholdQuery;
+use uuid::Uuid;
+
+#[derive(Parser, Debug)]
+#[command(name = "taizhang", about = "Taizhang (台账) command-line client")]
+struct Cli {
+    /// The local store file of this device.
+    #[arg(long, env = "TAIZHANG_STORE", default_value = "taizhang.sqlite3")]
+    store: PathBuf,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Set this device up for a village as one team member (default: the demo village).
+    Init {
+        #[arg(long)]
+        village: Option<VillageId>,
+        /// The member id; or `--demo-member 0..2` for the demo team (0 = first secretary 李明).
+        #[arg(long)]
+        member: Option<MemberId>,
+        #[arg(long)]
+        demo_member: Option<usize>,
+    },
+    /// Push local changes and pull everything new.
+    Sync {
+        #[arg(long, env = "TAIZHANG_SERVER", default_value = "http://127.0.0.1:8620")]
+        server: String,
+    },
+    /// List households (search by head name or grid).
+    Households {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Add a household to the registry.
+    AddHousehold {
+        #[arg(long)]
+        head: String,
+        #[arg(long, default_value_t = 1)]
+        members: u32,
+        #[arg(long, default_value = "")]
+        group: String,
+        #[arg(long, default_value = "")]
+        grid: String,
+    },
+    /// Record a household visit.
+    Visit {
+        #[arg(long)]
+        household: HouseholdId,
+        #[arg(long)]
+        findings: String,
+        #[arg(long, default_value = "")]
+        needs: String,
+        #[arg(long, default_value = "")]
+        follow_up: String,
+        #[arg(long, requires = "lon")]
+        lat: Option<f64>,
+        #[arg(long, requires = "lat")]
+        lon: Option<f64>,
+    },
+    /// Write a diary entry (today by default).
+    Diary {
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// Check in (or out with --out).
+    CheckIn {
+        #[arg(long)]
+        out: bool,
+        #[arg(long, requires = "lon")]
+        lat: Option<f64>,
+        #[arg(long, requires = "lat")]
+        lon: Option<f64>,
+        #[arg(long)]
+        accuracy: Option<f64>,
+    },
+    /// Counts, pending changes and last sync.
+    Status,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn me(ledger: &Ledger) -> anyhow::Result<MemberId> {
+    ledger.member().context("this device has no member: run `taizhang init --demo-member 0` (or --member ID)")
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Cmd::Init { village, member, demo_member } = &cli.cmd {
+        let member = match (member, demo_member) {
+            (Some(m), _) => Some(*m),
+            (None, Some(i)) if *i < 3 => Some(demo::member_id(*i)),
+            (None, Some(i)) => bail!("the demo team has members 0, 1 and 2, not {i}"),
+            (None, None) => None,
+        };
+        let actor: [u8; 16] = rand::random();
+        let ledger = Ledger::create(&cli.store, village.unwrap_or(demo::VILLAGE), member, actor)?;
+        println!(
+            "store {} ready for village {} (member {:?})",
+            cli.store.display(),
+            ledger.village_id(),
+            ledger.member()
+        );
+        return Ok(());
+    }
+    let mut ledger = Ledger::open(&cli.store).with_context(|| format!("opening {}", cli.store.display()))?;
+    let now = now_ms();
+    match cli.cmd {
+        Cmd::Init { .. } => unreachable!("handled above"),
+        Cmd::Sync { server } => {
+            let transport = HttpTransport::new(&server)?;
+            let r = ledger.sync(&transport, now).await?;
+            println!(
+                "synced: {} request(s), {} B up, {} B down, {} change(s) pushed ({} new), {} received",
+                r.requests, r.bytes_up, r.bytes_down, r.changes_pushed, r.changes_new_on_server, r.changes_received
+            );
+            for (doc, why) in &r.rejected {
+                println!("refused by the server: {doc}: {why}");
+            }
+        }
+        Cmd::Households { search, group } => {
+            let q = HouseholdQuery { text: search, group, status: None, limit: None };
+            for row in ledger.store().households(&q)? {
+                let h = &row.record;
+                let conflict = if row.conflicts.is_empty() { "" } else { "  [冲突 conflict]" };
+                println!(
+                    "{}  {}  {}  {}  {}人  {}{}",
+                    h.id,
+                    h.head,
+                    h.group,
+                    h.grid,
+                    h.members_count,
+                    h.status.code(),
+                    conflict
+                );
+            }
+        }
+        Cmd::AddHousehold { head, members, group, grid } => {
+            let h = Household {
+                id: HouseholdId(Uuid::now_v7()),
+                head,
+                members_count: members,
+                group,
+                grid,
+                status: HouseholdStatus::Monitored,
+                causes: Vec::new(),
+                helper: ledger.member(),
+                plan: String::new(),
+                income_yuan: None,
+            };
+            ledger.put_household(&h, now)?;
+            println!("saved household {}", h.id);
+        }
+        Cmd::Visit { household, findings, needs, follow_up, lat, lon } => {
+            let location = lat.zip(lon).map(|(lat, lon)| GpsFix { point: GeoPoint { lat, lon }, accuracy_m: None });
+            let v = Visit {
+                id: VisitId(Uuid::now_v7()),
+                household,
+                member: me(&ledger)?,
+                at: now,
+                location,
+                findings,
+                needs,
+                follow_up,
+            };
+            ledger.record_visit(&v, now)?;
+            println!("saved visit {}", v.id);
+        }
+        Cmd::Diary { text, date } => {
+            let d = DiaryEntry {
+                id: DiaryId(Uuid::now_v7()),
+                member: me(&ledger)?,
+                date: date.unwrap_or_else(|| local_date(now)),
+                text,
+                amends: None,
+                written_at: now,
+            };
+            ledger.write_diary(&d, now)?;
+            println!("saved diary entry {} for {}", d.id, d.date);
+        }
+        Cmd::CheckIn { out, lat, lon, accuracy } => {
+            let location = lat.zip(lon).map(|(lat, lon)| GpsFix { point: GeoPoint { lat, lon }, accuracy_m: accuracy });
+            let c = CheckIn {
+                id: CheckInId(Uuid::now_v7()),
+                member: me(&ledger)?,
+                at: now,
+                kind: if out { CheckKind::Out } else { CheckKind::In },
+                location,
+                in_geofence: None,
+            };
+            let saved = ledger.check_in(&c, now)?;
+            let fence = match saved.in_geofence {
+                Some(true) => "inside the village geofence",
+                Some(false) => "OUTSIDE the village geofence",
+                None => "no location",
+            };
+            println!("saved check-{} {} ({fence})", if out { "out" } else { "in" }, saved.id);
+        }
+        Cmd::Status => {
+            let c = ledger.store().counts()?;
+            println!("village {}  member {:?}", ledger.village_id(), ledger.member());
+            println!("{c:?}");
+            println!("documents waiting to sync: {:?}", ledger.pending_docs()?);
+            println!("last sync: {:?}  cursor: {}", ledger.last_sync_at()?, ledger.sync_cursor()?);
+        }
+    }
+    Ok(())
+}

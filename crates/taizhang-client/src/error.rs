@@ -1,0 +1,28 @@
+//! The one error type of the client crate; each message says what the user can do.
+
+use taizhang_doc::DocError;
+use taizhang_domain::DomainError;
+use taizhang_store::StoreError;
+use taizhang_sync::SyncError;
+
+use crate::TransportError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("{0}")]
+    Invalid(#[from] DomainError),
+    #[error("not saved: {0}")]
+    Store(#[from] StoreError),
+    #[error("the document could not be updated: {0}")]
+    Doc(#[from] DocError),
+    #[error("sync failed, nothing was lost: {0}")]
+    Transport(#[from] TransportError),
+    #[error("sync failed, nothing was lost: the server's answer was unreadable ({0})")]
+    Protocol(#[from] SyncError),
+    #[error("this store is not set up for a village yet: run `taizhang init` first")]
+    NotInitialised,
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("sync did not finish after {0} requests; it will continue next time")]
+    TooManyRounds(u32),
+}

@@ -1,0 +1,370 @@
+//! The ledger of one device: every edit is validated, applied to its Automerge document and
+//! written to the store with its materialised rows in one SQLite transaction before the
+//! call returns — the moment the UI may say "saved".
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use automerge::transaction::{CommitOptions, Transaction};
+use automerge::{ActorId, Automerge, ChangeHash};
+use taizhang_doc::{changed_keys, read_one, write, DocError, DocId, FilingRecord, Record, VillageRecord};
+use taizhang_domain::{
+    validate_check_in, validate_diary, validate_household, validate_leave, validate_member, validate_visit, CheckIn,
+    DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member,
+    MemberId, MonthFiling, Timestamp, Village, VillageId, Visit, YearMonth,
+};
+use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
+
+use crate::ClientError;
+
+const META_VILLAGE: &str = "village_id";
+const META_ACTOR: &str = "actor";
+const META_MEMBER: &str = "member_id";
+
+/// One device's ledger of one village.
+#[derive(Debug)]
+pub struct Ledger {
+    pub(crate) store: Store,
+    pub(crate) docs: BTreeMap<DocId, Automerge>,
+    actor: ActorId,
+    village: VillageId,
+    member: Option<MemberId>,
+    limits: Limits,
+}
+
+/// Validation's view of the ledger, backed by the store's materialised tables. A store
+/// error while validating is kept and reported instead of a misleading "does not exist".
+#[derive(Debug)]
+pub struct StoreView<'a> {
+    store: &'a Store,
+    error: RefCell<Option<StoreError>>,
+}
+
+impl<'a> StoreView<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        Self { store, error: RefCell::new(None) }
+    }
+    fn check(&self, r: Result<bool, StoreError>) -> bool {
+        r.unwrap_or_else(|e| {
+            self.error.borrow_mut().get_or_insert(e);
+            false
+        })
+    }
+    fn finish<T>(self, r: Result<T, taizhang_domain::DomainError>) -> Result<T, ClientError> {
+        if let Some(e) = self.error.into_inner() {
+            return Err(e.into());
+        }
+        Ok(r?)
+    }
+}
+
+impl LedgerView for StoreView<'_> {
+    fn household_exists(&self, id: HouseholdId) -> bool {
+        self.check(self.store.household_exists(id))
+    }
+    fn member_exists(&self, id: MemberId) -> bool {
+        self.check(self.store.member_exists(id))
+    }
+    fn month_filed(&self, member: MemberId, month: YearMonth) -> bool {
+        self.check(self.store.month_filed(member, month))
+    }
+    fn diary_entry_exists(&self, id: DiaryId) -> bool {
+        self.check(self.store.diary_entry_exists(id))
+    }
+}
+
+impl Ledger {
+    /// Creates (or reopens) a store for `village`, as device `actor` of `member`.
+    pub fn create(
+        path: &Path,
+        village: VillageId,
+        member: Option<MemberId>,
+        actor: [u8; 16],
+    ) -> Result<Self, ClientError> {
+        let mut store = Store::open(path)?;
+        Self::init_meta(&mut store, village, member, actor)?;
+        Self::from_store(store)
+    }
+
+    /// An in-memory ledger (tests, benchmarks).
+    pub fn in_memory(village: VillageId, member: Option<MemberId>, actor: [u8; 16]) -> Result<Self, ClientError> {
+        let mut store = Store::open_in_memory()?;
+        Self::init_meta(&mut store, village, member, actor)?;
+        Self::from_store(store)
+    }
+
+    fn init_meta(
+        store: &mut Store,
+        village: VillageId,
+        member: Option<MemberId>,
+        actor: [u8; 16],
+    ) -> Result<(), ClientError> {
+        if store.meta(META_VILLAGE)?.is_some() {
+            return Ok(());
+        }
+        let tx = store.transaction()?;
+        tx.set_meta(META_VILLAGE, &village.to_string())?;
+        tx.set_meta(META_ACTOR, &hex_encode(&actor))?;
+        if let Some(m) = member {
+            tx.set_meta(META_MEMBER, &m.to_string())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Opens an existing store. Documents are loaded lazily: queries never need them.
+    pub fn open(path: &Path) -> Result<Self, ClientError> {
+        Self::from_store(Store::open(path)?)
+    }
+
+    fn from_store(store: Store) -> Result<Self, ClientError> {
+        let village = store.meta(META_VILLAGE)?.ok_or(ClientError::NotInitialised)?;
+        let village = village.parse().map_err(ClientError::Invalid)?;
+        let actor = store.meta(META_ACTOR)?.and_then(|a| hex_decode(&a)).ok_or(ClientError::NotInitialised)?;
+        let member = match store.meta(META_MEMBER)? {
+            Some(m) => Some(m.parse().map_err(ClientError::Invalid)?),
+            None => None,
+        };
+        Ok(Self {
+            store,
+            docs: BTreeMap::new(),
+            actor: ActorId::from(actor),
+            village,
+            member,
+            limits: Limits::default(),
+        })
+    }
+
+    pub fn village_id(&self) -> VillageId {
+        self.village
+    }
+    pub fn member(&self) -> Option<MemberId> {
+        self.member
+    }
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+    /// The store, for queries.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The loaded document, loading it from the store on first use.
+    pub(crate) fn doc(&mut self, id: DocId) -> Result<&mut Automerge, ClientError> {
+        if !self.docs.contains_key(&id) {
+            let mut doc = Automerge::new().with_actor(self.actor.clone());
+            for chunk in self.store.load_doc(&id.to_string())? {
+                doc.load_incremental(&chunk).map_err(DocError::from)?;
+            }
+            // load_incremental into an empty doc replaces it: set our actor again.
+            doc.set_actor(self.actor.clone());
+            self.docs.insert(id, doc);
+        }
+        self.docs.get_mut(&id).ok_or_else(|| ClientError::NotFound(id.to_string()))
+    }
+
+    /// Applies `f` as one change to document `id` and makes it durable with its rows.
+    fn edit(
+        &mut self,
+        id: DocId,
+        now: Timestamp,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<(), DocError>,
+    ) -> Result<(), ClientError> {
+        let doc = self.doc(id)?;
+        let before = doc.get_heads();
+        let mut tx = doc.transaction();
+        if let Err(e) = f(&mut tx) {
+            tx.rollback();
+            return Err(e.into());
+        }
+        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
+        if hash.is_none() {
+            return Ok(()); // nothing changed
+        }
+        let result = self.persist(id, &before, true);
+        if result.is_err() {
+            // Not on disk means not saved: forget the in-memory change too.
+            self.docs.remove(&id);
+        }
+        result
+    }
+
+    /// Writes what document `id` gained since `before` into the store inside `tx`, with its
+    /// materialised rows; compacts the document's chunks when there are too many.
+    fn persist(&mut self, id: DocId, before: &[ChangeHash], local: bool) -> Result<(), ClientError> {
+        let tx = self.store.transaction()?;
+        persist_in(&self.docs, &tx, id, before, local)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- the records ----
+
+    /// Writes the village itself (set-up by an administrator or the demo).
+    pub fn put_village(&mut self, v: &Village, now: Timestamp) -> Result<(), ClientError> {
+        let rec = VillageRecord(v.clone());
+        self.edit(DocId::Registry, now, |tx| write(tx, &rec))
+    }
+
+    pub fn put_member(&mut self, m: &Member, now: Timestamp) -> Result<(), ClientError> {
+        validate_member(m, &self.limits)?;
+        self.edit(DocId::Registry, now, |tx| write(tx, m))
+    }
+
+    /// Adds a household or saves an edited one (only changed fields are written).
+    pub fn put_household(&mut self, h: &Household, now: Timestamp) -> Result<(), ClientError> {
+        let view = StoreView::new(&self.store);
+        let r = validate_household(h, &view, &self.limits);
+        view.finish(r)?;
+        self.edit(DocId::Registry, now, |tx| write(tx, h))
+    }
+
+    pub fn record_visit(&mut self, v: &Visit, now: Timestamp) -> Result<(), ClientError> {
+        let view = StoreView::new(&self.store);
+        let r = validate_visit(v, &view, now, &self.limits);
+        view.finish(r)?;
+        self.edit(DocId::for_visit(v), now, |tx| write(tx, v))
+    }
+
+    pub fn write_diary(&mut self, d: &DiaryEntry, now: Timestamp) -> Result<(), ClientError> {
+        let view = StoreView::new(&self.store);
+        let r = validate_diary(d, &view, now, &self.limits);
+        view.finish(r)?;
+        self.edit(DocId::for_diary(d), now, |tx| write(tx, d))
+    }
+
+    /// Records a check-in; whether it lies in the village geofence is computed here when the
+    /// device gave a location (location is optional evidence, never a gate).
+    pub fn check_in(&mut self, c: &CheckIn, now: Timestamp) -> Result<CheckIn, ClientError> {
+        let mut c = c.clone();
+        if let (Some(fix), Some(v)) = (c.location, self.store.village()?) {
+            c.in_geofence = Some(v.geofence.contains(&fix));
+        }
+        let view = StoreView::new(&self.store);
+        let r = validate_check_in(&c, &view, now, &self.limits);
+        view.finish(r)?;
+        self.edit(DocId::for_check_in(&c), now, |tx| write(tx, &c))?;
+        Ok(c)
+    }
+
+    pub fn request_leave(&mut self, l: &LeaveRequest, now: Timestamp) -> Result<(), ClientError> {
+        let view = StoreView::new(&self.store);
+        let r = validate_leave(l, &view, &self.limits);
+        view.finish(r)?;
+        self.edit(DocId::for_leave(l), now, |tx| write(tx, l))
+    }
+
+    /// Approves or rejects a leave request.
+    pub fn decide_leave(
+        &mut self,
+        id: LeaveId,
+        approve: bool,
+        by: MemberId,
+        now: Timestamp,
+    ) -> Result<(), ClientError> {
+        let row = self
+            .store
+            .leaves(None)?
+            .into_iter()
+            .find(|r| r.record.id == id)
+            .ok_or_else(|| ClientError::NotFound(format!("leave request {id}")))?;
+        let mut l = row.record;
+        l.state = if approve { LeaveState::Approved } else { LeaveState::Rejected };
+        l.decided_by = Some(by);
+        self.edit(DocId::for_leave(&l), now, |tx| write(tx, &l))
+    }
+
+    /// Files (月备案) a member's diary month: later entries of that month must be amendments.
+    pub fn file_month(
+        &mut self,
+        member: MemberId,
+        month: YearMonth,
+        by: MemberId,
+        now: Timestamp,
+    ) -> Result<(), ClientError> {
+        let f = FilingRecord(MonthFiling { member, month, filed_by: by, filed_at: now });
+        self.edit(DocId::for_filing(month), now, |tx| write(tx, &f))
+    }
+
+    /// Documents with local changes the server has not confirmed.
+    pub fn pending_docs(&self) -> Result<Vec<String>, ClientError> {
+        Ok(self.store.dirty_docs()?)
+    }
+}
+
+/// Writes what document `id` gained since `before` into the store inside `tx`, with its
+/// materialised rows; compacts the document's chunks when there are too many.
+pub(crate) fn persist_in(
+    docs: &BTreeMap<DocId, Automerge>,
+    tx: &StoreTx<'_>,
+    id: DocId,
+    before: &[ChangeHash],
+    local: bool,
+) -> Result<(), ClientError> {
+    let Some(doc) = docs.get(&id) else { return Ok(()) };
+    let after = doc.get_heads();
+    if after == before {
+        return Ok(());
+    }
+    let name = id.to_string();
+    let chunks = tx.append_chunk(&name, &doc.save_after(before))?;
+    if chunks > COMPACT_AFTER_CHUNKS {
+        tx.replace_chunks(&name, &doc.save())?;
+    }
+    if local {
+        tx.set_dirty(&name, true)?;
+    }
+    materialise(tx, &name, doc, changed_keys(doc, before))
+}
+
+/// Re-materialises the records at `keys` of one document.
+fn materialise(tx: &StoreTx<'_>, doc_name: &str, doc: &Automerge, keys: BTreeSet<String>) -> Result<(), ClientError> {
+    for key in keys {
+        let k = key.as_str();
+        let d = doc_name;
+        let found = match key.split('/').next().unwrap_or_default() {
+            VillageRecord::PREFIX => upsert::<VillageRecord>(doc, k, |r| tx.put_village(&r.record.0))?,
+            Member::PREFIX => upsert::<Member>(doc, k, |r| tx.put_member(d, r))?,
+            Household::PREFIX => upsert::<Household>(doc, k, |r| tx.put_household(d, r))?,
+            Visit::PREFIX => upsert::<Visit>(doc, k, |r| tx.put_visit(d, r))?,
+            DiaryEntry::PREFIX => upsert::<DiaryEntry>(doc, k, |r| tx.put_diary(d, r))?,
+            CheckIn::PREFIX => upsert::<CheckIn>(doc, k, |r| tx.put_check_in(d, r))?,
+            LeaveRequest::PREFIX => upsert::<LeaveRequest>(doc, k, |r| tx.put_leave(d, r))?,
+            FilingRecord::PREFIX => upsert::<FilingRecord>(doc, k, |r| tx.put_filing(d, &r.record.0))?,
+            _ => true, // a record kind of a newer version: kept in the document, not indexed
+        };
+        if !found {
+            tx.remove_record(doc_name, &key)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the record at `key` into its table; false when the document no longer has it. A
+/// record this version cannot read (a newer app wrote it) keeps its old row and its bytes.
+fn upsert<R: Record>(
+    doc: &Automerge,
+    key: &str,
+    put: impl FnOnce(&taizhang_doc::Read<R>) -> Result<(), StoreError>,
+) -> Result<bool, ClientError> {
+    match read_one::<R>(doc, key) {
+        Ok(Some(r)) => {
+            put(&r)?;
+            Ok(true)
+        }
+        Ok(None) => Ok(false),
+        Err(_) => Ok(true),
+    }
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}

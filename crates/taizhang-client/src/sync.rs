@@ -1,0 +1,215 @@
+//! The sync engine: runs sessions of the one-round-trip protocol over a [`Transport`]. Each
+//! answer is applied in ONE store transaction (documents, rows, confirmed heads, cursor), so
+//! a crash or a dropped link between two requests leaves the store consistent, and the next
+//! request simply resumes from the saved cursor and heads.
+
+use std::collections::{BTreeMap, HashMap};
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::{Change, ChangeHash, ReadDoc};
+use taizhang_doc::DocId;
+use taizhang_sync::{
+    confirmed_after, decode_response, encode_request, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES,
+    MAX_DECODED_BYTES, PROTOCOL_VERSION,
+};
+
+use crate::{ClientError, Ledger, Transport};
+
+const META_CURSOR: &str = "sync_cursor";
+const META_LAST_SYNC: &str = "last_sync_at";
+const META_SERVER_TIME: &str = "last_server_time";
+/// A session that needs more requests than this is cut short and resumed next time.
+const MAX_ROUNDS: u32 = 10_000;
+/// Rounds of the fallback exchange for one document before giving up for this session.
+const MAX_FALLBACK_ROUNDS: u32 = 8;
+
+/// What one sync session did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncReport {
+    pub requests: u32,
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+    pub changes_pushed: u32,
+    pub changes_new_on_server: u32,
+    pub changes_received: u32,
+    pub fallback_docs: u32,
+    /// Documents the server refused, with its reason; they stay pending.
+    pub rejected: Vec<(String, String)>,
+    pub server_time: i64,
+}
+
+fn hashes(v: &[[u8; 32]]) -> Vec<ChangeHash> {
+    v.iter().map(|h| ChangeHash(*h)).collect()
+}
+
+fn raw(v: &[ChangeHash]) -> Vec<[u8; 32]> {
+    v.iter().map(|h| h.0).collect()
+}
+
+impl Ledger {
+    /// The server log cursor this device has reached.
+    pub fn sync_cursor(&self) -> Result<u64, ClientError> {
+        Ok(self.store.meta(META_CURSOR)?.and_then(|c| c.parse().ok()).unwrap_or(0))
+    }
+
+    /// When the last sync session finished (device clock, UTC ms).
+    pub fn last_sync_at(&self) -> Result<Option<i64>, ClientError> {
+        Ok(self.store.meta(META_LAST_SYNC)?.and_then(|c| c.parse().ok()))
+    }
+
+    /// Runs one sync session: pushes every unconfirmed change and pulls everything new, in
+    /// as many batches as needed. On error, everything applied so far stays applied.
+    pub async fn sync(&mut self, transport: &dyn Transport, now: i64) -> Result<SyncReport, ClientError> {
+        let mut report = SyncReport::default();
+        let mut fallback: HashMap<DocId, (State, u32)> = HashMap::new();
+        let mut refused: Vec<String> = Vec::new();
+        loop {
+            if report.requests >= MAX_ROUNDS {
+                return Err(ClientError::TooManyRounds(report.requests));
+            }
+            // What to push: unconfirmed changes of dirty documents, in budgeted batches.
+            let dirty: Vec<DocId> = self
+                .pending_docs()?
+                .iter()
+                .filter(|d| !refused.contains(d))
+                .filter_map(|d| d.parse().ok())
+                .filter(|d| !fallback.contains_key(d))
+                .collect();
+            let mut confirmed: BTreeMap<DocId, Vec<ChangeHash>> = BTreeMap::new();
+            for id in &dirty {
+                self.doc(*id)?;
+                confirmed.insert(*id, hashes(&self.store.confirmed_heads(&id.to_string())?));
+            }
+            let plan = plan_push(
+                dirty.iter().filter_map(|id| Some((id.to_string(), self.docs.get(id)?, confirmed.get(id)?.as_slice()))),
+                MAX_BATCH_BYTES,
+            );
+            let mut docs = plan.docs.clone();
+            let mut fallback_sent = Vec::new();
+            for (id, (state, rounds)) in fallback.iter_mut() {
+                let doc = self.doc_ref(*id)?;
+                if *rounds < MAX_FALLBACK_ROUNDS {
+                    if let Some(msg) = doc.generate_sync_message(state) {
+                        docs.push(DocPush {
+                            doc: id.to_string(),
+                            changes: Vec::new(),
+                            sync_message: Some(msg.encode()),
+                        });
+                        fallback_sent.push(*id);
+                        *rounds += 1;
+                    }
+                }
+            }
+            fallback.retain(|id, _| fallback_sent.contains(id));
+            let cursor = self.sync_cursor()?;
+            let req = SyncRequest {
+                version: PROTOCOL_VERSION,
+                village: self.village_id().0,
+                cursor,
+                want_bytes: MAX_BATCH_BYTES as u32,
+                docs,
+            };
+            let body = encode_request(&req);
+            report.requests += 1;
+            report.bytes_up += body.len() as u64;
+            let answer = transport.exchange(body).await?;
+            report.bytes_down += answer.len() as u64;
+            let resp = decode_response(&answer, MAX_DECODED_BYTES)?;
+            report.server_time = resp.server_time;
+
+            // Apply the whole answer in one store transaction.
+            let mut befores: BTreeMap<DocId, Vec<ChangeHash>> = BTreeMap::new();
+            let mut new_confirmed: BTreeMap<DocId, Vec<ChangeHash>> = BTreeMap::new();
+            for result in &resp.results {
+                let Ok(id) = result.doc.parse::<DocId>() else { continue };
+                match &result.outcome {
+                    DocOutcome::Accepted { new } => {
+                        report.changes_new_on_server += new;
+                        if let Some(p) = plan.pushed.iter().find(|p| p.doc == result.doc) {
+                            report.changes_pushed += p.changes.len() as u32;
+                            let base = confirmed.get(&id).cloned().unwrap_or_default();
+                            new_confirmed.insert(id, confirmed_after(&base, &p.changes));
+                        }
+                        if let (Some(msg), Some((state, _))) = (&result.sync_message, fallback.get_mut(&id)) {
+                            let msg =
+                                Message::decode(msg).map_err(|e| taizhang_sync::SyncError::Malformed(e.to_string()))?;
+                            let doc = self.doc(id)?;
+                            befores.entry(id).or_insert_with(|| doc.get_heads());
+                            doc.receive_sync_message(state, msg).map_err(taizhang_doc::DocError::from)?;
+                        }
+                        if fallback.contains_key(&id) && self.has_all(id, &hashes(&result.heads))? {
+                            new_confirmed.insert(id, hashes(&result.heads));
+                        }
+                    }
+                    DocOutcome::MissingDeps => {
+                        // The server lost changes we thought it had: fall back to Automerge's
+                        // own sync messages for this document.
+                        report.fallback_docs += 1;
+                        fallback.insert(id, (State::new(), 0));
+                    }
+                    DocOutcome::Rejected { code, message } => {
+                        report.rejected.push((result.doc.clone(), format!("{code}: {message}")));
+                        refused.push(result.doc.clone());
+                        fallback.remove(&id);
+                    }
+                }
+            }
+            for dl in &resp.download {
+                let Ok(id) = dl.doc.parse::<DocId>() else { continue };
+                let mut added = Vec::with_capacity(dl.changes.len());
+                let mut parsed = Vec::with_capacity(dl.changes.len());
+                for bytes in &dl.changes {
+                    let c = Change::try_from(bytes.as_slice())
+                        .map_err(|e| taizhang_sync::SyncError::Malformed(e.to_string()))?;
+                    added.push((c.hash(), c.deps().to_vec()));
+                    parsed.push(c);
+                }
+                report.changes_received += parsed.len() as u32;
+                let base = match new_confirmed.get(&id) {
+                    Some(c) => c.clone(),
+                    None => hashes(&self.store.confirmed_heads(&dl.doc)?),
+                };
+                let doc = self.doc(id)?;
+                befores.entry(id).or_insert_with(|| doc.get_heads());
+                doc.apply_changes(parsed).map_err(taizhang_doc::DocError::from)?;
+                let server_heads = hashes(&dl.heads);
+                let c = if self.has_all(id, &server_heads)? { server_heads } else { confirmed_after(&base, &added) };
+                new_confirmed.insert(id, c);
+            }
+            let tx = self.store.transaction()?;
+            for (id, before) in &befores {
+                crate::ledger::persist_in(&self.docs, &tx, *id, before, false)?;
+            }
+            for (id, heads) in &new_confirmed {
+                tx.set_confirmed_heads(&id.to_string(), &raw(heads))?;
+                let local = self.docs.get(id).map(|d| d.get_heads()).unwrap_or_default();
+                let mut sorted = heads.clone();
+                sorted.sort();
+                if local == sorted {
+                    tx.set_dirty(&id.to_string(), false)?;
+                }
+            }
+            tx.set_meta(META_CURSOR, &resp.cursor.to_string())?;
+            tx.set_meta(META_SERVER_TIME, &resp.server_time.to_string())?;
+            tx.commit()?;
+
+            let more_push = !plan.complete;
+            if !resp.more && !more_push && fallback.is_empty() {
+                break;
+            }
+        }
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_LAST_SYNC, &now.to_string())?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    fn doc_ref(&mut self, id: DocId) -> Result<&automerge::Automerge, ClientError> {
+        Ok(&*self.doc(id)?)
+    }
+
+    fn has_all(&mut self, id: DocId, heads: &[ChangeHash]) -> Result<bool, ClientError> {
+        let doc = self.doc(id)?;
+        Ok(heads.iter().all(|h| doc.get_change_by_hash(h).is_some()))
+    }
+}

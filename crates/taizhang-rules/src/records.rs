@@ -1,0 +1,96 @@
+//! The engine's inputs: one village's records (the domain crate's types, unchanged), the period
+//! judged, and the few facts no record holds (seven-ones items, training days) that the caller
+//! supplies.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use taizhang_domain::{CheckIn, DiaryEntry, Household, LeaveRequest, Member, MonthFiling, Visit};
+
+use crate::RulesError;
+
+/// Everything one village's ledger holds that the rules read. Order does not matter: every
+/// result is sorted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VillageRecords {
+    /// The work team. Check-ins of people not listed here are ignored.
+    pub members: Vec<Member>,
+    pub check_ins: Vec<CheckIn>,
+    pub leave_requests: Vec<LeaveRequest>,
+    pub diary: Vec<DiaryEntry>,
+    pub filings: Vec<MonthFiling>,
+    pub visits: Vec<Visit>,
+    /// The household registry.
+    pub households: Vec<Household>,
+}
+
+/// An inclusive range of Asia/Shanghai calendar dates, at most 366 days (the rules are yearly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// A checked period.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, RulesError> {
+        let p = Self { from, to };
+        p.check()?;
+        Ok(p)
+    }
+
+    /// The calendar year `year` (1 January to 31 December); `None` for a year the calendar
+    /// cannot hold.
+    pub fn year(year: i32) -> Option<Self> {
+        Some(Self { from: NaiveDate::from_ymd_opt(year, 1, 1)?, to: NaiveDate::from_ymd_opt(year, 12, 31)? })
+    }
+
+    /// Refuses a reversed period or one longer than 366 days.
+    pub fn check(&self) -> Result<(), RulesError> {
+        if self.to < self.from {
+            return Err(RulesError::PeriodReversed { from: self.from, to: self.to });
+        }
+        let days = self.len();
+        if days > 366 {
+            return Err(RulesError::PeriodTooLong { from: self.from, to: self.to, days });
+        }
+        Ok(())
+    }
+
+    /// Number of days, both ends included.
+    pub fn len(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    /// Whether the period holds no day (only for an unchecked, reversed period).
+    pub fn is_empty(&self) -> bool {
+        self.to < self.from
+    }
+
+    /// Whether `date` falls in the period.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// The dates of the period, in order.
+    pub fn dates(&self) -> impl Iterator<Item = NaiveDate> {
+        let to = self.to;
+        self.from.iter_days().take_while(move |d| *d <= to)
+    }
+
+    /// The overlap with `[from, to]`, if any.
+    pub(crate) fn clip(&self, from: NaiveDate, to: NaiveDate) -> Option<Period> {
+        let p = Period { from: self.from.max(from), to: self.to.min(to) };
+        (!p.is_empty()).then_some(p)
+    }
+}
+
+/// Facts about a member that no record holds; the caller supplies them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberInputs {
+    /// Seven-ones items the county has checked, by item code (`party_lecture` -> true).
+    /// Items absent here are reported as "not recorded". Record-derived items must not be given.
+    pub seven_ones: BTreeMap<String, bool>,
+    /// Training days attended in the period, if the county recorded them.
+    pub training_days: Option<u32>,
+}

@@ -1,0 +1,370 @@
+//! Scoring: scheme A (yearly 100 points and grades, with the county's cap on 优秀) and scheme B
+//! (monthly 10 points, allowance cut below 8). Scores are the county's tool, explained item by
+//! item; nothing here ranks people publicly (county results come back in input order).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use taizhang_domain::{MemberId, YearMonth};
+
+use crate::explain::{codes, figure, list, rule};
+use crate::{Figure, ItemKind, MemberReport, Policy, RulesError, SchemeA};
+
+/// The four grades of scheme A.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    /// 优秀
+    Excellent,
+    /// 称职
+    Competent,
+    /// 基本称职
+    BasicallyCompetent,
+    /// 不称职
+    Incompetent,
+}
+
+impl Grade {
+    /// The grade of a total: `>= excellent_min` 优秀, `>= competent_min` 称职, `>= basic_min`
+    /// 基本称职, else 不称职. No rounding: 89.5 is 称职, exactly 60 is 基本称职.
+    pub fn of(score: f64, scheme: &SchemeA) -> Result<Grade, RulesError> {
+        let max = scheme.max_total();
+        if !score.is_finite() || !(0.0..=max).contains(&score) {
+            return Err(RulesError::InvalidScore { value: score, max });
+        }
+        Ok(if score >= scheme.excellent_min {
+            Grade::Excellent
+        } else if score >= scheme.competent_min {
+            Grade::Competent
+        } else if score >= scheme.basic_min {
+            Grade::BasicallyCompetent
+        } else {
+            Grade::Incompetent
+        })
+    }
+
+    /// The grade's Chinese name (优秀...).
+    pub fn zh(self) -> &'static str {
+        match self {
+            Grade::Excellent => "优秀",
+            Grade::Competent => "称职",
+            Grade::BasicallyCompetent => "基本称职",
+            Grade::Incompetent => "不称职",
+        }
+    }
+
+    /// The grade's English name.
+    pub fn en(self) -> &'static str {
+        match self {
+            Grade::Excellent => "excellent",
+            Grade::Competent => "competent",
+            Grade::BasicallyCompetent => "basically competent",
+            Grade::Incompetent => "incompetent",
+        }
+    }
+}
+
+fn grade_rule(scheme: &SchemeA) -> crate::RuleRef {
+    rule(
+        codes::A_GRADE,
+        format!(
+            "excellent_min = {}; competent_min = {}; basic_min = {}",
+            scheme.excellent_min, scheme.competent_min, scheme.basic_min
+        ),
+        format!(
+            "{}分以上(含)优秀,{}分以上称职,{}分以上基本称职,以下不称职",
+            scheme.excellent_min, scheme.competent_min, scheme.basic_min
+        ),
+        format!(
+            "excellent at {} or more, competent at {} or more, basically competent at {} or more, else incompetent",
+            scheme.excellent_min, scheme.competent_min, scheme.basic_min
+        ),
+    )
+}
+
+/// Removes float noise from sums (0.1 + 0.2) without rounding real fractions: 6 decimals.
+fn tidy(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// The scheme A components the county supplies, in points (not percentages).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct SchemeAInputs {
+    /// 工作实绩, 0..=`scheme_a.results`.
+    pub results: f64,
+    /// 群众评议, 0..=`scheme_a.evaluation`.
+    pub evaluation: f64,
+    /// 工作评价, 0..=`scheme_a.assessment`.
+    pub assessment: f64,
+}
+
+/// A provisional scheme A score for one member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemeAScore {
+    pub member: MemberId,
+    pub results: Figure<f64>,
+    pub evaluation: Figure<f64>,
+    pub discipline: Figure<f64>,
+    pub assessment: Figure<f64>,
+    pub total: Figure<f64>,
+    /// The grade from the thresholds alone; the county cap is applied by [`grade_county`].
+    pub grade: Figure<Grade>,
+}
+
+/// Scheme A for one member. Discipline is derived from the report's attendance:
+/// `discipline = scheme_a.discipline × min(1, days_in_village / required)` where `required`
+/// is the larger of the two attendance requirements (the prorated 200 days and the 2/3 share;
+/// full points when nothing is required). Not rounded.
+pub fn scheme_a(report: &MemberReport, inputs: &SchemeAInputs, policy: &Policy) -> Result<SchemeAScore, RulesError> {
+    let a = &policy.scheme_a;
+    let supplied = |component: &'static str, zh: &str, value: f64, max: f64| -> Result<Figure<f64>, RulesError> {
+        if !value.is_finite() || !(0.0..=max).contains(&value) {
+            return Err(RulesError::ComponentOutOfRange { component, value, max });
+        }
+        Ok(figure(
+            value,
+            rule(
+                codes::A_COMPONENT,
+                format!("scheme_a.{component} = {max}"),
+                format!("{zh}满分{max}分"),
+                format!("{component}: at most {max} points"),
+            ),
+            Vec::new(),
+            format!("县里录入{value}分 / {value} points as entered by the county."),
+        ))
+    };
+    let results = supplied("results", "工作实绩", inputs.results, a.results)?;
+    let evaluation = supplied("evaluation", "群众评议", inputs.evaluation, a.evaluation)?;
+    let assessment = supplied("assessment", "工作评价", inputs.assessment, a.assessment)?;
+
+    let actual = report.days_in_village.value;
+    let required = report.min_days.value.required.max(report.min_share.value.required);
+    let ratio = if required == 0 { 1.0 } else { (f64::from(actual) / f64::from(required)).min(1.0) };
+    let disc = a.discipline * ratio;
+    let discipline = figure(
+        disc,
+        rule(
+            codes::A_DISCIPLINE,
+            format!("scheme_a.discipline = {}", a.discipline),
+            format!("工作纪律{}分 × min(1, 驻村天数 / 要求天数)", a.discipline),
+            format!("discipline: {} points × min(1, days in village / required days)", a.discipline),
+        ),
+        report.days_in_village.counted.clone(),
+        format!(
+            "驻村{actual}天,要求{required}天(200天折算与2/3两条中较高者;请假不计入),得{disc:.2}分 / {actual} days in the village, {required} required (the stricter of the prorated {min} days and the share rule; leave does not count): {} × min(1, {actual}/{required}) = {disc:.2}.",
+            a.discipline,
+            min = policy.min_days_in_village_per_year,
+        ),
+    );
+    let sum = tidy(results.value + evaluation.value + disc + assessment.value);
+    let total = figure(
+        sum,
+        rule(
+            codes::A_TOTAL,
+            format!(
+                "results {} + evaluation {} + discipline {} + assessment {}",
+                a.results, a.evaluation, a.discipline, a.assessment
+            ),
+            "百分制:工作实绩60%、群众评议20%、工作纪律10%、工作评价10%",
+            "100 points: results 60%, villagers' evaluation 20%, discipline 10%, assessment 10%",
+        ),
+        Vec::new(),
+        format!(
+            "{} + {} + {:.2} + {} = {sum}(临时结果)/ provisional total.",
+            results.value, evaluation.value, disc, assessment.value
+        ),
+    );
+    let g = Grade::of(sum, a)?;
+    let grade = figure(g, grade_rule(a), Vec::new(), format!("{sum}分:{} / {sum} points: {}.", g.zh(), g.en()));
+    Ok(SchemeAScore { member: report.member, results, evaluation, discipline, assessment, total, grade })
+}
+
+/// One first secretary's yearly grade within the county.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Graded {
+    pub member: MemberId,
+    pub score: f64,
+    pub grade: Figure<Grade>,
+    /// True when the score reached 优秀 but the county's cap gave 称职.
+    pub demoted_by_cap: bool,
+}
+
+/// Grades a county's first secretaries and applies the cap on 优秀: at most
+/// `floor(excellent_cap_share × n)` of the `n` listed (11 × 20% = 2.2 → 2). The highest scores
+/// keep 优秀. Ties at the boundary: when keeping every member tied at the last place would
+/// exceed the cap, all of them are demoted to 称职 (so fewer than the cap may be 优秀; no one
+/// loses 优秀 to an arbitrary tie-break, and the county may decide by its own review).
+/// Results come back in input order (no ranking).
+pub fn grade_county(first_secretary_scores: &[(MemberId, f64)], policy: &Policy) -> Result<Vec<Graded>, RulesError> {
+    let a = &policy.scheme_a;
+    let max = a.max_total();
+    let mut seen = BTreeSet::new();
+    for &(member, score) in first_secretary_scores {
+        if !score.is_finite() || !(0.0..=max).contains(&score) {
+            return Err(RulesError::InvalidCountyScore { member, value: score, max });
+        }
+        if !seen.insert(member) {
+            return Err(RulesError::DuplicateMember(member));
+        }
+    }
+    let n = first_secretary_scores.len();
+    let cap = (a.excellent_cap_share * n as f64 + 1e-9).floor() as usize;
+    let mut excellent: Vec<f64> =
+        first_secretary_scores.iter().map(|&(_, s)| s).filter(|&s| s >= a.excellent_min).collect();
+    excellent.sort_by(|x, y| y.total_cmp(x));
+    // The lowest score that keeps 优秀: everyone strictly above the first score past the cap.
+    let cutoff = if excellent.len() <= cap { None } else { excellent.get(cap).copied() };
+    let kept = excellent.iter().filter(|&&s| cutoff.is_none_or(|c| s > c)).count();
+    let cap_rule = rule(
+        codes::A_CAP,
+        format!("excellent_cap_share = {}", a.excellent_cap_share),
+        format!("优秀名额不超过本县第一书记总数的{}%(向下取整);边界同分者均不评优秀", a.excellent_cap_share * 100.0),
+        format!(
+            "at most {}% of the county's first secretaries are excellent (rounded down); all tied at the boundary are demoted",
+            a.excellent_cap_share * 100.0
+        ),
+    );
+    first_secretary_scores
+        .iter()
+        .map(|&(member, score)| {
+            let g = Grade::of(score, a)?;
+            let demoted = g == Grade::Excellent && cutoff.is_some_and(|c| score <= c);
+            let context = format!(
+                "本县{n}名第一书记,优秀名额{cap}名,{e}人达到优秀分数线,{kept}人保留优秀 / {n} first secretaries, at most {cap} excellent, {e} reached the threshold, {kept} keep it.",
+                e = excellent.len()
+            );
+            Ok(if demoted {
+                Graded {
+                    member,
+                    score,
+                    grade: figure(
+                        Grade::Competent,
+                        cap_rule.clone(),
+                        Vec::new(),
+                        format!("{score}分达到优秀,但名额已满(边界分{}),评为称职。{context}", list(cutoff)),
+                    ),
+                    demoted_by_cap: true,
+                }
+            } else {
+                let rule = if g == Grade::Excellent { cap_rule.clone() } else { grade_rule(a) };
+                Graded {
+                    member,
+                    score,
+                    grade: figure(g, rule, Vec::new(), format!("{score}分:{} / {score} points: {}. {context}", g.zh(), g.en())),
+                    demoted_by_cap: false,
+                }
+            })
+        })
+        .collect()
+}
+
+/// One scheme B item the team leader applied to a member's month.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppliedItem {
+    /// An item code of `scheme_b.items`.
+    pub code: String,
+    /// How many times it applies (e.g. days absent).
+    pub times: u32,
+    /// Ids of the records that justify it (shown in the explanation).
+    pub evidence: Vec<String>,
+}
+
+/// A member's scheme B month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthScore {
+    pub member: MemberId,
+    pub month: YearMonth,
+    /// `base + bonuses − deductions`, kept within `0..=max`; 0 after a veto.
+    pub score: Figure<f64>,
+    pub vetoed: bool,
+    /// True when the score is strictly below `allowance_cut_below`.
+    pub allowance_cut: Figure<bool>,
+}
+
+/// Scheme B for one member's month: `base + Σ bonus × times − Σ deduction × times`, kept
+/// within `0..=max` (bonuses make up for deductions, never exceed the ten points); any veto
+/// applied at least once sets the month to 0. The allowance is cut when the score is strictly
+/// below `allowance_cut_below` (8: 7.5 is cut, 8 is not).
+pub fn scheme_b(
+    member: MemberId,
+    month: YearMonth,
+    applied: &[AppliedItem],
+    policy: &Policy,
+) -> Result<MonthScore, RulesError> {
+    let b = &policy.scheme_b;
+    let mut raw = b.base;
+    let mut vetoes = Vec::new();
+    let mut lines = Vec::new();
+    let mut evidence = Vec::new();
+    for a in applied {
+        let item = b.items.iter().find(|i| i.code == a.code).ok_or_else(|| RulesError::UnknownItem {
+            code: a.code.clone(),
+            expected: list(b.items.iter().map(|i| &i.code)),
+        })?;
+        if a.times == 0 {
+            continue;
+        }
+        evidence.extend(a.evidence.iter().cloned());
+        let pts = item.points * f64::from(a.times);
+        match item.kind {
+            ItemKind::Bonus => {
+                raw += pts;
+                lines.push(format!("+{pts} {}({}) ×{}", item.zh, item.en, a.times));
+            }
+            ItemKind::Deduction => {
+                raw -= pts;
+                lines.push(format!("−{pts} {}({}) ×{}", item.zh, item.en, a.times));
+            }
+            ItemKind::Veto => {
+                vetoes.push(item.code.clone());
+                lines.push(format!("一票否决 veto: {}({})", item.zh, item.en));
+            }
+        }
+    }
+    evidence.sort();
+    evidence.dedup();
+    let vetoed = !vetoes.is_empty();
+    let value = if vetoed { 0.0 } else { tidy(raw.clamp(0.0, b.max)) };
+    let score = figure(
+        value,
+        rule(
+            codes::B_SCORE,
+            format!("scheme_b.base = {}; max = {}", b.base, b.max),
+            format!("十分制月度积分:基础{}分,突出成效加分,发生问题减分,一票否决为0分", b.base),
+            format!(
+                "monthly score out of {}: base {}, plus bonuses, minus deductions; a veto makes it 0",
+                b.max, b.base
+            ),
+        ),
+        evidence.clone(),
+        format!(
+            "{month}:基础 base {} {};{} / score {value}{}",
+            b.base,
+            if lines.is_empty() { "-".into() } else { lines.join("; ") },
+            if vetoed { "一票否决,得0分".to_string() } else { format!("得{value}分(限0至{}分)", b.max) },
+            if vetoed { format!(" (vetoed: {})", vetoes.join(", ")) } else { format!(" (kept within 0..={})", b.max) },
+        ),
+    );
+    let cut = value < b.allowance_cut_below;
+    let allowance_cut = figure(
+        cut,
+        rule(
+            codes::B_ALLOWANCE,
+            format!("scheme_b.allowance_cut_below = {}", b.allowance_cut_below),
+            format!("月度积分低于{}分的扣减当月补贴", b.allowance_cut_below),
+            format!("a month below {} points cuts that month's allowance", b.allowance_cut_below),
+        ),
+        evidence,
+        if cut {
+            format!(
+                "{value}分低于{}分,扣减当月补贴 / {value} is below {}: the allowance is cut.",
+                b.allowance_cut_below, b.allowance_cut_below
+            )
+        } else {
+            format!(
+                "{value}分不低于{}分,不扣补贴 / {value} is not below {}: the allowance is paid.",
+                b.allowance_cut_below, b.allowance_cut_below
+            )
+        },
+    );
+    Ok(MonthScore { member, month, score, vetoed, allowance_cut })
+}

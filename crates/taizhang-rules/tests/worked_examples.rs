@@ -1,0 +1,636 @@
+//! Worked examples written by hand: each builds a small village, runs the rules and asserts
+//! the figures and their explanations, so the rules in lib.rs's module doc are pinned down.
+
+use chrono::{NaiveDate, TimeZone};
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::str::FromStr;
+use taizhang_domain::{
+    shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, Household, HouseholdId, HouseholdStatus, LeaveId,
+    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Visit, VisitId, YearMonth,
+};
+use taizhang_rules::{
+    codes, grade_county, member_report, scheme_a, scheme_b, team_report, AppliedItem, Check, DutyStatus, Grade,
+    MemberInputs, Period, Policy, RulesError, SchemeAInputs, VillageRecords,
+};
+
+// ---- builders ------------------------------------------------------------------------------
+
+/// A readable, deterministic id: kind in the 4th group, number at the end.
+fn id<T: FromStr>(kind: u16, n: u32) -> T
+where
+    T::Err: Debug,
+{
+    format!("00000000-0000-7000-{:04x}-{n:012}", 0x8000 + kind).parse().expect("valid uuid")
+}
+fn mid(n: u32) -> MemberId {
+    id(1, n)
+}
+fn hid(n: u32) -> HouseholdId {
+    id(2, n)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// The instant of `hour`:00 Asia/Shanghai on `d`.
+fn at(d: NaiveDate, hour: u32) -> Timestamp {
+    let local = d.and_hms_opt(hour, 0, 0).expect("valid time");
+    shanghai().from_local_datetime(&local).single().expect("fixed offset").timestamp_millis()
+}
+
+fn member(n: u32, role: Role, term_start: NaiveDate) -> Member {
+    Member {
+        id: mid(n), name: format!("队员{n}"), role, helping_unit: "县交通局".into(), term_start, term_end: None
+    }
+}
+
+fn check(n: u32, who: u32, d: NaiveDate, hour: u32, kind: CheckKind) -> CheckIn {
+    CheckIn { id: id(3, n), member: mid(who), at: at(d, hour), kind, location: None, in_geofence: None }
+}
+
+fn leave(n: u32, who: u32, from: NaiveDate, to: NaiveDate, state: LeaveState) -> LeaveRequest {
+    LeaveRequest {
+        id: id(4, n),
+        member: mid(who),
+        from,
+        to,
+        reason: "家中有事".into(),
+        state,
+        decided_by: Some(mid(1)),
+    }
+}
+
+fn diary(n: u32, who: u32, d: NaiveDate, amends: Option<u32>, written: NaiveDate) -> DiaryEntry {
+    DiaryEntry {
+        id: id(5, n),
+        member: mid(who),
+        date: d,
+        text: "走访农户".into(),
+        amends: amends.map(|a| id(5, a)),
+        written_at: at(written, 21),
+    }
+}
+
+fn household(n: u32) -> Household {
+    Household {
+        id: hid(n),
+        head: format!("户主{n}"),
+        members_count: 3,
+        group: "一组".into(),
+        grid: "1".into(),
+        status: HouseholdStatus::RegisteredPoor,
+        causes: vec![],
+        helper: None,
+        plan: String::new(),
+        income_yuan: None,
+    }
+}
+
+fn visit(n: u32, who: u32, house: u32, d: NaiveDate) -> Visit {
+    Visit {
+        id: id(6, n),
+        household: hid(house),
+        member: mid(who),
+        at: at(d, 10),
+        location: None,
+        findings: "身体好".into(),
+        needs: String::new(),
+        follow_up: String::new(),
+    }
+}
+
+fn filing(who: u32, year: i32, month: u32) -> MonthFiling {
+    MonthFiling {
+        member: mid(who),
+        month: YearMonth { year, month },
+        filed_by: mid(1),
+        filed_at: at(date(year, month, 28), 20),
+    }
+}
+
+fn s<T: ToString>(x: T) -> String {
+    x.to_string()
+}
+
+fn year(y: i32) -> Period {
+    Period::year(y).expect("valid year")
+}
+
+// ---- attendance ----------------------------------------------------------------------------
+
+#[test]
+fn member_with_199_days_and_one_approved_leave_day_fails_the_200_day_rule() {
+    let policy = Policy::default();
+    let first = date(2025, 1, 1);
+    let mut check_ins: Vec<CheckIn> =
+        (0..199).map(|i| check(i, 1, first + chrono::Days::new(u64::from(i)), 9, CheckKind::In)).collect();
+    // A second In on 1 January and an Out on 2 January change nothing: a day counts once.
+    check_ins.push(check(1000, 1, first, 15, CheckKind::In));
+    check_ins.push(check(1001, 1, date(2025, 1, 2), 18, CheckKind::Out));
+    let last_present = date(2025, 7, 18); // 1 January + 198 days
+    assert_eq!(first + chrono::Days::new(198), last_present);
+    let records = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2024, 6, 1))],
+        check_ins,
+        leave_requests: vec![
+            leave(1, 1, date(2025, 7, 19), date(2025, 7, 19), LeaveState::Approved),
+            leave(2, 1, date(2025, 7, 20), date(2025, 7, 21), LeaveState::Rejected),
+            leave(3, 1, date(2025, 7, 22), date(2025, 7, 22), LeaveState::Pending),
+        ],
+        ..Default::default()
+    };
+    let r = member_report(&records, mid(1), year(2025), date(2026, 1, 10), &MemberInputs::default(), &policy)
+        .expect("report");
+
+    assert_eq!(r.judged, Some(year(2025)));
+    assert_eq!(r.days_in_village.value, 199);
+    assert_eq!(r.days_in_village.counted.len(), 199);
+    assert_eq!(r.days_in_village.counted[0], s(id::<CheckInId>(3, 0)), "the earliest check-in of 1 January");
+    assert!(!r.days_in_village.counted.contains(&s(id::<CheckInId>(3, 1000))));
+
+    // Only the approved leave is listed; pending and rejected excuse nothing.
+    assert_eq!(r.leave_days.value, vec![date(2025, 7, 19)]);
+    assert_eq!(r.leave_days.counted, vec![s(id::<LeaveId>(4, 1))]);
+
+    // 200 required for a full year; the leave day does not count as presence.
+    assert_eq!(r.min_days.value, Check { actual: 199, required: 200, met: false });
+    assert_eq!(r.min_days.rule.code, codes::MIN_DAYS);
+    assert_eq!(r.min_days.rule.policy_value, "min_days_in_village_per_year = 200");
+    assert!(r.min_days.note.contains("2025-07-19"), "{}", r.min_days.note);
+    assert!(r.min_days.note.contains(&s(id::<LeaveId>(4, 1))), "{}", r.min_days.note);
+    assert!(r.min_days.note.contains("not counted as presence"), "{}", r.min_days.note);
+
+    // 2/3 of 365 = 243.3 → 244 days.
+    assert_eq!(r.min_share.value, Check { actual: 199, required: 244, met: false });
+    assert_eq!(r.training.value, None);
+}
+
+#[test]
+fn requirements_are_prorated_to_the_judged_days() {
+    let policy = Policy::default();
+    let records = VillageRecords { members: vec![member(1, Role::TeamMember, date(2020, 1, 1))], ..Default::default() };
+    // Judged 1 January .. 31 March 2025 = 90 days: ceil(200 × 90 / 365) = ceil(49.3) = 50;
+    // 2/3 × 90 = 60 exactly (float noise must not make it 61).
+    let r = member_report(&records, mid(1), year(2025), date(2025, 3, 31), &MemberInputs::default(), &policy)
+        .expect("report");
+    assert_eq!(r.judged, Some(Period::new(date(2025, 1, 1), date(2025, 3, 31)).expect("period")));
+    assert_eq!(r.min_days.value.required, 50);
+    assert_eq!(r.min_share.value.required, 60);
+    // A leap year judged in full: 200 days (not 201), and 2/3 × 366 = 244 (not 245).
+    let r = member_report(&records, mid(1), year(2024), date(2025, 3, 31), &MemberInputs::default(), &policy)
+        .expect("report");
+    assert_eq!(r.min_days.value.required, 200);
+    assert_eq!(r.min_share.value.required, 244);
+    // A member who joined on 1 December 2025 is judged on 31 days only.
+    let records =
+        VillageRecords { members: vec![member(2, Role::TeamMember, date(2025, 12, 1))], ..Default::default() };
+    let r = member_report(&records, mid(2), year(2025), date(2026, 2, 1), &MemberInputs::default(), &policy)
+        .expect("report");
+    assert_eq!(r.judged, Some(Period::new(date(2025, 12, 1), date(2025, 12, 31)).expect("period")));
+    assert_eq!(r.min_days.value.required, 17); // ceil(200 × 31 / 365) = ceil(16.99)
+}
+
+/// A team of three (first secretary 1, members 2 and 3) plus member 4 who joins in April,
+/// over Saturday 1 to Friday 7 March 2025. The team is on post from Monday 3 March.
+fn team_week() -> VillageRecords {
+    let start = date(2025, 3, 3);
+    VillageRecords {
+        members: vec![
+            member(1, Role::FirstSecretary, start),
+            member(2, Role::TeamMember, start),
+            member(3, Role::TeamMember, start),
+            member(4, Role::TeamMember, date(2025, 4, 1)),
+        ],
+        check_ins: vec![
+            // Mon 3: everyone in.
+            check(1, 1, date(2025, 3, 3), 8, CheckKind::In),
+            check(2, 2, date(2025, 3, 3), 9, CheckKind::In),
+            check(3, 3, date(2025, 3, 3), 10, CheckKind::In),
+            // Tue 4: only member 2, at 07:00 Shanghai (still 3 March in UTC).
+            check(4, 2, date(2025, 3, 4), 7, CheckKind::In),
+            // Fri 7: only a check-out, which is not presence.
+            check(5, 1, date(2025, 3, 7), 17, CheckKind::Out),
+            // Someone outside the team checking in on Wed 5 does not count.
+            CheckIn { member: mid(99), ..check(6, 1, date(2025, 3, 5), 9, CheckKind::In) },
+        ],
+        leave_requests: vec![
+            // Wed 5: member 1 on leave, the others are simply absent → a gap.
+            leave(1, 1, date(2025, 3, 5), date(2025, 3, 6), LeaveState::Approved),
+            // Thu 6: everyone on post on approved leave → an excused gap.
+            leave(2, 2, date(2025, 3, 6), date(2025, 3, 6), LeaveState::Approved),
+            leave(3, 3, date(2025, 3, 6), date(2025, 3, 6), LeaveState::Approved),
+            // Fri 7: pending leave excuses nothing.
+            leave(4, 2, date(2025, 3, 7), date(2025, 3, 7), LeaveState::Pending),
+        ],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_day_with_one_member_in_is_not_a_gap_and_a_day_with_nobody_is() {
+    let period = Period::new(date(2025, 3, 1), date(2025, 3, 7)).expect("period");
+    let r = team_report(&team_week(), period, date(2025, 3, 31), &Policy::default()).expect("report");
+
+    assert_eq!(r.days_with_someone.value, 2);
+    assert_eq!(r.days_with_someone.counted, vec![s(id::<CheckInId>(3, 1)), s(id::<CheckInId>(3, 4))]);
+    // Tue 4 (one member in) is not a gap; Sat 1 and Sun 2 have nobody on post and are not judged.
+    assert_eq!(r.gaps.value, vec![date(2025, 3, 5), date(2025, 3, 7)]);
+    assert_eq!(r.gaps.rule.code, codes::TEAM_DAILY);
+    assert!(r.gaps.note.contains("dates: 2025-03-05, 2025-03-07"), "{}", r.gaps.note);
+    assert!(r.gaps.note.contains("2 days with nobody on post are not judged"), "{}", r.gaps.note);
+    // Thu 6: all three on approved leave (member 4 is not on post yet).
+    assert_eq!(r.excused_gaps.value, vec![date(2025, 3, 6)]);
+    assert_eq!(r.excused_gaps.counted, vec![s(id::<LeaveId>(4, 1)), s(id::<LeaveId>(4, 2)), s(id::<LeaveId>(4, 3))]);
+}
+
+#[test]
+fn days_are_cut_in_shanghai_and_nothing_after_today_is_judged() {
+    let period = Period::new(date(2025, 3, 1), date(2025, 3, 31)).expect("period");
+    let records = team_week();
+    // The 07:00 check-in of 4 March is 3 March 23:00 UTC: it counts for 4 March.
+    assert_eq!(taizhang_domain::local_date(records.check_ins[3].at), date(2025, 3, 4));
+    let r = team_report(&records, period, date(2025, 3, 5), &Policy::default()).expect("report");
+    assert_eq!(r.judged, Some(Period::new(date(2025, 3, 1), date(2025, 3, 5)).expect("period")));
+    assert_eq!(r.gaps.value, vec![date(2025, 3, 5)]);
+    // A period entirely after today judges nothing.
+    let later = Period::new(date(2025, 4, 1), date(2025, 4, 30)).expect("period");
+    let r = team_report(&records, later, date(2025, 3, 5), &Policy::default()).expect("report");
+    assert_eq!(r.judged, None);
+    assert!(r.gaps.value.is_empty());
+}
+
+// ---- diary, filing, visits, seven ones ----------------------------------------------------
+
+#[test]
+fn diary_gaps_are_working_days_without_an_entry() {
+    // Mon 3 .. Sun 9 March 2025.
+    let records = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2025, 1, 1)), member(2, Role::TeamMember, date(2025, 1, 1))],
+        diary: vec![
+            diary(1, 1, date(2025, 3, 3), None, date(2025, 3, 3)),
+            diary(2, 1, date(2025, 3, 4), None, date(2025, 3, 4)),
+            diary(3, 1, date(2025, 3, 4), None, date(2025, 3, 4)), // a second entry the same day
+            diary(4, 1, date(2025, 3, 6), None, date(2025, 3, 8)), // written late: still counts
+            diary(5, 1, date(2025, 3, 8), None, date(2025, 3, 8)), // Saturday: a diary day, never a gap
+            diary(6, 1, date(2025, 3, 5), Some(1), date(2025, 4, 2)), // amendment dated Wed: fills nothing
+            diary(7, 2, date(2025, 3, 5), None, date(2025, 3, 5)), // another member's entry
+        ],
+        leave_requests: vec![leave(1, 1, date(2025, 3, 7), date(2025, 3, 7), LeaveState::Approved)],
+        ..Default::default()
+    };
+    let period = Period::new(date(2025, 3, 3), date(2025, 3, 9)).expect("period");
+    let r = member_report(&records, mid(1), period, date(2025, 3, 20), &MemberInputs::default(), &Policy::default())
+        .expect("report");
+    assert_eq!(r.diary_days.value, 4); // Mon, Tue, Thu, Sat
+    assert_eq!(r.diary_days.counted.len(), 5); // both Tuesday entries are listed
+    assert!(!r.diary_days.counted.contains(&s(id::<DiaryId>(5, 6))));
+    assert_eq!(r.diary_gaps.value, vec![date(2025, 3, 5)]); // Wed; Fri is on leave; weekend is not judged
+    assert_eq!(r.diary_gaps.counted, vec![s(id::<LeaveId>(4, 1))]);
+    assert!(
+        r.diary_gaps
+            .note
+            .contains("5 working days judged, 1 without an entry, 1 excused by approved leave. 缺记 gaps: 2025-03-05; 免记 excused: 2025-03-07"),
+        "{}",
+        r.diary_gaps.note
+    );
+    let keep_diary = r.seven_ones.iter().find(|f| f.rule.policy_value == "keep_diary").expect("item");
+    assert_eq!(keep_diary.value, DutyStatus::NotDone);
+
+    // A county with a six-day week also checks Saturday (which has an entry here).
+    let six =
+        Policy::from_toml("working_days = [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\"]").expect("policy");
+    let r = member_report(&records, mid(1), period, date(2025, 3, 20), &MemberInputs::default(), &six).expect("report");
+    assert_eq!(r.diary_gaps.value, vec![date(2025, 3, 5)]);
+    assert!(r.diary_gaps.note.contains("6 working days judged"), "{}", r.diary_gaps.note);
+}
+
+#[test]
+fn a_finished_month_without_a_filing_is_listed() {
+    let records = VillageRecords {
+        members: vec![
+            member(1, Role::FirstSecretary, date(2025, 1, 15)),
+            member(2, Role::TeamMember, date(2024, 1, 1)),
+        ],
+        filings: vec![filing(1, 2025, 1), filing(1, 2025, 3), filing(2, 2025, 2)],
+        ..Default::default()
+    };
+    let policy = Policy::default();
+    // Today 10 April: January (joined mid-month, still due), February and March are due;
+    // April is the current month. February was filed for member 2, not member 1.
+    let r = member_report(&records, mid(1), year(2025), date(2025, 4, 10), &MemberInputs::default(), &policy)
+        .expect("report");
+    assert_eq!(r.unfiled_months.value, vec![YearMonth { year: 2025, month: 2 }]);
+    assert_eq!(r.unfiled_months.counted, vec!["2025-01", "2025-03"]);
+    assert_eq!(r.unfiled_months.rule.code, codes::FILING);
+    // A period starting mid-January: January is not fully inside, so not due.
+    let period = Period::new(date(2025, 1, 15), date(2025, 12, 31)).expect("period");
+    let r =
+        member_report(&records, mid(1), period, date(2025, 4, 10), &MemberInputs::default(), &policy).expect("report");
+    assert_eq!(r.unfiled_months.counted, vec!["2025-03"]);
+    assert_eq!(r.unfiled_months.value, vec![YearMonth { year: 2025, month: 2 }]);
+}
+
+#[test]
+fn households_nobody_visited_in_the_period_are_listed() {
+    let mut records = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2024, 1, 1)), member(2, Role::TeamMember, date(2024, 1, 1))],
+        households: (1..=4).map(household).collect(),
+        visits: vec![
+            visit(1, 1, 1, date(2025, 2, 10)),  // household 1 by the first secretary
+            visit(2, 2, 2, date(2025, 5, 3)),   // household 2 by a team member: counts for the team
+            visit(3, 1, 3, date(2024, 12, 30)), // household 3 last year only
+            visit(4, 1, 9, date(2025, 3, 1)),   // a household not in the registry: ignored
+            visit(5, 1, 4, date(2025, 7, 1)),   // household 4 after today: not judged yet
+        ],
+        ..Default::default()
+    };
+    let policy = Policy::default();
+    let today = date(2025, 6, 30);
+    let r = team_report(&records, year(2025), today, &policy).expect("report");
+    assert_eq!(r.households_not_visited.value, vec![hid(3), hid(4)]);
+    assert_eq!(r.households_not_visited.counted, vec![s(id::<VisitId>(6, 1)), s(id::<VisitId>(6, 2))]);
+    assert!(r.households_not_visited.note.contains("4 registered households"), "{}", r.households_not_visited.note);
+
+    let m = member_report(&records, mid(1), year(2025), today, &MemberInputs::default(), &policy).expect("report");
+    let item = m.seven_ones.iter().find(|f| f.rule.policy_value == "visit_households").expect("item");
+    assert_eq!(item.value, DutyStatus::NotDone);
+
+    records.visits.push(visit(6, 2, 3, date(2025, 6, 1)));
+    records.visits.push(visit(7, 2, 4, date(2025, 6, 2)));
+    let m = member_report(&records, mid(1), year(2025), today, &MemberInputs::default(), &policy).expect("report");
+    let item = m.seven_ones.iter().find(|f| f.rule.policy_value == "visit_households").expect("item");
+    assert_eq!(item.value, DutyStatus::Done);
+    assert_eq!(item.counted.len(), 4);
+}
+
+#[test]
+fn seven_ones_combine_records_and_county_inputs() {
+    let records = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2025, 3, 3))],
+        diary: (0..5).map(|i| diary(i, 1, date(2025, 3, 3 + i), None, date(2025, 3, 3 + i))).collect(),
+        ..Default::default()
+    };
+    let period = Period::new(date(2025, 3, 3), date(2025, 3, 9)).expect("period");
+    let inputs = MemberInputs {
+        seven_ones: BTreeMap::from([("party_lecture".into(), true), ("research_report".into(), false)]),
+        training_days: Some(3),
+    };
+    let r = member_report(&records, mid(1), period, date(2025, 3, 20), &inputs, &Policy::default()).expect("report");
+    let status: Vec<(&str, DutyStatus)> =
+        r.seven_ones.iter().map(|f| (f.rule.policy_value.as_str(), f.value)).collect();
+    assert_eq!(
+        status,
+        vec![
+            ("strong_committee", DutyStatus::NotRecorded),
+            ("party_lecture", DutyStatus::Done),
+            ("visit_households", DutyStatus::NotRecorded), // no household registered
+            ("keep_diary", DutyStatus::Done),
+            ("research_report", DutyStatus::NotDone),
+            ("practical_projects", DutyStatus::NotRecorded),
+            ("aid_projects", DutyStatus::NotRecorded),
+        ]
+    );
+    assert!(r.seven_ones.iter().all(|f| f.rule.code == codes::SEVEN_ONES));
+    assert_eq!(r.seven_ones[3].counted.len(), 5);
+    assert_eq!(r.training.value, Some(Check { actual: 3, required: 4, met: false }));
+
+    let typo = MemberInputs { seven_ones: BTreeMap::from([("party_lectur".into(), true)]), ..Default::default() };
+    let err = member_report(&records, mid(1), period, date(2025, 3, 20), &typo, &Policy::default())
+        .expect_err("unknown item");
+    assert!(matches!(err, RulesError::UnknownDuty { .. }));
+    assert!(err.to_string().contains("party_lecture"), "{err}");
+    let derived = MemberInputs { seven_ones: BTreeMap::from([("keep_diary".into(), true)]), ..Default::default() };
+    let err = member_report(&records, mid(1), period, date(2025, 3, 20), &derived, &Policy::default())
+        .expect_err("derived item");
+    assert_eq!(err, RulesError::DerivedDuty("keep_diary".into()));
+}
+
+// ---- scheme A and grades -----------------------------------------------------------------
+
+#[test]
+fn grades_at_exactly_90_89_5_and_60() {
+    let a = Policy::default().scheme_a;
+    assert_eq!(Grade::of(90.0, &a), Ok(Grade::Excellent));
+    assert_eq!(Grade::of(89.5, &a), Ok(Grade::Competent)); // not rounded up
+    assert_eq!(Grade::of(70.0, &a), Ok(Grade::Competent));
+    assert_eq!(Grade::of(69.9, &a), Ok(Grade::BasicallyCompetent));
+    assert_eq!(Grade::of(60.0, &a), Ok(Grade::BasicallyCompetent));
+    assert_eq!(Grade::of(59.99, &a), Ok(Grade::Incompetent));
+    assert_eq!(Grade::of(100.5, &a), Err(RulesError::InvalidScore { value: 100.5, max: 100.0 }));
+    assert!(Grade::of(f64::NAN, &a).is_err());
+    assert_eq!(Grade::Competent.zh(), "称职");
+}
+
+/// A first secretary with 199 days in 2025 (no other record).
+fn fs_with_199_days() -> VillageRecords {
+    VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2024, 1, 1))],
+        check_ins: (0..199)
+            .map(|i| check(i, 1, date(2025, 1, 1) + chrono::Days::new(u64::from(i)), 9, CheckKind::In))
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn scheme_a_discipline_comes_from_attendance() {
+    // A county using only the 200-day rule: discipline = 10 × 199/200 = 9.95;
+    // 54 + 17.05 + 9.95 + 9 = 90 exactly (float noise removed) → 优秀.
+    let policy = Policy::from_toml("min_share_of_year = 0").expect("policy");
+    let report =
+        member_report(&fs_with_199_days(), mid(1), year(2025), date(2026, 1, 5), &MemberInputs::default(), &policy)
+            .expect("report");
+    let inputs = SchemeAInputs { results: 54.0, evaluation: 17.05, assessment: 9.0 };
+    let a = scheme_a(&report, &inputs, &policy).expect("score");
+    assert!((a.discipline.value - 9.95).abs() < 1e-12, "{}", a.discipline.value);
+    assert_eq!(a.discipline.rule.code, codes::A_DISCIPLINE);
+    assert_eq!(a.discipline.counted.len(), 199);
+    assert_eq!(a.total.value, 90.0);
+    assert_eq!(a.grade.value, Grade::Excellent);
+
+    // With the default policy the 2/3 rule (244 days) is the stricter: 10 × 199/244 = 8.1557...
+    let policy = Policy::default();
+    let report =
+        member_report(&fs_with_199_days(), mid(1), year(2025), date(2026, 1, 5), &MemberInputs::default(), &policy)
+            .expect("report");
+    let a = scheme_a(&report, &inputs, &policy).expect("score");
+    assert!((a.discipline.value - 1990.0 / 244.0).abs() < 1e-9, "{}", a.discipline.value);
+    assert!(a.discipline.note.contains("199/244"), "{}", a.discipline.note);
+    assert_eq!(a.grade.value, Grade::Competent);
+
+    let err = scheme_a(&report, &SchemeAInputs { results: 61.0, ..inputs }, &policy).expect_err("above 60");
+    assert_eq!(err, RulesError::ComponentOutOfRange { component: "results", value: 61.0, max: 60.0 });
+    assert!(err.to_string().contains("enter points between 0 and 60"), "{err}");
+}
+
+#[test]
+fn county_cap_keeps_two_excellent_of_eleven() {
+    let scores = [95.0, 93.0, 91.0, 90.0, 88.0, 85.0, 80.0, 75.0, 70.0, 65.0, 55.0];
+    let input: Vec<(MemberId, f64)> = scores.iter().enumerate().map(|(i, &s)| (mid(i as u32 + 1), s)).collect();
+    let graded = grade_county(&input, &Policy::default()).expect("graded");
+    let grades: Vec<Grade> = graded.iter().map(|g| g.grade.value).collect();
+    use Grade::*;
+    // 20% of 11 = 2.2 → at most 2 优秀 (rounded down); 91 and 90 are demoted to 称职.
+    assert_eq!(
+        grades,
+        vec![
+            Excellent,
+            Excellent,
+            Competent,
+            Competent,
+            Competent,
+            Competent,
+            Competent,
+            Competent,
+            Competent,
+            BasicallyCompetent,
+            Incompetent
+        ]
+    );
+    let demoted: Vec<bool> = graded.iter().map(|g| g.demoted_by_cap).collect();
+    assert_eq!(demoted, vec![false, false, true, true, false, false, false, false, false, false, false]);
+    assert_eq!(graded[2].grade.rule.code, codes::A_CAP);
+    assert!(
+        graded[2].grade.note.contains("at most 2 excellent, 4 reached the threshold, 2 keep it"),
+        "{}",
+        graded[2].grade.note
+    );
+    // Input order is kept (no ranking).
+    assert_eq!(graded.iter().map(|g| g.member).collect::<Vec<_>>(), input.iter().map(|&(m, _)| m).collect::<Vec<_>>());
+}
+
+#[test]
+fn county_cap_demotes_everyone_tied_at_the_boundary() {
+    // 11 first secretaries, cap 2: 96 keeps 优秀; the two 92s tie for the second place, keeping
+    // both would exceed the cap, so both are demoted, as is 91. Only one 优秀 this year.
+    let scores = [92.0, 85.0, 96.0, 80.0, 92.0, 91.0, 75.0, 70.0, 66.0, 62.0, 50.0];
+    let input: Vec<(MemberId, f64)> = scores.iter().enumerate().map(|(i, &s)| (mid(i as u32 + 1), s)).collect();
+    let graded = grade_county(&input, &Policy::default()).expect("graded");
+    let excellent: Vec<f64> = graded.iter().filter(|g| g.grade.value == Grade::Excellent).map(|g| g.score).collect();
+    assert_eq!(excellent, vec![96.0]);
+    let demoted: Vec<f64> = graded.iter().filter(|g| g.demoted_by_cap).map(|g| g.score).collect();
+    assert_eq!(demoted, vec![92.0, 92.0, 91.0]);
+    // Ties that fit in the cap are kept: 15 first secretaries, cap 3, three at 92.
+    let mut input: Vec<(MemberId, f64)> = (1..=12).map(|i| (mid(i), 80.0)).collect();
+    input.extend((13..=15).map(|i| (mid(i), 92.0)));
+    let graded = grade_county(&input, &Policy::default()).expect("graded");
+    assert_eq!(graded.iter().filter(|g| g.grade.value == Grade::Excellent).count(), 3);
+    assert!(graded.iter().all(|g| !g.demoted_by_cap));
+}
+
+#[test]
+fn county_grading_refuses_bad_input() {
+    let p = Policy::default();
+    assert_eq!(grade_county(&[(mid(1), 90.0), (mid(1), 80.0)], &p), Err(RulesError::DuplicateMember(mid(1))));
+    let err = grade_county(&[(mid(1), f64::NAN)], &p).expect_err("NaN");
+    assert!(err.to_string().contains("correct that member's score"), "{err}");
+    assert_eq!(grade_county(&[], &p), Ok(vec![]));
+}
+
+// ---- scheme B ---------------------------------------------------------------------------------
+
+fn applied(code: &str, times: u32, evidence: &[&str]) -> AppliedItem {
+    AppliedItem { code: code.into(), times, evidence: evidence.iter().map(|e| e.to_string()).collect() }
+}
+
+#[test]
+fn scheme_b_month_of_7_5_cuts_the_allowance_and_8_does_not() {
+    let p = Policy::default();
+    let march = YearMonth { year: 2025, month: 3 };
+    // 10 − 2 × 1 (problems) − 1 × 0.5 (a diary day missing) = 7.5 < 8.
+    let m = scheme_b(
+        mid(2),
+        march,
+        &[applied("problem", 2, &["v1", "v2"]), applied("diary_missing", 1, &["2025-03-05"])],
+        &p,
+    )
+    .expect("score");
+    assert_eq!(m.score.value, 7.5);
+    assert!(!m.vetoed);
+    assert!(m.allowance_cut.value);
+    assert_eq!(m.allowance_cut.rule.code, codes::B_ALLOWANCE);
+    assert_eq!(m.score.counted, vec!["2025-03-05", "v1", "v2"]);
+    assert!(m.allowance_cut.note.contains("7.5 is below 8"), "{}", m.allowance_cut.note);
+    // 10 − 2 = 8: not below 8.
+    let m = scheme_b(mid(2), march, &[applied("problem", 2, &[])], &p).expect("score");
+    assert_eq!(m.score.value, 8.0);
+    assert!(!m.allowance_cut.value);
+    // Bonuses make up for deductions but never pass 10.
+    let m = scheme_b(mid(2), march, &[applied("problem", 2, &[]), applied("outstanding_result", 1, &[])], &p)
+        .expect("score");
+    assert_eq!(m.score.value, 9.0);
+    let m = scheme_b(mid(2), march, &[applied("outstanding_result", 3, &[])], &p).expect("score");
+    assert_eq!(m.score.value, 10.0);
+}
+
+#[test]
+fn scheme_b_veto_makes_the_month_zero() {
+    let p = Policy::default();
+    let march = YearMonth { year: 2025, month: 3 };
+    let m = scheme_b(
+        mid(2),
+        march,
+        &[applied("outstanding_result", 1, &[]), applied("faking_records", 1, &["checkin-x"])],
+        &p,
+    )
+    .expect("score");
+    assert!(m.vetoed);
+    assert_eq!(m.score.value, 0.0);
+    assert!(m.allowance_cut.value);
+    assert!(m.score.note.contains("faking_records"), "{}", m.score.note);
+    assert_eq!(m.score.counted, vec!["checkin-x"]);
+    // A veto applied zero times is no veto.
+    let m = scheme_b(mid(2), march, &[applied("faking_records", 0, &[])], &p).expect("score");
+    assert!(!m.vetoed);
+    assert_eq!(m.score.value, 10.0);
+    let err = scheme_b(mid(2), march, &[applied("late", 1, &[])], &p).expect_err("unknown item");
+    assert!(err.to_string().contains("[[scheme_b.items]]"), "{err}");
+}
+
+// ---- inputs and determinism --------------------------------------------------------------
+
+#[test]
+fn bad_periods_and_unknown_members_are_refused() {
+    let p = Policy::default();
+    let r = VillageRecords::default();
+    assert!(matches!(Period::new(date(2025, 3, 2), date(2025, 3, 1)), Err(RulesError::PeriodReversed { .. })));
+    let err = Period::new(date(2025, 1, 1), date(2026, 1, 2)).expect_err("too long");
+    assert!(err.to_string().contains("split it into one period per year"), "{err}");
+    let reversed = Period { from: date(2025, 3, 2), to: date(2025, 3, 1) };
+    assert!(team_report(&r, reversed, date(2025, 4, 1), &p).is_err());
+    let err =
+        member_report(&r, mid(7), year(2025), date(2025, 4, 1), &MemberInputs::default(), &p).expect_err("unknown");
+    assert_eq!(err, RulesError::UnknownMember(mid(7)));
+}
+
+#[test]
+fn same_records_in_any_order_give_the_same_reports() {
+    let mut records = team_week();
+    records.diary = vec![
+        diary(1, 1, date(2025, 3, 3), None, date(2025, 3, 3)),
+        diary(2, 1, date(2025, 3, 4), None, date(2025, 3, 4)),
+    ];
+    records.households = (1..=3).map(household).collect();
+    records.visits = vec![visit(1, 1, 2, date(2025, 3, 3)), visit(2, 2, 1, date(2025, 3, 4))];
+    records.filings = vec![filing(1, 2025, 2)];
+    let period = Period::new(date(2025, 2, 1), date(2025, 3, 7)).expect("period");
+    let (today, p, inputs) = (date(2025, 4, 2), Policy::default(), MemberInputs::default());
+    let run = |r: &VillageRecords| {
+        let m = member_report(r, mid(1), period, today, &inputs, &p).expect("member");
+        let t = team_report(r, period, today, &p).expect("team");
+        serde_json::to_string(&(m, t)).expect("json")
+    };
+    let first = run(&records);
+    assert_eq!(run(&records), first);
+    let mut shuffled = records.clone();
+    shuffled.members.reverse();
+    shuffled.check_ins.reverse();
+    shuffled.leave_requests.reverse();
+    shuffled.diary.reverse();
+    shuffled.households.reverse();
+    shuffled.visits.reverse();
+    assert_eq!(run(&shuffled), first);
+    assert!(first.contains("ATT-TEAM-DAILY"));
+}

@@ -1,0 +1,417 @@
+//! The app's queries over the materialised tables: each returns domain records with their
+//! open conflicts and the document they were read from, in a stable order.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Params};
+use taizhang_doc::FieldConflict;
+use taizhang_domain::{
+    CheckIn, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus, LeaveRequest,
+    LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Village, Visit, YearMonth,
+};
+
+use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_opt};
+use crate::{Store, StoreError};
+
+/// A materialised record: the record, the fields devices set concurrently to different
+/// values (show them, let a person pick), and the document it lives in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row<T> {
+    pub record: T,
+    pub conflicts: Vec<FieldConflict>,
+    pub doc: String,
+}
+
+/// A household search. Every filter that is set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HouseholdQuery {
+    /// Substring of the head's name or of the grid (ASCII letters case-insensitive).
+    pub text: Option<String>,
+    /// Exact village group (村民组).
+    pub group: Option<String>,
+    pub status: Option<HouseholdStatus>,
+    pub limit: Option<usize>,
+}
+
+/// How many records of each kind the store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub households: usize,
+    pub members: usize,
+    pub visits: usize,
+    pub diary_entries: usize,
+    pub check_ins: usize,
+    pub leaves: usize,
+    pub filings: usize,
+}
+
+type SqlRow<'s> = rusqlite::Row<'s>;
+
+const MEMBER_COLS: &str = "id, name, role, helping_unit, term_start, term_end, conflicts, doc";
+const HOUSEHOLD_COLS: &str =
+    "id, head, members_count, grp, grid, status, causes, helper, plan, income_yuan, conflicts, doc";
+const VISIT_COLS: &str = "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc";
+const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc";
+const CHECK_IN_COLS: &str = "id, member, at, kind, lat, lon, accuracy_m, in_geofence, conflicts, doc";
+const LEAVE_COLS: &str = "id, member, from_date, to_date, reason, state, decided_by, conflicts, doc";
+
+/// The materialised tables and the order their digest lists rows in.
+const DIGEST_TABLES: &[(&str, &str)] = &[
+    ("village", "singleton"),
+    ("members", "id"),
+    ("households", "id"),
+    ("visits", "id"),
+    ("diary_entries", "id"),
+    ("check_ins", "id"),
+    ("leave_requests", "id"),
+    ("filings", "member, month"),
+];
+
+fn row<T>(r: &SqlRow<'_>, record: T, conflicts_col: usize) -> Result<Row<T>, StoreError> {
+    let conflicts: String = r.get(conflicts_col)?;
+    Ok(Row { record, conflicts: parse_conflicts(&conflicts)?, doc: r.get(conflicts_col + 1)? })
+}
+
+fn member_row(r: &SqlRow<'_>) -> Result<Row<Member>, StoreError> {
+    let role: String = r.get(2)?;
+    let m = Member {
+        id: parse("member id", &r.get::<_, String>(0)?)?,
+        name: r.get(1)?,
+        role: Role::from_code(&role).map_err(|e| StoreError::corrupt("member role", e))?,
+        helping_unit: r.get(3)?,
+        term_start: parse_date("term start", &r.get::<_, String>(4)?)?,
+        term_end: r.get::<_, Option<String>>(5)?.map(|s| parse_date("term end", &s)).transpose()?,
+    };
+    row(r, m, 6)
+}
+
+fn household_row(r: &SqlRow<'_>) -> Result<Row<Household>, StoreError> {
+    let status: String = r.get(5)?;
+    let h = Household {
+        id: parse("household id", &r.get::<_, String>(0)?)?,
+        head: r.get(1)?,
+        members_count: r.get(2)?,
+        group: r.get(3)?,
+        grid: r.get(4)?,
+        status: HouseholdStatus::from_code(&status).map_err(|e| StoreError::corrupt("household status", e))?,
+        causes: parse_causes(&r.get::<_, String>(6)?)?,
+        helper: parse_opt("helper id", r.get(7)?)?,
+        plan: r.get(8)?,
+        income_yuan: r.get(9)?,
+    };
+    row(r, h, 10)
+}
+
+fn visit_row(r: &SqlRow<'_>) -> Result<Row<Visit>, StoreError> {
+    let v = Visit {
+        id: parse("visit id", &r.get::<_, String>(0)?)?,
+        household: parse("household id", &r.get::<_, String>(1)?)?,
+        member: parse("member id", &r.get::<_, String>(2)?)?,
+        at: r.get(3)?,
+        location: gps_from(r.get(4)?, r.get(5)?, r.get(6)?),
+        findings: r.get(7)?,
+        needs: r.get(8)?,
+        follow_up: r.get(9)?,
+    };
+    row(r, v, 10)
+}
+
+fn diary_row(r: &SqlRow<'_>) -> Result<Row<DiaryEntry>, StoreError> {
+    let d = DiaryEntry {
+        id: parse("diary entry id", &r.get::<_, String>(0)?)?,
+        member: parse("member id", &r.get::<_, String>(1)?)?,
+        date: parse_date("diary date", &r.get::<_, String>(2)?)?,
+        text: r.get(3)?,
+        amends: parse_opt("amended entry id", r.get(4)?)?,
+        written_at: r.get(5)?,
+    };
+    row(r, d, 6)
+}
+
+fn check_in_row(r: &SqlRow<'_>) -> Result<Row<CheckIn>, StoreError> {
+    let kind: String = r.get(3)?;
+    let c = CheckIn {
+        id: parse("check-in id", &r.get::<_, String>(0)?)?,
+        member: parse("member id", &r.get::<_, String>(1)?)?,
+        at: r.get(2)?,
+        kind: CheckKind::from_code(&kind).map_err(|e| StoreError::corrupt("check-in kind", e))?,
+        location: gps_from(r.get(4)?, r.get(5)?, r.get(6)?),
+        in_geofence: r.get(7)?,
+    };
+    row(r, c, 8)
+}
+
+fn leave_row(r: &SqlRow<'_>) -> Result<Row<LeaveRequest>, StoreError> {
+    let state: String = r.get(5)?;
+    let l = LeaveRequest {
+        id: parse("leave request id", &r.get::<_, String>(0)?)?,
+        member: parse("member id", &r.get::<_, String>(1)?)?,
+        from: parse_date("leave start", &r.get::<_, String>(2)?)?,
+        to: parse_date("leave end", &r.get::<_, String>(3)?)?,
+        reason: r.get(4)?,
+        state: LeaveState::from_code(&state).map_err(|e| StoreError::corrupt("leave state", e))?,
+        decided_by: parse_opt("approver id", r.get(6)?)?,
+    };
+    row(r, l, 7)
+}
+
+fn filing_row(r: &SqlRow<'_>) -> Result<MonthFiling, StoreError> {
+    Ok(MonthFiling {
+        member: parse("member id", &r.get::<_, String>(0)?)?,
+        month: parse("filed month", &r.get::<_, String>(1)?)?,
+        filed_by: parse("filer id", &r.get::<_, String>(2)?)?,
+        filed_at: r.get(3)?,
+    })
+}
+
+/// Writes one SQLite value in a canonical, unambiguous spelling for the digest.
+fn write_value(out: &mut String, v: ValueRef<'_>) {
+    let _ = match v {
+        ValueRef::Null => write!(out, "null"),
+        ValueRef::Integer(i) => write!(out, "{i}"),
+        ValueRef::Real(f) => write!(out, "{f:?}"),
+        ValueRef::Text(t) => write!(out, "{:?}", String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => {
+            let _ = write!(out, "x'");
+            for byte in b {
+                let _ = write!(out, "{byte:02x}");
+            }
+            write!(out, "'")
+        }
+    };
+}
+
+impl Store {
+    fn collect<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        decode: impl Fn(&SqlRow<'_>) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(decode(r)?);
+        }
+        Ok(out)
+    }
+
+    fn exists<P: Params>(&self, sql: &str, params: P) -> Result<bool, StoreError> {
+        Ok(self.conn.prepare_cached(sql)?.exists(params)?)
+    }
+
+    fn count(&self, table: &str) -> Result<usize, StoreError> {
+        let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The village, once the registry has been materialised.
+    pub fn village(&self) -> Result<Option<Village>, StoreError> {
+        let mut v = self.collect(
+            "SELECT id, name, county, township, lat, lon, radius_m FROM village WHERE singleton = 1",
+            [],
+            |r| {
+                Ok(Village {
+                    id: parse("village id", &r.get::<_, String>(0)?)?,
+                    name: r.get(1)?,
+                    county: r.get(2)?,
+                    township: r.get(3)?,
+                    geofence: Geofence { centre: GeoPoint { lat: r.get(4)?, lon: r.get(5)? }, radius_m: r.get(6)? },
+                })
+            },
+        )?;
+        Ok(v.pop())
+    }
+
+    /// The team, by name.
+    pub fn members(&self) -> Result<Vec<Row<Member>>, StoreError> {
+        self.collect(&format!("SELECT {MEMBER_COLS} FROM members ORDER BY name, id"), [], member_row)
+    }
+
+    /// Households matching `q`, ordered by group, then head, then id.
+    pub fn households(&self, q: &HouseholdQuery) -> Result<Vec<Row<Household>>, StoreError> {
+        // SQLite's lower() folds ASCII only; fold the needle the same way so both sides agree.
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase);
+        let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        self.collect(
+            &format!(
+                "SELECT {HOUSEHOLD_COLS} FROM households
+                 WHERE (?1 IS NULL OR instr(lower(head), ?1) > 0 OR instr(lower(grid), ?1) > 0)
+                   AND (?2 IS NULL OR grp = ?2)
+                   AND (?3 IS NULL OR status = ?3)
+                 ORDER BY grp, head, id
+                 LIMIT ?4"
+            ),
+            params![text, q.group, q.status.map(|s| s.code()), limit],
+            household_row,
+        )
+    }
+
+    pub fn household(&self, id: HouseholdId) -> Result<Option<Row<Household>>, StoreError> {
+        let mut rows = self.collect(
+            &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE id = ?1"),
+            [id.to_string()],
+            household_row,
+        )?;
+        Ok(rows.pop())
+    }
+
+    /// Visits to one household, newest first.
+    pub fn visits_of_household(&self, id: HouseholdId) -> Result<Vec<Row<Visit>>, StoreError> {
+        self.collect(
+            &format!("SELECT {VISIT_COLS} FROM visits WHERE household = ?1 ORDER BY at DESC, id DESC"),
+            [id.to_string()],
+            visit_row,
+        )
+    }
+
+    /// Visits with `from <= at < to` (of one member, or of everyone), oldest first.
+    pub fn visits(
+        &self,
+        member: Option<MemberId>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Row<Visit>>, StoreError> {
+        match member {
+            Some(m) => self.collect(
+                &format!("SELECT {VISIT_COLS} FROM visits WHERE member = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, id"),
+                params![m.to_string(), from, to],
+                visit_row,
+            ),
+            None => self.collect(
+                &format!("SELECT {VISIT_COLS} FROM visits WHERE at >= ?1 AND at < ?2 ORDER BY at, id"),
+                params![from, to],
+                visit_row,
+            ),
+        }
+    }
+
+    /// Check-ins with `from <= at < to` (of one member, or of everyone), oldest first.
+    pub fn check_ins(
+        &self,
+        member: Option<MemberId>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Row<CheckIn>>, StoreError> {
+        match member {
+            Some(m) => self.collect(
+                &format!(
+                    "SELECT {CHECK_IN_COLS} FROM check_ins WHERE member = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, id"
+                ),
+                params![m.to_string(), from, to],
+                check_in_row,
+            ),
+            None => self.collect(
+                &format!("SELECT {CHECK_IN_COLS} FROM check_ins WHERE at >= ?1 AND at < ?2 ORDER BY at, id"),
+                params![from, to],
+                check_in_row,
+            ),
+        }
+    }
+
+    /// One member's diary for one month, by date then time written.
+    pub fn diary(&self, member: MemberId, month: YearMonth) -> Result<Vec<Row<DiaryEntry>>, StoreError> {
+        self.collect(
+            &format!(
+                "SELECT {DIARY_COLS} FROM diary_entries WHERE member = ?1 AND month = ?2 ORDER BY date, written_at, id"
+            ),
+            params![member.to_string(), month.to_string()],
+            diary_row,
+        )
+    }
+
+    pub fn diary_entry_exists(&self, id: DiaryId) -> Result<bool, StoreError> {
+        self.exists("SELECT 1 FROM diary_entries WHERE id = ?1", [id.to_string()])
+    }
+
+    /// Leave requests (of one member, or of everyone), by start date.
+    pub fn leaves(&self, member: Option<MemberId>) -> Result<Vec<Row<LeaveRequest>>, StoreError> {
+        match member {
+            Some(m) => self.collect(
+                &format!("SELECT {LEAVE_COLS} FROM leave_requests WHERE member = ?1 ORDER BY from_date, id"),
+                [m.to_string()],
+                leave_row,
+            ),
+            None => self.collect(
+                &format!("SELECT {LEAVE_COLS} FROM leave_requests ORDER BY from_date, member, id"),
+                [],
+                leave_row,
+            ),
+        }
+    }
+
+    /// Every filed month, by month then member.
+    pub fn filings(&self) -> Result<Vec<MonthFiling>, StoreError> {
+        self.collect("SELECT member, month, filed_by, filed_at FROM filings ORDER BY month, member", [], filing_row)
+    }
+
+    pub fn month_filed(&self, member: MemberId, month: YearMonth) -> Result<bool, StoreError> {
+        self.exists(
+            "SELECT 1 FROM filings WHERE member = ?1 AND month = ?2",
+            params![member.to_string(), month.to_string()],
+        )
+    }
+
+    pub fn household_exists(&self, id: HouseholdId) -> Result<bool, StoreError> {
+        self.exists("SELECT 1 FROM households WHERE id = ?1", [id.to_string()])
+    }
+
+    pub fn member_exists(&self, id: MemberId) -> Result<bool, StoreError> {
+        self.exists("SELECT 1 FROM members WHERE id = ?1", [id.to_string()])
+    }
+
+    /// The distinct Asia/Shanghai dates in `from..=to` on which `member` checked in
+    /// (kind `In`), ascending.
+    pub fn days_in_village(
+        &self,
+        member: MemberId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NaiveDate>, StoreError> {
+        self.collect(
+            "SELECT DISTINCT local_date FROM check_ins
+             WHERE member = ?1 AND kind = 'in' AND local_date >= ?2 AND local_date <= ?3
+             ORDER BY local_date",
+            params![member.to_string(), date_text(from), date_text(to)],
+            |r| parse_date("check-in date", &r.get::<_, String>(0)?),
+        )
+    }
+
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        Ok(Counts {
+            households: self.count("households")?,
+            members: self.count("members")?,
+            visits: self.count("visits")?,
+            diary_entries: self.count("diary_entries")?,
+            check_ins: self.count("check_ins")?,
+            leaves: self.count("leave_requests")?,
+            filings: self.count("filings")?,
+        })
+    }
+
+    /// A canonical dump of every materialised table (rows sorted by key, every column,
+    /// values in one fixed spelling), so tests can assert two devices hold identical tables.
+    /// Document chunks and sync bookkeeping are not included: they legitimately differ.
+    pub fn materialised_digest(&self) -> Result<String, StoreError> {
+        let mut out = String::new();
+        for (table, order) in DIGEST_TABLES {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+            let names: Vec<String> = stmt.column_names().map(String::from).collect();
+            let _ = writeln!(out, "[{table}]");
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                for (i, name) in names.iter().enumerate() {
+                    out.push_str(if i == 0 { "" } else { " " });
+                    out.push_str(name);
+                    out.push('=');
+                    write_value(&mut out, r.get_ref(i)?);
+                }
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace: unit, property, story and fault tests (a real sync
+# server on port 0 inside the tests). Installs the Debian packages it needs when run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v cc >/dev/null 2>&1 || need+=(build-essential)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q && apt-get install -y -q "${need[@]}"
+  else
+    echo "missing: ${need[*]} (install them with apt-get)" >&2; exit 1
+  fi
+fi
+
+cargo test --workspace --locked --no-fail-fast

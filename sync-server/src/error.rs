@@ -1,0 +1,58 @@
+//! The HTTP error type: a status and a plain message for the device. Internal details
+//! (database errors, panics) are logged, never sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use taizhang_server_db::DbError;
+use taizhang_sync::SyncError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    BadRequest(String),
+    TooLarge(String),
+    NotFound(String),
+    Unavailable,
+}
+
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::TooLarge { .. } => ApiError::TooLarge(e.to_string()),
+            other => ApiError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        tracing::error!(error = %e, "storage error");
+        ApiError::Unavailable
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, msg) = match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server could not store this sync right now; nothing was lost, try again later".to_string(),
+            ),
+        };
+        (status, msg).into_response()
+    }
+}
+
+/// A handler panicked: log it and answer 500 without detail; the server keeps serving.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(detail, "handler panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal error; nothing was stored for the failed document, try again later")
+        .into_response()
+}

@@ -1,0 +1,102 @@
+//! The convergence law, by property test: 2–5 replicas, random edits, random syncs with
+//! dropped, lost-answer and repeated requests; after everyone syncs twice, every replica
+//! holds the same materialised tables. Cases: PROPTEST_CASES (default 24 here).
+
+use proptest::prelude::*;
+use taizhang_doc::demo;
+use taizhang_tests::*;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Visit(usize),
+    Diary,
+    CheckIn,
+    EditPlan(usize, u8),
+    EditHead(usize, u8),
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Edit(usize, Op),
+    Sync(usize, Fault),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0usize..10).prop_map(Op::Visit),
+        Just(Op::Diary),
+        Just(Op::CheckIn),
+        (0usize..4, any::<u8>()).prop_map(|(h, v)| Op::EditPlan(h, v)),
+        (0usize..4, any::<u8>()).prop_map(|(h, v)| Op::EditHead(h, v)),
+    ]
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        4 => Just(Fault::Pass),
+        1 => Just(Fault::DropRequest),
+        1 => Just(Fault::DropResponse),
+        1 => Just(Fault::Repeat),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => (0usize..5, op()).prop_map(|(r, o)| Step::Edit(r, o)),
+        2 => (0usize..5, fault()).prop_map(|(r, f)| Step::Sync(r, f)),
+    ]
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn replicas_converge_whatever_the_link_does(n in 2usize..=5, steps in proptest::collection::vec(step(), 1..40)) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        rt.block_on(async move {
+            let server = TestServer::start(10).await;
+            let mut replicas: Vec<_> = (0..n).map(|i| device(i % 3, i as u8)).collect();
+            for r in replicas.iter_mut() {
+                r.sync(&server.transport(), NOW).await.expect("first sync");
+            }
+            for (k, s) in steps.into_iter().enumerate() {
+                let at = NOW + k as i64 * 1000;
+                match s {
+                    Step::Edit(r, o) => {
+                        let r = r % n;
+                        let me = demo::member_id(r % 3);
+                        let dev = &mut replicas[r];
+                        match o {
+                            Op::Visit(h) => dev.record_visit(&visit(me, household(h), at, "走访"), at).expect("visit"),
+                            Op::Diary => dev.write_diary(&diary(me, at, "日记"), at).expect("diary"),
+                            Op::CheckIn => { dev.check_in(&check_in(me, at), at).expect("check-in"); }
+                            Op::EditPlan(h, v) | Op::EditHead(h, v) => {
+                                let mut hh = dev.store().household(household(h)).expect("read").expect("exists").record;
+                                if matches!(o, Op::EditPlan(..)) { hh.plan = format!("计划{v}"); } else { hh.head = format!("户主{v}"); }
+                                dev.put_household(&hh, at).expect("edit");
+                            }
+                        }
+                    }
+                    Step::Sync(r, f) => {
+                        let t = FaultyTransport::new(server.transport(), [f]);
+                        let _ = replicas[r % n].sync(&t, at).await; // failures are part of the test
+                    }
+                }
+            }
+            for _ in 0..2 {
+                for r in replicas.iter_mut() {
+                    r.sync(&server.transport(), NOW).await.expect("final sync");
+                }
+            }
+            let first = digest(&replicas[0]);
+            for (i, r) in replicas.iter().enumerate() {
+                assert_eq!(digest(r), first, "replica {i} differs");
+                assert!(r.pending_docs().expect("pending").is_empty(), "replica {i} still has unsent changes");
+            }
+        });
+    }
+}

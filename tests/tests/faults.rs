@@ -1,0 +1,129 @@
+//! The link drops mid-transfer, requests repeat, bodies are garbage: nothing acknowledged is
+//! lost, nothing is duplicated, and the server keeps serving.
+
+use taizhang_doc::demo;
+use taizhang_server_db::ServerStore;
+use taizhang_tests::*;
+
+fn big_week(l: &mut taizhang_client::Ledger, member: usize, visits: usize) {
+    let id = demo::member_id(member);
+    for k in 0..visits {
+        let at = NOW + k as i64 * 600_000;
+        let text = format!("第{k}次走访：{}", "家庭收入来源单一，需要技能培训。".repeat(12));
+        l.record_visit(&visit(id, household(k % 60), at, &text), at).expect("visit");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_link_mid_transfer_loses_and_duplicates_nothing() {
+    let server = TestServer::start(60).await;
+    let mut li = device(0, 1);
+    li.sync(&server.transport(), NOW).await.expect("first sync");
+    big_week(&mut li, 0, 150);
+
+    // The answer of the second batch is lost; then the request of the next one never leaves.
+    let flaky = FaultyTransport::new(server.transport(), [Fault::Pass, Fault::DropResponse]);
+    let err = li.sync(&flaky, NOW).await.expect_err("the link dropped");
+    assert!(err.to_string().contains("nothing was lost"), "{err}");
+    let flaky = FaultyTransport::new(server.transport(), [Fault::Repeat, Fault::DropRequest]);
+    assert!(li.sync(&flaky, NOW).await.is_err());
+    let r = li.sync(&server.transport(), NOW).await.expect("retry succeeds");
+    assert!(r.requests >= 1);
+    assert!(li.pending_docs().expect("pending").is_empty());
+
+    // Every change is on the server exactly once.
+    let log = server.store.read_log(demo::VILLAGE.0, 0, usize::MAX).await.expect("log");
+    let mut hashes: Vec<_> = log.entries.iter().map(|e| e.hash).collect();
+    let n = hashes.len();
+    hashes.sort();
+    hashes.dedup();
+    assert_eq!(hashes.len(), n, "no duplicates in the server log");
+    assert_eq!(n, 1 + 150, "the seed plus 150 visits");
+
+    // A fresh device downloads the whole village in resumable batches, through drops too.
+    let mut wang = device(1, 1);
+    let flaky = FaultyTransport::new(server.transport(), [Fault::Pass, Fault::DropResponse]);
+    assert!(wang.sync(&flaky, NOW).await.is_err());
+    let r = wang.sync(&server.transport(), NOW).await.expect("resume");
+    assert!(r.requests >= 2, "150 long visits take several batches, got {}", r.requests);
+    assert_eq!(digest(&wang), digest(&li));
+    assert_eq!(wang.store().counts().expect("counts").visits, 150);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_restored_from_an_older_backup_gets_the_lost_changes_back() {
+    // Li syncs with server A; server A is lost and replaced by server B restored from a
+    // backup taken before Li's last sync: B lacks changes Li thinks are confirmed.
+    let a = TestServer::start(20).await;
+    let b = TestServer::start(20).await; // the "backup": demo village only
+    let li_id = demo::member_id(0);
+    let mut li = device(0, 1);
+    li.sync(&a.transport(), NOW).await.expect("sync with A");
+    li.record_visit(&visit(li_id, household(1), NOW, "第一次走访"), NOW).expect("visit 1");
+    li.sync(&a.transport(), NOW).await.expect("sync visit 1 with A");
+    li.record_visit(&visit(li_id, household(2), NOW + 1000, "第二次走访"), NOW + 1000).expect("visit 2");
+    let r = li.sync(&b.transport(), NOW + 2000).await.expect("sync with restored B");
+    assert!(r.fallback_docs >= 1, "B did not know Li's confirmed heads: fallback used");
+    assert!(li.pending_docs().expect("pending").is_empty());
+
+    let mut wang = device(1, 1);
+    wang.sync(&b.transport(), NOW + 3000).await.expect("wang pulls from B");
+    assert_eq!(wang.store().counts().expect("counts").visits, 2, "both visits reached B");
+    assert_eq!(digest(&wang), digest(&li));
+}
+
+async fn post(url: &str, body: Vec<u8>) -> (u16, String) {
+    let resp = reqwest::Client::new().post(format!("{url}/v1/sync")).body(body).send().await.expect("post");
+    let status = resp.status().as_u16();
+    (status, resp.text().await.unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_and_oversized_bodies_get_4xx_and_the_server_keeps_serving() {
+    let server = TestServer::start(5).await;
+    let (s, msg) = post(&server.url, b"hello".to_vec()).await;
+    assert_eq!(s, 400, "{msg}");
+    assert!(msg.contains("zstd"), "{msg}");
+
+    let (s, msg) = post(&server.url, zstd::bulk::compress(b"not postcard at all", 3).expect("zstd")).await;
+    assert_eq!(s, 400, "{msg}");
+
+    let bomb = zstd::bulk::compress(&vec![0u8; 64 * 1024 * 1024], 19).expect("zstd");
+    assert!(bomb.len() < 64 * 1024);
+    let (s, msg) = post(&server.url, bomb).await;
+    assert_eq!(s, 413, "{msg}");
+
+    let (s, _) = post(&server.url, vec![7u8; 2 * 1024 * 1024]).await;
+    assert_eq!(s, 413);
+
+    let req = taizhang_sync::SyncRequest {
+        version: taizhang_sync::PROTOCOL_VERSION,
+        village: uuid::Uuid::from_u128(99),
+        cursor: 0,
+        want_bytes: 1000,
+        docs: vec![],
+    };
+    let (s, msg) = post(&server.url, taizhang_sync::encode_request(&req)).await;
+    assert_eq!(s, 404, "{msg}");
+
+    // A bad document and a bad change are refused per document, not per request.
+    let req = taizhang_sync::SyncRequest {
+        village: demo::VILLAGE.0,
+        docs: vec![
+            taizhang_sync::DocPush { doc: "../etc/passwd".into(), changes: vec![], sync_message: None },
+            taizhang_sync::DocPush {
+                doc: "registry".into(),
+                changes: vec![vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 1, 0]],
+                sync_message: None,
+            },
+        ],
+        ..req
+    };
+    let (s, _) = post(&server.url, taizhang_sync::encode_request(&req)).await;
+    assert_eq!(s, 200);
+
+    // Still serving real devices.
+    let mut li = device(0, 1);
+    li.sync(&server.transport(), NOW).await.expect("sync after garbage");
+    assert_eq!(li.store().counts().expect("counts").households, 5);
+}
