@@ -63,6 +63,7 @@ async fn server_restored_from_an_older_backup_gets_the_lost_changes_back() {
     li.sync(&a.transport(), NOW).await.expect("sync visit 1 with A");
     li.record_visit(&visit(li_id, household(2), NOW + 1000, "第二次走访"), NOW + 1000).expect("visit 2");
     let r = li.sync(&b.transport(), NOW + 2000).await.expect("sync with restored B");
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     assert!(r.fallback_docs >= 1, "B did not know Li's confirmed heads: fallback used");
     assert!(li.pending_docs().expect("pending").is_empty());
 

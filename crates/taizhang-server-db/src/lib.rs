@@ -64,7 +64,8 @@ pub trait ServerStore: Send + Sync + 'static {
     ) -> Result<PushResult, DbError>;
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError>;
     /// Changes with a sequence number after `cursor`, in order, up to about `max_bytes`
-    /// (always at least one change when there is one).
+    /// (always at least one change when there is one). A cursor past the end of the log (a
+    /// database restored from an older backup) reads from the start.
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError>;
     /// Every change of one document, in log order (to load it for the fallback exchange).
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError>;

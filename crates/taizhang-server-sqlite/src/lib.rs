@@ -194,6 +194,17 @@ impl ServerStore for SqliteStore {
 
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {
         self.with(move |c| {
+            // A cursor past the end of the log means this database was restored from an older
+            // backup: the device must read the log again from the start (duplicates are
+            // harmless, a skipped change would be lost to it).
+            let last: i64 = c
+                .query_row(
+                    "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = ?1",
+                    [village.as_bytes().as_slice()],
+                    |r| r.get(0),
+                )
+                .map_err(backend)?;
+            let cursor = if cursor > last as u64 { 0 } else { cursor };
             let mut stmt = c
                 .prepare_cached(
                     "SELECT seq, doc, hash, bytes FROM changes WHERE village = ?1 AND seq > ?2 ORDER BY seq LIMIT 2000",

@@ -18,7 +18,7 @@ mod wire;
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
 pub use error::SyncError;
-pub use server::{integrate, parse_changes, Integrated, ParsedChange};
+pub use server::{change_chunk_within, integrate, parse_changes, Integrated, ParsedChange, MAX_INFLATED_CHANGE};
 pub use wire::{
     DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
