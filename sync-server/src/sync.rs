@@ -78,6 +78,18 @@ pub async fn sync(AxState(st): AxState<AppState>, body: Bytes) -> Result<impl In
     Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)))
 }
 
+/// The answer for one document the storage has dealt with.
+fn doc_result(doc: String, outcome: PushResult, sync_message: Option<Vec<u8>>) -> DocResult {
+    match outcome {
+        PushResult::Stored { new, heads } => {
+            DocResult { doc, outcome: DocOutcome::Accepted { new }, heads, sync_message }
+        }
+        PushResult::MissingDeps { heads, .. } => {
+            DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message }
+        }
+    }
+}
+
 async fn push_doc(
     st: &AppState,
     village: Uuid,
@@ -97,14 +109,8 @@ async fn push_doc(
         Err(e) => return Ok(rejected(doc, "bad_change", e.to_string())),
     };
     pushed.extend(parsed.iter().map(|c| c.hash));
-    Ok(match st.store.push(village, &doc, parsed, now).await? {
-        PushResult::Stored { new, heads } => {
-            DocResult { doc, outcome: DocOutcome::Accepted { new }, heads, sync_message: None }
-        }
-        PushResult::MissingDeps { heads, .. } => {
-            DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message: None }
-        }
-    })
+    let outcome = st.store.push(village, &doc, parsed, now).await?;
+    Ok(doc_result(doc, outcome, None))
 }
 
 /// The fallback exchange for a document whose confirmed heads the server does not know:
@@ -146,12 +152,6 @@ async fn fallback(
             return Ok(rejected(doc, "internal", "this document could not be synced; try again later".into()));
         }
     };
-    Ok(match st.store.push(village, &doc, new, now).await? {
-        PushResult::Stored { new, heads } => {
-            DocResult { doc, outcome: DocOutcome::Accepted { new }, heads, sync_message: reply }
-        }
-        PushResult::MissingDeps { heads, .. } => {
-            DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message: reply }
-        }
-    })
+    let outcome = st.store.push(village, &doc, new, now).await?;
+    Ok(doc_result(doc, outcome, reply))
 }

@@ -105,7 +105,7 @@ impl Ledger {
         }
         let tx = store.transaction()?;
         tx.set_meta(META_VILLAGE, &village.to_string())?;
-        tx.set_meta(META_ACTOR, &hex_encode(&actor))?;
+        tx.set_meta(META_ACTOR, &hex::encode(actor))?;
         if let Some(m) = member {
             tx.set_meta(META_MEMBER, &m.to_string())?;
         }
@@ -121,7 +121,7 @@ impl Ledger {
     fn from_store(store: Store) -> Result<Self, ClientError> {
         let village = store.meta(META_VILLAGE)?.ok_or(ClientError::NotInitialised)?;
         let village = village.parse().map_err(ClientError::Invalid)?;
-        let actor = store.meta(META_ACTOR)?.and_then(|a| hex_decode(&a)).ok_or(ClientError::NotInitialised)?;
+        let actor = store.meta(META_ACTOR)?.and_then(|a| hex::decode(a).ok()).ok_or(ClientError::NotInitialised)?;
         let member = match store.meta(META_MEMBER)? {
             Some(m) => Some(m.parse().map_err(ClientError::Invalid)?),
             None => None,
@@ -199,6 +199,16 @@ impl Ledger {
         Ok(())
     }
 
+    /// Runs a validation rule against the store's view of the ledger.
+    fn validate(
+        &self,
+        rule: impl FnOnce(&StoreView<'_>, &Limits) -> Result<(), taizhang_domain::DomainError>,
+    ) -> Result<(), ClientError> {
+        let view = StoreView::new(&self.store);
+        let r = rule(&view, &self.limits);
+        view.finish(r)
+    }
+
     // ---- the records ----
 
     /// Writes the village itself (set-up by an administrator or the demo).
@@ -214,23 +224,17 @@ impl Ledger {
 
     /// Adds a household or saves an edited one (only changed fields are written).
     pub fn put_household(&mut self, h: &Household, now: Timestamp) -> Result<(), ClientError> {
-        let view = StoreView::new(&self.store);
-        let r = validate_household(h, &view, &self.limits);
-        view.finish(r)?;
+        self.validate(|view, limits| validate_household(h, view, &limits))?;
         self.edit(DocId::Registry, now, |tx| write(tx, h))
     }
 
     pub fn record_visit(&mut self, v: &Visit, now: Timestamp) -> Result<(), ClientError> {
-        let view = StoreView::new(&self.store);
-        let r = validate_visit(v, &view, now, &self.limits);
-        view.finish(r)?;
+        self.validate(|view, limits| validate_visit(v, view, now, &limits))?;
         self.edit(DocId::for_visit(v), now, |tx| write(tx, v))
     }
 
     pub fn write_diary(&mut self, d: &DiaryEntry, now: Timestamp) -> Result<(), ClientError> {
-        let view = StoreView::new(&self.store);
-        let r = validate_diary(d, &view, now, &self.limits);
-        view.finish(r)?;
+        self.validate(|view, limits| validate_diary(d, view, now, &limits))?;
         self.edit(DocId::for_diary(d), now, |tx| write(tx, d))
     }
 
@@ -241,17 +245,13 @@ impl Ledger {
         if let (Some(fix), Some(v)) = (c.location, self.store.village()?) {
             c.in_geofence = Some(v.geofence.contains(&fix));
         }
-        let view = StoreView::new(&self.store);
-        let r = validate_check_in(&c, &view, now, &self.limits);
-        view.finish(r)?;
+        self.validate(|view, limits| validate_check_in(&c, view, now, &limits))?;
         self.edit(DocId::for_check_in(&c), now, |tx| write(tx, &c))?;
         Ok(c)
     }
 
     pub fn request_leave(&mut self, l: &LeaveRequest, now: Timestamp) -> Result<(), ClientError> {
-        let view = StoreView::new(&self.store);
-        let r = validate_leave(l, &view, &self.limits);
-        view.finish(r)?;
+        self.validate(|view, limits| validate_leave(l, view, &limits))?;
         self.edit(DocId::for_leave(l), now, |tx| write(tx, l))
     }
 
@@ -308,14 +308,16 @@ pub(crate) fn persist_in(
         return Ok(());
     }
     let name = id.to_string();
-    let chunks = tx.append_chunk(&name, &doc.save_after(before))?;
+    let changes = doc.get_changes(before);
+    let bytes: Vec<u8> = changes.iter().flat_map(|c| c.raw_bytes()).copied().collect();
+    let chunks = tx.append_chunk(&name, &bytes)?;
     if chunks > COMPACT_AFTER_CHUNKS {
         tx.replace_chunks(&name, &doc.save())?;
     }
     if local {
         tx.set_dirty(&name, true)?;
     }
-    materialise(tx, &name, doc, changed_keys(doc, before))
+    materialise(tx, &name, doc, changed_keys(doc, &changes))
 }
 
 /// Re-materialises the records at `keys` of one document.
@@ -356,15 +358,4 @@ fn upsert<R: Record>(
         Ok(None) => Ok(false),
         Err(_) => Ok(true),
     }
-}
-
-fn hex_encode(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use automerge::transaction::Transactable;
-use automerge::{Automerge, ChangeHash, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use automerge::{Automerge, Change, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 
 use crate::DocError;
 
@@ -189,15 +189,15 @@ pub fn read_all<R: Record>(doc: &Automerge) -> (Vec<Read<R>>, Vec<(String, DocEr
     (ok, bad)
 }
 
-/// The root keys (records) touched by the changes between `before` and the current heads:
+/// The root keys (records) touched by `changes` (new changes of `doc`, e.g. `get_changes(before)`):
 /// what the local store must re-materialise after an edit or a sync. Taken from the changes'
 /// operations, not from a diff of visible values: a change that resolves a conflict without
 /// changing the winning value still changes what the record shows.
-pub fn changed_keys(doc: &Automerge, before: &[ChangeHash]) -> BTreeSet<String> {
+pub fn changed_keys(doc: &Automerge, changes: &[Change]) -> BTreeSet<String> {
     use automerge::legacy::{Key, ObjectId};
     let mut keys = BTreeSet::new();
     let mut objects = HashSet::new();
-    for change in doc.get_changes(before) {
+    for change in changes {
         for op in change.decode().operations {
             match (op.obj, op.key) {
                 (ObjectId::Root, Key::Map(k)) => {
