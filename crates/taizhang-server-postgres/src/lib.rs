@@ -1,0 +1,527 @@
+//! The sync server's storage in PostgreSQL, for a province or a country: a pool of
+//! connections, any number of stateless server instances on one database, and tables keyed
+//! by village first so a distributed Postgres (Citus, YugabyteDB, CockroachDB) can shard them.
+//!
+//! Same promises as the SQLite backend: a push is committed (with `synchronous_commit = on`)
+//! before `push` returns; all or nothing per document; every change stored once (by hash).
+//! What differs is concurrency, handled with two row locks inside the push transaction:
+//! - the document's `docs` row (`SELECT ... FOR UPDATE`), so two instances pushing to the same
+//!   document integrate one after the other and neither loses or duplicates a change;
+//! - the village's `villages` row, taken by `UPDATE ... SET last_seq = last_seq + n`, which
+//!   hands out the log's sequence numbers. That lock is held to commit, so a village's writers
+//!   commit one after the other in `seq` order: a reader that sees `seq` n sees every seq
+//!   below it. A `bigserial` would not do: numbers are drawn at insert, transactions commit
+//!   in another order, and a device reading in between would move its cursor past a change
+//!   that commits a moment later — and never read it.
+
+mod migrate;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
+use taizhang_server_db::{DbError, LogEntry, LogPage, PushResult, ServerStore};
+use taizhang_sync::{integrate, Hash, ParsedChange};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::NoTls;
+use uuid::Uuid;
+
+/// Most rows one log read fetches (as the SQLite backend); `more` tells the device to go on.
+const LOG_ROWS: i64 = 2000;
+/// How often a push is retried after a serialization failure or a deadlock (which the lock
+/// order rules out on PostgreSQL, but a serializable distributed engine may report).
+const PUSH_ATTEMPTS: usize = 5;
+
+/// How to connect besides the URL.
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// Keep the tables in this schema (created if missing) instead of the search path's first.
+    /// Lower-case letters, digits and `_`, not starting with a digit.
+    pub schema: Option<String>,
+    /// Most connections this server instance opens.
+    pub pool_size: usize,
+    /// How long a request waits for a free connection or a new one before failing.
+    pub wait: Duration,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        Self { schema: None, pool_size: 16, wait: Duration::from_secs(10) }
+    }
+}
+
+/// The PostgreSQL backend. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.pool.status();
+        f.debug_struct("PgStore").field("size", &s.size).field("available", &s.available).finish()
+    }
+}
+
+/// A database error as text. tokio-postgres' own `Display` says only "db error", so the
+/// server's message and SQLSTATE are spelled out for the log.
+pub(crate) fn backend(e: impl Into<PgError>) -> DbError {
+    DbError::Backend(e.into().0)
+}
+
+/// Carrier for [`backend`]: the text of any error this crate meets.
+#[derive(Debug)]
+pub(crate) struct PgError(String);
+
+impl From<tokio_postgres::Error> for PgError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        match e.as_db_error() {
+            Some(db) => PgError(format!("{} ({}): {}", db.severity(), db.code().code(), db.message())),
+            None => PgError(match std::error::Error::source(&e) {
+                Some(src) => format!("{e}: {src}"),
+                None => e.to_string(),
+            }),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for PgError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            other => PgError(format!("no database connection: {other}")),
+        }
+    }
+}
+
+impl From<String> for PgError {
+    fn from(s: String) -> Self {
+        PgError(s)
+    }
+}
+
+/// The URL with its password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// True when `db` names a PostgreSQL database rather than a file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+fn valid_schema(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.len() <= 63
+}
+
+fn heads_to_blob(heads: &[Hash]) -> Vec<u8> {
+    heads.iter().flatten().copied().collect()
+}
+
+fn blob_to_heads(blob: &[u8]) -> Vec<Hash> {
+    blob.chunks_exact(32).filter_map(|c| <Hash>::try_from(c).ok()).collect()
+}
+
+fn retryable(e: &tokio_postgres::Error) -> bool {
+    matches!(e.code(), Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED)
+}
+
+/// Why one push attempt ended without an answer.
+enum Attempt {
+    Retry(DbError),
+    Fail(DbError),
+}
+
+impl From<tokio_postgres::Error> for Attempt {
+    fn from(e: tokio_postgres::Error) -> Self {
+        if retryable(&e) {
+            Attempt::Retry(backend(e))
+        } else {
+            Attempt::Fail(backend(e))
+        }
+    }
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the
+    /// schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Self::connect_with(url, PgOptions::default()).await
+    }
+
+    /// [`PgStore::connect`] with a schema and pool size of your choice.
+    pub async fn connect_with(url: &str, options: PgOptions) -> Result<Self, DbError> {
+        let open_err = |reason: String| DbError::Open { path: redact_url(url), reason };
+        let mut config: tokio_postgres::Config = url.parse().map_err(|e| open_err(format!("not a PostgreSQL URL: {e}")))?;
+        // Durability is not left to the server's configuration: every commit waits for its
+        // WAL flush. The schema, when given, comes first on every pooled connection's path.
+        let mut startup = config.get_options().map(str::to_string).unwrap_or_default();
+        startup.push_str(" -c synchronous_commit=on");
+        if let Some(schema) = &options.schema {
+            if !valid_schema(schema) {
+                return Err(open_err(format!(
+                    "schema name {schema:?} is not allowed: use lower-case letters, digits and _"
+                )));
+            }
+            startup.push_str(&format!(" -c search_path={schema}"));
+        }
+        config.options(startup.trim());
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(options.wait);
+        }
+        let manager =
+            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager)
+            .max_size(options.pool_size.max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(options.wait))
+            .create_timeout(Some(options.wait))
+            .build()
+            .map_err(|e| open_err(e.to_string()))?;
+        let store = Self { pool };
+        let mut client = store.pool.get().await.map_err(|e| open_err(PgError::from(e).0))?;
+        migrate::migrate(&mut client, options.schema.as_deref()).await.map_err(|e| match e {
+            DbError::Backend(reason) => open_err(reason),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<Object, DbError> {
+        self.pool.get().await.map_err(backend)
+    }
+
+    /// One push in one transaction; see the crate documentation for the locks.
+    async fn push_once(
+        &self,
+        village: Uuid,
+        doc: &str,
+        changes: &[ParsedChange],
+        received_at: i64,
+    ) -> Result<PushResult, Attempt> {
+        let mut client = self.client().await.map_err(Attempt::Fail)?;
+        let tx = client.transaction().await?;
+
+        // 1. Lock the document (creating its row when new; rolled back if nothing is stored).
+        let lock = tx.prepare_cached("SELECT heads FROM docs WHERE village = $1 AND doc = $2 FOR UPDATE").await?;
+        let heads_blob: Vec<u8> = match tx.query_opt(&lock, &[&village, &doc]).await? {
+            Some(row) => row.try_get(0)?,
+            None => {
+                let create = tx
+                    .prepare_cached(
+                        "INSERT INTO docs (village, doc, heads) VALUES ($1, $2, ''::bytea)
+                         ON CONFLICT (village, doc) DO NOTHING",
+                    )
+                    .await?;
+                if let Err(e) = tx.execute(&create, &[&village, &doc]).await {
+                    if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) {
+                        return Err(Attempt::Fail(DbError::Backend(format!(
+                            "village {village} does not exist: create it before pushing to it"
+                        ))));
+                    }
+                    return Err(e.into());
+                }
+                tx.query_one(&lock, &[&village, &doc]).await?.try_get(0)?
+            }
+        };
+        let heads = blob_to_heads(&heads_blob);
+
+        // 2. Which of the pushed changes and their dependencies are already stored.
+        let mut asked: HashSet<Hash> = HashSet::new();
+        for c in changes {
+            asked.insert(c.hash);
+            asked.extend(c.deps.iter().copied());
+        }
+        let asked: Vec<&[u8]> = asked.iter().map(|h| h.as_slice()).collect();
+        let known_q =
+            tx.prepare_cached("SELECT hash FROM changes WHERE village = $1 AND doc = $2 AND hash = ANY($3)").await?;
+        let mut known: HashSet<Hash> = HashSet::new();
+        for row in tx.query(&known_q, &[&village, &doc, &asked]).await? {
+            let h: &[u8] = row.try_get(0)?;
+            if let Ok(h) = <Hash>::try_from(h) {
+                known.insert(h);
+            }
+        }
+
+        // 3. Causal order, or the missing dependencies (then nothing is stored).
+        let integrated = match integrate(&heads, changes.to_vec(), |h| known.contains(h)) {
+            Err(missing) => {
+                tx.rollback().await?;
+                return Ok(PushResult::MissingDeps { missing, heads });
+            }
+            Ok(i) => i,
+        };
+        let n = integrated.new.len();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(PushResult::Stored { new: 0, heads });
+        }
+
+        // 4. Take n sequence numbers under the village's row lock, store, move the heads.
+        let insert = tx
+            .prepare_cached(
+                "WITH v AS (
+                     UPDATE villages SET last_seq = last_seq + $3 WHERE village = $1
+                     RETURNING last_seq - $3 AS base
+                 ), ins AS (
+                     INSERT INTO changes (village, seq, doc, hash, actor, device_time, received_at, bytes)
+                     SELECT $1, v.base + c.ord, $2, c.hash, c.actor, c.device_time, $4, c.bytes
+                     FROM v, unnest($5::bytea[], $6::bytea[], $7::bigint[], $8::bytea[])
+                          WITH ORDINALITY AS c (hash, actor, device_time, bytes, ord)
+                     RETURNING 1
+                 ), d AS (
+                     UPDATE docs SET heads = $9 WHERE village = $1 AND doc = $2 RETURNING 1
+                 )
+                 SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM d)",
+            )
+            .await?;
+        let count = i64::try_from(n).unwrap_or(i64::MAX);
+        let hashes: Vec<&[u8]> = integrated.new.iter().map(|c| c.hash.as_slice()).collect();
+        let actors: Vec<&[u8]> = integrated.new.iter().map(|c| c.actor.as_slice()).collect();
+        let times: Vec<i64> = integrated.new.iter().map(|c| c.timestamp).collect();
+        let bytes: Vec<&[u8]> = integrated.new.iter().map(|c| c.bytes.as_slice()).collect();
+        let new_heads = heads_to_blob(&integrated.heads);
+        let row = tx
+            .query_one(
+                &insert,
+                &[&village, &doc, &count, &received_at, &hashes, &actors, &times, &bytes, &new_heads],
+            )
+            .await?;
+        let (inserted, docs_updated): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if inserted != count || docs_updated != 1 {
+            tx.rollback().await?;
+            return Err(Attempt::Fail(DbError::Backend(format!(
+                "push to {doc} stored {inserted} of {count} changes and {docs_updated} heads rows; rolled back"
+            ))));
+        }
+        tx.commit().await?;
+        Ok(PushResult::Stored { new: u32::try_from(n).unwrap_or(u32::MAX), heads: integrated.heads })
+    }
+}
+
+#[async_trait]
+impl ServerStore for PgStore {
+    async fn create_village(&self, village: Uuid, name: &str) -> Result<(), DbError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO villages (village, name, created_at)
+                 VALUES ($1, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+                 ON CONFLICT (village) DO NOTHING",
+                &[&village, &name],
+            )
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn village_exists(&self, village: Uuid) -> Result<bool, DbError> {
+        let client = self.client().await?;
+        let stmt = client.prepare_cached("SELECT 1 FROM villages WHERE village = $1").await.map_err(backend)?;
+        Ok(client.query_opt(&stmt, &[&village]).await.map_err(backend)?.is_some())
+    }
+
+    async fn push(
+        &self,
+        village: Uuid,
+        doc: &str,
+        changes: Vec<ParsedChange>,
+        received_at: i64,
+    ) -> Result<PushResult, DbError> {
+        let mut last = None;
+        for _ in 0..PUSH_ATTEMPTS {
+            match self.push_once(village, doc, &changes, received_at).await {
+                Ok(r) => return Ok(r),
+                Err(Attempt::Fail(e)) => return Err(e),
+                Err(Attempt::Retry(e)) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| DbError::Backend("push was not attempted".into())))
+    }
+
+    async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError> {
+        let client = self.client().await?;
+        let stmt =
+            client.prepare_cached("SELECT heads FROM docs WHERE village = $1 AND doc = $2").await.map_err(backend)?;
+        match client.query_opt(&stmt, &[&village, &doc]).await.map_err(backend)? {
+            Some(row) => Ok(blob_to_heads(row.try_get::<_, &[u8]>(0).map_err(backend)?)),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {
+        let client = self.client().await?;
+        // One statement, so one snapshot: the village's last seq and the changes agree. A
+        // cursor past the end of the log (a database restored from an older backup) reads from
+        // the start: duplicates are harmless, a skipped change would be lost to the device.
+        // The running byte total is cut in the database: the rows that fit come back (the
+        // first always does) plus the first row that does not, so the loop below, the same as
+        // SQLite's, sees that there is more.
+        let stmt = client
+            .prepare_cached(
+                "WITH v AS (
+                     SELECT CASE WHEN $2 > last_seq THEN 0 ELSE $2 END AS from_seq
+                     FROM villages WHERE village = $1
+                 )
+                 SELECT v.from_seq, c.seq, c.doc, c.hash, c.bytes
+                 FROM v LEFT JOIN LATERAL (
+                     SELECT seq, doc, hash, bytes FROM (
+                         SELECT seq, doc, hash, bytes,
+                                row_number() OVER w AS rn,
+                                sum(octet_length(bytes)) OVER w AS run
+                         FROM (SELECT seq, doc, hash, bytes FROM changes
+                               WHERE village = $1 AND seq > v.from_seq
+                               ORDER BY seq LIMIT $3) page
+                         WINDOW w AS (ORDER BY seq)
+                     ) counted
+                     WHERE rn <= 2 OR run - octet_length(bytes) <= $4
+                 ) c ON true
+                 ORDER BY c.seq",
+            )
+            .await
+            .map_err(backend)?;
+        let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
+        let budget = i64::try_from(max_bytes).unwrap_or(i64::MAX);
+        let rows = client.query(&stmt, &[&village, &cursor_i, &LOG_ROWS, &budget]).await.map_err(backend)?;
+        let mut page = LogPage { entries: Vec::new(), cursor, more: false };
+        let mut bytes = 0usize;
+        let mut rows_read = 0;
+        for row in rows {
+            let from: i64 = row.try_get(0).map_err(backend)?;
+            if page.entries.is_empty() {
+                page.cursor = from as u64;
+            }
+            let Some(seq) = row.try_get::<_, Option<i64>>(1).map_err(backend)? else { continue };
+            rows_read += 1;
+            let data: Vec<u8> = row.try_get(4).map_err(backend)?;
+            if !page.entries.is_empty() && bytes + data.len() > max_bytes {
+                page.more = true;
+                break;
+            }
+            bytes += data.len();
+            let hash: &[u8] = row.try_get(3).map_err(backend)?;
+            page.entries.push(LogEntry {
+                seq: seq as u64,
+                doc: row.try_get(2).map_err(backend)?,
+                hash: <Hash>::try_from(hash).map_err(|e| backend(format!("a stored hash is not 32 bytes: {e}")))?,
+                bytes: data,
+            });
+            page.cursor = seq as u64;
+        }
+        if rows_read == LOG_ROWS && !page.more {
+            page.more = true;
+        }
+        Ok(page)
+    }
+
+    async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT bytes FROM changes WHERE village = $1 AND doc = $2 ORDER BY seq")
+            .await
+            .map_err(backend)?;
+        let rows = client.query(&stmt, &[&village, &doc]).await.map_err(backend)?;
+        rows.iter().map(|r| r.try_get::<_, Vec<u8>>(0).map_err(backend)).collect()
+    }
+
+    async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError> {
+        let client = self.client().await?;
+        // Byte order, as SQLite sorts, whatever the database's collation.
+        let stmt = client
+            .prepare_cached("SELECT doc FROM docs WHERE village = $1 ORDER BY doc COLLATE \"C\"")
+            .await
+            .map_err(backend)?;
+        let rows = client.query(&stmt, &[&village]).await.map_err(backend)?;
+        rows.iter().map(|r| r.try_get::<_, String>(0).map_err(backend)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact_url("postgres://tz:secret@db:5432/tz"), "postgres://tz:***@db:5432/tz");
+        assert_eq!(redact_url("postgresql://tz:p@ss@db/tz?x=1"), "postgresql://tz:***@db/tz?x=1");
+        assert_eq!(redact_url("postgres://tz@db/tz"), "postgres://tz@db/tz");
+        assert_eq!(redact_url("server.sqlite3"), "server.sqlite3");
+    }
+
+    #[test]
+    fn urls_and_schema_names_are_recognised() {
+        assert!(is_postgres_url("postgres://a@b/c"));
+        assert!(is_postgres_url("postgresql://a@b/c"));
+        assert!(!is_postgres_url("server.sqlite3"));
+        assert!(!is_postgres_url("/var/lib/postgres/x.sqlite3"));
+        assert!(valid_schema("t_0a9"));
+        assert!(!valid_schema("9t"));
+        assert!(!valid_schema("t;drop"));
+        assert!(!valid_schema("T"));
+        assert!(!valid_schema(""));
+    }
+
+    #[test]
+    fn heads_survive_the_blob_round_trip() {
+        let heads = vec![[1u8; 32], [2u8; 32]];
+        assert_eq!(blob_to_heads(&heads_to_blob(&heads)), heads);
+    }
+}
+
+/// For tests of this crate and of the whole system: a store on the database named by
+/// [`testing::ENV`], in a fresh schema of its own so tests run in parallel.
+pub mod testing {
+    use super::{PgOptions, PgStore};
+
+    /// The variable that says a PostgreSQL is expected, and where (CI always sets it).
+    pub const ENV: &str = "TAIZHANG_TEST_DATABASE_URL";
+
+    /// The URL from [`ENV`], or `None` after printing that the test `what` is skipped.
+    pub fn url_or_skip(what: &str) -> Option<String> {
+        match std::env::var(ENV) {
+            Ok(url) if !url.trim().is_empty() => Some(url),
+            _ => {
+                eprintln!("SKIPPED {what}: {ENV} is not set (scripts/postgres.sh starts a PostgreSQL and prints it)");
+                None
+            }
+        }
+    }
+
+    /// A new schema name, unique per call.
+    pub fn fresh_schema() -> String {
+        format!("t_{}", uuid::Uuid::now_v7().simple())
+    }
+
+    /// Connects to `url` in `schema` with a small pool. Panics (a test failure, never a
+    /// silent pass) when the database is expected but cannot be reached.
+    pub async fn connect_schema(url: &str, schema: &str) -> PgStore {
+        let options = PgOptions { schema: Some(schema.to_string()), pool_size: 4, ..PgOptions::default() };
+        match PgStore::connect_with(url, options).await {
+            Ok(store) => store,
+            Err(e) => panic!("{ENV} is set but PostgreSQL is not usable: {e}"),
+        }
+    }
+
+    /// A store in a fresh schema, or `None` (printed as skipped) when [`ENV`] is unset.
+    pub async fn store_or_skip(what: &str) -> Option<(PgStore, String, String)> {
+        let url = url_or_skip(what)?;
+        let schema = fresh_schema();
+        let store = connect_schema(&url, &schema).await;
+        Some((store, url, schema))
+    }
+}
