@@ -17,3 +17,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 cargo test --workspace --locked --no-fail-fast
+
+# The server-facing tests once more on PostgreSQL (every story once per backend): postgres.sh
+# installs and starts a local one and prints its URL, unless one is given already.
+TAIZHANG_TEST_DATABASE_URL="${TAIZHANG_TEST_DATABASE_URL:-$(bash scripts/postgres.sh)}" \
+  cargo test --locked --no-fail-fast -p taizhang-server-postgres -p taizhang-sync-server -p taizhang-tests

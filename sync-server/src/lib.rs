@@ -2,6 +2,7 @@
 //! [`serve`] runs it on a listener until a shutdown signal. Tests bind port 0 and talk to it
 //! with a real HTTP client; the `taizhang-server` binary adds flags and the demo village.
 
+mod backend;
 mod demo;
 mod error;
 mod sync;
@@ -14,6 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use taizhang_server_db::ServerStore;
 
+pub use backend::{describe_db, open_store};
 pub use demo::seed_demo_village;
 pub use error::ApiError;
 

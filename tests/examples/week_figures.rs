@@ -3,7 +3,6 @@
 //! the full benchmark harness is issue 6. Run: `cargo run --release -p taizhang-tests --example week_figures`.
 
 use taizhang_doc::demo;
-use taizhang_server_db::ServerStore;
 use taizhang_tests::*;
 
 #[tokio::main]

@@ -1,6 +1,10 @@
 //! Test fixtures shared by the whole-system tests: a real sync server on port 0, devices of
 //! the demo team, record builders, and a transport that drops or repeats exchanges on cue.
 
+mod backend;
+
+pub use backend::{backend_name, fresh_store, postgres_url, shared_postgres_stores};
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -10,29 +14,35 @@ use taizhang_doc::demo;
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, HouseholdId, MemberId, Timestamp, Visit, VisitId,
 };
-use taizhang_server_sqlite::SqliteStore;
+use taizhang_server_db::ServerStore;
 use taizhang_sync_server::{router, seed_demo_village, serve, AppState};
 use uuid::Uuid;
 
 /// 2026-11-25 10:00 in Shanghai.
 pub const NOW: Timestamp = 1_795_536_000_000 + 10 * 3_600_000;
 
-/// A sync server on 127.0.0.1:0 with the demo village, stopped on drop.
+/// A sync server on 127.0.0.1:0 with the demo village, stopped on drop; on the backend the
+/// environment selects (see `backend.rs`).
 #[allow(missing_debug_implementations)]
 pub struct TestServer {
     pub url: String,
-    pub store: SqliteStore,
+    pub store: Arc<dyn ServerStore>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl TestServer {
     pub async fn start(households: usize) -> Self {
-        let store = SqliteStore::open_in_memory().expect("in-memory server store");
-        seed_demo_village(&store, households, NOW).await.expect("seed demo village");
+        let store = fresh_store().await;
+        seed_demo_village(store.as_ref(), households, NOW).await.expect("seed demo village");
+        Self::serve_store(store).await
+    }
+
+    /// A server instance over `store` as it is (several may share one database).
+    pub async fn serve_store(store: Arc<dyn ServerStore>) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(Arc::new(store.clone())));
+        let app = router(AppState::new(store.clone()));
         tokio::spawn(async move {
             let _ = serve(listener, app, async {
                 let _ = rx.await;

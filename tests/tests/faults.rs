@@ -2,7 +2,6 @@
 //! lost, nothing is duplicated, and the server keeps serving.
 
 use taizhang_doc::demo;
-use taizhang_server_db::ServerStore;
 use taizhang_tests::*;
 
 fn big_week(l: &mut taizhang_client::Ledger, member: usize, visits: usize) {

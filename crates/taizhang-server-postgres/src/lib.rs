@@ -167,7 +167,8 @@ impl PgStore {
     /// [`PgStore::connect`] with a schema and pool size of your choice.
     pub async fn connect_with(url: &str, options: PgOptions) -> Result<Self, DbError> {
         let open_err = |reason: String| DbError::Open { path: redact_url(url), reason };
-        let mut config: tokio_postgres::Config = url.parse().map_err(|e| open_err(format!("not a PostgreSQL URL: {e}")))?;
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|e| open_err(format!("not a PostgreSQL URL: {e}")))?;
         // Durability is not left to the server's configuration: every commit waits for its
         // WAL flush. The schema, when given, comes first on every pooled connection's path.
         let mut startup = config.get_options().map(str::to_string).unwrap_or_default();
@@ -184,8 +185,7 @@ impl PgStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(options.wait);
         }
-        let manager =
-            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
             .max_size(options.pool_size.max(1))
             .runtime(Runtime::Tokio1)
@@ -297,10 +297,7 @@ impl PgStore {
         let bytes: Vec<&[u8]> = integrated.new.iter().map(|c| c.bytes.as_slice()).collect();
         let new_heads = heads_to_blob(&integrated.heads);
         let row = tx
-            .query_one(
-                &insert,
-                &[&village, &doc, &count, &received_at, &hashes, &actors, &times, &bytes, &new_heads],
-            )
+            .query_one(&insert, &[&village, &doc, &count, &received_at, &hashes, &actors, &times, &bytes, &new_heads])
             .await?;
         let (inserted, docs_updated): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
         if inserted != count || docs_updated != 1 {
@@ -496,7 +493,12 @@ pub mod testing {
         match std::env::var(ENV) {
             Ok(url) if !url.trim().is_empty() => Some(url),
             _ => {
-                eprintln!("SKIPPED {what}: {ENV} is not set (scripts/postgres.sh starts a PostgreSQL and prints it)");
+                // Straight to stderr, past the test harness's capture, so the skip shows.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED {what}: {ENV} is not set (scripts/postgres.sh starts a PostgreSQL and prints it)"
+                );
                 None
             }
         }

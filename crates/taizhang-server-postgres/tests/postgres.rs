@@ -59,9 +59,10 @@ async fn receipt_time_and_device_time_are_stored() {
     let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connect");
     tokio::spawn(conn);
     let rows = client
-        .query(&format!("SELECT received_at, device_time FROM {schema}.changes WHERE village = $1 ORDER BY seq"), &[
-            &village,
-        ])
+        .query(
+            &format!("SELECT received_at, device_time FROM {schema}.changes WHERE village = $1 ORDER BY seq"),
+            &[&village],
+        )
         .await
         .expect("query");
     let got: Vec<(i64, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
