@@ -241,7 +241,10 @@ impl PgStore {
         };
         let heads = blob_to_heads(&heads_blob);
 
-        // 2. Which of the pushed changes and their dependencies are already stored.
+        // 2. Which of the pushed changes and their dependencies are already stored. A
+        // statement of its own, after the lock: in READ COMMITTED it takes a fresh snapshot
+        // that includes whatever the writer we may have waited for committed (a subquery in
+        // the locking statement would still use the snapshot from before the wait).
         let mut asked: HashSet<Hash> = HashSet::new();
         for c in changes {
             asked.insert(c.hash);
