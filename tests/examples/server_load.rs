@@ -40,7 +40,8 @@ fn make_device(village: Uuid, n: usize, rounds: usize) -> Device {
     for r in 0..rounds {
         let mut tx = d.transaction();
         let key = format!("visit/{}", Uuid::now_v7());
-        let _ = tx.put(ROOT, key, format!("第{n}台手机第{r}次走访：了解家庭收入、就医、就学情况，核实两不愁三保障落实"));
+        let _ =
+            tx.put(ROOT, key, format!("第{n}台手机第{r}次走访：了解家庭收入、就医、就学情况，核实两不愁三保障落实"));
         tx.commit();
     }
     let changes = d.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
@@ -143,7 +144,11 @@ async fn main() {
                         village: d.village,
                         cursor: d.cursor,
                         want_bytes: MAX_BATCH_BYTES as u32,
-                        docs: vec![DocPush { doc: d.doc.clone(), changes: vec![d.changes[r].clone()], sync_message: None }],
+                        docs: vec![DocPush {
+                            doc: d.doc.clone(),
+                            changes: vec![d.changes[r].clone()],
+                            sync_message: None,
+                        }],
                     };
                     let (took, resp) = exchange(&http, url, &req).await;
                     assert!(matches!(resp.results[0].outcome, DocOutcome::Accepted { new: 1 }), "{:?}", resp.results);

@@ -27,6 +27,8 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::NoTls;
 use uuid::Uuid;
 
+/// What [`PgStore::durability`] must say for the store to open.
+const DURABLE: &str = "fsync=on synchronous_commit=on";
 /// Most rows one log read fetches (as the SQLite backend); `more` tells the device to go on.
 const LOG_ROWS: i64 = 2000;
 /// How often a push is retried after a serialization failure or a deadlock (which the lock
@@ -199,7 +201,28 @@ impl PgStore {
             DbError::Backend(reason) => open_err(reason),
             other => other,
         })?;
+        // A server that does not flush its WAL cannot keep the promise "stored = durable".
+        let settings = store.durability().await.map_err(|e| open_err(e.to_string()))?;
+        if settings != DURABLE {
+            return Err(open_err(format!(
+                "this PostgreSQL is set to {settings}: a crash could lose pushes the devices were \
+                 told are stored; set fsync = on and synchronous_commit = on"
+            )));
+        }
         Ok(store)
+    }
+
+    /// The settings a durable commit depends on, as seen by this store's connections
+    /// (`fsync=on synchronous_commit=on` when every commit is flushed before it returns).
+    pub async fn durability(&self) -> Result<String, DbError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT current_setting('fsync'), current_setting('synchronous_commit')", &[])
+            .await
+            .map_err(backend)?;
+        let fsync: String = row.try_get(0).map_err(backend)?;
+        let sync: String = row.try_get(1).map_err(backend)?;
+        Ok(format!("fsync={fsync} synchronous_commit={sync}"))
     }
 
     async fn client(&self) -> Result<Object, DbError> {

@@ -30,6 +30,7 @@ fn new_changes(doc: &mut Automerge, doc_name: &str, n: usize, tag: &str) -> Vec<
 async fn the_storage_story_holds_on_postgres() {
     let Some((store, _, _)) = store_or_skip("the_storage_story_holds_on_postgres").await else { return };
     taizhang_server_db::testkit::store_story(&store).await;
+    assert_eq!(store.durability().await.expect("settings"), "fsync=on synchronous_commit=on");
 
     // A cursor past the end (a database restored from an older backup) reads from the start.
     let village = Uuid::from_u128(0x7a1);
@@ -238,4 +239,14 @@ async fn an_unreachable_database_is_a_clear_error_without_the_password() {
     }
     let bad = PgOptions { schema: Some("x; DROP TABLE villages".into()), ..PgOptions::default() };
     assert!(matches!(PgStore::connect_with("postgres://tz@127.0.0.1:1/tz", bad).await, Err(DbError::Open { .. })));
+}
+
+/// Even a URL that asks for asynchronous commits gets synchronous ones: "stored" is durable.
+#[tokio::test]
+async fn commits_are_synchronous_whatever_the_url_says() {
+    let Some(url) = url_or_skip("commits_are_synchronous_whatever_the_url_says") else { return };
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let lax = format!("{url}{sep}options=-c%20synchronous_commit%3Doff");
+    let store = connect_schema(&lax, &fresh_schema()).await;
+    assert_eq!(store.durability().await.expect("settings"), "fsync=on synchronous_commit=on");
 }
