@@ -134,7 +134,7 @@ impl VillageSpec {
     }
 
     pub fn members(&self) -> Vec<Member> {
-        let start = NaiveDate::from_ymd_opt(2023, 12, 1).unwrap_or_default();
+        let start = NaiveDate::from_ymd_opt(2023, 10, 1).unwrap_or_default();
         [
             ("李明", Role::FirstSecretary, "县委组织部"),
             ("王芳", Role::TeamMember, "县农业农村局"),

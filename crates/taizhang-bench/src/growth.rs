@@ -185,7 +185,8 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     let village = spec.id.0;
     setup::seed_village(server.store.as_ref(), &spec, crate::now_ms()).await?;
     let direct = setup::transport(&server.url)?;
-    let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    // Three years that end this month (November 2026).
+    let start = NaiveDate::from_ymd_opt(2023, 11, 1).unwrap_or_default();
     let mut team = Team::new(spec.clone(), start)?;
     team.sync_all(&direct, crate::now_ms()).await?;
     let mut checkpoints = Vec::new();
@@ -195,7 +196,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
         team.work_until(end, DayPlan::NORMAL)?;
         team.sync_all(&direct, crate::now_ms()).await?;
         team.sync_all(&direct, crate::now_ms()).await?;
-        let changes_on_server = server.store.read_log(village, 0, usize::MAX).await?.entries.len() as u64;
+        let changes_on_server = setup::read_whole_log(server.store.as_ref(), village, 0).await?.len() as u64;
 
         let path = dir.join(format!("phone-{months}.sqlite3"));
         let mut phone = setup::device(&spec, 0, 300 + months, DeviceStore::File(&path))?;

@@ -156,7 +156,7 @@ async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Res
     team.work_days(p.week_base_days, DayPlan::NORMAL)?;
     team.sync_all(&direct, crate::now_ms()).await?;
     team.sync_all(&direct, crate::now_ms()).await?;
-    let cursor_before = server.store.read_log(village, 0, usize::MAX).await?.cursor;
+    let cursor_before = setup::read_whole_log(server.store.as_ref(), village, 0).await?.last().map_or(0, |e| e.seq);
 
     // The baseline's sync states as the last session left them.
     let mut am_device = DocSet::from_device(&team.devices[0])?;
@@ -187,9 +187,9 @@ async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Res
 
     // The payload: the week's changes, split by who made them.
     let me = team.devices[0].actor().clone();
-    let log = server.store.read_log(village, cursor_before, usize::MAX).await?;
+    let log = setup::read_whole_log(server.store.as_ref(), village, cursor_before).await?;
     let (mut up, mut down) = (Vec::new(), Vec::new());
-    for e in &log.entries {
+    for e in &log {
         let c = Change::try_from(e.bytes.as_slice()).context("a stored change")?;
         if c.actor_id() == &me {
             up.push(e.bytes.as_slice());
@@ -234,8 +234,8 @@ async fn fresh_world(dir: &Path, p: &Params) -> anyhow::Result<(InProcessServer,
 
 async fn fresh_on(server: &InProcessServer, team: &Team, spec: &LinkSpec, n: u32) -> anyhow::Result<Compared> {
     let village = team.spec.id.0;
-    let log = server.store.read_log(village, 0, usize::MAX).await?;
-    let (raw, z) = zstd_size(log.entries.iter().map(|e| e.bytes.as_slice()))?;
+    let log = setup::read_whole_log(server.store.as_ref(), village, 0).await?;
+    let (raw, z) = zstd_size(log.iter().map(|e| e.bytes.as_slice()))?;
 
     let mut dev = DocSet::default();
     let srv = DocSet::from_server(server.store.as_ref(), village).await?;
@@ -248,7 +248,7 @@ async fn fresh_on(server: &InProcessServer, team: &Team, spec: &LinkSpec, n: u32
         scenario: "fresh device downloads the whole village".into(),
         link: spec.clone(),
         changes_up: 0,
-        changes_down: log.entries.len() as u64,
+        changes_down: log.len() as u64,
         payload_raw: raw,
         payload_zstd_up: 0,
         payload_zstd_down: z,
@@ -268,7 +268,7 @@ async fn drop_on(
     n: u32,
 ) -> anyhow::Result<DropResume> {
     let village = team.spec.id.0;
-    let log = server.store.read_log(village, 0, usize::MAX).await?;
+    let log = setup::read_whole_log(server.store.as_ref(), village, 0).await?;
     let mut phone = setup::device(&team.spec, 0, 200 + n, DeviceStore::Memory)?;
     let link = Link::start(spec.clone(), server.addr()?).await?;
     let cut = uninterrupted.wire_down / 2;
@@ -284,14 +284,14 @@ async fn drop_on(
     let c1 = link.carried();
     let first_attempt = session(first_time, t1.requests.load(Ordering::SeqCst), c1, &t1);
     let cursor = phone.sync_cursor()?;
-    let kept = log.entries.iter().filter(|e| e.seq <= cursor).count() as u64;
+    let kept = log.iter().filter(|e| e.seq <= cursor).count() as u64;
 
     link.restore();
     let t2 = Counting::new(setup::transport(&link.url())?);
     let start = Instant::now();
     let report = phone.sync(&t2, crate::now_ms()).await?;
     let resumed = session(start.elapsed().as_secs_f64(), report.requests, link.carried().since(c1), &t2);
-    let total = log.entries.len() as u64;
+    let total = log.len() as u64;
     let received = u64::from(report.changes_received);
     let converged = phone.store().materialised_digest()? == team.devices[0].store().materialised_digest()?;
     Ok(DropResume {

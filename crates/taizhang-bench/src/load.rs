@@ -12,7 +12,7 @@ use taizhang_client::Ledger;
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::data::{visit_now, Rng, VillageSpec};
-use crate::measure::{own_peak_rss_mib, percentile, proc_status_kb, Counting};
+use crate::measure::{cpu_seconds, own_peak_rss_mib, percentile, proc_status_kb, Counting};
 use crate::setup::{self, Backend, ChildServer, DeviceStore};
 
 #[derive(Debug, Clone)]
@@ -20,8 +20,10 @@ pub struct Params {
     pub villages: u32,
     pub devices_per_village: u32,
     pub households: usize,
-    /// Devices syncing at the same time in the first two phases.
+    /// Devices syncing at the same time in the closed-loop phases.
     pub concurrency: usize,
+    /// Arrival rate of the steady phase (devices starting a sync per second).
+    pub arrivals_per_s: f64,
     pub backend: Option<Backend>,
 }
 
@@ -30,7 +32,7 @@ pub struct Params {
 pub struct Phase {
     pub name: String,
     pub devices: usize,
-    pub concurrency: usize,
+    pub concurrency: String,
     pub syncs_ok: usize,
     pub errors: usize,
     pub requests: u32,
@@ -41,6 +43,18 @@ pub struct Phase {
     pub latency_p99_ms: f64,
     pub latency_max_ms: f64,
     pub first_error: Option<String>,
+    /// CPU seconds the server process and the load generator used during the phase.
+    pub server_cpu_s: Option<f64>,
+    pub generator_cpu_s: Option<f64>,
+}
+
+/// How the devices of a phase arrive.
+#[derive(Debug, Clone, Copy)]
+enum Arrival {
+    /// At most this many devices sync at a time, back to back (a closed loop).
+    Concurrent(usize),
+    /// One device starts every `1/rate` seconds, whatever the others are doing (open loop).
+    Paced { per_s: f64 },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -66,12 +80,18 @@ struct Dev {
 async fn phase(
     name: &str,
     devs: &[Arc<Mutex<Dev>>],
+    server_pid: u32,
     url: &str,
-    concurrency: usize,
+    arrival: Arrival,
     record: bool,
 ) -> anyhow::Result<Phase> {
     let t = Arc::new(Counting::new(setup::transport(url)?));
+    let (concurrency, pace) = match arrival {
+        Arrival::Concurrent(n) => (n, None),
+        Arrival::Paced { per_s } => (devs.len(), Some(std::time::Duration::from_secs_f64(1.0 / per_s))),
+    };
     let gate = Arc::new(Semaphore::new(concurrency));
+    let (server_cpu0, own_cpu0) = (cpu_seconds(Some(server_pid)), cpu_seconds(None));
     let start_line = Arc::new(tokio::sync::Barrier::new(devs.len()));
     let start = Instant::now();
     let mut tasks = Vec::with_capacity(devs.len());
@@ -86,6 +106,9 @@ async fn phase(
                 ledger.record_visit(&v, now)?;
             }
             start_line.wait().await;
+            if let Some(pace) = pace {
+                tokio::time::sleep(pace * i as u32).await;
+            }
             let _permit = gate.acquire().await?;
             d.ledger.sync(t.as_ref(), now).await.map_err(anyhow::Error::from)
         }));
@@ -105,12 +128,18 @@ async fn phase(
         }
     }
     let wall_s = start.elapsed().as_secs_f64();
+    let diff = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
+    let server_cpu_s = diff(cpu_seconds(Some(server_pid)), server_cpu0);
+    let generator_cpu_s = diff(cpu_seconds(None), own_cpu0);
     let lat = t.latencies_ms.lock().map(|l| l.clone()).unwrap_or_default();
     let requests = t.requests.load(std::sync::atomic::Ordering::SeqCst);
     Ok(Phase {
         name: name.into(),
         devices: devs.len(),
-        concurrency,
+        concurrency: match arrival {
+            Arrival::Concurrent(n) => format!("{n} at a time"),
+            Arrival::Paced { per_s } => format!("{per_s:.0} arriving per second"),
+        },
         syncs_ok: ok,
         errors,
         requests,
@@ -121,6 +150,8 @@ async fn phase(
         latency_p99_ms: percentile(&lat, 99.0),
         latency_max_ms: percentile(&lat, 100.0),
         first_error,
+        server_cpu_s,
+        generator_cpu_s,
     })
 }
 
@@ -140,14 +171,20 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     }
     let n = devs.len();
     eprintln!("[load] {n} devices: first download");
-    let mut phases = vec![phase("first download of each village", &devs, &server.url, p.concurrency, false).await?];
-    eprintln!("[load] steady small pushes");
-    phases.push(phase("small push (one visit), steady", &devs, &server.url, p.concurrency, true).await?);
+    let (pid, url) = (server.pid(), server.url.clone());
+    let closed = Arrival::Concurrent(p.concurrency);
+    let mut phases = vec![phase("first download of each village", &devs, pid, &url, closed, false).await?];
+    eprintln!("[load] small pushes arriving at a steady rate");
+    let paced = Arrival::Paced { per_s: p.arrivals_per_s };
+    phases.push(phase("small push (one visit), steady arrivals", &devs, pid, &url, paced, true).await?);
+    eprintln!("[load] small pushes back to back");
+    phases.push(phase("small push (one visit), back to back", &devs, pid, &url, closed, true).await?);
     eprintln!("[load] everyone reconnects at once");
-    phases.push(phase("all reconnect at once (one visit each)", &devs, &server.url, n, true).await?);
+    let burst = Arrival::Concurrent(n);
+    phases.push(phase("all reconnect at once (one visit each)", &devs, pid, &url, burst, true).await?);
     // One more quiet round so every device has every other device's visits, then compare
     // the devices of a few villages.
-    phase("settle", &devs, &server.url, p.concurrency, false).await?;
+    phase("settle", &devs, pid, &url, closed, false).await?;
     let per = p.devices_per_village as usize;
     let mut checked = 0;
     let mut converged = true;

@@ -143,6 +143,7 @@ async fn all(args: AllArgs) -> anyhow::Result<()> {
             devices_per_village: if quick { 3 } else { args.devices_per_village },
             households: if quick { 10 } else { 50 },
             concurrency: if quick { 4 } else { 32 },
+            arrivals_per_s: if quick { 100.0 } else { 20.0 },
             backend: args.db.as_deref().map(setup::Backend::parse),
         };
         Some(load::run(&dir, &p).await.context("scenario 2, server load")?)

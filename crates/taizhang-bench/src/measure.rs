@@ -96,3 +96,19 @@ pub fn db_bytes(path: &std::path::Path) -> u64 {
     let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
     size(path) + size(&wal)
 }
+
+/// CPU time (user + system) a process has used, in seconds, from /proc/<pid>/stat. Assumes
+/// the usual 100 clock ticks a second (Linux's USER_HZ on every mainstream architecture).
+pub fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
+    let path = match pid {
+        Some(p) => format!("/proc/{p}/stat"),
+        None => "/proc/self/stat".to_string(),
+    };
+    let text = std::fs::read_to_string(path).ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &text[text.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}

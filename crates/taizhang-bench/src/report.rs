@@ -242,7 +242,9 @@ fn link_section(w: &mut String, l: &link::Results) {
          one HTTP round trip per protocol round, bodies compressed exactly like Taizhang's \
          (postcard + zstd 9); for the week both peers start from the sync states the previous \
          session left (its best case); the baseline server keeps documents in memory (no fsync). \
-         Bytes are on the wire (HTTP included), bodies in brackets.\n"
+         Bytes are on the wire (HTTP included), bodies in brackets. Note that Automerge's sync \
+         protocol (v2 messages) sends a peer that has nothing the whole document in its compact \
+         saved form, where Taizhang sends the individual changes of its log.\n"
     );
     let _ = writeln!(w, "Fresh device's village: {}.\n", l.fresh_village);
     let _ = writeln!(
@@ -339,7 +341,7 @@ fn load_section(w: &mut String, l: &load::Results) {
     for p in &l.phases {
         let _ = writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {:.1} s | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms |",
+            "| {} | {} | {} | {} | {} | {:.1} s | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} / {} |",
             p.name,
             p.concurrency,
             p.syncs_ok,
@@ -349,7 +351,9 @@ fn load_section(w: &mut String, l: &load::Results) {
             p.syncs_per_s,
             p.latency_p50_ms,
             p.latency_p99_ms,
-            p.latency_max_ms
+            p.latency_max_ms,
+            p.server_cpu_s.map_or("?".into(), |c| format!("{c:.1}")),
+            p.generator_cpu_s.map_or("?".into(), |c| format!("{c:.1}")),
         );
     }
     let fmt = |m: Option<f64>| m.map(|v| format!("{v:.0} MiB")).unwrap_or_else(|| "unknown".into());

@@ -93,6 +93,23 @@ pub async fn seed_village(store: &dyn ServerStore, spec: &VillageSpec, now: i64)
     Ok(())
 }
 
+/// The whole log of `village` past `cursor`, however many pages it takes.
+pub async fn read_whole_log(
+    store: &dyn ServerStore,
+    village: uuid::Uuid,
+    mut cursor: u64,
+) -> anyhow::Result<Vec<taizhang_server_db::LogEntry>> {
+    let mut out = Vec::new();
+    loop {
+        let page = store.read_log(village, cursor, usize::MAX).await?;
+        out.extend(page.entries);
+        if !page.more || page.cursor == cursor {
+            return Ok(out);
+        }
+        cursor = page.cursor;
+    }
+}
+
 /// The sync server's router on 127.0.0.1:0 inside this process; stopped on drop.
 pub struct InProcessServer {
     pub url: String,
