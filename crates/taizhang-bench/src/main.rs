@@ -110,6 +110,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn all(args: AllArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    let load_average_start = report::load_average();
     let tmp = tempfile::tempdir()?;
     let dir = match &args.work_dir {
         Some(d) => {
@@ -170,7 +171,7 @@ async fn all(args: AllArgs) -> anyhow::Result<()> {
         git_commit: report::git_commit(),
         command,
         quick,
-        machine: report::machine(),
+        machine: report::machine(load_average_start),
         link,
         load,
         growth,

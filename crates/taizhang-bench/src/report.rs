@@ -16,6 +16,9 @@ pub struct Machine {
     pub memory_mib: u64,
     pub kernel: String,
     pub build: String,
+    /// /proc/loadavg when the run started and when it ended: other jobs share the machine.
+    pub load_average_start: String,
+    pub load_average_end: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,7 +38,12 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
-pub fn machine() -> Machine {
+/// The 1, 5 and 15-minute load averages.
+pub fn load_average() -> String {
+    read("/proc/loadavg").split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+}
+
+pub fn machine(load_average_start: String) -> Machine {
     let cpuinfo = read("/proc/cpuinfo");
     let cpu = cpuinfo
         .lines()
@@ -56,6 +64,8 @@ pub fn machine() -> Machine {
         memory_mib: memory_kb / 1024,
         kernel: read("/proc/sys/kernel/osrelease").trim().to_string(),
         build: if cfg!(debug_assertions) { "debug".into() } else { "release".into() },
+        load_average_start,
+        load_average_end: load_average(),
     }
 }
 
@@ -125,9 +135,10 @@ pub fn markdown(r: &Results) -> String {
     );
     let _ = writeln!(
         w,
-        "The machine is shared (other jobs were running), so times are indicative; byte and \
-         request counts are exact. Regenerate with `{}`; the raw figures are in `bench/results.json`.\n",
-        r.command
+        "The machine is shared with other jobs (load average {} at the start, {} at the end, on {} \
+         cores), so times are indicative; byte and request counts are exact. Regenerate with `{}`; \
+         the raw figures are in `bench/results.json`.\n",
+        r.machine.load_average_start, r.machine.load_average_end, r.machine.cores, r.command
     );
     targets(w, r);
     if let Some(l) = &r.link {
@@ -327,21 +338,25 @@ fn load_section(w: &mut String, l: &load::Results) {
         w,
         "{} villages × {} households, {} devices (in-memory ledgers, one process, one shared HTTP \
          client pool) against the sync server in a child process on the **{}** backend (WAL, \
-         synchronous=FULL, one writer). Both share the machine's {} cores. Latency is per sync \
-         request, measured at the device.\n",
+         synchronous=FULL, one writer). Both share the machine's {} cores, and the load generator \
+         (a thousand ledgers, each applying and materialising what it receives) uses more CPU \
+         than the server: see the last column. Latency is per sync request, measured at the \
+         device. CPU times are read from /proc (user + system).\n",
         l.villages,
         l.households_per_village,
         l.devices,
         l.backend,
-        crate::report::machine().cores
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
-    let _ =
-        writeln!(w, "| phase | devices at once | syncs ok | errors | requests | wall | syncs/s | p50 | p99 | max |");
-    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        w,
+        "| phase | arrivals | syncs ok | errors | requests | wall | syncs/s | p50 | p99 | max | server CPU per sync | CPU s: server / load generator |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for p in &l.phases {
         let _ = writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {:.1} s | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} / {} |",
+            "| {} | {} | {} | {} | {} | {:.1} s | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} | {} / {} |",
             p.name,
             p.concurrency,
             p.syncs_ok,
@@ -352,6 +367,9 @@ fn load_section(w: &mut String, l: &load::Results) {
             p.latency_p50_ms,
             p.latency_p99_ms,
             p.latency_max_ms,
+            p.server_cpu_s
+                .filter(|_| p.syncs_ok > 0)
+                .map_or("?".into(), |c| format!("{:.2} ms", c * 1000.0 / p.syncs_ok as f64)),
             p.server_cpu_s.map_or("?".into(), |c| format!("{c:.1}")),
             p.generator_cpu_s.map_or("?".into(), |c| format!("{c:.1}")),
         );
