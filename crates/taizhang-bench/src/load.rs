@@ -1,0 +1,212 @@
+//! Scenario 2, server load: a county's devices (villages × devices each) driven from this
+//! process against the sync server in a child process (so its peak memory is its own):
+//! every device's first download, a steady stream of small pushes, then every device
+//! reconnecting at the same instant (8 a.m.).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use taizhang_client::Ledger;
+use tokio::sync::{Mutex, Semaphore};
+
+use crate::data::{visit_now, Rng, VillageSpec};
+use crate::measure::{cpu_seconds, own_peak_rss_mib, percentile, proc_status_kb, Counting};
+use crate::setup::{self, Backend, ChildServer, DeviceStore};
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub villages: u32,
+    pub devices_per_village: u32,
+    pub households: usize,
+    /// Devices syncing at the same time in the closed-loop phases.
+    pub concurrency: usize,
+    /// Arrival rate of the steady phase (devices starting a sync per second).
+    pub arrivals_per_s: f64,
+    pub backend: Option<Backend>,
+}
+
+/// One phase of the load.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub name: String,
+    pub devices: usize,
+    pub concurrency: String,
+    pub syncs_ok: usize,
+    pub errors: usize,
+    pub requests: u32,
+    pub wall_s: f64,
+    pub syncs_per_s: f64,
+    pub requests_per_s: f64,
+    pub latency_p50_ms: f64,
+    pub latency_p99_ms: f64,
+    pub latency_max_ms: f64,
+    pub first_error: Option<String>,
+    /// CPU seconds the server process and the load generator used during the phase.
+    pub server_cpu_s: Option<f64>,
+    pub generator_cpu_s: Option<f64>,
+}
+
+/// How the devices of a phase arrive.
+#[derive(Debug, Clone, Copy)]
+enum Arrival {
+    /// At most this many devices sync at a time, back to back (a closed loop).
+    Concurrent(usize),
+    /// One device starts every `1/rate` seconds, whatever the others are doing (open loop).
+    Paced { per_s: f64 },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub backend: String,
+    pub villages: u32,
+    pub devices: usize,
+    pub households_per_village: usize,
+    pub phases: Vec<Phase>,
+    pub server_peak_rss_mib: Option<f64>,
+    pub load_generator_peak_rss_mib: Option<f64>,
+    pub converged_villages_checked: usize,
+    pub converged: bool,
+}
+
+struct Dev {
+    spec: VillageSpec,
+    member: usize,
+    ledger: Ledger,
+    rng: Rng,
+}
+
+async fn phase(
+    name: &str,
+    devs: &[Arc<Mutex<Dev>>],
+    server_pid: u32,
+    url: &str,
+    arrival: Arrival,
+    record: bool,
+) -> anyhow::Result<Phase> {
+    let t = Arc::new(Counting::new(setup::transport(url)?));
+    let (concurrency, pace) = match arrival {
+        Arrival::Concurrent(n) => (n, None),
+        Arrival::Paced { per_s } => (devs.len(), Some(std::time::Duration::from_secs_f64(1.0 / per_s))),
+    };
+    let gate = Arc::new(Semaphore::new(concurrency));
+    let (server_cpu0, own_cpu0) = (cpu_seconds(Some(server_pid)), cpu_seconds(None));
+    let start_line = Arc::new(tokio::sync::Barrier::new(devs.len()));
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(devs.len());
+    for (i, d) in devs.iter().enumerate() {
+        let (d, t, gate, start_line) = (d.clone(), t.clone(), gate.clone(), start_line.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut d = d.lock().await;
+            let now = crate::now_ms();
+            if record {
+                let Dev { spec, member, ledger, rng } = &mut *d;
+                let v = visit_now(rng, spec, *member, i, now);
+                ledger.record_visit(&v, now)?;
+            }
+            start_line.wait().await;
+            if let Some(pace) = pace {
+                tokio::time::sleep(pace * i as u32).await;
+            }
+            let _permit = gate.acquire().await?;
+            d.ledger.sync(t.as_ref(), now).await.map_err(anyhow::Error::from)
+        }));
+    }
+    let (mut ok, mut errors, mut first_error) = (0, 0, None);
+    for task in tasks {
+        match task.await {
+            Ok(Ok(_)) => ok += 1,
+            Ok(Err(e)) => {
+                errors += 1;
+                first_error.get_or_insert(e.to_string());
+            }
+            Err(e) => {
+                errors += 1;
+                first_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+    let wall_s = start.elapsed().as_secs_f64();
+    let diff = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
+    let server_cpu_s = diff(cpu_seconds(Some(server_pid)), server_cpu0);
+    let generator_cpu_s = diff(cpu_seconds(None), own_cpu0);
+    let lat = t.latencies_ms.lock().map(|l| l.clone()).unwrap_or_default();
+    let requests = t.requests.load(std::sync::atomic::Ordering::SeqCst);
+    Ok(Phase {
+        name: name.into(),
+        devices: devs.len(),
+        concurrency: match arrival {
+            Arrival::Concurrent(n) => format!("{n} at a time"),
+            Arrival::Paced { per_s } => format!("{per_s:.0} arriving per second"),
+        },
+        syncs_ok: ok,
+        errors,
+        requests,
+        wall_s,
+        syncs_per_s: ok as f64 / wall_s,
+        requests_per_s: f64::from(requests) / wall_s,
+        latency_p50_ms: percentile(&lat, 50.0),
+        latency_p99_ms: percentile(&lat, 99.0),
+        latency_max_ms: percentile(&lat, 100.0),
+        first_error,
+        server_cpu_s,
+        generator_cpu_s,
+    })
+}
+
+pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
+    let backend = p.backend.clone().unwrap_or_else(|| Backend::sqlite_in(dir, "county.sqlite3"));
+    eprintln!("[load] starting the server with {} villages", p.villages);
+    let server = ChildServer::start(&backend, p.villages, p.households)?;
+    let mut devs = Vec::new();
+    for v in 0..p.villages {
+        let spec = VillageSpec::new(v, p.households);
+        for k in 0..p.devices_per_village {
+            let member = (k % 3) as usize;
+            let ledger = setup::device(&spec, member, k, DeviceStore::Memory)?;
+            let rng = Rng::new(u64::from(v) << 32 | u64::from(k));
+            devs.push(Arc::new(Mutex::new(Dev { spec: spec.clone(), member, ledger, rng })));
+        }
+    }
+    let n = devs.len();
+    eprintln!("[load] {n} devices: first download");
+    let (pid, url) = (server.pid(), server.url.clone());
+    let closed = Arrival::Concurrent(p.concurrency);
+    let mut phases = vec![phase("first download of each village", &devs, pid, &url, closed, false).await?];
+    eprintln!("[load] small pushes arriving at a steady rate");
+    let paced = Arrival::Paced { per_s: p.arrivals_per_s };
+    phases.push(phase("small push (one visit), steady arrivals", &devs, pid, &url, paced, true).await?);
+    eprintln!("[load] small pushes back to back");
+    phases.push(phase("small push (one visit), back to back", &devs, pid, &url, closed, true).await?);
+    eprintln!("[load] everyone reconnects at once");
+    let burst = Arrival::Concurrent(n);
+    phases.push(phase("all reconnect at once (one visit each)", &devs, pid, &url, burst, true).await?);
+    // One more quiet round so every device has every other device's visits, then compare
+    // the devices of a few villages.
+    phase("settle", &devs, pid, &url, closed, false).await?;
+    let per = p.devices_per_village as usize;
+    let mut checked = 0;
+    let mut converged = true;
+    for v in (0..p.villages as usize).step_by((p.villages as usize / 5).max(1)) {
+        let mut digests = Vec::new();
+        for d in &devs[v * per..(v + 1) * per] {
+            digests.push(d.lock().await.ledger.store().materialised_digest()?);
+        }
+        converged &= digests.windows(2).all(|w| w[0] == w[1]);
+        checked += 1;
+    }
+    let server_peak = proc_status_kb(Some(server.pid()), "VmHWM:").map(|kb| kb as f64 / 1024.0);
+    server.stop()?;
+    Ok(Results {
+        backend: backend.label().into(),
+        villages: p.villages,
+        devices: n,
+        households_per_village: p.households,
+        phases,
+        server_peak_rss_mib: server_peak,
+        load_generator_peak_rss_mib: own_peak_rss_mib(),
+        converged_villages_checked: checked,
+        converged,
+    })
+}

@@ -1,0 +1,192 @@
+//! `taizhang-bench`: measures Taizhang against the limits of issue 6 in one run — sync over a
+//! shaped 2G link (against the physical limit and Automerge's sync protocol), a county's load
+//! on the server, the client's cold start, visit and search, and growth over three years —
+//! and writes `bench/results.json` and `BENCHMARKS.md` from the figures.
+//!
+//! `cargo run --release -p taizhang-bench -- all` (the README's "Benchmarks" section).
+
+mod am;
+mod data;
+mod growth;
+mod link;
+mod load;
+mod measure;
+mod report;
+mod setup;
+mod shaper;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::shaper::LinkSpec;
+
+#[derive(Parser, Debug)]
+#[command(name = "taizhang-bench", about = "Taizhang (台账) benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Runs every scenario and writes the JSON and the Markdown table.
+    All(AllArgs),
+    /// (internal) The sync server in a child process, for the load scenario.
+    #[command(hide = true)]
+    Serve {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        villages: u32,
+        #[arg(long)]
+        households: usize,
+    },
+    /// (internal) Cold-start probe of a store, in a fresh process.
+    #[command(hide = true)]
+    Probe {
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        village_index: u32,
+        #[arg(long)]
+        households: usize,
+        #[arg(long)]
+        visits: u32,
+        #[arg(long)]
+        at: i64,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct AllArgs {
+    /// Tiny sizes and a fast link: checks that everything runs (CI); the figures mean nothing.
+    #[arg(long)]
+    quick: bool,
+    /// Where the JSON goes.
+    #[arg(long, default_value = "bench/results.json")]
+    results: PathBuf,
+    /// Where the Markdown goes.
+    #[arg(long, default_value = "BENCHMARKS.md")]
+    markdown: PathBuf,
+    /// Scenarios to skip: link, load, growth (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    skip: Vec<String>,
+    /// The load scenario's database: `sqlite:<path>` (default: a temporary file) or, once the
+    /// backend exists, a PostgreSQL URL.
+    #[arg(long, env = "TAIZHANG_BENCH_DB")]
+    db: Option<String>,
+    /// Devices per village in the load scenario (3–5 in a real county).
+    #[arg(long, default_value_t = 5)]
+    devices_per_village: u32,
+    /// Keep the databases here instead of a temporary directory.
+    #[arg(long)]
+    work_dir: Option<PathBuf>,
+}
+
+/// Milliseconds since the epoch (UTC) from the system clock.
+pub fn now_ms() -> i64 {
+    taizhang_sync_server::system_clock()
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.cmd {
+        Cmd::Serve { db, villages, households } => {
+            rt.block_on(setup::run_child_server(&setup::Backend::parse(&db), villages, households))
+        }
+        Cmd::Probe { store, village_index, households, visits, at } => {
+            let spec = data::VillageSpec::new(village_index, households);
+            let p = growth::run_probe(&store, &spec, visits, at)?;
+            println!("{}", serde_json::to_string(&p)?);
+            Ok(())
+        }
+        Cmd::All(args) => rt.block_on(all(args)),
+    }
+}
+
+async fn all(args: AllArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let load_average_start = report::load_average();
+    let tmp = tempfile::tempdir()?;
+    let dir = match &args.work_dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            d.clone()
+        }
+        None => tmp.path().to_path_buf(),
+    };
+    let quick = args.quick;
+    let skip = |s: &str| args.skip.iter().any(|x| x == s);
+    let links =
+        if quick { vec![LinkSpec::new(40, 2_000)] } else { vec![LinkSpec::new(600, 40), LinkSpec::new(1000, 20)] };
+
+    let link = if skip("link") {
+        None
+    } else {
+        let p = link::Params {
+            links: links.clone(),
+            week_households: if quick { 20 } else { 300 },
+            week_base_days: if quick { 3 } else { 14 },
+            fresh_households: if quick { 20 } else { 300 },
+            fresh_months: if quick { 1 } else { 2 },
+        };
+        Some(link::run(&dir, &p).await.context("scenario 1, sync over a bad link")?)
+    };
+    let load = if skip("load") {
+        None
+    } else {
+        let p = load::Params {
+            villages: if quick { 4 } else { 200 },
+            devices_per_village: if quick { 3 } else { args.devices_per_village },
+            households: if quick { 10 } else { 50 },
+            concurrency: if quick { 4 } else { 32 },
+            arrivals_per_s: if quick { 100.0 } else { 20.0 },
+            backend: args.db.as_deref().map(setup::Backend::parse),
+        };
+        Some(load::run(&dir, &p).await.context("scenario 2, server load")?)
+    };
+    let growth = if skip("growth") {
+        None
+    } else {
+        let p = growth::Params {
+            households: if quick { 20 } else { 1000 },
+            checkpoints_months: if quick { vec![1, 2] } else { vec![1, 3, 6, 12, 24, 36] },
+            client_months: if quick { 2 } else { 12 },
+            probe_visits: if quick { 3 } else { 50 },
+            link: links[0].clone(),
+        };
+        Some(growth::run(&dir, &p).await.context("scenarios 3 and 4, client and growth")?)
+    };
+
+    let mut command = "cargo run --release -p taizhang-bench -- all".to_string();
+    if quick {
+        command.push_str(" --quick");
+    }
+    let results = report::Results {
+        date_utc: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        git_commit: report::git_commit(),
+        command,
+        quick,
+        machine: report::machine(load_average_start),
+        link,
+        load,
+        growth,
+        total_s: started.elapsed().as_secs_f64(),
+    };
+    for path in [&args.results, &args.markdown] {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    std::fs::write(&args.results, serde_json::to_string_pretty(&results)? + "\n")
+        .with_context(|| format!("writing {}", args.results.display()))?;
+    let md = report::markdown(&results);
+    std::fs::write(&args.markdown, &md).with_context(|| format!("writing {}", args.markdown.display()))?;
+    print!("{md}");
+    eprintln!("wrote {} and {}", args.results.display(), args.markdown.display());
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! Runs `taizhang-bench all --quick` (tiny sizes, fast link) so CI proves the benchmark still
+//! builds and runs end to end. It asserts correctness only — convergence, nothing resent,
+//! no errors, bytes and requests counted — never a time.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn num(v: &Value, path: &[&str]) -> f64 {
+    let mut cur = v;
+    for p in path {
+        cur = &cur[*p];
+    }
+    cur.as_f64().unwrap_or_else(|| panic!("{path:?} is not a number: {cur}"))
+}
+
+#[test]
+fn quick_run_converges_and_writes_both_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = dir.path().join("results.json");
+    let markdown = dir.path().join("BENCHMARKS.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang-bench"))
+        .args(["all", "--quick", "--results"])
+        .arg(&results)
+        .arg("--markdown")
+        .arg(&markdown)
+        .arg("--work-dir")
+        .arg(dir.path().join("work"))
+        .output()
+        .expect("run taizhang-bench");
+    assert!(out.status.success(), "taizhang-bench failed:\n{}", String::from_utf8_lossy(&out.stderr));
+
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("results.json")).expect("json");
+    assert_eq!(r["quick"], Value::Bool(true));
+
+    for scenario in ["week", "fresh"] {
+        let list = r["link"][scenario].as_array().expect("link scenarios");
+        assert!(!list.is_empty());
+        for c in list {
+            assert_eq!(c["taizhang_converged"], Value::Bool(true), "{scenario}: Taizhang did not converge");
+            assert_eq!(c["automerge_converged"], Value::Bool(true), "{scenario}: the baseline did not converge");
+            assert!(num(c, &["taizhang", "requests"]) >= 1.0);
+            assert!(num(c, &["taizhang", "wire_down"]) > num(c, &["taizhang", "body_down"]));
+            assert!(num(c, &["automerge", "wire_down"]) > 0.0);
+            assert!(num(c, &["payload_zstd_down"]) > 0.0);
+            assert!(num(c, &["changes_down"]) > 0.0);
+        }
+    }
+    let week = &r["link"]["week"][0];
+    assert_eq!(num(week, &["taizhang", "requests"]), 1.0, "a week offline is one request");
+    assert!(num(week, &["changes_up"]) > 0.0);
+
+    for d in r["link"]["drop"].as_array().expect("drop scenarios") {
+        assert_eq!(d["converged"], Value::Bool(true));
+        assert!(num(d, &["cut_after_down"]) > 0.0);
+        assert!(!d["first_attempt_error"].as_str().unwrap_or_default().is_empty(), "the cut attempt must fail");
+        assert_eq!(num(d, &["changes_resent"]), 0.0, "a kept batch was downloaded again");
+    }
+
+    let load = &r["load"];
+    assert_eq!(load["converged"], Value::Bool(true));
+    for p in load["phases"].as_array().expect("phases") {
+        assert_eq!(num(p, &["errors"]), 0.0, "load phase {} had errors", p["name"]);
+        assert_eq!(num(p, &["syncs_ok"]), num(load, &["devices"]));
+    }
+    assert!(num(load, &["server_peak_rss_mib"]) > 0.0);
+
+    let checkpoints = r["growth"]["checkpoints"].as_array().expect("checkpoints");
+    assert_eq!(checkpoints.len(), 2);
+    for c in checkpoints {
+        assert_eq!(num(c, &["probe", "households"]), 20.0);
+        assert!(num(c, &["probe", "search_hits"]) > 0.0);
+        assert!(num(c, &["device_db_bytes"]) > 0.0);
+        assert!(num(c, &["probe", "peak_rss_mib"]) > 0.0);
+        assert!(num(c, &["week_wire_down"]) > 0.0);
+    }
+    // The record count grows with the months.
+    assert!(num(&checkpoints[1], &["visits"]) > num(&checkpoints[0], &["visits"]));
+
+    let md = std::fs::read_to_string(&markdown).expect("markdown");
+    assert!(md.contains("## Targets (issue 6) and where we stand"));
+    assert!(md.contains("Do not edit by hand") || md.contains("do not edit by hand"));
+}
