@@ -18,7 +18,6 @@ use std::sync::Arc;
 use anyhow::{anyhow, bail, Context};
 use taizhang_client::{HttpTransport, Ledger};
 use taizhang_server_db::ServerStore;
-use taizhang_server_sqlite::SqliteStore;
 use taizhang_sync::parse_changes;
 use taizhang_sync_server::{router, serve, AppState};
 
@@ -29,8 +28,7 @@ use crate::data::VillageSpec;
 pub enum Backend {
     /// An embedded SQLite file (the default backend; WAL, synchronous=FULL).
     SqliteFile(PathBuf),
-    /// A PostgreSQL database URL: accepted on the command line so it can be wired in one
-    /// place once the backend exists (issue 7).
+    /// A PostgreSQL database URL (several bench runs may share it: each village is keyed by id).
     Postgres(String),
 }
 
@@ -66,17 +64,16 @@ impl Backend {
     }
 }
 
-/// Builds the server's store. The only place the bench constructs a backend.
-pub fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerStore>> {
-    match backend {
-        Backend::SqliteFile(path) => {
-            let store = SqliteStore::open(path).with_context(|| format!("opening {}", path.display()))?;
-            Ok(Arc::new(store))
-        }
-        Backend::Postgres(_) => {
-            bail!("the PostgreSQL backend is not in this build yet (issue 7): run with a sqlite: database")
-        }
-    }
+/// Builds the server's store. The only place the bench constructs a backend: the same
+/// choice by URL as the `taizhang-server` binary (`taizhang_sync_server::open_store`).
+pub async fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerStore>> {
+    let db = match backend {
+        Backend::SqliteFile(path) => path.display().to_string(),
+        Backend::Postgres(url) => url.clone(),
+    };
+    taizhang_sync_server::open_store(&db)
+        .await
+        .with_context(|| format!("opening the {} database", backend.label()))
 }
 
 /// Creates `spec`'s village on the server with its registry (village, team, households),
@@ -125,7 +122,7 @@ impl std::fmt::Debug for InProcessServer {
 
 impl InProcessServer {
     pub async fn start(backend: &Backend) -> anyhow::Result<Self> {
-        let store = open_store(backend)?;
+        let store = open_store(backend).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -204,7 +201,7 @@ impl ChildServer {
 /// The hidden `serve` subcommand: seeds the villages, prints `LISTENING <url>` and serves
 /// until its stdin closes.
 pub async fn run_child_server(backend: &Backend, villages: u32, households: usize) -> anyhow::Result<()> {
-    let store = open_store(backend)?;
+    let store = open_store(backend).await?;
     let now = crate::now_ms();
     for i in 0..villages {
         seed_village(store.as_ref(), &VillageSpec::new(i, households), now).await?;
