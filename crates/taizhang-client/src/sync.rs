@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::{Change, ChangeHash, ReadDoc};
+use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
     confirmed_after, decode_response, encode_request, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES,
@@ -89,6 +89,10 @@ impl Ledger {
             for (id, (state, rounds)) in fallback.iter_mut() {
                 let doc = self.doc_ref(*id)?;
                 if *rounds < MAX_FALLBACK_ROUNDS {
+                    // Speak v1 messages: changes only, never a whole saved document, whose
+                    // deflated columns the server could not bound before Automerge inflates
+                    // them (the server refuses document and bundle chunks).
+                    state.their_capabilities = Some(vec![automerge::sync::Capability::MessageV1]);
                     if let Some(msg) = doc.generate_sync_message(state) {
                         docs.push(DocPush {
                             doc: id.to_string(),
@@ -159,8 +163,8 @@ impl Ledger {
                 let mut added = Vec::with_capacity(dl.changes.len());
                 let mut parsed = Vec::with_capacity(dl.changes.len());
                 for bytes in &dl.changes {
-                    let c = Change::try_from(bytes.as_slice())
-                        .map_err(|e| taizhang_sync::SyncError::Malformed(e.to_string()))?;
+                    let c = taizhang_sync::parse_raw_change(bytes)
+                        .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", dl.doc)))?;
                     added.push((c.hash(), c.deps().to_vec()));
                     parsed.push(c);
                 }

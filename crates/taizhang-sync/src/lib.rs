@@ -18,7 +18,10 @@ mod wire;
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
 pub use error::SyncError;
-pub use server::{change_chunk_within, integrate, parse_changes, Integrated, ParsedChange, MAX_INFLATED_CHANGE};
+pub use server::{
+    change_chunk_within, decode_sync_message, integrate, parse_changes, parse_raw_change, Integrated, ParsedChange,
+    MAX_INFLATED_CHANGE,
+};
 pub use wire::{
     DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
