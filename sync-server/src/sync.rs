@@ -127,11 +127,11 @@ async fn fallback(
         let message = decode_sync_message(&message)?;
         let mut am = Automerge::new();
         for bytes in &stored {
-            am.load_incremental(bytes).map_err(|e| format!("stored document is unreadable: {e}"))?;
+            taizhang_sync::load_untrusted(&mut am, bytes).map_err(|e| format!("stored document is unreadable: {e}"))?;
         }
         let before = am.get_heads();
         let mut state = State::new();
-        am.receive_sync_message(&mut state, message).map_err(|e| e.to_string())?;
+        taizhang_sync::receive_untrusted(&mut am, &mut state, message)?;
         let raw = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
         let new = parse_changes(&doc_name, raw).map_err(|e| e.to_string())?;
         let reply = am.generate_sync_message(&mut state).map(Message::encode);

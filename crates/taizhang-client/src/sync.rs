@@ -60,6 +60,16 @@ impl Ledger {
     /// Runs one sync session: pushes every unconfirmed change and pulls everything new, in
     /// as many batches as needed. On error, everything applied so far stays applied.
     pub async fn sync(&mut self, transport: &dyn Transport, now: i64) -> Result<SyncReport, ClientError> {
+        let result = self.sync_session(transport, now).await;
+        if result.is_err() {
+            // Loaded documents may hold changes of an answer that was not committed: reload
+            // them from the store, which holds exactly what was committed.
+            self.docs.clear();
+        }
+        result
+    }
+
+    async fn sync_session(&mut self, transport: &dyn Transport, now: i64) -> Result<SyncReport, ClientError> {
         let mut report = SyncReport::default();
         let mut fallback: HashMap<DocId, (State, u32)> = HashMap::new();
         let mut refused: Vec<String> = Vec::new();
@@ -139,7 +149,8 @@ impl Ledger {
                                 Message::decode(msg).map_err(|e| taizhang_sync::SyncError::Malformed(e.to_string()))?;
                             let doc = self.doc(id)?;
                             befores.entry(id).or_insert_with(|| doc.get_heads());
-                            doc.receive_sync_message(state, msg).map_err(taizhang_doc::DocError::from)?;
+                            taizhang_sync::receive_untrusted(doc, state, msg)
+                                .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", result.doc)))?;
                         }
                         if fallback.contains_key(&id) && self.has_all(id, &hashes(&result.heads))? {
                             new_confirmed.insert(id, hashes(&result.heads));
@@ -175,7 +186,8 @@ impl Ledger {
                 };
                 let doc = self.doc(id)?;
                 befores.entry(id).or_insert_with(|| doc.get_heads());
-                doc.apply_changes(parsed).map_err(taizhang_doc::DocError::from)?;
+                taizhang_sync::apply_untrusted(doc, parsed)
+                    .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", dl.doc)))?;
                 let server_heads = hashes(&dl.heads);
                 let c = if self.has_all(id, &server_heads)? { server_heads } else { confirmed_after(&base, &added) };
                 new_confirmed.insert(id, c);

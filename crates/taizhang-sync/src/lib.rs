@@ -9,12 +9,17 @@
 //! past the cursor and its current heads. Big transfers are cut into batches of at most
 //! [`MAX_BATCH_BYTES`]; every request is idempotent, so a retry after a dropped link is safe.
 
+mod apply;
 mod client;
 mod codec;
 mod error;
 mod server;
 mod wire;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use apply::{apply_untrusted, load_untrusted, receive_untrusted};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
 pub use error::SyncError;
