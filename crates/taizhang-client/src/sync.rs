@@ -13,6 +13,8 @@ use taizhang_sync::{
     MAX_DECODED_BYTES, PROTOCOL_VERSION,
 };
 
+use taizhang_store::SyncJournalEntry;
+
 use crate::{ClientError, Ledger, Transport};
 
 const META_CURSOR: &str = "sync_cursor";
@@ -60,17 +62,38 @@ impl Ledger {
     /// Runs one sync session: pushes every unconfirmed change and pulls everything new, in
     /// as many batches as needed. On error, everything applied so far stays applied.
     pub async fn sync(&mut self, transport: &dyn Transport, now: i64) -> Result<SyncReport, ClientError> {
-        let result = self.sync_session(transport, now).await;
+        let mut report = SyncReport::default();
+        let result = self.sync_session(transport, now, &mut report).await;
         if result.is_err() {
             // Loaded documents may hold changes of an answer that was not committed: reload
             // them from the store, which holds exactly what was committed.
             self.docs.clear();
         }
-        result
+        // The journal is bookkeeping for the Sync screen: failing to write it fails nothing.
+        let entry = SyncJournalEntry {
+            at: now,
+            ok: result.is_ok(),
+            requests: report.requests,
+            bytes_up: report.bytes_up,
+            bytes_down: report.bytes_down,
+            pushed: report.changes_pushed,
+            received: report.changes_received,
+            error: result.as_ref().err().map(|e| e.to_string()),
+        };
+        if let Ok(tx) = self.store.transaction() {
+            if tx.journal_sync(&entry).is_ok() {
+                let _ = tx.commit();
+            }
+        }
+        result.map(|()| report)
     }
 
-    async fn sync_session(&mut self, transport: &dyn Transport, now: i64) -> Result<SyncReport, ClientError> {
-        let mut report = SyncReport::default();
+    async fn sync_session(
+        &mut self,
+        transport: &dyn Transport,
+        now: i64,
+        report: &mut SyncReport,
+    ) -> Result<(), ClientError> {
         let mut fallback: HashMap<DocId, (State, u32)> = HashMap::new();
         let mut refused: Vec<String> = Vec::new();
         loop {
@@ -217,7 +240,7 @@ impl Ledger {
         let tx = self.store.transaction()?;
         tx.set_meta(META_LAST_SYNC, &now.to_string())?;
         tx.commit()?;
-        Ok(report)
+        Ok(())
     }
 
     fn doc_ref(&mut self, id: DocId) -> Result<&automerge::Automerge, ClientError> {
