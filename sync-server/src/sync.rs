@@ -12,9 +12,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use taizhang_doc::DocId;
 use taizhang_server_db::PushResult;
-use taizhang_sync::MAX_INFLATED_CHANGE;
 use taizhang_sync::{
-    change_chunk_within, decode_request, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult,
+    decode_request, decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult,
     Hash, ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
 use uuid::Uuid;
@@ -125,19 +124,14 @@ async fn fallback(
     let stored = st.store.doc_changes(village, &doc).await?;
     let doc_name = doc.clone();
     let outcome = tokio::task::spawn_blocking(move || -> Result<(Vec<ParsedChange>, Option<Vec<u8>>), String> {
-        let message = Message::decode(&message).map_err(|e| format!("not an Automerge sync message: {e}"))?;
-        if !message.changes.iter().all(|c| change_chunk_within(c, MAX_INFLATED_CHANGE)) {
-            return Err(format!(
-                "a change in the sync message is malformed or inflates past {MAX_INFLATED_CHANGE} bytes"
-            ));
-        }
+        let message = decode_sync_message(&message)?;
         let mut am = Automerge::new();
         for bytes in &stored {
-            am.load_incremental(bytes).map_err(|e| format!("stored document is unreadable: {e}"))?;
+            taizhang_sync::load_untrusted(&mut am, bytes).map_err(|e| format!("stored document is unreadable: {e}"))?;
         }
         let before = am.get_heads();
         let mut state = State::new();
-        am.receive_sync_message(&mut state, message).map_err(|e| e.to_string())?;
+        taizhang_sync::receive_untrusted(&mut am, &mut state, message)?;
         let raw = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
         let new = parse_changes(&doc_name, raw).map_err(|e| e.to_string())?;
         let reply = am.generate_sync_message(&mut state).map(Message::encode);

@@ -23,6 +23,11 @@ pub enum ClientError {
     NotInitialised,
     #[error("{0} was not found")]
     NotFound(String),
+    #[error(
+        "document {doc} in this store cannot be read ({reason}); its records stay listed, but new \
+         entries in it are refused: keep this file and contact the administrator"
+    )]
+    Corrupt { doc: String, reason: String },
     #[error("sync did not finish after {0} requests; it will continue next time")]
     TooManyRounds(u32),
 }

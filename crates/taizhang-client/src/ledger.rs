@@ -155,7 +155,8 @@ impl Ledger {
         if !self.docs.contains_key(&id) {
             let mut doc = Automerge::new().with_actor(self.actor.clone());
             for chunk in self.store.load_doc(&id.to_string())? {
-                doc.load_incremental(&chunk).map_err(DocError::from)?;
+                taizhang_sync::load_untrusted(&mut doc, &chunk)
+                    .map_err(|e| ClientError::Corrupt { doc: id.to_string(), reason: e })?;
             }
             // load_incremental into an empty doc replaces it: set our actor again.
             doc.set_actor(self.actor.clone());

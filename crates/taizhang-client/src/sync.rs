@@ -6,12 +6,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::{Change, ChangeHash, ReadDoc};
+use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
     confirmed_after, decode_response, encode_request, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES,
     MAX_DECODED_BYTES, PROTOCOL_VERSION,
 };
+
+use taizhang_store::SyncJournalEntry;
 
 use crate::{ClientError, Ledger, Transport};
 
@@ -61,6 +63,37 @@ impl Ledger {
     /// as many batches as needed. On error, everything applied so far stays applied.
     pub async fn sync(&mut self, transport: &dyn Transport, now: i64) -> Result<SyncReport, ClientError> {
         let mut report = SyncReport::default();
+        let result = self.sync_session(transport, now, &mut report).await;
+        if result.is_err() {
+            // Loaded documents may hold changes of an answer that was not committed: reload
+            // them from the store, which holds exactly what was committed.
+            self.docs.clear();
+        }
+        // The journal is bookkeeping for the Sync screen: failing to write it fails nothing.
+        let entry = SyncJournalEntry {
+            at: now,
+            ok: result.is_ok(),
+            requests: report.requests,
+            bytes_up: report.bytes_up,
+            bytes_down: report.bytes_down,
+            pushed: report.changes_pushed,
+            received: report.changes_received,
+            error: result.as_ref().err().map(|e| e.to_string()),
+        };
+        if let Ok(tx) = self.store.transaction() {
+            if tx.journal_sync(&entry).is_ok() {
+                let _ = tx.commit();
+            }
+        }
+        result.map(|()| report)
+    }
+
+    async fn sync_session(
+        &mut self,
+        transport: &dyn Transport,
+        now: i64,
+        report: &mut SyncReport,
+    ) -> Result<(), ClientError> {
         let mut fallback: HashMap<DocId, (State, u32)> = HashMap::new();
         let mut refused: Vec<String> = Vec::new();
         loop {
@@ -89,6 +122,10 @@ impl Ledger {
             for (id, (state, rounds)) in fallback.iter_mut() {
                 let doc = self.doc_ref(*id)?;
                 if *rounds < MAX_FALLBACK_ROUNDS {
+                    // Speak v1 messages: changes only, never a whole saved document, whose
+                    // deflated columns the server could not bound before Automerge inflates
+                    // them (the server refuses document and bundle chunks).
+                    state.their_capabilities = Some(vec![automerge::sync::Capability::MessageV1]);
                     if let Some(msg) = doc.generate_sync_message(state) {
                         docs.push(DocPush {
                             doc: id.to_string(),
@@ -135,7 +172,8 @@ impl Ledger {
                                 Message::decode(msg).map_err(|e| taizhang_sync::SyncError::Malformed(e.to_string()))?;
                             let doc = self.doc(id)?;
                             befores.entry(id).or_insert_with(|| doc.get_heads());
-                            doc.receive_sync_message(state, msg).map_err(taizhang_doc::DocError::from)?;
+                            taizhang_sync::receive_untrusted(doc, state, msg)
+                                .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", result.doc)))?;
                         }
                         if fallback.contains_key(&id) && self.has_all(id, &hashes(&result.heads))? {
                             new_confirmed.insert(id, hashes(&result.heads));
@@ -159,8 +197,8 @@ impl Ledger {
                 let mut added = Vec::with_capacity(dl.changes.len());
                 let mut parsed = Vec::with_capacity(dl.changes.len());
                 for bytes in &dl.changes {
-                    let c = Change::try_from(bytes.as_slice())
-                        .map_err(|e| taizhang_sync::SyncError::Malformed(e.to_string()))?;
+                    let c = taizhang_sync::parse_raw_change(bytes)
+                        .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", dl.doc)))?;
                     added.push((c.hash(), c.deps().to_vec()));
                     parsed.push(c);
                 }
@@ -171,7 +209,8 @@ impl Ledger {
                 };
                 let doc = self.doc(id)?;
                 befores.entry(id).or_insert_with(|| doc.get_heads());
-                doc.apply_changes(parsed).map_err(taizhang_doc::DocError::from)?;
+                taizhang_sync::apply_untrusted(doc, parsed)
+                    .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", dl.doc)))?;
                 let server_heads = hashes(&dl.heads);
                 let c = if self.has_all(id, &server_heads)? { server_heads } else { confirmed_after(&base, &added) };
                 new_confirmed.insert(id, c);
@@ -201,7 +240,7 @@ impl Ledger {
         let tx = self.store.transaction()?;
         tx.set_meta(META_LAST_SYNC, &now.to_string())?;
         tx.commit()?;
-        Ok(report)
+        Ok(())
     }
 
     fn doc_ref(&mut self, id: DocId) -> Result<&automerge::Automerge, ClientError> {

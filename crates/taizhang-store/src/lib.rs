@@ -9,12 +9,14 @@
 
 mod codec;
 mod error;
+mod journal;
 mod migrate;
 mod query;
 mod store;
 mod tx;
 
 pub use error::StoreError;
+pub use journal::{SyncJournalEntry, JOURNAL_KEEP};
 pub use migrate::migrate;
 pub use query::{Counts, HouseholdQuery, Row};
 pub use store::Store;
@@ -28,4 +30,7 @@ pub use rusqlite;
 pub const COMPACT_AFTER_CHUNKS: usize = 100;
 
 /// The client schema, forward-only: append new files, never edit an old one.
-pub(crate) const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../../migrations/client/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../../migrations/client/0001_init.sql")),
+    (2, include_str!("../../../migrations/client/0002_sync_journal.sql")),
+];

@@ -44,6 +44,11 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// `PRAGMA integrity_check`: "ok" when the file is healthy (used after crash tests).
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))?)
+    }
+
     /// Starts an IMMEDIATE transaction (takes the write lock now, so it cannot fail later
     /// with "busy" half-way). Dropped without [`StoreTx::commit`], it rolls back.
     pub fn transaction(&mut self) -> Result<StoreTx<'_>, StoreError> {

@@ -617,7 +617,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1]);
+    assert_eq!(versions, vec![1, 2]);
     Ok(())
 }
 
@@ -646,5 +646,31 @@ fn an_unreadable_file_says_where_and_what_to_do() -> Result<(), Box<dyn std::err
     assert!(matches!(err, Some(StoreError::Open { .. })), "{err:?}");
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
     assert!(msg.contains(&path.display().to_string()) && msg.contains("permissions"), "{msg}");
+    Ok(())
+}
+
+#[test]
+fn the_sync_journal_keeps_the_newest_sessions() -> Result<(), Box<dyn std::error::Error>> {
+    use taizhang_store::{SyncJournalEntry, JOURNAL_KEEP};
+    let mut store = Store::open_in_memory()?;
+    assert_eq!(store.last_successful_sync()?, None);
+    let n = JOURNAL_KEEP + 4; // the newest (odd) session failed
+    for i in 0..n {
+        let tx = store.transaction()?;
+        let ok = i % 2 == 0;
+        tx.journal_sync(&SyncJournalEntry {
+            at: i,
+            ok,
+            requests: 1,
+            error: (!ok).then(|| "无法连接服务器".to_string()),
+            ..Default::default()
+        })?;
+        tx.commit()?;
+    }
+    let all = store.sync_journal(u32::MAX)?;
+    assert_eq!(all.len() as i64, JOURNAL_KEEP, "trimmed");
+    assert_eq!(all[0].at, n - 1, "newest first");
+    assert_eq!(all[0].error.as_deref(), Some("无法连接服务器"));
+    assert_eq!(store.last_successful_sync()?.map(|e| e.at), Some(n - 2));
     Ok(())
 }

@@ -9,16 +9,24 @@
 //! past the cursor and its current heads. Big transfers are cut into batches of at most
 //! [`MAX_BATCH_BYTES`]; every request is idempotent, so a retry after a dropped link is safe.
 
+mod apply;
 mod client;
 mod codec;
 mod error;
 mod server;
 mod wire;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use apply::{apply_untrusted, load_untrusted, receive_untrusted};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
 pub use error::SyncError;
-pub use server::{change_chunk_within, integrate, parse_changes, Integrated, ParsedChange, MAX_INFLATED_CHANGE};
+pub use server::{
+    change_chunk_within, decode_sync_message, integrate, parse_changes, parse_raw_change, Integrated, ParsedChange,
+    MAX_INFLATED_CHANGE,
+};
 pub use wire::{
     DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };

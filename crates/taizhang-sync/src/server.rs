@@ -37,11 +37,11 @@ pub const MAX_INFLATED_CHANGE: usize = 1024 * 1024;
 pub fn change_chunk_within(chunk: &[u8], cap: usize) -> bool {
     use std::io::Read;
     match chunk.get(8) {
-        // Raw changes, and whole documents or bundles (v2 sync messages send `save()` when more
-        // than a third of the document is missing). NOT YET BOUNDED: a document's or bundle's
-        // columns may be deflated inside and Automerge inflates them without a cap; only the
-        // chunk's own size is limited here (see the note on issue 8).
-        Some(&CHUNK_TYPE_CHANGE) | Some(&CHUNK_TYPE_BUNDLE) | Some(&CHUNK_TYPE_DOCUMENT) => chunk.len() <= cap,
+        Some(&CHUNK_TYPE_CHANGE) => chunk.len() <= cap,
+        // Whole documents and bundles (what a v2 sync message sends when more than a third of
+        // the document is missing) may carry deflated columns that Automerge inflates without
+        // a cap: refused. Devices speak v1 sync messages, which carry changes only.
+        Some(&CHUNK_TYPE_BUNDLE) | Some(&CHUNK_TYPE_DOCUMENT) => false,
         Some(&CHUNK_TYPE_COMPRESSED_CHANGE) => {
             let mut len: u64 = 0;
             let mut pos = 9;
@@ -70,23 +70,44 @@ pub fn change_chunk_within(chunk: &[u8], cap: usize) -> bool {
     }
 }
 
+/// Decodes an Automerge sync message from a device (the fallback path) and checks that every
+/// change in it is a change chunk that stays within [`MAX_INFLATED_CHANGE`] once inflated.
+pub fn decode_sync_message(bytes: &[u8]) -> Result<automerge::sync::Message, String> {
+    let message = automerge::sync::Message::decode(bytes).map_err(|e| format!("not an Automerge sync message: {e}"))?;
+    if !message.changes.iter().all(|c| change_chunk_within(c, MAX_INFLATED_CHANGE)) {
+        return Err(format!(
+            "a change in the sync message is not a change chunk or inflates past {MAX_INFLATED_CHANGE} bytes; \
+             send changes only (v1 sync messages)"
+        ));
+    }
+    Ok(message)
+}
+
+/// Parses one change that came over the network (either direction). Only raw change chunks
+/// are accepted — a compressed chunk could inflate without bound inside Automerge — and the
+/// chunk must be exactly one change. The error says why, for the peer.
+pub fn parse_raw_change(bytes: &[u8]) -> Result<Change, String> {
+    match bytes.get(8) {
+        Some(&CHUNK_TYPE_CHANGE) => {}
+        Some(&CHUNK_TYPE_COMPRESSED_CHANGE) => {
+            return Err("compressed changes are not accepted; send raw changes".into())
+        }
+        _ => return Err("not an Automerge change chunk".into()),
+    }
+    let change = Change::try_from(bytes).map_err(|e| e.to_string())?;
+    if change.raw_bytes().len() != bytes.len() {
+        return Err("trailing bytes after the change".into());
+    }
+    Ok(change)
+}
+
 /// Parses every pushed change of document `doc`; one bad change refuses the document.
 pub fn parse_changes(doc: &str, raw: Vec<Vec<u8>>) -> Result<Vec<ParsedChange>, SyncError> {
     raw.into_iter()
         .enumerate()
         .map(|(index, bytes)| {
             let bad = |reason: String| SyncError::BadChange { doc: doc.to_string(), index, reason };
-            match bytes.get(8) {
-                Some(&CHUNK_TYPE_CHANGE) => {}
-                Some(&CHUNK_TYPE_COMPRESSED_CHANGE) => {
-                    return Err(bad("compressed changes are not accepted; send raw changes".into()))
-                }
-                _ => return Err(bad("not an Automerge change chunk".into())),
-            }
-            let change = Change::try_from(bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
-            if change.raw_bytes().len() != bytes.len() {
-                return Err(bad("trailing bytes after the change".into()));
-            }
+            let change = parse_raw_change(&bytes).map_err(bad)?;
             Ok(ParsedChange {
                 hash: change.hash().0,
                 deps: change.deps().iter().map(|h| h.0).collect(),
@@ -232,5 +253,31 @@ mod tests {
         let mut t = raw[0].clone();
         t.push(0);
         assert!(parse_changes("registry", vec![t]).is_err());
+    }
+
+    #[test]
+    fn whole_documents_in_sync_messages_are_refused_and_v1_messages_pass() {
+        use automerge::sync::{Capability, State, SyncDoc};
+        let (mut doc, _) = changes(5);
+        // A whole saved document could hide deflated columns: never inflated here.
+        assert!(!change_chunk_within(&doc.save(), MAX_INFLATED_CHANGE));
+
+        // The peer (the server) has nothing: a v2 peer would send the whole document.
+        let empty = Automerge::new();
+        let mut server_state = State::new();
+        let hello = empty.generate_sync_message(&mut server_state).unwrap();
+        let mut v2 = State::new();
+        doc.receive_sync_message(&mut v2, hello.clone()).unwrap();
+        let whole = doc.generate_sync_message(&mut v2).unwrap().encode();
+        let err = decode_sync_message(&whole).unwrap_err();
+        assert!(err.contains("v1"), "{err}");
+
+        // Forced to v1 (what devices do), the same exchange carries changes only.
+        let mut v1 = State::new();
+        doc.receive_sync_message(&mut v1, hello).unwrap();
+        v1.their_capabilities = Some(vec![Capability::MessageV1]);
+        let changes_only = doc.generate_sync_message(&mut v1).unwrap().encode();
+        let msg = decode_sync_message(&changes_only).unwrap();
+        assert_eq!(msg.changes.len(), 5);
     }
 }

@@ -1,0 +1,75 @@
+//! Writes the fuzzers' seed corpus (`fuzz/seeds/<target>/`): valid requests, answers, changes,
+//! sync messages and document names, so fuzzing starts from inputs that reach deep code.
+//! Run: `cargo run -p taizhang-sync --example fuzz_seeds`.
+
+use std::path::PathBuf;
+
+use automerge::sync::{Capability, State, SyncDoc};
+use automerge::transaction::Transactable;
+use automerge::{ActorId, Automerge, ROOT};
+use taizhang_sync::{
+    encode_request, encode_response, DocChanges, DocOutcome, DocPush, DocResult, SyncRequest, SyncResponse,
+    PROTOCOL_VERSION,
+};
+
+fn main() -> std::io::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds");
+    let mut doc = Automerge::new().with_actor(ActorId::from(vec![5u8; 16]));
+    for i in 0..3 {
+        let mut tx = doc.transaction();
+        let _ = tx.put(ROOT, format!("visit/{i}"), format!("入户走访 {i}"));
+        tx.commit();
+    }
+    let changes: Vec<Vec<u8>> = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
+    let mut state = State::new();
+    let hello = Automerge::new().generate_sync_message(&mut State::new());
+    if let Some(h) = hello {
+        let _ = doc.receive_sync_message(&mut state, h);
+    }
+    state.their_capabilities = Some(vec![Capability::MessageV1]);
+    let message = doc.generate_sync_message(&mut state).map(|m| m.encode()).unwrap_or_default();
+
+    let request = SyncRequest {
+        version: PROTOCOL_VERSION,
+        village: uuid::Uuid::from_u128(1),
+        cursor: 3,
+        want_bytes: 60_000,
+        docs: vec![
+            DocPush {
+                doc: "log/0193a000-0000-7000-8000-000000010000/2026-11".into(),
+                changes: changes.clone(),
+                sync_message: None,
+            },
+            DocPush { doc: "registry".into(), changes: vec![], sync_message: Some(message.clone()) },
+        ],
+    };
+    let response = SyncResponse {
+        version: PROTOCOL_VERSION,
+        results: vec![DocResult {
+            doc: "registry".into(),
+            outcome: DocOutcome::Accepted { new: 3 },
+            heads: vec![[7; 32]],
+            sync_message: None,
+        }],
+        download: vec![DocChanges { doc: "team/2026".into(), changes: changes.clone(), heads: vec![[8; 32]] }],
+        cursor: 9,
+        more: true,
+        server_time: 1_795_536_000_000,
+    };
+    let seeds: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("sync_request", "request.zst", encode_request(&request)),
+        ("sync_response", "response.zst", encode_response(&response)),
+        ("change_chunk", "change", changes[0].clone()),
+        ("change_chunk", "sync_message_v1", message),
+        ("doc_id", "registry", b"registry".to_vec()),
+        ("doc_id", "team", b"team/2026".to_vec()),
+        ("doc_id", "log", b"log/0193a000-0000-7000-8000-000000010000/2026-11".to_vec()),
+    ];
+    for (target, name, bytes) in seeds {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    println!("seeds written under {}", root.display());
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Fuzz target `sync_response`: see `taizhang_sync::fuzzing::sync_response` for what it drives and checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| taizhang_fuzz::run(data, taizhang_sync::fuzzing::sync_response));
