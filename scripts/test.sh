@@ -20,5 +20,9 @@ cargo test --workspace --locked --no-fail-fast
 
 # The server-facing tests once more on PostgreSQL (every story once per backend): postgres.sh
 # installs and starts a local one and prints its URL, unless one is given already.
-TAIZHANG_TEST_DATABASE_URL="${TAIZHANG_TEST_DATABASE_URL:-$(bash scripts/postgres.sh)}" \
-  cargo test --locked --no-fail-fast -p taizhang-server-postgres -p taizhang-sync-server -p taizhang-tests
+# A failure to start PostgreSQL fails the run (set -e), it never skips silently.
+if [ -z "${TAIZHANG_TEST_DATABASE_URL:-}" ]; then
+  TAIZHANG_TEST_DATABASE_URL=$(bash scripts/postgres.sh)
+fi
+export TAIZHANG_TEST_DATABASE_URL
+cargo test --locked --no-fail-fast -p taizhang-server-postgres -p taizhang-sync-server -p taizhang-tests
