@@ -116,6 +116,9 @@ pub enum Fault {
     DropResponse,
     /// The request is delivered twice (a retry by a proxy); the second answer is returned.
     Repeat,
+    /// The request is held back (the device sees a lost link) and reaches the server late,
+    /// just before the device's next request: requests arrive out of order.
+    Delay,
 }
 
 /// Wraps the real HTTP transport and applies scripted faults, one per exchange.
@@ -123,11 +126,19 @@ pub enum Fault {
 pub struct FaultyTransport {
     inner: HttpTransport,
     script: Mutex<VecDeque<Fault>>,
+    held: Mutex<Vec<Vec<u8>>>,
 }
 
 impl FaultyTransport {
     pub fn new(inner: HttpTransport, script: impl IntoIterator<Item = Fault>) -> Self {
-        Self { inner, script: Mutex::new(script.into_iter().collect()) }
+        Self { inner, script: Mutex::new(script.into_iter().collect()), held: Mutex::new(Vec::new()) }
+    }
+
+    /// Adds a fault for a later exchange.
+    pub fn then(&self, fault: Fault) {
+        if let Ok(mut s) = self.script.lock() {
+            s.push_back(fault);
+        }
     }
 }
 
@@ -135,7 +146,19 @@ impl FaultyTransport {
 impl Transport for FaultyTransport {
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
         let fault = self.script.lock().map(|mut s| s.pop_front()).ok().flatten().unwrap_or(Fault::Pass);
+        if fault == Fault::Delay {
+            if let Ok(mut h) = self.held.lock() {
+                h.push(body);
+            }
+            return Err(TransportError::Unreachable("no answer; the request is still on its way (test)".into()));
+        }
+        // Late requests land first; their answers are lost.
+        let late = self.held.lock().map(|mut h| std::mem::take(&mut *h)).unwrap_or_default();
+        for old in late {
+            let _ = self.inner.exchange(old).await;
+        }
         match fault {
+            Fault::Delay => unreachable!("handled above"),
             Fault::Pass => self.inner.exchange(body).await,
             Fault::DropRequest => Err(TransportError::Unreachable("link dropped before sending (test)".into())),
             Fault::DropResponse => {
