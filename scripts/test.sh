@@ -25,4 +25,5 @@ if [ -z "${TAIZHANG_TEST_DATABASE_URL:-}" ]; then
   TAIZHANG_TEST_DATABASE_URL=$(bash scripts/postgres.sh)
 fi
 export TAIZHANG_TEST_DATABASE_URL
-cargo test --locked --no-fail-fast -p taizhang-server-postgres -p taizhang-sync-server -p taizhang-tests
+TAIZHANG_CONVERGENCE_CASES=${TAIZHANG_PG_CONVERGENCE_CASES:-200} \
+  cargo test --locked --no-fail-fast -p taizhang-server-postgres -p taizhang-sync-server -p taizhang-tests

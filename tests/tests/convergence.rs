@@ -1,7 +1,7 @@
 //! The convergence law, by property test: 2–5 replicas, random edits, random syncs with
 //! dropped, lost-answer, repeated and delayed (reordered) requests; after everyone syncs twice,
-//! every replica holds the same materialised tables. Cases: PROPTEST_CASES (default 24 here;
-//! CI runs 2,000; more on demand, e.g. PROPTEST_CASES=20000).
+//! every replica holds the same materialised tables. Cases: TAIZHANG_CONVERGENCE_CASES, else
+//! PROPTEST_CASES (default 24; CI runs 2,000; more on demand, e.g. 20000).
 
 use proptest::prelude::*;
 use taizhang_doc::demo;
@@ -50,7 +50,10 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24)
+    ["TAIZHANG_CONVERGENCE_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(24)
 }
 
 proptest! {
