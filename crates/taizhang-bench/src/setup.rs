@@ -71,9 +71,7 @@ pub async fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerStore
         Backend::SqliteFile(path) => path.display().to_string(),
         Backend::Postgres(url) => url.clone(),
     };
-    taizhang_sync_server::open_store(&db)
-        .await
-        .with_context(|| format!("opening the {} database", backend.label()))
+    taizhang_sync_server::open_store(&db).await.with_context(|| format!("opening the {} database", backend.label()))
 }
 
 /// Creates `spec`'s village on the server with its registry (village, team, households),

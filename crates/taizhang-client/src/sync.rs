@@ -37,6 +37,9 @@ pub struct SyncReport {
     pub fallback_docs: u32,
     /// Documents the server refused, with its reason; they stay pending.
     pub rejected: Vec<(String, String)>,
+    /// Documents whose downloaded changes could not be applied (corrupt on the server), with
+    /// the reason; the rest of the answer was applied.
+    pub skipped_downloads: Vec<(String, String)>,
     pub server_time: i64,
 }
 
@@ -195,22 +198,39 @@ impl Ledger {
             for dl in &resp.download {
                 let Ok(id) = dl.doc.parse::<DocId>() else { continue };
                 let mut added = Vec::with_capacity(dl.changes.len());
-                let mut parsed = Vec::with_capacity(dl.changes.len());
-                for bytes in &dl.changes {
-                    let c = taizhang_sync::parse_raw_change(bytes)
-                        .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", dl.doc)))?;
-                    added.push((c.hash(), c.deps().to_vec()));
-                    parsed.push(c);
-                }
-                report.changes_received += parsed.len() as u32;
+                let parsed: Result<Vec<_>, String> = dl
+                    .changes
+                    .iter()
+                    .map(|bytes| {
+                        let c = taizhang_sync::parse_raw_change(bytes)?;
+                        added.push((c.hash(), c.deps().to_vec()));
+                        Ok(c)
+                    })
+                    .collect();
                 let base = match new_confirmed.get(&id) {
                     Some(c) => c.clone(),
                     None => hashes(&self.store.confirmed_heads(&dl.doc)?),
                 };
+                let parsed = match parsed {
+                    Ok(p) => p,
+                    Err(reason) => {
+                        report.skipped_downloads.push((dl.doc.clone(), reason));
+                        continue;
+                    }
+                };
+                report.changes_received += parsed.len() as u32;
                 let doc = self.doc(id)?;
                 befores.entry(id).or_insert_with(|| doc.get_heads());
-                taizhang_sync::apply_untrusted(doc, parsed)
-                    .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{}: {e}", dl.doc)))?;
+                if taizhang_sync::apply_untrusted(doc, parsed.clone()).is_err() {
+                    // One corrupt change must not stop the rest: reload the document and apply
+                    // the changes one by one, leaving out each one Automerge refuses.
+                    self.apply_one_by_one(id, parsed, &mut report.skipped_downloads)?;
+                }
+                if !report.skipped_downloads.is_empty() {
+                    // Confirm only what the document really holds now.
+                    let doc = self.doc(id)?;
+                    added.retain(|(h, _)| doc.get_change_by_hash(h).is_some());
+                }
                 let server_heads = hashes(&dl.heads);
                 let c = if self.has_all(id, &server_heads)? { server_heads } else { confirmed_after(&base, &added) };
                 new_confirmed.insert(id, c);
@@ -240,6 +260,32 @@ impl Ledger {
         let tx = self.store.transaction()?;
         tx.set_meta(META_LAST_SYNC, &now.to_string())?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Re-applies `changes` to document `id` one at a time after reloading it from the store,
+    /// skipping (and reporting) those that cannot be applied. Slow, but only for corrupt input.
+    fn apply_one_by_one(
+        &mut self,
+        id: DocId,
+        changes: Vec<automerge::Change>,
+        skipped: &mut Vec<(String, String)>,
+    ) -> Result<(), ClientError> {
+        let mut good: Vec<automerge::Change> = Vec::new();
+        self.docs.remove(&id);
+        for c in changes {
+            let doc = self.doc(id)?;
+            match taizhang_sync::apply_untrusted(doc, vec![c.clone()]) {
+                Ok(()) => good.push(c),
+                Err(reason) => {
+                    skipped.push((id.to_string(), format!("change {}: {reason}", c.hash())));
+                    self.docs.remove(&id);
+                    let doc = self.doc(id)?;
+                    taizhang_sync::apply_untrusted(doc, good.clone())
+                        .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{id}: {e}")))?;
+                }
+            }
+        }
         Ok(())
     }
 
