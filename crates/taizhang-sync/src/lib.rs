@@ -20,5 +20,6 @@ pub use codec::{decode_request, decode_response, encode_request, encode_response
 pub use error::SyncError;
 pub use server::{change_chunk_within, integrate, parse_changes, Integrated, ParsedChange, MAX_INFLATED_CHANGE};
 pub use wire::{
-    DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
+    paths, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse, Hash,
+    SyncRequest, SyncResponse, TokenRequest, TokenResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
