@@ -1,49 +1,101 @@
-//! Test fixtures shared by the whole-system tests: a real sync server on port 0, devices of
-//! the demo team, record builders, and a transport that drops or repeats exchanges on cue.
+//! Test fixtures shared by the whole-system tests: a real sync server on port 0 with a clock
+//! the test moves, devices of the demo team enrolled with one-time codes, record builders,
+//! and a transport that drops or repeats sync exchanges on cue.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use taizhang_client::{HttpTransport, Ledger, Transport, TransportError};
+use taizhang_client::{enroll_in_memory, HttpTransport, Ledger, Transport, TransportError};
 use taizhang_doc::demo;
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, HouseholdId, MemberId, Timestamp, Visit, VisitId,
 };
+use taizhang_server_db::Account;
 use taizhang_server_sqlite::SqliteStore;
-use taizhang_sync_server::{router, seed_demo_village, serve, AppState};
+use taizhang_sync_server::demo::{demo_accounts, DEMO_ADMIN, DEMO_COUNTY_STAFF, DEMO_TOWNSHIP_STAFF};
+use taizhang_sync_server::{admin, router, seed_demo_village, serve, AppState, Limits};
 use uuid::Uuid;
 
 /// 2026-11-25 10:00 in Shanghai.
 pub const NOW: Timestamp = 1_795_536_000_000 + 10 * 3_600_000;
 
-/// A sync server on 127.0.0.1:0 with the demo village, stopped on drop.
+/// The demo accounts by index: 0 = first secretary 李明, 1 = 王芳, 2 = 张伟 (members), then
+/// the township officer, the county officer and the administrator.
+pub const FIRST_SECRETARY: usize = 0;
+pub const TOWNSHIP: usize = 3;
+pub const COUNTY: usize = 4;
+pub const ADMIN: usize = 5;
+
+/// The demo account `i` (see [`FIRST_SECRETARY`]...).
+pub fn account(i: usize) -> Account {
+    demo_accounts(NOW).into_iter().nth(i).expect("demo accounts 0..=5")
+}
+
+/// Ids of the staff accounts, for readability.
+pub const STAFF: [Uuid; 3] = [DEMO_TOWNSHIP_STAFF, DEMO_COUNTY_STAFF, DEMO_ADMIN];
+
+/// A sync server on 127.0.0.1:0 with the demo village and accounts, stopped on drop. Its
+/// clock stands still at [`NOW`] unless the test moves it.
 #[allow(missing_debug_implementations)]
 pub struct TestServer {
     pub url: String,
     pub store: SqliteStore,
+    pub clock: Arc<AtomicI64>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl TestServer {
     pub async fn start(households: usize) -> Self {
+        Self::start_with(households, Limits { requests_per_minute: 100_000, ..Limits::default() }).await
+    }
+
+    pub async fn start_with(households: usize, limits: Limits) -> Self {
         let store = SqliteStore::open_in_memory().expect("in-memory server store");
+        Self::serve(store, households, limits).await
+    }
+
+    /// Serves `store` (seeding the demo village and accounts unless they are there).
+    pub async fn serve(store: SqliteStore, households: usize, limits: Limits) -> Self {
         seed_demo_village(&store, households, NOW).await.expect("seed demo village");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(Arc::new(store.clone())));
+        let clock = Arc::new(AtomicI64::new(NOW));
+        let c = clock.clone();
+        let app = router(AppState::with(Arc::new(store.clone()), limits, Arc::new(move || c.load(Ordering::SeqCst))));
         tokio::spawn(async move {
             let _ = serve(listener, app, async {
                 let _ = rx.await;
             })
             .await;
         });
-        Self { url, store, shutdown: Some(tx) }
+        Self { url, store, clock, shutdown: Some(tx) }
     }
 
     pub fn transport(&self) -> HttpTransport {
         HttpTransport::new(&self.url).expect("http client")
+    }
+
+    /// Moves the server's clock.
+    pub fn advance(&self, ms: i64) {
+        self.clock.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// A fresh one-time enrollment code for demo account `i`.
+    pub async fn code(&self, i: usize) -> String {
+        admin::new_enrollment_code(&self.store, account(i).id, self.clock.load(Ordering::SeqCst), 30)
+            .await
+            .expect("enrollment code")
+            .display()
+    }
+
+    /// A new device of demo team member `i` (0 = first secretary 李明, 1 = 王芳, 2 = 张伟),
+    /// in memory, enrolled with a fresh code.
+    pub async fn device(&self, i: usize) -> Ledger {
+        let code = self.code(i).await;
+        enroll_in_memory(&self.transport(), &code, &format!("test phone of member {i}"), NOW).await.expect("enroll")
     }
 }
 
@@ -53,14 +105,6 @@ impl Drop for TestServer {
             let _ = tx.send(());
         }
     }
-}
-
-/// A device of demo member `i` (0 = first secretary 李明, 1 = 王芳, 2 = 张伟), in memory.
-pub fn device(i: usize, device_no: u8) -> Ledger {
-    let mut actor = [0u8; 16];
-    actor[0] = i as u8 + 1;
-    actor[1] = device_no;
-    Ledger::in_memory(demo::VILLAGE, Some(demo::member_id(i)), actor).expect("in-memory ledger")
 }
 
 pub fn household(i: usize) -> HouseholdId {
@@ -108,7 +152,8 @@ pub enum Fault {
     Repeat,
 }
 
-/// Wraps the real HTTP transport and applies scripted faults, one per exchange.
+/// Wraps the real HTTP transport and applies scripted faults, one per sync exchange
+/// (sign-in requests pass untouched).
 #[allow(missing_debug_implementations)]
 pub struct FaultyTransport {
     inner: HttpTransport,
@@ -123,18 +168,21 @@ impl FaultyTransport {
 
 #[async_trait]
 impl Transport for FaultyTransport {
-    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+    async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError> {
+        if path != taizhang_sync::paths::SYNC {
+            return self.inner.post(path, body, token).await;
+        }
         let fault = self.script.lock().map(|mut s| s.pop_front()).ok().flatten().unwrap_or(Fault::Pass);
         match fault {
-            Fault::Pass => self.inner.exchange(body).await,
+            Fault::Pass => self.inner.post(path, body, token).await,
             Fault::DropRequest => Err(TransportError::Unreachable("link dropped before sending (test)".into())),
             Fault::DropResponse => {
-                self.inner.exchange(body).await?;
+                self.inner.post(path, body, token).await?;
                 Err(TransportError::Unreachable("link dropped during the answer (test)".into()))
             }
             Fault::Repeat => {
-                self.inner.exchange(body.clone()).await?;
-                self.inner.exchange(body).await
+                self.inner.post(path, body.clone(), token).await?;
+                self.inner.post(path, body, token).await
             }
         }
     }

@@ -84,6 +84,13 @@ impl SqliteStore {
         .map_err(backend)?
     }
 
+    /// A consistent copy of the whole database into a new file (`VACUUM INTO`), taken while
+    /// the server runs: what an operator's backup (and the restore tests) use.
+    pub async fn backup_to(&self, path: &Path) -> Result<(), DbError> {
+        let path = path.to_string_lossy().into_owned();
+        self.with(move |c| c.execute("VACUUM INTO ?1", [path]).map(|_| ()).map_err(backend)).await
+    }
+
     /// `PRAGMA integrity_check` (used by the reliability tests): "ok" when healthy.
     pub async fn integrity_check(&self) -> Result<String, DbError> {
         self.with(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).map_err(backend)).await
