@@ -192,3 +192,101 @@ impl Transport for FaultyTransport {
 pub fn digest(l: &Ledger) -> String {
     l.store().materialised_digest().expect("digest")
 }
+
+/// A device speaking the HTTP API by hand, for any role (staff accounts have no field
+/// client): enrolls with its own key and actor, and pushes hand-made Automerge changes.
+#[derive(Debug, Clone)]
+pub struct RawDevice {
+    pub url: String,
+    pub device_id: Uuid,
+    pub account: Uuid,
+    pub actor: Vec<u8>,
+    pub secret: [u8; 32],
+    pub token: String,
+}
+
+/// The answer to a raw sync: the HTTP status and, on 200, the decoded answer.
+pub type RawAnswer = (u16, Option<taizhang_sync::SyncResponse>, Vec<u8>);
+
+impl RawDevice {
+    /// Enrolls with `code`; `Err((status, message))` when the server refuses.
+    pub async fn enroll(url: &str, code: &str) -> Result<Self, (u16, String)> {
+        let parsed = taizhang_auth::EnrollmentCode::parse(code).map_err(|e| (0, e.to_string()))?;
+        let secret: [u8; 32] = rand::random();
+        let actor: Vec<u8> = rand::random::<[u8; 16]>().to_vec();
+        let req = taizhang_sync::EnrollRequest {
+            code: code.to_string(),
+            public_key: hex::encode(taizhang_auth::public_key(&secret)),
+            actor: hex::encode(&actor),
+            device_name: "raw test device".into(),
+            signature: hex::encode(taizhang_auth::sign(&secret, &taizhang_auth::enroll_message(&parsed, &actor))),
+        };
+        let resp = reqwest::Client::new()
+            .post(format!("{url}{}", taizhang_sync::paths::ENROLL))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&req).expect("json"))
+            .send()
+            .await
+            .expect("post enroll");
+        let status = resp.status().as_u16();
+        let body = resp.bytes().await.expect("body");
+        if status != 200 {
+            return Err((status, String::from_utf8_lossy(&body).into_owned()));
+        }
+        let r: taizhang_sync::EnrollResponse = serde_json::from_slice(&body).expect("enroll answer");
+        Ok(Self { url: url.into(), device_id: r.device_id, account: r.account, actor, secret, token: r.token })
+    }
+
+    /// A sync request with `token` (None: no Authorization header).
+    pub async fn sync_with(&self, token: Option<&str>, req: &taizhang_sync::SyncRequest) -> RawAnswer {
+        let mut r = reqwest::Client::new()
+            .post(format!("{}{}", self.url, taizhang_sync::paths::SYNC))
+            .body(taizhang_sync::encode_request(req));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        let resp = r.send().await.expect("post sync");
+        let status = resp.status().as_u16();
+        let body = resp.bytes().await.expect("body").to_vec();
+        let decoded = (status == 200)
+            .then(|| taizhang_sync::decode_response(&body, taizhang_sync::MAX_DECODED_BYTES).expect("sync answer"));
+        (status, decoded, body)
+    }
+
+    /// Pushes `docs` (name, raw changes) to `village` and reads its log from the start.
+    pub async fn push(&self, village: Uuid, docs: Vec<(String, Vec<Vec<u8>>)>) -> RawAnswer {
+        let req = taizhang_sync::SyncRequest {
+            version: taizhang_sync::PROTOCOL_VERSION,
+            village,
+            cursor: 0,
+            want_bytes: taizhang_sync::MAX_BATCH_BYTES as u32,
+            docs: docs
+                .into_iter()
+                .map(|(doc, changes)| taizhang_sync::DocPush { doc, changes, sync_message: None })
+                .collect(),
+        };
+        self.sync_with(Some(&self.token), &req).await
+    }
+}
+
+
+/// The changes that `edit` makes, as `actor`, on top of the server's current `doc` of `village`.
+pub async fn change_on(
+    server: &TestServer,
+    village: Uuid,
+    doc: &str,
+    actor: &[u8],
+    edit: impl FnOnce(&mut automerge::transaction::Transaction<'_>),
+) -> Vec<Vec<u8>> {
+    use taizhang_server_db::ServerStore;
+    let mut am = automerge::Automerge::new();
+    for bytes in server.store.doc_changes(village, doc).await.expect("doc changes") {
+        am.load_incremental(&bytes).expect("load");
+    }
+    am.set_actor(automerge::ActorId::from(actor.to_vec()));
+    let before = am.get_heads();
+    let mut tx = am.transaction();
+    edit(&mut tx);
+    tx.commit_with(automerge::transaction::CommitOptions::default().with_time(NOW));
+    am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect()
+}

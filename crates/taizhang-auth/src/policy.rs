@@ -216,11 +216,13 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
         }
         (DocRef::Team { .. }, Role::Member | Role::FirstSecretary | Role::TownshipStaff) => {
             let decides = matches!(p.role, Role::FirstSecretary | Role::TownshipStaff);
+            let own_pending = |f: &Option<Facts>| f.is_none_or(|f| f.member == me && f.pending);
             for t in touches {
                 match t.kind() {
-                    "leave" | "filing" if decides => {}
-                    "leave" if p.role == Role::Member => {
-                        let own_pending = |f: &Option<Facts>| f.is_none_or(|f| f.member == me && f.pending);
+                    "filing" if decides => {}
+                    // Deciding (or correcting) an existing request.
+                    "leave" if decides && t.before.is_some() => {}
+                    "leave" if p.role.in_village() => {
                         if !(own_pending(&t.before) && own_pending(&t.after)) {
                             return deny(
                                 "leave_decision",
@@ -231,6 +233,9 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
                     }
                     "filing" => {
                         return deny("filing", "only the first secretary or the township files a month (月备案)")
+                    }
+                    "leave" => {
+                        return deny("leave_decision", "the township decides leave requests; it does not make them")
                     }
                     _ => return deny("team_record", format!("'{}' may not be written in the team document", t.key)),
                 }
@@ -317,6 +322,9 @@ mod tests {
             assert!(may_write(&who(decider), &PLACE, &team, false, &[touch("filing/x", None, None)]).is_ok());
         }
         assert!(may_write(&who(Role::CountyStaff), &PLACE, &team, false, &[approve_own]).is_err());
+        let new_request = [touch("leave/c", None, leave(ME, true))];
+        assert!(may_write(&who(Role::FirstSecretary), &PLACE, &team, false, &new_request).is_ok());
+        assert!(may_write(&who(Role::TownshipStaff), &PLACE, &team, false, &new_request).is_err());
     }
 
     #[test]
