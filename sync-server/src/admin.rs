@@ -101,7 +101,8 @@ pub async fn create_account<S: ServerStore + AccountStore>(
     helping_unit: &str,
     now: i64,
 ) -> Result<Account, DbError> {
-    let mut a = Account { id, name: name.to_string(), role, village: None, township: None, county: None, created_at: now };
+    let mut a =
+        Account { id, name: name.to_string(), role, village: None, township: None, county: None, created_at: now };
     let places = store.places().await?;
     let has = |kind: &str| places.iter().any(|p| p.kind == kind && p.id == scope);
     match role {

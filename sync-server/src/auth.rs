@@ -13,9 +13,7 @@ use taizhang_auth::{
 };
 use taizhang_doc::changed_keys;
 use taizhang_server_db::{Account, Device, Redeemed};
-use taizhang_sync::{
-    ChallengeResponse, EnrollRequest, EnrollResponse, ParsedChange, TokenRequest, TokenResponse,
-};
+use taizhang_sync::{ChallengeResponse, EnrollRequest, EnrollResponse, ParsedChange, TokenRequest, TokenResponse};
 use uuid::Uuid;
 
 use crate::{ApiError, AppState};
@@ -31,7 +29,10 @@ fn bad(what: &str) -> ApiError {
 }
 
 /// `POST /v1/enroll`.
-pub async fn enroll(State(st): State<AppState>, Json(req): Json<EnrollRequest>) -> Result<Json<EnrollResponse>, ApiError> {
+pub async fn enroll(
+    State(st): State<AppState>,
+    Json(req): Json<EnrollRequest>,
+) -> Result<Json<EnrollResponse>, ApiError> {
     let now = (st.clock)();
     let code = EnrollmentCode::parse(&req.code).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let public_key = hex::decode(&req.public_key).ok().filter(|k| k.len() == 32).ok_or_else(|| bad("public_key"))?;
@@ -62,7 +63,9 @@ pub async fn enroll(State(st): State<AppState>, Json(req): Json<EnrollRequest>) 
             ))
         }
         Redeemed::Expired => {
-            return Err(ApiError::Forbidden("this enrollment code has expired: ask the administrator for a new one".into()))
+            return Err(ApiError::Forbidden(
+                "this enrollment code has expired: ask the administrator for a new one".into(),
+            ))
         }
         Redeemed::Taken => {
             return Err(ApiError::Conflict(
@@ -234,8 +237,10 @@ pub async fn check_push(
     let touched = tokio::task::spawn_blocking(move || -> Result<Option<Vec<Touch>>, String> {
         let before = load(&stored)?;
         let mut after = before.clone();
-        let mut changes: Vec<Change> =
-            bytes.iter().map(|b| Change::try_from(b.as_slice()).map_err(|e| e.to_string())).collect::<Result<_, _>>()?;
+        let mut changes: Vec<Change> = bytes
+            .iter()
+            .map(|b| Change::try_from(b.as_slice()).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?;
         // Changes the server already has (a retry after a lost answer) were judged when stored.
         changes.retain(|c| before.get_change_by_hash(&c.hash()).is_none());
         after.apply_changes(changes.clone()).map_err(|e| e.to_string())?;

@@ -33,7 +33,8 @@ pub async fn seed_demo_village<S: ServerStore + AccountStore>(
     } else {
         store.create_village(demo::VILLAGE.0, &demo::village().name).await?;
         // The seed's actor is fixed so seeding twice produces the very same change.
-        let doc = demo::registry(ActorId::from(vec![0xde; 16]), households).map_err(|e| DbError::Backend(e.to_string()))?;
+        let doc =
+            demo::registry(ActorId::from(vec![0xde; 16]), households).map_err(|e| DbError::Backend(e.to_string()))?;
         let raw = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
         let parsed = parse_changes("registry", raw).map_err(|e| DbError::Backend(e.to_string()))?;
         store.push(demo::VILLAGE.0, &DocId::Registry.to_string(), parsed, now).await?;
@@ -79,7 +80,10 @@ pub fn demo_accounts(now: i64) -> Vec<Account> {
 }
 
 /// Fresh one-time codes for every demo account, in the order of [`demo_accounts`].
-pub async fn demo_codes<S: AccountStore + ?Sized>(store: &S, now: i64) -> Result<Vec<(Account, EnrollmentCode)>, DbError> {
+pub async fn demo_codes<S: AccountStore + ?Sized>(
+    store: &S,
+    now: i64,
+) -> Result<Vec<(Account, EnrollmentCode)>, DbError> {
     let mut out = Vec::new();
     for a in demo_accounts(now) {
         let code = crate::admin::new_enrollment_code(store, a.id, now, crate::admin::CODE_VALID_DAYS).await?;

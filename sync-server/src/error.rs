@@ -17,7 +17,9 @@ pub enum ApiError {
     TooLarge(String),
     NotFound(String),
     /// Too many requests from one device: retry after this many seconds.
-    TooMany { retry_after_s: u64 },
+    TooMany {
+        retry_after_s: u64,
+    },
     Unavailable,
 }
 

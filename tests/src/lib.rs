@@ -269,7 +269,6 @@ impl RawDevice {
     }
 }
 
-
 /// The changes that `edit` makes, as `actor`, on top of the server's current `doc` of `village`.
 pub async fn change_on(
     server: &TestServer,

@@ -102,10 +102,10 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
         WriteCase::RegistryHousehold => {
             let mut h = demo::households(10)[3].clone();
             h.plan = format!("产业帮扶计划 {salt}");
-            ("registry".to_string(), change_on(server, demo::VILLAGE.0, "registry", &dev.actor, |tx| {
-                write(tx, &h).expect("write")
-            })
-            .await)
+            (
+                "registry".to_string(),
+                change_on(server, demo::VILLAGE.0, "registry", &dev.actor, |tx| write(tx, &h).expect("write")).await,
+            )
         }
         WriteCase::TeamLeaveRequest => {
             let l = LeaveRequest {
@@ -117,10 +117,10 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                 state: LeaveState::Pending,
                 decided_by: None,
             };
-            ("team/2026".into(), change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| {
-                write(tx, &l).expect("write")
-            })
-            .await)
+            (
+                "team/2026".into(),
+                change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| write(tx, &l).expect("write")).await,
+            )
         }
         WriteCase::TeamLeaveDecision => {
             let l = LeaveRequest {
@@ -129,13 +129,13 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                 from: NaiveDate::from_ymd_opt(2026, 12, 10).expect("date"),
                 to: NaiveDate::from_ymd_opt(2026, 12, 12).expect("date"),
                 reason: "体检".into(),
-                state: if salt % 2 == 0 { LeaveState::Approved } else { LeaveState::Rejected },
+                state: if salt.is_multiple_of(2) { LeaveState::Approved } else { LeaveState::Rejected },
                 decided_by: Some(me),
             };
-            ("team/2026".into(), change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| {
-                write(tx, &l).expect("write")
-            })
-            .await)
+            (
+                "team/2026".into(),
+                change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| write(tx, &l).expect("write")).await,
+            )
         }
         WriteCase::TeamFiling => {
             let f = FilingRecord(MonthFiling {
@@ -144,16 +144,17 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                 filed_by: me,
                 filed_at: NOW + salt as i64,
             });
-            ("team/2026".into(), change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| {
-                write(tx, &f).expect("write")
-            })
-            .await)
+            (
+                "team/2026".into(),
+                change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| write(tx, &f).expect("write")).await,
+            )
         }
         WriteCase::OwnLog | WriteCase::ColleagueLog => {
             let who = if case == WriteCase::OwnLog { dev.account } else { zhang };
             let c = check_in_of(who);
             let doc = log_doc(who);
-            let changes = change_on(server, demo::VILLAGE.0, &doc, &dev.actor, |tx| write(tx, &c).expect("write")).await;
+            let changes =
+                change_on(server, demo::VILLAGE.0, &doc, &dev.actor, |tx| write(tx, &c).expect("write")).await;
             (doc, changes)
         }
         WriteCase::Assessment => {
@@ -186,7 +187,12 @@ fn expected_write(role: Role, case: WriteCase) -> bool {
 
 /// Reads the village from cursor 0: the document kinds received, or the HTTP status. A
 /// refused read must carry no byte of the village.
-async fn read_kinds(dev: &RawDevice, token: Option<&str>, village: Uuid, secrets: &[Vec<u8>]) -> Result<Vec<String>, u16> {
+async fn read_kinds(
+    dev: &RawDevice,
+    token: Option<&str>,
+    village: Uuid,
+    secrets: &[Vec<u8>],
+) -> Result<Vec<String>, u16> {
     let req = taizhang_sync::SyncRequest {
         version: taizhang_sync::PROTOCOL_VERSION,
         village,
@@ -198,9 +204,11 @@ async fn read_kinds(dev: &RawDevice, token: Option<&str>, village: Uuid, secrets
     match answer {
         Some(mut a) => {
             // Read every page.
-            let mut kinds: Vec<String> = a.download.iter().map(|d| d.doc.split('/').next().unwrap_or("").to_string()).collect();
+            let mut kinds: Vec<String> =
+                a.download.iter().map(|d| d.doc.split('/').next().unwrap_or("").to_string()).collect();
             while a.more {
-                let (_, next, _) = dev.sync_with(token, &taizhang_sync::SyncRequest { cursor: a.cursor, ..req.clone() }).await;
+                let (_, next, _) =
+                    dev.sync_with(token, &taizhang_sync::SyncRequest { cursor: a.cursor, ..req.clone() }).await;
                 a = next.expect("next page");
                 kinds.extend(a.download.iter().map(|d| d.doc.split('/').next().unwrap_or("").to_string()));
             }
@@ -250,7 +258,13 @@ async fn the_authorization_matrix_holds_exactly() {
     let changes = change_on(&server, demo::VILLAGE.0, &doc, &zhang.actor, |tx| write(tx, &c).expect("w")).await;
     assert_eq!(push_one(&server, &zhang, &doc, changes).await, Got::Accepted);
 
-    let roles = [(1usize, Role::Member), (0, Role::FirstSecretary), (TOWNSHIP, Role::TownshipStaff), (COUNTY, Role::CountyStaff), (ADMIN, Role::Admin)];
+    let roles = [
+        (1usize, Role::Member),
+        (0, Role::FirstSecretary),
+        (TOWNSHIP, Role::TownshipStaff),
+        (COUNTY, Role::CountyStaff),
+        (ADMIN, Role::Admin),
+    ];
     let mut devices = Vec::new();
     for (i, role) in roles {
         assert_eq!(account(i).role, role);
@@ -279,7 +293,11 @@ async fn the_authorization_matrix_holds_exactly() {
         let got = read_kinds(dev, Some(&dev.token), demo::VILLAGE.0, &secrets).await;
         for kind in ["assessment", "log", "registry", "team"] {
             let allowed = *role != Role::Admin;
-            table.push_str(&format!("{:<16} read  {kind:<18} {:?}\n", role.code(), got.as_ref().map(|k| k.iter().any(|x| x == kind))));
+            table.push_str(&format!(
+                "{:<16} read  {kind:<18} {:?}\n",
+                role.code(),
+                got.as_ref().map(|k| k.iter().any(|x| x == kind))
+            ));
             match &got {
                 Ok(kinds) => assert!(allowed && kinds.iter().any(|x| x == kind), "{role} reads {kind}: {kinds:?}"),
                 Err(status) => assert!(!allowed && *status == 403, "{role} read {kind}: HTTP {status}"),
@@ -361,7 +379,10 @@ async fn sign_in(dev: &RawDevice) -> Result<String, u16> {
     .expect("json");
     let req = taizhang_sync::TokenRequest {
         device_id: dev.device_id,
-        signature: hex::encode(taizhang_auth::sign(&dev.secret, &taizhang_auth::auth_message(dev.device_id, &c.challenge))),
+        signature: hex::encode(taizhang_auth::sign(
+            &dev.secret,
+            &taizhang_auth::auth_message(dev.device_id, &c.challenge),
+        )),
         challenge: c.challenge,
     };
     let resp = http
@@ -387,13 +408,15 @@ async fn a_forged_actor_is_rejected_and_blocks_nobody_else() {
     // Wang makes a check-in in Li's name AND with Li's actor (Automerge alone would take it),
     // plus an honest household edit, in one request.
     let fake = check_in_of(li.account);
-    let forged = change_on(&server, demo::VILLAGE.0, &log_doc(li.account), &li.actor, |tx| write(tx, &fake).expect("w")).await;
+    let forged =
+        change_on(&server, demo::VILLAGE.0, &log_doc(li.account), &li.actor, |tx| write(tx, &fake).expect("w")).await;
     let mut h = demo::households(10)[1].clone();
     h.plan = "修缮房屋".into();
     let honest = change_on(&server, demo::VILLAGE.0, "registry", &wang.actor, |tx| write(tx, &h).expect("w")).await;
     // Also with Li's actor in Wang's own log.
     let own = check_in_of(wang.account);
-    let forged_own = change_on(&server, demo::VILLAGE.0, &log_doc(wang.account), &li.actor, |tx| write(tx, &own).expect("w")).await;
+    let forged_own =
+        change_on(&server, demo::VILLAGE.0, &log_doc(wang.account), &li.actor, |tx| write(tx, &own).expect("w")).await;
     let (status, answer, _) = wang
         .push(
             demo::VILLAGE.0,
@@ -421,7 +444,8 @@ async fn a_forged_actor_is_rejected_and_blocks_nobody_else() {
         assert!(!stored.contains(&c[0]), "nothing of the forgery is stored");
     }
     // Li is not blocked: his own real check-in goes through.
-    let real = change_on(&server, demo::VILLAGE.0, &log_doc(li.account), &li.actor, |tx| write(tx, &fake).expect("w")).await;
+    let real =
+        change_on(&server, demo::VILLAGE.0, &log_doc(li.account), &li.actor, |tx| write(tx, &fake).expect("w")).await;
     let (_, answer, _) = li.push(demo::VILLAGE.0, vec![(log_doc(li.account), real)]).await;
     assert_eq!(answer.expect("answer").results[0].outcome, DocOutcome::Accepted { new: 1 });
 }
@@ -449,7 +473,9 @@ async fn deleting_a_colleagues_check_in_is_rejected() {
         [(&wang_raw, li_id, format!("checkin/{}", c.id)), (&li_raw, wang_id, format!("checkin/{}", w.id))]
     {
         let doc = log_doc(victim.0);
-        let del = change_on(&server, demo::VILLAGE.0, &doc, &dev.actor, |tx| tx.delete(ROOT, key.as_str()).expect("delete")).await;
+        let del =
+            change_on(&server, demo::VILLAGE.0, &doc, &dev.actor, |tx| tx.delete(ROOT, key.as_str()).expect("delete"))
+                .await;
         let (_, answer, _) = dev.push(demo::VILLAGE.0, vec![(doc.clone(), del)]).await;
         match &answer.expect("answer").results[0].outcome {
             DocOutcome::Rejected { code, .. } => assert_eq!(code, "not_owner"),
@@ -475,7 +501,8 @@ async fn a_revoked_device_is_denied_and_nothing_it_synced_is_lost() {
     // The phone is lost; the administrator revokes it.
     let device = wang.device_id().expect("meta").expect("enrolled");
     assert!(server.store.revoke_device(device, NOW + 1000).await.expect("revoke"));
-    wang.record_visit(&visit(wang_id, household(3), NOW + 2000, "之后的走访"), NOW + 2000).expect("still saves locally");
+    wang.record_visit(&visit(wang_id, household(3), NOW + 2000, "之后的走访"), NOW + 2000)
+        .expect("still saves locally");
     let err = wang.sync(&t, NOW + 3000).await.expect_err("revoked");
     assert!(err.to_string().contains("revoked"), "{err}");
     let err = wang.sign_in(&t).await.expect_err("no new token either");
@@ -520,7 +547,9 @@ async fn too_many_requests_get_429_with_retry_after_then_pass_next_minute() {
         li.sync(&t, NOW).await.expect("under the limit");
     }
     match li.sync(&t, NOW).await {
-        Err(taizhang_client::ClientError::Transport(taizhang_client::TransportError::RateLimited { retry_after_s })) => {
+        Err(taizhang_client::ClientError::Transport(taizhang_client::TransportError::RateLimited {
+            retry_after_s,
+        })) => {
             assert!((1..=60).contains(&retry_after_s), "{retry_after_s}");
         }
         other => panic!("expected 429, got {other:?}"),
@@ -549,7 +578,12 @@ async fn a_filed_month_takes_only_its_owners_amendments() {
     let c = change_on(&server, demo::VILLAGE.0, &doc, &wang.actor, |tx| write(tx, &d).expect("w")).await;
     assert_eq!(push_one(&server, &wang, &doc, c).await, Got::Accepted);
     // Li files Wang's November.
-    let f = FilingRecord(MonthFiling { member: MemberId(wang.account), month: NOV, filed_by: MemberId(li.account), filed_at: NOW });
+    let f = FilingRecord(MonthFiling {
+        member: MemberId(wang.account),
+        month: NOV,
+        filed_by: MemberId(li.account),
+        filed_at: NOW,
+    });
     let c = change_on(&server, demo::VILLAGE.0, "team/2026", &li.actor, |tx| write(tx, &f).expect("w")).await;
     assert_eq!(push_one(&server, &li, "team/2026", c).await, Got::Accepted);
 
@@ -562,7 +596,10 @@ async fn a_filed_month_takes_only_its_owners_amendments() {
     let c = change_on(&server, demo::VILLAGE.0, &doc, &wang.actor, |tx| write(tx, &ci).expect("w")).await;
     assert_eq!(push_one(&server, &wang, &doc, c).await, Got::Rejected("month_filed".into()));
     // An amendment by the owner: stored, visible as such.
-    let amendment = DiaryEntry { id: DiaryId(Uuid::now_v7()), amends: Some(d.id), text: "更正：走访五户".into(), ..d.clone() };
+    let amendment =
+        DiaryEntry {
+            id: DiaryId(Uuid::now_v7()), amends: Some(d.id), text: "更正：走访五户".into(), ..d.clone()
+        };
     let c = change_on(&server, demo::VILLAGE.0, &doc, &wang.actor, |tx| write(tx, &amendment).expect("w")).await;
     assert_eq!(push_one(&server, &wang, &doc, c).await, Got::Accepted);
     // The first secretary may not amend someone else's filed month.

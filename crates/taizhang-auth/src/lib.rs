@@ -13,6 +13,5 @@ pub use code::EnrollmentCode;
 pub use error::AuthError;
 pub use policy::{may_read, may_write, Denial, DocRef, Facts, Place, Principal, Role, Touch};
 pub use token::{
-    auth_message, enroll_message, public_key, sign, verify_signature, Issued, ServerKey, CHALLENGE_TTL_MS,
-    TOKEN_TTL_MS,
+    auth_message, enroll_message, public_key, sign, verify_signature, Issued, ServerKey, CHALLENGE_TTL_MS, TOKEN_TTL_MS,
 };

@@ -168,7 +168,7 @@ mod tests {
         assert_eq!(key.verify_token(&t.token, T0 + 1), Ok(device));
         assert_eq!(key.verify_token(&t.token, T0 + TOKEN_TTL_MS), Err(AuthError::TokenExpired));
         assert_eq!(ServerKey::new([2; 32]).verify_token(&t.token, T0), Err(AuthError::BadToken));
-        let mut forged = hex::decode(&t.token).unwrap();
+        let mut forged = hex::decode(&t.token).expect("test");
         forged[20] ^= 1; // push the expiry
         assert_eq!(key.verify_token(&hex::encode(forged), T0), Err(AuthError::BadToken));
         assert_eq!(key.verify_token("zz", T0), Err(AuthError::BadToken));
@@ -193,7 +193,10 @@ mod tests {
             Err(AuthError::BadSignature),
             "a signature for another device id does not count"
         );
-        assert_eq!(verify_signature(&public_key(&[6; 32]), &auth_message(device, &c), &sig), Err(AuthError::BadSignature));
+        assert_eq!(
+            verify_signature(&public_key(&[6; 32]), &auth_message(device, &c), &sig),
+            Err(AuthError::BadSignature)
+        );
         assert_eq!(verify_signature(&[0; 3], b"x", &sig), Err(AuthError::BadKey));
     }
 }

@@ -93,7 +93,12 @@ pub async fn enroll_in_memory(
 }
 
 impl Ledger {
-    fn save_credentials(&mut self, resp: &EnrollResponse, secret: &[u8; 32], now: Timestamp) -> Result<(), ClientError> {
+    fn save_credentials(
+        &mut self,
+        resp: &EnrollResponse,
+        secret: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<(), ClientError> {
         let tx = self.store.transaction()?;
         tx.set_meta(META_DEVICE, &resp.device_id.to_string())?;
         tx.set_meta(META_KEY, &hex::encode(secret))?;

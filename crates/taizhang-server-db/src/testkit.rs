@@ -111,7 +111,10 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     store.create_county(county, "惠水县", 1).await.expect("county");
     store.create_township(township, county, "石门镇", 2).await.expect("township");
     assert!(
-        matches!(store.create_township(Uuid::from_u128(5), Uuid::from_u128(6), "x", 2).await, Err(DbError::NotFound(_))),
+        matches!(
+            store.create_township(Uuid::from_u128(5), Uuid::from_u128(6), "x", 2).await,
+            Err(DbError::NotFound(_))
+        ),
         "a township needs an existing county"
     );
     store.create_village(village, "石门村").await.expect("village");

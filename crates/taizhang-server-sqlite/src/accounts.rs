@@ -18,7 +18,8 @@ fn opt_id(u: Option<Uuid>) -> Option<Vec<u8>> {
 }
 
 fn uuid_of(b: Vec<u8>) -> rusqlite::Result<Uuid> {
-    Uuid::from_slice(&b).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, e.into()))
+    Uuid::from_slice(&b)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, e.into()))
 }
 
 fn opt_uuid(b: Option<Vec<u8>>) -> rusqlite::Result<Option<Uuid>> {
@@ -32,9 +33,9 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
         id: uuid_of(r.get(0)?)?,
         name: r.get(1)?,
-        role: role.parse::<Role>().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
-        })?,
+        role: role
+            .parse::<Role>()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into()))?,
         village: opt_uuid(r.get(3)?)?,
         township: opt_uuid(r.get(4)?)?,
         county: opt_uuid(r.get(5)?)?,
@@ -285,7 +286,8 @@ impl AccountStore for SqliteStore {
 
     async fn devices(&self) -> Result<Vec<Device>, DbError> {
         self.with(move |c| {
-            let mut stmt = c.prepare(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at")).map_err(backend)?;
+            let mut stmt =
+                c.prepare(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at")).map_err(backend)?;
             let rows = stmt.query_map([], device_row).map_err(backend)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(backend)
         })

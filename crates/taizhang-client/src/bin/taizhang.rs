@@ -2,6 +2,7 @@
 //! window, so the whole flow can be run and scripted: enroll with a one-time code, record
 //! visits, diary entries and check-ins offline, and sync with a server.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -145,10 +146,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Households { search, group } => {
             let q = HouseholdQuery { text: search, group, status: None, limit: None };
+            // `households | head` closes the pipe early: stop quietly instead of panicking.
+            let mut out = std::io::stdout().lock();
             for row in ledger.store().households(&q)? {
                 let h = &row.record;
                 let conflict = if row.conflicts.is_empty() { "" } else { "  [冲突 conflict]" };
-                println!(
+                let line = writeln!(
+                    out,
                     "{}  {}  {}  {}  {}人  {}{}",
                     h.id,
                     h.head,
@@ -158,6 +162,9 @@ async fn main() -> anyhow::Result<()> {
                     h.status.code(),
                     conflict
                 );
+                if line.is_err() {
+                    break;
+                }
             }
         }
         Cmd::AddHousehold { head, members, group, grid } => {
