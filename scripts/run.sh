@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: builds Taizhang, starts the sync server on an embedded
-# SQLite file with the demo village (石门村), and shows a device joining, working offline and
-# syncing through the `taizhang` command-line client. The server keeps running (Ctrl-C stops it).
+# SQLite file with the demo village (石门村) and its demo accounts, and shows a device
+# enrolling with a one-time code, working offline and syncing through the `taizhang`
+# command-line client. The server keeps running (Ctrl-C stops it).
 set -eu
 cd "$(dirname "$0")/.."
 if ! command -v cc >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential pkg-config
 fi
-cargo build --release --locked -p taizhang-sync-server -p taizhang-client
-bin=target/release
+profile=${TAIZHANG_PROFILE:-release}
+if [ "$profile" = release ]; then
+  cargo build --release --locked -p taizhang-sync-server -p taizhang-client
+else
+  cargo build --locked -p taizhang-sync-server -p taizhang-client
+fi
+bin=target/$profile
 data=${TAIZHANG_DATA:-./demo-data}
 mkdir -p "$data"
 addr=${TAIZHANG_LISTEN:-127.0.0.1:8620}
+codes="$data/server.sqlite3.demo-codes.txt"
+rm -f "$codes"
+# --demo seeds the village and writes fresh one-time enrollment codes for the demo accounts.
 "$bin/taizhang-server" --db "$data/server.sqlite3" --listen "$addr" --demo &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fs "http://$addr/health" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 100); do curl -fs "http://$addr/health" >/dev/null 2>&1 && break; sleep 0.2; done
+[ -s "$codes" ] || { echo "the server did not start (no $codes)" >&2; exit 1; }
+code_of() { awk -F'\t' -v i="$1" '$1==i {print $3}' "$codes"; }
 
 store="$data/li.sqlite3"
-[ -f "$store" ] || "$bin/taizhang" --store "$store" init --demo-member 0
-"$bin/taizhang" --store "$store" sync --server "http://$addr"
+# 李明 (first secretary) enrolls this device once with his one-time code.
+[ -f "$store" ] || "$bin/taizhang" --store "$store" enroll --server "http://$addr" --code "$(code_of 0)" --name "李明的手机"
+"$bin/taizhang" --store "$store" sync
 "$bin/taizhang" --store "$store" households --search 王 | head -5
 hh=$("$bin/taizhang" --store "$store" households | head -1 | cut -d' ' -f1)
 "$bin/taizhang" --store "$store" check-in --lat 26.1286 --lon 106.6570 --accuracy 20
 "$bin/taizhang" --store "$store" visit --household "$hh" --findings "家中老人身体尚可，需要就医帮扶" --needs "慢性病签约服务"
 "$bin/taizhang" --store "$store" diary --text "今天走访一户，了解就医需求"
-"$bin/taizhang" --store "$store" sync --server "http://$addr"
+"$bin/taizhang" --store "$store" sync
 "$bin/taizhang" --store "$store" status
 echo
 echo "sync server running at http://$addr (database $data/server.sqlite3); Ctrl-C to stop."
-echo "another device: $bin/taizhang --store $data/wang.sqlite3 init --demo-member 1 && $bin/taizhang --store $data/wang.sqlite3 sync --server http://$addr"
+echo "one-time enrollment codes of the demo accounts: $codes"
+echo "another device (王芳): $bin/taizhang --store $data/wang.sqlite3 enroll --server http://$addr --code $(code_of 1) && $bin/taizhang --store $data/wang.sqlite3 sync"
+echo "administration: $bin/taizhang-server --db $data/server.sqlite3 admin list"
 wait $server

@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use taizhang_server_db::{DbError, ServerStore};
-use taizhang_server_postgres::{is_postgres_url, PgStore};
+use taizhang_server_db::{DbError, ServerBackend};
+pub use taizhang_server_postgres::is_postgres_url;
+use taizhang_server_postgres::PgStore;
 use taizhang_server_sqlite::SqliteStore;
 
 /// Which backend `db` names, for logs (a PostgreSQL URL without its password).
@@ -19,7 +20,7 @@ pub fn describe_db(db: &str) -> String {
 }
 
 /// Opens the store `db` names and brings its schema up to date.
-pub async fn open_store(db: &str) -> Result<Arc<dyn ServerStore>, DbError> {
+pub async fn open_store(db: &str) -> Result<Arc<dyn ServerBackend>, DbError> {
     if is_postgres_url(db) {
         Ok(Arc::new(PgStore::connect(db).await?))
     } else {

@@ -1,7 +1,7 @@
 //! The HTTP error type: a status and a plain message for the device. Internal details
 //! (database errors, panics) are logged, never sent.
 
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use taizhang_server_db::DbError;
 use taizhang_sync::SyncError;
@@ -9,8 +9,17 @@ use taizhang_sync::SyncError;
 #[derive(Debug)]
 pub enum ApiError {
     BadRequest(String),
+    /// No, a bad or an expired token: the device signs in again.
+    Unauthorized(String),
+    /// Authenticated but not allowed (revoked device, other village, used code).
+    Forbidden(String),
+    Conflict(String),
     TooLarge(String),
     NotFound(String),
+    /// Too many requests from one device: retry after this many seconds.
+    TooMany {
+        retry_after_s: u64,
+    },
     Unavailable,
 }
 
@@ -34,8 +43,16 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, msg) = match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiError::TooMany { retry_after_s } => {
+                let msg = format!("too many requests from this device: try again in {retry_after_s} s");
+                return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry_after_s.to_string())], msg)
+                    .into_response();
+            }
             ApiError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the server could not store this sync right now; nothing was lost, try again later".to_string(),

@@ -2,9 +2,12 @@
 //! [`serve`] runs it on a listener until a shutdown signal. Tests bind port 0 and talk to it
 //! with a real HTTP client; the `taizhang-server` binary adds flags and the demo village.
 
+pub mod admin;
+mod auth;
 mod backend;
-mod demo;
+pub mod demo;
 mod error;
+mod limit;
 mod sync;
 
 use std::future::Future;
@@ -13,11 +16,12 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use taizhang_server_db::ServerStore;
+use taizhang_server_db::{AccountStore, ServerBackend, ServerStore};
 
-pub use backend::{describe_db, open_store};
+pub use backend::{describe_db, is_postgres_url, open_store};
 pub use demo::seed_demo_village;
 pub use error::ApiError;
+pub use limit::RateLimiter;
 
 /// Size limits of the sync endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +32,9 @@ pub struct Limits {
     pub max_decoded_bytes: usize,
     /// Most documents one request may push.
     pub max_docs_per_request: usize,
+    /// Requests per device per minute (HTTP 429 with Retry-After above), counted per
+    /// server instance.
+    pub requests_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -36,6 +43,7 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             max_decoded_bytes: taizhang_sync::MAX_DECODED_BYTES,
             max_docs_per_request: 512,
+            requests_per_minute: 120,
         }
     }
 }
@@ -47,8 +55,13 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn ServerStore>,
+    pub accounts: Arc<dyn AccountStore>,
     pub limits: Limits,
     pub clock: Clock,
+    /// Requests per device per minute, in this process.
+    pub limiter: Arc<RateLimiter>,
+    /// The token key, read from the database on first use.
+    pub key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -59,8 +72,20 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// State over `store` with default limits and the system clock.
-    pub fn new(store: Arc<dyn ServerStore>) -> Self {
-        Self { store, limits: Limits::default(), clock: Arc::new(system_clock) }
+    pub fn new<S: ServerStore + AccountStore>(store: Arc<S>) -> Self {
+        Self::with(store, Limits::default(), Arc::new(system_clock))
+    }
+
+    /// State with given limits and clock (tests inject both).
+    pub fn with(store: Arc<dyn ServerBackend>, limits: Limits, clock: Clock) -> Self {
+        Self {
+            store: store.clone(),
+            accounts: store,
+            limiter: Arc::new(RateLimiter::new(limits.requests_per_minute)),
+            limits,
+            clock,
+            key: Arc::new(tokio::sync::OnceCell::new()),
+        }
     }
 }
 
@@ -72,10 +97,15 @@ pub fn system_clock() -> i64 {
         .unwrap_or(0)
 }
 
-/// The HTTP API: `POST /v1/sync`, `GET /health`.
+/// The HTTP API: `POST /v1/sync` (bearer token), `POST /v1/enroll`, `POST /v1/challenge`,
+/// `POST /v1/token`, `GET /health`.
 pub fn router(state: AppState) -> Router {
+    use taizhang_sync::paths;
     Router::new()
-        .route("/v1/sync", post(sync::sync))
+        .route(paths::SYNC, post(sync::sync))
+        .route(paths::ENROLL, post(auth::enroll))
+        .route(paths::CHALLENGE, post(auth::challenge))
+        .route(paths::TOKEN, post(auth::token))
         .route("/health", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))

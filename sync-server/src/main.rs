@@ -1,10 +1,20 @@
 //! `taizhang-server`: runs the sync server on an embedded SQLite file (the default) or on
-//! PostgreSQL (`--db postgres://...`), and with `--demo` seeds the demo village (石门村) so
-//! devices have something to sync.
+//! PostgreSQL (`--db postgres://...`); with `--demo` seeds the demo village (石门村) and writes fresh enrollment codes for its demo
+//! accounts next to the database; `taizhang-server admin ...` manages places, accounts,
+//! enrollment codes and devices directly in the database.
 
-use anyhow::Context;
-use clap::Parser;
-use taizhang_sync_server::{describe_db, open_store, router, seed_demo_village, serve, system_clock, AppState};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use taizhang_auth::Role;
+use taizhang_domain::GeoPoint;
+use taizhang_server_db::ServerBackend;
+use taizhang_sync_server::{
+    admin, demo, describe_db, open_store, router, seed_demo_village, serve, system_clock, AppState,
+};
+use uuid::Uuid;
 
 #[derive(Parser, Debug)]
 #[command(name = "taizhang-server", about = "Taizhang (台账) sync server")]
@@ -12,32 +22,183 @@ struct Args {
     /// Address to listen on.
     #[arg(long, env = "TAIZHANG_LISTEN", default_value = "127.0.0.1:8620")]
     listen: String,
-    /// The database: a PostgreSQL URL (`postgres://user:password@host/db`) or the path of
-    /// the SQLite file (created if missing). Also read from `TAIZHANG_DB`.
-    #[arg(long, env = "TAIZHANG_DATABASE_URL")]
+    /// The database: a PostgreSQL URL (`postgres://user:password@host/db`) or the path of the
+    /// SQLite file (created if missing). Also read from `TAIZHANG_DB`.
+    #[arg(long, env = "TAIZHANG_DATABASE_URL", global = true)]
     db: Option<String>,
-    /// Seed the demo village (石门村) with this many households if it is not there yet.
+    /// Seed the demo village (石门村) with its accounts, and write fresh enrollment codes for
+    /// them to `<db>.demo-codes.txt` (`taizhang-demo-codes.txt` for PostgreSQL).
     #[arg(long)]
     demo: bool,
     #[arg(long, default_value_t = 60)]
     demo_households: usize,
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Manage places, accounts, enrollment codes and devices (works on the database).
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand, Debug)]
+enum Admin {
+    /// Create a county; prints its id.
+    CreateCounty {
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a township of a county; prints its id.
+    CreateTownship {
+        #[arg(long)]
+        county: Uuid,
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a village of a township with its geofence; prints its id.
+    CreateVillage {
+        #[arg(long)]
+        township: Uuid,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        lat: f64,
+        #[arg(long)]
+        lon: f64,
+        #[arg(long, default_value_t = 1500.0)]
+        radius: f64,
+    },
+    /// Create an account: role member or first_secretary with --scope VILLAGE, township with
+    /// --scope TOWNSHIP, county with --scope COUNTY, admin without scope; prints its id.
+    CreateMember {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        scope: Option<Uuid>,
+        /// 帮扶单位 (team roles).
+        #[arg(long, default_value = "")]
+        unit: String,
+    },
+    /// A new one-time enrollment code for an account (printed; also as a QR code PNG).
+    EnrollmentCode {
+        #[arg(long)]
+        account: Uuid,
+        #[arg(long, default_value_t = admin::CODE_VALID_DAYS)]
+        days: i64,
+        /// Write a QR code of the code to this PNG file.
+        #[arg(long)]
+        qr: Option<PathBuf>,
+        /// The server address to put in the QR code.
+        #[arg(long)]
+        server: Option<String>,
+    },
+    /// Revoke a device: its next request is denied; what it synced is kept.
+    RevokeDevice {
+        #[arg(long)]
+        device: Uuid,
+    },
+    /// List places, accounts and devices.
+    List,
+}
+
+fn codes_file(db: &str) -> PathBuf {
+    if taizhang_sync_server::is_postgres_url(db) {
+        return PathBuf::from("taizhang-demo-codes.txt");
+    }
+    let db = Path::new(db);
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "taizhang-server".into());
+    db.with_file_name(format!("{name}.demo-codes.txt"))
+}
+
+async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> {
+    let now = system_clock();
+    match cmd {
+        Admin::CreateCounty { name } => println!("{}", admin::create_county(store, &name, now).await?),
+        Admin::CreateTownship { county, name } => {
+            println!("{}", admin::create_township(store, county, &name, now).await?)
+        }
+        Admin::CreateVillage { township, name, lat, lon, radius } => {
+            let id = admin::create_village(store, Uuid::now_v7(), township, &name, GeoPoint { lat, lon }, radius, now)
+                .await?;
+            println!("{id}");
+        }
+        Admin::CreateMember { name, role, scope, unit } => {
+            let scope = match (role, scope) {
+                (Role::Admin, _) => scope.unwrap_or_else(Uuid::nil),
+                (_, Some(s)) => s,
+                (_, None) => bail!("--scope is required for a {role}: the village, township or county id"),
+            };
+            let a = admin::create_account(store, Uuid::now_v7(), &name, role, scope, &unit, now).await?;
+            println!("{}", a.id);
+        }
+        Admin::EnrollmentCode { account, days, qr, server } => {
+            let Some(a) = store.account(account).await? else { bail!("account {account} does not exist") };
+            let code = admin::new_enrollment_code(store, account, now, days).await?;
+            println!("{}", code.display());
+            eprintln!("one-time enrollment code for {} ({}), valid {days} days", a.name, a.role.label_zh());
+            if let Some(path) = qr {
+                let png = admin::qr_png(&admin::qr_text(&code, server.as_deref())).map_err(anyhow::Error::msg)?;
+                std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+                eprintln!("QR code written to {}", path.display());
+            }
+        }
+        Admin::RevokeDevice { device } => {
+            if !store.revoke_device(device, now).await? {
+                bail!("device {device} does not exist (see `taizhang-server admin list`)");
+            }
+            println!("device {device} revoked; what it synced is kept");
+        }
+        Admin::List => {
+            for p in store.places().await? {
+                let parent = p.parent.map(|u| u.to_string()).unwrap_or_default();
+                println!("{:<8} {}  {}  {}", p.kind, p.id, p.name, parent);
+            }
+            for a in store.accounts().await? {
+                let scope = a.village.or(a.township).or(a.county).map(|u| u.to_string()).unwrap_or_default();
+                println!("account  {}  {}  {}  {}", a.id, a.role, a.name, scope);
+            }
+            for d in store.devices().await? {
+                let state = if d.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("device   {}  {}  {}  {}", d.id, d.account, d.name, state);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let db = args.db.or_else(|| std::env::var("TAIZHANG_DB").ok()).unwrap_or_else(|| "taizhang-server.sqlite3".into());
     let store = open_store(&db).await.with_context(|| format!("opening {}", describe_db(&db)))?;
-    if args.demo && seed_demo_village(store.as_ref(), args.demo_households, system_clock()).await? {
-        tracing::info!(village = %taizhang_doc::demo::VILLAGE, "seeded the demo village 石门村");
+    if let Some(Cmd::Admin(cmd)) = args.cmd {
+        return run_admin(store.as_ref(), cmd).await;
+    }
+    if args.demo {
+        let now = system_clock();
+        if seed_demo_village(store.as_ref(), args.demo_households, now).await? {
+            tracing::info!(village = %taizhang_doc::demo::VILLAGE, "seeded the demo village 石门村");
+        }
+        let mut lines = String::new();
+        for (i, (a, code)) in demo::demo_codes(store.as_ref(), now).await?.into_iter().enumerate() {
+            lines.push_str(&format!("{i}\t{}\t{}\t{}\t{}\n", a.role, code.display(), a.id, a.name));
+        }
+        let path = codes_file(&db);
+        std::fs::write(&path, &lines).with_context(|| format!("writing {}", path.display()))?;
+        println!("demo enrollment codes (one-time, also in {}):\n{lines}", path.display());
     }
     let listener =
         tokio::net::TcpListener::bind(&args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     tracing::info!(addr = %listener.local_addr()?, db = %describe_db(&db), "taizhang sync server listening");
-    let app = router(AppState::new(store));
+    let app = router(AppState::with(store, Default::default(), Arc::new(system_clock)));
     serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
     })

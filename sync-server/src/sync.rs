@@ -1,6 +1,7 @@
 //! `POST /v1/sync`: one request stores the device's pushes and answers with the log past its
 //! cursor. Each pushed document succeeds or fails on its own; the answer is sent only after
-//! every accepted change is durable.
+//! every accepted change is durable. The device is authenticated first; it reads only a
+//! village it may read, and each pushed document is checked (actor, permissions) on its own.
 
 use std::collections::HashSet;
 
@@ -8,17 +9,24 @@ use automerge::sync::{Message, State, SyncDoc};
 use automerge::Automerge;
 use axum::body::Bytes;
 use axum::extract::State as AxState;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
-use taizhang_doc::DocId;
-use taizhang_server_db::PushResult;
+use taizhang_auth::{may_read, DocRef, Place};
+use taizhang_server_db::{Account, Device, PushResult};
 use taizhang_sync::{
     decode_request, decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult,
     Hash, ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
-use uuid::Uuid;
 
+use crate::auth::{authenticate, check_push, principal, server_key};
 use crate::{ApiError, AppState};
+
+/// Who pushes, and where.
+struct Caller<'a> {
+    device: &'a Device,
+    account: &'a Account,
+    place: &'a Place,
+}
 
 fn rejected(doc: String, code: &str, message: String) -> DocResult {
     DocResult {
@@ -29,7 +37,13 @@ fn rejected(doc: String, code: &str, message: String) -> DocResult {
     }
 }
 
-pub async fn sync(AxState(st): AxState<AppState>, body: Bytes) -> Result<impl IntoResponse, ApiError> {
+pub async fn sync(
+    AxState(st): AxState<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let now = (st.clock)();
+    let (device, account) = authenticate(&st, &headers, now).await?;
     let req = decode_request(&body, st.limits.max_decoded_bytes)?;
     if req.docs.len() > st.limits.max_docs_per_request {
         return Err(ApiError::BadRequest(format!(
@@ -39,16 +53,18 @@ pub async fn sync(AxState(st): AxState<AppState>, body: Bytes) -> Result<impl In
         )));
     }
     let village = req.village;
-    if !st.store.village_exists(village).await? {
+    let Some(place) = st.accounts.village_place(village).await? else {
         return Err(ApiError::NotFound(format!(
             "village {village} is not on this server: check the server address and the village id"
         )));
-    }
-    let now = (st.clock)();
+    };
+    // Nothing of a village the account may not read is sent, not even its heads.
+    may_read(&principal(&account), &place).map_err(|d| ApiError::Forbidden(format!("{}: {}", d.code, d.message)))?;
+    let caller = Caller { device: &device, account: &account, place: &place };
     let mut results = Vec::with_capacity(req.docs.len());
     let mut pushed: HashSet<Hash> = HashSet::new();
     for push in req.docs {
-        results.push(push_doc(&st, village, push, now, &mut pushed).await?);
+        results.push(push_doc(&st, &caller, push, now, &mut pushed).await?);
     }
 
     let want = (req.want_bytes as usize).clamp(1, MAX_BATCH_BYTES);
@@ -73,6 +89,7 @@ pub async fn sync(AxState(st): AxState<AppState>, body: Bytes) -> Result<impl In
         cursor: page.cursor,
         more: page.more,
         server_time: now,
+        token: Some(server_key(&st).await?.issue_token(device.id, now).token),
     };
     Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)))
 }
@@ -89,38 +106,68 @@ fn doc_result(doc: String, outcome: PushResult, sync_message: Option<Vec<u8>>) -
     }
 }
 
+/// Stores `new` of one document if the caller may, else says why not. Nothing is stored for
+/// a refused document; other documents are not affected.
+async fn checked_push(
+    st: &AppState,
+    caller: &Caller<'_>,
+    doc: String,
+    doc_ref: &DocRef,
+    new: Vec<ParsedChange>,
+    now: i64,
+    sync_message: Option<Vec<u8>>,
+) -> Result<DocResult, ApiError> {
+    let village = caller.place.village;
+    match check_push(st, caller.device, caller.account, caller.place, doc_ref, &new).await? {
+        Err((code, message)) => {
+            tracing::warn!(device = %caller.device.id, doc, code, "push refused");
+            Ok(rejected(doc, &code, message))
+        }
+        Ok(false) => {
+            let heads = st.store.heads(village, &doc).await?;
+            Ok(DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message: None })
+        }
+        Ok(true) => {
+            let outcome = st.store.push(village, &doc, new, now).await?;
+            Ok(doc_result(doc, outcome, sync_message))
+        }
+    }
+}
+
 async fn push_doc(
     st: &AppState,
-    village: Uuid,
+    caller: &Caller<'_>,
     push: DocPush,
     now: i64,
     pushed: &mut HashSet<Hash>,
 ) -> Result<DocResult, ApiError> {
     let doc = push.doc;
-    if let Err(e) = doc.parse::<DocId>() {
-        return Ok(rejected(doc, "bad_doc", e.to_string()));
-    }
+    let doc_ref = match doc.parse::<DocRef>() {
+        Ok(d) => d,
+        Err(e) => return Ok(rejected(doc, "bad_doc", e)),
+    };
     if let Some(message) = push.sync_message {
-        return fallback(st, village, doc, message, now).await;
+        return fallback(st, caller, doc, &doc_ref, message, now).await;
     }
     let parsed = match parse_changes(&doc, push.changes) {
         Ok(p) => p,
         Err(e) => return Ok(rejected(doc, "bad_change", e.to_string())),
     };
     pushed.extend(parsed.iter().map(|c| c.hash));
-    let outcome = st.store.push(village, &doc, parsed, now).await?;
-    Ok(doc_result(doc, outcome, None))
+    checked_push(st, caller, doc, &doc_ref, parsed, now, None).await
 }
 
 /// The fallback exchange for a document whose confirmed heads the server does not know:
 /// Automerge's own sync protocol, with a fresh state each round (the server keeps none).
 async fn fallback(
     st: &AppState,
-    village: Uuid,
+    caller: &Caller<'_>,
     doc: String,
+    doc_ref: &DocRef,
     message: Vec<u8>,
     now: i64,
 ) -> Result<DocResult, ApiError> {
+    let village = caller.place.village;
     let stored = st.store.doc_changes(village, &doc).await?;
     let doc_name = doc.clone();
     let outcome = tokio::task::spawn_blocking(move || -> Result<(Vec<ParsedChange>, Option<Vec<u8>>), String> {
@@ -146,6 +193,5 @@ async fn fallback(
             return Ok(rejected(doc, "internal", "this document could not be synced; try again later".into()));
         }
     };
-    let outcome = st.store.push(village, &doc, new, now).await?;
-    Ok(doc_result(doc, outcome, reply))
+    checked_push(st, caller, doc, doc_ref, new, now, reply).await
 }

@@ -9,7 +9,10 @@ use taizhang_tests::*;
 async fn main() {
     let server = TestServer::start(200).await;
     let t = server.transport();
-    let mut devs: Vec<_> = (0..3).map(|i| device(i, 1)).collect();
+    let mut devs = Vec::new();
+    for i in 0..3 {
+        devs.push(server.device(i).await);
+    }
     for d in devs.iter_mut() {
         d.sync(&t, NOW).await.expect("first sync");
     }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use taizhang_server_db::ServerStore;
+use taizhang_server_db::ServerBackend;
 use taizhang_server_postgres::testing;
 use taizhang_server_sqlite::SqliteStore;
 
@@ -24,7 +24,7 @@ pub fn backend_name() -> &'static str {
 }
 
 /// A new, empty server store on the backend the environment selects.
-pub async fn fresh_store() -> Arc<dyn ServerStore> {
+pub async fn fresh_store() -> Arc<dyn ServerBackend> {
     match postgres_url() {
         Some(url) => Arc::new(testing::connect_schema(&url, &testing::fresh_schema()).await),
         None => Arc::new(SqliteStore::open_in_memory().expect("in-memory server store")),
@@ -33,10 +33,10 @@ pub async fn fresh_store() -> Arc<dyn ServerStore> {
 
 /// `n` stores — as `n` server instances would open them, each with its own connection pool
 /// — on one fresh PostgreSQL schema. `None`, printed as skipped, without PostgreSQL.
-pub async fn shared_postgres_stores(what: &str, n: usize) -> Option<Vec<Arc<dyn ServerStore>>> {
+pub async fn shared_postgres_stores(what: &str, n: usize) -> Option<Vec<Arc<dyn ServerBackend>>> {
     let url = testing::url_or_skip(what)?;
     let schema = testing::fresh_schema();
-    let mut stores: Vec<Arc<dyn ServerStore>> = Vec::with_capacity(n);
+    let mut stores: Vec<Arc<dyn ServerBackend>> = Vec::with_capacity(n);
     for _ in 0..n {
         stores.push(Arc::new(testing::connect_schema(&url, &schema).await));
     }

@@ -1,59 +1,113 @@
-//! Test fixtures shared by the whole-system tests: a real sync server on port 0, devices of
-//! the demo team, record builders, and a transport that drops or repeats exchanges on cue.
+//! Test fixtures shared by the whole-system tests: a real sync server on port 0 with a clock
+//! the test moves, devices of the demo team enrolled with one-time codes, record builders,
+//! and a transport that drops or repeats sync exchanges on cue.
 
 mod backend;
 
 pub use backend::{backend_name, fresh_store, postgres_url, shared_postgres_stores};
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use taizhang_client::{HttpTransport, Ledger, Transport, TransportError};
+use taizhang_client::{enroll_in_memory, HttpTransport, Ledger, Transport, TransportError};
 use taizhang_doc::demo;
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, HouseholdId, MemberId, Timestamp, Visit, VisitId,
 };
-use taizhang_server_db::ServerStore;
-use taizhang_sync_server::{router, seed_demo_village, serve, AppState};
+use taizhang_server_db::{Account, ServerBackend};
+use taizhang_sync_server::demo::{demo_accounts, DEMO_ADMIN, DEMO_COUNTY_STAFF, DEMO_TOWNSHIP_STAFF};
+use taizhang_sync_server::{admin, router, seed_demo_village, serve, AppState, Limits};
 use uuid::Uuid;
 
 /// 2026-11-25 10:00 in Shanghai.
 pub const NOW: Timestamp = 1_795_536_000_000 + 10 * 3_600_000;
 
-/// A sync server on 127.0.0.1:0 with the demo village, stopped on drop; on the backend the
-/// environment selects (see `backend.rs`).
+/// The demo accounts by index: 0 = first secretary 李明, 1 = 王芳, 2 = 张伟 (members), then
+/// the township officer, the county officer and the administrator.
+pub const FIRST_SECRETARY: usize = 0;
+pub const TOWNSHIP: usize = 3;
+pub const COUNTY: usize = 4;
+pub const ADMIN: usize = 5;
+
+/// The demo account `i` (see [`FIRST_SECRETARY`]...).
+pub fn account(i: usize) -> Account {
+    demo_accounts(NOW).into_iter().nth(i).expect("demo accounts 0..=5")
+}
+
+/// Ids of the staff accounts, for readability.
+pub const STAFF: [Uuid; 3] = [DEMO_TOWNSHIP_STAFF, DEMO_COUNTY_STAFF, DEMO_ADMIN];
+
+/// A sync server on 127.0.0.1:0 with the demo village and accounts, stopped on drop, on the
+/// backend the environment selects (see `backend.rs`). Its clock stands still at [`NOW`]
+/// unless the test moves it.
 #[allow(missing_debug_implementations)]
 pub struct TestServer {
     pub url: String,
-    pub store: Arc<dyn ServerStore>,
+    pub store: Arc<dyn ServerBackend>,
+    pub clock: Arc<AtomicI64>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl TestServer {
     pub async fn start(households: usize) -> Self {
-        let store = fresh_store().await;
+        Self::start_with(households, Limits { requests_per_minute: 100_000, ..Limits::default() }).await
+    }
+
+    pub async fn start_with(households: usize, limits: Limits) -> Self {
+        Self::serve(fresh_store().await, households, limits).await
+    }
+
+    /// Serves `store` (seeding the demo village and accounts unless they are there).
+    pub async fn serve(store: Arc<dyn ServerBackend>, households: usize, limits: Limits) -> Self {
         seed_demo_village(store.as_ref(), households, NOW).await.expect("seed demo village");
-        Self::serve_store(store).await
+        Self::serve_with(store, limits).await
     }
 
     /// A server instance over `store` as it is (several may share one database).
-    pub async fn serve_store(store: Arc<dyn ServerStore>) -> Self {
+    pub async fn serve_store(store: Arc<dyn ServerBackend>) -> Self {
+        Self::serve_with(store, Limits { requests_per_minute: 100_000, ..Limits::default() }).await
+    }
+
+    async fn serve_with(store: Arc<dyn ServerBackend>, limits: Limits) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(store.clone()));
+        let clock = Arc::new(AtomicI64::new(NOW));
+        let c = clock.clone();
+        let app = router(AppState::with(store.clone(), limits, Arc::new(move || c.load(Ordering::SeqCst))));
         tokio::spawn(async move {
             let _ = serve(listener, app, async {
                 let _ = rx.await;
             })
             .await;
         });
-        Self { url, store, shutdown: Some(tx) }
+        Self { url, store, clock, shutdown: Some(tx) }
     }
 
     pub fn transport(&self) -> HttpTransport {
         HttpTransport::new(&self.url).expect("http client")
+    }
+
+    /// Moves the server's clock.
+    pub fn advance(&self, ms: i64) {
+        self.clock.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// A fresh one-time enrollment code for demo account `i`.
+    pub async fn code(&self, i: usize) -> String {
+        admin::new_enrollment_code(self.store.as_ref(), account(i).id, self.clock.load(Ordering::SeqCst), 30)
+            .await
+            .expect("enrollment code")
+            .display()
+    }
+
+    /// A new device of demo team member `i` (0 = first secretary 李明, 1 = 王芳, 2 = 张伟),
+    /// in memory, enrolled with a fresh code.
+    pub async fn device(&self, i: usize) -> Ledger {
+        let code = self.code(i).await;
+        enroll_in_memory(&self.transport(), &code, &format!("test phone of member {i}"), NOW).await.expect("enroll")
     }
 }
 
@@ -63,14 +117,6 @@ impl Drop for TestServer {
             let _ = tx.send(());
         }
     }
-}
-
-/// A device of demo member `i` (0 = first secretary 李明, 1 = 王芳, 2 = 张伟), in memory.
-pub fn device(i: usize, device_no: u8) -> Ledger {
-    let mut actor = [0u8; 16];
-    actor[0] = i as u8 + 1;
-    actor[1] = device_no;
-    Ledger::in_memory(demo::VILLAGE, Some(demo::member_id(i)), actor).expect("in-memory ledger")
 }
 
 pub fn household(i: usize) -> HouseholdId {
@@ -121,12 +167,13 @@ pub enum Fault {
     Delay,
 }
 
-/// Wraps the real HTTP transport and applies scripted faults, one per exchange.
+/// Wraps the real HTTP transport and applies scripted faults, one per sync exchange
+/// (sign-in requests pass untouched).
 #[allow(missing_debug_implementations)]
 pub struct FaultyTransport {
     inner: HttpTransport,
     script: Mutex<VecDeque<Fault>>,
-    held: Mutex<Vec<Vec<u8>>>,
+    held: Mutex<Vec<(Vec<u8>, Option<String>)>>,
 }
 
 impl FaultyTransport {
@@ -144,30 +191,33 @@ impl FaultyTransport {
 
 #[async_trait]
 impl Transport for FaultyTransport {
-    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+    async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError> {
+        if path != taizhang_sync::paths::SYNC {
+            return self.inner.post(path, body, token).await;
+        }
         let fault = self.script.lock().map(|mut s| s.pop_front()).ok().flatten().unwrap_or(Fault::Pass);
         if fault == Fault::Delay {
             if let Ok(mut h) = self.held.lock() {
-                h.push(body);
+                h.push((body, token.map(str::to_string)));
             }
             return Err(TransportError::Unreachable("no answer; the request is still on its way (test)".into()));
         }
         // Late requests land first; their answers are lost.
         let late = self.held.lock().map(|mut h| std::mem::take(&mut *h)).unwrap_or_default();
-        for old in late {
-            let _ = self.inner.exchange(old).await;
+        for (old, t) in late {
+            let _ = self.inner.post(path, old, t.as_deref()).await;
         }
         match fault {
             Fault::Delay => unreachable!("handled above"),
-            Fault::Pass => self.inner.exchange(body).await,
+            Fault::Pass => self.inner.post(path, body, token).await,
             Fault::DropRequest => Err(TransportError::Unreachable("link dropped before sending (test)".into())),
             Fault::DropResponse => {
-                self.inner.exchange(body).await?;
+                self.inner.post(path, body, token).await?;
                 Err(TransportError::Unreachable("link dropped during the answer (test)".into()))
             }
             Fault::Repeat => {
-                self.inner.exchange(body.clone()).await?;
-                self.inner.exchange(body).await
+                self.inner.post(path, body.clone(), token).await?;
+                self.inner.post(path, body, token).await
             }
         }
     }
@@ -176,4 +226,101 @@ impl Transport for FaultyTransport {
 /// The materialised tables of a device as canonical text.
 pub fn digest(l: &Ledger) -> String {
     l.store().materialised_digest().expect("digest")
+}
+
+/// A device speaking the HTTP API by hand, for any role (staff accounts have no field
+/// client): enrolls with its own key and actor, and pushes hand-made Automerge changes.
+#[derive(Debug, Clone)]
+pub struct RawDevice {
+    pub url: String,
+    pub device_id: Uuid,
+    pub account: Uuid,
+    pub actor: Vec<u8>,
+    pub secret: [u8; 32],
+    pub token: String,
+}
+
+/// The answer to a raw sync: the HTTP status and, on 200, the decoded answer.
+pub type RawAnswer = (u16, Option<taizhang_sync::SyncResponse>, Vec<u8>);
+
+impl RawDevice {
+    /// Enrolls with `code`; `Err((status, message))` when the server refuses.
+    pub async fn enroll(url: &str, code: &str) -> Result<Self, (u16, String)> {
+        let parsed = taizhang_auth::EnrollmentCode::parse(code).map_err(|e| (0, e.to_string()))?;
+        let secret: [u8; 32] = rand::random();
+        let actor: Vec<u8> = rand::random::<[u8; 16]>().to_vec();
+        let req = taizhang_sync::EnrollRequest {
+            code: code.to_string(),
+            public_key: hex::encode(taizhang_auth::public_key(&secret)),
+            actor: hex::encode(&actor),
+            device_name: "raw test device".into(),
+            signature: hex::encode(taizhang_auth::sign(&secret, &taizhang_auth::enroll_message(&parsed, &actor))),
+        };
+        let resp = reqwest::Client::new()
+            .post(format!("{url}{}", taizhang_sync::paths::ENROLL))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&req).expect("json"))
+            .send()
+            .await
+            .expect("post enroll");
+        let status = resp.status().as_u16();
+        let body = resp.bytes().await.expect("body");
+        if status != 200 {
+            return Err((status, String::from_utf8_lossy(&body).into_owned()));
+        }
+        let r: taizhang_sync::EnrollResponse = serde_json::from_slice(&body).expect("enroll answer");
+        Ok(Self { url: url.into(), device_id: r.device_id, account: r.account, actor, secret, token: r.token })
+    }
+
+    /// A sync request with `token` (None: no Authorization header).
+    pub async fn sync_with(&self, token: Option<&str>, req: &taizhang_sync::SyncRequest) -> RawAnswer {
+        let mut r = reqwest::Client::new()
+            .post(format!("{}{}", self.url, taizhang_sync::paths::SYNC))
+            .body(taizhang_sync::encode_request(req));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        let resp = r.send().await.expect("post sync");
+        let status = resp.status().as_u16();
+        let body = resp.bytes().await.expect("body").to_vec();
+        let decoded = (status == 200)
+            .then(|| taizhang_sync::decode_response(&body, taizhang_sync::MAX_DECODED_BYTES).expect("sync answer"));
+        (status, decoded, body)
+    }
+
+    /// Pushes `docs` (name, raw changes) to `village` and reads its log from the start.
+    pub async fn push(&self, village: Uuid, docs: Vec<(String, Vec<Vec<u8>>)>) -> RawAnswer {
+        let req = taizhang_sync::SyncRequest {
+            version: taizhang_sync::PROTOCOL_VERSION,
+            village,
+            cursor: 0,
+            want_bytes: taizhang_sync::MAX_BATCH_BYTES as u32,
+            docs: docs
+                .into_iter()
+                .map(|(doc, changes)| taizhang_sync::DocPush { doc, changes, sync_message: None })
+                .collect(),
+        };
+        self.sync_with(Some(&self.token), &req).await
+    }
+}
+
+/// The changes that `edit` makes, as `actor`, on top of the server's current `doc` of `village`.
+pub async fn change_on(
+    server: &TestServer,
+    village: Uuid,
+    doc: &str,
+    actor: &[u8],
+    edit: impl FnOnce(&mut automerge::transaction::Transaction<'_>),
+) -> Vec<Vec<u8>> {
+    use taizhang_server_db::ServerStore;
+    let mut am = automerge::Automerge::new();
+    for bytes in server.store.doc_changes(village, doc).await.expect("doc changes") {
+        am.load_incremental(&bytes).expect("load");
+    }
+    am.set_actor(automerge::ActorId::from(actor.to_vec()));
+    let before = am.get_heads();
+    let mut tx = am.transaction();
+    edit(&mut tx);
+    tx.commit_with(automerge::transaction::CommitOptions::default().with_time(NOW));
+    am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect()
 }

@@ -64,7 +64,10 @@ proptest! {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         rt.block_on(async move {
             let server = TestServer::start(10).await;
-            let mut replicas: Vec<_> = (0..n).map(|i| device(i % 3, i as u8)).collect();
+            let mut replicas = Vec::new();
+            for i in 0..n {
+                replicas.push(server.device(i % 3).await);
+            }
             // One link per replica, kept across syncs, so a delayed request lands later.
             let links: Vec<_> = (0..n).map(|_| FaultyTransport::new(server.transport(), [])).collect();
             for r in replicas.iter_mut() {

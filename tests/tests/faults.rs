@@ -16,7 +16,7 @@ fn big_week(l: &mut taizhang_client::Ledger, member: usize, visits: usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_link_mid_transfer_loses_and_duplicates_nothing() {
     let server = TestServer::start(60).await;
-    let mut li = device(0, 1);
+    let mut li = server.device(0).await;
     li.sync(&server.transport(), NOW).await.expect("first sync");
     big_week(&mut li, 0, 150);
 
@@ -40,7 +40,7 @@ async fn a_dropped_link_mid_transfer_loses_and_duplicates_nothing() {
     assert_eq!(n, 1 + 150, "the seed plus 150 visits");
 
     // A fresh device downloads the whole village in resumable batches, through drops too.
-    let mut wang = device(1, 1);
+    let mut wang = server.device(1).await;
     let flaky = FaultyTransport::new(server.transport(), [Fault::Pass, Fault::DropResponse]);
     assert!(wang.sync(&flaky, NOW).await.is_err());
     let r = wang.sync(&server.transport(), NOW).await.expect("resume");
@@ -53,27 +53,35 @@ async fn a_dropped_link_mid_transfer_loses_and_duplicates_nothing() {
 async fn server_restored_from_an_older_backup_gets_the_lost_changes_back() {
     // Li syncs with server A; server A is lost and replaced by server B restored from a
     // backup taken before Li's last sync: B lacks changes Li thinks are confirmed.
-    let a = TestServer::start(20).await;
-    let b = TestServer::start(20).await; // the "backup": demo village only
+    let dir = tempfile::tempdir().expect("tempdir");
+    let limits = taizhang_sync_server::Limits::default();
+    let a_store = taizhang_server_sqlite::SqliteStore::open(&dir.path().join("a.sqlite3")).expect("open A");
+    let a = TestServer::serve(a_store, 20, limits).await;
     let li_id = demo::member_id(0);
-    let mut li = device(0, 1);
+    let mut li = a.device(0).await;
+    let mut wang = a.device(1).await;
     li.sync(&a.transport(), NOW).await.expect("sync with A");
+    // The nightly backup: devices enrolled, the village as it was.
+    let backup = dir.path().join("b.sqlite3");
+    a.store.backup_to(&backup).await.expect("backup");
     li.record_visit(&visit(li_id, household(1), NOW, "第一次走访"), NOW).expect("visit 1");
     li.sync(&a.transport(), NOW).await.expect("sync visit 1 with A");
+    drop(a); // server A is lost
+    let b = TestServer::serve(taizhang_server_sqlite::SqliteStore::open(&backup).expect("open B"), 20, limits).await;
     li.record_visit(&visit(li_id, household(2), NOW + 1000, "第二次走访"), NOW + 1000).expect("visit 2");
     let r = li.sync(&b.transport(), NOW + 2000).await.expect("sync with restored B");
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     assert!(r.fallback_docs >= 1, "B did not know Li's confirmed heads: fallback used");
     assert!(li.pending_docs().expect("pending").is_empty());
 
-    let mut wang = device(1, 1);
     wang.sync(&b.transport(), NOW + 3000).await.expect("wang pulls from B");
     assert_eq!(wang.store().counts().expect("counts").visits, 2, "both visits reached B");
     assert_eq!(digest(&wang), digest(&li));
 }
 
-async fn post(url: &str, body: Vec<u8>) -> (u16, String) {
-    let resp = reqwest::Client::new().post(format!("{url}/v1/sync")).body(body).send().await.expect("post");
+async fn post(url: &str, token: &str, body: Vec<u8>) -> (u16, String) {
+    let resp =
+        reqwest::Client::new().post(format!("{url}/v1/sync")).bearer_auth(token).body(body).send().await.expect("post");
     let status = resp.status().as_u16();
     (status, resp.text().await.unwrap_or_default())
 }
@@ -81,19 +89,23 @@ async fn post(url: &str, body: Vec<u8>) -> (u16, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_oversized_bodies_get_4xx_and_the_server_keeps_serving() {
     let server = TestServer::start(5).await;
-    let (s, msg) = post(&server.url, b"hello".to_vec()).await;
+    let mut li = server.device(0).await;
+    let token = li.sign_in(&server.transport()).await.expect("sign in");
+    let (s, msg) = post(&server.url, "not-a-token", b"hello".to_vec()).await;
+    assert_eq!(s, 401, "garbage without a valid token is not even read: {msg}");
+    let (s, msg) = post(&server.url, &token, b"hello".to_vec()).await;
     assert_eq!(s, 400, "{msg}");
     assert!(msg.contains("zstd"), "{msg}");
 
-    let (s, msg) = post(&server.url, zstd::bulk::compress(b"not postcard at all", 3).expect("zstd")).await;
+    let (s, msg) = post(&server.url, &token, zstd::bulk::compress(b"not postcard at all", 3).expect("zstd")).await;
     assert_eq!(s, 400, "{msg}");
 
     let bomb = zstd::bulk::compress(&vec![0u8; 64 * 1024 * 1024], 19).expect("zstd");
     assert!(bomb.len() < 64 * 1024);
-    let (s, msg) = post(&server.url, bomb).await;
+    let (s, msg) = post(&server.url, &token, bomb).await;
     assert_eq!(s, 413, "{msg}");
 
-    let (s, _) = post(&server.url, vec![7u8; 2 * 1024 * 1024]).await;
+    let (s, _) = post(&server.url, &token, vec![7u8; 2 * 1024 * 1024]).await;
     assert_eq!(s, 413);
 
     let req = taizhang_sync::SyncRequest {
@@ -103,7 +115,7 @@ async fn malformed_and_oversized_bodies_get_4xx_and_the_server_keeps_serving() {
         want_bytes: 1000,
         docs: vec![],
     };
-    let (s, msg) = post(&server.url, taizhang_sync::encode_request(&req)).await;
+    let (s, msg) = post(&server.url, &token, taizhang_sync::encode_request(&req)).await;
     assert_eq!(s, 404, "{msg}");
 
     // A bad document and a bad change are refused per document, not per request.
@@ -119,11 +131,10 @@ async fn malformed_and_oversized_bodies_get_4xx_and_the_server_keeps_serving() {
         ],
         ..req
     };
-    let (s, _) = post(&server.url, taizhang_sync::encode_request(&req)).await;
+    let (s, _) = post(&server.url, &token, taizhang_sync::encode_request(&req)).await;
     assert_eq!(s, 200);
 
     // Still serving real devices.
-    let mut li = device(0, 1);
     li.sync(&server.transport(), NOW).await.expect("sync after garbage");
     assert_eq!(li.store().counts().expect("counts").households, 5);
 }

@@ -11,9 +11,9 @@ async fn three_devices_work_offline_and_converge() {
     let server = TestServer::start(60).await;
     let t = server.transport();
     let (li_id, wang_id, zhang_id) = (demo::member_id(0), demo::member_id(1), demo::member_id(2));
-    let mut li = device(0, 1);
-    let mut wang = device(1, 1);
-    let mut zhang = device(2, 1);
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    let mut zhang = server.device(2).await;
 
     // Morning in town: every phone fetches the village once.
     for d in [&mut li, &mut wang, &mut zhang] {
@@ -67,7 +67,7 @@ async fn three_devices_work_offline_and_converge() {
     }
 
     // A new phone for Zhang downloads the whole village and matches.
-    let mut new_phone = device(2, 2);
+    let mut new_phone = server.device(2).await;
     new_phone.sync(&t, NOW + 2_000_000).await.expect("new phone syncs");
     assert_eq!(digest(&new_phone), d);
 }
@@ -76,8 +76,8 @@ async fn three_devices_work_offline_and_converge() {
 async fn a_week_offline_syncs_in_one_request() {
     let server = TestServer::start(60).await;
     let t = server.transport();
-    let mut li = device(0, 1);
-    let mut wang = device(1, 1);
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
     li.sync(&t, NOW).await.expect("first sync");
     wang.sync(&t, NOW).await.expect("first sync");
 

@@ -19,8 +19,16 @@ pub enum ClientError {
     Transport(#[from] TransportError),
     #[error("sync failed, nothing was lost: the server's answer was unreadable ({0})")]
     Protocol(#[from] SyncError),
-    #[error("this store is not set up for a village yet: run `taizhang init` first")]
+    #[error("this store is not set up for a village yet: enroll the device first (`taizhang enroll --server URL --code CODE`)")]
     NotInitialised,
+    #[error("this device is not enrolled: enroll it with a code from the administrator (`taizhang enroll`)")]
+    NotEnrolled,
+    #[error("{0} already holds an enrolled device: use another --store file")]
+    AlreadyEnrolled(String),
+    #[error("enrollment refused: {0}")]
+    Enroll(String),
+    #[error("a {0} account has no village of its own: this client serves village work teams")]
+    NoVillage(String),
     #[error("{0} was not found")]
     NotFound(String),
     #[error(

@@ -225,17 +225,17 @@ impl Ledger {
 
     /// Adds a household or saves an edited one (only changed fields are written).
     pub fn put_household(&mut self, h: &Household, now: Timestamp) -> Result<(), ClientError> {
-        self.validate(|view, limits| validate_household(h, view, &limits))?;
+        self.validate(|view, limits| validate_household(h, view, limits))?;
         self.edit(DocId::Registry, now, |tx| write(tx, h))
     }
 
     pub fn record_visit(&mut self, v: &Visit, now: Timestamp) -> Result<(), ClientError> {
-        self.validate(|view, limits| validate_visit(v, view, now, &limits))?;
+        self.validate(|view, limits| validate_visit(v, view, now, limits))?;
         self.edit(DocId::for_visit(v), now, |tx| write(tx, v))
     }
 
     pub fn write_diary(&mut self, d: &DiaryEntry, now: Timestamp) -> Result<(), ClientError> {
-        self.validate(|view, limits| validate_diary(d, view, now, &limits))?;
+        self.validate(|view, limits| validate_diary(d, view, now, limits))?;
         self.edit(DocId::for_diary(d), now, |tx| write(tx, d))
     }
 
@@ -246,13 +246,13 @@ impl Ledger {
         if let (Some(fix), Some(v)) = (c.location, self.store.village()?) {
             c.in_geofence = Some(v.geofence.contains(&fix));
         }
-        self.validate(|view, limits| validate_check_in(&c, view, now, &limits))?;
+        self.validate(|view, limits| validate_check_in(&c, view, now, limits))?;
         self.edit(DocId::for_check_in(&c), now, |tx| write(tx, &c))?;
         Ok(c)
     }
 
     pub fn request_leave(&mut self, l: &LeaveRequest, now: Timestamp) -> Result<(), ClientError> {
-        self.validate(|view, limits| validate_leave(l, view, &limits))?;
+        self.validate(|view, limits| validate_leave(l, view, limits))?;
         self.edit(DocId::for_leave(l), now, |tx| write(tx, l))
     }
 

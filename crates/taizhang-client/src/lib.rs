@@ -1,13 +1,15 @@
 //! The device side of Taizhang, free of any UI: [`Ledger`] records visits, diary entries,
 //! check-ins and the rest into Automerge documents and the local SQLite store (durably,
 //! before it returns), answers queries from the materialised tables, and syncs with the
-//! server through a [`Transport`]. The Tauri app and the `taizhang` CLI are thin layers on it.
+//! server through a [`Transport`] once the device is enrolled ([`enroll`]). The Tauri app and the `taizhang` CLI are thin layers on it.
 
+mod auth;
 mod error;
 mod ledger;
 mod sync;
 mod transport;
 
+pub use auth::{enroll, enroll_in_memory};
 pub use error::ClientError;
 pub use ledger::{Ledger, StoreView};
 pub use sync::SyncReport;

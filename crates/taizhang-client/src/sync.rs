@@ -152,7 +152,7 @@ impl Ledger {
             let body = encode_request(&req);
             report.requests += 1;
             report.bytes_up += body.len() as u64;
-            let answer = transport.exchange(body).await?;
+            let answer = self.post_sync(transport, body).await?;
             report.bytes_down += answer.len() as u64;
             let resp = decode_response(&answer, MAX_DECODED_BYTES)?;
             report.server_time = resp.server_time;
@@ -250,6 +250,9 @@ impl Ledger {
             }
             tx.set_meta(META_CURSOR, &resp.cursor.to_string())?;
             tx.set_meta(META_SERVER_TIME, &resp.server_time.to_string())?;
+            if let Some(token) = &resp.token {
+                tx.set_meta(crate::auth::META_TOKEN, token)?;
+            }
             tx.commit()?;
 
             let more_push = !plan.complete;

@@ -1,9 +1,13 @@
 //! What the sync server needs from a database, as one narrow trait: store pushed changes
 //! durably and exactly once, and read the village's change log back by cursor. One
 //! implementation per backend (`taizhang-server-sqlite`, PostgreSQL later); [`testkit`]
-//! holds the story every backend must pass.
+//! holds the story every backend must pass. [`AccountStore`] is the second trait: accounts,
+//! enrollment codes and devices (issue 4).
 
+mod accounts;
 pub mod testkit;
+
+pub use accounts::{Account, AccountStore, Device, PlaceRow, Redeemed};
 
 use async_trait::async_trait;
 use taizhang_sync::{Hash, ParsedChange};
@@ -16,6 +20,10 @@ pub enum DbError {
     Open { path: String, reason: String },
     #[error("database error: {0} (the request was not stored; the device will retry)")]
     Backend(String),
+    #[error("{0} was not found: check the id (`taizhang-server admin list` shows them)")]
+    NotFound(String),
+    #[error("{0} already exists")]
+    Exists(String),
     #[error("the database schema is newer than this server ({0}): run the newer server version")]
     SchemaTooNew(String),
 }
@@ -72,3 +80,9 @@ pub trait ServerStore: Send + Sync + 'static {
     /// The names of the village's documents.
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError>;
 }
+
+/// Everything the sync server needs from one database: the change log and the accounts. Every
+/// backend implements both; the server holds it as `Arc<dyn ServerBackend>`.
+pub trait ServerBackend: ServerStore + AccountStore {}
+
+impl<T: ServerStore + AccountStore + ?Sized> ServerBackend for T {}

@@ -1,12 +1,13 @@
 //! The storage story every backend runs in its own tests: pushes are stored once, in causal
-//! order, with exact heads; holes are refused whole; the log reads back by cursor in pages.
+//! order, with exact heads; holes are refused whole; the log reads back by cursor in pages;
+//! and [`account_story`] for accounts, enrollment codes and devices.
 
 use automerge::transaction::Transactable;
 use automerge::{ActorId, Automerge, ROOT};
 use taizhang_sync::{parse_changes, ParsedChange};
 use uuid::Uuid;
 
-use crate::{PushResult, ServerStore};
+use crate::{Account, AccountStore, DbError, Device, PushResult, Redeemed, ServerStore};
 
 fn changes(actor: u8, n: usize, payload: usize) -> (Automerge, Vec<ParsedChange>) {
     let mut d = Automerge::new().with_actor(ActorId::from(vec![actor; 16]));
@@ -99,4 +100,89 @@ pub async fn store_story(store: &dyn ServerStore) {
 
     assert_eq!(store.doc_changes(village, "registry").await.expect("doc").len(), 8);
     assert_eq!(store.docs(village).await.expect("docs"), vec!["registry".to_string()]);
+}
+
+/// The accounts story every backend runs: places, accounts, one-time codes, devices,
+/// revocation, and one shared server key.
+pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
+    use taizhang_auth::{Place, Role};
+
+    let (county, township, village) = (Uuid::from_u128(0xc1), Uuid::from_u128(0x71), Uuid::from_u128(0x7a9));
+    store.create_county(county, "惠水县", 1).await.expect("county");
+    store.create_township(township, county, "石门镇", 2).await.expect("township");
+    assert!(
+        matches!(
+            store.create_township(Uuid::from_u128(5), Uuid::from_u128(6), "x", 2).await,
+            Err(DbError::NotFound(_))
+        ),
+        "a township needs an existing county"
+    );
+    store.create_village(village, "石门村").await.expect("village");
+    assert_eq!(
+        store.village_place(village).await.expect("place"),
+        Some(Place { village, township: None, county: None })
+    );
+    store.set_village_township(village, township).await.expect("place village");
+    assert_eq!(
+        store.village_place(village).await.expect("place"),
+        Some(Place { village, township: Some(township), county: Some(county) })
+    );
+    assert_eq!(store.village_place(Uuid::from_u128(0xdead)).await.expect("place"), None);
+    assert!(store.places().await.expect("places").len() >= 3);
+
+    let li = Account {
+        id: Uuid::from_u128(0xa1),
+        name: "李明".into(),
+        role: Role::FirstSecretary,
+        village: Some(village),
+        township: None,
+        county: None,
+        created_at: 10,
+    };
+    store.create_account(&li).await.expect("account");
+    assert!(matches!(store.create_account(&li).await, Err(DbError::Exists(_))));
+    assert_eq!(store.account(li.id).await.expect("account"), Some(li.clone()));
+    assert!(store.accounts().await.expect("accounts").contains(&li));
+
+    let code = [7u8; 32];
+    store.add_enrollment_code(code, li.id, 100, 1000).await.expect("code");
+    assert_eq!(store.code_account(code).await.expect("code account"), Some(li.id));
+    let phone = Device {
+        id: Uuid::from_u128(0xd1),
+        account: Uuid::nil(),
+        name: "李明的手机".into(),
+        public_key: vec![1; 32],
+        actor: vec![2; 16],
+        enrolled_at: 200,
+        revoked_at: None,
+    };
+    assert_eq!(store.redeem_enrollment_code([8; 32], &phone, 200).await.expect("redeem"), Redeemed::UnknownCode);
+    assert_eq!(store.redeem_enrollment_code(code, &phone, 200).await.expect("redeem"), Redeemed::Enrolled);
+    let stored = store.device(phone.id).await.expect("device").expect("enrolled");
+    assert_eq!(stored.account, li.id);
+    assert_eq!((stored.public_key.clone(), stored.actor.clone()), (phone.public_key.clone(), phone.actor.clone()));
+    let second = Device { id: Uuid::from_u128(0xd2), ..phone.clone() };
+    assert_eq!(store.redeem_enrollment_code(code, &second, 300).await.expect("redeem"), Redeemed::AlreadyUsed);
+    assert_eq!(store.device(second.id).await.expect("device"), None, "a used code enrolls nothing");
+
+    store.add_enrollment_code([9; 32], li.id, 100, 1000).await.expect("code");
+    assert_eq!(store.redeem_enrollment_code([9; 32], &second, 1000).await.expect("redeem"), Redeemed::Expired);
+    store.add_enrollment_code([10; 32], li.id, 100, 1000).await.expect("code");
+    assert_eq!(
+        store.redeem_enrollment_code([10; 32], &second, 500).await.expect("redeem"),
+        Redeemed::Taken,
+        "the same key or actor cannot be bound twice"
+    );
+    let third = Device { id: Uuid::from_u128(0xd3), public_key: vec![3; 32], actor: vec![4; 16], ..phone.clone() };
+    assert_eq!(store.redeem_enrollment_code([10; 32], &third, 500).await.expect("redeem"), Redeemed::Enrolled);
+    assert_eq!(store.devices().await.expect("devices").len(), 2);
+
+    assert!(store.revoke_device(phone.id, 600).await.expect("revoke"));
+    assert!(!store.revoke_device(Uuid::from_u128(0xeeee), 600).await.expect("revoke unknown"));
+    assert_eq!(store.device(phone.id).await.expect("device").expect("kept").revoked_at, Some(600));
+    assert_eq!(store.device(third.id).await.expect("device").expect("kept").revoked_at, None);
+
+    let key = store.server_secret([1; 32]).await.expect("secret");
+    assert_eq!(key, [1; 32]);
+    assert_eq!(store.server_secret([2; 32]).await.expect("secret"), key, "the first key stays");
 }

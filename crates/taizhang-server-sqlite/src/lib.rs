@@ -11,7 +11,12 @@ use taizhang_server_db::{DbError, LogEntry, LogPage, PushResult, ServerStore};
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
 
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../../migrations/server-sqlite/0001_init.sql"))];
+mod accounts;
+
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../../migrations/server-sqlite/0001_init.sql")),
+    (2, include_str!("../../../migrations/server-sqlite/0002_accounts.sql")),
+];
 
 /// The SQLite backend. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -19,7 +24,7 @@ pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
 }
 
-fn backend(e: impl std::fmt::Display) -> DbError {
+pub(crate) fn backend(e: impl std::fmt::Display) -> DbError {
     DbError::Backend(e.to_string())
 }
 
@@ -65,7 +70,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the connection in the blocking pool.
-    async fn with<T: Send + 'static>(
+    pub(crate) async fn with<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
@@ -77,6 +82,13 @@ impl SqliteStore {
         })
         .await
         .map_err(backend)?
+    }
+
+    /// A consistent copy of the whole database into a new file (`VACUUM INTO`), taken while
+    /// the server runs: what an operator's backup (and the restore tests) use.
+    pub async fn backup_to(&self, path: &Path) -> Result<(), DbError> {
+        let path = path.to_string_lossy().into_owned();
+        self.with(move |c| c.execute("VACUUM INTO ?1", [path]).map(|_| ()).map_err(backend)).await
     }
 
     /// `PRAGMA integrity_check` (used by the reliability tests): "ok" when healthy.
@@ -272,6 +284,12 @@ mod tests {
     async fn the_storage_story_holds_in_memory() {
         let store = SqliteStore::open_in_memory().expect("open");
         taizhang_server_db::testkit::store_story(&store).await;
+    }
+
+    #[tokio::test]
+    async fn the_account_story_holds() {
+        let store = SqliteStore::open_in_memory().expect("open");
+        taizhang_server_db::testkit::account_story(&store).await;
     }
 
     #[tokio::test]

@@ -28,5 +28,6 @@ pub use server::{
     MAX_INFLATED_CHANGE,
 };
 pub use wire::{
-    DocChanges, DocOutcome, DocPush, DocResult, Hash, SyncRequest, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
+    paths, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse, Hash,
+    SyncRequest, SyncResponse, TokenRequest, TokenResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub const PROTOCOL_VERSION: u16 = 1;
+/// 2: devices authenticate (bearer token) and the answer carries a renewed token.
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// The most change bytes one request pushes, and one answer carries, unless a single change
 /// is bigger (it then travels alone). Under 64 KB so a dropped 2G link loses little.
@@ -51,6 +52,8 @@ pub struct SyncResponse {
     pub more: bool,
     /// The server's clock (UTC ms), for the device to flag its own clock skew.
     pub server_time: i64,
+    /// A fresh access token for the next request (renewed at every sync).
+    pub token: Option<String>,
 }
 
 /// The outcome of one pushed document.
@@ -82,4 +85,65 @@ pub struct DocChanges {
     pub changes: Vec<Vec<u8>>,
     /// The server's heads of the document (may include changes of later batches).
     pub heads: Vec<Hash>,
+}
+
+/// The paths of the HTTP API.
+pub mod paths {
+    pub const SYNC: &str = "/v1/sync";
+    pub const ENROLL: &str = "/v1/enroll";
+    pub const CHALLENGE: &str = "/v1/challenge";
+    pub const TOKEN: &str = "/v1/token";
+}
+
+/// `POST /v1/enroll` (JSON): a new device registers its public key with a one-time code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    /// The enrollment code as typed (`ABCD-EFGH-JKMN-PQRS`).
+    pub code: String,
+    /// The device's ed25519 public key, hex.
+    pub public_key: String,
+    /// The Automerge actor id the device will write with, hex.
+    pub actor: String,
+    pub device_name: String,
+    /// Signature (hex) of `taizhang_auth::enroll_message(code, actor)` by the device key.
+    pub signature: String,
+}
+
+/// The answer to an enrollment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: Uuid,
+    /// The account; for team roles also the member id in the village registry.
+    pub account: Uuid,
+    pub name: String,
+    /// `member`, `first_secretary`, `township`, `county` or `admin`.
+    pub role: String,
+    /// The village of a team role.
+    pub village: Option<Uuid>,
+    pub token: String,
+    /// Server clock, UTC ms.
+    pub expires_at: i64,
+}
+
+/// `POST /v1/challenge` answer (JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChallengeResponse {
+    pub challenge: String,
+}
+
+/// `POST /v1/token` (JSON): a signed challenge for a short-lived token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenRequest {
+    pub device_id: Uuid,
+    pub challenge: String,
+    /// Signature (hex) of `taizhang_auth::auth_message(device_id, challenge)`.
+    pub signature: String,
+}
+
+/// A token (JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub token: String,
+    /// Server clock, UTC ms.
+    pub expires_at: i64,
 }

@@ -1,17 +1,17 @@
 //! `taizhang`: the command-line client. Does everything the field app does, without a
-//! window, so the whole flow can be run and scripted: join the demo village, record visits,
-//! diary entries and check-ins offline, and sync with a server.
+//! window, so the whole flow can be run and scripted: enroll with a one-time code, record
+//! visits, diary entries and check-ins offline, and sync with a server.
 
+use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use taizhang_client::{HttpTransport, Ledger};
-use taizhang_doc::demo;
+use taizhang_client::{enroll, HttpTransport, Ledger};
 use taizhang_domain::{
     local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
-    HouseholdStatus, MemberId, VillageId, Visit, VisitId,
+    HouseholdStatus, MemberId, Visit, VisitId,
 };
 use taizhang_store::HouseholdQuery;
 use uuid::Uuid;
@@ -28,20 +28,22 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
-    /// Set this device up for a village as one team member (default: the demo village).
-    Init {
-        #[arg(long)]
-        village: Option<VillageId>,
-        /// The member id; or `--demo-member 0..2` for the demo team (0 = first secretary 李明).
-        #[arg(long)]
-        member: Option<MemberId>,
-        #[arg(long)]
-        demo_member: Option<usize>,
-    },
-    /// Push local changes and pull everything new.
-    Sync {
+    /// Join: enroll this device with a one-time code from the administrator (the device makes
+    /// its own key pair; the server binds it to the member) and create the local store.
+    Enroll {
         #[arg(long, env = "TAIZHANG_SERVER", default_value = "http://127.0.0.1:8620")]
         server: String,
+        /// The enrollment code, e.g. ABCD-EFGH-JKMN-PQRS.
+        #[arg(long)]
+        code: String,
+        /// A name for this device, shown to the administrator.
+        #[arg(long, default_value = "taizhang CLI")]
+        name: String,
+    },
+    /// Push local changes and pull everything new (default: the server enrolled with).
+    Sync {
+        #[arg(long, env = "TAIZHANG_SERVER")]
+        server: Option<String>,
     },
     /// List households (search by head name or grid).
     Households {
@@ -103,34 +105,35 @@ fn now_ms() -> i64 {
 }
 
 fn me(ledger: &Ledger) -> anyhow::Result<MemberId> {
-    ledger.member().context("this device has no member: run `taizhang init --demo-member 0` (or --member ID)")
+    ledger.member().context("this device has no member: enroll it with a member's code (`taizhang enroll`)")
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Cmd::Init { village, member, demo_member } = &cli.cmd {
-        let member = match (member, demo_member) {
-            (Some(m), _) => Some(*m),
-            (None, Some(i)) if *i < 3 => Some(demo::member_id(*i)),
-            (None, Some(i)) => bail!("the demo team has members 0, 1 and 2, not {i}"),
-            (None, None) => None,
-        };
-        let actor: [u8; 16] = rand::random();
-        let ledger = Ledger::create(&cli.store, village.unwrap_or(demo::VILLAGE), member, actor)?;
+    if let Cmd::Enroll { server, code, name } = &cli.cmd {
+        let transport = HttpTransport::new(server)?;
+        let mut ledger = enroll(&cli.store, &transport, code, name, now_ms()).await?;
+        ledger.remember_server(server)?;
         println!(
-            "store {} ready for village {} (member {:?})",
-            cli.store.display(),
+            "enrolled device {} as {} of village {} (member {}); store {}",
+            ledger.device_id()?.map(|d| d.to_string()).unwrap_or_default(),
+            ledger.account_role()?.unwrap_or_default(),
             ledger.village_id(),
-            ledger.member()
+            ledger.member().map(|m| m.to_string()).unwrap_or_default(),
+            cli.store.display()
         );
         return Ok(());
     }
     let mut ledger = Ledger::open(&cli.store).with_context(|| format!("opening {}", cli.store.display()))?;
     let now = now_ms();
     match cli.cmd {
-        Cmd::Init { .. } => unreachable!("handled above"),
+        Cmd::Enroll { .. } => unreachable!("handled above"),
         Cmd::Sync { server } => {
+            let server = match server {
+                Some(s) => s,
+                None => ledger.server_url()?.unwrap_or_else(|| "http://127.0.0.1:8620".into()),
+            };
             let transport = HttpTransport::new(&server)?;
             let r = ledger.sync(&transport, now).await?;
             println!(
@@ -143,10 +146,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Households { search, group } => {
             let q = HouseholdQuery { text: search, group, status: None, limit: None };
+            // `households | head` closes the pipe early: stop quietly instead of panicking.
+            let mut out = std::io::stdout().lock();
             for row in ledger.store().households(&q)? {
                 let h = &row.record;
                 let conflict = if row.conflicts.is_empty() { "" } else { "  [冲突 conflict]" };
-                println!(
+                let line = writeln!(
+                    out,
                     "{}  {}  {}  {}  {}人  {}{}",
                     h.id,
                     h.head,
@@ -156,6 +162,9 @@ async fn main() -> anyhow::Result<()> {
                     h.status.code(),
                     conflict
                 );
+                if line.is_err() {
+                    break;
+                }
             }
         }
         Cmd::AddHousehold { head, members, group, grid } => {
@@ -221,7 +230,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Cmd::Status => {
             let c = ledger.store().counts()?;
-            println!("village {}  member {:?}", ledger.village_id(), ledger.member());
+            println!(
+                "village {}  member {:?}  device {:?}  role {:?}",
+                ledger.village_id(),
+                ledger.member(),
+                ledger.device_id()?,
+                ledger.account_role()?
+            );
             println!("{c:?}");
             println!("documents waiting to sync: {:?}", ledger.pending_docs()?);
             println!("last sync: {:?}  cursor: {}", ledger.last_sync_at()?, ledger.sync_cursor()?);

@@ -1,0 +1,17 @@
+//! The rules of access of Taizhang, as pure functions: who may read which village and write
+//! which document ([`policy`]), the server-signed short-lived device tokens and the stateless
+//! challenges devices sign to obtain them ([`token`]), and the one-time enrollment codes an
+//! administrator hands out ([`code`]). Sans-IO: no clock, no randomness, no database — the
+//! server passes "now", random bytes and its key in, and does its own storage.
+
+pub mod code;
+mod error;
+pub mod policy;
+pub mod token;
+
+pub use code::EnrollmentCode;
+pub use error::AuthError;
+pub use policy::{may_read, may_write, Denial, DocRef, Facts, Place, Principal, Role, Touch};
+pub use token::{
+    auth_message, enroll_message, public_key, sign, verify_signature, Issued, ServerKey, CHALLENGE_TTL_MS, TOKEN_TTL_MS,
+};

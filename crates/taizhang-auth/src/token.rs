@@ -1,0 +1,202 @@
+//! Device sign-in without trusting the device's clock. The server hands out a stateless
+//! challenge (its own time + random bytes, HMAC'd with the server key); the device signs it
+//! with its ed25519 key; the server checks its own MAC and age, the signature against the
+//! registered public key, and issues a short-lived token (device id + expiry by the SERVER's
+//! clock, HMAC'd). Any server instance holding the same key (kept in the database) verifies
+//! any token or challenge: no session state anywhere.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::{AuthError, EnrollmentCode};
+
+/// How long a token lives (server clock).
+pub const TOKEN_TTL_MS: i64 = 60 * 60 * 1000;
+/// How long a challenge may be answered (server clock).
+pub const CHALLENGE_TTL_MS: i64 = 5 * 60 * 1000;
+
+const TOKEN_VERSION: u8 = 1;
+const TOKEN_LEN: usize = 1 + 16 + 8 + 32;
+const CHALLENGE_LEN: usize = 8 + 16 + 32;
+
+/// The server's secret key for tokens and challenges (32 bytes, kept in the database).
+#[derive(Clone)]
+pub struct ServerKey([u8; 32]);
+
+impl std::fmt::Debug for ServerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerKey(****)")
+    }
+}
+
+/// A token just issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub token: String,
+    /// Server clock, UTC ms.
+    pub expires_at: i64,
+}
+
+impl ServerKey {
+    pub fn new(secret: [u8; 32]) -> Self {
+        Self(secret)
+    }
+
+    fn mac(&self, purpose: &[u8], data: &[u8]) -> [u8; 32] {
+        // HMAC accepts keys of any length, so this cannot fail.
+        let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!());
+        m.update(purpose);
+        m.update(data);
+        m.finalize().into_bytes().into()
+    }
+
+    fn check_mac(&self, purpose: &[u8], data: &[u8], tag: &[u8]) -> bool {
+        let Ok(mut m) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0) else { return false };
+        m.update(purpose);
+        m.update(data);
+        m.verify_slice(tag).is_ok() // constant-time
+    }
+
+    /// A token for `device`, valid for [`TOKEN_TTL_MS`] from `now` (server clock).
+    pub fn issue_token(&self, device: Uuid, now: i64) -> Issued {
+        let expires_at = now.saturating_add(TOKEN_TTL_MS);
+        let mut data = Vec::with_capacity(TOKEN_LEN);
+        data.push(TOKEN_VERSION);
+        data.extend_from_slice(device.as_bytes());
+        data.extend_from_slice(&expires_at.to_be_bytes());
+        let tag = self.mac(b"taizhang-token-v1\0", &data);
+        data.extend_from_slice(&tag);
+        Issued { token: hex::encode(data), expires_at }
+    }
+
+    /// The device a token was issued to, if it is genuine and not expired at `now`.
+    pub fn verify_token(&self, token: &str, now: i64) -> Result<Uuid, AuthError> {
+        let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
+        if raw.len() != TOKEN_LEN || raw[0] != TOKEN_VERSION {
+            return Err(AuthError::BadToken);
+        }
+        let (data, tag) = raw.split_at(TOKEN_LEN - 32);
+        if !self.check_mac(b"taizhang-token-v1\0", data, tag) {
+            return Err(AuthError::BadToken);
+        }
+        let device = Uuid::from_slice(&data[1..17]).map_err(|_| AuthError::BadToken)?;
+        let expires_at = i64::from_be_bytes(data[17..25].try_into().map_err(|_| AuthError::BadToken)?);
+        if now >= expires_at {
+            return Err(AuthError::TokenExpired);
+        }
+        Ok(device)
+    }
+
+    /// A fresh challenge made at `now` with 16 random bytes from the caller.
+    pub fn challenge(&self, now: i64, random: [u8; 16]) -> String {
+        let mut data = Vec::with_capacity(CHALLENGE_LEN);
+        data.extend_from_slice(&now.to_be_bytes());
+        data.extend_from_slice(&random);
+        let tag = self.mac(b"taizhang-challenge-v1\0", &data);
+        data.extend_from_slice(&tag);
+        hex::encode(data)
+    }
+
+    /// Checks that this server issued `challenge` less than [`CHALLENGE_TTL_MS`] before `now`.
+    pub fn check_challenge(&self, challenge: &str, now: i64) -> Result<(), AuthError> {
+        let raw = hex::decode(challenge.trim()).map_err(|_| AuthError::BadChallenge)?;
+        if raw.len() != CHALLENGE_LEN {
+            return Err(AuthError::BadChallenge);
+        }
+        let (data, tag) = raw.split_at(CHALLENGE_LEN - 32);
+        if !self.check_mac(b"taizhang-challenge-v1\0", data, tag) {
+            return Err(AuthError::BadChallenge);
+        }
+        let issued = i64::from_be_bytes(data[..8].try_into().map_err(|_| AuthError::BadChallenge)?);
+        // A little slack backwards for several instances whose clocks differ slightly.
+        if now.saturating_sub(issued) > CHALLENGE_TTL_MS || issued.saturating_sub(now) > 60_000 {
+            return Err(AuthError::ChallengeExpired);
+        }
+        Ok(())
+    }
+}
+
+/// What a device signs to sign in: its id and the server's challenge.
+pub fn auth_message(device: Uuid, challenge: &str) -> Vec<u8> {
+    let mut m = b"taizhang-device-auth-v1\0".to_vec();
+    m.extend_from_slice(device.as_bytes());
+    m.extend_from_slice(challenge.trim().as_bytes());
+    m
+}
+
+/// What a device signs at enrollment: the code and the Automerge actor it will write with,
+/// proving it holds the private key of the public key it registers.
+pub fn enroll_message(code: &EnrollmentCode, actor: &[u8]) -> Vec<u8> {
+    let mut m = b"taizhang-device-enroll-v1\0".to_vec();
+    m.extend_from_slice(code.as_str().as_bytes());
+    m.extend_from_slice(actor);
+    m
+}
+
+/// The public key of a device's 32-byte secret key.
+pub fn public_key(secret: &[u8; 32]) -> [u8; 32] {
+    SigningKey::from_bytes(secret).verifying_key().to_bytes()
+}
+
+/// Signs `message` with a device's secret key (64-byte ed25519 signature).
+pub fn sign(secret: &[u8; 32], message: &[u8]) -> [u8; 64] {
+    SigningKey::from_bytes(secret).sign(message).to_bytes()
+}
+
+/// Checks a device's signature (strict ed25519: no malleable signatures, no weak keys).
+pub fn verify_signature(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), AuthError> {
+    let pk: [u8; 32] = public_key.try_into().map_err(|_| AuthError::BadKey)?;
+    let key = VerifyingKey::from_bytes(&pk).map_err(|_| AuthError::BadKey)?;
+    let sig: [u8; 64] = signature.try_into().map_err(|_| AuthError::BadSignature)?;
+    key.verify_strict(message, &Signature::from_bytes(&sig)).map_err(|_| AuthError::BadSignature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_795_536_000_000;
+
+    #[test]
+    fn a_token_verifies_until_it_expires_and_only_with_its_key() {
+        let key = ServerKey::new([1; 32]);
+        let device = Uuid::from_u128(42);
+        let t = key.issue_token(device, T0);
+        assert_eq!(t.expires_at, T0 + TOKEN_TTL_MS);
+        assert_eq!(key.verify_token(&t.token, T0 + 1), Ok(device));
+        assert_eq!(key.verify_token(&t.token, T0 + TOKEN_TTL_MS), Err(AuthError::TokenExpired));
+        assert_eq!(ServerKey::new([2; 32]).verify_token(&t.token, T0), Err(AuthError::BadToken));
+        let mut forged = hex::decode(&t.token).expect("test");
+        forged[20] ^= 1; // push the expiry
+        assert_eq!(key.verify_token(&hex::encode(forged), T0), Err(AuthError::BadToken));
+        assert_eq!(key.verify_token("zz", T0), Err(AuthError::BadToken));
+        assert_eq!(key.verify_token("", T0), Err(AuthError::BadToken));
+    }
+
+    #[test]
+    fn a_challenge_is_answered_within_five_minutes_by_the_registered_key() {
+        let key = ServerKey::new([1; 32]);
+        let c = key.challenge(T0, [9; 16]);
+        assert_eq!(key.check_challenge(&c, T0 + CHALLENGE_TTL_MS), Ok(()));
+        assert_eq!(key.check_challenge(&c, T0 + CHALLENGE_TTL_MS + 1), Err(AuthError::ChallengeExpired));
+        assert_eq!(ServerKey::new([3; 32]).check_challenge(&c, T0), Err(AuthError::BadChallenge));
+
+        let secret = [5u8; 32];
+        let device = Uuid::from_u128(7);
+        let sig = sign(&secret, &auth_message(device, &c));
+        let pk = public_key(&secret);
+        assert_eq!(verify_signature(&pk, &auth_message(device, &c), &sig), Ok(()));
+        assert_eq!(
+            verify_signature(&pk, &auth_message(Uuid::from_u128(8), &c), &sig),
+            Err(AuthError::BadSignature),
+            "a signature for another device id does not count"
+        );
+        assert_eq!(
+            verify_signature(&public_key(&[6; 32]), &auth_message(device, &c), &sig),
+            Err(AuthError::BadSignature)
+        );
+        assert_eq!(verify_signature(&[0; 3], b"x", &sig), Err(AuthError::BadKey));
+    }
+}

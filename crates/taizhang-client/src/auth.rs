@@ -1,0 +1,178 @@
+//! The device's credentials: enrollment with a one-time code (the device makes its own
+//! ed25519 key pair and Automerge actor; the server binds both to the member), and sign-in
+//! by signing the server's challenge — no use of the device clock, which may be far off.
+//! Credentials live in the store's `meta` table: device id, secret key, current token.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use taizhang_auth::{auth_message, enroll_message, public_key, sign, EnrollmentCode};
+use taizhang_domain::{MemberId, Timestamp, VillageId};
+use taizhang_sync::{paths, ChallengeResponse, EnrollRequest, EnrollResponse, SyncError, TokenRequest, TokenResponse};
+use uuid::Uuid;
+
+use crate::{ClientError, Ledger, Transport, TransportError};
+
+pub(crate) const META_DEVICE: &str = "device_id";
+pub(crate) const META_KEY: &str = "device_key";
+pub(crate) const META_TOKEN: &str = "auth_token";
+pub(crate) const META_ROLE: &str = "account_role";
+pub(crate) const META_ENROLLED: &str = "enrolled_at";
+const META_SERVER: &str = "server_url";
+
+fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ClientError> {
+    serde_json::from_slice(bytes).map_err(|e| ClientError::Protocol(SyncError::Malformed(e.to_string())))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, ClientError> {
+    serde_json::to_vec(v).map_err(|e| ClientError::Protocol(SyncError::Malformed(e.to_string())))
+}
+
+/// Registers a new key pair and actor with the server under a one-time code.
+async fn register(
+    transport: &dyn Transport,
+    code: &str,
+    device_name: &str,
+) -> Result<(EnrollResponse, [u8; 32], [u8; 16]), ClientError> {
+    let code = EnrollmentCode::parse(code).map_err(|e| ClientError::Enroll(e.to_string()))?;
+    let secret: [u8; 32] = rand::random();
+    let actor: [u8; 16] = rand::random();
+    let req = EnrollRequest {
+        code: code.as_str().to_string(),
+        public_key: hex::encode(public_key(&secret)),
+        actor: hex::encode(actor),
+        device_name: device_name.to_string(),
+        signature: hex::encode(sign(&secret, &enroll_message(&code, &actor))),
+    };
+    let answer = transport.post(paths::ENROLL, to_json(&req)?, None).await.map_err(|e| match e {
+        TransportError::Status { status: 403 | 409 | 400, message } => ClientError::Enroll(message),
+        other => ClientError::Transport(other),
+    })?;
+    let resp: EnrollResponse = json(&answer)?;
+    Ok((resp, secret, actor))
+}
+
+fn team_village(resp: &EnrollResponse) -> Result<(VillageId, Option<MemberId>), ClientError> {
+    match (resp.village, resp.role.as_str()) {
+        (Some(v), "member" | "first_secretary") => Ok((VillageId(v), Some(MemberId(resp.account)))),
+        _ => Err(ClientError::NoVillage(resp.role.clone())),
+    }
+}
+
+/// Enrolls this device with a one-time code and creates its store at `path`: the one way a
+/// device joins a village. The code is used up even if creating the store then fails.
+pub async fn enroll(
+    path: &Path,
+    transport: &dyn Transport,
+    code: &str,
+    device_name: &str,
+    now: Timestamp,
+) -> Result<Ledger, ClientError> {
+    if path.exists() && Ledger::open(path).is_ok() {
+        return Err(ClientError::AlreadyEnrolled(path.display().to_string()));
+    }
+    let (resp, secret, actor) = register(transport, code, device_name).await?;
+    let (village, member) = team_village(&resp)?;
+    let mut ledger = Ledger::create(path, village, member, actor)?;
+    ledger.save_credentials(&resp, &secret, now)?;
+    Ok(ledger)
+}
+
+/// [`enroll`] into an in-memory store (tests, benchmarks).
+pub async fn enroll_in_memory(
+    transport: &dyn Transport,
+    code: &str,
+    device_name: &str,
+    now: Timestamp,
+) -> Result<Ledger, ClientError> {
+    let (resp, secret, actor) = register(transport, code, device_name).await?;
+    let (village, member) = team_village(&resp)?;
+    let mut ledger = Ledger::in_memory(village, member, actor)?;
+    ledger.save_credentials(&resp, &secret, now)?;
+    Ok(ledger)
+}
+
+impl Ledger {
+    fn save_credentials(
+        &mut self,
+        resp: &EnrollResponse,
+        secret: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<(), ClientError> {
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_DEVICE, &resp.device_id.to_string())?;
+        tx.set_meta(META_KEY, &hex::encode(secret))?;
+        tx.set_meta(META_TOKEN, &resp.token)?;
+        tx.set_meta(META_ROLE, &resp.role)?;
+        tx.set_meta(META_ENROLLED, &now.to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// This device's id on the server, once enrolled.
+    pub fn device_id(&self) -> Result<Option<Uuid>, ClientError> {
+        Ok(self.store.meta(META_DEVICE)?.and_then(|d| d.parse().ok()))
+    }
+
+    /// Remembers the server address (for the CLI's `sync` without `--server`).
+    pub fn remember_server(&mut self, url: &str) -> Result<(), ClientError> {
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_SERVER, url)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The server address remembered at enrollment.
+    pub fn server_url(&self) -> Result<Option<String>, ClientError> {
+        Ok(self.store.meta(META_SERVER)?)
+    }
+
+    /// The role of the account this device is enrolled for.
+    pub fn account_role(&self) -> Result<Option<String>, ClientError> {
+        Ok(self.store.meta(META_ROLE)?)
+    }
+
+    fn credentials(&self) -> Result<(Uuid, [u8; 32]), ClientError> {
+        let device = self.device_id()?.ok_or(ClientError::NotEnrolled)?;
+        let key = self
+            .store
+            .meta(META_KEY)?
+            .and_then(|k| hex::decode(k).ok())
+            .and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok())
+            .ok_or(ClientError::NotEnrolled)?;
+        Ok((device, key))
+    }
+
+    /// Signs in: signs a fresh server challenge with the device key and keeps the token.
+    pub async fn sign_in(&mut self, transport: &dyn Transport) -> Result<String, ClientError> {
+        let (device, key) = self.credentials()?;
+        let c: ChallengeResponse = json(&transport.post(paths::CHALLENGE, Vec::new(), None).await?)?;
+        let req = TokenRequest {
+            device_id: device,
+            signature: hex::encode(sign(&key, &auth_message(device, &c.challenge))),
+            challenge: c.challenge,
+        };
+        let t: TokenResponse = json(&transport.post(paths::TOKEN, to_json(&req)?, None).await?)?;
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_TOKEN, &t.token)?;
+        tx.commit()?;
+        Ok(t.token)
+    }
+
+    /// POSTs a sync body with the current token; signs in first when there is none, and
+    /// once more when the server says the token is no longer good (expired after weeks
+    /// offline, or the server key changed).
+    pub(crate) async fn post_sync(&mut self, transport: &dyn Transport, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
+        let token = match self.store.meta(META_TOKEN)? {
+            Some(t) => t,
+            None => self.sign_in(transport).await?,
+        };
+        match transport.post(paths::SYNC, body.clone(), Some(&token)).await {
+            Err(TransportError::Status { status: 401, .. }) => {
+                let token = self.sign_in(transport).await?;
+                Ok(transport.post(paths::SYNC, body, Some(&token)).await?)
+            }
+            other => Ok(other?),
+        }
+    }
+}

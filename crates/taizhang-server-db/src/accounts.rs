@@ -1,0 +1,101 @@
+//! What the server needs from a database for accounts and devices (issue 4): the places
+//! (county → township → village), accounts with a role and a scope, one-time enrollment codes
+//! (stored as hashes), enrolled devices with their public key and Automerge actor, and the
+//! server's token key — kept in the database so several stateless server instances share it.
+
+use async_trait::async_trait;
+use taizhang_auth::{Place, Role};
+use uuid::Uuid;
+
+use crate::DbError;
+
+/// An account: a person with one role and the scope that role applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// For team roles, also the member id in the village registry.
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub village: Option<Uuid>,
+    pub township: Option<Uuid>,
+    pub county: Option<Uuid>,
+    pub created_at: i64,
+}
+
+/// An enrolled device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: Uuid,
+    pub account: Uuid,
+    pub name: String,
+    /// ed25519 public key (32 bytes).
+    pub public_key: Vec<u8>,
+    /// The Automerge actor id every change of this device must carry.
+    pub actor: Vec<u8>,
+    pub enrolled_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// The outcome of redeeming an enrollment code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The device is enrolled; the code is used up.
+    Enrolled,
+    UnknownCode,
+    AlreadyUsed,
+    Expired,
+    /// The public key or the actor is already bound to another device.
+    Taken,
+}
+
+/// A county, township or village, for listings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceRow {
+    pub kind: &'static str,
+    pub id: Uuid,
+    pub name: String,
+    /// The county of a township, the township of a village.
+    pub parent: Option<Uuid>,
+}
+
+/// Accounts storage. Every method is one transaction.
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
+    async fn create_county(&self, id: Uuid, name: &str, now: i64) -> Result<(), DbError>;
+    /// Fails with `DbError::NotFound` when the county does not exist.
+    async fn create_township(&self, id: Uuid, county: Uuid, name: &str, now: i64) -> Result<(), DbError>;
+    /// Puts an existing village in a township.
+    async fn set_village_township(&self, village: Uuid, township: Uuid) -> Result<(), DbError>;
+    /// Where a village sits (`None`: no such village).
+    async fn village_place(&self, village: Uuid) -> Result<Option<Place>, DbError>;
+    async fn places(&self) -> Result<Vec<PlaceRow>, DbError>;
+
+    /// Creates an account (an existing id is an error).
+    async fn create_account(&self, account: &Account) -> Result<(), DbError>;
+    async fn account(&self, id: Uuid) -> Result<Option<Account>, DbError>;
+    async fn accounts(&self) -> Result<Vec<Account>, DbError>;
+
+    /// Stores a new enrollment code (its hash) for `account`.
+    async fn add_enrollment_code(
+        &self,
+        code_hash: [u8; 32],
+        account: Uuid,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), DbError>;
+    /// Atomically: checks the code is known, unused and not expired at `now`, enrolls
+    /// `device` for the code's account (its `account` field is overwritten) and uses up the code.
+    async fn redeem_enrollment_code(&self, code_hash: [u8; 32], device: &Device, now: i64)
+        -> Result<Redeemed, DbError>;
+    /// The account a code belongs to (to answer the device after enrolling).
+    async fn code_account(&self, code_hash: [u8; 32]) -> Result<Option<Uuid>, DbError>;
+
+    async fn device(&self, id: Uuid) -> Result<Option<Device>, DbError>;
+    async fn devices(&self) -> Result<Vec<Device>, DbError>;
+    /// Revokes a device from `now` on; false when there is no such device.
+    async fn revoke_device(&self, id: Uuid, now: i64) -> Result<bool, DbError>;
+
+    /// The server's token key: the stored one, or `candidate` stored now if there is none
+    /// (every instance ends up with the same key).
+    async fn server_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], DbError>;
+}

@@ -1,0 +1,324 @@
+//! Accounts, enrollment codes and devices in the SQLite file (schema 2). Plain SQL that
+//! PostgreSQL runs as well.
+
+use async_trait::async_trait;
+use rusqlite::{params, OptionalExtension, Row};
+use taizhang_auth::{Place, Role};
+use taizhang_server_db::{Account, AccountStore, DbError, Device, PlaceRow, Redeemed};
+use uuid::Uuid;
+
+use crate::{backend, SqliteStore};
+
+fn id(u: Uuid) -> Vec<u8> {
+    u.as_bytes().to_vec()
+}
+
+fn opt_id(u: Option<Uuid>) -> Option<Vec<u8>> {
+    u.map(id)
+}
+
+fn uuid_of(b: Vec<u8>) -> rusqlite::Result<Uuid> {
+    Uuid::from_slice(&b)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, e.into()))
+}
+
+fn opt_uuid(b: Option<Vec<u8>>) -> rusqlite::Result<Option<Uuid>> {
+    b.map(uuid_of).transpose()
+}
+
+const ACCOUNT_COLS: &str = "id, name, role, village, township, county, created_at";
+
+fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
+    let role: String = r.get(2)?;
+    Ok(Account {
+        id: uuid_of(r.get(0)?)?,
+        name: r.get(1)?,
+        role: role
+            .parse::<Role>()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into()))?,
+        village: opt_uuid(r.get(3)?)?,
+        township: opt_uuid(r.get(4)?)?,
+        county: opt_uuid(r.get(5)?)?,
+        created_at: r.get(6)?,
+    })
+}
+
+const DEVICE_COLS: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at";
+
+fn device_row(r: &Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: uuid_of(r.get(0)?)?,
+        account: uuid_of(r.get(1)?)?,
+        name: r.get(2)?,
+        public_key: r.get(3)?,
+        actor: r.get(4)?,
+        enrolled_at: r.get(5)?,
+        revoked_at: r.get(6)?,
+    })
+}
+
+fn exists(c: &rusqlite::Connection, sql: &str, key: Vec<u8>) -> Result<bool, DbError> {
+    c.query_row(sql, [key], |_| Ok(())).optional().map(|o| o.is_some()).map_err(backend)
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_county(&self, county: Uuid, name: &str, now: i64) -> Result<(), DbError> {
+        let name = name.to_string();
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO counties (id, name, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
+                params![id(county), name, now],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_township(&self, township: Uuid, county: Uuid, name: &str, now: i64) -> Result<(), DbError> {
+        let name = name.to_string();
+        self.with(move |c| {
+            if !exists(c, "SELECT 1 FROM counties WHERE id = ?1", id(county))? {
+                return Err(DbError::NotFound(format!("county {county}")));
+            }
+            c.execute(
+                "INSERT INTO townships (id, county, name, created_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO NOTHING",
+                params![id(township), id(county), name, now],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_village_township(&self, village: Uuid, township: Uuid) -> Result<(), DbError> {
+        self.with(move |c| {
+            if !exists(c, "SELECT 1 FROM townships WHERE id = ?1", id(township))? {
+                return Err(DbError::NotFound(format!("township {township}")));
+            }
+            let n = c
+                .execute("UPDATE villages SET township = ?1 WHERE id = ?2", params![id(township), id(village)])
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(DbError::NotFound(format!("village {village}")));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn village_place(&self, village: Uuid) -> Result<Option<Place>, DbError> {
+        self.with(move |c| {
+            c.query_row(
+                "SELECT v.township, t.county FROM villages v LEFT JOIN townships t ON t.id = v.township
+                 WHERE v.id = ?1",
+                [id(village)],
+                |r| Ok(Place { village, township: opt_uuid(r.get(0)?)?, county: opt_uuid(r.get(1)?)? }),
+            )
+            .optional()
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn places(&self) -> Result<Vec<PlaceRow>, DbError> {
+        self.with(move |c| {
+            let mut out = Vec::new();
+            for (kind, sql) in [
+                ("county", "SELECT id, name, NULL FROM counties ORDER BY name"),
+                ("township", "SELECT id, name, county FROM townships ORDER BY name"),
+                ("village", "SELECT id, name, township FROM villages ORDER BY name"),
+            ] {
+                let mut stmt = c.prepare(sql).map_err(backend)?;
+                let rows = stmt
+                    .query_map([], |r| {
+                        Ok(PlaceRow { kind, id: uuid_of(r.get(0)?)?, name: r.get(1)?, parent: opt_uuid(r.get(2)?)? })
+                    })
+                    .map_err(backend)?;
+                for row in rows {
+                    out.push(row.map_err(backend)?);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn create_account(&self, a: &Account) -> Result<(), DbError> {
+        let a = a.clone();
+        self.with(move |c| {
+            if exists(c, "SELECT 1 FROM accounts WHERE id = ?1", id(a.id))? {
+                return Err(DbError::Exists(format!("account {}", a.id)));
+            }
+            c.execute(
+                &format!("INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                params![
+                    id(a.id),
+                    a.name,
+                    a.role.code(),
+                    opt_id(a.village),
+                    opt_id(a.township),
+                    opt_id(a.county),
+                    a.created_at
+                ],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn account(&self, account: Uuid) -> Result<Option<Account>, DbError> {
+        self.with(move |c| {
+            c.query_row(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), [id(account)], account_row)
+                .optional()
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, DbError> {
+        self.with(move |c| {
+            let mut stmt =
+                c.prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY role, name")).map_err(backend)?;
+            let rows = stmt.query_map([], account_row).map_err(backend)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn add_enrollment_code(
+        &self,
+        code_hash: [u8; 32],
+        account: Uuid,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), DbError> {
+        self.with(move |c| {
+            if !exists(c, "SELECT 1 FROM accounts WHERE id = ?1", id(account))? {
+                return Err(DbError::NotFound(format!("account {account}")));
+            }
+            c.execute(
+                "INSERT INTO enrollment_codes (code_hash, account, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![code_hash.as_slice(), id(account), now, expires_at],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn redeem_enrollment_code(
+        &self,
+        code_hash: [u8; 32],
+        device: &Device,
+        now: i64,
+    ) -> Result<Redeemed, DbError> {
+        let d = device.clone();
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
+            let code: Option<(Vec<u8>, i64, Option<i64>)> = tx
+                .query_row(
+                    "SELECT account, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?1",
+                    [code_hash.as_slice()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(backend)?;
+            let Some((account, expires_at, used_at)) = code else { return Ok(Redeemed::UnknownCode) };
+            if used_at.is_some() {
+                return Ok(Redeemed::AlreadyUsed);
+            }
+            if now >= expires_at {
+                return Ok(Redeemed::Expired);
+            }
+            let taken = tx
+                .query_row(
+                    "SELECT 1 FROM devices WHERE public_key = ?1 OR actor = ?2 OR id = ?3",
+                    params![d.public_key, d.actor, id(d.id)],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(backend)?
+                .is_some();
+            if taken {
+                return Ok(Redeemed::Taken);
+            }
+            tx.execute(
+                &format!("INSERT INTO devices ({DEVICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)"),
+                params![id(d.id), account, d.name, d.public_key, d.actor, d.enrolled_at],
+            )
+            .map_err(backend)?;
+            tx.execute(
+                "UPDATE enrollment_codes SET used_at = ?1, device = ?2 WHERE code_hash = ?3",
+                params![now, id(d.id), code_hash.as_slice()],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)?;
+            Ok(Redeemed::Enrolled)
+        })
+        .await
+    }
+
+    async fn code_account(&self, code_hash: [u8; 32]) -> Result<Option<Uuid>, DbError> {
+        self.with(move |c| {
+            let account: Option<Vec<u8>> = c
+                .query_row("SELECT account FROM enrollment_codes WHERE code_hash = ?1", [code_hash.as_slice()], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(backend)?;
+            account.map(uuid_of).transpose().map_err(backend)
+        })
+        .await
+    }
+
+    async fn device(&self, device: Uuid) -> Result<Option<Device>, DbError> {
+        self.with(move |c| {
+            c.query_row(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?1"), [id(device)], device_row)
+                .optional()
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn devices(&self) -> Result<Vec<Device>, DbError> {
+        self.with(move |c| {
+            let mut stmt =
+                c.prepare(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at")).map_err(backend)?;
+            let rows = stmt.query_map([], device_row).map_err(backend)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn revoke_device(&self, device: Uuid, now: i64) -> Result<bool, DbError> {
+        self.with(move |c| {
+            let n = c
+                .execute(
+                    "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?1) WHERE id = ?2",
+                    params![now, id(device)],
+                )
+                .map_err(backend)?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn server_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], DbError> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO server_keys (id, secret, created_at) VALUES (1, ?1, strftime('%s','now') * 1000)
+                 ON CONFLICT (id) DO NOTHING",
+                [candidate.as_slice()],
+            )
+            .map_err(backend)?;
+            let secret: Vec<u8> =
+                c.query_row("SELECT secret FROM server_keys WHERE id = 1", [], |r| r.get(0)).map_err(backend)?;
+            <[u8; 32]>::try_from(secret.as_slice()).map_err(|_| backend("the stored server key is not 32 bytes"))
+        })
+        .await
+    }
+}
