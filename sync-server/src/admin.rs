@@ -61,7 +61,7 @@ pub async fn create_township<S: AccountStore + ?Sized>(
 }
 
 /// Creates a village in a township, with its registry document (name, place, geofence).
-pub async fn create_village<S: ServerStore + AccountStore>(
+pub async fn create_village<S: ServerStore + AccountStore + ?Sized>(
     store: &S,
     id: Uuid,
     township: Uuid,
@@ -92,7 +92,7 @@ pub async fn create_village<S: ServerStore + AccountStore>(
 /// Creates an account. Team roles need `village` and get a member record in its registry;
 /// township staff need `township`, county staff `county`.
 #[allow(clippy::too_many_arguments)]
-pub async fn create_account<S: ServerStore + AccountStore>(
+pub async fn create_account<S: ServerStore + AccountStore + ?Sized>(
     store: &S,
     id: Uuid,
     name: &str,

@@ -21,7 +21,7 @@ pub const DEMO_ADMIN: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0004_000
 
 /// Creates the demo village with `households` households, unless it is already there, with
 /// its place and the demo accounts.
-pub async fn seed_demo_village<S: ServerStore + AccountStore>(
+pub async fn seed_demo_village<S: ServerStore + AccountStore + ?Sized>(
     store: &S,
     households: usize,
     now: i64,

@@ -26,7 +26,10 @@ pub fn backend_name() -> &'static str {
 /// A new, empty server store on the backend the environment selects.
 pub async fn fresh_store() -> Arc<dyn ServerBackend> {
     match postgres_url() {
-        Some(url) => Arc::new(testing::connect_schema(&url, &testing::fresh_schema()).await),
+        Some(url) => {
+            let _ = testing::connect_schema(&url, &testing::fresh_schema()).await;
+            todo!("TEMP")
+        }
         None => Arc::new(SqliteStore::open_in_memory().expect("in-memory server store")),
     }
 }
@@ -38,7 +41,8 @@ pub async fn shared_postgres_stores(what: &str, n: usize) -> Option<Vec<Arc<dyn 
     let schema = testing::fresh_schema();
     let mut stores: Vec<Arc<dyn ServerBackend>> = Vec::with_capacity(n);
     for _ in 0..n {
-        stores.push(Arc::new(testing::connect_schema(&url, &schema).await));
+        let _ = testing::connect_schema(&url, &schema).await;
+        todo!("TEMP");
     }
     Some(stores)
 }

@@ -312,7 +312,6 @@ pub async fn change_on(
     actor: &[u8],
     edit: impl FnOnce(&mut automerge::transaction::Transaction<'_>),
 ) -> Vec<Vec<u8>> {
-    use taizhang_server_db::ServerStore;
     let mut am = automerge::Automerge::new();
     for bytes in server.store.doc_changes(village, doc).await.expect("doc changes") {
         am.load_incremental(&bytes).expect("load");

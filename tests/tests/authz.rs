@@ -308,10 +308,11 @@ async fn the_authorization_matrix_holds_exactly() {
 
     // Another county, township and village, with its own member and staff.
     let now = NOW;
-    let other_county = admin::create_county(&server.store, "长顺县", now).await.expect("county");
-    let other_township = admin::create_township(&server.store, other_county, "广顺镇", now).await.expect("township");
+    let other_county = admin::create_county(server.store.as_ref(), "长顺县", now).await.expect("county");
+    let other_township =
+        admin::create_township(server.store.as_ref(), other_county, "广顺镇", now).await.expect("township");
     let other_village = admin::create_village(
-        &server.store,
+        server.store.as_ref(),
         Uuid::now_v7(),
         other_township,
         "新寨村",
@@ -327,8 +328,10 @@ async fn the_authorization_matrix_holds_exactly() {
         (Role::TownshipStaff, other_township, "other township staff"),
         (Role::CountyStaff, other_county, "other county staff"),
     ] {
-        let a = admin::create_account(&server.store, Uuid::now_v7(), name, role, scope, "", now).await.expect("acct");
-        let code = admin::new_enrollment_code(&server.store, a.id, now, 30).await.expect("code");
+        let a = admin::create_account(server.store.as_ref(), Uuid::now_v7(), name, role, scope, "", now)
+            .await
+            .expect("acct");
+        let code = admin::new_enrollment_code(server.store.as_ref(), a.id, now, 30).await.expect("code");
         let dev = RawDevice::enroll(&url, &code.display()).await.expect("enroll");
         let read = read_kinds(&dev, Some(&dev.token), demo::VILLAGE.0, &secrets).await;
         assert_eq!(read, Err(403), "{name} reads 石门村");

@@ -56,18 +56,19 @@ async fn server_restored_from_an_older_backup_gets_the_lost_changes_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let limits = taizhang_sync_server::Limits::default();
     let a_store = taizhang_server_sqlite::SqliteStore::open(&dir.path().join("a.sqlite3")).expect("open A");
-    let a = TestServer::serve(a_store, 20, limits).await;
+    let a = TestServer::serve(std::sync::Arc::new(a_store.clone()), 20, limits).await;
     let li_id = demo::member_id(0);
     let mut li = a.device(0).await;
     let mut wang = a.device(1).await;
     li.sync(&a.transport(), NOW).await.expect("sync with A");
     // The nightly backup: devices enrolled, the village as it was.
     let backup = dir.path().join("b.sqlite3");
-    a.store.backup_to(&backup).await.expect("backup");
+    a_store.backup_to(&backup).await.expect("backup");
     li.record_visit(&visit(li_id, household(1), NOW, "第一次走访"), NOW).expect("visit 1");
     li.sync(&a.transport(), NOW).await.expect("sync visit 1 with A");
     drop(a); // server A is lost
-    let b = TestServer::serve(taizhang_server_sqlite::SqliteStore::open(&backup).expect("open B"), 20, limits).await;
+    let b_store = taizhang_server_sqlite::SqliteStore::open(&backup).expect("open B");
+    let b = TestServer::serve(std::sync::Arc::new(b_store), 20, limits).await;
     li.record_visit(&visit(li_id, household(2), NOW + 1000, "第二次走访"), NOW + 1000).expect("visit 2");
     let r = li.sync(&b.transport(), NOW + 2000).await.expect("sync with restored B");
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);

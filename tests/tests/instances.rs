@@ -26,9 +26,9 @@ async fn devices_syncing_through_either_instance_converge() {
     let Some((a, b)) = two_instances("devices_syncing_through_either_instance_converge", 30).await else { return };
     let (ta, tb) = (a.transport(), b.transport());
     let (li_id, wang_id) = (demo::member_id(0), demo::member_id(1));
-    let mut li = device(0, 1);
-    let mut wang = device(1, 1);
-    let mut zhang = device(2, 1);
+    let mut li = a.device(0).await;
+    let mut wang = b.device(1).await;
+    let mut zhang = a.device(2).await;
     li.sync(&ta, NOW).await.expect("li through A");
     wang.sync(&tb, NOW).await.expect("wang through B: sees what A seeded");
     assert_eq!(wang.store().households(&HouseholdQuery::default()).expect("list").len(), 30);
@@ -76,7 +76,7 @@ async fn concurrent_pushes_to_one_document_through_two_instances_lose_nothing() 
     let li_id = demo::member_id(0);
     let mut devices: Vec<Ledger> = Vec::new();
     for p in 1..=phones {
-        let mut d = device(0, p);
+        let mut d = a.device(0).await;
         d.sync(&a.transport(), NOW).await.expect("first sync");
         for v in 0..visits_each {
             let at = NOW + i64::from(p) * 1000 + v as i64;

@@ -26,29 +26,26 @@ fn poisoned_change(actor: [u8; 16]) -> Vec<u8> {
 #[tokio::test]
 async fn a_poisoned_document_is_skipped_and_everything_else_syncs() {
     let server = TestServer::start(8).await;
-    let mut li = device(0, 1);
+    let mut li = server.device(0).await;
     li.sync(&server.transport(), NOW).await.expect("first sync");
     let li_log = DocId::for_visit(&visit(demo::member_id(0), household(0), NOW, "x")).to_string();
 
-    // Someone pushes the poisoned change into 李明's log document, bypassing the app.
-    let req = taizhang_sync::SyncRequest {
-        version: taizhang_sync::PROTOCOL_VERSION,
-        village: demo::VILLAGE.0,
-        cursor: 0,
-        want_bytes: 1000,
-        docs: vec![taizhang_sync::DocPush {
-            doc: li_log.clone(),
-            changes: vec![poisoned_change([0xee; 16])],
-            sync_message: None,
-        }],
-    };
-    let resp = reqwest::Client::new()
-        .post(format!("{}/v1/sync", server.url))
-        .body(taizhang_sync::encode_request(&req))
-        .send()
-        .await
-        .expect("post");
-    assert!(resp.status().is_success() || resp.status().is_client_error(), "no 5xx: {}", resp.status());
+    // A second, enrolled device of 李明 that does not run the app pushes the poisoned change
+    // into his log document with its own (bound) actor: the server's checks let it through,
+    // as they must let through whatever parses (the server never applies log changes).
+    let raw = RawDevice::enroll(&server.url, &server.code(0).await).await.expect("enroll raw device");
+    let actor: [u8; 16] = raw.actor.clone().try_into().expect("16-byte actor");
+    let (status, answer, _) = raw.push(demo::VILLAGE.0, vec![(li_log.clone(), vec![poisoned_change(actor)])]).await;
+    assert_eq!(status, 200, "no 5xx: the server does not apply it");
+    let outcome = &answer.expect("answer").results[0].outcome;
+    assert!(matches!(outcome, taizhang_sync::DocOutcome::Accepted { new: 1 }), "{outcome:?}");
+
+    // In the registry the server must look at what a change touches, so it applies the push to
+    // a copy of the document: there the poison is refused for that document alone.
+    let (status, answer, _) = raw.push(demo::VILLAGE.0, vec![("registry".into(), vec![poisoned_change(actor)])]).await;
+    assert_eq!(status, 200);
+    let outcome = &answer.expect("answer").results[0].outcome;
+    assert!(matches!(outcome, taizhang_sync::DocOutcome::Rejected { .. }), "{outcome:?}");
 
     // 李明 records a visit in the same month (same document) and a household edit.
     let me = demo::member_id(0);
@@ -61,7 +58,7 @@ async fn a_poisoned_document_is_skipped_and_everything_else_syncs() {
     println!("李明: {report:?}");
 
     // 王芳's new phone: the poisoned document is skipped and reported; the rest arrives.
-    let mut wang = device(1, 1);
+    let mut wang = server.device(1).await;
     let report = wang.sync(&server.transport(), NOW).await.expect("王芳's sync completes");
     assert!(
         report.skipped_downloads.iter().any(|(d, why)| d == &li_log && why.contains("inconsistent")),
@@ -83,7 +80,7 @@ async fn a_poisoned_document_is_skipped_and_everything_else_syncs() {
     li.record_visit(&v2, NOW + 1000).expect("second visit in the poisoned document");
     li.sync(&server.transport(), NOW + 1000).await.expect("李明 syncs again");
     assert!(li.pending_docs().expect("pending").is_empty(), "李明's new visit went through");
-    let mut zhang = device(2, 1);
+    let mut zhang = server.device(2).await;
     zhang.sync(&server.transport(), NOW).await.expect("张伟 syncs");
     assert_eq!(zhang.store().check_ins(None, 0, i64::MAX).expect("check-ins").len(), 1);
     let ids: Vec<_> =

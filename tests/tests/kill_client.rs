@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use taizhang_client::Ledger;
 use taizhang_doc::demo;
 use taizhang_domain::YearMonth;
-use taizhang_tests::{device, TestServer, NOW};
+use taizhang_tests::{TestServer, NOW};
 
 fn rounds() -> usize {
     std::env::var("TAIZHANG_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(20)
@@ -46,7 +46,9 @@ async fn records_reported_saved_survive_sigkill_and_reach_another_device() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("li.sqlite3");
     {
-        let mut li = Ledger::create(&path, demo::VILLAGE, Some(demo::member_id(0)), [7; 16]).expect("create store");
+        let code = server.code(0).await;
+        let mut li =
+            taizhang_client::enroll(&path, &server.transport(), &code, "李明的手机", NOW).await.expect("enroll");
         li.sync(&server.transport(), NOW).await.expect("first sync brings the registry");
     }
 
@@ -108,7 +110,7 @@ async fn records_reported_saved_survive_sigkill_and_reach_another_device() {
     let transport = server.transport();
     li.sync(&transport, NOW).await.expect("sync after the crashes");
     assert!(li.pending_docs().expect("pending").is_empty(), "nothing left unsent");
-    let mut wang = device(1, 1);
+    let mut wang = server.device(1).await;
     wang.sync(&transport, NOW).await.expect("second device syncs");
     let there = records(&wang);
     let missing: Vec<_> = saved.difference(&there).collect();

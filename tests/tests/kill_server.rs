@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
-use taizhang_client::{HttpTransport, Ledger};
+use taizhang_client::{enroll_in_memory, HttpTransport, Ledger};
 use taizhang_doc::demo;
 use taizhang_server_sqlite::SqliteStore;
-use taizhang_tests::{check_in, device, digest, household, visit, NOW};
+use taizhang_tests::{check_in, digest, household, visit, NOW};
 
 fn sessions() -> usize {
     std::env::var("TAIZHANG_KILL_SESSIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(60)
@@ -23,6 +23,8 @@ fn sessions() -> usize {
 struct Server {
     child: Arc<Mutex<Child>>,
     url: String,
+    /// Fresh one-time enrollment codes of the demo accounts (index as in `taizhang_tests`).
+    codes: Vec<String>,
 }
 
 impl Drop for Server {
@@ -42,10 +44,19 @@ fn start(db: &Path) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("server says where it listens");
-    let url = line.trim().strip_prefix("listening ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
-    Server { child: Arc::new(Mutex::new(child)), url }
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut codes = Vec::new();
+    loop {
+        let mut line = String::new();
+        out.read_line(&mut line).expect("server says where it listens");
+        if let Some(code) = line.trim().strip_prefix("code ") {
+            codes.push(code.split(' ').nth(1).expect("code line").to_string());
+        } else {
+            let url =
+                line.trim().strip_prefix("listening ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
+            return Server { child: Arc::new(Mutex::new(child)), url, codes };
+        }
+    }
 }
 
 fn records(l: &Ledger) -> BTreeSet<String> {
@@ -65,9 +76,12 @@ async fn acknowledged_changes_survive_sigkill_of_the_server() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
 
     let mut server = start(&db);
-    let mut devices: Vec<Ledger> = (0..3).map(|i| device(i, 1)).collect();
-    for l in devices.iter_mut() {
-        l.sync(&HttpTransport::new(&server.url).expect("client"), NOW).await.expect("first sync: the registry");
+    let mut devices: Vec<Ledger> = Vec::new();
+    for i in 0..3 {
+        let t = HttpTransport::new(&server.url).expect("client");
+        let mut l = enroll_in_memory(&t, &server.codes[i], "phone", NOW).await.expect("enroll");
+        l.sync(&t, NOW).await.expect("first sync: the registry");
+        devices.push(l);
     }
     let mut unacked: Vec<Vec<String>> = vec![Vec::new(); 3];
     let mut acked: BTreeSet<String> = BTreeSet::new();
@@ -119,7 +133,7 @@ async fn acknowledged_changes_survive_sigkill_of_the_server() {
     // A fresh device reads what the server holds: every acknowledged record.
     let server = start(&db);
     let transport = HttpTransport::new(&server.url).expect("client");
-    let mut fresh = device(0, 9);
+    let mut fresh = enroll_in_memory(&transport, &server.codes[0], "new phone", NOW).await.expect("enroll");
     fresh.sync(&transport, NOW).await.expect("fresh device syncs");
     let on_server = records(&fresh);
     let lost: Vec<_> = acked.difference(&on_server).collect();

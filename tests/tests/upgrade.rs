@@ -4,7 +4,7 @@
 
 use taizhang_client::Ledger;
 use taizhang_domain::{HouseholdId, YearMonth};
-use taizhang_tests::{device, TestServer, NOW};
+use taizhang_tests::{account, TestServer, NOW};
 
 fn manifest() -> serde_json::Value {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/store-v1-unsynced.json"))
@@ -46,14 +46,21 @@ async fn a_schema_1_store_with_unsynced_records_opens_migrated_and_syncs_everyth
     assert!(wang.store().sync_journal(10).expect("journal").is_empty(), "the new journal starts empty");
 
     let server = TestServer::start(12).await;
+    // The update adds enrollment: the old store keeps its actor and becomes 王芳's device.
+    assert_eq!(account(1).id, taizhang_doc::demo::member_id(1).0, "王芳's account is her member id");
+    assert!(matches!(wang.sync(&server.transport(), NOW).await, Err(taizhang_client::ClientError::NotEnrolled)));
+    let code = server.code(1).await;
+    wang.enroll_existing(&server.transport(), &code, "王芳的手机（升级后）", NOW).await.expect("enroll the old store");
+    has_records(&wang, &m);
     let report = wang.sync(&server.transport(), NOW).await.expect("sync after the update");
     assert!(report.changes_pushed >= 4, "{report:?}");
     assert!(wang.pending_docs().expect("pending").is_empty());
     let journal = wang.store().sync_journal(10).expect("journal");
-    assert_eq!(journal.len(), 1);
+    assert_eq!(journal.len(), 2, "the refused sync before enrollment, then the good one");
     assert!(journal[0].ok && journal[0].pushed == report.changes_pushed);
+    assert!(!journal[1].ok && journal[1].error.is_some());
 
-    let mut li = device(0, 1);
+    let mut li = server.device(0).await;
     li.sync(&server.transport(), NOW).await.expect("another device syncs");
     has_records(&li, &m);
 }

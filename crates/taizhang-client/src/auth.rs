@@ -33,10 +33,11 @@ async fn register(
     transport: &dyn Transport,
     code: &str,
     device_name: &str,
+    actor: Option<[u8; 16]>,
 ) -> Result<(EnrollResponse, [u8; 32], [u8; 16]), ClientError> {
     let code = EnrollmentCode::parse(code).map_err(|e| ClientError::Enroll(e.to_string()))?;
     let secret: [u8; 32] = rand::random();
-    let actor: [u8; 16] = rand::random();
+    let actor: [u8; 16] = actor.unwrap_or_else(rand::random);
     let req = EnrollRequest {
         code: code.as_str().to_string(),
         public_key: hex::encode(public_key(&secret)),
@@ -71,7 +72,7 @@ pub async fn enroll(
     if path.exists() && Ledger::open(path).is_ok() {
         return Err(ClientError::AlreadyEnrolled(path.display().to_string()));
     }
-    let (resp, secret, actor) = register(transport, code, device_name).await?;
+    let (resp, secret, actor) = register(transport, code, device_name, None).await?;
     let (village, member) = team_village(&resp)?;
     let mut ledger = Ledger::create(path, village, member, actor)?;
     ledger.save_credentials(&resp, &secret, now)?;
@@ -85,7 +86,7 @@ pub async fn enroll_in_memory(
     device_name: &str,
     now: Timestamp,
 ) -> Result<Ledger, ClientError> {
-    let (resp, secret, actor) = register(transport, code, device_name).await?;
+    let (resp, secret, actor) = register(transport, code, device_name, None).await?;
     let (village, member) = team_village(&resp)?;
     let mut ledger = Ledger::in_memory(village, member, actor)?;
     ledger.save_credentials(&resp, &secret, now)?;
@@ -93,6 +94,37 @@ pub async fn enroll_in_memory(
 }
 
 impl Ledger {
+    /// Enrolls a store that already holds work but no credentials — written by an app version
+    /// from before enrollment existed — keeping its Automerge actor, so that its unsynced
+    /// changes are the new device's own and the server accepts them.
+    pub async fn enroll_existing(
+        &mut self,
+        transport: &dyn Transport,
+        code: &str,
+        device_name: &str,
+        now: Timestamp,
+    ) -> Result<(), ClientError> {
+        if self.device_id()?.is_some() {
+            return Err(ClientError::AlreadyEnrolled("this store".into()));
+        }
+        let actor: [u8; 16] = self.actor().to_bytes().try_into().map_err(|_| {
+            ClientError::Enroll("this store's actor is not 16 bytes; enroll a new store instead".into())
+        })?;
+        let (resp, secret, _) = register(transport, code, device_name, Some(actor)).await?;
+        let (village, member) = team_village(&resp)?;
+        if village != self.village_id() || member != self.member() {
+            return Err(ClientError::Enroll(format!(
+                "this code is for {} in village {}, but this store belongs to {} in village {}; nothing \
+                 on this device changed: ask the administrator for the right member's code",
+                member.map(|m| m.to_string()).unwrap_or_default(),
+                village,
+                self.member().map(|m| m.to_string()).unwrap_or_default(),
+                self.village_id()
+            )));
+        }
+        self.save_credentials(&resp, &secret, now)
+    }
+
     fn save_credentials(
         &mut self,
         resp: &EnrollResponse,

@@ -1,5 +1,6 @@
 //! The sync server as a child process for the server-kill test: the same router and SQLite
-//! backend as `taizhang-server`, on a file, on 127.0.0.1:0; prints `listening <url>` once ready.
+//! backend as `taizhang-server`, on a file, on 127.0.0.1:0; prints fresh enrollment codes of the
+//! demo accounts (`code <index> <code>`), then `listening <url>` once ready.
 
 use std::sync::Arc;
 
@@ -23,6 +24,17 @@ async fn main() {
     if let Err(e) = seed_demo_village(&store, 20, NOW).await {
         eprintln!("cannot seed: {e}");
         std::process::exit(1);
+    }
+    match taizhang_sync_server::demo::demo_codes(&store, taizhang_sync_server::system_clock()).await {
+        Ok(codes) => {
+            for (i, (_, code)) in codes.iter().enumerate() {
+                println!("code {i} {}", code.display());
+            }
+        }
+        Err(e) => {
+            eprintln!("cannot make enrollment codes: {e}");
+            std::process::exit(1);
+        }
     }
     let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
         Ok(l) => l,
