@@ -103,6 +103,12 @@ enum Admin {
     },
     /// List places, accounts and devices.
     List,
+    /// Changes of a village whose device time is not to be trusted (clock ahead, far behind,
+    /// or set back), against the server's own receipt time.
+    ClockReport {
+        #[arg(long)]
+        village: Uuid,
+    },
 }
 
 fn codes_file(db: &str) -> PathBuf {
@@ -151,6 +157,25 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
                 bail!("device {device} does not exist (see `taizhang-server admin list`)");
             }
             println!("device {device} revoked; what it synced is kept");
+        }
+        Admin::ClockReport { village } => {
+            let times = store.change_times(village).await?;
+            let flags = taizhang_sync::clock_flags(&times, &taizhang_sync::SkewLimits::default());
+            let day = 86_400_000.0;
+            for (i, flag) in &flags {
+                let c = &times[*i];
+                let what = match flag {
+                    taizhang_sync::ClockFlag::Ahead { by_ms } => format!("设备时钟超前 {:.1} 天", *by_ms as f64 / day),
+                    taizhang_sync::ClockFlag::Behind { by_ms } => {
+                        format!("设备时间比收到时间早 {:.1} 天", *by_ms as f64 / day)
+                    }
+                    taizhang_sync::ClockFlag::SetBack { by_ms } => {
+                        format!("设备时钟被回拨 {:.1} 天", *by_ms as f64 / day)
+                    }
+                };
+                println!("{}  {}  actor {}  {what}", c.seq, c.doc, hex::encode(&c.actor));
+            }
+            eprintln!("{} of {} changes flagged", flags.len(), times.len());
         }
         Admin::List => {
             for p in store.places().await? {

@@ -39,7 +39,7 @@ pub async fn fresh_store() -> Arc<dyn ServerBackend> {
 pub async fn shared_postgres_stores(what: &str, n: usize) -> Option<Vec<Arc<dyn ServerBackend>>> {
     let url = testing::url_or_skip(what)?;
     let schema = testing::fresh_schema();
-    let mut stores: Vec<Arc<dyn ServerBackend>> = Vec::with_capacity(n);
+    let stores: Vec<Arc<dyn ServerBackend>> = Vec::with_capacity(n);
     for _ in 0..n {
         let _ = testing::connect_schema(&url, &schema).await;
         todo!("TEMP");

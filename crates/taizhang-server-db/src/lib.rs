@@ -79,6 +79,9 @@ pub trait ServerStore: Send + Sync + 'static {
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError>;
     /// The names of the village's documents.
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError>;
+    /// Every change's device time and receipt time, in log order (for the clock-skew flags,
+    /// `taizhang_sync::clock_flags`).
+    async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError>;
 }
 
 /// Everything the sync server needs from one database: the change log and the accounts. Every

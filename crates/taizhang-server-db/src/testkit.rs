@@ -100,6 +100,20 @@ pub async fn store_story(store: &dyn ServerStore) {
 
     assert_eq!(store.doc_changes(village, "registry").await.expect("doc").len(), 8);
     assert_eq!(store.docs(village).await.expect("docs"), vec!["registry".to_string()]);
+
+    // Receipt time is the first receipt (the retry at 2000 did not move it), beside the
+    // device's own time, in log order, for this village only.
+    let times = store.change_times(village).await.expect("change times");
+    assert_eq!(times.len(), 8);
+    assert_eq!(
+        times.iter().map(|t| t.hash).collect::<Vec<_>>(),
+        all.entries.iter().map(|e| e.hash).collect::<Vec<_>>()
+    );
+    assert!(times[..5].iter().all(|t| t.received_at == 1000), "{times:?}");
+    let li_times: Vec<i64> = li_changes.iter().map(|c| c.timestamp).collect();
+    assert_eq!(times[..5].iter().map(|t| t.device_time).collect::<Vec<_>>(), li_times);
+    assert!(times.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(store.change_times(other).await.expect("other village").is_empty());
 }
 
 /// The accounts story every backend runs: places, accounts, one-time codes, devices,

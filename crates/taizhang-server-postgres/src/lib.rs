@@ -472,6 +472,30 @@ impl ServerStore for PgStore {
         let rows = client.query(&stmt, &[&village]).await.map_err(backend)?;
         rows.iter().map(|r| r.try_get::<_, String>(0).map_err(backend)).collect()
     }
+
+    async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT seq, doc, hash, actor, device_time, received_at FROM changes WHERE village = $1 ORDER BY seq",
+            )
+            .await
+            .map_err(backend)?;
+        let rows = client.query(&stmt, &[&village]).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let hash: Vec<u8> = r.try_get(2).map_err(backend)?;
+                Ok(taizhang_sync::ChangeTime {
+                    seq: u64::try_from(r.try_get::<_, i64>(0).map_err(backend)?).unwrap_or(0),
+                    doc: r.try_get(1).map_err(backend)?,
+                    hash: hash.try_into().unwrap_or([0; 32]),
+                    actor: r.try_get(3).map_err(backend)?,
+                    device_time: r.try_get(4).map_err(backend)?,
+                    received_at: r.try_get(5).map_err(backend)?,
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -266,6 +266,31 @@ impl ServerStore for SqliteStore {
         .await
     }
 
+    async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError> {
+        self.with(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT seq, doc, hash, actor, device_time, received_at FROM changes WHERE village = ?1 ORDER BY seq",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([village.as_bytes().as_slice()], |r| {
+                    let hash: Vec<u8> = r.get(2)?;
+                    Ok(taizhang_sync::ChangeTime {
+                        seq: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                        doc: r.get(1)?,
+                        hash: hash.try_into().unwrap_or([0; 32]),
+                        actor: r.get(3)?,
+                        device_time: r.get(4)?,
+                        received_at: r.get(5)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+        })
+        .await
+    }
+
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError> {
         self.with(move |c| {
             let mut stmt = c.prepare_cached("SELECT doc FROM docs WHERE village = ?1 ORDER BY doc").map_err(backend)?;

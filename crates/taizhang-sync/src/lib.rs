@@ -11,6 +11,7 @@
 
 mod apply;
 mod client;
+mod clock;
 mod codec;
 mod error;
 mod server;
@@ -21,6 +22,7 @@ pub mod fuzzing;
 
 pub use apply::{apply_untrusted, load_untrusted, receive_untrusted};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
+pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
 pub use error::SyncError;
 pub use server::{
