@@ -13,7 +13,11 @@
 //!   below it. A `bigserial` would not do: numbers are drawn at insert, transactions commit
 //!   in another order, and a device reading in between would move its cursor past a change
 //!   that commits a moment later — and never read it.
+//!
+//! Accounts, places, devices, enrollment codes and the server key (`AccountStore`, in
+//! `accounts.rs`) are small reference tables beside the per-village ones.
 
+mod accounts;
 mod migrate;
 
 use std::collections::HashSet;

@@ -10,7 +10,10 @@ use tokio_postgres::Client;
 use crate::backend;
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new file.
-pub(crate) const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/server-postgres/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../../migrations/server-postgres/0001_init.sql")),
+    (2, include_str!("../../../migrations/server-postgres/0002_accounts.sql")),
+];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that
 /// each migrate their own schema do not wait on one another.

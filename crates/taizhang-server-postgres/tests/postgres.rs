@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use automerge::transaction::Transactable;
 use automerge::{ActorId, Automerge, ROOT};
-use taizhang_server_db::{DbError, PushResult, ServerStore};
+use taizhang_server_db::{Account, AccountStore, DbError, Device, PushResult, Redeemed, ServerStore};
 use taizhang_server_postgres::testing::{connect_schema, fresh_schema, store_or_skip, url_or_skip};
 use taizhang_server_postgres::{PgOptions, PgStore};
 use taizhang_sync::{parse_changes, ParsedChange};
@@ -44,6 +44,117 @@ async fn the_storage_story_holds_on_postgres() {
     let mut d = Automerge::new().with_actor(ActorId::from(vec![9u8; 16]));
     let changes = new_changes(&mut d, "registry", 1, "x");
     assert!(matches!(store.push(nowhere, "registry", changes, 1).await, Err(DbError::Backend(_))));
+}
+
+#[tokio::test]
+async fn the_account_story_holds_on_postgres() {
+    let Some((store, _, _)) = store_or_skip("the_account_story_holds_on_postgres").await else { return };
+    taizhang_server_db::testkit::account_story(&store).await;
+
+    // Listings in SQLite's order: places by kind then name (byte order), accounts by role
+    // then name, devices by enrollment time.
+    let places = store.places().await.expect("places");
+    let kinds: Vec<&str> = places.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, ["county", "township", "village"]);
+    assert_eq!(places[2].parent, places.get(1).map(|t| t.id), "the village sits in the township");
+    let village = places[2].id;
+    let mut zhang = Account {
+        id: Uuid::from_u128(0xa2),
+        name: "张华".into(),
+        role: taizhang_auth::Role::Member,
+        village: Some(village),
+        township: None,
+        county: None,
+        created_at: 20,
+    };
+    store.create_account(&zhang).await.expect("member");
+    let admin = Account {
+        id: Uuid::from_u128(0xa3),
+        name: "Admin".into(),
+        role: taizhang_auth::Role::Admin,
+        village: None,
+        ..zhang.clone()
+    };
+    store.create_account(&admin).await.expect("admin");
+    let roles: Vec<String> =
+        store.accounts().await.expect("accounts").iter().map(|a| a.role.code().to_string()).collect();
+    let mut sorted = roles.clone();
+    sorted.sort();
+    assert_eq!(roles, sorted, "accounts by role");
+    let enrolled: Vec<i64> = store.devices().await.expect("devices").iter().map(|d| d.enrolled_at).collect();
+    assert!(enrolled.windows(2).all(|w| w[0] <= w[1]), "devices by enrollment time");
+
+    // Bad references are clear errors and store nothing.
+    zhang.id = Uuid::from_u128(0xa4);
+    zhang.village = Some(Uuid::from_u128(0xdead));
+    assert!(matches!(store.create_account(&zhang).await, Err(DbError::NotFound(_))), "unknown village");
+    assert_eq!(store.account(zhang.id).await.expect("account"), None, "nothing stored");
+    assert!(matches!(
+        store.add_enrollment_code([11; 32], Uuid::from_u128(0xbad), 1, 2).await,
+        Err(DbError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.set_village_township(Uuid::from_u128(0xdead), places[1].id).await,
+        Err(DbError::NotFound(_))
+    ));
+}
+
+/// Several server instances (pools) redeeming one code at once: exactly one device is
+/// enrolled, the others are told the code is used, and every instance agrees on one key.
+#[tokio::test]
+async fn instances_racing_on_one_code_and_the_server_key_agree() {
+    let Some(url) = url_or_skip("instances_racing_on_one_code_and_the_server_key_agree") else { return };
+    let schema = fresh_schema();
+    let a = connect_schema(&url, &schema).await;
+    let b = connect_schema(&url, &schema).await;
+    let village = Uuid::now_v7();
+    a.create_village(village, "石门村").await.expect("village");
+    let li = Account {
+        id: Uuid::now_v7(),
+        name: "李明".into(),
+        role: taizhang_auth::Role::FirstSecretary,
+        village: Some(village),
+        township: None,
+        county: None,
+        created_at: 1,
+    };
+    a.create_account(&li).await.expect("account");
+    let code = [42u8; 32];
+    a.add_enrollment_code(code, li.id, 1, 1_000).await.expect("code");
+
+    let mut tasks = Vec::new();
+    for i in 1..=8u8 {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let device = Device {
+                id: Uuid::from_u128(u128::from(i)),
+                account: Uuid::nil(),
+                name: format!("phone {i}"),
+                public_key: vec![i; 32],
+                actor: vec![i; 16],
+                enrolled_at: 10,
+                revoked_at: None,
+            };
+            let redeemed = store.redeem_enrollment_code(code, &device, 10).await.expect("redeem");
+            let key = store.server_secret([i; 32]).await.expect("secret");
+            (redeemed, key)
+        }));
+    }
+    let mut outcomes = Vec::new();
+    let mut keys = HashSet::new();
+    for t in tasks {
+        let (redeemed, key) = t.await.expect("task");
+        outcomes.push(redeemed);
+        keys.insert(key);
+    }
+    assert_eq!(outcomes.iter().filter(|r| **r == Redeemed::Enrolled).count(), 1, "{outcomes:?}");
+    assert_eq!(outcomes.iter().filter(|r| **r == Redeemed::AlreadyUsed).count(), 7, "{outcomes:?}");
+    let devices = b.devices().await.expect("devices");
+    assert_eq!(devices.len(), 1, "one code, one device");
+    assert_eq!(devices[0].account, li.id);
+    assert_eq!(keys.len(), 1, "every instance got the same server key");
+    let key = keys.into_iter().next().expect("a key");
+    assert_eq!(a.server_secret([0; 32]).await.expect("secret"), key);
 }
 
 #[tokio::test]
@@ -222,8 +333,8 @@ async fn instances_starting_together_migrate_once() {
         .query_one(&format!("SELECT count(*), max(version) FROM {schema}.schema_migrations"), &[])
         .await
         .expect("migrations");
-    assert_eq!(row.get::<_, i64>(0), 1);
-    assert_eq!(row.get::<_, i32>(1), 1);
+    assert_eq!(row.get::<_, i64>(0), 2, "each migration recorded once");
+    assert_eq!(row.get::<_, i32>(1), 2);
 }
 
 #[tokio::test]
