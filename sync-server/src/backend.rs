@@ -22,8 +22,7 @@ pub fn describe_db(db: &str) -> String {
 /// Opens the store `db` names and brings its schema up to date.
 pub async fn open_store(db: &str) -> Result<Arc<dyn ServerBackend>, DbError> {
     if is_postgres_url(db) {
-        let _ = PgStore::connect(db).await?;
-        todo!("TEMP until pgacc merges")
+        Ok(Arc::new(PgStore::connect(db).await?))
     } else {
         Ok(Arc::new(SqliteStore::open(Path::new(db))?))
     }
