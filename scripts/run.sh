@@ -8,6 +8,9 @@ if ! command -v cc >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential pkg-config
 fi
 cargo build --release --locked -p taizhang-sync-server -p taizhang-client
+# The field app (Tauri): system libraries and the web UI, then the binary with the UI embedded.
+bash scripts/app-e2e.sh --deps-only
+cargo build --release --locked -p taizhang-app
 bin=target/release
 data=${TAIZHANG_DATA:-./demo-data}
 mkdir -p "$data"
@@ -16,6 +19,13 @@ addr=${TAIZHANG_LISTEN:-127.0.0.1:8620}
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs "http://$addr/health" >/dev/null 2>&1 && break; sleep 0.2; done
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then  # the app, pointed at this server (join with code demo:0)
+  TAIZHANG_SERVER="http://$addr" TAIZHANG_STORE="$data/app.sqlite3" "$bin/taizhang-app" &
+  app=$!
+  trap 'kill $server $app 2>/dev/null || true' EXIT
+else
+  echo "no desktop session: start the app later with TAIZHANG_SERVER=http://$addr $bin/taizhang-app"
+fi
 
 store="$data/li.sqlite3"
 [ -f "$store" ] || "$bin/taizhang" --store "$store" init --demo-member 0

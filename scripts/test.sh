@@ -16,4 +16,8 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The app crate embeds the built web UI at compile time: system libraries and dist/ first.
+bash scripts/app-e2e.sh --deps-only
+
 cargo test --workspace --locked --no-fail-fast
+bash scripts/app-e2e.sh --no-deps
