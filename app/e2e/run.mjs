@@ -7,7 +7,7 @@
 // Env: APP_BIN, SERVER_BIN, CLI_BIN (built binaries), SHOTS (screenshot dir, default
 // ../docs/screenshots), TAURI_DRIVER (default tauri-driver on PATH), HOUSEHOLDS (default 1000).
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -130,8 +130,9 @@ class Session {
     await this.exec("location.hash = arguments[0];", [hash]);
     await this.waitFor(`[data-testid="screen-${screen}"][data-ready="1"]`);
   }
-  async shot(name) {
-    await sleep(300); // let fonts and toasts settle
+  async shot(name, keepToast = false) {
+    if (!keepToast) await this.exec('document.querySelectorAll(".toast").forEach((t) => t.remove());');
+    await sleep(300); // let fonts settle
     const png = await this.cmd("GET", "/screenshot");
     writeFileSync(join(SHOTS, `${name}.png`), Buffer.from(png, "base64"));
     log(`screenshot ${name}.png`);
@@ -166,6 +167,21 @@ async function wd(base, method, path, body) {
   return j.value;
 }
 
+/** App processes (this binary) still alive: the ones a closed session left behind. */
+function leftoverApps() {
+  const exe = realpathSync(APP_BIN);
+  const pids = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readlinkSync(`/proc/${d}/exe`) === exe) pids.push(Number(d));
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  return pids;
+}
+
 async function withDriver(env, f) {
   const port = await freePort();
   const nativePort = await freePort();
@@ -176,6 +192,15 @@ async function withDriver(env, f) {
     return await f(base);
   } finally {
     await stop(driver);
+    // Each pid here is an app this run started through tauri-driver: end it by its own id.
+    for (const pid of leftoverApps()) {
+      log(`ending app process ${pid} left by the closed session`);
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
   }
 }
 
@@ -216,7 +241,7 @@ async function main() {
       await s.click('[data-testid="checkin-in"]');
       await s.waitText('[data-testid="in-village"]', (t) => t.includes("在村") && !t.includes("未"), 30000);
       await s.waitText('[data-testid="today-pending"]', (t) => /\d/.test(t));
-      await s.shot("today");
+      await s.shot("today", true);
 
       await s.go("#/households", "households");
       const count = await s.text('[data-testid="households-count"]');
@@ -334,6 +359,7 @@ main()
     await cleanup();
     rmSync(work, { recursive: true, force: true });
     log("PASS");
+    process.exit(0);
   })
   .catch(async (e) => {
     console.error("[e2e] FAIL:", e);

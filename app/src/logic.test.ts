@@ -1,7 +1,7 @@
 // Unit tests of the UI's pure logic: routes, calendar layout, time and byte formatting, error wording.
 import { describe, expect, it } from "vitest";
 import type { TeamDay } from "./generated/contract";
-import { calendarWeeks, dayClass, daysBehind, errorText, formatBytes, formatDateTime, parseRoute, routeHash, shanghaiParts, shiftMonth, tabOf } from "./logic";
+import { calendarWeeks, dayClass, docLabel, daysBehind, errorText, formatBytes, formatDateTime, parseRoute, routeHash, shanghaiParts, shiftMonth, tabOf } from "./logic";
 
 const day = (date: string, over: Partial<TeamDay> = {}): TeamDay => ({
   date,
@@ -94,5 +94,14 @@ describe("errors in plain words", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(2048)).toBe("2.0 KB");
     expect(formatBytes(3 * 1024 * 1024)).toBe("3.0 MB");
+  });
+});
+
+describe("documents in plain words", () => {
+  it("names the registry, a month's log and a year's team document", () => {
+    expect(docLabel("registry", "zh")).toContain("农户");
+    expect(docLabel("log/0193-abc/2026-11", "zh")).toBe("2026-11 工作记录（走访、日记、打卡）");
+    expect(docLabel("team/2026", "en")).toBe("Team 2026 (leave, filings)");
+    expect(docLabel("something/new", "en")).toBe("something/new");
   });
 });

@@ -142,3 +142,12 @@ export function debounce<A extends unknown[]>(f: (...a: A) => void, ms: number):
     timer = setTimeout(() => f(...a), ms);
   };
 }
+
+/** A synced document's id in plain words: `registry`, `log/<member>/2026-11`, `team/2026`. */
+export function docLabel(doc: string, lang?: Lang): string {
+  const parts = doc.split("/");
+  if (parts[0] === "registry") return t("doc.registry", {}, lang);
+  if (parts[0] === "log" && parts[2]) return t("doc.log", { month: parts[2] }, lang);
+  if (parts[0] === "team" && parts[1]) return t("doc.team", { year: parts[1] }, lang);
+  return doc;
+}

@@ -15,6 +15,7 @@ import type {
 import { CAUSES, causeKey, lang, leaveKey, setLang, statusKey, t, type Key } from "./i18n";
 import {
   calendarWeeks,
+  docLabel,
   dayClass,
   daysBehind,
   debounce,
@@ -47,6 +48,7 @@ function go(r: Route): void {
 }
 
 function toast(text: string, kind: "ok" | "error" = "ok"): void {
+  document.querySelectorAll(".toast").forEach((t) => t.remove());
   const el = h("div", { class: `toast ${kind}`, role: "status", "data-testid": "toast" }, text);
   document.body.append(el);
   setTimeout(() => el.remove(), 4000);
@@ -742,7 +744,7 @@ const syncScreen: Screen = async (el) => {
     add(state, 
       h("div", { class: "kv" }, h("span", {}, t("sync.last")), h("b", { "data-testid": "sync-last" }, st.lastSyncAt ? formatDateTime(st.lastSyncAt) : t("sync.never"))),
       h("div", { class: "kv" }, h("span", {}, t("sync.pending")), h("b", { "data-testid": "sync-pending" }, t("sync.pendingCount", { n: st.pendingChanges }))),
-      st.pendingDocs.length ? h("small", { class: "muted" }, st.pendingDocs.join(", ")) : null,
+      st.pendingDocs.length ? h("small", { class: "muted" }, st.pendingDocs.map((d) => docLabel(d)).join("、")) : null,
     );
     progress.hidden = !st.running;
     btn.disabled = st.running;
@@ -820,7 +822,7 @@ async function boot(): Promise<void> {
   try {
     setup = await call("setup_status");
     setLang(setup.settings.language);
-    if (!location.hash && setup.startScreen) location.hash = `#/${setup.startScreen}`;
+    if (!location.hash && setup.startScreen) history.replaceState(null, "", `#/${setup.startScreen}`);
   } catch (e) {
     root.append(errorBox(e));
     return;

@@ -88,9 +88,11 @@ struct CountingTransport {
 #[async_trait::async_trait]
 impl Transport for CountingTransport {
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        self.counters.bytes_up.fetch_add(body.len() as u64, Ordering::Relaxed);
+        let up = body.len() as u64;
         let answer = self.inner.exchange(body).await?;
+        // Counted once the server answered: a request that never arrived sent nothing.
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        self.counters.bytes_up.fetch_add(up, Ordering::Relaxed);
         self.counters.bytes_down.fetch_add(answer.len() as u64, Ordering::Relaxed);
         Ok(answer)
     }
