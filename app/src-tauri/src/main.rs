@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use tauri::{Manager, State};
 use taizhang_app_core::contract::*;
 use taizhang_app_core::{system_clock, AppCore, AutoSync};
+use tauri::{Manager, State};
 
 type Core<'a> = State<'a, Arc<AppCore>>;
 type Answer<T> = Result<T, CommandError>;
@@ -103,7 +103,8 @@ fn main() -> anyhow::Result<()> {
     tauri::Builder::default()
         .setup(move |app| {
             let data = app.path().app_data_dir().context("no app data directory on this system")?;
-            let store = std::env::var_os("TAIZHANG_STORE").map(PathBuf::from).unwrap_or_else(|| data.join("taizhang.sqlite3"));
+            let store =
+                std::env::var_os("TAIZHANG_STORE").map(PathBuf::from).unwrap_or_else(|| data.join("taizhang.sqlite3"));
             let settings = store.with_extension("settings.json");
             let server = std::env::var("TAIZHANG_SERVER").ok();
             let core = AppCore::open(store, settings, server.as_deref(), system_clock())
@@ -117,7 +118,9 @@ fn main() -> anyhow::Result<()> {
                         tokio::time::sleep(every).await;
                         match core.auto_sync_tick().await {
                             AutoSync::Synced(s) => tracing::info!(pushed = s.changes_pushed, "background sync done"),
-                            AutoSync::Failed(e) => tracing::warn!(code = ?e.code, "background sync failed: {}", e.message),
+                            AutoSync::Failed(e) => {
+                                tracing::warn!(code = ?e.code, "background sync failed: {}", e.message)
+                            }
                             _ => {}
                         }
                     }

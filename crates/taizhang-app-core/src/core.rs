@@ -17,9 +17,9 @@ use chrono::{Datelike, NaiveDate, TimeZone};
 use taizhang_client::{ClientError, HttpTransport, Ledger, Transport, TransportError};
 use taizhang_doc::{automerge, demo, FieldConflict};
 use taizhang_domain::{
-    local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household,
-    HouseholdId, HouseholdStatus, LeaveId, LeaveRequest, LeaveState, Member, MemberId, PovertyCause, Role,
-    Timestamp, Visit, VisitId, YearMonth,
+    local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
+    HouseholdStatus, LeaveId, LeaveRequest, LeaveState, Member, MemberId, PovertyCause, Role, Timestamp, Visit,
+    VisitId, YearMonth,
 };
 use taizhang_rules::{member_report, team_report, MemberInputs, Period, Policy, VillageRecords};
 use taizhang_store::{HouseholdQuery, Row, Store};
@@ -323,7 +323,11 @@ fn village_records(
     }
     Ok(VillageRecords {
         members: store.members()?.into_iter().map(|r| r.record).collect(),
-        check_ins: store.check_ins(None, day_start(from), day_start(next_day(to)))?.into_iter().map(|r| r.record).collect(),
+        check_ins: store
+            .check_ins(None, day_start(from), day_start(next_day(to)))?
+            .into_iter()
+            .map(|r| r.record)
+            .collect(),
         leave_requests: store.leaves(None)?.into_iter().map(|r| r.record).collect(),
         diary,
         filings: store.filings()?,
@@ -471,13 +475,7 @@ impl AppCore {
     /// This device's member, once the team has arrived by sync (records need it).
     fn me_synced(ledger: &Ledger) -> Result<Member, AppError> {
         let me = ledger.member().ok_or(AppError::NotJoined)?;
-        ledger
-            .store()
-            .members()?
-            .into_iter()
-            .map(|r| r.record)
-            .find(|m| m.id == me)
-            .ok_or(AppError::NotSyncedYet)
+        ledger.store().members()?.into_iter().map(|r| r.record).find(|m| m.id == me).ok_or(AppError::NotSyncedYet)
     }
 
     pub async fn today(&self) -> Result<TodayView, AppError> {
@@ -568,7 +566,8 @@ impl AppCore {
                 e.0 += 1;
                 e.1 = e.1.max(v.record.at);
             }
-            let all = if q == HouseholdQuery::default() { None } else { Some(store.households(&HouseholdQuery::default())?) };
+            let all =
+                if q == HouseholdQuery::default() { None } else { Some(store.households(&HouseholdQuery::default())?) };
             let mut groups: Vec<String> = all
                 .as_ref()
                 .unwrap_or(&rows)
@@ -603,10 +602,10 @@ impl AppCore {
     }
 
     fn detail(store: &Store, id: HouseholdId) -> Result<HouseholdDetail, AppError> {
-        let row: Row<Household> =
-            store.household(id)?.ok_or_else(|| AppError::NotFound(format!("household {id}")))?;
+        let row: Row<Household> = store.household(id)?.ok_or_else(|| AppError::NotFound(format!("household {id}")))?;
         let names = names(store)?;
-        let visits = store.visits_of_household(id)?.iter().map(|v| visit_item(&v.record, &row.record.head, &names)).collect();
+        let visits =
+            store.visits_of_household(id)?.iter().map(|v| visit_item(&v.record, &row.record.head, &names)).collect();
         Ok(HouseholdDetail {
             helper_name: row.record.helper.and_then(|m| names.get(&m).cloned()),
             household: household_input(&row.record),
@@ -738,8 +737,14 @@ impl AppCore {
             d.amends.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("amends", s)).transpose()?;
         self.with(|l| {
             let me = Self::me_synced(l)?;
-            let entry =
-                DiaryEntry { id: DiaryId(Uuid::now_v7()), member: me.id, date, text: d.text.clone(), amends, written_at: now };
+            let entry = DiaryEntry {
+                id: DiaryId(Uuid::now_v7()),
+                member: me.id,
+                date,
+                text: d.text.clone(),
+                amends,
+                written_at: now,
+            };
             l.write_diary(&entry, now)?;
             Ok(diary_item(&entry))
         })

@@ -14,7 +14,9 @@ pub enum AppError {
     AlreadyJoined,
     #[error("the code {0:?} is not valid: ask the first secretary for a code (with the demo server: demo:0, demo:1 or demo:2)")]
     BadJoinCode(String),
-    #[error("the server address {0:?} is not valid: it starts with http:// or https://, e.g. http://192.168.1.10:8620")]
+    #[error(
+        "the server address {0:?} is not valid: it starts with http:// or https://, e.g. http://192.168.1.10:8620"
+    )]
     BadServerUrl(String),
     #[error("{message}")]
     Invalid { message: String, field: Option<String> },

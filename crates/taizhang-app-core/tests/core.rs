@@ -139,7 +139,8 @@ async fn households_search_filter_add_edit_and_visit() {
     assert_eq!((all.items.len(), all.total), (40, 40));
     assert_eq!(all.groups.first().map(String::as_str), Some("1组"));
     assert_eq!(all.groups.len(), 8);
-    let wang = core.households(HouseholdFilter { text: Some("王".into()), ..Default::default() }).await.expect("search");
+    let wang =
+        core.households(HouseholdFilter { text: Some("王".into()), ..Default::default() }).await.expect("search");
     let expected = demo::households(40).iter().filter(|h| h.head.contains('王')).count();
     assert_eq!(wang.items.len(), expected);
     assert!(wang.items.iter().all(|h| h.head.contains('王')));
@@ -236,7 +237,11 @@ async fn a_filed_month_is_read_only_and_takes_amendments() {
     assert_eq!(code(secretary.file_month(FileMonthRequest { month: "2026-12".into() }).await), ErrorCode::InvalidInput);
     let late = DiaryInput { date: None, text: "补记".into(), amends: None };
     assert_eq!(code(secretary.write_diary(late).await), ErrorCode::MonthFiled);
-    let fix = DiaryInput { date: Some("2026-11-24".into()), text: "更正：是村两委扩大会".into(), amends: Some(first.id.clone()) };
+    let fix = DiaryInput {
+        date: Some("2026-11-24".into()),
+        text: "更正：是村两委扩大会".into(),
+        amends: Some(first.id.clone()),
+    };
     let a = secretary.write_diary(fix).await.expect("amendment");
     let view = secretary.diary(MonthQuery::default()).await.expect("diary");
     let order: Vec<(Option<String>, String)> = view.entries.iter().map(|e| (e.amends.clone(), e.id.clone())).collect();
