@@ -9,11 +9,11 @@ if ! command -v cc >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential pkg-config
 fi
 profile=${TAIZHANG_PROFILE:-release}
-if [ "$profile" = release ]; then
-  cargo build --release --locked -p taizhang-sync-server -p taizhang-client
-else
-  cargo build --locked -p taizhang-sync-server -p taizhang-client
-fi
+flag=$([ "$profile" = release ] && echo --release || true)
+cargo build $flag --locked -p taizhang-sync-server -p taizhang-client
+# The field app (Tauri): system libraries and the web UI, then the binary with the UI embedded.
+bash scripts/app-e2e.sh --deps-only
+cargo build $flag --locked -p taizhang-app
 bin=target/$profile
 data=${TAIZHANG_DATA:-./demo-data}
 mkdir -p "$data"
@@ -27,6 +27,14 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs "http://$addr/health" >/dev/null 2>&1 && break; sleep 0.2; done
 [ -s "$codes" ] || { echo "the server did not start (no $codes)" >&2; exit 1; }
 code_of() { awk -F'\t' -v i="$1" '$1==i {print $3}' "$codes"; }
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then  # the app, pointed at this server, as 王芳
+  echo "the app joins as 王芳 with the one-time code $(code_of 1)"
+  TAIZHANG_SERVER="http://$addr" TAIZHANG_STORE="$data/app.sqlite3" "$bin/taizhang-app" &
+  app=$!
+  trap 'kill $server $app 2>/dev/null || true' EXIT
+else
+  echo "no desktop session: start the app later with TAIZHANG_SERVER=http://$addr $bin/taizhang-app (code: $(code_of 1))"
+fi
 
 store="$data/li.sqlite3"
 # 李明 (first secretary) enrolls this device once with his one-time code.

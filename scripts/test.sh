@@ -16,7 +16,11 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The app crate embeds the built web UI at compile time: system libraries and dist/ first.
+bash scripts/app-e2e.sh --deps-only
+
 cargo test --workspace --locked --no-fail-fast
+bash scripts/app-e2e.sh --no-deps
 
 # The server-facing tests once more on PostgreSQL (every story once per backend): postgres.sh
 # installs and starts a local one and prints its URL, unless one is given already.

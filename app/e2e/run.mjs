@@ -1,0 +1,378 @@
+// End-to-end test of the BUILT app under a real WebKit window (tauri-driver + WebKitWebDriver,
+// run under xvfb-run): join the demo village, go offline, record a check-in, a visit and a
+// diary entry, sync from the Sync screen once the server is back, and check that the records
+// reach a second device (the `taizhang` CLI). Takes the README's screenshots and measures the
+// cold start to a 1,000-household list. Dependency-free: WebDriver is plain HTTP + JSON.
+//
+// Env: APP_BIN, SERVER_BIN, CLI_BIN (built binaries), SHOTS (screenshot dir, default
+// ../docs/screenshots), TAURI_DRIVER (default tauri-driver on PATH), HOUSEHOLDS (default 1000).
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const here = new URL(".", import.meta.url).pathname;
+const APP_BIN = resolve(process.env.APP_BIN ?? join(here, "../../target/debug/taizhang-app"));
+const SERVER_BIN = resolve(process.env.SERVER_BIN ?? join(here, "../../target/debug/taizhang-server"));
+const CLI_BIN = resolve(process.env.CLI_BIN ?? join(here, "../../target/debug/taizhang"));
+const SHOTS = resolve(process.env.SHOTS ?? join(here, "../../docs/screenshots"));
+const TAURI_DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+const HOUSEHOLDS = Number(process.env.HOUSEHOLDS ?? 1000);
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+const work = mkdtempSync(join(tmpdir(), "taizhang-e2e-"));
+const children = new Set();
+const log = (...a) => console.log("[e2e]", ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function start(cmd, args, env = {}, name = cmd) {
+  const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(p);
+  const tag = name.split("/").pop();
+  p.stdout.on("data", (d) => process.stdout.write(`[${tag}] ${d}`));
+  p.stderr.on("data", (d) => process.stderr.write(`[${tag}] ${d}`));
+  p.on("exit", () => children.delete(p));
+  return p;
+}
+
+/** SIGTERM to one process we started, by its own pid (never a process group), then wait. */
+async function stop(p) {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const done = new Promise((r) => p.once("exit", r));
+  p.kill("SIGTERM");
+  await Promise.race([done, sleep(5000)]);
+  if (p.exitCode === null && p.signalCode === null) {
+    p.kill("SIGKILL");
+    await done;
+  }
+}
+
+async function waitHttp(url, ms = 20000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(150);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+// ---- a minimal WebDriver client ----
+
+class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+  static async create(base, application) {
+    const v = await wd(base, "POST", "/session", {
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application } } },
+    });
+    return new Session(base, v.sessionId);
+  }
+  cmd(method, path, body) {
+    return wd(this.base, method, `/session/${this.id}${path}`, body);
+  }
+  async find(css) {
+    const v = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    return v[ELEMENT];
+  }
+  async findAll(css) {
+    const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return v.map((e) => e[ELEMENT]);
+  }
+  async waitFor(css, ms = 20000) {
+    const until = Date.now() + ms;
+    let last;
+    while (Date.now() < until) {
+      try {
+        return await this.find(css);
+      } catch (e) {
+        last = e;
+      }
+      await sleep(150);
+    }
+    throw new Error(`timed out waiting for ${css}: ${last?.message}`);
+  }
+  async click(css) {
+    const el = await this.waitFor(css);
+    await this.cmd("POST", `/element/${el}/click`, {});
+  }
+  async type(css, text, clear = true) {
+    const el = await this.waitFor(css);
+    if (clear) await this.cmd("POST", `/element/${el}/clear`, {});
+    await this.cmd("POST", `/element/${el}/value`, { text });
+  }
+  async text(css) {
+    const el = await this.waitFor(css);
+    return this.cmd("GET", `/element/${el}/text`);
+  }
+  exec(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+  async go(hash, screen) {
+    await this.exec("location.hash = arguments[0];", [hash]);
+    await this.waitFor(`[data-testid="screen-${screen}"][data-ready="1"]`);
+  }
+  async shot(name, keepToast = false) {
+    if (!keepToast) await this.exec('document.querySelectorAll(".toast").forEach((t) => t.remove());');
+    await sleep(300); // let fonts settle
+    const png = await this.cmd("GET", "/screenshot");
+    writeFileSync(join(SHOTS, `${name}.png`), Buffer.from(png, "base64"));
+    log(`screenshot ${name}.png`);
+  }
+  async waitText(css, pred, ms = 30000) {
+    const until = Date.now() + ms;
+    let t = "";
+    while (Date.now() < until) {
+      try {
+        t = await this.text(css);
+        if (pred(t)) return t;
+      } catch {
+        // re-rendered under us; look again
+      }
+      await sleep(200);
+    }
+    throw new Error(`timed out on ${css}; last text: ${t}`);
+  }
+  close() {
+    return wd(this.base, "DELETE", `/session/${this.id}`);
+  }
+}
+
+async function wd(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok || (j.value && j.value.error)) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(j.value ?? j)}`);
+  return j.value;
+}
+
+/** App processes (this binary) still alive: the ones a closed session left behind. */
+function leftoverApps() {
+  const exe = realpathSync(APP_BIN);
+  const pids = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readlinkSync(`/proc/${d}/exe`) === exe) pids.push(Number(d));
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  return pids;
+}
+
+async function withDriver(env, f) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = start(TAURI_DRIVER, ["--port", String(port), "--native-port", String(nativePort)], env, "tauri-driver");
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitHttp(`${base}/status`);
+    return await f(base);
+  } finally {
+    await stop(driver);
+    // Each pid here is an app this run started through tauri-driver: end it by its own id.
+    for (const pid of leftoverApps()) {
+      log(`ending app process ${pid} left by the closed session`);
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+// ---- the story ----
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const serverPort = await freePort();
+  const serverUrl = `http://127.0.0.1:${serverPort}`;
+  const serverArgs = ["--db", join(work, "server.sqlite3"), "--listen", `127.0.0.1:${serverPort}`, "--demo", "--demo-households", String(HOUSEHOLDS)];
+  let server = start(SERVER_BIN, serverArgs, {}, "taizhang-server");
+  await waitHttp(`${serverUrl}/health`);
+  log(`server up at ${serverUrl} with ${HOUSEHOLDS} households`);
+  // --demo writes one-time enrollment codes of the demo accounts next to the database
+  // (index, role, code, account, name): 0 = 李明 (first secretary), 1 = 王芳.
+  const codes = readFileSync(join(work, "server.sqlite3.demo-codes.txt"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t")[2]);
+  assert(codes.length >= 2 && codes.every((c) => /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/.test(c)), "demo codes written");
+
+  const storeA = join(work, "device-a", "taizhang.sqlite3");
+  const appEnv = { TAIZHANG_STORE: storeA, TAIZHANG_SERVER: serverUrl, TAIZHANG_AUTO_SYNC_SECS: "0" };
+  const marker = `e2e-${Date.now()}`;
+
+  await withDriver(appEnv, async (base) => {
+    const s = await Session.create(base, APP_BIN);
+    try {
+      // Join while the server is up: the first sync brings the team and the households.
+      await s.waitFor('[data-testid="screen-setup"][data-ready="1"]');
+      await s.type('[data-testid="setup-code"]', codes[0]);
+      await s.shot("setup");
+      await s.click('[data-testid="setup-join"]');
+      await s.waitFor('[data-testid="screen-today"][data-ready="1"]', 60000);
+      log("joined as 李明 with a one-time code");
+
+      // The signal goes: stop the server.
+      await stop(server);
+      log("server stopped: offline from here");
+
+      await s.click('[data-testid="checkin-in"]');
+      await s.waitText('[data-testid="in-village"]', (t) => t.includes("在村") && !t.includes("未"), 30000);
+      await s.waitText('[data-testid="today-pending"]', (t) => /\d/.test(t));
+      await s.shot("today", true);
+
+      await s.go("#/households", "households");
+      const count = await s.text('[data-testid="households-count"]');
+      assert(count.includes(String(HOUSEHOLDS)), `household count shows ${HOUSEHOLDS}: ${count}`);
+      await s.shot("households");
+      await s.type('[data-testid="households-search"]', "王");
+      await s.waitText('[data-testid="households-count"]', (t) => !t.startsWith(`共 ${HOUSEHOLDS} 户`));
+      const first = (await s.findAll('[data-testid="household-row"]'))[0];
+      await s.cmd("POST", `/element/${first}/click`, {});
+      await s.waitFor('[data-testid="screen-household"][data-ready="1"]');
+      const head = await s.text('[data-testid="household-head"]');
+      await s.click('[data-testid="household-visit"]');
+      await s.waitFor('[data-testid="screen-visit"][data-ready="1"]');
+      await s.type('[data-testid="visit-findings"]', `家中老人慢性病，药费负担重 ${marker}`);
+      await s.type('[data-testid="visit-needs"]', "申请慢性病门诊报销");
+      await s.type('[data-testid="visit-followup"]', "下周联系镇卫生院");
+      await s.exec('document.querySelector("[data-testid=visit-location]").checked = false;');
+      await s.shot("visit");
+      await s.click('[data-testid="visit-save"]');
+      await s.waitFor('[data-testid="screen-household"][data-ready="1"]');
+      const visits = await s.text('[data-testid="household-visits"]');
+      assert(visits.includes(marker), "the visit shows in the household's history");
+      await s.shot("household");
+      log(`visit to ${head} saved offline`);
+
+      await s.go("#/diary", "diary");
+      await s.type('[data-testid="diary-text"]', `今天走访${head}家，了解就医需求。${marker}`);
+      await s.click('[data-testid="diary-save"]');
+      await s.waitText('[data-testid="diary-entries"]', (t) => t.includes(marker));
+      await s.shot("diary");
+
+      await s.go("#/team", "team");
+      await s.shot("team");
+
+      // Sync with no server: a plain-words error, nothing lost.
+      await s.go("#/sync", "sync");
+      const pending = await s.text('[data-testid="sync-pending"]');
+      assert(/[1-9]/.test(pending), `changes wait to be sent: ${pending}`);
+      await s.click('[data-testid="sync-now"]');
+      const err = await s.waitText('[data-testid="sync-result"]', (t) => t.includes("连不上服务器"));
+      assert(err.includes("不会丢失"), "the error says nothing is lost");
+      await s.shot("sync-offline");
+
+      // The server comes back (same database, same port): sync from the Sync screen.
+      server = start(SERVER_BIN, serverArgs, {}, "taizhang-server");
+      await waitHttp(`${serverUrl}/health`);
+      await s.click('[data-testid="sync-now"]');
+      await s.waitFor('[data-testid="sync-done"]', 60000);
+      await s.waitText('[data-testid="sync-pending"]', (t) => t.trim().startsWith("0 "));
+      await s.shot("sync");
+      log("synced from the Sync screen");
+
+      await s.click('[data-testid="lang-toggle"]');
+      await s.waitText('[data-testid="tab-today"]', (t) => t.includes("Today"));
+      await s.go("#/today", "today");
+      await s.shot("today-en");
+      await s.click('[data-testid="lang-toggle"]');
+      await s.waitText('[data-testid="tab-today"]', (t) => t.includes("今日"));
+    } catch (e) {
+      await s.shot("failure").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.close().catch(() => undefined);
+    }
+  });
+
+  // A second device (王芳, via the CLI) receives the records.
+  const storeB = join(work, "device-b.sqlite3");
+  execFileSync(CLI_BIN, ["--store", storeB, "enroll", "--server", serverUrl, "--code", codes[1], "--name", "王芳的手机"], {
+    stdio: "inherit",
+  });
+  execFileSync(CLI_BIN, ["--store", storeB, "sync", "--server", serverUrl], { stdio: "inherit" });
+  const status = execFileSync(CLI_BIN, ["--store", storeB, "status"]).toString();
+  log(status.trim());
+  const n = (k) => Number((status.match(new RegExp(`${k}: (\\d+)`)) ?? [])[1]);
+  assert(n("households") === HOUSEHOLDS, "device B has the registry");
+  assert(n("visits") === 1, "device B received the visit");
+  assert(n("check_ins") === 1, "device B received the check-in");
+  assert(n("diary_entries") === 1, "device B received the diary entry");
+  log("device B received the visit, the check-in and the diary entry");
+
+  // Cold start to the household list with the synced store (HOUSEHOLDS households), 3 runs.
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const env = { ...appEnv, TAIZHANG_START_SCREEN: "households" };
+    const ms = await withDriver(env, async (base) => {
+      const s = await Session.create(base, APP_BIN);
+      try {
+        await s.waitFor('[data-testid="screen-households"][data-ready="1"]', 60000);
+        const until = Date.now() + 30000;
+        while (Date.now() < until) {
+          const v = await s.exec("return document.body.dataset.householdsRenderedMs || null;");
+          if (v) return Number(v);
+          await sleep(100);
+        }
+        throw new Error("the household list never reported its rendering");
+      } finally {
+        await s.close().catch(() => undefined);
+      }
+    });
+    runs.push(ms);
+  }
+  runs.sort((a, b) => a - b);
+  log(`cold start to a ${HOUSEHOLDS}-household list (process start -> list drawn): runs ${runs.join(", ")} ms, median ${runs[1]} ms`);
+  writeFileSync(join(work, "cold-start.txt"), `${runs.join(",")}\n`);
+  await stop(server);
+}
+
+const cleanup = async () => {
+  for (const p of [...children]) await stop(p);
+};
+process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+process.on("SIGTERM", () => void cleanup().then(() => process.exit(143)));
+
+main()
+  .then(async () => {
+    await cleanup();
+    rmSync(work, { recursive: true, force: true });
+    log("PASS");
+    process.exit(0);
+  })
+  .catch(async (e) => {
+    console.error("[e2e] FAIL:", e);
+    await cleanup();
+    log(`work dir kept for inspection: ${work}`);
+    process.exit(1);
+  });

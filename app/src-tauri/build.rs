@@ -1,0 +1,29 @@
+//! Generates Tauri's context at compile time and declares the app's commands, so each one
+//! gets an `allow-<command>` permission and the window may call only those its capability lists.
+const COMMANDS: &[&str] = &[
+    "setup_status",
+    "join",
+    "save_settings",
+    "today",
+    "check_in",
+    "households",
+    "household",
+    "save_household",
+    "record_visit",
+    "diary",
+    "write_diary",
+    "file_month",
+    "team",
+    "request_leave",
+    "decide_leave",
+    "sync_status",
+    "sync_now",
+    "ui_mark",
+];
+
+fn main() {
+    let attrs = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attrs) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

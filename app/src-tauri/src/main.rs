@@ -1,0 +1,154 @@
+//! The Taizhang field app (Tauri 2): one window over `taizhang-app-core`. Every command below
+//! is a one-line adapter; the store lives in the app data directory (env `TAIZHANG_STORE`
+//! overrides it), the server address can be forced with env `TAIZHANG_SERVER`, and a
+//! background task syncs whenever the server becomes reachable with changes waiting.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use taizhang_app_core::contract::*;
+use taizhang_app_core::{system_clock, AppCore, AutoSync};
+use tauri::{Manager, State};
+
+type Core<'a> = State<'a, Arc<AppCore>>;
+type Answer<T> = Result<T, CommandError>;
+
+#[tauri::command]
+async fn setup_status(core: Core<'_>) -> Answer<SetupStatus> {
+    Ok(core.setup_status().await?)
+}
+#[tauri::command]
+async fn join(core: Core<'_>, req: JoinRequest) -> Answer<JoinResult> {
+    Ok(core.join(req).await?)
+}
+#[tauri::command]
+async fn save_settings(core: Core<'_>, req: Settings) -> Answer<SetupStatus> {
+    Ok(core.save_settings(req).await?)
+}
+#[tauri::command]
+async fn today(core: Core<'_>) -> Answer<TodayView> {
+    Ok(core.today().await?)
+}
+#[tauri::command]
+async fn check_in(core: Core<'_>, req: CheckInRequest) -> Answer<CheckInItem> {
+    Ok(core.check_in(req).await?)
+}
+#[tauri::command]
+async fn households(core: Core<'_>, req: HouseholdFilter) -> Answer<HouseholdList> {
+    Ok(core.households(req).await?)
+}
+#[tauri::command]
+async fn household(core: Core<'_>, req: String) -> Answer<HouseholdDetail> {
+    Ok(core.household(req).await?)
+}
+#[tauri::command]
+async fn save_household(core: Core<'_>, req: HouseholdInput) -> Answer<HouseholdDetail> {
+    Ok(core.save_household(req).await?)
+}
+#[tauri::command]
+async fn record_visit(core: Core<'_>, req: VisitInput) -> Answer<VisitItem> {
+    Ok(core.record_visit(req).await?)
+}
+#[tauri::command]
+async fn diary(core: Core<'_>, req: MonthQuery) -> Answer<DiaryView> {
+    Ok(core.diary(req).await?)
+}
+#[tauri::command]
+async fn write_diary(core: Core<'_>, req: DiaryInput) -> Answer<DiaryItem> {
+    Ok(core.write_diary(req).await?)
+}
+#[tauri::command]
+async fn file_month(core: Core<'_>, req: FileMonthRequest) -> Answer<DiaryView> {
+    Ok(core.file_month(req).await?)
+}
+#[tauri::command]
+async fn team(core: Core<'_>, req: MonthQuery) -> Answer<TeamView> {
+    Ok(core.team(req).await?)
+}
+#[tauri::command]
+async fn request_leave(core: Core<'_>, req: LeaveInput) -> Answer<LeaveItem> {
+    Ok(core.request_leave(req).await?)
+}
+#[tauri::command]
+async fn decide_leave(core: Core<'_>, req: DecideLeaveRequest) -> Answer<LeaveItem> {
+    Ok(core.decide_leave(req).await?)
+}
+#[tauri::command]
+async fn sync_status(core: Core<'_>) -> Answer<SyncStatus> {
+    Ok(core.sync_status().await?)
+}
+#[tauri::command]
+async fn sync_now(core: Core<'_>) -> Answer<SyncSummary> {
+    Ok(core.sync_now().await?)
+}
+#[tauri::command]
+fn ui_mark(core: Core<'_>, req: UiMark) -> UiMarkEcho {
+    core.ui_mark(req)
+}
+
+/// How often the background task looks for a reachable server (env `TAIZHANG_AUTO_SYNC_SECS`,
+/// 0 turns it off).
+fn auto_sync_every() -> Option<Duration> {
+    let secs = std::env::var("TAIZHANG_AUTO_SYNC_SECS").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or(20);
+    (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    tauri::Builder::default()
+        .setup(move |app| {
+            let data = app.path().app_data_dir().context("no app data directory on this system")?;
+            let store =
+                std::env::var_os("TAIZHANG_STORE").map(PathBuf::from).unwrap_or_else(|| data.join("taizhang.sqlite3"));
+            let settings = store.with_extension("settings.json");
+            let server = std::env::var("TAIZHANG_SERVER").ok();
+            let core = AppCore::open(store, settings, server.as_deref(), system_clock())
+                .context("opening the ledger")?
+                .with_start(started, std::env::var("TAIZHANG_START_SCREEN").ok());
+            let core = Arc::new(core);
+            app.manage(core.clone());
+            if let Some(every) = auto_sync_every() {
+                tauri::async_runtime::spawn(async move {
+                    loop {
+                        tokio::time::sleep(every).await;
+                        match core.auto_sync_tick().await {
+                            AutoSync::Synced(s) => tracing::info!(pushed = s.changes_pushed, "background sync done"),
+                            AutoSync::Failed(e) => {
+                                tracing::warn!(code = ?e.code, "background sync failed: {}", e.message)
+                            }
+                            _ => {}
+                        }
+                    }
+                });
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            setup_status,
+            join,
+            save_settings,
+            today,
+            check_in,
+            households,
+            household,
+            save_household,
+            record_visit,
+            diary,
+            write_diary,
+            file_month,
+            team,
+            request_leave,
+            decide_leave,
+            sync_status,
+            sync_now,
+            ui_mark
+        ])
+        .run(tauri::generate_context!())
+        .context("running the window")?;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+// The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.
+// DO NOT EDIT: regenerate with `UPDATE_CONTRACT=1 cargo test -p taizhang-app-core --test contract`.
+
+export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL";
+
+export type CommandError = { code: ErrorCode, 
+/**
+ * The technical detail in English (shown small, under the translated sentence).
+ */
+message: string, 
+/**
+ * The field that was wrong, for validation errors.
+ */
+field: string | null, };
+
+export type Language = "zh" | "en";
+
+export type Settings = { serverUrl: string, language: Language, };
+
+export type MemberRole = "first_secretary" | "team_member";
+
+export type MemberInfo = { id: string, 
+/**
+ * Empty until the team has arrived by sync.
+ */
+name: string, role: MemberRole | null, };
+
+export type VillageInfo = { name: string, county: string, township: string, };
+
+export type SetupStatus = { joined: boolean, member: MemberInfo | null, village: VillageInfo | null, settings: Settings, storePath: string, 
+/**
+ * The screen to open first (env `TAIZHANG_START_SCREEN`, e.g. `households`), if set.
+ */
+startScreen: string | null, };
+
+export type JoinRequest = { serverUrl: string, 
+/**
+ * The one-time enrollment code from the administrator (`XXXX-XXXX-XXXX-XXXX`).
+ */
+code: string, };
+
+export type JoinResult = { setup: SetupStatus, 
+/**
+ * The first sync, when the server could be reached.
+ */
+firstSync: SyncSummary | null, 
+/**
+ * Why the first sync did not happen (the device is joined anyway).
+ */
+syncError: CommandError | null, };
+
+export type Location = { lat: number, lon: number, accuracyM: number | null, };
+
+export type CheckKindCode = "in" | "out";
+
+export type CheckInRequest = { kind: CheckKindCode, 
+/**
+ * The device location, when it has one (optional evidence, never a gate).
+ */
+location: Location | null, };
+
+export type CheckInItem = { id: string, at: number, kind: CheckKindCode, 
+/**
+ * Inside the village geofence; null when no location was given.
+ */
+inGeofence: boolean | null, };
+
+export type DiaryStatus = "written" | "missing" | "filed";
+
+export type TodayView = { date: string, member: MemberInfo, village: VillageInfo | null, 
+/**
+ * Today's check-ins and check-outs, oldest first.
+ */
+checks: Array<CheckInItem>, 
+/**
+ * The last record today was a check-in.
+ */
+inVillageNow: boolean, daysThisMonth: number, daysThisYear: number, 
+/**
+ * Days required by today (the yearly minimum prorated to the judged days).
+ */
+requiredSoFar: number, 
+/**
+ * The policy's yearly minimum (200).
+ */
+yearlyTarget: number, onTrack: boolean, diaryToday: DiaryStatus, 
+/**
+ * Documents with changes waiting to be sent.
+ */
+pendingDocs: number, };
+
+export type HouseholdStatusCode = "registered_poor" | "lifted_out" | "monitored";
+
+export type HouseholdFilter = { 
+/**
+ * Part of the head's name or of the grid.
+ */
+text: string | null, 
+/**
+ * Exact village group (村民组).
+ */
+group: string | null, status: HouseholdStatusCode | null, };
+
+export type HouseholdSummary = { id: string, head: string, group: string, grid: string, membersCount: number, status: HouseholdStatusCode, visitCount: number, lastVisitAt: number | null, hasConflicts: boolean, };
+
+export type HouseholdList = { items: Array<HouseholdSummary>, 
+/**
+ * Households on the device, before filtering.
+ */
+total: number, 
+/**
+ * Every village group, for the filter.
+ */
+groups: Array<string>, };
+
+export type HouseholdInput = { id: string | null, head: string, membersCount: number, group: string, grid: string, status: HouseholdStatusCode, 
+/**
+ * Cause codes (`illness`, `lack_of_water`...).
+ */
+causes: Array<string>, helperId: string | null, plan: string, incomeYuan: number | null, };
+
+export type ConflictItem = { field: string, values: Array<string>, };
+
+export type HouseholdDetail = { household: HouseholdInput, helperName: string | null, 
+/**
+ * Newest first.
+ */
+visits: Array<VisitItem>, 
+/**
+ * Fields two devices set to different values: shown so a person can pick.
+ */
+conflicts: Array<ConflictItem>, };
+
+export type VisitInput = { householdId: string, findings: string, needs: string, followUp: string, location: Location | null, };
+
+export type VisitItem = { id: string, householdId: string, householdHead: string, memberName: string, at: number, findings: string, needs: string, followUp: string, hasLocation: boolean, };
+
+export type MonthQuery = { 
+/**
+ * `YYYY-MM`; null for the current month.
+ */
+month: string | null, };
+
+export type DiaryItem = { id: string, date: string, text: string, 
+/**
+ * The entry this one corrects (an amendment written after filing).
+ */
+amends: string | null, writtenAt: number, };
+
+export type DiaryView = { month: string, today: string, 
+/**
+ * Today's original entry, if written (only when `month` is the current month).
+ */
+todayEntry: DiaryItem | null, 
+/**
+ * The month's entries by date, amendments after what they amend.
+ */
+entries: Array<DiaryItem>, filed: boolean, filedAt: number | null, filedBy: string | null, 
+/**
+ * The first secretary may file this month now.
+ */
+canFile: boolean, daysWritten: number, };
+
+export type DiaryInput = { 
+/**
+ * `YYYY-MM-DD`; null for today.
+ */
+date: string | null, text: string, 
+/**
+ * Set to write an amendment to that entry (needed once the month is filed).
+ */
+amends: string | null, };
+
+export type FileMonthRequest = { month: string, };
+
+export type TeamDay = { date: string, 
+/**
+ * Names of the members with a check-in that day.
+ */
+present: Array<string>, 
+/**
+ * Names of the members on approved leave that day.
+ */
+onLeave: Array<string>, 
+/**
+ * Judged (not in the future) and nobody in the village, not excused.
+ */
+nobody: boolean, 
+/**
+ * Nobody in the village but every member on post had approved leave.
+ */
+excused: boolean, future: boolean, };
+
+export type TeamMemberSummary = { id: string, name: string, role: MemberRole, daysThisMonth: number, monthFiled: boolean, };
+
+export type LeaveStateCode = "pending" | "approved" | "rejected";
+
+export type LeaveItem = { id: string, memberId: string, memberName: string, from: string, to: string, reason: string, state: LeaveStateCode, decidedBy: string | null, };
+
+export type TeamView = { month: string, 
+/**
+ * 0 = Monday .. 6 = Sunday, for laying the first day out in a calendar.
+ */
+firstWeekday: number, days: Array<TeamDay>, 
+/**
+ * Days with nobody in the village (not excused), so far this month.
+ */
+gaps: number, members: Array<TeamMemberSummary>, 
+/**
+ * Pending requests first.
+ */
+leaves: Array<LeaveItem>, 
+/**
+ * This device's member is the first secretary (approves leave, files months).
+ */
+canApprove: boolean, };
+
+export type LeaveInput = { from: string, to: string, reason: string, };
+
+export type DecideLeaveRequest = { id: string, approve: boolean, };
+
+export type SyncProgress = { requests: number, bytesUp: number, bytesDown: number, };
+
+export type SyncSummary = { at: number, requests: number, bytesUp: number, bytesDown: number, changesPushed: number, changesReceived: number, 
+/**
+ * Documents the server refused, with its reason; they stay waiting.
+ */
+refused: Array<string>, };
+
+export type SyncStatus = { serverUrl: string, lastSyncAt: number | null, 
+/**
+ * Changes made on this device the server has not confirmed.
+ */
+pendingChanges: number, 
+/**
+ * The documents they are in (`registry`, `log/<member>/2026-11`...).
+ */
+pendingDocs: Array<string>, running: boolean, 
+/**
+ * Of the running sync (or the last one).
+ */
+progress: SyncProgress, lastResult: SyncSummary | null, 
+/**
+ * The last attempt's error, cleared by a successful sync.
+ */
+lastError: CommandError | null, };
+
+export type UiMark = { what: string, count: number, };
+
+export type UiMarkEcho = { 
+/**
+ * Milliseconds since the app process started.
+ */
+sinceStartMs: number, };
+
+/** Every command: its request (`null`: none; else passed as `{ req }`) and its answer. */
+export interface Commands {
+  setup_status: { req: null; res: SetupStatus };
+  join: { req: JoinRequest; res: JoinResult };
+  save_settings: { req: Settings; res: SetupStatus };
+  today: { req: null; res: TodayView };
+  check_in: { req: CheckInRequest; res: CheckInItem };
+  households: { req: HouseholdFilter; res: HouseholdList };
+  household: { req: string; res: HouseholdDetail };
+  save_household: { req: HouseholdInput; res: HouseholdDetail };
+  record_visit: { req: VisitInput; res: VisitItem };
+  diary: { req: MonthQuery; res: DiaryView };
+  write_diary: { req: DiaryInput; res: DiaryItem };
+  file_month: { req: FileMonthRequest; res: DiaryView };
+  team: { req: MonthQuery; res: TeamView };
+  request_leave: { req: LeaveInput; res: LeaveItem };
+  decide_leave: { req: DecideLeaveRequest; res: LeaveItem };
+  sync_status: { req: null; res: SyncStatus };
+  sync_now: { req: null; res: SyncSummary };
+  ui_mark: { req: UiMark; res: UiMarkEcho };
+}
+
+export const ERROR_CODES: ErrorCode[] = [
+  "NOT_JOINED",
+  "ALREADY_JOINED",
+  "BAD_JOIN_CODE",
+  "BAD_SERVER_URL",
+  "INVALID_INPUT",
+  "NOT_FOUND",
+  "NOT_ALLOWED",
+  "MONTH_FILED",
+  "NOT_SYNCED_YET",
+  "SERVER_UNREACHABLE",
+  "SERVER_REFUSED",
+  "SERVER_ANSWER_UNREADABLE",
+  "SYNC_INCOMPLETE",
+  "SYNC_RUNNING",
+  "STORAGE",
+  "INTERNAL",
+];

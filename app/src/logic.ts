@@ -1,0 +1,153 @@
+// The UI's pure logic (formatting, calendar layout, routes, error wording), kept apart from the DOM so Vitest covers it.
+import type { CommandError, TeamDay } from "./generated/contract";
+import { errorKey, fieldKey, t, type Lang } from "./i18n";
+
+/** Asia/Shanghai wall-clock parts of a UTC-millisecond instant (China has no DST). */
+export function shanghaiParts(ms: number): { date: string; time: string } {
+  const d = new Date(ms + 8 * 3600 * 1000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return {
+    date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
+    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`,
+  };
+}
+
+export function formatDateTime(ms: number): string {
+  const p = shanghaiParts(ms);
+  return `${p.date} ${p.time}`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** `2026-11` → `2026-10` / `2026-12`. */
+export function shiftMonth(month: string, by: number): string {
+  const [y, m] = month.split("-").map(Number);
+  const idx = y * 12 + (m - 1) + by;
+  return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, "0")}`;
+}
+
+/** A month's days laid out in weeks (Monday first); `null` pads the first and last week. */
+export function calendarWeeks(days: TeamDay[], firstWeekday: number): (TeamDay | null)[][] {
+  const cells: (TeamDay | null)[] = [...Array(firstWeekday).fill(null), ...days];
+  while (cells.length % 7 !== 0) cells.push(null);
+  const weeks: (TeamDay | null)[][] = [];
+  for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+  return weeks;
+}
+
+/** The CSS class of a calendar day: days with nobody in the village stand out. */
+export function dayClass(d: TeamDay): string {
+  if (d.future) return "day future";
+  if (d.nobody) return "day nobody";
+  if (d.excused) return "day excused";
+  return "day present";
+}
+
+/** How far behind the 200-day pace the member is (0 when on track). */
+export function daysBehind(daysThisYear: number, requiredSoFar: number): number {
+  return Math.max(0, requiredSoFar - daysThisYear);
+}
+
+/** The plain-words sentence for an error, in the current language, and the technical detail. */
+export function errorText(e: unknown, lang?: Lang): { text: string; detail: string } {
+  if (isCommandError(e)) {
+    let text = t(errorKey(e.code), {}, lang);
+    if (e.code === "INVALID_INPUT" && e.field) {
+      const fk = fieldKey(e.field);
+      if (fk) text = `${text} ${t(fk, {}, lang)}`;
+    }
+    return { text, detail: e.message };
+  }
+  return { text: t("error.INTERNAL", {}, lang), detail: e instanceof Error ? e.message : String(e) };
+}
+
+export function isCommandError(e: unknown): e is CommandError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+export type Route =
+  | { screen: "setup" }
+  | { screen: "today" }
+  | { screen: "households" }
+  | { screen: "household"; id: string }
+  | { screen: "household-edit"; id: string | null }
+  | { screen: "visit"; household: string | null }
+  | { screen: "diary"; month: string | null }
+  | { screen: "team"; month: string | null }
+  | { screen: "sync" };
+
+/** Parses `#/household/<id>`, `#/diary?month=2026-11`... Unknown hashes go to Today. */
+export function parseRoute(hash: string): Route {
+  const [path, query = ""] = hash.replace(/^#\/?/, "").split("?");
+  const params = new URLSearchParams(query);
+  const parts = path.split("/").filter(Boolean);
+  switch (parts[0]) {
+    case "setup":
+      return { screen: "setup" };
+    case "households":
+      return { screen: "households" };
+    case "household":
+      return parts[1] ? { screen: "household", id: decodeURIComponent(parts[1]) } : { screen: "households" };
+    case "household-edit":
+      return { screen: "household-edit", id: parts[1] && parts[1] !== "new" ? decodeURIComponent(parts[1]) : null };
+    case "visit":
+      return { screen: "visit", household: params.get("household") };
+    case "diary":
+      return { screen: "diary", month: params.get("month") };
+    case "team":
+      return { screen: "team", month: params.get("month") };
+    case "sync":
+      return { screen: "sync" };
+    default:
+      return { screen: "today" };
+  }
+}
+
+export function routeHash(r: Route): string {
+  switch (r.screen) {
+    case "household":
+      return `#/household/${encodeURIComponent(r.id)}`;
+    case "household-edit":
+      return `#/household-edit/${r.id ? encodeURIComponent(r.id) : "new"}`;
+    case "visit":
+      return r.household ? `#/visit?household=${encodeURIComponent(r.household)}` : "#/visit";
+    case "diary":
+    case "team":
+      return r.month ? `#/${r.screen}?month=${r.month}` : `#/${r.screen}`;
+    default:
+      return `#/${r.screen}`;
+  }
+}
+
+/** Which tab is lit for a route. */
+export function tabOf(r: Route): string {
+  switch (r.screen) {
+    case "household":
+    case "household-edit":
+      return "households";
+    default:
+      return r.screen;
+  }
+}
+
+/** Debounces a search box so typing does not query the store on every key. */
+export function debounce<A extends unknown[]>(f: (...a: A) => void, ms: number): (...a: A) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...a: A) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => f(...a), ms);
+  };
+}
+
+/** A synced document's id in plain words: `registry`, `log/<member>/2026-11`, `team/2026`. */
+export function docLabel(doc: string, lang?: Lang): string {
+  const parts = doc.split("/");
+  if (parts[0] === "registry") return t("doc.registry", {}, lang);
+  if (parts[0] === "log" && parts[2]) return t("doc.log", { month: parts[2] }, lang);
+  if (parts[0] === "team" && parts[1]) return t("doc.team", { year: parts[1] }, lang);
+  return doc;
+}

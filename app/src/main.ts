@@ -1,0 +1,834 @@
+// The app shell: header, tab bar, hash router, and the six screens (plus set-up) drawn with plain DOM.
+import "./style.css";
+import { call } from "./api";
+import { add, clear, h } from "./dom";
+import type {
+  CheckKindCode,
+  DiaryItem,
+  HouseholdFilter,
+  HouseholdInput,
+  HouseholdStatusCode,
+  Location,
+  SetupStatus,
+  SyncStatus,
+} from "./generated/contract";
+import { CAUSES, causeKey, lang, leaveKey, setLang, statusKey, t, type Key } from "./i18n";
+import {
+  calendarWeeks,
+  docLabel,
+  dayClass,
+  daysBehind,
+  debounce,
+  errorText,
+  formatBytes,
+  formatDateTime,
+  parseRoute,
+  routeHash,
+  shanghaiParts,
+  shiftMonth,
+  tabOf,
+  type Route,
+} from "./logic";
+
+let setup: SetupStatus | null = null;
+const root = document.getElementById("app") as HTMLElement;
+const TABS: { screen: Route["screen"]; key: Key }[] = [
+  { screen: "today", key: "tab.today" },
+  { screen: "households", key: "tab.households" },
+  { screen: "visit", key: "tab.visit" },
+  { screen: "diary", key: "tab.diary" },
+  { screen: "team", key: "tab.team" },
+  { screen: "sync", key: "tab.sync" },
+];
+
+function go(r: Route): void {
+  const hash = routeHash(r);
+  if (location.hash === hash) void render();
+  else location.hash = hash;
+}
+
+function toast(text: string, kind: "ok" | "error" = "ok"): void {
+  document.querySelectorAll(".toast").forEach((t) => t.remove());
+  const el = h("div", { class: `toast ${kind}`, role: "status", "data-testid": "toast" }, text);
+  document.body.append(el);
+  setTimeout(() => el.remove(), 4000);
+}
+
+function errorBox(e: unknown): HTMLElement {
+  const { text, detail } = errorText(e);
+  return h(
+    "div",
+    { class: "error", role: "alert", "data-testid": "error" },
+    h("p", {}, text),
+    h("details", {}, h("summary", {}, t("common.technical")), h("small", {}, detail)),
+  );
+}
+
+/** Runs a command for a button: disables it meanwhile, shows the error in `where` on failure. */
+async function act<T>(btn: HTMLButtonElement | null, where: HTMLElement, f: () => Promise<T>): Promise<T | undefined> {
+  if (btn) btn.disabled = true;
+  where.querySelectorAll(":scope > .error").forEach((e) => e.remove());
+  try {
+    return await f();
+  } catch (e) {
+    where.prepend(errorBox(e));
+    return undefined;
+  } finally {
+    if (btn) btn.disabled = false;
+  }
+}
+
+/** The device location, or null when there is none within a few seconds (never a gate). */
+function getLocation(timeoutMs = 5000): Promise<Location | null> {
+  return new Promise((resolve) => {
+    if (!("geolocation" in navigator)) return resolve(null);
+    const timer = setTimeout(() => resolve(null), timeoutMs + 500);
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        clearTimeout(timer);
+        resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracyM: p.coords.accuracy ?? null });
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+      { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 60_000 },
+    );
+  });
+}
+
+function field(label: string, input: HTMLElement): HTMLElement {
+  return h("label", { class: "field" }, h("span", {}, label), input);
+}
+
+// ---- the shell ----
+
+function shell(route: Route): HTMLElement {
+  const current = tabOf(route);
+  const who = setup?.member?.name
+    ? `${setup.member.name}${setup.member.role ? " · " + t(`role.${setup.member.role}` as Key) : ""}`
+    : "";
+  const header = h(
+    "header",
+    { class: "top" },
+    h("strong", {}, t("app.title")),
+    h("span", { class: "who" }, [setup?.village?.name, who].filter(Boolean).join(" · ")),
+    h(
+      "button",
+      { class: "lang", "data-testid": "lang-toggle", onclick: () => void switchLanguage(lang() === "zh" ? "en" : "zh") },
+      t("lang.switch"),
+    ),
+  );
+  const nav = h(
+    "nav",
+    { class: "tabs" },
+    TABS.map((tab) =>
+      h(
+        "a",
+        {
+          href: routeHash({ screen: tab.screen, month: null, household: null } as Route),
+          class: tab.screen === current ? "active" : "",
+          "data-testid": `tab-${tab.screen}`,
+        },
+        t(tab.key),
+      ),
+    ),
+  );
+  return h("div", { class: "shell" }, header, h("main", { id: "screen" }), joinedNav(nav));
+}
+
+function joinedNav(nav: HTMLElement): HTMLElement | null {
+  return setup?.joined ? nav : null;
+}
+
+async function switchLanguage(to: "zh" | "en"): Promise<void> {
+  setLang(to);
+  if (setup) {
+    try {
+      setup = await call("save_settings", { ...setup.settings, language: to });
+    } catch {
+      // The language still switches for this session.
+    }
+  }
+  await render();
+}
+
+let renderSeq = 0;
+
+async function render(): Promise<void> {
+  const seq = ++renderSeq;
+  let route = parseRoute(location.hash);
+  if (!setup?.joined) route = { screen: "setup" };
+  clear(root);
+  root.append(shell(route));
+  const screen = root.querySelector("#screen") as HTMLElement;
+  screen.append(h("p", { class: "muted" }, t("common.loading")));
+  const body = h("section", { class: `screen screen-${route.screen}`, "data-testid": `screen-${route.screen}` });
+  try {
+    await SCREENS[route.screen](body, route as never);
+  } catch (e) {
+    body.prepend(errorBox(e));
+  }
+  if (seq !== renderSeq) return; // a newer navigation won
+  clear(screen);
+  screen.append(body);
+  body.dataset.ready = "1";
+}
+
+// ---- screens ----
+
+type Screen<R extends Route = Route> = (el: HTMLElement, r: R) => Promise<void>;
+
+const setupScreen: Screen = async (el) => {
+  const server = h("input", {
+    type: "url",
+    value: setup?.settings.serverUrl ?? "",
+    "data-testid": "setup-server",
+    autocomplete: "off",
+  });
+  const code = h("input", { type: "text", value: "", "data-testid": "setup-code", autocomplete: "off" });
+  const out = h("div", {});
+  const btn = h("button", { class: "primary", "data-testid": "setup-join" }, t("setup.join"));
+  btn.onclick = () =>
+    void act(btn, out, async () => {
+      const r = await call("join", { serverUrl: server.value, code: code.value });
+      setup = r.setup;
+      if (r.syncError) {
+        out.append(h("p", { class: "warn" }, t("setup.firstSyncFailed")), errorBox(r.syncError));
+        setTimeout(() => go({ screen: "today" }), 2500);
+      } else {
+        go({ screen: "today" });
+      }
+    });
+  add(el, 
+    h("h1", {}, t("setup.title")),
+    h("p", {}, t("setup.intro")),
+    field(t("setup.server"), server),
+    field(t("setup.code"), code),
+    h("p", { class: "muted small" }, t("setup.codeHint")),
+    btn,
+    out,
+  );
+};
+
+const todayScreen: Screen = async (el) => {
+  const v = await call("today");
+  const status = h("p", { class: "muted", "data-testid": "checkin-status" });
+  const checkBtn = (kind: CheckKindCode) => {
+    const b = h(
+      "button",
+      { class: kind === "in" ? "primary big" : "big", "data-testid": `checkin-${kind}` },
+      t(kind === "in" ? "today.checkIn" : "today.checkOut"),
+    );
+    b.onclick = () =>
+      void act(b, el, async () => {
+        status.textContent = t("today.locating");
+        const location = await getLocation();
+        const c = await call("check_in", { kind, location });
+        const fence =
+          c.inGeofence === null ? t("today.noLocation") : t(c.inGeofence ? "today.inFence" : "today.outFence");
+        toast(`${t("common.saved")} · ${fence}`);
+        await render();
+      });
+    return b;
+  };
+  const behind = daysBehind(v.daysThisYear, v.requiredSoFar);
+  add(el, 
+    h("h1", {}, t("today.title"), h("small", { class: "muted" }, ` ${v.date}`)),
+    v.member.name ? null : h("p", { class: "warn" }, t("setup.notSynced")),
+    h(
+      "div",
+      { class: "card status-card" },
+      h(
+        "p",
+        { class: v.inVillageNow ? "badge ok" : "badge", "data-testid": "in-village" },
+        t(v.inVillageNow ? "today.inVillage" : "today.notInVillage"),
+      ),
+      h("div", { class: "row" }, checkBtn("in"), checkBtn("out")),
+      status,
+    ),
+    h(
+      "div",
+      { class: "stats" },
+      h(
+        "div",
+        { class: "stat" },
+        h("span", {}, t("today.daysMonth")),
+        h("b", { "data-testid": "days-month" }, t("today.days", { n: v.daysThisMonth })),
+      ),
+      h(
+        "div",
+        { class: "stat" },
+        h("span", {}, t("today.daysYear")),
+        h("b", { "data-testid": "days-year" }, t("today.days", { n: v.daysThisYear })),
+        h("small", {}, t("today.required", { req: v.requiredSoFar, target: v.yearlyTarget })),
+        h("small", { class: behind ? "warn" : "ok" }, behind ? t("today.behind", { n: behind }) : t("today.onTrack")),
+      ),
+      h(
+        "div",
+        { class: "stat" },
+        h("span", {}, t("today.diary")),
+        h("b", { "data-testid": "diary-status" }, t(`today.diary.${v.diaryToday}` as Key)),
+        h("a", { href: "#/diary" }, t("today.writeDiary")),
+      ),
+    ),
+    h("h2", {}, t("today.checks")),
+    v.checks.length
+      ? h(
+          "ul",
+          { class: "list", "data-testid": "today-checks" },
+          v.checks.map((c) =>
+            h(
+              "li",
+              {},
+              h("b", {}, t(c.kind === "in" ? "checkin.in" : "checkin.out")),
+              ` ${shanghaiParts(c.at).time} `,
+              h(
+                "span",
+                { class: "muted" },
+                c.inGeofence === null ? t("today.noLocation") : t(c.inGeofence ? "today.inFence" : "today.outFence"),
+              ),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, t("today.noChecks")),
+    h(
+      "p",
+      { class: "muted small", "data-testid": "today-pending" },
+      v.pendingDocs ? t("today.pending", { n: v.pendingDocs }) : t("today.allSent"),
+    ),
+  );
+};
+
+const filter: HouseholdFilter = { text: null, group: null, status: null };
+
+const householdsScreen: Screen = async (el) => {
+  const list = h("div", {});
+  const count = h("p", { class: "muted small", "data-testid": "households-count" });
+  const search = h("input", {
+    type: "search",
+    placeholder: t("households.search"),
+    value: filter.text ?? "",
+    "data-testid": "households-search",
+  });
+  const group = h("select", { "data-testid": "households-group" });
+  const status = h(
+    "select",
+    { "data-testid": "households-status" },
+    h("option", { value: "" }, t("households.allStatus")),
+    (["registered_poor", "lifted_out", "monitored"] as HouseholdStatusCode[]).map((s) =>
+      h("option", { value: s }, t(statusKey(s))),
+    ),
+  );
+  status.value = filter.status ?? "";
+  const refresh = async () => {
+    const r = await call("households", filter);
+    if (group.options.length === 0) {
+      add(group, h("option", { value: "" }, t("households.allGroups")), r.groups.map((g) => h("option", { value: g }, g)));
+      group.value = filter.group ?? "";
+    }
+    count.textContent = t("households.count", { shown: r.items.length, total: r.total });
+    clear(list);
+    if (!r.items.length) list.append(h("p", { class: "muted" }, t("households.empty")));
+    const ul = h("ul", { class: "list households", "data-testid": "households-list" });
+    for (const hh of r.items) {
+      ul.append(
+        h(
+          "li",
+          { "data-testid": "household-row", "data-id": hh.id, onclick: () => go({ screen: "household", id: hh.id }) },
+          h("div", {}, h("b", {}, hh.head), " ", h("span", { class: "muted" }, `${hh.group} · ${hh.grid}`)),
+          h(
+            "div",
+            { class: "small" },
+            h("span", { class: `tag ${hh.status}` }, t(statusKey(hh.status))),
+            ` ${t("common.people", { n: hh.membersCount })} · `,
+            hh.lastVisitAt
+              ? `${t("households.visits", { n: hh.visitCount })} · ${t("households.lastVisit", { date: shanghaiParts(hh.lastVisitAt).date })}`
+              : h("span", { class: "warn" }, t("households.neverVisited")),
+            hh.hasConflicts ? h("span", { class: "tag conflict" }, t("households.conflict")) : null,
+          ),
+        ),
+      );
+    }
+    list.append(ul);
+    if (r.items.length) void call("ui_mark", { what: "households", count: r.items.length }).then((m) => {
+      document.body.dataset.householdsRenderedMs = String(m.sinceStartMs);
+    });
+  };
+  const onChange = () => {
+    filter.text = search.value.trim() || null;
+    filter.group = group.value || null;
+    filter.status = (status.value || null) as HouseholdStatusCode | null;
+    void act(null, el, refresh);
+  };
+  search.addEventListener("input", debounce(onChange, 200));
+  group.addEventListener("change", onChange);
+  status.addEventListener("change", onChange);
+  add(el, 
+    h(
+      "div",
+      { class: "title-row" },
+      h("h1", {}, t("households.title")),
+      h("button", { "data-testid": "household-add", onclick: () => go({ screen: "household-edit", id: null }) }, t("households.add")),
+    ),
+    h("div", { class: "filters" }, search, group, status),
+    count,
+    list,
+  );
+  await refresh();
+};
+
+const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (el, r) => {
+  const d = await call("household", r.id);
+  const hh = d.household;
+  const row = (k: Key, v: string) => h("div", { class: "kv" }, h("span", {}, t(k)), h("b", {}, v || t("common.none")));
+  add(el, 
+    h("a", { href: "#/households", class: "back" }, `‹ ${t("common.back")}`),
+    h("h1", { "data-testid": "household-head" }, hh.head),
+    d.conflicts.length
+      ? h(
+          "div",
+          { class: "warn card" },
+          h("p", {}, t("household.conflicts")),
+          h("ul", {}, d.conflicts.map((c) => h("li", {}, `${c.field}: ${c.values.join(" / ")}`))),
+        )
+      : null,
+    h(
+      "div",
+      { class: "card" },
+      row("household.status", t(statusKey(hh.status))),
+      row("household.members", t("common.people", { n: hh.membersCount })),
+      row("household.group", hh.group),
+      row("household.grid", hh.grid),
+      row("household.causes", hh.causes.map((c) => (causeKey(c) ? t(causeKey(c) as Key) : c)).join("、")),
+      row("household.helper", d.helperName ?? ""),
+      row("household.plan", hh.plan),
+      row("household.income", hh.incomeYuan === null ? "" : String(hh.incomeYuan)),
+    ),
+    h(
+      "div",
+      { class: "row" },
+      h("button", { class: "primary", "data-testid": "household-visit", onclick: () => go({ screen: "visit", household: r.id }) }, t("household.recordVisit")),
+      h("button", { "data-testid": "household-edit", onclick: () => go({ screen: "household-edit", id: r.id }) }, t("common.edit")),
+    ),
+    h("h2", {}, t("household.visits")),
+    d.visits.length
+      ? h(
+          "ul",
+          { class: "list", "data-testid": "household-visits" },
+          d.visits.map((v) =>
+            h(
+              "li",
+              {},
+              h("div", { class: "small muted" }, `${formatDateTime(v.at)} · ${t("visit.by", { name: v.memberName })}${v.hasLocation ? " · " + t("visit.located") : ""}`),
+              h("p", {}, v.findings),
+              v.needs ? h("p", { class: "small" }, `${t("visit.needs")}：${v.needs}`) : null,
+              v.followUp ? h("p", { class: "small" }, `${t("visit.followUp")}：${v.followUp}`) : null,
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, t("household.noVisits")),
+  );
+};
+
+const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> = async (el, r) => {
+  const base: HouseholdInput = r.id
+    ? (await call("household", r.id)).household
+    : {
+        id: null,
+        head: "",
+        membersCount: 1,
+        group: "",
+        grid: "",
+        status: "monitored",
+        causes: [],
+        helperId: setup?.member?.id ?? null,
+        plan: "",
+        incomeYuan: null,
+      };
+  const head = h("input", { value: base.head, "data-testid": "hh-head" });
+  const members = h("input", { type: "number", min: "1", max: "50", value: String(base.membersCount), "data-testid": "hh-members" });
+  const group = h("input", { value: base.group, "data-testid": "hh-group" });
+  const grid = h("input", { value: base.grid, "data-testid": "hh-grid" });
+  const status = h(
+    "select",
+    { "data-testid": "hh-status" },
+    (["registered_poor", "lifted_out", "monitored"] as HouseholdStatusCode[]).map((s) => h("option", { value: s }, t(statusKey(s)))),
+  );
+  status.value = base.status;
+  const causes = CAUSES.map((c) => {
+    const box = h("input", { type: "checkbox", value: c, checked: base.causes.includes(c) });
+    return { c, box, label: h("label", { class: "chip" }, box, t(causeKey(c) as Key)) };
+  });
+  const plan = h("textarea", { rows: "2", "data-testid": "hh-plan" }, base.plan);
+  const income = h("input", { type: "number", value: base.incomeYuan === null ? "" : String(base.incomeYuan), "data-testid": "hh-income" });
+  const save = h("button", { class: "primary", "data-testid": "hh-save" }, t("common.save"));
+  save.onclick = () =>
+    void act(save, el, async () => {
+      const input: HouseholdInput = {
+        ...base,
+        head: head.value,
+        membersCount: Number(members.value) || 0,
+        group: group.value,
+        grid: grid.value,
+        status: status.value as HouseholdStatusCode,
+        causes: causes.filter((c) => c.box.checked).map((c) => c.c),
+        plan: plan.value,
+        incomeYuan: income.value.trim() === "" ? null : Number(income.value),
+      };
+      const d = await call("save_household", input);
+      toast(t("common.saved"));
+      go({ screen: "household", id: d.household.id as string });
+    });
+  add(el, 
+    h("h1", {}, t(r.id ? "household.editTitle" : "household.newTitle")),
+    field(t("household.head"), head),
+    field(t("household.members"), members),
+    field(t("household.group"), group),
+    field(t("household.grid"), grid),
+    field(t("household.status"), status),
+    h("fieldset", { class: "chips" }, h("legend", {}, t("household.causes")), causes.map((c) => c.label)),
+    field(t("household.plan"), plan),
+    field(t("household.income"), income),
+    h("div", { class: "row" }, save, h("button", { onclick: () => history.back() }, t("common.cancel"))),
+  );
+};
+
+const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) => {
+  const pick = h("select", { "data-testid": "visit-household" });
+  const search = h("input", { type: "search", placeholder: t("households.search"), "data-testid": "visit-search" });
+  const fill = async (text: string | null) => {
+    const list = await call("households", { text, group: null, status: null });
+    clear(pick);
+    pick.append(h("option", { value: "" }, t("visit.pick")));
+    for (const hh of list.items.slice(0, 300)) pick.append(h("option", { value: hh.id }, `${hh.head}（${hh.group}）`));
+    if (r.household) pick.value = r.household;
+  };
+  search.addEventListener("input", debounce(() => void fill(search.value.trim() || null), 200));
+  const findings = h("textarea", { rows: "4", "data-testid": "visit-findings" });
+  const needs = h("textarea", { rows: "2", "data-testid": "visit-needs" });
+  const followUp = h("textarea", { rows: "2", "data-testid": "visit-followup" });
+  const withLoc = h("input", { type: "checkbox", checked: true, "data-testid": "visit-location" });
+  const save = h("button", { class: "primary", "data-testid": "visit-save" }, t("visit.save"));
+  save.onclick = () =>
+    void act(save, el, async () => {
+      const location = withLoc.checked ? await getLocation() : null;
+      const v = await call("record_visit", {
+        householdId: pick.value,
+        findings: findings.value,
+        needs: needs.value,
+        followUp: followUp.value,
+        location,
+      });
+      toast(t("visit.saved"));
+      go({ screen: "household", id: v.householdId });
+    });
+  add(el, 
+    h("h1", {}, t("visit.title")),
+    field(t("visit.household"), h("div", { class: "stack" }, search, pick)),
+    field(t("visit.findings"), findings),
+    field(t("visit.needs"), needs),
+    field(t("visit.followUp"), followUp),
+    h("label", { class: "check" }, withLoc, t("visit.withLocation")),
+    save,
+  );
+  await fill(null);
+};
+
+const diaryScreen: Screen<Extract<Route, { screen: "diary" }>> = async (el, r) => {
+  const v = await call("diary", { month: r.month });
+  const current = v.month === v.today.slice(0, 7);
+  const nav = h(
+    "div",
+    { class: "row month-nav" },
+    h("button", { onclick: () => go({ screen: "diary", month: shiftMonth(v.month, -1) }) }, `‹ ${t("diary.prev")}`),
+    h("b", {}, v.month),
+    current ? null : h("button", { onclick: () => go({ screen: "diary", month: shiftMonth(v.month, 1) }) }, `${t("diary.next")} ›`),
+  );
+  add(el, h("h1", {}, t("diary.title")), nav);
+  if (current && !v.filed) {
+    const text = h("textarea", { rows: "5", placeholder: t("diary.placeholder"), "data-testid": "diary-text" });
+    const save = h("button", { class: "primary", "data-testid": "diary-save" }, t("diary.write"));
+    save.onclick = () =>
+      void act(save, el, async () => {
+        await call("write_diary", { date: null, text: text.value, amends: null });
+        toast(t("common.saved"));
+        await render();
+      });
+    add(el, 
+      h("div", { class: "card" }, h("h2", {}, t("diary.today")), v.todayEntry ? h("p", { class: "muted small" }, v.todayEntry.text) : null, text, save),
+    );
+  }
+  if (v.filed) {
+    add(el, 
+      h(
+        "p",
+        { class: "badge ok", "data-testid": "diary-filed" },
+        t("diary.filed", { date: v.filedAt ? shanghaiParts(v.filedAt).date : "", name: v.filedBy ?? "" }),
+      ),
+    );
+  } else if (v.canFile) {
+    const file = h("button", { "data-testid": "diary-file" }, t("diary.file"));
+    let armed = false;
+    file.onclick = () => {
+      if (!armed) {
+        armed = true;
+        file.textContent = t("diary.fileConfirm");
+        file.classList.add("danger");
+        return;
+      }
+      void act(file, el, async () => {
+        await call("file_month", { month: v.month });
+        await render();
+      });
+    };
+    add(el, file);
+  }
+  add(el, h("h2", {}, t("diary.month", { month: v.month }), h("small", { class: "muted" }, ` ${t("diary.daysWritten", { n: v.daysWritten })}`)));
+  if (!v.entries.length) add(el, h("p", { class: "muted" }, t("diary.empty")));
+  const ul = h("ul", { class: "list diary", "data-testid": "diary-entries" });
+  for (const e of v.entries) ul.append(diaryEntry(e, v.filed));
+  add(el, ul);
+};
+
+function diaryEntry(e: DiaryItem, filed: boolean): HTMLElement {
+  const li = h(
+    "li",
+    { class: e.amends ? "amendment" : "" },
+    h("div", { class: "small muted" }, e.amends ? `${t("diary.amendment")} · ` : "", `${e.date} · ${formatDateTime(e.writtenAt)}`),
+    h("p", {}, e.text),
+  );
+  if (filed && !e.amends) {
+    const btn = h("button", { class: "small", "data-testid": "diary-amend" }, t("diary.amend"));
+    btn.onclick = () => {
+      const text = h("textarea", { rows: "3", placeholder: t("diary.amendPlaceholder"), "data-testid": "diary-amend-text" });
+      const save = h("button", { class: "primary", "data-testid": "diary-amend-save" }, t("common.save"));
+      save.onclick = () =>
+        void act(save, li, async () => {
+          await call("write_diary", { date: e.date, text: text.value, amends: e.id });
+          toast(t("common.saved"));
+          await render();
+        });
+      btn.replaceWith(h("div", { class: "stack" }, text, save));
+    };
+    li.append(btn);
+  }
+  return li;
+}
+
+const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => {
+  const v = await call("team", { month: r.month });
+  const weekdays = t("team.weekdays").split(",");
+  const table = h(
+    "table",
+    { class: "calendar", "data-testid": "team-calendar" },
+    h("thead", {}, h("tr", {}, weekdays.map((d) => h("th", {}, d)))),
+    h(
+      "tbody",
+      {},
+      calendarWeeks(v.days, v.firstWeekday).map((week) =>
+        h(
+          "tr",
+          {},
+          week.map((d) =>
+            d
+              ? h(
+                  "td",
+                  { class: dayClass(d), title: [...d.present, ...d.onLeave.map((n) => `${n}（${t("leave.approved")}）`)].join("、") },
+                  h("b", {}, String(Number(d.date.slice(8)))),
+                  h(
+                    "small",
+                    {},
+                    d.future ? "" : d.nobody ? t("team.nobody") : d.excused ? t("team.excused") : d.present.map((n) => n.slice(-1)).join(""),
+                  ),
+                )
+              : h("td", { class: "pad" }),
+          ),
+        ),
+      ),
+    ),
+  );
+  const from = h("input", { type: "date", "data-testid": "leave-from" });
+  const to = h("input", { type: "date", "data-testid": "leave-to" });
+  const reason = h("input", { type: "text", "data-testid": "leave-reason" });
+  const submit = h("button", { "data-testid": "leave-submit" }, t("team.leaveSubmit"));
+  submit.onclick = () =>
+    void act(submit, el, async () => {
+      await call("request_leave", { from: from.value, to: to.value, reason: reason.value });
+      toast(t("common.saved"));
+      await render();
+    });
+  add(el, 
+    h("h1", {}, t("team.title")),
+    h(
+      "div",
+      { class: "row month-nav" },
+      h("button", { onclick: () => go({ screen: "team", month: shiftMonth(v.month, -1) }) }, `‹ ${t("diary.prev")}`),
+      h("b", {}, t("team.calendar", { month: v.month })),
+      h("button", { onclick: () => go({ screen: "team", month: shiftMonth(v.month, 1) }) }, `${t("diary.next")} ›`),
+    ),
+    h("p", { class: v.gaps ? "warn" : "ok", "data-testid": "team-gaps" }, v.gaps ? t("team.gaps", { n: v.gaps }) : t("team.noGaps")),
+    table,
+    h("h2", {}, t("team.members")),
+    h(
+      "ul",
+      { class: "list" },
+      v.members.map((m) =>
+        h(
+          "li",
+          {},
+          h("b", {}, m.name),
+          ` ${t(`role.${m.role}` as Key)} · ${t("team.daysInMonth", { n: m.daysThisMonth })} · `,
+          h("span", { class: m.monthFiled ? "ok" : "muted" }, t(m.monthFiled ? "team.filed" : "team.notFiled")),
+        ),
+      ),
+    ),
+    h("h2", {}, t("team.leaves")),
+    v.leaves.length
+      ? h(
+          "ul",
+          { class: "list", "data-testid": "team-leaves" },
+          v.leaves.map((l) => {
+            const li = h(
+              "li",
+              {},
+              h("b", {}, l.memberName),
+              ` ${l.from} – ${l.to} · ${l.reason} · `,
+              h("span", { class: `tag ${l.state}` }, t(leaveKey(l.state))),
+              l.decidedBy ? h("small", { class: "muted" }, ` ${t("team.decidedBy", { name: l.decidedBy })}`) : null,
+            );
+            if (v.canApprove && l.state === "pending") {
+              for (const approve of [true, false]) {
+                const b = h("button", { class: approve ? "primary small" : "small", "data-testid": approve ? "leave-approve" : "leave-reject" }, t(approve ? "team.approve" : "team.reject"));
+                b.onclick = () => void act(b, li, async () => {
+                  await call("decide_leave", { id: l.id, approve });
+                  await render();
+                });
+                li.append(" ", b);
+              }
+            }
+            return li;
+          }),
+        )
+      : h("p", { class: "muted" }, t("team.noLeaves")),
+    h(
+      "details",
+      { class: "card" },
+      h("summary", {}, t("team.requestLeave")),
+      field(t("team.leaveFrom"), from),
+      field(t("team.leaveTo"), to),
+      field(t("team.leaveReason"), reason),
+      submit,
+    ),
+  );
+};
+
+let syncPoll: ReturnType<typeof setInterval> | undefined;
+
+const syncScreen: Screen = async (el) => {
+  const s = await call("sync_status");
+  const server = h("input", { type: "url", value: s.serverUrl, "data-testid": "sync-server" });
+  const saveServer = h("button", { "data-testid": "sync-save-server" }, t("sync.saveServer"));
+  saveServer.onclick = () =>
+    void act(saveServer, el, async () => {
+      if (!setup) return;
+      setup = await call("save_settings", { ...setup.settings, serverUrl: server.value });
+      toast(t("common.saved"));
+    });
+  const state = h("div", { class: "card", "data-testid": "sync-state" });
+  const progress = h("progress", { max: "1", "data-testid": "sync-progress" });
+  const result = h("div", { "data-testid": "sync-result" });
+  const btn = h("button", { class: "primary big", "data-testid": "sync-now" }, t("sync.now"));
+  const paint = (st: SyncStatus) => {
+    clear(state);
+    add(state, 
+      h("div", { class: "kv" }, h("span", {}, t("sync.last")), h("b", { "data-testid": "sync-last" }, st.lastSyncAt ? formatDateTime(st.lastSyncAt) : t("sync.never"))),
+      h("div", { class: "kv" }, h("span", {}, t("sync.pending")), h("b", { "data-testid": "sync-pending" }, t("sync.pendingCount", { n: st.pendingChanges }))),
+      st.pendingDocs.length ? h("small", { class: "muted" }, st.pendingDocs.map((d) => docLabel(d)).join("、")) : null,
+    );
+    progress.hidden = !st.running;
+    btn.disabled = st.running;
+    btn.textContent = st.running ? t("sync.running") : t("sync.now");
+    clear(result);
+    if (st.running || st.progress.requests) {
+      result.append(h("p", { class: "small muted" }, t("sync.progress", { up: formatBytes(st.progress.bytesUp), down: formatBytes(st.progress.bytesDown), n: st.progress.requests })));
+    }
+    if (!st.running && st.lastError) result.append(errorBox(st.lastError));
+    else if (!st.running && st.lastResult) {
+      result.append(h("p", { class: "ok", "data-testid": "sync-done" }, t("sync.done", { pushed: st.lastResult.changesPushed, received: st.lastResult.changesReceived })));
+      if (st.lastResult.refused.length) result.append(h("p", { class: "warn" }, t("sync.refused"), " ", st.lastResult.refused.join("; ")));
+    }
+  };
+  const poll = () => {
+    if (syncPoll) clearInterval(syncPoll);
+    syncPoll = setInterval(async () => {
+      if (!document.body.contains(state)) return clearInterval(syncPoll);
+      try {
+        const st = await call("sync_status");
+        paint(st);
+        if (!st.running) clearInterval(syncPoll);
+      } catch {
+        clearInterval(syncPoll);
+      }
+    }, 400);
+  };
+  btn.onclick = () => {
+    btn.disabled = true;
+    btn.textContent = t("sync.running");
+    progress.hidden = false;
+    poll();
+    call("sync_now")
+      .catch(() => undefined) // the error is shown from sync_status
+      .finally(async () => {
+        paint(await call("sync_status"));
+      });
+  };
+  const language = h(
+    "select",
+    { "data-testid": "sync-language" },
+    h("option", { value: "zh" }, "简体中文"),
+    h("option", { value: "en" }, "English"),
+  );
+  language.value = lang();
+  language.onchange = () => void switchLanguage(language.value as "zh" | "en");
+  add(el, 
+    h("h1", {}, t("sync.title")),
+    h("div", { class: "row" }, field(t("sync.server"), server), saveServer),
+    state,
+    btn,
+    progress,
+    result,
+    h("p", { class: "muted small" }, t("sync.auto")),
+    field(t("sync.language"), language),
+    h("p", { class: "muted small" }, `${t("sync.device")}: ${setup?.member?.name ?? ""} · ${setup?.storePath ?? ""}`),
+  );
+  paint(s);
+  if (s.running) poll();
+};
+
+const SCREENS: Record<Route["screen"], Screen<never>> = {
+  setup: setupScreen,
+  today: todayScreen,
+  households: householdsScreen,
+  household: householdScreen,
+  "household-edit": householdEditScreen,
+  visit: visitScreen,
+  diary: diaryScreen,
+  team: teamScreen,
+  sync: syncScreen,
+};
+
+async function boot(): Promise<void> {
+  try {
+    setup = await call("setup_status");
+    setLang(setup.settings.language);
+    if (!location.hash && setup.startScreen) history.replaceState(null, "", `#/${setup.startScreen}`);
+  } catch (e) {
+    root.append(errorBox(e));
+    return;
+  }
+  window.addEventListener("hashchange", () => void render());
+  await render();
+}
+
+void boot();

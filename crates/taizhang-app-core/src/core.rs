@@ -1,0 +1,997 @@
+//! [`AppCore`]: the bodies of every app command, over one device's [`Ledger`] and the app's
+//! settings. The Tauri commands are one-line adapters over these methods, so everything here
+//! is tested without a window.
+//!
+//! Concurrency: the ledger sits behind one async mutex. A sync session holds it from its first
+//! request to its last answer (the engine needs the documents to itself), so a save made
+//! during a sync waits for it; the sync status is readable at any time (it does not take the
+//! ledger while a sync runs).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate, TimeZone};
+use taizhang_client::{ClientError, HttpTransport, Ledger, Transport, TransportError};
+use taizhang_doc::{automerge, FieldConflict};
+use taizhang_domain::{
+    local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
+    HouseholdStatus, LeaveId, LeaveRequest, LeaveState, Member, MemberId, PovertyCause, Role, Timestamp, Visit,
+    VisitId, YearMonth,
+};
+use taizhang_rules::{member_report, team_report, MemberInputs, Period, Policy, VillageRecords};
+use taizhang_store::{HouseholdQuery, Row, Store};
+use uuid::Uuid;
+
+use crate::contract::*;
+use crate::settings::{self, host_port, normalise_server_url};
+use crate::AppError;
+
+/// The clock (UTC milliseconds), injected so tests control "now".
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| chrono::Utc::now().timestamp_millis())
+}
+
+/// With no local changes, the background sync still pulls when the last sync is older than this.
+pub const AUTO_PULL_AFTER_MS: i64 = 5 * 60 * 1000;
+/// How long the background sync waits for a TCP connection before calling the server unreachable.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// What one background sync tick did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoSync {
+    NotJoined,
+    /// A sync (or a command) holds the ledger; try again next tick.
+    Busy,
+    /// Nothing waiting and the last sync is recent.
+    NothingToDo,
+    /// The server does not answer: no sync attempted, nothing blocked.
+    Offline,
+    Synced(SyncSummary),
+    Failed(CommandError),
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    requests: AtomicU32,
+    bytes_up: AtomicU64,
+    bytes_down: AtomicU64,
+}
+
+impl Counters {
+    fn reset(&self) {
+        self.requests.store(0, Ordering::Relaxed);
+        self.bytes_up.store(0, Ordering::Relaxed);
+        self.bytes_down.store(0, Ordering::Relaxed);
+    }
+    fn snapshot(&self) -> SyncProgress {
+        SyncProgress {
+            requests: self.requests.load(Ordering::Relaxed),
+            bytes_up: self.bytes_up.load(Ordering::Relaxed),
+            bytes_down: self.bytes_down.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// The real HTTP transport, counting requests and bytes for the progress display.
+#[derive(Debug)]
+struct CountingTransport {
+    inner: HttpTransport,
+    counters: Arc<Counters>,
+}
+
+#[async_trait::async_trait]
+impl Transport for CountingTransport {
+    async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError> {
+        let up = body.len() as u64;
+        let answer = self.inner.post(path, body, token).await?;
+        // Counted once the server answered: a request that never arrived sent nothing.
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        self.counters.bytes_up.fetch_add(up, Ordering::Relaxed);
+        self.counters.bytes_down.fetch_add(answer.len() as u64, Ordering::Relaxed);
+        Ok(answer)
+    }
+}
+
+/// What the Sync screen shows while the ledger is busy.
+#[derive(Debug, Default)]
+struct SyncMemo {
+    running: bool,
+    last_result: Option<SyncSummary>,
+    last_error: Option<CommandError>,
+    last_sync_at: Option<i64>,
+    pending_changes: u32,
+    pending_docs: Vec<String>,
+}
+
+/// Clears the running flag however the sync ends.
+struct RunningGuard<'a>(&'a Mutex<SyncMemo>);
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        lock(self.0).running = false;
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The app's state and the bodies of its commands.
+pub struct AppCore {
+    store_path: PathBuf,
+    settings_path: PathBuf,
+    ledger: tokio::sync::Mutex<Option<Ledger>>,
+    settings: Mutex<Settings>,
+    memo: Mutex<SyncMemo>,
+    counters: Arc<Counters>,
+    clock: Clock,
+    policy: Policy,
+    started: std::time::Instant,
+    start_screen: Option<String>,
+}
+
+impl std::fmt::Debug for AppCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppCore").field("store_path", &self.store_path).finish_non_exhaustive()
+    }
+}
+
+/// Joins this device to a village and returns its new ledger — the ONE place that decides
+/// what a join code means: a one-time enrollment code from the administrator
+/// (`XXXX-XXXX-XXXX-XXXX`, also as a QR code). The device makes its own key pair and Automerge
+/// actor and registers them with the code at `server_url` (this needs the network once; after
+/// that the device works offline for as long as it must).
+pub async fn join_ledger(store_path: &Path, server_url: &str, code: &str, now: Timestamp) -> Result<Ledger, AppError> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(AppError::BadJoinCode("no code entered".into()));
+    }
+    if let Some(dir) = store_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| AppError::Storage(format!("{}: {e}", dir.display())))?;
+    }
+    let transport = HttpTransport::new(server_url).map_err(|e| AppError::from(ClientError::from(e)))?;
+    Ok(taizhang_client::enroll(store_path, &transport, code, "台账 App", now).await?)
+}
+
+// ---- conversions between the contract and the domain ----
+
+fn day_start(date: NaiveDate) -> Timestamp {
+    let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    shanghai().from_local_datetime(&naive).single().map(|d| d.timestamp_millis()).unwrap_or_default()
+}
+
+fn next_day(date: NaiveDate) -> NaiveDate {
+    date.succ_opt().unwrap_or(date)
+}
+
+fn month_last_day(m: YearMonth) -> NaiveDate {
+    m.next().first_day().pred_opt().unwrap_or_else(|| m.first_day())
+}
+
+fn parse_date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, format!("{s:?} is not a date: write it as YYYY-MM-DD")))
+}
+
+fn parse_month(s: Option<&str>, now: Timestamp) -> Result<YearMonth, AppError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(YearMonth::of(local_date(now))),
+        Some(s) => s.parse().map_err(|e: taizhang_domain::DomainError| AppError::invalid("month", e.to_string())),
+    }
+}
+
+fn parse_id<T: std::str::FromStr<Err = taizhang_domain::DomainError>>(field: &str, s: &str) -> Result<T, AppError> {
+    s.trim().parse().map_err(|e: taizhang_domain::DomainError| AppError::invalid(field, e.to_string()))
+}
+
+fn role_code(r: Role) -> MemberRole {
+    match r {
+        Role::FirstSecretary => MemberRole::FirstSecretary,
+        Role::TeamMember => MemberRole::TeamMember,
+    }
+}
+
+fn status_code(s: HouseholdStatus) -> HouseholdStatusCode {
+    match s {
+        HouseholdStatus::RegisteredPoor => HouseholdStatusCode::RegisteredPoor,
+        HouseholdStatus::LiftedOut => HouseholdStatusCode::LiftedOut,
+        HouseholdStatus::Monitored => HouseholdStatusCode::Monitored,
+    }
+}
+
+fn status_of(s: HouseholdStatusCode) -> HouseholdStatus {
+    match s {
+        HouseholdStatusCode::RegisteredPoor => HouseholdStatus::RegisteredPoor,
+        HouseholdStatusCode::LiftedOut => HouseholdStatus::LiftedOut,
+        HouseholdStatusCode::Monitored => HouseholdStatus::Monitored,
+    }
+}
+
+fn kind_code(k: CheckKind) -> CheckKindCode {
+    match k {
+        CheckKind::In => CheckKindCode::In,
+        CheckKind::Out => CheckKindCode::Out,
+    }
+}
+
+fn leave_code(s: LeaveState) -> LeaveStateCode {
+    match s {
+        LeaveState::Pending => LeaveStateCode::Pending,
+        LeaveState::Approved => LeaveStateCode::Approved,
+        LeaveState::Rejected => LeaveStateCode::Rejected,
+    }
+}
+
+fn fix_of(l: Option<Location>) -> Option<GpsFix> {
+    l.map(|l| GpsFix { point: GeoPoint { lat: l.lat, lon: l.lon }, accuracy_m: l.accuracy_m })
+}
+
+fn check_item(c: &CheckIn) -> CheckInItem {
+    CheckInItem { id: c.id.to_string(), at: c.at, kind: kind_code(c.kind), in_geofence: c.in_geofence }
+}
+
+fn diary_item(d: &DiaryEntry) -> DiaryItem {
+    DiaryItem {
+        id: d.id.to_string(),
+        date: d.date.to_string(),
+        text: d.text.clone(),
+        amends: d.amends.map(|a| a.to_string()),
+        written_at: d.written_at,
+    }
+}
+
+fn conflicts(c: &[FieldConflict]) -> Vec<ConflictItem> {
+    c.iter().map(|c| ConflictItem { field: c.field.clone(), values: c.values.clone() }).collect()
+}
+
+/// "3组" sorts before "10组": digits compare as numbers.
+fn natural_key(s: &str) -> (u64, String) {
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    (digits.parse().unwrap_or(u64::MAX), s.to_string())
+}
+
+fn names(store: &Store) -> Result<BTreeMap<MemberId, String>, AppError> {
+    Ok(store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect())
+}
+
+fn household_input(h: &Household) -> HouseholdInput {
+    HouseholdInput {
+        id: Some(h.id.to_string()),
+        head: h.head.clone(),
+        members_count: h.members_count,
+        group: h.group.clone(),
+        grid: h.grid.clone(),
+        status: status_code(h.status),
+        causes: h.causes.iter().map(|c| c.code().to_string()).collect(),
+        helper_id: h.helper.map(|m| m.to_string()),
+        plan: h.plan.clone(),
+        income_yuan: h.income_yuan,
+    }
+}
+
+fn visit_item(v: &Visit, head: &str, names: &BTreeMap<MemberId, String>) -> VisitItem {
+    VisitItem {
+        id: v.id.to_string(),
+        household_id: v.household.to_string(),
+        household_head: head.to_string(),
+        member_name: names.get(&v.member).cloned().unwrap_or_default(),
+        at: v.at,
+        findings: v.findings.clone(),
+        needs: v.needs.clone(),
+        follow_up: v.follow_up.clone(),
+        has_location: v.location.is_some(),
+    }
+}
+
+fn leave_item(l: &LeaveRequest, names: &BTreeMap<MemberId, String>) -> LeaveItem {
+    LeaveItem {
+        id: l.id.to_string(),
+        member_id: l.member.to_string(),
+        member_name: names.get(&l.member).cloned().unwrap_or_default(),
+        from: l.from.to_string(),
+        to: l.to.to_string(),
+        reason: l.reason.clone(),
+        state: leave_code(l.state),
+        decided_by: l.decided_by.and_then(|m| names.get(&m).cloned()),
+    }
+}
+
+/// The records the rules read for `from..=to`: the team, everyone's check-ins, leave and
+/// filings, and the diaries of `diaries_of`. Visits and households are left out (the app shows
+/// no figure that needs them), so the seven-ones items derived from them are not meaningful here.
+fn village_records(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    diaries_of: &[MemberId],
+) -> Result<VillageRecords, AppError> {
+    let mut diary = Vec::new();
+    for m in diaries_of {
+        let mut month = YearMonth::of(from);
+        while month <= YearMonth::of(to) {
+            diary.extend(store.diary(*m, month)?.into_iter().map(|r| r.record));
+            month = month.next();
+        }
+    }
+    Ok(VillageRecords {
+        members: store.members()?.into_iter().map(|r| r.record).collect(),
+        check_ins: store
+            .check_ins(None, day_start(from), day_start(next_day(to)))?
+            .into_iter()
+            .map(|r| r.record)
+            .collect(),
+        leave_requests: store.leaves(None)?.into_iter().map(|r| r.record).collect(),
+        diary,
+        filings: store.filings()?,
+        visits: Vec::new(),
+        households: Vec::new(),
+    })
+}
+
+/// Changes of the waiting documents that the server has not confirmed.
+fn pending_changes(store: &Store, docs: &[String]) -> Result<u32, AppError> {
+    let mut n = 0;
+    for name in docs {
+        let mut doc = automerge::Automerge::new();
+        for chunk in store.load_doc(name)? {
+            doc.load_incremental(&chunk).map_err(|e| AppError::Storage(e.to_string()))?;
+        }
+        let confirmed: Vec<automerge::ChangeHash> =
+            store.confirmed_heads(name)?.into_iter().map(automerge::ChangeHash).collect();
+        n += doc.get_changes(&confirmed).len() as u32;
+    }
+    Ok(n)
+}
+
+impl AppCore {
+    /// Opens the app over the store at `store_path` (not created until the device joins) and
+    /// the settings at `settings_path`. `server_override` (env `TAIZHANG_SERVER`) replaces the
+    /// saved server address for this run.
+    pub fn open(
+        store_path: PathBuf,
+        settings_path: PathBuf,
+        server_override: Option<&str>,
+        clock: Clock,
+    ) -> Result<Self, AppError> {
+        let mut s = settings::load(&settings_path);
+        if let Some(url) = server_override.filter(|u| !u.trim().is_empty()) {
+            s.server_url = normalise_server_url(url)?;
+        }
+        let ledger = if store_path.exists() {
+            match Ledger::open(&store_path) {
+                Ok(l) => Some(l),
+                Err(ClientError::NotInitialised) => None,
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            None
+        };
+        let memo = SyncMemo {
+            last_sync_at: ledger.as_ref().and_then(|l| l.last_sync_at().ok().flatten()),
+            ..SyncMemo::default()
+        };
+        Ok(Self {
+            store_path,
+            settings_path,
+            ledger: tokio::sync::Mutex::new(ledger),
+            settings: Mutex::new(s),
+            memo: Mutex::new(memo),
+            counters: Arc::new(Counters::default()),
+            clock,
+            policy: Policy::default(),
+            started: std::time::Instant::now(),
+            start_screen: None,
+        })
+    }
+
+    /// Counts start-up time from `started` (the process start, as near as the caller knows it)
+    /// and opens `screen` first.
+    pub fn with_start(mut self, started: std::time::Instant, screen: Option<String>) -> Self {
+        self.started = started;
+        self.start_screen = screen.filter(|s| !s.trim().is_empty());
+        self
+    }
+
+    /// Logs (stderr) and returns how long after start a screen finished drawing.
+    pub fn ui_mark(&self, m: UiMark) -> UiMarkEcho {
+        let since_start_ms = self.started.elapsed().as_millis() as u64;
+        eprintln!("taizhang-app timing: {} drawn with {} items {since_start_ms} ms after start", m.what, m.count);
+        UiMarkEcho { since_start_ms }
+    }
+
+    fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    fn settings(&self) -> Settings {
+        lock(&self.settings).clone()
+    }
+
+    fn setup_of(&self, ledger: Option<&Ledger>) -> Result<SetupStatus, AppError> {
+        let (member, village) = match ledger {
+            Some(l) => (Some(member_info(l)?), l.store().village()?.map(village_info)),
+            None => (None, None),
+        };
+        Ok(SetupStatus {
+            joined: ledger.is_some(),
+            member,
+            village,
+            settings: self.settings(),
+            store_path: self.store_path.display().to_string(),
+            start_screen: self.start_screen.clone(),
+        })
+    }
+
+    pub async fn setup_status(&self) -> Result<SetupStatus, AppError> {
+        let guard = self.ledger.lock().await;
+        self.setup_of(guard.as_ref())
+    }
+
+    /// Joins the village (see [`join_ledger`]), saves the server address, and syncs once when
+    /// the server can be reached (the device is joined either way).
+    pub async fn join(&self, req: JoinRequest) -> Result<JoinResult, AppError> {
+        let url = normalise_server_url(&req.server_url)?;
+        {
+            let mut guard = self.ledger.lock().await;
+            if guard.is_some() {
+                return Err(AppError::AlreadyJoined);
+            }
+            let ledger = join_ledger(&self.store_path, &url, &req.code, self.now()).await?;
+            let mut s = self.settings();
+            s.server_url = url;
+            settings::save(&self.settings_path, &s)?;
+            *lock(&self.settings) = s;
+            *guard = Some(ledger);
+        }
+        let (first_sync, sync_error) = match self.sync_now().await {
+            Ok(s) => (Some(s), None),
+            Err(e) => (None, Some(e.to_command_error())),
+        };
+        Ok(JoinResult { setup: self.setup_status().await?, first_sync, sync_error })
+    }
+
+    pub async fn save_settings(&self, s: Settings) -> Result<SetupStatus, AppError> {
+        let s = Settings { server_url: normalise_server_url(&s.server_url)?, language: s.language };
+        settings::save(&self.settings_path, &s)?;
+        *lock(&self.settings) = s;
+        self.setup_status().await
+    }
+
+    /// Runs `f` on the joined ledger.
+    async fn with<R>(&self, f: impl FnOnce(&mut Ledger) -> Result<R, AppError>) -> Result<R, AppError> {
+        let mut guard = self.ledger.lock().await;
+        let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
+        f(ledger)
+    }
+
+    /// This device's member, once the team has arrived by sync (records need it).
+    fn me_synced(ledger: &Ledger) -> Result<Member, AppError> {
+        let me = ledger.member().ok_or(AppError::NotJoined)?;
+        ledger.store().members()?.into_iter().map(|r| r.record).find(|m| m.id == me).ok_or(AppError::NotSyncedYet)
+    }
+
+    pub async fn today(&self) -> Result<TodayView, AppError> {
+        let now = self.now();
+        let policy = &self.policy;
+        self.with(|l| {
+            let store = l.store();
+            let me = l.member().ok_or(AppError::NotJoined)?;
+            let today = local_date(now);
+            let month = YearMonth::of(today);
+            let checks: Vec<CheckIn> = store
+                .check_ins(Some(me), day_start(today), day_start(next_day(today)))?
+                .into_iter()
+                .map(|r| r.record)
+                .collect();
+            let days_this_month = store.days_in_village(me, month.first_day(), today)?.len() as u32;
+            let synced = store.member_exists(me)?;
+            let (days_this_year, required_so_far) = match Period::year(today.year()) {
+                Some(year) if synced => {
+                    let records = village_records(store, year.from, year.to, &[me])?;
+                    let r = member_report(&records, me, year, today, &MemberInputs::default(), policy)?;
+                    (r.days_in_village.value, r.min_days.value.required)
+                }
+                _ => {
+                    let first = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+                    (store.days_in_village(me, first, today)?.len() as u32, 0)
+                }
+            };
+            let diary_today = if store.month_filed(me, month)? {
+                DiaryStatus::Filed
+            } else if store.diary(me, month)?.iter().any(|d| d.record.date == today && d.record.amends.is_none()) {
+                DiaryStatus::Written
+            } else {
+                DiaryStatus::Missing
+            };
+            Ok(TodayView {
+                date: today.to_string(),
+                member: member_info(l)?,
+                village: store.village()?.map(village_info),
+                in_village_now: checks.last().is_some_and(|c| c.kind == CheckKind::In),
+                checks: checks.iter().map(check_item).collect(),
+                days_this_month,
+                days_this_year,
+                required_so_far,
+                yearly_target: policy.min_days_in_village_per_year,
+                on_track: days_this_year >= required_so_far,
+                diary_today,
+                pending_docs: l.pending_docs()?.len() as u32,
+            })
+        })
+        .await
+    }
+
+    pub async fn check_in(&self, req: CheckInRequest) -> Result<CheckInItem, AppError> {
+        let now = self.now();
+        self.with(|l| {
+            let me = Self::me_synced(l)?.id;
+            let c = CheckIn {
+                id: CheckInId(Uuid::now_v7()),
+                member: me,
+                at: now,
+                kind: match req.kind {
+                    CheckKindCode::In => CheckKind::In,
+                    CheckKindCode::Out => CheckKind::Out,
+                },
+                location: fix_of(req.location),
+                in_geofence: None,
+            };
+            let saved = l.check_in(&c, now)?;
+            Ok(check_item(&saved))
+        })
+        .await
+    }
+
+    pub async fn households(&self, f: HouseholdFilter) -> Result<HouseholdList, AppError> {
+        self.with(|l| {
+            let store = l.store();
+            let q = HouseholdQuery {
+                text: f.text.clone().filter(|t| !t.trim().is_empty()),
+                group: f.group.clone().filter(|g| !g.is_empty()),
+                status: f.status.map(status_of),
+                limit: None,
+            };
+            let rows = store.households(&q)?;
+            let mut visits: BTreeMap<HouseholdId, (u32, Timestamp)> = BTreeMap::new();
+            for v in store.visits(None, Timestamp::MIN, Timestamp::MAX)? {
+                let e = visits.entry(v.record.household).or_insert((0, v.record.at));
+                e.0 += 1;
+                e.1 = e.1.max(v.record.at);
+            }
+            let all =
+                if q == HouseholdQuery::default() { None } else { Some(store.households(&HouseholdQuery::default())?) };
+            let mut groups: Vec<String> = all
+                .as_ref()
+                .unwrap_or(&rows)
+                .iter()
+                .map(|r| r.record.group.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            groups.sort_by_key(|g| natural_key(g));
+            let total = all.as_ref().map_or(rows.len(), Vec::len) as u32;
+            let items = rows
+                .iter()
+                .map(|r| {
+                    let h = &r.record;
+                    let (visit_count, last) = visits.get(&h.id).copied().map_or((0, None), |(n, at)| (n, Some(at)));
+                    HouseholdSummary {
+                        id: h.id.to_string(),
+                        head: h.head.clone(),
+                        group: h.group.clone(),
+                        grid: h.grid.clone(),
+                        members_count: h.members_count,
+                        status: status_code(h.status),
+                        visit_count,
+                        last_visit_at: last,
+                        has_conflicts: !r.conflicts.is_empty(),
+                    }
+                })
+                .collect();
+            Ok(HouseholdList { items, total, groups })
+        })
+        .await
+    }
+
+    fn detail(store: &Store, id: HouseholdId) -> Result<HouseholdDetail, AppError> {
+        let row: Row<Household> = store.household(id)?.ok_or_else(|| AppError::NotFound(format!("household {id}")))?;
+        let names = names(store)?;
+        let visits =
+            store.visits_of_household(id)?.iter().map(|v| visit_item(&v.record, &row.record.head, &names)).collect();
+        Ok(HouseholdDetail {
+            helper_name: row.record.helper.and_then(|m| names.get(&m).cloned()),
+            household: household_input(&row.record),
+            visits,
+            conflicts: conflicts(&row.conflicts),
+        })
+    }
+
+    pub async fn household(&self, id: String) -> Result<HouseholdDetail, AppError> {
+        let id: HouseholdId = parse_id("id", &id)?;
+        self.with(|l| Self::detail(l.store(), id)).await
+    }
+
+    /// Adds a household (`id` null) or saves an edited one.
+    pub async fn save_household(&self, h: HouseholdInput) -> Result<HouseholdDetail, AppError> {
+        let now = self.now();
+        let causes = h
+            .causes
+            .iter()
+            .map(|c| PovertyCause::parse(c).map_err(|e| AppError::invalid("causes", e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let helper = h.helper_id.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("helperId", s)).transpose()?;
+        self.with(|l| {
+            Self::me_synced(l)?;
+            let id = match &h.id {
+                Some(id) => {
+                    let id: HouseholdId = parse_id("id", id)?;
+                    if !l.store().household_exists(id)? {
+                        return Err(AppError::NotFound(format!("household {id}")));
+                    }
+                    id
+                }
+                None => HouseholdId(Uuid::now_v7()),
+            };
+            let record = Household {
+                id,
+                head: h.head.trim().to_string(),
+                members_count: h.members_count,
+                group: h.group.trim().to_string(),
+                grid: h.grid.trim().to_string(),
+                status: status_of(h.status),
+                causes,
+                helper,
+                plan: h.plan.clone(),
+                income_yuan: h.income_yuan,
+            };
+            l.put_household(&record, now)?;
+            Self::detail(l.store(), id)
+        })
+        .await
+    }
+
+    pub async fn record_visit(&self, v: VisitInput) -> Result<VisitItem, AppError> {
+        let now = self.now();
+        let household: HouseholdId = parse_id("householdId", &v.household_id)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let head = l
+                .store()
+                .household(household)?
+                .map(|h| h.record.head)
+                .ok_or_else(|| AppError::invalid("householdId", "pick a household from the list"))?;
+            let visit = Visit {
+                id: VisitId(Uuid::now_v7()),
+                household,
+                member: me.id,
+                at: now,
+                location: fix_of(v.location),
+                findings: v.findings.trim().to_string(),
+                needs: v.needs.trim().to_string(),
+                follow_up: v.follow_up.trim().to_string(),
+            };
+            l.record_visit(&visit, now)?;
+            let names = BTreeMap::from([(me.id, me.name)]);
+            Ok(visit_item(&visit, &head, &names))
+        })
+        .await
+    }
+
+    fn diary_view(l: &Ledger, month: YearMonth, now: Timestamp) -> Result<DiaryView, AppError> {
+        let store = l.store();
+        let me = l.member().ok_or(AppError::NotJoined)?;
+        let today = local_date(now);
+        let rows: Vec<DiaryEntry> = store.diary(me, month)?.into_iter().map(|r| r.record).collect();
+        // Originals in order, each followed by its amendments; stray amendments last.
+        let originals: Vec<&DiaryEntry> = rows.iter().filter(|d| d.amends.is_none()).collect();
+        let ids: BTreeSet<DiaryId> = originals.iter().map(|d| d.id).collect();
+        let mut entries = Vec::new();
+        for o in &originals {
+            entries.push(diary_item(o));
+            entries.extend(rows.iter().filter(|d| d.amends == Some(o.id)).map(diary_item));
+        }
+        entries.extend(rows.iter().filter(|d| d.amends.is_some_and(|a| !ids.contains(&a))).map(diary_item));
+        let filing = store.filings()?.into_iter().find(|f| f.member == me && f.month == month);
+        let names = names(store)?;
+        let first_secretary = Self::me_synced(l).is_ok_and(|m| m.role == Role::FirstSecretary);
+        let current = month == YearMonth::of(today);
+        Ok(DiaryView {
+            month: month.to_string(),
+            today: today.to_string(),
+            today_entry: if current {
+                originals.iter().rev().find(|d| d.date == today).map(|d| diary_item(d))
+            } else {
+                None
+            },
+            days_written: originals.iter().map(|d| d.date).collect::<BTreeSet<_>>().len() as u32,
+            entries,
+            filed: filing.is_some(),
+            filed_at: filing.as_ref().map(|f| f.filed_at),
+            filed_by: filing.as_ref().and_then(|f| names.get(&f.filed_by).cloned()),
+            can_file: first_secretary && filing.is_none() && month <= YearMonth::of(today),
+        })
+    }
+
+    pub async fn diary(&self, q: MonthQuery) -> Result<DiaryView, AppError> {
+        let now = self.now();
+        let month = parse_month(q.month.as_deref(), now)?;
+        self.with(|l| Self::diary_view(l, month, now)).await
+    }
+
+    /// Writes a diary entry, or an amendment to one (`amends`), which a filed month requires.
+    pub async fn write_diary(&self, d: DiaryInput) -> Result<DiaryItem, AppError> {
+        let now = self.now();
+        let date = match d.date.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => parse_date("date", s)?,
+            None => local_date(now),
+        };
+        let amends: Option<DiaryId> =
+            d.amends.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("amends", s)).transpose()?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let entry = DiaryEntry {
+                id: DiaryId(Uuid::now_v7()),
+                member: me.id,
+                date,
+                text: d.text.clone(),
+                amends,
+                written_at: now,
+            };
+            l.write_diary(&entry, now)?;
+            Ok(diary_item(&entry))
+        })
+        .await
+    }
+
+    /// Files (月备案) the first secretary's diary for `month`: from then on it is read-only and
+    /// corrections are amendments.
+    pub async fn file_month(&self, req: FileMonthRequest) -> Result<DiaryView, AppError> {
+        let now = self.now();
+        let month = parse_month(Some(&req.month), now)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            if me.role != Role::FirstSecretary {
+                return Err(AppError::NotAllowed("only the first secretary files a month (月备案)".into()));
+            }
+            if month > YearMonth::of(local_date(now)) {
+                return Err(AppError::invalid("month", format!("{month} has not begun: file it once it has")));
+            }
+            if l.store().month_filed(me.id, month)? {
+                return Err(AppError::MonthFiled(month.to_string()));
+            }
+            l.file_month(me.id, month, me.id, now)?;
+            Self::diary_view(l, month, now)
+        })
+        .await
+    }
+
+    pub async fn team(&self, q: MonthQuery) -> Result<TeamView, AppError> {
+        let now = self.now();
+        let month = parse_month(q.month.as_deref(), now)?;
+        let policy = &self.policy;
+        self.with(|l| {
+            let store = l.store();
+            let me = Self::me_synced(l)?;
+            let today = local_date(now);
+            let (first, last) = (month.first_day(), month_last_day(month));
+            let records = village_records(store, first, last, &[])?;
+            let period = Period::new(first, last)?;
+            let report = team_report(&records, period, today, policy)?;
+            let gaps: BTreeSet<NaiveDate> = report.gaps.value.iter().copied().collect();
+            let excused: BTreeSet<NaiveDate> = report.excused_gaps.value.iter().copied().collect();
+            let names: BTreeMap<MemberId, String> = records.members.iter().map(|m| (m.id, m.name.clone())).collect();
+            let mut present: BTreeMap<NaiveDate, BTreeSet<MemberId>> = BTreeMap::new();
+            for c in records.check_ins.iter().filter(|c| c.kind == CheckKind::In) {
+                present.entry(local_date(c.at)).or_default().insert(c.member);
+            }
+            let approved: Vec<&LeaveRequest> =
+                records.leave_requests.iter().filter(|l| l.state == LeaveState::Approved).collect();
+            let days = period
+                .dates()
+                .map(|d| TeamDay {
+                    date: d.to_string(),
+                    present: present.get(&d).into_iter().flatten().filter_map(|m| names.get(m).cloned()).collect(),
+                    on_leave: approved
+                        .iter()
+                        .filter(|l| l.from <= d && d <= l.to)
+                        .filter_map(|l| names.get(&l.member).cloned())
+                        .collect(),
+                    nobody: gaps.contains(&d),
+                    excused: excused.contains(&d),
+                    future: d > today,
+                })
+                .collect();
+            let filings = store.filings()?;
+            let members = records
+                .members
+                .iter()
+                .map(|m| TeamMemberSummary {
+                    id: m.id.to_string(),
+                    name: m.name.clone(),
+                    role: role_code(m.role),
+                    days_this_month: present.values().filter(|p| p.contains(&m.id)).count() as u32,
+                    month_filed: filings.iter().any(|f| f.member == m.id && f.month == month),
+                })
+                .collect();
+            let mut leaves: Vec<&LeaveRequest> = records.leave_requests.iter().collect();
+            leaves.sort_by_key(|l| (l.state != LeaveState::Pending, std::cmp::Reverse(l.from), l.id));
+            Ok(TeamView {
+                month: month.to_string(),
+                first_weekday: first.weekday().num_days_from_monday(),
+                days,
+                gaps: gaps.len() as u32,
+                members,
+                leaves: leaves.into_iter().take(100).map(|l| leave_item(l, &names)).collect(),
+                can_approve: me.role == Role::FirstSecretary,
+            })
+        })
+        .await
+    }
+
+    pub async fn request_leave(&self, req: LeaveInput) -> Result<LeaveItem, AppError> {
+        let now = self.now();
+        let (from, to) = (parse_date("from", &req.from)?, parse_date("to", &req.to)?);
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let leave = LeaveRequest {
+                id: LeaveId(Uuid::now_v7()),
+                member: me.id,
+                from,
+                to,
+                reason: req.reason.trim().to_string(),
+                state: LeaveState::Pending,
+                decided_by: None,
+            };
+            l.request_leave(&leave, now)?;
+            Ok(leave_item(&leave, &names(l.store())?))
+        })
+        .await
+    }
+
+    pub async fn decide_leave(&self, req: DecideLeaveRequest) -> Result<LeaveItem, AppError> {
+        let now = self.now();
+        let id: LeaveId = parse_id("id", &req.id)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            if me.role != Role::FirstSecretary {
+                return Err(AppError::NotAllowed("only the first secretary approves leave".into()));
+            }
+            l.decide_leave(id, req.approve, me.id, now)?;
+            let row = l
+                .store()
+                .leaves(None)?
+                .into_iter()
+                .find(|r| r.record.id == id)
+                .ok_or_else(|| AppError::NotFound(format!("leave request {id}")))?;
+            Ok(leave_item(&row.record, &names(l.store())?))
+        })
+        .await
+    }
+
+    /// The Sync screen's figures. While a sync runs it answers from what the last look saw
+    /// plus the live progress, without waiting for the ledger.
+    pub async fn sync_status(&self) -> Result<SyncStatus, AppError> {
+        if let Ok(guard) = self.ledger.try_lock() {
+            if let Some(l) = guard.as_ref() {
+                let docs = l.pending_docs()?;
+                let changes = pending_changes(l.store(), &docs)?;
+                let last = l.last_sync_at()?;
+                let mut m = lock(&self.memo);
+                m.pending_docs = docs;
+                m.pending_changes = changes;
+                m.last_sync_at = last;
+            }
+        }
+        let m = lock(&self.memo);
+        Ok(SyncStatus {
+            server_url: self.settings().server_url,
+            last_sync_at: m.last_sync_at,
+            pending_changes: m.pending_changes,
+            pending_docs: m.pending_docs.clone(),
+            running: m.running,
+            progress: self.counters.snapshot(),
+            last_result: m.last_result.clone(),
+            last_error: m.last_error.clone(),
+        })
+    }
+
+    /// One sync session with the server in the settings: pushes everything waiting, pulls
+    /// everything new. A failure loses nothing (the engine applies each answer atomically).
+    pub async fn sync_now(&self) -> Result<SyncSummary, AppError> {
+        {
+            let mut m = lock(&self.memo);
+            if m.running {
+                return Err(AppError::SyncRunning);
+            }
+            m.running = true;
+        }
+        let _running = RunningGuard(&self.memo);
+        self.counters.reset();
+        let result = self.run_sync().await;
+        let mut m = lock(&self.memo);
+        match &result {
+            Ok(s) => {
+                m.last_result = Some(s.clone());
+                m.last_error = None;
+                m.last_sync_at = Some(s.at);
+            }
+            Err(e) => m.last_error = Some(e.to_command_error()),
+        }
+        result
+    }
+
+    async fn run_sync(&self) -> Result<SyncSummary, AppError> {
+        let url = self.settings().server_url;
+        let inner = HttpTransport::new(&url).map_err(|e| AppError::from(ClientError::from(e)))?;
+        let transport = CountingTransport { inner, counters: self.counters.clone() };
+        let mut guard = self.ledger.lock().await;
+        let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
+        let now = self.now();
+        let r = ledger.sync(&transport, now).await?;
+        let docs = ledger.pending_docs()?;
+        {
+            let mut m = lock(&self.memo);
+            m.pending_changes = pending_changes(ledger.store(), &docs)?;
+            m.pending_docs = docs;
+        }
+        Ok(SyncSummary {
+            at: now,
+            requests: r.requests,
+            bytes_up: r.bytes_up,
+            bytes_down: r.bytes_down,
+            changes_pushed: r.changes_pushed,
+            changes_received: r.changes_received,
+            refused: r.rejected.iter().map(|(d, why)| format!("{d}: {why}")).collect(),
+        })
+    }
+
+    /// One tick of the background sync: when something waits (or the last pull is older than
+    /// [`AUTO_PULL_AFTER_MS`]) and the server answers a TCP connection, sync.
+    pub async fn auto_sync_tick(&self) -> AutoSync {
+        if lock(&self.memo).running {
+            return AutoSync::Busy;
+        }
+        let (pending, last) = {
+            let Ok(guard) = self.ledger.try_lock() else { return AutoSync::Busy };
+            let Some(l) = guard.as_ref() else { return AutoSync::NotJoined };
+            match (l.pending_docs(), l.last_sync_at()) {
+                (Ok(p), Ok(last)) => (p.len(), last),
+                (Err(e), _) | (_, Err(e)) => return AutoSync::Failed(AppError::from(e).to_command_error()),
+            }
+        };
+        let stale = last.is_none_or(|t| self.now() - t > AUTO_PULL_AFTER_MS);
+        if pending == 0 && !stale {
+            return AutoSync::NothingToDo;
+        }
+        let Some((host, port)) = host_port(&self.settings().server_url) else { return AutoSync::Offline };
+        let probe = tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect((host.as_str(), port))).await;
+        if !matches!(probe, Ok(Ok(_))) {
+            return AutoSync::Offline;
+        }
+        match self.sync_now().await {
+            Ok(s) => AutoSync::Synced(s),
+            Err(AppError::SyncRunning) => AutoSync::Busy,
+            Err(e) => AutoSync::Failed(e.to_command_error()),
+        }
+    }
+}
+
+fn member_info(l: &Ledger) -> Result<MemberInfo, AppError> {
+    let me = l.member().ok_or(AppError::NotJoined)?;
+    let row = l.store().members()?.into_iter().find(|m| m.record.id == me);
+    Ok(MemberInfo {
+        id: me.to_string(),
+        name: row.as_ref().map(|r| r.record.name.clone()).unwrap_or_default(),
+        role: row.map(|r| role_code(r.record.role)),
+    })
+}
+
+fn village_info(v: taizhang_domain::Village) -> VillageInfo {
+    VillageInfo { name: v.name, county: v.county, township: v.township }
+}

@@ -1,0 +1,163 @@
+//! The one error type of the app core. Each message says what to do; [`AppError::code`] gives
+//! the stable code the UI translates, and [`AppError::to_command_error`] what crosses to it.
+
+use taizhang_client::{ClientError, TransportError};
+use taizhang_domain::DomainError;
+
+use crate::contract::{CommandError, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("this device has not joined a village yet: enter the server address and your code on the set-up screen")]
+    NotJoined,
+    #[error("this device already belongs to a village; to join another, install the app again on a fresh device")]
+    AlreadyJoined,
+    #[error(
+        "the join code was not accepted ({0}): ask the administrator for a new one-time code (XXXX-XXXX-XXXX-XXXX)"
+    )]
+    BadJoinCode(String),
+    #[error(
+        "the server address {0:?} is not valid: it starts with http:// or https://, e.g. http://192.168.1.10:8620"
+    )]
+    BadServerUrl(String),
+    #[error("{message}")]
+    Invalid { message: String, field: Option<String> },
+    #[error("{0} was not found on this device: sync, then try again")]
+    NotFound(String),
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("month {0} is filed (月备案): write an amendment to one of its entries instead")]
+    MonthFiled(String),
+    #[error("the village's team and households have not arrived on this device yet: sync once with signal")]
+    NotSyncedYet,
+    #[error("the server could not be reached ({0}); everything is saved on this device and will be sent later")]
+    Unreachable(String),
+    #[error("the server refused the sync ({0}); everything is saved on this device")]
+    Refused(String),
+    #[error("the server's answer could not be read ({0}); everything is saved on this device")]
+    Unreadable(String),
+    #[error("the sync stopped after {0} requests; it continues with the next sync")]
+    Incomplete(u32),
+    #[error("a sync is already running: wait for it to finish")]
+    SyncRunning,
+    #[error("the device's storage failed, the record was NOT saved ({0}); check free space and try again")]
+    Storage(String),
+    #[error("internal fault: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::NotJoined => ErrorCode::NotJoined,
+            AppError::AlreadyJoined => ErrorCode::AlreadyJoined,
+            AppError::BadJoinCode(_) => ErrorCode::BadJoinCode,
+            AppError::BadServerUrl(_) => ErrorCode::BadServerUrl,
+            AppError::Invalid { .. } => ErrorCode::InvalidInput,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::NotAllowed(_) => ErrorCode::NotAllowed,
+            AppError::MonthFiled(_) => ErrorCode::MonthFiled,
+            AppError::NotSyncedYet => ErrorCode::NotSyncedYet,
+            AppError::Unreachable(_) => ErrorCode::ServerUnreachable,
+            AppError::Refused(_) => ErrorCode::ServerRefused,
+            AppError::Unreadable(_) => ErrorCode::ServerAnswerUnreadable,
+            AppError::Incomplete(_) => ErrorCode::SyncIncomplete,
+            AppError::SyncRunning => ErrorCode::SyncRunning,
+            AppError::Storage(_) => ErrorCode::Storage,
+            AppError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// What the window receives.
+    pub fn to_command_error(&self) -> CommandError {
+        let field = match self {
+            AppError::Invalid { field, .. } => field.clone(),
+            _ => None,
+        };
+        CommandError { code: self.code(), message: self.to_string(), field }
+    }
+
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid { message: message.into(), field: Some(field.to_string()) }
+    }
+}
+
+impl From<AppError> for CommandError {
+    fn from(e: AppError) -> Self {
+        e.to_command_error()
+    }
+}
+
+/// The field a domain error is about, in the form's own names.
+fn domain_field(e: &DomainError) -> Option<String> {
+    let f = match e {
+        DomainError::UnknownHousehold(_) => "householdId",
+        DomainError::UnknownMember(_) => "member",
+        DomainError::FutureTime { .. } => "at",
+        DomainError::FutureDate { .. } => "date",
+        DomainError::MonthFiled { .. } => "date",
+        DomainError::UnknownDiaryEntry(_) => "amends",
+        DomainError::Empty { field } | DomainError::TooLong { field, .. } | DomainError::OutOfRange { field, .. } => {
+            match *field {
+                "head of household" => "head",
+                "village group" => "group",
+                "members count" => "membersCount",
+                "needs raised" => "needs",
+                "follow-up" => "followUp",
+                "diary text" => "text",
+                "location" | "location accuracy" => "location",
+                other => other,
+            }
+        }
+        DomainError::LeaveDatesReversed { .. } => "to",
+        DomainError::UnknownCode { field, .. } => field,
+        DomainError::Malformed { what, .. } => what,
+    };
+    Some(f.to_string())
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::MonthFiled { month } => AppError::MonthFiled(month.to_string()),
+            other => AppError::Invalid { field: domain_field(&other), message: other.to_string() },
+        }
+    }
+}
+
+impl From<ClientError> for AppError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Invalid(d) => d.into(),
+            ClientError::Store(s) => AppError::Storage(s.to_string()),
+            ClientError::Doc(d) => AppError::Storage(d.to_string()),
+            ClientError::Transport(TransportError::Unreachable(m)) => AppError::Unreachable(m),
+            ClientError::Transport(e @ TransportError::RateLimited { .. }) => AppError::Refused(e.to_string()),
+            ClientError::Transport(TransportError::Status { status, message }) => {
+                AppError::Refused(format!("{status}: {}", message.chars().take(200).collect::<String>()))
+            }
+            ClientError::Protocol(p) => AppError::Unreadable(p.to_string()),
+            ClientError::NotInitialised | ClientError::NotEnrolled => AppError::NotJoined,
+            ClientError::AlreadyEnrolled(_) => AppError::AlreadyJoined,
+            ClientError::Enroll(m) => AppError::BadJoinCode(m),
+            ClientError::NoVillage(role) => {
+                AppError::BadJoinCode(format!("the code is for a {role} account, which has no village of its own"))
+            }
+            ClientError::Corrupt { doc, reason } => AppError::Storage(format!("{doc}: {reason}")),
+            ClientError::NotFound(what) => AppError::NotFound(what),
+            ClientError::TooManyRounds(n) => AppError::Incomplete(n),
+        }
+    }
+}
+
+impl From<taizhang_store::StoreError> for AppError {
+    fn from(e: taizhang_store::StoreError) -> Self {
+        AppError::Storage(e.to_string())
+    }
+}
+
+impl From<taizhang_rules::RulesError> for AppError {
+    fn from(e: taizhang_rules::RulesError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}

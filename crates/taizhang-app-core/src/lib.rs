@@ -1,0 +1,13 @@
+//! The field app without Tauri: the command contract ([`contract`]: request and answer types,
+//! stable error codes, exported to TypeScript) and [`AppCore`], whose methods are the bodies of
+//! every command the window calls — Today, Households, Visit, Diary, Team and Sync — over one
+//! device's `taizhang_client::Ledger`. The Tauri crate only adapts them.
+
+pub mod contract;
+mod core;
+mod error;
+mod settings;
+
+pub use crate::core::{join_ledger, system_clock, AppCore, AutoSync, Clock, AUTO_PULL_AFTER_MS};
+pub use error::AppError;
+pub use settings::{host_port, normalise_server_url, DEFAULT_SERVER};
