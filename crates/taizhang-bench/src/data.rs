@@ -14,6 +14,7 @@ use taizhang_domain::{
 use uuid::Uuid;
 
 use crate::setup::{device, DeviceStore};
+use taizhang_server_db::ServerBackend;
 
 /// A small deterministic PRNG (splitmix64): the same run generates the same village.
 #[derive(Debug, Clone)]
@@ -225,17 +226,26 @@ pub struct Team {
 }
 
 impl Team {
-    pub fn new(spec: VillageSpec, start: NaiveDate) -> anyhow::Result<Self> {
-        let devices = (0..3).map(|m| device(&spec, m, 0, DeviceStore::Memory)).collect::<anyhow::Result<Vec<_>>>()?;
+    /// The team's three phones, enrolled over `direct` (see `setup::device`).
+    pub async fn new(
+        store: &dyn ServerBackend,
+        direct: &dyn Transport,
+        spec: VillageSpec,
+        start: NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let mut devices = Vec::new();
+        for m in 0..3 {
+            devices.push(device(store, direct, &spec, m, 0, DeviceStore::Memory).await?);
+        }
         let rng = Rng::new(0x7a1_2a46 ^ u64::from(spec.index));
         Ok(Self { spec, devices, day: start, start, rng, next_household: 0 })
     }
 
-    /// Syncs every device of the team, in order; returns the last device's report.
+    /// Syncs every device of the team, in order; fails if the server refused anything.
     pub async fn sync_all(&mut self, t: &dyn Transport, now: Timestamp) -> anyhow::Result<Vec<SyncReport>> {
         let mut out = Vec::new();
         for d in self.devices.iter_mut() {
-            out.push(d.sync(t, now).await?);
+            out.push(clean(d.sync(t, now).await?)?);
         }
         Ok(out)
     }
@@ -334,6 +344,18 @@ impl Team {
         self.devices[m].write_diary(&d, t + 60_000)?;
         Ok(())
     }
+}
+
+/// `r`, unless the server refused a document or a download could not be applied: the bench
+/// only reports syncs that did everything they were asked.
+pub fn clean(r: SyncReport) -> anyhow::Result<SyncReport> {
+    if let Some((doc, why)) = r.rejected.first() {
+        anyhow::bail!("the server refused {doc}: {why}");
+    }
+    if let Some((doc, why)) = r.skipped_downloads.first() {
+        anyhow::bail!("the download of {doc} could not be applied: {why}");
+    }
+    Ok(r)
 }
 
 /// A visit recorded "now" on a device (load test, client probe).
