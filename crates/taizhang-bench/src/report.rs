@@ -466,7 +466,7 @@ fn growth_section(w: &mut String, g: &growth::Results) {
     let _ = writeln!(
         w,
         "The team of three works Monday to Friday: a check-in, two visits and a diary entry each a \
-         day, a household edit each Friday, the month filed at the start of the next. At each \
+         day, a household edit each Friday, each finished month filed by the first secretary once the team has synced it. At each \
          checkpoint a fresh phone downloads the village on loopback, a fresh process probes its \
          store, and the phone then pulls one more busy week (4 visits a day each, 7 days) over \
          the {} link.\n",
