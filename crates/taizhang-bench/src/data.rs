@@ -14,6 +14,7 @@ use taizhang_domain::{
 use uuid::Uuid;
 
 use crate::setup::{device, DeviceStore};
+use taizhang_server_db::ServerBackend;
 
 /// A small deterministic PRNG (splitmix64): the same run generates the same village.
 #[derive(Debug, Clone)]
@@ -225,19 +226,56 @@ pub struct Team {
 }
 
 impl Team {
-    pub fn new(spec: VillageSpec, start: NaiveDate) -> anyhow::Result<Self> {
-        let devices = (0..3).map(|m| device(&spec, m, 0, DeviceStore::Memory)).collect::<anyhow::Result<Vec<_>>>()?;
+    /// The team's three phones, enrolled over `direct` (see `setup::device`).
+    pub async fn new(
+        store: &dyn ServerBackend,
+        direct: &dyn Transport,
+        spec: VillageSpec,
+        start: NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let mut devices = Vec::new();
+        for m in 0..3 {
+            devices.push(device(store, direct, &spec, m, 0, DeviceStore::Memory).await?);
+        }
         let rng = Rng::new(0x7a1_2a46 ^ u64::from(spec.index));
         Ok(Self { spec, devices, day: start, start, rng, next_household: 0 })
     }
 
-    /// Syncs every device of the team, in order; returns the last device's report.
+    /// Syncs every device of the team, in order; fails if the server refused anything. Then
+    /// the first secretary files (月备案) every finished month not filed yet and syncs again:
+    /// a month is filed only once every member's records of it are on the server (the
+    /// server refuses changes to a filed month's log, other than amendments).
     pub async fn sync_all(&mut self, t: &dyn Transport, now: Timestamp) -> anyhow::Result<Vec<SyncReport>> {
         let mut out = Vec::new();
         for d in self.devices.iter_mut() {
-            out.push(d.sync(t, now).await?);
+            out.push(clean(d.sync(t, now).await?)?);
+        }
+        if self.file_finished_months()? {
+            out.push(clean(self.devices[0].sync(t, now).await?)?);
         }
         Ok(out)
+    }
+
+    /// Files every month that ended before the next working day; true if it filed any.
+    fn file_finished_months(&mut self) -> anyhow::Result<bool> {
+        let me = self.spec.member_id(0);
+        let mut first = self.start.with_day(1).unwrap_or(self.start);
+        let mut filed = false;
+        loop {
+            let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(self.day);
+            if next >= self.day {
+                return Ok(filed);
+            }
+            let month = YearMonth::of(first);
+            for m in 0..3 {
+                let member = self.spec.member_id(m);
+                if !self.devices[0].store().month_filed(member, month)? {
+                    self.devices[0].file_month(member, month, me, at(next, 8, 0))?;
+                    filed = true;
+                }
+            }
+            first = next;
+        }
     }
 
     /// Works every day up to (not including) `end`.
@@ -261,18 +299,6 @@ impl Team {
         self.day = day + Duration::days(1);
         if !plan.weekends && matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
             return Ok(());
-        }
-        // On the first working day of a month the first secretary files last month.
-        let last_day_of_last_month = day - Duration::days(i64::from(day.day()));
-        if day.day() <= 3 && last_day_of_last_month >= self.start {
-            let last = YearMonth::of(last_day_of_last_month);
-            let me = self.spec.member_id(0);
-            for m in 0..3 {
-                let member = self.spec.member_id(m);
-                if !self.devices[0].store().month_filed(member, last)? {
-                    self.devices[0].file_month(member, last, me, at(day, 8, 0))?;
-                }
-            }
         }
         for m in 0..3 {
             self.member_day(m, day, plan)?;
@@ -334,6 +360,18 @@ impl Team {
         self.devices[m].write_diary(&d, t + 60_000)?;
         Ok(())
     }
+}
+
+/// `r`, unless the server refused a document or a download could not be applied: the bench
+/// only reports syncs that did everything they were asked.
+pub fn clean(r: SyncReport) -> anyhow::Result<SyncReport> {
+    if let Some((doc, why)) = r.rejected.first() {
+        anyhow::bail!("the server refused {doc}: {why}");
+    }
+    if let Some((doc, why)) = r.skipped_downloads.first() {
+        anyhow::bail!("the download of {doc} could not be applied: {why}");
+    }
+    Ok(r)
 }
 
 /// A visit recorded "now" on a device (load test, client probe).

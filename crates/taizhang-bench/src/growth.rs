@@ -2,7 +2,8 @@
 //! team works from 1 month to 3 years; at each checkpoint a fresh phone downloads it into a
 //! store file, then a fresh process (the hidden `probe` subcommand) opens that store cold and
 //! measures the household list, search, recording visits and peak memory; and the phone
-//! pulls one more busy week over the shaped link (the sync cost of an ordinary week).
+//! pulls one more busy week over the shaped link (the sync cost of an ordinary week). Every
+//! phone is enrolled over loopback first; its token is kept in its store file.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use taizhang_client::Ledger;
 use taizhang_store::HouseholdQuery;
 
-use crate::data::{at, visit_now, DayPlan, Rng, Team, VillageSpec};
+use crate::data::{at, clean, visit_now, DayPlan, Rng, Team, VillageSpec};
 use crate::measure::{db_bytes, own_peak_rss_mib, percentile, Counting};
 use crate::setup::{self, Backend, DeviceStore, InProcessServer};
 use crate::shaper::{Link, LinkSpec};
@@ -187,7 +188,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     let direct = setup::transport(&server.url)?;
     // Three years that end this month (November 2026).
     let start = NaiveDate::from_ymd_opt(2023, 11, 1).unwrap_or_default();
-    let mut team = Team::new(spec.clone(), start)?;
+    let mut team = Team::new(server.store.as_ref(), &direct, spec.clone(), start).await?;
     team.sync_all(&direct, crate::now_ms()).await?;
     let mut checkpoints = Vec::new();
     for &months in &p.checkpoints_months {
@@ -199,10 +200,11 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
         let changes_on_server = setup::read_whole_log(server.store.as_ref(), village, 0).await?.len() as u64;
 
         let path = dir.join(format!("phone-{months}.sqlite3"));
-        let mut phone = setup::device(&spec, 0, 300 + months, DeviceStore::File(&path))?;
+        let mut phone =
+            setup::device(server.store.as_ref(), &direct, &spec, 0, 300 + months, DeviceStore::File(&path)).await?;
         let t = Counting::new(setup::transport(&server.url)?);
         let t0 = Instant::now();
-        let r = phone.sync(&t, crate::now_ms()).await?;
+        let r = clean(phone.sync(&t, crate::now_ms()).await?)?;
         let download_loopback_s = t0.elapsed().as_secs_f64();
         let counts = phone.store().counts()?;
         drop(phone);
@@ -221,7 +223,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
         let link = Link::start(p.link.clone(), server.addr()?).await?;
         let lt = Counting::new(setup::transport(&link.url())?);
         let t0 = Instant::now();
-        let week = phone.sync(&lt, crate::now_ms()).await?;
+        let week = clean(phone.sync(&lt, crate::now_ms()).await?)?;
         let week_time_s = t0.elapsed().as_secs_f64();
         let carried = link.carried();
         drop(phone);

@@ -1,6 +1,9 @@
 //! Scenario 1, sync over a bad link: a week of a 3-person team offline, a fresh device
 //! downloading the whole village, and a link that drops halfway and resumes — each through
 //! the link shaper, side by side with the physical limit and Automerge's sync protocol.
+//! Devices are enrolled over the direct (unshaped) transport beforehand and hold a valid
+//! token, so these figures are sync only; what a sign-in and an enrollment cost on the same
+//! link is measured on its own ([`AuthCost`]).
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -13,7 +16,7 @@ use serde::Serialize;
 use taizhang_client::Ledger;
 
 use crate::am::{self, AmServer, DocSet};
-use crate::data::{DayPlan, Team, VillageSpec};
+use crate::data::{clean, DayPlan, Team, VillageSpec};
 use crate::measure::{zstd_size, Counting};
 use crate::setup::{self, Backend, DeviceStore, InProcessServer};
 use crate::shaper::{Carried, Link, LinkSpec};
@@ -82,9 +85,20 @@ pub struct DropResume {
     pub converged: bool,
 }
 
+/// What authentication costs on a link, outside the sync figures: a sign-in (challenge,
+/// signed answer, token: what a device does when its token has expired) and an enrollment
+/// with a one-time code.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthCost {
+    pub link: LinkSpec,
+    pub sign_in: Session,
+    pub enroll: Session,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Results {
     pub week: Vec<Compared>,
+    pub auth: Vec<AuthCost>,
     pub fresh: Vec<Compared>,
     pub drop: Vec<DropResume>,
     pub fresh_village: String,
@@ -104,7 +118,7 @@ async fn taizhang_session(
     let link = Link::start(spec.clone(), upstream).await?;
     let t = Counting::new(setup::transport(&link.url())?);
     let start = Instant::now();
-    let report = ledger.sync(&t, now).await?;
+    let report = clean(ledger.sync(&t, now).await?)?;
     let time_s = start.elapsed().as_secs_f64();
     Ok((session(time_s, report.requests, link.carried(), &t), report))
 }
@@ -145,13 +159,13 @@ async fn automerge_session(device: &mut DocSet, server: DocSet, spec: &LinkSpec)
 
 /// The week: the team worked `base_days`, synced, then worked a busy week offline; devices 1
 /// and 2 synced; device 0 (the first secretary) now syncs over `spec`.
-async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Result<Compared> {
+async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Result<(Compared, AuthCost)> {
     let server = InProcessServer::start(&Backend::sqlite_in(dir, &format!("week-{n}.sqlite3"))).await?;
     let vs = VillageSpec::new(1000 + n, p.week_households);
     let village = vs.id.0;
     setup::seed_village(server.store.as_ref(), &vs, crate::now_ms()).await?;
     let direct = setup::transport(&server.url)?;
-    let mut team = Team::new(vs, monday())?;
+    let mut team = Team::new(server.store.as_ref(), &direct, vs, monday()).await?;
     team.sync_all(&direct, crate::now_ms()).await?;
     team.work_days(p.week_base_days, DayPlan::NORMAL)?;
     team.sync_all(&direct, crate::now_ms()).await?;
@@ -168,7 +182,7 @@ async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Res
     team.work_days(7, DayPlan::BUSY_WEEK)?;
     let now = crate::now_ms();
     for d in team.devices[1..].iter_mut() {
-        d.sync(&direct, now).await?;
+        clean(d.sync(&direct, now).await?)?;
     }
 
     let mut dev = DocSet::from_device(&team.devices[0])?;
@@ -179,7 +193,7 @@ async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Res
 
     let (taizhang, _) = taizhang_session(&mut team.devices[0], spec, server.addr()?, now).await?;
     for d in team.devices[1..].iter_mut() {
-        d.sync(&direct, now).await?;
+        clean(d.sync(&direct, now).await?)?;
     }
     let digests: Vec<String> =
         team.devices.iter().map(|d| d.store().materialised_digest()).collect::<Result<_, _>>()?;
@@ -199,7 +213,8 @@ async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Res
     }
     let (raw_up, z_up) = zstd_size(up.iter().copied())?;
     let (raw_down, z_down) = zstd_size(down.iter().copied())?;
-    Ok(Compared {
+    let auth = auth_on(&server, &team.spec, &mut team.devices[0], spec).await?;
+    let compared = Compared {
         scenario: "week offline (3-person team; the server has the other two devices' week)".into(),
         link: spec.clone(),
         changes_up: up.len() as u64,
@@ -212,7 +227,33 @@ async fn week_on(dir: &Path, n: u32, p: &Params, spec: &LinkSpec) -> anyhow::Res
         automerge,
         taizhang_converged: tz_ok,
         automerge_converged: am_ok,
-    })
+    };
+    Ok((compared, auth))
+}
+
+/// A sign-in of `ledger`, then the enrollment of one more phone of member 0, each through a
+/// fresh shaped link (so each pays its TCP handshake).
+async fn auth_on(
+    server: &InProcessServer,
+    vs: &VillageSpec,
+    ledger: &mut Ledger,
+    spec: &LinkSpec,
+) -> anyhow::Result<AuthCost> {
+    let link = Link::start(spec.clone(), server.addr()?).await?;
+    let t = Counting::new(setup::transport(&link.url())?);
+    let start = Instant::now();
+    ledger.sign_in(&t).await?;
+    let sign_in = session(start.elapsed().as_secs_f64(), t.requests.load(Ordering::SeqCst), link.carried(), &t);
+
+    let code = setup::enrollment_code(server.store.as_ref(), vs, 0, crate::now_ms()).await?;
+    let link = Link::start(spec.clone(), server.addr()?).await?;
+    let t = Counting::new(setup::transport(&link.url())?);
+    let start = Instant::now();
+    let phone =
+        setup::enroll_device(&t, &code, "bench phone enrolled over the shaped link", DeviceStore::Memory).await?;
+    let enroll = session(start.elapsed().as_secs_f64(), t.requests.load(Ordering::SeqCst), link.carried(), &t);
+    drop(phone);
+    Ok(AuthCost { link: spec.clone(), sign_in, enroll })
 }
 
 /// The village a fresh device downloads: `fresh_households` households and `fresh_months`
@@ -223,7 +264,7 @@ async fn fresh_world(dir: &Path, p: &Params) -> anyhow::Result<(InProcessServer,
     setup::seed_village(server.store.as_ref(), &vs, crate::now_ms()).await?;
     let direct = setup::transport(&server.url)?;
     let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-    let mut team = Team::new(vs, start)?;
+    let mut team = Team::new(server.store.as_ref(), &direct, vs, start).await?;
     team.sync_all(&direct, crate::now_ms()).await?;
     let end = start.checked_add_months(chrono::Months::new(p.fresh_months)).unwrap_or(start);
     team.work_until(end, DayPlan::NORMAL)?;
@@ -241,7 +282,8 @@ async fn fresh_on(server: &InProcessServer, team: &Team, spec: &LinkSpec, n: u32
     let srv = DocSet::from_server(server.store.as_ref(), village).await?;
     let (automerge, am_ok) = automerge_session(&mut dev, srv, spec).await?;
 
-    let mut phone = setup::device(&team.spec, 0, 100 + n, DeviceStore::Memory)?;
+    let direct = setup::transport(&server.url)?;
+    let mut phone = setup::device(server.store.as_ref(), &direct, &team.spec, 0, 100 + n, DeviceStore::Memory).await?;
     let (taizhang, _) = taizhang_session(&mut phone, spec, server.addr()?, crate::now_ms()).await?;
     let tz_ok = phone.store().materialised_digest()? == team.devices[0].store().materialised_digest()?;
     Ok(Compared {
@@ -269,7 +311,8 @@ async fn drop_on(
 ) -> anyhow::Result<DropResume> {
     let village = team.spec.id.0;
     let log = setup::read_whole_log(server.store.as_ref(), village, 0).await?;
-    let mut phone = setup::device(&team.spec, 0, 200 + n, DeviceStore::Memory)?;
+    let direct = setup::transport(&server.url)?;
+    let mut phone = setup::device(server.store.as_ref(), &direct, &team.spec, 0, 200 + n, DeviceStore::Memory).await?;
     let link = Link::start(spec.clone(), server.addr()?).await?;
     let cut = uninterrupted.wire_down / 2;
     link.cut_after_down(cut);
@@ -289,7 +332,7 @@ async fn drop_on(
     link.restore();
     let t2 = Counting::new(setup::transport(&link.url())?);
     let start = Instant::now();
-    let report = phone.sync(&t2, crate::now_ms()).await?;
+    let report = clean(phone.sync(&t2, crate::now_ms()).await?)?;
     let resumed = session(start.elapsed().as_secs_f64(), report.requests, link.carried().since(c1), &t2);
     let total = log.len() as u64;
     let received = u64::from(report.changes_received);
@@ -313,10 +356,12 @@ async fn drop_on(
 }
 
 pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
-    let mut week = Vec::new();
+    let (mut week, mut auth) = (Vec::new(), Vec::new());
     for (n, spec) in p.links.iter().enumerate() {
         eprintln!("[link] week offline over {}", spec.name);
-        week.push(week_on(dir, n as u32, p, spec).await?);
+        let (w, a) = week_on(dir, n as u32, p, spec).await?;
+        week.push(w);
+        auth.push(a);
     }
     eprintln!("[link] building the fresh device's village");
     let (server, team) = fresh_world(dir, p).await?;
@@ -332,6 +377,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     let counts = team.devices[0].store().counts()?;
     Ok(Results {
         week,
+        auth,
         fresh,
         drop,
         fresh_village: format!(

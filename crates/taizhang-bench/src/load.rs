@@ -1,7 +1,8 @@
 //! Scenario 2, server load: a county's devices (villages × devices each) driven from this
 //! process against the sync server in a child process (so its peak memory is its own):
 //! every device's first download, a steady stream of small pushes, then every device
-//! reconnecting at the same instant (8 a.m.).
+//! reconnecting at the same instant (8 a.m.). The devices are enrolled (and hold a token)
+//! before the first phase; enrollment is not measured here.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use serde::Serialize;
 use taizhang_client::Ledger;
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::data::{visit_now, Rng, VillageSpec};
+use crate::data::{clean, visit_now, Rng, VillageSpec};
 use crate::measure::{cpu_seconds, own_peak_rss_mib, percentile, proc_status_kb, Counting};
 use crate::setup::{self, Backend, ChildServer, DeviceStore};
 
@@ -110,7 +111,7 @@ async fn phase(
                 tokio::time::sleep(pace * i as u32).await;
             }
             let _permit = gate.acquire().await?;
-            d.ledger.sync(t.as_ref(), now).await.map_err(anyhow::Error::from)
+            clean(d.ledger.sync(t.as_ref(), now).await?)
         }));
     }
     let (mut ok, mut errors, mut first_error) = (0, 0, None);
@@ -157,17 +158,32 @@ async fn phase(
 
 pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     let backend = p.backend.clone().unwrap_or_else(|| Backend::sqlite_in(dir, "county.sqlite3"));
-    eprintln!("[load] starting the server with {} villages", p.villages);
-    let server = ChildServer::start(&backend, p.villages, p.households)?;
-    let mut devs = Vec::new();
+    eprintln!("[load] seeding {} villages and their accounts", p.villages);
+    let codes = setup::seed_county(&backend, p.villages, p.households, p.devices_per_village).await?;
+    eprintln!("[load] starting the server");
+    let server = ChildServer::start(&backend)?;
+    eprintln!("[load] enrolling {} devices (not measured)", codes.len());
+    let direct = Arc::new(setup::transport(&server.url)?);
+    let gate = Arc::new(Semaphore::new(p.concurrency.max(1)));
+    let mut enrolling = Vec::new();
     for v in 0..p.villages {
         let spec = VillageSpec::new(v, p.households);
         for k in 0..p.devices_per_village {
-            let member = (k % 3) as usize;
-            let ledger = setup::device(&spec, member, k, DeviceStore::Memory)?;
-            let rng = Rng::new(u64::from(v) << 32 | u64::from(k));
-            devs.push(Arc::new(Mutex::new(Dev { spec: spec.clone(), member, ledger, rng })));
+            let member = setup::load_member(k);
+            let code = codes[(v * p.devices_per_village + k) as usize].clone();
+            let (spec, direct, gate) = (spec.clone(), direct.clone(), gate.clone());
+            enrolling.push(tokio::spawn(async move {
+                let _permit = gate.acquire().await?;
+                let name = format!("load phone {k} of village {v}");
+                let ledger = setup::enroll_device(direct.as_ref(), &code, &name, DeviceStore::Memory).await?;
+                let rng = Rng::new(u64::from(v) << 32 | u64::from(k));
+                anyhow::Ok(Dev { spec, member, ledger, rng })
+            }));
         }
+    }
+    let mut devs = Vec::new();
+    for task in enrolling {
+        devs.push(Arc::new(Mutex::new(task.await??)));
     }
     let n = devs.len();
     eprintln!("[load] {n} devices: first download");

@@ -39,10 +39,6 @@ enum Cmd {
     Serve {
         #[arg(long)]
         db: String,
-        #[arg(long)]
-        villages: u32,
-        #[arg(long)]
-        households: usize,
     },
     /// (internal) Cold-start probe of a store, in a fresh process.
     #[command(hide = true)]
@@ -95,9 +91,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.cmd {
-        Cmd::Serve { db, villages, households } => {
-            rt.block_on(setup::run_child_server(&setup::Backend::parse(&db), villages, households))
-        }
+        Cmd::Serve { db } => rt.block_on(setup::run_child_server(&setup::Backend::parse(&db))),
         Cmd::Probe { store, village_index, households, visits, at } => {
             let spec = data::VillageSpec::new(village_index, households);
             let p = growth::run_probe(&store, &spec, visits, at)?;

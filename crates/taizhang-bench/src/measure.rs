@@ -8,8 +8,8 @@ use std::time::Instant;
 use async_trait::async_trait;
 use taizhang_client::{HttpTransport, Transport, TransportError};
 
-/// Wraps the real HTTP transport; counts requests, answers and body bytes, and records the
-/// latency of every exchange.
+/// Wraps the real HTTP transport; counts requests (sync, sign-in and enrollment alike),
+/// answers and body bytes, and records the latency of every exchange.
 #[derive(Debug)]
 pub struct Counting {
     inner: HttpTransport,
@@ -38,11 +38,11 @@ impl Counting {
 
 #[async_trait]
 impl Transport for Counting {
-    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+    async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError> {
         self.requests.fetch_add(1, Ordering::SeqCst);
         self.body_up.fetch_add(body.len() as u64, Ordering::SeqCst);
         let t = Instant::now();
-        let r = self.inner.exchange(body).await;
+        let r = self.inner.post(path, body, token).await;
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         if let Ok(a) = &r {
             self.answered.fetch_add(1, Ordering::SeqCst);

@@ -1,14 +1,19 @@
-//! Every server set-up and device creation of the benchmark lives here, so switching the
-//! bench to device enrollment/authentication (issue 4) or to another storage backend
-//! (PostgreSQL, issue 7) is a change to this one module.
+//! Every server set-up, account, enrollment and device creation of the benchmark lives
+//! here, so a change in how devices join (issue 4) or in the storage backend (issue 7) is a
+//! change to this one module.
 //!
-//! - [`Backend`] / [`open_store`]: the ONE place a `ServerStore` is built (`Arc<dyn ServerStore>`).
+//! - [`Backend`] / [`open_store`]: the ONE place a server store is built (`Arc<dyn ServerBackend>`).
+//! - [`limits`]: the server's limits for the bench — the defaults with the per-device rate
+//!   limit raised, since a thousand devices syncing from one process is the point.
 //! - [`InProcessServer`]: the axum router on 127.0.0.1:0 inside the bench process.
 //! - [`ChildServer`]: the same server in a child process (the bench binary re-executed with
 //!   the hidden `serve` subcommand), so its peak memory is its own.
-//! - [`seed_village`]: creates a village on the server with its registry.
-//! - [`device`]: a device (ledger) of a village member; today the server trusts any device
-//!   that knows the village id, so creating one needs no server call.
+//! - [`seed_village`]: creates a village on the server with its registry and an account for
+//!   each of its three team members (the account id is the member id).
+//! - [`device`] / [`enroll_device`]: a member's device, enrolled with a fresh one-time code
+//!   over the transport given — the scenarios pass the DIRECT (unshaped) transport, so that
+//!   the link measurements measure sync only; the sign-in and enrollment costs are measured
+//!   on their own (`link::AuthCost`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -16,10 +21,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context};
-use taizhang_client::{HttpTransport, Ledger};
-use taizhang_server_db::ServerStore;
+use taizhang_auth::Role;
+use taizhang_client::{HttpTransport, Ledger, Transport};
+use taizhang_server_db::{Account, ServerBackend, ServerStore};
 use taizhang_sync::parse_changes;
-use taizhang_sync_server::{router, serve, AppState};
+use taizhang_sync_server::{admin, router, serve, AppState, Limits};
 
 use crate::data::VillageSpec;
 
@@ -64,9 +70,19 @@ impl Backend {
     }
 }
 
+/// The server's limits in every scenario: the defaults, but with the per-device rate limit
+/// (120 requests a minute by default) out of the way.
+pub fn limits() -> Limits {
+    Limits { requests_per_minute: 10_000_000, ..Limits::default() }
+}
+
+fn app_state(store: Arc<dyn ServerBackend>) -> AppState {
+    AppState::with(store, limits(), Arc::new(taizhang_sync_server::system_clock))
+}
+
 /// Builds the server's store. The only place the bench constructs a backend: the same
 /// choice by URL as the `taizhang-server` binary (`taizhang_sync_server::open_store`).
-pub async fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerStore>> {
+pub async fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerBackend>> {
     let db = match backend {
         Backend::SqliteFile(path) => path.display().to_string(),
         Backend::Postgres(url) => url.clone(),
@@ -74,23 +90,51 @@ pub async fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerStore
     taizhang_sync_server::open_store(&db).await.with_context(|| format!("opening the {} database", backend.label()))
 }
 
-/// Creates `spec`'s village on the server with its registry (village, team, households),
-/// unless it is there already.
-pub async fn seed_village(store: &dyn ServerStore, spec: &VillageSpec, now: i64) -> anyhow::Result<()> {
+/// Creates `spec`'s village on the server with its registry (village, team, households) and
+/// an account for each team member (member 0 the first secretary), unless they are there
+/// already. The accounts are written directly (not by `admin::create_account`, which would
+/// add a member record to the registry the seed already wrote).
+pub async fn seed_village(store: &dyn ServerBackend, spec: &VillageSpec, now: i64) -> anyhow::Result<()> {
     let village = spec.id.0;
-    if store.village_exists(village).await? && !store.docs(village).await?.is_empty() {
-        return Ok(());
+    if !(store.village_exists(village).await? && !store.docs(village).await?.is_empty()) {
+        store.create_village(village, &spec.village().name).await?;
+        let raw = spec.registry_changes()?;
+        let parsed = parse_changes("registry", raw)?;
+        store.push(village, "registry", parsed, now).await?;
     }
-    store.create_village(village, &spec.village().name).await?;
-    let raw = spec.registry_changes()?;
-    let parsed = parse_changes("registry", raw)?;
-    store.push(village, "registry", parsed, now).await?;
+    for m in spec.members() {
+        if store.account(m.id.0).await?.is_some() {
+            continue;
+        }
+        let role = if m.role == taizhang_domain::Role::FirstSecretary { Role::FirstSecretary } else { Role::Member };
+        let account = Account {
+            id: m.id.0,
+            name: m.name,
+            role,
+            village: Some(village),
+            township: None,
+            county: None,
+            created_at: now,
+        };
+        store.create_account(&account).await?;
+    }
     Ok(())
+}
+
+/// A fresh one-time enrollment code for member `member` of `spec`'s village.
+pub async fn enrollment_code(
+    store: &dyn ServerBackend,
+    spec: &VillageSpec,
+    member: usize,
+    now: i64,
+) -> anyhow::Result<String> {
+    let code = admin::new_enrollment_code(store, spec.member_id(member).0, now, admin::CODE_VALID_DAYS).await?;
+    Ok(code.display())
 }
 
 /// The whole log of `village` past `cursor`, however many pages it takes.
 pub async fn read_whole_log(
-    store: &dyn ServerStore,
+    store: &(impl ServerStore + ?Sized),
     village: uuid::Uuid,
     mut cursor: u64,
 ) -> anyhow::Result<Vec<taizhang_server_db::LogEntry>> {
@@ -108,7 +152,7 @@ pub async fn read_whole_log(
 /// The sync server's router on 127.0.0.1:0 inside this process; stopped on drop.
 pub struct InProcessServer {
     pub url: String,
-    pub store: Arc<dyn ServerStore>,
+    pub store: Arc<dyn ServerBackend>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -124,7 +168,7 @@ impl InProcessServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(store.clone()));
+        let app = router(app_state(store.clone()));
         tokio::spawn(async move {
             let _ = serve(listener, app, async {
                 let _ = rx.await;
@@ -156,12 +200,11 @@ pub struct ChildServer {
 }
 
 impl ChildServer {
-    /// Starts the child on `backend`, seeding `villages` villages of `households` households.
-    pub fn start(backend: &Backend, villages: u32, households: usize) -> anyhow::Result<Self> {
+    /// Starts the child on `backend` (seeded beforehand by [`seed_county`]).
+    pub fn start(backend: &Backend) -> anyhow::Result<Self> {
         let exe = std::env::current_exe()?;
         let mut child = Command::new(exe)
-            .args(["serve", "--db", &backend.to_arg(), "--villages", &villages.to_string()])
-            .args(["--households", &households.to_string()])
+            .args(["serve", "--db", &backend.to_arg()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -196,17 +239,40 @@ impl ChildServer {
     }
 }
 
-/// The hidden `serve` subcommand: seeds the villages, prints `LISTENING <url>` and serves
-/// until its stdin closes.
-pub async fn run_child_server(backend: &Backend, villages: u32, households: usize) -> anyhow::Result<()> {
+/// Seeds `villages` villages of `households` households for the load scenario and hands out
+/// one code per device (`devices_per_village` each; device `k` belongs to member
+/// [`load_member`]`(k)`), in this process, before the child server opens the database.
+/// Returns the codes in village-major order.
+pub async fn seed_county(
+    backend: &Backend,
+    villages: u32,
+    households: usize,
+    devices_per_village: u32,
+) -> anyhow::Result<Vec<String>> {
     let store = open_store(backend).await?;
     let now = crate::now_ms();
+    let mut codes = Vec::new();
     for i in 0..villages {
-        seed_village(store.as_ref(), &VillageSpec::new(i, households), now).await?;
+        let spec = VillageSpec::new(i, households);
+        seed_village(store.as_ref(), &spec, now).await?;
+        for k in 0..devices_per_village {
+            codes.push(enrollment_code(store.as_ref(), &spec, load_member(k), now).await?);
+        }
     }
+    Ok(codes)
+}
+
+/// The member whose phone the load scenario's device `k` of a village is.
+pub fn load_member(k: u32) -> usize {
+    (k % 3) as usize
+}
+
+/// The hidden `serve` subcommand: prints `LISTENING <url>` and serves until its stdin closes.
+pub async fn run_child_server(backend: &Backend) -> anyhow::Result<()> {
+    let store = open_store(backend).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("LISTENING http://{}", listener.local_addr()?);
-    let app = router(AppState::new(store));
+    let app = router(app_state(store));
     let stop = async {
         // Ends when the parent closes our stdin (or dies).
         let _ = tokio::task::spawn_blocking(|| {
@@ -228,19 +294,36 @@ pub enum DeviceStore<'a> {
     File(&'a Path),
 }
 
-/// A device of member `member` of `spec`'s village. `device_no` tells two phones of the same
-/// member apart (it is part of the Automerge actor).
-pub fn device(spec: &VillageSpec, member: usize, device_no: u32, at: DeviceStore<'_>) -> anyhow::Result<Ledger> {
-    let mut actor = [0u8; 16];
-    actor[..4].copy_from_slice(&spec.index.to_be_bytes());
-    actor[4] = member as u8 + 1;
-    actor[5..9].copy_from_slice(&device_no.to_be_bytes());
-    actor[15] = 0xbe;
-    let m = Some(spec.member_id(member));
+/// Enrolls a new device with `code` over `transport` and creates its ledger (in memory or
+/// in a store file): the one way a device is made in the bench. Each device gets its own
+/// random Automerge actor, bound to it on the server.
+pub async fn enroll_device(
+    transport: &dyn Transport,
+    code: &str,
+    name: &str,
+    at: DeviceStore<'_>,
+) -> anyhow::Result<Ledger> {
+    let now = crate::now_ms();
     Ok(match at {
-        DeviceStore::Memory => Ledger::in_memory(spec.id, m, actor)?,
-        DeviceStore::File(p) => Ledger::create(p, spec.id, m, actor)?,
+        DeviceStore::Memory => taizhang_client::enroll_in_memory(transport, code, name, now).await?,
+        DeviceStore::File(p) => taizhang_client::enroll(p, transport, code, name, now).await?,
     })
+}
+
+/// A device of member `member` of `spec`'s village, enrolled with a fresh code over `direct`
+/// (pass the unshaped transport: enrollment is not part of the sync measurements).
+/// `device_no` tells two phones of the same member apart (in the device name).
+pub async fn device(
+    store: &dyn ServerBackend,
+    direct: &dyn Transport,
+    spec: &VillageSpec,
+    member: usize,
+    device_no: u32,
+    at: DeviceStore<'_>,
+) -> anyhow::Result<Ledger> {
+    let code = enrollment_code(store, spec, member, crate::now_ms()).await?;
+    let name = format!("bench phone {device_no} of member {member} of village {}", spec.index);
+    enroll_device(direct, &code, &name, at).await.with_context(|| format!("enrolling {name}"))
 }
 
 /// The HTTP transport a device uses to reach `url`.

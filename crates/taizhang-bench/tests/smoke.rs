@@ -50,6 +50,13 @@ fn quick_run_converges_and_writes_both_reports() {
     assert_eq!(num(week, &["taizhang", "requests"]), 1.0, "a week offline is one request");
     assert!(num(week, &["changes_up"]) > 0.0);
 
+    for a in r["link"]["auth"].as_array().expect("auth costs") {
+        assert_eq!(num(a, &["sign_in", "requests"]), 2.0, "a sign-in is a challenge and a token");
+        assert!(num(a, &["sign_in", "wire_up"]) > num(a, &["sign_in", "body_up"]));
+        assert_eq!(num(a, &["enroll", "requests"]), 1.0);
+        assert!(num(a, &["enroll", "body_up"]) > 0.0);
+    }
+
     for d in r["link"]["drop"].as_array().expect("drop scenarios") {
         assert_eq!(d["converged"], Value::Bool(true));
         assert!(num(d, &["cut_after_down"]) > 0.0);
