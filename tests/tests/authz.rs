@@ -12,7 +12,7 @@ use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, LeaveId, LeaveRequest, LeaveState, MemberId,
     MonthFiling, YearMonth,
 };
-use taizhang_server_db::{AccountStore, ServerStore};
+
 use taizhang_sync::DocOutcome;
 use taizhang_sync_server::{admin, Limits};
 use taizhang_tests::*;

@@ -55,6 +55,7 @@ fn main() -> std::io::Result<()> {
         cursor: 9,
         more: true,
         server_time: 1_795_536_000_000,
+        token: Some("dGVzdC10b2tlbg".into()),
     };
     let seeds: Vec<(&str, &str, Vec<u8>)> = vec![
         ("sync_request", "request.zst", encode_request(&request)),
