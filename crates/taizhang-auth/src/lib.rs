@@ -5,6 +5,8 @@
 //! server passes "now", random bytes and its key in, and does its own storage.
 
 pub mod code;
+#[doc(hidden)]
+pub mod fuzzing;
 mod error;
 pub mod policy;
 pub mod token;

@@ -1,0 +1,25 @@
+//! Writes the seed corpus of the `credentials` fuzz target (`fuzz/seeds/credentials/`): a real
+//! token, a real challenge, an enrollment code and a signed message.
+//! Run: `cargo run -p taizhang-auth --example fuzz_seeds`.
+
+use std::path::PathBuf;
+
+use taizhang_auth::{public_key, sign, EnrollmentCode, ServerKey};
+
+fn main() -> std::io::Result<()> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/credentials");
+    std::fs::create_dir_all(&dir)?;
+    let key = ServerKey::new([7; 32]);
+    let now = 1_795_536_000_000;
+    let token = key.issue_token(uuid::Uuid::from_u128(42), now).token;
+    std::fs::write(dir.join("token"), token)?;
+    std::fs::write(dir.join("challenge"), key.challenge(now, [3; 16]))?;
+    std::fs::write(dir.join("code"), EnrollmentCode::from_random([9; 10]).display())?;
+    let secret = [5u8; 32];
+    let mut signed = public_key(&secret).to_vec();
+    signed.extend_from_slice(&sign(&secret, b"message"));
+    signed.extend_from_slice(b"message");
+    std::fs::write(dir.join("signed"), signed)?;
+    println!("seeds written under {}", dir.display());
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! The body of the `credentials` fuzz target (`fuzz/`): everything the server reads from a
+//! device before it knows who the device is — bearer tokens, signed challenges, enrollment
+//! codes, public keys and signatures. Here, not in the fuzz crate, so `cargo test` replays the
+//! seeds and every saved crash. Panics only on a broken invariant.
+
+use uuid::Uuid;
+
+use crate::{verify_signature, EnrollmentCode, ServerKey};
+
+/// The server clock the target runs at (2026-11-25 02:00 UTC).
+const NOW: i64 = 1_795_536_000_000;
+
+pub fn credentials(data: &[u8]) {
+    let key = ServerKey::new([7; 32]);
+    let text = String::from_utf8_lossy(data);
+    if let Ok(device) = key.verify_token(&text, NOW) {
+        // Only a token this key issued verifies; a fresh one for the same device does too.
+        let again = key.issue_token(device, NOW);
+        assert_eq!(key.verify_token(&again.token, NOW).ok(), Some(device), "issued token verifies");
+    }
+    if key.check_challenge(&text, NOW).is_ok() {
+        assert!(ServerKey::new([8; 32]).check_challenge(&text, NOW).is_err(), "another key refuses it");
+    }
+    if let Ok(code) = EnrollmentCode::parse(&text) {
+        let reparsed = EnrollmentCode::parse(&code.display()).expect("a displayed code parses");
+        assert_eq!(reparsed.as_str(), code.as_str(), "one code, one spelling");
+    }
+    let (public_key, rest) = data.split_at(data.len().min(32));
+    let (signature, message) = rest.split_at(rest.len().min(64));
+    let _ = verify_signature(public_key, message, signature);
+    let _ = crate::auth_message(Uuid::nil(), &text);
+}
+
+/// The targets by name, for the replay test and the fuzz crate.
+pub const TARGETS: [(&str, fn(&[u8])); 1] = [("credentials", credentials)];

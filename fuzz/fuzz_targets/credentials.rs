@@ -1,0 +1,4 @@
+//! Fuzz target `credentials`: see `taizhang_auth::fuzzing::credentials` for what it drives and checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| taizhang_fuzz::run(data, taizhang_auth::fuzzing::credentials));
