@@ -5,9 +5,9 @@
 //! server passes "now", random bytes and its key in, and does its own storage.
 
 pub mod code;
+mod error;
 #[doc(hidden)]
 pub mod fuzzing;
-mod error;
 pub mod policy;
 pub mod token;
 
