@@ -30,7 +30,7 @@ fn seeds_and_saved_crashes_replay_cleanly() {
         let corpus = inputs("seeds", target);
         assert!(
             !corpus.is_empty(),
-            "no seeds for {target}: run the `fuzz_seeds` example of taizhang-sync or taizhang-auth"
+            "no seeds for {target}: run `cargo run -p taizhang-sync --example fuzz_seeds` (and `-p taizhang-auth --example credential_seeds`)"
         );
         seeds += corpus.len();
         for (path, bytes) in corpus.iter().chain(inputs("regressions", target).iter()) {

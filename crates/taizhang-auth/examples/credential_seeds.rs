@@ -1,6 +1,6 @@
 //! Writes the seed corpus of the `credentials` fuzz target (`fuzz/seeds/credentials/`): a real
 //! token, a real challenge, an enrollment code and a signed message.
-//! Run: `cargo run -p taizhang-auth --example fuzz_seeds`.
+//! Run: `cargo run -p taizhang-auth --example credential_seeds`.
 
 use std::path::PathBuf;
 
