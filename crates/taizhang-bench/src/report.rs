@@ -373,8 +373,8 @@ fn load_section(w: &mut String, l: &load::Results) {
     let _ = writeln!(
         w,
         "{} villages × {} households, {} devices (in-memory ledgers, one process, one shared HTTP \
-         client pool) against the sync server in a child process on the **{}** backend (WAL, \
-         synchronous=FULL, one writer). Both share the machine's {} cores, and the load generator \
+         client pool) against the sync server in a child process on the **{}** backend ({}). \
+         Both share the machine's {} cores, and the load generator \
          (a thousand ledgers, each applying and materialising what it receives) uses more CPU \
          than the server: see the last column. Latency is per sync request, measured at the \
          device. CPU times are read from /proc (user + system).\n",
@@ -382,6 +382,11 @@ fn load_section(w: &mut String, l: &load::Results) {
         l.households_per_village,
         l.devices,
         l.backend,
+        if l.backend == "sqlite" {
+            "WAL, synchronous=FULL, one writer"
+        } else {
+            "synchronous_commit=on, a pool of 16 connections, one writer per village"
+        },
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
     let _ = writeln!(
