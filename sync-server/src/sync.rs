@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use automerge::sync::{Message, State, SyncDoc};
+use automerge::sync::{Message, State};
 use automerge::Automerge;
 use axum::body::Bytes;
 use axum::extract::State as AxState;
@@ -181,7 +181,7 @@ async fn fallback(
         taizhang_sync::receive_untrusted(&mut am, &mut state, message)?;
         let raw = am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
         let new = parse_changes(&doc_name, raw).map_err(|e| e.to_string())?;
-        let reply = am.generate_sync_message(&mut state).map(Message::encode);
+        let reply = taizhang_sync::generate_untrusted(&am, &mut state)?.map(Message::encode);
         Ok((new, reply))
     })
     .await;

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use automerge::sync::{Message, State, SyncDoc};
+use automerge::sync::{Message, State};
 use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
@@ -129,7 +129,13 @@ impl Ledger {
                     // deflated columns the server could not bound before Automerge inflates
                     // them (the server refuses document and bundle chunks).
                     state.their_capabilities = Some(vec![automerge::sync::Capability::MessageV1]);
-                    if let Some(msg) = doc.generate_sync_message(state) {
+                    // The state holds what the server sent: a crafted message must not crash
+                    // the app; the document just leaves the fallback for this session.
+                    let next = taizhang_sync::generate_untrusted(doc, state).unwrap_or_else(|reason| {
+                        report.skipped_downloads.push((id.to_string(), reason));
+                        None
+                    });
+                    if let Some(msg) = next {
                         docs.push(DocPush {
                             doc: id.to_string(),
                             changes: Vec::new(),

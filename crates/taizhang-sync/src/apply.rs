@@ -35,3 +35,11 @@ pub fn load_untrusted(doc: &mut Automerge, chunk: &[u8]) -> Result<(), String> {
         Err(_) => Err("the stored document is inconsistent (Automerge refused to load it)".into()),
     }
 }
+
+/// Generates the next sync message for `state` (which may hold what a peer sent: Automerge 0.12
+/// can panic in its bloom filter on a crafted message — found by fuzzing); same contract as
+/// [`apply_untrusted`]: on `Err` drop the state (and the document).
+pub fn generate_untrusted(doc: &Automerge, state: &mut State) -> Result<Option<Message>, String> {
+    catch_unwind(AssertUnwindSafe(|| doc.generate_sync_message(state)))
+        .map_err(|_| "the peer's sync state is inconsistent (Automerge refused it)".to_string())
+}

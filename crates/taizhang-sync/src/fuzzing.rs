@@ -8,13 +8,12 @@
 
 use std::collections::HashSet;
 
-use automerge::sync::SyncDoc;
 use automerge::Automerge;
 use taizhang_doc::DocId;
 
 use crate::{
-    apply_untrusted, decode_request, decode_response, decode_sync_message, encode_request, encode_response, integrate,
-    parse_changes, parse_raw_change, receive_untrusted, MAX_DECODED_BYTES,
+    apply_untrusted, decode_request, decode_response, decode_sync_message, encode_request, encode_response,
+    generate_untrusted, integrate, parse_changes, parse_raw_change, receive_untrusted, MAX_DECODED_BYTES,
 };
 
 /// A small cap so that fuzzing explores the "too large" paths too.
@@ -85,7 +84,7 @@ fn apply_sync_message(data: &[u8]) {
         let mut doc = Automerge::new();
         let mut state = automerge::sync::State::new();
         if receive_untrusted(&mut doc, &mut state, message).is_ok() {
-            let _ = doc.generate_sync_message(&mut state);
+            let _ = generate_untrusted(&doc, &mut state);
         }
     }
 }
