@@ -227,13 +227,11 @@ impl Ledger {
                 report.changes_received += parsed.len() as u32;
                 let doc = self.doc(id)?;
                 befores.entry(id).or_insert_with(|| doc.get_heads());
-                if taizhang_sync::apply_untrusted(doc, parsed.clone()).is_err() {
+                if taizhang_sync::apply_untrusted(doc, parsed).is_err() {
                     // One corrupt change must not stop the rest: reload the document and apply
-                    // the changes one by one, leaving out each one Automerge refuses.
-                    self.apply_one_by_one(id, parsed, &mut report.skipped_downloads)?;
-                }
-                if !report.skipped_downloads.is_empty() {
-                    // Confirm only what the document really holds now.
+                    // the changes one by one, leaving out each one Automerge refuses; then
+                    // confirm only what the document really holds.
+                    self.apply_one_by_one(id, &dl.changes, &mut report.skipped_downloads)?;
                     let doc = self.doc(id)?;
                     added.retain(|(h, _)| doc.get_change_by_hash(h).is_some());
                 }
@@ -277,20 +275,29 @@ impl Ledger {
     fn apply_one_by_one(
         &mut self,
         id: DocId,
-        changes: Vec<automerge::Change>,
+        changes: &[Vec<u8>],
         skipped: &mut Vec<(String, String)>,
     ) -> Result<(), ClientError> {
-        let mut good: Vec<automerge::Change> = Vec::new();
+        let parse = |bytes: &[u8]| {
+            taizhang_sync::parse_raw_change(bytes)
+                .map_err(|e| ClientError::from(taizhang_sync::SyncError::Malformed(format!("{id}: {e}"))))
+        };
+        let mut good: Vec<&[u8]> = Vec::new();
         self.docs.remove(&id);
-        for c in changes {
+        for bytes in changes {
+            let c = parse(bytes)?;
+            let hash = c.hash();
             let doc = self.doc(id)?;
-            match taizhang_sync::apply_untrusted(doc, vec![c.clone()]) {
-                Ok(()) => good.push(c),
+            match taizhang_sync::apply_untrusted(doc, vec![c]) {
+                Ok(()) => good.push(bytes),
                 Err(reason) => {
-                    skipped.push((id.to_string(), format!("change {}: {reason}", c.hash())));
+                    skipped.push((id.to_string(), format!("change {hash}: {reason}")));
+                    // The failed apply may have left the document half-changed: rebuild it
+                    // from the store and the changes that applied cleanly.
                     self.docs.remove(&id);
+                    let again = good.iter().map(|b| parse(b)).collect::<Result<Vec<_>, _>>()?;
                     let doc = self.doc(id)?;
-                    taizhang_sync::apply_untrusted(doc, good.clone())
+                    taizhang_sync::apply_untrusted(doc, again)
                         .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{id}: {e}")))?;
                 }
             }
