@@ -31,5 +31,8 @@ pub fn credentials(data: &[u8]) {
     let _ = crate::auth_message(Uuid::nil(), &text);
 }
 
+/// A fuzz target: its name under `fuzz/` and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The targets by name, for the replay test and the fuzz crate.
-pub const TARGETS: [(&str, fn(&[u8])); 1] = [("credentials", credentials)];
+pub const TARGETS: [Target; 1] = [("credentials", credentials)];

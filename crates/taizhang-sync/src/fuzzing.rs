@@ -97,8 +97,11 @@ pub fn doc_id(data: &[u8]) {
     }
 }
 
+/// A fuzz target: its name under `fuzz/` and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The targets by name, for the replay test and the fuzz crate.
-pub const TARGETS: [(&str, fn(&[u8])); 4] = [
+pub const TARGETS: [Target; 4] = [
     ("sync_request", sync_request),
     ("sync_response", sync_response),
     ("change_chunk", change_chunk),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 /// Every fuzz target: name and body.
-fn targets() -> Vec<(&'static str, fn(&[u8]))> {
+fn targets() -> Vec<taizhang_sync::fuzzing::Target> {
     taizhang_sync::fuzzing::TARGETS.into_iter().chain(taizhang_auth::fuzzing::TARGETS).collect()
 }
 
