@@ -207,3 +207,44 @@ mod tests {
         assert!(info.width >= (21 + 8) * 8, "at least a version-1 QR code with its quiet zone");
     }
 }
+
+/// A random password for a web log-in: 4 groups of 4 letters and digits without look-alikes
+/// (about 82 bits), easy to read out over the phone.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let groups: Vec<String> =
+        (0..4).map(|_| (0..4).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()).collect();
+    groups.join("-")
+}
+
+/// Why a web password could not be set.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordSetError {
+    #[error("account {0} does not exist (see `taizhang-server admin list`)")]
+    NoAccount(Uuid),
+    #[error(
+        "account {0} is not county staff: only county staff log in to the county page (devices enroll with codes)"
+    )]
+    NotCountyStaff(Uuid),
+    #[error(transparent)]
+    Weak(#[from] taizhang_auth::PasswordError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Sets the password a county officer logs in to the county page with.
+pub async fn set_password<S: AccountStore + ?Sized>(
+    store: &S,
+    account: Uuid,
+    password: &str,
+    now: i64,
+) -> Result<(), PasswordSetError> {
+    let a = store.account(account).await?.ok_or(PasswordSetError::NoAccount(account))?;
+    if a.role != Role::CountyStaff {
+        return Err(PasswordSetError::NotCountyStaff(account));
+    }
+    taizhang_auth::check_new_password(password)?;
+    let hash = taizhang_auth::hash_password(password, rand::random(), taizhang_auth::PASSWORD_ITERATIONS);
+    store.set_password_hash(account, &hash, now).await?;
+    Ok(())
+}

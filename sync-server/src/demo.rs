@@ -91,3 +91,87 @@ pub async fn demo_codes<S: AccountStore + ?Sized>(
     }
     Ok(out)
 }
+
+/// The townships of the generated demo villages (in the demo county 惠水县).
+const DEMO_TOWNSHIPS: [(u128, &str); 2] =
+    [(0x0193_0000_0000_7000_8000_0003_0000_0003, "好花红镇"), (0x0193_0000_0000_7000_8000_0003_0000_0004, "断杉镇")];
+const DEMO_VILLAGE_NAMES: [&str; 12] = [
+    "新坝村",
+    "岗度村",
+    "摆榜村",
+    "高镇村",
+    "甲浪村",
+    "高寨村",
+    "平寨村",
+    "龙井村",
+    "谷朵村",
+    "王佑村",
+    "抵麻村",
+    "鱼上村",
+];
+
+/// Generated village `i` of the demo county: a stable id.
+pub fn demo_county_village(i: usize) -> Uuid {
+    Uuid::from_u128(0x0193_0000_0000_7000_8000_0005_0000_0000 + i as u128)
+}
+
+/// Adds `n` generated villages to the demo county, each with four members and a year of work
+/// from 1 January of `today`'s year to `today` (see `taizhang_doc::synth`), so the county
+/// page has a county to look at. Villages already there are left alone. Returns how many
+/// records were written.
+pub async fn seed_demo_county<S: ServerStore + AccountStore + ?Sized>(
+    store: &S,
+    n: usize,
+    today: chrono::NaiveDate,
+    now: i64,
+) -> Result<usize, DbError> {
+    use chrono::Datelike;
+    store.create_county(DEMO_COUNTY, "惠水县", now).await?;
+    for (id, name) in DEMO_TOWNSHIPS {
+        store.create_township(Uuid::from_u128(id), DEMO_COUNTY, name, now).await?;
+    }
+    let mut written = 0;
+    for i in 0..n {
+        let id = demo_county_village(i);
+        if store.village_exists(id).await? && !store.docs(id).await?.is_empty() {
+            continue;
+        }
+        let name = DEMO_VILLAGE_NAMES.get(i).map_or_else(|| format!("示范{}村", i + 1), |s| s.to_string());
+        let (township_id, township) = DEMO_TOWNSHIPS[i % DEMO_TOWNSHIPS.len()];
+        let spec = taizhang_doc::synth::SynthSpec {
+            seed: i as u64 + 1,
+            village: taizhang_domain::VillageId(id),
+            name: name.clone(),
+            township: township.into(),
+            county: "惠水县".into(),
+            members: 4,
+            households: 40,
+            from: chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
+            to: today,
+        };
+        let village = tokio::task::spawn_blocking(move || taizhang_doc::synth::village_year(&spec))
+            .await
+            .map_err(|e| DbError::Backend(format!("generating a demo village failed: {e}")))?;
+        let village = village.map_err(|e| DbError::Backend(e.to_string()))?;
+        store.create_village(id, &name).await?;
+        store.set_village_township(id, Uuid::from_u128(township_id)).await?;
+        for (doc_id, doc) in &village.docs {
+            let name = doc_id.to_string();
+            let raw = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
+            let parsed = parse_changes(&name, raw).map_err(|e| DbError::Backend(e.to_string()))?;
+            store.push(id, &name, parsed, now).await?;
+        }
+        written += village.records;
+    }
+    Ok(written)
+}
+
+/// A fresh random password for the demo county officer's web log-in, set now. Returns
+/// (login, password).
+pub async fn demo_web_login<S: AccountStore + ?Sized>(store: &S, now: i64) -> Result<(String, String), DbError> {
+    let password = crate::admin::random_password();
+    let hash = taizhang_auth::hash_password(&password, rand::random(), taizhang_auth::PASSWORD_ITERATIONS);
+    store.set_password_hash(DEMO_COUNTY_STAFF, &hash, now).await?;
+    let name = store.account(DEMO_COUNTY_STAFF).await?.map(|a| a.name).unwrap_or_default();
+    Ok((name, password))
+}

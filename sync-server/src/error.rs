@@ -39,25 +39,34 @@ impl From<DbError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, msg) = match self {
-            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
-            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m),
-            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
-            ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
-            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
-            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
-            ApiError::TooMany { retry_after_s } => {
-                let msg = format!("too many requests from this device: try again in {retry_after_s} s");
-                return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry_after_s.to_string())], msg)
-                    .into_response();
-            }
+impl ApiError {
+    /// The status and the message the caller sees (never internals).
+    pub fn status_and_message(&self) -> (StatusCode, String) {
+        match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.clone()),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone()),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
+            ApiError::TooMany { retry_after_s } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("too many requests from this device: try again in {retry_after_s} s"),
+            ),
             ApiError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the server could not store this sync right now; nothing was lost, try again later".to_string(),
             ),
-        };
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, msg) = self.status_and_message();
+        if let ApiError::TooMany { retry_after_s } = self {
+            return (status, [(header::RETRY_AFTER, retry_after_s.to_string())], msg).into_response();
+        }
         (status, msg).into_response()
     }
 }

@@ -5,6 +5,7 @@
 pub mod admin;
 mod auth;
 mod backend;
+pub mod county;
 pub mod demo;
 mod error;
 mod limit;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// The token key, read from the database on first use.
     pub key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
+    /// The county view: policy and read model.
+    pub county: Arc<county::CountyState>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -85,7 +88,14 @@ impl AppState {
             limits,
             clock,
             key: Arc::new(tokio::sync::OnceCell::new()),
+            county: Arc::new(county::CountyState::default()),
         }
+    }
+
+    /// The same state judging the county view by `policy` (a county's policy file).
+    pub fn with_policy(mut self, policy: taizhang_rules::Policy) -> Self {
+        self.county = Arc::new(county::CountyState::new(policy));
+        self
     }
 }
 
@@ -98,7 +108,7 @@ pub fn system_clock() -> i64 {
 }
 
 /// The HTTP API: `POST /v1/sync` (bearer token), `POST /v1/enroll`, `POST /v1/challenge`,
-/// `POST /v1/token`, `GET /health`.
+/// `POST /v1/token`, `GET /health`, and the county view under `/county` (see `county`).
 pub fn router(state: AppState) -> Router {
     use taizhang_sync::paths;
     Router::new()
@@ -107,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::CHALLENGE, post(auth::challenge))
         .route(paths::TOKEN, post(auth::token))
         .route("/health", get(|| async { "ok" }))
+        .merge(county::routes())
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .with_state(state)

@@ -32,6 +32,15 @@ struct Args {
     demo: bool,
     #[arg(long, default_value_t = 60)]
     demo_households: usize,
+    /// With --demo: also generate this many villages of the demo county (惠水县), four members
+    /// and this year's work each, for the county page; and set a fresh web password for the
+    /// demo county officer, written to `<db>.demo-logins.txt`.
+    #[arg(long, default_value_t = 0)]
+    demo_county: usize,
+    /// The county's rules (TOML; see crates/taizhang-rules/policy.default.toml). Default: the
+    /// values of the seed articles.
+    #[arg(long, env = "TAIZHANG_POLICY")]
+    policy: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Option<Cmd>,
 }
@@ -96,6 +105,14 @@ enum Admin {
         #[arg(long)]
         server: Option<String>,
     },
+    /// Set the password a county officer logs in to the county page (/county/) with. Reads it
+    /// from --password-file (first line) or generates one and prints it.
+    SetPassword {
+        #[arg(long)]
+        account: Uuid,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
     /// Revoke a device: its next request is denied; what it synced is kept.
     RevokeDevice {
         #[arg(long)]
@@ -111,13 +128,14 @@ enum Admin {
     },
 }
 
-fn codes_file(db: &str) -> PathBuf {
+/// `<db>.demo-<what>.txt` next to a SQLite file, `taizhang-demo-<what>.txt` for PostgreSQL.
+fn demo_file(db: &str, what: &str) -> PathBuf {
     if taizhang_sync_server::is_postgres_url(db) {
-        return PathBuf::from("taizhang-demo-codes.txt");
+        return PathBuf::from(format!("taizhang-demo-{what}.txt"));
     }
     let db = Path::new(db);
     let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "taizhang-server".into());
-    db.with_file_name(format!("{name}.demo-codes.txt"))
+    db.with_file_name(format!("{name}.demo-{what}.txt"))
 }
 
 async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> {
@@ -151,6 +169,20 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
                 std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
                 eprintln!("QR code written to {}", path.display());
             }
+        }
+        Admin::SetPassword { account, password_file } => {
+            let (password, generated) = match password_file {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                    (text.lines().next().unwrap_or_default().to_string(), false)
+                }
+                None => (admin::random_password(), true),
+            };
+            admin::set_password(store, account, &password, now).await?;
+            if generated {
+                println!("{password}");
+            }
+            eprintln!("password set: log in at /county/ with the account id {account} or its name");
         }
         Admin::RevokeDevice { device } => {
             if !store.revoke_device(device, now).await? {
@@ -216,14 +248,35 @@ async fn main() -> anyhow::Result<()> {
         for (i, (a, code)) in demo::demo_codes(store.as_ref(), now).await?.into_iter().enumerate() {
             lines.push_str(&format!("{i}\t{}\t{}\t{}\t{}\n", a.role, code.display(), a.id, a.name));
         }
-        let path = codes_file(&db);
+        let path = demo_file(&db, "codes");
         std::fs::write(&path, &lines).with_context(|| format!("writing {}", path.display()))?;
         println!("demo enrollment codes (one-time, also in {}):\n{lines}", path.display());
+        if args.demo_county > 0 {
+            let today = taizhang_domain::local_date(now);
+            let written = demo::seed_demo_county(store.as_ref(), args.demo_county, today, now).await?;
+            if written > 0 {
+                tracing::info!(villages = args.demo_county, records = written, "generated the demo county's villages");
+            }
+        }
+        let (login, password) = demo::demo_web_login(store.as_ref(), now).await?;
+        let logins = format!("{login}\t{password}\t{login}\tcounty\n");
+        let path = demo_file(&db, "logins");
+        std::fs::write(&path, &logins).with_context(|| format!("writing {}", path.display()))?;
+        println!("county page /county/ log-in (also in {}): {login} / {password}", path.display());
     }
     let listener =
         tokio::net::TcpListener::bind(&args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     tracing::info!(addr = %listener.local_addr()?, db = %describe_db(&db), "taizhang sync server listening");
-    let app = router(AppState::with(store, Default::default(), Arc::new(system_clock)));
+    let policy = match &args.policy {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            taizhang_rules::Policy::from_toml(&text).with_context(|| format!("policy file {}", path.display()))?
+        }
+        None => taizhang_rules::Policy::default(),
+    };
+    let state = AppState::with(store, Default::default(), Arc::new(system_clock)).with_policy(policy);
+    let _refresher = taizhang_sync_server::county::spawn_read_model(&state);
+    let app = router(state);
     serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -67,6 +67,9 @@ pub async fn sync(
         results.push(push_doc(&st, &caller, push, now, &mut pushed).await?);
     }
 
+    if results.iter().any(|r| matches!(r.outcome, DocOutcome::Accepted { new } if new > 0)) {
+        st.county.model.notify(village); // the county view refreshes in the background
+    }
     let want = (req.want_bytes as usize).clamp(1, MAX_BATCH_BYTES);
     let page = st.store.read_log(village, req.cursor, want).await?;
     let mut download: Vec<DocChanges> = Vec::new();

@@ -14,6 +14,8 @@ use crate::{AuthError, EnrollmentCode};
 
 /// How long a token lives (server clock).
 pub const TOKEN_TTL_MS: i64 = 60 * 60 * 1000;
+/// How long a county-page session lives (a working day; server clock).
+pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 /// How long a challenge may be answered (server clock).
 pub const CHALLENGE_TTL_MS: i64 = 5 * 60 * 1000;
 
@@ -89,6 +91,37 @@ impl ServerKey {
         Ok(device)
     }
 
+    /// A county-page session for `account`, valid for [`SESSION_TTL_MS`] from `now`. A
+    /// different purpose than device tokens: one is never accepted as the other.
+    pub fn issue_session(&self, account: Uuid, now: i64) -> Issued {
+        let expires_at = now.saturating_add(SESSION_TTL_MS);
+        let mut data = Vec::with_capacity(TOKEN_LEN);
+        data.push(TOKEN_VERSION);
+        data.extend_from_slice(account.as_bytes());
+        data.extend_from_slice(&expires_at.to_be_bytes());
+        let tag = self.mac(b"taizhang-web-session-v1\0", &data);
+        data.extend_from_slice(&tag);
+        Issued { token: hex::encode(data), expires_at }
+    }
+
+    /// The account a session was issued to, if it is genuine and not expired at `now`.
+    pub fn verify_session(&self, token: &str, now: i64) -> Result<Uuid, AuthError> {
+        let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
+        if raw.len() != TOKEN_LEN || raw[0] != TOKEN_VERSION {
+            return Err(AuthError::BadToken);
+        }
+        let (data, tag) = raw.split_at(TOKEN_LEN - 32);
+        if !self.check_mac(b"taizhang-web-session-v1\0", data, tag) {
+            return Err(AuthError::BadToken);
+        }
+        let account = Uuid::from_slice(&data[1..17]).map_err(|_| AuthError::BadToken)?;
+        let expires_at = i64::from_be_bytes(data[17..25].try_into().map_err(|_| AuthError::BadToken)?);
+        if now >= expires_at {
+            return Err(AuthError::TokenExpired);
+        }
+        Ok(account)
+    }
+
     /// A fresh challenge made at `now` with 16 random bytes from the caller.
     pub fn challenge(&self, now: i64, random: [u8; 16]) -> String {
         let mut data = Vec::with_capacity(CHALLENGE_LEN);
@@ -156,6 +189,19 @@ pub fn verify_signature(public_key: &[u8], message: &[u8], signature: &[u8]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sessions_and_device_tokens_are_never_interchangeable() {
+        let key = ServerKey::new([5; 32]);
+        let who = Uuid::from_u128(42);
+        let session = key.issue_session(who, 1_000);
+        assert_eq!(key.verify_session(&session.token, 1_001), Ok(who));
+        assert_eq!(key.verify_session(&session.token, session.expires_at), Err(AuthError::TokenExpired));
+        assert_eq!(key.verify_token(&session.token, 1_001), Err(AuthError::BadToken), "a session is no device token");
+        let device = key.issue_token(who, 1_000);
+        assert_eq!(key.verify_session(&device.token, 1_001), Err(AuthError::BadToken), "a device token is no session");
+        assert_eq!(ServerKey::new([6; 32]).verify_session(&session.token, 1_001), Err(AuthError::BadToken));
+    }
 
     const T0: i64 = 1_795_536_000_000;
 

@@ -14,6 +14,7 @@ mod docid;
 mod error;
 mod record;
 mod records;
+pub mod synth;
 
 pub use docid::{DocId, DocKind};
 pub use error::DocError;

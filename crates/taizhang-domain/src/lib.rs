@@ -14,7 +14,7 @@ pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveRequest, LeaveState,
     Member, MonthFiling, PovertyCause, Role, Village, Visit,
 };
-pub use time::{local_date, local_month, shanghai, Timestamp, YearMonth};
+pub use time::{local_date, local_datetime, local_month, shanghai, Timestamp, YearMonth};
 pub use validate::{
     validate_check_in, validate_diary, validate_household, validate_leave, validate_member, validate_visit, LedgerView,
     Limits,

@@ -95,6 +95,12 @@ pub trait AccountStore: Send + Sync + 'static {
     /// Revokes a device from `now` on; false when there is no such device.
     async fn revoke_device(&self, id: Uuid, now: i64) -> Result<bool, DbError>;
 
+    /// Sets (or replaces) the password hash an account logs in to the county page with.
+    /// Fails with `DbError::NotFound` when the account does not exist.
+    async fn set_password_hash(&self, account: Uuid, hash: &str, now: i64) -> Result<(), DbError>;
+    /// The account's password hash, if it may log in to the county page.
+    async fn password_hash(&self, account: Uuid) -> Result<Option<String>, DbError>;
+
     /// The server's token key: the stored one, or `candidate` stored now if there is none
     /// (every instance ends up with the same key).
     async fn server_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], DbError>;

@@ -196,6 +196,13 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     assert_eq!(store.device(phone.id).await.expect("device").expect("kept").revoked_at, Some(600));
     assert_eq!(store.device(third.id).await.expect("device").expect("kept").revoked_at, None);
 
+    // Web log-ins of the county page: set, replace, unknown account refused.
+    assert_eq!(store.password_hash(li.id).await.expect("no hash"), None);
+    store.set_password_hash(li.id, "pbkdf2-sha256$1$aa$bb", 700).await.expect("set hash");
+    store.set_password_hash(li.id, "pbkdf2-sha256$1$cc$dd", 701).await.expect("replace hash");
+    assert_eq!(store.password_hash(li.id).await.expect("hash").as_deref(), Some("pbkdf2-sha256$1$cc$dd"));
+    assert!(matches!(store.set_password_hash(Uuid::from_u128(0xdead), "x", 702).await, Err(DbError::NotFound(_))));
+
     let key = store.server_secret([1; 32]).await.expect("secret");
     assert_eq!(key, [1; 32]);
     assert_eq!(store.server_secret([2; 32]).await.expect("secret"), key, "the first key stays");

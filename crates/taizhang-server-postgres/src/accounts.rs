@@ -315,6 +315,32 @@ impl AccountStore for PgStore {
         Ok(n > 0)
     }
 
+    async fn set_password_hash(&self, account: Uuid, hash: &str, now: i64) -> Result<(), DbError> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "INSERT INTO web_logins (account, password_hash, updated_at)
+                 SELECT id, $2, $3 FROM accounts WHERE id = $1
+                 ON CONFLICT (account) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at",
+                &[&account, &hash, &now],
+            )
+            .await
+            .map_err(backend)?;
+        if n == 0 {
+            return Err(DbError::NotFound(format!("account {account}")));
+        }
+        Ok(())
+    }
+
+    async fn password_hash(&self, account: Uuid) -> Result<Option<String>, DbError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt("SELECT password_hash FROM web_logins WHERE account = $1", &[&account])
+            .await
+            .map_err(backend)?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
     async fn server_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], DbError> {
         let client = self.client().await?;
         // Two statements, each its own snapshot. When another instance's insert is in flight,

@@ -307,6 +307,36 @@ impl AccountStore for SqliteStore {
         .await
     }
 
+    async fn set_password_hash(&self, account: Uuid, hash: &str, now: i64) -> Result<(), DbError> {
+        let hash = hash.to_string();
+        self.with(move |c| {
+            let known: bool = c
+                .query_row("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)", [id(account)], |r| r.get(0))
+                .map_err(backend)?;
+            if !known {
+                return Err(DbError::NotFound(format!("account {account}")));
+            }
+            c.execute(
+                "INSERT INTO web_logins (account, password_hash, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at",
+                rusqlite::params![id(account), hash, now],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn password_hash(&self, account: Uuid) -> Result<Option<String>, DbError> {
+        self.with(move |c| {
+            use rusqlite::OptionalExtension;
+            c.query_row("SELECT password_hash FROM web_logins WHERE account = ?1", [id(account)], |r| r.get(0))
+                .optional()
+                .map_err(backend)
+        })
+        .await
+    }
+
     async fn server_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], DbError> {
         self.with(move |c| {
             c.execute(

@@ -1,0 +1,23 @@
+//! The county view (issue 5), pure: what county organisation-department staff see of the
+//! synced logs of their villages. The sync server keeps a read model of [`VillageProjection`]s
+//! (one per village, fed with re-read documents as syncs arrive) and answers the county page
+//! and the exports with these functions; nothing here does IO, reads a clock or knows HTTP.
+//!
+//! - [`project`]: one Automerge document → the records it holds; a village's documents → the
+//!   rules engine's `VillageRecords`.
+//! - [`view`]: the overview line of a village and the village page (calendar, visit coverage,
+//!   members' reports and month scores), every figure explained by `taizhang-rules`.
+//! - [`sample`]: random inspection (随机查) with a caller-given seed.
+//! - [`tables`]: the export tables with Chinese headers (考勤, 走访, 民情日记, 考核).
+
+mod error;
+pub mod project;
+pub mod sample;
+pub mod tables;
+pub mod view;
+
+pub use error::CountyError;
+pub use project::{DocPart, VillageProjection};
+pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
+pub use tables::{table, Dataset, Scope, VillageData};
+pub use view::{village_summary, village_view, VillageInfo, VillageSummary, VillageView};

@@ -1,0 +1,114 @@
+//! The read model's unit: what one synced document of a village contributes to the county
+//! view ([`DocPart`]), and a village's parts put together ([`VillageProjection`]). The server
+//! re-projects a document when its log grows; nothing here reads a database.
+
+use std::collections::BTreeMap;
+
+use automerge::Automerge;
+use taizhang_doc::{read_all, DocId, FilingRecord, Read, Record, VillageRecord};
+use taizhang_domain::{CheckIn, DiaryEntry, Household, LeaveRequest, Member, Village, Visit};
+use taizhang_rules::VillageRecords;
+
+/// The records one document holds (winning values; conflicts are the field app's business).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocPart {
+    pub village: Option<Village>,
+    pub members: Vec<Member>,
+    pub households: Vec<Household>,
+    pub check_ins: Vec<CheckIn>,
+    pub diary: Vec<DiaryEntry>,
+    pub visits: Vec<Visit>,
+    pub leave_requests: Vec<LeaveRequest>,
+    pub filings: Vec<taizhang_domain::MonthFiling>,
+    /// Records this version could not read (a newer app's, or damaged): counted, not shown.
+    pub unreadable: usize,
+}
+
+fn take<R: Record>(doc: &Automerge, unreadable: &mut usize) -> Vec<R> {
+    let (ok, bad): (Vec<Read<R>>, _) = read_all::<R>(doc);
+    *unreadable += bad.len();
+    ok.into_iter().map(|r| r.record).collect()
+}
+
+impl DocPart {
+    /// What document `name` holds, read from its Automerge state. A name that is no field
+    /// document (an assessment, a newer kind) contributes nothing.
+    pub fn read(name: &str, doc: &Automerge) -> DocPart {
+        let mut part = DocPart::default();
+        let mut bad = 0;
+        match name.parse::<DocId>() {
+            Ok(DocId::Registry) => {
+                part.village = take::<VillageRecord>(doc, &mut bad).into_iter().next().map(|v| v.0);
+                part.members = take(doc, &mut bad);
+                part.households = take(doc, &mut bad);
+            }
+            Ok(DocId::Team { .. }) => {
+                part.leave_requests = take(doc, &mut bad);
+                part.filings = take::<FilingRecord>(doc, &mut bad).into_iter().map(|f| f.0).collect();
+            }
+            Ok(DocId::Log { member, .. }) => {
+                // A log holds only its owner's records; anything else in it is ignored.
+                part.check_ins = take::<CheckIn>(doc, &mut bad).into_iter().filter(|c| c.member == member).collect();
+                part.diary = take::<DiaryEntry>(doc, &mut bad).into_iter().filter(|d| d.member == member).collect();
+                part.visits = take::<Visit>(doc, &mut bad).into_iter().filter(|v| v.member == member).collect();
+            }
+            Err(_) => {}
+        }
+        part.unreadable = bad;
+        part
+    }
+}
+
+/// A village's documents as the county sees them, with the position in the village's change
+/// log up to which they are projected.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VillageProjection {
+    /// Log sequence number of the last change projected.
+    pub cursor: u64,
+    parts: BTreeMap<String, DocPart>,
+}
+
+impl VillageProjection {
+    /// Replaces what document `name` contributes.
+    pub fn set(&mut self, name: &str, part: DocPart) {
+        self.parts.insert(name.to_string(), part);
+    }
+
+    /// How many documents are projected.
+    pub fn docs(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Records no version of this server could read, over all documents.
+    pub fn unreadable(&self) -> usize {
+        self.parts.values().map(|p| p.unreadable).sum()
+    }
+
+    /// The village record of the registry, once the registry has synced.
+    pub fn village(&self) -> Option<&Village> {
+        self.parts.values().find_map(|p| p.village.as_ref())
+    }
+
+    /// Every record of the village, for the rules engine.
+    pub fn records(&self) -> VillageRecords {
+        let mut r = VillageRecords::default();
+        for p in self.parts.values() {
+            r.members.extend(p.members.iter().cloned());
+            r.households.extend(p.households.iter().cloned());
+            r.check_ins.extend(p.check_ins.iter().cloned());
+            r.diary.extend(p.diary.iter().cloned());
+            r.visits.extend(p.visits.iter().cloned());
+            r.leave_requests.extend(p.leave_requests.iter().cloned());
+            r.filings.extend(p.filings.iter().cloned());
+        }
+        r.members.sort_by(|a, b| {
+            (a.role != taizhang_domain::Role::FirstSecretary, &a.name, a.id).cmp(&(
+                b.role != taizhang_domain::Role::FirstSecretary,
+                &b.name,
+                b.id,
+            ))
+        });
+        r.households.sort_by(|a, b| (&a.group, &a.head, a.id).cmp(&(&b.group, &b.head, b.id)));
+        r
+    }
+}

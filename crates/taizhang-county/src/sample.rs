@@ -1,0 +1,130 @@
+//! Random inspection (随机查): a uniform sample, without replacement, of a village's diary
+//! entries or households for a county officer to check by hand. The randomness is a seed the
+//! caller passes in, so the same seed shows the same sample again (an inspection can be
+//! reproduced and audited).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use taizhang_domain::{local_date, DiaryId, HouseholdId, MemberId};
+use taizhang_rules::{Period, VillageRecords};
+
+/// A diary entry drawn for inspection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiarySample {
+    pub id: DiaryId,
+    pub date: NaiveDate,
+    pub member: MemberId,
+    pub member_name: String,
+    pub text: String,
+}
+
+/// A visit shown with a sampled household.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VisitLine {
+    pub date: NaiveDate,
+    pub member_name: String,
+    pub findings: String,
+}
+
+/// A household drawn for inspection, with its visits in the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HouseholdSample {
+    pub id: HouseholdId,
+    pub head: String,
+    pub group: String,
+    pub visits: Vec<VisitLine>,
+}
+
+/// splitmix64: small, fast, and good enough to pick rows; not for secrets.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (n > 0), by rejection so no index is favoured.
+    fn below(&mut self, n: u64) -> u64 {
+        let zone = u64::MAX - u64::MAX % n;
+        loop {
+            let x = self.next();
+            if x < zone {
+                return x % n;
+            }
+        }
+    }
+}
+
+/// `n` distinct indices of `0..len` (all of them when `n >= len`), in drawing order.
+pub fn pick(len: usize, n: usize, seed: u64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..len).collect();
+    let mut rng = Rng(seed);
+    let n = n.min(len);
+    for i in 0..n {
+        let j = i + rng.below((len - i) as u64) as usize;
+        idx.swap(i, j);
+    }
+    idx.truncate(n);
+    idx
+}
+
+fn name_of(records: &VillageRecords, id: MemberId) -> String {
+    records.members.iter().find(|m| m.id == id).map_or_else(|| id.to_string(), |m| m.name.clone())
+}
+
+/// `n` original diary entries (amendments are shown with the entry they correct elsewhere)
+/// of the team dated within `period`.
+pub fn sample_diary(records: &VillageRecords, period: Period, n: usize, seed: u64) -> Vec<DiarySample> {
+    let mut pool: Vec<_> = records.diary.iter().filter(|d| d.amends.is_none() && period.contains(d.date)).collect();
+    pool.sort_by_key(|d| (d.date, d.id)); // the same seed gives the same sample whatever the input order
+    pick(pool.len(), n, seed)
+        .into_iter()
+        .map(|i| {
+            let d = pool[i];
+            DiarySample {
+                id: d.id,
+                date: d.date,
+                member: d.member,
+                member_name: name_of(records, d.member),
+                text: d.text.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `n` registered households, each with the team's visits to it within `period`.
+pub fn sample_households(records: &VillageRecords, period: Period, n: usize, seed: u64) -> Vec<HouseholdSample> {
+    let mut pool: Vec<_> = records.households.iter().collect();
+    pool.sort_by_key(|h| h.id);
+    pick(pool.len(), n, seed)
+        .into_iter()
+        .map(|i| {
+            let h = pool[i];
+            let mut visits: Vec<_> = records
+                .visits
+                .iter()
+                .filter(|v| v.household == h.id && period.contains(local_date(v.at)))
+                .map(|v| {
+                    (
+                        v.at,
+                        VisitLine {
+                            date: local_date(v.at),
+                            member_name: name_of(records, v.member),
+                            findings: v.findings.clone(),
+                        },
+                    )
+                })
+                .collect();
+            visits.sort_by_key(|(at, _)| *at);
+            HouseholdSample {
+                id: h.id,
+                head: h.head.clone(),
+                group: h.group.clone(),
+                visits: visits.into_iter().map(|(_, v)| v).collect(),
+            }
+        })
+        .collect()
+}

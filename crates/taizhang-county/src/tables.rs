@@ -1,0 +1,302 @@
+//! The export tables (考勤, 走访, 民情日记, 考核) for a county, a village or one member over a
+//! period, with Chinese headers; `taizhang-export` turns them into CSV or Excel bytes. Rows are
+//! sorted (village, member, date) so two exports of the same records are byte-identical.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use taizhang_domain::local_datetime;
+use taizhang_domain::{local_date, CheckKind, LeaveState, MemberId, Timestamp};
+use taizhang_export::{Cell, Table};
+use taizhang_rules::{member_report, MemberInputs, Period, Policy, VillageRecords};
+
+use crate::view::{discipline, month_lines, months_of, role_label, VillageInfo};
+use crate::CountyError;
+
+/// What an export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dataset {
+    /// 考勤: one row per member per judged day.
+    Attendance,
+    /// 走访: one row per visit.
+    Visits,
+    /// 民情日记: one row per diary entry (amendments included, marked).
+    Diary,
+    /// 考核: one row per member with the period's figures and each month's score.
+    Scores,
+}
+
+impl Dataset {
+    pub const ALL: [Dataset; 4] = [Dataset::Attendance, Dataset::Visits, Dataset::Diary, Dataset::Scores];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Dataset::Attendance => "attendance",
+            Dataset::Visits => "visits",
+            Dataset::Diary => "diary",
+            Dataset::Scores => "scores",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Dataset::Attendance => "考勤",
+            Dataset::Visits => "走访",
+            Dataset::Diary => "民情日记",
+            Dataset::Scores => "考核",
+        }
+    }
+}
+
+impl FromStr for Dataset {
+    type Err = CountyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Dataset::ALL
+            .into_iter()
+            .find(|d| d.code() == s)
+            .ok_or_else(|| CountyError::UnknownDataset(s.chars().take(40).collect()))
+    }
+}
+
+/// One village's records with where it sits.
+#[derive(Debug, Clone, Copy)]
+pub struct VillageData<'a> {
+    pub info: &'a VillageInfo,
+    pub records: &'a VillageRecords,
+}
+
+/// The rows to export: every village given, or one member of the single village given.
+#[derive(Debug, Clone)]
+pub struct Scope<'a> {
+    pub county: &'a str,
+    pub villages: Vec<VillageData<'a>>,
+    pub member: Option<MemberId>,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn time_of(at: Timestamp) -> String {
+    local_datetime(at).map(|d| d.format("%H:%M").to_string()).unwrap_or_default()
+}
+
+fn place(scope: &Scope<'_>, v: &VillageData<'_>) -> Vec<Cell> {
+    vec![text(scope.county), text(&v.info.township), text(&v.info.name)]
+}
+
+fn member_name(records: &VillageRecords, id: MemberId) -> String {
+    records.members.iter().find(|m| m.id == id).map_or_else(|| id.to_string(), |m| m.name.clone())
+}
+
+fn check_member(scope: &Scope<'_>) -> Result<(), CountyError> {
+    if let Some(m) = scope.member {
+        if !scope.villages.iter().any(|v| v.records.members.iter().any(|x| x.id == m)) {
+            return Err(CountyError::UnknownMember(m));
+        }
+    }
+    Ok(())
+}
+
+/// The table of `dataset` for `scope` over `period`, judged up to `today`.
+pub fn table(
+    dataset: Dataset,
+    scope: &Scope<'_>,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<Table, CountyError> {
+    period.check()?;
+    check_member(scope)?;
+    let wanted = |m: MemberId| scope.member.is_none_or(|w| w == m);
+    let mut villages = scope.villages.clone();
+    villages
+        .sort_by(|a, b| (&a.info.township, &a.info.name, a.info.id).cmp(&(&b.info.township, &b.info.name, b.info.id)));
+    let title = format!("{}{}-{}", dataset.zh(), period.from, period.to);
+    let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    match dataset {
+        Dataset::Attendance => {
+            let mut rows = Vec::new();
+            for v in &villages {
+                let r = v.records;
+                for m in r.members.iter().filter(|m| wanted(m.id)) {
+                    let mut first_in: BTreeMap<NaiveDate, (Timestamp, String)> = BTreeMap::new();
+                    for c in r.check_ins.iter().filter(|c| c.member == m.id && c.kind == CheckKind::In) {
+                        let e = first_in.entry(local_date(c.at)).or_insert((c.at, c.id.to_string()));
+                        if (c.at, c.id.to_string()) < *e {
+                            *e = (c.at, c.id.to_string());
+                        }
+                    }
+                    let leave: BTreeSet<NaiveDate> = r
+                        .leave_requests
+                        .iter()
+                        .filter(|l| l.member == m.id && l.state == LeaveState::Approved)
+                        .flat_map(|l| l.from.iter_days().take_while(move |d| *d <= l.to))
+                        .collect();
+                    let end = m.term_end.map_or(today, |e| e.min(today));
+                    let Some(judged) = (period.from.max(m.term_start) <= period.to.min(end))
+                        .then(|| Period { from: period.from.max(m.term_start), to: period.to.min(end) })
+                    else {
+                        continue;
+                    };
+                    let (_, role_zh) = role_label(m.role);
+                    for d in judged.dates() {
+                        let mut row = place(scope, v);
+                        let hit = first_in.get(&d);
+                        row.extend([
+                            text(&m.name),
+                            text(role_zh),
+                            Cell::Date(d),
+                            Cell::Bool(hit.is_some()),
+                            hit.map_or(Cell::Empty, |(at, _)| text(time_of(*at))),
+                            if leave.contains(&d) { text("已批准") } else { Cell::Empty },
+                            hit.map_or(Cell::Empty, |(_, id)| text(id)),
+                        ]);
+                        rows.push(row);
+                    }
+                }
+            }
+            Ok(Table {
+                title,
+                headers: headers(&[
+                    "县",
+                    "乡镇",
+                    "村",
+                    "队员",
+                    "角色",
+                    "日期",
+                    "在村",
+                    "最早到村打卡",
+                    "请假",
+                    "记录编号",
+                ]),
+                rows,
+            })
+        }
+        Dataset::Visits => {
+            let mut rows = Vec::new();
+            for v in &villages {
+                let r = v.records;
+                let mut visits: Vec<_> = r
+                    .visits
+                    .iter()
+                    .filter(|x| wanted(x.member) && period.contains(local_date(x.at)) && local_date(x.at) <= today)
+                    .collect();
+                visits.sort_by_key(|x| (x.at, x.id));
+                for x in visits {
+                    let h = r.households.iter().find(|h| h.id == x.household);
+                    let mut row = place(scope, v);
+                    row.extend([
+                        Cell::Date(local_date(x.at)),
+                        text(time_of(x.at)),
+                        text(member_name(r, x.member)),
+                        text(h.map_or_else(|| "(未登记)".to_string(), |h| h.head.clone())),
+                        text(h.map_or_else(String::new, |h| h.group.clone())),
+                        text(&x.findings),
+                        text(&x.needs),
+                        text(&x.follow_up),
+                        text(x.id.to_string()),
+                    ]);
+                    rows.push(row);
+                }
+            }
+            Ok(Table {
+                title,
+                headers: headers(&[
+                    "县",
+                    "乡镇",
+                    "村",
+                    "日期",
+                    "时间",
+                    "队员",
+                    "户主",
+                    "村民小组",
+                    "发现问题",
+                    "群众需求",
+                    "后续跟进",
+                    "记录编号",
+                ]),
+                rows,
+            })
+        }
+        Dataset::Diary => {
+            let mut rows = Vec::new();
+            for v in &villages {
+                let r = v.records;
+                let mut entries: Vec<_> =
+                    r.diary.iter().filter(|d| wanted(d.member) && period.contains(d.date) && d.date <= today).collect();
+                entries.sort_by_key(|d| (d.date, d.written_at, d.id));
+                for d in entries {
+                    let mut row = place(scope, v);
+                    row.extend([
+                        Cell::Date(d.date),
+                        text(member_name(r, d.member)),
+                        text(&d.text),
+                        d.amends.map_or(Cell::Empty, |a| text(a.to_string())),
+                        text(d.id.to_string()),
+                    ]);
+                    rows.push(row);
+                }
+            }
+            Ok(Table {
+                title,
+                headers: headers(&["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "记录编号"]),
+                rows,
+            })
+        }
+        Dataset::Scores => {
+            let months: Vec<String> =
+                months_of(period).into_iter().filter(|(_, p)| p.from <= today).map(|(m, _)| m.to_string()).collect();
+            let mut h = headers(&[
+                "县",
+                "乡镇",
+                "村",
+                "队员",
+                "角色",
+                "驻村天数",
+                "应驻村天数",
+                "驻村达标",
+                "请假天数",
+                "日记天数",
+                "缺记天数",
+                "未备案月份",
+                "工作纪律分",
+            ]);
+            h.extend(months.iter().map(|m| format!("{m} 月度积分")));
+            let mut rows = Vec::new();
+            for v in &villages {
+                let r = v.records;
+                for m in r.members.iter().filter(|m| wanted(m.id)) {
+                    let rep = member_report(r, m.id, period, today, &MemberInputs::default(), policy)?;
+                    let disc = discipline(&rep, policy)?;
+                    let lines = month_lines(r, m.id, period, today, policy)?;
+                    let required = rep.min_days.value.required.max(rep.min_share.value.required);
+                    let mut row = place(scope, v);
+                    row.extend([
+                        text(&m.name),
+                        text(role_label(m.role).1),
+                        Cell::Int(i64::from(rep.days_in_village.value)),
+                        Cell::Int(i64::from(required)),
+                        Cell::Bool(rep.min_days.value.met && rep.min_share.value.met),
+                        Cell::Int(rep.leave_days.value.len() as i64),
+                        Cell::Int(i64::from(rep.diary_days.value)),
+                        Cell::Int(rep.diary_gaps.value.len() as i64),
+                        text(rep.unfiled_months.value.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" ")),
+                        Cell::Number((disc.value * 100.0).round() / 100.0),
+                    ]);
+                    for month in &months {
+                        row.push(
+                            lines
+                                .iter()
+                                .find(|l| &l.month == month)
+                                .map_or(Cell::Empty, |l| Cell::Number(l.score.value)),
+                        );
+                    }
+                    rows.push(row);
+                }
+            }
+            Ok(Table { title, headers: h, rows })
+        }
+    }
+}

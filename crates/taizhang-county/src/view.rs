@@ -1,0 +1,307 @@
+//! The county page's views, computed from villages' records by the rules engine: one line per
+//! village for the overview ([`village_summary`]) and one village in detail ([`village_view`]:
+//! team figures, a day-by-day calendar, visit coverage, each member's report and month
+//! scores). Every number is a `taizhang_rules::Figure` or is derived from one, so the page can
+//! say which records counted and which rule applied.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use taizhang_domain::{local_date, CheckKind, LeaveState, Member, MemberId, Role, YearMonth};
+use taizhang_rules::{
+    member_report, scheme_a, scheme_b, team_report, AppliedItem, Figure, MemberInputs, MemberReport, Period, Policy,
+    SchemeAInputs, TeamReport, VillageRecords,
+};
+use uuid::Uuid;
+
+use crate::CountyError;
+
+/// Where a village sits, as the server's place registry names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VillageInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub township: String,
+}
+
+/// One village at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VillageSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub township: String,
+    pub members: usize,
+    pub days_judged: u32,
+    pub days_with_someone: u32,
+    pub gap_days: usize,
+    pub excused_gap_days: usize,
+    pub households: usize,
+    pub households_visited: usize,
+    pub diary_gap_days: usize,
+    pub unfiled_months: usize,
+    pub members_below_min_days: usize,
+    /// `ok` or `attention`.
+    pub status: &'static str,
+}
+
+/// The role's code and Chinese label.
+pub fn role_label(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::FirstSecretary => ("first_secretary", "第一书记"),
+        Role::TeamMember => ("team_member", "工作队员"),
+    }
+}
+
+fn reports(
+    records: &VillageRecords,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<Vec<(Member, MemberReport)>, CountyError> {
+    records
+        .members
+        .iter()
+        .map(|m| Ok((m.clone(), member_report(records, m.id, period, today, &MemberInputs::default(), policy)?)))
+        .collect()
+}
+
+/// One line of the county overview.
+pub fn village_summary(
+    info: &VillageInfo,
+    records: &VillageRecords,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<VillageSummary, CountyError> {
+    let team = team_report(records, period, today, policy)?;
+    let members = reports(records, period, today, policy)?;
+    let households = records.households.len();
+    let not_visited = team.households_not_visited.value.len();
+    let diary_gap_days = members.iter().map(|(_, r)| r.diary_gaps.value.len()).sum();
+    let unfiled_months = members.iter().map(|(_, r)| r.unfiled_months.value.len()).sum();
+    let below = members.iter().filter(|(_, r)| !r.min_days.value.met || !r.min_share.value.met).count();
+    let gap_days = team.gaps.value.len();
+    let attention = (policy.someone_in_village_every_day && gap_days > 0)
+        || (policy.diary_every_working_day && diary_gap_days > 0)
+        || (policy.months_must_be_filed && unfiled_months > 0)
+        || below > 0;
+    Ok(VillageSummary {
+        id: info.id,
+        name: info.name.clone(),
+        township: info.township.clone(),
+        members: records.members.len(),
+        days_judged: team.judged.map_or(0, |p| p.len() as u32),
+        days_with_someone: team.days_with_someone.value,
+        gap_days,
+        excused_gap_days: team.excused_gaps.value.len(),
+        households,
+        households_visited: households - not_visited,
+        diary_gap_days,
+        unfiled_months,
+        members_below_min_days: below,
+        status: if attention { "attention" } else { "ok" },
+    })
+}
+
+/// One judged day of the village calendar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    /// Members with an In check-in that day.
+    pub present: Vec<MemberId>,
+    /// Members on approved leave that day.
+    pub leave: Vec<MemberId>,
+    /// Members on post and nobody in the village, not excused.
+    pub gap: bool,
+    /// Nobody in the village, every member on post on approved leave.
+    pub excused: bool,
+}
+
+/// Visit coverage of one household.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HouseholdLine {
+    pub id: taizhang_domain::HouseholdId,
+    pub head: String,
+    pub group: String,
+    pub visits: usize,
+    pub last_visit: Option<NaiveDate>,
+}
+
+/// One member's month under scheme B.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthLine {
+    pub month: String,
+    pub days_in_village: u32,
+    pub diary_days: u32,
+    pub diary_gaps: usize,
+    /// Provisional: the items the records decide (a working day without a diary entry);
+    /// the team leader's own items are not recorded by the ledger.
+    pub score: Figure<f64>,
+    pub allowance_cut: Figure<bool>,
+}
+
+/// One member in the village view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberLine {
+    pub id: MemberId,
+    pub name: String,
+    pub role: &'static str,
+    pub role_zh: &'static str,
+    pub report: MemberReport,
+    /// Scheme A discipline points, from attendance.
+    pub discipline: Figure<f64>,
+    pub months: Vec<MonthLine>,
+}
+
+/// One village in detail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VillageView {
+    pub village: VillageInfo,
+    pub period: Period,
+    pub today: NaiveDate,
+    pub judged: Option<Period>,
+    pub team: TeamReport,
+    pub calendar: Vec<CalendarDay>,
+    pub households: Vec<HouseholdLine>,
+    pub members: Vec<MemberLine>,
+}
+
+/// The months that overlap `period`, each clipped to it.
+pub fn months_of(period: Period) -> Vec<(YearMonth, Period)> {
+    let mut out = Vec::new();
+    let mut m = YearMonth::of(period.from);
+    while m <= YearMonth::of(period.to) {
+        let first = m.first_day().max(period.from);
+        let last = m.next().first_day().pred_opt().unwrap_or(first).min(period.to);
+        out.push((m, Period { from: first, to: last }));
+        m = m.next();
+    }
+    out
+}
+
+/// Scheme B for each month of `period` up to `today`, with the deductions the records decide:
+/// `diary_missing` once per working day without an entry (when the county's catalogue has
+/// that item). Months after `today` are left out.
+pub fn month_lines(
+    records: &VillageRecords,
+    member: MemberId,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<Vec<MonthLine>, CountyError> {
+    let derived = policy.scheme_b.items.iter().any(|i| i.code == "diary_missing");
+    let mut out = Vec::new();
+    for (month, p) in months_of(period) {
+        if p.from > today {
+            break;
+        }
+        let r = member_report(records, member, p, today, &MemberInputs::default(), policy)?;
+        let gaps = r.diary_gaps.value.len();
+        let items: Vec<AppliedItem> = if derived && gaps > 0 && policy.diary_every_working_day {
+            vec![AppliedItem {
+                code: "diary_missing".into(),
+                times: gaps as u32,
+                evidence: r.diary_gaps.value.iter().map(|d| d.to_string()).collect(),
+            }]
+        } else {
+            Vec::new()
+        };
+        let s = scheme_b(member, month, &items, policy)?;
+        out.push(MonthLine {
+            month: month.to_string(),
+            days_in_village: r.days_in_village.value,
+            diary_days: r.diary_days.value,
+            diary_gaps: gaps,
+            score: s.score,
+            allowance_cut: s.allowance_cut,
+        });
+    }
+    Ok(out)
+}
+
+/// Scheme A's discipline component for a member's report (the other components are entered
+/// by the county and are not part of the synced records).
+pub fn discipline(report: &MemberReport, policy: &Policy) -> Result<Figure<f64>, CountyError> {
+    let full = SchemeAInputs {
+        results: policy.scheme_a.results,
+        evaluation: policy.scheme_a.evaluation,
+        assessment: policy.scheme_a.assessment,
+    };
+    Ok(scheme_a(report, &full, policy)?.discipline)
+}
+
+/// One village in detail over `period`, judged up to `today`.
+pub fn village_view(
+    info: &VillageInfo,
+    records: &VillageRecords,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<VillageView, CountyError> {
+    let team = team_report(records, period, today, policy)?;
+    let judged = team.judged;
+
+    // Calendar: who was in, who was on leave, each judged day.
+    let mut present: BTreeMap<NaiveDate, BTreeSet<MemberId>> = BTreeMap::new();
+    let team_ids: BTreeSet<MemberId> = records.members.iter().map(|m| m.id).collect();
+    for c in records.check_ins.iter().filter(|c| c.kind == CheckKind::In && team_ids.contains(&c.member)) {
+        present.entry(local_date(c.at)).or_default().insert(c.member);
+    }
+    let mut leave: BTreeMap<NaiveDate, BTreeSet<MemberId>> = BTreeMap::new();
+    if let Some(j) = judged {
+        for l in records.leave_requests.iter().filter(|l| l.state == LeaveState::Approved) {
+            let (from, to) = (l.from.max(j.from), l.to.min(j.to));
+            for d in from.iter_days().take_while(|d| *d <= to) {
+                leave.entry(d).or_default().insert(l.member);
+            }
+        }
+    }
+    let gaps: BTreeSet<NaiveDate> = team.gaps.value.iter().copied().collect();
+    let excused: BTreeSet<NaiveDate> = team.excused_gaps.value.iter().copied().collect();
+    let calendar = judged
+        .iter()
+        .flat_map(|p| p.dates())
+        .map(|date| CalendarDay {
+            date,
+            present: present.get(&date).map(|s| s.iter().copied().collect()).unwrap_or_default(),
+            leave: leave.get(&date).map(|s| s.iter().copied().collect()).unwrap_or_default(),
+            gap: gaps.contains(&date),
+            excused: excused.contains(&date),
+        })
+        .collect();
+
+    // Visit coverage.
+    let mut visits: BTreeMap<taizhang_domain::HouseholdId, (usize, Option<NaiveDate>)> = BTreeMap::new();
+    for v in &records.visits {
+        let d = local_date(v.at);
+        if judged.is_some_and(|p| p.contains(d)) {
+            let e = visits.entry(v.household).or_default();
+            e.0 += 1;
+            e.1 = e.1.max(Some(d));
+        }
+    }
+    let households = records
+        .households
+        .iter()
+        .map(|h| {
+            let (n, last) = visits.get(&h.id).copied().unwrap_or_default();
+            HouseholdLine { id: h.id, head: h.head.clone(), group: h.group.clone(), visits: n, last_visit: last }
+        })
+        .collect();
+
+    let mut members = Vec::new();
+    for (m, report) in reports(records, period, today, policy)? {
+        let (role, role_zh) = role_label(m.role);
+        members.push(MemberLine {
+            id: m.id,
+            name: m.name.clone(),
+            role,
+            role_zh,
+            discipline: discipline(&report, policy)?,
+            months: month_lines(records, m.id, period, today, policy)?,
+            report,
+        });
+    }
+    Ok(VillageView { village: info.clone(), period, today, judged, team, calendar, households, members })
+}

@@ -1,0 +1,317 @@
+//! A synthetic year of a village's work (check-ins, diary, visits, leave, filings) written
+//! into its documents the way devices would (one change per record, each member's own actor),
+//! for the county view's demo villages and its benchmark (200 villages × 4 members × one year).
+//! Deterministic from a seed; no IO, no clock. The records are plausible, not pretty: some
+//! members fall short of 200 days, some diary days are missed, some months are not filed, so
+//! the county view has something to find.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::CommitOptions;
+use automerge::{ActorId, Automerge};
+use chrono::{Datelike, NaiveDate, Weekday};
+use taizhang_domain::{
+    CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus,
+    LeaveId, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Timestamp, Village,
+    VillageId, Visit, VisitId, YearMonth,
+};
+use uuid::Uuid;
+
+use crate::{write, DocError, DocId, FilingRecord, Record, VillageRecord};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SynthSpec {
+    pub seed: u64,
+    pub village: VillageId,
+    pub name: String,
+    pub township: String,
+    pub county: String,
+    /// Team size (the first is the first secretary).
+    pub members: usize,
+    pub households: usize,
+    /// The first and last day of work generated (inclusive, Asia/Shanghai).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// A generated village: its documents and the records in them.
+#[derive(Debug)]
+pub struct SynthVillage {
+    pub members: Vec<Member>,
+    pub households: Vec<Household>,
+    pub docs: Vec<(DocId, Automerge)>,
+    /// Records written, over all documents.
+    pub records: usize,
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+    fn uuid(&mut self, at: Timestamp) -> Uuid {
+        let mut bytes = [0u8; 10];
+        bytes[..8].copy_from_slice(&self.next().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.next().to_be_bytes()[..2]);
+        uuid::Builder::from_unix_timestamp_millis(u64::try_from(at).unwrap_or(0), &bytes).into_uuid()
+    }
+}
+
+const SURNAMES: [&str; 16] =
+    ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "罗"];
+const GIVEN: [&str; 20] = [
+    "德明", "秀英", "国强", "桂兰", "志华", "玉梅", "建军", "春花", "永福", "金凤", "文华", "小红", "正德", "海燕",
+    "光荣", "丽娟", "树林", "翠兰", "长青", "月娥",
+];
+const UNITS: [&str; 5] = ["县委组织部", "县农业农村局", "县教育局", "县卫健局", "镇政府"];
+const DIARY: [&str; 8] = [
+    "走访脱贫户，了解春耕备耕情况，协调化肥种子。",
+    "召开院坝会，宣传医保缴费政策。",
+    "与村两委研究产业项目，整理申报材料。",
+    "陪同镇里检查组核查两不愁三保障落实情况。",
+    "调解邻里土地纠纷，双方达成一致。",
+    "整理防返贫监测台账，更新三户收入数据。",
+    "到合作社查看蔬菜基地用工情况。",
+    "上党课：学习乡村振兴政策文件。",
+];
+const FINDINGS: [&str; 6] = [
+    "家中老人患慢性病，按时服药，家庭医生签约已落实",
+    "两个孩子在镇中学就读，享受教育资助",
+    "今年种植烤烟八亩，长势良好，预计增收",
+    "房屋屋顶漏雨，已登记危房改造需求",
+    "外出务工收入稳定，家中留守老人身体尚可",
+    "养殖生猪五头，需要防疫技术指导",
+];
+
+/// UTC milliseconds of `date` at `h:m` in Asia/Shanghai.
+fn at(date: NaiveDate, h: u32, m: u32) -> Timestamp {
+    debug_assert!(h < 24 && m < 60, "{h}:{m}");
+    date.and_hms_opt(h, m, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(0) - 8 * 3_600_000
+}
+
+/// The documents being written, each with its writer.
+struct Docs(BTreeMap<DocId, Automerge>, usize);
+
+impl Docs {
+    fn put<R: Record>(&mut self, id: DocId, actor: &ActorId, record: &R, time: Timestamp) -> Result<(), DocError> {
+        let doc = self.0.entry(id).or_insert_with(|| Automerge::new().with_actor(actor.clone()));
+        doc.set_actor(actor.clone());
+        let mut tx = doc.transaction();
+        write(&mut tx, record)?;
+        tx.commit_with(CommitOptions::default().with_time(time));
+        self.1 += 1;
+        Ok(())
+    }
+}
+
+fn actor_of(id: Uuid, salt: u8) -> ActorId {
+    let mut bytes = id.as_bytes().to_vec();
+    bytes[15] ^= salt;
+    ActorId::from(bytes)
+}
+
+/// Generates `spec`'s village year.
+pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
+    let mut rng = Rng(spec.seed ^ 0x7a1_2ba6);
+    let base = spec.village.0.as_u128();
+    let members: Vec<Member> = (0..spec.members)
+        .map(|i| Member {
+            id: MemberId(Uuid::from_u128(base ^ (0x1_0000 + i as u128))),
+            name: format!("{}{}", SURNAMES[rng.below(16) as usize], GIVEN[rng.below(20) as usize]),
+            role: if i == 0 { Role::FirstSecretary } else { Role::TeamMember },
+            helping_unit: UNITS[i % UNITS.len()].to_string(),
+            term_start: spec.from,
+            term_end: None,
+        })
+        .collect();
+    let households: Vec<Household> = (0..spec.households)
+        .map(|i| Household {
+            id: HouseholdId(Uuid::from_u128(base ^ (0x2_0000_0000 + i as u128))),
+            head: format!("{}{}", SURNAMES[i % 16], GIVEN[(i / 16 + i) % 20]),
+            members_count: 1 + (i % 6) as u32,
+            group: format!("{}组", 1 + i % 8),
+            grid: format!("网格{}", 1 + i % 4),
+            status: HouseholdStatus::ALL[i % 3],
+            causes: vec![PovertyCause::ALL[i % 12]],
+            helper: Some(members[i % members.len().max(1)].id),
+            plan: "发展特色种植，稳定务工收入".into(),
+            income_yuan: Some(6000 + (i as i64 * 137) % 9000),
+        })
+        .collect();
+
+    let mut docs = Docs(BTreeMap::new(), 0);
+    let registry_actor = actor_of(spec.village.0, 0xad);
+    let village = Village {
+        id: spec.village,
+        name: spec.name.clone(),
+        county: spec.county.clone(),
+        township: spec.township.clone(),
+        geofence: Geofence { centre: GeoPoint { lat: 26.1286, lon: 106.6570 }, radius_m: 1500.0 },
+    };
+    let start = at(spec.from, 8, 0);
+    docs.put(DocId::Registry, &registry_actor, &VillageRecord(village), start)?;
+    for m in &members {
+        docs.put(DocId::Registry, &registry_actor, m, start)?;
+    }
+    for h in &households {
+        docs.put(DocId::Registry, &registry_actor, h, start)?;
+    }
+
+    let secretary = members.first().map(|m| (m.id, actor_of(m.id.0, 0)));
+    for (i, m) in members.iter().enumerate() {
+        let actor = actor_of(m.id.0, 0);
+        // Each member has their own habits: most keep 200 days, a few do not.
+        let weekday_presence = match rng.below(8) {
+            0..=3 => 0.88,
+            4 | 5 => 0.82,
+            6 => 0.75,
+            _ => 0.62,
+        };
+        let diary_care = [0.97, 0.93, 0.85][rng.below(3) as usize];
+        // Two spells of approved leave a year.
+        let days = (spec.to - spec.from).num_days().max(1) as u64;
+        let mut leave = Vec::new();
+        for _ in 0..2 {
+            let from = spec.from + chrono::Duration::days(rng.below(days) as i64);
+            let to = (from + chrono::Duration::days(rng.below(4) as i64)).min(spec.to);
+            let filed = at(from, 7, 0) - 86_400_000 * 3;
+            let l = LeaveRequest {
+                id: LeaveId(rng.uuid(filed)),
+                member: m.id,
+                from,
+                to,
+                reason: "参加县里集中培训".into(),
+                state: LeaveState::Approved,
+                decided_by: secretary.as_ref().map(|s| s.0),
+            };
+            docs.put(DocId::for_leave(&l), &actor, &l, filed)?;
+            leave.push((from, to));
+        }
+        for d in spec.from.iter_days().take_while(|d| *d <= spec.to) {
+            let on_leave = leave.iter().any(|(f, t)| *f <= d && d <= *t);
+            let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+            let present = !on_leave && rng.chance(if weekend { 0.45 } else { weekday_presence });
+            if present {
+                let late = rng.below(90) as u32;
+                let t = at(d, 8 + late / 60, late % 60);
+                let c = CheckIn {
+                    id: CheckInId(rng.uuid(t)),
+                    member: m.id,
+                    at: t,
+                    kind: CheckKind::In,
+                    location: None,
+                    in_geofence: None,
+                };
+                docs.put(DocId::for_check_in(&c), &actor, &c, t)?;
+                for _ in 0..rng.below(3) {
+                    if households.is_empty() {
+                        break;
+                    }
+                    let h = &households[rng.below(households.len() as u64) as usize];
+                    let t = at(d, 10 + rng.below(6) as u32, rng.below(60) as u32);
+                    let v = Visit {
+                        id: VisitId(rng.uuid(t)),
+                        household: h.id,
+                        member: m.id,
+                        at: t,
+                        location: None,
+                        findings: FINDINGS[rng.below(6) as usize].into(),
+                        needs: String::new(),
+                        follow_up: String::new(),
+                    };
+                    docs.put(DocId::for_visit(&v), &actor, &v, t)?;
+                }
+                let t = at(d, 17, 30 + rng.below(30) as u32);
+                let c = CheckIn {
+                    id: CheckInId(rng.uuid(t)),
+                    member: m.id,
+                    at: t,
+                    kind: CheckKind::Out,
+                    location: None,
+                    in_geofence: None,
+                };
+                docs.put(DocId::for_check_in(&c), &actor, &c, t)?;
+            }
+            if !on_leave && !weekend && rng.chance(if present { diary_care } else { diary_care - 0.25 }) {
+                let t = at(d, 21, rng.below(60) as u32);
+                let e = DiaryEntry {
+                    id: DiaryId(rng.uuid(t)),
+                    member: m.id,
+                    date: d,
+                    text: DIARY[rng.below(8) as usize].into(),
+                    amends: None,
+                    written_at: t,
+                };
+                docs.put(DocId::for_diary(&e), &actor, &e, t)?;
+            }
+        }
+        // The first secretary files most finished months of each member.
+        if let Some((sid, sactor)) = &secretary {
+            let mut month = YearMonth::of(spec.from);
+            while month < YearMonth::of(spec.to) {
+                if rng.chance(0.9 - 0.05 * i as f64) {
+                    let t = at(month.next().first_day(), 9, 0);
+                    let f = MonthFiling { member: m.id, month, filed_by: *sid, filed_at: t };
+                    docs.put(DocId::for_filing(month), sactor, &FilingRecord(f), t)?;
+                }
+                month = month.next();
+            }
+        }
+    }
+    let records = docs.1;
+    Ok(SynthVillage { members, households, docs: docs.0.into_iter().collect(), records })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read_all;
+
+    fn spec(seed: u64) -> SynthSpec {
+        SynthSpec {
+            seed,
+            village: VillageId(Uuid::from_u128(0x5a)),
+            name: "测试村".into(),
+            township: "测试镇".into(),
+            county: "测试县".into(),
+            members: 4,
+            households: 30,
+            from: NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
+            to: NaiveDate::from_ymd_opt(2025, 3, 31).expect("date"),
+        }
+    }
+
+    #[test]
+    fn a_seed_gives_the_same_village_and_documents_hold_their_records() {
+        let a = village_year(&spec(7)).expect("generate");
+        let b = village_year(&spec(7)).expect("generate");
+        assert_eq!(a.records, b.records);
+        let heads = |v: &SynthVillage| v.docs.iter().map(|(id, d)| (*id, d.get_heads())).collect::<Vec<_>>();
+        assert_eq!(heads(&a), heads(&b), "deterministic");
+        // 1 registry + 1 team year + 4 members × 3 months of logs.
+        assert_eq!(a.docs.len(), 1 + 1 + 4 * 3);
+        let mut check_ins = 0;
+        for (id, doc) in &a.docs {
+            if let DocId::Log { member, .. } = id {
+                let (ins, bad) = read_all::<CheckIn>(doc);
+                assert!(bad.is_empty());
+                assert!(ins.iter().all(|c| c.record.member == *member), "a log holds its owner's records");
+                check_ins += ins.len();
+            }
+        }
+        assert!(check_ins > 4 * 2 * 40, "most weekdays of 90 have an in and out check-in: {check_ins}");
+    }
+}

@@ -1,0 +1,125 @@
+//! The county view's read model: one [`VillageProjection`] per village, brought up to date
+//! from the village's change log. A refresh reads the log past the projection's cursor, and
+//! re-reads only the documents that grew; a cold start (cursor 0) builds every document from
+//! the log pages themselves. It works the same with several server instances on one
+//! PostgreSQL database (the log is the source of truth, not this process's syncs), and
+//! [`ReadModel::notify`] lets the sync handler ask for a refresh as syncs arrive so the county
+//! page finds it warm.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex as StdMutex};
+
+use automerge::Automerge;
+use taizhang_county::{DocPart, VillageProjection};
+use taizhang_rules::VillageRecords;
+use taizhang_server_db::{DbError, ServerStore};
+use tokio::sync::{Mutex, Notify};
+use uuid::Uuid;
+
+/// Bytes read per log page while refreshing.
+const PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Read model state shared by the handlers.
+#[derive(Default)]
+pub struct ReadModel {
+    villages: StdMutex<HashMap<Uuid, Arc<Mutex<VillageProjection>>>>,
+    pending: StdMutex<HashSet<Uuid>>,
+    wake: Notify,
+}
+
+impl std::fmt::Debug for ReadModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadModel").finish_non_exhaustive()
+    }
+}
+
+fn project(name: &str, changes: &[Vec<u8>]) -> DocPart {
+    // All changes in one load (Automerge applies a run of change chunks far faster than one
+    // call per change); change by change only when that fails, to keep what is readable.
+    let mut am = Automerge::new();
+    let mut damaged = 0;
+    if taizhang_sync::load_untrusted(&mut am, &changes.concat()).is_err() {
+        am = Automerge::new();
+        for bytes in changes {
+            if taizhang_sync::load_untrusted(&mut am, bytes).is_err() {
+                damaged += 1;
+            }
+        }
+    }
+    let mut part = DocPart::read(name, &am);
+    part.unreadable += damaged;
+    part
+}
+
+impl ReadModel {
+    fn slot(&self, village: Uuid) -> Arc<Mutex<VillageProjection>> {
+        let mut map = self.villages.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(village).or_default().clone()
+    }
+
+    /// Asks the background refresher (if one runs) to bring `village` up to date.
+    pub fn notify(&self, village: Uuid) {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).insert(village);
+        self.wake.notify_one();
+    }
+
+    /// The village's projection, up to date with its log as of this call.
+    pub async fn refresh(&self, store: &Arc<dyn ServerStore>, village: Uuid) -> Result<VillageRecords, DbError> {
+        let slot = self.slot(village);
+        let mut proj = slot.lock().await;
+        let cold = proj.cursor == 0;
+        let mut cursor = proj.cursor;
+        let mut grown: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
+        loop {
+            let page = store.read_log(village, cursor, PAGE_BYTES).await?;
+            if page.cursor < cursor {
+                // The log is shorter than what was projected (a database restored from an
+                // older backup): start again from nothing.
+                *proj = VillageProjection::default();
+                drop(proj);
+                return Box::pin(self.refresh(store, village)).await;
+            }
+            for e in page.entries {
+                grown.entry(e.doc).or_default().extend(if cold { Some(e.bytes) } else { None });
+            }
+            cursor = page.cursor;
+            if !page.more {
+                break;
+            }
+        }
+        if grown.is_empty() {
+            return Ok(proj.records());
+        }
+        let mut docs = Vec::with_capacity(grown.len());
+        for (name, changes) in grown {
+            // Warm: the document's whole history (a projection holds no Automerge state).
+            let changes = if cold { changes } else { store.doc_changes(village, &name).await? };
+            docs.push((name, changes));
+        }
+        let parts = tokio::task::spawn_blocking(move || {
+            docs.into_iter().map(|(name, changes)| (project(&name, &changes), name)).collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| DbError::Backend(format!("projecting documents failed: {e}")))?;
+        for (part, name) in parts {
+            proj.set(&name, part);
+        }
+        proj.cursor = cursor;
+        Ok(proj.records())
+    }
+
+    /// Refreshes villages as syncs arrive, until the process ends.
+    pub async fn run(self: Arc<Self>, store: Arc<dyn ServerStore>) {
+        loop {
+            self.wake.notified().await;
+            // Let a burst of syncs settle into one refresh per village.
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let due: Vec<Uuid> = self.pending.lock().unwrap_or_else(|p| p.into_inner()).drain().collect();
+            for village in due {
+                if let Err(e) = self.refresh(&store, village).await {
+                    tracing::warn!(%village, error = %e, "county read model refresh failed; the next view retries");
+                }
+            }
+        }
+    }
+}
