@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Browser end-to-end test of the county web page (/county/) against the real sync server:
+# builds taizhang-server (unless SERVER_BIN is set), starts it on a free loopback port with the
+# demo county (the demo village 石门村 plus 3 generated villages) in a temp dir, reads the
+# county staff login from the demo-logins file, and runs tests/county-e2e/run.mjs in headless
+# Debian Chromium (playwright-core drives it). The test checks the overview, a village, a
+# random inspection, the CSV / XLSX exports' content, the English switch and log-out, and
+# writes docs/screenshots/county-overview.png and county-village.png.
+# Installs chromium, fonts-wqy-microhei and nodejs/npm when run as root and missing.
+#   SERVER_BIN=path  use this server binary instead of building one
+#   CHROMIUM=path    use this browser instead of /usr/bin/chromium
+#   EXPECT_VILLAGES  minimum villages in the overview (default 4: 石门村 + 3 generated)
+#   SHOTS=dir        write the screenshots there instead of docs/screenshots
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(chromium fonts-wqy-microhei)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q && apt-get install -y -q "${missing[@]}"
+  else
+    echo "missing: ${missing[*]} (install them with apt-get)" >&2; exit 1
+  fi
+fi
+
+# The test's one npm package, exactly as locked (no browser download: it uses Debian's chromium).
+(cd tests/county-e2e && npm ci --no-audit --no-fund)
+
+if [ -z "${SERVER_BIN:-}" ]; then
+  cargo build --locked -p taizhang-sync-server
+  SERVER_BIN=target/debug/taizhang-server
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/taizhang-county-e2e.XXXXXX")
+port=$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+base="http://127.0.0.1:$port"
+
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+"$SERVER_BIN" --db "$dir/server.sqlite3" --demo --demo-county 3 --listen "127.0.0.1:$port" >"$dir/server.log" 2>&1 &
+server_pid=$!
+
+# Wait for /health to answer ok (60 s).
+health() {
+  node -e 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.exit(t.trim() === "ok" ? 0 : 1), () => process.exit(1))' "$base/health"
+}
+for _ in $(seq 1 120); do
+  if health; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "the server exited before answering /health:" >&2; cat "$dir/server.log" >&2; exit 1
+  fi
+  sleep 0.5
+done
+if ! health; then
+  echo "the server did not answer /health with ok within 60 s:" >&2; cat "$dir/server.log" >&2; exit 1
+fi
+
+# The county staff login: demo-logins lines are login<TAB>password<TAB>name<TAB>role.
+logins="$dir/server.sqlite3.demo-logins.txt"
+if [ ! -s "$logins" ]; then
+  echo "no demo logins file at $logins (does the server support --demo-county?)" >&2; cat "$dir/server.log" >&2; exit 1
+fi
+IFS=$'\t' read -r county_login county_password _ < <(awk -F'\t' '$4 == "county" { print; exit }' "$logins") || true
+if [ -z "${county_login:-}" ] || [ -z "${county_password:-}" ]; then
+  echo "no line with role county in $logins" >&2; exit 1
+fi
+
+status=0
+TAIZHANG_SERVER="$base" COUNTY_LOGIN="$county_login" COUNTY_PASSWORD="$county_password" EXPECT_VILLAGES="${EXPECT_VILLAGES:-4}" \
+  node tests/county-e2e/run.mjs || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- server log (last 50 lines) ---" >&2; tail -n 50 "$dir/server.log" >&2
+fi
+exit "$status"

@@ -1,0 +1,295 @@
+// Browser end-to-end test of the county web page (/county/) against a running server: logs in
+// as county staff in Debian's Chromium (driven by playwright-core), checks the overview, opens
+// a village (members table, calendar, an explained figure, a random diary inspection with its
+// seed), downloads the village attendance CSV and scores XLSX and checks what is inside them,
+// switches to English, checks that a lost session goes back to the log-in screen, takes the
+// README's screenshots and logs out. Run by scripts/county-e2e.sh against the real server,
+// and by mock-e2e.mjs against the mock.
+//
+// Env: TAIZHANG_SERVER (base URL, required), COUNTY_LOGIN, COUNTY_PASSWORD (required),
+// EXPECT_VILLAGES (minimum villages in the overview, default 1), VILLAGE_NAME (default: the
+// first row), CHROMIUM (default /usr/bin/chromium), MOCK=1 (screenshots go to SHOTS or
+// /tmp/county-e2e-mock instead of docs/screenshots: the committed ones come from the real
+// server).
+
+import { chromium } from "playwright-core";
+import { mkdirSync, readFileSync } from "node:fs";
+import { inflateRawSync } from "node:zlib";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const MOCK = process.env.MOCK === "1";
+const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join(REPO, "docs/screenshots")));
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
+const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号";
+
+const log = (...a) => console.log("[county-e2e]", ...a);
+
+function env(name, fallback) {
+  const v = process.env[name] ?? fallback;
+  if (v == null || v === "") throw new Error(`set ${name} (see the header of tests/county-e2e/run.mjs)`);
+  return v;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A minimal zip reader (central directory + stored/deflated entries), enough to open an XLSX.
+
+function unzip(buf) {
+  let end = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  check(end >= 0, "xlsx: no zip end-of-central-directory record");
+  const count = buf.readUInt16LE(end + 10);
+  let p = buf.readUInt32LE(end + 16);
+  check(count !== 0xffff && p !== 0xffffffff, "xlsx: zip64 archives are not read by this test");
+  const files = new Map();
+  for (let k = 0; k < count; k++) {
+    check(buf.readUInt32LE(p) === 0x02014b50, `xlsx: bad central directory entry ${k}`);
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString("utf8", p + 46, p + 46 + nameLen);
+    check(buf.readUInt32LE(local) === 0x04034b50, `xlsx: bad local header for ${name}`);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(start, start + size);
+    check(method === 0 || method === 8, `xlsx: ${name} uses compression method ${method}`);
+    files.set(name, method === 0 ? Buffer.from(raw) : inflateRawSync(raw));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return files;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps.
+
+async function download(page, testid) {
+  const link = page.getByTestId(testid);
+  const [dl] = await Promise.all([page.waitForEvent("download", { timeout: TIMEOUT }), link.click()]);
+  const failure = await dl.failure();
+  check(!failure, `download ${testid} failed: ${failure}`);
+  const path = await dl.path();
+  log(`downloaded ${dl.suggestedFilename()} (${testid})`);
+  return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+function checkAttendanceCsv({ name, bytes }, villageName) {
+  check(name.endsWith(".csv"), `attendance export is named ${name}, not *.csv`);
+  check(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, "attendance CSV does not start with a UTF-8 BOM");
+  const lines = bytes.subarray(3).toString("utf8").split(/\r?\n/).filter((l) => l !== "");
+  check(lines[0] === ATTENDANCE_HEADER, `attendance CSV header is\n  ${lines[0]}\nexpected\n  ${ATTENDANCE_HEADER}`);
+  check(lines.length > 1, "attendance CSV has no data row");
+  check(lines.slice(1).some((l) => l.includes(villageName)), `attendance CSV rows do not mention the village ${villageName}`);
+  log(`attendance CSV: ${lines.length - 1} rows`);
+}
+
+function checkScoresXlsx({ name, bytes }) {
+  check(name.endsWith(".xlsx"), `scores export is named ${name}, not *.xlsx`);
+  check(bytes[0] === 0x50 && bytes[1] === 0x4b, "scores XLSX is not a zip (does not start with PK)");
+  const files = unzip(bytes);
+  const xml = [...files].filter(([n]) => n === "xl/sharedStrings.xml" || /^xl\/worksheets\/[^/]+\.xml$/.test(n)).map(([, b]) => b.toString("utf8"));
+  check(xml.length > 0, `scores XLSX has no sharedStrings.xml or sheet: ${[...files.keys()].join(", ")}`);
+  check(xml.some((x) => x.includes("驻村天数")), "scores XLSX does not contain the column 驻村天数");
+  log(`scores XLSX: ${files.size} parts`);
+}
+
+async function login(page, user, password) {
+  await page.getByTestId("login-form").waitFor();
+  // A wrong password first: the server's message must be shown.
+  await page.getByTestId("login-name").fill(user);
+  await page.getByTestId("login-password").fill(password + "-wrong");
+  await page.getByTestId("login-submit").click();
+  const error = page.getByTestId("login-error");
+  await error.waitFor({ state: "visible" });
+  const message = (await error.textContent()).trim();
+  check(message.length > 0, "a wrong password shows no message");
+  log(`wrong password → "${message}"`);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("villages-table").waitFor();
+}
+
+async function checkOverview(page, minVillages) {
+  const rows = page.getByTestId("village-row");
+  await rows.first().waitFor();
+  const n = await rows.count();
+  check(n >= minVillages, `the overview lists ${n} villages, expected at least ${minVillages}`);
+  const badges = await page.getByTestId("status-badge").count();
+  check(badges === n, `${n} villages but ${badges} status badges`);
+  const from = await page.getByTestId("period-from").inputValue();
+  const to = await page.getByTestId("period-to").inputValue();
+  check(/^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to), `the period picker shows "${from}" / "${to}"`);
+  check((await page.getByTestId("export-county-attendance-csv").getAttribute("href")).startsWith("api/export?"), "county export links are not relative api/export links");
+  log(`overview: ${n} villages, period ${from} to ${to}`);
+}
+
+async function openVillage(page, wanted) {
+  const rows = page.getByTestId("village-row");
+  const names = await rows.evaluateAll((rs) => rs.map((r) => r.dataset.villageName));
+  const index = wanted ? names.indexOf(wanted) : 0;
+  check(index >= 0, `no village named ${wanted} in the overview (${names.join(", ")})`);
+  const name = names[index];
+  await rows.nth(index).getByTestId("village-link").click();
+  await page.getByTestId("members-table").waitFor();
+  const title = (await page.getByTestId("village-title").textContent()) ?? "";
+  check(title.includes(name), `the village screen is titled "${title}", expected ${name}`);
+  log(`opened ${name}`);
+  return name;
+}
+
+async function checkVillage(page) {
+  const members = await page.getByTestId("member-row").count();
+  check(members >= 1, "the members table has no row");
+  const days = await page.getByTestId("cal-day").count();
+  check(days >= 28, `the calendar has ${days} day cells`);
+  const judged = await page.locator('[data-testid="cal-day"]:not([data-status="unjudged"]):not([data-status="out"])').count();
+  check(judged >= 1, "no calendar day is judged (present / leave / gap)");
+  check((await page.getByTestId("seven-ones").count()) === members, "not every member has the seven ones");
+  check((await page.getByTestId("score-row").count()) === members, "not every member has a row of monthly scores");
+  // Every figure is explainable: open one explanation and close it.
+  await page.getByTestId("fig-days-with-someone").click();
+  const dialog = page.getByTestId("explain-dialog");
+  await dialog.waitFor({ state: "visible" });
+  check(((await page.getByTestId("explain-rule").textContent()) ?? "").trim().length > 0, "the explanation shows no rule");
+  await page.getByTestId("explain-close").click();
+  await dialog.waitFor({ state: "hidden" });
+  log(`village: ${members} members, ${days} calendar days (${judged} judged)`);
+  return members;
+}
+
+async function inspectDiary(page) {
+  const diaryDays = await page.getByTestId("member-row").evaluateAll((rows) => rows.reduce((s, r) => s + Number(r.dataset.diaryDays || 0), 0));
+  await page.getByTestId("sample-diary").click();
+  const seed = page.getByTestId("sample-seed");
+  await seed.waitFor();
+  const seedText = ((await seed.textContent()) ?? "").trim();
+  check(/^\d+$/.test(seedText), `the diary sample shows seed "${seedText}"`);
+  const ids = () => page.getByTestId("sample-item").evaluateAll((els) => els.map((e) => e.dataset.id));
+  const first = await ids();
+  if (diaryDays > 0) check(first.length > 0, `the members wrote on ${diaryDays} days but the diary sample is empty`);
+  else log("no diary entries in the period: the sample may be empty");
+  // The same seed gives the same sample.
+  await page.getByTestId("sample-reproduce").click();
+  await page.waitForFunction(
+    (s) => document.querySelector('[data-testid="sample-seed"]')?.textContent.trim() === s && !document.querySelector('[data-testid="sample-result"] .loading'),
+    seedText,
+  );
+  const again = await ids();
+  check(JSON.stringify(again) === JSON.stringify(first), `seed ${seedText} drew ${again.join(",")} then ${first.join(",")}`);
+  log(`diary sample: ${first.length} items, seed ${seedText} reproduced`);
+}
+
+async function checkEnglish(page) {
+  const before = (await page.getByTestId("page-title").textContent()).trim();
+  const headBefore = (await page.locator('[data-testid="members-table"] th').first().textContent()).trim();
+  await page.getByTestId("lang-switch").click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid="page-title"]').textContent.trim() !== b, before);
+  const after = (await page.getByTestId("page-title").textContent()).trim();
+  const headAfter = (await page.locator('[data-testid="members-table"] th').first().textContent()).trim();
+  check(/[A-Za-z]/.test(after) && headAfter !== headBefore, `English: title "${after}", first column "${headAfter}" (was "${headBefore}")`);
+  log(`English: "${before}" → "${after}", "${headBefore}" → "${headAfter}"`);
+  await page.getByTestId("lang-switch").click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid="page-title"]').textContent.trim() === b, before);
+}
+
+async function checkEscaping(page) {
+  // The mock has a household head 王<i>大</i>山: it must show as text, not as markup.
+  const text = await page.getByTestId("households-table").textContent();
+  check(text.includes("王<i>大</i>山"), "the mock's household 王<i>大</i>山 is not shown literally");
+  check((await page.locator("#view i, #view b, #view script").count()) === 0, "markup from the API was rendered as HTML");
+}
+
+async function checkSessionLoss(page, user, password) {
+  // A 401 anywhere sends the page back to the log-in screen; logging in again returns to the
+  // same village (the route is in the URL).
+  await page.context().clearCookies();
+  await page.getByTestId("period-apply").click();
+  await page.getByTestId("login-form").waitFor();
+  check(((await page.getByTestId("login-error").textContent()) ?? "").trim().length > 0, "a lost session shows no message on the log-in screen");
+  await page.getByTestId("login-name").fill(user);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("members-table").waitFor();
+  log("lost session → log-in screen → back on the village");
+}
+
+async function logout(page) {
+  await page.getByTestId("logout").click();
+  await page.getByTestId("login-form").waitFor();
+  const status = await page.evaluate(async () => (await fetch("api/me", { credentials: "same-origin" })).status);
+  check(status === 401, `after logging out api/me answers ${status}, not 401`);
+  log("logged out");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const base = env("TAIZHANG_SERVER").replace(/\/+$/, "");
+  const user = env("COUNTY_LOGIN");
+  const password = env("COUNTY_PASSWORD");
+  const minVillages = Number(process.env.EXPECT_VILLAGES ?? 1);
+  const wanted = process.env.VILLAGE_NAME || null;
+  mkdirSync(SHOTS, { recursive: true });
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+    headless: true,
+  });
+  let page;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: "zh-CN" });
+    context.setDefaultTimeout(TIMEOUT);
+    page = await context.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
+
+    await page.goto(`${base}/county/`);
+    await login(page, user, password);
+    await checkOverview(page, minVillages);
+    await page.screenshot({ path: join(SHOTS, "county-overview.png") });
+
+    const villageName = await openVillage(page, wanted);
+    await checkVillage(page);
+    if (MOCK) await checkEscaping(page);
+    await inspectDiary(page);
+    await page.screenshot({ path: join(SHOTS, "county-village.png"), fullPage: true });
+
+    checkAttendanceCsv(await download(page, "export-village-attendance-csv"), villageName);
+    checkScoresXlsx(await download(page, "export-village-scores-xlsx"));
+
+    await checkEnglish(page);
+    await checkSessionLoss(page, user, password);
+    await logout(page);
+    check(pageErrors.length === 0, `uncaught errors or CSP violations in the page: ${pageErrors.join(" | ")}`);
+    log(`screenshots in ${SHOTS}`);
+  } catch (err) {
+    if (page) await page.screenshot({ path: "/tmp/county-e2e-failure.png", fullPage: true }).catch(() => {});
+    throw err;
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(
+  () => console.log("COUNTY E2E PASS"),
+  (err) => {
+    console.error(`COUNTY E2E FAIL: ${err?.stack ?? err}`);
+    console.error("(a screenshot of the page at the failure, if any: /tmp/county-e2e-failure.png)");
+    process.exitCode = 1;
+  },
+);

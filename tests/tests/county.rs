@@ -1,0 +1,232 @@
+//! The county view as county staff use it, over HTTP against a real server on every backend:
+//! log in, see the villages of the county, open one, inspect at random, export files — and
+//! the read model following the syncs as they arrive. Rules are tested by hand-worked
+//! examples in taizhang-rules; this is the plumbing between devices and the county page.
+
+use std::io::Read;
+
+use taizhang_doc::demo;
+use taizhang_sync_server::demo::{demo_county_village, seed_demo_county, DEMO_COUNTY_STAFF};
+use taizhang_sync_server::admin;
+use taizhang_tests::*;
+
+const PASSWORD: &str = "县里查台账-2026";
+
+struct County {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+impl County {
+    async fn get(&self, path: &str) -> (u16, Vec<u8>, reqwest::header::HeaderMap) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .header("authorization", format!("Bearer {}", self.token))
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (status, r.bytes().await.expect("body").to_vec(), headers)
+    }
+
+    async fn json(&self, path: &str) -> serde_json::Value {
+        let (status, body, _) = self.get(path).await;
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).expect("json")
+    }
+}
+
+async fn login(url: &str, login: &str, password: &str) -> (u16, serde_json::Value, Option<String>) {
+    let r = reqwest::Client::new()
+        .post(format!("{url}/county/api/login"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "login": login, "password": password }).to_string())
+        .send()
+        .await
+        .expect("login request");
+    let status = r.status().as_u16();
+    let cookie = r.headers().get("set-cookie").map(|c| c.to_str().expect("ascii").to_string());
+    let body = r.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&body).unwrap_or_default(), cookie)
+}
+
+async fn county_officer(server: &TestServer) -> County {
+    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
+    let (status, me, _) = login(&server.url, "惠水县委组织部 孙强", PASSWORD).await;
+    assert_eq!(status, 200, "{me}");
+    County { http: reqwest::Client::new(), url: server.url.clone(), token: me["token"].as_str().expect("token").into() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_county_staff_with_the_right_password_get_in() {
+    let server = TestServer::start(10).await;
+    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
+
+    let (status, body, _) = login(&server.url, "惠水县委组织部 孙强", "wrong password!").await;
+    assert_eq!(status, 401);
+    assert!(body["error"].as_str().expect("message").contains("密码"), "{body}");
+    let (status, _, _) = login(&server.url, "nobody at all", PASSWORD).await;
+    assert_eq!(status, 401, "an unknown name gets the same answer as a wrong password");
+
+    // The password is refused for a team member: the county page is not theirs.
+    assert!(matches!(
+        admin::set_password(server.store.as_ref(), demo::member_id(0).0, PASSWORD, NOW).await,
+        Err(admin::PasswordSetError::NotCountyStaff(_))
+    ));
+    assert!(matches!(
+        admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, "short", NOW).await,
+        Err(admin::PasswordSetError::Weak(_))
+    ));
+
+    // By name or by account id; the cookie is HttpOnly and scoped to the county page.
+    let (status, me, cookie) = login(&server.url, &DEMO_COUNTY_STAFF.to_string(), PASSWORD).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["county_name"], "惠水县");
+    let cookie = cookie.expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/county"));
+
+    let http = reqwest::Client::new();
+    let plain = http.get(format!("{}/county/api/overview", server.url)).send().await.expect("request");
+    assert_eq!(plain.status().as_u16(), 401, "no session, no data");
+    let with_cookie = http
+        .get(format!("{}/county/api/me", server.url))
+        .header("cookie", cookie.split(';').next().expect("pair"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(with_cookie.status().as_u16(), 200, "the cookie is a session");
+    // A device token is no session.
+    let device = RawDevice::enroll(&server.url, &server.code(COUNTY).await).await.expect("enroll county device");
+    let r = http
+        .get(format!("{}/county/api/me", server.url))
+        .header("authorization", format!("Bearer {}", device.token))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 401);
+
+    // The page itself is served, with a policy that forbids loading anything from elsewhere.
+    let page = http.get(format!("{}/county/", server.url)).send().await.expect("page");
+    assert!(page.headers()["content-security-policy"].to_str().expect("csp").contains("default-src 'self'"));
+    assert!(page.text().await.expect("html").contains("app.js"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn li_checks_in_and_the_county_sees_it_after_the_sync() {
+    let server = TestServer::start(12).await;
+    let county = county_officer(&server).await;
+    let t = server.transport();
+    let li_id = demo::member_id(0);
+    let village = demo::VILLAGE.0;
+
+    let before = county.json("/county/api/overview").await;
+    let row = before["villages"].as_array().expect("villages").iter().find(|v| v["id"] == village.to_string()).cloned();
+    let row = row.expect("石门村 is in the county");
+    assert_eq!(row["name"], "石门村");
+    assert_eq!(row["households"], 12);
+    assert_eq!(row["households_visited"], 0);
+
+    // Li checks in and visits household 3 offline; Wang writes the diary; both sync.
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    wang.sync(&t, NOW).await.expect("wang first sync");
+    li.check_in(&check_in(li_id, NOW), NOW).expect("li checks in");
+    li.record_visit(&visit(li_id, household(3), NOW + 60_000, "屋顶漏雨"), NOW + 60_000).expect("visit");
+    wang.write_diary(&diary(demo::member_id(1), NOW, "今天整理了防返贫监测台账"), NOW).expect("diary");
+    li.sync(&t, NOW + 120_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 120_000).await.expect("wang syncs");
+
+    let after = county.json("/county/api/overview").await;
+    let row = after["villages"].as_array().expect("villages").iter().find(|v| v["id"] == village.to_string()).cloned();
+    let row = row.expect("石门村");
+    assert_eq!(row["households_visited"], 1, "Li's visit counted: {row}");
+
+    // The village page: Li is in on today's calendar day, the visit is on household 3.
+    let today = taizhang_domain::local_date(NOW).to_string();
+    let v = county.json(&format!("/county/api/village/{village}?from=2026-11-01&to={today}")).await;
+    let day = v["calendar"].as_array().expect("calendar").iter().find(|d| d["date"] == today).cloned().expect("today");
+    assert_eq!(day["present"], serde_json::json!([li_id.to_string()]));
+    assert_eq!(day["gap"], false);
+    let h3 = v["households"].as_array().expect("households").iter().find(|h| h["id"] == household(3).to_string()).cloned();
+    assert_eq!(h3.expect("household 3")["visits"], 1);
+    let li_line = v["members"].as_array().expect("members").iter().find(|m| m["id"] == li_id.to_string()).cloned();
+    let li_line = li_line.expect("Li on the team");
+    assert_eq!(li_line["report"]["days_in_village"]["value"], 1);
+    assert!(!li_line["report"]["days_in_village"]["counted"].as_array().expect("ids").is_empty(), "explained");
+    assert_eq!(li_line["months"][0]["month"], "2026-11");
+
+    // Random inspection: Wang's diary entry is the only one; a seed gives the same sample.
+    let s1 = county.json(&format!("/county/api/village/{village}/sample?kind=diary&n=5&seed=42")).await;
+    assert_eq!(s1["items"].as_array().expect("items").len(), 1);
+    assert_eq!(s1["items"][0]["text"], "今天整理了防返贫监测台账");
+    assert_eq!(s1["items"][0]["member_name"], "王芳");
+    let h1 = county.json(&format!("/county/api/village/{village}/sample?kind=households&n=4&seed=7")).await;
+    let h2 = county.json(&format!("/county/api/village/{village}/sample?kind=households&n=4&seed=7")).await;
+    assert_eq!(h1, h2, "the same seed shows the same households");
+    assert_eq!(h1["items"].as_array().expect("items").len(), 4);
+
+    // Bad input gets a clear error.
+    let (status, body, _) = county.get(&format!("/county/api/village/{village}?from=2026-13-01")).await;
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    let (status, _, _) = county.get("/county/api/village/00000000-0000-0000-0000-000000000009").await;
+    assert_eq!(status, 404);
+    let (status, _, _) = county.get(&format!("/county/api/village/{village}/sample?kind=people")).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_hold_the_records_with_chinese_headers() {
+    let server = TestServer::start(8).await;
+    let written = seed_demo_county(server.store.as_ref(), 2, taizhang_domain::local_date(NOW), NOW).await.expect("seed");
+    assert!(written > 1000, "two villages of generated work: {written}");
+    let county = county_officer(&server).await;
+    let overview = county.json("/county/api/overview").await;
+    assert_eq!(overview["villages"].as_array().expect("villages").len(), 3, "石门村 and two generated villages");
+
+    let v = demo_county_village(0);
+    let (status, csv, headers) =
+        county.get(&format!("/county/api/export?dataset=attendance&format=csv&village={v}&from=2026-03-01&to=2026-03-31")).await;
+    assert_eq!(status, 200);
+    assert!(headers["content-disposition"].to_str().expect("ascii").contains("taizhang-attendance-2026-03-01-2026-03-31.csv"));
+    let text = String::from_utf8(csv).expect("utf-8");
+    let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 4 * 31, "one row per member per day of March");
+    assert!(rows.iter().all(|r| r.starts_with("惠水县,")));
+    let present = rows.iter().filter(|r| r.split(',').nth(6) == Some("是")).count();
+    assert!(present > 31, "most member-days are in the village: {present}");
+
+    // The county's scores as Excel: a real workbook with the headers.
+    let (status, xlsx, _) = county.get("/county/api/export?dataset=scores&format=xlsx&from=2026-01-01&to=2026-06-30").await;
+    assert_eq!(status, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("xlsx is a zip");
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml").expect("shared strings").read_to_string(&mut strings).expect("read");
+    for h in ["驻村天数", "应驻村天数", "工作纪律分", "2026-06 月度积分", "惠水县"] {
+        assert!(strings.contains(h), "{h} missing");
+    }
+
+    // One member's diary, and a member of another village refused.
+    let member = overview_member(&county, v).await;
+    let (status, csv, _) = county.get(&format!("/county/api/export?dataset=diary&format=csv&village={v}&member={member}")).await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.lines().count() > 50, "a year of one member's diary");
+    let (status, _, _) = county
+        .get(&format!("/county/api/export?dataset=diary&format=csv&village={}&member={member}", demo::VILLAGE.0))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _, _) = county.get("/county/api/export?dataset=salaries&format=csv").await;
+    assert_eq!(status, 400);
+}
+
+async fn overview_member(county: &County, village: uuid::Uuid) -> String {
+    let v = county.json(&format!("/county/api/village/{village}")).await;
+    v["members"][0]["id"].as_str().expect("member id").to_string()
+}
