@@ -47,6 +47,8 @@ pub struct TestServer {
     pub url: String,
     pub store: Arc<dyn ServerBackend>,
     pub clock: Arc<AtomicI64>,
+    /// The county view's state (read model), to watch it follow the syncs.
+    pub county: Arc<taizhang_sync_server::county::CountyState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -76,14 +78,18 @@ impl TestServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let clock = Arc::new(AtomicI64::new(NOW));
         let c = clock.clone();
-        let app = router(AppState::with(store.clone(), limits, Arc::new(move || c.load(Ordering::SeqCst))));
+        let state = AppState::with(store.clone(), limits, Arc::new(move || c.load(Ordering::SeqCst)));
+        let county = state.county.clone();
+        let refresher = taizhang_sync_server::county::spawn_read_model(&state);
+        let app = router(state);
         tokio::spawn(async move {
             let _ = serve(listener, app, async {
                 let _ = rx.await;
             })
             .await;
+            refresher.abort();
         });
-        Self { url, store, clock, shutdown: Some(tx) }
+        Self { url, store, clock, county, shutdown: Some(tx) }
     }
 
     pub fn transport(&self) -> HttpTransport {

@@ -140,6 +140,15 @@ async fn li_checks_in_and_the_county_sees_it_after_the_sync() {
     li.sync(&t, NOW + 120_000).await.expect("li syncs");
     wang.sync(&t, NOW + 120_000).await.expect("wang syncs");
 
+    // The read model follows the syncs by itself (no county request needed): wait for it.
+    let log_end = server.store.read_log(village, 0, 1 << 30).await.expect("log").cursor;
+    let mut waited = 0;
+    while server.county.model.projected_up_to(village) != Some(log_end) {
+        assert!(waited < 100, "the read model did not catch up with the log in 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+
     let after = county.json("/county/api/overview").await;
     let row = after["villages"].as_array().expect("villages").iter().find(|v| v["id"] == village.to_string()).cloned();
     let row = row.expect("石门村");
@@ -229,4 +238,47 @@ async fn exports_hold_the_records_with_chinese_headers() {
 async fn overview_member(county: &County, village: uuid::Uuid) -> String {
     let v = county.json(&format!("/county/api/village/{village}")).await;
     v["members"][0]["id"].as_str().expect("member id").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_writes_every_dataset_of_the_county_to_files() {
+    let server = TestServer::start(8).await;
+    seed_demo_county(server.store.as_ref(), 1, taizhang_domain::local_date(NOW), NOW).await.expect("seed");
+    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut req = taizhang_client::pull::PullRequest {
+        server: server.url.clone(),
+        login: "惠水县委组织部 孙强".into(),
+        password: PASSWORD.into(),
+        from: Some("2026-01-01".into()),
+        to: Some("2026-06-30".into()),
+        village: None,
+        member: None,
+        datasets: taizhang_client::pull::DATASETS.iter().map(|s| s.to_string()).collect(),
+        formats: vec!["csv".into(), "xlsx".into()],
+        out: dir.path().join("惠水县"),
+    };
+    let files = taizhang_client::pull::pull(&req).await.expect("pull");
+    assert_eq!(files.len(), 8, "4 datasets × 2 formats");
+    let names: Vec<String> =
+        files.iter().map(|f| f.path.file_name().expect("name").to_string_lossy().into_owned()).collect();
+    assert!(names.contains(&"taizhang-visits-2026-01-01-2026-06-30.csv".to_string()), "{names:?}");
+    let visits = std::fs::read_to_string(dir.path().join("惠水县/taizhang-visits-2026-01-01-2026-06-30.csv")).expect("read");
+    assert!(visits.starts_with("\u{feff}县,乡镇,村,日期,时间,队员,户主,村民小组,发现问题,群众需求,后续跟进,记录编号"));
+    assert!(visits.lines().count() > 100, "half a year of visits of a generated village");
+    assert!(visits.lines().skip(1).all(|l| l.starts_with("惠水县,")));
+    for f in &files {
+        assert_eq!(std::fs::metadata(&f.path).expect("file").len() as usize, f.bytes);
+    }
+    assert!(
+        std::fs::read_dir(dir.path().join("惠水县")).expect("dir").all(|e| !e.expect("entry").file_name().to_string_lossy().ends_with(".part")),
+        "no partial file left"
+    );
+
+    req.password = "not the password".into();
+    let e = taizhang_client::pull::pull(&req).await.expect_err("a wrong password pulls nothing");
+    assert!(e.to_string().contains("log-in refused"), "{e}");
+    req.password = PASSWORD.into();
+    req.datasets = vec!["salaries".into()];
+    assert!(taizhang_client::pull::pull(&req).await.expect_err("unknown dataset").to_string().contains("salaries"));
 }

@@ -38,4 +38,6 @@ pub enum ClientError {
     Corrupt { doc: String, reason: String },
     #[error("sync did not finish after {0} requests; it will continue next time")]
     TooManyRounds(u32),
+    #[error("pull failed: {0}")]
+    Pull(String),
 }

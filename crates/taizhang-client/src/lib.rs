@@ -6,6 +6,7 @@
 mod auth;
 mod error;
 mod ledger;
+pub mod pull;
 mod sync;
 mod transport;
 

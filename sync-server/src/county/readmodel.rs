@@ -57,6 +57,14 @@ impl ReadModel {
         map.entry(village).or_default().clone()
     }
 
+    /// The log position the village is projected up to, without waiting (`None`: never
+    /// projected, or being refreshed right now).
+    pub fn projected_up_to(&self, village: Uuid) -> Option<u64> {
+        let slot = self.villages.lock().unwrap_or_else(|p| p.into_inner()).get(&village).cloned()?;
+        let proj = slot.try_lock().ok()?;
+        (proj.cursor > 0).then_some(proj.cursor)
+    }
+
     /// Asks the background refresher (if one runs) to bring `village` up to date.
     pub fn notify(&self, village: Uuid) {
         self.pending.lock().unwrap_or_else(|p| p.into_inner()).insert(village);

@@ -98,6 +98,39 @@ enum Cmd {
     },
     /// Counts, pending changes and last sync.
     Status,
+    /// County staff: pull the synced logs of the county (or of one village or member) into
+    /// files — attendance, visits, diary and scores — with the county page's log-in.
+    Pull {
+        #[arg(long, env = "TAIZHANG_SERVER", default_value = "http://127.0.0.1:8620")]
+        server: String,
+        /// The county page's login: the account name or id.
+        #[arg(long)]
+        login: String,
+        /// A file whose first line is the password (else the TAIZHANG_PASSWORD variable).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// First day, YYYY-MM-DD (default: 1 January of this year).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this village.
+        #[arg(long)]
+        village: Option<uuid::Uuid>,
+        /// Only this member (with --village).
+        #[arg(long, requires = "village")]
+        member: Option<uuid::Uuid>,
+        /// Datasets, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "attendance,visits,diary,scores")]
+        datasets: Vec<String>,
+        /// Formats, comma-separated: csv, xlsx.
+        #[arg(long, value_delimiter = ',', default_value = "csv,xlsx")]
+        formats: Vec<String>,
+        /// Directory to write the files to (created if missing).
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
 }
 
 fn now_ms() -> i64 {
@@ -111,6 +144,34 @@ fn me(ledger: &Ledger) -> anyhow::Result<MemberId> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Cmd::Pull { server, login, password_file, from, to, village, member, datasets, formats, out } = &cli.cmd {
+        let password = match password_file {
+            Some(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            None => std::env::var("TAIZHANG_PASSWORD")
+                .context("no password: pass --password-file FILE or set TAIZHANG_PASSWORD")?,
+        };
+        let req = taizhang_client::pull::PullRequest {
+            server: server.clone(),
+            login: login.clone(),
+            password,
+            from: from.clone(),
+            to: to.clone(),
+            village: *village,
+            member: *member,
+            datasets: datasets.clone(),
+            formats: formats.clone(),
+            out: out.clone(),
+        };
+        for f in taizhang_client::pull::pull(&req).await? {
+            println!("{}  {} B", f.path.display(), f.bytes);
+        }
+        return Ok(());
+    }
     if let Cmd::Enroll { server, code, name } = &cli.cmd {
         let transport = HttpTransport::new(server)?;
         let mut ledger = enroll(&cli.store, &transport, code, name, now_ms()).await?;
@@ -128,7 +189,7 @@ async fn main() -> anyhow::Result<()> {
     let mut ledger = Ledger::open(&cli.store).with_context(|| format!("opening {}", cli.store.display()))?;
     let now = now_ms();
     match cli.cmd {
-        Cmd::Enroll { .. } => unreachable!("handled above"),
+        Cmd::Enroll { .. } | Cmd::Pull { .. } => unreachable!("handled above"),
         Cmd::Sync { server } => {
             let server = match server {
                 Some(s) => s,
