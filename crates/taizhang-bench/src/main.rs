@@ -6,6 +6,7 @@
 //! `cargo run --release -p taizhang-bench -- all` (the README's "Benchmarks" section).
 
 mod am;
+mod county;
 mod data;
 mod growth;
 mod link;
@@ -34,6 +35,9 @@ struct Cli {
 enum Cmd {
     /// Runs every scenario and writes the JSON and the Markdown table.
     All(AllArgs),
+    /// The county report (issue 5): 200 villages × 4 members × one year, timed over HTTP;
+    /// writes bench/county.json and bench/COUNTY.md.
+    County(CountyArgs),
     /// (internal) The sync server in a child process, for the load scenario.
     #[command(hide = true)]
     Serve {
@@ -82,6 +86,66 @@ struct AllArgs {
     work_dir: Option<PathBuf>,
 }
 
+#[derive(clap::Args, Debug)]
+struct CountyArgs {
+    /// Tiny sizes: checks that everything runs (CI); the figures mean nothing.
+    #[arg(long)]
+    quick: bool,
+    #[arg(long, default_value_t = 200)]
+    villages: usize,
+    #[arg(long, default_value = "bench/county.json")]
+    results: PathBuf,
+    #[arg(long, default_value = "bench/COUNTY.md")]
+    markdown: PathBuf,
+    /// `sqlite:<path>` (default: a temporary file) or a PostgreSQL URL.
+    #[arg(long, env = "TAIZHANG_BENCH_DB")]
+    db: Option<String>,
+}
+
+async fn county(args: CountyArgs) -> anyhow::Result<()> {
+    let load_average_start = report::load_average();
+    let tmp = tempfile::tempdir()?;
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).context("date");
+    let p = county::Params {
+        villages: if args.quick { 3 } else { args.villages },
+        members: 4,
+        households: if args.quick { 10 } else { 60 },
+        from: day(1, 1)?,
+        to: if args.quick { day(2, 28)? } else { day(12, 31)? },
+        backend: args.db.as_deref().map(setup::Backend::parse),
+    };
+    let r = county::run(tmp.path(), &p).await?;
+    let m = report::machine(load_average_start);
+    let mut command = "cargo run --release -p taizhang-bench -- county".to_string();
+    if args.quick {
+        command.push_str(" --quick");
+    }
+    let machine = format!(
+        "Run {} · commit `{}` · {} build{} · {} ({} cores, {} MiB RAM) · load average {} → {}.",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        report::git_commit(),
+        m.build,
+        if args.quick { " · **quick mode: tiny sizes, figures not meaningful**" } else { "" },
+        m.cpu,
+        m.cores,
+        m.memory_mib,
+        m.load_average_start,
+        m.load_average_end
+    );
+    for path in [&args.results, &args.markdown] {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    let json = serde_json::json!({ "command": command, "machine": m, "quick": args.quick, "county": r });
+    std::fs::write(&args.results, serde_json::to_string_pretty(&json)? + "\n")
+        .with_context(|| format!("writing {}", args.results.display()))?;
+    let md = county::markdown(&r, &command, &machine);
+    std::fs::write(&args.markdown, &md).with_context(|| format!("writing {}", args.markdown.display()))?;
+    print!("{md}");
+    Ok(())
+}
+
 /// Milliseconds since the epoch (UTC) from the system clock.
 pub fn now_ms() -> i64 {
     taizhang_sync_server::system_clock()
@@ -99,6 +163,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::All(args) => rt.block_on(all(args)),
+        Cmd::County(args) => rt.block_on(county(args)),
     }
 }
 
