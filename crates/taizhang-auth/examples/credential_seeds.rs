@@ -1,5 +1,6 @@
 //! Writes the seed corpus of the `credentials` fuzz target (`fuzz/seeds/credentials/`): a real
-//! token, a real challenge, an enrollment code and a signed message.
+//! token, a real challenge, an enrollment code, a signed message, a county-page session and a
+//! stored password hash.
 //! Run: `cargo run -p taizhang-auth --example credential_seeds`.
 
 use std::path::PathBuf;
@@ -20,6 +21,8 @@ fn main() -> std::io::Result<()> {
     signed.extend_from_slice(&sign(&secret, b"message"));
     signed.extend_from_slice(b"message");
     std::fs::write(dir.join("signed"), signed)?;
+    std::fs::write(dir.join("session"), key.issue_session(uuid::Uuid::from_u128(43), now).token)?;
+    std::fs::write(dir.join("password-hash"), taizhang_auth::hash_password("password", [1; 16], 10))?;
     println!("seeds written under {}", dir.display());
     Ok(())
 }

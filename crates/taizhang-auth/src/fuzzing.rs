@@ -1,6 +1,7 @@
 //! The body of the `credentials` fuzz target (`fuzz/`): everything the server reads from a
 //! device before it knows who the device is — bearer tokens, signed challenges, enrollment
-//! codes, public keys and signatures. Here, not in the fuzz crate, so `cargo test` replays the
+//! codes, public keys and signatures — and the county page's session tokens and stored
+//! password hashes. Here, not in the fuzz crate, so `cargo test` replays the
 //! seeds and every saved crash. Panics only on a broken invariant.
 
 use uuid::Uuid;
@@ -17,6 +18,16 @@ pub fn credentials(data: &[u8]) {
         // Only a token this key issued verifies; a fresh one for the same device does too.
         let again = key.issue_token(device, NOW);
         assert_eq!(key.verify_token(&again.token, NOW).ok(), Some(device), "issued token verifies");
+    }
+    if let Ok(account) = key.verify_session(&text, NOW) {
+        // A genuine session is never also a device token.
+        assert!(key.verify_token(&text, NOW).is_err(), "a session verified as a device token");
+        assert_eq!(key.verify_session(&key.issue_session(account, NOW).token, NOW).ok(), Some(account));
+    }
+    // A stored password hash that does not parse matches nothing (and never panics). The
+    // iteration count is capped so the fuzzer is not slowed by a huge one it made up.
+    if !text.split('$').nth(1).and_then(|i| i.parse::<u32>().ok()).is_some_and(|i| i > 1000) {
+        let _ = crate::verify_password("password", &text);
     }
     if key.check_challenge(&text, NOW).is_ok() {
         assert!(ServerKey::new([8; 32]).check_challenge(&text, NOW).is_err(), "another key refuses it");
