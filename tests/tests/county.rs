@@ -6,8 +6,8 @@
 use std::io::Read;
 
 use taizhang_doc::demo;
-use taizhang_sync_server::demo::{demo_county_village, seed_demo_county, DEMO_COUNTY_STAFF};
 use taizhang_sync_server::admin;
+use taizhang_sync_server::demo::{demo_county_village, seed_demo_county, DEMO_COUNTY_STAFF};
 use taizhang_tests::*;
 
 const PASSWORD: &str = "县里查台账-2026";
@@ -30,6 +30,20 @@ impl County {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         (status, r.bytes().await.expect("body").to_vec(), headers)
+    }
+
+    async fn put(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self
+            .http
+            .put(format!("{}{path}", self.url))
+            .header("authorization", format!("Bearer {}", self.token))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, serde_json::from_str(&r.text().await.expect("body")).unwrap_or_default())
     }
 
     async fn json(&self, path: &str) -> serde_json::Value {
@@ -160,7 +174,8 @@ async fn li_checks_in_and_the_county_sees_it_after_the_sync() {
     let day = v["calendar"].as_array().expect("calendar").iter().find(|d| d["date"] == today).cloned().expect("today");
     assert_eq!(day["present"], serde_json::json!([li_id.to_string()]));
     assert_eq!(day["gap"], false);
-    let h3 = v["households"].as_array().expect("households").iter().find(|h| h["id"] == household(3).to_string()).cloned();
+    let h3 =
+        v["households"].as_array().expect("households").iter().find(|h| h["id"] == household(3).to_string()).cloned();
     assert_eq!(h3.expect("household 3")["visits"], 1);
     let li_line = v["members"].as_array().expect("members").iter().find(|m| m["id"] == li_id.to_string()).cloned();
     let li_line = li_line.expect("Li on the team");
@@ -190,17 +205,22 @@ async fn li_checks_in_and_the_county_sees_it_after_the_sync() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exports_hold_the_records_with_chinese_headers() {
     let server = TestServer::start(8).await;
-    let written = seed_demo_county(server.store.as_ref(), 2, taizhang_domain::local_date(NOW), NOW).await.expect("seed");
+    let written =
+        seed_demo_county(server.store.as_ref(), 2, taizhang_domain::local_date(NOW), NOW).await.expect("seed");
     assert!(written > 1000, "two villages of generated work: {written}");
     let county = county_officer(&server).await;
     let overview = county.json("/county/api/overview").await;
     assert_eq!(overview["villages"].as_array().expect("villages").len(), 3, "石门村 and two generated villages");
 
     let v = demo_county_village(0);
-    let (status, csv, headers) =
-        county.get(&format!("/county/api/export?dataset=attendance&format=csv&village={v}&from=2026-03-01&to=2026-03-31")).await;
+    let (status, csv, headers) = county
+        .get(&format!("/county/api/export?dataset=attendance&format=csv&village={v}&from=2026-03-01&to=2026-03-31"))
+        .await;
     assert_eq!(status, 200);
-    assert!(headers["content-disposition"].to_str().expect("ascii").contains("taizhang-attendance-2026-03-01-2026-03-31.csv"));
+    assert!(headers["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .contains("taizhang-attendance-2026-03-01-2026-03-31.csv"));
     let text = String::from_utf8(csv).expect("utf-8");
     let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
     let mut lines = text.lines();
@@ -212,7 +232,8 @@ async fn exports_hold_the_records_with_chinese_headers() {
     assert!(present > 31, "most member-days are in the village: {present}");
 
     // The county's scores as Excel: a real workbook with the headers.
-    let (status, xlsx, _) = county.get("/county/api/export?dataset=scores&format=xlsx&from=2026-01-01&to=2026-06-30").await;
+    let (status, xlsx, _) =
+        county.get("/county/api/export?dataset=scores&format=xlsx&from=2026-01-01&to=2026-06-30").await;
     assert_eq!(status, 200);
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("xlsx is a zip");
     let mut strings = String::new();
@@ -223,7 +244,8 @@ async fn exports_hold_the_records_with_chinese_headers() {
 
     // One member's diary, and a member of another village refused.
     let member = overview_member(&county, v).await;
-    let (status, csv, _) = county.get(&format!("/county/api/export?dataset=diary&format=csv&village={v}&member={member}")).await;
+    let (status, csv, _) =
+        county.get(&format!("/county/api/export?dataset=diary&format=csv&village={v}&member={member}")).await;
     assert_eq!(status, 200);
     let text = String::from_utf8(csv).expect("utf-8");
     assert!(text.lines().count() > 50, "a year of one member's diary");
@@ -263,7 +285,8 @@ async fn pull_writes_every_dataset_of_the_county_to_files() {
     let names: Vec<String> =
         files.iter().map(|f| f.path.file_name().expect("name").to_string_lossy().into_owned()).collect();
     assert!(names.contains(&"taizhang-visits-2026-01-01-2026-06-30.csv".to_string()), "{names:?}");
-    let visits = std::fs::read_to_string(dir.path().join("惠水县/taizhang-visits-2026-01-01-2026-06-30.csv")).expect("read");
+    let visits =
+        std::fs::read_to_string(dir.path().join("惠水县/taizhang-visits-2026-01-01-2026-06-30.csv")).expect("read");
     assert!(visits.starts_with("\u{feff}县,乡镇,村,日期,时间,队员,户主,村民小组,发现问题,群众需求,后续跟进,记录编号"));
     assert!(visits.lines().count() > 100, "half a year of visits of a generated village");
     assert!(visits.lines().skip(1).all(|l| l.starts_with("惠水县,")));
@@ -271,7 +294,11 @@ async fn pull_writes_every_dataset_of_the_county_to_files() {
         assert_eq!(std::fs::metadata(&f.path).expect("file").len() as usize, f.bytes);
     }
     assert!(
-        std::fs::read_dir(dir.path().join("惠水县")).expect("dir").all(|e| !e.expect("entry").file_name().to_string_lossy().ends_with(".part")),
+        std::fs::read_dir(dir.path().join("惠水县")).expect("dir").all(|e| !e
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".part")),
         "no partial file left"
     );
 
@@ -281,4 +308,103 @@ async fn pull_writes_every_dataset_of_the_county_to_files() {
     req.password = PASSWORD.into();
     req.datasets = vec!["salaries".into()];
     assert!(taizhang_client::pull::pull(&req).await.expect_err("unknown dataset").to_string().contains("salaries"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_county_enters_scores_and_grades_its_first_secretaries_with_the_cap() {
+    let server = TestServer::start(8).await;
+    // Five generated villages and 石门村: six first secretaries, so at most one is 优秀 (20 %).
+    seed_demo_county(server.store.as_ref(), 5, taizhang_domain::local_date(NOW), NOW).await.expect("seed");
+    let county = county_officer(&server).await;
+    let fs = |i: usize| -> (uuid::Uuid, uuid::Uuid) {
+        let v = demo_county_village(i);
+        (v, uuid::Uuid::from_u128(v.as_u128() ^ 0x1_0000)) // the generator's first member
+    };
+    let policy = county.json("/county/api/policy").await;
+    assert_eq!(policy["scheme_a"]["results"], 60.0);
+
+    // Bad input is refused with a message and stores nothing.
+    let (v0, m0) = fs(0);
+    let (status, body) = county
+        .put(&format!("/county/api/village/{v0}/member/{m0}/year/2026"), serde_json::json!({"results": 70}))
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().expect("message").contains("between 0 and 60"), "{body}");
+    let (status, _) = county
+        .put(
+            &format!("/county/api/village/{v0}/member/{m0}/month/2026-03"),
+            serde_json::json!({"items": [{"code": "diary_missing", "times": 3}]}),
+        )
+        .await;
+    assert_eq!(status, 400, "the diary deduction is counted by itself");
+    let (status, _) = county
+        .put(&format!("/county/api/village/{}/member/{m0}/year/2026", demo::VILLAGE.0), serde_json::json!({}))
+        .await;
+    assert_eq!(status, 404, "not a member of that village");
+
+    // Two first secretaries reach 优秀 by the points entered; the cap keeps one.
+    for (i, results) in [(0, 60.0), (1, 59.5), (2, 40.0)] {
+        let (v, m) = fs(i);
+        let body = serde_json::json!({"results": results, "evaluation": 20, "assessment": 10, "training_days": 4,
+                                      "seven_ones": {"party_lecture": true}});
+        let (status, body) = county.put(&format!("/county/api/village/{v}/member/{m}/year/2026"), body).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let view = county.json(&format!("/county/api/village/{v0}?from=2026-01-01&to=2026-11-25")).await;
+    let line =
+        view["members"].as_array().expect("members").iter().find(|l| l["id"] == m0.to_string()).cloned().expect("fs");
+    assert_eq!(line["inputs"]["results"], 60.0);
+    let total = line["scheme_a"]["total"]["value"].as_f64().expect("total");
+    let discipline = line["discipline"]["value"].as_f64().expect("discipline");
+    assert!((total - (90.0 + discipline)).abs() < 1e-6, "60 + 20 + 10 + discipline {discipline} = {total}");
+    let lecture = line["report"]["seven_ones"]
+        .as_array()
+        .expect("seven ones")
+        .iter()
+        .find(|f| f["rule"]["policy_value"] == "party_lecture")
+        .cloned();
+    assert_eq!(lecture.expect("party lecture")["value"], "done");
+
+    // A month's items enter its score: +1 bonus on top of the diary deductions.
+    let before = view["members"].as_array().expect("members").iter().find(|l| l["id"] == m0.to_string()).expect("fs")
+        ["months"][2]["score"]["value"]
+        .as_f64()
+        .expect("march");
+    let (status, _) = county
+        .put(
+            &format!("/county/api/village/{v0}/member/{m0}/month/2026-03"),
+            serde_json::json!({"items": [{"code": "faking_records", "times": 1, "evidence": ["补记的打卡"]}]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let view = county.json(&format!("/county/api/village/{v0}?from=2026-01-01&to=2026-11-25")).await;
+    let march = &view["members"].as_array().expect("members").iter().find(|l| l["id"] == m0.to_string()).expect("fs")
+        ["months"][2];
+    assert_eq!(march["month"], "2026-03");
+    assert_eq!(march["items"][0]["code"], "faking_records");
+    assert_eq!(march["score"]["value"], 0.0, "a veto makes the month 0 (was {before})");
+    assert_eq!(march["allowance_cut"]["value"], true);
+
+    let grades = county.json("/county/api/grades?year=2026").await;
+    assert_eq!(grades["first_secretaries"], 6);
+    assert_eq!(grades["scored"], 3);
+    let lines = grades["lines"].as_array().expect("lines");
+    let excellent = lines.iter().filter(|l| l["grade"]["value"] == "excellent").count();
+    let demoted = lines.iter().filter(|l| l["demoted_by_cap"] == true).count();
+    let totals: Vec<f64> = lines.iter().filter_map(|l| l["scheme_a"]["total"]["value"].as_f64()).collect();
+    let reached = totals.iter().filter(|t| **t >= 90.0).count();
+    assert!(reached >= 2, "60 + 20 + 10 and 59.5 + 20 + 10 with most discipline points: {totals:?}");
+    assert_eq!(excellent, 1, "20 % of six first secretaries (scored or not) is one");
+    assert_eq!(excellent + demoted, reached, "whoever reached 90 is either 优秀 or demoted by the cap");
+    assert!(lines.iter().filter(|l| l["scheme_a"].is_null()).all(|l| l["grade"].is_null()), "unscored: no grade");
+
+    // The scores export carries what was entered.
+    let (status, csv, _) = county
+        .get(&format!("/county/api/export?dataset=scores&format=csv&village={v0}&from=2026-01-01&to=2026-11-25"))
+        .await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8(csv).expect("utf-8");
+    let header = text.lines().next().expect("header");
+    assert!(header.contains("工作实绩,群众评议,工作评价,总分,等次"), "{header}");
+    assert!(text.contains("未录入"), "members without scores say so");
 }

@@ -26,7 +26,7 @@ pub fn credentials(data: &[u8]) {
     }
     // A stored password hash that does not parse matches nothing (and never panics). The
     // iteration count is capped so the fuzzer is not slowed by a huge one it made up.
-    if !text.split('$').nth(1).and_then(|i| i.parse::<u32>().ok()).is_some_and(|i| i > 1000) {
+    if text.split('$').nth(1).and_then(|i| i.parse::<u32>().ok()).is_none_or(|i| i <= 1000) {
         let _ = crate::verify_password("password", &text);
     }
     if key.check_challenge(&text, NOW).is_ok() {

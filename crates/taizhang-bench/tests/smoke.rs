@@ -88,3 +88,28 @@ fn quick_run_converges_and_writes_both_reports() {
     assert!(md.contains("## Targets (issue 6) and where we stand"));
     assert!(md.contains("Do not edit by hand") || md.contains("do not edit by hand"));
 }
+
+#[test]
+fn quick_county_run_lists_every_village_and_writes_both_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = dir.path().join("county.json");
+    let markdown = dir.path().join("COUNTY.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang-bench"))
+        .args(["county", "--quick", "--results"])
+        .arg(&results)
+        .arg("--markdown")
+        .arg(&markdown)
+        .output()
+        .expect("run taizhang-bench county");
+    assert!(out.status.success(), "taizhang-bench county failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("county.json")).expect("json");
+    let c = &r["county"];
+    assert_eq!(num(c, &["villages"]), 3.0);
+    assert!(num(c, &["records"]) > 1000.0, "two months of four members' work in three villages");
+    let timings = c["timings"].as_array().expect("timings");
+    assert_eq!(timings.len(), 9, "every request of the scenario was timed");
+    for t in timings.iter().filter(|t| t["what"].as_str().unwrap_or_default().starts_with("county export")) {
+        assert!(num(t, &["bytes"]) > 0.0, "{} is empty", t["what"]);
+    }
+    assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("# County report benchmark"));
+}

@@ -129,10 +129,7 @@ pub async fn pull(req: &PullRequest) -> Result<Vec<Pulled>, ClientError> {
             let disposition = r.headers().get("content-disposition").and_then(|h| h.to_str().ok()).map(str::to_string);
             let bytes = r.bytes().await.map_err(|e| err(format!("downloading {dataset}.{format}: {e}")))?;
             if !status.is_success() {
-                return Err(err(format!(
-                    "{dataset}.{format}: {}",
-                    message(status, &String::from_utf8_lossy(&bytes))
-                )));
+                return Err(err(format!("{dataset}.{format}: {}", message(status, &String::from_utf8_lossy(&bytes)))));
             }
             let name = file_name(disposition.as_deref(), format!("taizhang-{dataset}.{format}"));
             let path = write_atomically(&req.out, &name, &bytes)?;

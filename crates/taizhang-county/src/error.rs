@@ -17,6 +17,8 @@ pub enum CountyError {
     UnknownMember(MemberId),
     #[error("unknown dataset `{0}`: use attendance, visits, diary or scores")]
     UnknownDataset(String),
+    #[error("{0}")]
+    BadInput(String),
     #[error("unknown sample kind `{0}`: use diary or households")]
     UnknownSampleKind(String),
 }

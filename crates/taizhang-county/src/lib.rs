@@ -9,15 +9,22 @@
 //!   members' reports and month scores), every figure explained by `taizhang-rules`.
 //! - [`sample`]: random inspection (随机查) with a caller-given seed.
 //! - [`tables`]: the export tables with Chinese headers (考勤, 走访, 民情日记, 考核).
+//! - [`inputs`]: what county staff enter (scheme A components, training, seven ones, scheme B
+//!   items), checked against the policy before the server stores it.
 
 mod error;
+pub mod inputs;
 pub mod project;
 pub mod sample;
 pub mod tables;
 pub mod view;
 
 pub use error::CountyError;
+pub use inputs::{Entered, MonthInputs, YearInputs};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
-pub use tables::{table, Dataset, Scope, VillageData};
-pub use view::{village_summary, village_view, VillageInfo, VillageSummary, VillageView};
+pub use tables::{table, table_with_inputs, Dataset, Scope, VillageData};
+pub use view::{
+    county_grades, village_summary, village_view, village_view_with, CountyGrades, GradeLine, VillageInfo,
+    VillageSummary, VillageView,
+};

@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use taizhang_domain::local_datetime;
 use taizhang_domain::{local_date, CheckKind, LeaveState, MemberId, Timestamp};
 use taizhang_export::{Cell, Table};
-use taizhang_rules::{member_report, MemberInputs, Period, Policy, VillageRecords};
+use taizhang_rules::{member_report, Period, Policy, VillageRecords};
 
-use crate::view::{discipline, month_lines, months_of, role_label, VillageInfo};
+use crate::inputs::Entered;
+use crate::view::{discipline, month_lines_with, months_of, role_label, VillageInfo};
 use crate::CountyError;
 
 /// What an export holds.
@@ -99,10 +100,23 @@ fn check_member(scope: &Scope<'_>) -> Result<(), CountyError> {
     Ok(())
 }
 
-/// The table of `dataset` for `scope` over `period`, judged up to `today`.
+/// The table of `dataset` for `scope` over `period`, judged up to `today`, with nothing
+/// entered by county staff.
 pub fn table(
     dataset: Dataset,
     scope: &Scope<'_>,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<Table, CountyError> {
+    table_with_inputs(dataset, scope, &BTreeMap::new(), period, today, policy)
+}
+
+/// [`table`] with what county staff entered, by village (scores use it).
+pub fn table_with_inputs(
+    dataset: Dataset,
+    scope: &Scope<'_>,
+    entered: &BTreeMap<uuid::Uuid, Entered>,
     period: Period,
     today: NaiveDate,
     policy: &Policy,
@@ -262,15 +276,28 @@ pub fn table(
                 "缺记天数",
                 "未备案月份",
                 "工作纪律分",
+                "工作实绩",
+                "群众评议",
+                "工作评价",
+                "总分",
+                "等次",
             ]);
             h.extend(months.iter().map(|m| format!("{m} 月度积分")));
             let mut rows = Vec::new();
             for v in &villages {
                 let r = v.records;
+                let none = Entered::default();
+                let e = entered.get(&v.info.id).unwrap_or(&none);
                 for m in r.members.iter().filter(|m| wanted(m.id)) {
-                    let rep = member_report(r, m.id, period, today, &MemberInputs::default(), policy)?;
+                    let year = e.year(m.id, period.to.year());
+                    let inputs = year.map(|y| y.member_inputs()).unwrap_or_default();
+                    let rep = member_report(r, m.id, period, today, &inputs, policy)?;
                     let disc = discipline(&rep, policy)?;
-                    let lines = month_lines(r, m.id, period, today, policy)?;
+                    let a = match year.and_then(|y| y.scheme_a()) {
+                        Some(c) => Some(taizhang_rules::scheme_a(&rep, &c, policy)?),
+                        None => None,
+                    };
+                    let lines = month_lines_with(r, e, m.id, period, today, policy)?;
                     let required = rep.min_days.value.required.max(rep.min_share.value.required);
                     let mut row = place(scope, v);
                     row.extend([
@@ -284,6 +311,11 @@ pub fn table(
                         Cell::Int(rep.diary_gaps.value.len() as i64),
                         text(rep.unfiled_months.value.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" ")),
                         Cell::Number((disc.value * 100.0).round() / 100.0),
+                        year.and_then(|y| y.results).map_or(Cell::Empty, Cell::Number),
+                        year.and_then(|y| y.evaluation).map_or(Cell::Empty, Cell::Number),
+                        year.and_then(|y| y.assessment).map_or(Cell::Empty, Cell::Number),
+                        a.as_ref().map_or(Cell::Empty, |a| Cell::Number((a.total.value * 100.0).round() / 100.0)),
+                        a.as_ref().map_or_else(|| text("未录入"), |a| text(a.grade.value.zh())),
                     ]);
                     for month in &months {
                         row.push(

@@ -6,15 +6,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use taizhang_domain::{local_date, CheckKind, LeaveState, Member, MemberId, Role, YearMonth};
 use taizhang_rules::{
-    member_report, scheme_a, scheme_b, team_report, AppliedItem, Figure, MemberInputs, MemberReport, Period, Policy,
-    SchemeAInputs, TeamReport, VillageRecords,
+    grade_county_among, member_report, scheme_a, scheme_b, team_report, AppliedItem, Figure, Grade, MemberInputs,
+    MemberReport, Period, Policy, SchemeAInputs, SchemeAScore, TeamReport, VillageRecords,
 };
 use uuid::Uuid;
 
+use crate::inputs::{Entered, YearInputs};
 use crate::CountyError;
 
 /// Where a village sits, as the server's place registry names it.
@@ -135,8 +136,10 @@ pub struct MonthLine {
     pub days_in_village: u32,
     pub diary_days: u32,
     pub diary_gaps: usize,
-    /// Provisional: the items the records decide (a working day without a diary entry);
-    /// the team leader's own items are not recorded by the ledger.
+    /// The items entered for the month (the team leader's bonuses, deductions, vetoes).
+    pub items: Vec<AppliedItem>,
+    /// The entered items plus the one the records decide (a working day without a diary
+    /// entry); provisional until the month's items are entered.
     pub score: Figure<f64>,
     pub allowance_cut: Figure<bool>,
 }
@@ -151,6 +154,11 @@ pub struct MemberLine {
     pub report: MemberReport,
     /// Scheme A discipline points, from attendance.
     pub discipline: Figure<f64>,
+    /// What county staff entered for the period's year (`None`: nothing yet).
+    pub inputs: Option<YearInputs>,
+    /// Scheme A in full (total and grade by the thresholds), once the three entered
+    /// components are there.
+    pub scheme_a: Option<SchemeAScore>,
     pub months: Vec<MonthLine>,
 }
 
@@ -190,6 +198,18 @@ pub fn month_lines(
     today: NaiveDate,
     policy: &Policy,
 ) -> Result<Vec<MonthLine>, CountyError> {
+    month_lines_with(records, &Entered::default(), member, period, today, policy)
+}
+
+/// [`month_lines`] with the items county staff entered for each month.
+pub fn month_lines_with(
+    records: &VillageRecords,
+    entered: &Entered,
+    member: MemberId,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<Vec<MonthLine>, CountyError> {
     let derived = policy.scheme_b.items.iter().any(|i| i.code == "diary_missing");
     let mut out = Vec::new();
     for (month, p) in months_of(period) {
@@ -198,21 +218,22 @@ pub fn month_lines(
         }
         let r = member_report(records, member, p, today, &MemberInputs::default(), policy)?;
         let gaps = r.diary_gaps.value.len();
-        let items: Vec<AppliedItem> = if derived && gaps > 0 && policy.diary_every_working_day {
-            vec![AppliedItem {
-                code: "diary_missing".into(),
+        let manual: Vec<AppliedItem> = entered.month(member, month).map(|m| m.items.clone()).unwrap_or_default();
+        let mut items = manual.clone();
+        if derived && gaps > 0 && policy.diary_every_working_day {
+            items.push(AppliedItem {
+                code: crate::inputs::DERIVED_ITEM.into(),
                 times: gaps as u32,
                 evidence: r.diary_gaps.value.iter().map(|d| d.to_string()).collect(),
-            }]
-        } else {
-            Vec::new()
-        };
+            });
+        }
         let s = scheme_b(member, month, &items, policy)?;
         out.push(MonthLine {
             month: month.to_string(),
             days_in_village: r.days_in_village.value,
             diary_days: r.diary_days.value,
             diary_gaps: gaps,
+            items: manual,
             score: s.score,
             allowance_cut: s.allowance_cut,
         });
@@ -231,10 +252,23 @@ pub fn discipline(report: &MemberReport, policy: &Policy) -> Result<Figure<f64>,
     Ok(scheme_a(report, &full, policy)?.discipline)
 }
 
-/// One village in detail over `period`, judged up to `today`.
+/// One village in detail over `period`, judged up to `today`, without entered inputs.
 pub fn village_view(
     info: &VillageInfo,
     records: &VillageRecords,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<VillageView, CountyError> {
+    village_view_with(info, records, &Entered::default(), period, today, policy)
+}
+
+/// One village in detail over `period`, judged up to `today`, with what county staff entered
+/// (for the year `period` ends in, and each month).
+pub fn village_view_with(
+    info: &VillageInfo,
+    records: &VillageRecords,
+    entered: &Entered,
     period: Period,
     today: NaiveDate,
     policy: &Policy,
@@ -291,17 +325,94 @@ pub fn village_view(
         .collect();
 
     let mut members = Vec::new();
-    for (m, report) in reports(records, period, today, policy)? {
+    let year = period.to.year();
+    for m in &records.members {
+        let inputs = entered.year(m.id, year).cloned();
+        let member_inputs = inputs.as_ref().map(YearInputs::member_inputs).unwrap_or_default();
+        let report = member_report(records, m.id, period, today, &member_inputs, policy)?;
         let (role, role_zh) = role_label(m.role);
+        let a = match inputs.as_ref().and_then(YearInputs::scheme_a) {
+            Some(components) => Some(scheme_a(&report, &components, policy)?),
+            None => None,
+        };
         members.push(MemberLine {
             id: m.id,
             name: m.name.clone(),
             role,
             role_zh,
             discipline: discipline(&report, policy)?,
-            months: month_lines(records, m.id, period, today, policy)?,
+            inputs,
+            scheme_a: a,
+            months: month_lines_with(records, entered, m.id, period, today, policy)?,
             report,
         });
     }
     Ok(VillageView { village: info.clone(), period, today, judged, team, calendar, households, members })
+}
+
+/// One first secretary in the county's yearly grading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GradeLine {
+    pub village: Uuid,
+    pub village_name: String,
+    pub member: MemberId,
+    pub name: String,
+    /// Scheme A in full; `None` until the three components are entered.
+    pub scheme_a: Option<SchemeAScore>,
+    /// The grade after the county's cap on 优秀 (`None` until scored).
+    pub grade: Option<Figure<Grade>>,
+    pub demoted_by_cap: bool,
+}
+
+/// The county's first secretaries graded for `year` (scheme A, with the cap on 优秀 among
+/// those scored).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountyGrades {
+    pub year: i32,
+    pub first_secretaries: usize,
+    pub scored: usize,
+    pub lines: Vec<GradeLine>,
+}
+
+/// Grades every first secretary of the villages given for `year`, judged up to `today`.
+/// The cap is a share of all the first secretaries listed, scored or not (an unscored one has
+/// no grade yet).
+pub fn county_grades(
+    villages: &[(&VillageInfo, &VillageRecords, &Entered)],
+    year: i32,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<CountyGrades, CountyError> {
+    let period =
+        Period::year(year).ok_or_else(|| CountyError::BadInput(format!("{year} is not a year this ledger holds")))?;
+    let mut lines = Vec::new();
+    for (info, records, entered) in villages {
+        for m in records.members.iter().filter(|m| m.role == Role::FirstSecretary) {
+            let inputs = entered.year(m.id, year);
+            let member_inputs = inputs.map(YearInputs::member_inputs).unwrap_or_default();
+            let report = member_report(records, m.id, period, today, &member_inputs, policy)?;
+            let a = match inputs.and_then(YearInputs::scheme_a) {
+                Some(components) => Some(scheme_a(&report, &components, policy)?),
+                None => None,
+            };
+            lines.push(GradeLine {
+                village: info.id,
+                village_name: info.name.clone(),
+                member: m.id,
+                name: m.name.clone(),
+                scheme_a: a,
+                grade: None,
+                demoted_by_cap: false,
+            });
+        }
+    }
+    let scored: Vec<(MemberId, f64)> =
+        lines.iter().filter_map(|l| l.scheme_a.as_ref().map(|a| (l.member, a.total.value))).collect();
+    for g in grade_county_among(&scored, lines.len(), policy)? {
+        if let Some(line) = lines.iter_mut().find(|l| l.member == g.member) {
+            line.grade = Some(g.grade);
+            line.demoted_by_cap = g.demoted_by_cap;
+        }
+    }
+    Ok(CountyGrades { year, first_secretaries: lines.len(), scored: scored.len(), lines })
 }

@@ -72,5 +72,6 @@ pub use policy::{Derivation, DutyItem, ItemKind, Policy, SchemeA, SchemeB, Schem
 pub use records::{MemberInputs, Period, VillageRecords};
 pub use report::{member_report, team_report, Check, DutyStatus, MemberReport, TeamReport};
 pub use score::{
-    grade_county, scheme_a, scheme_b, AppliedItem, Grade, Graded, MonthScore, SchemeAInputs, SchemeAScore,
+    grade_county, grade_county_among, scheme_a, scheme_b, AppliedItem, Grade, Graded, MonthScore, SchemeAInputs,
+    SchemeAScore,
 };

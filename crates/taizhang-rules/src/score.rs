@@ -195,6 +195,17 @@ pub struct Graded {
 /// loses 优秀 to an arbitrary tie-break, and the county may decide by its own review).
 /// Results come back in input order (no ranking).
 pub fn grade_county(first_secretary_scores: &[(MemberId, f64)], policy: &Policy) -> Result<Vec<Graded>, RulesError> {
+    grade_county_among(first_secretary_scores, first_secretary_scores.len(), policy)
+}
+
+/// [`grade_county`] while some of the county's `first_secretaries` have no score yet: the cap
+/// is a share of all of them (the county's number, not the number scored so far), so grading
+/// the first few does not shrink it to nothing.
+pub fn grade_county_among(
+    first_secretary_scores: &[(MemberId, f64)],
+    first_secretaries: usize,
+    policy: &Policy,
+) -> Result<Vec<Graded>, RulesError> {
     let a = &policy.scheme_a;
     let max = a.max_total();
     let mut seen = BTreeSet::new();
@@ -206,7 +217,7 @@ pub fn grade_county(first_secretary_scores: &[(MemberId, f64)], policy: &Policy)
             return Err(RulesError::DuplicateMember(member));
         }
     }
-    let n = first_secretary_scores.len();
+    let n = first_secretaries.max(first_secretary_scores.len());
     let cap = (a.excellent_cap_share * n as f64 + 1e-9).floor() as usize;
     let mut excellent: Vec<f64> =
         first_secretary_scores.iter().map(|&(_, s)| s).filter(|&s| s >= a.excellent_min).collect();
@@ -265,6 +276,7 @@ pub struct AppliedItem {
     /// How many times it applies (e.g. days absent).
     pub times: u32,
     /// Ids of the records that justify it (shown in the explanation).
+    #[serde(default)]
     pub evidence: Vec<String>,
 }
 

@@ -10,8 +10,8 @@ use taizhang_domain::{
     LeaveRequest, LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Visit, VisitId, YearMonth,
 };
 use taizhang_rules::{
-    codes, grade_county, member_report, scheme_a, scheme_b, team_report, AppliedItem, Check, DutyStatus, Grade,
-    MemberInputs, Period, Policy, RulesError, SchemeAInputs, VillageRecords,
+    codes, grade_county, grade_county_among, member_report, scheme_a, scheme_b, team_report, AppliedItem, Check,
+    DutyStatus, Grade, MemberInputs, Period, Policy, RulesError, SchemeAInputs, VillageRecords,
 };
 
 // ---- builders ------------------------------------------------------------------------------
@@ -499,6 +499,23 @@ fn county_cap_keeps_two_excellent_of_eleven() {
     );
     // Input order is kept (no ranking).
     assert_eq!(graded.iter().map(|g| g.member).collect::<Vec<_>>(), input.iter().map(|&(m, _)| m).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_cap_is_a_share_of_all_first_secretaries_even_before_all_are_scored() {
+    // 11 first secretaries in the county, only 3 scored so far (95, 92, 90): 20% of 11 is 2.2,
+    // so 2 may be 优秀 — not floor(20% of 3) = 0, which would demote everyone scored first.
+    let input = [(mid(1), 95.0), (mid(2), 92.0), (mid(3), 90.0)];
+    let graded = grade_county_among(&input, 11, &Policy::default()).expect("graded");
+    let grades: Vec<Grade> = graded.iter().map(|g| g.grade.value).collect();
+    assert_eq!(grades, vec![Grade::Excellent, Grade::Excellent, Grade::Competent]);
+    assert!(graded[2].demoted_by_cap);
+    assert!(graded[2].grade.note.contains("11 first secretaries, at most 2 excellent"), "{}", graded[2].grade.note);
+    // Fewer first secretaries than scores given is a caller's slip: the scores count.
+    assert_eq!(
+        grade_county_among(&input, 0, &Policy::default()).expect("graded"),
+        grade_county(&input, &Policy::default()).expect("graded")
+    );
 }
 
 #[test]

@@ -58,6 +58,18 @@ pub struct PlaceRow {
     pub parent: Option<Uuid>,
 }
 
+/// What county staff entered for one member and period (`YYYY` or `YYYY-MM`) of a village.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyInput {
+    pub village: Uuid,
+    pub member: Uuid,
+    pub period: String,
+    /// JSON (see `taizhang_county::inputs`).
+    pub data: String,
+    pub updated_by: Uuid,
+    pub updated_at: i64,
+}
+
 /// Accounts storage. Every method is one transaction.
 #[async_trait]
 pub trait AccountStore: Send + Sync + 'static {
@@ -100,6 +112,12 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn set_password_hash(&self, account: Uuid, hash: &str, now: i64) -> Result<(), DbError>;
     /// The account's password hash, if it may log in to the county page.
     async fn password_hash(&self, account: Uuid) -> Result<Option<String>, DbError>;
+
+    /// Stores (replaces) what county staff entered for a member's year or month (`data` is
+    /// JSON the caller validated). Fails with `DbError::NotFound` for an unknown village.
+    async fn put_county_input(&self, input: &CountyInput) -> Result<(), DbError>;
+    /// Everything entered for a village's members, ordered by member and period.
+    async fn county_inputs(&self, village: Uuid) -> Result<Vec<CountyInput>, DbError>;
 
     /// The server's token key: the stored one, or `candidate` stored now if there is none
     /// (every instance ends up with the same key).

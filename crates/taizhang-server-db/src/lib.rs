@@ -7,7 +7,7 @@
 mod accounts;
 pub mod testkit;
 
-pub use accounts::{Account, AccountStore, Device, PlaceRow, Redeemed};
+pub use accounts::{Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
 
 use async_trait::async_trait;
 use taizhang_sync::{Hash, ParsedChange};

@@ -203,7 +203,36 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     assert_eq!(store.password_hash(li.id).await.expect("hash").as_deref(), Some("pbkdf2-sha256$1$cc$dd"));
     assert!(matches!(store.set_password_hash(Uuid::from_u128(0xdead), "x", 702).await, Err(DbError::NotFound(_))));
 
+    // What county staff enter: stored, replaced, listed per village; unknown village refused.
+    let input = |member: u128, period: &str, data: &str, at: i64| input_row(village, member, period, data, li.id, at);
+    store.put_county_input(&input(1, "2026", r#"{"results":50}"#, 800)).await.expect("put year");
+    store.put_county_input(&input(1, "2026-03", r#"{"items":[]}"#, 801)).await.expect("put month");
+    store.put_county_input(&input(1, "2026", r#"{"results":55}"#, 802)).await.expect("replace year");
+    store.put_county_input(&input(0, "2026", r#"{}"#, 803)).await.expect("another member");
+    let listed = store.county_inputs(village).await.expect("list");
+    assert_eq!(
+        listed.iter().map(|i| (i.member.as_u128(), i.period.as_str(), i.data.as_str())).collect::<Vec<_>>(),
+        vec![(0, "2026", "{}"), (1, "2026", r#"{"results":55}"#), (1, "2026-03", r#"{"items":[]}"#)]
+    );
+    assert_eq!(listed[1].updated_at, 802);
+    assert!(store.county_inputs(Uuid::from_u128(0xbad)).await.expect("empty").is_empty());
+    assert!(matches!(
+        store.put_county_input(&input_row(Uuid::from_u128(0xbad), 1, "2026", "{}", li.id, 1)).await,
+        Err(DbError::NotFound(_))
+    ));
+
     let key = store.server_secret([1; 32]).await.expect("secret");
     assert_eq!(key, [1; 32]);
     assert_eq!(store.server_secret([2; 32]).await.expect("secret"), key, "the first key stays");
+}
+
+fn input_row(village: Uuid, member: u128, period: &str, data: &str, by: Uuid, at: i64) -> crate::CountyInput {
+    crate::CountyInput {
+        village,
+        member: Uuid::from_u128(member),
+        period: period.into(),
+        data: data.into(),
+        updated_by: by,
+        updated_at: at,
+    }
 }

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use taizhang_auth::{Place, Role};
-use taizhang_server_db::{Account, AccountStore, DbError, Device, PlaceRow, Redeemed};
+use taizhang_server_db::{Account, AccountStore, CountyInput, DbError, Device, PlaceRow, Redeemed};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -339,6 +339,47 @@ impl AccountStore for PgStore {
             .await
             .map_err(backend)?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn put_county_input(&self, input: &CountyInput) -> Result<(), DbError> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "INSERT INTO county_inputs (village, member, period, data, updated_by, updated_at)
+                 SELECT village, $2, $3, $4, $5, $6 FROM villages WHERE village = $1
+                 ON CONFLICT (village, member, period) DO UPDATE SET
+                   data = excluded.data, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                &[&input.village, &input.member, &input.period, &input.data, &input.updated_by, &input.updated_at],
+            )
+            .await
+            .map_err(backend)?;
+        if n == 0 {
+            return Err(DbError::NotFound(format!("village {}", input.village)));
+        }
+        Ok(())
+    }
+
+    async fn county_inputs(&self, village: Uuid) -> Result<Vec<CountyInput>, DbError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT member, period, data, updated_by, updated_at FROM county_inputs
+                 WHERE village = $1 ORDER BY member, period COLLATE \"C\"",
+                &[&village],
+            )
+            .await
+            .map_err(backend)?;
+        Ok(rows
+            .iter()
+            .map(|r| CountyInput {
+                village,
+                member: r.get(0),
+                period: r.get(1),
+                data: r.get(2),
+                updated_by: r.get(3),
+                updated_at: r.get(4),
+            })
+            .collect())
     }
 
     async fn server_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], DbError> {

@@ -14,6 +14,7 @@ pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../../migrations/server-postgres/0001_init.sql")),
     (2, include_str!("../../../migrations/server-postgres/0002_accounts.sql")),
     (3, include_str!("../../../migrations/server-postgres/0003_web_logins.sql")),
+    (4, include_str!("../../../migrations/server-postgres/0004_county_inputs.sql")),
 ];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that

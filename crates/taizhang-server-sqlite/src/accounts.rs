@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension, Row};
 use taizhang_auth::{Place, Role};
-use taizhang_server_db::{Account, AccountStore, DbError, Device, PlaceRow, Redeemed};
+use taizhang_server_db::{Account, AccountStore, CountyInput, DbError, Device, PlaceRow, Redeemed};
 use uuid::Uuid;
 
 use crate::{backend, SqliteStore};
@@ -333,6 +333,53 @@ impl AccountStore for SqliteStore {
             c.query_row("SELECT password_hash FROM web_logins WHERE account = ?1", [id(account)], |r| r.get(0))
                 .optional()
                 .map_err(backend)
+        })
+        .await
+    }
+
+    async fn put_county_input(&self, input: &CountyInput) -> Result<(), DbError> {
+        let i = input.clone();
+        self.with(move |c| {
+            let known: bool = c
+                .query_row("SELECT EXISTS (SELECT 1 FROM villages WHERE id = ?1)", [id(i.village)], |r| r.get(0))
+                .map_err(backend)?;
+            if !known {
+                return Err(DbError::NotFound(format!("village {}", i.village)));
+            }
+            c.execute(
+                "INSERT INTO county_inputs (village, member, period, data, updated_by, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (village, member, period) DO UPDATE SET
+                   data = excluded.data, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                rusqlite::params![id(i.village), id(i.member), i.period, i.data, id(i.updated_by), i.updated_at],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn county_inputs(&self, village: Uuid) -> Result<Vec<CountyInput>, DbError> {
+        self.with(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT member, period, data, updated_by, updated_at FROM county_inputs
+                     WHERE village = ?1 ORDER BY member, period",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([id(village)], |r| {
+                    Ok(CountyInput {
+                        village,
+                        member: uuid_of(r.get(0)?)?,
+                        period: r.get(1)?,
+                        data: r.get(2)?,
+                        updated_by: uuid_of(r.get(3)?)?,
+                        updated_at: r.get(4)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
         })
         .await
     }

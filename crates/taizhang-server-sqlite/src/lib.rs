@@ -17,6 +17,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/server-sqlite/0001_init.sql")),
     (2, include_str!("../../../migrations/server-sqlite/0002_accounts.sql")),
     (3, include_str!("../../../migrations/server-sqlite/0003_web_logins.sql")),
+    (4, include_str!("../../../migrations/server-sqlite/0004_county_inputs.sql")),
 ];
 
 /// The SQLite backend. Cheap to clone.

@@ -8,18 +8,19 @@ mod readmodel;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use taizhang_auth::{may_read, Place, Role};
-use taizhang_county::{Dataset, Scope, VillageData, VillageInfo};
+use taizhang_county::{Dataset, Entered, MonthInputs, Scope, VillageData, VillageInfo, YearInputs};
 use taizhang_domain::{local_date, MemberId};
 use taizhang_rules::{Period, Policy, VillageRecords};
-use taizhang_server_db::Account;
+use taizhang_server_db::{Account, CountyInput};
 use uuid::Uuid;
 
 pub use readmodel::ReadModel;
@@ -116,6 +117,10 @@ pub fn routes() -> Router<AppState> {
         .route("/county/api/village/{id}", get(village))
         .route("/county/api/village/{id}/sample", get(sample))
         .route("/county/api/export", get(export))
+        .route("/county/api/grades", get(grades))
+        .route("/county/api/policy", get(policy))
+        .route("/county/api/village/{id}/member/{member}/year/{year}", put(put_year))
+        .route("/county/api/village/{id}/member/{member}/month/{month}", put(put_month))
 }
 
 fn page(content_type: &'static str, body: &'static str) -> Response {
@@ -197,7 +202,19 @@ async fn county_of(st: &AppState, account: &Account) -> Result<(Uuid, String)> {
     Ok((county, name))
 }
 
-async fn login(State(st): State<AppState>, Json(req): Json<LoginRequest>) -> Result<Response> {
+/// A request body that is not the JSON expected: 400 with serde's account of why.
+fn bad_json(e: JsonRejection) -> JsonError {
+    JsonError(ApiError::BadRequest(format!(
+        "请求内容有误 / the request body is not what was expected: {}",
+        e.body_text()
+    )))
+}
+
+async fn login(
+    State(st): State<AppState>,
+    req: std::result::Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Response> {
+    let Json(req) = req.map_err(bad_json)?;
     let now = (st.clock)();
     let login = req.login.trim().to_string();
     st.county
@@ -350,6 +367,16 @@ async fn records(st: &AppState, village: Uuid) -> Result<VillageRecords> {
     Ok(st.county.model.refresh(&st.store, village).await?)
 }
 
+/// What county staff entered for a village's members.
+async fn entered(st: &AppState, village: Uuid) -> Result<Entered> {
+    let rows = st.accounts.county_inputs(village).await?;
+    let e = Entered::from_rows(rows.iter().map(|r| (MemberId(r.member), r.period.as_str(), r.data.as_str())));
+    if e.unreadable > 0 {
+        tracing::warn!(%village, unreadable = e.unreadable, "stored county inputs this version cannot read");
+    }
+    Ok(e)
+}
+
 // ---- Views ----
 
 #[derive(Debug, Serialize)]
@@ -411,13 +438,15 @@ async fn village(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<taizhang_county::VillageView>> {
     let (info, r, _) = one_village(&st, &headers, id).await?;
+    let e = entered(&st, id).await?;
     let today = today(&st);
     let period = period(&q, today)?;
     let policy = st.county.policy.clone();
-    let view = tokio::task::spawn_blocking(move || taizhang_county::village_view(&info, &r, period, today, &policy))
-        .await
-        .map_err(|_| JsonError(ApiError::Unavailable))?
-        .map_err(ApiError::from)?;
+    let view =
+        tokio::task::spawn_blocking(move || taizhang_county::village_view_with(&info, &r, &e, period, today, &policy))
+            .await
+            .map_err(|_| JsonError(ApiError::Unavailable))?
+            .map_err(ApiError::from)?;
     Ok(Json(view))
 }
 
@@ -495,8 +524,12 @@ async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<
         }
     }
     let mut data = Vec::with_capacity(infos.len());
+    let mut inputs = std::collections::BTreeMap::new();
     for info in infos {
         let r = records(&st, info.id).await?;
+        if dataset == Dataset::Scores {
+            inputs.insert(info.id, entered(&st, info.id).await?);
+        }
         data.push((info, r));
     }
     let policy = st.county.policy.clone();
@@ -508,7 +541,7 @@ async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<
             villages: data.iter().map(|(info, records)| VillageData { info, records }).collect(),
             member,
         };
-        let table = taizhang_county::table(dataset, &scope, period, today, &policy)?;
+        let table = taizhang_county::table_with_inputs(dataset, &scope, &inputs, period, today, &policy)?;
         Ok(if format == "csv" { taizhang_export::to_csv(&table)? } else { taizhang_export::to_xlsx(&table)? })
     })
     .await
@@ -519,4 +552,109 @@ async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<
         .map_err(|_| JsonError(ApiError::Unavailable))?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
+}
+
+// ---- What county staff enter ----
+
+/// Checks that `member` is on the team of a village of the officer's county.
+async fn member_of(st: &AppState, headers: &HeaderMap, id: Uuid, member: Uuid) -> Result<Account> {
+    let (account, county, _) = session(st, headers).await?;
+    if !villages_of(st, &account, county).await?.iter().any(|v| v.id == id) {
+        return Err(ApiError::from(taizhang_county::CountyError::UnknownVillage(id)).into());
+    }
+    let r = records(st, id).await?;
+    if !r.members.iter().any(|m| m.id.0 == member) {
+        return Err(ApiError::from(taizhang_county::CountyError::UnknownMember(MemberId(member))).into());
+    }
+    Ok(account)
+}
+
+async fn store_input(
+    st: &AppState,
+    account: &Account,
+    village: Uuid,
+    member: Uuid,
+    period: String,
+    data: String,
+) -> Result<()> {
+    let input = CountyInput { village, member, period, data, updated_by: account.id, updated_at: (st.clock)() };
+    st.accounts.put_county_input(&input).await?;
+    tracing::info!(account = %account.id, %village, %member, period = %input.period, "county input stored");
+    Ok(())
+}
+
+/// `PUT .../member/{member}/year/{year}`: scheme A's components, training days, seven ones.
+async fn put_year(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, member, year)): Path<(Uuid, Uuid, i32)>,
+    body: std::result::Result<Json<YearInputs>, JsonRejection>,
+) -> Result<Json<YearInputs>> {
+    let Json(body) = body.map_err(bad_json)?;
+    let account = member_of(&st, &headers, id, member).await?;
+    if !(2000..=2200).contains(&year) {
+        return Err(JsonError(ApiError::BadRequest(format!("{year} is not a year this ledger holds"))));
+    }
+    body.check(&st.county.policy).map_err(ApiError::from)?;
+    let data = serde_json::to_string(&body).map_err(|_| JsonError(ApiError::Unavailable))?;
+    store_input(&st, &account, id, member, format!("{year:04}"), data).await?;
+    Ok(Json(body))
+}
+
+/// `PUT .../member/{member}/month/{YYYY-MM}`: scheme B's items for the month.
+async fn put_month(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, member, month)): Path<(Uuid, Uuid, String)>,
+    body: std::result::Result<Json<MonthInputs>, JsonRejection>,
+) -> Result<Json<MonthInputs>> {
+    let Json(body) = body.map_err(bad_json)?;
+    let account = member_of(&st, &headers, id, member).await?;
+    let month: taizhang_domain::YearMonth = month.parse().map_err(|_| {
+        JsonError(ApiError::BadRequest(format!(
+            "“{}” is not a month YYYY-MM",
+            month.chars().take(20).collect::<String>()
+        )))
+    })?;
+    body.check(&st.county.policy).map_err(ApiError::from)?;
+    let data = serde_json::to_string(&body).map_err(|_| JsonError(ApiError::Unavailable))?;
+    store_input(&st, &account, id, member, month.to_string(), data).await?;
+    Ok(Json(body))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GradesQuery {
+    pub year: Option<i32>,
+}
+
+/// `GET /county/api/grades?year=`: the county's first secretaries graded (scheme A, cap on 优秀).
+async fn grades(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<GradesQuery>,
+) -> Result<Json<taizhang_county::CountyGrades>> {
+    let (account, county, _) = session(&st, &headers).await?;
+    let today = today(&st);
+    let year = q.year.unwrap_or(today.year());
+    let mut data = Vec::new();
+    for info in villages_of(&st, &account, county).await? {
+        let r = records(&st, info.id).await?;
+        let e = entered(&st, info.id).await?;
+        data.push((info, r, e));
+    }
+    let policy = st.county.policy.clone();
+    let g = tokio::task::spawn_blocking(move || {
+        let refs: Vec<_> = data.iter().map(|(i, r, e)| (i, r, e)).collect();
+        taizhang_county::county_grades(&refs, year, today, &policy)
+    })
+    .await
+    .map_err(|_| JsonError(ApiError::Unavailable))?
+    .map_err(ApiError::from)?;
+    Ok(Json(g))
+}
+
+/// `GET /county/api/policy`: the county's rules, for the page's entry forms and legends.
+async fn policy(State(st): State<AppState>, headers: HeaderMap) -> Result<Json<Policy>> {
+    session(&st, &headers).await?;
+    Ok(Json(st.county.policy.clone()))
 }

@@ -1,0 +1,221 @@
+//! What county staff enter on the county page that no field record holds (DOMAIN.md: scheme
+//! A's results, villagers' evaluation and assessment; training days; the seven ones the records
+//! cannot decide; scheme B's bonuses, deductions and vetoes for a month): the JSON shapes, their
+//! checks against the county's policy (so nothing unusable is stored), and the lookup the views
+//! use. The server stores them per village, member and period (`YYYY` or `YYYY-MM`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use taizhang_domain::{MemberId, YearMonth};
+use taizhang_rules::{AppliedItem, Policy, RulesError, SchemeAInputs};
+
+use crate::CountyError;
+
+/// The scheme B item the records decide by themselves (a working day without a diary entry):
+/// applied automatically, so it cannot also be entered.
+pub const DERIVED_ITEM: &str = "diary_missing";
+
+/// A member's year, as county staff entered it. Absent values are "not entered yet".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearInputs {
+    /// 工作实绩, points (0..=scheme_a.results).
+    #[serde(default)]
+    pub results: Option<f64>,
+    /// 群众评议, points (0..=scheme_a.evaluation).
+    #[serde(default)]
+    pub evaluation: Option<f64>,
+    /// 工作评价, points (0..=scheme_a.assessment).
+    #[serde(default)]
+    pub assessment: Option<f64>,
+    /// Training days attended in the year.
+    #[serde(default)]
+    pub training_days: Option<u32>,
+    /// Seven-ones items the records cannot decide, by code.
+    #[serde(default)]
+    pub seven_ones: BTreeMap<String, bool>,
+}
+
+impl YearInputs {
+    /// The three entered components of scheme A, once all are entered.
+    pub fn scheme_a(&self) -> Option<SchemeAInputs> {
+        Some(SchemeAInputs { results: self.results?, evaluation: self.evaluation?, assessment: self.assessment? })
+    }
+
+    /// The rules engine's member inputs (seven ones, training days).
+    pub fn member_inputs(&self) -> taizhang_rules::MemberInputs {
+        taizhang_rules::MemberInputs { seven_ones: self.seven_ones.clone(), training_days: self.training_days }
+    }
+
+    /// Refuses what the policy cannot use: a component outside its range, an unknown or
+    /// record-derived seven-ones item, an implausible number of training days.
+    pub fn check(&self, policy: &Policy) -> Result<(), CountyError> {
+        let a = &policy.scheme_a;
+        for (component, value, max) in [
+            ("results", self.results, a.results),
+            ("evaluation", self.evaluation, a.evaluation),
+            ("assessment", self.assessment, a.assessment),
+        ] {
+            if let Some(v) = value {
+                if !v.is_finite() || !(0.0..=max).contains(&v) {
+                    return Err(RulesError::ComponentOutOfRange { component, value: v, max }.into());
+                }
+            }
+        }
+        if self.training_days.is_some_and(|d| d > 366) {
+            return Err(CountyError::BadInput("training_days: at most 366 days in a year".into()));
+        }
+        for code in self.seven_ones.keys() {
+            match policy.seven_ones.iter().find(|i| &i.code == code) {
+                None => {
+                    return Err(RulesError::UnknownDuty {
+                        code: code.chars().take(40).collect(),
+                        expected: policy
+                            .seven_ones
+                            .iter()
+                            .filter(|i| i.derive.is_none())
+                            .map(|i| i.code.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    }
+                    .into())
+                }
+                Some(i) if i.derive.is_some() => return Err(RulesError::DerivedDuty(code.clone()).into()),
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A member's month under scheme B, as entered (the team leader's items).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthInputs {
+    #[serde(default)]
+    pub items: Vec<AppliedItem>,
+}
+
+impl MonthInputs {
+    /// Refuses unknown item codes, the derived item, and counts no month can hold.
+    pub fn check(&self, policy: &Policy) -> Result<(), CountyError> {
+        for item in &self.items {
+            if item.code == DERIVED_ITEM {
+                return Err(CountyError::BadInput(format!(
+                    "{DERIVED_ITEM} is counted from the diary by itself: do not enter it"
+                )));
+            }
+            if !policy.scheme_b.items.iter().any(|i| i.code == item.code) {
+                return Err(RulesError::UnknownItem {
+                    code: item.code.chars().take(40).collect(),
+                    expected: policy.scheme_b.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>().join(", "),
+                }
+                .into());
+            }
+            if item.times > 31 {
+                return Err(CountyError::BadInput(format!("{}: at most 31 times in a month", item.code)));
+            }
+            if item.evidence.len() > 100 || item.evidence.iter().any(|e| e.chars().count() > 200) {
+                return Err(CountyError::BadInput("evidence: at most 100 entries of 200 characters".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything entered for one village, by member and period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entered {
+    pub years: BTreeMap<(MemberId, i32), YearInputs>,
+    pub months: BTreeMap<(MemberId, YearMonth), MonthInputs>,
+    /// Stored entries this version could not read (counted, not used).
+    pub unreadable: usize,
+}
+
+impl Entered {
+    /// From stored rows `(member, period, json)`.
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (MemberId, &'a str, &'a str)>) -> Entered {
+        let mut e = Entered::default();
+        for (member, period, data) in rows {
+            let ok = if let Ok(year) =
+                period.parse::<i32>().map_err(|_| ()).and_then(|y| (period.len() == 4).then_some(y).ok_or(()))
+            {
+                serde_json::from_str::<YearInputs>(data).map(|y| e.years.insert((member, year), y)).is_ok()
+            } else if let Ok(month) = period.parse::<YearMonth>() {
+                serde_json::from_str::<MonthInputs>(data).map(|m| e.months.insert((member, month), m)).is_ok()
+            } else {
+                false
+            };
+            if !ok {
+                e.unreadable += 1;
+            }
+        }
+        e
+    }
+
+    pub fn year(&self, member: MemberId, year: i32) -> Option<&YearInputs> {
+        self.years.get(&(member, year))
+    }
+
+    pub fn month(&self, member: MemberId, month: YearMonth) -> Option<&MonthInputs> {
+        self.months.get(&(member, month))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(json: &str) -> YearInputs {
+        serde_json::from_str(json).expect("year inputs")
+    }
+
+    #[test]
+    fn year_inputs_within_the_policy_are_accepted_and_the_rest_refused() {
+        let p = Policy::default();
+        let ok = year(
+            r#"{"results": 52.5, "evaluation": 18, "assessment": 10, "training_days": 4, "seven_ones": {"party_lecture": true}}"#,
+        );
+        ok.check(&p).expect("valid");
+        assert_eq!(ok.scheme_a().map(|a| a.results), Some(52.5));
+        assert_eq!(year(r#"{"results": 50}"#).scheme_a(), None, "incomplete until all three are entered");
+
+        let e = year(r#"{"results": 61}"#).check(&p).expect_err("above 60");
+        assert!(e.to_string().contains("between 0 and 60"), "{e}");
+        assert!(year(r#"{"evaluation": -1}"#).check(&p).is_err());
+        let e = year(r#"{"seven_ones": {"keep_diary": true}}"#).check(&p).expect_err("derived");
+        assert!(e.to_string().contains("computed from the records"), "{e}");
+        let e = year(r#"{"seven_ones": {"sing_a_song": true}}"#).check(&p).expect_err("unknown");
+        assert!(e.to_string().contains("party_lecture"), "the message lists the codes: {e}");
+        assert!(year(r#"{"training_days": 400}"#).check(&p).is_err());
+        assert!(serde_json::from_str::<YearInputs>(r#"{"salary": 1}"#).is_err(), "unknown fields refused");
+    }
+
+    #[test]
+    fn month_items_must_be_in_the_catalogue_and_not_the_derived_one() {
+        let p = Policy::default();
+        let m = |json: &str| serde_json::from_str::<MonthInputs>(json).expect("month inputs");
+        m(r#"{"items": [{"code": "outstanding_result", "times": 2, "evidence": ["修通了进村路"]}]}"#)
+            .check(&p)
+            .expect("valid");
+        assert!(m(r#"{"items": [{"code": "diary_missing", "times": 1, "evidence": []}]}"#).check(&p).is_err());
+        assert!(m(r#"{"items": [{"code": "bribe", "times": 1, "evidence": []}]}"#).check(&p).is_err());
+        assert!(m(r#"{"items": [{"code": "problem", "times": 40, "evidence": []}]}"#).check(&p).is_err());
+    }
+
+    #[test]
+    fn stored_rows_are_read_by_period_and_bad_ones_counted() {
+        let who = MemberId(uuid::Uuid::from_u128(1));
+        let rows = [
+            (who, "2026", r#"{"results": 50}"#),
+            (who, "2026-03", r#"{"items": []}"#),
+            (who, "2026", "not json"),
+            (who, "someday", "{}"),
+        ];
+        let e = Entered::from_rows(rows);
+        assert_eq!(e.year(who, 2026).and_then(|y| y.results), Some(50.0), "an unreadable row replaces nothing");
+        assert_eq!(e.unreadable, 2);
+        assert!(e.month(who, YearMonth::new(2026, 3).expect("month")).is_some());
+    }
+}

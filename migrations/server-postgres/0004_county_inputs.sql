@@ -1,0 +1,13 @@
+-- Taizhang sync server, PostgreSQL backend, schema 4: what county staff enter on the county
+-- page (issue 5) that no field record holds: scheme A's components, training days and the
+-- seven ones for a member's year (period 'YYYY'), scheme B's items for a member's month
+-- ('YYYY-MM'). Forward-only: never edit, add a new file. Mirrors migrations/server-sqlite/0004.
+CREATE TABLE county_inputs (
+    village     uuid NOT NULL REFERENCES villages (village),
+    member      uuid NOT NULL,
+    period      text NOT NULL,               -- 'YYYY' or 'YYYY-MM'
+    data        text NOT NULL,               -- JSON, validated by taizhang-county before storing
+    updated_by  uuid NOT NULL REFERENCES accounts (id),
+    updated_at  bigint NOT NULL,
+    PRIMARY KEY (village, member, period)
+);
