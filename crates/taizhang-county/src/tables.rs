@@ -91,6 +91,20 @@ fn member_name(records: &VillageRecords, id: MemberId) -> String {
     records.members.iter().find(|m| m.id == id).map_or_else(|| id.to_string(), |m| m.name.clone())
 }
 
+/// The team in a stable order (first secretary, then by name and id), whatever order the
+/// records came in.
+fn team_order(r: &VillageRecords) -> Vec<&taizhang_domain::Member> {
+    let mut team: Vec<_> = r.members.iter().collect();
+    team.sort_by(|a, b| {
+        (a.role != taizhang_domain::Role::FirstSecretary, &a.name, a.id).cmp(&(
+            b.role != taizhang_domain::Role::FirstSecretary,
+            &b.name,
+            b.id,
+        ))
+    });
+    team
+}
+
 fn check_member(scope: &Scope<'_>) -> Result<(), CountyError> {
     if let Some(m) = scope.member {
         if !scope.villages.iter().any(|v| v.records.members.iter().any(|x| x.id == m)) {
@@ -134,7 +148,7 @@ pub fn table_with_inputs(
             let mut rows = Vec::new();
             for v in &villages {
                 let r = v.records;
-                for m in r.members.iter().filter(|m| wanted(m.id)) {
+                for m in team_order(r).into_iter().filter(|m| wanted(m.id)) {
                     let mut first_in: BTreeMap<NaiveDate, (Timestamp, String)> = BTreeMap::new();
                     for c in r.check_ins.iter().filter(|c| c.member == m.id && c.kind == CheckKind::In) {
                         let e = first_in.entry(local_date(c.at)).or_insert((c.at, c.id.to_string()));
@@ -288,7 +302,7 @@ pub fn table_with_inputs(
                 let r = v.records;
                 let none = Entered::default();
                 let e = entered.get(&v.info.id).unwrap_or(&none);
-                for m in r.members.iter().filter(|m| wanted(m.id)) {
+                for m in team_order(r).into_iter().filter(|m| wanted(m.id)) {
                     let year = e.year(m.id, period.to.year());
                     let inputs = year.map(|y| y.member_inputs()).unwrap_or_default();
                     let rep = member_report(r, m.id, period, today, &inputs, policy)?;

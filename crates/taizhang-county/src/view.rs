@@ -284,7 +284,9 @@ pub fn village_view_with(
     }
     let mut leave: BTreeMap<NaiveDate, BTreeSet<MemberId>> = BTreeMap::new();
     if let Some(j) = judged {
-        for l in records.leave_requests.iter().filter(|l| l.state == LeaveState::Approved) {
+        for l in
+            records.leave_requests.iter().filter(|l| l.state == LeaveState::Approved && team_ids.contains(&l.member))
+        {
             let (from, to) = (l.from.max(j.from), l.to.min(j.to));
             for d in from.iter_days().take_while(|d| *d <= to) {
                 leave.entry(d).or_default().insert(l.member);

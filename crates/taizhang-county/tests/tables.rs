@@ -1,0 +1,407 @@
+//! Why this exists: the export tables are what a county files and compares month to month, so
+//! their columns must be exactly the documented ones, their rows exactly the judged ones, and
+//! the same records must always give the same bytes.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{amendment, check_in, check_out, date, diary, household, id, leave, member, mid, visit};
+use std::collections::BTreeMap;
+
+use taizhang_county::{
+    table, table_with_inputs, CountyError, Dataset, Entered, MonthInputs, Scope, VillageData, VillageInfo, YearInputs,
+};
+use taizhang_domain::{LeaveState, Member, Role, YearMonth};
+use taizhang_export::{Cell, Table};
+use taizhang_rules::{AppliedItem, Period, Policy, VillageRecords};
+use uuid::Uuid;
+
+fn d(day: u32) -> NaiveDate {
+    date(2026, 3, day)
+}
+
+fn info() -> VillageInfo {
+    VillageInfo { id: Uuid::from_u128(0x51), name: "石门村".into(), township: "石门镇".into() }
+}
+
+/// Asked for 2026-03-02..=03-15, judged up to Sunday 03-08.
+fn period() -> (Period, NaiveDate) {
+    (Period::new(d(2), d(15)).expect("a valid period"), d(8))
+}
+
+/// m1 (first secretary, on post all along), m2 (arrives Thu 03-05), m3 (leaves after Tue 03-03).
+fn records() -> VillageRecords {
+    VillageRecords {
+        members: vec![
+            member(1, "李明", Role::FirstSecretary, date(2026, 1, 1)),
+            member(2, "王芳", Role::TeamMember, d(5)),
+            Member { term_end: Some(d(3)), ..member(3, "张强", Role::TeamMember, date(2026, 1, 1)) },
+        ],
+        check_ins: vec![
+            check_in(1, 1, d(2), 9),
+            check_in(2, 1, d(2), 8),  // the earliest of Mon 2
+            check_out(3, 1, d(2), 7), // an Out, earlier still: not an arrival
+            check_in(4, 1, d(3), 8),
+            check_in(5, 2, d(5), 10),
+            check_in(6, 3, d(2), 8),
+            check_in(7, 1, d(10), 8), // after today
+        ],
+        leave_requests: vec![
+            leave(1, 1, d(6), d(6), LeaveState::Approved),
+            leave(2, 1, d(7), d(7), LeaveState::Pending),
+        ],
+        diary: vec![
+            diary(4, 1, d(4)),
+            amendment(5, 1, d(2), 1, d(4)),
+            diary(1, 1, d(2)),
+            diary(3, 2, d(5)),
+            diary(2, 1, d(3)),
+            diary(6, 1, d(9)), // after today
+            diary(7, 1, d(1)), // before the period
+        ],
+        filings: vec![],
+        visits: vec![
+            visit(4, 2, 2, d(6), 9),
+            visit(3, 1, 3, d(3), 15),
+            visit(2, 1, 2, d(3), 10),
+            visit(1, 1, 1, d(2), 10),
+            visit(5, 1, 1, d(11), 10), // after today
+            visit(6, 1, 1, d(1), 10),  // before the period
+            visit(7, 1, 99, d(4), 10), // a household not in the registry
+        ],
+        households: (1..=3).map(household).collect(),
+    }
+}
+
+fn scope<'a>(info: &'a VillageInfo, records: &'a VillageRecords, member: Option<u32>) -> Scope<'a> {
+    Scope { county: "惠水县", villages: vec![VillageData { info, records }], member: member.map(mid) }
+}
+
+fn make(dataset: Dataset, records: &VillageRecords, member: Option<u32>) -> Result<Table, CountyError> {
+    let (period, today) = period();
+    let info = info();
+    table(dataset, &scope(&info, records, member), period, today, &Policy::default())
+}
+
+fn text(s: &str) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// The cells of column `name`.
+fn column<'t>(t: &'t Table, name: &str) -> Vec<&'t Cell> {
+    let i = t.headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {:?}", t.headers));
+    t.rows.iter().map(|r| &r[i]).collect()
+}
+
+fn dates(t: &Table) -> Vec<NaiveDate> {
+    column(t, "日期")
+        .into_iter()
+        .map(|c| match c {
+            Cell::Date(x) => *x,
+            other => panic!("a date column holds {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn headers_are_exactly_the_documented_ones() {
+    let r = records();
+    let expected: [(Dataset, &[&str]); 3] = [
+        (
+            Dataset::Attendance,
+            &["县", "乡镇", "村", "队员", "角色", "日期", "在村", "最早到村打卡", "请假", "记录编号"],
+        ),
+        (
+            Dataset::Visits,
+            &[
+                "县",
+                "乡镇",
+                "村",
+                "日期",
+                "时间",
+                "队员",
+                "户主",
+                "村民小组",
+                "发现问题",
+                "群众需求",
+                "后续跟进",
+                "记录编号",
+            ],
+        ),
+        (Dataset::Diary, &["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "记录编号"]),
+    ];
+    for (dataset, headers) in expected {
+        let t = make(dataset, &r, None).expect("table");
+        assert_eq!(t.headers, headers, "{dataset:?}");
+        assert!(t.rows.iter().all(|row| row.len() == headers.len()), "{dataset:?}: every row fills every column");
+    }
+    let t = make(Dataset::Scores, &r, None).expect("table");
+    let mut scores = vec![
+        "县",
+        "乡镇",
+        "村",
+        "队员",
+        "角色",
+        "驻村天数",
+        "应驻村天数",
+        "驻村达标",
+        "请假天数",
+        "日记天数",
+        "缺记天数",
+        "未备案月份",
+        "工作纪律分",
+        "工作实绩",
+        "群众评议",
+        "工作评价",
+        "总分",
+        "等次",
+    ];
+    scores.push("2026-03 月度积分");
+    assert_eq!(t.headers, scores, "scores, one month in the period");
+    assert!(t.rows.iter().all(|row| row.len() == scores.len()), "scores: every row fills every column");
+}
+
+#[test]
+fn attendance_has_one_row_per_member_per_judged_day() {
+    let t = make(Dataset::Attendance, &records(), None).expect("table");
+    let names: Vec<&Cell> = column(&t, "队员");
+    let count = |name: &str| names.iter().filter(|c| ***c == text(name)).count();
+    assert_eq!(count("李明"), 7, "m1: Mon 2 ..= Sun 8, cut at today");
+    assert_eq!(count("王芳"), 4, "m2: from her term start Thu 5 to Sun 8");
+    assert_eq!(count("张强"), 2, "m3: Mon 2 and Tue 3, his term ends on the 3rd");
+    assert_eq!(t.rows.len(), 13);
+    assert!(dates(&t).iter().all(|x| *x <= d(8)), "no row after today");
+    assert!(dates(&t).iter().all(|x| *x >= d(2)), "no row before the period");
+
+    let row = |name: &str, day: u32| {
+        t.rows
+            .iter()
+            .find(|r| r[3] == text(name) && r[5] == Cell::Date(d(day)))
+            .unwrap_or_else(|| panic!("a row for {name} on {}", d(day)))
+    };
+    assert_eq!(
+        row("李明", 2),
+        &vec![
+            text("惠水县"),
+            text("石门镇"),
+            text("石门村"),
+            text("李明"),
+            text("第一书记"),
+            Cell::Date(d(2)),
+            Cell::Bool(true),
+            text("08:00"),
+            Cell::Empty,
+            text(&id::<Uuid>(3, 2).to_string()),
+        ],
+        "Mon 2: the earliest In check-in (08:00), not the 07:00 Out"
+    );
+    assert_eq!(&row("李明", 6)[6..9], &[Cell::Bool(false), Cell::Empty, text("已批准")], "Fri 6: approved leave");
+    assert_eq!(&row("李明", 7)[6..9], &[Cell::Bool(false), Cell::Empty, Cell::Empty], "Sat 7: pending leave");
+    assert_eq!(&row("王芳", 5)[4..8], &[text("工作队员"), Cell::Date(d(5)), Cell::Bool(true), text("10:00")]);
+}
+
+#[test]
+fn a_member_scope_holds_only_that_member() {
+    let r = records();
+    for dataset in Dataset::ALL {
+        let t = make(dataset, &r, Some(2)).expect("table");
+        assert!(!t.rows.is_empty(), "{dataset:?}: m2 has rows");
+        assert!(column(&t, "队员").iter().all(|c| **c == text("王芳")), "{dataset:?}: only m2's rows: {:?}", t.rows);
+    }
+    assert_eq!(make(Dataset::Attendance, &r, Some(2)).expect("table").rows.len(), 4);
+}
+
+#[test]
+fn an_unknown_member_is_refused() {
+    for dataset in Dataset::ALL {
+        assert_eq!(make(dataset, &records(), Some(42)), Err(CountyError::UnknownMember(mid(42))), "{dataset:?}");
+    }
+}
+
+#[test]
+fn visit_rows_are_the_judged_visits_sorted_by_date_and_time() {
+    let t = make(Dataset::Visits, &records(), None).expect("table");
+    // Inside 2..=8: visits 1 (Mon 2), 2 and 3 (Tue 3, 10:00 then 15:00), 7 (Wed 4, unregistered),
+    // 4 (Fri 6). Visit 5 is after today and visit 6 before the period.
+    assert_eq!(dates(&t), vec![d(2), d(3), d(3), d(4), d(6)]);
+    let ids: Vec<&Cell> = column(&t, "记录编号");
+    let expected: Vec<Cell> = [1, 2, 3, 7, 4].iter().map(|n| text(&id::<Uuid>(6, *n).to_string())).collect();
+    assert_eq!(ids, expected.iter().collect::<Vec<_>>());
+    assert_eq!(column(&t, "时间")[1..3], [&text("10:00"), &text("15:00")]);
+    assert_eq!(column(&t, "户主")[3], &text("(未登记)"), "an unregistered household is named as such");
+    assert_eq!(column(&t, "队员")[4], &text("王芳"));
+}
+
+#[test]
+fn diary_rows_are_sorted_by_date_and_mark_amendments() {
+    let t = make(Dataset::Diary, &records(), None).expect("table");
+    // Inside 2..=8: entries 1 (Mon 2), its amendment 5 (Mon 2, written Wed 4), 2 (Tue 3),
+    // 4 (Wed 4), 3 (m2, Thu 5).
+    assert_eq!(dates(&t), vec![d(2), d(2), d(3), d(4), d(5)]);
+    let ids: Vec<&Cell> = column(&t, "记录编号");
+    let expected: Vec<Cell> = [1, 5, 2, 4, 3].iter().map(|n| text(&id::<Uuid>(5, *n).to_string())).collect();
+    assert_eq!(ids, expected.iter().collect::<Vec<_>>(), "same date: the original (written first) first");
+    let amends: Vec<&Cell> = column(&t, "更正的记录");
+    assert_eq!(amends[1], &text(&id::<Uuid>(5, 1).to_string()), "the amendment names the entry it corrects");
+    assert_eq!(amends.iter().filter(|c| ***c == Cell::Empty).count(), 4, "originals amend nothing");
+}
+
+#[test]
+fn scores_have_one_month_column_per_month_up_to_today() {
+    let r = records();
+    let info = info();
+    let year = Period::year(2026).expect("a valid year");
+    let t = table(Dataset::Scores, &scope(&info, &r, None), year, d(8), &Policy::default()).expect("table");
+    let months: Vec<&str> = t.headers.iter().filter(|h| h.ends_with(" 月度积分")).map(|h| h.as_str()).collect();
+    assert_eq!(months, ["2026-01 月度积分", "2026-02 月度积分", "2026-03 月度积分"], "April..December are after today");
+    assert_eq!(t.headers.len(), 18 + 3);
+    assert_eq!(t.rows.len(), 3, "one row per member");
+
+    let spanning = Period::new(date(2026, 2, 15), date(2026, 4, 10)).expect("a valid period");
+    let t =
+        table(Dataset::Scores, &scope(&info, &r, None), spanning, date(2026, 5, 1), &Policy::default()).expect("table");
+    let months: Vec<&str> = t.headers.iter().filter(|h| h.ends_with(" 月度积分")).map(|h| h.as_str()).collect();
+    assert_eq!(months, ["2026-02 月度积分", "2026-03 月度积分", "2026-04 月度积分"], "partial months count");
+}
+
+#[test]
+fn scores_rows_carry_the_members_figures() {
+    let t = make(Dataset::Scores, &records(), None).expect("table");
+    let row = t.rows.iter().find(|r| r[3] == text("李明")).expect("m1's row");
+    // m1 over 2..=8: in on Mon 2 and Tue 3 (2 days); required max(ceil(200×7/365)=4,
+    // ceil(2/3×7)=5) = 5, not met; 1 day of approved leave (Fri 6); diary on Mon 2, Tue 3,
+    // Wed 4 (the amendment adds no date) → 3 days; working days Mon 2..Fri 6 without an entry
+    // and without leave: Thu 5 → 1 gap; no month due; discipline 10 × 2/5 = 4; nothing
+    // entered by the county. March: 10 − 0.5 = 9.5.
+    assert_eq!(
+        &row[4..18],
+        &[
+            text("第一书记"),
+            Cell::Int(2),
+            Cell::Int(5),
+            Cell::Bool(false),
+            Cell::Int(1),
+            Cell::Int(3),
+            Cell::Int(1),
+            text(""),
+            Cell::Number(4.0),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            text("未录入"),
+        ]
+    );
+    assert_eq!(row[18], Cell::Number(9.5));
+}
+
+#[test]
+fn scores_rows_include_what_the_county_entered() {
+    let r = records();
+    let info = info();
+    let (period, today) = period();
+    let mut entered = Entered::default();
+    let year = YearInputs { results: Some(50.0), evaluation: Some(18.0), assessment: Some(9.0), ..Default::default() };
+    entered.years.insert((mid(1), 2026), year);
+    let problem = AppliedItem { code: "problem".into(), times: 1, evidence: vec!["台账不全".into()] };
+    entered.months.insert((mid(1), YearMonth { year: 2026, month: 3 }), MonthInputs { items: vec![problem] });
+    let by_village = BTreeMap::from([(info.id, entered)]);
+    let t = table_with_inputs(Dataset::Scores, &scope(&info, &r, None), &by_village, period, today, &Policy::default())
+        .expect("table");
+    let row = t.rows.iter().find(|r| r[3] == text("李明")).expect("m1's row");
+    // 50 + 18 + 9 entered, discipline 4 (see above) → 81: 称职 (70..90).
+    // March: 10 − 1 (problem) − 0.5 (Thu 5 without a diary entry) = 8.5.
+    assert_eq!(
+        &row[12..19],
+        &[
+            Cell::Number(4.0),
+            Cell::Number(50.0),
+            Cell::Number(18.0),
+            Cell::Number(9.0),
+            Cell::Number(81.0),
+            text("称职"),
+            Cell::Number(8.5),
+        ]
+    );
+    let other = t.rows.iter().find(|r| r[3] == text("王芳")).expect("m2's row");
+    assert_eq!(other[17], text("未录入"), "m2 has nothing entered");
+}
+
+/// The same records in another order: every list reversed and rotated.
+fn shuffled(r: &VillageRecords) -> VillageRecords {
+    fn mix<T: Clone>(v: &[T]) -> Vec<T> {
+        let mut v = v.to_vec();
+        v.reverse();
+        if !v.is_empty() {
+            v.rotate_left(1);
+        }
+        v
+    }
+    VillageRecords {
+        members: mix(&r.members),
+        check_ins: mix(&r.check_ins),
+        leave_requests: mix(&r.leave_requests),
+        diary: mix(&r.diary),
+        filings: mix(&r.filings),
+        visits: mix(&r.visits),
+        households: mix(&r.households),
+    }
+}
+
+#[test]
+fn records_in_another_order_give_identical_tables() {
+    let r = records();
+    let s = shuffled(&r);
+    assert_ne!(r, s, "the shuffle changes the order");
+    let differ: Vec<Dataset> = Dataset::ALL.into_iter().filter(|x| make(*x, &r, None) != make(*x, &s, None)).collect();
+    assert!(differ.is_empty(), "the team listed in another order changes the rows of {differ:?}");
+}
+
+#[test]
+fn records_in_another_order_give_identical_tables_when_members_keep_their_order() {
+    // The same as above but with the team listed in the same order (the projection always
+    // sorts it): the check-ins, visits, diary and leave may come in any order.
+    let r = records();
+    let s = VillageRecords { members: r.members.clone(), ..shuffled(&r) };
+    for dataset in Dataset::ALL {
+        assert_eq!(make(dataset, &r, None), make(dataset, &s, None), "{dataset:?}");
+    }
+}
+
+#[test]
+fn villages_given_in_another_order_give_identical_tables() {
+    let (period, today) = period();
+    let (a_info, b_info) = (
+        VillageInfo { id: Uuid::from_u128(1), name: "石门村".into(), township: "石门镇".into() },
+        VillageInfo { id: Uuid::from_u128(2), name: "摆榜村".into(), township: "摆榜乡".into() },
+    );
+    let (a, b) = (records(), records());
+    let one = |villages: Vec<VillageData<'_>>| {
+        let scope = Scope { county: "惠水县", villages, member: None };
+        table(Dataset::Visits, &scope, period, today, &Policy::default()).expect("table")
+    };
+    let ab = one(vec![VillageData { info: &a_info, records: &a }, VillageData { info: &b_info, records: &b }]);
+    let ba = one(vec![VillageData { info: &b_info, records: &b }, VillageData { info: &a_info, records: &a }]);
+    assert_eq!(ab, ba);
+    let townships: Vec<&Cell> = column(&ab, "乡镇");
+    assert_eq!(townships.first(), Some(&&text("摆榜乡")), "villages sorted by township: 摆 (U+6446) < 石 (U+77F3)");
+    assert_eq!(townships.last(), Some(&&text("石门镇")));
+}
+
+#[test]
+fn an_unknown_dataset_name_is_an_error() {
+    assert_eq!("salaries".parse::<Dataset>(), Err(CountyError::UnknownDataset("salaries".into())));
+    assert!("Attendance".parse::<Dataset>().is_err(), "codes are lower-case");
+    for dataset in Dataset::ALL {
+        assert_eq!(dataset.code().parse::<Dataset>(), Ok(dataset));
+    }
+}
+
+#[test]
+fn a_reversed_period_is_refused() {
+    let info = info();
+    let r = records();
+    let reversed = Period { from: d(8), to: d(2) };
+    let err = table(Dataset::Attendance, &scope(&info, &r, None), reversed, d(8), &Policy::default());
+    assert!(matches!(err, Err(CountyError::Rules(_))), "{err:?}");
+}

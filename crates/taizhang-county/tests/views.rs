@@ -1,0 +1,317 @@
+//! Why this exists: every figure on the county page must match what a county officer would
+//! count by hand from the same records; these villages are small enough to count in comments.
+//!
+//! Calendar used below: 2026-03-01 is a Sunday, so 03-02 Mon, 03-03 Tue, 03-04 Wed, 03-05 Thu,
+//! 03-06 Fri, 03-07 Sat, 03-08 Sun; 2026-04-01 is a Wednesday. Default policy: 200 days a year
+//! prorated (7 judged days → ceil(200 × 7 / 365) = ceil(3.84) = 4) and 2/3 of the judged days
+//! (7 → ceil(4.67) = 5), so a member needs 5 days in the village out of 7.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{check_in, check_out, date, diary, household, leave, member, mid, visit};
+use taizhang_county::view::month_lines;
+use taizhang_county::{village_summary, village_view, VillageInfo};
+use taizhang_domain::{LeaveState, MemberId, Role};
+use taizhang_rules::{Period, Policy, VillageRecords};
+use uuid::Uuid;
+
+fn info() -> VillageInfo {
+    VillageInfo { id: Uuid::from_u128(0x51), name: "石门村".into(), township: "石门镇".into() }
+}
+
+fn d(day: u32) -> NaiveDate {
+    date(2026, 3, day)
+}
+
+fn team() -> Vec<taizhang_domain::Member> {
+    vec![
+        member(1, "李明", Role::FirstSecretary, date(2026, 1, 1)),
+        member(2, "王芳", Role::TeamMember, date(2026, 1, 1)),
+    ]
+}
+
+/// A week that needs attention. Member 1 (first secretary) and member 2; households 1..=5.
+///
+/// | day     | m1                     | m2                 | team                    |
+/// |---------|------------------------|--------------------|-------------------------|
+/// | Mon  2  | in 08:00, diary        | in 09:00, diary    | someone                 |
+/// | Tue  3  | in, diary              | in, diary          | someone                 |
+/// | Wed  4  | in, diary              | diary              | someone                 |
+/// | Thu  5  | only an Out, no diary  | leave (approved)   | gap (m1 not on leave)   |
+/// | Fri  6  | pending leave, no diary| leave              | gap                     |
+/// | Sat  7  | rejected leave         | leave              | gap                     |
+/// | Sun  8  | leave (approved)       | leave              | excused: all on leave   |
+/// | Tue 10  | in (after today)       |                    | not judged              |
+///
+/// An outsider (member 9, not on the team) checks in on Thu 5: ignored.
+fn attention_week() -> VillageRecords {
+    VillageRecords {
+        members: team(),
+        check_ins: vec![
+            check_in(1, 1, d(2), 8),
+            check_out(2, 1, d(2), 17),
+            check_in(3, 1, d(3), 8),
+            check_in(4, 1, d(4), 8),
+            check_in(5, 2, d(2), 9),
+            check_in(6, 2, d(3), 9),
+            check_in(7, 9, d(5), 8),
+            check_out(8, 1, d(5), 18),
+            check_in(9, 1, d(10), 8),
+        ],
+        leave_requests: vec![
+            leave(1, 2, d(5), d(8), LeaveState::Approved),
+            leave(2, 1, d(8), d(8), LeaveState::Approved),
+            leave(3, 1, d(6), d(6), LeaveState::Pending),
+            leave(4, 1, d(7), d(7), LeaveState::Rejected),
+        ],
+        diary: vec![
+            diary(1, 1, d(2)),
+            diary(2, 1, d(3)),
+            diary(3, 1, d(4)),
+            diary(4, 2, d(2)),
+            diary(5, 2, d(3)),
+            diary(6, 2, d(4)),
+        ],
+        filings: vec![],
+        visits: vec![
+            visit(1, 1, 1, d(2), 10),
+            visit(2, 1, 2, d(3), 10),
+            visit(3, 2, 3, d(3), 11),
+            visit(4, 1, 1, d(4), 15),
+            visit(5, 1, 4, d(10), 10), // after today: not judged
+        ],
+        households: (1..=5).map(household).collect(),
+    }
+}
+
+/// The attention week is asked for over two weeks, judged up to Sunday 8.
+fn attention_period() -> (Period, NaiveDate) {
+    (Period::new(d(2), d(15)).expect("a valid period"), d(8))
+}
+
+/// A week that is fully compliant: m1 in Mon–Fri, m2 in Wed–Sun (5 days each, someone every
+/// day), both write a diary Mon–Fri, and each of the 5 households is visited once.
+fn compliant_week() -> VillageRecords {
+    let mut r = VillageRecords { members: team(), households: (1..=5).map(household).collect(), ..Default::default() };
+    let mut n = 0;
+    for day in 2..=6 {
+        n += 1;
+        r.check_ins.push(check_in(n, 1, d(day), 8));
+        r.diary.push(diary(n, 1, d(day)));
+        r.visits.push(visit(n, 1, day - 1, d(day), 10));
+    }
+    for day in 4..=8 {
+        n += 1;
+        r.check_ins.push(check_in(n, 2, d(day), 8));
+    }
+    for day in 2..=6 {
+        n += 1;
+        r.diary.push(diary(n, 2, d(day)));
+    }
+    r
+}
+
+#[test]
+fn the_overview_line_of_a_week_needing_attention_counts_each_figure_by_hand() {
+    let (period, today) = attention_period();
+    let s = village_summary(&info(), &attention_week(), period, today, &Policy::default()).expect("summary");
+
+    assert_eq!((s.name.as_str(), s.township.as_str(), s.members), ("石门村", "石门镇", 2));
+    assert_eq!(s.days_judged, 7, "03-02..=03-08: the period is cut at today");
+    assert_eq!(s.days_with_someone, 3, "Mon 2, Tue 3, Wed 4; the outsider on Thu 5 does not count");
+    assert_eq!(s.gap_days, 3, "Thu 5, Fri 6, Sat 7: m1 on post without approved leave");
+    assert_eq!(s.excused_gap_days, 1, "Sun 8: both members on approved leave");
+    assert_eq!(s.households, 5);
+    assert_eq!(s.households_visited, 3, "households 1, 2, 3; household 4's visit is after today");
+    assert_eq!(s.diary_gap_days, 2, "m1: Thu 5 and Fri 6 (pending leave does not excuse); m2: 0 (on leave)");
+    assert_eq!(s.unfiled_months, 0, "March is the current month: nothing is due yet");
+    assert_eq!(s.members_below_min_days, 2, "m1 3 days and m2 2 days, 5 needed out of 7");
+    assert_eq!(s.status, "attention");
+}
+
+#[test]
+fn a_fully_compliant_week_is_ok() {
+    let period = Period::new(d(2), d(8)).expect("a valid period");
+    let s = village_summary(&info(), &compliant_week(), period, d(8), &Policy::default()).expect("summary");
+
+    assert_eq!(s.days_judged, 7);
+    assert_eq!(s.days_with_someone, 7, "m1 Mon–Fri and m2 Wed–Sun cover every day");
+    assert_eq!((s.gap_days, s.excused_gap_days), (0, 0));
+    assert_eq!((s.households, s.households_visited), (5, 5));
+    assert_eq!(s.diary_gap_days, 0, "both wrote Mon–Fri");
+    assert_eq!(s.unfiled_months, 0);
+    assert_eq!(s.members_below_min_days, 0, "5 days each, 5 needed");
+    assert_eq!(s.status, "ok", "{s:?}");
+}
+
+#[test]
+fn one_member_short_of_days_is_enough_for_attention() {
+    // The compliant week without m2's Wednesday check-in: m1 is in on Wednesday, so no team
+    // gap appears, but m2 is left with 4 days where 5 are needed.
+    let mut r = compliant_week();
+    r.check_ins.retain(|c| !(c.member == mid(2) && c.at == common::at(d(4), 8, 0)));
+    let period = Period::new(d(2), d(8)).expect("a valid period");
+    let s = village_summary(&info(), &r, period, d(8), &Policy::default()).expect("summary");
+    assert_eq!((s.gap_days, s.diary_gap_days, s.unfiled_months), (0, 0, 0), "nothing else is wrong");
+    assert_eq!(s.members_below_min_days, 1, "m2 has 4 days, 5 needed");
+    assert_eq!(s.status, "attention");
+}
+
+#[test]
+fn the_calendar_flags_presence_leave_and_gaps_on_each_date() {
+    let (period, today) = attention_period();
+    let v = village_view(&info(), &attention_week(), period, today, &Policy::default()).expect("view");
+    let (m1, m2) = (mid(1), mid(2));
+
+    assert_eq!(v.judged, Some(Period { from: d(2), to: d(8) }));
+    let dates: Vec<NaiveDate> = v.calendar.iter().map(|c| c.date).collect();
+    assert_eq!(dates, (2..=8).map(d).collect::<Vec<_>>(), "one line per judged day, none after today");
+
+    let day = |n: u32| v.calendar.iter().find(|c| c.date == d(n)).expect("a judged day");
+    let none: Vec<MemberId> = vec![];
+
+    let mon = day(2);
+    assert_eq!((&mon.present, &mon.leave, mon.gap, mon.excused), (&vec![m1, m2], &none, false, false), "Mon 2");
+    let wed = day(4);
+    assert_eq!((&wed.present, &wed.leave, wed.gap, wed.excused), (&vec![m1], &none, false, false), "Wed 4");
+    let thu = day(5);
+    assert_eq!(
+        (&thu.present, &thu.leave, thu.gap, thu.excused),
+        (&none, &vec![m2], true, false),
+        "Thu 5: the outsider's check-in and m1's Out do not make presence"
+    );
+    let fri = day(6);
+    assert_eq!((&fri.leave, fri.gap), (&vec![m2], true), "Fri 6: m1's pending leave is not leave");
+    let sat = day(7);
+    assert_eq!((&sat.leave, sat.gap), (&vec![m2], true), "Sat 7: m1's rejected leave is not leave");
+    let sun = day(8);
+    assert_eq!(
+        (&sun.present, &sun.leave, sun.gap, sun.excused),
+        (&none, &vec![m1, m2], false, true),
+        "Sun 8: everyone on approved leave is excused, not a gap"
+    );
+
+    let gaps: Vec<NaiveDate> = v.calendar.iter().filter(|c| c.gap).map(|c| c.date).collect();
+    assert_eq!(gaps, v.team.gaps.value, "the calendar agrees with the team report");
+}
+
+#[test]
+fn household_lines_count_visits_and_the_last_one_within_the_judged_days() {
+    let (period, today) = attention_period();
+    let v = village_view(&info(), &attention_week(), period, today, &Policy::default()).expect("view");
+    let lines: Vec<(String, usize, Option<NaiveDate>)> =
+        v.households.iter().map(|h| (h.head.clone(), h.visits, h.last_visit)).collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("户主1".to_string(), 2, Some(d(4))), // Mon 2 and Wed 4
+            ("户主2".to_string(), 1, Some(d(3))),
+            ("户主3".to_string(), 1, Some(d(3))), // by m2
+            ("户主4".to_string(), 0, None),       // its visit on Tue 10 is after today
+            ("户主5".to_string(), 0, None),
+        ]
+    );
+}
+
+#[test]
+fn member_lines_carry_role_report_and_month_score() {
+    let (period, today) = attention_period();
+    let v = village_view(&info(), &attention_week(), period, today, &Policy::default()).expect("view");
+    assert_eq!(v.members.len(), 2);
+    let (a, b) = (&v.members[0], &v.members[1]);
+    assert_eq!((a.name.as_str(), a.role, a.role_zh), ("李明", "first_secretary", "第一书记"));
+    assert_eq!((b.name.as_str(), b.role, b.role_zh), ("王芳", "team_member", "工作队员"));
+    assert_eq!(a.report.days_in_village.value, 3);
+    assert_eq!(b.report.days_in_village.value, 2);
+    assert_eq!(b.report.leave_days.value, (5..=8).map(d).collect::<Vec<_>>(), "m2's leave within the judged days");
+    assert_eq!(a.report.diary_gaps.value, vec![d(5), d(6)]);
+
+    // One month (March, judged 2..=8): m1 has 2 diary gaps → 10 − 2 × 0.5 = 9; m2 none → 10.
+    assert_eq!(a.months.len(), 1);
+    assert_eq!(a.months[0].month, "2026-03");
+    assert_eq!((a.months[0].diary_gaps, a.months[0].days_in_village, a.months[0].diary_days), (2, 3, 3));
+    assert_eq!(a.months[0].score.value, 9.0);
+    assert!(!a.months[0].allowance_cut.value);
+    assert_eq!(b.months[0].score.value, 10.0);
+}
+
+/// Member 1 over March and April 2026, judged on 2026-05-10.
+///
+/// March: 22 working days (2–6, 9–13, 16–20, 23–27, 30–31); diary every one except Tue 10 and
+/// Tue 17 → 20 diary days, 2 gaps → 10 − 2 × 0.5 = 9, allowance paid (9 ≥ 8).
+/// April: 22 working days (1–3, 6–10, 13–17, 20–24, 27–30); no diary Mon 6 – Fri 10 (5 gaps)
+/// and none on Wed 29 – Thu 30, which approved leave excuses → 15 diary days, 5 gaps →
+/// 10 − 5 × 0.5 = 7.5, below 8: the allowance is cut.
+fn two_months() -> (VillageRecords, Period, NaiveDate) {
+    let skipped = [date(2026, 3, 10), date(2026, 3, 17), date(2026, 4, 29), date(2026, 4, 30)];
+    let april_gaps = (6..=10).map(|n| date(2026, 4, n));
+    let skipped: Vec<NaiveDate> = skipped.into_iter().chain(april_gaps).collect();
+    let period = Period::new(date(2026, 3, 1), date(2026, 4, 30)).expect("a valid period");
+    let mut r = VillageRecords {
+        members: vec![member(1, "李明", Role::FirstSecretary, date(2026, 1, 1))],
+        leave_requests: vec![leave(1, 1, date(2026, 4, 29), date(2026, 4, 30), LeaveState::Approved)],
+        ..Default::default()
+    };
+    let working = period.dates().filter(|x| chrono::Datelike::weekday(x).num_days_from_monday() < 5);
+    for (n, day) in (1..).zip(working.filter(|x| !skipped.contains(x))) {
+        r.diary.push(diary(n, 1, day));
+    }
+    (r, period, date(2026, 5, 10))
+}
+
+#[test]
+fn two_diary_gaps_score_nine_and_five_score_seven_and_a_half_with_the_allowance_cut() {
+    let (r, period, today) = two_months();
+    let lines = month_lines(&r, mid(1), period, today, &Policy::default()).expect("month lines");
+    let summary: Vec<(&str, u32, usize, f64, bool)> = lines
+        .iter()
+        .map(|l| (l.month.as_str(), l.diary_days, l.diary_gaps, l.score.value, l.allowance_cut.value))
+        .collect();
+    assert_eq!(summary, vec![("2026-03", 20, 2, 9.0, false), ("2026-04", 15, 5, 7.5, true)]);
+    assert_eq!(
+        lines[0].score.counted,
+        vec!["2026-03-10".to_string(), "2026-03-17".to_string()],
+        "the score is explained by the dates without an entry"
+    );
+}
+
+#[test]
+fn a_policy_without_the_diary_missing_item_leaves_ten_points() {
+    let (r, period, today) = two_months();
+    let mut policy = Policy::default();
+    policy.scheme_b.items.retain(|i| i.code != "diary_missing");
+    policy.validate().expect("the policy without the item is valid");
+    let lines = month_lines(&r, mid(1), period, today, &policy).expect("month lines");
+    let summary: Vec<(usize, f64, bool)> =
+        lines.iter().map(|l| (l.diary_gaps, l.score.value, l.allowance_cut.value)).collect();
+    assert_eq!(summary, vec![(2, 10.0, false), (5, 10.0, false)], "gaps are still listed but deduct nothing");
+
+    let off = Policy { diary_every_working_day: false, ..Policy::default() };
+    let lines = month_lines(&r, mid(1), period, today, &off).expect("month lines");
+    assert!(lines.iter().all(|l| l.score.value == 10.0), "the diary rule switched off deducts nothing: {lines:?}");
+}
+
+#[test]
+fn months_after_today_have_no_line() {
+    let (r, _, _) = two_months();
+    let period = Period::new(date(2026, 3, 1), date(2026, 6, 30)).expect("a valid period");
+    let lines = month_lines(&r, mid(1), period, date(2026, 4, 15), &Policy::default()).expect("month lines");
+    let months: Vec<&str> = lines.iter().map(|l| l.month.as_str()).collect();
+    assert_eq!(months, ["2026-03", "2026-04"], "May and June start after today");
+    // April judged 1..=15: no diary 6..=10 → 5 gaps, as in the full month.
+    assert_eq!(lines[1].diary_gaps, 5);
+}
+
+#[test]
+fn the_calendar_shows_only_team_members_on_leave() {
+    // Someone not on the team (member 9) has approved leave on Thu 5; their check-in that day
+    // is already ignored, so their leave should be too.
+    let (period, today) = attention_period();
+    let mut r = attention_week();
+    r.leave_requests.push(leave(9, 9, d(5), d(5), LeaveState::Approved));
+    let v = village_view(&info(), &r, period, today, &Policy::default()).expect("view");
+    let thu = v.calendar.iter().find(|c| c.date == d(5)).expect("Thu 5 is judged");
+    assert!(thu.present.is_empty(), "the outsider's check-in is ignored");
+    assert_eq!(thu.leave, vec![mid(2)], "only m2, a team member, is on leave on Thu 5");
+}
