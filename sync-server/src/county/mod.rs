@@ -50,9 +50,22 @@ impl Default for CountyState {
     }
 }
 
-/// Starts the background task that refreshes the read model as syncs arrive.
+/// Starts the background task that builds the read model (every placed village) and then
+/// refreshes it as syncs arrive.
 pub fn spawn_read_model(st: &AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(st.county.model.clone().run(st.store.clone()))
+    let st = st.clone();
+    tokio::spawn(async move {
+        let villages = match st.accounts.places().await {
+            Ok(places) => {
+                places.into_iter().filter(|p| p.kind == "village" && p.parent.is_some()).map(|p| p.id).collect()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "listing villages for the county read model failed");
+                Vec::new()
+            }
+        };
+        st.county.model.clone().run(st.store.clone(), villages).await;
+    })
 }
 
 const COOKIE: &str = "tz_county";
@@ -363,8 +376,14 @@ fn period(q: &PeriodQuery, today: NaiveDate) -> Result<Period> {
     Ok(Period::new(from, to).map_err(ApiError::from)?)
 }
 
-async fn records(st: &AppState, village: Uuid) -> Result<VillageRecords> {
+async fn records(st: &AppState, village: Uuid) -> Result<Arc<VillageRecords>> {
     Ok(st.county.model.refresh(&st.store, village).await?)
+}
+
+/// Several villages' records, refreshed in parallel, in the order given.
+async fn records_of(st: &AppState, villages: &[VillageInfo]) -> Result<Vec<Arc<VillageRecords>>> {
+    let ids: Vec<Uuid> = villages.iter().map(|v| v.id).collect();
+    Ok(st.county.model.refresh_many(&st.store, &ids).await?)
 }
 
 /// What county staff entered for a village's members.
@@ -378,6 +397,22 @@ async fn entered(st: &AppState, village: Uuid) -> Result<Entered> {
 }
 
 // ---- Views ----
+
+/// `f` over `items` on every core (scoped threads), results in input order. The rules engine
+/// is CPU-bound and each village is independent.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let width = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+    if width == 1 || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(width);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    })
+}
 
 #[derive(Debug, Serialize)]
 struct Overview {
@@ -397,15 +432,12 @@ async fn overview(
     let (account, county, county_name) = session(&st, &headers).await?;
     let today = today(&st);
     let period = period(&q, today)?;
-    let mut data = Vec::new();
-    for info in villages_of(&st, &account, county).await? {
-        let r = records(&st, info.id).await?;
-        data.push((info, r));
-    }
+    let infos = villages_of(&st, &account, county).await?;
+    let data: Vec<_> = infos.clone().into_iter().zip(records_of(&st, &infos).await?).collect();
     let policy = st.county.policy.clone();
     let villages = tokio::task::spawn_blocking(move || {
-        data.iter()
-            .map(|(info, r)| taizhang_county::village_summary(info, r, period, today, &policy))
+        par_map(&data, |(info, r)| taizhang_county::village_summary(info, r, period, today, &policy))
+            .into_iter()
             .collect::<std::result::Result<Vec<_>, _>>()
     })
     .await
@@ -420,7 +452,11 @@ async fn overview(
     }))
 }
 
-async fn one_village(st: &AppState, headers: &HeaderMap, id: Uuid) -> Result<(VillageInfo, VillageRecords, String)> {
+async fn one_village(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: Uuid,
+) -> Result<(VillageInfo, Arc<VillageRecords>, String)> {
     let (account, county, county_name) = session(st, headers).await?;
     let info = villages_of(st, &account, county)
         .await?
@@ -523,22 +559,20 @@ async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<
             return Err(ApiError::from(taizhang_county::CountyError::UnknownVillage(v)).into());
         }
     }
-    let mut data = Vec::with_capacity(infos.len());
     let mut inputs = std::collections::BTreeMap::new();
-    for info in infos {
-        let r = records(&st, info.id).await?;
-        if dataset == Dataset::Scores {
+    if dataset == Dataset::Scores {
+        for info in &infos {
             inputs.insert(info.id, entered(&st, info.id).await?);
         }
-        data.push((info, r));
     }
+    let data: Vec<_> = infos.clone().into_iter().zip(records_of(&st, &infos).await?).collect();
     let policy = st.county.policy.clone();
     let member = q.member.map(MemberId);
     let format = q.format.clone();
     let bytes = tokio::task::spawn_blocking(move || -> std::result::Result<Vec<u8>, taizhang_county::CountyError> {
         let scope = Scope {
             county: &county_name,
-            villages: data.iter().map(|(info, records)| VillageData { info, records }).collect(),
+            villages: data.iter().map(|(info, records)| VillageData { info, records: records.as_ref() }).collect(),
             member,
         };
         let table = taizhang_county::table_with_inputs(dataset, &scope, &inputs, period, today, &policy)?;
@@ -636,15 +670,16 @@ async fn grades(
     let (account, county, _) = session(&st, &headers).await?;
     let today = today(&st);
     let year = q.year.unwrap_or(today.year());
-    let mut data = Vec::new();
-    for info in villages_of(&st, &account, county).await? {
-        let r = records(&st, info.id).await?;
+    let infos = villages_of(&st, &account, county).await?;
+    let all = records_of(&st, &infos).await?;
+    let mut data = Vec::with_capacity(infos.len());
+    for (info, r) in infos.into_iter().zip(all) {
         let e = entered(&st, info.id).await?;
         data.push((info, r, e));
     }
     let policy = st.county.policy.clone();
     let g = tokio::task::spawn_blocking(move || {
-        let refs: Vec<_> = data.iter().map(|(i, r, e)| (i, r, e)).collect();
+        let refs: Vec<_> = data.iter().map(|(i, r, e)| (i, r.as_ref(), e)).collect();
         taizhang_county::county_grades(&refs, year, today, &policy)
     })
     .await

@@ -20,9 +20,23 @@ use uuid::Uuid;
 const PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Read model state shared by the handlers.
+/// One village's projection and its records as last assembled (shared with the requests
+/// reading them, rebuilt only when a document changed).
+#[derive(Default)]
+struct Slot {
+    proj: VillageProjection,
+    records: Option<Arc<VillageRecords>>,
+}
+
+impl Slot {
+    fn records(&mut self) -> Arc<VillageRecords> {
+        self.records.get_or_insert_with(|| Arc::new(self.proj.records())).clone()
+    }
+}
+
 #[derive(Default)]
 pub struct ReadModel {
-    villages: StdMutex<HashMap<Uuid, Arc<Mutex<VillageProjection>>>>,
+    villages: StdMutex<HashMap<Uuid, Arc<Mutex<Slot>>>>,
     pending: StdMutex<HashSet<Uuid>>,
     wake: Notify,
 }
@@ -52,7 +66,7 @@ fn project(name: &str, changes: &[Vec<u8>]) -> DocPart {
 }
 
 impl ReadModel {
-    fn slot(&self, village: Uuid) -> Arc<Mutex<VillageProjection>> {
+    fn slot(&self, village: Uuid) -> Arc<Mutex<Slot>> {
         let mut map = self.villages.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(village).or_default().clone()
     }
@@ -61,8 +75,8 @@ impl ReadModel {
     /// projected, or being refreshed right now).
     pub fn projected_up_to(&self, village: Uuid) -> Option<u64> {
         let slot = self.villages.lock().unwrap_or_else(|p| p.into_inner()).get(&village).cloned()?;
-        let proj = slot.try_lock().ok()?;
-        (proj.cursor > 0).then_some(proj.cursor)
+        let slot = slot.try_lock().ok()?;
+        (slot.proj.cursor > 0).then_some(slot.proj.cursor)
     }
 
     /// Asks the background refresher (if one runs) to bring `village` up to date.
@@ -71,20 +85,20 @@ impl ReadModel {
         self.wake.notify_one();
     }
 
-    /// The village's projection, up to date with its log as of this call.
-    pub async fn refresh(&self, store: &Arc<dyn ServerStore>, village: Uuid) -> Result<VillageRecords, DbError> {
+    /// The village's records, up to date with its log as of this call.
+    pub async fn refresh(&self, store: &Arc<dyn ServerStore>, village: Uuid) -> Result<Arc<VillageRecords>, DbError> {
         let slot = self.slot(village);
-        let mut proj = slot.lock().await;
-        let cold = proj.cursor == 0;
-        let mut cursor = proj.cursor;
+        let mut slot = slot.lock().await;
+        let cold = slot.proj.cursor == 0;
+        let mut cursor = slot.proj.cursor;
         let mut grown: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
         loop {
             let page = store.read_log(village, cursor, PAGE_BYTES).await?;
             if page.cursor < cursor {
                 // The log is shorter than what was projected (a database restored from an
                 // older backup): start again from nothing.
-                *proj = VillageProjection::default();
-                drop(proj);
+                *slot = Slot::default();
+                drop(slot);
                 return Box::pin(self.refresh(store, village)).await;
             }
             for e in page.entries {
@@ -96,7 +110,7 @@ impl ReadModel {
             }
         }
         if grown.is_empty() {
-            return Ok(proj.records());
+            return Ok(slot.records());
         }
         let mut docs = Vec::with_capacity(grown.len());
         for (name, changes) in grown {
@@ -110,14 +124,48 @@ impl ReadModel {
         .await
         .map_err(|e| DbError::Backend(format!("projecting documents failed: {e}")))?;
         for (part, name) in parts {
-            proj.set(&name, part);
+            slot.proj.set(&name, part);
         }
-        proj.cursor = cursor;
-        Ok(proj.records())
+        slot.proj.cursor = cursor;
+        slot.records = None;
+        Ok(slot.records())
     }
 
-    /// Refreshes villages as syncs arrive, until the process ends.
-    pub async fn run(self: Arc<Self>, store: Arc<dyn ServerStore>) {
+    /// Several villages' records, refreshed a few at a time (one per core).
+    pub async fn refresh_many(
+        self: &Arc<Self>,
+        store: &Arc<dyn ServerStore>,
+        villages: &[Uuid],
+    ) -> Result<Vec<Arc<VillageRecords>>, DbError> {
+        let width = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16);
+        let mut out: Vec<Option<Arc<VillageRecords>>> = vec![None; villages.len()];
+        let mut next = 0;
+        let mut running = tokio::task::JoinSet::new();
+        loop {
+            while running.len() < width && next < villages.len() {
+                let (model, store, village, i) = (self.clone(), store.clone(), villages[next], next);
+                running.spawn(async move { (i, model.refresh(&store, village).await) });
+                next += 1;
+            }
+            let Some(done) = running.join_next().await else { break };
+            let (i, records) = done.map_err(|e| DbError::Backend(format!("refreshing a village failed: {e}")))?;
+            out[i] = Some(records?);
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// Projects every village once (so the first county request finds the model warm), then
+    /// refreshes villages as syncs arrive, until the process ends.
+    pub async fn run(self: Arc<Self>, store: Arc<dyn ServerStore>, villages: Vec<Uuid>) {
+        let started = std::time::Instant::now();
+        match self.refresh_many(&store, &villages).await {
+            Ok(_) => tracing::info!(
+                villages = villages.len(),
+                ms = started.elapsed().as_millis() as u64,
+                "county read model built"
+            ),
+            Err(e) => tracing::warn!(error = %e, "building the county read model failed; county requests build it"),
+        }
         loop {
             self.wake.notified().await;
             // Let a burst of syncs settle into one refresh per village.
