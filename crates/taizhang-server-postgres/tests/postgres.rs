@@ -335,9 +335,10 @@ async fn instances_starting_together_migrate_once() {
         .expect("migrations");
     // As many as there are migration files, each once.
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/server-postgres");
-    let files = std::fs::read_dir(dir).expect("migrations dir").filter(|e| {
-        e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".sql"))
-    }).count();
+    let files = std::fs::read_dir(dir)
+        .expect("migrations dir")
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".sql")))
+        .count();
     assert!(files >= 4, "migrations found: {files}");
     assert_eq!(row.get::<_, i64>(0), files as i64, "each migration recorded once");
     assert_eq!(row.get::<_, i32>(1), files as i32);
