@@ -20,6 +20,9 @@ pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 pub const CHALLENGE_TTL_MS: i64 = 5 * 60 * 1000;
 
 const TOKEN_VERSION: u8 = 1;
+/// MAC purposes: a device token and a county-page session are different kinds of token.
+const DEVICE_TOKEN: &[u8] = b"taizhang-token-v1\0";
+const WEB_SESSION: &[u8] = b"taizhang-web-session-v1\0";
 const TOKEN_LEN: usize = 1 + 16 + 8 + 32;
 const CHALLENGE_LEN: usize = 8 + 16 + 32;
 
@@ -63,63 +66,52 @@ impl ServerKey {
 
     /// A token for `device`, valid for [`TOKEN_TTL_MS`] from `now` (server clock).
     pub fn issue_token(&self, device: Uuid, now: i64) -> Issued {
-        let expires_at = now.saturating_add(TOKEN_TTL_MS);
-        let mut data = Vec::with_capacity(TOKEN_LEN);
-        data.push(TOKEN_VERSION);
-        data.extend_from_slice(device.as_bytes());
-        data.extend_from_slice(&expires_at.to_be_bytes());
-        let tag = self.mac(b"taizhang-token-v1\0", &data);
-        data.extend_from_slice(&tag);
-        Issued { token: hex::encode(data), expires_at }
+        self.issue(DEVICE_TOKEN, device, now, TOKEN_TTL_MS)
     }
 
     /// The device a token was issued to, if it is genuine and not expired at `now`.
     pub fn verify_token(&self, token: &str, now: i64) -> Result<Uuid, AuthError> {
-        let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
-        if raw.len() != TOKEN_LEN || raw[0] != TOKEN_VERSION {
-            return Err(AuthError::BadToken);
-        }
-        let (data, tag) = raw.split_at(TOKEN_LEN - 32);
-        if !self.check_mac(b"taizhang-token-v1\0", data, tag) {
-            return Err(AuthError::BadToken);
-        }
-        let device = Uuid::from_slice(&data[1..17]).map_err(|_| AuthError::BadToken)?;
-        let expires_at = i64::from_be_bytes(data[17..25].try_into().map_err(|_| AuthError::BadToken)?);
-        if now >= expires_at {
-            return Err(AuthError::TokenExpired);
-        }
-        Ok(device)
+        self.verify(DEVICE_TOKEN, token, now)
     }
 
     /// A county-page session for `account`, valid for [`SESSION_TTL_MS`] from `now`. A
     /// different purpose than device tokens: one is never accepted as the other.
     pub fn issue_session(&self, account: Uuid, now: i64) -> Issued {
-        let expires_at = now.saturating_add(SESSION_TTL_MS);
-        let mut data = Vec::with_capacity(TOKEN_LEN);
-        data.push(TOKEN_VERSION);
-        data.extend_from_slice(account.as_bytes());
-        data.extend_from_slice(&expires_at.to_be_bytes());
-        let tag = self.mac(b"taizhang-web-session-v1\0", &data);
-        data.extend_from_slice(&tag);
-        Issued { token: hex::encode(data), expires_at }
+        self.issue(WEB_SESSION, account, now, SESSION_TTL_MS)
     }
 
     /// The account a session was issued to, if it is genuine and not expired at `now`.
     pub fn verify_session(&self, token: &str, now: i64) -> Result<Uuid, AuthError> {
+        self.verify(WEB_SESSION, token, now)
+    }
+
+    /// `version | id | expiry | HMAC(purpose, ...)`, hex.
+    fn issue(&self, purpose: &[u8], id: Uuid, now: i64, ttl: i64) -> Issued {
+        let expires_at = now.saturating_add(ttl);
+        let mut data = Vec::with_capacity(TOKEN_LEN);
+        data.push(TOKEN_VERSION);
+        data.extend_from_slice(id.as_bytes());
+        data.extend_from_slice(&expires_at.to_be_bytes());
+        let tag = self.mac(purpose, &data);
+        data.extend_from_slice(&tag);
+        Issued { token: hex::encode(data), expires_at }
+    }
+
+    fn verify(&self, purpose: &[u8], token: &str, now: i64) -> Result<Uuid, AuthError> {
         let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
         if raw.len() != TOKEN_LEN || raw[0] != TOKEN_VERSION {
             return Err(AuthError::BadToken);
         }
         let (data, tag) = raw.split_at(TOKEN_LEN - 32);
-        if !self.check_mac(b"taizhang-web-session-v1\0", data, tag) {
+        if !self.check_mac(purpose, data, tag) {
             return Err(AuthError::BadToken);
         }
-        let account = Uuid::from_slice(&data[1..17]).map_err(|_| AuthError::BadToken)?;
+        let id = Uuid::from_slice(&data[1..17]).map_err(|_| AuthError::BadToken)?;
         let expires_at = i64::from_be_bytes(data[17..25].try_into().map_err(|_| AuthError::BadToken)?);
         if now >= expires_at {
             return Err(AuthError::TokenExpired);
         }
-        Ok(account)
+        Ok(id)
     }
 
     /// A fresh challenge made at `now` with 16 random bytes from the caller.

@@ -16,20 +16,16 @@ use uuid::Uuid;
 use crate::setup::{device, DeviceStore};
 use taizhang_server_db::ServerBackend;
 
-/// A small deterministic PRNG (splitmix64): the same run generates the same village.
+/// A small deterministic PRNG (the domain's splitmix64): the same run generates the same village.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(taizhang_domain::SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Self(seed)
+        Self(taizhang_domain::SplitMix64::new(seed))
     }
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n.max(1)

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use taizhang_domain::{local_date, DiaryId, HouseholdId, MemberId};
+use taizhang_domain::{local_date, DiaryId, HouseholdId, MemberId, SplitMix64};
 use taizhang_rules::{Period, VillageRecords};
 
 /// A diary entry drawn for inspection.
@@ -35,33 +35,10 @@ pub struct HouseholdSample {
     pub visits: Vec<VisitLine>,
 }
 
-/// splitmix64: small, fast, and good enough to pick rows; not for secrets.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `0..n` (n > 0), by rejection so no index is favoured.
-    fn below(&mut self, n: u64) -> u64 {
-        let zone = u64::MAX - u64::MAX % n;
-        loop {
-            let x = self.next();
-            if x < zone {
-                return x % n;
-            }
-        }
-    }
-}
-
 /// `n` distinct indices of `0..len` (all of them when `n >= len`), in drawing order.
 pub fn pick(len: usize, n: usize, seed: u64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..len).collect();
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
     let n = n.min(len);
     for i in 0..n {
         let j = i + rng.below((len - i) as u64) as usize;

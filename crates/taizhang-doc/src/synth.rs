@@ -12,8 +12,8 @@ use automerge::{ActorId, Automerge};
 use chrono::{Datelike, NaiveDate, Weekday};
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus,
-    LeaveId, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Timestamp, Village,
-    VillageId, Visit, VisitId, YearMonth,
+    LeaveId, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, SplitMix64, Timestamp,
+    Village, VillageId, Visit, VisitId, YearMonth,
 };
 use uuid::Uuid;
 
@@ -45,27 +45,20 @@ pub struct SynthVillage {
     pub records: usize,
 }
 
-struct Rng(u64);
+/// The generator with the one helper the generator needs on top.
+struct Rng(SplitMix64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.0.below(n)
     }
-    /// True with probability `p`.
     fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+        self.0.chance(p)
     }
     fn uuid(&mut self, at: Timestamp) -> Uuid {
         let mut bytes = [0u8; 10];
-        bytes[..8].copy_from_slice(&self.next().to_be_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_be_bytes()[..2]);
+        bytes[..8].copy_from_slice(&self.0.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.0.next_u64().to_be_bytes()[..2]);
         uuid::Builder::from_unix_timestamp_millis(u64::try_from(at).unwrap_or(0), &bytes).into_uuid()
     }
 }
@@ -125,7 +118,7 @@ fn actor_of(id: Uuid, salt: u8) -> ActorId {
 
 /// Generates `spec`'s village year.
 pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
-    let mut rng = Rng(spec.seed ^ 0x7a1_2ba6);
+    let mut rng = Rng(SplitMix64::new(spec.seed ^ 0x7a1_2ba6));
     let base = spec.village.0.as_u128();
     let members: Vec<Member> = (0..spec.members)
         .map(|i| Member {

@@ -5,6 +5,7 @@
 mod error;
 mod ids;
 mod model;
+mod rng;
 mod time;
 mod validate;
 
@@ -14,6 +15,7 @@ pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveRequest, LeaveState,
     Member, MonthFiling, PovertyCause, Role, Village, Visit,
 };
+pub use rng::SplitMix64;
 pub use time::{local_date, local_datetime, local_month, shanghai, Timestamp, YearMonth};
 pub use validate::{
     validate_check_in, validate_diary, validate_household, validate_leave, validate_member, validate_visit, LedgerView,
