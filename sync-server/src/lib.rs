@@ -92,9 +92,14 @@ impl AppState {
         }
     }
 
-    /// The same state judging the county view by `policy` (a county's policy file).
-    pub fn with_policy(mut self, policy: taizhang_rules::Policy) -> Self {
-        self.county = Arc::new(county::CountyState::new(policy));
+    /// The same state judging the county view by `default` (a policy file), and the counties
+    /// in `per_county` by their own.
+    pub fn with_policies(
+        mut self,
+        default: taizhang_rules::Policy,
+        per_county: std::collections::HashMap<uuid::Uuid, taizhang_rules::Policy>,
+    ) -> Self {
+        self.county = Arc::new(county::CountyState::new(default, per_county));
         self
     }
 }

@@ -41,6 +41,10 @@ struct Args {
     /// values of the seed articles.
     #[arg(long, env = "TAIZHANG_POLICY")]
     policy: Option<PathBuf>,
+    /// A county's own rules, as COUNTY_ID=FILE (repeatable): a provincial server judges each
+    /// county by its policy; counties not listed use --policy.
+    #[arg(long, value_parser = county_policy_arg)]
+    county_policy: Vec<(Uuid, PathBuf)>,
     #[command(subcommand)]
     cmd: Option<Cmd>,
 }
@@ -227,6 +231,17 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
     Ok(())
 }
 
+fn read_policy(path: &Path) -> anyhow::Result<taizhang_rules::Policy> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    taizhang_rules::Policy::from_toml(&text).with_context(|| format!("policy file {}", path.display()))
+}
+
+fn county_policy_arg(s: &str) -> Result<(Uuid, PathBuf), String> {
+    let (county, file) = s.split_once('=').ok_or("expected COUNTY_ID=FILE")?;
+    let county = county.trim().parse().map_err(|_| format!("'{county}' is not a county id"))?;
+    Ok((county, PathBuf::from(file)))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -268,13 +283,15 @@ async fn main() -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(&args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     tracing::info!(addr = %listener.local_addr()?, db = %describe_db(&db), "taizhang sync server listening");
     let policy = match &args.policy {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            taizhang_rules::Policy::from_toml(&text).with_context(|| format!("policy file {}", path.display()))?
-        }
+        Some(path) => read_policy(path)?,
         None => taizhang_rules::Policy::default(),
     };
-    let state = AppState::with(store, Default::default(), Arc::new(system_clock)).with_policy(policy);
+    let mut per_county = std::collections::HashMap::new();
+    for (county, path) in &args.county_policy {
+        per_county.insert(*county, read_policy(path)?);
+    }
+    let state =
+        AppState::with(store, Default::default(), Arc::new(system_clock)).with_policies(policy, per_county);
     let _refresher = taizhang_sync_server::county::spawn_read_model(&state);
     let app = router(state);
     serve(listener, app, async {

@@ -31,22 +31,30 @@ use crate::{ApiError, AppState, RateLimiter};
 /// The county view's share of the server state.
 #[derive(Debug)]
 pub struct CountyState {
-    /// The county's rules (a policy file, or the seed articles' defaults).
-    pub policy: Policy,
+    /// The rules of counties without a policy of their own (a policy file, or the seed
+    /// articles' defaults).
+    pub default_policy: Policy,
+    /// Counties with their own policy file (a provincial server serves many counties).
+    pub policies: HashMap<Uuid, Policy>,
     pub model: Arc<ReadModel>,
     /// Log-in attempts per login name per minute.
     login_limiter: RateLimiter,
 }
 
 impl CountyState {
-    pub fn new(policy: Policy) -> Self {
-        Self { policy, model: Arc::new(ReadModel::default()), login_limiter: RateLimiter::new(10) }
+    pub fn new(default_policy: Policy, policies: HashMap<Uuid, Policy>) -> Self {
+        Self { default_policy, policies, model: Arc::new(ReadModel::default()), login_limiter: RateLimiter::new(10) }
+    }
+
+    /// The rules `county` is judged by.
+    pub fn policy(&self, county: Uuid) -> Policy {
+        self.policies.get(&county).unwrap_or(&self.default_policy).clone()
     }
 }
 
 impl Default for CountyState {
     fn default() -> Self {
-        Self::new(Policy::default())
+        Self::new(Policy::default(), HashMap::new())
     }
 }
 
@@ -434,7 +442,7 @@ async fn overview(
     let period = period(&q, today)?;
     let infos = villages_of(&st, &account, county).await?;
     let data: Vec<_> = infos.clone().into_iter().zip(records_of(&st, &infos).await?).collect();
-    let policy = st.county.policy.clone();
+    let policy = st.county.policy(county);
     let villages = tokio::task::spawn_blocking(move || {
         par_map(&data, |(info, r)| taizhang_county::village_summary(info, r, period, today, &policy))
             .into_iter()
@@ -452,19 +460,15 @@ async fn overview(
     }))
 }
 
-async fn one_village(
-    st: &AppState,
-    headers: &HeaderMap,
-    id: Uuid,
-) -> Result<(VillageInfo, Arc<VillageRecords>, String)> {
-    let (account, county, county_name) = session(st, headers).await?;
+async fn one_village(st: &AppState, headers: &HeaderMap, id: Uuid) -> Result<(VillageInfo, Arc<VillageRecords>, Uuid)> {
+    let (account, county, _) = session(st, headers).await?;
     let info = villages_of(st, &account, county)
         .await?
         .into_iter()
         .find(|v| v.id == id)
         .ok_or_else(|| ApiError::from(taizhang_county::CountyError::UnknownVillage(id)))?;
     let r = records(st, id).await?;
-    Ok((info, r, county_name))
+    Ok((info, r, county))
 }
 
 async fn village(
@@ -473,11 +477,11 @@ async fn village(
     Path(id): Path<Uuid>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<taizhang_county::VillageView>> {
-    let (info, r, _) = one_village(&st, &headers, id).await?;
+    let (info, r, county) = one_village(&st, &headers, id).await?;
     let e = entered(&st, id).await?;
     let today = today(&st);
     let period = period(&q, today)?;
-    let policy = st.county.policy.clone();
+    let policy = st.county.policy(county);
     let view =
         tokio::task::spawn_blocking(move || taizhang_county::village_view_with(&info, &r, &e, period, today, &policy))
             .await
@@ -566,7 +570,7 @@ async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<
         }
     }
     let data: Vec<_> = infos.clone().into_iter().zip(records_of(&st, &infos).await?).collect();
-    let policy = st.county.policy.clone();
+    let policy = st.county.policy(county);
     let member = q.member.map(MemberId);
     let format = q.format.clone();
     let bytes = tokio::task::spawn_blocking(move || -> std::result::Result<Vec<u8>, taizhang_county::CountyError> {
@@ -591,7 +595,7 @@ async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<
 // ---- What county staff enter ----
 
 /// Checks that `member` is on the team of a village of the officer's county.
-async fn member_of(st: &AppState, headers: &HeaderMap, id: Uuid, member: Uuid) -> Result<Account> {
+async fn member_of(st: &AppState, headers: &HeaderMap, id: Uuid, member: Uuid) -> Result<(Account, Uuid)> {
     let (account, county, _) = session(st, headers).await?;
     if !villages_of(st, &account, county).await?.iter().any(|v| v.id == id) {
         return Err(ApiError::from(taizhang_county::CountyError::UnknownVillage(id)).into());
@@ -600,7 +604,7 @@ async fn member_of(st: &AppState, headers: &HeaderMap, id: Uuid, member: Uuid) -
     if !r.members.iter().any(|m| m.id.0 == member) {
         return Err(ApiError::from(taizhang_county::CountyError::UnknownMember(MemberId(member))).into());
     }
-    Ok(account)
+    Ok((account, county))
 }
 
 async fn store_input(
@@ -625,11 +629,11 @@ async fn put_year(
     body: std::result::Result<Json<YearInputs>, JsonRejection>,
 ) -> Result<Json<YearInputs>> {
     let Json(body) = body.map_err(bad_json)?;
-    let account = member_of(&st, &headers, id, member).await?;
+    let (account, county) = member_of(&st, &headers, id, member).await?;
     if !(2000..=2200).contains(&year) {
         return Err(JsonError(ApiError::BadRequest(format!("{year} is not a year this ledger holds"))));
     }
-    body.check(&st.county.policy).map_err(ApiError::from)?;
+    body.check(&st.county.policy(county)).map_err(ApiError::from)?;
     let data = serde_json::to_string(&body).map_err(|_| JsonError(ApiError::Unavailable))?;
     store_input(&st, &account, id, member, format!("{year:04}"), data).await?;
     Ok(Json(body))
@@ -643,14 +647,14 @@ async fn put_month(
     body: std::result::Result<Json<MonthInputs>, JsonRejection>,
 ) -> Result<Json<MonthInputs>> {
     let Json(body) = body.map_err(bad_json)?;
-    let account = member_of(&st, &headers, id, member).await?;
+    let (account, county) = member_of(&st, &headers, id, member).await?;
     let month: taizhang_domain::YearMonth = month.parse().map_err(|_| {
         JsonError(ApiError::BadRequest(format!(
             "“{}” is not a month YYYY-MM",
             month.chars().take(20).collect::<String>()
         )))
     })?;
-    body.check(&st.county.policy).map_err(ApiError::from)?;
+    body.check(&st.county.policy(county)).map_err(ApiError::from)?;
     let data = serde_json::to_string(&body).map_err(|_| JsonError(ApiError::Unavailable))?;
     store_input(&st, &account, id, member, month.to_string(), data).await?;
     Ok(Json(body))
@@ -677,7 +681,7 @@ async fn grades(
         let e = entered(&st, info.id).await?;
         data.push((info, r, e));
     }
-    let policy = st.county.policy.clone();
+    let policy = st.county.policy(county);
     let g = tokio::task::spawn_blocking(move || {
         let refs: Vec<_> = data.iter().map(|(i, r, e)| (i, r.as_ref(), e)).collect();
         taizhang_county::county_grades(&refs, year, today, &policy)
@@ -690,6 +694,33 @@ async fn grades(
 
 /// `GET /county/api/policy`: the county's rules, for the page's entry forms and legends.
 async fn policy(State(st): State<AppState>, headers: HeaderMap) -> Result<Json<Policy>> {
-    session(&st, &headers).await?;
-    Ok(Json(st.county.policy.clone()))
+    let (_, county, _) = session(&st, &headers).await?;
+    Ok(Json(st.county.policy(county)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_county_with_its_own_policy_is_judged_by_it_and_the_others_by_the_default() {
+        let mut strict = Policy::default();
+        strict.min_days_in_village_per_year = 220;
+        let (own, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let st = CountyState::new(Policy::default(), HashMap::from([(own, strict.clone())]));
+        assert_eq!(st.policy(own), strict);
+        assert_eq!(st.policy(other).min_days_in_village_per_year, 200);
+    }
+
+    #[test]
+    fn the_session_comes_from_the_bearer_header_or_the_cookie() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("lang=zh; tz_county=abc123; other=1"));
+        assert_eq!(session_token(&h), Some("abc123"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer tok"));
+        assert_eq!(session_token(&h), Some("tok"), "the bearer token wins");
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("tz_countyx=nope"));
+        assert_eq!(session_token(&h), None, "a cookie with a longer name is not the session");
+    }
 }
