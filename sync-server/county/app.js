@@ -1,6 +1,8 @@
 // The county view (县级查看) of Taizhang, in plain JavaScript with no build step: county
-// organisation-department staff log in, see every village of the county at a glance, open a
-// village (team figures, presence calendar, members, monthly scores, household visits), draw
+// organisation-department staff log in, see every village of the county at a glance and the
+// first secretaries' yearly grades, open a village (team figures, presence calendar, members,
+// monthly scores, household visits), enter the scores the records cannot give (scheme A's
+// results / evaluation / assessment, training days, seven ones, scheme B's monthly items), draw
 // random inspections (随机查) and download exports. Built against sync-server/county/API.md.
 //
 // Every string that comes from the API (names, notes, diary text typed on field devices) goes
@@ -146,6 +148,61 @@ const DICT = {
     close: "关闭",
     yes: "是",
     no: "否",
+    // What county staff enter: scheme A (yearly), training, seven ones, scheme B items.
+    mTraining: "培训天数",
+    mSchemeA: "年度考核(百分制)",
+    notEntered: "未录入",
+    partlyEntered: "部分已录",
+    enterScores: "录入考核",
+    schemeAHint: "年度考核百分制:工作实绩、群众评议、工作评价由县委组织部录入,工作纪律分由考勤自动计算。此处等次只按分数线,优秀名额限制见全县“年度考核”。",
+    grade_excellent: "优秀",
+    grade_competent: "称职",
+    grade_basically_competent: "基本称职",
+    grade_incompetent: "不称职",
+    fResults: "工作实绩",
+    fEvaluation: "群众评议",
+    fDiscipline: "工作纪律",
+    fAssessment: "工作评价",
+    fTraining: "培训天数",
+    maxPoints: "0–{max} 分",
+    trainingReq: "每年不少于 {n} 天",
+    entryYearTitle: "录入考核 · {name} · {year}年",
+    entryYearHint: "留空的项目视为未录入,保存后可随时修改。工作纪律分由考勤记录自动计算,不在此录入。",
+    sevenEntered: "七个一(由县委组织部录入的项目)",
+    sevenDerived: "由记录自动判定:{items}",
+    optNotEntered: "未录入",
+    optDone: "已完成",
+    optNotDone: "未完成",
+    save: "保存",
+    saving: "正在保存…",
+    cancel: "取消",
+    badNumber: "“{field}”不是有效的数字。",
+    editMonth: "录入加减分",
+    entryMonthTitle: "月度加减分 · {name} · {month}",
+    entryMonthHint: "填写发生次数,0 或留空表示没有;依据可不填,每行一条。一票否决项只要发生,当月即为 0 分。",
+    itemCol: "加减分项",
+    itemTimes: "次数",
+    itemEvidence: "依据(可选,每行一条)",
+    kindBonus: "加分 +{p}/次",
+    kindDeduction: "减分 −{p}/次",
+    kindVeto: "一票否决",
+    derivedItem: "{name}:{n} 天,由民情日记自动扣分,无需录入。",
+    droppedItems: "以下项目已不在本县政策中,保存时将删除:{items}",
+    explainItems: "录入的加减分项",
+    explainNoItems: "本月未录入加减分项。",
+    explainParts: "分项",
+    gradesTitle: "年度考核 · {year}年",
+    gradesSummary: "第一书记 {n} 名,已评分 {m} 名",
+    gradesHint: "按村排列,不作排名;等次已按本县优秀名额比例调整。点击分数或等次查看依据。",
+    gVillage: "村",
+    gName: "第一书记",
+    gTotal: "总分",
+    gGrade: "等次",
+    capRule: "优秀名额",
+    capFallback: "优秀名额不超过本县第一书记总数的 {pct}%(向下取整)",
+    cappedMark: "名额所限",
+    cappedTip: "分数达到优秀,但本县优秀名额已满,评为称职",
+    noFirstSecretaries: "本县暂无第一书记。",
   },
   en: {
     title: "Taizhang · County view",
@@ -231,7 +288,7 @@ const DICT = {
     mDiaryGaps: "Diary gaps",
     mUnfiled: "Unfiled months",
     mSevenOnes: "Seven ones",
-    mDiscipline: "Discipline points",
+    mDiscipline: "Discipline",
     mExport: "Export",
     met: "met",
     notMet: "not met",
@@ -279,6 +336,60 @@ const DICT = {
     close: "Close",
     yes: "yes",
     no: "no",
+    mTraining: "Training",
+    mSchemeA: "Yearly score",
+    notEntered: "not entered",
+    partlyEntered: "partly entered",
+    enterScores: "Enter scores",
+    schemeAHint: "Yearly 100 points: results, villagers' evaluation and assessment are entered by the county; discipline comes from attendance. The grade here follows the thresholds only; the cap on excellent is applied under Yearly grades on the county page.",
+    grade_excellent: "excellent",
+    grade_competent: "competent",
+    grade_basically_competent: "basically competent",
+    grade_incompetent: "incompetent",
+    fResults: "Work results",
+    fEvaluation: "Villagers' evaluation",
+    fDiscipline: "Discipline",
+    fAssessment: "Work assessment",
+    fTraining: "Training days",
+    maxPoints: "0–{max} points",
+    trainingReq: "at least {n} a year",
+    entryYearTitle: "Enter scores · {name} · {year}",
+    entryYearHint: "Fields left empty are not entered yet; you can change them later. Discipline is computed from attendance and is not entered here.",
+    sevenEntered: "Seven ones entered by the county",
+    sevenDerived: "Decided by the records: {items}",
+    optNotEntered: "not entered",
+    optDone: "done",
+    optNotDone: "not done",
+    save: "Save",
+    saving: "Saving…",
+    cancel: "Cancel",
+    badNumber: "{field} is not a valid number.",
+    editMonth: "Enter items",
+    entryMonthTitle: "Monthly items · {name} · {month}",
+    entryMonthHint: "Enter how many times each applied (0 or empty: none); evidence is optional, one per line. A one-vote veto sets the month to 0.",
+    itemCol: "Item",
+    itemTimes: "Times",
+    itemEvidence: "Evidence (optional, one per line)",
+    kindBonus: "bonus +{p} each",
+    kindDeduction: "deduction −{p} each",
+    kindVeto: "one-vote veto",
+    derivedItem: "{name}: {n} days, deducted from the diary by itself; not entered here.",
+    droppedItems: "These items are no longer in the county's policy and will be removed on saving: {items}",
+    explainItems: "Items entered",
+    explainNoItems: "No items entered for this month.",
+    explainParts: "Components",
+    gradesTitle: "Yearly grades · {year}",
+    gradesSummary: "{n} first secretaries, {m} scored",
+    gradesHint: "Listed by village, not ranked; grades after the county's cap on excellent. Click a figure for its rule.",
+    gVillage: "Village",
+    gName: "First secretary",
+    gTotal: "Total",
+    gGrade: "Grade",
+    capRule: "Cap on excellent",
+    capFallback: "at most {pct}% of the county's first secretaries are excellent (rounded down)",
+    cappedMark: "capped",
+    cappedTip: "The score reached excellent but the county's quota was full: graded competent",
+    noFirstSecretaries: "No first secretaries in this county yet.",
   },
 };
 
@@ -350,6 +461,29 @@ const $ = (selector) => document.querySelector(selector);
 function fmtNum(v) {
   if (typeof v !== "number" || !Number.isFinite(v)) return v == null ? "—" : String(v);
   return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
+/**
+ * Scheme A points with at most two decimals, cut rather than rounded: discipline is not
+ * rounded by the rules, and a total of 89.996 must not show as "90.00" next to 称职.
+ */
+function fmtPoints(v) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return "—";
+  const cut = Math.floor(v * 100 + 1e-6) / 100;
+  return Number.isInteger(cut) ? String(cut) : String(cut.toFixed(2)).replace(/0$/, "");
+}
+
+/** A scheme A grade's name (`excellent` → 优秀). */
+function gradeText(grade) {
+  return grade ? t(`grade_${grade}`) : t("notEntered");
+}
+
+/** The badge colour of a grade: a colour always next to the grade's name, never alone. */
+const GRADE_CLASS = { excellent: "badge-ok", competent: "badge-ok", basically_competent: "badge-warn", incompetent: "badge-bad" };
+
+/** The name of a policy item (`{zh, en}`) in the current language. */
+function itemName(item) {
+  return (lang === "en" ? item?.en : item?.zh) || item?.zh || item?.en || item?.code || "";
 }
 
 /** A month as `YYYY-MM`, whether the server sent a string or `{year, month}`. */
@@ -440,23 +574,33 @@ async function api(path, { method = "GET", body, params, loginCall = false } = {
   } catch {
     throw new ApiError(0, t("networkError"));
   }
-  const data = await readJson(res);
+  const text = res.status === 204 ? "" : await res.text();
+  const data = parseJson(text);
   if (res.status === 401 && !loginCall) {
     sessionLost();
     throw new ApiError(401, t("sessionExpired"), true);
   }
-  if (!res.ok) throw new ApiError(res.status, data?.error || `HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(res.status, data?.error || plainError(text) || `HTTP ${res.status}`);
   return data;
 }
 
-async function readJson(res) {
-  if (res.status === 204) return null;
-  const text = await res.text();
+function parseJson(text) {
   try {
     return text ? JSON.parse(text) : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * A plain-text error body, shortened. Errors are JSON `{"error"}` by contract, but a body the
+ * server's JSON reader refuses (a wrong type in an entry form) comes back as plain text, and
+ * that text says what was wrong better than "HTTP 422".
+ */
+function plainError(text) {
+  const s = String(text ?? "").trim();
+  if (!s || s.startsWith("<") || s.startsWith("{")) return "";
+  return s.length > 300 ? s.slice(0, 300) + "…" : s;
 }
 
 function cleanParams(params) {
@@ -486,6 +630,8 @@ const state = {
   overview: null,
   village: null,
   sample: null, // {kind, n, seed, items}
+  policy: null, // GET api/policy: the county's rules, for the entry forms (null: not loaded)
+  grades: null, // {year, data} or {year, error}: the overview's yearly grades
   filter: { text: "", attentionOnly: false },
   ticket: 0, // bumps on each navigation; late answers for an old screen are dropped
 };
@@ -547,6 +693,8 @@ function sessionLost() {
   state.overview = null;
   state.village = null;
   state.sample = null;
+  state.policy = null;
+  state.grades = null;
   showLogin(wasIn ? t("sessionExpired") : "");
 }
 
@@ -578,6 +726,8 @@ async function logout() {
   state.overview = null;
   state.village = null;
   state.sample = null;
+  state.policy = null;
+  state.grades = null;
   showLogin("");
 }
 
@@ -589,6 +739,7 @@ function showLogin(message) {
   state.ticket += 1;
   state.loginMessage = message ?? "";
   banner("");
+  closeDialogs(); // an open form or explanation belongs to the screen being left
   renderHeader();
   renderLogin();
 }
@@ -638,6 +789,10 @@ async function login(loginName, password, submit, error) {
 // ---------------------------------------------------------------------------------------------
 // Shared pieces: loading, period picker, export grid, figures with their explanation.
 
+function closeDialogs() {
+  for (const d of document.querySelectorAll("dialog[open]")) d.close();
+}
+
 function showLoading() {
   fill($("#view"), h("p", { class: "loading", testid: "loading" }, t("loading")));
 }
@@ -681,14 +836,15 @@ function exportGrid(title, scope, prefix) {
 
 /**
  * A figure's value as a button that opens its explanation. `figure` is a Figure from the API
- * (may be missing: then the value is plain text). `label` titles the explanation.
+ * (may be missing: then the value is plain text). `label` titles the explanation; `extra`, a
+ * function returning nodes, adds to it what the figure alone does not say (entered items).
  */
-function fig(figure, shown, label, { cls = "", testid } = {}) {
+function fig(figure, shown, label, { cls = "", testid, extra } = {}) {
   if (!figure || !figure.rule) return h("span", { class: cls, testid }, shown);
-  return h("button", { type: "button", class: `fig ${cls}`, title: t("explainHint"), testid, onclick: () => explain(label, shown, figure) }, shown);
+  return h("button", { type: "button", class: `fig ${cls}`, title: t("explainHint"), testid, onclick: () => explain(label, shown, figure, extra) }, shown);
 }
 
-function explain(label, shown, figure) {
+function explain(label, shown, figure, extra) {
   const dialog = $("#explain");
   const counted = Array.isArray(figure.counted) ? figure.counted : [];
   fill(
@@ -707,6 +863,7 @@ function explain(label, shown, figure) {
       h("dt", null, t("explainNote")),
       h("dd", { testid: "explain-note" }, figure.note ?? ""),
     ),
+    extra ? extra() : null,
     counted.length
       ? h("details", null, h("summary", null, t("explainCounted", { n: counted.length })), h("p", { class: "ids" }, counted.slice(0, 500).join(", "), counted.length > 500 ? " …" : ""))
       : null,
@@ -740,9 +897,32 @@ async function showOverview() {
     state.period = data.period;
     state.overview = data;
     renderOverview(data);
+    loadGrades(yearOf(data.period), ticket);
   } catch (err) {
     if (ticket === state.ticket) report(err);
   }
+}
+
+/** The year the period ends in: the year entered scores and grades belong to. */
+function yearOf(period) {
+  return Number(String(period?.to ?? "").slice(0, 4)) || new Date().getFullYear();
+}
+
+/**
+ * Loads the yearly grades into the overview's section. Always fetched again (scores may have
+ * been entered since); the previous answer stays on screen meanwhile if it is the same year.
+ */
+async function loadGrades(year, ticket) {
+  try {
+    const data = await api("grades", { params: { year } });
+    if (ticket !== state.ticket) return;
+    state.grades = { year, data };
+  } catch (err) {
+    if (ticket !== state.ticket || err.handled) return;
+    state.grades = { year, error: err.message };
+  }
+  const section = $('[data-testid="grades"]');
+  if (section) fillGrades(section, state.grades);
 }
 
 function renderOverview(data) {
@@ -781,7 +961,105 @@ function renderOverview(data) {
       ),
       h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "villages-table" }, overviewHead(), tbody)),
     ),
+    gradesSection(yearOf(data.period)),
     exportGrid(t("exportsCounty"), {}, "export-county"),
+  );
+}
+
+// ---- yearly grades (scheme A, with the county's cap on 优秀)
+
+function gradesSection(year) {
+  const section = h("section", { class: "card", testid: "grades" });
+  const known = state.grades?.year === year ? state.grades : null;
+  return fillGrades(section, known ?? { year, loading: true });
+}
+
+function fillGrades(section, g) {
+  const head = h(
+    "div",
+    { class: "section-head" },
+    h("h3", null, t("gradesTitle", { year: g.year })),
+    g.data ? h("span", { testid: "grades-summary" }, t("gradesSummary", { n: g.data.first_secretaries ?? 0, m: g.data.scored ?? 0 })) : null,
+    h("span", { class: "muted small" }, t("gradesHint")),
+  );
+  if (g.loading) return fill(section, head, h("p", { class: "loading" }, t("loading")));
+  if (g.error) return fill(section, head, h("p", { class: "muted", testid: "grades-error" }, g.error));
+  const lines = g.data.lines ?? [];
+  return fill(
+    section,
+    head,
+    capLine(lines),
+    lines.length
+      ? h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "grid", testid: "grades-table" },
+            h("thead", null, h("tr", null, h("th", null, t("gVillage")), h("th", null, t("gName")), h("th", { class: "num" }, t("gTotal")), h("th", null, t("gGrade")))),
+            // The server's order (by village), never sorted by score: scores are explained
+            // record by record, not published as a ranking (DOMAIN.md, 2026 constraint).
+            h("tbody", null, lines.map(gradeRow)),
+          ),
+        )
+      : h("p", { class: "muted" }, t("noFirstSecretaries")),
+  );
+}
+
+/**
+ * The cap rule, explainable: taken from a line graded under the cap rule (an excellent or a
+ * demoted one), else from the first graded line, else written from the policy.
+ */
+function capLine(lines) {
+  const graded = lines.filter((l) => l.grade?.rule);
+  const source = graded.find((l) => l.grade.rule.code === "A-CAP") ?? graded[0];
+  let shown;
+  if (source) shown = fig(source.grade, ruleText(source.grade.rule), t("capRule"), { testid: "grades-cap-rule" });
+  else if (state.policy?.scheme_a) shown = h("span", { testid: "grades-cap-rule" }, t("capFallback", { pct: fmtNum(state.policy.scheme_a.excellent_cap_share * 100) }));
+  else return null;
+  return h("p", { class: "small cap-line" }, `${t("capRule")}: `, shown);
+}
+
+function gradeRow(line) {
+  const a = line.scheme_a;
+  const label = `${line.village_name ?? ""} · ${line.name ?? ""}`;
+  const grade = line.grade;
+  return h(
+    "tr",
+    { testid: "grade-row", dataset: { member: line.member, grade: grade?.value ?? "", capped: line.demoted_by_cap ? "1" : "0" } },
+    h("td", null, h("a", { href: hashFor(line.village), testid: "grade-village" }, line.village_name ?? "")),
+    h("td", { class: "name" }, line.name ?? ""),
+    h("td", { class: "num" }, a ? fig(a.total, fmtPoints(a.total?.value), `${label} · ${t("gTotal")}`, { testid: "grade-total", extra: () => schemeAParts(a) }) : h("span", { class: "muted" }, t("notEntered"))),
+    h(
+      "td",
+      null,
+      grade
+        ? [
+            fig(grade, gradeText(grade.value), `${label} · ${t("gGrade")}`, { cls: `badge ${GRADE_CLASS[grade.value] ?? "badge-none"}`, testid: "grade-value" }),
+            line.demoted_by_cap ? h("span", { class: "badge badge-warn", title: t("cappedTip"), testid: "grade-capped" }, t("cappedMark")) : null,
+          ]
+        : h("span", { class: "muted", testid: "grade-none" }, t("notEntered")),
+    ),
+  );
+}
+
+/** The four components of a scheme A score, each with its note: the total's explanation. */
+function schemeAParts(a) {
+  const parts = [
+    ["fResults", a.results],
+    ["fEvaluation", a.evaluation],
+    ["fDiscipline", a.discipline],
+    ["fAssessment", a.assessment],
+  ];
+  return h(
+    "div",
+    { class: "explain-extra", testid: "explain-parts" },
+    h("h4", null, t("explainParts")),
+    h(
+      "dl",
+      null,
+      parts.map(([key, f]) => [h("dt", null, t(key)), h("dd", null, h("strong", null, fmtPoints(f?.value)), f?.note ? h("span", { class: "muted" }, ` · ${f.note}`) : null)]),
+    ),
   );
 }
 
@@ -856,7 +1134,7 @@ async function showVillage(id) {
     showLoading();
   }
   try {
-    const data = await api("village/" + encodeURIComponent(id), { params: periodParams() });
+    const [data] = await Promise.all([api("village/" + encodeURIComponent(id), { params: periodParams() }), ensurePolicy()]);
     if (ticket !== state.ticket) return;
     state.period = data.period;
     state.village = data;
@@ -864,6 +1142,21 @@ async function showVillage(id) {
   } catch (err) {
     if (ticket === state.ticket) report(err);
   }
+}
+
+/**
+ * Loads the county's policy once per session: the entry forms are built from it (maxima,
+ * seven-ones items, scheme B catalogue). Without it the page still shows everything, only
+ * the entry controls are left out.
+ */
+async function ensurePolicy() {
+  if (state.policy) return state.policy;
+  try {
+    state.policy = await api("policy");
+  } catch (err) {
+    if (!err.handled) console.warn("policy", err);
+  }
+  return state.policy;
 }
 
 function renderVillage(data) {
@@ -985,20 +1278,21 @@ function membersSection(data) {
     h(
       "tr",
       null,
-      ["mName", "mRole", "mDays", "mMet", "mLeave", "mDiary", "mDiaryGaps", "mUnfiled", "mSevenOnes", "mDiscipline", "mExport"].map((k) =>
-        h("th", { class: ["mDays", "mLeave", "mDiary", "mDiaryGaps", "mDiscipline"].includes(k) ? "num" : "" }, t(k)),
-      ),
+      MEMBER_COLUMNS.map((k) => h("th", { class: ["mDays", "mLeave", "mDiary", "mDiaryGaps", "mDiscipline", "mTraining"].includes(k) ? "num" : "" }, t(k))),
     ),
   );
-  const body = h("tbody", null, members.length ? members.map((m) => memberRow(m, data.village?.id)) : h("tr", null, h("td", { colspan: 11, class: "empty" }, t("noMembers"))));
+  const body = h("tbody", null, members.length ? members.map((m) => memberRow(m, data)) : h("tr", null, h("td", { colspan: MEMBER_COLUMNS.length, class: "empty" }, t("noMembers"))));
   return h(
     "section",
     { class: "card" },
     h("h3", null, t("members")),
-    h("div", { class: "table-wrap" }, h("table", { class: "grid", testid: "members-table" }, head, body)),
+    h("div", { class: "table-wrap" }, h("table", { class: "grid members", testid: "members-table" }, head, body)),
     sevenOnesLegend(members),
+    h("p", { class: "muted small legend-line" }, t("schemeAHint")),
   );
 }
+
+const MEMBER_COLUMNS = ["mName", "mRole", "mDays", "mMet", "mLeave", "mDiary", "mDiaryGaps", "mUnfiled", "mSevenOnes", "mDiscipline", "mTraining", "mSchemeA", "mExport"];
 
 /** What the numbers 1–7 of the seven-ones badges stand for (from the first member's rules). */
 function sevenOnesLegend(members) {
@@ -1013,7 +1307,7 @@ function sevenOnesLegend(members) {
   );
 }
 
-function memberRow(m, villageId) {
+function memberRow(m, data) {
   const r = m.report ?? {};
   const name = m.name ?? "";
   const label = (key) => `${name} · ${t(key)}`;
@@ -1023,9 +1317,9 @@ function memberRow(m, villageId) {
   const unfiled = (r.unfiled_months?.value ?? []).map(monthText);
   return h(
     "tr",
-    { testid: "member-row", dataset: { memberId: m.id, diaryDays: r.diary_days?.value ?? 0 } },
+    { testid: "member-row", dataset: { memberId: m.id, role: m.role ?? "", diaryDays: r.diary_days?.value ?? 0 } },
     h("td", { class: "name" }, name),
-    h("td", null, roleText(m)),
+    h("td", { class: "nowrap" }, roleText(m)),
     h("td", { class: "num" }, fig(r.days_in_village, fmtNum(r.days_in_village?.value), label("mDays")), h("span", { class: "muted" }, ` / ${fmtNum(minDays.required)}`)),
     h(
       "td",
@@ -1039,8 +1333,39 @@ function memberRow(m, villageId) {
     h("td", { class: unfiled.length ? "warn" : "" }, fig(r.unfiled_months, unfiled.length ? unfiled.join("、") : "—", label("mUnfiled"))),
     h("td", null, sevenOnes(r.seven_ones ?? [], name)),
     h("td", { class: "num" }, fig(m.discipline, fmtNum(m.discipline?.value), label("mDiscipline"))),
-    h("td", null, memberExports(villageId, m.id)),
+    h("td", { class: "num" }, trainingFig(r.training, label("mTraining"))),
+    schemeACell(m, data),
+    h("td", { class: "nowrap" }, memberExports(data.village?.id, m.id)),
   );
+}
+
+/** Training days entered by the county against the yearly minimum, or 未录入. */
+function trainingFig(f, label) {
+  const v = f?.value;
+  if (!v) return fig(f, t("notEntered"), label, { cls: "muted", testid: "training" });
+  return fig(f, `${fmtNum(v.actual)} / ${fmtNum(v.required)}`, label, { cls: v.met ? "" : "bad", testid: "training" });
+}
+
+/** Scheme A total and grade (by the thresholds) once entered, and the control to enter them. */
+function schemeACell(m, data) {
+  const a = m.scheme_a;
+  const label = `${m.name ?? ""} · ${t("mSchemeA")}`;
+  const value = a
+    ? [
+        fig(a.total, fmtPoints(a.total?.value), label, { cls: "points", testid: "scheme-a-total", extra: () => schemeAParts(a) }),
+        " ",
+        fig(a.grade, gradeText(a.grade?.value), `${label} · ${t("gGrade")}`, { cls: `badge ${GRADE_CLASS[a.grade?.value] ?? "badge-none"}`, testid: "scheme-a-grade" }),
+      ]
+    : [h("span", { class: "muted", testid: "scheme-a-none" }, t("notEntered")), hasInputs(m.inputs) ? h("span", { class: "muted small" }, ` (${t("partlyEntered")})`) : null];
+  const button = state.policy
+    ? h("button", { type: "button", class: "btn btn-small", testid: "score-entry", onclick: () => openYearEntry(data, m) }, t("enterScores"))
+    : null;
+  return h("td", { class: "scheme-a" }, h("div", { class: "scheme-a-value" }, value), button);
+}
+
+function hasInputs(inputs) {
+  if (!inputs) return false;
+  return ["results", "evaluation", "assessment", "training_days"].some((k) => inputs[k] != null) || Object.keys(inputs.seven_ones ?? {}).length > 0;
 }
 
 function sevenOnes(items, name) {
@@ -1055,6 +1380,8 @@ function sevenOnes(items, name) {
       const text = `${dutyName(f)}: ${t(statusKey[status] ?? "dutyNotRecorded")}`;
       const b = fig(f, `${i + 1}${mark[status] ?? "?"}`, `${name} · ${text}`, { cls: `badge duty ${cls[status] ?? "badge-none"}` });
       b.title = text;
+      b.dataset.code = f.rule?.policy_value ?? ""; // the item's code (rule.policy_value)
+      b.dataset.status = status;
       return b;
     }),
   );
@@ -1094,7 +1421,7 @@ function scoresSection(data) {
     null,
     members.map((m) => {
       const byMonth = new Map((m.months ?? []).map((x) => [monthText(x.month), x]));
-      return h("tr", { testid: "score-row" }, h("td", { class: "name" }, m.name ?? ""), months.map((mo) => scoreCell(m, byMonth.get(mo), mo)));
+      return h("tr", { testid: "score-row", dataset: { memberId: m.id } }, h("td", { class: "name" }, m.name ?? ""), months.map((mo) => scoreCell(data, m, byMonth.get(mo), mo)));
     }),
   );
   return h(
@@ -1105,18 +1432,248 @@ function scoresSection(data) {
   );
 }
 
-function scoreCell(member, month, mo) {
+function scoreCell(data, member, month, mo) {
   if (!month) return h("td", { class: "num muted" }, "—");
   const score = month.score?.value;
   const cut = month.allowance_cut ? month.allowance_cut.value === true : typeof score === "number" && score < 8;
   const tip = t("monthTip", { d: fmtNum(month.days_in_village), dd: fmtNum(month.diary_days), g: fmtNum(month.diary_gaps) });
   const label = `${member.name ?? ""} · ${mo}`;
+  const items = month.items ?? [];
+  const edit = state.policy
+    ? h(
+        "button",
+        { type: "button", class: `month-edit${items.length ? " has-items" : ""}`, title: t("editMonth"), "aria-label": `${label} · ${t("editMonth")}`, testid: "month-edit", onclick: () => openMonthEntry(data, member, month) },
+        items.length ? `✎${items.length}` : "✎",
+      )
+    : null;
   return h(
     "td",
-    { class: `num${cut ? " cut" : ""}`, title: tip, testid: "score-cell", dataset: { cut: cut ? "1" : "0" } },
-    fig(month.score, fmtNum(score), `${label} · ${t("scores")}`),
+    { class: `num${cut ? " cut" : ""}`, title: tip, testid: "score-cell", dataset: { cut: cut ? "1" : "0", month: mo, items: items.length } },
+    fig(month.score, fmtNum(score), `${label} · ${t("scores")}`, { testid: "month-score", extra: () => monthItemsList(items) }),
+    edit,
     cut ? h("div", null, fig(month.allowance_cut, t("allowanceCut"), `${label} · ${t("allowanceCut")}`, { cls: "cut-mark" })) : null,
   );
+}
+
+/** The items entered for a month, for its score's explanation (names from the policy). */
+function monthItemsList(items) {
+  const catalogue = new Map((state.policy?.scheme_b?.items ?? []).map((i) => [i.code, i]));
+  return h(
+    "div",
+    { class: "explain-extra", testid: "explain-items" },
+    h("h4", null, t("explainItems")),
+    items.length
+      ? h(
+          "ul",
+          null,
+          items.map((x) =>
+            h(
+              "li",
+              { testid: "explain-item", dataset: { code: x.code } },
+              h("strong", null, catalogue.has(x.code) ? itemName(catalogue.get(x.code)) : x.code),
+              ` × ${fmtNum(x.times)}`,
+              (x.evidence ?? []).length ? h("span", { class: "muted" }, ` · ${x.evidence.join(lang === "en" ? "; " : ";")}`) : null,
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, t("explainNoItems")),
+  );
+}
+
+// ---- what county staff enter: the forms (one <dialog>, #entry, for both)
+
+/** Scheme B's item that the diary decides by itself: applied by the server, never entered. */
+const DERIVED_ITEM = "diary_missing";
+
+/**
+ * Opens the entry dialog with a form. `collect()` reads the controls and returns `{body}` or
+ * `{error}`; the body is PUT to `path`. On success the dialog closes and the village reloads
+ * (the server recomputes every figure); on an error the server's message stays in the form,
+ * whose values are kept so they can be corrected. The form is `novalidate`: the county's
+ * policy, on the server, is the one judge of what is in range.
+ */
+function openEntry({ title, testid, controls, collect, path, villageId }) {
+  const dialog = $("#entry");
+  const error = h("p", { class: "entry-error", testid: "entry-error", role: "alert", hidden: true });
+  const save = h("button", { type: "submit", class: "btn btn-primary", testid: "entry-save" }, t("save"));
+  const cancel = h("button", { type: "button", class: "btn", testid: "entry-cancel", onclick: () => dialog.close() }, t("cancel"));
+  const showError = (message) => {
+    error.textContent = message;
+    error.hidden = false;
+  };
+  const form = h("form", { class: "entry-form", testid, novalidate: true }, h("h3", { testid: "entry-title" }, title), controls, error, h("div", { class: "entry-actions" }, cancel, save));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const collected = collect();
+    if (collected.error) return showError(collected.error);
+    error.hidden = true;
+    save.disabled = true;
+    save.textContent = t("saving");
+    try {
+      await api(path, { method: "PUT", body: collected.body });
+      dialog.close();
+      showVillage(villageId);
+    } catch (err) {
+      if (!err.handled) showError(err.message);
+    } finally {
+      save.disabled = false;
+      save.textContent = t("save");
+    }
+  });
+  fill(dialog, form);
+  closeDialogs();
+  dialog.showModal();
+}
+
+/**
+ * A labelled number input. `read()` gives `{value}` (null when empty: not entered) or
+ * `{error}` when the browser could not read what was typed as a number.
+ */
+function numberField(label, hint, value, { min, max, step, testid }) {
+  const input = h("input", { type: "number", min, max, step, value: value ?? "", testid, class: "narrow" });
+  return {
+    node: h("label", { class: "entry-field" }, h("span", { class: "entry-label" }, label), input, h("span", { class: "muted small" }, hint)),
+    read() {
+      if (input.validity.badInput) return { error: t("badNumber", { field: label }) };
+      return { value: input.value === "" ? null : Number(input.value) };
+    },
+  };
+}
+
+function memberPath(villageId, memberId, tail) {
+  return `village/${encodeURIComponent(villageId)}/member/${encodeURIComponent(memberId)}/${tail}`;
+}
+
+/** Scheme A's entered components, training days and seven ones for the period's year. */
+function openYearEntry(data, member) {
+  const policy = state.policy ?? {};
+  const a = policy.scheme_a ?? {};
+  const year = yearOf(data.period);
+  const inputs = member.inputs ?? {};
+  const points = [
+    ["results", "fResults", a.results],
+    ["evaluation", "fEvaluation", a.evaluation],
+    ["assessment", "fAssessment", a.assessment],
+  ].map(([key, label, max]) => ({ key, ...numberField(t(label), t("maxPoints", { max: fmtNum(max) }), inputs[key], { min: 0, max, step: 0.5, testid: `entry-${key}` }) }));
+  const training = {
+    key: "training_days",
+    ...numberField(t("fTraining"), t("trainingReq", { n: fmtNum(policy.min_training_days_per_year) }), inputs.training_days, { min: 0, max: 366, step: 1, testid: "entry-training" }),
+  };
+  const duties = policy.seven_ones ?? [];
+  // Only the items the records cannot decide are entered; the server refuses the others.
+  const selects = duties.filter((i) => !i.derive).map((item) => dutySelect(item, inputs.seven_ones?.[item.code]));
+  const derived = duties.filter((i) => i.derive).map(itemName);
+  const controls = [
+    h("p", { class: "muted small" }, t("entryYearHint")),
+    h("div", { class: "entry-grid" }, points.map((f) => f.node), training.node),
+    h(
+      "fieldset",
+      { class: "entry-seven" },
+      h("legend", null, t("sevenEntered")),
+      h("div", { class: "entry-grid" }, selects.map((x) => x.node)),
+      derived.length ? h("p", { class: "muted small" }, t("sevenDerived", { items: derived.join(lang === "en" ? ", " : "、") })) : null,
+    ),
+  ];
+  const collect = () => {
+    const body = {};
+    for (const f of [...points, training]) {
+      const r = f.read();
+      if (r.error) return r;
+      if (r.value != null) body[f.key] = r.value; // left empty: not entered, so left out
+    }
+    const seven = {};
+    for (const x of selects) if (x.select.value !== "") seven[x.code] = x.select.value === "done";
+    if (Object.keys(seven).length) body.seven_ones = seven;
+    return { body };
+  };
+  openEntry({
+    title: t("entryYearTitle", { name: member.name ?? "", year }),
+    testid: "year-entry-form",
+    controls,
+    collect,
+    path: memberPath(data.village?.id, member.id, `year/${year}`),
+    villageId: data.village?.id,
+  });
+}
+
+/** Three states for a seven-ones item: done, not done, not entered (`value` true/false/absent). */
+function dutySelect(item, value) {
+  const current = value === true ? "done" : value === false ? "not_done" : "";
+  const option = (v, key) => h("option", { value: v, selected: v === current }, t(key));
+  const select = h("select", { testid: `entry-seven-${item.code}`, dataset: { code: item.code } }, option("", "optNotEntered"), option("done", "optDone"), option("not_done", "optNotDone"));
+  return { code: item.code, select, node: h("label", { class: "entry-field" }, h("span", { class: "entry-label" }, itemName(item)), select) };
+}
+
+/** Scheme B's items for one member's month: times and evidence per item of the catalogue. */
+function openMonthEntry(data, member, month) {
+  const policy = state.policy ?? {};
+  const mo = monthText(month.month);
+  const catalogue = policy.scheme_b?.items ?? [];
+  const current = new Map((month.items ?? []).map((x) => [x.code, x]));
+  const rows = catalogue.filter((i) => i.code !== DERIVED_ITEM).map((item) => itemRow(item, current.get(item.code)));
+  const dropped = (month.items ?? []).filter((x) => !rows.some((r) => r.code === x.code)).map((x) => x.code);
+  const derived = catalogue.find((i) => i.code === DERIVED_ITEM);
+  const controls = [
+    h("p", { class: "muted small" }, t("entryMonthHint")),
+    h(
+      "table",
+      { class: "grid compact entry-items" },
+      h("thead", null, h("tr", null, h("th", null, t("itemCol")), h("th", { class: "num" }, t("itemTimes")), h("th", null, t("itemEvidence")))),
+      h("tbody", null, rows.map((r) => r.node)),
+    ),
+    derived && month.diary_gaps > 0 ? h("p", { class: "muted small", testid: "entry-derived" }, t("derivedItem", { name: itemName(derived), n: month.diary_gaps })) : null,
+    dropped.length ? h("p", { class: "warn small" }, t("droppedItems", { items: dropped.join(", ") })) : null,
+  ];
+  const collect = () => {
+    const items = [];
+    for (const r of rows) {
+      const x = r.read();
+      if (x.error) return x;
+      if (x.item) items.push(x.item);
+    }
+    return { body: { items } }; // an empty list clears the month
+  };
+  openEntry({
+    title: t("entryMonthTitle", { name: member.name ?? "", month: mo }),
+    testid: "month-entry-form",
+    controls,
+    collect,
+    path: memberPath(data.village?.id, member.id, `month/${mo}`),
+    villageId: data.village?.id,
+  });
+}
+
+function kindText(item) {
+  const p = fmtNum(item.points);
+  if (item.kind === "bonus") return t("kindBonus", { p });
+  if (item.kind === "deduction") return t("kindDeduction", { p });
+  return t("kindVeto");
+}
+
+/** One catalogue item: `read()` gives `{item}` when it applied (times > 0), `{}` when not. */
+function itemRow(item, entered) {
+  const kindClass = { bonus: "badge-ok", deduction: "badge-warn", veto: "badge-bad" }[item.kind] ?? "badge-none";
+  const times = h("input", { type: "number", min: 0, max: 31, step: 1, value: entered?.times ?? "", testid: `item-times-${item.code}`, class: "narrow" });
+  const evidence = h("textarea", { rows: 1, testid: `item-evidence-${item.code}` });
+  evidence.value = (entered?.evidence ?? []).join("\n");
+  return {
+    code: item.code,
+    node: h(
+      "tr",
+      { testid: "entry-item", dataset: { code: item.code } },
+      h("td", null, h("div", null, itemName(item)), h("span", { class: `badge ${kindClass}` }, kindText(item))),
+      h("td", { class: "num" }, times),
+      h("td", null, evidence),
+    ),
+    read() {
+      if (times.validity.badInput) return { error: t("badNumber", { field: `${itemName(item)} · ${t("itemTimes")}` }) };
+      const n = times.value === "" ? 0 : Number(times.value);
+      if (n === 0) return {};
+      // The server wants `evidence` present, even empty.
+      const lines = evidence.value.split("\n").map((l) => l.trim()).filter(Boolean);
+      return { item: { code: item.code, times: n, evidence: lines } };
+    },
+  };
 }
 
 // ---- household visits

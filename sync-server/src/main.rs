@@ -290,8 +290,7 @@ async fn main() -> anyhow::Result<()> {
     for (county, path) in &args.county_policy {
         per_county.insert(*county, read_policy(path)?);
     }
-    let state =
-        AppState::with(store, Default::default(), Arc::new(system_clock)).with_policies(policy, per_county);
+    let state = AppState::with(store, Default::default(), Arc::new(system_clock)).with_policies(policy, per_county);
     let _refresher = taizhang_sync_server::county::spawn_read_model(&state);
     let app = router(state);
     serve(listener, app, async {

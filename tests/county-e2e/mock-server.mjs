@@ -8,7 +8,9 @@
 //
 // The data is generated from fixed seeds, so it is the same on every run; "today" is fixed at
 // 2026-05-15 so the figures do not move. Names include markup on purpose (王<i>大</i>山) to show
-// that the page escapes what field devices send.
+// that the page escapes what field devices send. What county staff enter (scheme A, training,
+// seven ones, scheme B items) is checked like the server checks it and kept in memory, so it
+// shows in the village view, the grades and the scores export until the mock restarts.
 
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -74,15 +76,46 @@ const DIARY_LINES = [
   "给党员上党课:学习乡村振兴政策 <b>要点</b> & “三保障”。",
 ];
 const FINDINGS = ["房屋屋顶漏雨", "孩子上学交通不便", "慢性病用药负担重", "希望参加技能培训", "家中劳动力外出务工", "无明显困难"];
-const SEVEN = [
-  ["build_committee", "建强一个班子", "build one strong village committee"],
-  ["party_lecture", "上好一堂党课", "give one party lecture"],
-  ["visit_all", "走访一遍农户", "visit every household once"],
-  ["diary", "记好一本民情日记", "keep one diary"],
-  ["research_report", "写好一篇调研报告", "write one research report"],
-  ["projects", "办好一批民生实事", "deliver a batch of practical projects"],
-  ["aid_projects", "协调落实一批帮扶专案", "coordinate a batch of aid projects"],
-];
+
+// ---------------------------------------------------------------------------------------------
+// The county's policy: the values of crates/taizhang-rules/policy.default.toml, in the JSON the
+// server's GET /county/api/policy sends (Policy serialised by serde).
+
+const POLICY = {
+  min_days_in_village_per_year: 200,
+  min_share_of_year: 2 / 3,
+  someone_in_village_every_day: true,
+  min_training_days_per_year: 4,
+  diary_every_working_day: true,
+  working_days: ["Mon", "Tue", "Wed", "Thu", "Fri"],
+  months_must_be_filed: true,
+  visit_every_household_per_year: true,
+  seven_ones: [
+    { code: "strong_committee", zh: "建强一个班子", en: "build one strong village committee" },
+    { code: "party_lecture", zh: "上好一堂党课", en: "give one party lecture" },
+    { code: "visit_households", zh: "走访一遍农户", en: "visit every household once", derive: "households_visited" },
+    { code: "keep_diary", zh: "记好一本民情日记", en: "keep one diary", derive: "diary_kept" },
+    { code: "research_report", zh: "写好一篇调研报告", en: "write one research report" },
+    { code: "practical_projects", zh: "办好一批民生实事", en: "deliver a batch of practical projects" },
+    { code: "aid_projects", zh: "协调落实一批帮扶专案", en: "coordinate a batch of aid projects" },
+  ],
+  scheme_a: { results: 60, evaluation: 20, discipline: 10, assessment: 10, excellent_min: 90, competent_min: 70, basic_min: 60, excellent_cap_share: 0.2 },
+  scheme_b: {
+    base: 10,
+    max: 10,
+    allowance_cut_below: 8,
+    items: [
+      { code: "outstanding_result", zh: "突出成效", en: "outstanding result", kind: "bonus", points: 1 },
+      { code: "problem", zh: "发生问题", en: "a problem in the member's work", kind: "deduction", points: 1 },
+      { code: "absent_without_leave", zh: "无故缺勤", en: "a day absent without approved leave", kind: "deduction", points: 1 },
+      { code: "diary_missing", zh: "民情日记缺记", en: "a working day without a diary entry", kind: "deduction", points: 0.5 },
+      { code: "faking_records", zh: "弄虚作假", en: "faking records", kind: "veto", points: 0 },
+      { code: "discipline_violation", zh: "违纪违法", en: "breach of discipline or law", kind: "veto", points: 0 },
+    ],
+  },
+};
+/** The scheme B item the diary decides by itself (never entered). */
+const DERIVED_ITEM = "diary_missing";
 
 function buildVillage(spec, vi) {
   const id = uuid("village", vi);
@@ -146,11 +179,29 @@ function buildVillage(spec, vi) {
     }
   });
   visits.sort((a, b) => (a.date < b.date ? -1 : 1));
-  const seven = members.map((_, mi) => SEVEN.map((s, si) => (rnd("seven", vi, mi, si) < 0.5 ? "done" : rnd("seven2", vi, mi, si) < 0.6 ? "not_done" : "not_recorded")));
-  return { id, name: spec.name, township: spec.township, members, households, checkIns, leave, diary, filed, visits, seven };
+  return { id, name: spec.name, township: spec.township, members, households, checkIns, leave, diary, filed, visits };
 }
 
 const VILLAGES = SPECS.map(buildVillage);
+
+// ---------------------------------------------------------------------------------------------
+// What county staff entered (PUT .../year/{YYYY} and .../month/{YYYY-MM}), in memory:
+// `${village}|${member}|${YYYY or YYYY-MM}` -> the stored body. One first secretary and one
+// month come pre-entered so the page has something to show before anyone types; the month's
+// evidence carries markup on purpose (it must show as text).
+
+const ENTERED = new Map();
+const enteredKey = (villageId, memberId, period) => `${villageId}|${memberId}|${period}`;
+ENTERED.set(enteredKey(VILLAGES[1].id, VILLAGES[1].members[0].id, "2026"), {
+  results: 56,
+  evaluation: 19,
+  assessment: 9.5,
+  training_days: 5,
+  seven_ones: { strong_committee: true, party_lecture: true, research_report: true, practical_projects: false },
+});
+ENTERED.set(enteredKey(VILLAGES[1].id, VILLAGES[1].members[1].id, "2026-03"), {
+  items: [{ code: "problem", times: 1, evidence: ["<b>未按时</b>报送材料"] }],
+});
 
 // ---------------------------------------------------------------------------------------------
 // Figures, the way taizhang_rules explains them.
@@ -168,7 +219,7 @@ function judgedOf(period) {
   return period.from <= to ? { from: period.from, to } : null;
 }
 
-function memberReport(v, m, mi, period, judged) {
+function memberReport(v, m, period, judged, inputs) {
   const days = judged ? daysFrom(judged.from, judged.to) : [];
   const present = days.filter((d) => v.checkIns.has(`${m.id}|${d}`));
   const leaveDays = days.filter((d) => v.leave.has(`${m.id}|${d}`));
@@ -211,7 +262,7 @@ function memberReport(v, m, mi, period, judged) {
       [],
       `评判${days.length}天的2/3为${shareRequired}天 / 2/3 of ${days.length} judged days is ${shareRequired}.`,
     ),
-    training: figure(null, rule("ATT-TRAINING", "min_training_days_per_year = 4", "每年参加培训不少于4天", "at least 4 days of training a year"), [], "未记录培训 / no training recorded."),
+    training: trainingFigure(inputs?.training_days),
     diary_days: figure(
       diaryDates.size,
       rule("DIARY-DAILY", "diary_every_working_day = true; working_days = Mon-Fri", "民情日记:日记录(每个工作日)", "work diary: written every working day"),
@@ -230,10 +281,36 @@ function memberReport(v, m, mi, period, judged) {
       closed.filter((ym) => !unfiled.includes(ym)),
       `应备案${closed.length}个月,未备案${unfiled.length}个月 / ${closed.length} months to file, ${unfiled.length} not filed.`,
     ),
-    seven_ones: SEVEN.map(([code, zh, en], si) =>
-      figure(v.seven[mi][si], rule("SEVEN-ONES", code, `七个一:${zh}`, `seven ones: ${en}`), [], `由县委组织部记录 / recorded by the county.`),
-    ),
+    seven_ones: POLICY.seven_ones.map((item) => {
+      const [status, note] = dutyStatus(v, item, judged, gaps, inputs);
+      return figure(status, rule("SEVEN-ONES", item.code, `七个一:${item.zh}`, `seven ones: ${item.en}`), [], note);
+    }),
   };
+}
+
+function trainingFigure(days) {
+  const min = POLICY.min_training_days_per_year;
+  return figure(
+    days == null ? null : { actual: days, required: min, met: days >= min },
+    rule("ATT-TRAINING", `min_training_days_per_year = ${min}`, `每年参加培训不少于${min}天`, `at least ${min} days of training a year`),
+    [],
+    days == null ? "未录入培训天数 / training days not recorded." : `培训${days}天(由县里录入)/ ${days} training days as entered by the county.`,
+  );
+}
+
+/** A seven-ones item: the two with `derive` from the records, the others as entered. */
+function dutyStatus(v, item, judged, gaps, inputs) {
+  if (item.derive === "households_visited") {
+    const days = judged ? daysFrom(judged.from, judged.to) : [];
+    const visited = new Set(v.visits.filter((x) => days.includes(x.date)).map((x) => x.household));
+    const missing = v.households.filter((hh) => !visited.has(hh.id)).length;
+    return [missing ? "not_done" : "done", `由走访记录得出:${missing}户未走访 / from the visits: ${missing} households not visited.`];
+  }
+  if (item.derive === "diary_kept") return [gaps.length ? "not_done" : "done", `由民情日记得出:缺记${gaps.length}天 / from the diary: ${gaps.length} gaps.`];
+  const entered = inputs?.seven_ones?.[item.code];
+  if (entered === true) return ["done", "县里录入:已完成 / entered by the county: done."];
+  if (entered === false) return ["not_done", "县里录入:未完成 / entered by the county: not done."];
+  return ["not_recorded", "未录入 / not recorded."];
 }
 
 function monthRows(v, m, period, judged) {
@@ -249,16 +326,77 @@ function monthRows(v, m, period, judged) {
     else if (isWorkingDay(d) && !v.leave.has(`${m.id}|${d}`)) row.gaps += 1;
   }
   return [...byMonth].map(([ym, r]) => {
-    const score = Math.max(0, Math.round((10 - 0.5 * r.gaps - (r.days < 12 ? 1.5 : 0)) * 2) / 2);
+    const items = ENTERED.get(enteredKey(v.id, m.id, ym))?.items ?? [];
+    const b = monthScore(r, items);
+    const score = b.score;
     return {
       month: ym,
       days_in_village: r.days,
       diary_days: r.diary,
       diary_gaps: r.gaps,
-      score: figure(score, rule("B-SCORE", "scheme_b.base = 10; max = 10", "十分制月度积分:基础10分,突出成效加分,发生问题减分,一票否决为0分", "monthly 10 points: base 10, bonus for results, deductions for problems, veto gives 0"), [], `基础10分,缺记${r.gaps}天各减0.5分${r.days < 12 ? ",驻村不足12天减1.5分" : ""} / base 10, −0.5 for each of ${r.gaps} diary gaps${r.days < 12 ? ", −1.5 for fewer than 12 days in the village" : ""}.`),
+      items,
+      score: figure(score, rule("B-SCORE", "scheme_b.base = 10; max = 10", "十分制月度积分:基础10分,突出成效加分,发生问题减分,一票否决为0分", "monthly 10 points: base 10, bonus for results, deductions for problems, veto gives 0"), b.evidence, b.note),
       allowance_cut: figure(score < 8, rule("B-ALLOWANCE", "scheme_b.allowance_cut_below = 8", "月度积分低于8分的扣减当月补贴", "a month below 8 points cuts that month's allowance"), [], `${score}分${score < 8 ? "低于" : "不低于"}8分 / ${score} points${score < 8 ? " is below" : " is not below"} 8.`),
     };
   });
+}
+
+/**
+ * The mock's month score: its own deductions from the records (diary gaps, few days in the
+ * village), then the entered items as the rules apply them (points × times, kept within 0..10,
+ * any veto gives 0).
+ */
+function monthScore(r, items) {
+  let raw = 10 - 0.5 * r.gaps - (r.days < 12 ? 1.5 : 0);
+  const lines = [`缺记${r.gaps}天各减0.5分${r.days < 12 ? ",驻村不足12天减1.5分" : ""} / −0.5 for each of ${r.gaps} diary gaps${r.days < 12 ? ", −1.5 for fewer than 12 days in the village" : ""}`];
+  let vetoed = false;
+  for (const x of items) {
+    const item = POLICY.scheme_b.items.find((i) => i.code === x.code);
+    if (!item || !x.times) continue;
+    const pts = item.points * x.times;
+    if (item.kind === "bonus") raw += pts;
+    else if (item.kind === "deduction") raw -= pts;
+    else vetoed = true;
+    lines.push(item.kind === "veto" ? `一票否决 veto: ${item.zh}(${item.en})` : `${item.kind === "bonus" ? "+" : "−"}${pts} ${item.zh}(${item.en}) ×${x.times}`);
+  }
+  const score = vetoed ? 0 : Math.min(10, Math.max(0, Math.round(raw * 2) / 2));
+  const evidence = [...new Set(items.flatMap((x) => x.evidence ?? []))];
+  return { score, evidence, note: `基础 base 10;${lines.join("; ")};得${score}分 / score ${score}${vetoed ? " (vetoed)" : " (kept within 0..=10)"}.` };
+}
+
+/** Scheme A once results, evaluation and assessment are entered; the grade by the thresholds. */
+function schemeA(member, inputs, discipline) {
+  if (inputs?.results == null || inputs.evaluation == null || inputs.assessment == null) return null;
+  const a = POLICY.scheme_a;
+  const part = (key, zh, max) => figure(inputs[key], rule("A-COMPONENT", `scheme_a.${key} = ${max}`, `${zh}满分${max}分`, `${key}: at most ${max} points`), [], `县里录入${inputs[key]}分 / ${inputs[key]} points as entered by the county.`);
+  const total = Math.round((inputs.results + inputs.evaluation + discipline.value + inputs.assessment) * 1e6) / 1e6;
+  const grade = gradeOf(total);
+  return {
+    member,
+    results: part("results", "工作实绩", a.results),
+    evaluation: part("evaluation", "群众评议", a.evaluation),
+    discipline,
+    assessment: part("assessment", "工作评价", a.assessment),
+    total: figure(total, rule("A-TOTAL", "results 60 + evaluation 20 + discipline 10 + assessment 10", "百分制:工作实绩60%、群众评议20%、工作纪律10%、工作评价10%", "100 points: results 60%, villagers' evaluation 20%, discipline 10%, assessment 10%"), [], `${inputs.results} + ${inputs.evaluation} + ${discipline.value} + ${inputs.assessment} = ${total}(临时结果)/ provisional total.`),
+    grade: figure(grade, GRADE_RULE, [], `${total}分:${GRADE_ZH[grade]} / ${total} points: ${grade.replace(/_/g, " ")}.`),
+  };
+}
+
+const GRADE_ZH = { excellent: "优秀", competent: "称职", basically_competent: "基本称职", incompetent: "不称职" };
+const GRADE_RULE = rule("A-GRADE", "excellent_min = 90; competent_min = 70; basic_min = 60", "90分以上(含)优秀,70分以上称职,60分以上基本称职,以下不称职", "excellent at 90 or more, competent at 70 or more, basically competent at 60 or more, else incompetent");
+
+function gradeOf(total) {
+  const a = POLICY.scheme_a;
+  if (total >= a.excellent_min) return "excellent";
+  if (total >= a.competent_min) return "competent";
+  if (total >= a.basic_min) return "basically_competent";
+  return "incompetent";
+}
+
+function disciplineFigure(report) {
+  const min = report.min_days.value;
+  const discipline = Math.round(10 * Math.min(1, min.required ? min.actual / min.required : 1) * 10) / 10;
+  return figure(discipline, rule("A-DISCIPLINE", "scheme_a.discipline = 10", "工作纪律10分 × min(1, 驻村天数 / 要求天数)", "discipline 10 × min(1, days in village / days required)"), [], `10 × min(1, ${min.actual}/${min.required}) = ${discipline}`);
 }
 
 function villageReport(v, period) {
@@ -286,14 +424,18 @@ function villageReport(v, period) {
     excused_gaps: figure(excused, daily, [], `无人在村但在岗队员均经批准请假${excused.length}天 / ${excused.length} excused days.`),
     households_not_visited: figure(notVisited, rule("VISIT-ALL", "visit_every_household_per_year = true", "每年走访一遍农户", "visit every household once a year"), periodVisits.map((x) => x.id), `${v.households.length}户中${notVisited.length}户未走访 / ${notVisited.length} of ${v.households.length} households not visited.`),
   };
-  const members = v.members.map((m, mi) => {
-    const report = memberReport(v, m, mi, period, judged);
-    const min = report.min_days.value;
-    const discipline = Math.round(10 * Math.min(1, min.required ? min.actual / min.required : 1) * 10) / 10;
+  // Entered inputs are those of the year the period ends in (as the server does).
+  const year = period.to.slice(0, 4);
+  const members = v.members.map((m) => {
+    const inputs = ENTERED.get(enteredKey(v.id, m.id, year)) ?? null;
+    const report = memberReport(v, m, period, judged, inputs);
+    const discipline = disciplineFigure(report);
     return {
       ...m,
       report,
-      discipline: figure(discipline, rule("A-DISCIPLINE", "scheme_a.discipline = 10", "工作纪律10分 × min(1, 驻村天数 / 要求天数)", "discipline 10 × min(1, days in village / days required)"), [], `10 × min(1, ${min.actual}/${min.required}) = ${discipline}`),
+      discipline,
+      inputs,
+      scheme_a: schemeA(m.id, inputs, discipline),
       months: monthRows(v, m, period, judged),
     };
   });
@@ -302,6 +444,88 @@ function villageReport(v, period) {
     return { ...hh, visits: hv.length, last_visit: hv.length ? hv[hv.length - 1].date : null };
   });
   return { village: { id: v.id, name: v.name, township: v.township }, period, today: TODAY, judged, team, calendar, households, members };
+}
+
+/**
+ * GET /county/api/grades: every first secretary over the whole year (judged up to TODAY),
+ * graded by the thresholds and then the cap on 优秀 among those scored, as
+ * taizhang_rules::grade_county does (ties at the boundary are all demoted).
+ */
+function countyGrades(year) {
+  const period = { from: `${year}-01-01`, to: `${year}-12-31` };
+  const judged = judgedOf(period);
+  const lines = [];
+  for (const v of VILLAGES) {
+    for (const m of v.members.filter((x) => x.role === "first_secretary")) {
+      const inputs = ENTERED.get(enteredKey(v.id, m.id, String(year))) ?? null;
+      const report = memberReport(v, m, period, judged, inputs);
+      const a = schemeA(m.id, inputs, disciplineFigure(report));
+      lines.push({ village: v.id, village_name: v.name, member: m.id, name: m.name, scheme_a: a, grade: null, demoted_by_cap: false });
+    }
+  }
+  const scored = lines.filter((l) => l.scheme_a);
+  const share = POLICY.scheme_a.excellent_cap_share;
+  const cap = Math.floor(share * scored.length + 1e-9);
+  const excellent = scored.map((l) => l.scheme_a.total.value).filter((x) => x >= POLICY.scheme_a.excellent_min).sort((x, y) => y - x);
+  const cutoff = excellent.length <= cap ? null : excellent[cap];
+  const kept = excellent.filter((x) => cutoff == null || x > cutoff).length;
+  const capRule = rule("A-CAP", `excellent_cap_share = ${share}`, `优秀名额不超过本县第一书记总数的${share * 100}%(向下取整);边界同分者均不评优秀`, `at most ${share * 100}% of the county's first secretaries are excellent (rounded down); all tied at the boundary are demoted`);
+  const context = `本县${scored.length}名第一书记,优秀名额${cap}名,${excellent.length}人达到优秀分数线,${kept}人保留优秀 / ${scored.length} first secretaries, at most ${cap} excellent, ${excellent.length} reached the threshold, ${kept} keep it.`;
+  for (const l of scored) {
+    const total = l.scheme_a.total.value;
+    const g = l.scheme_a.grade.value;
+    l.demoted_by_cap = g === "excellent" && cutoff != null && total <= cutoff;
+    l.grade = l.demoted_by_cap
+      ? figure("competent", capRule, [], `${total}分达到优秀,但名额已满(边界分${cutoff}),评为称职。${context}`)
+      : figure(g, g === "excellent" ? capRule : GRADE_RULE, [], `${total}分:${GRADE_ZH[g]} / ${total} points. ${context}`);
+  }
+  return { year, first_secretaries: lines.length, scored: scored.length, lines };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks of what county staff enter, as the server's (taizhang_county::inputs) refuse it: the
+// message for the page, or null when the body can be stored.
+
+function yearInputsError(body) {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return ["应为 JSON 对象", "the body is a JSON object"];
+  const known = ["results", "evaluation", "assessment", "training_days", "seven_ones"];
+  const unknown = Object.keys(body).find((k) => !known.includes(k));
+  if (unknown) return [`未知字段“${unknown}”`, `unknown field \`${unknown}\`, expected one of ${known.join(", ")}`];
+  const a = POLICY.scheme_a;
+  for (const [key, max] of [["results", a.results], ["evaluation", a.evaluation], ["assessment", a.assessment]]) {
+    const v = body[key];
+    if (v == null) continue;
+    if (typeof v !== "number" || !Number.isFinite(v)) return [`${key} 应为数字`, `${key}: invalid type, expected a number`];
+    if (v < 0 || v > max) return [`${key} = ${v} 超出 0 至 ${max} 分`, `scheme A component \`${key}\` = ${v} is outside 0..=${max}: enter points between 0 and ${max}`];
+  }
+  const td = body.training_days;
+  if (td != null && (!Number.isInteger(td) || td < 0)) return ["培训天数应为非负整数", "training_days: invalid value, expected a whole number of days"];
+  if (td > 366) return ["培训天数不能超过366天", "training_days: at most 366 days in a year"];
+  const seven = body.seven_ones ?? {};
+  if (typeof seven !== "object" || Array.isArray(seven)) return ["seven_ones 应为对象", "seven_ones: expected a map of code to true/false"];
+  const entered = POLICY.seven_ones.filter((i) => !i.derive).map((i) => i.code);
+  for (const [code, done] of Object.entries(seven)) {
+    const item = POLICY.seven_ones.find((i) => i.code === code);
+    if (!item) return [`七个一没有“${code}”这一项`, `seven-ones item \`${code}\` is not in the policy: use one of ${entered.join(", ")}`];
+    if (item.derive) return [`“${item.zh}”由记录自动判定,不能录入`, `seven-ones item \`${code}\` is computed from the records, not entered: remove it from the inputs`];
+    if (typeof done !== "boolean") return [`${code} 应为 true 或 false`, `seven_ones.${code}: expected true or false`];
+  }
+  return null;
+}
+
+function monthInputsError(body) {
+  if (!body || typeof body !== "object" || !Array.isArray(body.items) || Object.keys(body).some((k) => k !== "items")) return ["应为 {\"items\": [...]}", "the body is {\"items\": [...]}"];
+  for (const [i, x] of body.items.entries()) {
+    if (!x || typeof x !== "object") return [`第${i + 1}项格式错误`, `items[${i}]: expected an object`];
+    if (x.code === DERIVED_ITEM) return ["日记缺记由日记自动扣分,不能录入", `${DERIVED_ITEM} is counted from the diary by itself: do not enter it`];
+    if (!POLICY.scheme_b.items.some((it) => it.code === x.code)) return [`加减分项“${x.code}”不在本县政策中`, `scheme B item \`${x.code}\` is not in the policy: use one of ${POLICY.scheme_b.items.map((it) => it.code).join(", ")}`];
+    // The server's reader wants `times` (a whole number ≥ 0) and `evidence` (a list), both present.
+    if (!Number.isInteger(x.times) || x.times < 0) return [`${x.code} 的次数应为非负整数`, `items[${i}].times: expected a whole number ≥ 0`];
+    if (x.times > 31) return [`${x.code} 每月最多31次`, `${x.code}: at most 31 times in a month`];
+    if (!Array.isArray(x.evidence) || x.evidence.some((e) => typeof e !== "string")) return [`第${i + 1}项缺少依据列表`, `items[${i}]: missing field \`evidence\` (a list of strings)`];
+    if (x.evidence.length > 100 || x.evidence.some((e) => [...e].length > 200)) return ["依据最多100条,每条200字", "evidence: at most 100 entries of 200 characters"];
+  }
+  return null;
 }
 
 function overviewRow(v, period) {
@@ -355,7 +579,7 @@ const HEADERS = {
   attendance: ["县", "乡镇", "村", "队员", "角色", "日期", "在村", "最早到村打卡", "请假", "记录编号"],
   visits: ["县", "乡镇", "村", "日期", "时间", "队员", "户主", "村民小组", "发现问题", "群众需求", "后续跟进", "记录编号"],
   diary: ["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "记录编号"],
-  scores: ["县", "乡镇", "村", "队员", "角色", "驻村天数", "应驻村天数", "驻村达标", "请假天数", "日记天数", "缺记天数", "未备案月份", "工作纪律分"],
+  scores: ["县", "乡镇", "村", "队员", "角色", "驻村天数", "应驻村天数", "驻村达标", "请假天数", "日记天数", "缺记天数", "未备案月份", "工作纪律分", "工作实绩", "群众评议", "工作评价", "总分", "等次"],
 };
 const SHEET_NAMES = { attendance: "考勤", visits: "走访", diary: "民情日记", scores: "考核" };
 
@@ -386,7 +610,9 @@ function exportRows(dataset, villages, memberId, period) {
       header = [...HEADERS.scores, ...months.map((ym) => `${ym} 月度积分`)];
       for (const m of report.members.filter((m) => !memberId || m.id === memberId)) {
         const r = m.report;
-        rows.push([...where, m.name, m.role_zh, r.days_in_village.value, r.min_days.value.required, r.min_days.value.met ? "是" : "否", r.leave_days.value.length, r.diary_days.value, r.diary_gaps.value.length, r.unfiled_months.value.join("、"), m.discipline.value, ...months.map((ym) => m.months.find((x) => x.month === ym)?.score.value ?? "")]);
+        const a = m.scheme_a;
+        const entered = a ? [a.results.value, a.evaluation.value, a.assessment.value, a.total.value, GRADE_ZH[a.grade.value]] : ["", "", "", "", "未录入"];
+        rows.push([...where, m.name, m.role_zh, r.days_in_village.value, r.min_days.value.required, r.min_days.value.met ? "是" : "否", r.leave_days.value.length, r.diary_days.value, r.diary_gaps.value.length, r.unfiled_months.value.join("、"), m.discipline.value, ...entered, ...months.map((ym) => m.months.find((x) => x.month === ym)?.score.value ?? "")]);
       }
     }
   }
@@ -573,6 +799,14 @@ async function handle(req, res) {
   const account = sessionOf(req);
   if (!account) return fail(res, 401, "请先登录", "please log in");
   if (api === "me") return send(res, 200, meBody(account));
+  if (api === "policy" && req.method === "GET") return send(res, 200, POLICY);
+  if (api === "grades" && req.method === "GET") {
+    const year = q.has("year") ? Number(q.get("year")) : Number(TODAY.slice(0, 4));
+    if (!Number.isInteger(year) || year < 2000 || year > 2200) return fail(res, 400, "年份无法识别", `${q.get("year")} is not a year this ledger holds`);
+    return send(res, 200, countyGrades(year));
+  }
+  const entry = /^village\/([^/]+)\/member\/([^/]+)\/(year|month)\/([^/]+)$/.exec(api);
+  if (entry) return putEntry(req, res, ...entry.slice(1).map(decodeURIComponent));
 
   const p = periodOf(q);
   if (p.error) return fail(res, 400, ...p.error);
@@ -620,6 +854,26 @@ async function handle(req, res) {
     return send(res, 200, body, { "Content-Type": type, "Content-Disposition": `attachment; filename="${file}"` });
   }
   return fail(res, 404, "没有这个接口", "no such endpoint");
+}
+
+/** PUT .../member/{member}/year/{YYYY} or .../month/{YYYY-MM}: checked, then kept in memory. */
+async function putEntry(req, res, villageId, memberId, kind, period) {
+  if (req.method !== "PUT") return fail(res, 405, "请用 PUT", "use PUT");
+  const v = VILLAGES.find((x) => x.id === villageId);
+  if (!v) return fail(res, 404, "没有这个村", "no such village");
+  if (!v.members.some((m) => m.id === memberId)) return fail(res, 404, "该队员不在本村工作队", `member ${memberId} is not on the team of this village`);
+  const pattern = kind === "year" ? /^(20\d\d|2[01]\d\d|2200)$/ : /^\d{4}-(0[1-9]|1[0-2])$/;
+  if (!pattern.test(period)) return fail(res, 400, "时间格式错误", kind === "year" ? `${period} is not a year this ledger holds` : `“${period}” is not a month YYYY-MM`);
+  let body;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch {
+    return fail(res, 400, "请求格式错误", "malformed JSON body");
+  }
+  const error = kind === "year" ? yearInputsError(body) : monthInputsError(body);
+  if (error) return fail(res, 400, ...error);
+  ENTERED.set(enteredKey(villageId, memberId, period), body);
+  return send(res, 200, body);
 }
 
 /** Starts the mock on `port` (0: any free port); resolves to the http.Server. */

@@ -1,16 +1,20 @@
 // Browser end-to-end test of the county web page (/county/) against a running server: logs in
 // as county staff in Debian's Chromium (driven by playwright-core), checks the overview, opens
 // a village (members table, calendar, an explained figure, a random diary inspection with its
-// seed), downloads the village attendance CSV and scores XLSX and checks what is inside them,
-// switches to English, checks that a lost session goes back to the log-in screen, takes the
-// README's screenshots and logs out. Run by scripts/county-e2e.sh against the real server,
-// and by mock-e2e.mjs against the mock.
+// seed), enters a first secretary's yearly scores (an out-of-range value first: the server's
+// message must show) and one month's scheme B item, downloads the village attendance CSV and
+// scores XLSX and checks what is inside them, switches to English, checks that a lost session
+// goes back to the log-in screen, checks the overview's yearly grades, takes the README's
+// screenshots and logs out. Run by scripts/county-e2e.sh against the real server, and by
+// mock-e2e.mjs against the mock. The scores it enters stay in the server's database.
 //
 // Env: TAIZHANG_SERVER (base URL, required), COUNTY_LOGIN, COUNTY_PASSWORD (required),
 // EXPECT_VILLAGES (minimum villages in the overview, default 1), VILLAGE_NAME (default: the
 // first row), CHROMIUM (default /usr/bin/chromium), MOCK=1 (screenshots go to SHOTS or
 // /tmp/county-e2e-mock instead of docs/screenshots: the committed ones come from the real
-// server).
+// server), COUNTY_PAGE_FROM_DISK=1 (serve index.html, app.js and app.css from
+// sync-server/county/ instead of the copies compiled into the server, keeping the server's
+// headers: for testing page edits against a server built before them).
 
 import { chromium } from "playwright-core";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -23,6 +27,9 @@ const MOCK = process.env.MOCK === "1";
 const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join(REPO, "docs/screenshots")));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号";
+const PAGE_DIR = join(REPO, "sync-server/county");
+const PAGE_FILES = { "/county/": "index.html", "/county/app.js": "app.js", "/county/app.css": "app.css" };
+const GRADE_NAMES = ["优秀", "称职", "基本称职", "不称职"];
 
 const log = (...a) => console.log("[county-e2e]", ...a);
 
@@ -101,6 +108,7 @@ function checkScoresXlsx({ name, bytes }) {
   const xml = [...files].filter(([n]) => n === "xl/sharedStrings.xml" || /^xl\/worksheets\/[^/]+\.xml$/.test(n)).map(([, b]) => b.toString("utf8"));
   check(xml.length > 0, `scores XLSX has no sharedStrings.xml or sheet: ${[...files.keys()].join(", ")}`);
   check(xml.some((x) => x.includes("驻村天数")), "scores XLSX does not contain the column 驻村天数");
+  check(xml.some((x) => x.includes("等次")), "scores XLSX does not contain the column 等次 (scheme A grade)");
   log(`scores XLSX: ${files.size} parts`);
 }
 
@@ -210,6 +218,135 @@ async function checkEscaping(page) {
   check((await page.locator("#view i, #view b, #view script").count()) === 0, "markup from the API was rendered as HTML");
 }
 
+// ---- what county staff enter
+
+/** The member whose scores the test enters: the first first secretary (the grades list only
+ * first secretaries), else the first member. */
+async function memberToScore(page) {
+  const rows = await page.getByTestId("member-row").evaluateAll((rs) => rs.map((r) => ({ id: r.dataset.memberId, role: r.dataset.role, name: r.querySelector("td")?.textContent })));
+  return rows.find((r) => r.role === "first_secretary") ?? rows[0];
+}
+
+const memberRow = (page, id) => page.locator(`[data-testid="member-row"][data-member-id="${id}"]`);
+
+async function closeExplanation(page) {
+  await page.getByTestId("explain-close").click();
+  await page.getByTestId("explain-dialog").waitFor({ state: "hidden" });
+}
+
+async function enterYearScores(page, member) {
+  const row = memberRow(page, member.id);
+  const dialog = page.getByTestId("entry-dialog");
+  await row.getByTestId("score-entry").click();
+  await page.getByTestId("year-entry-form").waitFor();
+  const duty = page.locator('[data-testid^="entry-seven-"]').first();
+  const dutyCode = await duty.getAttribute("data-code");
+  check(dutyCode, "the score form offers no seven-ones item to enter");
+  // Out of range first: the server refuses it and its message must be shown in the form.
+  await page.getByTestId("entry-results").fill("70");
+  await page.getByTestId("entry-evaluation").fill("18");
+  await page.getByTestId("entry-assessment").fill("9");
+  await page.getByTestId("entry-training").fill("4");
+  await duty.selectOption("done");
+  await page.getByTestId("entry-save").click();
+  const error = page.getByTestId("entry-error");
+  await error.waitFor({ state: "visible" });
+  const message = ((await error.textContent()) ?? "").trim();
+  check(message.includes("60"), `results 70: the form shows "${message}", expected the server's message naming the maximum 60`);
+  check(await dialog.isVisible(), "the score form closed although the server refused the entry");
+  log(`results 70 refused: "${message}"`);
+
+  await page.getByTestId("entry-results").fill("55");
+  await page.getByTestId("entry-save").click();
+  await dialog.waitFor({ state: "hidden" });
+  const total = row.getByTestId("scheme-a-total");
+  await total.waitFor();
+  const totalValue = Number(((await total.textContent()) ?? "").trim());
+  check(totalValue >= 82 && totalValue <= 92, `scheme A total ${totalValue}, expected 55 + 18 + 9 + discipline (0..10)`);
+  const grade = ((await row.getByTestId("scheme-a-grade").textContent()) ?? "").trim();
+  check(GRADE_NAMES.includes(grade), `the members table shows the grade "${grade}"`);
+  const status = await row.locator(`[data-testid="seven-ones"] [data-code="${dutyCode}"]`).getAttribute("data-status");
+  check(status === "done", `seven ones ${dutyCode} is "${status}" after entering it as done`);
+  const training = ((await row.getByTestId("training").textContent()) ?? "").trim();
+  check(/^4\s*\/\s*\d+$/.test(training), `training shows "${training}", expected 4 / required`);
+  // The total is explained with its four components.
+  await total.click();
+  await page.getByTestId("explain-parts").waitFor();
+  await closeExplanation(page);
+  // The form opens again with what was stored.
+  await row.getByTestId("score-entry").click();
+  await page.getByTestId("year-entry-form").waitFor();
+  const prefilled = await page.getByTestId("entry-results").inputValue();
+  check(Number(prefilled) === 55, `the score form reopens with results "${prefilled}", expected 55`);
+  await page.getByTestId("entry-cancel").click();
+  await dialog.waitFor({ state: "hidden" });
+  log(`scores entered for ${member.name}: total ${totalValue}, ${grade}; ${dutyCode} done; training ${training}`);
+}
+
+const monthScore = async (cell) => Number(((await cell.getByTestId("month-score").textContent()) ?? "").trim());
+
+async function enterMonthItem(page, member) {
+  const row = page.locator(`[data-testid="score-row"][data-member-id="${member.id}"]`);
+  const months = await row.getByTestId("score-cell").evaluateAll((cs) =>
+    cs.map((c) => ({ month: c.dataset.month, score: Number(c.querySelector('[data-testid="month-score"]')?.textContent) })),
+  );
+  check(months.length > 0, `${member.name} has no month to score`);
+  // A month below the maximum shows a bonus in its score (ten points is the ceiling).
+  const pick = months.find((m) => m.score < 10) ?? months[months.length - 1];
+  const cell = row.locator(`[data-testid="score-cell"][data-month="${pick.month}"]`);
+  await cell.getByTestId("month-edit").click();
+  await page.getByTestId("month-entry-form").waitFor();
+  await page.getByTestId("item-times-outstanding_result").fill("1");
+  await page.getByTestId("item-evidence-outstanding_result").fill("修通了进村路 <b>x</b>");
+  await page.getByTestId("entry-save").click();
+  await page.getByTestId("entry-dialog").waitFor({ state: "hidden" });
+  await page.waitForFunction(
+    ({ id, month }) => document.querySelector(`[data-testid="score-row"][data-member-id="${id}"] [data-testid="score-cell"][data-month="${month}"]`)?.dataset.items === "1",
+    { id: member.id, month: pick.month },
+  );
+  const after = await monthScore(cell);
+  if (pick.score < 10) check(after > pick.score, `${pick.month}: the score stayed ${pick.score} → ${after} after a bonus`);
+  await cell.getByTestId("month-score").click();
+  const item = page.locator('[data-testid="explain-items"] [data-testid="explain-item"][data-code="outstanding_result"]');
+  await item.waitFor();
+  const text = ((await item.textContent()) ?? "").trim();
+  check(text.includes("× 1") && text.includes("<b>x</b>"), `the month's explanation lists "${text}"`);
+  await closeExplanation(page);
+  log(`${pick.month}: outstanding_result × 1, score ${pick.score} → ${after}; explained as "${text}"`);
+}
+
+async function checkGrades(page, member) {
+  await page.getByTestId("back").click();
+  await page.getByTestId("grades").waitFor();
+  // The scored first secretary's line, graded (the section reloads after the overview).
+  await page
+    .waitForFunction(
+      (id) => {
+        const rows = [...document.querySelectorAll('[data-testid="grade-row"]')];
+        const mine = rows.find((r) => r.dataset.member === id);
+        return mine ? mine.dataset.grade !== "" : rows.some((r) => r.dataset.grade !== "");
+      },
+      member.id,
+    )
+    .catch((e) => {
+      throw new Error(`the yearly grades show no grade for ${member.name} (${member.role}) nor anyone else: ${e.message}`);
+    });
+  const rows = await page.getByTestId("grade-row").evaluateAll((rs) =>
+    rs.map((r) => ({ member: r.dataset.member, grade: r.dataset.grade, capped: r.dataset.capped, text: r.querySelector('[data-testid="grade-value"]')?.textContent?.trim() ?? "" })),
+  );
+  const graded = rows.filter((r) => r.grade);
+  check(graded.length >= 1, "the yearly grades list no graded first secretary");
+  check(graded.every((r) => GRADE_NAMES.includes(r.text)), `grade names: ${graded.map((r) => r.text).join(", ")}`);
+  check(rows.length - graded.length === (await page.getByTestId("grade-none").count()), "an unscored first secretary is not shown as 未录入");
+  const summary = ((await page.getByTestId("grades-summary").textContent()) ?? "").trim();
+  check(/\d/.test(summary), `the grades summary reads "${summary}"`);
+  const cap = ((await page.getByTestId("grades-cap-rule").textContent()) ?? "").trim();
+  check(cap.length > 0, "the grades section shows no cap rule");
+  const capped = graded.filter((r) => r.capped === "1").length;
+  check(capped === (await page.getByTestId("grade-capped").count()), "a line demoted by the cap is not marked 名额所限");
+  log(`grades: ${summary}; ${graded.length} graded (${capped} demoted by the cap); cap rule "${cap}"`);
+}
+
 async function checkSessionLoss(page, user, password) {
   // A 401 anywhere sends the page back to the log-in screen; logging in again returns to the
   // same village (the route is in the URL).
@@ -234,6 +371,34 @@ async function logout(page) {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The page files the server sends must be the ones in sync-server/county/ (the server compiles
+ * them in): otherwise the test would check an older page. COUNTY_PAGE_FROM_DISK=1 serves the
+ * files on disk instead, with the server's own response headers (so its CSP still applies).
+ */
+async function samePageAsDisk(context, base) {
+  if (MOCK) return; // the mock reads them from disk on every request
+  if (process.env.COUNTY_PAGE_FROM_DISK === "1") {
+    await context.route(
+      (url) => url.origin === new URL(base).origin && PAGE_FILES[url.pathname] != null,
+      async (route) => {
+        const response = await route.fetch();
+        const body = readFileSync(join(PAGE_DIR, PAGE_FILES[new URL(route.request().url()).pathname]));
+        await route.fulfill({ response, body });
+      },
+    );
+    log("COUNTY_PAGE_FROM_DISK=1: the page files come from sync-server/county/, the API from the server");
+    return;
+  }
+  for (const [path, file] of Object.entries(PAGE_FILES)) {
+    const served = await (await fetch(base + path)).text();
+    check(
+      served === readFileSync(join(PAGE_DIR, file), "utf8"),
+      `the server's ${path} is not sync-server/county/${file}: rebuild the server (it compiles the page in), or set COUNTY_PAGE_FROM_DISK=1 to test the files on disk against this server`,
+    );
+  }
+}
+
 async function main() {
   const base = env("TAIZHANG_SERVER").replace(/\/+$/, "");
   const user = env("COUNTY_LOGIN");
@@ -251,6 +416,7 @@ async function main() {
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: "zh-CN" });
     context.setDefaultTimeout(TIMEOUT);
+    await samePageAsDisk(context, base);
     page = await context.newPage();
     const pageErrors = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -261,12 +427,14 @@ async function main() {
     await page.goto(`${base}/county/`);
     await login(page, user, password);
     await checkOverview(page, minVillages);
-    await page.screenshot({ path: join(SHOTS, "county-overview.png") });
 
     const villageName = await openVillage(page, wanted);
     await checkVillage(page);
     if (MOCK) await checkEscaping(page);
     await inspectDiary(page);
+    const member = await memberToScore(page);
+    await enterYearScores(page, member);
+    await enterMonthItem(page, member);
     await page.screenshot({ path: join(SHOTS, "county-village.png"), fullPage: true });
 
     checkAttendanceCsv(await download(page, "export-village-attendance-csv"), villageName);
@@ -274,6 +442,9 @@ async function main() {
 
     await checkEnglish(page);
     await checkSessionLoss(page, user, password);
+    // The overview's screenshot comes last, so its yearly grades show the scores entered above.
+    await checkGrades(page, member);
+    await page.screenshot({ path: join(SHOTS, "county-overview.png"), fullPage: true });
     await logout(page);
     check(pageErrors.length === 0, `uncaught errors or CSP violations in the page: ${pageErrors.join(" | ")}`);
     log(`screenshots in ${SHOTS}`);

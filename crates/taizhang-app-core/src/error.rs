@@ -146,6 +146,8 @@ impl From<ClientError> for AppError {
             ClientError::Corrupt { doc, reason } => AppError::Storage(format!("{doc}: {reason}")),
             ClientError::NotFound(what) => AppError::NotFound(what),
             ClientError::TooManyRounds(n) => AppError::Incomplete(n),
+            // The app never pulls county exports; should it ever, the server refused or was away.
+            ClientError::Pull(m) => AppError::Refused(m),
         }
     }
 }

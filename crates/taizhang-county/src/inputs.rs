@@ -52,24 +52,27 @@ impl YearInputs {
     /// record-derived seven-ones item, an implausible number of training days.
     pub fn check(&self, policy: &Policy) -> Result<(), CountyError> {
         let a = &policy.scheme_a;
-        for (component, value, max) in [
-            ("results", self.results, a.results),
-            ("evaluation", self.evaluation, a.evaluation),
-            ("assessment", self.assessment, a.assessment),
+        for (component, zh, value, max) in [
+            ("results", "工作实绩", self.results, a.results),
+            ("evaluation", "群众评议", self.evaluation, a.evaluation),
+            ("assessment", "工作评价", self.assessment, a.assessment),
         ] {
             if let Some(v) = value {
                 if !v.is_finite() || !(0.0..=max).contains(&v) {
-                    return Err(RulesError::ComponentOutOfRange { component, value: v, max }.into());
+                    let en = RulesError::ComponentOutOfRange { component, value: v, max };
+                    return Err(CountyError::BadInput(format!("{zh}{v}分超出0至{max}分 / {en}")));
                 }
             }
         }
         if self.training_days.is_some_and(|d| d > 366) {
-            return Err(CountyError::BadInput("training_days: at most 366 days in a year".into()));
+            return Err(CountyError::BadInput(
+                "培训天数一年最多366天 / training_days: at most 366 days in a year".into(),
+            ));
         }
         for code in self.seven_ones.keys() {
             match policy.seven_ones.iter().find(|i| &i.code == code) {
                 None => {
-                    return Err(RulesError::UnknownDuty {
+                    let en = RulesError::UnknownDuty {
                         code: code.chars().take(40).collect(),
                         expected: policy
                             .seven_ones
@@ -78,10 +81,13 @@ impl YearInputs {
                             .map(|i| i.code.as_str())
                             .collect::<Vec<_>>()
                             .join(", "),
-                    }
-                    .into())
+                    };
+                    return Err(CountyError::BadInput(format!("“七个一”没有这一项 / {en}")));
                 }
-                Some(i) if i.derive.is_some() => return Err(RulesError::DerivedDuty(code.clone()).into()),
+                Some(i) if i.derive.is_some() => {
+                    let en = RulesError::DerivedDuty(code.clone());
+                    return Err(CountyError::BadInput(format!("“{}”由台账记录自动判定,无需录入 / {en}", i.zh)));
+                }
                 Some(_) => {}
             }
         }
@@ -103,21 +109,26 @@ impl MonthInputs {
         for item in &self.items {
             if item.code == DERIVED_ITEM {
                 return Err(CountyError::BadInput(format!(
-                    "{DERIVED_ITEM} is counted from the diary by itself: do not enter it"
+                    "日记缺记由台账自动扣分,无需录入 / {DERIVED_ITEM} is counted from the diary by itself: do not enter it"
                 )));
             }
             if !policy.scheme_b.items.iter().any(|i| i.code == item.code) {
-                return Err(RulesError::UnknownItem {
+                let en = RulesError::UnknownItem {
                     code: item.code.chars().take(40).collect(),
                     expected: policy.scheme_b.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>().join(", "),
-                }
-                .into());
+                };
+                return Err(CountyError::BadInput(format!("本县月度积分没有这一项 / {en}")));
             }
             if item.times > 31 {
-                return Err(CountyError::BadInput(format!("{}: at most 31 times in a month", item.code)));
+                return Err(CountyError::BadInput(format!(
+                    "一个月最多31次 / {}: at most 31 times in a month",
+                    item.code
+                )));
             }
             if item.evidence.len() > 100 || item.evidence.iter().any(|e| e.chars().count() > 200) {
-                return Err(CountyError::BadInput("evidence: at most 100 entries of 200 characters".into()));
+                return Err(CountyError::BadInput(
+                    "依据最多100条,每条200字以内 / evidence: at most 100 entries of 200 characters".into(),
+                ));
             }
         }
         Ok(())

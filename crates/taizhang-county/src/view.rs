@@ -373,6 +373,9 @@ pub struct CountyGrades {
     pub year: i32,
     pub first_secretaries: usize,
     pub scored: usize,
+    /// How many may be 优秀: `floor(excellent_cap_share × first_secretaries)`.
+    pub excellent_cap: usize,
+    pub cap_rule: taizhang_rules::RuleRef,
     pub lines: Vec<GradeLine>,
 }
 
@@ -416,5 +419,16 @@ pub fn county_grades(
             line.demoted_by_cap = g.demoted_by_cap;
         }
     }
-    Ok(CountyGrades { year, first_secretaries: lines.len(), scored: scored.len(), lines })
+    let share = policy.scheme_a.excellent_cap_share;
+    let excellent_cap = (share * lines.len() as f64 + 1e-9).floor() as usize;
+    let cap_rule = taizhang_rules::RuleRef {
+        code: taizhang_rules::codes::A_CAP.into(),
+        policy_value: format!("excellent_cap_share = {share}"),
+        zh: format!("优秀名额不超过本县第一书记总数的{}%(向下取整);边界同分者均不评优秀", share * 100.0),
+        en: format!(
+            "at most {}% of the county's first secretaries are excellent (rounded down); all tied at the boundary are demoted",
+            share * 100.0
+        ),
+    };
+    Ok(CountyGrades { year, first_secretaries: lines.len(), scored: scored.len(), excellent_cap, cap_rule, lines })
 }
