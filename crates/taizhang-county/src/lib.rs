@@ -13,6 +13,8 @@
 //!   items), checked against the policy before the server stores it.
 
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inputs;
 pub mod project;
 pub mod sample;
