@@ -154,7 +154,7 @@ const DICT = {
     notEntered: "未录入",
     partlyEntered: "部分已录",
     enterScores: "录入考核",
-    schemeAHint: "年度考核百分制:工作实绩、群众评议、工作评价由县委组织部录入,工作纪律分由考勤自动计算。此处等次只按分数线,优秀名额限制见全县“年度考核”。",
+    schemeAHint: "年度考核百分制:工作实绩、群众评议、工作评价由县委组织部录入,工作纪律分由考勤自动计算。第一书记的等次已按本县优秀名额(全年)调整,见全县“年度考核”。",
     grade_excellent: "优秀",
     grade_competent: "称职",
     grade_basically_competent: "基本称职",
@@ -341,7 +341,7 @@ const DICT = {
     notEntered: "not entered",
     partlyEntered: "partly entered",
     enterScores: "Enter scores",
-    schemeAHint: "Yearly 100 points: results, villagers' evaluation and assessment are entered by the county; discipline comes from attendance. The grade here follows the thresholds only; the cap on excellent is applied under Yearly grades on the county page.",
+    schemeAHint: "Yearly 100 points: results, villagers' evaluation and assessment are entered by the county; discipline comes from attendance. A first secretary's grade is after the county's cap on excellent (whole year), as under Yearly grades on the county page.",
     grade_excellent: "excellent",
     grade_competent: "competent",
     grade_basically_competent: "basically competent",
@@ -1354,7 +1354,12 @@ function schemeACell(m, data) {
     ? [
         fig(a.total, fmtPoints(a.total?.value), label, { cls: "points", testid: "scheme-a-total", extra: () => schemeAParts(a) }),
         " ",
-        fig(a.grade, gradeText(a.grade?.value), `${label} · ${t("gGrade")}`, { cls: `badge ${GRADE_CLASS[a.grade?.value] ?? "badge-none"}`, testid: "scheme-a-grade" }),
+        // A first secretary's grade after the county's cap when the server gives it.
+        fig(m.county_grade ?? a.grade, gradeText((m.county_grade ?? a.grade)?.value), `${label} · ${t("gGrade")}`, {
+          cls: `badge ${GRADE_CLASS[(m.county_grade ?? a.grade)?.value] ?? "badge-none"}`,
+          testid: "scheme-a-grade",
+        }),
+        m.demoted_by_cap ? h("span", { class: "badge badge-warn", title: t("cappedTip"), testid: "scheme-a-capped" }, t("cappedMark")) : null,
       ]
     : [h("span", { class: "muted", testid: "scheme-a-none" }, t("notEntered")), hasInputs(m.inputs) ? h("span", { class: "muted small" }, ` (${t("partlyEntered")})`) : null];
   const button = state.policy

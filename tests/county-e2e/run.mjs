@@ -265,6 +265,13 @@ async function enterYearScores(page, member) {
   check(totalValue >= 82 && totalValue <= 92, `scheme A total ${totalValue}, expected 55 + 18 + 9 + discipline (0..10)`);
   const grade = ((await row.getByTestId("scheme-a-grade").textContent()) ?? "").trim();
   check(GRADE_NAMES.includes(grade), `the members table shows the grade "${grade}"`);
+  // A first secretary's grade is the county's, after the cap on 优秀: 90 or more is either
+  // 优秀 or 称职 marked as capped, never 优秀 while the county's quota is full.
+  const capped = await row.getByTestId("scheme-a-capped").count();
+  if (member.role === "first_secretary" && totalValue >= 90) {
+    check((grade === "优秀" && capped === 0) || (grade === "称职" && capped === 1), `total ${totalValue}: grade "${grade}", capped mark ${capped}`);
+  }
+  if (capped) check(grade === "称职", `a capped first secretary shows "${grade}", expected 称职`);
   const status = await row.locator(`[data-testid="seven-ones"] [data-code="${dutyCode}"]`).getAttribute("data-status");
   check(status === "done", `seven ones ${dutyCode} is "${status}" after entering it as done`);
   const training = ((await row.getByTestId("training").textContent()) ?? "").trim();

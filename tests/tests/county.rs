@@ -397,6 +397,13 @@ async fn the_county_enters_scores_and_grades_its_first_secretaries_with_the_cap(
     assert_eq!(excellent, 1, "20 % of six first secretaries (scored or not) is one");
     assert_eq!(excellent + demoted, reached, "whoever reached 90 is either 优秀 or demoted by the cap");
     assert!(lines.iter().filter(|l| l["scheme_a"].is_null()).all(|l| l["grade"].is_null()), "unscored: no grade");
+    // The village page shows a first secretary's grade after the cap, as the grades do.
+    let view = county.json(&format!("/county/api/village/{v0}?from=2026-01-01&to=2026-11-25")).await;
+    let on_page =
+        view["members"].as_array().expect("members").iter().find(|l| l["id"] == m0.to_string()).cloned().expect("fs");
+    let in_grades = lines.iter().find(|l| l["member"] == m0.to_string()).expect("graded");
+    assert_eq!(on_page["county_grade"]["value"], in_grades["grade"]["value"]);
+    assert_eq!(on_page["demoted_by_cap"], in_grades["demoted_by_cap"]);
 
     // The scores export carries what was entered.
     let (status, csv, _) = county

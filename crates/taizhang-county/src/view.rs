@@ -159,6 +159,10 @@ pub struct MemberLine {
     /// Scheme A in full (total and grade by the thresholds), once the three entered
     /// components are there.
     pub scheme_a: Option<SchemeAScore>,
+    /// For a scored first secretary: the grade after the county's cap on 优秀 (filled by the
+    /// caller from [`county_grades`], which needs the whole county); `None` otherwise.
+    pub county_grade: Option<Figure<Grade>>,
+    pub demoted_by_cap: bool,
     pub months: Vec<MonthLine>,
 }
 
@@ -345,6 +349,8 @@ pub fn village_view_with(
             discipline: discipline(&report, policy)?,
             inputs,
             scheme_a: a,
+            county_grade: None,
+            demoted_by_cap: false,
             months: month_lines_with(records, entered, m.id, period, today, policy)?,
             report,
         });
@@ -377,6 +383,18 @@ pub struct CountyGrades {
     pub excellent_cap: usize,
     pub cap_rule: taizhang_rules::RuleRef,
     pub lines: Vec<GradeLine>,
+}
+
+impl VillageView {
+    /// Puts the county's grades (after the cap) on this village's first secretaries.
+    pub fn apply_county_grades(&mut self, grades: &CountyGrades) {
+        for m in &mut self.members {
+            if let Some(line) = grades.lines.iter().find(|l| l.member == m.id && l.village == self.village.id) {
+                m.county_grade = line.grade.clone();
+                m.demoted_by_cap = line.demoted_by_cap;
+            }
+        }
+    }
 }
 
 /// Grades every first secretary of the villages given for `year`, judged up to `today`.

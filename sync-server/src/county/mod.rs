@@ -460,7 +460,11 @@ async fn overview(
     }))
 }
 
-async fn one_village(st: &AppState, headers: &HeaderMap, id: Uuid) -> Result<(VillageInfo, Arc<VillageRecords>, Uuid)> {
+async fn one_village(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: Uuid,
+) -> Result<(VillageInfo, Arc<VillageRecords>, Uuid, Account)> {
     let (account, county, _) = session(st, headers).await?;
     let info = villages_of(st, &account, county)
         .await?
@@ -468,7 +472,7 @@ async fn one_village(st: &AppState, headers: &HeaderMap, id: Uuid) -> Result<(Vi
         .find(|v| v.id == id)
         .ok_or_else(|| ApiError::from(taizhang_county::CountyError::UnknownVillage(id)))?;
     let r = records(st, id).await?;
-    Ok((info, r, county))
+    Ok((info, r, county, account))
 }
 
 async fn village(
@@ -477,16 +481,22 @@ async fn village(
     Path(id): Path<Uuid>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<taizhang_county::VillageView>> {
-    let (info, r, county) = one_village(&st, &headers, id).await?;
+    let (info, r, county, account) = one_village(&st, &headers, id).await?;
     let e = entered(&st, id).await?;
     let today = today(&st);
     let period = period(&q, today)?;
     let policy = st.county.policy(county);
-    let view =
+    let mut view =
         tokio::task::spawn_blocking(move || taizhang_county::village_view_with(&info, &r, &e, period, today, &policy))
             .await
             .map_err(|_| JsonError(ApiError::Unavailable))?
             .map_err(ApiError::from)?;
+    // A scored first secretary's grade depends on the whole county (the cap on 优秀): only
+    // then is the county graded, for the year the period ends in.
+    if view.members.iter().any(|m| m.role == "first_secretary" && m.scheme_a.is_some()) {
+        let grades = county_grades(&st, &account, county, period.to.year(), today).await?;
+        view.apply_county_grades(&grades);
+    }
     Ok(Json(view))
 }
 
@@ -505,7 +515,7 @@ async fn sample(
     Path(id): Path<Uuid>,
     Query(q): Query<SampleQuery>,
 ) -> Result<Json<serde_json::Value>> {
-    let (_, r, _) = one_village(&st, &headers, id).await?;
+    let (_, r, _, _) = one_village(&st, &headers, id).await?;
     let period = period(&PeriodQuery { from: q.from.clone(), to: q.to.clone() }, today(&st))?;
     let n = q.n.unwrap_or(5).clamp(1, 50);
     // JavaScript numbers are exact up to 2^53: keep seeds within that so the page can pass
@@ -674,11 +684,22 @@ async fn grades(
     let (account, county, _) = session(&st, &headers).await?;
     let today = today(&st);
     let year = q.year.unwrap_or(today.year());
-    let infos = villages_of(&st, &account, county).await?;
-    let all = records_of(&st, &infos).await?;
+    Ok(Json(county_grades(&st, &account, county, year, today).await?))
+}
+
+/// The county's first secretaries graded for `year` (needs every village of the county).
+async fn county_grades(
+    st: &AppState,
+    account: &Account,
+    county: Uuid,
+    year: i32,
+    today: NaiveDate,
+) -> Result<taizhang_county::CountyGrades> {
+    let infos = villages_of(st, account, county).await?;
+    let all = records_of(st, &infos).await?;
     let mut data = Vec::with_capacity(infos.len());
     for (info, r) in infos.into_iter().zip(all) {
-        let e = entered(&st, info.id).await?;
+        let e = entered(st, info.id).await?;
         data.push((info, r, e));
     }
     let policy = st.county.policy(county);
@@ -689,7 +710,7 @@ async fn grades(
     .await
     .map_err(|_| JsonError(ApiError::Unavailable))?
     .map_err(ApiError::from)?;
-    Ok(Json(g))
+    Ok(g)
 }
 
 /// `GET /county/api/policy`: the county's rules, for the page's entry forms and legends.
