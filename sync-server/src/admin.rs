@@ -27,9 +27,8 @@ async fn write_registry<S: ServerStore + ?Sized>(
     now: i64,
     f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<(), taizhang_doc::DocError>,
 ) -> Result<(), DbError> {
-    let registry = DocId::Registry.to_string();
     let mut doc = Automerge::new();
-    for bytes in store.doc_changes(village, &registry).await? {
+    for bytes in store.doc_changes(village, &DocId::Registry.to_string()).await? {
         doc.load_incremental(&bytes).map_err(backend)?;
     }
     doc.set_actor(ActorId::random());
@@ -37,10 +36,27 @@ async fn write_registry<S: ServerStore + ?Sized>(
     let mut tx = doc.transaction();
     f(&mut tx).map_err(backend)?;
     tx.commit_with(CommitOptions::default().with_time(now));
-    let raw = doc.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
-    let parsed = parse_changes(&registry, raw).map_err(backend)?;
-    store.push(village, &registry, parsed, now).await?;
+    store_changes(store, village, &DocId::Registry, &doc, &before, now).await?;
     Ok(())
+}
+
+/// Stores the changes of `doc` made after `since` (`&[]`: its whole history) as document
+/// `id` of `village`, as if a device had synced them — for what the server or a seed writes
+/// itself. Returns how many changes there were.
+pub async fn store_changes<S: ServerStore + ?Sized>(
+    store: &S,
+    village: Uuid,
+    id: &DocId,
+    doc: &Automerge,
+    since: &[automerge::ChangeHash],
+    now: i64,
+) -> Result<usize, DbError> {
+    let name = id.to_string();
+    let raw: Vec<Vec<u8>> = doc.get_changes(since).iter().map(|c| c.raw_bytes().to_vec()).collect();
+    let n = raw.len();
+    let parsed = parse_changes(&name, raw).map_err(backend)?;
+    store.push(village, &name, parsed, now).await?;
+    Ok(n)
 }
 
 pub async fn create_county<S: AccountStore + ?Sized>(store: &S, name: &str, now: i64) -> Result<Uuid, DbError> {

@@ -7,7 +7,6 @@ use automerge::ActorId;
 use taizhang_auth::{EnrollmentCode, Role};
 use taizhang_doc::{demo, DocId};
 use taizhang_server_db::{Account, AccountStore, DbError, ServerStore};
-use taizhang_sync::parse_changes;
 use uuid::Uuid;
 
 /// The demo county 惠水县.
@@ -35,9 +34,7 @@ pub async fn seed_demo_village<S: ServerStore + AccountStore + ?Sized>(
         // The seed's actor is fixed so seeding twice produces the very same change.
         let doc =
             demo::registry(ActorId::from(vec![0xde; 16]), households).map_err(|e| DbError::Backend(e.to_string()))?;
-        let raw = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
-        let parsed = parse_changes("registry", raw).map_err(|e| DbError::Backend(e.to_string()))?;
-        store.push(demo::VILLAGE.0, &DocId::Registry.to_string(), parsed, now).await?;
+        crate::admin::store_changes(store, demo::VILLAGE.0, &DocId::Registry, &doc, &[], now).await?;
         true
     };
     store.set_village_township(demo::VILLAGE.0, DEMO_TOWNSHIP).await?;
@@ -156,10 +153,7 @@ pub async fn seed_demo_county<S: ServerStore + AccountStore + ?Sized>(
         store.create_village(id, &name).await?;
         store.set_village_township(id, Uuid::from_u128(township_id)).await?;
         for (doc_id, doc) in &village.docs {
-            let name = doc_id.to_string();
-            let raw = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
-            let parsed = parse_changes(&name, raw).map_err(|e| DbError::Backend(e.to_string()))?;
-            store.push(id, &name, parsed, now).await?;
+            crate::admin::store_changes(store, id, doc_id, doc, &[], now).await?;
         }
         written += village.records;
     }

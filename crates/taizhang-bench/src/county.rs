@@ -16,6 +16,8 @@ use taizhang_domain::VillageId;
 use taizhang_server_db::ServerBackend;
 use uuid::Uuid;
 
+use taizhang_sync_server::admin::store_changes;
+
 use crate::setup::{self, Backend};
 
 #[derive(Debug, Clone)]
@@ -106,11 +108,7 @@ async fn seed(store: &dyn ServerBackend, p: &Params, now: i64) -> anyhow::Result
         store.create_village(id, &format!("基准{}村", i + 1)).await?;
         store.set_village_township(id, township_id(i)).await?;
         for (doc_id, doc) in &v.docs {
-            let name = doc_id.to_string();
-            let raw: Vec<Vec<u8>> = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
-            changes += raw.len();
-            let parsed = taizhang_sync::parse_changes(&name, raw)?;
-            store.push(id, &name, parsed, now).await?;
+            changes += store_changes(store, id, doc_id, doc, &[], now).await?;
         }
         store_s += t.elapsed().as_secs_f64();
         records += v.records;
@@ -190,9 +188,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     };
     let day = tokio::task::spawn_blocking(move || village_year(&extra)).await??;
     for (doc_id, doc) in day.docs.iter().filter(|(d, _)| matches!(d, taizhang_doc::DocId::Log { .. })) {
-        let name = doc_id.to_string();
-        let raw = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
-        server.store.push(village_id(0), &name, taizhang_sync::parse_changes(&name, raw)?, now).await?;
+        store_changes(server.store.as_ref(), village_id(0), doc_id, doc, &[], now).await?;
     }
     let (ms, body) = get(&http, &format!("{}/county/api/overview?{q}", server.url), &token).await?;
     time("overview after one village synced a day of work (incremental)", ms, Some(body.len()));

@@ -35,12 +35,7 @@ impl Rng {
     }
     /// A UUID v7 for a record made at `at` (time-ordered, like the app's ids).
     pub fn uuid_v7(&mut self, at: Timestamp) -> Uuid {
-        let rand = self.next_u64().to_be_bytes();
-        let rand2 = self.next_u64().to_be_bytes();
-        let mut bytes = [0u8; 10];
-        bytes[..8].copy_from_slice(&rand);
-        bytes[8..].copy_from_slice(&rand2[..2]);
-        uuid::Builder::from_unix_timestamp_millis(u64::try_from(at).unwrap_or(0), &bytes).into_uuid()
+        self.0.uuid_v7(at)
     }
 }
 

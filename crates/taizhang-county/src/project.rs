@@ -101,14 +101,18 @@ impl VillageProjection {
             r.leave_requests.extend(p.leave_requests.iter().cloned());
             r.filings.extend(p.filings.iter().cloned());
         }
-        r.members.sort_by(|a, b| {
-            (a.role != taizhang_domain::Role::FirstSecretary, &a.name, a.id).cmp(&(
-                b.role != taizhang_domain::Role::FirstSecretary,
-                &b.name,
-                b.id,
-            ))
-        });
+        r.members.sort_by(|a, b| team_key(a).cmp(&team_key(b)));
         r.households.sort_by(|a, b| (&a.group, &a.head, a.id).cmp(&(&b.group, &b.head, b.id)));
         r
     }
+}
+
+/// The order the team is shown and exported in: the first secretary first, then by name and id.
+pub(crate) fn team_key(m: &Member) -> (bool, &str, taizhang_domain::MemberId) {
+    (m.role != taizhang_domain::Role::FirstSecretary, &m.name, m.id)
+}
+
+/// A member's name, or the id when the member is not on the team (a record of someone gone).
+pub(crate) fn member_name(records: &VillageRecords, id: taizhang_domain::MemberId) -> String {
+    records.members.iter().find(|m| m.id == id).map_or_else(|| id.to_string(), |m| m.name.clone())
 }

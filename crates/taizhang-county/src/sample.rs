@@ -8,6 +8,8 @@ use serde::Serialize;
 use taizhang_domain::{local_date, DiaryId, HouseholdId, MemberId, SplitMix64};
 use taizhang_rules::{Period, VillageRecords};
 
+use crate::project::member_name;
+
 /// A diary entry drawn for inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiarySample {
@@ -48,10 +50,6 @@ pub fn pick(len: usize, n: usize, seed: u64) -> Vec<usize> {
     idx
 }
 
-fn name_of(records: &VillageRecords, id: MemberId) -> String {
-    records.members.iter().find(|m| m.id == id).map_or_else(|| id.to_string(), |m| m.name.clone())
-}
-
 /// `n` original diary entries (amendments are shown with the entry they correct elsewhere)
 /// of the team dated within `period`.
 pub fn sample_diary(records: &VillageRecords, period: Period, n: usize, seed: u64) -> Vec<DiarySample> {
@@ -65,7 +63,7 @@ pub fn sample_diary(records: &VillageRecords, period: Period, n: usize, seed: u6
                 id: d.id,
                 date: d.date,
                 member: d.member,
-                member_name: name_of(records, d.member),
+                member_name: member_name(records, d.member),
                 text: d.text.clone(),
             }
         })
@@ -89,7 +87,7 @@ pub fn sample_households(records: &VillageRecords, period: Period, n: usize, see
                         v.at,
                         VisitLine {
                             date: local_date(v.at),
-                            member_name: name_of(records, v.member),
+                            member_name: member_name(records, v.member),
                             findings: v.findings.clone(),
                         },
                     )

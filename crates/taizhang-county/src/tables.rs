@@ -12,6 +12,7 @@ use taizhang_export::{Cell, Table};
 use taizhang_rules::{member_report, Period, Policy, VillageRecords};
 
 use crate::inputs::Entered;
+use crate::project::{member_name, team_key};
 use crate::view::{discipline, month_lines_with, months_of, role_label, VillageInfo};
 use crate::CountyError;
 
@@ -87,21 +88,10 @@ fn place(scope: &Scope<'_>, v: &VillageData<'_>) -> Vec<Cell> {
     vec![text(scope.county), text(&v.info.township), text(&v.info.name)]
 }
 
-fn member_name(records: &VillageRecords, id: MemberId) -> String {
-    records.members.iter().find(|m| m.id == id).map_or_else(|| id.to_string(), |m| m.name.clone())
-}
-
-/// The team in a stable order (first secretary, then by name and id), whatever order the
-/// records came in.
+/// The team in a stable order whatever order the records came in (see `project::team_key`).
 fn team_order(r: &VillageRecords) -> Vec<&taizhang_domain::Member> {
     let mut team: Vec<_> = r.members.iter().collect();
-    team.sort_by(|a, b| {
-        (a.role != taizhang_domain::Role::FirstSecretary, &a.name, a.id).cmp(&(
-            b.role != taizhang_domain::Role::FirstSecretary,
-            &b.name,
-            b.id,
-        ))
-    });
+    team.sort_by(|a, b| team_key(a).cmp(&team_key(b)));
     team
 }
 
@@ -156,18 +146,15 @@ pub fn table_with_inputs(
                             *e = (c.at, c.id.to_string());
                         }
                     }
+                    let end = m.term_end.map_or(today, |e| e.min(today));
+                    let Some(judged) = period.clip(m.term_start, end) else { continue };
                     let leave: BTreeSet<NaiveDate> = r
                         .leave_requests
                         .iter()
                         .filter(|l| l.member == m.id && l.state == LeaveState::Approved)
-                        .flat_map(|l| l.from.iter_days().take_while(move |d| *d <= l.to))
+                        .filter_map(|l| judged.clip(l.from, l.to))
+                        .flat_map(|p| p.dates())
                         .collect();
-                    let end = m.term_end.map_or(today, |e| e.min(today));
-                    let Some(judged) = (period.from.max(m.term_start) <= period.to.min(end))
-                        .then(|| Period { from: period.from.max(m.term_start), to: period.to.min(end) })
-                    else {
-                        continue;
-                    };
                     let (_, role_zh) = role_label(m.role);
                     for d in judged.dates() {
                         let mut row = place(scope, v);

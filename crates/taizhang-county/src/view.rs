@@ -291,8 +291,7 @@ pub fn village_view_with(
         for l in
             records.leave_requests.iter().filter(|l| l.state == LeaveState::Approved && team_ids.contains(&l.member))
         {
-            let (from, to) = (l.from.max(j.from), l.to.min(j.to));
-            for d in from.iter_days().take_while(|d| *d <= to) {
+            for d in j.clip(l.from, l.to).iter().flat_map(|p| p.dates()) {
                 leave.entry(d).or_default().insert(l.member);
             }
         }

@@ -45,24 +45,6 @@ pub struct SynthVillage {
     pub records: usize,
 }
 
-/// The generator with the one helper the generator needs on top.
-struct Rng(SplitMix64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0.below(n)
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        self.0.chance(p)
-    }
-    fn uuid(&mut self, at: Timestamp) -> Uuid {
-        let mut bytes = [0u8; 10];
-        bytes[..8].copy_from_slice(&self.0.next_u64().to_be_bytes());
-        bytes[8..].copy_from_slice(&self.0.next_u64().to_be_bytes()[..2]);
-        uuid::Builder::from_unix_timestamp_millis(u64::try_from(at).unwrap_or(0), &bytes).into_uuid()
-    }
-}
-
 const SURNAMES: [&str; 16] =
     ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "罗"];
 const GIVEN: [&str; 20] = [
@@ -118,7 +100,7 @@ fn actor_of(id: Uuid, salt: u8) -> ActorId {
 
 /// Generates `spec`'s village year.
 pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
-    let mut rng = Rng(SplitMix64::new(spec.seed ^ 0x7a1_2ba6));
+    let mut rng = SplitMix64::new(spec.seed ^ 0x7a1_2ba6);
     let base = spec.village.0.as_u128();
     let members: Vec<Member> = (0..spec.members)
         .map(|i| Member {
@@ -182,7 +164,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
             let to = (from + chrono::Duration::days(rng.below(4) as i64)).min(spec.to);
             let filed = at(from, 7, 0) - 86_400_000 * 3;
             let l = LeaveRequest {
-                id: LeaveId(rng.uuid(filed)),
+                id: LeaveId(rng.uuid_v7(filed)),
                 member: m.id,
                 from,
                 to,
@@ -201,7 +183,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                 let late = rng.below(90) as u32;
                 let t = at(d, 8 + late / 60, late % 60);
                 let c = CheckIn {
-                    id: CheckInId(rng.uuid(t)),
+                    id: CheckInId(rng.uuid_v7(t)),
                     member: m.id,
                     at: t,
                     kind: CheckKind::In,
@@ -216,7 +198,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                     let h = &households[rng.below(households.len() as u64) as usize];
                     let t = at(d, 10 + rng.below(6) as u32, rng.below(60) as u32);
                     let v = Visit {
-                        id: VisitId(rng.uuid(t)),
+                        id: VisitId(rng.uuid_v7(t)),
                         household: h.id,
                         member: m.id,
                         at: t,
@@ -229,7 +211,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                 }
                 let t = at(d, 17, 30 + rng.below(30) as u32);
                 let c = CheckIn {
-                    id: CheckInId(rng.uuid(t)),
+                    id: CheckInId(rng.uuid_v7(t)),
                     member: m.id,
                     at: t,
                     kind: CheckKind::Out,
@@ -241,7 +223,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
             if !on_leave && !weekend && rng.chance(if present { diary_care } else { diary_care - 0.25 }) {
                 let t = at(d, 21, rng.below(60) as u32);
                 let e = DiaryEntry {
-                    id: DiaryId(rng.uuid(t)),
+                    id: DiaryId(rng.uuid_v7(t)),
                     member: m.id,
                     date: d,
                     text: DIARY[rng.below(8) as usize].into(),

@@ -34,6 +34,15 @@ impl SplitMix64 {
         }
     }
 
+    /// A UUID v7 for a record made at `at` (UTC ms): time-ordered like the app's ids, the
+    /// random part from this generator (so a seed gives the same ids again).
+    pub fn uuid_v7(&mut self, at: crate::Timestamp) -> uuid::Uuid {
+        let mut bytes = [0u8; 10];
+        bytes[..8].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_be_bytes()[..2]);
+        uuid::Builder::from_unix_timestamp_millis(u64::try_from(at).unwrap_or(0), &bytes).into_uuid()
+    }
+
     /// True with probability `p` (clamped to 0..=1).
     pub fn chance(&mut self, p: f64) -> bool {
         ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p

@@ -79,7 +79,7 @@ impl Period {
     }
 
     /// The overlap with `[from, to]`, if any.
-    pub(crate) fn clip(&self, from: NaiveDate, to: NaiveDate) -> Option<Period> {
+    pub fn clip(&self, from: NaiveDate, to: NaiveDate) -> Option<Period> {
         let p = Period { from: self.from.max(from), to: self.to.min(to) };
         (!p.is_empty()).then_some(p)
     }

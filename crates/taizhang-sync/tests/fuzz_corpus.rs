@@ -1,6 +1,6 @@
 //! Replays the fuzzers' seed corpus and every saved crash (`fuzz/regressions/<target>/`)
-//! through the same bodies the fuzzers run (`taizhang_sync::fuzzing` and
-//! `taizhang_auth::fuzzing`), plus random and bit-flipped inputs, on every test run: a crash
+//! through the same bodies the fuzzers run (`taizhang_sync::fuzzing`, `taizhang_auth::fuzzing`
+//! and `taizhang_county::fuzzing`), plus random and bit-flipped inputs, on every test run: a crash
 //! once found stays fixed.
 
 use std::path::PathBuf;
@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 /// Every fuzz target: name and body.
 fn targets() -> Vec<taizhang_sync::fuzzing::Target> {
-    taizhang_sync::fuzzing::TARGETS.into_iter().chain(taizhang_auth::fuzzing::TARGETS).collect()
+    taizhang_sync::fuzzing::TARGETS
+        .into_iter()
+        .chain(taizhang_auth::fuzzing::TARGETS)
+        .chain(taizhang_county::fuzzing::TARGETS)
+        .collect()
 }
 
 fn inputs(kind: &str, target: &str) -> Vec<(PathBuf, Vec<u8>)> {

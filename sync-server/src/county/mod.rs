@@ -204,23 +204,25 @@ fn login_key(login: &str) -> Uuid {
     Uuid::from_u128(h)
 }
 
-async fn county_of(st: &AppState, account: &Account) -> Result<(Uuid, String)> {
-    let county = match (account.role, account.county) {
-        (Role::CountyStaff, Some(c)) => c,
-        _ => {
-            return Err(JsonError(ApiError::Forbidden(
-                "只有县委组织部账号可以登录县级页面 / only county staff accounts can use the county page".into(),
-            )))
-        }
-    };
-    let name = st
+/// The county a county officer works for; any other account is refused.
+fn county_of(account: &Account) -> Result<Uuid> {
+    match (account.role, account.county) {
+        (Role::CountyStaff, Some(c)) => Ok(c),
+        _ => Err(JsonError(ApiError::Forbidden(
+            "只有县委组织部账号可以登录县级页面 / only county staff accounts can use the county page".into(),
+        ))),
+    }
+}
+
+/// The county's name (only the answers that show it look it up).
+async fn county_name(st: &AppState, county: Uuid) -> Result<String> {
+    Ok(st
         .accounts
         .places()
         .await?
         .into_iter()
         .find(|p| p.kind == "county" && p.id == county)
-        .map_or_else(|| county.to_string(), |p| p.name);
-    Ok((county, name))
+        .map_or_else(|| county.to_string(), |p| p.name))
 }
 
 /// A request body that is not the JSON expected: 400 with serde's account of why.
@@ -265,7 +267,8 @@ async fn login(
     .await
     .map_err(|_| JsonError(ApiError::Unavailable))?;
     let (Some(account), true) = (account, ok) else { return Err(bad_login()) };
-    let (county, county_name) = county_of(&st, &account).await?;
+    let county = county_of(&account)?;
+    let county_name = county_name(&st, county).await?;
     let issued = server_key(&st).await?.issue_session(account.id, now);
     tracing::info!(account = %account.id, "county page log-in");
     let cookie = format!(
@@ -306,7 +309,7 @@ fn session_token(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The logged-in county officer, from the cookie or a bearer session token.
-async fn session(st: &AppState, headers: &HeaderMap) -> Result<(Account, Uuid, String)> {
+async fn session(st: &AppState, headers: &HeaderMap) -> Result<(Account, Uuid)> {
     let now = (st.clock)();
     let token = session_token(headers)
         .filter(|t| !t.is_empty())
@@ -320,12 +323,13 @@ async fn session(st: &AppState, headers: &HeaderMap) -> Result<(Account, Uuid, S
         .account(account)
         .await?
         .ok_or_else(|| JsonError(ApiError::Unauthorized("账号已不存在 / this account no longer exists".into())))?;
-    let (county, name) = county_of(st, &account).await?;
-    Ok((account, county, name))
+    let county = county_of(&account)?;
+    Ok((account, county))
 }
 
 async fn me(State(st): State<AppState>, headers: HeaderMap) -> Result<Json<Me>> {
-    let (account, county, county_name) = session(&st, &headers).await?;
+    let (account, county) = session(&st, &headers).await?;
+    let county_name = county_name(&st, county).await?;
     Ok(Json(Me { account: account.id, name: account.name, county, county_name, token: None, expires_at: None }))
 }
 
@@ -437,7 +441,8 @@ async fn overview(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Json<Overview>> {
     let started = std::time::Instant::now();
-    let (account, county, county_name) = session(&st, &headers).await?;
+    let (account, county) = session(&st, &headers).await?;
+    let county_name = county_name(&st, county).await?;
     let today = today(&st);
     let period = period(&q, today)?;
     let infos = villages_of(&st, &account, county).await?;
@@ -465,7 +470,7 @@ async fn one_village(
     headers: &HeaderMap,
     id: Uuid,
 ) -> Result<(VillageInfo, Arc<VillageRecords>, Uuid, Account)> {
-    let (account, county, _) = session(st, headers).await?;
+    let (account, county) = session(st, headers).await?;
     let info = villages_of(st, &account, county)
         .await?
         .into_iter()
@@ -546,7 +551,8 @@ pub struct ExportQuery {
 }
 
 async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<ExportQuery>) -> Result<Response> {
-    let (account, county, county_name) = session(&st, &headers).await?;
+    let (account, county) = session(&st, &headers).await?;
+    let county_name = county_name(&st, county).await?;
     let dataset: Dataset = q.dataset.parse().map_err(ApiError::from)?;
     let (ext, mime) = match q.format.as_str() {
         "csv" => ("csv", "text/csv; charset=utf-8"),
@@ -606,7 +612,7 @@ async fn export(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<
 
 /// Checks that `member` is on the team of a village of the officer's county.
 async fn member_of(st: &AppState, headers: &HeaderMap, id: Uuid, member: Uuid) -> Result<(Account, Uuid)> {
-    let (account, county, _) = session(st, headers).await?;
+    let (account, county) = session(st, headers).await?;
     if !villages_of(st, &account, county).await?.iter().any(|v| v.id == id) {
         return Err(ApiError::from(taizhang_county::CountyError::UnknownVillage(id)).into());
     }
@@ -681,7 +687,7 @@ async fn grades(
     headers: HeaderMap,
     Query(q): Query<GradesQuery>,
 ) -> Result<Json<taizhang_county::CountyGrades>> {
-    let (account, county, _) = session(&st, &headers).await?;
+    let (account, county) = session(&st, &headers).await?;
     let today = today(&st);
     let year = q.year.unwrap_or(today.year());
     Ok(Json(county_grades(&st, &account, county, year, today).await?))
@@ -715,7 +721,7 @@ async fn county_grades(
 
 /// `GET /county/api/policy`: the county's rules, for the page's entry forms and legends.
 async fn policy(State(st): State<AppState>, headers: HeaderMap) -> Result<Json<Policy>> {
-    let (_, county, _) = session(&st, &headers).await?;
+    let (_, county) = session(&st, &headers).await?;
     Ok(Json(st.county.policy(county)))
 }
 
@@ -725,8 +731,7 @@ mod tests {
 
     #[test]
     fn a_county_with_its_own_policy_is_judged_by_it_and_the_others_by_the_default() {
-        let mut strict = Policy::default();
-        strict.min_days_in_village_per_year = 220;
+        let strict = Policy { min_days_in_village_per_year: 220, ..Policy::default() };
         let (own, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
         let st = CountyState::new(Policy::default(), HashMap::from([(own, strict.clone())]));
         assert_eq!(st.policy(own), strict);
