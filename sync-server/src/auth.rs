@@ -8,8 +8,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use taizhang_auth::{
-    auth_message, enroll_message, may_write, verify_signature, AuthError, DocRef, EnrollmentCode, Facts, Place,
-    Principal, ServerKey, Touch,
+    auth_message, enroll_message, may_write, verify_signature, AuthError, DocRef, EnrollmentCode, Facts, Place, Touch,
 };
 use taizhang_doc::changed_keys;
 use taizhang_server_db::{Account, Device, Redeemed};
@@ -17,12 +16,6 @@ use taizhang_sync::{ChallengeResponse, EnrollRequest, EnrollResponse, ParsedChan
 use uuid::Uuid;
 
 use crate::{ApiError, AppState};
-
-/// The server key, read from (or first stored in) the database once per process.
-pub async fn server_key(st: &AppState) -> Result<ServerKey, ApiError> {
-    let secret = st.key.get_or_try_init(|| st.accounts.server_secret(rand::random())).await?;
-    Ok(ServerKey::new(*secret))
-}
 
 fn bad(what: &str) -> ApiError {
     ApiError::BadRequest(format!("{what} is not valid hex of the right length"))
@@ -76,7 +69,7 @@ pub async fn enroll(
     let stored = st.accounts.device(device.id).await?.ok_or(ApiError::Unavailable)?;
     let account = st.accounts.account(stored.account).await?.ok_or(ApiError::Unavailable)?;
     tracing::info!(device = %device.id, account = %account.id, role = %account.role, "device enrolled");
-    let issued = server_key(&st).await?.issue_token(device.id, now);
+    let issued = st.key.get(st.accounts.as_ref()).await?.issue_token(device.id, now);
     Ok(Json(EnrollResponse {
         device_id: device.id,
         account: account.id,
@@ -90,7 +83,7 @@ pub async fn enroll(
 
 /// `POST /v1/challenge`: a stateless challenge to sign.
 pub async fn challenge(State(st): State<AppState>) -> Result<Json<ChallengeResponse>, ApiError> {
-    let key = server_key(&st).await?;
+    let key = st.key.get(st.accounts.as_ref()).await?;
     Ok(Json(ChallengeResponse { challenge: key.challenge((st.clock)(), rand::random()) }))
 }
 
@@ -119,7 +112,7 @@ async fn active_device(st: &AppState, id: Uuid, now: i64) -> Result<(Device, Acc
 /// `POST /v1/token`: a signed challenge for a token.
 pub async fn token(State(st): State<AppState>, Json(req): Json<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
     let now = (st.clock)();
-    let key = server_key(&st).await?;
+    let key = st.key.get(st.accounts.as_ref()).await?;
     key.check_challenge(&req.challenge, now).map_err(unauthorized)?;
     let (device, _) = active_device(&st, req.device_id, now).await?;
     let signature = hex::decode(&req.signature).map_err(|_| bad("signature"))?;
@@ -135,12 +128,8 @@ pub async fn authenticate(st: &AppState, headers: &HeaderMap, now: i64) -> Resul
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::Unauthorized("no access token: sign in first (POST /v1/token)".into()))?;
-    let device = server_key(st).await?.verify_token(token, now).map_err(unauthorized)?;
+    let device = st.key.get(st.accounts.as_ref()).await?.verify_token(token, now).map_err(unauthorized)?;
     active_device(st, device, now).await
-}
-
-pub fn principal(a: &Account) -> Principal {
-    Principal { account: a.id, role: a.role, village: a.village, township: a.township, county: a.county }
 }
 
 fn scalar_str(doc: &Automerge, obj: &automerge::ObjId, field: &str) -> Vec<String> {
@@ -209,7 +198,7 @@ pub async fn check_push(
     if new.is_empty() {
         return Ok(Ok(true));
     }
-    let p = principal(account);
+    let p = account.principal();
     let village = place.village;
     // Whether a log's month is filed: the filing record in that year's team document.
     let filed = match doc {

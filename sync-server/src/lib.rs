@@ -1,14 +1,13 @@
-//! The sync server as a library: [`router`] builds the HTTP API over any storage backend,
-//! [`serve`] runs it on a listener until a shutdown signal. Tests bind port 0 and talk to it
-//! with a real HTTP client; the `taizhang-server` binary adds flags and the demo village.
+//! The sync server as a library: [`router`] builds the HTTP API over any storage backend —
+//! device sync here, the county web view merged from `taizhang-county-web` — and [`serve`]
+//! runs it on a listener until a shutdown signal. Tests bind port 0 and talk to it with a
+//! real HTTP client; the `taizhang-server` binary adds flags and the demo village.
 
 pub mod admin;
 mod auth;
 mod backend;
-pub mod county;
 pub mod demo;
 mod error;
-mod limit;
 mod sync;
 
 use std::future::Future;
@@ -17,12 +16,14 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use taizhang_server_db::{AccountStore, ServerBackend, ServerStore};
+use taizhang_county_web::{CountyState, Policies};
+use taizhang_server_db::{AccountStore, ServerBackend, ServerKeyCell, ServerStore};
 
 pub use backend::{describe_db, is_postgres_url, open_store};
 pub use demo::seed_demo_village;
 pub use error::ApiError;
-pub use limit::RateLimiter;
+pub use taizhang_auth::RateLimiter;
+pub use taizhang_server_db::{system_clock, Clock};
 
 /// Size limits of the sync endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -49,9 +50,6 @@ impl Default for Limits {
     }
 }
 
-/// The server's clock (UTC ms), injectable for tests.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
 /// Everything a request handler needs.
 #[derive(Clone)]
 pub struct AppState {
@@ -61,10 +59,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Requests per device per minute, in this process.
     pub limiter: Arc<RateLimiter>,
-    /// The token key, read from the database on first use.
-    pub key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
-    /// The county view: policy and read model.
-    pub county: Arc<county::CountyState>,
+    /// The token key, read from the database on first use (shared with the county view).
+    pub key: ServerKeyCell,
+    /// The county web view's state (its policies and read model; sync notifies the model).
+    pub county: CountyState,
 }
 
 impl std::fmt::Debug for AppState {
@@ -81,14 +79,15 @@ impl AppState {
 
     /// State with given limits and clock (tests inject both).
     pub fn with(store: Arc<dyn ServerBackend>, limits: Limits, clock: Clock) -> Self {
+        let key = ServerKeyCell::default();
         Self {
+            county: CountyState::new(store.clone(), store.clone(), clock.clone(), key.clone()),
             store: store.clone(),
             accounts: store,
             limiter: Arc::new(RateLimiter::new(limits.requests_per_minute)),
             limits,
             clock,
-            key: Arc::new(tokio::sync::OnceCell::new()),
-            county: Arc::new(county::CountyState::default()),
+            key,
         }
     }
 
@@ -99,21 +98,13 @@ impl AppState {
         default: taizhang_rules::Policy,
         per_county: std::collections::HashMap<uuid::Uuid, taizhang_rules::Policy>,
     ) -> Self {
-        self.county = Arc::new(county::CountyState::new(default, per_county));
+        self.county = self.county.with_policies(Policies::new(default, per_county));
         self
     }
 }
 
-/// Milliseconds since the epoch from the system clock.
-pub fn system_clock() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// The HTTP API: `POST /v1/sync` (bearer token), `POST /v1/enroll`, `POST /v1/challenge`,
-/// `POST /v1/token`, `GET /health`, and the county view under `/county` (see `county`).
+/// `POST /v1/token`, `GET /health`, and the county view under `/county` (`taizhang-county-web`).
 pub fn router(state: AppState) -> Router {
     use taizhang_sync::paths;
     Router::new()
@@ -122,7 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::CHALLENGE, post(auth::challenge))
         .route(paths::TOKEN, post(auth::token))
         .route("/health", get(|| async { "ok" }))
-        .merge(county::routes())
+        .merge(taizhang_county_web::router(state.county.clone()))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .with_state(state)

@@ -291,7 +291,7 @@ async fn main() -> anyhow::Result<()> {
         per_county.insert(*county, read_policy(path)?);
     }
     let state = AppState::with(store, Default::default(), Arc::new(system_clock)).with_policies(policy, per_county);
-    let _refresher = taizhang_sync_server::county::spawn_read_model(&state);
+    let _refresher = taizhang_county_web::spawn_read_model(&state.county);
     let app = router(state);
     serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -18,7 +18,7 @@ use taizhang_sync::{
     Hash, ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
 
-use crate::auth::{authenticate, check_push, principal, server_key};
+use crate::auth::{authenticate, check_push};
 use crate::{ApiError, AppState};
 
 /// Who pushes, and where.
@@ -59,7 +59,7 @@ pub async fn sync(
         )));
     };
     // Nothing of a village the account may not read is sent, not even its heads.
-    may_read(&principal(&account), &place).map_err(|d| ApiError::Forbidden(format!("{}: {}", d.code, d.message)))?;
+    may_read(&account.principal(), &place).map_err(|d| ApiError::Forbidden(format!("{}: {}", d.code, d.message)))?;
     let caller = Caller { device: &device, account: &account, place: &place };
     let mut results = Vec::with_capacity(req.docs.len());
     let mut pushed: HashSet<Hash> = HashSet::new();
@@ -92,7 +92,7 @@ pub async fn sync(
         cursor: page.cursor,
         more: page.more,
         server_time: now,
-        token: Some(server_key(&st).await?.issue_token(device.id, now).token),
+        token: Some(st.key.get(st.accounts.as_ref()).await?.issue_token(device.id, now).token),
     };
     Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)))
 }

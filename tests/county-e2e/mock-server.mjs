@@ -1,5 +1,5 @@
-// A mock of the county view's HTTP API (sync-server/county/API.md), with no dependencies: it
-// serves the page's three files from sync-server/county/ under /county/ (read on every request,
+// A mock of the county view's HTTP API (crates/taizhang-county-web/assets/API.md), with no dependencies: it
+// serves the page's three files from crates/taizhang-county-web/assets/ under /county/ (read on every request,
 // so edits show on reload) and canned but self-consistent JSON for a county of 3 villages with
 // 4 members each over a few months, plus CSV and XLSX exports. It exists for working on the
 // page without the Rust server and for checking the browser test itself (mock-e2e.mjs).
@@ -19,7 +19,7 @@ import { deflateRawSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../sync-server/county");
+const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../crates/taizhang-county-web/assets");
 const TODAY = "2026-05-15";
 const YEAR_START = "2026-01-01";
 const COOKIE = "tz_county";

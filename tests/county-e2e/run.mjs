@@ -13,7 +13,7 @@
 // first row), CHROMIUM (default /usr/bin/chromium), MOCK=1 (screenshots go to SHOTS or
 // /tmp/county-e2e-mock instead of docs/screenshots: the committed ones come from the real
 // server), COUNTY_PAGE_FROM_DISK=1 (serve index.html, app.js and app.css from
-// sync-server/county/ instead of the copies compiled into the server, keeping the server's
+// crates/taizhang-county-web/assets/ instead of the copies compiled into the server, keeping the server's
 // headers: for testing page edits against a server built before them).
 
 import { chromium } from "playwright-core";
@@ -27,7 +27,7 @@ const MOCK = process.env.MOCK === "1";
 const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join(REPO, "docs/screenshots")));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号";
-const PAGE_DIR = join(REPO, "sync-server/county");
+const PAGE_DIR = join(REPO, "crates/taizhang-county-web/assets");
 const PAGE_FILES = { "/county/": "index.html", "/county/app.js": "app.js", "/county/app.css": "app.css" };
 const GRADE_NAMES = ["优秀", "称职", "基本称职", "不称职"];
 
@@ -379,7 +379,7 @@ async function logout(page) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The page files the server sends must be the ones in sync-server/county/ (the server compiles
+ * The page files the server sends must be the ones in crates/taizhang-county-web/assets/ (the server compiles
  * them in): otherwise the test would check an older page. COUNTY_PAGE_FROM_DISK=1 serves the
  * files on disk instead, with the server's own response headers (so its CSP still applies).
  */
@@ -394,14 +394,14 @@ async function samePageAsDisk(context, base) {
         await route.fulfill({ response, body });
       },
     );
-    log("COUNTY_PAGE_FROM_DISK=1: the page files come from sync-server/county/, the API from the server");
+    log("COUNTY_PAGE_FROM_DISK=1: the page files come from crates/taizhang-county-web/assets/, the API from the server");
     return;
   }
   for (const [path, file] of Object.entries(PAGE_FILES)) {
     const served = await (await fetch(base + path)).text();
     check(
       served === readFileSync(join(PAGE_DIR, file), "utf8"),
-      `the server's ${path} is not sync-server/county/${file}: rebuild the server (it compiles the page in), or set COUNTY_PAGE_FROM_DISK=1 to test the files on disk against this server`,
+      `the server's ${path} is not crates/taizhang-county-web/assets/${file}: rebuild the server (it compiles the page in), or set COUNTY_PAGE_FROM_DISK=1 to test the files on disk against this server`,
     );
   }
 }

@@ -48,7 +48,7 @@ pub struct TestServer {
     pub store: Arc<dyn ServerBackend>,
     pub clock: Arc<AtomicI64>,
     /// The county view's state (read model), to watch it follow the syncs.
-    pub county: Arc<taizhang_sync_server::county::CountyState>,
+    pub county: taizhang_county_web::CountyState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -80,7 +80,7 @@ impl TestServer {
         let c = clock.clone();
         let state = AppState::with(store.clone(), limits, Arc::new(move || c.load(Ordering::SeqCst)));
         let county = state.county.clone();
-        let refresher = taizhang_sync_server::county::spawn_read_model(&state);
+        let refresher = taizhang_county_web::spawn_read_model(&state.county);
         let app = router(state);
         tokio::spawn(async move {
             let _ = serve(listener, app, async {

@@ -1,19 +1,22 @@
 //! The rules of access of Taizhang, as pure functions: who may read which village and write
 //! which document ([`policy`]), the server-signed short-lived device tokens and the stateless
-//! challenges devices sign to obtain them ([`token`]), and the one-time enrollment codes an
-//! administrator hands out ([`code`]). Sans-IO: no clock, no randomness, no database — the
-//! server passes "now", random bytes and its key in, and does its own storage.
+//! challenges devices sign to obtain them ([`token`]), the one-time enrollment codes an
+//! administrator hands out ([`code`]) and the per-device request limit ([`limit`]). Sans-IO:
+//! no clock, no randomness, no database — the server passes "now", random bytes and its key
+//! in, and does its own storage.
 
 pub mod code;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod limit;
 pub mod password;
 pub mod policy;
 pub mod token;
 
 pub use code::EnrollmentCode;
 pub use error::AuthError;
+pub use limit::RateLimiter;
 pub use password::{check_new_password, hash_password, verify_password, PasswordError, PASSWORD_ITERATIONS};
 pub use policy::{may_read, may_write, Denial, DocRef, Facts, Place, Principal, Role, Touch};
 pub use token::{

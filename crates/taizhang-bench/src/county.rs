@@ -194,7 +194,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     time("overview after one village synced a day of work (incremental)", ms, Some(body.len()));
 
     // The rules engine alone, in process: every village's summary from records in memory.
-    let model = taizhang_sync_server::county::ReadModel::default();
+    let model = taizhang_county_web::ReadModel::default();
     let store: std::sync::Arc<dyn taizhang_server_db::ServerStore> = server.store.clone();
     let mut all = Vec::with_capacity(p.villages);
     for i in 0..p.villages {

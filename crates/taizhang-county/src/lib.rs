@@ -27,6 +27,6 @@ pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use tables::{table, table_with_inputs, Dataset, Scope, VillageData};
 pub use view::{
-    county_grades, village_summary, village_view, village_view_with, CountyGrades, GradeLine, VillageInfo,
-    VillageSummary, VillageView,
+    county_grades, needs_county_grades, village_page, village_summary, village_view, village_view_with, CountyGrades,
+    GradeLine, VillageInfo, VillageSummary, VillageView,
 };

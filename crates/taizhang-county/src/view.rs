@@ -357,6 +357,37 @@ pub fn village_view_with(
     Ok(VillageView { village: info.clone(), period, today, judged, team, calendar, households, members })
 }
 
+/// Whether a village's page needs the whole county: one of its first secretaries has scheme A
+/// in full for `year`, and their grade is the county's (after the cap on 优秀).
+pub fn needs_county_grades(records: &VillageRecords, entered: &Entered, year: i32) -> bool {
+    records
+        .members
+        .iter()
+        .filter(|m| m.role == Role::FirstSecretary)
+        .any(|m| entered.year(m.id, year).and_then(YearInputs::scheme_a).is_some())
+}
+
+/// A village's page in one call: [`village_view_with`], and, when `county` is given (every
+/// village of the county with its records and entries, this one included) and
+/// [`needs_county_grades`], the county's grades for the year `period` ends in on its first
+/// secretaries.
+pub fn village_page(
+    info: &VillageInfo,
+    records: &VillageRecords,
+    entered: &Entered,
+    county: Option<&[(&VillageInfo, &VillageRecords, &Entered)]>,
+    period: Period,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<VillageView, CountyError> {
+    let mut view = village_view_with(info, records, entered, period, today, policy)?;
+    let year = period.to.year();
+    if let Some(county) = county.filter(|_| needs_county_grades(records, entered, year)) {
+        view.apply_county_grades(&county_grades(county, year, today, policy)?);
+    }
+    Ok(view)
+}
+
 /// One first secretary in the county's yearly grading.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GradeLine {

@@ -315,3 +315,43 @@ fn the_calendar_shows_only_team_members_on_leave() {
     assert!(thu.present.is_empty(), "the outsider's check-in is ignored");
     assert_eq!(thu.leave, vec![mid(2)], "only m2, a team member, is on leave on Thu 5");
 }
+
+#[test]
+fn a_village_page_grades_its_first_secretary_with_the_county_only_once_scored() {
+    use taizhang_county::{needs_county_grades, village_page, Entered, YearInputs};
+    let (period, today) = attention_period();
+    let records = attention_week();
+    let policy = Policy::default();
+    let other = VillageInfo { id: Uuid::from_u128(0x52), name: "新寨村".into(), township: "石门镇".into() };
+    let nothing = Entered::default();
+    let full =
+        YearInputs { results: Some(60.0), evaluation: Some(20.0), assessment: Some(10.0), ..YearInputs::default() };
+    let mut scored = Entered::default();
+    scored.years.insert((mid(1), 2026), full.clone());
+    let mut member_only = Entered::default();
+    member_only.years.insert((mid(2), 2026), full);
+
+    assert!(!needs_county_grades(&records, &nothing, 2026));
+    assert!(!needs_county_grades(&records, &member_only, 2026), "only a first secretary's score is the county's");
+    assert!(needs_county_grades(&records, &scored, 2026));
+    assert!(!needs_county_grades(&records, &scored, 2025), "another year's entry does not count");
+
+    // Scored: the grade comes from the county, among every first secretary listed.
+    let county = [(&info(), &records, &scored), (&other, &records, &nothing)];
+    let page = village_page(&info(), &records, &scored, Some(&county), period, today, &policy).expect("page");
+    let li = &page.members[0];
+    assert!(li.scheme_a.is_some());
+    assert!(li.county_grade.is_some(), "the county's grade is on the first secretary");
+    assert!(page.members[1].county_grade.is_none(), "team members are not graded by the county");
+    let alone = village_page(&info(), &records, &scored, None, period, today, &policy).expect("page without county");
+    assert!(alone.members[0].county_grade.is_none(), "no county given, no county grade");
+
+    // Not scored: the county is not graded, whatever is passed.
+    let plain = village_page(&info(), &records, &nothing, Some(&county), period, today, &policy).expect("plain page");
+    assert!(plain.members.iter().all(|m| m.county_grade.is_none()));
+    assert_eq!(
+        serde_json::to_value(&plain).expect("json"),
+        serde_json::to_value(village_view(&info(), &records, period, today, &policy).expect("view")).expect("json"),
+        "without scores the page is the plain village view"
+    );
+}

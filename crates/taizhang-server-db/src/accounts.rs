@@ -4,7 +4,7 @@
 //! server's token key — kept in the database so several stateless server instances share it.
 
 use async_trait::async_trait;
-use taizhang_auth::{Place, Role};
+use taizhang_auth::{Place, Principal, Role};
 use uuid::Uuid;
 
 use crate::DbError;
@@ -20,6 +20,19 @@ pub struct Account {
     pub township: Option<Uuid>,
     pub county: Option<Uuid>,
     pub created_at: i64,
+}
+
+impl Account {
+    /// The account as the access rules see it.
+    pub fn principal(&self) -> Principal {
+        Principal {
+            account: self.id,
+            role: self.role,
+            village: self.village,
+            township: self.township,
+            county: self.county,
+        }
+    }
 }
 
 /// An enrolled device.
@@ -116,8 +129,9 @@ pub trait AccountStore: Send + Sync + 'static {
     /// Stores (replaces) what county staff entered for a member's year or month (`data` is
     /// JSON the caller validated). Fails with `DbError::NotFound` for an unknown village.
     async fn put_county_input(&self, input: &CountyInput) -> Result<(), DbError>;
-    /// Everything entered for a village's members, ordered by member and period.
-    async fn county_inputs(&self, village: Uuid) -> Result<Vec<CountyInput>, DbError>;
+    /// Everything entered for the members of `villages` (a county's, in one call), ordered by
+    /// village, member and period.
+    async fn county_inputs_of(&self, villages: &[Uuid]) -> Result<Vec<CountyInput>, DbError>;
 
     /// The server's token key: the stored one, or `candidate` stored now if there is none
     /// (every instance ends up with the same key).

@@ -2,12 +2,15 @@
 //! durably and exactly once, and read the village's change log back by cursor. One
 //! implementation per backend (`taizhang-server-sqlite`, PostgreSQL later); [`testkit`]
 //! holds the story every backend must pass. [`AccountStore`] is the second trait: accounts,
-//! enrollment codes and devices (issue 4).
+//! enrollment codes and devices (issue 4). The server's tenants (device sync, the county web
+//! view) also share the [`Clock`] and the token key ([`ServerKeyCell`]) from here.
 
 mod accounts;
+mod shared;
 pub mod testkit;
 
 pub use accounts::{Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
+pub use shared::{system_clock, Clock, ServerKeyCell};
 
 use async_trait::async_trait;
 use taizhang_sync::{Hash, ParsedChange};

@@ -209,13 +209,26 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     store.put_county_input(&input(1, "2026-03", r#"{"items":[]}"#, 801)).await.expect("put month");
     store.put_county_input(&input(1, "2026", r#"{"results":55}"#, 802)).await.expect("replace year");
     store.put_county_input(&input(0, "2026", r#"{}"#, 803)).await.expect("another member");
-    let listed = store.county_inputs(village).await.expect("list");
+    let listed = store.county_inputs_of(&[village]).await.expect("list");
     assert_eq!(
         listed.iter().map(|i| (i.member.as_u128(), i.period.as_str(), i.data.as_str())).collect::<Vec<_>>(),
         vec![(0, "2026", "{}"), (1, "2026", r#"{"results":55}"#), (1, "2026-03", r#"{"items":[]}"#)]
     );
     assert_eq!(listed[1].updated_at, 802);
-    assert!(store.county_inputs(Uuid::from_u128(0xbad)).await.expect("empty").is_empty());
+    assert!(store.county_inputs_of(&[Uuid::from_u128(0xbad)]).await.expect("empty").is_empty());
+    assert!(store.county_inputs_of(&[]).await.expect("no villages").is_empty());
+    // A county's villages in one call: ordered by village, then member and period; villages
+    // not asked for are left out.
+    let (second, third) = (Uuid::from_u128(0x7a8), Uuid::from_u128(0x7aa));
+    store.create_village(second, "新寨村").await.expect("second village");
+    store.create_village(third, "高坡村").await.expect("third village");
+    store.put_county_input(&input_row(second, 2, "2026", "{}", li.id, 804)).await.expect("second village's input");
+    store.put_county_input(&input_row(third, 3, "2026", "{}", li.id, 805)).await.expect("third village's input");
+    let both = store.county_inputs_of(&[village, second, Uuid::from_u128(0xbad)]).await.expect("two villages");
+    assert_eq!(
+        both.iter().map(|i| (i.village, i.member.as_u128(), i.period.as_str())).collect::<Vec<_>>(),
+        vec![(second, 2, "2026"), (village, 0, "2026"), (village, 1, "2026"), (village, 1, "2026-03")]
+    );
     assert!(matches!(
         store.put_county_input(&input_row(Uuid::from_u128(0xbad), 1, "2026", "{}", li.id, 1)).await,
         Err(DbError::NotFound(_))

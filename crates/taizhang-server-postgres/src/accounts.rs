@@ -359,25 +359,25 @@ impl AccountStore for PgStore {
         Ok(())
     }
 
-    async fn county_inputs(&self, village: Uuid) -> Result<Vec<CountyInput>, DbError> {
+    async fn county_inputs_of(&self, villages: &[Uuid]) -> Result<Vec<CountyInput>, DbError> {
         let client = self.client().await?;
         let rows = client
             .query(
-                "SELECT member, period, data, updated_by, updated_at FROM county_inputs
-                 WHERE village = $1 ORDER BY member, period COLLATE \"C\"",
-                &[&village],
+                "SELECT village, member, period, data, updated_by, updated_at FROM county_inputs
+                 WHERE village = ANY($1) ORDER BY village, member, period COLLATE \"C\"",
+                &[&villages],
             )
             .await
             .map_err(backend)?;
         Ok(rows
             .iter()
             .map(|r| CountyInput {
-                village,
-                member: r.get(0),
-                period: r.get(1),
-                data: r.get(2),
-                updated_by: r.get(3),
-                updated_at: r.get(4),
+                village: r.get(0),
+                member: r.get(1),
+                period: r.get(2),
+                data: r.get(3),
+                updated_by: r.get(4),
+                updated_at: r.get(5),
             })
             .collect())
     }

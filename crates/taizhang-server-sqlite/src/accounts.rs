@@ -359,27 +359,39 @@ impl AccountStore for SqliteStore {
         .await
     }
 
-    async fn county_inputs(&self, village: Uuid) -> Result<Vec<CountyInput>, DbError> {
+    async fn county_inputs_of(&self, villages: &[Uuid]) -> Result<Vec<CountyInput>, DbError> {
+        let villages = villages.to_vec();
         self.with(move |c| {
-            let mut stmt = c
-                .prepare_cached(
-                    "SELECT member, period, data, updated_by, updated_at FROM county_inputs
-                     WHERE village = ?1 ORDER BY member, period",
-                )
-                .map_err(backend)?;
-            let rows = stmt
-                .query_map([id(village)], |r| {
-                    Ok(CountyInput {
-                        village,
-                        member: uuid_of(r.get(0)?)?,
-                        period: r.get(1)?,
-                        data: r.get(2)?,
-                        updated_by: uuid_of(r.get(3)?)?,
-                        updated_at: r.get(4)?,
+            let mut out = Vec::new();
+            // One read transaction; the ids in batches well under SQLite's parameter limit.
+            let tx = c.transaction().map_err(backend)?;
+            for batch in villages.chunks(500) {
+                let marks = vec!["?"; batch.len()].join(", ");
+                let mut stmt = tx
+                    .prepare(&format!(
+                        "SELECT village, member, period, data, updated_by, updated_at FROM county_inputs
+                         WHERE village IN ({marks})"
+                    ))
+                    .map_err(backend)?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(batch.iter().map(|v| id(*v))), |r| {
+                        Ok(CountyInput {
+                            village: uuid_of(r.get(0)?)?,
+                            member: uuid_of(r.get(1)?)?,
+                            period: r.get(2)?,
+                            data: r.get(3)?,
+                            updated_by: uuid_of(r.get(4)?)?,
+                            updated_at: r.get(5)?,
+                        })
                     })
-                })
-                .map_err(backend)?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+                    .map_err(backend)?;
+                for row in rows {
+                    out.push(row.map_err(backend)?);
+                }
+            }
+            tx.commit().map_err(backend)?;
+            out.sort_by(|a, b| (a.village, a.member, &a.period).cmp(&(b.village, b.member, &b.period)));
+            Ok(out)
         })
         .await
     }

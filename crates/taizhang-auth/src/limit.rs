@@ -1,12 +1,13 @@
-//! Requests per device per minute, in process: each server instance counts on its own (with
-//! N instances behind a load balancer a device may make up to N times the limit).
+//! Requests per key (a device, a login name) per minute, in process: each server instance
+//! counts on its own (with N instances behind a load balancer a device may make up to N times
+//! the limit). Sans-IO like the rest of this crate: the caller passes "now".
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use uuid::Uuid;
 
-/// A fixed-window counter per device, on the server's (injectable) clock.
+/// A fixed-window counter per key (a device id, or a hashed login name), on the caller's clock.
 #[derive(Debug)]
 pub struct RateLimiter {
     per_minute: u32,
@@ -14,11 +15,13 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
+    /// At most `per_minute` requests per key and minute.
     pub fn new(per_minute: u32) -> Self {
         Self { per_minute, windows: Mutex::new(HashMap::new()) }
     }
 
-    /// Counts one request of `device` at `now` (UTC ms); `Err(seconds to wait)` over the limit.
+    /// Counts one request of `device` (any key) at `now` (UTC ms); `Err(seconds to wait)` over
+    /// the limit.
     pub fn check(&self, device: Uuid, now: i64) -> Result<(), u64> {
         let minute = now.div_euclid(60_000);
         let Ok(mut w) = self.windows.lock() else { return Ok(()) };

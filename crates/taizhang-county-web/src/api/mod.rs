@@ -1,0 +1,22 @@
+//! The county API by area: the overview of every village, one village (its page and random
+//! inspection), the exports, the yearly grades, what county staff enter, and the county's
+//! rules (here).
+
+pub mod export;
+pub mod grades;
+pub mod inputs;
+pub mod overview;
+pub mod village;
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use taizhang_rules::Policy;
+
+use crate::{Policies, Session};
+
+/// `GET /county/api/policy`: the county's rules, for the page's entry forms and legends.
+pub async fn policy(session: Session, State(policies): State<Arc<Policies>>) -> Json<Policy> {
+    Json(policies.of(session.county))
+}

@@ -1,0 +1,53 @@
+//! `GET /county/api/overview?from=&to=`: every village of the county at a glance.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use chrono::NaiveDate;
+use serde::Serialize;
+use taizhang_rules::Period;
+
+use crate::error::Result;
+use crate::extract::Query;
+use crate::facts::{compute, county_name, par_map, villages_of, PeriodQuery, Today};
+use crate::state::{Accounts, Records};
+use crate::{Policies, Session};
+
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    county: serde_json::Value,
+    period: Period,
+    today: NaiveDate,
+    computed_ms: u128,
+    villages: Vec<taizhang_county::VillageSummary>,
+}
+
+pub async fn overview(
+    session: Session,
+    Today(today): Today,
+    State(Accounts(accounts)): State<Accounts>,
+    State(records): State<Records>,
+    State(policies): State<Arc<Policies>>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<Overview>> {
+    let started = std::time::Instant::now();
+    let county_name = county_name(accounts.as_ref(), session.county).await?;
+    let period = q.period(today)?;
+    let infos = villages_of(accounts.as_ref(), &session).await?;
+    let data: Vec<_> = infos.clone().into_iter().zip(records.of(&infos).await?).collect();
+    let policy = policies.of(session.county);
+    let villages = compute(move || {
+        par_map(&data, |(info, r)| taizhang_county::village_summary(info, r, period, today, &policy))
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    Ok(Json(Overview {
+        county: serde_json::json!({ "id": session.county, "name": county_name }),
+        period,
+        today,
+        computed_ms: started.elapsed().as_millis(),
+        villages,
+    }))
+}

@@ -1,0 +1,89 @@
+//! One village: `GET /county/api/village/{id}` (its page) and `.../sample` (random
+//! inspection).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use chrono::Datelike;
+use serde::Deserialize;
+use taizhang_county::CountyError;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::extract::{Path, Query};
+use crate::facts::{compute, entered_of, find_village, period, villages_of, PeriodQuery, Today};
+use crate::state::{Accounts, Records};
+use crate::{CountyWebError, Policies, Session};
+
+/// The village's page. The places are listed once and the county's entries read in one
+/// call; only when a first secretary here is scored (their grade is the county's, after the
+/// cap on 优秀) are the other villages' records gathered too.
+pub async fn village(
+    session: Session,
+    Today(today): Today,
+    State(Accounts(accounts)): State<Accounts>,
+    State(records): State<Records>,
+    State(policies): State<Arc<Policies>>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Json<taizhang_county::VillageView>> {
+    let infos = villages_of(accounts.as_ref(), &session).await?;
+    let info = find_village(&infos, id)?;
+    let period = q.period(today)?;
+    let ids: Vec<Uuid> = infos.iter().map(|v| v.id).collect();
+    let entered = entered_of(accounts.as_ref(), &ids).await?;
+    let own = records.one(id).await?;
+    let needs_county =
+        entered.get(&id).is_some_and(|e| taizhang_county::needs_county_grades(&own, e, period.to.year()));
+    let county = if needs_county {
+        Some(infos.iter().cloned().zip(records.of(&infos).await?).collect::<Vec<_>>())
+    } else {
+        None
+    };
+    let policy = policies.of(session.county);
+    let view = compute(move || {
+        let empty = taizhang_county::Entered::default();
+        let entered_in = |v: &Uuid| entered.get(v).unwrap_or(&empty);
+        let county: Option<Vec<_>> =
+            county.as_ref().map(|all| all.iter().map(|(i, r)| (i, r.as_ref(), entered_in(&i.id))).collect());
+        taizhang_county::village_page(&info, &own, entered_in(&id), county.as_deref(), period, today, &policy)
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SampleQuery {
+    pub kind: String,
+    pub n: Option<usize>,
+    pub seed: Option<u64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Random inspection (随机查): diary entries or households, with a seed that can be given
+/// again.
+pub async fn sample(
+    session: Session,
+    Today(today): Today,
+    State(Accounts(accounts)): State<Accounts>,
+    State(records): State<Records>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<SampleQuery>,
+) -> Result<Json<serde_json::Value>> {
+    find_village(&villages_of(accounts.as_ref(), &session).await?, id)?;
+    let r = records.one(id).await?;
+    let period = period(q.from.as_deref(), q.to.as_deref(), today)?;
+    let n = q.n.unwrap_or(5).clamp(1, 50);
+    // JavaScript numbers are exact up to 2^53: keep seeds within that so the page can pass
+    // one back.
+    let seed = q.seed.unwrap_or_else(|| rand::random::<u64>() >> 11);
+    let items = match q.kind.as_str() {
+        "diary" => serde_json::to_value(taizhang_county::sample_diary(&r, period, n, seed)),
+        "households" => serde_json::to_value(taizhang_county::sample_households(&r, period, n, seed)),
+        other => return Err(CountyError::UnknownSampleKind(other.chars().take(40).collect()).into()),
+    }
+    .map_err(|e| CountyWebError::Internal(format!("a sample could not be written as JSON: {e}")))?;
+    Ok(Json(serde_json::json!({ "kind": q.kind, "seed": seed, "items": items })))
+}

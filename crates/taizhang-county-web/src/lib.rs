@@ -1,0 +1,73 @@
+//! The county web view (issue 5), one tenant of the server process: the county page
+//! (`/county/`, embedded files), its log-in, and the JSON and export endpoints it and
+//! `taizhang pull` call (described in `assets/API.md`). Handlers gather the facts (session,
+//! places, the read model's records, what county staff entered) and hand them to
+//! `taizhang-county`'s pure functions in one call.
+//!
+//! The sync server merges [`router`] into its own and starts [`spawn_read_model`]; this crate
+//! shares only the stores, the clock and the token key with device sync (all from
+//! `taizhang-server-db`) and never depends on the sync server.
+//!
+//! - [`state`]: [`CountyState`] and the sub-states handlers take.
+//! - [`session`]: log-in, log-out and the [`Session`] extractor.
+//! - [`api`]: the views, exports and entry endpoints by area.
+//! - [`readmodel`]: the per-village projections, refreshed from the change log.
+//! - [`assets`]: the page's files.
+//! - [`error`]: the one error type of the county surface.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+mod extract;
+mod facts;
+pub mod readmodel;
+pub mod session;
+pub mod state;
+
+use axum::response::Redirect;
+use axum::routing::{get, post, put};
+use axum::Router;
+
+pub use error::CountyWebError;
+pub use readmodel::ReadModel;
+pub use session::Session;
+pub use state::{CountyState, Policies};
+
+/// The routes under `/county`, over `state`, for any outer router state.
+pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S> {
+    let mut pages = Router::new().route("/county", get(|| async { Redirect::permanent("/county/") }));
+    for asset in assets::ASSETS {
+        pages = pages.route(asset.path, get(move || async move { assets::serve(asset) }));
+    }
+    pages
+        .route("/county/api/login", post(session::login))
+        .route("/county/api/logout", post(session::logout))
+        .route("/county/api/me", get(session::me))
+        .route("/county/api/overview", get(api::overview::overview))
+        .route("/county/api/village/{id}", get(api::village::village))
+        .route("/county/api/village/{id}/sample", get(api::village::sample))
+        .route("/county/api/export", get(api::export::export))
+        .route("/county/api/grades", get(api::grades::grades))
+        .route("/county/api/policy", get(api::policy))
+        .route("/county/api/village/{id}/member/{member}/year/{year}", put(api::inputs::put_year))
+        .route("/county/api/village/{id}/member/{member}/month/{month}", put(api::inputs::put_month))
+        .with_state(state)
+}
+
+/// Starts the background task that builds the read model (every placed village) and then
+/// refreshes it as syncs arrive (see [`ReadModel::notify`]).
+pub fn spawn_read_model(st: &CountyState) -> tokio::task::JoinHandle<()> {
+    let st = st.clone();
+    tokio::spawn(async move {
+        let villages = match st.accounts.places().await {
+            Ok(places) => {
+                places.into_iter().filter(|p| p.kind == "village" && p.parent.is_some()).map(|p| p.id).collect()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "listing villages for the county read model failed");
+                Vec::new()
+            }
+        };
+        st.model.clone().run(st.store.clone(), villages).await;
+    })
+}

@@ -1,0 +1,215 @@
+//! Who is logged in: the log-in (password, per-name attempt limit, session cookie and token),
+//! the log-out, `GET /county/api/me`, and the [`Session`] extractor every other endpoint takes
+//! (a county officer and their county, from the cookie or a bearer session token).
+
+use std::sync::OnceLock;
+
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use taizhang_auth::Role;
+use taizhang_server_db::{Account, AccountStore};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::extract::Json;
+use crate::facts::county_name;
+use crate::state::Accounts;
+use crate::{CountyState, CountyWebError};
+
+const COOKIE: &str = "tz_county";
+
+/// A county officer with a valid session, and the county they work for.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub county: Uuid,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Session
+where
+    CountyState: FromRef<S>,
+{
+    type Rejection = CountyWebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        let st = CountyState::from_ref(state);
+        let now = (st.clock)();
+        let token = session_token(&parts.headers)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| CountyWebError::Unauthorized("请先登录 / log in first".into()))?;
+        let account = st
+            .key
+            .get(st.accounts.as_ref())
+            .await?
+            .verify_session(token, now)
+            .map_err(|e| CountyWebError::Unauthorized(format!("登录已失效,请重新登录 / {e}")))?;
+        let account = st
+            .accounts
+            .account(account)
+            .await?
+            .ok_or_else(|| CountyWebError::Unauthorized("账号已不存在 / this account no longer exists".into()))?;
+        let county = county_of(&account)?;
+        Ok(Session { account, county })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+/// Who is logged in.
+#[derive(Debug, Serialize)]
+pub struct Me {
+    pub account: Uuid,
+    pub name: String,
+    pub county: Uuid,
+    pub county_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+}
+
+fn bad_login() -> CountyWebError {
+    CountyWebError::Unauthorized("登录名或密码不正确 / wrong login name or password".into())
+}
+
+/// A hash to check against when the login name is unknown, so both cases take as long.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| taizhang_auth::hash_password("decoy", [0; 16], taizhang_auth::PASSWORD_ITERATIONS))
+}
+
+fn login_key(login: &str) -> Uuid {
+    // FNV-1a over the login, as a limiter key (not a secret).
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in login.trim().as_bytes() {
+        h ^= u128::from(*b);
+        h = h.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    Uuid::from_u128(h)
+}
+
+/// The county a county officer works for; any other account is refused.
+fn county_of(account: &Account) -> Result<Uuid> {
+    match (account.role, account.county) {
+        (Role::CountyStaff, Some(c)) => Ok(c),
+        _ => Err(CountyWebError::Forbidden(
+            "只有县委组织部账号可以登录县级页面 / only county staff accounts can use the county page".into(),
+        )),
+    }
+}
+
+/// The account `login` names (an id or a unique name), with its stored password hash.
+async fn find_login(accounts: &dyn AccountStore, login: &str) -> Result<(Option<Account>, Option<String>)> {
+    let all = accounts.accounts().await?;
+    let matching: Vec<&Account> = match login.parse::<Uuid>() {
+        Ok(id) => all.iter().filter(|a| a.id == id).collect(),
+        Err(_) => all.iter().filter(|a| a.name == login).collect(),
+    };
+    if matching.len() > 1 {
+        return Err(CountyWebError::BadRequest(
+            "有多个账号同名,请用账号编号登录 / several accounts have this name: log in with the account id".into(),
+        ));
+    }
+    let account = matching.first().map(|a| (*a).clone());
+    let stored = match &account {
+        Some(a) => accounts.password_hash(a.id).await?,
+        None => None,
+    };
+    Ok((account, stored))
+}
+
+/// `POST /county/api/login`: a session cookie, and the token for `taizhang pull`.
+pub async fn login(State(st): State<CountyState>, Json(req): Json<LoginRequest>) -> Result<Response> {
+    let now = (st.clock)();
+    let login = req.login.trim().to_string();
+    st.login_limiter
+        .check(login_key(&login), now)
+        .map_err(|retry_after_s| CountyWebError::TooManyLogins { retry_after_s })?;
+    let (account, stored) = find_login(st.accounts.as_ref(), &login).await?;
+    let password = req.password;
+    let ok = tokio::task::spawn_blocking(move || {
+        let hash = stored.as_deref().unwrap_or_else(|| decoy_hash());
+        taizhang_auth::verify_password(&password, hash) && stored.is_some()
+    })
+    .await
+    .map_err(|e| CountyWebError::Internal(format!("checking a password failed: {e}")))?;
+    let (Some(account), true) = (account, ok) else { return Err(bad_login()) };
+    let county = county_of(&account)?;
+    let county_name = county_name(st.accounts.as_ref(), county).await?;
+    let issued = st.key.get(st.accounts.as_ref()).await?.issue_session(account.id, now);
+    tracing::info!(account = %account.id, "county page log-in");
+    let cookie = format!(
+        "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/county; Max-Age={}",
+        issued.token,
+        taizhang_auth::SESSION_TTL_MS / 1000
+    );
+    let me = Me {
+        account: account.id,
+        name: account.name,
+        county,
+        county_name,
+        token: Some(issued.token),
+        expires_at: Some(issued.expires_at),
+    };
+    let cookie = HeaderValue::from_str(&cookie)
+        .map_err(|e| CountyWebError::Internal(format!("the session cookie is not a header value: {e}")))?;
+    Ok(([(header::SET_COOKIE, cookie)], axum::Json(me)).into_response())
+}
+
+/// `POST /county/api/logout`: clears the cookie.
+pub async fn logout() -> Response {
+    let clear = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/county; Max-Age=0");
+    (StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response()
+}
+
+/// `GET /county/api/me`.
+pub async fn me(session: Session, State(Accounts(accounts)): State<Accounts>) -> Result<axum::Json<Me>> {
+    let county_name = county_name(accounts.as_ref(), session.county).await?;
+    Ok(axum::Json(Me {
+        account: session.account.id,
+        name: session.account.name,
+        county: session.county,
+        county_name,
+        token: None,
+        expires_at: None,
+    }))
+}
+
+fn session_token(headers: &HeaderMap) -> Option<&str> {
+    if let Some(bearer) =
+        headers.get(header::AUTHORIZATION).and_then(|h| h.to_str().ok()).and_then(|h| h.strip_prefix("Bearer "))
+    {
+        return Some(bearer);
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .find_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(|_| c.trim()))
+        .and_then(|c| c.split_once('=').map(|(_, v)| v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_comes_from_the_bearer_header_or_the_cookie() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("lang=zh; tz_county=abc123; other=1"));
+        assert_eq!(session_token(&h), Some("abc123"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer tok"));
+        assert_eq!(session_token(&h), Some("tok"), "the bearer token wins");
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("tz_countyx=nope"));
+        assert_eq!(session_token(&h), None, "a cookie with a longer name is not the session");
+    }
+}

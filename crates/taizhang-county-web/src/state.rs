@@ -1,0 +1,158 @@
+//! The county view's state and the sub-states its handlers take ([`FromRef`]): the place and
+//! account store ([`Accounts`]), the read model over the change log ([`Records`]) and the
+//! counties' rules ([`Policies`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use taizhang_auth::RateLimiter;
+use taizhang_county::VillageInfo;
+use taizhang_rules::{Policy, VillageRecords};
+use taizhang_server_db::{AccountStore, Clock, ServerKeyCell, ServerStore};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::ReadModel;
+
+/// Log-in attempts per login name per minute.
+const LOGINS_PER_MINUTE: u32 = 10;
+
+/// Everything the county view needs; cheap to clone (shared parts).
+#[derive(Clone)]
+pub struct CountyState {
+    /// The change log the read model follows.
+    pub store: Arc<dyn ServerStore>,
+    /// Places, accounts, web log-ins and what county staff entered.
+    pub accounts: Arc<dyn AccountStore>,
+    pub clock: Clock,
+    /// The token key (shared with device sync: one per process).
+    pub key: ServerKeyCell,
+    pub policies: Arc<Policies>,
+    /// The read model; device sync calls [`ReadModel::notify`] as syncs arrive.
+    pub model: Arc<ReadModel>,
+    pub(crate) login_limiter: Arc<RateLimiter>,
+}
+
+impl std::fmt::Debug for CountyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CountyState").field("policies", &self.policies).finish_non_exhaustive()
+    }
+}
+
+impl CountyState {
+    /// The county view over the stores, judging every county by the seed articles' defaults.
+    pub fn new(store: Arc<dyn ServerStore>, accounts: Arc<dyn AccountStore>, clock: Clock, key: ServerKeyCell) -> Self {
+        Self {
+            store,
+            accounts,
+            clock,
+            key,
+            policies: Arc::new(Policies::default()),
+            model: Arc::new(ReadModel::default()),
+            login_limiter: Arc::new(RateLimiter::new(LOGINS_PER_MINUTE)),
+        }
+    }
+
+    /// The same view judging counties by `policies`.
+    pub fn with_policies(mut self, policies: Policies) -> Self {
+        self.policies = Arc::new(policies);
+        self
+    }
+}
+
+/// The rules each county is judged by.
+#[derive(Debug, Clone, Default)]
+pub struct Policies {
+    /// The rules of counties without a policy of their own (a policy file, or the seed
+    /// articles' defaults).
+    pub default: Policy,
+    /// Counties with their own policy file (a provincial server serves many counties).
+    pub per_county: HashMap<Uuid, Policy>,
+}
+
+impl Policies {
+    pub fn new(default: Policy, per_county: HashMap<Uuid, Policy>) -> Self {
+        Self { default, per_county }
+    }
+
+    /// The rules `county` is judged by.
+    pub fn of(&self, county: Uuid) -> Policy {
+        self.per_county.get(&county).unwrap_or(&self.default).clone()
+    }
+}
+
+impl FromRef<CountyState> for Arc<Policies> {
+    fn from_ref(st: &CountyState) -> Self {
+        st.policies.clone()
+    }
+}
+
+/// The clock, for the time an entry was made.
+impl FromRef<CountyState> for Clock {
+    fn from_ref(st: &CountyState) -> Self {
+        st.clock.clone()
+    }
+}
+
+/// The place and account store.
+#[derive(Clone)]
+pub struct Accounts(pub Arc<dyn AccountStore>);
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Accounts")
+    }
+}
+
+impl FromRef<CountyState> for Accounts {
+    fn from_ref(st: &CountyState) -> Self {
+        Accounts(st.accounts.clone())
+    }
+}
+
+/// The read model with the log it follows: villages' records, up to date as of the call.
+#[derive(Clone)]
+pub struct Records {
+    model: Arc<ReadModel>,
+    store: Arc<dyn ServerStore>,
+}
+
+impl std::fmt::Debug for Records {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Records").field("model", &self.model).finish_non_exhaustive()
+    }
+}
+
+impl FromRef<CountyState> for Records {
+    fn from_ref(st: &CountyState) -> Self {
+        Records { model: st.model.clone(), store: st.store.clone() }
+    }
+}
+
+impl Records {
+    /// One village's records.
+    pub async fn one(&self, village: Uuid) -> Result<Arc<VillageRecords>> {
+        Ok(self.model.refresh(&self.store, village).await?)
+    }
+
+    /// Several villages' records, refreshed in parallel, in the order given.
+    pub async fn of(&self, villages: &[VillageInfo]) -> Result<Vec<Arc<VillageRecords>>> {
+        let ids: Vec<Uuid> = villages.iter().map(|v| v.id).collect();
+        Ok(self.model.refresh_many(&self.store, &ids).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_county_with_its_own_policy_is_judged_by_it_and_the_others_by_the_default() {
+        let strict = Policy { min_days_in_village_per_year: 220, ..Policy::default() };
+        let (own, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let policies = Policies::new(Policy::default(), HashMap::from([(own, strict.clone())]));
+        assert_eq!(policies.of(own), strict);
+        assert_eq!(policies.of(other).min_days_in_village_per_year, 200);
+    }
+}

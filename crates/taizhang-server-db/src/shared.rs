@@ -1,0 +1,42 @@
+//! What every tenant of the server process shares beside the stores: the clock (injectable
+//! for tests) and the token key, read from the [`AccountStore`] once per process.
+
+use std::sync::{Arc, OnceLock};
+
+use taizhang_auth::ServerKey;
+
+use crate::{AccountStore, DbError};
+
+/// The server's clock (UTC ms), injectable for tests.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// Milliseconds since the epoch from the system clock.
+pub fn system_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// The server's token key, read from (or first stored in) the database on first use and kept
+/// for the life of the process. Clones share one cell.
+#[derive(Clone, Default)]
+pub struct ServerKeyCell(Arc<OnceLock<[u8; 32]>>);
+
+impl std::fmt::Debug for ServerKeyCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "ServerKeyCell(read)" } else { "ServerKeyCell(not read yet)" })
+    }
+}
+
+impl ServerKeyCell {
+    /// The key: the cached one, or the database's (a fresh random one stored if there is
+    /// none). Two first calls racing both get the stored key: the database keeps only one.
+    pub async fn get(&self, accounts: &dyn AccountStore) -> Result<ServerKey, DbError> {
+        if let Some(secret) = self.0.get() {
+            return Ok(ServerKey::new(*secret));
+        }
+        let secret = accounts.server_secret(rand::random()).await?;
+        Ok(ServerKey::new(*self.0.get_or_init(|| secret)))
+    }
+}
