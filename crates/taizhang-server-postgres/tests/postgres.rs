@@ -55,9 +55,11 @@ async fn the_account_story_holds_on_postgres() {
     // then name, devices by enrollment time.
     let places = store.places().await.expect("places");
     let kinds: Vec<&str> = places.iter().map(|p| p.kind).collect();
-    assert_eq!(kinds, ["county", "township", "village"]);
-    assert_eq!(places[2].parent, places.get(1).map(|t| t.id), "the village sits in the township");
-    let village = places[2].id;
+    assert_eq!(kinds, ["county", "township", "village", "village", "village"]);
+    let villages: Vec<&str> = places[2..].iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(villages, ["新寨村", "石门村", "高坡村"], "villages by name in byte order");
+    assert_eq!(places[3].parent, places.get(1).map(|t| t.id), "the village sits in the township");
+    let village = places[3].id;
     let mut zhang = Account {
         id: Uuid::from_u128(0xa2),
         name: "张华".into(),
