@@ -1,4 +1,4 @@
-//! The county view over HTTP (issue 5): the county page (`/county/`, three embedded files),
+//! The county view over HTTP (issue 5): the county page (`/county/`, embedded files),
 //! its log-in, and the JSON and export endpoints it and `taizhang pull` call. Handlers gather
 //! facts (session, places, the read model's records) and hand them to `taizhang-county`'s pure
 //! functions; the API is described in `sync-server/county/API.md`.
@@ -118,15 +118,32 @@ impl From<taizhang_rules::RulesError> for ApiError {
 
 type Result<T> = std::result::Result<T, JsonError>;
 
+/// The county page's ES modules, served at `/county/js/<name>.js` (no build step: as written).
+const MODULES: &[(&str, &str)] = &[
+    ("api", include_str!("../../county/js/api.js")),
+    ("dom", include_str!("../../county/js/dom.js")),
+    ("entry", include_str!("../../county/js/entry.js")),
+    ("format", include_str!("../../county/js/format.js")),
+    ("i18n", include_str!("../../county/js/i18n.js")),
+    ("inspection", include_str!("../../county/js/inspection.js")),
+    ("main", include_str!("../../county/js/main.js")),
+    ("overview", include_str!("../../county/js/overview.js")),
+    ("state", include_str!("../../county/js/state.js")),
+    ("ui", include_str!("../../county/js/ui.js")),
+    ("village", include_str!("../../county/js/village.js")),
+];
+
 /// The routes under `/county`.
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    let router = MODULES.iter().fold(Router::new(), |router, &(name, body)| {
+        router.route(
+            &format!("/county/js/{name}.js"),
+            get(move || async move { page("text/javascript; charset=utf-8", body) }),
+        )
+    });
+    router
         .route("/county", get(|| async { Redirect::permanent("/county/") }))
         .route("/county/", get(|| async { page("text/html; charset=utf-8", include_str!("../../county/index.html")) }))
-        .route(
-            "/county/app.js",
-            get(|| async { page("text/javascript; charset=utf-8", include_str!("../../county/app.js")) }),
-        )
         .route(
             "/county/app.css",
             get(|| async { page("text/css; charset=utf-8", include_str!("../../county/app.css")) }),
