@@ -1,14 +1,22 @@
-// A tiny DOM builder (no framework): h("button", { onclick, "data-testid": "x" }, "text").
+// The field app's DOM helper; the county page's crates/taizhang-county-web/assets/js/dom.js has the same convention.
+//
+// h(tag, attrs, ...children) creates `<tag>`. attrs: an `on<event>` function becomes a listener;
+// `value` and `checked` are set as properties; any other key is an attribute of that name
+// (`class`, `data-testid`, `aria-label`…), true giving an empty attribute and null, undefined or
+// false leaving it out. children: nodes, or strings and numbers, which always become text nodes
+// (never parsed as HTML: record text goes through here); arrays, nested too, are flattened;
+// null, undefined and false are skipped.
 type Child = Node | string | number | null | undefined | false;
+type Children = Child | Children[];
 type Attrs = Record<string, unknown>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  attrs: Attrs = {},
-  ...children: (Child | Child[])[]
+  attrs: Attrs | null = {},
+  ...children: Children[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
+  for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith("on") && typeof v === "function") {
       el.addEventListener(k.slice(2), v as EventListener);
@@ -16,27 +24,27 @@ export function h<K extends keyof HTMLElementTagNameMap>(
       (el as unknown as { value: string }).value = String(v);
     } else if (k === "checked" && el instanceof HTMLInputElement) {
       el.checked = Boolean(v);
-    } else if (v === true) {
-      el.setAttribute(k, "");
     } else {
-      el.setAttribute(k, String(v));
+      el.setAttribute(k, v === true ? "" : String(v));
     }
   }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
+  appendAll(el, children);
   return el;
 }
 
+/** Removes every child of `el`. */
 export function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
 
-/** Appends children, skipping null/false and flattening arrays (like `h`). */
-export function add(el: Element, ...children: (Child | Child[])[]): void {
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
+/** Appends children to `el`, as h() does. */
+export function add(el: Element, ...children: Children[]): void {
+  appendAll(el, children);
+}
+
+function appendAll(el: Element, children: Children[]): void {
+  for (const c of children) {
+    if (Array.isArray(c)) appendAll(el, c);
+    else if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
   }
 }

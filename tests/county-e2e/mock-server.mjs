@@ -1,8 +1,9 @@
 // A mock of the county view's HTTP API (crates/taizhang-county-web/assets/API.md), with no dependencies: it
-// serves the page's three files from crates/taizhang-county-web/assets/ under /county/ (read on every request,
-// so edits show on reload) and canned but self-consistent JSON for a county of 3 villages with
-// 4 members each over a few months, plus CSV and XLSX exports. It exists for working on the
-// page without the Rust server and for checking the browser test itself (mock-e2e.mjs).
+// serves the page's files (index.html, app.css, the ES modules in js/) from crates/taizhang-county-web/assets/
+// under /county/ (read on every request, so edits show on reload) and canned but
+// self-consistent JSON for a county of 3 villages with 4 members each over a few months, plus
+// CSV and XLSX exports. It exists for working on the page without the Rust server and for
+// checking the browser test itself (mock-e2e.mjs).
 //
 //   node mock-server.mjs [--port 8787]     log in as  county / county-pass
 //
@@ -13,6 +14,7 @@
 // shows in the village view, the grades and the scores export until the mock restarts.
 
 import { createServer } from "node:http";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
@@ -759,7 +761,14 @@ function periodOf(q) {
   return { period: { from, to } };
 }
 
-const STATIC = { "/county/": ["index.html", "text/html; charset=utf-8"], "/county/app.js": ["app.js", "text/javascript; charset=utf-8"], "/county/app.css": ["app.css", "text/css; charset=utf-8"] };
+const STATIC = { "/county/": ["index.html", "text/html; charset=utf-8"], "/county/app.css": ["app.css", "text/css; charset=utf-8"] };
+
+/** The page file served at `path` and its type: index.html, app.css or a module in js/. */
+function staticFile(path) {
+  if (STATIC[path]) return STATIC[path];
+  const m = path.match(/^\/county\/js\/([a-z][a-z0-9-]*\.js)$/);
+  return m && existsSync(join(PAGE_DIR, "js", m[1])) ? [`js/${m[1]}`, "text/javascript; charset=utf-8"] : null;
+}
 
 async function handle(req, res) {
   const url = new URL(req.url, "http://mock");
@@ -767,8 +776,9 @@ async function handle(req, res) {
   const q = url.searchParams;
   if (path === "/health") return send(res, 200, "ok");
   if (path === "/county") return send(res, 308, "", { Location: "/county/" });
-  if (STATIC[path] && req.method === "GET") {
-    const [file, type] = STATIC[path];
+  const page = req.method === "GET" ? staticFile(path) : null;
+  if (page) {
+    const [file, type] = page;
     // The same policy the real server sends with the page: nothing from elsewhere, no inline code.
     const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'";
     return send(res, 200, await readFile(join(PAGE_DIR, file)), { "Content-Type": type, "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff" });

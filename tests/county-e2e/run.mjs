@@ -12,12 +12,12 @@
 // EXPECT_VILLAGES (minimum villages in the overview, default 1), VILLAGE_NAME (default: the
 // first row), CHROMIUM (default /usr/bin/chromium), MOCK=1 (screenshots go to SHOTS or
 // /tmp/county-e2e-mock instead of docs/screenshots: the committed ones come from the real
-// server), COUNTY_PAGE_FROM_DISK=1 (serve index.html, app.js and app.css from
+// server), COUNTY_PAGE_FROM_DISK=1 (serve index.html, app.css and the modules in js/ from
 // crates/taizhang-county-web/assets/ instead of the copies compiled into the server, keeping the server's
 // headers: for testing page edits against a server built before them).
 
 import { chromium } from "playwright-core";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +28,12 @@ const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号";
 const PAGE_DIR = join(REPO, "crates/taizhang-county-web/assets");
-const PAGE_FILES = { "/county/": "index.html", "/county/app.js": "app.js", "/county/app.css": "app.css" };
+// The page's files by URL path: the frame, the style sheet and every ES module in js/.
+const PAGE_FILES = {
+  "/county/": "index.html",
+  "/county/app.css": "app.css",
+  ...Object.fromEntries(readdirSync(join(PAGE_DIR, "js")).filter((f) => f.endsWith(".js")).map((f) => [`/county/js/${f}`, `js/${f}`])),
+};
 const GRADE_NAMES = ["优秀", "称职", "基本称职", "不称职"];
 
 const log = (...a) => console.log("[county-e2e]", ...a);

@@ -125,7 +125,17 @@ async fn only_county_staff_with_the_right_password_get_in() {
     // The page itself is served, with a policy that forbids loading anything from elsewhere.
     let page = http.get(format!("{}/county/", server.url)).send().await.expect("page");
     assert!(page.headers()["content-security-policy"].to_str().expect("csp").contains("default-src 'self'"));
-    assert!(page.text().await.expect("html").contains("app.js"));
+    assert!(page.text().await.expect("html").contains(r#"<script type="module" src="js/main.js">"#));
+    // Its ES modules, each with a JavaScript type (a module served as anything else is refused).
+    for name in ["main", "dom", "i18n", "api", "overview", "village", "entry", "inspection"] {
+        let r = http.get(format!("{}/county/js/{name}.js", server.url)).send().await.expect("module");
+        assert_eq!(r.status().as_u16(), 200, "{name}.js");
+        assert_eq!(r.headers()["content-type"], "text/javascript; charset=utf-8", "{name}.js");
+        let js = r.text().await.expect("js");
+        assert!(js.contains("import ") || js.contains("export "), "{name}.js is a module");
+    }
+    let r = http.get(format!("{}/county/js/nothing.js", server.url)).send().await.expect("request");
+    assert_eq!(r.status().as_u16(), 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -20,8 +20,19 @@ const CSS: &str = "text/css; charset=utf-8";
 /// Every file of the page, one line each.
 pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/", content_type: HTML, body: include_str!("../assets/index.html") },
-    Asset { path: "/county/app.js", content_type: JS, body: include_str!("../assets/app.js") },
     Asset { path: "/county/app.css", content_type: CSS, body: include_str!("../assets/app.css") },
+    // The ES modules of js/, loaded by index.html from main.js (no build step).
+    Asset { path: "/county/js/main.js", content_type: JS, body: include_str!("../assets/js/main.js") },
+    Asset { path: "/county/js/i18n.js", content_type: JS, body: include_str!("../assets/js/i18n.js") },
+    Asset { path: "/county/js/dom.js", content_type: JS, body: include_str!("../assets/js/dom.js") },
+    Asset { path: "/county/js/format.js", content_type: JS, body: include_str!("../assets/js/format.js") },
+    Asset { path: "/county/js/state.js", content_type: JS, body: include_str!("../assets/js/state.js") },
+    Asset { path: "/county/js/api.js", content_type: JS, body: include_str!("../assets/js/api.js") },
+    Asset { path: "/county/js/ui.js", content_type: JS, body: include_str!("../assets/js/ui.js") },
+    Asset { path: "/county/js/overview.js", content_type: JS, body: include_str!("../assets/js/overview.js") },
+    Asset { path: "/county/js/village.js", content_type: JS, body: include_str!("../assets/js/village.js") },
+    Asset { path: "/county/js/entry.js", content_type: JS, body: include_str!("../assets/js/entry.js") },
+    Asset { path: "/county/js/inspection.js", content_type: JS, body: include_str!("../assets/js/inspection.js") },
 ];
 
 /// `asset` with its content type, revalidated on every load, loading nothing from elsewhere

@@ -1,0 +1,107 @@
+// Random inspection (随机查) on a village's page: a uniform sample, without replacement, of the
+// period's diary entries or households, drawn by the server; the seed reproduces a sample.
+
+import { api } from "./api.js";
+import { fill, h } from "./dom.js";
+import { t } from "./i18n.js";
+import { periodParams, state } from "./state.js";
+import { report } from "./ui.js";
+
+export function inspectSection(villageId) {
+  const n = h("input", { type: "number", min: 1, max: 100, value: state.sample?.n ?? 5, "data-testid": "sample-n", class: "narrow" });
+  const seed = h("input", { type: "number", min: 0, placeholder: t("seedPlaceholder"), "data-testid": "sample-seed-input", class: "narrow" });
+  const result = h("div", { class: "sample", "data-testid": "sample-result", hidden: !state.sample });
+  const draw = (kind, seedValue) => drawSample(villageId, kind, Number(n.value) || 5, seedValue, result, draw);
+  if (state.sample) renderSample(result, state.sample, draw);
+  return h(
+    "section",
+    { class: "card", "data-testid": "inspect" },
+    h("div", { class: "section-head" }, h("h3", null, t("inspect")), h("span", { class: "muted small" }, t("inspectHint"))),
+    h(
+      "div",
+      { class: "toolbar" },
+      h("label", null, t("sampleN"), " ", n),
+      h("label", null, t("sampleSeed"), " ", seed),
+      h("button", { type: "button", class: "btn btn-primary", "data-testid": "sample-diary", onclick: () => draw("diary", seed.value) }, t("sampleDiary")),
+      h("button", { type: "button", class: "btn btn-primary", "data-testid": "sample-households", onclick: () => draw("households", seed.value) }, t("sampleHouseholds")),
+    ),
+    result,
+  );
+}
+
+/** Draws a sample and shows it in `result`; `draw(kind, seed)` is what its buttons call. */
+async function drawSample(villageId, kind, n, seed, result, draw) {
+  const ticket = state.ticket;
+  try {
+    result.hidden = false;
+    fill(result, h("p", { class: "loading" }, t("loading")));
+    const data = await api(`village/${encodeURIComponent(villageId)}/sample`, { params: { kind, n, seed, ...periodParams() } });
+    if (ticket !== state.ticket) return;
+    state.sample = { kind: data.kind ?? kind, n, seed: data.seed, items: data.items ?? [] };
+    renderSample(result, state.sample, draw);
+  } catch (err) {
+    if (ticket === state.ticket) {
+      result.hidden = true;
+      report(err);
+    }
+  }
+}
+
+function renderSample(result, sample, draw) {
+  const title = sample.kind === "households" ? t("sampleHouseholds") : t("sampleDiary");
+  result.hidden = false;
+  fill(
+    result,
+    h(
+      "div",
+      { class: "sample-head" },
+      h("strong", null, title),
+      h("span", { class: "muted" }, t("sampleCount", { n: sample.items.length })),
+      h("span", null, `${t("seed")}: `, h("code", { "data-testid": "sample-seed" }, String(sample.seed ?? ""))),
+      h("button", { type: "button", class: "btn btn-small", "data-testid": "sample-again", onclick: () => draw(sample.kind, "") }, t("sampleAgain")),
+      h("button", { type: "button", class: "btn btn-small", "data-testid": "sample-reproduce", onclick: () => draw(sample.kind, String(sample.seed)) }, t("sampleReproduce")),
+    ),
+    !sample.items.length ? h("p", { class: "muted", "data-testid": "sample-empty" }, t("noItems")) : sample.kind === "households" ? householdSample(sample.items) : diarySample(sample.items),
+  );
+}
+
+function diarySample(items) {
+  return h(
+    "table",
+    { class: "grid", "data-testid": "sample-items" },
+    h("thead", null, h("tr", null, h("th", null, t("dDate")), h("th", null, t("dMember")), h("th", null, t("dText")))),
+    h(
+      "tbody",
+      null,
+      items.map((x) =>
+        h(
+          "tr",
+          { "data-testid": "sample-item", "data-id": x.id },
+          h("td", { class: "nowrap" }, x.date ?? ""),
+          h("td", { class: "nowrap" }, x.member_name ?? x.member ?? ""),
+          h("td", { class: "text" }, x.text ?? ""),
+        ),
+      ),
+    ),
+  );
+}
+
+function householdSample(items) {
+  return h(
+    "div",
+    { class: "hh-sample", "data-testid": "sample-items" },
+    items.map((x) =>
+      h(
+        "div",
+        { class: "hh", "data-testid": "sample-item", "data-id": x.id },
+        h("div", { class: "hh-head" }, h("strong", null, x.head ?? ""), h("span", { class: "muted" }, x.group ?? "")),
+        (x.visits ?? []).length ? h("ul", null, x.visits.map(visitLine)) : h("p", { class: "muted small" }, t("notVisitedYet")),
+      ),
+    ),
+  );
+}
+
+function visitLine(vi) {
+  const findings = vi.findings ? [" · ", h("span", { class: "text" }, vi.findings)] : null;
+  return h("li", null, h("span", { class: "nowrap" }, vi.date ?? ""), " · ", h("span", null, vi.member_name ?? ""), findings);
+}
