@@ -6,6 +6,7 @@
 
 pub mod code;
 mod error;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod password;

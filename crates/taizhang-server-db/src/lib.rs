@@ -1,10 +1,12 @@
 //! What the sync server needs from a database, as one narrow trait: store pushed changes
 //! durably and exactly once, and read the village's change log back by cursor. One
-//! implementation per backend (`taizhang-server-sqlite`, PostgreSQL later); [`testkit`]
-//! holds the story every backend must pass. [`AccountStore`] is the second trait: accounts,
+//! implementation per backend (`taizhang-server-sqlite`, `taizhang-server-postgres`); `testkit`
+//! (cargo feature `testkit`, enabled only from backends' dev-dependencies) holds the story
+//! every backend must pass. [`AccountStore`] is the second trait: accounts,
 //! enrollment codes and devices (issue 4).
 
 mod accounts;
+#[cfg(feature = "testkit")]
 pub mod testkit;
 
 pub use accounts::{Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
@@ -20,7 +22,7 @@ pub enum DbError {
     Open { path: String, reason: String },
     #[error("database error: {0} (the request was not stored; the device will retry)")]
     Backend(String),
-    #[error("{0} was not found: check the id (`taizhang-server admin list` shows them)")]
+    #[error("{0} was not found: check the id (`taizhang-sync-server admin list` shows them)")]
     NotFound(String),
     #[error("{0} already exists")]
     Exists(String),
