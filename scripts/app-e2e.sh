@@ -37,5 +37,5 @@ command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version 
 # The app (standalone: the custom-protocol feature is on by default), the server and the CLI.
 cargo build --locked -p taizhang-app -p taizhang-sync-server -p taizhang-client
 
-APP_BIN=target/debug/taizhang-app SERVER_BIN=target/debug/taizhang-server CLI_BIN=target/debug/taizhang \
+APP_BIN=target/debug/taizhang-app SERVER_BIN=target/debug/taizhang-sync-server CLI_BIN=target/debug/taizhang \
   xvfb-run -a --server-args="-screen 0 1280x1024x24" node app/e2e/run.mjs

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser end-to-end test of the county web page (/county/) against the real sync server:
-# builds taizhang-server (unless SERVER_BIN is set), starts it on a free loopback port with the
+# builds taizhang-sync-server (unless SERVER_BIN is set), starts it on a free loopback port with the
 # demo county (the demo village 石门村 plus 3 generated villages) in a temp dir, reads the
 # county staff login from the demo-logins file, and runs tests/county-e2e/run.mjs in headless
 # Debian Chromium (playwright-core drives it). The test checks the overview, a village, a
@@ -32,7 +32,7 @@ fi
 
 if [ -z "${SERVER_BIN:-}" ]; then
   cargo build --locked -p taizhang-sync-server
-  SERVER_BIN=target/debug/taizhang-server
+  SERVER_BIN=target/debug/taizhang-sync-server
 fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/taizhang-county-e2e.XXXXXX")

@@ -23,7 +23,7 @@ rm -f "$codes"
 # --demo seeds the village and writes fresh one-time enrollment codes for the demo accounts.
 # --demo-county 5 adds five generated villages with this year's work to the demo county, and
 # a web log-in for the county page (/county/) in server.sqlite3.demo-logins.txt.
-"$bin/taizhang-server" --db "$data/server.sqlite3" --listen "$addr" --demo --demo-county 5 &
+"$bin/taizhang-sync-server" --db "$data/server.sqlite3" --listen "$addr" --demo --demo-county 5 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs "http://$addr/health" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -53,7 +53,7 @@ echo
 echo "sync server running at http://$addr (database $data/server.sqlite3); Ctrl-C to stop."
 echo "one-time enrollment codes of the demo accounts: $codes"
 echo "another device (王芳): $bin/taizhang --store $data/wang.sqlite3 enroll --server http://$addr --code $(code_of 1) && $bin/taizhang --store $data/wang.sqlite3 sync"
-echo "administration: $bin/taizhang-server --db $data/server.sqlite3 admin list"
+echo "administration: $bin/taizhang-sync-server --db $data/server.sqlite3 admin list"
 logins="$data/server.sqlite3.demo-logins.txt"
 [ -s "$logins" ] && echo "county page: http://$addr/county/  log in as $(cut -f1 "$logins") / $(cut -f2 "$logins")"
 [ -s "$logins" ] && echo "pull the county's logs: TAIZHANG_PASSWORD=$(cut -f2 "$logins") $bin/taizhang pull --server http://$addr --login \"$(cut -f1 "$logins")\" --out $data/county-export"

@@ -22,7 +22,7 @@ bash scripts/app-e2e.sh --deps-only
 cargo test --workspace --locked --no-fail-fast
 bash scripts/app-e2e.sh --no-deps
 # The county page in a real browser (Debian chromium driven by playwright-core).
-SERVER_BIN=target/debug/taizhang-server bash scripts/county-e2e.sh
+SERVER_BIN=target/debug/taizhang-sync-server bash scripts/county-e2e.sh
 
 # The server-facing tests once more on PostgreSQL (every story once per backend): postgres.sh
 # installs and starts a local one and prints its URL, unless one is given already.

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 
 const here = new URL(".", import.meta.url).pathname;
 const APP_BIN = resolve(process.env.APP_BIN ?? join(here, "../../target/debug/taizhang-app"));
-const SERVER_BIN = resolve(process.env.SERVER_BIN ?? join(here, "../../target/debug/taizhang-server"));
+const SERVER_BIN = resolve(process.env.SERVER_BIN ?? join(here, "../../target/debug/taizhang-sync-server"));
 const CLI_BIN = resolve(process.env.CLI_BIN ?? join(here, "../../target/debug/taizhang"));
 const SHOTS = resolve(process.env.SHOTS ?? join(here, "../../docs/screenshots"));
 const TAURI_DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
@@ -215,7 +215,7 @@ async function main() {
   const serverPort = await freePort();
   const serverUrl = `http://127.0.0.1:${serverPort}`;
   const serverArgs = ["--db", join(work, "server.sqlite3"), "--listen", `127.0.0.1:${serverPort}`, "--demo", "--demo-households", String(HOUSEHOLDS)];
-  let server = start(SERVER_BIN, serverArgs, {}, "taizhang-server");
+  let server = start(SERVER_BIN, serverArgs, {}, "taizhang-sync-server");
   await waitHttp(`${serverUrl}/health`);
   log(`server up at ${serverUrl} with ${HOUSEHOLDS} households`);
   // --demo writes one-time enrollment codes of the demo accounts next to the database
@@ -293,7 +293,7 @@ async function main() {
       await s.shot("sync-offline");
 
       // The server comes back (same database, same port): sync from the Sync screen.
-      server = start(SERVER_BIN, serverArgs, {}, "taizhang-server");
+      server = start(SERVER_BIN, serverArgs, {}, "taizhang-sync-server");
       await waitHttp(`${serverUrl}/health`);
       await s.click('[data-testid="sync-now"]');
       await s.waitFor('[data-testid="sync-done"]', 60000);

@@ -1,4 +1,4 @@
-//! What an administrator does, as functions over the database (the `taizhang-server admin`
+//! What an administrator does, as functions over the database (the `taizhang-sync-server admin`
 //! subcommands and the demo seed call them): create counties, townships, villages and
 //! accounts, hand out one-time enrollment codes (also as a QR code PNG), revoke devices.
 //! A village's registry record and its team members' records are written into the registry
@@ -236,7 +236,7 @@ pub fn random_password() -> String {
 /// Why a web password could not be set.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordSetError {
-    #[error("account {0} does not exist (see `taizhang-server admin list`)")]
+    #[error("account {0} does not exist (see `taizhang-sync-server admin list`)")]
     NoAccount(Uuid),
     #[error(
         "account {0} is not county staff: only county staff log in to the county page (devices enroll with codes)"

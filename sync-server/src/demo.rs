@@ -1,4 +1,4 @@
-//! Seeds the demo village (石门村, 3 members, households) so `taizhang-server --demo` gives
+//! Seeds the demo village (石门村, 3 members, households) so `taizhang-sync-server --demo` gives
 //! devices something to sync with on a fresh machine, with its place (石门镇, 惠水县), the
 //! demo accounts (the team, a township and a county officer, an administrator) and fresh
 //! enrollment codes for them.

@@ -1,7 +1,7 @@
 //! The sync server as a library: [`router`] builds the HTTP API over any storage backend —
 //! device sync here, the county web view merged from `taizhang-county-web` — and [`serve`]
 //! runs it on a listener until a shutdown signal. Tests bind port 0 and talk to it with a
-//! real HTTP client; the `taizhang-server` binary adds flags and the demo village.
+//! real HTTP client; the `taizhang-sync-server` binary adds flags and the demo village.
 
 pub mod admin;
 mod auth;

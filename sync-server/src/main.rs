@@ -1,6 +1,6 @@
-//! `taizhang-server`: runs the sync server on an embedded SQLite file (the default) or on
+//! `taizhang-sync-server`: runs the sync server on an embedded SQLite file (the default) or on
 //! PostgreSQL (`--db postgres://...`); with `--demo` seeds the demo village (石门村) and writes fresh enrollment codes for its demo
-//! accounts next to the database; `taizhang-server admin ...` manages places, accounts,
+//! accounts next to the database; `taizhang-sync-server admin ...` manages places, accounts,
 //! enrollment codes and devices directly in the database.
 
 use std::path::{Path, PathBuf};
@@ -17,13 +17,15 @@ use taizhang_sync_server::{
 use uuid::Uuid;
 
 #[derive(Parser, Debug)]
-#[command(name = "taizhang-server", about = "Taizhang (台账) sync server")]
+#[command(name = "taizhang-sync-server", about = "Taizhang (台账) sync server")]
 struct Args {
     /// Address to listen on.
     #[arg(long, env = "TAIZHANG_LISTEN", default_value = "127.0.0.1:8620")]
     listen: String,
     /// The database: a PostgreSQL URL (`postgres://user:password@host/db`) or the path of the
-    /// SQLite file (created if missing). Also read from `TAIZHANG_DB`.
+    /// SQLite file (created if missing). Also read from `TAIZHANG_DB`. Default:
+    /// `taizhang-server.sqlite3` (the binary's former name, kept so an updated server opens the
+    /// same file).
     #[arg(long, env = "TAIZHANG_DATABASE_URL", global = true)]
     db: Option<String>,
     /// Seed the demo village (石门村) with its accounts, and write fresh enrollment codes for
@@ -138,7 +140,8 @@ fn demo_file(db: &str, what: &str) -> PathBuf {
         return PathBuf::from(format!("taizhang-demo-{what}.txt"));
     }
     let db = Path::new(db);
-    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "taizhang-server".into());
+    let name =
+        db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "taizhang-sync-server".into());
     db.with_file_name(format!("{name}.demo-{what}.txt"))
 }
 
@@ -190,7 +193,7 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
         }
         Admin::RevokeDevice { device } => {
             if !store.revoke_device(device, now).await? {
-                bail!("device {device} does not exist (see `taizhang-server admin list`)");
+                bail!("device {device} does not exist (see `taizhang-sync-server admin list`)");
             }
             println!("device {device} revoked; what it synced is kept");
         }
@@ -249,6 +252,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    // The default file keeps the binary's former name: an updated server must open the same data.
     let db = args.db.or_else(|| std::env::var("TAIZHANG_DB").ok()).unwrap_or_else(|| "taizhang-server.sqlite3".into());
     let store = open_store(&db).await.with_context(|| format!("opening {}", describe_db(&db)))?;
     if let Some(Cmd::Admin(cmd)) = args.cmd {

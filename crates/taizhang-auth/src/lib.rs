@@ -7,6 +7,7 @@
 
 pub mod code;
 mod error;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod limit;

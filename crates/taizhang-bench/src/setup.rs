@@ -81,7 +81,7 @@ fn app_state(store: Arc<dyn ServerBackend>) -> AppState {
 }
 
 /// Builds the server's store. The only place the bench constructs a backend: the same
-/// choice by URL as the `taizhang-server` binary (`taizhang_sync_server::open_store`).
+/// choice by URL as the `taizhang-sync-server` binary (`taizhang_sync_server::open_store`).
 pub async fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerBackend>> {
     let db = match backend {
         Backend::SqliteFile(path) => path.display().to_string(),

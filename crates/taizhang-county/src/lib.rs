@@ -13,6 +13,7 @@
 //!   items), checked against the policy before the server stores it.
 
 mod error;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inputs;

@@ -1,12 +1,14 @@
 //! What the sync server needs from a database, as one narrow trait: store pushed changes
 //! durably and exactly once, and read the village's change log back by cursor. One
-//! implementation per backend (`taizhang-server-sqlite`, PostgreSQL later); [`testkit`]
-//! holds the story every backend must pass. [`AccountStore`] is the second trait: accounts,
-//! enrollment codes and devices (issue 4). The server's tenants (device sync, the county web
-//! view) also share the [`Clock`] and the token key ([`ServerKeyCell`]) from here.
+//! implementation per backend (`taizhang-server-sqlite`, `taizhang-server-postgres`); `testkit`
+//! (cargo feature `testkit`, enabled only from backends' dev-dependencies) holds the story
+//! every backend must pass. [`AccountStore`] is the second trait: accounts, enrollment codes
+//! and devices (issue 4). The server's tenants (device sync, the county web view) also share
+//! the [`Clock`] and the token key ([`ServerKeyCell`]) from here.
 
 mod accounts;
 mod shared;
+#[cfg(feature = "testkit")]
 pub mod testkit;
 
 pub use accounts::{Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
@@ -23,7 +25,7 @@ pub enum DbError {
     Open { path: String, reason: String },
     #[error("database error: {0} (the request was not stored; the device will retry)")]
     Backend(String),
-    #[error("{0} was not found: check the id (`taizhang-server admin list` shows them)")]
+    #[error("{0} was not found: check the id (`taizhang-sync-server admin list` shows them)")]
     NotFound(String),
     #[error("{0} already exists")]
     Exists(String),

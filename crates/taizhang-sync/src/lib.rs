@@ -17,6 +17,7 @@ mod error;
 mod server;
 mod wire;
 
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 

@@ -1,5 +1,5 @@
 //! The sync server as a child process for the server-kill test: the same router and SQLite
-//! backend as `taizhang-server`, on a file, on 127.0.0.1:0; prints fresh enrollment codes of the
+//! backend as `taizhang-sync-server`, on a file, on 127.0.0.1:0; prints fresh enrollment codes of the
 //! demo accounts (`code <index> <code>`), then `listening <url>` once ready.
 
 use std::sync::Arc;
