@@ -193,7 +193,7 @@ excused: boolean, future: boolean, };
 
 export type TeamMemberSummary = { id: string, name: string, role: MemberRole, daysThisMonth: number, monthFiled: boolean, };
 
-export type LeaveStateCode = "pending" | "approved" | "rejected";
+export type LeaveStateCode = "pending" | "approved" | "rejected" | "withdrawn";
 
 export type LeaveItem = { id: string, memberId: string, memberName: string, from: string, to: string, reason: string, state: LeaveStateCode, decidedBy: string | null, };
 

@@ -382,6 +382,8 @@ pub enum LeaveStateCode {
     Pending,
     Approved,
     Rejected,
+    /// Withdrawn by the requester while pending (issue 14).
+    Withdrawn,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -225,6 +225,7 @@ fn leave_code(s: LeaveState) -> LeaveStateCode {
         LeaveState::Pending => LeaveStateCode::Pending,
         LeaveState::Approved => LeaveStateCode::Approved,
         LeaveState::Rejected => LeaveStateCode::Rejected,
+        LeaveState::Withdrawn => LeaveStateCode::Withdrawn,
     }
 }
 
@@ -331,6 +332,7 @@ fn village_records(
         filings: store.filings()?,
         visits: Vec::new(),
         households: Vec::new(),
+        ..VillageRecords::default()
     })
 }
 
@@ -847,6 +849,8 @@ impl AppCore {
                 reason: req.reason.trim().to_string(),
                 state: LeaveState::Pending,
                 decided_by: None,
+                kind: taizhang_domain::LeaveKind::Personal,
+                returned_on: None,
             };
             l.request_leave(&leave, now)?;
             Ok(leave_item(&leave, &names(l.store())?))

@@ -110,6 +110,8 @@ fn domain_field(e: &DomainError) -> Option<String> {
             }
         }
         DomainError::LeaveDatesReversed { .. } => "to",
+        DomainError::ReturnBeforeLeave { .. } | DomainError::ReturnWithoutApproval { .. } => "returnedOn",
+        DomainError::MonthNotOver { .. } => "month",
         DomainError::UnknownCode { field, .. } => field,
         DomainError::Malformed { what, .. } => what,
     };

@@ -8,19 +8,31 @@
 //!   village data (they manage accounts from the admin command line).
 //! - `registry`: team members write households; the first secretary also members and the
 //!   village record.
-//! - `team/<year>`: a team member writes only their own leave requests, and only while
-//!   pending; deciding leave and filing months (月备案) is for the first secretary and the
-//!   township staff.
-//! - `log/<member>/<month>`: only its owner writes it; once the month is filed, only new
-//!   diary entries that amend an earlier one (amendments, visible as such).
+//! - `team/<year>`: leave (请销假, issue 14). A team member or the first secretary writes their
+//!   own requests: makes them and edits them while pending, withdraws them while pending
+//!   (state `withdrawn`) and reports back (销假: `returned_on`) on an approved one without
+//!   changing its dates or kind. Deciding leave is for the first secretary (a member's leave)
+//!   and the township staff (anyone's, the first secretary's own included), and **nobody
+//!   decides their own**: the first secretary's own request is decided only by the township.
+//!   Filing months (月备案) is for the first secretary and the township staff.
+//!   Late records are welcome: nothing in the team document is refused because a month was
+//!   filed.
+//! - `log/<member>/<month>`: only its owner writes it. Filing the month freezes the diary's
+//!   text only: changing or deleting a diary entry of a filed month is refused (write an
+//!   amendment: a new entry with `amends`, visible as such). Check-ins and visits of a filed
+//!   month are accepted whenever they arrive (issue 14: no record is refused for arriving
+//!   late); the server records when it received them, and the rules mark those received after
+//!   the filing as late (迟报, `taizhang_rules::late_after_filing`).
 //! - `assessment/<year>`: county staff write assessments of the villages of their county.
 //! - township and county staff write nothing else of a village.
 
 use std::fmt;
 use std::str::FromStr;
 
+use automerge::{Automerge, ReadDoc, Value, ROOT};
+use chrono::NaiveDate;
 use taizhang_doc::DocId;
-use taizhang_domain::YearMonth;
+use taizhang_domain::{LeaveKind, LeaveState, YearMonth};
 use uuid::Uuid;
 
 /// The role of an account.
@@ -151,7 +163,8 @@ impl fmt::Display for DocRef {
     }
 }
 
-/// What the server read of one record (before or after the push).
+/// What the server read of one record (before or after the push). [`facts_of`] reads it
+/// from a document; fields a record does not have (or holds in conflict) are `None`/false.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Facts {
     /// The record's `member` field (the leave's requester, the diary's author...).
@@ -160,6 +173,58 @@ pub struct Facts {
     pub pending: bool,
     /// A diary entry that amends an earlier one.
     pub amends: bool,
+    /// A leave request's state (`None`: not a leave, or states in conflict).
+    pub state: Option<LeaveState>,
+    /// A leave request's kind (`None`: not given, i.e. 事假 for an old record).
+    pub kind: Option<LeaveKind>,
+    /// A leave request's dates.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// A leave request's report back (销假).
+    pub returned_on: Option<NaiveDate>,
+}
+
+fn scalar_strs(doc: &Automerge, obj: &automerge::ObjId, field: &str) -> Vec<String> {
+    doc.get_all(obj, field)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(v, _)| match v {
+            Value::Scalar(s) => s.as_str().map(str::to_string),
+            Value::Object(_) => None,
+        })
+        .collect()
+}
+
+/// The one value of `field`, parsed; `None` when absent, in conflict or unreadable.
+fn one<T>(doc: &Automerge, obj: &automerge::ObjId, field: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    match scalar_strs(doc, obj, field).as_slice() {
+        [v] => parse(v),
+        _ => None,
+    }
+}
+
+/// What access needs to know of the record at root key `key` of `doc`: `None` when the
+/// document does not have it. The server reads the stored document (before) and the one with
+/// the pushed changes applied (after) and passes both in a [`Touch`]. The document must have
+/// been loaded with `taizhang_sync`'s untrusted helpers.
+pub fn facts_of(doc: &Automerge, key: &str) -> Option<Facts> {
+    let (value, obj) = doc.get(ROOT, key).ok()??;
+    let Value::Object(_) = value else {
+        return Some(Facts::default());
+    };
+    let states = scalar_strs(doc, &obj, "state");
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some(Facts {
+        // A conflicting value counts as "not this member".
+        member: one(doc, &obj, "member", |m| m.parse().ok()),
+        pending: !states.is_empty() && states.iter().all(|s| s == "pending"),
+        amends: scalar_strs(doc, &obj, "amends").iter().any(|a| !a.is_empty()),
+        state: one(doc, &obj, "state", |s| LeaveState::from_code(s).ok()),
+        kind: one(doc, &obj, "kind", |k| LeaveKind::parse(k).ok()),
+        from: one(doc, &obj, "from", date),
+        to: one(doc, &obj, "to", date),
+        returned_on: one(doc, &obj, "returned_on", date),
+    })
 }
 
 /// One record (a root key such as `leave/<uuid>`) the pushed changes touch.
@@ -225,27 +290,13 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
         }
         (DocRef::Team { .. }, Role::Member | Role::FirstSecretary | Role::TownshipStaff) => {
             let decides = matches!(p.role, Role::FirstSecretary | Role::TownshipStaff);
-            let own_pending = |f: &Option<Facts>| f.is_none_or(|f| f.member == me && f.pending);
             for t in touches {
                 match t.kind() {
                     "filing" if decides => {}
-                    // Deciding (or correcting) an existing request.
-                    "leave" if decides && t.before.is_some() => {}
-                    "leave" if p.role.in_village() => {
-                        if !(own_pending(&t.before) && own_pending(&t.after)) {
-                            return deny(
-                                "leave_decision",
-                                "a team member may only request (or withdraw) their own leave; the first secretary \
-                                 or the township decides it",
-                            );
-                        }
-                    }
                     "filing" => {
                         return deny("filing", "only the first secretary or the township files a month (月备案)")
                     }
-                    "leave" => {
-                        return deny("leave_decision", "the township decides leave requests; it does not make them")
-                    }
+                    "leave" => leave_change(p, decides, t)?,
                     _ => return deny("team_record", format!("'{}' may not be written in the team document", t.key)),
                 }
             }
@@ -256,13 +307,14 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
                 return deny("not_owner", "a member's log is written only by that member");
             }
             if filed {
-                let amendment = |t: &Touch| {
-                    t.kind() == "diary" && t.before.is_none() && t.after.is_some_and(|a| a.amends && a.member == me)
+                // Filing freezes the diary's text; attendance and visits still arrive late.
+                let allowed = |t: &Touch| {
+                    t.kind() != "diary" || (t.before.is_none() && t.after.is_some_and(|a| a.amends && a.member == me))
                 };
-                if !touches.iter().all(amendment) {
+                if !touches.iter().all(allowed) {
                     return deny(
                         "month_filed",
-                        "this month is filed (月备案): add an amendment to a diary entry instead of changing it",
+                        "this month's diary is filed (月备案): add an amendment to a diary entry instead of changing it",
                     );
                 }
             }
@@ -274,6 +326,67 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
         }
         (DocRef::Assessment { .. }, _) => deny("forbidden_role", "assessments are written by the county"),
         (_, Role::Admin) => deny("forbidden_role", "administrators manage accounts and write no village data"),
+    }
+}
+
+/// One leave request touched in a team document by `p` (`decides`: first secretary or
+/// township). See the module doc for the rules.
+fn leave_change(p: &Principal, decides: bool, t: &Touch) -> Result<(), Denial> {
+    let me = Some(p.account);
+    let own = |f: &Facts| f.member == me;
+    let pending = |f: &Facts| f.pending && f.state.is_none_or(|s| s == LeaveState::Pending);
+    match (&t.before, &t.after) {
+        // A new request: one's own, pending. The township decides, it does not ask.
+        (None, Some(a)) if p.role.in_village() && own(a) && pending(a) && a.returned_on.is_none() => Ok(()),
+        (None, _) if p.role.in_village() => deny(
+            "leave_decision",
+            "a new leave request is one's own and pending: the first secretary or the township decides it",
+        ),
+        (None, _) => deny("leave_decision", "the township decides leave requests; it does not make them"),
+        // One's own request: edit or withdraw while pending, report back once approved.
+        (Some(b), after) if own(b) => {
+            let ok = match after {
+                // Deleting one's own request while it is pending (an old way to withdraw).
+                None => pending(b),
+                Some(a) if !own(a) => false,
+                Some(a) if pending(b) => (pending(a) || a.state == Some(LeaveState::Withdrawn)) && a.returned_on.is_none(),
+                Some(a) => {
+                    b.state == Some(LeaveState::Approved)
+                        && a.state == Some(LeaveState::Approved)
+                        && (a.from, a.to) == (b.from, b.to)
+                        // A record from before kinds has none: it is 事假, and a report back
+                        // that writes the kind out changes nothing.
+                        && a.kind.unwrap_or_default() == b.kind.unwrap_or_default()
+                }
+            };
+            if ok {
+                Ok(())
+            } else if decides {
+                deny(
+                    "own_leave",
+                    "nobody decides their own leave: the township decides the first secretary's leave. You may \
+                     edit or withdraw your request while it is pending, and report back (销假) once it is approved",
+                )
+            } else {
+                deny(
+                    "leave_decision",
+                    "a team member may request, edit or withdraw their own leave while it is pending and report \
+                     back (销假) once it is approved; the first secretary or the township decides it",
+                )
+            }
+        }
+        // Someone else's request: deciding (or correcting) it is for the first secretary and
+        // the township, and it stays that person's request.
+        (Some(b), after) if decides => {
+            if after.is_some_and(|a| a.member != b.member) {
+                return deny("leave_decision", "a leave request stays the requester's: its member cannot change");
+            }
+            Ok(())
+        }
+        (Some(_), _) => deny(
+            "leave_decision",
+            "a team member may only request (or withdraw) their own leave; the first secretary or the township decides it",
+        ),
     }
 }
 
@@ -303,7 +416,24 @@ mod tests {
     }
 
     fn leave(member: Uuid, pending: bool) -> Option<Facts> {
-        Some(Facts { member: Some(member), pending, amends: false })
+        let state = if pending { LeaveState::Pending } else { LeaveState::Approved };
+        in_state(member, state)
+    }
+
+    fn in_state(member: Uuid, state: LeaveState) -> Option<Facts> {
+        Some(Facts {
+            member: Some(member),
+            pending: state == LeaveState::Pending,
+            state: Some(state),
+            from: NaiveDate::from_ymd_opt(2026, 11, 10),
+            to: NaiveDate::from_ymd_opt(2026, 11, 14),
+            ..Facts::default()
+        })
+    }
+
+    fn team_write(role: Role, account: Uuid, t: Touch) -> Result<(), Denial> {
+        let p = Principal { account, ..who(role) };
+        may_write(&p, &PLACE, &DocRef::Team { year: 2026 }, false, &[t])
     }
 
     #[test]
@@ -330,31 +460,143 @@ mod tests {
         let delete_colleagues = touch("leave/b", leave(COLLEAGUE, true), None);
         assert!(may_write(&m, &PLACE, &team, false, std::slice::from_ref(&delete_colleagues)).is_err());
         assert!(may_write(&m, &PLACE, &team, false, &[touch("filing/x", None, None)]).is_err());
+        // The first secretary and the township decide a colleague's leave and file months.
+        let approve_colleagues = touch("leave/a", leave(COLLEAGUE, true), leave(COLLEAGUE, false));
         for decider in [Role::FirstSecretary, Role::TownshipStaff] {
-            assert!(may_write(&who(decider), &PLACE, &team, false, std::slice::from_ref(&approve_own)).is_ok());
+            assert!(may_write(&who(decider), &PLACE, &team, false, std::slice::from_ref(&approve_colleagues)).is_ok());
             assert!(may_write(&who(decider), &PLACE, &team, false, &[touch("filing/x", None, None)]).is_ok());
         }
-        assert!(may_write(&who(Role::CountyStaff), &PLACE, &team, false, &[approve_own]).is_err());
+        assert!(may_write(&who(Role::CountyStaff), &PLACE, &team, false, &[approve_colleagues]).is_err());
         let new_request = [touch("leave/c", None, leave(ME, true))];
         assert!(may_write(&who(Role::FirstSecretary), &PLACE, &team, false, &new_request).is_ok());
         assert!(may_write(&who(Role::TownshipStaff), &PLACE, &team, false, &new_request).is_err());
+        // A new request must be pending: nobody files an already approved leave for themselves.
+        assert!(may_write(&m, &PLACE, &team, false, &[touch("leave/d", None, leave(ME, false))]).is_err());
     }
 
     #[test]
-    fn a_log_is_its_owners_and_a_filed_month_takes_only_amendments() {
+    fn nobody_decides_their_own_leave_and_the_township_decides_the_first_secretarys() {
+        // The first secretary (ME) asks; approving or rejecting it themselves is refused.
+        for decision in [LeaveState::Approved, LeaveState::Rejected] {
+            let own = touch("leave/a", in_state(ME, LeaveState::Pending), in_state(ME, decision));
+            let err = team_write(Role::FirstSecretary, ME, own.clone()).expect_err("own decision");
+            assert_eq!(err.code, "own_leave");
+            assert!(err.message.contains("township"), "{}", err.message);
+            // The township decides it.
+            assert_eq!(team_write(Role::TownshipStaff, Uuid::from_u128(50), own), Ok(()));
+        }
+        // A member (COLLEAGUE) asks: the first secretary or the township decides.
+        let members =
+            touch("leave/b", in_state(COLLEAGUE, LeaveState::Pending), in_state(COLLEAGUE, LeaveState::Approved));
+        assert_eq!(team_write(Role::FirstSecretary, ME, members.clone()), Ok(()));
+        assert_eq!(team_write(Role::TownshipStaff, Uuid::from_u128(50), members.clone()), Ok(()));
+        assert_eq!(team_write(Role::Member, COLLEAGUE, members).expect_err("own").code, "leave_decision");
+        // Deciding keeps the requester.
+        let reassigned = touch("leave/b", in_state(COLLEAGUE, LeaveState::Pending), in_state(ME, LeaveState::Approved));
+        assert!(team_write(Role::FirstSecretary, ME, reassigned).is_err());
+    }
+
+    #[test]
+    fn the_requester_withdraws_while_pending_and_reports_back_once_approved() {
+        for role in [Role::Member, Role::FirstSecretary] {
+            // Withdraw (撤回) while pending.
+            let withdraw = touch("leave/a", in_state(ME, LeaveState::Pending), in_state(ME, LeaveState::Withdrawn));
+            assert_eq!(team_write(role, ME, withdraw), Ok(()), "{role}");
+            // Not once decided: an approved leave is closed by reporting back, not withdrawn.
+            let late = touch("leave/a", in_state(ME, LeaveState::Approved), in_state(ME, LeaveState::Withdrawn));
+            assert!(team_write(role, ME, late).is_err(), "{role}");
+            // Nor re-opened once withdrawn.
+            let reopen = touch("leave/a", in_state(ME, LeaveState::Withdrawn), in_state(ME, LeaveState::Pending));
+            assert!(team_write(role, ME, reopen).is_err(), "{role}");
+            // 销假 on an approved leave: back on the 12th.
+            let mut back = in_state(ME, LeaveState::Approved);
+            if let Some(f) = back.as_mut() {
+                f.returned_on = NaiveDate::from_ymd_opt(2026, 11, 12);
+            }
+            let report = touch("leave/a", in_state(ME, LeaveState::Approved), back);
+            assert_eq!(team_write(role, ME, report), Ok(()), "{role}");
+            // An old approved request (no kind) reported back by a version that writes 事假 out.
+            let mut kinded = back;
+            if let Some(f) = kinded.as_mut() {
+                f.kind = Some(LeaveKind::Personal);
+            }
+            assert_eq!(team_write(role, ME, touch("leave/a", in_state(ME, LeaveState::Approved), kinded)), Ok(()));
+            // Reporting back does not lengthen the leave or change its kind.
+            let mut longer = back;
+            if let Some(f) = longer.as_mut() {
+                f.to = NaiveDate::from_ymd_opt(2026, 11, 20);
+            }
+            assert!(team_write(role, ME, touch("leave/a", in_state(ME, LeaveState::Approved), longer)).is_err());
+            let mut other_kind = back;
+            if let Some(f) = other_kind.as_mut() {
+                f.kind = Some(LeaveKind::Training);
+            }
+            assert!(team_write(role, ME, touch("leave/a", in_state(ME, LeaveState::Approved), other_kind)).is_err());
+            // Nobody reports back on a colleague's leave.
+            let colleague = touch("leave/b", in_state(COLLEAGUE, LeaveState::Approved), {
+                let mut f = in_state(COLLEAGUE, LeaveState::Approved);
+                if let Some(x) = f.as_mut() {
+                    x.returned_on = NaiveDate::from_ymd_opt(2026, 11, 12);
+                }
+                f
+            });
+            assert!(team_write(Role::Member, ME, colleague.clone()).is_err());
+            // (The first secretary may correct a colleague's request, as a decider.)
+            assert_eq!(team_write(Role::FirstSecretary, ME, colleague), Ok(()));
+        }
+    }
+
+    #[test]
+    fn a_log_is_its_owners_and_a_filed_month_freezes_only_the_diary_text() {
         let month = YearMonth { year: 2026, month: 11 };
         let mine = DocRef::Log { member: ME, month };
         let theirs = DocRef::Log { member: COLLEAGUE, month };
         let checkin = [touch("checkin/x", None, Some(Facts { member: Some(ME), ..Facts::default() }))];
+        let visit = [touch("visit/x", None, Some(Facts { member: Some(ME), ..Facts::default() }))];
         for role in [Role::Member, Role::FirstSecretary] {
             assert!(may_write(&who(role), &PLACE, &mine, false, &checkin).is_ok());
             assert_eq!(may_write(&who(role), &PLACE, &theirs, false, &checkin).expect_err("test").code, "not_owner");
-            assert_eq!(may_write(&who(role), &PLACE, &mine, true, &checkin).expect_err("test").code, "month_filed");
+            assert_eq!(may_write(&who(role), &PLACE, &theirs, true, &checkin).expect_err("test").code, "not_owner");
+            // Check-ins and visits of a filed month arrive late and are accepted.
+            assert_eq!(may_write(&who(role), &PLACE, &mine, true, &checkin), Ok(()));
+            assert_eq!(may_write(&who(role), &PLACE, &mine, true, &visit), Ok(()));
         }
-        let amendment = [touch("diary/y", None, Some(Facts { member: Some(ME), pending: false, amends: true }))];
+        let amendment = [touch("diary/y", None, Some(Facts { member: Some(ME), amends: true, ..Facts::default() }))];
         assert!(may_write(&who(Role::Member), &PLACE, &mine, true, &amendment).is_ok());
         let edit = [touch("diary/y", Some(Facts::default()), Some(Facts { member: Some(ME), ..Facts::default() }))];
-        assert!(may_write(&who(Role::Member), &PLACE, &mine, true, &edit).is_err());
+        assert_eq!(may_write(&who(Role::Member), &PLACE, &mine, true, &edit).expect_err("edit").code, "month_filed");
+        let new_entry = [touch("diary/z", None, Some(Facts { member: Some(ME), ..Facts::default() }))];
+        assert_eq!(
+            may_write(&who(Role::Member), &PLACE, &mine, true, &new_entry).expect_err("new").code,
+            "month_filed"
+        );
+        // A push mixing a late check-in and a diary edit is refused as a whole.
+        let mixed = [checkin[0].clone(), edit[0].clone()];
+        assert!(may_write(&who(Role::Member), &PLACE, &mine, true, &mixed).is_err());
+        // Before filing, the entry is corrected in place.
+        assert_eq!(may_write(&who(Role::Member), &PLACE, &mine, false, &edit), Ok(()));
+    }
+
+    #[test]
+    fn facts_are_read_from_a_document() {
+        use automerge::transaction::Transactable;
+        let mut doc = Automerge::new();
+        let mut tx = doc.transaction();
+        let obj = tx.put_object(ROOT, "leave/a", automerge::ObjType::Map).expect("map");
+        tx.put(&obj, "member", ME.to_string()).expect("put");
+        tx.put(&obj, "state", "approved").expect("put");
+        tx.put(&obj, "kind", "official_trip").expect("put");
+        tx.put(&obj, "from", "2026-11-10").expect("put");
+        tx.put(&obj, "to", "2026-11-14").expect("put");
+        tx.put(&obj, "returned_on", "2026-11-12").expect("put");
+        tx.commit();
+        let f = facts_of(&doc, "leave/a").expect("record");
+        assert_eq!(f.member, Some(ME));
+        assert_eq!(f.state, Some(LeaveState::Approved));
+        assert!(!f.pending);
+        assert_eq!(f.kind, Some(LeaveKind::OfficialTrip));
+        assert_eq!(f.returned_on, NaiveDate::from_ymd_opt(2026, 11, 12));
+        assert_eq!(facts_of(&doc, "leave/b"), None);
     }
 
     #[test]

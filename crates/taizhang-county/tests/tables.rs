@@ -70,6 +70,7 @@ fn records() -> VillageRecords {
             visit(7, 1, 99, d(4), 10), // a household not in the registry
         ],
         households: (1..=3).map(household).collect(),
+        ..Default::default()
     }
 }
 
@@ -345,6 +346,7 @@ fn shuffled(r: &VillageRecords) -> VillageRecords {
         filings: mix(&r.filings),
         visits: mix(&r.visits),
         households: mix(&r.households),
+        ..r.clone()
     }
 }
 

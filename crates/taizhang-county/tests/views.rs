@@ -82,6 +82,7 @@ fn attention_week() -> VillageRecords {
             visit(5, 1, 4, d(10), 10), // after today: not judged
         ],
         households: (1..=5).map(household).collect(),
+        ..Default::default()
     }
 }
 

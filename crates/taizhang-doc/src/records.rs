@@ -4,8 +4,8 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveRequest, LeaveState,
-    Member, MemberId, MonthFiling, PovertyCause, Role, Village, Visit, YearMonth,
+    day_start, CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind,
+    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Village, Visit, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};
@@ -195,13 +195,15 @@ impl Record for DiaryEntry {
         ]
     }
     fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        let date = x.parsed("date", parse_date)?;
         Ok(DiaryEntry {
             id: id_from_key(key, x)?,
             member: x.parsed("member", str::parse)?,
-            date: x.parsed("date", parse_date)?,
+            date,
             text: x.text("text"),
             amends: x.opt_parsed("amends", str::parse)?,
-            written_at: x.opt_int("written_at").unwrap_or_default(),
+            // An entry written before `written_at` existed reads as written on its own day.
+            written_at: x.opt_int("written_at").unwrap_or_else(|| day_start(date)),
         })
     }
 }
@@ -249,6 +251,8 @@ impl Record for LeaveRequest {
             ("reason", s(self.reason.clone())),
             ("state", s(self.state.code())),
             ("decided_by", self.decided_by.and_then(|m| s(m.to_string()))),
+            ("kind", s(self.kind.code())),
+            ("returned_on", self.returned_on.and_then(date)),
         ]
     }
     fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
@@ -260,6 +264,10 @@ impl Record for LeaveRequest {
             reason: x.text("reason"),
             state: x.parsed("state", LeaveState::from_code)?,
             decided_by: x.opt_parsed("decided_by", str::parse)?,
+            // No kind (written before kinds existed): 事假. A kind added by a newer version
+            // reads as "other" rather than failing the record.
+            kind: x.opt_str("kind").map_or(LeaveKind::Personal, |k| LeaveKind::parse(&k).unwrap_or(LeaveKind::Other)),
+            returned_on: x.opt_parsed("returned_on", parse_date)?,
         })
     }
 }

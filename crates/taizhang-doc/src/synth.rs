@@ -171,6 +171,8 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                 reason: "参加县里集中培训".into(),
                 state: LeaveState::Approved,
                 decided_by: secretary.as_ref().map(|s| s.0),
+                kind: taizhang_domain::LeaveKind::Personal,
+                returned_on: None,
             };
             docs.put(DocId::for_leave(&l), &actor, &l, filed)?;
             leave.push((from, to));

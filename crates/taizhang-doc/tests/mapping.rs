@@ -87,3 +87,54 @@ fn rewriting_an_unchanged_record_makes_no_operations() {
     tx.rollback();
     assert_eq!(d.get_heads(), heads);
 }
+
+#[test]
+fn leave_kind_and_report_back_round_trip_and_old_records_read_with_defaults() {
+    use chrono::NaiveDate;
+    use taizhang_domain::{day_start, DiaryEntry, LeaveId, LeaveKind, LeaveRequest, LeaveState, MemberId};
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+    let leave = LeaveRequest {
+        id: LeaveId(Uuid::from_u128(40)),
+        member: MemberId(Uuid::from_u128(41)),
+        from: day(10),
+        to: day(14),
+        reason: "县里组织培训".into(),
+        state: LeaveState::Approved,
+        decided_by: Some(MemberId(Uuid::from_u128(42))),
+        kind: LeaveKind::Training,
+        returned_on: Some(day(13)),
+    };
+    let mut d = doc(1);
+    edit(&mut d, |tx| write(tx, &leave).expect("write"));
+    let read = read_one::<LeaveRequest>(&d, &leave.key()).expect("read").expect("present");
+    assert_eq!(read.record, leave);
+    // A request and a diary entry written before kinds, returns and written_at existed.
+    let mut old = doc(2);
+    edit(&mut old, |tx| {
+        let l =
+            tx.put_object(ROOT, "leave/00000000-0000-7000-8000-000000000043", automerge::ObjType::Map).expect("map");
+        for (k, v) in [
+            ("member", leave.member.to_string()),
+            ("from", "2026-11-10".into()),
+            ("to", "2026-11-11".into()),
+            ("reason", "家中有事".into()),
+            ("state", "withdrawn".into()),
+        ] {
+            tx.put(&l, k, v).expect("put");
+        }
+        let e =
+            tx.put_object(ROOT, "diary/00000000-0000-7000-8000-000000000044", automerge::ObjType::Map).expect("map");
+        for (k, v) in [("member", leave.member.to_string()), ("date", "2026-11-03".into()), ("text", "走访".into())] {
+            tx.put(&e, k, v).expect("put");
+        }
+    });
+    let l =
+        read_one::<LeaveRequest>(&old, "leave/00000000-0000-7000-8000-000000000043").expect("read").expect("present");
+    assert_eq!(
+        (l.record.kind, l.record.returned_on, l.record.state),
+        (LeaveKind::Personal, None, LeaveState::Withdrawn)
+    );
+    let e = read_one::<DiaryEntry>(&old, "diary/00000000-0000-7000-8000-000000000044").expect("read").expect("present");
+    assert_eq!(e.record.written_at, day_start(day(3)));
+    assert!(!e.record.backfilled());
+}

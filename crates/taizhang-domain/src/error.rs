@@ -26,6 +26,12 @@ pub enum DomainError {
     OutOfRange { field: &'static str, detail: String },
     #[error("the leave ends ({to}) before it starts ({from}): swap the dates")]
     LeaveDatesReversed { from: String, to: String },
+    #[error("the leave is reported back (销假) on {returned}, before it starts ({from}): give the day the member actually came back")]
+    ReturnBeforeLeave { returned: String, from: String },
+    #[error("only approved leave can be reported back (销假); this request is {state}: withdraw it instead, or wait for the decision")]
+    ReturnWithoutApproval { state: &'static str },
+    #[error("month {month} has not ended: it can be filed (月备案) from {opens}")]
+    MonthNotOver { month: YearMonth, opens: String },
     #[error("unknown value {value:?} for {field}: expected one of {expected}")]
     UnknownCode { field: &'static str, value: String, expected: &'static str },
     #[error("not a valid {what}: {value:?}")]

@@ -12,12 +12,12 @@ mod validate;
 pub use error::DomainError;
 pub use ids::{CheckInId, DiaryId, HouseholdId, LeaveId, MemberId, VillageId, VisitId};
 pub use model::{
-    CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveRequest, LeaveState,
-    Member, MonthFiling, PovertyCause, Role, Village, Visit,
+    CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind, LeaveRequest,
+    LeaveState, Member, MonthFiling, PovertyCause, Role, Village, Visit,
 };
 pub use rng::SplitMix64;
-pub use time::{local_date, local_datetime, local_month, shanghai, Timestamp, YearMonth};
+pub use time::{day_start, local_date, local_datetime, local_month, shanghai, Timestamp, YearMonth};
 pub use validate::{
-    validate_check_in, validate_diary, validate_household, validate_leave, validate_member, validate_visit, LedgerView,
-    Limits,
+    validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
+    validate_visit, LedgerView, Limits,
 };

@@ -252,6 +252,9 @@ pub struct Visit {
 }
 
 /// A diary entry (民情日记). `amends` is set for a correction written after the month was filed.
+/// An entry may be written for a past day of a month not yet filed (补记): `written_at` keeps
+/// when it was first written, so [`DiaryEntry::backfilled`] shows it. Correcting the entry
+/// before filing edits the same record (its Automerge history keeps every version).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiaryEntry {
     pub id: DiaryId,
@@ -259,7 +262,16 @@ pub struct DiaryEntry {
     pub date: NaiveDate,
     pub text: String,
     pub amends: Option<DiaryId>,
+    /// When the entry was first written (device time). A record that predates this field
+    /// reads as the start of its `date`.
     pub written_at: Timestamp,
+}
+
+impl DiaryEntry {
+    /// 补记: written on a later day than the day it is about (Asia/Shanghai days).
+    pub fn backfilled(&self) -> bool {
+        crate::local_date(self.written_at) > self.date
+    }
 }
 
 /// Check in (arrive) or check out (leave the village).
@@ -301,49 +313,133 @@ pub struct CheckIn {
     pub in_geofence: Option<bool>,
 }
 
-/// Where a leave request stands.
+/// Where a leave request stands (请销假: asked, decided, withdrawn; 销假 is
+/// [`LeaveRequest::returned_on`] on an approved request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LeaveState {
     Pending,
     Approved,
     Rejected,
+    /// Withdrawn by the requester while it was still pending (撤回).
+    Withdrawn,
 }
 
 impl LeaveState {
+    pub const ALL: [LeaveState; 4] =
+        [LeaveState::Pending, LeaveState::Approved, LeaveState::Rejected, LeaveState::Withdrawn];
     pub fn code(self) -> &'static str {
         match self {
             LeaveState::Pending => "pending",
             LeaveState::Approved => "approved",
             LeaveState::Rejected => "rejected",
+            LeaveState::Withdrawn => "withdrawn",
         }
     }
     pub fn from_code(s: &str) -> Result<Self, DomainError> {
-        match s {
-            "pending" => Ok(LeaveState::Pending),
-            "approved" => Ok(LeaveState::Approved),
-            "rejected" => Ok(LeaveState::Rejected),
-            _ => Err(DomainError::UnknownCode {
-                field: "leave state",
-                value: s.chars().take(40).collect(),
-                expected: "pending, approved, rejected",
-            }),
-        }
+        Self::ALL.into_iter().find(|c| c.code() == s).ok_or_else(|| DomainError::UnknownCode {
+            field: "leave state",
+            value: s.chars().take(40).collect(),
+            expected: "pending, approved, rejected, withdrawn",
+        })
     }
 }
 
-/// A leave request (请假) and its approval.
+/// The kind of leave (seed 003's 请销假). How each kind counts (excused absence, presence,
+/// training) is the county's policy (`taizhang_rules::Policy::leave_counts`), not fixed here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum LeaveKind {
+    /// 事假. The kind of every request written before kinds existed.
+    #[default]
+    Personal,
+    /// 病假
+    Sick,
+    /// 因公外出 (e.g. a trip for the village's work).
+    OfficialTrip,
+    /// 组织安排的培训
+    Training,
+    /// 轮休/调休
+    Rest,
+    /// 其他
+    Other,
+}
+
+impl LeaveKind {
+    pub const ALL: [LeaveKind; 6] = [
+        LeaveKind::Personal,
+        LeaveKind::Sick,
+        LeaveKind::OfficialTrip,
+        LeaveKind::Training,
+        LeaveKind::Rest,
+        LeaveKind::Other,
+    ];
+    /// The stable code stored in documents.
+    pub fn code(self) -> &'static str {
+        match self {
+            LeaveKind::Personal => "personal",
+            LeaveKind::Sick => "sick",
+            LeaveKind::OfficialTrip => "official_trip",
+            LeaveKind::Training => "training",
+            LeaveKind::Rest => "rest",
+            LeaveKind::Other => "other",
+        }
+    }
+    /// The Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            LeaveKind::Personal => "事假",
+            LeaveKind::Sick => "病假",
+            LeaveKind::OfficialTrip => "因公外出",
+            LeaveKind::Training => "组织安排的培训",
+            LeaveKind::Rest => "轮休/调休",
+            LeaveKind::Other => "其他",
+        }
+    }
+    /// Accepts the code or the Chinese name.
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        Self::ALL.into_iter().find(|k| k.code() == s || k.zh() == s).ok_or_else(|| DomainError::UnknownCode {
+            field: "leave kind",
+            value: s.chars().take(40).collect(),
+            expected: "personal, sick, official_trip, training, rest, other",
+        })
+    }
+}
+
+/// A leave request (请假), its decision and the report back (销假).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeaveRequest {
     pub id: LeaveId,
     pub member: MemberId,
     pub from: NaiveDate,
+    /// The last day of leave asked for.
     pub to: NaiveDate,
     pub reason: String,
     pub state: LeaveState,
     pub decided_by: Option<MemberId>,
+    /// 事假 when the record predates kinds.
+    #[serde(default)]
+    pub kind: LeaveKind,
+    /// 销假: the day the member actually came back (present again that day). A return before
+    /// `to` shortens the leave to `from..returned_on`; a later one does not lengthen it.
+    #[serde(default)]
+    pub returned_on: Option<NaiveDate>,
 }
 
-/// A filed month (月备案) of one member's diary.
+impl LeaveRequest {
+    /// The days the leave covers, both ends included: `from..=to`, cut to the day before
+    /// `returned_on`; `None` when the member came back on the first day.
+    pub fn days(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let last = match self.returned_on.and_then(|r| r.pred_opt()) {
+            Some(before_return) => before_return.min(self.to),
+            None if self.returned_on.is_some() => return None,
+            None => self.to,
+        };
+        (self.from <= last).then_some((self.from, last))
+    }
+}
+
+/// A filed month (月备案) of one member's diary. Filing freezes the diary's text (later
+/// corrections are amendments); it never closes the month to attendance or visit records,
+/// which count whenever they arrive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthFiling {
     pub member: MemberId,

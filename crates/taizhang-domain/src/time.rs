@@ -29,6 +29,14 @@ pub fn local_date(at: Timestamp) -> NaiveDate {
     local_datetime(at).map(|d| d.date_naive()).unwrap_or_default()
 }
 
+/// The instant a calendar day (Asia/Shanghai) starts: 00:00 China Standard Time.
+pub fn day_start(date: NaiveDate) -> Timestamp {
+    date.and_hms_opt(0, 0, 0)
+        .and_then(|t| shanghai().from_local_datetime(&t).single())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_default()
+}
+
 /// The month (Asia/Shanghai) an instant falls in.
 pub fn local_month(at: Timestamp) -> YearMonth {
     YearMonth::of(local_date(at))
@@ -58,6 +66,11 @@ impl YearMonth {
     /// The first day of the month.
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
+    }
+
+    /// The last day of the month.
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or_default()
     }
 
     /// The month after this one.
@@ -106,6 +119,8 @@ mod tests {
         assert_eq!(local_date(at).to_string(), "2026-11-25");
         assert_eq!(local_date(at - 1).to_string(), "2026-11-24");
         assert_eq!(local_month(at).to_string(), "2026-11");
+        assert_eq!(day_start(local_date(at)), at);
+        assert_eq!(YearMonth { year: 2024, month: 2 }.last_day().to_string(), "2024-02-29");
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! the server.
 
 use crate::{
-    local_date, CheckIn, DiaryEntry, DiaryId, DomainError, GpsFix, Household, HouseholdId, LeaveRequest, Member,
-    MemberId, Timestamp, Visit, YearMonth,
+    local_date, CheckIn, DiaryEntry, DiaryId, DomainError, GpsFix, Household, HouseholdId, LeaveRequest, LeaveState,
+    Member, MemberId, MonthFiling, Timestamp, Visit, YearMonth,
 };
 
 /// What validation needs to know about the ledger.
@@ -119,6 +119,9 @@ pub fn validate_visit(v: &Visit, view: &impl LedgerView, now: Timestamp, limits:
     fix(&v.location)
 }
 
+/// A diary entry: its day is today or earlier; a past day of a month not yet filed is a
+/// back-filled entry (补记, accepted, [`DiaryEntry::backfilled`] shows it); a filed month takes
+/// only amendments. Editing an entry of an unfiled month (the same id) passes the same checks.
 pub fn validate_diary(
     d: &DiaryEntry,
     view: &impl LedgerView,
@@ -150,6 +153,8 @@ pub fn validate_diary(
     Ok(())
 }
 
+/// A check-in. Never refused for its month being filed: filing freezes diary text only, and
+/// attendance made offline counts whenever it arrives.
 pub fn validate_check_in(
     c: &CheckIn,
     view: &impl LedgerView,
@@ -163,6 +168,8 @@ pub fn validate_check_in(
     fix(&c.location)
 }
 
+/// A leave request: dates in order and at most a year; a report back (销假, `returned_on`) only
+/// on an approved request and not before the leave starts, nor more than a year after it ends.
 pub fn validate_leave(l: &LeaveRequest, view: &impl LedgerView, limits: &Limits) -> Result<(), DomainError> {
     if !view.member_exists(l.member) {
         return Err(DomainError::UnknownMember(l.member.to_string()));
@@ -174,7 +181,43 @@ pub fn validate_leave(l: &LeaveRequest, view: &impl LedgerView, limits: &Limits)
     if days > 366 {
         return Err(DomainError::OutOfRange { field: "leave", detail: format!("{days} days; at most a year") });
     }
+    if let Some(back) = l.returned_on {
+        if l.state != LeaveState::Approved {
+            return Err(DomainError::ReturnWithoutApproval { state: l.state.code() });
+        }
+        if back < l.from {
+            return Err(DomainError::ReturnBeforeLeave { returned: back.to_string(), from: l.from.to_string() });
+        }
+        if (back - l.to).num_days() > 366 {
+            return Err(DomainError::OutOfRange {
+                field: "return date",
+                detail: format!("{back} is more than a year after the leave ended ({})", l.to),
+            });
+        }
+    }
     text("reason", &l.reason, limits.max_text_chars, true)
+}
+
+/// A month filing (月备案): only a month that has ended (Asia/Shanghai) can be filed, by a
+/// member of the team, for a member of the team. Whether it is on time is the county's
+/// policy (`taizhang_rules::may_file`); a late filing is still accepted.
+pub fn validate_filing(
+    f: &MonthFiling,
+    view: &impl LedgerView,
+    now: Timestamp,
+    limits: &Limits,
+) -> Result<(), DomainError> {
+    for m in [f.member, f.filed_by] {
+        if !view.member_exists(m) {
+            return Err(DomainError::UnknownMember(m.to_string()));
+        }
+    }
+    not_future(f.filed_at, now, limits)?;
+    let today = local_date(now);
+    if today <= f.month.last_day() {
+        return Err(DomainError::MonthNotOver { month: f.month, opens: f.month.next().first_day().to_string() });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -244,6 +287,107 @@ mod tests {
             written_at: NOW,
         };
         assert_eq!(validate_diary(&d, &view, NOW, &Limits::default()), Err(DomainError::MonthFiled { month }));
+    }
+
+    fn view_with(member: MemberId) -> View {
+        View { members: [member].into(), ..Default::default() }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn a_past_day_of_an_unfiled_month_can_be_written_later_and_shows_it() {
+        // 25 November: an entry for 3 November, written today (补记).
+        let member = MemberId(id());
+        let d = DiaryEntry {
+            id: DiaryId(id()),
+            member,
+            date: day(2026, 11, 3),
+            text: "补记:走访两户".into(),
+            amends: None,
+            written_at: NOW,
+        };
+        assert_eq!(validate_diary(&d, &view_with(member), NOW, &Limits::default()), Ok(()));
+        assert!(d.backfilled());
+        let same_day = DiaryEntry { date: day(2026, 11, 25), ..d.clone() };
+        assert!(!same_day.backfilled());
+        // October, when October is filed: an amendment only.
+        let october = DiaryEntry { date: day(2026, 10, 30), ..d };
+        let mut view = view_with(member);
+        view.filed.insert((member, YearMonth { year: 2026, month: 10 }));
+        assert!(matches!(
+            validate_diary(&october, &view, NOW, &Limits::default()),
+            Err(DomainError::MonthFiled { .. })
+        ));
+    }
+
+    fn leave(member: MemberId) -> LeaveRequest {
+        LeaveRequest {
+            id: crate::LeaveId(id()),
+            member,
+            from: day(2026, 11, 10),
+            to: day(2026, 11, 14),
+            reason: "家中有事".into(),
+            state: LeaveState::Approved,
+            decided_by: None,
+            kind: crate::LeaveKind::Sick,
+            returned_on: None,
+        }
+    }
+
+    #[test]
+    fn reporting_back_shortens_the_leave_and_is_checked() {
+        let member = MemberId(id());
+        let view = view_with(member);
+        let lim = Limits::default();
+        let mut l = leave(member);
+        assert_eq!(l.days(), Some((day(2026, 11, 10), day(2026, 11, 14))));
+        // Back on the 12th: leave on the 10th and 11th only.
+        l.returned_on = Some(day(2026, 11, 12));
+        assert_eq!(validate_leave(&l, &view, &lim), Ok(()));
+        assert_eq!(l.days(), Some((day(2026, 11, 10), day(2026, 11, 11))));
+        // Back late, on the 20th: the leave still ends on the 14th.
+        l.returned_on = Some(day(2026, 11, 20));
+        assert_eq!(l.days(), Some((day(2026, 11, 10), day(2026, 11, 14))));
+        // Back on the first day: no day of leave.
+        l.returned_on = Some(day(2026, 11, 10));
+        assert_eq!(l.days(), None);
+        // Back before it started: refused.
+        l.returned_on = Some(day(2026, 11, 9));
+        assert!(matches!(validate_leave(&l, &view, &lim), Err(DomainError::ReturnBeforeLeave { .. })));
+        // Reporting back on a request that is not approved: refused.
+        l.returned_on = Some(day(2026, 11, 12));
+        l.state = LeaveState::Pending;
+        assert_eq!(validate_leave(&l, &view, &lim), Err(DomainError::ReturnWithoutApproval { state: "pending" }));
+        // Withdrawn requests are valid records.
+        l.returned_on = None;
+        l.state = LeaveState::Withdrawn;
+        assert_eq!(validate_leave(&l, &view, &lim), Ok(()));
+    }
+
+    #[test]
+    fn leave_kinds_and_states_read_from_codes_and_chinese() {
+        for k in crate::LeaveKind::ALL {
+            assert_eq!(crate::LeaveKind::parse(k.code()), Ok(k));
+            assert_eq!(crate::LeaveKind::parse(k.zh()), Ok(k));
+        }
+        assert_eq!(crate::LeaveKind::default(), crate::LeaveKind::Personal);
+        assert_eq!(LeaveState::from_code("withdrawn"), Ok(LeaveState::Withdrawn));
+        assert!(LeaveState::from_code("cancelled").is_err());
+    }
+
+    #[test]
+    fn only_a_month_that_has_ended_can_be_filed() {
+        let member = MemberId(id());
+        let view = view_with(member);
+        let lim = Limits::default();
+        let f = |month| MonthFiling { member, month, filed_by: member, filed_at: NOW };
+        // On 25 November, November is still running; October has ended.
+        let err = validate_filing(&f(YearMonth { year: 2026, month: 11 }), &view, NOW, &lim).expect_err("running");
+        assert!(err.to_string().contains("2026-12-01"), "{err}");
+        assert_eq!(validate_filing(&f(YearMonth { year: 2026, month: 10 }), &view, NOW, &lim), Ok(()));
     }
 
     #[test]

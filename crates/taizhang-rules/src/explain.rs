@@ -36,6 +36,18 @@ pub mod codes {
     pub const PRESENCE: &str = "ATT-PRESENCE";
     /// Days on approved leave (excused, not presence).
     pub const LEAVE: &str = "ATT-LEAVE";
+    /// Days not known yet (未同步): after a member's last sync.
+    pub const NOT_SYNCED: &str = "ATT-NOT-SYNCED";
+    /// Absence without leave (无故缺勤).
+    pub const ABSENCE: &str = "ATT-ABSENCE";
+    /// Records received after their month was filed (迟报).
+    pub const LATE: &str = "REC-LATE";
+    /// The filing window (月备案 by the policy's day of the next month).
+    pub const FILING_WINDOW: &str = "DIARY-FILING-WINDOW";
+    /// The overview's flag (正常 / 提醒 / 需关注).
+    pub const FLAG: &str = "OVERVIEW-FLAG";
+    /// Scheme B automatic deduction for absence without leave.
+    pub const B_ABSENCE: &str = "B-ABSENCE";
     /// Minimum days in the village per year (200).
     pub const MIN_DAYS: &str = "ATT-MIN-DAYS";
     /// Minimum share of the year in the village (2/3).

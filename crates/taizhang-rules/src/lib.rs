@@ -19,9 +19,13 @@
 //!   term (`term_start..=term_end`).
 //! - **Days in the village**: distinct Asia/Shanghai dates with a check-in of kind `In`; a day
 //!   counts once however many check-ins it has. Check-outs do not remove a day.
-//! - **Leave**: approved leave *excuses* a day but is never presence. The 200 days and the 2/3
-//!   are minimum presence (DOMAIN.md: leave must be requested and approved), so a member with
-//!   199 days in the village and 1 day of approved leave fails the 200-day rule; the leave is
+//! - **Leave** (请销假): approved leave covers `from..=to`, cut to the day before the report
+//!   back (销假, `returned_on`); pending, rejected and withdrawn requests count for nothing.
+//!   How a day counts follows its kind and the policy's `leave_counts`: `excused` (事假, 病假,
+//!   轮休/调休, 其他 by default) *excuses* a day but is never presence; `presence` (因公外出 by
+//!   default) counts as a day in the village; `training` (组织安排的培训) counts toward the
+//!   training days and as excused. The 200 days and the 2/3 are minimum presence, so a member
+//!   with 199 days in the village and 1 day of approved 事假 fails the 200-day rule; the leave is
 //!   listed in the explanation. Leave excuses a working day from the diary rule, and a day on
 //!   which *every* member on post had approved leave is an excused team gap (listed apart)
 //!   rather than a breach of "someone in the village every day". Pending or rejected leave
@@ -29,8 +33,25 @@
 //! - **200 days** are prorated to the judged days: `ceil(200 × judged / 365)`, never above 200
 //!   (a full year of 365 or 366 days requires exactly 200). **2/3** is `ceil(2/3 × judged)`.
 //!   Both are reported; a county that uses only one sets the other to 0.
-//! - **Training** (4 days a year) has no record type: the caller supplies the count, else it
-//!   is "not recorded". Not prorated (training comes in batches).
+//! - **Training** (4 days a year): days of approved leave of a kind counted as training, plus
+//!   the count the caller supplies (for training not recorded as leave); "not recorded" when
+//!   neither exists. Not prorated (training comes in batches).
+//! - **Unknown is not absent.** [`VillageRecords::last_sync`] gives each member's last sync
+//!   (server receipt time). From the Asia/Shanghai day of that sync on (the day itself may still
+//!   have records to come), a day without a presence or leave record is 未同步 (`not_synced`):
+//!   never absent, never a diary gap, never "nobody in the village" — a team day where nobody
+//!   is known present but a member on post without leave has not synced it is `unknown`.
+//!   Reports and month scores with such days are `provisional`. A member without a last sync
+//!   is judged on the records held.
+//! - **Absence without leave** (无故缺勤): a known working day before `today`, within the term,
+//!   with neither presence nor approved leave of any kind. Scheme B deducts
+//!   `absence_deduction_per_day` for each automatically ([`month_score`]).
+//! - **Late** (迟报): records the server received ([`VillageRecords::received_at`]) after their
+//!   month was filed are accepted and counted, and listed as late.
+//! - **Filing window**: a month can be filed once it has ended, on time until
+//!   `filing_window_days` after it ([`may_file`]); later still, marked late.
+//! - **Overview flag** ([`overview_flag`] over [`flag_facts`]): 正常 / 提醒 / 需关注 from the
+//!   policy's thresholds over known days only.
 //! - **Team days**: a date with members on post and no `In` check-in by any member is a gap.
 //!   Dates with no member on post are not judged.
 //! - **Diary**: each working day (policy `working_days`, Mon–Fri by default) judged needs an
@@ -61,6 +82,7 @@
 
 mod error;
 mod explain;
+mod flow;
 mod policy;
 mod records;
 mod report;
@@ -68,10 +90,13 @@ mod score;
 
 pub use error::RulesError;
 pub use explain::{codes, Figure, RuleRef};
-pub use policy::{Derivation, DutyItem, ItemKind, Policy, SchemeA, SchemeB, SchemeBItem};
+pub use flow::{filed_late, filing_due, flag_facts, may_file, overview_flag, FilingWindow, Flag, FlagFacts};
+pub use policy::{
+    Derivation, DutyItem, FlagThresholds, ItemKind, LeaveCount, LeaveCounts, Policy, SchemeA, SchemeB, SchemeBItem,
+};
 pub use records::{MemberInputs, Period, VillageRecords};
-pub use report::{member_report, team_report, Check, DutyStatus, MemberReport, TeamReport};
+pub use report::{late_after_filing, member_report, team_report, Check, DutyStatus, MemberReport, TeamReport};
 pub use score::{
-    grade_county, grade_county_among, scheme_a, scheme_b, AppliedItem, Grade, Graded, MonthScore, SchemeAInputs,
-    SchemeAScore,
+    grade_county, grade_county_among, month_score, scheme_a, scheme_b, AppliedItem, Grade, Graded, MonthScore,
+    SchemeAInputs, SchemeAScore, DIARY_MISSING_ITEM,
 };

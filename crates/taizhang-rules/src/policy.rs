@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeSet;
 
 use crate::RulesError;
+use taizhang_domain::LeaveKind;
 
 /// Every configurable rule value. Missing keys in a TOML file take the default, unknown keys
 /// are refused (so a typo cannot silently switch a rule back to its default).
@@ -29,6 +30,9 @@ pub struct Policy {
     pub working_days: Vec<Weekday>,
     /// Every finished month's diary must be filed (`000`: 月备案).
     pub months_must_be_filed: bool,
+    /// A month can be filed once it has ended and is due by this day of the next month (5: by
+    /// the 5th); filed later it is still accepted, marked late. 0: no deadline.
+    pub filing_window_days: u32,
     /// Every household visited once a year (`004`: 走访一遍农户).
     pub visit_every_household_per_year: bool,
     /// The seven ones (七个一, `004`), checked per first secretary per year.
@@ -37,6 +41,108 @@ pub struct Policy {
     pub scheme_a: SchemeA,
     /// Scheme B: monthly 10 points (Huishui, `002`).
     pub scheme_b: SchemeB,
+    /// How each kind of approved leave counts (请销假, `003`).
+    pub leave_counts: LeaveCounts,
+    /// When the county overview flags a village 提醒 or 需关注.
+    pub overview_flag: FlagThresholds,
+}
+
+/// How a day of approved leave of some kind counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveCount {
+    /// An excused absence: not presence, never 无故缺勤, no diary expected.
+    Excused,
+    /// Counts as a day in the village (e.g. 因公外出 on the village's business); excused from
+    /// the diary. The team's "someone in the village" still needs someone physically there.
+    Presence,
+    /// Counts toward the yearly training days, and as excused.
+    Training,
+}
+
+/// How each [`LeaveKind`] counts. Keys are the kinds' codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeaveCounts {
+    /// 事假
+    pub personal: LeaveCount,
+    /// 病假
+    pub sick: LeaveCount,
+    /// 因公外出
+    pub official_trip: LeaveCount,
+    /// 组织安排的培训
+    pub training: LeaveCount,
+    /// 轮休/调休
+    pub rest: LeaveCount,
+    /// 其他
+    pub other: LeaveCount,
+}
+
+impl Default for LeaveCounts {
+    fn default() -> Self {
+        Self {
+            personal: LeaveCount::Excused,
+            sick: LeaveCount::Excused,
+            official_trip: LeaveCount::Presence,
+            training: LeaveCount::Training,
+            rest: LeaveCount::Excused,
+            other: LeaveCount::Excused,
+        }
+    }
+}
+
+impl LeaveCounts {
+    /// How a day of `kind` counts.
+    pub fn of(&self, kind: LeaveKind) -> LeaveCount {
+        match kind {
+            LeaveKind::Personal => self.personal,
+            LeaveKind::Sick => self.sick,
+            LeaveKind::OfficialTrip => self.official_trip,
+            LeaveKind::Training => self.training,
+            LeaveKind::Rest => self.rest,
+            LeaveKind::Other => self.other,
+        }
+    }
+}
+
+/// Thresholds of the overview's flag (正常 / 提醒 / 需关注), each a count over the period
+/// viewed; a village is 需关注 when any count reaches its `attention_` value, else 提醒 when
+/// any reaches its `notice_` value, else 正常. 0 switches a threshold off. Only known days
+/// count: days after a member's last sync are never gaps or absences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlagThresholds {
+    /// Days with members on post and nobody known in the village (not excused).
+    pub notice_gap_days: u32,
+    pub attention_gap_days: u32,
+    /// Months not filed after the filing window closed.
+    pub notice_unfiled_months: u32,
+    pub attention_unfiled_months: u32,
+    /// Members certainly under the prorated minimum of days (even if every unknown day was
+    /// spent in the village).
+    pub notice_members_under_minimum: u32,
+    pub attention_members_under_minimum: u32,
+    /// Days of absence without leave (无故缺勤), all members together.
+    pub notice_absence_days: u32,
+    pub attention_absence_days: u32,
+    /// The longest run of days any member has not synced (未同步): a reminder, never more.
+    pub notice_not_synced_days: u32,
+}
+
+impl Default for FlagThresholds {
+    fn default() -> Self {
+        Self {
+            notice_gap_days: 1,
+            attention_gap_days: 5,
+            notice_unfiled_months: 1,
+            attention_unfiled_months: 2,
+            notice_members_under_minimum: 0,
+            attention_members_under_minimum: 1,
+            notice_absence_days: 1,
+            attention_absence_days: 5,
+            notice_not_synced_days: 7,
+        }
+    }
 }
 
 /// One duty of the seven ones.
@@ -96,6 +202,9 @@ pub struct SchemeB {
     pub allowance_cut_below: f64,
     /// The bonuses, deductions and one-vote vetoes a team leader may apply.
     pub items: Vec<SchemeBItem>,
+    /// Points deducted automatically per day of absence without leave (无故缺勤) the records
+    /// show (known working days with neither presence nor approved leave). 0: off.
+    pub absence_deduction_per_day: f64,
 }
 
 /// One scheme B item.
@@ -141,6 +250,7 @@ impl Default for Policy {
             diary_every_working_day: true,
             working_days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
             months_must_be_filed: true,
+            filing_window_days: 5,
             visit_every_household_per_year: true,
             seven_ones: vec![
                 duty("strong_committee", "建强一个班子", "build one strong village committee", None),
@@ -158,6 +268,8 @@ impl Default for Policy {
             ],
             scheme_a: SchemeA::default(),
             scheme_b: SchemeB::default(),
+            leave_counts: LeaveCounts::default(),
+            overview_flag: FlagThresholds::default(),
         }
     }
 }
@@ -204,6 +316,7 @@ impl Default for SchemeB {
                 item("faking_records", "弄虚作假", "faking records", ItemKind::Veto, 0.0),
                 item("discipline_violation", "违纪违法", "breach of discipline or law", ItemKind::Veto, 0.0),
             ],
+            absence_deduction_per_day: 0.5,
         }
     }
 }
@@ -305,6 +418,36 @@ impl Policy {
                 ),
             );
         }
+        if !b.absence_deduction_per_day.is_finite() || !(0.0..=b.max).contains(&b.absence_deduction_per_day) {
+            return bad(
+                "scheme_b.absence_deduction_per_day",
+                format!("{} points; give a number between 0 (off) and max ({})", b.absence_deduction_per_day, b.max),
+            );
+        }
+        if self.filing_window_days > 31 {
+            return bad(
+                "filing_window_days",
+                format!("{} days; give 0 (no deadline) to 31 days after the month's end", self.filing_window_days),
+            );
+        }
+        let f = &self.overview_flag;
+        for (field, notice, attention) in [
+            ("overview_flag.*_gap_days", f.notice_gap_days, f.attention_gap_days),
+            ("overview_flag.*_unfiled_months", f.notice_unfiled_months, f.attention_unfiled_months),
+            (
+                "overview_flag.*_members_under_minimum",
+                f.notice_members_under_minimum,
+                f.attention_members_under_minimum,
+            ),
+            ("overview_flag.*_absence_days", f.notice_absence_days, f.attention_absence_days),
+        ] {
+            if notice > 0 && attention > 0 && notice > attention {
+                return bad(
+                    field,
+                    format!("notice ({notice}) is above attention ({attention}): 提醒 must come before 需关注"),
+                );
+            }
+        }
         let mut codes = BTreeSet::new();
         for i in &b.items {
             if i.code.trim().is_empty() {
@@ -394,6 +537,16 @@ mod tests {
         let err = Policy::from_toml("[scheme_a]\nexcellent_min = 60\ncompetent_min = 70")
             .expect_err("thresholds out of order");
         assert!(err.to_string().contains("Change it in the policy file"), "{err}");
+
+        let err = Policy::from_toml("[scheme_b]\nabsence_deduction_per_day = -1").expect_err("negative");
+        assert!(err.to_string().contains("absence_deduction_per_day"), "{err}");
+        let err = Policy::from_toml("[overview_flag]\nnotice_gap_days = 9\nattention_gap_days = 3").expect_err("order");
+        assert!(err.to_string().contains("提醒"), "{err}");
+        let err = Policy::from_toml("[leave_counts]\nsick = \"holiday\"").expect_err("unknown count");
+        assert!(matches!(err, RulesError::PolicyFormat(_)), "{err}");
+        let p = Policy::from_toml("[leave_counts]\nofficial_trip = \"excused\"").expect("valid");
+        assert_eq!(p.leave_counts.of(LeaveKind::OfficialTrip), LeaveCount::Excused);
+        assert_eq!(p.leave_counts.of(LeaveKind::Training), LeaveCount::Training);
 
         let err = Policy::from_toml("working_days = []").expect_err("diary rule without working days");
         assert!(err.to_string().contains("diary_every_working_day = false"), "{err}");

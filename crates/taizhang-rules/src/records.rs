@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use taizhang_domain::{CheckIn, DiaryEntry, Household, LeaveRequest, Member, MonthFiling, Visit};
+use taizhang_domain::{
+    local_date, CheckIn, DiaryEntry, Household, LeaveRequest, Member, MemberId, MonthFiling, Timestamp, Visit,
+};
 
 use crate::RulesError;
 
@@ -22,6 +24,31 @@ pub struct VillageRecords {
     pub visits: Vec<Visit>,
     /// The household registry.
     pub households: Vec<Household>,
+    /// Each member's last sync: when the server last received anything from one of their
+    /// devices (server time, ms). A day is known for a member once a sync arrived after it
+    /// ended; later days are 未同步 (not synced): never absent, never a gap. A member missing
+    /// here is judged on what the records hold (as before this field existed).
+    #[serde(default)]
+    pub last_sync: BTreeMap<MemberId, Timestamp>,
+    /// When the server received each record (record id → server time, ms), for marking late
+    /// records (迟报: received after their month was filed). Records missing here are never
+    /// marked late.
+    #[serde(default)]
+    pub received_at: BTreeMap<String, Timestamp>,
+}
+
+impl VillageRecords {
+    /// The first day not fully known for `member`: the Asia/Shanghai day of their last sync
+    /// (records of its later hours may still come). `None`: no last sync given, every day is
+    /// judged on the records.
+    pub fn unknown_from(&self, member: MemberId) -> Option<NaiveDate> {
+        self.last_sync.get(&member).map(|&t| local_date(t))
+    }
+
+    /// Whether `date` is unknown for `member` (on or after the day of their last sync).
+    pub fn not_synced(&self, member: MemberId, date: NaiveDate) -> bool {
+        self.unknown_from(member).is_some_and(|from| date >= from)
+    }
 }
 
 /// An inclusive range of Asia/Shanghai calendar dates, at most 366 days (the rules are yearly).

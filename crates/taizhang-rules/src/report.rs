@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use taizhang_domain::{
-    local_date, CheckInId, CheckKind, DiaryId, HouseholdId, LeaveId, LeaveState, Member, MemberId, Timestamp, VisitId,
-    YearMonth,
+    local_date, CheckInId, CheckKind, DiaryId, HouseholdId, LeaveId, LeaveRequest, LeaveState, Member, MemberId,
+    MonthFiling, Timestamp, VisitId, YearMonth,
 };
 
 use crate::explain::{codes, figure, list, rule};
-use crate::{Derivation, Figure, MemberInputs, Period, Policy, RulesError, VillageRecords};
+use crate::{Derivation, Figure, LeaveCount, MemberInputs, Period, Policy, RulesError, VillageRecords};
 
 /// A count against what the rule requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,15 +42,19 @@ pub struct MemberReport {
     /// The days actually judged: the period cut at `today` and at the member's term; `None`
     /// when no day is left (then every count is 0 and nothing is required).
     pub judged: Option<Period>,
-    /// Distinct dates with an In check-in (counted: the earliest check-in id of each date).
+    /// Distinct dates with an In check-in, plus dates of approved leave of a kind the policy
+    /// counts as presence (因公外出 by default) (counted: the earliest check-in id of each
+    /// date, then those leave ids).
     pub days_in_village: Figure<u32>,
-    /// Dates covered by approved leave (counted: leave request ids). Excused, not presence.
+    /// Dates covered by approved leave of any kind, cut at the report back (销假) (counted:
+    /// leave request ids). Excused; presence only for kinds the policy says.
     pub leave_days: Figure<Vec<NaiveDate>>,
     /// The yearly minimum of days in the village (200), prorated to the judged days.
     pub min_days: Figure<Check>,
     /// The minimum share of the year in the village (2/3) of the judged days.
     pub min_share: Figure<Check>,
-    /// Training days against the yearly minimum; `None` when the caller recorded none.
+    /// Training days against the yearly minimum: approved leave of a kind counted as training
+    /// plus the days the caller entered; `None` when neither exists.
     pub training: Figure<Option<Check>>,
     /// Distinct dates with an original diary entry (counted: entry ids).
     pub diary_days: Figure<u32>,
@@ -62,6 +66,20 @@ pub struct MemberReport {
     pub unfiled_months: Figure<Vec<YearMonth>>,
     /// The seven ones, in policy order; `rule.policy_value` is the item code.
     pub seven_ones: Vec<Figure<DutyStatus>>,
+    /// Judged dates not known yet (未同步): on or after the day of the member's last sync, with
+    /// no presence record. Never absent, never a diary gap. Empty when no last sync is known.
+    pub not_synced: Figure<Vec<NaiveDate>>,
+    /// 无故缺勤: known working days before `today` with neither presence (an In check-in or
+    /// leave counted as presence) nor approved leave of any kind (counted: none; the dates are
+    /// the value).
+    pub absent_without_leave: Figure<Vec<NaiveDate>>,
+    /// Ids of the member's check-ins, visits and leave requests the server received after
+    /// their month was filed (迟报: accepted and counted, marked late); needs
+    /// [`VillageRecords::received_at`].
+    pub late: Figure<Vec<String>>,
+    /// True when some judged day is not synced: the attendance, diary and absence figures may
+    /// still change as records arrive.
+    pub provisional: bool,
 }
 
 /// The whole team's compliance over a period.
@@ -81,6 +99,11 @@ pub struct TeamReport {
     /// Registered households with no visit by anyone in the judged days (counted: the visits
     /// that did count).
     pub households_not_visited: Figure<Vec<HouseholdId>>,
+    /// Dates with nobody known in the village where some member on post without leave has
+    /// not synced that day (未同步): unknown, not a gap.
+    pub unknown: Figure<Vec<NaiveDate>>,
+    /// True when some judged day is unknown.
+    pub provisional: bool,
 }
 
 fn on_post(m: &Member, d: NaiveDate) -> bool {
@@ -107,22 +130,50 @@ fn presence(
     days
 }
 
-/// The dates within `judged` covered by an approved leave of `member`, with the leave ids.
-fn approved_leave(
+/// The dates within `judged` covered by an approved leave of `member` that `keep` accepts,
+/// cut at the report back (销假), with the leave ids.
+fn approved_leave_where(
     records: &VillageRecords,
     member: MemberId,
     judged: Option<Period>,
+    keep: impl Fn(&LeaveRequest) -> bool,
 ) -> BTreeMap<NaiveDate, BTreeSet<LeaveId>> {
     let mut days: BTreeMap<NaiveDate, BTreeSet<LeaveId>> = BTreeMap::new();
     let Some(judged) = judged else { return days };
-    for l in records.leave_requests.iter().filter(|l| l.member == member && l.state == LeaveState::Approved) {
-        if let Some(p) = judged.clip(l.from, l.to) {
+    for l in records.leave_requests.iter().filter(|l| l.member == member && l.state == LeaveState::Approved && keep(l))
+    {
+        if let Some(p) = l.days().and_then(|(from, to)| judged.clip(from, to)) {
             for d in p.dates() {
                 days.entry(d).or_default().insert(l.id);
             }
         }
     }
     days
+}
+
+/// The dates within `judged` covered by an approved leave of `member`, of any kind.
+fn approved_leave(
+    records: &VillageRecords,
+    member: MemberId,
+    judged: Option<Period>,
+) -> BTreeMap<NaiveDate, BTreeSet<LeaveId>> {
+    approved_leave_where(records, member, judged, |_| true)
+}
+
+/// The filing of `member`'s month of `date` that a record received at `received_at` came
+/// after: the record is late (迟报) — accepted and counted all the same, and shown as late
+/// with its device time and the server's receipt time.
+pub fn late_after_filing(
+    filings: &[MonthFiling],
+    member: MemberId,
+    date: NaiveDate,
+    received_at: Timestamp,
+) -> Option<&MonthFiling> {
+    let month = YearMonth::of(date);
+    filings
+        .iter()
+        .filter(|f| f.member == member && f.month == month && f.filed_at < received_at)
+        .min_by_key(|f| f.filed_at)
 }
 
 fn ids<T: ToString>(items: impl IntoIterator<Item = T>) -> Vec<String> {
@@ -226,19 +277,58 @@ pub fn member_report(
     // Presence and leave.
     let present = presence(records, |who| who == member, judged);
     let leave = approved_leave(records, member, judged);
+    let counts = |how: LeaveCount| move |l: &LeaveRequest| policy.leave_counts.of(l.kind) == how;
+    let presence_leave = approved_leave_where(records, member, judged, counts(LeaveCount::Presence));
+    let training_leave = approved_leave_where(records, member, judged, counts(LeaveCount::Training));
     let leave_ids: BTreeSet<LeaveId> = leave.values().flatten().copied().collect();
     let leave_dates: Vec<NaiveDate> = leave.keys().copied().collect();
-    let present_ids = ids(present.values().map(|(_, id)| id));
-    let actual = present.len() as u32;
+    let as_presence: Vec<NaiveDate> = presence_leave.keys().filter(|d| !present.contains_key(d)).copied().collect();
+    let as_presence_ids: BTreeSet<LeaveId> =
+        as_presence.iter().filter_map(|d| presence_leave.get(d)).flatten().copied().collect();
+    let mut present_ids = ids(present.values().map(|(_, id)| id));
+    present_ids.extend(ids(&as_presence_ids));
+    let actual = (present.len() + as_presence.len()) as u32;
     let days_in_village = figure(
         actual,
-        rule(codes::PRESENCE, "a day counts once", "驻村天数:有到村打卡的日期,每天只算一次", "days in the village: dates with an In check-in, each date once"),
+        rule(codes::PRESENCE, "a day counts once", "驻村天数:有到村打卡的日期,每天只算一次;政策规定按在村计的假(如因公外出)一并计入", "days in the village: dates with an In check-in, each date once, plus approved leave of a kind the policy counts as presence (e.g. official trips)"),
         present_ids.clone(),
         format!(
-            "{judged}期间{actual}天有到村打卡(按北京时间分日,每天列最早一条)/ {actual} days with an In check-in in {judged} (days cut in Asia/Shanghai; the earliest check-in of each day is listed).",
-            judged = judged_text(judged)
+            "{judged}期间{n}天有到村打卡(按北京时间分日,每天列最早一条),另有按在村计的假{p}天 / {n} days with an In check-in in {judged} (days cut in Asia/Shanghai; the earliest check-in of each day is listed), plus {p} days of approved leave counted as presence: {pl}.",
+            judged = judged_text(judged),
+            n = present.len(),
+            p = as_presence.len(),
+            pl = list(&as_presence),
         ),
     );
+    // Days not known yet: on or after the last sync's day, with no presence and no leave.
+    let not_synced_days: Vec<NaiveDate> = judged
+        .iter()
+        .flat_map(|p| p.dates())
+        .filter(|d| records.not_synced(member, *d) && !present.contains_key(d) && !leave.contains_key(d))
+        .collect();
+    let sync_rule = || {
+        rule(
+            codes::NOT_SYNCED,
+            "a day is known once a sync arrived after it ended",
+            "未同步的日子情况不明,不算缺勤、不算无人在村、不算缺记",
+            "a day after the member's last sync is unknown: never absent, never a gap",
+        )
+    };
+    let not_synced = figure(
+        not_synced_days.clone(),
+        sync_rule(),
+        Vec::new(),
+        match records.last_sync.get(&member) {
+            Some(&t) => format!(
+                "最近一次同步 {last}(服务器接收时间);此后{n}天情况不明,待记录到达后再判断 / last sync {last} (server time); {n} days from that day on are not known yet and are judged when the records arrive: {dl}.",
+                last = taizhang_domain::local_datetime(t).map(|x| x.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| t.to_string()),
+                n = not_synced_days.len(),
+                dl = list(&not_synced_days),
+            ),
+            None => "未提供同步时间,按已有记录判断 / no last sync given: judged on the records held.".into(),
+        },
+    );
+    let provisional = !not_synced_days.is_empty();
     let leave_note = format!(
         "经批准的请假{n}天,不计入驻村天数 / {n} days of approved leave: excused, not counted as presence. 请假 leave: {dates} ({ids}).",
         n = leave_dates.len(),
@@ -293,17 +383,23 @@ pub fn member_report(
     );
 
     let tmin = policy.min_training_days_per_year;
+    let recorded_training = training_leave.len() as u32;
+    let training_total = match (inputs.training_days, recorded_training) {
+        (None, 0) => None,
+        (entered, recorded) => Some(entered.unwrap_or(0) + recorded),
+    };
+    let training_ids: BTreeSet<LeaveId> = training_leave.values().flatten().copied().collect();
     let training = figure(
-        inputs.training_days.map(|t| Check { actual: t, required: tmin, met: t >= tmin }),
+        training_total.map(|t| Check { actual: t, required: tmin, met: t >= tmin }),
         rule(
             codes::TRAINING,
             format!("min_training_days_per_year = {tmin}"),
             format!("每年参加培训不少于{tmin}天"),
             format!("at least {tmin} days of training a year"),
         ),
-        Vec::new(),
-        match inputs.training_days {
-            Some(t) => format!("培训{t}天(由县里录入;全年要求,年内为临时结果)/ {t} training days as entered by the county; a yearly rule, provisional before the year ends."),
+        ids(&training_ids),
+        match training_total {
+            Some(t) => format!("培训{t}天:培训假{recorded_training}天,县里另录入{e}天(全年要求,年内为临时结果)/ {t} training days: {recorded_training} of approved training leave plus {e} entered by the county (enter only training not recorded as leave); a yearly rule, provisional before the year ends.", e = inputs.training_days.unwrap_or(0)),
             None => "未录入培训天数 / training days not recorded.".into(),
         },
     );
@@ -325,7 +421,9 @@ pub fn member_report(
         .map(|p| p.dates().filter(|d| policy.working_days.contains(&chrono::Datelike::weekday(d))).collect())
         .unwrap_or_default();
     let missing: Vec<NaiveDate> = working.iter().copied().filter(|d| !entries.contains_key(d)).collect();
-    let (excused, gaps): (Vec<NaiveDate>, Vec<NaiveDate>) = missing.into_iter().partition(|d| leave.contains_key(d));
+    let (excused, missing): (Vec<NaiveDate>, Vec<NaiveDate>) = missing.into_iter().partition(|d| leave.contains_key(d));
+    let (unknown_diary, gaps): (Vec<NaiveDate>, Vec<NaiveDate>) =
+        missing.into_iter().partition(|d| records.not_synced(member, *d));
     let excusing: BTreeSet<LeaveId> = excused.iter().filter_map(|d| leave.get(d)).flatten().copied().collect();
     let diary_rule = || {
         rule(
@@ -353,14 +451,74 @@ pub fn member_report(
         diary_rule(),
         ids(&excusing),
         format!(
-            "工作日{w}天,缺记{g}天,请假免记{e}天 / {w} working days judged, {g} without an entry, {e} excused by approved leave. 缺记 gaps: {gl}; 免记 excused: {el}.{off}",
+            "工作日{w}天,缺记{g}天,请假免记{e}天,未同步{u}天不计 / {w} working days judged, {g} without an entry, {e} excused by approved leave, {u} not synced yet (not gaps). 缺记 gaps: {gl}; 免记 excused: {el}; 未同步 not synced: {ul}.{off}",
             w = working.len(),
             g = gaps.len(),
             gl = list(&gaps),
             e = excused.len(),
             el = list(&excused),
+            u = unknown_diary.len(),
+            ul = list(&unknown_diary),
             off = off(policy.diary_every_working_day),
         ),
+    );
+
+    // Absence without leave: known working days before today, neither presence nor leave.
+    let absent: Vec<NaiveDate> = working
+        .iter()
+        .copied()
+        .filter(|d| *d < today && !records.not_synced(member, *d) && !present.contains_key(d) && !leave.contains_key(d))
+        .collect();
+    let absent_without_leave = figure(
+        absent.clone(),
+        rule(
+            codes::ABSENCE,
+            format!("working_days = {}", list(&policy.working_days)),
+            "无故缺勤:工作日既无到村记录也无批准的请假(未同步的日子和当天不算)",
+            "absent without leave: a working day with neither presence nor approved leave (days not synced yet and today are not judged)",
+        ),
+        Vec::new(),
+        format!(
+            "无故缺勤{n}天 / {n} working days absent without leave: {al}. 未同步{u}天不计 / {u} days not synced yet are not counted.",
+            n = absent.len(),
+            al = list(&absent),
+            u = not_synced_days.len(),
+        ),
+    );
+
+    // Late records: received after their month was filed.
+    let mut late_ids: Vec<String> = Vec::new();
+    if let Some(j) = judged {
+        let mut consider = |id: String, date: NaiveDate| {
+            if j.contains(date) {
+                if let Some(&got) = records.received_at.get(&id) {
+                    if late_after_filing(&records.filings, member, date, got).is_some() {
+                        late_ids.push(id);
+                    }
+                }
+            }
+        };
+        for c in records.check_ins.iter().filter(|c| c.member == member) {
+            consider(c.id.to_string(), local_date(c.at));
+        }
+        for v in records.visits.iter().filter(|v| v.member == member) {
+            consider(v.id.to_string(), local_date(v.at));
+        }
+        for l in records.leave_requests.iter().filter(|l| l.member == member) {
+            consider(l.id.to_string(), l.from);
+        }
+    }
+    late_ids.sort();
+    let late = figure(
+        late_ids.clone(),
+        rule(
+            codes::LATE,
+            "late records are accepted and counted",
+            "迟报:月备案之后才到达服务器的记录照常计入,标为迟报",
+            "late: records the server received after their month was filed are accepted and counted, marked late",
+        ),
+        late_ids.clone(),
+        format!("迟报{n}条 / {n} records received after their month was filed.", n = late_ids.len()),
     );
 
     // Filing: months fully inside the period, before today's month, with the member on post.
@@ -461,6 +619,10 @@ pub fn member_report(
         diary_gaps,
         unfiled_months,
         seven_ones,
+        not_synced,
+        absent_without_leave,
+        late,
+        provisional,
     })
 }
 
@@ -497,6 +659,7 @@ pub fn team_report(
         team.iter().map(|&m| (m, approved_leave(records, m, judged))).collect();
 
     let (mut gaps, mut excused, mut excusing, mut unstaffed) = (Vec::new(), Vec::new(), BTreeSet::new(), 0usize);
+    let mut unknown: Vec<NaiveDate> = Vec::new();
     for d in judged.iter().flat_map(|p| p.dates()) {
         if present.contains_key(&d) {
             continue;
@@ -511,6 +674,11 @@ pub fn team_report(
         if leaves.len() == on.len() {
             excused.push(d);
             excusing.extend(leaves.into_iter().flatten().copied());
+        } else if on
+            .iter()
+            .any(|m| records.not_synced(m.id, d) && !leave.get(&m.id).is_some_and(|l| l.contains_key(&d)))
+        {
+            unknown.push(d);
         } else {
             gaps.push(d);
         }
@@ -554,5 +722,31 @@ pub fn team_report(
         ),
     );
     let households_not_visited = unvisited(records, judged, policy);
-    Ok(TeamReport { period, today, judged, days_with_someone, gaps, excused_gaps, households_not_visited })
+    let provisional = !unknown.is_empty();
+    let unknown = figure(
+        unknown.clone(),
+        rule(
+            codes::NOT_SYNCED,
+            "a day is known once a sync arrived after it ended",
+            "无人确知在村、且有在岗队员当天未同步:情况不明,不算无人在村",
+            "nobody known in the village while a member on post has not synced that day: unknown, not a gap",
+        ),
+        Vec::new(),
+        format!(
+            "情况不明{u}天(有队员未同步),待记录到达后再判断 / {u} days unknown (a member on post has not synced them yet), judged when the records arrive: {ul}.",
+            u = unknown.len(),
+            ul = list(&unknown),
+        ),
+    );
+    Ok(TeamReport {
+        period,
+        today,
+        judged,
+        days_with_someone,
+        gaps,
+        excused_gaps,
+        households_not_visited,
+        unknown,
+        provisional,
+    })
 }

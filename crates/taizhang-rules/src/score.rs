@@ -2,12 +2,15 @@
 //! (monthly 10 points, allowance cut below 8). Scores are the county's tool, explained item by
 //! item; nothing here ranks people publicly (county results come back in input order).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use taizhang_domain::{MemberId, YearMonth};
 
 use crate::explain::{codes, figure, list, rule};
-use crate::{Figure, ItemKind, MemberReport, Policy, RulesError, SchemeA};
+use crate::{
+    member_report, Figure, ItemKind, MemberInputs, MemberReport, Period, Policy, RulesError, SchemeA, VillageRecords,
+};
 
 /// The four grades of scheme A.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,6 +293,50 @@ pub struct MonthScore {
     pub vetoed: bool,
     /// True when the score is strictly below `allowance_cut_below`.
     pub allowance_cut: Figure<bool>,
+    /// The days of absence without leave deducted automatically (empty from [`scheme_b`]).
+    #[serde(default)]
+    pub absent_without_leave: Vec<NaiveDate>,
+    /// True when the month has days not synced yet: the score may still change.
+    #[serde(default)]
+    pub provisional: bool,
+}
+
+/// The scheme B item the records decide: a working day without a diary entry.
+pub const DIARY_MISSING_ITEM: &str = "diary_missing";
+
+/// A member's scheme B month with what the records decide applied automatically: `entered`
+/// (the items the team leader / county applied) plus `diary_missing` once per diary gap (when
+/// the catalogue has that item, the diary rule is on and `entered` does not already give it)
+/// and `scheme_b.absence_deduction_per_day` per day of absence without leave, the days listed
+/// in the explanation. Days not synced are never gaps or absences; the month is then
+/// `provisional`. Judged up to `today` (a month after it scores the base, provisionally).
+pub fn month_score(
+    records: &VillageRecords,
+    member: MemberId,
+    month: YearMonth,
+    today: NaiveDate,
+    entered: &[AppliedItem],
+    policy: &Policy,
+) -> Result<MonthScore, RulesError> {
+    let period = Period { from: month.first_day(), to: month.last_day() };
+    let report = member_report(records, member, period, today, &MemberInputs::default(), policy)?;
+    let mut items = entered.to_vec();
+    let gaps = &report.diary_gaps.value;
+    let catalogue_has = policy.scheme_b.items.iter().any(|i| i.code == DIARY_MISSING_ITEM);
+    if catalogue_has
+        && policy.diary_every_working_day
+        && !gaps.is_empty()
+        && !entered.iter().any(|a| a.code == DIARY_MISSING_ITEM)
+    {
+        items.push(AppliedItem {
+            code: DIARY_MISSING_ITEM.into(),
+            times: gaps.len() as u32,
+            evidence: gaps.iter().map(|d| d.to_string()).collect(),
+        });
+    }
+    let unfinished = today <= month.last_day();
+    let provisional = report.provisional || unfinished;
+    score_b(member, month, &items, &report.absent_without_leave.value, provisional, policy)
 }
 
 /// Scheme B for one member's month: `base + Σ bonus × times − Σ deduction × times`, kept
@@ -300,6 +347,17 @@ pub fn scheme_b(
     member: MemberId,
     month: YearMonth,
     applied: &[AppliedItem],
+    policy: &Policy,
+) -> Result<MonthScore, RulesError> {
+    score_b(member, month, applied, &[], false, policy)
+}
+
+fn score_b(
+    member: MemberId,
+    month: YearMonth,
+    applied: &[AppliedItem],
+    absent: &[NaiveDate],
+    provisional: bool,
     policy: &Policy,
 ) -> Result<MonthScore, RulesError> {
     let b = &policy.scheme_b;
@@ -332,6 +390,18 @@ pub fn scheme_b(
             }
         }
     }
+    let per_day = b.absence_deduction_per_day;
+    let absent: Vec<NaiveDate> = if per_day > 0.0 { absent.to_vec() } else { Vec::new() };
+    if !absent.is_empty() {
+        let pts = tidy(per_day * absent.len() as f64);
+        raw -= pts;
+        lines.push(format!(
+            "−{pts} 无故缺勤(absent without leave, {per_day}/day) ×{}: {}",
+            absent.len(),
+            list(&absent)
+        ));
+        evidence.extend(absent.iter().map(|d| d.to_string()));
+    }
     evidence.sort();
     evidence.dedup();
     let vetoed = !vetoes.is_empty();
@@ -340,7 +410,7 @@ pub fn scheme_b(
         value,
         rule(
             codes::B_SCORE,
-            format!("scheme_b.base = {}; max = {}", b.base, b.max),
+            format!("scheme_b.base = {}; max = {}; absence_deduction_per_day = {per_day}", b.base, b.max),
             format!("十分制月度积分:基础{}分,突出成效加分,发生问题减分,一票否决为0分", b.base),
             format!(
                 "monthly score out of {}: base {}, plus bonuses, minus deductions; a veto makes it 0",
@@ -354,7 +424,11 @@ pub fn scheme_b(
             if lines.is_empty() { "-".into() } else { lines.join("; ") },
             if vetoed { "一票否决,得0分".to_string() } else { format!("得{value}分(限0至{}分)", b.max) },
             if vetoed { format!(" (vetoed: {})", vetoes.join(", ")) } else { format!(" (kept within 0..={})", b.max) },
-        ),
+        ) + if provisional {
+            " 临时结果:本月尚有未同步或未结束的日子 / provisional: some days of the month are not synced or not over yet."
+        } else {
+            ""
+        },
     );
     let cut = value < b.allowance_cut_below;
     let allowance_cut = figure(
@@ -378,5 +452,5 @@ pub fn scheme_b(
             )
         },
     );
-    Ok(MonthScore { member, month, score, vetoed, allowance_cut })
+    Ok(MonthScore { member, month, score, vetoed, allowance_cut, absent_without_leave: absent, provisional })
 }

@@ -7,11 +7,12 @@ use std::fmt::Debug;
 use std::str::FromStr;
 use taizhang_domain::{
     shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, Household, HouseholdId, HouseholdStatus, LeaveId,
-    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Visit, VisitId, YearMonth,
+    LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Visit, VisitId, YearMonth,
 };
 use taizhang_rules::{
-    codes, grade_county, grade_county_among, member_report, scheme_a, scheme_b, team_report, AppliedItem, Check,
-    DutyStatus, Grade, MemberInputs, Period, Policy, RulesError, SchemeAInputs, VillageRecords,
+    codes, filed_late, flag_facts, grade_county, grade_county_among, late_after_filing, may_file, member_report,
+    month_score, overview_flag, scheme_a, scheme_b, team_report, AppliedItem, Check, DutyStatus, FilingWindow, Flag,
+    FlagFacts, Grade, MemberInputs, Period, Policy, RulesError, SchemeAInputs, VillageRecords,
 };
 
 // ---- builders ------------------------------------------------------------------------------
@@ -59,6 +60,8 @@ fn leave(n: u32, who: u32, from: NaiveDate, to: NaiveDate, state: LeaveState) ->
         reason: "家中有事".into(),
         state,
         decided_by: Some(mid(1)),
+        kind: LeaveKind::Personal,
+        returned_on: None,
     }
 }
 
@@ -291,7 +294,7 @@ fn diary_gaps_are_working_days_without_an_entry() {
     assert!(
         r.diary_gaps
             .note
-            .contains("5 working days judged, 1 without an entry, 1 excused by approved leave. 缺记 gaps: 2025-03-05; 免记 excused: 2025-03-07"),
+            .contains("5 working days judged, 1 without an entry, 1 excused by approved leave, 0 not synced yet (not gaps). 缺记 gaps: 2025-03-05; 免记 excused: 2025-03-07"),
         "{}",
         r.diary_gaps.note
     );
@@ -650,4 +653,291 @@ fn same_records_in_any_order_give_the_same_reports() {
     shuffled.visits.reverse();
     assert_eq!(run(&shuffled), first);
     assert!(first.contains("ATT-TEAM-DAILY"));
+}
+
+// ---- issue 14: late records, leave kinds, unknown days, absence, filing window, flag --------
+
+fn nov(d: u32) -> NaiveDate {
+    date(2026, 11, d)
+}
+
+fn ins(first: u32, who: u32, days: &[NaiveDate]) -> Vec<CheckIn> {
+    days.iter().enumerate().map(|(i, d)| check(first + i as u32, who, *d, 9, CheckKind::In)).collect()
+}
+
+fn leave_of(n: u32, who: u32, from: NaiveDate, to: NaiveDate, state: LeaveState, kind: LeaveKind) -> LeaveRequest {
+    LeaveRequest { kind, ..leave(n, who, from, to, state) }
+}
+
+fn period(from: NaiveDate, to: NaiveDate) -> Period {
+    Period::new(from, to).expect("valid period")
+}
+
+#[test]
+fn a_member_offline_across_the_months_end_is_counted_when_they_sync_weeks_later() {
+    // 王芳 (member 2) checks in on 27 October and syncs that day; then is offline from the
+    // 28th to 20 November, checking in on the 28th, 29th and 30th. The first secretary files
+    // her October on 3 November. She syncs on 20 November: the three check-ins are accepted
+    // (taizhang-auth lets them in), counted, and marked late.
+    let oct = |d| date(2026, 10, d);
+    let mut check_ins = ins(1, 2, &[oct(27), oct(28), oct(29), oct(30)]);
+    check_ins.extend(ins(10, 2, &[nov(2)]));
+    let filed = MonthFiling {
+        member: mid(2),
+        month: YearMonth { year: 2026, month: 10 },
+        filed_by: mid(1),
+        filed_at: at(nov(3), 10),
+    };
+    let mut records = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2026, 1, 1)), member(2, Role::TeamMember, date(2026, 1, 1))],
+        check_ins: check_ins.clone(),
+        filings: vec![filed.clone()],
+        ..Default::default()
+    };
+    records.received_at.insert(s(check_ins[0].id), at(oct(27), 20));
+    for c in &check_ins[1..] {
+        records.received_at.insert(s(c.id), at(nov(20), 9));
+    }
+    records.last_sync.insert(mid(2), at(nov(20), 9));
+    let october = period(oct(1), oct(31));
+    let r = member_report(&records, mid(2), october, nov(20), &MemberInputs::default(), &Policy::default())
+        .expect("report");
+    assert_eq!(r.days_in_village.value, 4, "{}", r.days_in_village.note);
+    assert_eq!(r.late.value, vec![s(check_ins[1].id), s(check_ins[2].id), s(check_ins[3].id)]);
+    assert_eq!(r.late.rule.code, codes::LATE);
+    assert!(r.not_synced.value.is_empty(), "October is fully known after the sync on 20 November");
+    assert!(!r.provisional);
+    // The filing is found for a record received after it, not for one received before.
+    assert_eq!(late_after_filing(&records.filings, mid(2), oct(30), at(nov(20), 9)), Some(&filed));
+    assert_eq!(late_after_filing(&records.filings, mid(2), oct(27), at(oct(27), 20)), None);
+    // No receipt times given (old callers): counted all the same, nothing marked late.
+    records.received_at.clear();
+    let r = member_report(&records, mid(2), october, nov(20), &MemberInputs::default(), &Policy::default())
+        .expect("report");
+    assert_eq!(r.days_in_village.value, 4);
+    assert!(r.late.value.is_empty());
+}
+
+/// November 2026 (21 working days: 2–6, 9–13, 16–20, 23–27, 30) of a first secretary:
+/// check-ins on 2–6, 9, 10, 26, 27, 30 (10 days) with a diary entry each of those days;
+/// 因公外出 11–13 approved (counts as presence); 培训 16–17 approved (training, excused);
+/// 病假 18–20 approved but reported back (销假) on the 19th (covers the 18th only); 事假 23–24
+/// withdrawn; 事假 25 pending.
+fn november_with_leave() -> VillageRecords {
+    let present = [nov(2), nov(3), nov(4), nov(5), nov(6), nov(9), nov(10), nov(26), nov(27), nov(30)];
+    let mut sick = leave_of(3, 1, nov(18), nov(20), LeaveState::Approved, LeaveKind::Sick);
+    sick.returned_on = Some(nov(19));
+    VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2026, 1, 1))],
+        check_ins: ins(1, 1, &present),
+        diary: present.iter().enumerate().map(|(i, d)| diary(i as u32 + 1, 1, *d, None, *d)).collect(),
+        leave_requests: vec![
+            leave_of(1, 1, nov(11), nov(13), LeaveState::Approved, LeaveKind::OfficialTrip),
+            leave_of(2, 1, nov(16), nov(17), LeaveState::Approved, LeaveKind::Training),
+            sick,
+            leave_of(4, 1, nov(23), nov(24), LeaveState::Withdrawn, LeaveKind::Personal),
+            leave_of(5, 1, nov(25), nov(25), LeaveState::Pending, LeaveKind::Personal),
+        ],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn leave_counts_by_its_kind_and_reporting_back_shortens_it() {
+    let records = november_with_leave();
+    let policy = Policy::default();
+    let month = period(nov(1), nov(30));
+    let r =
+        member_report(&records, mid(1), month, date(2026, 12, 10), &MemberInputs::default(), &policy).expect("report");
+    // 10 days with a check-in + 3 days of official trip counted as presence.
+    assert_eq!(r.days_in_village.value, 13, "{}", r.days_in_village.note);
+    assert!(r.days_in_village.counted.contains(&s(id::<LeaveId>(4, 1))));
+    // Approved leave of any kind, the sick leave cut at the return: 11–13, 16–18.
+    assert_eq!(r.leave_days.value, vec![nov(11), nov(12), nov(13), nov(16), nov(17), nov(18)]);
+    // Two days of organised training count toward the 4 training days.
+    assert_eq!(r.training.value, Some(Check { actual: 2, required: 4, met: false }));
+    // With 1 more day entered by the county (training not recorded as leave): 3.
+    let inputs = MemberInputs { training_days: Some(1), ..Default::default() };
+    let r2 = member_report(&records, mid(1), month, date(2026, 12, 10), &inputs, &policy).expect("report");
+    assert_eq!(r2.training.value, Some(Check { actual: 3, required: 4, met: false }));
+    // 无故缺勤: 19–20 (back from sick leave on the 19th, no check-in), 23–24 (withdrawn), 25
+    // (pending). The same days are the diary gaps.
+    let absent = vec![nov(19), nov(20), nov(23), nov(24), nov(25)];
+    assert_eq!(r.absent_without_leave.value, absent);
+    assert_eq!(r.absent_without_leave.rule.code, codes::ABSENCE);
+    assert_eq!(r.diary_gaps.value, absent);
+    // A county that counts official trips as excused only: 10 days in the village, the same
+    // absences.
+    let mut excused_trips = Policy::default();
+    excused_trips.leave_counts.official_trip = taizhang_rules::LeaveCount::Excused;
+    let r3 = member_report(&records, mid(1), month, date(2026, 12, 10), &MemberInputs::default(), &excused_trips)
+        .expect("report");
+    assert_eq!(r3.days_in_village.value, 10);
+    assert_eq!(r3.absent_without_leave.value, absent);
+}
+
+#[test]
+fn absence_without_leave_is_deducted_in_the_month_score_with_its_days() {
+    let records = november_with_leave();
+    let month = YearMonth { year: 2026, month: 11 };
+    let policy = Policy::default();
+    // 10 − 0.5 × 5 diary gaps − 0.5 × 5 days absent = 5: the allowance is cut.
+    let m = month_score(&records, mid(1), month, date(2026, 12, 10), &[], &policy).expect("score");
+    assert_eq!(m.score.value, 5.0, "{}", m.score.note);
+    assert!(m.allowance_cut.value);
+    assert_eq!(m.absent_without_leave, vec![nov(19), nov(20), nov(23), nov(24), nov(25)]);
+    assert!(m.score.note.contains("2026-11-19, 2026-11-20, 2026-11-23, 2026-11-24, 2026-11-25"), "{}", m.score.note);
+    assert!(m.score.note.contains("无故缺勤"), "{}", m.score.note);
+    assert!(!m.provisional);
+    // Entered items add to it: a bonus of 1 makes 6.
+    let bonus = [AppliedItem { code: "outstanding_result".into(), times: 1, evidence: vec![] }];
+    assert_eq!(
+        month_score(&records, mid(1), month, date(2026, 12, 10), &bonus, &policy).expect("score").score.value,
+        6.0
+    );
+    // A county that switches the deduction off: 7.5, still cut.
+    let mut off = Policy::default();
+    off.scheme_b.absence_deduction_per_day = 0.0;
+    let m = month_score(&records, mid(1), month, date(2026, 12, 10), &[], &off).expect("score");
+    assert_eq!(m.score.value, 7.5);
+    assert!(m.absent_without_leave.is_empty());
+    // scheme_b alone (entered items only) deducts nothing automatically.
+    assert_eq!(scheme_b(mid(1), month, &[], &policy).expect("score").score.value, 10.0);
+    // Scored while the month runs (today 25 November): provisional, and the 25th itself is
+    // not yet an absence (the day is not over).
+    let m = month_score(&records, mid(1), month, nov(25), &[], &policy).expect("score");
+    assert!(m.provisional);
+    assert_eq!(m.absent_without_leave, vec![nov(19), nov(20), nov(23), nov(24)]);
+}
+
+/// Two members, 2–20 November 2026, judged on Friday the 20th. 李明 (1) checks in every
+/// working day but Thursday the 12th and synced on the 20th at 18:00. 王芳 (2) checked in
+/// 2–6 and 9, and last synced on Tuesday the 10th at 08:00: from the 10th on her days are
+/// unknown. Nobody checks in on weekends.
+fn two_with_one_offline() -> VillageRecords {
+    let li: Vec<NaiveDate> =
+        (2..=20).map(nov).filter(|d| d.weekday().num_days_from_monday() < 5 && *d != nov(12)).collect();
+    let mut check_ins = ins(1, 1, &li);
+    check_ins.extend(ins(100, 2, &[nov(2), nov(3), nov(4), nov(5), nov(6), nov(9)]));
+    let mut r = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2026, 1, 1)), member(2, Role::TeamMember, date(2026, 1, 1))],
+        check_ins,
+        ..Default::default()
+    };
+    r.last_sync.insert(mid(1), at(nov(20), 18));
+    r.last_sync.insert(mid(2), at(nov(10), 8));
+    r
+}
+
+use chrono::Datelike;
+
+#[test]
+fn days_after_the_last_sync_are_unknown_never_absent() {
+    let records = two_with_one_offline();
+    let policy = Policy::default();
+    let p = period(nov(2), nov(20));
+    let wang = member_report(&records, mid(2), p, nov(20), &MemberInputs::default(), &policy).expect("report");
+    let unknown: Vec<NaiveDate> = (10..=20).map(nov).collect();
+    assert_eq!(wang.not_synced.value, unknown, "{}", wang.not_synced.note);
+    assert_eq!(wang.not_synced.rule.code, codes::NOT_SYNCED);
+    assert!(wang.provisional);
+    assert!(wang.absent_without_leave.value.is_empty());
+    // No diary at all: only the known working days are gaps (2–6, 9).
+    assert_eq!(wang.diary_gaps.value, vec![nov(2), nov(3), nov(4), nov(5), nov(6), nov(9)]);
+    // 李明 synced on the 20th and checked in that day: nothing unknown; the 12th is an absence.
+    let li = member_report(&records, mid(1), p, nov(20), &MemberInputs::default(), &policy).expect("report");
+    assert!(li.not_synced.value.is_empty());
+    assert!(!li.provisional);
+    assert_eq!(li.absent_without_leave.value, vec![nov(12)]);
+    // The team: the weekend of the 7th–8th is known empty (a gap); the 12th and the weekend
+    // of the 14th–15th have nobody known in the village while 王芳 is not synced: unknown.
+    let team = team_report(&records, p, nov(20), &policy).expect("team");
+    assert_eq!(team.gaps.value, vec![nov(7), nov(8)]);
+    assert_eq!(team.unknown.value, vec![nov(12), nov(14), nov(15)]);
+    assert!(team.provisional);
+    // An old caller that gives no last sync: judged on the records held, as before.
+    let old = VillageRecords { last_sync: Default::default(), ..records };
+    let team = team_report(&old, p, nov(20), &policy).expect("team");
+    assert_eq!(team.gaps.value, vec![nov(7), nov(8), nov(12), nov(14), nov(15)]);
+    assert!(team.unknown.value.is_empty());
+    assert!(!team.provisional);
+    let wang = member_report(&old, mid(2), p, nov(20), &MemberInputs::default(), &policy).expect("report");
+    assert_eq!(wang.absent_without_leave.value.len(), 8); // 10–13, 16–19
+}
+
+#[test]
+fn the_overview_flag_comes_in_tiers_and_unknown_days_never_make_it_red() {
+    let policy = Policy::default();
+    let p = period(nov(2), nov(20));
+    // With the last syncs: two gap days (7th, 8th), one absence (李明's 12th), 王芳 11 days
+    // not synced: 提醒, not 需关注.
+    let records = two_with_one_offline();
+    let facts = flag_facts(&records, p, nov(20), &policy).expect("facts");
+    assert_eq!(
+        facts,
+        FlagFacts {
+            gap_days: 2,
+            unknown_days: 3,
+            unfiled_months: 0,
+            members_under_minimum: 0,
+            absence_days: 1,
+            longest_not_synced_days: 11
+        }
+    );
+    let flag = overview_flag(&facts, &policy);
+    assert_eq!(flag.value, Flag::Notice, "{}", flag.note);
+    assert_eq!(flag.rule.code, codes::FLAG);
+    // Without them (an old caller) the same records read as five gap days, nine absences and
+    // 王芳 under the minimum (6 days of 13 required): 需关注.
+    let old = VillageRecords { last_sync: Default::default(), ..records.clone() };
+    let facts = flag_facts(&old, p, nov(20), &policy).expect("facts");
+    assert_eq!((facts.gap_days, facts.absence_days, facts.members_under_minimum), (5, 9, 1));
+    assert_eq!(overview_flag(&facts, &policy).value, Flag::Attention);
+    // A village where nobody has synced since the period began: unknown, not red.
+    let mut silent = VillageRecords { check_ins: vec![], ..records };
+    for m in [1, 2] {
+        silent.last_sync.insert(mid(m), at(nov(2), 8));
+    }
+    let facts = flag_facts(&silent, p, nov(20), &policy).expect("facts");
+    assert_eq!((facts.gap_days, facts.absence_days, facts.members_under_minimum), (0, 0, 0));
+    assert_eq!(facts.unknown_days, 19);
+    assert_eq!(overview_flag(&facts, &policy).value, Flag::Notice);
+    // The tiers themselves: nothing → 正常; 1 gap day → 提醒; 5 → 需关注; one month unfiled past
+    // the window → 提醒, two → 需关注.
+    let tier = |f: FlagFacts| overview_flag(&f, &policy).value;
+    assert_eq!(tier(FlagFacts::default()), Flag::Normal);
+    assert_eq!(tier(FlagFacts { gap_days: 1, ..Default::default() }), Flag::Notice);
+    assert_eq!(tier(FlagFacts { gap_days: 5, ..Default::default() }), Flag::Attention);
+    assert_eq!(tier(FlagFacts { unfiled_months: 1, ..Default::default() }), Flag::Notice);
+    assert_eq!(tier(FlagFacts { unfiled_months: 2, ..Default::default() }), Flag::Attention);
+    assert_eq!(tier(FlagFacts { unknown_days: 300, ..Default::default() }), Flag::Normal);
+}
+
+#[test]
+fn a_month_is_filed_after_it_ends_by_the_fifth_and_later_is_late() {
+    let policy = Policy::default();
+    let november = YearMonth { year: 2026, month: 11 };
+    // 25 November: the month is running (the issue's 本月备案 on the 25th is refused).
+    assert_eq!(may_file(november, nov(25), &policy), FilingWindow::NotYet { opens: date(2026, 12, 1) });
+    assert_eq!(may_file(november, nov(30), &policy), FilingWindow::NotYet { opens: date(2026, 12, 1) });
+    assert!(!may_file(november, nov(30), &policy).allowed());
+    // 1–5 December: on time.
+    let due = Some(date(2026, 12, 5));
+    assert_eq!(may_file(november, date(2026, 12, 1), &policy), FilingWindow::Open { due });
+    assert_eq!(may_file(november, date(2026, 12, 5), &policy), FilingWindow::Open { due });
+    // From the 6th: still accepted, late.
+    let late = may_file(november, date(2026, 12, 6), &policy);
+    assert_eq!(late, FilingWindow::Late { due: date(2026, 12, 5) });
+    assert!(late.allowed());
+    // December's window runs into January.
+    let december = YearMonth { year: 2026, month: 12 };
+    assert_eq!(may_file(december, date(2027, 1, 5), &policy), FilingWindow::Open { due: Some(date(2027, 1, 5)) });
+    // No deadline.
+    let open = Policy { filing_window_days: 0, ..Policy::default() };
+    assert_eq!(may_file(november, date(2027, 3, 1), &open), FilingWindow::Open { due: None });
+    // A filing made on 6 December is late; one made on the 5th at 23:00 (Shanghai) is not.
+    let f = |d: NaiveDate, h| MonthFiling { member: mid(1), month: november, filed_by: mid(1), filed_at: at(d, h) };
+    assert!(filed_late(&f(date(2026, 12, 6), 9), &policy));
+    assert!(!filed_late(&f(date(2026, 12, 5), 23), &policy));
+    assert!(!filed_late(&f(date(2026, 12, 6), 9), &open));
 }

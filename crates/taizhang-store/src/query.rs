@@ -153,6 +153,10 @@ fn leave_row(r: &SqlRow<'_>) -> Result<Row<LeaveRequest>, StoreError> {
         reason: r.get(4)?,
         state: LeaveState::from_code(&state).map_err(|e| StoreError::corrupt("leave state", e))?,
         decided_by: parse_opt("approver id", r.get(6)?)?,
+        // Not indexed yet (issue 14): the kind and the report back live in the team document;
+        // the store's columns for them are still to add.
+        kind: taizhang_domain::LeaveKind::Personal,
+        returned_on: None,
     };
     row(r, l, 7)
 }

@@ -137,6 +137,8 @@ fn leave(n: u128, m: u128, from: NaiveDate, state: LeaveState) -> LeaveRequest {
         reason: "回家探亲".into(),
         state,
         decided_by: (state != LeaveState::Pending).then_some(member_id(1)),
+        kind: Default::default(),
+        returned_on: None,
     }
 }
 

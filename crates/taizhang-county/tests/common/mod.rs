@@ -67,6 +67,8 @@ pub fn leave(n: u32, who: u32, from: NaiveDate, to: NaiveDate, state: LeaveState
         reason: "家中有事".into(),
         state,
         decided_by: Some(mid(1)),
+        kind: Default::default(),
+        returned_on: None,
     }
 }
 
