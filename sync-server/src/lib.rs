@@ -9,6 +9,7 @@ pub mod county;
 pub mod demo;
 mod error;
 mod limit;
+mod serve;
 mod sync;
 
 use std::future::Future;
@@ -23,6 +24,7 @@ pub use backend::{describe_db, is_postgres_url, open_store};
 pub use demo::seed_demo_village;
 pub use error::ApiError;
 pub use limit::RateLimiter;
+pub use serve::{serve_with, ServeConfig};
 
 /// Size limits of the sync endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -128,11 +130,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.
+/// Serves `app` on `listener` until `shutdown` completes, with the default connection limits
+/// ([`ServeConfig`]); in-flight requests finish first.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_with(listener, app, shutdown, ServeConfig::default()).await
 }
