@@ -76,7 +76,8 @@ impl TestServer {
 
     /// A server instance over `store` as it is (several may share one database).
     pub async fn serve_store(store: Arc<dyn ServerBackend>) -> Self {
-        Self::serve_with(store, Limits { requests_per_minute: 100_000, ..Limits::default() }, ServeConfig::default()).await
+        Self::serve_with(store, Limits { requests_per_minute: 100_000, ..Limits::default() }, ServeConfig::default())
+            .await
     }
 
     async fn serve_with(store: Arc<dyn ServerBackend>, limits: Limits, config: ServeConfig) -> Self {

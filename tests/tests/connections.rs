@@ -44,6 +44,7 @@ async fn two_thousand_slow_connections_do_not_stop_a_device_from_syncing() {
     // While they hang on, a member records a visit and syncs; a colleague receives it.
     let t = server.transport();
     let mut li = server.device(FIRST_SECRETARY).await;
+    li.sync(&t, NOW).await.expect("first sync (the village arrives) while 2,000 connections hang");
     let me = taizhang_doc::demo::member_id(0);
     li.record_visit(&visit(me, household(0), NOW, "慢连接期间的走访"), NOW).expect("record");
     let report = li.sync(&t, NOW).await.expect("sync while 2,000 connections hang");

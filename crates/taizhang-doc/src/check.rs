@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
     local_month, validate_check_in, validate_diary, validate_household, validate_leave, validate_member,
-    validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveRequest, LedgerView, Limits,
-    Member, MemberId, Timestamp, Visit, YearMonth,
+    validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member,
+    MemberId, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -166,7 +166,9 @@ fn in_log(owner: MemberId, month: YearMonth, member: MemberId, dated: YearMonth,
         return Err(format!("the record says it is member {member}'s, but {doc} is member {owner}'s log"));
     }
     if dated != month {
-        return Err(format!("the record is dated in {dated} but {doc} is the log of {month}: it belongs in that month's log"));
+        return Err(format!(
+            "the record is dated in {dated} but {doc} is the log of {month}: it belongs in that month's log"
+        ));
     }
     Ok(())
 }
