@@ -3,9 +3,10 @@
 //! connection is kept), and a deadline for its body. A slow client can hold one connection
 //! for at most the header deadline; it cannot exhaust the server's file descriptors.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::connect_info::ConnectInfo;
@@ -25,6 +26,9 @@ use tower::ServiceExt;
 pub struct ServeConfig {
     /// Most connections open at once; one more is answered 503 and closed at once.
     pub max_connections: usize,
+    /// Most connections open at once from one address, so that one client cannot fill the
+    /// server (generous: many phones may share a carrier's address). 0: no per-address cap.
+    pub max_per_address: usize,
     /// Time allowed for a request's headers to arrive, counted from when the server starts
     /// waiting for them — so it is also the longest an idle keep-alive connection is kept.
     pub header_read_timeout: Duration,
@@ -36,6 +40,7 @@ impl Default for ServeConfig {
     fn default() -> Self {
         Self {
             max_connections: 4096,
+            max_per_address: 256,
             header_read_timeout: Duration::from_secs(20),
             body_read_timeout: Duration::from_secs(300),
         }
@@ -72,6 +77,7 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(config.body_read_timeout));
     let slots = Arc::new(Semaphore::new(config.max_connections));
+    let per_address = Arc::new(PerAddress::new(config.max_per_address));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -91,6 +97,10 @@ pub async fn serve_with(
             tokio::spawn(refuse(stream));
             continue;
         };
+        let Some(mine) = PerAddress::enter(&per_address, peer.ip()) else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let service = hyper_service(app.clone(), peer);
         let mut builder = hyper::server::conn::http1::Builder::new();
@@ -101,12 +111,59 @@ pub async fn serve_with(
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
-            drop(slot);
+            drop((slot, mine));
         });
     }
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Open connections per client address.
+#[derive(Debug)]
+struct PerAddress {
+    max: usize,
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One open connection of an address; leaving frees its place.
+#[derive(Debug)]
+struct AddressSlot {
+    table: Arc<PerAddress>,
+    ip: IpAddr,
+}
+
+impl PerAddress {
+    fn new(max: usize) -> Self {
+        Self { max, open: Mutex::new(HashMap::new()) }
+    }
+
+    fn enter(table: &Arc<PerAddress>, ip: IpAddr) -> Option<AddressSlot> {
+        if table.max > 0 {
+            let mut open = table.open.lock().unwrap_or_else(|p| p.into_inner());
+            let n = open.entry(ip).or_insert(0);
+            if *n >= table.max {
+                return None;
+            }
+            *n += 1;
+        }
+        Some(AddressSlot { table: table.clone(), ip })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        if self.table.max == 0 {
+            return;
+        }
+        let mut open = self.table.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// The router as a hyper service for one connection, with the peer's address attached.

@@ -1,6 +1,7 @@
 //! Connection hygiene through the real server: slow clients cannot take it down. 2,000
 //! connections that trickle their headers do not stop a device from syncing; a connection
-//! over the cap is told 503 at once; headers that do not arrive in time close the connection.
+//! over the cap is told 503 at once, and so is one over its address's share; headers that do
+//! not arrive in time close the connection.
 
 use std::time::Duration;
 
@@ -11,7 +12,14 @@ use tokio::net::TcpStream;
 
 /// Opens a connection and sends the start of a request whose headers never finish.
 async fn slow_client(addr: &str) -> TcpStream {
-    let mut s = TcpStream::connect(addr).await.expect("connect");
+    slow_client_from(addr, [127, 0, 0, 1]).await
+}
+
+/// The same from another loopback address (127.0.0.0/8 is all this machine's).
+async fn slow_client_from(addr: &str, from: [u8; 4]) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind((std::net::Ipv4Addr::from(from), 0).into()).expect("bind a loopback address");
+    let mut s = socket.connect(addr.parse().expect("addr")).await.expect("connect");
     s.write_all(b"POST /v1/sync HTTP/1.1\r\nHost: village\r\nX-Slow: ").await.expect("write");
     s
 }
@@ -37,9 +45,10 @@ async fn two_thousand_slow_connections_do_not_stop_a_device_from_syncing() {
     assert!(nofile >= 5000, "this test needs an open-file hard limit of 5,000 or more (have {nofile})");
     let server = TestServer::start_connections(10, ServeConfig::fitted_to(nofile)).await;
     let a = addr(&server);
+    // From eight addresses, 250 each: under the per-address cap, so all 2,000 are held open.
     let mut slow = Vec::with_capacity(2000);
-    for _ in 0..2000 {
-        slow.push(slow_client(&a).await);
+    for i in 0..2000u32 {
+        slow.push(slow_client_from(&a, [127, 0, 1, 2 + (i % 8) as u8]).await);
     }
     // While they hang on, a member records a visit and syncs; a colleague receives it.
     let t = server.transport();
@@ -90,6 +99,26 @@ async fn a_connection_over_the_cap_is_told_503_at_once() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(ok.is_some(), "the server accepts again once connections close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_take_every_connection() {
+    let nofile = rlimit::increase_nofile_limit(u64::MAX).expect("raise the open-file limit");
+    assert!(nofile >= 2000, "this test needs an open-file hard limit of 2,000 or more (have {nofile})");
+    let config = ServeConfig { max_per_address: 100, ..ServeConfig::fitted_to(nofile) };
+    let server = TestServer::start_connections(1, config).await;
+    let a = addr(&server);
+    let mut held = Vec::new();
+    for _ in 0..100 {
+        held.push(slow_client_from(&a, [127, 0, 2, 2]).await);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut one_more = slow_client_from(&a, [127, 0, 2, 2]).await;
+    let answer = read_to_close(&mut one_more).await.expect("answered and closed");
+    assert!(answer.starts_with("HTTP/1.1 503"), "the 101st from one address is refused: {answer}");
+    // Someone else (127.0.0.1) is served as usual.
+    let health = reqwest::get(format!("{}/health", server.url)).await.expect("health");
+    assert_eq!(health.status(), 200);
 }
 
 #[tokio::test]
