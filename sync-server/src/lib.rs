@@ -8,6 +8,7 @@ mod auth;
 mod backend;
 pub mod demo;
 mod error;
+mod serve;
 mod sync;
 
 use std::future::Future;
@@ -24,6 +25,7 @@ pub use demo::seed_demo_village;
 pub use error::ApiError;
 pub use taizhang_auth::RateLimiter;
 pub use taizhang_server_db::{system_clock, Clock};
+pub use serve::{serve_with, ServeConfig};
 
 /// Size limits of the sync endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -119,11 +121,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.
+/// Serves `app` on `listener` until `shutdown` completes, with the default connection limits
+/// ([`ServeConfig`]); in-flight requests finish first.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_with(listener, app, shutdown, ServeConfig::default()).await
 }

@@ -12,7 +12,7 @@ use taizhang_auth::Role;
 use taizhang_domain::GeoPoint;
 use taizhang_server_db::ServerBackend;
 use taizhang_sync_server::{
-    admin, demo, describe_db, open_store, router, seed_demo_village, serve, system_clock, AppState,
+    admin, demo, describe_db, open_store, router, seed_demo_village, serve_with, system_clock, AppState, ServeConfig,
 };
 use uuid::Uuid;
 
@@ -47,6 +47,10 @@ struct Args {
     /// county by its policy; counties not listed use --policy.
     #[arg(long, value_parser = county_policy_arg)]
     county_policy: Vec<(Uuid, PathBuf)>,
+    /// Most connections open at once (one more is answered 503). Default: fitted under the
+    /// process's open-file limit, which the server first raises to its hard limit.
+    #[arg(long, env = "TAIZHANG_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
     #[command(subcommand)]
     cmd: Option<Cmd>,
 }
@@ -297,9 +301,22 @@ async fn main() -> anyhow::Result<()> {
     let state = AppState::with(store, Default::default(), Arc::new(system_clock)).with_policies(policy, per_county);
     let _refresher = taizhang_county_web::spawn_read_model(&state.county);
     let app = router(state);
-    serve(listener, app, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    // Each connection is a descriptor: raise the soft limit to the hard one (1,024 by default
+    // on Debian, which 1,100 slow connections exhausted) and fit the connection cap under it.
+    let nofile = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let mut config = ServeConfig::fitted_to(nofile);
+    if let Some(n) = args.max_connections {
+        config.max_connections = n;
+    }
+    tracing::info!(nofile, max_connections = config.max_connections, "connection limits");
+    serve_with(
+        listener,
+        app,
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+        config,
+    )
     .await?;
     Ok(())
 }

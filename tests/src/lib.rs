@@ -18,7 +18,7 @@ use taizhang_domain::{
 };
 use taizhang_server_db::{Account, ServerBackend};
 use taizhang_sync_server::demo::{demo_accounts, DEMO_ADMIN, DEMO_COUNTY_STAFF, DEMO_TOWNSHIP_STAFF};
-use taizhang_sync_server::{admin, router, seed_demo_village, serve, AppState, Limits};
+use taizhang_sync_server::{admin, router, seed_demo_village, serve_with, AppState, Limits, ServeConfig};
 use uuid::Uuid;
 
 /// 2026-11-25 10:00 in Shanghai.
@@ -64,15 +64,23 @@ impl TestServer {
     /// Serves `store` (seeding the demo village and accounts unless they are there).
     pub async fn serve(store: Arc<dyn ServerBackend>, households: usize, limits: Limits) -> Self {
         seed_demo_village(store.as_ref(), households, NOW).await.expect("seed demo village");
-        Self::serve_with(store, limits).await
+        Self::serve_with(store, limits, ServeConfig::default()).await
+    }
+
+    /// The demo village served with the given connection limits (cap, header and body deadlines).
+    pub async fn start_connections(households: usize, config: ServeConfig) -> Self {
+        let store = fresh_store().await;
+        seed_demo_village(store.as_ref(), households, NOW).await.expect("seed demo village");
+        Self::serve_with(store, Limits { requests_per_minute: 100_000, ..Limits::default() }, config).await
     }
 
     /// A server instance over `store` as it is (several may share one database).
     pub async fn serve_store(store: Arc<dyn ServerBackend>) -> Self {
-        Self::serve_with(store, Limits { requests_per_minute: 100_000, ..Limits::default() }).await
+        Self::serve_with(store, Limits { requests_per_minute: 100_000, ..Limits::default() }, ServeConfig::default())
+            .await
     }
 
-    async fn serve_with(store: Arc<dyn ServerBackend>, limits: Limits) -> Self {
+    async fn serve_with(store: Arc<dyn ServerBackend>, limits: Limits, config: ServeConfig) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -83,9 +91,14 @@ impl TestServer {
         let refresher = taizhang_county_web::spawn_read_model(&state.county);
         let app = router(state);
         tokio::spawn(async move {
-            let _ = serve(listener, app, async {
-                let _ = rx.await;
-            })
+            let _ = serve_with(
+                listener,
+                app,
+                async {
+                    let _ = rx.await;
+                },
+                config,
+            )
             .await;
             refresher.abort();
         });

@@ -9,6 +9,7 @@
 //! and fields this version does not know (written by a newer app) survive an edit.
 //! Pure: no IO, no clock; actors and times come from the caller.
 
+mod check;
 pub mod demo;
 mod docid;
 mod error;
@@ -16,6 +17,7 @@ mod record;
 mod records;
 pub mod synth;
 
+pub use check::{check_touched, RecordProblem, MAX_FIELDS, SERVER_CLOCK_TOLERANCE_MS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
 pub use record::{changed_keys, read_all, read_one, write, FieldConflict, Fields, Read, Record};

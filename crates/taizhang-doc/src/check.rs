@@ -1,0 +1,308 @@
+//! The server's check of what a push leaves in a document: every record the push touched
+//! must be a record of a kind that belongs in that document, readable with the field types
+//! this version knows, within the domain's size limits, and — in a member's log — that
+//! member's, dated in the log's month (so a filed month cannot be reached through another
+//! month's log). The same domain validation the device runs before saving, without the
+//! parts that need the rest of the ledger (a household's existence is another document's).
+
+use std::collections::BTreeSet;
+
+use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
+use taizhang_domain::{
+    local_month, validate_check_in, validate_diary, validate_household, validate_leave, validate_member,
+    validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member,
+    MemberId, Timestamp, Visit, YearMonth,
+};
+
+use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
+
+/// Most fields one record may hold (this version writes at most about 20; newer versions may
+/// add some, which survive, but not without bound).
+pub const MAX_FIELDS: usize = 64;
+
+/// Why a touched record cannot be stored, for the device in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordProblem {
+    /// The record's root key (`diary/<uuid>`).
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record {}: {}", self.key, self.message)
+    }
+}
+
+/// A ledger that has everything: the checks that need other documents are the device's
+/// (it validates against its whole ledger before saving); here only a record's own shape counts.
+struct Anything;
+
+impl LedgerView for Anything {
+    fn household_exists(&self, _: HouseholdId) -> bool {
+        true
+    }
+    fn member_exists(&self, _: MemberId) -> bool {
+        true
+    }
+    fn month_filed(&self, _: MemberId, _: YearMonth) -> bool {
+        false
+    }
+    fn diary_entry_exists(&self, _: DiaryId) -> bool {
+        true
+    }
+}
+
+/// A device clock may run ahead of the server's by this much before a record counts as dated
+/// in the future (the device's own check uses minutes; the server is lenient so that a badly
+/// set phone clock is flagged by the clock report rather than its records refused).
+pub const SERVER_CLOCK_TOLERANCE_MS: i64 = 24 * 3_600_000;
+
+/// Checks every record at `keys` (the root keys a push touched) as it stands in `after`
+/// (the document with the push applied). `now` is the server's receipt time. A key whose
+/// record was deleted needs no check (deletion is a permission question, decided elsewhere).
+pub fn check_touched(
+    doc: &DocId,
+    after: &Automerge,
+    keys: &BTreeSet<String>,
+    now: Timestamp,
+    limits: &Limits,
+) -> Result<(), RecordProblem> {
+    for key in keys {
+        check_one(doc, after, key, now, limits)
+            .map_err(|message| RecordProblem { key: key.chars().take(80).collect(), message })?;
+    }
+    Ok(())
+}
+
+fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: &Limits) -> Result<(), String> {
+    let obj = match after.get(ROOT, key).map_err(|e| e.to_string())? {
+        None => return Ok(()),
+        Some((Value::Object(ObjType::Map), obj)) => obj,
+        Some(_) => return Err("a record must be a map of fields; this key holds something else".into()),
+    };
+    let fields = after.length(&obj);
+    if fields > MAX_FIELDS {
+        return Err(format!("{fields} fields; a record holds at most {MAX_FIELDS}"));
+    }
+    // Unknown fields (a newer app's) survive, but within the text limit, and scalar only.
+    let max_chars = limits.max_text_chars;
+    for item in after.map_range(&obj, ..) {
+        match item.value.into_value() {
+            Value::Object(_) => {
+                return Err(format!("field {} holds a nested object; fields are plain values", item.key))
+            }
+            Value::Scalar(s) => {
+                if let automerge::ScalarValue::Str(text) = s.as_ref() {
+                    let len = text.chars().count();
+                    if len > max_chars {
+                        return Err(format!(
+                            "field {} has {len} characters; at most {max_chars} are allowed: shorten it",
+                            item.key
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let kind = key.split_once('/').map(|(k, _)| k).unwrap_or(key);
+    let limits = Limits { clock_tolerance_ms: SERVER_CLOCK_TOLERANCE_MS, ..*limits };
+    let v = Anything;
+    let wrong_place = || format!("a {kind} record does not belong in document {doc}");
+    match (doc, kind) {
+        (DocId::Registry, VillageRecord::PREFIX) => read::<VillageRecord>(after, key).map(|_| ()),
+        (DocId::Registry, Member::PREFIX) => {
+            read::<Member>(after, key).and_then(|m| validate_member(&m, &limits).map_err(|e| e.to_string()))
+        }
+        (DocId::Registry, Household::PREFIX) => {
+            read::<Household>(after, key).and_then(|h| validate_household(&h, &v, &limits).map_err(|e| e.to_string()))
+        }
+        (DocId::Team { year }, LeaveRequest::PREFIX) => {
+            let l = read::<LeaveRequest>(after, key)?;
+            validate_leave(&l, &v, &limits).map_err(|e| e.to_string())?;
+            use chrono::Datelike;
+            if l.from.year() != *year {
+                return Err(format!("a leave starting on {} belongs in team/{:04}, not {doc}", l.from, l.from.year()));
+            }
+            Ok(())
+        }
+        (DocId::Team { year }, FilingRecord::PREFIX) => {
+            let f = read::<FilingRecord>(after, key)?;
+            if f.0.month.year != *year {
+                return Err(format!("a filing of {} belongs in team/{:04}, not {doc}", f.0.month, f.0.month.year));
+            }
+            Ok(())
+        }
+        (DocId::Log { member, month }, Visit::PREFIX) => {
+            let r = read::<Visit>(after, key)?;
+            validate_visit(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            in_log(*member, *month, r.member, local_month(r.at), doc)
+        }
+        (DocId::Log { member, month }, DiaryEntry::PREFIX) => {
+            let r = read::<DiaryEntry>(after, key)?;
+            validate_diary(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            in_log(*member, *month, r.member, YearMonth::of(r.date), doc)
+        }
+        (DocId::Log { member, month }, CheckIn::PREFIX) => {
+            let r = read::<CheckIn>(after, key)?;
+            validate_check_in(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            in_log(*member, *month, r.member, local_month(r.at), doc)
+        }
+        _ => Err(wrong_place()),
+    }
+}
+
+fn read<R: Record>(doc: &Automerge, key: &str) -> Result<R, String> {
+    match read_one::<R>(doc, key) {
+        Ok(Some(r)) => Ok(r.record),
+        Ok(None) => Err("the record is missing".into()),
+        Err(e) => Err(format!("the record cannot be read: {e}")),
+    }
+}
+
+/// A record in `log/<owner>/<month>` must be the owner's and dated in that month.
+fn in_log(owner: MemberId, month: YearMonth, member: MemberId, dated: YearMonth, doc: &DocId) -> Result<(), String> {
+    if member != owner {
+        return Err(format!("the record says it is member {member}'s, but {doc} is member {owner}'s log"));
+    }
+    if dated != month {
+        return Err(format!(
+            "the record is dated in {dated} but {doc} is the log of {month}: it belongs in that month's log"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write;
+    use automerge::transaction::Transactable;
+    use taizhang_domain::{CheckInId, CheckKind, VisitId};
+    use uuid::Uuid;
+
+    const NOW: Timestamp = 1_795_536_000_000 + 10 * 3_600_000; // 2026-11-25 10:00 Shanghai
+    const DAY: i64 = 86_400_000;
+
+    fn me() -> MemberId {
+        MemberId(Uuid::from_u128(1))
+    }
+    fn log() -> DocId {
+        DocId::Log { member: me(), month: local_month(NOW) }
+    }
+    fn doc_with(f: impl FnOnce(&mut automerge::transaction::Transaction<'_>)) -> (Automerge, BTreeSet<String>) {
+        let mut doc = Automerge::new();
+        let mut tx = doc.transaction();
+        f(&mut tx);
+        tx.commit();
+        let keys = doc.keys(ROOT).collect();
+        (doc, keys)
+    }
+    fn check_in(member: MemberId, at: Timestamp) -> CheckIn {
+        CheckIn { id: CheckInId(Uuid::now_v7()), member, at, kind: CheckKind::In, location: None, in_geofence: None }
+    }
+    fn diary(text: String) -> DiaryEntry {
+        DiaryEntry {
+            id: DiaryId(Uuid::now_v7()),
+            member: me(),
+            date: taizhang_domain::local_date(NOW),
+            text,
+            amends: None,
+            written_at: NOW,
+        }
+    }
+    fn check(doc: &DocId, am: &Automerge, keys: &BTreeSet<String>) -> Result<(), RecordProblem> {
+        check_touched(doc, am, keys, NOW, &Limits::default())
+    }
+
+    #[test]
+    fn a_members_own_records_of_the_month_pass() {
+        let (am, keys) = doc_with(|tx| {
+            write(tx, &check_in(me(), NOW - DAY)).expect("write");
+            write(tx, &diary("今天走访了三户".into())).expect("write");
+            let v = Visit {
+                id: VisitId(Uuid::now_v7()),
+                household: HouseholdId(Uuid::from_u128(9)),
+                member: me(),
+                at: NOW,
+                location: None,
+                findings: "家中老人身体尚可".into(),
+                needs: String::new(),
+                follow_up: String::new(),
+            };
+            write(tx, &v).expect("write");
+        });
+        assert_eq!(keys.len(), 3);
+        check(&log(), &am, &keys).expect("valid records pass");
+    }
+
+    #[test]
+    fn a_check_in_dated_in_another_month_cannot_enter_this_log() {
+        // The hole: a check-in of 15 November pushed into the December log after November was filed.
+        let (am, keys) = doc_with(|tx| write(tx, &check_in(me(), NOW - 10 * DAY)).expect("write"));
+        let december = DocId::Log { member: me(), month: YearMonth { year: 2026, month: 12 } };
+        let e = check(&december, &am, &keys).expect_err("wrong month");
+        assert!(e.message.contains("belongs in that month's log"), "{e}");
+    }
+
+    #[test]
+    fn a_record_claiming_a_colleague_cannot_stand_in_my_log() {
+        let colleague = MemberId(Uuid::from_u128(2));
+        let (am, keys) = doc_with(|tx| write(tx, &check_in(colleague, NOW)).expect("write"));
+        let e = check(&log(), &am, &keys).expect_err("not mine");
+        assert!(e.message.contains("log"), "{e}");
+    }
+
+    #[test]
+    fn an_oversized_diary_entry_is_refused_with_its_size() {
+        let (am, keys) = doc_with(|tx| write(tx, &diary("字".repeat(1_300_000))).expect("write"));
+        let e = check(&log(), &am, &keys).expect_err("too long");
+        assert!(e.message.contains("1300000"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_huge_field_or_a_nested_object_is_refused() {
+        let (am, keys) = doc_with(|tx| {
+            write(tx, &check_in(me(), NOW)).expect("write");
+            let key = tx.keys(ROOT).next().expect("key");
+            let obj = tx.get(ROOT, &key).expect("get").expect("some").1;
+            tx.put(&obj, "future_field", "x".repeat(20_000)).expect("put");
+        });
+        assert!(check(&log(), &am, &keys).expect_err("huge").message.contains("future_field"));
+        let (am, keys) = doc_with(|tx| {
+            write(tx, &check_in(me(), NOW)).expect("write");
+            let key = tx.keys(ROOT).next().expect("key");
+            let obj = tx.get(ROOT, &key).expect("get").expect("some").1;
+            tx.put_object(&obj, "nested", ObjType::Map).expect("put");
+        });
+        assert!(check(&log(), &am, &keys).expect_err("nested").message.contains("nested object"));
+    }
+
+    #[test]
+    fn records_of_the_wrong_kind_or_shape_are_refused() {
+        let (am, keys) = doc_with(|tx| write(tx, &check_in(me(), NOW)).expect("write"));
+        assert!(check(&DocId::Registry, &am, &keys).expect_err("kind").message.contains("does not belong"));
+        let (am, keys) = doc_with(|tx| {
+            tx.put(ROOT, "checkin/0195f000-0000-7000-8000-000000000000", "not a map").expect("put");
+        });
+        assert!(check(&log(), &am, &keys).expect_err("shape").message.contains("map of fields"));
+        let (am, keys) = doc_with(|tx| {
+            let obj = tx.put_object(ROOT, "checkin/0195f000-0000-7000-8000-000000000000", ObjType::Map).expect("obj");
+            tx.put(&obj, "member", me().to_string()).expect("put");
+            tx.put(&obj, "at", "yesterday").expect("put");
+        });
+        assert!(check(&log(), &am, &keys).expect_err("types").message.contains("cannot be read"));
+    }
+
+    #[test]
+    fn a_deleted_record_needs_no_check_and_a_far_future_one_is_refused() {
+        let (am, _) = doc_with(|tx| write(tx, &check_in(me(), NOW)).expect("write"));
+        let gone: BTreeSet<String> = ["checkin/0195f000-0000-7000-8000-000000000001".to_string()].into();
+        check(&log(), &am, &gone).expect("nothing to check");
+        let (am, keys) = doc_with(|tx| write(tx, &check_in(me(), NOW + 2 * DAY)).expect("write"));
+        let late_month = DocId::Log { member: me(), month: local_month(NOW + 2 * DAY) };
+        assert!(check(&late_month, &am, &keys).is_err(), "two days ahead of the server is the future");
+        let (am, keys) = doc_with(|tx| write(tx, &check_in(me(), NOW + 3_600_000)).expect("write"));
+        check(&log(), &am, &keys).expect("an hour ahead is a clock to flag, not a record to refuse");
+    }
+}
