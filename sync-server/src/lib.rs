@@ -5,10 +5,13 @@
 pub mod admin;
 mod auth;
 mod backend;
+mod caller;
 pub mod county;
 pub mod demo;
 mod error;
 mod limit;
+mod permit;
+mod signin;
 mod sync;
 
 use std::future::Future;

@@ -340,7 +340,7 @@ fn pending_changes(store: &Store, docs: &[String]) -> Result<u32, AppError> {
     for name in docs {
         let mut doc = automerge::Automerge::new();
         for chunk in store.load_doc(name)? {
-            doc.load_incremental(&chunk).map_err(|e| AppError::Storage(e.to_string()))?;
+            taizhang_sync::load_untrusted(&mut doc, &chunk).map_err(AppError::Storage)?;
         }
         let confirmed: Vec<automerge::ChangeHash> =
             store.confirmed_heads(name)?.into_iter().map(automerge::ChangeHash).collect();

@@ -56,7 +56,7 @@ impl DocSet {
         for name in store.docs(village).await? {
             let mut doc = Automerge::new();
             for chunk in store.doc_changes(village, &name).await? {
-                doc.load_incremental(&chunk)?;
+                taizhang_sync::load_untrusted(&mut doc, &chunk).map_err(anyhow::Error::msg)?;
             }
             set.docs.insert(name, doc);
         }
@@ -69,7 +69,7 @@ impl DocSet {
         for (name, chunks) in ledger.store().load_docs()? {
             let mut doc = Automerge::new();
             for chunk in chunks {
-                doc.load_incremental(&chunk)?;
+                taizhang_sync::load_untrusted(&mut doc, &chunk).map_err(anyhow::Error::msg)?;
             }
             set.docs.insert(name, doc);
         }

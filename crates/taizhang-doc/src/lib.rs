@@ -9,6 +9,7 @@
 //! and fields this version does not know (written by a newer app) survive an edit.
 //! Pure: no IO, no clock; actors and times come from the caller.
 
+mod access;
 pub mod demo;
 mod docid;
 mod error;
@@ -16,6 +17,7 @@ mod record;
 mod records;
 pub mod synth;
 
+pub use access::{access_facts, access_facts_at, filing_key, filing_keys, AccessFacts};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
 pub use record::{changed_keys, read_all, read_one, write, FieldConflict, Fields, Read, Record};
