@@ -27,10 +27,8 @@ async fn write_registry<S: ServerStore + ?Sized>(
     now: i64,
     f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<(), taizhang_doc::DocError>,
 ) -> Result<(), DbError> {
-    let mut doc = Automerge::new();
-    for bytes in store.doc_changes(village, &DocId::Registry.to_string()).await? {
-        doc.load_incremental(&bytes).map_err(backend)?;
-    }
+    let stored = store.doc_changes(village, &DocId::Registry.to_string()).await?;
+    let mut doc = taizhang_sync::load_stored(&stored).map_err(backend)?;
     doc.set_actor(ActorId::random());
     let before = doc.get_heads();
     let mut tx = doc.transaction();

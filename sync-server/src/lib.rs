@@ -4,11 +4,13 @@
 //! real HTTP client; the `taizhang-sync-server` binary adds flags and the demo village.
 
 pub mod admin;
-mod auth;
 mod backend;
+mod caller;
 pub mod demo;
 mod error;
+mod permit;
 mod serve;
+mod signin;
 mod sync;
 
 use std::future::Future;
@@ -23,9 +25,9 @@ use taizhang_server_db::{AccountStore, ServerBackend, ServerKeyCell, ServerStore
 pub use backend::{describe_db, is_postgres_url, open_store};
 pub use demo::seed_demo_village;
 pub use error::ApiError;
+pub use serve::{serve_with, ServeConfig};
 pub use taizhang_auth::RateLimiter;
 pub use taizhang_server_db::{system_clock, Clock};
-pub use serve::{serve_with, ServeConfig};
 
 /// Size limits of the sync endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -111,9 +113,9 @@ pub fn router(state: AppState) -> Router {
     use taizhang_sync::paths;
     Router::new()
         .route(paths::SYNC, post(sync::sync))
-        .route(paths::ENROLL, post(auth::enroll))
-        .route(paths::CHALLENGE, post(auth::challenge))
-        .route(paths::TOKEN, post(auth::token))
+        .route(paths::ENROLL, post(signin::enroll))
+        .route(paths::CHALLENGE, post(signin::challenge))
+        .route(paths::TOKEN, post(signin::token))
         .route("/health", get(|| async { "ok" }))
         .merge(taizhang_county_web::router(state.county.clone()))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))

@@ -1,31 +1,37 @@
 //! `POST /v1/sync`: one request stores the device's pushes and answers with the log past its
 //! cursor. Each pushed document succeeds or fails on its own; the answer is sent only after
-//! every accepted change is durable. The device is authenticated first; it reads only a
-//! village it may read, and each pushed document is checked (actor, permissions) on its own.
+//! every accepted change is durable. The device is authenticated first ([`Caller`]); it reads
+//! only a village it may read, and each pushed document is checked (actor, permissions) inside
+//! the transaction that stores it.
+//!
+//! Storage round trips per request: the caller's device and account (2), the village's place
+//! (1), one per pushed document (`push_checked`; none for a document refused by its actors,
+//! one more for a document in the fallback exchange), the log page (1), and the heads of every
+//! downloaded document together (1, when there is a download).
 
 use std::collections::HashSet;
 
 use automerge::sync::{Message, State};
-use automerge::Automerge;
 use axum::body::Bytes;
 use axum::extract::State as AxState;
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::IntoResponse;
-use taizhang_auth::{may_read, DocRef, Place};
-use taizhang_server_db::{Account, Device, PushResult};
+use taizhang_auth::{may_read, DocRef, Place, Principal};
+use taizhang_server_db::{Checked, Device, PushResult};
 use taizhang_sync::{
     decode_request, decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult,
     Hash, ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
 
-use crate::auth::{authenticate, check_push};
+use crate::caller::Caller;
+use crate::permit::push_check;
 use crate::{ApiError, AppState};
 
 /// Who pushes, and where.
-struct Caller<'a> {
+struct Pusher<'a> {
     device: &'a Device,
-    account: &'a Account,
-    place: &'a Place,
+    principal: Principal,
+    place: Place,
 }
 
 fn rejected(doc: String, code: &str, message: String) -> DocResult {
@@ -37,13 +43,8 @@ fn rejected(doc: String, code: &str, message: String) -> DocResult {
     }
 }
 
-pub async fn sync(
-    AxState(st): AxState<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<impl IntoResponse, ApiError> {
-    let now = (st.clock)();
-    let (device, account) = authenticate(&st, &headers, now).await?;
+pub async fn sync(AxState(st): AxState<AppState>, caller: Caller, body: Bytes) -> Result<impl IntoResponse, ApiError> {
+    let Caller { device, account, now } = caller;
     let req = decode_request(&body, st.limits.max_decoded_bytes)?;
     if req.docs.len() > st.limits.max_docs_per_request {
         return Err(ApiError::BadRequest(format!(
@@ -59,12 +60,13 @@ pub async fn sync(
         )));
     };
     // Nothing of a village the account may not read is sent, not even its heads.
-    may_read(&account.principal(), &place).map_err(|d| ApiError::Forbidden(format!("{}: {}", d.code, d.message)))?;
-    let caller = Caller { device: &device, account: &account, place: &place };
+    let p = account.principal();
+    may_read(&p, &place).map_err(|d| ApiError::Forbidden(format!("{}: {}", d.code, d.message)))?;
+    let pusher = Pusher { device: &device, principal: p, place };
     let mut results = Vec::with_capacity(req.docs.len());
     let mut pushed: HashSet<Hash> = HashSet::new();
     for push in req.docs {
-        results.push(push_doc(&st, &caller, push, now, &mut pushed).await?);
+        results.push(push_doc(&st, &pusher, push, now, &mut pushed).await?);
     }
 
     if results.iter().any(|r| matches!(r.outcome, DocOutcome::Accepted { new } if new > 0)) {
@@ -82,8 +84,12 @@ pub async fn sync(
             None => download.push(DocChanges { doc: entry.doc, changes: vec![entry.bytes], heads: Vec::new() }),
         }
     }
-    for d in &mut download {
-        d.heads = st.store.heads(village, &d.doc).await?;
+    if !download.is_empty() {
+        let names: Vec<String> = download.iter().map(|d| d.doc.clone()).collect();
+        let heads = st.store.heads_many(village, &names).await?;
+        for (d, h) in download.iter_mut().zip(heads) {
+            d.heads = h;
+        }
     }
     let resp = SyncResponse {
         version: PROTOCOL_VERSION,
@@ -97,49 +103,42 @@ pub async fn sync(
     Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)))
 }
 
-/// The answer for one document the storage has dealt with.
-fn doc_result(doc: String, outcome: PushResult, sync_message: Option<Vec<u8>>) -> DocResult {
-    match outcome {
-        PushResult::Stored { new, heads } => {
-            DocResult { doc, outcome: DocOutcome::Accepted { new }, heads, sync_message }
-        }
-        PushResult::MissingDeps { heads, .. } => {
-            DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message }
-        }
-    }
-}
-
-/// Stores `new` of one document if the caller may, else says why not. Nothing is stored for
-/// a refused document; other documents are not affected.
+/// Stores `new` of one document if the caller may (decided in the same transaction), else
+/// says why not. Nothing is stored for a refused document; other documents are not affected.
 async fn checked_push(
     st: &AppState,
-    caller: &Caller<'_>,
+    pusher: &Pusher<'_>,
     doc: String,
-    doc_ref: &DocRef,
+    doc_ref: DocRef,
     new: Vec<ParsedChange>,
     now: i64,
     sync_message: Option<Vec<u8>>,
 ) -> Result<DocResult, ApiError> {
-    let village = caller.place.village;
-    match check_push(st, caller.device, caller.account, caller.place, doc_ref, &new).await? {
-        Err((code, message)) => {
-            tracing::warn!(device = %caller.device.id, doc, code, "push refused");
-            Ok(rejected(doc, &code, message))
+    let refused = |doc: String, code: String, message: String| {
+        tracing::warn!(device = %pusher.device.id, doc, code, "push refused");
+        rejected(doc, &code, message)
+    };
+    let check = match push_check(pusher.device, pusher.principal.clone(), pusher.place, doc_ref, doc.clone(), &new) {
+        Ok(check) => check,
+        Err(r) => return Ok(refused(doc, r.code, r.message)),
+    };
+    Ok(match st.store.push_checked(pusher.place.village, &doc, new, now, check).await? {
+        Checked::Refused(r) => refused(doc, r.code, r.message),
+        Checked::Unplaceable { heads } => {
+            DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message: None }
         }
-        Ok(false) => {
-            let heads = st.store.heads(village, &doc).await?;
-            Ok(DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message: None })
+        Checked::Pushed(PushResult::Stored { new, heads }) => {
+            DocResult { doc, outcome: DocOutcome::Accepted { new }, heads, sync_message }
         }
-        Ok(true) => {
-            let outcome = st.store.push(village, &doc, new, now).await?;
-            Ok(doc_result(doc, outcome, sync_message))
+        Checked::Pushed(PushResult::MissingDeps { heads, .. }) => {
+            DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message }
         }
-    }
+    })
 }
 
 async fn push_doc(
     st: &AppState,
-    caller: &Caller<'_>,
+    pusher: &Pusher<'_>,
     push: DocPush,
     now: i64,
     pushed: &mut HashSet<Hash>,
@@ -150,35 +149,31 @@ async fn push_doc(
         Err(e) => return Ok(rejected(doc, "bad_doc", e)),
     };
     if let Some(message) = push.sync_message {
-        return fallback(st, caller, doc, &doc_ref, message, now).await;
+        return fallback(st, pusher, doc, doc_ref, message, now).await;
     }
     let parsed = match parse_changes(&doc, push.changes) {
         Ok(p) => p,
         Err(e) => return Ok(rejected(doc, "bad_change", e.to_string())),
     };
     pushed.extend(parsed.iter().map(|c| c.hash));
-    checked_push(st, caller, doc, &doc_ref, parsed, now, None).await
+    checked_push(st, pusher, doc, doc_ref, parsed, now, None).await
 }
 
 /// The fallback exchange for a document whose confirmed heads the server does not know:
 /// Automerge's own sync protocol, with a fresh state each round (the server keeps none).
 async fn fallback(
     st: &AppState,
-    caller: &Caller<'_>,
+    pusher: &Pusher<'_>,
     doc: String,
-    doc_ref: &DocRef,
+    doc_ref: DocRef,
     message: Vec<u8>,
     now: i64,
 ) -> Result<DocResult, ApiError> {
-    let village = caller.place.village;
-    let stored = st.store.doc_changes(village, &doc).await?;
+    let stored = st.store.doc_changes(pusher.place.village, &doc).await?;
     let doc_name = doc.clone();
     let outcome = tokio::task::spawn_blocking(move || -> Result<(Vec<ParsedChange>, Option<Vec<u8>>), String> {
         let message = decode_sync_message(&message)?;
-        let mut am = Automerge::new();
-        for bytes in &stored {
-            taizhang_sync::load_untrusted(&mut am, bytes).map_err(|e| format!("stored document is unreadable: {e}"))?;
-        }
+        let mut am = taizhang_sync::load_stored(&stored)?;
         let before = am.get_heads();
         let mut state = State::new();
         taizhang_sync::receive_untrusted(&mut am, &mut state, message)?;
@@ -196,5 +191,5 @@ async fn fallback(
             return Ok(rejected(doc, "internal", "this document could not be synced; try again later".into()));
         }
     };
-    checked_push(st, caller, doc, doc_ref, new, now, reply).await
+    checked_push(st, pusher, doc, doc_ref, new, now, reply).await
 }

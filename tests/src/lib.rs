@@ -331,10 +331,8 @@ pub async fn change_on(
     actor: &[u8],
     edit: impl FnOnce(&mut automerge::transaction::Transaction<'_>),
 ) -> Vec<Vec<u8>> {
-    let mut am = automerge::Automerge::new();
-    for bytes in server.store.doc_changes(village, doc).await.expect("doc changes") {
-        am.load_incremental(&bytes).expect("load");
-    }
+    let stored = server.store.doc_changes(village, doc).await.expect("doc changes");
+    let mut am = taizhang_sync::load_stored(&stored).expect("load");
     am.set_actor(automerge::ActorId::from(actor.to_vec()));
     let before = am.get_heads();
     let mut tx = am.transaction();

@@ -29,7 +29,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use automerge::{Automerge, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
 use taizhang_doc::DocId;
 use taizhang_domain::{LeaveKind, LeaveState, YearMonth};
@@ -163,8 +162,8 @@ impl fmt::Display for DocRef {
     }
 }
 
-/// What the server read of one record (before or after the push). [`facts_of`] reads it
-/// from a document; fields a record does not have (or holds in conflict) are `None`/false.
+/// What the server read of one record (before or after the push) — `taizhang_doc::access_facts`
+/// reads it from a document; fields a record does not have (or holds in conflict) are `None`/false.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Facts {
     /// The record's `member` field (the leave's requester, the diary's author...).
@@ -182,49 +181,6 @@ pub struct Facts {
     pub to: Option<NaiveDate>,
     /// A leave request's report back (销假).
     pub returned_on: Option<NaiveDate>,
-}
-
-fn scalar_strs(doc: &Automerge, obj: &automerge::ObjId, field: &str) -> Vec<String> {
-    doc.get_all(obj, field)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(v, _)| match v {
-            Value::Scalar(s) => s.as_str().map(str::to_string),
-            Value::Object(_) => None,
-        })
-        .collect()
-}
-
-/// The one value of `field`, parsed; `None` when absent, in conflict or unreadable.
-fn one<T>(doc: &Automerge, obj: &automerge::ObjId, field: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
-    match scalar_strs(doc, obj, field).as_slice() {
-        [v] => parse(v),
-        _ => None,
-    }
-}
-
-/// What access needs to know of the record at root key `key` of `doc`: `None` when the
-/// document does not have it. The server reads the stored document (before) and the one with
-/// the pushed changes applied (after) and passes both in a [`Touch`]. The document must have
-/// been loaded with `taizhang_sync`'s untrusted helpers.
-pub fn facts_of(doc: &Automerge, key: &str) -> Option<Facts> {
-    let (value, obj) = doc.get(ROOT, key).ok()??;
-    let Value::Object(_) = value else {
-        return Some(Facts::default());
-    };
-    let states = scalar_strs(doc, &obj, "state");
-    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    Some(Facts {
-        // A conflicting value counts as "not this member".
-        member: one(doc, &obj, "member", |m| m.parse().ok()),
-        pending: !states.is_empty() && states.iter().all(|s| s == "pending"),
-        amends: scalar_strs(doc, &obj, "amends").iter().any(|a| !a.is_empty()),
-        state: one(doc, &obj, "state", |s| LeaveState::from_code(s).ok()),
-        kind: one(doc, &obj, "kind", |k| LeaveKind::parse(k).ok()),
-        from: one(doc, &obj, "from", date),
-        to: one(doc, &obj, "to", date),
-        returned_on: one(doc, &obj, "returned_on", date),
-    })
 }
 
 /// One record (a root key such as `leave/<uuid>`) the pushed changes touch.
@@ -575,28 +531,6 @@ mod tests {
         assert!(may_write(&who(Role::Member), &PLACE, &mine, true, &mixed).is_err());
         // Before filing, the entry is corrected in place.
         assert_eq!(may_write(&who(Role::Member), &PLACE, &mine, false, &edit), Ok(()));
-    }
-
-    #[test]
-    fn facts_are_read_from_a_document() {
-        use automerge::transaction::Transactable;
-        let mut doc = Automerge::new();
-        let mut tx = doc.transaction();
-        let obj = tx.put_object(ROOT, "leave/a", automerge::ObjType::Map).expect("map");
-        tx.put(&obj, "member", ME.to_string()).expect("put");
-        tx.put(&obj, "state", "approved").expect("put");
-        tx.put(&obj, "kind", "official_trip").expect("put");
-        tx.put(&obj, "from", "2026-11-10").expect("put");
-        tx.put(&obj, "to", "2026-11-14").expect("put");
-        tx.put(&obj, "returned_on", "2026-11-12").expect("put");
-        tx.commit();
-        let f = facts_of(&doc, "leave/a").expect("record");
-        assert_eq!(f.member, Some(ME));
-        assert_eq!(f.state, Some(LeaveState::Approved));
-        assert!(!f.pending);
-        assert_eq!(f.kind, Some(LeaveKind::OfficialTrip));
-        assert_eq!(f.returned_on, NaiveDate::from_ymd_opt(2026, 11, 12));
-        assert_eq!(facts_of(&doc, "leave/b"), None);
     }
 
     #[test]

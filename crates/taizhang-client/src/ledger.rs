@@ -158,7 +158,7 @@ impl Ledger {
                 taizhang_sync::load_untrusted(&mut doc, &chunk)
                     .map_err(|e| ClientError::Corrupt { doc: id.to_string(), reason: e })?;
             }
-            // load_incremental into an empty doc replaces it: set our actor again.
+            // Loading into an empty document replaces it (and its actor): set ours again.
             doc.set_actor(self.actor.clone());
             self.docs.insert(id, doc);
         }

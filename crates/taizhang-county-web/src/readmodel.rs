@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex as StdMutex};
 
-use automerge::Automerge;
 use taizhang_county::{DocPart, VillageProjection};
 use taizhang_rules::VillageRecords;
 use taizhang_server_db::{DbError, ServerStore};
@@ -48,18 +47,9 @@ impl std::fmt::Debug for ReadModel {
 }
 
 fn project(name: &str, changes: &[Vec<u8>]) -> DocPart {
-    // All changes in one load (Automerge applies a run of change chunks far faster than one
-    // call per change); change by change only when that fails, to keep what is readable.
-    let mut am = Automerge::new();
-    let mut damaged = 0;
-    if taizhang_sync::load_untrusted(&mut am, &changes.concat()).is_err() {
-        am = Automerge::new();
-        for bytes in changes {
-            if taizhang_sync::load_untrusted(&mut am, bytes).is_err() {
-                damaged += 1;
-            }
-        }
-    }
+    // The server's one loader: all changes in one run, change by change only when the run
+    // does not load whole, counting what cannot be read.
+    let (am, damaged) = taizhang_sync::load_stored_lenient(changes);
     let mut part = DocPart::read(name, &am);
     part.unreadable += damaged;
     part

@@ -9,6 +9,7 @@
 //! and fields this version does not know (written by a newer app) survive an edit.
 //! Pure: no IO, no clock; actors and times come from the caller.
 
+mod access;
 mod check;
 pub mod demo;
 mod docid;
@@ -17,6 +18,7 @@ mod record;
 mod records;
 pub mod synth;
 
+pub use access::{access_facts, access_facts_at, filing_key, filing_keys, AccessFacts};
 pub use check::{check_touched, RecordProblem, MAX_FIELDS, SERVER_CLOCK_TOLERANCE_MS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;

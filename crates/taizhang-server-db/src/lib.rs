@@ -14,6 +14,8 @@ pub mod testkit;
 pub use accounts::{Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
 pub use shared::{system_clock, Clock, ServerKeyCell};
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use taizhang_sync::{Hash, ParsedChange};
 use uuid::Uuid;
@@ -60,6 +62,79 @@ pub struct LogPage {
     pub more: bool,
 }
 
+/// Why a pushed document is refused (answered to the device as `DocOutcome::Rejected`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: String,
+    pub message: String,
+}
+
+/// What a push check sees of the stored village, read inside the push's own transaction (so
+/// nothing it decides on can change before the push commits).
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    /// The pushed document's heads (sorted).
+    pub heads: &'a [Hash],
+    /// The heads of each document of [`PushCheck::watch`], in that order (empty: no such document).
+    pub watched: &'a [Vec<Hash>],
+    /// Every change, in log order, of the documents the check asked for with
+    /// [`Verdict::Load`] (absent until it asks).
+    pub changes: &'a HashMap<String, Vec<Vec<u8>>>,
+}
+
+/// How many times one check may answer [`Verdict::Load`] before the push fails.
+pub const MAX_LOAD_ROUNDS: usize = 3;
+
+/// What a push check says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Store the changes.
+    Store,
+    /// Store nothing, and say why.
+    Refuse(Refusal),
+    /// The changes do not apply to the stored document yet (unknown dependencies): store
+    /// nothing, answer "missing dependencies".
+    Unplaceable,
+    /// Ask again with every change of these documents in [`Stored::changes`] (at most
+    /// [`MAX_LOAD_ROUNDS`] times per check).
+    Load(Vec<String>),
+}
+
+/// The decision a push waits for, taken inside the push's transaction: `decide` is called with
+/// what is stored (again after each [`Verdict::Load`]), and may be called again when the
+/// backend retries the transaction.
+pub struct PushCheck {
+    /// Documents whose heads `decide` needs besides the pushed one (e.g. the team document
+    /// whose filings decide whether a log's month is closed).
+    pub watch: Vec<String>,
+    pub decide: Box<dyn Fn(&Stored<'_>) -> Verdict + Send + Sync>,
+}
+
+impl std::fmt::Debug for PushCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushCheck").field("watch", &self.watch).finish_non_exhaustive()
+    }
+}
+
+impl PushCheck {
+    /// A check that stores everything (what [`ServerStore::push`] does).
+    pub fn allow_all() -> Self {
+        Self { watch: Vec::new(), decide: Box::new(|_| Verdict::Store) }
+    }
+}
+
+/// What happened to one checked push.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Checked {
+    /// The check let it through: what the store did.
+    Pushed(PushResult),
+    /// The check refused it; nothing was stored.
+    Refused(Refusal),
+    /// The check found that the changes do not apply to the stored document yet
+    /// ([`Verdict::Unplaceable`]); nothing was stored. `heads`: the document's stored heads.
+    Unplaceable { heads: Vec<Hash> },
+}
+
 /// The server's storage. Every method is one transaction.
 #[async_trait]
 pub trait ServerStore: Send + Sync + 'static {
@@ -75,7 +150,21 @@ pub trait ServerStore: Send + Sync + 'static {
         changes: Vec<ParsedChange>,
         received_at: i64,
     ) -> Result<PushResult, DbError>;
+    /// [`ServerStore::push`] after `check` allowed it, in the same transaction: the pushed
+    /// document (and, on backends with row locks, the watched ones) cannot change between the
+    /// check and the write.
+    async fn push_checked(
+        &self,
+        village: Uuid,
+        doc: &str,
+        changes: Vec<ParsedChange>,
+        received_at: i64,
+        check: PushCheck,
+    ) -> Result<Checked, DbError>;
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError>;
+    /// The heads of each of `docs`, in that order (empty for a document not stored), in one
+    /// round trip.
+    async fn heads_many(&self, village: Uuid, docs: &[String]) -> Result<Vec<Vec<Hash>>, DbError>;
     /// Changes with a sequence number after `cursor`, in order, up to about `max_bytes`
     /// (always at least one change when there is one). A cursor past the end of the log (a
     /// database restored from an older backup) reads from the start.

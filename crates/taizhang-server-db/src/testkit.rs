@@ -7,7 +7,10 @@ use automerge::{ActorId, Automerge, ROOT};
 use taizhang_sync::{parse_changes, ParsedChange};
 use uuid::Uuid;
 
-use crate::{Account, AccountStore, DbError, Device, PushResult, Redeemed, ServerStore};
+use crate::{
+    Account, AccountStore, Checked, DbError, Device, PushCheck, PushResult, Redeemed, Refusal, ServerStore, Stored,
+    Verdict,
+};
 
 fn changes(actor: u8, n: usize, payload: usize) -> (Automerge, Vec<ParsedChange>) {
     let mut d = Automerge::new().with_actor(ActorId::from(vec![actor; 16]));
@@ -77,10 +80,8 @@ pub async fn store_story(store: &dyn ServerStore) {
     let all = store.read_log(village, 0, usize::MAX).await.expect("log");
     assert_eq!(all.entries.len(), 8);
     assert!(!all.more);
-    let mut loaded = Automerge::new();
-    for e in &all.entries {
-        taizhang_sync::load_untrusted(&mut loaded, &e.bytes).expect("log bytes load");
-    }
+    let bytes: Vec<Vec<u8>> = all.entries.iter().map(|e| e.bytes.clone()).collect();
+    let loaded = taizhang_sync::load_stored(&bytes).expect("log bytes load");
     assert_eq!(loaded.get_heads(), wang.get_heads());
     let mut cursor = 0;
     let mut paged = Vec::new();
@@ -114,6 +115,78 @@ pub async fn store_story(store: &dyn ServerStore) {
     assert_eq!(times[..5].iter().map(|t| t.device_time).collect::<Vec<_>>(), li_times);
     assert!(times.windows(2).all(|w| w[0].seq < w[1].seq));
     assert!(store.change_times(other).await.expect("other village").is_empty());
+
+    checked_push_story(store).await;
+}
+
+fn check(watch: &[&str], decide: impl Fn(&Stored<'_>) -> Verdict + Send + Sync + 'static) -> PushCheck {
+    PushCheck { watch: watch.iter().map(|w| w.to_string()).collect(), decide: Box::new(decide) }
+}
+
+/// `push_checked`: the check sees the stored heads (of the pushed and the watched documents)
+/// and, when it asks, their changes; a refusal or an unplaceable push stores nothing; an
+/// allowed one is stored like `push`. And `heads_many` reads several documents' heads at once.
+async fn checked_push_story(store: &dyn ServerStore) {
+    let village = Uuid::from_u128(0x7a3);
+    store.create_village(village, "checked").await.expect("create village");
+    let (team, team_changes) = changes(3, 2, 5);
+    store.push(village, "team/2026", team_changes.clone(), 10).await.expect("push team");
+
+    // Refused: nothing stored, the refusal comes back as it was given.
+    let (log, log_changes) = changes(4, 3, 5);
+    let no = Refusal { code: "no".into(), message: "not yours".into() };
+    let refused = {
+        let no = no.clone();
+        check(&[], move |_| Verdict::Refuse(no.clone()))
+    };
+    let got = store.push_checked(village, "log/a", log_changes.clone(), 20, refused).await.expect("push");
+    assert_eq!(got, Checked::Refused(no));
+    assert!(store.heads(village, "log/a").await.expect("heads").is_empty(), "nothing of it was stored");
+
+    // Unplaceable: nothing stored, the stored heads come back.
+    let got =
+        store.push_checked(village, "team/2026", log_changes.clone(), 20, check(&[], |_| Verdict::Unplaceable)).await;
+    assert_eq!(got.expect("push"), Checked::Unplaceable { heads: heads(&team) });
+
+    // Allowed after loading the watched document: the check saw its heads and every change.
+    let team_heads = heads(&team);
+    let team_bytes: Vec<Vec<u8>> = team_changes.iter().map(|c| c.bytes.clone()).collect();
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    let allow = check(&["team/2026", "team/2030"], move |s| {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert!(s.heads.is_empty(), "log/a is new");
+        assert_eq!(s.watched, &[team_heads.clone(), Vec::new()], "heads of each watched document, in order");
+        match s.changes.get("team/2026") {
+            None => Verdict::Load(vec!["team/2026".into()]),
+            Some(c) if *c == team_bytes => Verdict::Store,
+            Some(_) => Verdict::Refuse(Refusal { code: "wrong".into(), message: "other changes".into() }),
+        }
+    });
+    let got = store.push_checked(village, "log/a", log_changes.clone(), 30, allow).await.expect("push");
+    assert_eq!(got, Checked::Pushed(PushResult::Stored { new: 3, heads: heads(&log) }));
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2, "asked once to load, then decided");
+
+    // A check that never stops asking fails the push and stores nothing.
+    let (more, more_changes) = changes(5, 1, 5);
+    let greedy = check(&[], |s| Verdict::Load(vec![format!("x{}", s.changes.len())]));
+    assert!(store.push_checked(village, "log/b", more_changes, 40, greedy).await.is_err());
+    assert!(store.heads(village, "log/b").await.expect("heads").is_empty());
+    drop(more);
+
+    // Holes are still refused whole after an allowing check.
+    let hole = log_changes[1..].to_vec();
+    match store.push_checked(village, "log/c", hole, 50, PushCheck::allow_all()).await.expect("push") {
+        Checked::Pushed(PushResult::MissingDeps { missing, heads }) => {
+            assert_eq!(missing, vec![log_changes[0].hash]);
+            assert!(heads.is_empty());
+        }
+        other => panic!("expected missing deps, got {other:?}"),
+    }
+
+    let docs = ["log/a".to_string(), "nothing".to_string(), "team/2026".to_string()];
+    assert_eq!(store.heads_many(village, &docs).await.expect("heads"), vec![heads(&log), Vec::new(), heads(&team)]);
+    assert!(store.heads_many(village, &[]).await.expect("none").is_empty());
 }
 
 /// The accounts story every backend runs: places, accounts, one-time codes, devices,

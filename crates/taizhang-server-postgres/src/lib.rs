@@ -14,18 +14,25 @@
 //!   in another order, and a device reading in between would move its cursor past a change
 //!   that commits a moment later — and never read it.
 //!
+//! The permission check of a push (`push_checked`) runs inside the same transaction, under the
+//! document's lock; the documents it watches (a log's team document, whose filings close a
+//! month) are read `FOR SHARE`, so a filing and a push to the month it closes do not overlap.
+//! Lock order is always pushed document, then watched ones, and team documents watch nothing.
+//!
 //! Accounts, places, devices, enrollment codes and the server key (`AccountStore`, in
 //! `accounts.rs`) are small reference tables beside the per-village ones.
 
 mod accounts;
 mod migrate;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
-use taizhang_server_db::{DbError, LogEntry, LogPage, PushResult, ServerStore};
+use taizhang_server_db::{
+    Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS,
+};
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::NoTls;
@@ -233,14 +240,16 @@ impl PgStore {
         self.pool.get().await.map_err(backend)
     }
 
-    /// One push in one transaction; see the crate documentation for the locks.
+    /// One push in one transaction, after `check` allowed it in the same transaction; see the
+    /// crate documentation for the locks.
     async fn push_once(
         &self,
         village: Uuid,
         doc: &str,
         changes: &[ParsedChange],
         received_at: i64,
-    ) -> Result<PushResult, Attempt> {
+        check: &PushCheck,
+    ) -> Result<Checked, Attempt> {
         let mut client = self.client().await.map_err(Attempt::Fail)?;
         let tx = client.transaction().await?;
 
@@ -288,21 +297,69 @@ impl PgStore {
             }
         }
 
-        // 3. Causal order, or the missing dependencies (then nothing is stored).
+        // 3. The check, under the document's lock. Watched documents (a log's team document)
+        // are share-locked: a filing pushed meanwhile waits for this push, and the reverse.
+        let watched = if check.watch.is_empty() {
+            Vec::new()
+        } else {
+            let watch_q = tx
+                .prepare_cached(
+                    "SELECT doc, heads FROM docs WHERE village = $1 AND doc = ANY($2) ORDER BY doc FOR SHARE",
+                )
+                .await?;
+            let mut found: HashMap<String, Vec<Hash>> = HashMap::new();
+            for row in tx.query(&watch_q, &[&village, &check.watch]).await? {
+                found.insert(row.try_get(0)?, blob_to_heads(row.try_get::<_, &[u8]>(1)?));
+            }
+            check.watch.iter().map(|w| found.get(w).cloned().unwrap_or_default()).collect()
+        };
+        let mut loaded: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
+        let mut verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
+        for _ in 0..MAX_LOAD_ROUNDS {
+            let Verdict::Load(docs) = &verdict else { break };
+            let load_q =
+                tx.prepare_cached("SELECT bytes FROM changes WHERE village = $1 AND doc = $2 ORDER BY seq").await?;
+            for d in docs {
+                if !loaded.contains_key(d) {
+                    let rows = tx.query(&load_q, &[&village, d]).await?;
+                    let bytes = rows.iter().map(|r| r.try_get::<_, Vec<u8>>(0)).collect::<Result<Vec<_>, _>>()?;
+                    loaded.insert(d.clone(), bytes);
+                }
+            }
+            verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
+        }
+        let unplaceable = match verdict {
+            Verdict::Store => false,
+            Verdict::Unplaceable => true,
+            Verdict::Refuse(r) => {
+                tx.rollback().await?;
+                return Ok(Checked::Refused(r));
+            }
+            Verdict::Load(_) => {
+                tx.rollback().await?;
+                return Err(Attempt::Fail(DbError::Backend("the push check kept asking for documents to load".into())));
+            }
+        };
+
+        // 4. Causal order, or the missing dependencies (then nothing is stored).
         let integrated = match integrate(&heads, changes.to_vec(), |h| known.contains(h)) {
             Err(missing) => {
                 tx.rollback().await?;
-                return Ok(PushResult::MissingDeps { missing, heads });
+                return Ok(Checked::Pushed(PushResult::MissingDeps { missing, heads }));
+            }
+            Ok(_) if unplaceable => {
+                tx.rollback().await?;
+                return Ok(Checked::Unplaceable { heads });
             }
             Ok(i) => i,
         };
         let n = integrated.new.len();
         if n == 0 {
             tx.rollback().await?;
-            return Ok(PushResult::Stored { new: 0, heads });
+            return Ok(Checked::Pushed(PushResult::Stored { new: 0, heads }));
         }
 
-        // 4. Take n sequence numbers under the village's row lock, store, move the heads.
+        // 5. Take n sequence numbers under the village's row lock, store, move the heads.
         let insert = tx
             .prepare_cached(
                 "WITH v AS (
@@ -337,7 +394,7 @@ impl PgStore {
             ))));
         }
         tx.commit().await?;
-        Ok(PushResult::Stored { new: u32::try_from(n).unwrap_or(u32::MAX), heads: integrated.heads })
+        Ok(Checked::Pushed(PushResult::Stored { new: u32::try_from(n).unwrap_or(u32::MAX), heads: integrated.heads }))
     }
 }
 
@@ -370,15 +427,46 @@ impl ServerStore for PgStore {
         changes: Vec<ParsedChange>,
         received_at: i64,
     ) -> Result<PushResult, DbError> {
+        match self.push_checked(village, doc, changes, received_at, PushCheck::allow_all()).await? {
+            Checked::Pushed(result) => Ok(result),
+            Checked::Unplaceable { heads } => Ok(PushResult::MissingDeps { missing: Vec::new(), heads }),
+            Checked::Refused(r) => Err(DbError::Backend(format!("a push that allows all was refused: {}", r.message))),
+        }
+    }
+
+    async fn push_checked(
+        &self,
+        village: Uuid,
+        doc: &str,
+        changes: Vec<ParsedChange>,
+        received_at: i64,
+        check: PushCheck,
+    ) -> Result<Checked, DbError> {
         let mut last = None;
         for _ in 0..PUSH_ATTEMPTS {
-            match self.push_once(village, doc, &changes, received_at).await {
+            match self.push_once(village, doc, &changes, received_at, &check).await {
                 Ok(r) => return Ok(r),
                 Err(Attempt::Fail(e)) => return Err(e),
                 Err(Attempt::Retry(e)) => last = Some(e),
             }
         }
         Err(last.unwrap_or_else(|| DbError::Backend("push was not attempted".into())))
+    }
+
+    async fn heads_many(&self, village: Uuid, docs: &[String]) -> Result<Vec<Vec<Hash>>, DbError> {
+        if docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT doc, heads FROM docs WHERE village = $1 AND doc = ANY($2)")
+            .await
+            .map_err(backend)?;
+        let mut found: HashMap<String, Vec<Hash>> = HashMap::new();
+        for row in client.query(&stmt, &[&village, &docs]).await.map_err(backend)? {
+            found.insert(row.try_get(0).map_err(backend)?, blob_to_heads(row.try_get::<_, &[u8]>(1).map_err(backend)?));
+        }
+        Ok(docs.iter().map(|d| found.remove(d).unwrap_or_default()).collect())
     }
 
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError> {

@@ -235,10 +235,8 @@ async fn concurrent_pushes_to_one_document_through_two_pools_lose_nothing() {
     assert_eq!(seqs, (1..=log.entries.len() as u64).collect::<Vec<_>>(), "gapless seq per village");
     let hashes: HashSet<_> = log.entries.iter().map(|e| e.hash).collect();
     assert_eq!(hashes.len(), log.entries.len());
-    let mut loaded = Automerge::new();
-    for e in &log.entries {
-        loaded.load_incremental(&e.bytes).expect("load");
-    }
+    let bytes: Vec<Vec<u8>> = log.entries.iter().map(|e| e.bytes.clone()).collect();
+    let loaded = taizhang_sync::load_stored(&bytes).expect("load");
     assert_eq!(loaded.get_heads(), merged.get_heads());
     let mut server_heads = a.heads(village, "registry").await.expect("heads");
     server_heads.sort();

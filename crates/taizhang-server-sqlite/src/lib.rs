@@ -2,12 +2,15 @@
 //! push is on disk before the device hears "stored". One writer at a time (a mutex), which
 //! also makes the log's sequence numbers commit in order — what the cursor relies on.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
-use taizhang_server_db::{DbError, LogEntry, LogPage, PushResult, ServerStore};
+use taizhang_server_db::{
+    Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS,
+};
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
 
@@ -107,6 +110,13 @@ fn doc_heads(tx: &Connection, village: &[u8], doc: &str) -> Result<Vec<Hash>, Db
     Ok(blob.map(|b| blob_to_heads(&b)).unwrap_or_default())
 }
 
+fn doc_changes(c: &Connection, village: &[u8], doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
+    let mut stmt =
+        c.prepare_cached("SELECT bytes FROM changes WHERE village = ?1 AND doc = ?2 ORDER BY seq").map_err(backend)?;
+    let rows = stmt.query_map(params![village, doc], |r| r.get::<_, Vec<u8>>(0)).map_err(backend)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+}
+
 #[async_trait]
 impl ServerStore for SqliteStore {
     async fn create_village(&self, village: Uuid, name: &str) -> Result<(), DbError> {
@@ -139,11 +149,45 @@ impl ServerStore for SqliteStore {
         changes: Vec<ParsedChange>,
         received_at: i64,
     ) -> Result<PushResult, DbError> {
+        match self.push_checked(village, doc, changes, received_at, PushCheck::allow_all()).await? {
+            Checked::Pushed(result) => Ok(result),
+            Checked::Unplaceable { heads } => Ok(PushResult::MissingDeps { missing: Vec::new(), heads }),
+            Checked::Refused(r) => Err(backend(format!("a push that allows all was refused: {}", r.message))),
+        }
+    }
+
+    async fn push_checked(
+        &self,
+        village: Uuid,
+        doc: &str,
+        changes: Vec<ParsedChange>,
+        received_at: i64,
+        check: PushCheck,
+    ) -> Result<Checked, DbError> {
         let doc = doc.to_string();
         self.with(move |c| {
             let v = village.as_bytes().as_slice();
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
             let heads = doc_heads(&tx, v, &doc)?;
+            // The check, in the same (write-locked) transaction as the write below.
+            let watched = check.watch.iter().map(|w| doc_heads(&tx, v, w)).collect::<Result<Vec<_>, _>>()?;
+            let mut loaded = HashMap::new();
+            let mut verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
+            for _ in 0..MAX_LOAD_ROUNDS {
+                let Verdict::Load(docs) = &verdict else { break };
+                for d in docs {
+                    if !loaded.contains_key(d) {
+                        loaded.insert(d.clone(), doc_changes(&tx, v, d)?);
+                    }
+                }
+                verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
+            }
+            let unplaceable = match verdict {
+                Verdict::Store => false,
+                Verdict::Unplaceable => true,
+                Verdict::Refuse(r) => return Ok(Checked::Refused(r)),
+                Verdict::Load(_) => return Err(backend("the push check kept asking for documents to load")),
+            };
             let result = {
                 let mut exists = tx
                     .prepare_cached("SELECT 1 FROM changes WHERE village = ?1 AND doc = ?2 AND hash = ?3")
@@ -162,7 +206,8 @@ impl ServerStore for SqliteStore {
                 outcome
             };
             match result {
-                Err(missing) => Ok(PushResult::MissingDeps { missing, heads }),
+                Err(missing) => Ok(Checked::Pushed(PushResult::MissingDeps { missing, heads })),
+                Ok(_) if unplaceable => Ok(Checked::Unplaceable { heads }),
                 Ok(integrated) => {
                     let n = integrated.new.len();
                     if n > 0 {
@@ -194,7 +239,8 @@ impl ServerStore for SqliteStore {
                         .map_err(backend)?;
                     }
                     tx.commit().map_err(backend)?;
-                    Ok(PushResult::Stored { new: u32::try_from(n).unwrap_or(u32::MAX), heads: integrated.heads })
+                    let new = u32::try_from(n).unwrap_or(u32::MAX);
+                    Ok(Checked::Pushed(PushResult::Stored { new, heads: integrated.heads }))
                 }
             }
         })
@@ -204,6 +250,11 @@ impl ServerStore for SqliteStore {
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError> {
         let doc = doc.to_string();
         self.with(move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
+    }
+
+    async fn heads_many(&self, village: Uuid, docs: &[String]) -> Result<Vec<Vec<Hash>>, DbError> {
+        let docs = docs.to_vec();
+        self.with(move |c| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect()).await
     }
 
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {
@@ -256,16 +307,7 @@ impl ServerStore for SqliteStore {
 
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
         let doc = doc.to_string();
-        self.with(move |c| {
-            let mut stmt = c
-                .prepare_cached("SELECT bytes FROM changes WHERE village = ?1 AND doc = ?2 ORDER BY seq")
-                .map_err(backend)?;
-            let rows = stmt
-                .query_map(params![village.as_bytes().as_slice(), doc], |r| r.get::<_, Vec<u8>>(0))
-                .map_err(backend)?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
-        })
-        .await
+        self.with(move |c| doc_changes(c, village.as_bytes().as_slice(), &doc)).await
     }
 
     async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError> {

@@ -15,6 +15,7 @@ mod clock;
 mod codec;
 mod error;
 mod server;
+mod stored;
 mod wire;
 
 #[cfg(feature = "fuzzing")]
@@ -30,6 +31,7 @@ pub use server::{
     change_chunk_within, decode_sync_message, integrate, parse_changes, parse_raw_change, Integrated, ParsedChange,
     MAX_INFLATED_CHANGE,
 };
+pub use stored::{heads_of, load_stored, load_stored_lenient, DocCache};
 pub use wire::{
     paths, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse, Hash,
     SyncRequest, SyncResponse, TokenRequest, TokenResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,

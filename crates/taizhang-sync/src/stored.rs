@@ -1,0 +1,180 @@
+//! The one place the server turns stored changes back into Automerge documents. Stored bytes
+//! came from the network once, so they go through [`load_untrusted`] like any other input;
+//! [`DocCache`] keeps recently loaded documents keyed by their heads, so a push to a large
+//! document does not rebuild it from its whole history every time.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use automerge::{Automerge, Change, ReadDoc};
+
+use crate::{apply_untrusted, load_untrusted, Hash};
+
+/// Whether a document loaded from a run of `changes` holds all of them: Automerge stops at
+/// the first chunk of a run it cannot read and keeps what came before without an error, so
+/// the last change must be there and nothing may wait for a missing dependency.
+fn complete(am: &Automerge, changes: &[Vec<u8>]) -> bool {
+    let Some(last) = changes.last() else { return true };
+    let Ok(last) = Change::try_from(last.as_slice()) else { return false };
+    am.get_change_by_hash(&last.hash()).is_some() && am.get_missing_deps(&[]).is_empty()
+}
+
+/// Loads one stored change into `am`, with the reason when it cannot be.
+fn load_one(am: &mut Automerge, i: usize, bytes: &[u8]) -> Result<(), String> {
+    let change = Change::try_from(bytes).map_err(|e| format!("stored change {i} is unreadable: {e}"))?;
+    let hash = change.hash();
+    apply_untrusted(am, vec![change]).map_err(|e| format!("stored change {i} is unreadable: {e}"))?;
+    match am.get_change_by_hash(&hash) {
+        Some(_) => Ok(()),
+        None => Err(format!("stored change {i} depends on a change that is not stored before it")),
+    }
+}
+
+/// Loads every change of one document (in log order) into a new Automerge document. All
+/// changes go in one call (Automerge applies a run of change chunks far faster than one call
+/// per change), change by change only when that fails. Any unreadable change makes the whole
+/// load fail with the reason.
+pub fn load_stored(changes: &[Vec<u8>]) -> Result<Automerge, String> {
+    let mut am = Automerge::new();
+    if load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
+        return Ok(am);
+    }
+    let mut am = Automerge::new();
+    for (i, bytes) in changes.iter().enumerate() {
+        load_one(&mut am, i, bytes).map_err(|e| format!("stored document is unreadable: {e}"))?;
+    }
+    Ok(am)
+}
+
+/// Loads what is readable of a stored document, for readers that must keep going (the county
+/// view): all changes in one call, and change by change only when that fails. Returns the
+/// document and how many changes could not be loaded.
+pub fn load_stored_lenient(changes: &[Vec<u8>]) -> (Automerge, usize) {
+    let mut am = Automerge::new();
+    if load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
+        return (am, 0);
+    }
+    let mut am = Automerge::new();
+    let damaged = changes.iter().enumerate().filter(|(i, bytes)| load_one(&mut am, *i, bytes).is_err()).count();
+    (am, damaged)
+}
+
+/// The heads of `doc` as stored hashes, sorted (how the stores keep them).
+pub fn heads_of(doc: &Automerge) -> Vec<Hash> {
+    let mut heads: Vec<Hash> = doc.get_heads().iter().map(|h| h.0).collect();
+    heads.sort_unstable();
+    heads
+}
+
+/// A bounded, least-recently-used set of loaded documents, each filed under a name of the
+/// caller's choosing (e.g. village and document) and its heads. Heads fix a document's content
+/// exactly, so an entry is never stale: a document whose heads moved is simply not found (and
+/// its old entry ages out). [`DocCache::take`] hands the document out (a concurrent user of the
+/// same document loads its own), [`DocCache::put`] files it again under its current heads.
+#[derive(Debug)]
+pub struct DocCache<K> {
+    capacity: usize,
+    inner: Mutex<Slots<K>>,
+}
+
+#[derive(Debug)]
+struct Slots<K> {
+    tick: u64,
+    docs: HashMap<K, (Vec<Hash>, u64, Automerge)>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> DocCache<K> {
+    /// A cache of at most `capacity` documents (0 keeps none).
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity, inner: Mutex::new(Slots { tick: 0, docs: HashMap::new() }) }
+    }
+
+    /// The document filed under `key` if its heads are `heads` (sorted), removed from the cache.
+    pub fn take(&self, key: &K, heads: &[Hash]) -> Option<Automerge> {
+        let mut slots = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        match slots.docs.get(key) {
+            Some((h, _, _)) if h.as_slice() == heads => slots.docs.remove(key).map(|(_, _, doc)| doc),
+            _ => None,
+        }
+    }
+
+    /// Files `doc` under `key` and its current heads, evicting the least recently filed
+    /// document when full.
+    pub fn put(&self, key: K, doc: Automerge) {
+        if self.capacity == 0 {
+            return;
+        }
+        let heads = heads_of(&doc);
+        let mut slots = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        slots.tick += 1;
+        let tick = slots.tick;
+        if !slots.docs.contains_key(&key) && slots.docs.len() >= self.capacity {
+            let oldest = slots.docs.iter().min_by_key(|(_, (_, t, _))| *t).map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                slots.docs.remove(&k);
+            }
+        }
+        slots.docs.insert(key, (heads, tick, doc));
+    }
+
+    /// How many documents are held.
+    pub fn len(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).docs.len()
+    }
+
+    /// True when no document is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+    use automerge::{ActorId, ROOT};
+
+    fn doc(n: i64) -> (Automerge, Vec<Vec<u8>>) {
+        let mut d = Automerge::new().with_actor(ActorId::from(vec![5u8; 16]));
+        for i in 0..n {
+            let mut tx = d.transaction();
+            tx.put(ROOT, format!("k{i}"), i).unwrap();
+            tx.commit();
+        }
+        let raw = d.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
+        (d, raw)
+    }
+
+    #[test]
+    fn stored_changes_load_whole_or_say_why_not() {
+        let (d, raw) = doc(4);
+        assert_eq!(heads_of(&load_stored(&raw).expect("load")), heads_of(&d));
+        // A chunk Automerge cannot read (in one run it would silently stop there).
+        let mut bad = raw.clone();
+        bad.insert(2, vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 1, 9, 9, 9]);
+        assert!(load_stored(&bad).expect_err("not whole").contains("change 2"));
+        let (lenient, damaged) = load_stored_lenient(&bad);
+        assert_eq!(damaged, 1);
+        assert_eq!(heads_of(&lenient), heads_of(&d), "the readable changes are all there");
+        assert_eq!(heads_of(&load_stored(&[]).expect("empty")), Vec::<Hash>::new());
+    }
+
+    #[test]
+    fn the_cache_finds_a_document_only_at_its_heads_and_stays_bounded() {
+        let cache = DocCache::new(2);
+        let (a, _) = doc(1);
+        let (b, _) = doc(2);
+        let (c, _) = doc(3);
+        let (ha, hb) = (heads_of(&a), heads_of(&b));
+        cache.put("a", a);
+        assert!(cache.take(&"a", &hb).is_none(), "other heads: not found");
+        assert!(cache.take(&"a", &ha).is_some());
+        assert!(cache.take(&"a", &ha).is_none(), "taken out");
+        cache.put("b", b.clone());
+        cache.put("c", c);
+        cache.put("b2", b);
+        assert_eq!(cache.len(), 2);
+        assert!(cache.take(&"b", &hb).is_none(), "the least recently filed went first");
+        assert!(cache.take(&"b2", &hb).is_some());
+    }
+}

@@ -1,0 +1,179 @@
+//! Whether the changes a device pushes may be stored: every change must carry the device's
+//! actor, and the records they touch must be the account's to write. The decision is
+//! `taizhang_auth::may_write`'s; this module gathers its facts, inside the push's own
+//! transaction (`ServerStore::push_checked`), without rebuilding documents on every push:
+//! - whether a log's month is filed comes from the filings of that year's team document,
+//!   kept per (village, year) and keyed by the team document's heads;
+//! - the records a push touches are read from a loaded document kept in a bounded cache keyed
+//!   by (village, document) and its heads, so a household edit applies one change to the
+//!   registry instead of loading its whole history.
+//!
+//! Both caches are keyed by heads, which fix a document's content: an entry is never stale,
+//! and they are shared by every server state of the process (tests run several).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use automerge::{Automerge, Change, ReadDoc};
+use taizhang_auth::{may_write, DocRef, Facts, Place, Principal, Touch};
+use taizhang_doc::{access_facts, access_facts_at, changed_keys, filing_key, filing_keys, AccessFacts};
+use taizhang_server_db::{Device, PushCheck, Refusal, Stored, Verdict};
+use taizhang_sync::{load_stored, DocCache, Hash, ParsedChange};
+use uuid::Uuid;
+
+/// Most loaded documents kept (a village's registry of 1,000 households is a few MB).
+const DOC_CACHE: usize = 64;
+/// Most team documents whose filings are kept.
+const FILINGS_CACHE: usize = 4096;
+
+static DOCS: LazyLock<DocCache<(Uuid, String)>> = LazyLock::new(|| DocCache::new(DOC_CACHE));
+
+type Filings = HashMap<(Uuid, i32), (Vec<Hash>, Arc<BTreeSet<String>>)>;
+static FILINGS: LazyLock<Mutex<Filings>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn refusal(code: &str, message: impl Into<String>) -> Refusal {
+    Refusal { code: code.into(), message: message.into() }
+}
+
+fn to_facts(f: AccessFacts) -> Facts {
+    Facts {
+        member: f.member,
+        pending: f.pending,
+        amends: f.amends,
+        state: f.state,
+        kind: f.kind,
+        from: f.from,
+        to: f.to,
+        returned_on: f.returned_on,
+    }
+}
+
+fn decided(result: Result<(), taizhang_auth::Denial>) -> Verdict {
+    match result {
+        Ok(()) => Verdict::Store,
+        Err(d) => Verdict::Refuse(refusal(d.code, d.message)),
+    }
+}
+
+fn unreadable(doc: &str, e: &str) -> Verdict {
+    tracing::error!(doc, e, "stored document unreadable");
+    Verdict::Refuse(refusal("internal", "this document could not be checked; try again later"))
+}
+
+/// The check for a push of `new` to document `doc` (named `name`) of the village at `place`,
+/// by `device` of the account `p`. `Err`: refused before anything is read (actor not bound).
+pub fn push_check(
+    device: &Device,
+    p: Principal,
+    place: Place,
+    doc: DocRef,
+    name: String,
+    new: &[ParsedChange],
+) -> Result<PushCheck, Refusal> {
+    if let Some((i, c)) = new.iter().enumerate().find(|(_, c)| c.actor != device.actor) {
+        return Err(refusal(
+            "actor_not_bound",
+            format!(
+                "change {i} claims Automerge actor {}, which is not bound to this device (its actor is {}): \
+                 a device may only push its own changes",
+                hex::encode(&c.actor),
+                hex::encode(&device.actor)
+            ),
+        ));
+    }
+    if new.is_empty() {
+        return Ok(PushCheck::allow_all());
+    }
+    let bytes: Vec<Vec<u8>> = new.iter().map(|c| c.bytes.clone()).collect();
+    let watch = match doc {
+        DocRef::Log { month, .. } => vec![format!("team/{:04}", month.year)],
+        _ => Vec::new(),
+    };
+    let decide = move |stored: &Stored<'_>| decide(&p, &place, &doc, &name, &bytes, stored);
+    Ok(PushCheck { watch, decide: Box::new(decide) })
+}
+
+fn decide(p: &Principal, place: &Place, doc: &DocRef, name: &str, bytes: &[Vec<u8>], stored: &Stored<'_>) -> Verdict {
+    // Whether a log's month is filed: the filing record in that year's team document.
+    let filed = match doc {
+        DocRef::Log { member, month } => {
+            let team_heads = stored.watched.first().map(Vec::as_slice).unwrap_or_default();
+            match filed(place.village, month.year, team_heads, stored) {
+                Ok(Some(filings)) => filings.contains(&filing_key(*month, *member)),
+                Ok(None) => return Verdict::Load(vec![format!("team/{:04}", month.year)]),
+                Err(e) => return unreadable("team", &e),
+            }
+        }
+        _ => false,
+    };
+    // A log that is not filed needs no look at its records: the owner check is by name.
+    if matches!(doc, DocRef::Log { .. }) && !filed {
+        return decided(may_write(p, place, doc, false, &[]));
+    }
+    let key = (place.village, name.to_string());
+    let mut am = match DOCS.take(&key, stored.heads) {
+        Some(am) => am,
+        None if stored.heads.is_empty() => Automerge::new(),
+        None => match stored.changes.get(name) {
+            Some(changes) => match load_stored(changes) {
+                Ok(am) => am,
+                Err(reason) => return Verdict::Refuse(refusal("bad_change", reason)),
+            },
+            None => return Verdict::Load(vec![name.to_string()]),
+        },
+    };
+    let before = am.get_heads();
+    let mut changes: Vec<Change> = match bytes.iter().map(|b| Change::try_from(b.as_slice())).collect() {
+        Ok(c) => c,
+        Err(e) => return Verdict::Refuse(refusal("bad_change", e.to_string())),
+    };
+    // Changes the server already has (a retry after a lost answer) were judged when stored.
+    changes.retain(|c| am.get_change_by_hash(&c.hash()).is_none());
+    // A change Automerge panics on is refused here, per document, and never stored (and the
+    // half-changed document is dropped, not cached).
+    if let Err(reason) = taizhang_sync::apply_untrusted(&mut am, changes.clone()) {
+        return Verdict::Refuse(refusal("bad_change", reason));
+    }
+    if !changes.iter().all(|c| am.get_change_by_hash(&c.hash()).is_some()) {
+        return Verdict::Unplaceable; // dependencies unknown: nothing can be decided or stored
+    }
+    let touched: Vec<Touch> = changed_keys(&am, &changes)
+        .into_iter()
+        .map(|k| Touch {
+            before: access_facts_at(&am, &k, &before).map(to_facts),
+            after: access_facts(&am, &k).map(to_facts),
+            key: k,
+        })
+        .collect();
+    // Filed under its new heads: right for the next push if this one is stored, unused if not.
+    DOCS.put(key, am);
+    decided(may_write(p, place, doc, filed, &touched))
+}
+
+/// The filing keys of the village's team document of `year` at `heads`: from the cache, or
+/// from its changes when loaded (`Ok(None)`: ask for them).
+fn filed(
+    village: Uuid,
+    year: i32,
+    heads: &[Hash],
+    stored: &Stored<'_>,
+) -> Result<Option<Arc<BTreeSet<String>>>, String> {
+    if heads.is_empty() {
+        return Ok(Some(Arc::default())); // no team document: nothing filed
+    }
+    let mut cache = FILINGS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((h, filings)) = cache.get(&(village, year)) {
+        if h.as_slice() == heads {
+            return Ok(Some(filings.clone()));
+        }
+    }
+    drop(cache);
+    let Some(changes) = stored.changes.get(&format!("team/{year:04}")) else { return Ok(None) };
+    let filings = Arc::new(filing_keys(&load_stored(changes)?));
+    cache = FILINGS.lock().unwrap_or_else(|p| p.into_inner());
+    if cache.len() >= FILINGS_CACHE {
+        cache.clear();
+    }
+    cache.insert((village, year), (heads.to_vec(), filings.clone()));
+    Ok(Some(filings))
+}
