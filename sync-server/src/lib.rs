@@ -41,6 +41,8 @@ pub struct Limits {
     /// Requests per device per minute (HTTP 429 with Retry-After above), counted per
     /// server instance.
     pub requests_per_minute: u32,
+    /// What a pushed record may hold (text sizes): the same limits the device validates with.
+    pub records: taizhang_domain::Limits,
 }
 
 impl Default for Limits {
@@ -50,6 +52,7 @@ impl Default for Limits {
             max_decoded_bytes: taizhang_sync::MAX_DECODED_BYTES,
             max_docs_per_request: 512,
             requests_per_minute: 120,
+            records: taizhang_domain::Limits::default(),
         }
     }
 }

@@ -64,7 +64,7 @@ const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
 content-type: text/plain; charset=utf-8\r\n\
 retry-after: 5\r\n\
 connection: close\r\n\
-content-length: 71\r\n\r\n\
+content-length: 70\r\n\r\n\
 the server has too many open connections right now; try again in 5 s\r\n";
 
 /// Serves `app` on `listener` with `config` until `shutdown` completes; in-flight requests

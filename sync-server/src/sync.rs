@@ -118,7 +118,15 @@ async fn checked_push(
         tracing::warn!(device = %pusher.device.id, doc, code, "push refused");
         rejected(doc, &code, message)
     };
-    let check = match push_check(pusher.device, pusher.principal.clone(), pusher.place, doc_ref, doc.clone(), &new) {
+    let check = match push_check(
+        pusher.device,
+        pusher.principal.clone(),
+        pusher.place,
+        doc_ref,
+        doc.clone(),
+        &new,
+        st.limits.records,
+    ) {
         Ok(check) => check,
         Err(r) => return Ok(refused(doc, r.code, r.message)),
     };

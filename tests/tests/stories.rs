@@ -94,6 +94,7 @@ async fn a_week_offline_syncs_in_one_request() {
         }
         li.write_diary(&diary(li_id, at, "入户走访三户，召开村民小组会"), at + 7_200_000).expect("diary");
     }
+    server.advance(8 * 86_400_000); // a week later for the server too
     let r = li.sync(&t, NOW + 8 * 86_400_000).await.expect("sync");
     assert_eq!(r.requests, 1, "one week of one member fits one request");
     assert_eq!(r.changes_new_on_server, 7 * 5);

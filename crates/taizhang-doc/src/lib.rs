@@ -19,7 +19,7 @@ mod records;
 pub mod synth;
 
 pub use access::{access_facts, access_facts_at, filing_key, filing_keys, AccessFacts};
-pub use check::{check_touched, RecordProblem, MAX_FIELDS, SERVER_CLOCK_TOLERANCE_MS};
+pub use check::{check_touched, RecordProblem, MAX_FIELDS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
 pub use record::{changed_keys, read_all, read_one, write, FieldConflict, Fields, Read, Record};
