@@ -15,6 +15,18 @@ pub(crate) fn unauthorized(e: AuthError) -> ApiError {
 
 /// A device that may make requests: known, not revoked, with an existing account.
 pub(crate) async fn active_device(st: &AppState, id: Uuid, now: i64) -> Result<(Device, Account), ApiError> {
+    let device = known_device(st, id).await?;
+    st.limiter.check(device.id, now).map_err(|retry_after_s| ApiError::TooMany { retry_after_s })?;
+    let account = st.accounts.account(device.account).await?.ok_or_else(|| {
+        ApiError::Forbidden("the account of this device no longer exists: ask the administrator".into())
+    })?;
+    Ok((device, account))
+}
+
+/// The enrolled, not revoked device `id`, with no rate limit spent: for a request whose proof
+/// (a signature) must be checked before it may count against the device's limit — otherwise
+/// anyone who knows a colleague's device id could spend that colleague's limit.
+pub(crate) async fn known_device(st: &AppState, id: Uuid) -> Result<Device, ApiError> {
     let Some(device) = st.accounts.device(id).await? else {
         return Err(ApiError::Unauthorized("this device is not enrolled on this server: enroll it with a code".into()));
     };
@@ -24,11 +36,7 @@ pub(crate) async fn active_device(st: &AppState, id: Uuid, now: i64) -> Result<(
                 .into(),
         ));
     }
-    st.limiter.check(device.id, now).map_err(|retry_after_s| ApiError::TooMany { retry_after_s })?;
-    let account = st.accounts.account(device.account).await?.ok_or_else(|| {
-        ApiError::Forbidden("the account of this device no longer exists: ask the administrator".into())
-    })?;
-    Ok((device, account))
+    Ok(device)
 }
 
 /// The authenticated device of a request and its account. Extracting it checks the bearer

@@ -8,7 +8,7 @@ use taizhang_server_db::{Device, Redeemed};
 use taizhang_sync::{ChallengeResponse, EnrollRequest, EnrollResponse, TokenRequest, TokenResponse};
 use uuid::Uuid;
 
-use crate::caller::{active_device, unauthorized};
+use crate::caller::{active_device, known_device, unauthorized};
 use crate::{ApiError, AppState};
 
 fn bad(what: &str) -> ApiError {
@@ -86,9 +86,11 @@ pub async fn token(State(st): State<AppState>, Json(req): Json<TokenRequest>) ->
     let now = (st.clock)();
     let key = st.key.get(st.accounts.as_ref()).await?;
     key.check_challenge(&req.challenge, now).map_err(unauthorized)?;
-    let (device, _) = active_device(&st, req.device_id, now).await?;
+    // The signature first: only a request proven to come from the device spends its limit.
+    let device = known_device(&st, req.device_id).await?;
     let signature = hex::decode(&req.signature).map_err(|_| bad("signature"))?;
     verify_signature(&device.public_key, &auth_message(device.id, &req.challenge), &signature).map_err(unauthorized)?;
+    active_device(&st, device.id, now).await?;
     let issued = key.issue_token(device.id, now);
     Ok(Json(TokenResponse { token: issued.token, expires_at: issued.expires_at }))
 }

@@ -53,6 +53,15 @@ pub async fn sync(AxState(st): AxState<AppState>, caller: Caller, body: Bytes) -
             st.limits.max_docs_per_request
         )));
     }
+    // One document at most once per request: 512 copies of one push in a tiny body would
+    // otherwise cost the server 512 checks.
+    let mut seen = HashSet::with_capacity(req.docs.len());
+    if let Some(dup) = req.docs.iter().find(|d| !seen.insert(d.doc.as_str())) {
+        return Err(ApiError::BadRequest(format!(
+            "document {} appears more than once in this request; send each document once",
+            dup.doc.chars().take(80).collect::<String>()
+        )));
+    }
     let village = req.village;
     let Some(place) = st.accounts.village_place(village).await? else {
         return Err(ApiError::NotFound(format!(

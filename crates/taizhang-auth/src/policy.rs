@@ -236,13 +236,26 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
         (DocRef::Registry, Role::Member | Role::FirstSecretary) => {
             let allowed: &[&str] =
                 if p.role == Role::FirstSecretary { &["household", "member", "village"] } else { &["household"] };
-            match touches.iter().find(|t| !allowed.contains(&t.kind())) {
-                Some(t) => deny(
+            if let Some(t) = touches.iter().find(|t| !allowed.contains(&t.kind())) {
+                return deny(
                     "registry_record",
                     format!("a {} may change households in the registry, not '{}'", p.role.label_zh(), t.key),
-                ),
-                None => Ok(()),
+                );
             }
+            // Removing a household takes it off every count: the first secretary's decision.
+            let removes = |t: &&Touch| t.kind() == "household" && t.before.is_some() && t.after.is_none();
+            if p.role == Role::Member {
+                if let Some(t) = touches.iter().find(removes) {
+                    return deny(
+                        "household_delete",
+                        format!(
+                            "only the first secretary removes a household ({}); ask them, the household stays until then",
+                            t.key
+                        ),
+                    );
+                }
+            }
+            Ok(())
         }
         (DocRef::Team { .. }, Role::Member | Role::FirstSecretary | Role::TownshipStaff) => {
             let decides = matches!(p.role, Role::FirstSecretary | Role::TownshipStaff);
@@ -553,6 +566,21 @@ mod tests {
             &[touch("member/x", None, None)]
         )
         .is_ok());
+    }
+
+    #[test]
+    fn only_the_first_secretary_removes_a_household() {
+        let gone = [touch("household/h1", Some(Facts::default()), None)];
+        let edit = [touch("household/h1", Some(Facts::default()), Some(Facts::default()))];
+        let added = [touch("household/h2", None, Some(Facts::default()))];
+        let member = who(Role::Member);
+        assert_eq!(
+            may_write(&member, &PLACE, &DocRef::Registry, false, &gone).expect_err("member deletes").code,
+            "household_delete"
+        );
+        assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &edit), Ok(()));
+        assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &added), Ok(()));
+        assert_eq!(may_write(&who(Role::FirstSecretary), &PLACE, &DocRef::Registry, false, &gone), Ok(()));
     }
 
     #[test]
