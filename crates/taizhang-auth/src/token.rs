@@ -85,6 +85,15 @@ impl ServerKey {
         self.verify(WEB_SESSION, token, now)
     }
 
+    /// [`Self::verify_session`] with the time the session was issued (server clock), so that
+    /// the server can end sessions issued before a log-out or a password change.
+    pub fn verify_session_issued(&self, token: &str, now: i64) -> Result<(Uuid, i64), AuthError> {
+        let account = self.verify(WEB_SESSION, token, now)?;
+        let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
+        let expires_at = i64::from_be_bytes(raw[17..25].try_into().map_err(|_| AuthError::BadToken)?);
+        Ok((account, expires_at.saturating_sub(SESSION_TTL_MS)))
+    }
+
     /// `version | id | expiry | HMAC(purpose, ...)`, hex.
     fn issue(&self, purpose: &[u8], id: Uuid, now: i64, ttl: i64) -> Issued {
         let expires_at = now.saturating_add(ttl);

@@ -20,6 +20,7 @@ pub mod assets;
 pub mod error;
 mod extract;
 mod facts;
+pub mod guard;
 pub mod readmodel;
 pub mod session;
 pub mod state;

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::extract::Json;
 use crate::facts::county_name;
+use crate::guard::{normalise, ClientAddr, LoginKey};
 use crate::state::Accounts;
 use crate::{CountyState, CountyWebError};
 
@@ -40,12 +41,18 @@ where
         let token = session_token(&parts.headers)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| CountyWebError::Unauthorized("请先登录 / log in first".into()))?;
-        let account = st
+        let (account, issued_at) = st
             .key
             .get(st.accounts.as_ref())
             .await?
-            .verify_session(token, now)
+            .verify_session_issued(token, now)
             .map_err(|e| CountyWebError::Unauthorized(format!("登录已失效,请重新登录 / {e}")))?;
+        // Ended by a log-out or a password change since it was issued.
+        if st.accounts.sessions_from(account).await?.is_none_or(|from| issued_at < from) {
+            return Err(CountyWebError::Unauthorized(
+                "已退出登录,请重新登录 / this session has ended: log in again".into(),
+            ));
+        }
         let account = st
             .accounts
             .account(account)
@@ -85,16 +92,6 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| taizhang_auth::hash_password("decoy", [0; 16], taizhang_auth::PASSWORD_ITERATIONS))
 }
 
-fn login_key(login: &str) -> Uuid {
-    // FNV-1a over the login, as a limiter key (not a secret).
-    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    for b in login.trim().as_bytes() {
-        h ^= u128::from(*b);
-        h = h.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
-    }
-    Uuid::from_u128(h)
-}
-
 /// The county a county officer works for; any other account is refused.
 fn county_of(account: &Account) -> Result<Uuid> {
     match (account.role, account.county) {
@@ -125,21 +122,39 @@ async fn find_login(accounts: &dyn AccountStore, login: &str) -> Result<(Option<
     Ok((account, stored))
 }
 
-/// `POST /county/api/login`: a session cookie, and the token for `taizhang pull`.
-pub async fn login(State(st): State<CountyState>, Json(req): Json<LoginRequest>) -> Result<Response> {
+/// `POST /county/api/login`: a session cookie, and the token for `taizhang pull`. Guarded
+/// (see `guard`): the address's budget, then the account's delay for this address, then one
+/// password hash at a time.
+pub async fn login(
+    State(st): State<CountyState>,
+    ClientAddr(address): ClientAddr,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response> {
     let now = (st.clock)();
-    let login = req.login.trim().to_string();
-    st.login_limiter
-        .check(login_key(&login), now)
-        .map_err(|retry_after_s| CountyWebError::TooManyLogins { retry_after_s })?;
+    let too_many = |retry_after_s| CountyWebError::TooManyLogins { retry_after_s };
+    st.guard.address(address, now).map_err(too_many)?;
+    let login = normalise(&req.login);
     let (account, stored) = find_login(st.accounts.as_ref(), &login).await?;
+    let key = match &account {
+        Some(a) => LoginKey::Account(a.id),
+        None => LoginKey::Unknown(login.clone()),
+    };
+    st.guard.may_try(&key, address, now).map_err(too_many)?;
     let password = req.password;
+    let permit = st
+        .guard
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| CountyWebError::Internal(format!("the password check is closed: {e}")))?;
     let ok = tokio::task::spawn_blocking(move || {
         let hash = stored.as_deref().unwrap_or_else(|| decoy_hash());
         taizhang_auth::verify_password(&password, hash) && stored.is_some()
     })
     .await
     .map_err(|e| CountyWebError::Internal(format!("checking a password failed: {e}")))?;
+    drop(permit);
+    st.guard.outcome(key, address, now, ok);
     let (Some(account), true) = (account, ok) else { return Err(bad_login()) };
     let county = county_of(&account)?;
     let county_name = county_name(st.accounts.as_ref(), county).await?;
@@ -163,10 +178,17 @@ pub async fn login(State(st): State<CountyState>, Json(req): Json<LoginRequest>)
     Ok(([(header::SET_COOKIE, cookie)], axum::Json(me)).into_response())
 }
 
-/// `POST /county/api/logout`: clears the cookie.
-pub async fn logout() -> Response {
+/// `POST /county/api/logout`: ends the session on the server — every session of the account
+/// issued up to now stops working, on every instance — and clears the cookie.
+pub async fn logout(State(st): State<CountyState>, headers: HeaderMap) -> Result<Response> {
+    let now = (st.clock)();
+    if let Some(token) = session_token(&headers).filter(|t| !t.is_empty()) {
+        if let Ok((account, issued_at)) = st.key.get(st.accounts.as_ref()).await?.verify_session_issued(token, now) {
+            st.accounts.end_sessions(account, now.max(issued_at.saturating_add(1))).await?;
+        }
+    }
     let clear = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/county; Max-Age=0");
-    (StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response()
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }
 
 /// `GET /county/api/me`.

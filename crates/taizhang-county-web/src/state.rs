@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use taizhang_auth::RateLimiter;
 use taizhang_county::VillageInfo;
 use taizhang_rules::{Policy, VillageRecords};
 use taizhang_server_db::{AccountStore, Clock, ServerKeyCell, ServerStore};
@@ -16,7 +15,6 @@ use crate::error::Result;
 use crate::ReadModel;
 
 /// Log-in attempts per login name per minute.
-const LOGINS_PER_MINUTE: u32 = 10;
 
 /// Everything the county view needs; cheap to clone (shared parts).
 #[derive(Clone)]
@@ -31,7 +29,7 @@ pub struct CountyState {
     pub policies: Arc<Policies>,
     /// The read model; device sync calls [`ReadModel::notify`] as syncs arrive.
     pub model: Arc<ReadModel>,
-    pub(crate) login_limiter: Arc<RateLimiter>,
+    pub(crate) guard: Arc<crate::guard::LoginGuard>,
 }
 
 impl std::fmt::Debug for CountyState {
@@ -50,7 +48,7 @@ impl CountyState {
             key,
             policies: Arc::new(Policies::default()),
             model: Arc::new(ReadModel::default()),
-            login_limiter: Arc::new(RateLimiter::new(LOGINS_PER_MINUTE)),
+            guard: Arc::new(crate::guard::LoginGuard::new()),
         }
     }
 

@@ -125,6 +125,12 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn set_password_hash(&self, account: Uuid, hash: &str, now: i64) -> Result<(), DbError>;
     /// The account's password hash, if it may log in to the county page.
     async fn password_hash(&self, account: Uuid) -> Result<Option<String>, DbError>;
+    /// From when the account's county-page sessions count (server clock, ms): sessions issued
+    /// earlier are over — by a log-out or a password change. `None`: no web log-in.
+    async fn sessions_from(&self, account: Uuid) -> Result<Option<i64>, DbError>;
+    /// Ends every county-page session of `account` issued before `at` (log-out); never moves
+    /// the moment back.
+    async fn end_sessions(&self, account: Uuid, at: i64) -> Result<(), DbError>;
 
     /// Stores (replaces) what county staff entered for a member's year or month (`data` is
     /// JSON the caller validated). Fails with `DbError::NotFound` for an unknown village.

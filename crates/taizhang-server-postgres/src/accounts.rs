@@ -341,6 +341,24 @@ impl AccountStore for PgStore {
         Ok(row.map(|r| r.get(0)))
     }
 
+    async fn sessions_from(&self, account: Uuid) -> Result<Option<i64>, DbError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt("SELECT updated_at FROM web_logins WHERE account = $1", &[&account])
+            .await
+            .map_err(backend)?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn end_sessions(&self, account: Uuid, at: i64) -> Result<(), DbError> {
+        let client = self.client().await?;
+        client
+            .execute("UPDATE web_logins SET updated_at = $2 WHERE account = $1 AND updated_at < $2", &[&account, &at])
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn put_county_input(&self, input: &CountyInput) -> Result<(), DbError> {
         let client = self.client().await?;
         let n = client

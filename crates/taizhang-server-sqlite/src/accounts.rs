@@ -337,6 +337,27 @@ impl AccountStore for SqliteStore {
         .await
     }
 
+    async fn sessions_from(&self, account: Uuid) -> Result<Option<i64>, DbError> {
+        self.with(move |c| {
+            c.query_row("SELECT updated_at FROM web_logins WHERE account = ?1", [id(account)], |r| r.get(0))
+                .optional()
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn end_sessions(&self, account: Uuid, at: i64) -> Result<(), DbError> {
+        self.with(move |c| {
+            c.execute(
+                "UPDATE web_logins SET updated_at = ?2 WHERE account = ?1 AND updated_at < ?2",
+                rusqlite::params![id(account), at],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn put_county_input(&self, input: &CountyInput) -> Result<(), DbError> {
         let i = input.clone();
         self.with(move |c| {
