@@ -57,7 +57,43 @@ fn main() -> std::io::Result<()> {
         server_time: 1_795_536_000_000,
         token: Some("dGVzdC10b2tlbg".into()),
     };
+    // Records as the field app writes them, each the first change of its own actor.
+    let member = taizhang_domain::MemberId(uuid::Uuid::from_u128(taizhang_sync::fuzzing::FUZZ_MEMBER));
+    let at = 1_795_536_000_000 + 10 * 3_600_000; // 2026-11-25 10:00 in Shanghai
+    let record_change = |actor: u8, write: &dyn Fn(&mut automerge::transaction::Transaction<'_>)| {
+        let mut d = Automerge::new().with_actor(ActorId::from(vec![actor; 16]));
+        let mut tx = d.transaction();
+        write(&mut tx);
+        tx.commit();
+        d.get_changes(&[])[0].raw_bytes().to_vec()
+    };
+    let check_in = taizhang_domain::CheckIn {
+        id: taizhang_domain::CheckInId(uuid::Uuid::from_u128(11)),
+        member,
+        at,
+        kind: taizhang_domain::CheckKind::In,
+        location: Some(taizhang_domain::GpsFix {
+            point: taizhang_domain::GeoPoint { lat: 26.1, lon: 107.2 },
+            accuracy_m: Some(20.0),
+        }),
+        in_geofence: Some(true),
+    };
+    let diary = taizhang_domain::DiaryEntry {
+        id: taizhang_domain::DiaryId(uuid::Uuid::from_u128(12)),
+        member,
+        date: taizhang_domain::local_date(at),
+        text: "入户走访三户，了解春耕准备".into(),
+        amends: None,
+        written_at: at,
+    };
     let seeds: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("pushed_records", "check_in", record_change(21, &|tx| taizhang_doc::write(tx, &check_in).expect("write"))),
+        ("pushed_records", "diary", record_change(22, &|tx| taizhang_doc::write(tx, &diary).expect("write"))),
+        (
+            "pushed_records",
+            "household",
+            record_change(23, &|tx| taizhang_doc::write(tx, &taizhang_doc::demo::households(1)[0]).expect("write")),
+        ),
         ("sync_request", "request.zst", encode_request(&request)),
         ("sync_response", "response.zst", encode_response(&response)),
         ("change_chunk", "change", changes[0].clone()),

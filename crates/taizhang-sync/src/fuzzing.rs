@@ -97,13 +97,36 @@ pub fn doc_id(data: &[u8]) {
     }
 }
 
+/// The member and month of the log the `pushed_records` target writes into.
+pub const FUZZ_MEMBER: u128 = 0x0193a000_0000_7000_8000_000000010000;
+
+/// A pushed change, as the server checks its records: applied to a document (an empty one:
+/// a first change has no dependencies), then every record it touched is checked as it would
+/// be in a member's log, in the registry and in a team document
+/// (`taizhang_doc::check_touched`). The check may refuse; it must never panic.
+pub fn pushed_records(data: &[u8]) {
+    let Ok(c) = parse_raw_change(data) else { return };
+    let mut doc = Automerge::new();
+    if apply_untrusted(&mut doc, vec![c.clone()]).is_err() {
+        return;
+    }
+    let keys = taizhang_doc::changed_keys(&doc, &[c]);
+    let member = taizhang_domain::MemberId(uuid::Uuid::from_u128(FUZZ_MEMBER));
+    let month = taizhang_domain::YearMonth { year: 2026, month: 11 };
+    let limits = taizhang_domain::Limits::default();
+    for id in [DocId::Log { member, month }, DocId::Registry, DocId::Team { year: 2026 }] {
+        let _ = taizhang_doc::check_touched(&id, &doc, &keys, &limits);
+    }
+}
+
 /// A fuzz target: its name under `fuzz/` and its body.
 pub type Target = (&'static str, fn(&[u8]));
 
 /// The targets by name, for the replay test and the fuzz crate.
-pub const TARGETS: [Target; 4] = [
+pub const TARGETS: [Target; 5] = [
     ("sync_request", sync_request),
     ("sync_response", sync_response),
     ("change_chunk", change_chunk),
     ("doc_id", doc_id),
+    ("pushed_records", pushed_records),
 ];
