@@ -48,7 +48,8 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
 ///
 /// # Errors
 /// [`ExportError::NoTables`]; per table [`ExportError::RowLength`], [`ExportError::NotFinite`],
-/// [`ExportError::TooManyRows`], [`ExportError::TooManyColumns`], [`ExportError::CellTooLong`];
+/// [`ExportError::TooManyRows`], [`ExportError::TooManyColumns`], [`ExportError::CellTooLong`]
+/// (a header only: a data cell too long for Excel is cut, with a note of its full length);
 /// [`ExportError::Xlsx`] if the writer itself fails.
 pub fn to_xlsx_many(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
     if tables.is_empty() {
@@ -88,14 +89,10 @@ fn check_excel_limits(table: &Table) -> Result<(), ExportError> {
             max: MAX_SHEET_COLUMNS,
         });
     }
+    // Headers are ours and must fit; data cells that do not are cut when written (a record's
+    // text must never make an export fail — the CSV keeps it whole).
     let texts = table.headers.iter().enumerate().map(|(c, h)| (0, c, h.as_str()));
-    let cells = table.rows.iter().enumerate().flat_map(|(r, row)| {
-        row.iter().enumerate().filter_map(move |(c, cell)| match cell {
-            Cell::Text(s) => Some((r + 1, c, s.as_str())),
-            _ => None,
-        })
-    });
-    for (r, c, s) in texts.chain(cells) {
+    for (r, c, s) in texts {
         // A UTF-8 string has at least as many bytes as UTF-16 units: count only long ones.
         if s.len() > MAX_CELL_CHARS {
             let chars = s.encode_utf16().count();
@@ -148,6 +145,18 @@ fn sanitize_sheet_name(title: &str) -> String {
     truncate_utf16(trimmed, MAX_SHEET_NAME).trim_end_matches(|ch: char| ch == '\'' || ch.is_whitespace()).to_owned()
 }
 
+/// `s` as it fits one cell: whole, or cut with a note saying how long it was (Excel holds at
+/// most 32,767 UTF-16 units in a cell).
+fn cut_to_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_CELL_CHARS || s.encode_utf16().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let chars = s.chars().count();
+    let note = format!("…〔已截断:全文 {chars} 字,见 CSV 导出 / cut: {chars} characters in all, see the CSV export〕");
+    let keep = truncate_utf16(s, MAX_CELL_CHARS - note.encode_utf16().count());
+    std::borrow::Cow::Owned(format!("{keep}{note}"))
+}
+
 /// The longest prefix of `s` of at most `max` UTF-16 units (Excel's way of counting).
 fn truncate_utf16(s: &str, max: usize) -> &str {
     let mut units = 0;
@@ -193,8 +202,9 @@ fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, date: &For
     match cell {
         Cell::Empty => Ok(0),
         Cell::Text(s) => {
-            sheet.write_string(row, col, s)?;
-            Ok(text_width(s))
+            let fits = cut_to_cell(s);
+            sheet.write_string(row, col, fits.as_ref())?;
+            Ok(text_width(fits.as_ref()))
         }
         Cell::Int(n) => {
             let text = n.to_string();

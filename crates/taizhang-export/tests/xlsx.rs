@@ -239,16 +239,19 @@ fn rejects_rows_of_the_wrong_length_and_nan() {
 }
 
 #[test]
-fn rejects_a_cell_longer_than_excel_allows() {
+fn a_data_cell_longer_than_excel_allows_is_cut_and_says_so_and_a_long_header_is_refused() {
     let mut table = Table::new("长文本", ["姓名", "备注"]);
     table.rows.push(vec!["张三".into(), "好".repeat(32_767).into()]);
     to_xlsx(&table).expect("32,767 characters fit");
 
-    // Excel counts UTF-16 units: an emoji is two.
+    // Excel counts UTF-16 units: an emoji is two. A record's text never fails the export: the
+    // cell is cut, with a note of the full length (1.3 M characters were once stored).
     table.rows.push(vec!["李四".into(), "😀".repeat(16_384).into()]);
-    let err = to_xlsx(&table).expect_err("too long");
-    assert_eq!(err, ExportError::CellTooLong { table: "长文本".into(), cell: "B3".into(), chars: 32_768, max: 32_767 });
-    assert!(err.to_string().contains("shorten"), "{err}");
+    table.rows.push(vec!["王五".into(), "字".repeat(1_300_000).into()]);
+    let bytes = to_xlsx(&table).expect("an over-long record does not fail the export");
+    let strings = strings(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(strings.contains("全文 16384 字"), "the emoji cell is cut and says so");
+    assert!(strings.contains("全文 1300000 字"), "the long diary cell is cut and says so");
 
     let long_header = Table::new("t", ["x".repeat(40_000)]);
     assert!(matches!(to_xlsx(&long_header), Err(ExportError::CellTooLong { cell, .. }) if cell == "A1"));
