@@ -103,8 +103,7 @@ impl ReadModel {
         let missing = actors.iter().any(|a| !cache.member.contains_key(*a) && !cache.unknown.contains(*a));
         if missing {
             if let Some(accounts) = &self.accounts {
-                cache.member =
-                    accounts.devices().await?.into_iter().map(|d| (d.actor, MemberId(d.account))).collect();
+                cache.member = accounts.devices().await?.into_iter().map(|d| (d.actor, MemberId(d.account))).collect();
             }
             for a in actors {
                 if !cache.member.contains_key(*a) {
