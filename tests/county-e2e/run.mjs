@@ -26,7 +26,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MOCK = process.env.MOCK === "1";
 const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join(REPO, "docs/screenshots")));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
-const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号";
+const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,考勤状态,记录编号";
 const PAGE_DIR = join(REPO, "crates/taizhang-county-web/assets");
 // The page's files by URL path: the frame, the style sheet and every ES module in js/.
 const PAGE_FILES = {

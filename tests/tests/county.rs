@@ -234,7 +234,7 @@ async fn exports_hold_the_records_with_chinese_headers() {
     let text = String::from_utf8(csv).expect("utf-8");
     let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号"));
+    assert_eq!(lines.next(), Some("县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,考勤状态,记录编号"));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 4 * 31, "one row per member per day of March");
     assert!(rows.iter().all(|r| r.starts_with("惠水县,")));
