@@ -26,7 +26,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MOCK = process.env.MOCK === "1";
 const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join(REPO, "docs/screenshots")));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
-const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号";
+const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,考勤状态,记录编号";
 const PAGE_DIR = join(REPO, "crates/taizhang-county-web/assets");
 // The page's files by URL path: the frame, the style sheet and every ES module in js/.
 const PAGE_FILES = {
@@ -144,7 +144,16 @@ async function checkOverview(page, minVillages) {
   const to = await page.getByTestId("period-to").inputValue();
   check(/^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to), `the period picker shows "${from}" / "${to}"`);
   check((await page.getByTestId("export-county-attendance-csv").getAttribute("href")).startsWith("api/export?"), "county export links are not relative api/export links");
-  log(`overview: ${n} villages, period ${from} to ${to}`);
+  // The flag in three tiers: every badge says 正常, 提醒 or 需关注 (its tier in data-status).
+  const tiers = await page.getByTestId("status-badge").evaluateAll((bs) => bs.map((b) => [b.dataset.status, b.textContent.trim()]));
+  const words = { normal: ["正常", "Normal"], ok: ["正常", "Normal"], notice: ["提醒", "Notice"], attention: ["需关注", "Needs attention"] };
+  for (const [tier, text] of tiers) check((words[tier] ?? []).includes(text), `a status badge of tier "${tier}" says "${text}"`);
+  const summary = (await page.getByTestId("overview-summary").textContent()) ?? "";
+  check(summary.includes("需关注") && summary.includes("提醒"), `the overview summary names the tiers: "${summary}"`);
+  check((await page.getByTestId("absence-days").count()) === n, "not every village shows its days absent without leave");
+  check((await page.getByTestId("unknown-days").count()) === n, "not every village shows its unknown (not synced) days");
+  const counted = tiers.reduce((c, [tier]) => ({ ...c, [tier]: (c[tier] ?? 0) + 1 }), {});
+  log(`overview: ${n} villages, period ${from} to ${to}; flags ${JSON.stringify(counted)}`);
 }
 
 async function openVillage(page, wanted) {
@@ -177,7 +186,15 @@ async function checkVillage(page) {
   check(((await page.getByTestId("explain-rule").textContent()) ?? "").trim().length > 0, "the explanation shows no rule");
   await page.getByTestId("explain-close").click();
   await dialog.waitFor({ state: "hidden" });
-  log(`village: ${members} members, ${days} calendar days (${judged} judged)`);
+  // Freshness: each member's last sync is shown (a date-time, or "never synced"), and the
+  // calendar's legend has 未同步 apart from 无人在村.
+  const syncs = await page.getByTestId("last-sync").evaluateAll((cs) => cs.map((c) => c.textContent.trim()));
+  check(syncs.length === members, `${members} members but ${syncs.length} last-sync cells`);
+  check(syncs.every((s) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(s) || s.startsWith("未同步过") || s.startsWith("never synced")), `last-sync cells: ${syncs.join(" | ")}`);
+  check((await page.getByTestId("legend-unknown").count()) === 1 && (await page.getByTestId("legend-gap").count()) === 1, "the calendar legend lacks 未同步 or 无人在村");
+  check((await page.getByTestId("member-absence").count()) === members, "not every member shows days absent without leave");
+  const unknownDays = await page.locator('[data-testid="cal-day"][data-status="unknown"]').count();
+  log(`village: ${members} members, ${days} calendar days (${judged} judged, ${unknownDays} not synced), last syncs ${syncs.join(" | ")}`);
   return members;
 }
 

@@ -234,7 +234,7 @@ async fn exports_hold_the_records_with_chinese_headers() {
     let text = String::from_utf8(csv).expect("utf-8");
     let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,记录编号"));
+    assert_eq!(lines.next(), Some("县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,考勤状态,记录编号"));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 4 * 31, "one row per member per day of March");
     assert!(rows.iter().all(|r| r.starts_with("惠水县,")));
@@ -424,4 +424,71 @@ async fn the_county_enters_scores_and_grades_its_first_secretaries_with_the_cap(
     let header = text.lines().next().expect("header");
     assert!(header.contains("工作实绩,群众评议,工作评价,总分,等次"), "{header}");
     assert!(text.contains("未录入"), "members without scores say so");
+}
+
+/// Issue 14, "unknown is not absent": Li checks in and syncs on Wednesday 25 November 2026
+/// (10:00 Asia/Shanghai) and nothing after. Five days later the county's village page shows
+/// Thursday 26 – Monday 30 as 未同步 for Li and unknown for the team — never 无人在村, never
+/// absent without leave — with Li's last sync, and the month's score is provisional.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn days_after_a_members_last_sync_are_not_synced_on_the_county_page_never_absent() {
+    let server = TestServer::start(4).await;
+    let t = server.transport();
+    let li_id = demo::member_id(0);
+    let village = demo::VILLAGE.0;
+
+    let mut li = server.device(0).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    li.check_in(&check_in(li_id, NOW), NOW).expect("li checks in");
+    li.sync(&t, NOW).await.expect("li syncs on the 25th");
+    server.advance(5 * 86_400_000); // Monday 30 November, 10:00; Li's phone stays offline.
+    let county = county_officer(&server).await; // signed in on the 30th
+
+    let v = county.json(&format!("/county/api/village/{village}?from=2026-11-25&to=2026-11-30")).await;
+    assert_eq!(v["today"], "2026-11-30");
+    let day = |date: &str| {
+        v["calendar"].as_array().expect("calendar").iter().find(|d| d["date"] == date).cloned().expect("a judged day")
+    };
+    assert_eq!(day("2026-11-25")["present"], serde_json::json!([li_id.to_string()]), "the synced day counts");
+    for date in ["2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30"] {
+        let d = day(date);
+        assert_eq!(d["gap"], false, "{date} is not 无人在村: {d}");
+        assert_eq!(d["unknown"], true, "{date} is unknown for the team: {d}");
+        assert!(d["not_synced"].as_array().expect("ids").contains(&serde_json::json!(li_id.to_string())), "{d}");
+    }
+    assert_eq!(v["team"]["gaps"]["value"], serde_json::json!([]), "no 无人在村 day at all");
+    assert_eq!(v["team"]["unknown"]["value"].as_array().expect("dates").len(), 5);
+
+    let li_line = v["members"].as_array().expect("members").iter().find(|m| m["id"] == li_id.to_string()).cloned();
+    let li_line = li_line.expect("Li on the team");
+    assert_eq!(li_line["last_sync"], NOW, "the server's receipt time of Li's newest change");
+    assert_eq!(li_line["last_sync_text"], "2026-11-25 10:00");
+    let r = &li_line["report"];
+    assert_eq!(r["not_synced"]["value"].as_array().expect("dates").len(), 5, "26 ..= 30: {}", r["not_synced"]);
+    assert_eq!(r["absent_without_leave"]["value"], serde_json::json!([]), "not synced is never absent");
+    assert_eq!(r["diary_gaps"]["value"], serde_json::json!([]), "nor a diary gap (the 25th is the sync's day)");
+    assert_eq!(r["provisional"], true);
+    let november = &li_line["months"][0];
+    assert_eq!(november["month"], "2026-11");
+    assert_eq!(november["provisional"], true);
+    assert_eq!(november["not_synced_days"], 5);
+    // The month score judges the whole of November: the working days 2–24 before Li's one
+    // check-in are known and empty (17 days absent without leave), the 26th on are not.
+    let absent: Vec<&str> =
+        november["absent_without_leave"].as_array().expect("dates").iter().filter_map(|d| d.as_str()).collect();
+    assert_eq!(absent.len(), 17, "{absent:?}");
+    assert!(absent.iter().all(|d| *d < "2026-11-25"), "no day after the last sync is absent: {absent:?}");
+    assert!(november["score"]["note"].as_str().expect("note").contains("临时结果"), "{}", november["score"]["note"]);
+
+    // The overview counts the same days as unknown, not as gaps.
+    let o = county.json("/county/api/overview?from=2026-11-25&to=2026-11-30").await;
+    let row = o["villages"].as_array().expect("villages").iter().find(|x| x["id"] == village.to_string()).cloned();
+    let row = row.expect("石门村");
+    assert_eq!(
+        (row["gap_days"].clone(), row["unknown_days"].clone()),
+        (serde_json::json!(0), serde_json::json!(5)),
+        "{row}"
+    );
+    assert_eq!(row["provisional"], true);
+    assert!(["normal", "notice", "attention"].contains(&row["status"].as_str().expect("status")), "{row}");
 }

@@ -5,13 +5,24 @@
 //! PostgreSQL database (the log is the source of truth, not this process's syncs), and
 //! [`ReadModel::notify`] lets the sync handler ask for a refresh as syncs arrive so the county
 //! page finds it warm.
+//!
+//! Freshness (issue 14) comes from the log too: each change's server receipt time gives the
+//! records' `received_at` (the change that created each check-in, visit, diary entry and leave
+//! request: for 迟报) and each member's `last_sync` (the newest change one of their devices
+//! pushed; a device's actor is mapped to its account, which for team roles is the member id;
+//! a change by an actor that is no enrolled device counts for the member whose own log
+//! document it changed). The stores give the receipt times of a whole village's log at once
+//! (`ServerStore::change_times`, no cursor), so a refresh that found new changes reads those
+//! times (no change bytes) and folds in only the ones past the previous cursor.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex as StdMutex};
 
 use taizhang_county::{DocPart, VillageProjection};
+use taizhang_doc::DocId;
+use taizhang_domain::{MemberId, Timestamp};
 use taizhang_rules::VillageRecords;
-use taizhang_server_db::{DbError, ServerStore};
+use taizhang_server_db::{AccountStore, DbError, ServerStore};
 use tokio::sync::{Mutex, Notify};
 use uuid::Uuid;
 
@@ -24,13 +35,34 @@ const PAGE_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Default)]
 struct Slot {
     proj: VillageProjection,
+    /// Each member's newest change receipt (server ms).
+    last_sync: BTreeMap<MemberId, Timestamp>,
+    /// Record id → receipt time of the change that created it.
+    received_at: BTreeMap<String, Timestamp>,
     records: Option<Arc<VillageRecords>>,
 }
 
 impl Slot {
     fn records(&mut self) -> Arc<VillageRecords> {
-        self.records.get_or_insert_with(|| Arc::new(self.proj.records())).clone()
+        let (proj, last_sync, received_at) = (&self.proj, &self.last_sync, &self.received_at);
+        self.records
+            .get_or_insert_with(|| {
+                let mut r = proj.records();
+                r.last_sync = last_sync.clone();
+                r.received_at = received_at.clone();
+                Arc::new(r)
+            })
+            .clone()
     }
+}
+
+/// Which member an Automerge actor (a device) belongs to, from the enrolled devices; actors
+/// that are no device (seeds, imports) are remembered so the devices are not listed again for
+/// them.
+#[derive(Default)]
+struct Actors {
+    member: HashMap<Vec<u8>, MemberId>,
+    unknown: HashSet<Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -38,6 +70,9 @@ pub struct ReadModel {
     villages: StdMutex<HashMap<Uuid, Arc<Mutex<Slot>>>>,
     pending: StdMutex<HashSet<Uuid>>,
     wake: Notify,
+    /// The enrolled devices (for `last_sync`); without it only log-document owners count.
+    accounts: Option<Arc<dyn AccountStore>>,
+    actors: Mutex<Actors>,
 }
 
 impl std::fmt::Debug for ReadModel {
@@ -56,6 +91,67 @@ fn project(name: &str, changes: &[Vec<u8>]) -> DocPart {
 }
 
 impl ReadModel {
+    /// A read model that maps devices to members through `accounts` (for `last_sync`).
+    pub fn with_accounts(accounts: Arc<dyn AccountStore>) -> Self {
+        Self { accounts: Some(accounts), ..Self::default() }
+    }
+
+    /// The member each of `actors` belongs to (`None`: no enrolled device); lists the devices
+    /// again only when an actor is neither known nor known to be no device.
+    async fn members_of(&self, actors: &HashSet<&[u8]>) -> Result<HashMap<Vec<u8>, MemberId>, DbError> {
+        let mut cache = self.actors.lock().await;
+        let missing = actors.iter().any(|a| !cache.member.contains_key(*a) && !cache.unknown.contains(*a));
+        if missing {
+            if let Some(accounts) = &self.accounts {
+                cache.member = accounts.devices().await?.into_iter().map(|d| (d.actor, MemberId(d.account))).collect();
+            }
+            for a in actors {
+                if !cache.member.contains_key(*a) {
+                    cache.unknown.insert(a.to_vec());
+                }
+            }
+        }
+        Ok(actors.iter().filter_map(|a| cache.member.get(*a).map(|m| (a.to_vec(), *m))).collect())
+    }
+
+    /// Folds the receipt times of the changes in `(from, to]` into the slot: members' last
+    /// sync and the creating change's time of the records the re-projected `docs` created.
+    async fn fold_times(
+        &self,
+        store: &Arc<dyn ServerStore>,
+        village: Uuid,
+        slot: &mut Slot,
+        docs: &[String],
+        (from, to): (u64, u64),
+    ) -> Result<(), DbError> {
+        let times = store.change_times(village).await?;
+        let fresh: Vec<&taizhang_sync::ChangeTime> = times.iter().filter(|t| t.seq > from && t.seq <= to).collect();
+        let actors: HashSet<&[u8]> = fresh.iter().map(|t| t.actor.as_slice()).collect();
+        let members = self.members_of(&actors).await?;
+        let mut creators: HashMap<&[u8; 32], Vec<&str>> = HashMap::new();
+        for name in docs {
+            for (id, hash) in slot.proj.part(name).iter().flat_map(|p| p.created.iter()) {
+                creators.entry(hash).or_default().push(id);
+            }
+        }
+        let mut received = Vec::new();
+        for t in &fresh {
+            let member = members.get(&t.actor).copied().or_else(|| match t.doc.parse::<DocId>() {
+                Ok(DocId::Log { member, .. }) => Some(member),
+                _ => None,
+            });
+            if let Some(m) = member {
+                let last = slot.last_sync.entry(m).or_insert(t.received_at);
+                *last = (*last).max(t.received_at);
+            }
+            for id in creators.get(&t.hash).into_iter().flatten() {
+                received.push((id.to_string(), t.received_at));
+            }
+        }
+        slot.received_at.extend(received);
+        Ok(())
+    }
+
     fn slot(&self, village: Uuid) -> Arc<Mutex<Slot>> {
         let mut map = self.villages.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(village).or_default().clone()
@@ -102,6 +198,7 @@ impl ReadModel {
         if grown.is_empty() {
             return Ok(slot.records());
         }
+        let names: Vec<String> = grown.keys().cloned().collect();
         let mut docs = Vec::with_capacity(grown.len());
         for (name, changes) in grown {
             // Warm: the document's whole history (a projection holds no Automerge state).
@@ -116,6 +213,8 @@ impl ReadModel {
         for (part, name) in parts {
             slot.proj.set(&name, part);
         }
+        let from = slot.proj.cursor;
+        self.fold_times(store, village, &mut slot, &names, (from, cursor)).await?;
         slot.proj.cursor = cursor;
         slot.records = None;
         Ok(slot.records())

@@ -43,11 +43,11 @@ impl CountyState {
     pub fn new(store: Arc<dyn ServerStore>, accounts: Arc<dyn AccountStore>, clock: Clock, key: ServerKeyCell) -> Self {
         Self {
             store,
+            model: Arc::new(ReadModel::with_accounts(accounts.clone())),
             accounts,
             clock,
             key,
             policies: Arc::new(Policies::default()),
-            model: Arc::new(ReadModel::default()),
             guard: Arc::new(crate::guard::LoginGuard::new()),
         }
     }

@@ -16,6 +16,10 @@ use crate::CountyError;
 /// applied automatically, so it cannot also be entered.
 pub const DERIVED_ITEM: &str = "diary_missing";
 
+/// The scheme B item for a day absent without leave: while the policy deducts absence by
+/// itself (`scheme_b.absence_deduction_per_day` > 0) it cannot also be entered.
+pub const ABSENCE_ITEM: &str = "absent_without_leave";
+
 /// A member's year, as county staff entered it. Absent values are "not entered yet".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +114,11 @@ impl MonthInputs {
             if item.code == DERIVED_ITEM {
                 return Err(CountyError::BadInput(format!(
                     "日记缺记由台账自动扣分,无需录入 / {DERIVED_ITEM} is counted from the diary by itself: do not enter it"
+                )));
+            }
+            if item.code == ABSENCE_ITEM && policy.scheme_b.absence_deduction_per_day > 0.0 {
+                return Err(CountyError::BadInput(format!(
+                    "无故缺勤由台账按天自动扣分,无需录入 / {ABSENCE_ITEM} is counted from the attendance records by itself (scheme_b.absence_deduction_per_day): do not enter it"
                 )));
             }
             if !policy.scheme_b.items.iter().any(|i| i.code == item.code) {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use automerge::Automerge;
+use automerge::{Automerge, ReadDoc};
 use taizhang_doc::{read_all, DocId, FilingRecord, Read, Record, VillageRecord};
 use taizhang_domain::{CheckIn, DiaryEntry, Household, LeaveRequest, Member, Village, Visit};
 use taizhang_rules::VillageRecords;
@@ -22,6 +22,28 @@ pub struct DocPart {
     pub filings: Vec<taizhang_domain::MonthFiling>,
     /// Records this version could not read (a newer app's, or damaged): counted, not shown.
     pub unreadable: usize,
+    /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
+    /// that created the record (the server joins it with the change's receipt time, for 迟报).
+    pub created: Vec<(String, [u8; 32])>,
+}
+
+/// The prefixes of the records whose creating change is kept ([`DocPart::created`]).
+const DATED: [&str; 4] = ["checkin", "visit", "diary", "leave"];
+
+/// Record id → hash of the change holding the operation that created the record's map.
+fn creating_changes(doc: &Automerge) -> Vec<(String, [u8; 32])> {
+    let mut out = Vec::new();
+    for prefix in DATED {
+        let (start, end) = (format!("{prefix}/"), format!("{prefix}0"));
+        for item in doc.map_range(automerge::ROOT, start..end) {
+            let automerge::ValueRef::Object(_) = item.value else { continue };
+            let Some(id) = item.key.strip_prefix(prefix).and_then(|k| k.strip_prefix('/')) else { continue };
+            if let Some(hash) = doc.hash_for_opid(&item.id()) {
+                out.push((id.to_string(), hash.0));
+            }
+        }
+    }
+    out
 }
 
 fn take<R: Record>(doc: &Automerge, unreadable: &mut usize) -> Vec<R> {
@@ -43,11 +65,13 @@ impl DocPart {
                 part.households = take(doc, &mut bad);
             }
             Ok(DocId::Team { .. }) => {
+                part.created = creating_changes(doc);
                 part.leave_requests = take(doc, &mut bad);
                 part.filings = take::<FilingRecord>(doc, &mut bad).into_iter().map(|f| f.0).collect();
             }
             Ok(DocId::Log { member, .. }) => {
                 // A log holds only its owner's records; anything else in it is ignored.
+                part.created = creating_changes(doc);
                 part.check_ins = take::<CheckIn>(doc, &mut bad).into_iter().filter(|c| c.member == member).collect();
                 part.diary = take::<DiaryEntry>(doc, &mut bad).into_iter().filter(|d| d.member == member).collect();
                 part.visits = take::<Visit>(doc, &mut bad).into_iter().filter(|v| v.member == member).collect();
@@ -89,7 +113,19 @@ impl VillageProjection {
         self.parts.values().find_map(|p| p.village.as_ref())
     }
 
-    /// Every record of the village, for the rules engine.
+    /// Record id → hash of the change that created it, over all documents (see
+    /// [`DocPart::created`]).
+    pub fn created(&self) -> impl Iterator<Item = (&str, &[u8; 32])> {
+        self.parts.values().flat_map(|p| p.created.iter().map(|(id, h)| (id.as_str(), h)))
+    }
+
+    /// What document `name` contributes, if it is projected.
+    pub fn part(&self, name: &str) -> Option<&DocPart> {
+        self.parts.get(name)
+    }
+
+    /// Every record of the village, for the rules engine (without `last_sync` and
+    /// `received_at`, which come from the server's log, not from the documents).
     pub fn records(&self) -> VillageRecords {
         let mut r = VillageRecords::default();
         for p in self.parts.values() {

@@ -9,11 +9,11 @@ use chrono::{Datelike, NaiveDate};
 use taizhang_domain::local_datetime;
 use taizhang_domain::{local_date, CheckKind, LeaveState, MemberId, Timestamp};
 use taizhang_export::{Cell, Table};
-use taizhang_rules::{member_report, Period, Policy, VillageRecords};
+use taizhang_rules::{member_report, MemberInputs, Period, Policy, VillageRecords};
 
 use crate::inputs::Entered;
 use crate::project::{member_name, team_key};
-use crate::view::{discipline, month_lines_with, months_of, role_label, VillageInfo};
+use crate::view::{discipline, month_lines_with, months_of, role_label, sync_time_text, VillageInfo};
 use crate::CountyError;
 
 /// What an export holds.
@@ -156,9 +156,23 @@ pub fn table_with_inputs(
                         .flat_map(|p| p.dates())
                         .collect();
                     let (_, role_zh) = role_label(m.role);
+                    let rep = member_report(r, m.id, period, today, &MemberInputs::default(), policy)?;
+                    let not_synced: BTreeSet<NaiveDate> = rep.not_synced.value.iter().copied().collect();
+                    let absent: BTreeSet<NaiveDate> = rep.absent_without_leave.value.iter().copied().collect();
                     for d in judged.dates() {
                         let mut row = place(scope, v);
                         let hit = first_in.get(&d);
+                        let state = if hit.is_some() {
+                            text("在村")
+                        } else if leave.contains(&d) {
+                            text("请假")
+                        } else if not_synced.contains(&d) {
+                            text("未同步")
+                        } else if absent.contains(&d) {
+                            text("无故缺勤")
+                        } else {
+                            Cell::Empty
+                        };
                         row.extend([
                             text(&m.name),
                             text(role_zh),
@@ -166,6 +180,7 @@ pub fn table_with_inputs(
                             Cell::Bool(hit.is_some()),
                             hit.map_or(Cell::Empty, |(at, _)| text(time_of(*at))),
                             if leave.contains(&d) { text("已批准") } else { Cell::Empty },
+                            state,
                             hit.map_or(Cell::Empty, |(_, id)| text(id)),
                         ]);
                         rows.push(row);
@@ -184,6 +199,7 @@ pub fn table_with_inputs(
                     "在村",
                     "最早到村打卡",
                     "请假",
+                    "考勤状态",
                     "记录编号",
                 ]),
                 rows,
@@ -275,6 +291,8 @@ pub fn table_with_inputs(
                 "请假天数",
                 "日记天数",
                 "缺记天数",
+                "无故缺勤天数",
+                "未同步天数",
                 "未备案月份",
                 "工作纪律分",
                 "工作实绩",
@@ -282,6 +300,8 @@ pub fn table_with_inputs(
                 "工作评价",
                 "总分",
                 "等次",
+                "最后同步",
+                "临时积分月份",
             ]);
             h.extend(months.iter().map(|m| format!("{m} 月度积分")));
             let mut rows = Vec::new();
@@ -310,6 +330,8 @@ pub fn table_with_inputs(
                         Cell::Int(rep.leave_days.value.len() as i64),
                         Cell::Int(i64::from(rep.diary_days.value)),
                         Cell::Int(rep.diary_gaps.value.len() as i64),
+                        Cell::Int(rep.absent_without_leave.value.len() as i64),
+                        Cell::Int(rep.not_synced.value.len() as i64),
                         text(rep.unfiled_months.value.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" ")),
                         Cell::Number((disc.value * 100.0).round() / 100.0),
                         year.and_then(|y| y.results).map_or(Cell::Empty, Cell::Number),
@@ -317,6 +339,15 @@ pub fn table_with_inputs(
                         year.and_then(|y| y.assessment).map_or(Cell::Empty, Cell::Number),
                         a.as_ref().map_or(Cell::Empty, |a| Cell::Number((a.total.value * 100.0).round() / 100.0)),
                         a.as_ref().map_or_else(|| text("未录入"), |a| text(a.grade.value.zh())),
+                        r.last_sync.get(&m.id).map_or(Cell::Empty, |&t| text(sync_time_text(t))),
+                        text(
+                            lines
+                                .iter()
+                                .filter(|l| l.provisional)
+                                .map(|l| l.month.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        ),
                     ]);
                     for month in &months {
                         row.push(

@@ -8,10 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use taizhang_domain::{local_date, CheckKind, LeaveState, Member, MemberId, Role, YearMonth};
+use taizhang_domain::{
+    local_date, local_datetime, CheckKind, LeaveState, Member, MemberId, Role, Timestamp, YearMonth,
+};
 use taizhang_rules::{
-    grade_county_among, member_report, scheme_a, scheme_b, team_report, AppliedItem, Figure, Grade, MemberInputs,
-    MemberReport, Period, Policy, SchemeAInputs, SchemeAScore, TeamReport, VillageRecords,
+    flag_facts, grade_county_among, member_report, month_score, overview_flag, scheme_a, team_report, AppliedItem,
+    Figure, Flag, FlagFacts, Grade, MemberInputs, MemberReport, Period, Policy, SchemeAInputs, SchemeAScore,
+    TeamReport, VillageRecords,
 };
 use uuid::Uuid;
 
@@ -42,8 +45,35 @@ pub struct VillageSummary {
     pub diary_gap_days: usize,
     pub unfiled_months: usize,
     pub members_below_min_days: usize,
-    /// `ok` or `attention`.
+    /// Days of absence without leave (无故缺勤), all members together.
+    pub absence_days: usize,
+    /// Team days unknown (情况不明): nobody known in the village while a member on post has not
+    /// synced that day. Never counted as gaps.
+    pub unknown_days: usize,
+    /// The most days any member has not synced (未同步) in the period.
+    pub longest_not_synced_days: u32,
+    /// Some figure depends on days not synced yet: it may still change.
+    pub provisional: bool,
+    /// The overview's flag in tiers (`taizhang_rules::overview_flag`), explained.
+    pub flag: Figure<Flag>,
+    /// The flag's code: `normal` (正常), `notice` (提醒) or `attention` (需关注).
     pub status: &'static str,
+    /// The flag in Chinese.
+    pub status_zh: &'static str,
+}
+
+/// The flag's code as the page and the JSON name it.
+pub fn flag_code(flag: Flag) -> &'static str {
+    match flag {
+        Flag::Normal => "normal",
+        Flag::Notice => "notice",
+        Flag::Attention => "attention",
+    }
+}
+
+/// A server receipt time as Asia/Shanghai date and minute (`2026-03-05 18:30`).
+pub fn sync_time_text(at: Timestamp) -> String {
+    local_datetime(at).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
 /// The role's code and Chinese label.
@@ -83,10 +113,9 @@ pub fn village_summary(
     let unfiled_months = members.iter().map(|(_, r)| r.unfiled_months.value.len()).sum();
     let below = members.iter().filter(|(_, r)| !r.min_days.value.met || !r.min_share.value.met).count();
     let gap_days = team.gaps.value.len();
-    let attention = (policy.someone_in_village_every_day && gap_days > 0)
-        || (policy.diary_every_working_day && diary_gap_days > 0)
-        || (policy.months_must_be_filed && unfiled_months > 0)
-        || below > 0;
+    let facts: FlagFacts = flag_facts(records, period, today, policy)?;
+    let flag = overview_flag(&facts, policy);
+    let provisional = team.provisional || members.iter().any(|(_, r)| r.provisional);
     Ok(VillageSummary {
         id: info.id,
         name: info.name.clone(),
@@ -101,7 +130,13 @@ pub fn village_summary(
         diary_gap_days,
         unfiled_months,
         members_below_min_days: below,
-        status: if attention { "attention" } else { "ok" },
+        absence_days: facts.absence_days as usize,
+        unknown_days: team.unknown.value.len(),
+        longest_not_synced_days: facts.longest_not_synced_days,
+        provisional,
+        status: flag_code(flag.value),
+        status_zh: flag.value.zh(),
+        flag,
     })
 }
 
@@ -117,6 +152,12 @@ pub struct CalendarDay {
     pub gap: bool,
     /// Nobody in the village, every member on post on approved leave.
     pub excused: bool,
+    /// Members on post for whom the day is not synced yet (未同步: on or after the day of
+    /// their last sync, no presence or leave record): unknown, never absent.
+    pub not_synced: Vec<MemberId>,
+    /// Nobody known in the village and a member on post has not synced the day (情况不明):
+    /// shown apart from 无人在村 (`gap`), which it never is.
+    pub unknown: bool,
 }
 
 /// Visit coverage of one household.
@@ -136,12 +177,18 @@ pub struct MonthLine {
     pub days_in_village: u32,
     pub diary_days: u32,
     pub diary_gaps: usize,
+    /// Working days absent without leave (无故缺勤), deducted automatically per the policy.
+    pub absent_without_leave: Vec<NaiveDate>,
+    /// Days of the month not synced yet (未同步): neither gaps nor absences.
+    pub not_synced_days: usize,
     /// The items entered for the month (the team leader's bonuses, deductions, vetoes).
     pub items: Vec<AppliedItem>,
-    /// The entered items plus the one the records decide (a working day without a diary
-    /// entry); provisional until the month's items are entered.
+    /// `taizhang_rules::month_score`: the entered items plus what the records decide (a
+    /// working day without a diary entry, each day absent without leave).
     pub score: Figure<f64>,
     pub allowance_cut: Figure<bool>,
+    /// The month is not over or has days not synced: the score may still change (临时).
+    pub provisional: bool,
 }
 
 /// One member in the village view.
@@ -164,6 +211,11 @@ pub struct MemberLine {
     pub county_grade: Option<Figure<Grade>>,
     pub demoted_by_cap: bool,
     pub months: Vec<MonthLine>,
+    /// The member's last sync: the server's receipt time of the newest change their devices
+    /// pushed (`None`: never synced, or not known to this server).
+    pub last_sync: Option<Timestamp>,
+    /// [`MemberLine::last_sync`] as Asia/Shanghai date and minute.
+    pub last_sync_text: Option<String>,
 }
 
 /// One village in detail.
@@ -192,9 +244,11 @@ pub fn months_of(period: Period) -> Vec<(YearMonth, Period)> {
     out
 }
 
-/// Scheme B for each month of `period` up to `today`, with the deductions the records decide:
-/// `diary_missing` once per working day without an entry (when the county's catalogue has
-/// that item). Months after `today` are left out.
+/// Scheme B for each month of `period` up to `today` (`taizhang_rules::month_score`, over the
+/// whole month): the deductions the records decide are applied by themselves — `diary_missing`
+/// once per working day without an entry (when the county's catalogue has that item) and
+/// `scheme_b.absence_deduction_per_day` per day absent without leave. Days not synced are
+/// neither; the month is then provisional. Months after `today` are left out.
 pub fn month_lines(
     records: &VillageRecords,
     member: MemberId,
@@ -205,7 +259,9 @@ pub fn month_lines(
     month_lines_with(records, &Entered::default(), member, period, today, policy)
 }
 
-/// [`month_lines`] with the items county staff entered for each month.
+/// [`month_lines`] with the items county staff entered for each month. While the policy
+/// deducts absence without leave by itself (`absence_deduction_per_day` > 0), an entered
+/// `absent_without_leave` item is listed but not applied again (no double deduction).
 pub fn month_lines_with(
     records: &VillageRecords,
     entered: &Entered,
@@ -214,32 +270,29 @@ pub fn month_lines_with(
     today: NaiveDate,
     policy: &Policy,
 ) -> Result<Vec<MonthLine>, CountyError> {
-    let derived = policy.scheme_b.items.iter().any(|i| i.code == "diary_missing");
+    let auto_absence = policy.scheme_b.absence_deduction_per_day > 0.0;
     let mut out = Vec::new();
     for (month, p) in months_of(period) {
         if p.from > today {
             break;
         }
-        let r = member_report(records, member, p, today, &MemberInputs::default(), policy)?;
-        let gaps = r.diary_gaps.value.len();
+        let whole = Period { from: month.first_day(), to: month.last_day() };
+        let r = member_report(records, member, whole, today, &MemberInputs::default(), policy)?;
         let manual: Vec<AppliedItem> = entered.month(member, month).map(|m| m.items.clone()).unwrap_or_default();
-        let mut items = manual.clone();
-        if derived && gaps > 0 && policy.diary_every_working_day {
-            items.push(AppliedItem {
-                code: crate::inputs::DERIVED_ITEM.into(),
-                times: gaps as u32,
-                evidence: r.diary_gaps.value.iter().map(|d| d.to_string()).collect(),
-            });
-        }
-        let s = scheme_b(member, month, &items, policy)?;
+        let applied: Vec<AppliedItem> =
+            manual.iter().filter(|i| !(auto_absence && i.code == crate::inputs::ABSENCE_ITEM)).cloned().collect();
+        let s = month_score(records, member, month, today, &applied, policy)?;
         out.push(MonthLine {
             month: month.to_string(),
             days_in_village: r.days_in_village.value,
             diary_days: r.diary_days.value,
-            diary_gaps: gaps,
+            diary_gaps: r.diary_gaps.value.len(),
+            absent_without_leave: s.absent_without_leave,
+            not_synced_days: r.not_synced.value.len(),
             items: manual,
             score: s.score,
             allowance_cut: s.allowance_cut,
+            provisional: s.provisional,
         });
     }
     Ok(out)
@@ -298,15 +351,30 @@ pub fn village_view_with(
     }
     let gaps: BTreeSet<NaiveDate> = team.gaps.value.iter().copied().collect();
     let excused: BTreeSet<NaiveDate> = team.excused_gaps.value.iter().copied().collect();
+    let unknown: BTreeSet<NaiveDate> = team.unknown.value.iter().copied().collect();
+    let on_post = |m: &Member, d: NaiveDate| m.term_start <= d && m.term_end.is_none_or(|end| d <= end);
     let calendar = judged
         .iter()
         .flat_map(|p| p.dates())
-        .map(|date| CalendarDay {
-            date,
-            present: present.get(&date).map(|s| s.iter().copied().collect()).unwrap_or_default(),
-            leave: leave.get(&date).map(|s| s.iter().copied().collect()).unwrap_or_default(),
-            gap: gaps.contains(&date),
-            excused: excused.contains(&date),
+        .map(|date| {
+            let present: Vec<MemberId> = present.get(&date).map(|s| s.iter().copied().collect()).unwrap_or_default();
+            let leave: Vec<MemberId> = leave.get(&date).map(|s| s.iter().copied().collect()).unwrap_or_default();
+            let not_synced = records
+                .members
+                .iter()
+                .filter(|m| on_post(m, date) && records.not_synced(m.id, date))
+                .map(|m| m.id)
+                .filter(|id| !present.contains(id) && !leave.contains(id))
+                .collect();
+            CalendarDay {
+                date,
+                present,
+                leave,
+                gap: gaps.contains(&date),
+                excused: excused.contains(&date),
+                not_synced,
+                unknown: unknown.contains(&date),
+            }
         })
         .collect();
 
@@ -352,6 +420,8 @@ pub fn village_view_with(
             demoted_by_cap: false,
             months: month_lines_with(records, entered, m.id, period, today, policy)?,
             report,
+            last_sync: records.last_sync.get(&m.id).copied(),
+            last_sync_text: records.last_sync.get(&m.id).map(|&t| sync_time_text(t)),
         });
     }
     Ok(VillageView { village: info.clone(), period, today, judged, team, calendar, households, members })

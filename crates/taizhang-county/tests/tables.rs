@@ -110,7 +110,7 @@ fn headers_are_exactly_the_documented_ones() {
     let expected: [(Dataset, &[&str]); 3] = [
         (
             Dataset::Attendance,
-            &["县", "乡镇", "村", "队员", "角色", "日期", "在村", "最早到村打卡", "请假", "记录编号"],
+            &["县", "乡镇", "村", "队员", "角色", "日期", "在村", "最早到村打卡", "请假", "考勤状态", "记录编号"],
         ),
         (
             Dataset::Visits,
@@ -149,6 +149,8 @@ fn headers_are_exactly_the_documented_ones() {
         "请假天数",
         "日记天数",
         "缺记天数",
+        "无故缺勤天数",
+        "未同步天数",
         "未备案月份",
         "工作纪律分",
         "工作实绩",
@@ -156,6 +158,8 @@ fn headers_are_exactly_the_documented_ones() {
         "工作评价",
         "总分",
         "等次",
+        "最后同步",
+        "临时积分月份",
     ];
     scores.push("2026-03 月度积分");
     assert_eq!(t.headers, scores, "scores, one month in the period");
@@ -192,12 +196,19 @@ fn attendance_has_one_row_per_member_per_judged_day() {
             Cell::Bool(true),
             text("08:00"),
             Cell::Empty,
+            text("在村"),
             text(&id::<Uuid>(3, 2).to_string()),
         ],
         "Mon 2: the earliest In check-in (08:00), not the 07:00 Out"
     );
-    assert_eq!(&row("李明", 6)[6..9], &[Cell::Bool(false), Cell::Empty, text("已批准")], "Fri 6: approved leave");
-    assert_eq!(&row("李明", 7)[6..9], &[Cell::Bool(false), Cell::Empty, Cell::Empty], "Sat 7: pending leave");
+    let leave = [Cell::Bool(false), Cell::Empty, text("已批准"), text("请假")];
+    assert_eq!(&row("李明", 6)[6..10], &leave, "Fri 6: approved leave");
+    let absent = [Cell::Bool(false), Cell::Empty, Cell::Empty, text("无故缺勤")];
+    assert_eq!(&row("李明", 4)[6..10], &absent, "Wed 4: a diary entry but no check-in, no leave: absent");
+    assert_eq!(&row("李明", 5)[6..10], &absent, "Thu 5: only an Out");
+    let weekend = [Cell::Bool(false), Cell::Empty, Cell::Empty, Cell::Empty];
+    assert_eq!(&row("李明", 7)[6..10], &weekend, "Sat 7: pending leave, not a working day: no status");
+    assert_eq!(&row("李明", 8)[9], &Cell::Empty, "Sun 8 is today and not a working day");
     assert_eq!(&row("王芳", 5)[4..8], &[text("工作队员"), Cell::Date(d(5)), Cell::Bool(true), text("10:00")]);
 }
 
@@ -255,7 +266,7 @@ fn scores_have_one_month_column_per_month_up_to_today() {
     let t = table(Dataset::Scores, &scope(&info, &r, None), year, d(8), &Policy::default()).expect("table");
     let months: Vec<&str> = t.headers.iter().filter(|h| h.ends_with(" 月度积分")).map(|h| h.as_str()).collect();
     assert_eq!(months, ["2026-01 月度积分", "2026-02 月度积分", "2026-03 月度积分"], "April..December are after today");
-    assert_eq!(t.headers.len(), 18 + 3);
+    assert_eq!(t.headers.len(), 22 + 3);
     assert_eq!(t.rows.len(), 3, "one row per member");
 
     let spanning = Period::new(date(2026, 2, 15), date(2026, 4, 10)).expect("a valid period");
@@ -273,9 +284,12 @@ fn scores_rows_carry_the_members_figures() {
     // ceil(2/3×7)=5) = 5, not met; 1 day of approved leave (Fri 6); diary on Mon 2, Tue 3,
     // Wed 4 (the amendment adds no date) → 3 days; working days Mon 2..Fri 6 without an entry
     // and without leave: Thu 5 → 1 gap; no month due; discipline 10 × 2/5 = 4; nothing
-    // entered by the county. March: 10 − 0.5 = 9.5.
+    // entered by the county. Absent without leave: Wed 4 (a diary entry, no check-in) and
+    // Thu 5 (only an Out) → 2 days; nothing is unknown (no last sync given). March (judged up
+    // to today, the 8th: provisional): 10 − 0.5 (Thu 5 without a diary entry) − 2 × 0.5
+    // (absent) = 8.5.
     assert_eq!(
-        &row[4..18],
+        &row[4..22],
         &[
             text("第一书记"),
             Cell::Int(2),
@@ -284,6 +298,8 @@ fn scores_rows_carry_the_members_figures() {
             Cell::Int(1),
             Cell::Int(3),
             Cell::Int(1),
+            Cell::Int(2),
+            Cell::Int(0),
             text(""),
             Cell::Number(4.0),
             Cell::Empty,
@@ -291,9 +307,11 @@ fn scores_rows_carry_the_members_figures() {
             Cell::Empty,
             Cell::Empty,
             text("未录入"),
+            Cell::Empty,
+            text("2026-03"),
         ]
     );
-    assert_eq!(row[18], Cell::Number(9.5));
+    assert_eq!(row[22], Cell::Number(8.5));
 }
 
 #[test]
@@ -311,9 +329,10 @@ fn scores_rows_include_what_the_county_entered() {
         .expect("table");
     let row = t.rows.iter().find(|r| r[3] == text("李明")).expect("m1's row");
     // 50 + 18 + 9 entered, discipline 4 (see above) → 81: 称职 (70..90).
-    // March: 10 − 1 (problem) − 0.5 (Thu 5 without a diary entry) = 8.5.
+    // March: 10 − 1 (problem) − 0.5 (Thu 5 without a diary entry) − 1 (Wed 4 and Thu 5 absent
+    // without leave, 0.5 each) = 7.5: the allowance is cut.
     assert_eq!(
-        &row[12..19],
+        &row[14..23],
         &[
             Cell::Number(4.0),
             Cell::Number(50.0),
@@ -321,11 +340,13 @@ fn scores_rows_include_what_the_county_entered() {
             Cell::Number(9.0),
             Cell::Number(81.0),
             text("称职"),
-            Cell::Number(8.5),
+            Cell::Empty,
+            text("2026-03"),
+            Cell::Number(7.5),
         ]
     );
     let other = t.rows.iter().find(|r| r[3] == text("王芳")).expect("m2's row");
-    assert_eq!(other[17], text("未录入"), "m2 has nothing entered");
+    assert_eq!(other[19], text("未录入"), "m2 has nothing entered");
 }
 
 /// The same records in another order: every list reversed and rotated.

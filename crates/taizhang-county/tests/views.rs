@@ -91,8 +91,9 @@ fn attention_period() -> (Period, NaiveDate) {
     (Period::new(d(2), d(15)).expect("a valid period"), d(8))
 }
 
-/// A week that is fully compliant: m1 in Mon–Fri, m2 in Wed–Sun (5 days each, someone every
-/// day), both write a diary Mon–Fri, and each of the 5 households is visited once.
+/// A week that keeps the day rules: m1 in Mon–Fri, m2 in Wed–Sun (5 days each, someone every
+/// day), both write a diary Mon–Fri, and each of the 5 households is visited once. m2 is
+/// neither in nor on leave on Mon 2 and Tue 3: two working days absent without leave.
 fn compliant_week() -> VillageRecords {
     let mut r = VillageRecords { members: team(), households: (1..=5).map(household).collect(), ..Default::default() };
     let mut n = 0;
@@ -128,11 +129,17 @@ fn the_overview_line_of_a_week_needing_attention_counts_each_figure_by_hand() {
     assert_eq!(s.diary_gap_days, 2, "m1: Thu 5 and Fri 6 (pending leave does not excuse); m2: 0 (on leave)");
     assert_eq!(s.unfiled_months, 0, "March is the current month: nothing is due yet");
     assert_eq!(s.members_below_min_days, 2, "m1 3 days and m2 2 days, 5 needed out of 7");
-    assert_eq!(s.status, "attention");
+    // Absent without leave (working days before today, Sun 8, with neither an In nor approved
+    // leave): m1 Thu 5 (only an Out) and Fri 6 (pending leave); m2 Wed 4 (a diary entry only).
+    assert_eq!(s.absence_days, 3);
+    // 3 gap days (notice ≥ 1, attention ≥ 5), 3 absence days (same thresholds), and 2 members
+    // who cannot reach 5 days even with every unknown day (there are none): attention ≥ 1.
+    assert_eq!((s.status, s.status_zh), ("attention", "需关注"));
+    assert!(s.flag.note.contains("members_under_minimum = 2"), "{}", s.flag.note);
 }
 
 #[test]
-fn a_fully_compliant_week_is_ok() {
+fn a_week_that_keeps_the_day_rules_is_a_notice_for_two_days_absent_and_normal_without_them() {
     let period = Period::new(d(2), d(8)).expect("a valid period");
     let s = village_summary(&info(), &compliant_week(), period, d(8), &Policy::default()).expect("summary");
 
@@ -143,7 +150,18 @@ fn a_fully_compliant_week_is_ok() {
     assert_eq!(s.diary_gap_days, 0, "both wrote Mon–Fri");
     assert_eq!(s.unfiled_months, 0);
     assert_eq!(s.members_below_min_days, 0, "5 days each, 5 needed");
-    assert_eq!(s.status, "ok", "{s:?}");
+    assert_eq!(s.absence_days, 2, "m2 on Mon 2 and Tue 3: working days with neither presence nor leave");
+    assert_eq!((s.unknown_days, s.longest_not_synced_days, s.provisional), (0, 0, false), "no last sync given");
+    // 2 days absent: at least notice_absence_days (1), below attention_absence_days (5).
+    assert_eq!((s.status, s.status_zh), ("notice", "提醒"), "{:?}", s.flag.note);
+
+    // m2 in on Mon 2 and Tue 3 as well: nothing left to flag.
+    let mut r = compliant_week();
+    r.check_ins.push(check_in(90, 2, d(2), 8));
+    r.check_ins.push(check_in(91, 2, d(3), 8));
+    let s = village_summary(&info(), &r, period, d(8), &Policy::default()).expect("summary");
+    assert_eq!(s.absence_days, 0);
+    assert_eq!((s.status, s.status_zh), ("normal", "正常"), "{:?}", s.flag.note);
 }
 
 #[test]
@@ -228,17 +246,25 @@ fn member_lines_carry_role_report_and_month_score() {
     assert_eq!(b.report.leave_days.value, (5..=8).map(d).collect::<Vec<_>>(), "m2's leave within the judged days");
     assert_eq!(a.report.diary_gaps.value, vec![d(5), d(6)]);
 
-    // One month (March, judged 2..=8): m1 has 2 diary gaps → 10 − 2 × 0.5 = 9; m2 none → 10.
+    // One month (March, judged 1..=8, not over: provisional): m1 has 2 diary gaps (Thu 5, Fri 6)
+    // and 2 days absent without leave (the same days) → 10 − 2 × 0.5 − 2 × 0.5 = 8, not cut
+    // (8 is not below 8); m2 has no diary gap and 1 day absent (Wed 4) → 9.5.
     assert_eq!(a.months.len(), 1);
     assert_eq!(a.months[0].month, "2026-03");
     assert_eq!((a.months[0].diary_gaps, a.months[0].days_in_village, a.months[0].diary_days), (2, 3, 3));
-    assert_eq!(a.months[0].score.value, 9.0);
+    assert_eq!(a.months[0].absent_without_leave, vec![d(5), d(6)]);
+    assert_eq!(a.months[0].score.value, 8.0);
     assert!(!a.months[0].allowance_cut.value);
-    assert_eq!(b.months[0].score.value, 10.0);
+    assert!(a.months[0].provisional, "March is not over on the 8th");
+    assert_eq!(b.months[0].absent_without_leave, vec![d(4)]);
+    assert_eq!(b.months[0].score.value, 9.5);
+    assert_eq!((a.last_sync, b.last_sync_text.as_deref()), (None, None), "no last sync given");
 }
 
 /// Member 1 over March and April 2026, judged on 2026-05-10.
 ///
+/// In the village every working day but Wed 29 and Thu 30 April (on approved leave), so no day
+/// is absent without leave.
 /// March: 22 working days (2–6, 9–13, 16–20, 23–27, 30–31); diary every one except Tue 10 and
 /// Tue 17 → 20 diary days, 2 gaps → 10 − 2 × 0.5 = 9, allowance paid (9 ≥ 8).
 /// April: 22 working days (1–3, 6–10, 13–17, 20–24, 27–30); no diary Mon 6 – Fri 10 (5 gaps)
@@ -254,9 +280,13 @@ fn two_months() -> (VillageRecords, Period, NaiveDate) {
         leave_requests: vec![leave(1, 1, date(2026, 4, 29), date(2026, 4, 30), LeaveState::Approved)],
         ..Default::default()
     };
-    let working = period.dates().filter(|x| chrono::Datelike::weekday(x).num_days_from_monday() < 5);
-    for (n, day) in (1..).zip(working.filter(|x| !skipped.contains(x))) {
+    let working = || period.dates().filter(|x| chrono::Datelike::weekday(x).num_days_from_monday() < 5);
+    for (n, day) in (1..).zip(working().filter(|x| !skipped.contains(x))) {
         r.diary.push(diary(n, 1, day));
+    }
+    let leave_days = [date(2026, 4, 29), date(2026, 4, 30)];
+    for (n, day) in (1..).zip(working().filter(|x| !leave_days.contains(x))) {
+        r.check_ins.push(check_in(n, 1, day, 8));
     }
     (r, period, date(2026, 5, 10))
 }
@@ -355,4 +385,50 @@ fn a_village_page_grades_its_first_secretary_with_the_county_only_once_scored() 
         serde_json::to_value(village_view(&info(), &records, period, today, &policy).expect("view")).expect("json"),
         "without scores the page is the plain village view"
     );
+}
+
+/// Unknown is not absent. The week of `compliant_week` with m2 also in on Mon 2 and Tue 3, but
+/// m2's last sync is Wed 4 at 12:00 and nothing of Thu 5 – Sun 8 has reached the server.
+///
+/// | day    | m1          | m2              | team                                   |
+/// |--------|-------------|-----------------|----------------------------------------|
+/// | Wed 4  | in          | in 08:00, synced 12:00 | someone                         |
+/// | Thu 5  | in          | 未同步          | someone                                 |
+/// | Fri 6  | in          | 未同步          | someone                                 |
+/// | Sat 7  | —           | 未同步          | unknown (m1 off, m2 not synced): not a gap |
+/// | Sun 8  | —           | 未同步          | unknown                                 |
+#[test]
+fn days_after_a_members_last_sync_are_not_synced_never_absent_and_leave_the_flag_normal() {
+    let mut r = compliant_week();
+    r.check_ins.retain(|c| !(c.member == mid(2) && c.at > common::at(d(4), 12, 0)));
+    r.check_ins.push(check_in(90, 2, d(2), 8));
+    r.check_ins.push(check_in(91, 2, d(3), 8));
+    r.last_sync.insert(mid(2), common::at(d(4), 12, 0));
+    let period = Period::new(d(2), d(8)).expect("a valid period");
+    let policy = Policy::default();
+
+    let s = village_summary(&info(), &r, period, d(8), &policy).expect("summary");
+    assert_eq!(s.gap_days, 0, "Sat 7 and Sun 8 are unknown, not 无人在村");
+    assert_eq!(s.unknown_days, 2, "Sat 7, Sun 8");
+    assert_eq!(s.absence_days, 0, "m2's Thu 5 and Fri 6 are not synced, not absent");
+    assert_eq!(s.longest_not_synced_days, 4, "m2: Thu 5 ..= Sun 8 (Wed 4 has a check-in)");
+    assert_eq!(s.members_below_min_days, 1, "m2 has 3 known days of the 5 required (the old figure)");
+    assert!(s.provisional);
+    // Under the minimum only if even every unknown day could not reach it: 3 + 4 ≥ 5. Four days
+    // not synced are below notice_not_synced_days (7).
+    assert_eq!((s.status, s.status_zh), ("normal", "正常"), "{}", s.flag.note);
+
+    let v = village_view(&info(), &r, period, d(8), &policy).expect("view");
+    let day = |n: u32| v.calendar.iter().find(|c| c.date == d(n)).expect("a judged day");
+    assert_eq!((day(4).not_synced.clone(), day(4).unknown), (vec![], false), "Wed 4: m2 checked in");
+    assert_eq!((day(5).not_synced.clone(), day(5).unknown, day(5).gap), (vec![mid(2)], false, false), "Thu 5");
+    assert_eq!((day(7).not_synced.clone(), day(7).unknown, day(7).gap), (vec![mid(2)], true, false), "Sat 7");
+    let m2 = v.members.iter().find(|m| m.id == mid(2)).expect("m2");
+    assert_eq!(m2.last_sync_text.as_deref(), Some("2026-03-04 12:00"), "Asia/Shanghai date and minute");
+    assert_eq!(m2.report.not_synced.value, (5..=8).map(d).collect::<Vec<_>>());
+    assert!(m2.report.absent_without_leave.value.is_empty());
+    // March for m2: no diary gap (Mon–Fri written), no absence → 10, provisional.
+    assert_eq!((m2.months[0].score.value, m2.months[0].provisional, m2.months[0].not_synced_days), (10.0, true, 4));
+    let m1 = v.members.iter().find(|m| m.id == mid(1)).expect("m1");
+    assert_eq!((m1.last_sync, m1.report.not_synced.value.len()), (None, 0), "m1 is judged on the records held");
 }

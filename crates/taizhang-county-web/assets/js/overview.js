@@ -44,7 +44,8 @@ async function loadGrades(year, ticket) {
 
 export function renderOverview(data) {
   const villages = data.villages ?? [];
-  const attention = villages.filter((v) => v.status !== "ok").length;
+  const attention = villages.filter((v) => v.status === "attention").length;
+  const notice = villages.filter((v) => v.status === "notice").length;
   const tbody = h("tbody", { "data-testid": "village-rows" });
   const filterInput = h("input", { type: "search", placeholder: t("filter"), value: state.filter.text, "data-testid": "village-filter" });
   const onlyBox = h("input", { type: "checkbox", checked: state.filter.attentionOnly, "data-testid": "attention-only" });
@@ -71,7 +72,7 @@ export function renderOverview(data) {
       h(
         "div",
         { class: "toolbar" },
-        h("span", { "data-testid": "overview-summary" }, t("summary", { n: villages.length, m: attention })),
+        h("span", { "data-testid": "overview-summary" }, t("summary", { n: villages.length, m: attention, k: notice })),
         h("span", { class: "spacer" }),
         filterInput,
         h("label", { class: "check" }, onlyBox, t("attentionOnly")),
@@ -177,7 +178,9 @@ function overviewHead() {
       th("colDiaryGaps", "tipDiaryGaps", "num"),
       th("colUnfiled", "tipUnfiled", "num"),
       th("colBelowMin", "tipBelowMin", "num"),
-      th("colStatus"),
+      th("colAbsence", "tipAbsence", "num"),
+      th("colUnknown", "tipUnknown", "num"),
+      th("colStatus", "tipStatus"),
     ),
   );
 }
@@ -186,11 +189,11 @@ function fillVillageRows(tbody, villages) {
   const text = state.filter.text.toLowerCase();
   const shown = villages.filter(
     (v) =>
-      (!state.filter.attentionOnly || v.status !== "ok") &&
+      (!state.filter.attentionOnly || v.status === "attention") &&
       (!text || String(v.name ?? "").toLowerCase().includes(text) || String(v.township ?? "").toLowerCase().includes(text)),
   );
   if (!shown.length) {
-    fill(tbody, h("tr", null, h("td", { colspan: 10, class: "empty" }, villages.length ? t("noMatch") : t("noVillages"))));
+    fill(tbody, h("tr", null, h("td", { colspan: 12, class: "empty" }, villages.length ? t("noMatch") : t("noVillages"))));
     return;
   }
   fill(tbody, shown.map(villageRow));
@@ -210,7 +213,9 @@ function villageRow(v) {
     warnCount(v.diary_gap_days),
     warnCount(v.unfiled_months),
     warnCount(v.members_below_min_days),
-    h("td", null, statusBadge(v.status)),
+    h("td", { class: `num${v.absence_days > 0 ? " warn" : ""}`, "data-testid": "absence-days" }, fmtNum(v.absence_days ?? 0)),
+    h("td", { class: "num", "data-testid": "unknown-days" }, v.unknown_days ? h("span", { class: "not-synced-text" }, fmtNum(v.unknown_days)) : "0"),
+    h("td", null, statusBadge(v.status, v.flag, v.name ?? ""), v.provisional ? h("span", { class: "provisional-mark", title: t("provisionalTip"), "data-testid": "provisional-mark" }, t("provisionalMark")) : null),
   );
   row.addEventListener("click", (e) => {
     if (e.target.closest("a")) return; // the link navigates by itself

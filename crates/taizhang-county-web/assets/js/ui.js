@@ -109,9 +109,12 @@ function explain(label, shown, figure, extra) {
   dialog.showModal();
 }
 
-export function statusBadge(status) {
-  const ok = status === "ok";
-  return h("span", { class: `badge ${ok ? "badge-ok" : "badge-warn"}`, "data-testid": "status-badge" }, ok ? t("statusOk") : t("statusAttention"));
+/** The overview's flag in three tiers (正常 / 提醒 / 需关注), explained when the server gives the figure. */
+export function statusBadge(status, flag, label = "") {
+  const tier = { normal: ["badge-ok", "statusOk"], ok: ["badge-ok", "statusOk"], notice: ["badge-warn", "statusNotice"], attention: ["badge-bad", "statusAttention"] }[status] ?? ["badge-none", "statusAttention"];
+  const b = fig(flag, t(tier[1]), label ? `${label} · ${t("colStatus")}` : t("colStatus"), { cls: `badge ${tier[0]}`, testid: "status-badge" });
+  b.dataset.status = status ?? "";
+  return b;
 }
 
 /** A number cell that is highlighted when it is above 0 (a count that should be 0). */

@@ -125,7 +125,7 @@ function dateChips(dates, testid) {
 function calendarSection(data, names) {
   const period = data.period;
   const byDate = new Map((data.calendar ?? []).map((d) => [d.date, d]));
-  const legend = ["present", "leave", "gap", "unjudged"].map((s) => h("span", { class: "legend-item" }, h("span", { class: `swatch day-${s}` }), t("legend" + s[0].toUpperCase() + s.slice(1))));
+  const legend = ["present", "leave", "gap", "unknown", "unjudged"].map((s) => h("span", { class: "legend-item", "data-testid": `legend-${s}` }, h("span", { class: `swatch day-${s}` }), t("legend" + s[0].toUpperCase() + s.slice(1))));
   return h(
     "section",
     { class: "card" },
@@ -148,6 +148,7 @@ function dayStatus(date, entry, period, today) {
   if (!entry || (today && date > today)) return "unjudged";
   if ((entry.present ?? []).length) return "present";
   if (entry.gap) return "gap";
+  if (entry.unknown) return "unknown";
   if (entry.excused || (entry.leave ?? []).length) return "leave";
   return "unjudged";
 }
@@ -165,6 +166,8 @@ function dayCell(date, byDate, period, today, names) {
     if (entry.gap) lines.push(t("tipGap"));
     if (entry.excused) lines.push(t("tipExcused"));
     if (entry.leave?.length) lines.push(`${t("tipLeave")}: ${nameList(entry.leave)}`);
+    if (entry.unknown) lines.push(t("tipUnknown"));
+    if (entry.not_synced?.length) lines.push(`${t("tipNotSynced")}: ${nameList(entry.not_synced)}`);
   }
   return h("div", { class: `day day-${status}`, title: lines.join("\n"), "data-testid": "cal-day", "data-date": date, "data-status": status }, String(Number(date.slice(8))));
 }
@@ -179,7 +182,7 @@ function membersSection(data) {
     h(
       "tr",
       null,
-      MEMBER_COLUMNS.map((k) => h("th", { class: ["mDays", "mLeave", "mDiary", "mDiaryGaps", "mDiscipline", "mTraining"].includes(k) ? "num" : "" }, t(k))),
+      MEMBER_COLUMNS.map((k) => h("th", { class: ["mDays", "mLeave", "mDiary", "mDiaryGaps", "mAbsence", "mNotSynced", "mDiscipline", "mTraining"].includes(k) ? "num" : "" }, t(k))),
     ),
   );
   const body = h("tbody", null, members.length ? members.map((m) => memberRow(m, data)) : h("tr", null, h("td", { colspan: MEMBER_COLUMNS.length, class: "empty" }, t("noMembers"))));
@@ -193,7 +196,7 @@ function membersSection(data) {
   );
 }
 
-const MEMBER_COLUMNS = ["mName", "mRole", "mDays", "mMet", "mLeave", "mDiary", "mDiaryGaps", "mUnfiled", "mSevenOnes", "mDiscipline", "mTraining", "mSchemeA", "mExport"];
+const MEMBER_COLUMNS = ["mName", "mRole", "mLastSync", "mDays", "mMet", "mLeave", "mDiary", "mDiaryGaps", "mAbsence", "mNotSynced", "mUnfiled", "mSevenOnes", "mDiscipline", "mTraining", "mSchemeA", "mExport"];
 
 /** What the numbers 1–7 of the seven-ones badges stand for (from the first member's rules). */
 function sevenOnesLegend(members) {
@@ -216,11 +219,19 @@ function memberRow(m, data) {
   const share = r.min_share?.value;
   const gaps = listLength(r.diary_gaps?.value);
   const unfiled = (r.unfiled_months?.value ?? []).map(monthText);
+  const absent = listLength(r.absent_without_leave?.value);
+  const notSynced = listLength(r.not_synced?.value);
   return h(
     "tr",
     { "data-testid": "member-row", "data-member-id": m.id, "data-role": m.role ?? "", "data-diary-days": r.diary_days?.value ?? 0 },
     h("td", { class: "name" }, name),
     h("td", { class: "nowrap" }, roleText(m)),
+    h(
+      "td",
+      { class: "nowrap", "data-testid": "last-sync", "data-last-sync": m.last_sync ?? "" },
+      m.last_sync_text ? m.last_sync_text : h("span", { class: "muted" }, t("neverSynced")),
+      r.provisional ? h("span", { class: "provisional-mark", title: t("provisionalTip"), "data-testid": "member-provisional" }, t("provisionalMark")) : null,
+    ),
     h("td", { class: "num" }, fig(r.days_in_village, fmtNum(r.days_in_village?.value), label("mDays")), h("span", { class: "muted" }, ` / ${fmtNum(minDays.required)}`)),
     h(
       "td",
@@ -231,6 +242,8 @@ function memberRow(m, data) {
     h("td", { class: "num" }, fig(r.leave_days, String(listLength(r.leave_days?.value)), label("mLeave"))),
     h("td", { class: "num" }, fig(r.diary_days, fmtNum(r.diary_days?.value), label("mDiary"))),
     h("td", { class: `num${gaps ? " warn" : ""}` }, fig(r.diary_gaps, String(gaps), label("mDiaryGaps"))),
+    h("td", { class: `num${absent ? " warn" : ""}` }, fig(r.absent_without_leave, String(absent), label("mAbsence"), { testid: "member-absence" })),
+    h("td", { class: "num" }, fig(r.not_synced, String(notSynced), label("mNotSynced"), { cls: notSynced ? "not-synced-text" : "", testid: "member-not-synced" })),
     h("td", { class: unfiled.length ? "warn" : "" }, fig(r.unfiled_months, unfiled.length ? unfiled.join("、") : "—", label("mUnfiled"))),
     h("td", null, sevenOnes(r.seven_ones ?? [], name)),
     h("td", { class: "num" }, fig(m.discipline, fmtNum(m.discipline?.value), label("mDiscipline"))),
@@ -342,7 +355,7 @@ function scoreCell(data, member, month, mo) {
   if (!month) return h("td", { class: "num muted" }, "—");
   const score = month.score?.value;
   const cut = month.allowance_cut ? month.allowance_cut.value === true : typeof score === "number" && score < 8;
-  const tip = t("monthTip", { d: fmtNum(month.days_in_village), dd: fmtNum(month.diary_days), g: fmtNum(month.diary_gaps) });
+  const tip = t("monthTip", { d: fmtNum(month.days_in_village), dd: fmtNum(month.diary_days), g: fmtNum(month.diary_gaps), a: fmtNum(listLength(month.absent_without_leave)), u: fmtNum(month.not_synced_days ?? 0) });
   const label = `${member.name ?? ""} · ${mo}`;
   const items = month.items ?? [];
   const edit = state.policy
@@ -354,8 +367,9 @@ function scoreCell(data, member, month, mo) {
     : null;
   return h(
     "td",
-    { class: `num${cut ? " cut" : ""}`, title: tip, "data-testid": "score-cell", "data-cut": cut ? "1" : "0", "data-month": mo, "data-items": items.length },
+    { class: `num${cut ? " cut" : ""}`, title: tip, "data-testid": "score-cell", "data-cut": cut ? "1" : "0", "data-month": mo, "data-items": items.length, "data-provisional": month.provisional ? "1" : "0" },
     fig(month.score, fmtNum(score), `${label} · ${t("scores")}`, { testid: "month-score", extra: () => monthItemsList(items) }),
+    month.provisional ? h("span", { class: "provisional-mark", title: t("provisionalTip"), "data-testid": "score-provisional" }, t("provisionalMark")) : null,
     edit,
     cut ? h("div", null, fig(month.allowance_cut, t("allowanceCut"), `${label} · ${t("allowanceCut")}`, { cls: "cut-mark" })) : null,
   );
