@@ -111,7 +111,7 @@ impl AppState {
 }
 
 /// The HTTP API: `POST /v1/sync` (bearer token), `POST /v1/enroll`, `POST /v1/challenge`,
-/// `POST /v1/token`, `GET /health`, and the county view under `/county` (`taizhang-county-web`).
+/// `POST /v1/token`, `POST /v1/actor` (bearer token), `GET /health`, and the county view under `/county` (`taizhang-county-web`).
 pub fn router(state: AppState) -> Router {
     use taizhang_sync::paths;
     Router::new()
@@ -119,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::ENROLL, post(signin::enroll))
         .route(paths::CHALLENGE, post(signin::challenge))
         .route(paths::TOKEN, post(signin::token))
+        .route(paths::ACTOR, post(signin::add_actor))
         .route("/health", get(|| async { "ok" }))
         .merge(taizhang_county_web::router(state.county.clone()))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))

@@ -77,14 +77,15 @@ pub fn push_check(
     new: &[ParsedChange],
     limits: Limits,
 ) -> Result<PushCheck, Refusal> {
-    if let Some((i, c)) = new.iter().enumerate().find(|(_, c)| c.actor != device.actor) {
+    if let Some((i, c)) = new.iter().enumerate().find(|(_, c)| !device.has_actor(&c.actor)) {
         return Err(refusal(
             "actor_not_bound",
             format!(
-                "change {i} claims Automerge actor {}, which is not bound to this device (its actor is {}): \
+                "change {i} claims Automerge actor {}, which is not bound to this device (its actor is {}{}): \
                  a device may only push its own changes",
                 hex::encode(&c.actor),
-                hex::encode(&device.actor)
+                hex::encode(&device.actor),
+                if device.more_actors.is_empty() { "" } else { " or one it took later" }
             ),
         ));
     }

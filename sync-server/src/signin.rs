@@ -3,12 +3,12 @@
 
 use axum::extract::State;
 use axum::Json;
-use taizhang_auth::{auth_message, enroll_message, verify_signature, EnrollmentCode};
+use taizhang_auth::{actor_message, auth_message, enroll_message, verify_signature, EnrollmentCode};
 use taizhang_server_db::{Device, Redeemed};
-use taizhang_sync::{ChallengeResponse, EnrollRequest, EnrollResponse, TokenRequest, TokenResponse};
+use taizhang_sync::{ActorRequest, ChallengeResponse, EnrollRequest, EnrollResponse, TokenRequest, TokenResponse};
 use uuid::Uuid;
 
-use crate::caller::{active_device, known_device, unauthorized};
+use crate::caller::{active_device, known_device, unauthorized, Caller};
 use crate::{ApiError, AppState};
 
 fn bad(what: &str) -> ApiError {
@@ -34,6 +34,7 @@ pub async fn enroll(
         name,
         public_key,
         actor,
+        more_actors: Vec::new(),
         enrolled_at: now,
         revoked_at: None,
     };
@@ -92,5 +93,27 @@ pub async fn token(State(st): State<AppState>, Json(req): Json<TokenRequest>) ->
     verify_signature(&device.public_key, &auth_message(device.id, &req.challenge), &signature).map_err(unauthorized)?;
     active_device(&st, device.id, now).await?;
     let issued = key.issue_token(device.id, now);
+    Ok(Json(TokenResponse { token: issued.token, expires_at: issued.expires_at }))
+}
+
+/// `POST /v1/actor` (bearer token, and the request signed by the device key): binds one more
+/// Automerge actor to the calling device — what it does after the server refused a push as
+/// `actor_reused` (a copy of its store, e.g. restored from an old backup, wrote with its actor).
+pub async fn add_actor(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(req): Json<ActorRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let Caller { device, now, .. } = caller;
+    let actor = hex::decode(&req.actor).ok().filter(|a| (8..=32).contains(&a.len())).ok_or_else(|| bad("actor"))?;
+    let signature = hex::decode(&req.signature).map_err(|_| bad("signature"))?;
+    verify_signature(&device.public_key, &actor_message(device.id, &actor), &signature).map_err(unauthorized)?;
+    if !device.has_actor(&actor) && !st.accounts.add_device_actor(device.id, &actor, now).await? {
+        return Err(ApiError::Conflict(
+            "this actor is already bound to another device: generate a new random actor and try again".into(),
+        ));
+    }
+    tracing::info!(device = %device.id, actor = %req.actor, "device took a new actor");
+    let issued = st.key.get(st.accounts.as_ref()).await?.issue_token(device.id, now);
     Ok(Json(TokenResponse { token: issued.token, expires_at: issued.expires_at }))
 }

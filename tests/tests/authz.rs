@@ -630,3 +630,59 @@ async fn an_expired_token_is_renewed_by_signing_in_without_the_device_clock() {
     assert!(r.rejected.is_empty());
     assert_eq!(r.server_time, NOW + 21 * 86_400_000);
 }
+
+/// `POST /v1/actor` as `dev` (its token), for `actor`, signed with `key`: the HTTP status.
+async fn post_actor(dev: &RawDevice, actor: &[u8], key: &[u8; 32]) -> u16 {
+    let req = taizhang_sync::ActorRequest {
+        actor: hex::encode(actor),
+        signature: hex::encode(taizhang_auth::sign(key, &taizhang_auth::actor_message(dev.device_id, actor))),
+    };
+    reqwest::Client::new()
+        .post(format!("{}{}", dev.url, taizhang_sync::paths::ACTOR))
+        .bearer_auth(&dev.token)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&req).expect("json"))
+        .send()
+        .await
+        .expect("post actor")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reused_actor_sequence_number_is_refused_and_a_new_actor_needs_the_device_key() {
+    let server = TestServer::start(5).await;
+    let wang = RawDevice::enroll(&server.url, &server.code(1).await).await.expect("wang");
+    let li = RawDevice::enroll(&server.url, &server.code(0).await).await.expect("li");
+    let doc = format!("log/{}/2026-11", wang.account);
+    let first = check_in_of(wang.account);
+    let c = change_on(&server, demo::VILLAGE.0, &doc, &wang.actor, |tx| write(tx, &first).expect("w")).await;
+    assert_eq!(push_one(&server, &wang, &doc, c.clone()).await, Got::Accepted);
+    // The same change again is a retry: stored once, answered as accepted with nothing new.
+    let (_, again, _) = wang.push(demo::VILLAGE.0, vec![(doc.clone(), c)]).await;
+    assert_eq!(again.expect("answer").results[0].outcome, DocOutcome::Accepted { new: 0 });
+    // Another change with the same actor and sequence number (an old copy of the store):
+    // refused, nothing stored.
+    let mut copy = automerge::Automerge::new().with_actor(automerge::ActorId::from(wang.actor.clone()));
+    let mut tx = copy.transaction();
+    write(&mut tx, &check_in_of(wang.account)).expect("w");
+    tx.commit();
+    let reused: Vec<Vec<u8>> = copy.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
+    assert_eq!(push_one(&server, &wang, &doc, reused).await, Got::Rejected("actor_reused".into()));
+    assert_eq!(server.store.doc_changes(demo::VILLAGE.0, &doc).await.expect("changes").len(), 1);
+
+    // A new actor: only with the device key's signature, never one bound to another device.
+    let fresh: Vec<u8> = rand::random::<[u8; 16]>().to_vec();
+    assert_eq!(post_actor(&wang, &fresh, &li.secret).await, 401, "signed by another key");
+    assert_eq!(post_actor(&wang, &li.actor, &wang.secret).await, 409, "a colleague's actor");
+    assert_eq!(post_actor(&wang, &fresh, &wang.secret).await, 200);
+    assert_eq!(post_actor(&li, &fresh, &li.secret).await, 409, "bound to Wang now");
+    let c =
+        change_on(&server, demo::VILLAGE.0, &doc, &fresh, |tx| write(tx, &check_in_of(wang.account)).expect("w")).await;
+    assert_eq!(push_one(&server, &li, &doc, c.clone()).await, Got::Rejected("actor_not_bound".into()));
+    assert_eq!(push_one(&server, &wang, &doc, c).await, Got::Accepted, "Wang's new actor writes Wang's log");
+    let c =
+        change_on(&server, demo::VILLAGE.0, &doc, &wang.actor, |tx| write(tx, &check_in_of(wang.account)).expect("w"))
+            .await;
+    assert_eq!(push_one(&server, &wang, &doc, c).await, Got::Accepted, "and the first actor still does");
+}

@@ -169,6 +169,15 @@ pub fn enroll_message(code: &EnrollmentCode, actor: &[u8]) -> Vec<u8> {
     m
 }
 
+/// What a device signs to bind one more Automerge actor to itself (`POST /v1/actor`): its id
+/// and the actor, proving the request comes from the device key, not only a captured token.
+pub fn actor_message(device: Uuid, actor: &[u8]) -> Vec<u8> {
+    let mut m = b"taizhang-device-actor-v1\0".to_vec();
+    m.extend_from_slice(device.as_bytes());
+    m.extend_from_slice(actor);
+    m
+}
+
 /// The public key of a device's 32-byte secret key.
 pub fn public_key(secret: &[u8; 32]) -> [u8; 32] {
     SigningKey::from_bytes(secret).verifying_key().to_bytes()

@@ -6,9 +6,11 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use taizhang_auth::{auth_message, enroll_message, public_key, sign, EnrollmentCode};
+use taizhang_auth::{actor_message, auth_message, enroll_message, public_key, sign, EnrollmentCode};
 use taizhang_domain::{MemberId, Timestamp, VillageId};
-use taizhang_sync::{paths, ChallengeResponse, EnrollRequest, EnrollResponse, SyncError, TokenRequest, TokenResponse};
+use taizhang_sync::{
+    paths, ActorRequest, ChallengeResponse, EnrollRequest, EnrollResponse, SyncError, TokenRequest, TokenResponse,
+};
 use uuid::Uuid;
 
 use crate::{ClientError, Ledger, Transport, TransportError};
@@ -189,6 +191,37 @@ impl Ledger {
         tx.set_meta(META_TOKEN, &t.token)?;
         tx.commit()?;
         Ok(t.token)
+    }
+
+    /// Takes a new random Automerge actor, bound to this device on the server (`POST
+    /// /v1/actor`, signed by the device key) before it writes anything: what the device does
+    /// when the server refuses a push as `actor_reused` (a copy of this store, e.g. restored
+    /// from an old backup, wrote with the same actor). Returns the new actor.
+    pub async fn take_new_actor(&mut self, transport: &dyn Transport) -> Result<[u8; 16], ClientError> {
+        let (device, key) = self.credentials()?;
+        let actor: [u8; 16] = rand::random();
+        let req = ActorRequest {
+            actor: hex::encode(actor),
+            signature: hex::encode(sign(&key, &actor_message(device, &actor))),
+        };
+        let body = to_json(&req)?;
+        let token = match self.store.meta(META_TOKEN)? {
+            Some(t) => t,
+            None => self.sign_in(transport).await?,
+        };
+        let answer = match transport.post(paths::ACTOR, body.clone(), Some(&token)).await {
+            Err(TransportError::Status { status: 401, .. }) => {
+                let token = self.sign_in(transport).await?;
+                transport.post(paths::ACTOR, body, Some(&token)).await?
+            }
+            other => other?,
+        };
+        let t: TokenResponse = json(&answer)?;
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_TOKEN, &t.token)?;
+        tx.commit()?;
+        self.set_actor(actor)?;
+        Ok(actor)
     }
 
     /// POSTs a sync body with the current token; signs in first when there is none, and

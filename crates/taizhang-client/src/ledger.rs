@@ -288,6 +288,48 @@ impl Ledger {
         self.edit(DocId::for_filing(month), now, |tx| write(tx, &f))
     }
 
+    /// Writes with `actor` from now on (kept in the store): every loaded document too.
+    pub(crate) fn set_actor(&mut self, actor: [u8; 16]) -> Result<(), ClientError> {
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_ACTOR, &hex::encode(actor))?;
+        tx.commit()?;
+        self.actor = ActorId::from(actor);
+        for doc in self.docs.values_mut() {
+            doc.set_actor(self.actor.clone());
+        }
+        Ok(())
+    }
+
+    /// Re-creates document `id`'s unsynced work under the current actor: the document goes
+    /// back to what the server confirmed, then every record its unconfirmed changes touched is
+    /// written again, as it reads now, by one fresh change — so nothing recorded is lost, and
+    /// the changes that reused another copy's actor numbers are gone. One store transaction.
+    pub(crate) fn recreate_unsynced(&mut self, id: DocId, now: Timestamp) -> Result<(), ClientError> {
+        let name = id.to_string();
+        let confirmed: Vec<ChangeHash> = self.store.confirmed_heads(&name)?.into_iter().map(ChangeHash).collect();
+        let actor = self.actor.clone();
+        let full = self.doc(id)?;
+        let unsynced: Vec<automerge::Change> = full.get_changes(&confirmed);
+        let keys = changed_keys(full, &unsynced);
+        let corrupt = |e: automerge::AutomergeError| ClientError::Corrupt { doc: name.clone(), reason: e.to_string() };
+        let mut rebuilt = full.fork_at(&confirmed).map_err(corrupt)?.with_actor(actor);
+        let mut tx = rebuilt.transaction();
+        for key in &keys {
+            if let Err(e) = taizhang_doc::copy_record(&mut tx, full, key) {
+                tx.rollback();
+                return Err(e.into());
+            }
+        }
+        tx.commit_with(CommitOptions::default().with_time(now));
+        let st = self.store.transaction()?;
+        st.replace_chunks(&name, &rebuilt.save())?;
+        st.set_dirty(&name, true)?;
+        materialise(&st, &name, &rebuilt, keys)?;
+        st.commit()?;
+        self.docs.insert(id, rebuilt);
+        Ok(())
+    }
+
     /// Documents with local changes the server has not confirmed.
     pub fn pending_docs(&self) -> Result<Vec<String>, ClientError> {
         Ok(self.store.dirty_docs()?)

@@ -37,6 +37,11 @@ pub struct SyncReport {
     pub fallback_docs: u32,
     /// Documents the server refused, with its reason; they stay pending.
     pub rejected: Vec<(String, String)>,
+    /// Documents whose unsynced records were re-created under a new actor after the server
+    /// refused them as `actor_reused` (another copy of this store wrote with the same actor).
+    pub recreated: Vec<String>,
+    /// The actor this device took in this session, if it had to (hex).
+    pub new_actor: Option<String>,
     /// Documents whose downloaded changes could not be applied (corrupt on the server), with
     /// the reason; the rest of the answer was applied.
     pub skipped_downloads: Vec<(String, String)>,
@@ -165,6 +170,7 @@ impl Ledger {
 
             // Apply the whole answer in one store transaction.
             let mut befores: BTreeMap<DocId, Vec<ChangeHash>> = BTreeMap::new();
+            let mut recreated_now = false;
             let mut new_confirmed: BTreeMap<DocId, Vec<ChangeHash>> = BTreeMap::new();
             for result in &resp.results {
                 let Ok(id) = result.doc.parse::<DocId>() else { continue };
@@ -193,6 +199,20 @@ impl Ledger {
                         // own sync messages for this document.
                         report.fallback_docs += 1;
                         fallback.insert(id, (State::new(), 0));
+                    }
+                    DocOutcome::Rejected { code, .. }
+                        if code == taizhang_sync::ACTOR_REUSED && !report.recreated.contains(&result.doc) =>
+                    {
+                        // Another copy of this store wrote with our actor: take a new one
+                        // (once per session) and write the unsynced records again under it;
+                        // they go up in the next request.
+                        if report.new_actor.is_none() {
+                            report.new_actor = Some(hex::encode(self.take_new_actor(transport).await?));
+                        }
+                        self.recreate_unsynced(id, now)?;
+                        fallback.remove(&id);
+                        report.recreated.push(result.doc.clone());
+                        recreated_now = true;
                     }
                     DocOutcome::Rejected { code, message } => {
                         report.rejected.push((result.doc.clone(), format!("{code}: {message}")));
@@ -260,7 +280,7 @@ impl Ledger {
             tx.commit()?;
 
             let more_push = !plan.complete;
-            if !resp.more && !more_push && fallback.is_empty() {
+            if !resp.more && !more_push && fallback.is_empty() && !recreated_now {
                 break;
             }
         }

@@ -22,7 +22,7 @@ pub use access::{access_facts, access_facts_at, filing_key, filing_keys, AccessF
 pub use check::{check_touched, RecordProblem, MAX_FIELDS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
-pub use record::{changed_keys, read_all, read_one, write, FieldConflict, Fields, Read, Record};
+pub use record::{changed_keys, copy_record, read_all, read_one, write, FieldConflict, Fields, Read, Record};
 pub use records::{FilingRecord, VillageRecord};
 
 pub use automerge;

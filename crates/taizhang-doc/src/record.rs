@@ -138,6 +138,49 @@ pub fn write<R: Record>(tx: &mut impl Transactable, record: &R) -> Result<(), Do
     Ok(())
 }
 
+/// Makes the record at root `key` in the transaction's document what it is in `from`: its
+/// fields' winning values set (only those that differ) and fields `from` lacks deleted; the
+/// record deleted when `from` has none. Any record kind, also of a newer version. What a device
+/// uses to re-create records under a new actor (issue 15: an actor reused by two copies of
+/// one device's store).
+pub fn copy_record(tx: &mut impl Transactable, from: &Automerge, key: &str) -> Result<(), DocError> {
+    match from.get(ROOT, key)? {
+        Some((Value::Object(ObjType::Map), src)) => {
+            let dst = match tx.get(ROOT, key)? {
+                Some((Value::Object(ObjType::Map), id)) => id,
+                _ => tx.put_object(ROOT, key, ObjType::Map)?,
+            };
+            let mut fields: BTreeMap<String, ScalarValue> = BTreeMap::new();
+            for item in from.map_range(&src, ..) {
+                if let Value::Scalar(s) = item.value.into_value() {
+                    fields.insert(item.key.to_string(), s.into_owned());
+                }
+            }
+            let existing: Vec<String> = tx.keys(&dst).collect();
+            for field in existing {
+                if !fields.contains_key(&field) {
+                    tx.delete(&dst, field.as_str())?;
+                }
+            }
+            for (field, value) in fields {
+                let current = tx.get_all(&dst, field.as_str())?;
+                let same = current.len() == 1 && matches!(&current[0].0, Value::Scalar(s) if s.as_ref() == &value);
+                if !same {
+                    tx.put(&dst, field.as_str(), value)?;
+                }
+            }
+        }
+        Some((Value::Scalar(s), _)) => tx.put(ROOT, key, s.into_owned())?,
+        Some(_) => {} // other object kinds are no records
+        None => {
+            if tx.get(ROOT, key)?.is_some() {
+                tx.delete(ROOT, key)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn read_at<R: Record>(doc: &Automerge, key: &str, obj: &automerge::ObjId) -> Result<Read<R>, DocError> {
     let mut fields = Fields { key: key.to_string(), values: BTreeMap::new() };
     let mut conflicts = Vec::new();

@@ -43,10 +43,26 @@ pub struct Device {
     pub name: String,
     /// ed25519 public key (32 bytes).
     pub public_key: Vec<u8>,
-    /// The Automerge actor id every change of this device must carry.
+    /// The Automerge actor the device enrolled with.
     pub actor: Vec<u8>,
+    /// Actors bound to the device later ([`AccountStore::add_device_actor`]: it took a new one
+    /// after the server refused its old one as reused). Its changes may carry any of these or
+    /// `actor`.
+    pub more_actors: Vec<Vec<u8>>,
     pub enrolled_at: i64,
     pub revoked_at: Option<i64>,
+}
+
+impl Device {
+    /// Whether a change carrying `actor` may come from this device.
+    pub fn has_actor(&self, actor: &[u8]) -> bool {
+        self.actor == actor || self.more_actors.iter().any(|a| a == actor)
+    }
+}
+
+/// Decodes the comma-separated hex list the backends aggregate a device's further actors into.
+pub fn actors_from_hex(list: Option<&str>) -> Vec<Vec<u8>> {
+    list.unwrap_or_default().split(',').filter_map(|a| hex::decode(a.trim()).ok()).filter(|a| !a.is_empty()).collect()
 }
 
 /// The outcome of redeeming an enrollment code.
@@ -117,6 +133,9 @@ pub trait AccountStore: Send + Sync + 'static {
 
     async fn device(&self, id: Uuid) -> Result<Option<Device>, DbError>;
     async fn devices(&self) -> Result<Vec<Device>, DbError>;
+    /// Binds one more Automerge actor to `device` (not revoked). False when the actor is
+    /// already bound to any device (this one included) or the device is unknown or revoked.
+    async fn add_device_actor(&self, device: Uuid, actor: &[u8], now: i64) -> Result<bool, DbError>;
     /// Revokes a device from `now` on; false when there is no such device.
     async fn revoke_device(&self, id: Uuid, now: i64) -> Result<bool, DbError>;
 

@@ -11,7 +11,7 @@ mod shared;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use accounts::{Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
+pub use accounts::{actors_from_hex, Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
 pub use shared::{system_clock, Clock, ServerKeyCell};
 
 use std::collections::HashMap;
@@ -67,6 +67,64 @@ pub struct LogPage {
 pub struct Refusal {
     pub code: String,
     pub message: String,
+}
+
+/// The refusal code of a push that reuses an actor's sequence number with different content
+/// ([`actor_reused`]); the device answers it by taking a new actor.
+pub const ACTOR_REUSED: &str = taizhang_sync::ACTOR_REUSED;
+
+/// The refusal of a change that carries a (document, actor, sequence number) the server
+/// already stores with different content.
+pub fn actor_reused(doc: &str, actor: &[u8], seq: u64) -> Refusal {
+    Refusal {
+        code: ACTOR_REUSED.into(),
+        message: format!(
+            "document {doc} already holds a different change {seq} of Automerge actor {}: this device writes \
+             with an actor another copy of it (e.g. the store before a restore from an old backup) also used. \
+             Nothing of this document was stored; the app takes a new actor and sends its unsynced records \
+             again, which loses nothing",
+            hex::encode(actor)
+        ),
+    }
+}
+
+/// The (actor, lowest seq, highest seq) spans of `changes`, one per actor: what a backend
+/// reads of the stored sequence numbers ([`StoredSeqs`]) before [`actor_reuse`] decides.
+pub fn actor_spans(changes: &[ParsedChange]) -> Vec<(Vec<u8>, u64, u64)> {
+    let mut spans: Vec<(Vec<u8>, u64, u64)> = Vec::new();
+    for c in changes {
+        match spans.iter_mut().find(|(a, _, _)| *a == c.actor) {
+            Some((_, lo, hi)) => {
+                *lo = (*lo).min(c.seq);
+                *hi = (*hi).max(c.seq);
+            }
+            None => spans.push((c.actor.clone(), c.seq, c.seq)),
+        }
+    }
+    spans
+}
+
+/// The stored changes' hashes by (actor, sequence number), of one document.
+pub type StoredSeqs = HashMap<(Vec<u8>, u64), Hash>;
+
+/// Whether `changes` pushed to `doc` reuse an actor's sequence number with different content:
+/// against what is stored (`stored`, read for [`actor_spans`]) or among themselves. A change
+/// stored with the same hash is a retry, not a reuse.
+pub fn actor_reuse(doc: &str, changes: &[ParsedChange], stored: &StoredSeqs) -> Option<Refusal> {
+    let mut pushed: HashMap<(&[u8], u64), &Hash> = HashMap::new();
+    for c in changes {
+        if let Some(h) = stored.get(&(c.actor.clone(), c.seq)) {
+            if *h != c.hash {
+                return Some(actor_reused(doc, &c.actor, c.seq));
+            }
+        }
+        if let Some(h) = pushed.insert((c.actor.as_slice(), c.seq), &c.hash) {
+            if *h != c.hash {
+                return Some(actor_reused(doc, &c.actor, c.seq));
+            }
+        }
+    }
+    None
 }
 
 /// What a push check sees of the stored village, read inside the push's own transaction (so

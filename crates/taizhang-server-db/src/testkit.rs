@@ -240,6 +240,7 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
         name: "李明的手机".into(),
         public_key: vec![1; 32],
         actor: vec![2; 16],
+        more_actors: Vec::new(),
         enrolled_at: 200,
         revoked_at: None,
     };
@@ -264,7 +265,42 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     assert_eq!(store.redeem_enrollment_code([10; 32], &third, 500).await.expect("redeem"), Redeemed::Enrolled);
     assert_eq!(store.devices().await.expect("devices").len(), 2);
 
+    // Further actors (a device restored from an old copy takes one): bound once, to one device.
+    assert!(store.add_device_actor(third.id, &[5; 16], 550).await.expect("add actor"));
+    assert!(!store.add_device_actor(third.id, &[5; 16], 551).await.expect("again"), "bound already");
+    assert!(!store.add_device_actor(phone.id, &[5; 16], 551).await.expect("other device"), "one device per actor");
+    assert!(!store.add_device_actor(phone.id, &[4; 16], 551).await.expect("enrolled actor"), "another's first actor");
+    assert!(!store.add_device_actor(Uuid::from_u128(0xeeee), &[6; 16], 551).await.expect("unknown device"));
+    let with_more = store.device(third.id).await.expect("device").expect("enrolled");
+    assert_eq!(with_more.more_actors, vec![vec![5u8; 16]]);
+    assert!(with_more.has_actor(&[4; 16]) && with_more.has_actor(&[5; 16]) && !with_more.has_actor(&[2; 16]));
+    assert_eq!(
+        store
+            .redeem_enrollment_code(
+                [0x31; 32],
+                &Device { id: Uuid::from_u128(0xd4), public_key: vec![9; 32], actor: vec![5; 16], ..phone.clone() },
+                560
+            )
+            .await
+            .expect("redeem"),
+        Redeemed::UnknownCode
+    );
+    store.add_enrollment_code([0x31; 32], li.id, 100, 1000).await.expect("code");
+    assert_eq!(
+        store
+            .redeem_enrollment_code(
+                [0x31; 32],
+                &Device { id: Uuid::from_u128(0xd4), public_key: vec![9; 32], actor: vec![5; 16], ..phone.clone() },
+                560
+            )
+            .await
+            .expect("redeem"),
+        Redeemed::Taken,
+        "an actor taken later cannot be enrolled by another device"
+    );
+
     assert!(store.revoke_device(phone.id, 600).await.expect("revoke"));
+    assert!(!store.add_device_actor(phone.id, &[7; 16], 601).await.expect("revoked"), "a revoked device takes none");
     assert!(!store.revoke_device(Uuid::from_u128(0xeeee), 600).await.expect("revoke unknown"));
     assert_eq!(store.device(phone.id).await.expect("device").expect("kept").revoked_at, Some(600));
     assert_eq!(store.device(third.id).await.expect("device").expect("kept").revoked_at, None);
@@ -310,6 +346,71 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     let key = store.server_secret([1; 32]).await.expect("secret");
     assert_eq!(key, [1; 32]);
     assert_eq!(store.server_secret([2; 32]).await.expect("secret"), key, "the first key stays");
+}
+
+/// Actor reuse (issue 15, hole 9): a change whose (document, actor, sequence number) is stored
+/// with other content is refused as `actor_reused`, nothing of its push is stored, and the
+/// same change again (a retry) is the normal idempotent push.
+pub async fn actor_reuse_story(store: &dyn ServerStore) {
+    let village = Uuid::from_u128(0x7b1);
+    store.create_village(village, "石门村").await.expect("village");
+    let actor = ActorId::from(vec![0x42; 16]);
+    // One life of the device: two changes. A copy of it (the old backup) has only the first.
+    let mut life = Automerge::new().with_actor(actor.clone());
+    let mut tx = life.transaction();
+    let _ = tx.put(ROOT, "diary/a", "一");
+    tx.commit();
+    let mut backup = life.fork().with_actor(actor.clone());
+    let mut tx = life.transaction();
+    let _ = tx.put(ROOT, "diary/b", "二");
+    tx.commit();
+    let raw = |d: &Automerge| -> Vec<ParsedChange> {
+        let bytes = d.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
+        parse_changes("log/x/2026-03", bytes).expect("parse")
+    };
+    let pushed = store.push(village, "log/x/2026-03", raw(&life), 1).await.expect("first life");
+    assert!(matches!(pushed, PushResult::Stored { new: 2, .. }), "{pushed:?}");
+    // The restored copy writes its own second change: same actor, same seq 2, other content.
+    let mut tx = backup.transaction();
+    let _ = tx.put(ROOT, "diary/c", "三");
+    tx.commit();
+    let theirs = raw(&backup);
+    assert_eq!(theirs[1].seq, 2);
+    let checked = store
+        .push_checked(village, "log/x/2026-03", theirs.clone(), 2, PushCheck::allow_all())
+        .await
+        .expect("push reused");
+    match checked {
+        Checked::Refused(r) => {
+            assert_eq!(r.code, crate::ACTOR_REUSED);
+            assert!(r.message.contains("new actor"), "{}", r.message);
+        }
+        other => panic!("a reused sequence number must be refused, got {other:?}"),
+    }
+    assert_eq!(store.doc_changes(village, "log/x/2026-03").await.expect("changes").len(), 2, "nothing stored");
+    // The same changes again (a retry after a lost answer) are no reuse.
+    let again = store.push(village, "log/x/2026-03", raw(&life), 3).await.expect("retry");
+    assert!(matches!(again, PushResult::Stored { new: 0, .. }), "{again:?}");
+    // Two changes with one (actor, seq) in one push are refused as well, in a fresh document.
+    let mut both = raw(&life);
+    both.push(theirs[1].clone());
+    let checked =
+        store.push_checked(village, "log/y/2026-03", both, 4, PushCheck::allow_all()).await.expect("push both");
+    assert!(matches!(&checked, Checked::Refused(r) if r.code == crate::ACTOR_REUSED), "{checked:?}");
+    assert!(store.doc_changes(village, "log/y/2026-03").await.expect("changes").is_empty());
+    // The same actor's next number, or another actor's seq 2, is stored as usual.
+    let mut tx = life.transaction();
+    let _ = tx.put(ROOT, "diary/d", "四");
+    tx.commit();
+    let next = store.push(village, "log/x/2026-03", raw(&life), 5).await.expect("next");
+    assert!(matches!(next, PushResult::Stored { new: 1, .. }), "{next:?}");
+    let mut rebuilt = life.fork().with_actor(ActorId::from(vec![0x43; 16]));
+    let mut tx = rebuilt.transaction();
+    let _ = tx.put(ROOT, "diary/c", "三");
+    tx.commit();
+    let ours = raw(&rebuilt);
+    let stored = store.push(village, "log/x/2026-03", ours, 6).await.expect("new actor");
+    assert!(matches!(stored, PushResult::Stored { new: 1, .. }), "{stored:?}");
 }
 
 fn input_row(village: Uuid, member: u128, period: &str, data: &str, by: Uuid, at: i64) -> crate::CountyInput {

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use taizhang_auth::{Place, Role};
-use taizhang_server_db::{Account, AccountStore, CountyInput, DbError, Device, PlaceRow, Redeemed};
+use taizhang_server_db::{actors_from_hex, Account, AccountStore, CountyInput, DbError, Device, PlaceRow, Redeemed};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -14,6 +14,9 @@ use crate::{backend, PgStore};
 
 const ACCOUNT_COLS: &str = "id, name, role, village, township, county, created_at";
 const DEVICE_COLS: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at";
+/// [`DEVICE_COLS`] and the device's further actors (schema 5), as hex separated by commas.
+const DEVICE_SELECT: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at,
+    (SELECT string_agg(encode(a.actor, 'hex'), ',') FROM device_actors a WHERE a.device = devices.id)";
 
 fn account_row(r: &Row) -> Result<Account, DbError> {
     let role: String = r.try_get(2).map_err(backend)?;
@@ -37,6 +40,7 @@ fn device_row(r: &Row) -> Result<Device, DbError> {
         actor: r.try_get(4).map_err(backend)?,
         enrolled_at: r.try_get(5).map_err(backend)?,
         revoked_at: r.try_get(6).map_err(backend)?,
+        more_actors: actors_from_hex(r.try_get::<_, Option<String>>(7).map_err(backend)?.as_deref()),
     })
 }
 
@@ -243,7 +247,8 @@ impl AccountStore for PgStore {
         }
         let taken = tx
             .query_opt(
-                "SELECT 1 FROM devices WHERE public_key = $1 OR actor = $2 OR id = $3",
+                "SELECT 1 FROM devices WHERE public_key = $1 OR actor = $2 OR id = $3
+                 UNION ALL SELECT 1 FROM device_actors WHERE actor = $2",
                 &[&d.public_key, &d.actor, &d.id],
             )
             .await
@@ -291,7 +296,7 @@ impl AccountStore for PgStore {
     async fn device(&self, device: Uuid) -> Result<Option<Device>, DbError> {
         let client = self.client().await?;
         let stmt = client
-            .prepare_cached(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1"))
+            .prepare_cached(&format!("SELECT {DEVICE_SELECT} FROM devices WHERE id = $1"))
             .await
             .map_err(backend)?;
         client.query_opt(&stmt, &[&device]).await.map_err(backend)?.as_ref().map(device_row).transpose()
@@ -300,10 +305,46 @@ impl AccountStore for PgStore {
     async fn devices(&self) -> Result<Vec<Device>, DbError> {
         let client = self.client().await?;
         let rows = client
-            .query(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at, id"), &[])
+            .query(&format!("SELECT {DEVICE_SELECT} FROM devices ORDER BY enrolled_at, id"), &[])
             .await
             .map_err(backend)?;
         rows.iter().map(device_row).collect()
+    }
+
+    async fn add_device_actor(&self, device: Uuid, actor: &[u8], now: i64) -> Result<bool, DbError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(backend)?;
+        // The device's row, locked: a revocation meanwhile waits for this.
+        let active = tx
+            .query_opt("SELECT 1 FROM devices WHERE id = $1 AND revoked_at IS NULL FOR UPDATE", &[&device])
+            .await
+            .map_err(backend)?
+            .is_some();
+        let taken = tx
+            .query_opt(
+                "SELECT 1 FROM devices WHERE actor = $1 UNION ALL SELECT 1 FROM device_actors WHERE actor = $1",
+                &[&actor],
+            )
+            .await
+            .map_err(backend)?
+            .is_some();
+        if !active || taken {
+            return Ok(false);
+        }
+        match tx
+            .execute(
+                "INSERT INTO device_actors (actor, device, added_at) VALUES ($1, $2, $3)",
+                &[&actor, &device, &now],
+            )
+            .await
+        {
+            Ok(_) => {}
+            // Bound by a concurrent call a moment ago.
+            Err(e) if is(&e, &SqlState::UNIQUE_VIOLATION) => return Ok(false),
+            Err(e) => return Err(backend(e)),
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
     }
 
     async fn revoke_device(&self, device: Uuid, now: i64) -> Result<bool, DbError> {

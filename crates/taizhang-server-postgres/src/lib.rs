@@ -31,7 +31,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use taizhang_server_db::{
-    Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS,
+    actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored,
+    StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
 };
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use tokio_postgres::error::SqlState;
@@ -297,6 +298,29 @@ impl PgStore {
             }
         }
 
+        // 3a. An actor's sequence number reused with other content (two copies of one
+        // device's store) is refused before the check looks at the changes.
+        let seq_q = tx
+            .prepare_cached(
+                "SELECT actor_seq, hash FROM changes
+                 WHERE village = $1 AND doc = $2 AND actor = $3 AND actor_seq BETWEEN $4 AND $5",
+            )
+            .await?;
+        let mut seqs = StoredSeqs::new();
+        for (actor, lo, hi) in actor_spans(changes) {
+            let (lo, hi) = (i64::try_from(lo).unwrap_or(i64::MAX), i64::try_from(hi).unwrap_or(i64::MAX));
+            for row in tx.query(&seq_q, &[&village, &doc, &actor, &lo, &hi]).await? {
+                let seq: i64 = row.try_get(0)?;
+                if let Ok(h) = <Hash>::try_from(row.try_get::<_, &[u8]>(1)?) {
+                    seqs.insert((actor.clone(), u64::try_from(seq).unwrap_or(0)), h);
+                }
+            }
+        }
+        if let Some(r) = actor_reuse(doc, changes, &seqs) {
+            tx.rollback().await?;
+            return Ok(Checked::Refused(r));
+        }
+
         // 3. The check, under the document's lock. Watched documents (a log's team document)
         // are share-locked: a filing pushed meanwhile waits for this push, and the reverse.
         let watched = if check.watch.is_empty() {
@@ -366,10 +390,10 @@ impl PgStore {
                      UPDATE villages SET last_seq = last_seq + $3 WHERE village = $1
                      RETURNING last_seq - $3 AS base
                  ), ins AS (
-                     INSERT INTO changes (village, seq, doc, hash, actor, device_time, received_at, bytes)
-                     SELECT $1, v.base + c.ord, $2, c.hash, c.actor, c.device_time, $4, c.bytes
-                     FROM v, unnest($5::bytea[], $6::bytea[], $7::bigint[], $8::bytea[])
-                          WITH ORDINALITY AS c (hash, actor, device_time, bytes, ord)
+                     INSERT INTO changes (village, seq, doc, hash, actor, actor_seq, device_time, received_at, bytes)
+                     SELECT $1, v.base + c.ord, $2, c.hash, c.actor, c.actor_seq, c.device_time, $4, c.bytes
+                     FROM v, unnest($5::bytea[], $6::bytea[], $7::bigint[], $8::bytea[], $10::bigint[])
+                          WITH ORDINALITY AS c (hash, actor, device_time, bytes, actor_seq, ord)
                      RETURNING 1
                  ), d AS (
                      UPDATE docs SET heads = $9 WHERE village = $1 AND doc = $2 RETURNING 1
@@ -382,9 +406,13 @@ impl PgStore {
         let actors: Vec<&[u8]> = integrated.new.iter().map(|c| c.actor.as_slice()).collect();
         let times: Vec<i64> = integrated.new.iter().map(|c| c.timestamp).collect();
         let bytes: Vec<&[u8]> = integrated.new.iter().map(|c| c.bytes.as_slice()).collect();
+        let actor_seqs: Vec<i64> = integrated.new.iter().map(|c| i64::try_from(c.seq).unwrap_or(i64::MAX)).collect();
         let new_heads = heads_to_blob(&integrated.heads);
         let row = tx
-            .query_one(&insert, &[&village, &doc, &count, &received_at, &hashes, &actors, &times, &bytes, &new_heads])
+            .query_one(
+                &insert,
+                &[&village, &doc, &count, &received_at, &hashes, &actors, &times, &bytes, &new_heads, &actor_seqs],
+            )
             .await?;
         let (inserted, docs_updated): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
         if inserted != count || docs_updated != 1 {

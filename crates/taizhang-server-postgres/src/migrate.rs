@@ -15,6 +15,7 @@ pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("../../../migrations/server-postgres/0002_accounts.sql")),
     (3, include_str!("../../../migrations/server-postgres/0003_web_logins.sql")),
     (4, include_str!("../../../migrations/server-postgres/0004_county_inputs.sql")),
+    (5, include_str!("../../../migrations/server-postgres/0005_actor_seq.sql")),
 ];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that
@@ -75,9 +76,35 @@ pub(crate) async fn migrate(client: &mut Client, schema: Option<&str>) -> Result
         tx.batch_execute(sql).await.map_err(|e| DbError::Backend(format!("migration {version} failed: {e}")))?;
         tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version]).await.map_err(backend)?;
         ran += 1;
+        if *version == 5 {
+            backfill_actor_seq(&tx).await?;
+        }
     }
     tx.commit().await.map_err(backend)?;
     Ok(ran)
+}
+
+/// Fills in the sequence number of changes stored before schema 5 (read from their bytes), so
+/// the actor-reuse check sees them too; in the migration's transaction. A stored change that
+/// no longer parses keeps NULL (and is never matched).
+async fn backfill_actor_seq(tx: &tokio_postgres::Transaction<'_>) -> Result<(), DbError> {
+    let rows =
+        tx.query("SELECT village, seq, bytes FROM changes WHERE actor_seq IS NULL", &[]).await.map_err(backend)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let update =
+        tx.prepare("UPDATE changes SET actor_seq = $3 WHERE village = $1 AND seq = $2").await.map_err(backend)?;
+    for row in rows {
+        let village: uuid::Uuid = row.try_get(0).map_err(backend)?;
+        let seq: i64 = row.try_get(1).map_err(backend)?;
+        let bytes: &[u8] = row.try_get(2).map_err(backend)?;
+        if let Ok(c) = taizhang_sync::parse_raw_change(bytes) {
+            let actor_seq = i64::try_from(c.seq()).unwrap_or(i64::MAX);
+            tx.execute(&update, &[&village, &seq, &actor_seq]).await.map_err(backend)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -47,6 +47,12 @@ async fn the_storage_story_holds_on_postgres() {
 }
 
 #[tokio::test]
+async fn the_actor_reuse_story_holds_on_postgres() {
+    let Some((store, _, _)) = store_or_skip("the_actor_reuse_story_holds_on_postgres").await else { return };
+    taizhang_server_db::testkit::actor_reuse_story(&store).await;
+}
+
+#[tokio::test]
 async fn the_account_story_holds_on_postgres() {
     let Some((store, _, _)) = store_or_skip("the_account_story_holds_on_postgres").await else { return };
     taizhang_server_db::testkit::account_story(&store).await;
@@ -134,6 +140,7 @@ async fn instances_racing_on_one_code_and_the_server_key_agree() {
                 name: format!("phone {i}"),
                 public_key: vec![i; 32],
                 actor: vec![i; 16],
+                more_actors: Vec::new(),
                 enrolled_at: 10,
                 revoked_at: None,
             };

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension, Row};
 use taizhang_auth::{Place, Role};
-use taizhang_server_db::{Account, AccountStore, CountyInput, DbError, Device, PlaceRow, Redeemed};
+use taizhang_server_db::{actors_from_hex, Account, AccountStore, CountyInput, DbError, Device, PlaceRow, Redeemed};
 use uuid::Uuid;
 
 use crate::{backend, SqliteStore};
@@ -44,6 +44,9 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 const DEVICE_COLS: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at";
+/// [`DEVICE_COLS`] and the device's further actors (schema 5), as hex separated by commas.
+const DEVICE_SELECT: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at,
+    (SELECT group_concat(hex(a.actor)) FROM device_actors a WHERE a.device = devices.id)";
 
 fn device_row(r: &Row<'_>) -> rusqlite::Result<Device> {
     Ok(Device {
@@ -54,6 +57,7 @@ fn device_row(r: &Row<'_>) -> rusqlite::Result<Device> {
         actor: r.get(4)?,
         enrolled_at: r.get(5)?,
         revoked_at: r.get(6)?,
+        more_actors: actors_from_hex(r.get::<_, Option<String>>(7)?.as_deref()),
     })
 }
 
@@ -236,7 +240,8 @@ impl AccountStore for SqliteStore {
             }
             let taken = tx
                 .query_row(
-                    "SELECT 1 FROM devices WHERE public_key = ?1 OR actor = ?2 OR id = ?3",
+                    "SELECT 1 FROM devices WHERE public_key = ?1 OR actor = ?2 OR id = ?3
+                     UNION ALL SELECT 1 FROM device_actors WHERE actor = ?2",
                     params![d.public_key, d.actor, id(d.id)],
                     |_| Ok(()),
                 )
@@ -277,7 +282,7 @@ impl AccountStore for SqliteStore {
 
     async fn device(&self, device: Uuid) -> Result<Option<Device>, DbError> {
         self.with(move |c| {
-            c.query_row(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?1"), [id(device)], device_row)
+            c.query_row(&format!("SELECT {DEVICE_SELECT} FROM devices WHERE id = ?1"), [id(device)], device_row)
                 .optional()
                 .map_err(backend)
         })
@@ -287,9 +292,41 @@ impl AccountStore for SqliteStore {
     async fn devices(&self) -> Result<Vec<Device>, DbError> {
         self.with(move |c| {
             let mut stmt =
-                c.prepare(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at")).map_err(backend)?;
+                c.prepare(&format!("SELECT {DEVICE_SELECT} FROM devices ORDER BY enrolled_at")).map_err(backend)?;
             let rows = stmt.query_map([], device_row).map_err(backend)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn add_device_actor(&self, device: Uuid, actor: &[u8], now: i64) -> Result<bool, DbError> {
+        let actor = actor.to_vec();
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
+            let active = tx
+                .query_row("SELECT 1 FROM devices WHERE id = ?1 AND revoked_at IS NULL", [id(device)], |_| Ok(()))
+                .optional()
+                .map_err(backend)?
+                .is_some();
+            let taken = tx
+                .query_row(
+                    "SELECT 1 FROM devices WHERE actor = ?1 UNION ALL SELECT 1 FROM device_actors WHERE actor = ?1",
+                    [&actor],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(backend)?
+                .is_some();
+            if !active || taken {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO device_actors (actor, device, added_at) VALUES (?1, ?2, ?3)",
+                params![actor, id(device), now],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)?;
+            Ok(true)
         })
         .await
     }

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
 use taizhang_server_db::{
-    Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS,
+    actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored,
+    StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
 };
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
@@ -21,6 +22,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../../../migrations/server-sqlite/0002_accounts.sql")),
     (3, include_str!("../../../migrations/server-sqlite/0003_web_logins.sql")),
     (4, include_str!("../../../migrations/server-sqlite/0004_county_inputs.sql")),
+    (5, include_str!("../../../migrations/server-sqlite/0005_actor_seq.sql")),
 ];
 
 /// The SQLite backend. Cheap to clone.
@@ -71,6 +73,8 @@ impl SqliteStore {
                 backend(msg)
             }
         })?;
+        let mut conn = conn;
+        backfill_actor_seq(&mut conn)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -108,6 +112,54 @@ fn doc_heads(tx: &Connection, village: &[u8], doc: &str) -> Result<Vec<Hash>, Db
         .optional()
         .map_err(backend)?;
     Ok(blob.map(|b| blob_to_heads(&b)).unwrap_or_default())
+}
+
+/// The stored hashes of the pushed actors' sequence numbers in `doc`.
+fn stored_seqs(c: &Connection, village: &[u8], doc: &str, changes: &[ParsedChange]) -> Result<StoredSeqs, DbError> {
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT actor_seq, hash FROM changes
+             WHERE village = ?1 AND doc = ?2 AND actor = ?3 AND actor_seq BETWEEN ?4 AND ?5",
+        )
+        .map_err(backend)?;
+    let mut out = StoredSeqs::new();
+    for (actor, lo, hi) in actor_spans(changes) {
+        let lo = i64::try_from(lo).unwrap_or(i64::MAX);
+        let hi = i64::try_from(hi).unwrap_or(i64::MAX);
+        let mut rows = stmt.query(params![village, doc, actor, lo, hi]).map_err(backend)?;
+        while let Some(row) = rows.next().map_err(backend)? {
+            let seq: i64 = row.get(0).map_err(backend)?;
+            let hash: Vec<u8> = row.get(1).map_err(backend)?;
+            if let Ok(hash) = <Hash>::try_from(hash.as_slice()) {
+                out.insert((actor.clone(), u64::try_from(seq).unwrap_or(0)), hash);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Fills in the sequence number of changes stored before schema 5 (read from their bytes),
+/// so the actor-reuse check sees them too. Runs once: afterwards no row is NULL.
+fn backfill_actor_seq(c: &mut Connection) -> Result<(), DbError> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
+    let todo: Vec<(i64, Vec<u8>)> = {
+        let mut stmt = tx.prepare("SELECT seq, bytes FROM changes WHERE actor_seq IS NULL").map_err(backend)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(backend)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(backend)?
+    };
+    if todo.is_empty() {
+        return Ok(());
+    }
+    {
+        let mut update = tx.prepare("UPDATE changes SET actor_seq = ?1 WHERE seq = ?2").map_err(backend)?;
+        for (seq, bytes) in todo {
+            // A stored change that no longer parses keeps NULL (and is never matched).
+            if let Ok(c) = taizhang_sync::parse_raw_change(&bytes) {
+                update.execute(params![i64::try_from(c.seq()).unwrap_or(i64::MAX), seq]).map_err(backend)?;
+            }
+        }
+    }
+    tx.commit().map_err(backend)
 }
 
 fn doc_changes(c: &Connection, village: &[u8], doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
@@ -169,6 +221,11 @@ impl ServerStore for SqliteStore {
             let v = village.as_bytes().as_slice();
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
             let heads = doc_heads(&tx, v, &doc)?;
+            // An actor's sequence number reused with other content (two copies of one device's
+            // store) is refused before anything else looks at the changes.
+            if let Some(r) = actor_reuse(&doc, &changes, &stored_seqs(&tx, v, &doc, &changes)?) {
+                return Ok(Checked::Refused(r));
+            }
             // The check, in the same (write-locked) transaction as the write below.
             let watched = check.watch.iter().map(|w| doc_heads(&tx, v, w)).collect::<Result<Vec<_>, _>>()?;
             let mut loaded = HashMap::new();
@@ -213,8 +270,8 @@ impl ServerStore for SqliteStore {
                     if n > 0 {
                         let mut insert = tx
                             .prepare_cached(
-                                "INSERT INTO changes (village, doc, hash, actor, device_time, received_at, bytes)
-                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                "INSERT INTO changes (village, doc, hash, actor, actor_seq, device_time, received_at, bytes)
+                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                             )
                             .map_err(backend)?;
                         for ch in &integrated.new {
@@ -224,6 +281,7 @@ impl ServerStore for SqliteStore {
                                     doc,
                                     ch.hash.as_slice(),
                                     ch.actor,
+                                    i64::try_from(ch.seq).unwrap_or(i64::MAX),
                                     ch.timestamp,
                                     received_at,
                                     ch.bytes
@@ -353,6 +411,12 @@ mod tests {
     async fn the_storage_story_holds_in_memory() {
         let store = SqliteStore::open_in_memory().expect("open");
         taizhang_server_db::testkit::store_story(&store).await;
+    }
+
+    #[tokio::test]
+    async fn the_actor_reuse_story_holds() {
+        let store = SqliteStore::open_in_memory().expect("open");
+        taizhang_server_db::testkit::actor_reuse_story(&store).await;
     }
 
     #[tokio::test]

@@ -33,6 +33,6 @@ pub use server::{
 };
 pub use stored::{heads_of, load_stored, load_stored_lenient, DocCache};
 pub use wire::{
-    paths, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse, Hash,
-    SyncRequest, SyncResponse, TokenRequest, TokenResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
+    paths, ActorRequest, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse,
+    Hash, SyncRequest, SyncResponse, TokenRequest, TokenResponse, ACTOR_REUSED, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };

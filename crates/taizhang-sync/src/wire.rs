@@ -78,6 +78,11 @@ pub enum DocOutcome {
     Rejected { code: String, message: String },
 }
 
+/// The [`DocOutcome::Rejected`] code of a document whose push reuses an actor's sequence
+/// number with different content (two copies of one device's store wrote with one actor):
+/// the device takes a new actor ([`paths::ACTOR`]) and re-creates its unsynced records under it.
+pub const ACTOR_REUSED: &str = "actor_reused";
+
 /// Changes of one document in the answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocChanges {
@@ -93,6 +98,18 @@ pub mod paths {
     pub const ENROLL: &str = "/v1/enroll";
     pub const CHALLENGE: &str = "/v1/challenge";
     pub const TOKEN: &str = "/v1/token";
+    /// Binds one more Automerge actor to the calling device ([`super::ActorRequest`]).
+    pub const ACTOR: &str = "/v1/actor";
+}
+
+/// `POST /v1/actor` (JSON, with the device's bearer token): bind a new Automerge actor to
+/// this device, after the server refused its old one as reused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorRequest {
+    /// The new actor, hex (8 to 32 bytes).
+    pub actor: String,
+    /// Signature (hex) of `taizhang_auth::actor_message(device_id, actor)` by the device key.
+    pub signature: String,
 }
 
 /// `POST /v1/enroll` (JSON): a new device registers its public key with a one-time code.
