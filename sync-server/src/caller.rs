@@ -48,6 +48,9 @@ pub struct Caller {
     pub account: Account,
     /// The server's clock when the caller was authenticated (UTC ms).
     pub now: i64,
+    /// The request carried the device's signature over its token (`taizhang_auth::renew_message`):
+    /// only then does the answer carry a renewed token.
+    pub proven: bool,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -61,8 +64,12 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|h| h.to_str().ok())
             .and_then(|h| h.strip_prefix("Bearer "))
             .ok_or_else(|| ApiError::Unauthorized("no access token: sign in first (POST /v1/token)".into()))?;
+        let (token, proof) = taizhang_auth::split_bearer(token);
         let device = st.key.get(st.accounts.as_ref()).await?.verify_token(token, now).map_err(unauthorized)?;
         let (device, account) = active_device(st, device, now).await?;
-        Ok(Caller { device, account, now })
+        let proven = proof.and_then(|p| hex::decode(p).ok()).is_some_and(|sig| {
+            taizhang_auth::verify_signature(&device.public_key, &taizhang_auth::renew_message(token), &sig).is_ok()
+        });
+        Ok(Caller { device, account, now, proven })
     }
 }

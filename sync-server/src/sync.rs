@@ -44,7 +44,7 @@ fn rejected(doc: String, code: &str, message: String) -> DocResult {
 }
 
 pub async fn sync(AxState(st): AxState<AppState>, caller: Caller, body: Bytes) -> Result<impl IntoResponse, ApiError> {
-    let Caller { device, account, now } = caller;
+    let Caller { device, account, now, proven } = caller;
     let req = decode_request(&body, st.limits.max_decoded_bytes)?;
     if req.docs.len() > st.limits.max_docs_per_request {
         return Err(ApiError::BadRequest(format!(
@@ -107,7 +107,12 @@ pub async fn sync(AxState(st): AxState<AppState>, caller: Caller, body: Bytes) -
         cursor: page.cursor,
         more: page.more,
         server_time: now,
-        token: Some(st.key.get(st.accounts.as_ref()).await?.issue_token(device.id, now).token),
+        // Renewed only for a request that proved it holds the device key: a captured token
+        // dies at its expiry.
+        token: match proven {
+            true => Some(st.key.get(st.accounts.as_ref()).await?.issue_token(device.id, now).token),
+            false => None,
+        },
     };
     Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)))
 }

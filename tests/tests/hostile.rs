@@ -193,3 +193,35 @@ async fn guessing_passwords_is_slowed_for_the_guesser_only_and_log_out_ends_the_
     assert_eq!(status, 200, "{me}");
     assert_eq!(me_status(me["token"].as_str().expect("token").to_string()).await, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_captured_token_dies_at_its_expiry() {
+    let server = TestServer::start(5).await;
+    let wang = RawDevice::enroll(&server.url, &server.code(1).await).await.expect("enroll");
+    let village = demo::VILLAGE.0;
+    // Hole 6a: an eavesdropper has 王芳's bearer token (plain HTTP). Using it gets answers, but
+    // never a renewed token: renewal needs the device's signature over the token.
+    let (status, answer, _) = wang.push(village, Vec::new()).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer.expect("answer").token, None, "no renewal without proof of the device key");
+    // The device itself proves it and is renewed.
+    let proven = taizhang_auth::proven_bearer(&wang.token, &wang.secret);
+    let req = taizhang_sync::SyncRequest {
+        version: taizhang_sync::PROTOCOL_VERSION,
+        village,
+        cursor: 0,
+        want_bytes: 1000,
+        docs: Vec::new(),
+    };
+    let (status, answer, _) = wang.sync_with(Some(&proven), &req).await;
+    assert_eq!(status, 200);
+    assert!(answer.expect("answer").token.is_some(), "the device's proven request renews its token");
+    // A proof made with another key does not count.
+    let forged = taizhang_auth::proven_bearer(&wang.token, &[9u8; 32]);
+    let (_, answer, _) = wang.sync_with(Some(&forged), &req).await;
+    assert_eq!(answer.expect("answer").token, None);
+    // An hour later the captured token is dead.
+    server.advance(taizhang_auth::TOKEN_TTL_MS + 1);
+    let (status, _, _) = wang.push(village, Vec::new()).await;
+    assert_eq!(status, 401, "the captured token expired and could not be renewed");
+}

@@ -153,6 +153,29 @@ impl ServerKey {
 }
 
 /// What a device signs to sign in: its id and the server's challenge.
+/// What a device signs to prove, with a request, that it holds its key: the token it sends.
+/// Only a proven request gets a renewed token in its answer, so a captured bearer token (the
+/// server speaks plain HTTP behind its proxy) dies at its expiry; replaying the captured proof
+/// works only while that same token is valid, so a token got that way dies within an hour of it.
+pub fn renew_message(token: &str) -> Vec<u8> {
+    let mut m = b"taizhang-renew-v1\0".to_vec();
+    m.extend_from_slice(token.trim().as_bytes());
+    m
+}
+
+/// A bearer value: the token and, after a `.`, the device's signature over [`renew_message`].
+pub fn proven_bearer(token: &str, device_key: &[u8; 32]) -> String {
+    format!("{token}.{}", hex::encode(sign(device_key, &renew_message(token))))
+}
+
+/// Splits a bearer value into the token and the proof, if any (tokens are hex: no `.`).
+pub fn split_bearer(bearer: &str) -> (&str, Option<&str>) {
+    match bearer.split_once('.') {
+        Some((token, proof)) => (token, Some(proof)),
+        None => (bearer, None),
+    }
+}
+
 pub fn auth_message(device: Uuid, challenge: &str) -> Vec<u8> {
     let mut m = b"taizhang-device-auth-v1\0".to_vec();
     m.extend_from_slice(device.as_bytes());
@@ -199,6 +222,18 @@ pub fn verify_signature(public_key: &[u8], message: &[u8], signature: &[u8]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proven_bearer_splits_back_and_its_proof_verifies() {
+        let key = [7u8; 32];
+        let bearer = proven_bearer("abc123", &key);
+        let (token, proof) = split_bearer(&bearer);
+        assert_eq!(token, "abc123");
+        let sig = hex::decode(proof.expect("proof")).expect("hex");
+        verify_signature(&public_key(&key), &renew_message(token), &sig).expect("verifies");
+        assert!(verify_signature(&public_key(&key), &renew_message("abc124"), &sig).is_err(), "bound to the token");
+        assert_eq!(split_bearer("abc123"), ("abc123", None));
+    }
 
     #[test]
     fn sessions_and_device_tokens_are_never_interchangeable() {

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use taizhang_auth::{actor_message, auth_message, enroll_message, public_key, sign, EnrollmentCode};
+use taizhang_auth::{actor_message, auth_message, enroll_message, proven_bearer, public_key, sign, EnrollmentCode};
 use taizhang_domain::{MemberId, Timestamp, VillageId};
 use taizhang_sync::{
     paths, ActorRequest, ChallengeResponse, EnrollRequest, EnrollResponse, SyncError, TokenRequest, TokenResponse,
@@ -227,15 +227,17 @@ impl Ledger {
     /// POSTs a sync body with the current token; signs in first when there is none, and
     /// once more when the server says the token is no longer good (expired after weeks
     /// offline, or the server key changed).
+    /// The token goes with the device's signature over it, so that the answer may renew it.
     pub(crate) async fn post_sync(&mut self, transport: &dyn Transport, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
+        let (_, key) = self.credentials()?;
         let token = match self.store.meta(META_TOKEN)? {
             Some(t) => t,
             None => self.sign_in(transport).await?,
         };
-        match transport.post(paths::SYNC, body.clone(), Some(&token)).await {
+        match transport.post(paths::SYNC, body.clone(), Some(&proven_bearer(&token, &key))).await {
             Err(TransportError::Status { status: 401, .. }) => {
                 let token = self.sign_in(transport).await?;
-                Ok(transport.post(paths::SYNC, body, Some(&token)).await?)
+                Ok(transport.post(paths::SYNC, body, Some(&proven_bearer(&token, &key))).await?)
             }
             other => Ok(other?),
         }
