@@ -225,3 +225,25 @@ async fn a_captured_token_dies_at_its_expiry() {
     let (status, _, _) = wang.push(village, Vec::new()).await;
     assert_eq!(status, 401, "the captured token expired and could not be renewed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_in_a_members_log_counts_only_as_hers_on_every_device() {
+    let server = TestServer::start(5).await;
+    let wang = RawDevice::enroll(&server.url, &server.code(1).await).await.expect("enroll");
+    let me = MemberId(wang.account);
+    let zhang = demo::member_id(2);
+    let village = demo::VILLAGE.0;
+    let log = DocId::Log { member: me, month: local_month(NOW) }.to_string();
+    // Hole 8b as an older server stored it: in 王芳's log, a check-in that claims to be 张伟's.
+    let claimed = check_in(zhang, NOW);
+    let c = change_on(&server, village, &log, &wang.actor, |tx| write(tx, &claimed).expect("w")).await;
+    let parsed = taizhang_sync::parse_changes(&log, c).expect("parses");
+    server.store.push(village, &log, parsed, NOW).await.expect("stored as an older server did");
+    // 李明's phone downloads it and lists it under nobody: not under 张伟, and not at all.
+    let t = server.transport();
+    let mut li = server.device(0).await;
+    li.sync(&t, NOW).await.expect("sync");
+    let all = li.store().check_ins(None, i64::MIN, i64::MAX).expect("check-ins");
+    assert!(all.iter().all(|c| c.record.id != claimed.id), "the claimed check-in is not listed: {all:?}");
+    assert!(li.store().check_ins(Some(zhang), i64::MIN, i64::MAX).expect("check-ins").is_empty());
+}

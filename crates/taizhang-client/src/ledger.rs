@@ -363,8 +363,15 @@ pub(crate) fn persist_in(
     materialise(tx, &name, doc, changed_keys(doc, &changes))
 }
 
-/// Re-materialises the records at `keys` of one document.
+/// Re-materialises the records at `keys` of one document. A record in a member's log counts
+/// only as that member's: one claiming someone else (the server refuses those now; older
+/// servers stored them) is not indexed, so no screen lists it under the colleague.
 fn materialise(tx: &StoreTx<'_>, doc_name: &str, doc: &Automerge, keys: BTreeSet<String>) -> Result<(), ClientError> {
+    let owner = match doc_name.parse::<DocId>() {
+        Ok(DocId::Log { member, .. }) => Some(member),
+        _ => None,
+    };
+    let mine = |member: MemberId| owner.is_none_or(|o| o == member);
     for key in keys {
         let k = key.as_str();
         let d = doc_name;
@@ -372,9 +379,9 @@ fn materialise(tx: &StoreTx<'_>, doc_name: &str, doc: &Automerge, keys: BTreeSet
             VillageRecord::PREFIX => upsert::<VillageRecord>(doc, k, |r| tx.put_village(&r.record.0))?,
             Member::PREFIX => upsert::<Member>(doc, k, |r| tx.put_member(d, r))?,
             Household::PREFIX => upsert::<Household>(doc, k, |r| tx.put_household(d, r))?,
-            Visit::PREFIX => upsert::<Visit>(doc, k, |r| tx.put_visit(d, r))?,
-            DiaryEntry::PREFIX => upsert::<DiaryEntry>(doc, k, |r| tx.put_diary(d, r))?,
-            CheckIn::PREFIX => upsert::<CheckIn>(doc, k, |r| tx.put_check_in(d, r))?,
+            Visit::PREFIX => upsert_if::<Visit>(doc, k, |v| mine(v.member), |r| tx.put_visit(d, r))?,
+            DiaryEntry::PREFIX => upsert_if::<DiaryEntry>(doc, k, |e| mine(e.member), |r| tx.put_diary(d, r))?,
+            CheckIn::PREFIX => upsert_if::<CheckIn>(doc, k, |c| mine(c.member), |r| tx.put_check_in(d, r))?,
             LeaveRequest::PREFIX => upsert::<LeaveRequest>(doc, k, |r| tx.put_leave(d, r))?,
             FilingRecord::PREFIX => upsert::<FilingRecord>(doc, k, |r| tx.put_filing(d, &r.record.0))?,
             _ => true, // a record kind of a newer version: kept in the document, not indexed
@@ -384,6 +391,23 @@ fn materialise(tx: &StoreTx<'_>, doc_name: &str, doc: &Automerge, keys: BTreeSet
         }
     }
     Ok(())
+}
+
+/// [`upsert`] of a record that `keep` accepts; one it refuses counts as absent (no row).
+fn upsert_if<R: Record>(
+    doc: &Automerge,
+    key: &str,
+    keep: impl Fn(&R) -> bool,
+    put: impl FnOnce(&taizhang_doc::Read<R>) -> Result<(), StoreError>,
+) -> Result<bool, ClientError> {
+    match read_one::<R>(doc, key) {
+        Ok(Some(r)) if keep(&r.record) => {
+            put(&r)?;
+            Ok(true)
+        }
+        Ok(Some(_)) | Ok(None) => Ok(false),
+        Err(_) => Ok(true),
+    }
 }
 
 /// Writes the record at `key` into its table; false when the document no longer has it. A
