@@ -47,6 +47,10 @@ struct Args {
     /// county by its policy; counties not listed use --policy.
     #[arg(long, value_parser = county_policy_arg)]
     county_policy: Vec<(Uuid, PathBuf)>,
+    /// Longest text a pushed record may hold, in characters (the field app's own limit is
+    /// 10,000; set it no lower than the app's, or records the app saves would be refused).
+    #[arg(long, env = "TAIZHANG_MAX_TEXT_CHARS", default_value_t = taizhang_domain::Limits::default().max_text_chars)]
+    max_text_chars: usize,
     /// Most connections open at once (one more is answered 503). Default: fitted under the
     /// process's open-file limit, which the server first raises to its hard limit.
     #[arg(long, env = "TAIZHANG_MAX_CONNECTIONS")]
@@ -298,7 +302,9 @@ async fn main() -> anyhow::Result<()> {
     for (county, path) in &args.county_policy {
         per_county.insert(*county, read_policy(path)?);
     }
-    let state = AppState::with(store, Default::default(), Arc::new(system_clock)).with_policies(policy, per_county);
+    let mut limits = taizhang_sync_server::Limits::default();
+    limits.records.max_text_chars = args.max_text_chars;
+    let state = AppState::with(store, limits, Arc::new(system_clock)).with_policies(policy, per_county);
     let _refresher = taizhang_county_web::spawn_read_model(&state.county);
     let app = router(state);
     // Each connection is a descriptor: raise the soft limit to the hard one (1,024 by default

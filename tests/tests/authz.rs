@@ -83,9 +83,13 @@ enum WriteCase {
     OwnLog,
     ColleagueLog,
     Assessment,
+    /// Removing a household from the registry: the first secretary's decision only.
+    RegistryHouseholdDelete,
+    /// A check-in of another month in one's own log (a filed month reached sideways): nobody.
+    OwnLogOtherMonth,
 }
 
-const WRITES: [WriteCase; 7] = [
+const WRITES: [WriteCase; 9] = [
     WriteCase::RegistryHousehold,
     WriteCase::TeamLeaveRequest,
     WriteCase::TeamLeaveDecision,
@@ -93,6 +97,8 @@ const WRITES: [WriteCase; 7] = [
     WriteCase::OwnLog,
     WriteCase::ColleagueLog,
     WriteCase::Assessment,
+    WriteCase::RegistryHouseholdDelete,
+    WriteCase::OwnLogOtherMonth,
 ];
 
 async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: usize) -> Got {
@@ -161,6 +167,22 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                 change_on(server, demo::VILLAGE.0, &doc, &dev.actor, |tx| write(tx, &c).expect("write")).await;
             (doc, changes)
         }
+        WriteCase::RegistryHouseholdDelete => {
+            // A household of its own per device (5..9), so one removal leaves the others' there.
+            let key = format!("household/{}", demo::households(10)[5 + salt % 5].id);
+            let changes = change_on(server, demo::VILLAGE.0, "registry", &dev.actor, |tx| {
+                tx.delete(ROOT, key.as_str()).expect("delete");
+            })
+            .await;
+            ("registry".into(), changes)
+        }
+        WriteCase::OwnLogOtherMonth => {
+            let c = CheckIn { at: NOW - 30 * 86_400_000, ..check_in_of(dev.account) };
+            let doc = log_doc(dev.account);
+            let changes =
+                change_on(server, demo::VILLAGE.0, &doc, &dev.actor, |tx| write(tx, &c).expect("write")).await;
+            (doc, changes)
+        }
         WriteCase::Assessment => {
             let changes = change_on(server, demo::VILLAGE.0, "assessment/2026", &dev.actor, |tx| {
                 let obj = tx.put_object(ROOT, format!("score/{}", Uuid::now_v7()), ObjType::Map).expect("obj");
@@ -180,9 +202,10 @@ fn expected_write(role: Role, case: WriteCase) -> bool {
     use WriteCase::*;
     match role {
         Role::Member => matches!(case, RegistryHousehold | TeamLeaveRequest | OwnLog),
-        Role::FirstSecretary => {
-            matches!(case, RegistryHousehold | TeamLeaveRequest | TeamLeaveDecision | TeamFiling | OwnLog)
-        }
+        Role::FirstSecretary => matches!(
+            case,
+            RegistryHousehold | RegistryHouseholdDelete | TeamLeaveRequest | TeamLeaveDecision | TeamFiling | OwnLog
+        ),
         Role::TownshipStaff => matches!(case, TeamLeaveDecision | TeamFiling),
         Role::CountyStaff => matches!(case, Assessment),
         Role::Admin => false,
@@ -376,7 +399,7 @@ async fn the_authorization_matrix_holds_exactly() {
 
     println!("{table}{}", extra.join("\n"));
     println!("authorization matrix: {cases} cases, all as expected");
-    assert_eq!(cases, 5 * 7 + 5 * 4 + 7 + 7);
+    assert_eq!(cases, 5 * WRITES.len() + 5 * 4 + 7 + 7);
 }
 
 /// Signs in by hand: challenge, signature, token.
