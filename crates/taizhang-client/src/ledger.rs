@@ -366,7 +366,12 @@ pub(crate) fn persist_in(
 /// Re-materialises the records at `keys` of one document. A record in a member's log counts
 /// only as that member's: one claiming someone else (the server refuses those now; older
 /// servers stored them) is not indexed, so no screen lists it under the colleague.
-fn materialise(tx: &StoreTx<'_>, doc_name: &str, doc: &Automerge, keys: BTreeSet<String>) -> Result<(), ClientError> {
+pub(crate) fn materialise(
+    tx: &StoreTx<'_>,
+    doc_name: &str,
+    doc: &Automerge,
+    keys: BTreeSet<String>,
+) -> Result<(), ClientError> {
     let owner = match doc_name.parse::<DocId>() {
         Ok(DocId::Log { member, .. }) => Some(member),
         _ => None,

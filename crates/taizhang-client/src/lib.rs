@@ -9,9 +9,11 @@ mod ledger;
 pub mod pull;
 mod sync;
 mod transport;
+mod withdraw;
 
 pub use auth::{enroll, enroll_in_memory};
 pub use error::ClientError;
 pub use ledger::{Ledger, StoreView};
 pub use sync::SyncReport;
 pub use transport::{HttpTransport, Transport, TransportError};
+pub use withdraw::Withdrawn;
