@@ -60,7 +60,14 @@ fn refused(r: &Refusal) -> CountyWebError {
 
 /// The verdict the server's push check would give `changes` made on `am` (whose heads before
 /// them were `before`) by `p`.
-fn judge(p: &Principal, place: &Place, year: i32, am: &Automerge, before: &[automerge::ChangeHash], changes: &[Change]) -> Verdict {
+fn judge(
+    p: &Principal,
+    place: &Place,
+    year: i32,
+    am: &Automerge,
+    before: &[automerge::ChangeHash],
+    changes: &[Change],
+) -> Verdict {
     let keys = changed_keys(am, changes);
     if let Err(problem) = check_touched(&DocId::Team { year }, am, &keys, &Limits::default()) {
         return Verdict::Refuse(Refusal { code: "invalid_record".into(), message: problem.to_string() });

@@ -41,8 +41,7 @@ pub async fn at_post(
 ) -> Result<Json<AtPost>> {
     let infos: Vec<_> = places_of(accounts.as_ref(), &session).await?.into_iter().map(|(i, _)| i).collect();
     let data: Vec<_> = infos.clone().into_iter().zip(records.of(&infos).await?).collect();
-    let villages =
-        compute(move || Ok(par_map(&data, |(info, r)| taizhang_county::at_post(info, r, today)))).await?;
+    let villages = compute(move || Ok(par_map(&data, |(info, r)| taizhang_county::at_post(info, r, today)))).await?;
     Ok(Json(AtPost { today, villages }))
 }
 
@@ -97,15 +96,16 @@ pub async fn decide(
     };
     let place = place(&st, &session, id).await?;
     let r = records.one(id).await?;
-    let not_found = || {
-        CountyWebError::NotFound(format!("该村没有这条请假申请 / village {id} has no leave request {leave}"))
-    };
+    let not_found =
+        || CountyWebError::NotFound(format!("该村没有这条请假申请 / village {id} has no leave request {leave}"));
     let year = r.leave_requests.iter().find(|l| l.id.0 == leave).ok_or_else(not_found)?.from.year();
     let me = MemberId(session.account.id);
     let key = format!("leave/{leave}");
     crate::write::write_team(&st, &session.account.principal(), place, year, |doc, tx| {
         let mut l: LeaveRequest = read_one::<LeaveRequest>(doc, &key)
-            .map_err(|e| CountyWebError::BadRequest(format!("这条请假申请无法读取 / the leave request cannot be read: {e}")))?
+            .map_err(|e| {
+                CountyWebError::BadRequest(format!("这条请假申请无法读取 / the leave request cannot be read: {e}"))
+            })?
             .ok_or_else(not_found)?
             .record;
         if l.state != LeaveState::Pending {
@@ -141,11 +141,8 @@ pub async fn filing(
     let infos: Vec<_> = places_of(accounts.as_ref(), &session).await?.into_iter().map(|(i, _)| i).collect();
     let all = records.of(&infos).await?;
     let policy = policies.of(session.county);
-    let months = infos
-        .iter()
-        .zip(&all)
-        .flat_map(|(i, r)| taizhang_county::months_to_file(i, r, today, &policy))
-        .collect();
+    let months =
+        infos.iter().zip(&all).flat_map(|(i, r)| taizhang_county::months_to_file(i, r, today, &policy)).collect();
     Ok(Json(FilingList { today, months }))
 }
 
