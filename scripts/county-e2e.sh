@@ -77,7 +77,11 @@ if [ -z "${county_login:-}" ] || [ -z "${county_password:-}" ]; then
   echo "no line with role county in $logins" >&2; exit 1
 fi
 
+# The township officer's login (the demo county's 好花红镇), when the server made one.
+IFS=$'\t' read -r township_login township_password _ < <(awk -F'\t' '$4 == "township" { print; exit }' "$logins") || true
+
 status=0
+TOWNSHIP_LOGIN="${township_login:-}" TOWNSHIP_PASSWORD="${township_password:-}" \
 TAIZHANG_SERVER="$base" COUNTY_LOGIN="$county_login" COUNTY_PASSWORD="$county_password" EXPECT_VILLAGES="${EXPECT_VILLAGES:-4}" \
   node tests/county-e2e/run.mjs || status=$?
 if [ "$status" != 0 ]; then

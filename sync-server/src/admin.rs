@@ -237,7 +237,7 @@ pub enum PasswordSetError {
     #[error("account {0} does not exist (see `taizhang-sync-server admin list`)")]
     NoAccount(Uuid),
     #[error(
-        "account {0} is not county staff: only county staff log in to the county page (devices enroll with codes)"
+        "account {0} is not county or township staff: only they log in to the county page (devices enroll with codes)"
     )]
     NotCountyStaff(Uuid),
     #[error(transparent)]
@@ -246,7 +246,7 @@ pub enum PasswordSetError {
     Db(#[from] DbError),
 }
 
-/// Sets the password a county officer logs in to the county page with.
+/// Sets the password a county or township officer logs in to the county page with.
 pub async fn set_password<S: AccountStore + ?Sized>(
     store: &S,
     account: Uuid,
@@ -254,7 +254,7 @@ pub async fn set_password<S: AccountStore + ?Sized>(
     now: i64,
 ) -> Result<(), PasswordSetError> {
     let a = store.account(account).await?.ok_or(PasswordSetError::NoAccount(account))?;
-    if a.role != Role::CountyStaff {
+    if !matches!(a.role, Role::CountyStaff | Role::TownshipStaff) {
         return Err(PasswordSetError::NotCountyStaff(account));
     }
     taizhang_auth::check_new_password(password)?;

@@ -17,6 +17,9 @@ pub const DEMO_TOWNSHIP: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0003_
 pub const DEMO_TOWNSHIP_STAFF: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0004_0000_0001);
 pub const DEMO_COUNTY_STAFF: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0004_0000_0002);
 pub const DEMO_ADMIN: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0004_0000_0003);
+/// The township officer of 好花红镇, the township of the demo county's villages 0, 2, 4...
+/// (created with the demo county, `--demo-county`).
+pub const DEMO_COUNTY_TOWNSHIP_STAFF: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0004_0000_0004);
 
 /// Creates the demo village with `households` households, unless it is already there, with
 /// its place and the demo accounts.
@@ -156,16 +159,99 @@ pub async fn seed_demo_county<S: ServerStore + AccountStore + ?Sized>(
             crate::admin::store_changes(store, id, doc_id, doc, &[], now).await?;
         }
         written += village.records;
+        if i == 0 {
+            written += pending_leave(store, id, &village, today, now).await?;
+        }
+    }
+    let (township, _) = DEMO_TOWNSHIPS[0];
+    if store.account(DEMO_COUNTY_TOWNSHIP_STAFF).await?.is_none() {
+        store
+            .create_account(&Account {
+                id: DEMO_COUNTY_TOWNSHIP_STAFF,
+                name: "好花红镇 王芳".into(),
+                role: Role::TownshipStaff,
+                village: None,
+                township: Some(Uuid::from_u128(township)),
+                county: None,
+                created_at: now,
+            })
+            .await?;
     }
     Ok(written)
+}
+
+/// Two leave requests waiting for a decision in a generated village, so the township page
+/// has something to decide: the first secretary's (only the township decides it) and a
+/// member's, both from `today`.
+async fn pending_leave<S: ServerStore + ?Sized>(
+    store: &S,
+    village: Uuid,
+    generated: &taizhang_doc::synth::SynthVillage,
+    today: chrono::NaiveDate,
+    now: i64,
+) -> Result<usize, DbError> {
+    use chrono::Datelike;
+    use taizhang_domain::{LeaveId, LeaveKind, LeaveRequest, LeaveState};
+    let year = today.year();
+    let mut doc = generated
+        .docs
+        .iter()
+        .find(|(d, _)| *d == DocId::Team { year })
+        .map_or_else(automerge::Automerge::new, |(_, d)| d.clone());
+    doc.set_actor(ActorId::random());
+    let before = doc.get_heads();
+    let secretary = generated.members.iter().find(|m| m.role == taizhang_domain::Role::FirstSecretary);
+    let member = generated.members.iter().find(|m| m.role == taizhang_domain::Role::TeamMember);
+    let requests: Vec<LeaveRequest> = [
+        (secretary, LeaveKind::Personal, 2, "家中老人住院,需回家照顾"),
+        (member, LeaveKind::Sick, 1, "感冒发烧,需就医"),
+    ]
+    .into_iter()
+    .filter_map(|(m, kind, days, reason)| {
+        Some(LeaveRequest {
+            id: LeaveId(Uuid::now_v7()),
+            member: m?.id,
+            from: today,
+            to: today.checked_add_days(chrono::Days::new(days)).filter(|d| d.year() == year).unwrap_or(today),
+            reason: reason.into(),
+            state: LeaveState::Pending,
+            decided_by: None,
+            kind,
+            returned_on: None,
+        })
+    })
+    .collect();
+    let mut tx = doc.transaction();
+    for l in &requests {
+        taizhang_doc::write(&mut tx, l).map_err(|e| DbError::Backend(e.to_string()))?;
+    }
+    tx.commit();
+    crate::admin::store_changes(store, village, &DocId::Team { year }, &doc, &before, now).await?;
+    Ok(requests.len())
 }
 
 /// A fresh random password for the demo county officer's web log-in, set now. Returns
 /// (login, password).
 pub async fn demo_web_login<S: AccountStore + ?Sized>(store: &S, now: i64) -> Result<(String, String), DbError> {
+    web_login(store, DEMO_COUNTY_STAFF, now).await
+}
+
+/// The same for the demo county's township officer (好花红镇, [`DEMO_COUNTY_TOWNSHIP_STAFF`]);
+/// `None` without the demo county.
+pub async fn demo_township_login<S: AccountStore + ?Sized>(
+    store: &S,
+    now: i64,
+) -> Result<Option<(String, String)>, DbError> {
+    if store.account(DEMO_COUNTY_TOWNSHIP_STAFF).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(web_login(store, DEMO_COUNTY_TOWNSHIP_STAFF, now).await?))
+}
+
+async fn web_login<S: AccountStore + ?Sized>(store: &S, account: Uuid, now: i64) -> Result<(String, String), DbError> {
     let password = crate::admin::random_password();
     let hash = taizhang_auth::hash_password(&password, rand::random(), taizhang_auth::PASSWORD_ITERATIONS);
-    store.set_password_hash(DEMO_COUNTY_STAFF, &hash, now).await?;
-    let name = store.account(DEMO_COUNTY_STAFF).await?.map(|a| a.name).unwrap_or_default();
+    store.set_password_hash(account, &hash, now).await?;
+    let name = store.account(account).await?.map(|a| a.name).unwrap_or_default();
     Ok((name, password))
 }

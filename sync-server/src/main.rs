@@ -286,7 +286,11 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         let (login, password) = demo::demo_web_login(store.as_ref(), now).await?;
-        let logins = format!("{login}\t{password}\t{login}\tcounty\n");
+        let mut logins = format!("{login}\t{password}\t{login}\tcounty\n");
+        if let Some((login, password)) = demo::demo_township_login(store.as_ref(), now).await? {
+            println!("township page /county/ log-in: {login} / {password}");
+            logins.push_str(&format!("{login}\t{password}\t{login}\ttownship\n"));
+        }
         let path = demo_file(&db, "logins");
         std::fs::write(&path, &logins).with_context(|| format!("writing {}", path.display()))?;
         println!("county page /county/ log-in (also in {}): {login} / {password}", path.display());

@@ -9,6 +9,7 @@
 // mock-e2e.mjs against the mock. The scores it enters stay in the server's database.
 //
 // Env: TAIZHANG_SERVER (base URL, required), COUNTY_LOGIN, COUNTY_PASSWORD (required),
+// TOWNSHIP_LOGIN, TOWNSHIP_PASSWORD (optional: also the township's screen, see township()),
 // EXPECT_VILLAGES (minimum villages in the overview, default 1), VILLAGE_NAME (default: the
 // first row), CHROMIUM (default /usr/bin/chromium), MOCK=1 (screenshots go to SHOTS or
 // /tmp/county-e2e-mock instead of docs/screenshots: the committed ones come from the real
@@ -399,6 +400,56 @@ async function logout(page) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The township: its officer logs in to the same page, starts on the township screen (who is at
+// post today, leave to decide, months to file), decides one leave request; the screen is
+// photographed at desk size and on a phone-sized screen (375 × 812).
+
+async function township(browser, base, user, password) {
+  const shoot = async (viewport, file, decide) => {
+    const context = await browser.newContext({ viewport, locale: "zh-CN" });
+    context.setDefaultTimeout(TIMEOUT);
+    await samePageAsDisk(context, base);
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${base}/county/`);
+    await page.getByTestId("login-form").waitFor();
+    await page.getByTestId("login-name").fill(user);
+    await page.getByTestId("login-password").fill(password);
+    await page.getByTestId("login-submit").click();
+    await page.getByTestId("township").waitFor();
+    const members = page.getByTestId("at-post-member");
+    const n = await members.count();
+    check(n > 0, "the township screen lists no member at post");
+    const states = await members.evaluateAll((els) => els.map((e) => e.dataset.state));
+    const known = ["in_village", "on_leave", "no_record_yet", "not_synced"];
+    check(states.every((s) => known.includes(s)), `unexpected at-post states: ${states.join(", ")}`);
+    const text = await page.getByTestId("township").textContent();
+    check(!text.includes("缺勤") || text.includes("不是缺勤"), "the at-post list speaks of absence");
+    if (decide) {
+      const requests = page.getByTestId("leave-request");
+      const before = await requests.count();
+      check(before > 0, "no leave request waits for the township (the demo makes two)");
+      check((await page.getByTestId("leave-first-secretary").count()) > 0, "no first secretary's request is marked");
+      await requests.first().getByTestId("leave-approve").click();
+      await page.waitForFunction(
+        (b) => document.querySelectorAll('[data-testid="leave-request"]').length === b - 1,
+        before,
+      );
+      log(`township: ${n} members at post (${states.join(", ")}); approved one of ${before} leave requests`);
+    }
+    // Nothing wider than the screen on a phone.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `the township screen is ${overflow} px wider than a ${viewport.width} px screen`);
+    await page.screenshot({ path: join(SHOTS, file), fullPage: true });
+    check(errors.length === 0, `uncaught errors in the township page: ${errors.join(" | ")}`);
+    await context.close();
+  };
+  await shoot({ width: 1440, height: 900 }, "township-at-post-desk.png", true);
+  await shoot({ width: 375, height: 812 }, "township-at-post-phone.png", false);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * The page files the server sends must be the ones in crates/taizhang-county-web/assets/ (the server compiles
@@ -475,6 +526,7 @@ async function main() {
     await checkGrades(page, member);
     await page.screenshot({ path: join(SHOTS, "county-overview.png"), fullPage: true });
     await logout(page);
+    if (process.env.TOWNSHIP_LOGIN) await township(browser, base, process.env.TOWNSHIP_LOGIN, env("TOWNSHIP_PASSWORD"));
     check(pageErrors.length === 0, `uncaught errors or CSP violations in the page: ${pageErrors.join(" | ")}`);
     log(`screenshots in ${SHOTS}`);
   } catch (err) {

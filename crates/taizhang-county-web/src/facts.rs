@@ -79,8 +79,14 @@ pub async fn county_name(accounts: &dyn AccountStore, county: Uuid) -> Result<St
         .map_or_else(|| county.to_string(), |p| p.name))
 }
 
-/// The villages of the officer's county with their township's name (the places listed once).
+/// The villages the officer may read (`taizhang_auth::may_read`: their county's, or their
+/// township's) with their township's name (the places listed once).
 pub async fn villages_of(accounts: &dyn AccountStore, session: &Session) -> Result<Vec<VillageInfo>> {
+    Ok(places_of(accounts, session).await?.into_iter().map(|(info, _)| info).collect())
+}
+
+/// [`villages_of`] with each village's place (for the access decision of a write).
+pub async fn places_of(accounts: &dyn AccountStore, session: &Session) -> Result<Vec<(VillageInfo, Place)>> {
     let county = session.county;
     let places = accounts.places().await?;
     let townships: HashMap<Uuid, String> = places
@@ -95,9 +101,10 @@ pub async fn villages_of(accounts: &dyn AccountStore, session: &Session) -> Resu
         .filter_map(|v| {
             let t = v.parent?;
             let township = townships.get(&t)?.clone();
+            let place = Place { village: v.id, township: Some(t), county: Some(county) };
             // The access rules decide, as for devices.
-            may_read(&p, &Place { village: v.id, township: Some(t), county: Some(county) }).ok()?;
-            Some(VillageInfo { id: v.id, name: v.name, township })
+            may_read(&p, &place).ok()?;
+            Some((VillageInfo { id: v.id, name: v.name, township }, place))
         })
         .collect())
 }

@@ -1,4 +1,4 @@
-//! The county web view (issue 5), one tenant of the server process: the county page
+//! The county and township web view (issues 5 and 14), one tenant of the server process: the page
 //! (`/county/`, embedded files), its log-in, and the JSON and export endpoints it and
 //! `taizhang pull` call (described in `assets/API.md`). Handlers gather the facts (session,
 //! places, the read model's records, what county staff entered) and hand them to
@@ -12,6 +12,8 @@
 //! - [`session`]: log-in, log-out and the [`Session`] extractor.
 //! - [`api`]: the views, exports and entry endpoints by area.
 //! - [`readmodel`]: the per-village projections, refreshed from the change log.
+//! - [`write`]: what an officer writes into a village's team document (leave decisions,
+//!   filings), judged and stored as a device's push.
 //! - [`assets`]: the page's files.
 //! - [`error`]: the one error type of the county surface.
 
@@ -24,6 +26,7 @@ pub mod guard;
 pub mod readmodel;
 pub mod session;
 pub mod state;
+pub mod write;
 
 use axum::response::Redirect;
 use axum::routing::{get, post, put};
@@ -31,7 +34,7 @@ use axum::Router;
 
 pub use error::CountyWebError;
 pub use readmodel::ReadModel;
-pub use session::Session;
+pub use session::{Scope, Session};
 pub use state::{CountyState, Policies};
 
 /// The routes under `/county`, over `state`, for any outer router state.
@@ -50,6 +53,11 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/export", get(api::export::export))
         .route("/county/api/grades", get(api::grades::grades))
         .route("/county/api/policy", get(api::policy))
+        .route("/county/api/at-post", get(api::township::at_post))
+        .route("/county/api/leave", get(api::township::leave))
+        .route("/county/api/village/{id}/leave/{leave}", post(api::township::decide))
+        .route("/county/api/filing", get(api::township::filing))
+        .route("/county/api/village/{id}/filing", post(api::township::file_month))
         .route("/county/api/village/{id}/member/{member}/year/{year}", put(api::inputs::put_year))
         .route("/county/api/village/{id}/member/{member}/month/{month}", put(api::inputs::put_month))
         .with_state(state)

@@ -1,6 +1,6 @@
 //! Who is logged in: the log-in (password, per-name attempt limit, session cookie and token),
 //! the log-out, `GET /county/api/me`, and the [`Session`] extractor every other endpoint takes
-//! (a county officer and their county, from the cookie or a bearer session token).
+//! (a county or township officer and their scope, from the cookie or a bearer session token).
 
 use std::sync::OnceLock;
 
@@ -22,11 +22,45 @@ use crate::{CountyState, CountyWebError};
 
 const COOKIE: &str = "tz_county";
 
-/// A county officer with a valid session, and the county they work for.
+/// A county or township officer with a valid session, and the county they work in (a
+/// township's county is the township's parent place).
 #[derive(Debug, Clone)]
 pub struct Session {
     pub account: Account,
     pub county: Uuid,
+    /// The township of a township officer (`None`: county staff).
+    pub township: Option<Uuid>,
+}
+
+/// What a session sees: a whole county, or one township of it. Which villages is always
+/// `taizhang_auth::may_read`'s decision over the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum Scope {
+    County(Uuid),
+    Township(Uuid),
+}
+
+impl Session {
+    pub fn scope(&self) -> Scope {
+        match self.township {
+            Some(t) => Scope::Township(t),
+            None => Scope::County(self.county),
+        }
+    }
+
+    /// Refuses a township officer what only county staff do (scores entered, the county's
+    /// yearly grading).
+    pub fn require_county(&self) -> Result<()> {
+        match self.township {
+            None => Ok(()),
+            Some(_) => Err(CountyWebError::Forbidden(
+                "这是县委组织部的工作,乡镇账号不能使用 / this is the county organisation department's work: \
+                 township accounts cannot use it"
+                    .into(),
+            )),
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Session
@@ -58,8 +92,8 @@ where
             .account(account)
             .await?
             .ok_or_else(|| CountyWebError::Unauthorized("账号已不存在 / this account no longer exists".into()))?;
-        let county = county_of(&account)?;
-        Ok(Session { account, county })
+        let (county, township) = scope_of(st.accounts.as_ref(), &account).await?;
+        Ok(Session { account, county, township })
     }
 }
 
@@ -76,6 +110,12 @@ pub struct Me {
     pub name: String,
     pub county: Uuid,
     pub county_name: String,
+    /// `county` or `township`: what the page shows.
+    pub scope: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub township: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub township_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,13 +132,37 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| taizhang_auth::hash_password("decoy", [0; 16], taizhang_auth::PASSWORD_ITERATIONS))
 }
 
-/// The county a county officer works for; any other account is refused.
-fn county_of(account: &Account) -> Result<Uuid> {
-    match (account.role, account.county) {
-        (Role::CountyStaff, Some(c)) => Ok(c),
-        _ => Err(CountyWebError::Forbidden(
-            "只有县委组织部账号可以登录县级页面 / only county staff accounts can use the county page".into(),
-        )),
+/// The county an officer works in and, for a township officer, their township (whose parent
+/// place is the county); any other account is refused.
+async fn scope_of(accounts: &dyn AccountStore, account: &Account) -> Result<(Uuid, Option<Uuid>)> {
+    let refused = || {
+        CountyWebError::Forbidden(
+            "只有县委组织部和乡镇账号可以登录此页面 / only county and township staff accounts can use this page".into(),
+        )
+    };
+    match (account.role, account.county, account.township) {
+        (Role::CountyStaff, Some(c), _) => Ok((c, None)),
+        (Role::TownshipStaff, _, Some(t)) => {
+            let places = accounts.places().await?;
+            let county = places.iter().find(|p| p.kind == "township" && p.id == t).and_then(|p| p.parent);
+            county.map(|c| (c, Some(t))).ok_or_else(refused)
+        }
+        _ => Err(refused()),
+    }
+}
+
+/// The name of a township (its id when unknown).
+async fn township_name(accounts: &dyn AccountStore, township: Option<Uuid>) -> Result<Option<String>> {
+    let Some(t) = township else { return Ok(None) };
+    let places = accounts.places().await?;
+    Ok(Some(places.into_iter().find(|p| p.kind == "township" && p.id == t).map_or_else(|| t.to_string(), |p| p.name)))
+}
+
+fn scope_code(township: Option<Uuid>) -> &'static str {
+    if township.is_some() {
+        "township"
+    } else {
+        "county"
     }
 }
 
@@ -156,10 +220,11 @@ pub async fn login(
     drop(permit);
     st.guard.outcome(key, address, now, ok);
     let (Some(account), true) = (account, ok) else { return Err(bad_login()) };
-    let county = county_of(&account)?;
+    let (county, township) = scope_of(st.accounts.as_ref(), &account).await?;
     let county_name = county_name(st.accounts.as_ref(), county).await?;
+    let township_name = township_name(st.accounts.as_ref(), township).await?;
     let issued = st.key.get(st.accounts.as_ref()).await?.issue_session(account.id, now);
-    tracing::info!(account = %account.id, "county page log-in");
+    tracing::info!(account = %account.id, scope = scope_code(township), "county page log-in");
     let cookie = format!(
         "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/county; Max-Age={}",
         issued.token,
@@ -170,6 +235,9 @@ pub async fn login(
         name: account.name,
         county,
         county_name,
+        scope: scope_code(township),
+        township,
+        township_name,
         token: Some(issued.token),
         expires_at: Some(issued.expires_at),
     };
@@ -194,11 +262,15 @@ pub async fn logout(State(st): State<CountyState>, headers: HeaderMap) -> Result
 /// `GET /county/api/me`.
 pub async fn me(session: Session, State(Accounts(accounts)): State<Accounts>) -> Result<axum::Json<Me>> {
     let county_name = county_name(accounts.as_ref(), session.county).await?;
+    let township_name = township_name(accounts.as_ref(), session.township).await?;
     Ok(axum::Json(Me {
         account: session.account.id,
         name: session.account.name,
         county: session.county,
         county_name,
+        scope: scope_code(session.township),
+        township: session.township,
+        township_name,
         token: None,
         expires_at: None,
     }))

@@ -11,6 +11,8 @@
 //! - [`tables`]: the export tables with Chinese headers (考勤, 走访, 民情日记, 考核).
 //! - [`inputs`]: what county staff enter (scheme A components, training, seven ones, scheme B
 //!   items), checked against the policy before the server stores it.
+//! - [`township`]: the township's view: who is at post today (在岗情况), leave to decide,
+//!   months to file.
 
 mod error;
 #[cfg(feature = "fuzzing")]
@@ -20,6 +22,7 @@ pub mod inputs;
 pub mod project;
 pub mod sample;
 pub mod tables;
+pub mod township;
 pub mod view;
 
 pub use error::CountyError;
@@ -27,6 +30,9 @@ pub use inputs::{Entered, MonthInputs, YearInputs};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use tables::{table, table_with_inputs, Dataset, Scope, VillageData};
+pub use township::{
+    at_post, leave_to_decide, months_to_file, AtPostLine, AtPostVillage, LeaveToDecide, MonthToFile, PostState,
+};
 pub use view::{
     county_grades, needs_county_grades, village_page, village_summary, village_view, village_view_with, CountyGrades,
     GradeLine, VillageInfo, VillageSummary, VillageView,

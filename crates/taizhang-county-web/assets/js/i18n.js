@@ -5,10 +5,10 @@ const LANG_KEY = "taizhang.county.lang";
 
 const DICT = {
   zh: {
-    title: "驻村工作台账 · 县级查看",
+    title: "驻村工作台账 · 县乡查看",
     langSwitch: "English",
     login: "登录",
-    loginTitle: "县委组织部登录",
+    loginTitle: "县委组织部 · 乡镇登录",
     loginHint: "县委组织部工作人员使用本页面查看全县各村同步上来的驻村工作台账。",
     loginName: "登录名",
     password: "密码",
@@ -207,10 +207,10 @@ const DICT = {
     noFirstSecretaries: "本县暂无第一书记。",
   },
   en: {
-    title: "Taizhang · County view",
+    title: "Taizhang · County and township view",
     langSwitch: "中文",
     login: "Log in",
-    loginTitle: "County organisation department",
+    loginTitle: "County organisation department · township",
     loginHint: "For county organisation-department staff: the synced work ledgers of every village in the county.",
     loginName: "Login name",
     password: "Password",

@@ -17,16 +17,20 @@ import { applyLang, lang, setLang, t } from "./i18n.js";
 import { renderOverview, showOverview } from "./overview.js";
 import { parseHash, state } from "./state.js";
 import { banner, closeDialogs } from "./ui.js";
+import { renderTownship, showTownship } from "./township.js";
 import { renderVillage, showVillage } from "./village.js";
 
 function route() {
   if (!state.me) return;
-  const { villageId, period } = parseHash();
+  const { villageId, period, township } = parseHash();
   if (period && (period.from !== state.period?.from || period.to !== state.period?.to)) {
     state.period = period;
     state.sample = null; // a sample belongs to the period it was drawn from
   }
   if (villageId) showVillage(villageId);
+  // A township officer starts on the township screen (at post, leave, filing).
+  else if (township || (state.me.scope === "township" && !location.hash.startsWith("#/?") && location.hash !== "#/"))
+    showTownship();
   else showOverview();
 }
 
@@ -35,6 +39,7 @@ function rerender() {
   if (state.view === "login") renderLogin();
   else if (state.view === "overview" && state.overview) renderOverview(state.overview);
   else if (state.view === "village" && state.village) renderVillage(state.village);
+  else if (state.view === "township" && state.township) renderTownship(state.township);
 }
 
 function sessionLost() {
@@ -59,7 +64,9 @@ function renderHeader() {
     h(
       "div",
       { class: "top-right" },
-      me ? h("span", { class: "whoami", "data-testid": "whoami" }, `${me.county_name ?? ""} · ${me.name ?? ""}`) : null,
+      me ? h("a", { class: "btn btn-ghost", href: "#/", "data-testid": "nav-overview" }, lang === "en" ? "Villages" : "各村概况") : null,
+      me ? h("a", { class: "btn btn-ghost", href: "#/township", "data-testid": "nav-township" }, lang === "en" ? "At post & leave" : "在岗与审批") : null,
+      me ? h("span", { class: "whoami", "data-testid": "whoami" }, `${me.township_name ?? me.county_name ?? ""} · ${me.name ?? ""}`) : null,
       h("button", { type: "button", class: "btn btn-ghost", "data-testid": "lang-switch", onclick: switchLang }, t("langSwitch")),
       me ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "logout", onclick: logout }, t("logout")) : null,
     ),

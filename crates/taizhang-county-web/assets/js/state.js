@@ -4,7 +4,8 @@
 export const state = {
   me: null,
   period: null, // {from, to} once known; null = ask the server for its default
-  view: "boot", // boot | login | overview | village
+  view: "boot", // boot | login | overview | village | township
+  township: null, // {atPost, leave, filing}: the township screen's lists
   loginMessage: "",
   overview: null,
   village: null,
@@ -22,7 +23,7 @@ export function parseHash() {
   const to = params.get("to");
   const period = from && to ? { from, to } : null;
   const m = path.match(/^\/village\/([^/]+)$/);
-  return { villageId: m ? decodeURIComponent(m[1]) : null, period };
+  return { villageId: m ? decodeURIComponent(m[1]) : null, period, township: path === "/township" };
 }
 
 export function hashFor(villageId, period = state.period) {

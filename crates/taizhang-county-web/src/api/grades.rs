@@ -29,6 +29,8 @@ pub async fn grades(
     State(policies): State<Arc<Policies>>,
     Query(q): Query<GradesQuery>,
 ) -> Result<Json<taizhang_county::CountyGrades>> {
+    // The cap on 优秀 is the county's: a township's villages alone would give other grades.
+    session.require_county()?;
     let year = q.year.unwrap_or(today.year());
     let infos = villages_of(accounts.as_ref(), &session).await?;
     let ids: Vec<Uuid> = infos.iter().map(|v| v.id).collect();

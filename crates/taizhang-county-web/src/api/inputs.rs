@@ -26,6 +26,7 @@ async fn member_of(
     id: Uuid,
     member: Uuid,
 ) -> Result<()> {
+    session.require_county()?;
     find_village(&villages_of(accounts, session).await?, id)?;
     if !records.one(id).await?.members.iter().any(|m| m.id.0 == member) {
         return Err(CountyError::UnknownMember(MemberId(member)).into());

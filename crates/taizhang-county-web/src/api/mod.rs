@@ -1,11 +1,12 @@
 //! The county API by area: the overview of every village, one village (its page and random
-//! inspection), the exports, the yearly grades, what county staff enter, and the county's
-//! rules (here).
+//! inspection), the exports, the yearly grades, what county staff enter, the township's work
+//! (at post today, leave to decide, months to file), and the county's rules (here).
 
 pub mod export;
 pub mod grades;
 pub mod inputs;
 pub mod overview;
+pub mod township;
 pub mod village;
 
 use std::sync::Arc;

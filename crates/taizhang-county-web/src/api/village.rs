@@ -34,8 +34,10 @@ pub async fn village(
     let ids: Vec<Uuid> = infos.iter().map(|v| v.id).collect();
     let entered = entered_of(accounts.as_ref(), &ids).await?;
     let own = records.one(id).await?;
-    let needs_county =
-        entered.get(&id).is_some_and(|e| taizhang_county::needs_county_grades(&own, e, period.to.year()));
+    // A first secretary's grade is the county's (the cap on 优秀 over all of them): not shown
+    // to a township, which sees its own villages only.
+    let needs_county = session.township.is_none()
+        && entered.get(&id).is_some_and(|e| taizhang_county::needs_county_grades(&own, e, period.to.year()));
     let county = if needs_county {
         Some(infos.iter().cloned().zip(records.of(&infos).await?).collect::<Vec<_>>())
     } else {

@@ -1,0 +1,147 @@
+// The township's screen (#/township, the first screen of a township officer; county staff may
+// open it too): who is at post today (在岗情况: 在村 / 请假 / 今日尚无记录 / 未同步 since the last
+// sync — never "absent"), the leave requests waiting for a decision (approve / reject), and the
+// members' ended months not yet filed (file one). Readable on a phone: one column below 600 px
+// (app.css). Strings from the API go in as text nodes via h().
+
+import { api } from "./api.js";
+import { $, fill, h } from "./dom.js";
+import { lang } from "./i18n.js";
+import { state } from "./state.js";
+import { banner, report, showLoading } from "./ui.js";
+
+const tt = (zh, en) => (lang === "en" ? en : zh);
+
+/** Loads the three lists and draws the screen. */
+export async function showTownship() {
+  state.view = "township";
+  const ticket = ++state.ticket;
+  banner("");
+  showLoading();
+  try {
+    const [atPost, leave, filing] = await Promise.all([api("at-post"), api("leave"), api("filing")]);
+    if (ticket !== state.ticket) return;
+    state.township = { atPost, leave, filing };
+    renderTownship(state.township);
+  } catch (err) {
+    if (ticket === state.ticket) report(err);
+  }
+}
+
+export function renderTownship(data) {
+  const { atPost, leave, filing } = data;
+  fill(
+    $("#view"),
+    h(
+      "div",
+      { class: "township-view", "data-testid": "township" },
+      h("h2", null, tt(`在岗情况 · ${atPost.today}`, `At post today · ${atPost.today}`)),
+      h(
+        "p",
+        { class: "muted" },
+        tt(
+          "在村:今天已打卡;请假:已批准的请假覆盖今天;今日尚无记录:今天已同步但还没有打卡;未同步:今天还没有收到记录(不是缺勤)。",
+          "In the village: checked in today; on leave: approved leave covers today; no record yet: synced today without a check-in; not synced: nothing received today (not absent).",
+        ),
+      ),
+      h("div", { class: "at-post-grid" }, ...atPost.villages.map(villageCard)),
+      h("h2", null, tt(`待审批请假(${leave.requests.length})`, `Leave to decide (${leave.requests.length})`)),
+      leave.requests.length
+        ? h("ul", { class: "cards", "data-testid": "leave-list" }, ...leave.requests.map(leaveCard))
+        : h("p", { class: "muted", "data-testid": "leave-none" }, tt("没有待审批的请假。", "No leave waiting for a decision.")),
+      h("h2", null, tt(`待备案月份(${filing.months.length})`, `Months to file (${filing.months.length})`)),
+      filing.months.length
+        ? h("ul", { class: "cards", "data-testid": "filing-list" }, ...filing.months.map(monthCard))
+        : h("p", { class: "muted" }, tt("没有待备案的月份。", "No month waiting to be filed.")),
+    ),
+  );
+}
+
+function villageCard(v) {
+  const c = v.counts;
+  return h(
+    "section",
+    { class: "card at-post", "data-testid": "at-post-village" },
+    h("h3", null, `${v.name}`, h("span", { class: "muted" }, ` · ${v.township}`)),
+    h(
+      "p",
+      { class: "at-post-counts" },
+      tt(
+        `在村 ${c.in_village} · 请假 ${c.on_leave} · 尚无记录 ${c.no_record_yet} · 未同步 ${c.not_synced}`,
+        `in ${c.in_village} · leave ${c.on_leave} · no record ${c.no_record_yet} · not synced ${c.not_synced}`,
+      ),
+    ),
+    h(
+      "ul",
+      { class: "at-post-members" },
+      ...v.members.map((m) =>
+        h(
+          "li",
+          { class: `post post-${m.state}`, "data-testid": "at-post-member", "data-state": m.state },
+          h("span", { class: "post-name" }, m.name, h("small", { class: "muted" }, ` ${lang === "en" ? m.role.replace("_", " ") : m.role_zh}`)),
+          h("span", { class: "post-state" }, lang === "en" ? m.label_en : m.label_zh, m.checked_in_at ? ` ${m.checked_in_at}` : ""),
+        ),
+      ),
+    ),
+  );
+}
+
+function leaveCard(r) {
+  const l = r.leave;
+  const buttons = h("div", { class: "card-actions" });
+  const decide = async (decision) => {
+    for (const b of buttons.querySelectorAll("button")) b.disabled = true;
+    try {
+      await api(`village/${encodeURIComponent(r.village)}/leave/${encodeURIComponent(l.id)}`, { method: "POST", body: { decision } });
+      await showTownship();
+    } catch (err) {
+      report(err);
+      for (const b of buttons.querySelectorAll("button")) b.disabled = false;
+    }
+  };
+  buttons.append(
+    h("button", { type: "button", class: "btn btn-primary", "data-testid": "leave-approve", onclick: () => decide("approved") }, tt("批准", "Approve")),
+    h("button", { type: "button", class: "btn", "data-testid": "leave-reject", onclick: () => decide("rejected") }, tt("不批准", "Reject")),
+  );
+  return h(
+    "li",
+    { class: "card leave-card", "data-testid": "leave-request" },
+    h(
+      "p",
+      null,
+      h("strong", null, r.member_name),
+      r.first_secretary ? h("span", { class: "badge badge-attention", "data-testid": "leave-first-secretary" }, tt("第一书记", "first secretary")) : null,
+      h("span", { class: "muted" }, ` · ${r.village_name}`),
+    ),
+    h("p", null, `${lang === "en" ? l.kind.replace("_", " ") : l.kind_zh} · ${l.from} – ${l.to} (${r.days} ${tt("天", "d")})`),
+    h("p", { class: "muted" }, r.reason),
+    h("p", { class: "muted" }, lang === "en" ? (r.first_secretary ? "decided by the township only" : "first secretary or township") : r.decided_by_zh),
+    buttons,
+  );
+}
+
+function monthCard(m) {
+  const button = h("button", { type: "button", class: "btn", "data-testid": "file-month" }, tt("备案", "File"));
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await api(`village/${encodeURIComponent(m.village)}/filing`, { method: "POST", body: { member: m.member, month: m.month } });
+      await showTownship();
+    } catch (err) {
+      report(err);
+      button.disabled = false;
+    }
+  });
+  const late = m.state === "late";
+  return h(
+    "li",
+    { class: "card month-card", "data-testid": "month-to-file", "data-state": m.state },
+    h("p", null, h("strong", null, `${m.member_name} · ${m.month}`), h("span", { class: "muted" }, ` · ${m.village_name}`)),
+    h(
+      "p",
+      { class: late ? "warn" : "muted" },
+      lang === "en" ? (late ? `late (due ${m.due})` : m.due ? `due by ${m.due}` : "due") : m.due ? `${m.state_zh}(期限 ${m.due})` : m.state_zh,
+    ),
+    h("div", { class: "card-actions" }, button),
+  );
+}
