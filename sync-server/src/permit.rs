@@ -18,11 +18,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use automerge::{Automerge, Change, ReadDoc};
-use taizhang_auth::{may_write, DocRef, Facts, Place, Principal, Touch};
-use taizhang_doc::{
-    access_facts, access_facts_at, changed_keys, check_touched, filing_key, filing_keys, AccessFacts, DocId,
-};
-use taizhang_domain::{Limits, MemberId};
+use taizhang_auth::{judge_touched, may_write, DocRef, Place, Principal};
+use taizhang_doc::{changed_keys, filing_key, filing_keys};
+use taizhang_domain::Limits;
 use taizhang_server_db::{Device, PushCheck, Refusal, Stored, Verdict};
 use taizhang_sync::{load_stored, load_stored_lenient, DocCache, Hash, ParsedChange};
 use uuid::Uuid;
@@ -39,19 +37,6 @@ static FILINGS: LazyLock<Mutex<Filings>> = LazyLock::new(|| Mutex::new(HashMap::
 
 fn refusal(code: &str, message: impl Into<String>) -> Refusal {
     Refusal { code: code.into(), message: message.into() }
-}
-
-fn to_facts(f: AccessFacts) -> Facts {
-    Facts {
-        member: f.member,
-        pending: f.pending,
-        amends: f.amends,
-        state: f.state,
-        kind: f.kind,
-        from: f.from,
-        to: f.to,
-        returned_on: f.returned_on,
-    }
 }
 
 fn decided(result: Result<(), taizhang_auth::Denial>) -> Verdict {
@@ -99,16 +84,6 @@ pub fn push_check(
     };
     let decide = move |stored: &Stored<'_>| decide(&p, &place, &doc, &name, &bytes, stored, &limits);
     Ok(PushCheck { watch, decide: Box::new(decide) })
-}
-
-/// The document as the record layouts name it (assessments hold no device records).
-fn doc_id(doc: &DocRef) -> Option<DocId> {
-    match *doc {
-        DocRef::Registry => Some(DocId::Registry),
-        DocRef::Team { year } => Some(DocId::Team { year }),
-        DocRef::Log { member, month } => Some(DocId::Log { member: MemberId(member), month }),
-        DocRef::Assessment { .. } => None,
-    }
 }
 
 fn decide(
@@ -172,24 +147,10 @@ fn decide(
         return Verdict::Unplaceable; // dependencies unknown: nothing can be decided or stored
     }
     let keys = changed_keys(&am, &changes);
-    let touched: Vec<Touch> = keys
-        .iter()
-        .map(|k| Touch {
-            before: access_facts_at(&am, k, &before).map(to_facts),
-            after: access_facts(&am, k).map(to_facts),
-            key: k.clone(),
-        })
-        .collect();
-    let valid = match doc_id(doc) {
-        Some(id) => check_touched(&id, &am, &keys, limits),
-        None => Ok(()),
-    };
+    let verdict = decided(judge_touched(p, place, doc, filed, &am, &before, &keys, limits));
     // Filed under its new heads: right for the next push if this one is stored, unused if not.
     DOCS.put(key, am);
-    if let Err(problem) = valid {
-        return Verdict::Refuse(refusal("invalid_record", problem.to_string()));
-    }
-    decided(may_write(p, place, doc, filed, &touched))
+    verdict
 }
 
 /// The filing keys of the village's team document of `year` at `heads`: from the cache, or

@@ -10,6 +10,7 @@ mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod judge;
 pub mod limit;
 pub mod password;
 pub mod policy;
@@ -17,6 +18,7 @@ pub mod token;
 
 pub use code::EnrollmentCode;
 pub use error::AuthError;
+pub use judge::{doc_id, judge_touched};
 pub use limit::RateLimiter;
 pub use password::{check_new_password, hash_password, verify_password, PasswordError, PASSWORD_ITERATIONS};
 pub use policy::{may_read, may_write, Denial, DocRef, Facts, Place, Principal, Role, Touch};

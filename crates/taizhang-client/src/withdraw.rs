@@ -1,18 +1,17 @@
 //! Withdrawing what the server refused, so that a refused change never stays pending for ever:
 //! the document goes back to what the server holds (what it confirmed, plus what others wrote
 //! since), every record this device's unsynced changes touched is written again by one fresh
-//! change — except the ones the server's own checks
-//! refuse (judged here with the same functions: `taizhang_doc::check_touched` and
-//! `taizhang_auth::may_write`). A withdrawn record is kept as text in the store (its fields and
-//! the reason), so nothing typed is lost, and the Sync screen's count goes back to zero.
+//! change — except the ones the server's own checks refuse (judged here with the same function,
+//! `taizhang_auth::judge_touched`). A withdrawn record is kept as text in the store (its fields
+//! and the reason), so nothing typed is lost, and the Sync screen's count goes back to zero.
 
 use std::collections::BTreeSet;
 
 use automerge::transaction::CommitOptions;
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
-use taizhang_auth::{may_write, DocRef, Facts, Place, Principal, Role, Touch};
-use taizhang_doc::{access_facts, changed_keys, check_touched, AccessFacts, DocId};
+use taizhang_auth::{judge_touched, DocRef, Place, Principal, Role};
+use taizhang_doc::{changed_keys, DocId};
 use taizhang_domain::{Limits, Timestamp};
 
 use crate::ledger::materialise;
@@ -30,19 +29,6 @@ pub struct Withdrawn {
     /// Why it cannot be stored, in the server's words or the local check's.
     pub reason: String,
     pub withdrawn_at: Timestamp,
-}
-
-fn to_facts(f: AccessFacts) -> Facts {
-    Facts {
-        member: f.member,
-        pending: f.pending,
-        amends: f.amends,
-        state: f.state,
-        kind: f.kind,
-        from: f.from,
-        to: f.to,
-        returned_on: f.returned_on,
-    }
 }
 
 impl Ledger {
@@ -84,19 +70,11 @@ impl Ledger {
         taizhang_sync::apply_untrusted(&mut before, others).map_err(corrupt)?;
         let keys = changed_keys(&full, &mine);
         let limits = Limits::default();
+        let server_heads = before.get_heads();
         let mut refused: Vec<(String, String)> = Vec::new();
         for key in &keys {
             let one: BTreeSet<String> = [key.clone()].into();
-            if let Err(p) = check_touched(&id, &full, &one, &limits) {
-                refused.push((key.clone(), p.message));
-                continue;
-            }
-            let touch = Touch {
-                key: key.clone(),
-                before: access_facts(&before, key).map(to_facts),
-                after: access_facts(&full, key).map(to_facts),
-            };
-            if let Err(d) = may_write(&principal, &place, &doc_ref, filed, &[touch]) {
+            if let Err(d) = judge_touched(&principal, &place, &doc_ref, filed, &full, &server_heads, &one, &limits) {
                 refused.push((key.clone(), format!("{}: {}", d.code, d.message)));
             }
         }

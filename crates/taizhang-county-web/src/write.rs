@@ -12,8 +12,8 @@
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, Automerge, Change};
 use sha2::{Digest, Sha256};
-use taizhang_auth::{may_write, DocRef, Facts, Place, Principal, Touch};
-use taizhang_doc::{access_facts, access_facts_at, changed_keys, check_touched, AccessFacts, DocId};
+use taizhang_auth::{judge_touched, DocRef, Place, Principal};
+use taizhang_doc::changed_keys;
 use taizhang_domain::Limits;
 use taizhang_server_db::{Checked, PushCheck, Refusal, Stored, Verdict, ACTOR_REUSED};
 use taizhang_sync::{heads_of, load_stored_lenient, parse_changes};
@@ -37,19 +37,6 @@ pub fn web_actor(account: Uuid) -> ActorId {
     ActorId::from(h.finalize()[..16].to_vec())
 }
 
-fn to_facts(f: AccessFacts) -> Facts {
-    Facts {
-        member: f.member,
-        pending: f.pending,
-        amends: f.amends,
-        state: f.state,
-        kind: f.kind,
-        from: f.from,
-        to: f.to,
-        returned_on: f.returned_on,
-    }
-}
-
 fn refused(r: &Refusal) -> CountyWebError {
     let text = format!("不能保存:{} / refused ({}): {}", r.message, r.code, r.message);
     match r.code.as_str() {
@@ -69,18 +56,7 @@ fn judge(
     changes: &[Change],
 ) -> Verdict {
     let keys = changed_keys(am, changes);
-    if let Err(problem) = check_touched(&DocId::Team { year }, am, &keys, &Limits::default()) {
-        return Verdict::Refuse(Refusal { code: "invalid_record".into(), message: problem.to_string() });
-    }
-    let touched: Vec<Touch> = keys
-        .iter()
-        .map(|k| Touch {
-            before: access_facts_at(am, k, before).map(to_facts),
-            after: access_facts(am, k).map(to_facts),
-            key: k.clone(),
-        })
-        .collect();
-    match may_write(p, place, &DocRef::Team { year }, false, &touched) {
+    match judge_touched(p, place, &DocRef::Team { year }, false, am, before, &keys, &Limits::default()) {
         Ok(()) => Verdict::Store,
         Err(d) => Verdict::Refuse(Refusal { code: d.code.into(), message: d.message }),
     }
