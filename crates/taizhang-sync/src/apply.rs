@@ -5,12 +5,53 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use automerge::legacy::{Key, OpType};
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::{Automerge, Change};
+use automerge::{Automerge, Change, ObjType, ScalarValue};
 
-/// Applies `changes` to `doc`. On `Err` the document may be half-changed: the caller must
-/// drop it and reload it from storage.
+/// Whether `change` holds only what Taizhang's documents are made of: maps (records at root
+/// keys), scalar values put at map keys (text, numbers, booleans, null) and deletions. Anything
+/// else — text and list objects, marks, counters, bytes, insertions into sequences — is
+/// refused before Automerge applies it: Automerge 0.12 can panic while unwinding from a panic
+/// on a crafted mark (found by fuzzing: `fuzz/regressions/pushed_records/`), which aborts the
+/// process and cannot be caught.
+pub fn screen_change(change: &Change) -> Result<(), String> {
+    let expanded = catch_unwind(AssertUnwindSafe(|| change.decode()))
+        .map_err(|_| "a change cannot be decoded (Automerge refused it)".to_string())?;
+    for (i, op) in expanded.operations.iter().enumerate() {
+        let ok_action = match &op.action {
+            OpType::Make(ObjType::Map) | OpType::Delete => true,
+            OpType::Put(v) => matches!(
+                v,
+                ScalarValue::Str(_)
+                    | ScalarValue::Int(_)
+                    | ScalarValue::Uint(_)
+                    | ScalarValue::F64(_)
+                    | ScalarValue::Boolean(_)
+                    | ScalarValue::Null
+            ),
+            _ => false,
+        };
+        if !ok_action || op.insert || !matches!(op.key, Key::Map(_)) {
+            return Err(format!(
+                "operation {i} of the change is not part of a Taizhang record (only maps, plain values and \
+                 deletions are): {:?}",
+                op.action
+            )
+            .chars()
+            .take(200)
+            .collect());
+        }
+    }
+    Ok(())
+}
+
+/// Applies `changes` to `doc`, each screened first ([`screen_change`]). On `Err` the document
+/// may be half-changed: the caller must drop it and reload it from storage.
 pub fn apply_untrusted(doc: &mut Automerge, changes: Vec<Change>) -> Result<(), String> {
+    for c in &changes {
+        screen_change(c)?;
+    }
     match catch_unwind(AssertUnwindSafe(|| doc.apply_changes(changes))) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
@@ -18,8 +59,15 @@ pub fn apply_untrusted(doc: &mut Automerge, changes: Vec<Change>) -> Result<(), 
     }
 }
 
-/// Receives an Automerge sync message into `doc`; same contract as [`apply_untrusted`].
+/// Receives an Automerge sync message into `doc`; same contract as [`apply_untrusted`]. Its
+/// change chunks are screened first ([`screen_change`]); a chunk that is a whole saved
+/// document (Automerge's v2 messages may carry one) is not screened here.
 pub fn receive_untrusted(doc: &mut Automerge, state: &mut State, message: Message) -> Result<(), String> {
+    for chunk in message.changes.iter() {
+        if let Ok(change) = Change::try_from(chunk) {
+            screen_change(&change)?;
+        }
+    }
     match catch_unwind(AssertUnwindSafe(|| doc.receive_sync_message(state, message))) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),

@@ -22,7 +22,7 @@ mod wire;
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_untrusted};
+pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_untrusted, screen_change};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};

@@ -19,6 +19,12 @@ fn complete(am: &Automerge, changes: &[Vec<u8>]) -> bool {
     am.get_change_by_hash(&last.hash()).is_some() && am.get_missing_deps(&[]).is_empty()
 }
 
+/// Whether every stored change parses and passes [`crate::screen_change`]: only then may the
+/// run be loaded in one call (a change that fails goes the slow way, where it is refused).
+fn all_screened(changes: &[Vec<u8>]) -> bool {
+    changes.iter().all(|b| Change::try_from(b.as_slice()).is_ok_and(|c| crate::screen_change(&c).is_ok()))
+}
+
 /// Loads one stored change into `am`, with the reason when it cannot be.
 fn load_one(am: &mut Automerge, i: usize, bytes: &[u8]) -> Result<(), String> {
     let change = Change::try_from(bytes).map_err(|e| format!("stored change {i} is unreadable: {e}"))?;
@@ -36,7 +42,7 @@ fn load_one(am: &mut Automerge, i: usize, bytes: &[u8]) -> Result<(), String> {
 /// load fail with the reason.
 pub fn load_stored(changes: &[Vec<u8>]) -> Result<Automerge, String> {
     let mut am = Automerge::new();
-    if load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
+    if all_screened(changes) && load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
         return Ok(am);
     }
     let mut am = Automerge::new();
@@ -51,7 +57,7 @@ pub fn load_stored(changes: &[Vec<u8>]) -> Result<Automerge, String> {
 /// document and how many changes could not be loaded.
 pub fn load_stored_lenient(changes: &[Vec<u8>]) -> (Automerge, usize) {
     let mut am = Automerge::new();
-    if load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
+    if all_screened(changes) && load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
         return (am, 0);
     }
     let mut am = Automerge::new();
