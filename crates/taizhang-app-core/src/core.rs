@@ -839,8 +839,8 @@ impl AppCore {
                     .diary(me.id, YearMonth::of(date))?
                     .into_iter()
                     .map(|r| r.record)
-                    .filter(|e| e.date == date && e.amends.is_none())
-                    .last(),
+                    .rev()
+                    .find(|e| e.date == date && e.amends.is_none()),
             };
             let entry = match existing {
                 Some(e) => DiaryEntry { text: d.text.clone(), ..e },
