@@ -126,7 +126,9 @@ impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::MonthFiled { month } => AppError::MonthFiled(month.to_string()),
-            e @ DomainError::MonthNotOver { .. } => AppError::Denied { code: ErrorCode::MonthNotOver, message: e.to_string() },
+            e @ DomainError::MonthNotOver { .. } => {
+                AppError::Denied { code: ErrorCode::MonthNotOver, message: e.to_string() }
+            }
             other => AppError::Invalid { field: domain_field(&other), message: other.to_string() },
         }
     }

@@ -287,7 +287,10 @@ async fn a_month_is_filed_after_it_ends_with_its_gaps_then_takes_amendments_only
     assert!(!gaps.days_without_check_in.is_empty(), "no check-in all month");
     let filed = secretary.file_month(FileMonthRequest { month: "2026-11".into(), member_id: None }).await;
     let filed = filed.expect("filed");
-    assert_eq!((filed.window, filed.can_file, filed.filed_by.as_deref()), (FilingWindowCode::Filed, false, Some("李明")));
+    assert_eq!(
+        (filed.window, filed.can_file, filed.filed_by.as_deref()),
+        (FilingWindowCode::Filed, false, Some("李明"))
+    );
     let again = secretary.file_month(FileMonthRequest { month: "2026-11".into(), member_id: None }).await;
     assert_eq!(code(again), ErrorCode::MonthFiled);
     let late = DiaryInput { date: Some("2026-11-29".into()), text: "补记".into(), amends: None };

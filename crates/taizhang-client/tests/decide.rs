@@ -14,8 +14,8 @@ const NOW: i64 = 1_795_536_000_000 + 10 * 3_600_000;
 /// A ledger of demo member `member` holding the registry, written before this member's own
 /// record (a team member may not add members: once the device knows its role, it decides).
 fn ledger(member: usize) -> Ledger {
-    let mut l = Ledger::in_memory(demo::VILLAGE, Some(demo::member_id(member)), [member as u8 + 1; 16])
-        .expect("ledger");
+    let mut l =
+        Ledger::in_memory(demo::VILLAGE, Some(demo::member_id(member)), [member as u8 + 1; 16]).expect("ledger");
     l.put_village(&demo::village(), 0).expect("village");
     let (mine, others): (Vec<_>, Vec<_>) = demo::members().into_iter().partition(|m| m.id == demo::member_id(member));
     for m in others.into_iter().chain(mine) {

@@ -55,8 +55,7 @@ const HOUSEHOLD_COLS: &str =
 const VISIT_COLS: &str = "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc";
 const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc";
 const CHECK_IN_COLS: &str = "id, member, at, kind, lat, lon, accuracy_m, in_geofence, conflicts, doc";
-const LEAVE_COLS: &str =
-    "id, member, from_date, to_date, reason, state, decided_by, kind, returned_on, conflicts, doc";
+const LEAVE_COLS: &str = "id, member, from_date, to_date, reason, state, decided_by, kind, returned_on, conflicts, doc";
 
 /// The materialised tables and the order their digest lists rows in.
 const DIGEST_TABLES: &[(&str, &str)] = &[

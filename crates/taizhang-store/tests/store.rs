@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use taizhang_doc::{FieldConflict, Read};
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, GpsFix, Household, HouseholdId,
-    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Village,
-    VillageId, Visit, VisitId, YearMonth,
+    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role,
+    Village, VillageId, Visit, VisitId, YearMonth,
 };
 use taizhang_store::{rusqlite, Counts, HouseholdQuery, Row, Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 use uuid::Uuid;
