@@ -34,8 +34,10 @@ fi
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version '^2' --locked
 
-# The app (standalone: the custom-protocol feature is on by default), the server and the CLI.
+# The app (standalone: the custom-protocol feature is on by default), the server and the CLI,
+# in cargo's target directory (CARGO_TARGET_DIR when set, else target/).
 cargo build --locked -p taizhang-app -p taizhang-sync-server -p taizhang-client
+bin=${CARGO_TARGET_DIR:-target}/debug
 
-APP_BIN=target/debug/taizhang-app SERVER_BIN=target/debug/taizhang-sync-server CLI_BIN=target/debug/taizhang \
+APP_BIN=$bin/taizhang-app SERVER_BIN=$bin/taizhang-sync-server CLI_BIN=$bin/taizhang \
   xvfb-run -a --server-args="-screen 0 1280x1024x24" node app/e2e/run.mjs

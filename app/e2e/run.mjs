@@ -278,9 +278,43 @@ async function main() {
       await s.type('[data-testid="diary-text"]', `今天走访${head}家，了解就医需求。${marker}`);
       await s.click('[data-testid="diary-save"]');
       await s.waitText('[data-testid="diary-entries"]', (t) => t.includes(marker));
+
+      // 补记: a forgotten past day (yesterday; on the 1st that is last month, unfiled, also
+      // offered) is back-filled and shows as such, with when it was written.
+      const yesterday = await s.exec(
+        "const d = new Date(Date.now() + 8 * 3600e3 - 24 * 3600e3); return d.toISOString().slice(0, 10);",
+      );
+      const thisMonth = await s.exec("return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);");
+      if (yesterday.slice(0, 7) !== thisMonth) await s.go(`#/diary?month=${yesterday.slice(0, 7)}`, "diary");
+      await s.exec(
+        'const d = document.querySelector("[data-testid=diary-date]"); d.value = arguments[0]; d.dispatchEvent(new Event("change"));',
+        [yesterday],
+      );
+      await s.type('[data-testid="diary-text"]', `补记：整理帮扶台账。${marker}-back`);
+      await s.click('[data-testid="diary-save"]');
+      await s.waitText('[data-testid="diary-entries"]', (t) => t.includes(`${marker}-back`) && t.includes("补记"));
+      log(`back-filled ${yesterday}`);
+      await s.go("#/diary", "diary");
       await s.shot("diary");
 
+      // 请假 of a kind (因公外出), then withdrawn while pending. The first secretary gets no
+      // approve buttons on their own request: the township decides it.
       await s.go("#/team", "team");
+      await s.exec('document.querySelector("[data-testid=leave-form]").open = true;');
+      const today = await s.exec("return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);");
+      await s.exec(
+        `const set = (id, v) => { const e = document.querySelector('[data-testid=' + id + ']'); e.value = v; e.dispatchEvent(new Event("change")); };
+         set("leave-kind", "official_trip"); set("leave-from", arguments[0]); set("leave-to", arguments[0]);`,
+        [today],
+      );
+      await s.type('[data-testid="leave-reason"]', `到县交通局汇报道路项目 ${marker}`);
+      await s.click('[data-testid="leave-submit"]');
+      await s.waitText('[data-testid="team-leaves"]', (t) => t.includes(marker) && t.includes("因公外出") && t.includes("待审批"));
+      const approveButtons = await s.findAll('[data-testid="leave-approve"]');
+      assert(approveButtons.length === 0, "no approve button on one's own leave");
+      await s.click('[data-testid="leave-withdraw"]');
+      await s.waitText('[data-testid="team-leaves"]', (t) => t.includes("已撤回"));
+      log("leave of kind 因公外出 requested and withdrawn");
       await s.shot("team");
 
       // Sync with no server: a plain-words error, nothing lost.
@@ -327,8 +361,8 @@ async function main() {
   assert(n("households") === HOUSEHOLDS, "device B has the registry");
   assert(n("visits") === 1, "device B received the visit");
   assert(n("check_ins") === 1, "device B received the check-in");
-  assert(n("diary_entries") === 1, "device B received the diary entry");
-  log("device B received the visit, the check-in and the diary entry");
+  assert(n("diary_entries") === 2, "device B received the diary entry and the back-filled one");
+  log("device B received the visit, the check-in and the diary entries");
 
   // Cold start to the household list with the synced store (HOUSEHOLDS households), 3 runs.
   const runs = [];

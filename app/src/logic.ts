@@ -1,6 +1,6 @@
 // The UI's pure logic (formatting, calendar layout, routes, error wording), kept apart from the DOM so Vitest covers it.
-import type { CommandError, TeamDay } from "./generated/contract";
-import { errorKey, fieldKey, t, type Lang } from "./i18n";
+import type { CommandError, DiaryItem, DiaryView, LeaveItem, LeaveKindCode, MonthGaps, TeamDay } from "./generated/contract";
+import { errorKey, fieldKey, t, type Key, type Lang } from "./i18n";
 
 /** Asia/Shanghai wall-clock parts of a UTC-millisecond instant (China has no DST). */
 export function shanghaiParts(ms: number): { date: string; time: string } {
@@ -150,4 +150,78 @@ export function docLabel(doc: string, lang?: Lang): string {
   if (parts[0] === "log" && parts[2]) return t("doc.log", { month: parts[2] }, lang);
   if (parts[0] === "team" && parts[1]) return t("doc.team", { year: parts[1] }, lang);
   return doc;
+}
+
+/** The six kinds of leave (请假类别, seed 003), in the drop-down's order. */
+export const LEAVE_KINDS: LeaveKindCode[] = ["personal", "sick", "official_trip", "training", "rest", "other"];
+
+/** What the viewer may do with a leave request, as the Rust side decided it (the buttons to show). */
+export function leaveActions(l: LeaveItem): ("approve" | "reject" | "withdraw" | "reportBack")[] {
+  const out: ("approve" | "reject" | "withdraw" | "reportBack")[] = [];
+  if (l.canDecide) out.push("approve", "reject");
+  if (l.canWithdraw) out.push("withdraw");
+  if (l.canReportBack) out.push("reportBack");
+  return out;
+}
+
+/** The state shown for a leave request: 已销假 once reported back, else its state. */
+export function leaveStateLabel(l: LeaveItem, lang?: Lang): string {
+  if (l.state === "approved" && l.returnedOn) return t("leave.returned", { date: l.returnedOn }, lang);
+  return t(`leave.${l.state}` as Key, {}, lang);
+}
+
+/** Whether the diary screen offers a form for writing (today, or 补记 for an unfiled past day). */
+export function diaryWritable(v: Pick<DiaryView, "month" | "today" | "filed" | "earliestDate">): boolean {
+  return !v.filed && v.month >= v.earliestDate.slice(0, 7) && v.month <= v.today.slice(0, 7);
+}
+
+/** The date picker's bounds on the diary screen: the shown month cut to earliest..today. */
+export function diaryDateBounds(v: Pick<DiaryView, "month" | "today" | "earliestDate">): { min: string; max: string; initial: string } {
+  const first = `${v.month}-01`;
+  const last = `${v.month}-${String(daysInMonth(v.month)).padStart(2, "0")}`;
+  const min = first > v.earliestDate ? first : v.earliestDate;
+  const max = last < v.today ? last : v.today;
+  return { min, max, initial: max };
+}
+
+export function daysInMonth(month: string): number {
+  const [y, m] = month.split("-").map(Number);
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** The original (not amendment) entry of `date`, the one a save on that day corrects. */
+export function entryOf(entries: DiaryItem[], date: string): DiaryItem | undefined {
+  return entries.filter((e) => e.date === date && !e.amends).pop();
+}
+
+/** The small line under a diary entry: amendment / 补记 marks, the day, and when it was written. */
+export function diaryEntryMeta(e: DiaryItem, lang?: Lang): string {
+  const marks = [e.amends ? t("diary.amendment", {}, lang) : null, e.backfilled ? t("diary.backfilled", {}, lang) : null].filter(Boolean);
+  const written = t("diary.writtenAt", { at: formatDateTime(e.writtenAt) }, lang);
+  return [...marks, e.date, written].join(" · ");
+}
+
+/** The filing state of a month in plain words (window, deadline, who filed). */
+export function filingText(g: MonthGaps, lang?: Lang): string {
+  switch (g.window) {
+    case "not_yet":
+      return t("filing.notYet", { date: g.opens }, lang);
+    case "open":
+      return g.due ? t("filing.open", { date: g.due }, lang) : t("filing.openNoDue", {}, lang);
+    case "late":
+      return t("filing.late", { date: g.due ?? "" }, lang);
+    case "filed":
+      return t("diary.filed", { date: g.filedAt ? shanghaiParts(g.filedAt).date : "", name: g.filedBy ?? "" }, lang);
+  }
+}
+
+/** The gaps of a month listed before filing: each list with its label, empty lists left out. */
+export function gapLines(g: MonthGaps, lang?: Lang): { label: string; days: string }[] {
+  const short = (ds: string[]) => ds.map((d) => String(Number(d.slice(8)))).join("、");
+  const lines: { label: string; days: string }[] = [];
+  if (g.diaryGaps.length) lines.push({ label: t("filing.diaryGaps", { n: g.diaryGaps.length }, lang), days: short(g.diaryGaps) });
+  if (g.daysWithoutCheckIn.length)
+    lines.push({ label: t("filing.noCheckIn", { n: g.daysWithoutCheckIn.length }, lang), days: short(g.daysWithoutCheckIn) });
+  if (g.notSynced.length) lines.push({ label: t("filing.notSynced", { n: g.notSynced.length }, lang), days: short(g.notSynced) });
+  return lines;
 }

@@ -8,18 +8,29 @@ import type {
   HouseholdFilter,
   HouseholdInput,
   HouseholdStatusCode,
+  LeaveKindCode,
   Location,
+  MonthGaps,
   SetupStatus,
   SyncStatus,
 } from "./generated/contract";
-import { CAUSES, causeKey, lang, leaveKey, setLang, statusKey, t, type Key } from "./i18n";
+import { CAUSES, causeKey, lang, leaveKindKey, setLang, statusKey, t, type Key } from "./i18n";
 import {
   calendarWeeks,
   docLabel,
   dayClass,
   daysBehind,
   debounce,
+  diaryDateBounds,
+  diaryEntryMeta,
+  diaryWritable,
+  entryOf,
   errorText,
+  filingText,
+  gapLines,
+  LEAVE_KINDS,
+  leaveActions,
+  leaveStateLabel,
   formatBytes,
   formatDateTime,
   parseRoute,
@@ -546,44 +557,32 @@ const diaryScreen: Screen<Extract<Route, { screen: "diary" }>> = async (el, r) =
     current ? null : h("button", { onclick: () => go({ screen: "diary", month: shiftMonth(v.month, 1) }) }, `${t("diary.next")} ›`),
   );
   add(el, h("h1", {}, t("diary.title")), nav);
-  if (current && !v.filed) {
+  if (diaryWritable(v)) {
+    // Today, or 补记 for a missed day of this month or of the unfiled last month; a day that
+    // has an entry is corrected (the same record), not written twice.
+    const bounds = diaryDateBounds(v);
+    const date = h("input", { type: "date", min: bounds.min, max: bounds.max, value: bounds.initial, "data-testid": "diary-date" });
     const text = h("textarea", { rows: "5", placeholder: t("diary.placeholder"), "data-testid": "diary-text" });
+    const hint = h("p", { class: "muted small", "data-testid": "diary-hint" });
+    const title = h("h2", {});
+    const show = () => {
+      const e = entryOf(v.entries, date.value);
+      title.textContent = date.value === v.today ? t("diary.today") : t("diary.forDay", { date: date.value });
+      text.value = e ? e.text : "";
+      hint.textContent = e ? t("diary.editHint") : t("diary.backfillHint");
+    };
+    date.addEventListener("change", show);
+    show();
     const save = h("button", { class: "primary", "data-testid": "diary-save" }, t("diary.write"));
     save.onclick = () =>
       void act(save, el, async () => {
-        await call("write_diary", { date: null, text: text.value, amends: null });
+        await call("write_diary", { date: date.value || null, text: text.value, amends: null });
         toast(t("common.saved"));
         await render();
       });
-    add(el, 
-      h("div", { class: "card" }, h("h2", {}, t("diary.today")), v.todayEntry ? h("p", { class: "muted small" }, v.todayEntry.text) : null, text, save),
-    );
+    add(el, h("div", { class: "card" }, title, field(t("diary.date"), date), text, hint, save));
   }
-  if (v.filed) {
-    add(el, 
-      h(
-        "p",
-        { class: "badge ok", "data-testid": "diary-filed" },
-        t("diary.filed", { date: v.filedAt ? shanghaiParts(v.filedAt).date : "", name: v.filedBy ?? "" }),
-      ),
-    );
-  } else if (v.canFile) {
-    const file = h("button", { "data-testid": "diary-file" }, t("diary.file"));
-    let armed = false;
-    file.onclick = () => {
-      if (!armed) {
-        armed = true;
-        file.textContent = t("diary.fileConfirm");
-        file.classList.add("danger");
-        return;
-      }
-      void act(file, el, async () => {
-        await call("file_month", { month: v.month });
-        await render();
-      });
-    };
-    add(el, file);
-  }
+  add(el, filingCard(v.filing, el, () => render()));
   add(el, h("h2", {}, t("diary.month", { month: v.month }), h("small", { class: "muted" }, ` ${t("diary.daysWritten", { n: v.daysWritten })}`)));
   if (!v.entries.length) add(el, h("p", { class: "muted" }, t("diary.empty")));
   const ul = h("ul", { class: "list diary", "data-testid": "diary-entries" });
@@ -591,11 +590,50 @@ const diaryScreen: Screen<Extract<Route, { screen: "diary" }>> = async (el, r) =
   add(el, ul);
 };
 
+/** A month's filing (月备案): its state, and once it has ended its gaps listed before the
+ * first secretary confirms. Used by the Diary screen (one's own month) and the Team screen
+ * (each member's month). */
+function filingCard(g: MonthGaps, where: HTMLElement, done: () => Promise<void>): HTMLElement {
+  const card = h(
+    "div",
+    { class: "card filing", "data-testid": "filing" },
+    h("h2", {}, t("filing.title"), g.memberName ? h("small", { class: "muted" }, ` ${g.memberName} · ${g.month}`) : null),
+    h("p", { class: g.window === "filed" ? "badge ok" : g.window === "late" ? "warn" : "muted", "data-testid": g.window === "filed" ? "diary-filed" : "filing-state" }, filingText(g)),
+  );
+  if (g.window === "not_yet" || g.window === "filed") return card;
+  const lines = gapLines(g);
+  card.append(
+    h("p", {}, lines.length ? t("filing.gaps") : t("filing.noGaps")),
+    h("ul", { class: "list small", "data-testid": "filing-gaps" }, lines.map((l) => h("li", {}, h("b", {}, l.label), ` ${l.days}`))),
+  );
+  if (!g.canFile) {
+    card.append(h("p", { class: "muted small" }, t("filing.byFirstSecretary")));
+    return card;
+  }
+  const file = h("button", { "data-testid": "diary-file" }, t("filing.review"));
+  let armed = false;
+  file.onclick = () => {
+    if (!armed) {
+      armed = true;
+      file.textContent = `${t("filing.confirm")} — ${t("diary.fileConfirm")}`;
+      file.classList.add("danger");
+      return;
+    }
+    void act(file, where, async () => {
+      await call("file_month", { month: g.month, memberId: g.memberId });
+      toast(t("common.saved"));
+      await done();
+    });
+  };
+  card.append(file);
+  return card;
+}
+
 function diaryEntry(e: DiaryItem, filed: boolean): HTMLElement {
   const li = h(
     "li",
-    { class: e.amends ? "amendment" : "" },
-    h("div", { class: "small muted" }, e.amends ? `${t("diary.amendment")} · ` : "", `${e.date} · ${formatDateTime(e.writtenAt)}`),
+    { class: [e.amends ? "amendment" : "", e.backfilled ? "backfilled" : ""].join(" ").trim() },
+    h("div", { class: "small muted", "data-testid": "diary-entry-meta" }, diaryEntryMeta(e)),
     h("p", {}, e.text),
   );
   if (filed && !e.amends) {
@@ -614,6 +652,18 @@ function diaryEntry(e: DiaryItem, filed: boolean): HTMLElement {
     li.append(btn);
   }
   return li;
+}
+
+/** The first secretary files a member's ended month from the Team screen: the month's gaps
+ * are fetched and shown first, filing is confirmed in the card. */
+function memberFileButton(memberId: string, name: string, month: string, el: HTMLElement): HTMLElement {
+  const b = h("button", { class: "small", "data-testid": "team-file-month" }, t("team.fileMonth", { month }));
+  b.onclick = () =>
+    void act(b, el, async () => {
+      const g = await call("month_gaps", { memberId, month });
+      b.replaceWith(filingCard({ ...g, memberName: g.memberName || name }, el, () => render()));
+    });
+  return b;
 }
 
 const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => {
@@ -651,10 +701,15 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
   const from = h("input", { type: "date", "data-testid": "leave-from" });
   const to = h("input", { type: "date", "data-testid": "leave-to" });
   const reason = h("input", { type: "text", "data-testid": "leave-reason" });
+  const kind = h(
+    "select",
+    { "data-testid": "leave-kind" },
+    LEAVE_KINDS.map((k) => h("option", { value: k }, t(leaveKindKey(k)))),
+  );
   const submit = h("button", { "data-testid": "leave-submit" }, t("team.leaveSubmit"));
   submit.onclick = () =>
     void act(submit, el, async () => {
-      await call("request_leave", { from: from.value, to: to.value, reason: reason.value });
+      await call("request_leave", { from: from.value, to: to.value, reason: reason.value, kind: kind.value as LeaveKindCode });
       toast(t("common.saved"));
       await render();
     });
@@ -680,6 +735,7 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
           h("b", {}, m.name),
           ` ${t(`role.${m.role}` as Key)} · ${t("team.daysInMonth", { n: m.daysThisMonth })} · `,
           h("span", { class: m.monthFiled ? "ok" : "muted" }, t(m.monthFiled ? "team.filed" : "team.notFiled")),
+          m.canFile ? memberFileButton(m.id, m.name, v.month, el) : null,
         ),
       ),
     ),
@@ -693,18 +749,40 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
               "li",
               {},
               h("b", {}, l.memberName),
-              ` ${l.from} – ${l.to} · ${l.reason} · `,
-              h("span", { class: `tag ${l.state}` }, t(leaveKey(l.state))),
+              ` ${l.from} – ${l.to} · `,
+              h("span", { class: "tag kind", "data-testid": "leave-kind-label" }, t(leaveKindKey(l.kind))),
+              ` ${l.reason} · `,
+              h("span", { class: `tag ${l.state}`, "data-testid": "leave-state" }, leaveStateLabel(l)),
               l.decidedBy ? h("small", { class: "muted" }, ` ${t("team.decidedBy", { name: l.decidedBy })}`) : null,
+              v.canApprove && l.memberId === setup?.member?.id && l.state === "pending"
+                ? h("small", { class: "muted" }, ` ${t("team.ownLeaveNote")}`)
+                : null,
             );
-            if (v.canApprove && l.state === "pending") {
-              for (const approve of [true, false]) {
+            for (const a of leaveActions(l)) {
+              if (a === "approve" || a === "reject") {
+                const approve = a === "approve";
                 const b = h("button", { class: approve ? "primary small" : "small", "data-testid": approve ? "leave-approve" : "leave-reject" }, t(approve ? "team.approve" : "team.reject"));
                 b.onclick = () => void act(b, li, async () => {
                   await call("decide_leave", { id: l.id, approve });
                   await render();
                 });
                 li.append(" ", b);
+              } else if (a === "withdraw") {
+                const b = h("button", { class: "small", "data-testid": "leave-withdraw" }, t("team.withdraw"));
+                b.onclick = () => void act(b, li, async () => {
+                  await call("withdraw_leave", { id: l.id });
+                  await render();
+                });
+                li.append(" ", b);
+              } else {
+                const today = shanghaiParts(Date.now()).date;
+                const back = h("input", { type: "date", min: l.from, max: today, value: today, "data-testid": "leave-returned-on" });
+                const b = h("button", { class: "small", "data-testid": "leave-report-back" }, t("team.reportBack"));
+                b.onclick = () => void act(b, li, async () => {
+                  await call("report_back", { id: l.id, returnedOn: back.value });
+                  await render();
+                });
+                li.append(" ", field(t("team.returnedOn"), back), b);
               }
             }
             return li;
@@ -713,8 +791,9 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
       : h("p", { class: "muted" }, t("team.noLeaves")),
     h(
       "details",
-      { class: "card" },
+      { class: "card", "data-testid": "leave-form" },
       h("summary", {}, t("team.requestLeave")),
+      field(t("team.leaveKind"), kind),
       field(t("team.leaveFrom"), from),
       field(t("team.leaveTo"), to),
       field(t("team.leaveReason"), reason),

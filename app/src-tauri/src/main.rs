@@ -62,7 +62,11 @@ async fn write_diary(core: Core<'_>, req: DiaryInput) -> Answer<DiaryItem> {
     Ok(core.write_diary(req).await?)
 }
 #[tauri::command]
-async fn file_month(core: Core<'_>, req: FileMonthRequest) -> Answer<DiaryView> {
+async fn month_gaps(core: Core<'_>, req: MonthGapsRequest) -> Answer<MonthGaps> {
+    Ok(core.month_gaps(req).await?)
+}
+#[tauri::command]
+async fn file_month(core: Core<'_>, req: FileMonthRequest) -> Answer<MonthGaps> {
     Ok(core.file_month(req).await?)
 }
 #[tauri::command]
@@ -76,6 +80,14 @@ async fn request_leave(core: Core<'_>, req: LeaveInput) -> Answer<LeaveItem> {
 #[tauri::command]
 async fn decide_leave(core: Core<'_>, req: DecideLeaveRequest) -> Answer<LeaveItem> {
     Ok(core.decide_leave(req).await?)
+}
+#[tauri::command]
+async fn withdraw_leave(core: Core<'_>, req: LeaveRef) -> Answer<LeaveItem> {
+    Ok(core.withdraw_leave(req).await?)
+}
+#[tauri::command]
+async fn report_back(core: Core<'_>, req: ReportBackRequest) -> Answer<LeaveItem> {
+    Ok(core.report_back(req).await?)
 }
 #[tauri::command]
 async fn sync_status(core: Core<'_>) -> Answer<SyncStatus> {
@@ -140,10 +152,13 @@ fn main() -> anyhow::Result<()> {
             record_visit,
             diary,
             write_diary,
+            month_gaps,
             file_month,
             team,
             request_leave,
             decide_leave,
+            withdraw_leave,
+            report_back,
             sync_status,
             sync_now,
             ui_mark

@@ -1,7 +1,7 @@
 // The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.
 // DO NOT EDIT: regenerate with `UPDATE_CONTRACT=1 cargo test -p taizhang-app-core --test contract`.
 
-export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL";
+export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL" | "OWN_LEAVE" | "MONTH_NOT_OVER";
 
 export type CommandError = { code: ErrorCode, 
 /**
@@ -145,7 +145,15 @@ export type DiaryItem = { id: string, date: string, text: string,
 /**
  * The entry this one corrects (an amendment written after filing).
  */
-amends: string | null, writtenAt: number, };
+amends: string | null, 
+/**
+ * When it was (first) written; saving again on the same day keeps it.
+ */
+writtenAt: number, 
+/**
+ * 补记: written on a later day than the day it is about.
+ */
+backfilled: boolean, };
 
 export type DiaryView = { month: string, today: string, 
 /**
@@ -157,9 +165,52 @@ todayEntry: DiaryItem | null,
  */
 entries: Array<DiaryItem>, filed: boolean, filedAt: number | null, filedBy: string | null, 
 /**
- * The first secretary may file this month now.
+ * The first secretary may file this month now (it has ended and is not filed).
  */
-canFile: boolean, daysWritten: number, };
+canFile: boolean, daysWritten: number, 
+/**
+ * The earliest day an entry can be written for now: the first day of the previous month
+ * while that month is not filed (补记), else of the current month.
+ */
+earliestDate: string, 
+/**
+ * Where this month stands for filing, with its gaps.
+ */
+filing: MonthGaps, };
+
+export type FilingWindowCode = "not_yet" | "open" | "late" | "filed";
+
+export type MonthGaps = { memberId: string, memberName: string, month: string, window: FilingWindowCode, 
+/**
+ * The first day it can be filed (the first of the next month).
+ */
+opens: string, 
+/**
+ * The last day to file it on time; null when the policy sets no deadline.
+ */
+due: string | null, 
+/**
+ * Working days without a diary entry and without approved leave.
+ */
+diaryGaps: Array<string>, 
+/**
+ * Known working days with neither a check-in nor approved leave (无故缺勤).
+ */
+daysWithoutCheckIn: Array<string>, 
+/**
+ * Days after the member's last sync known to this device (未同步): unknown, not gaps.
+ */
+notSynced: Array<string>, filedAt: number | null, filedBy: string | null, 
+/**
+ * This device's member (the first secretary) may file it now.
+ */
+canFile: boolean, };
+
+export type MonthGapsRequest = { 
+/**
+ * The member whose month it is; null for this device's member.
+ */
+memberId: string | null, month: string, };
 
 export type DiaryInput = { 
 /**
@@ -171,7 +222,11 @@ date: string | null, text: string,
  */
 amends: string | null, };
 
-export type FileMonthRequest = { month: string, };
+export type FileMonthRequest = { month: string, 
+/**
+ * The team member whose month the first secretary files; null for their own.
+ */
+memberId: string | null, };
 
 export type TeamDay = { date: string, 
 /**
@@ -191,11 +246,33 @@ nobody: boolean,
  */
 excused: boolean, future: boolean, };
 
-export type TeamMemberSummary = { id: string, name: string, role: MemberRole, daysThisMonth: number, monthFiled: boolean, };
+export type TeamMemberSummary = { id: string, name: string, role: MemberRole, daysThisMonth: number, monthFiled: boolean, 
+/**
+ * This device's member (the first secretary) may file this member's month now.
+ */
+canFile: boolean, };
+
+export type LeaveKindCode = "personal" | "sick" | "official_trip" | "training" | "rest" | "other";
 
 export type LeaveStateCode = "pending" | "approved" | "rejected" | "withdrawn";
 
-export type LeaveItem = { id: string, memberId: string, memberName: string, from: string, to: string, reason: string, state: LeaveStateCode, decidedBy: string | null, };
+export type LeaveItem = { id: string, memberId: string, memberName: string, from: string, to: string, reason: string, state: LeaveStateCode, decidedBy: string | null, kind: LeaveKindCode, 
+/**
+ * 销假: the day the member actually came back.
+ */
+returnedOn: string | null, 
+/**
+ * This device's member may approve or reject it (never their own).
+ */
+canDecide: boolean, 
+/**
+ * It is this device's member's pending request.
+ */
+canWithdraw: boolean, 
+/**
+ * It is this device's member's approved request, not reported back yet.
+ */
+canReportBack: boolean, };
 
 export type TeamView = { month: string, 
 /**
@@ -211,13 +288,25 @@ gaps: number, members: Array<TeamMemberSummary>,
  */
 leaves: Array<LeaveItem>, 
 /**
- * This device's member is the first secretary (approves leave, files months).
+ * This device's member is the first secretary (decides others' leave, files months).
  */
-canApprove: boolean, };
+canApprove: boolean, 
+/**
+ * The month has ended (its members' months can be filed).
+ */
+monthEnded: boolean, };
 
-export type LeaveInput = { from: string, to: string, reason: string, };
+export type LeaveInput = { from: string, to: string, reason: string, kind: LeaveKindCode, };
 
 export type DecideLeaveRequest = { id: string, approve: boolean, };
+
+export type LeaveRef = { id: string, };
+
+export type ReportBackRequest = { id: string, 
+/**
+ * `YYYY-MM-DD`: the day one actually came back (present again that day).
+ */
+returnedOn: string, };
 
 export type SyncProgress = { requests: number, bytesUp: number, bytesDown: number, };
 
@@ -266,10 +355,13 @@ export interface Commands {
   record_visit: { req: VisitInput; res: VisitItem };
   diary: { req: MonthQuery; res: DiaryView };
   write_diary: { req: DiaryInput; res: DiaryItem };
-  file_month: { req: FileMonthRequest; res: DiaryView };
+  month_gaps: { req: MonthGapsRequest; res: MonthGaps };
+  file_month: { req: FileMonthRequest; res: MonthGaps };
   team: { req: MonthQuery; res: TeamView };
   request_leave: { req: LeaveInput; res: LeaveItem };
   decide_leave: { req: DecideLeaveRequest; res: LeaveItem };
+  withdraw_leave: { req: LeaveRef; res: LeaveItem };
+  report_back: { req: ReportBackRequest; res: LeaveItem };
   sync_status: { req: null; res: SyncStatus };
   sync_now: { req: null; res: SyncSummary };
   ui_mark: { req: UiMark; res: UiMarkEcho };
@@ -292,4 +384,6 @@ export const ERROR_CODES: ErrorCode[] = [
   "SYNC_RUNNING",
   "STORAGE",
   "INTERNAL",
+  "OWN_LEAVE",
+  "MONTH_NOT_OVER",
 ];

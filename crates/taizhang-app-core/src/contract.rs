@@ -24,7 +24,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The record asked for does not exist on this device.
     NotFound,
-    /// Only the first secretary may do this.
+    /// Not this account's to do (the server would refuse it too): only the first secretary
+    /// decides leave or files months, a request is withdrawn only while pending, ...
     NotAllowed,
     /// The diary month is filed (月备案): write an amendment instead.
     MonthFiled,
@@ -44,6 +45,10 @@ pub enum ErrorCode {
     Storage,
     /// A fault in the app itself.
     Internal,
+    /// Nobody decides their own leave: the township decides the first secretary's (issue 14).
+    OwnLeave,
+    /// A month can be filed (月备案) only after it has ended.
+    MonthNotOver,
 }
 
 /// What every failed command returns.
@@ -313,8 +318,11 @@ pub struct DiaryItem {
     pub text: String,
     /// The entry this one corrects (an amendment written after filing).
     pub amends: Option<String>,
+    /// When it was (first) written; saving again on the same day keeps it.
     #[ts(type = "number")]
     pub written_at: i64,
+    /// 补记: written on a later day than the day it is about.
+    pub backfilled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -330,9 +338,62 @@ pub struct DiaryView {
     #[ts(type = "number | null")]
     pub filed_at: Option<i64>,
     pub filed_by: Option<String>,
-    /// The first secretary may file this month now.
+    /// The first secretary may file this month now (it has ended and is not filed).
     pub can_file: bool,
     pub days_written: u32,
+    /// The earliest day an entry can be written for now: the first day of the previous month
+    /// while that month is not filed (补记), else of the current month.
+    pub earliest_date: String,
+    /// Where this month stands for filing, with its gaps.
+    pub filing: MonthGaps,
+}
+
+/// Where a month stands for filing (月备案), after `taizhang_rules::may_file`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingWindowCode {
+    /// The month has not ended: it can be filed from `opens`.
+    NotYet,
+    /// It can be filed, on time until `due`.
+    Open,
+    /// It can still be filed, marked late (after `due`).
+    Late,
+    /// It is filed.
+    Filed,
+}
+
+/// One member's month before filing: its gaps (from `taizhang_rules::member_report`) and
+/// whether this device's member may file it now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthGaps {
+    pub member_id: String,
+    pub member_name: String,
+    pub month: String,
+    pub window: FilingWindowCode,
+    /// The first day it can be filed (the first of the next month).
+    pub opens: String,
+    /// The last day to file it on time; null when the policy sets no deadline.
+    pub due: Option<String>,
+    /// Working days without a diary entry and without approved leave.
+    pub diary_gaps: Vec<String>,
+    /// Known working days with neither a check-in nor approved leave (无故缺勤).
+    pub days_without_check_in: Vec<String>,
+    /// Days after the member's last sync known to this device (未同步): unknown, not gaps.
+    pub not_synced: Vec<String>,
+    #[ts(type = "number | null")]
+    pub filed_at: Option<i64>,
+    pub filed_by: Option<String>,
+    /// This device's member (the first secretary) may file it now.
+    pub can_file: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthGapsRequest {
+    /// The member whose month it is; null for this device's member.
+    pub member_id: Option<String>,
+    pub month: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -349,6 +410,8 @@ pub struct DiaryInput {
 #[serde(rename_all = "camelCase")]
 pub struct FileMonthRequest {
     pub month: String,
+    /// The team member whose month the first secretary files; null for their own.
+    pub member_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -374,6 +437,26 @@ pub struct TeamMemberSummary {
     pub role: MemberRole,
     pub days_this_month: u32,
     pub month_filed: bool,
+    /// This device's member (the first secretary) may file this member's month now.
+    pub can_file: bool,
+}
+
+/// 请假类别 (seed 003): how each counts is the county's policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveKindCode {
+    /// 事假
+    Personal,
+    /// 病假
+    Sick,
+    /// 因公外出
+    OfficialTrip,
+    /// 组织安排的培训
+    Training,
+    /// 轮休/调休
+    Rest,
+    /// 其他
+    Other,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -397,6 +480,15 @@ pub struct LeaveItem {
     pub reason: String,
     pub state: LeaveStateCode,
     pub decided_by: Option<String>,
+    pub kind: LeaveKindCode,
+    /// 销假: the day the member actually came back.
+    pub returned_on: Option<String>,
+    /// This device's member may approve or reject it (never their own).
+    pub can_decide: bool,
+    /// It is this device's member's pending request.
+    pub can_withdraw: bool,
+    /// It is this device's member's approved request, not reported back yet.
+    pub can_report_back: bool,
 }
 
 /// The Team screen.
@@ -412,8 +504,10 @@ pub struct TeamView {
     pub members: Vec<TeamMemberSummary>,
     /// Pending requests first.
     pub leaves: Vec<LeaveItem>,
-    /// This device's member is the first secretary (approves leave, files months).
+    /// This device's member is the first secretary (decides others' leave, files months).
     pub can_approve: bool,
+    /// The month has ended (its members' months can be filed).
+    pub month_ended: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -422,6 +516,22 @@ pub struct LeaveInput {
     pub from: String,
     pub to: String,
     pub reason: String,
+    pub kind: LeaveKindCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaveRef {
+    pub id: String,
+}
+
+/// 销假: report back on one's approved leave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportBackRequest {
+    pub id: String,
+    /// `YYYY-MM-DD`: the day one actually came back (present again that day).
+    pub returned_on: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -506,10 +616,13 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("record_visit", "VisitInput", "VisitItem"),
     ("diary", "MonthQuery", "DiaryView"),
     ("write_diary", "DiaryInput", "DiaryItem"),
-    ("file_month", "FileMonthRequest", "DiaryView"),
+    ("month_gaps", "MonthGapsRequest", "MonthGaps"),
+    ("file_month", "FileMonthRequest", "MonthGaps"),
     ("team", "MonthQuery", "TeamView"),
     ("request_leave", "LeaveInput", "LeaveItem"),
     ("decide_leave", "DecideLeaveRequest", "LeaveItem"),
+    ("withdraw_leave", "LeaveRef", "LeaveItem"),
+    ("report_back", "ReportBackRequest", "LeaveItem"),
     ("sync_status", "null", "SyncStatus"),
     ("sync_now", "null", "SyncSummary"),
     ("ui_mark", "UiMark", "UiMarkEcho"),
@@ -546,15 +659,21 @@ pub fn contract_ts() -> String {
         MonthQuery::decl(),
         DiaryItem::decl(),
         DiaryView::decl(),
+        FilingWindowCode::decl(),
+        MonthGaps::decl(),
+        MonthGapsRequest::decl(),
         DiaryInput::decl(),
         FileMonthRequest::decl(),
         TeamDay::decl(),
         TeamMemberSummary::decl(),
+        LeaveKindCode::decl(),
         LeaveStateCode::decl(),
         LeaveItem::decl(),
         TeamView::decl(),
         LeaveInput::decl(),
         DecideLeaveRequest::decl(),
+        LeaveRef::decl(),
+        ReportBackRequest::decl(),
         SyncProgress::decl(),
         SyncSummary::decl(),
         SyncStatus::decl(),
@@ -602,4 +721,6 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::SyncRunning,
     ErrorCode::Storage,
     ErrorCode::Internal,
+    ErrorCode::OwnLeave,
+    ErrorCode::MonthNotOver,
 ];

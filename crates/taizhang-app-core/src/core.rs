@@ -18,10 +18,12 @@ use taizhang_client::{ClientError, HttpTransport, Ledger, Transport, TransportEr
 use taizhang_doc::{automerge, FieldConflict};
 use taizhang_domain::{
     local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
-    HouseholdStatus, LeaveId, LeaveRequest, LeaveState, Member, MemberId, PovertyCause, Role, Timestamp, Visit,
-    VisitId, YearMonth,
+    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, PovertyCause, Role, Timestamp,
+    Visit, VisitId, YearMonth,
 };
-use taizhang_rules::{member_report, team_report, MemberInputs, Period, Policy, VillageRecords};
+use taizhang_rules::{
+    filing_due, may_file, member_report, team_report, FilingWindow, MemberInputs, Period, Policy, VillageRecords,
+};
 use taizhang_store::{HouseholdQuery, Row, Store};
 use uuid::Uuid;
 
@@ -229,6 +231,28 @@ fn leave_code(s: LeaveState) -> LeaveStateCode {
     }
 }
 
+fn leave_kind_code(k: LeaveKind) -> LeaveKindCode {
+    match k {
+        LeaveKind::Personal => LeaveKindCode::Personal,
+        LeaveKind::Sick => LeaveKindCode::Sick,
+        LeaveKind::OfficialTrip => LeaveKindCode::OfficialTrip,
+        LeaveKind::Training => LeaveKindCode::Training,
+        LeaveKind::Rest => LeaveKindCode::Rest,
+        LeaveKind::Other => LeaveKindCode::Other,
+    }
+}
+
+fn leave_kind_of(k: LeaveKindCode) -> LeaveKind {
+    match k {
+        LeaveKindCode::Personal => LeaveKind::Personal,
+        LeaveKindCode::Sick => LeaveKind::Sick,
+        LeaveKindCode::OfficialTrip => LeaveKind::OfficialTrip,
+        LeaveKindCode::Training => LeaveKind::Training,
+        LeaveKindCode::Rest => LeaveKind::Rest,
+        LeaveKindCode::Other => LeaveKind::Other,
+    }
+}
+
 fn fix_of(l: Option<Location>) -> Option<GpsFix> {
     l.map(|l| GpsFix { point: GeoPoint { lat: l.lat, lon: l.lon }, accuracy_m: l.accuracy_m })
 }
@@ -244,6 +268,7 @@ fn diary_item(d: &DiaryEntry) -> DiaryItem {
         text: d.text.clone(),
         amends: d.amends.map(|a| a.to_string()),
         written_at: d.written_at,
+        backfilled: d.backfilled(),
     }
 }
 
@@ -290,7 +315,11 @@ fn visit_item(v: &Visit, head: &str, names: &BTreeMap<MemberId, String>) -> Visi
     }
 }
 
-fn leave_item(l: &LeaveRequest, names: &BTreeMap<MemberId, String>) -> LeaveItem {
+/// A leave request as `viewer` sees it: what they may do with it follows
+/// `taizhang_auth::may_write` (nobody decides their own; the township decides the first
+/// secretary's, so it never offers them buttons on their own request).
+fn leave_item(l: &LeaveRequest, names: &BTreeMap<MemberId, String>, viewer: &Member) -> LeaveItem {
+    let mine = l.member == viewer.id;
     LeaveItem {
         id: l.id.to_string(),
         member_id: l.member.to_string(),
@@ -300,6 +329,11 @@ fn leave_item(l: &LeaveRequest, names: &BTreeMap<MemberId, String>) -> LeaveItem
         reason: l.reason.clone(),
         state: leave_code(l.state),
         decided_by: l.decided_by.and_then(|m| names.get(&m).cloned()),
+        kind: leave_kind_code(l.kind),
+        returned_on: l.returned_on.map(|d| d.to_string()),
+        can_decide: viewer.role == Role::FirstSecretary && !mine && l.state == LeaveState::Pending,
+        can_withdraw: mine && l.state == LeaveState::Pending,
+        can_report_back: mine && l.state == LeaveState::Approved && l.returned_on.is_none(),
     }
 }
 
@@ -334,6 +368,57 @@ fn village_records(
         households: Vec::new(),
         ..VillageRecords::default()
     })
+}
+
+/// `member`'s `month` before filing, as `viewer` sees it: the window of
+/// `taizhang_rules::may_file`, the gaps of `taizhang_rules::member_report`, and whether the
+/// viewer (the first secretary) may file it now.
+fn month_gaps(
+    store: &Store,
+    policy: &Policy,
+    viewer: &Member,
+    member: MemberId,
+    month: YearMonth,
+    now: Timestamp,
+) -> Result<MonthGaps, AppError> {
+    let today = local_date(now);
+    let filing = store.filings()?.into_iter().find(|f| f.member == member && f.month == month);
+    let names = names(store)?;
+    let (first, last) = (month.first_day(), month_last_day(month));
+    let records = village_records(store, first, last, &[member])?;
+    let dates = |v: Vec<NaiveDate>| v.into_iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    let (diary_gaps, absent, not_synced) = if records.members.iter().any(|m| m.id == member) {
+        let r = member_report(&records, member, Period::new(first, last)?, today, &MemberInputs::default(), policy)?;
+        (dates(r.diary_gaps.value), dates(r.absent_without_leave.value), dates(r.not_synced.value))
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let w = may_file(month, today, policy);
+    let window = match (filing.is_some(), w) {
+        (true, _) => FilingWindowCode::Filed,
+        (false, FilingWindow::NotYet { .. }) => FilingWindowCode::NotYet,
+        (false, FilingWindow::Open { .. }) => FilingWindowCode::Open,
+        (false, FilingWindow::Late { .. }) => FilingWindowCode::Late,
+    };
+    Ok(MonthGaps {
+        member_id: member.to_string(),
+        member_name: names.get(&member).cloned().unwrap_or_default(),
+        month: month.to_string(),
+        window,
+        opens: month.next().first_day().to_string(),
+        due: filing_due(month, policy).map(|d| d.to_string()),
+        diary_gaps,
+        days_without_check_in: absent,
+        not_synced,
+        filed_at: filing.as_ref().map(|f| f.filed_at),
+        filed_by: filing.as_ref().and_then(|f| names.get(&f.filed_by).cloned()),
+        can_file: viewer.role == Role::FirstSecretary && filing.is_none() && w.allowed(),
+    })
+}
+
+/// The month before `m`.
+fn previous_month(m: YearMonth) -> YearMonth {
+    YearMonth::of(m.first_day().pred_opt().unwrap_or_else(|| m.first_day()))
 }
 
 /// Changes of the waiting documents that the server has not confirmed.
@@ -685,7 +770,7 @@ impl AppCore {
         .await
     }
 
-    fn diary_view(l: &Ledger, month: YearMonth, now: Timestamp) -> Result<DiaryView, AppError> {
+    fn diary_view(l: &Ledger, policy: &Policy, month: YearMonth, now: Timestamp) -> Result<DiaryView, AppError> {
         let store = l.store();
         let me = l.member().ok_or(AppError::NotJoined)?;
         let today = local_date(now);
@@ -701,8 +786,12 @@ impl AppCore {
         entries.extend(rows.iter().filter(|d| d.amends.is_some_and(|a| !ids.contains(&a))).map(diary_item));
         let filing = store.filings()?.into_iter().find(|f| f.member == me && f.month == month);
         let names = names(store)?;
-        let first_secretary = Self::me_synced(l).is_ok_and(|m| m.role == Role::FirstSecretary);
+        let viewer = Self::me_synced(l)?;
+        let gaps = month_gaps(store, policy, &viewer, me, month, now)?;
         let current = month == YearMonth::of(today);
+        let previous = previous_month(YearMonth::of(today));
+        let earliest =
+            if store.month_filed(me, previous)? { YearMonth::of(today).first_day() } else { previous.first_day() };
         Ok(DiaryView {
             month: month.to_string(),
             today: today.to_string(),
@@ -716,17 +805,23 @@ impl AppCore {
             filed: filing.is_some(),
             filed_at: filing.as_ref().map(|f| f.filed_at),
             filed_by: filing.as_ref().and_then(|f| names.get(&f.filed_by).cloned()),
-            can_file: first_secretary && filing.is_none() && month <= YearMonth::of(today),
+            can_file: gaps.can_file,
+            earliest_date: earliest.to_string(),
+            filing: gaps,
         })
     }
 
     pub async fn diary(&self, q: MonthQuery) -> Result<DiaryView, AppError> {
         let now = self.now();
         let month = parse_month(q.month.as_deref(), now)?;
-        self.with(|l| Self::diary_view(l, month, now)).await
+        let policy = &self.policy;
+        self.with(|l| Self::diary_view(l, policy, month, now)).await
     }
 
-    /// Writes a diary entry, or an amendment to one (`amends`), which a filed month requires.
+    /// Writes a diary entry for today or a past day of an unfiled month (补记), or an amendment
+    /// to one (`amends`), which a filed month requires. Saving again for a day that has an
+    /// entry corrects that entry (the same record, its history kept by the document), it
+    /// does not add a second one; it keeps when the entry was first written.
     pub async fn write_diary(&self, d: DiaryInput) -> Result<DiaryItem, AppError> {
         let now = self.now();
         let date = match d.date.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -737,13 +832,26 @@ impl AppCore {
             d.amends.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("amends", s)).transpose()?;
         self.with(|l| {
             let me = Self::me_synced(l)?;
-            let entry = DiaryEntry {
-                id: DiaryId(Uuid::now_v7()),
-                member: me.id,
-                date,
-                text: d.text.clone(),
-                amends,
-                written_at: now,
+            let existing = match amends {
+                Some(_) => None,
+                None => l
+                    .store()
+                    .diary(me.id, YearMonth::of(date))?
+                    .into_iter()
+                    .map(|r| r.record)
+                    .rev()
+                    .find(|e| e.date == date && e.amends.is_none()),
+            };
+            let entry = match existing {
+                Some(e) => DiaryEntry { text: d.text.clone(), ..e },
+                None => DiaryEntry {
+                    id: DiaryId(Uuid::now_v7()),
+                    member: me.id,
+                    date,
+                    text: d.text.clone(),
+                    amends,
+                    written_at: now,
+                },
             };
             l.write_diary(&entry, now)?;
             Ok(diary_item(&entry))
@@ -751,24 +859,54 @@ impl AppCore {
         .await
     }
 
-    /// Files (月备案) the first secretary's diary for `month`: from then on it is read-only and
-    /// corrections are amendments.
-    pub async fn file_month(&self, req: FileMonthRequest) -> Result<DiaryView, AppError> {
+    /// A member's month before filing: its window and gaps (`member_id` null: this device's).
+    pub async fn month_gaps(&self, req: MonthGapsRequest) -> Result<MonthGaps, AppError> {
         let now = self.now();
         let month = parse_month(Some(&req.month), now)?;
+        let policy = &self.policy;
         self.with(|l| {
             let me = Self::me_synced(l)?;
+            let member = match req.member_id.as_deref().filter(|s| !s.trim().is_empty()) {
+                Some(s) => parse_id("memberId", s)?,
+                None => me.id,
+            };
+            month_gaps(l.store(), policy, &me, member, month, now)
+        })
+        .await
+    }
+
+    /// Files (月备案) a member's month (`member_id` null: the first secretary's own): only the
+    /// first secretary files on the device (the township files on its page), and only a month
+    /// that has ended (`taizhang_rules::may_file`; after the policy's window it is filed late).
+    /// From then on the month's diary is read-only and corrections are amendments.
+    pub async fn file_month(&self, req: FileMonthRequest) -> Result<MonthGaps, AppError> {
+        let now = self.now();
+        let month = parse_month(Some(&req.month), now)?;
+        let policy = &self.policy;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let member = match req.member_id.as_deref().filter(|s| !s.trim().is_empty()) {
+                Some(s) => parse_id("memberId", s)?,
+                None => me.id,
+            };
             if me.role != Role::FirstSecretary {
-                return Err(AppError::NotAllowed("only the first secretary files a month (月备案)".into()));
+                return Err(AppError::NotAllowed(
+                    "only the first secretary (or the township) files a month (月备案): your month's gaps are listed \
+                     for you to fill before they do"
+                        .into(),
+                ));
             }
-            if month > YearMonth::of(local_date(now)) {
-                return Err(AppError::invalid("month", format!("{month} has not begun: file it once it has")));
+            if let FilingWindow::NotYet { opens } = may_file(month, local_date(now), policy) {
+                return Err(AppError::Denied {
+                    code: ErrorCode::MonthNotOver,
+                    message: format!("{month} has not ended: it can be filed from {opens}"),
+                });
             }
-            if l.store().month_filed(me.id, month)? {
+            if l.store().month_filed(member, month)? {
                 return Err(AppError::MonthFiled(month.to_string()));
             }
-            l.file_month(me.id, month, me.id, now)?;
-            Self::diary_view(l, month, now)
+            l.file_month(member, month, me.id, now)?;
+            month_gaps(l.store(), policy, &me, member, month, now)
         })
         .await
     }
@@ -810,6 +948,7 @@ impl AppCore {
                 })
                 .collect();
             let filings = store.filings()?;
+            let month_ended = may_file(month, today, policy).allowed();
             let members = records
                 .members
                 .iter()
@@ -819,6 +958,9 @@ impl AppCore {
                     role: role_code(m.role),
                     days_this_month: present.values().filter(|p| p.contains(&m.id)).count() as u32,
                     month_filed: filings.iter().any(|f| f.member == m.id && f.month == month),
+                    can_file: me.role == Role::FirstSecretary
+                        && month_ended
+                        && !filings.iter().any(|f| f.member == m.id && f.month == month),
                 })
                 .collect();
             let mut leaves: Vec<&LeaveRequest> = records.leave_requests.iter().collect();
@@ -829,8 +971,9 @@ impl AppCore {
                 days,
                 gaps: gaps.len() as u32,
                 members,
-                leaves: leaves.into_iter().take(100).map(|l| leave_item(l, &names)).collect(),
+                leaves: leaves.into_iter().take(100).map(|l| leave_item(l, &names, &me)).collect(),
                 can_approve: me.role == Role::FirstSecretary,
+                month_ended,
             })
         })
         .await
@@ -849,11 +992,42 @@ impl AppCore {
                 reason: req.reason.trim().to_string(),
                 state: LeaveState::Pending,
                 decided_by: None,
-                kind: taizhang_domain::LeaveKind::Personal,
+                kind: leave_kind_of(req.kind),
                 returned_on: None,
             };
             l.request_leave(&leave, now)?;
-            Ok(leave_item(&leave, &names(l.store())?))
+            Ok(leave_item(&leave, &names(l.store())?, &me))
+        })
+        .await
+    }
+
+    /// Withdraws this device's member's pending request (撤回).
+    pub async fn withdraw_leave(&self, req: LeaveRef) -> Result<LeaveItem, AppError> {
+        let now = self.now();
+        let id: LeaveId = parse_id("id", &req.id)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            if l.leave(id)?.member != me.id {
+                return Err(AppError::NotAllowed("only the person who asked for leave withdraws it".into()));
+            }
+            let leave = l.withdraw_leave(id, now)?;
+            Ok(leave_item(&leave, &names(l.store())?, &me))
+        })
+        .await
+    }
+
+    /// Reports back (销假) on this device's member's approved leave with the actual return day.
+    pub async fn report_back(&self, req: ReportBackRequest) -> Result<LeaveItem, AppError> {
+        let now = self.now();
+        let id: LeaveId = parse_id("id", &req.id)?;
+        let returned_on = parse_date("returnedOn", &req.returned_on)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            if l.leave(id)?.member != me.id {
+                return Err(AppError::NotAllowed("only the person on leave reports back (销假)".into()));
+            }
+            let leave = l.report_back(id, returned_on, now)?;
+            Ok(leave_item(&leave, &names(l.store())?, &me))
         })
         .await
     }
@@ -866,6 +1040,12 @@ impl AppCore {
             if me.role != Role::FirstSecretary {
                 return Err(AppError::NotAllowed("only the first secretary approves leave".into()));
             }
+            if l.leave(id)?.member == me.id {
+                return Err(AppError::Denied {
+                    code: ErrorCode::OwnLeave,
+                    message: "nobody decides their own leave: the township decides the first secretary's".into(),
+                });
+            }
             l.decide_leave(id, req.approve, me.id, now)?;
             let row = l
                 .store()
@@ -873,7 +1053,7 @@ impl AppCore {
                 .into_iter()
                 .find(|r| r.record.id == id)
                 .ok_or_else(|| AppError::NotFound(format!("leave request {id}")))?;
-            Ok(leave_item(&row.record, &names(l.store())?))
+            Ok(leave_item(&row.record, &names(l.store())?, &me))
         })
         .await
     }

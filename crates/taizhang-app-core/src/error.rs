@@ -44,6 +44,9 @@ pub enum AppError {
     Storage(String),
     #[error("internal fault: {0}")]
     Internal(String),
+    /// What the server would refuse, decided on the device before saving: nothing was saved.
+    #[error("{message}")]
+    Denied { code: ErrorCode, message: String },
 }
 
 impl AppError {
@@ -65,6 +68,7 @@ impl AppError {
             AppError::SyncRunning => ErrorCode::SyncRunning,
             AppError::Storage(_) => ErrorCode::Storage,
             AppError::Internal(_) => ErrorCode::Internal,
+            AppError::Denied { code, .. } => *code,
         }
     }
 
@@ -122,6 +126,9 @@ impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::MonthFiled { month } => AppError::MonthFiled(month.to_string()),
+            e @ DomainError::MonthNotOver { .. } => {
+                AppError::Denied { code: ErrorCode::MonthNotOver, message: e.to_string() }
+            }
             other => AppError::Invalid { field: domain_field(&other), message: other.to_string() },
         }
     }
@@ -147,6 +154,15 @@ impl From<ClientError> for AppError {
             }
             ClientError::Corrupt { doc, reason } => AppError::Storage(format!("{doc}: {reason}")),
             ClientError::NotFound(what) => AppError::NotFound(what),
+            ClientError::Denied { code, message } => {
+                let code = match code {
+                    "own_leave" => ErrorCode::OwnLeave,
+                    "month_filed" => ErrorCode::MonthFiled,
+                    "invalid_record" => ErrorCode::InvalidInput,
+                    _ => ErrorCode::NotAllowed,
+                };
+                AppError::Denied { code, message: format!("not saved: {message}") }
+            }
             ClientError::TooManyRounds(n) => AppError::Incomplete(n),
             // The app never pulls county exports; should it ever, the server refused or was away.
             ClientError::Pull(m) => AppError::Refused(m),

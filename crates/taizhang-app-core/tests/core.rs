@@ -37,7 +37,10 @@ fn seeded_store(dir: &Path, member: usize, households: usize) -> PathBuf {
     let mut l = Ledger::create(&path, demo::VILLAGE, Some(demo::member_id(member)), [member as u8 + 1; 16])
         .expect("create ledger");
     l.put_village(&demo::village(), 0).expect("village");
-    for m in demo::members() {
+    // The device decides like the server once it knows its member's role: the others first,
+    // then this member (a team member may not add members to the registry).
+    let (mine, others): (Vec<_>, Vec<_>) = demo::members().into_iter().partition(|m| m.id == demo::member_id(member));
+    for m in others.into_iter().chain(mine) {
         l.put_member(&m, 0).expect("member");
     }
     for h in demo::households(households) {
@@ -243,7 +246,7 @@ async fn households_search_filter_add_edit_and_visit() {
 }
 
 #[tokio::test]
-async fn a_filed_month_is_read_only_and_takes_amendments() {
+async fn a_month_is_filed_after_it_ends_with_its_gaps_then_takes_amendments_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (t, clock) = TestClock::new(DAY0 - DAY + 20 * HOUR); // 2026-11-24 20:00
     let secretary = open(&seeded_store(dir.path(), 0, 3), clock.clone());
@@ -251,50 +254,109 @@ async fn a_filed_month_is_read_only_and_takes_amendments() {
         .write_diary(DiaryInput { date: None, text: "召开村两委会".into(), amends: None })
         .await
         .expect("entry");
-    t.set(DAY0 + 21 * HOUR);
+    assert!(!first.backfilled);
+    t.set(DAY0 + 21 * HOUR); // 2026-11-25 21:00
     let view = secretary.diary(MonthQuery::default()).await.expect("diary");
-    assert_eq!((view.month.as_str(), view.days_written, view.filed, view.can_file), ("2026-11", 1, false, true));
+    assert_eq!((view.month.as_str(), view.days_written, view.filed, view.can_file), ("2026-11", 1, false, false));
+    assert_eq!(view.filing.window, FilingWindowCode::NotYet, "the current month is not filed");
+    assert_eq!(view.filing.opens, "2026-12-01");
+    assert_eq!(view.earliest_date, "2026-10-01", "October is not filed: 补记 reaches back to it");
     assert!(view.today_entry.is_none(), "yesterday's entry is not today's");
-    secretary.write_diary(DiaryInput { date: None, text: "走访五户".into(), amends: None }).await.expect("today");
+    let today = secretary.write_diary(DiaryInput { date: None, text: "走访五户".into(), amends: None }).await;
+    let today = today.expect("today");
+    // Saving again on the same day corrects that entry: one record, first written time kept.
+    let again = secretary.write_diary(DiaryInput { date: None, text: "走访六户".into(), amends: None }).await;
+    let again = again.expect("corrected");
+    assert_eq!((again.id.as_str(), again.written_at), (today.id.as_str(), today.written_at));
     let view = secretary.diary(MonthQuery { month: Some("2026-11".into()) }).await.expect("diary");
-    assert_eq!(view.today_entry.map(|e| e.text), Some("走访五户".into()));
-    let filed = secretary.file_month(FileMonthRequest { month: "2026-11".into() }).await.expect("filed");
-    assert!(filed.filed && !filed.can_file);
-    assert_eq!(filed.filed_by.as_deref(), Some("李明"));
-    assert_eq!(code(secretary.file_month(FileMonthRequest { month: "2026-11".into() }).await), ErrorCode::MonthFiled);
-    assert_eq!(code(secretary.file_month(FileMonthRequest { month: "2026-12".into() }).await), ErrorCode::InvalidInput);
-    let late = DiaryInput { date: None, text: "补记".into(), amends: None };
+    assert_eq!(view.today_entry.map(|e| e.text), Some("走访六户".into()));
+    assert_eq!(view.entries.len(), 2);
+    let not_yet = secretary.file_month(FileMonthRequest { month: "2026-11".into(), member_id: None }).await;
+    assert_eq!(code(not_yet), ErrorCode::MonthNotOver);
+
+    // 2 December: November has ended. A forgotten day is back-filled (补记), then filed.
+    t.set(DAY0 + 7 * DAY + 9 * HOUR);
+    let back = DiaryInput { date: Some("2026-11-30".into()), text: "补记：整理帮扶台账".into(), amends: None };
+    let back = secretary.write_diary(back).await.expect("back-filled");
+    assert!(back.backfilled, "written on 2 December about 30 November");
+    let gaps = secretary.month_gaps(MonthGapsRequest { member_id: None, month: "2026-11".into() }).await;
+    let gaps = gaps.expect("gaps");
+    assert_eq!((gaps.window, gaps.can_file, gaps.due.as_deref()), (FilingWindowCode::Open, true, Some("2026-12-05")));
+    assert!(gaps.diary_gaps.contains(&"2026-11-23".to_string()), "{:?}", gaps.diary_gaps);
+    assert!(!gaps.diary_gaps.contains(&"2026-11-30".to_string()), "the back-filled day is no gap");
+    assert!(!gaps.days_without_check_in.is_empty(), "no check-in all month");
+    let filed = secretary.file_month(FileMonthRequest { month: "2026-11".into(), member_id: None }).await;
+    let filed = filed.expect("filed");
+    assert_eq!(
+        (filed.window, filed.can_file, filed.filed_by.as_deref()),
+        (FilingWindowCode::Filed, false, Some("李明"))
+    );
+    let again = secretary.file_month(FileMonthRequest { month: "2026-11".into(), member_id: None }).await;
+    assert_eq!(code(again), ErrorCode::MonthFiled);
+    let late = DiaryInput { date: Some("2026-11-29".into()), text: "补记".into(), amends: None };
     assert_eq!(code(secretary.write_diary(late).await), ErrorCode::MonthFiled);
+    let edit = DiaryInput { date: Some("2026-11-24".into()), text: "改".into(), amends: None };
+    assert_eq!(code(secretary.write_diary(edit).await), ErrorCode::MonthFiled, "a filed entry is not edited");
     let fix = DiaryInput {
         date: Some("2026-11-24".into()),
         text: "更正：是村两委扩大会".into(),
         amends: Some(first.id.clone()),
     };
     let a = secretary.write_diary(fix).await.expect("amendment");
-    let view = secretary.diary(MonthQuery::default()).await.expect("diary");
+    let view = secretary.diary(MonthQuery { month: Some("2026-11".into()) }).await.expect("diary");
+    assert!(view.filed);
     let order: Vec<(Option<String>, String)> = view.entries.iter().map(|e| (e.amends.clone(), e.id.clone())).collect();
     assert_eq!(order[0], (None, first.id.clone()));
     assert_eq!(order[1], (Some(first.id.clone()), a.id), "the amendment follows what it corrects");
-    assert_eq!(secretary.today().await.expect("today").diary_today, DiaryStatus::Filed);
+    let december = secretary.diary(MonthQuery::default()).await.expect("diary");
+    assert_eq!(december.earliest_date, "2026-12-01", "November is filed: no 补记 into it");
 
-    let (_t, clock) = TestClock::new(DAY0 + 10 * HOUR);
+    let (_t, clock) = TestClock::new(DAY0 + 7 * DAY + 10 * HOUR);
     let member = open(&seeded_store(dir.path(), 1, 3), clock);
-    assert!(!member.diary(MonthQuery::default()).await.expect("diary").can_file);
-    assert_eq!(code(member.file_month(FileMonthRequest { month: "2026-11".into() }).await), ErrorCode::NotAllowed);
+    let view = member.diary(MonthQuery { month: Some("2026-11".into()) }).await.expect("diary");
+    assert!(!view.can_file && view.filing.window == FilingWindowCode::Open);
+    let req = FileMonthRequest { month: "2026-11".into(), member_id: None };
+    assert_eq!(code(member.file_month(req).await), ErrorCode::NotAllowed);
     assert_eq!(code(member.diary(MonthQuery { month: Some("11/2026".into()) }).await), ErrorCode::InvalidInput);
 }
 
 #[tokio::test]
-async fn the_team_calendar_marks_days_with_nobody_and_leave_is_approved() {
+async fn the_first_secretary_files_a_members_ended_month_from_the_team_screen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (t, clock) = TestClock::new(DAY0 + 10 * HOUR);
+    let secretary = open(&seeded_store(dir.path(), 0, 3), clock);
+    let v = secretary.team(MonthQuery::default()).await.expect("team");
+    assert!(!v.month_ended && v.members.iter().all(|m| !m.can_file), "November has not ended");
+    t.set(DAY0 + 7 * DAY + 9 * HOUR); // 2026-12-02
+    let v = secretary.team(MonthQuery { month: Some("2026-11".into()) }).await.expect("team");
+    assert!(v.month_ended && v.members.iter().all(|m| m.can_file && !m.month_filed));
+    let wang = demo::member_id(1).to_string();
+    let gaps = secretary.month_gaps(MonthGapsRequest { member_id: Some(wang.clone()), month: "2026-11".into() }).await;
+    assert_eq!(gaps.expect("gaps").member_name, "王芳");
+    let filed = secretary.file_month(FileMonthRequest { month: "2026-11".into(), member_id: Some(wang.clone()) }).await;
+    assert_eq!(filed.expect("filed").window, FilingWindowCode::Filed);
+    let v = secretary.team(MonthQuery { month: Some("2026-11".into()) }).await.expect("team");
+    let w = v.members.iter().find(|m| m.id == wang).expect("王芳");
+    assert!(w.month_filed && !w.can_file);
+}
+
+#[tokio::test]
+async fn the_team_calendar_and_leave_with_kinds_withdrawal_and_no_deciding_ones_own() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (t, clock) = TestClock::new(DAY0 - 4 * DAY + 9 * HOUR); // 2026-11-21
     let core = open(&seeded_store(dir.path(), 0, 3), clock);
     core.check_in(CheckInRequest { kind: CheckKindCode::In, location: None }).await.expect("in");
     t.set(DAY0 - 3 * DAY + 9 * HOUR); // 2026-11-22
     core.check_in(CheckInRequest { kind: CheckKindCode::In, location: None }).await.expect("in");
-    let leave = LeaveInput { from: "2026-11-23".into(), to: "2026-11-24".into(), reason: "参加县里培训".into() };
+    let leave = LeaveInput {
+        from: "2026-11-23".into(),
+        to: "2026-11-24".into(),
+        reason: "参加县里培训".into(),
+        kind: LeaveKindCode::Training,
+    };
     let l = core.request_leave(leave).await.expect("leave");
-    assert_eq!(l.state, LeaveStateCode::Pending);
+    assert_eq!((l.state, l.kind), (LeaveStateCode::Pending, LeaveKindCode::Training));
+    assert!(!l.can_decide && l.can_withdraw && !l.can_report_back, "the first secretary's own request");
     t.set(DAY0 + 10 * HOUR); // 2026-11-25
     let v = core.team(MonthQuery::default()).await.expect("team");
     assert_eq!(v.month, "2026-11");
@@ -305,24 +367,42 @@ async fn the_team_calendar_marks_days_with_nobody_and_leave_is_approved() {
     assert_eq!(day(21).present, vec!["李明".to_string()]);
     assert!(!day(21).nobody && day(20).nobody && day(25).nobody);
     assert!(day(26).future && !day(26).nobody);
-    // 25 judged days, 2 with someone in the village, no approved leave yet.
+    // 25 judged days, 2 with someone in the village, no approved leave.
     assert_eq!(v.gaps, 23);
-    assert_eq!(v.leaves[0].state, LeaveStateCode::Pending);
+    assert_eq!((v.leaves[0].state, v.leaves[0].kind), (LeaveStateCode::Pending, LeaveKindCode::Training));
+    assert!(!v.leaves[0].can_decide, "no approve buttons on one's own leave: the township decides it");
     assert_eq!(v.members.iter().find(|m| m.name == "李明").map(|m| m.days_this_month), Some(2));
 
-    let decided = core.decide_leave(DecideLeaveRequest { id: l.id.clone(), approve: true }).await.expect("approve");
-    assert_eq!((decided.state, decided.decided_by.as_deref()), (LeaveStateCode::Approved, Some("李明")));
-    let v = core.team(MonthQuery { month: Some("2026-11".into()) }).await.expect("team");
-    let day = |d: u32| &v.days[d as usize - 1];
-    // The other two members were on post and not on leave: still a gap, with the leave shown.
-    assert_eq!(day(23).on_leave, vec!["李明".to_string()]);
-    assert!(day(23).nobody);
+    // Nobody decides their own leave: refused on the device, nothing saved or pending.
+    let pending_before = core.sync_status().await.expect("status").pending_changes;
+    let own = core.decide_leave(DecideLeaveRequest { id: l.id.clone(), approve: true }).await;
+    assert_eq!(code(own), ErrorCode::OwnLeave);
+    assert_eq!(core.sync_status().await.expect("status").pending_changes, pending_before);
+    let back = core.report_back(ReportBackRequest { id: l.id.clone(), returned_on: "2026-11-24".into() }).await;
+    assert_eq!(code(back), ErrorCode::InvalidInput, "only approved leave is reported back");
+    let w = core.withdraw_leave(LeaveRef { id: l.id.clone() }).await.expect("withdrawn");
+    assert_eq!(w.state, LeaveStateCode::Withdrawn);
+    assert!(!w.can_withdraw);
+    assert_eq!(code(core.withdraw_leave(LeaveRef { id: l.id.clone() }).await), ErrorCode::NotAllowed);
 
+    // A team member asks for an official trip and withdraws it; they decide nothing.
     let (_t2, clock) = TestClock::new(DAY0 + 10 * HOUR);
     let member = open(&seeded_store(dir.path(), 2, 3), clock);
     assert!(!member.team(MonthQuery::default()).await.expect("team").can_approve);
-    let req = DecideLeaveRequest { id: l.id, approve: false };
+    let trip = LeaveInput {
+        from: "2026-11-26".into(),
+        to: "2026-11-27".into(),
+        reason: "到县交通局汇报道路项目".into(),
+        kind: LeaveKindCode::OfficialTrip,
+    };
+    let trip = member.request_leave(trip).await.expect("trip");
+    assert_eq!(trip.kind, LeaveKindCode::OfficialTrip);
+    let req = DecideLeaveRequest { id: trip.id.clone(), approve: true };
     assert_eq!(code(member.decide_leave(req).await), ErrorCode::NotAllowed);
+    member.withdraw_leave(LeaveRef { id: trip.id.clone() }).await.expect("withdrawn");
+    let v = member.team(MonthQuery::default()).await.expect("team");
+    let item = v.leaves.iter().find(|x| x.id == trip.id).expect("listed");
+    assert_eq!((item.state, item.kind), (LeaveStateCode::Withdrawn, LeaveKindCode::OfficialTrip));
 }
 
 /// A sync server on 127.0.0.1:0 with the demo village; stopped by dropping it.

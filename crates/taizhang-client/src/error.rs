@@ -29,6 +29,10 @@ pub enum ClientError {
     Enroll(String),
     #[error("a {0} account has no village of its own: this client serves village work teams")]
     NoVillage(String),
+    /// What the server would refuse, decided on the device before saving (`code` is
+    /// `taizhang_auth::Denial`'s: `own_leave`, `leave_decision`, `month_filed`, ...).
+    #[error("not saved: {message}")]
+    Denied { code: &'static str, message: String },
     #[error("{0} was not found")]
     NotFound(String),
     #[error(

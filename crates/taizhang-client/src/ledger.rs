@@ -1,6 +1,12 @@
 //! The ledger of one device: every edit is validated, applied to its Automerge document and
 //! written to the store with its materialised rows in one SQLite transaction before the
 //! call returns — the moment the UI may say "saved".
+//!
+//! The device decides like the server (issue 14): before an edit is saved, the records it
+//! touches are checked as the server checks a push — `taizhang_doc::check_touched` (kind per
+//! document, field types, limits) and `taizhang_auth::may_write` over the same facts
+//! (`taizhang_doc::access_facts` before and after the change, whether a log's month is
+//! filed) — so nothing the server would refuse is ever saved and left pending.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -8,11 +14,16 @@ use std::path::Path;
 
 use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{ActorId, Automerge, ChangeHash};
-use taizhang_doc::{changed_keys, read_one, write, DocError, DocId, FilingRecord, Record, VillageRecord};
+use chrono::NaiveDate;
+use taizhang_auth::{may_write, DocRef, Facts, Place, Principal, Role as AccountRole, Touch};
+use taizhang_doc::{
+    access_facts, access_facts_at, changed_keys, check_touched, read_one, write, AccessFacts, DocError, DocId,
+    FilingRecord, Record, VillageRecord,
+};
 use taizhang_domain::{
-    validate_check_in, validate_diary, validate_household, validate_leave, validate_member, validate_visit, CheckIn,
-    DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member,
-    MemberId, MonthFiling, Timestamp, Village, VillageId, Visit, YearMonth,
+    validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
+    validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState,
+    LedgerView, Limits, Member, MemberId, MonthFiling, Role, Timestamp, Village, VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -21,6 +32,10 @@ use crate::ClientError;
 const META_VILLAGE: &str = "village_id";
 const META_ACTOR: &str = "actor";
 const META_MEMBER: &str = "member_id";
+/// The role the server enrolled this device's account with (written at enrollment).
+const META_ROLE: &str = "account_role";
+/// Set by client migration 3: leave rows materialised before kinds must be read again.
+const META_REMATERIALISE_LEAVE: &str = "rematerialise_leave";
 
 /// One device's ledger of one village.
 #[derive(Debug)]
@@ -126,14 +141,67 @@ impl Ledger {
             Some(m) => Some(m.parse().map_err(ClientError::Invalid)?),
             None => None,
         };
-        Ok(Self {
+        let mut ledger = Self {
             store,
             docs: BTreeMap::new(),
             actor: ActorId::from(actor),
             village,
             member,
             limits: Limits::default(),
-        })
+        };
+        if ledger.store.meta(META_REMATERIALISE_LEAVE)?.is_some() {
+            ledger.rematerialise_leave()?;
+        }
+        Ok(ledger)
+    }
+
+    /// Reads every leave request of the team documents into the store again (after client
+    /// migration 3 added their kind and report back), in one transaction.
+    fn rematerialise_leave(&mut self) -> Result<(), ClientError> {
+        let teams: Vec<DocId> = self
+            .store
+            .doc_ids()?
+            .into_iter()
+            .filter_map(|d| d.parse::<DocId>().ok())
+            .filter(|d| matches!(d, DocId::Team { .. }))
+            .collect();
+        for id in &teams {
+            self.doc(*id)?;
+        }
+        let tx = self.store.transaction()?;
+        for id in teams {
+            if let Some(doc) = self.docs.get(&id) {
+                let keys = automerge::ReadDoc::keys(doc, automerge::ROOT)
+                    .filter(|k| k.starts_with(LeaveRequest::PREFIX))
+                    .collect();
+                materialise(&tx, &id.to_string(), doc, keys)?;
+            }
+        }
+        tx.remove_meta(META_REMATERIALISE_LEAVE)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account this device writes as, as the server knows it: the role the device was
+    /// enrolled with, else the member's role in the registry. `None` for a ledger with no
+    /// member or one that is neither enrolled nor in the registry (set-up tools, tests): it
+    /// never syncs as anyone, so there is no server decision to anticipate.
+    pub fn principal(&self) -> Result<Option<Principal>, ClientError> {
+        let Some(me) = self.member else { return Ok(None) };
+        let role = match self.store.meta(META_ROLE)? {
+            Some(code) => code.parse::<AccountRole>().ok(),
+            None => self.store.members()?.into_iter().find(|m| m.record.id == me).map(|m| match m.record.role {
+                Role::FirstSecretary => AccountRole::FirstSecretary,
+                Role::TeamMember => AccountRole::Member,
+            }),
+        };
+        Ok(role.map(|role| Principal {
+            account: me.0,
+            role,
+            village: Some(self.village.0),
+            township: None,
+            county: None,
+        }))
     }
 
     pub fn village_id(&self) -> VillageId {
@@ -172,6 +240,12 @@ impl Ledger {
         now: Timestamp,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<(), DocError>,
     ) -> Result<(), ClientError> {
+        let principal = self.principal()?;
+        let filed = match id {
+            DocId::Log { member, month } => self.store.month_filed(member, month)?,
+            _ => false,
+        };
+        let (village, limits) = (self.village, self.limits);
         let doc = self.doc(id)?;
         let before = doc.get_heads();
         let mut tx = doc.transaction();
@@ -182,6 +256,11 @@ impl Ledger {
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
         if hash.is_none() {
             return Ok(()); // nothing changed
+        }
+        if let Err(e) = decide_like_the_server(doc, id, &before, principal.as_ref(), village, filed, &limits) {
+            // Never on disk: forget the in-memory change too.
+            self.docs.remove(&id);
+            return Err(e);
         }
         let result = self.persist(id, &before, true);
         if result.is_err() {
@@ -256,7 +335,24 @@ impl Ledger {
         self.edit(DocId::for_leave(l), now, |tx| write(tx, l))
     }
 
-    /// Approves or rejects a leave request.
+    /// The leave request `id` as this device holds it.
+    pub fn leave(&self, id: LeaveId) -> Result<LeaveRequest, ClientError> {
+        self.store
+            .leaves(None)?
+            .into_iter()
+            .find(|r| r.record.id == id)
+            .map(|r| r.record)
+            .ok_or_else(|| ClientError::NotFound(format!("leave request {id}")))
+    }
+
+    /// Saves a changed leave request (a decision, a withdrawal, a report back), validated.
+    fn update_leave(&mut self, l: &LeaveRequest, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_leave(l, view, limits))?;
+        self.edit(DocId::for_leave(l), now, |tx| write(tx, l))
+    }
+
+    /// Approves or rejects a leave request. Nobody decides their own (`own_leave`), and only
+    /// the first secretary decides on the device (the township decides the first secretary's).
     pub fn decide_leave(
         &mut self,
         id: LeaveId,
@@ -264,16 +360,44 @@ impl Ledger {
         by: MemberId,
         now: Timestamp,
     ) -> Result<(), ClientError> {
-        let row = self
-            .store
-            .leaves(None)?
-            .into_iter()
-            .find(|r| r.record.id == id)
-            .ok_or_else(|| ClientError::NotFound(format!("leave request {id}")))?;
-        let mut l = row.record;
+        let mut l = self.leave(id)?;
         l.state = if approve { LeaveState::Approved } else { LeaveState::Rejected };
         l.decided_by = Some(by);
-        self.edit(DocId::for_leave(&l), now, |tx| write(tx, &l))
+        self.update_leave(&l, now)
+    }
+
+    /// Withdraws one's own pending request (撤回).
+    pub fn withdraw_leave(&mut self, id: LeaveId, now: Timestamp) -> Result<LeaveRequest, ClientError> {
+        let mut l = self.leave(id)?;
+        if l.state != LeaveState::Pending {
+            return Err(ClientError::Denied {
+                code: "leave_decision",
+                message: format!("only a pending request can be withdrawn; this one is {}", l.state.code()),
+            });
+        }
+        l.state = LeaveState::Withdrawn;
+        self.update_leave(&l, now)?;
+        Ok(l)
+    }
+
+    /// Reports back (销假) on one's own approved leave: the day one actually came back.
+    pub fn report_back(
+        &mut self,
+        id: LeaveId,
+        returned_on: NaiveDate,
+        now: Timestamp,
+    ) -> Result<LeaveRequest, ClientError> {
+        let mut l = self.leave(id)?;
+        let today = taizhang_domain::local_date(now);
+        if returned_on > today {
+            return Err(ClientError::Invalid(taizhang_domain::DomainError::FutureDate {
+                date: returned_on.to_string(),
+                today: today.to_string(),
+            }));
+        }
+        l.returned_on = Some(returned_on);
+        self.update_leave(&l, now)?;
+        Ok(l)
     }
 
     /// Files (月备案) a member's diary month: later entries of that month must be amendments.
@@ -284,7 +408,9 @@ impl Ledger {
         by: MemberId,
         now: Timestamp,
     ) -> Result<(), ClientError> {
-        let f = FilingRecord(MonthFiling { member, month, filed_by: by, filed_at: now });
+        let filing = MonthFiling { member, month, filed_by: by, filed_at: now };
+        self.validate(|view, limits| validate_filing(&filing, view, now, limits))?;
+        let f = FilingRecord(filing);
         self.edit(DocId::for_filing(month), now, |tx| write(tx, &f))
     }
 
@@ -334,6 +460,58 @@ impl Ledger {
     pub fn pending_docs(&self) -> Result<Vec<String>, ClientError> {
         Ok(self.store.dirty_docs()?)
     }
+}
+
+fn to_facts(f: AccessFacts) -> Facts {
+    Facts {
+        member: f.member,
+        pending: f.pending,
+        amends: f.amends,
+        state: f.state,
+        kind: f.kind,
+        from: f.from,
+        to: f.to,
+        returned_on: f.returned_on,
+    }
+}
+
+fn doc_ref(id: DocId) -> DocRef {
+    match id {
+        DocId::Registry => DocRef::Registry,
+        DocId::Team { year } => DocRef::Team { year },
+        DocId::Log { member, month } => DocRef::Log { member: member.0, month },
+    }
+}
+
+/// The server's decision on the change `doc` gained since `before`, made on the device
+/// (`sync-server`'s `permit::decide` gathers the same facts): the touched records must be
+/// valid for the document, and `p` must be allowed to write them. `p` `None`: no account to
+/// decide for (a ledger that never syncs as anyone), only the records are checked.
+fn decide_like_the_server(
+    doc: &Automerge,
+    id: DocId,
+    before: &[ChangeHash],
+    p: Option<&Principal>,
+    village: VillageId,
+    filed: bool,
+    limits: &Limits,
+) -> Result<(), ClientError> {
+    let changes = doc.get_changes(before);
+    let keys = changed_keys(doc, &changes);
+    check_touched(&id, doc, &keys, limits)
+        .map_err(|problem| ClientError::Denied { code: "invalid_record", message: problem.to_string() })?;
+    let Some(p) = p else { return Ok(()) };
+    let touched: Vec<Touch> = keys
+        .iter()
+        .map(|k| Touch {
+            before: access_facts_at(doc, k, before).map(to_facts),
+            after: access_facts(doc, k).map(to_facts),
+            key: k.clone(),
+        })
+        .collect();
+    let place = Place { village: village.0, township: None, county: None };
+    may_write(p, &place, &doc_ref(id), filed, &touched)
+        .map_err(|d| ClientError::Denied { code: d.code, message: d.message })
 }
 
 /// Writes what document `id` gained since `before` into the store inside `tx`, with its

@@ -33,4 +33,5 @@ pub const COMPACT_AFTER_CHUNKS: usize = 100;
 pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/client/0001_init.sql")),
     (2, include_str!("../../../migrations/client/0002_sync_journal.sql")),
+    (3, include_str!("../../../migrations/client/0003_leave_kind.sql")),
 ];

@@ -8,8 +8,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Params};
 use taizhang_doc::FieldConflict;
 use taizhang_domain::{
-    CheckIn, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus, LeaveRequest,
-    LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Village, Visit, YearMonth,
+    CheckIn, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus, LeaveKind,
+    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Village, Visit, YearMonth,
 };
 
 use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_opt};
@@ -55,7 +55,7 @@ const HOUSEHOLD_COLS: &str =
 const VISIT_COLS: &str = "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc";
 const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc";
 const CHECK_IN_COLS: &str = "id, member, at, kind, lat, lon, accuracy_m, in_geofence, conflicts, doc";
-const LEAVE_COLS: &str = "id, member, from_date, to_date, reason, state, decided_by, conflicts, doc";
+const LEAVE_COLS: &str = "id, member, from_date, to_date, reason, state, decided_by, kind, returned_on, conflicts, doc";
 
 /// The materialised tables and the order their digest lists rows in.
 const DIGEST_TABLES: &[(&str, &str)] = &[
@@ -153,12 +153,10 @@ fn leave_row(r: &SqlRow<'_>) -> Result<Row<LeaveRequest>, StoreError> {
         reason: r.get(4)?,
         state: LeaveState::from_code(&state).map_err(|e| StoreError::corrupt("leave state", e))?,
         decided_by: parse_opt("approver id", r.get(6)?)?,
-        // Not indexed yet (issue 14): the kind and the report back live in the team document;
-        // the store's columns for them are still to add.
-        kind: taizhang_domain::LeaveKind::Personal,
-        returned_on: None,
+        kind: LeaveKind::parse(&r.get::<_, String>(7)?).map_err(|e| StoreError::corrupt("leave kind", e))?,
+        returned_on: r.get::<_, Option<String>>(8)?.map(|s| parse_date("return date", &s)).transpose()?,
     };
-    row(r, l, 7)
+    row(r, l, 9)
 }
 
 fn filing_row(r: &SqlRow<'_>) -> Result<MonthFiling, StoreError> {

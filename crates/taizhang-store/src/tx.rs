@@ -62,6 +62,11 @@ impl StoreTx<'_> {
         Ok(())
     }
 
+    pub fn remove_meta(&self, key: &str) -> Result<(), StoreError> {
+        self.tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     /// Materialises the village (there is one per store).
     pub fn put_village(&self, v: &Village) -> Result<(), StoreError> {
         self.tx.execute(
@@ -195,8 +200,9 @@ impl StoreTx<'_> {
     pub fn put_leave(&self, doc: &str, r: &Read<LeaveRequest>) -> Result<(), StoreError> {
         let l = &r.record;
         self.tx.execute(
-            "INSERT OR REPLACE INTO leave_requests (id, member, from_date, to_date, reason, state, decided_by, conflicts, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT OR REPLACE INTO leave_requests
+                 (id, member, from_date, to_date, reason, state, decided_by, kind, returned_on, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 l.id.to_string(),
                 l.member.to_string(),
@@ -205,6 +211,8 @@ impl StoreTx<'_> {
                 l.reason,
                 l.state.code(),
                 l.decided_by.map(|m| m.to_string()),
+                l.kind.code(),
+                l.returned_on.map(date_text),
                 conflicts_json(&r.conflicts)?,
                 doc
             ],

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use taizhang_doc::{FieldConflict, Read};
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, GpsFix, Household, HouseholdId,
-    HouseholdStatus, LeaveId, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Village,
-    VillageId, Visit, VisitId, YearMonth,
+    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role,
+    Village, VillageId, Visit, VisitId, YearMonth,
 };
 use taizhang_store::{rusqlite, Counts, HouseholdQuery, Row, Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 use uuid::Uuid;
@@ -619,7 +619,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1, 2]);
+    assert_eq!(versions, vec![1, 2, 3]);
     Ok(())
 }
 
@@ -674,5 +674,48 @@ fn the_sync_journal_keeps_the_newest_sessions() -> Result<(), Box<dyn std::error
     assert_eq!(all[0].at, n - 1, "newest first");
     assert_eq!(all[0].error.as_deref(), Some("无法连接服务器"));
     assert_eq!(store.last_successful_sync()?.map(|e| e.at), Some(n - 2));
+    Ok(())
+}
+
+#[test]
+fn a_leaves_kind_and_report_back_round_trip() -> R {
+    let mut store = Store::open_in_memory()?;
+    let mut trip = leave(3, 2, date(2026, 11, 10), LeaveState::Approved);
+    trip.kind = LeaveKind::OfficialTrip;
+    trip.returned_on = Some(date(2026, 11, 11));
+    let mut training = leave(4, 2, date(2026, 11, 20), LeaveState::Withdrawn);
+    training.kind = LeaveKind::Training;
+    let tx = store.transaction()?;
+    tx.put_leave(TEAM, &read(trip.clone()))?;
+    tx.put_leave(TEAM, &read(training.clone()))?;
+    tx.commit()?;
+    assert_eq!(store.leaves(Some(member_id(2)))?, vec![row(trip, TEAM), row(training, TEAM)]);
+    Ok(())
+}
+
+/// A store written by schema 2 (leave rows without kind) opens migrated in place: its rows
+/// read as 事假 with no report back, and the ledger is asked to read the leave again.
+#[test]
+fn a_schema_2_store_migrates_its_leave_rows_in_place() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("old.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&path)?;
+        taizhang_store::migrate(
+            &conn,
+            &[
+                (1, include_str!("../../../migrations/client/0001_init.sql")),
+                (2, include_str!("../../../migrations/client/0002_sync_journal.sql")),
+            ],
+        )?;
+        conn.execute(
+            "INSERT INTO leave_requests (id, member, from_date, to_date, reason, state, decided_by, doc)
+             VALUES (?1, ?2, '2026-10-01', '2026-10-03', '回家探亲', 'approved', ?3, 'team/2026')",
+            [uuid(0x602).to_string(), member_id(1).to_string(), member_id(1).to_string()],
+        )?;
+    }
+    let store = Store::open(&path)?;
+    assert_eq!(store.leaves(None)?, vec![row(leave(2, 1, date(2026, 10, 1), LeaveState::Approved), TEAM)]);
+    assert_eq!(store.meta("rematerialise_leave")?.as_deref(), Some("1"));
     Ok(())
 }

@@ -1,0 +1,86 @@
+//! The device decides like the server (issue 14): an edit the server would refuse is not
+//! saved — not on disk, not pending, not in the loaded document — and says why with the
+//! server's own code; the same person's allowed edits go through.
+
+use chrono::NaiveDate;
+use taizhang_client::{ClientError, Ledger};
+use taizhang_doc::demo;
+use taizhang_domain::{LeaveId, LeaveKind, LeaveRequest, LeaveState, YearMonth};
+use uuid::Uuid;
+
+/// 2026-11-25 10:00 in Shanghai.
+const NOW: i64 = 1_795_536_000_000 + 10 * 3_600_000;
+
+/// A ledger of demo member `member` holding the registry, written before this member's own
+/// record (a team member may not add members: once the device knows its role, it decides).
+fn ledger(member: usize) -> Ledger {
+    let mut l =
+        Ledger::in_memory(demo::VILLAGE, Some(demo::member_id(member)), [member as u8 + 1; 16]).expect("ledger");
+    l.put_village(&demo::village(), 0).expect("village");
+    let (mine, others): (Vec<_>, Vec<_>) = demo::members().into_iter().partition(|m| m.id == demo::member_id(member));
+    for m in others.into_iter().chain(mine) {
+        l.put_member(&m, 0).expect("member");
+    }
+    l
+}
+
+fn request(member: usize, kind: LeaveKind) -> LeaveRequest {
+    LeaveRequest {
+        id: LeaveId(Uuid::now_v7()),
+        member: demo::member_id(member),
+        from: NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"),
+        to: NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
+        reason: "到县里汇报".into(),
+        state: LeaveState::Pending,
+        decided_by: None,
+        kind,
+        returned_on: None,
+    }
+}
+
+fn denied(r: Result<impl std::fmt::Debug, ClientError>) -> &'static str {
+    match r {
+        Err(ClientError::Denied { code, .. }) => code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn nobody_decides_their_own_leave_and_a_refusal_leaves_nothing_behind() {
+    let mut wang = ledger(1);
+    let l = request(1, LeaveKind::OfficialTrip);
+    wang.request_leave(&l, NOW).expect("one's own request");
+    let team = wang.store().load_doc("team/2026").expect("chunks").len();
+    assert_eq!(denied(wang.decide_leave(l.id, true, demo::member_id(1), NOW)), "leave_decision");
+    assert_eq!(wang.store().load_doc("team/2026").expect("chunks").len(), team, "nothing written");
+    let row = wang.leave(l.id).expect("still there");
+    assert_eq!((row.state, row.kind), (LeaveState::Pending, LeaveKind::OfficialTrip));
+    // The refused change is gone from the loaded document too: withdrawing now withdraws.
+    let w = wang.withdraw_leave(l.id, NOW).expect("withdrawn");
+    assert_eq!(w.state, LeaveState::Withdrawn);
+    assert_eq!(wang.leave(l.id).expect("row").state, LeaveState::Withdrawn);
+    assert_eq!(denied(wang.withdraw_leave(l.id, NOW)), "leave_decision", "only a pending request");
+
+    let mut li = ledger(0);
+    let own = request(0, LeaveKind::Training);
+    li.request_leave(&own, NOW).expect("the first secretary's own request");
+    assert_eq!(denied(li.decide_leave(own.id, true, demo::member_id(0), NOW)), "own_leave");
+    assert_eq!(li.leave(own.id).expect("row").state, LeaveState::Pending);
+}
+
+#[test]
+fn a_member_files_no_month_and_writes_only_their_own_leave() {
+    let mut wang = ledger(1);
+    let october = YearMonth::new(2026, 10).expect("month");
+    assert_eq!(denied(wang.file_month(demo::member_id(1), october, demo::member_id(1), NOW)), "filing");
+    assert!(wang.store().filings().expect("filings").is_empty());
+    assert_eq!(denied(wang.request_leave(&request(2, LeaveKind::Personal), NOW)), "leave_decision");
+    assert!(wang.pending_docs().expect("pending").iter().all(|d| d != "team/2026"));
+
+    // The first secretary files an ended month, not the current one.
+    let mut li = ledger(0);
+    li.file_month(demo::member_id(1), october, demo::member_id(0), NOW).expect("October has ended");
+    let november = YearMonth::new(2026, 11).expect("month");
+    let r = li.file_month(demo::member_id(1), november, demo::member_id(0), NOW);
+    assert!(matches!(r, Err(ClientError::Invalid(taizhang_domain::DomainError::MonthNotOver { .. }))), "{r:?}");
+}
