@@ -15,10 +15,9 @@ use std::path::Path;
 use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{ActorId, Automerge, ChangeHash};
 use chrono::NaiveDate;
-use taizhang_auth::{may_write, DocRef, Facts, Place, Principal, Role as AccountRole, Touch};
+use taizhang_auth::{judge_touched, DocRef, Place, Principal, Role as AccountRole};
 use taizhang_doc::{
-    access_facts, access_facts_at, changed_keys, check_touched, read_one, write, AccessFacts, DocError, DocId,
-    FilingRecord, Record, VillageRecord,
+    changed_keys, check_touched, read_one, write, DocError, DocId, FilingRecord, Record, VillageRecord,
 };
 use taizhang_domain::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
@@ -462,19 +461,6 @@ impl Ledger {
     }
 }
 
-fn to_facts(f: AccessFacts) -> Facts {
-    Facts {
-        member: f.member,
-        pending: f.pending,
-        amends: f.amends,
-        state: f.state,
-        kind: f.kind,
-        from: f.from,
-        to: f.to,
-        returned_on: f.returned_on,
-    }
-}
-
 fn doc_ref(id: DocId) -> DocRef {
     match id {
         DocId::Registry => DocRef::Registry,
@@ -498,19 +484,13 @@ fn decide_like_the_server(
 ) -> Result<(), ClientError> {
     let changes = doc.get_changes(before);
     let keys = changed_keys(doc, &changes);
-    check_touched(&id, doc, &keys, limits)
-        .map_err(|problem| ClientError::Denied { code: "invalid_record", message: problem.to_string() })?;
-    let Some(p) = p else { return Ok(()) };
-    let touched: Vec<Touch> = keys
-        .iter()
-        .map(|k| Touch {
-            before: access_facts_at(doc, k, before).map(to_facts),
-            after: access_facts(doc, k).map(to_facts),
-            key: k.clone(),
-        })
-        .collect();
+    let Some(p) = p else {
+        // No account to decide for: only the records are checked.
+        return check_touched(&id, doc, &keys, limits)
+            .map_err(|problem| ClientError::Denied { code: "invalid_record", message: problem.to_string() });
+    };
     let place = Place { village: village.0, township: None, county: None };
-    may_write(p, &place, &doc_ref(id), filed, &touched)
+    judge_touched(p, &place, &doc_ref(id), filed, doc, before, &keys, limits)
         .map_err(|d| ClientError::Denied { code: d.code, message: d.message })
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use automerge::transaction::CommitOptions;
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
-use taizhang_auth::{judge_touched, DocRef, Place, Principal, Role};
+use taizhang_auth::{judge_touched, DocRef, Place};
 use taizhang_doc::{changed_keys, DocId};
 use taizhang_domain::{Limits, Timestamp};
 
@@ -48,7 +48,7 @@ impl Ledger {
         })?;
         let name = id.to_string();
         let confirmed: Vec<ChangeHash> = self.store.confirmed_heads(&name)?.into_iter().map(ChangeHash).collect();
-        let principal = self.principal()?;
+        let principal = self.principal()?.ok_or(ClientError::NotEnrolled)?;
         let place = Place { village: self.village_id().0, township: None, county: None };
         let doc_ref = match id {
             DocId::Registry => DocRef::Registry,
@@ -125,19 +125,6 @@ impl Ledger {
             Some(json) => serde_json::from_str(&json)
                 .map_err(|e| ClientError::Corrupt { doc: META_WITHDRAWN.into(), reason: e.to_string() }),
         }
-    }
-
-    /// This device's account as access control sees it (team roles only).
-    fn principal(&self) -> Result<Principal, ClientError> {
-        let role = self.account_role()?.and_then(|r| Role::ALL.into_iter().find(|x| x.code() == r));
-        let account = self.member().ok_or(ClientError::NotEnrolled)?.0;
-        Ok(Principal {
-            account,
-            role: role.unwrap_or(Role::Member),
-            village: Some(self.village_id().0),
-            township: None,
-            county: None,
-        })
     }
 }
 
