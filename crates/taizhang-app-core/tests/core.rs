@@ -501,7 +501,8 @@ async fn offline_records_sync_through_a_real_server_to_a_second_device() {
     // 请销假 through the server: B asks (病假), A (the first secretary) approves it, B reports
     // back (销假); the server stores every step, nothing stays pending or is refused.
     let day = taizhang_domain::local_date(chrono::Utc::now().timestamp_millis()).to_string();
-    let ask = LeaveInput { from: day.clone(), to: day.clone(), reason: "发烧就医".into(), kind: LeaveKindCode::Sick };
+    let ask =
+        LeaveInput { from: day.clone(), to: day.clone(), reason: "发烧就医".into(), kind: LeaveKindCode::Sick };
     let asked = b.request_leave(ask).await.expect("request");
     assert!(asked.can_withdraw && !asked.can_decide);
     assert!(b.sync_now().await.expect("sync B").refused.is_empty());
