@@ -112,6 +112,8 @@ class Session {
   }
   async click(css) {
     const el = await this.waitFor(css);
+    // Out of the fixed tab bar's way: a button low on a long screen is otherwise covered.
+    await this.exec('arguments[0].scrollIntoView({ block: "center" });', [{ [ELEMENT]: el }]);
     await this.cmd("POST", `/element/${el}/click`, {});
   }
   async type(css, text, clear = true) {

@@ -497,5 +497,29 @@ async fn offline_records_sync_through_a_real_server_to_a_second_device() {
     let team = b.team(MonthQuery::default()).await.expect("team");
     let today = team.days.iter().find(|d| !d.future && d.present.contains(&"李明".to_string()));
     assert!(today.is_some(), "A's check-in is on B's team calendar");
+
+    // 请销假 through the server: B asks (病假), A (the first secretary) approves it, B reports
+    // back (销假); the server stores every step, nothing stays pending or is refused.
+    let day = taizhang_domain::local_date(chrono::Utc::now().timestamp_millis()).to_string();
+    let ask =
+        LeaveInput { from: day.clone(), to: day.clone(), reason: "发烧就医".into(), kind: LeaveKindCode::Sick };
+    let asked = b.request_leave(ask).await.expect("request");
+    assert!(asked.can_withdraw && !asked.can_decide);
+    assert!(b.sync_now().await.expect("sync B").refused.is_empty());
+    assert!(a.sync_now().await.expect("sync A").refused.is_empty());
+    let seen = a.team(MonthQuery::default()).await.expect("team");
+    let item = seen.leaves.iter().find(|l| l.id == asked.id).expect("A sees B's request");
+    assert!(item.can_decide && !item.can_withdraw, "the first secretary decides a member's leave");
+    a.decide_leave(DecideLeaveRequest { id: asked.id.clone(), approve: true }).await.expect("approve");
+    assert!(a.sync_now().await.expect("sync A").refused.is_empty());
+    assert!(b.sync_now().await.expect("sync B").refused.is_empty());
+    let mine = b.team(MonthQuery::default()).await.expect("team");
+    let item = mine.leaves.iter().find(|l| l.id == asked.id).expect("listed");
+    assert_eq!((item.state, item.kind, item.can_report_back), (LeaveStateCode::Approved, LeaveKindCode::Sick, true));
+    let back = b.report_back(ReportBackRequest { id: asked.id.clone(), returned_on: day.clone() }).await;
+    assert_eq!(back.expect("销假").returned_on, Some(day));
+    let synced = b.sync_now().await.expect("sync B");
+    assert!(synced.refused.is_empty() && synced.changes_pushed >= 1, "{synced:?}");
+    assert_eq!(b.sync_status().await.expect("status").pending_changes, 0);
     server.stop().await;
 }

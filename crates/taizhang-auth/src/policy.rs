@@ -306,7 +306,16 @@ fn leave_change(p: &Principal, decides: bool, t: &Touch) -> Result<(), Denial> {
     let pending = |f: &Facts| f.pending && f.state.is_none_or(|s| s == LeaveState::Pending);
     match (&t.before, &t.after) {
         // A new request: one's own, pending. The township decides, it does not ask.
-        (None, Some(a)) if p.role.in_village() && own(a) && pending(a) && a.returned_on.is_none() => Ok(()),
+        // A new request: one's own, pending — or already withdrawn, when it was made and
+        // withdrawn offline and both arrive in one push.
+        (None, Some(a))
+            if p.role.in_village()
+                && own(a)
+                && (pending(a) || a.state == Some(LeaveState::Withdrawn))
+                && a.returned_on.is_none() =>
+        {
+            Ok(())
+        }
         (None, _) if p.role.in_village() => deny(
             "leave_decision",
             "a new leave request is one's own and pending: the first secretary or the township decides it",
@@ -441,6 +450,11 @@ mod tests {
         assert!(may_write(&who(Role::TownshipStaff), &PLACE, &team, false, &new_request).is_err());
         // A new request must be pending: nobody files an already approved leave for themselves.
         assert!(may_write(&m, &PLACE, &team, false, &[touch("leave/d", None, leave(ME, false))]).is_err());
+        // Made and withdrawn offline, arriving in one push: still one's own request.
+        let withdrawn = touch("leave/e", None, in_state(ME, LeaveState::Withdrawn));
+        assert!(may_write(&m, &PLACE, &team, false, std::slice::from_ref(&withdrawn)).is_ok());
+        let theirs = touch("leave/f", None, in_state(COLLEAGUE, LeaveState::Withdrawn));
+        assert!(may_write(&m, &PLACE, &team, false, &[theirs]).is_err());
     }
 
     #[test]

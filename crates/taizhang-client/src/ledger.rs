@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use automerge::transaction::{CommitOptions, Transaction};
-use automerge::{ActorId, Automerge, ChangeHash};
+use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 use chrono::NaiveDate;
 use taizhang_auth::{judge_touched, DocRef, Place, Principal, Role as AccountRole};
 use taizhang_doc::{
@@ -170,9 +170,7 @@ impl Ledger {
         let tx = self.store.transaction()?;
         for id in teams {
             if let Some(doc) = self.docs.get(&id) {
-                let keys = automerge::ReadDoc::keys(doc, automerge::ROOT)
-                    .filter(|k| k.starts_with(LeaveRequest::PREFIX))
-                    .collect();
+                let keys = doc.keys(automerge::ROOT).filter(|k| k.starts_with(LeaveRequest::PREFIX)).collect();
                 materialise(&tx, &id.to_string(), doc, keys)?;
             }
         }
@@ -469,7 +467,8 @@ fn doc_ref(id: DocId) -> DocRef {
     }
 }
 
-/// The server's decision on the change `doc` gained since `before`, made on the device
+/// The server's decision on the change `doc` gained since `before` (this edit), made on the
+/// device
 /// (`sync-server`'s `permit::decide` gathers the same facts): the touched records must be
 /// valid for the document, and `p` must be allowed to write them. `p` `None`: no account to
 /// decide for (a ledger that never syncs as anyone), only the records are checked.
