@@ -74,7 +74,17 @@ pub async fn sync(AxState(st): AxState<AppState>, caller: Caller, body: Bytes) -
     let pusher = Pusher { device: &device, principal: p, place };
     let mut results = Vec::with_capacity(req.docs.len());
     let mut pushed: HashSet<Hash> = HashSet::new();
-    for push in req.docs {
+    // Logs before team documents: a month filed offline arrives with the diary written before
+    // it, and those entries must be stored before the filing that freezes them (a record is
+    // never refused for arriving late). The answer names each document, so order is free.
+    let mut docs = req.docs;
+    docs.sort_by_key(|d| match d.doc.split('/').next() {
+        Some("registry") => 0,
+        Some("log") => 1,
+        Some("team") => 2,
+        _ => 3,
+    });
+    for push in docs {
         results.push(push_doc(&st, &pusher, push, now, &mut pushed).await?);
     }
 

@@ -3,6 +3,7 @@
 //! both values as a visible conflict.
 
 use taizhang_doc::demo;
+use taizhang_domain::DiaryEntry;
 use taizhang_store::HouseholdQuery;
 use taizhang_tests::*;
 
@@ -103,4 +104,28 @@ async fn a_week_offline_syncs_in_one_request() {
     assert_eq!(r2.requests, 1);
     assert_eq!(r2.changes_received, 35);
     assert_eq!(digest(&li), digest(&wang));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_month_written_and_filed_offline_arrives_whole() {
+    // 李明 is offline at the turn of the month: he writes the diary of 30 October on 1
+    // November (补记), files his October, and syncs once. The diary entry goes up in the same
+    // request as the filing; it was written before the filing and is never refused for that.
+    let server = TestServer::start(5).await;
+    let t = server.transport();
+    let mut li = server.device(0).await;
+    li.sync(&t, NOW).await.expect("first sync");
+    let me = demo::member_id(0);
+    let oct_30 = NOW - 26 * 86_400_000;
+    let entry = DiaryEntry { written_at: NOW, ..diary(me, oct_30, "召开村民小组会，议定修路") };
+    li.write_diary(&entry, NOW).expect("back-filled diary");
+    let october = taizhang_domain::YearMonth { year: 2026, month: 10 };
+    li.file_month(me, october, me, NOW + 1000).expect("file October");
+    let r = li.sync(&t, NOW + 2000).await.expect("sync");
+    assert!(r.rejected.is_empty(), "nothing refused: {r:?}");
+    assert!(li.pending_docs().expect("pending").is_empty());
+    let mut wang = server.device(1).await;
+    wang.sync(&t, NOW + 3000).await.expect("sync");
+    let d = wang.store().diary(me, october).expect("diary");
+    assert!(d.iter().any(|r| r.record.id == entry.id), "the entry arrived: {d:?}");
 }
