@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "request_leave",
     "decide_leave",
     "withdraw_leave",
+    "withdraw_refused",
     "report_back",
     "sync_status",
     "sync_now",

@@ -835,7 +835,36 @@ const syncScreen: Screen = async (el) => {
     if (!st.running && st.lastError) result.append(errorBox(st.lastError));
     else if (!st.running && st.lastResult) {
       result.append(h("p", { class: "ok", "data-testid": "sync-done" }, t("sync.done", { pushed: st.lastResult.changesPushed, received: st.lastResult.changesReceived })));
-      if (st.lastResult.refused.length) result.append(h("p", { class: "warn" }, t("sync.refused"), " ", st.lastResult.refused.join("; ")));
+      for (const r of st.lastResult.refusedDocs) {
+        const withdraw = h("button", { "data-testid": "sync-withdraw" }, t("sync.withdraw"));
+        withdraw.onclick = () =>
+          void act(withdraw, el, async () => {
+            paint(await call("withdraw_refused", r));
+            toast(t("sync.withdrawn"));
+          });
+        result.append(
+          h("div", { class: "card warn", "data-testid": "sync-refused" },
+            h("p", {}, t("sync.refused"), " ", docLabel(r.doc)),
+            h("p", { class: "small" }, r.reason),
+            h("p", { class: "small muted" }, t("sync.withdrawHint")),
+            withdraw,
+          ),
+        );
+      }
+    }
+    if (st.withdrawn.length) {
+      result.append(
+        h("details", { "data-testid": "sync-withdrawn-list" },
+          h("summary", {}, t("sync.withdrawnList", { n: st.withdrawn.length })),
+          st.withdrawn.map((w) =>
+            h("div", { class: "card small" },
+              h("b", {}, docLabel(w.doc)), " ", formatDateTime(w.withdrawnAt),
+              h("p", { class: "muted" }, w.reason),
+              h("pre", {}, w.fields),
+            ),
+          ),
+        ),
+      );
     }
   };
   const poll = () => {

@@ -82,6 +82,11 @@ async fn decide_leave(core: Core<'_>, req: DecideLeaveRequest) -> Answer<LeaveIt
     Ok(core.decide_leave(req).await?)
 }
 #[tauri::command]
+async fn withdraw_refused(core: Core<'_>, req: RefusedDoc) -> Answer<SyncStatus> {
+    Ok(core.withdraw_refused(req).await?)
+}
+
+#[tauri::command]
 async fn withdraw_leave(core: Core<'_>, req: LeaveRef) -> Answer<LeaveItem> {
     Ok(core.withdraw_leave(req).await?)
 }
@@ -158,6 +163,7 @@ fn main() -> anyhow::Result<()> {
             request_leave,
             decide_leave,
             withdraw_leave,
+            withdraw_refused,
             report_back,
             sync_status,
             sync_now,

@@ -310,11 +310,23 @@ returnedOn: string, };
 
 export type SyncProgress = { requests: number, bytesUp: number, bytesDown: number, };
 
+export type RefusedDoc = { doc: string, reason: string, };
+
+export type WithdrawnItem = { doc: string, key: string, 
+/**
+ * The record's fields, `field = value` one a line.
+ */
+fields: string, reason: string, withdrawnAt: number, };
+
 export type SyncSummary = { at: number, requests: number, bytesUp: number, bytesDown: number, changesPushed: number, changesReceived: number, 
 /**
  * Documents the server refused, with its reason; they stay waiting.
  */
-refused: Array<string>, };
+refused: Array<string>, 
+/**
+ * The same, by document: what the Sync screen offers to withdraw.
+ */
+refusedDocs: Array<RefusedDoc>, };
 
 export type SyncStatus = { serverUrl: string, lastSyncAt: number | null, 
 /**
@@ -332,7 +344,11 @@ progress: SyncProgress, lastResult: SyncSummary | null,
 /**
  * The last attempt's error, cleared by a successful sync.
  */
-lastError: CommandError | null, };
+lastError: CommandError | null, 
+/**
+ * Records withdrawn from refused documents on this device, oldest first.
+ */
+withdrawn: Array<WithdrawnItem>, };
 
 export type UiMark = { what: string, count: number, };
 
@@ -364,6 +380,7 @@ export interface Commands {
   report_back: { req: ReportBackRequest; res: LeaveItem };
   sync_status: { req: null; res: SyncStatus };
   sync_now: { req: null; res: SyncSummary };
+  withdraw_refused: { req: RefusedDoc; res: SyncStatus };
   ui_mark: { req: UiMark; res: UiMarkEcho };
 }
 

@@ -565,6 +565,29 @@ pub struct SyncSummary {
     pub changes_received: u32,
     /// Documents the server refused, with its reason; they stay waiting.
     pub refused: Vec<String>,
+    /// The same, by document: what the Sync screen offers to withdraw.
+    pub refused_docs: Vec<RefusedDoc>,
+}
+
+/// A document the server refused: its name and the server's reason (code: message).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedDoc {
+    pub doc: String,
+    pub reason: String,
+}
+
+/// A record taken back from a refused document and kept as text, so nothing typed is lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WithdrawnItem {
+    pub doc: String,
+    pub key: String,
+    /// The record's fields, `field = value` one a line.
+    pub fields: String,
+    pub reason: String,
+    #[ts(type = "number")]
+    pub withdrawn_at: i64,
 }
 
 /// The Sync screen.
@@ -584,6 +607,8 @@ pub struct SyncStatus {
     pub last_result: Option<SyncSummary>,
     /// The last attempt's error, cleared by a successful sync.
     pub last_error: Option<CommandError>,
+    /// Records withdrawn from refused documents on this device, oldest first.
+    pub withdrawn: Vec<WithdrawnItem>,
 }
 
 /// The window reports that a screen finished drawing (for the start-up timing log).
@@ -625,6 +650,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("report_back", "ReportBackRequest", "LeaveItem"),
     ("sync_status", "null", "SyncStatus"),
     ("sync_now", "null", "SyncSummary"),
+    ("withdraw_refused", "RefusedDoc", "SyncStatus"),
     ("ui_mark", "UiMark", "UiMarkEcho"),
 ];
 
@@ -675,6 +701,8 @@ pub fn contract_ts() -> String {
         LeaveRef::decl(),
         ReportBackRequest::decl(),
         SyncProgress::decl(),
+        RefusedDoc::decl(),
+        WithdrawnItem::decl(),
         SyncSummary::decl(),
         SyncStatus::decl(),
         UiMark::decl(),

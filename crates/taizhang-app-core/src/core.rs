@@ -422,6 +422,10 @@ fn previous_month(m: YearMonth) -> YearMonth {
 }
 
 /// Changes of the waiting documents that the server has not confirmed.
+fn withdrawn_item(w: taizhang_client::Withdrawn) -> WithdrawnItem {
+    WithdrawnItem { doc: w.doc, key: w.key, fields: w.fields, reason: w.reason, withdrawn_at: w.withdrawn_at }
+}
+
 fn pending_changes(store: &Store, docs: &[String]) -> Result<u32, AppError> {
     let mut n = 0;
     for name in docs {
@@ -1072,8 +1076,16 @@ impl AppCore {
                 m.last_sync_at = last;
             }
         }
+        let withdrawn = match self.ledger.try_lock() {
+            Ok(guard) => match guard.as_ref() {
+                Some(l) => l.withdrawn_records()?.into_iter().map(withdrawn_item).collect(),
+                None => Vec::new(),
+            },
+            Err(_) => Vec::new(), // a sync holds the ledger: shown again at the next look
+        };
         let m = lock(&self.memo);
         Ok(SyncStatus {
+            withdrawn,
             server_url: self.settings().server_url,
             last_sync_at: m.last_sync_at,
             pending_changes: m.pending_changes,
@@ -1132,7 +1144,30 @@ impl AppCore {
             changes_pushed: r.changes_pushed,
             changes_received: r.changes_received,
             refused: r.rejected.iter().map(|(d, why)| format!("{d}: {why}")).collect(),
+            refused_docs: r
+                .rejected
+                .iter()
+                .map(|(d, why)| RefusedDoc { doc: d.clone(), reason: why.clone() })
+                .collect(),
         })
+    }
+
+    /// Withdraws what the server refused in one document (`Ledger::withdraw_refused`): the
+    /// refused records are taken back and kept as text, the rest waits to sync; the Sync
+    /// screen's count goes back to zero once that is sent.
+    pub async fn withdraw_refused(&self, req: RefusedDoc) -> Result<SyncStatus, AppError> {
+        {
+            let mut guard = self.ledger.lock().await;
+            let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
+            let now = self.now();
+            ledger.withdraw_refused(&req.doc, &req.reason, now)?;
+            let mut m = lock(&self.memo);
+            if let Some(last) = m.last_result.as_mut() {
+                last.refused_docs.retain(|d| d.doc != req.doc);
+                last.refused.retain(|line| !line.starts_with(&format!("{}: ", req.doc)));
+            }
+        }
+        self.sync_status().await
     }
 
     /// One tick of the background sync: when something waits (or the last pull is older than

@@ -517,9 +517,35 @@ async fn offline_records_sync_through_a_real_server_to_a_second_device() {
     let item = mine.leaves.iter().find(|l| l.id == asked.id).expect("listed");
     assert_eq!((item.state, item.kind, item.can_report_back), (LeaveStateCode::Approved, LeaveKindCode::Sick, true));
     let back = b.report_back(ReportBackRequest { id: asked.id.clone(), returned_on: day.clone() }).await;
-    assert_eq!(back.expect("销假").returned_on, Some(day));
+    assert_eq!(back.expect("销假").returned_on, Some(day.clone()));
     let synced = b.sync_now().await.expect("sync B");
     assert!(synced.refused.is_empty() && synced.changes_pushed >= 1, "{synced:?}");
     assert_eq!(b.sync_status().await.expect("status").pending_changes, 0);
+
+    // A refused change is withdrawn from the Sync screen: B asks again (事假) and it reaches A;
+    // offline, B withdraws it while A approves it. B's withdrawal is refused (the request is
+    // no longer pending); B withdraws what was refused, its text is kept, nothing waits.
+    let again =
+        LeaveInput { from: day.clone(), to: day.clone(), reason: "家中有事".into(), kind: LeaveKindCode::Personal };
+    let again = b.request_leave(again).await.expect("request");
+    assert!(b.sync_now().await.expect("sync B").refused.is_empty());
+    assert!(a.sync_now().await.expect("sync A").refused.is_empty());
+    b.withdraw_leave(LeaveRef { id: again.id.clone() }).await.expect("withdrawn offline");
+    a.decide_leave(DecideLeaveRequest { id: again.id.clone(), approve: true }).await.expect("approve");
+    assert!(a.sync_now().await.expect("sync A").refused.is_empty());
+    let refused = b.sync_now().await.expect("sync B");
+    let doc = refused.refused_docs.first().cloned().expect("B's withdrawal is refused");
+    assert!(doc.reason.starts_with("leave_decision"), "{doc:?}");
+    let status = b.sync_status().await.expect("status");
+    assert_eq!(status.pending_docs, vec![doc.doc.clone()], "the refused document waits, in words on the screen");
+    let status = b.withdraw_refused(doc.clone()).await.expect("withdraw what was refused");
+    assert_eq!(status.withdrawn.len(), 1, "{:?}", status.withdrawn);
+    assert!(status.withdrawn[0].fields.contains("withdrawn"), "what B did is kept: {}", status.withdrawn[0].fields);
+    assert!(status.last_result.is_some_and(|r| r.refused_docs.is_empty()), "no longer offered");
+    assert!(b.sync_now().await.expect("sync B").refused.is_empty());
+    assert_eq!(b.sync_status().await.expect("status").pending_changes, 0, "the Sync screen's count is back to zero");
+    let mine = b.team(MonthQuery::default()).await.expect("team");
+    let item = mine.leaves.iter().find(|l| l.id == again.id).expect("listed");
+    assert_eq!(item.state, LeaveStateCode::Approved, "A's decision stands");
     server.stop().await;
 }

@@ -128,16 +128,24 @@ impl Ledger {
     }
 }
 
-/// A record's fields as text, `field = value` one a line (what the user typed survives).
+/// A record's fields as text, `field = value` one a line (what the user typed survives); a
+/// field in conflict shows every value, `a | b`.
 fn record_text(doc: &automerge::Automerge, key: &str) -> String {
-    use automerge::{ObjType, ReadDoc, Value, ROOT};
+    use automerge::{ObjType, ReadDoc, ScalarValue, Value, ROOT};
+    let show = |s: &ScalarValue| s.as_str().map_or_else(|| s.to_string(), str::to_string);
     let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, key) else { return String::new() };
     doc.map_range(&obj, ..)
-        .filter_map(|item| match item.value.into_value() {
-            Value::Scalar(s) => {
-                Some(format!("{} = {}", item.key, s.as_str().map_or_else(|| s.to_string(), str::to_string)))
-            }
-            Value::Object(_) => None,
+        .map(|item| {
+            let values: Vec<String> = doc
+                .get_all(&obj, item.key.as_ref())
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(v, _)| match v {
+                    Value::Scalar(s) => Some(show(&s)),
+                    Value::Object(_) => None,
+                })
+                .collect();
+            format!("{} = {}", item.key, values.join(" | "))
         })
         .collect::<Vec<_>>()
         .join("\n")
