@@ -200,14 +200,21 @@ pub trait ServerStore: Send + Sync + 'static {
     async fn create_village(&self, village: Uuid, name: &str) -> Result<(), DbError>;
     async fn village_exists(&self, village: Uuid) -> Result<bool, DbError>;
     /// Stores the changes of one document that are new, in causal order, exactly once, with
-    /// the server's receipt time; all or nothing, and durable before it returns.
+    /// the server's receipt time; all or nothing, and durable before it returns. (A
+    /// [`ServerStore::push_checked`] whose check allows everything.)
     async fn push(
         &self,
         village: Uuid,
         doc: &str,
         changes: Vec<ParsedChange>,
         received_at: i64,
-    ) -> Result<PushResult, DbError>;
+    ) -> Result<PushResult, DbError> {
+        match self.push_checked(village, doc, changes, received_at, PushCheck::allow_all()).await? {
+            Checked::Pushed(result) => Ok(result),
+            Checked::Unplaceable { heads } => Ok(PushResult::MissingDeps { missing: Vec::new(), heads }),
+            Checked::Refused(r) => Err(DbError::Backend(format!("a push that allows all was refused: {}", r.message))),
+        }
+    }
     /// [`ServerStore::push`] after `check` allowed it, in the same transaction: the pushed
     /// document (and, on backends with row locks, the watched ones) cannot change between the
     /// check and the write.

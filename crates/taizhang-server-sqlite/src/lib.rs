@@ -194,20 +194,6 @@ impl ServerStore for SqliteStore {
         .await
     }
 
-    async fn push(
-        &self,
-        village: Uuid,
-        doc: &str,
-        changes: Vec<ParsedChange>,
-        received_at: i64,
-    ) -> Result<PushResult, DbError> {
-        match self.push_checked(village, doc, changes, received_at, PushCheck::allow_all()).await? {
-            Checked::Pushed(result) => Ok(result),
-            Checked::Unplaceable { heads } => Ok(PushResult::MissingDeps { missing: Vec::new(), heads }),
-            Checked::Refused(r) => Err(backend(format!("a push that allows all was refused: {}", r.message))),
-        }
-    }
-
     async fn push_checked(
         &self,
         village: Uuid,
