@@ -340,3 +340,93 @@ pub async fn change_on(
     tx.commit_with(automerge::transaction::CommitOptions::default().with_time(NOW));
     am.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect()
 }
+
+/// `POST /county/api/login` to the server at `url`, from the loopback address `from` (another
+/// address of 127.0.0.0/8 counts as another client; `None`: the default). Returns the status,
+/// the JSON answer and the `Set-Cookie` header.
+pub async fn web_login(
+    url: &str,
+    from: Option<[u8; 4]>,
+    login: &str,
+    password: &str,
+) -> (u16, serde_json::Value, Option<String>) {
+    let mut http = reqwest::Client::builder();
+    if let Some(a) = from {
+        http = http.local_address(std::net::IpAddr::from(a));
+    }
+    let r = http
+        .build()
+        .expect("client")
+        .post(format!("{url}/county/api/login"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "login": login, "password": password }).to_string())
+        .send()
+        .await
+        .expect("login request");
+    let status = r.status().as_u16();
+    let cookie = r.headers().get("set-cookie").and_then(|c| c.to_str().ok()).map(str::to_string);
+    let body = r.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&body).unwrap_or_default(), cookie)
+}
+
+/// A logged-in session of the county and township page, by its bearer session token.
+#[allow(missing_debug_implementations)]
+pub struct WebSession {
+    pub http: reqwest::Client,
+    pub url: String,
+    pub token: String,
+}
+
+impl WebSession {
+    /// Logs in as `login` with `password` (which must succeed); also returns `/login`'s answer.
+    pub async fn login(url: &str, login: &str, password: &str) -> (Self, serde_json::Value) {
+        let (status, me, _) = web_login(url, None, login, password).await;
+        assert_eq!(status, 200, "log-in as {login}: {me}");
+        let token = me["token"].as_str().expect("token").to_string();
+        (Self { http: reqwest::Client::new(), url: url.to_string(), token }, me)
+    }
+
+    /// `GET path`: status, body bytes and headers.
+    pub async fn get(&self, path: &str) -> (u16, Vec<u8>, reqwest::header::HeaderMap) {
+        let r = self.http.get(format!("{}{path}", self.url)).bearer_auth(&self.token).send().await.expect("request");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (status, r.bytes().await.expect("body").to_vec(), headers)
+    }
+
+    /// `GET path` as JSON (`null` when the body is not JSON).
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let (status, body, _) = self.get(path).await;
+        (status, serde_json::from_slice(&body).unwrap_or_default())
+    }
+
+    /// `GET path`, which must answer 200 with JSON.
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        let (status, body, _) = self.get(path).await;
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).expect("json")
+    }
+
+    /// `PUT path` with a JSON body: status and JSON answer.
+    pub async fn put(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::PUT, path, body).await
+    }
+
+    /// `POST path` with a JSON body: status and JSON answer.
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        (r.status().as_u16(), serde_json::from_str(&r.text().await.unwrap_or_default()).unwrap_or_default())
+    }
+}

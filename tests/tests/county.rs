@@ -12,66 +12,21 @@ use taizhang_tests::*;
 
 const PASSWORD: &str = "县里查台账-2026";
 
-struct County {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-}
-
-impl County {
-    async fn get(&self, path: &str) -> (u16, Vec<u8>, reqwest::header::HeaderMap) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .header("authorization", format!("Bearer {}", self.token))
-            .send()
-            .await
-            .expect("request");
-        let status = r.status().as_u16();
-        let headers = r.headers().clone();
-        (status, r.bytes().await.expect("body").to_vec(), headers)
-    }
-
-    async fn put(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-        let r = self
-            .http
-            .put(format!("{}{path}", self.url))
-            .header("authorization", format!("Bearer {}", self.token))
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .expect("request");
-        let status = r.status().as_u16();
-        (status, serde_json::from_str(&r.text().await.expect("body")).unwrap_or_default())
-    }
-
-    async fn json(&self, path: &str) -> serde_json::Value {
-        let (status, body, _) = self.get(path).await;
-        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-        serde_json::from_slice(&body).expect("json")
-    }
-}
+type County = WebSession;
 
 async fn login(url: &str, login: &str, password: &str) -> (u16, serde_json::Value, Option<String>) {
-    let r = reqwest::Client::new()
-        .post(format!("{url}/county/api/login"))
-        .header("content-type", "application/json")
-        .body(serde_json::json!({ "login": login, "password": password }).to_string())
-        .send()
-        .await
-        .expect("login request");
-    let status = r.status().as_u16();
-    let cookie = r.headers().get("set-cookie").map(|c| c.to_str().expect("ascii").to_string());
-    let body = r.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&body).unwrap_or_default(), cookie)
+    web_login(url, None, login, password).await
 }
 
 async fn county_officer(server: &TestServer) -> County {
     admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
     let (status, me, _) = login(&server.url, "惠水县委组织部 孙强", PASSWORD).await;
     assert_eq!(status, 200, "{me}");
-    County { http: reqwest::Client::new(), url: server.url.clone(), token: me["token"].as_str().expect("token").into() }
+    WebSession {
+        http: reqwest::Client::new(),
+        url: server.url.clone(),
+        token: me["token"].as_str().expect("token").into(),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

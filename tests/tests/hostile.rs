@@ -132,16 +132,8 @@ async fn unsigned_token_requests_cannot_spend_a_colleagues_limit() {
 }
 
 async fn login_from(url: &str, from: [u8; 4], login: &str, password: &str) -> (u16, serde_json::Value) {
-    let http = reqwest::Client::builder().local_address(std::net::IpAddr::from(from)).build().expect("client");
-    let r = http
-        .post(format!("{url}/county/api/login"))
-        .header("content-type", "application/json")
-        .body(serde_json::json!({ "login": login, "password": password }).to_string())
-        .send()
-        .await
-        .expect("login request");
-    let status = r.status().as_u16();
-    (status, serde_json::from_str(&r.text().await.unwrap_or_default()).unwrap_or_default())
+    let (status, body, _) = web_login(url, Some(from), login, password).await;
+    (status, body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

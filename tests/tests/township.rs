@@ -12,52 +12,10 @@ use uuid::Uuid;
 
 const PASSWORD: &str = "乡镇管考勤-2026";
 
-struct Officer {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-}
-
-impl Officer {
-    async fn login(server: &TestServer, account: Uuid, login: &str) -> (Self, serde_json::Value) {
-        admin::set_password(server.store.as_ref(), account, PASSWORD, NOW).await.expect("set password");
-        let http = reqwest::Client::new();
-        let r = http
-            .post(format!("{}/county/api/login", server.url))
-            .header("content-type", "application/json")
-            .body(serde_json::json!({ "login": login, "password": PASSWORD }).to_string())
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(r.status().as_u16(), 200);
-        let me: serde_json::Value = serde_json::from_str(&r.text().await.expect("body")).expect("json");
-        let token = me["token"].as_str().expect("token").to_string();
-        (Self { http, url: server.url.clone(), token }, me)
-    }
-
-    async fn get(&self, path: &str) -> (u16, serde_json::Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .header("authorization", format!("Bearer {}", self.token))
-            .send()
-            .await
-            .expect("request");
-        (r.status().as_u16(), serde_json::from_str(&r.text().await.unwrap_or_default()).unwrap_or_default())
-    }
-
-    async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .header("authorization", format!("Bearer {}", self.token))
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .expect("request");
-        (r.status().as_u16(), serde_json::from_str(&r.text().await.unwrap_or_default()).unwrap_or_default())
-    }
+/// A township or county officer logged in to the page, with a fresh password.
+async fn officer(server: &TestServer, account: Uuid, login: &str) -> (WebSession, serde_json::Value) {
+    admin::set_password(server.store.as_ref(), account, PASSWORD, NOW).await.expect("set password");
+    WebSession::login(&server.url, login, PASSWORD).await
 }
 
 fn village() -> Uuid {
@@ -70,22 +28,22 @@ async fn a_township_officer_sees_only_the_villages_of_their_township() {
     // Two villages of other townships of the same county.
     let today = taizhang_domain::local_date(NOW);
     seed_demo_county(server.store.as_ref(), 2, today, NOW).await.expect("demo county");
-    let (township, me) = Officer::login(&server, DEMO_TOWNSHIP_STAFF, "石门镇 赵敏").await;
+    let (township, me) = officer(&server, DEMO_TOWNSHIP_STAFF, "石门镇 赵敏").await;
     assert_eq!(me["scope"], "township");
     assert_eq!(me["township_name"], "石门镇");
     assert_eq!(me["county_name"], "惠水县");
 
-    let (status, overview) = township.get("/county/api/overview").await;
+    let (status, overview) = township.get_json("/county/api/overview").await;
     assert_eq!(status, 200);
     let names: Vec<&str> =
         overview["villages"].as_array().expect("villages").iter().filter_map(|v| v["name"].as_str()).collect();
     assert_eq!(names, vec!["石门村"], "its own village only");
-    let (_, at_post) = township.get("/county/api/at-post").await;
+    let (_, at_post) = township.get_json("/county/api/at-post").await;
     assert_eq!(at_post["villages"].as_array().expect("villages").len(), 1);
 
     // Another township's village: not found, to read and to write.
     let other = demo_county_village(0);
-    let (status, _) = township.get(&format!("/county/api/village/{other}")).await;
+    let (status, _) = township.get_json(&format!("/county/api/village/{other}")).await;
     assert_eq!(status, 404);
     let (status, _) = township
         .post(
@@ -102,13 +60,13 @@ async fn a_township_officer_sees_only_the_villages_of_their_township() {
         .await;
     assert_eq!(status, 404);
     // What only the county does: scores and the county's grading.
-    let (status, _) = township.get("/county/api/grades").await;
+    let (status, _) = township.get_json("/county/api/grades").await;
     assert_eq!(status, 403);
 
     // The county officer still sees the whole county.
-    let (county, me) = Officer::login(&server, DEMO_COUNTY_STAFF, "惠水县委组织部 孙强").await;
+    let (county, me) = officer(&server, DEMO_COUNTY_STAFF, "惠水县委组织部 孙强").await;
     assert_eq!(me["scope"], "county");
-    let (_, overview) = county.get("/county/api/overview").await;
+    let (_, overview) = county.get_json("/county/api/overview").await;
     assert_eq!(overview["villages"].as_array().expect("villages").len(), 3);
 }
 
@@ -148,9 +106,9 @@ async fn the_township_approves_the_first_secretarys_leave_and_the_phone_sees_it(
     member.check_in(&check_in, NOW).expect("check in");
     member.sync(&transport, NOW).await.expect("sync");
 
-    let (township, _) = Officer::login(&server, DEMO_TOWNSHIP_STAFF, "石门镇 赵敏").await;
+    let (township, _) = officer(&server, DEMO_TOWNSHIP_STAFF, "石门镇 赵敏").await;
     // At post today: 王芳 in the village; 李明 synced today, no check-in yet; 张伟 never synced.
-    let (status, at_post) = township.get("/county/api/at-post").await;
+    let (status, at_post) = township.get_json("/county/api/at-post").await;
     assert_eq!(status, 200, "{at_post}");
     let states: Vec<(String, String)> = at_post["villages"][0]["members"]
         .as_array()
@@ -164,7 +122,7 @@ async fn the_township_approves_the_first_secretarys_leave_and_the_phone_sees_it(
     assert_eq!(state_of("张伟"), Some("not_synced"), "never absent: {at_post}");
 
     // The request waits for the township, marked as the first secretary's.
-    let (_, list) = township.get("/county/api/leave").await;
+    let (_, list) = township.get_json("/county/api/leave").await;
     let requests = list["requests"].as_array().expect("requests");
     assert_eq!(requests.len(), 1, "{list}");
     assert_eq!(requests[0]["first_secretary"], true);
@@ -186,11 +144,11 @@ async fn the_township_approves_the_first_secretarys_leave_and_the_phone_sees_it(
             );
         }
     }
-    let (_, list) = township.get("/county/api/leave").await;
+    let (_, list) = township.get_json("/county/api/leave").await;
     assert_eq!(list["requests"].as_array().expect("requests").len(), 1, "still pending");
 
     // A county officer reads the list but does not decide.
-    let (county, _) = Officer::login(&server, DEMO_COUNTY_STAFF, "惠水县委组织部 孙强").await;
+    let (county, _) = officer(&server, DEMO_COUNTY_STAFF, "惠水县委组织部 孙强").await;
     let path = format!("/county/api/village/{}/leave/{}", village(), leave.id.0);
     let (status, body) = county.post(&path, serde_json::json!({"decision": "approved"})).await;
     assert_eq!(status, 403, "{body}");
@@ -199,7 +157,7 @@ async fn the_township_approves_the_first_secretarys_leave_and_the_phone_sees_it(
     let (status, body) = township.post(&path, serde_json::json!({"decision": "approved"})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["state"], "approved");
-    let (_, list) = township.get("/county/api/leave").await;
+    let (_, list) = township.get_json("/county/api/leave").await;
     assert!(list["requests"].as_array().expect("requests").is_empty(), "{list}");
     let (status, body) = township.post(&path, serde_json::json!({"decision": "rejected"})).await;
     assert_eq!(status, 400, "decided once: {body}");
@@ -217,9 +175,9 @@ async fn the_township_approves_the_first_secretarys_leave_and_the_phone_sees_it(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_township_files_an_ended_month_and_not_one_that_has_not_ended() {
     let server = TestServer::start(5).await;
-    let (township, _) = Officer::login(&server, DEMO_TOWNSHIP_STAFF, "石门镇 赵敏").await;
+    let (township, _) = officer(&server, DEMO_TOWNSHIP_STAFF, "石门镇 赵敏").await;
     let wang = account(1).id;
-    let (_, list) = township.get("/county/api/filing").await;
+    let (_, list) = township.get_json("/county/api/filing").await;
     let months: Vec<(String, String)> = list["months"]
         .as_array()
         .expect("months")
@@ -238,7 +196,7 @@ async fn the_township_files_an_ended_month_and_not_one_that_has_not_ended() {
     assert_eq!(status, 200, "{body}");
     let (status, _) = township.post(&path, serde_json::json!({"member": wang, "month": "2026-10"})).await;
     assert_eq!(status, 400, "filed once");
-    let (_, list) = township.get("/county/api/filing").await;
+    let (_, list) = township.get_json("/county/api/filing").await;
     assert!(
         !list["months"]
             .as_array()
