@@ -72,21 +72,26 @@ pub async fn sync(AxState(st): AxState<AppState>, caller: Caller, body: Bytes) -
     let p = account.principal();
     may_read(&p, &place).map_err(|d| ApiError::Forbidden(format!("{}: {}", d.code, d.message)))?;
     let pusher = Pusher { device: &device, principal: p, place };
-    let mut results = Vec::with_capacity(req.docs.len());
     let mut pushed: HashSet<Hash> = HashSet::new();
     // Logs before team documents: a month filed offline arrives with the diary written before
     // it, and those entries must be stored before the filing that freezes them (a record is
-    // never refused for arriving late). The answer names each document, so order is free.
-    let mut docs = req.docs;
-    docs.sort_by_key(|d| match d.doc.split('/').next() {
-        Some("registry") => 0,
-        Some("log") => 1,
-        Some("team") => 2,
-        _ => 3,
+    // never refused for arriving late). The answer keeps the request's order.
+    let mut docs: Vec<(usize, DocPush)> = req.docs.into_iter().enumerate().collect();
+    docs.sort_by_key(|(i, d)| {
+        let rank = match d.doc.split('/').next() {
+            Some("registry") => 0,
+            Some("log") => 1,
+            Some("team") => 2,
+            _ => 3,
+        };
+        (rank, *i)
     });
-    for push in docs {
-        results.push(push_doc(&st, &pusher, push, now, &mut pushed).await?);
+    let mut answered = Vec::with_capacity(docs.len());
+    for (i, push) in docs {
+        answered.push((i, push_doc(&st, &pusher, push, now, &mut pushed).await?));
     }
+    answered.sort_by_key(|(i, _)| *i);
+    let results: Vec<DocResult> = answered.into_iter().map(|(_, r)| r).collect();
 
     if results.iter().any(|r| matches!(r.outcome, DocOutcome::Accepted { new } if new > 0)) {
         st.county.model.notify(village); // the county view refreshes in the background
