@@ -296,6 +296,20 @@ canApprove: boolean,
  */
 monthEnded: boolean, };
 
+export type ScoreItemKindCode = "bonus" | "deduction" | "veto";
+
+export type ScoreStateCode = "entered" | "confirmed" | "returned" | "audited";
+
+export type ScoreItemEntry = { kind: ScoreItemKindCode, points: number, reason: string, };
+
+export type AutomaticFigures = { points: number, diaryGaps: Array<string>, daysWithoutCheckIn: Array<string>, notSynced: Array<string>, explanation: string, };
+
+export type ScoreSheetView = { memberId: string, memberName: string, month: string, state: ScoreStateCode | null, items: Array<ScoreItemEntry>, note: string, scoredBy: string | null, scoredAt: number | null, checkedAt: number | null, checkNote: string, auditedAt: number | null, auditPoints: number | null, auditNote: string, automatic: AutomaticFigures, points: number, vetoed: boolean, allowanceCut: boolean, provisional: boolean, canEdit: boolean, conflicts: Array<ConflictItem>, };
+
+export type MonthScores = { month: string, monthEnded: boolean, canScore: boolean, base: number, max: number, cutBelow: number, sheets: Array<ScoreSheetView>, };
+
+export type SaveScoreSheetRequest = { memberId: string, month: string, items: Array<ScoreItemEntry>, note: string, };
+
 export type LeaveInput = { from: string, to: string, reason: string, kind: LeaveKindCode, };
 
 export type DecideLeaveRequest = { id: string, approve: boolean, };
@@ -378,6 +392,8 @@ export interface Commands {
   decide_leave: { req: DecideLeaveRequest; res: LeaveItem };
   withdraw_leave: { req: LeaveRef; res: LeaveItem };
   report_back: { req: ReportBackRequest; res: LeaveItem };
+  month_scores: { req: MonthQuery; res: MonthScores };
+  save_score_sheet: { req: SaveScoreSheetRequest; res: ScoreSheetView };
   sync_status: { req: null; res: SyncStatus };
   sync_now: { req: null; res: SyncSummary };
   withdraw_refused: { req: RefusedDoc; res: SyncStatus };
