@@ -268,6 +268,7 @@ const zh = {
   "field.reason": "事由",
   "field.to": "结束日期",
   "field.date": "日期",
+  "field.items": "（加分、减分项）",
 };
 
 export type Key = keyof typeof zh;
@@ -537,6 +538,7 @@ const en: Record<Key, string> = {
   "field.reason": "Reason",
   "field.to": "End date",
   "field.date": "Date",
+  "field.items": "(score items)",
 };
 
 export const TABLES: Record<Lang, Record<Key, string>> = { zh, en };

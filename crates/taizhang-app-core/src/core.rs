@@ -515,7 +515,7 @@ fn score_sheet_view(
             diary_gaps: dates(&report.diary_gaps.value),
             days_without_check_in: dates(&report.absent_without_leave.value),
             not_synced: dates(&report.not_synced.value),
-            explanation: auto.score.explanation.clone(),
+            explanation: auto.score.note.clone(),
         },
         points,
         vetoed,
