@@ -1265,8 +1265,9 @@ impl AppCore {
                     reason: i.reason.trim().to_string(),
                 })
                 .collect();
-            // A returned sheet goes back to the township as entered; its check is kept for
-            // the record of who returned it and why.
+            // A returned sheet goes back to the township as entered; the township's and the
+            // county's parts stay as they are (taizhang-auth: the first secretary never
+            // changes them), so who returned it and why stays on record.
             let sheet = MonthScoreSheet {
                 member,
                 month,
@@ -1278,10 +1279,10 @@ impl AppCore {
                 checked_by: old.as_ref().and_then(|o| o.checked_by),
                 checked_at: old.as_ref().and_then(|o| o.checked_at),
                 check_note: old.as_ref().map(|o| o.check_note.clone()).unwrap_or_default(),
-                audited_by: None,
-                audited_at: None,
-                audit_points: None,
-                audit_note: String::new(),
+                audited_by: old.as_ref().and_then(|o| o.audited_by),
+                audited_at: old.as_ref().and_then(|o| o.audited_at),
+                audit_points: old.as_ref().and_then(|o| o.audit_points),
+                audit_note: old.as_ref().map(|o| o.audit_note.clone()).unwrap_or_default(),
             };
             l.put_score_sheet(&sheet, now)?;
             let store = l.store();
