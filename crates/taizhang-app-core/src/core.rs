@@ -498,7 +498,11 @@ fn score_sheet_view(
             .map(|s| {
                 s.items
                     .iter()
-                    .map(|i| ScoreItemEntry { kind: score_kind_code(i.kind), points: i.points, reason: i.reason.clone() })
+                    .map(|i| ScoreItemEntry {
+                        kind: score_kind_code(i.kind),
+                        points: i.points,
+                        reason: i.reason.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -531,16 +535,19 @@ fn score_sheet_view(
 
 /// The month's score sheets `viewer` may see: every colleague's for the first secretary (and
 /// their own, scored by the township), one's own for everyone else.
-fn month_scores(store: &Store, policy: &Policy, viewer: &Member, month: YearMonth, now: Timestamp) -> Result<MonthScores, AppError> {
+fn month_scores(
+    store: &Store,
+    policy: &Policy,
+    viewer: &Member,
+    month: YearMonth,
+    now: Timestamp,
+) -> Result<MonthScores, AppError> {
     let (first, last) = (month.first_day(), month_last_day(month));
     let records = village_records(store, first, last, &[])?;
     let rows = store.score_sheets(month)?;
     let names: BTreeMap<MemberId, String> = records.members.iter().map(|m| (m.id, m.name.clone())).collect();
-    let seen: Vec<&Member> = records
-        .members
-        .iter()
-        .filter(|m| viewer.role == Role::FirstSecretary || m.id == viewer.id)
-        .collect();
+    let seen: Vec<&Member> =
+        records.members.iter().filter(|m| viewer.role == Role::FirstSecretary || m.id == viewer.id).collect();
     let mut sheets = Vec::new();
     for m in seen {
         // The diary gaps need the member's diary: read it for this member only.

@@ -21,9 +21,9 @@ use taizhang_doc::{
 };
 use taizhang_domain::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
-    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveId,
-    LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, Role, Timestamp,
-    Village, VillageId, Visit, YearMonth,
+    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest,
+    LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, Role, Timestamp, Village,
+    VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -423,7 +423,7 @@ impl Ledger {
     /// while it is new, entered or returned; the township and the county act on their pages).
     pub fn put_score_sheet(&mut self, sheet: &MonthScoreSheet, now: Timestamp) -> Result<(), ClientError> {
         self.validate(|view, limits| validate_score_sheet(sheet, view, now, limits))?;
-        self.edit(DocId::Team { year: sheet.month.year }, now, |tx| write(tx, sheet))
+        self.edit(DocId::for_score(sheet.month), now, |tx| write(tx, sheet))
     }
 
     /// Writes with `actor` from now on (kept in the store): every loaded document too.

@@ -13,9 +13,7 @@ use taizhang_domain::{
     Visit, YearMonth,
 };
 
-use crate::codec::{
-    date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt,
-};
+use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
 use crate::{Store, StoreError};
 
 /// A materialised record: the record, the fields devices set concurrently to different
