@@ -133,3 +133,32 @@ fn the_first_secretary_scores_colleagues_and_nothing_else() {
     assert_eq!(denied(wang.put_score_sheet(&sheet(2, 1), NOW)), "score");
     assert!(wang.store().score_sheets(october).expect("sheets").is_empty());
 }
+
+/// A store upgraded to schema 4 indexes the score sheets its team documents already held (an
+/// older version kept them in the document only): the migration's flag asks the ledger to read
+/// them on the next open, once.
+#[test]
+fn score_sheets_received_before_the_upgrade_are_indexed_on_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("li.sqlite3");
+    let october = YearMonth::new(2026, 10).expect("month");
+    {
+        let mut li = Ledger::create(&path, demo::VILLAGE, Some(demo::member_id(0)), [1; 16]).expect("ledger");
+        li.put_village(&demo::village(), 0).expect("village");
+        for m in demo::members() {
+            li.put_member(&m, 0).expect("member");
+        }
+        li.put_score_sheet(&sheet(1, 0), NOW).expect("sheet");
+    }
+    {
+        // As an older version left it: the sheet in the document, no row, the flag set.
+        let conn = taizhang_store::rusqlite::Connection::open(&path).expect("open");
+        conn.execute("DELETE FROM score_sheets", []).expect("delete");
+        conn.execute("INSERT INTO meta (key, value) VALUES ('rematerialise_scores', '1')", []).expect("flag");
+    }
+    let li = Ledger::open(&path).expect("reopen");
+    let rows = li.store().score_sheets(october).expect("sheets");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].record, sheet(1, 0));
+    assert_eq!(li.store().meta("rematerialise_scores").expect("meta"), None, "read once");
+}
