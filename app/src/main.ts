@@ -789,7 +789,8 @@ function scoreForm(s: ScoreSheetView, v: MonthScores, el: HTMLElement): HTMLElem
 
 const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => {
   const v = await call("team", { month: r.month });
-  const scores = await call("month_scores", { month: v.month });
+  // The scores section must not take the calendar and leave down with it.
+  const scores = await call("month_scores", { month: v.month }).catch((e: unknown) => errorText(e));
   const weekdays = t("team.weekdays").split(",");
   const table = h(
     "table",
@@ -921,7 +922,9 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
       field(t("team.leaveReason"), reason),
       submit,
     ),
-    scoresSection(scores, el),
+    "sheets" in scores
+      ? scoresSection(scores, el)
+      : h("section", { class: "scores" }, h("h2", {}, t("scores.title")), h("p", { class: "warn", title: scores.detail }, scores.text)),
   );
 };
 
