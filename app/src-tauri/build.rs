@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "withdraw_leave",
     "withdraw_refused",
     "report_back",
+    "month_scores",
+    "save_score_sheet",
     "sync_status",
     "sync_now",
     "ui_mark",

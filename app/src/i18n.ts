@@ -1,5 +1,5 @@
 // Every word the UI shows, in Simplified Chinese (default) and English: no screen holds a literal string.
-import type { ErrorCode, HouseholdStatusCode, LeaveKindCode, LeaveStateCode } from "./generated/contract";
+import type { ErrorCode, HouseholdStatusCode, LeaveKindCode, LeaveStateCode, ScoreItemKindCode } from "./generated/contract";
 
 export type Lang = "zh" | "en";
 
@@ -217,6 +217,41 @@ const zh = {
   "team.returnedOn": "实际返岗日期",
   "team.ownLeaveNote": "本人的请假由乡镇审批",
   "leave.returned": "已销假（{date} 返岗）",
+  "scores.title": "月度考核",
+  "scores.intro": "十分制：基础 {base} 分，突出成效加分，发生问题减分，一票否决为 0 分；低于 {cut} 分扣减当月补贴。第一书记评分，乡镇把关，县委组织部审核。",
+  "scores.notScored": "未评分",
+  "scores.state.entered": "已录入",
+  "scores.state.confirmed": "乡镇已确认",
+  "scores.state.returned": "已退回（{reason}）",
+  "scores.state.audited": "县已审核",
+  "scores.points": "{points} 分",
+  "scores.provisional": "暂定",
+  "scores.allowanceCut": "低于 {cut} 分，扣减当月补贴",
+  "scores.vetoed": "一票否决，本月 0 分",
+  "scores.auditOverride": "县委组织部核定为 {points} 分：{note}",
+  "scores.automatic": "记录自动计算：{points} 分",
+  "scores.diaryGaps": "未写日记 {n} 天",
+  "scores.absent": "无故缺勤 {n} 天",
+  "scores.notSynced": "{n} 天尚未同步（不计为缺漏）",
+  "scores.scoredBy": "{name} 于 {at} 评分",
+  "scores.note": "评语",
+  "scores.noItems": "没有加分、减分项",
+  "scores.kind.bonus": "加分",
+  "scores.kind.deduction": "扣分",
+  "scores.kind.veto": "一票否决",
+  "scores.itemPoints": "分值",
+  "scores.itemReason": "理由",
+  "scores.addItem": "添加一项",
+  "scores.removeItem": "删除",
+  "scores.save": "保存考核（离线可用）",
+  "scores.edit": "评分",
+  "scores.preview": "保存后为 {points} 分",
+  "scores.monthNotOver": "本月结束后才能评分",
+  "scores.ownByTownship": "第一书记本人的月度考核由乡镇评分",
+  "scores.none": "本月还没有考核记录",
+  "scores.problem.reason": "第 {n} 项缺少理由",
+  "scores.problem.points": "第 {n} 项分值应大于 0、不超过 10",
+  "scores.problem.tooMany": "最多 {max} 项",
   "leaveKind.personal": "事假",
   "leaveKind.sick": "病假",
   "leaveKind.official_trip": "因公外出",
@@ -233,6 +268,7 @@ const zh = {
   "field.reason": "事由",
   "field.to": "结束日期",
   "field.date": "日期",
+  "field.items": "（加分、减分项）",
 };
 
 export type Key = keyof typeof zh;
@@ -451,6 +487,41 @@ const en: Record<Key, string> = {
   "team.returnedOn": "Day actually back",
   "team.ownLeaveNote": "Your own leave is decided by the township",
   "leave.returned": "Reported back ({date})",
+  "scores.title": "Monthly scores",
+  "scores.intro": "Out of 10: base {base}, bonuses for outstanding results, deductions for problems, a veto makes the month 0; below {cut} the month's allowance is cut. The first secretary scores, the township checks, the county organisation department audits.",
+  "scores.notScored": "Not scored",
+  "scores.state.entered": "Entered",
+  "scores.state.confirmed": "Confirmed by the township",
+  "scores.state.returned": "Returned ({reason})",
+  "scores.state.audited": "Audited by the county",
+  "scores.points": "{points} points",
+  "scores.provisional": "provisional",
+  "scores.allowanceCut": "below {cut}: the month's allowance is cut",
+  "scores.vetoed": "Vetoed: 0 points this month",
+  "scores.auditOverride": "The county set {points} points: {note}",
+  "scores.automatic": "From the records: {points} points",
+  "scores.diaryGaps": "{n} days without a diary entry",
+  "scores.absent": "{n} days absent without leave",
+  "scores.notSynced": "{n} days not synced yet (not counted as gaps)",
+  "scores.scoredBy": "Scored by {name} on {at}",
+  "scores.note": "Comment",
+  "scores.noItems": "No bonuses or deductions",
+  "scores.kind.bonus": "Bonus",
+  "scores.kind.deduction": "Deduction",
+  "scores.kind.veto": "Veto",
+  "scores.itemPoints": "Points",
+  "scores.itemReason": "Reason",
+  "scores.addItem": "Add an item",
+  "scores.removeItem": "Remove",
+  "scores.save": "Save scores (works offline)",
+  "scores.edit": "Score",
+  "scores.preview": "{points} points once saved",
+  "scores.monthNotOver": "Scores are entered after the month has ended",
+  "scores.ownByTownship": "The township scores the first secretary's own month",
+  "scores.none": "No scores for this month yet",
+  "scores.problem.reason": "Item {n} has no reason",
+  "scores.problem.points": "Item {n}: points must be more than 0 and at most 10",
+  "scores.problem.tooMany": "At most {max} items",
   "leaveKind.personal": "Personal leave",
   "leaveKind.sick": "Sick leave",
   "leaveKind.official_trip": "Official trip",
@@ -467,6 +538,7 @@ const en: Record<Key, string> = {
   "field.reason": "Reason",
   "field.to": "End date",
   "field.date": "Date",
+  "field.items": "(score items)",
 };
 
 export const TABLES: Record<Lang, Record<Key, string>> = { zh, en };
@@ -502,6 +574,10 @@ export function leaveKey(s: LeaveStateCode): Key {
 
 export function leaveKindKey(k: LeaveKindCode): Key {
   return `leaveKind.${k}` as Key;
+}
+
+export function scoreKindKey(k: ScoreItemKindCode): Key {
+  return `scores.kind.${k}` as Key;
 }
 
 export function causeKey(code: string): Key | null {

@@ -1,5 +1,16 @@
 // The UI's pure logic (formatting, calendar layout, routes, error wording), kept apart from the DOM so Vitest covers it.
-import type { CommandError, DiaryItem, DiaryView, LeaveItem, LeaveKindCode, MonthGaps, TeamDay } from "./generated/contract";
+import type {
+  CommandError,
+  DiaryItem,
+  DiaryView,
+  LeaveItem,
+  LeaveKindCode,
+  MonthGaps,
+  ScoreItemEntry,
+  ScoreItemKindCode,
+  ScoreSheetView,
+  TeamDay,
+} from "./generated/contract";
 import { errorKey, fieldKey, t, type Key, type Lang } from "./i18n";
 
 /** Asia/Shanghai wall-clock parts of a UTC-millisecond instant (China has no DST). */
@@ -224,4 +235,64 @@ export function gapLines(g: MonthGaps, lang?: Lang): { label: string; days: stri
     lines.push({ label: t("filing.noCheckIn", { n: g.daysWithoutCheckIn.length }, lang), days: short(g.daysWithoutCheckIn) });
   if (g.notSynced.length) lines.push({ label: t("filing.notSynced", { n: g.notSynced.length }, lang), days: short(g.notSynced) });
   return lines;
+}
+
+// ---- 月度考核 (monthly scores, scheme B) ----
+
+/** The three kinds of score item, in the drop-down's order. */
+export const SCORE_KINDS: ScoreItemKindCode[] = ["bonus", "deduction", "veto"];
+
+/** At most this many items on one sheet (taizhang-domain's MAX_SCORE_ITEMS). */
+export const MAX_SCORE_ITEMS = 20;
+
+/** A sheet's place in the chain in plain words: 未评分 / 已录入 / 乡镇已确认 / 已退回（理由） / 县已审核. */
+export function scoreStateLabel(s: Pick<ScoreSheetView, "state" | "checkNote">, lang?: Lang): string {
+  if (!s.state) return t("scores.notScored", {}, lang);
+  if (s.state === "returned") return t("scores.state.returned", { reason: s.checkNote }, lang);
+  return t(`scores.state.${s.state}` as Key, {}, lang);
+}
+
+/** Points as people write them: 9, 9.5, 8.75 (no trailing zeros). */
+export function formatPoints(p: number): string {
+  return String(Math.round(p * 100) / 100);
+}
+
+/** One item as a line: `+0.5 加分：理由`, `−1 扣分：理由`, `一票否决：理由`. */
+export function scoreItemLine(i: ScoreItemEntry, lang?: Lang): string {
+  const kind = t(`scores.kind.${i.kind}` as Key, {}, lang);
+  const sep = (lang ?? "zh") === "zh" ? "：" : ": ";
+  if (i.kind === "veto") return `${kind}${sep}${i.reason}`;
+  const sign = i.kind === "bonus" ? "+" : "−";
+  return `${sign}${formatPoints(i.points)} ${kind}${sep}${i.reason}`;
+}
+
+/** The points the sheet will have once saved (the Rust side's rule): the automatic points plus
+ * bonuses minus deductions, within 0..max; 0 after a veto. */
+export function previewPoints(automatic: number, items: ScoreItemEntry[], max: number): number {
+  if (items.some((i) => i.kind === "veto")) return 0;
+  let raw = automatic;
+  for (const i of items) raw += i.kind === "bonus" ? i.points : -i.points;
+  return Math.round(Math.min(max, Math.max(0, raw)) * 100) / 100;
+}
+
+/** What is wrong with the items before saving (the device checks them again): every item
+ * needs a reason, a bonus or deduction 0 < points <= 10, at most MAX_SCORE_ITEMS items. */
+export function scoreItemProblems(items: ScoreItemEntry[], lang?: Lang): string[] {
+  const out: string[] = [];
+  if (items.length > MAX_SCORE_ITEMS) out.push(t("scores.problem.tooMany", { max: MAX_SCORE_ITEMS }, lang));
+  items.forEach((i, idx) => {
+    if (!i.reason.trim()) out.push(t("scores.problem.reason", { n: idx + 1 }, lang));
+    if (i.kind !== "veto" && !(i.points > 0 && i.points <= 10)) out.push(t("scores.problem.points", { n: idx + 1 }, lang));
+  });
+  return out;
+}
+
+/** The small lines under a sheet: the points the records decide and why. */
+export function automaticLines(s: Pick<ScoreSheetView, "automatic">, lang?: Lang): string[] {
+  const a = s.automatic;
+  const out = [t("scores.automatic", { points: formatPoints(a.points) }, lang)];
+  if (a.diaryGaps.length) out.push(t("scores.diaryGaps", { n: a.diaryGaps.length }, lang));
+  if (a.daysWithoutCheckIn.length) out.push(t("scores.absent", { n: a.daysWithoutCheckIn.length }, lang));
+  if (a.notSynced.length) out.push(t("scores.notSynced", { n: a.notSynced.length }, lang));
+  return out;
 }

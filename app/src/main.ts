@@ -11,10 +11,14 @@ import type {
   LeaveKindCode,
   Location,
   MonthGaps,
+  MonthScores,
+  ScoreItemEntry,
+  ScoreItemKindCode,
+  ScoreSheetView,
   SetupStatus,
   SyncStatus,
 } from "./generated/contract";
-import { CAUSES, causeKey, lang, leaveKindKey, setLang, statusKey, t, type Key } from "./i18n";
+import { CAUSES, causeKey, lang, leaveKindKey, scoreKindKey, setLang, statusKey, t, type Key } from "./i18n";
 import {
   calendarWeeks,
   docLabel,
@@ -28,8 +32,15 @@ import {
   errorText,
   filingText,
   gapLines,
+  automaticLines,
+  formatPoints,
   LEAVE_KINDS,
   leaveActions,
+  previewPoints,
+  SCORE_KINDS,
+  scoreItemLine,
+  scoreItemProblems,
+  scoreStateLabel,
   leaveStateLabel,
   formatBytes,
   formatDateTime,
@@ -666,8 +677,120 @@ function memberFileButton(memberId: string, name: string, month: string, el: HTM
   return b;
 }
 
+/** The 月度考核 section of the Team screen: each sheet this member may see, with its points,
+ * items and reasons and its place in the chain; the first secretary scores colleagues here. */
+function scoresSection(v: MonthScores, el: HTMLElement): HTMLElement {
+  const box = h(
+    "section",
+    { class: "scores", "data-testid": "scores" },
+    h("h2", {}, t("scores.title"), h("small", { class: "muted" }, ` ${v.month}`)),
+    h("p", { class: "muted small" }, t("scores.intro", { base: formatPoints(v.base), cut: formatPoints(v.cutBelow) })),
+  );
+  if (!v.sheets.length) box.append(h("p", { class: "muted" }, t("scores.none")));
+  const ul = h("ul", { class: "list", "data-testid": "score-sheets" });
+  for (const s of v.sheets) ul.append(scoreSheetItem(s, v, el));
+  box.append(ul);
+  if (v.canScore && !v.monthEnded) box.append(h("p", { class: "muted small" }, t("scores.monthNotOver")));
+  if (v.canScore) box.append(h("p", { class: "muted small" }, t("scores.ownByTownship")));
+  return box;
+}
+
+function scoreSheetItem(s: ScoreSheetView, v: MonthScores, el: HTMLElement): HTMLElement {
+  const li = h(
+    "li",
+    { class: "score-sheet", "data-testid": "score-sheet", "data-member": s.memberId },
+    h("b", {}, s.memberName),
+    " ",
+    h("span", { class: `tag ${s.state ?? "none"}`, "data-testid": "score-state" }, scoreStateLabel(s)),
+    " ",
+    h(
+      "b",
+      { class: s.allowanceCut ? "warn" : "ok", "data-testid": "score-points" },
+      t("scores.points", { points: formatPoints(s.points) }),
+    ),
+    s.provisional ? h("small", { class: "muted" }, ` (${t("scores.provisional")})`) : null,
+    s.allowanceCut ? h("small", { class: "warn" }, ` ${t("scores.allowanceCut", { cut: formatPoints(v.cutBelow) })}`) : null,
+  );
+  if (s.vetoed) li.append(h("p", { class: "warn small" }, t("scores.vetoed")));
+  if (s.auditPoints !== null) li.append(h("p", { class: "small" }, t("scores.auditOverride", { points: formatPoints(s.auditPoints), note: s.auditNote })));
+  add(
+    li,
+    s.items.length
+      ? h("ul", { class: "small", "data-testid": "score-items" }, s.items.map((i) => h("li", {}, scoreItemLine(i, lang()))))
+      : s.state
+        ? h("p", { class: "muted small" }, t("scores.noItems"))
+        : null,
+  );
+  if (s.note) li.append(h("p", { class: "small" }, `${t("scores.note")}：${s.note}`));
+  if (s.scoredBy && s.scoredAt) li.append(h("p", { class: "muted small" }, t("scores.scoredBy", { name: s.scoredBy, at: formatDateTime(s.scoredAt) })));
+  li.append(h("p", { class: "muted small", "data-testid": "score-automatic", title: s.automatic.explanation }, automaticLines(s, lang()).join(" · ")));
+  if (s.canEdit) {
+    const b = h("button", { class: "small", "data-testid": "score-edit" }, t("scores.edit"));
+    b.onclick = () => b.replaceWith(scoreForm(s, v, el));
+    li.append(b);
+  }
+  return li;
+}
+
+/** The first secretary's form: bonus / deduction / veto lines with reasons, a comment, a live
+ * preview of the points; saved on the device (offline) and synced like every record. */
+function scoreForm(s: ScoreSheetView, v: MonthScores, el: HTMLElement): HTMLElement {
+  const rows: { kind: HTMLSelectElement; points: HTMLInputElement; reason: HTMLInputElement; row: HTMLElement }[] = [];
+  const list = h("div", { class: "stack", "data-testid": "score-form-items" });
+  const preview = h("p", { class: "small", "data-testid": "score-preview" });
+  const problems = h("ul", { class: "warn small", "data-testid": "score-problems" });
+  const items = (): ScoreItemEntry[] =>
+    rows.map((r) => ({ kind: r.kind.value as ScoreItemKindCode, points: r.kind.value === "veto" ? 0 : Number(r.points.value), reason: r.reason.value }));
+  const refresh = () => {
+    preview.textContent = t("scores.preview", { points: formatPoints(previewPoints(s.automatic.points, items(), v.max)) });
+  };
+  const addRow = (i: ScoreItemEntry) => {
+    const kind = h("select", { "data-testid": "score-item-kind" }, SCORE_KINDS.map((k) => h("option", { value: k }, t(scoreKindKey(k)))));
+    kind.value = i.kind;
+    const points = h("input", { type: "number", min: "0", max: "10", step: "0.5", value: String(i.points), "data-testid": "score-item-points" });
+    const reason = h("input", { type: "text", value: i.reason, placeholder: t("scores.itemReason"), "data-testid": "score-item-reason" });
+    const remove = h("button", { class: "small", "data-testid": "score-item-remove" }, t("scores.removeItem"));
+    const row = h("div", { class: "row" }, kind, field(t("scores.itemPoints"), points), field(t("scores.itemReason"), reason), remove);
+    const entry = { kind, points, reason, row };
+    const sync = () => {
+      points.disabled = kind.value === "veto";
+      refresh();
+    };
+    kind.addEventListener("change", sync);
+    points.addEventListener("input", refresh);
+    remove.onclick = () => {
+      rows.splice(rows.indexOf(entry), 1);
+      row.remove();
+      refresh();
+    };
+    rows.push(entry);
+    list.append(row);
+    sync();
+  };
+  for (const i of s.items) addRow(i);
+  const more = h("button", { class: "small", "data-testid": "score-add-item" }, t("scores.addItem"));
+  more.onclick = () => addRow({ kind: "bonus", points: 0.5, reason: "" });
+  const note = h("textarea", { rows: "2", placeholder: t("scores.note"), "data-testid": "score-note" });
+  note.value = s.note;
+  const save = h("button", { class: "primary", "data-testid": "score-save" }, t("scores.save"));
+  save.onclick = () => {
+    const wrong = scoreItemProblems(items());
+    problems.replaceChildren(...wrong.map((w) => h("li", {}, w)));
+    if (wrong.length) return;
+    void act(save, el, async () => {
+      await call("save_score_sheet", { memberId: s.memberId, month: v.month, items: items(), note: note.value });
+      toast(t("common.saved"));
+      await render();
+    });
+  };
+  refresh();
+  return h("div", { class: "card", "data-testid": "score-form" }, list, more, field(t("scores.note"), note), preview, problems, save);
+}
+
 const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => {
   const v = await call("team", { month: r.month });
+  // The scores section must not take the calendar and leave down with it.
+  const scores = await call("month_scores", { month: v.month }).catch((e: unknown) => errorText(e));
   const weekdays = t("team.weekdays").split(",");
   const table = h(
     "table",
@@ -799,6 +922,9 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
       field(t("team.leaveReason"), reason),
       submit,
     ),
+    "sheets" in scores
+      ? scoresSection(scores, el)
+      : h("section", { class: "scores" }, h("h2", {}, t("scores.title")), h("p", { class: "warn", title: scores.detail }, scores.text)),
   );
 };
 

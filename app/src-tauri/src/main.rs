@@ -95,6 +95,14 @@ async fn report_back(core: Core<'_>, req: ReportBackRequest) -> Answer<LeaveItem
     Ok(core.report_back(req).await?)
 }
 #[tauri::command]
+async fn month_scores(core: Core<'_>, req: MonthQuery) -> Answer<MonthScores> {
+    Ok(core.month_scores(req).await?)
+}
+#[tauri::command]
+async fn save_score_sheet(core: Core<'_>, req: SaveScoreSheetRequest) -> Answer<ScoreSheetView> {
+    Ok(core.save_score_sheet(req).await?)
+}
+#[tauri::command]
 async fn sync_status(core: Core<'_>) -> Answer<SyncStatus> {
     Ok(core.sync_status().await?)
 }
@@ -165,6 +173,8 @@ fn main() -> anyhow::Result<()> {
             withdraw_leave,
             withdraw_refused,
             report_back,
+            month_scores,
+            save_score_sheet,
             sync_status,
             sync_now,
             ui_mark

@@ -296,6 +296,89 @@ canApprove: boolean,
  */
 monthEnded: boolean, };
 
+export type ScoreItemKindCode = "bonus" | "deduction" | "veto";
+
+export type ScoreStateCode = "entered" | "confirmed" | "returned" | "audited";
+
+export type ScoreItemEntry = { kind: ScoreItemKindCode, 
+/**
+ * More than 0 and at most 10; 0 for a veto.
+ */
+points: number, reason: string, };
+
+export type AutomaticFigures = { 
+/**
+ * The month's points from the records alone (base minus the automatic deductions).
+ */
+points: number, diaryGaps: Array<string>, daysWithoutCheckIn: Array<string>, 
+/**
+ * Days after the member's last sync (未同步): unknown, not gaps.
+ */
+notSynced: Array<string>, 
+/**
+ * The rules' explanation, in Chinese and English.
+ */
+explanation: string, };
+
+export type ScoreSheetView = { memberId: string, memberName: string, month: string, 
+/**
+ * Null: not scored yet.
+ */
+state: ScoreStateCode | null, items: Array<ScoreItemEntry>, 
+/**
+ * The first secretary's comment.
+ */
+note: string, 
+/**
+ * Who scored (name) and when.
+ */
+scoredBy: string | null, scoredAt: number | null, checkedAt: number | null, 
+/**
+ * The township's reason when it returned the sheet (or its remark).
+ */
+checkNote: string, auditedAt: number | null, 
+/**
+ * The county's override of the month's points, if any, and its reason.
+ */
+auditPoints: number | null, auditNote: string, automatic: AutomaticFigures, 
+/**
+ * The month's points: the automatic points plus bonuses minus deductions, within 0 to
+ * the maximum; 0 after a veto; the county's override once audited with one.
+ */
+points: number, vetoed: boolean, 
+/**
+ * Below the policy's threshold (8): that month's allowance is cut.
+ */
+allowanceCut: boolean, 
+/**
+ * Until the township confirms it (or while days are not synced) the points may change.
+ */
+provisional: boolean, 
+/**
+ * This device's member (the first secretary) may enter or change it now.
+ */
+canEdit: boolean, 
+/**
+ * Fields two devices set to different values.
+ */
+conflicts: Array<ConflictItem>, };
+
+export type MonthScores = { month: string, 
+/**
+ * Sheets can be entered only once the month has ended.
+ */
+monthEnded: boolean, 
+/**
+ * This device's member is the first secretary (enters colleagues' sheets).
+ */
+canScore: boolean, base: number, max: number, 
+/**
+ * A month strictly below this cuts the allowance.
+ */
+cutBelow: number, sheets: Array<ScoreSheetView>, };
+
+export type SaveScoreSheetRequest = { memberId: string, month: string, items: Array<ScoreItemEntry>, note: string, };
+
 export type LeaveInput = { from: string, to: string, reason: string, kind: LeaveKindCode, };
 
 export type DecideLeaveRequest = { id: string, approve: boolean, };
@@ -378,6 +461,8 @@ export interface Commands {
   decide_leave: { req: DecideLeaveRequest; res: LeaveItem };
   withdraw_leave: { req: LeaveRef; res: LeaveItem };
   report_back: { req: ReportBackRequest; res: LeaveItem };
+  month_scores: { req: MonthQuery; res: MonthScores };
+  save_score_sheet: { req: SaveScoreSheetRequest; res: ScoreSheetView };
   sync_status: { req: null; res: SyncStatus };
   sync_now: { req: null; res: SyncSummary };
   withdraw_refused: { req: RefusedDoc; res: SyncStatus };

@@ -510,6 +510,125 @@ pub struct TeamView {
     pub month_ended: bool,
 }
 
+/// 月度考核 (scheme B, seed 002): the kind of one line of a member's monthly score sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ScoreItemKindCode {
+    /// 加分: an outstanding result.
+    Bonus,
+    /// 扣分: a problem.
+    Deduction,
+    /// 一票否决: the month scores 0 (its points are 0).
+    Veto,
+}
+
+/// Where a sheet is in the chain: the first secretary enters it, the township checks it
+/// (confirms or returns it with a reason), the county audits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ScoreStateCode {
+    /// 已录入: waiting for the township.
+    Entered,
+    /// 乡镇已确认: waiting for the county.
+    Confirmed,
+    /// 已退回: back to the first secretary with the township's reason.
+    Returned,
+    /// 县已审核.
+    Audited,
+}
+
+/// One bonus, deduction or veto with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreItemEntry {
+    pub kind: ScoreItemKindCode,
+    /// More than 0 and at most 10; 0 for a veto.
+    pub points: f64,
+    pub reason: String,
+}
+
+/// What the records decide on their own for the month (`taizhang_rules::month_score` with no
+/// entered items): diary gaps and absences without leave, never days not synced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AutomaticFigures {
+    /// The month's points from the records alone (base minus the automatic deductions).
+    pub points: f64,
+    pub diary_gaps: Vec<String>,
+    pub days_without_check_in: Vec<String>,
+    /// Days after the member's last sync (未同步): unknown, not gaps.
+    pub not_synced: Vec<String>,
+    /// The rules' explanation, in Chinese and English.
+    pub explanation: String,
+}
+
+/// One member's monthly score sheet as this device's member may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreSheetView {
+    pub member_id: String,
+    pub member_name: String,
+    pub month: String,
+    /// Null: not scored yet.
+    pub state: Option<ScoreStateCode>,
+    pub items: Vec<ScoreItemEntry>,
+    /// The first secretary's comment.
+    pub note: String,
+    /// Who scored (name) and when.
+    pub scored_by: Option<String>,
+    #[ts(type = "number | null")]
+    pub scored_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub checked_at: Option<i64>,
+    /// The township's reason when it returned the sheet (or its remark).
+    pub check_note: String,
+    #[ts(type = "number | null")]
+    pub audited_at: Option<i64>,
+    /// The county's override of the month's points, if any, and its reason.
+    pub audit_points: Option<f64>,
+    pub audit_note: String,
+    pub automatic: AutomaticFigures,
+    /// The month's points: the automatic points plus bonuses minus deductions, within 0 to
+    /// the maximum; 0 after a veto; the county's override once audited with one.
+    pub points: f64,
+    pub vetoed: bool,
+    /// Below the policy's threshold (8): that month's allowance is cut.
+    pub allowance_cut: bool,
+    /// Until the township confirms it (or while days are not synced) the points may change.
+    pub provisional: bool,
+    /// This device's member (the first secretary) may enter or change it now.
+    pub can_edit: bool,
+    /// Fields two devices set to different values.
+    pub conflicts: Vec<ConflictItem>,
+}
+
+/// The 月度考核 section of the Team screen: every member's sheet for the first secretary,
+/// one's own for everyone else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthScores {
+    pub month: String,
+    /// Sheets can be entered only once the month has ended.
+    pub month_ended: bool,
+    /// This device's member is the first secretary (enters colleagues' sheets).
+    pub can_score: bool,
+    pub base: f64,
+    pub max: f64,
+    /// A month strictly below this cuts the allowance.
+    pub cut_below: f64,
+    pub sheets: Vec<ScoreSheetView>,
+}
+
+/// The first secretary saves a colleague's sheet (offline; it syncs like every record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveScoreSheetRequest {
+    pub member_id: String,
+    pub month: String,
+    pub items: Vec<ScoreItemEntry>,
+    pub note: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LeaveInput {
@@ -648,6 +767,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("decide_leave", "DecideLeaveRequest", "LeaveItem"),
     ("withdraw_leave", "LeaveRef", "LeaveItem"),
     ("report_back", "ReportBackRequest", "LeaveItem"),
+    ("month_scores", "MonthQuery", "MonthScores"),
+    ("save_score_sheet", "SaveScoreSheetRequest", "ScoreSheetView"),
     ("sync_status", "null", "SyncStatus"),
     ("sync_now", "null", "SyncSummary"),
     ("withdraw_refused", "RefusedDoc", "SyncStatus"),
@@ -696,6 +817,13 @@ pub fn contract_ts() -> String {
         LeaveStateCode::decl(),
         LeaveItem::decl(),
         TeamView::decl(),
+        ScoreItemKindCode::decl(),
+        ScoreStateCode::decl(),
+        ScoreItemEntry::decl(),
+        AutomaticFigures::decl(),
+        ScoreSheetView::decl(),
+        MonthScores::decl(),
+        SaveScoreSheetRequest::decl(),
         LeaveInput::decl(),
         DecideLeaveRequest::decl(),
         LeaveRef::decl(),

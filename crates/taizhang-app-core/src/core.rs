@@ -18,11 +18,12 @@ use taizhang_client::{ClientError, HttpTransport, Ledger, Transport, TransportEr
 use taizhang_doc::{automerge, FieldConflict};
 use taizhang_domain::{
     local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
-    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, PovertyCause, Role, Timestamp,
-    Visit, VisitId, YearMonth,
+    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthScoreSheet, PovertyCause,
+    Role, ScoreItem, ScoreItemKind, ScoreState, Timestamp, Visit, VisitId, YearMonth,
 };
 use taizhang_rules::{
-    filing_due, may_file, member_report, team_report, FilingWindow, MemberInputs, Period, Policy, VillageRecords,
+    filing_due, may_file, member_report, month_score, team_report, FilingWindow, MemberInputs, Period, Policy,
+    VillageRecords,
 };
 use taizhang_store::{HouseholdQuery, Row, Store};
 use uuid::Uuid;
@@ -413,6 +414,156 @@ fn month_gaps(
         filed_at: filing.as_ref().map(|f| f.filed_at),
         filed_by: filing.as_ref().and_then(|f| names.get(&f.filed_by).cloned()),
         can_file: viewer.role == Role::FirstSecretary && filing.is_none() && w.allowed(),
+    })
+}
+
+// ---- monthly scores (月度考核, scheme B) ----
+
+fn score_kind_code(k: ScoreItemKind) -> ScoreItemKindCode {
+    match k {
+        ScoreItemKind::Bonus => ScoreItemKindCode::Bonus,
+        ScoreItemKind::Deduction => ScoreItemKindCode::Deduction,
+        ScoreItemKind::Veto => ScoreItemKindCode::Veto,
+    }
+}
+
+fn score_kind_of(k: ScoreItemKindCode) -> ScoreItemKind {
+    match k {
+        ScoreItemKindCode::Bonus => ScoreItemKind::Bonus,
+        ScoreItemKindCode::Deduction => ScoreItemKind::Deduction,
+        ScoreItemKindCode::Veto => ScoreItemKind::Veto,
+    }
+}
+
+fn score_state_code(s: ScoreState) -> ScoreStateCode {
+    match s {
+        ScoreState::Entered => ScoreStateCode::Entered,
+        ScoreState::Confirmed => ScoreStateCode::Confirmed,
+        ScoreState::Returned => ScoreStateCode::Returned,
+        ScoreState::Audited => ScoreStateCode::Audited,
+    }
+}
+
+/// The month's points of a sheet: `automatic` (base minus what the records deduct) plus the
+/// bonuses minus the deductions, within `0..=max`; 0 after a veto; the county's override
+/// when it audited with one. Returns (points, vetoed).
+fn sheet_points(automatic: f64, sheet: Option<&MonthScoreSheet>, max: f64) -> (f64, bool) {
+    let Some(s) = sheet else { return (automatic, false) };
+    if let Some(p) = s.audit_points.filter(|_| s.state == ScoreState::Audited) {
+        return (p, s.items.iter().any(|i| i.kind == ScoreItemKind::Veto));
+    }
+    let mut raw = automatic;
+    let mut vetoed = false;
+    for i in &s.items {
+        match i.kind {
+            ScoreItemKind::Bonus => raw += i.points,
+            ScoreItemKind::Deduction => raw -= i.points,
+            ScoreItemKind::Veto => vetoed = true,
+        }
+    }
+    if vetoed {
+        (0.0, true)
+    } else {
+        ((raw.clamp(0.0, max) * 100.0).round() / 100.0, false)
+    }
+}
+
+/// `member`'s sheet of `month` as `viewer` sees it, with the automatic figures of the rules.
+#[allow(clippy::too_many_arguments)]
+fn score_sheet_view(
+    records: &VillageRecords,
+    row: Option<&taizhang_store::Row<MonthScoreSheet>>,
+    policy: &Policy,
+    viewer: &Member,
+    member: &Member,
+    month: YearMonth,
+    now: Timestamp,
+    names: &BTreeMap<MemberId, String>,
+) -> Result<ScoreSheetView, AppError> {
+    let today = local_date(now);
+    let (first, last) = (month.first_day(), month_last_day(month));
+    let report = member_report(records, member.id, Period::new(first, last)?, today, &MemberInputs::default(), policy)?;
+    let auto = month_score(records, member.id, month, today, &[], policy)?;
+    let dates = |v: &[NaiveDate]| v.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    let sheet = row.map(|r| &r.record);
+    let (points, vetoed) = sheet_points(auto.score.value, sheet, policy.scheme_b.max);
+    let state = sheet.map(|s| s.state);
+    let month_ended = today > last;
+    Ok(ScoreSheetView {
+        member_id: member.id.to_string(),
+        member_name: member.name.clone(),
+        month: month.to_string(),
+        state: state.map(score_state_code),
+        items: sheet
+            .map(|s| {
+                s.items
+                    .iter()
+                    .map(|i| ScoreItemEntry {
+                        kind: score_kind_code(i.kind),
+                        points: i.points,
+                        reason: i.reason.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        note: sheet.map(|s| s.note.clone()).unwrap_or_default(),
+        scored_by: sheet.map(|s| names.get(&s.scored_by).cloned().unwrap_or_else(|| s.scored_by.to_string())),
+        scored_at: sheet.map(|s| s.scored_at),
+        checked_at: sheet.and_then(|s| s.checked_at),
+        check_note: sheet.map(|s| s.check_note.clone()).unwrap_or_default(),
+        audited_at: sheet.and_then(|s| s.audited_at),
+        audit_points: sheet.and_then(|s| s.audit_points),
+        audit_note: sheet.map(|s| s.audit_note.clone()).unwrap_or_default(),
+        automatic: AutomaticFigures {
+            points: auto.score.value,
+            diary_gaps: dates(&report.diary_gaps.value),
+            days_without_check_in: dates(&report.absent_without_leave.value),
+            not_synced: dates(&report.not_synced.value),
+            explanation: auto.score.note.clone(),
+        },
+        points,
+        vetoed,
+        allowance_cut: points < policy.scheme_b.allowance_cut_below,
+        provisional: auto.provisional || !matches!(state, Some(ScoreState::Confirmed | ScoreState::Audited)),
+        can_edit: viewer.role == Role::FirstSecretary
+            && viewer.id != member.id
+            && month_ended
+            && matches!(state, None | Some(ScoreState::Entered | ScoreState::Returned)),
+        conflicts: row.map(|r| conflicts(&r.conflicts)).unwrap_or_default(),
+    })
+}
+
+/// The month's score sheets `viewer` may see: every colleague's for the first secretary (and
+/// their own, scored by the township), one's own for everyone else.
+fn month_scores(
+    store: &Store,
+    policy: &Policy,
+    viewer: &Member,
+    month: YearMonth,
+    now: Timestamp,
+) -> Result<MonthScores, AppError> {
+    let (first, last) = (month.first_day(), month_last_day(month));
+    let records = village_records(store, first, last, &[])?;
+    let rows = store.score_sheets(month)?;
+    let names: BTreeMap<MemberId, String> = records.members.iter().map(|m| (m.id, m.name.clone())).collect();
+    let seen: Vec<&Member> =
+        records.members.iter().filter(|m| viewer.role == Role::FirstSecretary || m.id == viewer.id).collect();
+    let mut sheets = Vec::new();
+    for m in seen {
+        // The diary gaps need the member's diary: read it for this member only.
+        let mut recs = records.clone();
+        recs.diary = store.diary(m.id, month)?.into_iter().map(|r| r.record).collect();
+        let row = rows.iter().find(|r| r.record.member == m.id);
+        sheets.push(score_sheet_view(&recs, row, policy, viewer, m, month, now, &names)?);
+    }
+    Ok(MonthScores {
+        month: month.to_string(),
+        month_ended: local_date(now) > last,
+        can_score: viewer.role == Role::FirstSecretary,
+        base: policy.scheme_b.base,
+        max: policy.scheme_b.max,
+        cut_below: policy.scheme_b.allowance_cut_below,
+        sheets,
     })
 }
 
@@ -1058,6 +1209,95 @@ impl AppCore {
                 .find(|r| r.record.id == id)
                 .ok_or_else(|| AppError::NotFound(format!("leave request {id}")))?;
             Ok(leave_item(&row.record, &names(l.store())?, &me))
+        })
+        .await
+    }
+
+    /// The 月度考核 section: the month's sheets this device's member may see (the first
+    /// secretary: every member's; anyone else: their own), each with its chain state, items and
+    /// reasons, and the automatic figures of the rules.
+    pub async fn month_scores(&self, q: MonthQuery) -> Result<MonthScores, AppError> {
+        let now = self.now();
+        let month = parse_month(q.month.as_deref(), now)?;
+        let policy = &self.policy;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            month_scores(l.store(), policy, &me, month, now)
+        })
+        .await
+    }
+
+    /// The first secretary enters (or corrects, while entered or returned) a colleague's sheet
+    /// of an ended month, offline: saved on the device and synced like every record; the
+    /// state becomes 已录入 again and the township checks it.
+    pub async fn save_score_sheet(&self, req: SaveScoreSheetRequest) -> Result<ScoreSheetView, AppError> {
+        let now = self.now();
+        let month = parse_month(Some(&req.month), now)?;
+        let member: MemberId = parse_id("memberId", &req.member_id)?;
+        let policy = &self.policy;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            if me.role != Role::FirstSecretary {
+                return Err(AppError::NotAllowed(
+                    "only the first secretary enters the monthly scores (月度考核) of the team's members".into(),
+                ));
+            }
+            if member == me.id {
+                return Err(AppError::NotAllowed(
+                    "the township scores the first secretary's month: nobody scores themselves".into(),
+                ));
+            }
+            let store = l.store();
+            let colleague = store
+                .members()?
+                .into_iter()
+                .map(|r| r.record)
+                .find(|m| m.id == member)
+                .ok_or_else(|| AppError::NotFound(format!("member {member}")))?;
+            let old = store.score_sheet(member, month)?.map(|r| r.record);
+            if let Some(o) = &old {
+                if matches!(o.state, ScoreState::Confirmed | ScoreState::Audited) {
+                    return Err(AppError::NotAllowed(format!(
+                        "this sheet is {} (镇级已确认或县级已审核): it can no longer be changed on the device",
+                        o.state.code()
+                    )));
+                }
+            }
+            let items = req
+                .items
+                .iter()
+                .map(|i| ScoreItem {
+                    kind: score_kind_of(i.kind),
+                    points: if i.kind == ScoreItemKindCode::Veto { 0.0 } else { i.points },
+                    reason: i.reason.trim().to_string(),
+                })
+                .collect();
+            // A returned sheet goes back to the township as entered; the township's and the
+            // county's parts stay as they are (taizhang-auth: the first secretary never
+            // changes them), so who returned it and why stays on record.
+            let sheet = MonthScoreSheet {
+                member,
+                month,
+                items,
+                note: req.note.trim().to_string(),
+                scored_by: me.id,
+                scored_at: now,
+                state: ScoreState::Entered,
+                checked_by: old.as_ref().and_then(|o| o.checked_by),
+                checked_at: old.as_ref().and_then(|o| o.checked_at),
+                check_note: old.as_ref().map(|o| o.check_note.clone()).unwrap_or_default(),
+                audited_by: old.as_ref().and_then(|o| o.audited_by),
+                audited_at: old.as_ref().and_then(|o| o.audited_at),
+                audit_points: old.as_ref().and_then(|o| o.audit_points),
+                audit_note: old.as_ref().map(|o| o.audit_note.clone()).unwrap_or_default(),
+            };
+            l.put_score_sheet(&sheet, now)?;
+            let store = l.store();
+            let (first, last) = (month.first_day(), month_last_day(month));
+            let mut records = village_records(store, first, last, &[member])?;
+            records.diary = store.diary(member, month)?.into_iter().map(|r| r.record).collect();
+            let row = store.score_sheet(member, month)?;
+            score_sheet_view(&records, row.as_ref(), policy, &me, &colleague, month, now, &names(store)?)
         })
         .await
     }

@@ -110,6 +110,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
                 "follow-up" => "followUp",
                 "diary text" => "text",
                 "location" | "location accuracy" => "location",
+                "item reason" | "item points" | "veto points" | "score items" => "items",
                 other => other,
             }
         }

@@ -24,6 +24,13 @@ impl From<AccessFacts> for Facts {
             from: f.from,
             to: f.to,
             returned_on: f.returned_on,
+            score_state: f.score_state,
+            scored_by: f.scored_by,
+            checked_by: f.checked_by,
+            audited_by: f.audited_by,
+            sheet_digest: f.sheet_digest,
+            check_digest: f.check_digest,
+            audit_digest: f.audit_digest,
         }
     }
 }

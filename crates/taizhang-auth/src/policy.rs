@@ -23,6 +23,13 @@
 //!   month are accepted whenever they arrive (issue 14: no record is refused for arriving
 //!   late); the server records when it received them, and the rules mark those received after
 //!   the filing as late (迟报, `taizhang_rules::late_after_filing`).
+//!   Month score sheets (`score/<month>-<member>`, scheme B, issue 14) go through a chain: the
+//!   first secretary scores a member of the team who is not themselves (a new sheet, or one
+//!   still entered or returned; the sheet is then entered, and the township's and county's
+//!   parts stay as they were); the township confirms or returns an entered sheet (signing it
+//!   with its own account, leaving the first secretary's part unchanged); the county audits a
+//!   confirmed one (signing it, optionally overriding the points, leaving the rest unchanged).
+//!   Team members write no sheet. Scoring the first secretary (by the township) is not built.
 //! - `assessment/<year>`: county staff write assessments of the villages of their county.
 //! - township and county staff write nothing else of a village.
 
@@ -31,7 +38,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use taizhang_doc::DocId;
-use taizhang_domain::{LeaveKind, LeaveState, YearMonth};
+use taizhang_domain::{LeaveKind, LeaveState, ScoreState, YearMonth};
 use uuid::Uuid;
 
 /// The role of an account.
@@ -181,6 +188,17 @@ pub struct Facts {
     pub to: Option<NaiveDate>,
     /// A leave request's report back (销假).
     pub returned_on: Option<NaiveDate>,
+    /// A score sheet's state (`None`: not a sheet, or states in conflict).
+    pub score_state: Option<ScoreState>,
+    /// A score sheet's scorer, township checker and county auditor (accounts).
+    pub scored_by: Option<Uuid>,
+    pub checked_by: Option<Uuid>,
+    pub audited_by: Option<Uuid>,
+    /// Digests of a sheet's three parts: the first secretary's (member, month, items, note,
+    /// scorer), the township's and the county's (`None`: that part is empty).
+    pub sheet_digest: Option<u64>,
+    pub check_digest: Option<u64>,
+    pub audit_digest: Option<u64>,
 }
 
 /// One record (a root key such as `leave/<uuid>`) the pushed changes touch.
@@ -257,10 +275,28 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
             }
             Ok(())
         }
+        (DocRef::Team { .. }, Role::CountyStaff) => {
+            if touches.is_empty() {
+                return deny("read_only", "county staff write only the audit of month scores in a team document");
+            }
+            for t in touches {
+                match t.kind() {
+                    "score" => score_change(p, t)?,
+                    _ => {
+                        return deny(
+                            "read_only",
+                            format!("county staff audit month scores and write nothing else of a team ('{}')", t.key),
+                        )
+                    }
+                }
+            }
+            Ok(())
+        }
         (DocRef::Team { .. }, Role::Member | Role::FirstSecretary | Role::TownshipStaff) => {
             let decides = matches!(p.role, Role::FirstSecretary | Role::TownshipStaff);
             for t in touches {
                 match t.kind() {
+                    "score" => score_change(p, t)?,
                     "filing" if decides => {}
                     "filing" => {
                         return deny("filing", "only the first secretary or the township files a month (月备案)")
@@ -365,6 +401,95 @@ fn leave_change(p: &Principal, decides: bool, t: &Touch) -> Result<(), Denial> {
             "leave_decision",
             "a team member may only request (or withdraw) their own leave; the first secretary or the township decides it",
         ),
+    }
+}
+
+/// One month score sheet touched in a team document by `p`. See the module doc for the chain.
+fn score_change(p: &Principal, t: &Touch) -> Result<(), Denial> {
+    let me = Some(p.account);
+    let Some(a) = &t.after else {
+        return deny("score", "a month score sheet is never deleted: the township returns it to be corrected instead");
+    };
+    let same_member = t.before.as_ref().is_none_or(|b| b.member == a.member);
+    match p.role {
+        Role::Member => deny("score", "the first secretary scores the team's months; a team member reads their own"),
+        Role::Admin => deny("forbidden_role", "administrators write no village data"),
+        Role::FirstSecretary => {
+            if a.member == me {
+                return deny(
+                    "own_score",
+                    "nobody scores their own month: the township scores the first secretary (not built yet)",
+                );
+            }
+            let open = t
+                .before
+                .as_ref()
+                .is_none_or(|b| matches!(b.score_state, Some(ScoreState::Entered | ScoreState::Returned)));
+            if !open {
+                return deny(
+                    "score_chain",
+                    "this month's score is with the township or the county now: it can be changed only after the township returns it",
+                );
+            }
+            let (check, audit) = t.before.as_ref().map_or((None, None), |b| (b.check_digest, b.audit_digest));
+            if a.member.is_none()
+                || !same_member
+                || a.scored_by != me
+                || a.score_state != Some(ScoreState::Entered)
+                || a.check_digest != check
+                || a.audit_digest != audit
+            {
+                return deny(
+                    "score_chain",
+                    "the first secretary enters a sheet (state entered, scored by themselves) and leaves the township's \
+                     and county's parts as they are",
+                );
+            }
+            Ok(())
+        }
+        Role::TownshipStaff => {
+            let Some(b) = &t.before else {
+                return deny(
+                    "score_chain",
+                    "the township checks a sheet the first secretary entered; it does not make one",
+                );
+            };
+            let ok = b.score_state == Some(ScoreState::Entered)
+                && matches!(a.score_state, Some(ScoreState::Confirmed | ScoreState::Returned))
+                && a.checked_by == me
+                && same_member
+                && a.sheet_digest == b.sheet_digest
+                && a.audit_digest == b.audit_digest;
+            if ok {
+                Ok(())
+            } else {
+                deny(
+                    "score_chain",
+                    "the township confirms or returns an entered sheet, signed with its own account, without changing \
+                     the first secretary's items or the county's audit",
+                )
+            }
+        }
+        Role::CountyStaff => {
+            let Some(b) = &t.before else {
+                return deny("score_chain", "the county audits a sheet the township confirmed; it does not make one");
+            };
+            let ok = b.score_state == Some(ScoreState::Confirmed)
+                && a.score_state == Some(ScoreState::Audited)
+                && a.audited_by == me
+                && same_member
+                && a.sheet_digest == b.sheet_digest
+                && a.check_digest == b.check_digest;
+            if ok {
+                Ok(())
+            } else {
+                deny(
+                    "score_chain",
+                    "the county audits a sheet the township confirmed, signed with its own account, changing only the \
+                     audit (and optionally the month's points, with a note)",
+                )
+            }
+        }
     }
 }
 
@@ -558,6 +683,118 @@ mod tests {
         assert!(may_write(&who(Role::Member), &PLACE, &mine, true, &mixed).is_err());
         // Before filing, the entry is corrected in place.
         assert_eq!(may_write(&who(Role::Member), &PLACE, &mine, false, &edit), Ok(()));
+    }
+
+    const SHEET: &str = "score/2026-10-00000000-0000-0000-0000-00000000000b";
+    const TOWNSHIP: Uuid = Uuid::from_u128(20);
+    const COUNTY: Uuid = Uuid::from_u128(30);
+
+    fn sheet(state: ScoreState, items: u64, check: Option<u64>, audit: Option<u64>) -> Facts {
+        Facts {
+            member: Some(COLLEAGUE),
+            score_state: Some(state),
+            scored_by: Some(ME),
+            checked_by: check.map(|_| TOWNSHIP),
+            audited_by: audit.map(|_| COUNTY),
+            sheet_digest: Some(items),
+            check_digest: check,
+            audit_digest: audit,
+            ..Facts::default()
+        }
+    }
+
+    fn score(role: Role, account: Uuid, before: Option<Facts>, after: Option<Facts>) -> Result<(), Denial> {
+        team_write(role, account, touch(SHEET, before, after)).map_err(|d| Denial { message: String::new(), ..d })
+    }
+
+    fn code(r: Result<(), Denial>) -> &'static str {
+        r.err().map_or("ok", |d| d.code)
+    }
+
+    #[test]
+    fn the_first_secretary_enters_a_members_sheet_while_it_is_new_entered_or_returned() {
+        use ScoreState::*;
+        let fs = Role::FirstSecretary;
+        let entered = sheet(Entered, 1, None, None);
+        assert_eq!(code(score(fs, ME, None, Some(entered))), "ok");
+        assert_eq!(code(score(fs, ME, Some(entered), Some(sheet(Entered, 2, None, None)))), "ok");
+        // Re-entered after a return: the township's part stays.
+        let returned = sheet(Returned, 1, Some(5), None);
+        assert_eq!(code(score(fs, ME, Some(returned), Some(sheet(Entered, 2, Some(5), None)))), "ok");
+        // Not their own month.
+        let own = Facts { member: Some(ME), ..entered };
+        assert_eq!(code(score(fs, ME, None, Some(own))), "own_score");
+        // Not confirmed or audited sheets, not the township's part, not another state, not someone else's name.
+        assert_eq!(
+            code(score(fs, ME, Some(sheet(Confirmed, 1, Some(5), None)), Some(sheet(Entered, 2, Some(5), None)))),
+            "score_chain"
+        );
+        assert_eq!(code(score(fs, ME, Some(returned), Some(sheet(Entered, 2, Some(6), None)))), "score_chain");
+        assert_eq!(code(score(fs, ME, None, Some(sheet(Confirmed, 1, None, None)))), "score_chain");
+        assert_eq!(code(score(fs, ME, None, Some(sheet(Entered, 1, None, Some(7))))), "score_chain");
+        assert_eq!(code(score(fs, ME, None, Some(Facts { scored_by: Some(COLLEAGUE), ..entered }))), "score_chain");
+        assert_eq!(code(score(fs, ME, Some(entered), Some(Facts { member: Some(T), ..entered }))), "score_chain");
+        // Never deleted.
+        assert_eq!(code(score(fs, ME, Some(entered), None)), "score");
+    }
+
+    #[test]
+    fn a_team_member_writes_no_sheet() {
+        let entered = sheet(ScoreState::Entered, 1, None, None);
+        assert_eq!(code(score(Role::Member, ME, None, Some(entered))), "score");
+        assert_eq!(code(score(Role::Member, COLLEAGUE, Some(entered), Some(entered))), "score");
+    }
+
+    #[test]
+    fn the_township_confirms_or_returns_an_entered_sheet_without_changing_it() {
+        use ScoreState::*;
+        let tw = Role::TownshipStaff;
+        let entered = sheet(Entered, 1, None, None);
+        assert_eq!(code(score(tw, TOWNSHIP, Some(entered), Some(sheet(Confirmed, 1, Some(5), None)))), "ok");
+        assert_eq!(code(score(tw, TOWNSHIP, Some(entered), Some(sheet(Returned, 1, Some(5), None)))), "ok");
+        // Signed by someone else, items changed, not entered yet, made by the township, audited.
+        assert_eq!(code(score(tw, COUNTY, Some(entered), Some(sheet(Confirmed, 1, Some(5), None)))), "score_chain");
+        assert_eq!(code(score(tw, TOWNSHIP, Some(entered), Some(sheet(Confirmed, 2, Some(5), None)))), "score_chain");
+        assert_eq!(
+            code(score(
+                tw,
+                TOWNSHIP,
+                Some(sheet(Returned, 1, Some(5), None)),
+                Some(sheet(Confirmed, 1, Some(6), None))
+            )),
+            "score_chain"
+        );
+        assert_eq!(code(score(tw, TOWNSHIP, None, Some(sheet(Confirmed, 1, Some(5), None)))), "score_chain");
+        assert_eq!(code(score(tw, TOWNSHIP, Some(entered), Some(sheet(Audited, 1, Some(5), None)))), "score_chain");
+    }
+
+    #[test]
+    fn the_county_audits_a_confirmed_sheet_and_writes_nothing_else_of_a_team() {
+        use ScoreState::*;
+        let cs = Role::CountyStaff;
+        let confirmed = sheet(Confirmed, 1, Some(5), None);
+        assert_eq!(code(score(cs, COUNTY, Some(confirmed), Some(sheet(Audited, 1, Some(5), Some(7))))), "ok");
+        assert_eq!(
+            code(score(cs, TOWNSHIP, Some(confirmed), Some(sheet(Audited, 1, Some(5), Some(7))))),
+            "score_chain"
+        );
+        assert_eq!(
+            code(score(cs, COUNTY, Some(sheet(Entered, 1, None, None)), Some(sheet(Audited, 1, None, Some(7))))),
+            "score_chain"
+        );
+        assert_eq!(code(score(cs, COUNTY, Some(confirmed), Some(sheet(Audited, 2, Some(5), Some(7))))), "score_chain");
+        assert_eq!(code(score(cs, COUNTY, Some(confirmed), Some(sheet(Audited, 1, Some(6), Some(7))))), "score_chain");
+        assert_eq!(code(score(cs, COUNTY, None, Some(sheet(Audited, 1, None, Some(7))))), "score_chain");
+        let p = Principal { account: COUNTY, ..who(cs) };
+        let team = DocRef::Team { year: 2026 };
+        for key in ["leave/x", "filing/2026-10-x"] {
+            let t = [touch(key, None, leave(ME, true))];
+            assert_eq!(code(may_write(&p, &PLACE, &team, false, &t)), "read_only", "{key}");
+        }
+        // Another county's staff reads nothing of this village.
+        let other = Principal { county: Some(Uuid::from_u128(99)), ..p };
+        let t = [touch(SHEET, Some(confirmed), Some(sheet(Audited, 1, Some(5), Some(7))))];
+        assert_eq!(code(may_write(&other, &PLACE, &team, false, &t)), "other_village");
     }
 
     #[test]

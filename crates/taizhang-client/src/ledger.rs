@@ -21,8 +21,9 @@ use taizhang_doc::{
 };
 use taizhang_domain::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
-    validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState,
-    LedgerView, Limits, Member, MemberId, MonthFiling, Role, Timestamp, Village, VillageId, Visit, YearMonth,
+    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest,
+    LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, Role, Timestamp, Village,
+    VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -35,6 +36,8 @@ const META_MEMBER: &str = "member_id";
 const META_ROLE: &str = "account_role";
 /// Set by client migration 3: leave rows materialised before kinds must be read again.
 const META_REMATERIALISE_LEAVE: &str = "rematerialise_leave";
+/// Set by client migration 4: score sheets received before the table existed must be indexed.
+const META_REMATERIALISE_SCORES: &str = "rematerialise_scores";
 
 /// One device's ledger of one village.
 #[derive(Debug)]
@@ -149,14 +152,18 @@ impl Ledger {
             limits: Limits::default(),
         };
         if ledger.store.meta(META_REMATERIALISE_LEAVE)?.is_some() {
-            ledger.rematerialise_leave()?;
+            ledger.rematerialise_team(LeaveRequest::PREFIX, META_REMATERIALISE_LEAVE)?;
+        }
+        if ledger.store.meta(META_REMATERIALISE_SCORES)?.is_some() {
+            ledger.rematerialise_team(MonthScoreSheet::PREFIX, META_REMATERIALISE_SCORES)?;
         }
         Ok(ledger)
     }
 
-    /// Reads every leave request of the team documents into the store again (after client
-    /// migration 3 added their kind and report back), in one transaction.
-    fn rematerialise_leave(&mut self) -> Result<(), ClientError> {
+    /// Reads every record under `prefix` of the team documents into the store again (after a
+    /// client migration changed or added its table: 3 the leave kind and report back, 4 the
+    /// score sheets), then clears the migration's `flag`, in one transaction.
+    fn rematerialise_team(&mut self, prefix: &str, flag: &str) -> Result<(), ClientError> {
         let teams: Vec<DocId> = self
             .store
             .doc_ids()?
@@ -170,11 +177,11 @@ impl Ledger {
         let tx = self.store.transaction()?;
         for id in teams {
             if let Some(doc) = self.docs.get(&id) {
-                let keys = doc.keys(automerge::ROOT).filter(|k| k.starts_with(LeaveRequest::PREFIX)).collect();
+                let keys = doc.keys(automerge::ROOT).filter(|k| k.starts_with(prefix)).collect();
                 materialise(&tx, &id.to_string(), doc, keys)?;
             }
         }
-        tx.remove_meta(META_REMATERIALISE_LEAVE)?;
+        tx.remove_meta(flag)?;
         tx.commit()?;
         Ok(())
     }
@@ -411,6 +418,14 @@ impl Ledger {
         self.edit(DocId::for_filing(month), now, |tx| write(tx, &f))
     }
 
+    /// Saves a member's monthly score sheet (月度考核), validated like every record; the edit
+    /// path then decides like the server (only the first secretary enters a colleague's sheet,
+    /// while it is new, entered or returned; the township and the county act on their pages).
+    pub fn put_score_sheet(&mut self, sheet: &MonthScoreSheet, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_score_sheet(sheet, view, now, limits))?;
+        self.edit(DocId::for_score(sheet.month), now, |tx| write(tx, sheet))
+    }
+
     /// Writes with `actor` from now on (kept in the store): every loaded document too.
     pub(crate) fn set_actor(&mut self, actor: [u8; 16]) -> Result<(), ClientError> {
         let tx = self.store.transaction()?;
@@ -546,6 +561,7 @@ pub(crate) fn materialise(
             CheckIn::PREFIX => upsert_if::<CheckIn>(doc, k, |c| mine(c.member), |r| tx.put_check_in(d, r))?,
             LeaveRequest::PREFIX => upsert::<LeaveRequest>(doc, k, |r| tx.put_leave(d, r))?,
             FilingRecord::PREFIX => upsert::<FilingRecord>(doc, k, |r| tx.put_filing(d, &r.record.0))?,
+            MonthScoreSheet::PREFIX => upsert::<MonthScoreSheet>(doc, k, |r| tx.put_score_sheet(d, r))?,
             _ => true, // a record kind of a newer version: kept in the document, not indexed
         };
         if !found {

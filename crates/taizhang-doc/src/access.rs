@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use automerge::{Automerge, ChangeHash, ObjId, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
-use taizhang_domain::{LeaveKind, LeaveState, YearMonth};
+use taizhang_domain::{LeaveKind, LeaveState, ScoreState, YearMonth};
 use uuid::Uuid;
 
 /// The access-relevant fields of one record; fields a record does not have (or holds in
@@ -31,6 +31,61 @@ pub struct AccessFacts {
     pub to: Option<NaiveDate>,
     /// A leave request's report back (销假).
     pub returned_on: Option<NaiveDate>,
+    /// A score sheet's state (`None`: not a sheet, or states in conflict).
+    pub score_state: Option<ScoreState>,
+    /// A score sheet's scorer (the first secretary), checker (township officer's account) and
+    /// auditor (county officer's account).
+    pub scored_by: Option<Uuid>,
+    pub checked_by: Option<Uuid>,
+    pub audited_by: Option<Uuid>,
+    /// A digest of what the first secretary writes on a sheet (member, month, items, note,
+    /// scored_by, scored_at), so "unchanged" can be decided; `None` for other records.
+    pub sheet_digest: Option<u64>,
+    /// A digest of the township's part (checked_by, checked_at, check_note); `None` when all
+    /// are empty.
+    pub check_digest: Option<u64>,
+    /// A digest of the county's part (audited_by, audited_at, audit_points, audit_note);
+    /// `None` when all are empty.
+    pub audit_digest: Option<u64>,
+}
+
+/// Every scalar value of `field` as text (a conflict gives several), sorted; empty strings and
+/// nulls left out.
+fn scalar_any(doc: &Automerge, obj: &ObjId, field: &str, at: Option<&[ChangeHash]>) -> Vec<String> {
+    let values = match at {
+        None => doc.get_all(obj, field),
+        Some(heads) => doc.get_all_at(obj, field, heads),
+    };
+    let mut out: Vec<String> = values
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(v, _)| match v {
+            Value::Scalar(s) => match s.as_ref() {
+                automerge::ScalarValue::Null => None,
+                automerge::ScalarValue::Str(t) if t.is_empty() => None,
+                automerge::ScalarValue::Str(t) => Some(format!("s:{t}")),
+                other => Some(format!("v:{other}")),
+            },
+            Value::Object(_) => Some("<object>".to_string()),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// FNV-1a over the fields' values; `None` when every field is empty.
+fn digest(doc: &Automerge, obj: &ObjId, fields: &[&str], at: Option<&[ChangeHash]>) -> Option<u64> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut any = false;
+    for field in fields {
+        let values = scalar_any(doc, obj, field, at);
+        any |= !values.is_empty();
+        for byte in field.bytes().chain([0]).chain(values.iter().flat_map(|v| v.bytes().chain([0]))).chain([1]) {
+            h ^= u64::from(byte);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    any.then_some(h)
 }
 
 fn scalar_str(doc: &Automerge, obj: &ObjId, field: &str, at: Option<&[ChangeHash]>) -> Vec<String> {
@@ -63,6 +118,8 @@ fn read(doc: &Automerge, key: &str, at: Option<&[ChangeHash]>) -> Option<AccessF
         _ => None,
     };
     let date = |field: &str| one(field).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let account = |field: &str| one(field).and_then(|m| m.parse().ok());
+    let score = key.starts_with("score/");
     Some(AccessFacts {
         // A conflicting value counts as "not this member".
         member: one("member").and_then(|m| m.parse().ok()),
@@ -73,6 +130,21 @@ fn read(doc: &Automerge, key: &str, at: Option<&[ChangeHash]>) -> Option<AccessF
         from: date("from"),
         to: date("to"),
         returned_on: date("returned_on"),
+        score_state: if score { one("state").and_then(|s| ScoreState::from_code(&s).ok()) } else { None },
+        scored_by: if score { account("scored_by") } else { None },
+        checked_by: if score { account("checked_by") } else { None },
+        audited_by: if score { account("audited_by") } else { None },
+        sheet_digest: if score {
+            digest(doc, &obj, &["member", "month", "items", "note", "scored_by", "scored_at"], at)
+        } else {
+            None
+        },
+        check_digest: if score { digest(doc, &obj, &["checked_by", "checked_at", "check_note"], at) } else { None },
+        audit_digest: if score {
+            digest(doc, &obj, &["audited_by", "audited_at", "audit_points", "audit_note"], at)
+        } else {
+            None
+        },
     })
 }
 
@@ -90,6 +162,16 @@ pub fn access_facts_at(doc: &Automerge, key: &str, heads: &[ChangeHash]) -> Opti
 /// The root key of the filing of `member`'s `month` in that year's team document.
 pub fn filing_key(month: YearMonth, member: Uuid) -> String {
     format!("filing/{month}-{member}")
+}
+
+/// The root key of the score sheet of `member`'s `month` in that year's team document.
+pub fn score_key(month: YearMonth, member: Uuid) -> String {
+    format!("score/{month}-{member}")
+}
+
+/// The root keys of every score sheet a team document holds (see [`score_key`]).
+pub fn score_keys(doc: &Automerge) -> BTreeSet<String> {
+    doc.keys(ROOT).filter(|k| k.starts_with("score/")).collect()
 }
 
 /// The root keys of every month filing a team document holds (see [`filing_key`]).
@@ -177,5 +259,70 @@ mod tests {
         tx.commit();
         assert_eq!(filing_keys(&d).into_iter().collect::<Vec<_>>(), vec![filing_key(month, member.0)]);
         assert_eq!(DocId::for_filing(month).to_string(), "team/2026");
+    }
+
+    fn sheet(member: MemberId, by: MemberId) -> taizhang_domain::MonthScoreSheet {
+        use taizhang_domain::{ScoreItem, ScoreItemKind};
+        taizhang_domain::MonthScoreSheet {
+            member,
+            month: "2026-10".parse().unwrap(),
+            items: vec![
+                ScoreItem { kind: ScoreItemKind::Bonus, points: 0.5, reason: "引进合作社\"订单\"".into() },
+                ScoreItem { kind: ScoreItemKind::Deduction, points: 1.0, reason: "走访记录不全".into() },
+            ],
+            note: "本月表现良好".into(),
+            scored_by: by,
+            scored_at: 5,
+            state: ScoreState::Entered,
+            checked_by: None,
+            checked_at: None,
+            check_note: String::new(),
+            audited_by: None,
+            audited_at: None,
+            audit_points: None,
+            audit_note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_score_sheet_round_trips_and_its_parts_are_digested_apart() {
+        let (member, by) = (MemberId(Uuid::from_u128(9)), MemberId(Uuid::from_u128(10)));
+        let mut s = sheet(member, by);
+        let key = score_key(s.month, member.0);
+        assert_eq!(s.key(), key);
+        assert_eq!(DocId::for_score(s.month).to_string(), "team/2026");
+        let mut d = Automerge::new();
+        let mut tx = d.transaction();
+        write(&mut tx, &s).unwrap();
+        tx.commit();
+        assert_eq!(crate::read_one::<taizhang_domain::MonthScoreSheet>(&d, &key).unwrap().unwrap().record, s);
+        assert_eq!(score_keys(&d).into_iter().collect::<Vec<_>>(), vec![key.clone()]);
+        let entered = access_facts(&d, &key).unwrap();
+        assert_eq!(entered.score_state, Some(ScoreState::Entered));
+        assert_eq!(entered.scored_by, Some(by.0));
+        assert_eq!(entered.member, Some(member.0));
+        assert!(entered.sheet_digest.is_some());
+        assert_eq!((entered.check_digest, entered.audit_digest), (None, None));
+        // The township returns it: the sheet's digest stays, its own part appears.
+        s.state = ScoreState::Returned;
+        s.checked_by = Some(Uuid::from_u128(11));
+        s.checked_at = Some(6);
+        s.check_note = "扣分依据不清".into();
+        let mut tx = d.transaction();
+        write(&mut tx, &s).unwrap();
+        tx.commit();
+        let returned = access_facts(&d, &key).unwrap();
+        assert_eq!(returned.sheet_digest, entered.sheet_digest);
+        assert!(returned.check_digest.is_some());
+        assert_eq!(returned.checked_by, Some(Uuid::from_u128(11)));
+        assert_eq!(crate::read_one::<taizhang_domain::MonthScoreSheet>(&d, &key).unwrap().unwrap().record, s);
+        // An edit of the items changes the sheet's digest, not the township's.
+        s.items.pop();
+        let mut tx = d.transaction();
+        write(&mut tx, &s).unwrap();
+        tx.commit();
+        let edited = access_facts(&d, &key).unwrap();
+        assert_ne!(edited.sheet_digest, entered.sheet_digest);
+        assert_eq!(edited.check_digest, returned.check_digest);
     }
 }

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
     local_month, validate_check_in, validate_diary, validate_household, validate_leave, validate_member,
-    validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member,
-    MemberId, Timestamp, Visit, YearMonth,
+    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveRequest,
+    LedgerView, Limits, Member, MemberId, MonthScoreSheet, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -129,6 +129,25 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
             let f = read::<FilingRecord>(after, key)?;
             if f.0.month.year != *year {
                 return Err(format!("a filing of {} belongs in team/{:04}, not {doc}", f.0.month, f.0.month.year));
+            }
+            Ok(())
+        }
+        (DocId::Team { year }, MonthScoreSheet::PREFIX) => {
+            let sheet = read::<MonthScoreSheet>(after, key)?;
+            if sheet.key() != key {
+                return Err(format!(
+                    "a score sheet of {} for {} is kept at key {}",
+                    sheet.member,
+                    sheet.month,
+                    sheet.key()
+                ));
+            }
+            validate_score_sheet(&sheet, &v, now, limits).map_err(|e| e.to_string())?;
+            if sheet.month.year != *year {
+                return Err(format!(
+                    "a score sheet of {} belongs in team/{:04}, not {doc}",
+                    sheet.month, sheet.month.year
+                ));
             }
             Ok(())
         }
@@ -302,5 +321,48 @@ mod tests {
         let (am, keys) = doc_with(|tx| write(tx, &check_in(me(), ahead)).expect("write"));
         let its_month = DocId::Log { member: me(), month: local_month(ahead) };
         check(&its_month, &am, &keys).expect("a clock a year ahead is flagged elsewhere, its records kept");
+    }
+
+    #[test]
+    fn a_score_sheet_is_checked_in_its_years_team_document() {
+        use taizhang_domain::{ScoreItem, ScoreItemKind, ScoreState};
+        let sheet = MonthScoreSheet {
+            member: MemberId(Uuid::from_u128(2)),
+            month: "2026-10".parse().expect("month"),
+            items: vec![ScoreItem { kind: ScoreItemKind::Deduction, points: 1.0, reason: "日志缺记".into() }],
+            note: String::new(),
+            scored_by: me(),
+            scored_at: NOW,
+            state: ScoreState::Entered,
+            checked_by: None,
+            checked_at: None,
+            check_note: String::new(),
+            audited_by: None,
+            audited_at: None,
+            audit_points: None,
+            audit_note: String::new(),
+        };
+        let (am, keys) = doc_with(|tx| write(tx, &sheet).expect("write"));
+        check(&DocId::Team { year: 2026 }, &am, &keys).expect("a valid sheet");
+        assert!(check(&DocId::Team { year: 2027 }, &am, &keys).expect_err("year").message.contains("team/2026"));
+        assert!(check(&log(), &am, &keys).is_err());
+        let veto = MonthScoreSheet {
+            items: vec![ScoreItem { kind: ScoreItemKind::Veto, points: 3.0, reason: "脱岗".into() }],
+            ..sheet.clone()
+        };
+        let (am, keys) = doc_with(|tx| write(tx, &veto).expect("write"));
+        assert!(check(&DocId::Team { year: 2026 }, &am, &keys).is_err());
+        let returned = MonthScoreSheet { state: ScoreState::Returned, ..sheet.clone() };
+        let (am, keys) = doc_with(|tx| write(tx, &returned).expect("write"));
+        assert!(check(&DocId::Team { year: 2026 }, &am, &keys).expect_err("reason").message.contains("check note"));
+        // A sheet under another member's key.
+        let (am, _) = doc_with(|tx| write(tx, &sheet).expect("write"));
+        let obj = am.get(ROOT, sheet.key().as_str()).expect("get").expect("there").1;
+        let mut am2 = am.clone();
+        let mut tx = am2.transaction();
+        tx.put(&obj, "member", Uuid::from_u128(3).to_string()).expect("put");
+        tx.commit();
+        let keys: BTreeSet<String> = [sheet.key()].into();
+        assert!(check(&DocId::Team { year: 2026 }, &am2, &keys).expect_err("key").message.contains("kept at key"));
     }
 }

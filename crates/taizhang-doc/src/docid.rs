@@ -51,6 +51,10 @@ impl DocId {
     pub fn for_filing(month: YearMonth) -> Self {
         DocId::Team { year: month.year }
     }
+    /// A month score sheet lives with the filings, in the team document of the month's year.
+    pub fn for_score(month: YearMonth) -> Self {
+        DocId::Team { year: month.year }
+    }
 }
 
 impl fmt::Display for DocId {

@@ -18,11 +18,11 @@ mod record;
 mod records;
 pub mod synth;
 
-pub use access::{access_facts, access_facts_at, filing_key, filing_keys, AccessFacts};
+pub use access::{access_facts, access_facts_at, filing_key, filing_keys, score_key, score_keys, AccessFacts};
 pub use check::{check_touched, RecordProblem, MAX_FIELDS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
 pub use record::{changed_keys, copy_record, read_all, read_one, write, FieldConflict, Fields, Read, Record};
-pub use records::{FilingRecord, VillageRecord};
+pub use records::{score_items_json, FilingRecord, VillageRecord};
 
 pub use automerge;

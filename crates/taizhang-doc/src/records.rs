@@ -5,7 +5,8 @@ use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
     day_start, CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind,
-    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role, Village, Visit, YearMonth,
+    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, PovertyCause, Role, ScoreItem,
+    ScoreItemKind, ScoreState, Village, Visit, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};
@@ -296,5 +297,79 @@ impl Record for FilingRecord {
             filed_by: x.parsed("filed_by", str::parse)?,
             filed_at: x.int("filed_at")?,
         }))
+    }
+}
+
+/// How a sheet's items are stored: one scalar string, a JSON array of
+/// `{"kind": "bonus", "points": 0.5, "reason": "..."}` (a list of maps would be nested objects,
+/// which records never hold).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredItem {
+    kind: String,
+    points: f64,
+    reason: String,
+}
+
+/// The `items` field of a score sheet as stored.
+pub fn score_items_json(items: &[ScoreItem]) -> String {
+    let stored: Vec<StoredItem> = items
+        .iter()
+        .map(|i| StoredItem { kind: i.kind.code().to_string(), points: i.points, reason: i.reason.clone() })
+        .collect();
+    serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_string())
+}
+
+fn parse_score_items(json: &str) -> Result<Vec<ScoreItem>, ()> {
+    let stored: Vec<StoredItem> = serde_json::from_str(json).map_err(|_| ())?;
+    stored
+        .into_iter()
+        .map(|i| {
+            Ok(ScoreItem { kind: ScoreItemKind::parse(&i.kind).map_err(|_| ())?, points: i.points, reason: i.reason })
+        })
+        .collect()
+}
+
+/// A member's month score sheet, keyed by month and member (`score/<YYYY-MM>-<member>`) in
+/// the team document of the month's year, like a filing.
+impl Record for MonthScoreSheet {
+    const PREFIX: &'static str = "score";
+    fn key(&self) -> String {
+        format!("score/{}-{}", self.month, self.member)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("member", s(self.member.to_string())),
+            ("month", s(self.month.to_string())),
+            ("items", s(score_items_json(&self.items))),
+            ("note", s(self.note.clone())),
+            ("scored_by", s(self.scored_by.to_string())),
+            ("scored_at", i(self.scored_at)),
+            ("state", s(self.state.code())),
+            ("checked_by", self.checked_by.and_then(|a| s(a.to_string()))),
+            ("checked_at", self.checked_at.and_then(i)),
+            ("check_note", s(self.check_note.clone())),
+            ("audited_by", self.audited_by.and_then(|a| s(a.to_string()))),
+            ("audited_at", self.audited_at.and_then(i)),
+            ("audit_points", self.audit_points.and_then(f)),
+            ("audit_note", s(self.audit_note.clone())),
+        ]
+    }
+    fn from_fields(_key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(MonthScoreSheet {
+            member: x.parsed("member", str::parse)?,
+            month: x.parsed("month", str::parse::<YearMonth>)?,
+            items: x.parsed("items", parse_score_items)?,
+            note: x.text("note"),
+            scored_by: x.parsed("scored_by", str::parse)?,
+            scored_at: x.int("scored_at")?,
+            state: x.parsed("state", ScoreState::from_code)?,
+            checked_by: x.opt_parsed("checked_by", str::parse)?,
+            checked_at: x.opt_int("checked_at"),
+            check_note: x.text("check_note"),
+            audited_by: x.opt_parsed("audited_by", str::parse)?,
+            audited_at: x.opt_int("audited_at"),
+            audit_points: x.opt_f64("audit_points"),
+            audit_note: x.text("audit_note"),
+        })
     }
 }

@@ -6,6 +6,7 @@ mod error;
 mod ids;
 mod model;
 mod rng;
+mod score;
 mod time;
 mod validate;
 
@@ -16,6 +17,7 @@ pub use model::{
     LeaveState, Member, MonthFiling, PovertyCause, Role, Village, Visit,
 };
 pub use rng::SplitMix64;
+pub use score::{validate_score_sheet, MonthScoreSheet, ScoreItem, ScoreItemKind, ScoreState, MAX_SCORE_ITEMS};
 pub use time::{day_start, local_date, local_datetime, local_month, shanghai, Timestamp, YearMonth};
 pub use validate::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,

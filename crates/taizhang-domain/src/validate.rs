@@ -30,7 +30,7 @@ impl Default for Limits {
     }
 }
 
-fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<(), DomainError> {
+pub(crate) fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<(), DomainError> {
     if required && value.trim().is_empty() {
         return Err(DomainError::Empty { field });
     }
@@ -41,7 +41,7 @@ fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<
     Ok(())
 }
 
-fn not_future(at: Timestamp, now: Timestamp, limits: &Limits) -> Result<(), DomainError> {
+pub(crate) fn not_future(at: Timestamp, now: Timestamp, limits: &Limits) -> Result<(), DomainError> {
     if at > now.saturating_add(limits.clock_tolerance_ms) {
         return Err(DomainError::FutureTime { at: fmt_ts(at), now: fmt_ts(now) });
     }

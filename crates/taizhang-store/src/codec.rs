@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use taizhang_doc::FieldConflict;
-use taizhang_domain::{GeoPoint, GpsFix, PovertyCause};
+use taizhang_domain::{GeoPoint, GpsFix, PovertyCause, ScoreItem};
 
 use crate::StoreError;
 
@@ -37,6 +37,15 @@ pub(crate) fn conflicts_json(c: &[FieldConflict]) -> Result<String, StoreError> 
 
 pub(crate) fn parse_conflicts(s: &str) -> Result<Vec<FieldConflict>, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::corrupt("conflict list", format!("{s:?}: {e}")))
+}
+
+/// A score sheet's items as the JSON array its document holds.
+pub(crate) fn items_json(items: &[ScoreItem]) -> Result<String, StoreError> {
+    serde_json::to_string(items).map_err(|e| StoreError::corrupt("score items", e))
+}
+
+pub(crate) fn parse_items(s: &str) -> Result<Vec<ScoreItem>, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::corrupt("score items", format!("{s:?}: {e}")))
 }
 
 pub(crate) fn causes_text(c: &[PovertyCause]) -> String {

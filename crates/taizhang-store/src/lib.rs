@@ -34,4 +34,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/client/0001_init.sql")),
     (2, include_str!("../../../migrations/client/0002_sync_journal.sql")),
     (3, include_str!("../../../migrations/client/0003_leave_kind.sql")),
+    (4, include_str!("../../../migrations/client/0004_score_sheets.sql")),
 ];

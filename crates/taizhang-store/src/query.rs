@@ -9,10 +9,11 @@ use rusqlite::{params, Params};
 use taizhang_doc::FieldConflict;
 use taizhang_domain::{
     CheckIn, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus, LeaveKind,
-    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, Role, Timestamp, Village, Visit, YearMonth,
+    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, Role, ScoreState, Timestamp, Village,
+    Visit, YearMonth,
 };
 
-use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_opt};
+use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
 use crate::{Store, StoreError};
 
 /// A materialised record: the record, the fields devices set concurrently to different
@@ -45,6 +46,7 @@ pub struct Counts {
     pub check_ins: usize,
     pub leaves: usize,
     pub filings: usize,
+    pub score_sheets: usize,
 }
 
 type SqlRow<'s> = rusqlite::Row<'s>;
@@ -55,6 +57,8 @@ const HOUSEHOLD_COLS: &str =
 const VISIT_COLS: &str = "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc";
 const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc";
 const CHECK_IN_COLS: &str = "id, member, at, kind, lat, lon, accuracy_m, in_geofence, conflicts, doc";
+const SCORE_COLS: &str = "member, month, items, note, scored_by, scored_at, state, checked_by, checked_at, \
+     check_note, audited_by, audited_at, audit_points, audit_note, conflicts, doc";
 const LEAVE_COLS: &str = "id, member, from_date, to_date, reason, state, decided_by, kind, returned_on, conflicts, doc";
 
 /// The materialised tables and the order their digest lists rows in.
@@ -67,6 +71,7 @@ const DIGEST_TABLES: &[(&str, &str)] = &[
     ("check_ins", "id"),
     ("leave_requests", "id"),
     ("filings", "member, month"),
+    ("score_sheets", "member, month"),
 ];
 
 fn row<T>(r: &SqlRow<'_>, record: T, conflicts_col: usize) -> Result<Row<T>, StoreError> {
@@ -166,6 +171,27 @@ fn filing_row(r: &SqlRow<'_>) -> Result<MonthFiling, StoreError> {
         filed_by: parse("filer id", &r.get::<_, String>(2)?)?,
         filed_at: r.get(3)?,
     })
+}
+
+fn score_row(r: &SqlRow<'_>) -> Result<Row<MonthScoreSheet>, StoreError> {
+    let state: String = r.get(6)?;
+    let s = MonthScoreSheet {
+        member: parse("member id", &r.get::<_, String>(0)?)?,
+        month: parse("scored month", &r.get::<_, String>(1)?)?,
+        items: parse_items(&r.get::<_, String>(2)?)?,
+        note: r.get(3)?,
+        scored_by: parse("scorer id", &r.get::<_, String>(4)?)?,
+        scored_at: r.get(5)?,
+        state: ScoreState::from_code(&state).map_err(|e| StoreError::corrupt("score state", e))?,
+        checked_by: parse_opt("township officer id", r.get(7)?)?,
+        checked_at: r.get(8)?,
+        check_note: r.get(9)?,
+        audited_by: parse_opt("county officer id", r.get(10)?)?,
+        audited_at: r.get(11)?,
+        audit_points: r.get(12)?,
+        audit_note: r.get(13)?,
+    };
+    row(r, s, 14)
 }
 
 /// Writes one SQLite value in a canonical, unambiguous spelling for the digest.
@@ -350,6 +376,26 @@ impl Store {
         self.collect("SELECT member, month, filed_by, filed_at FROM filings ORDER BY month, member", [], filing_row)
     }
 
+    /// The score sheets (月度考核) of `month`, by member.
+    pub fn score_sheets(&self, month: YearMonth) -> Result<Vec<Row<MonthScoreSheet>>, StoreError> {
+        self.collect(
+            &format!("SELECT {SCORE_COLS} FROM score_sheets WHERE month = ?1 ORDER BY member"),
+            [month.to_string()],
+            score_row,
+        )
+    }
+
+    /// One member's score sheet of `month`, if any.
+    pub fn score_sheet(&self, member: MemberId, month: YearMonth) -> Result<Option<Row<MonthScoreSheet>>, StoreError> {
+        Ok(self
+            .collect(
+                &format!("SELECT {SCORE_COLS} FROM score_sheets WHERE member = ?1 AND month = ?2"),
+                params![member.to_string(), month.to_string()],
+                score_row,
+            )?
+            .pop())
+    }
+
     pub fn month_filed(&self, member: MemberId, month: YearMonth) -> Result<bool, StoreError> {
         self.exists(
             "SELECT 1 FROM filings WHERE member = ?1 AND month = ?2",
@@ -391,6 +437,7 @@ impl Store {
             check_ins: self.count("check_ins")?,
             leaves: self.count("leave_requests")?,
             filings: self.count("filings")?,
+            score_sheets: self.count("score_sheets")?,
         })
     }
 

@@ -5,10 +5,11 @@
 use rusqlite::{params, Transaction};
 use taizhang_doc::Read;
 use taizhang_domain::{
-    local_date, CheckIn, DiaryEntry, Household, LeaveRequest, Member, MonthFiling, Village, Visit, YearMonth,
+    local_date, CheckIn, DiaryEntry, Household, LeaveRequest, Member, MonthFiling, MonthScoreSheet, Village, Visit,
+    YearMonth,
 };
 
-use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob};
+use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob, items_json};
 use crate::StoreError;
 
 /// An open write transaction on the [`Store`](crate::Store). Dropped without
@@ -228,6 +229,36 @@ impl StoreTx<'_> {
         Ok(())
     }
 
+    /// Materialises a member's monthly score sheet (scheme B, 月度考核).
+    pub fn put_score_sheet(&self, doc: &str, r: &Read<MonthScoreSheet>) -> Result<(), StoreError> {
+        let s = &r.record;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO score_sheets
+                 (member, month, items, note, scored_by, scored_at, state, checked_by, checked_at, check_note,
+                  audited_by, audited_at, audit_points, audit_note, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            params![
+                s.member.to_string(),
+                s.month.to_string(),
+                items_json(&s.items)?,
+                s.note,
+                s.scored_by.to_string(),
+                s.scored_at,
+                s.state.code(),
+                s.checked_by.map(|u| u.to_string()),
+                s.checked_at,
+                s.check_note,
+                s.audited_by.map(|u| u.to_string()),
+                s.audited_at,
+                s.audit_points,
+                s.audit_note,
+                conflicts_json(&r.conflicts)?,
+                doc
+            ],
+        )?;
+        Ok(())
+    }
+
     /// Deletes the materialised row of the record at root key `key` (`household/<uuid>`,
     /// `filing/<YYYY-MM>-<member uuid>`, `village/info`, ...) of document `doc`, used when the
     /// key vanished from the document. Only a row materialised from that same `doc` is
@@ -247,6 +278,16 @@ impl StoreTx<'_> {
                 if let (Some(month), Some(member)) = (rest.get(..7), rest.get(8..)) {
                     self.tx.execute(
                         "DELETE FROM filings WHERE member = ?1 AND month = ?2 AND doc = ?3",
+                        params![member, month, doc],
+                    )?;
+                }
+                return Ok(());
+            }
+            "score" => {
+                // `YYYY-MM-<uuid>`
+                if let (Some(month), Some(member)) = (rest.get(..7), rest.get(8..)) {
+                    self.tx.execute(
+                        "DELETE FROM score_sheets WHERE member = ?1 AND month = ?2 AND doc = ?3",
                         params![member, month, doc],
                     )?;
                 }

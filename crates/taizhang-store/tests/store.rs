@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use taizhang_doc::{FieldConflict, Read};
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, GpsFix, Household, HouseholdId,
-    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, PovertyCause, Role,
-    Village, VillageId, Visit, VisitId, YearMonth,
+    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet,
+    PovertyCause, Role, ScoreItem, ScoreItemKind, ScoreState, Village, VillageId, Visit, VisitId, YearMonth,
 };
 use taizhang_store::{rusqlite, Counts, HouseholdQuery, Row, Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 use uuid::Uuid;
@@ -377,7 +377,16 @@ fn counts_count_every_kind() -> R {
     let store = filled()?;
     assert_eq!(
         store.counts()?,
-        Counts { households: 5, members: 2, visits: 3, diary_entries: 5, check_ins: 3, leaves: 2, filings: 2 }
+        Counts {
+            households: 5,
+            members: 2,
+            visits: 3,
+            diary_entries: 5,
+            check_ins: 3,
+            leaves: 2,
+            filings: 2,
+            ..Counts::default()
+        }
     );
     assert_eq!(Store::open_in_memory()?.counts()?, Counts::default());
     Ok(())
@@ -413,7 +422,16 @@ fn upsert_replaces_and_remove_record_deletes_only_that_docs_row() -> R {
     assert_eq!(store.village()?, None);
     assert_eq!(
         store.counts()?,
-        Counts { households: 4, members: 1, visits: 2, diary_entries: 4, check_ins: 2, leaves: 1, filings: 1 }
+        Counts {
+            households: 4,
+            members: 1,
+            visits: 2,
+            diary_entries: 4,
+            check_ins: 2,
+            leaves: 1,
+            filings: 1,
+            ..Counts::default()
+        }
     );
     Ok(())
 }
@@ -619,7 +637,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1, 2, 3]);
+    assert_eq!(versions, vec![1, 2, 3, 4]);
     Ok(())
 }
 
@@ -717,5 +735,55 @@ fn a_schema_2_store_migrates_its_leave_rows_in_place() -> Result<(), Box<dyn std
     let store = Store::open(&path)?;
     assert_eq!(store.leaves(None)?, vec![row(leave(2, 1, date(2026, 10, 1), LeaveState::Approved), TEAM)]);
     assert_eq!(store.meta("rematerialise_leave")?.as_deref(), Some("1"));
+    Ok(())
+}
+
+fn score_sheet(member: u128, state: ScoreState) -> MonthScoreSheet {
+    MonthScoreSheet {
+        member: member_id(member),
+        month: nov(),
+        items: vec![
+            ScoreItem { kind: ScoreItemKind::Bonus, points: 0.5, reason: "协调修通组组路".into() },
+            ScoreItem { kind: ScoreItemKind::Deduction, points: 1.0, reason: "两天未写民情日记".into() },
+        ],
+        note: "总体良好".into(),
+        scored_by: member_id(1),
+        scored_at: MIDNIGHT + 40 * 24 * HOUR,
+        state,
+        checked_by: (state != ScoreState::Entered).then(|| uuid(0x900)),
+        checked_at: (state != ScoreState::Entered).then_some(MIDNIGHT + 41 * 24 * HOUR),
+        check_note: if state == ScoreState::Returned { "加分依据不足".into() } else { String::new() },
+        audited_by: (state == ScoreState::Audited).then(|| uuid(0x901)),
+        audited_at: (state == ScoreState::Audited).then_some(MIDNIGHT + 42 * 24 * HOUR),
+        audit_points: (state == ScoreState::Audited).then_some(9.0),
+        audit_note: if state == ScoreState::Audited { "按县里核定".into() } else { String::new() },
+    }
+}
+
+/// A score sheet (月度考核) round-trips with its items, its chain state and who set what, and
+/// goes when its key leaves the team document.
+#[test]
+fn score_sheets_round_trip_by_month_and_are_removed_by_key() -> R {
+    let mut store = Store::open_in_memory()?;
+    let (returned, audited) = (score_sheet(2, ScoreState::Returned), score_sheet(3, ScoreState::Audited));
+    let mut dec = audited.clone();
+    dec.month = YearMonth { year: 2026, month: 12 };
+    let tx = store.transaction()?;
+    tx.put_score_sheet(TEAM, &read(returned.clone()))?;
+    tx.put_score_sheet(TEAM, &read(audited.clone()))?;
+    tx.put_score_sheet(TEAM, &read(dec.clone()))?;
+    tx.commit()?;
+    assert_eq!(store.score_sheets(nov())?, vec![row(returned.clone(), TEAM), row(audited.clone(), TEAM)]);
+    assert_eq!(store.score_sheet(member_id(3), dec.month)?, Some(row(dec, TEAM)));
+    assert_eq!(store.counts()?.score_sheets, 3);
+    let tx = store.transaction()?;
+    tx.remove_record("team/2025", &format!("score/2026-11-{}", member_id(2)))?; // another doc: kept
+    tx.commit()?;
+    assert_eq!(store.score_sheets(nov())?.len(), 2);
+    let tx = store.transaction()?;
+    tx.remove_record(TEAM, &format!("score/2026-11-{}", member_id(2)))?;
+    tx.commit()?;
+    assert_eq!(store.score_sheets(nov())?, vec![row(audited, TEAM)]);
+    assert_eq!(store.score_sheet(member_id(2), nov())?, None);
     Ok(())
 }
