@@ -21,6 +21,7 @@ pub mod fuzzing;
 pub mod inputs;
 pub mod project;
 pub mod sample;
+pub mod scores;
 pub mod tables;
 pub mod township;
 pub mod view;
@@ -29,6 +30,7 @@ pub use error::CountyError;
 pub use inputs::{Entered, MonthInputs, YearInputs};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
+pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};
 pub use tables::{table, table_with_inputs, Dataset, Scope, VillageData};
 pub use township::{
     at_post, leave_to_decide, months_to_file, AtPostLine, AtPostVillage, LeaveToDecide, MonthToFile, PostState,

@@ -20,6 +20,8 @@ pub struct DocPart {
     pub visits: Vec<Visit>,
     pub leave_requests: Vec<LeaveRequest>,
     pub filings: Vec<taizhang_domain::MonthFiling>,
+    /// Month score sheets (scheme B's chain), from team documents.
+    pub score_sheets: Vec<taizhang_domain::MonthScoreSheet>,
     /// Records this version could not read (a newer app's, or damaged): counted, not shown.
     pub unreadable: usize,
     /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
@@ -68,6 +70,7 @@ impl DocPart {
                 part.created = creating_changes(doc);
                 part.leave_requests = take(doc, &mut bad);
                 part.filings = take::<FilingRecord>(doc, &mut bad).into_iter().map(|f| f.0).collect();
+                part.score_sheets = take(doc, &mut bad);
             }
             Ok(DocId::Log { member, .. }) => {
                 // A log holds only its owner's records; anything else in it is ignored.
@@ -136,6 +139,7 @@ impl VillageProjection {
             r.visits.extend(p.visits.iter().cloned());
             r.leave_requests.extend(p.leave_requests.iter().cloned());
             r.filings.extend(p.filings.iter().cloned());
+            r.score_sheets.extend(p.score_sheets.iter().cloned());
         }
         r.members.sort_by(|a, b| team_key(a).cmp(&team_key(b)));
         r.households.sort_by(|a, b| (&a.group, &a.head, a.id).cmp(&(&b.group, &b.head, b.id)));

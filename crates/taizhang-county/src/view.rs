@@ -187,8 +187,13 @@ pub struct MonthLine {
     /// working day without a diary entry, each day absent without leave).
     pub score: Figure<f64>,
     pub allowance_cut: Figure<bool>,
-    /// The month is not over or has days not synced: the score may still change (临时).
+    /// The month is not over, has days not synced or its score sheet is not confirmed by the
+    /// township: the score may still change (临时).
     pub provisional: bool,
+    /// The first secretary's score sheet and its chain (entered, checked, audited), if any.
+    pub sheet: Option<crate::SheetChain>,
+    /// Who must act next on the sheet (`None`: no sheet, or audited).
+    pub next_step: Option<String>,
 }
 
 /// One member in the village view.
@@ -293,6 +298,12 @@ pub fn month_lines_with(
             score: s.score,
             allowance_cut: s.allowance_cut,
             provisional: s.provisional,
+            sheet: records
+                .score_sheets
+                .iter()
+                .find(|x| x.member == member && x.month == month)
+                .map(|x| crate::scores::sheet_chain(records, x)),
+            next_step: s.next_step,
         });
     }
     Ok(out)

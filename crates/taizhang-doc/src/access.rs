@@ -265,7 +265,7 @@ mod tests {
         use taizhang_domain::{ScoreItem, ScoreItemKind};
         taizhang_domain::MonthScoreSheet {
             member,
-            month: "2026-10".parse().unwrap(),
+            month: "2026-10".parse().expect("test"),
             items: vec![
                 ScoreItem { kind: ScoreItemKind::Bonus, points: 0.5, reason: "引进合作社\"订单\"".into() },
                 ScoreItem { kind: ScoreItemKind::Deduction, points: 1.0, reason: "走访记录不全".into() },
@@ -293,11 +293,14 @@ mod tests {
         assert_eq!(DocId::for_score(s.month).to_string(), "team/2026");
         let mut d = Automerge::new();
         let mut tx = d.transaction();
-        write(&mut tx, &s).unwrap();
+        write(&mut tx, &s).expect("test");
         tx.commit();
-        assert_eq!(crate::read_one::<taizhang_domain::MonthScoreSheet>(&d, &key).unwrap().unwrap().record, s);
+        assert_eq!(
+            crate::read_one::<taizhang_domain::MonthScoreSheet>(&d, &key).expect("test").expect("test").record,
+            s
+        );
         assert_eq!(score_keys(&d).into_iter().collect::<Vec<_>>(), vec![key.clone()]);
-        let entered = access_facts(&d, &key).unwrap();
+        let entered = access_facts(&d, &key).expect("test");
         assert_eq!(entered.score_state, Some(ScoreState::Entered));
         assert_eq!(entered.scored_by, Some(by.0));
         assert_eq!(entered.member, Some(member.0));
@@ -309,19 +312,22 @@ mod tests {
         s.checked_at = Some(6);
         s.check_note = "扣分依据不清".into();
         let mut tx = d.transaction();
-        write(&mut tx, &s).unwrap();
+        write(&mut tx, &s).expect("test");
         tx.commit();
-        let returned = access_facts(&d, &key).unwrap();
+        let returned = access_facts(&d, &key).expect("test");
         assert_eq!(returned.sheet_digest, entered.sheet_digest);
         assert!(returned.check_digest.is_some());
         assert_eq!(returned.checked_by, Some(Uuid::from_u128(11)));
-        assert_eq!(crate::read_one::<taizhang_domain::MonthScoreSheet>(&d, &key).unwrap().unwrap().record, s);
+        assert_eq!(
+            crate::read_one::<taizhang_domain::MonthScoreSheet>(&d, &key).expect("test").expect("test").record,
+            s
+        );
         // An edit of the items changes the sheet's digest, not the township's.
         s.items.pop();
         let mut tx = d.transaction();
-        write(&mut tx, &s).unwrap();
+        write(&mut tx, &s).expect("test");
         tx.commit();
-        let edited = access_facts(&d, &key).unwrap();
+        let edited = access_facts(&d, &key).expect("test");
         assert_ne!(edited.sheet_digest, entered.sheet_digest);
         assert_eq!(edited.check_digest, returned.check_digest);
     }

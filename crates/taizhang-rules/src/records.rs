@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use taizhang_domain::{
-    local_date, CheckIn, DiaryEntry, Household, LeaveRequest, Member, MemberId, MonthFiling, Timestamp, Visit,
+    local_date, CheckIn, DiaryEntry, Household, LeaveRequest, Member, MemberId, MonthFiling, MonthScoreSheet,
+    Timestamp, Visit,
 };
 
 use crate::RulesError;
@@ -35,6 +36,10 @@ pub struct VillageRecords {
     /// marked late.
     #[serde(default)]
     pub received_at: BTreeMap<String, Timestamp>,
+    /// The month score sheets (scheme B, issue 14): the first secretary's items, the
+    /// township's check and the county's audit of each member's month.
+    #[serde(default)]
+    pub score_sheets: Vec<MonthScoreSheet>,
 }
 
 impl VillageRecords {

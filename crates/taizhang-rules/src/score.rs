@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use taizhang_domain::{MemberId, YearMonth};
+use taizhang_domain::{MemberId, MonthScoreSheet, ScoreItemKind, ScoreState, YearMonth};
 
 use crate::explain::{codes, figure, list, rule};
 use crate::{
@@ -296,9 +296,31 @@ pub struct MonthScore {
     /// The days of absence without leave deducted automatically (empty from [`scheme_b`]).
     #[serde(default)]
     pub absent_without_leave: Vec<NaiveDate>,
-    /// True when the month has days not synced yet: the score may still change.
+    /// True when the month has days not synced yet, is not over, or its score sheet is not
+    /// confirmed by the township yet: the score may still change.
     #[serde(default)]
     pub provisional: bool,
+    /// Where the month's score sheet is in the chain (`None`: no sheet).
+    #[serde(default)]
+    pub sheet_state: Option<ScoreState>,
+    /// Who must act next on the sheet, in Chinese and English (`None`: no sheet, or audited).
+    #[serde(default)]
+    pub next_step: Option<String>,
+}
+
+/// Who must act next on a sheet in `state`.
+fn next_step(sheet: &MonthScoreSheet) -> Option<String> {
+    match sheet.state {
+        ScoreState::Entered => Some("待乡镇把关(确认或退回) / waiting for the township to confirm or return it".into()),
+        ScoreState::Returned => Some(format!(
+            "镇级退回:{},待第一书记修改后重新录入 / returned by the township ({}): the first secretary corrects it",
+            sheet.check_note, sheet.check_note
+        )),
+        ScoreState::Confirmed => {
+            Some("镇级已确认,待县委组织部审核 / confirmed by the township, waiting for the county's audit".into())
+        }
+        ScoreState::Audited => None,
+    }
 }
 
 /// The scheme B item the records decide: a working day without a diary entry.
@@ -335,8 +357,22 @@ pub fn month_score(
         });
     }
     let unfinished = today <= month.last_day();
-    let provisional = report.provisional || unfinished;
-    score_b(member, month, &items, &report.absent_without_leave.value, provisional, policy)
+    let sheet = records.score_sheets.iter().find(|s| s.member == member && s.month == month);
+    let unconfirmed = sheet.is_some_and(|s| matches!(s.state, ScoreState::Entered | ScoreState::Returned));
+    let provisional = report.provisional || unfinished || unconfirmed;
+    let scorer = sheet.map(|s| {
+        records.members.iter().find(|m| m.id == s.scored_by).map_or_else(|| s.scored_by.to_string(), |m| m.name.clone())
+    });
+    let sheet = sheet.zip(scorer);
+    score_b(
+        member,
+        month,
+        &items,
+        sheet.as_ref().map(|(s, n)| (*s, n.as_str())),
+        &report.absent_without_leave.value,
+        provisional,
+        policy,
+    )
 }
 
 /// Scheme B for one member's month: `base + Σ bonus × times − Σ deduction × times`, kept
@@ -349,13 +385,14 @@ pub fn scheme_b(
     applied: &[AppliedItem],
     policy: &Policy,
 ) -> Result<MonthScore, RulesError> {
-    score_b(member, month, applied, &[], false, policy)
+    score_b(member, month, applied, None, &[], false, policy)
 }
 
 fn score_b(
     member: MemberId,
     month: YearMonth,
     applied: &[AppliedItem],
+    sheet: Option<(&MonthScoreSheet, &str)>,
     absent: &[NaiveDate],
     provisional: bool,
     policy: &Policy,
@@ -390,6 +427,27 @@ fn score_b(
             }
         }
     }
+    // The first secretary's sheet: each item with its reason and who set it.
+    if let Some((s, scorer)) = sheet {
+        evidence.push(format!("score/{}-{}", s.month, s.member));
+        for item in &s.items {
+            let p = tidy(item.points);
+            match item.kind {
+                ScoreItemKind::Bonus => {
+                    raw += p;
+                    lines.push(format!("+{p} 加分 bonus: {}({scorer} 评 / set by {scorer})", item.reason));
+                }
+                ScoreItemKind::Deduction => {
+                    raw -= p;
+                    lines.push(format!("−{p} 扣分 deduction: {}({scorer} 评 / set by {scorer})", item.reason));
+                }
+                ScoreItemKind::Veto => {
+                    vetoes.push(format!("{}({scorer})", item.reason));
+                    lines.push(format!("一票否决 veto: {}({scorer} 评 / set by {scorer})", item.reason));
+                }
+            }
+        }
+    }
     let per_day = b.absence_deduction_per_day;
     let absent: Vec<NaiveDate> = if per_day > 0.0 { absent.to_vec() } else { Vec::new() };
     if !absent.is_empty() {
@@ -405,7 +463,17 @@ fn score_b(
     evidence.sort();
     evidence.dedup();
     let vetoed = !vetoes.is_empty();
-    let value = if vetoed { 0.0 } else { tidy(raw.clamp(0.0, b.max)) };
+    let computed = if vetoed { 0.0 } else { tidy(raw.clamp(0.0, b.max)) };
+    // The county's audit may override the month's points, with its note.
+    let overridden = sheet.and_then(|(s, _)| {
+        (s.state == ScoreState::Audited).then_some(())?;
+        s.audit_points.map(|p| (tidy(p.clamp(0.0, b.max)), s.audit_note.clone()))
+    });
+    let value = overridden.as_ref().map_or(computed, |(p, _)| *p);
+    if let Some((p, note)) = &overridden {
+        lines.push(format!("县委组织部审核调整为{p}分(计算得{computed}分):{note} / the county's audit sets {p} (computed {computed}): {note}"));
+    }
+    let chain = sheet.and_then(|(s, _)| next_step(s));
     let score = figure(
         value,
         rule(
@@ -425,10 +493,10 @@ fn score_b(
             if vetoed { "一票否决,得0分".to_string() } else { format!("得{value}分(限0至{}分)", b.max) },
             if vetoed { format!(" (vetoed: {})", vetoes.join(", ")) } else { format!(" (kept within 0..={})", b.max) },
         ) + if provisional {
-            " 临时结果:本月尚有未同步或未结束的日子 / provisional: some days of the month are not synced or not over yet."
+            " 临时结果:本月尚有未同步或未结束的日子,或评分未经镇级确认 / provisional: some days of the month are not synced or not over yet, or the township has not confirmed the score."
         } else {
             ""
-        },
+        } + &chain.as_ref().map(|c| format!(" {c}")).unwrap_or_default(),
     );
     let cut = value < b.allowance_cut_below;
     let allowance_cut = figure(
@@ -452,5 +520,15 @@ fn score_b(
             )
         },
     );
-    Ok(MonthScore { member, month, score, vetoed, allowance_cut, absent_without_leave: absent, provisional })
+    Ok(MonthScore {
+        member,
+        month,
+        score,
+        vetoed,
+        allowance_cut,
+        absent_without_leave: absent,
+        provisional,
+        sheet_state: sheet.map(|(s, _)| s.state),
+        next_step: chain,
+    })
 }

@@ -941,3 +941,104 @@ fn a_month_is_filed_after_it_ends_by_the_fifth_and_later_is_late() {
     assert!(!filed_late(&f(date(2026, 12, 5), 23), &policy));
     assert!(!filed_late(&f(date(2026, 12, 6), 9), &open));
 }
+
+/// 队员1's November sheet, scored by the first secretary 队员9: a bonus and a deduction.
+fn november_sheet(state: taizhang_domain::ScoreState) -> taizhang_domain::MonthScoreSheet {
+    use taizhang_domain::{ScoreItem, ScoreItemKind};
+    taizhang_domain::MonthScoreSheet {
+        member: mid(1),
+        month: YearMonth { year: 2026, month: 11 },
+        items: vec![
+            ScoreItem { kind: ScoreItemKind::Bonus, points: 1.5, reason: "引进合作社订单".into() },
+            ScoreItem { kind: ScoreItemKind::Deduction, points: 0.5, reason: "走访记录不全".into() },
+        ],
+        note: String::new(),
+        scored_by: mid(9),
+        scored_at: at(date(2026, 12, 2), 10),
+        state,
+        checked_by: None,
+        checked_at: None,
+        check_note: String::new(),
+        audited_by: None,
+        audited_at: None,
+        audit_points: None,
+        audit_note: String::new(),
+    }
+}
+
+#[test]
+fn the_first_secretarys_sheet_is_scored_and_provisional_until_the_township_confirms_it() {
+    use taizhang_domain::ScoreState;
+    let mut records = november_with_leave();
+    records.members.push(member(9, Role::FirstSecretary, date(2026, 1, 1)));
+    let month = YearMonth { year: 2026, month: 11 };
+    let policy = Policy::default();
+    let today = date(2026, 12, 10);
+    // Without a sheet: 10 − 2.5 (diary gaps) − 2.5 (absence) = 5, final.
+    let none = month_score(&records, mid(1), month, today, &[], &policy).expect("score");
+    assert_eq!((none.score.value, none.provisional, none.sheet_state), (5.0, false, None));
+    // Entered: 5 + 1.5 − 0.5 = 6, each item with its reason and who set it; provisional,
+    // waiting for the township.
+    records.score_sheets = vec![november_sheet(ScoreState::Entered)];
+    let m = month_score(&records, mid(1), month, today, &[], &policy).expect("score");
+    assert_eq!(m.score.value, 6.0, "{}", m.score.note);
+    assert!(m.allowance_cut.value);
+    assert!(m.provisional);
+    assert_eq!(m.sheet_state, Some(ScoreState::Entered));
+    assert!(m.score.note.contains("+1.5 加分 bonus: 引进合作社订单(队员9 评"), "{}", m.score.note);
+    assert!(m.score.note.contains("−0.5 扣分 deduction: 走访记录不全(队员9 评"), "{}", m.score.note);
+    assert!(m.next_step.as_deref().is_some_and(|s| s.contains("待乡镇把关")), "{:?}", m.next_step);
+    assert!(m.score.counted.contains(&format!("score/2026-11-{}", mid(1))));
+    // Returned with a reason: still provisional, the reason shown with who acts next.
+    let mut returned = november_sheet(ScoreState::Returned);
+    returned.check_note = "加分依据请附合同".into();
+    records.score_sheets = vec![returned];
+    let m = month_score(&records, mid(1), month, today, &[], &policy).expect("score");
+    assert!(m.provisional);
+    assert!(m.next_step.as_deref().is_some_and(|s| s.contains("加分依据请附合同") && s.contains("第一书记")));
+    // Confirmed: final (no longer provisional), waiting for the county's audit.
+    records.score_sheets = vec![november_sheet(ScoreState::Confirmed)];
+    let m = month_score(&records, mid(1), month, today, &[], &policy).expect("score");
+    assert_eq!(m.score.value, 6.0);
+    assert!(!m.provisional, "{}", m.score.note);
+    assert!(m.next_step.as_deref().is_some_and(|s| s.contains("待县委组织部审核")));
+    // A sheet of another month or member does not count.
+    let mut other = november_sheet(ScoreState::Confirmed);
+    other.member = mid(2);
+    records.score_sheets = vec![other];
+    assert_eq!(month_score(&records, mid(1), month, today, &[], &policy).expect("score").score.value, 5.0);
+}
+
+#[test]
+fn a_veto_on_the_sheet_makes_the_month_zero_and_the_countys_audit_overrides_the_points() {
+    use taizhang_domain::{ScoreItem, ScoreItemKind, ScoreState};
+    let mut records = november_with_leave();
+    records.members.push(member(9, Role::FirstSecretary, date(2026, 1, 1)));
+    let month = YearMonth { year: 2026, month: 11 };
+    let policy = Policy::default();
+    let today = date(2026, 12, 10);
+    let mut veto = november_sheet(ScoreState::Confirmed);
+    veto.items.push(ScoreItem { kind: ScoreItemKind::Veto, points: 0.0, reason: "违反廉洁纪律".into() });
+    records.score_sheets = vec![veto];
+    let m = month_score(&records, mid(1), month, today, &[], &policy).expect("score");
+    assert_eq!(m.score.value, 0.0);
+    assert!(m.vetoed && m.allowance_cut.value);
+    assert!(m.score.note.contains("一票否决 veto: 违反廉洁纪律(队员9"), "{}", m.score.note);
+    // Audited without an override: the computed 6 stands, nothing left to do.
+    let mut audited = november_sheet(ScoreState::Audited);
+    records.score_sheets = vec![audited.clone()];
+    let m = month_score(&records, mid(1), month, today, &[], &policy).expect("score");
+    assert_eq!((m.score.value, m.provisional, m.next_step.clone()), (6.0, false, None));
+    // Audited with the county's override to 8, with its note: 8, the allowance is paid.
+    audited.audit_points = Some(8.0);
+    audited.audit_note = "缺勤系防汛值守,核实后调整".into();
+    records.score_sheets = vec![audited.clone()];
+    let m = month_score(&records, mid(1), month, today, &[], &policy).expect("score");
+    assert_eq!(m.score.value, 8.0, "{}", m.score.note);
+    assert!(!m.allowance_cut.value);
+    assert!(m.score.note.contains("审核调整为8分(计算得6分):缺勤系防汛值守,核实后调整"), "{}", m.score.note);
+    // An override only counts once audited: on a confirmed sheet it is ignored.
+    audited.state = ScoreState::Confirmed;
+    records.score_sheets = vec![audited];
+    assert_eq!(month_score(&records, mid(1), month, today, &[], &policy).expect("score").score.value, 6.0);
+}

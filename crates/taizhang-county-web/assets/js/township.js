@@ -1,7 +1,8 @@
 // The township's screen (#/township, the first screen of a township officer; county staff may
 // open it too): who is at post today (在岗情况: 在村 / 请假 / 今日尚无记录 / 未同步 since the last
 // sync — never "absent"), the leave requests waiting for a decision (approve / reject), and the
-// members' ended months not yet filed (file one). Readable on a phone: one column below 600 px
+// members' ended months not yet filed (file one), and the month score sheets waiting (the
+// township confirms or returns with a reason; county staff audit confirmed ones). Readable on a phone: one column below 600 px
 // (app.css). Strings from the API go in as text nodes via h().
 
 import { api } from "./api.js";
@@ -19,9 +20,9 @@ export async function showTownship() {
   banner("");
   showLoading();
   try {
-    const [atPost, leave, filing] = await Promise.all([api("at-post"), api("leave"), api("filing")]);
+    const [atPost, leave, filing, scores] = await Promise.all([api("at-post"), api("leave"), api("filing"), api("scores")]);
     if (ticket !== state.ticket) return;
-    state.township = { atPost, leave, filing };
+    state.township = { atPost, leave, filing, scores };
     renderTownship(state.township);
   } catch (err) {
     if (ticket === state.ticket) report(err);
@@ -29,7 +30,9 @@ export async function showTownship() {
 }
 
 export function renderTownship(data) {
-  const { atPost, leave, filing } = data;
+  const { atPost, leave, filing, scores } = data;
+  const sheets = scores?.sheets ?? [];
+  const audit = scores?.action === "audit";
   fill(
     $("#view"),
     h(
@@ -53,7 +56,60 @@ export function renderTownship(data) {
       filing.months.length
         ? h("ul", { class: "cards", "data-testid": "filing-list" }, ...filing.months.map(monthCard))
         : h("p", { class: "muted" }, tt("没有待备案的月份。", "No month waiting to be filed.")),
+      h(
+        "h2",
+        null,
+        audit ? tt(`待县级审核的月度评分(${sheets.length})`, `Month scores to audit (${sheets.length})`) : tt(`待镇级把关的月度评分(${sheets.length})`, `Month scores to check (${sheets.length})`),
+      ),
+      sheets.length
+        ? h("ul", { class: "cards", "data-testid": "score-sheets" }, ...sheets.map((x) => sheetCard(x, audit)))
+        : h("p", { class: "muted", "data-testid": "score-sheets-none" }, tt("没有待处理的评分表。", "No score sheet waiting.")),
     ),
+  );
+}
+
+const kindZh = { Bonus: "加分", Deduction: "扣分", Veto: "一票否决" };
+
+function sheetCard(x, audit) {
+  const s = x.sheet;
+  const note = h("input", { type: "text", class: "input", placeholder: audit ? tt("审核意见(调整分数时必填)", "audit note (required with points)") : tt("退回原因", "reason for returning"), "data-testid": "sheet-note" });
+  const points = audit ? h("input", { type: "number", min: "0", max: "10", step: "0.5", class: "input input-narrow", placeholder: tt("调整分数(可空)", "points (optional)"), "data-testid": "sheet-points" }) : null;
+  const buttons = h("div", { class: "card-actions" });
+  const send = async (action, body) => {
+    for (const b of buttons.querySelectorAll("button")) b.disabled = true;
+    try {
+      await api(`village/${encodeURIComponent(x.village)}/score/${encodeURIComponent(x.member)}/${encodeURIComponent(x.month)}/${action}`, { method: "POST", body });
+      await showTownship();
+    } catch (err) {
+      report(err);
+      for (const b of buttons.querySelectorAll("button")) b.disabled = false;
+    }
+  };
+  if (audit) {
+    buttons.append(
+      h("button", { type: "button", class: "btn btn-primary", "data-testid": "sheet-audit", onclick: () => send("audit", { points: points.value === "" ? null : Number(points.value), note: note.value }) }, tt("审核", "Audit")),
+    );
+  } else {
+    buttons.append(
+      h("button", { type: "button", class: "btn btn-primary", "data-testid": "sheet-confirm", onclick: () => send("check", { decision: "confirmed", note: note.value }) }, tt("确认", "Confirm")),
+      h("button", { type: "button", class: "btn", "data-testid": "sheet-return", onclick: () => send("check", { decision: "returned", note: note.value }) }, tt("退回", "Return")),
+    );
+  }
+  return h(
+    "li",
+    { class: "card sheet-card", "data-testid": "score-sheet" },
+    h("p", null, h("strong", null, `${x.member_name} · ${x.month}`), h("span", { class: "muted" }, ` · ${x.village_name}`)),
+    h(
+      "ul",
+      { class: "sheet-items" },
+      ...s.items.map((i) => h("li", null, `${lang === "en" ? i.kind.toLowerCase() : kindZh[i.kind] ?? i.kind} ${i.kind === "Veto" ? "" : i.points} · ${i.reason}`)),
+    ),
+    s.note ? h("p", { class: "muted" }, s.note) : null,
+    h("p", { class: "muted" }, tt(`${s.scored_by_name} 评于 ${s.scored_at_text}`, `scored by ${s.scored_by_name} at ${s.scored_at_text}`)),
+    s.check_note ? h("p", { class: "muted" }, tt(`镇级意见:${s.check_note}`, `township: ${s.check_note}`)) : null,
+    points,
+    note,
+    buttons,
   );
 }
 

@@ -368,10 +368,42 @@ function scoreCell(data, member, month, mo) {
   return h(
     "td",
     { class: `num${cut ? " cut" : ""}`, title: tip, "data-testid": "score-cell", "data-cut": cut ? "1" : "0", "data-month": mo, "data-items": items.length, "data-provisional": month.provisional ? "1" : "0" },
-    fig(month.score, fmtNum(score), `${label} · ${t("scores")}`, { testid: "month-score", extra: () => monthItemsList(items) }),
+    fig(month.score, fmtNum(score), `${label} · ${t("scores")}`, { testid: "month-score", extra: () => h("div", null, monthItemsList(items), sheetChain(month)) }),
+    month.sheet ? h("div", { class: "muted small", "data-testid": "sheet-state", "data-state": month.sheet.state }, lang === "en" ? month.sheet.state : month.sheet.state_zh) : null,
     month.provisional ? h("span", { class: "provisional-mark", title: t("provisionalTip"), "data-testid": "score-provisional" }, t("provisionalMark")) : null,
     edit,
     cut ? h("div", null, fig(month.allowance_cut, t("allowanceCut"), `${label} · ${t("allowanceCut")}`, { cls: "cut-mark" })) : null,
+  );
+}
+
+/** The month's score sheet and its chain: entered by/at, checked by/at with the note, audited. */
+function sheetChain(month) {
+  const s = month.sheet;
+  if (!s) return null;
+  const en = lang === "en";
+  const step = (zh, eng) => h("li", null, en ? eng : zh);
+  return h(
+    "div",
+    { class: "explain-extra", "data-testid": "sheet-chain" },
+    h("h4", null, en ? "Score sheet" : "月度评分表"),
+    h(
+      "ul",
+      null,
+      step(`${s.scored_by_name} 录入于 ${s.scored_at_text}`, `entered by ${s.scored_by_name} at ${s.scored_at_text}`),
+      s.checked_by
+        ? step(
+            `${s.checked_by_name ?? s.checked_by} ${s.state === "returned" ? "退回" : "把关"}于 ${s.checked_at_text ?? ""}${s.check_note ? `:${s.check_note}` : ""}`,
+            `${s.state === "returned" ? "returned" : "checked"} by ${s.checked_by_name ?? s.checked_by} at ${s.checked_at_text ?? ""}${s.check_note ? `: ${s.check_note}` : ""}`,
+          )
+        : null,
+      s.audited_by
+        ? step(
+            `${s.audited_by_name ?? s.audited_by} 审核于 ${s.audited_at_text ?? ""}${s.audit_points != null ? `,调整为${s.audit_points}分:${s.audit_note}` : ""}`,
+            `audited by ${s.audited_by_name ?? s.audited_by} at ${s.audited_at_text ?? ""}${s.audit_points != null ? `, set to ${s.audit_points}: ${s.audit_note}` : ""}`,
+          )
+        : null,
+      month.next_step ? step(month.next_step, month.next_step) : null,
+    ),
   );
 }
 

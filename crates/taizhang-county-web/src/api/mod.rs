@@ -6,6 +6,7 @@ pub mod export;
 pub mod grades;
 pub mod inputs;
 pub mod overview;
+pub mod scores;
 pub mod township;
 pub mod village;
 

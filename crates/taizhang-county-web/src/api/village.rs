@@ -52,7 +52,28 @@ pub async fn village(
         taizhang_county::village_page(&info, &own, entered_in(&id), county.as_deref(), period, today, &policy)
     })
     .await?;
-    Ok(Json(view))
+    Ok(Json(with_officer_names(accounts.as_ref(), view).await?))
+}
+
+/// Fills in the names of the township and county officers who checked or audited a month's
+/// score sheet (accounts are not village records).
+async fn with_officer_names(
+    accounts: &dyn taizhang_server_db::AccountStore,
+    mut view: taizhang_county::VillageView,
+) -> Result<taizhang_county::VillageView> {
+    let sheets = || view.members.iter().flat_map(|m| m.months.iter().filter_map(|l| l.sheet.as_ref()));
+    if !sheets().any(|s| s.checked_by.is_some() || s.audited_by.is_some()) {
+        return Ok(view);
+    }
+    let names: std::collections::HashMap<Uuid, String> =
+        accounts.accounts().await?.into_iter().map(|a| (a.id, a.name)).collect();
+    for line in view.members.iter_mut().flat_map(|m| m.months.iter_mut()) {
+        if let Some(s) = line.sheet.as_mut() {
+            s.checked_by_name = s.checked_by.and_then(|a| names.get(&a).cloned());
+            s.audited_by_name = s.audited_by.and_then(|a| names.get(&a).cloned());
+        }
+    }
+    Ok(view)
 }
 
 #[derive(Debug, Deserialize)]
