@@ -11,7 +11,10 @@ use taizhang_app_core::{AppCore, AutoSync, Clock};
 use taizhang_client::Ledger;
 use taizhang_doc::demo;
 use taizhang_server_sqlite::SqliteStore;
-use taizhang_sync_server::{router, seed_demo_village, serve, AppState};
+use taizhang_sync_server::seed_demo_village;
+
+mod common;
+use common::Server;
 
 /// 2026-11-25 00:00 in Shanghai.
 const DAY0: i64 = 1_795_536_000_000;
@@ -403,37 +406,6 @@ async fn the_team_calendar_and_leave_with_kinds_withdrawal_and_no_deciding_ones_
     let v = member.team(MonthQuery::default()).await.expect("team");
     let item = v.leaves.iter().find(|x| x.id == trip.id).expect("listed");
     assert_eq!((item.state, item.kind), (LeaveStateCode::Withdrawn, LeaveKindCode::OfficialTrip));
-}
-
-/// A sync server on 127.0.0.1:0 with the demo village; stopped by dropping it.
-struct Server {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    done: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl Server {
-    async fn start(store: SqliteStore, listen: &str) -> Self {
-        let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(Arc::new(store)));
-        let done = tokio::spawn(async move {
-            let _ = serve(listener, app, async {
-                let _ = rx.await;
-            })
-            .await;
-        });
-        Self { url, stop: Some(tx), done: Some(done) }
-    }
-    async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        if let Some(d) = self.done.take() {
-            let _ = d.await;
-        }
-    }
 }
 
 #[tokio::test]

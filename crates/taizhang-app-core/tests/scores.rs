@@ -2,43 +2,14 @@
 //! member's ended month offline, the sheet syncs through a real server on port 0, and the
 //! member's device shows its own points, items, reasons and chain state — and nobody else's.
 
-use std::sync::Arc;
-
 use taizhang_app_core::contract::*;
 use taizhang_app_core::AppCore;
 use taizhang_doc::demo;
 use taizhang_server_sqlite::SqliteStore;
-use taizhang_sync_server::{router, seed_demo_village, serve, AppState};
+use taizhang_sync_server::seed_demo_village;
 
-struct Server {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    done: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl Server {
-    async fn start(store: SqliteStore, listen: &str) -> Self {
-        let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(Arc::new(store)));
-        let done = tokio::spawn(async move {
-            let _ = serve(listener, app, async {
-                let _ = rx.await;
-            })
-            .await;
-        });
-        Self { url, stop: Some(tx), done: Some(done) }
-    }
-    async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        if let Some(d) = self.done.take() {
-            let _ = d.await;
-        }
-    }
-}
+mod common;
+use common::Server;
 
 fn code<T: std::fmt::Debug>(r: Result<T, taizhang_app_core::AppError>) -> ErrorCode {
     r.expect_err("expected an error").code()
