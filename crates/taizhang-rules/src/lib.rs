@@ -81,6 +81,7 @@
 //!   below 8 (7.5 is cut, 8 is not).
 
 mod error;
+mod evidence;
 mod explain;
 mod flow;
 mod policy;
@@ -89,6 +90,10 @@ mod report;
 mod score;
 
 pub use error::RulesError;
+pub use evidence::{
+    doubtful_days, judge_record, member_days, DayEvidence, Doubt, EvidencePolicy, Place, RecordEvidence, RecordTimes,
+    Strength,
+};
 pub use explain::{codes, Figure, RuleRef};
 pub use flow::{filed_late, filing_due, flag_facts, may_file, overview_flag, FilingWindow, Flag, FlagFacts};
 pub use policy::{

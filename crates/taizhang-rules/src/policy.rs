@@ -45,6 +45,8 @@ pub struct Policy {
     pub leave_counts: LeaveCounts,
     /// When the county overview flags a village 提醒 or 需关注.
     pub overview_flag: FlagThresholds,
+    /// How far records' times and places are trusted (issue 17; [`crate::EvidencePolicy`]).
+    pub evidence: crate::EvidencePolicy,
 }
 
 /// How a day of approved leave of some kind counts.
@@ -270,6 +272,7 @@ impl Default for Policy {
             scheme_b: SchemeB::default(),
             leave_counts: LeaveCounts::default(),
             overview_flag: FlagThresholds::default(),
+            evidence: crate::EvidencePolicy::default(),
         }
     }
 }

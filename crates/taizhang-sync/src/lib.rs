@@ -10,6 +10,7 @@
 //! [`MAX_BATCH_BYTES`]; every request is idempotent, so a retry after a dropped link is safe.
 
 mod apply;
+mod causal;
 mod client;
 mod clock;
 mod codec;
@@ -23,6 +24,7 @@ mod wire;
 pub mod fuzzing;
 
 pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_untrusted, screen_change};
+pub use causal::{causal_floors, CausalChange};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
