@@ -50,6 +50,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/overview", get(api::overview::overview))
         .route("/county/api/village/{id}", get(api::village::village))
         .route("/county/api/village/{id}/sample", get(api::village::sample))
+        .route("/county/api/village/{id}/evidence", get(api::evidence::evidence))
         .route("/county/api/export", get(api::export::export))
         .route("/county/api/grades", get(api::grades::grades))
         .route("/county/api/policy", get(api::policy))

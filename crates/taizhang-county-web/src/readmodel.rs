@@ -39,17 +39,21 @@ struct Slot {
     last_sync: BTreeMap<MemberId, Timestamp>,
     /// Record id → receipt time of the change that created it.
     received_at: BTreeMap<String, Timestamp>,
+    /// Record id → causal floor of the change that created it (issue 17's evidence).
+    causal_floor: BTreeMap<String, Timestamp>,
     records: Option<Arc<VillageRecords>>,
 }
 
 impl Slot {
     fn records(&mut self) -> Arc<VillageRecords> {
-        let (proj, last_sync, received_at) = (&self.proj, &self.last_sync, &self.received_at);
+        let (proj, last_sync, received_at, floors) =
+            (&self.proj, &self.last_sync, &self.received_at, &self.causal_floor);
         self.records
             .get_or_insert_with(|| {
                 let mut r = proj.records();
                 r.last_sync = last_sync.clone();
                 r.received_at = received_at.clone();
+                r.causal_floor = floors.clone();
                 Arc::new(r)
             })
             .clone()
@@ -81,13 +85,47 @@ impl std::fmt::Debug for ReadModel {
     }
 }
 
-fn project(name: &str, changes: &[Vec<u8>]) -> DocPart {
+/// What one document contributes, and the causal floor of each dated record it created.
+/// `times`: each stored change's log position, receipt time and device floor
+/// (`taizhang_sync::device_floors`); a record's floor is the later of its change's causal and
+/// device floors.
+fn project(
+    name: &str,
+    changes: &[Vec<u8>],
+    times: &HashMap<[u8; 32], (u64, i64, Option<i64>)>,
+) -> (DocPart, Vec<(String, Timestamp)>) {
     // The server's one loader: all changes in one run, change by change only when the run
     // does not load whole, counting what cannot be read.
     let (am, damaged) = taizhang_sync::load_stored_lenient(changes);
     let mut part = DocPart::read(name, &am);
     part.unreadable += damaged;
-    part
+    let floors = if part.created.is_empty() {
+        Vec::new()
+    } else {
+        let causal: Vec<taizhang_sync::CausalChange> = am
+            .get_changes(&[])
+            .into_iter()
+            .filter_map(|c| {
+                let hash = c.hash().0;
+                let &(seq, received_at, _) = times.get(&hash)?;
+                Some(taizhang_sync::CausalChange {
+                    hash,
+                    deps: c.deps().iter().map(|d| d.0).collect(),
+                    seq,
+                    received_at,
+                })
+            })
+            .collect();
+        let by_change = taizhang_sync::causal_floors(&causal);
+        part.created
+            .iter()
+            .filter_map(|(id, h)| {
+                let device = times.get(h).and_then(|t| t.2);
+                Some((id.clone(), by_change.get(h).copied().max(device)?))
+            })
+            .collect()
+    };
+    (part, floors)
 }
 
 impl ReadModel {
@@ -118,13 +156,11 @@ impl ReadModel {
     /// sync and the creating change's time of the records the re-projected `docs` created.
     async fn fold_times(
         &self,
-        store: &Arc<dyn ServerStore>,
-        village: Uuid,
+        times: &[taizhang_sync::ChangeTime],
         slot: &mut Slot,
         docs: &[String],
         (from, to): (u64, u64),
     ) -> Result<(), DbError> {
-        let times = store.change_times(village).await?;
         let fresh: Vec<&taizhang_sync::ChangeTime> = times.iter().filter(|t| t.seq > from && t.seq <= to).collect();
         let actors: HashSet<&[u8]> = fresh.iter().map(|t| t.actor.as_slice()).collect();
         let members = self.members_of(&actors).await?;
@@ -205,16 +241,21 @@ impl ReadModel {
             let changes = if cold { changes } else { store.doc_changes(village, &name).await? };
             docs.push((name, changes));
         }
+        let times = store.change_times(village).await?;
+        let device = taizhang_sync::device_floors(&times, taizhang_sync::SESSION_GAP_MS);
+        let by_hash: HashMap<[u8; 32], (u64, i64, Option<i64>)> =
+            times.iter().map(|t| (t.hash, (t.seq, t.received_at, device.get(&t.hash).copied()))).collect();
         let parts = tokio::task::spawn_blocking(move || {
-            docs.into_iter().map(|(name, changes)| (project(&name, &changes), name)).collect::<Vec<_>>()
+            docs.into_iter().map(|(name, changes)| (project(&name, &changes, &by_hash), name)).collect::<Vec<_>>()
         })
         .await
         .map_err(|e| DbError::Backend(format!("projecting documents failed: {e}")))?;
-        for (part, name) in parts {
+        for ((part, floors), name) in parts {
             slot.proj.set(&name, part);
+            slot.causal_floor.extend(floors);
         }
         let from = slot.proj.cursor;
-        self.fold_times(store, village, &mut slot, &names, (from, cursor)).await?;
+        self.fold_times(&times, &mut slot, &names, (from, cursor)).await?;
         slot.proj.cursor = cursor;
         slot.records = None;
         Ok(slot.records())

@@ -11,10 +11,12 @@
 //! - [`tables`]: the export tables with Chinese headers (考勤, 走访, 民情日记, 考核).
 //! - [`inputs`]: what county staff enter (scheme A components, training, seven ones, scheme B
 //!   items), checked against the policy before the server stores it.
+//! - [`evidence`]: the evidence calendar (记录及时 / 补录 / 时间存疑 per member-day, issue 17).
 //! - [`township`]: the township's view: who is at post today (在岗情况), leave to decide,
 //!   months to file.
 
 mod error;
+pub mod evidence;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -27,6 +29,7 @@ pub mod township;
 pub mod view;
 
 pub use error::CountyError;
+pub use evidence::{evidence_view, EvidenceView, MemberEvidence};
 pub use inputs::{Entered, MonthInputs, YearInputs};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};

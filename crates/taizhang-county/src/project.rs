@@ -130,7 +130,7 @@ impl VillageProjection {
     /// Every record of the village, for the rules engine (without `last_sync` and
     /// `received_at`, which come from the server's log, not from the documents).
     pub fn records(&self) -> VillageRecords {
-        let mut r = VillageRecords::default();
+        let mut r = VillageRecords { village: self.village().cloned(), ..VillageRecords::default() };
         for p in self.parts.values() {
             r.members.extend(p.members.iter().cloned());
             r.households.extend(p.households.iter().cloned());

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use taizhang_domain::{
     local_date, CheckIn, DiaryEntry, Household, LeaveRequest, Member, MemberId, MonthFiling, MonthScoreSheet,
-    Timestamp, Visit,
+    Timestamp, Village, Visit,
 };
 
 use crate::RulesError;
@@ -16,6 +16,10 @@ use crate::RulesError;
 /// result is sorted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VillageRecords {
+    /// The village itself (name, fence), once its registry has synced; the evidence rules
+    /// judge places against its fence.
+    #[serde(default)]
+    pub village: Option<Village>,
     /// The work team. Check-ins of people not listed here are ignored.
     pub members: Vec<Member>,
     pub check_ins: Vec<CheckIn>,
@@ -36,6 +40,11 @@ pub struct VillageRecords {
     /// marked late.
     #[serde(default)]
     pub received_at: BTreeMap<String, Timestamp>,
+    /// Each record's causal floor (record id → server time, ms): the latest moment the server
+    /// can prove its device had already synced past when it made the record
+    /// (`taizhang_sync::causal_floors`). For evidence strength only ([`crate::judge_record`]).
+    #[serde(default)]
+    pub causal_floor: BTreeMap<String, Timestamp>,
     /// The month score sheets (scheme B, issue 14): the first secretary's items, the
     /// township's check and the county's audit of each member's month.
     #[serde(default)]

@@ -47,6 +47,49 @@ pub fn causal_floors(changes: &[CausalChange]) -> HashMap<Hash, i64> {
     floors
 }
 
+/// Pushes of one device closer together than this are one sync session (a backlog cut into
+/// batches arrives as several requests a few seconds or minutes apart).
+pub const SESSION_GAP_MS: i64 = 10 * 60_000;
+
+/// The device floor of each change: the start of the previous sync session of the same actor
+/// (device) that pushed anything. A device pushes everything it holds at every sync, so a
+/// change that arrives in a later session was made after the earlier session began. Sessions
+/// are runs of receipts less than `session_gap_ms` apart. Changes of an actor's first
+/// session have no floor. This is what catches a record written today but dated months ago
+/// into a month's document the device never touched (no dependency to prove anything).
+///
+/// Known blind spot, on the safe side: a sync that pushes nothing leaves no trace, so the
+/// floor is the last session that pushed (earlier, so fewer flags, never a false one).
+pub fn device_floors(changes: &[crate::ChangeTime], session_gap_ms: i64) -> HashMap<Hash, i64> {
+    let mut by_actor: HashMap<&[u8], Vec<&crate::ChangeTime>> = HashMap::new();
+    for c in changes {
+        by_actor.entry(c.actor.as_slice()).or_default().push(c);
+    }
+    let mut floors = HashMap::new();
+    for (_, mut mine) in by_actor {
+        mine.sort_by_key(|c| (c.received_at, c.seq));
+        // (start of the current session, start of the previous one)
+        let mut current: Option<(i64, i64)> = None;
+        let mut previous_start: Option<i64> = None;
+        for c in mine {
+            match current {
+                Some((start, last)) if c.received_at - last < session_gap_ms => {
+                    current = Some((start, c.received_at));
+                }
+                Some((start, _)) => {
+                    previous_start = Some(start);
+                    current = Some((c.received_at, c.received_at));
+                }
+                None => current = Some((c.received_at, c.received_at)),
+            }
+            if let Some(p) = previous_start {
+                floors.insert(c.hash, p);
+            }
+        }
+    }
+    floors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +140,31 @@ mod tests {
     fn unknown_dependencies_give_no_floor() {
         let floors = causal_floors(&[change(2, &[9], 1, 500)]);
         assert!(floors.is_empty());
+    }
+
+    fn timed(n: u8, actor: u8, seq: u64, received_at: i64) -> crate::ChangeTime {
+        crate::ChangeTime { seq, doc: "log".into(), hash: h(n), actor: vec![actor], device_time: 0, received_at }
+    }
+
+    #[test]
+    fn a_device_floor_is_the_start_of_its_previous_session() {
+        const MIN: i64 = 60_000;
+        let floors = device_floors(
+            &[
+                // Device 1: a session at t=0 (two batches 3 minutes apart), another a week later.
+                timed(1, 1, 1, 0),
+                timed(2, 1, 2, 3 * MIN),
+                timed(3, 1, 3, 7 * 24 * 60 * MIN),
+                timed(4, 1, 4, 7 * 24 * 60 * MIN + MIN),
+                // Device 2: one session only.
+                timed(5, 2, 5, 5 * MIN),
+            ],
+            SESSION_GAP_MS,
+        );
+        assert_eq!(floors.get(&h(1)), None, "the first session has no floor");
+        assert_eq!(floors.get(&h(2)), None, "a second batch of the same session has none either");
+        assert_eq!(floors.get(&h(3)), Some(&0));
+        assert_eq!(floors.get(&h(4)), Some(&0));
+        assert_eq!(floors.get(&h(5)), None);
     }
 }

@@ -24,7 +24,7 @@ mod wire;
 pub mod fuzzing;
 
 pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_untrusted, screen_change};
-pub use causal::{causal_floors, CausalChange};
+pub use causal::{causal_floors, device_floors, CausalChange, SESSION_GAP_MS};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};

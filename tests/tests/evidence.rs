@@ -1,0 +1,110 @@
+//! Evidence a county can trust (issue 17), over HTTP on every backend. 王芳 checks in once,
+//! syncs, and a month later pushes thirty check-ins dated June and July from the same phone
+//! with an honest change time: all kept and counted (a record is never refused), and every one
+//! flagged 时间存疑 on the evidence calendar with the reason "dated before its device had
+//! already synced". 张伟 goes three weeks without signal, checks in every morning, and syncs:
+//! nothing of his is flagged; the days are 补录 (recorded late), the last ones 记录及时.
+
+use taizhang_domain::{day_start, local_date, MemberId};
+use taizhang_sync_server::admin;
+use taizhang_sync_server::demo::DEMO_TOWNSHIP_STAFF;
+use taizhang_tests::*;
+
+const H: i64 = 3_600_000;
+const DAY: i64 = 24 * H;
+
+fn member(i: usize) -> MemberId {
+    taizhang_doc::demo::member_id(i)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backdated_check_ins_are_kept_and_flagged_three_weeks_offline_is_not() {
+    let server = TestServer::start(5).await;
+    let t = server.transport();
+    let (mut wang, mut zhang) = (server.device(1).await, server.device(2).await);
+
+    // Both join, check in today and sync: the server has seen their phones at NOW.
+    wang.sync(&t, NOW).await.expect("王芳's first sync");
+    zhang.sync(&t, NOW).await.expect("张伟's first sync");
+    wang.check_in(&check_in(member(1), NOW), NOW).expect("王芳 checks in");
+    zhang.check_in(&check_in(member(2), NOW), NOW).expect("张伟 checks in");
+    wang.sync(&t, NOW).await.expect("王芳 syncs");
+    zhang.sync(&t, NOW).await.expect("张伟 syncs");
+
+    // 张伟: three weeks without signal, a check-in every morning at 08:00, then he syncs.
+    let first_morning = day_start(local_date(NOW)) + DAY + 8 * H;
+    for d in 0..21 {
+        let at = first_morning + d * DAY;
+        zhang.check_in(&check_in(member(2), at), at).expect("offline check-in");
+    }
+    let back = first_morning + 20 * DAY + 2 * H; // 10:00 on the 21st morning
+    server.advance(back - NOW);
+    zhang.sync(&t, back).await.expect("张伟 syncs after three weeks");
+
+    // 王芳, the same day, writes thirty check-ins dated in June and July and pushes them.
+    let june = day_start(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")) + 8 * H;
+    let backdated: Vec<_> = (0..30)
+        .map(|d| {
+            let at = june + d * 2 * DAY;
+            wang.check_in(&check_in(member(1), at), back).expect("the phone saves anything").id
+        })
+        .collect();
+    wang.sync(&t, back).await.expect("王芳 syncs");
+
+    // The township's evidence calendar.
+    admin::set_password(server.store.as_ref(), DEMO_TOWNSHIP_STAFF, "乡镇看证据-2026", NOW).await.expect("password");
+    let (township, _) = WebSession::login(&server.url, "石门镇 赵敏", "乡镇看证据-2026").await;
+    let village = taizhang_doc::demo::VILLAGE.0;
+    let view = township.json(&format!("/county/api/village/{village}/evidence?from=2026-06-01&to=2026-12-31")).await;
+    let of = |m: MemberId| {
+        view["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|x| x["member"] == m.0.to_string())
+            .expect("member")
+            .clone()
+    };
+
+    // Every backdated check-in is kept, shown and flagged with its reason.
+    let wang_view = of(member(1));
+    let records: Vec<&serde_json::Value> = wang_view["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .flat_map(|d| d["records"].as_array().expect("records").iter())
+        .collect();
+    for id in &backdated {
+        let r = records.iter().find(|r| r["record"] == id.0.to_string()).expect("the backdated check-in is shown");
+        assert_eq!(r["strength"], "doubtful", "{r}");
+        assert_eq!(r["doubts"][0]["code"], "before_device_synced", "{r}");
+        assert_eq!(r["doubts"][0]["floor"], NOW, "the floor is her previous sync: {r}");
+    }
+    assert_eq!(wang_view["doubtful_days"], 30, "{wang_view}");
+    assert_eq!(wang_view["timely_days"], 1, "today's honest check-in");
+
+    // Three weeks offline: nothing doubtful; received within 72 h → 记录及时, else 补录.
+    let zhang_view = of(member(2));
+    assert_eq!(zhang_view["doubtful_days"], 0, "{zhang_view}");
+    assert_eq!(zhang_view["timely_days"], 1 + 3, "today's, and the three mornings before the sync");
+    assert_eq!(zhang_view["backfilled_days"], 18, "{zhang_view}");
+
+    // The doubtful-only list is the target list of an inspection: 王芳's thirty days.
+    let doubtful = township
+        .json(&format!("/county/api/village/{village}/evidence?from=2026-06-01&to=2026-12-31&doubtful=1"))
+        .await;
+    let days: usize =
+        doubtful["members"].as_array().expect("members").iter().map(|m| m["days"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(days, 30);
+
+    // And the check-ins are kept and reach the team: never refused.
+    zhang.sync(&t, back).await.expect("张伟 pulls");
+    let hers = zhang
+        .store()
+        .check_ins(None, i64::MIN, i64::MAX)
+        .expect("check-ins")
+        .into_iter()
+        .filter(|c| c.record.member == member(1))
+        .count();
+    assert_eq!(hers, 31, "王芳's 31 check-ins reach her teammate");
+}
