@@ -59,6 +59,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/filing", get(api::township::filing))
         .route("/county/api/village/{id}/filing", post(api::township::file_month))
         .route("/county/api/scores", get(api::scores::waiting))
+        .route("/county/api/village/{id}/score/{member}/{month}", post(api::scores::score_first_secretary))
         .route("/county/api/village/{id}/score/{member}/{month}/check", post(api::scores::check))
         .route("/county/api/village/{id}/score/{member}/{month}/audit", post(api::scores::audit))
         .route("/county/api/village/{id}/member/{member}/year/{year}", put(api::inputs::put_year))
