@@ -440,6 +440,17 @@ async function township(browser, base, user, password) {
       } else {
         check((await page.getByTestId("fs-score").count()) > 0, "the township screen offers no first secretary to score");
       }
+      // The township proposes a first secretary's yearly grade; the county sees it in its grades.
+      const proposal = page.getByTestId("proposal").first();
+      const proposed = await proposal.getAttribute("data-member");
+      await proposal.getByTestId("proposal-grade").selectOption("competent");
+      await proposal.getByTestId("proposal-note").fill("全年驻村扎实,群众评价好");
+      await proposal.getByTestId("proposal-save").click();
+      await page.waitForFunction(
+        (m) => document.querySelector(`[data-testid="proposal"][data-member="${m}"]`)?.dataset.grade === "competent",
+        proposed,
+      );
+      log(`township: proposed 称职 for first secretary ${proposed}`);
     }
     // Nothing wider than the screen on a phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

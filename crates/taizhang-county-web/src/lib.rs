@@ -52,6 +52,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/village/{id}/sample", get(api::village::sample))
         .route("/county/api/export", get(api::export::export))
         .route("/county/api/grades", get(api::grades::grades))
+        .route("/county/api/proposals", get(api::grades::proposals))
+        .route("/county/api/village/{id}/member/{member}/proposal/{year}", put(api::grades::propose))
         .route("/county/api/policy", get(api::policy))
         .route("/county/api/at-post", get(api::township::at_post))
         .route("/county/api/leave", get(api::township::leave))

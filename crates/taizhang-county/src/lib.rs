@@ -27,7 +27,7 @@ pub mod township;
 pub mod view;
 
 pub use error::CountyError;
-pub use inputs::{Entered, MonthInputs, YearInputs};
+pub use inputs::{proposal_period, Entered, GradeProposal, MonthInputs, YearInputs};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};

@@ -474,6 +474,8 @@ pub struct GradeLine {
     /// The grade after the county's cap on 优秀 (`None` until scored).
     pub grade: Option<Figure<Grade>>,
     pub demoted_by_cap: bool,
+    /// The township's proposal (乡镇党委提出意见), the county's input to confirm the grade.
+    pub proposal: Option<crate::GradeProposal>,
 }
 
 /// The county's first secretaries graded for `year` (scheme A, with the cap on 优秀 among
@@ -530,6 +532,7 @@ pub fn county_grades(
                 scheme_a: a,
                 grade: None,
                 demoted_by_cap: false,
+                proposal: entered.proposals.get(&(m.id, year)).cloned(),
             });
         }
     }

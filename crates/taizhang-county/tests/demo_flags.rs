@@ -1,5 +1,5 @@
 //! The demo county's generator (`taizhang_doc::synth`, used by `--demo-county`) must give the
-//! tiered flag something to discriminate (issue 14): most villages 正常, some 提醒 or 需关注 —
+//! tiered flag something to discriminate (issue 14): several villages 正常, some 提醒, a few 需关注 —
 //! never every village flagged — and the same figures from the same seeds.
 
 use automerge::Automerge;
@@ -37,6 +37,9 @@ fn flags(seeds: std::ops::RangeInclusive<u64>) -> Vec<(String, usize, usize)> {
             }
             let info = VillageInfo { id, name: format!("示范{seed}村"), township: "好花红镇".into() };
             let s = village_summary(&info, &p.records(), Period { from, to: today }, today, &policy).expect("summary");
+            if s.status != "normal" {
+                println!("seed {seed}: {}", s.flag.note);
+            }
             (s.status.to_string(), s.gap_days, s.diary_gap_days)
         })
         .collect()
@@ -48,7 +51,7 @@ fn the_demo_villages_are_mostly_normal_and_the_flag_discriminates() {
     assert_eq!(got, flags(1..=12), "deterministic by seed");
     let count = |code: &str| got.iter().filter(|(s, _, _)| s == code).count();
     println!("demo county flags (status, days nobody in the village, diary gap days): {got:?}");
-    assert!(count("normal") >= 6, "most villages are 正常: {got:?}");
-    assert!(count("notice") + count("attention") >= 1, "some village has real gaps: {got:?}");
-    assert!(count("attention") < got.len() / 2, "not every village 需关注: {got:?}");
+    assert!(count("normal") >= 3, "several villages are 正常: {got:?}");
+    assert!(count("notice") >= 1 && count("attention") >= 1, "every tier is used: {got:?}");
+    assert!(count("attention") <= got.len() / 3, "at most a third 需关注: {got:?}");
 }

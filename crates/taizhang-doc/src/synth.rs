@@ -153,13 +153,13 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
         // one in eight misses a few days a month, one in sixteen misses many (so the county's
         // tiered flag has real gaps to find among villages that are fine).
         let weekday_presence = match rng.below(16) {
-            0..=12 => 0.995,
-            13 | 14 => 0.96,
-            _ => 0.85,
+            0..=13 => 1.0,
+            14 => 0.995,
+            _ => 0.97,
         };
         let diary_care = [0.995, 0.99, 0.95][rng.below(3) as usize];
         // A few spells of leave a year, of the kinds of seed 003's 请销假, all approved and
-        // reported back (销假) on the last day.
+        // reported back (销假) on the day after the last one (the day back at work).
         let days = (spec.to - spec.from).num_days().max(1) as u64;
         let mut leave = Vec::new();
         let spells = 2 + rng.below(3);
@@ -183,7 +183,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                 state: LeaveState::Approved,
                 decided_by: secretary.as_ref().map(|s| s.0).filter(|s| *s != m.id),
                 kind,
-                returned_on: Some(to),
+                returned_on: to.succ_opt(),
             };
             docs.put(DocId::for_leave(&l), &actor, &l, filed)?;
             leave.push((from, to));
@@ -191,7 +191,10 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
         for d in spec.from.iter_days().take_while(|d| *d <= spec.to) {
             let on_leave = leave.iter().any(|(f, t)| *f <= d && d <= *t);
             let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-            let present = !on_leave && rng.chance(if weekend { 0.45 } else { weekday_presence });
+            // Weekends: the team takes turns so that someone is in the village every day.
+            let on_duty = d.ordinal() as usize % members.len() == i;
+            let present =
+                !on_leave && (if weekend { on_duty || rng.chance(0.5) } else { rng.chance(weekday_presence) });
             if present {
                 let late = rng.below(90) as u32;
                 let t = at(d, 8 + late / 60, late % 60);
@@ -246,11 +249,11 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                 docs.put(DocId::for_diary(&e), &actor, &e, t)?;
             }
         }
-        // The first secretary files most finished months of each member.
+        // The first secretary files the finished months of each member (very rarely one is missed).
         if let Some((sid, sactor)) = &secretary {
             let mut month = YearMonth::of(spec.from);
             while month < YearMonth::of(spec.to) {
-                if rng.chance(0.9 - 0.05 * i as f64) {
+                if !rng.chance(0.004) {
                     let t = at(month.next().first_day(), 9, 0);
                     let f = MonthFiling { member: m.id, month, filed_by: *sid, filed_at: t };
                     docs.put(DocId::for_filing(month), sactor, &FilingRecord(f), t)?;

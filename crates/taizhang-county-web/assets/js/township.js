@@ -21,9 +21,9 @@ export async function showTownship() {
   banner("");
   showLoading();
   try {
-    const [atPost, leave, filing, scores] = await Promise.all([api("at-post"), api("leave"), api("filing"), api("scores")]);
+    const [atPost, leave, filing, scores, proposals] = await Promise.all([api("at-post"), api("leave"), api("filing"), api("scores"), api("proposals")]);
     if (ticket !== state.ticket) return;
-    state.township = { atPost, leave, filing, scores };
+    state.township = { atPost, leave, filing, scores, proposals };
     renderTownship(state.township);
   } catch (err) {
     if (ticket === state.ticket) report(err);
@@ -31,7 +31,7 @@ export async function showTownship() {
 }
 
 export function renderTownship(data) {
-  const { atPost, leave, filing, scores } = data;
+  const { atPost, leave, filing, scores, proposals } = data;
   const sheets = scores?.sheets ?? [];
   const audit = scores?.action === "audit";
   const toScore = scores?.to_score ?? [];
@@ -68,6 +68,8 @@ export function renderTownship(data) {
         : h("p", { class: "muted", "data-testid": "score-sheets-none" }, tt("没有待处理的评分表。", "No score sheet waiting.")),
       toScore.length ? h("h2", null, tt("第一书记月度评分(乡镇评)", "The first secretaries' month scores (by the township)")) : null,
       toScore.length ? h("ul", { class: "cards", "data-testid": "fs-scores" }, ...toScore.map(firstSecretaryCard)) : null,
+      proposals?.can_propose && proposals.lines.length ? h("h2", null, tt(`${proposals.year}年度等次意见(报县委组织部确定)`, `Yearly grade proposals ${proposals.year} (the county confirms)`)) : null,
+      proposals?.can_propose && proposals.lines.length ? h("ul", { class: "cards", "data-testid": "proposals" }, ...proposals.lines.map((l) => proposalCard(l, proposals.year))) : null,
     ),
   );
 }
@@ -245,5 +247,32 @@ function monthCard(m) {
       lang === "en" ? (late ? `late (due ${m.due})` : m.due ? `due by ${m.due}` : "due") : m.due ? `${m.state_zh}(期限 ${m.due})` : m.state_zh,
     ),
     h("div", { class: "card-actions" }, button),
+  );
+}
+
+const gradeZh = { excellent: "优秀", competent: "称职", basically_competent: "基本称职", incompetent: "不称职" };
+
+/** The township proposes a first secretary's yearly grade with its reason (乡镇党委提出意见). */
+function proposalCard(l, year) {
+  const p = l.proposal;
+  const grade = h("select", { class: "input input-narrow", "data-testid": "proposal-grade" }, ...Object.entries(gradeZh).map(([code, zh]) => h("option", { value: code, selected: p?.grade === code }, lang === "en" ? code.replace("_", " ") : zh)));
+  const note = h("input", { type: "text", class: "input", placeholder: tt("理由", "reason"), value: p?.note ?? "", "data-testid": "proposal-note" });
+  const save = h("button", { type: "button", class: "btn btn-primary", "data-testid": "proposal-save" }, p ? tt("修改意见", "Change") : tt("提出意见", "Propose"));
+  save.onclick = async () => {
+    save.disabled = true;
+    try {
+      await api(`village/${encodeURIComponent(l.village)}/member/${encodeURIComponent(l.member)}/proposal/${year}`, { method: "PUT", body: { grade: grade.value, note: note.value } });
+      await showTownship();
+    } catch (err) {
+      report(err);
+      save.disabled = false;
+    }
+  };
+  return h(
+    "li",
+    { class: "card", "data-testid": "proposal", "data-member": l.member, "data-grade": p?.grade ?? "" },
+    h("p", null, h("strong", null, l.name), h("span", { class: "muted" }, ` · ${l.village_name}`)),
+    p ? h("p", { class: "muted" }, tt(`已提出:${gradeZh[p.grade] ?? p.grade} · ${p.note}`, `proposed: ${p.grade} · ${p.note}`)) : null,
+    h("div", { class: "card-actions" }, grade, note, save),
   );
 }
