@@ -195,7 +195,9 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
             let sheet = MonthScoreSheet {
                 member: if by_township { demo::member_id(0) } else { MemberId(zhang) },
                 month: YearMonth { year: 2026, month: 10 },
-                items: vec![ScoreItem { kind: ScoreItemKind::Bonus, points: 0.5, reason: format!("协调修路 {salt}") }],
+                items: vec![ScoreItem {
+                    kind: ScoreItemKind::Bonus, points: 0.5, reason: format!("协调修路 {salt}")
+                }],
                 note: String::new(),
                 scored_by: me,
                 scored_at: NOW - 86_400_000,

@@ -6,8 +6,8 @@
 //! leave (病假) on 19–20 October, approved by 李明, is away without leave on the 27th and forgets
 //! the diary on the 29th. On 2 November 李明 files the team's month and scores 王芳 and 张伟 in
 //! the app; the township confirms 王芳's sheet, returns 张伟's with a reason, confirms the
-//! correction and scores 李明 itself; the county audits all three (张伟's with an override and
-//! its reason). The test asserts the figures each view shows — the app's Team screen and month
+//! correction, scores 李明 itself and proposes his yearly grade; the county audits all three
+//! sheets (张伟's with an override and its reason) and sees the proposal in its grades. The test asserts the figures each view shows — the app's Team screen and month
 //! scores, the township's page, the county's village page — and writes them as a markdown
 //! table to `target/month-walkthrough.md` (and prints it).
 
@@ -97,7 +97,8 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
             assert_eq!(l.state, LeaveStateCode::Pending);
             sync(zhang, "张伟").await;
             sync(li, "李明").await;
-            let decided = li.decide_leave(DecideLeaveRequest { id: l.id.clone(), approve: true }).await.expect("decide");
+            let decided =
+                li.decide_leave(DecideLeaveRequest { id: l.id.clone(), approve: true }).await.expect("decide");
             assert_eq!((decided.state, decided.kind), (LeaveStateCode::Approved, LeaveKindCode::Sick));
             sync(li, "李明").await;
         }
@@ -200,8 +201,9 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
     let path = |i: usize, what: &str| format!("/county/api/village/{village}/score/{}/2026-10{what}", ids[i]);
     let (s, b) = township.post(&path(1, "/check"), serde_json::json!({"decision": "confirmed"})).await;
     assert_eq!(s, 200, "{b}");
-    let (s, b) =
-        township.post(&path(2, "/check"), serde_json::json!({"decision": "returned", "note": "扣分请写明哪几户"})).await;
+    let (s, b) = township
+        .post(&path(2, "/check"), serde_json::json!({"decision": "returned", "note": "扣分请写明哪几户"}))
+        .await;
     assert_eq!(s, 200, "{b}");
     // 李明 sees the return on his phone and corrects the sheet; the township confirms it.
     sync(li, "李明").await;
@@ -255,6 +257,22 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
         .post(&path(2, "/audit"), serde_json::json!({"points": 8.5, "note": "27日因村里急事外出,核实后少扣0.5分"}))
         .await;
     assert_eq!(s, 200, "{b}");
+
+    // The township proposes 李明's yearly grade; the county's grades carry it as their input.
+    let propose = format!("/county/api/village/{village}/member/{}/proposal/2026", ids[0]);
+    let body = serde_json::json!({"grade": "competent", "note": "驻村扎实,道路项目落地"});
+    let (s, b) = county.put(&propose, body.clone()).await;
+    assert_eq!(s, 403, "the township proposes, the county confirms: {b}");
+    let (s, b) = township.put(&propose, body).await;
+    assert_eq!(s, 200, "{b}");
+    let (s, grades) = county.get_json("/county/api/grades?year=2026").await;
+    assert_eq!(s, 200, "{grades}");
+    let li_line = grades["lines"].as_array().expect("lines").iter().find(|l| l["member"] == ids[0].as_str()).cloned();
+    let proposal = li_line.expect("李明's grade line")["proposal"].clone();
+    assert_eq!(
+        (proposal["grade"].as_str(), proposal["proposed_by_name"].as_str()),
+        (Some("competent"), Some("石门镇 赵敏"))
+    );
 
     // What each view shows.
     for phone in &phones {

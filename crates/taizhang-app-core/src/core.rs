@@ -493,7 +493,8 @@ fn score_sheet_view(
             })
             .unwrap_or_default(),
         note: sheet.map(|s| s.note.clone()).unwrap_or_default(),
-        scored_by: sheet.map(|s| names.get(&s.scored_by).cloned().unwrap_or_else(|| s.scored_by.to_string())),
+        // Not a member: the township officer who scored the first secretary.
+        scored_by: sheet.map(|s| names.get(&s.scored_by).cloned().unwrap_or_else(|| "乡镇".to_string())),
         scored_at: sheet.map(|s| s.scored_at),
         checked_at: sheet.and_then(|s| s.checked_at),
         check_note: sheet.map(|s| s.check_note.clone()).unwrap_or_default(),

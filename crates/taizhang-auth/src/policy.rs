@@ -419,10 +419,7 @@ fn score_change(p: &Principal, t: &Touch) -> Result<(), Denial> {
         Role::Admin => deny("forbidden_role", "administrators write no village data"),
         Role::FirstSecretary => {
             if a.member == me {
-                return deny(
-                    "own_score",
-                    "nobody scores their own month: the township scores the first secretary",
-                );
+                return deny("own_score", "nobody scores their own month: the township scores the first secretary");
             }
             let open = t
                 .before
@@ -810,17 +807,27 @@ mod tests {
         // Corrected by the township before the county audits it.
         assert_eq!(code(score(tw, TOWNSHIP, Some(by_township(1)), Some(by_township(2)))), "ok");
         // Nobody scores themselves; not another officer's sheet; not with an audit; not entered.
-        assert_eq!(code(score(tw, TOWNSHIP, None, Some(Facts { member: Some(TOWNSHIP), ..by_township(1) }))), "own_score");
+        assert_eq!(
+            code(score(tw, TOWNSHIP, None, Some(Facts { member: Some(TOWNSHIP), ..by_township(1) }))),
+            "own_score"
+        );
         let other = Facts { scored_by: Some(COUNTY), checked_by: Some(COUNTY), ..by_township(1) };
         assert_eq!(code(score(tw, TOWNSHIP, Some(other), Some(by_township(2)))), "score_chain");
-        assert_eq!(code(score(tw, TOWNSHIP, None, Some(Facts { audit_digest: Some(7), ..by_township(1) }))), "score_chain");
-        assert_eq!(code(score(tw, TOWNSHIP, None, Some(Facts { score_state: Some(Entered), ..by_township(1) }))), "score_chain");
+        assert_eq!(
+            code(score(tw, TOWNSHIP, None, Some(Facts { audit_digest: Some(7), ..by_township(1) }))),
+            "score_chain"
+        );
+        assert_eq!(
+            code(score(tw, TOWNSHIP, None, Some(Facts { score_state: Some(Entered), ..by_township(1) }))),
+            "score_chain"
+        );
         // The first secretary never touches it (it is not entered or returned), nor scores their own.
         assert_eq!(code(score(Role::FirstSecretary, ME, Some(by_township(1)), Some(by_township(2)))), "own_score");
         let fs_own = Facts { scored_by: Some(ME), checked_by: None, score_state: Some(Entered), ..by_township(1) };
         assert_eq!(code(score(Role::FirstSecretary, ME, None, Some(fs_own))), "own_score");
         // The county audits it like the others.
-        let audited = Facts { score_state: Some(Audited), audited_by: Some(COUNTY), audit_digest: Some(7), ..by_township(1) };
+        let audited =
+            Facts { score_state: Some(Audited), audited_by: Some(COUNTY), audit_digest: Some(7), ..by_township(1) };
         assert_eq!(code(score(Role::CountyStaff, COUNTY, Some(by_township(1)), Some(audited))), "ok");
         // Once audited, the township cannot change it.
         assert_eq!(code(score(tw, TOWNSHIP, Some(audited), Some(by_township(2)))), "score_chain");
