@@ -136,10 +136,14 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
     }
 
     // 2 November: the month is over; the first secretary files the team's month and scores.
-    set(at(NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"), 10));
+    // Monday 2 November: everyone checks in and syncs (a sync that pushes nothing does not move
+    // a member's last sync on the server: Friday's would leave 30 October 未同步).
+    set(at(NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"), 9));
     for phone in &phones {
+        phone.check_in(CheckInRequest { kind: CheckKindCode::In, location: None }).await.expect("check in");
         sync(phone, "morning").await;
     }
+    set(at(NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"), 10));
     let oct = MonthQuery { month: Some("2026-10".into()) };
     let mut gaps = Vec::new();
     for id in &ids {
@@ -317,6 +321,7 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
             c["allowance_cut"]["value"].as_bool().unwrap_or_default(),
         ));
     }
+    assert_eq!(rows[0].7, "石门镇 赵敏", "the township scored the first secretary");
     let figures: Vec<(u32, f64)> = rows.iter().map(|r| (r.1, r.10)).collect();
     // Working days of October 2026: 22. 张伟: 22 − 2 sick − 1 away = 19 days in the village.
     assert_eq!(figures, vec![(22, 9.5), (22, 9.5), (19, 8.5)], "days in the village and the month's points");
