@@ -137,7 +137,7 @@ pub fn validate_score_sheet(
     // scored the first secretary's month and checked it in one go (`checked_by` = `scored_by`).
     let by_township = s.checked_by == Some(s.scored_by.0);
     for m in [s.member, s.scored_by] {
-        if !view.member_exists(m) && !(by_township && m == s.scored_by) {
+        if !(view.member_exists(m) || (by_township && m == s.scored_by)) {
             return Err(DomainError::UnknownMember(m.to_string()));
         }
     }
