@@ -266,13 +266,14 @@ export function scoreItemLine(i: ScoreItemEntry, lang?: Lang): string {
   return `${sign}${formatPoints(i.points)} ${kind}${sep}${i.reason}`;
 }
 
-/** The points the sheet will have once saved (the Rust side's rule): the automatic points plus
- * bonuses minus deductions, within 0..max; 0 after a veto. */
+/** The points the sheet will have once saved: `taizhang_rules::sheet_points` (the one scoring
+ * rule; generated/score-cases.json, written by the Rust side, checks this copy): the automatic
+ * points plus bonuses minus deductions, within 0..max, cleared to 6 decimals; 0 after a veto. */
 export function previewPoints(automatic: number, items: ScoreItemEntry[], max: number): number {
   if (items.some((i) => i.kind === "veto")) return 0;
   let raw = automatic;
   for (const i of items) raw += i.kind === "bonus" ? i.points : -i.points;
-  return Math.round(Math.min(max, Math.max(0, raw)) * 100) / 100;
+  return Math.round(Math.min(max, Math.max(0, raw)) * 1e6) / 1e6;
 }
 
 /** What is wrong with the items before saving (the device checks them again): every item

@@ -2,6 +2,7 @@
 // (the Rust side's rule) and the checks made before saving.
 import { describe, expect, it } from "vitest";
 import type { ScoreItemEntry, ScoreSheetView } from "./generated/contract";
+import cases from "./generated/score-cases.json";
 import { automaticLines, formatPoints, previewPoints, scoreItemLine, scoreItemProblems, scoreStateLabel } from "./logic";
 
 const bonus = (points: number, reason = "协调修通组组路"): ScoreItemEntry => ({ kind: "bonus", points, reason });
@@ -31,6 +32,13 @@ describe("monthly scores", () => {
     expect(previewPoints(10, [bonus(3)], 10)).toBe(10); // bonuses never exceed the ten points
     expect(previewPoints(1, [deduction(5)], 10)).toBe(0);
     expect(previewPoints(10, [bonus(1), { kind: "veto", points: 0, reason: "脱岗" }], 10)).toBe(0);
+  });
+
+  it("gives the Rust rule's figure for every generated case (taizhang_rules::sheet_points)", () => {
+    expect(cases.length).toBeGreaterThan(5);
+    for (const c of cases) {
+      expect(previewPoints(c.automatic, c.items as ScoreItemEntry[], c.max)).toBe(c.points);
+    }
   });
 
   it("lists what must be fixed before saving", () => {

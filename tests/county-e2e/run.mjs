@@ -315,34 +315,19 @@ async function enterYearScores(page, member) {
 
 const monthScore = async (cell) => Number(((await cell.getByTestId("month-score").textContent()) ?? "").trim());
 
+/** One path for a month's score (issue 14): the month cells carry no typed-item entry; the
+ * score explains itself (the records' deductions and the sheet, if any). */
 async function enterMonthItem(page, member) {
   const row = page.locator(`[data-testid="score-row"][data-member-id="${member.id}"]`);
-  const months = await row.getByTestId("score-cell").evaluateAll((cs) =>
-    cs.map((c) => ({ month: c.dataset.month, score: Number(c.querySelector('[data-testid="month-score"]')?.textContent) })),
-  );
-  check(months.length > 0, `${member.name} has no month to score`);
-  // A month below the maximum shows a bonus in its score (ten points is the ceiling).
-  const pick = months.find((m) => m.score < 10) ?? months[months.length - 1];
-  const cell = row.locator(`[data-testid="score-cell"][data-month="${pick.month}"]`);
-  await cell.getByTestId("month-edit").click();
-  await page.getByTestId("month-entry-form").waitFor();
-  await page.getByTestId("item-times-outstanding_result").fill("1");
-  await page.getByTestId("item-evidence-outstanding_result").fill("修通了进村路 <b>x</b>");
-  await page.getByTestId("entry-save").click();
-  await page.getByTestId("entry-dialog").waitFor({ state: "hidden" });
-  await page.waitForFunction(
-    ({ id, month }) => document.querySelector(`[data-testid="score-row"][data-member-id="${id}"] [data-testid="score-cell"][data-month="${month}"]`)?.dataset.items === "1",
-    { id: member.id, month: pick.month },
-  );
-  const after = await monthScore(cell);
-  if (pick.score < 10) check(after > pick.score, `${pick.month}: the score stayed ${pick.score} → ${after} after a bonus`);
+  const cells = row.getByTestId("score-cell");
+  check((await cells.count()) > 0, `${member.name} has no month score`);
+  check((await row.getByTestId("month-edit").count()) === 0, "the county's old per-month item entry is still offered");
+  const cell = cells.first();
+  const score = await monthScore(cell);
   await cell.getByTestId("month-score").click();
-  const item = page.locator('[data-testid="explain-items"] [data-testid="explain-item"][data-code="outstanding_result"]');
-  await item.waitFor();
-  const text = ((await item.textContent()) ?? "").trim();
-  check(text.includes("× 1") && text.includes("<b>x</b>"), `the month's explanation lists "${text}"`);
+  await page.getByTestId("explain-dialog").waitFor();
   await closeExplanation(page);
-  log(`${pick.month}: outstanding_result × 1, score ${pick.score} → ${after}; explained as "${text}"`);
+  log(`month scores: no typed entry; ${await cell.getAttribute("data-month")} is ${score}, explained`);
 }
 
 async function checkGrades(page, member) {
@@ -437,6 +422,35 @@ async function township(browser, base, user, password) {
         before,
       );
       log(`township: ${n} members at post (${states.join(", ")}); approved one of ${before} leave requests`);
+      // The township scores a first secretary's last month (乡镇评第一书记).
+      const card = page.locator('[data-testid="fs-score"][data-state="none"]').first();
+      if ((await card.count()) > 0) {
+        const member = await card.getAttribute("data-member");
+        await card.getByTestId("fs-item-kind").selectOption("Deduction");
+        await card.getByTestId("fs-item-points").fill("0.5");
+        await card.getByTestId("fs-item-reason").fill("月度小结迟报 <b>x</b>");
+        await card.getByTestId("fs-save").click();
+        await page.waitForFunction(
+          (m) => document.querySelector(`[data-testid="fs-score"][data-member="${m}"]`)?.dataset.state === "confirmed",
+          member,
+        );
+        const text = await page.locator(`[data-testid="fs-score"][data-member="${member}"]`).textContent();
+        check(text.includes("月度小结迟报 <b>x</b>"), `the township's sheet shows its item literally: ${text}`);
+        log(`township: scored first secretary ${member} (−0.5, confirmed, waits for the county's audit)`);
+      } else {
+        check((await page.getByTestId("fs-score").count()) > 0, "the township screen offers no first secretary to score");
+      }
+      // The township proposes a first secretary's yearly grade; the county sees it in its grades.
+      const proposal = page.getByTestId("proposal").first();
+      const proposed = await proposal.getAttribute("data-member");
+      await proposal.getByTestId("proposal-grade").selectOption("competent");
+      await proposal.getByTestId("proposal-note").fill("全年驻村扎实,群众评价好");
+      await proposal.getByTestId("proposal-save").click();
+      await page.waitForFunction(
+        (m) => document.querySelector(`[data-testid="proposal"][data-member="${m}"]`)?.dataset.grade === "competent",
+        proposed,
+      );
+      log(`township: proposed 称职 for first secretary ${proposed}`);
     }
     // Nothing wider than the screen on a phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

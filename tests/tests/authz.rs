@@ -10,7 +10,7 @@ use taizhang_auth::Role;
 use taizhang_doc::{demo, write, FilingRecord};
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, LeaveId, LeaveKind, LeaveRequest, LeaveState,
-    MemberId, MonthFiling, YearMonth,
+    MemberId, MonthFiling, MonthScoreSheet, ScoreItem, ScoreItemKind, ScoreState, YearMonth,
 };
 
 use taizhang_sync::DocOutcome;
@@ -87,9 +87,14 @@ enum WriteCase {
     RegistryHouseholdDelete,
     /// A check-in of another month in one's own log (a filed month reached sideways): nobody.
     OwnLogOtherMonth,
+    /// 张伟's October score sheet, entered: the first secretary only.
+    TeamScoreMember,
+    /// The first secretary's October score sheet, scored and checked by the writer: the
+    /// township only (nobody scores themselves).
+    TeamScoreFirstSecretary,
 }
 
-const WRITES: [WriteCase; 9] = [
+const WRITES: [WriteCase; 11] = [
     WriteCase::RegistryHousehold,
     WriteCase::TeamLeaveRequest,
     WriteCase::TeamLeaveDecision,
@@ -99,6 +104,8 @@ const WRITES: [WriteCase; 9] = [
     WriteCase::Assessment,
     WriteCase::RegistryHouseholdDelete,
     WriteCase::OwnLogOtherMonth,
+    WriteCase::TeamScoreMember,
+    WriteCase::TeamScoreFirstSecretary,
 ];
 
 async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: usize) -> Got {
@@ -183,6 +190,32 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                 change_on(server, demo::VILLAGE.0, &doc, &dev.actor, |tx| write(tx, &c).expect("write")).await;
             (doc, changes)
         }
+        WriteCase::TeamScoreMember | WriteCase::TeamScoreFirstSecretary => {
+            let by_township = case == WriteCase::TeamScoreFirstSecretary;
+            let sheet = MonthScoreSheet {
+                member: if by_township { demo::member_id(0) } else { MemberId(zhang) },
+                month: YearMonth { year: 2026, month: 10 },
+                items: vec![ScoreItem {
+                    kind: ScoreItemKind::Bonus, points: 0.5, reason: format!("协调修路 {salt}")
+                }],
+                note: String::new(),
+                scored_by: me,
+                scored_at: NOW - 86_400_000,
+                state: if by_township { ScoreState::Confirmed } else { ScoreState::Entered },
+                checked_by: by_township.then_some(dev.account),
+                checked_at: by_township.then_some(NOW - 86_400_000),
+                check_note: String::new(),
+                audited_by: None,
+                audited_at: None,
+                audit_points: None,
+                audit_note: String::new(),
+            };
+            (
+                "team/2026".into(),
+                change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| write(tx, &sheet).expect("write"))
+                    .await,
+            )
+        }
         WriteCase::Assessment => {
             let changes = change_on(server, demo::VILLAGE.0, "assessment/2026", &dev.actor, |tx| {
                 let obj = tx.put_object(ROOT, format!("score/{}", Uuid::now_v7()), ObjType::Map).expect("obj");
@@ -204,9 +237,15 @@ fn expected_write(role: Role, case: WriteCase) -> bool {
         Role::Member => matches!(case, RegistryHousehold | TeamLeaveRequest | OwnLog),
         Role::FirstSecretary => matches!(
             case,
-            RegistryHousehold | RegistryHouseholdDelete | TeamLeaveRequest | TeamLeaveDecision | TeamFiling | OwnLog
+            RegistryHousehold
+                | RegistryHouseholdDelete
+                | TeamLeaveRequest
+                | TeamLeaveDecision
+                | TeamFiling
+                | OwnLog
+                | TeamScoreMember
         ),
-        Role::TownshipStaff => matches!(case, TeamLeaveDecision | TeamFiling),
+        Role::TownshipStaff => matches!(case, TeamLeaveDecision | TeamFiling | TeamScoreFirstSecretary),
         Role::CountyStaff => matches!(case, Assessment),
         Role::Admin => false,
     }

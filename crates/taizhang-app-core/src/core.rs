@@ -444,30 +444,6 @@ fn score_state_code(s: ScoreState) -> ScoreStateCode {
     }
 }
 
-/// The month's points of a sheet: `automatic` (base minus what the records deduct) plus the
-/// bonuses minus the deductions, within `0..=max`; 0 after a veto; the county's override
-/// when it audited with one. Returns (points, vetoed).
-fn sheet_points(automatic: f64, sheet: Option<&MonthScoreSheet>, max: f64) -> (f64, bool) {
-    let Some(s) = sheet else { return (automatic, false) };
-    if let Some(p) = s.audit_points.filter(|_| s.state == ScoreState::Audited) {
-        return (p, s.items.iter().any(|i| i.kind == ScoreItemKind::Veto));
-    }
-    let mut raw = automatic;
-    let mut vetoed = false;
-    for i in &s.items {
-        match i.kind {
-            ScoreItemKind::Bonus => raw += i.points,
-            ScoreItemKind::Deduction => raw -= i.points,
-            ScoreItemKind::Veto => vetoed = true,
-        }
-    }
-    if vetoed {
-        (0.0, true)
-    } else {
-        ((raw.clamp(0.0, max) * 100.0).round() / 100.0, false)
-    }
-}
-
 /// `member`'s sheet of `month` as `viewer` sees it, with the automatic figures of the rules.
 #[allow(clippy::too_many_arguments)]
 fn score_sheet_view(
@@ -486,7 +462,17 @@ fn score_sheet_view(
     let auto = month_score(records, member.id, month, today, &[], policy)?;
     let dates = |v: &[NaiveDate]| v.iter().map(|d| d.to_string()).collect::<Vec<_>>();
     let sheet = row.map(|r| &r.record);
-    let (points, vetoed) = sheet_points(auto.score.value, sheet, policy.scheme_b.max);
+    // The month's points by the rules' one scoring function (`taizhang_rules::month_score`
+    // with the sheet, i.e. `sheet_points` over what the records decide), as the county sees them.
+    let scored = match sheet {
+        Some(s) => {
+            let mut with_sheet = records.clone();
+            with_sheet.score_sheets = vec![s.clone()];
+            month_score(&with_sheet, member.id, month, today, &[], policy)?
+        }
+        None => auto.clone(),
+    };
+    let (points, vetoed) = (scored.score.value, scored.vetoed);
     let state = sheet.map(|s| s.state);
     let month_ended = today > last;
     Ok(ScoreSheetView {
@@ -507,7 +493,8 @@ fn score_sheet_view(
             })
             .unwrap_or_default(),
         note: sheet.map(|s| s.note.clone()).unwrap_or_default(),
-        scored_by: sheet.map(|s| names.get(&s.scored_by).cloned().unwrap_or_else(|| s.scored_by.to_string())),
+        // Not a member: the township officer who scored the first secretary.
+        scored_by: sheet.map(|s| names.get(&s.scored_by).cloned().unwrap_or_else(|| "乡镇".to_string())),
         scored_at: sheet.map(|s| s.scored_at),
         checked_at: sheet.and_then(|s| s.checked_at),
         check_note: sheet.map(|s| s.check_note.clone()).unwrap_or_default(),

@@ -29,7 +29,10 @@
 //!   parts stay as they were); the township confirms or returns an entered sheet (signing it
 //!   with its own account, leaving the first secretary's part unchanged); the county audits a
 //!   confirmed one (signing it, optionally overriding the points, leaving the rest unchanged).
-//!   Team members write no sheet. Scoring the first secretary (by the township) is not built.
+//!   Team members write no sheet. The township scores the first secretary's month: a sheet it
+//!   both scores and checks with its own account (state confirmed), new or still its own and
+//!   not audited; the first secretary never touches it (it is not entered or returned), and
+//!   nobody scores themselves.
 //! - `assessment/<year>`: county staff write assessments of the villages of their county.
 //! - township and county staff write nothing else of a village.
 
@@ -416,10 +419,7 @@ fn score_change(p: &Principal, t: &Touch) -> Result<(), Denial> {
         Role::Admin => deny("forbidden_role", "administrators write no village data"),
         Role::FirstSecretary => {
             if a.member == me {
-                return deny(
-                    "own_score",
-                    "nobody scores their own month: the township scores the first secretary (not built yet)",
-                );
+                return deny("own_score", "nobody scores their own month: the township scores the first secretary");
             }
             let open = t
                 .before
@@ -448,10 +448,31 @@ fn score_change(p: &Principal, t: &Touch) -> Result<(), Denial> {
             Ok(())
         }
         Role::TownshipStaff => {
+            // The township scores the first secretary's month itself (the page offers it for the
+            // first secretary only): a sheet it scores and checks with its own account, new or
+            // still its own and not audited; nobody scores themselves.
+            let own_sheet = t.before.as_ref().is_none_or(|b| {
+                b.scored_by == me && b.checked_by == me && b.score_state == Some(ScoreState::Confirmed)
+            });
+            let scores = a.scored_by == me && a.checked_by == me && a.score_state == Some(ScoreState::Confirmed);
+            if own_sheet && scores {
+                if a.member.is_none() || a.member == me {
+                    return deny("own_score", "nobody scores their own month");
+                }
+                let audit = t.before.as_ref().and_then(|b| b.audit_digest);
+                if !same_member || a.audit_digest != audit {
+                    return deny(
+                        "score_chain",
+                        "the township scores the first secretary's month for one member and leaves the county's audit empty",
+                    );
+                }
+                return Ok(());
+            }
             let Some(b) = &t.before else {
                 return deny(
                     "score_chain",
-                    "the township checks a sheet the first secretary entered; it does not make one",
+                    "the township checks a sheet the first secretary entered, and scores (and so confirms) the first \
+                     secretary's own month signed with its account as scorer and checker",
                 );
             };
             let ok = b.score_state == Some(ScoreState::Entered)
@@ -766,6 +787,50 @@ mod tests {
         );
         assert_eq!(code(score(tw, TOWNSHIP, None, Some(sheet(Confirmed, 1, Some(5), None)))), "score_chain");
         assert_eq!(code(score(tw, TOWNSHIP, Some(entered), Some(sheet(Audited, 1, Some(5), None)))), "score_chain");
+    }
+
+    #[test]
+    fn the_township_scores_the_first_secretarys_month_signed_as_scorer_and_checker() {
+        use ScoreState::*;
+        let tw = Role::TownshipStaff;
+        // The first secretary's (ME's) month, scored and checked by the township in one go.
+        let by_township = |items: u64| Facts {
+            member: Some(ME),
+            score_state: Some(Confirmed),
+            scored_by: Some(TOWNSHIP),
+            checked_by: Some(TOWNSHIP),
+            sheet_digest: Some(items),
+            check_digest: Some(9),
+            ..Facts::default()
+        };
+        assert_eq!(code(score(tw, TOWNSHIP, None, Some(by_township(1)))), "ok");
+        // Corrected by the township before the county audits it.
+        assert_eq!(code(score(tw, TOWNSHIP, Some(by_township(1)), Some(by_township(2)))), "ok");
+        // Nobody scores themselves; not another officer's sheet; not with an audit; not entered.
+        assert_eq!(
+            code(score(tw, TOWNSHIP, None, Some(Facts { member: Some(TOWNSHIP), ..by_township(1) }))),
+            "own_score"
+        );
+        let other = Facts { scored_by: Some(COUNTY), checked_by: Some(COUNTY), ..by_township(1) };
+        assert_eq!(code(score(tw, TOWNSHIP, Some(other), Some(by_township(2)))), "score_chain");
+        assert_eq!(
+            code(score(tw, TOWNSHIP, None, Some(Facts { audit_digest: Some(7), ..by_township(1) }))),
+            "score_chain"
+        );
+        assert_eq!(
+            code(score(tw, TOWNSHIP, None, Some(Facts { score_state: Some(Entered), ..by_township(1) }))),
+            "score_chain"
+        );
+        // The first secretary never touches it (it is not entered or returned), nor scores their own.
+        assert_eq!(code(score(Role::FirstSecretary, ME, Some(by_township(1)), Some(by_township(2)))), "own_score");
+        let fs_own = Facts { scored_by: Some(ME), checked_by: None, score_state: Some(Entered), ..by_township(1) };
+        assert_eq!(code(score(Role::FirstSecretary, ME, None, Some(fs_own))), "own_score");
+        // The county audits it like the others.
+        let audited =
+            Facts { score_state: Some(Audited), audited_by: Some(COUNTY), audit_digest: Some(7), ..by_township(1) };
+        assert_eq!(code(score(Role::CountyStaff, COUNTY, Some(by_township(1)), Some(audited))), "ok");
+        // Once audited, the township cannot change it.
+        assert_eq!(code(score(tw, TOWNSHIP, Some(audited), Some(by_township(2)))), "score_chain");
     }
 
     #[test]

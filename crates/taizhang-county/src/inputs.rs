@@ -144,11 +144,31 @@ impl MonthInputs {
     }
 }
 
+/// The township's proposal of a first secretary's yearly grade (乡镇党委提出意见, seed 003),
+/// which the county confirms in its grades: the grade, the reason, who proposed it and when.
+/// Stored with the county's entries under the period `proposal-<YYYY>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeProposal {
+    pub grade: taizhang_rules::Grade,
+    pub note: String,
+    /// The township officer's account and name.
+    pub proposed_by: uuid::Uuid,
+    pub proposed_by_name: String,
+    pub proposed_at: taizhang_domain::Timestamp,
+}
+
+/// The period under which a year's grade proposal is stored.
+pub fn proposal_period(year: i32) -> String {
+    format!("proposal-{year:04}")
+}
+
 /// Everything entered for one village, by member and period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entered {
     pub years: BTreeMap<(MemberId, i32), YearInputs>,
     pub months: BTreeMap<(MemberId, YearMonth), MonthInputs>,
+    /// The township's yearly grade proposals for first secretaries.
+    pub proposals: BTreeMap<(MemberId, i32), GradeProposal>,
     /// Stored entries this version could not read (counted, not used).
     pub unreadable: usize,
 }
@@ -164,6 +184,8 @@ impl Entered {
                 serde_json::from_str::<YearInputs>(data).map(|y| e.years.insert((member, year), y)).is_ok()
             } else if let Ok(month) = period.parse::<YearMonth>() {
                 serde_json::from_str::<MonthInputs>(data).map(|m| e.months.insert((member, month), m)).is_ok()
+            } else if let Some(year) = period.strip_prefix("proposal-").and_then(|y| y.parse::<i32>().ok()) {
+                serde_json::from_str::<GradeProposal>(data).map(|p| e.proposals.insert((member, year), p)).is_ok()
             } else {
                 false
             };

@@ -30,7 +30,7 @@ pub mod view;
 
 pub use error::CountyError;
 pub use evidence::{evidence_view, EvidenceView, MemberEvidence};
-pub use inputs::{Entered, MonthInputs, YearInputs};
+pub use inputs::{proposal_period, Entered, GradeProposal, MonthInputs, YearInputs};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};

@@ -12,9 +12,9 @@ use taizhang_domain::{
     local_date, local_datetime, CheckKind, LeaveState, Member, MemberId, Role, Timestamp, YearMonth,
 };
 use taizhang_rules::{
-    flag_facts, grade_county_among, member_report, month_score, overview_flag, scheme_a, team_report, AppliedItem,
-    Figure, Flag, FlagFacts, Grade, MemberInputs, MemberReport, Period, Policy, SchemeAInputs, SchemeAScore,
-    TeamReport, VillageRecords,
+    flag_facts, grade_county_among, member_report, month_score, overview_flag, scheme_a, team_report, Figure, Flag,
+    FlagFacts, Grade, MemberInputs, MemberReport, Period, Policy, SchemeAInputs, SchemeAScore, TeamReport,
+    VillageRecords,
 };
 use uuid::Uuid;
 
@@ -181,8 +181,6 @@ pub struct MonthLine {
     pub absent_without_leave: Vec<NaiveDate>,
     /// Days of the month not synced yet (未同步): neither gaps nor absences.
     pub not_synced_days: usize,
-    /// The items entered for the month (the team leader's bonuses, deductions, vetoes).
-    pub items: Vec<AppliedItem>,
     /// `taizhang_rules::month_score`: the entered items plus what the records decide (a
     /// working day without a diary entry, each day absent without leave).
     pub score: Figure<f64>,
@@ -264,18 +262,17 @@ pub fn month_lines(
     month_lines_with(records, &Entered::default(), member, period, today, policy)
 }
 
-/// [`month_lines`] with the items county staff entered for each month. While the policy
-/// deducts absence without leave by itself (`absence_deduction_per_day` > 0), an entered
-/// `absent_without_leave` item is listed but not applied again (no double deduction).
+/// [`month_lines`]; `entered` is no longer read for months. Issue 14: a month has one score,
+/// the sheet's (the first secretary's, checked by the township, audited — and optionally
+/// overridden with a reason — by the county); the county's older per-month items do not count.
 pub fn month_lines_with(
     records: &VillageRecords,
-    entered: &Entered,
+    _entered: &Entered,
     member: MemberId,
     period: Period,
     today: NaiveDate,
     policy: &Policy,
 ) -> Result<Vec<MonthLine>, CountyError> {
-    let auto_absence = policy.scheme_b.absence_deduction_per_day > 0.0;
     let mut out = Vec::new();
     for (month, p) in months_of(period) {
         if p.from > today {
@@ -283,10 +280,7 @@ pub fn month_lines_with(
         }
         let whole = Period { from: month.first_day(), to: month.last_day() };
         let r = member_report(records, member, whole, today, &MemberInputs::default(), policy)?;
-        let manual: Vec<AppliedItem> = entered.month(member, month).map(|m| m.items.clone()).unwrap_or_default();
-        let applied: Vec<AppliedItem> =
-            manual.iter().filter(|i| !(auto_absence && i.code == crate::inputs::ABSENCE_ITEM)).cloned().collect();
-        let s = month_score(records, member, month, today, &applied, policy)?;
+        let s = month_score(records, member, month, today, &[], policy)?;
         out.push(MonthLine {
             month: month.to_string(),
             days_in_village: r.days_in_village.value,
@@ -294,7 +288,6 @@ pub fn month_lines_with(
             diary_gaps: r.diary_gaps.value.len(),
             absent_without_leave: s.absent_without_leave,
             not_synced_days: r.not_synced.value.len(),
-            items: manual,
             score: s.score,
             allowance_cut: s.allowance_cut,
             provisional: s.provisional,
@@ -481,6 +474,8 @@ pub struct GradeLine {
     /// The grade after the county's cap on 优秀 (`None` until scored).
     pub grade: Option<Figure<Grade>>,
     pub demoted_by_cap: bool,
+    /// The township's proposal (乡镇党委提出意见), the county's input to confirm the grade.
+    pub proposal: Option<crate::GradeProposal>,
 }
 
 /// The county's first secretaries graded for `year` (scheme A, with the cap on 优秀 among
@@ -537,6 +532,7 @@ pub fn county_grades(
                 scheme_a: a,
                 grade: None,
                 demoted_by_cap: false,
+                proposal: entered.proposals.get(&(m.id, year)).cloned(),
             });
         }
     }

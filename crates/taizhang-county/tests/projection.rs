@@ -85,7 +85,9 @@ fn projected_records_count_what_the_documents_hold() {
     assert_eq!(r.households.len(), 12);
     assert!(r.check_ins.len() > 3 * 30, "about two months of check-ins for 3 members: {}", r.check_ins.len());
     assert!(!r.diary.is_empty() && !r.visits.is_empty(), "diary and visits were generated");
-    assert_eq!(r.leave_requests.len(), 3 * 2, "two spells of leave per member");
+    assert!((3 * 2..=3 * 4).contains(&r.leave_requests.len()), "two to four spells of leave per member");
+    let kinds: std::collections::BTreeSet<_> = r.leave_requests.iter().map(|l| l.kind).collect();
+    assert!(kinds.len() >= 2, "leave of several kinds: {kinds:?}");
     assert!(!r.filings.is_empty(), "January is filed for most members");
 
     // The generator's own tally: the village record plus every record projected.

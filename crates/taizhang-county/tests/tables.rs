@@ -315,7 +315,7 @@ fn scores_rows_carry_the_members_figures() {
 }
 
 #[test]
-fn scores_rows_include_what_the_county_entered() {
+fn scores_rows_include_what_the_county_entered_but_not_its_old_month_items() {
     let r = records();
     let info = info();
     let (period, today) = period();
@@ -329,8 +329,9 @@ fn scores_rows_include_what_the_county_entered() {
         .expect("table");
     let row = t.rows.iter().find(|r| r[3] == text("李明")).expect("m1's row");
     // 50 + 18 + 9 entered, discipline 4 (see above) → 81: 称职 (70..90).
-    // March: 10 − 1 (problem) − 0.5 (Thu 5 without a diary entry) − 1 (Wed 4 and Thu 5 absent
-    // without leave, 0.5 each) = 7.5: the allowance is cut.
+    // March: 10 − 0.5 (Thu 5 without a diary entry) − 1 (Wed 4 and Thu 5 absent without
+    // leave, 0.5 each) = 8.5. The county's old per-month item ("problem", −1) no longer counts
+    // (issue 14: one score path, the sheet).
     assert_eq!(
         &row[14..23],
         &[
@@ -342,7 +343,7 @@ fn scores_rows_include_what_the_county_entered() {
             text("称职"),
             Cell::Empty,
             text("2026-03"),
-            Cell::Number(7.5),
+            Cell::Number(8.5),
         ]
     );
     let other = t.rows.iter().find(|r| r[3] == text("王芳")).expect("m2's row");

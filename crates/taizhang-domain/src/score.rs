@@ -133,8 +133,11 @@ pub fn validate_score_sheet(
     now: Timestamp,
     limits: &Limits,
 ) -> Result<(), DomainError> {
+    // The scorer is a member of the team (the first secretary), or the township officer who
+    // scored the first secretary's month and checked it in one go (`checked_by` = `scored_by`).
+    let by_township = s.checked_by == Some(s.scored_by.0);
     for m in [s.member, s.scored_by] {
-        if !view.member_exists(m) {
+        if !(view.member_exists(m) || (by_township && m == s.scored_by)) {
             return Err(DomainError::UnknownMember(m.to_string()));
         }
     }

@@ -375,6 +375,42 @@ pub fn month_score(
     )
 }
 
+/// A month's points with its score sheet: the one scoring rule the app, the township and
+/// the county pages all use (and the app's live preview is checked against).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SheetPoints {
+    /// The month's points: `computed`, or the county's override once audited with one.
+    pub points: f64,
+    /// `automatic` plus the sheet's bonuses minus its deductions, within `0..=max`; 0 after a veto.
+    pub computed: f64,
+    /// The sheet has a veto (一票否决).
+    pub vetoed: bool,
+    /// The county's audit set the points (`points` is its figure).
+    pub overridden: bool,
+}
+
+/// The points of a month from `automatic` (the base with what the records decide — diary gaps,
+/// absence without leave — applied, not yet kept within the range) and the first secretary's
+/// (or the township's) `sheet`: `automatic + Σ bonus − Σ deduction`, kept within `0..=max`
+/// (bonuses make up for deductions, never exceed the ten points); 0 after a veto; the county's
+/// `audit_points` (kept within `0..=max`) once the sheet is audited with an override. Figures
+/// are cleared of float noise to 6 decimals.
+pub fn sheet_points(automatic: f64, sheet: Option<&MonthScoreSheet>, max: f64) -> SheetPoints {
+    let mut raw = automatic;
+    let mut vetoed = false;
+    for i in sheet.map(|s| s.items.as_slice()).unwrap_or_default() {
+        match i.kind {
+            ScoreItemKind::Bonus => raw += i.points,
+            ScoreItemKind::Deduction => raw -= i.points,
+            ScoreItemKind::Veto => vetoed = true,
+        }
+    }
+    let computed = if vetoed { 0.0 } else { tidy(raw.clamp(0.0, max)) };
+    let overridden =
+        sheet.filter(|s| s.state == ScoreState::Audited).and_then(|s| s.audit_points).map(|p| tidy(p.clamp(0.0, max)));
+    SheetPoints { points: overridden.unwrap_or(computed), computed, vetoed, overridden: overridden.is_some() }
+}
+
 /// Scheme B for one member's month: `base + Σ bonus × times − Σ deduction × times`, kept
 /// within `0..=max` (bonuses make up for deductions, never exceed the ten points); any veto
 /// applied at least once sets the month to 0. The allowance is cut when the score is strictly
@@ -427,27 +463,6 @@ fn score_b(
             }
         }
     }
-    // The first secretary's sheet: each item with its reason and who set it.
-    if let Some((s, scorer)) = sheet {
-        evidence.push(format!("score/{}-{}", s.month, s.member));
-        for item in &s.items {
-            let p = tidy(item.points);
-            match item.kind {
-                ScoreItemKind::Bonus => {
-                    raw += p;
-                    lines.push(format!("+{p} 加分 bonus: {}({scorer} 评 / set by {scorer})", item.reason));
-                }
-                ScoreItemKind::Deduction => {
-                    raw -= p;
-                    lines.push(format!("−{p} 扣分 deduction: {}({scorer} 评 / set by {scorer})", item.reason));
-                }
-                ScoreItemKind::Veto => {
-                    vetoes.push(format!("{}({scorer})", item.reason));
-                    lines.push(format!("一票否决 veto: {}({scorer} 评 / set by {scorer})", item.reason));
-                }
-            }
-        }
-    }
     let per_day = b.absence_deduction_per_day;
     let absent: Vec<NaiveDate> = if per_day > 0.0 { absent.to_vec() } else { Vec::new() };
     if !absent.is_empty() {
@@ -460,18 +475,35 @@ fn score_b(
         ));
         evidence.extend(absent.iter().map(|d| d.to_string()));
     }
+    // What the records decide, then the sheet on top of it (the one rule of [`sheet_points`]).
+    let automatic = if vetoes.is_empty() { raw } else { 0.0 };
+    if let Some((s, scorer)) = sheet {
+        evidence.push(format!("score/{}-{}", s.month, s.member));
+        for item in &s.items {
+            let p = tidy(item.points);
+            match item.kind {
+                ScoreItemKind::Bonus => {
+                    lines.push(format!("+{p} 加分 bonus: {}({scorer} 评 / set by {scorer})", item.reason));
+                }
+                ScoreItemKind::Deduction => {
+                    lines.push(format!("−{p} 扣分 deduction: {}({scorer} 评 / set by {scorer})", item.reason));
+                }
+                ScoreItemKind::Veto => {
+                    vetoes.push(format!("{}({scorer})", item.reason));
+                    lines.push(format!("一票否决 veto: {}({scorer} 评 / set by {scorer})", item.reason));
+                }
+            }
+        }
+    }
     evidence.sort();
     evidence.dedup();
     let vetoed = !vetoes.is_empty();
-    let computed = if vetoed { 0.0 } else { tidy(raw.clamp(0.0, b.max)) };
-    // The county's audit may override the month's points, with its note.
-    let overridden = sheet.and_then(|(s, _)| {
-        (s.state == ScoreState::Audited).then_some(())?;
-        s.audit_points.map(|p| (tidy(p.clamp(0.0, b.max)), s.audit_note.clone()))
-    });
-    let value = overridden.as_ref().map_or(computed, |(p, _)| *p);
-    if let Some((p, note)) = &overridden {
-        lines.push(format!("县委组织部审核调整为{p}分(计算得{computed}分):{note} / the county's audit sets {p} (computed {computed}): {note}"));
+    let sp = sheet_points(automatic, sheet.map(|(s, _)| s), b.max);
+    let computed = if vetoed { 0.0 } else { sp.computed };
+    let value = if sp.overridden { sp.points } else { computed };
+    if sp.overridden {
+        let note = sheet.map(|(s, _)| s.audit_note.as_str()).unwrap_or_default();
+        lines.push(format!("县委组织部审核调整为{value}分(计算得{computed}分):{note} / the county's audit sets {value} (computed {computed}): {note}"));
     }
     let chain = sheet.and_then(|(s, _)| next_step(s));
     let score = figure(

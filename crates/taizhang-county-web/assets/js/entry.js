@@ -1,16 +1,13 @@
 // What county staff enter, in one <dialog> (#entry): a member's yearly scheme A components,
-// training days and seven ones, and a month's scheme B items. The county's policy, on the
+// training days and seven ones (a month's scheme B score is its sheet's, audited on the page). The county's policy, on the
 // server, is the one judge of what is in range; the server's message stays in the form.
 
 import { api } from "./api.js";
 import { $, fill, h } from "./dom.js";
-import { fmtNum, itemName, monthText, yearOf } from "./format.js";
+import { fmtNum, itemName, yearOf } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { state } from "./state.js";
 import { closeDialogs } from "./ui.js";
-
-/** Scheme B's item that the diary decides by itself: applied by the server, never entered. */
-const DERIVED_ITEM = "diary_missing";
 
 /**
  * Opens the entry dialog with a form. `collect()` reads the controls and returns `{body}` or
@@ -134,77 +131,3 @@ function dutySelect(item, value) {
   return { code: item.code, select, node: h("label", { class: "entry-field" }, h("span", { class: "entry-label" }, itemName(item)), select) };
 }
 
-/**
- * Scheme B's items for one member's month: times and evidence per item of the catalogue;
- * `saved()` runs once the server took them.
- */
-export function openMonthEntry(data, member, month, saved) {
-  const policy = state.policy ?? {};
-  const mo = monthText(month.month);
-  const catalogue = policy.scheme_b?.items ?? [];
-  const current = new Map((month.items ?? []).map((x) => [x.code, x]));
-  const rows = catalogue.filter((i) => i.code !== DERIVED_ITEM).map((item) => itemRow(item, current.get(item.code)));
-  const dropped = (month.items ?? []).filter((x) => !rows.some((r) => r.code === x.code)).map((x) => x.code);
-  const derived = catalogue.find((i) => i.code === DERIVED_ITEM);
-  const controls = [
-    h("p", { class: "muted small" }, t("entryMonthHint")),
-    h(
-      "table",
-      { class: "grid compact entry-items" },
-      h("thead", null, h("tr", null, h("th", null, t("itemCol")), h("th", { class: "num" }, t("itemTimes")), h("th", null, t("itemEvidence")))),
-      h("tbody", null, rows.map((r) => r.node)),
-    ),
-    derived && month.diary_gaps > 0 ? h("p", { class: "muted small", "data-testid": "entry-derived" }, t("derivedItem", { name: itemName(derived), n: month.diary_gaps })) : null,
-    dropped.length ? h("p", { class: "warn small" }, t("droppedItems", { items: dropped.join(", ") })) : null,
-  ];
-  const collect = () => {
-    const items = [];
-    for (const r of rows) {
-      const x = r.read();
-      if (x.error) return x;
-      if (x.item) items.push(x.item);
-    }
-    return { body: { items } }; // an empty list clears the month
-  };
-  openEntry({
-    title: t("entryMonthTitle", { name: member.name ?? "", month: mo }),
-    testid: "month-entry-form",
-    controls,
-    collect,
-    path: memberPath(data.village?.id, member.id, `month/${mo}`),
-    saved,
-  });
-}
-
-function kindText(item) {
-  const p = fmtNum(item.points);
-  if (item.kind === "bonus") return t("kindBonus", { p });
-  if (item.kind === "deduction") return t("kindDeduction", { p });
-  return t("kindVeto");
-}
-
-/** One catalogue item: `read()` gives `{item}` when it applied (times > 0), `{}` when not. */
-function itemRow(item, entered) {
-  const kindClass = { bonus: "badge-ok", deduction: "badge-warn", veto: "badge-bad" }[item.kind] ?? "badge-none";
-  const times = h("input", { type: "number", min: 0, max: 31, step: 1, value: entered?.times ?? "", "data-testid": `item-times-${item.code}`, class: "narrow" });
-  const evidence = h("textarea", { rows: 1, "data-testid": `item-evidence-${item.code}` });
-  evidence.value = (entered?.evidence ?? []).join("\n");
-  return {
-    code: item.code,
-    node: h(
-      "tr",
-      { "data-testid": "entry-item", "data-code": item.code },
-      h("td", null, h("div", null, itemName(item)), h("span", { class: `badge ${kindClass}` }, kindText(item))),
-      h("td", { class: "num" }, times),
-      h("td", null, evidence),
-    ),
-    read() {
-      if (times.validity.badInput) return { error: t("badNumber", { field: `${itemName(item)} · ${t("itemTimes")}` }) };
-      const n = times.value === "" ? 0 : Number(times.value);
-      if (n === 0) return {};
-      // The server wants `evidence` present, even empty.
-      const lines = evidence.value.split("\n").map((l) => l.trim()).filter(Boolean);
-      return { item: { code: item.code, times: n, evidence: lines } };
-    },
-  };
-}

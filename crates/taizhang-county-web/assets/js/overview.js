@@ -114,7 +114,7 @@ function fillGrades(section, g) {
           h(
             "table",
             { class: "grid", "data-testid": "grades-table" },
-            h("thead", null, h("tr", null, h("th", null, t("gVillage")), h("th", null, t("gName")), h("th", { class: "num" }, t("gTotal")), h("th", null, t("gGrade")))),
+            h("thead", null, h("tr", null, h("th", null, t("gVillage")), h("th", null, t("gName")), h("th", { class: "num" }, t("gTotal")), h("th", null, t("gGrade")), h("th", null, t("gProposal")))),
             // The server's order (by village), never sorted by score: scores are explained
             // record by record, not published as a ranking (DOMAIN.md, 2026 constraint).
             h("tbody", null, lines.map(gradeRow)),
@@ -157,6 +157,13 @@ function gradeRow(line) {
             line.demoted_by_cap ? h("span", { class: "badge badge-warn", title: t("cappedTip"), "data-testid": "grade-capped" }, t("cappedMark")) : null,
           ]
         : h("span", { class: "muted", "data-testid": "grade-none" }, t("notEntered")),
+    ),
+    h(
+      "td",
+      { "data-testid": "grade-proposal", "data-grade": line.proposal?.grade ?? "" },
+      line.proposal
+        ? [h("span", { class: `badge ${GRADE_CLASS[line.proposal.grade] ?? "badge-none"}` }, gradeText(line.proposal.grade)), h("div", { class: "muted small" }, `${line.proposal.proposed_by_name}: ${line.proposal.note}`)]
+        : h("span", { class: "muted" }, t("noProposal")),
     ),
   );
 }

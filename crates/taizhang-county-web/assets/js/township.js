@@ -2,7 +2,8 @@
 // open it too): who is at post today (在岗情况: 在村 / 请假 / 今日尚无记录 / 未同步 since the last
 // sync — never "absent"), the leave requests waiting for a decision (approve / reject), and the
 // members' ended months not yet filed (file one), and the month score sheets waiting (the
-// township confirms or returns with a reason; county staff audit confirmed ones). Readable on a phone: one column below 600 px
+// township confirms or returns with a reason; county staff audit confirmed ones), and the
+// first secretaries' last ended month for the township to score (the county audits it). Readable on a phone: one column below 600 px
 // (app.css). Strings from the API go in as text nodes via h().
 
 import { api } from "./api.js";
@@ -20,9 +21,9 @@ export async function showTownship() {
   banner("");
   showLoading();
   try {
-    const [atPost, leave, filing, scores] = await Promise.all([api("at-post"), api("leave"), api("filing"), api("scores")]);
+    const [atPost, leave, filing, scores, proposals] = await Promise.all([api("at-post"), api("leave"), api("filing"), api("scores"), api("proposals")]);
     if (ticket !== state.ticket) return;
-    state.township = { atPost, leave, filing, scores };
+    state.township = { atPost, leave, filing, scores, proposals };
     renderTownship(state.township);
   } catch (err) {
     if (ticket === state.ticket) report(err);
@@ -30,9 +31,10 @@ export async function showTownship() {
 }
 
 export function renderTownship(data) {
-  const { atPost, leave, filing, scores } = data;
+  const { atPost, leave, filing, scores, proposals } = data;
   const sheets = scores?.sheets ?? [];
   const audit = scores?.action === "audit";
+  const toScore = scores?.to_score ?? [];
   fill(
     $("#view"),
     h(
@@ -64,7 +66,53 @@ export function renderTownship(data) {
       sheets.length
         ? h("ul", { class: "cards", "data-testid": "score-sheets" }, ...sheets.map((x) => sheetCard(x, audit)))
         : h("p", { class: "muted", "data-testid": "score-sheets-none" }, tt("没有待处理的评分表。", "No score sheet waiting.")),
+      toScore.length ? h("h2", null, tt("第一书记月度评分(乡镇评)", "The first secretaries' month scores (by the township)")) : null,
+      toScore.length ? h("ul", { class: "cards", "data-testid": "fs-scores" }, ...toScore.map(firstSecretaryCard)) : null,
+      proposals?.can_propose && proposals.lines.length ? h("h2", null, tt(`${proposals.year}年度等次意见(报县委组织部确定)`, `Yearly grade proposals ${proposals.year} (the county confirms)`)) : null,
+      proposals?.can_propose && proposals.lines.length ? h("ul", { class: "cards", "data-testid": "proposals" }, ...proposals.lines.map((l) => proposalCard(l, proposals.year))) : null,
     ),
+  );
+}
+
+/** The township scores a first secretary's ended month: items with reasons, then the county audits it. */
+function firstSecretaryCard(x) {
+  const s = x.sheet;
+  const done = s && s.audited_by;
+  const kind = h(
+    "select",
+    { class: "input input-narrow", "data-testid": "fs-item-kind" },
+    h("option", { value: "Bonus" }, tt("加分", "Bonus")),
+    h("option", { value: "Deduction" }, tt("扣分", "Deduction")),
+    h("option", { value: "Veto" }, tt("一票否决", "Veto")),
+  );
+  const points = h("input", { type: "number", min: "0", max: "10", step: "0.5", class: "input input-narrow", placeholder: tt("分值", "points"), "data-testid": "fs-item-points" });
+  const reason = h("input", { type: "text", class: "input", placeholder: tt("理由", "reason"), "data-testid": "fs-item-reason" });
+  const note = h("input", { type: "text", class: "input", placeholder: tt("评语(可空)", "comment (optional)"), "data-testid": "fs-note" });
+  const save = h("button", { type: "button", class: "btn btn-primary", "data-testid": "fs-save" }, s ? tt("修改评分", "Correct the score") : tt("评分", "Score"));
+  save.onclick = async () => {
+    save.disabled = true;
+    const items = reason.value.trim() ? [{ kind: kind.value, points: kind.value === "Veto" ? 0 : Number(points.value), reason: reason.value.trim() }] : [];
+    try {
+      await api(`village/${encodeURIComponent(x.village)}/score/${encodeURIComponent(x.member)}/${encodeURIComponent(x.month)}`, { method: "POST", body: { items, note: note.value } });
+      await showTownship();
+    } catch (err) {
+      report(err);
+      save.disabled = false;
+    }
+  };
+  return h(
+    "li",
+    { class: "card sheet-card", "data-testid": "fs-score", "data-member": x.member, "data-state": s ? s.state : "none" },
+    h("p", null, h("strong", null, `${x.member_name} · ${x.month}`), h("span", { class: "muted" }, ` · ${x.village_name}`)),
+    s
+      ? h(
+          "ul",
+          { class: "sheet-items" },
+          ...s.items.map((i) => h("li", null, `${lang === "en" ? i.kind.toLowerCase() : kindZh[i.kind] ?? i.kind} ${i.kind === "Veto" ? "" : i.points} · ${i.reason}`)),
+          h("li", { class: "muted" }, lang === "en" ? s.state : s.state_zh),
+        )
+      : h("p", { class: "muted" }, tt("尚未评分(基础10分,按记录自动扣分)", "Not scored yet (10 points, less what the records deduct)")),
+    done ? null : h("div", { class: "card-actions" }, kind, points, reason, note, save),
   );
 }
 
@@ -199,5 +247,32 @@ function monthCard(m) {
       lang === "en" ? (late ? `late (due ${m.due})` : m.due ? `due by ${m.due}` : "due") : m.due ? `${m.state_zh}(期限 ${m.due})` : m.state_zh,
     ),
     h("div", { class: "card-actions" }, button),
+  );
+}
+
+const gradeZh = { excellent: "优秀", competent: "称职", basically_competent: "基本称职", incompetent: "不称职" };
+
+/** The township proposes a first secretary's yearly grade with its reason (乡镇党委提出意见). */
+function proposalCard(l, year) {
+  const p = l.proposal;
+  const grade = h("select", { class: "input input-narrow", "data-testid": "proposal-grade" }, ...Object.entries(gradeZh).map(([code, zh]) => h("option", { value: code, selected: p?.grade === code }, lang === "en" ? code.replace("_", " ") : zh)));
+  const note = h("input", { type: "text", class: "input", placeholder: tt("理由", "reason"), value: p?.note ?? "", "data-testid": "proposal-note" });
+  const save = h("button", { type: "button", class: "btn btn-primary", "data-testid": "proposal-save" }, p ? tt("修改意见", "Change") : tt("提出意见", "Propose"));
+  save.onclick = async () => {
+    save.disabled = true;
+    try {
+      await api(`village/${encodeURIComponent(l.village)}/member/${encodeURIComponent(l.member)}/proposal/${year}`, { method: "PUT", body: { grade: grade.value, note: note.value } });
+      await showTownship();
+    } catch (err) {
+      report(err);
+      save.disabled = false;
+    }
+  };
+  return h(
+    "li",
+    { class: "card", "data-testid": "proposal", "data-member": l.member, "data-grade": p?.grade ?? "" },
+    h("p", null, h("strong", null, l.name), h("span", { class: "muted" }, ` · ${l.village_name}`)),
+    p ? h("p", { class: "muted" }, tt(`已提出:${gradeZh[p.grade] ?? p.grade} · ${p.note}`, `proposed: ${p.grade} · ${p.note}`)) : null,
+    h("div", { class: "card-actions" }, grade, note, save),
   );
 }

@@ -4,7 +4,7 @@
 
 import { api, exportHref } from "./api.js";
 import { $, fill, h } from "./dom.js";
-import { openMonthEntry, openYearEntry } from "./entry.js";
+import { openYearEntry } from "./entry.js";
 import {
   GRADE_CLASS,
   dayDiff,
@@ -357,21 +357,12 @@ function scoreCell(data, member, month, mo) {
   const cut = month.allowance_cut ? month.allowance_cut.value === true : typeof score === "number" && score < 8;
   const tip = t("monthTip", { d: fmtNum(month.days_in_village), dd: fmtNum(month.diary_days), g: fmtNum(month.diary_gaps), a: fmtNum(listLength(month.absent_without_leave)), u: fmtNum(month.not_synced_days ?? 0) });
   const label = `${member.name ?? ""} · ${mo}`;
-  const items = month.items ?? [];
-  const edit = state.policy
-    ? h(
-        "button",
-        { type: "button", class: `month-edit${items.length ? " has-items" : ""}`, title: t("editMonth"), "aria-label": `${label} · ${t("editMonth")}`, "data-testid": "month-edit", onclick: () => openMonthEntry(data, member, month, () => showVillage(data.village?.id)) },
-        items.length ? `✎${items.length}` : "✎",
-      )
-    : null;
   return h(
     "td",
-    { class: `num${cut ? " cut" : ""}`, title: tip, "data-testid": "score-cell", "data-cut": cut ? "1" : "0", "data-month": mo, "data-items": items.length, "data-provisional": month.provisional ? "1" : "0" },
-    fig(month.score, fmtNum(score), `${label} · ${t("scores")}`, { testid: "month-score", extra: () => h("div", null, monthItemsList(items), sheetChain(month)) }),
+    { class: `num${cut ? " cut" : ""}`, title: tip, "data-testid": "score-cell", "data-cut": cut ? "1" : "0", "data-month": mo, "data-provisional": month.provisional ? "1" : "0" },
+    fig(month.score, fmtNum(score), `${label} · ${t("scores")}`, { testid: "month-score", extra: () => h("div", null, sheetChain(month)) }),
     month.sheet ? h("div", { class: "muted small", "data-testid": "sheet-state", "data-state": month.sheet.state }, lang === "en" ? month.sheet.state : month.sheet.state_zh) : null,
     month.provisional ? h("span", { class: "provisional-mark", title: t("provisionalTip"), "data-testid": "score-provisional" }, t("provisionalMark")) : null,
-    edit,
     cut ? h("div", null, fig(month.allowance_cut, t("allowanceCut"), `${label} · ${t("allowanceCut")}`, { cls: "cut-mark" })) : null,
   );
 }
@@ -407,30 +398,6 @@ function sheetChain(month) {
   );
 }
 
-/** The items entered for a month, for its score's explanation (names from the policy). */
-function monthItemsList(items) {
-  const catalogue = new Map((state.policy?.scheme_b?.items ?? []).map((i) => [i.code, i]));
-  return h(
-    "div",
-    { class: "explain-extra", "data-testid": "explain-items" },
-    h("h4", null, t("explainItems")),
-    items.length
-      ? h(
-          "ul",
-          null,
-          items.map((x) =>
-            h(
-              "li",
-              { "data-testid": "explain-item", "data-code": x.code },
-              h("strong", null, catalogue.has(x.code) ? itemName(catalogue.get(x.code)) : x.code),
-              ` × ${fmtNum(x.times)}`,
-              (x.evidence ?? []).length ? h("span", { class: "muted" }, ` · ${x.evidence.join(lang === "en" ? "; " : ";")}`) : null,
-            ),
-          ),
-        )
-      : h("p", { class: "muted" }, t("explainNoItems")),
-  );
-}
 // ---- household visits
 
 function visitsSection(data) {

@@ -1,6 +1,7 @@
 //! What county staff enter, checked against the county's policy before it is stored:
 //! `PUT .../member/{member}/year/{YYYY}` (scheme A's components, training days, seven ones)
-//! and `PUT .../member/{member}/month/{YYYY-MM}` (scheme B's items).
+//! (`PUT .../member/{member}/month/{YYYY-MM}`, scheme B's items, is refused: the month is scored
+//! on its sheet and audited).
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use axum::extract::State;
 use axum::Json as JsonAnswer;
 use serde::Serialize;
 use taizhang_county::{CountyError, MonthInputs, YearInputs};
-use taizhang_domain::{MemberId, YearMonth};
+use taizhang_domain::MemberId;
 use taizhang_server_db::{AccountStore, Clock, CountyInput};
 use uuid::Uuid;
 
@@ -69,20 +70,16 @@ pub async fn put_year(
     Ok(JsonAnswer(body))
 }
 
-pub async fn put_month(
-    session: Session,
-    State(Accounts(accounts)): State<Accounts>,
-    State(records): State<Records>,
-    State(policies): State<Arc<Policies>>,
-    State(clock): State<Clock>,
-    Path((id, member, month)): Path<(Uuid, Uuid, String)>,
-    Json(body): Json<MonthInputs>,
-) -> Result<JsonAnswer<MonthInputs>> {
-    member_of(accounts.as_ref(), &records, &session, id, member).await?;
-    let month: YearMonth = month.parse().map_err(|_| {
-        CountyWebError::BadRequest(format!("“{}” is not a month YYYY-MM", month.chars().take(20).collect::<String>()))
-    })?;
-    body.check(&policies.of(session.county))?;
-    store(accounts.as_ref(), &clock, &session, (id, member, month.to_string()), &body).await?;
-    Ok(JsonAnswer(body))
+/// `PUT .../member/{member}/month/{YYYY-MM}`: no longer taken (issue 14, one path for a
+/// month's score). The month is scored on its sheet — the first secretary in the app (the
+/// township for the first secretary), checked by the township — and the county audits it,
+/// optionally overriding the points with a reason (`POST .../score/{member}/{month}/audit`).
+pub async fn put_month(session: Session) -> Result<JsonAnswer<MonthInputs>> {
+    session.require_county()?;
+    Err(CountyWebError::BadRequest(
+        "月度评分只有一条路径:第一书记在应用中录入(第一书记由乡镇评分),乡镇把关,县委组织部审核时可注明理由调整分数 \
+         (POST /county/api/village/{id}/score/{member}/{month}/audit) / a month is scored on its sheet only: audit it \
+         and override the points with a reason instead"
+            .into(),
+    ))
 }

@@ -4,7 +4,10 @@
 //! confirm or return with a reason) and the county's audit (`POST .../audit`, optionally
 //! overriding the month's points with a note). Both are written into the village's team
 //! document through `crate::write` (the same permission decision as a device's push), so
-//! the first secretary's phone receives them at its next sync.
+//! the first secretary's phone receives them at its next sync. The township also scores the
+//! first secretary's month itself (`POST /county/api/village/{id}/score/{member}/{month}`,
+//! for the village's first secretary only): a sheet it scores and checks in one go, which the
+//! county then audits like the others.
 
 use axum::extract::State;
 use axum::Json;
@@ -12,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use taizhang_auth::Role;
 use taizhang_county::{CountyError, SheetToCheck};
 use taizhang_doc::{read_one, write};
-use taizhang_domain::{MonthScoreSheet, ScoreState, YearMonth};
+use taizhang_domain::{MemberId, MonthScoreSheet, Role as MemberRole, ScoreItem, ScoreState, YearMonth};
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -26,6 +29,21 @@ pub struct SheetList {
     /// `confirm_or_return` (township) or `audit` (county).
     action: &'static str,
     sheets: Vec<SheetToCheck>,
+    /// For a township officer: each village's first secretary and the last ended month, with
+    /// the township's sheet if it scored it already (乡镇评第一书记).
+    to_score: Vec<FirstSecretaryMonth>,
+}
+
+/// A first secretary's month for the township to score.
+#[derive(Debug, Serialize)]
+pub struct FirstSecretaryMonth {
+    village: Uuid,
+    village_name: String,
+    member: Uuid,
+    member_name: String,
+    month: String,
+    /// The sheet as it stands (`None`: not scored yet).
+    sheet: Option<taizhang_county::SheetChain>,
 }
 
 /// `GET /county/api/scores`: the sheets waiting for this session — entered ones for a
@@ -34,6 +52,7 @@ pub async fn waiting(
     session: Session,
     State(Accounts(accounts)): State<Accounts>,
     State(records): State<Records>,
+    State(clock): State<taizhang_server_db::Clock>,
 ) -> Result<Json<SheetList>> {
     let infos: Vec<_> = places_of(accounts.as_ref(), &session).await?.into_iter().map(|(i, _)| i).collect();
     let all = records.of(&infos).await?;
@@ -43,7 +62,25 @@ pub async fn waiting(
         ("audit", [ScoreState::Confirmed])
     };
     let sheets = infos.iter().zip(&all).flat_map(|(i, r)| taizhang_county::sheets_waiting(i, r, &states)).collect();
-    Ok(Json(SheetList { action, sheets }))
+    let mut to_score = Vec::new();
+    if session.account.role == Role::TownshipStaff {
+        let first = YearMonth::of(taizhang_domain::local_date(clock())).first_day();
+        let month = YearMonth::of(first.pred_opt().unwrap_or(first));
+        for (info, r) in infos.iter().zip(&all) {
+            for m in r.members.iter().filter(|m| m.role == MemberRole::FirstSecretary) {
+                let sheet = r.score_sheets.iter().find(|s| s.member == m.id && s.month == month);
+                to_score.push(FirstSecretaryMonth {
+                    village: info.id,
+                    village_name: info.name.clone(),
+                    member: m.id.0,
+                    member_name: m.name.clone(),
+                    month: month.to_string(),
+                    sheet: sheet.map(|s| taizhang_county::sheet_chain(r, s)),
+                });
+            }
+        }
+    }
+    Ok(Json(SheetList { action, sheets, to_score }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,4 +238,83 @@ pub async fn audit(
     })
     .await?;
     Ok(Json(Done { member, month: month.to_string(), state: done.code() }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Score {
+    /// Bonuses, deductions and vetoes, each with its reason (as the app's sheet).
+    pub items: Vec<ScoreItem>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /county/api/village/{id}/score/{member}/{month}` with `{"items": [...], "note"}`:
+/// the township scores the first secretary's month (乡镇评第一书记): the sheet is signed by the
+/// officer as scorer and checker (state confirmed) and waits for the county's audit. Only
+/// for the village's first secretary; the township may correct its sheet until the county
+/// audits it.
+pub async fn score_first_secretary(
+    session: Session,
+    State(st): State<CountyState>,
+    State(records): State<Records>,
+    Path((id, member, month)): Path<(Uuid, Uuid, String)>,
+    Body(body): Body<Score>,
+) -> Result<Json<Done>> {
+    let month = month_of(&month)?;
+    if session.account.role != Role::TownshipStaff {
+        return Err(CountyWebError::Forbidden(
+            "第一书记的月度评分由乡镇录入 / the township scores the first secretary's month".into(),
+        ));
+    }
+    let place = places_of(st.accounts.as_ref(), &session)
+        .await?
+        .into_iter()
+        .find(|(i, _)| i.id == id)
+        .map(|(_, p)| p)
+        .ok_or(CountyError::UnknownVillage(id))?;
+    let team = records.one(id).await?;
+    let who = team.members.iter().find(|m| m.id.0 == member).ok_or(CountyError::UnknownMember(MemberId(member)))?;
+    if who.role != MemberRole::FirstSecretary {
+        return Err(CountyWebError::BadRequest(format!(
+            "{}不是第一书记:队员的月度评分由第一书记在应用中录入 / {} is not the first secretary: the first secretary scores team members in the app",
+            who.name, who.name
+        )));
+    }
+    let key = taizhang_doc::score_key(month, member);
+    let now = (st.clock)();
+    let officer = session.account.id;
+    crate::write::write_team(&st, &session.account.principal(), place, month.year, |doc, tx| {
+        let before = read_one::<MonthScoreSheet>(doc, &key)
+            .map_err(|e| CountyWebError::BadRequest(format!("评分表无法读取 / the score sheet cannot be read: {e}")))?
+            .map(|r| r.record);
+        if let Some(b) = &before {
+            if b.scored_by.0 != officer || b.state != ScoreState::Confirmed {
+                return Err(CountyWebError::BadRequest(format!(
+                    "这张评分表现在是“{}”,不是本人录入待审核的 / this sheet is {} and not yours to correct",
+                    b.state.zh(),
+                    b.state.code()
+                )));
+            }
+        }
+        let sheet = MonthScoreSheet {
+            member: MemberId(member),
+            month,
+            items: body.items.clone(),
+            note: body.note.trim().to_string(),
+            scored_by: MemberId(officer),
+            scored_at: now,
+            state: ScoreState::Confirmed,
+            checked_by: Some(officer),
+            checked_at: Some(now),
+            check_note: String::new(),
+            audited_by: None,
+            audited_at: None,
+            audit_points: None,
+            audit_note: String::new(),
+        };
+        write(tx, &sheet).map_err(|e| CountyWebError::Internal(format!("writing a score sheet failed: {e}")))
+    })
+    .await?;
+    tracing::info!(account = %officer, village = %id, %member, %month, "the township scored the first secretary");
+    Ok(Json(Done { member, month: month.to_string(), state: ScoreState::Confirmed.code() }))
 }

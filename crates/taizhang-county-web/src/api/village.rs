@@ -56,7 +56,7 @@ pub async fn village(
 }
 
 /// Fills in the names of the township and county officers who checked or audited a month's
-/// score sheet (accounts are not village records).
+/// score sheet, or scored the first secretary's (accounts are not village records).
 async fn with_officer_names(
     accounts: &dyn taizhang_server_db::AccountStore,
     mut view: taizhang_county::VillageView,
@@ -71,6 +71,12 @@ async fn with_officer_names(
         if let Some(s) = line.sheet.as_mut() {
             s.checked_by_name = s.checked_by.and_then(|a| names.get(&a).cloned());
             s.audited_by_name = s.audited_by.and_then(|a| names.get(&a).cloned());
+            // The first secretary's month is scored by the township officer (an account).
+            if s.checked_by == Some(s.scored_by) {
+                if let Some(n) = names.get(&s.scored_by) {
+                    s.scored_by_name = n.clone();
+                }
+            }
         }
     }
     Ok(view)
