@@ -79,6 +79,7 @@ async fn backdated_check_ins_are_kept_and_flagged_three_weeks_offline_is_not() {
         assert_eq!(r["strength"], "doubtful", "{r}");
         assert_eq!(r["doubts"][0]["code"], "before_device_synced", "{r}");
         assert_eq!(r["doubts"][0]["floor"], NOW, "the floor is her previous sync: {r}");
+        assert!(r["reasons"][0].as_str().is_some_and(|s| s.starts_with("早于该设备上次同步")), "{r}");
     }
     assert_eq!(wang_view["doubtful_days"], 30, "{wang_view}");
     assert_eq!(wang_view["timely_days"], 1, "today's honest check-in");

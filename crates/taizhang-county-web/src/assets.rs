@@ -33,6 +33,7 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/js/village.js", content_type: JS, body: include_str!("../assets/js/village.js") },
     Asset { path: "/county/js/entry.js", content_type: JS, body: include_str!("../assets/js/entry.js") },
     Asset { path: "/county/js/inspection.js", content_type: JS, body: include_str!("../assets/js/inspection.js") },
+    Asset { path: "/county/js/evidence.js", content_type: JS, body: include_str!("../assets/js/evidence.js") },
     Asset { path: "/county/js/township.js", content_type: JS, body: include_str!("../assets/js/township.js") },
 ];
 

@@ -193,6 +193,8 @@ pub struct RecordEvidence {
     pub received: Option<Timestamp>,
     pub strength: Strength,
     pub doubts: Vec<Doubt>,
+    /// Each doubt's reason in words (zh / en), in the order of `doubts`.
+    pub reasons: Vec<String>,
     pub place: Place,
 }
 
@@ -231,6 +233,7 @@ pub fn judge_record(r: &RecordTimes, fence: Option<&Geofence>, policy: &Evidence
         claimed: r.claimed,
         received: r.received,
         strength,
+        reasons: doubts.iter().map(Doubt::reason).collect(),
         doubts,
         place: Place::of(r.location.as_ref(), fence),
     }

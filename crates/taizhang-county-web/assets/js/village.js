@@ -22,6 +22,7 @@ import {
   weekdayIndex,
 } from "./format.js";
 import { lang, t } from "./i18n.js";
+import { evidenceSection } from "./evidence.js";
 import { inspectSection } from "./inspection.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
@@ -77,6 +78,7 @@ export function renderVillage(data) {
     membersSection(data),
     scoresSection(data),
     visitsSection(data),
+    evidenceSection(v.id),
     inspectSection(v.id),
   );
 }

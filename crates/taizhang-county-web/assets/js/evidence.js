@@ -1,0 +1,129 @@
+// The evidence calendar on a village's page (issue 17): for each member, every day with a
+// check-in or a visit, coloured by how strong its evidence is (记录及时 / 补录 / 时间存疑); a
+// click lists the day's records with their claimed time, the server's receipt, the floor the
+// server can prove, the place, and every doubt's reason. Members in roster order: never ranked.
+
+import { api } from "./api.js";
+import { fill, h } from "./dom.js";
+import { t } from "./i18n.js";
+import { periodParams, state } from "./state.js";
+import { report } from "./ui.js";
+
+const STRENGTH_CLASS = { timely: "ev-timely", backfilled: "ev-backfilled", doubtful: "ev-doubtful" };
+const STRENGTH_KEY = { timely: "evTimely", backfilled: "evBackfilled", doubtful: "evDoubtful" };
+
+export function evidenceSection(villageId) {
+  const body = h("div", { "data-testid": "evidence-body" }, h("p", { class: "loading" }, t("loading")));
+  const detail = h("div", { class: "ev-detail", "data-testid": "evidence-detail", hidden: true });
+  const only = h("input", { type: "checkbox", "data-testid": "evidence-doubtful-only" });
+  const load = () => loadEvidence(villageId, only.checked, body, detail);
+  only.addEventListener("change", load);
+  load();
+  return h(
+    "section",
+    { class: "card", "data-testid": "evidence" },
+    h("div", { class: "section-head" }, h("h3", null, t("evidence")), h("span", { class: "muted small" }, t("evidenceHint"))),
+    h(
+      "div",
+      { class: "toolbar" },
+      h("label", null, only, " ", t("evDoubtfulOnly")),
+      h("span", { class: "ev-legend" }, ["timely", "backfilled", "doubtful"].map((s) => h("span", { class: `ev-chip ${STRENGTH_CLASS[s]}` }, t(STRENGTH_KEY[s])))),
+    ),
+    body,
+    detail,
+  );
+}
+
+async function loadEvidence(villageId, doubtfulOnly, body, detail) {
+  const ticket = state.ticket;
+  try {
+    const params = { ...periodParams(), ...(doubtfulOnly ? { doubtful: 1 } : {}) };
+    const data = await api(`village/${encodeURIComponent(villageId)}/evidence`, { params });
+    if (ticket !== state.ticket) return;
+    renderEvidence(data, body, detail);
+  } catch (err) {
+    if (ticket === state.ticket) {
+      fill(body);
+      report(err);
+    }
+  }
+}
+
+function renderEvidence(data, body, detail) {
+  detail.hidden = true;
+  const rows = (data.members ?? []).map((m) =>
+    h(
+      "tr",
+      { "data-testid": "evidence-member", "data-member": m.member },
+      h("th", null, m.name),
+      h("td", { class: "num" }, String(m.timely_days)),
+      h("td", { class: "num" }, String(m.backfilled_days)),
+      h("td", { class: "num", "data-testid": "evidence-doubtful-count" }, String(m.doubtful_days)),
+      h(
+        "td",
+        { class: "ev-days" },
+        (m.days ?? []).map((d) =>
+          h(
+            "button",
+            {
+              type: "button",
+              class: `ev-day ${STRENGTH_CLASS[d.strength] ?? ""}`,
+              title: `${d.date} · ${t(STRENGTH_KEY[d.strength] ?? "evDoubtful")}`,
+              "data-testid": "evidence-day",
+              "data-strength": d.strength,
+              onclick: () => showDay(m, d, detail),
+            },
+            d.date.slice(5),
+          ),
+        ),
+      ),
+    ),
+  );
+  fill(
+    body,
+    h("p", { class: "muted small" }, data.doubtful_rule ?? "", data.fence_known ? "" : ` · ${t("evNoFence")}`),
+    h(
+      "table",
+      { class: "table" },
+      h("thead", null, h("tr", null, h("th", null, t("evMember")), h("th", null, t("evTimely")), h("th", null, t("evBackfilled")), h("th", null, t("evDoubtful")), h("th", null, t("evDays")))),
+      h("tbody", null, rows),
+    ),
+  );
+}
+
+const time = (ms) => (ms == null ? "—" : new Date(ms).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }));
+
+function place(p) {
+  if (!p || p.code === "no_location") return t("evNoLocation");
+  const where = p.code === "inside" ? t("evInside") : t("evOutside");
+  const acc = p.accuracy_m == null ? "" : ` ±${Math.round(p.accuracy_m)} m`;
+  return `${where} · ${t("evDistance")} ${Math.round(p.distance_m)} m${acc}`;
+}
+
+function showDay(member, day, detail) {
+  detail.hidden = false;
+  fill(
+    detail,
+    h("h4", null, `${member.name} · ${day.date} · ${t(STRENGTH_KEY[day.strength])}`),
+    h(
+      "table",
+      { class: "table" },
+      h("thead", null, h("tr", null, h("th", null, t("evClaimed")), h("th", null, t("evReceived")), h("th", null, t("evPlace")), h("th", null, t("evStrength")), h("th", null, t("evReasons")))),
+      h(
+        "tbody",
+        null,
+        (day.records ?? []).map((r) =>
+          h(
+            "tr",
+            { "data-testid": "evidence-record", "data-record": r.record },
+            h("td", null, time(r.claimed)),
+            h("td", null, time(r.received)),
+            h("td", null, place(r.place)),
+            h("td", null, h("span", { class: `ev-chip ${STRENGTH_CLASS[r.strength] ?? ""}` }, t(STRENGTH_KEY[r.strength]))),
+            h("td", { "data-testid": "evidence-reasons" }, (r.reasons ?? []).join("；") || "—"),
+          ),
+        ),
+      ),
+    ),
+  );
+}
