@@ -299,6 +299,13 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
         "an actor taken later cannot be enrolled by another device"
     );
 
+    // Signed requests: each stamp once, only ever forward.
+    assert!(store.use_signed_stamp(phone.id, 500).await.expect("stamp"));
+    assert!(!store.use_signed_stamp(phone.id, 500).await.expect("stamp"), "a replayed stamp is refused");
+    assert!(!store.use_signed_stamp(phone.id, 499).await.expect("stamp"), "an older stamp is refused");
+    assert!(store.use_signed_stamp(phone.id, 501).await.expect("stamp"));
+    assert!(!store.use_signed_stamp(Uuid::from_u128(0xeeee), 1).await.expect("stamp"), "unknown device");
+
     assert!(store.revoke_device(phone.id, 600).await.expect("revoke"));
     assert!(!store.add_device_actor(phone.id, &[7; 16], 601).await.expect("revoked"), "a revoked device takes none");
     assert!(!store.revoke_device(Uuid::from_u128(0xeeee), 600).await.expect("revoke unknown"));

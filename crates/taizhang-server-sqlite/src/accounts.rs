@@ -331,6 +331,20 @@ impl AccountStore for SqliteStore {
         .await
     }
 
+    async fn use_signed_stamp(&self, device: Uuid, stamp: i64) -> Result<bool, DbError> {
+        self.with(move |c| {
+            let n = c
+                .execute(
+                    "UPDATE devices SET last_signed_at = ?1
+                     WHERE id = ?2 AND (last_signed_at IS NULL OR last_signed_at < ?1)",
+                    params![stamp, id(device)],
+                )
+                .map_err(backend)?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
     async fn revoke_device(&self, device: Uuid, now: i64) -> Result<bool, DbError> {
         self.with(move |c| {
             let n = c

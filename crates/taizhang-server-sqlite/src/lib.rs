@@ -31,6 +31,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../../../migrations/server-sqlite/0003_web_logins.sql")),
     (4, include_str!("../../../migrations/server-sqlite/0004_county_inputs.sql")),
     (5, include_str!("../../../migrations/server-sqlite/0005_actor_seq.sql")),
+    (6, include_str!("../../../migrations/server-sqlite/0006_signed_requests.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use
