@@ -211,11 +211,19 @@ fn targets(w: &mut String, r: &Results) {
         for ph in &l.phases {
             if ph.name.starts_with("small push") || ph.name.starts_with("all reconnect") {
                 let fsync = match (ph.name.starts_with("all reconnect"), l.fsync_ms) {
-                    (true, Some(f)) => format!(
-                        "; one fsync here {f:.1} ms, so {} commits one after the other would take {:.0} ms",
-                        ph.syncs_ok,
-                        f * ph.syncs_ok as f64
-                    ),
+                    (true, Some(f)) => {
+                        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+                        let cpu = ph.server_cpu_s.unwrap_or(0.0) + ph.generator_cpu_s.unwrap_or(0.0);
+                        format!(
+                            "; one fsync here {f:.1} ms, so {} commits one after the other would take {:.0} ms \
+                             (group commit: a batch shares one); the burst is bound by CPU instead: server and \
+                             load generator used {cpu:.1} CPU s on {cores:.0} cores shared with other jobs, a \
+                             floor of {:.0} ms wall for the last answer",
+                            ph.syncs_ok,
+                            f * ph.syncs_ok as f64,
+                            cpu * 1000.0 / cores
+                        )
+                    }
                     _ => String::new(),
                 };
                 let _ = writeln!(
