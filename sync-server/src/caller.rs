@@ -53,6 +53,15 @@ pub struct Caller {
     pub proven: bool,
 }
 
+/// A body that could not be read: too large (413) or broken off (400).
+fn body_error(e: axum::extract::rejection::BytesRejection) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge(format!("the request body is too large: {e}; send fewer changes per request"))
+    } else {
+        ApiError::BadRequest(format!("the request body could not be read: {e}"))
+    }
+}
+
 /// The caller of a request that may be signed with the device key instead of carrying a token
 /// (`Authorization: Bearer signed.<device>.<stamp>.<signature>`, `taizhang_auth::SignedRequest`),
 /// and the request's body, which the signature covers: a device back after any time away
@@ -80,17 +89,13 @@ impl axum::extract::FromRequest<AppState> for SignedCaller {
         let Some(signed) = signed else {
             let caller = Caller::from_request_parts(&mut parts, st).await?;
             let req = axum::extract::Request::from_parts(parts, body);
-            let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st)
-                .await
-                .map_err(|e| ApiError::BadRequest(format!("the request body could not be read: {e}")))?;
+            let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st).await.map_err(body_error)?;
             return Ok(Self { caller, body });
         };
         let signed = signed.map_err(unauthorized)?;
         let path = parts.uri.path().to_string();
         let req = axum::extract::Request::from_parts(parts, body);
-        let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st)
-            .await
-            .map_err(|e| ApiError::BadRequest(format!("the request body could not be read: {e}")))?;
+        let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st).await.map_err(body_error)?;
         let now = (st.clock)();
         let device = known_device(st, signed.device).await?;
         signed.verify(&device.public_key, &path, &body, now).map_err(unauthorized)?;
