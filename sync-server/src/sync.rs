@@ -158,8 +158,9 @@ async fn checked_push(
         Ok(check) => check,
         Err(r) => return Ok(refused(doc, r.code, r.message)),
     };
-    // The expensive part of the check runs here, beside the other requests', not in the writer.
-    let check = match new.is_empty() {
+    // With one writer (SQLite), the expensive part of the check runs here, beside the other
+    // requests', not in the writer.
+    let check = match new.is_empty() || !st.store.single_writer() {
         true => check,
         false => crate::permit::decide_ahead(st.store.as_ref(), pusher.place.village, &doc, check).await,
     };

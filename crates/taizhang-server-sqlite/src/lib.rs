@@ -445,6 +445,10 @@ impl ServerStore for SqliteStore {
         answered.await.map_err(|_| backend("the commit queue dropped a push; the device will retry"))?
     }
 
+    fn single_writer(&self) -> bool {
+        true
+    }
+
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError> {
         let doc = doc.to_string();
         self.read(move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
