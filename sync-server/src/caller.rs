@@ -1,7 +1,7 @@
 //! Who is calling: the bearer token's device (enrolled, not revoked, within its rate) and its
 //! account, as an axum extractor ([`Caller`]) for the device endpoints.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use taizhang_auth::AuthError;
 use taizhang_server_db::{Account, Device};
@@ -51,6 +51,60 @@ pub struct Caller {
     /// The request carried the device's signature over its token (`taizhang_auth::renew_message`):
     /// only then does the answer carry a renewed token.
     pub proven: bool,
+}
+
+/// A body that could not be read: too large (413) or broken off (400).
+fn body_error(e: axum::extract::rejection::BytesRejection) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge(format!("the request body is too large: {e}; send fewer changes per request"))
+    } else {
+        ApiError::BadRequest(format!("the request body could not be read: {e}"))
+    }
+}
+
+/// The caller of a request that may be signed with the device key instead of carrying a token
+/// (`Authorization: Bearer signed.<device>.<stamp>.<signature>`, `taizhang_auth::SignedRequest`),
+/// and the request's body, which the signature covers: a device back after any time away
+/// syncs in one request, with no sign-in first. A signed request is proven (its answer renews
+/// the token). A replay is refused: each stamp is used once, forward only
+/// (`AccountStore::use_signed_stamp`), checked after the signature so nobody else can use up
+/// a device's stamps.
+#[derive(Debug)]
+pub struct SignedCaller {
+    pub caller: Caller,
+    pub body: axum::body::Bytes,
+}
+
+impl axum::extract::FromRequest<AppState> for SignedCaller {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, st: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let signed = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .and_then(taizhang_auth::SignedRequest::parse);
+        let Some(signed) = signed else {
+            let caller = Caller::from_request_parts(&mut parts, st).await?;
+            let req = axum::extract::Request::from_parts(parts, body);
+            let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st).await.map_err(body_error)?;
+            return Ok(Self { caller, body });
+        };
+        let signed = signed.map_err(unauthorized)?;
+        let path = parts.uri.path().to_string();
+        let req = axum::extract::Request::from_parts(parts, body);
+        let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st).await.map_err(body_error)?;
+        let now = (st.clock)();
+        let device = known_device(st, signed.device).await?;
+        signed.verify(&device.public_key, &path, &body, now).map_err(unauthorized)?;
+        let (device, account) = active_device(st, device.id, now).await?;
+        if !st.accounts.use_signed_stamp(device.id, signed.stamp).await? {
+            return Err(unauthorized(AuthError::StampReused));
+        }
+        Ok(Self { caller: Caller { device, account, now, proven: true }, body })
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {

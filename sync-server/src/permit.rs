@@ -21,7 +21,7 @@ use automerge::{Automerge, Change, ReadDoc};
 use taizhang_auth::{judge_touched, may_write, DocRef, Place, Principal};
 use taizhang_doc::{changed_keys, filing_key, filing_keys};
 use taizhang_domain::Limits;
-use taizhang_server_db::{Device, PushCheck, Refusal, Stored, Verdict};
+use taizhang_server_db::{Device, PushCheck, Refusal, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS};
 use taizhang_sync::{load_stored, load_stored_lenient, DocCache, Hash, ParsedChange};
 use uuid::Uuid;
 
@@ -179,4 +179,53 @@ fn filed(
     }
     cache.insert((village, year), (heads.to_vec(), filings.clone()));
     Ok(Some(filings))
+}
+
+/// Decides `check` ahead, outside the push's transaction, on what is stored now (read beside
+/// the writer), and returns a check that gives that verdict at once when the transaction finds
+/// the same heads — and decides again from scratch when they moved. A verdict is a function of
+/// the heads (which fix the documents' content), so the answer is the same; what moves out of
+/// the transaction is the expensive part (loading a document and applying the push to it),
+/// which then runs on every core instead of inside the one writer (the commit queue).
+pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, check: PushCheck) -> PushCheck {
+    let PushCheck { watch, decide } = check;
+    let decide: Arc<dyn Fn(&Stored<'_>) -> Verdict + Send + Sync> = Arc::from(decide);
+    let mut names = vec![doc.to_string()];
+    names.extend(watch.iter().cloned());
+    let ahead = async {
+        let mut heads = store.heads_many(village, &names).await.ok()?;
+        let watched = heads.split_off(1);
+        let heads = heads.pop().unwrap_or_default();
+        let mut loaded: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
+        for _ in 0..=MAX_LOAD_ROUNDS {
+            let (d, h, w, l) = (decide.clone(), heads.clone(), watched.clone(), loaded.clone());
+            let verdict =
+                tokio::task::spawn_blocking(move || d(&Stored { heads: &h, watched: &w, changes: &l })).await.ok()?;
+            match verdict {
+                Verdict::Load(docs) => {
+                    for d in docs {
+                        if !loaded.contains_key(&d) {
+                            let changes = store.doc_changes(village, &d).await.ok()?;
+                            loaded.insert(d, changes);
+                        }
+                    }
+                }
+                v => return Some((heads, watched, v)),
+            }
+        }
+        None
+    };
+    let Some((heads, watched, verdict)) = ahead.await else {
+        return PushCheck { watch, decide: Box::new(move |s| decide(s)) };
+    };
+    PushCheck {
+        watch,
+        decide: Box::new(move |s| {
+            if s.heads == heads.as_slice() && s.watched == watched.as_slice() {
+                verdict.clone()
+            } else {
+                decide(s)
+            }
+        }),
+    }
 }

@@ -748,3 +748,78 @@ async fn a_reused_actor_sequence_number_is_refused_and_a_new_actor_needs_the_dev
             .await;
     assert_eq!(push_one(&server, &wang, &doc, c).await, Got::Accepted, "and the first actor still does");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_week_offline_syncs_in_one_signed_request_counted_with_its_sign_in() {
+    let server = TestServer::start(5).await;
+    let t = server.transport();
+    let mut li = server.device(0).await;
+    li.sync(&t, NOW).await.expect("sync");
+    // A week away: the token (an hour) expired long ago. One request authenticates and syncs.
+    let week = 7 * 86_400_000;
+    server.advance(week);
+    li.check_in(&check_in_of(demo::member_id(0).0), NOW + week).expect("check in");
+    let r = li.sync(&t, NOW + week).await.expect("signed sync");
+    assert_eq!(r.requests, 1, "one request, authentication included");
+    assert_eq!(r.changes_new_on_server, 1);
+    // The answer renewed the token: the next sync uses it, again one request.
+    let r = li.sync(&t, NOW + week + 1000).await.expect("token sync");
+    assert_eq!(r.requests, 1);
+    // A device whose clock is far off: its signed request is outside the window, so it falls
+    // back to the challenge sign-in — and every one of those requests is counted.
+    server.advance(week);
+    let r = li.sync(&t, NOW - 365 * 86_400_000).await.expect("signs in and syncs");
+    assert_eq!(r.requests, 5, "stale token, signed (refused: clock), challenge, token, sync");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_signed_request_is_refused_and_a_replayed_push_stores_nothing_twice() {
+    let server = TestServer::start(5).await;
+    let li = RawDevice::enroll(&server.url, &server.code(0).await).await.expect("li");
+    let doc = log_doc(li.account);
+    let c = change_on(&server, demo::VILLAGE.0, &doc, &li.actor, |tx| write(tx, &check_in_of(li.account)).expect("w"))
+        .await;
+    let req = taizhang_sync::SyncRequest {
+        version: taizhang_sync::PROTOCOL_VERSION,
+        village: demo::VILLAGE.0,
+        cursor: 0,
+        want_bytes: taizhang_sync::MAX_BATCH_BYTES as u32,
+        docs: vec![taizhang_sync::DocPush { doc: doc.clone(), changes: c.clone(), sync_message: None }],
+    };
+    let body = taizhang_sync::encode_request(&req);
+    let signed = |stamp: i64| {
+        taizhang_auth::SignedRequest::sign(li.device_id, stamp, taizhang_sync::paths::SYNC, &body, &li.secret).bearer()
+    };
+    let (status, answer, _) = li.sync_with(Some(&signed(NOW)), &req).await;
+    assert_eq!(status, 200);
+    let answer = answer.expect("answer");
+    assert_eq!(answer.results[0].outcome, DocOutcome::Accepted { new: 1 });
+    assert!(answer.token.is_some(), "a signed request is proven: its answer renews the token");
+    let log_len = || async { server.store.read_log(demo::VILLAGE.0, 0, usize::MAX).await.expect("log").entries.len() };
+    let stored = log_len().await;
+
+    // The same signed request again (a replay): refused, nothing changes.
+    let (status, _, _) = li.sync_with(Some(&signed(NOW)), &req).await;
+    assert_eq!(status, 401, "a replayed signed request is refused");
+    // An older stamp, a signature over another body or path, another device's id: refused.
+    let (status, _, _) = li.sync_with(Some(&signed(NOW - 1)), &req).await;
+    assert_eq!(status, 401);
+    let other_body = taizhang_auth::SignedRequest::sign(li.device_id, NOW + 5, "/v1/sync", b"other", &li.secret);
+    assert_eq!(li.sync_with(Some(&other_body.bearer()), &req).await.0, 401);
+    let wrong_path = taizhang_auth::SignedRequest::sign(li.device_id, NOW + 6, "/v1/actor", &body, &li.secret);
+    assert_eq!(li.sync_with(Some(&wrong_path.bearer()), &req).await.0, 401);
+    // A stamp far from the server's clock: refused (the device falls back to the challenge).
+    assert_eq!(li.sync_with(Some(&signed(NOW + 3_600_000)), &req).await.0, 401);
+    assert_eq!(li.sync_with(Some("signed.garbage"), &req).await.0, 401);
+    assert_eq!(log_len().await, stored);
+
+    // Even when a request is accepted twice (a fresh stamp, or a token: requests are
+    // idempotent), the push is stored once and the answer is the same.
+    let (status, again, _) = li.sync_with(Some(&signed(NOW + 10)), &req).await;
+    assert_eq!(status, 200);
+    assert_eq!(again.expect("answer").results[0].outcome, DocOutcome::Accepted { new: 0 });
+    let (_, again, _) = li.sync_with(Some(&li.token), &req).await;
+    assert_eq!(again.expect("answer").results[0].outcome, DocOutcome::Accepted { new: 0 });
+    assert_eq!(log_len().await, stored);
+    assert_eq!(server.store.doc_changes(demo::VILLAGE.0, &doc).await.expect("doc").len(), c.len());
+}

@@ -1,6 +1,6 @@
 //! Writes the seed corpus of the `credentials` fuzz target (`fuzz/seeds/credentials/`): a real
 //! token, a real challenge, an enrollment code, a signed message, a county-page session and a
-//! stored password hash.
+//! stored password hash; and the `signed_request` target's (`fuzz/seeds/signed_request/`).
 //! Run: `cargo run -p taizhang-auth --example credential_seeds`.
 
 use std::path::PathBuf;
@@ -23,6 +23,15 @@ fn main() -> std::io::Result<()> {
     std::fs::write(dir.join("signed"), signed)?;
     std::fs::write(dir.join("session"), key.issue_session(uuid::Uuid::from_u128(43), now).token)?;
     std::fs::write(dir.join("password-hash"), taizhang_auth::hash_password("password", [1; 16], 10))?;
+    let signed_dir = dir.join("../signed_request");
+    std::fs::create_dir_all(&signed_dir)?;
+    let request = taizhang_auth::SignedRequest::sign(uuid::Uuid::from_u128(42), now, "/v1/sync", b"body", &secret);
+    std::fs::write(signed_dir.join("bearer"), request.bearer())?;
+    std::fs::write(
+        signed_dir.join("without-prefix"),
+        request.bearer().trim_start_matches(taizhang_auth::SIGNED_PREFIX),
+    )?;
+    std::fs::write(dir.join("signed-request"), request.bearer())?;
     println!("seeds written under {}", dir.display());
     Ok(())
 }

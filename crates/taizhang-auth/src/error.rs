@@ -14,6 +14,14 @@ pub enum AuthError {
     BadSignature,
     #[error("the public key is not a valid ed25519 key: the device must generate a new key pair")]
     BadKey,
+    #[error("the signed request is malformed: send `signed.<device id>.<stamp>.<signature hex>` or sign in")]
+    BadSignedRequest,
+    #[error("the signed request's time is more than 15 minutes from the server's ({server_time}): sign in with a challenge (the app does this by itself)")]
+    StampOutOfWindow { server_time: i64 },
+    #[error(
+        "this signed request was already used (or is older than the device's last one): sign it again with a new stamp"
+    )]
+    StampReused,
     #[error("'{0}' is not an enrollment code: it has 16 letters and digits, like ABCD-EFGH-JKMN-PQRS")]
     BadCode(String),
 }

@@ -23,6 +23,7 @@ pub use limit::RateLimiter;
 pub use password::{check_new_password, hash_password, verify_password, PasswordError, PASSWORD_ITERATIONS};
 pub use policy::{may_read, may_write, Denial, DocRef, Facts, Place, Principal, Role, Touch};
 pub use token::{
-    actor_message, auth_message, enroll_message, proven_bearer, public_key, renew_message, sign, split_bearer,
-    verify_signature, Issued, ServerKey, CHALLENGE_TTL_MS, SESSION_TTL_MS, TOKEN_TTL_MS,
+    actor_message, auth_message, enroll_message, proven_bearer, public_key, renew_message, sign,
+    signed_request_message, split_bearer, token_expires_at, verify_signature, Issued, ServerKey, SignedRequest,
+    CHALLENGE_TTL_MS, SESSION_TTL_MS, SIGNED_PREFIX, SIGNED_REQUEST_WINDOW_MS, TOKEN_TTL_MS,
 };

@@ -66,6 +66,9 @@ pub struct Results {
     pub households_per_village: usize,
     pub phases: Vec<Phase>,
     pub server_peak_rss_mib: Option<f64>,
+    /// One durable append (write + fdatasync) on the disk of the run's directory, median ms:
+    /// the physical floor of a commit.
+    pub fsync_ms: Option<f64>,
     pub load_generator_peak_rss_mib: Option<f64>,
     pub converged_villages_checked: usize,
     pub converged: bool,
@@ -221,6 +224,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
         households_per_village: p.households,
         phases,
         server_peak_rss_mib: server_peak,
+        fsync_ms: crate::measure::fsync_ms(dir),
         load_generator_peak_rss_mib: own_peak_rss_mib(),
         converged_villages_checked: checked,
         converged,

@@ -112,3 +112,22 @@ pub fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
     let stime: f64 = fields.get(12)?.parse().ok()?;
     Some((utime + stime) / 100.0)
 }
+
+/// The physical limit of a durable commit on the disk under `dir`: the median time of 50
+/// appends of 4 KiB each followed by `fdatasync` (what a WAL commit waits for), in ms.
+pub fn fsync_ms(dir: &std::path::Path) -> Option<f64> {
+    use std::io::Write;
+    let path = dir.join("fsync-probe");
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    let block = vec![0x5au8; 4096];
+    let mut times = Vec::with_capacity(50);
+    for _ in 0..50 {
+        let t = Instant::now();
+        f.write_all(&block).ok()?;
+        f.sync_data().ok()?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    drop(f);
+    let _ = std::fs::remove_file(&path);
+    Some(percentile(&times, 50.0))
+}

@@ -21,6 +21,10 @@ pub(crate) const META_TOKEN: &str = "auth_token";
 pub(crate) const META_ROLE: &str = "account_role";
 pub(crate) const META_ENROLLED: &str = "enrolled_at";
 const META_SERVER: &str = "server_url";
+/// The server's clock minus the device's (ms), from the last answer's server time.
+pub(crate) const META_CLOCK_OFFSET: &str = "server_clock_offset";
+/// The stamp of the last request this device signed.
+const META_LAST_STAMP: &str = "last_signed_stamp";
 
 fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ClientError> {
     serde_json::from_slice(bytes).map_err(|e| ClientError::Protocol(SyncError::Malformed(e.to_string())))
@@ -224,22 +228,68 @@ impl Ledger {
         Ok(actor)
     }
 
-    /// POSTs a sync body with the current token; signs in first when there is none, and
-    /// once more when the server says the token is no longer good (expired after weeks
-    /// offline, or the server key changed).
-    /// The token goes with the device's signature over it, so that the answer may renew it.
-    pub(crate) async fn post_sync(&mut self, transport: &dyn Transport, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
-        let (_, key) = self.credentials()?;
-        let token = match self.store.meta(META_TOKEN)? {
-            Some(t) => t,
-            None => self.sign_in(transport).await?,
-        };
-        match transport.post(paths::SYNC, body.clone(), Some(&proven_bearer(&token, &key))).await {
-            Err(TransportError::Status { status: 401, .. }) => {
-                let token = self.sign_in(transport).await?;
-                Ok(transport.post(paths::SYNC, body, Some(&proven_bearer(&token, &key))).await?)
+    /// POSTs a sync body, authenticated in the request itself: with the current token while
+    /// it is good, else signed with the device key (`taizhang_auth::SignedRequest`: one
+    /// request, no sign-in, whatever the time away). The token goes with the device's
+    /// signature over it, so that the answer may renew it. When the server still refuses
+    /// (a token it no longer takes; a stamp outside its window because this device's clock
+    /// moved), the request is signed, then as a last resort sent after a challenge sign-in.
+    /// Returns the answer and how many HTTP requests it took (sign-in included).
+    pub(crate) async fn post_sync(
+        &mut self,
+        transport: &dyn Transport,
+        body: Vec<u8>,
+        now: i64,
+    ) -> Result<(Vec<u8>, u32), ClientError> {
+        let (device, key) = self.credentials()?;
+        let server_now = now.saturating_add(self.clock_offset()?);
+        let token = self.store.meta(META_TOKEN)?.filter(|t| {
+            // A minute of slack: a token about to expire is not worth a refused request.
+            taizhang_auth::token_expires_at(t).is_some_and(|exp| exp > server_now.saturating_add(60_000))
+        });
+        let mut requests = 0;
+        if let Some(token) = token {
+            requests += 1;
+            match transport.post(paths::SYNC, body.clone(), Some(&proven_bearer(&token, &key))).await {
+                Err(TransportError::Status { status: 401, .. }) => {}
+                other => return Ok((other?, requests)),
             }
-            other => Ok(other?),
         }
+        let stamp = self.next_stamp(server_now)?;
+        let signed = taizhang_auth::SignedRequest::sign(device, stamp, paths::SYNC, &body, &key);
+        requests += 1;
+        match transport.post(paths::SYNC, body.clone(), Some(&signed.bearer())).await {
+            Err(TransportError::Status { status: 401, .. }) => {}
+            other => return Ok((other?, requests)),
+        }
+        let token = self.sign_in(transport).await?;
+        requests += 3; // challenge, token, and the sync
+        Ok((transport.post(paths::SYNC, body, Some(&proven_bearer(&token, &key))).await?, requests))
+    }
+
+    /// Forgets the access token — what a token expired after an hour away amounts to: the next
+    /// sync authenticates by signing its request (benchmarks and tests use this to measure a
+    /// week offline truthfully).
+    pub fn forget_token(&mut self) -> Result<(), ClientError> {
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_TOKEN, "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The server's clock minus this device's, as of the last answer (0 before any).
+    pub(crate) fn clock_offset(&self) -> Result<i64, ClientError> {
+        Ok(self.store.meta(META_CLOCK_OFFSET)?.and_then(|o| o.parse().ok()).unwrap_or(0))
+    }
+
+    /// A stamp for a signed request: the server's time as this device estimates it, and
+    /// always after the last one it used (kept before the request goes out).
+    fn next_stamp(&mut self, server_now: i64) -> Result<i64, ClientError> {
+        let last: i64 = self.store.meta(META_LAST_STAMP)?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        let stamp = server_now.max(last.saturating_add(1));
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_LAST_STAMP, &stamp.to_string())?;
+        tx.commit()?;
+        Ok(stamp)
     }
 }

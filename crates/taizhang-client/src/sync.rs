@@ -161,9 +161,14 @@ impl Ledger {
                 docs,
             };
             let body = encode_request(&req);
-            report.requests += 1;
             report.bytes_up += body.len() as u64;
-            let answer = self.post_sync(transport, body).await?;
+            let sent = self.post_sync(transport, body, now).await;
+            // Every HTTP request counts, sign-in included (also when the sync then fails).
+            report.requests += match &sent {
+                Ok((_, n)) => *n,
+                Err(_) => 1,
+            };
+            let (answer, _) = sent?;
             report.bytes_down += answer.len() as u64;
             let resp = decode_response(&answer, MAX_DECODED_BYTES)?;
             report.server_time = resp.server_time;
@@ -274,6 +279,7 @@ impl Ledger {
             }
             tx.set_meta(META_CURSOR, &resp.cursor.to_string())?;
             tx.set_meta(META_SERVER_TIME, &resp.server_time.to_string())?;
+            tx.set_meta(crate::auth::META_CLOCK_OFFSET, &(resp.server_time - now).to_string())?;
             if let Some(token) = &resp.token {
                 tx.set_meta(crate::auth::META_TOKEN, token)?;
             }

@@ -136,6 +136,10 @@ pub trait AccountStore: Send + Sync + 'static {
     /// Binds one more Automerge actor to `device` (not revoked). False when the actor is
     /// already bound to any device (this one included) or the device is unknown or revoked.
     async fn add_device_actor(&self, device: Uuid, actor: &[u8], now: i64) -> Result<bool, DbError>;
+    /// Records `stamp` as the device's last signed request if it is newer than the one
+    /// recorded (atomically); false when it is not (a replay, or an older request) or the
+    /// device is unknown.
+    async fn use_signed_stamp(&self, device: Uuid, stamp: i64) -> Result<bool, DbError>;
     /// Revokes a device from `now` on; false when there is no such device.
     async fn revoke_device(&self, id: Uuid, now: i64) -> Result<bool, DbError>;
 

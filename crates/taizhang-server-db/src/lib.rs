@@ -238,6 +238,13 @@ pub trait ServerStore: Send + Sync + 'static {
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError>;
     /// The names of the village's documents.
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError>;
+    /// Whether every push goes through one writer (SQLite's commit queue): then the server
+    /// decides push checks ahead, beside the writer, so the writer only confirms them. A
+    /// backend whose pushes run in parallel transactions (PostgreSQL) says no: deciding ahead
+    /// would only cost it more round trips.
+    fn single_writer(&self) -> bool {
+        false
+    }
     /// Every change's device time and receipt time, in log order (for the clock-skew flags,
     /// `taizhang_sync::clock_flags`).
     async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError>;

@@ -299,6 +299,13 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
         "an actor taken later cannot be enrolled by another device"
     );
 
+    // Signed requests: each stamp once, only ever forward.
+    assert!(store.use_signed_stamp(phone.id, 500).await.expect("stamp"));
+    assert!(!store.use_signed_stamp(phone.id, 500).await.expect("stamp"), "a replayed stamp is refused");
+    assert!(!store.use_signed_stamp(phone.id, 499).await.expect("stamp"), "an older stamp is refused");
+    assert!(store.use_signed_stamp(phone.id, 501).await.expect("stamp"));
+    assert!(!store.use_signed_stamp(Uuid::from_u128(0xeeee), 1).await.expect("stamp"), "unknown device");
+
     assert!(store.revoke_device(phone.id, 600).await.expect("revoke"));
     assert!(!store.add_device_actor(phone.id, &[7; 16], 601).await.expect("revoked"), "a revoked device takes none");
     assert!(!store.revoke_device(Uuid::from_u128(0xeeee), 600).await.expect("revoke unknown"));
@@ -422,4 +429,54 @@ fn input_row(village: Uuid, member: u128, period: &str, data: &str, by: Uuid, at
         updated_by: by,
         updated_at: at,
     }
+}
+
+/// Many pushes at once (what a backend's commit queue batches into one transaction): a push
+/// refused by its check and a push with a hole fail alone; every
+/// other push is stored, once, and readable as soon as its answer is in.
+pub async fn concurrent_push_story(store: std::sync::Arc<dyn ServerStore>) {
+    let village = Uuid::from_u128(0x7b1);
+    store.create_village(village, "并发村").await.expect("create village");
+    let mut tasks = Vec::new();
+    for k in 0..40u8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let (d, mut parsed) = changes(10 + k, 2, 8);
+            let doc = format!("log/{k}");
+            let check = match k % 4 {
+                1 => PushCheck {
+                    watch: Vec::new(),
+                    decide: Box::new(|_| Verdict::Refuse(Refusal { code: "no".into(), message: "refused".into() })),
+                },
+                2 => {
+                    parsed.remove(0); // a hole: the second change without the first
+                    PushCheck::allow_all()
+                }
+                _ => PushCheck::allow_all(),
+            };
+            let r = store.push_checked(village, &doc, parsed, 1000, check).await;
+            (k, heads(&d), r)
+        }));
+    }
+    let mut stored = 0;
+    for t in tasks {
+        let (k, h, r) = t.await.expect("task");
+        match (k % 4, r) {
+            (0 | 3, Ok(Checked::Pushed(PushResult::Stored { new, heads }))) => {
+                assert_eq!((new, heads), (2, h), "push {k}");
+                stored += 1;
+            }
+            (1, Ok(Checked::Refused(r))) => assert_eq!(r.code, "no"),
+            (2, Ok(Checked::Pushed(PushResult::MissingDeps { heads, .. }))) => assert!(heads.is_empty()),
+            (_, other) => panic!("push {k}: unexpected {other:?}"),
+        }
+        if k % 4 == 0 || k % 4 == 3 {
+            assert_eq!(store.heads(village, &format!("log/{k}")).await.expect("heads").len(), 1);
+        } else {
+            assert!(store.heads(village, &format!("log/{k}")).await.expect("heads").is_empty(), "push {k}");
+        }
+    }
+    assert_eq!(stored, 20);
+    let page = store.read_log(village, 0, usize::MAX).await.expect("log");
+    assert_eq!(page.entries.len(), 40, "20 stored pushes of 2 changes each, nothing of the others");
 }

@@ -347,6 +347,19 @@ impl AccountStore for PgStore {
         Ok(true)
     }
 
+    async fn use_signed_stamp(&self, device: Uuid, stamp: i64) -> Result<bool, DbError> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "UPDATE devices SET last_signed_at = $1
+                 WHERE id = $2 AND (last_signed_at IS NULL OR last_signed_at < $1)",
+                &[&stamp, &device],
+            )
+            .await
+            .map_err(backend)?;
+        Ok(n > 0)
+    }
+
     async fn revoke_device(&self, device: Uuid, now: i64) -> Result<bool, DbError> {
         let client = self.client().await?;
         let n = client

@@ -53,6 +53,12 @@ async fn the_actor_reuse_story_holds_on_postgres() {
 }
 
 #[tokio::test]
+async fn concurrent_pushes_fail_alone_on_postgres() {
+    let Some((store, _, _)) = store_or_skip("concurrent_pushes_fail_alone_on_postgres").await else { return };
+    taizhang_server_db::testkit::concurrent_push_story(std::sync::Arc::new(store)).await;
+}
+
+#[tokio::test]
 async fn the_account_story_holds_on_postgres() {
     let Some((store, _, _)) = store_or_skip("the_account_story_holds_on_postgres").await else { return };
     taizhang_server_db::testkit::account_story(&store).await;

@@ -114,7 +114,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn village_place(&self, village: Uuid) -> Result<Option<Place>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             c.query_row(
                 "SELECT v.township, t.county FROM villages v LEFT JOIN townships t ON t.id = v.township
                  WHERE v.id = ?1",
@@ -128,7 +128,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn places(&self) -> Result<Vec<PlaceRow>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut out = Vec::new();
             for (kind, sql) in [
                 ("county", "SELECT id, name, NULL FROM counties ORDER BY name"),
@@ -175,7 +175,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn account(&self, account: Uuid) -> Result<Option<Account>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             c.query_row(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), [id(account)], account_row)
                 .optional()
                 .map_err(backend)
@@ -184,7 +184,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn accounts(&self) -> Result<Vec<Account>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut stmt =
                 c.prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY role, name")).map_err(backend)?;
             let rows = stmt.query_map([], account_row).map_err(backend)?;
@@ -268,7 +268,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn code_account(&self, code_hash: [u8; 32]) -> Result<Option<Uuid>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             let account: Option<Vec<u8>> = c
                 .query_row("SELECT account FROM enrollment_codes WHERE code_hash = ?1", [code_hash.as_slice()], |r| {
                     r.get(0)
@@ -281,7 +281,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn device(&self, device: Uuid) -> Result<Option<Device>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             c.query_row(&format!("SELECT {DEVICE_SELECT} FROM devices WHERE id = ?1"), [id(device)], device_row)
                 .optional()
                 .map_err(backend)
@@ -290,7 +290,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn devices(&self) -> Result<Vec<Device>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut stmt =
                 c.prepare(&format!("SELECT {DEVICE_SELECT} FROM devices ORDER BY enrolled_at")).map_err(backend)?;
             let rows = stmt.query_map([], device_row).map_err(backend)?;
@@ -331,6 +331,20 @@ impl AccountStore for SqliteStore {
         .await
     }
 
+    async fn use_signed_stamp(&self, device: Uuid, stamp: i64) -> Result<bool, DbError> {
+        self.with(move |c| {
+            let n = c
+                .execute(
+                    "UPDATE devices SET last_signed_at = ?1
+                     WHERE id = ?2 AND (last_signed_at IS NULL OR last_signed_at < ?1)",
+                    params![stamp, id(device)],
+                )
+                .map_err(backend)?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
     async fn revoke_device(&self, device: Uuid, now: i64) -> Result<bool, DbError> {
         self.with(move |c| {
             let n = c
@@ -365,7 +379,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn password_hash(&self, account: Uuid) -> Result<Option<String>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             use rusqlite::OptionalExtension;
             c.query_row("SELECT password_hash FROM web_logins WHERE account = ?1", [id(account)], |r| r.get(0))
                 .optional()
@@ -375,7 +389,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn sessions_from(&self, account: Uuid) -> Result<Option<i64>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             c.query_row("SELECT updated_at FROM web_logins WHERE account = ?1", [id(account)], |r| r.get(0))
                 .optional()
                 .map_err(backend)
@@ -419,7 +433,7 @@ impl AccountStore for SqliteStore {
 
     async fn county_inputs_of(&self, villages: &[Uuid]) -> Result<Vec<CountyInput>, DbError> {
         let villages = villages.to_vec();
-        self.with(move |c| {
+        self.read(move |c| {
             let mut out = Vec::new();
             // One read transaction; the ids in batches well under SQLite's parameter limit.
             let tx = c.transaction().map_err(backend)?;

@@ -1,13 +1,21 @@
 //! The sync server's storage in one embedded SQLite file: WAL with `synchronous=FULL`, so a
 //! push is on disk before the device hears "stored". One writer at a time (a mutex), which
 //! also makes the log's sequence numbers commit in order — what the cursor relies on.
+//!
+//! Pushes go through a commit queue (group commit): one writer thread takes every push waiting,
+//! runs each one's check and write in one transaction, each inside its own savepoint (a push
+//! refused by its check, or failing, is rolled back alone and does not touch the others),
+//! commits once — one fsync for the whole batch — and only then answers each push. Reads (the
+//! log, heads, devices, accounts) use a small pool of read-only connections, which WAL lets
+//! run beside the writer, so a request's reads never wait for another request's fsync.
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 use async_trait::async_trait;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use taizhang_server_db::{
     actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored,
     StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
@@ -23,12 +31,43 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../../../migrations/server-sqlite/0003_web_logins.sql")),
     (4, include_str!("../../../migrations/server-sqlite/0004_county_inputs.sql")),
     (5, include_str!("../../../migrations/server-sqlite/0005_actor_seq.sql")),
+    (6, include_str!("../../../migrations/server-sqlite/0006_signed_requests.sql")),
 ];
+
+/// Read-only connections beside the writer (none for an in-memory database, whose reads use
+/// the writer's connection).
+const READERS: usize = 4;
+/// Most pushes one commit of the queue takes (the rest wait for the next commit).
+const MAX_BATCH: usize = 512;
 
 /// The SQLite backend. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    readers: Arc<Readers>,
+    queue: mpsc::Sender<PushJob>,
+}
+
+#[derive(Debug, Default)]
+struct Readers {
+    conns: Vec<Mutex<Connection>>,
+    next: AtomicUsize,
+}
+
+/// One push waiting in the commit queue, and where its answer goes.
+struct PushJob {
+    village: Uuid,
+    doc: String,
+    changes: Vec<ParsedChange>,
+    received_at: i64,
+    check: PushCheck,
+    answer: tokio::sync::oneshot::Sender<Result<Checked, DbError>>,
+}
+
+impl std::fmt::Debug for PushJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushJob").field("village", &self.village).field("doc", &self.doc).finish_non_exhaustive()
+    }
 }
 
 pub(crate) fn backend(e: impl std::fmt::Display) -> DbError {
@@ -49,10 +88,19 @@ impl SqliteStore {
         let open_err =
             |e: &dyn std::fmt::Display| DbError::Open { path: path.display().to_string(), reason: e.to_string() };
         let conn = Connection::open(path).map_err(|e| open_err(&e))?;
-        Self::setup(conn).map_err(|e| match e {
+        let mut store = Self::setup(conn).map_err(|e| match e {
             DbError::Backend(reason) => DbError::Open { path: path.display().to_string(), reason },
             other => other,
-        })
+        })?;
+        let mut conns = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+            let c = Connection::open_with_flags(path, flags).map_err(|e| open_err(&e))?;
+            c.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| open_err(&e))?;
+            conns.push(Mutex::new(c));
+        }
+        store.readers = Arc::new(Readers { conns, next: AtomicUsize::new(0) });
+        Ok(store)
     }
 
     /// A private in-memory database (tests).
@@ -75,7 +123,42 @@ impl SqliteStore {
         })?;
         let mut conn = conn;
         backfill_actor_seq(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        let conn = Arc::new(Mutex::new(conn));
+        let (queue, jobs) = mpsc::channel();
+        let writer = conn.clone();
+        std::thread::Builder::new()
+            .name("taizhang-sqlite-commit".into())
+            .spawn(move || commit_queue(&writer, &jobs))
+            .map_err(backend)?;
+        Ok(Self { conn, readers: Arc::new(Readers::default()), queue })
+    }
+
+    /// Runs `f` on a read-only connection in the blocking pool (on the writer's connection
+    /// for an in-memory database). `f` must not write.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        if self.readers.conns.is_empty() {
+            return self.with(f).await;
+        }
+        let readers = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let n = readers.conns.len();
+            let start = readers.next.fetch_add(1, Ordering::Relaxed);
+            // A free connection if there is one, else wait for the one in turn.
+            for k in 0..n {
+                if let Ok(mut guard) = readers.conns[(start + k) % n].try_lock() {
+                    return f(&mut guard);
+                }
+            }
+            let mut guard = readers.conns[start % n]
+                .lock()
+                .map_err(|_| backend("a database lock was poisoned by a crash; restart the server"))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(backend)?
     }
 
     /// Runs `f` on the connection in the blocking pool.
@@ -169,6 +252,160 @@ fn doc_changes(c: &Connection, village: &[u8], doc: &str) -> Result<Vec<Vec<u8>>
     rows.collect::<Result<Vec<_>, _>>().map_err(backend)
 }
 
+/// One push's check and write inside the commit queue's transaction `tx` (in the push's own
+/// savepoint); committed by the queue.
+fn push_in(
+    tx: &Connection,
+    village: Uuid,
+    doc: &str,
+    changes: Vec<ParsedChange>,
+    received_at: i64,
+    check: &PushCheck,
+) -> Result<Checked, DbError> {
+    let v = village.as_bytes().as_slice();
+    let heads = doc_heads(tx, v, doc)?;
+    // An actor's sequence number reused with other content (two copies of one device's
+    // store) is refused before anything else looks at the changes.
+    if let Some(r) = actor_reuse(doc, &changes, &stored_seqs(tx, v, doc, &changes)?) {
+        return Ok(Checked::Refused(r));
+    }
+    // The check, in the same (write-locked) transaction as the write below.
+    let watched = check.watch.iter().map(|w| doc_heads(tx, v, w)).collect::<Result<Vec<_>, _>>()?;
+    let mut loaded = HashMap::new();
+    let mut verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
+    for _ in 0..MAX_LOAD_ROUNDS {
+        let Verdict::Load(docs) = &verdict else { break };
+        for d in docs {
+            if !loaded.contains_key(d) {
+                loaded.insert(d.clone(), doc_changes(tx, v, d)?);
+            }
+        }
+        verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
+    }
+    let unplaceable = match verdict {
+        Verdict::Store => false,
+        Verdict::Unplaceable => true,
+        Verdict::Refuse(r) => return Ok(Checked::Refused(r)),
+        Verdict::Load(_) => return Err(backend("the push check kept asking for documents to load")),
+    };
+    let result = {
+        let mut exists = tx
+            .prepare_cached("SELECT 1 FROM changes WHERE village = ?1 AND doc = ?2 AND hash = ?3")
+            .map_err(backend)?;
+        let mut db_error = None;
+        let outcome = integrate(&heads, changes, |h| match exists.exists(params![v, doc, h.as_slice()]) {
+            Ok(b) => b,
+            Err(e) => {
+                db_error = Some(backend(e));
+                false
+            }
+        });
+        if let Some(e) = db_error {
+            return Err(e);
+        }
+        outcome
+    };
+    match result {
+        Err(missing) => Ok(Checked::Pushed(PushResult::MissingDeps { missing, heads })),
+        Ok(_) if unplaceable => Ok(Checked::Unplaceable { heads }),
+        Ok(integrated) => {
+            let n = integrated.new.len();
+            if n > 0 {
+                let mut insert = tx
+                    .prepare_cached(
+                        "INSERT INTO changes (village, doc, hash, actor, actor_seq, device_time, received_at, bytes)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )
+                    .map_err(backend)?;
+                for ch in &integrated.new {
+                    insert
+                        .execute(params![
+                            v,
+                            doc,
+                            ch.hash.as_slice(),
+                            ch.actor,
+                            i64::try_from(ch.seq).unwrap_or(i64::MAX),
+                            ch.timestamp,
+                            received_at,
+                            ch.bytes
+                        ])
+                        .map_err(backend)?;
+                }
+                drop(insert);
+                tx.execute(
+                    "INSERT INTO docs (village, doc, heads) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (village, doc) DO UPDATE SET heads = excluded.heads",
+                    params![v, doc, heads_to_blob(&integrated.heads)],
+                )
+                .map_err(backend)?;
+            }
+            let new = u32::try_from(n).unwrap_or(u32::MAX);
+            Ok(Checked::Pushed(PushResult::Stored { new, heads: integrated.heads }))
+        }
+    }
+}
+
+/// The commit queue's writer: takes every push waiting (at most [`MAX_BATCH`]), runs each in
+/// its own savepoint of one transaction, commits once, then answers them all. A push whose
+/// check refuses it, that does not apply, or that fails is rolled back to its savepoint alone;
+/// if the commit itself fails, every push of the batch is answered with the error (nothing of
+/// it was stored). Returns when every sender is gone.
+fn commit_queue(conn: &Mutex<Connection>, jobs: &mpsc::Receiver<PushJob>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let answers = match conn.lock() {
+            Ok(mut guard) => run_batch(&mut guard, &mut batch),
+            Err(_) => Err(backend("the database lock was poisoned by a crash; restart the server")),
+        };
+        match answers {
+            Ok(answers) => {
+                for (job, answer) in batch.into_iter().zip(answers) {
+                    let _ = job.answer.send(answer); // the request may have gone: nothing to tell
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, pushes = batch.len(), "a group commit failed");
+                for job in batch {
+                    let _ = job.answer.send(Err(DbError::Backend(e.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// One group commit: every push of `batch` in its savepoint, then one commit. The answers are
+/// in `batch`'s order; an `Err` of the whole is a failed transaction (nothing stored).
+fn run_batch(c: &mut Connection, batch: &mut [PushJob]) -> Result<Vec<Result<Checked, DbError>>, DbError> {
+    let mut tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
+    let mut answers = Vec::with_capacity(batch.len());
+    for job in batch.iter_mut() {
+        let sp = tx.savepoint().map_err(backend)?;
+        let changes = std::mem::take(&mut job.changes);
+        // A check that panics fails its own push only (and leaves the lock unpoisoned).
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            push_in(&sp, job.village, &job.doc, changes, job.received_at, &job.check)
+        }))
+        .unwrap_or_else(|_| Err(backend("checking this push failed inside the server; try again later")));
+        match &answer {
+            Ok(Checked::Pushed(PushResult::Stored { .. })) => sp.commit().map_err(backend)?,
+            _ => {
+                let mut sp = sp;
+                sp.rollback().map_err(backend)?;
+                sp.commit().map_err(backend)?; // releases the (now empty) savepoint
+            }
+        }
+        answers.push(answer);
+    }
+    tx.commit().map_err(backend)?;
+    Ok(answers)
+}
+
 #[async_trait]
 impl ServerStore for SqliteStore {
     async fn create_village(&self, village: Uuid, name: &str) -> Result<(), DbError> {
@@ -185,7 +422,7 @@ impl ServerStore for SqliteStore {
     }
 
     async fn village_exists(&self, village: Uuid) -> Result<bool, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             c.query_row("SELECT 1 FROM villages WHERE id = ?1", [village.as_bytes().as_slice()], |_| Ok(()))
                 .optional()
                 .map(|o| o.is_some())
@@ -202,107 +439,28 @@ impl ServerStore for SqliteStore {
         received_at: i64,
         check: PushCheck,
     ) -> Result<Checked, DbError> {
-        let doc = doc.to_string();
-        self.with(move |c| {
-            let v = village.as_bytes().as_slice();
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
-            let heads = doc_heads(&tx, v, &doc)?;
-            // An actor's sequence number reused with other content (two copies of one device's
-            // store) is refused before anything else looks at the changes.
-            if let Some(r) = actor_reuse(&doc, &changes, &stored_seqs(&tx, v, &doc, &changes)?) {
-                return Ok(Checked::Refused(r));
-            }
-            // The check, in the same (write-locked) transaction as the write below.
-            let watched = check.watch.iter().map(|w| doc_heads(&tx, v, w)).collect::<Result<Vec<_>, _>>()?;
-            let mut loaded = HashMap::new();
-            let mut verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
-            for _ in 0..MAX_LOAD_ROUNDS {
-                let Verdict::Load(docs) = &verdict else { break };
-                for d in docs {
-                    if !loaded.contains_key(d) {
-                        loaded.insert(d.clone(), doc_changes(&tx, v, d)?);
-                    }
-                }
-                verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
-            }
-            let unplaceable = match verdict {
-                Verdict::Store => false,
-                Verdict::Unplaceable => true,
-                Verdict::Refuse(r) => return Ok(Checked::Refused(r)),
-                Verdict::Load(_) => return Err(backend("the push check kept asking for documents to load")),
-            };
-            let result = {
-                let mut exists = tx
-                    .prepare_cached("SELECT 1 FROM changes WHERE village = ?1 AND doc = ?2 AND hash = ?3")
-                    .map_err(backend)?;
-                let mut db_error = None;
-                let outcome = integrate(&heads, changes, |h| match exists.exists(params![v, doc, h.as_slice()]) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        db_error = Some(backend(e));
-                        false
-                    }
-                });
-                if let Some(e) = db_error {
-                    return Err(e);
-                }
-                outcome
-            };
-            match result {
-                Err(missing) => Ok(Checked::Pushed(PushResult::MissingDeps { missing, heads })),
-                Ok(_) if unplaceable => Ok(Checked::Unplaceable { heads }),
-                Ok(integrated) => {
-                    let n = integrated.new.len();
-                    if n > 0 {
-                        let mut insert = tx
-                            .prepare_cached(
-                                "INSERT INTO changes (village, doc, hash, actor, actor_seq, device_time, received_at, bytes)
-                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                            )
-                            .map_err(backend)?;
-                        for ch in &integrated.new {
-                            insert
-                                .execute(params![
-                                    v,
-                                    doc,
-                                    ch.hash.as_slice(),
-                                    ch.actor,
-                                    i64::try_from(ch.seq).unwrap_or(i64::MAX),
-                                    ch.timestamp,
-                                    received_at,
-                                    ch.bytes
-                                ])
-                                .map_err(backend)?;
-                        }
-                        drop(insert);
-                        tx.execute(
-                            "INSERT INTO docs (village, doc, heads) VALUES (?1, ?2, ?3)
-                             ON CONFLICT (village, doc) DO UPDATE SET heads = excluded.heads",
-                            params![v, doc, heads_to_blob(&integrated.heads)],
-                        )
-                        .map_err(backend)?;
-                    }
-                    tx.commit().map_err(backend)?;
-                    let new = u32::try_from(n).unwrap_or(u32::MAX);
-                    Ok(Checked::Pushed(PushResult::Stored { new, heads: integrated.heads }))
-                }
-            }
-        })
-        .await
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job = PushJob { village, doc: doc.to_string(), changes, received_at, check, answer };
+        self.queue.send(job).map_err(|_| backend("the commit queue has stopped; restart the server"))?;
+        answered.await.map_err(|_| backend("the commit queue dropped a push; the device will retry"))?
+    }
+
+    fn single_writer(&self) -> bool {
+        true
     }
 
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError> {
         let doc = doc.to_string();
-        self.with(move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
+        self.read(move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
     }
 
     async fn heads_many(&self, village: Uuid, docs: &[String]) -> Result<Vec<Vec<Hash>>, DbError> {
         let docs = docs.to_vec();
-        self.with(move |c| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect()).await
+        self.read(move |c| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect()).await
     }
 
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             // A cursor past the end of the log means this database was restored from an older
             // backup: the device must read the log again from the start (duplicates are
             // harmless, a skipped change would be lost to it).
@@ -351,11 +509,11 @@ impl ServerStore for SqliteStore {
 
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
         let doc = doc.to_string();
-        self.with(move |c| doc_changes(c, village.as_bytes().as_slice(), &doc)).await
+        self.read(move |c| doc_changes(c, village.as_bytes().as_slice(), &doc)).await
     }
 
     async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut stmt = c
                 .prepare_cached(
                     "SELECT seq, doc, hash, actor, device_time, received_at FROM changes WHERE village = ?1 ORDER BY seq",
@@ -380,7 +538,7 @@ impl ServerStore for SqliteStore {
     }
 
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut stmt = c.prepare_cached("SELECT doc FROM docs WHERE village = ?1 ORDER BY doc").map_err(backend)?;
             let rows = stmt.query_map([village.as_bytes().as_slice()], |r| r.get::<_, String>(0)).map_err(backend)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(backend)
@@ -403,6 +561,26 @@ mod tests {
     async fn the_actor_reuse_story_holds() {
         let store = SqliteStore::open_in_memory().expect("open");
         taizhang_server_db::testkit::actor_reuse_story(&store).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_pushes_commit_together_and_fail_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(&dir.path().join("server.sqlite3")).expect("open");
+        taizhang_server_db::testkit::concurrent_push_story(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_check_that_panics_fails_only_its_own_push() {
+        let store = SqliteStore::open_in_memory().expect("open");
+        let village = Uuid::from_u128(0x7c1);
+        store.create_village(village, "v").await.expect("create");
+        let panics = PushCheck { watch: Vec::new(), decide: Box::new(|_| panic!("a check that panics")) };
+        assert!(store.push_checked(village, "log/a", Vec::new(), 1, panics).await.is_err());
+        // The queue still runs, and the lock is not poisoned.
+        let ok = store.push_checked(village, "log/b", Vec::new(), 1, PushCheck::allow_all()).await.expect("push");
+        assert!(matches!(ok, Checked::Pushed(PushResult::Stored { new: 0, .. })));
+        assert!(store.village_exists(village).await.expect("exists"));
     }
 
     #[tokio::test]
