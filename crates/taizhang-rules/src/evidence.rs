@@ -421,4 +421,50 @@ mod tests {
         }
         assert_eq!(Place::of(None, Some(&fence())), Place::NoLocation);
     }
+
+    /// Worked example of the policy switch: with `doubtful_days_count = false`, a check-in
+    /// dated before its device's previous sync does not count as a day in the village until a
+    /// person decides; with the default it counts (and stays flagged).
+    #[test]
+    fn doubtful_days_wait_for_a_person_only_when_the_policy_says_so() {
+        use crate::{member_report, MemberInputs, Period, Policy, VillageRecords};
+        use taizhang_domain::{CheckIn, CheckInId, CheckKind, Member, Role};
+        let m = Member {
+            id: member(),
+            name: "王芳".into(),
+            role: Role::TeamMember,
+            helping_unit: "县农业农村局".into(),
+            term_start: date(1, 1),
+            term_end: None,
+        };
+        let honest = CheckIn {
+            id: CheckInId(Uuid::from_u128(1)),
+            member: member(),
+            at: day_start(date(11, 10)) + 8 * H,
+            kind: CheckKind::In,
+            location: None,
+            in_geofence: None,
+        };
+        let backdated =
+            CheckIn { id: CheckInId(Uuid::from_u128(2)), at: day_start(date(6, 5)) + 8 * H, ..honest.clone() };
+        let mut records = VillageRecords { members: vec![m], check_ins: vec![honest, backdated], ..Default::default() };
+        let receipt = day_start(date(11, 20)) + 21 * H;
+        for id in [1u128, 2] {
+            records.received_at.insert(Uuid::from_u128(id).to_string(), receipt);
+        }
+        records.causal_floor.insert(Uuid::from_u128(2).to_string(), day_start(date(11, 10)) + 9 * H);
+        let period = Period::new(date(1, 1), date(11, 30)).expect("period");
+        let days = |policy: &Policy| {
+            member_report(&records, member(), period, date(11, 30), &MemberInputs::default(), policy)
+                .expect("report")
+                .days_in_village
+                .value
+        };
+        assert_eq!(days(&Policy::default()), 2);
+        let strict = Policy {
+            evidence: EvidencePolicy { doubtful_days_count: false, ..EvidencePolicy::default() },
+            ..Policy::default()
+        };
+        assert_eq!(days(&strict), 1);
+    }
 }

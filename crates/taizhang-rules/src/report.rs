@@ -110,15 +110,41 @@ fn on_post(m: &Member, d: NaiveDate) -> bool {
     m.term_start <= d && m.term_end.is_none_or(|end| d <= end)
 }
 
-/// The earliest In check-in of each local date within `judged`, for members `who` accepts.
+/// Whether a check-in's time is in doubt (issue 17: [`crate::judge_record`] over the server's
+/// receipt time and floor) and the policy says such a check-in waits for a person before it
+/// counts as presence.
+fn waits_for_a_person(records: &VillageRecords, c: &taizhang_domain::CheckIn, policy: &Policy) -> bool {
+    if policy.evidence.doubtful_days_count {
+        return false;
+    }
+    let id = c.id.0.to_string();
+    let times = crate::RecordTimes {
+        received: records.received_at.get(&id).copied(),
+        floor: records.causal_floor.get(&id).copied(),
+        anchor_estimate: None,
+        record: id,
+        member: c.member,
+        claimed: c.at,
+        location: None,
+    };
+    crate::judge_record(&times, None, &policy.evidence).strength == crate::Strength::Doubtful
+}
+
+/// The earliest In check-in of each local date within `judged`, for members `who` accepts
+/// (without the doubtful ones when the policy says they wait for a person).
 fn presence(
     records: &VillageRecords,
     who: impl Fn(MemberId) -> bool,
     judged: Option<Period>,
+    policy: &Policy,
 ) -> BTreeMap<NaiveDate, (Timestamp, CheckInId)> {
     let mut days: BTreeMap<NaiveDate, (Timestamp, CheckInId)> = BTreeMap::new();
     let Some(judged) = judged else { return days };
-    for c in records.check_ins.iter().filter(|c| c.kind == CheckKind::In && who(c.member)) {
+    for c in records
+        .check_ins
+        .iter()
+        .filter(|c| c.kind == CheckKind::In && who(c.member) && !waits_for_a_person(records, c, policy))
+    {
         let d = local_date(c.at);
         if judged.contains(d) {
             let e = days.entry(d).or_insert((c.at, c.id));
@@ -275,7 +301,7 @@ pub fn member_report(
     let judged_days = judged.map_or(0, |p| p.len()) as u32;
 
     // Presence and leave.
-    let present = presence(records, |who| who == member, judged);
+    let present = presence(records, |who| who == member, judged, policy);
     let leave = approved_leave(records, member, judged);
     let counts = |how: LeaveCount| move |l: &LeaveRequest| policy.leave_counts.of(l.kind) == how;
     let presence_leave = approved_leave_where(records, member, judged, counts(LeaveCount::Presence));
@@ -654,7 +680,7 @@ pub fn team_report(
     period.check()?;
     let judged = period.clip(NaiveDate::MIN, today);
     let team: BTreeSet<MemberId> = records.members.iter().map(|m| m.id).collect();
-    let present = presence(records, |who| team.contains(&who), judged);
+    let present = presence(records, |who| team.contains(&who), judged, policy);
     let leave: BTreeMap<MemberId, BTreeMap<NaiveDate, BTreeSet<LeaveId>>> =
         team.iter().map(|&m| (m, approved_leave(records, m, judged))).collect();
 
