@@ -23,6 +23,7 @@
 //! `accounts.rs`) are small reference tables beside the per-village ones.
 
 mod accounts;
+mod sigs;
 mod migrate;
 
 use std::collections::{HashMap, HashSet};

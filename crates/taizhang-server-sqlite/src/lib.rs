@@ -16,6 +16,7 @@ use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
 
 mod accounts;
+mod sigs;
 
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/server-sqlite/0001_init.sql")),
@@ -23,6 +24,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../../../migrations/server-sqlite/0003_web_logins.sql")),
     (4, include_str!("../../../migrations/server-sqlite/0004_county_inputs.sql")),
     (5, include_str!("../../../migrations/server-sqlite/0005_actor_seq.sql")),
+    (6, include_str!("../../../migrations/server-sqlite/0006_change_signatures.sql")),
 ];
 
 /// The SQLite backend. Cheap to clone.
