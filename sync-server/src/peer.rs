@@ -4,12 +4,13 @@
 //! instance on one database signs alike.
 
 use axum::extract::State as AxState;
+use axum::http::HeaderMap;
 use axum::Json;
 use taizhang_peer::wire::{Credentials, CERT_KEY_PURPOSE};
 use taizhang_peer::{CertBody, CertKey, DeviceCert, RevocationBody, Revocations, CERT_TTL_MS};
 use taizhang_server_db::{Account, Device};
 
-use crate::caller::Caller;
+use crate::caller::{known_device, unauthorized};
 use crate::{ApiError, AppState};
 
 /// The server's certificate key.
@@ -32,8 +33,22 @@ fn body(device: &Device, account: &Account, village: uuid::Uuid, now: i64) -> Ce
     }
 }
 
-pub async fn credentials(AxState(st): AxState<AppState>, caller: Caller) -> Result<Json<Credentials>, ApiError> {
-    let Caller { device, account, now, .. } = caller;
+/// Authenticated like [`crate::caller::Caller`] (token, enrolled and not revoked device,
+/// account) but without spending the device's request limit: a device asks at most hourly,
+/// right after a sync that did spend it.
+pub async fn credentials(AxState(st): AxState<AppState>, headers: HeaderMap) -> Result<Json<Credentials>, ApiError> {
+    let now = (st.clock)();
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .ok_or_else(|| ApiError::Unauthorized("no access token: sign in first (POST /v1/token)".into()))?;
+    let (token, _) = taizhang_auth::split_bearer(token);
+    let id = st.key.get(st.accounts.as_ref()).await?.verify_token(token, now).map_err(unauthorized)?;
+    let device = known_device(&st, id).await?;
+    let account = st.accounts.account(device.account).await?.ok_or_else(|| {
+        ApiError::Forbidden("the account of this device no longer exists: ask the administrator".into())
+    })?;
     let Some(village) = account.village.filter(|_| account.role.in_village()) else {
         return Err(ApiError::Forbidden(
             "only a village team's devices sync with each other; this account belongs to no village".into(),

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use taizhang_server_db::AccountStore;
 use taizhang_server_sqlite::SqliteStore;
 use taizhang_sync_server::{router, seed_demo_village, serve, AppState};
-use tokio::io::AsyncBufReadExt;
 
 fn fail(what: &str) -> ! {
     eprintln!("{what}");
@@ -33,9 +32,16 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(listen.as_str()).await.unwrap_or_else(|e| fail(&e.to_string()));
     println!("listening {}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
     let accounts = store.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
     tokio::spawn(async move {
-        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
+        while let Some(line) = rx.recv().await {
             if let Some(id) = line.strip_prefix("revoke ").and_then(|d| d.trim().parse().ok()) {
                 match accounts.revoke_device(id, taizhang_sync_server::system_clock()).await {
                     Ok(_) => println!("revoked {id}"),
