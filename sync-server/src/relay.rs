@@ -74,7 +74,11 @@ pub(crate) async fn push_relayed(
             checked_push(st, pusher, doc.clone(), doc_ref, run.changes, now, None).await?
         } else {
             let Some((device, account)) = by_actor.values().find(|(d, _)| d.id == run.device) else {
-                return Ok(rejected(doc, "unknown_author", "the author of a relayed change is not enrolled here".into()));
+                return Ok(rejected(
+                    doc,
+                    "unknown_author",
+                    "the author of a relayed change is not enrolled here".into(),
+                ));
             };
             let author = Pusher { device, principal: account.principal(), place: pusher.place };
             checked_push(st, &author, doc.clone(), doc_ref, run.changes, now, None).await?

@@ -19,8 +19,8 @@ use axum::response::IntoResponse;
 use taizhang_auth::{may_read, DocRef, Place, Principal};
 use taizhang_server_db::{Checked, Device, PushResult};
 use taizhang_sync::{
-    decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult,
-    Hash, ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
+    decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult, Hash,
+    ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
 
 use crate::caller::Caller;

@@ -51,7 +51,10 @@ impl Net {
         net.exec("lan", &["ip", "link", "set", "br0", "up"])?;
         for (i, n) in ["a", "b", "c"].iter().enumerate() {
             let port = format!("lan{n}");
-            net.exec("lan", &["ip", "link", "add", &port, "type", "veth", "peer", "name", "eth0", "netns", &net.ns(n)])?;
+            net.exec(
+                "lan",
+                &["ip", "link", "add", &port, "type", "veth", "peer", "name", "eth0", "netns", &net.ns(n)],
+            )?;
             net.exec("lan", &["ip", "link", "set", &port, "master", "br0", "up"])?;
             net.exec(n, &["ip", "addr", "add", &format!("10.77.0.{}/24", i + 1), "dev", "eth0"])?;
             net.exec(n, &["ip", "link", "set", "eth0", "up"])?;
@@ -177,7 +180,9 @@ fn three_phones_converge_offline_and_the_server_takes_every_signed_change() {
             if std::env::var("CI").as_deref() == Ok("true") {
                 panic!("network namespaces are required in CI and this machine refused them: {why}");
             }
-            eprintln!("SKIP peer_netns: this machine forbids network namespaces ({why}); the peer sync test did not run");
+            eprintln!(
+                "SKIP peer_netns: this machine forbids network namespaces ({why}); the peer sync test did not run"
+            );
             return;
         }
     };
@@ -190,7 +195,11 @@ fn three_phones_converge_offline_and_the_server_takes_every_signed_change() {
     for (i, n) in ["a", "b", "c"].iter().enumerate() {
         let url = net.link(n, i).expect("link to the server");
         let out = phone(&net, n, dir, &["enroll", &url, &server.codes[i]]);
-        ids.push((field(&out, "actor").to_string(), field(&out, "member").to_string(), field(&out, "device").to_string()));
+        ids.push((
+            field(&out, "actor").to_string(),
+            field(&out, "member").to_string(),
+            field(&out, "device").to_string(),
+        ));
         let out = phone(&net, n, dir, &["sync", &url]);
         assert!(out.starts_with("pushed"), "{out}");
         net.unlink(n).expect("cut the link");
@@ -289,6 +298,9 @@ fn three_phones_converge_offline_and_the_server_takes_every_signed_change() {
     assert!(out.starts_with("error") && out.contains("revoked"), "{out}");
     finish(b);
     for n in ["a", "b"] {
-        assert!(!phone(&net, n, dir, &["digest"]).contains("吊销后的记录"), "{n} holds nothing of the revoked phone's new record");
+        assert!(
+            !phone(&net, n, dir, &["digest"]).contains("吊销后的记录"),
+            "{n} holds nothing of the revoked phone's new record"
+        );
     }
 }

@@ -294,11 +294,14 @@ impl Ledger {
                 break;
             }
             if !changes.iter().all(|c| work.get_change_by_hash(&c.hash()).is_some()) {
-                refused = Some("waits for earlier changes this device does not have yet (they come with the server)".into());
+                refused =
+                    Some("waits for earlier changes this device does not have yet (they come with the server)".into());
                 break;
             }
             let keys = changed_keys(&work, &changes);
-            if let Err(d) = judge_touched(&principal, &cert.body.place(), &doc_ref, filed, &work, &before, &keys, &limits) {
+            if let Err(d) =
+                judge_touched(&principal, &cert.body.place(), &doc_ref, filed, &work, &before, &keys, &limits)
+            {
                 refused = Some(format!("{}: {} (author {})", d.code, d.message, run.device));
                 break;
             }
@@ -336,11 +339,14 @@ impl Ledger {
         let theirs: Hello = ch.recv().await.map_err(peer_err)?;
         // Each side says whether it admits the other, so both can tell the person why not.
         let verdict = self.admit(theirs, &creds, ch.handshake_hash(), now);
-        ch.send(&verdict.as_ref().map(|_| ()).map_err(|e| e.to_string())).await.map_err(peer_err)?;
+        let said = verdict.as_ref().map(|_| ()).map_err(|e| match e {
+            ClientError::Peer(m) => m.clone(),
+            other => other.to_string(),
+        });
+        ch.send(&said).await.map_err(peer_err)?;
         let theirs_verdict: Result<(), String> = ch.recv().await.map_err(peer_err)?;
         let admitted = verdict?;
-        theirs_verdict
-            .map_err(|e| ClientError::Peer(format!("the teammate's device did not admit this one: {e}")))?;
+        theirs_verdict.map_err(|e| ClientError::Peer(format!("the teammate's device did not admit this one: {e}")))?;
         Ok(admitted)
     }
 
@@ -383,7 +389,12 @@ impl Ledger {
 
     /// Offers this device's store to one teammate who connects with the pairing `code` on
     /// `listener`, and answers like the server: it takes their changes (judged) and gives its own.
-    pub async fn peer_serve_one(&mut self, listener: &TcpListener, code: &str, now: i64) -> Result<PeerReport, ClientError> {
+    pub async fn peer_serve_one(
+        &mut self,
+        listener: &TcpListener,
+        code: &str,
+        now: i64,
+    ) -> Result<PeerReport, ClientError> {
         let (stream, _) = listener.accept().await.map_err(|e| peer_err(PeerError::Channel(e.to_string())))?;
         let mut ch = Channel::accept(stream, code).await.map_err(peer_err)?;
         let (trust, peer) = self.greet(&mut ch, now).await?;
@@ -398,17 +409,21 @@ impl Ledger {
         report.refused = outcome.docs.iter().filter_map(|(d, r)| r.clone().err().map(|e| (d.clone(), e))).collect();
         ch.send(&outcome).await.map_err(peer_err)?;
         let theirs_outcome: Outcome = ch.recv().await.map_err(peer_err)?;
-        report.refused_by_peer =
-            theirs_outcome.docs.into_iter().filter_map(|(d, r)| r.err().map(|e| (d, e))).collect();
+        report.refused_by_peer = theirs_outcome.docs.into_iter().filter_map(|(d, r)| r.err().map(|e| (d, e))).collect();
         (report.bytes_out, report.bytes_in) = (ch.bytes_out, ch.bytes_in);
         Ok(report)
     }
 
     /// Joins a teammate's offer at `addr` with the pairing `code` shown on its screen.
-    pub async fn peer_sync(&mut self, addr: std::net::SocketAddr, code: &str, now: i64) -> Result<PeerReport, ClientError> {
-        let stream = TcpStream::connect(addr).await.map_err(|e| {
-            peer_err(PeerError::Channel(format!("cannot reach {addr}: {e}")))
-        })?;
+    pub async fn peer_sync(
+        &mut self,
+        addr: std::net::SocketAddr,
+        code: &str,
+        now: i64,
+    ) -> Result<PeerReport, ClientError> {
+        let stream = TcpStream::connect(addr)
+            .await
+            .map_err(|e| peer_err(PeerError::Channel(format!("cannot reach {addr}: {e}"))))?;
         let mut ch = Channel::connect(stream, code).await.map_err(peer_err)?;
         let (trust, peer) = self.greet(&mut ch, now).await?;
         let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };
@@ -422,8 +437,7 @@ impl Ledger {
         ch.send(&give).await.map_err(peer_err)?;
         let theirs_outcome: Outcome = ch.recv().await.map_err(peer_err)?;
         ch.send(&outcome).await.map_err(peer_err)?;
-        report.refused_by_peer =
-            theirs_outcome.docs.into_iter().filter_map(|(d, r)| r.err().map(|e| (d, e))).collect();
+        report.refused_by_peer = theirs_outcome.docs.into_iter().filter_map(|(d, r)| r.err().map(|e| (d, e))).collect();
         (report.bytes_out, report.bytes_in) = (ch.bytes_out, ch.bytes_in);
         Ok(report)
     }

@@ -57,7 +57,8 @@ pub fn find(ledger: &Ledger, wait: Duration) -> Result<Option<SocketAddr>, Clien
             if info.get_property_val_str("village") != Some(village.as_str()) {
                 continue;
             }
-            if let Some(ip) = info.get_addresses().iter().find(|ip| ip.is_ipv4()).or(info.get_addresses().iter().next()) {
+            if let Some(ip) = info.get_addresses().iter().find(|ip| ip.is_ipv4()).or(info.get_addresses().iter().next())
+            {
                 found = Some(SocketAddr::new(*ip, info.get_port()));
                 break;
             }

@@ -9,8 +9,8 @@ use automerge::sync::{Message, State};
 use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
-    confirmed_after, decode_response, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES,
-    MAX_DECODED_BYTES, PROTOCOL_VERSION,
+    confirmed_after, decode_response, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES,
+    PROTOCOL_VERSION,
 };
 
 use taizhang_store::SyncJournalEntry;

@@ -193,10 +193,8 @@ mod tests {
     #[test]
     fn a_revocation_list_is_bound_to_its_village_and_the_newer_wins() {
         let key = CertKey::from_seed([1; 32]);
-        let old = Revocations::issue(
-            &key,
-            RevocationBody { village: Uuid::from_u128(3), issued_at: 10, revoked: vec![] },
-        );
+        let old =
+            Revocations::issue(&key, RevocationBody { village: Uuid::from_u128(3), issued_at: 10, revoked: vec![] });
         let new = Revocations::issue(
             &key,
             RevocationBody { village: Uuid::from_u128(3), issued_at: 20, revoked: vec![Uuid::from_u128(1)] },

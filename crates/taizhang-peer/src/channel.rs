@@ -64,7 +64,8 @@ impl Channel {
     /// The joining side: starts the handshake with the pairing `code`.
     pub async fn connect(mut stream: TcpStream, code: &str) -> Result<Self, PeerError> {
         let psk = pairing_key(code);
-        let mut hs = snow::Builder::new(NOISE.parse().map_err(ch)?).psk(0, &psk).map_err(ch)?.build_initiator().map_err(ch)?;
+        let mut hs =
+            snow::Builder::new(NOISE.parse().map_err(ch)?).psk(0, &psk).map_err(ch)?.build_initiator().map_err(ch)?;
         let mut buf = vec![0u8; FRAME];
         let n = hs.write_message(&[], &mut buf).map_err(ch)?;
         write_frame(&mut stream, &buf[..n]).await?;
@@ -79,7 +80,8 @@ impl Channel {
     /// The offering side: answers a handshake made with the pairing `code`.
     pub async fn accept(mut stream: TcpStream, code: &str) -> Result<Self, PeerError> {
         let psk = pairing_key(code);
-        let mut hs = snow::Builder::new(NOISE.parse().map_err(ch)?).psk(0, &psk).map_err(ch)?.build_responder().map_err(ch)?;
+        let mut hs =
+            snow::Builder::new(NOISE.parse().map_err(ch)?).psk(0, &psk).map_err(ch)?.build_responder().map_err(ch)?;
         let mut buf = vec![0u8; FRAME];
         let first = read_frame(&mut stream).await?;
         hs.read_message(&first, &mut buf)

@@ -8,7 +8,9 @@ pub enum PeerError {
     BadSignature,
     #[error("the certificate is not signed by this server's key: sync with the server once, then pair again")]
     BadCertificate,
-    #[error("the certificate of device {device} expired or is not valid yet: its owner must sync with the server once")]
+    #[error(
+        "the certificate of device {device} expired or is not valid yet: its owner must sync with the server once"
+    )]
     CertificateExpired { device: uuid::Uuid },
     #[error("device {device} was revoked by the administrator: its new changes are not accepted")]
     Revoked { device: uuid::Uuid },

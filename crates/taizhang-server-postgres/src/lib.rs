@@ -23,8 +23,8 @@
 //! `accounts.rs`) are small reference tables beside the per-village ones.
 
 mod accounts;
-mod sigs;
 mod migrate;
+mod sigs;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;

@@ -37,8 +37,7 @@ impl SignatureStore for SqliteStore {
                 .map_err(backend)?;
             let mut out = Vec::new();
             for hash in hashes {
-                let mut rows =
-                    stmt.query(params![village.as_bytes().as_slice(), hash.as_slice()]).map_err(backend)?;
+                let mut rows = stmt.query(params![village.as_bytes().as_slice(), hash.as_slice()]).map_err(backend)?;
                 if let Some(row) = rows.next().map_err(backend)? {
                     out.push((hash, row.get(0).map_err(backend)?));
                 }

@@ -101,7 +101,12 @@ async fn main() {
             let mut l = Ledger::open(&store).unwrap_or_else(|e| fail(e));
             let addr = arg(3).parse().unwrap_or_else(|e| fail(e));
             let r = l.peer_sync(addr, &arg(4), now()).await.unwrap_or_else(|e| fail(e));
-            println!("joined received {} sent {} bytes {}", r.changes_received, r.changes_sent, r.bytes_in + r.bytes_out);
+            println!(
+                "joined received {} sent {} bytes {}",
+                r.changes_received,
+                r.changes_sent,
+                r.bytes_in + r.bytes_out
+            );
             for (doc, why) in r.refused_by_peer {
                 println!("refused-by-peer {doc} {why}");
             }
@@ -155,8 +160,8 @@ async fn main() {
                 .post(paths::SYNC, body, Some(&taizhang_auth::proven_bearer(&token, &key)))
                 .await
                 .unwrap_or_else(|e| fail(e));
-            let resp = taizhang_sync::decode_response(&answer, taizhang_sync::MAX_DECODED_BYTES)
-                .unwrap_or_else(|e| fail(e));
+            let resp =
+                taizhang_sync::decode_response(&answer, taizhang_sync::MAX_DECODED_BYTES).unwrap_or_else(|e| fail(e));
             for r in resp.results {
                 match r.outcome {
                     taizhang_sync::DocOutcome::Rejected { code, .. } => println!("rejected {} {code}", r.doc),
