@@ -8,7 +8,9 @@ mod backend;
 mod caller;
 pub mod demo;
 mod error;
+mod peer;
 mod permit;
+mod relay;
 mod serve;
 mod signin;
 mod sync;
@@ -62,6 +64,8 @@ impl Default for Limits {
 pub struct AppState {
     pub store: Arc<dyn ServerStore>,
     pub accounts: Arc<dyn AccountStore>,
+    /// Change signatures (issue 20), kept beside the change log.
+    pub signatures: Arc<dyn taizhang_server_db::SignatureStore>,
     pub limits: Limits,
     pub clock: Clock,
     /// Requests per device per minute, in this process.
@@ -80,7 +84,7 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// State over `store` with default limits and the system clock.
-    pub fn new<S: ServerStore + AccountStore>(store: Arc<S>) -> Self {
+    pub fn new<S: ServerBackend>(store: Arc<S>) -> Self {
         Self::with(store, Limits::default(), Arc::new(system_clock))
     }
 
@@ -90,6 +94,7 @@ impl AppState {
         Self {
             county: CountyState::new(store.clone(), store.clone(), clock.clone(), key.clone()),
             store: store.clone(),
+            signatures: store.clone(),
             accounts: store,
             limiter: Arc::new(RateLimiter::new(limits.requests_per_minute)),
             limits,
@@ -120,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::CHALLENGE, post(signin::challenge))
         .route(paths::TOKEN, post(signin::token))
         .route(paths::ACTOR, post(signin::add_actor))
+        .route(taizhang_peer::wire::CREDENTIALS_PATH, post(peer::credentials))
         .route("/health", get(|| async { "ok" }))
         .merge(taizhang_county_web::router(state.county.clone()))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))

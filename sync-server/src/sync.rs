@@ -18,8 +18,8 @@ use axum::response::IntoResponse;
 use taizhang_auth::{may_read, DocRef, Place, Principal};
 use taizhang_server_db::{Checked, Device, PushResult};
 use taizhang_sync::{
-    decode_request, decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult,
-    Hash, ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
+    decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult, Hash,
+    ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
 };
 
 use crate::caller::{Caller, SignedCaller};
@@ -27,13 +27,13 @@ use crate::permit::push_check;
 use crate::{ApiError, AppState};
 
 /// Who pushes, and where.
-struct Pusher<'a> {
-    device: &'a Device,
-    principal: Principal,
-    place: Place,
+pub(crate) struct Pusher<'a> {
+    pub(crate) device: &'a Device,
+    pub(crate) principal: Principal,
+    pub(crate) place: Place,
 }
 
-fn rejected(doc: String, code: &str, message: String) -> DocResult {
+pub(crate) fn rejected(doc: String, code: &str, message: String) -> DocResult {
     DocResult {
         doc,
         outcome: DocOutcome::Rejected { code: code.into(), message },
@@ -44,7 +44,8 @@ fn rejected(doc: String, code: &str, message: String) -> DocResult {
 
 pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Result<impl IntoResponse, ApiError> {
     let SignedCaller { caller: Caller { device, account, now, proven }, body } = signed;
-    let req = decode_request(&body, st.limits.max_decoded_bytes)?;
+    // With the signatures of the pushed changes, when the device sends them (taizhang-peer).
+    let (req, sigs) = taizhang_peer::decode_signed_request(&body, st.limits.max_decoded_bytes)?;
     if req.docs.len() > st.limits.max_docs_per_request {
         return Err(ApiError::BadRequest(format!(
             "{} documents in one request; send at most {} per request",
@@ -87,7 +88,7 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
     });
     let mut answered = Vec::with_capacity(docs.len());
     for (i, push) in docs {
-        answered.push((i, push_doc(&st, &pusher, push, now, &mut pushed).await?));
+        answered.push((i, push_doc(&st, &pusher, push, now, &mut pushed, &sigs).await?));
     }
     answered.sort_by_key(|(i, _)| *i);
     let results: Vec<DocResult> = answered.into_iter().map(|(_, r)| r).collect();
@@ -133,7 +134,7 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
 
 /// Stores `new` of one document if the caller may (decided in the same transaction), else
 /// says why not. Nothing is stored for a refused document; other documents are not affected.
-async fn checked_push(
+pub(crate) async fn checked_push(
     st: &AppState,
     pusher: &Pusher<'_>,
     doc: String,
@@ -184,6 +185,7 @@ async fn push_doc(
     push: DocPush,
     now: i64,
     pushed: &mut HashSet<Hash>,
+    sigs: &[taizhang_peer::ChangeSig],
 ) -> Result<DocResult, ApiError> {
     let doc = push.doc;
     let doc_ref = match doc.parse::<DocRef>() {
@@ -198,6 +200,10 @@ async fn push_doc(
         Err(e) => return Ok(rejected(doc, "bad_change", e.to_string())),
     };
     pushed.extend(parsed.iter().map(|c| c.hash));
+    if !sigs.is_empty() {
+        // Signed changes, possibly relayed from other devices: judged run by run, by author.
+        return crate::relay::push_relayed(st, pusher, doc, doc_ref, parsed, sigs, now).await;
+    }
     checked_push(st, pusher, doc, doc_ref, parsed, now, None).await
 }
 

@@ -64,6 +64,12 @@ impl ServerKey {
         m.verify_slice(tag).is_ok() // constant-time
     }
 
+    /// A 32-byte key derived from this one for `purpose` (e.g. the seed of the server's
+    /// certificate signing key, `taizhang-peer`): every instance on one database derives the same.
+    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+        self.mac(b"taizhang-derive-v1\0", purpose)
+    }
+
     /// A token for `device`, valid for [`TOKEN_TTL_MS`] from `now` (server clock).
     pub fn issue_token(&self, device: Uuid, now: i64) -> Issued {
         self.issue(DEVICE_TOKEN, device, now, TOKEN_TTL_MS)

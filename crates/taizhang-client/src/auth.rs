@@ -170,7 +170,7 @@ impl Ledger {
         Ok(self.store.meta(META_ROLE)?)
     }
 
-    fn credentials(&self) -> Result<(Uuid, [u8; 32]), ClientError> {
+    pub(crate) fn credentials(&self) -> Result<(Uuid, [u8; 32]), ClientError> {
         let device = self.device_id()?.ok_or(ClientError::NotEnrolled)?;
         let key = self
             .store

@@ -44,4 +44,7 @@ pub enum ClientError {
     TooManyRounds(u32),
     #[error("pull failed: {0}")]
     Pull(String),
+    /// Sync with a teammate's device (`taizhang-peer`) failed; nothing was lost.
+    #[error("sync with the teammate's device failed, nothing was lost: {0}")]
+    Peer(String),
 }

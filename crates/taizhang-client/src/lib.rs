@@ -6,6 +6,8 @@
 mod auth;
 mod error;
 mod ledger;
+mod peer;
+pub mod peer_discovery;
 pub mod pull;
 mod sync;
 mod transport;
@@ -14,6 +16,7 @@ mod withdraw;
 pub use auth::{enroll, enroll_in_memory};
 pub use error::ClientError;
 pub use ledger::{Ledger, StoreView};
+pub use peer::{PeerCredentials, PeerReport};
 pub use sync::SyncReport;
 pub use transport::{HttpTransport, Transport, TransportError};
 pub use withdraw::Withdrawn;

@@ -9,8 +9,8 @@ use automerge::sync::{Message, State};
 use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
-    confirmed_after, decode_response, encode_request, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES,
-    MAX_DECODED_BYTES, PROTOCOL_VERSION,
+    confirmed_after, decode_response, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES,
+    PROTOCOL_VERSION,
 };
 
 use taizhang_store::SyncJournalEntry;
@@ -93,6 +93,10 @@ impl Ledger {
                 let _ = tx.commit();
             }
         }
+        if result.is_ok() {
+            // Certificates and the revocation list for sync between teammates (best effort).
+            self.refresh_peer_credentials_if_due(transport, now).await;
+        }
         result.map(|()| report)
     }
 
@@ -160,7 +164,7 @@ impl Ledger {
                 want_bytes: MAX_BATCH_BYTES as u32,
                 docs,
             };
-            let body = encode_request(&req);
+            let body = self.signed_body(&req)?; // with the changes' signatures (taizhang-peer)
             report.bytes_up += body.len() as u64;
             let sent = self.post_sync(transport, body, now).await;
             // Every HTTP request counts, sign-in included (also when the sync then fails).

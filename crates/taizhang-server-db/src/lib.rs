@@ -8,11 +8,13 @@
 
 mod accounts;
 mod shared;
+mod sigs;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
 pub use accounts::{actors_from_hex, Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
 pub use shared::{system_clock, Clock, ServerKeyCell};
+pub use sigs::SignatureStore;
 
 use std::collections::HashMap;
 
@@ -252,6 +254,6 @@ pub trait ServerStore: Send + Sync + 'static {
 
 /// Everything the sync server needs from one database: the change log and the accounts. Every
 /// backend implements both; the server holds it as `Arc<dyn ServerBackend>`.
-pub trait ServerBackend: ServerStore + AccountStore {}
+pub trait ServerBackend: ServerStore + AccountStore + SignatureStore {}
 
-impl<T: ServerStore + AccountStore + ?Sized> ServerBackend for T {}
+impl<T: ServerStore + AccountStore + SignatureStore + ?Sized> ServerBackend for T {}

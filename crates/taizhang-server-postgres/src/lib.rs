@@ -24,6 +24,7 @@
 
 mod accounts;
 mod migrate;
+mod sigs;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;

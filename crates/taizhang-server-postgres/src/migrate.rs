@@ -17,6 +17,7 @@ pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
     (4, include_str!("../../../migrations/server-postgres/0004_county_inputs.sql")),
     (5, include_str!("../../../migrations/server-postgres/0005_actor_seq.sql")),
     (6, include_str!("../../../migrations/server-postgres/0006_signed_requests.sql")),
+    (7, include_str!("../../../migrations/server-postgres/0007_change_signatures.sql")),
 ];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that

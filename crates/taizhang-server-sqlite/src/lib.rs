@@ -24,6 +24,7 @@ use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
 
 mod accounts;
+mod sigs;
 
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../../migrations/server-sqlite/0001_init.sql")),
@@ -32,6 +33,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../../../migrations/server-sqlite/0004_county_inputs.sql")),
     (5, include_str!("../../../migrations/server-sqlite/0005_actor_seq.sql")),
     (6, include_str!("../../../migrations/server-sqlite/0006_signed_requests.sql")),
+    (7, include_str!("../../../migrations/server-sqlite/0007_change_signatures.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use

@@ -12,6 +12,7 @@ mod error;
 mod journal;
 mod migrate;
 mod query;
+mod sigs;
 mod store;
 mod tx;
 
@@ -35,4 +36,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../../../migrations/client/0002_sync_journal.sql")),
     (3, include_str!("../../../migrations/client/0003_leave_kind.sql")),
     (4, include_str!("../../../migrations/client/0004_score_sheets.sql")),
+    (5, include_str!("../../../migrations/client/0005_change_signatures.sql")),
 ];

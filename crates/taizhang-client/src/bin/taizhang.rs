@@ -40,6 +40,11 @@ enum Cmd {
         #[arg(long, default_value = "taizhang CLI")]
         name: String,
     },
+    /// Sync with teammates' devices with no network to the server (Wi-Fi or a phone's hotspot).
+    Peer {
+        #[command(subcommand)]
+        cmd: PeerCmd,
+    },
     /// Push local changes and pull everything new (default: the server enrolled with).
     Sync {
         #[arg(long, env = "TAIZHANG_SERVER")]
@@ -190,6 +195,7 @@ async fn main() -> anyhow::Result<()> {
     let now = now_ms();
     match cli.cmd {
         Cmd::Enroll { .. } | Cmd::Pull { .. } => unreachable!("handled above"),
+        Cmd::Peer { cmd } => peer_command(&mut ledger, cmd).await?,
         Cmd::Sync { server } => {
             let server = match server {
                 Some(s) => s,
@@ -301,6 +307,83 @@ async fn main() -> anyhow::Result<()> {
             println!("{c:?}");
             println!("documents waiting to sync: {:?}", ledger.pending_docs()?);
             println!("last sync: {:?}  cursor: {}", ledger.last_sync_at()?, ledger.sync_cursor()?);
+        }
+    }
+    Ok(())
+}
+
+/// `taizhang peer ...`: offer this device to teammates nearby, or join one's offer.
+#[derive(Subcommand, Debug)]
+enum PeerCmd {
+    /// Offer this device's records to teammates: shows a pairing code, announces itself on
+    /// the local network (DNS-SD `_taizhang._tcp`) and answers like the server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "0.0.0.0:8630")]
+        listen: std::net::SocketAddr,
+        /// The pairing code (default: a fresh 6-digit code, shown here).
+        #[arg(long)]
+        code: Option<String>,
+        /// How many teammates to serve before stopping.
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+        /// Do not announce on the local network (teammates type the address).
+        #[arg(long)]
+        no_announce: bool,
+    },
+    /// Join a teammate's offer with the pairing code shown on their screen.
+    Sync {
+        /// The teammate's address (default: found on the local network by DNS-SD).
+        #[arg(long)]
+        peer: Option<std::net::SocketAddr>,
+        #[arg(long)]
+        code: String,
+    },
+}
+
+async fn peer_command(ledger: &mut Ledger, cmd: PeerCmd) -> anyhow::Result<()> {
+    let print = |r: &taizhang_client::PeerReport| {
+        println!(
+            "peer sync with device {}: {} change(s) sent, {} received, {} B out, {} B in",
+            r.peer.map(|p| p.to_string()).unwrap_or_default(),
+            r.changes_sent,
+            r.changes_received,
+            r.bytes_out,
+            r.bytes_in
+        );
+        for (doc, why) in &r.refused {
+            println!("refused from the teammate: {doc}: {why}");
+        }
+        for (doc, why) in &r.refused_by_peer {
+            println!("refused by the teammate: {doc}: {why}");
+        }
+    };
+    match cmd {
+        PeerCmd::Serve { listen, code, count, no_announce } => {
+            let code = code.unwrap_or_else(|| format!("{:06}", rand::random::<u32>() % 1_000_000));
+            let listener = tokio::net::TcpListener::bind(listen).await.context("cannot listen for teammates")?;
+            let addr = listener.local_addr()?;
+            let _announce = match no_announce {
+                true => None,
+                false => Some(taizhang_client::peer_discovery::announce(ledger, addr.port())?),
+            };
+            println!("配对码 pairing code: {code}");
+            println!("offering on {addr}");
+            for _ in 0..count {
+                match ledger.peer_serve_one(&listener, &code, now_ms()).await {
+                    Ok(r) => print(&r),
+                    Err(e) => println!("a teammate could not sync: {e}"),
+                }
+            }
+        }
+        PeerCmd::Sync { peer, code } => {
+            let addr = match peer {
+                Some(a) => a,
+                None => taizhang_client::peer_discovery::find(ledger, std::time::Duration::from_secs(5))?
+                    .context("no teammate offering on this network: ask for their address")?,
+            };
+            let r = ledger.peer_sync(addr, &code, now_ms()).await?;
+            print(&r);
         }
     }
     Ok(())

@@ -1,0 +1,444 @@
+//! Sync between teammates' devices with no network to the server (`taizhang-peer`): the
+//! credentials a device fetches from the server at every sync (its certificate, its teammates',
+//! the signed revocation list and the server's public key), the signatures of its pushes, and
+//! the exchange itself — one device offers ([`Ledger::peer_serve_one`]), another joins
+//! ([`Ledger::peer_sync`]), both over the encrypted channel, each judging what it receives as
+//! the server would: the change's author's signature and certificate, actor binding, the
+//! author's write permission and the records' validity (`judge_touched`), size caps and the
+//! `*_untrusted` loaders. What a device accepts from a peer is marked unsynced, so it goes on
+//! to the server (with its author's signature) at the next sync.
+
+use std::collections::{BTreeMap, HashSet};
+
+use automerge::{Automerge, Change, ChangeHash, ReadDoc};
+use serde::{Deserialize, Serialize};
+use taizhang_auth::judge_touched;
+use taizhang_doc::{changed_keys, DocId};
+use taizhang_peer::channel::Channel;
+use taizhang_peer::wire::{binding_message, Credentials, Give, Hello, Offer, Outcome, CREDENTIALS_PATH, PEER_VERSION};
+use taizhang_peer::{runs_by_author, Author, ChangeSig, DeviceCert, PeerError, Revocations};
+use taizhang_sync::{Hash, SyncRequest};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::transport::TransportError;
+use crate::{ClientError, Ledger, Transport};
+
+const META_PEER: &str = "peer_credentials";
+const META_PEER_AT: &str = "peer_credentials_at";
+/// How often a sync also fetches the credentials (device clock): revocations reach the
+/// village within this time of a sync.
+pub const PEER_CREDENTIALS_EVERY_MS: i64 = 60 * 60 * 1000;
+
+/// What a device holds to meet its teammates offline (kept in the store's `meta`, JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerCredentials {
+    pub server_key: Vec<u8>,
+    pub cert: DeviceCert,
+    /// Teammates' certificates, from the server or from peers (each verified when received).
+    pub team: Vec<DeviceCert>,
+    pub revocations: Revocations,
+}
+
+/// What one peer exchange did (for the screen and the benchmark).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeerReport {
+    /// The other device.
+    pub peer: Option<uuid::Uuid>,
+    pub changes_sent: u32,
+    pub changes_received: u32,
+    pub bytes_out: u64,
+    pub bytes_in: u64,
+    /// Documents whose received changes were refused, with the reason in plain words.
+    pub refused: Vec<(String, String)>,
+    /// What the other side refused of ours.
+    pub refused_by_peer: Vec<(String, String)>,
+}
+
+/// The teammates a channel trusts: the merged certificates and the newest revocation list.
+struct Trust {
+    team: Vec<DeviceCert>,
+    revocations: Revocations,
+}
+
+impl Trust {
+    fn author(&self, actor: &[u8]) -> Option<(Author, &DeviceCert)> {
+        let cert = self.team.iter().find(|c| c.body.has_actor(actor))?;
+        Some((
+            Author {
+                device: cert.body.device,
+                public_key: cert.body.public_key.clone(),
+                revoked: self.revocations.is_revoked(cert.body.device),
+            },
+            cert,
+        ))
+    }
+}
+
+fn peer_err(e: PeerError) -> ClientError {
+    ClientError::Peer(e.to_string())
+}
+
+impl Ledger {
+    /// The credentials fetched at the last sync (or merged from peers since).
+    pub fn peer_credentials(&self) -> Result<Option<PeerCredentials>, ClientError> {
+        Ok(self.store.meta(META_PEER)?.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    fn save_peer_credentials(&mut self, c: &PeerCredentials) -> Result<(), ClientError> {
+        let json = serde_json::to_string(c).map_err(|e| ClientError::Peer(e.to_string()))?;
+        let tx = self.store.transaction()?;
+        tx.set_meta(META_PEER, &json)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// [`Ledger::refresh_peer_credentials`] after a successful sync, when the device is
+    /// enrolled and its credentials are missing or older than [`PEER_CREDENTIALS_EVERY_MS`].
+    /// Failures are ignored (an older server has no such endpoint): peers then use what they had.
+    pub(crate) async fn refresh_peer_credentials_if_due(&mut self, transport: &dyn Transport, now: i64) {
+        if self.credentials().is_err() || self.member().is_none() {
+            return;
+        }
+        let at: Option<i64> = self.store.meta(META_PEER_AT).ok().flatten().and_then(|a| a.parse().ok());
+        let due = match at {
+            Some(at) => now < at || now - at >= PEER_CREDENTIALS_EVERY_MS,
+            None => true,
+        };
+        if due && self.refresh_peer_credentials(transport).await.is_ok() {
+            if let Ok(tx) = self.store.transaction() {
+                if tx.set_meta(META_PEER_AT, &now.to_string()).is_ok() {
+                    let _ = tx.commit();
+                }
+            }
+        }
+    }
+
+    /// Fetches this device's certificate, its teammates' and the revocation list (`POST
+    /// /v1/peer/credentials`) and keeps them. Called after every successful sync; a server
+    /// without the endpoint (404) leaves what the device had.
+    pub async fn refresh_peer_credentials(&mut self, transport: &dyn Transport) -> Result<(), ClientError> {
+        let token = match self.store.meta(crate::auth::META_TOKEN)? {
+            Some(t) => t,
+            None => self.sign_in(transport).await?,
+        };
+        let answer = match transport.post(CREDENTIALS_PATH, Vec::new(), Some(&token)).await {
+            Err(TransportError::Status { status: 401, .. }) => {
+                let token = self.sign_in(transport).await?;
+                transport.post(CREDENTIALS_PATH, Vec::new(), Some(&token)).await?
+            }
+            other => other?,
+        };
+        let got: Credentials = serde_json::from_slice(&answer).map_err(|e| ClientError::Peer(e.to_string()))?;
+        // Checked with the key the server just gave over the authenticated link.
+        got.cert.verify_signature(&got.server_key).map_err(peer_err)?;
+        got.revocations.verify(&got.server_key, self.village_id().0).map_err(peer_err)?;
+        let team = got.team.into_iter().filter(|c| c.verify_signature(&got.server_key).is_ok()).collect();
+        let kept = self.peer_credentials()?;
+        // Never step back to an older revocation list (a peer may have brought a newer one).
+        let revocations = Revocations::newer(kept.map(|k| k.revocations), Some(got.revocations))
+            .ok_or_else(|| ClientError::Peer("no revocation list".into()))?;
+        self.save_peer_credentials(&PeerCredentials { server_key: got.server_key, cert: got.cert, team, revocations })
+    }
+
+    /// The signatures to send with a push: this device's own changes signed now (signatures
+    /// are deterministic), others' from the store. Empty for a device that is not enrolled.
+    pub(crate) fn push_signatures(&self, req: &SyncRequest) -> Result<Vec<ChangeSig>, ClientError> {
+        let Ok((_, key)) = self.credentials() else { return Ok(Vec::new()) };
+        let mine = self.actor().to_bytes().to_vec();
+        let mut sigs = Vec::new();
+        for push in &req.docs {
+            for bytes in &push.changes {
+                let Ok(c) = Change::try_from(bytes.as_slice()) else { continue };
+                let hash = c.hash().0;
+                if c.actor_id().to_bytes() == mine.as_slice() {
+                    sigs.push(taizhang_peer::sign_change(&key, &hash));
+                } else if let Some(sig) = self.store.change_signature(&hash)? {
+                    sigs.push(ChangeSig { hash, sig });
+                }
+            }
+        }
+        Ok(sigs)
+    }
+
+    /// The body of a sync request, with the signatures of its changes.
+    pub(crate) fn signed_body(&self, req: &SyncRequest) -> Result<Vec<u8>, ClientError> {
+        Ok(taizhang_peer::encode_signed_request(req, &self.push_signatures(req)?))
+    }
+
+    fn offer(&mut self) -> Result<Offer, ClientError> {
+        let mut docs = Vec::new();
+        for name in self.store.doc_ids()? {
+            let Ok(id) = name.parse::<DocId>() else { continue };
+            let hashes = self.doc(id)?.get_changes(&[]).iter().map(|c| c.hash().0).collect();
+            docs.push((name, hashes));
+        }
+        Ok(Offer { docs })
+    }
+
+    /// What `theirs` lacks of what this device holds: every change it can vouch for (its own,
+    /// signed now, or one whose author's signature it holds), in causal order.
+    fn give(&mut self, theirs: &Offer) -> Result<Give, ClientError> {
+        let (_, key) = self.credentials()?;
+        let mine = self.actor().to_bytes().to_vec();
+        let have: BTreeMap<&str, HashSet<Hash>> =
+            theirs.docs.iter().map(|(d, h)| (d.as_str(), h.iter().copied().collect())).collect();
+        let empty = HashSet::new();
+        let mut give = Give { docs: Vec::new(), sigs: Vec::new() };
+        for name in self.store.doc_ids()? {
+            let Ok(id) = name.parse::<DocId>() else { continue };
+            let known = have.get(name.as_str()).unwrap_or(&empty);
+            let mut changes = Vec::new();
+            for c in self.doc(id)?.get_changes(&[]) {
+                let hash = c.hash().0;
+                if known.contains(&hash) {
+                    continue;
+                }
+                let sig = match c.actor_id().to_bytes() == mine.as_slice() {
+                    true => Some(taizhang_peer::sign_change(&key, &hash).sig),
+                    false => self.store.change_signature(&hash)?,
+                };
+                // A change this device cannot vouch for (received from the server unsigned)
+                // is left for the server to deliver.
+                let Some(sig) = sig else { continue };
+                give.sigs.push(ChangeSig { hash, sig });
+                changes.push(c.raw_bytes().to_vec());
+            }
+            if !changes.is_empty() {
+                give.docs.push((name, changes));
+            }
+        }
+        Ok(give)
+    }
+
+    /// Judges and keeps what a peer gave, document by document: every change must be signed
+    /// by its author's certified, not revoked device; each author's run is judged as that
+    /// author's own push; the first refused run stops its document (the runs before it stay).
+    fn accept(&mut self, give: Give, trust: &Trust, now: i64) -> Result<(Outcome, u32), ClientError> {
+        let mut outcome = Outcome { docs: Vec::new() };
+        let mut accepted_total = 0u32;
+        let nobody = Author { device: uuid::Uuid::nil(), public_key: Vec::new(), revoked: true };
+        for (name, raw) in give.docs {
+            let Ok(id) = name.parse::<DocId>() else {
+                outcome.docs.push((name, Err("not a document of this village".into())));
+                continue;
+            };
+            let result = self.accept_doc(id, &name, raw, &give.sigs, trust, &nobody, now);
+            match result {
+                Ok((n, refused)) => {
+                    accepted_total += n;
+                    outcome.docs.push((name, refused.map_or(Ok(n), Err)));
+                }
+                Err(e) => outcome.docs.push((name, Err(e.to_string()))),
+            }
+        }
+        Ok((outcome, accepted_total))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn accept_doc(
+        &mut self,
+        id: DocId,
+        name: &str,
+        raw: Vec<Vec<u8>>,
+        sigs: &[ChangeSig],
+        trust: &Trust,
+        nobody: &Author,
+        _now: i64,
+    ) -> Result<(u32, Option<String>), ClientError> {
+        let parsed = taizhang_sync::parse_changes(name, raw)?;
+        let original: Automerge = self.doc(id)?.clone();
+        let before_all = original.get_heads();
+        let parsed: Vec<_> =
+            parsed.into_iter().filter(|c| original.get_change_by_hash(&ChangeHash(c.hash)).is_none()).collect();
+        if parsed.is_empty() {
+            return Ok((0, None));
+        }
+        // From a peer every change needs its author's signature, the peer's own too (this
+        // device relays them to the server, which asks for it).
+        let runs = match runs_by_author(parsed, sigs, nobody, |_| false, |a| trust.author(a).map(|(a, _)| a)) {
+            Ok(r) => r,
+            Err(d) => return Ok((0, Some(format!("{}: {}", d.code, d.message)))),
+        };
+        let filed = match id {
+            DocId::Log { member, month } => self.store.month_filed(member, month)?,
+            _ => false,
+        };
+        let doc_ref = match id {
+            DocId::Registry => taizhang_auth::DocRef::Registry,
+            DocId::Team { year } => taizhang_auth::DocRef::Team { year },
+            DocId::Log { member, month } => taizhang_auth::DocRef::Log { member: member.0, month },
+        };
+        let limits = taizhang_domain::Limits::default();
+        let mut good = original;
+        let mut accepted = Vec::new();
+        let mut refused = None;
+        for run in runs {
+            let Some(cert) = trust.team.iter().find(|c| c.body.device == run.device) else { break };
+            let principal = match cert.body.principal() {
+                Ok(p) => p,
+                Err(e) => {
+                    refused = Some(e.to_string());
+                    break;
+                }
+            };
+            let mut work = good.clone();
+            let before = work.get_heads();
+            let changes: Result<Vec<Change>, _> =
+                run.changes.iter().map(|c| Change::try_from(c.bytes.as_slice())).collect();
+            let Ok(changes) = changes else {
+                refused = Some("a change cannot be read".into());
+                break;
+            };
+            if let Err(reason) = taizhang_sync::apply_untrusted(&mut work, changes.clone()) {
+                refused = Some(format!("bad_change: {reason}"));
+                break;
+            }
+            if !changes.iter().all(|c| work.get_change_by_hash(&c.hash()).is_some()) {
+                refused =
+                    Some("waits for earlier changes this device does not have yet (they come with the server)".into());
+                break;
+            }
+            let keys = changed_keys(&work, &changes);
+            if let Err(d) =
+                judge_touched(&principal, &cert.body.place(), &doc_ref, filed, &work, &before, &keys, &limits)
+            {
+                refused = Some(format!("{}: {} (author {})", d.code, d.message, run.device));
+                break;
+            }
+            accepted.extend(run.changes.iter().map(|c| c.hash));
+            good = work;
+        }
+        if accepted.is_empty() {
+            return Ok((0, refused));
+        }
+        self.docs.insert(id, good);
+        let tx = self.store.transaction()?;
+        crate::ledger::persist_in(&self.docs, &tx, id, &before_all, true)?;
+        for s in sigs.iter().filter(|s| accepted.contains(&s.hash)) {
+            tx.put_change_signature(&s.hash, &s.sig)?;
+        }
+        tx.commit()?;
+        Ok((accepted.len() as u32, refused))
+    }
+
+    /// Both sides' first step inside the channel: show our certificate, check theirs (signed
+    /// by our server, valid now, same village, not revoked, bound to this channel), and merge
+    /// the teammates' certificates and the newer revocation list into what we keep.
+    async fn greet(&mut self, ch: &mut Channel, now: i64) -> Result<(Trust, uuid::Uuid), ClientError> {
+        let creds = self.peer_credentials()?.ok_or_else(|| peer_err(PeerError::NoCredentials))?;
+        let (_, key) = self.credentials()?;
+        let binding = taizhang_auth::sign(&key, &binding_message(ch.handshake_hash())).to_vec();
+        let hello = Hello {
+            version: PEER_VERSION,
+            cert: creds.cert.clone(),
+            binding,
+            certs: creds.team.clone(),
+            revocations: Some(creds.revocations.clone()),
+        };
+        ch.send(&hello).await.map_err(peer_err)?;
+        let theirs: Hello = ch.recv().await.map_err(peer_err)?;
+        // Each side says whether it admits the other, so both can tell the person why not.
+        let verdict = self.admit(theirs, &creds, ch.handshake_hash(), now);
+        let said = verdict.as_ref().map(|_| ()).map_err(|e| match e {
+            ClientError::Peer(m) => m.clone(),
+            other => other.to_string(),
+        });
+        ch.send(&said).await.map_err(peer_err)?;
+        let theirs_verdict: Result<(), String> = ch.recv().await.map_err(peer_err)?;
+        let admitted = verdict?;
+        theirs_verdict.map_err(|e| ClientError::Peer(format!("the teammate's device did not admit this one: {e}")))?;
+        Ok(admitted)
+    }
+
+    /// Checks the other side's [`Hello`] and keeps what it taught us (certificates, a newer
+    /// revocation list).
+    fn admit(
+        &mut self,
+        theirs: Hello,
+        creds: &PeerCredentials,
+        handshake_hash: &[u8],
+        now: i64,
+    ) -> Result<(Trust, uuid::Uuid), ClientError> {
+        let creds = creds.clone();
+        let village = self.village_id().0;
+        let body = theirs.cert.verify_at(&creds.server_key, now).map_err(peer_err)?.clone();
+        if body.village != village {
+            return Err(peer_err(PeerError::OtherVillage));
+        }
+        taizhang_auth::verify_signature(&body.public_key, &binding_message(handshake_hash), &theirs.binding)
+            .map_err(|_| peer_err(PeerError::BadSignature))?;
+        let their_list = theirs.revocations.filter(|r| r.verify(&creds.server_key, village).is_ok());
+        let revocations = Revocations::newer(Some(creds.revocations.clone()), their_list)
+            .ok_or_else(|| peer_err(PeerError::NoCredentials))?;
+        if revocations.is_revoked(body.device) {
+            // Keep the newer list even when refusing.
+            self.save_peer_credentials(&PeerCredentials { revocations, ..creds })?;
+            return Err(peer_err(PeerError::Revoked { device: body.device }));
+        }
+        let mut team = creds.team.clone();
+        for c in theirs.certs.into_iter().chain(std::iter::once(theirs.cert)) {
+            let ok = c.verify_signature(&creds.server_key).is_ok_and(|b| b.village == village);
+            if ok && !team.iter().any(|t| t.body.device == c.body.device && t.body.not_before >= c.body.not_before) {
+                team.retain(|t| t.body.device != c.body.device);
+                team.push(c);
+            }
+        }
+        self.save_peer_credentials(&PeerCredentials { team: team.clone(), revocations: revocations.clone(), ..creds })?;
+        Ok((Trust { team, revocations }, body.device))
+    }
+
+    /// Offers this device's store to one teammate who connects with the pairing `code` on
+    /// `listener`, and answers like the server: it takes their changes (judged) and gives its own.
+    pub async fn peer_serve_one(
+        &mut self,
+        listener: &TcpListener,
+        code: &str,
+        now: i64,
+    ) -> Result<PeerReport, ClientError> {
+        let (stream, _) = listener.accept().await.map_err(|e| peer_err(PeerError::Channel(e.to_string())))?;
+        let mut ch = Channel::accept(stream, code).await.map_err(peer_err)?;
+        let (trust, peer) = self.greet(&mut ch, now).await?;
+        let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };
+        let theirs: Offer = ch.recv().await.map_err(peer_err)?;
+        let give = self.give(&theirs)?;
+        report.changes_sent = give.docs.iter().map(|(_, c)| c.len() as u32).sum();
+        ch.send(&(self.offer()?, give)).await.map_err(peer_err)?;
+        let got: Give = ch.recv().await.map_err(peer_err)?;
+        let (outcome, n) = self.accept(got, &trust, now)?;
+        report.changes_received = n;
+        report.refused = outcome.docs.iter().filter_map(|(d, r)| r.clone().err().map(|e| (d.clone(), e))).collect();
+        ch.send(&outcome).await.map_err(peer_err)?;
+        let theirs_outcome: Outcome = ch.recv().await.map_err(peer_err)?;
+        report.refused_by_peer = theirs_outcome.docs.into_iter().filter_map(|(d, r)| r.err().map(|e| (d, e))).collect();
+        (report.bytes_out, report.bytes_in) = (ch.bytes_out, ch.bytes_in);
+        Ok(report)
+    }
+
+    /// Joins a teammate's offer at `addr` with the pairing `code` shown on its screen.
+    pub async fn peer_sync(
+        &mut self,
+        addr: std::net::SocketAddr,
+        code: &str,
+        now: i64,
+    ) -> Result<PeerReport, ClientError> {
+        let stream = TcpStream::connect(addr)
+            .await
+            .map_err(|e| peer_err(PeerError::Channel(format!("cannot reach {addr}: {e}"))))?;
+        let mut ch = Channel::connect(stream, code).await.map_err(peer_err)?;
+        let (trust, peer) = self.greet(&mut ch, now).await?;
+        let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };
+        ch.send(&self.offer()?).await.map_err(peer_err)?;
+        let (theirs, got): (Offer, Give) = ch.recv().await.map_err(peer_err)?;
+        let (outcome, n) = self.accept(got, &trust, now)?;
+        report.changes_received = n;
+        report.refused = outcome.docs.iter().filter_map(|(d, r)| r.clone().err().map(|e| (d.clone(), e))).collect();
+        let give = self.give(&theirs)?;
+        report.changes_sent = give.docs.iter().map(|(_, c)| c.len() as u32).sum();
+        ch.send(&give).await.map_err(peer_err)?;
+        let theirs_outcome: Outcome = ch.recv().await.map_err(peer_err)?;
+        ch.send(&outcome).await.map_err(peer_err)?;
+        report.refused_by_peer = theirs_outcome.docs.into_iter().filter_map(|(d, r)| r.err().map(|e| (d, e))).collect();
+        (report.bytes_out, report.bytes_in) = (ch.bytes_out, ch.bytes_in);
+        Ok(report)
+    }
+}

@@ -1,0 +1,24 @@
+//! Team sync with no network: what makes a change trustworthy when it did not come straight
+//! from its author's device. Every change is signed by its author's enrolled ed25519 key over
+//! its hash ([`sig`]); the server signs each device's public key with its village, account,
+//! role, actors and validity ([`cert`]), and hands out a signed list of revoked devices; a
+//! push or a peer exchange that carries changes of other devices is split into runs by author
+//! and each run judged as its author's own ([`author`]); two phones talk over a Noise channel
+//! keyed by a short pairing code and authenticated by their certificates ([`channel`]).
+//!
+//! `sig`, `cert` and `author` are sans-IO (the clock, the keys and the lookups are passed in);
+//! `channel` is the one module that touches a socket.
+
+pub mod author;
+pub mod cert;
+pub mod channel;
+mod error;
+pub mod sig;
+pub mod wire;
+
+pub use author::{runs_by_author, Author, AuthorRun};
+pub use cert::{CertBody, CertKey, DeviceCert, RevocationBody, Revocations, CERT_TTL_MS};
+pub use error::PeerError;
+pub use sig::{
+    change_message, decode_signed_request, encode_signed_request, sign_change, verify_change, ChangeSig, PushSignatures,
+};

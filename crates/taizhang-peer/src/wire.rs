@@ -1,0 +1,74 @@
+//! The messages of the peer exchange (postcard, inside the encrypted channel). After the Noise
+//! handshake each side sends a [`Hello`]; then the joining device sends [`Offer`] (what it
+//! holds), the offering device answers [`Offer`] plus the changes the joiner lacks
+//! ([`Give`]), and the joiner answers with what the offerer lacks; each side judges what it
+//! receives with the same rules as the server.
+
+use serde::{Deserialize, Serialize};
+use taizhang_sync::Hash;
+
+use crate::{ChangeSig, DeviceCert, Revocations};
+
+/// Version of the peer exchange.
+pub const PEER_VERSION: u16 = 1;
+
+/// The first message each side sends inside the channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub version: u16,
+    /// The sender's own certificate.
+    pub cert: DeviceCert,
+    /// The sender's signature (device key) over the channel's handshake hash: binds the
+    /// certificate to this channel, so a copied certificate cannot be replayed.
+    pub binding: Vec<u8>,
+    /// Every teammate certificate the sender holds (to check relayed changes' authors).
+    pub certs: Vec<DeviceCert>,
+    /// The newest revocation list the sender holds.
+    pub revocations: Option<Revocations>,
+}
+
+/// The change hashes a device holds, per document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub docs: Vec<(String, Vec<Hash>)>,
+}
+
+/// Changes one side lacks, with their authors' signatures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Give {
+    pub docs: Vec<(String, Vec<Vec<u8>>)>,
+    pub sigs: Vec<ChangeSig>,
+}
+
+/// How the receiver judged each document of a [`Give`] (plain words for the screen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub docs: Vec<(String, Result<u32, String>)>,
+}
+
+/// The channel's binding message signed by each side's device key.
+pub fn binding_message(handshake_hash: &[u8]) -> Vec<u8> {
+    let mut m = b"taizhang-peer-v1\0".to_vec();
+    m.extend_from_slice(handshake_hash);
+    m
+}
+
+/// `POST /v1/peer/credentials` (JSON, with the device's bearer token): what a device needs to
+/// meet its teammates offline.
+pub const CREDENTIALS_PATH: &str = "/v1/peer/credentials";
+
+/// The answer to [`CREDENTIALS_PATH`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    /// The server's certificate public key (ed25519), kept by the device.
+    pub server_key: Vec<u8>,
+    /// The calling device's certificate.
+    pub cert: DeviceCert,
+    /// The certificates of every enrolled, not revoked device of the village.
+    pub team: Vec<DeviceCert>,
+    /// The village's revoked devices, signed now.
+    pub revocations: Revocations,
+}
+
+/// The purpose under which the server derives its certificate key from its secret.
+pub const CERT_KEY_PURPOSE: &[u8] = b"taizhang-device-cert-key-v1";
