@@ -12,6 +12,7 @@ mod permit;
 mod serve;
 mod signin;
 mod sync;
+mod webapp;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -122,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::ACTOR, post(signin::add_actor))
         .route("/health", get(|| async { "ok" }))
         .merge(taizhang_county_web::router(state.county.clone()))
+        .merge(webapp::router())
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .with_state(state)

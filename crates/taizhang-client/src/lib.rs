@@ -6,6 +6,7 @@
 mod auth;
 mod error;
 mod ledger;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod pull;
 mod sync;
 mod transport;
@@ -15,5 +16,7 @@ pub use auth::{enroll, enroll_in_memory};
 pub use error::ClientError;
 pub use ledger::{Ledger, StoreView};
 pub use sync::SyncReport;
-pub use transport::{HttpTransport, Transport, TransportError};
+#[cfg(not(target_arch = "wasm32"))]
+pub use transport::HttpTransport;
+pub use transport::{Transport, TransportError};
 pub use withdraw::Withdrawn;

@@ -1,0 +1,23 @@
+// The web client's worker (copied as-is into dist-web by scripts/web-build.sh): loads the
+// WebAssembly core from pkg/ (wasm-bindgen's output), opens the ledger in OPFS — only a
+// dedicated worker may, the VFS needs synchronous access handles — and runs the commands the
+// page posts: { id, name, req } -> { id, ok, value | error } (JSON text both ways).
+let core = null;
+
+self.onmessage = async (ev) => {
+  const m = ev.data;
+  const answer = (ok, v) => self.postMessage(ok ? { id: m.id, ok, value: v } : { id: m.id, ok, error: v });
+  try {
+    if (m.open) {
+      const pkg = await import(m.pkg);
+      await pkg.default();
+      core = await pkg.open(m.server);
+      return answer(true, "null");
+    }
+    if (!core) return answer(false, "the core is not open yet");
+    if (m.autoSync) return answer(true, await core.auto_sync());
+    return answer(true, await core.call(m.name, m.req));
+  } catch (e) {
+    answer(false, typeof e === "string" ? e : String(e && e.message ? e.message : e));
+  }
+};
