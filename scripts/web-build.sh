@@ -57,6 +57,10 @@ version=$(cd "$out" && echo "$files" | xargs sha256sum | sha256sum | cut -c1-16)
 list=$( (echo "./"; echo "$files") | sed 's/.*/"&"/' | paste -sd, -)
 sed -e "s#__TAIZHANG_VERSION__#$version#" -e "s#__TAIZHANG_FILES__#[$list]#" app/web/sw.js > "$out/sw.js"
 
+# Gzipped copies the server sends to browsers that accept them (after the service worker's
+# list: the worker caches the files by name, whatever encoding they came in).
+find "$out" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) -exec gzip -9 -k -f {} \;
+
 raw=$(stat -c %s "$out/pkg/taizhang_web_bg.wasm")
 gz=$(gzip -9 -c "$out/pkg/taizhang_web_bg.wasm" | wc -c)
 echo "web client: $out (version $version); wasm $raw bytes, $gz gzip -9"
