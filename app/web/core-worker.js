@@ -11,7 +11,17 @@ self.onmessage = async (ev) => {
     if (m.open) {
       const pkg = await import(m.pkg);
       await pkg.default();
-      core = await pkg.open(m.server);
+      // After a reload the previous page's worker may still hold the store's OPFS handles for a
+      // moment: try again for up to 10 s before saying the store cannot be opened.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          core = await pkg.open(m.server);
+          break;
+        } catch (e) {
+          if (attempt >= 40) throw e;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
       return answer(true, "null");
     }
     if (!core) return answer(false, "the core is not open yet");
