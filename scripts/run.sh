@@ -14,6 +14,8 @@ cargo build $flag --locked -p taizhang-sync-server -p taizhang-client
 # The field app (Tauri): system libraries and the web UI, then the binary with the UI embedded.
 bash scripts/app-e2e.sh --deps-only
 cargo build $flag --locked -p taizhang-app
+# The offline web client (served by the server at /app/): the same UI over the core in wasm.
+bash scripts/web-build.sh
 bin=target/$profile
 data=${TAIZHANG_DATA:-./demo-data}
 mkdir -p "$data"
@@ -52,6 +54,7 @@ hh=$("$bin/taizhang" --store "$store" households | head -1 | cut -d' ' -f1)
 echo
 echo "sync server running at http://$addr (database $data/server.sqlite3); Ctrl-C to stop."
 echo "one-time enrollment codes of the demo accounts: $codes"
+echo "web client (phones' browsers; offline after the first visit): http://$addr/app/  join as 张伟 with $(code_of 2)"
 echo "another device (王芳): $bin/taizhang --store $data/wang.sqlite3 enroll --server http://$addr --code $(code_of 1) && $bin/taizhang --store $data/wang.sqlite3 sync"
 echo "administration: $bin/taizhang-sync-server --db $data/server.sqlite3 admin list"
 logins="$data/server.sqlite3.demo-logins.txt"

@@ -14,6 +14,7 @@ mod relay;
 mod serve;
 mod signin;
 mod sync;
+mod webapp;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .route(taizhang_peer::wire::CREDENTIALS_PATH, post(peer::credentials))
         .route("/health", get(|| async { "ok" }))
         .merge(taizhang_county_web::router(state.county.clone()))
+        .merge(webapp::router())
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .with_state(state)

@@ -14,7 +14,7 @@ fn root() -> PathBuf {
 }
 
 /// Folders never looked into: build output, installed packages, git's own files.
-const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git", "dist"];
+const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git", "dist", "dist-web"];
 
 /// Every file under the root, as paths relative to it with `/` separators, sorted.
 fn files() -> Vec<String> {

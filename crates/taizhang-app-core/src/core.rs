@@ -11,10 +11,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::Duration;
+#[cfg(not(target_arch = "wasm32"))]
+use std::time::Instant;
+#[cfg(target_arch = "wasm32")]
+use web_time::Instant;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
-use taizhang_client::{ClientError, HttpTransport, Ledger, Transport, TransportError};
+#[cfg(not(target_arch = "wasm32"))]
+use taizhang_client::HttpTransport;
+use taizhang_client::{ClientError, Ledger, Transport, TransportError};
 use taizhang_doc::{automerge, FieldConflict};
 use taizhang_domain::{
     local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
@@ -35,6 +42,23 @@ use crate::AppError;
 /// The clock (UTC milliseconds), injected so tests control "now".
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
+/// How the app reaches a server address: the HTTP transport natively; the web client gives
+/// its own (the browser's fetch) with [`AppCore::with_transport`].
+pub type Connect = Arc<dyn Fn(&str) -> Result<Box<dyn Transport>, TransportError> + Send + Sync>;
+
+/// The HTTP transport (reqwest); in the WebAssembly build there is none until one is given.
+pub fn http_connect() -> Connect {
+    #[cfg(not(target_arch = "wasm32"))]
+    let connect: Connect = Arc::new(|url: &str| Ok(Box::new(HttpTransport::new(url)?) as Box<dyn Transport>));
+    #[cfg(target_arch = "wasm32")]
+    let connect: Connect = Arc::new(|url: &str| {
+        Err(TransportError::Unreachable(format!(
+            "no transport to {url} in this build: give one with AppCore::with_transport"
+        )))
+    });
+    connect
+}
+
 /// The system clock.
 pub fn system_clock() -> Clock {
     Arc::new(|| chrono::Utc::now().timestamp_millis())
@@ -43,6 +67,7 @@ pub fn system_clock() -> Clock {
 /// With no local changes, the background sync still pulls when the last sync is older than this.
 pub const AUTO_PULL_AFTER_MS: i64 = 5 * 60 * 1000;
 /// How long the background sync waits for a TCP connection before calling the server unreachable.
+#[cfg(not(target_arch = "wasm32"))]
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// What one background sync tick did.
@@ -81,10 +106,9 @@ impl Counters {
     }
 }
 
-/// The real HTTP transport, counting requests and bytes for the progress display.
-#[derive(Debug)]
+/// The real transport, counting requests and bytes for the progress display.
 struct CountingTransport {
-    inner: HttpTransport,
+    inner: Box<dyn Transport>,
     counters: Arc<Counters>,
 }
 
@@ -135,8 +159,9 @@ pub struct AppCore {
     counters: Arc<Counters>,
     clock: Clock,
     policy: Policy,
-    started: std::time::Instant,
+    started: Instant,
     start_screen: Option<String>,
+    connect: Connect,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -150,7 +175,19 @@ impl std::fmt::Debug for AppCore {
 /// (`XXXX-XXXX-XXXX-XXXX`, also as a QR code). The device makes its own key pair and Automerge
 /// actor and registers them with the code at `server_url` (this needs the network once; after
 /// that the device works offline for as long as it must).
+#[cfg(not(target_arch = "wasm32"))]
 pub async fn join_ledger(store_path: &Path, server_url: &str, code: &str, now: Timestamp) -> Result<Ledger, AppError> {
+    let transport = HttpTransport::new(server_url).map_err(|e| AppError::from(ClientError::from(e)))?;
+    join_ledger_via(store_path, &transport, code, now).await
+}
+
+/// [`join_ledger`] over a given transport (the web client's fetch).
+pub async fn join_ledger_via(
+    store_path: &Path,
+    transport: &dyn Transport,
+    code: &str,
+    now: Timestamp,
+) -> Result<Ledger, AppError> {
     let code = code.trim();
     if code.is_empty() {
         return Err(AppError::BadJoinCode("no code entered".into()));
@@ -158,8 +195,7 @@ pub async fn join_ledger(store_path: &Path, server_url: &str, code: &str, now: T
     if let Some(dir) = store_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| AppError::Storage(format!("{}: {e}", dir.display())))?;
     }
-    let transport = HttpTransport::new(server_url).map_err(|e| AppError::from(ClientError::from(e)))?;
-    Ok(taizhang_client::enroll(store_path, &transport, code, "台账 App", now).await?)
+    Ok(taizhang_client::enroll(store_path, transport, code, "台账 App", now).await?)
 }
 
 // ---- conversions between the contract and the domain ----
@@ -592,7 +628,8 @@ impl AppCore {
         if let Some(url) = server_override.filter(|u| !u.trim().is_empty()) {
             s.server_url = normalise_server_url(url)?;
         }
-        let ledger = if store_path.exists() {
+        // The browser's storage has no "exists": opening an absent store finds no village.
+        let ledger = if cfg!(target_arch = "wasm32") || store_path.exists() {
             match Ledger::open(&store_path) {
                 Ok(l) => Some(l),
                 Err(ClientError::NotInitialised) => None,
@@ -614,16 +651,23 @@ impl AppCore {
             counters: Arc::new(Counters::default()),
             clock,
             policy: Policy::default(),
-            started: std::time::Instant::now(),
+            started: Instant::now(),
             start_screen: None,
+            connect: http_connect(),
         })
     }
 
     /// Counts start-up time from `started` (the process start, as near as the caller knows it)
     /// and opens `screen` first.
-    pub fn with_start(mut self, started: std::time::Instant, screen: Option<String>) -> Self {
+    pub fn with_start(mut self, started: Instant, screen: Option<String>) -> Self {
         self.started = started;
         self.start_screen = screen.filter(|s| !s.trim().is_empty());
+        self
+    }
+
+    /// Reaches servers through `connect` instead of the HTTP transport (the web client's fetch).
+    pub fn with_transport(mut self, connect: Connect) -> Self {
+        self.connect = connect;
         self
     }
 
@@ -671,7 +715,8 @@ impl AppCore {
             if guard.is_some() {
                 return Err(AppError::AlreadyJoined);
             }
-            let ledger = join_ledger(&self.store_path, &url, &req.code, self.now()).await?;
+            let transport = (self.connect)(&url).map_err(|e| AppError::from(ClientError::from(e)))?;
+            let ledger = join_ledger_via(&self.store_path, transport.as_ref(), &req.code, self.now()).await?;
             let mut s = self.settings();
             s.server_url = url;
             settings::save(&self.settings_path, &s)?;
@@ -1351,7 +1396,7 @@ impl AppCore {
 
     async fn run_sync(&self) -> Result<SyncSummary, AppError> {
         let url = self.settings().server_url;
-        let inner = HttpTransport::new(&url).map_err(|e| AppError::from(ClientError::from(e)))?;
+        let inner = (self.connect)(&url).map_err(|e| AppError::from(ClientError::from(e)))?;
         let transport = CountingTransport { inner, counters: self.counters.clone() };
         let mut guard = self.ledger.lock().await;
         let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
@@ -1416,10 +1461,17 @@ impl AppCore {
             return AutoSync::NothingToDo;
         }
         let Some((host, port)) = host_port(&self.settings().server_url) else { return AutoSync::Offline };
-        let probe = tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect((host.as_str(), port))).await;
-        if !matches!(probe, Ok(Ok(_))) {
-            return AutoSync::Offline;
+        // The browser has no TCP probe: there the sync's own first request is the probe.
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let probe =
+                tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect((host.as_str(), port))).await;
+            if !matches!(probe, Ok(Ok(_))) {
+                return AutoSync::Offline;
+            }
         }
+        #[cfg(target_arch = "wasm32")]
+        let _ = (host, port);
         match self.sync_now().await {
             Ok(s) => AutoSync::Synced(s),
             Err(AppError::SyncRunning) => AutoSync::Busy,

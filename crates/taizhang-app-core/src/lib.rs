@@ -5,9 +5,14 @@
 
 pub mod contract;
 mod core;
+mod dispatch;
 mod error;
 mod settings;
 
-pub use crate::core::{join_ledger, system_clock, AppCore, AutoSync, Clock, AUTO_PULL_AFTER_MS};
+#[cfg(not(target_arch = "wasm32"))]
+pub use crate::core::join_ledger;
+pub use crate::core::{
+    http_connect, join_ledger_via, system_clock, AppCore, AutoSync, Clock, Connect, AUTO_PULL_AFTER_MS,
+};
 pub use error::AppError;
 pub use settings::{host_port, normalise_server_url, DEFAULT_SERVER};

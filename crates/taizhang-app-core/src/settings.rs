@@ -2,7 +2,9 @@
 //! store and replaced atomically (write a temporary file, fsync, rename), so a crash while
 //! saving leaves the old or the new settings, never half a file.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::Write as _;
+#[cfg(not(target_arch = "wasm32"))]
 use std::path::Path;
 
 use crate::contract::{Language, Settings};
@@ -19,10 +21,12 @@ impl Default for Settings {
 
 /// Reads the settings; a missing or unreadable file gives the defaults (settings are not
 /// records: nothing the user typed into the ledger lives here).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn load(path: &Path) -> Settings {
     std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 pub fn save(path: &Path, s: &Settings) -> Result<(), AppError> {
     let bytes = serde_json::to_vec_pretty(s).map_err(|e| AppError::Internal(e.to_string()))?;
     let tmp = path.with_extension("json.tmp");
@@ -34,6 +38,42 @@ pub fn save(path: &Path, s: &Settings) -> Result<(), AppError> {
     };
     write().map_err(|e| AppError::Storage(format!("settings {}: {e}", path.display())))
 }
+
+/// The browser has no files: there the settings are one row of a small SQLite database in the
+/// browser's storage (the same storage as the ledger), committed before `save` returns.
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use std::path::Path;
+
+    use rusqlite::{Connection, OptionalExtension as _};
+
+    use crate::contract::Settings;
+    use crate::AppError;
+
+    fn open(path: &Path) -> rusqlite::Result<Connection> {
+        let c = Connection::open(path)?;
+        c.execute_batch("CREATE TABLE IF NOT EXISTS settings (k TEXT PRIMARY KEY, v TEXT NOT NULL)")?;
+        Ok(c)
+    }
+
+    pub fn load(path: &Path) -> Settings {
+        let read = || -> rusqlite::Result<Option<String>> {
+            open(path)?.query_row("SELECT v FROM settings WHERE k = 'app'", [], |r| r.get(0)).optional()
+        };
+        read().ok().flatten().and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default()
+    }
+
+    pub fn save(path: &Path, s: &Settings) -> Result<(), AppError> {
+        let v = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;
+        let write = || -> rusqlite::Result<()> {
+            open(path)?.execute("INSERT OR REPLACE INTO settings (k, v) VALUES ('app', ?1)", [v.as_str()])?;
+            Ok(())
+        };
+        write().map_err(|e| AppError::Storage(format!("settings {}: {e}", path.display())))
+    }
+}
+#[cfg(target_arch = "wasm32")]
+pub use browser::{load, save};
 
 /// Checks and normalises a server address: `http(s)://host[:port][/path]`, no trailing slash.
 pub fn normalise_server_url(url: &str) -> Result<String, AppError> {

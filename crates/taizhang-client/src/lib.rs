@@ -6,8 +6,11 @@
 mod auth;
 mod error;
 mod ledger;
+#[cfg(not(target_arch = "wasm32"))]
 mod peer;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod peer_discovery;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod pull;
 mod sync;
 mod transport;
@@ -16,7 +19,10 @@ mod withdraw;
 pub use auth::{enroll, enroll_in_memory};
 pub use error::ClientError;
 pub use ledger::{Ledger, StoreView};
+#[cfg(not(target_arch = "wasm32"))]
 pub use peer::{PeerCredentials, PeerReport};
 pub use sync::SyncReport;
-pub use transport::{HttpTransport, Transport, TransportError};
+#[cfg(not(target_arch = "wasm32"))]
+pub use transport::HttpTransport;
+pub use transport::{Transport, TransportError};
 pub use withdraw::Withdrawn;

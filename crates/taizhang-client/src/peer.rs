@@ -18,6 +18,7 @@ use taizhang_peer::channel::Channel;
 use taizhang_peer::wire::{binding_message, Credentials, Give, Hello, Offer, Outcome, CREDENTIALS_PATH, PEER_VERSION};
 use taizhang_peer::{runs_by_author, Author, ChangeSig, DeviceCert, PeerError, Revocations};
 use taizhang_sync::{Hash, SyncRequest};
+#[cfg(not(target_arch = "wasm32"))]
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::transport::TransportError;
@@ -321,6 +322,7 @@ impl Ledger {
         Ok((accepted.len() as u32, refused))
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// Both sides' first step inside the channel: show our certificate, check theirs (signed
     /// by our server, valid now, same village, not revoked, bound to this channel), and merge
     /// the teammates' certificates and the newer revocation list into what we keep.
@@ -350,6 +352,7 @@ impl Ledger {
         Ok(admitted)
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// Checks the other side's [`Hello`] and keeps what it taught us (certificates, a newer
     /// revocation list).
     fn admit(
@@ -387,6 +390,7 @@ impl Ledger {
         Ok((Trust { team, revocations }, body.device))
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// Offers this device's store to one teammate who connects with the pairing `code` on
     /// `listener`, and answers like the server: it takes their changes (judged) and gives its own.
     pub async fn peer_serve_one(
@@ -414,6 +418,7 @@ impl Ledger {
         Ok(report)
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// Joins a teammate's offer at `addr` with the pairing `code` shown on its screen.
     pub async fn peer_sync(
         &mut self,

@@ -21,13 +21,15 @@ pub trait Transport: Send + Sync {
     async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError>;
 }
 
-/// HTTP POST to `{base}{path}`.
+/// HTTP POST to `{base}{path}` (not in the WebAssembly build: the browser's fetch is there).
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
     base: String,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl HttpTransport {
     pub fn new(base_url: &str) -> Result<Self, TransportError> {
         let client = reqwest::Client::builder()
@@ -44,6 +46,7 @@ impl HttpTransport {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[async_trait]
 impl Transport for HttpTransport {
     async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError> {

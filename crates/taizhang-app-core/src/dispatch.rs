@@ -1,0 +1,55 @@
+//! Every command by name, JSON in and JSON out: the one entry of the web client's WebAssembly
+//! core (`crates/taizhang-web`), so the browser runs exactly the command bodies the Tauri app
+//! runs. The names and request/answer types are those of [`crate::contract::COMMANDS`] (a test
+//! checks that every one is here); the Tauri app calls the methods directly instead.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::contract::CommandError;
+use crate::{AppCore, AppError};
+
+fn arg<T: DeserializeOwned>(name: &str, req: Value) -> Result<T, CommandError> {
+    serde_json::from_value(req).map_err(|e| {
+        AppError::Invalid { message: format!("the request of {name} could not be read: {e}"), field: None }.into()
+    })
+}
+
+fn answer<T: Serialize>(r: Result<T, AppError>) -> Result<Value, CommandError> {
+    let v = r?;
+    serde_json::to_value(v).map_err(|e| AppError::Internal(format!("answer not serialisable: {e}")).into())
+}
+
+impl AppCore {
+    /// Runs command `name` with its request (`null` for commands without one).
+    pub async fn dispatch_json(&self, name: &str, req: Value) -> Result<Value, CommandError> {
+        match name {
+            "setup_status" => answer(self.setup_status().await),
+            "join" => answer(self.join(arg(name, req)?).await),
+            "save_settings" => answer(self.save_settings(arg(name, req)?).await),
+            "today" => answer(self.today().await),
+            "check_in" => answer(self.check_in(arg(name, req)?).await),
+            "households" => answer(self.households(arg(name, req)?).await),
+            "household" => answer(self.household(arg(name, req)?).await),
+            "save_household" => answer(self.save_household(arg(name, req)?).await),
+            "record_visit" => answer(self.record_visit(arg(name, req)?).await),
+            "diary" => answer(self.diary(arg(name, req)?).await),
+            "write_diary" => answer(self.write_diary(arg(name, req)?).await),
+            "month_gaps" => answer(self.month_gaps(arg(name, req)?).await),
+            "file_month" => answer(self.file_month(arg(name, req)?).await),
+            "team" => answer(self.team(arg(name, req)?).await),
+            "request_leave" => answer(self.request_leave(arg(name, req)?).await),
+            "decide_leave" => answer(self.decide_leave(arg(name, req)?).await),
+            "withdraw_leave" => answer(self.withdraw_leave(arg(name, req)?).await),
+            "report_back" => answer(self.report_back(arg(name, req)?).await),
+            "month_scores" => answer(self.month_scores(arg(name, req)?).await),
+            "save_score_sheet" => answer(self.save_score_sheet(arg(name, req)?).await),
+            "sync_status" => answer(self.sync_status().await),
+            "sync_now" => answer(self.sync_now().await),
+            "withdraw_refused" => answer(self.withdraw_refused(arg(name, req)?).await),
+            "ui_mark" => answer(Ok(self.ui_mark(arg(name, req)?))),
+            _ => Err(AppError::Invalid { message: format!("there is no command {name:?}"), field: None }.into()),
+        }
+    }
+}

