@@ -319,6 +319,36 @@ async function main() {
       log("leave of kind 因公外出 requested and withdrawn");
       await s.shot("team");
 
+      // 月度考核: the first secretary scores a colleague's ended month (last month), offline, with
+      // a reason; the sheet waits for the township's check. His own sheet is the township's.
+      const lastMonth = await s.exec(
+        "const d = new Date(Date.now() + 8 * 3600e3); d.setUTCDate(1); d.setUTCMonth(d.getUTCMonth() - 1); return d.toISOString().slice(0, 7);",
+      );
+      await s.go(`#/team?month=${lastMonth}`, "team");
+      await s.waitFor('[data-testid="scores"]');
+      const edits = await s.findAll('[data-testid="score-edit"]');
+      assert(edits.length >= 1, "the first secretary may score a colleague's ended month");
+      await s.exec('arguments[0].scrollIntoView({ block: "center" }); arguments[0].click();', [{ [ELEMENT]: edits[0] }]);
+      await s.waitFor('[data-testid="score-form"]');
+      await s.click('[data-testid="score-add-item"]');
+      await s.exec(
+        `const rows = document.querySelectorAll('[data-testid=score-item-kind]'); const k = rows[rows.length - 1];
+         k.value = "deduction"; k.dispatchEvent(new Event("change"));
+         const p = document.querySelectorAll('[data-testid=score-item-points]'); const pt = p[p.length - 1];
+         pt.value = "1"; pt.dispatchEvent(new Event("input"));`,
+      );
+      await s.exec(
+        "const r = document.querySelectorAll('[data-testid=score-item-reason]'); r[r.length - 1].value = arguments[0];",
+        [`台账迟报 ${marker}`],
+      );
+      await s.click('[data-testid="score-save"]');
+      await s.waitText('[data-testid="score-sheets"]', (t) => t.includes(marker) && t.includes("已录入"), 30000);
+      const own = await s.exec(
+        "return [...document.querySelectorAll('[data-testid=score-sheet]')].filter((li) => li.querySelector('[data-testid=score-edit]')).length;",
+      );
+      log(`scored a colleague's ${lastMonth} offline (${own} sheet(s) this first secretary may edit)`);
+      await s.shot("team-scores");
+
       // Sync with no server: a plain-words error, nothing lost.
       await s.go("#/sync", "sync");
       const pending = await s.text('[data-testid="sync-pending"]');

@@ -167,6 +167,8 @@ impl From<ClientError> for AppError {
             ClientError::TooManyRounds(n) => AppError::Incomplete(n),
             // The app never pulls county exports; should it ever, the server refused or was away.
             ClientError::Pull(m) => AppError::Refused(m),
+            // The peer exchange (附近的队员) is the CLI's for now; its refusals are in words.
+            ClientError::Peer(m) => AppError::Refused(m),
         }
     }
 }

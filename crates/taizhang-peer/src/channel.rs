@@ -145,12 +145,21 @@ impl Channel {
             }
             bytes.extend(piece);
         }
-        let (msg, rest) = postcard::take_from_bytes(&bytes).map_err(|e| PeerError::Malformed(e.to_string()))?;
-        if !rest.is_empty() {
-            return Err(PeerError::Malformed(format!("{} trailing bytes", rest.len())));
-        }
-        Ok(msg)
+        decode_message(&bytes)
     }
+}
+
+/// Decodes one received message's plaintext (what [`Channel::recv`] does after decryption):
+/// exactly one `T`, no trailing bytes. The fuzz targets drive this.
+pub fn decode_message<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, PeerError> {
+    if bytes.len() > MAX_MESSAGE {
+        return Err(PeerError::TooLarge { got: bytes.len(), limit: MAX_MESSAGE });
+    }
+    let (msg, rest) = postcard::take_from_bytes(bytes).map_err(|e| PeerError::Malformed(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(PeerError::Malformed(format!("{} trailing bytes", rest.len())));
+    }
+    Ok(msg)
 }
 
 #[cfg(test)]

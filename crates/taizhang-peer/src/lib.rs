@@ -13,6 +13,9 @@ pub mod author;
 pub mod cert;
 pub mod channel;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod sig;
 pub mod wire;
 

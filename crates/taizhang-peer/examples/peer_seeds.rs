@@ -1,0 +1,63 @@
+//! Writes the seed corpus of the peer fuzz targets (`fuzz/seeds/signed_push`,
+//! `fuzz/seeds/peer_message`): a signed push and one of each channel message, valid, so the
+//! fuzzers start from the real shapes. Run: `cargo run -p taizhang-peer --example peer_seeds`.
+
+use std::path::PathBuf;
+
+use taizhang_peer::wire::{Give, Hello, Offer, Outcome, PEER_VERSION};
+use taizhang_peer::{encode_signed_request, CertBody, CertKey, ChangeSig, DeviceCert};
+use taizhang_sync::{DocPush, SyncRequest, PROTOCOL_VERSION};
+
+fn main() -> std::io::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds");
+    let write = |target: &str, name: &str, bytes: Vec<u8>| -> std::io::Result<()> {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(name), bytes)
+    };
+    let req = SyncRequest {
+        version: PROTOCOL_VERSION,
+        village: uuid::Uuid::from_u128(3),
+        cursor: 9,
+        want_bytes: 4096,
+        docs: vec![DocPush {
+            doc: "registry".into(),
+            changes: vec![vec![133, 111, 74, 131, 1, 2, 3]],
+            sync_message: None,
+        }],
+    };
+    let sig = ChangeSig { hash: [5; 32], sig: vec![9; 64] };
+    write("signed_push", "with-signature", encode_signed_request(&req, std::slice::from_ref(&sig)))?;
+    write("signed_push", "without-signature", encode_signed_request(&req, &[]))?;
+
+    let key = CertKey::from_seed([7; 32]);
+    let cert = DeviceCert::issue(&key, seed_body());
+    let hello =
+        Hello { version: PEER_VERSION, cert: cert.clone(), binding: vec![1; 64], certs: vec![cert], revocations: None };
+    let bytes = |v: Result<Vec<u8>, postcard::Error>| v.unwrap_or_default();
+    write("peer_message", "hello", bytes(postcard::to_allocvec(&hello)))?;
+    write(
+        "peer_message",
+        "offer",
+        bytes(postcard::to_allocvec(&Offer { docs: vec![("registry".into(), vec![[4; 32]])] })),
+    )?;
+    let give = Give { docs: vec![("registry".into(), vec![vec![133, 111, 74, 131, 0, 0]])], sigs: vec![sig] };
+    write("peer_message", "give", bytes(postcard::to_allocvec(&give)))?;
+    let outcome =
+        Outcome { docs: vec![("registry".into(), Ok(1)), ("team/2026".into(), Err("拒绝 / refused".into()))] };
+    write("peer_message", "outcome", bytes(postcard::to_allocvec(&outcome)))?;
+    Ok(())
+}
+
+fn seed_body() -> CertBody {
+    CertBody {
+        device: uuid::Uuid::from_u128(1),
+        account: uuid::Uuid::from_u128(2),
+        village: uuid::Uuid::from_u128(3),
+        role: "member".into(),
+        public_key: vec![8; 32],
+        actors: vec![vec![6; 16]],
+        not_before: 0,
+        not_after: 1_800_000_000_000,
+    }
+}
