@@ -16,14 +16,7 @@ pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q && apt-get install -y -q "${missing[@]}"
-  else
-    echo "missing: ${missing[*]} (install them with apt-get)" >&2; exit 1
-  fi
-fi
+[ ${#missing[@]} -eq 0 ] || bash scripts/install-missing.sh "${missing[@]}"
 
 # The web UI: install exactly the locked packages, unit-test the UI logic, build dist/.
 (cd app && npm ci --no-audit --no-fund && npm test && npm run build)

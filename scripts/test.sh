@@ -9,14 +9,7 @@ command -v cc >/dev/null 2>&1 || need+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 # tests/tests/peer_netns.rs builds network namespaces with `ip` (as root; fails in CI without them).
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q && apt-get install -y -q "${need[@]}"
-  else
-    echo "missing: ${need[*]} (install them with apt-get)" >&2; exit 1
-  fi
-fi
+[ ${#need[@]} -eq 0 ] || bash scripts/install-missing.sh "${need[@]}"
 
 # The app crate embeds the built web UI at compile time: system libraries and dist/ first.
 bash scripts/app-e2e.sh --deps-only

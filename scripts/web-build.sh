@@ -14,14 +14,7 @@ target_dir=${CARGO_TARGET_DIR:-target}
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q && apt-get install -y -q "${missing[@]}"
-  else
-    echo "missing: ${missing[*]} (install them with apt-get)" >&2; exit 1
-  fi
-fi
+[ ${#missing[@]} -eq 0 ] || bash scripts/install-missing.sh "${missing[@]}"
 if command -v rustup >/dev/null 2>&1; then
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 fi
