@@ -196,6 +196,18 @@ async function checkVillage(page) {
   check((await page.getByTestId("member-absence").count()) === members, "not every member shows days absent without leave");
   const unknownDays = await page.locator('[data-testid="cal-day"][data-status="unknown"]').count();
   log(`village: ${members} members, ${days} calendar days (${judged} judged, ${unknownDays} not synced), last syncs ${syncs.join(" | ")}`);
+  // Evidence strength (issue 17): every member has a row, every day a strength, a click lists
+  // the day's records with their times and place.
+  await page.getByTestId("evidence-member").first().waitFor();
+  check((await page.getByTestId("evidence-member").count()) === members, "not every member has an evidence row");
+  const strengths = await page.getByTestId("evidence-day").evaluateAll((ds) => ds.map((d) => d.dataset.strength));
+  check(strengths.length > 0 && strengths.every((s) => ["timely", "backfilled", "doubtful"].includes(s)), `evidence days: ${strengths.slice(0, 5)}`);
+  await page.getByTestId("evidence-day").first().click();
+  check((await page.getByTestId("evidence-record").count()) > 0, "a day's evidence lists its records");
+  await page.getByTestId("evidence").screenshot({ path: join(SHOTS, "county-evidence.png") });
+  const counted = {};
+  for (const s of strengths) counted[s] = (counted[s] ?? 0) + 1;
+  log(`evidence: ${strengths.length} member-days ${JSON.stringify(counted)}`);
   return members;
 }
 
