@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
     local_month, validate_check_in, validate_diary, validate_household, validate_leave, validate_member,
-    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveRequest,
-    LedgerView, Limits, Member, MemberId, MonthScoreSheet, Timestamp, Visit, YearMonth,
+    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
+    Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member, MemberId, MonthScoreSheet, MonthSubmission,
+    TeamReport, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -148,6 +149,29 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
                     "a score sheet of {} belongs in team/{:04}, not {doc}",
                     sheet.month, sheet.month.year
                 ));
+            }
+            Ok(())
+        }
+        (DocId::Team { year }, MonthSubmission::PREFIX) => {
+            let sub = read::<MonthSubmission>(after, key)?;
+            if sub.key() != key {
+                return Err(format!("a submission of {} for {} is kept at key {}", sub.member, sub.month, sub.key()));
+            }
+            // Submitting is never refused for arriving late: the server's "now" is no limit.
+            validate_submission(&sub, &v, now, limits).map_err(|e| e.to_string())?;
+            if sub.month.year != *year {
+                return Err(format!("a submission of {} belongs in team/{:04}, not {doc}", sub.month, sub.month.year));
+            }
+            Ok(())
+        }
+        (DocId::Team { year }, TeamReport::PREFIX) => {
+            let r = read::<TeamReport>(after, key)?;
+            if r.key() != key {
+                return Err(format!("the report of {} is kept at key {}", r.period, r.key()));
+            }
+            validate_report(&r, &v, now, limits).map_err(|e| e.to_string())?;
+            if r.period.year() != *year {
+                return Err(format!("the report of {} belongs in team/{:04}, not {doc}", r.period, r.period.year()));
             }
             Ok(())
         }
