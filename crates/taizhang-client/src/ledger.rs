@@ -21,9 +21,9 @@ use taizhang_doc::{
 };
 use taizhang_domain::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
-    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest,
-    LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, Role, Timestamp, Village,
-    VillageId, Visit, YearMonth,
+    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
+    Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling,
+    MonthScoreSheet, MonthSubmission, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -424,6 +424,31 @@ impl Ledger {
     pub fn put_score_sheet(&mut self, sheet: &MonthScoreSheet, now: Timestamp) -> Result<(), ClientError> {
         self.validate(|view, limits| validate_score_sheet(sheet, view, now, limits))?;
         self.edit(DocId::for_score(sheet.month), now, |tx| write(tx, sheet))
+    }
+
+    /// Submits this member's own ended month (提交本月) with the gaps they were shown; the
+    /// first secretary or the township then files it. Submitting again replaces it.
+    pub fn submit_month(&mut self, s: &MonthSubmission, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_submission(s, view, now, limits))?;
+        self.edit(DocId::for_submission(s.month), now, |tx| write(tx, s))
+    }
+
+    /// The month submissions of `year` (team document), read from the document itself.
+    pub fn submissions(&mut self, year: i32) -> Result<Vec<MonthSubmission>, ClientError> {
+        let doc = self.doc(DocId::Team { year })?;
+        Ok(taizhang_doc::read_all::<MonthSubmission>(doc).0.into_iter().map(|r| r.record).collect())
+    }
+
+    /// Writes (or rewrites) a quarterly report or the yearly commitment (the first secretary's).
+    pub fn put_report(&mut self, r: &TeamReport, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_report(r, view, now, limits))?;
+        self.edit(DocId::for_report(r.period), now, |tx| write(tx, r))
+    }
+
+    /// The quarterly reports and commitment of `year`, read from the team document.
+    pub fn reports(&mut self, year: i32) -> Result<Vec<TeamReport>, ClientError> {
+        let doc = self.doc(DocId::Team { year })?;
+        Ok(taizhang_doc::read_all::<TeamReport>(doc).0.into_iter().map(|r| r.record).collect())
     }
 
     /// Writes with `actor` from now on (kept in the store): every loaded document too.
