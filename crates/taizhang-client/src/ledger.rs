@@ -434,9 +434,23 @@ impl Ledger {
     }
 
     /// The month submissions of `year` (team document), read from the document itself.
-    pub fn submissions(&mut self, year: i32) -> Result<Vec<MonthSubmission>, ClientError> {
-        let doc = self.doc(DocId::Team { year })?;
-        Ok(taizhang_doc::read_all::<MonthSubmission>(doc).0.into_iter().map(|r| r.record).collect())
+    pub fn submissions(&self, year: i32) -> Result<Vec<MonthSubmission>, ClientError> {
+        self.read_doc::<MonthSubmission>(DocId::Team { year })
+    }
+
+    /// Every readable record of kind `R` in document `id`, from the loaded copy or the store
+    /// (without caching it: a read needs no `&mut`).
+    fn read_doc<R: Record>(&self, id: DocId) -> Result<Vec<R>, ClientError> {
+        let read = |doc: &Automerge| taizhang_doc::read_all::<R>(doc).0.into_iter().map(|r| r.record).collect();
+        if let Some(doc) = self.docs.get(&id) {
+            return Ok(read(doc));
+        }
+        let mut doc = Automerge::new();
+        for chunk in self.store.load_doc(&id.to_string())? {
+            taizhang_sync::load_untrusted(&mut doc, &chunk)
+                .map_err(|e| ClientError::Corrupt { doc: id.to_string(), reason: e })?;
+        }
+        Ok(read(&doc))
     }
 
     /// Writes (or rewrites) a quarterly report or the yearly commitment (the first secretary's).
@@ -446,9 +460,8 @@ impl Ledger {
     }
 
     /// The quarterly reports and commitment of `year`, read from the team document.
-    pub fn reports(&mut self, year: i32) -> Result<Vec<TeamReport>, ClientError> {
-        let doc = self.doc(DocId::Team { year })?;
-        Ok(taizhang_doc::read_all::<TeamReport>(doc).0.into_iter().map(|r| r.record).collect())
+    pub fn reports(&self, year: i32) -> Result<Vec<TeamReport>, ClientError> {
+        self.read_doc::<TeamReport>(DocId::Team { year })
     }
 
     /// Writes with `actor` from now on (kept in the store): every loaded document too.
