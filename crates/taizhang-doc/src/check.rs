@@ -389,4 +389,36 @@ mod tests {
         let keys: BTreeSet<String> = [sheet.key()].into();
         assert!(check(&DocId::Team { year: 2026 }, &am2, &keys).expect_err("key").message.contains("kept at key"));
     }
+    #[test]
+    fn submissions_and_reports_are_checked_in_their_years_team_document() {
+        use taizhang_domain::{ReportPeriod, TeamReport};
+        let october = "2026-10".parse().expect("month");
+        let sub = MonthSubmission {
+            member: me(),
+            month: october,
+            gaps: vec![chrono::NaiveDate::from_ymd_opt(2026, 10, 9).expect("date")],
+            note: "开会".into(),
+            submitted_at: NOW,
+        };
+        let (am, keys) = doc_with(|tx| write(tx, &sub).expect("write"));
+        check(&DocId::Team { year: 2026 }, &am, &keys).expect("a submission, however late");
+        assert!(check(&DocId::Team { year: 2027 }, &am, &keys).expect_err("year").message.contains("team/2026"));
+        assert!(check(&log(), &am, &keys).is_err(), "not in a log");
+        let stray = MonthSubmission { gaps: vec![chrono::NaiveDate::from_ymd_opt(2026, 9, 30).expect("date")], ..sub };
+        let (am, keys) = doc_with(|tx| write(tx, &stray).expect("write"));
+        assert!(check(&DocId::Team { year: 2026 }, &am, &keys).expect_err("gap").message.contains("gaps"));
+
+        let r = TeamReport {
+            period: ReportPeriod::Quarter { year: 2026, quarter: 3 },
+            text: "第三季度报告".into(),
+            written_by: me(),
+            written_at: NOW,
+        };
+        let (am, keys) = doc_with(|tx| write(tx, &r).expect("write"));
+        check(&DocId::Team { year: 2026 }, &am, &keys).expect("a report");
+        assert!(check(&DocId::Team { year: 2025 }, &am, &keys).is_err());
+        let empty = TeamReport { text: String::new(), ..r };
+        let (am, keys) = doc_with(|tx| write(tx, &empty).expect("write"));
+        assert!(check(&DocId::Team { year: 2026 }, &am, &keys).expect_err("empty").message.contains("empty"));
+    }
 }
