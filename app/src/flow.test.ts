@@ -56,6 +56,10 @@ const gaps = (over: Partial<MonthGaps> = {}): MonthGaps => ({
   filedAt: null,
   filedBy: null,
   canFile: true,
+  submittedAt: null,
+  submittedGaps: [],
+  submissionNote: "",
+  canSubmit: false,
   ...over,
 });
 

@@ -17,6 +17,7 @@ import type {
   ScoreSheetView,
   SetupStatus,
   SyncStatus,
+  TeamView,
 } from "./generated/contract";
 import { CAUSES, causeKey, lang, leaveKindKey, scoreKindKey, setLang, statusKey, t, type Key } from "./i18n";
 import {
@@ -611,12 +612,14 @@ function filingCard(g: MonthGaps, where: HTMLElement, done: () => Promise<void>)
     h("h2", {}, t("filing.title"), g.memberName ? h("small", { class: "muted" }, ` ${g.memberName} · ${g.month}`) : null),
     h("p", { class: g.window === "filed" ? "badge ok" : g.window === "late" ? "warn" : "muted", "data-testid": g.window === "filed" ? "diary-filed" : "filing-state" }, filingText(g)),
   );
+  if (g.window !== "not_yet") card.append(submissionLine(g));
   if (g.window === "not_yet" || g.window === "filed") return card;
   const lines = gapLines(g);
   card.append(
     h("p", {}, lines.length ? t("filing.gaps") : t("filing.noGaps")),
     h("ul", { class: "list small", "data-testid": "filing-gaps" }, lines.map((l) => h("li", {}, h("b", {}, l.label), ` ${l.days}`))),
   );
+  if (g.canSubmit) card.append(submitMonthBox(g, where, done));
   if (!g.canFile) {
     card.append(h("p", { class: "muted small" }, t("filing.byFirstSecretary")));
     return card;
@@ -638,6 +641,73 @@ function filingCard(g: MonthGaps, where: HTMLElement, done: () => Promise<void>)
   };
   card.append(file);
   return card;
+}
+
+/** Whether the member submitted the month (提交本月), with the gaps listed then and the note. */
+function submissionLine(g: MonthGaps): HTMLElement {
+  if (g.submittedAt == null) {
+    return h("p", { class: "muted small", "data-testid": "submission-state" }, t("submit.not"));
+  }
+  const when = new Date(g.submittedAt).toISOString().slice(0, 10);
+  const gaps = g.submittedGaps.length ? t("submit.withGaps", { days: g.submittedGaps.map((d) => String(Number(d.slice(8)))).join("、") }) : t("submit.noGaps");
+  return h(
+    "p",
+    { class: "ok small", "data-testid": "submission-state" },
+    t("submit.done", { date: when }),
+    ` ${gaps}`,
+    g.submissionNote ? h("span", { class: "muted" }, ` · ${g.submissionNote}`) : null,
+  );
+}
+
+/** 提交本月: the member submits their own ended month with the gaps listed above and a note. */
+function submitMonthBox(g: MonthGaps, where: HTMLElement, done: () => Promise<void>): HTMLElement {
+  const note = h("textarea", { rows: "2", placeholder: t("submit.notePlaceholder"), "data-testid": "submit-month-note" });
+  const b = h("button", { class: "primary", "data-testid": "submit-month" }, g.submittedAt == null ? t("submit.button") : t("submit.again"));
+  b.onclick = () =>
+    void act(b, where, async () => {
+      await call("submit_month", { month: g.month, note: note.value });
+      toast(t("common.saved"));
+      await done();
+    });
+  return h("div", { class: "stack" }, note, b);
+}
+
+/** The team's reports to the township of the year (年承诺, 季报告): each one's state and text;
+ * the first secretary writes or rewrites them here, offline like a diary entry. */
+function reportsSection(v: TeamView, el: HTMLElement): HTMLElement {
+  const box = h("section", { class: "reports", "data-testid": "reports" }, h("h2", {}, t("reports.title")));
+  const ul = h("ul", { class: "list" });
+  for (const r of v.reports) {
+    const label = r.quarter === 0 ? t("reports.commitment", { year: r.year }) : t("reports.quarter", { year: r.year, q: r.quarter });
+    const li = h(
+      "li",
+      { "data-testid": `report-${r.period}` },
+      h("b", {}, label),
+      " ",
+      h("span", { class: r.state === "filed" ? "ok" : r.state === "missing" ? "warn" : "muted", "data-testid": "report-state" }, t(`reports.${r.state}` as Key)),
+      r.writtenBy ? h("small", { class: "muted" }, ` ${r.writtenBy}`) : null,
+      r.text ? h("p", { class: "small" }, r.text) : null,
+    );
+    if (v.canWriteReports && r.state !== "not_yet") {
+      const btn = h("button", { class: "small", "data-testid": "report-write" }, r.text ? t("reports.rewrite") : t("reports.write"));
+      btn.onclick = () => {
+        const text = h("textarea", { rows: "4", "data-testid": "report-text" });
+        text.value = r.text ?? "";
+        const save = h("button", { class: "primary", "data-testid": "report-save" }, t("common.save"));
+        save.onclick = () =>
+          void act(save, el, async () => {
+            await call("save_report", { period: r.period, text: text.value });
+            toast(t("common.saved"));
+            await render();
+          });
+        btn.replaceWith(h("div", { class: "stack" }, text, save));
+      };
+      li.append(btn);
+    }
+    ul.append(li);
+  }
+  box.append(ul);
+  return box;
 }
 
 function diaryEntry(e: DiaryItem, filed: boolean): HTMLElement {
@@ -858,6 +928,7 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
           h("b", {}, m.name),
           ` ${t(`role.${m.role}` as Key)} · ${t("team.daysInMonth", { n: m.daysThisMonth })} · `,
           h("span", { class: m.monthFiled ? "ok" : "muted" }, t(m.monthFiled ? "team.filed" : "team.notFiled")),
+          v.monthEnded ? h("span", { class: m.submitted ? "ok" : "muted", "data-testid": "team-submitted" }, ` · ${t(m.submitted ? "team.submitted" : "team.notSubmitted")}`) : null,
           m.canFile ? memberFileButton(m.id, m.name, v.month, el) : null,
         ),
       ),
@@ -922,6 +993,7 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
       field(t("team.leaveReason"), reason),
       submit,
     ),
+    reportsSection(v, el),
     "sheets" in scores
       ? scoresSection(scores, el)
       : h("section", { class: "scores" }, h("h2", {}, t("scores.title")), h("p", { class: "warn", title: scores.detail }, scores.text)),

@@ -10,7 +10,8 @@ use taizhang_auth::Role;
 use taizhang_doc::{demo, write, FilingRecord};
 use taizhang_domain::{
     CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, LeaveId, LeaveKind, LeaveRequest, LeaveState,
-    MemberId, MonthFiling, MonthScoreSheet, ScoreItem, ScoreItemKind, ScoreState, YearMonth,
+    MemberId, MonthFiling, MonthScoreSheet, MonthSubmission, ReportPeriod, ScoreItem, ScoreItemKind, ScoreState,
+    YearMonth,
 };
 
 use taizhang_sync::DocOutcome;
@@ -92,9 +93,15 @@ enum WriteCase {
     /// The first secretary's October score sheet, scored and checked by the writer: the
     /// township only (nobody scores themselves).
     TeamScoreFirstSecretary,
+    /// One's own October submission (提交本月): each member of the team, late or not.
+    TeamOwnSubmission,
+    /// 张伟's October submission written by someone else: nobody.
+    TeamColleagueSubmission,
+    /// The team's third-quarter report (季报告), signed by the writer: the first secretary only.
+    TeamReport,
 }
 
-const WRITES: [WriteCase; 11] = [
+const WRITES: [WriteCase; 14] = [
     WriteCase::RegistryHousehold,
     WriteCase::TeamLeaveRequest,
     WriteCase::TeamLeaveDecision,
@@ -106,6 +113,9 @@ const WRITES: [WriteCase; 11] = [
     WriteCase::OwnLogOtherMonth,
     WriteCase::TeamScoreMember,
     WriteCase::TeamScoreFirstSecretary,
+    WriteCase::TeamOwnSubmission,
+    WriteCase::TeamColleagueSubmission,
+    WriteCase::TeamReport,
 ];
 
 async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: usize) -> Got {
@@ -216,6 +226,32 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                     .await,
             )
         }
+        WriteCase::TeamOwnSubmission | WriteCase::TeamColleagueSubmission => {
+            let whose = if case == WriteCase::TeamOwnSubmission { me } else { MemberId(zhang) };
+            let sub = MonthSubmission {
+                member: whose,
+                month: YearMonth { year: 2026, month: 10 },
+                gaps: vec![NaiveDate::from_ymd_opt(2026, 10, 9).expect("date")],
+                note: format!("10月9日在县里开会 {salt}"),
+                submitted_at: NOW,
+            };
+            (
+                "team/2026".into(),
+                change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| write(tx, &sub).expect("write")).await,
+            )
+        }
+        WriteCase::TeamReport => {
+            let r = taizhang_domain::TeamReport {
+                period: ReportPeriod::Quarter { year: 2026, quarter: 3 },
+                text: format!("第三季度：走访全村农户，协调修路 {salt}"),
+                written_by: me,
+                written_at: NOW,
+            };
+            (
+                "team/2026".into(),
+                change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| write(tx, &r).expect("write")).await,
+            )
+        }
         WriteCase::Assessment => {
             let changes = change_on(server, demo::VILLAGE.0, "assessment/2026", &dev.actor, |tx| {
                 let obj = tx.put_object(ROOT, format!("score/{}", Uuid::now_v7()), ObjType::Map).expect("obj");
@@ -234,7 +270,7 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
 fn expected_write(role: Role, case: WriteCase) -> bool {
     use WriteCase::*;
     match role {
-        Role::Member => matches!(case, RegistryHousehold | TeamLeaveRequest | OwnLog),
+        Role::Member => matches!(case, RegistryHousehold | TeamLeaveRequest | OwnLog | TeamOwnSubmission),
         Role::FirstSecretary => matches!(
             case,
             RegistryHousehold
@@ -244,6 +280,8 @@ fn expected_write(role: Role, case: WriteCase) -> bool {
                 | TeamFiling
                 | OwnLog
                 | TeamScoreMember
+                | TeamOwnSubmission
+                | TeamReport
         ),
         Role::TownshipStaff => matches!(case, TeamLeaveDecision | TeamFiling | TeamScoreFirstSecretary),
         Role::CountyStaff => matches!(case, Assessment),

@@ -4,7 +4,8 @@
 //! clock. Every working day each checks in and writes the diary and the phones sync in the
 //! evening; 王芳 forgets 14 October's diary and writes it on the 20th (补记); 张伟 takes sick
 //! leave (病假) on 19–20 October, approved by 李明, is away without leave on the 27th and forgets
-//! the diary on the 29th. On 2 November 李明 files the team's month and scores 王芳 and 张伟 in
+//! the diary on the 29th. On 2 November 王芳 and 张伟 submit October from the app (提交本月, with
+//! the gaps it lists) and 李明 files the team's month and scores 王芳 and 张伟 in
 //! the app; the township confirms 王芳's sheet, returns 张伟's with a reason, confirms the
 //! correction, scores 李明 itself and proposes his yearly grade; the county audits all three
 //! sheets (张伟's with an override and its reason) and sees the proposal in its grades. The test asserts the figures each view shows — the app's Team screen and month
@@ -143,14 +144,30 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
         phone.check_in(CheckInRequest { kind: CheckKindCode::In, location: None }).await.expect("check in");
         sync(phone, "morning").await;
     }
+    // 王芳 and 张伟 submit October from their phones (提交本月) with the gaps the app lists;
+    // 李明 files without submitting his own (a month is filed either way).
+    set(at(NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"), 9) + 30 * 60_000);
+    let submit = |note: &str| SubmitMonthRequest { month: "2026-10".into(), note: Some(note.into()) };
+    let hers = wang.submit_month(submit("")).await.expect("王芳 submits");
+    let his = zhang.submit_month(submit("27日家中有急事未请假")).await.expect("张伟 submits");
+    assert!(hers.submitted_gaps.is_empty(), "{hers:?}");
+    assert_eq!(his.submitted_gaps, vec![away.to_string(), forgot_zhang.to_string()], "the gaps he was shown");
+    sync(wang, "王芳").await;
+    sync(zhang, "张伟").await;
+    sync(li, "李明").await;
+    let team = li.team(MonthQuery { month: Some("2026-10".into()) }).await.expect("team");
+    let submitted: Vec<bool> = ids.iter().map(|id| team.members.iter().any(|m| &m.id == id && m.submitted)).collect();
+    assert_eq!(submitted, vec![false, true, true], "李明 sees who submitted");
     set(at(NaiveDate::from_ymd_opt(2026, 11, 2).expect("day"), 10));
     let oct = MonthQuery { month: Some("2026-10".into()) };
     let mut gaps = Vec::new();
+    let mut submissions = Vec::new();
     for id in &ids {
         let g = li
             .month_gaps(MonthGapsRequest { member_id: Some(id.clone()), month: "2026-10".into() })
             .await
             .expect("gaps");
+        submissions.push((g.submitted_at.is_some(), g.submitted_gaps.len(), g.submission_note.clone()));
         gaps.push((g.diary_gaps.clone(), g.days_without_check_in.clone(), g.not_synced.clone()));
         assert!(g.can_file, "the first secretary files {id}'s month");
         li.file_month(FileMonthRequest { month: "2026-10".into(), member_id: Some(id.clone()) }).await.expect("file");
@@ -160,6 +177,11 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
     assert_eq!(gaps[2].0, vec![away.to_string(), forgot_zhang.to_string()], "张伟's diary gaps");
     assert_eq!(gaps[2].1, vec![away.to_string()], "张伟: one working day without a check-in or leave");
     assert!(gaps[2].2.is_empty(), "nothing unsynced");
+    assert_eq!(
+        submissions,
+        vec![(false, 0, String::new()), (true, 0, String::new()), (true, 2, "27日家中有急事未请假".into())],
+        "the first secretary's filing flow shows each submission"
+    );
 
     let scores = li.month_scores(oct.clone()).await.expect("scores");
     let automatic: Vec<f64> = ids
@@ -350,7 +372,8 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
     }
     md.push_str(
         "\n王芳's 14 October diary was written on the 20th (补记); 张伟's sick leave (病假) 19–20 October was \
-         approved by 李明 in the app; the township returned 张伟's first sheet (−1, \"扣分请写明哪几户\") and \
+         approved by 李明 in the app; on 2 November 王芳 and 张伟 submitted October from their phones (提交本月: \
+         王芳 with no gap, 张伟 with 27 and 29 October and a note), 李明 did not, and filed all three; the township returned 张伟's first sheet (−1, \"扣分请写明哪几户\") and \
          confirmed the correction (−0.5); the township scored 李明; the county audited all three, 张伟's set to \
          8.5 with its reason.\n",
     );

@@ -204,7 +204,20 @@ notSynced: Array<string>, filedAt: number | null, filedBy: string | null,
 /**
  * This device's member (the first secretary) may file it now.
  */
-canFile: boolean, };
+canFile: boolean, 
+/**
+ * When the member submitted the month (提交本月); null: not submitted.
+ */
+submittedAt: number | null, 
+/**
+ * The days without a diary entry listed when the member submitted, and their note.
+ */
+submittedGaps: Array<string>, submissionNote: string, 
+/**
+ * This device's member may submit this month now: their own, and it has ended (again
+ * after submitting: a later submission replaces the earlier one; never too late).
+ */
+canSubmit: boolean, };
 
 export type MonthGapsRequest = { 
 /**
@@ -228,6 +241,26 @@ export type FileMonthRequest = { month: string,
  */
 memberId: string | null, };
 
+export type SubmitMonthRequest = { month: string, note: string | null, };
+
+export type ReportStateCode = "filed" | "missing" | "not_yet";
+
+export type ReportItem = { 
+/**
+ * `2026-commitment`, `2026-Q3`.
+ */
+period: string, 
+/**
+ * 0 for the commitment, 1–4 for a quarter.
+ */
+quarter: number, year: number, state: ReportStateCode, text: string | null, writtenBy: string | null, writtenAt: number | null, };
+
+export type SaveReportRequest = { 
+/**
+ * `2026-commitment` or `2026-Q3`.
+ */
+period: string, text: string, };
+
 export type TeamDay = { date: string, 
 /**
  * Names of the members with a check-in that day.
@@ -250,7 +283,11 @@ export type TeamMemberSummary = { id: string, name: string, role: MemberRole, da
 /**
  * This device's member (the first secretary) may file this member's month now.
  */
-canFile: boolean, };
+canFile: boolean, 
+/**
+ * The member has submitted this month (提交本月).
+ */
+submitted: boolean, };
 
 export type LeaveKindCode = "personal" | "sick" | "official_trip" | "training" | "rest" | "other";
 
@@ -294,7 +331,15 @@ canApprove: boolean,
 /**
  * The month has ended (its members' months can be filed).
  */
-monthEnded: boolean, };
+monthEnded: boolean, 
+/**
+ * The team's reports to the township of the month's year (年承诺, 季报告).
+ */
+reports: Array<ReportItem>, 
+/**
+ * This device's member (the first secretary) writes them.
+ */
+canWriteReports: boolean, };
 
 export type ScoreItemKindCode = "bonus" | "deduction" | "veto";
 
@@ -456,6 +501,8 @@ export interface Commands {
   write_diary: { req: DiaryInput; res: DiaryItem };
   month_gaps: { req: MonthGapsRequest; res: MonthGaps };
   file_month: { req: FileMonthRequest; res: MonthGaps };
+  submit_month: { req: SubmitMonthRequest; res: MonthGaps };
+  save_report: { req: SaveReportRequest; res: ReportItem };
   team: { req: MonthQuery; res: TeamView };
   request_leave: { req: LeaveInput; res: LeaveItem };
   decide_leave: { req: DecideLeaveRequest; res: LeaveItem };

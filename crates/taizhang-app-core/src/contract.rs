@@ -386,6 +386,62 @@ pub struct MonthGaps {
     pub filed_by: Option<String>,
     /// This device's member (the first secretary) may file it now.
     pub can_file: bool,
+    /// When the member submitted the month (提交本月); null: not submitted.
+    #[ts(type = "number | null")]
+    pub submitted_at: Option<i64>,
+    /// The days without a diary entry listed when the member submitted, and their note.
+    pub submitted_gaps: Vec<String>,
+    pub submission_note: String,
+    /// This device's member may submit this month now: their own, and it has ended (again
+    /// after submitting: a later submission replaces the earlier one; never too late).
+    pub can_submit: bool,
+}
+
+/// `submit_month`: this device's member submits their own ended month (提交本月) with the
+/// gaps the app lists and an optional note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitMonthRequest {
+    pub month: String,
+    pub note: Option<String>,
+}
+
+/// Where one of the year's reports stands (季报告 / 年承诺).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStateCode {
+    /// 已报送.
+    Filed,
+    /// 未报送: its quarter has ended (or the year's commitment).
+    Missing,
+    /// 未到期: its quarter has not ended.
+    NotYet,
+}
+
+/// One of the team's reports to the township of a year: the commitment (年承诺) or a
+/// quarter's report (季报告).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportItem {
+    /// `2026-commitment`, `2026-Q3`.
+    pub period: String,
+    /// 0 for the commitment, 1–4 for a quarter.
+    pub quarter: u8,
+    pub year: i32,
+    pub state: ReportStateCode,
+    pub text: Option<String>,
+    pub written_by: Option<String>,
+    #[ts(type = "number | null")]
+    pub written_at: Option<i64>,
+}
+
+/// `save_report`: the first secretary writes (or rewrites) a report of `period`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveReportRequest {
+    /// `2026-commitment` or `2026-Q3`.
+    pub period: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -439,6 +495,8 @@ pub struct TeamMemberSummary {
     pub month_filed: bool,
     /// This device's member (the first secretary) may file this member's month now.
     pub can_file: bool,
+    /// The member has submitted this month (提交本月).
+    pub submitted: bool,
 }
 
 /// 请假类别 (seed 003): how each counts is the county's policy.
@@ -508,6 +566,10 @@ pub struct TeamView {
     pub can_approve: bool,
     /// The month has ended (its members' months can be filed).
     pub month_ended: bool,
+    /// The team's reports to the township of the month's year (年承诺, 季报告).
+    pub reports: Vec<ReportItem>,
+    /// This device's member (the first secretary) writes them.
+    pub can_write_reports: bool,
 }
 
 /// 月度考核 (scheme B, seed 002): the kind of one line of a member's monthly score sheet.
@@ -762,6 +824,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("write_diary", "DiaryInput", "DiaryItem"),
     ("month_gaps", "MonthGapsRequest", "MonthGaps"),
     ("file_month", "FileMonthRequest", "MonthGaps"),
+    ("submit_month", "SubmitMonthRequest", "MonthGaps"),
+    ("save_report", "SaveReportRequest", "ReportItem"),
     ("team", "MonthQuery", "TeamView"),
     ("request_leave", "LeaveInput", "LeaveItem"),
     ("decide_leave", "DecideLeaveRequest", "LeaveItem"),
@@ -811,6 +875,10 @@ pub fn contract_ts() -> String {
         MonthGapsRequest::decl(),
         DiaryInput::decl(),
         FileMonthRequest::decl(),
+        SubmitMonthRequest::decl(),
+        ReportStateCode::decl(),
+        ReportItem::decl(),
+        SaveReportRequest::decl(),
         TeamDay::decl(),
         TeamMemberSummary::decl(),
         LeaveKindCode::decl(),

@@ -25,8 +25,9 @@ use taizhang_client::{ClientError, Ledger, Transport, TransportError};
 use taizhang_doc::{automerge, FieldConflict};
 use taizhang_domain::{
     local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
-    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthScoreSheet, PovertyCause,
-    Role, ScoreItem, ScoreItemKind, ScoreState, Timestamp, Visit, VisitId, YearMonth,
+    HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthScoreSheet, MonthSubmission,
+    PovertyCause, ReportPeriod, Role, ScoreItem, ScoreItemKind, ScoreState, TeamReport, Timestamp, Visit, VisitId,
+    YearMonth,
 };
 use taizhang_rules::{
     filing_due, may_file, member_report, month_score, team_report, FilingWindow, MemberInputs, Period, Policy,
@@ -417,8 +418,11 @@ fn month_gaps(
     member: MemberId,
     month: YearMonth,
     now: Timestamp,
+    submissions: &[MonthSubmission],
 ) -> Result<MonthGaps, AppError> {
     let today = local_date(now);
+    let submission =
+        submissions.iter().filter(|s| s.member == member && s.month == month).max_by_key(|s| s.submitted_at);
     let filing = store.filings()?.into_iter().find(|f| f.member == member && f.month == month);
     let names = names(store)?;
     let (first, last) = (month.first_day(), month_last_day(month));
@@ -450,7 +454,46 @@ fn month_gaps(
         filed_at: filing.as_ref().map(|f| f.filed_at),
         filed_by: filing.as_ref().and_then(|f| names.get(&f.filed_by).cloned()),
         can_file: viewer.role == Role::FirstSecretary && filing.is_none() && w.allowed(),
+        submitted_at: submission.map(|s| s.submitted_at),
+        submitted_gaps: submission.map(|s| s.gaps.iter().map(|d| d.to_string()).collect()).unwrap_or_default(),
+        submission_note: submission.map(|s| s.note.clone()).unwrap_or_default(),
+        can_submit: viewer.id == member && today > month.last_day(),
     })
+}
+
+/// The year's reports to the township, the commitment first, then the four quarters.
+fn report_items(
+    reports: &[TeamReport],
+    names: &BTreeMap<MemberId, String>,
+    year: i32,
+    today: NaiveDate,
+) -> Vec<ReportItem> {
+    let mut periods = vec![ReportPeriod::Commitment { year }];
+    periods.extend((1..=4).map(|quarter| ReportPeriod::Quarter { year, quarter }));
+    periods
+        .into_iter()
+        .map(|p| {
+            let filed = reports.iter().filter(|r| r.period == p).max_by_key(|r| r.written_at);
+            let state = match (filed, p.ends()) {
+                (Some(_), _) => ReportStateCode::Filed,
+                (None, Some(ends)) if today < ends => ReportStateCode::NotYet,
+                (None, _) => ReportStateCode::Missing,
+            };
+            ReportItem {
+                period: p.to_string(),
+                quarter: match p {
+                    ReportPeriod::Quarter { quarter, .. } => quarter,
+                    ReportPeriod::Commitment { .. } => 0,
+                },
+                year,
+                state,
+                text: filed.map(|r| r.text.clone()),
+                written_by: filed
+                    .map(|r| names.get(&r.written_by).cloned().unwrap_or_else(|| r.written_by.to_string())),
+                written_at: filed.map(|r| r.written_at),
+            }
+        })
+        .collect()
 }
 
 // ---- monthly scores (月度考核, scheme B) ----
@@ -974,7 +1017,7 @@ impl AppCore {
         let filing = store.filings()?.into_iter().find(|f| f.member == me && f.month == month);
         let names = names(store)?;
         let viewer = Self::me_synced(l)?;
-        let gaps = month_gaps(store, policy, &viewer, me, month, now)?;
+        let gaps = month_gaps(store, policy, &viewer, me, month, now, &l.submissions(month.year)?)?;
         let current = month == YearMonth::of(today);
         let previous = previous_month(YearMonth::of(today));
         let earliest =
@@ -1057,7 +1100,7 @@ impl AppCore {
                 Some(s) => parse_id("memberId", s)?,
                 None => me.id,
             };
-            month_gaps(l.store(), policy, &me, member, month, now)
+            month_gaps(l.store(), policy, &me, member, month, now, &l.submissions(month.year)?)
         })
         .await
     }
@@ -1093,7 +1136,54 @@ impl AppCore {
                 return Err(AppError::MonthFiled(month.to_string()));
             }
             l.file_month(member, month, me.id, now)?;
-            month_gaps(l.store(), policy, &me, member, month, now)
+            month_gaps(l.store(), policy, &me, member, month, now, &l.submissions(month.year)?)
+        })
+        .await
+    }
+
+    /// Submits this device's member's own ended month (提交本月) with the diary gaps the app
+    /// lists now and an optional note; the first secretary or the township then files it.
+    /// Submitting again replaces it; it is never too late.
+    pub async fn submit_month(&self, req: SubmitMonthRequest) -> Result<MonthGaps, AppError> {
+        let now = self.now();
+        let month = parse_month(Some(&req.month), now)?;
+        let policy = &self.policy;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let gaps = month_gaps(l.store(), policy, &me, me.id, month, now, &[])?;
+            let dates = gaps.diary_gaps.iter().map(|d| parse_date("gap", d)).collect::<Result<Vec<_>, _>>()?;
+            let submission = MonthSubmission {
+                member: me.id,
+                month,
+                gaps: dates,
+                note: req.note.as_deref().unwrap_or_default().trim().to_string(),
+                submitted_at: now,
+            };
+            l.submit_month(&submission, now)?;
+            month_gaps(l.store(), policy, &me, me.id, month, now, &l.submissions(month.year)?)
+        })
+        .await
+    }
+
+    /// The first secretary writes (or rewrites) the team's quarterly report (季报告) or the
+    /// yearly commitment (年承诺), offline like a diary entry; it syncs to the township.
+    pub async fn save_report(&self, req: SaveReportRequest) -> Result<ReportItem, AppError> {
+        let now = self.now();
+        let period: ReportPeriod = req.period.trim().parse()?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            if me.role != Role::FirstSecretary {
+                return Err(AppError::NotAllowed(
+                    "the first secretary writes the team's quarterly reports and yearly commitment".into(),
+                ));
+            }
+            let r = TeamReport { period, text: req.text.trim().to_string(), written_by: me.id, written_at: now };
+            l.put_report(&r, now)?;
+            let names = BTreeMap::from([(me.id, me.name.clone())]);
+            report_items(&[r], &names, period.year(), local_date(now))
+                .into_iter()
+                .find(|i| i.period == period.to_string())
+                .ok_or_else(|| AppError::NotAllowed(format!("{period} is not a report period of {}", period.year())))
         })
         .await
     }
@@ -1135,6 +1225,7 @@ impl AppCore {
                 })
                 .collect();
             let filings = store.filings()?;
+            let submissions = l.submissions(month.year)?;
             let month_ended = may_file(month, today, policy).allowed();
             let members = records
                 .members
@@ -1148,6 +1239,7 @@ impl AppCore {
                     can_file: me.role == Role::FirstSecretary
                         && month_ended
                         && !filings.iter().any(|f| f.member == m.id && f.month == month),
+                    submitted: submissions.iter().any(|s| s.member == m.id && s.month == month),
                 })
                 .collect();
             let mut leaves: Vec<&LeaveRequest> = records.leave_requests.iter().collect();
@@ -1161,6 +1253,8 @@ impl AppCore {
                 leaves: leaves.into_iter().take(100).map(|l| leave_item(l, &names, &me)).collect(),
                 can_approve: me.role == Role::FirstSecretary,
                 month_ended,
+                reports: report_items(&l.reports(month.year)?, &names, month.year, today),
+                can_write_reports: me.role == Role::FirstSecretary,
             })
         })
         .await

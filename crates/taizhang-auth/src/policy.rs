@@ -33,6 +33,10 @@
 //!   both scores and checks with its own account (state confirmed), new or still its own and
 //!   not audited; the first secretary never touches it (it is not entered or returned), and
 //!   nobody scores themselves.
+//!   A month submission (`submission/<month>-<member>`, 提交本月) is written only by the member
+//!   themselves, whenever it arrives. Quarterly reports and the yearly commitment
+//!   (`report/<period>`, 季报告 / 年承诺) are written by the first secretary, signed with
+//!   their account; the township reads them.
 //! - `assessment/<year>`: county staff write assessments of the villages of their county.
 //! - township and county staff write nothing else of a village.
 
@@ -305,6 +309,8 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
                         return deny("filing", "only the first secretary or the township files a month (月备案)")
                     }
                     "leave" => leave_change(p, decides, t)?,
+                    "submission" => submission_change(p, t)?,
+                    "report" => report_change(p, t)?,
                     _ => return deny("team_record", format!("'{}' may not be written in the team document", t.key)),
                 }
             }
@@ -404,6 +410,41 @@ fn leave_change(p: &Principal, decides: bool, t: &Touch) -> Result<(), Denial> {
             "leave_decision",
             "a team member may only request (or withdraw) their own leave; the first secretary or the township decides it",
         ),
+    }
+}
+
+/// One month submission (提交本月) touched in a team document by `p`: only the member
+/// themselves submits (or submits again) their month, and it stays theirs; never deleted.
+/// Nothing about time: a submission is never refused for arriving late.
+fn submission_change(p: &Principal, t: &Touch) -> Result<(), Denial> {
+    let me = Some(p.account);
+    if !p.role.in_village() {
+        return deny("submission", "each member submits their own month from the app; the township files it");
+    }
+    let Some(a) = &t.after else {
+        return deny("submission", "a month submission is never deleted: submit the month again to replace it");
+    };
+    if a.member != me || t.before.as_ref().is_some_and(|b| b.member != me) {
+        return deny("submission", "only the member themselves submits their month (提交本月)");
+    }
+    Ok(())
+}
+
+/// One quarterly report (季报告) or yearly commitment (年承诺) touched in a team document by
+/// `p`: the first secretary writes it, signed with their own account; the township reads it.
+fn report_change(p: &Principal, t: &Touch) -> Result<(), Denial> {
+    if p.role != Role::FirstSecretary {
+        return deny(
+            "report",
+            "the first secretary writes the team's quarterly reports and yearly commitment; the township reads them",
+        );
+    }
+    match &t.after {
+        None => deny("report", "a filed report is never deleted: write it again to replace its text"),
+        Some(a) if a.member != Some(p.account) => {
+            deny("report", "a report is signed by the first secretary who writes it (member: their own account)")
+        }
+        Some(_) => Ok(()),
     }
 }
 
@@ -558,6 +599,30 @@ mod tests {
     fn team_write(role: Role, account: Uuid, t: Touch) -> Result<(), Denial> {
         let p = Principal { account, ..who(role) };
         may_write(&p, &PLACE, &DocRef::Team { year: 2026 }, false, &[t])
+    }
+
+    #[test]
+    fn only_the_member_submits_their_month_and_only_the_first_secretary_writes_reports() {
+        let mine = Some(Facts { member: Some(ME), ..Facts::default() });
+        let theirs = Some(Facts { member: Some(COLLEAGUE), ..Facts::default() });
+        let code = |r: Result<(), Denial>| r.err().map_or("ok", |d| d.code);
+        for role in [Role::Member, Role::FirstSecretary] {
+            assert_eq!(code(team_write(role, ME, touch("submission/x", None, mine))), "ok", "{role}");
+            assert_eq!(code(team_write(role, ME, touch("submission/x", mine, mine))), "ok", "{role} again");
+            assert_eq!(code(team_write(role, ME, touch("submission/x", None, theirs))), "submission", "{role}");
+            assert_eq!(code(team_write(role, ME, touch("submission/x", theirs, mine))), "submission", "{role}");
+            assert_eq!(code(team_write(role, ME, touch("submission/x", mine, None))), "submission", "{role}");
+        }
+        let t = touch("submission/x", None, Some(Facts { member: Some(ME), ..Facts::default() }));
+        assert_eq!(code(team_write(Role::TownshipStaff, ME, t.clone())), "submission");
+        assert_eq!(code(team_write(Role::CountyStaff, ME, t)), "read_only");
+
+        assert_eq!(code(team_write(Role::FirstSecretary, ME, touch("report/2026-Q3", None, mine))), "ok");
+        assert_eq!(code(team_write(Role::FirstSecretary, ME, touch("report/2026-Q3", theirs, mine))), "ok");
+        assert_eq!(code(team_write(Role::FirstSecretary, ME, touch("report/2026-Q3", None, theirs))), "report");
+        assert_eq!(code(team_write(Role::FirstSecretary, ME, touch("report/2026-Q3", mine, None))), "report");
+        assert_eq!(code(team_write(Role::Member, ME, touch("report/2026-Q3", None, mine))), "report");
+        assert_eq!(code(team_write(Role::TownshipStaff, ME, touch("report/2026-Q3", None, mine))), "report");
     }
 
     #[test]

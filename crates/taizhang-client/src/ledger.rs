@@ -21,9 +21,9 @@ use taizhang_doc::{
 };
 use taizhang_domain::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
-    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveId, LeaveRequest,
-    LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, Role, Timestamp, Village,
-    VillageId, Visit, YearMonth,
+    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
+    Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling,
+    MonthScoreSheet, MonthSubmission, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -424,6 +424,44 @@ impl Ledger {
     pub fn put_score_sheet(&mut self, sheet: &MonthScoreSheet, now: Timestamp) -> Result<(), ClientError> {
         self.validate(|view, limits| validate_score_sheet(sheet, view, now, limits))?;
         self.edit(DocId::for_score(sheet.month), now, |tx| write(tx, sheet))
+    }
+
+    /// Submits this member's own ended month (提交本月) with the gaps they were shown; the
+    /// first secretary or the township then files it. Submitting again replaces it.
+    pub fn submit_month(&mut self, s: &MonthSubmission, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_submission(s, view, now, limits))?;
+        self.edit(DocId::for_submission(s.month), now, |tx| write(tx, s))
+    }
+
+    /// The month submissions of `year` (team document), read from the document itself.
+    pub fn submissions(&self, year: i32) -> Result<Vec<MonthSubmission>, ClientError> {
+        self.read_doc::<MonthSubmission>(DocId::Team { year })
+    }
+
+    /// Every readable record of kind `R` in document `id`, from the loaded copy or the store
+    /// (without caching it: a read needs no `&mut`).
+    fn read_doc<R: Record>(&self, id: DocId) -> Result<Vec<R>, ClientError> {
+        let read = |doc: &Automerge| taizhang_doc::read_all::<R>(doc).0.into_iter().map(|r| r.record).collect();
+        if let Some(doc) = self.docs.get(&id) {
+            return Ok(read(doc));
+        }
+        let mut doc = Automerge::new();
+        for chunk in self.store.load_doc(&id.to_string())? {
+            taizhang_sync::load_untrusted(&mut doc, &chunk)
+                .map_err(|e| ClientError::Corrupt { doc: id.to_string(), reason: e })?;
+        }
+        Ok(read(&doc))
+    }
+
+    /// Writes (or rewrites) a quarterly report or the yearly commitment (the first secretary's).
+    pub fn put_report(&mut self, r: &TeamReport, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_report(r, view, now, limits))?;
+        self.edit(DocId::for_report(r.period), now, |tx| write(tx, r))
+    }
+
+    /// The quarterly reports and commitment of `year`, read from the team document.
+    pub fn reports(&self, year: i32) -> Result<Vec<TeamReport>, ClientError> {
+        self.read_doc::<TeamReport>(DocId::Team { year })
     }
 
     /// Writes with `actor` from now on (kept in the store): every loaded document too.

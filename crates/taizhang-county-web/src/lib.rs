@@ -60,6 +60,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/leave", get(api::township::leave))
         .route("/county/api/village/{id}/leave/{leave}", post(api::township::decide))
         .route("/county/api/filing", get(api::township::filing))
+        .route("/county/api/reports", get(api::township::reports))
         .route("/county/api/village/{id}/filing", post(api::township::file_month))
         .route("/county/api/scores", get(api::scores::waiting))
         .route("/county/api/village/{id}/score/{member}/{month}", post(api::scores::score_first_secretary))

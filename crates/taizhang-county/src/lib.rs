@@ -36,7 +36,8 @@ pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};
 pub use tables::{table, table_with_inputs, Dataset, Scope, VillageData};
 pub use township::{
-    at_post, leave_to_decide, months_to_file, AtPostLine, AtPostVillage, LeaveToDecide, MonthToFile, PostState,
+    at_post, leave_to_decide, months_to_file, team_reports, AtPostLine, AtPostVillage, LeaveToDecide, MonthToFile,
+    PostState, ReportSlot, VillageReports,
 };
 pub use view::{
     county_grades, needs_county_grades, village_page, village_summary, village_view, village_view_with, CountyGrades,

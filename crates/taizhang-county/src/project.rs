@@ -22,6 +22,10 @@ pub struct DocPart {
     pub filings: Vec<taizhang_domain::MonthFiling>,
     /// Month score sheets (scheme B's chain), from team documents.
     pub score_sheets: Vec<taizhang_domain::MonthScoreSheet>,
+    /// Members' month submissions (提交本月) and the team's reports (季报告, 年承诺), from
+    /// team documents.
+    pub submissions: Vec<taizhang_domain::MonthSubmission>,
+    pub reports: Vec<taizhang_domain::TeamReport>,
     /// Records this version could not read (a newer app's, or damaged): counted, not shown.
     pub unreadable: usize,
     /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
@@ -71,6 +75,8 @@ impl DocPart {
                 part.leave_requests = take(doc, &mut bad);
                 part.filings = take::<FilingRecord>(doc, &mut bad).into_iter().map(|f| f.0).collect();
                 part.score_sheets = take(doc, &mut bad);
+                part.submissions = take(doc, &mut bad);
+                part.reports = take(doc, &mut bad);
             }
             Ok(DocId::Log { member, .. }) => {
                 // A log holds only its owner's records; anything else in it is ignored.
@@ -140,6 +146,8 @@ impl VillageProjection {
             r.leave_requests.extend(p.leave_requests.iter().cloned());
             r.filings.extend(p.filings.iter().cloned());
             r.score_sheets.extend(p.score_sheets.iter().cloned());
+            r.submissions.extend(p.submissions.iter().cloned());
+            r.reports.extend(p.reports.iter().cloned());
         }
         r.members.sort_by(|a, b| team_key(a).cmp(&team_key(b)));
         r.households.sort_by(|a, b| (&a.group, &a.head, a.id).cmp(&(&b.group, &b.head, b.id)));

@@ -244,6 +244,12 @@ pub struct MonthToFile {
     pub state_zh: &'static str,
     /// The last day to file on time (`None`: the policy sets no deadline).
     pub due: Option<NaiveDate>,
+    /// When the member submitted the month from the app (提交本月); `None`: not submitted
+    /// (yet — it can still be filed without).
+    pub submitted_at: Option<i64>,
+    /// The days without a diary entry the member was shown when submitting, and their note.
+    pub submitted_gaps: Vec<NaiveDate>,
+    pub submission_note: String,
 }
 
 /// How many ended months back [`months_to_file`] looks.
@@ -284,7 +290,15 @@ pub fn months_to_file(
                 FilingWindow::Open { due } => ("due", "待备案", due),
                 FilingWindow::Late { due } => ("late", "逾期未备案", Some(due)),
             };
+            let submission = records
+                .submissions
+                .iter()
+                .filter(|s| s.member == member.id && s.month == month)
+                .max_by_key(|s| s.submitted_at);
             out.push(MonthToFile {
+                submitted_at: submission.map(|s| s.submitted_at),
+                submitted_gaps: submission.map(|s| s.gaps.clone()).unwrap_or_default(),
+                submission_note: submission.map(|s| s.note.clone()).unwrap_or_default(),
                 village: info.id,
                 village_name: info.name.clone(),
                 member: member.id.0,
@@ -297,4 +311,71 @@ pub fn months_to_file(
         }
     }
     out
+}
+
+/// One report a team owes the township in a year: a quarter's (季报告) or the commitment (年承诺).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportSlot {
+    /// `2026-Q3`, `2026-commitment`.
+    pub period: String,
+    /// `quarterly` or `commitment`.
+    pub kind: &'static str,
+    /// 第三季度报告, 2026年度承诺.
+    pub label_zh: String,
+    /// `filed`, `missing` (its quarter has ended, or the commitment of the year), `not_yet`
+    /// (the quarter has not ended).
+    pub state: &'static str,
+    pub state_zh: &'static str,
+    /// The report as filed: its text, who wrote it last and when (server-independent: the
+    /// author's device time).
+    pub text: Option<String>,
+    pub written_by: Option<Uuid>,
+    pub written_by_name: Option<String>,
+    pub written_at: Option<Timestamp>,
+}
+
+/// A village's reports of one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VillageReports {
+    pub village: Uuid,
+    pub village_name: String,
+    pub reports: Vec<ReportSlot>,
+}
+
+/// Which of `year`'s reports the village's team has filed (the commitment first, then the
+/// four quarters), as of `today`: a quarter not yet ended is `not_yet`, never missing.
+pub fn team_reports(info: &VillageInfo, records: &VillageRecords, year: i32, today: NaiveDate) -> VillageReports {
+    use taizhang_domain::ReportPeriod;
+    let mut periods = vec![ReportPeriod::Commitment { year }];
+    periods.extend((1..=4).map(|quarter| ReportPeriod::Quarter { year, quarter }));
+    let quarter_zh = ["一", "二", "三", "四"];
+    let reports = periods
+        .into_iter()
+        .map(|p| {
+            let filed = records.reports.iter().filter(|r| r.period == p).max_by_key(|r| r.written_at);
+            let label_zh = match p {
+                ReportPeriod::Commitment { year } => format!("{year}年度承诺"),
+                ReportPeriod::Quarter { year, quarter } => {
+                    format!("{year}年第{}季度报告", quarter_zh.get(usize::from(quarter) - 1).copied().unwrap_or("?"))
+                }
+            };
+            let (state, state_zh) = match (filed, p.ends()) {
+                (Some(_), _) => ("filed", "已报送"),
+                (None, Some(ends)) if today < ends => ("not_yet", "未到期"),
+                (None, _) => ("missing", "未报送"),
+            };
+            ReportSlot {
+                period: p.to_string(),
+                kind: p.kind_code(),
+                label_zh,
+                state,
+                state_zh,
+                text: filed.map(|r| r.text.clone()),
+                written_by: filed.map(|r| r.written_by.0),
+                written_by_name: filed.map(|r| crate::project::member_name(records, r.written_by)),
+                written_at: filed.map(|r| r.written_at),
+            }
+        })
+        .collect();
+    VillageReports { village: info.id, village_name: info.name.clone(), reports }
 }

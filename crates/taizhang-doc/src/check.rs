@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
     local_month, validate_check_in, validate_diary, validate_household, validate_leave, validate_member,
-    validate_score_sheet, validate_visit, CheckIn, DiaryEntry, DiaryId, Household, HouseholdId, LeaveRequest,
-    LedgerView, Limits, Member, MemberId, MonthScoreSheet, Timestamp, Visit, YearMonth,
+    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
+    Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member, MemberId, MonthScoreSheet, MonthSubmission,
+    TeamReport, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -148,6 +149,29 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
                     "a score sheet of {} belongs in team/{:04}, not {doc}",
                     sheet.month, sheet.month.year
                 ));
+            }
+            Ok(())
+        }
+        (DocId::Team { year }, MonthSubmission::PREFIX) => {
+            let sub = read::<MonthSubmission>(after, key)?;
+            if sub.key() != key {
+                return Err(format!("a submission of {} for {} is kept at key {}", sub.member, sub.month, sub.key()));
+            }
+            // Submitting is never refused for arriving late: the server's "now" is no limit.
+            validate_submission(&sub, &v, now, limits).map_err(|e| e.to_string())?;
+            if sub.month.year != *year {
+                return Err(format!("a submission of {} belongs in team/{:04}, not {doc}", sub.month, sub.month.year));
+            }
+            Ok(())
+        }
+        (DocId::Team { year }, TeamReport::PREFIX) => {
+            let r = read::<TeamReport>(after, key)?;
+            if r.key() != key {
+                return Err(format!("the report of {} is kept at key {}", r.period, r.key()));
+            }
+            validate_report(&r, &v, now, limits).map_err(|e| e.to_string())?;
+            if r.period.year() != *year {
+                return Err(format!("the report of {} belongs in team/{:04}, not {doc}", r.period, r.period.year()));
             }
             Ok(())
         }
@@ -364,5 +388,37 @@ mod tests {
         tx.commit();
         let keys: BTreeSet<String> = [sheet.key()].into();
         assert!(check(&DocId::Team { year: 2026 }, &am2, &keys).expect_err("key").message.contains("kept at key"));
+    }
+    #[test]
+    fn submissions_and_reports_are_checked_in_their_years_team_document() {
+        use taizhang_domain::{ReportPeriod, TeamReport};
+        let october = "2026-10".parse().expect("month");
+        let sub = MonthSubmission {
+            member: me(),
+            month: october,
+            gaps: vec![chrono::NaiveDate::from_ymd_opt(2026, 10, 9).expect("date")],
+            note: "开会".into(),
+            submitted_at: NOW,
+        };
+        let (am, keys) = doc_with(|tx| write(tx, &sub).expect("write"));
+        check(&DocId::Team { year: 2026 }, &am, &keys).expect("a submission, however late");
+        assert!(check(&DocId::Team { year: 2027 }, &am, &keys).expect_err("year").message.contains("team/2026"));
+        assert!(check(&log(), &am, &keys).is_err(), "not in a log");
+        let stray = MonthSubmission { gaps: vec![chrono::NaiveDate::from_ymd_opt(2026, 9, 30).expect("date")], ..sub };
+        let (am, keys) = doc_with(|tx| write(tx, &stray).expect("write"));
+        assert!(check(&DocId::Team { year: 2026 }, &am, &keys).expect_err("gap").message.contains("gaps"));
+
+        let r = TeamReport {
+            period: ReportPeriod::Quarter { year: 2026, quarter: 3 },
+            text: "第三季度报告".into(),
+            written_by: me(),
+            written_at: NOW,
+        };
+        let (am, keys) = doc_with(|tx| write(tx, &r).expect("write"));
+        check(&DocId::Team { year: 2026 }, &am, &keys).expect("a report");
+        assert!(check(&DocId::Team { year: 2025 }, &am, &keys).is_err());
+        let empty = TeamReport { text: String::new(), ..r };
+        let (am, keys) = doc_with(|tx| write(tx, &empty).expect("write"));
+        assert!(check(&DocId::Team { year: 2026 }, &am, &keys).expect_err("empty").message.contains("empty"));
     }
 }

@@ -55,6 +55,14 @@ impl DocId {
     pub fn for_score(month: YearMonth) -> Self {
         DocId::Team { year: month.year }
     }
+    /// A member's month submission (提交本月) lives with the filings too.
+    pub fn for_submission(month: YearMonth) -> Self {
+        DocId::Team { year: month.year }
+    }
+    /// A quarterly report or yearly commitment lives in the team document of its year.
+    pub fn for_report(period: taizhang_domain::ReportPeriod) -> Self {
+        DocId::Team { year: period.year() }
+    }
 }
 
 impl fmt::Display for DocId {

@@ -5,8 +5,8 @@ use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
     day_start, CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind,
-    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, PovertyCause, Role, ScoreItem,
-    ScoreItemKind, ScoreState, Village, Visit, YearMonth,
+    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause,
+    ReportPeriod, Role, ScoreItem, ScoreItemKind, ScoreState, TeamReport, Village, Visit, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};
@@ -370,6 +370,69 @@ impl Record for MonthScoreSheet {
             audited_at: x.opt_int("audited_at"),
             audit_points: x.opt_f64("audit_points"),
             audit_note: x.text("audit_note"),
+        })
+    }
+}
+
+/// A member's submission of their own ended month (提交本月), keyed by month and member
+/// (`submission/<YYYY-MM>-<member>`) in the team document of the month's year. `gaps` is the
+/// comma-separated list of days without a diary entry the member was shown.
+impl Record for MonthSubmission {
+    const PREFIX: &'static str = "submission";
+    fn key(&self) -> String {
+        format!("submission/{}-{}", self.month, self.member)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        let gaps: Vec<String> = self.gaps.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect();
+        vec![
+            ("member", s(self.member.to_string())),
+            ("month", s(self.month.to_string())),
+            ("gaps", s(gaps.join(","))),
+            ("note", s(self.note.clone())),
+            ("submitted_at", i(self.submitted_at)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        let gaps = x
+            .text("gaps")
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(parse_date)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| DocError::BadField { key: key.to_string(), field: "gaps" })?;
+        Ok(MonthSubmission {
+            member: x.parsed("member", str::parse)?,
+            month: x.parsed("month", str::parse::<YearMonth>)?,
+            gaps,
+            note: x.text("note"),
+            submitted_at: x.int("submitted_at")?,
+        })
+    }
+}
+
+/// A quarterly report (季报告) or the yearly commitment (年承诺), keyed by its period
+/// (`report/2026-Q3`, `report/2026-commitment`) in the team document of the period's year.
+/// `member` is the first secretary who wrote it last (the field access control reads).
+impl Record for TeamReport {
+    const PREFIX: &'static str = "report";
+    fn key(&self) -> String {
+        format!("report/{}", self.period)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("period", s(self.period.to_string())),
+            ("kind", s(self.period.kind_code())),
+            ("text", s(self.text.clone())),
+            ("member", s(self.written_by.to_string())),
+            ("written_at", i(self.written_at)),
+        ]
+    }
+    fn from_fields(_key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(TeamReport {
+            period: x.parsed("period", str::parse::<ReportPeriod>)?,
+            text: x.text("text"),
+            written_by: x.parsed("member", str::parse)?,
+            written_at: x.int("written_at")?,
         })
     }
 }

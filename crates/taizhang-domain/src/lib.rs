@@ -5,6 +5,7 @@
 mod error;
 mod ids;
 mod model;
+mod report;
 mod rng;
 mod score;
 mod time;
@@ -16,6 +17,7 @@ pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind, LeaveRequest,
     LeaveState, Member, MonthFiling, PovertyCause, Role, Village, Visit,
 };
+pub use report::{validate_report, validate_submission, MonthSubmission, ReportPeriod, TeamReport};
 pub use rng::SplitMix64;
 pub use score::{validate_score_sheet, MonthScoreSheet, ScoreItem, ScoreItemKind, ScoreState, MAX_SCORE_ITEMS};
 pub use time::{day_start, local_date, local_datetime, local_month, shanghai, Timestamp, YearMonth};

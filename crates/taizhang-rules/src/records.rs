@@ -49,6 +49,12 @@ pub struct VillageRecords {
     /// township's check and the county's audit of each member's month.
     #[serde(default)]
     pub score_sheets: Vec<MonthScoreSheet>,
+    /// Each member's submission of their own ended month (提交本月, with the gaps they saw).
+    #[serde(default)]
+    pub submissions: Vec<taizhang_domain::MonthSubmission>,
+    /// The first secretary's quarterly reports (季报告) and yearly commitments (年承诺).
+    #[serde(default)]
+    pub reports: Vec<taizhang_domain::TeamReport>,
 }
 
 impl VillageRecords {

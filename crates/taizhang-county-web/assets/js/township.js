@@ -3,7 +3,8 @@
 // sync — never "absent"), the leave requests waiting for a decision (approve / reject), and the
 // members' ended months not yet filed (file one), and the month score sheets waiting (the
 // township confirms or returns with a reason; county staff audit confirmed ones), and the
-// first secretaries' last ended month for the township to score (the county audits it). Readable on a phone: one column below 600 px
+// first secretaries' last ended month for the township to score (the county audits it), and
+// each village's yearly commitment and quarterly reports (filed with their text / missing). Readable on a phone: one column below 600 px
 // (app.css). Strings from the API go in as text nodes via h().
 
 import { api } from "./api.js";
@@ -21,9 +22,16 @@ export async function showTownship() {
   banner("");
   showLoading();
   try {
-    const [atPost, leave, filing, scores, proposals] = await Promise.all([api("at-post"), api("leave"), api("filing"), api("scores"), api("proposals")]);
+    const [atPost, leave, filing, scores, proposals, reports] = await Promise.all([
+      api("at-post"),
+      api("leave"),
+      api("filing"),
+      api("scores"),
+      api("proposals"),
+      api("reports"),
+    ]);
     if (ticket !== state.ticket) return;
-    state.township = { atPost, leave, filing, scores, proposals };
+    state.township = { atPost, leave, filing, scores, proposals, reports };
     renderTownship(state.township);
   } catch (err) {
     if (ticket === state.ticket) report(err);
@@ -31,7 +39,7 @@ export async function showTownship() {
 }
 
 export function renderTownship(data) {
-  const { atPost, leave, filing, scores, proposals } = data;
+  const { atPost, leave, filing, scores, proposals, reports } = data;
   const sheets = scores?.sheets ?? [];
   const audit = scores?.action === "audit";
   const toScore = scores?.to_score ?? [];
@@ -70,6 +78,8 @@ export function renderTownship(data) {
       toScore.length ? h("ul", { class: "cards", "data-testid": "fs-scores" }, ...toScore.map(firstSecretaryCard)) : null,
       proposals?.can_propose && proposals.lines.length ? h("h2", null, tt(`${proposals.year}年度等次意见(报县委组织部确定)`, `Yearly grade proposals ${proposals.year} (the county confirms)`)) : null,
       proposals?.can_propose && proposals.lines.length ? h("ul", { class: "cards", "data-testid": "proposals" }, ...proposals.lines.map((l) => proposalCard(l, proposals.year))) : null,
+      reports ? h("h2", null, tt(`${reports.year}年承诺与季报告`, `Commitment and quarterly reports ${reports.year}`)) : null,
+      reports ? h("ul", { class: "cards", "data-testid": "team-reports" }, ...reports.villages.map(reportsCard)) : null,
     ),
   );
 }
@@ -237,16 +247,47 @@ function monthCard(m) {
     }
   });
   const late = m.state === "late";
+  const submitted = m.submitted_at != null;
+  const gapDays = (m.submitted_gaps ?? []).map((d) => String(Number(d.slice(8))));
+  const submission = submitted
+    ? tt(
+        `本人已于 ${new Date(m.submitted_at).toISOString().slice(0, 10)} 提交` + (gapDays.length ? `,缺记 ${gapDays.join("、")} 日` : ",无缺记"),
+        `submitted by the member on ${new Date(m.submitted_at).toISOString().slice(0, 10)}` + (gapDays.length ? `, no diary on day(s) ${gapDays.join(", ")}` : ", no gaps"),
+      )
+    : tt("本人尚未提交", "not submitted by the member yet");
   return h(
     "li",
-    { class: "card month-card", "data-testid": "month-to-file", "data-state": m.state },
+    { class: "card month-card", "data-testid": "month-to-file", "data-state": m.state, "data-submitted": submitted ? "yes" : "no" },
     h("p", null, h("strong", null, `${m.member_name} · ${m.month}`), h("span", { class: "muted" }, ` · ${m.village_name}`)),
+    h("p", { class: submitted ? "ok" : "muted", "data-testid": "month-submission" }, submission, m.submission_note ? h("span", { class: "muted" }, ` · ${m.submission_note}`) : null),
     h(
       "p",
       { class: late ? "warn" : "muted" },
       lang === "en" ? (late ? `late (due ${m.due})` : m.due ? `due by ${m.due}` : "due") : m.due ? `${m.state_zh}(期限 ${m.due})` : m.state_zh,
     ),
     h("div", { class: "card-actions" }, button),
+  );
+}
+
+/** A village's reports of the year: the commitment and the four quarters, filed (the text opens
+ * on click), missing, or not due yet. The first secretary writes them in the app. */
+function reportsCard(v) {
+  const label = (r) => (lang === "en" ? (r.kind === "commitment" ? "Commitment" : r.period.slice(5)) : r.label_zh);
+  const stateText = (r) => (lang === "en" ? { filed: "filed", missing: "missing", not_yet: "not due yet" }[r.state] : r.state_zh);
+  return h(
+    "li",
+    { class: "card", "data-testid": "village-reports", "data-village": v.village },
+    h("p", null, h("strong", null, v.village_name)),
+    ...v.reports.map((r) =>
+      r.text != null
+        ? h(
+            "details",
+            { "data-testid": "report", "data-period": r.period, "data-state": r.state },
+            h("summary", null, `${label(r)} · `, h("span", { class: "ok" }, stateText(r)), r.written_by_name ? h("span", { class: "muted" }, ` · ${r.written_by_name}`) : null),
+            h("p", { class: "report-text" }, r.text),
+          )
+        : h("p", { "data-testid": "report", "data-period": r.period, "data-state": r.state }, `${label(r)} · `, h("span", { class: r.state === "missing" ? "warn" : "muted" }, stateText(r))),
+    ),
   );
 }
 

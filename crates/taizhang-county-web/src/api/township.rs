@@ -1,7 +1,9 @@
 //! The township's work (issue 14, seed 003), for every village of the session's scope: who
 //! is at post today (`GET /county/api/at-post`), leave to decide (`GET /county/api/leave`,
 //! `POST /county/api/village/{id}/leave/{leave}`) and months to file (`GET
-//! /county/api/filing`, `POST /county/api/village/{id}/filing`). County staff see the lists
+//! /county/api/filing`, `POST /county/api/village/{id}/filing`; each month says whether its
+//! member submitted it, 提交本月) and the team's quarterly reports and yearly commitment (`GET
+//! /county/api/reports`, read only: the first secretary writes them in the app). County staff see the lists
 //! too; a decision or a filing is written into the village's team document through the same
 //! permission decision as a device's (`crate::write`), so only the township (or a village's
 //! first secretary, from the app) decides and files.
@@ -12,7 +14,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use taizhang_county::{AtPostVillage, CountyError, LeaveToDecide, MonthToFile};
+use taizhang_county::{AtPostVillage, CountyError, LeaveToDecide, MonthToFile, VillageReports};
 use taizhang_doc::{read_one, write, FilingRecord};
 use taizhang_domain::{
     validate_filing, DiaryId, HouseholdId, LeaveRequest, LeaveState, LedgerView, Limits, MemberId, MonthFiling,
@@ -21,7 +23,7 @@ use taizhang_domain::{
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::extract::{Json as Body, Path};
+use crate::extract::{Json as Body, Path, Query};
 use crate::facts::{compute, par_map, places_of, Today};
 use crate::state::{Accounts, Records};
 use crate::{CountyState, CountyWebError, Policies, Session};
@@ -144,6 +146,40 @@ pub async fn filing(
     let months =
         infos.iter().zip(&all).flat_map(|(i, r)| taizhang_county::months_to_file(i, r, today, &policy)).collect();
     Ok(Json(FilingList { today, months }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportsQuery {
+    /// The year (default: today's).
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportList {
+    today: NaiveDate,
+    year: i32,
+    villages: Vec<VillageReports>,
+}
+
+/// `GET /county/api/reports?year=2026`: per village, which of the year's quarterly reports
+/// (季报告) and the yearly commitment (年承诺) the first secretary has filed, with their text.
+pub async fn reports(
+    session: Session,
+    Today(today): Today,
+    Query(q): Query<ReportsQuery>,
+    State(Accounts(accounts)): State<Accounts>,
+    State(records): State<Records>,
+) -> Result<Json<ReportList>> {
+    let year = q.year.unwrap_or(today.year());
+    if !(2000..=2100).contains(&year) {
+        return Err(CountyWebError::BadRequest(format!(
+            "年份 {year} 不在 2000–2100 之间 / year {year} is not between 2000 and 2100"
+        )));
+    }
+    let infos: Vec<_> = places_of(accounts.as_ref(), &session).await?.into_iter().map(|(i, _)| i).collect();
+    let all = records.of(&infos).await?;
+    let villages = infos.iter().zip(&all).map(|(i, r)| taizhang_county::team_reports(i, r, year, today)).collect();
+    Ok(Json(ReportList { today, year, villages }))
 }
 
 #[derive(Debug, Deserialize)]
