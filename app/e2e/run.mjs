@@ -349,6 +349,13 @@ async function main() {
       log(`scored a colleague's ${lastMonth} offline (${own} sheet(s) this first secretary may edit)`);
       await s.shot("team-scores");
 
+      // 提交本月: he submits his own ended month from the Diary screen, the gaps listed.
+      await s.go(`#/diary?month=${lastMonth}`, "diary");
+      await s.type('[data-testid="submit-month-note"]', `下乡开会两天 ${marker}`);
+      await s.click('[data-testid="submit-month"]');
+      await s.waitText('[data-testid="submission-state"]', (t) => t.includes("已于") && t.includes("提交本月"), 30000);
+      log(`submitted ${lastMonth} offline`);
+
       // Sync with no server: a plain-words error, nothing lost.
       await s.go("#/sync", "sync");
       const pending = await s.text('[data-testid="sync-pending"]');

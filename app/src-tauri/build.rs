@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "write_diary",
     "month_gaps",
     "file_month",
+    "submit_month",
+    "save_report",
     "team",
     "request_leave",
     "decide_leave",

@@ -73,6 +73,14 @@ async fn file_month(core: Core<'_>, req: FileMonthRequest) -> Answer<MonthGaps> 
     Ok(core.file_month(req).await?)
 }
 #[tauri::command]
+async fn submit_month(core: Core<'_>, req: SubmitMonthRequest) -> Answer<MonthGaps> {
+    Ok(core.submit_month(req).await?)
+}
+#[tauri::command]
+async fn save_report(core: Core<'_>, req: SaveReportRequest) -> Answer<ReportItem> {
+    Ok(core.save_report(req).await?)
+}
+#[tauri::command]
 async fn team(core: Core<'_>, req: MonthQuery) -> Answer<TeamView> {
     Ok(core.team(req).await?)
 }
@@ -216,6 +224,8 @@ fn try_run() -> anyhow::Result<()> {
             write_diary,
             month_gaps,
             file_month,
+            submit_month,
+            save_report,
             team,
             request_leave,
             decide_leave,

@@ -38,6 +38,8 @@ impl AppCore {
             "write_diary" => answer(self.write_diary(arg(name, req)?).await),
             "month_gaps" => answer(self.month_gaps(arg(name, req)?).await),
             "file_month" => answer(self.file_month(arg(name, req)?).await),
+            "submit_month" => answer(self.submit_month(arg(name, req)?).await),
+            "save_report" => answer(self.save_report(arg(name, req)?).await),
             "team" => answer(self.team(arg(name, req)?).await),
             "request_leave" => answer(self.request_leave(arg(name, req)?).await),
             "decide_leave" => answer(self.decide_leave(arg(name, req)?).await),
