@@ -4,39 +4,15 @@
 //! screen shows who submitted, and the member's month shows its submission.
 
 use taizhang_app_core::contract::*;
-use taizhang_app_core::AppCore;
 use taizhang_doc::demo;
-use taizhang_server_sqlite::SqliteStore;
-use taizhang_sync_server::seed_demo_village;
 
 mod common;
-use common::Server;
+use common::{Server, TwoPhones};
 
 #[tokio::test]
 async fn a_member_submits_last_month_and_the_first_secretary_files_the_commitment() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let server_store = SqliteStore::open_in_memory().expect("server store");
-    let now = chrono::Utc::now().timestamp_millis();
-    seed_demo_village(&server_store, 5, now).await.expect("seed");
-    let codes: Vec<String> = taizhang_sync_server::demo::demo_codes(&server_store, now)
-        .await
-        .expect("codes")
-        .into_iter()
-        .map(|(_, c)| c.display())
-        .collect();
-    let server = Server::start(server_store.clone(), "127.0.0.1:0").await;
-    let addr = server.url.trim_start_matches("http://").to_string();
-    let clock = taizhang_app_core::system_clock();
-    let today = taizhang_domain::local_date(now);
-    let this_month = taizhang_domain::YearMonth::of(today);
-    let last_month = taizhang_domain::YearMonth::of(this_month.first_day().pred_opt().expect("a day before"));
-    let open = |name: &str| {
-        let p = dir.path().join(name);
-        AppCore::open(p.clone(), p.with_extension("settings.json"), None, clock.clone()).expect("open")
-    };
-    let (a, b) = (open("a.sqlite3"), open("b.sqlite3"));
-    a.join(JoinRequest { server_url: server.url.clone(), code: codes[0].clone() }).await.expect("李明 joins");
-    b.join(JoinRequest { server_url: server.url.clone(), code: codes[1].clone() }).await.expect("王芳 joins");
+    let TwoPhones { dir: _dir, store: server_store, server, addr, a, b, today, this_month, last_month } =
+        TwoPhones::join().await;
     let wang = demo::member_id(1).to_string();
 
     // Offline: 王芳's last month lists its gaps and may be submitted; this month may not.

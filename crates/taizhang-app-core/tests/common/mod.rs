@@ -36,3 +36,51 @@ impl Server {
         }
     }
 }
+
+/// Two field apps joined to a fresh demo village on a real server on port 0: `a` is 李明 (the
+/// first secretary), `b` is 王芳; the months are counted from the real clock. The server can be
+/// stopped and started again at `addr` on the same `store`. Keep `dir` alive: it holds the stores.
+#[allow(dead_code)] // not every test file uses it
+pub struct TwoPhones {
+    pub dir: tempfile::TempDir,
+    pub store: SqliteStore,
+    pub server: Server,
+    pub addr: String,
+    pub a: taizhang_app_core::AppCore,
+    pub b: taizhang_app_core::AppCore,
+    pub today: chrono::NaiveDate,
+    pub this_month: taizhang_domain::YearMonth,
+    pub last_month: taizhang_domain::YearMonth,
+}
+
+#[allow(dead_code)]
+impl TwoPhones {
+    pub async fn join() -> Self {
+        use taizhang_app_core::contract::JoinRequest;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open_in_memory().expect("server store");
+        let now = chrono::Utc::now().timestamp_millis();
+        taizhang_sync_server::seed_demo_village(&store, 5, now).await.expect("seed");
+        let codes: Vec<String> = taizhang_sync_server::demo::demo_codes(&store, now)
+            .await
+            .expect("codes")
+            .into_iter()
+            .map(|(_, c)| c.display())
+            .collect();
+        let server = Server::start(store.clone(), "127.0.0.1:0").await;
+        let addr = server.url.trim_start_matches("http://").to_string();
+        let clock = taizhang_app_core::system_clock();
+        let today = taizhang_domain::local_date(now);
+        let this_month = taizhang_domain::YearMonth::of(today);
+        let last_month = taizhang_domain::YearMonth::of(this_month.first_day().pred_opt().expect("a day before"));
+        let open = |name: &str| {
+            let p = dir.path().join(name);
+            taizhang_app_core::AppCore::open(p.clone(), p.with_extension("settings.json"), None, clock.clone())
+                .expect("open")
+        };
+        let (a, b) = (open("a.sqlite3"), open("b.sqlite3"));
+        a.join(JoinRequest { server_url: server.url.clone(), code: codes[0].clone() }).await.expect("李明 joins");
+        b.join(JoinRequest { server_url: server.url.clone(), code: codes[1].clone() }).await.expect("王芳 joins");
+        Self { dir, store, server, addr, a, b, today, this_month, last_month }
+    }
+}
