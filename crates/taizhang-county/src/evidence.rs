@@ -43,15 +43,6 @@ pub fn evidence_view(
     doubtful_only: bool,
 ) -> EvidenceView {
     let fence = village.map(|v| &v.geofence);
-    let times = |id: String, member: MemberId, claimed, location| RecordTimes {
-        received: records.received_at.get(&id).copied(),
-        floor: records.causal_floor.get(&id).copied(),
-        anchor_estimate: None,
-        record: id,
-        member,
-        claimed,
-        location,
-    };
     let in_period = |at| {
         let d = local_date(at);
         d >= period.from && d <= period.to
@@ -60,14 +51,14 @@ pub fn evidence_view(
         .check_ins
         .iter()
         .filter(|c| c.kind == CheckKind::In && in_period(c.at))
-        .map(|c| times(c.id.0.to_string(), c.member, c.at, c.location))
+        .map(|c| records.record_times(c.id.0.to_string(), c.member, c.at, c.location))
         .collect();
     all.extend(
         records
             .visits
             .iter()
             .filter(|v| in_period(v.at))
-            .map(|v| times(v.id.0.to_string(), v.member, v.at, v.location)),
+            .map(|v| records.record_times(v.id.0.to_string(), v.member, v.at, v.location)),
     );
     let days = member_days(&all, fence, &policy.evidence);
     let members = records

@@ -65,6 +65,26 @@ impl VillageRecords {
         self.last_sync.get(&member).map(|&t| local_date(t))
     }
 
+    /// What the server knows of one record's time (its receipt and causal floor), for the
+    /// evidence rules ([`crate::judge_record`]); the device's anchor is not kept yet.
+    pub fn record_times(
+        &self,
+        record: String,
+        member: MemberId,
+        claimed: Timestamp,
+        location: Option<taizhang_domain::GpsFix>,
+    ) -> crate::RecordTimes {
+        crate::RecordTimes {
+            received: self.received_at.get(&record).copied(),
+            floor: self.causal_floor.get(&record).copied(),
+            anchor_estimate: None,
+            record,
+            member,
+            claimed,
+            location,
+        }
+    }
+
     /// Whether `date` is unknown for `member` (on or after the day of their last sync).
     pub fn not_synced(&self, member: MemberId, date: NaiveDate) -> bool {
         self.unknown_from(member).is_some_and(|from| date >= from)

@@ -117,16 +117,7 @@ fn waits_for_a_person(records: &VillageRecords, c: &taizhang_domain::CheckIn, po
     if policy.evidence.doubtful_days_count {
         return false;
     }
-    let id = c.id.0.to_string();
-    let times = crate::RecordTimes {
-        received: records.received_at.get(&id).copied(),
-        floor: records.causal_floor.get(&id).copied(),
-        anchor_estimate: None,
-        record: id,
-        member: c.member,
-        claimed: c.at,
-        location: None,
-    };
+    let times = records.record_times(c.id.0.to_string(), c.member, c.at, None);
     crate::judge_record(&times, None, &policy.evidence).strength == crate::Strength::Doubtful
 }
 
