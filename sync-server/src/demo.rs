@@ -148,6 +148,7 @@ pub async fn seed_demo_county<S: ServerStore + AccountStore + ?Sized>(
             households: 40,
             from: chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
             to: today,
+            not_after: Some(now),
         };
         let village = tokio::task::spawn_blocking(move || taizhang_doc::synth::village_year(&spec))
             .await

@@ -109,3 +109,28 @@ async fn backdated_check_ins_are_kept_and_flagged_three_weeks_offline_is_not() {
         .count();
     assert_eq!(hers, 31, "王芳's 31 check-ins reach her teammate");
 }
+
+/// The demo county's generated year raises no false flag (issue 17): twelve villages seeded
+/// at 07:20 in the morning, before the day's usual check-in time, so today's records are the
+/// ones that could be dated after the server received them. Every member-day of the year is
+/// 补录 or 记录及时, none 时间存疑.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_countys_generated_year_has_no_doubtful_day() {
+    use taizhang_sync_server::demo::{demo_county_village, seed_demo_county, DEMO_COUNTY_STAFF};
+    let server = TestServer::start(3).await;
+    let seeded = day_start(local_date(NOW)) + 7 * H + 20 * 60_000;
+    seed_demo_county(server.store.as_ref(), 12, local_date(seeded), seeded).await.expect("seed the demo county");
+    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, "县里看证据-2026", NOW).await.expect("password");
+    let (county, _) = WebSession::login(&server.url, "惠水县委组织部 孙强", "县里看证据-2026").await;
+    let (mut member_days, mut doubtful) = (0, 0);
+    for i in 0..12 {
+        let village = demo_county_village(i);
+        let view = county.json(&format!("/county/api/village/{village}/evidence?from=2026-01-01&to=2026-11-25")).await;
+        for m in view["members"].as_array().expect("members") {
+            member_days += m["days"].as_array().expect("days").len();
+            doubtful += m["doubtful_days"].as_u64().expect("doubtful days");
+        }
+    }
+    assert!(member_days > 12 * 4 * 200, "a year of four members in twelve villages: {member_days}");
+    assert_eq!(doubtful, 0, "no false flag among {member_days} member-days");
+}

@@ -100,6 +100,7 @@ async fn seed(store: &dyn ServerBackend, p: &Params, now: i64) -> anyhow::Result
             households: p.households,
             from: p.from,
             to: p.to,
+            not_after: None,
         };
         let t = Instant::now();
         let v = tokio::task::spawn_blocking(move || village_year(&spec)).await??;
@@ -185,6 +186,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
         households: p.households,
         from: p.to,
         to: p.to,
+        not_after: None,
     };
     let day = tokio::task::spawn_blocking(move || village_year(&extra)).await??;
     for (doc_id, doc) in day.docs.iter().filter(|(d, _)| matches!(d, taizhang_doc::DocId::Log { .. })) {

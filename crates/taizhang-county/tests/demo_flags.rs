@@ -28,6 +28,7 @@ fn flags(seeds: std::ops::RangeInclusive<u64>) -> Vec<(String, usize, usize)> {
                 households: 10,
                 from,
                 to: today,
+                not_after: None,
             })
             .expect("generated");
             let mut p = VillageProjection::default();

@@ -25,6 +25,7 @@ fn synth_village() -> SynthVillage {
         households: 12,
         from: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
         to: NaiveDate::from_ymd_opt(2026, 2, 28).expect("date"),
+        not_after: None,
     })
     .expect("the synthetic village is generated")
 }

@@ -34,6 +34,10 @@ pub struct SynthSpec {
     /// The first and last day of work generated (inclusive, Asia/Shanghai).
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The moment of generation (UTC ms), if `to` is today: nothing is dated after it (today's
+    /// later records have not happened yet; a record dated after the server received it would
+    /// be flagged 时间存疑, issue 17). A check-in due after it is made a minute before it.
+    pub not_after: Option<Timestamp>,
 }
 
 /// A generated village: its documents and the records in them.
@@ -146,6 +150,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
         docs.put(DocId::Registry, &registry_actor, h, start)?;
     }
 
+    let cap = spec.not_after.unwrap_or(Timestamp::MAX);
     let secretary = members.first().map(|m| (m.id, actor_of(m.id.0, 0)));
     for (i, m) in members.iter().enumerate() {
         let actor = actor_of(m.id.0, 0);
@@ -185,7 +190,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                 kind,
                 returned_on: to.succ_opt(),
             };
-            docs.put(DocId::for_leave(&l), &actor, &l, filed)?;
+            docs.put(DocId::for_leave(&l), &actor, &l, filed.min(cap))?;
             leave.push((from, to));
         }
         for d in spec.from.iter_days().take_while(|d| *d <= spec.to) {
@@ -197,7 +202,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                 !on_leave && (if weekend { on_duty || rng.chance(0.5) } else { rng.chance(weekday_presence) });
             if present {
                 let late = rng.below(90) as u32;
-                let t = at(d, 8 + late / 60, late % 60);
+                let t = at(d, 8 + late / 60, late % 60).min(cap - 60_000);
                 let c = CheckIn {
                     id: CheckInId(rng.uuid_v7(t)),
                     member: m.id,
@@ -223,7 +228,9 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                         needs: String::new(),
                         follow_up: String::new(),
                     };
-                    docs.put(DocId::for_visit(&v), &actor, &v, t)?;
+                    if t <= cap {
+                        docs.put(DocId::for_visit(&v), &actor, &v, t)?;
+                    }
                 }
                 let t = at(d, 17, 30 + rng.below(30) as u32);
                 let c = CheckIn {
@@ -234,7 +241,9 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                     location: None,
                     in_geofence: None,
                 };
-                docs.put(DocId::for_check_in(&c), &actor, &c, t)?;
+                if t <= cap {
+                    docs.put(DocId::for_check_in(&c), &actor, &c, t)?;
+                }
             }
             if !on_leave && !weekend && rng.chance(if present { diary_care } else { diary_care - 0.25 }) {
                 let t = at(d, 21, rng.below(60) as u32);
@@ -246,7 +255,9 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                     amends: None,
                     written_at: t,
                 };
-                docs.put(DocId::for_diary(&e), &actor, &e, t)?;
+                if t <= cap {
+                    docs.put(DocId::for_diary(&e), &actor, &e, t)?;
+                }
             }
         }
         // The first secretary files the finished months of each member (very rarely one is missed).
@@ -254,7 +265,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
             let mut month = YearMonth::of(spec.from);
             while month < YearMonth::of(spec.to) {
                 if !rng.chance(0.004) {
-                    let t = at(month.next().first_day(), 9, 0);
+                    let t = at(month.next().first_day(), 9, 0).min(cap);
                     let f = MonthFiling { member: m.id, month, filed_by: *sid, filed_at: t };
                     docs.put(DocId::for_filing(month), sactor, &FilingRecord(f), t)?;
                 }
@@ -282,6 +293,7 @@ mod tests {
             households: 30,
             from: NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
             to: NaiveDate::from_ymd_opt(2025, 3, 31).expect("date"),
+            not_after: None,
         }
     }
 
