@@ -124,9 +124,16 @@ impl TestServer {
 
     /// A new device of demo team member `i` (0 = first secretary 李明, 1 = 王芳, 2 = 张伟),
     /// in memory, enrolled with a fresh code.
+    /// A phone of demo account `i`, enrolled. Tests move time by hand (each call's `now`), so
+    /// its boot clock is off: its changes carry no time anchor unless the test gives it a
+    /// clock of its own (`Ledger::set_uptime`), as the anchor story in evidence.rs does.
     pub async fn device(&self, i: usize) -> Ledger {
         let code = self.code(i).await;
-        enroll_in_memory(&self.transport(), &code, &format!("test phone of member {i}"), NOW).await.expect("enroll")
+        let mut ledger = enroll_in_memory(&self.transport(), &code, &format!("test phone of member {i}"), NOW)
+            .await
+            .expect("enroll");
+        ledger.set_uptime(std::sync::Arc::new(NoUptime));
+        ledger
     }
 }
 
@@ -168,6 +175,16 @@ pub fn diary(member: MemberId, at: Timestamp, text: &str) -> DiaryEntry {
 
 pub fn check_in(member: MemberId, at: Timestamp) -> CheckIn {
     CheckIn { id: CheckInId(Uuid::now_v7()), member, at, kind: CheckKind::In, location: None, in_geofence: None }
+}
+
+/// A device without a boot clock: no time anchors (see [`TestServer::device`]).
+#[derive(Debug)]
+pub struct NoUptime;
+
+impl taizhang_client::Uptime for NoUptime {
+    fn now(&self) -> Option<taizhang_client::UptimeReading> {
+        None
+    }
 }
 
 /// What the faulty transport does with the next exchange.

@@ -134,3 +134,76 @@ async fn the_demo_countys_generated_year_has_no_doubtful_day() {
     assert!(member_days > 12 * 4 * 200, "a year of four members in twelve villages: {member_days}");
     assert_eq!(doubtful, 0, "no false flag among {member_days} member-days");
 }
+
+/// A boot clock the test moves by hand (the phone's clock that keeps counting through sleep).
+#[derive(Debug, Default)]
+struct FakeUptime(std::sync::atomic::AtomicI64);
+
+impl taizhang_client::Uptime for FakeUptime {
+    fn now(&self) -> Option<taizhang_client::UptimeReading> {
+        Some(taizhang_client::UptimeReading {
+            boot: "boot-1".into(),
+            ms: self.0.load(std::sync::atomic::Ordering::SeqCst),
+        })
+    }
+}
+
+/// The anchor catches what causality cannot (issue 17): 王芳 syncs on the 25th and goes
+/// without signal. Five days later she sets her phone's clock back three days and checks in
+/// "on the 27th". Nothing the server received proves the 27th wrong (it is after her last sync
+/// and before the receipt), but her phone's boot clock counted five days since that sync: the
+/// check-in is flagged "与设备计时相差 3 天". 张伟, offline the same five days with an honest clock,
+/// checks in every morning: his anchors agree, nothing is flagged. Both check-ins are kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_clock_set_back_while_offline_is_caught_by_the_anchor() {
+    use std::sync::{atomic::Ordering, Arc};
+    let server = TestServer::start(6).await;
+    let t = server.transport();
+    let (mut wang, mut zhang) = (server.device(1).await, server.device(2).await);
+    let (wang_clock, zhang_clock) = (Arc::new(FakeUptime::default()), Arc::new(FakeUptime::default()));
+    wang.set_uptime(wang_clock.clone());
+    zhang.set_uptime(zhang_clock.clone());
+    wang.sync(&t, NOW).await.expect("王芳 syncs");
+    zhang.sync(&t, NOW).await.expect("张伟 syncs");
+
+    // Five days offline. 张伟 checks in each morning with a true clock.
+    let mut honest = Vec::new();
+    for d in 1..=5 {
+        let at = NOW + d * DAY - 2 * H; // 08:00
+        zhang_clock.0.store(d * DAY - 2 * H, Ordering::SeqCst);
+        honest.push(zhang.check_in(&check_in(member(2), at), at).expect("张伟 checks in").id);
+    }
+    // 王芳, on the fifth morning, with her phone's clock set back three days.
+    wang_clock.0.store(5 * DAY - 2 * H, Ordering::SeqCst);
+    let claimed = NOW + 2 * DAY - 2 * H;
+    let moved = wang.check_in(&check_in(member(1), claimed), claimed).expect("the phone saves it").id;
+
+    server.advance(5 * DAY);
+    wang.sync(&t, NOW + 5 * DAY).await.expect("王芳 syncs");
+    zhang.sync(&t, NOW + 5 * DAY).await.expect("张伟 syncs");
+
+    admin::set_password(server.store.as_ref(), DEMO_TOWNSHIP_STAFF, "乡镇看证据-2026", NOW).await.expect("password");
+    let (township, _) = WebSession::login(&server.url, "石门镇 赵敏", "乡镇看证据-2026").await;
+    let village = taizhang_doc::demo::VILLAGE.0;
+    let view = township.json(&format!("/county/api/village/{village}/evidence?from=2026-11-01&to=2026-12-31")).await;
+    let records: Vec<serde_json::Value> = view["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .flat_map(|m| m["days"].as_array().expect("days").clone())
+        .flat_map(|d| d["records"].as_array().expect("records").clone())
+        .collect();
+    let find = |id: String| records.iter().find(|r| r["record"] == id).expect("the record is shown").clone();
+
+    let r = find(moved.0.to_string());
+    assert_eq!(r["strength"], "doubtful", "{r}");
+    assert_eq!(r["doubts"].as_array().expect("doubts").len(), 1, "only the anchor can tell: {r}");
+    assert_eq!(r["doubts"][0]["code"], "clock_disagrees", "{r}");
+    assert_eq!(r["doubts"][0]["estimate"], NOW + 5 * DAY - 2 * H, "{r}");
+    assert!(r["reasons"][0].as_str().is_some_and(|s| s.starts_with("与设备计时相差 3 天")), "{r}");
+    for id in honest {
+        let r = find(id.0.to_string());
+        assert!(r["doubts"].as_array().expect("doubts").is_empty(), "an honest clock agrees with its anchor: {r}");
+        assert_ne!(r["strength"], "doubtful", "{r}");
+    }
+}

@@ -35,6 +35,8 @@ const META_MEMBER: &str = "member_id";
 /// The role the server enrolled this device's account with (written at enrollment).
 const META_ROLE: &str = "account_role";
 /// Set by client migration 3: leave rows materialised before kinds must be read again.
+/// The time anchor of the last sync (`crate::uptime::anchor_meta`).
+pub(crate) const META_ANCHOR: &str = "time_anchor";
 const META_REMATERIALISE_LEAVE: &str = "rematerialise_leave";
 /// Set by client migration 4: score sheets received before the table existed must be indexed.
 const META_REMATERIALISE_SCORES: &str = "rematerialise_scores";
@@ -48,6 +50,8 @@ pub struct Ledger {
     village: VillageId,
     member: Option<MemberId>,
     limits: Limits,
+    /// The boot clock behind each change's time anchor (issue 17).
+    pub(crate) uptime: std::sync::Arc<dyn crate::Uptime>,
 }
 
 /// Validation's view of the ledger, backed by the store's materialised tables. A store
@@ -150,6 +154,7 @@ impl Ledger {
             village,
             member,
             limits: Limits::default(),
+            uptime: std::sync::Arc::new(crate::SystemUptime::default()),
         };
         if ledger.store.meta(META_REMATERIALISE_LEAVE)?.is_some() {
             ledger.rematerialise_team(LeaveRequest::PREFIX, META_REMATERIALISE_LEAVE)?;
@@ -158,6 +163,11 @@ impl Ledger {
             ledger.rematerialise_team(MonthScoreSheet::PREFIX, META_REMATERIALISE_SCORES)?;
         }
         Ok(ledger)
+    }
+
+    /// Replaces the boot clock behind the time anchors (tests give a fake one).
+    pub fn set_uptime(&mut self, uptime: std::sync::Arc<dyn crate::Uptime>) {
+        self.uptime = uptime;
     }
 
     /// Reads every record under `prefix` of the team documents into the store again (after a
@@ -250,6 +260,7 @@ impl Ledger {
             _ => false,
         };
         let (village, limits) = (self.village, self.limits);
+        let anchor = crate::uptime::change_anchor(self.store.meta(META_ANCHOR)?.as_deref(), self.uptime.now());
         let doc = self.doc(id)?;
         let before = doc.get_heads();
         let mut tx = doc.transaction();
@@ -257,7 +268,12 @@ impl Ledger {
             tx.rollback();
             return Err(e.into());
         }
-        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
+        let options = CommitOptions::default().with_time(now);
+        let options = match anchor {
+            Some(a) => options.with_message(a.to_message()),
+            None => options,
+        };
+        let (hash, _) = tx.commit_with(options);
         if hash.is_none() {
             return Ok(()); // nothing changed
         }

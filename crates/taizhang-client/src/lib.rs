@@ -14,6 +14,7 @@ pub mod peer_discovery;
 pub mod pull;
 mod sync;
 mod transport;
+mod uptime;
 mod withdraw;
 
 pub use auth::{enroll, enroll_in_memory};
@@ -25,4 +26,5 @@ pub use sync::SyncReport;
 #[cfg(not(target_arch = "wasm32"))]
 pub use transport::HttpTransport;
 pub use transport::{Transport, TransportError};
+pub use uptime::{SystemUptime, Uptime, UptimeReading};
 pub use withdraw::Withdrawn;

@@ -173,6 +173,9 @@ impl Ledger {
                 Err(_) => 1,
             };
             let (answer, _) = sent?;
+            // The boot clock as the answer arrives: the anchor of the changes made until the
+            // next sync (issue 17).
+            let answered_at = self.uptime.now();
             report.bytes_down += answer.len() as u64;
             let resp = decode_response(&answer, MAX_DECODED_BYTES)?;
             report.server_time = resp.server_time;
@@ -283,6 +286,9 @@ impl Ledger {
             }
             tx.set_meta(META_CURSOR, &resp.cursor.to_string())?;
             tx.set_meta(META_SERVER_TIME, &resp.server_time.to_string())?;
+            if let Some(reading) = &answered_at {
+                tx.set_meta(crate::ledger::META_ANCHOR, &crate::uptime::anchor_meta(resp.server_time, reading))?;
+            }
             tx.set_meta(crate::auth::META_CLOCK_OFFSET, &(resp.server_time - now).to_string())?;
             if let Some(token) = &resp.token {
                 tx.set_meta(crate::auth::META_TOKEN, token)?;

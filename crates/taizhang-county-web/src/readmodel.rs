@@ -41,19 +41,22 @@ struct Slot {
     received_at: BTreeMap<String, Timestamp>,
     /// Record id → causal floor of the change that created it (issue 17's evidence).
     causal_floor: BTreeMap<String, Timestamp>,
+    /// Record id → the device's anchor estimate of when it made the record (issue 17).
+    anchor_estimate: BTreeMap<String, Timestamp>,
     records: Option<Arc<VillageRecords>>,
 }
 
 impl Slot {
     fn records(&mut self) -> Arc<VillageRecords> {
-        let (proj, last_sync, received_at, floors) =
-            (&self.proj, &self.last_sync, &self.received_at, &self.causal_floor);
+        let (proj, last_sync, received_at, floors, anchors) =
+            (&self.proj, &self.last_sync, &self.received_at, &self.causal_floor, &self.anchor_estimate);
         self.records
             .get_or_insert_with(|| {
                 let mut r = proj.records();
                 r.last_sync = last_sync.clone();
                 r.received_at = received_at.clone();
                 r.causal_floor = floors.clone();
+                r.anchor_estimate = anchors.clone();
                 Arc::new(r)
             })
             .clone()
@@ -85,26 +88,37 @@ impl std::fmt::Debug for ReadModel {
     }
 }
 
+/// What one document contributes, what it says of its records' times.
+#[derive(Default)]
+struct Projected {
+    part: DocPart,
+    /// Record id → causal floor (the later of its change's causal and device floors).
+    floors: Vec<(String, Timestamp)>,
+    /// Record id → the anchor estimate its change carries (`taizhang_sync::ChangeAnchor`).
+    anchors: Vec<(String, Timestamp)>,
+}
+
 /// What one document contributes, and the causal floor of each dated record it created.
 /// `times`: each stored change's log position, receipt time and device floor
 /// (`taizhang_sync::device_floors`); a record's floor is the later of its change's causal and
 /// device floors.
-fn project(
-    name: &str,
-    changes: &[Vec<u8>],
-    times: &HashMap<[u8; 32], (u64, i64, Option<i64>)>,
-) -> (DocPart, Vec<(String, Timestamp)>) {
+fn project(name: &str, changes: &[Vec<u8>], times: &HashMap<[u8; 32], (u64, i64, Option<i64>)>) -> Projected {
     // The server's one loader: all changes in one run, change by change only when the run
     // does not load whole, counting what cannot be read.
     let (am, damaged) = taizhang_sync::load_stored_lenient(changes);
     let mut part = DocPart::read(name, &am);
     part.unreadable += damaged;
-    let floors = if part.created.is_empty() {
-        Vec::new()
-    } else {
-        let causal: Vec<taizhang_sync::CausalChange> = am
-            .get_changes(&[])
-            .into_iter()
+    if part.created.is_empty() {
+        return Projected { part, ..Projected::default() };
+    }
+    let changes = am.get_changes(&[]);
+    let anchor_of: HashMap<[u8; 32], i64> = changes
+        .iter()
+        .filter_map(|c| Some((c.hash().0, taizhang_sync::ChangeAnchor::parse(c.message()?)?.estimate())))
+        .collect();
+    let floors = {
+        let causal: Vec<taizhang_sync::CausalChange> = changes
+            .iter()
             .filter_map(|c| {
                 let hash = c.hash().0;
                 let &(seq, received_at, _) = times.get(&hash)?;
@@ -125,7 +139,8 @@ fn project(
             })
             .collect()
     };
-    (part, floors)
+    let anchors = part.created.iter().filter_map(|(id, h)| Some((id.clone(), *anchor_of.get(h)?))).collect();
+    Projected { part, floors, anchors }
 }
 
 impl ReadModel {
@@ -250,9 +265,10 @@ impl ReadModel {
         })
         .await
         .map_err(|e| DbError::Backend(format!("projecting documents failed: {e}")))?;
-        for ((part, floors), name) in parts {
-            slot.proj.set(&name, part);
-            slot.causal_floor.extend(floors);
+        for (p, name) in parts {
+            slot.proj.set(&name, p.part);
+            slot.causal_floor.extend(p.floors);
+            slot.anchor_estimate.extend(p.anchors);
         }
         let from = slot.proj.cursor;
         self.fold_times(&times, &mut slot, &names, (from, cursor)).await?;

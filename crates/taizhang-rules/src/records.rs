@@ -45,6 +45,11 @@ pub struct VillageRecords {
     /// (`taizhang_sync::causal_floors`). For evidence strength only ([`crate::judge_record`]).
     #[serde(default)]
     pub causal_floor: BTreeMap<String, Timestamp>,
+    /// Each record's time by its device's own anchor (record id → UTC ms): the server time of
+    /// the device's last sync plus its boot clock since (`taizhang_sync::ChangeAnchor`).
+    /// Records made without one (older apps, a reboot since the last sync) are missing.
+    #[serde(default)]
+    pub anchor_estimate: BTreeMap<String, Timestamp>,
     /// The month score sheets (scheme B, issue 14): the first secretary's items, the
     /// township's check and the county's audit of each member's month.
     #[serde(default)]
@@ -65,8 +70,8 @@ impl VillageRecords {
         self.last_sync.get(&member).map(|&t| local_date(t))
     }
 
-    /// What the server knows of one record's time (its receipt and causal floor), for the
-    /// evidence rules ([`crate::judge_record`]); the device's anchor is not kept yet.
+    /// What the server knows of one record's time (its receipt, causal floor and the device's
+    /// anchor estimate), for the evidence rules ([`crate::judge_record`]).
     pub fn record_times(
         &self,
         record: String,
@@ -77,7 +82,7 @@ impl VillageRecords {
         crate::RecordTimes {
             received: self.received_at.get(&record).copied(),
             floor: self.causal_floor.get(&record).copied(),
-            anchor_estimate: None,
+            anchor_estimate: self.anchor_estimate.get(&record).copied(),
             record,
             member,
             claimed,

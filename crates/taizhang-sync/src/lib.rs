@@ -9,6 +9,7 @@
 //! past the cursor and its current heads. Big transfers are cut into batches of at most
 //! [`MAX_BATCH_BYTES`]; every request is idempotent, so a retry after a dropped link is safe.
 
+mod anchor;
 mod apply;
 mod causal;
 mod client;
@@ -23,6 +24,7 @@ mod wire;
 #[doc(hidden)]
 pub mod fuzzing;
 
+pub use anchor::ChangeAnchor;
 pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_untrusted, screen_change};
 pub use causal::{causal_floors, device_floors, CausalChange, SESSION_GAP_MS};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
