@@ -93,7 +93,8 @@ impl AppState {
     pub fn with(store: Arc<dyn ServerBackend>, limits: Limits, clock: Clock) -> Self {
         let key = ServerKeyCell::default();
         Self {
-            county: CountyState::new(store.clone(), store.clone(), clock.clone(), key.clone()),
+            county: CountyState::new(store.clone(), store.clone(), clock.clone(), key.clone())
+                .with_signatures(store.clone()),
             store: store.clone(),
             signatures: store.clone(),
             accounts: store,

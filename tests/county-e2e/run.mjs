@@ -204,6 +204,14 @@ async function checkVillage(page) {
   check(strengths.length > 0 && strengths.every((s) => ["timely", "backfilled", "doubtful"].includes(s)), `evidence days: ${strengths.slice(0, 5)}`);
   await page.getByTestId("evidence-day").first().click();
   check((await page.getByTestId("evidence-record").count()) > 0, "a day's evidence lists its records");
+  // The record's origin: the demo county's records were seeded by the server (no enrolled
+  // device), so the page says so in words rather than claiming a signature.
+  await page.getByTestId("evidence-origin-show").first().click();
+  const origin = page.getByTestId("evidence-origin-detail").first();
+  await origin.waitFor();
+  const sig = await origin.getAttribute("data-signature");
+  check(["verified", "unsigned", "unknown_device"].includes(sig), `origin signature state: ${sig}`);
+  check((await origin.innerText()).includes("服务器首次收到"), "the origin shows when the server first saw the record");
   await page.getByTestId("evidence").screenshot({ path: join(SHOTS, "county-evidence.png") });
   const counted = {};
   for (const s of strengths) counted[s] = (counted[s] ?? 0) + 1;

@@ -201,6 +201,17 @@ async fn a_phone_clock_set_back_while_offline_is_caught_by_the_anchor() {
     assert_eq!(r["doubts"][0]["code"], "clock_disagrees", "{r}");
     assert_eq!(r["doubts"][0]["estimate"], NOW + 5 * DAY - 2 * H, "{r}");
     assert!(r["reasons"][0].as_str().is_some_and(|s| s.starts_with("与设备计时相差 3 天")), "{r}");
+    // Which phone made it, when the server first saw it, and that it is unaltered since.
+    let origin = township.json(&format!("/county/api/village/{village}/record/{}/origin", moved.0)).await;
+    assert_eq!(origin["signature"], "verified", "{origin}");
+    assert_eq!(origin["device"]["name"], "test phone of member 1", "{origin}");
+    assert_eq!(origin["received"], NOW + 5 * DAY, "{origin}");
+    assert_eq!(origin["anchor_estimate"], NOW + 5 * DAY - 2 * H, "{origin}");
+    assert_eq!(origin["device_time"], claimed, "the phone's clock, as set: {origin}");
+    assert!(origin["words"].as_str().is_some_and(|w| w.starts_with("签名有效")), "{origin}");
+    let (status, _) = township.get_json(&format!("/county/api/village/{village}/record/nothing-here/origin")).await;
+    assert_eq!(status, 404);
+
     for id in honest {
         let r = find(id.0.to_string());
         assert!(r["doubts"].as_array().expect("doubts").is_empty(), "an honest clock agrees with its anchor: {r}");

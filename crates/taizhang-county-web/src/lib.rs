@@ -23,6 +23,7 @@ pub mod error;
 mod extract;
 mod facts;
 pub mod guard;
+pub mod provenance;
 pub mod readmodel;
 pub mod session;
 pub mod state;
@@ -51,6 +52,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/village/{id}", get(api::village::village))
         .route("/county/api/village/{id}/sample", get(api::village::sample))
         .route("/county/api/village/{id}/evidence", get(api::evidence::evidence))
+        .route("/county/api/village/{id}/record/{record}/origin", get(api::evidence::origin))
         .route("/county/api/export", get(api::export::export))
         .route("/county/api/grades", get(api::grades::grades))
         .route("/county/api/proposals", get(api::grades::proposals))

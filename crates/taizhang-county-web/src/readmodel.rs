@@ -277,6 +277,19 @@ impl ReadModel {
         Ok(slot.records())
     }
 
+    /// The document and change that created `record` in `village`, up to date with its log.
+    pub async fn creator(
+        &self,
+        store: &Arc<dyn ServerStore>,
+        village: Uuid,
+        record: &str,
+    ) -> Result<Option<(String, [u8; 32])>, DbError> {
+        self.refresh(store, village).await?;
+        let slot = self.slot(village);
+        let slot = slot.lock().await;
+        Ok(slot.proj.creator(record).map(|(doc, hash)| (doc.to_string(), *hash)))
+    }
+
     /// Several villages' records, refreshed a few at a time (one per core).
     pub async fn refresh_many(
         self: &Arc<Self>,

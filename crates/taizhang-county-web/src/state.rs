@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use taizhang_county::VillageInfo;
 use taizhang_rules::{Policy, VillageRecords};
-use taizhang_server_db::{AccountStore, Clock, ServerKeyCell, ServerStore};
+use taizhang_server_db::{AccountStore, Clock, ServerKeyCell, ServerStore, SignatureStore};
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -30,6 +30,8 @@ pub struct CountyState {
     /// The read model; device sync calls [`ReadModel::notify`] as syncs arrive.
     pub model: Arc<ReadModel>,
     pub(crate) guard: Arc<crate::guard::LoginGuard>,
+    /// The change signatures kept beside the log (issue 20), for a record's provenance.
+    pub signatures: Option<Arc<dyn SignatureStore>>,
 }
 
 impl std::fmt::Debug for CountyState {
@@ -49,7 +51,14 @@ impl CountyState {
             key,
             policies: Arc::new(Policies::default()),
             guard: Arc::new(crate::guard::LoginGuard::new()),
+            signatures: None,
         }
+    }
+
+    /// The same view showing records' signatures from `signatures`.
+    pub fn with_signatures(mut self, signatures: Arc<dyn SignatureStore>) -> Self {
+        self.signatures = Some(signatures);
+        self
     }
 
     /// The same view judging counties by `policies`.
@@ -125,6 +134,26 @@ impl std::fmt::Debug for Records {
 impl FromRef<CountyState> for Records {
     fn from_ref(st: &CountyState) -> Self {
         Records { model: st.model.clone(), store: st.store.clone() }
+    }
+}
+
+/// The change log with its signatures, for a record's provenance.
+#[derive(Clone)]
+pub struct Origins {
+    pub model: Arc<ReadModel>,
+    pub store: Arc<dyn ServerStore>,
+    pub signatures: Option<Arc<dyn SignatureStore>>,
+}
+
+impl std::fmt::Debug for Origins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Origins").field("signatures", &self.signatures.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl FromRef<CountyState> for Origins {
+    fn from_ref(st: &CountyState) -> Self {
+        Origins { model: st.model.clone(), store: st.store.clone(), signatures: st.signatures.clone() }
     }
 }
 

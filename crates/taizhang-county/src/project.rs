@@ -129,6 +129,14 @@ impl VillageProjection {
     }
 
     /// What document `name` contributes, if it is projected.
+    /// The document and the hash of the change that created `record` (check-ins, visits, diary
+    /// entries and leave requests), if projected.
+    pub fn creator(&self, record: &str) -> Option<(&str, &[u8; 32])> {
+        self.parts
+            .iter()
+            .find_map(|(name, p)| p.created.iter().find(|(id, _)| id == record).map(|(_, h)| (name.as_str(), h)))
+    }
+
     pub fn part(&self, name: &str) -> Option<&DocPart> {
         self.parts.get(name)
     }

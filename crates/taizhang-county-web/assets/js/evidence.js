@@ -1,7 +1,9 @@
 // The evidence calendar on a village's page (issue 17): for each member, every day with a
 // check-in or a visit, coloured by how strong its evidence is (记录及时 / 补录 / 时间存疑); a
 // click lists the day's records with their claimed time, the server's receipt, the floor the
-// server can prove, the place, and every doubt's reason. Members in roster order: never ranked.
+// server can prove, the place, and every doubt's reason; 查看来源 on a record shows which enrolled
+// device made it, when the server first saw it, and whether its signature still verifies.
+// Members in roster order: never ranked.
 
 import { api } from "./api.js";
 import { fill, h } from "./dom.js";
@@ -12,7 +14,11 @@ import { report } from "./ui.js";
 const STRENGTH_CLASS = { timely: "ev-timely", backfilled: "ev-backfilled", doubtful: "ev-doubtful" };
 const STRENGTH_KEY = { timely: "evTimely", backfilled: "evBackfilled", doubtful: "evDoubtful" };
 
+// The village whose calendar is shown (one page shows one village).
+let shownVillage = null;
+
 export function evidenceSection(villageId) {
+  shownVillage = villageId;
   const body = h("div", { "data-testid": "evidence-body" }, h("p", { class: "loading" }, t("loading")));
   const detail = h("div", { class: "ev-detail", "data-testid": "evidence-detail", hidden: true });
   const only = h("input", { type: "checkbox", "data-testid": "evidence-doubtful-only" });
@@ -108,7 +114,7 @@ function showDay(member, day, detail) {
     h(
       "table",
       { class: "table" },
-      h("thead", null, h("tr", null, h("th", null, t("evClaimed")), h("th", null, t("evReceived")), h("th", null, t("evPlace")), h("th", null, t("evStrength")), h("th", null, t("evReasons")))),
+      h("thead", null, h("tr", null, h("th", null, t("evClaimed")), h("th", null, t("evReceived")), h("th", null, t("evPlace")), h("th", null, t("evStrength")), h("th", null, t("evReasons")), h("th", null, t("evOrigin")))),
       h(
         "tbody",
         null,
@@ -121,9 +127,40 @@ function showDay(member, day, detail) {
             h("td", null, place(r.place)),
             h("td", null, h("span", { class: `ev-chip ${STRENGTH_CLASS[r.strength] ?? ""}` }, t(STRENGTH_KEY[r.strength]))),
             h("td", { "data-testid": "evidence-reasons" }, (r.reasons ?? []).join("；") || "—"),
+            originCell(r.record),
           ),
         ),
       ),
     ),
   );
+}
+
+// The origin of one record, fetched on demand (it reads the stored change and its signature).
+function originCell(record) {
+  const cell = h("td", { "data-testid": "evidence-origin" });
+  const button = h("button", { type: "button", class: "link", "data-testid": "evidence-origin-show" }, t("evOriginShow"));
+  button.addEventListener("click", async () => {
+    try {
+      const o = await api(`village/${encodeURIComponent(shownVillage ?? "")}/record/${encodeURIComponent(record)}/origin`);
+      const device = o.device
+        ? `${o.device.name}${o.device.revoked_at ? ` (${t("evRevoked")})` : ""}`
+        : t("evUnknownDevice");
+      fill(
+        cell,
+        h(
+          "div",
+          { class: `small ev-origin ev-sig-${o.signature}`, "data-testid": "evidence-origin-detail", "data-signature": o.signature },
+          h("div", null, `${t("evDevice")}：${device}`),
+          h("div", null, `${t("evFirstSeen")}：${time(o.received)}`),
+          h("div", null, `${t("evDeviceClock")}：${o.device_time ? time(o.device_time) : "—"}`),
+          h("div", null, `${t("evAnchor")}：${time(o.anchor_estimate)}`),
+          h("div", null, o.words),
+        ),
+      );
+    } catch (err) {
+      report(err);
+    }
+  });
+  fill(cell, button);
+  return cell;
 }
