@@ -98,6 +98,60 @@ async fn backdated_check_ins_are_kept_and_flagged_three_weeks_offline_is_not() {
         doubtful["members"].as_array().expect("members").iter().map(|m| m["days"].as_array().map_or(0, Vec::len)).sum();
     assert_eq!(days, 30);
 
+    // The township checks two of the days (a phone call to the village committee): the first
+    // was a day of work after all (核实计入), the second was not (不予计入). Her days in the
+    // village follow: 31 counted under the default policy (doubtful days count until a
+    // person decides), 30 after the refusal.
+    let days_in_village = |v: &serde_json::Value| {
+        v["members"].as_array().expect("members").iter().find(|m| m["id"] == member(1).0.to_string()).expect("王芳")
+            ["report"]["days_in_village"]["value"]
+            .clone()
+    };
+    let page = format!("/county/api/village/{village}?from=2026-06-01&to=2026-12-31");
+    assert_eq!(days_in_village(&township.json(&page).await), 31);
+    let m1 = member(1).0;
+    let (status, body) = township
+        .put(
+            &format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-01"),
+            serde_json::json!({"counts": true, "note": "电话向村委核实，当天在村组织种植培训"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["by"], "石门镇 赵敏");
+    let (status, _) = township
+        .put(
+            &format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-03"),
+            serde_json::json!({"counts": false, "note": "村委说当天不在村"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(days_in_village(&township.json(&page).await), 30, "the refused day no longer counts");
+    let view = township.json(&format!("/county/api/village/{village}/evidence?from=2026-06-01&to=2026-12-31")).await;
+    let wang_view = view["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|x| x["member"] == m1.to_string())
+        .expect("王芳")
+        .clone();
+    assert_eq!(wang_view["checks"]["2026-06-01"]["counts"], true, "{wang_view}");
+    assert_eq!(wang_view["checks"]["2026-06-03"]["counts"], false, "{wang_view}");
+    // Only a doubtful day can be decided, and only with a note.
+    let (status, body) = township
+        .put(
+            &format!("/county/api/village/{village}/member/{m1}/evidence/{}", local_date(NOW)),
+            serde_json::json!({"counts": false, "note": "想删掉这天"}),
+        )
+        .await;
+    assert_eq!(status, 400, "today's honest day has nothing doubtful: {body}");
+    let (status, _) = township
+        .put(
+            &format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-05"),
+            serde_json::json!({"counts": true, "note": "  "}),
+        )
+        .await;
+    assert_eq!(status, 400, "a decision says what was checked");
+
     // And the check-ins are kept and reach the team: never refused.
     zhang.sync(&t, back).await.expect("张伟 pulls");
     let hers = zhang

@@ -53,6 +53,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/village/{id}/sample", get(api::village::sample))
         .route("/county/api/village/{id}/evidence", get(api::evidence::evidence))
         .route("/county/api/village/{id}/record/{record}/origin", get(api::evidence::origin))
+        .route("/county/api/village/{id}/member/{member}/evidence/{date}", put(api::evidence::check_day))
         .route("/county/api/export", get(api::export::export))
         .route("/county/api/grades", get(api::grades::grades))
         .route("/county/api/proposals", get(api::grades::proposals))

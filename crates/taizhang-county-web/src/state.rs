@@ -123,6 +123,8 @@ impl FromRef<CountyState> for Accounts {
 pub struct Records {
     model: Arc<ReadModel>,
     store: Arc<dyn ServerStore>,
+    /// Where people's decisions on doubtful days are kept (county inputs `evidence-YYYY`).
+    accounts: Arc<dyn AccountStore>,
 }
 
 impl std::fmt::Debug for Records {
@@ -133,7 +135,7 @@ impl std::fmt::Debug for Records {
 
 impl FromRef<CountyState> for Records {
     fn from_ref(st: &CountyState) -> Self {
-        Records { model: st.model.clone(), store: st.store.clone() }
+        Records { model: st.model.clone(), store: st.store.clone(), accounts: st.accounts.clone() }
     }
 }
 
@@ -158,15 +160,38 @@ impl FromRef<CountyState> for Origins {
 }
 
 impl Records {
-    /// One village's records.
+    /// One village's records, with people's decisions on doubtful days.
     pub async fn one(&self, village: Uuid) -> Result<Arc<VillageRecords>> {
-        Ok(self.model.refresh(&self.store, village).await?)
+        let records = self.model.refresh(&self.store, village).await?;
+        Ok(self.with_checks(&[village], vec![records]).await?.remove(0))
     }
 
     /// Several villages' records, refreshed in parallel, in the order given.
     pub async fn of(&self, villages: &[VillageInfo]) -> Result<Vec<Arc<VillageRecords>>> {
         let ids: Vec<Uuid> = villages.iter().map(|v| v.id).collect();
-        Ok(self.model.refresh_many(&self.store, &ids).await?)
+        let records = self.model.refresh_many(&self.store, &ids).await?;
+        self.with_checks(&ids, records).await
+    }
+
+    /// Adds the day checks entered for `ids` (one query); a village without any keeps its
+    /// shared records as they are.
+    async fn with_checks(
+        &self,
+        ids: &[Uuid],
+        mut records: Vec<Arc<VillageRecords>>,
+    ) -> Result<Vec<Arc<VillageRecords>>> {
+        let rows = self.accounts.county_inputs_of(ids).await?;
+        for (id, r) in ids.iter().zip(records.iter_mut()) {
+            let checks = taizhang_county::day_checks_from_rows(
+                rows.iter()
+                    .filter(|row| row.village == *id)
+                    .map(|row| (taizhang_domain::MemberId(row.member), row.period.as_str(), row.data.as_str())),
+            );
+            if !checks.is_empty() {
+                Arc::make_mut(r).day_checks = checks;
+            }
+        }
+        Ok(records)
     }
 }
 

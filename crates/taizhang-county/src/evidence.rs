@@ -18,6 +18,8 @@ pub struct MemberEvidence {
     pub timely_days: usize,
     pub backfilled_days: usize,
     pub doubtful_days: usize,
+    /// People's decisions on this member's doubtful days in the period, by date.
+    pub checks: std::collections::BTreeMap<chrono::NaiveDate, taizhang_rules::DayCheck>,
 }
 
 /// The village's evidence calendar.
@@ -78,6 +80,11 @@ pub fn evidence_view(
                 timely_days: count(Strength::Timely),
                 backfilled_days: count(Strength::Backfilled),
                 doubtful_days: count(Strength::Doubtful),
+                checks: records
+                    .day_checks
+                    .get(&m.id)
+                    .map(|c| c.range(period.from..=period.to).map(|(d, c)| (*d, c.clone())).collect())
+                    .unwrap_or_default(),
                 days: mine,
             }
         })

@@ -162,6 +162,31 @@ pub fn proposal_period(year: i32) -> String {
     format!("proposal-{year:04}")
 }
 
+/// The period under which a member's year of day checks (issue 17: people's decisions on
+/// doubtful days, `taizhang_rules::DayCheck`) is stored, as JSON `{"YYYY-MM-DD": DayCheck}`.
+pub fn evidence_period(year: i32) -> String {
+    format!("evidence-{year:04}")
+}
+
+/// One member's stored day checks of one year, by date.
+pub type DayChecks = BTreeMap<chrono::NaiveDate, taizhang_rules::DayCheck>;
+
+/// The day checks among stored rows `(member, period, json)`, by member (unreadable ones left
+/// out: `Entered::from_rows` counts them).
+pub fn day_checks_from_rows<'a>(
+    rows: impl IntoIterator<Item = (MemberId, &'a str, &'a str)>,
+) -> BTreeMap<MemberId, DayChecks> {
+    let mut out: BTreeMap<MemberId, DayChecks> = BTreeMap::new();
+    for (member, period, data) in rows {
+        if period.starts_with("evidence-") {
+            if let Ok(days) = serde_json::from_str::<DayChecks>(data) {
+                out.entry(member).or_default().extend(days);
+            }
+        }
+    }
+    out
+}
+
 /// Everything entered for one village, by member and period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entered {
@@ -186,6 +211,9 @@ impl Entered {
                 serde_json::from_str::<MonthInputs>(data).map(|m| e.months.insert((member, month), m)).is_ok()
             } else if let Some(year) = period.strip_prefix("proposal-").and_then(|y| y.parse::<i32>().ok()) {
                 serde_json::from_str::<GradeProposal>(data).map(|p| e.proposals.insert((member, year), p)).is_ok()
+            } else if period.starts_with("evidence-") {
+                // Day checks: read into the records (`day_checks_from_rows`), not here.
+                serde_json::from_str::<DayChecks>(data).is_ok()
             } else {
                 false
             };

@@ -30,7 +30,9 @@ pub mod view;
 
 pub use error::CountyError;
 pub use evidence::{evidence_view, EvidenceView, MemberEvidence};
-pub use inputs::{proposal_period, Entered, GradeProposal, MonthInputs, YearInputs};
+pub use inputs::{
+    day_checks_from_rows, evidence_period, proposal_period, DayChecks, Entered, GradeProposal, MonthInputs, YearInputs,
+};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};

@@ -271,6 +271,22 @@ pub fn member_days(records: &[RecordTimes], fence: Option<&Geofence>, policy: &E
         .collect()
 }
 
+/// A person's decision on a member's doubtful day (issue 17): after checking (a phone call, a
+/// visit, the villagers' word) the township or county says whether the day's doubtful records
+/// count as presence. It overrides the policy's `doubtful_days_count` for that day only; a
+/// day's records that are not doubtful always count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCheck {
+    /// Whether the doubtful records count (核实计入) or not (不予计入).
+    pub counts: bool,
+    /// What was checked, in the officer's words.
+    pub note: String,
+    /// Who decided (the officer's name).
+    pub by: String,
+    /// When (server time, UTC ms).
+    pub at: Timestamp,
+}
+
 /// The doubtful days of `days` within `from..=to` (the target list for 明察暗访 and 随机查):
 /// days that stand on doubtful evidence only. In (member, date) order, never ranked.
 pub fn doubtful_days(days: &[DayEvidence], from: NaiveDate, to: NaiveDate) -> Vec<&DayEvidence> {
@@ -424,7 +440,8 @@ mod tests {
 
     /// Worked example of the policy switch: with `doubtful_days_count = false`, a check-in
     /// dated before its device's previous sync does not count as a day in the village until a
-    /// person decides; with the default it counts (and stays flagged).
+    /// person decides; with the default it counts (and stays flagged). A person's decision on
+    /// the day ([`DayCheck`]) settles it either way.
     #[test]
     fn doubtful_days_wait_for_a_person_only_when_the_policy_says_so() {
         use crate::{member_report, MemberInputs, Period, Policy, VillageRecords};
@@ -454,17 +471,30 @@ mod tests {
         }
         records.causal_floor.insert(Uuid::from_u128(2).to_string(), day_start(date(11, 10)) + 9 * H);
         let period = Period::new(date(1, 1), date(11, 30)).expect("period");
-        let days = |policy: &Policy| {
-            member_report(&records, member(), period, date(11, 30), &MemberInputs::default(), policy)
+        let days_of = |records: &VillageRecords, policy: &Policy| {
+            member_report(records, member(), period, date(11, 30), &MemberInputs::default(), policy)
                 .expect("report")
                 .days_in_village
                 .value
         };
+        let days = |policy: &Policy| days_of(&records, policy);
         assert_eq!(days(&Policy::default()), 2);
         let strict = Policy {
             evidence: EvidencePolicy { doubtful_days_count: false, ..EvidencePolicy::default() },
             ..Policy::default()
         };
         assert_eq!(days(&strict), 1);
+
+        // A person decides: the township checked and confirms 5 June (核实计入): it counts
+        // under the strict policy too. Had they found it false (不予计入), it would not count
+        // even under the default policy. The honest day is never touched by a decision.
+        let check =
+            |counts| DayCheck { counts, note: "电话核实".into(), by: "石门镇 赵敏".into(), at: receipt };
+        records.day_checks.entry(member()).or_default().insert(date(6, 5), check(true));
+        assert_eq!(days_of(&records, &strict), 2);
+        records.day_checks.entry(member()).or_default().insert(date(6, 5), check(false));
+        assert_eq!(days_of(&records, &Policy::default()), 1);
+        records.day_checks.entry(member()).or_default().insert(date(11, 10), check(false));
+        assert_eq!(days_of(&records, &Policy::default()), 1, "a decision never removes an honest day");
     }
 }

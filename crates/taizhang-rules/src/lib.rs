@@ -91,8 +91,8 @@ mod score;
 
 pub use error::RulesError;
 pub use evidence::{
-    doubtful_days, judge_record, member_days, DayEvidence, Doubt, EvidencePolicy, Place, RecordEvidence, RecordTimes,
-    Strength,
+    doubtful_days, judge_record, member_days, DayCheck, DayEvidence, Doubt, EvidencePolicy, Place, RecordEvidence,
+    RecordTimes, Strength,
 };
 pub use explain::{codes, Figure, RuleRef};
 pub use flow::{filed_late, filing_due, flag_facts, may_file, overview_flag, FilingWindow, Flag, FlagFacts};

@@ -50,6 +50,10 @@ pub struct VillageRecords {
     /// Records made without one (older apps, a reboot since the last sync) are missing.
     #[serde(default)]
     pub anchor_estimate: BTreeMap<String, Timestamp>,
+    /// People's decisions on members' doubtful days ([`crate::DayCheck`]), entered on the
+    /// township or county page.
+    #[serde(default)]
+    pub day_checks: BTreeMap<MemberId, BTreeMap<NaiveDate, crate::DayCheck>>,
     /// The month score sheets (scheme B, issue 14): the first secretary's items, the
     /// township's check and the county's audit of each member's month.
     #[serde(default)]

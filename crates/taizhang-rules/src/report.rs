@@ -111,14 +111,21 @@ fn on_post(m: &Member, d: NaiveDate) -> bool {
 }
 
 /// Whether a check-in's time is in doubt (issue 17: [`crate::judge_record`] over the server's
-/// receipt time and floor) and the policy says such a check-in waits for a person before it
-/// counts as presence.
+/// receipt time, floor and anchor) and it does not count as presence: a person decided it does
+/// not ([`crate::DayCheck`]), or nobody decided yet and the policy says doubtful days wait.
 fn waits_for_a_person(records: &VillageRecords, c: &taizhang_domain::CheckIn, policy: &Policy) -> bool {
-    if policy.evidence.doubtful_days_count {
+    let check = records.day_checks.get(&c.member).and_then(|days| days.get(&local_date(c.at)));
+    if policy.evidence.doubtful_days_count && check.is_none() {
         return false;
     }
     let times = records.record_times(c.id.0.to_string(), c.member, c.at, None);
-    crate::judge_record(&times, None, &policy.evidence).strength == crate::Strength::Doubtful
+    if crate::judge_record(&times, None, &policy.evidence).strength != crate::Strength::Doubtful {
+        return false;
+    }
+    match check {
+        Some(check) => !check.counts,
+        None => !policy.evidence.doubtful_days_count,
+    }
 }
 
 /// The earliest In check-in of each local date within `judged`, for members `who` accepts

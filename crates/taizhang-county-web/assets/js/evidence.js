@@ -77,9 +77,10 @@ function renderEvidence(data, body, detail) {
               title: `${d.date} · ${t(STRENGTH_KEY[d.strength] ?? "evDoubtful")}`,
               "data-testid": "evidence-day",
               "data-strength": d.strength,
+              "data-checked": m.checks?.[d.date] ? String(m.checks[d.date].counts) : undefined,
               onclick: () => showDay(m, d, detail),
             },
-            d.date.slice(5),
+            d.date.slice(5) + (m.checks?.[d.date] ? (m.checks[d.date].counts ? " ✓" : " ✗") : ""),
           ),
         ),
       ),
@@ -108,9 +109,11 @@ function place(p) {
 
 function showDay(member, day, detail) {
   detail.hidden = false;
+  const doubtful = (day.records ?? []).some((r) => r.strength === "doubtful");
   fill(
     detail,
     h("h4", null, `${member.name} · ${day.date} · ${t(STRENGTH_KEY[day.strength])}`),
+    doubtful ? dayCheck(member, day) : null,
     h(
       "table",
       { class: "table" },
@@ -163,4 +166,36 @@ function originCell(record) {
   });
   fill(cell, button);
   return cell;
+}
+
+// A person's decision on a doubtful day (核实计入 / 不予计入), with what was checked. The
+// member's days in the village follow the decision; honest records of the day always count.
+function dayCheck(member, day) {
+  const box = h("div", { class: "ev-check", "data-testid": "evidence-check" });
+  const existing = member.checks?.[day.date];
+  const note = h("input", { type: "text", maxlength: 500, placeholder: t("evCheckNote"), "data-testid": "evidence-check-note" });
+  const decide = (counts) => async () => {
+    try {
+      const saved = await api(
+        `village/${encodeURIComponent(shownVillage ?? "")}/member/${encodeURIComponent(member.member)}/evidence/${day.date}`,
+        { method: "PUT", body: { counts, note: note.value } },
+      );
+      member.checks = { ...(member.checks ?? {}), [day.date]: saved };
+      fill(box, said(saved));
+    } catch (err) {
+      report(err);
+    }
+  };
+  const said = (c) =>
+    h("p", { class: "small", "data-testid": "evidence-check-said", "data-counts": String(c.counts) },
+      `${c.counts ? t("evCheckCounts") : t("evCheckNotCounts")} · ${c.by} · ${time(c.at)} · ${c.note}`);
+  fill(
+    box,
+    existing ? said(existing) : null,
+    h("span", { class: "muted small" }, t("evCheckHint")),
+    note,
+    h("button", { type: "button", "data-testid": "evidence-check-counts", onclick: decide(true) }, t("evCheckCounts")),
+    h("button", { type: "button", "data-testid": "evidence-check-not", onclick: decide(false) }, t("evCheckNotCounts")),
+  );
+  return box;
 }

@@ -72,3 +72,78 @@ pub async fn origin(
     .await?;
     Ok(Json(p))
 }
+
+/// The body of a day check: whether the day's doubtful records count, and what was checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayCheckBody {
+    pub counts: bool,
+    pub note: String,
+}
+
+/// `PUT /county/api/village/{id}/member/{member}/evidence/{YYYY-MM-DD}`: a township or county
+/// officer's decision on a member's doubtful day (核实计入 / 不予计入), after checking it. Only a
+/// day with doubtful records can be decided; the note says what was checked. The member's
+/// days in the village follow at once (`taizhang_rules::DayCheck`).
+pub async fn check_day(
+    session: Session,
+    Today(today): Today,
+    State(Accounts(accounts)): State<Accounts>,
+    State(records): State<Records>,
+    State(policies): State<Arc<Policies>>,
+    State(clock): State<taizhang_server_db::Clock>,
+    Path((id, member, date)): Path<(Uuid, Uuid, String)>,
+    crate::extract::Json(body): crate::extract::Json<DayCheckBody>,
+) -> Result<Json<taizhang_rules::DayCheck>> {
+    find_village(&villages_of(accounts.as_ref(), &session).await?, id)?;
+    let date = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
+        CountyWebError::BadRequest(format!("{date} 不是日期 YYYY-MM-DD / {date} is not a date YYYY-MM-DD"))
+    })?;
+    let note = body.note.trim().to_string();
+    if note.is_empty() || note.chars().count() > 500 {
+        return Err(CountyWebError::BadRequest(
+            "请写明核实了什么（1 到 500 字）/ say what was checked (1 to 500 characters)".into(),
+        ));
+    }
+    let r = records.one(id).await?;
+    let member_id = taizhang_domain::MemberId(member);
+    if !r.members.iter().any(|m| m.id == member_id) {
+        return Err(taizhang_county::CountyError::UnknownMember(member_id).into());
+    }
+    let policy = policies.of(session.county);
+    let period = period(Some(&date.to_string()), Some(&date.to_string()), today)?;
+    let view = compute({
+        let r = r.clone();
+        move || Ok(taizhang_county::evidence_view(&r, r.village.as_ref(), period, &policy, true))
+    })
+    .await?;
+    if !view.members.iter().any(|m| m.member == member_id && !m.days.is_empty()) {
+        return Err(CountyWebError::BadRequest(format!(
+            "{date} 这一天没有时间存疑的记录，无需核实 / {date} has no doubtful record to decide on"
+        )));
+    }
+    let check = taizhang_rules::DayCheck { counts: body.counts, note, by: session.account.name.clone(), at: clock() };
+    use chrono::Datelike;
+    let key = taizhang_county::evidence_period(date.year());
+    let mut days: taizhang_county::DayChecks = accounts
+        .county_inputs_of(&[id])
+        .await?
+        .into_iter()
+        .find(|row| row.member == member && row.period == key)
+        .and_then(|row| serde_json::from_str(&row.data).ok())
+        .unwrap_or_default();
+    days.insert(date, check.clone());
+    let data = serde_json::to_string(&days)
+        .map_err(|e| CountyWebError::Internal(format!("a day check could not be written as JSON: {e}")))?;
+    let input = taizhang_server_db::CountyInput {
+        village: id,
+        member,
+        period: key,
+        data,
+        updated_by: session.account.id,
+        updated_at: check.at,
+    };
+    accounts.put_county_input(&input).await.map_err(CountyWebError::Save)?;
+    tracing::info!(account = %session.account.id, village = %id, %member, %date, counts = check.counts, "day checked");
+    Ok(Json(check))
+}
