@@ -6,7 +6,6 @@
 mod auth;
 mod error;
 mod ledger;
-#[cfg(not(target_arch = "wasm32"))]
 mod peer;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod peer_discovery;
@@ -20,7 +19,6 @@ mod withdraw;
 pub use auth::{enroll, enroll_in_memory};
 pub use error::ClientError;
 pub use ledger::{Ledger, StoreView};
-#[cfg(not(target_arch = "wasm32"))]
 pub use peer::{PeerCredentials, PeerReport};
 pub use sync::SyncReport;
 #[cfg(not(target_arch = "wasm32"))]

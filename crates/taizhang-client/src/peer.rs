@@ -7,6 +7,9 @@
 //! author's write permission and the records' validity (`judge_touched`), size caps and the
 //! `*_untrusted` loaders. What a device accepts from a peer is marked unsynced, so it goes on
 //! to the server (with its author's signature) at the next sync.
+// The web client (wasm32) signs its pushes and keeps credentials, but has no sockets to pair
+// over: the exchange with a teammate is native only.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -14,6 +17,7 @@ use automerge::{Automerge, Change, ChangeHash, ReadDoc};
 use serde::{Deserialize, Serialize};
 use taizhang_auth::judge_touched;
 use taizhang_doc::{changed_keys, DocId};
+#[cfg(not(target_arch = "wasm32"))]
 use taizhang_peer::channel::Channel;
 use taizhang_peer::wire::{binding_message, Credentials, Give, Hello, Offer, Outcome, CREDENTIALS_PATH, PEER_VERSION};
 use taizhang_peer::{runs_by_author, Author, ChangeSig, DeviceCert, PeerError, Revocations};

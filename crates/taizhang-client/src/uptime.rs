@@ -24,13 +24,15 @@ pub trait Uptime: Send + Sync + std::fmt::Debug {
 /// lasts until the app is restarted).
 #[derive(Debug)]
 pub struct SystemUptime {
-    start: std::time::Instant,
+    /// When this process first read the clock (set on first use: `Instant::now` panics in a
+    /// browser, where [`Uptime::now`] never reaches it).
+    start: std::sync::OnceLock<std::time::Instant>,
     process: String,
 }
 
 impl Default for SystemUptime {
     fn default() -> Self {
-        Self { start: std::time::Instant::now(), process: format!("process-{:016x}", rand::random::<u64>()) }
+        Self { start: std::sync::OnceLock::new(), process: format!("process-{:016x}", rand::random::<u64>()) }
     }
 }
 
@@ -56,7 +58,7 @@ impl Uptime for SystemUptime {
             return None; // no monotonic clock that survives a page reload
         }
         Self::kernel().or_else(|| {
-            let ms = i64::try_from(self.start.elapsed().as_millis()).ok()?;
+            let ms = i64::try_from(self.start.get_or_init(std::time::Instant::now).elapsed().as_millis()).ok()?;
             Some(UptimeReading { boot: self.process.clone(), ms })
         })
     }

@@ -11,6 +11,7 @@
 
 pub mod author;
 pub mod cert;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod channel;
 mod error;
 #[cfg(feature = "fuzzing")]
