@@ -26,10 +26,15 @@ impl ChangeAnchor {
         format!("{PREFIX}{} {}", self.server_time, self.elapsed_ms)
     }
 
-    /// Reads an anchor from a change message; `None` for any other message or one that does
-    /// not hold together (negative or absurd elapsed time, a server time before 2020).
+    /// Reads an anchor from a change message (one of its lines: a message may carry other
+    /// notes, e.g. the author, one per line); `None` when no line is an anchor that holds
+    /// together (negative or absurd elapsed time, a server time before 2020).
     pub fn parse(message: &str) -> Option<Self> {
-        let rest = message.strip_prefix(PREFIX)?;
+        message.lines().find_map(Self::parse_line)
+    }
+
+    fn parse_line(line: &str) -> Option<Self> {
+        let rest = line.strip_prefix(PREFIX)?;
         let mut parts = rest.split(' ');
         let server_time: i64 = parts.next()?.parse().ok()?;
         let elapsed_ms: i64 = parts.next()?.parse().ok()?;
@@ -55,6 +60,8 @@ mod tests {
         let a = ChangeAnchor { server_time: 1_795_536_000_000, elapsed_ms: 3_600_000 };
         assert_eq!(ChangeAnchor::parse(&a.to_message()), Some(a));
         assert_eq!(a.estimate(), 1_795_539_600_000);
+        let with_author = format!("tz-author/1 0193\n{}", a.to_message());
+        assert_eq!(ChangeAnchor::parse(&with_author), Some(a), "one line among others");
     }
 
     #[test]
