@@ -18,6 +18,11 @@ cargo test --workspace --locked --no-fail-fast
 bash scripts/app-e2e.sh --no-deps
 # The county page in a real browser (Debian chromium driven by playwright-core).
 SERVER_BIN=target/debug/taizhang-sync-server bash scripts/county-e2e.sh
+# The offline web client in a real browser at phone size (builds the WebAssembly core first):
+# enroll, offline check-in / visit / diary, reload offline, sync, a CLI device and a second
+# profile converge. CI lists 300 households (the full 1,000 otherwise).
+if [ -n "${CI:-}" ]; then web_households=${TAIZHANG_WEB_HOUSEHOLDS:-300}; else web_households=${TAIZHANG_WEB_HOUSEHOLDS:-1000}; fi
+HOUSEHOLDS=$web_households bash scripts/web-e2e.sh
 
 # The server-facing tests once more on PostgreSQL (every story once per backend): postgres.sh
 # installs and starts a local one and prints its URL, unless one is given already.

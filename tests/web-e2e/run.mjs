@@ -77,6 +77,16 @@ async function enroll(browser, viewport, code, who, geolocation = null) {
   });
   const page = await context.newPage();
   page.on("pageerror", (e) => log(`${who} page error:`, e.message));
+  // What the page, its worker and the service worker say: the trail when a step times out.
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") log(`${who} console ${m.type()}:`, m.text());
+  });
+  page.on("requestfailed", (r) => log(`${who} request failed:`, r.url(), r.failure()?.errorText ?? ""));
+  page.on("worker", (w) => {
+    log(`${who} worker started:`, w.url());
+    w.on("console", (m) => log(`${who} worker console ${m.type()}:`, m.text()));
+    w.on("close", () => log(`${who} worker closed:`, w.url()));
+  });
   await page.goto(APP);
   await ready(page, "setup");
   const server = await page.inputValue('[data-testid="setup-server"]');
@@ -155,9 +165,14 @@ async function main() {
     log("offline: checked in, recorded a visit and a diary entry");
 
     // ---- 2. reload with no network: the service worker serves the page, OPFS the records ----
+    // The page was on the diary when it reloaded: it comes back there.
     await a.page.reload();
-    await ready(a.page, "today");
-    await go(a.page, "#/diary", "diary");
+    try {
+      await ready(a.page, "diary");
+    } catch (e) {
+      log("after the offline reload the page says:", (await a.page.evaluate(() => document.body.innerText)).slice(0, 800));
+      throw e;
+    }
     await waitText(a.page, '[data-testid="diary-entries"]', (t) => t.includes(marker));
     await go(a.page, "#/sync", "sync");
     const pending = await text(a.page, '[data-testid="sync-pending"]');
@@ -165,7 +180,10 @@ async function main() {
     await shot(a.page, "sync-offline-360");
     log("reloaded offline: the page and the records are there");
 
-    // Cold open to the household list, offline (a fresh page of the same profile).
+    // Cold open to the household list, offline (a fresh page of the same profile). The store has
+    // one owner at a time (OPFS access handles: README "what the web client cannot do"), so the
+    // first page closes before each cold open, as a phone's browser tab would be.
+    await a.page.close();
     const cold = [];
     for (let i = 0; i < 3; i++) {
       const p = await a.context.newPage();
@@ -185,6 +203,10 @@ async function main() {
     figures.cold_open_households_ms = { runs: cold, median: cold[1], households: HOUSEHOLDS };
     log(`cold open -> ${HOUSEHOLDS} households listed, offline: ${cold.join(", ")} ms`);
 
+    a.page = await a.context.newPage();
+    a.page.on("pageerror", (e) => log("李明 page error:", e.message));
+    await a.page.goto(`${APP}#/sync`);
+    await ready(a.page, "sync");
     await a.context.setOffline(false);
     await syncNow(a.page);
     await shot(a.page, "sync-360");
