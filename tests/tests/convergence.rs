@@ -1,6 +1,8 @@
 //! The convergence law, by property test: 2–5 replicas, random edits, random syncs with
-//! dropped, lost-answer, repeated and delayed (reordered) requests; after everyone syncs twice,
-//! every replica holds the same materialised tables. Cases: TAIZHANG_CONVERGENCE_CASES, else
+//! dropped, lost-answer, repeated and delayed (reordered) requests, and random exchanges between
+//! two replicas phone to phone (issue 20: the encrypted peer channel over loopback TCP, the
+//! changes judged by their signed author); after everyone syncs twice with the server, every
+//! replica holds the same materialised tables and has nothing left to send. Cases: TAIZHANG_CONVERGENCE_CASES, else
 //! PROPTEST_CASES (default 24; CI runs 2,000; more on demand, e.g. 20000).
 
 use proptest::prelude::*;
@@ -20,6 +22,8 @@ enum Op {
 enum Step {
     Edit(usize, Op),
     Sync(usize, Fault),
+    /// Replica `.0` offers its store, replica `.1` joins (no server involved).
+    Peer(usize, usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -46,6 +50,7 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         3 => (0usize..5, op()).prop_map(|(r, o)| Step::Edit(r, o)),
         2 => (0usize..5, fault()).prop_map(|(r, f)| Step::Sync(r, f)),
+        1 => (0usize..5, 0usize..5).prop_map(|(a, b)| Step::Peer(a, b)),
     ]
 }
 
@@ -94,6 +99,24 @@ proptest! {
                     Step::Sync(r, f) => {
                         links[r % n].then(f);
                         let _ = replicas[r % n].sync(&links[r % n], at).await; // failures are part of the test
+                    }
+                    Step::Peer(a, b) => {
+                        let (a, b) = (a % n, b % n);
+                        if a == b {
+                            continue;
+                        }
+                        let (lo, hi) = (a.min(b), a.max(b));
+                        let (left, right) = replicas.split_at_mut(hi);
+                        let (first, second) = (&mut left[lo], &mut right[0]);
+                        let (offers, joins) = if a < b { (first, second) } else { (second, first) };
+                        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+                        let addr = listener.local_addr().expect("address");
+                        let (served, joined) = tokio::join!(
+                            offers.peer_serve_one(&listener, "PEER-TEST-CODE", at),
+                            joins.peer_sync(addr, "PEER-TEST-CODE", at)
+                        );
+                        served.expect("the offering phone completes the exchange");
+                        joined.expect("the joining phone completes the exchange");
                     }
                 }
             }
