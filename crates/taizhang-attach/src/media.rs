@@ -54,6 +54,22 @@ pub fn decode_bounded(kind: Kind, bytes: &[u8], caps: &Caps) -> Result<DynamicIm
     reader.decode().map_err(bad)
 }
 
+/// What the first chunk of an upload says of the image, checked before anything is stored: a
+/// header that claims more pixels than `caps` allow (a bomb) is refused at once. A header that
+/// does not fit in the chunk is checked with the whole file, by [`inspect`].
+pub fn check_header(kind: Kind, first: &[u8], caps: &Caps) -> Result<(), AttachError> {
+    kind.check(first)?;
+    let Some(fmt) = format(kind) else { return Ok(()) };
+    let Ok((w, h)) = ImageReader::with_format(Cursor::new(first), fmt).into_dimensions() else { return Ok(()) };
+    if u64::from(w) * u64::from(h) > caps.max_pixels || w > caps.max_side || h > caps.max_side {
+        return Err(AttachError::BadImage(format!(
+            "it says it is {w} × {h} pixels, more than the {} pixels allowed (a decompression bomb?)",
+            caps.max_pixels
+        )));
+    }
+    Ok(())
+}
+
 fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, AttachError> {
     let mut out = Vec::new();
     let rgb = img.to_rgb8();
@@ -246,6 +262,8 @@ mod tests {
         let err = inspect(Kind::Png, &samples::bomb(), &Caps::default()).expect_err("a bomb");
         assert_eq!(err.status(), 400);
         assert!(err.to_string().contains("60000"), "{err}");
+        assert!(check_header(Kind::Png, &samples::bomb()[..64], &Caps::default()).is_err(), "seen in the first bytes");
+        assert!(check_header(Kind::Png, &samples::png(10, 10)[..64], &Caps::default()).is_ok());
         let err = prepare_photo(&samples::bomb(), &Caps::default()).expect_err("a bomb");
         assert!(matches!(err, AttachError::BadImage(_)));
     }

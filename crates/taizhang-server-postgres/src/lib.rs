@@ -24,6 +24,7 @@
 
 mod accounts;
 mod migrate;
+mod blobs;
 mod sigs;
 
 use std::collections::{HashMap, HashSet};
