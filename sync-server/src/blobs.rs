@@ -23,7 +23,13 @@ fn refused(e: &AttachError) -> Response {
 }
 
 /// The caller may read the village (and, to upload, is on its team); the hash is well formed.
-async fn authorise(st: &AppState, caller: &Caller, village: Uuid, hash: &str, upload: bool) -> Result<BlobHash, ApiError> {
+async fn authorise(
+    st: &AppState,
+    caller: &Caller,
+    village: Uuid,
+    hash: &str,
+    upload: bool,
+) -> Result<BlobHash, ApiError> {
     let hash = parse_hash(hash)
         .ok_or_else(|| ApiError::BadRequest("a blob's address is its SHA-256 in 64 hex digits".into()))?;
     let Some(place) = st.accounts.village_place(village).await? else {

@@ -58,7 +58,9 @@ async fn a_photo_uploads_in_chunks_resumes_after_cuts_and_is_stored_once() {
 
     // A chunk sent again after a real cut (the server had it, the device did not hear) is
     // acknowledged without being stored twice.
-    let again = client.send(village, &photo.hash, encode_chunk(Kind::Jpeg, &photo.hash, up.total, 0, &photo.bytes[..CHUNK_BYTES])).await;
+    let again = client
+        .send(village, &photo.hash, encode_chunk(Kind::Jpeg, &photo.hash, up.total, 0, &photo.bytes[..CHUNK_BYTES]))
+        .await;
     assert!(again.expect("a retry").done);
 
     // Served whole, and a thumbnail.
@@ -118,7 +120,9 @@ async fn garbage_wrong_offsets_wrong_hashes_oversize_bombs_and_renamed_pngs_are_
     // A PNG announced as a JPEG.
     let png = samples::png(50, 50);
     let ph = blob_hash(&png);
-    let e = client.send(village, &ph, encode_chunk(Kind::Jpeg, &ph, png.len() as u64, 0, &png[..png.len().min(1000)])).await;
+    let e = client
+        .send(village, &ph, encode_chunk(Kind::Jpeg, &ph, png.len() as u64, 0, &png[..png.len().min(1000)]))
+        .await;
     refusals.push(("png renamed to jpeg", e.map_err(status_of).err()));
     // A whole file whose bytes do not have the announced hash (one byte changed in transit).
     let mut damaged = photo.clone();

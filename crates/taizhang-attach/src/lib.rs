@@ -54,7 +54,9 @@ pub enum AttachError {
     UnsupportedType(String),
     #[error("the image could not be read safely ({0}): it is damaged or too large to decode; attach another photo")]
     BadImage(String),
-    #[error("this upload was announced with another size or type ({0}): start it again with the file's real size and type")]
+    #[error(
+        "this upload was announced with another size or type ({0}): start it again with the file's real size and type"
+    )]
     Mismatch(String),
 }
 

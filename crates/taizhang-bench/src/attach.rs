@@ -76,13 +76,7 @@ async fn token(server: &InProcessServer, spec: &VillageSpec) -> anyhow::Result<S
     Ok(r.token)
 }
 
-async fn one(
-    p: &Params,
-    link_spec: &LinkSpec,
-    scenario: &str,
-    n: usize,
-    dir: &std::path::Path,
-) -> anyhow::Result<Row> {
+async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &std::path::Path) -> anyhow::Result<Row> {
     let spec = VillageSpec::new(0, 10);
     let backend = Backend::SqliteFile(dir.join(format!("attach-{}-{n}.sqlite3", link_spec.rtt_ms)));
     let server = InProcessServer::start(&backend).await?;

@@ -54,8 +54,13 @@ impl BlobClient {
 
     /// Where the server stands with `hash` (`None`: it has none of it).
     pub async fn status(&self, village: Uuid, hash: &BlobHash) -> Result<Option<BlobAck>, TransportError> {
-        let resp =
-            self.http.get(self.url(village, hash, "/status")).bearer_auth(&self.token).send().await.map_err(unreachable)?;
+        let resp = self
+            .http
+            .get(self.url(village, hash, "/status"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
         answer(resp).await
     }
 
@@ -102,9 +107,15 @@ impl BlobClient {
     }
 
     /// A stored blob (`None`: not on the server, or still uploading).
-    pub async fn download(&self, village: Uuid, hash: &BlobHash, thumb: bool) -> Result<Option<Vec<u8>>, TransportError> {
+    pub async fn download(
+        &self,
+        village: Uuid,
+        hash: &BlobHash,
+        thumb: bool,
+    ) -> Result<Option<Vec<u8>>, TransportError> {
         let tail = if thumb { "/thumb" } else { "" };
-        let resp = self.http.get(self.url(village, hash, tail)).bearer_auth(&self.token).send().await.map_err(unreachable)?;
+        let resp =
+            self.http.get(self.url(village, hash, tail)).bearer_auth(&self.token).send().await.map_err(unreachable)?;
         let status = resp.status().as_u16();
         let body = resp.bytes().await.map_err(unreachable)?;
         match status {

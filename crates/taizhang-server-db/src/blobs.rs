@@ -84,7 +84,9 @@ pub fn chunk_decision(row: Option<&BlobRow>, kind: u8, total: u64, offset: u64, 
         None if offset == 0 => ChunkDecision::Append,
         None => ChunkDecision::Answer(ChunkOutcome::WrongOffset { expected: 0 }),
         Some(r) if r.kind != kind || r.total != total => ChunkDecision::Answer(ChunkOutcome::Mismatch(r.clone())),
-        Some(r) if r.done_at.is_some() || offset + len <= r.received => ChunkDecision::Answer(ChunkOutcome::Row(r.clone())),
+        Some(r) if r.done_at.is_some() || offset + len <= r.received => {
+            ChunkDecision::Answer(ChunkOutcome::Row(r.clone()))
+        }
         Some(r) if offset == r.received => ChunkDecision::Append,
         Some(r) => ChunkDecision::Answer(ChunkOutcome::WrongOffset { expected: r.received }),
     }

@@ -10,11 +10,11 @@ mod accounts;
 #[cfg(feature = "testkit")]
 pub mod blobkit;
 mod blobs;
-pub mod uploads;
 mod shared;
 mod sigs;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod uploads;
 
 pub use accounts::{actors_from_hex, Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
 pub use blobs::{chunk_decision, BlobHash, BlobRow, BlobStore, ChunkDecision, ChunkOutcome};

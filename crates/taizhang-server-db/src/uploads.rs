@@ -23,8 +23,14 @@ fn ack(row: &BlobRow) -> BlobAck {
 }
 
 /// Checks a whole upload and marks it stored, or drops it (nothing of it is kept).
-async fn finish(store: &dyn BlobStore, village: Uuid, hash: BlobHash, row: BlobRow, caps: &Caps, now: i64)
-    -> Result<Answer, DbError> {
+async fn finish(
+    store: &dyn BlobStore,
+    village: Uuid,
+    hash: BlobHash,
+    row: BlobRow,
+    caps: &Caps,
+    now: i64,
+) -> Result<Answer, DbError> {
     let Some(bytes) = store.blob_bytes(village, hash).await? else {
         return Ok(Err(AttachError::Mismatch("the upload vanished; start it again".into())));
     };
@@ -116,7 +122,11 @@ pub async fn blob_status(
 }
 
 /// The bytes of a stored, checked blob (never of an upload still under way) and its kind.
-pub async fn served_blob(store: &dyn BlobStore, village: Uuid, hash: BlobHash) -> Result<Option<(Kind, Vec<u8>)>, DbError> {
+pub async fn served_blob(
+    store: &dyn BlobStore,
+    village: Uuid,
+    hash: BlobHash,
+) -> Result<Option<(Kind, Vec<u8>)>, DbError> {
     let Some(row) = store.blob(village, hash).await? else { return Ok(None) };
     let (Some(_), Some(kind)) = (row.done_at, Kind::from_code(row.kind)) else { return Ok(None) };
     Ok(store.blob_bytes(village, hash).await?.map(|b| (kind, b)))

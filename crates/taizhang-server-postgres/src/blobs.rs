@@ -163,7 +163,9 @@ impl BlobStore for PgStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(backend)?;
         let h = hash.as_slice();
-        tx.execute("DELETE FROM blob_chunks WHERE village = $1 AND hash = $2", &[&village, &h]).await.map_err(backend)?;
+        tx.execute("DELETE FROM blob_chunks WHERE village = $1 AND hash = $2", &[&village, &h])
+            .await
+            .map_err(backend)?;
         tx.execute("DELETE FROM blobs WHERE village = $1 AND hash = $2", &[&village, &h]).await.map_err(backend)?;
         tx.commit().await.map_err(backend)
     }

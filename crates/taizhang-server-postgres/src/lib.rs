@@ -23,8 +23,8 @@
 //! `accounts.rs`) are small reference tables beside the per-village ones.
 
 mod accounts;
-mod migrate;
 mod blobs;
+mod migrate;
 mod sigs;
 
 use std::collections::{HashMap, HashSet};

@@ -153,9 +153,8 @@ impl BlobStore for SqliteStore {
             let mut stmt = c
                 .prepare_cached("SELECT hash FROM blobs WHERE village = ?1 AND done_at IS NOT NULL ORDER BY hash")
                 .map_err(backend)?;
-            let rows = stmt
-                .query_map(params![village.as_bytes().as_slice()], |r| r.get::<_, Vec<u8>>(0))
-                .map_err(backend)?;
+            let rows =
+                stmt.query_map(params![village.as_bytes().as_slice()], |r| r.get::<_, Vec<u8>>(0)).map_err(backend)?;
             let mut out = Vec::new();
             for h in rows {
                 if let Ok(h) = <BlobHash>::try_from(h.map_err(backend)?.as_slice()) {
