@@ -68,10 +68,10 @@ async fn acknowledged_chunks_survive_sigkill_of_the_server_and_no_partial_blob_i
 
     let mut server = start(&db);
     let li = RawDevice::enroll(&server.url, &server.codes[0]).await.expect("enroll");
-    let photos: Vec<_> = (0..3)
+    let photos: Vec<_> = (0..5)
         .map(|i| prepare_photo(&samples::photo(1800, 1200, 40 + i), &Caps::default()).expect("prepare"))
         .collect();
-    let (mut kills, mut failed, mut acked_then_lost) = (0u32, 0u32, 0u32);
+    let (mut kills, mut failed) = (0u32, 0u32);
     for ph in &photos {
         let mut up = Upload::new(ph.hash, Kind::Jpeg, ph.bytes.len() as u64);
         let mut rounds = 0;
@@ -80,9 +80,9 @@ async fn acknowledged_chunks_survive_sigkill_of_the_server_and_no_partial_blob_i
             assert!(rounds < 400, "the upload never finished");
             let client = BlobClient::new(&server.url, &li.token).expect("client");
             // A kill somewhere in the next few chunks, at a random moment.
-            let killer = rng.random_bool(0.3).then(|| {
+            let killer = rng.random_bool(0.5).then(|| {
                 let child = server.child.clone();
-                let delay = Duration::from_micros(rng.random_range(0..20_000));
+                let delay = Duration::from_micros(rng.random_range(0..6_000));
                 std::thread::spawn(move || {
                     std::thread::sleep(delay);
                     let mut c = child.lock().expect("child");
@@ -91,8 +91,16 @@ async fn acknowledged_chunks_survive_sigkill_of_the_server_and_no_partial_blob_i
                 })
             });
             let before = up.acked;
-            if client.upload(village, &mut up, &ph.bytes, |_| {}).await.is_err() {
-                failed += 1;
+            // A few chunks per round, so that kills land before, between and inside them.
+            for _ in 0..rng.random_range(1..4) {
+                let Some(frame) = up.next_frame(&ph.bytes) else { break };
+                match client.send(village, &ph.hash, frame).await {
+                    Ok(ack) => up.on_ack(&ack).expect("ack"),
+                    Err(_) => {
+                        failed += 1;
+                        break;
+                    }
+                }
             }
             if let Some(k) = killer {
                 k.join().expect("killer");
@@ -107,10 +115,7 @@ async fn acknowledged_chunks_survive_sigkill_of_the_server_and_no_partial_blob_i
             let acked = up.acked.max(before);
             match client.status(village, &ph.hash).await.expect("status") {
                 Some(ack) if ack.received >= acked => {}
-                other => {
-                    acked_then_lost += 1;
-                    panic!("acknowledged {acked} bytes, the server now says {other:?}");
-                }
+                other => panic!("acknowledged {acked} bytes, the server now says {other:?}"),
             }
             // Nothing partial is ever served.
             if let Some(bytes) = client.download(village, &ph.hash, false).await.expect("download") {
@@ -131,7 +136,7 @@ async fn acknowledged_chunks_survive_sigkill_of_the_server_and_no_partial_blob_i
     }
     let total: usize = photos.iter().map(|p| p.bytes.len()).sum();
     println!(
-        "blob kill: {} photos, {} KiB in {} KiB chunks, {kills} kills, {failed} cut uploads, {acked_then_lost} acknowledged bytes lost",
+        "blob kill: {} photos, {} KiB in {} KiB chunks, {kills} kills, {failed} chunks cut off, no acknowledged byte lost, no partial blob served",
         photos.len(),
         total / 1024,
         CHUNK_BYTES / 1024
