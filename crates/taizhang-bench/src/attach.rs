@@ -156,7 +156,7 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
 pub async fn run(dir: &std::path::Path, p: &Params) -> anyhow::Result<Vec<Row>> {
     let mut rows = Vec::new();
     for link in &p.links {
-        for (name, n) in &p.batches {
+        for (name, n) in p.batches.iter().filter(|(_, n)| *n > 0) {
             rows.push(one(p, link, name, *n, dir).await?);
         }
     }
