@@ -35,6 +35,8 @@ impl Drop for Server {
     }
 }
 
+// The child is waited for by `Server`'s drop (and by the killer thread).
+#[allow(clippy::zombie_processes)]
 fn start(db: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kill-server"))
         .arg(db)

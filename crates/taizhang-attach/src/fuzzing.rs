@@ -4,8 +4,11 @@
 
 use crate::wire::{decode_chunk, encode_chunk, MAX_CHUNK_BYTES};
 
+/// A fuzz target's body.
+pub type Body = fn(&[u8]);
+
 /// Every fuzz target of this crate, by name (replayed from fuzz/seeds by `tests/fuzz_corpus.rs`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[("blob_chunk", blob_chunk)];
+pub const TARGETS: &[(&str, Body)] = &[("blob_chunk", blob_chunk)];
 
 pub fn blob_chunk(data: &[u8]) {
     if let Ok(c) = decode_chunk(data) {
