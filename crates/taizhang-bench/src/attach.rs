@@ -204,7 +204,8 @@ pub fn markdown(rows: &[Row], header: &str) -> String {
         ));
     }
     s.push_str(&format!(
-        "\nThe device's chunk size is {} KiB (`taizhang_attach::wire::CHUNK_BYTES`).\n",
+        "\nThis run's chunk size is in the table (`--chunk-kib`); the app sends {} KiB chunks \
+         (`taizhang_attach::wire::CHUNK_BYTES`).\n",
         CHUNK_BYTES / 1024
     ));
     s
