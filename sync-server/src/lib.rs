@@ -5,6 +5,7 @@
 
 pub mod admin;
 mod backend;
+mod blobs;
 mod caller;
 pub mod demo;
 mod error;
@@ -46,6 +47,8 @@ pub struct Limits {
     pub requests_per_minute: u32,
     /// What a pushed record may hold (text sizes): the same limits the device validates with.
     pub records: taizhang_domain::Limits,
+    /// Attachments' caps (issue 19): per file, per device per day, pixels.
+    pub attachments: taizhang_attach::Caps,
 }
 
 impl Default for Limits {
@@ -56,6 +59,7 @@ impl Default for Limits {
             max_docs_per_request: 512,
             requests_per_minute: 120,
             records: taizhang_domain::Limits::default(),
+            attachments: taizhang_attach::Caps::default(),
         }
     }
 }
@@ -67,6 +71,8 @@ pub struct AppState {
     pub accounts: Arc<dyn AccountStore>,
     /// Change signatures (issue 20), kept beside the change log.
     pub signatures: Arc<dyn taizhang_server_db::SignatureStore>,
+    /// Attachments (issue 19), in the same database.
+    pub store_blobs: Arc<dyn taizhang_server_db::BlobStore>,
     pub limits: Limits,
     pub clock: Clock,
     /// Requests per device per minute, in this process.
@@ -97,6 +103,7 @@ impl AppState {
                 .with_signatures(store.clone()),
             store: store.clone(),
             signatures: store.clone(),
+            store_blobs: store.clone(),
             accounts: store,
             limiter: Arc::new(RateLimiter::new(limits.requests_per_minute)),
             limits,
@@ -128,6 +135,9 @@ pub fn router(state: AppState) -> Router {
         .route(paths::TOKEN, post(signin::token))
         .route(paths::ACTOR, post(signin::add_actor))
         .route(taizhang_peer::wire::CREDENTIALS_PATH, post(peer::credentials))
+        .route("/v1/blobs/{village}/{hash}", axum::routing::put(blobs::put_chunk).get(blobs::download))
+        .route("/v1/blobs/{village}/{hash}/status", get(blobs::status))
+        .route("/v1/blobs/{village}/{hash}/thumb", get(blobs::thumb))
         .route("/health", get(|| async { "ok" }))
         .merge(taizhang_county_web::router(state.county.clone()))
         .merge(webapp::router())

@@ -48,6 +48,9 @@ pub struct LinkStats {
     /// Cut the link once this many downstream bytes were delivered (u64::MAX: never).
     cut_down_at: AtomicU64,
     pub cuts: AtomicU64,
+    /// Bumped by [`Link::cut_now`]: a connection opened under an older epoch is cut at its
+    /// next byte (attachments, issue 19: "the link is cut every N seconds").
+    epoch: AtomicU64,
 }
 
 /// What the link carried between two snapshots.
@@ -101,6 +104,11 @@ impl Link {
         self.stats.cut_down_at.store(now.saturating_add(more), Ordering::SeqCst);
     }
 
+    /// Cuts every open connection now (at its next byte); new connections work.
+    pub fn cut_now(&self) {
+        self.stats.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// The link works again.
     pub fn restore(&self) {
         self.stats.cut_down_at.store(u64::MAX, Ordering::SeqCst);
@@ -130,6 +138,7 @@ async fn connection(
     st: Arc<LinkStats>,
 ) -> anyhow::Result<()> {
     st.connections.fetch_add(1, Ordering::SeqCst);
+    let epoch = st.epoch.load(Ordering::SeqCst);
     // The handshake a real link would cost before the first byte of the request.
     tokio::time::sleep(Duration::from_millis(spec.rtt_ms)).await;
     let outbound = TcpStream::connect(upstream).await?;
@@ -139,8 +148,8 @@ async fn connection(
     let (or, ow) = outbound.into_split();
     // When either direction ends (EOF both ways, or a cut), the connection is dropped.
     tokio::select! {
-        r = pump(ir, ow, false, &spec, &st) => r,
-        r = pump(or, iw, true, &spec, &st) => r,
+        r = pump(ir, ow, false, &spec, &st, epoch) => r,
+        r = pump(or, iw, true, &spec, &st, epoch) => r,
     }
 }
 
@@ -152,6 +161,7 @@ async fn pump(
     down: bool,
     spec: &LinkSpec,
     st: &LinkStats,
+    epoch: u64,
 ) -> anyhow::Result<()> {
     let one_way = Duration::from_micros(spec.rtt_ms * 500);
     let per_byte = 1.0 / spec.bytes_per_s();
@@ -181,6 +191,10 @@ async fn pump(
                 return Ok(());
             };
             let counter = if down { &st.down } else { &st.up };
+            if st.epoch.load(Ordering::SeqCst) != epoch {
+                st.cuts.fetch_add(1, Ordering::SeqCst);
+                anyhow::bail!("link cut");
+            }
             if down {
                 let limit = st.cut_down_at.load(Ordering::SeqCst);
                 let sent = counter.load(Ordering::SeqCst);

@@ -113,3 +113,27 @@ fn quick_county_run_lists_every_village_and_writes_both_reports() {
     }
     assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("# County report benchmark"));
 }
+
+#[test]
+fn quick_attachments_run_stores_every_photo_once_and_resends_at_most_a_chunk_per_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let results = dir.path().join("attachments.json");
+    let markdown = dir.path().join("ATTACHMENTS.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang-bench"))
+        .args(["attachments", "--quick", "--cut-every-s", "1", "--results"])
+        .arg(&results)
+        .arg("--markdown")
+        .arg(&markdown)
+        .output()
+        .expect("run taizhang-bench attachments");
+    assert!(out.status.success(), "taizhang-bench attachments failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("attachments.json")).expect("json");
+    let rows = r["attachments"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        assert_eq!(row["stored"], row["photos"], "{row}");
+        let (resent, cuts, chunk) = (num(row, &["resent_bytes"]), num(row, &["cuts"]), num(row, &["chunk_bytes"]));
+        assert!(resent <= cuts * chunk, "resent {resent} bytes over {cuts} cuts: {row}");
+    }
+    assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("| a visit |"));
+}

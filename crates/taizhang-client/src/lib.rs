@@ -4,6 +4,8 @@
 //! server through a [`Transport`] once the device is enrolled ([`enroll`]). The Tauri app and the `taizhang` CLI are thin layers on it.
 
 mod auth;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod blobs;
 mod error;
 mod ledger;
 mod peer;

@@ -7,12 +7,17 @@
 //! the [`Clock`] and the token key ([`ServerKeyCell`]) from here.
 
 mod accounts;
+#[cfg(feature = "testkit")]
+pub mod blobkit;
+mod blobs;
 mod shared;
 mod sigs;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod uploads;
 
 pub use accounts::{actors_from_hex, Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
+pub use blobs::{chunk_decision, BlobHash, BlobRow, BlobStore, ChunkDecision, ChunkOutcome};
 pub use shared::{system_clock, Clock, ServerKeyCell};
 pub use sigs::SignatureStore;
 
@@ -254,6 +259,6 @@ pub trait ServerStore: Send + Sync + 'static {
 
 /// Everything the sync server needs from one database: the change log and the accounts. Every
 /// backend implements both; the server holds it as `Arc<dyn ServerBackend>`.
-pub trait ServerBackend: ServerStore + AccountStore + SignatureStore {}
+pub trait ServerBackend: ServerStore + AccountStore + SignatureStore + BlobStore {}
 
-impl<T: ServerStore + AccountStore + SignatureStore + ?Sized> ServerBackend for T {}
+impl<T: ServerStore + AccountStore + SignatureStore + BlobStore + ?Sized> ServerBackend for T {}

@@ -23,6 +23,7 @@
 //! `accounts.rs`) are small reference tables beside the per-village ones.
 
 mod accounts;
+mod blobs;
 mod migrate;
 mod sigs;
 

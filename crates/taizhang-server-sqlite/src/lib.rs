@@ -24,6 +24,7 @@ use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
 
 mod accounts;
+mod blobs;
 mod sigs;
 
 const MIGRATIONS: &[(u32, &str)] = &[
@@ -34,6 +35,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../../../migrations/server-sqlite/0005_actor_seq.sql")),
     (6, include_str!("../../../migrations/server-sqlite/0006_signed_requests.sql")),
     (7, include_str!("../../../migrations/server-sqlite/0007_change_signatures.sql")),
+    (8, include_str!("../../../migrations/server-sqlite/0008_blobs.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use
@@ -583,6 +585,14 @@ mod tests {
         let ok = store.push_checked(village, "log/b", Vec::new(), 1, PushCheck::allow_all()).await.expect("push");
         assert!(matches!(ok, Checked::Pushed(PushResult::Stored { new: 0, .. })));
         assert!(store.village_exists(village).await.expect("exists"));
+    }
+
+    #[tokio::test]
+    async fn the_blob_story_holds_on_disk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(&dir.path().join("server.sqlite3")).expect("open");
+        taizhang_server_db::blobkit::blob_story(&store).await;
+        assert_eq!(store.integrity_check().await.expect("check"), "ok");
     }
 
     #[tokio::test]
