@@ -339,7 +339,7 @@ const householdsScreen: Screen = async (el) => {
     "select",
     { "data-testid": "households-status" },
     h("option", { value: "" }, t("households.allStatus")),
-    (["registered_poor", "lifted_out", "monitored"] as HouseholdStatusCode[]).map((s) =>
+    (["ordinary", "lifted_out", "monitored", "registered_poor"] as HouseholdStatusCode[]).map((s) =>
       h("option", { value: s }, t(statusKey(s))),
     ),
   );
@@ -463,7 +463,7 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         membersCount: 1,
         group: "",
         grid: "",
-        status: "monitored",
+        status: "ordinary",
         causes: [],
         helperId: setup?.member?.id ?? null,
         plan: "",
@@ -476,7 +476,10 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
   const status = h(
     "select",
     { "data-testid": "hh-status" },
-    (["registered_poor", "lifted_out", "monitored"] as HouseholdStatusCode[]).map((s) => h("option", { value: s }, t(statusKey(s)))),
+    // 建档立卡贫困户 is offered only for a record that still has it (pre-2021 word).
+    (["ordinary", "lifted_out", "monitored"] as HouseholdStatusCode[])
+      .concat(base.status === "registered_poor" ? ["registered_poor"] : [])
+      .map((s) => h("option", { value: s }, t(statusKey(s)))),
   );
   status.value = base.status;
   const causes = CAUSES.map((c) => {

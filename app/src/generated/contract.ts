@@ -89,7 +89,7 @@ yearlyTarget: number, onTrack: boolean, diaryToday: DiaryStatus,
  */
 pendingDocs: number, };
 
-export type HouseholdStatusCode = "registered_poor" | "lifted_out" | "monitored";
+export type HouseholdStatusCode = "registered_poor" | "lifted_out" | "monitored" | "ordinary";
 
 export type HouseholdFilter = { 
 /**

@@ -202,9 +202,14 @@ pub struct TodayView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum HouseholdStatusCode {
+    // 建档立卡贫困户, the pre-2021 word: read from older records, shown as 脱贫户.
     RegisteredPoor,
+    // 脱贫户
     LiftedOut,
+    // 监测对象
     Monitored,
+    // 一般户, the default of a new household.
+    Ordinary,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

@@ -242,6 +242,7 @@ fn status_code(s: HouseholdStatus) -> HouseholdStatusCode {
         HouseholdStatus::RegisteredPoor => HouseholdStatusCode::RegisteredPoor,
         HouseholdStatus::LiftedOut => HouseholdStatusCode::LiftedOut,
         HouseholdStatus::Monitored => HouseholdStatusCode::Monitored,
+        HouseholdStatus::Ordinary => HouseholdStatusCode::Ordinary,
     }
 }
 
@@ -250,6 +251,7 @@ fn status_of(s: HouseholdStatusCode) -> HouseholdStatus {
         HouseholdStatusCode::RegisteredPoor => HouseholdStatus::RegisteredPoor,
         HouseholdStatusCode::LiftedOut => HouseholdStatus::LiftedOut,
         HouseholdStatusCode::Monitored => HouseholdStatus::Monitored,
+        HouseholdStatusCode::Ordinary => HouseholdStatus::Ordinary,
     }
 }
 
@@ -945,15 +947,16 @@ impl AppCore {
         let helper = h.helper_id.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("helperId", s)).transpose()?;
         self.with(|l| {
             Self::me_synced(l)?;
-            let id = match &h.id {
+            // The form does not hold issue 16's fields yet: an edit keeps what the record has.
+            let (id, details) = match &h.id {
                 Some(id) => {
                     let id: HouseholdId = parse_id("id", id)?;
-                    if !l.store().household_exists(id)? {
-                        return Err(AppError::NotFound(format!("household {id}")));
+                    match l.store().household(id)? {
+                        Some(row) => (id, row.record.details),
+                        None => return Err(AppError::NotFound(format!("household {id}"))),
                     }
-                    id
                 }
-                None => HouseholdId(Uuid::now_v7()),
+                None => (HouseholdId(Uuid::now_v7()), Default::default()),
             };
             let record = Household {
                 id,
@@ -966,6 +969,7 @@ impl AppCore {
                 helper,
                 plan: h.plan.clone(),
                 income_yuan: h.income_yuan,
+                details,
             };
             l.put_household(&record, now)?;
             Self::detail(l.store(), id)
