@@ -2,6 +2,7 @@
 import "./style.css";
 import { call } from "./api";
 import { add, clear, h } from "./dom";
+import { householdExtras } from "./households";
 import type {
   CheckKindCode,
   DiaryItem,
@@ -413,7 +414,7 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           "div",
           { class: "warn card" },
           h("p", {}, t("household.conflicts")),
-          h("ul", {}, d.conflicts.map((c) => h("li", {}, `${c.field}: ${c.values.join(" / ")}`))),
+          h("ul", {}, d.conflicts.map((c) => h("li", {}, `${lang() === "zh" ? c.labelZh : c.labelEn}: ${c.valuesShown.join(" / ")}`))),
         )
       : null,
     h(
@@ -428,6 +429,7 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
       row("household.plan", hh.plan),
       row("household.income", hh.incomeYuan === null ? "" : String(hh.incomeYuan)),
     ),
+    householdExtras(d),
     h(
       "div",
       { class: "row" },

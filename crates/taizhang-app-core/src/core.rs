@@ -313,7 +313,18 @@ fn diary_item(d: &DiaryEntry) -> DiaryItem {
 }
 
 fn conflicts(c: &[FieldConflict]) -> Vec<ConflictItem> {
-    c.iter().map(|c| ConflictItem { field: c.field.clone(), values: c.values.clone() }).collect()
+    c.iter()
+        .map(|c| {
+            let (zh, en) = taizhang_domain::field_words(&c.field).unwrap_or((c.field.as_str(), c.field.as_str()));
+            ConflictItem {
+                field: c.field.clone(),
+                values: c.values.clone(),
+                label_zh: zh.to_string(),
+                label_en: en.to_string(),
+                values_shown: c.values.iter().map(|v| taizhang_domain::value_words(&c.field, v)).collect(),
+            }
+        })
+        .collect()
 }
 
 /// "3组" sorts before "10组": digits compare as numbers.
@@ -918,22 +929,30 @@ impl AppCore {
         .await
     }
 
-    fn detail(store: &Store, id: HouseholdId) -> Result<HouseholdDetail, AppError> {
+    fn detail(l: &mut Ledger, id: HouseholdId, now: i64) -> Result<HouseholdDetail, AppError> {
+        let store = l.store();
         let row: Row<Household> = store.household(id)?.ok_or_else(|| AppError::NotFound(format!("household {id}")))?;
         let names = names(store)?;
         let visits =
             store.visits_of_household(id)?.iter().map(|v| visit_item(&v.record, &row.record.head, &names)).collect();
+        let facts = crate::households::facts(&row.record);
+        let family = crate::households::family(store, id, l.member(), now)?;
+        let history = crate::households::history(l, id, &names)?;
         Ok(HouseholdDetail {
             helper_name: row.record.helper.and_then(|m| names.get(&m).cloned()),
             household: household_input(&row.record),
             visits,
             conflicts: conflicts(&row.conflicts),
+            facts,
+            family,
+            history,
         })
     }
 
     pub async fn household(&self, id: String) -> Result<HouseholdDetail, AppError> {
         let id: HouseholdId = parse_id("id", &id)?;
-        self.with(|l| Self::detail(l.store(), id)).await
+        let now = self.now();
+        self.with(|l| Self::detail(l, id, now)).await
     }
 
     /// Adds a household (`id` null) or saves an edited one.
@@ -972,7 +991,7 @@ impl AppCore {
                 details,
             };
             l.put_household(&record, now)?;
-            Self::detail(l.store(), id)
+            Self::detail(l, id, now)
         })
         .await
     }
