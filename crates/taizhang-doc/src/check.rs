@@ -119,7 +119,7 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
         }
         (DocId::Registry, FamilyMember::PREFIX) => read::<FamilyMember>(after, key).and_then(|p| {
             // The birth year is checked against the year 9999 here: never the server's clock.
-            validate_family_member(&p, &v, 9999, &limits).map_err(|e| e.to_string())
+            validate_family_member(&p, &v, 9999, limits).map_err(|e| e.to_string())
         }),
         (DocId::Team { year }, LeaveRequest::PREFIX) => {
             let l = read::<LeaveRequest>(after, key)?;
