@@ -360,7 +360,7 @@ const householdsScreen: Screen = async (el) => {
         h(
           "li",
           { "data-testid": "household-row", "data-id": hh.id, onclick: () => go({ screen: "household", id: hh.id }) },
-          h("div", {}, h("b", {}, hh.head), " ", h("span", { class: "muted" }, `${hh.group} · ${hh.grid}`)),
+          h("div", {}, h("b", {}, hh.head), " ", h("span", { class: "muted" }, [hh.group, hh.doorNumber, hh.grid].filter((x) => x).join(" · "))),
           h(
             "div",
             { class: "small" },
@@ -529,7 +529,11 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
     const list = await call("households", { text, group: null, status: null });
     clear(pick);
     pick.append(h("option", { value: "" }, t("visit.pick")));
-    for (const hh of list.items.slice(0, 300)) pick.append(h("option", { value: hh.id }, `${hh.head}（${hh.group}）`));
+    // Every household (no cap): group, door number and household size tell namesakes apart.
+    for (const hh of list.items)
+      pick.append(
+        h("option", { value: hh.id }, `${hh.head}（${[hh.group, hh.doorNumber, t("common.people", { n: hh.membersCount })].filter((x) => x).join(" · ")}）`),
+      );
     if (r.household) pick.value = r.household;
   };
   search.addEventListener("input", debounce(() => void fill(search.value.trim() || null), 200));

@@ -101,7 +101,11 @@ text: string | null,
  */
 group: string | null, status: HouseholdStatusCode | null, };
 
-export type HouseholdSummary = { id: string, head: string, group: string, grid: string, membersCount: number, status: HouseholdStatusCode, visitCount: number, lastVisitAt: number | null, hasConflicts: boolean, };
+export type HouseholdSummary = { id: string, head: string, group: string, grid: string, membersCount: number, status: HouseholdStatusCode, visitCount: number, lastVisitAt: number | null, hasConflicts: boolean, 
+/**
+ * 门牌号 (empty when not known): with the group it tells namesakes apart.
+ */
+doorNumber: string, };
 
 export type HouseholdList = { items: Array<HouseholdSummary>, 
 /**

@@ -235,6 +235,8 @@ pub struct HouseholdSummary {
     #[ts(type = "number | null")]
     pub last_visit_at: Option<i64>,
     pub has_conflicts: bool,
+    /// 门牌号 (empty when not known): with the group it tells namesakes apart.
+    pub door_number: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -921,6 +921,7 @@ impl AppCore {
                         visit_count,
                         last_visit_at: last,
                         has_conflicts: !r.conflicts.is_empty(),
+                        door_number: h.details.door_number.clone(),
                     }
                 })
                 .collect();
