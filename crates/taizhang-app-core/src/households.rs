@@ -109,6 +109,16 @@ pub(crate) fn family(
         .collect())
 }
 
+/// A stored value in words; the team-member helper by name.
+fn member_or_words(field: &str, value: &str, names: &BTreeMap<MemberId, String>) -> String {
+    if field == "helper" {
+        if let Some(name) = value.parse::<MemberId>().ok().and_then(|m| names.get(&m)) {
+            return name.clone();
+        }
+    }
+    value_words(field, value)
+}
+
 /// Every change of household `id`, newest first, values in words (ID numbers masked).
 pub(crate) fn history(
     l: &mut Ledger,
@@ -126,7 +136,9 @@ pub(crate) fn history(
                 .iter()
                 .map(|f| {
                     let (zh, en) = label(&f.field);
-                    let word = |v: &Option<String>| v.as_deref().map(|v| value_words(&f.field, v)).unwrap_or_default();
+                    let word = |v: &Option<String>| {
+                        v.as_deref().map(|v| member_or_words(&f.field, v, names)).unwrap_or_default()
+                    };
                     HistoryChange { label_zh: zh.into(), label_en: en.into(), old: word(&f.old), new: word(&f.new) }
                 })
                 .collect(),

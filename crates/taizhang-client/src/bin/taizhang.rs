@@ -482,7 +482,12 @@ fn show_household(ledger: &mut Ledger, id: HouseholdId) -> anyhow::Result<()> {
             .map(|f| {
                 let label = taizhang_domain::field_words(&f.field).map_or(f.field.clone(), |(zh, _)| zh.to_string());
                 let word = |v: &Option<String>| {
-                    v.as_deref().map_or("-".to_string(), |v| taizhang_domain::value_words(&f.field, v))
+                    v.as_deref().map_or("-".to_string(), |v| {
+                        match v.parse::<MemberId>().ok().and_then(|m| names.get(&m)) {
+                            Some(name) if f.field == "helper" => name.clone(),
+                            _ => taizhang_domain::value_words(&f.field, v),
+                        }
+                    })
                 };
                 format!("{label}: {} → {}", word(&f.old), word(&f.new))
             })
