@@ -2,6 +2,7 @@
 import "./style.css";
 import { call } from "./api";
 import { add, clear, h } from "./dom";
+import { householdExtras } from "./households";
 import type {
   CheckKindCode,
   DiaryItem,
@@ -339,7 +340,7 @@ const householdsScreen: Screen = async (el) => {
     "select",
     { "data-testid": "households-status" },
     h("option", { value: "" }, t("households.allStatus")),
-    (["registered_poor", "lifted_out", "monitored"] as HouseholdStatusCode[]).map((s) =>
+    (["ordinary", "lifted_out", "monitored", "registered_poor"] as HouseholdStatusCode[]).map((s) =>
       h("option", { value: s }, t(statusKey(s))),
     ),
   );
@@ -359,7 +360,7 @@ const householdsScreen: Screen = async (el) => {
         h(
           "li",
           { "data-testid": "household-row", "data-id": hh.id, onclick: () => go({ screen: "household", id: hh.id }) },
-          h("div", {}, h("b", {}, hh.head), " ", h("span", { class: "muted" }, `${hh.group} · ${hh.grid}`)),
+          h("div", {}, h("b", {}, hh.head), " ", h("span", { class: "muted" }, [hh.group, hh.doorNumber, hh.grid].filter((x) => x).join(" · "))),
           h(
             "div",
             { class: "small" },
@@ -413,7 +414,7 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           "div",
           { class: "warn card" },
           h("p", {}, t("household.conflicts")),
-          h("ul", {}, d.conflicts.map((c) => h("li", {}, `${c.field}: ${c.values.join(" / ")}`))),
+          h("ul", {}, d.conflicts.map((c) => h("li", {}, `${lang() === "zh" ? c.labelZh : c.labelEn}: ${c.valuesShown.join(" / ")}`))),
         )
       : null,
     h(
@@ -428,6 +429,7 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
       row("household.plan", hh.plan),
       row("household.income", hh.incomeYuan === null ? "" : String(hh.incomeYuan)),
     ),
+    householdExtras(d),
     h(
       "div",
       { class: "row" },
@@ -463,7 +465,7 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         membersCount: 1,
         group: "",
         grid: "",
-        status: "monitored",
+        status: "ordinary",
         causes: [],
         helperId: setup?.member?.id ?? null,
         plan: "",
@@ -476,7 +478,10 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
   const status = h(
     "select",
     { "data-testid": "hh-status" },
-    (["registered_poor", "lifted_out", "monitored"] as HouseholdStatusCode[]).map((s) => h("option", { value: s }, t(statusKey(s)))),
+    // 建档立卡贫困户 is offered only for a record that still has it (pre-2021 word).
+    (["ordinary", "lifted_out", "monitored"] as HouseholdStatusCode[])
+      .concat(base.status === "registered_poor" ? ["registered_poor"] : [])
+      .map((s) => h("option", { value: s }, t(statusKey(s)))),
   );
   status.value = base.status;
   const causes = CAUSES.map((c) => {
@@ -524,7 +529,11 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
     const list = await call("households", { text, group: null, status: null });
     clear(pick);
     pick.append(h("option", { value: "" }, t("visit.pick")));
-    for (const hh of list.items.slice(0, 300)) pick.append(h("option", { value: hh.id }, `${hh.head}（${hh.group}）`));
+    // Every household (no cap): group, door number and household size tell namesakes apart.
+    for (const hh of list.items)
+      pick.append(
+        h("option", { value: hh.id }, `${hh.head}（${[hh.group, hh.doorNumber, t("common.people", { n: hh.membersCount })].filter((x) => x).join(" · ")}）`),
+      );
     if (r.household) pick.value = r.household;
   };
   search.addEventListener("input", debounce(() => void fill(search.value.trim() || null), 200));

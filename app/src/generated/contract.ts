@@ -89,7 +89,7 @@ yearlyTarget: number, onTrack: boolean, diaryToday: DiaryStatus,
  */
 pendingDocs: number, };
 
-export type HouseholdStatusCode = "registered_poor" | "lifted_out" | "monitored";
+export type HouseholdStatusCode = "registered_poor" | "lifted_out" | "monitored" | "ordinary";
 
 export type HouseholdFilter = { 
 /**
@@ -101,7 +101,11 @@ text: string | null,
  */
 group: string | null, status: HouseholdStatusCode | null, };
 
-export type HouseholdSummary = { id: string, head: string, group: string, grid: string, membersCount: number, status: HouseholdStatusCode, visitCount: number, lastVisitAt: number | null, hasConflicts: boolean, };
+export type HouseholdSummary = { id: string, head: string, group: string, grid: string, membersCount: number, status: HouseholdStatusCode, visitCount: number, lastVisitAt: number | null, hasConflicts: boolean, 
+/**
+ * 门牌号 (empty when not known): with the group it tells namesakes apart.
+ */
+doorNumber: string, };
 
 export type HouseholdList = { items: Array<HouseholdSummary>, 
 /**
@@ -119,7 +123,15 @@ export type HouseholdInput = { id: string | null, head: string, membersCount: nu
  */
 causes: Array<string>, helperId: string | null, plan: string, incomeYuan: number | null, };
 
-export type ConflictItem = { field: string, values: Array<string>, };
+export type ConflictItem = { field: string, values: Array<string>, 
+/**
+ * The field in words, Chinese and English (the stored name when it has no words).
+ */
+labelZh: string, labelEn: string, 
+/**
+ * The values in words (status codes as 监测对象..., ID numbers masked), same order.
+ */
+valuesShown: Array<string>, };
 
 export type HouseholdDetail = { household: HouseholdInput, helperName: string | null, 
 /**
@@ -129,7 +141,39 @@ visits: Array<VisitItem>,
 /**
  * Fields two devices set to different values: shown so a person can pick.
  */
-conflicts: Array<ConflictItem>, };
+conflicts: Array<ConflictItem>, 
+/**
+ * Issue 16's details that are set (phone, door number, monitoring, checks, helper), in words.
+ */
+facts: Array<WordsItem>, 
+/**
+ * The family roster (家庭成员), head first; people who left are not listed.
+ */
+family: Array<FamilyItem>, 
+/**
+ * Every change of the household, newest first.
+ */
+history: Array<HistoryItem>, };
+
+export type WordsItem = { labelZh: string, labelEn: string, valueZh: string, valueEn: string, };
+
+export type FamilyItem = { id: string, name: string, relationZh: string, relationEn: string, age: number | null, 
+/**
+ * Whole only for the member who typed it; masked for everyone else; empty when not kept.
+ */
+idNumber: string, 
+/**
+ * Health, ability to work, schooling, disability, insurance, in words.
+ */
+notesZh: string, notesEn: string, };
+
+export type HistoryChange = { labelZh: string, labelEn: string, old: string, new: string, };
+
+export type HistoryItem = { at: number, 
+/**
+ * The member's name; empty when the change does not name its author (older versions).
+ */
+who: string, changes: Array<HistoryChange>, };
 
 export type VisitInput = { householdId: string, findings: string, needs: string, followUp: string, location: Location | null, };
 

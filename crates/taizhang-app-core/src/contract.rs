@@ -202,9 +202,14 @@ pub struct TodayView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum HouseholdStatusCode {
+    // 建档立卡贫困户, the pre-2021 word: read from older records, shown as 脱贫户.
     RegisteredPoor,
+    // 脱贫户
     LiftedOut,
+    // 监测对象
     Monitored,
+    // 一般户, the default of a new household.
+    Ordinary,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -230,6 +235,8 @@ pub struct HouseholdSummary {
     #[ts(type = "number | null")]
     pub last_visit_at: Option<i64>,
     pub has_conflicts: bool,
+    /// 门牌号 (empty when not known): with the group it tells namesakes apart.
+    pub door_number: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -265,6 +272,11 @@ pub struct HouseholdInput {
 pub struct ConflictItem {
     pub field: String,
     pub values: Vec<String>,
+    /// The field in words, Chinese and English (the stored name when it has no words).
+    pub label_zh: String,
+    pub label_en: String,
+    /// The values in words (status codes as 监测对象..., ID numbers masked), same order.
+    pub values_shown: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -276,6 +288,59 @@ pub struct HouseholdDetail {
     pub visits: Vec<VisitItem>,
     /// Fields two devices set to different values: shown so a person can pick.
     pub conflicts: Vec<ConflictItem>,
+    /// Issue 16's details that are set (phone, door number, monitoring, checks, helper), in words.
+    pub facts: Vec<WordsItem>,
+    /// The family roster (家庭成员), head first; people who left are not listed.
+    pub family: Vec<FamilyItem>,
+    /// Every change of the household, newest first.
+    pub history: Vec<HistoryItem>,
+}
+
+/// A labelled value, in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WordsItem {
+    pub label_zh: String,
+    pub label_en: String,
+    pub value_zh: String,
+    pub value_en: String,
+}
+
+/// One person of a household's roster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FamilyItem {
+    pub id: String,
+    pub name: String,
+    pub relation_zh: String,
+    pub relation_en: String,
+    pub age: Option<i32>,
+    /// Whole only for the member who typed it; masked for everyone else; empty when not kept.
+    pub id_number: String,
+    /// Health, ability to work, schooling, disability, insurance, in words.
+    pub notes_zh: String,
+    pub notes_en: String,
+}
+
+/// One field of one change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryChange {
+    pub label_zh: String,
+    pub label_en: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// One change of a record: who, when, what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryItem {
+    #[ts(type = "number")]
+    pub at: i64,
+    /// The member's name; empty when the change does not name its author (older versions).
+    pub who: String,
+    pub changes: Vec<HistoryChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -865,6 +930,10 @@ pub fn contract_ts() -> String {
         HouseholdInput::decl(),
         ConflictItem::decl(),
         HouseholdDetail::decl(),
+        WordsItem::decl(),
+        FamilyItem::decl(),
+        HistoryChange::decl(),
+        HistoryItem::decl(),
         VisitInput::decl(),
         VisitItem::decl(),
         MonthQuery::decl(),

@@ -242,6 +242,7 @@ fn status_code(s: HouseholdStatus) -> HouseholdStatusCode {
         HouseholdStatus::RegisteredPoor => HouseholdStatusCode::RegisteredPoor,
         HouseholdStatus::LiftedOut => HouseholdStatusCode::LiftedOut,
         HouseholdStatus::Monitored => HouseholdStatusCode::Monitored,
+        HouseholdStatus::Ordinary => HouseholdStatusCode::Ordinary,
     }
 }
 
@@ -250,6 +251,7 @@ fn status_of(s: HouseholdStatusCode) -> HouseholdStatus {
         HouseholdStatusCode::RegisteredPoor => HouseholdStatus::RegisteredPoor,
         HouseholdStatusCode::LiftedOut => HouseholdStatus::LiftedOut,
         HouseholdStatusCode::Monitored => HouseholdStatus::Monitored,
+        HouseholdStatusCode::Ordinary => HouseholdStatus::Ordinary,
     }
 }
 
@@ -311,7 +313,18 @@ fn diary_item(d: &DiaryEntry) -> DiaryItem {
 }
 
 fn conflicts(c: &[FieldConflict]) -> Vec<ConflictItem> {
-    c.iter().map(|c| ConflictItem { field: c.field.clone(), values: c.values.clone() }).collect()
+    c.iter()
+        .map(|c| {
+            let (zh, en) = taizhang_domain::field_words(&c.field).unwrap_or((c.field.as_str(), c.field.as_str()));
+            ConflictItem {
+                field: c.field.clone(),
+                values: c.values.clone(),
+                label_zh: zh.to_string(),
+                label_en: en.to_string(),
+                values_shown: c.values.iter().map(|v| taizhang_domain::value_words(&c.field, v)).collect(),
+            }
+        })
+        .collect()
 }
 
 /// "3组" sorts before "10组": digits compare as numbers.
@@ -908,6 +921,7 @@ impl AppCore {
                         visit_count,
                         last_visit_at: last,
                         has_conflicts: !r.conflicts.is_empty(),
+                        door_number: h.details.door_number.clone(),
                     }
                 })
                 .collect();
@@ -916,22 +930,30 @@ impl AppCore {
         .await
     }
 
-    fn detail(store: &Store, id: HouseholdId) -> Result<HouseholdDetail, AppError> {
+    fn detail(l: &mut Ledger, id: HouseholdId, now: i64) -> Result<HouseholdDetail, AppError> {
+        let store = l.store();
         let row: Row<Household> = store.household(id)?.ok_or_else(|| AppError::NotFound(format!("household {id}")))?;
         let names = names(store)?;
         let visits =
             store.visits_of_household(id)?.iter().map(|v| visit_item(&v.record, &row.record.head, &names)).collect();
+        let facts = crate::households::facts(&row.record);
+        let family = crate::households::family(store, id, l.member(), now)?;
+        let history = crate::households::history(l, id, &names)?;
         Ok(HouseholdDetail {
             helper_name: row.record.helper.and_then(|m| names.get(&m).cloned()),
             household: household_input(&row.record),
             visits,
             conflicts: conflicts(&row.conflicts),
+            facts,
+            family,
+            history,
         })
     }
 
     pub async fn household(&self, id: String) -> Result<HouseholdDetail, AppError> {
         let id: HouseholdId = parse_id("id", &id)?;
-        self.with(|l| Self::detail(l.store(), id)).await
+        let now = self.now();
+        self.with(|l| Self::detail(l, id, now)).await
     }
 
     /// Adds a household (`id` null) or saves an edited one.
@@ -945,15 +967,16 @@ impl AppCore {
         let helper = h.helper_id.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("helperId", s)).transpose()?;
         self.with(|l| {
             Self::me_synced(l)?;
-            let id = match &h.id {
+            // The form does not hold issue 16's fields yet: an edit keeps what the record has.
+            let (id, details) = match &h.id {
                 Some(id) => {
                     let id: HouseholdId = parse_id("id", id)?;
-                    if !l.store().household_exists(id)? {
-                        return Err(AppError::NotFound(format!("household {id}")));
+                    match l.store().household(id)? {
+                        Some(row) => (id, row.record.details),
+                        None => return Err(AppError::NotFound(format!("household {id}"))),
                     }
-                    id
                 }
-                None => HouseholdId(Uuid::now_v7()),
+                None => (HouseholdId(Uuid::now_v7()), Default::default()),
             };
             let record = Household {
                 id,
@@ -966,9 +989,10 @@ impl AppCore {
                 helper,
                 plan: h.plan.clone(),
                 income_yuan: h.income_yuan,
+                details,
             };
             l.put_household(&record, now)?;
-            Self::detail(l.store(), id)
+            Self::detail(l, id, now)
         })
         .await
     }

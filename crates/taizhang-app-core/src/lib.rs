@@ -7,6 +7,7 @@ pub mod contract;
 mod core;
 mod dispatch;
 mod error;
+mod households;
 mod settings;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -259,16 +259,21 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
     let me = Some(p.account);
     match (doc, p.role) {
         (DocRef::Registry, Role::Member | Role::FirstSecretary) => {
-            let allowed: &[&str] =
-                if p.role == Role::FirstSecretary { &["household", "member", "village"] } else { &["household"] };
+            let allowed: &[&str] = if p.role == Role::FirstSecretary {
+                &["household", "person", "member", "village"]
+            } else {
+                &["household", "person"]
+            };
             if let Some(t) = touches.iter().find(|t| !allowed.contains(&t.kind())) {
                 return deny(
                     "registry_record",
                     format!("a {} may change households in the registry, not '{}'", p.role.label_zh(), t.key),
                 );
             }
-            // Removing a household takes it off every count: the first secretary's decision.
-            let removes = |t: &&Touch| t.kind() == "household" && t.before.is_some() && t.after.is_none();
+            // Removing a household (or a person of its roster: a member marks a person as left
+            // instead) takes it off every count: the first secretary's decision.
+            let removes =
+                |t: &&Touch| matches!(t.kind(), "household" | "person") && t.before.is_some() && t.after.is_none();
             if p.role == Role::Member {
                 if let Some(t) = touches.iter().find(removes) {
                     return deny(

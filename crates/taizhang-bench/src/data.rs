@@ -163,6 +163,7 @@ impl VillageSpec {
             helper: Some(self.member_id(i % 3)),
             plan: "发展特色种植，落实产业奖补，稳定务工收入".into(),
             income_yuan: Some(6000 + (i as i64 * 137) % 9000),
+            details: Default::default(),
         }
     }
 

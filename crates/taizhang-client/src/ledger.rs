@@ -20,10 +20,11 @@ use taizhang_doc::{
     changed_keys, check_touched, read_one, write, DocError, DocId, FilingRecord, Record, VillageRecord,
 };
 use taizhang_domain::{
-    validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
-    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
-    Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling,
-    MonthScoreSheet, MonthSubmission, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
+    local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_household,
+    validate_household_edit, validate_leave, validate_member, validate_report, validate_score_sheet,
+    validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, Household, HouseholdId, LeaveId,
+    LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission,
+    Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -40,6 +41,9 @@ pub(crate) const META_ANCHOR: &str = "time_anchor";
 const META_REMATERIALISE_LEAVE: &str = "rematerialise_leave";
 /// Set by client migration 4: score sheets received before the table existed must be indexed.
 const META_REMATERIALISE_SCORES: &str = "rematerialise_scores";
+/// Set by client migration 6: households need their details and search keys, and family
+/// members received before the table existed must be indexed.
+const META_REMATERIALISE_REGISTRY: &str = "rematerialise_registry";
 
 /// One device's ledger of one village.
 #[derive(Debug)]
@@ -162,6 +166,9 @@ impl Ledger {
         if ledger.store.meta(META_REMATERIALISE_SCORES)?.is_some() {
             ledger.rematerialise_team(MonthScoreSheet::PREFIX, META_REMATERIALISE_SCORES)?;
         }
+        if ledger.store.meta(META_REMATERIALISE_REGISTRY)?.is_some() {
+            ledger.rematerialise_registry()?;
+        }
         Ok(ledger)
     }
 
@@ -192,6 +199,27 @@ impl Ledger {
             }
         }
         tx.remove_meta(flag)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Reads every household and family member of the registry into the store again (client
+    /// migration 6), then clears its flag, in one transaction.
+    fn rematerialise_registry(&mut self) -> Result<(), ClientError> {
+        let has_registry = self.store.doc_ids()?.iter().any(|d| d.parse::<DocId>().ok() == Some(DocId::Registry));
+        let tx_keys = if has_registry {
+            let doc = self.doc(DocId::Registry)?;
+            doc.keys(automerge::ROOT)
+                .filter(|k| k.starts_with("household/") || k.starts_with("person/"))
+                .collect::<BTreeSet<String>>()
+        } else {
+            BTreeSet::new()
+        };
+        let tx = self.store.transaction()?;
+        if let Some(doc) = self.docs.get(&DocId::Registry) {
+            materialise(&tx, &DocId::Registry.to_string(), doc, tx_keys)?;
+        }
+        tx.remove_meta(META_REMATERIALISE_REGISTRY)?;
         tx.commit()?;
         Ok(())
     }
@@ -260,7 +288,11 @@ impl Ledger {
             _ => false,
         };
         let (village, limits) = (self.village, self.limits);
+        // The change's message, one note per line: its author, so a record's history says who
+        // (issue 16), and its time anchor (issue 17, `taizhang_sync::ChangeAnchor`).
+        let author = self.member.map(|m| taizhang_doc::author_message(m.0));
         let anchor = crate::uptime::change_anchor(self.store.meta(META_ANCHOR)?.as_deref(), self.uptime.now());
+        let message: Vec<String> = author.into_iter().chain(anchor.map(|a| a.to_message())).collect();
         let doc = self.doc(id)?;
         let before = doc.get_heads();
         let mut tx = doc.transaction();
@@ -268,11 +300,10 @@ impl Ledger {
             tx.rollback();
             return Err(e.into());
         }
-        let options = CommitOptions::default().with_time(now);
-        let options = match anchor {
-            Some(a) => options.with_message(a.to_message()),
-            None => options,
-        };
+        let mut options = CommitOptions::default().with_time(now);
+        if !message.is_empty() {
+            options = options.with_message(message.join("\n"));
+        }
         let (hash, _) = tx.commit_with(options);
         if hash.is_none() {
             return Ok(()); // nothing changed
@@ -322,10 +353,27 @@ impl Ledger {
         self.edit(DocId::Registry, now, |tx| write(tx, m))
     }
 
-    /// Adds a household or saves an edited one (only changed fields are written).
+    /// Adds a household or saves an edited one (only changed fields are written). The rules
+    /// between fields ([`validate_household_edit`]) are the device's: a person is saving.
     pub fn put_household(&mut self, h: &Household, now: Timestamp) -> Result<(), ClientError> {
+        validate_household_edit(&h.details, h.status)?;
         self.validate(|view, limits| validate_household(h, view, limits))?;
         self.edit(DocId::Registry, now, |tx| write(tx, h))
+    }
+
+    /// Every change of a household (who, when, old → new), oldest first, read from the
+    /// registry's own history (issue 16).
+    pub fn household_history(&mut self, id: HouseholdId) -> Result<Vec<taizhang_doc::RecordEdit>, ClientError> {
+        let key = format!("{}/{id}", Household::PREFIX);
+        Ok(taizhang_doc::record_history(self.doc(DocId::Registry)?, &key))
+    }
+
+    /// Adds a person to a household's roster or saves an edited one (家庭成员, issue 16).
+    pub fn put_family_member(&mut self, p: &FamilyMember, now: Timestamp) -> Result<(), ClientError> {
+        use chrono::Datelike;
+        let this_year = local_date(now).year();
+        self.validate(|view, limits| validate_family_member(p, view, this_year, limits))?;
+        self.edit(DocId::Registry, now, |tx| write(tx, p))
     }
 
     pub fn record_visit(&mut self, v: &Visit, now: Timestamp) -> Result<(), ClientError> {
@@ -610,6 +658,7 @@ pub(crate) fn materialise(
             VillageRecord::PREFIX => upsert::<VillageRecord>(doc, k, |r| tx.put_village(&r.record.0))?,
             Member::PREFIX => upsert::<Member>(doc, k, |r| tx.put_member(d, r))?,
             Household::PREFIX => upsert::<Household>(doc, k, |r| tx.put_household(d, r))?,
+            FamilyMember::PREFIX => upsert::<FamilyMember>(doc, k, |r| tx.put_family_member(d, r))?,
             Visit::PREFIX => upsert_if::<Visit>(doc, k, |v| mine(v.member), |r| tx.put_visit(d, r))?,
             DiaryEntry::PREFIX => upsert_if::<DiaryEntry>(doc, k, |e| mine(e.member), |r| tx.put_diary(d, r))?,
             CheckIn::PREFIX => upsert_if::<CheckIn>(doc, k, |c| mine(c.member), |r| tx.put_check_in(d, r))?,

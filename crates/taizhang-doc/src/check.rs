@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
-    local_month, validate_check_in, validate_diary, validate_household, validate_leave, validate_member,
-    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
-    Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member, MemberId, MonthScoreSheet, MonthSubmission,
-    TeamReport, Timestamp, Visit, YearMonth,
+    local_month, validate_check_in, validate_diary, validate_family_member, validate_household, validate_leave,
+    validate_member, validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry,
+    DiaryId, FamilyMember, Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member, MemberId, MonthScoreSheet,
+    MonthSubmission, TeamReport, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -117,6 +117,10 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
         (DocId::Registry, Household::PREFIX) => {
             read::<Household>(after, key).and_then(|h| validate_household(&h, &v, &limits).map_err(|e| e.to_string()))
         }
+        (DocId::Registry, FamilyMember::PREFIX) => read::<FamilyMember>(after, key).and_then(|p| {
+            // The birth year is checked against the year 9999 here: never the server's clock.
+            validate_family_member(&p, &v, 9999, limits).map_err(|e| e.to_string())
+        }),
         (DocId::Team { year }, LeaveRequest::PREFIX) => {
             let l = read::<LeaveRequest>(after, key)?;
             validate_leave(&l, &v, &limits).map_err(|e| e.to_string())?;

@@ -67,6 +67,7 @@ pub fn households(n: usize) -> Vec<Household> {
             helper: Some(member_id(i % 3)),
             plan: "发展特色种植，落实产业奖补".into(),
             income_yuan: Some(6000 + (i as i64 * 137) % 9000),
+            details: Default::default(),
         })
         .collect()
 }

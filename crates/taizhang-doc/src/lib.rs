@@ -14,6 +14,7 @@ mod check;
 pub mod demo;
 mod docid;
 mod error;
+mod history;
 mod record;
 mod records;
 pub mod synth;
@@ -22,6 +23,7 @@ pub use access::{access_facts, access_facts_at, filing_key, filing_keys, score_k
 pub use check::{check_touched, RecordProblem, MAX_FIELDS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
+pub use history::{author_message, record_history, FieldEdit, RecordEdit};
 pub use record::{changed_keys, copy_record, read_all, read_one, write, FieldConflict, Fields, Read, Record};
 pub use records::{score_items_json, FilingRecord, VillageRecord};
 

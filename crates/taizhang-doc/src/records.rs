@@ -4,9 +4,10 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    day_start, CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind,
-    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause,
-    ReportPeriod, Role, ScoreItem, ScoreItemKind, ScoreState, TeamReport, Village, Visit, YearMonth,
+    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, GeoPoint, Geofence, GpsFix, Guarantee, Health, Household,
+    HouseholdDetails, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonitoredType,
+    MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause, Relation, ReportPeriod, RiskKind, Role, Schooling,
+    ScoreItem, ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};
@@ -115,7 +116,7 @@ impl Record for Household {
     }
     fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
         let causes: Vec<&str> = self.causes.iter().map(|c| c.code()).collect();
-        vec![
+        let mut v = vec![
             ("head", s(self.head.clone())),
             ("members_count", i(i64::from(self.members_count))),
             ("group", s(self.group.clone())),
@@ -125,7 +126,9 @@ impl Record for Household {
             ("helper", self.helper.and_then(|m| s(m.to_string()))),
             ("plan", s(self.plan.clone())),
             ("income_yuan", self.income_yuan.and_then(i)),
-        ]
+        ];
+        household_details_fields(&self.details, &mut v);
+        v
     }
     fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
         let causes = x
@@ -146,6 +149,133 @@ impl Record for Household {
             helper: x.opt_parsed("helper", str::parse::<MemberId>)?,
             plan: x.text("plan"),
             income_yuan: x.opt_int("income_yuan"),
+            details: read_household_details(x),
+        })
+    }
+}
+
+/// The field of each 两不愁三保障 check (`ok` secured, `gap` a problem found).
+const CHECK_FIELDS: [(Guarantee, &str); 6] = [
+    (Guarantee::Food, "check_food"),
+    (Guarantee::Clothing, "check_clothing"),
+    (Guarantee::Education, "check_education"),
+    (Guarantee::Medical, "check_medical"),
+    (Guarantee::Housing, "check_housing"),
+    (Guarantee::Water, "check_water"),
+];
+
+fn yes_no(b: Option<bool>) -> Option<ScalarValue> {
+    b.map(ScalarValue::Boolean)
+}
+fn read_bool(x: &Fields, field: &str) -> Option<bool> {
+    match x.get(field) {
+        Some(ScalarValue::Boolean(b)) => Some(*b),
+        _ => None,
+    }
+}
+fn nonempty(v: &str) -> Option<ScalarValue> {
+    if v.is_empty() {
+        None
+    } else {
+        s(v)
+    }
+}
+
+fn household_details_fields(d: &HouseholdDetails, v: &mut Vec<(&'static str, Option<ScalarValue>)>) {
+    let risks: Vec<&str> = d.risks.iter().map(|r| r.code()).collect();
+    v.extend([
+        ("phone", nonempty(&d.phone)),
+        ("address", nonempty(&d.address)),
+        ("door_number", nonempty(&d.door_number)),
+        ("monitored_type", d.monitored_type.and_then(|t| s(t.code()))),
+        ("risks", nonempty(&risks.join(","))),
+        ("risk_cleared_on", d.risk_cleared_on.and_then(date)),
+        ("income_per_head_yuan", d.income_per_head_yuan.and_then(i)),
+        ("helper_name", nonempty(&d.helper_name)),
+        ("helper_unit", nonempty(&d.helper_unit)),
+        ("helper_phone", nonempty(&d.helper_phone)),
+    ]);
+    for (g, field) in CHECK_FIELDS {
+        v.push((field, d.checks.get(&g).and_then(|b| s(if *b { "ok" } else { "gap" }))));
+    }
+}
+
+/// Reads the fields issue 16 added; a value this version does not know (a newer app's risk
+/// kind) reads as 其他 or as absent rather than failing the household.
+fn read_household_details(x: &Fields) -> HouseholdDetails {
+    let mut checks = std::collections::BTreeMap::new();
+    for (g, field) in CHECK_FIELDS {
+        match x.opt_str(field).as_deref() {
+            Some("ok") => {
+                checks.insert(g, true);
+            }
+            Some("gap") => {
+                checks.insert(g, false);
+            }
+            _ => {}
+        }
+    }
+    let mut risks: Vec<RiskKind> = x
+        .text("risks")
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| RiskKind::parse(c).unwrap_or(RiskKind::Other))
+        .collect();
+    risks.dedup();
+    HouseholdDetails {
+        phone: x.text("phone"),
+        address: x.text("address"),
+        door_number: x.text("door_number"),
+        monitored_type: x.opt_str("monitored_type").and_then(|t| MonitoredType::parse(&t).ok()),
+        risks,
+        risk_cleared_on: x.opt_str("risk_cleared_on").and_then(|d| parse_date(&d).ok()),
+        checks,
+        income_per_head_yuan: x.opt_int("income_per_head_yuan"),
+        helper_name: x.text("helper_name"),
+        helper_unit: x.text("helper_unit"),
+        helper_phone: x.text("helper_phone"),
+    }
+}
+
+impl Record for FamilyMember {
+    const PREFIX: &'static str = "person";
+    fn key(&self) -> String {
+        format!("person/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("household", s(self.household.to_string())),
+            ("name", s(self.name.clone())),
+            ("relation", s(self.relation.code())),
+            ("birth_year", self.birth_year.and_then(|y| i(i64::from(y)))),
+            ("health", self.health.and_then(|h| s(h.code()))),
+            ("work_ability", self.work_ability.and_then(|w| s(w.code()))),
+            ("schooling", self.schooling.and_then(|w| s(w.code()))),
+            ("disability_grade", self.disability_grade.and_then(|g| i(i64::from(g)))),
+            ("medical_insurance", yes_no(self.medical_insurance)),
+            ("pension_insurance", yes_no(self.pension_insurance)),
+            ("id_number", nonempty(&self.id_number)),
+            ("id_entered_by", self.id_entered_by.and_then(|m| s(m.to_string()))),
+            ("left", if self.left { Some(ScalarValue::Boolean(true)) } else { None }),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(FamilyMember {
+            id: id_from_key(key, x)?,
+            household: x.parsed("household", str::parse)?,
+            name: x.str("name")?,
+            // A relation of a newer version reads as 其他.
+            relation: Relation::parse(&x.text("relation")).unwrap_or(Relation::Other),
+            birth_year: x.opt_int("birth_year").and_then(|y| i32::try_from(y).ok()),
+            health: x.opt_str("health").and_then(|v| Health::parse(&v).ok()),
+            work_ability: x.opt_str("work_ability").and_then(|v| WorkAbility::parse(&v).ok()),
+            schooling: x.opt_str("schooling").and_then(|v| Schooling::parse(&v).ok()),
+            disability_grade: x.opt_int("disability_grade").and_then(|g| u8::try_from(g).ok()),
+            medical_insurance: read_bool(x, "medical_insurance"),
+            pension_insurance: read_bool(x, "pension_insurance"),
+            id_number: x.text("id_number"),
+            id_entered_by: x.opt_parsed("id_entered_by", str::parse::<MemberId>)?,
+            left: read_bool(x, "left").unwrap_or(false),
         })
     }
 }

@@ -129,6 +129,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
             helper: Some(members[i % members.len().max(1)].id),
             plan: "发展特色种植，稳定务工收入".into(),
             income_yuan: Some(6000 + (i as i64 * 137) % 9000),
+            details: Default::default(),
         })
         .collect();
 

@@ -19,6 +19,7 @@ fn household() -> Household {
         helper: None,
         plan: "发展养殖".into(),
         income_yuan: Some(8000),
+        details: Default::default(),
     }
 }
 

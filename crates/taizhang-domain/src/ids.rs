@@ -54,3 +54,5 @@ id_type!(/// One check-in or check-out.
     CheckInId, "check-in id");
 id_type!(/// One leave request.
     LeaveId, "leave request id");
+id_type!(/// One person of a household's family roster (家庭成员).
+    PersonId, "family member id");

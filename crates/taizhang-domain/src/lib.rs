@@ -3,6 +3,7 @@
 //! randomness — the caller passes "now" and fresh ids in.
 
 mod error;
+mod household;
 mod ids;
 mod model;
 mod report;
@@ -12,7 +13,12 @@ mod time;
 mod validate;
 
 pub use error::DomainError;
-pub use ids::{CheckInId, DiaryId, HouseholdId, LeaveId, MemberId, VillageId, VisitId};
+pub use household::{
+    field_words, id_number_valid, mask_id_number, validate_details, validate_family_member, validate_household_edit,
+    value_words, FamilyMember, Guarantee, Health, HouseholdDetails, MonitoredType, Relation, RiskKind, Schooling,
+    WorkAbility,
+};
+pub use ids::{CheckInId, DiaryId, HouseholdId, LeaveId, MemberId, PersonId, VillageId, VisitId};
 pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind, LeaveRequest,
     LeaveState, Member, MonthFiling, PovertyCause, Role, Village, Visit,

@@ -110,32 +110,70 @@ pub struct Member {
     pub term_end: Option<NaiveDate>,
 }
 
-/// Registration status of a household.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Status of a household in the registry (户类型), in the words used since 2021: every
+/// household is visited (一般户), 脱贫户 are the households lifted out of poverty, 监测对象 the
+/// ones watched against falling back (防止返贫监测). `RegisteredPoor` (建档立卡贫困户) is the
+/// pre-2021 word, still read from older records and shown as 脱贫户; new records do not use it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum HouseholdStatus {
-    /// 建档立卡贫困户
+    /// 建档立卡贫困户 (before 2021)
     RegisteredPoor,
-    /// 已脱贫
+    /// 脱贫户
     LiftedOut,
-    /// 监测户
+    /// 监测对象
     Monitored,
+    /// 一般户: the default of a new household.
+    #[default]
+    Ordinary,
 }
 
 impl HouseholdStatus {
-    pub const ALL: [HouseholdStatus; 3] =
-        [HouseholdStatus::RegisteredPoor, HouseholdStatus::LiftedOut, HouseholdStatus::Monitored];
+    /// Every status a stored record may have.
+    pub const ALL: [HouseholdStatus; 4] = [
+        HouseholdStatus::RegisteredPoor,
+        HouseholdStatus::LiftedOut,
+        HouseholdStatus::Monitored,
+        HouseholdStatus::Ordinary,
+    ];
+    /// The statuses offered for a new or edited household (current usage).
+    pub const CURRENT: [HouseholdStatus; 3] =
+        [HouseholdStatus::Ordinary, HouseholdStatus::LiftedOut, HouseholdStatus::Monitored];
     pub fn code(self) -> &'static str {
         match self {
             HouseholdStatus::RegisteredPoor => "registered_poor",
             HouseholdStatus::LiftedOut => "lifted_out",
             HouseholdStatus::Monitored => "monitored",
+            HouseholdStatus::Ordinary => "ordinary",
         }
     }
+    /// The word on screens, pages and exports.
+    pub fn zh(self) -> &'static str {
+        match self {
+            HouseholdStatus::RegisteredPoor => "脱贫户(原建档立卡)",
+            HouseholdStatus::LiftedOut => "脱贫户",
+            HouseholdStatus::Monitored => "监测对象",
+            HouseholdStatus::Ordinary => "一般户",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            HouseholdStatus::RegisteredPoor => "lifted out (formerly registered poor)",
+            HouseholdStatus::LiftedOut => "lifted out of poverty",
+            HouseholdStatus::Monitored => "monitored",
+            HouseholdStatus::Ordinary => "ordinary household",
+        }
+    }
+    /// Whether the household is one the county's inspection (随机查) draws from: 脱贫户 and
+    /// 监测对象 (seed 004: "随机走访20户贫困户").
+    pub fn is_poor_or_monitored(self) -> bool {
+        !matches!(self, HouseholdStatus::Ordinary)
+    }
+    /// Accepts the code or the Chinese word.
     pub fn from_code(s: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|c| c.code() == s).ok_or_else(|| DomainError::UnknownCode {
+        Self::ALL.into_iter().find(|c| c.code() == s || c.zh() == s).ok_or_else(|| DomainError::UnknownCode {
             field: "household status",
             value: s.chars().take(40).collect(),
-            expected: "registered_poor, lifted_out, monitored",
+            expected: "ordinary (一般户), lifted_out (脱贫户), monitored (监测对象)",
         })
     }
 }
@@ -235,6 +273,8 @@ pub struct Household {
     pub plan: String,
     /// Yearly income in yuan, if known.
     pub income_yuan: Option<i64>,
+    /// What issue 16 added: address, phone, monitoring, 两不愁三保障, helper by name.
+    pub details: crate::HouseholdDetails,
 }
 
 /// A household visit (入户走访).

@@ -102,7 +102,7 @@ pub fn validate_household(h: &Household, view: &impl LedgerView, limits: &Limits
             return Err(DomainError::UnknownMember(helper.to_string()));
         }
     }
-    Ok(())
+    crate::validate_details(&h.details, limits)
 }
 
 pub fn validate_visit(v: &Visit, view: &impl LedgerView, now: Timestamp, limits: &Limits) -> Result<(), DomainError> {

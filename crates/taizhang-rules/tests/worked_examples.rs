@@ -88,6 +88,7 @@ fn household(n: u32) -> Household {
         helper: None,
         plan: String::new(),
         income_yuan: None,
+        details: Default::default(),
     }
 }
 

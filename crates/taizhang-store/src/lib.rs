@@ -12,6 +12,7 @@ mod error;
 mod journal;
 mod migrate;
 mod query;
+mod search;
 mod sigs;
 mod store;
 mod tx;
@@ -20,6 +21,7 @@ pub use error::StoreError;
 pub use journal::{SyncJournalEntry, JOURNAL_KEEP};
 pub use migrate::migrate;
 pub use query::{Counts, HouseholdQuery, Row};
+pub use search::search_key;
 pub use store::Store;
 pub use tx::StoreTx;
 
@@ -37,4 +39,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../../../migrations/client/0003_leave_kind.sql")),
     (4, include_str!("../../../migrations/client/0004_score_sheets.sql")),
     (5, include_str!("../../../migrations/client/0005_change_signatures.sql")),
+    (6, include_str!("../../../migrations/client/0006_households_roster.sql")),
 ];

@@ -8,9 +8,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Params};
 use taizhang_doc::FieldConflict;
 use taizhang_domain::{
-    CheckIn, CheckKind, DiaryEntry, DiaryId, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus, LeaveKind,
-    LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, Role, ScoreState, Timestamp, Village,
-    Visit, YearMonth,
+    CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus,
+    LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, Relation, Role, ScoreState,
+    Timestamp, Village, Visit, YearMonth,
 };
 
 use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
@@ -28,7 +28,8 @@ pub struct Row<T> {
 /// A household search. Every filter that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HouseholdQuery {
-    /// Substring of the head's name or of the grid (ASCII letters case-insensitive).
+    /// Part of the head's name, the grid, the door number, the phone or a family member's
+    /// name, in characters, full pinyin or pinyin initials (case-insensitive, spaces ignored).
     pub text: Option<String>,
     /// Exact village group (村民组).
     pub group: Option<String>,
@@ -53,7 +54,7 @@ type SqlRow<'s> = rusqlite::Row<'s>;
 
 const MEMBER_COLS: &str = "id, name, role, helping_unit, term_start, term_end, conflicts, doc";
 const HOUSEHOLD_COLS: &str =
-    "id, head, members_count, grp, grid, status, causes, helper, plan, income_yuan, conflicts, doc";
+    "id, head, members_count, grp, grid, status, causes, helper, plan, income_yuan, conflicts, doc, details";
 const VISIT_COLS: &str = "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc";
 const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc";
 const CHECK_IN_COLS: &str = "id, member, at, kind, lat, lon, accuracy_m, in_geofence, conflicts, doc";
@@ -66,6 +67,7 @@ const DIGEST_TABLES: &[(&str, &str)] = &[
     ("village", "singleton"),
     ("members", "id"),
     ("households", "id"),
+    ("family_members", "id"),
     ("visits", "id"),
     ("diary_entries", "id"),
     ("check_ins", "id"),
@@ -105,6 +107,8 @@ fn household_row(r: &SqlRow<'_>) -> Result<Row<Household>, StoreError> {
         helper: parse_opt("helper id", r.get(7)?)?,
         plan: r.get(8)?,
         income_yuan: r.get(9)?,
+        details: serde_json::from_str(&r.get::<_, String>(12)?)
+            .map_err(|e| StoreError::corrupt("household details", e))?,
     };
     row(r, h, 10)
 }
@@ -261,13 +265,15 @@ impl Store {
 
     /// Households matching `q`, ordered by group, then head, then id.
     pub fn households(&self, q: &HouseholdQuery) -> Result<Vec<Row<Household>>, StoreError> {
-        // SQLite's lower() folds ASCII only; fold the needle the same way so both sides agree.
-        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_ascii_lowercase);
+        // The search keys are lower case already (crate::search_key); the needle is folded the same way.
+        let text = q.text.as_deref().and_then(crate::search::needle);
         let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         self.collect(
             &format!(
                 "SELECT {HOUSEHOLD_COLS} FROM households
-                 WHERE (?1 IS NULL OR instr(lower(head), ?1) > 0 OR instr(lower(grid), ?1) > 0)
+                 WHERE (?1 IS NULL OR instr(search_key, ?1) > 0
+                        OR EXISTS (SELECT 1 FROM family_members f
+                                   WHERE f.household = households.id AND instr(f.search_key, ?1) > 0))
                    AND (?2 IS NULL OR grp = ?2)
                    AND (?3 IS NULL OR status = ?3)
                  ORDER BY grp, head, id
@@ -285,6 +291,24 @@ impl Store {
             household_row,
         )?;
         Ok(rows.pop())
+    }
+
+    /// The family roster of one household, the head first, then by birth year (oldest first).
+    /// People who left the household are included (`left`): the screen decides.
+    pub fn family_members(&self, id: HouseholdId) -> Result<Vec<Row<FamilyMember>>, StoreError> {
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM family_members WHERE household = ?1 ORDER BY id",
+            [id.to_string()],
+            |r| {
+                let p: FamilyMember = serde_json::from_str(&r.get::<_, String>(0)?)
+                    .map_err(|e| StoreError::corrupt("family member", e))?;
+                row(r, p, 1)
+            },
+        )?;
+        rows.sort_by_key(|p| {
+            (p.record.relation != Relation::Head, p.record.birth_year.unwrap_or(i32::MAX), p.record.id)
+        });
+        Ok(rows)
     }
 
     /// Visits to one household, newest first.

@@ -5,8 +5,8 @@
 use rusqlite::{params, Transaction};
 use taizhang_doc::Read;
 use taizhang_domain::{
-    local_date, CheckIn, DiaryEntry, Household, LeaveRequest, Member, MonthFiling, MonthScoreSheet, Village, Visit,
-    YearMonth,
+    local_date, CheckIn, DiaryEntry, FamilyMember, Household, LeaveRequest, Member, MonthFiling, MonthScoreSheet,
+    Village, Visit, YearMonth,
 };
 
 use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob, items_json};
@@ -107,10 +107,13 @@ impl StoreTx<'_> {
 
     pub fn put_household(&self, doc: &str, r: &Read<Household>) -> Result<(), StoreError> {
         let h = &r.record;
+        let details = serde_json::to_string(&h.details).map_err(|e| StoreError::corrupt("household details", e))?;
+        let key = crate::search_key(&[&h.head, &h.grid, &h.details.door_number, &h.details.phone]);
         self.tx.execute(
             "INSERT OR REPLACE INTO households
-                 (id, head, members_count, grp, grid, status, causes, helper, plan, income_yuan, conflicts, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 (id, head, members_count, grp, grid, status, causes, helper, plan, income_yuan, conflicts, doc,
+                  details, search_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 h.id.to_string(),
                 h.head,
@@ -122,6 +125,28 @@ impl StoreTx<'_> {
                 h.helper.map(|m| m.to_string()),
                 h.plan,
                 h.income_yuan,
+                conflicts_json(&r.conflicts)?,
+                doc,
+                details,
+                key
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A person of a household's roster (家庭成员).
+    pub fn put_family_member(&self, doc: &str, r: &Read<FamilyMember>) -> Result<(), StoreError> {
+        let p = &r.record;
+        let record = serde_json::to_string(p).map_err(|e| StoreError::corrupt("family member", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO family_members (id, household, name, record, search_key, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                p.id.to_string(),
+                p.household.to_string(),
+                p.name,
+                record,
+                crate::search_key(&[&p.name]),
                 conflicts_json(&r.conflicts)?,
                 doc
             ],
@@ -295,6 +320,7 @@ impl StoreTx<'_> {
             }
             "member" => "members",
             "household" => "households",
+            "person" => "family_members",
             "visit" => "visits",
             "diary" => "diary_entries",
             "checkin" => "check_ins",

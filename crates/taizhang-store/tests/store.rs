@@ -79,6 +79,7 @@ fn household(n: u128, head: &str, group: &str, grid: &str, status: HouseholdStat
         helper: if n.is_multiple_of(2) { Some(member_id(1)) } else { None },
         plan: "发展养殖".into(),
         income_yuan: if n.is_multiple_of(2) { Some(8_000 + n as i64) } else { None },
+        details: Default::default(),
     }
 }
 
@@ -272,7 +273,11 @@ fn household_search_by_text_group_status() -> R {
     assert_eq!(heads(&q(Some("王"), None, None), &store)?, vec!["王二", "王大山"]);
     // Grid substring, ASCII case-insensitive: Grid-A and grid-a.
     assert_eq!(heads(&q(Some("GRID-a"), None, None), &store)?, vec!["王大山", "张三"]);
-    assert_eq!(heads(&q(Some("wang"), None, None), &store)?, vec!["Wang Wu"]);
+    // Pinyin (issue 16): "wang" is the full pinyin of 王 too; initials and spaced pinyin work.
+    assert_eq!(heads(&q(Some("wang"), None, None), &store)?, vec!["王二", "王大山", "Wang Wu"]);
+    assert_eq!(heads(&q(Some("WDS"), None, None), &store)?, vec!["王大山"]);
+    assert_eq!(heads(&q(Some("li xiao"), None, None), &store)?, vec!["李小红"]);
+    assert_eq!(heads(&q(Some("wangw"), None, None), &store)?, vec!["Wang Wu"]);
     assert_eq!(heads(&q(Some("c区"), None, None), &store)?, vec!["Wang Wu"]);
     assert_eq!(heads(&q(Some("  "), None, None), &store)?.len(), 5, "blank text matches everything");
     assert_eq!(heads(&q(Some("%"), None, None), &store)?, Vec::<String>::new(), "no LIKE wildcards");
@@ -637,7 +642,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
     Ok(())
 }
 
@@ -785,5 +790,60 @@ fn score_sheets_round_trip_by_month_and_are_removed_by_key() -> R {
     tx.commit()?;
     assert_eq!(store.score_sheets(nov())?, vec![row(audited, TEAM)]);
     assert_eq!(store.score_sheet(member_id(2), nov())?, None);
+    Ok(())
+}
+
+/// Issue 16: the roster is materialised per person, listed head first, and a household is
+/// found by a family member's name (characters or pinyin), its door number or its phone.
+#[test]
+fn family_members_list_and_find_their_household() -> R {
+    use taizhang_domain::{FamilyMember, HouseholdDetails, PersonId, Relation};
+    let mut store = filled()?;
+    let person = |n: u128, name: &str, relation: Relation, born: i32| FamilyMember {
+        id: PersonId(uuid(0x900 + n)),
+        household: household_id(2),
+        name: name.into(),
+        relation,
+        birth_year: Some(born),
+        health: None,
+        work_ability: None,
+        schooling: None,
+        disability_grade: None,
+        medical_insurance: None,
+        pension_insurance: None,
+        id_number: String::new(),
+        id_entered_by: None,
+        left: false,
+    };
+    let tx = store.transaction()?;
+    for p in [
+        person(1, "赵小兵", Relation::Grandchild, 2015),
+        person(2, "李小红", Relation::Head, 1958),
+        person(3, "周桂芳", Relation::Spouse, 1960),
+    ] {
+        tx.put_family_member(REGISTRY, &Read { record: p, conflicts: Vec::new() })?;
+    }
+    let mut h4 = households()[3].clone();
+    h4.details =
+        HouseholdDetails { door_number: "37号".into(), phone: "13912345678".into(), ..HouseholdDetails::default() };
+    tx.put_household(REGISTRY, &Read { record: h4.clone(), conflicts: Vec::new() })?;
+    tx.commit()?;
+
+    let roster: Vec<String> = store.family_members(household_id(2))?.into_iter().map(|p| p.record.name).collect();
+    assert_eq!(roster, vec!["李小红", "周桂芳", "赵小兵"], "head first, then oldest first");
+    assert_eq!(store.household(h4.id)?.map(|r| r.record.details), Some(h4.details));
+
+    let q = |text: &str| HouseholdQuery { text: Some(text.into()), ..HouseholdQuery::default() };
+    assert_eq!(heads(&q("赵小兵"), &store)?, vec!["李小红"], "a family member's name finds the household");
+    assert_eq!(heads(&q("zxb"), &store)?, vec!["李小红"], "by pinyin initials too");
+    assert_eq!(heads(&q("guifang"), &store)?, vec!["李小红"]);
+    assert_eq!(heads(&q("37号"), &store)?, vec!["张三"], "door number");
+    assert_eq!(heads(&q("1391234"), &store)?, vec!["张三"], "phone");
+
+    let tx = store.transaction()?;
+    tx.remove_record(REGISTRY, &format!("person/{}", uuid(0x901)))?;
+    tx.commit()?;
+    assert_eq!(store.family_members(household_id(2))?.len(), 2);
+    assert_eq!(heads(&q("zxb"), &store)?, Vec::<String>::new());
     Ok(())
 }

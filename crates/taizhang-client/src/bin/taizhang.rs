@@ -9,9 +9,10 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use taizhang_client::{enroll, HttpTransport, Ledger};
+use taizhang_doc::DocId;
 use taizhang_domain::{
-    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
-    HouseholdStatus, MemberId, Visit, VisitId,
+    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, GeoPoint, GpsFix, Household,
+    HouseholdId, HouseholdStatus, MemberId, PersonId, Relation, Visit, VisitId,
 };
 use taizhang_store::HouseholdQuery;
 use uuid::Uuid;
@@ -50,7 +51,8 @@ enum Cmd {
         #[arg(long, env = "TAIZHANG_SERVER")]
         server: Option<String>,
     },
-    /// List households (search by head name or grid).
+    /// List households (search by name of the head or of a family member, in characters or
+    /// pinyin, by grid, door number or phone).
     Households {
         #[arg(long)]
         search: Option<String>,
@@ -67,6 +69,28 @@ enum Cmd {
         group: String,
         #[arg(long, default_value = "")]
         grid: String,
+    },
+    /// One household: its details, its family roster and every change made to it.
+    Household {
+        #[arg(long)]
+        id: HouseholdId,
+    },
+    /// Add a person to a household's family roster (家庭成员).
+    AddPerson {
+        #[arg(long)]
+        household: HouseholdId,
+        #[arg(long)]
+        name: String,
+        /// Relation to the head: 户主 配偶 子女 儿媳/女婿 孙子女/外孙子女 父母 祖父母/外祖父母 兄弟姐妹 其他
+        /// (or its code: head, spouse, child...).
+        #[arg(long, default_value = "其他")]
+        relation: String,
+        /// Year of birth.
+        #[arg(long)]
+        born: Option<i32>,
+        /// ID card number (shown whole only to you; masked for everyone else).
+        #[arg(long, default_value = "")]
+        id_number: String,
     },
     /// Record a household visit.
     Visit {
@@ -218,15 +242,17 @@ async fn main() -> anyhow::Result<()> {
             for row in ledger.store().households(&q)? {
                 let h = &row.record;
                 let conflict = if row.conflicts.is_empty() { "" } else { "  [冲突 conflict]" };
+                let door = if h.details.door_number.is_empty() { "-" } else { h.details.door_number.as_str() };
                 let line = writeln!(
                     out,
-                    "{}  {}  {}  {}  {}人  {}{}",
+                    "{}  {}  {}  {}  {}  {}人  {}{}",
                     h.id,
                     h.head,
                     h.group,
                     h.grid,
+                    door,
                     h.members_count,
-                    h.status.code(),
+                    h.status.zh(),
                     conflict
                 );
                 if line.is_err() {
@@ -241,14 +267,37 @@ async fn main() -> anyhow::Result<()> {
                 members_count: members,
                 group,
                 grid,
-                status: HouseholdStatus::Monitored,
+                status: HouseholdStatus::Ordinary,
                 causes: Vec::new(),
                 helper: ledger.member(),
                 plan: String::new(),
                 income_yuan: None,
+                details: Default::default(),
             };
             ledger.put_household(&h, now)?;
             println!("saved household {}", h.id);
+        }
+        Cmd::Household { id } => show_household(&mut ledger, id)?,
+        Cmd::AddPerson { household, name, relation, born, id_number } => {
+            let id_number = id_number.trim().to_ascii_uppercase();
+            let p = FamilyMember {
+                id: PersonId(Uuid::now_v7()),
+                household,
+                name,
+                relation: Relation::parse(&relation)?,
+                birth_year: born,
+                health: None,
+                work_ability: None,
+                schooling: None,
+                disability_grade: None,
+                medical_insurance: None,
+                pension_insurance: None,
+                id_entered_by: if id_number.is_empty() { None } else { ledger.member() },
+                id_number,
+                left: false,
+            };
+            ledger.put_family_member(&p, now)?;
+            println!("已添加家庭成员 added family member {} ({})", p.name, p.relation.zh());
         }
         Cmd::Visit { household, findings, needs, follow_up, lat, lon } => {
             let location = lat.zip(lon).map(|(lat, lon)| GpsFix { point: GeoPoint { lat, lon }, accuracy_m: None });
@@ -295,19 +344,155 @@ async fn main() -> anyhow::Result<()> {
             };
             println!("saved check-{} {} ({fence})", if out { "out" } else { "in" }, saved.id);
         }
-        Cmd::Status => {
-            let c = ledger.store().counts()?;
-            println!(
-                "village {}  member {:?}  device {:?}  role {:?}",
-                ledger.village_id(),
-                ledger.member(),
-                ledger.device_id()?,
-                ledger.account_role()?
-            );
-            println!("{c:?}");
-            println!("documents waiting to sync: {:?}", ledger.pending_docs()?);
-            println!("last sync: {:?}  cursor: {}", ledger.last_sync_at()?, ledger.sync_cursor()?);
+        Cmd::Status => print_status(&ledger)?,
+    }
+    Ok(())
+}
+
+/// `taizhang status` in words (zh, then en): who this device is, what it holds, what waits.
+fn print_status(ledger: &Ledger) -> anyhow::Result<()> {
+    let store = ledger.store();
+    let names: std::collections::BTreeMap<MemberId, String> =
+        store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let village = store.village()?.map(|v| v.name).unwrap_or_else(|| ledger.village_id().to_string());
+    println!("村 village: {village}");
+    match ledger.member() {
+        Some(m) => println!("本人 member: {}", names.get(&m).cloned().unwrap_or_else(|| m.to_string())),
+        None => println!("本人 member: 未登记 (not enrolled)"),
+    }
+    match ledger.account_role()? {
+        Some(role) => println!("角色 role: {}", role_words(&role)),
+        None => println!("角色 role: 未登记 (not enrolled)"),
+    }
+    if let Some(device) = ledger.device_id()? {
+        println!("设备 device: {device}");
+    }
+    let c = store.counts()?;
+    println!(
+        "本机记录 on this device: 农户 households {}, 工作队员 team members {}, 走访 visits {}, 民情日记 diary entries {}, 考勤 check-ins {}, 请假 leave requests {}, 月备案 filed months {}, 月度评分 score sheets {}",
+        c.households, c.members, c.visits, c.diary_entries, c.check_ins, c.leaves, c.filings, c.score_sheets
+    );
+    let pending = ledger.pending_docs()?;
+    if pending.is_empty() {
+        println!("待同步 waiting to sync: 无 (nothing)");
+    } else {
+        let parts: Vec<String> = pending.iter().map(|d| place_words(d, &names)).collect();
+        println!(
+            "待同步 waiting to sync: {} 处有改动 (changes in {} place(s)): {}",
+            parts.len(),
+            parts.len(),
+            parts.join("; ")
+        );
+    }
+    match ledger.last_sync_at()? {
+        Some(at) => println!("上次同步 last sync: {}", local_time(at)),
+        None => println!("上次同步 last sync: 从未同步 (never)"),
+    }
+    Ok(())
+}
+
+fn role_words(code: &str) -> String {
+    match code {
+        "first_secretary" => "第一书记 first secretary".into(),
+        "member" => "驻村工作队员 team member".into(),
+        "township_staff" => "乡镇 township".into(),
+        "county_staff" => "县委组织部 county".into(),
+        other => other.into(),
+    }
+}
+
+/// Where a change waits, in words: the registry, the team's year, or whose month of records.
+fn place_words(doc: &str, names: &std::collections::BTreeMap<MemberId, String>) -> String {
+    match doc.parse::<DocId>() {
+        Ok(DocId::Registry) => "农户与工作队名册 households and team".into(),
+        Ok(DocId::Team { year }) => format!("{year}年 请假/月备案/评分 leave, filings, scores of {year}"),
+        Ok(DocId::Log { member, month }) => {
+            let who = names.get(&member).cloned().unwrap_or_else(|| member.to_string());
+            format!("{who} {month} 的走访/日记/考勤 visits, diary, check-ins")
         }
+        Err(_) => doc.to_string(),
+    }
+}
+
+fn local_time(at: i64) -> String {
+    taizhang_domain::local_datetime(at)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| at.to_string())
+}
+
+/// `taizhang household --id`: details, roster (ID numbers masked unless this device's member
+/// entered them) and the history of changes.
+fn show_household(ledger: &mut Ledger, id: HouseholdId) -> anyhow::Result<()> {
+    let row = ledger.store().household(id)?.with_context(|| format!("no household {id} on this device"))?;
+    let h = &row.record;
+    let d = &h.details;
+    let names: std::collections::BTreeMap<MemberId, String> =
+        ledger.store().members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let or_dash = |s: &str| if s.is_empty() { "-".to_string() } else { s.to_string() };
+    println!("户主 head: {}  户类型 status: {}", h.head, h.status.zh());
+    println!(
+        "村民小组 group: {}  网格 grid: {}  门牌号 door: {}",
+        or_dash(&h.group),
+        or_dash(&h.grid),
+        or_dash(&d.door_number)
+    );
+    println!("住址 address: {}  电话 phone: {}", or_dash(&d.address), or_dash(&d.phone));
+    if let Some(t) = d.monitored_type {
+        let risks: Vec<&str> = d.risks.iter().map(|r| r.zh()).collect();
+        let cleared = d
+            .risk_cleared_on
+            .map(|c| format!("风险已消除 cleared {c}"))
+            .unwrap_or_else(|| "风险未消除 not cleared".into());
+        println!("监测对象类型 monitored type: {}  风险 risks: {}  {cleared}", t.zh(), or_dash(&risks.join("、")));
+    }
+    if !d.checks.is_empty() {
+        let checks: Vec<String> =
+            d.checks.iter().map(|(g, ok)| format!("{} {}", g.zh(), if *ok { "✓" } else { "✗ 有问题" })).collect();
+        println!("两不愁三保障 checks: {}", checks.join("  "));
+    }
+    if let Some(i) = d.income_per_head_yuan {
+        println!("人均纯收入 income per head: {i} 元");
+    }
+    let helper = match (&d.helper_name, h.helper.and_then(|m| names.get(&m))) {
+        (n, _) if !n.is_empty() => format!("{n} {}", d.helper_unit),
+        (_, Some(m)) => m.clone(),
+        _ => "-".into(),
+    };
+    println!("结对帮扶责任人 helper: {}", helper.trim());
+    let this_year = chrono::Datelike::year(&local_date(chrono::Utc::now().timestamp_millis()));
+    println!("家庭成员 family:");
+    for p in ledger.store().family_members(id)? {
+        let p = p.record;
+        if p.left {
+            continue;
+        }
+        let age = p.age_in(this_year).map(|a| format!("{a}岁")).unwrap_or_else(|| "-".into());
+        let idn = p.id_number_for(ledger.member());
+        println!("  {}  {}  {}  {}", p.name, p.relation.zh(), age, if idn.is_empty() { "-".into() } else { idn });
+    }
+    println!("变更记录 history:");
+    for e in ledger.household_history(id)? {
+        let who = e
+            .member
+            .map(|m| names.get(&MemberId(m)).cloned().unwrap_or_else(|| m.to_string()))
+            .unwrap_or_else(|| format!("设备 device {}", e.actor.chars().take(8).collect::<String>()));
+        let what: Vec<String> = e
+            .fields
+            .iter()
+            .map(|f| {
+                let label = taizhang_domain::field_words(&f.field).map_or(f.field.clone(), |(zh, _)| zh.to_string());
+                let word = |v: &Option<String>| {
+                    v.as_deref().map_or("-".to_string(), |v| {
+                        match v.parse::<MemberId>().ok().and_then(|m| names.get(&m)) {
+                            Some(name) if f.field == "helper" => name.clone(),
+                            _ => taizhang_domain::value_words(&f.field, v),
+                        }
+                    })
+                };
+                format!("{label}: {} → {}", word(&f.old), word(&f.new))
+            })
+            .collect();
+        println!("  {}  {who}  {}", local_time(e.at), what.join("; "));
     }
     Ok(())
 }

@@ -101,6 +101,7 @@ pub fn household(n: u32) -> Household {
         helper: None,
         plan: String::new(),
         income_yuan: None,
+        details: Default::default(),
     }
 }
 

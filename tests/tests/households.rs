@@ -1,0 +1,97 @@
+//! Issue 16 across devices: a family roster edited on two phones offline merges through the
+//! server, the household's history says who changed what, and an ID number typed on one phone
+//! is whole there and masked on the other.
+
+use taizhang_doc::demo;
+use taizhang_domain::{FamilyMember, Health, HouseholdStatus, MonitoredType, PersonId, Relation, RiskKind, Schooling};
+use taizhang_store::HouseholdQuery;
+use taizhang_tests::*;
+use uuid::Uuid;
+
+fn person(household: taizhang_domain::HouseholdId, name: &str, relation: Relation, born: i32) -> FamilyMember {
+    FamilyMember {
+        id: PersonId(Uuid::now_v7()),
+        household,
+        name: name.into(),
+        relation,
+        birth_year: Some(born),
+        health: None,
+        work_ability: None,
+        schooling: None,
+        disability_grade: None,
+        medical_insurance: None,
+        pension_insurance: None,
+        id_number: String::new(),
+        id_entered_by: None,
+        left: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roster_edited_on_two_phones_merges_and_the_history_says_who() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let (li_id, wang_id) = (demo::member_id(0), demo::member_id(1));
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    let h7 = household(7);
+
+    // Li, with signal, puts the head on the roster with his ID number; both phones get it.
+    let head = FamilyMember {
+        id_number: "11010519491231002X".into(),
+        id_entered_by: Some(li_id),
+        ..person(h7, "王德明", Relation::Head, 1949)
+    };
+    li.put_family_member(&head, NOW + 1_000).expect("head");
+    li.sync(&t, NOW + 2_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 2_000).await.expect("wang syncs");
+
+    // Offline: Li adds the wife and notes the head's chronic illness; Wang adds a grandson,
+    // notes the head's pension insurance, and makes the household a monitored one.
+    li.put_family_member(&person(h7, "李秀英", Relation::Spouse, 1952), NOW + 60_000).expect("spouse");
+    li.put_family_member(&FamilyMember { health: Some(Health::Chronic), ..head.clone() }, NOW + 61_000).expect("li");
+    let grandson =
+        FamilyMember { schooling: Some(Schooling::Primary), ..person(h7, "王小明", Relation::Grandchild, 2016) };
+    wang.put_family_member(&grandson, NOW + 70_000).expect("grandson");
+    let on_wang = wang.store().family_members(h7).expect("roster").remove(0).record;
+    assert_eq!(on_wang.name, "王德明");
+    wang.put_family_member(&FamilyMember { pension_insurance: Some(true), ..on_wang }, NOW + 71_000).expect("wang");
+    let mut h = wang.store().household(h7).expect("read").expect("household").record;
+    h.status = HouseholdStatus::Monitored;
+    h.details.monitored_type = Some(MonitoredType::Marginal);
+    h.details.risks = vec![RiskKind::Illness];
+    wang.put_household(&h, NOW + 72_000).expect("monitored");
+
+    wang.sync(&t, NOW + 100_000).await.expect("wang syncs");
+    li.sync(&t, NOW + 100_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 100_000).await.expect("wang syncs again");
+
+    assert_eq!(digest(&li), digest(&wang), "both phones hold the same tables");
+    for (phone, me) in [(&li, li_id), (&wang, wang_id)] {
+        let roster = phone.store().family_members(h7).expect("roster");
+        let names: Vec<&str> = roster.iter().map(|p| p.record.name.as_str()).collect();
+        assert_eq!(names, vec!["王德明", "李秀英", "王小明"], "head first, then by age");
+        let head = &roster[0];
+        assert!(head.conflicts.is_empty(), "different fields of the head: no conflict");
+        assert_eq!(head.record.health, Some(Health::Chronic));
+        assert_eq!(head.record.pension_insurance, Some(true));
+        let shown = head.record.id_number_for(Some(me));
+        if me == li_id {
+            assert_eq!(shown, "11010519491231002X", "whole for the person who typed it");
+        } else {
+            assert_eq!(shown, "110***********002X", "masked for everyone else");
+        }
+        let found = phone
+            .store()
+            .households(&HouseholdQuery { text: Some("wxm".into()), ..HouseholdQuery::default() })
+            .expect("search");
+        assert_eq!(found.iter().map(|r| r.record.id).collect::<Vec<_>>(), vec![h7], "found by the grandson's initials");
+    }
+
+    let history = li.household_history(h7).expect("history");
+    let last = history.last().expect("an edit");
+    assert_eq!(last.member, Some(wang_id.0), "Wang made the status change");
+    assert_eq!(last.at, NOW + 72_000);
+    assert!(last.fields.iter().any(|f| f.field == "status" && f.new.as_deref() == Some("monitored")));
+}
