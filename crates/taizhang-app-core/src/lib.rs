@@ -7,7 +7,12 @@ pub mod contract;
 mod core;
 mod dispatch;
 mod error;
+#[cfg(not(target_arch = "wasm32"))]
+mod keys;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod lock;
 mod settings;
+mod wipe;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use crate::core::join_ledger;
@@ -15,4 +20,8 @@ pub use crate::core::{
     http_connect, join_ledger_via, system_clock, AppCore, AutoSync, Clock, Connect, AUTO_PULL_AFTER_MS,
 };
 pub use error::AppError;
+#[cfg(not(target_arch = "wasm32"))]
+pub use keys::platform_store_key;
 pub use settings::{host_port, normalise_server_url, DEFAULT_SERVER};
+pub use taizhang_client::StoreKey;
+pub use wipe::RenewKey;

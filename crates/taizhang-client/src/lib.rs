@@ -5,6 +5,8 @@
 
 mod auth;
 mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod keystore;
 mod ledger;
 #[cfg(not(target_arch = "wasm32"))]
 mod peer;
@@ -16,12 +18,13 @@ mod sync;
 mod transport;
 mod withdraw;
 
-pub use auth::{enroll, enroll_in_memory};
+pub use auth::{enroll, enroll_in_memory, enroll_keyed};
 pub use error::ClientError;
-pub use ledger::{Ledger, StoreView};
+pub use ledger::{erase_store, Ledger, StoreView};
 #[cfg(not(target_arch = "wasm32"))]
 pub use peer::{PeerCredentials, PeerReport};
 pub use sync::SyncReport;
+pub use taizhang_store::{StoreKey, ENCRYPTION_AVAILABLE};
 #[cfg(not(target_arch = "wasm32"))]
 pub use transport::HttpTransport;
 pub use transport::{Transport, TransportError};

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../../../migrations/server-sqlite/0005_actor_seq.sql")),
     (6, include_str!("../../../migrations/server-sqlite/0006_signed_requests.sql")),
     (7, include_str!("../../../migrations/server-sqlite/0007_change_signatures.sql")),
+    (8, include_str!("../../../migrations/server-sqlite/0008_wipe_orders.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use
