@@ -787,14 +787,9 @@ impl AppCore {
                 return Err(AppError::AlreadyJoined);
             }
             let transport = (self.connect)(&url).map_err(|e| AppError::from(ClientError::from(e)))?;
-            let ledger = join_ledger_via(
-                &self.store_path,
-                lock(&self.store_key).clone().as_ref(),
-                transport.as_ref(),
-                &req.code,
-                self.now(),
-            )
-            .await?;
+            let key = lock(&self.store_key).clone();
+            let ledger =
+                join_ledger_via(&self.store_path, key.as_ref(), transport.as_ref(), &req.code, self.now()).await?;
             let mut s = self.settings();
             s.server_url = url;
             settings::save(&self.settings_path, &s)?;
