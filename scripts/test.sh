@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 need=()
 command -v cc >/dev/null 2>&1 || need+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# The encrypted device store (SQLCipher links the system's libcrypto) and the store key in
+# Secret Service (libdbus), issue 21.
+[ -e /usr/include/openssl/evp.h ] || need+=(libssl-dev)
+pkg-config --exists dbus-1 2>/dev/null || need+=(libdbus-1-dev)
 # tests/tests/peer_netns.rs builds network namespaces with `ip` (as root; fails in CI without them).
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 [ ${#need[@]} -eq 0 ] || bash scripts/install-missing.sh "${need[@]}"

@@ -226,6 +226,7 @@ const setupScreen: Screen = async (el) => {
     });
   add(el, 
     h("h1", {}, t("setup.title")),
+    setup?.wiped ? h("p", { class: "warn", "data-testid": "setup-wiped" }, `${t("setup.wiped")} ${setup.wiped}`) : null,
     h("p", {}, t("setup.intro")),
     field(t("setup.server"), server),
     field(t("setup.code"), code),

@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
-use taizhang_auth::AuthError;
+use taizhang_auth::{device_access, AuthError, DeviceAccess, DeviceRequest, DeviceState};
 use taizhang_server_db::{Account, Device};
 use uuid::Uuid;
 
@@ -15,11 +15,26 @@ pub(crate) fn unauthorized(e: AuthError) -> ApiError {
 
 /// A device that may make requests: known, not revoked, with an existing account.
 pub(crate) async fn active_device(st: &AppState, id: Uuid, now: i64) -> Result<(Device, Account), ApiError> {
-    let device = known_device(st, id).await?;
+    active_device_for(st, id, now, false).await
+}
+
+/// [`active_device`]; with `sync`, a device ordered to erase itself passes too (its push is
+/// stored first, `taizhang_auth::device_access`): the sync handler decides what it gets.
+pub(crate) async fn active_device_for(
+    st: &AppState,
+    id: Uuid,
+    now: i64,
+    sync: bool,
+) -> Result<(Device, Account), ApiError> {
+    let device = known_device_for(st, id, sync).await?;
     st.limiter.check(device.id, now).map_err(|retry_after_s| ApiError::TooMany { retry_after_s })?;
-    let account = st.accounts.account(device.account).await?.ok_or_else(|| {
-        ApiError::Forbidden("the account of this device no longer exists: ask the administrator".into())
-    })?;
+    let account = st.accounts.account(device.account).await?;
+    let Some(account) = account else {
+        if device.wipe_ordered_at.is_some() {
+            return Err(ApiError::Wipe); // nothing it holds could be written any more
+        }
+        return Err(ApiError::Forbidden("the account of this device no longer exists: ask the administrator".into()));
+    };
     Ok((device, account))
 }
 
@@ -27,16 +42,25 @@ pub(crate) async fn active_device(st: &AppState, id: Uuid, now: i64) -> Result<(
 /// (a signature) must be checked before it may count against the device's limit — otherwise
 /// anyone who knows a colleague's device id could spend that colleague's limit.
 pub(crate) async fn known_device(st: &AppState, id: Uuid) -> Result<Device, ApiError> {
+    known_device_for(st, id, false).await
+}
+
+/// [`known_device`]; with `sync`, a device ordered to erase itself is returned (its state
+/// decides the rest); otherwise it is answered [`ApiError::Wipe`].
+pub(crate) async fn known_device_for(st: &AppState, id: Uuid, sync: bool) -> Result<Device, ApiError> {
     let Some(device) = st.accounts.device(id).await? else {
         return Err(ApiError::Unauthorized("this device is not enrolled on this server: enroll it with a code".into()));
     };
-    if device.revoked_at.is_some() {
-        return Err(ApiError::Forbidden(
+    let state = DeviceState::of(device.revoked_at, device.wipe_ordered_at);
+    let request = if sync { DeviceRequest::Sync { pushes: true } } else { DeviceRequest::Other };
+    match device_access(state, request, true) {
+        DeviceAccess::Allow | DeviceAccess::PushOnly => Ok(device),
+        DeviceAccess::Wipe => Err(ApiError::Wipe),
+        DeviceAccess::Refuse => Err(ApiError::Forbidden(
             "this device was revoked by the administrator: what it synced is kept; enroll a new device with a new code"
                 .into(),
-        ));
+        )),
     }
-    Ok(device)
 }
 
 /// The authenticated device of a request and its account. Extracting it checks the bearer
@@ -87,7 +111,7 @@ impl axum::extract::FromRequest<AppState> for SignedCaller {
             .and_then(|h| h.strip_prefix("Bearer "))
             .and_then(taizhang_auth::SignedRequest::parse);
         let Some(signed) = signed else {
-            let caller = Caller::from_request_parts(&mut parts, st).await?;
+            let caller = Caller::authenticate(&mut parts, st, true).await?;
             let req = axum::extract::Request::from_parts(parts, body);
             let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st).await.map_err(body_error)?;
             return Ok(Self { caller, body });
@@ -97,9 +121,9 @@ impl axum::extract::FromRequest<AppState> for SignedCaller {
         let req = axum::extract::Request::from_parts(parts, body);
         let body = <axum::body::Bytes as FromRequest<AppState>>::from_request(req, st).await.map_err(body_error)?;
         let now = (st.clock)();
-        let device = known_device(st, signed.device).await?;
+        let device = known_device_for(st, signed.device, true).await?;
         signed.verify(&device.public_key, &path, &body, now).map_err(unauthorized)?;
-        let (device, account) = active_device(st, device.id, now).await?;
+        let (device, account) = active_device_for(st, device.id, now, true).await?;
         if !st.accounts.use_signed_stamp(device.id, signed.stamp).await? {
             return Err(unauthorized(AuthError::StampReused));
         }
@@ -111,6 +135,14 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        Caller::authenticate(parts, st, false).await
+    }
+}
+
+impl Caller {
+    /// The bearer token's caller; `sync`: for `POST /v1/sync`, where a device ordered to erase
+    /// itself still pushes first.
+    async fn authenticate(parts: &mut Parts, st: &AppState, sync: bool) -> Result<Self, ApiError> {
         let now = (st.clock)();
         let token = parts
             .headers
@@ -120,7 +152,7 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| ApiError::Unauthorized("no access token: sign in first (POST /v1/token)".into()))?;
         let (token, proof) = taizhang_auth::split_bearer(token);
         let device = st.key.get(st.accounts.as_ref()).await?.verify_token(token, now).map_err(unauthorized)?;
-        let (device, account) = active_device(st, device, now).await?;
+        let (device, account) = active_device_for(st, device, now, sync).await?;
         let proven = proof.and_then(|p| hex::decode(p).ok()).is_some_and(|sig| {
             taizhang_auth::verify_signature(&device.public_key, &taizhang_auth::renew_message(token), &sig).is_ok()
         });

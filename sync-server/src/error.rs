@@ -21,6 +21,8 @@ pub enum ApiError {
         retry_after_s: u64,
     },
     Unavailable,
+    /// The administrator ordered this device to erase its store and keys (issue 21): 410 Gone.
+    Wipe,
 }
 
 impl From<SyncError> for ApiError {
@@ -39,6 +41,9 @@ impl From<DbError> for ApiError {
     }
 }
 
+/// The body of the 410 answer to a device ordered to erase itself (the app shows it).
+pub const WIPE_MESSAGE: &str = "管理员已停用本设备并要求清除本机数据：未同步的记录已先上传。请向县里管理员领取新的加入码。 / The administrator revoked this device and ordered its data erased: what it had not synced was sent first. Ask the county administrator for a new join code.";
+
 impl ApiError {
     /// The status and the message the caller sees (never internals).
     pub fn status_and_message(&self) -> (StatusCode, String) {
@@ -53,6 +58,7 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 format!("too many requests from this device: try again in {retry_after_s} s"),
             ),
+            ApiError::Wipe => (StatusCode::GONE, WIPE_MESSAGE.to_string()),
             ApiError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the server could not store this sync right now; nothing was lost, try again later".to_string(),

@@ -127,10 +127,14 @@ enum Admin {
         #[arg(long)]
         password_file: Option<PathBuf>,
     },
-    /// Revoke a device: its next request is denied; what it synced is kept.
+    /// Revoke a device: its next request is denied; what it synced is kept. With --wipe (a lost
+    /// or handed-on phone): at its next contact it first pushes what it has not synced (while
+    /// its account may write), then erases its store and keys and shows why.
     RevokeDevice {
         #[arg(long)]
         device: Uuid,
+        #[arg(long)]
+        wipe: bool,
     },
     /// List places, accounts and devices.
     List,
@@ -199,11 +203,20 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
             }
             eprintln!("password set: log in at /county/ with the account id {account} or its name");
         }
-        Admin::RevokeDevice { device } => {
-            if !store.revoke_device(device, now).await? {
+        Admin::RevokeDevice { device, wipe } => {
+            let done = match wipe {
+                true => store.order_wipe(device, now).await?,
+                false => store.revoke_device(device, now).await?,
+            };
+            if !done {
                 bail!("device {device} does not exist (see `taizhang-sync-server admin list`)");
             }
-            println!("device {device} revoked; what it synced is kept");
+            match wipe {
+                true => println!(
+                    "device {device} revoked and ordered to erase itself: at its next contact it pushes what it has not synced, then erases its store and keys"
+                ),
+                false => println!("device {device} revoked; what it synced is kept"),
+            }
         }
         Admin::ClockReport { village } => {
             let times = store.change_times(village).await?;
@@ -234,7 +247,11 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
                 println!("account  {}  {}  {}  {}", a.id, a.role, a.name, scope);
             }
             for d in store.devices().await? {
-                let state = if d.revoked_at.is_some() { "revoked" } else { "active" };
+                let state = match (d.revoked_at, d.wipe_ordered_at) {
+                    (_, Some(_)) => "revoked, wipe ordered",
+                    (Some(_), None) => "revoked",
+                    (None, None) => "active",
+                };
                 println!("device   {}  {}  {}  {}", d.id, d.account, d.name, state);
             }
         }

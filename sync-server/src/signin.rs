@@ -37,6 +37,7 @@ pub async fn enroll(
         more_actors: Vec::new(),
         enrolled_at: now,
         revoked_at: None,
+        wipe_ordered_at: None,
     };
     match st.accounts.redeem_enrollment_code(code.hash(), &device, now).await? {
         Redeemed::Enrolled => {}

@@ -15,7 +15,7 @@ use automerge::sync::{Message, State};
 use axum::extract::State as AxState;
 use axum::http::header;
 use axum::response::IntoResponse;
-use taizhang_auth::{may_read, DocRef, Place, Principal};
+use taizhang_auth::{device_access, may_read, DeviceAccess, DeviceRequest, DeviceState, DocRef, Place, Principal};
 use taizhang_server_db::{Checked, Device, PushResult};
 use taizhang_sync::{
     decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult, Hash,
@@ -62,6 +62,20 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
             dup.doc.chars().take(80).collect::<String>()
         )));
     }
+    // A device ordered to erase itself (issue 21): what it pushes is stored as usual, nothing
+    // is sent down and it is asked to go on; once it has nothing left to push it is told to
+    // erase (410).
+    let pushes = req.docs.iter().any(|d| !d.changes.is_empty() || d.sync_message.is_some());
+    let access =
+        device_access(DeviceState::of(device.revoked_at, device.wipe_ordered_at), DeviceRequest::Sync { pushes }, true);
+    match access {
+        DeviceAccess::Allow | DeviceAccess::PushOnly => {}
+        DeviceAccess::Wipe => {
+            tracing::info!(device = %device.id, "told to erase its store (wipe order)");
+            return Err(ApiError::Wipe);
+        }
+        DeviceAccess::Refuse => return Err(ApiError::Forbidden("this device was revoked by the administrator".into())),
+    }
     let village = req.village;
     let Some(place) = st.accounts.village_place(village).await? else {
         return Err(ApiError::NotFound(format!(
@@ -95,6 +109,18 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
 
     if results.iter().any(|r| matches!(r.outcome, DocOutcome::Accepted { new } if new > 0)) {
         st.county.model.notify(village); // the county view refreshes in the background
+    }
+    if access == DeviceAccess::PushOnly {
+        let resp = SyncResponse {
+            version: PROTOCOL_VERSION,
+            results,
+            download: Vec::new(),
+            cursor: req.cursor,
+            more: true,
+            server_time: now,
+            token: None,
+        };
+        return Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)));
     }
     let want = (req.want_bytes as usize).clamp(1, MAX_BATCH_BYTES);
     let page = st.store.read_log(village, req.cursor, want).await?;

@@ -68,3 +68,52 @@ async fn a_schema_1_store_with_unsynced_records_opens_migrated_and_syncs_everyth
     li.sync(&server.transport(), NOW).await.expect("another device syncs");
     has_records(&li, &m);
 }
+
+/// Issue 21: the same schema-1 store, still plain, opened by an app that encrypts — with a key
+/// derived from a PIN (the path when there is no keystore). It is encrypted in place; the
+/// household names, the unsynced records and the device key are no longer readable in the
+/// file, and everything reaches another device.
+#[tokio::test]
+async fn a_plain_schema_1_store_is_encrypted_in_place_and_still_syncs_everything() {
+    use taizhang_client::keystore::{KeyStore, MemoryKeyStore, PinKdf};
+    let m = manifest();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("wang.sqlite3");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/store-v1-unsynced.sqlite3"), &path)
+        .expect("copy fixture");
+    let plain = std::fs::read(&path).expect("read fixture");
+    let head = taizhang_doc::demo::households(1)[0].head.clone();
+    assert!(plain.windows(head.len()).any(|w| w == head.as_bytes()), "the plain fixture shows {head}");
+
+    let kdf = PinKdf::with_cost(1024, 1);
+    kdf.save(&path).expect("save the PIN's salt");
+    let key = PinKdf::load(&path).expect("load").expect("saved").derive("246810").expect("derive");
+    let mut wang = Ledger::open_keyed(&path, Some(&key)).expect("the old store opens encrypted");
+    has_records(&wang, &m);
+    assert_eq!(wang.pending_docs().expect("pending").len(), 2, "nothing unsynced lost");
+
+    let server = TestServer::start(12).await;
+    let code = server.code(1).await;
+    wang.enroll_existing(&server.transport(), &code, "王芳的手机（加密后）", NOW).await.expect("enroll");
+    let device_key = wang.store().meta("device_key").expect("meta").expect("a device key");
+    drop(wang);
+    for file in std::iter::once(path.clone()).chain(taizhang_store::companion_files(&path)) {
+        let Ok(bytes) = std::fs::read(&file) else { continue };
+        for needle in [head.as_bytes(), device_key.as_bytes(), b"SQLite format 3".as_slice()] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{} shows {needle:?}", file.display());
+        }
+    }
+    // A wrong PIN opens nothing; the right one (and a keystore holding the key) opens it again.
+    let wrong = kdf.derive("135790").expect("derive");
+    assert!(Ledger::open_keyed(&path, Some(&wrong)).is_err());
+    let keystore = MemoryKeyStore::default();
+    keystore.save("wang", &key).expect("keep");
+    let again = keystore.load("wang").expect("load").expect("kept");
+    let mut wang = Ledger::open_keyed(&path, Some(&again)).expect("reopen");
+    let report = wang.sync(&server.transport(), NOW).await.expect("sync after the encryption");
+    assert!(report.changes_pushed >= 4, "{report:?}");
+    assert!(wang.pending_docs().expect("pending").is_empty());
+    let mut li = server.device(0).await;
+    li.sync(&server.transport(), NOW).await.expect("another device syncs");
+    has_records(&li, &m);
+}

@@ -187,9 +187,15 @@ fn try_run() -> anyhow::Result<()> {
                 std::env::var_os("TAIZHANG_STORE").map(PathBuf::from).unwrap_or_else(|| data.join("taizhang.sqlite3"));
             let settings = store.with_extension("settings.json");
             let server = std::env::var("TAIZHANG_SERVER").ok();
-            let core = AppCore::open(store, settings, server.as_deref(), system_clock())
+            // The store's key from the platform's keystore (issue 21); a plain store there is
+            // encrypted in place at this open.
+            let (key, renew) = taizhang_app_core::platform_store_key(&store);
+            let mut core = AppCore::open_keyed(store, settings, server.as_deref(), system_clock(), key)
                 .context("opening the ledger")?
                 .with_start(started, std::env::var("TAIZHANG_START_SCREEN").ok());
+            if let Some(renew) = renew {
+                core = core.with_renew_key(renew);
+            }
             let core = Arc::new(core);
             app.manage(core.clone());
             // After the core is managed: the page's first command must find it.

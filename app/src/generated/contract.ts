@@ -1,7 +1,7 @@
 // The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.
 // DO NOT EDIT: regenerate with `UPDATE_CONTRACT=1 cargo test -p taizhang-app-core --test contract`.
 
-export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL" | "OWN_LEAVE" | "MONTH_NOT_OVER";
+export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL" | "OWN_LEAVE" | "MONTH_NOT_OVER" | "DEVICE_WIPED";
 
 export type CommandError = { code: ErrorCode, 
 /**
@@ -31,7 +31,12 @@ export type SetupStatus = { joined: boolean, member: MemberInfo | null, village:
 /**
  * The screen to open first (env `TAIZHANG_START_SCREEN`, e.g. `households`), if set.
  */
-startScreen: string | null, };
+startScreen: string | null, 
+/**
+ * Why this device's data was erased, when the administrator had it wiped (issue 21) and it
+ * has not joined again.
+ */
+wiped: string | null, };
 
 export type JoinRequest = { serverUrl: string, 
 /**

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     OwnLeave,
     /// A month can be filed (月备案) only after it has ended.
     MonthNotOver,
+    /// The administrator revoked this device and had it erased (issue 21): join again.
+    DeviceWiped,
 }
 
 /// What every failed command returns.
@@ -113,6 +115,9 @@ pub struct SetupStatus {
     pub store_path: String,
     /// The screen to open first (env `TAIZHANG_START_SCREEN`, e.g. `households`), if set.
     pub start_screen: Option<String>,
+    /// Why this device's data was erased, when the administrator had it wiped (issue 21) and it
+    /// has not joined again.
+    pub wiped: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

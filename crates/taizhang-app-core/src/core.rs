@@ -33,7 +33,7 @@ use taizhang_rules::{
     filing_due, may_file, member_report, month_score, team_report, FilingWindow, MemberInputs, Period, Policy,
     VillageRecords,
 };
-use taizhang_store::{HouseholdQuery, Row, Store};
+use taizhang_store::{HouseholdQuery, Row, Store, StoreKey};
 use uuid::Uuid;
 
 use crate::contract::*;
@@ -163,6 +163,10 @@ pub struct AppCore {
     started: Instant,
     start_screen: Option<String>,
     connect: Connect,
+    /// The key of the encrypted store (issue 21); `None`: a plain store (the web client, tests).
+    store_key: Mutex<Option<StoreKey>>,
+    /// Forgets that key where the platform keeps it and gives the next store's (remote wipe).
+    renew_key: Option<crate::wipe::RenewKey>,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -179,12 +183,14 @@ impl std::fmt::Debug for AppCore {
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn join_ledger(store_path: &Path, server_url: &str, code: &str, now: Timestamp) -> Result<Ledger, AppError> {
     let transport = HttpTransport::new(server_url).map_err(|e| AppError::from(ClientError::from(e)))?;
-    join_ledger_via(store_path, &transport, code, now).await
+    join_ledger_via(store_path, None, &transport, code, now).await
 }
 
-/// [`join_ledger`] over a given transport (the web client's fetch).
+/// [`join_ledger`] over a given transport (the web client's fetch), into a store encrypted
+/// with `key` when there is one.
 pub async fn join_ledger_via(
     store_path: &Path,
+    key: Option<&StoreKey>,
     transport: &dyn Transport,
     code: &str,
     now: Timestamp,
@@ -196,7 +202,7 @@ pub async fn join_ledger_via(
     if let Some(dir) = store_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| AppError::Storage(format!("{}: {e}", dir.display())))?;
     }
-    Ok(taizhang_client::enroll(store_path, transport, code, "台账 App", now).await?)
+    Ok(taizhang_client::enroll_keyed(store_path, key, transport, code, "台账 App", now).await?)
 }
 
 // ---- conversions between the contract and the domain ----
@@ -680,13 +686,25 @@ impl AppCore {
         server_override: Option<&str>,
         clock: Clock,
     ) -> Result<Self, AppError> {
+        Self::open_keyed(store_path, settings_path, server_override, clock, None)
+    }
+
+    /// [`AppCore::open`] over a store encrypted with `store_key` (issue 21): a plain store found
+    /// there is encrypted in place first, and a device that joins gets an encrypted store.
+    pub fn open_keyed(
+        store_path: PathBuf,
+        settings_path: PathBuf,
+        server_override: Option<&str>,
+        clock: Clock,
+        store_key: Option<StoreKey>,
+    ) -> Result<Self, AppError> {
         let mut s = settings::load(&settings_path);
         if let Some(url) = server_override.filter(|u| !u.trim().is_empty()) {
             s.server_url = normalise_server_url(url)?;
         }
         // The browser's storage has no "exists": opening an absent store finds no village.
         let ledger = if cfg!(target_arch = "wasm32") || store_path.exists() {
-            match Ledger::open(&store_path) {
+            match Ledger::open_keyed(&store_path, store_key.as_ref()) {
                 Ok(l) => Some(l),
                 Err(ClientError::NotInitialised) => None,
                 Err(e) => return Err(e.into()),
@@ -710,6 +728,8 @@ impl AppCore {
             started: Instant::now(),
             start_screen: None,
             connect: http_connect(),
+            store_key: Mutex::new(store_key),
+            renew_key: None,
         })
     }
 
@@ -718,6 +738,13 @@ impl AppCore {
     pub fn with_start(mut self, started: Instant, screen: Option<String>) -> Self {
         self.started = started;
         self.start_screen = screen.filter(|s| !s.trim().is_empty());
+        self
+    }
+
+    /// What forgets the store key in the platform's keystore when the device is wiped, and
+    /// gives the key of the store it may make when it joins again.
+    pub fn with_renew_key(mut self, renew: crate::wipe::RenewKey) -> Self {
+        self.renew_key = Some(renew);
         self
     }
 
@@ -754,6 +781,7 @@ impl AppCore {
             settings: self.settings(),
             store_path: self.store_path.display().to_string(),
             start_screen: self.start_screen.clone(),
+            wiped: if ledger.is_none() { crate::wipe::note(&self.store_path) } else { None },
         })
     }
 
@@ -772,12 +800,15 @@ impl AppCore {
                 return Err(AppError::AlreadyJoined);
             }
             let transport = (self.connect)(&url).map_err(|e| AppError::from(ClientError::from(e)))?;
-            let ledger = join_ledger_via(&self.store_path, transport.as_ref(), &req.code, self.now()).await?;
+            let key = lock(&self.store_key).clone();
+            let ledger =
+                join_ledger_via(&self.store_path, key.as_ref(), transport.as_ref(), &req.code, self.now()).await?;
             let mut s = self.settings();
             s.server_url = url;
             settings::save(&self.settings_path, &s)?;
             *lock(&self.settings) = s;
             *guard = Some(ledger);
+            crate::wipe::clear_note(&self.store_path);
         }
         let (first_sync, sync_error) = match self.sync_now().await {
             Ok(s) => (Some(s), None),
@@ -1519,7 +1550,21 @@ impl AppCore {
         let mut guard = self.ledger.lock().await;
         let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
         let now = self.now();
-        let r = ledger.sync(&transport, now).await?;
+        let r = match ledger.sync(&transport, now).await {
+            Ok(r) => r,
+            Err(ClientError::WipeOrdered(reason)) => {
+                // Everything it had was pushed before this answer: erase (issue 21).
+                if let Some(ledger) = guard.take() {
+                    crate::wipe::erase(ledger, &self.store_path, &reason)?;
+                    // The old key is forgotten; a store made by joining again gets a new one
+                    // (none without a keystore: the shell decides).
+                    let next = self.renew_key.as_ref().and_then(|renew| renew());
+                    *lock(&self.store_key) = next;
+                }
+                return Err(AppError::Wiped(reason));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let docs = ledger.pending_docs()?;
         {
             let mut m = lock(&self.memo);

@@ -47,6 +47,9 @@ pub enum AppError {
     /// What the server would refuse, decided on the device before saving: nothing was saved.
     #[error("{message}")]
     Denied { code: ErrorCode, message: String },
+    /// The administrator revoked this device and had it erased (issue 21).
+    #[error("{0}")]
+    Wiped(String),
 }
 
 impl AppError {
@@ -69,6 +72,7 @@ impl AppError {
             AppError::Storage(_) => ErrorCode::Storage,
             AppError::Internal(_) => ErrorCode::Internal,
             AppError::Denied { code, .. } => *code,
+            AppError::Wiped(_) => ErrorCode::DeviceWiped,
         }
     }
 
@@ -167,6 +171,8 @@ impl From<ClientError> for AppError {
             ClientError::TooManyRounds(n) => AppError::Incomplete(n),
             // The app never pulls county exports; should it ever, the server refused or was away.
             ClientError::Pull(m) => AppError::Refused(m),
+            ClientError::WipeOrdered(m) => AppError::Wiped(m),
+            ClientError::Keystore(m) => AppError::Storage(m),
             // The peer exchange (附近的队员) is the CLI's for now; its refusals are in words.
             ClientError::Peer(m) => AppError::Refused(m),
         }

@@ -8,7 +8,12 @@ mod core;
 mod dispatch;
 mod error;
 mod households;
+#[cfg(not(target_arch = "wasm32"))]
+mod keys;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod lock;
 mod settings;
+mod wipe;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use crate::core::join_ledger;
@@ -16,4 +21,8 @@ pub use crate::core::{
     http_connect, join_ledger_via, system_clock, AppCore, AutoSync, Clock, Connect, AUTO_PULL_AFTER_MS,
 };
 pub use error::AppError;
+#[cfg(not(target_arch = "wasm32"))]
+pub use keys::platform_store_key;
 pub use settings::{host_port, normalise_server_url, DEFAULT_SERVER};
+pub use taizhang_client::StoreKey;
+pub use wipe::RenewKey;

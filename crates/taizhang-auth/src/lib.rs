@@ -6,6 +6,7 @@
 //! in, and does its own storage.
 
 pub mod code;
+pub mod device;
 mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -17,6 +18,7 @@ pub mod policy;
 pub mod token;
 
 pub use code::EnrollmentCode;
+pub use device::{device_access, DeviceAccess, DeviceRequest, DeviceState};
 pub use error::AuthError;
 pub use judge::{doc_id, judge_touched};
 pub use limit::RateLimiter;

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use taizhang_auth::{actor_message, auth_message, enroll_message, proven_bearer, public_key, sign, EnrollmentCode};
 use taizhang_domain::{MemberId, Timestamp, VillageId};
+use taizhang_store::StoreKey;
 use taizhang_sync::{
     paths, ActorRequest, ChallengeResponse, EnrollRequest, EnrollResponse, SyncError, TokenRequest, TokenResponse,
 };
@@ -75,12 +76,30 @@ pub async fn enroll(
     device_name: &str,
     now: Timestamp,
 ) -> Result<Ledger, ClientError> {
-    if path.exists() && Ledger::open(path).is_ok() {
-        return Err(ClientError::AlreadyEnrolled(path.display().to_string()));
+    enroll_keyed(path, None, transport, code, device_name, now).await
+}
+
+/// [`enroll`] into a store encrypted with `key` (issue 21; plain without one).
+pub async fn enroll_keyed(
+    path: &Path,
+    key: Option<&StoreKey>,
+    transport: &dyn Transport,
+    code: &str,
+    device_name: &str,
+    now: Timestamp,
+) -> Result<Ledger, ClientError> {
+    if path.exists() && taizhang_store::file_kind(path)? != taizhang_store::FileKind::Absent {
+        let opened = match key {
+            Some(k) => Ledger::open_keyed(path, Some(k)).is_ok(),
+            None => Ledger::open(path).is_ok(),
+        };
+        if opened || taizhang_store::file_kind(path)? == taizhang_store::FileKind::Encrypted {
+            return Err(ClientError::AlreadyEnrolled(path.display().to_string()));
+        }
     }
     let (resp, secret, actor) = register(transport, code, device_name, None).await?;
     let (village, member) = team_village(&resp)?;
-    let mut ledger = Ledger::create(path, village, member, actor)?;
+    let mut ledger = Ledger::create_keyed(path, key, village, member, actor)?;
     ledger.save_credentials(&resp, &secret, now)?;
     Ok(ledger)
 }

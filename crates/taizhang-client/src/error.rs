@@ -9,6 +9,12 @@ use crate::TransportError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
+    #[error("the key of the local store is not available: {0}")]
+    Keystore(String),
+    /// The administrator revoked this device and ordered it erased (issue 21): what it had not
+    /// synced was pushed first; the caller erases the store and its key ([`crate::erase_store`]).
+    #[error("{0}")]
+    WipeOrdered(String),
     #[error("{0}")]
     Invalid(#[from] DomainError),
     #[error("not saved: {0}")]

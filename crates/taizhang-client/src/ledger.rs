@@ -26,7 +26,7 @@ use taizhang_domain::{
     LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission,
     Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
 };
-use taizhang_store::{Store, StoreError, StoreTx, COMPACT_AFTER_CHUNKS};
+use taizhang_store::{Store, StoreError, StoreKey, StoreTx, COMPACT_AFTER_CHUNKS};
 
 use crate::ClientError;
 
@@ -99,6 +99,20 @@ impl LedgerView for StoreView<'_> {
     }
 }
 
+/// Erases the store at `path` (remote wipe, issue 21): the file, its WAL, WAL index and
+/// journal are overwritten with zeros and removed, and so is the PIN's salt file beside it. The
+/// ledger over it must have been dropped first; the caller forgets the key in its keystore.
+pub fn erase_store(path: &Path) -> Result<(), ClientError> {
+    taizhang_store::erase_files(path)?;
+    let mut pin = path.as_os_str().to_owned();
+    pin.push(".pin");
+    match std::fs::remove_file(std::path::PathBuf::from(pin)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(ClientError::Keystore(e.to_string())),
+    }
+}
+
 impl Ledger {
     /// Creates (or reopens) a store for `village`, as device `actor` of `member`.
     pub fn create(
@@ -107,7 +121,18 @@ impl Ledger {
         member: Option<MemberId>,
         actor: [u8; 16],
     ) -> Result<Self, ClientError> {
-        let mut store = Store::open(path)?;
+        Self::create_keyed(path, None, village, member, actor)
+    }
+
+    /// [`Ledger::create`] of a store encrypted with `key` (plain without one).
+    pub fn create_keyed(
+        path: &Path,
+        key: Option<&StoreKey>,
+        village: VillageId,
+        member: Option<MemberId>,
+        actor: [u8; 16],
+    ) -> Result<Self, ClientError> {
+        let mut store = Store::open_with(path, key)?;
         Self::init_meta(&mut store, village, member, actor)?;
         Self::from_store(store)
     }
@@ -141,6 +166,12 @@ impl Ledger {
     /// Opens an existing store. Documents are loaded lazily: queries never need them.
     pub fn open(path: &Path) -> Result<Self, ClientError> {
         Self::from_store(Store::open(path)?)
+    }
+
+    /// Opens an existing store encrypted with `key` (a plain store there is encrypted in place
+    /// first, nothing lost); without a key, [`Ledger::open`].
+    pub fn open_keyed(path: &Path, key: Option<&StoreKey>) -> Result<Self, ClientError> {
+        Self::from_store(Store::open_with(path, key)?)
     }
 
     fn from_store(store: Store) -> Result<Self, ClientError> {

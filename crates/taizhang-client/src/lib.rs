@@ -7,6 +7,8 @@ mod auth;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod blobs;
 mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod keystore;
 mod ledger;
 mod peer;
 #[cfg(not(target_arch = "wasm32"))]
@@ -18,11 +20,12 @@ mod transport;
 mod uptime;
 mod withdraw;
 
-pub use auth::{enroll, enroll_in_memory};
+pub use auth::{enroll, enroll_in_memory, enroll_keyed};
 pub use error::ClientError;
-pub use ledger::{Ledger, StoreView};
+pub use ledger::{erase_store, Ledger, StoreView};
 pub use peer::{PeerCredentials, PeerReport};
 pub use sync::SyncReport;
+pub use taizhang_store::{StoreKey, ENCRYPTION_AVAILABLE};
 #[cfg(not(target_arch = "wasm32"))]
 pub use transport::HttpTransport;
 pub use transport::{Transport, TransportError};

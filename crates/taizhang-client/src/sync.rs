@@ -15,7 +15,7 @@ use taizhang_sync::{
 
 use taizhang_store::SyncJournalEntry;
 
-use crate::{ClientError, Ledger, Transport};
+use crate::{ClientError, Ledger, Transport, TransportError};
 
 const META_CURSOR: &str = "sync_cursor";
 const META_LAST_SYNC: &str = "last_sync_at";
@@ -71,7 +71,13 @@ impl Ledger {
     /// as many batches as needed. On error, everything applied so far stays applied.
     pub async fn sync(&mut self, transport: &dyn Transport, now: i64) -> Result<SyncReport, ClientError> {
         let mut report = SyncReport::default();
-        let result = self.sync_session(transport, now, &mut report).await;
+        let result = self.sync_session(transport, now, &mut report).await.map_err(|e| match e {
+            // 410 Gone: ordered to erase; everything it had was pushed before this answer.
+            ClientError::Transport(TransportError::Status { status: 410, message }) => {
+                ClientError::WipeOrdered(message)
+            }
+            e => e,
+        });
         if result.is_err() {
             // Loaded documents may hold changes of an answer that was not committed: reload
             // them from the store, which holds exactly what was committed.

@@ -71,6 +71,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/village/{id}/score/{member}/{month}/audit", post(api::scores::audit))
         .route("/county/api/village/{id}/member/{member}/year/{year}", put(api::inputs::put_year))
         .route("/county/api/village/{id}/member/{member}/month/{month}", put(api::inputs::put_month))
+        .route("/county/api/village/{id}/devices", get(api::devices::devices))
+        .route("/county/api/village/{id}/device/{device}/wipe", post(api::devices::wipe))
         .with_state(state)
 }
 

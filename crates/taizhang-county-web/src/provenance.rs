@@ -149,6 +149,7 @@ mod tests {
             more_actors: Vec::new(),
             enrolled_at: 1,
             revoked_at: None,
+            wipe_ordered_at: None,
         }
     }
 

@@ -51,6 +51,9 @@ pub struct Device {
     pub more_actors: Vec<Vec<u8>>,
     pub enrolled_at: i64,
     pub revoked_at: Option<i64>,
+    /// When an administrator ordered the device to erase its store (issue 21; such a device is
+    /// revoked too): it may push what it has not synced, then every answer tells it to erase.
+    pub wipe_ordered_at: Option<i64>,
 }
 
 impl Device {
@@ -142,6 +145,9 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn use_signed_stamp(&self, device: Uuid, stamp: i64) -> Result<bool, DbError>;
     /// Revokes a device from `now` on; false when there is no such device.
     async fn revoke_device(&self, id: Uuid, now: i64) -> Result<bool, DbError>;
+    /// Revokes a device and orders it to erase its store and keys at its next contact, after
+    /// it has pushed what it has not synced (issue 21); false when there is no such device.
+    async fn order_wipe(&self, id: Uuid, now: i64) -> Result<bool, DbError>;
 
     /// Sets (or replaces) the password hash an account logs in to the county page with.
     /// Fails with `DbError::NotFound` when the account does not exist.

@@ -243,6 +243,7 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
         more_actors: Vec::new(),
         enrolled_at: 200,
         revoked_at: None,
+        wipe_ordered_at: None,
     };
     assert_eq!(store.redeem_enrollment_code([8; 32], &phone, 200).await.expect("redeem"), Redeemed::UnknownCode);
     assert_eq!(store.redeem_enrollment_code(code, &phone, 200).await.expect("redeem"), Redeemed::Enrolled);
@@ -311,6 +312,16 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     assert!(!store.revoke_device(Uuid::from_u128(0xeeee), 600).await.expect("revoke unknown"));
     assert_eq!(store.device(phone.id).await.expect("device").expect("kept").revoked_at, Some(600));
     assert_eq!(store.device(third.id).await.expect("device").expect("kept").revoked_at, None);
+    // A wipe order (issue 21) revokes as well, keeps the first revocation time, and is kept.
+    assert_eq!(store.device(phone.id).await.expect("device").expect("kept").wipe_ordered_at, None);
+    assert!(store.order_wipe(phone.id, 650).await.expect("wipe"));
+    assert!(store.order_wipe(third.id, 660).await.expect("wipe"));
+    assert!(store.order_wipe(third.id, 670).await.expect("wipe again"), "ordering twice is fine");
+    assert!(!store.order_wipe(Uuid::from_u128(0xeeee), 600).await.expect("wipe unknown"));
+    let p = store.device(phone.id).await.expect("device").expect("kept");
+    assert_eq!((p.revoked_at, p.wipe_ordered_at), (Some(600), Some(650)));
+    let t = store.device(third.id).await.expect("device").expect("kept");
+    assert_eq!((t.revoked_at, t.wipe_ordered_at), (Some(660), Some(660)));
 
     // Web log-ins of the county page: set, replace, unknown account refused.
     assert_eq!(store.password_hash(li.id).await.expect("no hash"), None);

@@ -16,7 +16,8 @@ const ACCOUNT_COLS: &str = "id, name, role, village, township, county, created_a
 const DEVICE_COLS: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at";
 /// [`DEVICE_COLS`] and the device's further actors (schema 5), as hex separated by commas.
 const DEVICE_SELECT: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at,
-    (SELECT string_agg(encode(a.actor, 'hex'), ',') FROM device_actors a WHERE a.device = devices.id)";
+    (SELECT string_agg(encode(a.actor, 'hex'), ',') FROM device_actors a WHERE a.device = devices.id),
+    wipe_ordered_at";
 
 fn account_row(r: &Row) -> Result<Account, DbError> {
     let role: String = r.try_get(2).map_err(backend)?;
@@ -41,6 +42,7 @@ fn device_row(r: &Row) -> Result<Device, DbError> {
         enrolled_at: r.try_get(5).map_err(backend)?,
         revoked_at: r.try_get(6).map_err(backend)?,
         more_actors: actors_from_hex(r.try_get::<_, Option<String>>(7).map_err(backend)?.as_deref()),
+        wipe_ordered_at: r.try_get(8).map_err(backend)?,
     })
 }
 
@@ -364,6 +366,19 @@ impl AccountStore for PgStore {
         let client = self.client().await?;
         let n = client
             .execute("UPDATE devices SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2", &[&now, &device])
+            .await
+            .map_err(backend)?;
+        Ok(n > 0)
+    }
+
+    async fn order_wipe(&self, device: Uuid, now: i64) -> Result<bool, DbError> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "UPDATE devices SET revoked_at = COALESCE(revoked_at, $1),
+                 wipe_ordered_at = COALESCE(wipe_ordered_at, $1) WHERE id = $2",
+                &[&now, &device],
+            )
             .await
             .map_err(backend)?;
         Ok(n > 0)

@@ -149,6 +149,7 @@ async fn instances_racing_on_one_code_and_the_server_key_agree() {
                 more_actors: Vec::new(),
                 enrolled_at: 10,
                 revoked_at: None,
+                wipe_ordered_at: None,
             };
             let redeemed = store.redeem_enrollment_code(code, &device, 10).await.expect("redeem");
             let key = store.server_secret([i; 32]).await.expect("secret");

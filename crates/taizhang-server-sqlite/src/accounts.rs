@@ -46,7 +46,8 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
 const DEVICE_COLS: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at";
 /// [`DEVICE_COLS`] and the device's further actors (schema 5), as hex separated by commas.
 const DEVICE_SELECT: &str = "id, account, name, public_key, actor, enrolled_at, revoked_at,
-    (SELECT group_concat(hex(a.actor)) FROM device_actors a WHERE a.device = devices.id)";
+    (SELECT group_concat(hex(a.actor)) FROM device_actors a WHERE a.device = devices.id),
+    wipe_ordered_at";
 
 fn device_row(r: &Row<'_>) -> rusqlite::Result<Device> {
     Ok(Device {
@@ -58,6 +59,7 @@ fn device_row(r: &Row<'_>) -> rusqlite::Result<Device> {
         enrolled_at: r.get(5)?,
         revoked_at: r.get(6)?,
         more_actors: actors_from_hex(r.get::<_, Option<String>>(7)?.as_deref()),
+        wipe_ordered_at: r.get(8)?,
     })
 }
 
@@ -350,6 +352,20 @@ impl AccountStore for SqliteStore {
             let n = c
                 .execute(
                     "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?1) WHERE id = ?2",
+                    params![now, id(device)],
+                )
+                .map_err(backend)?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn order_wipe(&self, device: Uuid, now: i64) -> Result<bool, DbError> {
+        self.with(move |c| {
+            let n = c
+                .execute(
+                    "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?1),
+                     wipe_ordered_at = COALESCE(wipe_ordered_at, ?1) WHERE id = ?2",
                     params![now, id(device)],
                 )
                 .map_err(backend)?;

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../../../migrations/server-sqlite/0006_signed_requests.sql")),
     (7, include_str!("../../../migrations/server-sqlite/0007_change_signatures.sql")),
     (8, include_str!("../../../migrations/server-sqlite/0008_blobs.sql")),
+    (9, include_str!("../../../migrations/server-sqlite/0009_wipe_orders.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use

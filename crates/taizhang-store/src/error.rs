@@ -16,6 +16,12 @@ pub enum StoreError {
     Corrupt { what: String, detail: String },
     #[error("the local store is busy (another part of the app held it for more than 5 seconds); try again")]
     Busy,
+    #[error("this build of Taizhang cannot open encrypted stores (built without the `sqlcipher` feature); use the app or the CLI as released")]
+    EncryptionUnavailable,
+    #[error("the local store at {path} could not be unlocked: the key is wrong (a wrong PIN, or the store belongs to another device or user); try again, or ask the county administrator to reset this device")]
+    WrongKey { path: String },
+    #[error("the local store at {path} could not be encrypted: {reason}; nothing was changed (the plain store is kept and the encryption is retried at the next start); check free space")]
+    Encrypt { path: String, reason: String },
     #[error("the local store failed: {0}; check free space, and restart the app if it happens again")]
     Sqlite(#[source] rusqlite::Error),
 }

@@ -7,6 +7,7 @@
 //! keys changed — all inside one [`StoreTx`], so the documents and the tables never disagree
 //! on disk. The materialised tables are a cache: they can always be rebuilt from the chunks.
 
+mod cipher;
 mod codec;
 mod error;
 mod journal;
@@ -17,6 +18,7 @@ mod sigs;
 mod store;
 mod tx;
 
+pub use cipher::{companion_files, encrypt_in_place, erase_files, file_kind, FileKind, StoreKey, ENCRYPTION_AVAILABLE};
 pub use error::StoreError;
 pub use journal::{SyncJournalEntry, JOURNAL_KEEP};
 pub use migrate::migrate;

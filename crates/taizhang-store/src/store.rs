@@ -5,6 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+use crate::cipher::{apply_key, encrypt_in_place, file_kind, FileKind, StoreKey};
 use crate::codec::parse_heads;
 use crate::{migrate, StoreError, StoreTx, MIGRATIONS};
 
@@ -29,6 +30,32 @@ impl Store {
         })
     }
 
+    /// Opens (creating if needed) the store at `path` encrypted with `key` (cargo feature
+    /// `sqlcipher`; [`StoreError::EncryptionUnavailable`] without it). A plain store found there
+    /// is first encrypted in place ([`crate::encrypt_in_place`]: nothing in it is lost, unsynced
+    /// records included). A wrong key is [`StoreError::WrongKey`].
+    pub fn open_encrypted(path: &Path, key: &StoreKey) -> Result<Store, StoreError> {
+        if file_kind(path)? == FileKind::Plain {
+            encrypt_in_place(path, key)?;
+        }
+        let open_err = |reason: String| StoreError::Open { path: path.display().to_string(), reason };
+        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        apply_key(&conn, key, path)?;
+        Self::setup(conn).map_err(|e| match e {
+            StoreError::Sqlite(e) => open_err(e.to_string()),
+            StoreError::Busy => open_err("another process holds the file locked".to_string()),
+            other => other,
+        })
+    }
+
+    /// [`Store::open_encrypted`] with a key, [`Store::open`] without.
+    pub fn open_with(path: &Path, key: Option<&StoreKey>) -> Result<Store, StoreError> {
+        match key {
+            Some(k) => Self::open_encrypted(path, k),
+            None => Self::open(path),
+        }
+    }
+
     /// A private in-memory store (tests, previews). Same schema, nothing on disk.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         Self::setup(Connection::open_in_memory()?)
@@ -42,6 +69,29 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&conn, MIGRATIONS)?;
         Ok(Store { conn })
+    }
+
+    /// Deletes every row of every table, with `secure_delete` on (freed pages are zeroed), then
+    /// vacuums (remote wipe, issue 21; the files are erased after by [`crate::erase_files`]).
+    pub fn erase_contents(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        let tables: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let mut sql = String::from("BEGIN;");
+        for t in &tables {
+            sql.push_str(&format!("DELETE FROM \"{}\";", t.replace('"', "\"\"")));
+        }
+        sql.push_str("COMMIT;");
+        self.conn.execute_batch(&sql)?;
+        self.conn.execute_batch("VACUUM;")?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is healthy (used after crash tests).

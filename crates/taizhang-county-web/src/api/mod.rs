@@ -2,6 +2,7 @@
 //! inspection), the exports, the yearly grades, what county staff enter, the township's work
 //! (at post today, leave to decide, months to file), and the county's rules (here).
 
+pub mod devices;
 pub mod evidence;
 pub mod export;
 pub mod grades;

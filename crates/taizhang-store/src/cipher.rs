@@ -1,0 +1,200 @@
+//! Encryption at rest (issue 21): the store's key, opening an encrypted store and turning a
+//! plain store into an encrypted one in place. SQLCipher (AES-256 in CBC mode with an
+//! HMAC-SHA512 per page) through rusqlite's `bundled-sqlcipher` (the system's libcrypto;
+//! `sqlcipher-vendored-openssl` builds OpenSSL from source, for phones), behind this crate's
+//! cargo feature `sqlcipher`: the web client (wasm32) is built without it.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// Whether this build can open encrypted stores (cargo feature `sqlcipher`).
+pub const ENCRYPTION_AVAILABLE: bool = cfg!(feature = "sqlcipher");
+
+/// The 256-bit key of an encrypted store (SQLCipher's raw key: no key derivation of its own).
+/// Zeroed when dropped; its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoreKey([u8; 32]);
+
+impl StoreKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        StoreKey(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The key as SQLCipher's raw-key literal `"x'…'"` (hex digits only: safe to format into SQL).
+    fn sql_literal(&self) -> String {
+        let mut s = String::with_capacity(64 + 5);
+        s.push_str("\"x'");
+        for b in self.0 {
+            s.push_str(&format!("{b:02x}"));
+        }
+        s.push_str("'\"");
+        s
+    }
+}
+
+impl std::fmt::Debug for StoreKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreKey(..)")
+    }
+}
+
+impl Drop for StoreKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// What a store file on disk is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// No file, or an empty one.
+    Absent,
+    /// A plain SQLite file: its header is readable by anyone.
+    Plain,
+    /// Anything else: an encrypted store (its first page is random-looking).
+    Encrypted,
+}
+
+/// Looks at the first 16 bytes of `path`: a plain SQLite file starts with "SQLite format 3\0".
+pub fn file_kind(path: &Path) -> Result<FileKind, StoreError> {
+    let io = |e: std::io::Error| StoreError::Open { path: path.display().to_string(), reason: e.to_string() };
+    let mut f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Absent),
+        Err(e) => return Err(io(e)),
+    };
+    let mut head = [0u8; 16];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]).map_err(io)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(match n {
+        0 => FileKind::Absent,
+        _ if head[..n] == b"SQLite format 3\0"[..n] => FileKind::Plain,
+        _ => FileKind::Encrypted,
+    })
+}
+
+/// Gives `conn` (just opened, nothing read yet) the key, and checks that it opens the file:
+/// a wrong key is [`StoreError::WrongKey`], never a damaged file.
+pub(crate) fn apply_key(conn: &Connection, key: &StoreKey, path: &Path) -> Result<(), StoreError> {
+    if !ENCRYPTION_AVAILABLE {
+        return Err(StoreError::EncryptionUnavailable);
+    }
+    // A wrong key is an answer, not a fault to print on stderr (SQLCipher logs by default).
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    conn.execute_batch(&format!("PRAGMA key = {};", key.sql_literal()))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(StoreError::WrongKey { path: path.display().to_string() })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The files SQLite keeps beside a store: its WAL, WAL index and rollback journal.
+pub fn companion_files(path: &Path) -> [PathBuf; 3] {
+    [sibling(path, "-wal"), sibling(path, "-shm"), sibling(path, "-journal")]
+}
+
+/// Turns the plain store at `path` into an encrypted one with `key`, in place and crash-safe:
+/// the WAL is checkpointed into the file, every table (the schema version too) is copied with
+/// `sqlcipher_export` into `<path>.encrypting`, which is synced and then renamed over `path` —
+/// until that rename the plain store is untouched, so a crash leaves either the old plain store
+/// (the migration runs again at the next open) or the new encrypted one, never a mix. After the
+/// rename the old file's bytes are overwritten with zeros through a handle kept open
+/// (best effort: flash storage may keep copies of old blocks).
+pub fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
+    if !ENCRYPTION_AVAILABLE {
+        return Err(StoreError::EncryptionUnavailable);
+    }
+    let fail = |reason: String| StoreError::Encrypt { path: path.display().to_string(), reason };
+    let io = |e: std::io::Error| fail(e.to_string());
+    let tmp = sibling(path, ".encrypting");
+    for stale in std::iter::once(tmp.clone()).chain(companion_files(&tmp)) {
+        match std::fs::remove_file(&stale) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    {
+        let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Everything the WAL holds goes into the main file first (the export reads through the
+        // WAL anyway; this makes the old file whole before it is zeroed).
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tmp_str = tmp.to_str().ok_or_else(|| fail("the path is not valid UTF-8".to_string()))?;
+        conn.execute(&format!("ATTACH DATABASE ?1 AS encrypted KEY {}", key.sql_literal()), [tmp_str])
+            .map_err(|e| fail(e.to_string()))?;
+        conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(())).map_err(|e| fail(e.to_string()))?;
+        conn.execute_batch(&format!("PRAGMA encrypted.user_version = {version}; DETACH DATABASE encrypted;"))
+            .map_err(|e| fail(e.to_string()))?;
+        conn.close().map_err(|(_, e)| fail(e.to_string()))?;
+    }
+    File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+    let mut old = OpenOptions::new().write(true).open(path).map_err(io)?;
+    let old_len = old.metadata().map_err(io)?.len();
+    std::fs::rename(&tmp, path).map_err(io)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Makes the rename durable (Linux, Android; a no-op failure elsewhere is fine).
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    for leftover in companion_files(path) {
+        let _ = std::fs::remove_file(leftover);
+    }
+    overwrite(&mut old, old_len).map_err(io)?;
+    Ok(())
+}
+
+fn overwrite(f: &mut File, len: u64) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    f.seek(SeekFrom::Start(0))?;
+    let zeros = [0u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..n])?;
+        left -= n as u64;
+    }
+    f.sync_all()
+}
+
+/// Erases the store at `path` and its WAL, WAL index and journal: each is overwritten with
+/// zeros, synced and removed (remote wipe, issue 21). Missing files are fine. The caller must
+/// have closed every connection to it first.
+pub fn erase_files(path: &Path) -> Result<(), StoreError> {
+    let io = |e: std::io::Error| StoreError::Open { path: path.display().to_string(), reason: e.to_string() };
+    for file in std::iter::once(path.to_path_buf()).chain(companion_files(path)) {
+        let mut f = match OpenOptions::new().write(true).open(&file) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io(e)),
+        };
+        let len = f.metadata().map_err(io)?.len();
+        overwrite(&mut f, len).map_err(io)?;
+        drop(f);
+        std::fs::remove_file(&file).map_err(io)?;
+    }
+    Ok(())
+}
