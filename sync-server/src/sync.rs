@@ -26,6 +26,10 @@ use crate::caller::{Caller, SignedCaller};
 use crate::permit::push_check;
 use crate::{ApiError, AppState};
 
+/// Most log pages read for one answer (each holds at least one change; the device's own
+/// changes of the request are skipped, so a second page is the usual most).
+const MAX_LOG_PAGES: usize = 8;
+
 /// Who pushes, and where.
 pub(crate) struct Pusher<'a> {
     pub(crate) device: &'a Device,
@@ -123,15 +127,26 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
         return Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)));
     }
     let want = (req.want_bytes as usize).clamp(1, MAX_BATCH_BYTES);
-    let page = st.store.read_log(village, req.cursor, want).await?;
+    // The budget is for what goes down: the device's own changes of this request are in the
+    // log too but are not sent back, so the log is read on past them (a week offline pushes
+    // its week and still gets everyone else's in the same answer).
     let mut download: Vec<DocChanges> = Vec::new();
-    for entry in page.entries {
-        if pushed.contains(&entry.hash) {
-            continue; // the device has it: it just sent it
+    let (mut cursor, mut more, mut sent) = (req.cursor, false, 0usize);
+    for _ in 0..MAX_LOG_PAGES {
+        let page = st.store.read_log(village, cursor, want - sent).await?;
+        for entry in page.entries {
+            if pushed.contains(&entry.hash) {
+                continue; // the device has it: it just sent it
+            }
+            sent += entry.bytes.len();
+            match download.iter_mut().find(|d| d.doc == entry.doc) {
+                Some(d) => d.changes.push(entry.bytes),
+                None => download.push(DocChanges { doc: entry.doc, changes: vec![entry.bytes], heads: Vec::new() }),
+            }
         }
-        match download.iter_mut().find(|d| d.doc == entry.doc) {
-            Some(d) => d.changes.push(entry.bytes),
-            None => download.push(DocChanges { doc: entry.doc, changes: vec![entry.bytes], heads: Vec::new() }),
+        (cursor, more) = (page.cursor, page.more);
+        if !more || sent >= want {
+            break;
         }
     }
     if !download.is_empty() {
@@ -145,8 +160,8 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
         version: PROTOCOL_VERSION,
         results,
         download,
-        cursor: page.cursor,
-        more: page.more,
+        cursor,
+        more,
         server_time: now,
         // Renewed only for a request that proved it holds the device key: a captured token
         // dies at its expiry.
