@@ -396,11 +396,12 @@ async function main() {
   execFileSync(CLI_BIN, ["--store", storeB, "sync", "--server", serverUrl], { stdio: "inherit" });
   const status = execFileSync(CLI_BIN, ["--store", storeB, "status"]).toString();
   log(status.trim());
-  const n = (k) => Number((status.match(new RegExp(`${k}: (\\d+)`)) ?? [])[1]);
+  // `status` speaks words (issue 16): "农户 households 1000, … 走访 visits 1, …".
+  const n = (k) => Number((status.match(new RegExp(`${k} (\\d+)`)) ?? [])[1]);
   assert(n("households") === HOUSEHOLDS, "device B has the registry");
   assert(n("visits") === 1, "device B received the visit");
-  assert(n("check_ins") === 1, "device B received the check-in");
-  assert(n("diary_entries") === 2, "device B received the diary entry and the back-filled one");
+  assert(n("check-ins") === 1, "device B received the check-in");
+  assert(n("diary entries") === 2, "device B received the diary entry and the back-filled one");
   log("device B received the visit, the check-in and the diary entries");
 
   // Cold start to the household list with the synced store (HOUSEHOLDS households), 3 runs.
