@@ -222,10 +222,11 @@ async function main() {
     execFileSync(cli, ["--store", store, "enroll", "--server", BASE, "--code", env("CODE_CLI"), "--name", "王芳的手机"], { stdio: "inherit" });
     execFileSync(cli, ["--store", store, "sync", "--server", BASE], { stdio: "inherit" });
     const status = execFileSync(cli, ["--store", store, "status"]).toString();
-    const n = (k) => Number((status.match(new RegExp(`${k}: (\\d+)`)) ?? [])[1]);
+    // `status` speaks words: "… 走访 visits 1, 民情日记 diary entries 1, 考勤 check-ins 1, …".
+    const n = (k) => Number((status.match(new RegExp(`${k} (\\d+)`)) ?? [])[1]);
     check(n("visits") >= 1, "the CLI device received the visit");
-    check(n("check_ins") >= 1, "the CLI device received the check-in");
-    check(n("diary_entries") >= 1, "the CLI device received the diary entry");
+    check(n("check-ins") >= 1, "the CLI device received the check-in");
+    check(n("diary entries") >= 1, "the CLI device received the diary entry");
     log("王芳's CLI device received the visit, the check-in and the diary entry");
 
     // ---- 4. 张伟, a second browser profile at 390×844, converges ----
