@@ -13,21 +13,11 @@ use taizhang_app_core::contract::{ErrorCode, HouseholdFilter, JoinRequest, Visit
 use taizhang_app_core::{AppCore, StoreKey};
 use taizhang_client::keystore::{keystore_key, KeyStore, MemoryKeyStore};
 use taizhang_server_db::AccountStore;
-use taizhang_server_sqlite::SqliteStore;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wiped_phone_pushes_first_then_erases_its_store_and_key_and_says_why() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open_in_memory().expect("server store");
-    let now = chrono::Utc::now().timestamp_millis();
-    taizhang_sync_server::seed_demo_village(&store, 5, now).await.expect("seed");
-    let codes: Vec<String> = taizhang_sync_server::demo::demo_codes(&store, now)
-        .await
-        .expect("codes")
-        .into_iter()
-        .map(|(_, c)| c.display())
-        .collect();
-    let server = common::Server::start(store.clone(), "127.0.0.1:0").await;
+    let (store, now, codes, server) = common::demo_server().await;
     let clock = taizhang_app_core::system_clock();
 
     // 王芳's phone: its store key lives in the (here: in-memory) keystore.

@@ -40,6 +40,23 @@ impl Server {
 /// Two field apps joined to a fresh demo village on a real server on port 0: `a` is 李明 (the
 /// first secretary), `b` is 王芳; the months are counted from the real clock. The server can be
 /// stopped and started again at `addr` on the same `store`. Keep `dir` alive: it holds the stores.
+/// The demo village (5 households) on an in-memory server store, its one-time codes by demo
+/// account, and a server on a free port: `(store, now, codes, server)`.
+#[allow(dead_code)] // not every test file uses it
+pub async fn demo_server() -> (SqliteStore, i64, Vec<String>, Server) {
+    let store = SqliteStore::open_in_memory().expect("server store");
+    let now = chrono::Utc::now().timestamp_millis();
+    taizhang_sync_server::seed_demo_village(&store, 5, now).await.expect("seed");
+    let codes: Vec<String> = taizhang_sync_server::demo::demo_codes(&store, now)
+        .await
+        .expect("codes")
+        .into_iter()
+        .map(|(_, c)| c.display())
+        .collect();
+    let server = Server::start(store.clone(), "127.0.0.1:0").await;
+    (store, now, codes, server)
+}
+
 #[allow(dead_code)] // not every test file uses it
 pub struct TwoPhones {
     pub dir: tempfile::TempDir,
@@ -58,16 +75,7 @@ impl TwoPhones {
     pub async fn join() -> Self {
         use taizhang_app_core::contract::JoinRequest;
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open_in_memory().expect("server store");
-        let now = chrono::Utc::now().timestamp_millis();
-        taizhang_sync_server::seed_demo_village(&store, 5, now).await.expect("seed");
-        let codes: Vec<String> = taizhang_sync_server::demo::demo_codes(&store, now)
-            .await
-            .expect("codes")
-            .into_iter()
-            .map(|(_, c)| c.display())
-            .collect();
-        let server = Server::start(store.clone(), "127.0.0.1:0").await;
+        let (store, now, codes, server) = demo_server().await;
         let addr = server.url.trim_start_matches("http://").to_string();
         let clock = taizhang_app_core::system_clock();
         let today = taizhang_domain::local_date(now);
