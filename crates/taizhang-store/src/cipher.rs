@@ -138,7 +138,7 @@ pub fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
         }
     }
     {
-        let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
+        let conn = open_with_export(path).map_err(|e| fail(e.to_string()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Everything the WAL holds goes into the main file first (the export reads through the
         // WAL anyway; this makes the old file whole before it is zeroed).
@@ -165,6 +165,30 @@ pub fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
     }
     overwrite(&mut old, old_len).map_err(io)?;
     Ok(())
+}
+
+/// Opens `path` on a connection that has SQLCipher's `sqlcipher_export`. SQLCipher registers it
+/// as an auto-extension at the very end of SQLite's first initialisation, after SQLite already
+/// counts as initialised: a connection that another thread opens in that instant lacks it
+/// (about 1 run in 20 of `tests/cipher_first_open.rs` before this; CI met it once). Such a
+/// connection is dropped and opened again once the registration has finished.
+fn open_with_export(path: &Path) -> rusqlite::Result<Connection> {
+    let mut tries = 0;
+    loop {
+        let conn = Connection::open(path)?;
+        let has: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_function_list WHERE name = 'sqlcipher_export')",
+            [],
+            |r| r.get(0),
+        )?;
+        tries += 1;
+        if has || tries >= 100 {
+            // After 100 tries (1 s) the export itself reports the missing function.
+            return Ok(conn);
+        }
+        drop(conn);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 fn overwrite(f: &mut File, len: u64) -> std::io::Result<()> {
