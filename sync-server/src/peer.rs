@@ -55,12 +55,11 @@ pub async fn credentials(AxState(st): AxState<AppState>, headers: HeaderMap) -> 
         ));
     };
     let key = cert_key(&st).await?;
-    // One read of each list: a village has a handful of accounts and devices.
-    let accounts: Vec<Account> =
-        st.accounts.accounts().await?.into_iter().filter(|a| a.village == Some(village)).collect();
+    // The village's own rows only (indexed, schema 10): a handful of accounts and devices.
+    let (accounts, devices) = st.accounts.village_team(village).await?;
     let mut team = Vec::new();
     let mut revoked = Vec::new();
-    for d in st.accounts.devices().await? {
+    for d in devices {
         let Some(a) = accounts.iter().find(|a| a.id == d.account) else { continue };
         match d.revoked_at {
             Some(_) => revoked.push(d.id),

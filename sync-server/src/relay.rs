@@ -30,9 +30,8 @@ pub(crate) async fn push_relayed(
     // The village's devices by actor, read only when a change is someone else's.
     let mut by_actor: HashMap<Vec<u8>, (Device, Account)> = HashMap::new();
     if foreign {
-        let accounts: Vec<Account> =
-            st.accounts.accounts().await?.into_iter().filter(|a| a.village == Some(village)).collect();
-        for d in st.accounts.devices().await? {
+        let (accounts, devices) = st.accounts.village_team(village).await?;
+        for d in devices {
             if let Some(a) = accounts.iter().find(|a| a.id == d.account) {
                 let mut actors = vec![d.actor.clone()];
                 actors.extend(d.more_actors.iter().cloned());

@@ -136,6 +136,10 @@ pub trait AccountStore: Send + Sync + 'static {
 
     async fn device(&self, id: Uuid) -> Result<Option<Device>, DbError>;
     async fn devices(&self) -> Result<Vec<Device>, DbError>;
+    /// One village's team: the accounts placed in `village` and every device of theirs
+    /// (revoked ones included), in one read through indexes (schema 10) — what sync between
+    /// phones needs, without reading a province's lists.
+    async fn village_team(&self, village: Uuid) -> Result<(Vec<Account>, Vec<Device>), DbError>;
     /// Binds one more Automerge actor to `device` (not revoked). False when the actor is
     /// already bound to any device (this one included) or the device is unknown or revoked.
     async fn add_device_actor(&self, device: Uuid, actor: &[u8], now: i64) -> Result<bool, DbError>;

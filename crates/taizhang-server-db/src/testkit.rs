@@ -312,6 +312,23 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     assert!(!store.revoke_device(Uuid::from_u128(0xeeee), 600).await.expect("revoke unknown"));
     assert_eq!(store.device(phone.id).await.expect("device").expect("kept").revoked_at, Some(600));
     assert_eq!(store.device(third.id).await.expect("device").expect("kept").revoked_at, None);
+    // One village's team (the peer credentials read it): its accounts and all their devices,
+    // revoked ones too; staff of the county and other villages are not in it.
+    let staff = Account {
+        id: Uuid::from_u128(0xa9),
+        name: "县组织部".into(),
+        role: Role::CountyStaff,
+        village: None,
+        ..li.clone()
+    };
+    store.create_account(&staff).await.expect("staff account");
+    let (team, team_devices) = store.village_team(village).await.expect("team");
+    assert_eq!(team, vec![li.clone()]);
+    let mut ids: Vec<Uuid> = team_devices.iter().map(|d| d.id).collect();
+    ids.sort();
+    assert_eq!(ids, vec![phone.id, third.id]);
+    assert!(team_devices.iter().any(|d| d.id == phone.id && d.revoked_at == Some(600)));
+    assert_eq!(store.village_team(Uuid::from_u128(0xdead)).await.expect("no team"), (Vec::new(), Vec::new()));
     // A wipe order (issue 21) revokes as well, keeps the first revocation time, and is kept.
     assert_eq!(store.device(phone.id).await.expect("device").expect("kept").wipe_ordered_at, None);
     assert!(store.order_wipe(phone.id, 650).await.expect("wipe"));

@@ -313,6 +313,34 @@ impl AccountStore for PgStore {
         rows.iter().map(device_row).collect()
     }
 
+    async fn village_team(&self, village: Uuid) -> Result<(Vec<Account>, Vec<Device>), DbError> {
+        let client = self.client().await?;
+        let accounts = client
+            .query(
+                &format!(
+                    "SELECT {ACCOUNT_COLS} FROM accounts WHERE village = $1 \
+                     ORDER BY role COLLATE \"C\", name COLLATE \"C\", id"
+                ),
+                &[&village],
+            )
+            .await
+            .map_err(backend)?;
+        let devices = client
+            .query(
+                &format!(
+                    "SELECT {DEVICE_SELECT} FROM devices WHERE account IN \
+                     (SELECT id FROM accounts WHERE village = $1) ORDER BY enrolled_at, id"
+                ),
+                &[&village],
+            )
+            .await
+            .map_err(backend)?;
+        Ok((
+            accounts.iter().map(account_row).collect::<Result<_, _>>()?,
+            devices.iter().map(device_row).collect::<Result<_, _>>()?,
+        ))
+    }
+
     async fn add_device_actor(&self, device: Uuid, actor: &[u8], now: i64) -> Result<bool, DbError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(backend)?;

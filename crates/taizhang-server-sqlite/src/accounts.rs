@@ -301,6 +301,24 @@ impl AccountStore for SqliteStore {
         .await
     }
 
+    async fn village_team(&self, village: Uuid) -> Result<(Vec<Account>, Vec<Device>), DbError> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE village = ?1 ORDER BY role, name"))
+                .map_err(backend)?;
+            let accounts = stmt.query_map([id(village)], account_row).map_err(backend)?.collect::<Result<Vec<_>, _>>();
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {DEVICE_SELECT} FROM devices WHERE account IN \
+                     (SELECT id FROM accounts WHERE village = ?1) ORDER BY enrolled_at"
+                ))
+                .map_err(backend)?;
+            let devices = stmt.query_map([id(village)], device_row).map_err(backend)?.collect::<Result<Vec<_>, _>>();
+            Ok((accounts.map_err(backend)?, devices.map_err(backend)?))
+        })
+        .await
+    }
+
     async fn add_device_actor(&self, device: Uuid, actor: &[u8], now: i64) -> Result<bool, DbError> {
         let actor = actor.to_vec();
         self.with(move |c| {
