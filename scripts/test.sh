@@ -35,5 +35,18 @@ if [ -z "${TAIZHANG_TEST_DATABASE_URL:-}" ]; then
   TAIZHANG_TEST_DATABASE_URL=$(bash scripts/postgres.sh)
 fi
 export TAIZHANG_TEST_DATABASE_URL
-TAIZHANG_CONVERGENCE_CASES=${TAIZHANG_PG_CONVERGENCE_CASES:-200} \
-  cargo test --locked --no-fail-fast -p taizhang-server-postgres -p taizhang-sync-server -p taizhang-tests
+# The test binaries of those packages that the workspace run built are run again as they are:
+# `cargo test -p …` of three packages would unify features differently and compile for minutes.
+export TAIZHANG_CONVERGENCE_CASES=${TAIZHANG_PG_CONVERGENCE_CASES:-200}
+pg_bins=$(cargo test --workspace --locked --no-run --message-format=json \
+  | node scripts/test-binaries.mjs taizhang-server-postgres taizhang-sync-server taizhang-tests)
+[ -n "$pg_bins" ] || { echo "found no test binaries to run on PostgreSQL" >&2; exit 1; }
+pg_failed=()
+while IFS=$'\t' read -r -u 3 dir exe; do
+  echo "== on PostgreSQL: ${exe##*/}"
+  (cd "$dir" && "$exe" </dev/null) || pg_failed+=("${exe##*/}")
+done 3<<<"$pg_bins"
+if [ ${#pg_failed[@]} -gt 0 ]; then
+  echo "failed on PostgreSQL: ${pg_failed[*]}" >&2
+  exit 101
+fi
