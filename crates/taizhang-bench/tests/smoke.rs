@@ -137,3 +137,28 @@ fn quick_attachments_run_stores_every_photo_once_and_resends_at_most_a_chunk_per
     }
     assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("| a visit |"));
 }
+
+#[test]
+fn quick_peer_run_converges_three_phones_and_the_relay_leaves_the_server_nothing_new() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let results = dir.path().join("peer.json");
+    let markdown = dir.path().join("PEER.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang-bench"))
+        .args(["peer", "--quick", "--results"])
+        .arg(&results)
+        .arg("--markdown")
+        .arg(&markdown)
+        .output()
+        .expect("run taizhang-bench peer");
+    assert!(out.status.success(), "taizhang-bench peer failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("peer.json")).expect("json");
+    let f = &r["peer"];
+    assert_eq!(f["converged"], true, "{f}");
+    assert_eq!(f["exchanges"].as_array().expect("exchanges").len(), 3);
+    // One phone's push carries the whole team's week; the server then gets nothing new.
+    assert_eq!(f["relayed"]["changes"], f["direct"]["changes"], "{f}");
+    assert_eq!(f["relayed"]["new_on_server"], f["direct"]["new_on_server"], "{f}");
+    assert_eq!(num(f, &["after_relay", "new_on_server"]), 0.0, "{f}");
+    assert!(num(f, &["relayed", "requests"]) <= 2.0, "{f}");
+    assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("| A↔B |"));
+}
