@@ -843,11 +843,16 @@ async function handle(req, res) {
       return send(res, 200, { kind, seed, items });
     }
     if (kind === "households") {
-      const items = sample(v.households, n, seed).map((hh) => ({
+      // The mock's households carry no status: every one counts as 脱贫户 for the policy draw.
+      const scope = q.get("scope") ?? "policy";
+      const statuses = scope === "all" ? [] : [{ code: "lifted_out", zh: "脱贫户", en: "lifted out of poverty" }];
+      const items = sample(v.households, Math.max(1, Math.min(50, Number(q.get("n") ?? 20) || 20)), seed).map((hh) => ({
         ...hh,
+        status_zh: "脱贫户",
+        status_en: "lifted out of poverty",
         visits: v.visits.filter((x) => x.household === hh.id && inPeriod(x.date)).map((x) => ({ date: x.date, member_name: names.get(x.member), findings: x.findings })),
       }));
-      return send(res, 200, { kind, seed, items });
+      return send(res, 200, { kind, seed, n: items.length, scope, statuses, pool: v.households.length, items });
     }
     return fail(res, 400, "kind 应为 diary 或 households", "kind is diary or households");
   }

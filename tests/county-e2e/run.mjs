@@ -239,6 +239,30 @@ async function inspectDiary(page) {
   const again = await ids();
   check(JSON.stringify(again) === JSON.stringify(first), `seed ${seedText} drew ${again.join(",")} then ${first.join(",")}`);
   log(`diary sample: ${first.length} items, seed ${seedText} reproduced`);
+  await inspectHouseholds(page);
+}
+
+/** 随机查 of households: by default the county policy's 脱贫户 and 监测对象 (seed 004), said in
+ * words with the size of the pool; "all households" takes 一般户 too. */
+async function inspectHouseholds(page) {
+  const drawn = async () => {
+    await page.getByTestId("sample-households").click();
+    await page.waitForFunction(() => {
+      const p = document.querySelector('[data-testid="sample-pool"]');
+      return p && !document.querySelector('[data-testid="sample-result"] .loading');
+    });
+    const pool = ((await page.getByTestId("sample-pool").textContent()) ?? "").trim();
+    const statuses = await page.getByTestId("sample-status").evaluateAll((els) => els.map((e) => e.textContent.trim()));
+    return { pool, statuses };
+  };
+  const policy = await drawn();
+  check(policy.statuses.length > 0, `the policy draw of households is empty: ${policy.pool}`);
+  check(!policy.statuses.includes("一般户"), `the policy draw took an ordinary household: ${policy.statuses.join(",")}`);
+  check(/脱贫户|监测对象/.test(policy.pool), `the draw does not say which households it took from: "${policy.pool}"`);
+  await page.getByTestId("sample-scope").selectOption("all");
+  const all = await drawn();
+  check(/全部/.test(all.pool), `the draw of every household does not say so: "${all.pool}"`);
+  log(`household sample: ${policy.statuses.length} by policy ("${policy.pool}"), ${all.statuses.length} of all`);
 }
 
 async function checkEnglish(page) {

@@ -157,6 +157,19 @@ async fn li_checks_in_and_the_county_sees_it_after_the_sync() {
     let h2 = county.json(&format!("/county/api/village/{village}/sample?kind=households&n=4&seed=7")).await;
     assert_eq!(h1, h2, "the same seed shows the same households");
     assert_eq!(h1["items"].as_array().expect("items").len(), 4);
+    // By default the draw is the county policy's: 脱贫户 and 监测对象, 20 at a time (seed 004).
+    assert_eq!(h1["scope"], "policy");
+    let codes: Vec<&str> =
+        h1["statuses"].as_array().expect("statuses").iter().filter_map(|s| s["code"].as_str()).collect();
+    assert_eq!(codes, ["lifted_out", "monitored", "registered_poor"]);
+    assert!(h1["items"].as_array().expect("items").iter().all(|h| h["status_zh"] != "一般户"));
+    let policy = county.json(&format!("/county/api/village/{village}/sample?kind=households&seed=7")).await;
+    assert_eq!(policy["n"], 20);
+    let all = county.json(&format!("/county/api/village/{village}/sample?kind=households&scope=all&seed=7")).await;
+    assert_eq!((all["scope"].as_str(), all["statuses"].as_array().map(Vec::len)), (Some("all"), Some(0)));
+    assert!(all["pool"].as_u64() >= policy["pool"].as_u64());
+    let (status, _, _) = county.get(&format!("/county/api/village/{village}/sample?kind=households&scope=some")).await;
+    assert_eq!(status, 400, "an unknown draw is refused in words");
 
     // Bad input gets a clear error.
     let (status, body, _) = county.get(&format!("/county/api/village/{village}?from=2026-13-01")).await;

@@ -21,6 +21,9 @@ pub enum CountyError {
     BadInput(String),
     #[error("unknown sample kind `{0}`: use diary or households")]
     UnknownSampleKind(String),
+    /// Unknown household draw for a random inspection.
+    #[error("unknown household draw `{0}`: use `policy` (the statuses the county's policy names) or `all`")]
+    UnknownSampleScope(String),
 }
 
 impl From<taizhang_export::ExportError> for CountyError {

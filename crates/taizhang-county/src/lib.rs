@@ -34,7 +34,7 @@ pub use inputs::{
     day_checks_from_rows, evidence_period, proposal_period, DayChecks, Entered, GradeProposal, MonthInputs, YearInputs,
 };
 pub use project::{DocPart, VillageProjection};
-pub use sample::{sample_diary, sample_households, DiarySample, HouseholdSample};
+pub use sample::{household_pool, sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};
 pub use tables::{table, table_with_inputs, Dataset, Scope, VillageData};
 pub use township::{

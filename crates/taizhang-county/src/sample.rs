@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use taizhang_domain::{local_date, DiaryId, HouseholdId, MemberId, SplitMix64};
+use taizhang_domain::{local_date, DiaryId, HouseholdId, HouseholdStatus, MemberId, SplitMix64};
 use taizhang_rules::{Period, VillageRecords};
 
 use crate::project::member_name;
@@ -34,7 +34,15 @@ pub struct HouseholdSample {
     pub id: HouseholdId,
     pub head: String,
     pub group: String,
+    /// 户类型 in words (脱贫户, 监测对象, 一般户).
+    pub status_zh: String,
+    pub status_en: String,
     pub visits: Vec<VisitLine>,
+}
+
+/// The households a draw takes from: those of `statuses` (every household when empty).
+pub fn household_pool(records: &VillageRecords, statuses: &[HouseholdStatus]) -> usize {
+    records.households.iter().filter(|h| statuses.is_empty() || statuses.contains(&h.status)).count()
 }
 
 /// `n` distinct indices of `0..len` (all of them when `n >= len`), in drawing order.
@@ -70,9 +78,17 @@ pub fn sample_diary(records: &VillageRecords, period: Period, n: usize, seed: u6
         .collect()
 }
 
-/// `n` registered households, each with the team's visits to it within `period`.
-pub fn sample_households(records: &VillageRecords, period: Period, n: usize, seed: u64) -> Vec<HouseholdSample> {
-    let mut pool: Vec<_> = records.households.iter().collect();
+/// `n` registered households of `statuses` (every household when empty; the county policy's
+/// default is 脱贫户 and 监测对象), each with the team's visits to it within `period`.
+pub fn sample_households(
+    records: &VillageRecords,
+    period: Period,
+    n: usize,
+    seed: u64,
+    statuses: &[HouseholdStatus],
+) -> Vec<HouseholdSample> {
+    let mut pool: Vec<_> =
+        records.households.iter().filter(|h| statuses.is_empty() || statuses.contains(&h.status)).collect();
     pool.sort_by_key(|h| h.id);
     pick(pool.len(), n, seed)
         .into_iter()
@@ -98,6 +114,8 @@ pub fn sample_households(records: &VillageRecords, period: Period, n: usize, see
                 id: h.id,
                 head: h.head.clone(),
                 group: h.group.clone(),
+                status_zh: h.status.zh().to_string(),
+                status_en: h.status.en().to_string(),
                 visits: visits.into_iter().map(|(_, v)| v).collect(),
             }
         })

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use common::{amendment, date, diary, household, member, mid, visit};
 use proptest::prelude::*;
 use taizhang_county::sample::pick;
-use taizhang_county::{sample_diary, sample_households};
-use taizhang_domain::{DiaryId, Role};
+use taizhang_county::{household_pool, sample_diary, sample_households};
+use taizhang_domain::{DiaryId, HouseholdStatus, Role};
 use taizhang_rules::{Period, VillageRecords};
 
 #[test]
@@ -185,7 +185,7 @@ fn sampled_households_list_their_visits_of_the_period_in_time_order() {
     let r = household_village();
     let mut seen = BTreeSet::new();
     for seed in 0..100 {
-        let s = sample_households(&r, march(), 3, seed);
+        let s = sample_households(&r, march(), 3, seed, &[]);
         assert_eq!(s.len(), 3, "seed {seed}");
         for h in &s {
             seen.insert(h.id);
@@ -204,10 +204,40 @@ fn sampled_households_list_their_visits_of_the_period_in_time_order() {
     assert_eq!(seen.len(), 8, "over 100 seeds every household gets drawn");
 
     // Household 3 in full: visits at 2nd 10:00, 2nd 15:00, 9th, 20th 11:00, by member 2.
-    let all = sample_households(&r, march(), 8, 0);
+    let all = sample_households(&r, march(), 8, 0, &[]);
     let h3 = all.iter().find(|h| h.head == "户主3").expect("household 3 is drawn when all are");
     let lines: Vec<(NaiveDate, &str)> = h3.visits.iter().map(|v| (v.date, v.member_name.as_str())).collect();
     assert_eq!(lines, vec![(d(2), "王芳"), (d(2), "王芳"), (d(9), "王芳"), (d(20), "王芳")]);
     let unvisited = all.iter().filter(|h| h.visits.is_empty()).count();
     assert_eq!(unvisited, 4, "households 5..=8 are drawn with no visit");
+}
+
+/// The county's policy draws from 脱贫户 and 监测对象 (seed 004: 随机走访20户贫困户): an ordinary
+/// household (一般户) is never drawn then, and is when the officer asks for every household.
+#[test]
+fn a_policy_draw_takes_only_the_statuses_it_names_and_all_takes_every_household() {
+    let mut r = household_village();
+    for (i, h) in r.households.iter_mut().enumerate() {
+        h.status = [
+            HouseholdStatus::Ordinary,
+            HouseholdStatus::LiftedOut,
+            HouseholdStatus::Monitored,
+            HouseholdStatus::Ordinary,
+        ][i % 4];
+    }
+    let statuses = taizhang_rules::Policy::default().inspection.statuses();
+    assert_eq!(household_pool(&r, &statuses), 4, "two of every four are 一般户");
+    assert_eq!(household_pool(&r, &[]), 8);
+    let mut seen = BTreeSet::new();
+    for seed in 0..50 {
+        let s = sample_households(&r, march(), 20, seed, &statuses);
+        assert_eq!(s.len(), 4, "asked for 20, the pool holds 4");
+        for h in &s {
+            assert_ne!(h.status_zh, "一般户", "seed {seed}: {}", h.head);
+            seen.insert(h.id);
+        }
+        let all = sample_households(&r, march(), 8, seed, &[]);
+        assert_eq!(all.iter().filter(|h| h.status_zh == "一般户").count(), 4, "seed {seed}");
+    }
+    assert_eq!(seen.len(), 4);
 }

@@ -97,7 +97,8 @@ pub use evidence::{
 pub use explain::{codes, Figure, RuleRef};
 pub use flow::{filed_late, filing_due, flag_facts, may_file, overview_flag, FilingWindow, Flag, FlagFacts};
 pub use policy::{
-    Derivation, DutyItem, FlagThresholds, ItemKind, LeaveCount, LeaveCounts, Policy, SchemeA, SchemeB, SchemeBItem,
+    Derivation, DutyItem, FlagThresholds, InspectionPolicy, ItemKind, LeaveCount, LeaveCounts, Policy, SchemeA,
+    SchemeB, SchemeBItem,
 };
 pub use records::{MemberInputs, Period, VillageRecords};
 pub use report::{late_after_filing, member_report, team_report, Check, DutyStatus, MemberReport, TeamReport};

@@ -47,6 +47,43 @@ pub struct Policy {
     pub overview_flag: FlagThresholds,
     /// How far records' times and places are trusted (issue 17; [`crate::EvidencePolicy`]).
     pub evidence: crate::EvidencePolicy,
+    /// What a random inspection (随机查) draws by default.
+    pub inspection: InspectionPolicy,
+}
+
+/// Random inspection (随机查 in seed 000, 不定期抽查 in 001): the county checks the households
+/// the work is about — 脱贫户 and 监测对象; seed 004's yearly evaluation visits 20 poor
+/// households drawn at random (随机走访20户贫困户) — and a few diary entries. A county can widen
+/// the draw to every household (一般户 included) or change the numbers; the officer may still
+/// ask for every household on the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InspectionPolicy {
+    /// Households drawn at a time.
+    pub households: u32,
+    /// The statuses households are drawn from (codes: lifted_out, monitored, registered_poor,
+    /// ordinary); empty: every household.
+    pub household_statuses: Vec<String>,
+    /// Diary entries drawn at a time.
+    pub diary_entries: u32,
+}
+
+impl Default for InspectionPolicy {
+    fn default() -> Self {
+        Self {
+            households: 20,
+            household_statuses: vec!["lifted_out".into(), "monitored".into(), "registered_poor".into()],
+            diary_entries: 5,
+        }
+    }
+}
+
+impl InspectionPolicy {
+    /// The statuses households are drawn from (empty: all). Codes are checked by
+    /// [`Policy::validate`]; an unknown one here is skipped.
+    pub fn statuses(&self) -> Vec<taizhang_domain::HouseholdStatus> {
+        self.household_statuses.iter().filter_map(|c| taizhang_domain::HouseholdStatus::from_code(c).ok()).collect()
+    }
 }
 
 /// How a day of approved leave of some kind counts.
@@ -273,6 +310,7 @@ impl Default for Policy {
             leave_counts: LeaveCounts::default(),
             overview_flag: FlagThresholds::default(),
             evidence: crate::EvidencePolicy::default(),
+            inspection: InspectionPolicy::default(),
         }
     }
 }
@@ -464,6 +502,22 @@ impl Policy {
                     "scheme_b.items.points",
                     format!("`{}` has {} points; give a positive number, the kind gives the sign", i.code, i.points),
                 );
+            }
+        }
+        let ins = &self.inspection;
+        for code in &ins.household_statuses {
+            if taizhang_domain::HouseholdStatus::from_code(code).is_err() {
+                return bad(
+                    "inspection.household_statuses",
+                    format!(
+                        "`{code}` is not a household status: use lifted_out, monitored, registered_poor or ordinary"
+                    ),
+                );
+            }
+        }
+        for (field, n) in [("inspection.households", ins.households), ("inspection.diary_entries", ins.diary_entries)] {
+            if !(1..=50).contains(&n) {
+                return bad(field, format!("{n} is not between 1 and 50"));
             }
         }
         Ok(())

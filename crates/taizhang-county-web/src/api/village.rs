@@ -85,6 +85,9 @@ async fn with_officer_names(
 #[derive(Debug, Deserialize)]
 pub struct SampleQuery {
     pub kind: String,
+    /// Households: `policy` (default: the statuses the county's policy names, 脱贫户 and
+    /// 监测对象 unless it says otherwise) or `all` (一般户 too).
+    pub scope: Option<String>,
     pub n: Option<usize>,
     pub seed: Option<u64>,
     pub from: Option<String>,
@@ -92,27 +95,50 @@ pub struct SampleQuery {
 }
 
 /// Random inspection (随机查): diary entries or households, with a seed that can be given
-/// again.
+/// again. Households are drawn from the statuses and in the number the county's policy names
+/// (`[inspection]`: 20 of the 脱贫户 and 监测对象 by default, seed 004) unless `scope=all` or
+/// `n` says otherwise; the answer says which statuses and how many households were in the draw.
 pub async fn sample(
     session: Session,
     Today(today): Today,
     State(Accounts(accounts)): State<Accounts>,
     State(records): State<Records>,
+    State(policies): State<Arc<Policies>>,
     Path(id): Path<Uuid>,
     Query(q): Query<SampleQuery>,
 ) -> Result<Json<serde_json::Value>> {
     find_village(&villages_of(accounts.as_ref(), &session).await?, id)?;
     let r = records.one(id).await?;
     let period = period(q.from.as_deref(), q.to.as_deref(), today)?;
-    let n = q.n.unwrap_or(5).clamp(1, 50);
+    let ins = policies.of(session.county).inspection;
     // JavaScript numbers are exact up to 2^53: keep seeds within that so the page can pass
     // one back.
     let seed = q.seed.unwrap_or_else(|| rand::random::<u64>() >> 11);
-    let items = match q.kind.as_str() {
-        "diary" => serde_json::to_value(taizhang_county::sample_diary(&r, period, n, seed)),
-        "households" => serde_json::to_value(taizhang_county::sample_households(&r, period, n, seed)),
+    let answer = match q.kind.as_str() {
+        "diary" => {
+            let n = q.n.unwrap_or(ins.diary_entries as usize).clamp(1, 50);
+            let items = taizhang_county::sample_diary(&r, period, n, seed);
+            serde_json::json!({ "kind": q.kind, "seed": seed, "n": n, "items": items })
+        }
+        "households" => {
+            let statuses = match q.scope.as_deref().unwrap_or("policy") {
+                "policy" => ins.statuses(),
+                "all" => Vec::new(),
+                other => return Err(CountyError::UnknownSampleScope(other.chars().take(40).collect()).into()),
+            };
+            let n = q.n.unwrap_or(ins.households as usize).clamp(1, 50);
+            let items = taizhang_county::sample_households(&r, period, n, seed, &statuses);
+            serde_json::json!({
+                "kind": q.kind,
+                "seed": seed,
+                "n": n,
+                "scope": if statuses.is_empty() { "all" } else { "policy" },
+                "statuses": statuses.iter().map(|s| serde_json::json!({ "code": s.code(), "zh": s.zh(), "en": s.en() })).collect::<Vec<_>>(),
+                "pool": taizhang_county::household_pool(&r, &statuses),
+                "items": items,
+            })
+        }
         other => return Err(CountyError::UnknownSampleKind(other.chars().take(40).collect()).into()),
-    }
-    .map_err(|e| CountyWebError::Internal(format!("a sample could not be written as JSON: {e}")))?;
-    Ok(Json(serde_json::json!({ "kind": q.kind, "seed": seed, "items": items })))
+    };
+    Ok(Json(answer))
 }
