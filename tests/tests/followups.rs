@@ -38,9 +38,11 @@ async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_i
     };
     li.put_follow_up(&item, NOW + 2_000).expect("promise");
     // One Li owns himself, without a day: on Li's list his own comes first.
-    let own = FollowUp { id: FollowUpId(Uuid::now_v7()), owner: li_id, due: None, text: "回访".into(), ..item.clone() };
+    let own =
+        FollowUp { id: FollowUpId(Uuid::now_v7()), owner: li_id, due: None, text: "回访".into(), ..item.clone() };
     li.put_follow_up(&own, NOW + 3_000).expect("own promise");
-    let on_li: Vec<FollowUpId> = li.store().open_follow_ups(Some(li_id)).expect("list").iter().map(|r| r.record.id).collect();
+    let on_li: Vec<FollowUpId> =
+        li.store().open_follow_ups(Some(li_id)).expect("list").iter().map(|r| r.record.id).collect();
     assert_eq!(on_li, vec![own.id, item.id], "mine first");
     li.sync(&t, NOW + 10_000).await.expect("li syncs");
 
@@ -66,7 +68,8 @@ async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_i
         assert_eq!(r.record.done_at, Some(NOW + 2 * DAY));
         assert_eq!(r.record.done_note, "水管已修好");
         assert_eq!(r.record.visit, Some(v.id), "the visit it came from");
-        let open: Vec<FollowUpId> = phone.store().open_follow_ups(None).expect("open").iter().map(|r| r.record.id).collect();
+        let open: Vec<FollowUpId> =
+            phone.store().open_follow_ups(None).expect("open").iter().map(|r| r.record.id).collect();
         assert_eq!(open, vec![own.id]);
         let of_h3 = phone.store().follow_ups_of_household(h3).expect("household's");
         assert_eq!(of_h3.iter().map(|r| r.record.id).collect::<Vec<_>>(), vec![own.id, item.id], "open first");
@@ -74,8 +77,7 @@ async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_i
     assert_eq!(digest(&li), digest(&wang), "the same tables on both phones");
 
     // An item written a month ago on a phone that stayed offline is never refused for arriving late.
-    let late =
-        FollowUp { id: FollowUpId(Uuid::now_v7()), created_at: NOW - 30 * DAY, due: None, ..own.clone() };
+    let late = FollowUp { id: FollowUpId(Uuid::now_v7()), created_at: NOW - 30 * DAY, due: None, ..own.clone() };
     zhang.put_follow_up(&late, NOW + 2 * DAY + 4_000).expect("late item");
     zhang.sync(&t, NOW + 2 * DAY + 5_000).await.expect("zhang's late item is accepted");
     li.sync(&t, NOW + 2 * DAY + 6_000).await.expect("li syncs");

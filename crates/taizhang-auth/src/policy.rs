@@ -971,6 +971,18 @@ mod tests {
     }
 
     #[test]
+    fn a_member_makes_and_closes_follow_up_items_but_only_the_first_secretary_removes_one() {
+        let member = who(Role::Member);
+        let made = [touch("followup/f1", None, Some(Facts::default()))];
+        let closed = [touch("followup/f1", Some(Facts::default()), Some(Facts::default()))];
+        let gone = [touch("followup/f1", Some(Facts::default()), None)];
+        assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &made), Ok(()));
+        assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &closed), Ok(()));
+        assert!(may_write(&member, &PLACE, &DocRef::Registry, false, &gone).is_err());
+        assert_eq!(may_write(&who(Role::FirstSecretary), &PLACE, &DocRef::Registry, false, &gone), Ok(()));
+    }
+
+    #[test]
     fn document_names_round_trip() {
         for s in ["registry", "team/2026", "assessment/2026", "log/0193a3c4-0000-7000-8000-000000000001/2026-11"] {
             assert_eq!(s.parse::<DocRef>().expect("test").to_string(), s);
