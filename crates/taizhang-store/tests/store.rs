@@ -658,7 +658,7 @@ fn a_store_from_a_newer_app_is_refused() -> Result<(), Box<dyn std::error::Error
     let err = Store::open(&path).err();
     assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 8, .. })), "{err:?}");
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 7); update the app"), "{msg}");
+    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 8); update the app"), "{msg}");
     Ok(())
 }
 
