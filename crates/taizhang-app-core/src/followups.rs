@@ -36,7 +36,10 @@ pub(crate) fn follow_up_item(
     }
 }
 
-fn lookups(l: &Ledger) -> Result<(BTreeMap<MemberId, String>, BTreeMap<HouseholdId, String>), AppError> {
+/// Members' names and households' heads, by id.
+type Names = (BTreeMap<MemberId, String>, BTreeMap<HouseholdId, String>);
+
+fn lookups(l: &Ledger) -> Result<Names, AppError> {
     let store = l.store();
     let names = store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
     let heads = store.households(&Default::default())?.into_iter().map(|h| (h.record.id, h.record.head)).collect();

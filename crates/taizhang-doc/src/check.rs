@@ -123,7 +123,7 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
         }),
         (DocId::Registry, FollowUp::PREFIX) => read::<FollowUp>(after, key).and_then(|f| {
             // The item's own shape; its times are never checked against the server's clock.
-            validate_follow_up(&f, &v, now, &limits).map_err(|e| e.to_string())
+            validate_follow_up(&f, &v, now, limits).map_err(|e| e.to_string())
         }),
         (DocId::Team { year }, LeaveRequest::PREFIX) => {
             let l = read::<LeaveRequest>(after, key)?;
