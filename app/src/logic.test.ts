@@ -1,7 +1,7 @@
 // Unit tests of the UI's pure logic: routes, calendar layout, time and byte formatting, error wording.
 import { describe, expect, it } from "vitest";
-import type { TeamDay } from "./generated/contract";
-import { calendarWeeks, dayClass, docLabel, daysBehind, errorText, formatBytes, formatDateTime, parseRoute, routeHash, shanghaiParts, shiftMonth, tabOf } from "./logic";
+import type { FollowUpItem, TeamDay } from "./generated/contract";
+import { calendarWeeks, dayClass, docLabel, daysBehind, errorText, followUpMeta, formatBytes, formatDateTime, parseRoute, routeHash, shanghaiParts, shiftMonth, tabOf } from "./logic";
 
 const day = (date: string, over: Partial<TeamDay> = {}): TeamDay => ({
   date,
@@ -103,5 +103,32 @@ describe("documents in plain words", () => {
     expect(docLabel("log/0193-abc/2026-11", "zh")).toBe("2026-11 工作记录（走访、日记、打卡）");
     expect(docLabel("team/2026", "en")).toBe("Team 2026 (leave, filings)");
     expect(docLabel("something/new", "en")).toBe("something/new");
+  });
+});
+
+describe("follow-up items", () => {
+  const item: FollowUpItem = {
+    id: "1",
+    householdId: "2",
+    householdHead: "王大山",
+    text: "申请危房改造",
+    ownerName: "李明",
+    mine: true,
+    due: "2026-11-20",
+    overdue: true,
+    done: false,
+    doneByName: null,
+    doneAt: null,
+    doneNote: "",
+  };
+  it("says whose it is and flags an overdue one", () => {
+    expect(followUpMeta(item, "zh")).toBe("王大山 · 负责人 李明 · 已逾期（应于 2026-11-20 前办结）");
+    expect(followUpMeta({ ...item, overdue: false }, "en")).toBe("王大山 · owner 李明 · due 2026-11-20");
+    expect(followUpMeta({ ...item, due: null, overdue: false }, "zh")).toBe("王大山 · 负责人 李明");
+  });
+  it("says who closed it and when", () => {
+    // 2026-11-25 10:00 in Shanghai.
+    const done = { ...item, overdue: false, done: true, doneByName: "王芳", doneAt: 1_795_536_000_000 + 10 * 3_600_000 };
+    expect(followUpMeta(done, "zh")).toBe("王大山 · 负责人 李明 · 王芳 于 2026-11-25 10:00 办结");
   });
 });

@@ -3,6 +3,7 @@ import type {
   CommandError,
   DiaryItem,
   DiaryView,
+  FollowUpItem,
   LeaveItem,
   LeaveKindCode,
   MonthGaps,
@@ -296,4 +297,15 @@ export function automaticLines(s: Pick<ScoreSheetView, "automatic">, lang?: Lang
   if (a.daysWithoutCheckIn.length) out.push(t("scores.absent", { n: a.daysWithoutCheckIn.length }, lang));
   if (a.notSynced.length) out.push(t("scores.notSynced", { n: a.notSynced.length }, lang));
   return out;
+}
+
+/** The line under a follow-up item (承诺事项): household, owner, due day or who closed it and when. */
+export function followUpMeta(f: FollowUpItem, lang?: Lang): string {
+  const parts = [f.householdHead, t("followUp.owner", { name: f.ownerName }, lang)];
+  if (f.done) {
+    parts.push(t("followUp.doneBy", { name: f.doneByName ?? "", at: f.doneAt === null ? "" : formatDateTime(f.doneAt) }, lang));
+  } else if (f.due) {
+    parts.push(t(f.overdue ? "followUp.overdue" : "followUp.due", { date: f.due }, lang));
+  }
+  return parts.filter((x) => x).join(" · ");
 }

@@ -2,11 +2,13 @@
 import "./style.css";
 import { call } from "./api";
 import { add, clear, h } from "./dom";
+import { followUpList } from "./followups";
 import { householdExtras } from "./households";
 import type {
   CheckKindCode,
   DiaryItem,
   HouseholdFilter,
+  VisitPeriodCode,
   HouseholdInput,
   HouseholdStatusCode,
   LeaveKindCode,
@@ -297,6 +299,17 @@ const todayScreen: Screen = async (el) => {
         h("a", { href: "#/diary" }, t("today.writeDiary")),
       ),
     ),
+    h("h2", {}, t("followUp.title")),
+    followUpList(
+      v.followUps,
+      (f, note, btn) =>
+        void act(btn, el, async () => {
+          await call("close_follow_up", { id: f.id, note });
+          toast(t("followUp.closed"));
+          go({ screen: "today" });
+        }),
+      "today-followups",
+    ),
     h("h2", {}, t("today.checks")),
     v.checks.length
       ? h(
@@ -346,6 +359,19 @@ const householdsScreen: Screen = async (el) => {
     ),
   );
   status.value = filter.status ?? "";
+  // Issue 16's filters: not visited this month / this year, my households, open follow-ups.
+  const visited = h(
+    "select",
+    { "data-testid": "households-not-visited" },
+    h("option", { value: "" }, t("households.anyVisit")),
+    h("option", { value: "month" }, t("households.notVisitedMonth")),
+    h("option", { value: "year" }, t("households.notVisitedYear")),
+  );
+  visited.value = filter.notVisited ?? "";
+  const mine = h("input", { type: "checkbox", "data-testid": "households-mine" });
+  mine.checked = filter.mine === true;
+  const open = h("input", { type: "checkbox", "data-testid": "households-open-followups" });
+  open.checked = filter.openFollowUps === true;
   const refresh = async () => {
     const r = await call("households", filter);
     if (group.options.length === 0) {
@@ -384,11 +410,13 @@ const householdsScreen: Screen = async (el) => {
     filter.text = search.value.trim() || null;
     filter.group = group.value || null;
     filter.status = (status.value || null) as HouseholdStatusCode | null;
+    filter.notVisited = (visited.value || null) as VisitPeriodCode | null;
+    filter.mine = mine.checked;
+    filter.openFollowUps = open.checked;
     void act(null, el, refresh);
   };
   search.addEventListener("input", debounce(onChange, 200));
-  group.addEventListener("change", onChange);
-  status.addEventListener("change", onChange);
+  for (const c of [group, status, visited, mine, open]) c.addEventListener("change", onChange);
   add(el, 
     h(
       "div",
@@ -396,7 +424,13 @@ const householdsScreen: Screen = async (el) => {
       h("h1", {}, t("households.title")),
       h("button", { "data-testid": "household-add", onclick: () => go({ screen: "household-edit", id: null }) }, t("households.add")),
     ),
-    h("div", { class: "filters" }, search, group, status),
+    h("div", { class: "filters" }, search, group, status, visited),
+    h(
+      "div",
+      { class: "row small" },
+      h("label", { class: "check" }, mine, t("households.mine")),
+      h("label", { class: "check" }, open, t("households.openFollowUps")),
+    ),
     count,
     list,
   );
@@ -431,6 +465,17 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
       row("household.income", hh.incomeYuan === null ? "" : String(hh.incomeYuan)),
     ),
     householdExtras(d),
+    h("h2", {}, t("followUp.household")),
+    followUpList(
+      d.followUps,
+      (f, note, btn) =>
+        void act(btn, el, async () => {
+          await call("close_follow_up", { id: f.id, note });
+          toast(t("followUp.closed"));
+          go({ screen: "household", id: r.id });
+        }),
+      "household-followups",
+    ),
     h(
       "div",
       { class: "row" },
@@ -541,6 +586,11 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
   const findings = h("textarea", { rows: "4", "data-testid": "visit-findings" });
   const needs = h("textarea", { rows: "2", "data-testid": "visit-needs" });
   const followUp = h("textarea", { rows: "2", "data-testid": "visit-followup" });
+  // The visit's own time (Beijing time); empty means now. Any past time is accepted.
+  const nowParts = shanghaiParts(Date.now());
+  const when = h("input", { type: "datetime-local", max: `${nowParts.date}T${nowParts.time}`, "data-testid": "visit-at" });
+  const promise = h("input", { type: "checkbox", "data-testid": "visit-promise" });
+  const promiseDue = h("input", { type: "date", "data-testid": "visit-promise-due" });
   const withLoc = h("input", { type: "checkbox", checked: true, "data-testid": "visit-location" });
   const save = h("button", { class: "primary", "data-testid": "visit-save" }, t("visit.save"));
   save.onclick = () =>
@@ -552,6 +602,8 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
         needs: needs.value,
         followUp: followUp.value,
         location,
+        promiseDue: promise.checked && followUp.value.trim() ? promiseDue.value : null,
+        at: when.value || null,
       });
       toast(t("visit.saved"));
       go({ screen: "household", id: v.householdId });
@@ -559,9 +611,12 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
   add(el, 
     h("h1", {}, t("visit.title")),
     field(t("visit.household"), h("div", { class: "stack" }, search, pick)),
+    field(t("visit.at"), when),
     field(t("visit.findings"), findings),
     field(t("visit.needs"), needs),
     field(t("visit.followUp"), followUp),
+    h("label", { class: "check" }, promise, t("visit.promise")),
+    field(t("visit.promiseDue"), promiseDue),
     h("label", { class: "check" }, withLoc, t("visit.withLocation")),
     save,
   );

@@ -57,6 +57,10 @@ async fn record_visit(core: Core<'_>, req: VisitInput) -> Answer<VisitItem> {
     Ok(core.record_visit(req).await?)
 }
 #[tauri::command]
+async fn close_follow_up(core: Core<'_>, req: CloseFollowUpRequest) -> Answer<FollowUpItem> {
+    Ok(core.close_follow_up(req).await?)
+}
+#[tauri::command]
 async fn diary(core: Core<'_>, req: MonthQuery) -> Answer<DiaryView> {
     Ok(core.diary(req).await?)
 }
@@ -226,6 +230,7 @@ fn try_run() -> anyhow::Result<()> {
             household,
             save_household,
             record_visit,
+            close_follow_up,
             diary,
             write_diary,
             month_gaps,

@@ -72,6 +72,26 @@ inGeofence: boolean | null, };
 
 export type DiaryStatus = "written" | "missing" | "filed";
 
+export type FollowUpItem = { id: string, householdId: string, householdHead: string, text: string, ownerName: string, 
+/**
+ * Owned by this device's member.
+ */
+mine: boolean, 
+/**
+ * `YYYY-MM-DD`, or null when no day was agreed.
+ */
+due: string | null, 
+/**
+ * Open and past its due day.
+ */
+overdue: boolean, done: boolean, doneByName: string | null, doneAt: number | null, doneNote: string, };
+
+export type CloseFollowUpRequest = { id: string, 
+/**
+ * How it was done.
+ */
+note: string, };
+
 export type TodayView = { date: string, member: MemberInfo, village: VillageInfo | null, 
 /**
  * Today's check-ins and check-outs, oldest first.
@@ -92,9 +112,15 @@ yearlyTarget: number, onTrack: boolean, diaryToday: DiaryStatus,
 /**
  * Documents with changes waiting to be sent.
  */
-pendingDocs: number, };
+pendingDocs: number, 
+/**
+ * The open follow-up items (待办) of the village: mine first, then by due day.
+ */
+followUps: Array<FollowUpItem>, };
 
 export type HouseholdStatusCode = "registered_poor" | "lifted_out" | "monitored" | "ordinary";
+
+export type VisitPeriodCode = "month" | "year";
 
 export type HouseholdFilter = { 
 /**
@@ -104,7 +130,19 @@ text: string | null,
 /**
  * Exact village group (村民组).
  */
-group: string | null, status: HouseholdStatusCode | null, };
+group: string | null, status: HouseholdStatusCode | null, 
+/**
+ * Only the households I am the helper of (结对帮扶).
+ */
+mine?: boolean | null, 
+/**
+ * Only the households nobody has visited this month / this year.
+ */
+notVisited?: VisitPeriodCode | null, 
+/**
+ * Only the households with an open follow-up item (待办).
+ */
+openFollowUps?: boolean | null, };
 
 export type HouseholdSummary = { id: string, head: string, group: string, grid: string, membersCount: number, status: HouseholdStatusCode, visitCount: number, lastVisitAt: number | null, hasConflicts: boolean, 
 /**
@@ -158,7 +196,11 @@ family: Array<FamilyItem>,
 /**
  * Every change of the household, newest first.
  */
-history: Array<HistoryItem>, };
+history: Array<HistoryItem>, 
+/**
+ * Its follow-up items (承诺事项), open ones first.
+ */
+followUps: Array<FollowUpItem>, };
 
 export type WordsItem = { labelZh: string, labelEn: string, valueZh: string, valueEn: string, };
 
@@ -180,7 +222,18 @@ export type HistoryItem = { at: number,
  */
 who: string, changes: Array<HistoryChange>, };
 
-export type VisitInput = { householdId: string, findings: string, needs: string, followUp: string, location: Location | null, };
+export type VisitInput = { householdId: string, findings: string, needs: string, followUp: string, location: Location | null, 
+/**
+ * Make the follow-up text a to-do item (承诺事项) owned by me, due on this day
+ * (`YYYY-MM-DD`, or an empty string for no day). Absent: the text stays a note.
+ */
+promiseDue?: string | null, 
+/**
+ * When the visit took place, Beijing time (`YYYY-MM-DDTHH:MM`, a `datetime-local`
+ * input's value); absent or empty: now. Not in the future (beyond the clock tolerance);
+ * any past time is accepted (a visit recorded late).
+ */
+at?: string | null, };
 
 export type VisitItem = { id: string, householdId: string, householdHead: string, memberName: string, at: number, findings: string, needs: string, followUp: string, hasLocation: boolean, };
 
@@ -546,6 +599,7 @@ export interface Commands {
   household: { req: string; res: HouseholdDetail };
   save_household: { req: HouseholdInput; res: HouseholdDetail };
   record_visit: { req: VisitInput; res: VisitItem };
+  close_follow_up: { req: CloseFollowUpRequest; res: FollowUpItem };
   diary: { req: MonthQuery; res: DiaryView };
   write_diary: { req: DiaryInput; res: DiaryItem };
   month_gaps: { req: MonthGapsRequest; res: MonthGaps };

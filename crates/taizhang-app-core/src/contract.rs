@@ -202,6 +202,39 @@ pub struct TodayView {
     pub diary_today: DiaryStatus,
     /// Documents with changes waiting to be sent.
     pub pending_docs: u32,
+    /// The open follow-up items (待办) of the village: mine first, then by due day.
+    pub follow_ups: Vec<FollowUpItem>,
+}
+
+/// A follow-up item (承诺事项, issue 16).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpItem {
+    pub id: String,
+    pub household_id: String,
+    pub household_head: String,
+    pub text: String,
+    pub owner_name: String,
+    /// Owned by this device's member.
+    pub mine: bool,
+    /// `YYYY-MM-DD`, or null when no day was agreed.
+    pub due: Option<String>,
+    /// Open and past its due day.
+    pub overdue: bool,
+    pub done: bool,
+    pub done_by_name: Option<String>,
+    #[ts(type = "number | null")]
+    pub done_at: Option<i64>,
+    pub done_note: String,
+}
+
+/// Close a follow-up item (办结).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CloseFollowUpRequest {
+    pub id: String,
+    /// How it was done.
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -225,6 +258,26 @@ pub struct HouseholdFilter {
     /// Exact village group (村民组).
     pub group: Option<String>,
     pub status: Option<HouseholdStatusCode>,
+    /// Only the households I am the helper of (结对帮扶).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub mine: Option<bool>,
+    /// Only the households nobody has visited this month / this year.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub not_visited: Option<VisitPeriodCode>,
+    /// Only the households with an open follow-up item (待办).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub open_follow_ups: Option<bool>,
+}
+
+/// "Not visited this month / this year" (Asia/Shanghai).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitPeriodCode {
+    Month,
+    Year,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -299,6 +352,8 @@ pub struct HouseholdDetail {
     pub family: Vec<FamilyItem>,
     /// Every change of the household, newest first.
     pub history: Vec<HistoryItem>,
+    /// Its follow-up items (承诺事项), open ones first.
+    pub follow_ups: Vec<FollowUpItem>,
 }
 
 /// A labelled value, in both languages.
@@ -356,6 +411,17 @@ pub struct VisitInput {
     pub needs: String,
     pub follow_up: String,
     pub location: Option<Location>,
+    /// Make the follow-up text a to-do item (承诺事项) owned by me, due on this day
+    /// (`YYYY-MM-DD`, or an empty string for no day). Absent: the text stays a note.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub promise_due: Option<String>,
+    /// When the visit took place, Beijing time (`YYYY-MM-DDTHH:MM`, a `datetime-local`
+    /// input's value); absent or empty: now. Not in the future (beyond the clock tolerance);
+    /// any past time is accepted (a visit recorded late).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -890,6 +956,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("household", "string", "HouseholdDetail"),
     ("save_household", "HouseholdInput", "HouseholdDetail"),
     ("record_visit", "VisitInput", "VisitItem"),
+    ("close_follow_up", "CloseFollowUpRequest", "FollowUpItem"),
     ("diary", "MonthQuery", "DiaryView"),
     ("write_diary", "DiaryInput", "DiaryItem"),
     ("month_gaps", "MonthGapsRequest", "MonthGaps"),
@@ -927,8 +994,11 @@ pub fn contract_ts() -> String {
         CheckInRequest::decl(),
         CheckInItem::decl(),
         DiaryStatus::decl(),
+        FollowUpItem::decl(),
+        CloseFollowUpRequest::decl(),
         TodayView::decl(),
         HouseholdStatusCode::decl(),
+        VisitPeriodCode::decl(),
         HouseholdFilter::decl(),
         HouseholdSummary::decl(),
         HouseholdList::decl(),

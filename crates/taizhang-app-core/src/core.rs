@@ -883,6 +883,7 @@ impl AppCore {
                 on_track: days_this_year >= required_so_far,
                 diary_today,
                 pending_docs: l.pending_docs()?.len() as u32,
+                follow_ups: crate::followups::open_items(l, now)?,
             })
         })
         .await
@@ -910,12 +911,20 @@ impl AppCore {
     }
 
     pub async fn households(&self, f: HouseholdFilter) -> Result<HouseholdList, AppError> {
+        let today = local_date(self.now());
         self.with(|l| {
             let store = l.store();
+            let since = f.not_visited.map(|p| match p {
+                VisitPeriodCode::Month => YearMonth::of(today).first_day(),
+                VisitPeriodCode::Year => NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
+            });
             let q = HouseholdQuery {
                 text: f.text.clone().filter(|t| !t.trim().is_empty()),
                 group: f.group.clone().filter(|g| !g.is_empty()),
                 status: f.status.map(status_of),
+                helper: if f.mine == Some(true) { Some(l.member().ok_or(AppError::NotJoined)?) } else { None },
+                not_visited_since: since.map(day_start),
+                open_follow_ups: f.open_follow_ups == Some(true),
                 limit: None,
             };
             let rows = store.households(&q)?;
@@ -970,6 +979,7 @@ impl AppCore {
         let facts = crate::households::facts(&row.record);
         let family = crate::households::family(store, id, l.member(), now)?;
         let history = crate::households::history(l, id, &names)?;
+        let follow_ups = crate::followups::household_items(l, id, now)?;
         Ok(HouseholdDetail {
             helper_name: row.record.helper.and_then(|m| names.get(&m).cloned()),
             household: household_input(&row.record),
@@ -978,6 +988,7 @@ impl AppCore {
             facts,
             family,
             history,
+            follow_ups,
         })
     }
 
@@ -1031,6 +1042,10 @@ impl AppCore {
     pub async fn record_visit(&self, v: VisitInput) -> Result<VisitItem, AppError> {
         let now = self.now();
         let household: HouseholdId = parse_id("householdId", &v.household_id)?;
+        let at = match v.at.as_deref().map(str::trim) {
+            None | Some("") => now,
+            Some(t) => taizhang_domain::parse_local_time(t).map_err(|e| AppError::invalid("at", e.to_string()))?,
+        };
         self.with(|l| {
             let me = Self::me_synced(l)?;
             let head = l
@@ -1042,17 +1057,33 @@ impl AppCore {
                 id: VisitId(Uuid::now_v7()),
                 household,
                 member: me.id,
-                at: now,
+                at,
                 location: fix_of(v.location),
                 findings: v.findings.trim().to_string(),
                 needs: v.needs.trim().to_string(),
                 follow_up: v.follow_up.trim().to_string(),
             };
+            // The promise is checked before the visit is saved: a bad due day saves neither.
+            let promise = match v.promise_due.as_deref().map(str::trim) {
+                None => None,
+                Some("") => crate::followups::promise_of_visit(&visit, None, now),
+                Some(due) => crate::followups::promise_of_visit(&visit, Some(parse_date("promiseDue", due)?), now),
+            };
             l.record_visit(&visit, now)?;
+            if let Some(item) = promise {
+                l.put_follow_up(&item, now)?;
+            }
             let names = BTreeMap::from([(me.id, me.name)]);
             Ok(visit_item(&visit, &head, &names))
         })
         .await
+    }
+
+    /// Closes a follow-up item (办结) as done by this device's member, with how it was done.
+    pub async fn close_follow_up(&self, req: CloseFollowUpRequest) -> Result<FollowUpItem, AppError> {
+        let now = self.now();
+        let id = parse_id("id", &req.id)?;
+        self.with(|l| crate::followups::close(l, id, &req.note, now)).await
     }
 
     fn diary_view(l: &Ledger, policy: &Policy, month: YearMonth, now: Timestamp) -> Result<DiaryView, AppError> {

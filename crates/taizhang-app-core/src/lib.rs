@@ -7,6 +7,7 @@ pub mod contract;
 mod core;
 mod dispatch;
 mod error;
+mod followups;
 mod households;
 #[cfg(not(target_arch = "wasm32"))]
 mod keys;

@@ -226,6 +226,8 @@ async fn households_search_filter_add_edit_and_visit() {
         needs: "医保报销".into(),
         follow_up: "联系卫生院".into(),
         location: Some(Location { lat: 26.1286, lon: 106.6570, accuracy_m: None }),
+        promise_due: None,
+        at: None,
     };
     let v = core.record_visit(visit.clone()).await.expect("visit");
     assert_eq!((v.household_head.as_str(), v.member_name.as_str()), ("罗永安", "张伟"));
@@ -437,6 +439,8 @@ async fn offline_records_sync_through_a_real_server_to_a_second_device() {
         needs: "危房改造补助".into(),
         follow_up: "下周报镇里".into(),
         location: None,
+        promise_due: None,
+        at: None,
     };
     a.record_visit(visit).await.expect("offline visit");
     a.check_in(CheckInRequest { kind: CheckKindCode::In, location: None }).await.expect("offline check-in");

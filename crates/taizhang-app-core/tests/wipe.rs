@@ -41,7 +41,7 @@ async fn a_wiped_phone_pushes_first_then_erases_its_store_and_key_and_says_why()
     assert_eq!(taizhang_store::file_kind(&path).expect("kind"), taizhang_store::FileKind::Encrypted);
 
     // Two visits not yet synced when the phone is lost.
-    let list = wang.households(HouseholdFilter { text: None, group: None, status: None }).await.expect("list");
+    let list = wang.households(HouseholdFilter::default()).await.expect("list");
     for (i, h) in list.items.iter().take(2).enumerate() {
         let v = VisitInput {
             household_id: h.id.clone(),
@@ -49,6 +49,8 @@ async fn a_wiped_phone_pushes_first_then_erases_its_store_and_key_and_says_why()
             needs: String::new(),
             follow_up: String::new(),
             location: None,
+            promise_due: None,
+            at: None,
         };
         wang.record_visit(v).await.expect("visit");
     }

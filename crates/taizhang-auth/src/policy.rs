@@ -260,9 +260,9 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
     match (doc, p.role) {
         (DocRef::Registry, Role::Member | Role::FirstSecretary) => {
             let allowed: &[&str] = if p.role == Role::FirstSecretary {
-                &["household", "person", "member", "village"]
+                &["household", "person", "followup", "member", "village"]
             } else {
-                &["household", "person"]
+                &["household", "person", "followup"]
             };
             if let Some(t) = touches.iter().find(|t| !allowed.contains(&t.kind())) {
                 return deny(
@@ -271,9 +271,10 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
                 );
             }
             // Removing a household (or a person of its roster: a member marks a person as left
-            // instead) takes it off every count: the first secretary's decision.
-            let removes =
-                |t: &&Touch| matches!(t.kind(), "household" | "person") && t.before.is_some() && t.after.is_none();
+            // instead; or a follow-up item: it is closed, not removed) takes it off every count: the first secretary's decision.
+            let removes = |t: &&Touch| {
+                matches!(t.kind(), "household" | "person" | "followup") && t.before.is_some() && t.after.is_none()
+            };
             if p.role == Role::Member {
                 if let Some(t) = touches.iter().find(removes) {
                     return deny(
@@ -966,6 +967,18 @@ mod tests {
         );
         assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &edit), Ok(()));
         assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &added), Ok(()));
+        assert_eq!(may_write(&who(Role::FirstSecretary), &PLACE, &DocRef::Registry, false, &gone), Ok(()));
+    }
+
+    #[test]
+    fn a_member_makes_and_closes_follow_up_items_but_only_the_first_secretary_removes_one() {
+        let member = who(Role::Member);
+        let made = [touch("followup/f1", None, Some(Facts::default()))];
+        let closed = [touch("followup/f1", Some(Facts::default()), Some(Facts::default()))];
+        let gone = [touch("followup/f1", Some(Facts::default()), None)];
+        assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &made), Ok(()));
+        assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &closed), Ok(()));
+        assert!(may_write(&member, &PLACE, &DocRef::Registry, false, &gone).is_err());
         assert_eq!(may_write(&who(Role::FirstSecretary), &PLACE, &DocRef::Registry, false, &gone), Ok(()));
     }
 

@@ -20,11 +20,11 @@ use taizhang_doc::{
     changed_keys, check_touched, read_one, write, DocError, DocId, FilingRecord, Record, VillageRecord,
 };
 use taizhang_domain::{
-    local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_household,
-    validate_household_edit, validate_leave, validate_member, validate_report, validate_score_sheet,
-    validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, Household, HouseholdId, LeaveId,
-    LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission,
-    Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
+    local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_follow_up,
+    validate_household, validate_household_edit, validate_leave, validate_member, validate_report,
+    validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp,
+    FollowUpId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId,
+    MonthFiling, MonthScoreSheet, MonthSubmission, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreKey, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -41,8 +41,8 @@ pub(crate) const META_ANCHOR: &str = "time_anchor";
 const META_REMATERIALISE_LEAVE: &str = "rematerialise_leave";
 /// Set by client migration 4: score sheets received before the table existed must be indexed.
 const META_REMATERIALISE_SCORES: &str = "rematerialise_scores";
-/// Set by client migration 6: households need their details and search keys, and family
-/// members received before the table existed must be indexed.
+/// Set by client migrations 6 and 7: households need their details and search keys, and family
+/// members (6) and follow-up items (7) received before their table existed must be indexed.
 const META_REMATERIALISE_REGISTRY: &str = "rematerialise_registry";
 
 /// One device's ledger of one village.
@@ -241,7 +241,7 @@ impl Ledger {
         let tx_keys = if has_registry {
             let doc = self.doc(DocId::Registry)?;
             doc.keys(automerge::ROOT)
-                .filter(|k| k.starts_with("household/") || k.starts_with("person/"))
+                .filter(|k| k.starts_with("household/") || k.starts_with("person/") || k.starts_with("followup/"))
                 .collect::<BTreeSet<String>>()
         } else {
             BTreeSet::new()
@@ -405,6 +405,36 @@ impl Ledger {
         let this_year = local_date(now).year();
         self.validate(|view, limits| validate_family_member(p, view, this_year, limits))?;
         self.edit(DocId::Registry, now, |tx| write(tx, p))
+    }
+
+    /// Makes or saves a follow-up item (承诺事项, issue 16) in the registry.
+    pub fn put_follow_up(&mut self, f: &FollowUp, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_follow_up(f, view, now, limits))?;
+        self.edit(DocId::Registry, now, |tx| write(tx, f))
+    }
+
+    /// Closes (办结) follow-up item `id` as done by `by` at `now`, with how it was done. Closing
+    /// an item already closed keeps the first closing.
+    pub fn close_follow_up(
+        &mut self,
+        id: FollowUpId,
+        by: MemberId,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<FollowUp, ClientError> {
+        let mut f = self
+            .store
+            .follow_up(id)?
+            .map(|r| r.record)
+            .ok_or_else(|| ClientError::NotFound(format!("follow-up item {id}")))?;
+        if f.is_done() {
+            return Ok(f);
+        }
+        f.done_by = Some(by);
+        f.done_at = Some(now);
+        f.done_note = note.trim().to_string();
+        self.put_follow_up(&f, now)?;
+        Ok(f)
     }
 
     pub fn record_visit(&mut self, v: &Visit, now: Timestamp) -> Result<(), ClientError> {
@@ -690,6 +720,7 @@ pub(crate) fn materialise(
             Member::PREFIX => upsert::<Member>(doc, k, |r| tx.put_member(d, r))?,
             Household::PREFIX => upsert::<Household>(doc, k, |r| tx.put_household(d, r))?,
             FamilyMember::PREFIX => upsert::<FamilyMember>(doc, k, |r| tx.put_family_member(d, r))?,
+            FollowUp::PREFIX => upsert::<FollowUp>(doc, k, |r| tx.put_follow_up(d, r))?,
             Visit::PREFIX => upsert_if::<Visit>(doc, k, |v| mine(v.member), |r| tx.put_visit(d, r))?,
             DiaryEntry::PREFIX => upsert_if::<DiaryEntry>(doc, k, |e| mine(e.member), |r| tx.put_diary(d, r))?,
             CheckIn::PREFIX => upsert_if::<CheckIn>(doc, k, |c| mine(c.member), |r| tx.put_check_in(d, r))?,

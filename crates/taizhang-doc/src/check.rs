@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
-    local_month, validate_check_in, validate_diary, validate_family_member, validate_household, validate_leave,
-    validate_member, validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry,
-    DiaryId, FamilyMember, Household, HouseholdId, LeaveRequest, LedgerView, Limits, Member, MemberId, MonthScoreSheet,
-    MonthSubmission, TeamReport, Timestamp, Visit, YearMonth,
+    local_month, validate_check_in, validate_diary, validate_family_member, validate_follow_up, validate_household,
+    validate_leave, validate_member, validate_report, validate_score_sheet, validate_submission, validate_visit,
+    CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp, Household, HouseholdId, LeaveRequest, LedgerView, Limits,
+    Member, MemberId, MonthScoreSheet, MonthSubmission, TeamReport, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -120,6 +120,10 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
         (DocId::Registry, FamilyMember::PREFIX) => read::<FamilyMember>(after, key).and_then(|p| {
             // The birth year is checked against the year 9999 here: never the server's clock.
             validate_family_member(&p, &v, 9999, limits).map_err(|e| e.to_string())
+        }),
+        (DocId::Registry, FollowUp::PREFIX) => read::<FollowUp>(after, key).and_then(|f| {
+            // The item's own shape; its times are never checked against the server's clock.
+            validate_follow_up(&f, &v, now, limits).map_err(|e| e.to_string())
         }),
         (DocId::Team { year }, LeaveRequest::PREFIX) => {
             let l = read::<LeaveRequest>(after, key)?;
@@ -280,6 +284,34 @@ mod tests {
         });
         assert_eq!(keys.len(), 3);
         check(&log(), &am, &keys).expect("valid records pass");
+    }
+
+    #[test]
+    fn a_follow_up_item_belongs_in_the_registry_and_needs_its_promise() {
+        use taizhang_domain::{FollowUp, FollowUpId};
+        let item = FollowUp {
+            id: FollowUpId(Uuid::now_v7()),
+            household: HouseholdId(Uuid::from_u128(9)),
+            visit: None,
+            text: "帮助申请低保".into(),
+            owner: me(),
+            due: chrono::NaiveDate::from_ymd_opt(2026, 12, 10),
+            created_by: me(),
+            // Written on a phone whose clock ran a year ahead: still accepted.
+            created_at: NOW + 365 * DAY,
+            done_by: Some(MemberId(Uuid::from_u128(2))),
+            done_at: Some(NOW + 366 * DAY),
+            done_note: "已办".into(),
+        };
+        let (am, keys) = doc_with(|tx| write(tx, &item).expect("write"));
+        check(&DocId::Registry, &am, &keys).expect("a follow-up item in the registry passes");
+        let e = check(&log(), &am, &keys).expect_err("not in a log");
+        assert!(e.message.contains("does not belong in document"), "{e}");
+        let (am, keys) = doc_with(|tx| write(tx, &FollowUp { text: " ".into(), ..item.clone() }).expect("write"));
+        let e = check(&DocId::Registry, &am, &keys).expect_err("no promise");
+        assert!(e.message.contains("follow-up item must not be empty"), "{e}");
+        let (am, keys) = doc_with(|tx| write(tx, &FollowUp { done_by: None, ..item.clone() }).expect("write"));
+        assert!(check(&DocId::Registry, &am, &keys).is_err(), "closed by nobody");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, GeoPoint, Geofence, GpsFix, Guarantee, Health, Household,
-    HouseholdDetails, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonitoredType,
+    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, FollowUp, GeoPoint, Geofence, GpsFix, Guarantee, Health,
+    Household, HouseholdDetails, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonitoredType,
     MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause, Relation, ReportPeriod, RiskKind, Role, Schooling,
     ScoreItem, ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
 };
@@ -234,6 +234,45 @@ fn read_household_details(x: &Fields) -> HouseholdDetails {
         helper_name: x.text("helper_name"),
         helper_unit: x.text("helper_unit"),
         helper_phone: x.text("helper_phone"),
+    }
+}
+
+/// A follow-up item (承诺事项, issue 16) in the registry: scalar strings and integers like
+/// every record; `state` is `open` or `done` (the done fields say who closed it and when).
+impl Record for FollowUp {
+    const PREFIX: &'static str = "followup";
+    fn key(&self) -> String {
+        format!("followup/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("household", s(self.household.to_string())),
+            ("visit", self.visit.and_then(|v| s(v.to_string()))),
+            ("text", s(self.text.clone())),
+            ("owner", s(self.owner.to_string())),
+            ("due", self.due.and_then(date)),
+            ("created_by", s(self.created_by.to_string())),
+            ("created_at", i(self.created_at)),
+            ("state", s(self.state_code())),
+            ("done_by", self.done_by.and_then(|m| s(m.to_string()))),
+            ("done_at", self.done_at.and_then(i)),
+            ("done_note", nonempty(&self.done_note)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(FollowUp {
+            id: id_from_key(key, x)?,
+            household: x.parsed("household", str::parse)?,
+            visit: x.opt_parsed("visit", str::parse)?,
+            text: x.str("text")?,
+            owner: x.parsed("owner", str::parse)?,
+            due: x.opt_parsed("due", parse_date)?,
+            created_by: x.parsed("created_by", str::parse)?,
+            created_at: x.int("created_at")?,
+            done_by: x.opt_parsed("done_by", str::parse)?,
+            done_at: x.opt_int("done_at"),
+            done_note: x.text("done_note"),
+        })
     }
 }
 

@@ -56,3 +56,5 @@ id_type!(/// One leave request.
     LeaveId, "leave request id");
 id_type!(/// One person of a household's family roster (家庭成员).
     PersonId, "family member id");
+id_type!(/// One follow-up item (承诺事项 / 待办).
+    FollowUpId, "follow-up item id");

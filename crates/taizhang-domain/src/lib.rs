@@ -3,6 +3,7 @@
 //! randomness — the caller passes "now" and fresh ids in.
 
 mod error;
+mod followup;
 mod household;
 mod ids;
 mod model;
@@ -13,12 +14,13 @@ mod time;
 mod validate;
 
 pub use error::DomainError;
+pub use followup::{validate_follow_up, FollowUp};
 pub use household::{
     field_words, id_number_valid, mask_id_number, validate_details, validate_family_member, validate_household_edit,
     value_words, FamilyMember, Guarantee, Health, HouseholdDetails, MonitoredType, Relation, RiskKind, Schooling,
     WorkAbility,
 };
-pub use ids::{CheckInId, DiaryId, HouseholdId, LeaveId, MemberId, PersonId, VillageId, VisitId};
+pub use ids::{CheckInId, DiaryId, FollowUpId, HouseholdId, LeaveId, MemberId, PersonId, VillageId, VisitId};
 pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind, LeaveRequest,
     LeaveState, Member, MonthFiling, PovertyCause, Role, Village, Visit,
@@ -26,7 +28,7 @@ pub use model::{
 pub use report::{validate_report, validate_submission, MonthSubmission, ReportPeriod, TeamReport};
 pub use rng::SplitMix64;
 pub use score::{validate_score_sheet, MonthScoreSheet, ScoreItem, ScoreItemKind, ScoreState, MAX_SCORE_ITEMS};
-pub use time::{day_start, local_date, local_datetime, local_month, shanghai, Timestamp, YearMonth};
+pub use time::{day_start, local_date, local_datetime, local_month, parse_local_time, shanghai, Timestamp, YearMonth};
 pub use validate::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
     validate_visit, LedgerView, Limits,

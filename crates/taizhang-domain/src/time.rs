@@ -24,6 +24,21 @@ pub fn local_datetime(at: Timestamp) -> Option<DateTime<FixedOffset>> {
     shanghai().timestamp_millis_opt(at).single()
 }
 
+/// A wall-clock time in Asia/Shanghai typed by a person (`YYYY-MM-DD HH:MM`, or with `T` as a
+/// browser's `datetime-local` gives it) as an instant.
+pub fn parse_local_time(s: &str) -> Result<Timestamp, DomainError> {
+    let s = s.trim();
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+        .and_then(|t| shanghai().from_local_datetime(&t).single())
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| DomainError::Malformed {
+            what: "time (YYYY-MM-DD HH:MM, Beijing time)",
+            value: s.chars().take(40).collect(),
+        })
+}
+
 /// The calendar day (Asia/Shanghai) an instant falls on.
 pub fn local_date(at: Timestamp) -> NaiveDate {
     local_datetime(at).map(|d| d.date_naive()).unwrap_or_default()
@@ -111,6 +126,15 @@ impl FromStr for YearMonth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_time_is_beijing_time() {
+        // 2026-11-25 10:00 in Shanghai is 02:00 UTC.
+        let at = 1_795_536_000_000 + 10 * 3_600_000;
+        assert_eq!(parse_local_time("2026-11-25T10:00"), Ok(at));
+        assert_eq!(parse_local_time(" 2026-11-25 10:00 "), Ok(at));
+        assert!(matches!(parse_local_time("25/11/2026"), Err(DomainError::Malformed { .. })));
+    }
 
     #[test]
     fn day_boundary_is_shanghai_midnight() {

@@ -42,4 +42,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../../../migrations/client/0004_score_sheets.sql")),
     (5, include_str!("../../../migrations/client/0005_change_signatures.sql")),
     (6, include_str!("../../../migrations/client/0006_households_roster.sql")),
+    (7, include_str!("../../../migrations/client/0007_follow_ups.sql")),
 ];

@@ -8,9 +8,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Params};
 use taizhang_doc::FieldConflict;
 use taizhang_domain::{
-    CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, GeoPoint, Geofence, Household, HouseholdId, HouseholdStatus,
-    LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet, Relation, Role, ScoreState,
-    Timestamp, Village, Visit, YearMonth,
+    CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, GeoPoint, Geofence, Household,
+    HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet,
+    Relation, Role, ScoreState, Timestamp, Village, Visit, YearMonth,
 };
 
 use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
@@ -34,6 +34,13 @@ pub struct HouseholdQuery {
     /// Exact village group (村民组).
     pub group: Option<String>,
     pub status: Option<HouseholdStatus>,
+    /// The households this member is the helper of (结对帮扶: "my households").
+    pub helper: Option<MemberId>,
+    /// Households nobody of the team has visited at or after this instant (the start of this
+    /// month or year: "not visited this month / this year").
+    pub not_visited_since: Option<Timestamp>,
+    /// Households with an open follow-up item (待办).
+    pub open_follow_ups: bool,
     pub limit: Option<usize>,
 }
 
@@ -68,6 +75,7 @@ const DIGEST_TABLES: &[(&str, &str)] = &[
     ("members", "id"),
     ("households", "id"),
     ("family_members", "id"),
+    ("follow_ups", "id"),
     ("visits", "id"),
     ("diary_entries", "id"),
     ("check_ins", "id"),
@@ -111,6 +119,12 @@ fn household_row(r: &SqlRow<'_>) -> Result<Row<Household>, StoreError> {
             .map_err(|e| StoreError::corrupt("household details", e))?,
     };
     row(r, h, 10)
+}
+
+fn follow_up_row(r: &SqlRow<'_>) -> Result<Row<FollowUp>, StoreError> {
+    let f: FollowUp =
+        serde_json::from_str(&r.get::<_, String>(0)?).map_err(|e| StoreError::corrupt("follow-up item", e))?;
+    row(r, f, 1)
 }
 
 fn visit_row(r: &SqlRow<'_>) -> Result<Row<Visit>, StoreError> {
@@ -276,10 +290,23 @@ impl Store {
                                    WHERE f.household = households.id AND instr(f.search_key, ?1) > 0))
                    AND (?2 IS NULL OR grp = ?2)
                    AND (?3 IS NULL OR status = ?3)
+                   AND (?5 IS NULL OR helper = ?5)
+                   AND (?6 IS NULL OR NOT EXISTS (SELECT 1 FROM visits v
+                                                  WHERE v.household = households.id AND v.at >= ?6))
+                   AND (?7 = 0 OR EXISTS (SELECT 1 FROM follow_ups f
+                                          WHERE f.household = households.id AND f.done = 0))
                  ORDER BY grp, head, id
                  LIMIT ?4"
             ),
-            params![text, q.group, q.status.map(|s| s.code()), limit],
+            params![
+                text,
+                q.group,
+                q.status.map(|s| s.code()),
+                limit,
+                q.helper.map(|m| m.to_string()),
+                q.not_visited_since,
+                q.open_follow_ups
+            ],
             household_row,
         )
     }
@@ -309,6 +336,38 @@ impl Store {
             (p.record.relation != Relation::Head, p.record.birth_year.unwrap_or(i32::MAX), p.record.id)
         });
         Ok(rows)
+    }
+
+    /// The open follow-up items (待办) of the village: `me`'s first, then by due day (the
+    /// earliest first, items without a day last), then in the order they were made.
+    pub fn open_follow_ups(&self, me: Option<MemberId>) -> Result<Vec<Row<FollowUp>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM follow_ups WHERE done = 0
+             ORDER BY owner = ?1 DESC, due IS NULL, due, id",
+            [me.map(|m| m.to_string()).unwrap_or_default()],
+            follow_up_row,
+        )
+    }
+
+    /// Every follow-up item of one household: the open ones first (by due day), then the
+    /// done ones, in the order they were made.
+    pub fn follow_ups_of_household(&self, id: HouseholdId) -> Result<Vec<Row<FollowUp>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM follow_ups WHERE household = ?1
+             ORDER BY done, due IS NULL, due, id",
+            [id.to_string()],
+            follow_up_row,
+        )
+    }
+
+    /// One follow-up item, if this device holds it.
+    pub fn follow_up(&self, id: FollowUpId) -> Result<Option<Row<FollowUp>>, StoreError> {
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM follow_ups WHERE id = ?1",
+            [id.to_string()],
+            follow_up_row,
+        )?;
+        Ok(rows.pop())
     }
 
     /// Visits to one household, newest first.

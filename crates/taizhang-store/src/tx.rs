@@ -5,8 +5,8 @@
 use rusqlite::{params, Transaction};
 use taizhang_doc::Read;
 use taizhang_domain::{
-    local_date, CheckIn, DiaryEntry, FamilyMember, Household, LeaveRequest, Member, MonthFiling, MonthScoreSheet,
-    Village, Visit, YearMonth,
+    local_date, CheckIn, DiaryEntry, FamilyMember, FollowUp, Household, LeaveRequest, Member, MonthFiling,
+    MonthScoreSheet, Village, Visit, YearMonth,
 };
 
 use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob, items_json};
@@ -147,6 +147,27 @@ impl StoreTx<'_> {
                 p.name,
                 record,
                 crate::search_key(&[&p.name]),
+                conflicts_json(&r.conflicts)?,
+                doc
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A follow-up item (承诺事项, issue 16).
+    pub fn put_follow_up(&self, doc: &str, r: &Read<FollowUp>) -> Result<(), StoreError> {
+        let f = &r.record;
+        let record = serde_json::to_string(f).map_err(|e| StoreError::corrupt("follow-up item", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO follow_ups (id, household, owner, due, done, record, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                f.id.to_string(),
+                f.household.to_string(),
+                f.owner.to_string(),
+                f.due.map(date_text),
+                f.is_done(),
+                record,
                 conflicts_json(&r.conflicts)?,
                 doc
             ],
@@ -321,6 +342,7 @@ impl StoreTx<'_> {
             "member" => "members",
             "household" => "households",
             "person" => "family_members",
+            "followup" => "follow_ups",
             "visit" => "visits",
             "diary" => "diary_entries",
             "checkin" => "check_ins",

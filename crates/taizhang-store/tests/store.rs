@@ -268,7 +268,7 @@ fn household_search_by_text_group_status() -> R {
         text: text.map(String::from),
         group: group.map(String::from),
         status,
-        limit: None,
+        ..HouseholdQuery::default()
     };
     assert_eq!(heads(&q(Some("王"), None, None), &store)?, vec!["王二", "王大山"]);
     // Grid substring, ASCII case-insensitive: Grid-A and grid-a.
@@ -642,7 +642,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7]);
     Ok(())
 }
 
@@ -653,12 +653,12 @@ fn a_store_from_a_newer_app_is_refused() -> Result<(), Box<dyn std::error::Error
     drop(Store::open(&path)?);
     {
         let conn = rusqlite::Connection::open(&path)?;
-        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (7, 'later')", [])?;
+        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (8, 'later')", [])?;
     }
     let err = Store::open(&path).err();
-    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 7, .. })), "{err:?}");
+    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 8, .. })), "{err:?}");
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 7); update the app"), "{msg}");
+    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 8); update the app"), "{msg}");
     Ok(())
 }
 
@@ -845,5 +845,57 @@ fn family_members_list_and_find_their_household() -> R {
     tx.commit()?;
     assert_eq!(store.family_members(household_id(2))?.len(), 2);
     assert_eq!(heads(&q("zxb"), &store)?, Vec::<String>::new());
+    Ok(())
+}
+
+/// Issue 16: the household list's filters (mine, not visited since, open follow-ups) and the
+/// to-do list's order (mine first, then by due day, no day last).
+#[test]
+fn household_filters_and_the_to_do_list() -> R {
+    use taizhang_domain::{FollowUp, FollowUpId};
+    let mut store = filled()?;
+    let item = |n: u128, h: u128, owner: u128, due: Option<NaiveDate>, done: bool| FollowUp {
+        id: FollowUpId(uuid(0x900 + n)),
+        household: household_id(h),
+        visit: None,
+        text: format!("承诺 {n}"),
+        owner: member_id(owner),
+        due,
+        created_by: member_id(1),
+        created_at: MIDNIGHT,
+        done_by: done.then_some(member_id(2)),
+        done_at: done.then_some(MIDNIGHT + HOUR),
+        done_note: String::new(),
+    };
+    let items = [
+        item(1, 3, 2, Some(date(2026, 12, 1)), false),
+        item(2, 3, 1, None, false),
+        item(3, 1, 1, Some(date(2026, 11, 30)), false),
+        item(4, 5, 1, Some(date(2026, 11, 1)), true),
+    ];
+    let tx = store.transaction()?;
+    for f in &items {
+        tx.put_follow_up(REGISTRY, &Read { record: f.clone(), conflicts: Vec::new() })?;
+    }
+    tx.commit()?;
+
+    let q = HouseholdQuery::default;
+    let not_since = |at: i64| HouseholdQuery { not_visited_since: Some(at), ..q() };
+    // Visits: household 1 at +10 h and +30 h, household 2 at +20 h.
+    assert_eq!(heads(&not_since(MIDNIGHT), &store)?, vec!["王二", "Wang Wu", "张三"]);
+    assert_eq!(heads(&not_since(MIDNIGHT + 25 * HOUR), &store)?, vec!["王二", "Wang Wu", "张三", "李小红"]);
+    let mine = HouseholdQuery { helper: Some(member_id(1)), ..q() };
+    assert_eq!(heads(&mine, &store)?, vec!["张三", "李小红"]);
+    let mine_unvisited = HouseholdQuery { helper: Some(member_id(1)), not_visited_since: Some(MIDNIGHT), ..q() };
+    assert_eq!(heads(&mine_unvisited, &store)?, vec!["张三"]);
+    let open = HouseholdQuery { open_follow_ups: true, ..q() };
+    assert_eq!(heads(&open, &store)?, vec!["王二", "王大山"], "household 5's item is done");
+
+    let ids = |rows: Vec<Row<FollowUp>>| rows.into_iter().map(|r| r.record.id.0).collect::<Vec<_>>();
+    assert_eq!(ids(store.open_follow_ups(Some(member_id(1)))?), vec![uuid(0x903), uuid(0x902), uuid(0x901)]);
+    assert_eq!(ids(store.open_follow_ups(None)?), vec![uuid(0x903), uuid(0x901), uuid(0x902)]);
+    assert_eq!(ids(store.follow_ups_of_household(household_id(3))?), vec![uuid(0x901), uuid(0x902)]);
+    let done = store.follow_up(FollowUpId(uuid(0x904)))?.expect("held");
+    assert_eq!(done.record, items[3]);
     Ok(())
 }

@@ -6,13 +6,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand};
 use taizhang_client::{enroll, HttpTransport, Ledger};
 use taizhang_doc::DocId;
 use taizhang_domain::{
-    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, GeoPoint, GpsFix, Household,
-    HouseholdId, HouseholdStatus, MemberId, PersonId, Relation, Visit, VisitId,
+    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, GeoPoint,
+    GpsFix, Household, HouseholdId, HouseholdStatus, MemberId, PersonId, Relation, Visit, VisitId,
 };
 use taizhang_store::HouseholdQuery;
 use uuid::Uuid;
@@ -58,6 +58,15 @@ enum Cmd {
         search: Option<String>,
         #[arg(long)]
         group: Option<String>,
+        /// Only the households you are the helper of (结对帮扶).
+        #[arg(long)]
+        mine: bool,
+        /// Only the households nobody has visited this `month` or this `year`.
+        #[arg(long, value_parser = ["month", "year"])]
+        not_visited: Option<String>,
+        /// Only the households with an open follow-up item (待办).
+        #[arg(long)]
+        open_follow_ups: bool,
     },
     /// Add a household to the registry.
     AddHousehold {
@@ -106,6 +115,39 @@ enum Cmd {
         lat: Option<f64>,
         #[arg(long, requires = "lat")]
         lon: Option<f64>,
+        /// When the visit took place, Beijing time ("2026-11-20 15:30"); now by default.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Record a follow-up item (承诺事项): something promised to a household, with who sees it
+    /// through (you by default) and by when.
+    AddFollowUp {
+        #[arg(long)]
+        household: HouseholdId,
+        #[arg(long)]
+        text: String,
+        /// The visit it was promised on.
+        #[arg(long)]
+        visit: Option<VisitId>,
+        /// The member who sees it through (负责人); you by default.
+        #[arg(long)]
+        owner: Option<MemberId>,
+        /// The day it should be done by (YYYY-MM-DD).
+        #[arg(long)]
+        due: Option<NaiveDate>,
+    },
+    /// The open follow-up items (待办): yours first, overdue ones flagged.
+    FollowUps {
+        /// Every item of this household, done ones too.
+        #[arg(long)]
+        household: Option<HouseholdId>,
+    },
+    /// Close a follow-up item as done (办结), with how it was done.
+    CloseFollowUp {
+        #[arg(long)]
+        id: FollowUpId,
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// Write a diary entry (today by default).
     Diary {
@@ -235,8 +277,21 @@ async fn main() -> anyhow::Result<()> {
                 println!("refused by the server: {doc}: {why}");
             }
         }
-        Cmd::Households { search, group } => {
-            let q = HouseholdQuery { text: search, group, status: None, limit: None };
+        Cmd::Households { search, group, mine, not_visited, open_follow_ups } => {
+            let today = local_date(now);
+            let since = match not_visited.as_deref() {
+                Some("month") => today.with_day(1),
+                Some("year") => chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1),
+                _ => None,
+            };
+            let q = HouseholdQuery {
+                text: search,
+                group,
+                helper: if mine { Some(me(&ledger)?) } else { None },
+                not_visited_since: since.map(taizhang_domain::day_start),
+                open_follow_ups,
+                ..HouseholdQuery::default()
+            };
             // `households | head` closes the pipe early: stop quietly instead of panicking.
             let mut out = std::io::stdout().lock();
             for row in ledger.store().households(&q)? {
@@ -299,13 +354,17 @@ async fn main() -> anyhow::Result<()> {
             ledger.put_family_member(&p, now)?;
             println!("已添加家庭成员 added family member {} ({})", p.name, p.relation.zh());
         }
-        Cmd::Visit { household, findings, needs, follow_up, lat, lon } => {
+        Cmd::Visit { household, findings, needs, follow_up, lat, lon, at } => {
+            let at = match at {
+                Some(t) => taizhang_domain::parse_local_time(&t)?,
+                None => now,
+            };
             let location = lat.zip(lon).map(|(lat, lon)| GpsFix { point: GeoPoint { lat, lon }, accuracy_m: None });
             let v = Visit {
                 id: VisitId(Uuid::now_v7()),
                 household,
                 member: me(&ledger)?,
-                at: now,
+                at,
                 location,
                 findings,
                 needs,
@@ -313,6 +372,30 @@ async fn main() -> anyhow::Result<()> {
             };
             ledger.record_visit(&v, now)?;
             println!("saved visit {}", v.id);
+        }
+        Cmd::AddFollowUp { household, text, visit, owner, due } => {
+            let by = me(&ledger)?;
+            let f = FollowUp {
+                id: FollowUpId(Uuid::now_v7()),
+                household,
+                visit,
+                text,
+                owner: owner.unwrap_or(by),
+                due,
+                created_by: by,
+                created_at: now,
+                done_by: None,
+                done_at: None,
+                done_note: String::new(),
+            };
+            ledger.put_follow_up(&f, now)?;
+            println!("已记录承诺事项 saved follow-up item {}", f.id);
+        }
+        Cmd::FollowUps { household } => show_follow_ups(&ledger, household, now)?,
+        Cmd::CloseFollowUp { id, note } => {
+            let f = ledger.close_follow_up(id, me(&ledger)?, &note, now)?;
+            let at = f.done_at.map(local_time).unwrap_or_default();
+            println!("已办结 done: {} ({at})", f.text);
         }
         Cmd::Diary { text, date } => {
             let d = DiaryEntry {
@@ -418,6 +501,34 @@ fn local_time(at: i64) -> String {
     taizhang_domain::local_datetime(at)
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| at.to_string())
+}
+
+/// `taizhang follow-ups`: the open items, the device's member's first, overdue flagged; or
+/// every item of one household.
+fn show_follow_ups(ledger: &Ledger, household: Option<HouseholdId>, now: i64) -> anyhow::Result<()> {
+    let names: std::collections::BTreeMap<MemberId, String> =
+        ledger.store().members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let heads: std::collections::BTreeMap<HouseholdId, String> =
+        ledger.store().households(&Default::default())?.into_iter().map(|h| (h.record.id, h.record.head)).collect();
+    let rows = match household {
+        Some(h) => ledger.store().follow_ups_of_household(h)?,
+        None => ledger.store().open_follow_ups(ledger.member())?,
+    };
+    let today = local_date(now);
+    let name = |m: MemberId| names.get(&m).cloned().unwrap_or_else(|| m.to_string());
+    println!("待办 follow-up items: {}", rows.len());
+    for r in rows {
+        let f = r.record;
+        let flag = if f.overdue(today) { "逾期 overdue " } else { "" };
+        let due = f.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        let head = heads.get(&f.household).cloned().unwrap_or_else(|| f.household.to_string());
+        let state = match (f.done_by, f.done_at) {
+            (Some(by), Some(at)) => format!("{} {} {}", f.state_zh(), name(by), local_time(at)),
+            _ => f.state_zh().to_string(),
+        };
+        println!("  {flag}{due}  {head}  {}  负责人 owner: {}  {state}  {}", f.text, name(f.owner), f.id);
+    }
+    Ok(())
 }
 
 /// `taizhang household --id`: details, roster (ID numbers masked unless this device's member

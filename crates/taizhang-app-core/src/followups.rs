@@ -1,0 +1,97 @@
+//! Follow-up items (承诺事项 / 待办, issue 16) on the app's screens: the to-do list of Today
+//! (open items, the device member's first, overdue ones flagged), a promise made with a visit,
+//! and closing an item (办结) with a note.
+
+use std::collections::BTreeMap;
+
+use taizhang_client::Ledger;
+use taizhang_domain::{local_date, FollowUp, FollowUpId, HouseholdId, MemberId, Timestamp};
+use uuid::Uuid;
+
+use crate::contract::FollowUpItem;
+use crate::AppError;
+
+/// The words of one item for the screen.
+pub(crate) fn follow_up_item(
+    f: &FollowUp,
+    me: Option<MemberId>,
+    names: &BTreeMap<MemberId, String>,
+    heads: &BTreeMap<HouseholdId, String>,
+    now: Timestamp,
+) -> FollowUpItem {
+    let name = |m: MemberId| names.get(&m).cloned().unwrap_or_default();
+    FollowUpItem {
+        id: f.id.to_string(),
+        household_id: f.household.to_string(),
+        household_head: heads.get(&f.household).cloned().unwrap_or_default(),
+        text: f.text.clone(),
+        owner_name: name(f.owner),
+        mine: me == Some(f.owner),
+        due: f.due.map(|d| d.to_string()),
+        overdue: f.overdue(local_date(now)),
+        done: f.is_done(),
+        done_by_name: f.done_by.map(name),
+        done_at: f.done_at,
+        done_note: f.done_note.clone(),
+    }
+}
+
+/// Members' names and households' heads, by id.
+type Names = (BTreeMap<MemberId, String>, BTreeMap<HouseholdId, String>);
+
+fn lookups(l: &Ledger) -> Result<Names, AppError> {
+    let store = l.store();
+    let names = store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let heads = store.households(&Default::default())?.into_iter().map(|h| (h.record.id, h.record.head)).collect();
+    Ok((names, heads))
+}
+
+/// The open items of the village: the device member's first, then by due day.
+pub(crate) fn open_items(l: &Ledger, now: Timestamp) -> Result<Vec<FollowUpItem>, AppError> {
+    let (names, heads) = lookups(l)?;
+    let me = l.member();
+    Ok(l.store().open_follow_ups(me)?.iter().map(|r| follow_up_item(&r.record, me, &names, &heads, now)).collect())
+}
+
+/// Every item of one household, open ones first.
+pub(crate) fn household_items(l: &Ledger, id: HouseholdId, now: Timestamp) -> Result<Vec<FollowUpItem>, AppError> {
+    let (names, heads) = lookups(l)?;
+    let me = l.member();
+    Ok(l.store()
+        .follow_ups_of_household(id)?
+        .iter()
+        .map(|r| follow_up_item(&r.record, me, &names, &heads, now))
+        .collect())
+}
+
+/// The item a visit's promise (its follow-up text) becomes: owned by the visitor.
+pub(crate) fn promise_of_visit(
+    v: &taizhang_domain::Visit,
+    due: Option<chrono::NaiveDate>,
+    now: Timestamp,
+) -> Option<FollowUp> {
+    if v.follow_up.trim().is_empty() {
+        return None;
+    }
+    Some(FollowUp {
+        id: FollowUpId(Uuid::now_v7()),
+        household: v.household,
+        visit: Some(v.id),
+        text: v.follow_up.trim().to_string(),
+        owner: v.member,
+        due,
+        created_by: v.member,
+        created_at: now,
+        done_by: None,
+        done_at: None,
+        done_note: String::new(),
+    })
+}
+
+/// Closes item `id` as done by this device's member.
+pub(crate) fn close(l: &mut Ledger, id: FollowUpId, note: &str, now: Timestamp) -> Result<FollowUpItem, AppError> {
+    let me = l.member().ok_or(AppError::NotJoined)?;
+    let f = l.close_follow_up(id, me, note, now)?;
+    let (names, heads) = lookups(l)?;
+    Ok(follow_up_item(&f, Some(me), &names, &heads, now))
+}
