@@ -213,9 +213,9 @@ pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, che
             match verdict {
                 Verdict::Load(docs) => {
                     for d in docs {
-                        if !loaded.contains_key(&d) {
-                            let changes = store.doc_saved(village, &d).await.ok()?;
-                            loaded.insert(d, changes);
+                        if let std::collections::hash_map::Entry::Vacant(e) = loaded.entry(d) {
+                            let changes = store.doc_saved(village, e.key()).await.ok()?;
+                            e.insert(changes);
                         }
                     }
                 }

@@ -1,8 +1,9 @@
 //! Each document's compacted saved form (Automerge's `save`), kept in the database and
-//! refreshed as the document's log grows (issue 23): after a push stores changes, a background
-//! task looks at how many changes the document holds past its saved form and, once there are
-//! [`SNAPSHOT_EVERY`], loads it (saved form plus those changes), saves it again, checks the
-//! new saved form loads back to the same heads, and keeps it (`ServerStore::put_snapshot`).
+//! refreshed as the document's log grows (issue 23): once pushes have stored [`SNAPSHOT_EVERY`]
+//! changes to a document, a background task looks at how many the document holds past its
+//! saved form and, when there are that many, loads it (saved form plus those changes), saves it
+//! again, checks the new saved form loads back to the same heads, and keeps it
+//! (`ServerStore::put_snapshot`).
 //! A push check that does not find its document in the cache then loads the saved form and
 //! at most a few dozen changes (`ServerStore::doc_saved`) instead of the whole history.
 //!
@@ -10,7 +11,7 @@
 //! through the same loader as everything else (`taizhang_sync::load_stored`), and a document
 //! any of whose stored changes cannot be loaded gets none (it keeps loading from its changes).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -25,6 +26,15 @@ pub const SNAPSHOT_EVERY: usize = 64;
 /// Documents whose saved form is being made now (one task per document at a time).
 static BUSY: LazyLock<Mutex<HashSet<(Uuid, String)>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
+/// Changes this process stored per document since it last looked at the document's saved form:
+/// the database is asked only once [`SNAPSHOT_EVERY`] have gathered, not after every push. (A
+/// restart or another instance's pushes only delay a refresh: a saved form is then made after
+/// at most twice as many changes.)
+static STORED: LazyLock<Mutex<HashMap<(Uuid, String), usize>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Most documents [`STORED`] counts (emptied when full: only delays refreshes).
+const COUNTED: usize = 100_000;
+
 /// Whether pushes refresh saved forms (on unless a benchmark measures the server without them).
 static REFRESH: AtomicBool = AtomicBool::new(true);
 
@@ -34,14 +44,26 @@ pub fn set_refresh(on: bool) {
     REFRESH.store(on, Ordering::SeqCst);
 }
 
-/// After a push stored changes to `doc`: refreshes its saved form in the background when due.
-pub(crate) fn after_push(store: &Arc<dyn ServerStore>, village: Uuid, doc: &str) {
+/// After a push stored `new` changes to `doc`: refreshes its saved form in the background when due.
+pub(crate) fn after_push(store: &Arc<dyn ServerStore>, village: Uuid, doc: &str, new: u32) {
     if !REFRESH.load(Ordering::SeqCst) {
         return;
     }
     let key = (village, doc.to_string());
+    {
+        let mut stored = STORED.lock().unwrap_or_else(|p| p.into_inner());
+        if stored.len() >= COUNTED && !stored.contains_key(&key) {
+            stored.clear();
+        }
+        let n = stored.entry(key.clone()).or_insert(0);
+        *n += new as usize;
+        if *n < SNAPSHOT_EVERY {
+            return;
+        }
+        stored.remove(&key);
+    }
     if !BUSY.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone()) {
-        return; // already being made; the next push looks again
+        return; // already being made; the next pushes look again
     }
     let store = store.clone();
     tokio::spawn(async move {

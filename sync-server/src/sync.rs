@@ -213,7 +213,7 @@ pub(crate) async fn checked_push(
         }
         Checked::Pushed(PushResult::Stored { new, heads }) => {
             if new > 0 {
-                crate::snapshot::after_push(&st.store, pusher.place.village, &doc);
+                crate::snapshot::after_push(&st.store, pusher.place.village, &doc, new);
             }
             DocResult { doc, outcome: DocOutcome::Accepted { new }, heads, sync_message }
         }
