@@ -14,6 +14,7 @@ mod permit;
 mod relay;
 mod serve;
 mod signin;
+pub mod snapshot;
 mod sync;
 mod webapp;
 
@@ -29,6 +30,7 @@ use taizhang_server_db::{AccountStore, ServerBackend, ServerKeyCell, ServerStore
 pub use backend::{describe_db, is_postgres_url, open_store};
 pub use demo::seed_demo_village;
 pub use error::ApiError;
+pub use permit::forget_loaded_documents;
 pub use serve::{serve_with, ServeConfig};
 pub use taizhang_auth::RateLimiter;
 pub use taizhang_server_db::{system_clock, Clock};

@@ -22,7 +22,7 @@ use taizhang_auth::{judge_touched, may_write, DocRef, Place, Principal};
 use taizhang_doc::{changed_keys, filing_key, filing_keys};
 use taizhang_domain::Limits;
 use taizhang_server_db::{Device, PushCheck, Refusal, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS};
-use taizhang_sync::{load_stored, load_stored_lenient, DocCache, Hash, ParsedChange};
+use taizhang_sync::{load_saved_lenient, load_stored, DocCache, Hash, ParsedChange};
 use uuid::Uuid;
 
 /// Most loaded documents kept (a village's registry of 1,000 households is a few MB).
@@ -121,13 +121,15 @@ fn decide(
             // Leniently: a change stored before the server checked every push (one Automerge
             // cannot apply) must not lock its document's owner out for ever; it is skipped
             // here as devices skip it, and the new changes are judged on the rest.
-            Some(changes) => {
-                let (am, damaged) = load_stored_lenient(changes);
-                if damaged > 0 {
-                    tracing::warn!(doc = name, damaged, "stored changes that cannot be applied were skipped");
+            Some(chunks) => match load_saved_lenient(chunks) {
+                Ok((am, damaged)) => {
+                    if damaged > 0 {
+                        tracing::warn!(doc = name, damaged, "stored changes that cannot be applied were skipped");
+                    }
+                    am
                 }
-                am
-            }
+                Err(e) => return unreadable(name, &e),
+            },
             None => return Verdict::Load(vec![name.to_string()]),
         },
     };
@@ -151,6 +153,13 @@ fn decide(
     // Filed under its new heads: right for the next push if this one is stored, unused if not.
     DOCS.put(key, am);
     verdict
+}
+
+/// Forgets every loaded document and team filing this process keeps, so the next push check
+/// loads what it needs from the database (benchmarks of a cold push; nothing else needs it).
+pub fn forget_loaded_documents() {
+    DOCS.clear();
+    FILINGS.lock().unwrap_or_else(|p| p.into_inner()).clear();
 }
 
 /// The filing keys of the village's team document of `year` at `heads`: from the cache, or
@@ -204,9 +213,9 @@ pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, che
             match verdict {
                 Verdict::Load(docs) => {
                     for d in docs {
-                        if !loaded.contains_key(&d) {
-                            let changes = store.doc_changes(village, &d).await.ok()?;
-                            loaded.insert(d, changes);
+                        if let std::collections::hash_map::Entry::Vacant(e) = loaded.entry(d) {
+                            let changes = store.doc_saved(village, e.key()).await.ok()?;
+                            e.insert(changes);
                         }
                     }
                 }

@@ -212,6 +212,9 @@ pub(crate) async fn checked_push(
             DocResult { doc, outcome: DocOutcome::MissingDeps, heads, sync_message: None }
         }
         Checked::Pushed(PushResult::Stored { new, heads }) => {
+            if new > 0 {
+                crate::snapshot::after_push(&st.store, pusher.place.village, &doc, new);
+            }
             DocResult { doc, outcome: DocOutcome::Accepted { new }, heads, sync_message }
         }
         Checked::Pushed(PushResult::MissingDeps { heads, .. }) => {
@@ -258,7 +261,7 @@ async fn fallback(
     message: Vec<u8>,
     now: i64,
 ) -> Result<DocResult, ApiError> {
-    let stored = st.store.doc_changes(pusher.place.village, &doc).await?;
+    let stored = st.store.doc_saved(pusher.place.village, &doc).await?;
     let doc_name = doc.clone();
     let outcome = tokio::task::spawn_blocking(move || -> Result<(Vec<ParsedChange>, Option<Vec<u8>>), String> {
         let message = decode_sync_message(&message)?;

@@ -861,3 +861,49 @@ async fn a_replayed_signed_request_is_refused_and_a_replayed_push_stores_nothing
     assert_eq!(log_len().await, stored);
     assert_eq!(server.store.doc_changes(demo::VILLAGE.0, &doc).await.expect("doc").len(), c.len());
 }
+
+/// Issue 23: a push check that does not find the registry among the server's loaded documents
+/// loads its saved form and the changes after it, not its whole history. The judgment is the
+/// same: a member removing a household is still refused (which needs the household as it was
+/// before the push, read from the saved form), an invalid household too, and an honest edit
+/// passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forbidden_household_edit_is_refused_when_the_registry_loads_from_its_saved_form() {
+    use taizhang_sync_server::snapshot::refresh_if_due;
+    let server = TestServer::start(10).await;
+    let wang = RawDevice::enroll(&server.url, &server.code(1).await).await.expect("wang");
+    // An honest edit first, so the registry has changes after the seed; then the saved form.
+    let mut h = demo::households(10)[2].clone();
+    h.plan = "发展庭院经济".into();
+    let honest = change_on(&server, demo::VILLAGE.0, "registry", &wang.actor, |tx| write(tx, &h).expect("w")).await;
+    assert_eq!(push_one(&server, &wang, "registry", honest).await, Got::Accepted);
+    assert!(refresh_if_due(server.store.as_ref(), demo::VILLAGE.0, "registry", 1).await.expect("saved form"));
+    let source = server.store.snapshot_source(demo::VILLAGE.0, "registry").await.expect("source");
+    assert!(source.saved.is_some() && source.after.is_empty(), "the registry is kept as one saved form");
+
+    // A member removes a household: refused, judged on the registry loaded from the saved form.
+    taizhang_sync_server::forget_loaded_documents();
+    let key = format!("household/{}", demo::households(10)[6].id);
+    let removal =
+        change_on(&server, demo::VILLAGE.0, "registry", &wang.actor, |tx| tx.delete(ROOT, key.as_str()).expect("del"))
+            .await;
+    assert_eq!(push_one(&server, &wang, "registry", removal).await, Got::Rejected("household_delete".into()));
+
+    // A household whose plan is far past the text limit: refused as invalid.
+    taizhang_sync_server::forget_loaded_documents();
+    let mut long = demo::households(10)[3].clone();
+    long.plan = "长".repeat(Limits::default().records.max_text_chars + 1);
+    let invalid = change_on(&server, demo::VILLAGE.0, "registry", &wang.actor, |tx| write(tx, &long).expect("w")).await;
+    assert_eq!(push_one(&server, &wang, "registry", invalid).await, Got::Rejected("invalid_record".into()));
+
+    // The honest edit after the saved form passes, cold and warm.
+    for plan in ["种植中药材", "养殖肉牛"] {
+        taizhang_sync_server::forget_loaded_documents();
+        h.plan = plan.into();
+        let edit = change_on(&server, demo::VILLAGE.0, "registry", &wang.actor, |tx| write(tx, &h).expect("w")).await;
+        assert_eq!(push_one(&server, &wang, "registry", edit).await, Got::Accepted);
+    }
+    let after = server.store.doc_saved(demo::VILLAGE.0, "registry").await.expect("saved");
+    assert!(taizhang_sync::is_saved_document(&after[0]));
+    assert_eq!(after.len(), 3, "the saved form, then the two edits stored after it");
+}

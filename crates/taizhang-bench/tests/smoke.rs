@@ -115,6 +115,28 @@ fn quick_county_run_lists_every_village_and_writes_both_reports() {
 }
 
 #[test]
+fn quick_household_edit_run_times_every_way_and_writes_both_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = dir.path().join("household-edit.json");
+    let markdown = dir.path().join("HOUSEHOLD-EDIT.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang-bench"))
+        .args(["household-edit", "--quick", "--results"])
+        .arg(&results)
+        .arg("--markdown")
+        .arg(&markdown)
+        .env_remove("TAIZHANG_BENCH_POSTGRES")
+        .output()
+        .expect("run taizhang-bench household-edit");
+    assert!(out.status.success(), "taizhang-bench household-edit failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("json file")).expect("json");
+    let row = &r["household_edit"][0];
+    assert_eq!(num(row, &["households"]), 30.0);
+    assert!(num(row, &["registry_changes"]) >= 6.0, "the seed and the history");
+    assert!(num(row, &["saved_form_bytes"]) > 0.0, "the registry's saved form was made");
+    assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("# A household edit's sync"));
+}
+
+#[test]
 fn quick_attachments_run_stores_every_photo_once_and_resends_at_most_a_chunk_per_cut() {
     let dir = tempfile::tempdir().expect("tempdir");
     let results = dir.path().join("attachments.json");

@@ -69,6 +69,27 @@ pub struct LogPage {
     pub more: bool,
 }
 
+/// What a document's new saved form is made from ([`ServerStore::snapshot_source`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SnapshotSource {
+    /// The saved form kept now (an Automerge document chunk), if any.
+    pub saved: Option<Vec<u8>>,
+    /// Every change of the document stored after it, in log order.
+    pub after: Vec<Vec<u8>>,
+    /// The log sequence number of the last change the two hold together (0: none).
+    pub upto: u64,
+}
+
+impl SnapshotSource {
+    /// The run a document loads from (`taizhang_sync::load_stored`): the saved form first.
+    pub fn into_chunks(self) -> Vec<Vec<u8>> {
+        let mut chunks = Vec::with_capacity(self.after.len() + 1);
+        chunks.extend(self.saved);
+        chunks.extend(self.after);
+        chunks
+    }
+}
+
 /// Why a pushed document is refused (answered to the device as `DocOutcome::Rejected`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -142,8 +163,9 @@ pub struct Stored<'a> {
     pub heads: &'a [Hash],
     /// The heads of each document of [`PushCheck::watch`], in that order (empty: no such document).
     pub watched: &'a [Vec<Hash>],
-    /// Every change, in log order, of the documents the check asked for with
-    /// [`Verdict::Load`] (absent until it asks).
+    /// What the check asked for with [`Verdict::Load`] (absent until it asks), per document:
+    /// its saved form when one is kept, then every change stored after it, in log order
+    /// ([`ServerStore::doc_saved`]; `taizhang_sync::load_stored` loads either).
     pub changes: &'a HashMap<String, Vec<Vec<u8>>>,
 }
 
@@ -252,6 +274,19 @@ pub trait ServerStore: Send + Sync + 'static {
     fn single_writer(&self) -> bool {
         false
     }
+    /// The document as the server loads it to judge a push or answer the fallback exchange:
+    /// its compacted saved form when one is kept (a leading Automerge document chunk), then
+    /// every change stored after it, in log order — far less to read and to load than
+    /// [`ServerStore::doc_changes`] once a document has a long history. The same chunks are
+    /// what [`Stored::changes`] holds for a document a check asked to load.
+    async fn doc_saved(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
+        Ok(self.snapshot_source(village, doc).await?.into_chunks())
+    }
+    /// What a new saved form of `doc` is made from, read consistently (the log only grows).
+    async fn snapshot_source(&self, village: Uuid, doc: &str) -> Result<SnapshotSource, DbError>;
+    /// Keeps `bytes` as the saved form of `doc` holding its changes up to log sequence number
+    /// `upto` — unless the one kept already holds more (two instances refreshing at once).
+    async fn put_snapshot(&self, village: Uuid, doc: &str, upto: u64, bytes: Vec<u8>) -> Result<(), DbError>;
     /// Every change's device time and receipt time, in log order (for the clock-skew flags,
     /// `taizhang_sync::clock_flags`).
     async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError>;

@@ -117,6 +117,7 @@ pub async fn store_story(store: &dyn ServerStore) {
     assert!(store.change_times(other).await.expect("other village").is_empty());
 
     checked_push_story(store).await;
+    snapshot_story(store).await;
 }
 
 fn check(watch: &[&str], decide: impl Fn(&Stored<'_>) -> Verdict + Send + Sync + 'static) -> PushCheck {
@@ -187,6 +188,67 @@ async fn checked_push_story(store: &dyn ServerStore) {
     let docs = ["log/a".to_string(), "nothing".to_string(), "team/2026".to_string()];
     assert_eq!(store.heads_many(village, &docs).await.expect("heads"), vec![heads(&log), Vec::new(), heads(&team)]);
     assert!(store.heads_many(village, &[]).await.expect("none").is_empty());
+}
+
+/// Saved forms (issue 23): with none kept, a document loads from all its changes; once one is
+/// kept, `doc_saved` gives it and only the changes stored after it — inside a push's check
+/// too — and the document loads the same; an older saved form never replaces a newer one.
+pub async fn snapshot_story(store: &dyn ServerStore) {
+    let village = Uuid::from_u128(0x7a5);
+    let other = Uuid::from_u128(0x7a6);
+    store.create_village(village, "saved").await.expect("create village");
+    store.create_village(other, "other").await.expect("create village");
+    let (mut doc, first) = changes(6, 5, 4);
+    store.push(village, "registry", first.clone(), 10).await.expect("push");
+    store.push(other, "registry", changes(7, 2, 1).1, 10).await.expect("push other");
+    let source = store.snapshot_source(village, "registry").await.expect("source");
+    assert_eq!(source.saved, None);
+    assert_eq!(source.after, first.iter().map(|c| c.bytes.clone()).collect::<Vec<_>>());
+    let upto = source.upto;
+    assert!(upto > 0);
+    assert_eq!(store.doc_saved(village, "registry").await.expect("saved").len(), 5, "all changes, no saved form");
+
+    // A saved form of the first five; two more changes after it.
+    let saved = taizhang_sync::save_compact(&doc);
+    store.put_snapshot(village, "registry", upto, saved.clone()).await.expect("put");
+    let before = doc.get_heads();
+    for i in 0..2 {
+        let mut tx = doc.transaction();
+        let _ = tx.put(ROOT, format!("later/{i}"), i as i64);
+        tx.commit();
+    }
+    let later = parse_changes("registry", doc.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect())
+        .expect("parse");
+    store.push(village, "registry", later.clone(), 20).await.expect("push later");
+    let chunks = store.doc_saved(village, "registry").await.expect("saved");
+    assert_eq!(chunks.len(), 3, "the saved form and the two changes after it");
+    assert!(taizhang_sync::is_saved_document(&chunks[0]));
+    assert_eq!(chunks[1..], later.iter().map(|c| c.bytes.clone()).collect::<Vec<_>>()[..]);
+    assert_eq!(taizhang_sync::load_stored(&chunks).expect("load").get_heads(), doc.get_heads());
+    let source = store.snapshot_source(village, "registry").await.expect("source");
+    assert!(source.upto > upto);
+    assert_eq!(source.after.len(), 2);
+
+    // A check that asks for the document gets the same run, inside the push's transaction.
+    let expected = chunks.clone();
+    let (_, log_changes) = changes(8, 1, 1);
+    let asks = check(&[], move |s| match s.changes.get("registry") {
+        None => Verdict::Load(vec!["registry".into()]),
+        Some(c) if *c == expected => Verdict::Store,
+        Some(_) => Verdict::Refuse(Refusal { code: "wrong".into(), message: "not the saved run".into() }),
+    });
+    let got = store.push_checked(village, "log/s", log_changes, 30, asks).await.expect("push");
+    assert!(matches!(got, Checked::Pushed(PushResult::Stored { new: 1, .. })), "{got:?}");
+
+    // An older saved form (a slower instance) does not replace the newer one.
+    let newer = taizhang_sync::save_compact(&doc);
+    store.put_snapshot(village, "registry", source.upto, newer.clone()).await.expect("put newer");
+    store.put_snapshot(village, "registry", upto, saved).await.expect("put older");
+    let now = store.snapshot_source(village, "registry").await.expect("source");
+    assert_eq!((now.saved, now.after.len(), now.upto), (Some(newer), 0, source.upto));
+    // The other village's document is untouched.
+    let theirs = store.snapshot_source(other, "registry").await.expect("other");
+    assert_eq!((theirs.saved, theirs.after.len()), (None, 2));
 }
 
 /// The accounts story every backend runs: places, accounts, one-time codes, devices,

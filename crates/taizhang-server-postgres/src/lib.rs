@@ -33,8 +33,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use taizhang_server_db::{
-    actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored,
-    StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
+    actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, SnapshotSource,
+    Stored, StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
 };
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use tokio_postgres::error::SqlState;
@@ -343,13 +343,9 @@ impl PgStore {
         let mut verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
         for _ in 0..MAX_LOAD_ROUNDS {
             let Verdict::Load(docs) = &verdict else { break };
-            let load_q =
-                tx.prepare_cached("SELECT bytes FROM changes WHERE village = $1 AND doc = $2 ORDER BY seq").await?;
             for d in docs {
                 if !loaded.contains_key(d) {
-                    let rows = tx.query(&load_q, &[&village, d]).await?;
-                    let bytes = rows.iter().map(|r| r.try_get::<_, Vec<u8>>(0)).collect::<Result<Vec<_>, _>>()?;
-                    loaded.insert(d.clone(), bytes);
+                    loaded.insert(d.clone(), snapshot_source(&tx, village, d).await?.into_chunks());
                 }
             }
             verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
@@ -426,6 +422,41 @@ impl PgStore {
         tx.commit().await?;
         Ok(Checked::Pushed(PushResult::Stored { new: u32::try_from(n).unwrap_or(u32::MAX), heads: integrated.heads }))
     }
+}
+
+/// `doc`'s saved form and the changes stored after it, in one statement (one snapshot of the
+/// database, so the two agree).
+async fn snapshot_source(
+    c: &impl deadpool_postgres::GenericClient,
+    village: Uuid,
+    doc: &str,
+) -> Result<SnapshotSource, tokio_postgres::Error> {
+    let stmt = c
+        .prepare_cached(
+            "WITH s AS (SELECT upto, bytes FROM snapshots WHERE village = $1 AND doc = $2)
+             SELECT 0 AS part, (SELECT upto FROM s), (SELECT bytes FROM s)
+             UNION ALL
+             SELECT 1, seq, bytes FROM (
+                 SELECT seq, bytes FROM changes
+                 WHERE village = $1 AND doc = $2 AND seq > COALESCE((SELECT upto FROM s), 0)
+                 ORDER BY seq
+             ) tail
+             ORDER BY 1, 2",
+        )
+        .await?;
+    let mut source = SnapshotSource::default();
+    for row in c.query(&stmt, &[&village, &doc]).await? {
+        let part: i32 = row.try_get(0)?;
+        let seq: Option<i64> = row.try_get(1)?;
+        let bytes: Option<Vec<u8>> = row.try_get(2)?;
+        let (Some(seq), Some(bytes)) = (seq, bytes) else { continue };
+        source.upto = u64::try_from(seq).unwrap_or(0);
+        match part {
+            0 => source.saved = Some(bytes),
+            _ => source.after.push(bytes),
+        }
+    }
+    Ok(source)
 }
 
 #[async_trait]
@@ -568,6 +599,26 @@ impl ServerStore for PgStore {
             .map_err(backend)?;
         let rows = client.query(&stmt, &[&village, &doc]).await.map_err(backend)?;
         rows.iter().map(|r| r.try_get::<_, Vec<u8>>(0).map_err(backend)).collect()
+    }
+
+    async fn snapshot_source(&self, village: Uuid, doc: &str) -> Result<SnapshotSource, DbError> {
+        let client = self.client().await?;
+        snapshot_source(&client, village, doc).await.map_err(backend)
+    }
+
+    async fn put_snapshot(&self, village: Uuid, doc: &str, upto: u64, bytes: Vec<u8>) -> Result<(), DbError> {
+        let client = self.client().await?;
+        let upto = i64::try_from(upto).unwrap_or(i64::MAX);
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO snapshots (village, doc, upto, bytes) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (village, doc) DO UPDATE SET upto = excluded.upto, bytes = excluded.bytes
+                 WHERE excluded.upto > snapshots.upto",
+            )
+            .await
+            .map_err(backend)?;
+        client.execute(&stmt, &[&village, &doc, &upto, &bytes]).await.map_err(backend)?;
+        Ok(())
     }
 
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError> {

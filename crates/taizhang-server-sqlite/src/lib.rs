@@ -17,8 +17,8 @@ use std::sync::{mpsc, Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use taizhang_server_db::{
-    actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, Stored,
-    StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
+    actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, SnapshotSource,
+    Stored, StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
 };
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
@@ -38,6 +38,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (8, include_str!("../../../migrations/server-sqlite/0008_blobs.sql")),
     (9, include_str!("../../../migrations/server-sqlite/0009_wipe_orders.sql")),
     (10, include_str!("../../../migrations/server-sqlite/0010_team_indexes.sql")),
+    (11, include_str!("../../../migrations/server-sqlite/0011_snapshots.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use
@@ -258,6 +259,28 @@ fn doc_changes(c: &Connection, village: &[u8], doc: &str) -> Result<Vec<Vec<u8>>
     rows.collect::<Result<Vec<_>, _>>().map_err(backend)
 }
 
+/// `doc`'s saved form and the changes stored after it (`ServerStore::snapshot_source`).
+fn snapshot_source(c: &Connection, village: &[u8], doc: &str) -> Result<SnapshotSource, DbError> {
+    let saved: Option<(i64, Vec<u8>)> = c
+        .prepare_cached("SELECT upto, bytes FROM snapshots WHERE village = ?1 AND doc = ?2")
+        .map_err(backend)?
+        .query_row(params![village, doc], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(backend)?;
+    let from = saved.as_ref().map_or(0, |(upto, _)| *upto);
+    let mut stmt = c
+        .prepare_cached("SELECT seq, bytes FROM changes WHERE village = ?1 AND doc = ?2 AND seq > ?3 ORDER BY seq")
+        .map_err(backend)?;
+    let rows = stmt.query_map(params![village, doc, from], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)));
+    let rows = rows.map_err(backend)?.collect::<Result<Vec<_>, _>>().map_err(backend)?;
+    let upto = rows.last().map_or(from, |(seq, _)| *seq);
+    Ok(SnapshotSource {
+        saved: saved.map(|(_, bytes)| bytes),
+        after: rows.into_iter().map(|(_, bytes)| bytes).collect(),
+        upto: u64::try_from(upto).unwrap_or(0),
+    })
+}
+
 /// One push's check and write inside the commit queue's transaction `tx` (in the push's own
 /// savepoint); committed by the queue.
 fn push_in(
@@ -283,7 +306,7 @@ fn push_in(
         let Verdict::Load(docs) = &verdict else { break };
         for d in docs {
             if !loaded.contains_key(d) {
-                loaded.insert(d.clone(), doc_changes(tx, v, d)?);
+                loaded.insert(d.clone(), snapshot_source(tx, v, d)?.into_chunks());
             }
         }
         verdict = (check.decide)(&Stored { heads: &heads, watched: &watched, changes: &loaded });
@@ -516,6 +539,27 @@ impl ServerStore for SqliteStore {
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
         let doc = doc.to_string();
         self.read(move |c| doc_changes(c, village.as_bytes().as_slice(), &doc)).await
+    }
+
+    async fn snapshot_source(&self, village: Uuid, doc: &str) -> Result<SnapshotSource, DbError> {
+        let doc = doc.to_string();
+        self.read(move |c| snapshot_source(c, village.as_bytes().as_slice(), &doc)).await
+    }
+
+    async fn put_snapshot(&self, village: Uuid, doc: &str, upto: u64, bytes: Vec<u8>) -> Result<(), DbError> {
+        let doc = doc.to_string();
+        let upto = i64::try_from(upto).unwrap_or(i64::MAX);
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO snapshots (village, doc, upto, bytes) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (village, doc) DO UPDATE SET upto = excluded.upto, bytes = excluded.bytes
+                 WHERE excluded.upto > snapshots.upto",
+                params![village.as_bytes().as_slice(), doc, upto, bytes],
+            )
+            .map(|_| ())
+            .map_err(backend)
+        })
+        .await
     }
 
     async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError> {

@@ -35,7 +35,9 @@ pub use server::{
     change_chunk_within, decode_sync_message, integrate, parse_changes, parse_raw_change, Integrated, ParsedChange,
     MAX_INFLATED_CHANGE,
 };
-pub use stored::{heads_of, load_stored, load_stored_lenient, DocCache};
+pub use stored::{
+    heads_of, is_saved_document, load_saved_lenient, load_stored, load_stored_lenient, save_compact, DocCache,
+};
 pub use wire::{
     paths, ActorRequest, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse,
     Hash, SyncRequest, SyncResponse, TokenRequest, TokenResponse, ACTOR_REUSED, MAX_BATCH_BYTES, PROTOCOL_VERSION,

@@ -36,16 +36,47 @@ fn load_one(am: &mut Automerge, i: usize, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-/// Loads every change of one document (in log order) into a new Automerge document. All
-/// changes go in one call (Automerge applies a run of change chunks far faster than one call
-/// per change), change by change only when that fails. Any unreadable change makes the whole
-/// load fail with the reason.
-pub fn load_stored(changes: &[Vec<u8>]) -> Result<Automerge, String> {
-    let mut am = Automerge::new();
+/// Whether `chunk` is a whole saved document (Automerge chunk type 0), as the server keeps a
+/// document's compacted saved form ([`save_compact`]) ahead of the changes stored after it.
+pub fn is_saved_document(chunk: &[u8]) -> bool {
+    chunk.len() > 8 && chunk[..4] == [0x85, 0x6f, 0x4a, 0x83] && chunk[8] == 0
+}
+
+/// The compacted saved form of `doc` the server keeps (Automerge's `save`): loading it is far
+/// cheaper than applying every change of the document's history one run at a time.
+pub fn save_compact(doc: &Automerge) -> Vec<u8> {
+    doc.save()
+}
+
+/// The document a stored run starts from: its leading saved form, loaded, when it opens with
+/// one (then the rest are the changes after it), else an empty document.
+fn start(chunks: &[Vec<u8>]) -> Result<(Automerge, &[Vec<u8>]), String> {
+    match chunks.first() {
+        Some(first) if is_saved_document(first) => {
+            // `Automerge::load`, not `load_incremental`: the latter takes a truncated document
+            // as an empty one without an error.
+            let loaded = std::panic::catch_unwind(|| Automerge::load(first));
+            match loaded {
+                Ok(Ok(am)) => Ok((am, &chunks[1..])),
+                Ok(Err(e)) => Err(format!("the stored saved form is unreadable: {e}")),
+                Err(_) => Err("the stored saved form is inconsistent (Automerge refused to load it)".into()),
+            }
+        }
+        _ => Ok((Automerge::new(), chunks)),
+    }
+}
+
+/// Loads every change of one document (in log order) into a new Automerge document; the run
+/// may open with the document's saved form ([`is_saved_document`]), the changes stored after
+/// it following. All changes go in one call (Automerge applies a run of change chunks far
+/// faster than one call per change), change by change only when that fails. Any unreadable
+/// change makes the whole load fail with the reason.
+pub fn load_stored(chunks: &[Vec<u8>]) -> Result<Automerge, String> {
+    let (mut am, changes) = start(chunks)?;
     if all_screened(changes) && load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
         return Ok(am);
     }
-    let mut am = Automerge::new();
+    let (mut am, changes) = start(chunks)?;
     for (i, bytes) in changes.iter().enumerate() {
         load_one(&mut am, i, bytes).map_err(|e| format!("stored document is unreadable: {e}"))?;
     }
@@ -63,6 +94,22 @@ pub fn load_stored_lenient(changes: &[Vec<u8>]) -> (Automerge, usize) {
     let mut am = Automerge::new();
     let damaged = changes.iter().enumerate().filter(|(i, bytes)| load_one(&mut am, *i, bytes).is_err()).count();
     (am, damaged)
+}
+
+/// [`load_stored_lenient`] of a run that may open with the document's saved form: changes
+/// after it that cannot be loaded are skipped and counted; a saved form that cannot be loaded
+/// (the server checks each one loads before keeping it, so it should never happen) is an
+/// `Err`, never skipped: judging on what follows it alone would judge on a document missing most
+/// of its history. (Saved forms are derived data: deleting one makes the document load from
+/// its changes again.)
+pub fn load_saved_lenient(chunks: &[Vec<u8>]) -> Result<(Automerge, usize), String> {
+    let (mut am, changes) = start(chunks)?;
+    if all_screened(changes) && load_untrusted(&mut am, &changes.concat()).is_ok() && complete(&am, changes) {
+        return Ok((am, 0));
+    }
+    let (mut am, changes) = start(chunks)?;
+    let damaged = changes.iter().enumerate().filter(|(i, bytes)| load_one(&mut am, *i, bytes).is_err()).count();
+    Ok((am, damaged))
 }
 
 /// The heads of `doc` as stored hashes, sorted (how the stores keep them).
@@ -123,6 +170,11 @@ impl<K: std::hash::Hash + Eq + Clone> DocCache<K> {
         slots.docs.insert(key, (heads, tick, doc));
     }
 
+    /// Drops every document held (a benchmark measuring a cold load).
+    pub fn clear(&self) {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).docs.clear();
+    }
+
     /// How many documents are held.
     pub fn len(&self) -> usize {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).docs.len()
@@ -163,6 +215,31 @@ mod tests {
         assert_eq!(damaged, 1);
         assert_eq!(heads_of(&lenient), heads_of(&d), "the readable changes are all there");
         assert_eq!(heads_of(&load_stored(&[]).expect("empty")), Vec::<Hash>::new());
+    }
+
+    #[test]
+    fn a_saved_form_then_the_changes_after_it_load_as_the_whole_history() {
+        let (d, raw) = doc(6);
+        let mut early = Automerge::new();
+        let first: Vec<Change> = raw[..4].iter().map(|b| Change::try_from(b.as_slice()).expect("change")).collect();
+        early.apply_changes(first).expect("apply");
+        let saved = save_compact(&early);
+        assert!(is_saved_document(&saved));
+        assert!(!is_saved_document(&raw[0]));
+        let mut run = vec![saved.clone()];
+        run.extend(raw[4..].iter().cloned());
+        assert_eq!(heads_of(&load_stored(&run).expect("load")), heads_of(&d));
+        let (lenient, damaged) = load_saved_lenient(&run).expect("load");
+        assert_eq!((heads_of(&lenient), damaged), (heads_of(&d), 0));
+        assert!(lenient.get_change_by_hash(&d.get_heads()[0]).is_some());
+        // A damaged saved form is an error, never an empty document judged as the whole.
+        let mut broken = saved;
+        let n = broken.len();
+        broken.truncate(n / 2);
+        let mut run = vec![broken];
+        run.extend(raw[4..].iter().cloned());
+        assert!(load_saved_lenient(&run).is_err());
+        assert!(load_stored(&run).is_err());
     }
 
     #[test]

@@ -1,0 +1,13 @@
+-- Issue 23: each document's compacted saved form (Automerge's `save`), refreshed as its log
+-- grows. A push check loads it and the changes stored after it instead of the whole history.
+-- Derived data: deleting a row loses nothing (the document is loaded from `changes` again).
+CREATE TABLE snapshots (
+    village  uuid NOT NULL REFERENCES villages (village),
+    doc      text NOT NULL,
+    upto     bigint NOT NULL,                 -- log seq of the last change of `doc` it holds
+    bytes    bytea NOT NULL,                  -- an Automerge document chunk
+    PRIMARY KEY (village, doc)
+);
+
+-- The changes of one document after a log position (the tail after its saved form).
+CREATE INDEX changes_by_doc_seq ON changes (village, doc, seq);
