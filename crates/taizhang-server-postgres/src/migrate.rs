@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
     (7, include_str!("../../../migrations/server-postgres/0007_change_signatures.sql")),
     (8, include_str!("../../../migrations/server-postgres/0008_blobs.sql")),
     (9, include_str!("../../../migrations/server-postgres/0009_wipe_orders.sql")),
+    (10, include_str!("../../../migrations/server-postgres/0010_previous_key.sql")),
 ];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that

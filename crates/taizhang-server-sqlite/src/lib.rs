@@ -37,6 +37,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("../../../migrations/server-sqlite/0007_change_signatures.sql")),
     (8, include_str!("../../../migrations/server-sqlite/0008_blobs.sql")),
     (9, include_str!("../../../migrations/server-sqlite/0009_wipe_orders.sql")),
+    (10, include_str!("../../../migrations/server-sqlite/0010_previous_key.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use
