@@ -23,7 +23,10 @@ pub fn system_clock() -> i64 {
 /// key issued stays valid until it expires; a running process sees a rotation at its restart).
 /// Clones share one cell.
 #[derive(Clone, Default)]
-pub struct ServerKeyCell(Arc<OnceLock<([u8; 32], Option<[u8; 32]>)>>);
+pub struct ServerKeyCell(Arc<OnceLock<Keys>>);
+
+/// The current secret and the previous one.
+type Keys = ([u8; 32], Option<[u8; 32]>);
 
 impl std::fmt::Debug for ServerKeyCell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
