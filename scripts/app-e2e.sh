@@ -32,5 +32,5 @@ command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version 
 cargo build --locked -p taizhang-app -p taizhang-sync-server -p taizhang-client
 bin=${CARGO_TARGET_DIR:-target}/debug
 
-APP_BIN=$bin/taizhang-app SERVER_BIN=$bin/taizhang-sync-server CLI_BIN=$bin/taizhang \
+TAIZHANG_STORE_PIN=246810 APP_BIN=$bin/taizhang-app SERVER_BIN=$bin/taizhang-sync-server CLI_BIN=$bin/taizhang \
   xvfb-run -a --server-args="-screen 0 1280x1024x24" node app/e2e/run.mjs

@@ -43,6 +43,9 @@ else
 fi
 
 store="$data/li.sqlite3"
+# The CLI's store is encrypted with a PIN (issue 21): a script gives it by environment (a person
+# at a terminal is asked instead). The demo's PIN; an older plain demo store is encrypted in place.
+export TAIZHANG_STORE_PIN="${TAIZHANG_STORE_PIN:-246810}"
 # 李明 (first secretary) enrolls this device once with his one-time code.
 [ -f "$store" ] || "$bin/taizhang" --store "$store" enroll --server "http://$addr" --code "$(code_of 0)" --name "李明的手机"
 "$bin/taizhang" --store "$store" sync
@@ -57,6 +60,7 @@ echo
 echo "sync server running at http://$addr (database $data/server.sqlite3); Ctrl-C to stop."
 echo "one-time enrollment codes of the demo accounts: $codes"
 [ "$web_built" = yes ] && echo "web client (phones' browsers; offline after the first visit): http://$addr/app/  join as 张伟 with $(code_of 2)"
+echo "the CLI's store PIN (TAIZHANG_STORE_PIN): $TAIZHANG_STORE_PIN"
 echo "another device (王芳): $bin/taizhang --store $data/wang.sqlite3 enroll --server http://$addr --code $(code_of 1) && $bin/taizhang --store $data/wang.sqlite3 sync"
 echo "administration: $bin/taizhang-sync-server --db $data/server.sqlite3 admin list"
 logins="$data/server.sqlite3.demo-logins.txt"

@@ -61,7 +61,7 @@ codes="$dir/server.sqlite3.demo-codes.txt"
 code() { awk -F'\t' -v i="$1" '$1 == i { print $3; exit }' "$codes"; }
 
 status=0
-TAIZHANG_SERVER="$base" CODE_A="$(code 0)" CODE_CLI="$(code 1)" CODE_B="$(code 2)" CLI_BIN="$CLI_BIN" WORK="$dir" \
+TAIZHANG_STORE_PIN=246810 TAIZHANG_SERVER="$base" CODE_A="$(code 0)" CODE_CLI="$(code 1)" CODE_B="$(code 2)" CLI_BIN="$CLI_BIN" WORK="$dir" \
   HOUSEHOLDS="$households" FIGURES="$dir/figures.json" node tests/web-e2e/run.mjs || status=$?
 if [ "$status" != 0 ]; then
   echo "--- server log (last 50 lines) ---" >&2; tail -n 50 "$dir/server.log" >&2

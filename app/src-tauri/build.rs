@@ -27,6 +27,11 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "sync_now",
     "ui_mark",
+    "lock_status",
+    "set_pin",
+    "unlock",
+    "app_touch",
+    "read_join_image",
 ];
 
 fn main() {

@@ -4,6 +4,10 @@ import { call } from "./api";
 import { add, clear, h } from "./dom";
 import { followUpList } from "./followups";
 import { householdExtras } from "./households";
+import { lockScreen, pinForm, watchLock } from "./lock";
+import { lockView } from "./lock-logic";
+import { parseEnrollQr } from "./transport/enroll-qr";
+import { platform } from "./transport/platform";
 import type {
   CheckKindCode,
   DiaryItem,
@@ -13,6 +17,7 @@ import type {
   HouseholdStatusCode,
   LeaveKindCode,
   Location,
+  LockStatus,
   MonthGaps,
   MonthScores,
   ScoreItemEntry,
@@ -34,6 +39,7 @@ import {
   diaryWritable,
   entryOf,
   errorText,
+  isCommandError,
   filingText,
   gapLines,
   automaticLines,
@@ -193,6 +199,7 @@ async function render(): Promise<void> {
   try {
     await SCREENS[route.screen](body, route as never);
   } catch (e) {
+    if (isCommandError(e) && e.code === "LOCKED") return void showLock(await call("lock_status"));
     body.prepend(errorBox(e));
   }
   if (seq !== renderSeq) return; // a newer navigation won
@@ -213,7 +220,28 @@ const setupScreen: Screen = async (el) => {
     autocomplete: "off",
   });
   const code = h("input", { type: "text", value: "", "data-testid": "setup-code", autocomplete: "off" });
+  // A pasted join link (the QR code's text, taizhang:enroll?code=…&server=…) fills both fields.
+  const fromLink = h("p", { class: "muted small", "data-testid": "setup-from-link", hidden: true }, t("setup.fromLink"));
+  code.oninput = () => {
+    const link = parseEnrollQr(code.value);
+    if (!link) return;
+    code.value = link.code;
+    if (link.server) server.value = link.server;
+    fromLink.hidden = false;
+  };
   const out = h("div", {});
+  // The join QR code from a picture (a photo or screenshot of the join sheet), read by the core.
+  const picture = h("input", { type: "file", accept: "image/*", "data-testid": "setup-qr-file" });
+  picture.onchange = () =>
+    void act(null, out, async () => {
+      const file = picture.files?.[0];
+      if (!file) return;
+      const link = await call("read_join_image", { bytes: Array.from(new Uint8Array(await file.arrayBuffer())) });
+      code.value = link.code;
+      if (link.server) server.value = link.server;
+      fromLink.hidden = false;
+    });
+  const pictureField = platform() === "browser" ? null : field(t("setup.qrFile"), picture);
   const btn = h("button", { class: "primary", "data-testid": "setup-join" }, t("setup.join"));
   btn.onclick = () =>
     void act(btn, out, async () => {
@@ -230,9 +258,12 @@ const setupScreen: Screen = async (el) => {
     h("h1", {}, t("setup.title")),
     setup?.wiped ? h("p", { class: "warn", "data-testid": "setup-wiped" }, `${t("setup.wiped")} ${setup.wiped}`) : null,
     h("p", {}, t("setup.intro")),
-    field(t("setup.server"), server),
     field(t("setup.code"), code),
     h("p", { class: "muted small" }, t("setup.codeHint")),
+    pictureField,
+    fromLink,
+    // The server address comes with the join link / QR code; typing it is for administrators.
+    h("details", { class: "advanced", "data-testid": "setup-advanced" }, h("summary", {}, t("setup.advanced")), field(t("setup.server"), server)),
     btn,
     out,
   );
@@ -1067,6 +1098,29 @@ const teamScreen: Screen<Extract<Route, { screen: "team" }>> = async (el, r) => 
 
 let syncPoll: ReturnType<typeof setInterval> | undefined;
 
+/** The app lock on the Sync screen (issue 21): its state, and setting or changing the PIN. */
+async function lockSection(): Promise<HTMLElement | null> {
+  const s = await call("lock_status");
+  if (s.keying === "plain") return null; // the web client: no lock (its store is not encrypted)
+  const box = h("section", { class: "lock", "data-testid": "sync-lock" });
+  const paint = (s: LockStatus) => {
+    clear(box);
+    add(box, h("h2", {}, t("lock.section")), h("p", {}, s.hasPin ? t("lock.status", { n: s.idleMinutes }) : t("lock.none")));
+    if (s.keying === "pin" && s.hasPin) return void box.append(h("p", { class: "muted small" }, t("lock.isKey")));
+    const open = h("button", { "data-testid": "lock-change" }, t("lock.change"));
+    open.onclick = () =>
+      open.replaceWith(
+        pinForm(s, (next) => {
+          toast(t("lock.saved"));
+          paint(next);
+        }),
+      );
+    box.append(open);
+  };
+  paint(s);
+  return box;
+}
+
 const syncScreen: Screen = async (el) => {
   const s = await call("sync_status");
   const server = h("input", { type: "url", value: s.serverUrl, "data-testid": "sync-server" });
@@ -1077,6 +1131,7 @@ const syncScreen: Screen = async (el) => {
       setup = await call("save_settings", { ...setup.settings, serverUrl: server.value });
       toast(t("common.saved"));
     });
+  const lockBox = await lockSection();
   const state = h("div", { class: "card", "data-testid": "sync-state" });
   const progress = h("progress", { max: "1", "data-testid": "sync-progress" });
   const result = h("div", { "data-testid": "sync-result" });
@@ -1171,6 +1226,7 @@ const syncScreen: Screen = async (el) => {
     result,
     h("p", { class: "muted small" }, t("sync.auto")),
     field(t("sync.language"), language),
+    lockBox,
     h("p", { class: "muted small" }, `${t("sync.device")}: ${setup?.member?.name ?? ""} · ${setup?.storePath ?? ""}`),
   );
   paint(s);
@@ -1189,16 +1245,33 @@ const SCREENS: Record<Route["screen"], Screen<never>> = {
   sync: syncScreen,
 };
 
+let lockShown: Promise<void> | null = null;
+
+/** The lock screen until the PIN opens it (issue 21); then the screen the hash names. */
+function showLock(s: LockStatus): Promise<void> {
+  lockShown ??= lockScreen(root, s).then(async () => {
+    // A store keyed by the PIN opened just now: who this device is may be known only now.
+    setup = await call("setup_status");
+    lockShown = null;
+    await render();
+  });
+  return lockShown;
+}
+
 async function boot(): Promise<void> {
+  let lock: LockStatus;
   try {
     setup = await call("setup_status");
     setLang(setup.settings.language);
     if (!location.hash && setup.startScreen) history.replaceState(null, "", `#/${setup.startScreen}`);
+    lock = await call("lock_status");
   } catch (e) {
     root.append(errorBox(e));
     return;
   }
-  window.addEventListener("hashchange", () => void render());
+  window.addEventListener("hashchange", () => void (lockShown ?? render()));
+  watchLock((s) => void showLock(s));
+  if (lockView(lock) !== "open") return showLock(lock);
   await render();
 }
 

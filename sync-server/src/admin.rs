@@ -246,6 +246,41 @@ pub enum PasswordSetError {
     Db(#[from] DbError),
 }
 
+/// Why the token key was not rotated.
+#[derive(Debug, thiserror::Error)]
+pub enum RotateKeyError {
+    #[error(
+        "the key was rotated {minutes} minutes ago: rotating again now would end the sessions the key before it issued \
+         (they last up to {hours} hours); wait, or pass --force to end them"
+    )]
+    TooSoon { minutes: i64, hours: i64 },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Rotates the server's token key (issue 21): a new random key issues every device token,
+/// county-page session and sign-in challenge from now on; the old one is kept as the previous
+/// key, so what it issued stays valid until it expires (device tokens within an hour, sessions
+/// within 12 hours). The certificate key of phone-to-phone sync is derived from the token key
+/// and rotates with it: phones take the new one with their next credentials (at most hourly
+/// after a sync). Running server instances read the keys at start: restart them. A second
+/// rotation before the previous key's sessions have expired is refused unless `force`.
+pub async fn rotate_key<S: AccountStore + ?Sized>(store: &S, now: i64, force: bool) -> Result<(), RotateKeyError> {
+    let longest = taizhang_auth::SESSION_TTL_MS.max(taizhang_auth::TOKEN_TTL_MS);
+    if let Some((_, retired_at)) = store.previous_server_secret().await? {
+        if !force && now.saturating_sub(retired_at) < longest {
+            return Err(RotateKeyError::TooSoon {
+                minutes: now.saturating_sub(retired_at) / 60_000,
+                hours: longest / 3_600_000,
+            });
+        }
+    }
+    // A database without a key yet gets one first, so there is a previous key to keep.
+    store.server_secret(rand::random()).await?;
+    store.rotate_server_secret(rand::random(), now).await?;
+    Ok(())
+}
+
 /// Sets the password a county or township officer logs in to the county page with.
 pub async fn set_password<S: AccountStore + ?Sized>(
     store: &S,

@@ -136,6 +136,13 @@ enum Admin {
         #[arg(long)]
         wipe: bool,
     },
+    /// Rotate the token / session key: a new key issues everything from now on, what the old
+    /// one issued stays valid until it expires; restart the running server afterwards.
+    RotateKey {
+        /// Rotate even when the previous key's sessions may still be in use (they end).
+        #[arg(long)]
+        force: bool,
+    },
     /// List places, accounts and devices.
     List,
     /// Changes of a village whose device time is not to be trusted (clock ahead, far behind,
@@ -202,6 +209,13 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
                 println!("{password}");
             }
             eprintln!("password set: log in at /county/ with the account id {account} or its name");
+        }
+        Admin::RotateKey { force } => {
+            admin::rotate_key(store, now, force).await?;
+            println!(
+                "token key rotated: new tokens and sessions use the new key, what the old one issued stays valid until it expires; \
+                 restart the running server instances so they read it"
+            );
         }
         Admin::RevokeDevice { device, wipe } => {
             let done = match wipe {

@@ -216,6 +216,14 @@ async function checkVillage(page) {
   const counted = {};
   for (const s of strengths) counted[s] = (counted[s] ?? 0) + 1;
   log(`evidence: ${strengths.length} member-days ${JSON.stringify(counted)}`);
+  // Issue 21: county staff see the team's devices panel — its list with a wipe button per
+  // device, or that no device is enrolled (the mock has no devices API: its error stays in the panel).
+  await page.getByTestId("devices").waitFor();
+  if (!MOCK) {
+    await page.locator('[data-testid="devices-list"] table, [data-testid="devices-list"] p.muted').first().waitFor();
+    const devices = await page.locator('[data-testid^="device-"][data-state]').count();
+    log(`devices panel: ${devices} device(s)`);
+  }
   return members;
 }
 

@@ -82,7 +82,7 @@ async fn only_county_staff_with_the_right_password_get_in() {
     assert!(page.headers()["content-security-policy"].to_str().expect("csp").contains("default-src 'self'"));
     assert!(page.text().await.expect("html").contains(r#"<script type="module" src="js/main.js">"#));
     // Its ES modules, each with a JavaScript type (a module served as anything else is refused).
-    for name in ["main", "dom", "i18n", "api", "overview", "village", "entry", "inspection"] {
+    for name in ["main", "dom", "i18n", "api", "overview", "village", "entry", "inspection", "devices"] {
         let r = http.get(format!("{}/county/js/{name}.js", server.url)).send().await.expect("module");
         assert_eq!(r.status().as_u16(), 200, "{name}.js");
         assert_eq!(r.headers()["content-type"], "text/javascript; charset=utf-8", "{name}.js");

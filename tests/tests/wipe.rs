@@ -113,6 +113,22 @@ async fn county_staff_order_a_wipe_from_the_county_page() {
         county.post(&format!("/county/api/village/{village}/device/{device}/wipe"), serde_json::json!({})).await;
     assert_eq!(status, 200, "{row}");
     assert_eq!(row["state"], "wipe_ordered");
+    let list = county.json(&format!("/county/api/village/{village}/devices")).await;
+    let row = list["devices"].as_array().expect("devices").iter().find(|d| d["id"] == device.to_string()).cloned();
+    assert_eq!(row.expect("still listed")["state"], "wipe_ordered", "the page's list shows the order");
+
+    // The page's devices panel: on the village page, for county staff only, calling this API
+    // after a confirm dialog.
+    let http = reqwest::Client::new();
+    let get = |path: &'static str| {
+        let (http, url) = (http.clone(), server.url.clone());
+        async move { http.get(format!("{url}{path}")).send().await.expect("asset").text().await.expect("text") }
+    };
+    let panel = get("/county/js/devices.js").await;
+    for needle in ["/devices`", "/wipe`", "method: \"POST\"", "state.me?.scope !== \"county\"", "showModal()"] {
+        assert!(panel.contains(needle), "devices.js has {needle}");
+    }
+    assert!(get("/county/js/village.js").await.contains("devicesSection(v.id)"), "the village page shows the panel");
 
     // The phone pushes its visit, then is told to erase.
     let err = wang.sync(&t, NOW + 2000).await.expect_err("wiped");

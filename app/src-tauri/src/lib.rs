@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use taizhang_app_core::contract::*;
-use taizhang_app_core::{system_clock, AppCore, AutoSync};
+use taizhang_app_core::{system_clock, AppCore, AutoSync, PinKdf};
 use tauri::webview::{PermissionKind, PermissionResponse};
 use tauri::{Manager, State, WebviewWindowBuilder};
 
@@ -126,6 +126,26 @@ async fn sync_now(core: Core<'_>) -> Answer<SyncSummary> {
     Ok(core.sync_now().await?)
 }
 #[tauri::command]
+fn lock_status(core: Core<'_>) -> LockStatus {
+    core.lock_status()
+}
+#[tauri::command]
+async fn set_pin(core: Core<'_>, req: SetPinRequest) -> Answer<LockStatus> {
+    Ok(core.set_pin(req).await?)
+}
+#[tauri::command]
+async fn unlock(core: Core<'_>, req: String) -> Answer<LockStatus> {
+    Ok(core.unlock(req).await?)
+}
+#[tauri::command]
+fn app_touch(core: Core<'_>) -> LockStatus {
+    core.app_touch()
+}
+#[tauri::command]
+fn read_join_image(core: Core<'_>, req: JoinImage) -> Answer<JoinLink> {
+    Ok(core.read_join_image(req)?)
+}
+#[tauri::command]
 fn ui_mark(core: Core<'_>, req: UiMark) -> UiMarkEcho {
     core.ui_mark(req)
 }
@@ -191,15 +211,12 @@ fn try_run() -> anyhow::Result<()> {
                 std::env::var_os("TAIZHANG_STORE").map(PathBuf::from).unwrap_or_else(|| data.join("taizhang.sqlite3"));
             let settings = store.with_extension("settings.json");
             let server = std::env::var("TAIZHANG_SERVER").ok();
-            // The store's key from the platform's keystore (issue 21); a plain store there is
-            // encrypted in place at this open.
-            let (key, renew) = taizhang_app_core::platform_store_key(&store);
-            let mut core = AppCore::open_keyed(store, settings, server.as_deref(), system_clock(), key)
+            // The store's key from the platform's keystore (issue 21; a plain store there is
+            // encrypted in place at this open); without one, from the PIN the lock screen asks.
+            let keystore = taizhang_app_core::platform_store_key(&store);
+            let core = AppCore::open_locked(store, settings, server.as_deref(), system_clock(), keystore, PinKdf::new)
                 .context("opening the ledger")?
                 .with_start(started, std::env::var("TAIZHANG_START_SCREEN").ok());
-            if let Some(renew) = renew {
-                core = core.with_renew_key(renew);
-            }
             let core = Arc::new(core);
             app.manage(core.clone());
             // After the core is managed: the page's first command must find it.
@@ -247,7 +264,12 @@ fn try_run() -> anyhow::Result<()> {
             save_score_sheet,
             sync_status,
             sync_now,
-            ui_mark
+            ui_mark,
+            lock_status,
+            set_pin,
+            unlock,
+            app_touch,
+            read_join_image
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

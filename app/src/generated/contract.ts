@@ -1,7 +1,7 @@
 // The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.
 // DO NOT EDIT: regenerate with `UPDATE_CONTRACT=1 cargo test -p taizhang-app-core --test contract`.
 
-export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL" | "OWN_LEAVE" | "MONTH_NOT_OVER" | "DEVICE_WIPED";
+export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL" | "OWN_LEAVE" | "MONTH_NOT_OVER" | "DEVICE_WIPED" | "LOCKED" | "WRONG_PIN" | "PIN_BLOCKED";
 
 export type CommandError = { code: ErrorCode, 
 /**
@@ -588,6 +588,48 @@ export type UiMarkEcho = {
  */
 sinceStartMs: number, };
 
+export type StoreKeying = "keystore" | "pin" | "plain";
+
+export type LockStatus = { keying: StoreKeying, 
+/**
+ * A PIN is set on this device.
+ */
+hasPin: boolean, 
+/**
+ * A PIN must be set before anything else (no keystore: the PIN is the store's key).
+ */
+pinRequired: boolean, 
+/**
+ * The PIN is needed now (at start, or after the idle time).
+ */
+locked: boolean, 
+/**
+ * Wrong PINs left before the lock stops accepting any.
+ */
+attemptsLeft: number, 
+/**
+ * Too many wrong PINs: only the administrator's reset opens it.
+ */
+blocked: boolean, 
+/**
+ * Minutes without use before the PIN is asked again.
+ */
+idleMinutes: number, };
+
+export type SetPinRequest = { 
+/**
+ * At least six digits.
+ */
+pin: string, 
+/**
+ * Minutes without use before the PIN is asked again (at least 1).
+ */
+idleMinutes: number, };
+
+export type JoinLink = { code: string, server: string | null, };
+
+export type JoinImage = { bytes: Array<number>, };
+
 /** Every command: its request (`null`: none; else passed as `{ req }`) and its answer. */
 export interface Commands {
   setup_status: { req: null; res: SetupStatus };
@@ -617,6 +659,11 @@ export interface Commands {
   sync_now: { req: null; res: SyncSummary };
   withdraw_refused: { req: RefusedDoc; res: SyncStatus };
   ui_mark: { req: UiMark; res: UiMarkEcho };
+  lock_status: { req: null; res: LockStatus };
+  set_pin: { req: SetPinRequest; res: LockStatus };
+  unlock: { req: string; res: LockStatus };
+  app_touch: { req: null; res: LockStatus };
+  read_join_image: { req: JoinImage; res: JoinLink };
 }
 
 export const ERROR_CODES: ErrorCode[] = [
@@ -638,4 +685,8 @@ export const ERROR_CODES: ErrorCode[] = [
   "INTERNAL",
   "OWN_LEAVE",
   "MONTH_NOT_OVER",
+  "DEVICE_WIPED",
+  "LOCKED",
+  "WRONG_PIN",
+  "PIN_BLOCKED",
 ];

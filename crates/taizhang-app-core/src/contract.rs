@@ -51,6 +51,13 @@ pub enum ErrorCode {
     MonthNotOver,
     /// The administrator revoked this device and had it erased (issue 21): join again.
     DeviceWiped,
+    /// The app is locked (issue 21): enter the PIN, or set one first on a device without a
+    /// keystore.
+    Locked,
+    /// The PIN was wrong; `message` says how many attempts are left.
+    WrongPin,
+    /// Too many wrong PINs: the app stays locked until the administrator's reset.
+    PinBlocked,
 }
 
 /// What every failed command returns.
@@ -946,6 +953,62 @@ pub struct UiMarkEcho {
 
 /// Every command: name, request type (or `null`: no argument), answer type. A command with
 /// a request is invoked as `invoke(name, { req })`.
+/// What a join link or the join QR code carries (issue 21): `taizhang:enroll?code=…&server=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinLink {
+    pub code: String,
+    pub server: Option<String>,
+}
+
+/// A picture holding the join QR code: the file's bytes (JPEG, PNG or WebP).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinImage {
+    pub bytes: Vec<u8>,
+}
+
+/// Where the store's key comes from (issue 21).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKeying {
+    /// The operating system's keystore holds it (Secret Service, a phone's keystore).
+    Keystore,
+    /// Derived from the PIN (Argon2id): no keystore here, so the PIN opens the store.
+    Pin,
+    /// Not encrypted (the web client, a build without SQLCipher).
+    Plain,
+}
+
+/// The app lock's state (issue 21).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LockStatus {
+    pub keying: StoreKeying,
+    /// A PIN is set on this device.
+    pub has_pin: bool,
+    /// A PIN must be set before anything else (no keystore: the PIN is the store's key).
+    pub pin_required: bool,
+    /// The PIN is needed now (at start, or after the idle time).
+    pub locked: bool,
+    /// Wrong PINs left before the lock stops accepting any.
+    pub attempts_left: u32,
+    /// Too many wrong PINs: only the administrator's reset opens it.
+    pub blocked: bool,
+    /// Minutes without use before the PIN is asked again.
+    pub idle_minutes: u32,
+}
+
+/// Sets (or changes) the PIN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPinRequest {
+    /// At least six digits.
+    pub pin: String,
+    /// Minutes without use before the PIN is asked again (at least 1).
+    pub idle_minutes: u32,
+}
+
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("setup_status", "null", "SetupStatus"),
     ("join", "JoinRequest", "JoinResult"),
@@ -974,6 +1037,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("sync_now", "null", "SyncSummary"),
     ("withdraw_refused", "RefusedDoc", "SyncStatus"),
     ("ui_mark", "UiMark", "UiMarkEcho"),
+    ("lock_status", "null", "LockStatus"),
+    ("set_pin", "SetPinRequest", "LockStatus"),
+    ("unlock", "string", "LockStatus"),
+    ("app_touch", "null", "LockStatus"),
+    ("read_join_image", "JoinImage", "JoinLink"),
 ];
 
 /// The TypeScript text of the contract: every type above and the command map.
@@ -1047,6 +1115,11 @@ pub fn contract_ts() -> String {
         SyncStatus::decl(),
         UiMark::decl(),
         UiMarkEcho::decl(),
+        StoreKeying::decl(),
+        LockStatus::decl(),
+        SetPinRequest::decl(),
+        JoinLink::decl(),
+        JoinImage::decl(),
     ];
     let mut out = String::from(
         "// The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.\n\
@@ -1091,4 +1164,8 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::Internal,
     ErrorCode::OwnLeave,
     ErrorCode::MonthNotOver,
+    ErrorCode::DeviceWiped,
+    ErrorCode::Locked,
+    ErrorCode::WrongPin,
+    ErrorCode::PinBlocked,
 ];

@@ -167,6 +167,9 @@ pub struct AppCore {
     store_key: Mutex<Option<StoreKey>>,
     /// Forgets that key where the platform keeps it and gives the next store's (remote wipe).
     renew_key: Option<crate::wipe::RenewKey>,
+    /// The app lock (issue 21; `crate::pin`): none unless the shell opened with
+    /// [`AppCore::open_locked`].
+    pin: crate::pin::PinGate,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -689,6 +692,35 @@ impl AppCore {
         Self::open_keyed(store_path, settings_path, server_override, clock, None)
     }
 
+    /// What the app shell calls (issue 21): the store's key from the platform's keystore when
+    /// `keystore` gives one (with what renews it after a wipe), and the app lock of
+    /// `crate::pin`. Without a keystore but with encryption the PIN is the store's key: a PIN
+    /// must be set first, and a PIN-keyed store stays closed until [`AppCore::unlock`].
+    /// `new_kdf` makes the PIN's Argon2id parameters (`PinKdf::new`; tests pass a cheap one).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn open_locked(
+        store_path: PathBuf,
+        settings_path: PathBuf,
+        server_override: Option<&str>,
+        clock: Clock,
+        keystore: (Option<StoreKey>, Option<crate::wipe::RenewKey>),
+        new_kdf: fn() -> taizhang_client::keystore::PinKdf,
+    ) -> Result<Self, AppError> {
+        let (key, renew) = keystore;
+        let keying = match (&key, taizhang_client::ENCRYPTION_AVAILABLE) {
+            (Some(_), _) => StoreKeying::Keystore,
+            (None, true) => StoreKeying::Pin,
+            (None, false) => StoreKeying::Plain,
+        };
+        let gate = crate::pin::PinGate::load(&store_path, keying, new_kdf, clock())?;
+        // A PIN-keyed store with its PIN set is sealed until the PIN is entered.
+        let sealed = keying == StoreKeying::Pin && gate.has_pin();
+        let mut core = Self::build(store_path, settings_path, server_override, clock, key, !sealed)?;
+        core.pin = gate;
+        core.renew_key = renew;
+        Ok(core)
+    }
+
     /// [`AppCore::open`] over a store encrypted with `store_key` (issue 21): a plain store found
     /// there is encrypted in place first, and a device that joins gets an encrypted store.
     pub fn open_keyed(
@@ -698,12 +730,23 @@ impl AppCore {
         clock: Clock,
         store_key: Option<StoreKey>,
     ) -> Result<Self, AppError> {
+        Self::build(store_path, settings_path, server_override, clock, store_key, true)
+    }
+
+    fn build(
+        store_path: PathBuf,
+        settings_path: PathBuf,
+        server_override: Option<&str>,
+        clock: Clock,
+        store_key: Option<StoreKey>,
+        open_store: bool,
+    ) -> Result<Self, AppError> {
         let mut s = settings::load(&settings_path);
         if let Some(url) = server_override.filter(|u| !u.trim().is_empty()) {
             s.server_url = normalise_server_url(url)?;
         }
         // The browser's storage has no "exists": opening an absent store finds no village.
-        let ledger = if cfg!(target_arch = "wasm32") || store_path.exists() {
+        let ledger = if open_store && (cfg!(target_arch = "wasm32") || store_path.exists()) {
             match Ledger::open_keyed(&store_path, store_key.as_ref()) {
                 Ok(l) => Some(l),
                 Err(ClientError::NotInitialised) => None,
@@ -728,6 +771,11 @@ impl AppCore {
             started: Instant::now(),
             start_screen: None,
             connect: http_connect(),
+            pin: crate::pin::PinGate::disabled(if store_key.is_some() {
+                StoreKeying::Keystore
+            } else {
+                StoreKeying::Plain
+            }),
             store_key: Mutex::new(store_key),
             renew_key: None,
         })
@@ -785,6 +833,76 @@ impl AppCore {
         })
     }
 
+    /// The join link in the QR code of a picture the person picked (issue 21; `crate::scan`).
+    pub fn read_join_image(&self, image: JoinImage) -> Result<JoinLink, AppError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::scan::read_join_qr(&image.bytes);
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = image;
+            Err(AppError::NotAllowed(
+                "the web client reads no pictures yet: type the code or paste the join link".into(),
+            ))
+        }
+    }
+
+    /// The app lock's state (issue 21).
+    pub fn lock_status(&self) -> LockStatus {
+        self.pin.status(self.now())
+    }
+
+    /// The person is using the app: the idle time starts again (while open).
+    pub fn app_touch(&self) -> LockStatus {
+        let now = self.now();
+        self.pin.touch(now);
+        self.pin.status(now)
+    }
+
+    /// Sets the PIN (or changes it while open, where a keystore holds the store's key). Where
+    /// the PIN is the store's key, the store found here (a plain one from before) is encrypted
+    /// with it in place now, and a store made by joining gets it.
+    pub async fn set_pin(&self, req: SetPinRequest) -> Result<LockStatus, AppError> {
+        let now = self.now();
+        let mut guard = self.ledger.lock().await;
+        if let Some(key) = self.pin.set_pin(&req.pin, req.idle_minutes, now)? {
+            if let Some(plain) = guard.take() {
+                drop(plain);
+                *guard = self.open_with(&key)?;
+            }
+            *lock(&self.store_key) = Some(key);
+        }
+        Ok(self.pin.status(now))
+    }
+
+    /// Opens the lock with `pin`. Where the PIN is the store's key, the store is opened with it
+    /// (the first unlock after start).
+    pub async fn unlock(&self, pin: String) -> Result<LockStatus, AppError> {
+        let now = self.now();
+        let mut guard = self.ledger.lock().await;
+        if let Some(key) = self.pin.unlock(&pin, now)? {
+            if guard.is_none() {
+                *guard = self.open_with(&key)?;
+                let last = guard.as_ref().and_then(|l| l.last_sync_at().ok().flatten());
+                lock(&self.memo).last_sync_at = last;
+            }
+            *lock(&self.store_key) = Some(key);
+        }
+        Ok(self.pin.status(now))
+    }
+
+    /// The store at this path opened with `key` (a plain one is encrypted in place first);
+    /// `None` when there is none yet.
+    fn open_with(&self, key: &StoreKey) -> Result<Option<Ledger>, AppError> {
+        if !cfg!(target_arch = "wasm32") && !self.store_path.exists() {
+            return Ok(None);
+        }
+        match Ledger::open_keyed(&self.store_path, Some(key)) {
+            Ok(l) => Ok(Some(l)),
+            Err(ClientError::NotInitialised) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn setup_status(&self) -> Result<SetupStatus, AppError> {
         let guard = self.ledger.lock().await;
         self.setup_of(guard.as_ref())
@@ -793,6 +911,8 @@ impl AppCore {
     /// Joins the village (see [`join_ledger`]), saves the server address, and syncs once when
     /// the server can be reached (the device is joined either way).
     pub async fn join(&self, req: JoinRequest) -> Result<JoinResult, AppError> {
+        // Where the PIN is the store's key, it must exist before the store does.
+        self.pin.guard(self.now())?;
         let url = normalise_server_url(&req.server_url)?;
         {
             let mut guard = self.ledger.lock().await;
@@ -826,6 +946,7 @@ impl AppCore {
 
     /// Runs `f` on the joined ledger.
     async fn with<R>(&self, f: impl FnOnce(&mut Ledger) -> Result<R, AppError>) -> Result<R, AppError> {
+        self.pin.guard(self.now())?;
         let mut guard = self.ledger.lock().await;
         let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
         f(ledger)
@@ -1591,6 +1712,8 @@ impl AppCore {
                     // (none without a keystore: the shell decides).
                     let next = self.renew_key.as_ref().and_then(|renew| renew());
                     *lock(&self.store_key) = next;
+                    // The PIN goes with the store: joining again starts with a new one.
+                    self.pin.forget()?;
                 }
                 return Err(AppError::Wiped(reason));
             }

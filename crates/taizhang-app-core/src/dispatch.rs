@@ -52,6 +52,11 @@ impl AppCore {
             "sync_now" => answer(self.sync_now().await),
             "withdraw_refused" => answer(self.withdraw_refused(arg(name, req)?).await),
             "ui_mark" => answer(Ok(self.ui_mark(arg(name, req)?))),
+            "lock_status" => answer(Ok(self.lock_status())),
+            "set_pin" => answer(self.set_pin(arg(name, req)?).await),
+            "unlock" => answer(self.unlock(arg(name, req)?).await),
+            "app_touch" => answer(Ok(self.app_touch())),
+            "read_join_image" => answer(self.read_join_image(arg(name, req)?)),
             _ => Err(AppError::Invalid { message: format!("there is no command {name:?}"), field: None }.into()),
         }
     }

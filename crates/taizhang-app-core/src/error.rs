@@ -50,6 +50,13 @@ pub enum AppError {
     /// The administrator revoked this device and had it erased (issue 21).
     #[error("{0}")]
     Wiped(String),
+    /// The app lock (issue 21) is closed, or a PIN must be set first.
+    #[error("{0}")]
+    Locked(String),
+    #[error("wrong PIN: {0} attempts left")]
+    WrongPin(u32),
+    #[error("too many wrong PINs: the app stays locked (it still syncs while it runs); ask the administrator to reset this device")]
+    PinBlocked,
 }
 
 impl AppError {
@@ -73,6 +80,9 @@ impl AppError {
             AppError::Internal(_) => ErrorCode::Internal,
             AppError::Denied { code, .. } => *code,
             AppError::Wiped(_) => ErrorCode::DeviceWiped,
+            AppError::Locked(_) => ErrorCode::Locked,
+            AppError::WrongPin(_) => ErrorCode::WrongPin,
+            AppError::PinBlocked => ErrorCode::PinBlocked,
         }
     }
 

@@ -1,8 +1,8 @@
 //! Which key the app's store gets on this platform (issue 21): Secret Service on a Linux
 //! desktop when one answers (cargo feature `secret-service`), a random key kept there and made
-//! on first use. Without a keystore the store stays plain for now: the PIN screen that would
-//! derive the key (`taizhang_client::keystore::PinKdf`) is not built yet (README, "Not done
-//! yet"). Phones: the Android Keystore / iOS Keychain are not built yet either.
+//! on first use. Without a keystore the key comes from the PIN the lock screen asks for
+//! (`AppCore::open_locked`, `crate::pin`). Phones: the Android Keystore / iOS Keychain are not
+//! built yet.
 
 use std::path::Path;
 
@@ -24,7 +24,7 @@ fn secret_service(store: &Path) -> (Option<StoreKey>, Option<RenewKey>) {
     use std::sync::Arc;
     use taizhang_client::keystore::{keystore_key, KeyStore, SecretServiceKeyStore};
     let Some(ks) = SecretServiceKeyStore::probe("taizhang") else {
-        eprintln!("taizhang-app: no Secret Service answers; the store stays unencrypted (no PIN screen yet)");
+        eprintln!("taizhang-app: no Secret Service answers; the PIN the lock screen asks for keys the store");
         return (None, None);
     };
     let name = format!("store:{}", store.display());
@@ -38,7 +38,7 @@ fn secret_service(store: &Path) -> (Option<StoreKey>, Option<RenewKey>) {
             (Some(key), Some(renew))
         }
         Err(e) => {
-            eprintln!("taizhang-app: Secret Service refused the store key ({e}); the store stays unencrypted");
+            eprintln!("taizhang-app: Secret Service refused the store key ({e}); the PIN the lock screen asks for keys the store");
             (None, None)
         }
     }

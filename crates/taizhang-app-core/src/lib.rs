@@ -13,6 +13,9 @@ mod households;
 mod keys;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod lock;
+mod pin;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod scan;
 mod settings;
 mod wipe;
 
@@ -25,5 +28,7 @@ pub use error::AppError;
 #[cfg(not(target_arch = "wasm32"))]
 pub use keys::platform_store_key;
 pub use settings::{host_port, normalise_server_url, DEFAULT_SERVER};
+#[cfg(not(target_arch = "wasm32"))]
+pub use taizhang_client::keystore::PinKdf;
 pub use taizhang_client::StoreKey;
 pub use wipe::RenewKey;

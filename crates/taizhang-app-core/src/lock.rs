@@ -2,8 +2,8 @@
 //! attempts. The lock guards the screen, not the records: background sync goes on while the
 //! app is locked (the store key is the keystore's, not the PIN), so a forgotten PIN never
 //! loses an unsynced record — the way out is the administrator's `revoke-device --wipe` (the
-//! phone pushes everything, then erases itself) and a new join code. NOT WIRED to the window
-//! yet (no lock screen, no command): README, "Not done yet".
+//! phone pushes everything, then erases itself) and a new join code. Wired to the store and the
+//! window by `crate::pin` (where there is no keystore the PIN is also the store's key).
 
 use serde::{Deserialize, Serialize};
 use taizhang_client::keystore::{PinKdf, PIN_MIN_LEN};
@@ -67,6 +67,29 @@ impl AppLock {
         self.failed = 0;
         self.last_active = now;
         self.settings.as_ref().ok_or(LockError::TooShort)
+    }
+
+    /// A lock whose count of wrong PINs in a row was saved (a restart does not reset it).
+    pub fn with_failed(mut self, failed: u32) -> Self {
+        self.failed = failed.min(MAX_ATTEMPTS);
+        self
+    }
+
+    /// Wrong PINs in a row so far.
+    pub fn failed(&self) -> u32 {
+        self.failed
+    }
+
+    /// What is saved: the PIN's hash and the idle time (none: no PIN set).
+    pub fn settings(&self) -> Option<&LockSettings> {
+        self.settings.as_ref()
+    }
+
+    /// Forgets the PIN (a remote wipe): the lock opens and never closes until a new one is set.
+    pub fn clear(&mut self) {
+        self.settings = None;
+        self.locked = false;
+        self.failed = 0;
     }
 
     /// The person did something at `now`: the idle time starts again (while open).
@@ -149,6 +172,15 @@ mod tests {
         assert_eq!(l.unlock("000000", 61_000), Err(LockError::Blocked));
         assert_eq!(l.unlock("246810", 62_000), Err(LockError::Blocked));
         assert!(l.is_locked(62_000));
+    }
+
+    #[test]
+    fn the_count_of_wrong_pins_survives_a_restart() {
+        let mut l = AppLock::new(None, 0);
+        let saved = l.set_pin("246810", 60_000, kdf(), 0).expect("pin").clone();
+        let mut again = AppLock::new(Some(saved), 0).with_failed(MAX_ATTEMPTS - 1);
+        assert_eq!(again.unlock("000000", 1), Err(LockError::Blocked));
+        assert_eq!(again.failed(), MAX_ATTEMPTS);
     }
 
     #[test]

@@ -26,9 +26,12 @@ const WEB_SESSION: &[u8] = b"taizhang-web-session-v1\0";
 const TOKEN_LEN: usize = 1 + 16 + 8 + 32;
 const CHALLENGE_LEN: usize = 8 + 16 + 32;
 
-/// The server's secret key for tokens and challenges (32 bytes, kept in the database).
+/// The server's secret key for tokens and challenges (32 bytes, kept in the database), with
+/// the key it replaced (issue 21, `admin rotate-key`): what the previous key issued — device
+/// tokens, county-page sessions, challenges — is still accepted until it expires; everything
+/// new is issued with the current key.
 #[derive(Clone)]
-pub struct ServerKey([u8; 32]);
+pub struct ServerKey([u8; 32], Option<[u8; 32]>);
 
 impl std::fmt::Debug for ServerKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -46,7 +49,13 @@ pub struct Issued {
 
 impl ServerKey {
     pub fn new(secret: [u8; 32]) -> Self {
-        Self(secret)
+        Self(secret, None)
+    }
+
+    /// This key, still accepting what `previous` issued (until that expires).
+    pub fn with_previous(mut self, previous: Option<[u8; 32]>) -> Self {
+        self.1 = previous;
+        self
     }
 
     fn mac(&self, purpose: &[u8], data: &[u8]) -> [u8; 32] {
@@ -58,10 +67,13 @@ impl ServerKey {
     }
 
     fn check_mac(&self, purpose: &[u8], data: &[u8], tag: &[u8]) -> bool {
-        let Ok(mut m) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0) else { return false };
-        m.update(purpose);
-        m.update(data);
-        m.verify_slice(tag).is_ok() // constant-time
+        let check = |key: &[u8; 32]| {
+            let Ok(mut m) = <Hmac<Sha256> as KeyInit>::new_from_slice(key) else { return false };
+            m.update(purpose);
+            m.update(data);
+            m.verify_slice(tag).is_ok() // constant-time
+        };
+        check(&self.0) || self.1.as_ref().is_some_and(check)
     }
 
     /// A 32-byte key derived from this one for `purpose` (e.g. the seed of the server's
@@ -310,6 +322,30 @@ pub fn verify_signature(public_key: &[u8], message: &[u8], signature: &[u8]) -> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn after_a_rotation_what_the_old_key_issued_stays_valid_until_it_expires() {
+        use super::*;
+        let old = ServerKey::new([1; 32]);
+        let device = Uuid::from_u128(7);
+        let token = old.issue_token(device, 1_000);
+        let session = old.issue_session(device, 1_000);
+        let challenge = old.challenge(1_000, [3; 16]);
+        let rotated = ServerKey::new([2; 32]).with_previous(Some([1; 32]));
+        assert_eq!(rotated.verify_token(&token.token, 2_000), Ok(device));
+        assert_eq!(rotated.verify_session(&session.token, 2_000), Ok(device));
+        assert_eq!(rotated.check_challenge(&challenge, 2_000), Ok(()));
+        assert_eq!(rotated.verify_token(&token.token, token.expires_at), Err(AuthError::TokenExpired));
+        // New tokens are the new key's: the old key alone refuses them.
+        let fresh = rotated.issue_token(device, 2_000);
+        assert_eq!(old.verify_token(&fresh.token, 2_001), Err(AuthError::BadToken));
+        // Without the previous key (a second rotation) the old token is refused.
+        assert_eq!(ServerKey::new([2; 32]).verify_token(&token.token, 2_000), Err(AuthError::BadToken));
+        assert_eq!(
+            ServerKey::new([9; 32]).with_previous(Some([2; 32])).verify_token(&token.token, 2_000),
+            Err(AuthError::BadToken)
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -214,3 +214,76 @@ impl Default for PinKdf {
         Self::new()
     }
 }
+
+/// How the `taizhang` CLI gets its store's key (issue 21), decided by the binary from its flag,
+/// its environment and its terminal: a PIN (`TAIZHANG_STORE_PIN` for scripts, typed at a
+/// prompt by a person), or explicitly none (`--plain`: tests and demos).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    Plain,
+    Pin(String),
+}
+
+/// The key of the store at `store` from `source`. A PIN-keyed store keeps its Argon2id salt in
+/// `<store>.pin` ([`PinKdf::path_for`]), made with the first PIN given; a plain store opened
+/// with a PIN is then encrypted in place by the open. An encrypted store cannot be opened
+/// `--plain`, nor without its `.pin` file.
+pub fn store_key_from(store: &Path, source: &KeySource) -> Result<Option<StoreKey>, ClientError> {
+    use taizhang_store::FileKind;
+    let encrypted = taizhang_store::file_kind(store)? == FileKind::Encrypted;
+    match source {
+        KeySource::Plain if encrypted => Err(ClientError::Keystore(format!(
+            "{} is encrypted: give its PIN (TAIZHANG_STORE_PIN, or type it when asked) instead of --plain",
+            store.display()
+        ))),
+        KeySource::Plain => Ok(None),
+        KeySource::Pin(pin) => match PinKdf::load(store)? {
+            Some(kdf) => kdf.derive(pin).map(Some),
+            None if encrypted => Err(ClientError::Keystore(format!(
+                "{} is encrypted but {} (the PIN's salt) is missing: put it back beside the store, or enroll again with a new code",
+                store.display(),
+                PinKdf::path_for(store).display()
+            ))),
+            None => {
+                let kdf = PinKdf::new();
+                let key = kdf.derive(pin)?;
+                kdf.save(store)?;
+                Ok(Some(key))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pin_makes_its_salt_once_and_gives_the_same_key_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = dir.path().join("s.sqlite3");
+        assert_eq!(store_key_from(&store, &KeySource::Plain).expect("plain").map(|k| k.as_bytes().to_vec()), None);
+        assert!(store_key_from(&store, &KeySource::Pin("123".into())).is_err(), "too short");
+        assert!(!PinKdf::path_for(&store).exists(), "no salt for a refused PIN");
+        let a = store_key_from(&store, &KeySource::Pin("246810".into())).expect("key").expect("some");
+        assert!(PinKdf::path_for(&store).exists());
+        let b = store_key_from(&store, &KeySource::Pin("246810".into())).expect("key").expect("some");
+        assert!(a == b, "the same PIN gives the same key");
+        let c = store_key_from(&store, &KeySource::Pin("135790".into())).expect("key").expect("some");
+        assert!(a != c);
+    }
+
+    #[cfg(feature = "sqlcipher")]
+    #[test]
+    fn an_encrypted_store_needs_its_pin_and_its_salt() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = dir.path().join("s.sqlite3");
+        let key = store_key_from(&store, &KeySource::Pin("246810".into())).expect("key").expect("some");
+        drop(taizhang_store::Store::open_with(&store, Some(&key)).expect("encrypted store"));
+        let e = store_key_from(&store, &KeySource::Plain).expect_err("plain refused");
+        assert!(e.to_string().contains("TAIZHANG_STORE_PIN"), "{e}");
+        std::fs::remove_file(PinKdf::path_for(&store)).expect("rm salt");
+        let e = store_key_from(&store, &KeySource::Pin("246810".into())).expect_err("no salt");
+        assert!(e.to_string().contains(".pin"), "{e}");
+    }
+}

@@ -175,4 +175,9 @@ pub trait AccountStore: Send + Sync + 'static {
     /// The server's token key: the stored one, or `candidate` stored now if there is none
     /// (every instance ends up with the same key).
     async fn server_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], DbError>;
+    /// The token key the current one replaced and when (`admin rotate-key`), if any.
+    async fn previous_server_secret(&self) -> Result<Option<([u8; 32], i64)>, DbError>;
+    /// Rotation (issue 21): `next` becomes the token key and the current one the previous key
+    /// (replacing any older previous one), in one transaction.
+    async fn rotate_server_secret(&self, next: [u8; 32], now: i64) -> Result<(), DbError>;
 }

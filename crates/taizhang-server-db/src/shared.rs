@@ -19,9 +19,14 @@ pub fn system_clock() -> i64 {
 }
 
 /// The server's token key, read from (or first stored in) the database on first use and kept
-/// for the life of the process. Clones share one cell.
+/// for the life of the process, with the key it replaced (`admin rotate-key`: what the previous
+/// key issued stays valid until it expires; a running process sees a rotation at its restart).
+/// Clones share one cell.
 #[derive(Clone, Default)]
-pub struct ServerKeyCell(Arc<OnceLock<[u8; 32]>>);
+pub struct ServerKeyCell(Arc<OnceLock<Keys>>);
+
+/// The current secret and the previous one.
+type Keys = ([u8; 32], Option<[u8; 32]>);
 
 impl std::fmt::Debug for ServerKeyCell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -33,10 +38,12 @@ impl ServerKeyCell {
     /// The key: the cached one, or the database's (a fresh random one stored if there is
     /// none). Two first calls racing both get the stored key: the database keeps only one.
     pub async fn get(&self, accounts: &dyn AccountStore) -> Result<ServerKey, DbError> {
-        if let Some(secret) = self.0.get() {
-            return Ok(ServerKey::new(*secret));
+        if let Some((secret, previous)) = self.0.get() {
+            return Ok(ServerKey::new(*secret).with_previous(*previous));
         }
         let secret = accounts.server_secret(rand::random()).await?;
-        Ok(ServerKey::new(*self.0.get_or_init(|| secret)))
+        let previous = accounts.previous_server_secret().await?.map(|(p, _)| p);
+        let (secret, previous) = self.0.get_or_init(|| (secret, previous));
+        Ok(ServerKey::new(*secret).with_previous(*previous))
     }
 }

@@ -443,6 +443,15 @@ pub async fn account_story<S: ServerStore + AccountStore>(store: &S) {
     let key = store.server_secret([1; 32]).await.expect("secret");
     assert_eq!(key, [1; 32]);
     assert_eq!(store.server_secret([2; 32]).await.expect("secret"), key, "the first key stays");
+    // Rotation (issue 21): the new key is the key, the old one the previous key; a second
+    // rotation replaces the previous one.
+    assert_eq!(store.previous_server_secret().await.expect("previous"), None);
+    store.rotate_server_secret([3; 32], 10).await.expect("rotate");
+    assert_eq!(store.server_secret([4; 32]).await.expect("secret"), [3; 32]);
+    assert_eq!(store.previous_server_secret().await.expect("previous"), Some(([1; 32], 10)));
+    store.rotate_server_secret([5; 32], 20).await.expect("rotate again");
+    assert_eq!(store.server_secret([4; 32]).await.expect("secret"), [5; 32]);
+    assert_eq!(store.previous_server_secret().await.expect("previous"), Some(([3; 32], 20)));
 }
 
 /// Actor reuse (issue 15, hole 9): a change whose (document, actor, sequence number) is stored

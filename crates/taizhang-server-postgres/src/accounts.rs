@@ -516,4 +516,39 @@ impl AccountStore for PgStore {
         let secret: &[u8] = row.try_get(0).map_err(backend)?;
         <[u8; 32]>::try_from(secret).map_err(|_| backend("the stored server key is not 32 bytes".to_string()))
     }
+
+    async fn previous_server_secret(&self) -> Result<Option<([u8; 32], i64)>, DbError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt("SELECT secret, retired_at FROM server_key_previous WHERE id = 1", &[])
+            .await
+            .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let secret: &[u8] = row.try_get(0).map_err(backend)?;
+        let at: i64 = row.try_get(1).map_err(backend)?;
+        let key = <[u8; 32]>::try_from(secret)
+            .map_err(|_| backend("the stored previous server key is not 32 bytes".to_string()))?;
+        Ok(Some((key, at)))
+    }
+
+    async fn rotate_server_secret(&self, next: [u8; 32], now: i64) -> Result<(), DbError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(backend)?;
+        tx.execute(
+            "INSERT INTO server_key_previous (id, secret, retired_at)
+             SELECT 1, secret, $1 FROM server_keys WHERE id = 1
+             ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, retired_at = excluded.retired_at",
+            &[&now],
+        )
+        .await
+        .map_err(backend)?;
+        tx.execute(
+            "INSERT INTO server_keys (id, secret, created_at) VALUES (1, $1, $2)
+             ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",
+            &[&next.as_slice(), &now],
+        )
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
 }

@@ -22,6 +22,7 @@ pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
     (9, include_str!("../../../migrations/server-postgres/0009_wipe_orders.sql")),
     (10, include_str!("../../../migrations/server-postgres/0010_team_indexes.sql")),
     (11, include_str!("../../../migrations/server-postgres/0011_snapshots.sql")),
+    (12, include_str!("../../../migrations/server-postgres/0012_previous_key.sql")),
 ];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that

@@ -516,4 +516,42 @@ impl AccountStore for SqliteStore {
         })
         .await
     }
+
+    async fn previous_server_secret(&self) -> Result<Option<([u8; 32], i64)>, DbError> {
+        self.with(move |c| {
+            let row: Option<(Vec<u8>, i64)> = c
+                .query_row("SELECT secret, retired_at FROM server_key_previous WHERE id = 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()
+                .map_err(backend)?;
+            row.map(|(secret, at)| {
+                <[u8; 32]>::try_from(secret.as_slice())
+                    .map(|k| (k, at))
+                    .map_err(|_| backend("the stored previous server key is not 32 bytes"))
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn rotate_server_secret(&self, next: [u8; 32], now: i64) -> Result<(), DbError> {
+        self.with(move |c| {
+            let tx = c.transaction().map_err(backend)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO server_key_previous (id, secret, retired_at)
+                 SELECT 1, secret, ?1 FROM server_keys WHERE id = 1",
+                [now],
+            )
+            .map_err(backend)?;
+            tx.execute(
+                "INSERT INTO server_keys (id, secret, created_at) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",
+                rusqlite::params![next.as_slice(), now],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)
+        })
+        .await
+    }
 }

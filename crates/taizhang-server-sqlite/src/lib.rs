@@ -39,6 +39,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (9, include_str!("../../../migrations/server-sqlite/0009_wipe_orders.sql")),
     (10, include_str!("../../../migrations/server-sqlite/0010_team_indexes.sql")),
     (11, include_str!("../../../migrations/server-sqlite/0011_snapshots.sql")),
+    (12, include_str!("../../../migrations/server-sqlite/0012_previous_key.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use

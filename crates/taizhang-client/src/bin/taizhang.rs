@@ -1,14 +1,21 @@
 //! `taizhang`: the command-line client. Does everything the field app does, without a
 //! window, so the whole flow can be run and scripted: enroll with a one-time code, record
 //! visits, diary entries and check-ins offline, and sync with a server.
+//!
+//! The store is encrypted (issue 21) with a key derived from a PIN: `TAIZHANG_STORE_PIN` for
+//! scripts, else typed at a prompt when stdin is a terminal; `--plain` (or
+//! `TAIZHANG_STORE_PLAIN=1`) keeps an unencrypted store for tests and demos. With none of
+//! these the CLI stops with an error that names them. A plain store opened with a PIN is
+//! encrypted in place.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal as _, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand};
-use taizhang_client::{enroll, HttpTransport, Ledger};
+use taizhang_client::keystore::{store_key_from, KeySource};
+use taizhang_client::{enroll_keyed, HttpTransport, Ledger, StoreKey};
 use taizhang_doc::DocId;
 use taizhang_domain::{
     local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, GeoPoint,
@@ -23,8 +30,69 @@ struct Cli {
     /// The local store file of this device.
     #[arg(long, env = "TAIZHANG_STORE", default_value = "taizhang.sqlite3")]
     store: PathBuf,
+    /// Keep the store unencrypted (tests, demos; also TAIZHANG_STORE_PLAIN=1). Without it the
+    /// store is encrypted with a PIN: TAIZHANG_STORE_PIN, or typed when asked.
+    #[arg(long, global = true)]
+    plain: bool,
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+/// A line typed on the terminal without echo.
+#[cfg(unix)]
+fn read_hidden(prompt: &str) -> anyhow::Result<String> {
+    use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+    use std::os::fd::AsFd as _;
+    let stdin = std::io::stdin();
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let old = tcgetattr(stdin.as_fd()).context("reading the terminal's settings")?;
+    let mut quiet = old.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    tcsetattr(stdin.as_fd(), OptionalActions::Now, &quiet).context("turning the echo off")?;
+    let mut line = String::new();
+    let read = stdin.read_line(&mut line);
+    tcsetattr(stdin.as_fd(), OptionalActions::Now, &old).context("turning the echo back on")?;
+    eprintln!();
+    read?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+#[cfg(not(unix))]
+fn read_hidden(prompt: &str) -> anyhow::Result<String> {
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// Where this run's store key comes from (see the module's note). `new_store`: the PIN is
+/// asked twice at the prompt.
+fn key_source(plain: bool, new_store: bool) -> anyhow::Result<KeySource> {
+    if plain || std::env::var("TAIZHANG_STORE_PLAIN").is_ok_and(|v| v == "1") {
+        return Ok(KeySource::Plain);
+    }
+    if let Ok(pin) = std::env::var("TAIZHANG_STORE_PIN") {
+        return Ok(KeySource::Pin(pin));
+    }
+    if std::io::stdin().is_terminal() {
+        let pin = read_hidden(if new_store { "new PIN for this store (6 digits or more): " } else { "PIN: " })?;
+        if new_store && read_hidden("the PIN again: ")? != pin {
+            anyhow::bail!("the two PINs differ: nothing was done, try again");
+        }
+        return Ok(KeySource::Pin(pin));
+    }
+    anyhow::bail!(
+        "no key for the store: set TAIZHANG_STORE_PIN to its PIN (scripts), run taizhang in a terminal to type it, \
+         or pass --plain (TAIZHANG_STORE_PLAIN=1) for an unencrypted store (tests, demos)"
+    )
+}
+
+/// The key of the store at `store` for this run (`None`: plain).
+fn store_key(store: &Path, plain: bool, new_store: bool) -> anyhow::Result<Option<StoreKey>> {
+    let source = key_source(plain, new_store)?;
+    Ok(store_key_from(store, &source)?)
 }
 
 #[derive(Subcommand, Debug)]
@@ -245,7 +313,8 @@ async fn main() -> anyhow::Result<()> {
     }
     if let Cmd::Enroll { server, code, name } = &cli.cmd {
         let transport = HttpTransport::new(server)?;
-        let mut ledger = enroll(&cli.store, &transport, code, name, now_ms()).await?;
+        let key = store_key(&cli.store, cli.plain, !cli.store.exists())?;
+        let mut ledger = enroll_keyed(&cli.store, key.as_ref(), &transport, code, name, now_ms()).await?;
         ledger.remember_server(server)?;
         println!(
             "enrolled device {} as {} of village {} (member {}); store {}",
@@ -257,7 +326,16 @@ async fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let mut ledger = Ledger::open(&cli.store).with_context(|| format!("opening {}", cli.store.display()))?;
+    if !cli.store.exists() {
+        anyhow::bail!(
+            "there is no store at {}: enroll this device first (taizhang --store {} enroll --code XXXX-XXXX-XXXX-XXXX)",
+            cli.store.display(),
+            cli.store.display()
+        );
+    }
+    let key = store_key(&cli.store, cli.plain, false)?;
+    let mut ledger =
+        Ledger::open_keyed(&cli.store, key.as_ref()).with_context(|| format!("opening {}", cli.store.display()))?;
     let now = now_ms();
     match cli.cmd {
         Cmd::Enroll { .. } | Cmd::Pull { .. } => unreachable!("handled above"),

@@ -24,6 +24,7 @@ import {
 import { lang, t } from "./i18n.js";
 import { evidenceSection } from "./evidence.js";
 import { inspectSection } from "./inspection.js";
+import { devicesSection } from "./devices.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
 
@@ -80,6 +81,7 @@ export function renderVillage(data) {
     visitsSection(data),
     evidenceSection(v.id),
     inspectSection(v.id),
+    devicesSection(v.id),
   );
 }
 

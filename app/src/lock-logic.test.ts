@@ -1,0 +1,36 @@
+// The lock screen's decisions: which screen for which state, the new PIN's checks, throttled activity.
+import { describe, expect, it } from "vitest";
+import type { LockStatus } from "./generated/contract";
+import { lockView, pinProblem, shouldTouch, TOUCH_EVERY_MS } from "./lock-logic";
+import { t } from "./i18n";
+
+const base: LockStatus = {
+  keying: "pin",
+  hasPin: true,
+  pinRequired: false,
+  locked: false,
+  attemptsLeft: 5,
+  blocked: false,
+  idleMinutes: 5,
+};
+
+describe("lock", () => {
+  it("shows the screen the state asks for", () => {
+    expect(lockView({ ...base, hasPin: false, pinRequired: true })).toBe("set-pin");
+    expect(lockView({ ...base, locked: true })).toBe("unlock");
+    expect(lockView({ ...base, locked: true, blocked: true, attemptsLeft: 0 })).toBe("blocked");
+    expect(lockView(base)).toBe("open");
+    expect(lockView({ ...base, keying: "keystore", hasPin: false })).toBe("open");
+  });
+  it("checks a new PIN before the core does", () => {
+    expect(pinProblem("12ab56", "12ab56")).toBe("lock.digitsOnly");
+    expect(pinProblem("12345", "12345")).toBe("lock.tooShort");
+    expect(pinProblem("123456", "123465")).toBe("lock.mismatch");
+    expect(pinProblem("246810", "246810")).toBeNull();
+    expect(t("lock.tooShort", {}, "zh")).toContain("6");
+  });
+  it("reports activity at most every few seconds", () => {
+    expect(shouldTouch(0, TOUCH_EVERY_MS - 1)).toBe(false);
+    expect(shouldTouch(0, TOUCH_EVERY_MS)).toBe(true);
+  });
+});

@@ -1,0 +1,192 @@
+//! Issue 21's app lock in the app core: on a desktop without a keystore the PIN must be set
+//! before joining and it keys the store (the file is encrypted; at the next start the store
+//! stays closed until the PIN is entered); the lock closes after the idle time; five wrong PINs
+//! block it, also across a restart; a plain store from before is encrypted in place when the
+//! PIN is set; with a keystore the PIN is optional and sync goes on behind a closed lock.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use taizhang_app_core::contract::{ErrorCode, HouseholdFilter, JoinRequest, SetPinRequest, StoreKeying, VisitInput};
+use taizhang_app_core::{AppCore, AppError, Clock, PinKdf};
+use taizhang_client::keystore::{keystore_key, MemoryKeyStore};
+
+fn cheap_kdf() -> PinKdf {
+    PinKdf::with_cost(256, 1)
+}
+
+/// A clock the test moves (starting at the real time: the server checks signed stamps).
+fn clock() -> (Clock, Arc<AtomicI64>) {
+    let t = Arc::new(AtomicI64::new(chrono::Utc::now().timestamp_millis()));
+    let c = t.clone();
+    (Arc::new(move || c.load(Ordering::SeqCst)), t)
+}
+
+fn open_pin_desktop(dir: &Path, clock: &Clock) -> AppCore {
+    let store = dir.join("desk.sqlite3");
+    AppCore::open_locked(store, dir.join("desk.json"), None, clock.clone(), (None, None), cheap_kdf).expect("open")
+}
+
+fn code_of(e: &AppError) -> ErrorCode {
+    e.to_command_error().code
+}
+
+fn all() -> HouseholdFilter {
+    HouseholdFilter { text: None, group: None, status: None }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_store, _now, codes, server) = common::demo_server().await;
+    let url = server.url.clone();
+    let (clock, t) = clock();
+    let app = open_pin_desktop(dir.path(), &clock);
+    let s = app.lock_status();
+    assert_eq!(s.keying, StoreKeying::Pin);
+    assert!(s.pin_required && !s.has_pin && !s.locked, "{s:?}");
+
+    // Joining waits for the PIN: the store must be born encrypted.
+    let join = JoinRequest { server_url: url.clone(), code: codes[1].clone() };
+    let err = app.join(join.clone()).await.expect_err("no PIN yet");
+    assert_eq!(code_of(&err), ErrorCode::Locked);
+    let err = app.set_pin(SetPinRequest { pin: "1234".into(), idle_minutes: 5 }).await.expect_err("short");
+    assert_eq!(code_of(&err), ErrorCode::InvalidInput);
+    let s = app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 5 }).await.expect("PIN set");
+    assert!(s.has_pin && !s.pin_required && !s.locked, "{s:?}");
+    app.join(join).await.expect("joins");
+    let path = dir.path().join("desk.sqlite3");
+    assert_eq!(taizhang_store::file_kind(&path).expect("kind"), taizhang_store::FileKind::Encrypted);
+    let lock_file = std::fs::read_to_string(dir.path().join("desk.sqlite3.lock.json")).expect("lock file");
+    assert!(!lock_file.contains("246810"), "no PIN in clear: {lock_file}");
+
+    let list = app.households(all()).await.expect("households");
+    let h = list.items.first().expect("a household").clone();
+    app.record_visit(VisitInput {
+        household_id: h.id.clone(),
+        findings: "锁屏之前的走访".into(),
+        needs: String::new(),
+        follow_up: String::new(),
+        location: None,
+    })
+    .await
+    .expect("visit");
+
+    // Idle for the idle time: the window's commands wait for the PIN.
+    t.fetch_add(5 * 60_000, Ordering::SeqCst);
+    assert!(app.lock_status().locked);
+    assert_eq!(code_of(&app.households(all()).await.expect_err("locked")), ErrorCode::Locked);
+    app.unlock("246810".into()).await.expect("unlocks");
+    assert!(app.households(all()).await.is_ok());
+    drop(app);
+
+    // Next start: the store stays closed until the PIN is given.
+    let app = open_pin_desktop(dir.path(), &clock);
+    let s = app.lock_status();
+    assert!(s.locked && s.has_pin && !s.pin_required, "{s:?}");
+    assert_eq!(code_of(&app.households(all()).await.expect_err("sealed")), ErrorCode::Locked);
+    let err = app.unlock("135790".into()).await.expect_err("wrong");
+    assert_eq!(code_of(&err), ErrorCode::WrongPin);
+    assert_eq!(app.lock_status().attempts_left, 4);
+    let s = app.unlock("246810".into()).await.expect("right PIN");
+    assert!(!s.locked && s.attempts_left == 5, "{s:?}");
+    let detail = app.household(h.id.clone()).await.expect("household");
+    assert!(format!("{detail:?}").contains("锁屏之前的走访"), "the visit survived the restart");
+    assert!(app.setup_status().await.expect("setup").joined);
+    // The PIN of a PIN-keyed store cannot be changed (re-keying is not built).
+    let err = app.set_pin(SetPinRequest { pin: "975310".into(), idle_minutes: 5 }).await.expect_err("no change");
+    assert_eq!(code_of(&err), ErrorCode::NotAllowed);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn five_wrong_pins_block_the_lock_also_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (clock, _t) = clock();
+    let app = open_pin_desktop(dir.path(), &clock);
+    app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 1 }).await.expect("PIN set");
+    drop(app);
+    let app = open_pin_desktop(dir.path(), &clock);
+    for _ in 0..3 {
+        assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("wrong")), ErrorCode::WrongPin);
+    }
+    drop(app);
+    // A restart does not give the attempts back.
+    let app = open_pin_desktop(dir.path(), &clock);
+    assert_eq!(app.lock_status().attempts_left, 2);
+    assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("wrong")), ErrorCode::WrongPin);
+    assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("fifth")), ErrorCode::PinBlocked);
+    assert_eq!(code_of(&app.unlock("246810".into()).await.expect_err("blocked")), ErrorCode::PinBlocked);
+    let s = app.lock_status();
+    assert!(s.blocked && s.locked && s.attempts_left == 0, "{s:?}");
+    drop(app);
+    let app = open_pin_desktop(dir.path(), &clock);
+    assert!(app.lock_status().blocked);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_store_from_before_is_encrypted_with_the_new_pin() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_store, _now, codes, server) = common::demo_server().await;
+    let url = server.url.clone();
+    let (clock, _t) = clock();
+    let path = dir.path().join("desk.sqlite3");
+    let plain = AppCore::open(path.clone(), dir.path().join("desk.json"), None, clock.clone()).expect("open");
+    plain.join(JoinRequest { server_url: url.clone(), code: codes[1].clone() }).await.expect("joins");
+    let before = plain.households(all()).await.expect("list").items.len();
+    assert!(before > 0);
+    drop(plain);
+    assert_eq!(taizhang_store::file_kind(&path).expect("kind"), taizhang_store::FileKind::Plain);
+
+    let app = open_pin_desktop(dir.path(), &clock);
+    assert!(app.lock_status().pin_required);
+    assert_eq!(code_of(&app.households(all()).await.expect_err("PIN first")), ErrorCode::Locked);
+    app.set_pin(SetPinRequest { pin: "864200".into(), idle_minutes: 5 }).await.expect("PIN set");
+    assert_eq!(taizhang_store::file_kind(&path).expect("kind"), taizhang_store::FileKind::Encrypted);
+    assert_eq!(app.households(all()).await.expect("list").items.len(), before);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_keystore_the_pin_is_optional_and_sync_goes_on_behind_the_lock() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_store, _now, codes, server) = common::demo_server().await;
+    let url = server.url.clone();
+    let (clock, t) = clock();
+    let keystore = MemoryKeyStore::default();
+    let key = keystore_key(&keystore, "phone").expect("key");
+    let app = AppCore::open_locked(
+        dir.path().join("p.sqlite3"),
+        dir.path().join("p.json"),
+        None,
+        clock.clone(),
+        (Some(key), None),
+        cheap_kdf,
+    )
+    .expect("open");
+    let s = app.lock_status();
+    assert_eq!(s.keying, StoreKeying::Keystore);
+    assert!(!s.pin_required && !s.locked && !s.has_pin, "{s:?}");
+    app.join(JoinRequest { server_url: url.clone(), code: codes[1].clone() }).await.expect("joins");
+    t.fetch_add(60 * 60_000, Ordering::SeqCst);
+    assert!(app.households(all()).await.is_ok(), "no PIN: never locks");
+
+    app.set_pin(SetPinRequest { pin: "112358".into(), idle_minutes: 2 }).await.expect("PIN set");
+    t.fetch_add(60_000, Ordering::SeqCst);
+    assert!(!app.app_touch().locked, "a minute of two");
+    t.fetch_add(2 * 60_000, Ordering::SeqCst);
+    assert!(app.app_touch().locked, "touching a closed lock does not open it");
+    assert_eq!(code_of(&app.households(all()).await.expect_err("locked")), ErrorCode::Locked);
+    app.sync_now().await.expect("sync goes on behind the lock");
+    app.unlock("112358".into()).await.expect("unlocks");
+    // Changing the PIN while open is allowed where the keystore holds the key.
+    app.set_pin(SetPinRequest { pin: "213455".into(), idle_minutes: 2 }).await.expect("changed");
+    t.fetch_add(3 * 60_000, Ordering::SeqCst);
+    assert_eq!(code_of(&app.unlock("112358".into()).await.expect_err("old PIN")), ErrorCode::WrongPin);
+    app.unlock("213455".into()).await.expect("new PIN");
+    server.stop().await;
+}
