@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "sync_now",
     "ui_mark",
+    "close_follow_up",
     "lock_status",
     "set_pin",
     "unlock",

@@ -1,7 +1,8 @@
 //! Tidy checks over the repository's own files, in the style of rust-analyzer's `tidy.rs`: the
 //! README's code map describes every workspace member, every source file opens with a line that
 //! says what it is, raw Automerge loads stay inside `taizhang-sync`, and the test-only cargo
-//! features (`testkit`, `fuzzing`) are never enabled by a normal dependency. Every failure names
+//! features (`testkit`, `fuzzing`) are never enabled by a normal dependency, and every field-app
+//! command is registered with Tauri, permitted, and answered by the web client. Every failure names
 //! the file and line, the rule, and how to fix it.
 
 use std::path::{Path, PathBuf};
@@ -331,6 +332,72 @@ fn test_only_features_come_only_from_dev_dependencies() {
     report("the test-only features `testkit` and `fuzzing` are enabled only from [dev-dependencies]", problems);
 }
 
+/// The quoted names between `start` and the first line after it that begins with `end`.
+fn quoted_names(text: &str, start: &str, end: &str) -> Vec<String> {
+    let Some(from) = text.find(start) else { return Vec::new() };
+    let mut names = Vec::new();
+    for line in text[from + start.len()..].lines() {
+        if line.trim_start().starts_with(end) {
+            break;
+        }
+        let mut parts = line.split('"');
+        parts.next();
+        if let Some(name) = parts.next().filter(|n| !n.is_empty()) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// Every command of the field app is reachable everywhere it must be: registered with Tauri
+/// (`generate_handler!`), named in `build.rs` (Tauri 2 refuses an app command without its
+/// permission), allowed in the capability, and answered by the web client's `dispatch_json`.
+/// A command missing from one of them works in one shell and fails in another at run time.
+#[test]
+fn every_app_command_is_registered_permitted_and_dispatched() {
+    let lib = read("app/src-tauri/src/lib.rs");
+    let from = lib.find("generate_handler![").expect("app/src-tauri/src/lib.rs has generate_handler![");
+    let to = from + lib[from..].find(']').expect("generate_handler! closes");
+    let handler: Vec<String> = lib[from + "generate_handler![".len()..to]
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let build = quoted_names(&read("app/src-tauri/build.rs"), "const COMMANDS", "];");
+    let capability: serde_json::Value =
+        serde_json::from_str(&read("app/src-tauri/capabilities/default.json")).expect("the capability is JSON");
+    let allowed: Vec<String> = capability["permissions"]
+        .as_array()
+        .expect("the capability lists permissions")
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|n| n.replace('-', "_")))
+        .collect();
+    let dispatch = read("crates/taizhang-app-core/src/dispatch.rs");
+    let dispatched: Vec<String> = dispatch
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix('"')?.split_once("\" =>").map(|(n, _)| n.to_string()))
+        .collect();
+    assert!(handler.len() >= 10 && dispatched.len() >= 10, "the lists were found: {handler:?} / {dispatched:?}");
+    let mut problems = Vec::new();
+    for name in &handler {
+        for (list, place) in [
+            (&build, "app/src-tauri/build.rs COMMANDS"),
+            (&allowed, "app/src-tauri/capabilities/default.json (allow-…)"),
+            (&dispatched, "crates/taizhang-app-core/src/dispatch.rs dispatch_json"),
+        ] {
+            if !list.contains(name) {
+                problems.push(format!("command `{name}` is registered with Tauri but missing from {place}: add it there"));
+            }
+        }
+    }
+    for name in build.iter().chain(&dispatched) {
+        if !handler.contains(name) {
+            problems.push(format!("command `{name}` is listed but not in generate_handler! of app/src-tauri/src/lib.rs"));
+        }
+    }
+    report("every app command is registered, permitted and dispatched", problems);
+}
+
 /// The checks themselves catch what they are for.
 #[test]
 fn the_checks_see_what_they_look_for() {
@@ -349,4 +416,6 @@ fn the_checks_see_what_they_look_for() {
     assert!(!is_test_file("crates/taizhang-bench/src/am.rs"));
     assert!(is_web_source("sync-server/county/app.js") && is_web_source("app/src/main.ts"));
     assert!(!is_web_source("app/src-tauri/build.rs"));
+    let build = "const COMMANDS: &[&str] = &[\n    \"today\",\n    \"sync_now\",\n];\nconst OTHER: &[&str] = &[\"x\"];\n";
+    assert_eq!(quoted_names(build, "const COMMANDS", "];"), vec!["today".to_string(), "sync_now".to_string()]);
 }
