@@ -36,7 +36,7 @@ fn code_of(e: &AppError) -> ErrorCode {
 }
 
 fn all() -> HouseholdFilter {
-    HouseholdFilter { text: None, group: None, status: None }
+    HouseholdFilter::default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,6 +72,8 @@ async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_s
         needs: String::new(),
         follow_up: String::new(),
         location: None,
+        promise_due: None,
+        at: None,
     })
     .await
     .expect("visit");

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::extract::{Path, Query};
 use crate::facts::{compute, entered_of, find_village, period, villages_of, PeriodQuery, Today};
 use crate::state::{Accounts, Records};
-use crate::{CountyWebError, Policies, Session};
+use crate::{Policies, Session};
 
 /// The village's page. The places are listed once and the county's entries read in one
 /// call; only when a first secretary here is scored (their grade is the county's, after the
