@@ -229,7 +229,9 @@ async function passLock(s) {
     log("set a PIN (no keystore here: the PIN keys the store)");
   } else if (which === "unlock") {
     await s.type('[data-testid="lock-pin"]', PIN);
-    await s.click('[data-testid="lock-unlock"]');
+    await s.shot("lock-unlock");
+    await s.click('[data-testid="lock-unlock-button"]');
+    log("unlocked with the PIN");
   }
   return which;
 }
@@ -444,6 +446,9 @@ async function main() {
           await sleep(100);
         }
         throw new Error("the household list never reported its rendering");
+      } catch (e) {
+        await s.shot("failure-cold-start").catch(() => undefined);
+        throw e;
       } finally {
         await s.close().catch(() => undefined);
       }

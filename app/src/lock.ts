@@ -85,7 +85,7 @@ export function lockScreen(root: HTMLElement, s: LockStatus): Promise<void> {
       } else {
         const pin = pinInput("lock-pin");
         const out = h("div", {});
-        const btn = h("button", { class: "primary big", "data-testid": "lock-unlock" }, t("lock.unlock"));
+        const btn = h("button", { class: "primary big", "data-testid": "lock-unlock-button" }, t("lock.unlock"));
         const tryPin = async () => {
           btn.disabled = true;
           try {

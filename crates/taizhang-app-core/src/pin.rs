@@ -152,6 +152,11 @@ mod native {
             let bytes = serde_json::to_vec_pretty(&file).map_err(|e| AppError::Internal(e.to_string()))?;
             let tmp = path.with_extension("json.tmp");
             let write = || -> std::io::Result<()> {
+                // On a first start the app's data folder may not exist yet: the PIN comes
+                // before the store that would have made it.
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
                 let mut f = std::fs::File::create(&tmp)?;
                 f.write_all(&bytes)?;
                 f.sync_all()?;

@@ -39,6 +39,23 @@ fn all() -> HouseholdFilter {
     HouseholdFilter::default()
 }
 
+/// A first start: the app's data folder does not exist yet when the PIN is set (the app e2e
+/// found the lock file could not be written there).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_set_before_the_data_folder_exists_is_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fresh = dir.path().join("not-yet").join("app-data");
+    let (clock, _t) = clock();
+    let app = open_pin_desktop(&fresh, &clock);
+    let s = app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 5 }).await.expect("PIN set");
+    assert!(s.has_pin && !s.locked, "{s:?}");
+    assert!(fresh.join("desk.sqlite3.lock.json").is_file(), "the lock file is written in the new folder");
+    drop(app);
+    let again = open_pin_desktop(&fresh, &clock);
+    let s = again.lock_status();
+    assert!(s.has_pin && s.locked, "a restart asks for the PIN that was set: {s:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_start() {
     let dir = tempfile::tempdir().expect("temp dir");
