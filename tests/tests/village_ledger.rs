@@ -205,6 +205,36 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     let year = seven_one(&county, "2026-01-01", "2026-11-28", "party_lecture").await;
     assert_eq!(year["value"], "done");
 
+    // The exports 项目台账 and 会议记录, CSV with Chinese headers.
+    let village = demo::VILLAGE.0;
+    let csv = |body: Vec<u8>| {
+        let text = String::from_utf8(body).expect("utf-8");
+        text.strip_prefix('\u{feff}').expect("a BOM for Excel").to_string()
+    };
+    let (status, body, _) =
+        county.get(&format!("/county/api/export?dataset=projects&format=csv&village={village}&from=2026-01-01&to=2026-11-28")).await;
+    assert_eq!(status, 200);
+    let text = csv(body);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("县,乡镇,村,项目名称,项目类型,状态,集体自筹(元),财政投入(元),党费补贴(元),城乡统筹(元),资金合计(元),受益户数,受益农户,开工日期,进展,办结日期,结果,记录人,记录编号")
+    );
+    let row = lines.next().expect("the road");
+    for cell in ["三组通组路硬化", "民生实事", "已完成", "20000", "150000", "5000", "175000", "路基平整完成", "水泥已运到三组", "1.2公里硬化路面通过验收"] {
+        assert!(row.contains(cell), "{cell} missing from {row}");
+    }
+    assert_eq!(lines.next(), None, "one project");
+    let (status, body, _) =
+        county.get(&format!("/county/api/export?dataset=meetings&format=csv&village={village}&from=2026-10-01&to=2026-10-31")).await;
+    assert_eq!(status, 200);
+    let text = csv(body);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("县,乡镇,村,日期,类型,主持/主讲,参加人数,议题,决定事项,记录人,记录编号"));
+    let row = lines.next().expect("the lecture");
+    assert!(row.contains("2026-10-20") && row.contains("党课") && row.contains(",31,"), "{row}");
+    assert_eq!(lines.next(), None, "October holds the lecture only");
+
     // The county cannot type in what the records decide.
     let m = li_id;
     let (status, body) = county
