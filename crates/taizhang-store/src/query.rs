@@ -133,7 +133,7 @@ fn follow_up_row(r: &SqlRow<'_>) -> Result<Row<FollowUp>, StoreError> {
 /// A row of one of the tables that keep the whole record as JSON (column 0), then the
 /// conflicts and the document.
 fn json_row<T: serde::de::DeserializeOwned>(what: &'static str) -> impl Fn(&SqlRow<'_>) -> Result<Row<T>, StoreError> {
-    move |r| {
+    move |r: &SqlRow<'_>| {
         let t: T = serde_json::from_str(&r.get::<_, String>(0)?).map_err(|e| StoreError::corrupt(what, e))?;
         row(r, t, 1)
     }
@@ -413,7 +413,7 @@ impl Store {
     /// One project, if this device holds it.
     pub fn project(&self, id: ProjectId) -> Result<Option<Row<Project>>, StoreError> {
         let mut rows =
-            self.collect("SELECT record, conflicts, doc FROM projects WHERE id = ?1", [id.to_string()], json_row("project"))?;
+            self.collect("SELECT record, conflicts, doc FROM projects WHERE id = ?1", [id.to_string()], json_row::<Project>("project"))?;
         Ok(rows.pop())
     }
 
