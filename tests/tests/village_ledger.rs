@@ -6,8 +6,7 @@
 
 use taizhang_doc::demo;
 use taizhang_domain::{
-    Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind,
-    ProjectState,
+    Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind, ProjectState,
 };
 use taizhang_sync_server::admin;
 use taizhang_sync_server::demo::DEMO_COUNTY_STAFF;
@@ -21,7 +20,11 @@ async fn county_officer(server: &TestServer) -> WebSession {
     admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
     let (status, me, _) = web_login(&server.url, None, "惠水县委组织部 孙强", PASSWORD).await;
     assert_eq!(status, 200, "{me}");
-    WebSession { http: reqwest::Client::new(), url: server.url.clone(), token: me["token"].as_str().expect("token").into() }
+    WebSession {
+        http: reqwest::Client::new(),
+        url: server.url.clone(),
+        token: me["token"].as_str().expect("token").into(),
+    }
 }
 
 /// Waits until the county's read model has projected the whole village log.
@@ -75,7 +78,12 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
         id: ProjectId(Uuid::now_v7()),
         name: "三组通组路硬化".into(),
         kind: ProjectKind::Practical,
-        funding: Funding { collective: Some(20_000), fiscal: Some(150_000), party_fees: Some(5_000), urban_rural: None },
+        funding: Funding {
+            collective: Some(20_000),
+            fiscal: Some(150_000),
+            party_fees: Some(5_000),
+            urban_rural: None,
+        },
         households: vec![household(3), household(4)],
         state: ProjectState::Planned,
         started_on: None,
@@ -211,8 +219,9 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
         let text = String::from_utf8(body).expect("utf-8");
         text.strip_prefix('\u{feff}').expect("a BOM for Excel").to_string()
     };
-    let (status, body, _) =
-        county.get(&format!("/county/api/export?dataset=projects&format=csv&village={village}&from=2026-01-01&to=2026-11-28")).await;
+    let (status, body, _) = county
+        .get(&format!("/county/api/export?dataset=projects&format=csv&village={village}&from=2026-01-01&to=2026-11-28"))
+        .await;
     assert_eq!(status, 200);
     let text = csv(body);
     let mut lines = text.lines();
@@ -221,12 +230,24 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
         Some("县,乡镇,村,项目名称,项目类型,状态,集体自筹(元),财政投入(元),党费补贴(元),城乡统筹(元),资金合计(元),受益户数,受益农户,开工日期,进展,办结日期,结果,记录人,记录编号")
     );
     let row = lines.next().expect("the road");
-    for cell in ["三组通组路硬化", "民生实事", "已完成", "20000", "150000", "5000", "175000", "路基平整完成", "水泥已运到三组", "1.2公里硬化路面通过验收"] {
+    for cell in [
+        "三组通组路硬化",
+        "民生实事",
+        "已完成",
+        "20000",
+        "150000",
+        "5000",
+        "175000",
+        "路基平整完成",
+        "水泥已运到三组",
+        "1.2公里硬化路面通过验收",
+    ] {
         assert!(row.contains(cell), "{cell} missing from {row}");
     }
     assert_eq!(lines.next(), None, "one project");
-    let (status, body, _) =
-        county.get(&format!("/county/api/export?dataset=meetings&format=csv&village={village}&from=2026-10-01&to=2026-10-31")).await;
+    let (status, body, _) = county
+        .get(&format!("/county/api/export?dataset=meetings&format=csv&village={village}&from=2026-10-01&to=2026-10-31"))
+        .await;
     assert_eq!(status, 200);
     let text = csv(body);
     let mut lines = text.lines();

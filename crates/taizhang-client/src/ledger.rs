@@ -21,11 +21,11 @@ use taizhang_doc::{
 };
 use taizhang_domain::{
     local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_follow_up,
-    validate_household, validate_household_edit, validate_leave, validate_member, validate_report,
-    validate_meeting, validate_progress, validate_project, Meeting, ProgressUpdate, Project, ProjectId, ProjectState,
-    validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp,
-    FollowUpId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId,
-    MonthFiling, MonthScoreSheet, MonthSubmission, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
+    validate_household, validate_household_edit, validate_leave, validate_meeting, validate_member, validate_progress,
+    validate_project, validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry,
+    DiaryId, FamilyMember, FollowUp, FollowUpId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView,
+    Limits, Meeting, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission, ProgressUpdate, Project,
+    ProjectId, ProjectState, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreKey, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -483,11 +483,8 @@ impl Ledger {
         by: MemberId,
         now: Timestamp,
     ) -> Result<Project, ClientError> {
-        let p = self
-            .store
-            .project(id)?
-            .map(|r| r.record)
-            .ok_or_else(|| ClientError::NotFound(format!("project {id}")))?;
+        let p =
+            self.store.project(id)?.map(|r| r.record).ok_or_else(|| ClientError::NotFound(format!("project {id}")))?;
         if p.state.is_closed() {
             return Ok(p);
         }

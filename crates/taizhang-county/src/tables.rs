@@ -35,14 +35,8 @@ pub enum Dataset {
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 6] = [
-        Dataset::Attendance,
-        Dataset::Visits,
-        Dataset::Diary,
-        Dataset::Scores,
-        Dataset::Projects,
-        Dataset::Meetings,
-    ];
+    pub const ALL: [Dataset; 6] =
+        [Dataset::Attendance, Dataset::Visits, Dataset::Diary, Dataset::Scores, Dataset::Projects, Dataset::Meetings];
     /// The datasets with a row per member or per member's record (a member scope keeps that
     /// member's rows); the village ledger's (projects, meetings) keep, for a member, the records
     /// that member made.
@@ -403,7 +397,9 @@ pub fn table_with_inputs(
                     let heads: Vec<String> = p
                         .households
                         .iter()
-                        .map(|h| r.households.iter().find(|x| x.id == *h).map_or_else(|| h.to_string(), |x| x.head.clone()))
+                        .map(|h| {
+                            r.households.iter().find(|x| x.id == *h).map_or_else(|| h.to_string(), |x| x.head.clone())
+                        })
                         .collect();
                     let yuan = |y: Option<i64>| y.map_or(Cell::Empty, Cell::Int);
                     let mut row = place(scope, v);
@@ -487,7 +483,19 @@ pub fn table_with_inputs(
             }
             Ok(Table {
                 title,
-                headers: headers(&["县", "乡镇", "村", "日期", "类型", "主持/主讲", "参加人数", "议题", "决定事项", "记录人", "记录编号"]),
+                headers: headers(&[
+                    "县",
+                    "乡镇",
+                    "村",
+                    "日期",
+                    "类型",
+                    "主持/主讲",
+                    "参加人数",
+                    "议题",
+                    "决定事项",
+                    "记录人",
+                    "记录编号",
+                ]),
                 rows,
             })
         }

@@ -436,8 +436,8 @@ fn a_reversed_period_is_refused() {
 #[test]
 fn the_project_ledger_and_the_meeting_minutes() {
     use taizhang_domain::{
-        Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId,
-        ProjectKind, ProjectState,
+        Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind,
+        ProjectState,
     };
     let first = household(1);
     let first_id = first.id;

@@ -9,10 +9,11 @@ use std::collections::BTreeSet;
 
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
-    local_month, validate_meeting, validate_progress, validate_project, Meeting, ProgressUpdate, Project, validate_check_in, validate_diary, validate_family_member, validate_follow_up, validate_household,
-    validate_leave, validate_member, validate_report, validate_score_sheet, validate_submission, validate_visit,
-    CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp, Household, HouseholdId, LeaveRequest, LedgerView, Limits,
-    Member, MemberId, MonthScoreSheet, MonthSubmission, TeamReport, Timestamp, Visit, YearMonth,
+    local_month, validate_check_in, validate_diary, validate_family_member, validate_follow_up, validate_household,
+    validate_leave, validate_meeting, validate_member, validate_progress, validate_project, validate_report,
+    validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp,
+    Household, HouseholdId, LeaveRequest, LedgerView, Limits, Meeting, Member, MemberId, MonthScoreSheet,
+    MonthSubmission, ProgressUpdate, Project, TeamReport, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -376,7 +377,8 @@ mod tests {
         assert!(e.message.contains("meeting topics must not be empty"), "{e}");
         let (am, keys) = doc_with(|tx| write(tx, &Project { result: String::new(), ..road.clone() }).expect("write"));
         assert!(check(&DocId::Registry, &am, &keys).is_err(), "closed without a result");
-        let (am, keys) = doc_with(|tx| write(tx, &ProgressUpdate { text: String::new(), ..update.clone() }).expect("write"));
+        let (am, keys) =
+            doc_with(|tx| write(tx, &ProgressUpdate { text: String::new(), ..update.clone() }).expect("write"));
         assert!(check(&DocId::Registry, &am, &keys).is_err(), "an empty update");
         // Read back whole.
         let (am, _) = doc_with(|tx| write(tx, &road).expect("write"));

@@ -4,11 +4,11 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, FollowUp, Funding, GeoPoint, HouseholdId, Meeting, MeetingKind,
-    ProgressUpdate, Project, ProjectKind, ProjectState, Geofence, GpsFix, Guarantee, Health,
-    Household, HouseholdDetails, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonitoredType,
-    MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause, Relation, ReportPeriod, RiskKind, Role, Schooling,
-    ScoreItem, ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
+    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, FollowUp, Funding, GeoPoint, Geofence, GpsFix, Guarantee,
+    Health, Household, HouseholdDetails, HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting,
+    MeetingKind, Member, MemberId, MonitoredType, MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause,
+    ProgressUpdate, Project, ProjectKind, ProjectState, Relation, ReportPeriod, RiskKind, Role, Schooling, ScoreItem,
+    ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};

@@ -22,8 +22,8 @@ pub use household::{
     WorkAbility,
 };
 pub use ids::{
-    CheckInId, DiaryId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, ProgressId, ProjectId, VillageId,
-    VisitId,
+    CheckInId, DiaryId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, ProgressId, ProjectId,
+    VillageId, VisitId,
 };
 pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind, LeaveRequest,

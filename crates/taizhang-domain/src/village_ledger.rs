@@ -13,8 +13,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{not_future, text};
-use crate::{local_date, DomainError, HouseholdId, LedgerView, Limits, MeetingId, MemberId, ProgressId, ProjectId, Timestamp};
-
+use crate::{
+    local_date, DomainError, HouseholdId, LedgerView, Limits, MeetingId, MemberId, ProgressId, ProjectId, Timestamp,
+};
 
 /// Most households one project may name (they are kept in one field of at most 10,000
 /// characters). A project for the whole village (a road, the water supply) names none: 全村受益.
@@ -336,12 +337,7 @@ pub fn validate_project(
         if p.closed_by.is_none() {
             return Err(DomainError::Empty { field: "who closed the project" });
         }
-        text(
-            "project result (what was delivered, or why it was dropped)",
-            &p.result,
-            limits.max_text_chars,
-            true,
-        )?;
+        text("project result (what was delivered, or why it was dropped)", &p.result, limits.max_text_chars, true)?;
         day_in_range("project closing day", day)?;
         not_after_today(day, now)?;
         if let Some(start) = p.started_on {
@@ -555,7 +551,10 @@ mod tests {
         assert!(matches!(v(Project { closed_on: None, ..closed() }), Err(DomainError::Empty { .. })));
         assert!(matches!(v(Project { closed_by: None, ..closed() }), Err(DomainError::Empty { .. })));
         assert!(matches!(v(Project { result: String::new(), ..closed() }), Err(DomainError::Empty { .. })));
-        assert!(matches!(v(Project { state: ProjectState::Underway, ..closed() }), Err(DomainError::OutOfRange { .. })));
+        assert!(matches!(
+            v(Project { state: ProjectState::Underway, ..closed() }),
+            Err(DomainError::OutOfRange { .. })
+        ));
         assert!(matches!(
             v(Project { closed_on: Some(day(2026, 3, 1)), ..closed() }),
             Err(DomainError::OutOfRange { .. })
@@ -578,8 +577,9 @@ mod tests {
             at: NOW - DAY,
         };
         assert_eq!(validate_progress(&u, &View, NOW, &l), Ok(()));
-        let e = validate_progress(&ProgressUpdate { project: ProjectId(Uuid::from_u128(8)), ..u.clone() }, &View, NOW, &l)
-            .expect_err("no project");
+        let e =
+            validate_progress(&ProgressUpdate { project: ProjectId(Uuid::from_u128(8)), ..u.clone() }, &View, NOW, &l)
+                .expect_err("no project");
         assert!(e.to_string().contains("pick a project"), "{e}");
         assert!(validate_progress(&ProgressUpdate { text: String::new(), ..u.clone() }, &View, NOW, &l).is_err());
         assert!(validate_progress(&ProgressUpdate { day: day(2026, 6, 2), ..u }, &View, NOW, &l).is_err());

@@ -643,7 +643,10 @@ mod tests {
         assert!(err.to_string().contains("give 1 to 100"), "{err}");
         let p = Policy::from_toml("[[seven_ones]]\ncode = \"aid_projects\"\nzh = \"协调落实一批帮扶专案\"\nen = \"aid\"\nderive = \"aid_projects\"\nat_least = 3")
             .expect("three aid projects");
-        assert_eq!((p.seven_ones.len(), p.seven_ones[0].at_least, p.seven_ones[0].derive), (1, 3, Some(Derivation::AidProjects)));
+        assert_eq!(
+            (p.seven_ones.len(), p.seven_ones[0].at_least, p.seven_ones[0].derive),
+            (1, 3, Some(Derivation::AidProjects))
+        );
 
         let err = Policy::from_toml("working_days = []").expect_err("diary rule without working days");
         assert!(err.to_string().contains("diary_every_working_day = false"), "{err}");

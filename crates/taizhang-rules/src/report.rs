@@ -663,7 +663,8 @@ pub fn member_report(
                 }
                 Some(Derivation::PartyLecture) => party_lecture(records, team_range),
                 Some(d @ (Derivation::PracticalProjects | Derivation::AidProjects)) => {
-                    let kind = if d == Derivation::PracticalProjects { ProjectKind::Practical } else { ProjectKind::Aid };
+                    let kind =
+                        if d == Derivation::PracticalProjects { ProjectKind::Practical } else { ProjectKind::Aid };
                     projects_done(records, team_range, kind, item.at_least)
                 }
                 Some(Derivation::DiaryKept) => {

@@ -418,9 +418,7 @@ fn seven_ones_combine_records_and_county_inputs() {
 /// aid project still underway and one dropped.
 #[test]
 fn seven_ones_from_meetings_and_projects() {
-    use taizhang_domain::{
-        Funding, Meeting, MeetingId, MeetingKind, Project, ProjectId, ProjectKind, ProjectState,
-    };
+    use taizhang_domain::{Funding, Meeting, MeetingId, MeetingKind, Project, ProjectId, ProjectKind, ProjectState};
     let meeting = |n: u32, d: NaiveDate, kind: MeetingKind| Meeting {
         id: id::<MeetingId>(20, n),
         date: d,

@@ -8,9 +8,10 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Params};
 use taizhang_doc::FieldConflict;
 use taizhang_domain::{
-    CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, Meeting, MeetingKind, ProgressUpdate, Project, ProjectId, ProjectKind, GeoPoint, Geofence, Household,
-    HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet,
-    Relation, Role, ScoreState, Timestamp, Village, Visit, YearMonth,
+    CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, GeoPoint, Geofence, Household,
+    HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting, MeetingKind, Member, MemberId,
+    MonthFiling, MonthScoreSheet, ProgressUpdate, Project, ProjectId, ProjectKind, Relation, Role, ScoreState,
+    Timestamp, Village, Visit, YearMonth,
 };
 
 use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
@@ -412,8 +413,11 @@ impl Store {
 
     /// One project, if this device holds it.
     pub fn project(&self, id: ProjectId) -> Result<Option<Row<Project>>, StoreError> {
-        let mut rows =
-            self.collect("SELECT record, conflicts, doc FROM projects WHERE id = ?1", [id.to_string()], json_row::<Project>("project"))?;
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM projects WHERE id = ?1",
+            [id.to_string()],
+            json_row::<Project>("project"),
+        )?;
         Ok(rows.pop())
     }
 

@@ -5,8 +5,8 @@
 use rusqlite::{params, Transaction};
 use taizhang_doc::Read;
 use taizhang_domain::{
-    local_date, CheckIn, DiaryEntry, FamilyMember, FollowUp, Household, LeaveRequest, Meeting, Member, MonthFiling, ProgressUpdate, Project,
-    MonthScoreSheet, Village, Visit, YearMonth,
+    local_date, CheckIn, DiaryEntry, FamilyMember, FollowUp, Household, LeaveRequest, Meeting, Member, MonthFiling,
+    MonthScoreSheet, ProgressUpdate, Project, Village, Visit, YearMonth,
 };
 
 use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob, items_json};
@@ -213,7 +213,14 @@ impl StoreTx<'_> {
         self.tx.execute(
             "INSERT OR REPLACE INTO project_progress (id, project, day, record, conflicts, doc)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![u.id.to_string(), u.project.to_string(), date_text(u.day), record, conflicts_json(&r.conflicts)?, doc],
+            params![
+                u.id.to_string(),
+                u.project.to_string(),
+                date_text(u.day),
+                record,
+                conflicts_json(&r.conflicts)?,
+                doc
+            ],
         )?;
         Ok(())
     }

@@ -18,8 +18,9 @@ use taizhang_client::keystore::{store_key_from, KeySource};
 use taizhang_client::{enroll_keyed, HttpTransport, Ledger, StoreKey};
 use taizhang_doc::DocId;
 use taizhang_domain::{
-    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind, ProjectState, GeoPoint,
-    GpsFix, Household, HouseholdId, HouseholdStatus, MemberId, PersonId, Relation, Visit, VisitId,
+    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, Funding,
+    GeoPoint, GpsFix, Household, HouseholdId, HouseholdStatus, Meeting, MeetingId, MeetingKind, MemberId, PersonId,
+    ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind, ProjectState, Relation, Visit, VisitId,
 };
 use taizhang_store::HouseholdQuery;
 use uuid::Uuid;
@@ -594,17 +595,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Cmd::AddProject {
-            name,
-            kind,
-            state,
-            started,
-            collective,
-            fiscal,
-            party_fees,
-            urban_rural,
-            households,
-        } => {
+        Cmd::AddProject { name, kind, state, started, collective, fiscal, party_fees, urban_rural, households } => {
             let p = Project {
                 id: ProjectId(Uuid::now_v7()),
                 name,
@@ -639,7 +630,13 @@ async fn main() -> anyhow::Result<()> {
             let state = if dropped { ProjectState::Dropped } else { ProjectState::Done };
             let day = day.unwrap_or_else(|| local_date(now));
             let p = ledger.close_project(id, state, day, &result, me(&ledger)?, now)?;
-            println!("{} {}: {} ({})", p.state.zh(), p.state.en(), p.name, p.closed_on.map(|d| d.to_string()).unwrap_or_default());
+            println!(
+                "{} {}: {} ({})",
+                p.state.zh(),
+                p.state.en(),
+                p.name,
+                p.closed_on.map(|d| d.to_string()).unwrap_or_default()
+            );
         }
         Cmd::Diary { text, date } => {
             let d = DiaryEntry {
@@ -759,7 +756,8 @@ fn show_projects(ledger: &Ledger, id: Option<ProjectId>) -> anyhow::Result<()> {
     println!("项目台账 projects: {}", rows.len());
     for r in rows {
         let p = r.record;
-        let total = p.funding.total().map(|y| format!("{y}元")).unwrap_or_else(|| "资金未记 funding not recorded".into());
+        let total =
+            p.funding.total().map(|y| format!("{y}元")).unwrap_or_else(|| "资金未记 funding not recorded".into());
         println!("  {}  {}  {}  {total}  受益{}户  {}", p.kind.zh(), p.state.zh(), p.name, p.households.len(), p.id);
         if id.is_some() {
             for (_, zh, _, yuan) in p.funding.sources() {
