@@ -168,9 +168,9 @@ impl VillageProjection {
             r.projects.extend(p.projects.iter().cloned());
             r.progress.extend(p.progress.iter().cloned());
         }
-        r.meetings.sort_by(|a, b| (a.date, a.id).cmp(&(b.date, b.id)));
-        r.projects.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
-        r.progress.sort_by(|a, b| (a.project, a.day, a.id).cmp(&(b.project, b.day, b.id)));
+        r.meetings.sort_by_key(|m| (m.date, m.id));
+        r.projects.sort_by_key(|p| (p.created_at, p.id));
+        r.progress.sort_by_key(|u| (u.project, u.day, u.id));
         r.members.sort_by(|a, b| team_key(a).cmp(&team_key(b)));
         r.households.sort_by(|a, b| (&a.group, &a.head, a.id).cmp(&(&b.group, &b.head, b.id)));
         r

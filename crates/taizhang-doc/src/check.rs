@@ -113,10 +113,10 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
     match (doc, kind) {
         (DocId::Registry, VillageRecord::PREFIX) => read::<VillageRecord>(after, key).map(|_| ()),
         (DocId::Registry, Member::PREFIX) => {
-            read::<Member>(after, key).and_then(|m| validate_member(&m, &limits).map_err(|e| e.to_string()))
+            read::<Member>(after, key).and_then(|m| validate_member(&m, limits).map_err(|e| e.to_string()))
         }
         (DocId::Registry, Household::PREFIX) => {
-            read::<Household>(after, key).and_then(|h| validate_household(&h, &v, &limits).map_err(|e| e.to_string()))
+            read::<Household>(after, key).and_then(|h| validate_household(&h, &v, limits).map_err(|e| e.to_string()))
         }
         (DocId::Registry, FamilyMember::PREFIX) => read::<FamilyMember>(after, key).and_then(|p| {
             // The birth year is checked against the year 9999 here: never the server's clock.
@@ -138,7 +138,7 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
             .and_then(|u| validate_progress(&u, &v, now, limits).map_err(|e| e.to_string())),
         (DocId::Team { year }, LeaveRequest::PREFIX) => {
             let l = read::<LeaveRequest>(after, key)?;
-            validate_leave(&l, &v, &limits).map_err(|e| e.to_string())?;
+            validate_leave(&l, &v, limits).map_err(|e| e.to_string())?;
             use chrono::Datelike;
             if l.from.year() != *year {
                 return Err(format!("a leave starting on {} belongs in team/{:04}, not {doc}", l.from, l.from.year()));
@@ -196,17 +196,17 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
         }
         (DocId::Log { member, month }, Visit::PREFIX) => {
             let r = read::<Visit>(after, key)?;
-            validate_visit(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            validate_visit(&r, &v, now, limits).map_err(|e| e.to_string())?;
             in_log(*member, *month, r.member, local_month(r.at), doc)
         }
         (DocId::Log { member, month }, DiaryEntry::PREFIX) => {
             let r = read::<DiaryEntry>(after, key)?;
-            validate_diary(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            validate_diary(&r, &v, now, limits).map_err(|e| e.to_string())?;
             in_log(*member, *month, r.member, YearMonth::of(r.date), doc)
         }
         (DocId::Log { member, month }, CheckIn::PREFIX) => {
             let r = read::<CheckIn>(after, key)?;
-            validate_check_in(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            validate_check_in(&r, &v, now, limits).map_err(|e| e.to_string())?;
             in_log(*member, *month, r.member, local_month(r.at), doc)
         }
         _ => Err(wrong_place()),
