@@ -317,7 +317,7 @@ async fn the_county_enters_scores_and_grades_its_first_secretaries_with_the_cap(
     for (i, results) in [(0, 60.0), (1, 59.5), (2, 40.0)] {
         let (v, m) = fs(i);
         let body = serde_json::json!({"results": results, "evaluation": 20, "assessment": 10, "training_days": 4,
-                                      "seven_ones": {"party_lecture": true}});
+                                      "seven_ones": {"strong_committee": true}});
         let (status, body) = county.put(&format!("/county/api/village/{v}/member/{m}/year/2026"), body).await;
         assert_eq!(status, 200, "{body}");
     }
@@ -332,9 +332,9 @@ async fn the_county_enters_scores_and_grades_its_first_secretaries_with_the_cap(
         .as_array()
         .expect("seven ones")
         .iter()
-        .find(|f| f["rule"]["policy_value"] == "party_lecture")
+        .find(|f| f["rule"]["policy_value"] == "strong_committee")
         .cloned();
-    assert_eq!(lecture.expect("party lecture")["value"], "done");
+    assert_eq!(lecture.expect("strong committee")["value"], "done");
 
     // One path for a month's score (issue 14): the county's older per-month items are refused
     // (the month is scored on its sheet and audited), and March keeps its records' figure.

@@ -115,6 +115,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
         DomainError::FutureDate { .. } => "date",
         DomainError::MonthFiled { .. } => "date",
         DomainError::UnknownDiaryEntry(_) => "amends",
+        DomainError::UnknownProject(_) => "project",
         DomainError::Empty { field } | DomainError::TooLong { field, .. } | DomainError::OutOfRange { field, .. } => {
             match *field {
                 "head of household" => "head",

@@ -260,9 +260,9 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
     match (doc, p.role) {
         (DocRef::Registry, Role::Member | Role::FirstSecretary) => {
             let allowed: &[&str] = if p.role == Role::FirstSecretary {
-                &["household", "person", "followup", "member", "village"]
+                &["household", "person", "followup", "meeting", "project", "progress", "member", "village"]
             } else {
-                &["household", "person", "followup"]
+                &["household", "person", "followup", "meeting", "project", "progress"]
             };
             if let Some(t) = touches.iter().find(|t| !allowed.contains(&t.kind())) {
                 return deny(
@@ -271,16 +271,20 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
                 );
             }
             // Removing a household (or a person of its roster: a member marks a person as left
-            // instead; or a follow-up item: it is closed, not removed) takes it off every count: the first secretary's decision.
+            // instead; or a follow-up item: it is closed, not removed; or a meeting, project or
+            // progress update of the village ledger, issue 22: a project is dropped, not removed)
+            // takes it off every count: the first secretary's decision.
             let removes = |t: &&Touch| {
-                matches!(t.kind(), "household" | "person" | "followup") && t.before.is_some() && t.after.is_none()
+                matches!(t.kind(), "household" | "person" | "followup" | "meeting" | "project" | "progress")
+                    && t.before.is_some()
+                    && t.after.is_none()
             };
             if p.role == Role::Member {
                 if let Some(t) = touches.iter().find(removes) {
                     return deny(
                         "household_delete",
                         format!(
-                            "only the first secretary removes a household ({}); ask them, the household stays until then",
+                            "only the first secretary removes a household or a record of the village ledger ({}); ask them, the record stays until then",
                             t.key
                         ),
                     );
@@ -980,6 +984,23 @@ mod tests {
         assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &closed), Ok(()));
         assert!(may_write(&member, &PLACE, &DocRef::Registry, false, &gone).is_err());
         assert_eq!(may_write(&who(Role::FirstSecretary), &PLACE, &DocRef::Registry, false, &gone), Ok(()));
+    }
+
+    #[test]
+    fn a_member_records_meetings_and_projects_but_only_the_first_secretary_removes_one() {
+        let member = who(Role::Member);
+        for kind in ["meeting", "project", "progress"] {
+            let key = format!("{kind}/x1");
+            let made = [touch(&key, None, Some(Facts::default()))];
+            let edited = [touch(&key, Some(Facts::default()), Some(Facts::default()))];
+            let gone = [touch(&key, Some(Facts::default()), None)];
+            assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &made), Ok(()), "{kind}");
+            assert_eq!(may_write(&member, &PLACE, &DocRef::Registry, false, &edited), Ok(()), "{kind}");
+            assert!(may_write(&member, &PLACE, &DocRef::Registry, false, &gone).is_err(), "{kind}");
+            assert_eq!(may_write(&who(Role::FirstSecretary), &PLACE, &DocRef::Registry, false, &gone), Ok(()));
+            // Not in a team document or a log.
+            assert!(may_write(&member, &PLACE, &DocRef::Team { year: 2026 }, false, &made).is_err(), "{kind}");
+        }
     }
 
     #[test]

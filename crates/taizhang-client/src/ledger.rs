@@ -21,10 +21,11 @@ use taizhang_doc::{
 };
 use taizhang_domain::{
     local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_follow_up,
-    validate_household, validate_household_edit, validate_leave, validate_member, validate_report,
-    validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp,
-    FollowUpId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Member, MemberId,
-    MonthFiling, MonthScoreSheet, MonthSubmission, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
+    validate_household, validate_household_edit, validate_leave, validate_meeting, validate_member, validate_progress,
+    validate_project, validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry,
+    DiaryId, FamilyMember, FollowUp, FollowUpId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView,
+    Limits, Meeting, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission, ProgressUpdate, Project,
+    ProjectId, ProjectState, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreKey, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -96,6 +97,9 @@ impl LedgerView for StoreView<'_> {
     }
     fn diary_entry_exists(&self, id: DiaryId) -> bool {
         self.check(self.store.diary_entry_exists(id))
+    }
+    fn project_exists(&self, id: ProjectId) -> bool {
+        self.check(self.store.project_exists(id))
     }
 }
 
@@ -241,7 +245,11 @@ impl Ledger {
         let tx_keys = if has_registry {
             let doc = self.doc(DocId::Registry)?;
             doc.keys(automerge::ROOT)
-                .filter(|k| k.starts_with("household/") || k.starts_with("person/") || k.starts_with("followup/"))
+                .filter(|k| {
+                    ["household/", "person/", "followup/", "meeting/", "project/", "progress/"]
+                        .iter()
+                        .any(|p| k.starts_with(p))
+                })
                 .collect::<BTreeSet<String>>()
         } else {
             BTreeSet::new()
@@ -435,6 +443,61 @@ impl Ledger {
         f.done_note = note.trim().to_string();
         self.put_follow_up(&f, now)?;
         Ok(f)
+    }
+
+    /// Records or saves a meeting or activity (会议 / 活动, issue 22) in the registry. A meeting
+    /// recorded weeks after it was held is accepted and counts for its own day.
+    pub fn put_meeting(&mut self, m: &Meeting, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_meeting(m, view, now, limits))?;
+        self.edit(DocId::Registry, now, |tx| write(tx, m))
+    }
+
+    /// Makes or saves a project (项目, issue 22) in the registry. Only the fields that changed
+    /// are written, so a colleague's edit of another field on another phone survives.
+    pub fn put_project(&mut self, p: &Project, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_project(p, view, now, limits))?;
+        self.edit(DocId::Registry, now, |tx| write(tx, p))
+    }
+
+    /// Adds a progress update (项目进展) to project `u.project`: a record of its own, so
+    /// updates added on two phones while both were offline both survive. A planned project
+    /// with its first update is marked underway (实施中).
+    pub fn add_progress(&mut self, u: &ProgressUpdate, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_progress(u, view, now, limits))?;
+        let project = self.store.project(u.project)?.map(|r| r.record);
+        self.edit(DocId::Registry, now, |tx| write(tx, u))?;
+        if let Some(p) = project.filter(|p| p.state == ProjectState::Planned) {
+            self.put_project(&Project { state: ProjectState::Underway, ..p }, now)?;
+        }
+        Ok(())
+    }
+
+    /// Closes project `id` as done (已完成, with its result) or dropped (已终止, with the reason)
+    /// on `day`, by `by`. Closing a project already closed keeps the first closing.
+    pub fn close_project(
+        &mut self,
+        id: ProjectId,
+        state: ProjectState,
+        day: NaiveDate,
+        result: &str,
+        by: MemberId,
+        now: Timestamp,
+    ) -> Result<Project, ClientError> {
+        let p =
+            self.store.project(id)?.map(|r| r.record).ok_or_else(|| ClientError::NotFound(format!("project {id}")))?;
+        if p.state.is_closed() {
+            return Ok(p);
+        }
+        if !state.is_closed() {
+            return Err(ClientError::Invalid(taizhang_domain::DomainError::OutOfRange {
+                field: "project state",
+                detail: format!("a project is closed as done or dropped, not {}", state.code()),
+            }));
+        }
+        let closed =
+            Project { state, closed_on: Some(day), closed_by: Some(by), result: result.trim().to_string(), ..p };
+        self.put_project(&closed, now)?;
+        Ok(closed)
     }
 
     pub fn record_visit(&mut self, v: &Visit, now: Timestamp) -> Result<(), ClientError> {
@@ -721,6 +784,9 @@ pub(crate) fn materialise(
             Household::PREFIX => upsert::<Household>(doc, k, |r| tx.put_household(d, r))?,
             FamilyMember::PREFIX => upsert::<FamilyMember>(doc, k, |r| tx.put_family_member(d, r))?,
             FollowUp::PREFIX => upsert::<FollowUp>(doc, k, |r| tx.put_follow_up(d, r))?,
+            Meeting::PREFIX => upsert::<Meeting>(doc, k, |r| tx.put_meeting(d, r))?,
+            Project::PREFIX => upsert::<Project>(doc, k, |r| tx.put_project(d, r))?,
+            ProgressUpdate::PREFIX => upsert::<ProgressUpdate>(doc, k, |r| tx.put_progress(d, r))?,
             Visit::PREFIX => upsert_if::<Visit>(doc, k, |v| mine(v.member), |r| tx.put_visit(d, r))?,
             DiaryEntry::PREFIX => upsert_if::<DiaryEntry>(doc, k, |e| mine(e.member), |r| tx.put_diary(d, r))?,
             CheckIn::PREFIX => upsert_if::<CheckIn>(doc, k, |c| mine(c.member), |r| tx.put_check_in(d, r))?,

@@ -245,7 +245,7 @@ mod tests {
     fn year_inputs_within_the_policy_are_accepted_and_the_rest_refused() {
         let p = Policy::default();
         let ok = year(
-            r#"{"results": 52.5, "evaluation": 18, "assessment": 10, "training_days": 4, "seven_ones": {"party_lecture": true}}"#,
+            r#"{"results": 52.5, "evaluation": 18, "assessment": 10, "training_days": 4, "seven_ones": {"strong_committee": true}}"#,
         );
         ok.check(&p).expect("valid");
         assert_eq!(ok.scheme_a().map(|a| a.results), Some(52.5));
@@ -257,7 +257,10 @@ mod tests {
         let e = year(r#"{"seven_ones": {"keep_diary": true}}"#).check(&p).expect_err("derived");
         assert!(e.to_string().contains("computed from the records"), "{e}");
         let e = year(r#"{"seven_ones": {"sing_a_song": true}}"#).check(&p).expect_err("unknown");
-        assert!(e.to_string().contains("party_lecture"), "the message lists the codes: {e}");
+        assert!(e.to_string().contains("strong_committee"), "the message lists the codes: {e}");
+        // Issue 22: the party lecture is decided by the meetings the team records.
+        let e = year(r#"{"seven_ones": {"party_lecture": true}}"#).check(&p).expect_err("derived");
+        assert!(e.to_string().contains("computed from the records"), "{e}");
         assert!(year(r#"{"training_days": 400}"#).check(&p).is_err());
         assert!(serde_json::from_str::<YearInputs>(r#"{"salary": 1}"#).is_err(), "unknown fields refused");
     }

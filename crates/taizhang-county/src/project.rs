@@ -26,6 +26,11 @@ pub struct DocPart {
     /// team documents.
     pub submissions: Vec<taizhang_domain::MonthSubmission>,
     pub reports: Vec<taizhang_domain::TeamReport>,
+    /// The village ledger (issue 22), from the registry: meetings, projects and their
+    /// progress updates.
+    pub meetings: Vec<taizhang_domain::Meeting>,
+    pub projects: Vec<taizhang_domain::Project>,
+    pub progress: Vec<taizhang_domain::ProgressUpdate>,
     /// Records this version could not read (a newer app's, or damaged): counted, not shown.
     pub unreadable: usize,
     /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
@@ -69,6 +74,9 @@ impl DocPart {
                 part.village = take::<VillageRecord>(doc, &mut bad).into_iter().next().map(|v| v.0);
                 part.members = take(doc, &mut bad);
                 part.households = take(doc, &mut bad);
+                part.meetings = take(doc, &mut bad);
+                part.projects = take(doc, &mut bad);
+                part.progress = take(doc, &mut bad);
             }
             Ok(DocId::Team { .. }) => {
                 part.created = creating_changes(doc);
@@ -156,7 +164,13 @@ impl VillageProjection {
             r.score_sheets.extend(p.score_sheets.iter().cloned());
             r.submissions.extend(p.submissions.iter().cloned());
             r.reports.extend(p.reports.iter().cloned());
+            r.meetings.extend(p.meetings.iter().cloned());
+            r.projects.extend(p.projects.iter().cloned());
+            r.progress.extend(p.progress.iter().cloned());
         }
+        r.meetings.sort_by_key(|m| (m.date, m.id));
+        r.projects.sort_by_key(|p| (p.created_at, p.id));
+        r.progress.sort_by_key(|u| (u.project, u.day, u.id));
         r.members.sort_by(|a, b| team_key(a).cmp(&team_key(b)));
         r.households.sort_by(|a, b| (&a.group, &a.head, a.id).cmp(&(&b.group, &b.head, b.id)));
         r

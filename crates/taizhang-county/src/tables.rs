@@ -1,4 +1,4 @@
-//! The export tables (考勤, 走访, 民情日记, 考核) for a county, a village or one member over a
+//! The export tables (考勤, 走访, 民情日记, 考核, and the village ledger's 项目台账 and 会议记录) for a county, a village or one member over a
 //! period, with Chinese headers; `taizhang-export` turns them into CSV or Excel bytes. Rows are
 //! sorted (village, member, date) so two exports of the same records are byte-identical.
 
@@ -27,10 +27,20 @@ pub enum Dataset {
     Diary,
     /// 考核: one row per member with the period's figures and each month's score.
     Scores,
+    /// 项目台账 (issue 22): one row per project of the village — open ones, and closed ones
+    /// closed in the period — with its funding by source, households, progress and result.
+    Projects,
+    /// 会议记录 (issue 22): one row per meeting or activity held in the period.
+    Meetings,
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 4] = [Dataset::Attendance, Dataset::Visits, Dataset::Diary, Dataset::Scores];
+    pub const ALL: [Dataset; 6] =
+        [Dataset::Attendance, Dataset::Visits, Dataset::Diary, Dataset::Scores, Dataset::Projects, Dataset::Meetings];
+    /// The datasets with a row per member or per member's record (a member scope keeps that
+    /// member's rows); the village ledger's (projects, meetings) keep, for a member, the records
+    /// that member made.
+    pub const PER_MEMBER: [Dataset; 4] = [Dataset::Attendance, Dataset::Visits, Dataset::Diary, Dataset::Scores];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -38,6 +48,8 @@ impl Dataset {
             Dataset::Visits => "visits",
             Dataset::Diary => "diary",
             Dataset::Scores => "scores",
+            Dataset::Projects => "projects",
+            Dataset::Meetings => "meetings",
         }
     }
 
@@ -47,6 +59,8 @@ impl Dataset {
             Dataset::Visits => "走访",
             Dataset::Diary => "民情日记",
             Dataset::Scores => "考核",
+            Dataset::Projects => "项目台账",
+            Dataset::Meetings => "会议记录",
         }
     }
 }
@@ -361,6 +375,129 @@ pub fn table_with_inputs(
                 }
             }
             Ok(Table { title, headers: h, rows })
+        }
+        Dataset::Projects => {
+            let mut rows = Vec::new();
+            for v in &villages {
+                let r = v.records;
+                let mut projects: Vec<_> = r
+                    .projects
+                    .iter()
+                    .filter(|p| wanted(p.created_by))
+                    .filter(|p| match p.closed_on {
+                        // Closed: in the period it was closed in; open: in every period.
+                        Some(d) => period.contains(d) && d <= today,
+                        None => true,
+                    })
+                    .collect();
+                projects.sort_by_key(|p| (p.kind, p.created_at, p.id));
+                for p in projects {
+                    let mut progress: Vec<_> = r.progress.iter().filter(|u| u.project == p.id).collect();
+                    progress.sort_by_key(|u| (u.day, u.at, u.id));
+                    let heads: Vec<String> = p
+                        .households
+                        .iter()
+                        .map(|h| {
+                            r.households.iter().find(|x| x.id == *h).map_or_else(|| h.to_string(), |x| x.head.clone())
+                        })
+                        .collect();
+                    let yuan = |y: Option<i64>| y.map_or(Cell::Empty, Cell::Int);
+                    let mut row = place(scope, v);
+                    row.extend([
+                        text(&p.name),
+                        text(p.kind.zh()),
+                        text(p.state.zh()),
+                        yuan(p.funding.collective),
+                        yuan(p.funding.fiscal),
+                        yuan(p.funding.party_fees),
+                        yuan(p.funding.urban_rural),
+                        yuan(p.funding.total()),
+                        Cell::Int(p.households.len() as i64),
+                        text(heads.join("、")),
+                        p.started_on.map_or(Cell::Empty, Cell::Date),
+                        text(
+                            progress
+                                .iter()
+                                .map(|u| format!("{} {}({})", u.day, u.text, member_name(r, u.by)))
+                                .collect::<Vec<_>>()
+                                .join(";"),
+                        ),
+                        p.closed_on.map_or(Cell::Empty, Cell::Date),
+                        text(&p.result),
+                        text(member_name(r, p.created_by)),
+                        text(p.id.to_string()),
+                    ]);
+                    rows.push(row);
+                }
+            }
+            Ok(Table {
+                title,
+                headers: headers(&[
+                    "县",
+                    "乡镇",
+                    "村",
+                    "项目名称",
+                    "项目类型",
+                    "状态",
+                    "集体自筹(元)",
+                    "财政投入(元)",
+                    "党费补贴(元)",
+                    "城乡统筹(元)",
+                    "资金合计(元)",
+                    "受益户数",
+                    "受益农户",
+                    "开工日期",
+                    "进展",
+                    "办结日期",
+                    "结果",
+                    "记录人",
+                    "记录编号",
+                ]),
+                rows,
+            })
+        }
+        Dataset::Meetings => {
+            let mut rows = Vec::new();
+            for v in &villages {
+                let r = v.records;
+                let mut meetings: Vec<_> = r
+                    .meetings
+                    .iter()
+                    .filter(|m| wanted(m.recorded_by) && period.contains(m.date) && m.date <= today)
+                    .collect();
+                meetings.sort_by_key(|m| (m.date, m.recorded_at, m.id));
+                for m in meetings {
+                    let mut row = place(scope, v);
+                    row.extend([
+                        Cell::Date(m.date),
+                        text(m.kind.zh()),
+                        text(&m.led_by),
+                        m.attendance.map_or(Cell::Empty, |n| Cell::Int(i64::from(n))),
+                        text(&m.topics),
+                        text(&m.decisions),
+                        text(member_name(r, m.recorded_by)),
+                        text(m.id.to_string()),
+                    ]);
+                    rows.push(row);
+                }
+            }
+            Ok(Table {
+                title,
+                headers: headers(&[
+                    "县",
+                    "乡镇",
+                    "村",
+                    "日期",
+                    "类型",
+                    "主持/主讲",
+                    "参加人数",
+                    "议题",
+                    "决定事项",
+                    "记录人",
+                    "记录编号",
+                ]),
+                rows,
+            })
         }
     }
 }

@@ -226,7 +226,7 @@ pub fn leave_to_decide(info: &VillageInfo, records: &VillageRecords) -> Vec<Leav
             }
         })
         .collect();
-    out.sort_by(|a, b| (a.leave.from, a.leave.id).cmp(&(b.leave.from, b.leave.id)));
+    out.sort_by_key(|a| (a.leave.from, a.leave.id));
     out
 }
 

@@ -215,7 +215,7 @@ fn attendance_has_one_row_per_member_per_judged_day() {
 #[test]
 fn a_member_scope_holds_only_that_member() {
     let r = records();
-    for dataset in Dataset::ALL {
+    for dataset in Dataset::PER_MEMBER {
         let t = make(dataset, &r, Some(2)).expect("table");
         assert!(!t.rows.is_empty(), "{dataset:?}: m2 has rows");
         assert!(column(&t, "队员").iter().all(|c| **c == text("王芳")), "{dataset:?}: only m2's rows: {:?}", t.rows);
@@ -428,4 +428,79 @@ fn a_reversed_period_is_refused() {
     let reversed = Period { from: d(8), to: d(2) };
     let err = table(Dataset::Attendance, &scope(&info, &r, None), reversed, d(8), &Policy::default());
     assert!(matches!(err, Err(CountyError::Rules(_))), "{err:?}");
+}
+
+/// Issue 22: 项目台账 lists the open projects and those closed in the period (closed before or
+/// after today: not), with funding by source, households by head and progress; 会议记录 the
+/// meetings held in the judged days; a member scope keeps what that member recorded.
+#[test]
+fn the_project_ledger_and_the_meeting_minutes() {
+    use taizhang_domain::{
+        Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind,
+        ProjectState,
+    };
+    let first = household(1);
+    let first_id = first.id;
+    let project = |n: u128, state: ProjectState, closed: Option<NaiveDate>, by: u32| Project {
+        id: ProjectId(Uuid::from_u128(0x700 + n)),
+        name: format!("项目{n}"),
+        kind: ProjectKind::Practical,
+        funding: Funding { fiscal: Some(1000 * n as i64), collective: Some(500), ..Funding::default() },
+        households: vec![first_id],
+        state,
+        started_on: Some(d(1)),
+        created_by: mid(by),
+        created_at: n as i64,
+        closed_on: closed,
+        closed_by: closed.map(|_| mid(by)),
+        result: closed.map(|_| "已验收".to_string()).unwrap_or_default(),
+    };
+    let meeting = |n: u128, day: NaiveDate, by: u32| Meeting {
+        id: MeetingId(Uuid::from_u128(0x800 + n)),
+        date: day,
+        kind: MeetingKind::PartyLecture,
+        led_by: "王老师".into(),
+        attendance: if n == 1 { Some(30) } else { None },
+        topics: "党章".into(),
+        decisions: String::new(),
+        recorded_by: mid(by),
+        recorded_at: n as i64,
+    };
+    let base = records();
+    let r = VillageRecords {
+        projects: vec![
+            project(1, ProjectState::Underway, None, 1),
+            project(2, ProjectState::Done, Some(d(4)), 2),
+            project(3, ProjectState::Done, Some(d(1)), 1), // closed before the period
+            project(4, ProjectState::Done, Some(d(10)), 1), // closed after today
+        ],
+        progress: vec![ProgressUpdate {
+            id: ProgressId(Uuid::from_u128(0x900)),
+            project: ProjectId(Uuid::from_u128(0x701)),
+            day: d(3),
+            text: "开工".into(),
+            by: mid(2),
+            at: 1,
+        }],
+        meetings: vec![meeting(1, d(3), 1), meeting(2, d(1), 1), meeting(3, d(9), 1), meeting(4, d(5), 2)],
+        ..base
+    };
+    let t = make(Dataset::Projects, &r, None).expect("table");
+    assert_eq!(t.title, "项目台账2026-03-02-2026-03-15");
+    assert_eq!(column(&t, "项目名称"), vec![&text("项目1"), &text("项目2")]);
+    assert_eq!(column(&t, "状态"), vec![&text("实施中"), &text("已完成")]);
+    assert_eq!(column(&t, "资金合计(元)"), vec![&Cell::Int(1500), &Cell::Int(2500)]);
+    assert_eq!(column(&t, "党费补贴(元)"), vec![&Cell::Empty, &Cell::Empty], "not recorded, not 0");
+    assert_eq!(column(&t, "受益农户")[0], &text(&first.head));
+    assert_eq!(column(&t, "进展")[0], &text("2026-03-03 开工(王芳)"));
+    assert_eq!(column(&t, "办结日期")[1], &Cell::Date(d(4)));
+    let mine = make(Dataset::Projects, &r, Some(2)).expect("table");
+    assert_eq!(column(&mine, "项目名称"), vec![&text("项目2")]);
+
+    let t = make(Dataset::Meetings, &r, None).expect("table");
+    assert_eq!(t.headers[3..], ["日期", "类型", "主持/主讲", "参加人数", "议题", "决定事项", "记录人", "记录编号"]);
+    assert_eq!(dates(&t), vec![d(3), d(5)], "before the period and after today: not listed");
+    assert_eq!(column(&t, "参加人数"), vec![&Cell::Int(30), &Cell::Empty]);
+    assert_eq!(column(&t, "类型")[0], &text("党课"));
+    assert_eq!(make(Dataset::Meetings, &r, Some(2)).expect("table").rows.len(), 1);
 }

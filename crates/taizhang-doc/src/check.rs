@@ -10,9 +10,10 @@ use std::collections::BTreeSet;
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
     local_month, validate_check_in, validate_diary, validate_family_member, validate_follow_up, validate_household,
-    validate_leave, validate_member, validate_report, validate_score_sheet, validate_submission, validate_visit,
-    CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp, Household, HouseholdId, LeaveRequest, LedgerView, Limits,
-    Member, MemberId, MonthScoreSheet, MonthSubmission, TeamReport, Timestamp, Visit, YearMonth,
+    validate_leave, validate_meeting, validate_member, validate_progress, validate_project, validate_report,
+    validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp,
+    Household, HouseholdId, LeaveRequest, LedgerView, Limits, Meeting, Member, MemberId, MonthScoreSheet,
+    MonthSubmission, ProgressUpdate, Project, TeamReport, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -112,10 +113,10 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
     match (doc, kind) {
         (DocId::Registry, VillageRecord::PREFIX) => read::<VillageRecord>(after, key).map(|_| ()),
         (DocId::Registry, Member::PREFIX) => {
-            read::<Member>(after, key).and_then(|m| validate_member(&m, &limits).map_err(|e| e.to_string()))
+            read::<Member>(after, key).and_then(|m| validate_member(&m, limits).map_err(|e| e.to_string()))
         }
         (DocId::Registry, Household::PREFIX) => {
-            read::<Household>(after, key).and_then(|h| validate_household(&h, &v, &limits).map_err(|e| e.to_string()))
+            read::<Household>(after, key).and_then(|h| validate_household(&h, &v, limits).map_err(|e| e.to_string()))
         }
         (DocId::Registry, FamilyMember::PREFIX) => read::<FamilyMember>(after, key).and_then(|p| {
             // The birth year is checked against the year 9999 here: never the server's clock.
@@ -125,9 +126,19 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
             // The item's own shape; its times are never checked against the server's clock.
             validate_follow_up(&f, &v, now, limits).map_err(|e| e.to_string())
         }),
+        // The village's own ledger (issue 22): meetings, projects and their progress updates.
+        // Their days are checked against the server's "now" of year 9999: never refused late.
+        (DocId::Registry, Meeting::PREFIX) => {
+            read::<Meeting>(after, key).and_then(|m| validate_meeting(&m, &v, now, limits).map_err(|e| e.to_string()))
+        }
+        (DocId::Registry, Project::PREFIX) => {
+            read::<Project>(after, key).and_then(|p| validate_project(&p, &v, now, limits).map_err(|e| e.to_string()))
+        }
+        (DocId::Registry, ProgressUpdate::PREFIX) => read::<ProgressUpdate>(after, key)
+            .and_then(|u| validate_progress(&u, &v, now, limits).map_err(|e| e.to_string())),
         (DocId::Team { year }, LeaveRequest::PREFIX) => {
             let l = read::<LeaveRequest>(after, key)?;
-            validate_leave(&l, &v, &limits).map_err(|e| e.to_string())?;
+            validate_leave(&l, &v, limits).map_err(|e| e.to_string())?;
             use chrono::Datelike;
             if l.from.year() != *year {
                 return Err(format!("a leave starting on {} belongs in team/{:04}, not {doc}", l.from, l.from.year()));
@@ -185,17 +196,17 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
         }
         (DocId::Log { member, month }, Visit::PREFIX) => {
             let r = read::<Visit>(after, key)?;
-            validate_visit(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            validate_visit(&r, &v, now, limits).map_err(|e| e.to_string())?;
             in_log(*member, *month, r.member, local_month(r.at), doc)
         }
         (DocId::Log { member, month }, DiaryEntry::PREFIX) => {
             let r = read::<DiaryEntry>(after, key)?;
-            validate_diary(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            validate_diary(&r, &v, now, limits).map_err(|e| e.to_string())?;
             in_log(*member, *month, r.member, YearMonth::of(r.date), doc)
         }
         (DocId::Log { member, month }, CheckIn::PREFIX) => {
             let r = read::<CheckIn>(after, key)?;
-            validate_check_in(&r, &v, now, &limits).map_err(|e| e.to_string())?;
+            validate_check_in(&r, &v, now, limits).map_err(|e| e.to_string())?;
             in_log(*member, *month, r.member, local_month(r.at), doc)
         }
         _ => Err(wrong_place()),
@@ -312,6 +323,66 @@ mod tests {
         assert!(e.message.contains("follow-up item must not be empty"), "{e}");
         let (am, keys) = doc_with(|tx| write(tx, &FollowUp { done_by: None, ..item.clone() }).expect("write"));
         assert!(check(&DocId::Registry, &am, &keys).is_err(), "closed by nobody");
+    }
+
+    #[test]
+    fn meetings_projects_and_progress_belong_in_the_registry() {
+        use chrono::NaiveDate;
+        use taizhang_domain::{Funding, MeetingId, MeetingKind, ProgressId, ProjectId, ProjectKind, ProjectState};
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("day");
+        let lecture = Meeting {
+            id: MeetingId(Uuid::now_v7()),
+            date: day(11, 20),
+            kind: MeetingKind::PartyLecture,
+            led_by: "县委党校 王老师".into(),
+            attendance: Some(31),
+            topics: "学习二十届四中全会精神".into(),
+            decisions: String::new(),
+            recorded_by: me(),
+            // Recorded on a phone whose clock ran a year ahead: still accepted.
+            recorded_at: NOW + 365 * DAY,
+        };
+        let road = Project {
+            id: ProjectId(Uuid::now_v7()),
+            name: "三组通组路硬化".into(),
+            kind: ProjectKind::Practical,
+            funding: Funding { fiscal: Some(150_000), party_fees: Some(5_000), ..Funding::default() },
+            households: vec![HouseholdId(Uuid::from_u128(9)), HouseholdId(Uuid::from_u128(10))],
+            state: ProjectState::Done,
+            started_on: Some(day(9, 1)),
+            created_by: me(),
+            created_at: NOW,
+            closed_on: Some(day(11, 30)),
+            closed_by: Some(me()),
+            result: "1.2公里,已验收".into(),
+        };
+        let update = ProgressUpdate {
+            id: ProgressId(Uuid::now_v7()),
+            project: road.id,
+            day: day(10, 15),
+            text: "路基完成".into(),
+            by: me(),
+            at: NOW,
+        };
+        let (am, keys) = doc_with(|tx| {
+            write(tx, &lecture).expect("write");
+            write(tx, &road).expect("write");
+            write(tx, &update).expect("write");
+        });
+        check(&DocId::Registry, &am, &keys).expect("the village ledger's records pass in the registry");
+        let e = check(&log(), &am, &keys).expect_err("not in a log");
+        assert!(e.message.contains("does not belong in document"), "{e}");
+        let (am, keys) = doc_with(|tx| write(tx, &Meeting { topics: " ".into(), ..lecture.clone() }).expect("write"));
+        let e = check(&DocId::Registry, &am, &keys).expect_err("no topics");
+        assert!(e.message.contains("meeting topics must not be empty"), "{e}");
+        let (am, keys) = doc_with(|tx| write(tx, &Project { result: String::new(), ..road.clone() }).expect("write"));
+        assert!(check(&DocId::Registry, &am, &keys).is_err(), "closed without a result");
+        let (am, keys) =
+            doc_with(|tx| write(tx, &ProgressUpdate { text: String::new(), ..update.clone() }).expect("write"));
+        assert!(check(&DocId::Registry, &am, &keys).is_err(), "an empty update");
+        // Read back whole.
+        let (am, _) = doc_with(|tx| write(tx, &road).expect("write"));
+        assert_eq!(crate::read_one::<Project>(&am, &road.key()).expect("read").expect("held").record, road);
     }
 
     #[test]

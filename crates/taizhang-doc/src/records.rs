@@ -4,10 +4,11 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, FollowUp, GeoPoint, Geofence, GpsFix, Guarantee, Health,
-    Household, HouseholdDetails, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonitoredType,
-    MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause, Relation, ReportPeriod, RiskKind, Role, Schooling,
-    ScoreItem, ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
+    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, FollowUp, Funding, GeoPoint, Geofence, GpsFix, Guarantee,
+    Health, Household, HouseholdDetails, HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting,
+    MeetingKind, Member, MemberId, MonitoredType, MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause,
+    ProgressUpdate, Project, ProjectKind, ProjectState, Relation, ReportPeriod, RiskKind, Role, Schooling, ScoreItem,
+    ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};
@@ -602,6 +603,126 @@ impl Record for TeamReport {
             text: x.text("text"),
             written_by: x.parsed("member", str::parse)?,
             written_at: x.int("written_at")?,
+        })
+    }
+}
+
+fn yuan(v: Option<i64>) -> Option<ScalarValue> {
+    v.and_then(i)
+}
+
+impl Record for Meeting {
+    const PREFIX: &'static str = "meeting";
+    fn key(&self) -> String {
+        format!("meeting/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("date", date(self.date)),
+            ("kind", s(self.kind.code())),
+            ("led_by", s(self.led_by.clone())),
+            ("attendance", self.attendance.and_then(|n| i(i64::from(n)))),
+            ("topics", s(self.topics.clone())),
+            ("decisions", nonempty(&self.decisions)),
+            ("recorded_by", s(self.recorded_by.to_string())),
+            ("recorded_at", i(self.recorded_at)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(Meeting {
+            id: id_from_key(key, x)?,
+            date: x.parsed("date", parse_date)?,
+            // A kind added by a newer version reads as "other" rather than failing the record.
+            kind: MeetingKind::from_code(&x.str("kind")?).unwrap_or(MeetingKind::Other),
+            led_by: x.text("led_by"),
+            attendance: x.opt_int("attendance").and_then(|n| u32::try_from(n).ok()),
+            topics: x.text("topics"),
+            decisions: x.text("decisions"),
+            recorded_by: x.parsed("recorded_by", str::parse)?,
+            recorded_at: x.int("recorded_at")?,
+        })
+    }
+}
+
+impl Record for Project {
+    const PREFIX: &'static str = "project";
+    fn key(&self) -> String {
+        format!("project/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        let households: Vec<String> = self.households.iter().map(|h| h.to_string()).collect();
+        let f = &self.funding;
+        vec![
+            ("name", s(self.name.clone())),
+            ("kind", s(self.kind.code())),
+            ("funding_collective", yuan(f.collective)),
+            ("funding_fiscal", yuan(f.fiscal)),
+            ("funding_party_fees", yuan(f.party_fees)),
+            ("funding_urban_rural", yuan(f.urban_rural)),
+            ("households", nonempty(&households.join(","))),
+            ("state", s(self.state.code())),
+            ("started_on", self.started_on.and_then(date)),
+            ("created_by", s(self.created_by.to_string())),
+            ("created_at", i(self.created_at)),
+            ("closed_on", self.closed_on.and_then(date)),
+            ("closed_by", self.closed_by.and_then(|m| s(m.to_string()))),
+            ("result", nonempty(&self.result)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        let households = x
+            .text("households")
+            .split(',')
+            .filter(|h| !h.is_empty())
+            .map(str::parse)
+            .collect::<Result<Vec<HouseholdId>, _>>()
+            .map_err(|_| DocError::BadField { key: key.to_string(), field: "households" })?;
+        Ok(Project {
+            id: id_from_key(key, x)?,
+            name: x.str("name")?,
+            kind: x.parsed("kind", ProjectKind::from_code)?,
+            funding: Funding {
+                collective: x.opt_int("funding_collective"),
+                fiscal: x.opt_int("funding_fiscal"),
+                party_fees: x.opt_int("funding_party_fees"),
+                urban_rural: x.opt_int("funding_urban_rural"),
+            },
+            households,
+            state: x.parsed("state", ProjectState::from_code)?,
+            started_on: x.opt_parsed("started_on", parse_date)?,
+            created_by: x.parsed("created_by", str::parse)?,
+            created_at: x.int("created_at")?,
+            closed_on: x.opt_parsed("closed_on", parse_date)?,
+            closed_by: x.opt_parsed("closed_by", str::parse)?,
+            result: x.text("result"),
+        })
+    }
+}
+
+/// A project's progress update: a record of its own, so updates added on two phones at once
+/// both survive the merge.
+impl Record for ProgressUpdate {
+    const PREFIX: &'static str = "progress";
+    fn key(&self) -> String {
+        format!("progress/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("project", s(self.project.to_string())),
+            ("day", date(self.day)),
+            ("text", s(self.text.clone())),
+            ("by", s(self.by.to_string())),
+            ("at", i(self.at)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(ProgressUpdate {
+            id: id_from_key(key, x)?,
+            project: x.parsed("project", str::parse)?,
+            day: x.parsed("day", parse_date)?,
+            text: x.text("text"),
+            by: x.parsed("by", str::parse)?,
+            at: x.int("at")?,
         })
     }
 }

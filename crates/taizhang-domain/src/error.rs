@@ -8,6 +8,8 @@ use crate::YearMonth;
 pub enum DomainError {
     #[error("household {0} does not exist in this village: pick a household from the list or add it first")]
     UnknownHousehold(String),
+    #[error("project {0} does not exist in this village: pick a project from the list or record it first")]
+    UnknownProject(String),
     #[error("member {0} does not belong to this village's team: enrol the member first")]
     UnknownMember(String),
     #[error("the time {at} is in the future (now is {now}): check the device clock")]

@@ -12,6 +12,7 @@ mod rng;
 mod score;
 mod time;
 mod validate;
+mod village_ledger;
 
 pub use error::DomainError;
 pub use followup::{validate_follow_up, FollowUp};
@@ -20,7 +21,10 @@ pub use household::{
     value_words, FamilyMember, Guarantee, Health, HouseholdDetails, MonitoredType, Relation, RiskKind, Schooling,
     WorkAbility,
 };
-pub use ids::{CheckInId, DiaryId, FollowUpId, HouseholdId, LeaveId, MemberId, PersonId, VillageId, VisitId};
+pub use ids::{
+    CheckInId, DiaryId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, ProgressId, ProjectId,
+    VillageId, VisitId,
+};
 pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind, LeaveRequest,
     LeaveState, Member, MonthFiling, PovertyCause, Role, Village, Visit,
@@ -32,4 +36,8 @@ pub use time::{day_start, local_date, local_datetime, local_month, parse_local_t
 pub use validate::{
     validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
     validate_visit, LedgerView, Limits,
+};
+pub use village_ledger::{
+    validate_meeting, validate_progress, validate_project, Funding, Meeting, MeetingKind, ProgressUpdate, Project,
+    ProjectKind, ProjectState, MAX_ATTENDANCE, MAX_FUNDING_YUAN, MAX_PROJECT_HOUSEHOLDS,
 };

@@ -13,6 +13,12 @@ pub trait LedgerView {
     fn member_exists(&self, id: MemberId) -> bool;
     fn month_filed(&self, member: MemberId, month: YearMonth) -> bool;
     fn diary_entry_exists(&self, id: DiaryId) -> bool;
+    /// Whether project `id` (项目, issue 22) is held. A view that cannot tell (the server's
+    /// shape check: the project may be another push's) answers true.
+    fn project_exists(&self, id: crate::ProjectId) -> bool {
+        let _ = id;
+        true
+    }
 }
 
 /// Size and clock limits. Notes are capped so one record always fits a sync batch.

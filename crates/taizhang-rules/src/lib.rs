@@ -63,8 +63,12 @@
 //! - **Visits**: a registered household is visited when anyone of the team visited it within
 //!   the judged days.
 //! - **Seven ones**: "visit every household" and "keep a diary" are derived from the records
-//!   (policy `derive`); the others come from [`MemberInputs::seven_ones`] and are "not
-//!   recorded" when absent.
+//!   (policy `derive`), and so (issue 22) are "give a party lecture" (a 党课 meeting of the
+//!   village held on a judged day), "deliver practical projects" and "coordinate aid projects"
+//!   (at least `at_least` projects of the kind closed done on a judged day); a village with no
+//!   meeting, or no project of the kind, recorded at all is "not recorded" (unknown, not
+//!   absent). The others come from [`MemberInputs::seven_ones`] and are "not recorded" when
+//!   absent; an input for a derived item is refused.
 //! - **Rule switches**: a rule switched off in the policy still reports its facts; its
 //!   explanation says the rule is off.
 //! - **Scheme A** (100 points): results, evaluation and assessment are supplied in points;

@@ -194,6 +194,17 @@ pub struct DutyItem {
     /// Set when the item is computed from the records rather than entered by the caller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derive: Option<Derivation>,
+    /// How many records decide the item (1 to 100; 1 by default): for the project items, the
+    /// projects closed done in the period (一批: a county may ask for 3).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub at_least: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 /// The seven-ones items the records can decide.
@@ -204,6 +215,12 @@ pub enum Derivation {
     HouseholdsVisited,
     /// Done when the member has no diary gap on a working day in the period.
     DiaryKept,
+    /// Done when the village's meetings hold a party lecture (党课) held in the period.
+    PartyLecture,
+    /// Done when at least `at_least` practical projects (民生实事) were closed done in the period.
+    PracticalProjects,
+    /// Done when at least `at_least` aid projects (帮扶专案) were closed done in the period.
+    AidProjects,
 }
 
 /// Scheme A: component weights (points) and grade thresholds.
@@ -272,7 +289,7 @@ pub enum ItemKind {
 }
 
 fn duty(code: &str, zh: &str, en: &str, derive: Option<Derivation>) -> DutyItem {
-    DutyItem { code: code.into(), zh: zh.into(), en: en.into(), derive }
+    DutyItem { code: code.into(), zh: zh.into(), en: en.into(), derive, at_least: 1 }
 }
 
 fn item(code: &str, zh: &str, en: &str, kind: ItemKind, points: f64) -> SchemeBItem {
@@ -293,7 +310,7 @@ impl Default for Policy {
             visit_every_household_per_year: true,
             seven_ones: vec![
                 duty("strong_committee", "建强一个班子", "build one strong village committee", None),
-                duty("party_lecture", "上好一堂党课", "give one party lecture", None),
+                duty("party_lecture", "上好一堂党课", "give one party lecture", Some(Derivation::PartyLecture)),
                 duty(
                     "visit_households",
                     "走访一遍农户",
@@ -302,8 +319,18 @@ impl Default for Policy {
                 ),
                 duty("keep_diary", "记好一本民情日记", "keep one diary", Some(Derivation::DiaryKept)),
                 duty("research_report", "写好一篇调研报告", "write one research report", None),
-                duty("practical_projects", "办好一批民生实事", "deliver a batch of practical projects", None),
-                duty("aid_projects", "协调落实一批帮扶专案", "coordinate a batch of aid projects", None),
+                duty(
+                    "practical_projects",
+                    "办好一批民生实事",
+                    "deliver a batch of practical projects",
+                    Some(Derivation::PracticalProjects),
+                ),
+                duty(
+                    "aid_projects",
+                    "协调落实一批帮扶专案",
+                    "coordinate a batch of aid projects",
+                    Some(Derivation::AidProjects),
+                ),
             ],
             scheme_a: SchemeA::default(),
             scheme_b: SchemeB::default(),
@@ -410,6 +437,12 @@ impl Policy {
             }
             if !codes.insert(d.code.as_str()) {
                 return bad("seven_ones.code", format!("`{}` is listed twice", d.code));
+            }
+            if !(1..=100).contains(&d.at_least) {
+                return bad(
+                    "seven_ones.at_least",
+                    format!("`{}` asks for {} records; give 1 to 100 (1 when left out)", d.code, d.at_least),
+                );
             }
             if let Some(k) = d.derive {
                 if !derived.insert(format!("{k:?}")) {
@@ -604,6 +637,16 @@ mod tests {
         let p = Policy::from_toml("[leave_counts]\nofficial_trip = \"excused\"").expect("valid");
         assert_eq!(p.leave_counts.of(LeaveKind::OfficialTrip), LeaveCount::Excused);
         assert_eq!(p.leave_counts.of(LeaveKind::Training), LeaveCount::Training);
+
+        let err = Policy::from_toml("[[seven_ones]]\ncode = \"aid_projects\"\nzh = \"协调落实一批帮扶专案\"\nen = \"aid\"\nderive = \"aid_projects\"\nat_least = 0")
+            .expect_err("zero projects");
+        assert!(err.to_string().contains("give 1 to 100"), "{err}");
+        let p = Policy::from_toml("[[seven_ones]]\ncode = \"aid_projects\"\nzh = \"协调落实一批帮扶专案\"\nen = \"aid\"\nderive = \"aid_projects\"\nat_least = 3")
+            .expect("three aid projects");
+        assert_eq!(
+            (p.seven_ones.len(), p.seven_ones[0].at_least, p.seven_ones[0].derive),
+            (1, 3, Some(Derivation::AidProjects))
+        );
 
         let err = Policy::from_toml("working_days = []").expect_err("diary rule without working days");
         assert!(err.to_string().contains("diary_every_working_day = false"), "{err}");

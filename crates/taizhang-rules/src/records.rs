@@ -64,6 +64,17 @@ pub struct VillageRecords {
     /// The first secretary's quarterly reports (季报告) and yearly commitments (年承诺).
     #[serde(default)]
     pub reports: Vec<taizhang_domain::TeamReport>,
+    /// The village's meetings and activities (会议 / 活动, issue 22): a party lecture (党课)
+    /// decides 上好一堂党课.
+    #[serde(default)]
+    pub meetings: Vec<taizhang_domain::Meeting>,
+    /// The village's projects (民生实事, 帮扶专案): those closed done decide the two project
+    /// items of the seven ones.
+    #[serde(default)]
+    pub projects: Vec<taizhang_domain::Project>,
+    /// The projects' progress updates (项目进展), for the ledger and its exports.
+    #[serde(default)]
+    pub progress: Vec<taizhang_domain::ProgressUpdate>,
 }
 
 impl VillageRecords {

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use taizhang_domain::{
-    local_date, CheckInId, CheckKind, DiaryId, HouseholdId, LeaveId, LeaveRequest, LeaveState, Member, MemberId,
-    MonthFiling, Timestamp, VisitId, YearMonth,
+    local_date, CheckInId, CheckKind, DiaryId, HouseholdId, LeaveId, LeaveRequest, LeaveState, MeetingKind, Member,
+    MemberId, MonthFiling, ProjectKind, Timestamp, VisitId, YearMonth,
 };
 
 use crate::explain::{codes, figure, list, rule};
@@ -276,6 +276,67 @@ fn unvisited(records: &VillageRecords, range: Option<Period>, policy: &Policy) -
         ids(counted.into_iter().map(|(_, v)| v)),
         note,
     )
+}
+
+/// 上好一堂党课 from the village's meetings: done when a party lecture (党课) was held on a
+/// judged day (counted: those meetings). A village with no meeting recorded at all is 未录入
+/// (unknown, not absent); one with meetings but no lecture in the period is not done yet.
+fn party_lecture(records: &VillageRecords, range: Option<Period>) -> (DutyStatus, Vec<String>, String) {
+    let lectures: Vec<&taizhang_domain::Meeting> = records
+        .meetings
+        .iter()
+        .filter(|m| m.kind == MeetingKind::PartyLecture && range.is_some_and(|r| r.contains(m.date)))
+        .collect();
+    let days: Vec<NaiveDate> = lectures.iter().map(|m| m.date).collect::<BTreeSet<_>>().into_iter().collect();
+    let status = if !lectures.is_empty() {
+        DutyStatus::Done
+    } else if records.meetings.is_empty() {
+        DutyStatus::NotRecorded
+    } else {
+        DutyStatus::NotDone
+    };
+    let note = if records.meetings.is_empty() {
+        "由会议记录得出:本村尚无会议记录,未录入 / from the meeting records: the village has recorded no meeting yet, not recorded.".to_string()
+    } else {
+        format!(
+            "由会议记录得出:{r}共有党课{n}次({d})/ from the meeting records: {n} party lectures held in {r} ({d}).",
+            r = judged_text(range),
+            n = lectures.len(),
+            d = list(&days),
+        )
+    };
+    (status, ids(lectures.iter().map(|m| m.id)), note)
+}
+
+/// 办好一批民生实事 / 协调落实一批帮扶专案 from the village's projects: done when at least
+/// `at_least` projects of `kind` were closed done (已完成) on a judged day (counted: those
+/// projects). A village with no project of the kind recorded is 未录入.
+fn projects_done(
+    records: &VillageRecords,
+    range: Option<Period>,
+    kind: ProjectKind,
+    at_least: u32,
+) -> (DutyStatus, Vec<String>, String) {
+    let of_kind: Vec<&taizhang_domain::Project> = records.projects.iter().filter(|p| p.kind == kind).collect();
+    let done: Vec<&taizhang_domain::Project> =
+        of_kind.iter().copied().filter(|p| range.is_some_and(|r| p.done_between(r.from, r.to))).collect();
+    let open = of_kind.iter().filter(|p| !p.state.is_closed()).count();
+    let n = u32::try_from(done.len()).unwrap_or(u32::MAX);
+    let status = if n >= at_least {
+        DutyStatus::Done
+    } else if of_kind.is_empty() {
+        DutyStatus::NotRecorded
+    } else {
+        DutyStatus::NotDone
+    };
+    let note = format!(
+        "由项目台账得出:{zh}共{all}个,{r}办结完成{n}个(要求至少{at_least}个),在办{open}个 / from the project ledger: {all} {en}s, {n} closed done in {r} (at least {at_least} asked), {open} still open.",
+        zh = kind.zh(),
+        en = kind.en(),
+        all = of_kind.len(),
+        r = judged_text(range),
+    );
+    (status, ids(done.iter().map(|p| p.id)), note)
 }
 
 /// One member's compliance over `period`, judged up to and including `today` (pass yesterday
@@ -599,6 +660,12 @@ pub fn member_report(
                         DutyStatus::NotDone
                     };
                     (status, households.counted.clone(), format!("由走访记录得出:{}", households.note))
+                }
+                Some(Derivation::PartyLecture) => party_lecture(records, team_range),
+                Some(d @ (Derivation::PracticalProjects | Derivation::AidProjects)) => {
+                    let kind =
+                        if d == Derivation::PracticalProjects { ProjectKind::Practical } else { ProjectKind::Aid };
+                    projects_done(records, team_range, kind, item.at_least)
                 }
                 Some(Derivation::DiaryKept) => {
                     let status = if working.is_empty() {

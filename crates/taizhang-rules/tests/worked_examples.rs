@@ -378,7 +378,7 @@ fn seven_ones_combine_records_and_county_inputs() {
     };
     let period = Period::new(date(2025, 3, 3), date(2025, 3, 9)).expect("period");
     let inputs = MemberInputs {
-        seven_ones: BTreeMap::from([("party_lecture".into(), true), ("research_report".into(), false)]),
+        seven_ones: BTreeMap::from([("strong_committee".into(), true), ("research_report".into(), false)]),
         training_days: Some(3),
     };
     let r = member_report(&records, mid(1), period, date(2025, 3, 20), &inputs, &Policy::default()).expect("report");
@@ -387,8 +387,8 @@ fn seven_ones_combine_records_and_county_inputs() {
     assert_eq!(
         status,
         vec![
-            ("strong_committee", DutyStatus::NotRecorded),
-            ("party_lecture", DutyStatus::Done),
+            ("strong_committee", DutyStatus::Done),
+            ("party_lecture", DutyStatus::NotRecorded), // no meeting recorded: unknown, not absent
             ("visit_households", DutyStatus::NotRecorded), // no household registered
             ("keep_diary", DutyStatus::Done),
             ("research_report", DutyStatus::NotDone),
@@ -404,11 +404,120 @@ fn seven_ones_combine_records_and_county_inputs() {
     let err = member_report(&records, mid(1), period, date(2025, 3, 20), &typo, &Policy::default())
         .expect_err("unknown item");
     assert!(matches!(err, RulesError::UnknownDuty { .. }));
-    assert!(err.to_string().contains("party_lecture"), "{err}");
+    assert!(err.to_string().contains("strong_committee"), "the message lists the codes to enter: {err}");
     let derived = MemberInputs { seven_ones: BTreeMap::from([("keep_diary".into(), true)]), ..Default::default() };
     let err = member_report(&records, mid(1), period, date(2025, 3, 20), &derived, &Policy::default())
         .expect_err("derived item");
     assert_eq!(err, RulesError::DerivedDuty("keep_diary".into()));
+}
+
+/// Issue 22: three of the seven ones decided by the village ledger, worked by hand. The year
+/// 2025 judged on 30 June: a party lecture held on 18 March (recorded weeks later: it counts for
+/// its own day), a committee meeting that is no lecture, a lecture planned for July (after
+/// today: not judged), practical projects closed done on 10 April and 20 July (after today), an
+/// aid project still underway and one dropped.
+#[test]
+fn seven_ones_from_meetings_and_projects() {
+    use taizhang_domain::{Funding, Meeting, MeetingId, MeetingKind, Project, ProjectId, ProjectKind, ProjectState};
+    let meeting = |n: u32, d: NaiveDate, kind: MeetingKind| Meeting {
+        id: id::<MeetingId>(20, n),
+        date: d,
+        kind,
+        led_by: "第一书记".into(),
+        attendance: Some(20),
+        topics: "学习".into(),
+        decisions: String::new(),
+        recorded_by: mid(1),
+        recorded_at: at(date(2025, 4, 30), 9), // six weeks after the lecture
+    };
+    let project = |n: u32, kind: ProjectKind, state: ProjectState, closed: Option<NaiveDate>| Project {
+        id: id::<ProjectId>(21, n),
+        name: format!("项目{n}"),
+        kind,
+        funding: Funding { fiscal: Some(10_000), ..Funding::default() },
+        households: vec![hid(1)],
+        state,
+        started_on: None,
+        created_by: mid(1),
+        created_at: at(date(2025, 1, 10), 9),
+        closed_on: closed,
+        closed_by: closed.map(|_| mid(1)),
+        result: if closed.is_some() { "已验收".into() } else { String::new() },
+    };
+    let mut records = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2024, 1, 1))],
+        meetings: vec![
+            meeting(1, date(2025, 2, 1), MeetingKind::Committee),
+            meeting(2, date(2025, 3, 18), MeetingKind::PartyLecture),
+            meeting(3, date(2025, 7, 1), MeetingKind::PartyLecture),
+            meeting(4, date(2024, 12, 1), MeetingKind::PartyLecture), // last year
+        ],
+        projects: vec![
+            project(1, ProjectKind::Practical, ProjectState::Done, Some(date(2025, 4, 10))),
+            project(2, ProjectKind::Practical, ProjectState::Done, Some(date(2025, 7, 20))),
+            project(3, ProjectKind::Aid, ProjectState::Underway, None),
+            project(4, ProjectKind::Aid, ProjectState::Dropped, Some(date(2025, 5, 5))),
+        ],
+        ..Default::default()
+    };
+    let today = date(2025, 6, 30);
+    let item = |r: &taizhang_rules::MemberReport, code: &str| {
+        r.seven_ones.iter().find(|f| f.rule.policy_value == code).cloned().expect("item")
+    };
+    let report = |records: &VillageRecords, policy: &Policy| {
+        member_report(records, mid(1), year(2025), today, &MemberInputs::default(), policy).expect("report")
+    };
+    let policy = Policy::default();
+    let r = report(&records, &policy);
+
+    // 上好一堂党课: the lecture of 18 March decides it; the one of 1 July is after today.
+    let lecture = item(&r, "party_lecture");
+    assert_eq!(lecture.value, DutyStatus::Done);
+    assert_eq!(lecture.counted, vec![s(id::<MeetingId>(20, 2))]);
+    assert!(lecture.note.contains("1 party lectures held in 2025-01-01..=2025-06-30 (2025-03-18)"), "{}", lecture.note);
+    assert_eq!(lecture.rule.code, codes::SEVEN_ONES);
+
+    // 办好一批民生实事: one practical project closed done by today (project 2 closes in July).
+    let practical = item(&r, "practical_projects");
+    assert_eq!(practical.value, DutyStatus::Done);
+    assert_eq!(practical.counted, vec![s(id::<ProjectId>(21, 1))]);
+    assert!(practical.note.contains("2 practical projects, 1 closed done"), "{}", practical.note);
+
+    // 协调落实一批帮扶专案: one underway, one dropped: not done (a dropped project is no delivery).
+    let aid = item(&r, "aid_projects");
+    assert_eq!(aid.value, DutyStatus::NotDone);
+    assert!(aid.counted.is_empty());
+    assert!(aid.note.contains("2 aid projects, 0 closed done") && aid.note.contains("1 still open"), "{}", aid.note);
+
+    // A county asking for two practical projects: one is not a batch yet.
+    let mut two = policy.clone();
+    two.seven_ones.iter_mut().filter(|i| i.code == "practical_projects").for_each(|i| i.at_least = 2);
+    assert_eq!(two.validate(), Ok(()));
+    assert_eq!(item(&report(&records, &two), "practical_projects").value, DutyStatus::NotDone);
+    // Judged at the end of the year, project 2 counts too.
+    let end = member_report(&records, mid(1), year(2025), date(2025, 12, 31), &MemberInputs::default(), &two)
+        .expect("report");
+    let practical = item(&end, "practical_projects");
+    assert_eq!((practical.value, practical.counted.len()), (DutyStatus::Done, 2));
+
+    // The aid project closed done on 1 June: now done.
+    records.projects[2] = project(3, ProjectKind::Aid, ProjectState::Done, Some(date(2025, 6, 1)));
+    assert_eq!(item(&report(&records, &policy), "aid_projects").value, DutyStatus::Done);
+
+    // A village that has recorded no meeting and no project: 未录入, never "not done".
+    let empty = VillageRecords { members: records.members.clone(), ..Default::default() };
+    let r = report(&empty, &policy);
+    for code in ["party_lecture", "practical_projects", "aid_projects"] {
+        assert_eq!(item(&r, code).value, DutyStatus::NotRecorded, "{code}");
+    }
+    // Meetings but no lecture this year: not done.
+    let no_lecture = VillageRecords { meetings: vec![meeting(1, date(2025, 2, 1), MeetingKind::Committee)], ..empty };
+    assert_eq!(item(&report(&no_lecture, &policy), "party_lecture").value, DutyStatus::NotDone);
+
+    // The county cannot type a derived item in.
+    let typed = MemberInputs { seven_ones: BTreeMap::from([("party_lecture".into(), true)]), ..Default::default() };
+    let err = member_report(&records, mid(1), year(2025), today, &typed, &policy).expect_err("derived");
+    assert_eq!(err, RulesError::DerivedDuty("party_lecture".into()));
 }
 
 // ---- scheme A and grades -----------------------------------------------------------------

@@ -43,4 +43,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../../../migrations/client/0005_change_signatures.sql")),
     (6, include_str!("../../../migrations/client/0006_households_roster.sql")),
     (7, include_str!("../../../migrations/client/0007_follow_ups.sql")),
+    (8, include_str!("../../../migrations/client/0008_village_ledger.sql")),
 ];

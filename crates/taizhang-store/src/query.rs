@@ -9,8 +9,9 @@ use rusqlite::{params, Params};
 use taizhang_doc::FieldConflict;
 use taizhang_domain::{
     CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, GeoPoint, Geofence, Household,
-    HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthFiling, MonthScoreSheet,
-    Relation, Role, ScoreState, Timestamp, Village, Visit, YearMonth,
+    HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting, MeetingKind, Member, MemberId,
+    MonthFiling, MonthScoreSheet, ProgressUpdate, Project, ProjectId, ProjectKind, Relation, Role, ScoreState,
+    Timestamp, Village, Visit, YearMonth,
 };
 
 use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
@@ -76,6 +77,9 @@ const DIGEST_TABLES: &[(&str, &str)] = &[
     ("households", "id"),
     ("family_members", "id"),
     ("follow_ups", "id"),
+    ("meetings", "id"),
+    ("projects", "id"),
+    ("project_progress", "id"),
     ("visits", "id"),
     ("diary_entries", "id"),
     ("check_ins", "id"),
@@ -125,6 +129,15 @@ fn follow_up_row(r: &SqlRow<'_>) -> Result<Row<FollowUp>, StoreError> {
     let f: FollowUp =
         serde_json::from_str(&r.get::<_, String>(0)?).map_err(|e| StoreError::corrupt("follow-up item", e))?;
     row(r, f, 1)
+}
+
+/// A row of one of the tables that keep the whole record as JSON (column 0), then the
+/// conflicts and the document.
+fn json_row<T: serde::de::DeserializeOwned>(what: &'static str) -> impl Fn(&SqlRow<'_>) -> Result<Row<T>, StoreError> {
+    move |r: &SqlRow<'_>| {
+        let t: T = serde_json::from_str(&r.get::<_, String>(0)?).map_err(|e| StoreError::corrupt(what, e))?;
+        row(r, t, 1)
+    }
 }
 
 fn visit_row(r: &SqlRow<'_>) -> Result<Row<Visit>, StoreError> {
@@ -368,6 +381,58 @@ impl Store {
             follow_up_row,
         )?;
         Ok(rows.pop())
+    }
+
+    /// The village's meetings and activities held from `from` to `to` (both included, either
+    /// open), of `kind` if given: the latest first.
+    pub fn meetings(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        kind: Option<MeetingKind>,
+    ) -> Result<Vec<Row<Meeting>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM meetings
+             WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) AND (?3 IS NULL OR kind = ?3)
+             ORDER BY date DESC, id DESC",
+            params![from.map(date_text), to.map(date_text), kind.map(|k| k.code())],
+            json_row("meeting"),
+        )
+    }
+
+    /// The village's projects: the open ones first (planned, underway), then the closed ones,
+    /// the latest closed first; in the order they were made within each.
+    pub fn projects(&self, kind: Option<ProjectKind>) -> Result<Vec<Row<Project>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM projects WHERE (?1 IS NULL OR kind = ?1)
+             ORDER BY closed_on IS NOT NULL, closed_on DESC, id",
+            params![kind.map(|k| k.code())],
+            json_row("project"),
+        )
+    }
+
+    /// One project, if this device holds it.
+    pub fn project(&self, id: ProjectId) -> Result<Option<Row<Project>>, StoreError> {
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM projects WHERE id = ?1",
+            [id.to_string()],
+            json_row::<Project>("project"),
+        )?;
+        Ok(rows.pop())
+    }
+
+    /// Whether project `id` is held.
+    pub fn project_exists(&self, id: ProjectId) -> Result<bool, StoreError> {
+        self.exists("SELECT 1 FROM projects WHERE id = ?1", [id.to_string()])
+    }
+
+    /// A project's progress updates, by day then in the order they were made.
+    pub fn progress_of(&self, project: ProjectId) -> Result<Vec<Row<ProgressUpdate>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM project_progress WHERE project = ?1 ORDER BY day, id",
+            [project.to_string()],
+            json_row("progress update"),
+        )
     }
 
     /// Visits to one household, newest first.

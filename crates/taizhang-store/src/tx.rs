@@ -5,8 +5,8 @@
 use rusqlite::{params, Transaction};
 use taizhang_doc::Read;
 use taizhang_domain::{
-    local_date, CheckIn, DiaryEntry, FamilyMember, FollowUp, Household, LeaveRequest, Member, MonthFiling,
-    MonthScoreSheet, Village, Visit, YearMonth,
+    local_date, CheckIn, DiaryEntry, FamilyMember, FollowUp, Household, LeaveRequest, Meeting, Member, MonthFiling,
+    MonthScoreSheet, ProgressUpdate, Project, Village, Visit, YearMonth,
 };
 
 use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob, items_json};
@@ -167,6 +167,56 @@ impl StoreTx<'_> {
                 f.owner.to_string(),
                 f.due.map(date_text),
                 f.is_done(),
+                record,
+                conflicts_json(&r.conflicts)?,
+                doc
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A meeting or activity of the village ledger (会议 / 活动, issue 22).
+    pub fn put_meeting(&self, doc: &str, r: &Read<Meeting>) -> Result<(), StoreError> {
+        let m = &r.record;
+        let record = serde_json::to_string(m).map_err(|e| StoreError::corrupt("meeting", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO meetings (id, date, kind, record, conflicts, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![m.id.to_string(), date_text(m.date), m.kind.code(), record, conflicts_json(&r.conflicts)?, doc],
+        )?;
+        Ok(())
+    }
+
+    /// A project of the village ledger (项目, issue 22).
+    pub fn put_project(&self, doc: &str, r: &Read<Project>) -> Result<(), StoreError> {
+        let p = &r.record;
+        let record = serde_json::to_string(p).map_err(|e| StoreError::corrupt("project", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO projects (id, kind, state, closed_on, record, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                p.id.to_string(),
+                p.kind.code(),
+                p.state.code(),
+                p.closed_on.map(date_text),
+                record,
+                conflicts_json(&r.conflicts)?,
+                doc
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A progress update of a project (项目进展, issue 22).
+    pub fn put_progress(&self, doc: &str, r: &Read<ProgressUpdate>) -> Result<(), StoreError> {
+        let u = &r.record;
+        let record = serde_json::to_string(u).map_err(|e| StoreError::corrupt("progress update", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO project_progress (id, project, day, record, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                u.id.to_string(),
+                u.project.to_string(),
+                date_text(u.day),
                 record,
                 conflicts_json(&r.conflicts)?,
                 doc
@@ -343,6 +393,9 @@ impl StoreTx<'_> {
             "household" => "households",
             "person" => "family_members",
             "followup" => "follow_ups",
+            "meeting" => "meetings",
+            "project" => "projects",
+            "progress" => "project_progress",
             "visit" => "visits",
             "diary" => "diary_entries",
             "checkin" => "check_ins",

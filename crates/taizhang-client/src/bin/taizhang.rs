@@ -18,8 +18,9 @@ use taizhang_client::keystore::{store_key_from, KeySource};
 use taizhang_client::{enroll_keyed, HttpTransport, Ledger, StoreKey};
 use taizhang_doc::DocId;
 use taizhang_domain::{
-    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, GeoPoint,
-    GpsFix, Household, HouseholdId, HouseholdStatus, MemberId, PersonId, Relation, Visit, VisitId,
+    local_date, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, Funding,
+    GeoPoint, GpsFix, Household, HouseholdId, HouseholdStatus, Meeting, MeetingId, MeetingKind, MemberId, PersonId,
+    ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind, ProjectState, Relation, Visit, VisitId,
 };
 use taizhang_store::HouseholdQuery;
 use uuid::Uuid;
@@ -216,6 +217,93 @@ enum Cmd {
         id: FollowUpId,
         #[arg(long, default_value = "")]
         note: String,
+    },
+    /// Record a meeting or activity (会议 / 活动): 村两委会议, 座谈会, 党课, 培训, 其他. A
+    /// meeting recorded weeks later counts for its own day.
+    AddMeeting {
+        /// The day it was held (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// committee (村两委会议), symposium (座谈会), party_lecture (党课), training (培训), other (其他).
+        #[arg(long)]
+        kind: String,
+        /// Who led it (主持 / 主讲), any name.
+        #[arg(long)]
+        led_by: String,
+        /// How many attended, if counted.
+        #[arg(long)]
+        attendance: Option<u32>,
+        #[arg(long)]
+        topics: String,
+        #[arg(long, default_value = "")]
+        decisions: String,
+    },
+    /// The village's meetings and activities, the latest first.
+    Meetings {
+        /// Only this year (e.g. 2026).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Only this kind (party_lecture, 党课 ...).
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Start a project (项目): a practical project (民生实事) or an aid project (帮扶专案), with
+    /// its funding in yuan by source and the households that benefit.
+    AddProject {
+        #[arg(long)]
+        name: String,
+        /// practical (民生实事) or aid (帮扶专案).
+        #[arg(long)]
+        kind: String,
+        /// planned (计划中) or underway (实施中).
+        #[arg(long, default_value = "planned")]
+        state: String,
+        /// The day work started (YYYY-MM-DD).
+        #[arg(long)]
+        started: Option<NaiveDate>,
+        /// 集体自筹, yuan.
+        #[arg(long)]
+        collective: Option<i64>,
+        /// 财政投入, yuan.
+        #[arg(long)]
+        fiscal: Option<i64>,
+        /// 党费补贴, yuan.
+        #[arg(long)]
+        party_fees: Option<i64>,
+        /// 城乡统筹, yuan.
+        #[arg(long)]
+        urban_rural: Option<i64>,
+        /// A household that benefits (repeat the option for each).
+        #[arg(long = "household")]
+        households: Vec<HouseholdId>,
+    },
+    /// The village's projects (open ones first), or one project with its progress updates.
+    Projects {
+        #[arg(long)]
+        id: Option<ProjectId>,
+    },
+    /// Add a progress update (项目进展) to a project.
+    Progress {
+        #[arg(long)]
+        project: ProjectId,
+        #[arg(long)]
+        text: String,
+        /// The day it happened (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        day: Option<NaiveDate>,
+    },
+    /// Close a project as done (已完成) with its result, or dropped (已终止) with the reason.
+    CloseProject {
+        #[arg(long)]
+        id: ProjectId,
+        #[arg(long)]
+        result: String,
+        /// The day it was closed (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        day: Option<NaiveDate>,
+        /// Close it as dropped (已终止) instead of done.
+        #[arg(long)]
+        dropped: bool,
     },
     /// Write a diary entry (today by default).
     Diary {
@@ -475,6 +563,81 @@ async fn main() -> anyhow::Result<()> {
             let at = f.done_at.map(local_time).unwrap_or_default();
             println!("已办结 done: {} ({at})", f.text);
         }
+        Cmd::AddMeeting { date, kind, led_by, attendance, topics, decisions } => {
+            let m = Meeting {
+                id: MeetingId(Uuid::now_v7()),
+                date: date.unwrap_or_else(|| local_date(now)),
+                kind: MeetingKind::from_code(kind.trim())?,
+                led_by,
+                attendance,
+                topics,
+                decisions,
+                recorded_by: me(&ledger)?,
+                recorded_at: now,
+            };
+            ledger.put_meeting(&m, now)?;
+            println!("已记录{} saved {} {} ({})", m.kind.zh(), m.kind.en(), m.id, m.date);
+        }
+        Cmd::Meetings { year, kind } => {
+            let kind = kind.map(|k| MeetingKind::from_code(k.trim())).transpose()?;
+            let (from, to) = match year {
+                Some(y) => (NaiveDate::from_ymd_opt(y, 1, 1), NaiveDate::from_ymd_opt(y, 12, 31)),
+                None => (None, None),
+            };
+            let rows = ledger.store().meetings(from, to, kind)?;
+            println!("会议记录 meetings: {}", rows.len());
+            for r in rows {
+                let m = r.record;
+                let n = m.attendance.map(|n| format!("{n}人")).unwrap_or_else(|| "人数未记 not counted".into());
+                println!("  {}  {}  主持 led by {}  {n}  {}  {}", m.date, m.kind.zh(), m.led_by, m.topics, m.id);
+                if !m.decisions.is_empty() {
+                    println!("      决定 decided: {}", m.decisions);
+                }
+            }
+        }
+        Cmd::AddProject { name, kind, state, started, collective, fiscal, party_fees, urban_rural, households } => {
+            let p = Project {
+                id: ProjectId(Uuid::now_v7()),
+                name,
+                kind: ProjectKind::from_code(kind.trim())?,
+                funding: Funding { collective, fiscal, party_fees, urban_rural },
+                households,
+                state: ProjectState::from_code(state.trim())?,
+                started_on: started,
+                created_by: me(&ledger)?,
+                created_at: now,
+                closed_on: None,
+                closed_by: None,
+                result: String::new(),
+            };
+            ledger.put_project(&p, now)?;
+            println!("已建立{} saved {} {} ({})", p.kind.zh(), p.kind.en(), p.id, p.name);
+        }
+        Cmd::Projects { id } => show_projects(&ledger, id)?,
+        Cmd::Progress { project, text, day } => {
+            let u = ProgressUpdate {
+                id: ProgressId(Uuid::now_v7()),
+                project,
+                day: day.unwrap_or_else(|| local_date(now)),
+                text,
+                by: me(&ledger)?,
+                at: now,
+            };
+            ledger.add_progress(&u, now)?;
+            println!("已记录进展 saved progress update {}", u.id);
+        }
+        Cmd::CloseProject { id, result, day, dropped } => {
+            let state = if dropped { ProjectState::Dropped } else { ProjectState::Done };
+            let day = day.unwrap_or_else(|| local_date(now));
+            let p = ledger.close_project(id, state, day, &result, me(&ledger)?, now)?;
+            println!(
+                "{} {}: {} ({})",
+                p.state.zh(),
+                p.state.en(),
+                p.name,
+                p.closed_on.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
         Cmd::Diary { text, date } => {
             let d = DiaryEntry {
                 id: DiaryId(Uuid::now_v7()),
@@ -579,6 +742,39 @@ fn local_time(at: i64) -> String {
     taizhang_domain::local_datetime(at)
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| at.to_string())
+}
+
+/// `taizhang projects`: the village's projects, or one with its progress updates.
+fn show_projects(ledger: &Ledger, id: Option<ProjectId>) -> anyhow::Result<()> {
+    let names: std::collections::BTreeMap<MemberId, String> =
+        ledger.store().members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let name = |m: MemberId| names.get(&m).cloned().unwrap_or_else(|| m.to_string());
+    let rows = match id {
+        Some(id) => ledger.store().project(id)?.into_iter().collect(),
+        None => ledger.store().projects(None)?,
+    };
+    println!("项目台账 projects: {}", rows.len());
+    for r in rows {
+        let p = r.record;
+        let total =
+            p.funding.total().map(|y| format!("{y}元")).unwrap_or_else(|| "资金未记 funding not recorded".into());
+        println!("  {}  {}  {}  {total}  受益{}户  {}", p.kind.zh(), p.state.zh(), p.name, p.households.len(), p.id);
+        if id.is_some() {
+            for (_, zh, _, yuan) in p.funding.sources() {
+                if let Some(y) = yuan {
+                    println!("      {zh}: {y}元");
+                }
+            }
+            for u in ledger.store().progress_of(p.id)? {
+                let u = u.record;
+                println!("      {}  {}  ({})", u.day, u.text, name(u.by));
+            }
+            if let (Some(day), Some(by)) = (p.closed_on, p.closed_by) {
+                println!("      {} {day} {}: {}", p.state.zh(), name(by), p.result);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `taizhang follow-ups`: the open items, the device's member's first, overdue flagged; or

@@ -1,5 +1,5 @@
 //! `GET /county/api/export?dataset=&format=&from=&to=&village=&member=`: attendance, visits,
-//! diary or scores as CSV (UTF-8 with BOM) or XLSX, for the county, a village or a member.
+//! diary, scores, projects (项目台账) or meetings (会议记录) as CSV (UTF-8 with BOM) or XLSX, for the county, a village or a member.
 
 use std::sync::Arc;
 
