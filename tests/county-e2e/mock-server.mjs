@@ -94,12 +94,12 @@ const POLICY = {
   visit_every_household_per_year: true,
   seven_ones: [
     { code: "strong_committee", zh: "建强一个班子", en: "build one strong village committee" },
-    { code: "party_lecture", zh: "上好一堂党课", en: "give one party lecture" },
+    { code: "party_lecture", zh: "上好一堂党课", en: "give one party lecture", derive: "party_lecture", at_least: 1 },
     { code: "visit_households", zh: "走访一遍农户", en: "visit every household once", derive: "households_visited" },
     { code: "keep_diary", zh: "记好一本民情日记", en: "keep one diary", derive: "diary_kept" },
     { code: "research_report", zh: "写好一篇调研报告", en: "write one research report" },
-    { code: "practical_projects", zh: "办好一批民生实事", en: "deliver a batch of practical projects" },
-    { code: "aid_projects", zh: "协调落实一批帮扶专案", en: "coordinate a batch of aid projects" },
+    { code: "practical_projects", zh: "办好一批民生实事", en: "deliver a batch of practical projects", derive: "practical_projects", at_least: 1 },
+    { code: "aid_projects", zh: "协调落实一批帮扶专案", en: "coordinate a batch of aid projects", derive: "aid_projects", at_least: 1 },
   ],
   scheme_a: { results: 60, evaluation: 20, discipline: 10, assessment: 10, excellent_min: 90, competent_min: 70, basic_min: 60, excellent_cap_share: 0.2 },
   scheme_b: {
@@ -199,7 +199,7 @@ ENTERED.set(enteredKey(VILLAGES[1].id, VILLAGES[1].members[0].id, "2026"), {
   evaluation: 19,
   assessment: 9.5,
   training_days: 5,
-  seven_ones: { strong_committee: true, party_lecture: true, research_report: true, practical_projects: false },
+  seven_ones: { strong_committee: true, research_report: true },
 });
 ENTERED.set(enteredKey(VILLAGES[1].id, VILLAGES[1].members[1].id, "2026-03"), {
   items: [{ code: "problem", times: 1, evidence: ["<b>未按时</b>报送材料"] }],
