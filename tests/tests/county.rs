@@ -259,7 +259,7 @@ async fn pull_writes_every_dataset_of_the_county_to_files() {
         out: dir.path().join("惠水县"),
     };
     let files = taizhang_client::pull::pull(&req).await.expect("pull");
-    assert_eq!(files.len(), 8, "4 datasets × 2 formats");
+    assert_eq!(files.len(), 12, "6 datasets × 2 formats");
     let names: Vec<String> =
         files.iter().map(|f| f.path.file_name().expect("name").to_string_lossy().into_owned()).collect();
     assert!(names.contains(&"taizhang-visits-2026-01-01-2026-06-30.csv".to_string()), "{names:?}");
@@ -268,6 +268,13 @@ async fn pull_writes_every_dataset_of_the_county_to_files() {
     assert!(visits.starts_with("\u{feff}县,乡镇,村,日期,时间,队员,户主,村民小组,发现问题,群众需求,后续跟进,记录编号"));
     assert!(visits.lines().count() > 100, "half a year of visits of a generated village");
     assert!(visits.lines().skip(1).all(|l| l.starts_with("惠水县,")));
+    // The village ledger's two (issue 22) come with their Chinese headers.
+    let projects =
+        std::fs::read_to_string(dir.path().join("惠水县/taizhang-projects-2026-01-01-2026-06-30.csv")).expect("read");
+    assert!(projects.starts_with("\u{feff}县,乡镇,村,项目名称,项目类型,状态,集体自筹(元)"), "{projects:.200}");
+    let meetings =
+        std::fs::read_to_string(dir.path().join("惠水县/taizhang-meetings-2026-01-01-2026-06-30.csv")).expect("read");
+    assert!(meetings.starts_with("\u{feff}县,乡镇,村,日期,类型,主持/主讲,参加人数,议题,决定事项"), "{meetings:.200}");
     for f in &files {
         assert_eq!(std::fs::metadata(&f.path).expect("file").len() as usize, f.bytes);
     }

@@ -326,7 +326,8 @@ enum Cmd {
     /// Counts, pending changes and last sync.
     Status,
     /// County staff: pull the synced logs of the county (or of one village or member) into
-    /// files — attendance, visits, diary and scores — with the county page's log-in.
+    /// files — attendance, visits, diary, scores, projects (项目台账) and meetings (会议记录) —
+    /// with the county page's log-in.
     Pull {
         #[arg(long, env = "TAIZHANG_SERVER", default_value = "http://127.0.0.1:8620")]
         server: String,
@@ -349,7 +350,7 @@ enum Cmd {
         #[arg(long, requires = "village")]
         member: Option<uuid::Uuid>,
         /// Datasets, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "attendance,visits,diary,scores")]
+        #[arg(long, value_delimiter = ',', default_value = "attendance,visits,diary,scores,projects,meetings")]
         datasets: Vec<String>,
         /// Formats, comma-separated: csv, xlsx.
         #[arg(long, value_delimiter = ',', default_value = "csv,xlsx")]
