@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{not_future, text};
+use crate::validate::{day_in_range, not_future, text};
 use crate::{DomainError, FollowUpId, HouseholdId, LedgerView, Limits, MemberId, Timestamp, VisitId};
 
 /// One follow-up item (承诺事项).
@@ -92,13 +92,7 @@ pub fn validate_follow_up(
         (Some(_), None) => return Err(DomainError::Empty { field: "when the follow-up item was closed" }),
     }
     if let Some(d) = f.due {
-        use chrono::Datelike;
-        if !(2000..=2100).contains(&d.year()) {
-            return Err(DomainError::OutOfRange {
-                field: "due date",
-                detail: format!("{d}; expected a day between 2000 and 2100"),
-            });
-        }
+        day_in_range("due date", d)?;
     }
     Ok(())
 }

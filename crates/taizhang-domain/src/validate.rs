@@ -2,6 +2,8 @@
 //! through [`LedgerView`], so these rules run the same on a phone's store, in a test or on
 //! the server.
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::{
     local_date, CheckIn, DiaryEntry, DiaryId, DomainError, GpsFix, Household, HouseholdId, LeaveRequest, LeaveState,
     Member, MemberId, MonthFiling, Timestamp, Visit, YearMonth,
@@ -50,6 +52,23 @@ pub(crate) fn text(field: &'static str, value: &str, max: usize, required: bool)
 pub(crate) fn not_future(at: Timestamp, now: Timestamp, limits: &Limits) -> Result<(), DomainError> {
     if at > now.saturating_add(limits.clock_tolerance_ms) {
         return Err(DomainError::FutureTime { at: fmt_ts(at), now: fmt_ts(now) });
+    }
+    Ok(())
+}
+
+/// A calendar day between the years 2000 and 2100 (a typo such as 0226 or 20026 is refused).
+pub(crate) fn day_in_range(field: &'static str, d: NaiveDate) -> Result<(), DomainError> {
+    if !(2000..=2100).contains(&d.year()) {
+        return Err(DomainError::OutOfRange { field, detail: format!("{d}; expected a day between 2000 and 2100") });
+    }
+    Ok(())
+}
+
+/// A day not after today on the device (Asia/Shanghai); any day before is accepted.
+pub(crate) fn not_after_today(d: NaiveDate, now: Timestamp) -> Result<(), DomainError> {
+    let today = local_date(now);
+    if d > today {
+        return Err(DomainError::FutureDate { date: d.to_string(), today: today.to_string() });
     }
     Ok(())
 }
@@ -137,10 +156,7 @@ pub fn validate_diary(
     if !view.member_exists(d.member) {
         return Err(DomainError::UnknownMember(d.member.to_string()));
     }
-    let today = local_date(now);
-    if d.date > today {
-        return Err(DomainError::FutureDate { date: d.date.to_string(), today: today.to_string() });
-    }
+    not_after_today(d.date, now)?;
     not_future(d.written_at, now, limits)?;
     text("diary text", &d.text, limits.max_text_chars, true)?;
     match d.amends {

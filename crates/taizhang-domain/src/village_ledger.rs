@@ -9,13 +9,11 @@
 //! offline both survive the merge; the project record holds only what is edited as a whole.
 //! Late records are never refused: only the future is (a meeting or a closing dated after today).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{not_future, text};
-use crate::{
-    local_date, DomainError, HouseholdId, LedgerView, Limits, MeetingId, MemberId, ProgressId, ProjectId, Timestamp,
-};
+use crate::validate::{day_in_range, not_after_today, not_future, text};
+use crate::{DomainError, HouseholdId, LedgerView, Limits, MeetingId, MemberId, ProgressId, ProjectId, Timestamp};
 
 /// Most households one project may name (they are kept in one field of at most 10,000
 /// characters). A project for the whole village (a road, the water supply) names none: 全村受益.
@@ -391,21 +389,6 @@ pub fn validate_progress(
     not_after_today(u.day, now)?;
     not_future(u.at, now, limits)?;
     text("progress update", &u.text, limits.max_text_chars, true)
-}
-
-fn day_in_range(field: &'static str, d: NaiveDate) -> Result<(), DomainError> {
-    if !(2000..=2100).contains(&d.year()) {
-        return Err(DomainError::OutOfRange { field, detail: format!("{d}; expected a day between 2000 and 2100") });
-    }
-    Ok(())
-}
-
-fn not_after_today(d: NaiveDate, now: Timestamp) -> Result<(), DomainError> {
-    let today = local_date(now);
-    if d > today {
-        return Err(DomainError::FutureDate { date: d.to_string(), today: today.to_string() });
-    }
-    Ok(())
 }
 
 #[cfg(test)]
