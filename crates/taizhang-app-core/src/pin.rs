@@ -20,7 +20,6 @@ pub(crate) use web::PinGate;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::io::Write as _;
     use std::path::{Path, PathBuf};
     use std::sync::Mutex;
 
@@ -150,19 +149,8 @@ mod native {
             };
             let file = LockFile { settings: settings.clone(), failed: l.failed() };
             let bytes = serde_json::to_vec_pretty(&file).map_err(|e| AppError::Internal(e.to_string()))?;
-            let tmp = path.with_extension("json.tmp");
-            let write = || -> std::io::Result<()> {
-                // On a first start the app's data folder may not exist yet: the PIN comes
-                // before the store that would have made it.
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)?;
-                }
-                let mut f = std::fs::File::create(&tmp)?;
-                f.write_all(&bytes)?;
-                f.sync_all()?;
-                std::fs::rename(&tmp, path)
-            };
-            write().map_err(|e| AppError::Storage(format!("{}: {e}", path.display())))
+            crate::settings::replace_file(path, &bytes)
+                .map_err(|e| AppError::Storage(format!("{}: {e}", path.display())))
         }
 
         /// Sets the PIN (or changes it, while open). For a PIN-keyed store, returns the store's

@@ -29,14 +29,23 @@ pub fn load(path: &Path) -> Settings {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn save(path: &Path, s: &Settings) -> Result<(), AppError> {
     let bytes = serde_json::to_vec_pretty(s).map_err(|e| AppError::Internal(e.to_string()))?;
+    replace_file(path, &bytes).map_err(|e| AppError::Storage(format!("settings {}: {e}", path.display())))
+}
+
+/// Replaces the small JSON file `path` (`<name>.json`) whole or not at all: a temporary file
+/// beside it, flushed, then renamed over it. On a first start the app's data folder may not
+/// exist yet (the PIN and the settings can come before the store that would have made it), so
+/// the folder is made first. The settings and the app lock's file are written this way.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     let tmp = path.with_extension("json.tmp");
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| AppError::Storage(format!("settings {}: {e}", path.display())))
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
 }
 
 /// The browser has no files: there the settings are one row of a small SQLite database in the
