@@ -105,6 +105,18 @@ impl TestServer {
         Self { url, store, clock, county, shutdown: Some(tx) }
     }
 
+    /// Waits until the county's read model (which follows the syncs by itself) has projected
+    /// `village`'s whole log; fails after 10 s.
+    pub async fn county_caught_up(&self, village: Uuid) {
+        let log_end = self.store.read_log(village, 0, 1 << 30).await.expect("log").cursor;
+        let mut waited = 0;
+        while self.county.model.projected_up_to(village) != Some(log_end) {
+            assert!(waited < 100, "the read model did not catch up with the log in 10 s");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+    }
+
     pub fn transport(&self) -> HttpTransport {
         HttpTransport::new(&self.url).expect("http client")
     }

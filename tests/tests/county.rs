@@ -120,13 +120,7 @@ async fn li_checks_in_and_the_county_sees_it_after_the_sync() {
     wang.sync(&t, NOW + 120_000).await.expect("wang syncs");
 
     // The read model follows the syncs by itself (no county request needed): wait for it.
-    let log_end = server.store.read_log(village, 0, 1 << 30).await.expect("log").cursor;
-    let mut waited = 0;
-    while server.county.model.projected_up_to(village) != Some(log_end) {
-        assert!(waited < 100, "the read model did not catch up with the log in 10 s");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        waited += 1;
-    }
+    server.county_caught_up(village).await;
 
     let after = county.json("/county/api/overview").await;
     let row = after["villages"].as_array().expect("villages").iter().find(|v| v["id"] == village.to_string()).cloned();

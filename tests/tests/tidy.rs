@@ -386,13 +386,15 @@ fn every_app_command_is_registered_permitted_and_dispatched() {
             (&dispatched, "crates/taizhang-app-core/src/dispatch.rs dispatch_json"),
         ] {
             if !list.contains(name) {
-                problems.push(format!("command `{name}` is registered with Tauri but missing from {place}: add it there"));
+                problems
+                    .push(format!("command `{name}` is registered with Tauri but missing from {place}: add it there"));
             }
         }
     }
     for name in build.iter().chain(&dispatched) {
         if !handler.contains(name) {
-            problems.push(format!("command `{name}` is listed but not in generate_handler! of app/src-tauri/src/lib.rs"));
+            problems
+                .push(format!("command `{name}` is listed but not in generate_handler! of app/src-tauri/src/lib.rs"));
         }
     }
     report("every app command is registered, permitted and dispatched", problems);
@@ -416,6 +418,7 @@ fn the_checks_see_what_they_look_for() {
     assert!(!is_test_file("crates/taizhang-bench/src/am.rs"));
     assert!(is_web_source("sync-server/county/app.js") && is_web_source("app/src/main.ts"));
     assert!(!is_web_source("app/src-tauri/build.rs"));
-    let build = "const COMMANDS: &[&str] = &[\n    \"today\",\n    \"sync_now\",\n];\nconst OTHER: &[&str] = &[\"x\"];\n";
+    let build =
+        "const COMMANDS: &[&str] = &[\n    \"today\",\n    \"sync_now\",\n];\nconst OTHER: &[&str] = &[\"x\"];\n";
     assert_eq!(quoted_names(build, "const COMMANDS", "];"), vec!["today".to_string(), "sync_now".to_string()]);
 }

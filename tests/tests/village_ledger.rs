@@ -27,18 +27,6 @@ async fn county_officer(server: &TestServer) -> WebSession {
     }
 }
 
-/// Waits until the county's read model has projected the whole village log.
-async fn county_caught_up(server: &TestServer) {
-    let village = demo::VILLAGE.0;
-    let log_end = server.store.read_log(village, 0, 1 << 30).await.expect("log").cursor;
-    let mut waited = 0;
-    while server.county.model.projected_up_to(village) != Some(log_end) {
-        assert!(waited < 100, "the read model did not catch up with the log in 10 s");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        waited += 1;
-    }
-}
-
 /// The first secretary's seven-ones item `code` on the county page for `from..=to`.
 async fn seven_one(county: &WebSession, from: &str, to: &str, code: &str) -> serde_json::Value {
     let v = county.json(&format!("/county/api/village/{}?from={from}&to={to}", demo::VILLAGE.0)).await;
@@ -67,7 +55,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     }
 
     // Before anything is recorded the county sees 未录入 for the three items, never 未完成.
-    county_caught_up(&server).await;
+    server.county_caught_up(demo::VILLAGE.0).await;
     for code in ["party_lecture", "practical_projects", "aid_projects"] {
         assert_eq!(seven_one(&county, "2026-01-01", "2026-11-25", code).await["value"], "not_recorded", "{code}");
     }
@@ -139,7 +127,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     assert_eq!(digest(&li), digest(&wang), "the same tables on both phones");
 
     // The county does not count a project underway.
-    county_caught_up(&server).await;
+    server.county_caught_up(demo::VILLAGE.0).await;
     let item = seven_one(&county, "2026-01-01", "2026-11-25", "practical_projects").await;
     assert_eq!(item["value"], "not_done", "{item}");
 
@@ -159,7 +147,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     assert_eq!(on_li.funding.total(), Some(175_000));
 
     // The county counts it for 办好一批民生实事, naming the project.
-    county_caught_up(&server).await;
+    server.county_caught_up(demo::VILLAGE.0).await;
     let item = seven_one(&county, "2026-01-01", "2026-11-25", "practical_projects").await;
     assert_eq!(item["value"], "done", "{item}");
     assert_eq!(item["counted"], serde_json::json!([road.id.to_string()]));
@@ -203,7 +191,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
 
     // The lecture counts for October, where it was held; November has meetings but no lecture.
     let county = county_officer(&server).await; // signed in again three days on
-    county_caught_up(&server).await;
+    server.county_caught_up(demo::VILLAGE.0).await;
     let october = seven_one(&county, "2026-10-01", "2026-10-31", "party_lecture").await;
     assert_eq!(october["value"], "done", "{october}");
     assert_eq!(october["counted"], serde_json::json!([lecture.id.to_string()]));
