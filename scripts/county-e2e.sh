@@ -23,9 +23,10 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 # The test's one npm package, exactly as locked (no browser download: it uses Debian's chromium).
 (cd tests/county-e2e && npm ci --no-audit --no-fund)
 
-if [ -z "${SERVER_BIN:-}" ]; then
-  cargo build --locked -p taizhang-sync-server
-  SERVER_BIN=target/debug/taizhang-sync-server
+if [ -z "${SERVER_BIN:-}" ] || [ -z "${CLI_BIN:-}" ]; then
+  cargo build --locked -p taizhang-sync-server -p taizhang-client
+  SERVER_BIN=${SERVER_BIN:-${CARGO_TARGET_DIR:-target}/debug/taizhang-sync-server}
+  CLI_BIN=${CLI_BIN:-${CARGO_TARGET_DIR:-target}/debug/taizhang}
 fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/taizhang-county-e2e.XXXXXX")
@@ -73,7 +74,22 @@ fi
 # The township officer's login (the demo county's 好花红镇), when the server made one.
 IFS=$'\t' read -r township_login township_password _ < <(awk -F'\t' '$4 == "township" { print; exit }' "$logins") || true
 
+# A doubtful day for the evidence step (issue 17): 王芳 enrolls the command-line client, syncs,
+# then records a check-in afterwards (补卡) dated two hours before that sync, and syncs it. The
+# server keeps it and the village page lists the day as 时间存疑 (dated before the device's
+# previous sync); the browser test decides it (核实计入) as a township or county officer would.
+codes="$dir/server.sqlite3.demo-codes.txt"
+wang_code=$(awk -F'\t' '$1 == 1 { print $3; exit }' "$codes")
+if [ -z "$wang_code" ]; then echo "no demo code for 王芳 (index 1) in $codes" >&2; exit 1; fi
+cli=("$CLI_BIN" --store "$dir/wang.sqlite3" --plain)
+"${cli[@]}" enroll --server "$base" --code "$wang_code" --name "王芳的手机" >"$dir/cli.log" 2>&1
+"${cli[@]}" sync --server "$base" >>"$dir/cli.log" 2>&1
+doubtful_at=$(TZ=Asia/Shanghai date -d '-2 hours' '+%Y-%m-%d %H:%M')
+"${cli[@]}" check-in --at "$doubtful_at" >>"$dir/cli.log" 2>&1
+"${cli[@]}" sync --server "$base" >>"$dir/cli.log" 2>&1 || { cat "$dir/cli.log" >&2; exit 1; }
+
 status=0
+DOUBTFUL_DATE="${doubtful_at%% *}" DOUBTFUL_MEMBER="王芳" \
 TOWNSHIP_LOGIN="${township_login:-}" TOWNSHIP_PASSWORD="${township_password:-}" \
 TAIZHANG_SERVER="$base" COUNTY_LOGIN="$county_login" COUNTY_PASSWORD="$county_password" EXPECT_VILLAGES="${EXPECT_VILLAGES:-4}" \
   node tests/county-e2e/run.mjs || status=$?

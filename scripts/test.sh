@@ -21,7 +21,7 @@ bash scripts/app-e2e.sh --deps-only
 cargo test --workspace --locked --no-fail-fast
 bash scripts/app-e2e.sh --no-deps
 # The county page in a real browser (Debian chromium driven by playwright-core).
-SERVER_BIN=target/debug/taizhang-sync-server bash scripts/county-e2e.sh
+SERVER_BIN=target/debug/taizhang-sync-server CLI_BIN=target/debug/taizhang bash scripts/county-e2e.sh
 # The offline web client in a real browser at phone size (builds the WebAssembly core first):
 # enroll, offline check-in / visit / diary, reload offline, sync, a CLI device and a second
 # profile converge. CI lists 300 households (the full 1,000 otherwise).

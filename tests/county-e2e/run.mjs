@@ -428,6 +428,49 @@ async function checkSessionLoss(page, user, password) {
   log("lost session → log-in screen → back on the village");
 }
 
+// Issue 17: a doubtful day decided by a person. scripts/county-e2e.sh made one (王芳's check-in
+// recorded afterwards, dated before her phone's previous sync): the village page lists it under
+// 只看时间存疑, says why, and an officer's 核实计入 with a note is kept (still there after a reload).
+async function decideDoubtfulDay(page, base, villageName, date, memberName) {
+  await page.goto(`${base}/county/`);
+  await page.getByTestId("village-row").first().waitFor();
+  // The period must hold the day (two hours ago may be yesterday, even last month).
+  const from = page.getByTestId("period-from");
+  if ((await from.inputValue()) > date) {
+    await from.fill(date);
+    await page.getByTestId("period-apply").click();
+    await page.getByTestId("village-row").first().waitFor();
+  }
+  await openVillage(page, villageName);
+  const evidence = page.getByTestId("evidence");
+  await page.getByTestId("evidence-member").first().waitFor();
+  await page.getByTestId("evidence-doubtful-only").check();
+  const row = page.getByTestId("evidence-member").filter({ hasText: memberName });
+  const day = row.locator(`[data-testid="evidence-day"][data-date="${date}"]`);
+  await day.waitFor();
+  check((await day.getAttribute("data-strength")) === "doubtful", `${memberName}'s ${date} is ${await day.getAttribute("data-strength")}, not doubtful`);
+  const strengths = await page.getByTestId("evidence-day").evaluateAll((ds) => ds.map((d) => d.dataset.strength));
+  check(strengths.every((s) => s === "doubtful"), `只看时间存疑 lists other days: ${strengths.join(",")}`);
+  await day.click();
+  const reasons = await page.getByTestId("evidence-reasons").evaluateAll((cs) => cs.map((c) => c.textContent.trim()));
+  check(reasons.some((r) => r.length > 1), `the doubtful record gives no reason: ${reasons.join(" | ")}`);
+  await page.getByTestId("evidence-check-note").fill("电话向村委核实，当天上午在村");
+  await page.getByTestId("evidence-check-counts").click();
+  const said = page.getByTestId("evidence-check-said");
+  await said.waitFor();
+  check((await said.getAttribute("data-counts")) === "true", "the decision 核实计入 is not shown");
+  await evidence.screenshot({ path: join(SHOTS, "county-evidence-decided.png") });
+  // Kept on the server: the page loaded again marks the day decided (✓).
+  // (waitFor fails the test after its timeout if the decided day never appears).
+  await page.getByTestId("period-apply").click();
+  await page
+    .getByTestId("evidence-member")
+    .filter({ hasText: memberName })
+    .locator(`[data-testid="evidence-day"][data-date="${date}"][data-checked="true"]`)
+    .waitFor();
+  log(`evidence: ${memberName}'s ${date} 时间存疑 (${reasons.filter((r) => r.length > 1).join(" | ")}) → 核实计入, kept after a reload`);
+}
+
 async function logout(page) {
   await page.getByTestId("logout").click();
   await page.getByTestId("login-form").waitFor();
@@ -591,6 +634,9 @@ async function main() {
     // The overview's screenshot comes last, so its yearly grades show the scores entered above.
     await checkGrades(page, member);
     await page.screenshot({ path: join(SHOTS, "county-overview.png"), fullPage: true });
+    if (!MOCK && process.env.DOUBTFUL_DATE) {
+      await decideDoubtfulDay(page, base, process.env.DOUBTFUL_VILLAGE || "石门村", process.env.DOUBTFUL_DATE, env("DOUBTFUL_MEMBER"));
+    }
     await logout(page);
     if (process.env.TOWNSHIP_LOGIN) await township(browser, base, process.env.TOWNSHIP_LOGIN, env("TOWNSHIP_PASSWORD"));
     check(pageErrors.length === 0, `uncaught errors or CSP violations in the page: ${pageErrors.join(" | ")}`);

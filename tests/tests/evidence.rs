@@ -136,6 +136,35 @@ async fn backdated_check_ins_are_kept_and_flagged_three_weeks_offline_is_not() {
         .clone();
     assert_eq!(wang_view["checks"]["2026-06-01"]["counts"], true, "{wang_view}");
     assert_eq!(wang_view["checks"]["2026-06-03"]["counts"], false, "{wang_view}");
+    // Two decisions on two days of hers sent at the same moment (two officers, or two tabs):
+    // each day is a row of its own, so both are kept — the later write does not take the
+    // other day back.
+    let (a, b) = tokio::join!(
+        township.put(
+            &format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-10"),
+            serde_json::json!({"counts": true, "note": "驻村日志和村委签到表一致"}),
+        ),
+        township.put(
+            &format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-11"),
+            serde_json::json!({"counts": false, "note": "当天在县城开会"}),
+        ),
+    );
+    assert_eq!((a.0, b.0), (200, 200), "{} / {}", a.1, b.1);
+    let view = township.json(&format!("/county/api/village/{village}/evidence?from=2026-06-01&to=2026-12-31")).await;
+    let checks =
+        &view["members"].as_array().expect("members").iter().find(|x| x["member"] == m1.to_string()).expect("王芳")
+            ["checks"];
+    assert_eq!(
+        [
+            &checks["2026-06-01"]["counts"],
+            &checks["2026-06-03"]["counts"],
+            &checks["2026-06-10"]["counts"],
+            &checks["2026-06-11"]["counts"]
+        ],
+        [true, false, true, false],
+        "every decision is kept: {checks}"
+    );
+    assert_eq!(days_in_village(&township.json(&page).await), 29, "two days refused now");
     // Only a doubtful day can be decided, and only with a note.
     let (status, body) = township
         .put(

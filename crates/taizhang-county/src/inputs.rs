@@ -163,16 +163,26 @@ pub fn proposal_period(year: i32) -> String {
 }
 
 /// The period under which a member's year of day checks (issue 17: people's decisions on
-/// doubtful days, `taizhang_rules::DayCheck`) is stored, as JSON `{"YYYY-MM-DD": DayCheck}`.
+/// doubtful days, `taizhang_rules::DayCheck`) was stored by earlier versions, as JSON
+/// `{"YYYY-MM-DD": DayCheck}`. Still read; new decisions go to [`evidence_day_period`].
 pub fn evidence_period(year: i32) -> String {
     format!("evidence-{year:04}")
+}
+
+/// The period under which one decision on one member-day is stored (`evidence-YYYY-MM-DD`, JSON
+/// `{"YYYY-MM-DD": DayCheck}`): a row of its own, so two officers deciding two days of the same
+/// member at the same moment both keep their decision (a year's row was read, changed and
+/// written back, and the later write lost the other day).
+pub fn evidence_day_period(date: chrono::NaiveDate) -> String {
+    format!("evidence-{}", date.format("%Y-%m-%d"))
 }
 
 /// One member's stored day checks of one year, by date.
 pub type DayChecks = BTreeMap<chrono::NaiveDate, taizhang_rules::DayCheck>;
 
 /// The day checks among stored rows `(member, period, json)`, by member (unreadable ones left
-/// out: `Entered::from_rows` counts them).
+/// out: `Entered::from_rows` counts them). Where a day was decided more than once (a year's row
+/// of an earlier version and a day's row, in any order), the latest decision holds.
 pub fn day_checks_from_rows<'a>(
     rows: impl IntoIterator<Item = (MemberId, &'a str, &'a str)>,
 ) -> BTreeMap<MemberId, DayChecks> {
@@ -180,7 +190,15 @@ pub fn day_checks_from_rows<'a>(
     for (member, period, data) in rows {
         if period.starts_with("evidence-") {
             if let Ok(days) = serde_json::from_str::<DayChecks>(data) {
-                out.entry(member).or_default().extend(days);
+                let mine = out.entry(member).or_default();
+                for (date, check) in days {
+                    match mine.get(&date) {
+                        Some(held) if held.at > check.at => {}
+                        _ => {
+                            mine.insert(date, check);
+                        }
+                    }
+                }
             }
         }
     }
@@ -239,6 +257,36 @@ mod tests {
 
     fn year(json: &str) -> YearInputs {
         serde_json::from_str(json).expect("year inputs")
+    }
+
+    #[test]
+    fn a_days_latest_decision_holds_whether_it_is_in_a_year_row_or_a_day_row() {
+        let m = MemberId(uuid::Uuid::from_u128(7));
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 3).expect("date");
+        let other = chrono::NaiveDate::from_ymd_opt(2026, 6, 4).expect("date");
+        let check = |counts: bool, at: i64| taizhang_rules::DayCheck {
+            counts,
+            note: "电话核实".into(),
+            by: "石门镇 赵敏".into(),
+            at,
+        };
+        // An earlier version's year row holds 06-03 (counts, at 100) and 06-04; a later day row
+        // refuses 06-03 (at 200).
+        let year_row = serde_json::to_string(&DayChecks::from([(date, check(true, 100)), (other, check(true, 100))]))
+            .expect("json");
+        let day_row = serde_json::to_string(&DayChecks::from([(date, check(false, 200))])).expect("json");
+        assert_eq!(evidence_day_period(date), "evidence-2026-06-03");
+        for rows in [
+            vec![(m, "evidence-2026", year_row.as_str()), (m, "evidence-2026-06-03", day_row.as_str())],
+            vec![(m, "evidence-2026-06-03", day_row.as_str()), (m, "evidence-2026", year_row.as_str())],
+        ] {
+            let checks = day_checks_from_rows(rows);
+            assert!(!checks[&m][&date].counts, "the later decision holds in either row order");
+            assert!(checks[&m][&other].counts, "the year row's other day is kept");
+        }
+        // Day rows are not read as a year's or a month's entries.
+        let entered = Entered::from_rows([(m, "evidence-2026-06-03", day_row.as_str())]);
+        assert_eq!((entered.years.len(), entered.months.len(), entered.unreadable), (0, 0, 0));
     }
 
     #[test]

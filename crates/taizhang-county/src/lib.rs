@@ -31,7 +31,8 @@ pub mod view;
 pub use error::CountyError;
 pub use evidence::{evidence_view, EvidenceView, MemberEvidence};
 pub use inputs::{
-    day_checks_from_rows, evidence_period, proposal_period, DayChecks, Entered, GradeProposal, MonthInputs, YearInputs,
+    day_checks_from_rows, evidence_day_period, evidence_period, proposal_period, DayChecks, Entered, GradeProposal,
+    MonthInputs, YearInputs,
 };
 pub use project::{DocPart, VillageProjection};
 pub use sample::{household_pool, sample_diary, sample_households, DiarySample, HouseholdSample};

@@ -322,6 +322,12 @@ enum Cmd {
         lon: Option<f64>,
         #[arg(long)]
         accuracy: Option<f64>,
+        /// A check-in recorded afterwards (补卡), Beijing time ("2026-11-20 08:30"); now by
+        /// default. It is kept like any other, and the county sees its time against the
+        /// device's syncs: one dated before this device's previous sync is listed as 时间存疑
+        /// for an officer to decide.
+        #[arg(long)]
+        at: Option<String>,
     },
     /// Counts, pending changes and last sync.
     Status,
@@ -651,12 +657,16 @@ async fn main() -> anyhow::Result<()> {
             ledger.write_diary(&d, now)?;
             println!("saved diary entry {} for {}", d.id, d.date);
         }
-        Cmd::CheckIn { out, lat, lon, accuracy } => {
+        Cmd::CheckIn { out, lat, lon, accuracy, at } => {
+            let at = match at {
+                Some(t) => taizhang_domain::parse_local_time(&t)?,
+                None => now,
+            };
             let location = lat.zip(lon).map(|(lat, lon)| GpsFix { point: GeoPoint { lat, lon }, accuracy_m: accuracy });
             let c = CheckIn {
                 id: CheckInId(Uuid::now_v7()),
                 member: me(&ledger)?,
-                at: now,
+                at,
                 kind: if out { CheckKind::Out } else { CheckKind::In },
                 location,
                 in_geofence: None,

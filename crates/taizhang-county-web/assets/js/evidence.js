@@ -77,6 +77,7 @@ function renderEvidence(data, body, detail) {
               title: `${d.date} · ${t(STRENGTH_KEY[d.strength] ?? "evDoubtful")}`,
               "data-testid": "evidence-day",
               "data-strength": d.strength,
+              "data-date": d.date,
               "data-checked": m.checks?.[d.date] ? String(m.checks[d.date].counts) : undefined,
               onclick: () => showDay(m, d, detail),
             },

@@ -123,16 +123,10 @@ pub async fn check_day(
         )));
     }
     let check = taizhang_rules::DayCheck { counts: body.counts, note, by: session.account.name.clone(), at: clock() };
-    use chrono::Datelike;
-    let key = taizhang_county::evidence_period(date.year());
-    let mut days: taizhang_county::DayChecks = accounts
-        .county_inputs_of(&[id])
-        .await?
-        .into_iter()
-        .find(|row| row.member == member && row.period == key)
-        .and_then(|row| serde_json::from_str(&row.data).ok())
-        .unwrap_or_default();
-    days.insert(date, check.clone());
+    // One row per member-day: deciding a day writes that day alone (no read-modify-write of
+    // the member's year, which lost a colleague's decision made at the same moment).
+    let key = taizhang_county::evidence_day_period(date);
+    let days: taizhang_county::DayChecks = [(date, check.clone())].into();
     let data = serde_json::to_string(&days)
         .map_err(|e| CountyWebError::Internal(format!("a day check could not be written as JSON: {e}")))?;
     let input = taizhang_server_db::CountyInput {
