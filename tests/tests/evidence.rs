@@ -139,12 +139,12 @@ async fn backdated_check_ins_are_kept_and_flagged_three_weeks_offline_is_not() {
     // Two decisions on two days of hers sent at the same moment (two officers, or two tabs):
     // each day is a row of its own, so both are kept — the later write does not take the
     // other day back.
-    let (day_10, day_11) = (
-        format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-10"),
+    let (day_9, day_11) = (
+        format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-09"),
         format!("/county/api/village/{village}/member/{m1}/evidence/2026-06-11"),
     );
     let (a, b) = tokio::join!(
-        township.put(&day_10, serde_json::json!({"counts": true, "note": "驻村日志和村委签到表一致"}),),
+        township.put(&day_9, serde_json::json!({"counts": true, "note": "驻村日志和村委签到表一致"}),),
         township.put(&day_11, serde_json::json!({"counts": false, "note": "当天在县城开会"}),),
     );
     assert_eq!((a.0, b.0), (200, 200), "{} / {}", a.1, b.1);
@@ -156,7 +156,7 @@ async fn backdated_check_ins_are_kept_and_flagged_three_weeks_offline_is_not() {
         [
             &checks["2026-06-01"]["counts"],
             &checks["2026-06-03"]["counts"],
-            &checks["2026-06-10"]["counts"],
+            &checks["2026-06-09"]["counts"],
             &checks["2026-06-11"]["counts"]
         ],
         [true, false, true, false],
