@@ -4,10 +4,12 @@
 # demo county (the demo village 石门村 plus 3 generated villages) in a temp dir, reads the
 # county staff login from the demo-logins file, and runs tests/county-e2e/run.mjs in headless
 # Debian Chromium (playwright-core drives it). The test checks the overview, a village, a
-# random inspection, the CSV / XLSX exports' content, the English switch and log-out, and
-# writes docs/screenshots/county-overview.png and county-village.png.
+# random inspection, the CSV / XLSX exports' content, the English switch, a doubtful day made
+# with the command-line client (王芳's 补卡) and decided 核实计入, and log-out, and writes
+# docs/screenshots/county-overview.png, county-village.png, county-evidence*.png.
 # Installs chromium, fonts-wqy-microhei and nodejs/npm when run as root and missing.
 #   SERVER_BIN=path  use this server binary instead of building one
+#   CLI_BIN=path     use this `taizhang` command-line client instead of building one
 #   CHROMIUM=path    use this browser instead of /usr/bin/chromium
 #   EXPECT_VILLAGES  minimum villages in the overview (default 4: 石门村 + 3 generated)
 #   SHOTS=dir        write the screenshots there instead of docs/screenshots
