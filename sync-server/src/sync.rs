@@ -6,8 +6,9 @@
 //!
 //! Storage round trips per request: the caller's device and account (2), the village's place
 //! (1), one per pushed document (`push_checked`; none for a document refused by its actors,
-//! one more for a document in the fallback exchange), the log page (1), and the heads of every
-//! downloaded document together (1, when there is a download).
+//! one more for a document in the fallback exchange), the log page (1), the heads of every
+//! downloaded document together (1, when there is a download) and, for a device that reads
+//! them, the signatures of the downloaded changes (1, when there is a download).
 
 use std::collections::HashSet;
 
@@ -49,7 +50,8 @@ pub(crate) fn rejected(doc: String, code: &str, message: String) -> DocResult {
 pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Result<impl IntoResponse, ApiError> {
     let SignedCaller { caller: Caller { device, account, now, proven }, body } = signed;
     // With the signatures of the pushed changes, when the device sends them (taizhang-peer).
-    let (req, sigs) = taizhang_peer::decode_signed_request(&body, st.limits.max_decoded_bytes)?;
+    let taizhang_peer::SignedRequest { req, sigs, reads_signatures } =
+        taizhang_peer::decode_signed_request(&body, st.limits.max_decoded_bytes)?;
     if req.docs.len() > st.limits.max_docs_per_request {
         return Err(ApiError::BadRequest(format!(
             "{} documents in one request; send at most {} per request",
@@ -131,6 +133,7 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
     // log too but are not sent back, so the log is read on past them (a week offline pushes
     // its week and still gets everyone else's in the same answer).
     let mut download: Vec<DocChanges> = Vec::new();
+    let mut sent_hashes: Vec<Hash> = Vec::new();
     let (mut cursor, mut more, mut sent) = (req.cursor, false, 0usize);
     for _ in 0..MAX_LOG_PAGES {
         let page = st.store.read_log(village, cursor, want - sent).await?;
@@ -139,6 +142,7 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
                 continue; // the device has it: it just sent it
             }
             sent += entry.bytes.len();
+            sent_hashes.push(entry.hash);
             match download.iter_mut().find(|d| d.doc == entry.doc) {
                 Some(d) => d.changes.push(entry.bytes),
                 None => download.push(DocChanges { doc: entry.doc, changes: vec![entry.bytes], heads: Vec::new() }),
@@ -170,7 +174,21 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
             false => None,
         },
     };
-    Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)))
+    // The authors' signatures of what goes down, for a device that reads them (it passes the
+    // changes on to teammates' phones with them): one more round trip, only with a download.
+    let body = match reads_signatures {
+        false => encode_response(&resp),
+        true => {
+            let sigs = match sent_hashes.is_empty() {
+                true => Vec::new(),
+                false => st.signatures.change_signatures(village, &sent_hashes).await?,
+            };
+            let sigs: Vec<taizhang_peer::ChangeSig> =
+                sigs.into_iter().map(|(hash, sig)| taizhang_peer::ChangeSig { hash, sig }).collect();
+            taizhang_peer::encode_signed_response(&resp, &sigs)
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], body))
 }
 
 /// Stores `new` of one document if the caller may (decided in the same transaction), else

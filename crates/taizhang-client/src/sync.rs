@@ -9,8 +9,7 @@ use automerge::sync::{Message, State};
 use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
-    confirmed_after, decode_response, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES,
-    PROTOCOL_VERSION,
+    confirmed_after, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES, PROTOCOL_VERSION,
 };
 
 use taizhang_store::SyncJournalEntry;
@@ -183,13 +182,16 @@ impl Ledger {
             // next sync (issue 17).
             let answered_at = self.uptime.now();
             report.bytes_down += answer.len() as u64;
-            let resp = decode_response(&answer, MAX_DECODED_BYTES)?;
+            // With the authors' signatures of what came down (a server from before them sends
+            // none): kept, so these changes can go on to a teammate's phone (issue 20).
+            let (resp, down_sigs) = taizhang_peer::decode_signed_response(&answer, MAX_DECODED_BYTES)?;
             report.server_time = resp.server_time;
 
             // Apply the whole answer in one store transaction.
             let mut befores: BTreeMap<DocId, Vec<ChangeHash>> = BTreeMap::new();
             let mut recreated_now = false;
             let mut new_confirmed: BTreeMap<DocId, Vec<ChangeHash>> = BTreeMap::new();
+            let mut applied: std::collections::HashSet<[u8; 32]> = std::collections::HashSet::new();
             for result in &resp.results {
                 let Ok(id) = result.doc.parse::<DocId>() else { continue };
                 match &result.outcome {
@@ -273,6 +275,7 @@ impl Ledger {
                     let doc = self.doc(id)?;
                     added.retain(|(h, _)| doc.get_change_by_hash(h).is_some());
                 }
+                applied.extend(added.iter().map(|(h, _)| h.0));
                 let server_heads = hashes(&dl.heads);
                 let c = if self.has_all(id, &server_heads)? { server_heads } else { confirmed_after(&base, &added) };
                 new_confirmed.insert(id, c);
@@ -289,6 +292,9 @@ impl Ledger {
                 if local == sorted {
                     tx.set_dirty(&id.to_string(), false)?;
                 }
+            }
+            for s in down_sigs.iter().filter(|s| applied.contains(&s.hash)) {
+                tx.put_change_signature(&s.hash, &s.sig)?;
             }
             tx.set_meta(META_CURSOR, &resp.cursor.to_string())?;
             tx.set_meta(META_SERVER_TIME, &resp.server_time.to_string())?;

@@ -1,12 +1,13 @@
 //! Writes the seed corpus of the peer fuzz targets (`fuzz/seeds/signed_push`,
-//! `fuzz/seeds/peer_message`): a signed push and one of each channel message, valid, so the
+//! `fuzz/seeds/signed_answer`, `fuzz/seeds/peer_message`): a signed push, a signed answer and
+//! one of each channel message, valid, so the
 //! fuzzers start from the real shapes. Run: `cargo run -p taizhang-peer --example peer_seeds`.
 
 use std::path::PathBuf;
 
 use taizhang_peer::wire::{Give, Hello, Offer, Outcome, PEER_VERSION};
-use taizhang_peer::{encode_signed_request, CertBody, CertKey, ChangeSig, DeviceCert};
-use taizhang_sync::{DocPush, SyncRequest, PROTOCOL_VERSION};
+use taizhang_peer::{encode_signed_request, encode_signed_response, CertBody, CertKey, ChangeSig, DeviceCert};
+use taizhang_sync::{DocChanges, DocPush, SyncRequest, SyncResponse, PROTOCOL_VERSION};
 
 fn main() -> std::io::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds");
@@ -29,6 +30,21 @@ fn main() -> std::io::Result<()> {
     let sig = ChangeSig { hash: [5; 32], sig: vec![9; 64] };
     write("signed_push", "with-signature", encode_signed_request(&req, std::slice::from_ref(&sig)))?;
     write("signed_push", "without-signature", encode_signed_request(&req, &[]))?;
+    let answer = SyncResponse {
+        version: PROTOCOL_VERSION,
+        results: Vec::new(),
+        download: vec![DocChanges {
+            doc: "registry".into(),
+            changes: vec![vec![133, 111, 74, 131, 1, 2, 3]],
+            heads: vec![[4; 32]],
+        }],
+        cursor: 12,
+        more: false,
+        server_time: 1_780_000_000_000,
+        token: Some("token".into()),
+    };
+    write("signed_answer", "with-signature", encode_signed_response(&answer, std::slice::from_ref(&sig)))?;
+    write("signed_answer", "older-server", taizhang_sync::encode_response(&answer))?;
 
     let key = CertKey::from_seed([7; 32]);
     let cert = DeviceCert::issue(&key, seed_body());

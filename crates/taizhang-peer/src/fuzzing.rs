@@ -1,16 +1,18 @@
 //! The bodies of the fuzz targets of the peer exchange's decoders (`fuzz/`): the signed push
-//! body the server and a peer read, and each message a peer reads inside the channel. Each
+//! body the server and a peer read, the signed answer a device reads, and each message a peer
+//! reads inside the channel. Each
 //! body panics only on a broken invariant; `tests/fuzz_corpus.rs` replays the seeds.
 
 use crate::channel::decode_message;
 use crate::wire::{Credentials, Give, Hello, Offer, Outcome};
-use crate::{decode_signed_request, encode_signed_request, CertKey};
+use crate::{decode_signed_request, decode_signed_response, encode_signed_request, encode_signed_response, CertKey};
 
 /// A fuzz target: its name under `fuzz/` and its body.
 pub type Target = (&'static str, fn(&[u8]));
 
 /// This crate's targets.
-pub const TARGETS: [Target; 2] = [("signed_push", signed_push), ("peer_message", peer_message)];
+pub const TARGETS: [Target; 3] =
+    [("signed_push", signed_push), ("signed_answer", signed_answer), ("peer_message", peer_message)];
 
 /// A small cap so that fuzzing explores the "too large" paths too.
 const FUZZ_LIMIT: usize = 256 * 1024;
@@ -18,11 +20,22 @@ const FUZZ_LIMIT: usize = 256 * 1024;
 /// A push body with the signature trailer, as the sync server and an offering peer decode it.
 pub fn signed_push(data: &[u8]) {
     for body in [data.to_vec(), zstd::bulk::compress(data, 1).unwrap_or_default()] {
-        let Ok((req, sigs)) = decode_signed_request(&body, FUZZ_LIMIT) else { continue };
+        let Ok(pushed) = decode_signed_request(&body, FUZZ_LIMIT) else { continue };
         // What decodes re-encodes to the same request and signatures.
-        let again = decode_signed_request(&encode_signed_request(&req, &sigs), usize::MAX >> 1)
+        let again = decode_signed_request(&encode_signed_request(&pushed.req, &pushed.sigs), usize::MAX >> 1)
             .expect("a re-encoded signed request decodes");
-        assert_eq!(again, (req, sigs), "signed request round trip");
+        assert_eq!((again.req, again.sigs), (pushed.req, pushed.sigs), "signed request round trip");
+        assert!(again.reads_signatures, "a re-encoded request asks for signatures");
+    }
+}
+
+/// An answer with the signature trailer, as a device decodes it.
+pub fn signed_answer(data: &[u8]) {
+    for body in [data.to_vec(), zstd::bulk::compress(data, 1).unwrap_or_default()] {
+        let Ok((resp, sigs)) = decode_signed_response(&body, FUZZ_LIMIT) else { continue };
+        let again = decode_signed_response(&encode_signed_response(&resp, &sigs), usize::MAX >> 1)
+            .expect("a re-encoded signed answer decodes");
+        assert_eq!(again, (resp, sigs), "signed answer round trip");
     }
 }
 

@@ -24,5 +24,6 @@ pub use author::{runs_by_author, Author, AuthorRun};
 pub use cert::{CertBody, CertKey, DeviceCert, RevocationBody, Revocations, CERT_TTL_MS};
 pub use error::PeerError;
 pub use sig::{
-    change_message, decode_signed_request, encode_signed_request, sign_change, verify_change, ChangeSig, PushSignatures,
+    change_message, decode_signed_request, decode_signed_response, encode_signed_request, encode_signed_response,
+    sign_change, verify_change, ChangeSig, PushSignatures, SignedRequest,
 };

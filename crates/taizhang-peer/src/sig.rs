@@ -4,14 +4,18 @@
 //! of other devices' changes (which it relays).
 //!
 //! On the wire a push carries them as a trailer: the request body inflates to
-//! `postcard(SyncRequest) ++ postcard(PushSignatures)`; a body with no trailer is a push from a
+//! `postcard(SyncRequest) ++ postcard(Signatures)`; a body with no trailer is a push from a
 //! device that signs nothing (an older app), and is judged by the legacy rule (README, "Trust
-//! without a network").
+//! without a network"). A device that sends the trailer (even with no signature in it) reads one
+//! in the answer too: the server then appends the signatures it holds of the changes it sends
+//! down (`postcard(SyncResponse) ++ postcard(Signatures)`), so a change a phone got from the
+//! server can travel on to a teammate's phone with its author's signature. An older device never
+//! sends the trailer and is answered exactly as before (its decoder refuses trailing bytes).
 
 use std::io::Read;
 
 use serde::{Deserialize, Serialize};
-use taizhang_sync::{Hash, SyncError, SyncRequest, PROTOCOL_VERSION};
+use taizhang_sync::{Hash, SyncError, SyncRequest, SyncResponse, PROTOCOL_VERSION};
 
 use crate::PeerError;
 
@@ -45,51 +49,89 @@ pub struct ChangeSig {
     pub sig: Vec<u8>,
 }
 
-/// The trailer of a signed push.
+/// The trailer of a signed push, and of the answer to one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushSignatures {
     pub version: u16,
     pub sigs: Vec<ChangeSig>,
 }
 
-/// The body of a push with the signatures of its changes (zstd, like `encode_request`). A
-/// push with no signatures is exactly `taizhang_sync::encode_request`'s body.
-pub fn encode_signed_request(req: &SyncRequest, sigs: &[ChangeSig]) -> Vec<u8> {
-    let mut plain = postcard::to_allocvec(req).unwrap_or_default();
-    if !sigs.is_empty() {
-        let trailer = PushSignatures { version: SIGNATURES_VERSION, sigs: sigs.to_vec() };
-        plain.extend(postcard::to_allocvec(&trailer).unwrap_or_default());
-    }
+/// A push as the server (or an offering peer) reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    pub req: SyncRequest,
+    /// The signatures of the pushed changes that came with it.
+    pub sigs: Vec<ChangeSig>,
+    /// The device sent the trailer: it reads the signatures of what is sent down
+    /// ([`encode_signed_response`]). False for an older app, whose decoder refuses them.
+    pub reads_signatures: bool,
+}
+
+fn with_trailer(message: Vec<u8>, sigs: &[ChangeSig]) -> Vec<u8> {
+    let mut plain = message;
+    let trailer = PushSignatures { version: SIGNATURES_VERSION, sigs: sigs.to_vec() };
+    plain.extend(postcard::to_allocvec(&trailer).unwrap_or_default());
     zstd::bulk::compress(&plain, 9).unwrap_or_default()
 }
 
-/// Decodes a push body with or without the signature trailer, refusing anything that inflates
-/// past `limit` bytes, another protocol version, or bytes after the trailer.
-pub fn decode_signed_request(body: &[u8], limit: usize) -> Result<(SyncRequest, Vec<ChangeSig>), SyncError> {
+/// The body of a push with the signatures of its changes (zstd, like `encode_request`). The
+/// trailer is always there, empty when nothing is signed: it also asks the server for the
+/// signatures of what it sends down.
+pub fn encode_signed_request(req: &SyncRequest, sigs: &[ChangeSig]) -> Vec<u8> {
+    with_trailer(postcard::to_allocvec(req).unwrap_or_default(), sigs)
+}
+
+/// The body of an answer with the signatures the server holds of the changes it sends down
+/// (only for a device that asked: [`SignedRequest::reads_signatures`]).
+pub fn encode_signed_response(resp: &SyncResponse, sigs: &[ChangeSig]) -> Vec<u8> {
+    with_trailer(postcard::to_allocvec(resp).unwrap_or_default(), sigs)
+}
+
+/// Inflates `body` (at most `limit` bytes) into a message and its trailer, if any; refuses
+/// bytes after the trailer and a trailer of another version.
+fn decode_with_trailer<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    limit: usize,
+) -> Result<(T, Option<Vec<ChangeSig>>), SyncError> {
     let decoder = zstd::stream::read::Decoder::new(body).map_err(|e| SyncError::Compression(e.to_string()))?;
     let mut plain = Vec::new();
     decoder.take(limit as u64 + 1).read_to_end(&mut plain).map_err(|e| SyncError::Compression(e.to_string()))?;
     if plain.len() > limit {
         return Err(SyncError::TooLarge { limit });
     }
-    let (req, rest) =
-        postcard::take_from_bytes::<SyncRequest>(&plain).map_err(|e| SyncError::Malformed(e.to_string()))?;
-    if req.version != PROTOCOL_VERSION {
-        return Err(SyncError::Version { got: req.version, expected: PROTOCOL_VERSION });
-    }
+    let (message, rest) = postcard::take_from_bytes::<T>(&plain).map_err(|e| SyncError::Malformed(e.to_string()))?;
     if rest.is_empty() {
-        return Ok((req, Vec::new()));
+        return Ok((message, None));
     }
     let (trailer, rest) = postcard::take_from_bytes::<PushSignatures>(rest)
         .map_err(|e| SyncError::Malformed(format!("signature trailer: {e}")))?;
     if !rest.is_empty() || trailer.version != SIGNATURES_VERSION {
         return Err(SyncError::Malformed(format!(
-            "signature trailer version {} with {} trailing bytes; this server reads version {SIGNATURES_VERSION}",
+            "signature trailer version {} with {} trailing bytes; this version reads version {SIGNATURES_VERSION}",
             trailer.version,
             rest.len()
         )));
     }
-    Ok((req, trailer.sigs))
+    Ok((message, Some(trailer.sigs)))
+}
+
+/// Decodes a push body with or without the signature trailer, refusing anything that inflates
+/// past `limit` bytes, another protocol version, or bytes after the trailer.
+pub fn decode_signed_request(body: &[u8], limit: usize) -> Result<SignedRequest, SyncError> {
+    let (req, trailer) = decode_with_trailer::<SyncRequest>(body, limit)?;
+    if req.version != PROTOCOL_VERSION {
+        return Err(SyncError::Version { got: req.version, expected: PROTOCOL_VERSION });
+    }
+    Ok(SignedRequest { req, reads_signatures: trailer.is_some(), sigs: trailer.unwrap_or_default() })
+}
+
+/// Decodes an answer with or without the signature trailer (an older server sends none).
+pub fn decode_signed_response(body: &[u8], limit: usize) -> Result<(SyncResponse, Vec<ChangeSig>), SyncError> {
+    let (resp, trailer) = decode_with_trailer::<SyncResponse>(body, limit)?;
+    if resp.version != PROTOCOL_VERSION {
+        return Err(SyncError::Version { got: resp.version, expected: PROTOCOL_VERSION });
+    }
+    Ok((resp, trailer.unwrap_or_default()))
 }
 
 #[cfg(test)]
@@ -122,12 +164,39 @@ mod tests {
     #[test]
     fn signed_and_legacy_bodies_both_decode() {
         let sigs = vec![sign_change(&[5u8; 32], &[1u8; 32])];
-        let (r, s) = decode_signed_request(&encode_signed_request(&req(), &sigs), 1 << 20).unwrap();
-        assert_eq!((r, s), (req(), sigs));
-        let (r, s) = decode_signed_request(&encode_request(&req()), 1 << 20).unwrap();
-        assert_eq!((r, s), (req(), Vec::new()));
-        // A push without signatures is byte for byte the legacy body.
-        assert_eq!(decode_request(&encode_signed_request(&req(), &[]), 1 << 20).unwrap(), req());
+        let r = decode_signed_request(&encode_signed_request(&req(), &sigs), 1 << 20).unwrap();
+        assert_eq!(r, SignedRequest { req: req(), sigs, reads_signatures: true });
+        let r = decode_signed_request(&encode_request(&req()), 1 << 20).unwrap();
+        assert_eq!(r, SignedRequest { req: req(), sigs: Vec::new(), reads_signatures: false }, "an older app's push");
+        // A device with nothing signed still sends the (empty) trailer: it reads signatures.
+        let r = decode_signed_request(&encode_signed_request(&req(), &[]), 1 << 20).unwrap();
+        assert_eq!(r, SignedRequest { req: req(), sigs: Vec::new(), reads_signatures: true });
+        // A server from before signatures (its strict decoder) refuses the trailer, as it
+        // already refused every signed push: servers are upgraded before their devices.
+        assert!(decode_request(&encode_signed_request(&req(), &[]), 1 << 20).is_err(), "old strict decoder");
+    }
+
+    fn resp() -> SyncResponse {
+        SyncResponse {
+            version: PROTOCOL_VERSION,
+            results: Vec::new(),
+            download: vec![taizhang_sync::DocChanges { doc: "registry".into(), changes: vec![vec![3]], heads: vec![] }],
+            cursor: 4,
+            more: false,
+            server_time: 7,
+            token: None,
+        }
+    }
+
+    #[test]
+    fn answers_with_and_without_signatures_decode() {
+        let sigs = vec![sign_change(&[5u8; 32], &[1u8; 32])];
+        let (r, s) = decode_signed_response(&encode_signed_response(&resp(), &sigs), 1 << 20).unwrap();
+        assert_eq!((r, s), (resp(), sigs.clone()));
+        let (r, s) = decode_signed_response(&taizhang_sync::encode_response(&resp()), 1 << 20).unwrap();
+        assert_eq!((r, s), (resp(), Vec::new()), "an older server's answer");
+        // An older device's decoder refuses the trailer: it is never sent one.
+        assert!(taizhang_sync::decode_response(&encode_signed_response(&resp(), &sigs), 1 << 20).is_err());
     }
 
     #[test]

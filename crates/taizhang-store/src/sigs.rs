@@ -12,6 +12,11 @@ impl Store {
             .query_row("SELECT signature FROM change_signatures WHERE hash = ?1", [hash.as_slice()], |r| r.get(0))
             .optional()?)
     }
+
+    /// How many teammates' change signatures this device holds.
+    pub fn change_signature_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM change_signatures", [], |r| r.get(0))?)
+    }
 }
 
 impl StoreTx<'_> {
@@ -38,5 +43,6 @@ mod tests {
         tx.commit().unwrap();
         assert_eq!(s.change_signature(&[1; 32]).unwrap(), Some(vec![9; 64]));
         assert_eq!(s.change_signature(&[2; 32]).unwrap(), None);
+        assert_eq!(s.change_signature_count().unwrap(), 1);
     }
 }

@@ -1,0 +1,53 @@
+//! A change a phone got from the server goes on to a teammate's phone (issue 20). 李明 records a
+//! visit in town and syncs; 王芳 syncs after him and receives the visit together with 李明's
+//! signature of it (a device that sends the signature trailer reads one in the answer). Back in
+//! the village without signal, 张伟 — who has not been to town since — meets 王芳: her phone
+//! passes 李明's visit on, vouched for by 李明's signature (a phone only gives a teammate what
+//! it can vouch for), and 张伟's phone checks it like the server would. Before the server sent
+//! signatures down, 王芳's phone could not pass it on and 张伟 waited for town.
+
+use taizhang_tests::*;
+
+fn member(i: usize) -> taizhang_domain::MemberId {
+    taizhang_doc::demo::member_id(i)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visit_from_the_server_travels_on_to_a_teammate_without_network() {
+    let server = TestServer::start(6).await;
+    let t = server.transport();
+    let (mut li, mut wang, mut zhang) = (server.device(0).await, server.device(1).await, server.device(2).await);
+    for d in [&mut li, &mut wang, &mut zhang] {
+        d.sync(&t, NOW).await.expect("first sync in town");
+    }
+    let signatures = |l: &taizhang_client::Ledger| l.store().change_signature_count().expect("count");
+    let before = signatures(&wang);
+
+    // In town: 李明 records a visit and syncs; 王芳 syncs after him.
+    let v = visit(member(0), household(2), NOW + 60_000, "王大爷的低保年审材料已交镇上");
+    li.record_visit(&v, NOW + 60_000).expect("李明's visit");
+    li.sync(&t, NOW + 120_000).await.expect("李明 syncs");
+    let report = wang.sync(&t, NOW + 180_000).await.expect("王芳 syncs");
+    assert!(report.changes_received >= 1, "王芳 receives 李明's visit: {report:?}");
+    assert!(signatures(&wang) > before, "and its author's signature with it");
+    assert!(wang.store().visits_of_household(household(2)).expect("visits").iter().any(|r| r.record.id == v.id));
+
+    // In the village, no network: 王芳 offers, 张伟 joins.
+    assert!(!zhang.store().visits_of_household(household(2)).expect("visits").iter().any(|r| r.record.id == v.id));
+    let at = NOW + 3_600_000;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+    let addr = listener.local_addr().expect("address");
+    let (served, joined) =
+        tokio::join!(wang.peer_serve_one(&listener, "RELAY-TEST", at), zhang.peer_sync(addr, "RELAY-TEST", at));
+    served.expect("王芳's phone completes the exchange");
+    joined.expect("张伟's phone completes the exchange");
+    let got = zhang.store().visits_of_household(household(2)).expect("visits");
+    assert!(got.iter().any(|r| r.record.id == v.id), "李明's visit reached 张伟 through 王芳's phone");
+
+    // Back in town, 张伟's sync finds the server already has it: nothing refused, all converge.
+    zhang.sync(&t, at + 60_000).await.expect("张伟 syncs");
+    li.sync(&t, at + 60_000).await.expect("李明 syncs");
+    wang.sync(&t, at + 60_000).await.expect("王芳 syncs");
+    assert_eq!(digest(&zhang), digest(&li));
+    assert_eq!(digest(&wang), digest(&li));
+}
