@@ -57,7 +57,7 @@ pub struct PushSignatures {
 }
 
 /// A push as the server (or an offering peer) reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignedRequest {
     pub req: SyncRequest,
     /// The signatures of the pushed changes that came with it.

@@ -14,7 +14,7 @@ impl Store {
     }
 
     /// How many teammates' change signatures this device holds.
-    pub fn change_signature_count(&self) -> Result<u64, StoreError> {
+    pub fn change_signature_count(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("SELECT count(*) FROM change_signatures", [], |r| r.get(0))?)
     }
 }
