@@ -160,8 +160,9 @@ async fn main() {
                 .post(paths::SYNC, body, Some(&taizhang_auth::proven_bearer(&token, &key)))
                 .await
                 .unwrap_or_else(|e| fail(e));
-            let resp =
-                taizhang_sync::decode_response(&answer, taizhang_sync::MAX_DECODED_BYTES).unwrap_or_else(|e| fail(e));
+            // A signed push asks for the signatures of what comes down: the answer has a trailer.
+            let (resp, _) = taizhang_peer::decode_signed_response(&answer, taizhang_sync::MAX_DECODED_BYTES)
+                .unwrap_or_else(|e| fail(e));
             for r in resp.results {
                 match r.outcome {
                     taizhang_sync::DocOutcome::Rejected { code, .. } => println!("rejected {} {code}", r.doc),
