@@ -33,6 +33,10 @@ const COMMANDS: &[&str] = &[
     "unlock",
     "app_touch",
     "read_join_image",
+    "nearby_status",
+    "nearby_offer",
+    "nearby_stop",
+    "nearby_join",
 ];
 
 fn main() {

@@ -146,6 +146,22 @@ fn read_join_image(core: Core<'_>, req: JoinImage) -> Answer<JoinLink> {
     Ok(core.read_join_image(req)?)
 }
 #[tauri::command]
+async fn nearby_status(core: Core<'_>) -> Answer<NearbyStatus> {
+    Ok(core.nearby_status().await?)
+}
+#[tauri::command]
+async fn nearby_offer(core: Core<'_>) -> Answer<NearbyStatus> {
+    Ok(core.nearby_offer().await?)
+}
+#[tauri::command]
+async fn nearby_stop(core: Core<'_>) -> Answer<NearbyStatus> {
+    Ok(core.nearby_stop().await?)
+}
+#[tauri::command]
+async fn nearby_join(core: Core<'_>, req: NearbyJoin) -> Answer<NearbyExchange> {
+    Ok(core.nearby_join(req).await?)
+}
+#[tauri::command]
 fn ui_mark(core: Core<'_>, req: UiMark) -> UiMarkEcho {
     core.ui_mark(req)
 }
@@ -269,7 +285,11 @@ fn try_run() -> anyhow::Result<()> {
             set_pin,
             unlock,
             app_touch,
-            read_join_image
+            read_join_image,
+            nearby_status,
+            nearby_offer,
+            nearby_stop,
+            nearby_join
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

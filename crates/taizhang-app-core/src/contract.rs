@@ -1009,6 +1009,57 @@ pub struct SetPinRequest {
     pub idle_minutes: u32,
 }
 
+/// 附近的队员 (issue 20): this device with teammates nearby, no network needed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NearbyStatus {
+    /// False where the app cannot open a connection to a phone (the web client).
+    pub available: bool,
+    /// This device offers its records to teammates now.
+    pub offering: bool,
+    /// The pairing code to tell the teammate (while offering).
+    pub code: Option<String>,
+    /// Where a teammate's phone that does not find this one can reach it (`192.168.43.5:40123`).
+    pub addresses: Vec<String>,
+    /// Whether nearby phones can find this one by themselves (DNS-SD on this network).
+    pub announced: bool,
+    /// When the offer ends on its own (UTC ms).
+    #[ts(type = "number | null")]
+    pub until: Option<i64>,
+    /// An exchange runs now.
+    pub busy: bool,
+    /// This session's exchanges, newest first.
+    pub exchanges: Vec<NearbyExchange>,
+}
+
+/// One exchange with a teammate's phone, in words for the screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NearbyExchange {
+    #[ts(type = "number")]
+    pub at: i64,
+    /// This device offered (the teammate joined), or joined the teammate's offer.
+    pub offered: bool,
+    /// The teammate's name, when their certificate names a member of the team.
+    pub teammate: Option<String>,
+    pub sent: u32,
+    pub received: u32,
+    /// What this device refused of theirs, and what they refused of ours (document: reason).
+    pub refused: Vec<String>,
+    pub refused_by_teammate: Vec<String>,
+    /// Why the exchange failed (nothing was lost: what was received before is kept).
+    pub error: Option<String>,
+}
+
+/// Joins a teammate's offer: the code on their screen, their address when their phone is not
+/// found on the network by itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NearbyJoin {
+    pub code: String,
+    pub address: Option<String>,
+}
+
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("setup_status", "null", "SetupStatus"),
     ("join", "JoinRequest", "JoinResult"),
@@ -1042,6 +1093,10 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("unlock", "string", "LockStatus"),
     ("app_touch", "null", "LockStatus"),
     ("read_join_image", "JoinImage", "JoinLink"),
+    ("nearby_status", "null", "NearbyStatus"),
+    ("nearby_offer", "null", "NearbyStatus"),
+    ("nearby_stop", "null", "NearbyStatus"),
+    ("nearby_join", "NearbyJoin", "NearbyExchange"),
 ];
 
 /// The TypeScript text of the contract: every type above and the command map.
@@ -1120,6 +1175,9 @@ pub fn contract_ts() -> String {
         SetPinRequest::decl(),
         JoinLink::decl(),
         JoinImage::decl(),
+        NearbyExchange::decl(),
+        NearbyStatus::decl(),
+        NearbyJoin::decl(),
     ];
     let mut out = String::from(
         "// The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.\n\

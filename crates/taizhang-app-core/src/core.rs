@@ -154,7 +154,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct AppCore {
     store_path: PathBuf,
     settings_path: PathBuf,
-    ledger: tokio::sync::Mutex<Option<Ledger>>,
+    /// Shared with the nearby offer's background task (`crate::nearby`).
+    ledger: Arc<tokio::sync::Mutex<Option<Ledger>>>,
     settings: Mutex<Settings>,
     memo: Mutex<SyncMemo>,
     counters: Arc<Counters>,
@@ -170,6 +171,8 @@ pub struct AppCore {
     /// The app lock (issue 21; `crate::pin`): none unless the shell opened with
     /// [`AppCore::open_locked`].
     pin: crate::pin::PinGate,
+    /// 附近的队员 (issue 20): the offer and this session's exchanges with teammates' phones.
+    nearby: crate::nearby::Shared,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -762,7 +765,7 @@ impl AppCore {
         Ok(Self {
             store_path,
             settings_path,
-            ledger: tokio::sync::Mutex::new(ledger),
+            ledger: Arc::new(tokio::sync::Mutex::new(ledger)),
             settings: Mutex::new(s),
             memo: Mutex::new(memo),
             counters: Arc::new(Counters::default()),
@@ -778,6 +781,7 @@ impl AppCore {
             }),
             store_key: Mutex::new(store_key),
             renew_key: None,
+            nearby: Default::default(),
         })
     }
 
@@ -1637,6 +1641,38 @@ impl AppCore {
 
     /// The Sync screen's figures. While a sync runs it answers from what the last look saw
     /// plus the live progress, without waiting for the ledger.
+    /// 附近的队员: the offer, if any, and this session's exchanges.
+    pub async fn nearby_status(&self) -> Result<NearbyStatus, AppError> {
+        self.pin.guard(self.now())?;
+        Ok(crate::nearby::lock_status(&self.nearby))
+    }
+
+    /// Offers this device's records to teammates nearby (ten minutes, or until stopped).
+    pub async fn nearby_offer(&self) -> Result<NearbyStatus, AppError> {
+        self.pin.guard(self.now())?;
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::nearby::offer(&self.nearby, &self.ledger, self.clock.clone()).await;
+        #[cfg(target_arch = "wasm32")]
+        return Err(crate::nearby::not_in_browser());
+    }
+
+    pub async fn nearby_stop(&self) -> Result<NearbyStatus, AppError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return Ok(crate::nearby::stop(&self.nearby));
+        #[cfg(target_arch = "wasm32")]
+        return Ok(crate::nearby::lock_status(&self.nearby));
+    }
+
+    /// Joins a teammate's offer with the code on their screen.
+    pub async fn nearby_join(&self, req: NearbyJoin) -> Result<NearbyExchange, AppError> {
+        self.pin.guard(self.now())?;
+        #[cfg(not(target_arch = "wasm32"))]
+        return crate::nearby::join(&self.nearby, &self.ledger, self.clock.clone(), &req.code, req.address.as_deref())
+            .await;
+        #[cfg(target_arch = "wasm32")]
+        return Err(crate::nearby::not_in_browser());
+    }
+
     pub async fn sync_status(&self) -> Result<SyncStatus, AppError> {
         if let Ok(guard) = self.ledger.try_lock() {
             if let Some(l) = guard.as_ref() {

@@ -57,6 +57,10 @@ impl AppCore {
             "unlock" => answer(self.unlock(arg(name, req)?).await),
             "app_touch" => answer(Ok(self.app_touch())),
             "read_join_image" => answer(self.read_join_image(arg(name, req)?)),
+            "nearby_status" => answer(self.nearby_status().await),
+            "nearby_offer" => answer(self.nearby_offer().await),
+            "nearby_stop" => answer(self.nearby_stop().await),
+            "nearby_join" => answer(self.nearby_join(arg(name, req)?).await),
             _ => Err(AppError::Invalid { message: format!("there is no command {name:?}"), field: None }.into()),
         }
     }

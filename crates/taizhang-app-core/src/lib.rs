@@ -13,6 +13,7 @@ mod households;
 mod keys;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod lock;
+mod nearby;
 mod pin;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod scan;

@@ -404,6 +404,18 @@ impl Ledger {
         now: i64,
     ) -> Result<PeerReport, ClientError> {
         let (stream, _) = listener.accept().await.map_err(|e| peer_err(PeerError::Channel(e.to_string())))?;
+        self.peer_serve_stream(stream, code, now).await
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    /// [`Ledger::peer_serve_one`] on a connection already accepted (the app accepts without
+    /// holding the ledger, then takes it for the exchange).
+    pub async fn peer_serve_stream(
+        &mut self,
+        stream: TcpStream,
+        code: &str,
+        now: i64,
+    ) -> Result<PeerReport, ClientError> {
         let mut ch = Channel::accept(stream, code).await.map_err(peer_err)?;
         let (trust, peer) = self.greet(&mut ch, now).await?;
         let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };

@@ -46,15 +46,20 @@ pub fn announce(ledger: &Ledger, port: u16) -> Result<Announcement, ClientError>
 
 /// The first offer of this device's village found within `wait`.
 pub fn find(ledger: &Ledger, wait: Duration) -> Result<Option<SocketAddr>, ClientError> {
+    find_village(&ledger.village_id().0.to_string(), wait)
+}
+
+/// The first offer of `village` (its id) found within `wait`: blocks, so the app runs it on a
+/// thread of its own without holding the ledger.
+pub fn find_village(village: &str, wait: Duration) -> Result<Option<SocketAddr>, ClientError> {
     let daemon = ServiceDaemon::new().map_err(err)?;
     let events = daemon.browse(SERVICE).map_err(err)?;
-    let village = ledger.village_id().0.to_string();
     let until = Instant::now() + wait;
     let mut found = None;
     while let Some(left) = until.checked_duration_since(Instant::now()) {
         let Ok(event) = events.recv_timeout(left) else { break };
         if let ServiceEvent::ServiceResolved(info) = event {
-            if info.get_property_val_str("village") != Some(village.as_str()) {
+            if info.get_property_val_str("village") != Some(village) {
                 continue;
             }
             if let Some(ip) = info.get_addresses().iter().find(|ip| ip.is_ipv4()).or(info.get_addresses().iter().next())
