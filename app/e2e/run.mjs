@@ -429,6 +429,60 @@ async function main() {
   assert(n("diary entries") === 2, "device B received the diary entry and the back-filled one");
   log("device B received the visit, the check-in and the diary entries");
 
+  // 附近的队员 (issue 20): the server goes away; 王芳's phone (the CLI) writes a diary entry and
+  // offers it on the LAN; the app joins with her pairing code and address, then offers in turn
+  // and her phone joins. Every exchange is listed in words on the app's screen.
+  await stop(server);
+  const peerMarker = `${marker}-peer`;
+  execFileSync(CLI_BIN, ["--store", storeB, "diary", "--text", `在村里没有信号，记在手机上。${peerMarker}`], { stdio: "inherit" });
+  const peerPort = await freePort();
+  const pairing = "482193";
+  const offering = start(CLI_BIN, ["--store", storeB, "peer", "serve", "--listen", `127.0.0.1:${peerPort}`, "--code", pairing, "--count", "1", "--no-announce"], {}, "taizhang-peer");
+  let offered = "";
+  offering.stdout.on("data", (d) => (offered += d));
+  const until = Date.now() + 20000;
+  while (!offered.includes("offering on") && Date.now() < until) await sleep(100);
+  assert(offered.includes("offering on"), `王芳's phone offers: ${offered}`);
+  await withDriver(appEnv, async (base) => {
+    const s = await Session.create(base, APP_BIN);
+    try {
+      await passLock(s);
+      await s.waitFor('[data-testid="screen-today"][data-ready="1"]', 60000);
+      await s.go("#/sync", "sync");
+      await s.click('[data-testid="sync-nearby"]');
+      await s.waitFor('[data-testid="screen-nearby"][data-ready="1"]');
+      await s.type('[data-testid="nearby-code"]', pairing);
+      await s.exec('document.querySelector("[data-testid=nearby-address]").closest("details").open = true;');
+      await s.type('[data-testid="nearby-address"]', `127.0.0.1:${peerPort}`);
+      await s.click('[data-testid="nearby-join"]');
+      const joined = await s.waitText('[data-testid="nearby-join-result"]', (t) => t.includes("收到") || t.includes("没有同步成功"), 60000);
+      assert(joined.includes("王芳") && /收到 [1-9]\d* 条/.test(joined), `the app joined 王芳's phone and received her entry: ${joined}`);
+      log(`joined 王芳's offer: ${joined.replace(/\s+/g, " ")}`);
+
+      // Now the app offers and 王芳's phone joins it.
+      await s.click('[data-testid="nearby-offer"]');
+      const code = (await s.waitText('[data-testid="nearby-offer-code"]', (t) => /^\d{6}$/.test(t.trim()))).trim();
+      const addresses = await s.text('[data-testid="nearby-addresses"]');
+      const port = (addresses.match(/:(\d+)/) ?? [])[1];
+      assert(port, `the offer shows an address with a port: ${addresses}`);
+      await s.shot("nearby");
+      const out = execFileSync(CLI_BIN, ["--store", storeB, "peer", "sync", "--peer", `127.0.0.1:${port}`, "--code", code]).toString();
+      assert(/peer sync with device/.test(out), `王芳's phone joined the app's offer: ${out}`);
+      const listed = await s.waitText('[data-testid="nearby-exchanges"]', (t) => t.includes("王芳 连接了本机"), 30000);
+      log(`王芳 joined the app's offer: ${listed.split("\n").slice(0, 2).join(" ")}`);
+      await s.click('[data-testid="nearby-stop"]');
+      await s.waitFor('[data-testid="nearby-offer"]');
+      await s.shot("nearby-done");
+    } catch (e) {
+      await s.shot("failure-nearby").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.close().catch(() => undefined);
+    }
+  });
+  await stop(offering);
+  log("phone to phone with no server: the app joined an offer and offered one");
+
   // Cold start to the household list with the synced store (HOUSEHOLDS households), 3 runs.
   const runs = [];
   for (let i = 0; i < 3; i++) {

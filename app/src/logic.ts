@@ -90,7 +90,8 @@ export type Route =
   | { screen: "visit"; household: string | null }
   | { screen: "diary"; month: string | null }
   | { screen: "team"; month: string | null }
-  | { screen: "sync" };
+  | { screen: "sync" }
+  | { screen: "nearby" };
 
 /** Parses `#/household/<id>`, `#/diary?month=2026-11`... Unknown hashes go to Today. */
 export function parseRoute(hash: string): Route {
@@ -114,6 +115,8 @@ export function parseRoute(hash: string): Route {
       return { screen: "team", month: params.get("month") };
     case "sync":
       return { screen: "sync" };
+    case "nearby":
+      return { screen: "nearby" };
     default:
       return { screen: "today" };
   }
@@ -141,6 +144,8 @@ export function tabOf(r: Route): string {
     case "household":
     case "household-edit":
       return "households";
+    case "nearby":
+      return "sync";
     default:
       return r.screen;
   }

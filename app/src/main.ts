@@ -4,6 +4,7 @@ import { call } from "./api";
 import { add, clear, h } from "./dom";
 import { followUpList } from "./followups";
 import { householdExtras } from "./households";
+import { nearbyScreen } from "./nearby";
 import { lockScreen, pinForm, watchLock } from "./lock";
 import { lockView } from "./lock-logic";
 import { parseEnrollQr } from "./transport/enroll-qr";
@@ -1226,6 +1227,10 @@ const syncScreen: Screen = async (el) => {
     result,
     h("p", { class: "muted small" }, t("sync.auto")),
     field(t("sync.language"), language),
+    h("div", { class: "card" },
+      h("a", { href: "#/nearby", class: "button", "data-testid": "sync-nearby" }, t("sync.nearby")),
+      h("p", { class: "muted small" }, t("sync.nearbyHint")),
+    ),
     lockBox,
     h("p", { class: "muted small" }, `${t("sync.device")}: ${setup?.member?.name ?? ""} · ${setup?.storePath ?? ""}`),
   );
@@ -1243,6 +1248,7 @@ const SCREENS: Record<Route["screen"], Screen<never>> = {
   diary: diaryScreen,
   team: teamScreen,
   sync: syncScreen,
+  nearby: (el) => nearbyScreen(el, act),
 };
 
 let lockShown: Promise<void> | null = null;

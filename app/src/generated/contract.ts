@@ -630,6 +630,60 @@ export type JoinLink = { code: string, server: string | null, };
 
 export type JoinImage = { bytes: Array<number>, };
 
+export type NearbyExchange = { at: number, 
+/**
+ * This device offered (the teammate joined), or joined the teammate's offer.
+ */
+offered: boolean, 
+/**
+ * The teammate's name, when their certificate names a member of the team.
+ */
+teammate: string | null, sent: number, received: number, 
+/**
+ * What this device refused of theirs, and what they refused of ours (document: reason).
+ */
+refused: Array<string>, refusedByTeammate: Array<string>, 
+/**
+ * Why the exchange failed (nothing was lost: what was received before is kept).
+ */
+error: string | null, };
+
+export type NearbyStatus = { 
+/**
+ * False where the app cannot open a connection to a phone (the web client).
+ */
+available: boolean, 
+/**
+ * This device offers its records to teammates now.
+ */
+offering: boolean, 
+/**
+ * The pairing code to tell the teammate (while offering).
+ */
+code: string | null, 
+/**
+ * Where a teammate's phone that does not find this one can reach it (`192.168.43.5:40123`).
+ */
+addresses: Array<string>, 
+/**
+ * Whether nearby phones can find this one by themselves (DNS-SD on this network).
+ */
+announced: boolean, 
+/**
+ * When the offer ends on its own (UTC ms).
+ */
+until: number | null, 
+/**
+ * An exchange runs now.
+ */
+busy: boolean, 
+/**
+ * This session's exchanges, newest first.
+ */
+exchanges: Array<NearbyExchange>, };
+
+export type NearbyJoin = { code: string, address: string | null, };
+
 /** Every command: its request (`null`: none; else passed as `{ req }`) and its answer. */
 export interface Commands {
   setup_status: { req: null; res: SetupStatus };
@@ -664,6 +718,10 @@ export interface Commands {
   unlock: { req: string; res: LockStatus };
   app_touch: { req: null; res: LockStatus };
   read_join_image: { req: JoinImage; res: JoinLink };
+  nearby_status: { req: null; res: NearbyStatus };
+  nearby_offer: { req: null; res: NearbyStatus };
+  nearby_stop: { req: null; res: NearbyStatus };
+  nearby_join: { req: NearbyJoin; res: NearbyExchange };
 }
 
 export const ERROR_CODES: ErrorCode[] = [
