@@ -1670,7 +1670,10 @@ impl AppCore {
         return crate::nearby::join(&self.nearby, &self.ledger, self.clock.clone(), &req.code, req.address.as_deref())
             .await;
         #[cfg(target_arch = "wasm32")]
-        return Err(crate::nearby::not_in_browser());
+        return {
+            let _ = req;
+            Err(crate::nearby::not_in_browser())
+        };
     }
 
     pub async fn sync_status(&self) -> Result<SyncStatus, AppError> {

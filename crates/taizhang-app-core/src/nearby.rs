@@ -9,6 +9,10 @@
 //! The browser cannot open a connection to a phone: the web client says so
 //! (`NearbyStatus::available` false) and the commands refuse in words.
 
+// The browser has the status only (it cannot open a connection to a phone): the offer's and
+// the exchange's items are used by the native build alone.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
+
 use std::sync::{Arc, Mutex};
 
 use taizhang_client::{ClientError, Ledger, PeerReport};
