@@ -19,7 +19,10 @@ use taizhang_auth::judge_touched;
 use taizhang_doc::{changed_keys, DocId};
 #[cfg(not(target_arch = "wasm32"))]
 use taizhang_peer::channel::Channel;
-use taizhang_peer::wire::{binding_message, Credentials, Give, Hello, Offer, Outcome, CREDENTIALS_PATH, PEER_VERSION};
+use taizhang_peer::wire::{
+    binding_message, Credentials, Give, GiveBatch, Hello, Offer, Outcome, BATCHED_SINCE, BATCH_BYTES, CREDENTIALS_PATH,
+    MAX_BATCHES, PEER_VERSION,
+};
 use taizhang_peer::{runs_by_author, Author, ChangeSig, DeviceCert, PeerError, Revocations};
 use taizhang_sync::{Hash, SyncRequest};
 #[cfg(not(target_arch = "wasm32"))]
@@ -57,12 +60,20 @@ pub struct PeerReport {
     pub refused: Vec<(String, String)>,
     /// What the other side refused of ours.
     pub refused_by_peer: Vec<(String, String)>,
+    /// How many messages carried our changes (version 2 cuts them into batches).
+    pub batches_sent: u32,
+}
+
+fn count_changes(gives: &[Give]) -> u32 {
+    gives.iter().flat_map(|g| g.docs.iter()).map(|(_, c)| c.len() as u32).sum()
 }
 
 /// The teammates a channel trusts: the merged certificates and the newest revocation list.
 struct Trust {
     team: Vec<DeviceCert>,
     revocations: Revocations,
+    /// The exchange's version: the lower of the two sides'.
+    version: u16,
 }
 
 impl Trust {
@@ -181,18 +192,20 @@ impl Ledger {
     }
 
     /// What `theirs` lacks of what this device holds: every change it can vouch for (its own,
-    /// signed now, or one whose author's signature it holds), in causal order.
-    fn give(&mut self, theirs: &Offer) -> Result<Give, ClientError> {
+    /// signed now, or one whose author's signature it holds), in causal order, cut into batches
+    /// of at most `budget` change bytes (a document may span batches; each batch carries its
+    /// own changes' signatures). At least one batch, empty when there is nothing to give.
+    fn give(&mut self, theirs: &Offer, budget: usize) -> Result<Vec<Give>, ClientError> {
         let (_, key) = self.credentials()?;
         let mine = self.actor().to_bytes().to_vec();
         let have: BTreeMap<&str, HashSet<Hash>> =
             theirs.docs.iter().map(|(d, h)| (d.as_str(), h.iter().copied().collect())).collect();
         let empty = HashSet::new();
-        let mut give = Give { docs: Vec::new(), sigs: Vec::new() };
+        let mut batches = vec![Give { docs: Vec::new(), sigs: Vec::new() }];
+        let mut used = 0usize;
         for name in self.store.doc_ids()? {
             let Ok(id) = name.parse::<DocId>() else { continue };
             let known = have.get(name.as_str()).unwrap_or(&empty);
-            let mut changes = Vec::new();
             for c in self.doc(id)?.get_changes(&[]) {
                 let hash = c.hash().0;
                 if known.contains(&hash) {
@@ -205,14 +218,92 @@ impl Ledger {
                 // A change this device cannot vouch for (received from the server unsigned)
                 // is left for the server to deliver.
                 let Some(sig) = sig else { continue };
+                let bytes = c.raw_bytes().to_vec();
+                if used > 0 && used + bytes.len() > budget {
+                    batches.push(Give { docs: Vec::new(), sigs: Vec::new() });
+                    used = 0;
+                }
+                used += bytes.len();
+                let give = batches.last_mut().expect("at least one batch");
                 give.sigs.push(ChangeSig { hash, sig });
-                changes.push(c.raw_bytes().to_vec());
-            }
-            if !changes.is_empty() {
-                give.docs.push((name, changes));
+                match give.docs.last_mut() {
+                    Some((d, changes)) if *d == name => changes.push(bytes),
+                    _ => give.docs.push((name.clone(), vec![bytes])),
+                }
             }
         }
-        Ok(give)
+        Ok(batches)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    /// Sends `batches` (version 2: one [`GiveBatch`] each, the last marked; version 1: all in one
+    /// [`Give`], as an older app expects), the first one after `lead` when there is one.
+    async fn send_gives<L: serde::Serialize>(
+        ch: &mut Channel,
+        version: u16,
+        lead: Option<L>,
+        batches: Vec<Give>,
+    ) -> Result<(), ClientError> {
+        if version < BATCHED_SINCE {
+            let mut all = Give { docs: Vec::new(), sigs: Vec::new() };
+            for b in batches {
+                all.docs.extend(b.docs);
+                all.sigs.extend(b.sigs);
+            }
+            return match lead {
+                Some(l) => ch.send(&(l, all)).await,
+                None => ch.send(&all).await,
+            }
+            .map_err(peer_err);
+        }
+        let n = batches.len();
+        let mut lead = lead;
+        for (i, give) in batches.into_iter().enumerate() {
+            let batch = GiveBatch { give, last: i + 1 == n };
+            match lead.take() {
+                Some(l) => ch.send(&(l, batch)).await,
+                None => ch.send(&batch).await,
+            }
+            .map_err(peer_err)?;
+        }
+        Ok(())
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    /// Receives the other side's changes (`first`: a batch already read with its lead) and
+    /// judges and keeps each batch as it arrives; the outcome per document over all batches.
+    async fn accept_gives(
+        &mut self,
+        ch: &mut Channel,
+        first: GiveBatch,
+        trust: &Trust,
+        now: i64,
+    ) -> Result<(Outcome, u32), ClientError> {
+        let mut outcome = Outcome { docs: Vec::new() };
+        let mut total = 0u32;
+        let mut next = Some(first);
+        for _ in 0..MAX_BATCHES {
+            let batch = match next.take() {
+                Some(b) => b,
+                None => ch.recv().await.map_err(peer_err)?,
+            };
+            let (o, n) = self.accept(batch.give, trust, now)?;
+            total += n;
+            for (doc, r) in o.docs {
+                match outcome.docs.iter_mut().find(|(d, _)| *d == doc) {
+                    Some((_, Ok(had))) => match r {
+                        Ok(more) => *had += more,
+                        Err(e) => outcome.docs.iter_mut().find(|(d, _)| *d == doc).expect("found").1 = Err(e),
+                    },
+                    Some((_, Err(_))) => {} // the first refusal of a document is its answer
+                    None => outcome.docs.push((doc, r)),
+                }
+            }
+            if batch.last {
+                return Ok((outcome, total));
+            }
+        }
+        Err(peer_err(PeerError::Malformed(format!("more than {MAX_BATCHES} batches in one exchange"))))
     }
 
     /// Judges and keeps what a peer gave, document by document: every change must be signed
@@ -368,6 +459,7 @@ impl Ledger {
     ) -> Result<(Trust, uuid::Uuid), ClientError> {
         let creds = creds.clone();
         let village = self.village_id().0;
+        let theirs_version = theirs.version;
         let body = theirs.cert.verify_at(&creds.server_key, now).map_err(peer_err)?.clone();
         if body.village != village {
             return Err(peer_err(PeerError::OtherVillage));
@@ -391,7 +483,8 @@ impl Ledger {
             }
         }
         self.save_peer_credentials(&PeerCredentials { team: team.clone(), revocations: revocations.clone(), ..creds })?;
-        Ok((Trust { team, revocations }, body.device))
+        let version = theirs_version.min(PEER_VERSION);
+        Ok((Trust { team, revocations, version }, body.device))
     }
 
     #[cfg(not(target_arch = "wasm32"))]
@@ -420,11 +513,15 @@ impl Ledger {
         let (trust, peer) = self.greet(&mut ch, now).await?;
         let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };
         let theirs: Offer = ch.recv().await.map_err(peer_err)?;
-        let give = self.give(&theirs)?;
-        report.changes_sent = give.docs.iter().map(|(_, c)| c.len() as u32).sum();
-        ch.send(&(self.offer()?, give)).await.map_err(peer_err)?;
-        let got: Give = ch.recv().await.map_err(peer_err)?;
-        let (outcome, n) = self.accept(got, &trust, now)?;
+        let gives = self.give(&theirs, BATCH_BYTES)?;
+        report.changes_sent = count_changes(&gives);
+        report.batches_sent = gives.len() as u32;
+        Self::send_gives(&mut ch, trust.version, Some(self.offer()?), gives).await?;
+        let got = match trust.version >= BATCHED_SINCE {
+            true => ch.recv::<GiveBatch>().await.map_err(peer_err)?,
+            false => GiveBatch { give: ch.recv::<Give>().await.map_err(peer_err)?, last: true },
+        };
+        let (outcome, n) = self.accept_gives(&mut ch, got, &trust, now).await?;
         report.changes_received = n;
         report.refused = outcome.docs.iter().filter_map(|(d, r)| r.clone().err().map(|e| (d.clone(), e))).collect();
         ch.send(&outcome).await.map_err(peer_err)?;
@@ -449,13 +546,20 @@ impl Ledger {
         let (trust, peer) = self.greet(&mut ch, now).await?;
         let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };
         ch.send(&self.offer()?).await.map_err(peer_err)?;
-        let (theirs, got): (Offer, Give) = ch.recv().await.map_err(peer_err)?;
-        let (outcome, n) = self.accept(got, &trust, now)?;
+        let (theirs, got) = match trust.version >= BATCHED_SINCE {
+            true => ch.recv::<(Offer, GiveBatch)>().await.map_err(peer_err)?,
+            false => {
+                let (o, g): (Offer, Give) = ch.recv().await.map_err(peer_err)?;
+                (o, GiveBatch { give: g, last: true })
+            }
+        };
+        let (outcome, n) = self.accept_gives(&mut ch, got, &trust, now).await?;
         report.changes_received = n;
         report.refused = outcome.docs.iter().filter_map(|(d, r)| r.clone().err().map(|e| (d.clone(), e))).collect();
-        let give = self.give(&theirs)?;
-        report.changes_sent = give.docs.iter().map(|(_, c)| c.len() as u32).sum();
-        ch.send(&give).await.map_err(peer_err)?;
+        let gives = self.give(&theirs, BATCH_BYTES)?;
+        report.changes_sent = count_changes(&gives);
+        report.batches_sent = gives.len() as u32;
+        Self::send_gives(&mut ch, trust.version, None::<()>, gives).await?;
         let theirs_outcome: Outcome = ch.recv().await.map_err(peer_err)?;
         ch.send(&outcome).await.map_err(peer_err)?;
         report.refused_by_peer = theirs_outcome.docs.into_iter().filter_map(|(d, r)| r.err().map(|e| (d, e))).collect();

@@ -1,8 +1,14 @@
 //! The messages of the peer exchange (postcard, inside the encrypted channel). After the Noise
 //! handshake each side sends a [`Hello`]; then the joining device sends [`Offer`] (what it
-//! holds), the offering device answers [`Offer`] plus the changes the joiner lacks
-//! ([`Give`]), and the joiner answers with what the offerer lacks; each side judges what it
-//! receives with the same rules as the server.
+//! holds), the offering device answers [`Offer`] plus the changes the joiner lacks, and the
+//! joiner answers with what the offerer lacks; each side judges what it receives with the same
+//! rules as the server, then says how ([`Outcome`]).
+//!
+//! Version 2 sends the changes in batches ([`GiveBatch`], at most [`BATCH_BYTES`] of change
+//! bytes each, the last one marked), so a first exchange of a large village between phones
+//! that never met fits the channel's message cap; each batch is judged and kept as it arrives.
+//! Version 1 (one [`Give`] with everything) is still spoken to a teammate whose app is older:
+//! each side uses the lower of the two versions.
 
 use serde::{Deserialize, Serialize};
 use taizhang_sync::Hash;
@@ -10,7 +16,13 @@ use taizhang_sync::Hash;
 use crate::{ChangeSig, DeviceCert, Revocations};
 
 /// Version of the peer exchange.
-pub const PEER_VERSION: u16 = 1;
+pub const PEER_VERSION: u16 = 2;
+/// The first version that sends changes in batches ([`GiveBatch`]).
+pub const BATCHED_SINCE: u16 = 2;
+/// Most change bytes in one batch (a single larger change travels alone).
+pub const BATCH_BYTES: usize = 1024 * 1024;
+/// Most batches one side accepts in one exchange (4 GiB of changes: far past any village).
+pub const MAX_BATCHES: usize = 4096;
 
 /// The first message each side sends inside the channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +50,14 @@ pub struct Offer {
 pub struct Give {
     pub docs: Vec<(String, Vec<Vec<u8>>)>,
     pub sigs: Vec<ChangeSig>,
+}
+
+/// One batch of changes (version 2): the changes in causal order across batches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiveBatch {
+    pub give: Give,
+    /// No batch follows.
+    pub last: bool,
 }
 
 /// How the receiver judged each document of a [`Give`] (plain words for the screen).
