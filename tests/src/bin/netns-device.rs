@@ -9,7 +9,7 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, Automerge, ROOT};
 use taizhang_client::{enroll, HttpTransport, Ledger, Transport};
 use taizhang_peer::channel::Channel;
-use taizhang_peer::wire::{binding_message, Give, Hello, Offer, Outcome, PEER_VERSION};
+use taizhang_peer::wire::{binding_message, Give, Hello, Offer, Outcome};
 use taizhang_sync::{paths, DocPush, SyncRequest, MAX_BATCH_BYTES, PROTOCOL_VERSION};
 
 fn now() -> i64 {
@@ -119,8 +119,9 @@ async fn main() {
             let stream = tokio::net::TcpStream::connect(arg(3)).await.unwrap_or_else(|e| fail(e));
             let mut ch = Channel::connect(stream, &arg(4)).await.unwrap_or_else(|e| fail(e));
             let binding = taizhang_auth::sign(&key, &binding_message(ch.handshake_hash())).to_vec();
-            let hello =
-                Hello { version: PEER_VERSION, cert: creds.cert, binding, certs: creds.team, revocations: None };
+            // Speaks version 1 of the exchange (one Give, no batches), as an older app would:
+            // the phone answers in version 1, and still refuses the forgery.
+            let hello = Hello { version: 1, cert: creds.cert, binding, certs: creds.team, revocations: None };
             ch.send(&hello).await.unwrap_or_else(|e| fail(e));
             let _theirs: Hello = ch.recv().await.unwrap_or_else(|e| fail(e));
             ch.send(&Ok::<(), String>(())).await.unwrap_or_else(|e| fail(e));
