@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use taizhang_peer::wire::{Give, Hello, Offer, Outcome, PEER_VERSION};
+use taizhang_peer::wire::{Give, GiveBatch, Hello, Offer, Outcome, PEER_VERSION};
 use taizhang_peer::{encode_signed_request, encode_signed_response, CertBody, CertKey, ChangeSig, DeviceCert};
 use taizhang_sync::{DocChanges, DocPush, SyncRequest, SyncResponse, PROTOCOL_VERSION};
 
@@ -59,6 +59,13 @@ fn main() -> std::io::Result<()> {
     )?;
     let give = Give { docs: vec![("registry".into(), vec![vec![133, 111, 74, 131, 0, 0]])], sigs: vec![sig] };
     write("peer_message", "give", bytes(postcard::to_allocvec(&give)))?;
+    let batch = GiveBatch { give: give.clone(), last: true };
+    write("peer_message", "give-batch", bytes(postcard::to_allocvec(&batch)))?;
+    write(
+        "peer_message",
+        "offer-and-batch",
+        bytes(postcard::to_allocvec(&(Offer { docs: vec![("registry".into(), vec![[4; 32]])] }, batch))),
+    )?;
     let outcome =
         Outcome { docs: vec![("registry".into(), Ok(1)), ("team/2026".into(), Err("拒绝 / refused".into()))] };
     write("peer_message", "outcome", bytes(postcard::to_allocvec(&outcome)))?;

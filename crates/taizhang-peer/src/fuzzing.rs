@@ -4,7 +4,7 @@
 //! body panics only on a broken invariant; `tests/fuzz_corpus.rs` replays the seeds.
 
 use crate::channel::decode_message;
-use crate::wire::{Credentials, Give, Hello, Offer, Outcome};
+use crate::wire::{Credentials, Give, GiveBatch, Hello, Offer, Outcome};
 use crate::{decode_signed_request, decode_signed_response, encode_signed_request, encode_signed_response, CertKey};
 
 /// A fuzz target: its name under `fuzz/` and its body.
@@ -59,6 +59,15 @@ pub fn peer_message(data: &[u8]) {
     }
     let _ = decode_message::<Offer>(data);
     if let Ok(give) = decode_message::<Give>(data) {
+        for (doc, changes) in &give.docs {
+            let _ = taizhang_sync::parse_changes(doc, changes.clone());
+        }
+    }
+    for give in decode_message::<GiveBatch>(data)
+        .map(|b| b.give)
+        .into_iter()
+        .chain(decode_message::<(Offer, GiveBatch)>(data).map(|(_, b)| b.give))
+    {
         for (doc, changes) in &give.docs {
             let _ = taizhang_sync::parse_changes(doc, changes.clone());
         }
