@@ -34,6 +34,8 @@ function problemBox(where: HTMLElement, text: string, detail?: string): void {
 
 /** The form that sets (or changes) the PIN; `done` gets the new state. */
 export function pinForm(s: LockStatus, done: (s: LockStatus) => void): HTMLElement {
+  // Where the PIN keys the store, changing it needs the current one.
+  const current = s.keying === "pin" && s.hasPin ? pinInput("lock-current-pin") : null;
   const pin = pinInput("lock-new-pin");
   const again = pinInput("lock-new-pin-again");
   const idle = h(
@@ -50,7 +52,7 @@ export function pinForm(s: LockStatus, done: (s: LockStatus) => void): HTMLEleme
     if (p) return problemBox(out, t(p));
     btn.disabled = true;
     try {
-      done(await call("set_pin", { pin: pin.value, idleMinutes: Number(idle.value) }));
+      done(await call("set_pin", { pin: pin.value, idleMinutes: Number(idle.value), currentPin: current ? current.value : null }));
     } catch (e) {
       const { text, detail } = errorText(e);
       problemBox(out, text, detail);
@@ -61,6 +63,7 @@ export function pinForm(s: LockStatus, done: (s: LockStatus) => void): HTMLEleme
   return h(
     "div",
     { class: "card", "data-testid": "lock-pin-form" },
+    current ? label(t("lock.currentPin"), current) : null,
     label(t("lock.newPin"), pin),
     label(t("lock.newPinAgain"), again),
     label(t("lock.idle"), idle),

@@ -1107,7 +1107,7 @@ async function lockSection(): Promise<HTMLElement | null> {
   const paint = (s: LockStatus) => {
     clear(box);
     add(box, h("h2", {}, t("lock.section")), h("p", {}, s.hasPin ? t("lock.status", { n: s.idleMinutes }) : t("lock.none")));
-    if (s.keying === "pin" && s.hasPin) return void box.append(h("p", { class: "muted small" }, t("lock.isKey")));
+    if (s.keying === "pin" && s.hasPin) box.append(h("p", { class: "muted small" }, t("lock.isKey")));
     const open = h("button", { "data-testid": "lock-change" }, t("lock.change"));
     open.onclick = () =>
       open.replaceWith(

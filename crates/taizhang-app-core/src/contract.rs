@@ -1007,6 +1007,9 @@ pub struct SetPinRequest {
     pub pin: String,
     /// Minutes without use before the PIN is asked again (at least 1).
     pub idle_minutes: u32,
+    /// The PIN now, to change it where the PIN keys the store (`StoreKeying::Pin`).
+    #[serde(default)]
+    pub current_pin: Option<String>,
 }
 
 /// 附近的队员 (issue 20): this device with teammates nearby, no network needed.

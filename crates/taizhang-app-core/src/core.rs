@@ -862,13 +862,14 @@ impl AppCore {
         self.pin.status(now)
     }
 
-    /// Sets the PIN (or changes it while open, where a keystore holds the store's key). Where
-    /// the PIN is the store's key, the store found here (a plain one from before) is encrypted
-    /// with it in place now, and a store made by joining gets it.
+    /// Sets the PIN (or changes it while open; where the PIN keys the store, with the current
+    /// PIN, and the store keeps its key). Where the PIN is the store's key, the store found here
+    /// (a plain one from before) is encrypted with it in place now, and a store made by joining
+    /// gets it.
     pub async fn set_pin(&self, req: SetPinRequest) -> Result<LockStatus, AppError> {
         let now = self.now();
         let mut guard = self.ledger.lock().await;
-        if let Some(key) = self.pin.set_pin(&req.pin, req.idle_minutes, now)? {
+        if let Some(key) = self.pin.set_pin(&req.pin, req.current_pin.as_deref(), req.idle_minutes, now)? {
             if let Some(plain) = guard.take() {
                 drop(plain);
                 *guard = self.open_with(&key)?;

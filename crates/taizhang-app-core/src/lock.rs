@@ -21,6 +21,12 @@ pub struct LockSettings {
     /// `PinKdf::derive(pin)` hashed once more with SHA-256 (hex): what the PIN is checked against.
     pub verifier: String,
     pub idle_ms: i64,
+    /// Where the PIN keys the store and was changed: the store's key sealed (ChaCha20-Poly1305,
+    /// hex of nonce ‖ ciphertext) under the key derived from the current PIN. Absent: the
+    /// store's key IS the key derived from the PIN (as set first). Changing the PIN re-seals
+    /// the same store key, so the store itself is never rewritten (`crate::pin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped_key: Option<String>,
 }
 
 /// Why a PIN did not unlock.
@@ -62,11 +68,18 @@ impl AppLock {
             return Err(LockError::TooShort);
         }
         let verifier = verifier_of(&kdf, pin)?;
-        self.settings = Some(LockSettings { kdf, verifier, idle_ms: idle_ms.max(30_000) });
+        self.settings = Some(LockSettings { kdf, verifier, idle_ms: idle_ms.max(30_000), wrapped_key: None });
         self.locked = false;
         self.failed = 0;
         self.last_active = now;
         self.settings.as_ref().ok_or(LockError::TooShort)
+    }
+
+    /// Keeps the store's key sealed under the PIN just set (see [`LockSettings::wrapped_key`]).
+    pub fn seal(&mut self, wrapped_key: String) {
+        if let Some(s) = self.settings.as_mut() {
+            s.wrapped_key = Some(wrapped_key);
+        }
     }
 
     /// A lock whose count of wrong PINs in a row was saved (a restart does not reset it).

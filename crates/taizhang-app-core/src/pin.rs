@@ -6,11 +6,17 @@
 //! the store stays closed until the PIN is entered. The PIN's hash, its salt, the idle time and
 //! the count of wrong PINs in a row live in `<store>.lock.json`, written atomically.
 //!
+//! Changing the PIN of a PIN-keyed store asks for the current one (a wrong one counts like a
+//! wrong unlock). The store's key does not change: it is sealed (ChaCha20-Poly1305) under the key
+//! derived from the new PIN and kept in the lock file (`LockSettings::wrapped_key`), written in
+//! one atomic replace — a crash leaves the old PIN or the new one working, never neither, and
+//! the store is never rewritten.
+//!
 //! The administrator's reset after five wrong PINs: with a keystore, `revoke-device --wipe`
 //! while the app runs (it syncs behind the lock, pushes what it has, then erases itself) and a
-//! new join code. With a PIN-keyed store the key IS the PIN: a forgotten PIN leaves the unsynced
-//! records unreadable; someone who knows the PIN can have the count reset by deleting `"failed"`
-//! from the lock file (README, "Not done yet").
+//! new join code. With a PIN-keyed store the key comes from the PIN: a forgotten PIN leaves the
+//! unsynced records unreadable; someone who knows the PIN can have the count reset by deleting
+//! `"failed"` from the lock file (README, "Not done yet").
 
 use crate::contract::{LockStatus, StoreKeying};
 #[cfg(not(target_arch = "wasm32"))]
@@ -53,6 +59,41 @@ mod native {
         let mut s = store.as_os_str().to_owned();
         s.push(".lock.json");
         PathBuf::from(s)
+    }
+
+    /// The store's key from the settings and a PIN they accept: the key derived from the PIN,
+    /// or what it unseals when the PIN was changed.
+    fn store_key_of(settings: &LockSettings, pin: &str) -> Result<StoreKey, AppError> {
+        let kek = settings.kdf.derive(pin).map_err(|e| AppError::invalid("pin", e.to_string()))?;
+        let Some(wrapped) = &settings.wrapped_key else { return Ok(kek) };
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let bytes = hex::decode(wrapped).ok().filter(|b| b.len() > 12).ok_or_else(|| {
+            AppError::Storage("the lock file's sealed store key is damaged: restore it from a backup".into())
+        })?;
+        let cipher = chacha20poly1305::ChaCha20Poly1305::new(kek.as_bytes().into());
+        let key = cipher
+            .decrypt(chacha20poly1305::Nonce::from_slice(&bytes[..12]), &bytes[12..])
+            .ok()
+            .and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok())
+            .ok_or_else(|| {
+                AppError::Storage(
+                    "the lock file's sealed store key does not open with this PIN: restore the lock file from a backup"
+                        .into(),
+                )
+            })?;
+        Ok(StoreKey::from_bytes(key))
+    }
+
+    /// `key` sealed under the key derived from `pin` (a fresh random nonce), hex.
+    fn seal_store_key(settings: &LockSettings, pin: &str, key: &StoreKey) -> Result<String, AppError> {
+        use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+        let kek = settings.kdf.derive(pin).map_err(|e| AppError::invalid("pin", e.to_string()))?;
+        let cipher = chacha20poly1305::ChaCha20Poly1305::new(kek.as_bytes().into());
+        let nonce = chacha20poly1305::ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = cipher
+            .encrypt(&nonce, key.as_bytes().as_slice())
+            .map_err(|_| AppError::Internal("the store key could not be sealed".into()))?;
+        Ok(hex::encode([nonce.as_slice(), sealed.as_slice()].concat()))
     }
 
     fn lock_error(e: LockError) -> AppError {
@@ -154,28 +195,56 @@ mod native {
         }
 
         /// Sets the PIN (or changes it, while open). For a PIN-keyed store, returns the store's
-        /// new key; its PIN cannot be changed (that would re-key the store: not built).
-        pub(crate) fn set_pin(&self, pin: &str, idle_minutes: u32, now: i64) -> Result<Option<StoreKey>, AppError> {
+        /// key; changing its PIN needs the `current` one and keeps the same store key, sealed
+        /// under the new PIN.
+        pub(crate) fn set_pin(
+            &self,
+            pin: &str,
+            current: Option<&str>,
+            idle_minutes: u32,
+            now: i64,
+        ) -> Result<Option<StoreKey>, AppError> {
             if self.path.is_none() {
                 return Err(AppError::Internal("this app was started without a lock".into()));
             }
             let mut l = self.lock();
-            if l.settings().is_some() {
-                if self.keying == StoreKeying::Pin {
-                    return Err(AppError::NotAllowed(
-                        "on this device the PIN is the store's key and cannot be changed yet".into(),
-                    ));
-                }
+            let mut kept_key = None;
+            if let Some(old) = l.settings().cloned() {
                 if l.is_locked(now) {
                     return Err(AppError::Locked("the app is locked: enter the PIN".into()));
+                }
+                if self.keying == StoreKeying::Pin {
+                    let Some(current) = current.filter(|c| !c.is_empty()) else {
+                        return Err(AppError::invalid(
+                            "currentPin",
+                            "请先输入现在的 PIN（它也是本机存储的钥匙）/ enter the current PIN first (it also keys this device's store)",
+                        ));
+                    };
+                    // A wrong current PIN counts like a wrong unlock (five block the lock).
+                    let before = l.failed();
+                    let checked = l.unlock(current, now);
+                    if l.failed() != before {
+                        self.save(&l)?;
+                    }
+                    checked.map_err(lock_error)?;
+                    kept_key = Some(store_key_of(&old, current)?);
                 }
             }
             let idle_ms = i64::from(idle_minutes.max(1)) * 60_000;
             let mut next = l.clone();
-            let settings = next.set_pin(pin, idle_ms, (self.new_kdf)(), now).map_err(lock_error)?.clone();
-            let key = match self.keying {
-                StoreKeying::Pin => {
-                    Some(settings.kdf.derive(pin).map_err(|e| AppError::invalid("pin", e.to_string()))?)
+            next.set_pin(pin, idle_ms, (self.new_kdf)(), now).map_err(lock_error)?;
+            let key = match (self.keying, kept_key) {
+                (StoreKeying::Pin, Some(key)) => {
+                    let sealed = {
+                        let settings = next.settings().ok_or_else(|| AppError::Internal("no PIN set".into()))?;
+                        seal_store_key(settings, pin, &key)?
+                    };
+                    next.seal(sealed);
+                    Some(key)
+                }
+                (StoreKeying::Pin, None) => {
+                    let settings = next.settings().ok_or_else(|| AppError::Internal("no PIN set".into()))?;
+                    Some(store_key_of(settings, pin)?)
                 }
                 _ => None,
             };
@@ -196,7 +265,7 @@ mod native {
             }
             r.map_err(lock_error)?;
             match self.keying {
-                StoreKeying::Pin => Ok(Some(settings.kdf.derive(pin).map_err(|e| AppError::Internal(e.to_string()))?)),
+                StoreKeying::Pin => Ok(Some(store_key_of(&settings, pin)?)),
                 _ => Ok(None),
             }
         }
@@ -240,6 +309,7 @@ mod web {
         pub(crate) fn set_pin(
             &self,
             _pin: &str,
+            _current: Option<&str>,
             _idle_minutes: u32,
             _now: i64,
         ) -> Result<Option<taizhang_client::StoreKey>, AppError> {

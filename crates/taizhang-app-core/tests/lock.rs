@@ -47,7 +47,8 @@ async fn a_pin_set_before_the_data_folder_exists_is_kept() {
     let fresh = dir.path().join("not-yet").join("app-data");
     let (clock, _t) = clock();
     let app = open_pin_desktop(&fresh, &clock);
-    let s = app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 5 }).await.expect("PIN set");
+    let s =
+        app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 5, current_pin: None }).await.expect("PIN set");
     assert!(s.has_pin && !s.locked, "{s:?}");
     assert!(fresh.join("desk.sqlite3.lock.json").is_file(), "the lock file is written in the new folder");
     drop(app);
@@ -71,9 +72,11 @@ async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_s
     let join = JoinRequest { server_url: url.clone(), code: codes[1].clone() };
     let err = app.join(join.clone()).await.expect_err("no PIN yet");
     assert_eq!(code_of(&err), ErrorCode::Locked);
-    let err = app.set_pin(SetPinRequest { pin: "1234".into(), idle_minutes: 5 }).await.expect_err("short");
+    let err =
+        app.set_pin(SetPinRequest { pin: "1234".into(), idle_minutes: 5, current_pin: None }).await.expect_err("short");
     assert_eq!(code_of(&err), ErrorCode::InvalidInput);
-    let s = app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 5 }).await.expect("PIN set");
+    let s =
+        app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 5, current_pin: None }).await.expect("PIN set");
     assert!(s.has_pin && !s.pin_required && !s.locked, "{s:?}");
     app.join(join).await.expect("joins");
     let path = dir.path().join("desk.sqlite3");
@@ -116,9 +119,36 @@ async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_s
     let detail = app.household(h.id.clone()).await.expect("household");
     assert!(format!("{detail:?}").contains("锁屏之前的走访"), "the visit survived the restart");
     assert!(app.setup_status().await.expect("setup").joined);
-    // The PIN of a PIN-keyed store cannot be changed (re-keying is not built).
-    let err = app.set_pin(SetPinRequest { pin: "975310".into(), idle_minutes: 5 }).await.expect_err("no change");
-    assert_eq!(code_of(&err), ErrorCode::NotAllowed);
+    // Changing the PIN of a PIN-keyed store: the current PIN first (a wrong one counts), then
+    // the new one opens the same store after a restart and the old one no longer does (the
+    // store is not rewritten: its key is sealed under the new PIN in the lock file).
+    let change = |current: Option<&str>| SetPinRequest {
+        pin: "975310".into(),
+        idle_minutes: 5,
+        current_pin: current.map(String::from),
+    };
+    let err = app.set_pin(change(None)).await.expect_err("the current PIN is needed");
+    assert_eq!(code_of(&err), ErrorCode::InvalidInput);
+    let err = app.set_pin(change(Some("111111"))).await.expect_err("a wrong current PIN");
+    assert_eq!(code_of(&err), ErrorCode::WrongPin);
+    assert_eq!(app.lock_status().attempts_left, 4, "it counts like a wrong unlock");
+    let s = app.set_pin(change(Some("246810"))).await.expect("changed");
+    assert!(s.has_pin && !s.locked && s.attempts_left == 5, "{s:?}");
+    assert!(format!("{:?}", app.household(h.id.clone()).await.expect("still open")).contains("锁屏之前的走访"));
+    drop(app);
+    let app = open_pin_desktop(dir.path(), &clock);
+    let err = app.unlock("246810".into()).await.expect_err("the old PIN");
+    assert_eq!(code_of(&err), ErrorCode::WrongPin);
+    app.unlock("975310".into()).await.expect("the new PIN opens the store");
+    let detail = app.household(h.id.clone()).await.expect("household");
+    assert!(format!("{detail:?}").contains("锁屏之前的走访"), "the same store, unsynced visit included");
+    // And once more: a second change seals the same key under the third PIN.
+    let third = SetPinRequest { pin: "864213".into(), idle_minutes: 5, current_pin: Some("975310".into()) };
+    app.set_pin(third).await.expect("changed again");
+    drop(app);
+    let app = open_pin_desktop(dir.path(), &clock);
+    app.unlock("864213".into()).await.expect("the third PIN opens it");
+    assert!(app.household(h.id.clone()).await.is_ok());
     server.stop().await;
 }
 
@@ -127,7 +157,7 @@ async fn five_wrong_pins_block_the_lock_also_after_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (clock, _t) = clock();
     let app = open_pin_desktop(dir.path(), &clock);
-    app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 1 }).await.expect("PIN set");
+    app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 1, current_pin: None }).await.expect("PIN set");
     drop(app);
     let app = open_pin_desktop(dir.path(), &clock);
     for _ in 0..3 {
@@ -164,7 +194,7 @@ async fn a_plain_store_from_before_is_encrypted_with_the_new_pin() {
     let app = open_pin_desktop(dir.path(), &clock);
     assert!(app.lock_status().pin_required);
     assert_eq!(code_of(&app.households(all()).await.expect_err("PIN first")), ErrorCode::Locked);
-    app.set_pin(SetPinRequest { pin: "864200".into(), idle_minutes: 5 }).await.expect("PIN set");
+    app.set_pin(SetPinRequest { pin: "864200".into(), idle_minutes: 5, current_pin: None }).await.expect("PIN set");
     assert_eq!(taizhang_store::file_kind(&path).expect("kind"), taizhang_store::FileKind::Encrypted);
     assert_eq!(app.households(all()).await.expect("list").items.len(), before);
     server.stop().await;
@@ -194,7 +224,7 @@ async fn with_a_keystore_the_pin_is_optional_and_sync_goes_on_behind_the_lock() 
     t.fetch_add(60 * 60_000, Ordering::SeqCst);
     assert!(app.households(all()).await.is_ok(), "no PIN: never locks");
 
-    app.set_pin(SetPinRequest { pin: "112358".into(), idle_minutes: 2 }).await.expect("PIN set");
+    app.set_pin(SetPinRequest { pin: "112358".into(), idle_minutes: 2, current_pin: None }).await.expect("PIN set");
     t.fetch_add(60_000, Ordering::SeqCst);
     assert!(!app.app_touch().locked, "a minute of two");
     t.fetch_add(2 * 60_000, Ordering::SeqCst);
@@ -203,7 +233,7 @@ async fn with_a_keystore_the_pin_is_optional_and_sync_goes_on_behind_the_lock() 
     app.sync_now().await.expect("sync goes on behind the lock");
     app.unlock("112358".into()).await.expect("unlocks");
     // Changing the PIN while open is allowed where the keystore holds the key.
-    app.set_pin(SetPinRequest { pin: "213455".into(), idle_minutes: 2 }).await.expect("changed");
+    app.set_pin(SetPinRequest { pin: "213455".into(), idle_minutes: 2, current_pin: None }).await.expect("changed");
     t.fetch_add(3 * 60_000, Ordering::SeqCst);
     assert_eq!(code_of(&app.unlock("112358".into()).await.expect_err("old PIN")), ErrorCode::WrongPin);
     app.unlock("213455".into()).await.expect("new PIN");
