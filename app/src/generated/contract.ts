@@ -624,7 +624,11 @@ pin: string,
 /**
  * Minutes without use before the PIN is asked again (at least 1).
  */
-idleMinutes: number, };
+idleMinutes: number, 
+/**
+ * The PIN now, to change it where the PIN keys the store (`StoreKeying::Pin`).
+ */
+currentPin: string | null, };
 
 export type JoinLink = { code: string, server: string | null, };
 
