@@ -138,3 +138,54 @@ async fn county_staff_order_a_wipe_from_the_county_page() {
     let visits = li.store().visits(None, 0, i64::MAX).expect("visits");
     assert!(visits.iter().any(|v| v.record.findings == "县里下令前"));
 }
+
+/// Joining by scan (issue 21): the township officer prints the team's join sheet — a one-time
+/// code and its QR for each member with no working phone (李明 has one, so 王芳 and 张伟 get
+/// codes) — and 王芳 joins with what her QR says; her code works once. A replaced phone gets a
+/// code when the officer names the member; a stranger or an address that is not a server is
+/// refused in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_township_prints_the_teams_join_sheet_and_a_member_joins_with_it() {
+    use taizhang_sync_server::admin;
+    use taizhang_sync_server::demo::DEMO_TOWNSHIP_STAFF;
+    use taizhang_tests::{RawDevice, WebSession};
+    const PASSWORD: &str = "correct horse battery staple";
+    let server = TestServer::start(4).await;
+    let _li = server.device(0).await; // 李明 has his phone
+    let village = demo::VILLAGE.0;
+    admin::set_password(server.store.as_ref(), DEMO_TOWNSHIP_STAFF, PASSWORD, NOW).await.expect("password");
+    let (township, _) = WebSession::login(&server.url, &DEMO_TOWNSHIP_STAFF.to_string(), PASSWORD).await;
+    let path = format!("/county/api/village/{village}/join-sheet");
+
+    let (status, sheet) = township.post(&path, serde_json::json!({ "server": server.url })).await;
+    assert_eq!(status, 200, "{sheet}");
+    let entries = sheet["entries"].as_array().expect("entries");
+    let names: Vec<&str> = entries.iter().filter_map(|e| e["name"].as_str()).collect();
+    assert_eq!(names.len(), 2, "the two members without a phone: {names:?}");
+    assert!(!names.contains(&"李明"), "李明 already has a working phone");
+    let wang = entries.iter().find(|e| e["member"] == demo::member_id(1).0.to_string()).expect("王芳's card");
+    assert!(wang["qr_svg"].as_str().is_some_and(|s| s.starts_with("<svg")));
+    // What her QR says is the app's join link: the code and this server.
+    let link = wang["link"].as_str().expect("link");
+    let parsed = taizhang_app_core::scan::parse_join_link(link).expect("the app reads the link");
+    assert_eq!(parsed.server.as_deref(), Some(server.url.as_str()));
+    assert_eq!(parsed.code, wang["code"].as_str().expect("code"));
+    let phone = RawDevice::enroll(&server.url, &parsed.code).await.expect("王芳 joins with the printed code");
+    assert_eq!(phone.account, demo::member_id(1).0);
+    assert!(RawDevice::enroll(&server.url, &parsed.code).await.is_err(), "the code works once");
+
+    // 李明's phone was replaced: named, he gets a code too.
+    let li = demo::member_id(0).0;
+    let (status, sheet) = township.post(&path, serde_json::json!({ "server": server.url, "members": [li] })).await;
+    assert_eq!(status, 200, "{sheet}");
+    assert_eq!(sheet["entries"].as_array().map(Vec::len), Some(1));
+    // Refused in words: someone not of the team, an address that is not a server.
+    let (status, body) =
+        township.post(&path, serde_json::json!({ "server": server.url, "members": [uuid::Uuid::from_u128(7)] })).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = township.post(&path, serde_json::json!({ "server": "javascript:alert(1)" })).await;
+    assert_eq!(status, 400);
+    let page =
+        reqwest::get(format!("{}/county/js/village.js", server.url)).await.expect("get").text().await.expect("text");
+    assert!(page.contains("joinSheetSection(v.id)"), "the village page shows the sheet's section");
+}

@@ -73,6 +73,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/village/{id}/member/{member}/month/{month}", put(api::inputs::put_month))
         .route("/county/api/village/{id}/devices", get(api::devices::devices))
         .route("/county/api/village/{id}/device/{device}/wipe", post(api::devices::wipe))
+        .route("/county/api/village/{id}/join-sheet", post(api::joinsheet::join_sheet))
         .with_state(state)
 }
 

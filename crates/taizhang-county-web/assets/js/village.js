@@ -25,6 +25,7 @@ import { lang, t } from "./i18n.js";
 import { evidenceSection } from "./evidence.js";
 import { inspectSection } from "./inspection.js";
 import { devicesSection } from "./devices.js";
+import { joinSheetSection } from "./joinsheet.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
 
@@ -82,6 +83,7 @@ export function renderVillage(data) {
     evidenceSection(v.id),
     inspectSection(v.id),
     devicesSection(v.id),
+    joinSheetSection(v.id),
   );
 }
 

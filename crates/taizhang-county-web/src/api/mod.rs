@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod export;
 pub mod grades;
 pub mod inputs;
+pub mod joinsheet;
 pub mod overview;
 pub mod scores;
 pub mod township;
