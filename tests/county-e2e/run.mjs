@@ -468,6 +468,19 @@ async function decideDoubtfulDay(page, base, villageName, date, memberName) {
     .filter({ hasText: memberName })
     .locator(`[data-testid="evidence-day"][data-date="${date}"][data-checked="true"]`)
     .waitFor();
+  // Issue 21: the team's join sheet — a one-time code and its QR for each member with no phone
+  // yet (王芳 has the CLI), ready to print.
+  await page.getByTestId("join-sheet-make").click();
+  await page.getByTestId("join-card").first().waitFor();
+  const cards = await page.getByTestId("join-card").count();
+  const codes = await page.getByTestId("join-code").evaluateAll((cs) => cs.map((c) => c.textContent.trim()));
+  check(codes.every((c) => /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/.test(c)), `join codes: ${codes.join(", ")}`);
+  const srcs = await page.getByTestId("join-qr").evaluateAll((is) => is.map((i) => i.getAttribute("src")));
+  check(srcs.every((s) => s.startsWith("data:image/svg+xml")), "every card has its QR image");
+  const names = await page.getByTestId("join-card").evaluateAll((cs) => cs.map((c) => c.querySelector("h4").textContent));
+  check(!names.some((n) => n.includes(memberName)), `${memberName} has a phone and gets no code: ${names.join(" | ")}`);
+  await page.getByTestId("join-sheet-section").screenshot({ path: join(SHOTS, "county-join-sheet.png") });
+  log(`join sheet: ${cards} card(s) (${names.join(", ")})`);
   log(`evidence: ${memberName}'s ${date} 时间存疑 (${reasons.filter((r) => r.length > 1).join(" | ")}) → 核实计入, kept after a reload`);
 }
 
