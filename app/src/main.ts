@@ -1220,7 +1220,6 @@ const syncScreen: Screen = async (el) => {
   language.onchange = () => void switchLanguage(language.value as "zh" | "en");
   add(el, 
     h("h1", {}, t("sync.title")),
-    h("div", { class: "row" }, field(t("sync.server"), server), saveServer),
     state,
     btn,
     progress,
@@ -1232,7 +1231,15 @@ const syncScreen: Screen = async (el) => {
       h("p", { class: "muted small" }, t("sync.nearbyHint")),
     ),
     lockBox,
-    h("p", { class: "muted small" }, `${t("sync.device")}: ${setup?.member?.name ?? ""} · ${setup?.storePath ?? ""}`),
+    // The server address and the store's path are for whoever sets the phone up, not for daily
+    // work: behind 高级 (issue 21).
+    h(
+      "details",
+      { "data-testid": "sync-advanced" },
+      h("summary", {}, t("setup.advanced")),
+      h("div", { class: "row" }, field(t("sync.server"), server), saveServer),
+      h("p", { class: "muted small" }, `${t("sync.device")}: ${setup?.member?.name ?? ""} · ${setup?.storePath ?? ""}`),
+    ),
   );
   paint(s);
   if (s.running) poll();
