@@ -33,6 +33,11 @@ const COMMANDS: &[&str] = &[
     "unlock",
     "app_touch",
     "read_join_image",
+    "village_ledger",
+    "record_meeting",
+    "add_project",
+    "add_progress",
+    "close_project",
 ];
 
 fn main() {

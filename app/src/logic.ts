@@ -90,6 +90,7 @@ export type Route =
   | { screen: "visit"; household: string | null }
   | { screen: "diary"; month: string | null }
   | { screen: "team"; month: string | null }
+  | { screen: "ledger" }
   | { screen: "sync" };
 
 /** Parses `#/household/<id>`, `#/diary?month=2026-11`... Unknown hashes go to Today. */
@@ -112,6 +113,8 @@ export function parseRoute(hash: string): Route {
       return { screen: "diary", month: params.get("month") };
     case "team":
       return { screen: "team", month: params.get("month") };
+    case "ledger":
+      return { screen: "ledger" };
     case "sync":
       return { screen: "sync" };
     default:

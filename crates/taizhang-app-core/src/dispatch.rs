@@ -57,6 +57,11 @@ impl AppCore {
             "unlock" => answer(self.unlock(arg(name, req)?).await),
             "app_touch" => answer(Ok(self.app_touch())),
             "read_join_image" => answer(self.read_join_image(arg(name, req)?)),
+            "village_ledger" => answer(self.village_ledger().await),
+            "record_meeting" => answer(self.record_meeting(arg(name, req)?).await),
+            "add_project" => answer(self.add_project(arg(name, req)?).await),
+            "add_progress" => answer(self.add_progress(arg(name, req)?).await),
+            "close_project" => answer(self.close_project(arg(name, req)?).await),
             _ => Err(AppError::Invalid { message: format!("there is no command {name:?}"), field: None }.into()),
         }
     }
