@@ -166,7 +166,7 @@ function projectRow(p: ProjectItem, v: VillageLedgerView, el: HTMLElement, x: Le
     ),
     h("div", { class: "small muted" }, `${t("ledger.households")}：${p.householdHeads.length ? p.householdHeads.join("、") : t("ledger.wholeVillage")}`),
     p.progress.length
-      ? h("ul", { class: "small", "data-testid": "project-progress" }, p.progress.map((u) => h("li", {}, `${u.day} ${u.text}（${u.byName}）`)))
+      ? h("div", { class: "small", "data-testid": "project-progress" }, p.progress.map((u) => h("div", {}, `${u.day} ${u.text}（${u.byName}）`)))
       : null,
     p.closedOn ? h("div", { class: "small", "data-testid": "project-result" }, `${t("ledger.closedOn", { day: p.closedOn })}：${p.result}`) : null,
   ];

@@ -267,8 +267,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     );
     let october = county.json(&format!("/county/api/village/{village}/ledger?from=2026-10-01&to=2026-10-31")).await;
     assert_eq!(october["meetings"].as_array().map(Vec::len), Some(1), "October holds the lecture only");
-    let (status, _, _) =
-        county.get(&format!("/county/api/village/{}/ledger", Uuid::from_u128(0xbad))).await;
+    let (status, _, _) = county.get(&format!("/county/api/village/{}/ledger", Uuid::from_u128(0xbad))).await;
     assert_eq!(status, 404, "a village outside the county");
 
     // The county cannot type in what the records decide.

@@ -654,7 +654,8 @@ export type ProjectItem = { id: string, name: string, kind: ProjectKindCode, sta
  */
 fundingTotal: number | null, 
 /**
- * The households that benefit (ids and heads); none: the whole village or not recorded.
+ * The households that benefit: ids, and heads with their village group (namesakes are
+ * common); none: the whole village or not recorded.
  */
 householdIds: Array<string>, householdHeads: Array<string>, startedOn: string | null, 
 /**

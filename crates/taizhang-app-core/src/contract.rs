@@ -1089,7 +1089,8 @@ pub struct ProjectItem {
     /// The sum of the sources recorded; null when none is.
     #[ts(type = "number | null")]
     pub funding_total: Option<i64>,
-    /// The households that benefit (ids and heads); none: the whole village or not recorded.
+    /// The households that benefit: ids, and heads with their village group (namesakes are
+    /// common); none: the whole village or not recorded.
     pub household_ids: Vec<String>,
     pub household_heads: Vec<String>,
     pub started_on: Option<String>,

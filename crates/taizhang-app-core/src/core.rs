@@ -235,7 +235,10 @@ fn parse_month(s: Option<&str>, now: Timestamp) -> Result<YearMonth, AppError> {
     }
 }
 
-pub(crate) fn parse_id<T: std::str::FromStr<Err = taizhang_domain::DomainError>>(field: &str, s: &str) -> Result<T, AppError> {
+pub(crate) fn parse_id<T: std::str::FromStr<Err = taizhang_domain::DomainError>>(
+    field: &str,
+    s: &str,
+) -> Result<T, AppError> {
     s.trim().parse().map_err(|e: taizhang_domain::DomainError| AppError::invalid(field, e.to_string()))
 }
 

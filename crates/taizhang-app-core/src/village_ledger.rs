@@ -66,7 +66,7 @@ fn state_code(s: ProjectState) -> ProjectStateCode {
     }
 }
 
-/// Members' names and households' heads, by id.
+/// Members' names and households' heads (with their group), by id.
 struct Names {
     members: BTreeMap<MemberId, String>,
     heads: BTreeMap<HouseholdId, String>,
@@ -77,7 +77,16 @@ impl Names {
         let store = l.store();
         Ok(Names {
             members: store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect(),
-            heads: store.households(&HouseholdQuery::default())?.into_iter().map(|h| (h.record.id, h.record.head)).collect(),
+            // The head with the village group: namesakes are common in a village.
+            heads: store
+                .households(&HouseholdQuery::default())?
+                .into_iter()
+                .map(|h| {
+                    let r = h.record;
+                    let shown = if r.group.is_empty() { r.head } else { format!("{}（{}）", r.head, r.group) };
+                    (r.id, shown)
+                })
+                .collect(),
         })
     }
     fn member(&self, m: MemberId) -> String {
@@ -124,7 +133,11 @@ fn project_item(l: &Ledger, p: &Project, names: &Names) -> Result<ProjectItem, A
         funding_urban_rural: p.funding.urban_rural,
         funding_total: p.funding.total(),
         household_ids: p.households.iter().map(|h| h.to_string()).collect(),
-        household_heads: p.households.iter().map(|h| names.heads.get(h).cloned().unwrap_or_else(|| h.to_string())).collect(),
+        household_heads: p
+            .households
+            .iter()
+            .map(|h| names.heads.get(h).cloned().unwrap_or_else(|| h.to_string()))
+            .collect(),
         started_on: p.started_on.map(|d| d.to_string()),
         progress,
         closed_on: p.closed_on.map(|d| d.to_string()),
@@ -193,8 +206,11 @@ impl AppCore {
             None | Some("") => None,
             Some(d) => Some(parse_date("startedOn", d)?),
         };
-        let households =
-            p.household_ids.iter().map(|h| parse_id::<HouseholdId>("householdIds", h)).collect::<Result<Vec<_>, _>>()?;
+        let households = p
+            .household_ids
+            .iter()
+            .map(|h| parse_id::<HouseholdId>("householdIds", h))
+            .collect::<Result<Vec<_>, _>>()?;
         let state = state_of(p.state);
         if state.is_closed() {
             return Err(AppError::invalid(
@@ -237,8 +253,14 @@ impl AppCore {
         self.with(|l| {
             let me = Self::me_synced(l)?;
             project_of(l, project)?;
-            let update =
-                ProgressUpdate { id: ProgressId(Uuid::now_v7()), project, day, text: u.text.trim().to_string(), by: me.id, at: now };
+            let update = ProgressUpdate {
+                id: ProgressId(Uuid::now_v7()),
+                project,
+                day,
+                text: u.text.trim().to_string(),
+                by: me.id,
+                at: now,
+            };
             l.add_progress(&update, now)?;
             let p = project_of(l, project)?;
             project_item(l, &p, &Names::of(l)?)

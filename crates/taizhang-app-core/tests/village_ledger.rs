@@ -66,7 +66,8 @@ async fn a_meeting_is_recorded_and_listed_and_a_bad_one_is_refused_in_words() {
     assert!(!e.message.is_empty());
     let empty = core.record_meeting(meeting("2026-11-20", None, "  ")).await.expect_err("no topics").to_command_error();
     assert_eq!(empty.code, ErrorCode::InvalidInput, "{empty:?}");
-    let zero = core.record_meeting(meeting("2026-11-20", Some(0), "议题")).await.expect_err("0 people").to_command_error();
+    let zero =
+        core.record_meeting(meeting("2026-11-20", Some(0), "议题")).await.expect_err("0 people").to_command_error();
     assert_eq!(zero.code, ErrorCode::InvalidInput, "0 is not a count: leave it empty: {zero:?}");
     let bad_day = core.record_meeting(meeting("11/20", None, "议题")).await.expect_err("not a day").to_command_error();
     assert_eq!(bad_day.field.as_deref(), Some("date"));
@@ -92,22 +93,35 @@ async fn a_project_is_made_gets_progress_and_is_closed_with_its_result() {
     assert_eq!(p.state, ProjectStateCode::Planned);
     assert_eq!(p.funding_total, Some(320_000));
     assert_eq!(p.funding_party_fees, None, "not recorded, not 0");
-    assert_eq!(p.household_heads, [hs[0].head.clone(), hs[2].head.clone()]);
+    let shown = |h: &taizhang_domain::Household| format!("{}（{}）", h.head, h.group);
+    assert_eq!(p.household_heads, [shown(&hs[0]), shown(&hs[2])], "heads with their group: namesakes are common");
 
     // Refusals: a closed state at birth, a household of another village, negative money.
     let closed = ProjectInput { state: ProjectStateCode::Done, ..input.clone() };
-    assert_eq!(core.add_project(closed).await.expect_err("done at birth").to_command_error().field.as_deref(), Some("state"));
+    assert_eq!(
+        core.add_project(closed).await.expect_err("done at birth").to_command_error().field.as_deref(),
+        Some("state")
+    );
     let stranger = ProjectInput { household_ids: vec![uuid::Uuid::from_u128(7).to_string()], ..input.clone() };
-    assert_eq!(core.add_project(stranger).await.expect_err("stranger").to_command_error().code, ErrorCode::InvalidInput);
+    assert_eq!(
+        core.add_project(stranger).await.expect_err("stranger").to_command_error().code,
+        ErrorCode::InvalidInput
+    );
     let negative = ProjectInput { funding_fiscal: Some(-5), ..input.clone() };
-    assert_eq!(core.add_project(negative).await.expect_err("negative").to_command_error().code, ErrorCode::InvalidInput);
+    assert_eq!(
+        core.add_project(negative).await.expect_err("negative").to_command_error().code,
+        ErrorCode::InvalidInput
+    );
 
     let p = core
         .add_progress(ProgressInput { project_id: p.id.clone(), day: "2026-11-24".into(), text: "路基完成".into() })
         .await
         .expect("progress");
     assert_eq!(p.state, ProjectStateCode::Underway, "the first update marks a planned project underway");
-    assert_eq!(p.progress.iter().map(|u| (u.day.as_str(), u.text.as_str())).collect::<Vec<_>>(), [("2026-11-24", "路基完成")]);
+    assert_eq!(
+        p.progress.iter().map(|u| (u.day.as_str(), u.text.as_str())).collect::<Vec<_>>(),
+        [("2026-11-24", "路基完成")]
+    );
 
     let no_result = CloseProjectRequest {
         project_id: p.id.clone(),
@@ -115,7 +129,10 @@ async fn a_project_is_made_gets_progress_and_is_closed_with_its_result() {
         day: "2026-11-25".into(),
         result: String::new(),
     };
-    assert_eq!(core.close_project(no_result.clone()).await.expect_err("no result").to_command_error().code, ErrorCode::InvalidInput);
+    assert_eq!(
+        core.close_project(no_result.clone()).await.expect_err("no result").to_command_error().code,
+        ErrorCode::InvalidInput
+    );
     let done = core
         .close_project(CloseProjectRequest { result: "硬化道路3.2公里".into(), ..no_result })
         .await

@@ -232,7 +232,11 @@ mod tests {
                     at: 2,
                 },
             ],
-            meetings: vec![meeting(21, day(3, 1), Some(30)), meeting(22, day(3, 15), None), meeting(23, day(5, 1), None)],
+            meetings: vec![
+                meeting(21, day(3, 1), Some(30)),
+                meeting(22, day(3, 15), None),
+                meeting(23, day(5, 1), None),
+            ],
             ..Default::default()
         };
         let period = Period { from: day(2, 1), to: day(4, 30) };

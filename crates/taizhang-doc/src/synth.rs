@@ -325,10 +325,14 @@ fn ledger(
                 continue;
             }
             let (led_by, topics, decisions) = match kind {
-                MeetingKind::PartyLecture => (first.name.clone(), "上党课：学习乡村振兴政策文件".to_string(), String::new()),
-                MeetingKind::Symposium => {
-                    ("村支书".to_string(), "脱贫户座谈：产业和务工情况".to_string(), "汇总群众需求，下月逐户回复".to_string())
+                MeetingKind::PartyLecture => {
+                    (first.name.clone(), "上党课：学习乡村振兴政策文件".to_string(), String::new())
                 }
+                MeetingKind::Symposium => (
+                    "村支书".to_string(),
+                    "脱贫户座谈：产业和务工情况".to_string(),
+                    "汇总群众需求，下月逐户回复".to_string(),
+                ),
                 _ => (
                     "村支书".to_string(),
                     TOPICS[rng.below(TOPICS.len() as u64) as usize].to_string(),
@@ -370,12 +374,20 @@ fn ledger(
             Some((1, 2)),
             false,
         ),
-        ("太阳能路灯", ProjectKind::Practical, Funding { party_fees: Some(30_000), ..Funding::default() }, 0, None, false),
+        (
+            "太阳能路灯",
+            ProjectKind::Practical,
+            Funding { party_fees: Some(30_000), ..Funding::default() },
+            0,
+            None,
+            false,
+        ),
     ];
     for (name, kind, funding, benefit, start_share, done) in plans {
         // A planned project was put on the ledger a week before the end.
         let started = start_share.map(|(num, den)| day(num, den));
-        let created = started.unwrap_or_else(|| day(1, 1) - chrono::Duration::days(7).min(chrono::Duration::days(span)));
+        let created =
+            started.unwrap_or_else(|| day(1, 1) - chrono::Duration::days(7).min(chrono::Duration::days(span)));
         let t = at(created, 16, 0);
         if t > cap {
             continue;
