@@ -393,6 +393,7 @@ async function main() {
       await s.type('[data-testid="meeting-led-by"]', "李明");
       await s.click('[data-testid="meeting-save"]');
       const refused = await s.waitText('[data-testid="meeting-form"] [data-testid="error"]', (t) => t.trim().length > 0);
+      assert(refused.includes("议题"), `the refusal names the field: ${refused}`);
       log(`a meeting without topics is refused: ${refused.split("\n")[0]}`);
       await s.type('[data-testid="meeting-topics"]', `学习乡村振兴政策文件 ${marker}`);
       await s.click('[data-testid="meeting-save"]');
@@ -464,6 +465,13 @@ async function main() {
   assert(n("check-ins") === 1, "device B received the check-in");
   assert(n("diary entries") === 2, "device B received the diary entry and the back-filled one");
   log("device B received the visit, the check-in and the diary entries");
+  // The village ledger recorded offline on the app reaches device B: the lecture with its
+  // attendance not counted, the project closed done with its two households.
+  const meetings = execFileSync(CLI_BIN, ["--store", storeB, "meetings"]).toString();
+  assert(/会议记录 meetings: 1\b/.test(meetings) && meetings.includes("党课") && meetings.includes("not counted"), `device B's meetings: ${meetings}`);
+  const projects = execFileSync(CLI_BIN, ["--store", storeB, "projects"]).toString();
+  assert(/项目台账 projects: 1\b/.test(projects) && projects.includes("已完成") && projects.includes("受益2户") && projects.includes(marker), `device B's projects: ${projects}`);
+  log("device B received the meeting and the project (closed done)");
 
   // Cold start to the household list with the synced store (HOUSEHOLDS households), 3 runs.
   const runs = [];

@@ -397,6 +397,15 @@ const zh = {
   "field.to": "结束日期",
   "field.date": "日期",
   "field.items": "（加分、减分项）",
+  "field.ledBy": "主持/主讲",
+  "field.topics": "议题 / 内容",
+  "field.decisions": "决定事项",
+  "field.attendance": "参加人数（没有清点就空着，不要填0）",
+  "field.projectName": "项目名称",
+  "field.funding": "资金（整数元，0 以上）",
+  "field.householdIds": "受益农户",
+  "field.result": "结果（完成了什么，或终止的原因）",
+  "field.progressText": "进展情况",
 };
 
 export type Key = keyof typeof zh;
@@ -795,6 +804,15 @@ const en: Record<Key, string> = {
   "field.to": "End date",
   "field.date": "Date",
   "field.items": "(score items)",
+  "field.ledBy": "Led by",
+  "field.topics": "Topics",
+  "field.decisions": "Decisions",
+  "field.attendance": "Attended (leave empty if nobody counted, not 0)",
+  "field.projectName": "Project name",
+  "field.funding": "Funding (whole yuan, 0 or more)",
+  "field.householdIds": "Households that benefit",
+  "field.result": "Result (what was delivered, or why it was dropped)",
+  "field.progressText": "What happened",
 };
 
 export const TABLES: Record<Lang, Record<Key, string>> = { zh, en };

@@ -14,6 +14,7 @@ import type {
   VillageLedgerView,
 } from "./generated/contract";
 import { t, type Key } from "./i18n";
+import { countOf, yuanOf } from "./logic";
 
 /** What the shell lends the screen: its button runner, toast, labelled field and redraw. */
 export interface LedgerHelpers {
@@ -33,18 +34,10 @@ const projectKindKey = (k: ProjectKindCode) => `ledger.projectKind.${k}` as Key;
 const stateKey = (s: ProjectStateCode) => `ledger.state.${s}` as Key;
 const sourceKey = (s: Source) => `ledger.funding${s}` as Key;
 
-/** A whole number of yuan typed in a box, or null when left empty (not recorded, never 0). */
-export function yuanOf(text: string): number | null {
-  const s = text.trim().replace(/[,，\s]/g, "");
-  if (s === "") return null;
-  return Number(s);
-}
-
-/** A count typed in a box, or null when left empty (nobody counted: unknown, not 0). */
-export function countOf(text: string): number | null {
-  const s = text.trim();
-  if (s === "") return null;
-  return Number(s);
+/** A number from a box, refused in the form's words when it is not one (never sent as null). */
+function numberIn(value: number | null, field: string): number | null {
+  if (value !== null && !Number.isFinite(value)) throw { code: "INVALID_INPUT", message: `not a number: ${field}`, field };
+  return value;
 }
 
 function money(n: number | null): string {
@@ -66,7 +59,7 @@ function meetingForm(v: VillageLedgerView, el: HTMLElement, x: LedgerHelpers): H
         date: date.value,
         kind: kind.value as MeetingKindCode,
         ledBy: ledBy.value,
-        attendance: countOf(attendance.value),
+        attendance: numberIn(countOf(attendance.value), "attendance"),
         topics: topics.value,
         decisions: decisions.value,
       });
@@ -107,10 +100,10 @@ function projectForm(v: VillageLedgerView, x: LedgerHelpers): HTMLElement {
       await call("add_project", {
         name: name.value,
         kind: kind.value as ProjectKindCode,
-        fundingCollective: yuanOf(funding.Collective.value),
-        fundingFiscal: yuanOf(funding.Fiscal.value),
-        fundingPartyFees: yuanOf(funding.PartyFees.value),
-        fundingUrbanRural: yuanOf(funding.UrbanRural.value),
+        fundingCollective: numberIn(yuanOf(funding.Collective.value), "funding"),
+        fundingFiscal: numberIn(yuanOf(funding.Fiscal.value), "funding"),
+        fundingPartyFees: numberIn(yuanOf(funding.PartyFees.value), "funding"),
+        fundingUrbanRural: numberIn(yuanOf(funding.UrbanRural.value), "funding"),
         householdIds: picks.filter((p) => p.box.checked).map((p) => p.id),
         state: state.value as ProjectStateCode,
         startedOn: started.value || null,

@@ -312,3 +312,19 @@ export function followUpMeta(f: FollowUpItem, lang?: Lang): string {
   }
   return parts.filter((x) => x).join(" · ");
 }
+
+/**
+ * Yuan typed in a box of the village ledger (commas and spaces allowed), or null when left
+ * empty: a source of money not recorded, never 0. What is not a number gives `NaN`, which the
+ * screen refuses before sending (JSON would turn it into null, "not recorded").
+ */
+export function yuanOf(text: string): number | null {
+  const s = text.trim().replace(/[,，\s]/g, "");
+  return s === "" ? null : Number(s);
+}
+
+/** A head count typed in a box, or null when left empty: nobody counted, unknown, not 0. */
+export function countOf(text: string): number | null {
+  const s = text.trim();
+  return s === "" ? null : Number(s);
+}

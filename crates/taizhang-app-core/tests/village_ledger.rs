@@ -66,9 +66,11 @@ async fn a_meeting_is_recorded_and_listed_and_a_bad_one_is_refused_in_words() {
     assert!(!e.message.is_empty());
     let empty = core.record_meeting(meeting("2026-11-20", None, "  ")).await.expect_err("no topics").to_command_error();
     assert_eq!(empty.code, ErrorCode::InvalidInput, "{empty:?}");
+    assert_eq!(empty.field.as_deref(), Some("topics"), "the form's field is named");
     let zero =
         core.record_meeting(meeting("2026-11-20", Some(0), "议题")).await.expect_err("0 people").to_command_error();
     assert_eq!(zero.code, ErrorCode::InvalidInput, "0 is not a count: leave it empty: {zero:?}");
+    assert_eq!(zero.field.as_deref(), Some("attendance"));
     let bad_day = core.record_meeting(meeting("11/20", None, "议题")).await.expect_err("not a day").to_command_error();
     assert_eq!(bad_day.field.as_deref(), Some("date"));
     assert_eq!(core.village_ledger().await.expect("ledger").meetings.len(), 2, "nothing refused was saved");
