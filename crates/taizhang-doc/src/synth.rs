@@ -433,6 +433,7 @@ fn ledger(
                 p.closed_by = Some(first.id);
                 p.result = "硬化村组道路3.2公里，通组到户".to_string();
                 docs.put(DocId::Registry, &actor, &p, ct)?;
+                docs.1 -= 1; // an edit of a record already counted, not a record of its own
             }
         }
     }
