@@ -316,6 +316,10 @@ async function checkEnglish(page) {
   const headAfter = (await page.locator('[data-testid="members-table"] th').first().textContent()).trim();
   check(/[A-Za-z]/.test(after) && headAfter !== headBefore, `English: title "${after}", first column "${headAfter}" (was "${headBefore}")`);
   log(`English: "${before}" → "${after}", "${headBefore}" → "${headAfter}"`);
+  // The village ledger's own words follow the switch too.
+  const ledgerHead = page.locator('[data-testid="ledger"] h3');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ledger"] h3')?.textContent.trim() === "Village ledger");
+  log(`English ledger section: "${(await ledgerHead.textContent()).trim()}"`);
   await page.getByTestId("lang-switch").click();
   await page.waitForFunction((b) => document.querySelector('[data-testid="page-title"]').textContent.trim() === b, before);
 }
