@@ -312,7 +312,7 @@ fn ledger(
     let mut month = YearMonth::of(spec.from);
     while month <= YearMonth::of(spec.to) {
         let mut held = vec![(5 + rng.below(6) as u32, MeetingKind::Committee)];
-        if month.month % 3 == 0 {
+        if month.month.is_multiple_of(3) {
             held.push((20 + rng.below(5) as u32, MeetingKind::PartyLecture));
         }
         if month.month % 6 == 4 {
@@ -357,7 +357,8 @@ fn ledger(
     let span = (spec.to - spec.from).num_days().max(0);
     let day = |num: i64, den: i64| spec.from + chrono::Duration::days(span * num / den);
     // (name, kind, funding, households that benefit, started at this share of the span, done).
-    let plans: [(&str, ProjectKind, Funding, usize, Option<(i64, i64)>, bool); 3] = [
+    type Plan = (&'static str, ProjectKind, Funding, usize, Option<(i64, i64)>, bool);
+    let plans: [Plan; 3] = [
         (
             "组组通硬化路",
             ProjectKind::Practical,
