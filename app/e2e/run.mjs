@@ -1,6 +1,6 @@
 // End-to-end test of the BUILT app under a real WebKit window (tauri-driver + WebKitWebDriver,
-// run under xvfb-run): join the demo village, go offline, record a check-in, a visit and a
-// diary entry, sync from the Sync screen once the server is back, and check that the records
+// run under xvfb-run): join the demo village, go offline, record a check-in, a visit, a
+// diary entry and, on the village ledger screen, a meeting and a project (progress, closed), sync from the Sync screen once the server is back, and check that the records
 // reach a second device (the `taizhang` CLI). Takes the README's screenshots and measures the
 // cold start to a 1,000-household list. Dependency-free: WebDriver is plain HTTP + JSON.
 //
@@ -381,6 +381,43 @@ async function main() {
       await s.waitText('[data-testid="submission-state"]', (t) => t.includes("已于") && t.includes("提交本月"), 30000);
       log(`submitted ${lastMonth} offline`);
 
+      // 村级台账 (issue 22), offline: a meeting without topics is refused with the domain's
+      // words; a party lecture whose attendance nobody counted is listed as 未清点 (never 0);
+      // a project with money from two sources and two households that benefit gets a progress
+      // update (it becomes 实施中) and is closed with its result (已完成).
+      await s.go("#/ledger", "ledger");
+      await s.exec('document.querySelector("[data-testid=meeting-new]").open = true;');
+      await s.exec(
+        'const k = document.querySelector("[data-testid=meeting-kind]"); k.value = "party_lecture"; k.dispatchEvent(new Event("change"));',
+      );
+      await s.type('[data-testid="meeting-led-by"]', "李明");
+      await s.click('[data-testid="meeting-save"]');
+      const refused = await s.waitText('[data-testid="meeting-form"] [data-testid="error"]', (t) => t.trim().length > 0);
+      assert(refused.includes("议题"), `the refusal names the field: ${refused}`);
+      log(`a meeting without topics is refused: ${refused.split("\n")[0]}`);
+      await s.type('[data-testid="meeting-topics"]', `学习乡村振兴政策文件 ${marker}`);
+      await s.click('[data-testid="meeting-save"]');
+      await s.waitText('[data-testid="meeting-list"]', (t) => t.includes(marker) && t.includes("党课") && t.includes("未清点"));
+      await s.exec('document.querySelector("[data-testid=project-new]").open = true;');
+      await s.type('[data-testid="project-name"]', `组组通硬化路 ${marker}`);
+      await s.type('[data-testid="project-funding-Collective"]', "20000");
+      await s.type('[data-testid="project-funding-Fiscal"]', "300000");
+      await s.exec(
+        'const d = document.querySelector("[data-testid=project-households]"); d.open = true; const b = d.querySelectorAll("[data-testid=project-household]"); b[0].checked = true; b[1].checked = true;',
+      );
+      await s.click('[data-testid="project-save"]');
+      await s.waitText('[data-testid="project-list"]', (t) => t.includes(marker) && t.includes("计划中") && t.includes("320,000"));
+      await s.shot("village-ledger");
+      await s.type('[data-testid="progress-text"]', "路基完成");
+      await s.click('[data-testid="progress-save"]');
+      await s.waitText('[data-testid="project-list"]', (t) => t.includes("路基完成") && t.includes("实施中"));
+      await s.exec('document.querySelector("[data-testid=project-close]").open = true;');
+      await s.type('[data-testid="close-result"]', `硬化道路3.2公里 ${marker}`);
+      await s.click('[data-testid="close-save"]');
+      await s.waitText('[data-testid="project-list"]', (t) => t.includes("已完成") && t.includes("硬化道路3.2公里"));
+      await s.shot("village-ledger-project");
+      log("village ledger: a party lecture and a project (progress, closed done) recorded offline");
+
       // Sync with no server: a plain-words error, nothing lost.
       await s.go("#/sync", "sync");
       const pending = await s.text('[data-testid="sync-pending"]');
@@ -428,6 +465,13 @@ async function main() {
   assert(n("check-ins") === 1, "device B received the check-in");
   assert(n("diary entries") === 2, "device B received the diary entry and the back-filled one");
   log("device B received the visit, the check-in and the diary entries");
+  // The village ledger recorded offline on the app reaches device B: the lecture with its
+  // attendance not counted, the project closed done with its two households.
+  const meetings = execFileSync(CLI_BIN, ["--store", storeB, "meetings"]).toString();
+  assert(/会议记录 meetings: 1\b/.test(meetings) && meetings.includes("党课") && meetings.includes("not counted"), `device B's meetings: ${meetings}`);
+  const projects = execFileSync(CLI_BIN, ["--store", storeB, "projects"]).toString();
+  assert(/项目台账 projects: 1\b/.test(projects) && projects.includes("已完成") && projects.includes("受益2户") && projects.includes(marker), `device B's projects: ${projects}`);
+  log("device B received the meeting and the project (closed done)");
 
   // 附近的队员 (issue 20): the server goes away; 王芳's phone (the CLI) writes a diary entry and
   // offers it on the LAN; the app joins with her pairing code and address, then offers in turn

@@ -37,6 +37,11 @@ const COMMANDS: &[&str] = &[
     "nearby_offer",
     "nearby_stop",
     "nearby_join",
+    "village_ledger",
+    "record_meeting",
+    "add_project",
+    "add_progress",
+    "close_project",
 ];
 
 fn main() {

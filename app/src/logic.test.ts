@@ -1,7 +1,7 @@
 // Unit tests of the UI's pure logic: routes, calendar layout, time and byte formatting, error wording.
 import { describe, expect, it } from "vitest";
 import type { FollowUpItem, TeamDay } from "./generated/contract";
-import { calendarWeeks, dayClass, docLabel, daysBehind, errorText, followUpMeta, formatBytes, formatDateTime, parseRoute, routeHash, shanghaiParts, shiftMonth, tabOf } from "./logic";
+import { calendarWeeks, countOf, dayClass, docLabel, daysBehind, errorText, followUpMeta, formatBytes, formatDateTime, parseRoute, routeHash, shanghaiParts, shiftMonth, tabOf, yuanOf } from "./logic";
 
 const day = (date: string, over: Partial<TeamDay> = {}): TeamDay => ({
   date,
@@ -130,5 +130,27 @@ describe("follow-up items", () => {
     // 2026-11-25 10:00 in Shanghai.
     const done = { ...item, overdue: false, done: true, doneByName: "王芳", doneAt: 1_795_536_000_000 + 10 * 3_600_000 };
     expect(followUpMeta(done, "zh")).toBe("王大山 · 负责人 李明 · 王芳 于 2026-11-25 10:00 办结");
+  });
+});
+
+describe("village ledger inputs", () => {
+  it("keeps an empty box unknown, never 0", () => {
+    expect(countOf("")).toBeNull();
+    expect(countOf("  ")).toBeNull();
+    expect(countOf("23")).toBe(23);
+    expect(countOf("0")).toBe(0); // sent as typed: the domain refuses 0 with its words
+    expect(yuanOf("")).toBeNull();
+    expect(yuanOf("300,000")).toBe(300000);
+    expect(yuanOf("1 500")).toBe(1500);
+  });
+  it("routes to the ledger screen and lights its tab", () => {
+    expect(parseRoute("#/ledger")).toEqual({ screen: "ledger" });
+    expect(routeHash({ screen: "ledger" })).toBe("#/ledger");
+    expect(tabOf({ screen: "ledger" })).toBe("ledger");
+  });
+  it("names the ledger's fields in a refusal", () => {
+    const e = { code: "INVALID_INPUT", message: "meeting topics must not be empty", field: "topics" };
+    expect(errorText(e, "zh").text).toContain("议题");
+    expect(errorText({ ...e, field: "attendance" }, "en").text).toContain("not 0");
   });
 });

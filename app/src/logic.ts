@@ -90,6 +90,7 @@ export type Route =
   | { screen: "visit"; household: string | null }
   | { screen: "diary"; month: string | null }
   | { screen: "team"; month: string | null }
+  | { screen: "ledger" }
   | { screen: "sync" }
   | { screen: "nearby" };
 
@@ -113,6 +114,8 @@ export function parseRoute(hash: string): Route {
       return { screen: "diary", month: params.get("month") };
     case "team":
       return { screen: "team", month: params.get("month") };
+    case "ledger":
+      return { screen: "ledger" };
     case "sync":
       return { screen: "sync" };
     case "nearby":
@@ -313,4 +316,20 @@ export function followUpMeta(f: FollowUpItem, lang?: Lang): string {
     parts.push(t(f.overdue ? "followUp.overdue" : "followUp.due", { date: f.due }, lang));
   }
   return parts.filter((x) => x).join(" · ");
+}
+
+/**
+ * Yuan typed in a box of the village ledger (commas and spaces allowed), or null when left
+ * empty: a source of money not recorded, never 0. What is not a number gives `NaN`, which the
+ * screen refuses before sending (JSON would turn it into null, "not recorded").
+ */
+export function yuanOf(text: string): number | null {
+  const s = text.trim().replace(/[,，\s]/g, "");
+  return s === "" ? null : Number(s);
+}
+
+/** A head count typed in a box, or null when left empty: nobody counted, unknown, not 0. */
+export function countOf(text: string): number | null {
+  const s = text.trim();
+  return s === "" ? null : Number(s);
 }

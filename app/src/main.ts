@@ -1,10 +1,12 @@
-// The app shell: header, tab bar, hash router, and the six screens (plus set-up) drawn with plain DOM.
+// The app shell: header, tab bar, hash router, and the seven screens (plus set-up) drawn with plain DOM;
+// the village ledger screen is in ledger.ts.
 import "./style.css";
 import { call } from "./api";
 import { add, clear, h } from "./dom";
 import { followUpList } from "./followups";
 import { householdExtras } from "./households";
 import { nearbyScreen } from "./nearby";
+import { ledgerScreen } from "./ledger";
 import { lockScreen, pinForm, watchLock } from "./lock";
 import { lockView } from "./lock-logic";
 import { parseEnrollQr } from "./transport/enroll-qr";
@@ -71,6 +73,7 @@ const TABS: { screen: Route["screen"]; key: Key }[] = [
   { screen: "visit", key: "tab.visit" },
   { screen: "diary", key: "tab.diary" },
   { screen: "team", key: "tab.team" },
+  { screen: "ledger", key: "tab.ledger" },
   { screen: "sync", key: "tab.sync" },
 ];
 
@@ -1254,6 +1257,7 @@ const SCREENS: Record<Route["screen"], Screen<never>> = {
   visit: visitScreen,
   diary: diaryScreen,
   team: teamScreen,
+  ledger: (el) => ledgerScreen(el, { act, toast, field, redraw: () => go({ screen: "ledger" }) }),
   sync: syncScreen,
   nearby: (el) => nearbyScreen(el, act),
 };

@@ -581,9 +581,11 @@ const HEADERS = {
   attendance: ["县", "乡镇", "村", "队员", "角色", "日期", "在村", "最早到村打卡", "请假", "记录编号"],
   visits: ["县", "乡镇", "村", "日期", "时间", "队员", "户主", "村民小组", "发现问题", "群众需求", "后续跟进", "记录编号"],
   diary: ["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "记录编号"],
+  projects: ["县", "乡镇", "村", "项目名称", "项目类型", "状态", "集体自筹(元)", "财政投入(元)", "党费补贴(元)", "城乡统筹(元)", "资金合计(元)", "受益户数", "受益农户", "开工日期", "进展", "办结日期", "结果", "记录人", "记录编号"],
+  meetings: ["县", "乡镇", "村", "日期", "类型", "主持/主讲", "参加人数", "议题", "决定事项", "记录人", "记录编号"],
   scores: ["县", "乡镇", "村", "队员", "角色", "驻村天数", "应驻村天数", "驻村达标", "请假天数", "日记天数", "缺记天数", "未备案月份", "工作纪律分", "工作实绩", "群众评议", "工作评价", "总分", "等次"],
 };
-const SHEET_NAMES = { attendance: "考勤", visits: "走访", diary: "民情日记", scores: "考核" };
+const SHEET_NAMES = { attendance: "考勤", visits: "走访", diary: "民情日记", scores: "考核", projects: "项目台账", meetings: "会议记录" };
 
 function exportRows(dataset, villages, memberId, period) {
   const judged = judgedOf(period);
@@ -604,6 +606,12 @@ function exportRows(dataset, villages, memberId, period) {
       const hh = new Map(v.households.map((x) => [x.id, x]));
       for (const x of v.visits.filter((x) => days.includes(x.date) && (!memberId || x.member === memberId)))
         rows.push([...where, x.date, x.time, names.get(x.member), hh.get(x.household).head, hh.get(x.household).group, x.findings, x.needs, x.follow_up, x.id]);
+    } else if (dataset === "projects") {
+      for (const p of mockLedger(v, period).projects)
+        rows.push([...where, p.name, p.kind.zh, p.state.zh, ...p.funding.map((f) => f.yuan ?? ""), p.funding_total ?? "", p.households.length, p.households.join("、"), "", "", p.closed_on ?? "", p.result, p.recorded_by, p.id]);
+    } else if (dataset === "meetings") {
+      for (const m of [...mockLedger(v, period).meetings].reverse())
+        rows.push([...where, m.date, m.kind.zh, m.led_by, m.attendance ?? "", m.topics, m.decisions, m.recorded_by, m.id]);
     } else if (dataset === "diary") {
       for (const e of v.diary.filter((e) => days.includes(e.date) && (!memberId || e.member === memberId))) rows.push([...where, e.date, names.get(e.member), e.text, "", e.id]);
     } else {
@@ -827,6 +835,12 @@ async function handle(req, res) {
     const villages = VILLAGES.map((v) => overviewRow(v, period));
     return send(res, 200, { county: COUNTY, period, today: TODAY, computed_ms: Math.round(performance.now() - started), villages });
   }
+  const lm = /^village\/([^/]+)\/ledger$/.exec(api);
+  if (lm) {
+    const v = VILLAGES.find((x) => x.id === decodeURIComponent(lm[1]));
+    if (!v) return fail(res, 404, "没有这个村", "no such village");
+    return send(res, 200, mockLedger(v, period));
+  }
   const vm = /^village\/([^/]+)(\/sample)?$/.exec(api);
   if (vm) {
     const v = VILLAGES.find((x) => x.id === decodeURIComponent(vm[1]));
@@ -889,6 +903,45 @@ async function putEntry(req, res, villageId, memberId, kind, period) {
   if (error) return fail(res, 400, ...error);
   ENTERED.set(enteredKey(villageId, memberId, period), body);
   return send(res, 200, body);
+}
+
+/**
+ * The village ledger (村级工作台账, GET village/{id}/ledger): one project underway and one
+ * meeting on the period's first day, whose attendance nobody counted (unknown, not 0).
+ */
+function mockLedger(v, period) {
+  const who = v.members[0]?.name ?? "";
+  const coded = (code, zh, en) => ({ code, zh, en });
+  return {
+    from: period.from,
+    to: period.to,
+    projects: [
+      {
+        id: `${v.id}-p1`,
+        name: "<b>组组通</b>硬化路",
+        kind: coded("practical", "民生实事", "practical project"),
+        state: coded("underway", "实施中", "underway"),
+        funding: [
+          { ...coded("collective", "集体自筹", "raised by the collective"), yuan: 20000 },
+          { ...coded("fiscal", "财政投入", "government budget"), yuan: 150000 },
+          { ...coded("party_fees", "党费补贴", "party dues subsidy"), yuan: null },
+          { ...coded("urban_rural", "城乡统筹", "urban-rural integration funds"), yuan: null },
+        ],
+        funding_total: 170000,
+        households: v.households.slice(0, 3).map((x) => x.head),
+        started_on: period.from,
+        latest_progress: { day: period.from, text: "路基完成", by: who },
+        progress_count: 1,
+        closed_on: null,
+        closed_by: null,
+        result: "",
+        recorded_by: who,
+      },
+    ],
+    meetings: [
+      { id: `${v.id}-m1`, date: period.from, kind: coded("party_lecture", "党课", "party lecture"), led_by: who, attendance: null, topics: "学习乡村振兴政策", decisions: "", recorded_by: who },
+    ],
+  };
 }
 
 /** Starts the mock on `port` (0: any free port); resolves to the http.Server. */

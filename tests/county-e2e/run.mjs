@@ -1,7 +1,7 @@
 // Browser end-to-end test of the county web page (/county/) against a running server: logs in
 // as county staff in Debian's Chromium (driven by playwright-core), checks the overview, opens
-// a village (members table, calendar, an explained figure, a random diary inspection with its
-// seed), enters a first secretary's yearly scores (an out-of-range value first: the server's
+// a village (members table, calendar, an explained figure, the village's own ledger and its
+// two exports, a random diary inspection with its seed), enters a first secretary's yearly scores (an out-of-range value first: the server's
 // message must show) and one month's scheme B item, downloads the village attendance CSV and
 // scores XLSX and checks what is inside them, switches to English, checks that a lost session
 // goes back to the log-in screen, checks the overview's yearly grades, takes the README's
@@ -28,6 +28,7 @@ const MOCK = process.env.MOCK === "1";
 const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join(REPO, "docs/screenshots")));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,考勤状态,记录编号";
+const PROJECTS_HEADER = "县,乡镇,村,项目名称,项目类型,状态,集体自筹(元),财政投入(元),党费补贴(元),城乡统筹(元),资金合计(元),受益户数,受益农户,开工日期,进展,办结日期,结果,记录人,记录编号";
 const PAGE_DIR = join(REPO, "crates/taizhang-county-web/assets");
 // The page's files by URL path: the frame, the style sheet and every ES module in js/.
 const PAGE_FILES = {
@@ -227,6 +228,39 @@ async function checkVillage(page) {
   return members;
 }
 
+// The village's own ledger (村级工作台账, issue 22): its projects and meetings, attendance
+// nobody counted shown as unknown (never 0), and the exports 项目台账 (CSV) and 会议记录 (XLSX)
+// with their Chinese headers.
+async function checkLedger(page, villageName) {
+  const section = page.getByTestId("ledger");
+  await section.waitFor();
+  await section.locator('[data-testid="ledger-projects"]').waitFor();
+  const projects = await page.getByTestId("ledger-project").count();
+  const meetings = await page.getByTestId("ledger-meeting").count();
+  check(projects > 0 && meetings > 0, `the ledger of ${villageName} shows ${projects} projects and ${meetings} meetings (the demo county generates both)`);
+  const states = await page.getByTestId("ledger-project").evaluateAll((rs) => rs.map((r) => r.dataset.state));
+  check(states.every((s) => ["planned", "underway", "done", "dropped"].includes(s)), `project states: ${states}`);
+  const sources = await section.locator('[data-testid="ledger-project"]').first().getByTestId("ledger-funding").count();
+  check(sources === 4, `a project shows ${sources} funding sources, not seed 001's four`);
+  const attendance = await page.getByTestId("ledger-attendance").evaluateAll((cs) => cs.map((c) => [c.dataset.known, c.textContent.trim()]));
+  check(
+    attendance.every(([known, text]) => (known === "1" ? /^[1-9]\d*$/.test(text) : !/\d/.test(text) && text.length > 0)),
+    `attendance cells (unknown must be words, never 0): ${JSON.stringify(attendance)}`,
+  );
+  const csvFile = await download(page, "export-ledger-projects-csv");
+  check(csvFile.name.endsWith(".csv") && csvFile.name.includes("projects"), `projects export is named ${csvFile.name}`);
+  check(csvFile.bytes[0] === 0xef && csvFile.bytes[1] === 0xbb && csvFile.bytes[2] === 0xbf, "projects CSV does not start with a UTF-8 BOM");
+  const lines = csvFile.bytes.subarray(3).toString("utf8").split(/\r?\n/).filter((l) => l !== "");
+  check(lines[0] === PROJECTS_HEADER, `projects CSV header is\n  ${lines[0]}\nexpected\n  ${PROJECTS_HEADER}`);
+  check(lines.length - 1 === projects, `projects CSV has ${lines.length - 1} rows, the page ${projects}`);
+  const xlsxFile = await download(page, "export-ledger-meetings-xlsx");
+  check(xlsxFile.name.endsWith(".xlsx") && xlsxFile.bytes[0] === 0x50 && xlsxFile.bytes[1] === 0x4b, `meetings export ${xlsxFile.name} is not an XLSX`);
+  const xml = [...unzip(xlsxFile.bytes)].filter(([n]) => n === "xl/sharedStrings.xml" || /^xl\/worksheets\/[^/]+\.xml$/.test(n)).map(([, b]) => b.toString("utf8"));
+  for (const col of ["主持/主讲", "参加人数", "议题", "决定事项"]) check(xml.some((x) => x.includes(col)), `meetings XLSX lacks the column ${col}`);
+  await section.screenshot({ path: join(SHOTS, "county-village-ledger.png") });
+  log(`village ledger: ${projects} projects (${states.join(" ")}), ${meetings} meetings; projects CSV and meetings XLSX checked`);
+}
+
 async function inspectDiary(page) {
   const diaryDays = await page.getByTestId("member-row").evaluateAll((rows) => rows.reduce((s, r) => s + Number(r.dataset.diaryDays || 0), 0));
   await page.getByTestId("sample-diary").click();
@@ -282,6 +316,10 @@ async function checkEnglish(page) {
   const headAfter = (await page.locator('[data-testid="members-table"] th').first().textContent()).trim();
   check(/[A-Za-z]/.test(after) && headAfter !== headBefore, `English: title "${after}", first column "${headAfter}" (was "${headBefore}")`);
   log(`English: "${before}" → "${after}", "${headBefore}" → "${headAfter}"`);
+  // The village ledger's own words follow the switch too.
+  const ledgerHead = page.locator('[data-testid="ledger"] h3');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ledger"] h3')?.textContent.trim() === "Village ledger");
+  log(`English ledger section: "${(await ledgerHead.textContent()).trim()}"`);
   await page.getByTestId("lang-switch").click();
   await page.waitForFunction((b) => document.querySelector('[data-testid="page-title"]').textContent.trim() === b, before);
 }
@@ -633,6 +671,7 @@ async function main() {
     const villageName = await openVillage(page, wanted);
     await checkVillage(page);
     if (MOCK) await checkEscaping(page);
+    await checkLedger(page, villageName);
     await inspectDiary(page);
     const member = await memberToScore(page);
     await enterYearScores(page, member);

@@ -244,6 +244,32 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     assert!(row.contains("2026-10-20") && row.contains("党课") && row.contains(",31,"), "{row}");
     assert_eq!(lines.next(), None, "October holds the lecture only");
 
+    // The village page's ledger section (GET .../ledger): the same project and meetings, the
+    // committee meeting's attendance unknown (null), never 0.
+    let ledger = county.json(&format!("/county/api/village/{village}/ledger?from=2026-01-01&to=2026-11-28")).await;
+    let projects = ledger["projects"].as_array().expect("projects");
+    assert_eq!(projects.len(), 1, "{ledger}");
+    assert_eq!(projects[0]["name"], "三组通组路硬化");
+    assert_eq!(projects[0]["state"]["zh"], "已完成");
+    assert_eq!(projects[0]["funding_total"], 175_000);
+    assert_eq!(projects[0]["progress_count"], 2);
+    assert_eq!(projects[0]["result"], "1.2公里硬化路面通过验收");
+    let meetings: Vec<(&str, &serde_json::Value)> = ledger["meetings"]
+        .as_array()
+        .expect("meetings")
+        .iter()
+        .map(|m| (m["kind"]["code"].as_str().unwrap_or_default(), &m["attendance"]))
+        .collect();
+    assert_eq!(
+        meetings,
+        [("committee", &serde_json::Value::Null), ("party_lecture", &serde_json::json!(31))],
+        "the latest first; not counted is null"
+    );
+    let october = county.json(&format!("/county/api/village/{village}/ledger?from=2026-10-01&to=2026-10-31")).await;
+    assert_eq!(october["meetings"].as_array().map(Vec::len), Some(1), "October holds the lecture only");
+    let (status, _, _) = county.get(&format!("/county/api/village/{}/ledger", Uuid::from_u128(0xbad))).await;
+    assert_eq!(status, 404, "a village outside the county");
+
     // The county cannot type in what the records decide.
     let m = li_id;
     let (status, body) = county

@@ -61,6 +61,26 @@ async fn close_follow_up(core: Core<'_>, req: CloseFollowUpRequest) -> Answer<Fo
     Ok(core.close_follow_up(req).await?)
 }
 #[tauri::command]
+async fn village_ledger(core: Core<'_>) -> Answer<VillageLedgerView> {
+    Ok(core.village_ledger().await?)
+}
+#[tauri::command]
+async fn record_meeting(core: Core<'_>, req: MeetingInput) -> Answer<MeetingItem> {
+    Ok(core.record_meeting(req).await?)
+}
+#[tauri::command]
+async fn add_project(core: Core<'_>, req: ProjectInput) -> Answer<ProjectItem> {
+    Ok(core.add_project(req).await?)
+}
+#[tauri::command]
+async fn add_progress(core: Core<'_>, req: ProgressInput) -> Answer<ProjectItem> {
+    Ok(core.add_progress(req).await?)
+}
+#[tauri::command]
+async fn close_project(core: Core<'_>, req: CloseProjectRequest) -> Answer<ProjectItem> {
+    Ok(core.close_project(req).await?)
+}
+#[tauri::command]
 async fn diary(core: Core<'_>, req: MonthQuery) -> Answer<DiaryView> {
     Ok(core.diary(req).await?)
 }
@@ -289,7 +309,12 @@ fn try_run() -> anyhow::Result<()> {
             nearby_status,
             nearby_offer,
             nearby_stop,
-            nearby_join
+            nearby_join,
+            village_ledger,
+            record_meeting,
+            add_project,
+            add_progress,
+            close_project
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

@@ -1063,6 +1063,178 @@ pub struct NearbyJoin {
     pub address: Option<String>,
 }
 
+/// The kind of a meeting or activity (issue 22).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKindCode {
+    /// 村两委会议
+    Committee,
+    /// 座谈会
+    Symposium,
+    /// 党课 (decides 上好一堂党课)
+    PartyLecture,
+    /// 培训
+    Training,
+    /// 其他
+    Other,
+}
+
+/// 民生实事 or 帮扶专案.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectKindCode {
+    Practical,
+    Aid,
+}
+
+/// 计划中, 实施中, 已完成, 已终止.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStateCode {
+    Planned,
+    Underway,
+    Done,
+    Dropped,
+}
+
+/// A meeting or activity of the village ledger (会议 / 活动, issue 22).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingItem {
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub kind: MeetingKindCode,
+    pub led_by: String,
+    /// Null when nobody counted: unknown, not 0.
+    pub attendance: Option<u32>,
+    pub topics: String,
+    pub decisions: String,
+    pub recorded_by_name: String,
+}
+
+/// One progress update of a project (项目进展).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressItem {
+    pub id: String,
+    pub day: String,
+    pub text: String,
+    pub by_name: String,
+}
+
+/// A project of the village ledger (项目, issue 22). Money in whole yuan by seed 001's four
+/// sources; null is "not recorded", never 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectItem {
+    pub id: String,
+    pub name: String,
+    pub kind: ProjectKindCode,
+    pub state: ProjectStateCode,
+    #[ts(type = "number | null")]
+    pub funding_collective: Option<i64>,
+    #[ts(type = "number | null")]
+    pub funding_fiscal: Option<i64>,
+    #[ts(type = "number | null")]
+    pub funding_party_fees: Option<i64>,
+    #[ts(type = "number | null")]
+    pub funding_urban_rural: Option<i64>,
+    /// The sum of the sources recorded; null when none is.
+    #[ts(type = "number | null")]
+    pub funding_total: Option<i64>,
+    /// The households that benefit: ids, and heads with their village group (namesakes are
+    /// common); none: the whole village or not recorded.
+    pub household_ids: Vec<String>,
+    pub household_heads: Vec<String>,
+    pub started_on: Option<String>,
+    /// By day, the earliest first.
+    pub progress: Vec<ProgressItem>,
+    pub closed_on: Option<String>,
+    pub closed_by_name: Option<String>,
+    pub result: String,
+    pub created_by_name: String,
+}
+
+/// A household to pick as one that benefits from a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HouseholdPick {
+    pub id: String,
+    pub head: String,
+    pub group: String,
+}
+
+/// The village ledger screen (村级台账): meetings (the latest first), projects (open first) and
+/// the households to pick from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VillageLedgerView {
+    /// Today on the device, `YYYY-MM-DD` (the forms' default day and latest day).
+    pub today: String,
+    pub meetings: Vec<MeetingItem>,
+    pub projects: Vec<ProjectItem>,
+    pub households: Vec<HouseholdPick>,
+}
+
+/// Record a meeting or activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingInput {
+    /// `YYYY-MM-DD`, not after today.
+    pub date: String,
+    pub kind: MeetingKindCode,
+    pub led_by: String,
+    /// Null or absent when nobody counted.
+    #[ts(optional = nullable)]
+    pub attendance: Option<u32>,
+    pub topics: String,
+    pub decisions: String,
+}
+
+/// Make a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectInput {
+    pub name: String,
+    pub kind: ProjectKindCode,
+    #[ts(type = "number | null")]
+    pub funding_collective: Option<i64>,
+    #[ts(type = "number | null")]
+    pub funding_fiscal: Option<i64>,
+    #[ts(type = "number | null")]
+    pub funding_party_fees: Option<i64>,
+    #[ts(type = "number | null")]
+    pub funding_urban_rural: Option<i64>,
+    pub household_ids: Vec<String>,
+    /// Planned or underway (a project is closed with `close_project`).
+    pub state: ProjectStateCode,
+    /// `YYYY-MM-DD` when work started, if known.
+    #[ts(optional = nullable)]
+    pub started_on: Option<String>,
+}
+
+/// Add a progress update to a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressInput {
+    pub project_id: String,
+    /// `YYYY-MM-DD`, not after today.
+    pub day: String,
+    pub text: String,
+}
+
+/// Close a project as done (with its result) or dropped (with the reason).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CloseProjectRequest {
+    pub project_id: String,
+    /// Done or dropped.
+    pub state: ProjectStateCode,
+    pub day: String,
+    pub result: String,
+}
+
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("setup_status", "null", "SetupStatus"),
     ("join", "JoinRequest", "JoinResult"),
@@ -1100,6 +1272,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("nearby_offer", "null", "NearbyStatus"),
     ("nearby_stop", "null", "NearbyStatus"),
     ("nearby_join", "NearbyJoin", "NearbyExchange"),
+    ("village_ledger", "null", "VillageLedgerView"),
+    ("record_meeting", "MeetingInput", "MeetingItem"),
+    ("add_project", "ProjectInput", "ProjectItem"),
+    ("add_progress", "ProgressInput", "ProjectItem"),
+    ("close_project", "CloseProjectRequest", "ProjectItem"),
 ];
 
 /// The TypeScript text of the contract: every type above and the command map.
@@ -1181,6 +1358,18 @@ pub fn contract_ts() -> String {
         NearbyExchange::decl(),
         NearbyStatus::decl(),
         NearbyJoin::decl(),
+        MeetingKindCode::decl(),
+        ProjectKindCode::decl(),
+        ProjectStateCode::decl(),
+        MeetingItem::decl(),
+        ProgressItem::decl(),
+        ProjectItem::decl(),
+        HouseholdPick::decl(),
+        VillageLedgerView::decl(),
+        MeetingInput::decl(),
+        ProjectInput::decl(),
+        ProgressInput::decl(),
+        CloseProjectRequest::decl(),
     ];
     let mut out = String::from(
         "// The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.\n\

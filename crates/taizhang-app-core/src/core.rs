@@ -226,7 +226,7 @@ fn month_last_day(m: YearMonth) -> NaiveDate {
     m.next().first_day().pred_opt().unwrap_or_else(|| m.first_day())
 }
 
-fn parse_date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid(field, format!("{s:?} is not a date: write it as YYYY-MM-DD")))
 }
@@ -238,7 +238,10 @@ fn parse_month(s: Option<&str>, now: Timestamp) -> Result<YearMonth, AppError> {
     }
 }
 
-fn parse_id<T: std::str::FromStr<Err = taizhang_domain::DomainError>>(field: &str, s: &str) -> Result<T, AppError> {
+pub(crate) fn parse_id<T: std::str::FromStr<Err = taizhang_domain::DomainError>>(
+    field: &str,
+    s: &str,
+) -> Result<T, AppError> {
     s.trim().parse().map_err(|e: taizhang_domain::DomainError| AppError::invalid(field, e.to_string()))
 }
 
@@ -813,7 +816,7 @@ impl AppCore {
         UiMarkEcho { since_start_ms }
     }
 
-    fn now(&self) -> Timestamp {
+    pub(crate) fn now(&self) -> Timestamp {
         (self.clock)()
     }
 
@@ -950,7 +953,7 @@ impl AppCore {
     }
 
     /// Runs `f` on the joined ledger.
-    async fn with<R>(&self, f: impl FnOnce(&mut Ledger) -> Result<R, AppError>) -> Result<R, AppError> {
+    pub(crate) async fn with<R>(&self, f: impl FnOnce(&mut Ledger) -> Result<R, AppError>) -> Result<R, AppError> {
         self.pin.guard(self.now())?;
         let mut guard = self.ledger.lock().await;
         let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
@@ -958,7 +961,7 @@ impl AppCore {
     }
 
     /// This device's member, once the team has arrived by sync (records need it).
-    fn me_synced(ledger: &Ledger) -> Result<Member, AppError> {
+    pub(crate) fn me_synced(ledger: &Ledger) -> Result<Member, AppError> {
         let me = ledger.member().ok_or(AppError::NotJoined)?;
         ledger.store().members()?.into_iter().map(|r| r.record).find(|m| m.id == me).ok_or(AppError::NotSyncedYet)
     }

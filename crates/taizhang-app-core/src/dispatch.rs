@@ -61,6 +61,11 @@ impl AppCore {
             "nearby_offer" => answer(self.nearby_offer().await),
             "nearby_stop" => answer(self.nearby_stop().await),
             "nearby_join" => answer(self.nearby_join(arg(name, req)?).await),
+            "village_ledger" => answer(self.village_ledger().await),
+            "record_meeting" => answer(self.record_meeting(arg(name, req)?).await),
+            "add_project" => answer(self.add_project(arg(name, req)?).await),
+            "add_progress" => answer(self.add_progress(arg(name, req)?).await),
+            "close_project" => answer(self.close_project(arg(name, req)?).await),
             _ => Err(AppError::Invalid { message: format!("there is no command {name:?}"), field: None }.into()),
         }
     }

@@ -126,6 +126,17 @@ fn domain_field(e: &DomainError) -> Option<String> {
                 "diary text" => "text",
                 "location" | "location accuracy" => "location",
                 "item reason" | "item points" | "veto points" | "score items" => "items",
+                // The village ledger (issue 22).
+                "who led the meeting" => "ledBy",
+                "meeting topics" => "topics",
+                "meeting decisions" => "decisions",
+                "attendance" => "attendance",
+                "project name" => "projectName",
+                "funding" => "funding",
+                "households that benefit" => "householdIds",
+                "project result" | "project result (what was delivered, or why it was dropped)" => "result",
+                "progress update" => "progressText",
+                "meeting date" | "project start day" | "project closing day" | "progress day" => "date",
                 other => other,
             }
         }

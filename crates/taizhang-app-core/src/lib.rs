@@ -1,7 +1,8 @@
 //! The field app without Tauri: the command contract ([`contract`]: request and answer types,
 //! stable error codes, exported to TypeScript) and [`AppCore`], whose methods are the bodies of
-//! every command the window calls — Today, Households, Visit, Diary, Team and Sync — over one
-//! device's `taizhang_client::Ledger`. The Tauri crate only adapts them.
+//! every command the window calls — Today, Households, Visit, Diary, Team, the village ledger
+//! (村级台账) and Sync — over one device's `taizhang_client::Ledger`. The Tauri crate only
+//! adapts them.
 
 pub mod contract;
 mod core;
@@ -18,6 +19,7 @@ mod pin;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod scan;
 mod settings;
+mod village_ledger;
 mod wipe;
 
 #[cfg(not(target_arch = "wasm32"))]

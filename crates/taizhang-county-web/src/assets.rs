@@ -35,6 +35,7 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/js/inspection.js", content_type: JS, body: include_str!("../assets/js/inspection.js") },
     Asset { path: "/county/js/evidence.js", content_type: JS, body: include_str!("../assets/js/evidence.js") },
     Asset { path: "/county/js/township.js", content_type: JS, body: include_str!("../assets/js/township.js") },
+    Asset { path: "/county/js/ledger.js", content_type: JS, body: include_str!("../assets/js/ledger.js") },
     Asset { path: "/county/js/devices.js", content_type: JS, body: include_str!("../assets/js/devices.js") },
     Asset { path: "/county/js/joinsheet.js", content_type: JS, body: include_str!("../assets/js/joinsheet.js") },
 ];

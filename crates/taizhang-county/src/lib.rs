@@ -14,6 +14,7 @@
 //! - [`evidence`]: the evidence calendar (记录及时 / 补录 / 时间存疑 per member-day, issue 17).
 //! - [`township`]: the township's view: who is at post today (在岗情况), leave to decide,
 //!   months to file.
+//! - [`ledger`]: the village's own ledger (村级工作台账, issue 22): its projects and meetings.
 
 mod error;
 pub mod evidence;
@@ -21,6 +22,7 @@ pub mod evidence;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inputs;
+pub mod ledger;
 pub mod project;
 pub mod sample;
 pub mod scores;
@@ -34,6 +36,7 @@ pub use inputs::{
     day_checks_from_rows, evidence_day_period, evidence_period, proposal_period, DayChecks, Entered, GradeProposal,
     MonthInputs, YearInputs,
 };
+pub use ledger::{village_ledger, LedgerView, MeetingLine, ProjectLine};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{household_pool, sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};

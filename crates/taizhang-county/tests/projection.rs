@@ -98,7 +98,11 @@ fn projected_records_count_what_the_documents_hold() {
         + r.diary.len()
         + r.visits.len()
         + r.leave_requests.len()
-        + r.filings.len();
+        + r.filings.len()
+        + r.meetings.len()
+        + r.projects.len()
+        + r.progress.len();
+    assert!(!r.meetings.is_empty() && !r.projects.is_empty(), "the village ledger was generated (issue 22)");
     assert_eq!(projected + 1, v.records, "the projection holds every record the generator wrote");
 }
 

@@ -274,8 +274,171 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
             }
         }
     }
+    // The village ledger comes from a random stream of its own, so a seed's check-ins, diary,
+    // visits and leave stay what they were before the ledger was generated.
+    ledger(&mut docs, &mut SplitMix64::new(spec.seed ^ 0x1ed_9e22), spec, &members, &households, cap)?;
     let records = docs.1;
     Ok(SynthVillage { members, households, docs: docs.0.into_iter().collect(), records })
+}
+
+const TOPICS: [&str; 5] = [
+    "研究产业发展项目申报，安排春耕生产",
+    "讨论防返贫监测户帮扶措施",
+    "商议村道维护和饮水安全",
+    "部署人居环境整治工作",
+    "研究村集体经济合作社分红方案",
+];
+
+/// The village ledger (村级工作台账, issue 22) of the generated year: a village committee meeting
+/// each month (attendance sometimes not counted: unknown), a party lecture each quarter, a
+/// symposium each half-year, recorded by the first secretary that evening; and three projects
+/// of the team — a road (民生实事, done with its result once its day has come), a vegetable
+/// greenhouse (帮扶专案, underway, for some households) and street lights (民生实事, planned) —
+/// with their progress. Nothing is dated after `spec.to` or written after `cap`.
+fn ledger(
+    docs: &mut Docs,
+    rng: &mut SplitMix64,
+    spec: &SynthSpec,
+    members: &[Member],
+    households: &[Household],
+    cap: Timestamp,
+) -> Result<(), DocError> {
+    use taizhang_domain::{
+        Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind,
+        ProjectState,
+    };
+    let Some(first) = members.first() else { return Ok(()) };
+    let actor = actor_of(first.id.0, 0);
+    let mut month = YearMonth::of(spec.from);
+    while month <= YearMonth::of(spec.to) {
+        let mut held = vec![(5 + rng.below(6) as u32, MeetingKind::Committee)];
+        if month.month.is_multiple_of(3) {
+            held.push((20 + rng.below(5) as u32, MeetingKind::PartyLecture));
+        }
+        if month.month % 6 == 4 {
+            held.push((14, MeetingKind::Symposium));
+        }
+        for (d, kind) in held {
+            let Some(date) = NaiveDate::from_ymd_opt(month.year, month.month, d) else { continue };
+            let t = at(date, 20, rng.below(60) as u32);
+            if date < spec.from || date > spec.to || t > cap {
+                continue;
+            }
+            let (led_by, topics, decisions) = match kind {
+                MeetingKind::PartyLecture => {
+                    (first.name.clone(), "上党课：学习乡村振兴政策文件".to_string(), String::new())
+                }
+                MeetingKind::Symposium => (
+                    "村支书".to_string(),
+                    "脱贫户座谈：产业和务工情况".to_string(),
+                    "汇总群众需求，下月逐户回复".to_string(),
+                ),
+                _ => (
+                    "村支书".to_string(),
+                    TOPICS[rng.below(TOPICS.len() as u64) as usize].to_string(),
+                    "形成会议纪要，按分工落实".to_string(),
+                ),
+            };
+            let m = Meeting {
+                id: MeetingId(rng.uuid_v7(t)),
+                date,
+                kind,
+                led_by,
+                attendance: if rng.chance(0.25) { None } else { Some(8 + rng.below(25) as u32) },
+                topics,
+                decisions,
+                recorded_by: first.id,
+                recorded_at: t,
+            };
+            docs.put(DocId::Registry, &actor, &m, t)?;
+        }
+        month = month.next();
+    }
+    let span = (spec.to - spec.from).num_days().max(0);
+    let day = |num: i64, den: i64| spec.from + chrono::Duration::days(span * num / den);
+    // (name, kind, funding, households that benefit, started at this share of the span, done).
+    type Plan = (&'static str, ProjectKind, Funding, usize, Option<(i64, i64)>, bool);
+    let plans: [Plan; 3] = [
+        (
+            "组组通硬化路",
+            ProjectKind::Practical,
+            Funding { collective: Some(20_000), fiscal: Some(300_000), ..Funding::default() },
+            0,
+            Some((1, 6)),
+            true,
+        ),
+        (
+            "蔬菜大棚扶贫车间",
+            ProjectKind::Aid,
+            Funding { urban_rural: Some(150_000), party_fees: Some(10_000), ..Funding::default() },
+            6,
+            Some((1, 2)),
+            false,
+        ),
+        (
+            "太阳能路灯",
+            ProjectKind::Practical,
+            Funding { party_fees: Some(30_000), ..Funding::default() },
+            0,
+            None,
+            false,
+        ),
+    ];
+    for (name, kind, funding, benefit, start_share, done) in plans {
+        // A planned project was put on the ledger a week before the end.
+        let started = start_share.map(|(num, den)| day(num, den));
+        let created =
+            started.unwrap_or_else(|| day(1, 1) - chrono::Duration::days(7).min(chrono::Duration::days(span)));
+        let t = at(created, 16, 0);
+        if t > cap {
+            continue;
+        }
+        let mut p = Project {
+            id: ProjectId(rng.uuid_v7(t)),
+            name: name.to_string(),
+            kind,
+            funding,
+            households: households.iter().take(benefit).map(|h| h.id).collect(),
+            state: if started.is_some() { ProjectState::Underway } else { ProjectState::Planned },
+            started_on: started,
+            created_by: first.id,
+            created_at: t,
+            closed_on: None,
+            closed_by: None,
+            result: String::new(),
+        };
+        docs.put(DocId::Registry, &actor, &p, t)?;
+        let Some(start) = started else { continue };
+        for (k, text) in ["完成方案和招投标", "主体施工过半"].into_iter().enumerate() {
+            let d = start + chrono::Duration::days((spec.to - start).num_days().max(0) * (k as i64 + 1) / 4);
+            let ut = at(d, 18, 0);
+            if ut > cap || d > spec.to {
+                continue;
+            }
+            let u = ProgressUpdate {
+                id: ProgressId(rng.uuid_v7(ut)),
+                project: p.id,
+                day: d,
+                text: text.to_string(),
+                by: first.id,
+                at: ut,
+            };
+            docs.put(DocId::Registry, &actor, &u, ut)?;
+        }
+        if done {
+            let d = start + chrono::Duration::days((spec.to - start).num_days().max(0) * 3 / 4);
+            let ct = at(d, 19, 0);
+            if ct <= cap && d <= spec.to {
+                p.state = ProjectState::Done;
+                p.closed_on = Some(d);
+                p.closed_by = Some(first.id);
+                p.result = "硬化村组道路3.2公里，通组到户".to_string();
+                docs.put(DocId::Registry, &actor, &p, ct)?;
+                docs.1 -= 1; // an edit of a record already counted, not a record of its own
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -317,5 +480,28 @@ mod tests {
             }
         }
         assert!(check_ins > 4 * 2 * 40, "most weekdays of 90 have an in and out check-in: {check_ins}");
+    }
+
+    #[test]
+    fn the_generated_village_has_a_ledger_of_meetings_and_projects_within_its_days() {
+        use taizhang_domain::{Meeting, MeetingKind, ProgressUpdate, Project, ProjectState};
+        let s = spec(7);
+        let v = village_year(&s).expect("generate");
+        let registry = &v.docs.iter().find(|(id, _)| *id == DocId::Registry).expect("registry").1;
+        let (meetings, bad) = read_all::<Meeting>(registry);
+        assert!(bad.is_empty());
+        assert!(meetings.iter().all(|m| s.from <= m.record.date && m.record.date <= s.to));
+        let kinds: Vec<MeetingKind> = meetings.iter().map(|m| m.record.kind).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == MeetingKind::Committee).count(), 3, "one a month: {kinds:?}");
+        assert!(kinds.contains(&MeetingKind::PartyLecture), "a lecture in March: {kinds:?}");
+        let (projects, _) = read_all::<Project>(registry);
+        let mut states: Vec<ProjectState> = projects.iter().map(|p| p.record.state).collect();
+        states.sort();
+        assert_eq!(states, [ProjectState::Planned, ProjectState::Underway, ProjectState::Done]);
+        let done = projects.iter().find(|p| p.record.state == ProjectState::Done).expect("done");
+        assert!(done.record.closed_on.is_some_and(|d| d <= s.to) && !done.record.result.is_empty());
+        let (progress, _) = read_all::<ProgressUpdate>(registry);
+        assert!(progress.iter().all(|u| projects.iter().any(|p| p.record.id == u.record.project)));
+        assert_eq!(progress.len(), 4, "two updates for each project started");
     }
 }

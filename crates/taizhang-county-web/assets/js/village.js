@@ -1,6 +1,7 @@
 // One village: the work team's figures, the presence calendar, the members (days, diary,
 // filing, seven ones, discipline, training, yearly score), the monthly scores, the household
-// visits and the random inspection, each figure explained; the entry forms open from here.
+// visits, the village's own ledger (村级工作台账, ledger.js) and the random inspection, each
+// figure explained; the entry forms open from here.
 
 import { api, exportHref } from "./api.js";
 import { $, fill, h } from "./dom.js";
@@ -26,6 +27,7 @@ import { evidenceSection } from "./evidence.js";
 import { inspectSection } from "./inspection.js";
 import { devicesSection } from "./devices.js";
 import { joinSheetSection } from "./joinsheet.js";
+import { ledgerSection } from "./ledger.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
 
@@ -80,6 +82,7 @@ export function renderVillage(data) {
     membersSection(data),
     scoresSection(data),
     visitsSection(data),
+    ledgerSection(v.id),
     evidenceSection(v.id),
     inspectSection(v.id),
     devicesSection(v.id),

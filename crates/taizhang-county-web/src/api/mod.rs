@@ -1,6 +1,7 @@
 //! The county API by area: the overview of every village, one village (its page and random
 //! inspection), the exports, the yearly grades, what county staff enter, the township's work
-//! (at post today, leave to decide, months to file), and the county's rules (here).
+//! (at post today, leave to decide, months to file), the village's own ledger (村级工作台账), and
+//! the county's rules (here).
 
 pub mod devices;
 pub mod evidence;
@@ -8,6 +9,7 @@ pub mod export;
 pub mod grades;
 pub mod inputs;
 pub mod joinsheet;
+pub mod ledger;
 pub mod overview;
 pub mod scores;
 pub mod township;

@@ -1,0 +1,284 @@
+//! The village ledger screen (村级台账, issue 22): meetings and activities (会议 / 活动) and
+//! projects (项目) recorded offline, a project's progress updates and its closing with a result.
+//! Every record goes through `taizhang_client::Ledger`, which validates it with the domain (a
+//! day after today, a missing topic, a project closed without its result are refused there,
+//! with the domain's words); a meeting recorded weeks later is accepted for its own day.
+
+use std::collections::BTreeMap;
+
+use taizhang_client::Ledger;
+use taizhang_domain::{
+    local_date, Funding, HouseholdId, Meeting, MeetingId, MeetingKind, MemberId, ProgressId, ProgressUpdate, Project,
+    ProjectId, ProjectKind, ProjectState, Timestamp,
+};
+use taizhang_store::HouseholdQuery;
+use uuid::Uuid;
+
+use crate::contract::{
+    CloseProjectRequest, HouseholdPick, MeetingInput, MeetingItem, MeetingKindCode, ProgressInput, ProgressItem,
+    ProjectInput, ProjectItem, ProjectKindCode, ProjectStateCode, VillageLedgerView,
+};
+use crate::core::{parse_date, parse_id};
+use crate::{AppCore, AppError};
+
+fn meeting_kind(k: MeetingKindCode) -> MeetingKind {
+    match k {
+        MeetingKindCode::Committee => MeetingKind::Committee,
+        MeetingKindCode::Symposium => MeetingKind::Symposium,
+        MeetingKindCode::PartyLecture => MeetingKind::PartyLecture,
+        MeetingKindCode::Training => MeetingKind::Training,
+        MeetingKindCode::Other => MeetingKind::Other,
+    }
+}
+
+fn meeting_code(k: MeetingKind) -> MeetingKindCode {
+    match k {
+        MeetingKind::Committee => MeetingKindCode::Committee,
+        MeetingKind::Symposium => MeetingKindCode::Symposium,
+        MeetingKind::PartyLecture => MeetingKindCode::PartyLecture,
+        MeetingKind::Training => MeetingKindCode::Training,
+        MeetingKind::Other => MeetingKindCode::Other,
+    }
+}
+
+fn project_kind(k: ProjectKindCode) -> ProjectKind {
+    match k {
+        ProjectKindCode::Practical => ProjectKind::Practical,
+        ProjectKindCode::Aid => ProjectKind::Aid,
+    }
+}
+
+fn state_of(s: ProjectStateCode) -> ProjectState {
+    match s {
+        ProjectStateCode::Planned => ProjectState::Planned,
+        ProjectStateCode::Underway => ProjectState::Underway,
+        ProjectStateCode::Done => ProjectState::Done,
+        ProjectStateCode::Dropped => ProjectState::Dropped,
+    }
+}
+
+fn state_code(s: ProjectState) -> ProjectStateCode {
+    match s {
+        ProjectState::Planned => ProjectStateCode::Planned,
+        ProjectState::Underway => ProjectStateCode::Underway,
+        ProjectState::Done => ProjectStateCode::Done,
+        ProjectState::Dropped => ProjectStateCode::Dropped,
+    }
+}
+
+/// Members' names and households' heads (with their group), by id.
+struct Names {
+    members: BTreeMap<MemberId, String>,
+    heads: BTreeMap<HouseholdId, String>,
+}
+
+impl Names {
+    fn of(l: &Ledger) -> Result<Self, AppError> {
+        let store = l.store();
+        Ok(Names {
+            members: store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect(),
+            // The head with the village group: namesakes are common in a village.
+            heads: store
+                .households(&HouseholdQuery::default())?
+                .into_iter()
+                .map(|h| {
+                    let r = h.record;
+                    let shown = if r.group.is_empty() { r.head } else { format!("{}（{}）", r.head, r.group) };
+                    (r.id, shown)
+                })
+                .collect(),
+        })
+    }
+    fn member(&self, m: MemberId) -> String {
+        self.members.get(&m).cloned().unwrap_or_default()
+    }
+}
+
+fn meeting_item(m: &Meeting, names: &Names) -> MeetingItem {
+    MeetingItem {
+        id: m.id.to_string(),
+        date: m.date.to_string(),
+        kind: meeting_code(m.kind),
+        led_by: m.led_by.clone(),
+        attendance: m.attendance,
+        topics: m.topics.clone(),
+        decisions: m.decisions.clone(),
+        recorded_by_name: names.member(m.recorded_by),
+    }
+}
+
+fn project_item(l: &Ledger, p: &Project, names: &Names) -> Result<ProjectItem, AppError> {
+    let progress = l
+        .store()
+        .progress_of(p.id)?
+        .into_iter()
+        .map(|r| ProgressItem {
+            id: r.record.id.to_string(),
+            day: r.record.day.to_string(),
+            text: r.record.text.clone(),
+            by_name: names.member(r.record.by),
+        })
+        .collect();
+    Ok(ProjectItem {
+        id: p.id.to_string(),
+        name: p.name.clone(),
+        kind: match p.kind {
+            ProjectKind::Practical => ProjectKindCode::Practical,
+            ProjectKind::Aid => ProjectKindCode::Aid,
+        },
+        state: state_code(p.state),
+        funding_collective: p.funding.collective,
+        funding_fiscal: p.funding.fiscal,
+        funding_party_fees: p.funding.party_fees,
+        funding_urban_rural: p.funding.urban_rural,
+        funding_total: p.funding.total(),
+        household_ids: p.households.iter().map(|h| h.to_string()).collect(),
+        household_heads: p
+            .households
+            .iter()
+            .map(|h| names.heads.get(h).cloned().unwrap_or_else(|| h.to_string()))
+            .collect(),
+        started_on: p.started_on.map(|d| d.to_string()),
+        progress,
+        closed_on: p.closed_on.map(|d| d.to_string()),
+        closed_by_name: p.closed_by.map(|m| names.member(m)),
+        result: p.result.clone(),
+        created_by_name: names.member(p.created_by),
+    })
+}
+
+fn view(l: &Ledger, now: Timestamp) -> Result<VillageLedgerView, AppError> {
+    let names = Names::of(l)?;
+    let store = l.store();
+    let meetings = store.meetings(None, None, None)?.iter().map(|r| meeting_item(&r.record, &names)).collect();
+    let projects =
+        store.projects(None)?.iter().map(|r| project_item(l, &r.record, &names)).collect::<Result<Vec<_>, _>>()?;
+    let households = store
+        .households(&HouseholdQuery::default())?
+        .into_iter()
+        .map(|h| HouseholdPick { id: h.record.id.to_string(), head: h.record.head, group: h.record.group })
+        .collect();
+    Ok(VillageLedgerView { today: local_date(now).to_string(), meetings, projects, households })
+}
+
+fn project_of(l: &Ledger, id: ProjectId) -> Result<Project, AppError> {
+    l.store()
+        .project(id)?
+        .map(|r| r.record)
+        .ok_or_else(|| AppError::invalid("projectId", "pick a project from the list / 请从列表中选择项目"))
+}
+
+impl AppCore {
+    /// The village ledger screen: every meeting (the latest first) and project (open first)
+    /// this device holds, and the households to pick from.
+    pub async fn village_ledger(&self) -> Result<VillageLedgerView, AppError> {
+        let now = self.now();
+        self.with(|l| view(l, now)).await
+    }
+
+    /// Records a meeting or activity, by this device's member.
+    pub async fn record_meeting(&self, m: MeetingInput) -> Result<MeetingItem, AppError> {
+        let now = self.now();
+        let date = parse_date("date", &m.date)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let meeting = Meeting {
+                id: MeetingId(Uuid::now_v7()),
+                date,
+                kind: meeting_kind(m.kind),
+                led_by: m.led_by.trim().to_string(),
+                attendance: m.attendance,
+                topics: m.topics.trim().to_string(),
+                decisions: m.decisions.trim().to_string(),
+                recorded_by: me.id,
+                recorded_at: now,
+            };
+            l.put_meeting(&meeting, now)?;
+            Ok(meeting_item(&meeting, &Names::of(l)?))
+        })
+        .await
+    }
+
+    /// Makes a project (planned or underway), by this device's member.
+    pub async fn add_project(&self, p: ProjectInput) -> Result<ProjectItem, AppError> {
+        let now = self.now();
+        let started_on = match p.started_on.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(d) => Some(parse_date("startedOn", d)?),
+        };
+        let households = p
+            .household_ids
+            .iter()
+            .map(|h| parse_id::<HouseholdId>("householdIds", h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let state = state_of(p.state);
+        if state.is_closed() {
+            return Err(AppError::invalid(
+                "state",
+                "a new project is planned or underway: close it afterwards with its result / 新项目为计划中或实施中，办结时再填写结果",
+            ));
+        }
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let project = Project {
+                id: ProjectId(Uuid::now_v7()),
+                name: p.name.trim().to_string(),
+                kind: project_kind(p.kind),
+                funding: Funding {
+                    collective: p.funding_collective,
+                    fiscal: p.funding_fiscal,
+                    party_fees: p.funding_party_fees,
+                    urban_rural: p.funding_urban_rural,
+                },
+                households,
+                state,
+                started_on,
+                created_by: me.id,
+                created_at: now,
+                closed_on: None,
+                closed_by: None,
+                result: String::new(),
+            };
+            l.put_project(&project, now)?;
+            project_item(l, &project, &Names::of(l)?)
+        })
+        .await
+    }
+
+    /// Adds a progress update to a project; a planned project becomes underway.
+    pub async fn add_progress(&self, u: ProgressInput) -> Result<ProjectItem, AppError> {
+        let now = self.now();
+        let project: ProjectId = parse_id("projectId", &u.project_id)?;
+        let day = parse_date("day", &u.day)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            project_of(l, project)?;
+            let update = ProgressUpdate {
+                id: ProgressId(Uuid::now_v7()),
+                project,
+                day,
+                text: u.text.trim().to_string(),
+                by: me.id,
+                at: now,
+            };
+            l.add_progress(&update, now)?;
+            let p = project_of(l, project)?;
+            project_item(l, &p, &Names::of(l)?)
+        })
+        .await
+    }
+
+    /// Closes a project as done (with its result) or dropped (with the reason).
+    pub async fn close_project(&self, c: CloseProjectRequest) -> Result<ProjectItem, AppError> {
+        let now = self.now();
+        let project: ProjectId = parse_id("projectId", &c.project_id)?;
+        let day = parse_date("day", &c.day)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            project_of(l, project)?;
+            let p = l.close_project(project, state_of(c.state), day, &c.result, me.id, now)?;
+            project_item(l, &p, &Names::of(l)?)
+        })
+        .await
+    }
+}

@@ -1,0 +1,148 @@
+//! Issue 22's village ledger in the app (村级台账), without a window: a meeting recorded (its
+//! attendance left empty stays unknown), a project made with its funding by source and the
+//! households that benefit, a progress update that marks it underway, and its closing with a
+//! result; the domain's refusals (a day after today, no topics, a closing without a result,
+//! a household not of the village) come back as invalid input on the field concerned.
+
+use std::sync::Arc;
+
+use taizhang_app_core::contract::{
+    CloseProjectRequest, ErrorCode, MeetingInput, MeetingKindCode, ProgressInput, ProjectInput, ProjectKindCode,
+    ProjectStateCode,
+};
+use taizhang_app_core::AppCore;
+use taizhang_client::Ledger;
+use taizhang_doc::demo;
+
+/// 2026-11-25 10:00 in Shanghai.
+const NOW: i64 = 1_795_536_000_000 + 10 * 3_600_000;
+
+fn core_with_village(dir: &std::path::Path) -> (AppCore, Vec<taizhang_domain::Household>) {
+    let path = dir.join("li.sqlite3");
+    let hs = demo::households(3);
+    {
+        let mut l = Ledger::create(&path, demo::VILLAGE, Some(demo::member_id(0)), [1; 16]).expect("create ledger");
+        l.put_village(&demo::village(), 0).expect("village");
+        for m in demo::members() {
+            l.put_member(&m, 0).expect("member");
+        }
+        for h in &hs {
+            l.put_household(h, 0).expect("household");
+        }
+    }
+    let core =
+        AppCore::open(path.clone(), path.with_extension("settings.json"), Some("http://127.0.0.1:9"), Arc::new(|| NOW))
+            .expect("open");
+    (core, hs)
+}
+
+fn meeting(date: &str, attendance: Option<u32>, topics: &str) -> MeetingInput {
+    MeetingInput {
+        date: date.into(),
+        kind: MeetingKindCode::PartyLecture,
+        led_by: "李明".into(),
+        attendance,
+        topics: topics.into(),
+        decisions: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_is_recorded_and_listed_and_a_bad_one_is_refused_in_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (core, _) = core_with_village(dir.path());
+    // Recorded weeks later: accepted for its own day; attendance not counted stays unknown.
+    let m = core.record_meeting(meeting("2026-10-28", None, "学习乡村振兴政策")).await.expect("meeting");
+    assert_eq!((m.date.as_str(), m.attendance, m.recorded_by_name.as_str()), ("2026-10-28", None, "李明"));
+    core.record_meeting(meeting("2026-11-20", Some(23), "村两委研究产业项目")).await.expect("meeting");
+    let v = core.village_ledger().await.expect("ledger");
+    assert_eq!(v.today, "2026-11-25");
+    let listed: Vec<(&str, Option<u32>)> = v.meetings.iter().map(|m| (m.date.as_str(), m.attendance)).collect();
+    assert_eq!(listed, [("2026-11-20", Some(23)), ("2026-10-28", None)], "the latest first");
+
+    let future = core.record_meeting(meeting("2026-11-26", None, "明天的会")).await.expect_err("tomorrow");
+    let e = future.to_command_error();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
+    assert!(!e.message.is_empty());
+    let empty = core.record_meeting(meeting("2026-11-20", None, "  ")).await.expect_err("no topics").to_command_error();
+    assert_eq!(empty.code, ErrorCode::InvalidInput, "{empty:?}");
+    assert_eq!(empty.field.as_deref(), Some("topics"), "the form's field is named");
+    let zero =
+        core.record_meeting(meeting("2026-11-20", Some(0), "议题")).await.expect_err("0 people").to_command_error();
+    assert_eq!(zero.code, ErrorCode::InvalidInput, "0 is not a count: leave it empty: {zero:?}");
+    assert_eq!(zero.field.as_deref(), Some("attendance"));
+    let bad_day = core.record_meeting(meeting("11/20", None, "议题")).await.expect_err("not a day").to_command_error();
+    assert_eq!(bad_day.field.as_deref(), Some("date"));
+    assert_eq!(core.village_ledger().await.expect("ledger").meetings.len(), 2, "nothing refused was saved");
+}
+
+#[tokio::test]
+async fn a_project_is_made_gets_progress_and_is_closed_with_its_result() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (core, hs) = core_with_village(dir.path());
+    let input = ProjectInput {
+        name: "组组通硬化路".into(),
+        kind: ProjectKindCode::Practical,
+        funding_collective: Some(20_000),
+        funding_fiscal: Some(300_000),
+        funding_party_fees: None,
+        funding_urban_rural: None,
+        household_ids: vec![hs[0].id.to_string(), hs[2].id.to_string()],
+        state: ProjectStateCode::Planned,
+        started_on: None,
+    };
+    let p = core.add_project(input.clone()).await.expect("project");
+    assert_eq!(p.state, ProjectStateCode::Planned);
+    assert_eq!(p.funding_total, Some(320_000));
+    assert_eq!(p.funding_party_fees, None, "not recorded, not 0");
+    let shown = |h: &taizhang_domain::Household| format!("{}（{}）", h.head, h.group);
+    assert_eq!(p.household_heads, [shown(&hs[0]), shown(&hs[2])], "heads with their group: namesakes are common");
+
+    // Refusals: a closed state at birth, a household of another village, negative money.
+    let closed = ProjectInput { state: ProjectStateCode::Done, ..input.clone() };
+    assert_eq!(
+        core.add_project(closed).await.expect_err("done at birth").to_command_error().field.as_deref(),
+        Some("state")
+    );
+    let stranger = ProjectInput { household_ids: vec![uuid::Uuid::from_u128(7).to_string()], ..input.clone() };
+    assert_eq!(
+        core.add_project(stranger).await.expect_err("stranger").to_command_error().code,
+        ErrorCode::InvalidInput
+    );
+    let negative = ProjectInput { funding_fiscal: Some(-5), ..input.clone() };
+    assert_eq!(
+        core.add_project(negative).await.expect_err("negative").to_command_error().code,
+        ErrorCode::InvalidInput
+    );
+
+    let p = core
+        .add_progress(ProgressInput { project_id: p.id.clone(), day: "2026-11-24".into(), text: "路基完成".into() })
+        .await
+        .expect("progress");
+    assert_eq!(p.state, ProjectStateCode::Underway, "the first update marks a planned project underway");
+    assert_eq!(
+        p.progress.iter().map(|u| (u.day.as_str(), u.text.as_str())).collect::<Vec<_>>(),
+        [("2026-11-24", "路基完成")]
+    );
+
+    let no_result = CloseProjectRequest {
+        project_id: p.id.clone(),
+        state: ProjectStateCode::Done,
+        day: "2026-11-25".into(),
+        result: String::new(),
+    };
+    assert_eq!(
+        core.close_project(no_result.clone()).await.expect_err("no result").to_command_error().code,
+        ErrorCode::InvalidInput
+    );
+    let done = core
+        .close_project(CloseProjectRequest { result: "硬化道路3.2公里".into(), ..no_result })
+        .await
+        .expect("closed");
+    assert_eq!(done.state, ProjectStateCode::Done);
+    assert_eq!((done.closed_on.as_deref(), done.closed_by_name.as_deref()), (Some("2026-11-25"), Some("李明")));
+    let v = core.village_ledger().await.expect("ledger");
+    assert_eq!(v.projects.len(), 1);
+    assert_eq!(v.projects[0].result, "硬化道路3.2公里");
+    assert_eq!(v.households.len(), 3, "every household to pick from");
+}
