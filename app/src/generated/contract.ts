@@ -688,6 +688,79 @@ exchanges: Array<NearbyExchange>, };
 
 export type NearbyJoin = { code: string, address: string | null, };
 
+export type MeetingKindCode = "committee" | "symposium" | "party_lecture" | "training" | "other";
+
+export type ProjectKindCode = "practical" | "aid";
+
+export type ProjectStateCode = "planned" | "underway" | "done" | "dropped";
+
+export type MeetingItem = { id: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, kind: MeetingKindCode, ledBy: string, 
+/**
+ * Null when nobody counted: unknown, not 0.
+ */
+attendance: number | null, topics: string, decisions: string, recordedByName: string, };
+
+export type ProgressItem = { id: string, day: string, text: string, byName: string, };
+
+export type ProjectItem = { id: string, name: string, kind: ProjectKindCode, state: ProjectStateCode, fundingCollective: number | null, fundingFiscal: number | null, fundingPartyFees: number | null, fundingUrbanRural: number | null, 
+/**
+ * The sum of the sources recorded; null when none is.
+ */
+fundingTotal: number | null, 
+/**
+ * The households that benefit: ids, and heads with their village group (namesakes are
+ * common); none: the whole village or not recorded.
+ */
+householdIds: Array<string>, householdHeads: Array<string>, startedOn: string | null, 
+/**
+ * By day, the earliest first.
+ */
+progress: Array<ProgressItem>, closedOn: string | null, closedByName: string | null, result: string, createdByName: string, };
+
+export type HouseholdPick = { id: string, head: string, group: string, };
+
+export type VillageLedgerView = { 
+/**
+ * Today on the device, `YYYY-MM-DD` (the forms' default day and latest day).
+ */
+today: string, meetings: Array<MeetingItem>, projects: Array<ProjectItem>, households: Array<HouseholdPick>, };
+
+export type MeetingInput = { 
+/**
+ * `YYYY-MM-DD`, not after today.
+ */
+date: string, kind: MeetingKindCode, ledBy: string, 
+/**
+ * Null or absent when nobody counted.
+ */
+attendance?: number | null, topics: string, decisions: string, };
+
+export type ProjectInput = { name: string, kind: ProjectKindCode, fundingCollective: number | null, fundingFiscal: number | null, fundingPartyFees: number | null, fundingUrbanRural: number | null, householdIds: Array<string>, 
+/**
+ * Planned or underway (a project is closed with `close_project`).
+ */
+state: ProjectStateCode, 
+/**
+ * `YYYY-MM-DD` when work started, if known.
+ */
+startedOn?: string | null, };
+
+export type ProgressInput = { projectId: string, 
+/**
+ * `YYYY-MM-DD`, not after today.
+ */
+day: string, text: string, };
+
+export type CloseProjectRequest = { projectId: string, 
+/**
+ * Done or dropped.
+ */
+state: ProjectStateCode, day: string, result: string, };
+
 /** Every command: its request (`null`: none; else passed as `{ req }`) and its answer. */
 export interface Commands {
   setup_status: { req: null; res: SetupStatus };
@@ -726,6 +799,11 @@ export interface Commands {
   nearby_offer: { req: null; res: NearbyStatus };
   nearby_stop: { req: null; res: NearbyStatus };
   nearby_join: { req: NearbyJoin; res: NearbyExchange };
+  village_ledger: { req: null; res: VillageLedgerView };
+  record_meeting: { req: MeetingInput; res: MeetingItem };
+  add_project: { req: ProjectInput; res: ProjectItem };
+  add_progress: { req: ProgressInput; res: ProjectItem };
+  close_project: { req: CloseProjectRequest; res: ProjectItem };
 }
 
 export const ERROR_CODES: ErrorCode[] = [
