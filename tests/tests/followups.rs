@@ -1,12 +1,54 @@
 //! Issue 16's follow-up items (承诺事项 / 待办) across devices: a promise made on a visit on
 //! one phone reaches a colleague's phone, is closed there while offline, and after sync every
 //! phone shows it done, by whom and when; an item written long ago and synced late is accepted.
+//! The county counts them per village (promised, done, open, overdue) and as evidence of
+//! 办好一批民生实事, an item closed late on a phone offline for weeks included.
 
+use taizhang_doc::demo;
 use taizhang_domain::{FollowUp, FollowUpId};
+use taizhang_sync_server::admin;
+use taizhang_sync_server::demo::DEMO_COUNTY_STAFF;
 use taizhang_tests::*;
 use uuid::Uuid;
 
 const DAY: i64 = 86_400_000;
+const PASSWORD: &str = "县里查台账-2026";
+
+async fn county_officer(server: &TestServer) -> WebSession {
+    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
+    let (status, me, _) = web_login(&server.url, None, "惠水县委组织部 孙强", PASSWORD).await;
+    assert_eq!(status, 200, "{me}");
+    WebSession {
+        http: reqwest::Client::new(),
+        url: server.url.clone(),
+        token: me["token"].as_str().expect("token").into(),
+    }
+}
+
+/// The village page's follow-up counts and the first secretary's 办好一批民生实事 for `from..=to`.
+async fn county_counts(
+    server: &TestServer,
+    county: &WebSession,
+    from: &str,
+    to: &str,
+) -> (serde_json::Value, serde_json::Value) {
+    server.county_caught_up(demo::VILLAGE.0).await;
+    let v = county.json(&format!("/county/api/village/{}?from={from}&to={to}", demo::VILLAGE.0)).await;
+    let li = demo::member_id(0).to_string();
+    let line = v["members"].as_array().expect("members").iter().find(|m| m["id"] == li).cloned().expect("Li");
+    let practical = line["report"]["seven_ones"]
+        .as_array()
+        .expect("seven ones")
+        .iter()
+        .find(|f| f["rule"]["policy_value"] == "practical_projects")
+        .cloned()
+        .expect("the item");
+    (v["follow_ups"].clone(), practical)
+}
+
+fn values(c: &serde_json::Value) -> [u64; 5] {
+    ["promised", "done", "done_after_due", "open", "overdue"].map(|k| c[k]["value"].as_u64().expect(k))
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_it() {
@@ -82,4 +124,81 @@ async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_i
     zhang.sync(&t, NOW + 2 * DAY + 5_000).await.expect("zhang's late item is accepted");
     li.sync(&t, NOW + 2 * DAY + 6_000).await.expect("li syncs");
     assert!(li.store().follow_up(late.id).expect("read").is_some(), "the late item reached Li");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_offline() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let county = county_officer(&server).await;
+    let (li_id, wang_id) = (demo::member_id(0), demo::member_id(1));
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    wang.sync(&t, NOW).await.expect("wang first sync");
+
+    // Nothing recorded yet: 未录入, never 未完成.
+    let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
+    assert_eq!(c["recorded"], 0, "{c}");
+    assert_eq!(values(&c), [0; 5]);
+    assert_eq!(practical["value"], "not_recorded", "{practical}");
+
+    // Li promises three things on visits: one due in 3 days, one in 7, one without a day.
+    let today = taizhang_domain::local_date(NOW);
+    let promise = |n: usize, due: Option<u64>, text: &str| FollowUp {
+        id: FollowUpId(Uuid::now_v7()),
+        household: household(n),
+        visit: None,
+        text: text.into(),
+        owner: if n == 1 { li_id } else { wang_id },
+        due: due.map(|d| today + chrono::Days::new(d)),
+        created_by: li_id,
+        created_at: NOW + n as i64 * 1_000,
+        done_by: None,
+        done_at: None,
+        done_note: String::new(),
+    };
+    let a = promise(1, Some(3), "协助办理医保报销");
+    let b = promise(2, Some(7), "联系修缮危房");
+    let eggs = promise(3, None, "帮销售土鸡蛋");
+    for item in [&a, &b, &eggs] {
+        li.put_follow_up(item, item.created_at).expect("promise");
+    }
+    // Li closes his own the next day and syncs; Wang takes the other two and goes offline.
+    li.close_follow_up(a.id, li_id, "报销款已到账", NOW + DAY).expect("close a");
+    server.advance(DAY);
+    li.sync(&t, NOW + DAY + 1_000).await.expect("li syncs");
+    wang.sync(&t, NOW + DAY + 2_000).await.expect("wang gets the items");
+
+    // Ten days on, the county sees three promised, one done, two open, one of them overdue.
+    server.advance(9 * DAY);
+    let county = county_officer(&server).await;
+    let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
+    assert_eq!(c["recorded"], 3, "{c}");
+    assert_eq!(values(&c), [3, 1, 0, 2, 1], "{c}");
+    assert_eq!(c["overdue"]["counted"], serde_json::json!([b.id.to_string()]));
+    assert_eq!(practical["value"], "not_done", "one item of three: {practical}");
+
+    // Wang, offline for weeks, closes the repair 20 days on (13 days after its due day) and the
+    // eggs the day after; he syncs four weeks on. Late is never refused.
+    wang.close_follow_up(b.id, wang_id, "危房已修缮", NOW + 20 * DAY).expect("close b late");
+    wang.close_follow_up(eggs.id, wang_id, "已联系超市收购", NOW + 21 * DAY).expect("close the eggs");
+    server.advance(18 * DAY);
+    wang.sync(&t, NOW + 28 * DAY).await.expect("wang's weeks-old closings are accepted");
+
+    let county = county_officer(&server).await;
+    let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
+    assert_eq!(values(&c), [3, 3, 1, 0, 0], "{c}");
+    assert_eq!(c["done_after_due"]["counted"], serde_json::json!([b.id.to_string()]));
+    // Three items closed done make one 民生实事 by the default policy (3 items = 1 project).
+    assert_eq!(practical["value"], "done", "{practical}");
+    let mut ids = vec![a.id.to_string(), b.id.to_string(), eggs.id.to_string()];
+    ids.sort();
+    assert_eq!(practical["counted"], serde_json::json!(ids));
+    // November alone: only Li's item was closed in it; Wang's count for December, the days
+    // they were closed, not the day they arrived.
+    let (nov, _) = county_counts(&server, &county, "2026-11-01", "2026-11-30").await;
+    assert_eq!(values(&nov), [3, 1, 0, 2, 0], "{nov}");
+    let (dec, _) = county_counts(&server, &county, "2026-12-01", "2026-12-31").await;
+    assert_eq!(values(&dec), [0, 2, 1, 0, 0], "{dec}");
 }

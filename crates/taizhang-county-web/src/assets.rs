@@ -36,6 +36,7 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/js/evidence.js", content_type: JS, body: include_str!("../assets/js/evidence.js") },
     Asset { path: "/county/js/township.js", content_type: JS, body: include_str!("../assets/js/township.js") },
     Asset { path: "/county/js/devices.js", content_type: JS, body: include_str!("../assets/js/devices.js") },
+    Asset { path: "/county/js/followups.js", content_type: JS, body: include_str!("../assets/js/followups.js") },
 ];
 
 /// `asset` with its content type, revalidated on every load, loading nothing from elsewhere

@@ -25,6 +25,7 @@ import { lang, t } from "./i18n.js";
 import { evidenceSection } from "./evidence.js";
 import { inspectSection } from "./inspection.js";
 import { devicesSection } from "./devices.js";
+import { followUpsSection } from "./followups.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
 
@@ -79,6 +80,7 @@ export function renderVillage(data) {
     membersSection(data),
     scoresSection(data),
     visitsSection(data),
+    followUpsSection(data),
     evidenceSection(v.id),
     inspectSection(v.id),
     devicesSection(v.id),
