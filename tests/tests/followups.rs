@@ -202,3 +202,92 @@ async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_
     let (dec, _) = county_counts(&server, &county, "2026-12-01", "2026-12-31").await;
     assert_eq!(values(&dec), [0, 2, 1, 0, 0], "{dec}");
 }
+
+/// The inspection loop's second half (整改, issue 16): the county writes a finding on a
+/// household its draw picked; Wang's phone receives it at its next sync as an item to answer;
+/// offline for a week he answers it; at his next sync the county sees it answered, by whom and
+/// when (the phone's time of the answer, a week before the server received it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_written_by_the_county_is_answered_on_a_phone_offline_for_a_week() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let county = county_officer(&server).await;
+    let wang_id = demo::member_id(1);
+    let mut wang = server.device(1).await;
+    let mut li = server.device(0).await;
+    wang.sync(&t, NOW).await.expect("wang first sync");
+    li.sync(&t, NOW).await.expect("li first sync");
+    server.county_caught_up(demo::VILLAGE.0).await;
+    let village = demo::VILLAGE.0;
+    let h3 = household(3);
+
+    // The county draws households and writes a finding on one of them.
+    let (status, drawn, _) = county
+        .get(&format!(
+            "/county/api/village/{village}/sample?kind=households&n=3&seed=7&scope=all&from=2026-11-01&to=2026-11-25"
+        ))
+        .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&drawn));
+    let (status, w) = county
+        .post(
+            &format!("/county/api/village/{village}/findings"),
+            serde_json::json!({"household": h3.to_string(), "text": "饮水安全未核查,走访记录无饮水情况"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{w}");
+    let finding: taizhang_domain::FindingId = w["finding"].as_str().expect("id").parse().expect("uuid");
+    // A finding about nothing, or about a household not in the village, is refused in words.
+    let (status, e) =
+        county.post(&format!("/county/api/village/{village}/findings"), serde_json::json!({"text": "无对象"})).await;
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().expect("error").contains("一户"), "{e}");
+    let (status, _) = county
+        .post(
+            &format!("/county/api/village/{village}/findings"),
+            serde_json::json!({"household": Uuid::now_v7().to_string(), "text": "查无此户"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // The page lists it as open (待整改), signed by the officer, at the server's time.
+    server.county_caught_up(village).await;
+    let listed = county.json(&format!("/county/api/village/{village}/findings")).await;
+    let line = &listed["findings"][0];
+    assert_eq!(
+        (line["state"].as_str(), line["found_by_name"].as_str()),
+        (Some("open"), Some("惠水县委组织部 孙强")),
+        "{line}"
+    );
+    assert_eq!(line["household"], h3.to_string());
+    assert_eq!(line["found_at"], NOW);
+
+    // Wang's phone receives it at its next sync, as an item to answer.
+    wang.sync(&t, NOW + 60_000).await.expect("wang syncs");
+    let open = wang.store().open_findings().expect("open findings");
+    assert_eq!(open.iter().map(|r| r.record.id).collect::<Vec<_>>(), vec![finding]);
+    assert_eq!(wang.store().findings_of_household(h3).expect("of h3").len(), 1);
+
+    // Offline for a week, he visits and answers it on day 2; the phone keeps it unsynced.
+    let answered_at = NOW + 2 * DAY;
+    let a = wang.answer_finding(finding, wang_id, "已入户核查饮水,水质正常,已补记走访", answered_at).expect("answer");
+    assert!(a.is_answered());
+    assert!(wang.store().open_findings().expect("open").is_empty(), "answered on the phone at once");
+    // A week on he syncs: the answer is accepted, and the county sees it answered with times.
+    server.advance(7 * DAY);
+    wang.sync(&t, NOW + 7 * DAY).await.expect("a week-old answer is accepted");
+    let county = county_officer(&server).await;
+    server.county_caught_up(village).await;
+    let listed = county.json(&format!("/county/api/village/{village}/findings")).await;
+    let line = &listed["findings"][0];
+    assert_eq!(line["state"], "answered", "{line}");
+    assert_eq!(line["state_zh"], "已答复");
+    assert_eq!(line["answered_by"], wang_id.to_string());
+    assert_eq!(line["answered_by_name"], "王芳");
+    assert_eq!(line["answered_at"], answered_at, "the phone's time of the answer, not the receipt");
+    assert_eq!(line["answer"], "已入户核查饮水,水质正常,已补记走访");
+    assert_eq!(line["found_at"], NOW);
+    // Li's phone gets the answered finding too.
+    li.sync(&t, NOW + 7 * DAY + 1_000).await.expect("li syncs");
+    let on_li = li.store().finding(finding).expect("read").expect("held").record;
+    assert_eq!((on_li.answered_by, on_li.answered_at), (Some(wang_id), Some(answered_at)));
+}

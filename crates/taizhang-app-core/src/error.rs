@@ -116,6 +116,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
         DomainError::MonthFiled { .. } => "date",
         DomainError::UnknownDiaryEntry(_) => "amends",
         DomainError::UnknownProject(_) => "project",
+        DomainError::FindingSubject => "household",
         DomainError::Empty { field } | DomainError::TooLong { field, .. } | DomainError::OutOfRange { field, .. } => {
             match *field {
                 "head of household" => "head",
@@ -126,6 +127,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
                 "diary text" => "text",
                 "location" | "location accuracy" => "location",
                 "item reason" | "item points" | "veto points" | "score items" => "items",
+                "answer to the finding" | "answer to the finding (整改情况)" => "answer",
                 other => other,
             }
         }

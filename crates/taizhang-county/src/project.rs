@@ -33,6 +33,8 @@ pub struct DocPart {
     pub progress: Vec<taizhang_domain::ProgressUpdate>,
     /// Follow-up items (承诺事项, issue 16), from the registry: evidence of 民生实事.
     pub follow_ups: Vec<taizhang_domain::FollowUp>,
+    /// Inspection findings and their answers (整改, issue 16), from the registry.
+    pub findings: Vec<taizhang_domain::Finding>,
     /// Records this version could not read (a newer app's, or damaged): counted, not shown.
     pub unreadable: usize,
     /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
@@ -80,6 +82,7 @@ impl DocPart {
                 part.projects = take(doc, &mut bad);
                 part.progress = take(doc, &mut bad);
                 part.follow_ups = take(doc, &mut bad);
+                part.findings = take(doc, &mut bad);
             }
             Ok(DocId::Team { .. }) => {
                 part.created = creating_changes(doc);
@@ -171,7 +174,9 @@ impl VillageProjection {
             r.projects.extend(p.projects.iter().cloned());
             r.progress.extend(p.progress.iter().cloned());
             r.follow_ups.extend(p.follow_ups.iter().cloned());
+            r.findings.extend(p.findings.iter().cloned());
         }
+        r.findings.sort_by_key(|f| (f.found_at, f.id));
         r.follow_ups.sort_by_key(|f| (f.created_at, f.id));
         r.meetings.sort_by_key(|m| (m.date, m.id));
         r.projects.sort_by_key(|p| (p.created_at, p.id));

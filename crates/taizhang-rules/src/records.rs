@@ -79,6 +79,10 @@ pub struct VillageRecords {
     /// 办好一批民生实事 beside the practical projects ([`crate::follow_up_counts`]).
     #[serde(default)]
     pub follow_ups: Vec<taizhang_domain::FollowUp>,
+    /// Inspection findings (检查发现的问题) and the team's answers (整改, issue 16), for the
+    /// village page; no rule scores them.
+    #[serde(default)]
+    pub findings: Vec<taizhang_domain::Finding>,
 }
 
 impl VillageRecords {

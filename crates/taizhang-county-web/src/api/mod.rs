@@ -5,6 +5,7 @@
 pub mod devices;
 pub mod evidence;
 pub mod export;
+pub mod findings;
 pub mod grades;
 pub mod inputs;
 pub mod overview;
