@@ -61,6 +61,10 @@ async fn close_follow_up(core: Core<'_>, req: CloseFollowUpRequest) -> Answer<Fo
     Ok(core.close_follow_up(req).await?)
 }
 #[tauri::command]
+async fn answer_finding(core: Core<'_>, req: AnswerFindingRequest) -> Answer<FindingItem> {
+    Ok(core.answer_finding(req).await?)
+}
+#[tauri::command]
 async fn diary(core: Core<'_>, req: MonthQuery) -> Answer<DiaryView> {
     Ok(core.diary(req).await?)
 }
@@ -248,6 +252,7 @@ fn try_run() -> anyhow::Result<()> {
             save_household,
             record_visit,
             close_follow_up,
+            answer_finding,
             diary,
             write_diary,
             month_gaps,

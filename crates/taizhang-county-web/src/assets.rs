@@ -37,6 +37,7 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/js/township.js", content_type: JS, body: include_str!("../assets/js/township.js") },
     Asset { path: "/county/js/devices.js", content_type: JS, body: include_str!("../assets/js/devices.js") },
     Asset { path: "/county/js/followups.js", content_type: JS, body: include_str!("../assets/js/followups.js") },
+    Asset { path: "/county/js/findings.js", content_type: JS, body: include_str!("../assets/js/findings.js") },
 ];
 
 /// `asset` with its content type, revalidated on every load, loading nothing from elsewhere

@@ -26,6 +26,7 @@ import { evidenceSection } from "./evidence.js";
 import { inspectSection } from "./inspection.js";
 import { devicesSection } from "./devices.js";
 import { followUpsSection } from "./followups.js";
+import { findingsSection } from "./findings.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
 
@@ -83,6 +84,7 @@ export function renderVillage(data) {
     followUpsSection(data),
     evidenceSection(v.id),
     inspectSection(v.id),
+    findingsSection(v.id),
     devicesSection(v.id),
   );
 }
