@@ -85,7 +85,8 @@ async function load(villageId, list) {
       ),
     );
   } catch (err) {
-    report(err);
+    // Shown in the panel (as the devices panel does), not as the page's error banner.
+    if (!err?.handled) fill(list, h("p", { class: "muted", "data-testid": "findings-error" }, String(err?.message ?? err)));
   }
 }
 
