@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "ui_mark",
     "close_follow_up",
+    "answer_finding",
     "lock_status",
     "set_pin",
     "unlock",

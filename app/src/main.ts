@@ -4,6 +4,7 @@ import "./style.css";
 import { call } from "./api";
 import { add, clear, h } from "./dom";
 import { followUpList } from "./followups";
+import { findingList } from "./findings";
 import { householdExtras } from "./households";
 import { nearbyScreen } from "./nearby";
 import { ledgerScreen } from "./ledger";
@@ -345,6 +346,19 @@ const todayScreen: Screen = async (el) => {
         }),
       "today-followups",
     ),
+    v.findings.length ? h("h2", {}, t("finding.title")) : null,
+    v.findings.length
+      ? findingList(
+          v.findings,
+          (f, text, btn) =>
+            void act(btn, el, async () => {
+              await call("answer_finding", { id: f.id, answer: text });
+              toast(t("finding.answered"));
+              go({ screen: "today" });
+            }),
+          "today-findings",
+        )
+      : null,
     h("h2", {}, t("today.checks")),
     v.checks.length
       ? h(
@@ -511,6 +525,19 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
         }),
       "household-followups",
     ),
+    d.findings.length ? h("h2", {}, t("finding.household")) : null,
+    d.findings.length
+      ? findingList(
+          d.findings,
+          (f, text, btn) =>
+            void act(btn, el, async () => {
+              await call("answer_finding", { id: f.id, answer: text });
+              toast(t("finding.answered"));
+              go({ screen: "household", id: r.id });
+            }),
+          "household-findings",
+        )
+      : null,
     h(
       "div",
       { class: "row" },

@@ -99,9 +99,12 @@ enum WriteCase {
     TeamColleagueSubmission,
     /// The team's third-quarter report (季报告), signed by the writer: the first secretary only.
     TeamReport,
+    /// A new inspection finding on a household, signed by the writer (issue 16): township and
+    /// county staff only (the team answers findings, it does not make them).
+    RegistryFinding,
 }
 
-const WRITES: [WriteCase; 14] = [
+const WRITES: [WriteCase; 15] = [
     WriteCase::RegistryHousehold,
     WriteCase::TeamLeaveRequest,
     WriteCase::TeamLeaveDecision,
@@ -116,6 +119,7 @@ const WRITES: [WriteCase; 14] = [
     WriteCase::TeamOwnSubmission,
     WriteCase::TeamColleagueSubmission,
     WriteCase::TeamReport,
+    WriteCase::RegistryFinding,
 ];
 
 async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: usize) -> Got {
@@ -252,6 +256,25 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                 change_on(server, demo::VILLAGE.0, "team/2026", &dev.actor, |tx| write(tx, &r).expect("write")).await,
             )
         }
+        WriteCase::RegistryFinding => {
+            let f = taizhang_domain::Finding {
+                id: taizhang_domain::FindingId(Uuid::now_v7()),
+                household: Some(demo::households(10)[3].id),
+                diary: None,
+                member: None,
+                text: format!("饮水安全未核查 {salt}"),
+                found_by: dev.account,
+                found_by_name: "检查人".into(),
+                found_at: NOW,
+                answer: String::new(),
+                answered_by: None,
+                answered_at: None,
+            };
+            (
+                "registry".into(),
+                change_on(server, demo::VILLAGE.0, "registry", &dev.actor, |tx| write(tx, &f).expect("write")).await,
+            )
+        }
         WriteCase::Assessment => {
             let changes = change_on(server, demo::VILLAGE.0, "assessment/2026", &dev.actor, |tx| {
                 let obj = tx.put_object(ROOT, format!("score/{}", Uuid::now_v7()), ObjType::Map).expect("obj");
@@ -283,8 +306,10 @@ fn expected_write(role: Role, case: WriteCase) -> bool {
                 | TeamOwnSubmission
                 | TeamReport
         ),
-        Role::TownshipStaff => matches!(case, TeamLeaveDecision | TeamFiling | TeamScoreFirstSecretary),
-        Role::CountyStaff => matches!(case, Assessment),
+        Role::TownshipStaff => {
+            matches!(case, TeamLeaveDecision | TeamFiling | TeamScoreFirstSecretary | RegistryFinding)
+        }
+        Role::CountyStaff => matches!(case, Assessment | RegistryFinding),
         Role::Admin => false,
     }
 }

@@ -1,12 +1,54 @@
 //! Issue 16's follow-up items (承诺事项 / 待办) across devices: a promise made on a visit on
 //! one phone reaches a colleague's phone, is closed there while offline, and after sync every
 //! phone shows it done, by whom and when; an item written long ago and synced late is accepted.
+//! The county counts them per village (promised, done, open, overdue) and as evidence of
+//! 办好一批民生实事, an item closed late on a phone offline for weeks included.
 
+use taizhang_doc::demo;
 use taizhang_domain::{FollowUp, FollowUpId};
+use taizhang_sync_server::admin;
+use taizhang_sync_server::demo::DEMO_COUNTY_STAFF;
 use taizhang_tests::*;
 use uuid::Uuid;
 
 const DAY: i64 = 86_400_000;
+const PASSWORD: &str = "县里查台账-2026";
+
+async fn county_officer(server: &TestServer) -> WebSession {
+    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
+    let (status, me, _) = web_login(&server.url, None, "惠水县委组织部 孙强", PASSWORD).await;
+    assert_eq!(status, 200, "{me}");
+    WebSession {
+        http: reqwest::Client::new(),
+        url: server.url.clone(),
+        token: me["token"].as_str().expect("token").into(),
+    }
+}
+
+/// The village page's follow-up counts and the first secretary's 办好一批民生实事 for `from..=to`.
+async fn county_counts(
+    server: &TestServer,
+    county: &WebSession,
+    from: &str,
+    to: &str,
+) -> (serde_json::Value, serde_json::Value) {
+    server.county_caught_up(demo::VILLAGE.0).await;
+    let v = county.json(&format!("/county/api/village/{}?from={from}&to={to}", demo::VILLAGE.0)).await;
+    let li = demo::member_id(0).to_string();
+    let line = v["members"].as_array().expect("members").iter().find(|m| m["id"] == li).cloned().expect("Li");
+    let practical = line["report"]["seven_ones"]
+        .as_array()
+        .expect("seven ones")
+        .iter()
+        .find(|f| f["rule"]["policy_value"] == "practical_projects")
+        .cloned()
+        .expect("the item");
+    (v["follow_ups"].clone(), practical)
+}
+
+fn values(c: &serde_json::Value) -> [u64; 5] {
+    ["promised", "done", "done_after_due", "open", "overdue"].map(|k| c[k]["value"].as_u64().expect(k))
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_it() {
@@ -82,4 +124,170 @@ async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_i
     zhang.sync(&t, NOW + 2 * DAY + 5_000).await.expect("zhang's late item is accepted");
     li.sync(&t, NOW + 2 * DAY + 6_000).await.expect("li syncs");
     assert!(li.store().follow_up(late.id).expect("read").is_some(), "the late item reached Li");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_offline() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let county = county_officer(&server).await;
+    let (li_id, wang_id) = (demo::member_id(0), demo::member_id(1));
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    wang.sync(&t, NOW).await.expect("wang first sync");
+
+    // Nothing recorded yet: 未录入, never 未完成.
+    let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
+    assert_eq!(c["recorded"], 0, "{c}");
+    assert_eq!(values(&c), [0; 5]);
+    assert_eq!(practical["value"], "not_recorded", "{practical}");
+
+    // Li promises three things on visits: one due in 3 days, one in 7, one without a day.
+    let today = taizhang_domain::local_date(NOW);
+    let promise = |n: usize, due: Option<u64>, text: &str| FollowUp {
+        id: FollowUpId(Uuid::now_v7()),
+        household: household(n),
+        visit: None,
+        text: text.into(),
+        owner: if n == 1 { li_id } else { wang_id },
+        due: due.map(|d| today + chrono::Days::new(d)),
+        created_by: li_id,
+        created_at: NOW + n as i64 * 1_000,
+        done_by: None,
+        done_at: None,
+        done_note: String::new(),
+    };
+    let a = promise(1, Some(3), "协助办理医保报销");
+    let b = promise(2, Some(7), "联系修缮危房");
+    let eggs = promise(3, None, "帮销售土鸡蛋");
+    for item in [&a, &b, &eggs] {
+        li.put_follow_up(item, item.created_at).expect("promise");
+    }
+    // Li closes his own the next day and syncs; Wang takes the other two and goes offline.
+    li.close_follow_up(a.id, li_id, "报销款已到账", NOW + DAY).expect("close a");
+    server.advance(DAY);
+    li.sync(&t, NOW + DAY + 1_000).await.expect("li syncs");
+    wang.sync(&t, NOW + DAY + 2_000).await.expect("wang gets the items");
+
+    // Ten days on, the county sees three promised, one done, two open, one of them overdue.
+    server.advance(9 * DAY);
+    let county = county_officer(&server).await;
+    let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
+    assert_eq!(c["recorded"], 3, "{c}");
+    assert_eq!(values(&c), [3, 1, 0, 2, 1], "{c}");
+    assert_eq!(c["overdue"]["counted"], serde_json::json!([b.id.to_string()]));
+    assert_eq!(practical["value"], "not_done", "one item of three: {practical}");
+
+    // Wang, offline for weeks, closes the repair 20 days on (13 days after its due day) and the
+    // eggs the day after; he syncs four weeks on. Late is never refused.
+    wang.close_follow_up(b.id, wang_id, "危房已修缮", NOW + 20 * DAY).expect("close b late");
+    wang.close_follow_up(eggs.id, wang_id, "已联系超市收购", NOW + 21 * DAY).expect("close the eggs");
+    server.advance(18 * DAY);
+    wang.sync(&t, NOW + 28 * DAY).await.expect("wang's weeks-old closings are accepted");
+
+    let county = county_officer(&server).await;
+    let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
+    assert_eq!(values(&c), [3, 3, 1, 0, 0], "{c}");
+    assert_eq!(c["done_after_due"]["counted"], serde_json::json!([b.id.to_string()]));
+    // Three items closed done make one 民生实事 by the default policy (3 items = 1 project).
+    assert_eq!(practical["value"], "done", "{practical}");
+    let mut ids = vec![a.id.to_string(), b.id.to_string(), eggs.id.to_string()];
+    ids.sort();
+    assert_eq!(practical["counted"], serde_json::json!(ids));
+    // November alone: only Li's item was closed in it; Wang's count for December, the days
+    // they were closed, not the day they arrived.
+    let (nov, _) = county_counts(&server, &county, "2026-11-01", "2026-11-30").await;
+    assert_eq!(values(&nov), [3, 1, 0, 2, 0], "{nov}");
+    let (dec, _) = county_counts(&server, &county, "2026-12-01", "2026-12-31").await;
+    assert_eq!(values(&dec), [0, 2, 1, 0, 0], "{dec}");
+}
+
+/// The inspection loop's second half (整改, issue 16): the county writes a finding on a
+/// household its draw picked; Wang's phone receives it at its next sync as an item to answer;
+/// offline for a week he answers it; at his next sync the county sees it answered, by whom and
+/// when (the phone's time of the answer, a week before the server received it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_written_by_the_county_is_answered_on_a_phone_offline_for_a_week() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let county = county_officer(&server).await;
+    let wang_id = demo::member_id(1);
+    let mut wang = server.device(1).await;
+    let mut li = server.device(0).await;
+    wang.sync(&t, NOW).await.expect("wang first sync");
+    li.sync(&t, NOW).await.expect("li first sync");
+    server.county_caught_up(demo::VILLAGE.0).await;
+    let village = demo::VILLAGE.0;
+    let h3 = household(3);
+
+    // The county draws households and writes a finding on one of them.
+    let (status, drawn, _) = county
+        .get(&format!(
+            "/county/api/village/{village}/sample?kind=households&n=3&seed=7&scope=all&from=2026-11-01&to=2026-11-25"
+        ))
+        .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&drawn));
+    let (status, w) = county
+        .post(
+            &format!("/county/api/village/{village}/findings"),
+            serde_json::json!({"household": h3.to_string(), "text": "饮水安全未核查,走访记录无饮水情况"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{w}");
+    let finding: taizhang_domain::FindingId = w["finding"].as_str().expect("id").parse().expect("uuid");
+    // A finding about nothing, or about a household not in the village, is refused in words.
+    let (status, e) =
+        county.post(&format!("/county/api/village/{village}/findings"), serde_json::json!({"text": "无对象"})).await;
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().expect("error").contains("一户"), "{e}");
+    let (status, _) = county
+        .post(
+            &format!("/county/api/village/{village}/findings"),
+            serde_json::json!({"household": Uuid::now_v7().to_string(), "text": "查无此户"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // The page lists it as open (待整改), signed by the officer, at the server's time.
+    server.county_caught_up(village).await;
+    let listed = county.json(&format!("/county/api/village/{village}/findings")).await;
+    let line = &listed["findings"][0];
+    assert_eq!(
+        (line["state"].as_str(), line["found_by_name"].as_str()),
+        (Some("open"), Some("惠水县委组织部 孙强")),
+        "{line}"
+    );
+    assert_eq!(line["household"], h3.to_string());
+    assert_eq!(line["found_at"], NOW);
+
+    // Wang's phone receives it at its next sync, as an item to answer.
+    wang.sync(&t, NOW + 60_000).await.expect("wang syncs");
+    let open = wang.store().open_findings().expect("open findings");
+    assert_eq!(open.iter().map(|r| r.record.id).collect::<Vec<_>>(), vec![finding]);
+    assert_eq!(wang.store().findings_of_household(h3).expect("of h3").len(), 1);
+
+    // Offline for a week, he visits and answers it on day 2; the phone keeps it unsynced.
+    let answered_at = NOW + 2 * DAY;
+    let a = wang.answer_finding(finding, wang_id, "已入户核查饮水,水质正常,已补记走访", answered_at).expect("answer");
+    assert!(a.is_answered());
+    assert!(wang.store().open_findings().expect("open").is_empty(), "answered on the phone at once");
+    // A week on he syncs: the answer is accepted, and the county sees it answered with times.
+    server.advance(7 * DAY);
+    wang.sync(&t, NOW + 7 * DAY).await.expect("a week-old answer is accepted");
+    let county = county_officer(&server).await;
+    server.county_caught_up(village).await;
+    let listed = county.json(&format!("/county/api/village/{village}/findings")).await;
+    let line = &listed["findings"][0];
+    assert_eq!(line["state"], "answered", "{line}");
+    assert_eq!(line["state_zh"], "已答复");
+    assert_eq!(line["answered_by"], wang_id.to_string());
+    assert_eq!(line["answered_by_name"], "王芳");
+    assert_eq!(line["answered_at"], answered_at, "the phone's time of the answer, not the receipt");
+    assert_eq!(line["answer"], "已入户核查饮水,水质正常,已补记走访");
+    assert_eq!(line["found_at"], NOW);
+    // Li's phone gets the answered finding too.
+    li.sync(&t, NOW + 7 * DAY + 1_000).await.expect("li syncs");
+    let on_li = li.store().finding(finding).expect("read").expect("held").record;
+    assert_eq!((on_li.answered_by, on_li.answered_at), (Some(wang_id), Some(answered_at)));
 }

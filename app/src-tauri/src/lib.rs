@@ -81,6 +81,10 @@ async fn close_project(core: Core<'_>, req: CloseProjectRequest) -> Answer<Proje
     Ok(core.close_project(req).await?)
 }
 #[tauri::command]
+async fn answer_finding(core: Core<'_>, req: AnswerFindingRequest) -> Answer<FindingItem> {
+    Ok(core.answer_finding(req).await?)
+}
+#[tauri::command]
 async fn diary(core: Core<'_>, req: MonthQuery) -> Answer<DiaryView> {
     Ok(core.diary(req).await?)
 }
@@ -284,6 +288,7 @@ fn try_run() -> anyhow::Result<()> {
             save_household,
             record_visit,
             close_follow_up,
+            answer_finding,
             diary,
             write_diary,
             month_gaps,

@@ -92,6 +92,22 @@ export type CloseFollowUpRequest = { id: string,
  */
 note: string, };
 
+export type FindingItem = { id: string, 
+/**
+ * The household inspected (null for a diary entry), with its head.
+ */
+householdId: string | null, householdHead: string, 
+/**
+ * The author of the diary entry inspected (null for a household).
+ */
+diaryMemberName: string | null, text: string, 
+/**
+ * The officer and their unit, as the page signed it.
+ */
+foundByName: string, foundAt: number, answered: boolean, answer: string, answeredByName: string | null, answeredAt: number | null, };
+
+export type AnswerFindingRequest = { id: string, answer: string, };
+
 export type TodayView = { date: string, member: MemberInfo, village: VillageInfo | null, 
 /**
  * Today's check-ins and check-outs, oldest first.
@@ -116,7 +132,11 @@ pendingDocs: number,
 /**
  * The open follow-up items (待办) of the village: mine first, then by due day.
  */
-followUps: Array<FollowUpItem>, };
+followUps: Array<FollowUpItem>, 
+/**
+ * The inspection findings waiting for the team's answer (待整改, issue 16), oldest first.
+ */
+findings: Array<FindingItem>, };
 
 export type HouseholdStatusCode = "registered_poor" | "lifted_out" | "monitored" | "ordinary";
 
@@ -200,7 +220,11 @@ history: Array<HistoryItem>,
 /**
  * Its follow-up items (承诺事项), open ones first.
  */
-followUps: Array<FollowUpItem>, };
+followUps: Array<FollowUpItem>, 
+/**
+ * The inspection findings about it (检查发现的问题), open ones first.
+ */
+findings: Array<FindingItem>, };
 
 export type WordsItem = { labelZh: string, labelEn: string, valueZh: string, valueEn: string, };
 
@@ -773,6 +797,7 @@ export interface Commands {
   save_household: { req: HouseholdInput; res: HouseholdDetail };
   record_visit: { req: VisitInput; res: VisitItem };
   close_follow_up: { req: CloseFollowUpRequest; res: FollowUpItem };
+  answer_finding: { req: AnswerFindingRequest; res: FindingItem };
   diary: { req: MonthQuery; res: DiaryView };
   write_diary: { req: DiaryInput; res: DiaryItem };
   month_gaps: { req: MonthGapsRequest; res: MonthGaps };

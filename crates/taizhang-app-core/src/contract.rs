@@ -211,6 +211,39 @@ pub struct TodayView {
     pub pending_docs: u32,
     /// The open follow-up items (待办) of the village: mine first, then by due day.
     pub follow_ups: Vec<FollowUpItem>,
+    /// The inspection findings waiting for the team's answer (待整改, issue 16), oldest first.
+    pub findings: Vec<FindingItem>,
+}
+
+/// An inspection finding (检查发现的问题) written by the township or county, and the team's
+/// answer (整改, issue 16).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingItem {
+    pub id: String,
+    /// The household inspected (null for a diary entry), with its head.
+    pub household_id: Option<String>,
+    pub household_head: String,
+    /// The author of the diary entry inspected (null for a household).
+    pub diary_member_name: Option<String>,
+    pub text: String,
+    /// The officer and their unit, as the page signed it.
+    pub found_by_name: String,
+    #[ts(type = "number")]
+    pub found_at: i64,
+    pub answered: bool,
+    pub answer: String,
+    pub answered_by_name: Option<String>,
+    #[ts(type = "number | null")]
+    pub answered_at: Option<i64>,
+}
+
+/// Answer a finding (整改情况).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerFindingRequest {
+    pub id: String,
+    pub answer: String,
 }
 
 /// A follow-up item (承诺事项, issue 16).
@@ -361,6 +394,8 @@ pub struct HouseholdDetail {
     pub history: Vec<HistoryItem>,
     /// Its follow-up items (承诺事项), open ones first.
     pub follow_ups: Vec<FollowUpItem>,
+    /// The inspection findings about it (检查发现的问题), open ones first.
+    pub findings: Vec<FindingItem>,
 }
 
 /// A labelled value, in both languages.
@@ -1246,6 +1281,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("save_household", "HouseholdInput", "HouseholdDetail"),
     ("record_visit", "VisitInput", "VisitItem"),
     ("close_follow_up", "CloseFollowUpRequest", "FollowUpItem"),
+    ("answer_finding", "AnswerFindingRequest", "FindingItem"),
     ("diary", "MonthQuery", "DiaryView"),
     ("write_diary", "DiaryInput", "DiaryItem"),
     ("month_gaps", "MonthGapsRequest", "MonthGaps"),
@@ -1299,6 +1335,8 @@ pub fn contract_ts() -> String {
         DiaryStatus::decl(),
         FollowUpItem::decl(),
         CloseFollowUpRequest::decl(),
+        FindingItem::decl(),
+        AnswerFindingRequest::decl(),
         TodayView::decl(),
         HouseholdStatusCode::decl(),
         VisitPeriodCode::decl(),

@@ -1013,6 +1013,7 @@ impl AppCore {
                 diary_today,
                 pending_docs: l.pending_docs()?.len() as u32,
                 follow_ups: crate::followups::open_items(l, now)?,
+                findings: crate::followups::open_findings(l)?,
             })
         })
         .await
@@ -1109,6 +1110,7 @@ impl AppCore {
         let family = crate::households::family(store, id, l.member(), now)?;
         let history = crate::households::history(l, id, &names)?;
         let follow_ups = crate::followups::household_items(l, id, now)?;
+        let findings = crate::followups::household_findings(l, id)?;
         Ok(HouseholdDetail {
             helper_name: row.record.helper.and_then(|m| names.get(&m).cloned()),
             household: household_input(&row.record),
@@ -1118,6 +1120,7 @@ impl AppCore {
             family,
             history,
             follow_ups,
+            findings,
         })
     }
 
@@ -1213,6 +1216,14 @@ impl AppCore {
         let now = self.now();
         let id = parse_id("id", &req.id)?;
         self.with(|l| crate::followups::close(l, id, &req.note, now)).await
+    }
+
+    /// Answers an inspection finding (整改情况) as this device's member, at the device's time;
+    /// offline is fine, the answer goes up at the next sync.
+    pub async fn answer_finding(&self, req: AnswerFindingRequest) -> Result<FindingItem, AppError> {
+        let now = self.now();
+        let id = parse_id("id", &req.id)?;
+        self.with(|l| crate::followups::answer(l, id, &req.answer, now)).await
     }
 
     fn diary_view(l: &Ledger, policy: &Policy, month: YearMonth, now: Timestamp) -> Result<DiaryView, AppError> {

@@ -35,6 +35,7 @@ impl AppCore {
             "save_household" => answer(self.save_household(arg(name, req)?).await),
             "record_visit" => answer(self.record_visit(arg(name, req)?).await),
             "close_follow_up" => answer(self.close_follow_up(arg(name, req)?).await),
+            "answer_finding" => answer(self.answer_finding(arg(name, req)?).await),
             "diary" => answer(self.diary(arg(name, req)?).await),
             "write_diary" => answer(self.write_diary(arg(name, req)?).await),
             "month_gaps" => answer(self.month_gaps(arg(name, req)?).await),

@@ -116,6 +116,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
         DomainError::MonthFiled { .. } => "date",
         DomainError::UnknownDiaryEntry(_) => "amends",
         DomainError::UnknownProject(_) => "project",
+        DomainError::FindingSubject => "household",
         DomainError::Empty { field } | DomainError::TooLong { field, .. } | DomainError::OutOfRange { field, .. } => {
             match *field {
                 "head of household" => "head",
@@ -137,6 +138,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
                 "project result" | "project result (what was delivered, or why it was dropped)" => "result",
                 "progress update" => "progressText",
                 "meeting date" | "project start day" | "project closing day" | "progress day" => "date",
+                "answer to the finding" | "answer to the finding (整改情况)" => "answer",
                 other => other,
             }
         }

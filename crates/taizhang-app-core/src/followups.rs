@@ -1,14 +1,15 @@
 //! Follow-up items (承诺事项 / 待办, issue 16) on the app's screens: the to-do list of Today
 //! (open items, the device member's first, overdue ones flagged), a promise made with a visit,
-//! and closing an item (办结) with a note.
+//! and closing an item (办结) with a note; and the inspection findings (检查发现的问题) the
+//! township or county wrote, answered (整改) from Today or the household screen.
 
 use std::collections::BTreeMap;
 
 use taizhang_client::Ledger;
-use taizhang_domain::{local_date, FollowUp, FollowUpId, HouseholdId, MemberId, Timestamp};
+use taizhang_domain::{local_date, Finding, FindingId, FollowUp, FollowUpId, HouseholdId, MemberId, Timestamp};
 use uuid::Uuid;
 
-use crate::contract::FollowUpItem;
+use crate::contract::{FindingItem, FollowUpItem};
 use crate::AppError;
 
 /// The words of one item for the screen.
@@ -94,4 +95,42 @@ pub(crate) fn close(l: &mut Ledger, id: FollowUpId, note: &str, now: Timestamp) 
     let f = l.close_follow_up(id, me, note, now)?;
     let (names, heads) = lookups(l)?;
     Ok(follow_up_item(&f, Some(me), &names, &heads, now))
+}
+
+/// The words of one finding for the screen.
+fn finding_item(f: &Finding, names: &BTreeMap<MemberId, String>, heads: &BTreeMap<HouseholdId, String>) -> FindingItem {
+    let name = |m: MemberId| names.get(&m).cloned().unwrap_or_default();
+    FindingItem {
+        id: f.id.to_string(),
+        household_id: f.household.map(|h| h.to_string()),
+        household_head: f.household.and_then(|h| heads.get(&h).cloned()).unwrap_or_default(),
+        diary_member_name: f.member.map(name),
+        text: f.text.clone(),
+        found_by_name: f.found_by_name.clone(),
+        found_at: f.found_at,
+        answered: f.is_answered(),
+        answer: f.answer.clone(),
+        answered_by_name: f.answered_by.map(name),
+        answered_at: f.answered_at,
+    }
+}
+
+/// The findings waiting for the team's answer (待整改), oldest first.
+pub(crate) fn open_findings(l: &Ledger) -> Result<Vec<FindingItem>, AppError> {
+    let (names, heads) = lookups(l)?;
+    Ok(l.store().open_findings()?.iter().map(|r| finding_item(&r.record, &names, &heads)).collect())
+}
+
+/// The findings about one household, open ones first.
+pub(crate) fn household_findings(l: &Ledger, id: HouseholdId) -> Result<Vec<FindingItem>, AppError> {
+    let (names, heads) = lookups(l)?;
+    Ok(l.store().findings_of_household(id)?.iter().map(|r| finding_item(&r.record, &names, &heads)).collect())
+}
+
+/// Answers finding `id` as this device's member, at the device's time.
+pub(crate) fn answer(l: &mut Ledger, id: FindingId, text: &str, now: Timestamp) -> Result<FindingItem, AppError> {
+    let me = l.member().ok_or(AppError::NotJoined)?;
+    let f = l.answer_finding(id, me, text, now)?;
+    let (names, heads) = lookups(l)?;
+    Ok(finding_item(&f, &names, &heads))
 }

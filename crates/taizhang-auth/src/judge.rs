@@ -31,6 +31,10 @@ impl From<AccessFacts> for Facts {
             sheet_digest: f.sheet_digest,
             check_digest: f.check_digest,
             audit_digest: f.audit_digest,
+            found_by: f.found_by,
+            answered_by: f.answered_by,
+            finding_digest: f.finding_digest,
+            answer_digest: f.answer_digest,
         }
     }
 }

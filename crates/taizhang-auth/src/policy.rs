@@ -37,6 +37,11 @@
 //!   themselves, whenever it arrives. Quarterly reports and the yearly commitment
 //!   (`report/<period>`, 季报告 / 年承诺) are written by the first secretary, signed with
 //!   their account; the township reads them.
+//! - `finding/<uuid>` in the registry (inspection findings, issue 16): a township or county
+//!   officer of the village's scope writes a finding signed with their own account (the page
+//!   writes it for them) and may correct their own, never the answer; a team member answers
+//!   one (answer, answered_by = themselves, answered_at) without touching the officer's part.
+//!   Nobody removes a finding.
 //! - `assessment/<year>`: county staff write assessments of the villages of their county.
 //! - township and county staff write nothing else of a village.
 
@@ -206,6 +211,12 @@ pub struct Facts {
     pub sheet_digest: Option<u64>,
     pub check_digest: Option<u64>,
     pub audit_digest: Option<u64>,
+    /// An inspection finding's officer (account) and answerer (member), and digests of the
+    /// officer's part and of the team's answer (`None`: empty, or not a finding).
+    pub found_by: Option<Uuid>,
+    pub answered_by: Option<Uuid>,
+    pub finding_digest: Option<u64>,
+    pub answer_digest: Option<u64>,
 }
 
 /// One record (a root key such as `leave/<uuid>`) the pushed changes touch.
@@ -260,9 +271,9 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
     match (doc, p.role) {
         (DocRef::Registry, Role::Member | Role::FirstSecretary) => {
             let allowed: &[&str] = if p.role == Role::FirstSecretary {
-                &["household", "person", "followup", "meeting", "project", "progress", "member", "village"]
+                &["household", "person", "followup", "meeting", "project", "progress", "finding", "member", "village"]
             } else {
-                &["household", "person", "followup", "meeting", "project", "progress"]
+                &["household", "person", "followup", "meeting", "project", "progress", "finding"]
             };
             if let Some(t) = touches.iter().find(|t| !allowed.contains(&t.kind())) {
                 return deny(
@@ -279,6 +290,9 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
                     && t.before.is_some()
                     && t.after.is_none()
             };
+            for t in touches.iter().filter(|t| t.kind() == "finding") {
+                finding_answer(p, t)?;
+            }
             if p.role == Role::Member {
                 if let Some(t) = touches.iter().find(removes) {
                     return deny(
@@ -344,12 +358,74 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
             }
             Ok(())
         }
+        // Findings are what an officer writes in a registry (the page writes them for the
+        // officer); with no records given (the server's early role check) that is allowed.
+        (DocRef::Registry, Role::TownshipStaff | Role::CountyStaff) => {
+            touches.iter().try_for_each(|t| finding_by_officer(p, t))
+        }
         (DocRef::Assessment { .. }, Role::CountyStaff) => Ok(()),
         (_, Role::TownshipStaff | Role::CountyStaff) => {
             deny("read_only", "township and county staff read village data and do not write it")
         }
         (DocRef::Assessment { .. }, _) => deny("forbidden_role", "assessments are written by the county"),
         (_, Role::Admin) => deny("forbidden_role", "administrators manage accounts and write no village data"),
+    }
+}
+
+/// An inspection finding touched by a team member (issue 16): the team answers findings
+/// (answer, answered_by, answered_at), signed with its own account, and changes nothing of the
+/// officer's part; it neither makes nor removes one.
+fn finding_answer(p: &Principal, t: &Touch) -> Result<(), Denial> {
+    match (&t.before, &t.after) {
+        (None, _) => deny(
+            "finding",
+            "检查发现的问题由乡镇或县里在网页上填写,工作队只答复 / findings are written by the township or county on their page; the team answers them",
+        ),
+        (Some(_), None) => deny(
+            "finding",
+            "检查发现的问题不能删除,请填写整改情况答复 / a finding is not removed: answer it (整改情况) instead",
+        ),
+        (Some(b), Some(a)) => {
+            if a.finding_digest != b.finding_digest {
+                return deny(
+                    "finding",
+                    "发现的问题由检查人填写,工作队不能修改,请在答复中说明 / the finding is the officer's and cannot be changed by the team: say it in your answer",
+                );
+            }
+            if a.answer_digest != b.answer_digest && (a.answer_digest.is_none() || a.answered_by != Some(p.account)) {
+                return deny(
+                    "finding",
+                    "答复须由本人署名,且不能清空 / an answer is signed by the member who writes it and cannot be emptied",
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// An inspection finding touched by a township or county officer (issue 16): a new one signed
+/// with the officer's own account and not yet answered, or a correction of their own finding
+/// that leaves the team's answer as it is; never a removal.
+fn finding_by_officer(p: &Principal, t: &Touch) -> Result<(), Denial> {
+    if t.kind() != "finding" {
+        return deny(
+            "read_only",
+            format!("乡镇和县里只在村的台账中写检查发现的问题 / township and county staff write only inspection findings in a registry ('{}')", t.key),
+        );
+    }
+    let mine = |f: &Facts| f.found_by == Some(p.account);
+    let ok = match (&t.before, &t.after) {
+        (None, Some(a)) => mine(a) && a.answer_digest.is_none(),
+        (Some(b), Some(a)) => mine(b) && mine(a) && a.answer_digest == b.answer_digest,
+        (_, None) => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        deny(
+            "finding",
+            "检查人只能填写或更正自己署名的发现问题,不能改动工作队的答复,也不能删除 / an officer writes or corrects only findings signed with their own account, never the team's answer, and removes none",
+        )
     }
 }
 
@@ -939,11 +1015,13 @@ mod tests {
 
     #[test]
     fn staff_write_only_assessments_and_admins_nothing() {
+        // County staff: assessments, and findings in a registry (issue 16; judged per record).
         let docs = [DocRef::Registry, DocRef::Team { year: 2026 }, DocRef::Assessment { year: 2026 }];
         for role in [Role::CountyStaff, Role::Admin] {
             for d in &docs {
                 let ok = may_write(&who(role), &PLACE, d, false, &[]).is_ok();
-                assert_eq!(ok, role == Role::CountyStaff && matches!(d, DocRef::Assessment { .. }), "{role} {d}");
+                let expected = role == Role::CountyStaff && matches!(d, DocRef::Assessment { .. } | DocRef::Registry);
+                assert_eq!(ok, expected, "{role} {d}");
             }
         }
         assert!(
@@ -1001,6 +1079,51 @@ mod tests {
             // Not in a team document or a log.
             assert!(may_write(&member, &PLACE, &DocRef::Team { year: 2026 }, false, &made).is_err(), "{kind}");
         }
+    }
+
+    #[test]
+    fn officers_write_findings_and_the_team_answers_them_each_its_own_part() {
+        let reg = |role: Role, account: Uuid, t: Touch| {
+            may_write(&Principal { account, ..who(role) }, &PLACE, &DocRef::Registry, false, &[t])
+        };
+        let found = |by: Uuid, text: u64| Facts { found_by: Some(by), finding_digest: Some(text), ..Facts::default() };
+        let answered =
+            |by: Uuid, answer: u64| Facts { answered_by: Some(by), answer_digest: Some(answer), ..found(TOWNSHIP, 1) };
+        let (tw, county) = (Role::TownshipStaff, Role::CountyStaff);
+        // The township and the county write a finding signed with their own account.
+        assert_eq!(code(reg(tw, TOWNSHIP, touch("finding/x", None, Some(found(TOWNSHIP, 1))))), "ok");
+        assert_eq!(code(reg(county, COUNTY, touch("finding/x", None, Some(found(COUNTY, 1))))), "ok");
+        assert_eq!(code(reg(tw, TOWNSHIP, touch("finding/x", None, Some(found(COUNTY, 1))))), "finding");
+        assert_eq!(code(reg(tw, TOWNSHIP, touch("finding/x", None, Some(answered(ME, 2))))), "finding");
+        // ...correct their own, never the answer, never remove one, and write nothing else.
+        let b = Some(found(TOWNSHIP, 1));
+        assert_eq!(code(reg(tw, TOWNSHIP, touch("finding/x", b, Some(found(TOWNSHIP, 3))))), "ok");
+        assert_eq!(code(reg(county, COUNTY, touch("finding/x", b, Some(found(COUNTY, 3))))), "finding");
+        assert_eq!(
+            code(reg(tw, TOWNSHIP, touch("finding/x", Some(answered(ME, 2)), Some(found(TOWNSHIP, 1))))),
+            "finding"
+        );
+        assert_eq!(code(reg(tw, TOWNSHIP, touch("finding/x", b, None))), "finding");
+        assert_eq!(code(reg(tw, TOWNSHIP, touch("household/x", None, Some(Facts::default())))), "read_only");
+        assert_eq!(code(reg(county, COUNTY, touch("followup/x", None, Some(Facts::default())))), "read_only");
+        // A team member answers it signed with their own account, keeps the officer's text,
+        // may correct their answer; makes none, removes none, answers for nobody else.
+        for role in [Role::Member, Role::FirstSecretary] {
+            assert_eq!(code(reg(role, ME, touch("finding/x", b, Some(answered(ME, 2))))), "ok", "{role}");
+            assert_eq!(code(reg(role, ME, touch("finding/x", Some(answered(ME, 2)), Some(answered(ME, 4))))), "ok");
+            assert_eq!(code(reg(role, ME, touch("finding/x", b, Some(answered(COLLEAGUE, 2))))), "finding");
+            assert_eq!(code(reg(role, ME, touch("finding/x", Some(answered(ME, 2)), b))), "finding", "not emptied");
+            assert_eq!(
+                code(reg(role, ME, touch("finding/x", b, Some(Facts { finding_digest: Some(9), ..answered(ME, 2) })))),
+                "finding"
+            );
+            assert_eq!(code(reg(role, ME, touch("finding/x", None, Some(found(ME, 1))))), "finding");
+            assert_eq!(code(reg(role, ME, touch("finding/x", b, None))), "finding");
+        }
+        // Another township's officer reads and writes nothing of this village.
+        let stranger = Principal { account: TOWNSHIP, township: Some(Uuid::from_u128(99)), ..who(tw) };
+        let t = touch("finding/x", None, Some(found(TOWNSHIP, 1)));
+        assert_eq!(code(may_write(&stranger, &PLACE, &DocRef::Registry, false, &[t])), "other_village");
     }
 
     #[test]

@@ -20,12 +20,13 @@ use taizhang_doc::{
     changed_keys, check_touched, read_one, write, DocError, DocId, FilingRecord, Record, VillageRecord,
 };
 use taizhang_domain::{
-    local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_follow_up,
-    validate_household, validate_household_edit, validate_leave, validate_meeting, validate_member, validate_progress,
-    validate_project, validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry,
-    DiaryId, FamilyMember, FollowUp, FollowUpId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView,
-    Limits, Meeting, Member, MemberId, MonthFiling, MonthScoreSheet, MonthSubmission, ProgressUpdate, Project,
-    ProjectId, ProjectState, Role, TeamReport, Timestamp, Village, VillageId, Visit, YearMonth,
+    local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_finding,
+    validate_follow_up, validate_household, validate_household_edit, validate_leave, validate_meeting, validate_member,
+    validate_progress, validate_project, validate_report, validate_score_sheet, validate_submission, validate_visit,
+    CheckIn, DiaryEntry, DiaryId, FamilyMember, Finding, FindingId, FollowUp, FollowUpId, Household, HouseholdId,
+    LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Meeting, Member, MemberId, MonthFiling, MonthScoreSheet,
+    MonthSubmission, ProgressUpdate, Project, ProjectId, ProjectState, Role, TeamReport, Timestamp, Village, VillageId,
+    Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreKey, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -445,6 +446,26 @@ impl Ledger {
         Ok(f)
     }
 
+    /// Answers (整改) inspection finding `id` as `by` at `now` (the device's time; offline is
+    /// fine, the answer syncs later and is never refused for arriving late). Answering again
+    /// replaces the answer with the new text, time and signature: one's correction.
+    pub fn answer_finding(
+        &mut self,
+        id: FindingId,
+        by: MemberId,
+        answer: &str,
+        now: Timestamp,
+    ) -> Result<Finding, ClientError> {
+        let mut f =
+            self.store.finding(id)?.map(|r| r.record).ok_or_else(|| ClientError::NotFound(format!("finding {id}")))?;
+        f.answer = answer.trim().to_string();
+        f.answered_by = Some(by);
+        f.answered_at = Some(now);
+        self.validate(|view, limits| validate_finding(&f, view, now, limits))?;
+        self.edit(DocId::Registry, now, |tx| write(tx, &f))?;
+        Ok(f)
+    }
+
     /// Records or saves a meeting or activity (会议 / 活动, issue 22) in the registry. A meeting
     /// recorded weeks after it was held is accepted and counts for its own day.
     pub fn put_meeting(&mut self, m: &Meeting, now: Timestamp) -> Result<(), ClientError> {
@@ -784,6 +805,7 @@ pub(crate) fn materialise(
             Household::PREFIX => upsert::<Household>(doc, k, |r| tx.put_household(d, r))?,
             FamilyMember::PREFIX => upsert::<FamilyMember>(doc, k, |r| tx.put_family_member(d, r))?,
             FollowUp::PREFIX => upsert::<FollowUp>(doc, k, |r| tx.put_follow_up(d, r))?,
+            Finding::PREFIX => upsert::<Finding>(doc, k, |r| tx.put_finding(d, r))?,
             Meeting::PREFIX => upsert::<Meeting>(doc, k, |r| tx.put_meeting(d, r))?,
             Project::PREFIX => upsert::<Project>(doc, k, |r| tx.put_project(d, r))?,
             ProgressUpdate::PREFIX => upsert::<ProgressUpdate>(doc, k, |r| tx.put_progress(d, r))?,

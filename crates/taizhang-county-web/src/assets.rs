@@ -38,6 +38,8 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/js/ledger.js", content_type: JS, body: include_str!("../assets/js/ledger.js") },
     Asset { path: "/county/js/devices.js", content_type: JS, body: include_str!("../assets/js/devices.js") },
     Asset { path: "/county/js/joinsheet.js", content_type: JS, body: include_str!("../assets/js/joinsheet.js") },
+    Asset { path: "/county/js/followups.js", content_type: JS, body: include_str!("../assets/js/followups.js") },
+    Asset { path: "/county/js/findings.js", content_type: JS, body: include_str!("../assets/js/findings.js") },
 ];
 
 /// `asset` with its content type, revalidated on every load, loading nothing from elsewhere

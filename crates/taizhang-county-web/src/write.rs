@@ -1,5 +1,5 @@
 //! What an officer writes from the page into a village's `team/<year>` document (a leave
-//! decision, a month filing): an Automerge change made by the server on the officer's behalf,
+//! decision, a month filing) or its registry (an inspection finding, issue 16): an Automerge change made by the server on the officer's behalf,
 //! under an actor derived from the account ([`web_actor`]), judged by the same decision as a
 //! device's push (`taizhang_auth::may_write` over the records it touches, so "nobody decides
 //! their own leave" holds here too, and `taizhang_doc::check_touched`) and stored through the
@@ -50,13 +50,13 @@ fn refused(r: &Refusal) -> CountyWebError {
 fn judge(
     p: &Principal,
     place: &Place,
-    year: i32,
+    doc: &DocRef,
     am: &Automerge,
     before: &[automerge::ChangeHash],
     changes: &[Change],
 ) -> Verdict {
     let keys = changed_keys(am, changes);
-    match judge_touched(p, place, &DocRef::Team { year }, false, am, before, &keys, &Limits::default()) {
+    match judge_touched(p, place, doc, false, am, before, &keys, &Limits::default()) {
         Ok(()) => Verdict::Store,
         Err(d) => Verdict::Refuse(Refusal { code: d.code.into(), message: d.message }),
     }
@@ -72,7 +72,19 @@ pub async fn write_team(
     year: i32,
     edit: impl Fn(&Automerge, &mut automerge::transaction::Transaction<'_>) -> Result<()>,
 ) -> Result<()> {
-    let name = format!("team/{year:04}");
+    write_doc(st, p, place, DocRef::Team { year }, edit).await
+}
+
+/// Makes `edit` on the village's document `doc` (its `team/<year>` or its registry) as `p`
+/// and stores it, as [`write_team`] does.
+pub async fn write_doc(
+    st: &CountyState,
+    p: &Principal,
+    place: Place,
+    doc: DocRef,
+    edit: impl Fn(&Automerge, &mut automerge::transaction::Transaction<'_>) -> Result<()>,
+) -> Result<()> {
+    let name = doc.to_string();
     for _ in 0..ATTEMPTS {
         let now = (st.clock)();
         let stored = st.store.doc_changes(place.village, &name).await?;
@@ -91,7 +103,7 @@ pub async fn write_team(
         if changes.is_empty() {
             return Ok(());
         }
-        let verdict = judge(p, &place, year, &am, &before, &changes);
+        let verdict = judge(p, &place, &doc, &am, &before, &changes);
         if let Verdict::Refuse(r) = &verdict {
             return Err(refused(r));
         }

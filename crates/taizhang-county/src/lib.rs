@@ -12,12 +12,14 @@
 //! - [`inputs`]: what county staff enter (scheme A components, training, seven ones, scheme B
 //!   items), checked against the policy before the server stores it.
 //! - [`evidence`]: the evidence calendar (记录及时 / 补录 / 时间存疑 per member-day, issue 17).
+//! - [`findings`]: inspection findings and the team's answers (整改, issue 16).
 //! - [`township`]: the township's view: who is at post today (在岗情况), leave to decide,
 //!   months to file.
 //! - [`ledger`]: the village's own ledger (村级工作台账, issue 22): its projects and meetings.
 
 mod error;
 pub mod evidence;
+pub mod findings;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -32,6 +34,7 @@ pub mod view;
 
 pub use error::CountyError;
 pub use evidence::{evidence_view, EvidenceView, MemberEvidence};
+pub use findings::{finding_lines, FindingLine};
 pub use inputs::{
     day_checks_from_rows, evidence_day_period, evidence_period, proposal_period, DayChecks, Entered, GradeProposal,
     MonthInputs, YearInputs,

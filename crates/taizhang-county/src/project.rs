@@ -31,6 +31,10 @@ pub struct DocPart {
     pub meetings: Vec<taizhang_domain::Meeting>,
     pub projects: Vec<taizhang_domain::Project>,
     pub progress: Vec<taizhang_domain::ProgressUpdate>,
+    /// Follow-up items (承诺事项, issue 16), from the registry: evidence of 民生实事.
+    pub follow_ups: Vec<taizhang_domain::FollowUp>,
+    /// Inspection findings and their answers (整改, issue 16), from the registry.
+    pub findings: Vec<taizhang_domain::Finding>,
     /// Records this version could not read (a newer app's, or damaged): counted, not shown.
     pub unreadable: usize,
     /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
@@ -77,6 +81,8 @@ impl DocPart {
                 part.meetings = take(doc, &mut bad);
                 part.projects = take(doc, &mut bad);
                 part.progress = take(doc, &mut bad);
+                part.follow_ups = take(doc, &mut bad);
+                part.findings = take(doc, &mut bad);
             }
             Ok(DocId::Team { .. }) => {
                 part.created = creating_changes(doc);
@@ -167,7 +173,11 @@ impl VillageProjection {
             r.meetings.extend(p.meetings.iter().cloned());
             r.projects.extend(p.projects.iter().cloned());
             r.progress.extend(p.progress.iter().cloned());
+            r.follow_ups.extend(p.follow_ups.iter().cloned());
+            r.findings.extend(p.findings.iter().cloned());
         }
+        r.findings.sort_by_key(|f| (f.found_at, f.id));
+        r.follow_ups.sort_by_key(|f| (f.created_at, f.id));
         r.meetings.sort_by_key(|m| (m.date, m.id));
         r.projects.sort_by_key(|p| (p.created_at, p.id));
         r.progress.sort_by_key(|u| (u.project, u.day, u.id));

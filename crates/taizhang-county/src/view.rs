@@ -232,6 +232,9 @@ pub struct VillageView {
     pub calendar: Vec<CalendarDay>,
     pub households: Vec<HouseholdLine>,
     pub members: Vec<MemberLine>,
+    /// The village's follow-up items (承诺事项, issue 16) over the period: promised, done,
+    /// open, overdue, each with the items counted.
+    pub follow_ups: taizhang_rules::FollowUpCounts,
 }
 
 /// The months that overlap `period`, each clipped to it.
@@ -428,7 +431,8 @@ pub fn village_view_with(
             last_sync_text: records.last_sync.get(&m.id).map(|&t| sync_time_text(t)),
         });
     }
-    Ok(VillageView { village: info.clone(), period, today, judged, team, calendar, households, members })
+    let follow_ups = taizhang_rules::follow_up_counts(records, period, today);
+    Ok(VillageView { village: info.clone(), period, today, judged, team, calendar, households, members, follow_ups })
 }
 
 /// Whether a village's page needs the whole county: one of its first secretaries has scheme A

@@ -47,6 +47,14 @@ pub struct AccessFacts {
     /// A digest of the county's part (audited_by, audited_at, audit_points, audit_note);
     /// `None` when all are empty.
     pub audit_digest: Option<u64>,
+    /// An inspection finding's officer (`found_by`, an account) and answerer (`answered_by`,
+    /// a member), and digests of the officer's part (household, diary, member, text,
+    /// found_by, found_by_name, found_at) and of the team's answer (answer, answered_by,
+    /// answered_at); `None` for other records.
+    pub found_by: Option<Uuid>,
+    pub answered_by: Option<Uuid>,
+    pub finding_digest: Option<u64>,
+    pub answer_digest: Option<u64>,
 }
 
 /// Every scalar value of `field` as text (a conflict gives several), sorted; empty strings and
@@ -120,6 +128,7 @@ fn read(doc: &Automerge, key: &str, at: Option<&[ChangeHash]>) -> Option<AccessF
     let date = |field: &str| one(field).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let account = |field: &str| one(field).and_then(|m| m.parse().ok());
     let score = key.starts_with("score/");
+    let finding = key.starts_with("finding/");
     Some(AccessFacts {
         // A conflicting value counts as "not this member".
         member: one("member").and_then(|m| m.parse().ok()),
@@ -145,6 +154,14 @@ fn read(doc: &Automerge, key: &str, at: Option<&[ChangeHash]>) -> Option<AccessF
         } else {
             None
         },
+        found_by: if finding { account("found_by") } else { None },
+        answered_by: if finding { account("answered_by") } else { None },
+        finding_digest: if finding {
+            digest(doc, &obj, &["household", "diary", "member", "text", "found_by", "found_by_name", "found_at"], at)
+        } else {
+            None
+        },
+        answer_digest: if finding { digest(doc, &obj, &["answer", "answered_by", "answered_at"], at) } else { None },
     })
 }
 

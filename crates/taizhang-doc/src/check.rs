@@ -9,11 +9,11 @@ use std::collections::BTreeSet;
 
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
-    local_month, validate_check_in, validate_diary, validate_family_member, validate_follow_up, validate_household,
-    validate_leave, validate_meeting, validate_member, validate_progress, validate_project, validate_report,
-    validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, FollowUp,
-    Household, HouseholdId, LeaveRequest, LedgerView, Limits, Meeting, Member, MemberId, MonthScoreSheet,
-    MonthSubmission, ProgressUpdate, Project, TeamReport, Timestamp, Visit, YearMonth,
+    local_month, validate_check_in, validate_diary, validate_family_member, validate_finding, validate_follow_up,
+    validate_household, validate_leave, validate_meeting, validate_member, validate_progress, validate_project,
+    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
+    FamilyMember, Finding, FollowUp, Household, HouseholdId, LeaveRequest, LedgerView, Limits, Meeting, Member,
+    MemberId, MonthScoreSheet, MonthSubmission, ProgressUpdate, Project, TeamReport, Timestamp, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -126,6 +126,10 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
             // The item's own shape; its times are never checked against the server's clock.
             validate_follow_up(&f, &v, now, limits).map_err(|e| e.to_string())
         }),
+        // An inspection finding and its answer (issue 16): shape only, never the server's clock.
+        (DocId::Registry, Finding::PREFIX) => {
+            read::<Finding>(after, key).and_then(|f| validate_finding(&f, &v, now, limits).map_err(|e| e.to_string()))
+        }
         // The village's own ledger (issue 22): meetings, projects and their progress updates.
         // Their days are checked against the server's "now" of year 9999: never refused late.
         (DocId::Registry, Meeting::PREFIX) => {

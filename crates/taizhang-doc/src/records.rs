@@ -4,9 +4,9 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, FollowUp, Funding, GeoPoint, Geofence, GpsFix, Guarantee,
-    Health, Household, HouseholdDetails, HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting,
-    MeetingKind, Member, MemberId, MonitoredType, MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause,
+    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, Finding, FollowUp, Funding, GeoPoint, Geofence, GpsFix,
+    Guarantee, Health, Household, HouseholdDetails, HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState,
+    Meeting, MeetingKind, Member, MemberId, MonitoredType, MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause,
     ProgressUpdate, Project, ProjectKind, ProjectState, Relation, ReportPeriod, RiskKind, Role, Schooling, ScoreItem,
     ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
 };
@@ -273,6 +273,47 @@ impl Record for FollowUp {
             done_by: x.opt_parsed("done_by", str::parse)?,
             done_at: x.opt_int("done_at"),
             done_note: x.text("done_note"),
+        })
+    }
+}
+
+/// An inspection finding (检查发现的问题, issue 16) in the registry: the officer's part
+/// (`household` or `diary` with `member`, `text`, `found_by`, `found_by_name`, `found_at`),
+/// written by the server for the officer, and the team's answer (`answer`, `answered_by`,
+/// `answered_at`); `state` is `open` or `answered`.
+impl Record for Finding {
+    const PREFIX: &'static str = "finding";
+    fn key(&self) -> String {
+        format!("finding/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("household", self.household.and_then(|h| s(h.to_string()))),
+            ("diary", self.diary.and_then(|d| s(d.to_string()))),
+            ("member", self.member.and_then(|m| s(m.to_string()))),
+            ("text", s(self.text.clone())),
+            ("found_by", s(self.found_by.to_string())),
+            ("found_by_name", s(self.found_by_name.clone())),
+            ("found_at", i(self.found_at)),
+            ("state", s(self.state_code())),
+            ("answer", nonempty(&self.answer)),
+            ("answered_by", self.answered_by.and_then(|m| s(m.to_string()))),
+            ("answered_at", self.answered_at.and_then(i)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(Finding {
+            id: id_from_key(key, x)?,
+            household: x.opt_parsed("household", str::parse)?,
+            diary: x.opt_parsed("diary", str::parse)?,
+            member: x.opt_parsed("member", str::parse)?,
+            text: x.str("text")?,
+            found_by: x.parsed("found_by", uuid::Uuid::parse_str)?,
+            found_by_name: x.text("found_by_name"),
+            found_at: x.int("found_at")?,
+            answer: x.text("answer"),
+            answered_by: x.opt_parsed("answered_by", str::parse)?,
+            answered_at: x.opt_int("answered_at"),
         })
     }
 }

@@ -36,6 +36,8 @@ pub enum DomainError {
     MonthNotOver { month: YearMonth, opens: String },
     #[error("unknown value {value:?} for {field}: expected one of {expected}")]
     UnknownCode { field: &'static str, value: String, expected: &'static str },
+    #[error("检查发现的问题须针对一户或一篇民情日记(及其作者),从随机查的结果中选择 / a finding is about one household or one diary entry (with its author): pick it from the inspection's draw")]
+    FindingSubject,
     #[error("not a valid {what}: {value:?}")]
     Malformed { what: &'static str, value: String },
 }

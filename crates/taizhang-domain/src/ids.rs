@@ -58,6 +58,8 @@ id_type!(/// One person of a household's family roster (家庭成员).
     PersonId, "family member id");
 id_type!(/// One follow-up item (承诺事项 / 待办).
     FollowUpId, "follow-up item id");
+id_type!(/// One inspection finding (检查发现的问题) and its answer (整改).
+    FindingId, "finding id");
 id_type!(/// One meeting or activity (会议 / 活动).
     MeetingId, "meeting id");
 id_type!(/// One project (项目: 民生实事 or 帮扶专案).

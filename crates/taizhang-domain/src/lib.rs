@@ -3,6 +3,7 @@
 //! randomness — the caller passes "now" and fresh ids in.
 
 mod error;
+mod finding;
 mod followup;
 mod household;
 mod ids;
@@ -15,6 +16,7 @@ mod validate;
 mod village_ledger;
 
 pub use error::DomainError;
+pub use finding::{validate_finding, Finding};
 pub use followup::{validate_follow_up, FollowUp};
 pub use household::{
     field_words, id_number_valid, mask_id_number, validate_details, validate_family_member, validate_household_edit,
@@ -22,8 +24,8 @@ pub use household::{
     WorkAbility,
 };
 pub use ids::{
-    CheckInId, DiaryId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, ProgressId, ProjectId,
-    VillageId, VisitId,
+    CheckInId, DiaryId, FindingId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, ProgressId,
+    ProjectId, VillageId, VisitId,
 };
 pub use model::{
     CheckIn, CheckKind, DiaryEntry, GeoPoint, Geofence, GpsFix, Household, HouseholdStatus, LeaveKind, LeaveRequest,

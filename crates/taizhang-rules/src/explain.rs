@@ -62,6 +62,8 @@ pub mod codes {
     pub const FILING: &str = "DIARY-FILING";
     /// Every household visited once a year.
     pub const VISITS: &str = "VISIT-ALL";
+    /// Follow-up items (承诺事项) of a village counted for a period (issue 16).
+    pub const FOLLOW_UPS: &str = "FOLLOW-UPS";
     /// One item of the seven ones (七个一); the item code is in `policy_value`.
     pub const SEVEN_ONES: &str = "SEVEN-ONES";
     /// Scheme A component supplied by the caller (results, evaluation, assessment).

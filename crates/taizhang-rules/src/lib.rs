@@ -65,9 +65,10 @@
 //! - **Seven ones**: "visit every household" and "keep a diary" are derived from the records
 //!   (policy `derive`), and so (issue 22) are "give a party lecture" (a 党课 meeting of the
 //!   village held on a judged day), "deliver practical projects" and "coordinate aid projects"
-//!   (at least `at_least` projects of the kind closed done on a judged day); a village with no
-//!   meeting, or no project of the kind, recorded at all is "not recorded" (unknown, not
-//!   absent). The others come from [`MemberInputs::seven_ones`] and are "not recorded" when
+//!   (at least `at_least` projects of the kind closed done on a judged day; for practical
+//!   projects, issue 16, every `follow_ups_per_project` follow-up items closed done on a judged
+//!   day count as one more, [`follow_up_counts`]); a village with no meeting, or no project of
+//!   the kind (nor follow-up item), recorded at all is "not recorded" (unknown, not absent). The others come from [`MemberInputs::seven_ones`] and are "not recorded" when
 //!   absent; an input for a derived item is refused.
 //! - **Rule switches**: a rule switched off in the policy still reports its facts; its
 //!   explanation says the rule is off.
@@ -88,6 +89,7 @@ mod error;
 mod evidence;
 mod explain;
 mod flow;
+mod followups;
 mod policy;
 mod records;
 mod report;
@@ -100,6 +102,7 @@ pub use evidence::{
 };
 pub use explain::{codes, Figure, RuleRef};
 pub use flow::{filed_late, filing_due, flag_facts, may_file, overview_flag, FilingWindow, Flag, FlagFacts};
+pub use followups::{follow_up_counts, follow_ups_done, FollowUpCounts};
 pub use policy::{
     Derivation, DutyItem, FlagThresholds, InspectionPolicy, ItemKind, LeaveCount, LeaveCounts, Policy, SchemeA,
     SchemeB, SchemeBItem,

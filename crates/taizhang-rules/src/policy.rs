@@ -198,6 +198,18 @@ pub struct DutyItem {
     /// projects closed done in the period (一批: a county may ask for 3).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub at_least: u32,
+    /// For 办好一批民生实事 (`practical_projects`, issue 16): how many follow-up items closed
+    /// done (办结) in the period count as one practical project beside the projects (0 to 100;
+    /// 3 by default; 0: the items are shown but do not count). Other items ignore it.
+    #[serde(default = "three", skip_serializing_if = "is_three")]
+    pub follow_ups_per_project: u32,
+}
+
+fn three() -> u32 {
+    3
+}
+fn is_three(n: &u32) -> bool {
+    *n == 3
 }
 
 fn one() -> u32 {
@@ -289,7 +301,7 @@ pub enum ItemKind {
 }
 
 fn duty(code: &str, zh: &str, en: &str, derive: Option<Derivation>) -> DutyItem {
-    DutyItem { code: code.into(), zh: zh.into(), en: en.into(), derive, at_least: 1 }
+    DutyItem { code: code.into(), zh: zh.into(), en: en.into(), derive, at_least: 1, follow_ups_per_project: 3 }
 }
 
 fn item(code: &str, zh: &str, en: &str, kind: ItemKind, points: f64) -> SchemeBItem {
@@ -442,6 +454,15 @@ impl Policy {
                 return bad(
                     "seven_ones.at_least",
                     format!("`{}` asks for {} records; give 1 to 100 (1 when left out)", d.code, d.at_least),
+                );
+            }
+            if d.follow_ups_per_project > 100 {
+                return bad(
+                    "seven_ones.follow_ups_per_project",
+                    format!(
+                        "`{}` counts {} follow-up items as one project; give 0 to 100 (3 when left out, 0: items do not count)",
+                        d.code, d.follow_ups_per_project
+                    ),
                 );
             }
             if let Some(k) = d.derive {

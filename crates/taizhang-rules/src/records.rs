@@ -75,6 +75,14 @@ pub struct VillageRecords {
     /// The projects' progress updates (项目进展), for the ledger and its exports.
     #[serde(default)]
     pub progress: Vec<taizhang_domain::ProgressUpdate>,
+    /// The follow-up items (承诺事项 / 待办, issue 16): those closed done count as evidence of
+    /// 办好一批民生实事 beside the practical projects ([`crate::follow_up_counts`]).
+    #[serde(default)]
+    pub follow_ups: Vec<taizhang_domain::FollowUp>,
+    /// Inspection findings (检查发现的问题) and the team's answers (整改, issue 16), for the
+    /// village page; no rule scores them.
+    #[serde(default)]
+    pub findings: Vec<taizhang_domain::Finding>,
 }
 
 impl VillageRecords {

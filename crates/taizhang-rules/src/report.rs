@@ -310,33 +310,51 @@ fn party_lecture(records: &VillageRecords, range: Option<Period>) -> (DutyStatus
 
 /// 办好一批民生实事 / 协调落实一批帮扶专案 from the village's projects: done when at least
 /// `at_least` projects of `kind` were closed done (已完成) on a judged day (counted: those
-/// projects). A village with no project of the kind recorded is 未录入.
+/// projects). For 民生实事 (`follow_ups_per_project` > 0, issue 16) the follow-up items closed
+/// done (办结) on a judged day count beside them: every `follow_ups_per_project` of them count as
+/// one project (counted: the projects and those items). A village with no project of the kind
+/// recorded (and, for 民生实事, no follow-up item either) is 未录入.
 fn projects_done(
     records: &VillageRecords,
     range: Option<Period>,
     kind: ProjectKind,
     at_least: u32,
+    follow_ups_per_project: u32,
 ) -> (DutyStatus, Vec<String>, String) {
     let of_kind: Vec<&taizhang_domain::Project> = records.projects.iter().filter(|p| p.kind == kind).collect();
     let done: Vec<&taizhang_domain::Project> =
         of_kind.iter().copied().filter(|p| range.is_some_and(|r| p.done_between(r.from, r.to))).collect();
     let open = of_kind.iter().filter(|p| !p.state.is_closed()).count();
     let n = u32::try_from(done.len()).unwrap_or(u32::MAX);
-    let status = if n >= at_least {
+    let items = kind == ProjectKind::Practical && follow_ups_per_project > 0;
+    let items_done = if items { crate::follow_ups_done(records, range) } else { Vec::new() };
+    let items_n = u32::try_from(items_done.len()).unwrap_or(u32::MAX);
+    let as_projects = if items { items_n / follow_ups_per_project } else { 0 };
+    let recorded = !of_kind.is_empty() || (items && !records.follow_ups.is_empty());
+    let status = if n.saturating_add(as_projects) >= at_least {
         DutyStatus::Done
-    } else if of_kind.is_empty() {
+    } else if !recorded {
         DutyStatus::NotRecorded
     } else {
         DutyStatus::NotDone
     };
-    let note = format!(
+    let mut note = format!(
         "由项目台账得出:{zh}共{all}个,{r}办结完成{n}个(要求至少{at_least}个),在办{open}个 / from the project ledger: {all} {en}s, {n} closed done in {r} (at least {at_least} asked), {open} still open.",
         zh = kind.zh(),
         en = kind.en(),
         all = of_kind.len(),
         r = judged_text(range),
     );
-    (status, ids(done.iter().map(|p| p.id)), note)
+    if items {
+        note.push_str(&format!(
+            " 承诺事项{r}办结{items_n}项,每{follow_ups_per_project}项计为1个,计{as_projects}个 / follow-up items: {items_n} closed done in {r}, every {follow_ups_per_project} count as one project: {as_projects}.",
+            r = judged_text(range),
+        ));
+    }
+    let mut counted = ids(done.iter().map(|p| p.id));
+    counted.extend(ids(items_done.iter().map(|f| f.id)));
+    counted.sort();
+    (status, counted, note)
 }
 
 /// One member's compliance over `period`, judged up to and including `today` (pass yesterday
@@ -665,7 +683,7 @@ pub fn member_report(
                 Some(d @ (Derivation::PracticalProjects | Derivation::AidProjects)) => {
                     let kind =
                         if d == Derivation::PracticalProjects { ProjectKind::Practical } else { ProjectKind::Aid };
-                    projects_done(records, team_range, kind, item.at_least)
+                    projects_done(records, team_range, kind, item.at_least, item.follow_ups_per_project)
                 }
                 Some(Derivation::DiaryKept) => {
                     let status = if working.is_empty() {

@@ -520,6 +520,109 @@ fn seven_ones_from_meetings_and_projects() {
     assert_eq!(err, RulesError::DerivedDuty("party_lecture".into()));
 }
 
+/// 办好一批民生实事 with follow-up items (issue 16), worked by hand. Policy: `at_least = 1`,
+/// `follow_ups_per_project = 3`. Judged 2025-01-01..=2025-06-30 (today 30 June). Items:
+/// 1 made 10 Jan, due 31 Jan, closed 20 Jan (done in time);
+/// 2 made 10 Jan, due 28 Feb, closed 15 Apr (done, 46 days after its due day — closed offline and
+///   synced weeks later: it counts for 15 April);
+/// 3 made 1 Mar, no due day, closed 2 Jun;
+/// 4 made 1 Mar, due 31 Mar, open (overdue);
+/// 5 made 20 Jun, due 10 Jul, open (not overdue);
+/// 6 made 5 Dec 2024, closed 3 Jan 2025 (promised last year, done this period).
+/// Promised in the period: 1–5 = 5. Done: 1, 2, 3, 6 = 4 (item 2 after its due day: 1).
+/// Open at 30 June: 4, 5 = 2; overdue: 4 = 1. No practical project recorded:
+/// 4 items ÷ 3 = 1 project ≥ at_least 1 → 办好一批民生实事 done, counted the four items.
+#[test]
+fn practical_things_from_follow_up_items() {
+    use taizhang_domain::{FollowUp, FollowUpId};
+    use taizhang_rules::follow_up_counts;
+    let item = |n: u32, made: NaiveDate, due: Option<NaiveDate>, closed: Option<NaiveDate>| FollowUp {
+        id: id::<FollowUpId>(22, n),
+        household: hid(1),
+        visit: None,
+        text: format!("承诺{n}"),
+        owner: mid(1),
+        due,
+        created_by: mid(1),
+        created_at: at(made, 10),
+        done_by: closed.map(|_| mid(1)),
+        done_at: closed.map(|d| at(d, 16)),
+        done_note: if closed.is_some() { "已办".into() } else { String::new() },
+    };
+    let fid = |n: u32| s(id::<FollowUpId>(22, n));
+    let records = VillageRecords {
+        members: vec![member(1, Role::FirstSecretary, date(2024, 1, 1))],
+        follow_ups: vec![
+            item(1, date(2025, 1, 10), Some(date(2025, 1, 31)), Some(date(2025, 1, 20))),
+            item(2, date(2025, 1, 10), Some(date(2025, 2, 28)), Some(date(2025, 4, 15))),
+            item(3, date(2025, 3, 1), None, Some(date(2025, 6, 2))),
+            item(4, date(2025, 3, 1), Some(date(2025, 3, 31)), None),
+            item(5, date(2025, 6, 20), Some(date(2025, 7, 10)), None),
+            item(6, date(2024, 12, 5), None, Some(date(2025, 1, 3))),
+        ],
+        ..Default::default()
+    };
+    let today = date(2025, 6, 30);
+    let c = follow_up_counts(&records, year(2025), today);
+    assert_eq!(c.recorded, 6);
+    assert_eq!((c.promised.value, c.done.value, c.done_after_due.value), (5, 4, 1));
+    assert_eq!((c.open.value, c.overdue.value), (2, 1));
+    assert_eq!(c.done.counted, vec![fid(1), fid(2), fid(3), fid(6)]);
+    assert_eq!(c.done_after_due.counted, vec![fid(2)]);
+    assert_eq!(c.overdue.counted, vec![fid(4)]);
+    assert_eq!(c.open.rule.code, codes::FOLLOW_UPS);
+    // At the end of March: promised 1–4; done 1 and 6; open 2, 3, 4 (closed later or never);
+    // overdue 2 (due 28 Feb; item 4 is due on 31 March itself, not yet overdue).
+    let march = follow_up_counts(&records, Period { from: date(2025, 1, 1), to: date(2025, 3, 31) }, today);
+    assert_eq!((march.promised.value, march.done.value, march.open.value, march.overdue.value), (4, 2, 3, 1));
+    assert_eq!(march.overdue.counted, vec![fid(2)]);
+
+    let policy = Policy::default();
+    let practical = |records: &VillageRecords, policy: &Policy| {
+        member_report(records, mid(1), year(2025), today, &MemberInputs::default(), policy)
+            .expect("report")
+            .seven_ones
+            .into_iter()
+            .find(|f| f.rule.policy_value == "practical_projects")
+            .expect("item")
+    };
+    let r = practical(&records, &policy);
+    assert_eq!(r.value, DutyStatus::Done);
+    assert_eq!(r.counted, vec![fid(1), fid(2), fid(3), fid(6)]);
+    assert!(r.note.contains("4 closed done in 2025-01-01..=2025-06-30, every 3 count as one project: 1"), "{}", r.note);
+    // Asking for two: 4 items make one project, not two.
+    let mut two = policy.clone();
+    two.seven_ones.iter_mut().filter(|i| i.code == "practical_projects").for_each(|i| i.at_least = 2);
+    assert_eq!(practical(&records, &two).value, DutyStatus::NotDone);
+    // A county that does not count items (0): no practical project recorded → 未录入.
+    let mut off = policy.clone();
+    off.seven_ones.iter_mut().filter(|i| i.code == "practical_projects").for_each(|i| i.follow_ups_per_project = 0);
+    assert_eq!(off.validate(), Ok(()));
+    assert_eq!(practical(&records, &off).value, DutyStatus::NotRecorded);
+    // Judged at the end of March: two items done, fewer than three: not done yet.
+    let march_report = member_report(
+        &records,
+        mid(1),
+        Period { from: date(2025, 1, 1), to: date(2025, 3, 31) },
+        today,
+        &MemberInputs::default(),
+        &policy,
+    )
+    .expect("report");
+    let m = march_report.seven_ones.iter().find(|f| f.rule.policy_value == "practical_projects").expect("item");
+    assert_eq!(m.value, DutyStatus::NotDone);
+    // Nothing recorded: 未录入, never 未完成, and every count says so.
+    let empty = VillageRecords { members: records.members.clone(), ..Default::default() };
+    assert_eq!(practical(&empty, &policy).value, DutyStatus::NotRecorded);
+    let none = follow_up_counts(&empty, year(2025), today);
+    assert_eq!((none.recorded, none.done.value), (0, 0));
+    assert!(none.done.note.contains("未录入"), "{}", none.done.note);
+    // A setting out of range is refused with what to do.
+    let mut bad = policy.clone();
+    bad.seven_ones.iter_mut().filter(|i| i.code == "practical_projects").for_each(|i| i.follow_ups_per_project = 101);
+    assert!(bad.validate().is_err());
+}
+
 // ---- scheme A and grades -----------------------------------------------------------------
 
 #[test]

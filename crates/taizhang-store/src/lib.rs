@@ -44,4 +44,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../../../migrations/client/0006_households_roster.sql")),
     (7, include_str!("../../../migrations/client/0007_follow_ups.sql")),
     (8, include_str!("../../../migrations/client/0008_village_ledger.sql")),
+    (9, include_str!("../../../migrations/client/0009_findings.sql")),
 ];

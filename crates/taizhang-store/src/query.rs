@@ -8,10 +8,10 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Params};
 use taizhang_doc::FieldConflict;
 use taizhang_domain::{
-    CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, FollowUp, FollowUpId, GeoPoint, Geofence, Household,
-    HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting, MeetingKind, Member, MemberId,
-    MonthFiling, MonthScoreSheet, ProgressUpdate, Project, ProjectId, ProjectKind, Relation, Role, ScoreState,
-    Timestamp, Village, Visit, YearMonth,
+    CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, Finding, FindingId, FollowUp, FollowUpId, GeoPoint,
+    Geofence, Household, HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting, MeetingKind,
+    Member, MemberId, MonthFiling, MonthScoreSheet, ProgressUpdate, Project, ProjectId, ProjectKind, Relation, Role,
+    ScoreState, Timestamp, Village, Visit, YearMonth,
 };
 
 use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
@@ -77,6 +77,7 @@ const DIGEST_TABLES: &[(&str, &str)] = &[
     ("households", "id"),
     ("family_members", "id"),
     ("follow_ups", "id"),
+    ("findings", "id"),
     ("meetings", "id"),
     ("projects", "id"),
     ("project_progress", "id"),
@@ -371,6 +372,45 @@ impl Store {
             [id.to_string()],
             follow_up_row,
         )
+    }
+
+    /// The inspection findings waiting for the team's answer (待整改), the oldest first.
+    pub fn open_findings(&self) -> Result<Vec<Row<Finding>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM findings WHERE answered = 0 ORDER BY found_at, id",
+            [],
+            json_row("finding"),
+        )
+    }
+
+    /// Every finding of the village: the open ones first (the oldest first), then the answered
+    /// ones, the newest first.
+    pub fn findings(&self) -> Result<Vec<Row<Finding>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM findings
+             ORDER BY answered, CASE WHEN answered = 0 THEN found_at ELSE -found_at END, id",
+            [],
+            json_row("finding"),
+        )
+    }
+
+    /// The findings about one household, open ones first.
+    pub fn findings_of_household(&self, id: HouseholdId) -> Result<Vec<Row<Finding>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM findings WHERE household = ?1 ORDER BY answered, found_at, id",
+            [id.to_string()],
+            json_row("finding"),
+        )
+    }
+
+    /// One finding, if this device holds it.
+    pub fn finding(&self, id: FindingId) -> Result<Option<Row<Finding>>, StoreError> {
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM findings WHERE id = ?1",
+            [id.to_string()],
+            json_row("finding"),
+        )?;
+        Ok(rows.pop())
     }
 
     /// One follow-up item, if this device holds it.

@@ -5,8 +5,8 @@
 use rusqlite::{params, Transaction};
 use taizhang_doc::Read;
 use taizhang_domain::{
-    local_date, CheckIn, DiaryEntry, FamilyMember, FollowUp, Household, LeaveRequest, Meeting, Member, MonthFiling,
-    MonthScoreSheet, ProgressUpdate, Project, Village, Visit, YearMonth,
+    local_date, CheckIn, DiaryEntry, FamilyMember, Finding, FollowUp, Household, LeaveRequest, Meeting, Member,
+    MonthFiling, MonthScoreSheet, ProgressUpdate, Project, Village, Visit, YearMonth,
 };
 
 use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob, items_json};
@@ -147,6 +147,27 @@ impl StoreTx<'_> {
                 p.name,
                 record,
                 crate::search_key(&[&p.name]),
+                conflicts_json(&r.conflicts)?,
+                doc
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// An inspection finding and the team's answer (整改, issue 16).
+    pub fn put_finding(&self, doc: &str, r: &Read<Finding>) -> Result<(), StoreError> {
+        let f = &r.record;
+        let record = serde_json::to_string(f).map_err(|e| StoreError::corrupt("finding", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO findings (id, household, member, found_at, answered, record, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                f.id.to_string(),
+                f.household.map(|h| h.to_string()),
+                f.member.map(|m| m.to_string()),
+                f.found_at,
+                f.is_answered(),
+                record,
                 conflicts_json(&r.conflicts)?,
                 doc
             ],
@@ -393,6 +414,7 @@ impl StoreTx<'_> {
             "household" => "households",
             "person" => "family_members",
             "followup" => "follow_ups",
+            "finding" => "findings",
             "meeting" => "meetings",
             "project" => "projects",
             "progress" => "project_progress",

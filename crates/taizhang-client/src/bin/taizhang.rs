@@ -218,6 +218,20 @@ enum Cmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// The inspection findings (检查发现的问题) the township or county wrote, waiting for the
+    /// team's answer (待整改) first; `--all` lists the answered ones too.
+    Findings {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Answer an inspection finding (整改情况), signed as you, at the device's time; offline
+    /// is fine, the answer goes up at the next sync.
+    AnswerFinding {
+        #[arg(long)]
+        id: taizhang_domain::FindingId,
+        #[arg(long)]
+        answer: String,
+    },
     /// Record a meeting or activity (会议 / 活动): 村两委会议, 座谈会, 党课, 培训, 其他. A
     /// meeting recorded weeks later counts for its own day.
     AddMeeting {
@@ -570,6 +584,12 @@ async fn main() -> anyhow::Result<()> {
             let at = f.done_at.map(local_time).unwrap_or_default();
             println!("已办结 done: {} ({at})", f.text);
         }
+        Cmd::Findings { all } => show_findings(&ledger, all)?,
+        Cmd::AnswerFinding { id, answer } => {
+            let f = ledger.answer_finding(id, me(&ledger)?, &answer, now)?;
+            let at = f.answered_at.map(local_time).unwrap_or_default();
+            println!("已答复 answered ({at}): {}", f.text);
+        }
         Cmd::AddMeeting { date, kind, led_by, attendance, topics, decisions } => {
             let m = Meeting {
                 id: MeetingId(Uuid::now_v7()),
@@ -812,6 +832,31 @@ fn show_follow_ups(ledger: &Ledger, household: Option<HouseholdId>, now: i64) ->
             _ => f.state_zh().to_string(),
         };
         println!("  {flag}{due}  {head}  {}  负责人 owner: {}  {state}  {}", f.text, name(f.owner), f.id);
+    }
+    Ok(())
+}
+
+/// `taizhang findings`: the findings waiting for an answer (or all of them), in words.
+fn show_findings(ledger: &Ledger, all: bool) -> anyhow::Result<()> {
+    let names: std::collections::BTreeMap<MemberId, String> =
+        ledger.store().members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let heads: std::collections::BTreeMap<HouseholdId, String> =
+        ledger.store().households(&Default::default())?.into_iter().map(|h| (h.record.id, h.record.head)).collect();
+    let rows = if all { ledger.store().findings()? } else { ledger.store().open_findings()? };
+    let name = |m: MemberId| names.get(&m).cloned().unwrap_or_else(|| m.to_string());
+    println!("检查发现的问题 findings: {}", rows.len());
+    for r in rows {
+        let f = r.record;
+        let about = match (f.household, f.member) {
+            (Some(h), _) => format!("农户 household {}", heads.get(&h).cloned().unwrap_or_else(|| h.to_string())),
+            (None, Some(m)) => format!("民情日记 diary of {}", name(m)),
+            _ => "-".into(),
+        };
+        println!("  {}  {}  {about}  {}  {}", f.state_zh(), local_time(f.found_at), f.found_by_name, f.id);
+        println!("    问题 finding: {}", f.text);
+        if let (Some(by), Some(at)) = (f.answered_by, f.answered_at) {
+            println!("    答复 answer ({} {}): {}", name(by), local_time(at), f.answer);
+        }
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 import { api } from "./api.js";
 import { fill, h } from "./dom.js";
+import { writeFindingButton } from "./findings.js";
 import { lang, t } from "./i18n.js";
 import { periodParams, state } from "./state.js";
 import { report } from "./ui.js";
@@ -56,6 +57,7 @@ async function drawSample(villageId, kind, n, scope, seed, result, draw) {
       pool: data.pool,
       seed: data.seed,
       items: data.items ?? [],
+      village: villageId,
     };
     renderSample(result, state.sample, draw);
   } catch (err) {
@@ -81,15 +83,15 @@ function renderSample(result, sample, draw) {
       h("button", { type: "button", class: "btn btn-small", "data-testid": "sample-reproduce", onclick: () => draw(sample.kind, String(sample.seed)) }, t("sampleReproduce")),
     ),
     sample.kind === "households" ? drawnFrom(sample) : null,
-    !sample.items.length ? h("p", { class: "muted", "data-testid": "sample-empty" }, t("noItems")) : sample.kind === "households" ? householdSample(sample.items) : diarySample(sample.items),
+    !sample.items.length ? h("p", { class: "muted", "data-testid": "sample-empty" }, t("noItems")) : sample.kind === "households" ? householdSample(sample.items, sample.village) : diarySample(sample.items, sample.village),
   );
 }
 
-function diarySample(items) {
+function diarySample(items, villageId) {
   return h(
     "table",
     { class: "grid", "data-testid": "sample-items" },
-    h("thead", null, h("tr", null, h("th", null, t("dDate")), h("th", null, t("dMember")), h("th", null, t("dText")))),
+    h("thead", null, h("tr", null, h("th", null, t("dDate")), h("th", null, t("dMember")), h("th", null, t("dText")), h("th", null, ""))),
     h(
       "tbody",
       null,
@@ -100,6 +102,7 @@ function diarySample(items) {
           h("td", { class: "nowrap" }, x.date ?? ""),
           h("td", { class: "nowrap" }, x.member_name ?? x.member ?? ""),
           h("td", { class: "text" }, x.text ?? ""),
+          h("td", null, villageId ? writeFindingButton(villageId, { diary: x.id }) : null),
         ),
       ),
     ),
@@ -116,7 +119,7 @@ function drawnFrom(sample) {
   );
 }
 
-function householdSample(items) {
+function householdSample(items, villageId) {
   return h(
     "div",
     { class: "hh-sample", "data-testid": "sample-items" },
@@ -132,6 +135,7 @@ function householdSample(items) {
           h("span", { class: "badge", "data-testid": "sample-status" }, (lang === "en" ? x.status_en : x.status_zh) ?? ""),
         ),
         (x.visits ?? []).length ? h("ul", null, x.visits.map(visitLine)) : h("p", { class: "muted small" }, t("notVisitedYet")),
+        villageId ? writeFindingButton(villageId, { household: x.id }) : null,
       ),
     ),
   );

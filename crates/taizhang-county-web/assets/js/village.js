@@ -28,6 +28,8 @@ import { inspectSection } from "./inspection.js";
 import { devicesSection } from "./devices.js";
 import { joinSheetSection } from "./joinsheet.js";
 import { ledgerSection } from "./ledger.js";
+import { followUpsSection } from "./followups.js";
+import { findingsSection } from "./findings.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
 
@@ -83,8 +85,10 @@ export function renderVillage(data) {
     scoresSection(data),
     visitsSection(data),
     ledgerSection(v.id),
+    followUpsSection(data),
     evidenceSection(v.id),
     inspectSection(v.id),
+    findingsSection(v.id),
     devicesSection(v.id),
     joinSheetSection(v.id),
   );

@@ -6,6 +6,7 @@
 pub mod devices;
 pub mod evidence;
 pub mod export;
+pub mod findings;
 pub mod grades;
 pub mod inputs;
 pub mod joinsheet;

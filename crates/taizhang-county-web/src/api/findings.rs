@@ -1,0 +1,136 @@
+//! Inspection findings (检查发现的问题) and the team's answers (整改, issue 16):
+//! `GET /county/api/village/{id}/findings` lists them for the village page, and
+//! `POST /county/api/village/{id}/findings` writes one on an inspected household or diary
+//! entry — an Automerge change to the village's registry made by the server for the officer
+//! (`crate::write::write_doc`), judged by `taizhang_auth::judge_touched` like a device's push,
+//! so the team's phones receive it at their next sync and answer it there.
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use taizhang_county::FindingLine;
+use taizhang_doc::write;
+use taizhang_domain::{
+    validate_finding, DiaryId, Finding, FindingId, HouseholdId, LedgerView, Limits, MemberId, YearMonth,
+};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::extract::{Json as Body, Path};
+use crate::facts::places_of;
+use crate::state::Records;
+use crate::{CountyState, CountyWebError, Session};
+
+#[derive(Debug, Serialize)]
+pub struct Findings {
+    findings: Vec<FindingLine>,
+}
+
+/// `GET /county/api/village/{id}/findings`: the village's findings, open ones first.
+pub async fn findings(
+    session: Session,
+    State(st): State<CountyState>,
+    State(records): State<Records>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Findings>> {
+    place(&st, &session, id).await?;
+    let r = records.one(id).await?;
+    Ok(Json(Findings { findings: taizhang_county::finding_lines(&r) }))
+}
+
+/// What the officer writes: the household or the diary entry inspected, and the finding.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewFinding {
+    #[serde(default)]
+    pub household: Option<Uuid>,
+    #[serde(default)]
+    pub diary: Option<Uuid>,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Written {
+    finding: Uuid,
+    found_at: i64,
+}
+
+/// The read model's records as the domain's ledger view (what exists in the village).
+struct Known<'a>(&'a taizhang_rules::VillageRecords);
+
+impl LedgerView for Known<'_> {
+    fn household_exists(&self, id: HouseholdId) -> bool {
+        self.0.households.iter().any(|h| h.id == id)
+    }
+    fn member_exists(&self, id: MemberId) -> bool {
+        self.0.members.iter().any(|m| m.id == id)
+    }
+    fn month_filed(&self, _: MemberId, _: YearMonth) -> bool {
+        false
+    }
+    fn diary_entry_exists(&self, id: DiaryId) -> bool {
+        self.0.diary.iter().any(|d| d.id == id)
+    }
+}
+
+/// `POST /county/api/village/{id}/findings` with `{"household": uuid}` or `{"diary": uuid}` and
+/// `{"text": "..."}`: a finding signed with the officer's account and name, at the server's time.
+pub async fn write_finding(
+    session: Session,
+    State(st): State<CountyState>,
+    State(records): State<Records>,
+    Path(id): Path<Uuid>,
+    Body(body): Body<NewFinding>,
+) -> Result<Json<Written>> {
+    let place = place(&st, &session, id).await?;
+    let r = records.one(id).await?;
+    let (household, diary, member) = match (body.household, body.diary) {
+        (Some(h), None) => {
+            let h = HouseholdId(h);
+            if !Known(&r).household_exists(h) {
+                return Err(CountyWebError::NotFound(format!("该村没有这一户 / village {id} has no household {h}")));
+            }
+            (Some(h), None, None)
+        }
+        (None, Some(d)) => {
+            let entry = r.diary.iter().find(|e| e.id.0 == d).ok_or_else(|| {
+                CountyWebError::NotFound(format!(
+                    "该村没有这篇民情日记(或尚未同步)/ village {id} has no diary entry {d} (or it has not synced)"
+                ))
+            })?;
+            (None, Some(entry.id), Some(entry.member))
+        }
+        _ => return Err(CountyWebError::BadRequest(taizhang_domain::DomainError::FindingSubject.to_string())),
+    };
+    let now = (st.clock)();
+    let finding = Finding {
+        id: FindingId(Uuid::now_v7()),
+        household,
+        diary,
+        member,
+        text: body.text.trim().to_string(),
+        found_by: session.account.id,
+        found_by_name: session.account.name.clone(),
+        found_at: now,
+        answer: String::new(),
+        answered_by: None,
+        answered_at: None,
+    };
+    validate_finding(&finding, &Known(&r), now, &Limits::default())
+        .map_err(|e| CountyWebError::BadRequest(format!("不能保存 / cannot be saved: {e}")))?;
+    crate::write::write_doc(&st, &session.account.principal(), place, taizhang_auth::DocRef::Registry, |_, tx| {
+        write(tx, &finding).map_err(|e| CountyWebError::Internal(format!("writing a finding failed: {e}")))
+    })
+    .await?;
+    tracing::info!(account = %session.account.id, village = %id, finding = %finding.id, "finding written on the page");
+    Ok(Json(Written { finding: finding.id.0, found_at: finding.found_at }))
+}
+
+async fn place(st: &CountyState, session: &Session, id: Uuid) -> Result<taizhang_auth::Place> {
+    places_of(st.accounts.as_ref(), session)
+        .await?
+        .into_iter()
+        .find(|(i, _)| i.id == id)
+        .map(|(_, p)| p)
+        .ok_or_else(|| taizhang_county::CountyError::UnknownVillage(id).into())
+}
