@@ -105,6 +105,17 @@ impl TestServer {
         Self { url, store, clock, county, shutdown: Some(tx) }
     }
 
+    /// The demo county's staff (惠水县委组织部 孙强) signed in to the county page, with a password
+    /// set for the test.
+    pub async fn county_officer(&self) -> WebSession {
+        const PASSWORD: &str = "县里查台账-2026";
+        let staff = taizhang_sync_server::demo::DEMO_COUNTY_STAFF;
+        taizhang_sync_server::admin::set_password(self.store.as_ref(), staff, PASSWORD, NOW)
+            .await
+            .expect("set password");
+        WebSession::login(&self.url, "惠水县委组织部 孙强", PASSWORD).await.0
+    }
+
     /// Waits until the county's read model (which follows the syncs by itself) has projected
     /// `village`'s whole log; fails after 10 s.
     pub async fn county_caught_up(&self, village: Uuid) {

@@ -6,24 +6,10 @@
 
 use taizhang_doc::demo;
 use taizhang_domain::{FollowUp, FollowUpId};
-use taizhang_sync_server::admin;
-use taizhang_sync_server::demo::DEMO_COUNTY_STAFF;
 use taizhang_tests::*;
 use uuid::Uuid;
 
 const DAY: i64 = 86_400_000;
-const PASSWORD: &str = "县里查台账-2026";
-
-async fn county_officer(server: &TestServer) -> WebSession {
-    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
-    let (status, me, _) = web_login(&server.url, None, "惠水县委组织部 孙强", PASSWORD).await;
-    assert_eq!(status, 200, "{me}");
-    WebSession {
-        http: reqwest::Client::new(),
-        url: server.url.clone(),
-        token: me["token"].as_str().expect("token").into(),
-    }
-}
 
 /// The village page's follow-up counts and the first secretary's 办好一批民生实事 for `from..=to`.
 async fn county_counts(
@@ -130,7 +116,7 @@ async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_i
 async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_offline() {
     let server = TestServer::start(20).await;
     let t = server.transport();
-    let county = county_officer(&server).await;
+    let county = server.county_officer().await;
     let (li_id, wang_id) = (demo::member_id(0), demo::member_id(1));
     let mut li = server.device(0).await;
     let mut wang = server.device(1).await;
@@ -172,7 +158,7 @@ async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_
 
     // Ten days on, the county sees three promised, one done, two open, one of them overdue.
     server.advance(9 * DAY);
-    let county = county_officer(&server).await;
+    let county = server.county_officer().await;
     let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
     assert_eq!(c["recorded"], 3, "{c}");
     assert_eq!(values(&c), [3, 1, 0, 2, 1], "{c}");
@@ -186,7 +172,7 @@ async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_
     server.advance(18 * DAY);
     wang.sync(&t, NOW + 28 * DAY).await.expect("wang's weeks-old closings are accepted");
 
-    let county = county_officer(&server).await;
+    let county = server.county_officer().await;
     let (c, practical) = county_counts(&server, &county, "2026-11-01", "2026-12-31").await;
     assert_eq!(values(&c), [3, 3, 1, 0, 0], "{c}");
     assert_eq!(c["done_after_due"]["counted"], serde_json::json!([b.id.to_string()]));
@@ -211,7 +197,7 @@ async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_
 async fn a_finding_written_by_the_county_is_answered_on_a_phone_offline_for_a_week() {
     let server = TestServer::start(20).await;
     let t = server.transport();
-    let county = county_officer(&server).await;
+    let county = server.county_officer().await;
     let wang_id = demo::member_id(1);
     let mut wang = server.device(1).await;
     let mut li = server.device(0).await;
@@ -275,7 +261,7 @@ async fn a_finding_written_by_the_county_is_answered_on_a_phone_offline_for_a_we
     // A week on he syncs: the answer is accepted, and the county sees it answered with times.
     server.advance(7 * DAY);
     wang.sync(&t, NOW + 7 * DAY).await.expect("a week-old answer is accepted");
-    let county = county_officer(&server).await;
+    let county = server.county_officer().await;
     server.county_caught_up(village).await;
     let listed = county.json(&format!("/county/api/village/{village}/findings")).await;
     let line = &listed["findings"][0];

@@ -8,24 +8,10 @@ use taizhang_doc::demo;
 use taizhang_domain::{
     Funding, Meeting, MeetingId, MeetingKind, ProgressId, ProgressUpdate, Project, ProjectId, ProjectKind, ProjectState,
 };
-use taizhang_sync_server::admin;
-use taizhang_sync_server::demo::DEMO_COUNTY_STAFF;
 use taizhang_tests::*;
 use uuid::Uuid;
 
 const DAY: i64 = 86_400_000;
-const PASSWORD: &str = "县里查台账-2026";
-
-async fn county_officer(server: &TestServer) -> WebSession {
-    admin::set_password(server.store.as_ref(), DEMO_COUNTY_STAFF, PASSWORD, NOW).await.expect("set password");
-    let (status, me, _) = web_login(&server.url, None, "惠水县委组织部 孙强", PASSWORD).await;
-    assert_eq!(status, 200, "{me}");
-    WebSession {
-        http: reqwest::Client::new(),
-        url: server.url.clone(),
-        token: me["token"].as_str().expect("token").into(),
-    }
-}
 
 /// The first secretary's seven-ones item `code` on the county page for `from..=to`.
 async fn seven_one(county: &WebSession, from: &str, to: &str, code: &str) -> serde_json::Value {
@@ -45,7 +31,7 @@ async fn seven_one(county: &WebSession, from: &str, to: &str, code: &str) -> ser
 async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lecture_counts_for_its_month() {
     let server = TestServer::start(20).await;
     let t = server.transport();
-    let county = county_officer(&server).await;
+    let county = server.county_officer().await;
     let (li_id, wang_id, zhang_id) = (demo::member_id(0), demo::member_id(1), demo::member_id(2));
     let mut li = server.device(0).await;
     let mut wang = server.device(1).await;
@@ -190,7 +176,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     assert_eq!(all.iter().map(|r| r.record.id).collect::<Vec<_>>(), vec![committee.id, lecture.id], "latest first");
 
     // The lecture counts for October, where it was held; November has meetings but no lecture.
-    let county = county_officer(&server).await; // signed in again three days on
+    let county = server.county_officer().await; // signed in again three days on
     server.county_caught_up(demo::VILLAGE.0).await;
     let october = seven_one(&county, "2026-10-01", "2026-10-31", "party_lecture").await;
     assert_eq!(october["value"], "done", "{october}");

@@ -3,12 +3,9 @@
 //! items, and closing one (办结) takes it off Today and shows who closed it. A visit's own
 //! time is the one the user chose (never the future).
 
-use std::sync::Arc;
+mod common;
 
 use taizhang_app_core::contract::{CloseFollowUpRequest, HouseholdFilter, VisitInput, VisitPeriodCode};
-use taizhang_app_core::AppCore;
-use taizhang_client::Ledger;
-use taizhang_doc::demo;
 
 /// 2026-11-25 10:00 in Shanghai.
 const NOW: i64 = 1_795_536_000_000 + 10 * 3_600_000;
@@ -16,21 +13,7 @@ const NOW: i64 = 1_795_536_000_000 + 10 * 3_600_000;
 #[tokio::test]
 async fn a_promise_on_a_visit_is_on_today_until_it_is_closed() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("li.sqlite3");
-    let hs = demo::households(3);
-    {
-        let mut l = Ledger::create(&path, demo::VILLAGE, Some(demo::member_id(0)), [1; 16]).expect("create ledger");
-        l.put_village(&demo::village(), 0).expect("village");
-        for m in demo::members() {
-            l.put_member(&m, 0).expect("member");
-        }
-        for h in &hs {
-            l.put_household(h, 0).expect("household");
-        }
-    }
-    let core =
-        AppCore::open(path.clone(), path.with_extension("settings.json"), Some("http://127.0.0.1:9"), Arc::new(|| NOW))
-            .expect("open");
+    let (core, hs) = common::core_with_village(dir.path(), NOW);
     let visit = |household: usize, follow_up: &str, promise_due: Option<&str>| VisitInput {
         household_id: hs[household].id.to_string(),
         findings: "房屋漏雨".into(),

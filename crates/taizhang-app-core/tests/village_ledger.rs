@@ -4,36 +4,19 @@
 //! result; the domain's refusals (a day after today, no topics, a closing without a result,
 //! a household not of the village) come back as invalid input on the field concerned.
 
-use std::sync::Arc;
+mod common;
 
 use taizhang_app_core::contract::{
     CloseProjectRequest, ErrorCode, MeetingInput, MeetingKindCode, ProgressInput, ProjectInput, ProjectKindCode,
     ProjectStateCode,
 };
 use taizhang_app_core::AppCore;
-use taizhang_client::Ledger;
-use taizhang_doc::demo;
 
 /// 2026-11-25 10:00 in Shanghai.
 const NOW: i64 = 1_795_536_000_000 + 10 * 3_600_000;
 
 fn core_with_village(dir: &std::path::Path) -> (AppCore, Vec<taizhang_domain::Household>) {
-    let path = dir.join("li.sqlite3");
-    let hs = demo::households(3);
-    {
-        let mut l = Ledger::create(&path, demo::VILLAGE, Some(demo::member_id(0)), [1; 16]).expect("create ledger");
-        l.put_village(&demo::village(), 0).expect("village");
-        for m in demo::members() {
-            l.put_member(&m, 0).expect("member");
-        }
-        for h in &hs {
-            l.put_household(h, 0).expect("household");
-        }
-    }
-    let core =
-        AppCore::open(path.clone(), path.with_extension("settings.json"), Some("http://127.0.0.1:9"), Arc::new(|| NOW))
-            .expect("open");
-    (core, hs)
+    common::core_with_village(dir, NOW)
 }
 
 fn meeting(date: &str, attendance: Option<u32>, topics: &str) -> MeetingInput {

@@ -92,3 +92,34 @@ impl TwoPhones {
         Self { dir, store, server, addr, a, b, today, this_month, last_month }
     }
 }
+
+/// 李明's app over a store made on the spot with the demo village, its team and three
+/// households (no server: the address answers nothing), at the fixed clock `now`.
+#[allow(dead_code)] // not every test file uses it
+pub fn core_with_village(
+    dir: &std::path::Path,
+    now: i64,
+) -> (taizhang_app_core::AppCore, Vec<taizhang_domain::Household>) {
+    use taizhang_doc::demo;
+    let path = dir.join("li.sqlite3");
+    let hs = demo::households(3);
+    {
+        let mut l = taizhang_client::Ledger::create(&path, demo::VILLAGE, Some(demo::member_id(0)), [1; 16])
+            .expect("create ledger");
+        l.put_village(&demo::village(), 0).expect("village");
+        for m in demo::members() {
+            l.put_member(&m, 0).expect("member");
+        }
+        for h in &hs {
+            l.put_household(h, 0).expect("household");
+        }
+    }
+    let core = taizhang_app_core::AppCore::open(
+        path.clone(),
+        path.with_extension("settings.json"),
+        Some("http://127.0.0.1:9"),
+        Arc::new(move || now),
+    )
+    .expect("open");
+    (core, hs)
+}
