@@ -1,4 +1,7 @@
-//! What the app-core tests share: a real sync server on a port of the test's choosing.
+//! What the app-core tests share: a real sync server on a port of the test's choosing, and a
+//! village made on the spot.
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
 
 use std::sync::Arc;
 
