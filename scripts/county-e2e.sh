@@ -91,7 +91,7 @@ doubtful_at=$(TZ=Asia/Shanghai date -d '-2 hours' '+%Y-%m-%d %H:%M')
 "${cli[@]}" sync --server "$base" >>"$dir/cli.log" 2>&1 || { cat "$dir/cli.log" >&2; exit 1; }
 
 status=0
-DOUBTFUL_DATE="${doubtful_at%% *}" DOUBTFUL_MEMBER="王芳" \
+DOUBTFUL_DATE="${doubtful_at%% *}" DOUBTFUL_MEMBER="王芳" CLI_BIN="$CLI_BIN" WANG_STORE="$dir/wang.sqlite3" \
 TOWNSHIP_LOGIN="${township_login:-}" TOWNSHIP_PASSWORD="${township_password:-}" \
 TAIZHANG_SERVER="$base" COUNTY_LOGIN="$county_login" COUNTY_PASSWORD="$county_password" EXPECT_VILLAGES="${EXPECT_VILLAGES:-4}" \
   node tests/county-e2e/run.mjs || status=$?

@@ -18,6 +18,7 @@
 // headers: for testing page edits against a server built before them).
 
 import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import { dirname, join, resolve } from "node:path";
@@ -519,6 +520,38 @@ async function decideDoubtfulDay(page, base, villageName, date, memberName) {
   check(!names.some((n) => n.includes(memberName)), `${memberName} has a phone and gets no code: ${names.join(" | ")}`);
   await page.getByTestId("join-sheet-section").screenshot({ path: join(SHOTS, "county-join-sheet.png") });
   log(`join sheet: ${cards} card(s) (${names.join(", ")})`);
+
+  // Issue 16: the inspection loop (整改). The officer draws households, writes a finding on the
+  // first one drawn; 王芳's phone (the CLI) receives it at its sync, answers it and syncs; the
+  // page then lists it 已答复 with her answer.
+  if (process.env.CLI_BIN && process.env.WANG_STORE) {
+    await page.getByTestId("sample-scope").selectOption("all");
+    await page.getByTestId("sample-households").click();
+    await page.getByTestId("finding-write").first().waitFor();
+    await page.getByTestId("finding-write").first().click();
+    const problem = `户内无障碍设施未落实 ${Date.now()}`;
+    await page.getByTestId("finding-text").fill(problem);
+    await page.getByTestId("finding-save").click();
+    await page.getByTestId("finding-saved").waitFor();
+    const row = page.getByTestId("finding-row").filter({ hasText: problem });
+    await row.waitFor();
+    check(((await row.getByTestId("finding-state").textContent()) ?? "").includes("待整改"), "a new finding waits for the team");
+    const cli = (...args) => execFileSync(process.env.CLI_BIN, ["--store", process.env.WANG_STORE, "--plain", ...args]).toString();
+    cli("sync", "--server", base);
+    const listed = cli("findings");
+    const line = listed.split("\n").find((l) => /^\s+待整改/.test(l) && listed.includes(problem));
+    const id = (line ?? "").trim().split(/\s+/).pop();
+    check(/^[0-9a-f-]{36}$/.test(id ?? ""), `王芳's phone lists the finding: ${listed}`);
+    const answer = "已协调镇残联，下周安装扶手";
+    cli("answer-finding", "--id", id, "--answer", answer);
+    cli("sync", "--server", base);
+    await page.getByTestId("period-apply").click();
+    const answered = page.getByTestId("finding-row").filter({ hasText: problem }).filter({ hasText: answer });
+    await answered.waitFor();
+    check(((await answered.getByTestId("finding-state").textContent()) ?? "").includes("已答复"), "the answered finding shows 已答复");
+    await page.getByTestId("findings").screenshot({ path: join(SHOTS, "county-findings.png") });
+    log(`finding written on the page, answered on 王芳's phone, shown 已答复: "${answer}"`);
+  }
   log(`evidence: ${memberName}'s ${date} 时间存疑 (${reasons.filter((r) => r.length > 1).join(" | ")}) → 核实计入, kept after a reload`);
 }
 
