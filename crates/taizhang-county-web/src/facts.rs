@@ -110,6 +110,17 @@ pub async fn places_of(accounts: &dyn AccountStore, session: &Session) -> Result
 }
 
 /// One village of the officer's county (not found otherwise).
+/// The access place of village `id` within the session's scope (unknown village otherwise): what
+/// a write by an officer is judged against.
+pub async fn place_of(accounts: &dyn AccountStore, session: &Session, id: Uuid) -> Result<Place> {
+    places_of(accounts, session)
+        .await?
+        .into_iter()
+        .find(|(i, _)| i.id == id)
+        .map(|(_, p)| p)
+        .ok_or_else(|| CountyError::UnknownVillage(id).into())
+}
+
 pub fn find_village(infos: &[VillageInfo], id: Uuid) -> Result<VillageInfo> {
     infos.iter().find(|v| v.id == id).cloned().ok_or_else(|| CountyError::UnknownVillage(id).into())
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::{Json as Body, Path};
-use crate::facts::places_of;
+
 use crate::state::Records;
 use crate::{CountyState, CountyWebError, Session};
 
@@ -33,7 +33,7 @@ pub async fn findings(
     State(records): State<Records>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Findings>> {
-    place(&st, &session, id).await?;
+    crate::facts::place_of(st.accounts.as_ref(), &session, id).await?;
     let r = records.one(id).await?;
     Ok(Json(Findings { findings: taizhang_county::finding_lines(&r) }))
 }
@@ -82,7 +82,7 @@ pub async fn write_finding(
     Path(id): Path<Uuid>,
     Body(body): Body<NewFinding>,
 ) -> Result<Json<Written>> {
-    let place = place(&st, &session, id).await?;
+    let place = crate::facts::place_of(st.accounts.as_ref(), &session, id).await?;
     let r = records.one(id).await?;
     let (household, diary, member) = match (body.household, body.diary) {
         (Some(h), None) => {
@@ -124,13 +124,4 @@ pub async fn write_finding(
     .await?;
     tracing::info!(account = %session.account.id, village = %id, finding = %finding.id, "finding written on the page");
     Ok(Json(Written { finding: finding.id.0, found_at: finding.found_at }))
-}
-
-async fn place(st: &CountyState, session: &Session, id: Uuid) -> Result<taizhang_auth::Place> {
-    places_of(st.accounts.as_ref(), session)
-        .await?
-        .into_iter()
-        .find(|(i, _)| i.id == id)
-        .map(|(_, p)| p)
-        .ok_or_else(|| taizhang_county::CountyError::UnknownVillage(id).into())
 }

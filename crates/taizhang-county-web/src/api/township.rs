@@ -96,7 +96,7 @@ pub async fn decide(
             )))
         }
     };
-    let place = place(&st, &session, id).await?;
+    let place = crate::facts::place_of(st.accounts.as_ref(), &session, id).await?;
     let r = records.one(id).await?;
     let not_found =
         || CountyWebError::NotFound(format!("该村没有这条请假申请 / village {id} has no leave request {leave}"));
@@ -220,7 +220,7 @@ pub async fn file_month(
     Path(id): Path<Uuid>,
     Body(body): Body<FileMonth>,
 ) -> Result<Json<serde_json::Value>> {
-    let place = place(&st, &session, id).await?;
+    let place = crate::facts::place_of(st.accounts.as_ref(), &session, id).await?;
     let month: YearMonth = body.month.parse().map_err(|_| {
         CountyWebError::BadRequest(format!(
             "“{}”不是月份 YYYY-MM / not a month YYYY-MM",
@@ -250,14 +250,4 @@ pub async fn file_month(
     .await?;
     tracing::info!(account = %session.account.id, village = %id, member = %body.member, %month, "month filed on the page");
     Ok(Json(serde_json::json!({ "member": body.member, "month": month.to_string(), "filed": true })))
-}
-
-/// The place of village `id`, if the session may read it (not found otherwise).
-async fn place(st: &CountyState, session: &Session, id: Uuid) -> Result<taizhang_auth::Place> {
-    places_of(st.accounts.as_ref(), session)
-        .await?
-        .into_iter()
-        .find(|(i, _)| i.id == id)
-        .map(|(_, p)| p)
-        .ok_or_else(|| CountyError::UnknownVillage(id).into())
 }
