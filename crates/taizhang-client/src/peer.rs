@@ -290,12 +290,13 @@ impl Ledger {
             let (o, n) = self.accept(batch.give, trust, now)?;
             total += n;
             for (doc, r) in o.docs {
+                // Counts add up; the first refusal of a document is its answer.
                 match outcome.docs.iter_mut().find(|(d, _)| *d == doc) {
-                    Some((_, Ok(had))) => match r {
-                        Ok(more) => *had += more,
-                        Err(e) => outcome.docs.iter_mut().find(|(d, _)| *d == doc).expect("found").1 = Err(e),
+                    Some((_, slot @ Ok(_))) => match (slot.as_mut(), r) {
+                        (Ok(had), Ok(more)) => *had += more,
+                        (_, refused) => *slot = refused,
                     },
-                    Some((_, Err(_))) => {} // the first refusal of a document is its answer
+                    Some((_, Err(_))) => {}
                     None => outcome.docs.push((doc, r)),
                 }
             }
