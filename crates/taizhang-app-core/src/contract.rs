@@ -58,6 +58,8 @@ pub enum ErrorCode {
     WrongPin,
     /// Too many wrong PINs: the app stays locked until the administrator's reset.
     PinBlocked,
+    /// Too many wrong PINs for a PIN-keyed store: the next attempt waits (`LockStatus::retry_at`).
+    PinWait,
 }
 
 /// What every failed command returns.
@@ -1028,8 +1030,12 @@ pub struct LockStatus {
     pub locked: bool,
     /// Wrong PINs left before the lock stops accepting any.
     pub attempts_left: u32,
-    /// Too many wrong PINs: only the administrator's reset opens it.
+    /// Too many wrong PINs: only the administrator's reset opens it (a window-only lock).
     pub blocked: bool,
+    /// Too many wrong PINs for a PIN-keyed store: the next attempt is taken from this moment
+    /// (device clock, ms since 1970; 1, 5, 15, then 60 minutes after the last wrong one).
+    #[ts(type = "number | null")]
+    pub retry_at: Option<i64>,
     /// Minutes without use before the PIN is asked again.
     pub idle_minutes: u32,
 }
@@ -1456,4 +1462,5 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::Locked,
     ErrorCode::WrongPin,
     ErrorCode::PinBlocked,
+    ErrorCode::PinWait,
 ];
