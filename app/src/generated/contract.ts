@@ -104,7 +104,20 @@ diaryMemberName: string | null, text: string,
 /**
  * The officer and their unit, as the page signed it.
  */
-foundByName: string, foundAt: number, answered: boolean, answer: string, answeredByName: string | null, answeredAt: number | null, };
+foundByName: string, foundAt: number, answered: boolean, answer: string, answeredByName: string | null, answeredAt: number | null, 
+/**
+ * `open` 待整改, `answered` 已答复 (waiting for the officer's check), `returned` 已退回 (answer
+ * again) or `accepted` 已验收.
+ */
+state: string, 
+/**
+ * The officer's note on the current answer (why it was returned), if any.
+ */
+reviewNote: string, 
+/**
+ * When the officer checked the current answer (server time), if they did.
+ */
+reviewedAt: number | null, };
 
 export type AnswerFindingRequest = { id: string, answer: string, };
 

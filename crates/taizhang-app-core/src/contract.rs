@@ -238,6 +238,14 @@ pub struct FindingItem {
     pub answered_by_name: Option<String>,
     #[ts(type = "number | null")]
     pub answered_at: Option<i64>,
+    /// `open` 待整改, `answered` 已答复 (waiting for the officer's check), `returned` 已退回 (answer
+    /// again) or `accepted` 已验收.
+    pub state: String,
+    /// The officer's note on the current answer (why it was returned), if any.
+    pub review_note: String,
+    /// When the officer checked the current answer (server time), if they did.
+    #[ts(type = "number | null")]
+    pub reviewed_at: Option<i64>,
 }
 
 /// Answer a finding (整改情况).

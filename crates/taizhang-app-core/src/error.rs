@@ -121,6 +121,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
         DomainError::UnknownDiaryEntry(_) => "amends",
         DomainError::UnknownProject(_) => "project",
         DomainError::FindingSubject => "household",
+        DomainError::FindingReview(_) => "review",
         DomainError::Empty { field } | DomainError::TooLong { field, .. } | DomainError::OutOfRange { field, .. } => {
             match *field {
                 "head of household" => "head",

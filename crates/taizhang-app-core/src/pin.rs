@@ -136,7 +136,9 @@ mod native {
                 _ => AfterFive::Block,
             };
             let lock = match file {
-                Some(f) => AppLock::new(Some(f.settings), now).after_five(after_five).with_failed(f.failed, f.failed_at),
+                Some(f) => {
+                    AppLock::new(Some(f.settings), now).after_five(after_five).with_failed(f.failed, f.failed_at)
+                }
                 None => AppLock::new(None, now).after_five(after_five),
             };
             Ok(PinGate { path: Some(path), keying, new_kdf, lock: Mutex::new(lock) })
