@@ -1230,6 +1230,10 @@ pub struct VillageLedgerView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MeetingInput {
+    /// The meeting to correct (null or absent: a new one). A correction keeps who recorded it
+    /// and when; the document keeps the earlier values in its history.
+    #[ts(optional = nullable)]
+    pub id: Option<String>,
     /// `YYYY-MM-DD`, not after today.
     pub date: String,
     pub kind: MeetingKindCode,
@@ -1245,6 +1249,10 @@ pub struct MeetingInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectInput {
+    /// The project to correct (null or absent: a new one): its name, kind, money, households
+    /// and start day; a closed project keeps its state and result (progress is added apart).
+    #[ts(optional = nullable)]
+    pub id: Option<String>,
     pub name: String,
     pub kind: ProjectKindCode,
     #[ts(type = "number | null")]
