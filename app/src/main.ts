@@ -1132,7 +1132,7 @@ let syncPoll: ReturnType<typeof setInterval> | undefined;
 /** The app lock on the Sync screen (issue 21): its state, and setting or changing the PIN. */
 async function lockSection(): Promise<HTMLElement | null> {
   const s = await call("lock_status");
-  if (s.keying === "plain") return null; // the web client: no lock (its store is not encrypted)
+  if (s.keying === "plain") return null; // a build without encryption: no lock
   const box = h("section", { class: "lock", "data-testid": "sync-lock" });
   const paint = (s: LockStatus) => {
     clear(box);

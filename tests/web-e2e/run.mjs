@@ -1,18 +1,23 @@
 // Browser end-to-end test of the offline web client (/app/) at phone size, against a running
 // sync server (scripts/web-e2e.sh starts it with the demo village and its one-time codes):
-//  1. 李明 (360×640) opens /app/, enrolls with his one-time code, and the service worker takes
-//     the page; the network goes (context.setOffline), he checks in, records a visit and
-//     writes a diary entry — each "saved" only once durable in OPFS;
-//  2. the page is reloaded with no network (served by the service worker) and the visit and
-//     the diary entry are still there; the network comes back and he syncs;
+//  1. 李明 (360×640) opens /app/, sets his PIN (it keys the encrypted ledger, issue 21), enrolls
+//     with his one-time code, and the service worker takes the page; the network goes
+//     (context.setOffline), he checks in, records a visit and writes a diary entry — each
+//     "saved" only once durable in OPFS;
+//  2. the page is reloaded with no network (served by the service worker): the lock screen
+//     refuses a wrong PIN in words, the right one opens it, and the visit and the diary entry
+//     are still there; the network comes back and he syncs;
 //  3. 王芳's device (the `taizhang` CLI) syncs and has the visit, the check-in and the entry;
 //  4. 张伟 (a second browser profile, 390×844) enrolls and converges: he sees 李明's diary
 //     entry and visit; he writes an entry, syncs, and 李明 receives it after his next sync;
-//  5. figures: cold open to the list of every household with no network, a visit durable,
-//     the storage used (navigator.storage.estimate), written to $FIGURES (JSON) when set.
+//  5. figures: cold open to the list of every household with no network (the PIN entered: its
+//     Argon2id timed apart), a visit durable, the storage used (navigator.storage.estimate),
+//     written to $FIGURES (JSON) when set;
+//  6. every file of this origin's OPFS is read through a page once the app's worker is gone:
+//     none holds the SQLite header, the household's name, 李明's name or the visit's marker.
 // Screenshots at phone size go to $SHOTS (default docs/screenshots), named web-*.png.
 //
-// Env: TAIZHANG_SERVER (base URL), CODE_A, CODE_B (张伟), CODE_CLI (王芳), CLI_BIN, WORK (a temp
+// Env: PIN (default 246810), TAIZHANG_SERVER (base URL), CODE_A, CODE_B (张伟), CODE_CLI (王芳), CLI_BIN, WORK (a temp
 // dir for the CLI's store), HOUSEHOLDS (how many the server seeded), CHROMIUM (default
 // /usr/bin/chromium), SHOTS, FIGURES.
 
@@ -40,6 +45,28 @@ const BASE = env("TAIZHANG_SERVER");
 const APP = `${BASE}/app/`;
 const HOUSEHOLDS = Number(process.env.HOUSEHOLDS ?? 30);
 const marker = `web-${Date.now()}`;
+const PIN = process.env.PIN ?? "246810";
+
+/** The first screen of a new browser: the PIN is set before anything else (issue 21). */
+async function setPin(page) {
+  await page.waitForSelector('[data-testid="lock-set-pin"]', { timeout: TIMEOUT });
+  await page.fill('[data-testid="lock-new-pin"]', PIN);
+  await page.fill('[data-testid="lock-new-pin-again"]', PIN);
+  const t0 = Date.now();
+  await page.click('[data-testid="lock-set"]');
+  await page.waitForSelector('[data-testid="lock-set-pin"]', { state: "detached", timeout: TIMEOUT });
+  return Date.now() - t0;
+}
+
+/** The lock screen after a start: enters `pin`; resolves with how long the click took to open it. */
+async function unlock(page, pin = PIN) {
+  await page.waitForSelector('[data-testid="lock-unlock"]', { timeout: TIMEOUT });
+  await page.fill('[data-testid="lock-pin"]', pin);
+  const t0 = Date.now();
+  await page.click('[data-testid="lock-unlock-button"]');
+  await page.waitForSelector('[data-testid="lock-unlock"]', { state: "detached", timeout: TIMEOUT });
+  return Date.now() - t0;
+}
 
 async function ready(page, screen, timeout = TIMEOUT) {
   await page.waitForSelector(`[data-testid="screen-${screen}"][data-ready="1"]`, { timeout });
@@ -88,6 +115,8 @@ async function enroll(browser, viewport, code, who, geolocation = null) {
     w.on("close", () => log(`${who} worker closed:`, w.url()));
   });
   await page.goto(APP);
+  const setPinMs = await setPin(page);
+  log(`${who} set the PIN (${setPinMs} ms)`);
   await ready(page, "setup");
   const server = await page.inputValue('[data-testid="setup-server"]');
   check(server === BASE, `the join form starts with the server that served the page (${server})`);
@@ -104,7 +133,7 @@ async function enroll(browser, viewport, code, who, geolocation = null) {
     return reg.active?.state;
   });
   log(`${who} enrolled with a one-time code; the service worker controls the page`);
-  return { context, page };
+  return { context, page, setPinMs };
 }
 
 async function syncNow(page) {
@@ -129,6 +158,7 @@ async function main() {
     const warning = await a.page.$('[data-testid="storage-warning"]');
     check(persisted === true || warning !== null, "persistent storage granted, or the refusal said in words");
     figures.persistent_storage_granted = persisted;
+    figures.set_pin_ms = a.setPinMs; // Argon2id once (64 MiB, 3 passes) and the lock state saved
 
     await a.context.setOffline(true);
     log("offline from here");
@@ -167,6 +197,15 @@ async function main() {
     // ---- 2. reload with no network: the service worker serves the page, OPFS the records ----
     // The page was on the diary when it reloaded: it comes back there.
     await a.page.reload();
+    // A wrong PIN is refused in words, with the attempts left; the right one opens the ledger.
+    await a.page.waitForSelector('[data-testid="lock-unlock"]', { timeout: TIMEOUT });
+    await a.page.fill('[data-testid="lock-pin"]', "135790");
+    await a.page.click('[data-testid="lock-unlock-button"]');
+    const refusal = await waitText(a.page, '[data-testid="lock-error"]', (t) => t.includes("PIN"));
+    check(refusal.includes("PIN 码不对") && refusal.includes("4"), `a wrong PIN is refused in words (${refusal})`);
+    await shot(a.page, "lock-wrong-360");
+    figures.unlock_after_reload_ms = await unlock(a.page);
+    log(`wrong PIN refused ("${refusal.trim()}"); unlocked after the reload`);
     try {
       await ready(a.page, "diary");
     } catch (e) {
@@ -185,9 +224,12 @@ async function main() {
     // first page closes before each cold open, as a phone's browser tab would be.
     await a.page.close();
     const cold = [];
+    const unlocks = [];
     for (let i = 0; i < 3; i++) {
       const p = await a.context.newPage();
       await p.goto(`${APP}#/households`);
+      const unlockMs = await unlock(p);
+      unlocks.push(unlockMs);
       await ready(p, "households");
       const ms = await p.waitForFunction(() => (document.body.dataset.householdsRenderedMs ? performance.now() : null), null, {
         timeout: TIMEOUT,
@@ -200,12 +242,24 @@ async function main() {
       await p.close();
     }
     cold.sort((x, y) => x - y);
-    figures.cold_open_households_ms = { runs: cold, median: cold[1], households: HOUSEHOLDS };
-    log(`cold open -> ${HOUSEHOLDS} households listed, offline: ${cold.join(", ")} ms`);
+    unlocks.sort((x, y) => x - y);
+    figures.cold_open_households_ms = {
+      runs: cold,
+      median: cold[1],
+      households: HOUSEHOLDS,
+      includes: "page start to the list drawn, with the PIN typed and checked (Argon2id) on the way",
+    };
+    figures.unlock_ms = {
+      runs: unlocks,
+      median: unlocks[1],
+      what: "click on 解锁 to the lock screen gone: Argon2id (64 MiB, 3 passes) in the worker, the encrypted ledger opened",
+    };
+    log(`cold open -> ${HOUSEHOLDS} households listed, offline: ${cold.join(", ")} ms; unlock ${unlocks.join(", ")} ms`);
 
     a.page = await a.context.newPage();
     a.page.on("pageerror", (e) => log("李明 page error:", e.message));
     await a.page.goto(`${APP}#/sync`);
+    await unlock(a.page);
     await ready(a.page, "sync");
     await a.context.setOffline(false);
     await syncNow(a.page);
@@ -253,6 +307,60 @@ async function main() {
     // 李明 sees 张伟's entry on the team screen's diary lines, or in his own device's store.
     await go(a.page, "#/team", "team");
     log("张伟 (second profile) enrolled, wrote, synced; 李明 synced again");
+
+    // ---- 6. nothing readable in this origin's OPFS (issue 21) ----
+    // 李明's page goes (its worker holds the pool's files); a page of the same origin outside
+    // the app reads every file of the origin's OPFS and searches the bytes.
+    await a.page.close();
+    const probe = await a.context.newPage();
+    await probe.goto(`${BASE}/health`);
+    const needles = ["SQLite format 3", marker, head.trim().split(/\s+/)[0], "李明"];
+    let scan = null;
+    for (let i = 0; i < 40 && !scan?.files?.length; i++) {
+      scan = await probe.evaluate(async (needles) => {
+        const enc = new TextEncoder();
+        const pats = needles.map((n) => [n, enc.encode(n)]);
+        const has = (bytes, pat) => {
+          outer: for (let i = 0; i + pat.length <= bytes.length; i++) {
+            for (let j = 0; j < pat.length; j++) if (bytes[i + j] !== pat[j]) continue outer;
+            return true;
+          }
+          return false;
+        };
+        const files = [];
+        const walk = async (dir, path) => {
+          for await (const [name, h] of dir.entries()) {
+            if (h.kind === "directory") await walk(h, `${path}${name}/`);
+            else {
+              const bytes = new Uint8Array(await (await h.getFile()).arrayBuffer());
+              // The pool keeps a file's name in its first bytes (e.g. "/taizhang.sqlite3").
+              const label = new TextDecoder().decode(bytes.slice(0, 64)).split("\0")[0];
+              files.push({ path: `${path}${name}`, label, bytes: bytes.length, found: pats.filter(([, p]) => has(bytes, p)).map(([n]) => n) });
+            }
+          }
+        };
+        try {
+          await walk(await navigator.storage.getDirectory(), "");
+        } catch (e) {
+          return { error: String(e) };
+        }
+        return { files };
+      }, needles);
+      if (!scan?.files?.length) await probe.waitForTimeout(250);
+    }
+    check(scan?.files?.length, `the origin's OPFS was read (${JSON.stringify(scan)})`);
+    const ledgerFile = scan.files.find((f) => f.label === "/taizhang.sqlite3");
+    check(ledgerFile && ledgerFile.bytes > 64 * 1024, `the ledger's file is among them (${JSON.stringify(scan.files.map((f) => [f.label, f.bytes]))})`);
+    const leaks = scan.files.filter((f) => f.found.length);
+    check(leaks.length === 0, `no OPFS file holds ${needles.join(" / ")}: ${JSON.stringify(leaks)}`);
+    figures.opfs_scan = {
+      files: scan.files.length,
+      bytes: scan.files.reduce((n, f) => n + f.bytes, 0),
+      searched_for: needles,
+      found: 0,
+    };
+    log(`OPFS: ${scan.files.length} files, none holds ${needles.join(" / ")}`);
+    await probe.close();
 
     if (process.env.FIGURES) writeFileSync(process.env.FIGURES, JSON.stringify(figures, null, 2) + "\n");
     log(JSON.stringify(figures));

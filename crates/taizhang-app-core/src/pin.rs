@@ -279,47 +279,183 @@ mod native {
     }
 }
 
-/// The browser has no lock (its store is not encrypted: README, "Not done yet").
+/// The web client's lock (issue 21): the browser has no keystore, so the store is always
+/// PIN-keyed (`StoreKeying::Pin`) and the PIN must be set before joining. The same decisions as
+/// the native half (`crate::lock::AppLock`), with the lock state kept in the browser's storage
+/// (two slots of `<store>.lock.json` in the pool: `taizhang_store::files::save_atomic`, so a
+/// crash while saving leaves the previous state readable) instead of a file.
 #[cfg(target_arch = "wasm32")]
 mod web {
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    use taizhang_client::keystore::PinKdf;
+    use taizhang_client::StoreKey;
+
     use super::{LockStatus, StoreKeying};
+    use crate::lock::{AppLock, DEFAULT_IDLE_MS, MAX_ATTEMPTS};
+    use crate::pin_state::{lock_error, seal_store_key, store_key_of, LockFile};
     use crate::AppError;
 
-    pub(crate) struct PinGate;
+    pub(crate) struct PinGate {
+        /// `None`: no lock (a core opened without one).
+        name: Option<String>,
+        keying: StoreKeying,
+        new_kdf: fn() -> PinKdf,
+        lock: Mutex<AppLock>,
+    }
+
+    fn storage(e: std::io::Error) -> AppError {
+        AppError::Storage(format!("the app lock's state in this browser: {e}"))
+    }
 
     impl PinGate {
-        pub(crate) fn disabled(_keying: StoreKeying) -> Self {
-            PinGate
+        pub(crate) fn disabled(keying: StoreKeying) -> Self {
+            PinGate { name: None, keying, new_kdf: PinKdf::new, lock: Mutex::new(AppLock::new(None, 0)) }
         }
-        pub(crate) fn status(&self, _now: i64) -> LockStatus {
+
+        /// The lock of `store`, read from the browser's storage (locked at start when a PIN is set).
+        pub(crate) fn load(
+            store: &Path,
+            keying: StoreKeying,
+            new_kdf: fn() -> PinKdf,
+            now: i64,
+        ) -> Result<Self, AppError> {
+            let name = crate::pin_state::lock_name(store);
+            let files = taizhang_store::files::files().map_err(storage)?;
+            let file = match taizhang_store::files::load_atomic(&*files, &name).map_err(storage)? {
+                Some(b) => Some(LockFile::parse(&b, &name)?),
+                None => None,
+            };
+            let lock = match file {
+                Some(f) => AppLock::new(Some(f.settings), now).with_failed(f.failed),
+                None => AppLock::new(None, now),
+            };
+            Ok(PinGate { name: Some(name), keying, new_kdf, lock: Mutex::new(lock) })
+        }
+
+        fn lock(&self) -> std::sync::MutexGuard<'_, AppLock> {
+            self.lock.lock().unwrap_or_else(|p| p.into_inner())
+        }
+
+        pub(crate) fn has_pin(&self) -> bool {
+            self.lock().settings().is_some()
+        }
+
+        fn pin_required(&self, l: &AppLock) -> bool {
+            self.name.is_some() && self.keying == StoreKeying::Pin && l.settings().is_none()
+        }
+
+        pub(crate) fn status(&self, now: i64) -> LockStatus {
+            let mut l = self.lock();
+            let locked = l.is_locked(now);
+            let idle = l.settings().map_or(DEFAULT_IDLE_MS, |s| s.idle_ms);
             LockStatus {
-                keying: StoreKeying::Plain,
-                has_pin: false,
-                pin_required: false,
-                locked: false,
-                attempts_left: 0,
-                blocked: false,
-                idle_minutes: 0,
+                keying: if self.name.is_some() { self.keying } else { StoreKeying::Plain },
+                has_pin: l.settings().is_some(),
+                pin_required: self.pin_required(&l),
+                locked,
+                attempts_left: MAX_ATTEMPTS.saturating_sub(l.failed()),
+                blocked: l.failed() >= MAX_ATTEMPTS,
+                idle_minutes: u32::try_from(idle / 60_000).unwrap_or(u32::MAX),
             }
         }
-        pub(crate) fn guard(&self, _now: i64) -> Result<(), AppError> {
+
+        pub(crate) fn guard(&self, now: i64) -> Result<(), AppError> {
+            let mut l = self.lock();
+            if self.pin_required(&l) {
+                return Err(AppError::Locked(
+                    "set a PIN first: in this browser the PIN is the key of the ledger".into(),
+                ));
+            }
+            if l.is_locked(now) {
+                return Err(AppError::Locked("the app is locked: enter the PIN".into()));
+            }
+            l.touch(now);
             Ok(())
         }
-        pub(crate) fn touch(&self, _now: i64) {}
+
+        pub(crate) fn touch(&self, now: i64) {
+            self.lock().touch(now);
+        }
+
+        fn save(&self, l: &AppLock) -> Result<(), AppError> {
+            let Some(name) = &self.name else { return Ok(()) };
+            let files = taizhang_store::files::files().map_err(storage)?;
+            match l.settings() {
+                None => taizhang_store::files::remove_atomic(&*files, name).map_err(storage),
+                Some(settings) => {
+                    let bytes = LockFile { settings: settings.clone(), failed: l.failed() }.to_bytes()?;
+                    taizhang_store::files::save_atomic(&*files, name, &bytes).map_err(storage)
+                }
+            }
+        }
+
+        /// As natively: sets the PIN (changing it needs the current one and keeps the store's
+        /// key, sealed under the new PIN); returns the store's key.
         pub(crate) fn set_pin(
             &self,
-            _pin: &str,
-            _current: Option<&str>,
-            _idle_minutes: u32,
-            _now: i64,
-        ) -> Result<Option<taizhang_client::StoreKey>, AppError> {
-            Err(AppError::NotAllowed("the web client has no app lock".into()))
+            pin: &str,
+            current: Option<&str>,
+            idle_minutes: u32,
+            now: i64,
+        ) -> Result<Option<StoreKey>, AppError> {
+            if self.name.is_none() {
+                return Err(AppError::Internal("this app was started without a lock".into()));
+            }
+            let mut l = self.lock();
+            let mut kept_key = None;
+            if let Some(old) = l.settings().cloned() {
+                if l.is_locked(now) {
+                    return Err(AppError::Locked("the app is locked: enter the PIN".into()));
+                }
+                let Some(current) = current.filter(|c| !c.is_empty()) else {
+                    return Err(AppError::invalid(
+                        "currentPin",
+                        "请先输入现在的 PIN（它也是本机存储的钥匙）/ enter the current PIN first (it also keys this device's store)",
+                    ));
+                };
+                let before = l.failed();
+                let checked = l.unlock(current, now);
+                if l.failed() != before {
+                    self.save(&l)?;
+                }
+                checked.map_err(lock_error)?;
+                kept_key = Some(store_key_of(&old, current)?);
+            }
+            let idle_ms = i64::from(idle_minutes.max(1)) * 60_000;
+            let mut next = l.clone();
+            next.set_pin(pin, idle_ms, (self.new_kdf)(), now).map_err(lock_error)?;
+            let settings = next.settings().cloned().ok_or_else(|| AppError::Internal("no PIN set".into()))?;
+            let key = match kept_key {
+                Some(key) => {
+                    next.seal(seal_store_key(&settings, pin, &key)?);
+                    key
+                }
+                None => store_key_of(&settings, pin)?,
+            };
+            self.save(&next)?;
+            *l = next;
+            Ok(Some(key))
         }
-        pub(crate) fn unlock(&self, _pin: &str, _now: i64) -> Result<Option<taizhang_client::StoreKey>, AppError> {
-            Ok(None)
+
+        pub(crate) fn unlock(&self, pin: &str, now: i64) -> Result<Option<StoreKey>, AppError> {
+            let mut l = self.lock();
+            let Some(settings) = l.settings().cloned() else { return Ok(None) };
+            let before = l.failed();
+            let r = l.unlock(pin, now);
+            if l.failed() != before {
+                self.save(&l)?;
+            }
+            r.map_err(lock_error)?;
+            Ok(Some(store_key_of(&settings, pin)?))
         }
+
+        /// Forgets the PIN (remote wipe): its state leaves the browser's storage.
         pub(crate) fn forget(&self) -> Result<(), AppError> {
-            Ok(())
+            let mut l = self.lock();
+            l.clear();
+            self.save(&l)
         }
     }
 }
