@@ -18,6 +18,9 @@ pub(crate) struct LockFile {
     pub(crate) settings: LockSettings,
     #[serde(default)]
     pub(crate) failed: u32,
+    /// When the last wrong PIN was entered (device clock, ms): the wait after five counts from it.
+    #[serde(default)]
+    pub(crate) failed_at: i64,
 }
 
 impl LockFile {
@@ -41,6 +44,7 @@ pub(crate) fn lock_error(e: LockError) -> AppError {
         LockError::TooShort => AppError::invalid("pin", e.to_string()),
         LockError::Wrong { left } => AppError::WrongPin(left),
         LockError::Blocked => AppError::PinBlocked,
+        LockError::Wait { retry_at } => AppError::PinWait(retry_at),
     }
 }
 
@@ -99,11 +103,11 @@ mod tests {
 
     #[test]
     fn the_saved_state_round_trips_and_holds_no_pin() {
-        let f = LockFile { settings: settings("246810"), failed: 2 };
+        let f = LockFile { settings: settings("246810"), failed: 2, failed_at: 7 };
         let bytes = f.to_bytes().expect("bytes");
         assert!(!String::from_utf8_lossy(&bytes).contains("246810"));
         let back = LockFile::parse(&bytes, "x").expect("parse");
-        assert_eq!((back.settings, back.failed), (f.settings, 2));
+        assert_eq!((back.settings, back.failed, back.failed_at), (f.settings, 2, 7));
         assert!(LockFile::parse(b"{", "x").is_err());
         assert_eq!(lock_name(Path::new("/taizhang.sqlite3")), "/taizhang.sqlite3.lock.json");
     }
