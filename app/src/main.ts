@@ -1293,7 +1293,9 @@ let lockShown: Promise<void> | null = null;
 
 /** The lock screen until the PIN opens it (issue 21); then the screen the hash names. */
 function showLock(s: LockStatus): Promise<void> {
-  lockShown ??= lockScreen(root, s).then(async () => {
+  // A device the administrator had erased asks for a new PIN first: it says why (issue 21).
+  const wiped = async () => (s.pinRequired ? ((await call("setup_status").catch(() => setup))?.wiped ?? null) : null);
+  lockShown ??= wiped().then((w) => lockScreen(root, s, w)).then(async () => {
     // A store keyed by the PIN opened just now: who this device is may be known only now.
     setup = await call("setup_status");
     lockShown = null;

@@ -14,10 +14,14 @@
 //     Argon2id timed apart), a visit durable, the storage used (navigator.storage.estimate),
 //     written to $FIGURES (JSON) when set;
 //  6. every file of this origin's OPFS is read through a page once the app's worker is gone:
-//     none holds the SQLite header, the household's name, 李明's name or the visit's marker.
+//     none holds the SQLite header, the household's name, 李明's name or the visit's marker;
+//  7. the administrator wipes 张伟's browser (`admin revoke-device --wipe`) after he wrote an
+//     entry it had not synced: his next sync pushes it (王芳's CLI receives it), then the
+//     ledger's OPFS files and the lock state are gone, and the new-PIN screen says why.
 // Screenshots at phone size go to $SHOTS (default docs/screenshots), named web-*.png.
 //
-// Env: PIN (default 246810), TAIZHANG_SERVER (base URL), CODE_A, CODE_B (张伟), CODE_CLI (王芳), CLI_BIN, WORK (a temp
+// Env: PIN (default 246810), TAIZHANG_SERVER (base URL), SERVER_BIN and SERVER_DB (the admin
+// command's binary and database), ACCOUNT_B (张伟's account id), CODE_A, CODE_B (张伟), CODE_CLI (王芳), CLI_BIN, WORK (a temp
 // dir for the CLI's store), HOUSEHOLDS (how many the server seeded), CHROMIUM (default
 // /usr/bin/chromium), SHOTS, FIGURES.
 
@@ -134,6 +138,45 @@ async function enroll(browser, viewport, code, who, geolocation = null) {
   });
   log(`${who} enrolled with a one-time code; the service worker controls the page`);
   return { context, page, setPinMs };
+}
+
+/** Every file of the origin's OPFS read through `page` (the app's worker gone): each one's pool
+ * label (the pool keeps a file's name in its first bytes), size, and which of `needles` it holds. */
+async function scanOpfs(page, needles) {
+  let scan = null;
+  for (let i = 0; i < 40 && !scan?.files?.length; i++) {
+    scan = await page.evaluate(async (needles) => {
+      const enc = new TextEncoder();
+      const pats = needles.map((n) => [n, enc.encode(n)]);
+      const has = (bytes, pat) => {
+        outer: for (let i = 0; i + pat.length <= bytes.length; i++) {
+          for (let j = 0; j < pat.length; j++) if (bytes[i + j] !== pat[j]) continue outer;
+          return true;
+        }
+        return false;
+      };
+      const files = [];
+      const walk = async (dir, path) => {
+        for await (const [name, h] of dir.entries()) {
+          if (h.kind === "directory") await walk(h, `${path}${name}/`);
+          else {
+            const bytes = new Uint8Array(await (await h.getFile()).arrayBuffer());
+            // The pool keeps a file's name in its first bytes (e.g. "/taizhang.sqlite3").
+            const label = new TextDecoder().decode(bytes.slice(0, 64)).split("\0")[0];
+            files.push({ path: `${path}${name}`, label, bytes: bytes.length, found: pats.filter(([, p]) => has(bytes, p)).map(([n]) => n) });
+          }
+        }
+      };
+      try {
+        await walk(await navigator.storage.getDirectory(), "");
+      } catch (e) {
+        return { error: String(e) };
+      }
+      return { files };
+    }, needles);
+    if (!scan?.files?.length) await page.waitForTimeout(250);
+  }
+  return scan;
 }
 
 async function syncNow(page) {
@@ -315,39 +358,7 @@ async function main() {
     const probe = await a.context.newPage();
     await probe.goto(`${BASE}/health`);
     const needles = ["SQLite format 3", marker, head.trim().split(/\s+/)[0], "李明"];
-    let scan = null;
-    for (let i = 0; i < 40 && !scan?.files?.length; i++) {
-      scan = await probe.evaluate(async (needles) => {
-        const enc = new TextEncoder();
-        const pats = needles.map((n) => [n, enc.encode(n)]);
-        const has = (bytes, pat) => {
-          outer: for (let i = 0; i + pat.length <= bytes.length; i++) {
-            for (let j = 0; j < pat.length; j++) if (bytes[i + j] !== pat[j]) continue outer;
-            return true;
-          }
-          return false;
-        };
-        const files = [];
-        const walk = async (dir, path) => {
-          for await (const [name, h] of dir.entries()) {
-            if (h.kind === "directory") await walk(h, `${path}${name}/`);
-            else {
-              const bytes = new Uint8Array(await (await h.getFile()).arrayBuffer());
-              // The pool keeps a file's name in its first bytes (e.g. "/taizhang.sqlite3").
-              const label = new TextDecoder().decode(bytes.slice(0, 64)).split("\0")[0];
-              files.push({ path: `${path}${name}`, label, bytes: bytes.length, found: pats.filter(([, p]) => has(bytes, p)).map(([n]) => n) });
-            }
-          }
-        };
-        try {
-          await walk(await navigator.storage.getDirectory(), "");
-        } catch (e) {
-          return { error: String(e) };
-        }
-        return { files };
-      }, needles);
-      if (!scan?.files?.length) await probe.waitForTimeout(250);
-    }
+    const scan = await scanOpfs(probe, needles);
     check(scan?.files?.length, `the origin's OPFS was read (${JSON.stringify(scan)})`);
     const ledgerFile = scan.files.find((f) => f.label === "/taizhang.sqlite3");
     check(ledgerFile && ledgerFile.bytes > 64 * 1024, `the ledger's file is among them (${JSON.stringify(scan.files.map((f) => [f.label, f.bytes]))})`);
@@ -361,6 +372,51 @@ async function main() {
     };
     log(`OPFS: ${scan.files.length} files, none holds ${needles.join(" / ")}`);
     await probe.close();
+
+    // ---- 7. the administrator wipes 张伟's browser ----
+    await go(b.page, "#/diary", "diary");
+    await b.page.fill('[data-testid="diary-text"]', `还没同步就被清除的一条。${marker}-zw2`);
+    await b.page.click('[data-testid="diary-save"]');
+    await waitText(b.page, '[data-testid="diary-entries"]', (t) => t.includes(`${marker}-zw2`));
+    const admin = (...args) =>
+      execFileSync(env("SERVER_BIN"), ["--db", env("SERVER_DB"), "admin", ...args]).toString();
+    const diaryCount = () => {
+      execFileSync(cli, ["--store", store, "sync", "--server", BASE], { stdio: "inherit" });
+      const st = execFileSync(cli, ["--store", store, "status"]).toString();
+      return Number((st.match(/diary entries (\d+)/) ?? [])[1]);
+    };
+    const before = diaryCount();
+    const devices = admin("list")
+      .split("\n")
+      .filter((l) => l.startsWith("device") && l.includes(env("ACCOUNT_B")) && l.trim().endsWith("active"))
+      .map((l) => l.trim().split(/\s+/)[1]);
+    check(devices.length === 1, `张伟 has one active device (${devices})`);
+    admin("revoke-device", "--device", devices[0], "--wipe");
+    // The background sync may meet the order first (the entry waits to be sent): then the
+    // Sync screen is already behind the new-PIN screen.
+    await b.page.evaluate(() => (location.hash = "#/sync"));
+    await b.page.click('[data-testid="sync-now"]', { timeout: 10000 }).catch(() => log("the background sync met the wipe order first"));
+    // The wipe forgets the PIN: the lock asks for a new one and says why.
+    await b.page.waitForSelector('[data-testid="lock-set-pin"]', { timeout: TIMEOUT });
+    const why = await text(b.page, '[data-testid="lock-wiped"]');
+    check(why.includes("清除"), `the new-PIN screen says the device was erased (${why})`);
+    await shot(b.page, "wiped-390");
+    const afterWipe = diaryCount();
+    check(afterWipe === before + 1, `the entry 张伟 had not synced reached the server before the wipe (${before} -> ${afterWipe})`);
+    await b.page.close();
+    const bProbe = await b.context.newPage();
+    await bProbe.goto(`${BASE}/health`);
+    const after = await scanOpfs(bProbe, ["SQLite format 3", `${marker}-zw2`, "张伟"]);
+    check(after?.files?.length, `张伟's OPFS was read after the wipe (${JSON.stringify(after)})`);
+    const kept = after.files.filter((f) => f.label === "/taizhang.sqlite3" || f.label.includes(".lock.json"));
+    check(kept.length === 0, `the ledger's and the lock's files are gone: ${JSON.stringify(kept)}`);
+    check(after.files.every((f) => f.found.length === 0), `nothing readable is left: ${JSON.stringify(after.files)}`);
+    figures.wipe = {
+      files_left: after.files.filter((f) => f.label).map((f) => f.label),
+      unsynced_entry_reached_the_server: true,
+    };
+    log(`张伟's browser wiped ("${why.trim()}"); left in OPFS: ${JSON.stringify(figures.wipe.files_left)}`);
+    await bProbe.close();
 
     if (process.env.FIGURES) writeFileSync(process.env.FIGURES, JSON.stringify(figures, null, 2) + "\n");
     log(JSON.stringify(figures));

@@ -83,7 +83,7 @@ fn kind_of_head(head: Option<&[u8]>) -> FileKind {
 /// Looks at the first 16 bytes of `path`: a plain SQLite file starts with "SQLite format 3\0".
 #[cfg(target_arch = "wasm32")]
 pub fn file_kind(path: &Path) -> Result<FileKind, StoreError> {
-    browser::file_kind(path)
+    browser::file_kind(&*browser::files(path)?, path)
 }
 
 /// Looks at the first 16 bytes of `path`: a plain SQLite file starts with "SQLite format 3\0".
@@ -238,7 +238,7 @@ fn overwrite(f: &mut File, len: u64) -> std::io::Result<()> {
 /// have closed every connection to it first.
 #[cfg(target_arch = "wasm32")]
 pub fn erase_files(path: &Path) -> Result<(), StoreError> {
-    browser::erase_files(path)
+    browser::erase_files(&*browser::files(path)?, path)
 }
 
 /// Erases the store at `path` and its WAL, WAL index and journal: each is overwritten with
@@ -269,24 +269,18 @@ pub fn erase_files(path: &Path) -> Result<(), StoreError> {
 /// ([`file_kind`]) puts in place. Nothing unsynced is lost either way.
 #[cfg(target_arch = "wasm32")]
 pub fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
-    if !ENCRYPTION_AVAILABLE {
-        return Err(StoreError::EncryptionUnavailable);
-    }
-    let tmp = sibling(path, ".encrypting");
-    let files = browser::files(path)?;
-    for stale in std::iter::once(tmp.clone()).chain(companion_files(&tmp)) {
-        files.remove(&browser::name(&stale)?).map_err(|e| browser::io(path, e))?;
-    }
-    export_encrypted(Connection::open(path)?, path, &tmp, key)?;
-    browser::finish_encrypting(&*files, path, &tmp)
+    browser::encrypt_in_place(&*browser::files(path)?, path, key)
 }
 
-#[cfg(target_arch = "wasm32")]
+/// Looking at, encrypting and erasing a store over [`Files`](crate::files::Files): what the
+/// browser does, built on every target so it is tested natively (over a folder).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod browser {
-    use std::path::{Path, PathBuf};
-    use std::rc::Rc;
+    use std::path::Path;
 
-    use super::{companion_files, kind_of_head, sibling, FileKind};
+    use rusqlite::Connection;
+
+    use super::{companion_files, export_encrypted, kind_of_head, sibling, FileKind, StoreKey, ENCRYPTION_AVAILABLE};
     use crate::files::Files;
     use crate::StoreError;
 
@@ -294,18 +288,31 @@ mod browser {
         StoreError::Open { path: path.display().to_string(), reason: e.to_string() }
     }
 
-    pub(super) fn files(path: &Path) -> Result<Rc<dyn Files>, StoreError> {
+    #[cfg(target_arch = "wasm32")]
+    pub(super) fn files(path: &Path) -> Result<std::rc::Rc<dyn Files>, StoreError> {
         crate::files::files().map_err(|e| io(path, e))
     }
 
-    pub(super) fn name(path: &Path) -> Result<String, StoreError> {
+    fn name(path: &Path) -> Result<String, StoreError> {
         path.to_str()
             .map(str::to_owned)
             .ok_or_else(|| StoreError::Open { path: path.display().to_string(), reason: "not UTF-8".into() })
     }
 
+    pub(super) fn encrypt_in_place(files: &dyn Files, path: &Path, key: &StoreKey) -> Result<(), StoreError> {
+        if !ENCRYPTION_AVAILABLE {
+            return Err(StoreError::EncryptionUnavailable);
+        }
+        let tmp = sibling(path, ".encrypting");
+        for stale in std::iter::once(tmp.clone()).chain(companion_files(&tmp)) {
+            files.remove(&name(&stale)?).map_err(|e| io(path, e))?;
+        }
+        export_encrypted(Connection::open(path)?, path, &tmp, key)?;
+        finish_encrypting(files, path, &tmp)
+    }
+
     /// Puts the encrypted copy at `tmp` in place of `path` (see `encrypt_in_place`).
-    pub(super) fn finish_encrypting(files: &dyn Files, path: &Path, tmp: &PathBuf) -> Result<(), StoreError> {
+    pub(super) fn finish_encrypting(files: &dyn Files, path: &Path, tmp: &Path) -> Result<(), StoreError> {
         let (p, t) = (name(path)?, name(tmp)?);
         let bytes = files.read(&t).map_err(|e| io(path, e))?.ok_or_else(|| StoreError::Encrypt {
             path: p.clone(),
@@ -319,21 +326,19 @@ mod browser {
         files.remove(&t).map_err(|e| io(path, e))
     }
 
-    pub(super) fn file_kind(path: &Path) -> Result<FileKind, StoreError> {
-        let files = files(path)?;
+    pub(super) fn file_kind(files: &dyn Files, path: &Path) -> Result<FileKind, StoreError> {
         let kind = kind_of_head(files.head(&name(path)?, 16).map_err(|e| io(path, e))?.as_deref());
         let tmp = sibling(path, ".encrypting");
         if kind == FileKind::Absent && files.head(&name(&tmp)?, 16).map_err(|e| io(path, e))?.is_some() {
             // A crash after the plain store was removed, before its encrypted copy was in place.
-            finish_encrypting(&*files, path, &tmp)?;
+            finish_encrypting(files, path, &tmp)?;
             return Ok(FileKind::Encrypted);
         }
         Ok(kind)
     }
 
-    /// The pool's files of the store go (the pool truncates each to its header and reuses it).
-    pub(super) fn erase_files(path: &Path) -> Result<(), StoreError> {
-        let files = files(path)?;
+    /// The store's files go (the browser's pool truncates each to its header and reuses it).
+    pub(super) fn erase_files(files: &dyn Files, path: &Path) -> Result<(), StoreError> {
         for file in std::iter::once(path.to_path_buf())
             .chain(companion_files(path))
             .chain(std::iter::once(sibling(path, ".encrypting")))
@@ -341,6 +346,90 @@ mod browser {
             files.remove(&name(&file)?).map_err(|e| io(path, e))?;
         }
         Ok(())
+    }
+
+    /// The browser's steps over a native folder, with the real SQLCipher.
+    #[cfg(all(test, feature = "sqlcipher"))]
+    mod tests {
+        use std::io;
+
+        use super::*;
+        use crate::cipher::apply_key;
+
+        /// Files named by their absolute paths, as the pool's are named by the store's path.
+        struct Folder;
+        impl Files for Folder {
+            fn read(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
+                match std::fs::read(name) {
+                    Ok(b) => Ok(Some(b)),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+                std::fs::write(name, bytes)
+            }
+            fn remove(&self, name: &str) -> io::Result<()> {
+                match std::fs::remove_file(name) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                    _ => Ok(()),
+                }
+            }
+        }
+
+        fn plain_store(path: &Path) {
+            let c = Connection::open(path).expect("open");
+            c.execute_batch(
+                "CREATE TABLE visits (t TEXT); INSERT INTO visits VALUES ('王国强家 unsynced visit'); PRAGMA user_version = 7;",
+            )
+            .expect("plain rows");
+        }
+
+        fn read_keyed(path: &Path, key: &StoreKey) -> (String, i64) {
+            let c = Connection::open(path).expect("open");
+            apply_key(&c, key, path).expect("the key opens it");
+            let t = c.query_row("SELECT t FROM visits", [], |r| r.get(0)).expect("row");
+            (t, c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version"))
+        }
+
+        #[test]
+        fn a_plain_store_is_encrypted_in_place_through_whole_files_and_keeps_its_rows() {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("taizhang.sqlite3");
+            plain_store(&path);
+            assert_eq!(file_kind(&Folder, &path).expect("kind"), FileKind::Plain);
+            let key = StoreKey::from_bytes([7; 32]);
+            encrypt_in_place(&Folder, &path, &key).expect("encrypt");
+            assert_eq!(file_kind(&Folder, &path).expect("kind"), FileKind::Encrypted);
+            let bytes = std::fs::read(&path).expect("bytes");
+            assert!(!bytes.windows(15).any(|w| w == b"SQLite format 3"));
+            assert!(!bytes.windows(6).any(|w| w == "王国强".as_bytes()[..6].as_ref()));
+            assert_eq!(read_keyed(&path, &key), ("王国强家 unsynced visit".to_string(), 7));
+            assert!(!sibling(&path, ".encrypting").exists(), "the copy is gone once in place");
+            erase_files(&Folder, &path).expect("erase");
+            assert_eq!(file_kind(&Folder, &path).expect("kind"), FileKind::Absent);
+        }
+
+        #[test]
+        fn a_crash_after_the_plain_store_went_is_finished_at_the_next_look() {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("taizhang.sqlite3");
+            plain_store(&path);
+            let key = StoreKey::from_bytes([9; 32]);
+            // The export finished, the plain store was removed, then the crash.
+            let tmp = sibling(&path, ".encrypting");
+            export_encrypted(Connection::open(&path).expect("open"), &path, &tmp, &key).expect("export");
+            std::fs::remove_file(&path).expect("rm plain");
+            assert_eq!(file_kind(&Folder, &path).expect("kind"), FileKind::Encrypted);
+            assert_eq!(read_keyed(&path, &key).0, "王国强家 unsynced visit");
+            // A crash during the export instead: the plain store is still whole and starts again.
+            let other = dir.path().join("other.sqlite3");
+            plain_store(&other);
+            std::fs::write(sibling(&other, ".encrypting"), b"half an export").expect("partial copy");
+            assert_eq!(file_kind(&Folder, &other).expect("kind"), FileKind::Plain);
+            encrypt_in_place(&Folder, &other, &key).expect("encrypt");
+            assert_eq!(read_keyed(&other, &key).0, "王国强家 unsynced visit");
+        }
     }
 }
 
