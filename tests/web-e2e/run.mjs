@@ -15,8 +15,8 @@
 //     written to $FIGURES (JSON) when set;
 //  6. every file of this origin's OPFS is read through a page once the app's worker is gone:
 //     none holds the SQLite header, the household's name, 李明's name or the visit's marker;
-//  7. the administrator wipes 张伟's browser (`admin revoke-device --wipe`) after he wrote an
-//     entry it had not synced: his next sync pushes it (王芳's CLI receives it), then the
+//  7. the administrator wipes 张伟's browser (`admin revoke-device --wipe`) after he recorded a
+//     visit it had not synced: his next sync pushes it (王芳's CLI receives it), then the
 //     ledger's OPFS files and the lock state are gone, and the new-PIN screen says why.
 // Screenshots at phone size go to $SHOTS (default docs/screenshots), named web-*.png.
 //
@@ -374,24 +374,33 @@ async function main() {
     await probe.close();
 
     // ---- 7. the administrator wipes 张伟's browser ----
-    await go(b.page, "#/diary", "diary");
-    await b.page.fill('[data-testid="diary-text"]', `还没同步就被清除的一条。${marker}-zw2`);
-    await b.page.click('[data-testid="diary-save"]');
-    await waitText(b.page, '[data-testid="diary-entries"]', (t) => t.includes(`${marker}-zw2`));
+    // A visit he has not synced (a diary entry would only rewrite the day's entry): offline, so
+    // the background sync cannot send it before the order.
+    await b.context.setOffline(true);
+    await go(b.page, "#/households", "households");
+    await b.page.click('[data-testid="household-row"] >> nth=0');
+    await ready(b.page, "household");
+    await b.page.click('[data-testid="household-visit"]');
+    await ready(b.page, "visit");
+    await b.page.fill('[data-testid="visit-findings"]', `还没同步就被清除前的走访 ${marker}-zw2`);
+    await b.page.uncheck('[data-testid="visit-location"]');
+    await b.page.click('[data-testid="visit-save"]');
+    await ready(b.page, "household");
     const admin = (...args) =>
       execFileSync(env("SERVER_BIN"), ["--db", env("SERVER_DB"), "admin", ...args]).toString();
-    const diaryCount = () => {
+    const visitCount = () => {
       execFileSync(cli, ["--store", store, "sync", "--server", BASE], { stdio: "inherit" });
       const st = execFileSync(cli, ["--store", store, "status"]).toString();
-      return Number((st.match(/diary entries (\d+)/) ?? [])[1]);
+      return Number((st.match(/visits (\d+)/) ?? [])[1]);
     };
-    const before = diaryCount();
+    const before = visitCount();
     const devices = admin("list")
       .split("\n")
       .filter((l) => l.startsWith("device") && l.includes(env("ACCOUNT_B")) && l.trim().endsWith("active"))
       .map((l) => l.trim().split(/\s+/)[1]);
     check(devices.length === 1, `张伟 has one active device (${devices})`);
     admin("revoke-device", "--device", devices[0], "--wipe");
+    await b.context.setOffline(false);
     // The background sync may meet the order first (the entry waits to be sent): then the
     // Sync screen is already behind the new-PIN screen.
     await b.page.evaluate(() => (location.hash = "#/sync"));
@@ -401,8 +410,8 @@ async function main() {
     const why = await text(b.page, '[data-testid="lock-wiped"]');
     check(why.includes("清除"), `the new-PIN screen says the device was erased (${why})`);
     await shot(b.page, "wiped-390");
-    const afterWipe = diaryCount();
-    check(afterWipe === before + 1, `the entry 张伟 had not synced reached the server before the wipe (${before} -> ${afterWipe})`);
+    const afterWipe = visitCount();
+    check(afterWipe === before + 1, `the visit 张伟 had not synced reached the server before the wipe (${before} -> ${afterWipe})`);
     await b.page.close();
     const bProbe = await b.context.newPage();
     await bProbe.goto(`${BASE}/health`);
@@ -413,7 +422,7 @@ async function main() {
     check(after.files.every((f) => f.found.length === 0), `nothing readable is left: ${JSON.stringify(after.files)}`);
     figures.wipe = {
       files_left: after.files.filter((f) => f.label).map((f) => f.label),
-      unsynced_entry_reached_the_server: true,
+      unsynced_visit_reached_the_server: true,
     };
     log(`张伟's browser wiped ("${why.trim()}"); left in OPFS: ${JSON.stringify(figures.wipe.files_left)}`);
     await bProbe.close();
