@@ -72,10 +72,13 @@ fn parse_slot(bytes: &[u8]) -> Option<(u64, &[u8])> {
     (checksum(&summed) == sum).then_some((seq, payload))
 }
 
-/// Each slot's sequence number, when whole.
-fn slots(files: &dyn Files, name: &str) -> io::Result<[(Option<u64>, Option<Vec<u8>>); 2]> {
+/// A slot's sequence number and payload (both `None` when absent or not whole).
+type Slot = (Option<u64>, Option<Vec<u8>>);
+
+/// Each slot's sequence number and payload, when whole.
+fn slots(files: &dyn Files, name: &str) -> io::Result<[Slot; 2]> {
     let [a, b] = slot_names(name);
-    let read = |n: &str| -> io::Result<(Option<u64>, Option<Vec<u8>>)> {
+    let read = |n: &str| -> io::Result<Slot> {
         Ok(match files.read(n)? {
             Some(bytes) => match parse_slot(&bytes) {
                 Some((seq, payload)) => (Some(seq), Some(payload.to_vec())),
