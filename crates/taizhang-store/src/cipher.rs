@@ -326,8 +326,29 @@ mod browser {
         files.remove(&t).map_err(|e| io(path, e))
     }
 
+    /// The store's first bytes. The browser's pool will not hand out the bytes of a store with
+    /// a hot journal (a tab closed in the middle of a commit): an unkeyed connection then opens
+    /// it once, which rolls a plain store's journal back, and the bytes are asked for again.
+    /// Still refused, the store is an encrypted one (only its key can roll it back, which the
+    /// keyed open that follows does).
+    fn head(files: &dyn Files, path: &Path) -> Result<FileKind, StoreError> {
+        let n = name(path)?;
+        match files.head(&n, 16) {
+            Ok(h) => Ok(kind_of_head(h.as_deref())),
+            Err(_) => {
+                if let Ok(c) = Connection::open(path) {
+                    let _ = c.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0));
+                }
+                match files.head(&n, 16) {
+                    Ok(h) => Ok(kind_of_head(h.as_deref())),
+                    Err(_) => Ok(FileKind::Encrypted),
+                }
+            }
+        }
+    }
+
     pub(super) fn file_kind(files: &dyn Files, path: &Path) -> Result<FileKind, StoreError> {
-        let kind = kind_of_head(files.head(&name(path)?, 16).map_err(|e| io(path, e))?.as_deref());
+        let kind = head(files, path)?;
         let tmp = sibling(path, ".encrypting");
         if kind == FileKind::Absent && files.head(&name(&tmp)?, 16).map_err(|e| io(path, e))?.is_some() {
             // A crash after the plain store was removed, before its encrypted copy was in place.
@@ -408,6 +429,56 @@ mod browser {
             assert!(!sibling(&path, ".encrypting").exists(), "the copy is gone once in place");
             erase_files(&Folder, &path).expect("erase");
             assert_eq!(file_kind(&Folder, &path).expect("kind"), FileKind::Absent);
+        }
+
+        /// A pool that refuses the store's bytes while a hot journal is beside it.
+        struct RefusesWithJournal;
+        impl Files for RefusesWithJournal {
+            fn read(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
+                Folder.read(name)
+            }
+            fn head(&self, name: &str, len: usize) -> io::Result<Option<Vec<u8>>> {
+                let journal = format!("{name}-journal");
+                if std::fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {
+                    return Err(io::Error::other("database has journal or WAL sidecars"));
+                }
+                Ok(Folder.read(name)?.map(|mut b| {
+                    b.truncate(len);
+                    b
+                }))
+            }
+            fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+                Folder.write(name, bytes)
+            }
+            fn remove(&self, name: &str) -> io::Result<()> {
+                Folder.remove(name)
+            }
+        }
+
+        #[test]
+        fn a_hot_journal_is_rolled_back_or_left_to_the_keyed_open() {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("taizhang.sqlite3");
+            plain_store(&path);
+            // A journal beside the store: the pool refuses the bytes, the unkeyed open clears
+            // it (SQLite drops a journal that is not hot), and the plain store is seen as plain.
+            std::fs::write(sibling(&path, "-journal"), b"not a journal SQLite would roll back").expect("journal");
+            assert_eq!(file_kind(&RefusesWithJournal, &path).expect("kind"), FileKind::Plain);
+            assert!(!sibling(&path, "-journal").exists() || std::fs::metadata(sibling(&path, "-journal")).expect("m").len() == 0);
+            // Still refused after that open: only a key could roll it back, so "encrypted".
+            struct Refuses;
+            impl Files for Refuses {
+                fn read(&self, _: &str) -> io::Result<Option<Vec<u8>>> {
+                    Err(io::Error::other("database has journal or WAL sidecars"))
+                }
+                fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
+                    Ok(())
+                }
+                fn remove(&self, _: &str) -> io::Result<()> {
+                    Ok(())
+                }
+            }
+            assert_eq!(head(&Refuses, &path).expect("kind"), FileKind::Encrypted);
         }
 
         #[test]
