@@ -297,7 +297,9 @@ mod native {
 /// the native half (`crate::lock::AppLock`), with the lock state kept in the browser's storage
 /// (two slots of `<store>.lock.json` in the pool: `taizhang_store::files::save_atomic`, so a
 /// crash while saving leaves the previous state readable) instead of a file.
-#[cfg(target_arch = "wasm32")]
+// Built natively too for its tests (over `taizhang_store::files::MemFiles`).
+#[cfg(any(target_arch = "wasm32", test))]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod web {
     use std::path::Path;
     use std::sync::Mutex;
@@ -476,6 +478,87 @@ mod web {
             let mut l = self.lock();
             l.clear();
             self.save(&l)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::rc::Rc;
+
+        use taizhang_store::files::{Files, MemFiles};
+
+        use super::*;
+        use crate::lock::MAX_ATTEMPTS;
+
+        const STORE: &str = "/taizhang.sqlite3";
+
+        fn cheap() -> PinKdf {
+            PinKdf::with_cost(256, 1)
+        }
+
+        fn browser() -> Rc<MemFiles> {
+            let files = Rc::new(MemFiles::default());
+            taizhang_store::files::install(files.clone() as Rc<dyn Files>);
+            files
+        }
+
+        fn gate(now: i64) -> PinGate {
+            PinGate::load(Path::new(STORE), StoreKeying::Pin, cheap, now).expect("load")
+        }
+
+        #[test]
+        fn the_pin_is_set_first_and_keys_the_store_across_a_reload() {
+            let files = browser();
+            let g = gate(0);
+            assert!(g.status(0).pin_required, "nothing before the PIN");
+            assert!(matches!(g.guard(0), Err(AppError::Locked(_))));
+            let key = g.set_pin("246810", None, 5, 0).expect("set").expect("the PIN keys the store");
+            assert!(g.guard(1).is_ok());
+            let kept = files.files.borrow().keys().cloned().collect::<Vec<_>>();
+            assert_eq!(kept, vec!["/taizhang.sqlite3.lock.json.a".to_string()]);
+            assert!(!files.files.borrow().values().any(|b| String::from_utf8_lossy(b).contains("246810")));
+
+            // A reload: locked, a wrong PIN counted (and kept), the right one gives the same key.
+            let g = gate(10);
+            let s = g.status(10);
+            assert!(s.locked && !s.pin_required && s.keying == StoreKeying::Pin);
+            assert!(matches!(g.unlock("135790", 11), Err(AppError::WrongPin(4))));
+            let again = gate(12);
+            assert_eq!(again.status(12).attempts_left, MAX_ATTEMPTS - 1, "a reload gives no attempt back");
+            assert_eq!(again.unlock("246810", 13).expect("unlock"), Some(key));
+        }
+
+        #[test]
+        fn a_changed_pin_keeps_the_store_key_and_a_torn_save_keeps_the_old_pin() {
+            let files = browser();
+            let g = gate(0);
+            let key = g.set_pin("246810", None, 5, 0).expect("set").expect("key");
+            assert!(matches!(g.set_pin("135791", None, 5, 1), Err(AppError::Invalid { .. })), "the current PIN first");
+            assert_eq!(g.set_pin("135791", Some("246810"), 5, 2).expect("change"), Some(key.clone()));
+            assert_eq!(gate(3).unlock("135791", 4).expect("new PIN"), Some(key.clone()));
+            // The next change is torn half-way: the last saved PIN still opens the store.
+            let g = gate(5);
+            g.unlock("135791", 5).expect("open");
+            *files.tear_next_write_at.borrow_mut() = Some(40);
+            assert!(g.set_pin("112233", Some("135791"), 5, 6).is_err());
+            assert_eq!(gate(7).unlock("135791", 8).expect("old PIN"), Some(key));
+        }
+
+        #[test]
+        fn five_wrong_pins_make_the_next_attempt_wait_and_a_wipe_forgets_the_pin() {
+            let files = browser();
+            let g = gate(0);
+            g.set_pin("246810", None, 5, 0).expect("set");
+            let g = gate(1_000);
+            for _ in 0..MAX_ATTEMPTS - 1 {
+                assert!(matches!(g.unlock("000000", 2_000), Err(AppError::WrongPin(_))));
+            }
+            assert!(matches!(g.unlock("000000", 2_000), Err(AppError::PinWait(62_000))));
+            let s = gate(3_000).status(3_000);
+            assert_eq!((s.blocked, s.retry_at), (false, Some(62_000)), "the wait survives a reload");
+            g.forget().expect("forget");
+            assert!(files.files.borrow().is_empty(), "the lock state left the browser's storage");
+            assert!(gate(4_000).status(4_000).pin_required);
         }
     }
 }
