@@ -805,7 +805,8 @@ function reportsSection(v: TeamView, el: HTMLElement): HTMLElement {
   const box = h("section", { class: "reports", "data-testid": "reports" }, h("h2", {}, t("reports.title")));
   const ul = h("ul", { class: "list" });
   for (const r of v.reports) {
-    const label = r.quarter === 0 ? t("reports.commitment", { year: r.year }) : t("reports.quarter", { year: r.year, q: r.quarter });
+    const label =
+      r.quarter === 0 ? t("reports.commitment", { year: r.year }) : r.quarter === 5 ? t("reports.yearly", { year: r.year }) : t("reports.quarter", { year: r.year, q: r.quarter });
     const li = h(
       "li",
       { "data-testid": `report-${r.period}` },

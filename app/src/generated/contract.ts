@@ -390,13 +390,13 @@ export type ReportItem = {
  */
 period: string, 
 /**
- * 0 for the commitment, 1–4 for a quarter.
+ * 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职).
  */
 quarter: number, year: number, state: ReportStateCode, text: string | null, writtenBy: string | null, writtenAt: number | null, };
 
 export type SaveReportRequest = { 
 /**
- * `2026-commitment` or `2026-Q3`.
+ * `2026-commitment`, `2026-Q3` or `2026-year`.
  */
 period: string, text: string, };
 

@@ -613,7 +613,7 @@ pub enum ReportStateCode {
 pub struct ReportItem {
     /// `2026-commitment`, `2026-Q3`.
     pub period: String,
-    /// 0 for the commitment, 1–4 for a quarter.
+    /// 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职).
     pub quarter: u8,
     pub year: i32,
     pub state: ReportStateCode,
@@ -627,7 +627,7 @@ pub struct ReportItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveReportRequest {
-    /// `2026-commitment` or `2026-Q3`.
+    /// `2026-commitment`, `2026-Q3` or `2026-year`.
     pub period: String,
     pub text: String,
 }

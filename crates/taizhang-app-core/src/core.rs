@@ -489,7 +489,8 @@ fn month_gaps(
     })
 }
 
-/// The year's reports to the township, the commitment first, then the four quarters.
+/// The year's reports to the township, the commitment first, then the four quarters and the
+/// yearly written report (述职, `quarter` 5).
 fn report_items(
     reports: &[TeamReport],
     names: &BTreeMap<MemberId, String>,
@@ -498,6 +499,7 @@ fn report_items(
 ) -> Vec<ReportItem> {
     let mut periods = vec![ReportPeriod::Commitment { year }];
     periods.extend((1..=4).map(|quarter| ReportPeriod::Quarter { year, quarter }));
+    periods.push(ReportPeriod::Year { year });
     periods
         .into_iter()
         .map(|p| {
@@ -512,6 +514,7 @@ fn report_items(
                 quarter: match p {
                     ReportPeriod::Quarter { quarter, .. } => quarter,
                     ReportPeriod::Commitment { .. } => 0,
+                    ReportPeriod::Year { .. } => 5,
                 },
                 year,
                 state,
