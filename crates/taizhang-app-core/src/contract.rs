@@ -1021,7 +1021,7 @@ pub enum StoreKeying {
     Keystore,
     /// Derived from the PIN (Argon2id): no keystore here, so the PIN opens the store.
     Pin,
-    /// Not encrypted (the web client, a build without SQLCipher).
+    /// Not encrypted (a build without SQLCipher; the web client is `Pin` since issue 21).
     Plain,
 }
 

@@ -706,7 +706,7 @@ impl AppCore {
     /// `crate::pin`. Without a keystore but with encryption the PIN is the store's key: a PIN
     /// must be set first, and a PIN-keyed store stays closed until [`AppCore::unlock`].
     /// `new_kdf` makes the PIN's Argon2id parameters (`PinKdf::new`; tests pass a cheap one).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The web client opens this way too, with no keystore: its store is PIN-keyed.
     pub fn open_locked(
         store_path: PathBuf,
         settings_path: PathBuf,
@@ -754,8 +754,8 @@ impl AppCore {
         if let Some(url) = server_override.filter(|u| !u.trim().is_empty()) {
             s.server_url = normalise_server_url(url)?;
         }
-        // The browser's storage has no "exists": opening an absent store finds no village.
-        let ledger = if open_store && (cfg!(target_arch = "wasm32") || store_path.exists()) {
+        // In the browser "exists" means a non-empty file of its storage (`crate::wipe::store_exists`).
+        let ledger = if open_store && crate::wipe::store_exists(&store_path) {
             match Ledger::open_keyed(&store_path, store_key.as_ref()) {
                 Ok(l) => Some(l),
                 Err(ClientError::NotInitialised) => None,
@@ -904,7 +904,7 @@ impl AppCore {
     /// The store at this path opened with `key` (a plain one is encrypted in place first);
     /// `None` when there is none yet.
     fn open_with(&self, key: &StoreKey) -> Result<Option<Ledger>, AppError> {
-        if !cfg!(target_arch = "wasm32") && !self.store_path.exists() {
+        if !crate::wipe::store_exists(&self.store_path) {
             return Ok(None);
         }
         match Ledger::open_keyed(&self.store_path, Some(key)) {

@@ -10,6 +10,7 @@
 mod cipher;
 mod codec;
 mod error;
+pub mod files;
 mod journal;
 mod migrate;
 mod query;
