@@ -9,6 +9,8 @@ const COMMANDS: &[&str] = &[
     "households",
     "household",
     "save_household",
+    "household_choices",
+    "save_family_member",
     "record_visit",
     "diary",
     "write_diary",

@@ -5,7 +5,7 @@ import { call } from "./api";
 import { add, clear, h } from "./dom";
 import { followUpList } from "./followups";
 import { findingList } from "./findings";
-import { householdExtras } from "./households";
+import { detailsForm, EMPTY_DETAILS, householdExtras } from "./households";
 import { nearbyScreen } from "./nearby";
 import { ledgerScreen } from "./ledger";
 import { lockScreen, pinForm, watchLock } from "./lock";
@@ -487,7 +487,7 @@ const householdsScreen: Screen = async (el) => {
 };
 
 const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (el, r) => {
-  const d = await call("household", r.id);
+  const [d, choices] = await Promise.all([call("household", r.id), call("household_choices")]);
   const hh = d.household;
   const row = (k: Key, v: string) => h("div", { class: "kv" }, h("span", {}, t(k)), h("b", {}, v || t("common.none")));
   add(el, 
@@ -513,7 +513,13 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
       row("household.plan", hh.plan),
       row("household.income", hh.incomeYuan === null ? "" : String(hh.incomeYuan)),
     ),
-    householdExtras(d),
+    householdExtras(d, choices, (input, btn) =>
+      void act(btn, el, async () => {
+        await call("save_family_member", input);
+        toast(t("family.saved"));
+        go({ screen: "household", id: r.id });
+      }),
+    ),
     h("h2", {}, t("followUp.household")),
     followUpList(
       d.followUps,
@@ -565,6 +571,7 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
 };
 
 const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> = async (el, r) => {
+  const choices = await call("household_choices");
   const base: HouseholdInput = r.id
     ? (await call("household", r.id)).household
     : {
@@ -578,7 +585,11 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         helperId: setup?.member?.id ?? null,
         plan: "",
         incomeYuan: null,
+        details: null,
       };
+  // The details' part: filled from the record; an edit keeps what the form does not hold
+  // (the core keeps the record's details when none are sent, and fields it does not know).
+  const details = detailsForm(base.details ?? EMPTY_DETAILS, choices);
   const head = h("input", { value: base.head, "data-testid": "hh-head" });
   const members = h("input", { type: "number", min: "1", max: "50", value: String(base.membersCount), "data-testid": "hh-members" });
   const group = h("input", { value: base.group, "data-testid": "hh-group" });
@@ -611,6 +622,7 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         causes: causes.filter((c) => c.box.checked).map((c) => c.c),
         plan: plan.value,
         incomeYuan: income.value.trim() === "" ? null : Number(income.value),
+        details: details.read(),
       };
       const d = await call("save_household", input);
       toast(t("common.saved"));
@@ -626,6 +638,7 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
     h("fieldset", { class: "chips" }, h("legend", {}, t("household.causes")), causes.map((c) => c.label)),
     field(t("household.plan"), plan),
     field(t("household.income"), income),
+    details.el,
     h("div", { class: "row" }, save, h("button", { onclick: () => history.back() }, t("common.cancel"))),
   );
 };

@@ -53,6 +53,14 @@ async fn save_household(core: Core<'_>, req: HouseholdInput) -> Answer<Household
     Ok(core.save_household(req).await?)
 }
 #[tauri::command]
+async fn household_choices(core: Core<'_>) -> Answer<HouseholdChoices> {
+    Ok(core.household_choices().await?)
+}
+#[tauri::command]
+async fn save_family_member(core: Core<'_>, req: FamilyMemberInput) -> Answer<HouseholdDetail> {
+    Ok(core.save_family_member(req).await?)
+}
+#[tauri::command]
 async fn record_visit(core: Core<'_>, req: VisitInput) -> Answer<VisitItem> {
     Ok(core.record_visit(req).await?)
 }
@@ -286,6 +294,8 @@ fn try_run() -> anyhow::Result<()> {
             households,
             household,
             save_household,
+            household_choices,
+            save_family_member,
             record_visit,
             close_follow_up,
             answer_finding,

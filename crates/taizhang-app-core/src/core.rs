@@ -364,6 +364,7 @@ fn household_input(h: &Household) -> HouseholdInput {
         helper_id: h.helper.map(|m| m.to_string()),
         plan: h.plan.clone(),
         income_yuan: h.income_yuan,
+        details: Some(crate::households::details_input(&h.details)),
     }
 }
 
@@ -1141,8 +1142,10 @@ impl AppCore {
         let helper = h.helper_id.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("helperId", s)).transpose()?;
         self.with(|l| {
             Self::me_synced(l)?;
-            // The form does not hold issue 16's fields yet: an edit keeps what the record has.
-            let (id, details) = match &h.id {
+            // A form (or an older window) that does not hold issue 16's fields sends none: the
+            // edit keeps what the record has. Fields of a newer version are kept by the
+            // document write, which touches only the fields this version knows and changed.
+            let (id, stored) = match &h.id {
                 Some(id) => {
                     let id: HouseholdId = parse_id("id", id)?;
                     match l.store().household(id)? {
@@ -1151,6 +1154,10 @@ impl AppCore {
                     }
                 }
                 None => (HouseholdId(Uuid::now_v7()), Default::default()),
+            };
+            let details = match &h.details {
+                Some(d) => crate::households::details_of(d)?,
+                None => stored,
             };
             let record = Household {
                 id,
@@ -1167,6 +1174,38 @@ impl AppCore {
             };
             l.put_household(&record, now)?;
             Self::detail(l, id, now)
+        })
+        .await
+    }
+
+    /// The domain's lists (monitored types, risks, checks, relations...) for the forms.
+    pub async fn household_choices(&self) -> Result<HouseholdChoices, AppError> {
+        Ok(crate::households::choices())
+    }
+
+    /// Adds a person to a household's roster (`id` null) or saves an edited one; answers the
+    /// household as the screen shows it.
+    pub async fn save_family_member(&self, p: FamilyMemberInput) -> Result<HouseholdDetail, AppError> {
+        let now = self.now();
+        let household: HouseholdId = parse_id("householdId", &p.household_id)?;
+        let id: Option<taizhang_domain::PersonId> =
+            p.id.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("id", s)).transpose()?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let stored = match id {
+                Some(id) => Some(
+                    l.store()
+                        .family_members(household)?
+                        .into_iter()
+                        .map(|r| r.record)
+                        .find(|r| r.id == id)
+                        .ok_or_else(|| AppError::NotFound(format!("family member {id}")))?,
+                ),
+                None => None,
+            };
+            let record = crate::households::family_member_of(&p, stored.as_ref(), household, me.id)?;
+            l.put_family_member(&record, now)?;
+            Self::detail(l, household, now)
         })
         .await
     }
