@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "save_household",
     "household_choices",
     "save_family_member",
+    "draft",
+    "save_draft",
     "record_visit",
     "diary",
     "write_diary",

@@ -239,6 +239,16 @@ const zh = {
   "visit.saved": "走访已保存在本机",
   "visit.by": "{name} 走访",
   "visit.located": "有位置",
+  "visit.amend": "更正",
+  "visit.amendTitle": "更正走访记录",
+  "visit.amendHint": "更正另存为一条新记录，原记录保留并标明已更正",
+  "visit.amended": "已更正",
+  "visit.amendment": "更正记录",
+  "visit.draftRestored": "已恢复未保存的草稿（{at}）",
+  "visit.draftDiscard": "丢弃草稿",
+  "visit.openItems": "本户待办事项（走访时办结的请勾选）",
+  "visit.closeItem": "办结",
+  "visit.closeNote": "办理情况",
   "diary.title": "民情日记",
   "diary.today": "今天的日记",
   "diary.placeholder": "今天做了什么、了解到什么……",
@@ -501,6 +511,9 @@ const zh = {
   "field.schooling": "在校生状况/文化程度",
   "field.disabilityGrade": "残疾等级",
   "field.idNumber": "身份证号",
+  "field.amends": "更正的走访",
+  "field.at": "时间",
+  "field.close": "办结的待办事项",
 };
 
 export type Key = keyof typeof zh;
@@ -741,6 +754,16 @@ const en: Record<Key, string> = {
   "visit.saved": "Visit saved on this device",
   "visit.by": "Visited by {name}",
   "visit.located": "Located",
+  "visit.amend": "Correct",
+  "visit.amendTitle": "Correct a visit",
+  "visit.amendHint": "The correction is saved as a new record; the original is kept and marked corrected",
+  "visit.amended": "corrected",
+  "visit.amendment": "correction",
+  "visit.draftRestored": "Unsaved draft restored ({at})",
+  "visit.draftDiscard": "Discard the draft",
+  "visit.openItems": "Open to-do items of this household (tick the ones done on this visit)",
+  "visit.closeItem": "Done",
+  "visit.closeNote": "How it was done",
   "diary.title": "Work diary",
   "diary.today": "Today's entry",
   "diary.placeholder": "What you did and learned today…",
@@ -1003,6 +1026,9 @@ const en: Record<Key, string> = {
   "field.schooling": "Schooling",
   "field.disabilityGrade": "Disability grade",
   "field.idNumber": "ID card number",
+  "field.amends": "Visit corrected",
+  "field.at": "Time",
+  "field.close": "To-do items closed",
 };
 
 export const TABLES: Record<Lang, Record<Key, string>> = { zh, en };

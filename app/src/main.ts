@@ -30,6 +30,7 @@ import type {
   SetupStatus,
   SyncStatus,
   TeamView,
+  VisitItem,
 } from "./generated/contract";
 import { CAUSES, causeKey, lang, leaveKindKey, scoreKindKey, setLang, statusKey, t, type Key } from "./i18n";
 import {
@@ -558,11 +559,31 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           d.visits.map((v) =>
             h(
               "li",
-              {},
-              h("div", { class: "small muted" }, `${formatDateTime(v.at)} · ${t("visit.by", { name: v.memberName })}${v.hasLocation ? " · " + t("visit.located") : ""}`),
+              { "data-testid": "visit-item", class: v.amendedBy ? "muted" : "" },
+              h(
+                "div",
+                { class: "small muted" },
+                `${formatDateTime(v.at)} · ${t("visit.by", { name: v.memberName })}${v.hasLocation ? " · " + t("visit.located") : ""}`,
+                v.amends ? h("span", { class: "tag" }, ` ${t("visit.amendment")}`) : null,
+                v.amendedBy ? h("span", { class: "tag warn", "data-testid": "visit-amended" }, ` ${t("visit.amended")}`) : null,
+              ),
               h("p", {}, v.findings),
               v.needs ? h("p", { class: "small" }, `${t("visit.needs")}：${v.needs}`) : null,
               v.followUp ? h("p", { class: "small" }, `${t("visit.followUp")}：${v.followUp}`) : null,
+              v.mine && !v.amendedBy
+                ? h(
+                    "button",
+                    {
+                      class: "small",
+                      "data-testid": "visit-amend",
+                      onclick: () => {
+                        amendTarget = v;
+                        go({ screen: "visit", household: v.householdId });
+                      },
+                    },
+                    t("visit.amend"),
+                  )
+                : null,
             ),
           ),
         )
@@ -643,11 +664,42 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
   );
 };
 
+/** The visit a "更正" button on the household screen asked to correct (read once by the
+ * visit screen; a draft keeps it across a restart). */
+let amendTarget: VisitItem | null = null;
+
+/** What the visit form holds, as its draft is kept on disk (issue 16). */
+type VisitDraft = {
+  householdId: string;
+  at: string;
+  findings: string;
+  needs: string;
+  followUp: string;
+  promise: boolean;
+  promiseDue: string;
+  amends: string | null;
+};
+
 const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) => {
-  const pick = h("select", { "data-testid": "visit-household" });
+  // The form's draft, kept as it is typed: restored after the app was killed.
+  const kept = await call("draft", "visit");
+  let draft: VisitDraft | null = null;
+  try {
+    draft = kept.body ? (JSON.parse(kept.body) as VisitDraft) : null;
+  } catch {
+    draft = null;
+  }
+  const target = amendTarget;
+  amendTarget = null;
+  if (target || (draft && r.household && draft.householdId !== r.household)) draft = null;
+  const household = target?.householdId ?? r.household ?? draft?.householdId ?? null;
+  const amends = target?.id ?? draft?.amends ?? null;
+
+  const pick = h("select", { "data-testid": "visit-household", disabled: amends !== null });
   const search = h("input", { type: "search", placeholder: t("households.search"), "data-testid": "visit-search" });
   const fill = async (text: string | null) => {
     const list = await call("households", { text, group: null, status: null });
+    const chosen = pick.value || household;
     clear(pick);
     pick.append(h("option", { value: "" }, t("visit.pick")));
     // Every household (no cap): group, door number and household size tell namesakes apart.
@@ -655,19 +707,63 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
       pick.append(
         h("option", { value: hh.id }, `${hh.head}（${[hh.group, hh.doorNumber, t("common.people", { n: hh.membersCount })].filter((x) => x).join(" · ")}）`),
       );
-    if (r.household) pick.value = r.household;
+    if (chosen) pick.value = chosen;
   };
   search.addEventListener("input", debounce(() => void fill(search.value.trim() || null), 200));
-  const findings = h("textarea", { rows: "4", "data-testid": "visit-findings" });
-  const needs = h("textarea", { rows: "2", "data-testid": "visit-needs" });
-  const followUp = h("textarea", { rows: "2", "data-testid": "visit-followup" });
+  const findings = h("textarea", { rows: "4", "data-testid": "visit-findings" }, target?.findings ?? draft?.findings ?? "");
+  const needs = h("textarea", { rows: "2", "data-testid": "visit-needs" }, target?.needs ?? draft?.needs ?? "");
+  const followUp = h("textarea", { rows: "2", "data-testid": "visit-followup" }, target?.followUp ?? draft?.followUp ?? "");
   // The visit's own time (Beijing time); empty means now. Any past time is accepted.
   const nowParts = shanghaiParts(Date.now());
-  const when = h("input", { type: "datetime-local", max: `${nowParts.date}T${nowParts.time}`, "data-testid": "visit-at" });
-  const promise = h("input", { type: "checkbox", "data-testid": "visit-promise" });
-  const promiseDue = h("input", { type: "date", "data-testid": "visit-promise-due" });
+  const targetAt = target ? (({ date, time }) => `${date}T${time}`)(shanghaiParts(target.at)) : null;
+  const when = h("input", { type: "datetime-local", max: `${nowParts.date}T${nowParts.time}`, value: targetAt ?? draft?.at ?? "", "data-testid": "visit-at" });
+  const promise = h("input", { type: "checkbox", checked: draft?.promise ?? false, "data-testid": "visit-promise" });
+  const promiseDue = h("input", { type: "date", value: draft?.promiseDue ?? "", "data-testid": "visit-promise-due" });
   const withLoc = h("input", { type: "checkbox", checked: true, "data-testid": "visit-location" });
   const save = h("button", { class: "primary", "data-testid": "visit-save" }, t("visit.save"));
+
+  // The household's open to-do items, each with a 办结 tick and how it was done.
+  const items = h("div", { "data-testid": "visit-open-items" });
+  let closing: { id: string; box: HTMLInputElement; note: HTMLInputElement }[] = [];
+  const showItems = async () => {
+    clear(items);
+    closing = [];
+    if (!pick.value) return;
+    const open = (await call("household", pick.value)).followUps.filter((f) => !f.done);
+    if (!open.length) return;
+    closing = open.map((f) => ({
+      id: f.id,
+      box: h("input", { type: "checkbox", "data-testid": "visit-close-item" }),
+      note: h("input", { type: "text", placeholder: t("visit.closeNote"), "data-testid": "visit-close-note" }),
+    }));
+    add(
+      items,
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, t("visit.openItems")),
+        open.map((f, i) =>
+          h("div", { class: "row" }, h("label", { class: "check" }, closing[i].box, `${t("visit.closeItem")}：${f.text}`), closing[i].note),
+        ),
+      ),
+    );
+  };
+  pick.addEventListener("change", () => void showItems());
+
+  const read = (): VisitDraft => ({
+    householdId: pick.value,
+    at: when.value,
+    findings: findings.value,
+    needs: needs.value,
+    followUp: followUp.value,
+    promise: promise.checked,
+    promiseDue: promiseDue.value,
+    amends,
+  });
+  const keep = debounce(() => void call("save_draft", { form: "visit", body: JSON.stringify(read()) }), 300);
+  for (const c of [findings, needs, followUp, when, promiseDue]) c.addEventListener("input", keep);
+  for (const c of [pick, promise, when]) c.addEventListener("change", keep);
+
   save.onclick = () =>
     void act(save, el, async () => {
       const location = withLoc.checked ? await getLocation() : null;
@@ -679,12 +775,36 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
         location,
         promiseDue: promise.checked && followUp.value.trim() ? promiseDue.value : null,
         at: when.value || null,
+        amends,
+        close: closing.filter((c) => c.box.checked).map((c) => ({ id: c.id, note: c.note.value })),
       });
       toast(t("visit.saved"));
       go({ screen: "household", id: v.householdId });
     });
+  const restored =
+    draft && kept.savedAt !== null
+      ? h(
+          "div",
+          { class: "card", "data-testid": "visit-draft-restored" },
+          t("visit.draftRestored", { at: formatDateTime(kept.savedAt) }),
+          " ",
+          h(
+            "button",
+            {
+              "data-testid": "visit-draft-discard",
+              onclick: async () => {
+                await call("save_draft", { form: "visit", body: "" });
+                go({ screen: "visit", household: r.household });
+              },
+            },
+            t("visit.draftDiscard"),
+          ),
+        )
+      : null;
   add(el, 
-    h("h1", {}, t("visit.title")),
+    h("h1", {}, t(amends ? "visit.amendTitle" : "visit.title")),
+    amends ? h("p", { class: "muted small", "data-testid": "visit-amend-hint" }, t("visit.amendHint")) : null,
+    restored,
     field(t("visit.household"), h("div", { class: "stack" }, search, pick)),
     field(t("visit.at"), when),
     field(t("visit.findings"), findings),
@@ -692,10 +812,12 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
     field(t("visit.followUp"), followUp),
     h("label", { class: "check" }, promise, t("visit.promise")),
     field(t("visit.promiseDue"), promiseDue),
+    items,
     h("label", { class: "check" }, withLoc, t("visit.withLocation")),
     save,
   );
   await fill(null);
+  await showItems();
 };
 
 const diaryScreen: Screen<Extract<Route, { screen: "diary" }>> = async (el, r) => {

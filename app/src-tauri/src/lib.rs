@@ -61,6 +61,14 @@ async fn save_family_member(core: Core<'_>, req: FamilyMemberInput) -> Answer<Ho
     Ok(core.save_family_member(req).await?)
 }
 #[tauri::command]
+async fn draft(core: Core<'_>, req: String) -> Answer<DraftView> {
+    Ok(core.draft(req).await?)
+}
+#[tauri::command]
+async fn save_draft(core: Core<'_>, req: DraftInput) -> Answer<DraftView> {
+    Ok(core.save_draft(req).await?)
+}
+#[tauri::command]
 async fn record_visit(core: Core<'_>, req: VisitInput) -> Answer<VisitItem> {
     Ok(core.record_visit(req).await?)
 }
@@ -296,6 +304,8 @@ fn try_run() -> anyhow::Result<()> {
             save_household,
             household_choices,
             save_family_member,
+            draft,
+            save_draft,
             record_visit,
             close_follow_up,
             answer_finding,

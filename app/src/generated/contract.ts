@@ -241,6 +241,22 @@ idNumber: string,
  */
 left: boolean, };
 
+export type DraftInput = { 
+/**
+ * Which form: `visit`, or a form's name with what it is about (`visit-edit:<id>`).
+ */
+form: string, 
+/**
+ * What the form holds, as the window writes it (JSON); empty removes the draft.
+ */
+body: string, };
+
+export type DraftView = { form: string, body: string | null, 
+/**
+ * When it was last kept (device time, ms).
+ */
+savedAt: number | null, };
+
 export type ConflictItem = { field: string, values: Array<string>, 
 /**
  * The field in words, Chinese and English (the stored name when it has no words).
@@ -316,9 +332,31 @@ promiseDue?: string | null,
  * input's value); absent or empty: now. Not in the future (beyond the clock tolerance);
  * any past time is accepted (a visit recorded late).
  */
-at?: string | null, };
+at?: string | null, 
+/**
+ * The visit this one corrects (更正): one of my own earlier visits of the same household.
+ * The original is kept as it was; the household screen shows both.
+ */
+amends?: string | null, 
+/**
+ * Open follow-up items of the household to close (办结) with this visit, each with how it
+ * was done: closed by me at the time of saving.
+ */
+close: Array<CloseFollowUpRequest>, };
 
-export type VisitItem = { id: string, householdId: string, householdHead: string, memberName: string, at: number, findings: string, needs: string, followUp: string, hasLocation: boolean, };
+export type VisitItem = { id: string, householdId: string, householdHead: string, memberName: string, at: number, findings: string, needs: string, followUp: string, hasLocation: boolean, 
+/**
+ * The visit this one corrects, if it is a correction (更正).
+ */
+amends: string | null, 
+/**
+ * The id of the latest correction of this visit, if it was corrected.
+ */
+amendedBy: string | null, 
+/**
+ * Recorded by this device's member: they may correct it.
+ */
+mine: boolean, };
 
 export type MonthQuery = { 
 /**
@@ -856,6 +894,8 @@ export interface Commands {
   save_household: { req: HouseholdInput; res: HouseholdDetail };
   household_choices: { req: null; res: HouseholdChoices };
   save_family_member: { req: FamilyMemberInput; res: HouseholdDetail };
+  draft: { req: string; res: DraftView };
+  save_draft: { req: DraftInput; res: DraftView };
   record_visit: { req: VisitInput; res: VisitItem };
   close_follow_up: { req: CloseFollowUpRequest; res: FollowUpItem };
   answer_finding: { req: AnswerFindingRequest; res: FindingItem };

@@ -425,6 +425,27 @@ pub struct HouseholdChoices {
     pub schooling: Vec<Choice>,
 }
 
+/// A form's draft kept on disk as it is typed (issue 16): it survives the app being killed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftInput {
+    /// Which form: `visit`, or a form's name with what it is about (`visit-edit:<id>`).
+    pub form: String,
+    /// What the form holds, as the window writes it (JSON); empty removes the draft.
+    pub body: String,
+}
+
+/// The draft of a form, if there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    pub form: String,
+    pub body: Option<String>,
+    /// When it was last kept (device time, ms).
+    #[ts(type = "number | null")]
+    pub saved_at: Option<i64>,
+}
+
 /// Add a person to a household's roster (`id` null) or save an edited one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -556,6 +577,15 @@ pub struct VisitInput {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub at: Option<String>,
+    /// The visit this one corrects (更正): one of my own earlier visits of the same household.
+    /// The original is kept as it was; the household screen shows both.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub amends: Option<String>,
+    /// Open follow-up items of the household to close (办结) with this visit, each with how it
+    /// was done: closed by me at the time of saving.
+    #[serde(default)]
+    pub close: Vec<CloseFollowUpRequest>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -571,6 +601,12 @@ pub struct VisitItem {
     pub needs: String,
     pub follow_up: String,
     pub has_location: bool,
+    /// The visit this one corrects, if it is a correction (更正).
+    pub amends: Option<String>,
+    /// The id of the latest correction of this visit, if it was corrected.
+    pub amended_by: Option<String>,
+    /// Recorded by this device's member: they may correct it.
+    pub mine: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -1373,6 +1409,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("save_household", "HouseholdInput", "HouseholdDetail"),
     ("household_choices", "null", "HouseholdChoices"),
     ("save_family_member", "FamilyMemberInput", "HouseholdDetail"),
+    ("draft", "string", "DraftView"),
+    ("save_draft", "DraftInput", "DraftView"),
     ("record_visit", "VisitInput", "VisitItem"),
     ("close_follow_up", "CloseFollowUpRequest", "FollowUpItem"),
     ("answer_finding", "AnswerFindingRequest", "FindingItem"),
@@ -1443,6 +1481,8 @@ pub fn contract_ts() -> String {
         Choice::decl(),
         HouseholdChoices::decl(),
         FamilyMemberInput::decl(),
+        DraftInput::decl(),
+        DraftView::decl(),
         ConflictItem::decl(),
         HouseholdDetail::decl(),
         WordsItem::decl(),

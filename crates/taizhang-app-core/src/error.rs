@@ -171,6 +171,7 @@ fn household_field(domain: &str) -> &str {
         "birth year" => "birthYear",
         "disability grade" => "disabilityGrade",
         "who entered the ID number" => "idNumber",
+        "amended visit" => "amends",
         w if w.starts_with("ID card number") => "idNumber",
         other => other,
     }

@@ -187,6 +187,7 @@ enum Cmd {
         /// When the visit took place, Beijing time ("2026-11-20 15:30"); now by default.
         #[arg(long)]
         at: Option<String>,
+        amends: None,
     },
     /// Record a follow-up item (承诺事项): something promised to a household, with who sees it
     /// through (you by default) and by when.
@@ -556,6 +557,7 @@ async fn main() -> anyhow::Result<()> {
                 findings,
                 needs,
                 follow_up,
+                amends: None,
             };
             ledger.record_visit(&v, now)?;
             println!("saved visit {}", v.id);
