@@ -751,7 +751,7 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
   pick.addEventListener("change", () => void showItems());
 
   const read = (): VisitDraft => ({
-    householdId: pick.value,
+    householdId: pick.value || household || "",
     at: when.value,
     findings: findings.value,
     needs: needs.value,
@@ -763,6 +763,8 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
   const keep = debounce(() => void call("save_draft", { form: "visit", body: JSON.stringify(read()) }), 300);
   for (const c of [findings, needs, followUp, when, promiseDue]) c.addEventListener("input", keep);
   for (const c of [pick, promise, when]) c.addEventListener("change", keep);
+  // A correction begun is on disk at once (the button's choice is no state of the window).
+  if (target) await call("save_draft", { form: "visit", body: JSON.stringify(read()) });
 
   save.onclick = () =>
     void act(save, el, async () => {

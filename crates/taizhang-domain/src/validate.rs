@@ -300,6 +300,14 @@ mod tests {
         let err = validate_visit(&v, &view, NOW, &Limits::default()).unwrap_err();
         assert!(matches!(err, DomainError::UnknownHousehold(_)));
         assert!(err.to_string().contains("add it first"));
+
+        // A correction (更正) names an earlier visit, never itself.
+        let view = View { households: [v.household].into(), ..view };
+        let fix = Visit { id: VisitId(id()), amends: Some(v.id), ..v.clone() };
+        assert_eq!(validate_visit(&fix, &view, NOW, &Limits::default()), Ok(()));
+        let itself = Visit { amends: Some(fix.id), ..fix };
+        let err = validate_visit(&itself, &view, NOW, &Limits::default()).unwrap_err();
+        assert!(matches!(err, DomainError::OutOfRange { field: "amended visit", .. }), "{err}");
     }
 
     #[test]
