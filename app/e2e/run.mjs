@@ -357,6 +357,7 @@ async function main() {
       await s.waitFor('[data-testid="screen-household"][data-ready="1"]');
       await s.waitText('[data-testid="household-visits"]', (t) => t.includes(`${marker}-amended`) && t.includes("已更正") && t.includes(marker));
       await s.waitText('[data-testid="household-followups"]', (t) => t.includes("已联系镇卫生院"));
+      await s.exec('document.querySelector("[data-testid=household-followups]").scrollIntoView({ block: "start" });');
       await s.shot("household-amended");
       log("a visit corrected by amendment (the original kept, marked 已更正) and its promise closed from the visit form");
 
