@@ -6,6 +6,25 @@ import type { FindingItem } from "./generated/contract";
 import { t } from "./i18n";
 import { formatDateTime } from "./logic";
 
+/** Whether the team has something to do: not answered yet, or the answer was returned (已退回). */
+export function needsAnswer(f: FindingItem): boolean {
+  return f.state === "open" || f.state === "returned";
+}
+
+/** The finding's state in words (待整改 / 已答复，待验收 / 已退回 / 已验收). */
+export function findingStateWords(f: FindingItem): string {
+  switch (f.state) {
+    case "open":
+      return t("finding.stateOpen");
+    case "returned":
+      return t("finding.stateReturned");
+    case "accepted":
+      return t("finding.stateAccepted");
+    default:
+      return t("finding.stateAnswered");
+  }
+}
+
 /** The list; `answer` is called with the finding and the text typed, and redraws the screen. */
 export function findingList(items: FindingItem[], answer: (f: FindingItem, text: string, btn: HTMLButtonElement) => void, testid: string): HTMLElement {
   if (!items.length) return h("p", { class: "muted", "data-testid": testid }, t("finding.none"));
@@ -19,12 +38,14 @@ export function findingList(items: FindingItem[], answer: (f: FindingItem, text:
       const about = f.householdId ? f.householdHead : t("finding.diaryOf", { name: f.diaryMemberName ?? "" });
       return h(
         "li",
-        { class: f.answered ? "" : "warn", "data-testid": "finding-item" },
+        { class: needsAnswer(f) ? "warn" : "", "data-testid": "finding-item", "data-state": f.state },
         h("b", {}, f.text),
-        h("div", { class: "small muted" }, [about, t("finding.by", { name: f.foundByName, at: formatDateTime(f.foundAt) })].filter((x) => x).join(" · ")),
+        h("div", { class: "small muted" }, [about, t("finding.by", { name: f.foundByName, at: formatDateTime(f.foundAt) }), findingStateWords(f)].filter((x) => x).join(" · ")),
         f.answered
           ? h("div", { class: "small" }, `${f.answer} · ${t("finding.answeredBy", { name: f.answeredByName ?? "", at: f.answeredAt === null ? "" : formatDateTime(f.answeredAt) })}`)
-          : h("div", { class: "row" }, text, btn),
+          : null,
+        f.state === "returned" ? h("div", { class: "small warn", "data-testid": "finding-returned" }, t("finding.returnedWhy", { note: f.reviewNote })) : null,
+        needsAnswer(f) ? h("div", { class: "row" }, text, btn) : null,
       );
     }),
   );

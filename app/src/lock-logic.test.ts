@@ -1,7 +1,7 @@
 // The lock screen's decisions: which screen for which state, the new PIN's checks, throttled activity.
 import { describe, expect, it } from "vitest";
 import type { LockStatus } from "./generated/contract";
-import { lockView, pinProblem, shouldTouch, TOUCH_EVERY_MS } from "./lock-logic";
+import { lockView, pinProblem, shouldTouch, TOUCH_EVERY_MS, waitLeft } from "./lock-logic";
 import { t } from "./i18n";
 
 const base: LockStatus = {
@@ -11,10 +11,21 @@ const base: LockStatus = {
   locked: false,
   attemptsLeft: 5,
   blocked: false,
+  retryAt: null,
   idleMinutes: 5,
 };
 
 describe("lock", () => {
+  it("says how long a PIN-keyed store makes the next attempt wait, and stays on the unlock screen", () => {
+    const now = new Date(2026, 11, 2, 9, 30, 0).getTime();
+    expect(waitLeft(null, now)).toBeNull();
+    expect(waitLeft(now, now)).toBeNull();
+    expect(waitLeft(now + 4 * 60_000 + 1, now)).toEqual({ minutes: 5, at: "09:34" });
+    expect(waitLeft(now + 10_000, now)).toEqual({ minutes: 1, at: "09:30" });
+    expect(lockView({ ...base, locked: true, attemptsLeft: 0, retryAt: now + 60_000 })).toBe("unlock");
+    expect(t("lock.wait", { at: "09:34", minutes: 5 })).toContain("09:34");
+  });
+
   it("shows the screen the state asks for", () => {
     expect(lockView({ ...base, hasPin: false, pinRequired: true })).toBe("set-pin");
     expect(lockView({ ...base, locked: true })).toBe("unlock");

@@ -12,6 +12,17 @@ export function lockView(s: LockStatus): LockView {
   return "open";
 }
 
+/**
+ * While a PIN-keyed store makes the next attempt wait (after five wrong PINs): the minutes left
+ * (rounded up, at least 1) and the clock time of the next attempt; null when an attempt is taken now.
+ */
+export function waitLeft(retryAt: number | null, now: number): { minutes: number; at: string } | null {
+  if (retryAt === null || retryAt <= now) return null;
+  const d = new Date(retryAt);
+  const at = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return { minutes: Math.max(1, Math.ceil((retryAt - now) / 60_000)), at };
+}
+
 /** The shortest PIN the core accepts (taizhang_client::keystore::PIN_MIN_LEN). */
 export const PIN_MIN_LEN = 6;
 

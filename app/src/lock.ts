@@ -3,7 +3,7 @@ import { call } from "./api";
 import { add, clear, h } from "./dom";
 import type { LockStatus } from "./generated/contract";
 import { t } from "./i18n";
-import { IDLE_CHOICES, lockView, pinProblem, shouldTouch } from "./lock-logic";
+import { IDLE_CHOICES, lockView, pinProblem, shouldTouch, waitLeft } from "./lock-logic";
 import { errorText, isCommandError } from "./logic";
 
 function pinInput(testid: string): HTMLInputElement {
@@ -94,10 +94,11 @@ export function lockScreen(root: HTMLElement, s: LockStatus): Promise<void> {
           try {
             draw(await call("unlock", pin.value));
           } catch (e) {
-            if (isCommandError(e) && (e.code === "WRONG_PIN" || e.code === "PIN_BLOCKED")) {
+            if (isCommandError(e) && (e.code === "WRONG_PIN" || e.code === "PIN_BLOCKED" || e.code === "PIN_WAIT")) {
               const now = await call("lock_status");
               if (lockView(now) === "blocked") return draw(now);
-              problemBox(out, t("lock.wrong", { n: now.attemptsLeft }));
+              const wait = waitLeft(now.retryAt, Date.now());
+              problemBox(out, wait ? t("lock.wait", wait) : t("lock.wrong", { n: now.attemptsLeft }));
               pin.value = "";
             } else {
               const { text, detail } = errorText(e);
@@ -119,6 +120,8 @@ export function lockScreen(root: HTMLElement, s: LockStatus): Promise<void> {
           btn,
           out,
         );
+        const wait = waitLeft(s.retryAt, Date.now());
+        if (wait) problemBox(out, t("lock.wait", wait));
         pin.focus();
       }
     };

@@ -269,6 +269,7 @@ async fn attempt(server: &TestServer, dev: &RawDevice, case: WriteCase, salt: us
                 answer: String::new(),
                 answered_by: None,
                 answered_at: None,
+                review: None,
             };
             (
                 "registry".into(),

@@ -277,3 +277,116 @@ async fn a_finding_written_by_the_county_is_answered_on_a_phone_offline_for_a_we
     let on_li = li.store().finding(finding).expect("read").expect("held").record;
     assert_eq!((on_li.answered_by, on_li.answered_at), (Some(wang_id), Some(answered_at)));
 }
+
+/// The officer's check of an answer (验收, issue 16): 孙强 returns 王芳's first answer with a
+/// reason; her phone shows the finding to answer again (已退回, with the reason) and she answers
+/// it offline; the page shows it answered again, the township's officer may not check another's
+/// finding, an answer the page did not show cannot be checked (409), and 孙强 accepts the new
+/// answer: 已验收 on the page and on every phone, and off the to-answer list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_officer_returns_an_answer_the_phone_answers_again_and_the_officer_accepts_it() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let county = server.county_officer().await;
+    let village = demo::VILLAGE.0;
+    let wang_id = demo::member_id(1);
+    let mut wang = server.device(1).await;
+    let mut li = server.device(0).await;
+    wang.sync(&t, NOW).await.expect("wang first sync");
+    li.sync(&t, NOW).await.expect("li first sync");
+    server.county_caught_up(village).await;
+    let (status, w) = county
+        .post(
+            &format!("/county/api/village/{village}/findings"),
+            serde_json::json!({"household": household(4).to_string(), "text": "危房改造进度未记录"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{w}");
+    let finding: taizhang_domain::FindingId = w["finding"].as_str().expect("id").parse().expect("uuid");
+    let review = format!("/county/api/village/{village}/findings/{}/review", finding.0);
+
+    // Nothing to check before the team answers.
+    let (status, e) =
+        county.post(&review, serde_json::json!({"verdict": "accepted", "note": "", "answer_at": NOW})).await;
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().expect("error").contains("还没有答复"), "{e}");
+
+    wang.sync(&t, NOW + 60_000).await.expect("wang receives it");
+    let first_at = NOW + DAY;
+    wang.answer_finding(finding, wang_id, "已核实", first_at).expect("first answer");
+    server.advance(DAY + 1_000);
+    wang.sync(&t, NOW + DAY + 1_000).await.expect("the answer goes up");
+    let county = server.county_officer().await;
+    server.county_caught_up(village).await;
+    let line = county.json(&format!("/county/api/village/{village}/findings")).await["findings"][0].clone();
+    assert_eq!((line["state"].as_str(), line["answered_at"].as_i64()), (Some("answered"), Some(first_at)), "{line}");
+
+    // A return needs a reason; an unknown verdict is refused in words.
+    let (status, e) =
+        county.post(&review, serde_json::json!({"verdict": "returned", "note": " ", "answer_at": first_at})).await;
+    assert_eq!(status, 400, "{e}");
+    let (status, _) =
+        county.post(&review, serde_json::json!({"verdict": "maybe", "note": "", "answer_at": first_at})).await;
+    assert_eq!(status, 400);
+    // The township's officer did not write this finding: only 孙强 checks it.
+    let township_staff = taizhang_sync_server::demo::DEMO_TOWNSHIP_STAFF;
+    taizhang_sync_server::admin::set_password(server.store.as_ref(), township_staff, "乡镇验收复核-2026", NOW + DAY)
+        .await
+        .expect("password");
+    let (township, _) = WebSession::login(&server.url, "石门镇 赵敏", "乡镇验收复核-2026").await;
+    let (status, e) =
+        township.post(&review, serde_json::json!({"verdict": "accepted", "note": "", "answer_at": first_at})).await;
+    assert_eq!(status, 403, "{e}");
+
+    // 孙强 returns it with the reason.
+    let (status, r) = county
+        .post(&review, serde_json::json!({"verdict": "returned", "note": "请附改造后照片说明", "answer_at": first_at}))
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["state"], "returned");
+    server.county_caught_up(village).await;
+    let line = county.json(&format!("/county/api/village/{village}/findings")).await["findings"][0].clone();
+    assert_eq!((line["state_zh"].as_str(), line["review_note"].as_str()), (Some("已退回"), Some("请附改造后照片说明")));
+
+    // Wang's phone: back on the to-answer list, with the reason; she answers again offline.
+    server.advance(DAY - 1_000);
+    wang.sync(&t, NOW + 2 * DAY).await.expect("wang receives the return");
+    let open = wang.store().open_findings().expect("open");
+    assert_eq!(open.len(), 1, "a returned answer is to be answered again");
+    assert_eq!(open[0].record.current_review().map(|r| r.note.as_str()), Some("请附改造后照片说明"));
+    let second_at = NOW + 3 * DAY;
+    wang.answer_finding(finding, wang_id, "已补充:3 月完成改造,已验收入住", second_at).expect("second answer");
+    assert!(wang.store().open_findings().expect("open").is_empty());
+
+    // 孙强's page still shows the first answer: checking it now is refused (409), not applied
+    // to an answer he has not read.
+    server.advance(2 * DAY);
+    wang.sync(&t, NOW + 4 * DAY).await.expect("the second answer goes up");
+    let county = server.county_officer().await;
+    let (status, e) =
+        county.post(&review, serde_json::json!({"verdict": "accepted", "note": "", "answer_at": first_at})).await;
+    assert_eq!(status, 409, "{e}");
+    server.county_caught_up(village).await;
+    let line = county.json(&format!("/county/api/village/{village}/findings")).await["findings"][0].clone();
+    assert_eq!(
+        (line["state"].as_str(), line["answered_again"].as_bool(), line["answered_at"].as_i64()),
+        (Some("answered"), Some(true), Some(second_at)),
+        "{line}"
+    );
+    let (status, r) =
+        county.post(&review, serde_json::json!({"verdict": "accepted", "note": "", "answer_at": second_at})).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["state"], "accepted");
+    server.county_caught_up(village).await;
+    let line = county.json(&format!("/county/api/village/{village}/findings")).await["findings"][0].clone();
+    assert_eq!(line["state_zh"], "已验收", "{line}");
+
+    // Every phone ends with the accepted finding and nothing to answer.
+    server.advance(DAY);
+    for (name, phone) in [("wang", &mut wang), ("li", &mut li)] {
+        phone.sync(&t, NOW + 5 * DAY).await.expect(name);
+        let f = phone.store().finding(finding).expect("read").expect("held").record;
+        assert_eq!(f.state(), taizhang_domain::FindingState::Accepted, "{name}");
+        assert!(phone.store().open_findings().expect("open").is_empty(), "{name}");
+    }
+}

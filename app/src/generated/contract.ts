@@ -1,7 +1,7 @@
 // The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.
 // DO NOT EDIT: regenerate with `UPDATE_CONTRACT=1 cargo test -p taizhang-app-core --test contract`.
 
-export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL" | "OWN_LEAVE" | "MONTH_NOT_OVER" | "DEVICE_WIPED" | "LOCKED" | "WRONG_PIN" | "PIN_BLOCKED";
+export type ErrorCode = "NOT_JOINED" | "ALREADY_JOINED" | "BAD_JOIN_CODE" | "BAD_SERVER_URL" | "INVALID_INPUT" | "NOT_FOUND" | "NOT_ALLOWED" | "MONTH_FILED" | "NOT_SYNCED_YET" | "SERVER_UNREACHABLE" | "SERVER_REFUSED" | "SERVER_ANSWER_UNREADABLE" | "SYNC_INCOMPLETE" | "SYNC_RUNNING" | "STORAGE" | "INTERNAL" | "OWN_LEAVE" | "MONTH_NOT_OVER" | "DEVICE_WIPED" | "LOCKED" | "WRONG_PIN" | "PIN_BLOCKED" | "PIN_WAIT";
 
 export type CommandError = { code: ErrorCode, 
 /**
@@ -104,7 +104,20 @@ diaryMemberName: string | null, text: string,
 /**
  * The officer and their unit, as the page signed it.
  */
-foundByName: string, foundAt: number, answered: boolean, answer: string, answeredByName: string | null, answeredAt: number | null, };
+foundByName: string, foundAt: number, answered: boolean, answer: string, answeredByName: string | null, answeredAt: number | null, 
+/**
+ * `open` 待整改, `answered` 已答复 (waiting for the officer's check), `returned` 已退回 (answer
+ * again) or `accepted` 已验收.
+ */
+state: string, 
+/**
+ * The officer's note on the current answer (why it was returned), if any.
+ */
+reviewNote: string, 
+/**
+ * When the officer checked the current answer (server time), if they did.
+ */
+reviewedAt: number | null, };
 
 export type AnswerFindingRequest = { id: string, answer: string, };
 
@@ -729,9 +742,14 @@ locked: boolean,
  */
 attemptsLeft: number, 
 /**
- * Too many wrong PINs: only the administrator's reset opens it.
+ * Too many wrong PINs: only the administrator's reset opens it (a window-only lock).
  */
 blocked: boolean, 
+/**
+ * Too many wrong PINs for a PIN-keyed store: the next attempt is taken from this moment
+ * (device clock, ms since 1970; 1, 5, 15, then 60 minutes after the last wrong one).
+ */
+retryAt: number | null, 
 /**
  * Minutes without use before the PIN is asked again.
  */
@@ -955,4 +973,5 @@ export const ERROR_CODES: ErrorCode[] = [
   "LOCKED",
   "WRONG_PIN",
   "PIN_BLOCKED",
+  "PIN_WAIT",
 ];

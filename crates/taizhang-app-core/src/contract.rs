@@ -58,6 +58,8 @@ pub enum ErrorCode {
     WrongPin,
     /// Too many wrong PINs: the app stays locked until the administrator's reset.
     PinBlocked,
+    /// Too many wrong PINs for a PIN-keyed store: the next attempt waits (`LockStatus::retry_at`).
+    PinWait,
 }
 
 /// What every failed command returns.
@@ -236,6 +238,14 @@ pub struct FindingItem {
     pub answered_by_name: Option<String>,
     #[ts(type = "number | null")]
     pub answered_at: Option<i64>,
+    /// `open` 待整改, `answered` 已答复 (waiting for the officer's check), `returned` 已退回 (answer
+    /// again) or `accepted` 已验收.
+    pub state: String,
+    /// The officer's note on the current answer (why it was returned), if any.
+    pub review_note: String,
+    /// When the officer checked the current answer (server time), if they did.
+    #[ts(type = "number | null")]
+    pub reviewed_at: Option<i64>,
 }
 
 /// Answer a finding (整改情况).
@@ -1156,8 +1166,12 @@ pub struct LockStatus {
     pub locked: bool,
     /// Wrong PINs left before the lock stops accepting any.
     pub attempts_left: u32,
-    /// Too many wrong PINs: only the administrator's reset opens it.
+    /// Too many wrong PINs: only the administrator's reset opens it (a window-only lock).
     pub blocked: bool,
+    /// Too many wrong PINs for a PIN-keyed store: the next attempt is taken from this moment
+    /// (device clock, ms since 1970; 1, 5, 15, then 60 minutes after the last wrong one).
+    #[ts(type = "number | null")]
+    pub retry_at: Option<i64>,
     /// Minutes without use before the PIN is asked again.
     pub idle_minutes: u32,
 }
@@ -1595,4 +1609,5 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::Locked,
     ErrorCode::WrongPin,
     ErrorCode::PinBlocked,
+    ErrorCode::PinWait,
 ];

@@ -57,6 +57,9 @@ pub enum AppError {
     WrongPin(u32),
     #[error("too many wrong PINs: the app stays locked (it still syncs while it runs); ask the administrator to reset this device")]
     PinBlocked,
+    /// Too many wrong PINs for a PIN-keyed store: the next attempt waits until this moment (ms).
+    #[error("too many wrong PINs: wait before the next attempt (until {0} ms since 1970)")]
+    PinWait(i64),
 }
 
 impl AppError {
@@ -83,6 +86,7 @@ impl AppError {
             AppError::Locked(_) => ErrorCode::Locked,
             AppError::WrongPin(_) => ErrorCode::WrongPin,
             AppError::PinBlocked => ErrorCode::PinBlocked,
+            AppError::PinWait(_) => ErrorCode::PinWait,
         }
     }
 
@@ -117,6 +121,7 @@ fn domain_field(e: &DomainError) -> Option<String> {
         DomainError::UnknownDiaryEntry(_) => "amends",
         DomainError::UnknownProject(_) => "project",
         DomainError::FindingSubject => "household",
+        DomainError::FindingReview(_) => "review",
         DomainError::Empty { field } | DomainError::TooLong { field, .. } | DomainError::OutOfRange { field, .. } => {
             match *field {
                 "head of household" => "head",

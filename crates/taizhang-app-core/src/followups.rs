@@ -112,10 +112,13 @@ fn finding_item(f: &Finding, names: &BTreeMap<MemberId, String>, heads: &BTreeMa
         answer: f.answer.clone(),
         answered_by_name: f.answered_by.map(name),
         answered_at: f.answered_at,
+        state: f.state_code().to_string(),
+        review_note: f.current_review().map(|r| r.note.clone()).unwrap_or_default(),
+        reviewed_at: f.current_review().map(|r| r.at),
     }
 }
 
-/// The findings waiting for the team's answer (待整改), oldest first.
+/// The findings waiting for the team's answer (待整改, or 已退回 by the officer), oldest first.
 pub(crate) fn open_findings(l: &Ledger) -> Result<Vec<FindingItem>, AppError> {
     let (names, heads) = lookups(l)?;
     Ok(l.store().open_findings()?.iter().map(|r| finding_item(&r.record, &names, &heads)).collect())

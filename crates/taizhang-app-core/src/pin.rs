@@ -12,11 +12,12 @@
 //! one atomic replace — a crash leaves the old PIN or the new one working, never neither, and
 //! the store is never rewritten.
 //!
-//! The administrator's reset after five wrong PINs: with a keystore, `revoke-device --wipe`
-//! while the app runs (it syncs behind the lock, pushes what it has, then erases itself) and a
-//! new join code. With a PIN-keyed store the key comes from the PIN: a forgotten PIN leaves the
-//! unsynced records unreadable; someone who knows the PIN can have the count reset by deleting
-//! `"failed"` from the lock file (README, "Not done yet").
+//! After five wrong PINs: with a keystore nothing unlocks, and the administrator's reset is
+//! `revoke-device --wipe` while the app runs (it syncs behind the lock, pushes what it has, then
+//! erases itself) and a new join code. With a PIN-keyed store the key comes from the PIN, so
+//! each further attempt waits instead (1, 5, 15, then 60 minutes: `lock::AfterFive::Wait`) —
+//! the person who knows the PIN is never shut out for good, and a forgotten PIN leaves the
+//! unsynced records unreadable whatever the lock does (README, "The app lock").
 
 use crate::contract::{LockStatus, StoreKeying};
 #[cfg(not(target_arch = "wasm32"))]
@@ -34,7 +35,7 @@ mod native {
     use taizhang_client::StoreKey;
 
     use super::{LockStatus, StoreKeying};
-    use crate::lock::{AppLock, LockError, LockSettings, DEFAULT_IDLE_MS, MAX_ATTEMPTS};
+    use crate::lock::{AfterFive, AppLock, LockError, LockSettings, DEFAULT_IDLE_MS, MAX_ATTEMPTS};
     use crate::AppError;
 
     /// What `<store>.lock.json` holds.
@@ -43,6 +44,10 @@ mod native {
         settings: LockSettings,
         #[serde(default)]
         failed: u32,
+        /// When the last wrong PIN was entered (device clock, ms): a PIN-keyed store's wait
+        /// counts from it.
+        #[serde(default)]
+        failed_at: i64,
     }
 
     /// The app lock of one store.
@@ -101,6 +106,7 @@ mod native {
             LockError::TooShort => AppError::invalid("pin", e.to_string()),
             LockError::Wrong { left } => AppError::WrongPin(left),
             LockError::Blocked => AppError::PinBlocked,
+            LockError::Wait { retry_at } => AppError::PinWait(retry_at),
         }
     }
 
@@ -125,9 +131,15 @@ mod native {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => return Err(AppError::Storage(format!("{}: {e}", path.display()))),
             };
+            let after_five = match keying {
+                StoreKeying::Pin => AfterFive::Wait,
+                _ => AfterFive::Block,
+            };
             let lock = match file {
-                Some(f) => AppLock::new(Some(f.settings), now).with_failed(f.failed),
-                None => AppLock::new(None, now),
+                Some(f) => {
+                    AppLock::new(Some(f.settings), now).after_five(after_five).with_failed(f.failed, f.failed_at)
+                }
+                None => AppLock::new(None, now).after_five(after_five),
             };
             Ok(PinGate { path: Some(path), keying, new_kdf, lock: Mutex::new(lock) })
         }
@@ -155,7 +167,8 @@ mod native {
                 pin_required: self.pin_required(&l),
                 locked,
                 attempts_left: MAX_ATTEMPTS.saturating_sub(l.failed()),
-                blocked: l.failed() >= MAX_ATTEMPTS,
+                blocked: l.blocked(),
+                retry_at: l.retry_at(now),
                 idle_minutes: u32::try_from(idle / 60_000).unwrap_or(u32::MAX),
             }
         }
@@ -188,7 +201,7 @@ mod native {
                     _ => Ok(()),
                 };
             };
-            let file = LockFile { settings: settings.clone(), failed: l.failed() };
+            let file = LockFile { settings: settings.clone(), failed: l.failed(), failed_at: l.failed_at() };
             let bytes = serde_json::to_vec_pretty(&file).map_err(|e| AppError::Internal(e.to_string()))?;
             crate::settings::replace_file(path, &bytes)
                 .map_err(|e| AppError::Storage(format!("{}: {e}", path.display())))
@@ -221,9 +234,9 @@ mod native {
                         ));
                     };
                     // A wrong current PIN counts like a wrong unlock (five block the lock).
-                    let before = l.failed();
+                    let before = (l.failed(), l.failed_at());
                     let checked = l.unlock(current, now);
-                    if l.failed() != before {
+                    if (l.failed(), l.failed_at()) != before {
                         self.save(&l)?;
                     }
                     checked.map_err(lock_error)?;
@@ -258,9 +271,9 @@ mod native {
         pub(crate) fn unlock(&self, pin: &str, now: i64) -> Result<Option<StoreKey>, AppError> {
             let mut l = self.lock();
             let Some(settings) = l.settings().cloned() else { return Ok(None) };
-            let before = l.failed();
+            let before = (l.failed(), l.failed_at());
             let r = l.unlock(pin, now);
-            if l.failed() != before {
+            if (l.failed(), l.failed_at()) != before {
                 self.save(&l)?;
             }
             r.map_err(lock_error)?;
@@ -299,6 +312,7 @@ mod web {
                 locked: false,
                 attempts_left: 0,
                 blocked: false,
+                retry_at: None,
                 idle_minutes: 0,
             }
         }

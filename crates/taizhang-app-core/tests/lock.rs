@@ -1,7 +1,8 @@
 //! Issue 21's app lock in the app core: on a desktop without a keystore the PIN must be set
 //! before joining and it keys the store (the file is encrypted; at the next start the store
 //! stays closed until the PIN is entered); the lock closes after the idle time; five wrong PINs
-//! block it, also across a restart; a plain store from before is encrypted in place when the
+//! make each further attempt wait on a PIN-keyed store and block a window-only lock, also across
+//! a restart; a plain store from before is encrypted in place when the
 //! PIN is set; with a keystore the PIN is optional and sync goes on behind a closed lock.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -154,10 +155,13 @@ async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_s
     server.stop().await;
 }
 
+/// A PIN-keyed store: after five wrong PINs each attempt waits (1, 5, 15, then 60 minutes), also
+/// across a restart — the person who knows the PIN is never shut out of records only that PIN
+/// opens, and nobody has to edit the lock file.
 #[tokio::test]
-async fn five_wrong_pins_block_the_lock_also_after_a_restart() {
+async fn five_wrong_pins_of_a_pin_keyed_store_make_attempts_wait_also_after_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (clock, _t) = clock();
+    let (clock, t) = clock();
     let app = open_pin_desktop(dir.path(), &clock);
     app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 1, current_pin: None }).await.expect("PIN set");
     drop(app);
@@ -170,13 +174,64 @@ async fn five_wrong_pins_block_the_lock_also_after_a_restart() {
     let app = open_pin_desktop(dir.path(), &clock);
     assert_eq!(app.lock_status().attempts_left, 2);
     assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("wrong")), ErrorCode::WrongPin);
-    assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("fifth")), ErrorCode::PinBlocked);
-    assert_eq!(code_of(&app.unlock("246810".into()).await.expect_err("blocked")), ErrorCode::PinBlocked);
+    let fifth_at = t.load(Ordering::SeqCst);
+    assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("fifth")), ErrorCode::PinWait);
     let s = app.lock_status();
-    assert!(s.blocked && s.locked && s.attempts_left == 0, "{s:?}");
+    assert!(!s.blocked && s.locked && s.attempts_left == 0, "{s:?}");
+    assert_eq!(s.retry_at, Some(fifth_at + 60_000), "one minute after the fifth wrong PIN");
+    // The right PIN before its time is not even tried.
+    assert_eq!(code_of(&app.unlock("246810".into()).await.expect_err("too early")), ErrorCode::PinWait);
+    drop(app);
+    // A restart does not take the wait away.
+    let app = open_pin_desktop(dir.path(), &clock);
+    assert_eq!(app.lock_status().retry_at, Some(fifth_at + 60_000));
+    t.fetch_add(61_000, Ordering::SeqCst);
+    assert_eq!(app.lock_status().retry_at, None, "its turn");
+    let sixth_at = t.load(Ordering::SeqCst);
+    assert_eq!(code_of(&app.unlock("135790".into()).await.expect_err("sixth")), ErrorCode::PinWait);
+    assert_eq!(app.lock_status().retry_at, Some(sixth_at + 5 * 60_000), "the sixth wrong one waits 5 minutes");
+    t.fetch_add(5 * 60_000, Ordering::SeqCst);
+    app.unlock("246810".into()).await.expect("the right PIN in its turn opens the store");
+    let s = app.lock_status();
+    assert!(!s.locked && s.attempts_left == 5 && s.retry_at.is_none(), "{s:?}");
     drop(app);
     let app = open_pin_desktop(dir.path(), &clock);
-    assert!(app.lock_status().blocked);
+    assert_eq!(app.lock_status().attempts_left, 5, "the count was forgotten on disk too");
+}
+
+/// Where a keystore holds the store's key the PIN guards only the window: five wrong PINs block
+/// it for good (the phone still syncs; the administrator's wipe is the way out).
+#[tokio::test]
+async fn five_wrong_pins_of_a_window_lock_block_it_also_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (clock, t) = clock();
+    let keystore = MemoryKeyStore::default();
+    let open = || {
+        let key = keystore_key(&keystore, "phone").expect("key");
+        AppCore::open_locked(
+            dir.path().join("p.sqlite3"),
+            dir.path().join("p.json"),
+            None,
+            clock.clone(),
+            (Some(key), None),
+            cheap_kdf,
+        )
+        .expect("open")
+    };
+    let app = open();
+    app.set_pin(SetPinRequest { pin: "246810".into(), idle_minutes: 1, current_pin: None }).await.expect("PIN set");
+    drop(app);
+    let app = open();
+    for _ in 0..4 {
+        assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("wrong")), ErrorCode::WrongPin);
+    }
+    assert_eq!(code_of(&app.unlock("000000".into()).await.expect_err("fifth")), ErrorCode::PinBlocked);
+    t.fetch_add(24 * 60 * 60_000, Ordering::SeqCst);
+    assert_eq!(code_of(&app.unlock("246810".into()).await.expect_err("blocked")), ErrorCode::PinBlocked);
+    let s = app.lock_status();
+    assert!(s.blocked && s.locked && s.attempts_left == 0 && s.retry_at.is_none(), "{s:?}");
+    drop(app);
+    assert!(open().lock_status().blocked, "a restart does not unblock it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,6 +24,9 @@ pub enum CountyWebError {
     /// A village or member not in the officer's county.
     #[error("{0}")]
     NotFound(String),
+    /// The record changed since the page showed it (reload and decide again).
+    #[error("{0}")]
+    Conflict(String),
     #[error(
         "登录尝试过多,请 {retry_after_s} 秒后再试 / too many log-in attempts for this name: try again in {retry_after_s} s"
     )]
@@ -96,6 +99,7 @@ impl CountyWebError {
             CountyWebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             CountyWebError::Forbidden(_) => StatusCode::FORBIDDEN,
             CountyWebError::NotFound(_) => StatusCode::NOT_FOUND,
+            CountyWebError::Conflict(_) => StatusCode::CONFLICT,
             CountyWebError::TooManyLogins { .. } => StatusCode::TOO_MANY_REQUESTS,
             CountyWebError::Read(_) | CountyWebError::Save(_) | CountyWebError::Internal(_) => {
                 StatusCode::SERVICE_UNAVAILABLE

@@ -53,6 +53,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/village/{id}/sample", get(api::village::sample))
         .route("/county/api/village/{id}/ledger", get(api::ledger::ledger))
         .route("/county/api/village/{id}/findings", get(api::findings::findings).post(api::findings::write_finding))
+        .route("/county/api/village/{id}/findings/{finding}/review", post(api::findings::review_finding))
         .route("/county/api/village/{id}/evidence", get(api::evidence::evidence))
         .route("/county/api/village/{id}/record/{record}/origin", get(api::evidence::origin))
         .route("/county/api/village/{id}/member/{member}/evidence/{date}", put(api::evidence::check_day))

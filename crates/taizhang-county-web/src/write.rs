@@ -123,6 +123,9 @@ pub async fn write_doc(
         match st.store.push_checked(place.village, &name, parsed, now, check).await.map_err(CountyWebError::Save)? {
             Checked::Pushed(_) => {
                 tracing::info!(account = %p.account, village = %place.village, doc = %name, "written from the page");
+                // The county view follows a page's write like a device's push (the overview
+                // and the lists refresh in the background, not at the next village read).
+                st.model.notify(place.village);
                 return Ok(());
             }
             Checked::Refused(r) if r.code == MOVED || r.code == ACTOR_REUSED => continue,

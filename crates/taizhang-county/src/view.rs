@@ -52,6 +52,17 @@ pub struct VillageSummary {
     pub unknown_days: usize,
     /// The most days any member has not synced (未同步) in the period.
     pub longest_not_synced_days: u32,
+    /// Follow-up items (承诺事项, issue 16) the village recorded at all (0: 未录入, the three counts
+    /// below say nothing then), closed done in the period, and open at its end with the overdue
+    /// ones among them (`taizhang_rules::follow_up_counts`, the village page has the items).
+    pub follow_ups_recorded: usize,
+    pub follow_ups_done: u32,
+    pub follow_ups_open: u32,
+    pub follow_ups_overdue: u32,
+    /// Inspection findings waiting for the team (待整改 or 已退回) and for the officer's check
+    /// (已答复), now.
+    pub findings_to_answer: usize,
+    pub findings_to_check: usize,
     /// Some figure depends on days not synced yet: it may still change.
     pub provisional: bool,
     /// The overview's flag in tiers (`taizhang_rules::overview_flag`), explained.
@@ -116,6 +127,10 @@ pub fn village_summary(
     let facts: FlagFacts = flag_facts(records, period, today, policy)?;
     let flag = overview_flag(&facts, policy);
     let provisional = team.provisional || members.iter().any(|(_, r)| r.provisional);
+    let follow_ups = taizhang_rules::follow_up_counts(records, period, today);
+    let findings_to_answer = records.findings.iter().filter(|f| f.needs_answer()).count();
+    let findings_to_check =
+        records.findings.iter().filter(|f| f.state() == taizhang_domain::FindingState::Answered).count();
     Ok(VillageSummary {
         id: info.id,
         name: info.name.clone(),
@@ -133,6 +148,12 @@ pub fn village_summary(
         absence_days: facts.absence_days as usize,
         unknown_days: team.unknown.value.len(),
         longest_not_synced_days: facts.longest_not_synced_days,
+        follow_ups_recorded: follow_ups.recorded,
+        follow_ups_done: follow_ups.done.value,
+        follow_ups_open: follow_ups.open.value,
+        follow_ups_overdue: follow_ups.overdue.value,
+        findings_to_answer,
+        findings_to_check,
         provisional,
         status: flag_code(flag.value),
         status_zh: flag.value.zh(),

@@ -432,3 +432,67 @@ fn days_after_a_members_last_sync_are_not_synced_never_absent_and_leave_the_flag
     let m1 = v.members.iter().find(|m| m.id == mid(1)).expect("m1");
     assert_eq!((m1.last_sync, m1.report.not_synced.value.len()), (None, 0), "m1 is judged on the records held");
 }
+
+/// The overview line counts follow-up items (done in the week / open at its end, overdue among
+/// them) and inspection findings (waiting for the team — a returned answer included — and
+/// waiting for the officer's check), each worked by hand; a village with no item is 未录入.
+#[test]
+fn the_overview_line_counts_follow_up_items_and_findings_waiting_by_hand() {
+    use taizhang_domain::{Finding, FindingId, FindingReview, FollowUp, FollowUpId, Verdict};
+    let period = Period::new(d(2), d(8)).expect("a valid period");
+    let none = village_summary(&info(), &compliant_week(), period, d(8), &Policy::default()).expect("summary");
+    assert_eq!((none.follow_ups_recorded, none.findings_to_answer, none.findings_to_check), (0, 0, 0));
+
+    let mut r = compliant_week();
+    let item = |n: u128, due: Option<NaiveDate>, done: Option<NaiveDate>| FollowUp {
+        id: FollowUpId(Uuid::from_u128(0x700 + n)),
+        household: common::hid(1),
+        visit: None,
+        text: format!("承诺 {n}"),
+        owner: mid(1),
+        due,
+        created_by: mid(1),
+        created_at: common::at(d(2), 9, 0),
+        done_by: done.map(|_| mid(1)),
+        done_at: done.map(|day| common::at(day, 17, 0)),
+        done_note: String::new(),
+    };
+    r.follow_ups = vec![
+        item(1, Some(d(5)), Some(d(4))), // done in the week, on time
+        item(2, Some(d(3)), None),       // open at the end, overdue (due Tue 3)
+        item(3, None, None),             // open, no due day
+    ];
+    let finding = |n: u128, answered: Option<i64>, review: Option<(Verdict, i64)>| Finding {
+        id: FindingId(Uuid::from_u128(0x800 + n)),
+        household: Some(common::hid(2)),
+        diary: None,
+        member: None,
+        text: format!("问题 {n}"),
+        found_by: Uuid::from_u128(0x99),
+        found_by_name: "孙强".into(),
+        found_at: common::at(d(3), 10, 0),
+        answer: if answered.is_some() { "已整改".into() } else { String::new() },
+        answered_by: answered.map(|_| mid(2)),
+        answered_at: answered,
+        review: review.map(|(verdict, answer_at)| FindingReview {
+            verdict,
+            note: "理由".into(),
+            by: Uuid::from_u128(0x99),
+            by_name: "孙强".into(),
+            at: common::at(d(6), 9, 0),
+            answer_at,
+        }),
+    };
+    let (a1, a2) = (common::at(d(4), 9, 0), common::at(d(5), 9, 0));
+    r.findings = vec![
+        finding(1, None, None),                              // to answer (待整改)
+        finding(2, Some(a1), Some((Verdict::Returned, a1))), // to answer (已退回)
+        finding(3, Some(a2), None),                          // to check (已答复)
+        finding(4, Some(a2), Some((Verdict::Returned, a1))), // answered again: to check
+        finding(5, Some(a1), Some((Verdict::Accepted, a1))), // closed (已验收)
+    ];
+    let s = village_summary(&info(), &r, period, d(8), &Policy::default()).expect("summary");
+    assert_eq!(s.follow_ups_recorded, 3);
+    assert_eq!((s.follow_ups_done, s.follow_ups_open, s.follow_ups_overdue), (1, 2, 1));
+    assert_eq!((s.findings_to_answer, s.findings_to_check), (2, 2));
+}

@@ -157,7 +157,27 @@ fn read(doc: &Automerge, key: &str, at: Option<&[ChangeHash]>) -> Option<AccessF
         found_by: if finding { account("found_by") } else { None },
         answered_by: if finding { account("answered_by") } else { None },
         finding_digest: if finding {
-            digest(doc, &obj, &["household", "diary", "member", "text", "found_by", "found_by_name", "found_at"], at)
+            // The officer's part: the finding and the officer's check of the answer (验收).
+            digest(
+                doc,
+                &obj,
+                &[
+                    "household",
+                    "diary",
+                    "member",
+                    "text",
+                    "found_by",
+                    "found_by_name",
+                    "found_at",
+                    "review",
+                    "review_note",
+                    "reviewed_by",
+                    "reviewed_by_name",
+                    "reviewed_at",
+                    "reviewed_answer_at",
+                ],
+                at,
+            )
         } else {
             None
         },
@@ -239,6 +259,54 @@ mod tests {
         );
         assert_eq!(access_facts(&d, "plain"), Some(AccessFacts::default()));
         assert_eq!(access_facts(&d, "absent"), None);
+    }
+
+    /// The officer's check of an answer (验收) is the officer's part of a finding: it moves the
+    /// digest the team may not change, never the answer's.
+    #[test]
+    fn a_findings_review_is_in_the_officers_part_not_the_answer() {
+        use taizhang_domain::{Finding, FindingId, FindingReview, Verdict};
+        let officer = Uuid::from_u128(77);
+        let answered = Finding {
+            id: FindingId(Uuid::from_u128(5)),
+            household: Some(taizhang_domain::HouseholdId(Uuid::from_u128(1))),
+            diary: None,
+            member: None,
+            text: "饮水未核查".into(),
+            found_by: officer,
+            found_by_name: "孙强".into(),
+            found_at: 1,
+            answer: "已核查".into(),
+            answered_by: Some(MemberId(Uuid::from_u128(2))),
+            answered_at: Some(2),
+            review: None,
+        };
+        let mut doc = Automerge::new();
+        let mut tx = doc.transaction();
+        write(&mut tx, &answered).expect("write");
+        tx.commit();
+        let key = answered.key();
+        let before = access_facts(&doc, &key).expect("facts");
+        let reviewed = Finding {
+            review: Some(FindingReview {
+                verdict: Verdict::Returned,
+                note: "请补充".into(),
+                by: officer,
+                by_name: "孙强".into(),
+                at: 3,
+                answer_at: 2,
+            }),
+            ..answered
+        };
+        let mut tx = doc.transaction();
+        write(&mut tx, &reviewed).expect("write");
+        tx.commit();
+        let after = access_facts(&doc, &key).expect("facts");
+        assert_ne!(after.finding_digest, before.finding_digest, "the review is the officer's part");
+        assert_eq!(after.answer_digest, before.answer_digest, "the answer is untouched");
+        assert_eq!(after.found_by, Some(officer));
+        let back = crate::read_one::<Finding>(&doc, &key).expect("read").expect("held").record;
+        assert_eq!(back, reviewed, "the review round-trips through the document");
     }
 
     #[test]

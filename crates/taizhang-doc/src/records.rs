@@ -280,7 +280,10 @@ impl Record for FollowUp {
 /// An inspection finding (检查发现的问题, issue 16) in the registry: the officer's part
 /// (`household` or `diary` with `member`, `text`, `found_by`, `found_by_name`, `found_at`),
 /// written by the server for the officer, and the team's answer (`answer`, `answered_by`,
-/// `answered_at`); `state` is `open` or `answered`.
+/// `answered_at`), and the officer's check of the answer (验收: `review` `accepted` or `returned`,
+/// `review_note`, `reviewed_by`, `reviewed_by_name`, `reviewed_at`, `reviewed_answer_at` — the
+/// time of the answer judged); `state` is `open`, `answered`, `returned` or `accepted` (derived:
+/// readers decide it from the fields, never from `state`).
 impl Record for Finding {
     const PREFIX: &'static str = "finding";
     fn key(&self) -> String {
@@ -299,6 +302,12 @@ impl Record for Finding {
             ("answer", nonempty(&self.answer)),
             ("answered_by", self.answered_by.and_then(|m| s(m.to_string()))),
             ("answered_at", self.answered_at.and_then(i)),
+            ("review", self.review.as_ref().and_then(|r| s(r.verdict.code()))),
+            ("review_note", self.review.as_ref().and_then(|r| nonempty(&r.note))),
+            ("reviewed_by", self.review.as_ref().and_then(|r| s(r.by.to_string()))),
+            ("reviewed_by_name", self.review.as_ref().and_then(|r| s(r.by_name.clone()))),
+            ("reviewed_at", self.review.as_ref().and_then(|r| i(r.at))),
+            ("reviewed_answer_at", self.review.as_ref().and_then(|r| i(r.answer_at))),
         ]
     }
     fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
@@ -314,6 +323,17 @@ impl Record for Finding {
             answer: x.text("answer"),
             answered_by: x.opt_parsed("answered_by", str::parse)?,
             answered_at: x.opt_int("answered_at"),
+            review: match x.opt_parsed("review", |c| taizhang_domain::Verdict::from_code(c).ok_or(()))? {
+                None => None,
+                Some(verdict) => Some(taizhang_domain::FindingReview {
+                    verdict,
+                    note: x.text("review_note"),
+                    by: x.parsed("reviewed_by", uuid::Uuid::parse_str)?,
+                    by_name: x.text("reviewed_by_name"),
+                    at: x.int("reviewed_at")?,
+                    answer_at: x.int("reviewed_answer_at")?,
+                }),
+            },
         })
     }
 }

@@ -38,6 +38,9 @@ pub enum DomainError {
     UnknownCode { field: &'static str, value: String, expected: &'static str },
     #[error("检查发现的问题须针对一户或一篇民情日记(及其作者),从随机查的结果中选择 / a finding is about one household or one diary entry (with its author): pick it from the inspection's draw")]
     FindingSubject,
+    /// An officer's check of an answer (验收) that cannot stand; the message says why.
+    #[error("{0}")]
+    FindingReview(&'static str),
     #[error("not a valid {what}: {value:?}")]
     Malformed { what: &'static str, value: String },
 }

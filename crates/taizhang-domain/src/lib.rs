@@ -16,7 +16,7 @@ mod validate;
 mod village_ledger;
 
 pub use error::DomainError;
-pub use finding::{validate_finding, Finding};
+pub use finding::{validate_finding, Finding, FindingReview, FindingState, Verdict};
 pub use followup::{validate_follow_up, FollowUp};
 pub use household::{
     field_words, id_number_valid, mask_id_number, validate_details, validate_family_member, validate_household_edit,

@@ -375,7 +375,8 @@ impl Store {
         )
     }
 
-    /// The inspection findings waiting for the team's answer (待整改), the oldest first.
+    /// The inspection findings waiting for the team's answer (待整改, or 已退回: answered and
+    /// returned by the officer), the oldest first.
     pub fn open_findings(&self) -> Result<Vec<Row<Finding>>, StoreError> {
         self.collect(
             "SELECT record, conflicts, doc FROM findings WHERE answered = 0 ORDER BY found_at, id",

@@ -166,7 +166,9 @@ impl StoreTx<'_> {
                 f.household.map(|h| h.to_string()),
                 f.member.map(|m| m.to_string()),
                 f.found_at,
-                f.is_answered(),
+                // `answered` means "nothing for the team to do": an answer the officer
+                // returned (已退回) puts the finding back on the to-answer list.
+                !f.needs_answer(),
                 record,
                 conflicts_json(&r.conflicts)?,
                 doc

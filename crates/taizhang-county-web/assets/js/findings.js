@@ -1,11 +1,14 @@
 // Inspection findings and the team's answers (整改, issue 16) on a village's page: each
 // household or diary entry the draw picked has a 记录问题 (write a finding) button; the finding
 // goes to the team's phones at their next sync, and the list below shows it 待整改 until a
-// member answers it in the app, then 已答复 with the answer, who and when.
+// member answers it in the app, then 已答复 with the answer, who and when. The officer who wrote
+// it then checks the answer (验收): 验收通过 closes it (已验收); 退回 with a reason sends it back to
+// the team (已退回) until they answer again.
 
 import { api } from "./api.js";
 import { fill, h } from "./dom.js";
 import { lang } from "./i18n.js";
+import { state } from "./state.js";
 import { report } from "./ui.js";
 
 const WORDS = {
@@ -22,6 +25,13 @@ const WORDS = {
     state: "状态",
     answer: "整改答复",
     diaryOf: "民情日记",
+    check: "验收",
+    accept: "验收通过",
+    ret: "退回",
+    reason: "退回理由(必填)或验收意见",
+    needReason: "退回时请写明理由",
+    answeredAgain: "(上次答复被退回后重新答复)",
+    reviewNote: "检查人意见",
   },
   en: {
     title: "Inspection findings and answers",
@@ -36,6 +46,13 @@ const WORDS = {
     state: "State",
     answer: "Team's answer",
     diaryOf: "diary entry",
+    check: "Check",
+    accept: "Accept",
+    ret: "Return",
+    reason: "Why it is returned (required), or a remark",
+    needReason: "Say why the answer is returned",
+    answeredAgain: " (answered again after a return)",
+    reviewNote: "Inspector's note",
   },
 };
 
@@ -66,19 +83,24 @@ async function load(villageId, list) {
       h(
         "table",
         { class: "grid" },
-        h("thead", null, h("tr", null, [w("subject"), w("finding"), w("by"), w("state"), w("answer")].map((x) => h("th", null, x)))),
+        h("thead", null, h("tr", null, [w("subject"), w("finding"), w("by"), w("state"), w("answer"), w("check")].map((x) => h("th", null, x)))),
         h(
           "tbody",
           null,
           items.map((f) =>
             h(
               "tr",
-              { class: f.state === "open" ? "warn-row" : "", "data-testid": "finding-row", "data-id": f.id },
+              { class: f.state === "open" || f.state === "returned" ? "warn-row" : "", "data-testid": "finding-row", "data-id": f.id },
               h("td", null, f.subject === "household" ? `${f.household_head} ${f.household_group}` : `${f.member_name ?? ""} ${w("diaryOf")} ${f.diary_date ?? ""}`),
               h("td", { class: "text" }, f.text),
               h("td", { class: "nowrap" }, `${f.found_by_name} ${f.found_at_text}`),
               h("td", { class: "nowrap", "data-testid": "finding-state" }, lang === "en" ? f.state : f.state_zh),
-              h("td", { class: "text", "data-testid": "finding-answer" }, f.answer ? `${f.answer}(${f.answered_by_name ?? ""} ${f.answered_at_text ?? ""})` : "—"),
+              h(
+                "td",
+                { class: "text", "data-testid": "finding-answer" },
+                f.answer ? `${f.answer}(${f.answered_by_name ?? ""} ${f.answered_at_text ?? ""})${f.answered_again ? w("answeredAgain") : ""}` : "—",
+              ),
+              h("td", { "data-testid": "finding-check" }, checkCell(villageId, f, list)),
             ),
           ),
         ),
@@ -88,6 +110,40 @@ async function load(villageId, list) {
     // Shown in the panel (as the devices panel does), not as the page's error banner.
     if (!err?.handled) fill(list, h("p", { class: "muted", "data-testid": "findings-error" }, String(err?.message ?? err)));
   }
+}
+
+/**
+ * The officer's check of the answer: the verdict and note once made; for the officer who wrote
+ * the finding and an answer not yet checked, 验收通过 and 退回 (with a reason).
+ */
+function checkCell(villageId, f, list) {
+  const done = f.review
+    ? h("span", { class: "small", "data-testid": "finding-review" }, [f.review_note ? `${w("reviewNote")}:${f.review_note}` : "", f.reviewed_at_text ?? ""].filter((x) => x).join(" · "))
+    : null;
+  if (f.state !== "answered" || state.me?.account !== f.found_by) return done ?? "—";
+  const note = h("input", { type: "text", placeholder: w("reason"), "data-testid": "finding-review-note" });
+  const out = h("span", { class: "small" });
+  const decide = async (verdict) => {
+    if (verdict === "returned" && !note.value.trim()) return fill(out, w("needReason"));
+    try {
+      await api("village/" + encodeURIComponent(villageId) + "/findings/" + encodeURIComponent(f.id) + "/review", {
+        method: "POST",
+        body: { verdict, note: note.value, answer_at: f.answered_at },
+      });
+      await load(villageId, list);
+    } catch (err) {
+      // A 409 says the team answered again since: the message asks to reload and check it.
+      if (!err?.handled) fill(out, String(err?.message ?? err));
+    }
+  };
+  return h(
+    "div",
+    { class: "finding-box" },
+    note,
+    h("button", { type: "button", class: "btn btn-small btn-primary", "data-testid": "finding-accept", onclick: () => decide("accepted") }, w("accept")),
+    h("button", { type: "button", class: "btn btn-small", "data-testid": "finding-return", onclick: () => decide("returned") }, w("ret")),
+    out,
+  );
 }
 
 /** A button that opens a box to write a finding on `subject` ({household} or {diary}). */

@@ -187,6 +187,8 @@ function overviewHead() {
       th("colBelowMin", "tipBelowMin", "num"),
       th("colAbsence", "tipAbsence", "num"),
       th("colUnknown", "tipUnknown", "num"),
+      th("colFollowUps", "tipFollowUps", "num"),
+      th("colFindings", "tipFindings", "num"),
       th("colStatus", "tipStatus"),
     ),
   );
@@ -200,10 +202,21 @@ function fillVillageRows(tbody, villages) {
       (!text || String(v.name ?? "").toLowerCase().includes(text) || String(v.township ?? "").toLowerCase().includes(text)),
   );
   if (!shown.length) {
-    fill(tbody, h("tr", null, h("td", { colspan: 12, class: "empty" }, villages.length ? t("noMatch") : t("noVillages"))));
+    fill(tbody, h("tr", null, h("td", { colspan: 14, class: "empty" }, villages.length ? t("noMatch") : t("noVillages"))));
     return;
   }
   fill(tbody, shown.map(villageRow));
+}
+
+/** Follow-up items: done in the period / open at its end (overdue among them); 未录入 when none was ever recorded. */
+function followUpCell(v) {
+  if (!v.follow_ups_recorded) return h("td", { class: "num muted", "data-testid": "follow-ups" }, t("notEntered"));
+  const overdue = v.follow_ups_overdue ? t("overdueN", { n: fmtNum(v.follow_ups_overdue) }) : "";
+  return h(
+    "td",
+    { class: `num${v.follow_ups_overdue > 0 ? " warn" : ""}`, "data-testid": "follow-ups" },
+    `${fmtNum(v.follow_ups_done)} / ${fmtNum(v.follow_ups_open)}${overdue}`,
+  );
 }
 
 function villageRow(v) {
@@ -222,6 +235,12 @@ function villageRow(v) {
     warnCount(v.members_below_min_days),
     h("td", { class: `num${v.absence_days > 0 ? " warn" : ""}`, "data-testid": "absence-days" }, fmtNum(v.absence_days ?? 0)),
     h("td", { class: "num", "data-testid": "unknown-days" }, v.unknown_days ? h("span", { class: "not-synced-text" }, fmtNum(v.unknown_days)) : "0"),
+    followUpCell(v),
+    h(
+      "td",
+      { class: `num${v.findings_to_answer > 0 ? " warn" : ""}`, "data-testid": "findings-waiting" },
+      `${fmtNum(v.findings_to_answer ?? 0)} / ${fmtNum(v.findings_to_check ?? 0)}`,
+    ),
     h("td", null, statusBadge(v.status, v.flag, v.name ?? ""), v.provisional ? h("span", { class: "provisional-mark", title: t("provisionalTip"), "data-testid": "provisional-mark" }, t("provisionalMark")) : null),
   );
   row.addEventListener("click", (e) => {

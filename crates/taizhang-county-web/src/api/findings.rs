@@ -4,14 +4,19 @@
 //! entry — an Automerge change to the village's registry made by the server for the officer
 //! (`crate::write::write_doc`), judged by `taizhang_auth::judge_touched` like a device's push,
 //! so the team's phones receive it at their next sync and answer it there.
+//! `POST /county/api/village/{id}/findings/{finding}/review` is the officer's check of the
+//! answer (验收): accepted, or returned with the reason (the team answers again). Only the
+//! officer who wrote the finding checks it, and only the answer the page showed: when the team
+//! has answered again since, the check is refused (409) and the page shows the new answer.
 
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use taizhang_county::FindingLine;
-use taizhang_doc::write;
+use taizhang_doc::{read_one, write};
 use taizhang_domain::{
-    validate_finding, DiaryId, Finding, FindingId, HouseholdId, LedgerView, Limits, MemberId, YearMonth,
+    validate_finding, DiaryId, Finding, FindingId, FindingReview, HouseholdId, LedgerView, Limits, MemberId, Verdict,
+    YearMonth,
 };
 use uuid::Uuid;
 
@@ -115,6 +120,7 @@ pub async fn write_finding(
         answer: String::new(),
         answered_by: None,
         answered_at: None,
+        review: None,
     };
     validate_finding(&finding, &Known(&r), now, &Limits::default())
         .map_err(|e| CountyWebError::BadRequest(format!("不能保存 / cannot be saved: {e}")))?;
@@ -124,4 +130,89 @@ pub async fn write_finding(
     .await?;
     tracing::info!(account = %session.account.id, village = %id, finding = %finding.id, "finding written on the page");
     Ok(Json(Written { finding: finding.id.0, found_at: finding.found_at }))
+}
+
+/// The officer's check of an answer: `{"verdict": "accepted" | "returned", "note": "...",
+/// "answer_at": <the answer's time the page showed>}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReview {
+    pub verdict: String,
+    #[serde(default)]
+    pub note: String,
+    pub answer_at: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Reviewed {
+    finding: Uuid,
+    state: &'static str,
+    reviewed_at: i64,
+}
+
+/// `POST /county/api/village/{id}/findings/{finding}/review`: accepts (验收通过) or returns (退回)
+/// the team's answer, signed with the officer's account at the server's time.
+pub async fn review_finding(
+    session: Session,
+    State(st): State<CountyState>,
+    State(records): State<Records>,
+    Path((id, finding)): Path<(Uuid, Uuid)>,
+    Body(body): Body<NewReview>,
+) -> Result<Json<Reviewed>> {
+    let place = crate::facts::place_of(st.accounts.as_ref(), &session, id).await?;
+    let verdict = Verdict::from_code(&body.verdict).ok_or_else(|| {
+        CountyWebError::BadRequest(format!(
+            "验收结论只能是 accepted(通过)或 returned(退回),不是 {:?} / the verdict is accepted or returned",
+            body.verdict.chars().take(40).collect::<String>()
+        ))
+    })?;
+    let r = records.one(id).await?;
+    let key = format!("finding/{}", FindingId(finding));
+    let now = (st.clock)();
+    let out: std::sync::Mutex<Option<Finding>> = std::sync::Mutex::new(None);
+    crate::write::write_doc(&st, &session.account.principal(), place, taizhang_auth::DocRef::Registry, |doc, tx| {
+        // Read from the document itself (the page's list may be a moment behind it).
+        let mut f = read_one::<Finding>(doc, &key)
+            .map_err(|e| CountyWebError::Internal(format!("reading a finding failed: {e}")))?
+            .map(|r| r.record)
+            .ok_or_else(|| CountyWebError::NotFound(format!("该村没有这条检查发现的问题 / village {id} has no finding {finding}")))?;
+        if f.found_by != session.account.id {
+            return Err(CountyWebError::Forbidden(
+                "答复由写这条问题的检查人验收 / the answer is checked by the officer who wrote the finding".into(),
+            ));
+        }
+        match f.answered_at {
+            None => {
+                return Err(CountyWebError::BadRequest(
+                    "工作队还没有答复,不能验收或退回 / the team has not answered yet: there is nothing to accept or return".into(),
+                ))
+            }
+            Some(at) if at != body.answer_at => {
+                return Err(CountyWebError::Conflict(
+                    "工作队又答复了,请刷新后查看新的答复再验收 / the team has answered again since: reload the page and check the new answer".into(),
+                ))
+            }
+            Some(_) => {}
+        }
+        f.review = Some(FindingReview {
+            verdict,
+            note: body.note.trim().to_string(),
+            by: session.account.id,
+            by_name: session.account.name.clone(),
+            at: now,
+            answer_at: body.answer_at,
+        });
+        validate_finding(&f, &Known(&r), now, &Limits::default())
+            .map_err(|e| CountyWebError::BadRequest(format!("不能保存 / cannot be saved: {e}")))?;
+        write(tx, &f).map_err(|e| CountyWebError::Internal(format!("writing a review failed: {e}")))?;
+        *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(f);
+        Ok(())
+    })
+    .await?;
+    let f = out
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .ok_or_else(|| CountyWebError::Internal("the review was not written".into()))?;
+    tracing::info!(account = %session.account.id, village = %id, finding = %finding, verdict = verdict.code(), "finding answer checked on the page");
+    Ok(Json(Reviewed { finding, state: f.state_code(), reviewed_at: now }))
 }
