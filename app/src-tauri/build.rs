@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "save_household",
     "household_choices",
     "save_family_member",
+    "keep_value",
     "draft",
     "save_draft",
     "record_visit",

@@ -499,7 +499,28 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           "div",
           { class: "warn card" },
           h("p", {}, t("household.conflicts")),
-          h("ul", {}, d.conflicts.map((c) => h("li", {}, `${lang() === "zh" ? c.labelZh : c.labelEn}: ${c.valuesShown.join(" / ")}`))),
+          h(
+            "ul",
+            { "data-testid": "household-conflicts" },
+            d.conflicts.map((c) =>
+              h(
+                "li",
+                {},
+                `${lang() === "zh" ? c.labelZh : c.labelEn}：`,
+                // Each value with a button that keeps it (the others are superseded everywhere).
+                c.values.map((v, i) => {
+                  const btn = h("button", { class: "small", "data-testid": "conflict-keep" }, `${t("household.keepValue")}「${c.valuesShown[i] ?? v}」`);
+                  btn.onclick = () =>
+                    void act(btn, el, async () => {
+                      await call("keep_value", { householdId: r.id, field: c.field, value: v });
+                      toast(t("common.saved"));
+                      go({ screen: "household", id: r.id });
+                    });
+                  return btn;
+                }),
+              ),
+            ),
+          ),
         )
       : null,
     h(

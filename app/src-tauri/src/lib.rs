@@ -61,6 +61,10 @@ async fn save_family_member(core: Core<'_>, req: FamilyMemberInput) -> Answer<Ho
     Ok(core.save_family_member(req).await?)
 }
 #[tauri::command]
+async fn keep_value(core: Core<'_>, req: KeepValueRequest) -> Answer<HouseholdDetail> {
+    Ok(core.keep_value(req).await?)
+}
+#[tauri::command]
 async fn draft(core: Core<'_>, req: String) -> Answer<DraftView> {
     Ok(core.draft(req).await?)
 }
@@ -304,6 +308,7 @@ fn try_run() -> anyhow::Result<()> {
             save_household,
             household_choices,
             save_family_member,
+            keep_value,
             draft,
             save_draft,
             record_visit,

@@ -254,6 +254,16 @@ idNumber: string,
  */
 left: boolean, };
 
+export type KeepValueRequest = { householdId: string, 
+/**
+ * The stored field name, as in [`ConflictItem::field`].
+ */
+field: string, 
+/**
+ * One of [`ConflictItem::values`].
+ */
+value: string, };
+
 export type DraftInput = { 
 /**
  * Which form: `visit`, or a form's name with what it is about (`visit-edit:<id>`).
@@ -912,6 +922,7 @@ export interface Commands {
   save_household: { req: HouseholdInput; res: HouseholdDetail };
   household_choices: { req: null; res: HouseholdChoices };
   save_family_member: { req: FamilyMemberInput; res: HouseholdDetail };
+  keep_value: { req: KeepValueRequest; res: HouseholdDetail };
   draft: { req: string; res: DraftView };
   save_draft: { req: DraftInput; res: DraftView };
   record_visit: { req: VisitInput; res: VisitItem };

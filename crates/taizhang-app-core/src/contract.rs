@@ -435,6 +435,18 @@ pub struct HouseholdChoices {
     pub schooling: Vec<Choice>,
 }
 
+/// Keep one of the values two devices set at the same time (a conflict shown on the household
+/// screen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeepValueRequest {
+    pub household_id: String,
+    /// The stored field name, as in [`ConflictItem::field`].
+    pub field: String,
+    /// One of [`ConflictItem::values`].
+    pub value: String,
+}
+
 /// A form's draft kept on disk as it is typed (issue 16): it survives the app being killed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -1423,6 +1435,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("save_household", "HouseholdInput", "HouseholdDetail"),
     ("household_choices", "null", "HouseholdChoices"),
     ("save_family_member", "FamilyMemberInput", "HouseholdDetail"),
+    ("keep_value", "KeepValueRequest", "HouseholdDetail"),
     ("draft", "string", "DraftView"),
     ("save_draft", "DraftInput", "DraftView"),
     ("record_visit", "VisitInput", "VisitItem"),
@@ -1495,6 +1508,7 @@ pub fn contract_ts() -> String {
         Choice::decl(),
         HouseholdChoices::decl(),
         FamilyMemberInput::decl(),
+        KeepValueRequest::decl(),
         DraftInput::decl(),
         DraftView::decl(),
         ConflictItem::decl(),

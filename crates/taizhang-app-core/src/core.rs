@@ -1236,6 +1236,20 @@ impl AppCore {
         .await
     }
 
+    /// Settles a conflict of a household: the field keeps the value the person picked.
+    pub async fn keep_value(&self, req: KeepValueRequest) -> Result<HouseholdDetail, AppError> {
+        let now = self.now();
+        let id: HouseholdId = parse_id("householdId", &req.household_id)?;
+        self.with(|l| {
+            Self::me_synced(l)?;
+            if !l.keep_household_value(id, &req.field, &req.value, now)? {
+                return Err(AppError::invalid("field", "this value is no longer in conflict: look at the household again"));
+            }
+            Self::detail(l, id, now)
+        })
+        .await
+    }
+
     /// The draft of form `form`, if one was kept.
     pub async fn draft(&self, form: String) -> Result<DraftView, AppError> {
         let form = draft_form(&form)?;

@@ -183,3 +183,17 @@ async fn a_family_member_is_added_edited_and_keeps_a_masked_id_number() {
     let d = core.save_family_member(FamilyMemberInput { left: true, ..edit }).await.expect("left");
     assert!(d.family.iter().all(|p| p.name != "王小红"));
 }
+
+#[tokio::test]
+async fn keeping_a_value_that_is_not_in_conflict_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (core, hs) = common::core_with_village(dir.path(), NOW);
+    let req = taizhang_app_core::contract::KeepValueRequest {
+        household_id: hs[0].id.to_string(),
+        field: "income_yuan".into(),
+        value: "15000".into(),
+    };
+    let e = core.keep_value(req).await.expect_err("no conflict on this device");
+    assert_eq!(field_of(e), (ErrorCode::InvalidInput, Some("field".to_string())));
+    // The settling itself, across two phones and the server: tests/tests/households.rs.
+}
