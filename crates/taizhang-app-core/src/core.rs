@@ -1076,7 +1076,9 @@ impl AppCore {
             let rows = store.households(&q)?;
             let mut visits: BTreeMap<HouseholdId, (u32, Timestamp)> = BTreeMap::new();
             // A correction (更正) is not a second visit: the original counts.
-            for v in store.visits(None, Timestamp::MIN, Timestamp::MAX)?.into_iter().filter(|v| v.record.amends.is_none()) {
+            for v in
+                store.visits(None, Timestamp::MIN, Timestamp::MAX)?.into_iter().filter(|v| v.record.amends.is_none())
+            {
                 let e = visits.entry(v.record.household).or_insert((0, v.record.at));
                 e.0 += 1;
                 e.1 = e.1.max(v.record.at);
@@ -1129,7 +1131,8 @@ impl AppCore {
                 let mut item = visit_item(&v.record, &row.record.head, &names);
                 item.mine = me == Some(v.record.member);
                 // Newest first: the first correction met is the latest.
-                item.amended_by = rows.iter().find(|c| c.record.amends == Some(v.record.id)).map(|c| c.record.id.to_string());
+                item.amended_by =
+                    rows.iter().find(|c| c.record.amends == Some(v.record.id)).map(|c| c.record.id.to_string());
                 item
             })
             .collect();
@@ -1243,7 +1246,10 @@ impl AppCore {
         self.with(|l| {
             Self::me_synced(l)?;
             if !l.keep_household_value(id, &req.field, &req.value, now)? {
-                return Err(AppError::invalid("field", "this value is no longer in conflict: look at the household again"));
+                return Err(AppError::invalid(
+                    "field",
+                    "this value is no longer in conflict: look at the household again",
+                ));
             }
             Self::detail(l, id, now)
         })

@@ -57,7 +57,11 @@ pub(crate) fn details_input(d: &HouseholdDetails) -> HouseholdDetailsInput {
 }
 
 /// A code of the form as the domain's value; an unknown one names the form's field.
-fn code<T>(field: &str, v: &str, parse: impl Fn(&str) -> Result<T, taizhang_domain::DomainError>) -> Result<T, AppError> {
+fn code<T>(
+    field: &str,
+    v: &str,
+    parse: impl Fn(&str) -> Result<T, taizhang_domain::DomainError>,
+) -> Result<T, AppError> {
     parse(v.trim()).map_err(|e| AppError::invalid(field, e.to_string()))
 }
 

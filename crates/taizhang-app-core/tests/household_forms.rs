@@ -22,7 +22,10 @@ fn details() -> HouseholdDetailsInput {
         monitored_type: Some("marginal".into()),
         risks: vec!["illness".into(), "因学".into()],
         risk_cleared_on: None,
-        checks: vec![GuaranteeCheck { code: "water".into(), ok: false }, GuaranteeCheck { code: "food".into(), ok: true }],
+        checks: vec![
+            GuaranteeCheck { code: "water".into(), ok: false },
+            GuaranteeCheck { code: "food".into(), ok: true },
+        ],
         income_per_head_yuan: Some(8_200),
         helper_name: "赵丽".into(),
         helper_unit: "县农业农村局".into(),
@@ -58,11 +61,10 @@ async fn the_form_saves_the_monitoring_fields_and_an_edit_without_them_keeps_the
     let dir = tempfile::tempdir().expect("temp dir");
     let (core, hs) = common::core_with_village(dir.path(), NOW);
     let choices = core.household_choices().await.expect("choices");
-    assert_eq!(choices.monitored_types.iter().map(|c| c.zh.as_str()).collect::<Vec<_>>(), [
-        "脱贫不稳定户",
-        "边缘易致贫户",
-        "突发严重困难户"
-    ]);
+    assert_eq!(
+        choices.monitored_types.iter().map(|c| c.zh.as_str()).collect::<Vec<_>>(),
+        ["脱贫不稳定户", "边缘易致贫户", "突发严重困难户"]
+    );
     assert!(choices.guarantees.iter().any(|c| c.code == "water" && c.zh == "饮水安全有保障"));
 
     let mut input = core.household(hs[0].id.to_string()).await.expect("detail").household;
@@ -70,23 +72,27 @@ async fn the_form_saves_the_monitoring_fields_and_an_edit_without_them_keeps_the
     input.details = Some(details());
     let d = core.save_household(input.clone()).await.expect("saved with details");
     let facts: Vec<(&str, &str)> = d.facts.iter().map(|f| (f.label_zh.as_str(), f.value_zh.as_str())).collect();
-    assert_eq!(facts, vec![
-        ("门牌号", "12号"),
-        ("住址", "石门村三组"),
-        ("联系电话", "138 0000 1234"),
-        ("监测对象类型", "边缘易致贫户"),
-        ("风险类型", "因病、因学"),
-        ("不愁吃", "有保障"),
-        ("饮水安全有保障", "有问题"),
-        ("人均纯收入(元)", "8200"),
-        ("结对帮扶责任人", "赵丽 县农业农村局"),
-    ]);
+    assert_eq!(
+        facts,
+        vec![
+            ("门牌号", "12号"),
+            ("住址", "石门村三组"),
+            ("联系电话", "138 0000 1234"),
+            ("监测对象类型", "边缘易致贫户"),
+            ("风险类型", "因病、因学"),
+            ("不愁吃", "有保障"),
+            ("饮水安全有保障", "有问题"),
+            ("人均纯收入(元)", "8200"),
+            ("结对帮扶责任人", "赵丽 县农业农村局"),
+        ]
+    );
     let back = d.household.details.clone().expect("the form gets the details back");
     assert_eq!(back.risks, vec!["illness", "schooling"]);
     assert_eq!(back.monitored_type.as_deref(), Some("marginal"));
 
     // A window that does not hold the details (an older one) sends none: they are kept.
-    let older = taizhang_app_core::contract::HouseholdInput { details: None, plan: "养殖肉牛".into(), ..d.household };
+    let older =
+        taizhang_app_core::contract::HouseholdInput { details: None, plan: "养殖肉牛".into(), ..d.household };
     let after = core.save_household(older).await.expect("saved without details");
     assert_eq!(after.facts, d.facts);
     assert_eq!(after.history[0].changes.len(), 1, "only the plan changed: {:?}", after.history[0].changes);
@@ -120,9 +126,17 @@ async fn the_form_refuses_with_the_field_named() {
             HouseholdStatusCode::Monitored,
             "riskClearedOn",
         ),
-        (HouseholdDetailsInput { risk_cleared_on: Some("11/01".into()), ..details() }, HouseholdStatusCode::Monitored, "riskClearedOn"),
+        (
+            HouseholdDetailsInput { risk_cleared_on: Some("11/01".into()), ..details() },
+            HouseholdStatusCode::Monitored,
+            "riskClearedOn",
+        ),
         (HouseholdDetailsInput { risks: vec!["因穷".into()], ..details() }, HouseholdStatusCode::Monitored, "risks"),
-        (HouseholdDetailsInput { helper_name: String::new(), ..details() }, HouseholdStatusCode::Monitored, "helperName"),
+        (
+            HouseholdDetailsInput { helper_name: String::new(), ..details() },
+            HouseholdStatusCode::Monitored,
+            "helperName",
+        ),
         (
             HouseholdDetailsInput { income_per_head_yuan: Some(-5), ..details() },
             HouseholdStatusCode::Monitored,

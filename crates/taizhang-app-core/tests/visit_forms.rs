@@ -7,9 +7,7 @@ mod common;
 
 use std::sync::Arc;
 
-use taizhang_app_core::contract::{
-    CloseFollowUpRequest, DraftInput, ErrorCode, HouseholdFilter, VisitInput,
-};
+use taizhang_app_core::contract::{CloseFollowUpRequest, DraftInput, ErrorCode, HouseholdFilter, VisitInput};
 use taizhang_app_core::AppCore;
 
 /// 2026-11-25 10:00 in Shanghai.
@@ -36,7 +34,11 @@ async fn a_visit_is_corrected_by_an_amendment_and_counted_once() {
     let id = hs[0].id.to_string();
     let first = core.record_visit(visit(&id, "房屋漏雨，已联系维修")).await.expect("visit");
     assert!(first.mine && first.amends.is_none());
-    let fix = VisitInput { amends: Some(first.id.clone()), at: Some("2026-11-25T09:30".into()), ..visit(&id, "房屋漏雨，村里已派人维修") };
+    let fix = VisitInput {
+        amends: Some(first.id.clone()),
+        at: Some("2026-11-25T09:30".into()),
+        ..visit(&id, "房屋漏雨，村里已派人维修")
+    };
     let amendment = core.record_visit(fix).await.expect("correction");
     assert_eq!(amendment.amends.as_deref(), Some(first.id.as_str()));
 
@@ -69,8 +71,9 @@ async fn the_visit_form_draft_survives_a_restart_and_the_save_removes_it() {
     drop(core); // the app is killed
 
     let path = dir.path().join("li.sqlite3");
-    let core = AppCore::open(path.clone(), path.with_extension("settings.json"), Some("http://127.0.0.1:9"), Arc::new(|| NOW))
-        .expect("open again");
+    let core =
+        AppCore::open(path.clone(), path.with_extension("settings.json"), Some("http://127.0.0.1:9"), Arc::new(|| NOW))
+            .expect("open again");
     let d = core.draft("visit".into()).await.expect("draft");
     assert_eq!((d.body.as_deref(), d.saved_at), (Some(body.as_str()), Some(NOW)));
     core.record_visit(visit(&hs[2].id.to_string(), "老人腿脚不便")).await.expect("saved");

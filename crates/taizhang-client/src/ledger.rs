@@ -418,7 +418,10 @@ impl Ledger {
         now: Timestamp,
     ) -> Result<bool, ClientError> {
         let key = format!("{}/{id}", Household::PREFIX);
-        let held = self.store.household(id)?.is_some_and(|r| r.conflicts.iter().any(|c| c.field == field && c.values.iter().any(|v| v == value)));
+        let held = self
+            .store
+            .household(id)?
+            .is_some_and(|r| r.conflicts.iter().any(|c| c.field == field && c.values.iter().any(|v| v == value)));
         if !held {
             return Ok(false);
         }
