@@ -5,7 +5,8 @@
 # village (HOUSEHOLDS households, default 1000) serving app/dist-web at /app/, and runs
 # tests/web-e2e/run.mjs in headless Debian Chromium (playwright-core): enroll, go offline, check
 # in, record a visit and a diary entry, reload offline, sync, a CLI device receives the records,
-# a second browser profile converges. Screenshots go to docs/screenshots/web-*.png (SHOTS=dir
+# a second browser profile converges; the PIN set first, a wrong one refused, no readable byte in
+# OPFS; the administrator's wipe erases the second profile's ledger files. Screenshots go to docs/screenshots/web-*.png (SHOTS=dir
 # to change), figures (with the wasm's size) to bench/web.json (FIGURES=path to change).
 # Installs chromium, fonts-wqy-microhei and nodejs/npm when run as root and missing.
 set -euo pipefail
@@ -59,9 +60,11 @@ health || { echo "the server did not answer /health within 120 s:" >&2; cat "$di
 # Demo codes: index, role, code, account, name (0 = 李明, 1 = 王芳, 2 = 张伟).
 codes="$dir/server.sqlite3.demo-codes.txt"
 code() { awk -F'\t' -v i="$1" '$1 == i { print $3; exit }' "$codes"; }
+account() { awk -F'\t' -v i="$1" '$1 == i { print $4; exit }' "$codes"; }
 
 status=0
 TAIZHANG_STORE_PIN=246810 TAIZHANG_SERVER="$base" CODE_A="$(code 0)" CODE_CLI="$(code 1)" CODE_B="$(code 2)" CLI_BIN="$CLI_BIN" WORK="$dir" \
+  ACCOUNT_B="$(account 2)" SERVER_BIN="$SERVER_BIN" SERVER_DB="$dir/server.sqlite3" \
   HOUSEHOLDS="$households" FIGURES="$dir/figures.json" node tests/web-e2e/run.mjs || status=$?
 if [ "$status" != 0 ]; then
   echo "--- server log (last 50 lines) ---" >&2; tail -n 50 "$dir/server.log" >&2

@@ -448,33 +448,42 @@ async function main() {
       await s.go("#/ledger", "ledger");
       await s.exec('document.querySelector("[data-testid=meeting-new]").open = true;');
       await s.exec(
-        'const k = document.querySelector("[data-testid=meeting-kind]"); k.value = "party_lecture"; k.dispatchEvent(new Event("change"));',
+        'const k = document.querySelector("[data-testid=meeting-new] [data-testid=meeting-kind]"); k.value = "party_lecture"; k.dispatchEvent(new Event("change"));',
       );
-      await s.type('[data-testid="meeting-led-by"]', "李明");
-      await s.click('[data-testid="meeting-save"]');
-      const refused = await s.waitText('[data-testid="meeting-form"] [data-testid="error"]', (t) => t.trim().length > 0);
+      await s.type('[data-testid="meeting-new"] [data-testid="meeting-led-by"]', "李明");
+      await s.click('[data-testid="meeting-new"] [data-testid="meeting-save"]');
+      const refused = await s.waitText('[data-testid="meeting-new"] [data-testid="error"]', (t) => t.trim().length > 0);
       assert(refused.includes("议题"), `the refusal names the field: ${refused}`);
       log(`a meeting without topics is refused: ${refused.split("\n")[0]}`);
-      await s.type('[data-testid="meeting-topics"]', `学习乡村振兴政策文件 ${marker}`);
-      await s.click('[data-testid="meeting-save"]');
+      await s.type('[data-testid="meeting-new"] [data-testid="meeting-topics"]', `学习乡村振兴政策文件 ${marker}`);
+      await s.click('[data-testid="meeting-new"] [data-testid="meeting-save"]');
       await s.waitText('[data-testid="meeting-list"]', (t) => t.includes(marker) && t.includes("党课") && t.includes("未清点"));
+      // Corrected after it was saved (修改): 23 people were there after all; still one meeting.
+      await s.exec('document.querySelector("[data-testid=meeting-list] [data-testid=meeting-edit]").open = true;');
+      await s.type('[data-testid="meeting-list"] [data-testid="meeting-attendance"]', "23");
+      await s.click('[data-testid="meeting-list"] [data-testid="meeting-save"]');
+      await s.waitText('[data-testid="meeting-attendance-shown"]', (t) => t.includes("23"));
+      log("a meeting corrected after it was saved: attendance 23");
       await s.exec('document.querySelector("[data-testid=project-new]").open = true;');
-      await s.type('[data-testid="project-name"]', `组组通硬化路 ${marker}`);
-      await s.type('[data-testid="project-funding-Collective"]', "20000");
-      await s.type('[data-testid="project-funding-Fiscal"]', "300000");
+      await s.type('[data-testid="project-new"] [data-testid="project-name"]', `组组通硬化路 ${marker}`);
+      await s.type('[data-testid="project-new"] [data-testid="project-funding-Collective"]', "20000");
+      await s.type('[data-testid="project-new"] [data-testid="project-funding-Fiscal"]', "300000");
       await s.exec(
-        'const d = document.querySelector("[data-testid=project-households]"); d.open = true; const b = d.querySelectorAll("[data-testid=project-household]"); b[0].checked = true; b[1].checked = true;',
+        'const d = document.querySelector("[data-testid=project-new] [data-testid=project-households]"); d.open = true; const b = d.querySelectorAll("[data-testid=project-household]"); b[0].checked = true; b[1].checked = true;',
       );
-      await s.click('[data-testid="project-save"]');
-      await s.waitText('[data-testid="project-list"]', (t) => t.includes(marker) && t.includes("计划中") && t.includes("320,000"));
+      await s.click('[data-testid="project-new"] [data-testid="project-save"]');
+      await s.waitText('[data-testid="project-list"]', (t) => t.includes(marker) && t.includes("320,000"));
+      await s.waitText('[data-testid="project-state-shown"]', (t) => t.includes("计划中"));
       await s.shot("village-ledger");
       await s.type('[data-testid="progress-text"]', "路基完成");
       await s.click('[data-testid="progress-save"]');
-      await s.waitText('[data-testid="project-list"]', (t) => t.includes("路基完成") && t.includes("实施中"));
+      await s.waitText('[data-testid="project-list"]', (t) => t.includes("路基完成"));
+      await s.waitText('[data-testid="project-state-shown"]', (t) => t.includes("实施中"));
       await s.exec('document.querySelector("[data-testid=project-close]").open = true;');
       await s.type('[data-testid="close-result"]', `硬化道路3.2公里 ${marker}`);
       await s.click('[data-testid="close-save"]');
-      await s.waitText('[data-testid="project-list"]', (t) => t.includes("已完成") && t.includes("硬化道路3.2公里"));
+      await s.waitText('[data-testid="project-list"]', (t) => t.includes("硬化道路3.2公里"));
+      await s.waitText('[data-testid="project-state-shown"]', (t) => t.includes("已完成"));
       await s.shot("village-ledger-project");
       log("village ledger: a party lecture and a project (progress, closed done) recorded offline");
 

@@ -1,7 +1,8 @@
 // The village ledger screen (村级台账, issue 22): record a meeting or activity (kind, day, who
 // led it, how many attended — empty is "not counted", never 0 —, topics, decisions), make a
 // project (name, kind, money by seed 001's four sources, the households that benefit picked
-// from the registry, state), add a progress update and close a project with its result. All
+// from the registry, state), add a progress update and close a project with its result, and
+// correct a meeting or a project after it was saved (修改: the same form, filled in). All
 // offline; the core validates every record with the domain and its message is shown.
 import { call } from "./api";
 import { add, h } from "./dom";
@@ -44,18 +45,29 @@ function money(n: number | null): string {
   return n === null ? t("ledger.notRecorded") : t("ledger.yuan", { n: n.toLocaleString("zh-CN") });
 }
 
-function meetingForm(v: VillageLedgerView, el: HTMLElement, x: LedgerHelpers): HTMLElement {
-  const kind = h("select", { "data-testid": "meeting-kind" }, MEETING_KINDS.map((k) => h("option", { value: k }, t(meetingKindKey(k)))));
-  const date = h("input", { type: "date", value: v.today, max: v.today, "data-testid": "meeting-date" });
-  const ledBy = h("input", { type: "text", "data-testid": "meeting-led-by" });
-  const attendance = h("input", { type: "number", min: "1", inputmode: "numeric", placeholder: t("ledger.attendanceHint"), "data-testid": "meeting-attendance" });
+/** The meeting form: a new meeting, or the correction of `was` (filled in with its values). */
+function meetingForm(v: VillageLedgerView, x: LedgerHelpers, was?: MeetingItem): HTMLElement {
+  const kind = h("select", { "data-testid": "meeting-kind" }, MEETING_KINDS.map((k) => h("option", { value: k, selected: was?.kind === k }, t(meetingKindKey(k)))));
+  const date = h("input", { type: "date", value: was?.date ?? v.today, max: v.today, "data-testid": "meeting-date" });
+  const ledBy = h("input", { type: "text", value: was?.ledBy ?? "", "data-testid": "meeting-led-by" });
+  const attendance = h("input", {
+    type: "number",
+    min: "1",
+    inputmode: "numeric",
+    value: was?.attendance == null ? "" : String(was.attendance),
+    placeholder: t("ledger.attendanceHint"),
+    "data-testid": "meeting-attendance",
+  });
   const topics = h("textarea", { rows: "3", "data-testid": "meeting-topics" });
+  topics.value = was?.topics ?? "";
   const decisions = h("textarea", { rows: "2", "data-testid": "meeting-decisions" });
+  decisions.value = was?.decisions ?? "";
   const save = h("button", { class: "primary", "data-testid": "meeting-save" }, t("ledger.saveMeeting"));
   const box = h("div", { class: "card", "data-testid": "meeting-form" });
   save.onclick = () =>
     void x.act(save, box, async () => {
       await call("record_meeting", {
+        id: was?.id ?? null,
         date: date.value,
         kind: kind.value as MeetingKindCode,
         ledBy: ledBy.value,
@@ -63,11 +75,11 @@ function meetingForm(v: VillageLedgerView, el: HTMLElement, x: LedgerHelpers): H
         topics: topics.value,
         decisions: decisions.value,
       });
-      x.toast(t("ledger.meetingSaved"));
+      x.toast(t(was ? "ledger.corrected" : "ledger.meetingSaved"));
       x.redraw();
     });
   box.append(
-    h("h2", {}, t("ledger.newMeeting")),
+    h("h2", {}, t(was ? "ledger.correct" : "ledger.newMeeting")),
     x.field(t("ledger.meetingKind"), kind),
     x.field(t("ledger.date"), date),
     x.field(t("ledger.ledBy"), ledBy),
@@ -79,25 +91,43 @@ function meetingForm(v: VillageLedgerView, el: HTMLElement, x: LedgerHelpers): H
   return box;
 }
 
-function projectForm(v: VillageLedgerView, x: LedgerHelpers): HTMLElement {
-  const name = h("input", { type: "text", "data-testid": "project-name" });
-  const kind = h("select", { "data-testid": "project-kind" }, PROJECT_KINDS.map((k) => h("option", { value: k }, t(projectKindKey(k)))));
+/** The project form: a new project, or the correction of `was` (filled in; a closed one keeps its state). */
+function projectForm(v: VillageLedgerView, x: LedgerHelpers, was?: ProjectItem): HTMLElement {
+  const name = h("input", { type: "text", value: was?.name ?? "", "data-testid": "project-name" });
+  const kind = h("select", { "data-testid": "project-kind" }, PROJECT_KINDS.map((k) => h("option", { value: k, selected: was?.kind === k }, t(projectKindKey(k)))));
   const state = h(
     "select",
     { "data-testid": "project-state" },
-    (["planned", "underway"] as ProjectStateCode[]).map((s) => h("option", { value: s }, t(stateKey(s)))),
+    (["planned", "underway"] as ProjectStateCode[]).map((s) => h("option", { value: s, selected: was?.state === s }, t(stateKey(s)))),
   );
-  const started = h("input", { type: "date", max: v.today, "data-testid": "project-started" });
+  const started = h("input", { type: "date", max: v.today, value: was?.startedOn ?? "", "data-testid": "project-started" });
+  const was$ = (s: Source): number | null =>
+    was ? { Collective: was.fundingCollective, Fiscal: was.fundingFiscal, PartyFees: was.fundingPartyFees, UrbanRural: was.fundingUrbanRural }[s] : null;
   const funding = Object.fromEntries(
-    SOURCES.map((s) => [s, h("input", { type: "number", min: "0", inputmode: "numeric", placeholder: t("ledger.notRecorded"), "data-testid": `project-funding-${s}` })]),
+    SOURCES.map((s) => [
+      s,
+      h("input", {
+        type: "number",
+        min: "0",
+        inputmode: "numeric",
+        value: was$(s) === null ? "" : String(was$(s)),
+        placeholder: t("ledger.notRecorded"),
+        "data-testid": `project-funding-${s}`,
+      }),
+    ]),
   ) as Record<Source, HTMLInputElement>;
   // The households that benefit, picked from the registry; none ticked: the whole village.
-  const picks = v.households.map((hh) => ({ id: hh.id, box: h("input", { type: "checkbox", value: hh.id, "data-testid": "project-household" }), hh }));
+  const picks = v.households.map((hh) => ({
+    id: hh.id,
+    box: h("input", { type: "checkbox", value: hh.id, checked: !!was?.householdIds.includes(hh.id), "data-testid": "project-household" }),
+    hh,
+  }));
   const save = h("button", { class: "primary", "data-testid": "project-save" }, t("ledger.saveProject"));
   const box = h("div", { class: "card", "data-testid": "project-form" });
   save.onclick = () =>
     void x.act(save, box, async () => {
       await call("add_project", {
+        id: was?.id ?? null,
         name: name.value,
         kind: kind.value as ProjectKindCode,
         fundingCollective: numberIn(yuanOf(funding.Collective.value), "funding"),
@@ -108,11 +138,11 @@ function projectForm(v: VillageLedgerView, x: LedgerHelpers): HTMLElement {
         state: state.value as ProjectStateCode,
         startedOn: started.value || null,
       });
-      x.toast(t("ledger.projectSaved"));
+      x.toast(t(was ? "ledger.corrected" : "ledger.projectSaved"));
       x.redraw();
     });
   box.append(
-    h("h2", {}, t("ledger.newProject")),
+    h("h2", {}, t(was ? "ledger.correct" : "ledger.newProject")),
     x.field(t("ledger.projectName"), name),
     x.field(t("ledger.projectKind"), kind),
     x.field(t("ledger.state"), state),
@@ -130,7 +160,7 @@ function projectForm(v: VillageLedgerView, x: LedgerHelpers): HTMLElement {
   return box;
 }
 
-function meetingRow(m: MeetingItem): HTMLElement {
+function meetingRow(m: MeetingItem, v: VillageLedgerView, x: LedgerHelpers): HTMLElement {
   return h(
     "li",
     { "data-testid": "meeting-item", "data-kind": m.kind },
@@ -143,6 +173,7 @@ function meetingRow(m: MeetingItem): HTMLElement {
     ),
     h("div", {}, m.topics),
     m.decisions ? h("div", { class: "small" }, `${t("ledger.decisions")}：${m.decisions}`) : null,
+    h("details", { "data-testid": "meeting-edit" }, h("summary", {}, t("ledger.correct")), meetingForm(v, x, m)),
   );
 }
 
@@ -164,6 +195,7 @@ function projectRow(p: ProjectItem, v: VillageLedgerView, el: HTMLElement, x: Le
     p.closedOn ? h("div", { class: "small", "data-testid": "project-result" }, `${t("ledger.closedOn", { day: p.closedOn })}：${p.result}`) : null,
   ];
   add(li, lines);
+  li.append(h("details", { "data-testid": "project-edit" }, h("summary", {}, t("ledger.correct")), projectForm(v, x, p)));
   if (open) {
     const day = h("input", { type: "date", value: v.today, max: v.today, "data-testid": "progress-day" });
     const text = h("input", { type: "text", placeholder: t("ledger.progressText"), "data-testid": "progress-text" });
@@ -203,8 +235,8 @@ export async function ledgerScreen(el: HTMLElement, x: LedgerHelpers): Promise<v
     h("h1", {}, t("ledger.title")),
     h("p", { class: "small muted" }, t("ledger.intro")),
     h("h2", {}, t("ledger.meetings"), ` (${v.meetings.length})`),
-    v.meetings.length ? h("ul", { class: "list", "data-testid": "meeting-list" }, v.meetings.map(meetingRow)) : h("p", { class: "muted", "data-testid": "meeting-list" }, t("ledger.noMeetings")),
-    h("details", { "data-testid": "meeting-new" }, h("summary", {}, t("ledger.newMeeting")), meetingForm(v, el, x)),
+    v.meetings.length ? h("ul", { class: "list", "data-testid": "meeting-list" }, v.meetings.map((m) => meetingRow(m, v, x))) : h("p", { class: "muted", "data-testid": "meeting-list" }, t("ledger.noMeetings")),
+    h("details", { "data-testid": "meeting-new" }, h("summary", {}, t("ledger.newMeeting")), meetingForm(v, x)),
     h("h2", {}, t("ledger.projects"), ` (${v.projects.length})`),
     v.projects.length
       ? h("ul", { class: "list", "data-testid": "project-list" }, v.projects.map((p) => projectRow(p, v, el, x)))

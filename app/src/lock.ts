@@ -72,8 +72,11 @@ export function pinForm(s: LockStatus, done: (s: LockStatus) => void): HTMLEleme
   );
 }
 
-/** Draws the lock screen for `s` into `root`; resolves once the lock is open. */
-export function lockScreen(root: HTMLElement, s: LockStatus): Promise<void> {
+/**
+ * Draws the lock screen for `s` into `root`; resolves once the lock is open. `wiped`: why this
+ * device was erased (the administrator's wipe), shown above the form for a new PIN.
+ */
+export function lockScreen(root: HTMLElement, s: LockStatus, wiped: string | null = null): Promise<void> {
   return new Promise((resolve) => {
     const draw = (s: LockStatus) => {
       const view = lockView(s);
@@ -82,7 +85,13 @@ export function lockScreen(root: HTMLElement, s: LockStatus): Promise<void> {
       const box = h("section", { class: "screen screen-lock", "data-testid": `lock-${view}` });
       root.append(h("main", { id: "screen" }, box));
       if (view === "set-pin") {
-        add(box, h("h1", {}, t("lock.setTitle")), h("p", {}, t("lock.setIntro")), pinForm(s, draw));
+        add(
+          box,
+          h("h1", {}, t("lock.setTitle")),
+          wiped ? h("p", { class: "warn", "data-testid": "lock-wiped" }, `${t("setup.wiped")} ${wiped}`) : null,
+          h("p", {}, t("lock.setIntro")),
+          pinForm(s, draw),
+        );
       } else if (view === "blocked") {
         add(box, h("h1", {}, t("lock.title")), h("p", { class: "warn" }, t("lock.blocked")));
       } else {

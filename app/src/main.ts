@@ -963,7 +963,8 @@ function reportsSection(v: TeamView, el: HTMLElement): HTMLElement {
   const box = h("section", { class: "reports", "data-testid": "reports" }, h("h2", {}, t("reports.title")));
   const ul = h("ul", { class: "list" });
   for (const r of v.reports) {
-    const label = r.quarter === 0 ? t("reports.commitment", { year: r.year }) : t("reports.quarter", { year: r.year, q: r.quarter });
+    const label =
+      r.quarter === 0 ? t("reports.commitment", { year: r.year }) : r.quarter === 5 ? t("reports.yearly", { year: r.year }) : t("reports.quarter", { year: r.year, q: r.quarter });
     const li = h(
       "li",
       { "data-testid": `report-${r.period}` },
@@ -1290,7 +1291,7 @@ let syncPoll: ReturnType<typeof setInterval> | undefined;
 /** The app lock on the Sync screen (issue 21): its state, and setting or changing the PIN. */
 async function lockSection(): Promise<HTMLElement | null> {
   const s = await call("lock_status");
-  if (s.keying === "plain") return null; // the web client: no lock (its store is not encrypted)
+  if (s.keying === "plain") return null; // a build without encryption: no lock
   const box = h("section", { class: "lock", "data-testid": "sync-lock" });
   const paint = (s: LockStatus) => {
     clear(box);
@@ -1451,7 +1452,9 @@ let lockShown: Promise<void> | null = null;
 
 /** The lock screen until the PIN opens it (issue 21); then the screen the hash names. */
 function showLock(s: LockStatus): Promise<void> {
-  lockShown ??= lockScreen(root, s).then(async () => {
+  // A device the administrator had erased asks for a new PIN first: it says why (issue 21).
+  const wiped = async () => (s.pinRequired ? ((await call("setup_status").catch(() => setup))?.wiped ?? null) : null);
+  lockShown ??= wiped().then((w) => lockScreen(root, s, w)).then(async () => {
     // A store keyed by the PIN opened just now: who this device is may be known only now.
     setup = await call("setup_status");
     lockShown = null;

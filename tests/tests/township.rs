@@ -211,3 +211,56 @@ async fn the_township_files_an_ended_month_and_not_one_that_has_not_ended() {
     let month = taizhang_domain::YearMonth { year: 2026, month: 10 };
     assert!(phone.store().month_filed(MemberId(wang), month).expect("filed?"), "the phone sees October filed");
 }
+
+/// The villagers' survey (民主测评, seed 003; issue 22): the township enters the ballots of 李明's
+/// year; with the county's results and assessment typed and no evaluation points, scheme A's
+/// villagers' evaluation (群众评议, 20 %) comes from the ballots — 20 × (22 + 0.5 × 7) / 31 — and
+/// the figure says so; points the county types take over. Bad ballots are refused in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_villagers_survey_entered_by_the_township_gives_scheme_as_evaluation() {
+    let server = TestServer::start(5).await;
+    let (township, _) = officer(&server, DEMO_TOWNSHIP_STAFF, "石门镇 赵敏").await;
+    let li = taizhang_doc::demo::member_id(0);
+    let survey = format!("/county/api/village/{}/member/{li}/survey/2026", village());
+    let (status, e) =
+        township.put(&survey, serde_json::json!({"satisfied": 0, "basically_satisfied": 0, "dissatisfied": 0})).await;
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().expect("error").contains("票数"), "{e}");
+    let (status, e) = township
+        .put(
+            &format!("/county/api/village/{}/member/{}/survey/2026", village(), Uuid::now_v7()),
+            serde_json::json!({"satisfied": 1, "basically_satisfied": 0, "dissatisfied": 0}),
+        )
+        .await;
+    assert_eq!(status, 400, "not on the team: {e}");
+    let (status, s) = township
+        .put(
+            &survey,
+            serde_json::json!({"satisfied": 22, "basically_satisfied": 7, "dissatisfied": 2, "note": "村民代表会议"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{s}");
+    assert_eq!(s["entered_by_name"], "石门镇 赵敏");
+
+    let (county, _) = officer(&server, DEMO_COUNTY_STAFF, "惠水县委组织部 孙强").await;
+    let year = format!("/county/api/village/{}/member/{li}/year/2026", village());
+    let (status, body) = county.put(&year, serde_json::json!({"results": 54, "assessment": 9})).await;
+    assert_eq!(status, 200, "{body}");
+    let line = |view: serde_json::Value| {
+        view["members"].as_array().expect("members").iter().find(|l| l["id"] == li.to_string()).cloned().expect("li")
+    };
+    let view = county.json(&format!("/county/api/village/{}?from=2026-01-01&to=2026-11-25", village())).await;
+    let l = line(view);
+    assert_eq!(l["survey"]["survey"]["satisfied"], 22, "{l}");
+    let evaluation = &l["scheme_a"]["evaluation"];
+    assert_eq!(evaluation["rule"]["code"], "A-SURVEY", "{evaluation}");
+    let points = evaluation["value"].as_f64().expect("points");
+    assert!((points - 20.0 * 25.5 / 31.0).abs() < 1e-6, "{points}");
+    // Points the county types for the evaluation are its final word.
+    let (status, _) = county.put(&year, serde_json::json!({"results": 54, "assessment": 9, "evaluation": 18})).await;
+    assert_eq!(status, 200);
+    let view = county.json(&format!("/county/api/village/{}?from=2026-01-01&to=2026-11-25", village())).await;
+    let l = line(view);
+    assert_eq!(l["scheme_a"]["evaluation"]["value"], 18.0);
+    assert_eq!(l["scheme_a"]["evaluation"]["rule"]["code"], "A-COMPONENT");
+}

@@ -497,13 +497,13 @@ export type ReportItem = {
  */
 period: string, 
 /**
- * 0 for the commitment, 1–4 for a quarter.
+ * 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职).
  */
 quarter: number, year: number, state: ReportStateCode, text: string | null, writtenBy: string | null, writtenAt: number | null, };
 
 export type SaveReportRequest = { 
 /**
- * `2026-commitment` or `2026-Q3`.
+ * `2026-commitment`, `2026-Q3` or `2026-year`.
  */
 period: string, text: string, };
 
@@ -880,6 +880,11 @@ today: string, meetings: Array<MeetingItem>, projects: Array<ProjectItem>, house
 
 export type MeetingInput = { 
 /**
+ * The meeting to correct (null or absent: a new one). A correction keeps who recorded it
+ * and when; the document keeps the earlier values in its history.
+ */
+id?: string | null, 
+/**
  * `YYYY-MM-DD`, not after today.
  */
 date: string, kind: MeetingKindCode, ledBy: string, 
@@ -888,7 +893,12 @@ date: string, kind: MeetingKindCode, ledBy: string,
  */
 attendance?: number | null, topics: string, decisions: string, };
 
-export type ProjectInput = { name: string, kind: ProjectKindCode, fundingCollective: number | null, fundingFiscal: number | null, fundingPartyFees: number | null, fundingUrbanRural: number | null, householdIds: Array<string>, 
+export type ProjectInput = { 
+/**
+ * The project to correct (null or absent: a new one): its name, kind, money, households
+ * and start day; a closed project keeps its state and result (progress is added apart).
+ */
+id?: string | null, name: string, kind: ProjectKindCode, fundingCollective: number | null, fundingFiscal: number | null, fundingPartyFees: number | null, fundingUrbanRural: number | null, householdIds: Array<string>, 
 /**
  * Planned or underway (a project is closed with `close_project`).
  */

@@ -4,7 +4,9 @@
 // committed and flushed there, so "saved" on screen means durable in this browser. This file
 // also registers the service worker (the page opens with no network after the first visit),
 // asks the browser to keep the storage (navigator.storage.persist) and says in words when it
-// refuses, and syncs in the background when the network is there.
+// refuses, and syncs in the background when the network is there. The ledger there is encrypted
+// with the PIN (issue 21): the core answers `lock_status` with a PIN to set or to enter, and the
+// page shows the same lock screen as the app (app/src/lock.ts) before anything else.
 import { lang } from "../i18n";
 import type { CommandError } from "../generated/contract";
 import type { Transport } from "./types";

@@ -753,7 +753,7 @@ pub enum ReportStateCode {
 pub struct ReportItem {
     /// `2026-commitment`, `2026-Q3`.
     pub period: String,
-    /// 0 for the commitment, 1–4 for a quarter.
+    /// 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职).
     pub quarter: u8,
     pub year: i32,
     pub state: ReportStateCode,
@@ -767,7 +767,7 @@ pub struct ReportItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveReportRequest {
-    /// `2026-commitment` or `2026-Q3`.
+    /// `2026-commitment`, `2026-Q3` or `2026-year`.
     pub period: String,
     pub text: String,
 }
@@ -1161,7 +1161,7 @@ pub enum StoreKeying {
     Keystore,
     /// Derived from the PIN (Argon2id): no keystore here, so the PIN opens the store.
     Pin,
-    /// Not encrypted (the web client, a build without SQLCipher).
+    /// Not encrypted (a build without SQLCipher; the web client is `Pin` since issue 21).
     Plain,
 }
 
@@ -1370,6 +1370,10 @@ pub struct VillageLedgerView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MeetingInput {
+    /// The meeting to correct (null or absent: a new one). A correction keeps who recorded it
+    /// and when; the document keeps the earlier values in its history.
+    #[ts(optional = nullable)]
+    pub id: Option<String>,
     /// `YYYY-MM-DD`, not after today.
     pub date: String,
     pub kind: MeetingKindCode,
@@ -1385,6 +1389,10 @@ pub struct MeetingInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectInput {
+    /// The project to correct (null or absent: a new one): its name, kind, money, households
+    /// and start day; a closed project keeps its state and result (progress is added apart).
+    #[ts(optional = nullable)]
+    pub id: Option<String>,
     pub name: String,
     pub kind: ProjectKindCode,
     #[ts(type = "number | null")]

@@ -505,7 +505,8 @@ fn month_gaps(
     })
 }
 
-/// The year's reports to the township, the commitment first, then the four quarters.
+/// The year's reports to the township, the commitment first, then the four quarters and the
+/// yearly written report (述职, `quarter` 5).
 fn report_items(
     reports: &[TeamReport],
     names: &BTreeMap<MemberId, String>,
@@ -514,6 +515,7 @@ fn report_items(
 ) -> Vec<ReportItem> {
     let mut periods = vec![ReportPeriod::Commitment { year }];
     periods.extend((1..=4).map(|quarter| ReportPeriod::Quarter { year, quarter }));
+    periods.push(ReportPeriod::Year { year });
     periods
         .into_iter()
         .map(|p| {
@@ -528,6 +530,7 @@ fn report_items(
                 quarter: match p {
                     ReportPeriod::Quarter { quarter, .. } => quarter,
                     ReportPeriod::Commitment { .. } => 0,
+                    ReportPeriod::Year { .. } => 5,
                 },
                 year,
                 state,
@@ -719,7 +722,7 @@ impl AppCore {
     /// `crate::pin`. Without a keystore but with encryption the PIN is the store's key: a PIN
     /// must be set first, and a PIN-keyed store stays closed until [`AppCore::unlock`].
     /// `new_kdf` makes the PIN's Argon2id parameters (`PinKdf::new`; tests pass a cheap one).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The web client opens this way too, with no keystore: its store is PIN-keyed.
     pub fn open_locked(
         store_path: PathBuf,
         settings_path: PathBuf,
@@ -767,8 +770,8 @@ impl AppCore {
         if let Some(url) = server_override.filter(|u| !u.trim().is_empty()) {
             s.server_url = normalise_server_url(url)?;
         }
-        // The browser's storage has no "exists": opening an absent store finds no village.
-        let ledger = if open_store && (cfg!(target_arch = "wasm32") || store_path.exists()) {
+        // In the browser "exists" means a non-empty file of its storage (`crate::wipe::store_exists`).
+        let ledger = if open_store && crate::wipe::store_exists(&store_path) {
             match Ledger::open_keyed(&store_path, store_key.as_ref()) {
                 Ok(l) => Some(l),
                 Err(ClientError::NotInitialised) => None,
@@ -917,7 +920,7 @@ impl AppCore {
     /// The store at this path opened with `key` (a plain one is encrypted in place first);
     /// `None` when there is none yet.
     fn open_with(&self, key: &StoreKey) -> Result<Option<Ledger>, AppError> {
-        if !cfg!(target_arch = "wasm32") && !self.store_path.exists() {
+        if !crate::wipe::store_exists(&self.store_path) {
             return Ok(None);
         }
         match Ledger::open_keyed(&self.store_path, Some(key)) {

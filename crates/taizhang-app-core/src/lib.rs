@@ -12,10 +12,10 @@ mod followups;
 mod households;
 #[cfg(not(target_arch = "wasm32"))]
 mod keys;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod lock;
 mod nearby;
 mod pin;
+mod pin_state;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod scan;
 mod settings;
@@ -31,7 +31,6 @@ pub use error::AppError;
 #[cfg(not(target_arch = "wasm32"))]
 pub use keys::platform_store_key;
 pub use settings::{host_port, normalise_server_url, DEFAULT_SERVER};
-#[cfg(not(target_arch = "wasm32"))]
 pub use taizhang_client::keystore::PinKdf;
 pub use taizhang_client::StoreKey;
 pub use wipe::RenewKey;

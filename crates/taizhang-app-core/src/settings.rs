@@ -48,8 +48,11 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// The browser has no files: there the settings are one row of a small SQLite database in the
-/// browser's storage (the same storage as the ledger), committed before `save` returns.
+/// The browser has no files: there the settings are the same JSON kept in the browser's storage
+/// through `taizhang_store::files` (two slots, so a crash while saving leaves the old settings).
+/// They hold no secret (the server address and the language). An older web client kept them as
+/// a plain SQLite database at the same name with `.sqlite3`: read once, then removed, so no
+/// plain SQLite file stays in the browser's storage (issue 21).
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use std::path::Path;
@@ -59,26 +62,46 @@ mod browser {
     use crate::contract::Settings;
     use crate::AppError;
 
-    fn open(path: &Path) -> rusqlite::Result<Connection> {
-        let c = Connection::open(path)?;
-        c.execute_batch("CREATE TABLE IF NOT EXISTS settings (k TEXT PRIMARY KEY, v TEXT NOT NULL)")?;
-        Ok(c)
+    fn name(path: &Path) -> String {
+        path.display().to_string()
+    }
+
+    /// The settings of an older web client, if its database is there (and then removes it).
+    fn legacy(path: &Path) -> Option<Settings> {
+        let files = taizhang_store::files::files().ok()?;
+        let old = path.with_extension("sqlite3");
+        files.head(&name(&old), 16).ok().flatten()?;
+        let read = || -> rusqlite::Result<Option<String>> {
+            let c = Connection::open(&old)?;
+            c.query_row("SELECT v FROM settings WHERE k = 'app'", [], |r| r.get(0)).optional()
+        };
+        let s = read().ok().flatten().and_then(|v| serde_json::from_str(&v).ok());
+        if let Some(s) = &s {
+            if save(path, s).is_err() {
+                return Some(s.clone());
+            }
+        }
+        for f in [old.clone(), old.with_extension("sqlite3-journal")] {
+            let _ = files.remove(&name(&f));
+        }
+        s
     }
 
     pub fn load(path: &Path) -> Settings {
-        let read = || -> rusqlite::Result<Option<String>> {
-            open(path)?.query_row("SELECT v FROM settings WHERE k = 'app'", [], |r| r.get(0)).optional()
-        };
-        read().ok().flatten().and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default()
+        let kept = taizhang_store::files::files()
+            .ok()
+            .and_then(|f| taizhang_store::files::load_atomic(&*f, &name(path)).ok().flatten());
+        match kept {
+            Some(b) => serde_json::from_slice(&b).unwrap_or_default(),
+            None => legacy(path).unwrap_or_default(),
+        }
     }
 
     pub fn save(path: &Path, s: &Settings) -> Result<(), AppError> {
-        let v = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;
-        let write = || -> rusqlite::Result<()> {
-            open(path)?.execute("INSERT OR REPLACE INTO settings (k, v) VALUES ('app', ?1)", [v.as_str()])?;
-            Ok(())
-        };
-        write().map_err(|e| AppError::Storage(format!("settings {}: {e}", path.display())))
+        let bytes = serde_json::to_vec(s).map_err(|e| AppError::Internal(e.to_string()))?;
+        let files = taizhang_store::files::files().map_err(|e| AppError::Storage(e.to_string()))?;
+        taizhang_store::files::save_atomic(&*files, &name(path), &bytes)
+            .map_err(|e| AppError::Storage(format!("settings {}: {e}", path.display())))
     }
 }
 #[cfg(target_arch = "wasm32")]

@@ -176,22 +176,38 @@ impl AppCore {
         self.with(|l| view(l, now)).await
     }
 
-    /// Records a meeting or activity, by this device's member.
+    /// Records a meeting or activity, by this device's member; with an `id`, corrects that
+    /// meeting (only the fields that changed are written, so a colleague's correction of
+    /// another field on another phone survives).
     pub async fn record_meeting(&self, m: MeetingInput) -> Result<MeetingItem, AppError> {
         let now = self.now();
         let date = parse_date("date", &m.date)?;
+        let id = m.id.as_deref().map(|id| parse_id::<MeetingId>("meetingId", id)).transpose()?;
         self.with(|l| {
             let me = Self::me_synced(l)?;
+            let earlier = match id {
+                None => None,
+                Some(id) => Some(
+                    l.store()
+                        .meetings(None, None, None)?
+                        .into_iter()
+                        .map(|r| r.record)
+                        .find(|m| m.id == id)
+                        .ok_or_else(|| {
+                            AppError::invalid("meetingId", "pick a meeting from the list / 请从列表中选择会议")
+                        })?,
+                ),
+            };
             let meeting = Meeting {
-                id: MeetingId(Uuid::now_v7()),
+                id: earlier.as_ref().map_or_else(|| MeetingId(Uuid::now_v7()), |e| e.id),
                 date,
                 kind: meeting_kind(m.kind),
                 led_by: m.led_by.trim().to_string(),
                 attendance: m.attendance,
                 topics: m.topics.trim().to_string(),
                 decisions: m.decisions.trim().to_string(),
-                recorded_by: me.id,
-                recorded_at: now,
+                recorded_by: earlier.as_ref().map_or(me.id, |e| e.recorded_by),
+                recorded_at: earlier.as_ref().map_or(now, |e| e.recorded_at),
             };
             l.put_meeting(&meeting, now)?;
             Ok(meeting_item(&meeting, &Names::of(l)?))
@@ -211,8 +227,9 @@ impl AppCore {
             .iter()
             .map(|h| parse_id::<HouseholdId>("householdIds", h))
             .collect::<Result<Vec<_>, _>>()?;
+        let id = p.id.as_deref().map(|id| parse_id::<ProjectId>("projectId", id)).transpose()?;
         let state = state_of(p.state);
-        if state.is_closed() {
+        if id.is_none() && state.is_closed() {
             return Err(AppError::invalid(
                 "state",
                 "a new project is planned or underway: close it afterwards with its result / 新项目为计划中或实施中，办结时再填写结果",
@@ -220,6 +237,26 @@ impl AppCore {
         }
         self.with(|l| {
             let me = Self::me_synced(l)?;
+            if let Some(id) = id {
+                // A correction: the new name, kind, money, households and start day; the state
+                // moves only between planned and underway (closing has its own command).
+                let mut project = project_of(l, id)?;
+                project.name = p.name.trim().to_string();
+                project.kind = project_kind(p.kind);
+                project.funding = Funding {
+                    collective: p.funding_collective,
+                    fiscal: p.funding_fiscal,
+                    party_fees: p.funding_party_fees,
+                    urban_rural: p.funding_urban_rural,
+                };
+                project.households = households;
+                project.started_on = started_on;
+                if !project.state.is_closed() && !state.is_closed() {
+                    project.state = state;
+                }
+                l.put_project(&project, now)?;
+                return project_item(l, &project, &Names::of(l)?);
+            }
             let project = Project {
                 id: ProjectId(Uuid::now_v7()),
                 name: p.name.trim().to_string(),

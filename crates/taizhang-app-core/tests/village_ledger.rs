@@ -2,7 +2,9 @@
 //! attendance left empty stays unknown), a project made with its funding by source and the
 //! households that benefit, a progress update that marks it underway, and its closing with a
 //! result; the domain's refusals (a day after today, no topics, a closing without a result,
-//! a household not of the village) come back as invalid input on the field concerned.
+//! a household not of the village) come back as invalid input on the field concerned; a meeting
+//! and a project corrected after they were saved (who recorded them is kept, a closed project
+//! stays closed).
 
 mod common;
 
@@ -21,6 +23,7 @@ fn core_with_village(dir: &std::path::Path) -> (AppCore, Vec<taizhang_domain::Ho
 
 fn meeting(date: &str, attendance: Option<u32>, topics: &str) -> MeetingInput {
     MeetingInput {
+        id: None,
         date: date.into(),
         kind: MeetingKindCode::PartyLecture,
         led_by: "李明".into(),
@@ -64,6 +67,7 @@ async fn a_project_is_made_gets_progress_and_is_closed_with_its_result() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (core, hs) = core_with_village(dir.path());
     let input = ProjectInput {
+        id: None,
         name: "组组通硬化路".into(),
         kind: ProjectKindCode::Practical,
         funding_collective: Some(20_000),
@@ -128,4 +132,75 @@ async fn a_project_is_made_gets_progress_and_is_closed_with_its_result() {
     assert_eq!(v.projects.len(), 1);
     assert_eq!(v.projects[0].result, "硬化道路3.2公里");
     assert_eq!(v.households.len(), 3, "every household to pick from");
+}
+
+/// A meeting and a project are corrected on the screen after they were saved: the same record
+/// (no second one), who recorded it kept; a closed project keeps its state and result; an unknown
+/// id is refused on its field.
+#[tokio::test]
+async fn a_meeting_and_a_project_are_corrected_after_they_were_saved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (core, hs) = core_with_village(dir.path());
+    let m = core.record_meeting(meeting("2026-11-20", Some(23), "村两委研究产业项目")).await.expect("meeting");
+    let fixed = MeetingInput {
+        id: Some(m.id.clone()),
+        attendance: Some(32),
+        ..meeting("2026-11-19", Some(32), "村两委研究产业项目")
+    };
+    let again = core.record_meeting(fixed).await.expect("corrected");
+    assert_eq!((again.id.as_str(), again.date.as_str(), again.attendance), (m.id.as_str(), "2026-11-19", Some(32)));
+    assert_eq!(again.recorded_by_name, "李明");
+    assert_eq!(core.village_ledger().await.expect("ledger").meetings.len(), 1, "corrected, not added");
+    let unknown =
+        MeetingInput { id: Some(uuid::Uuid::from_u128(9).to_string()), ..meeting("2026-11-19", None, "议题") };
+    assert_eq!(
+        core.record_meeting(unknown).await.expect_err("unknown").to_command_error().field.as_deref(),
+        Some("meetingId")
+    );
+
+    let input = ProjectInput {
+        id: None,
+        name: "组组通路".into(),
+        kind: ProjectKindCode::Practical,
+        funding_collective: None,
+        funding_fiscal: Some(30_000),
+        funding_party_fees: None,
+        funding_urban_rural: None,
+        household_ids: vec![hs[0].id.to_string()],
+        state: ProjectStateCode::Planned,
+        started_on: None,
+    };
+    let p = core.add_project(input.clone()).await.expect("project");
+    let fix = ProjectInput {
+        id: Some(p.id.clone()),
+        name: "组组通硬化路".into(),
+        funding_fiscal: Some(300_000),
+        household_ids: vec![hs[0].id.to_string(), hs[1].id.to_string()],
+        state: ProjectStateCode::Underway,
+        ..input.clone()
+    };
+    let fixed = core.add_project(fix.clone()).await.expect("corrected");
+    assert_eq!(
+        (fixed.id.as_str(), fixed.name.as_str(), fixed.funding_fiscal),
+        (p.id.as_str(), "组组通硬化路", Some(300_000))
+    );
+    assert_eq!((fixed.state, fixed.household_ids.len()), (ProjectStateCode::Underway, 2));
+    let done = core
+        .close_project(CloseProjectRequest {
+            project_id: p.id.clone(),
+            state: ProjectStateCode::Done,
+            day: "2026-11-25".into(),
+            result: "硬化道路3.2公里".into(),
+        })
+        .await
+        .expect("closed");
+    assert_eq!(done.state, ProjectStateCode::Done);
+    // The money corrected after closing: the project stays done with its result.
+    let late_fix = ProjectInput { funding_collective: Some(20_000), state: ProjectStateCode::Planned, ..fix };
+    let after = core.add_project(late_fix).await.expect("corrected after closing");
+    assert_eq!(
+        (after.state, after.result.as_str(), after.funding_collective),
+        (ProjectStateCode::Done, "硬化道路3.2公里", Some(20_000))
+    );
+    assert_eq!(core.village_ledger().await.expect("ledger").projects.len(), 1);
 }

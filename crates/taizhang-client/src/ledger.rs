@@ -109,6 +109,10 @@ impl LedgerView for StoreView<'_> {
 /// ledger over it must have been dropped first; the caller forgets the key in its keystore.
 pub fn erase_store(path: &Path) -> Result<(), ClientError> {
     taizhang_store::erase_files(path)?;
+    // The browser keeps no `.pin` file (its PIN state is the app lock's, `taizhang-app-core`).
+    if cfg!(target_arch = "wasm32") {
+        return Ok(());
+    }
     let mut pin = path.as_os_str().to_owned();
     pin.push(".pin");
     match std::fs::remove_file(std::path::PathBuf::from(pin)) {

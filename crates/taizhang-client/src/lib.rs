@@ -7,7 +7,6 @@ mod auth;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod blobs;
 mod error;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod keystore;
 mod ledger;
 mod peer;

@@ -40,6 +40,7 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/js/joinsheet.js", content_type: JS, body: include_str!("../assets/js/joinsheet.js") },
     Asset { path: "/county/js/followups.js", content_type: JS, body: include_str!("../assets/js/followups.js") },
     Asset { path: "/county/js/findings.js", content_type: JS, body: include_str!("../assets/js/findings.js") },
+    Asset { path: "/county/js/survey.js", content_type: JS, body: include_str!("../assets/js/survey.js") },
 ];
 
 /// `asset` with its content type, revalidated on every load, loading nothing from elsewhere

@@ -61,6 +61,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .route("/county/api/grades", get(api::grades::grades))
         .route("/county/api/proposals", get(api::grades::proposals))
         .route("/county/api/village/{id}/member/{member}/proposal/{year}", put(api::grades::propose))
+        .route("/county/api/village/{id}/member/{member}/survey/{year}", put(api::grades::put_survey))
         .route("/county/api/policy", get(api::policy))
         .route("/county/api/at-post", get(api::township::at_post))
         .route("/county/api/leave", get(api::township::leave))

@@ -44,7 +44,18 @@ pub struct YearInputs {
 impl YearInputs {
     /// The three entered components of scheme A, once all are entered.
     pub fn scheme_a(&self) -> Option<SchemeAInputs> {
-        Some(SchemeAInputs { results: self.results?, evaluation: self.evaluation?, assessment: self.assessment? })
+        self.scheme_a_with(None)
+    }
+
+    /// Scheme A's components with the villagers' evaluation taken from `survey` (民主测评) when
+    /// no points were typed for it: the typed points are the county's final word.
+    pub fn scheme_a_with(&self, survey: Option<&SurveyEntry>) -> Option<SchemeAInputs> {
+        let (evaluation, survey) = match (self.evaluation, survey) {
+            (Some(points), _) => (points, None),
+            (None, Some(s)) => (0.0, Some(s.survey)),
+            (None, None) => return None,
+        };
+        Some(SchemeAInputs { results: self.results?, evaluation, assessment: self.assessment?, survey })
     }
 
     /// The rules engine's member inputs (seven ones, training days).
@@ -157,6 +168,26 @@ pub struct GradeProposal {
     pub proposed_at: taizhang_domain::Timestamp,
 }
 
+/// The ballots of a member's villagers' survey (民主测评 / 村民测评, seed 003) for a year, as the
+/// township or the county entered them, with who and when. Stored with the county's entries
+/// under the period `survey-<YYYY>`; scheme A's villagers' evaluation (群众评议, 20 %) is derived
+/// from it when no points were typed (`taizhang_rules::survey_points`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyEntry {
+    pub survey: taizhang_rules::EvaluationSurvey,
+    /// Where and how it was held (e.g. 村民代表会议, 入户), optional.
+    #[serde(default)]
+    pub note: String,
+    pub entered_by: uuid::Uuid,
+    pub entered_by_name: String,
+    pub entered_at: taizhang_domain::Timestamp,
+}
+
+/// The period under which a year's villagers' survey is stored.
+pub fn survey_period(year: i32) -> String {
+    format!("survey-{year:04}")
+}
+
 /// The period under which a year's grade proposal is stored.
 pub fn proposal_period(year: i32) -> String {
     format!("proposal-{year:04}")
@@ -212,6 +243,8 @@ pub struct Entered {
     pub months: BTreeMap<(MemberId, YearMonth), MonthInputs>,
     /// The township's yearly grade proposals for first secretaries.
     pub proposals: BTreeMap<(MemberId, i32), GradeProposal>,
+    /// The villagers' surveys (民主测评) entered by the township or the county.
+    pub surveys: BTreeMap<(MemberId, i32), SurveyEntry>,
     /// Stored entries this version could not read (counted, not used).
     pub unreadable: usize,
 }
@@ -229,6 +262,8 @@ impl Entered {
                 serde_json::from_str::<MonthInputs>(data).map(|m| e.months.insert((member, month), m)).is_ok()
             } else if let Some(year) = period.strip_prefix("proposal-").and_then(|y| y.parse::<i32>().ok()) {
                 serde_json::from_str::<GradeProposal>(data).map(|p| e.proposals.insert((member, year), p)).is_ok()
+            } else if let Some(year) = period.strip_prefix("survey-").and_then(|y| y.parse::<i32>().ok()) {
+                serde_json::from_str::<SurveyEntry>(data).map(|s| e.surveys.insert((member, year), s)).is_ok()
             } else if period.starts_with("evidence-") {
                 // Day checks: read into the records (`day_checks_from_rows`), not here.
                 serde_json::from_str::<DayChecks>(data).is_ok()
@@ -248,6 +283,16 @@ impl Entered {
 
     pub fn month(&self, member: MemberId, month: YearMonth) -> Option<&MonthInputs> {
         self.months.get(&(member, month))
+    }
+
+    pub fn survey(&self, member: MemberId, year: i32) -> Option<&SurveyEntry> {
+        self.surveys.get(&(member, year))
+    }
+
+    /// Scheme A's components of a member's year: the typed ones, with the villagers' evaluation
+    /// from the survey when no points were typed for it; `None` until all three are known.
+    pub fn scheme_a(&self, member: MemberId, year: i32) -> Option<SchemeAInputs> {
+        self.year(member, year)?.scheme_a_with(self.survey(member, year))
     }
 }
 

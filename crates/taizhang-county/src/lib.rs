@@ -36,8 +36,8 @@ pub use error::CountyError;
 pub use evidence::{evidence_view, EvidenceView, MemberEvidence};
 pub use findings::{finding_lines, FindingLine};
 pub use inputs::{
-    day_checks_from_rows, evidence_day_period, evidence_period, proposal_period, DayChecks, Entered, GradeProposal,
-    MonthInputs, YearInputs,
+    day_checks_from_rows, evidence_day_period, evidence_period, proposal_period, survey_period, DayChecks, Entered,
+    GradeProposal, MonthInputs, SurveyEntry, YearInputs,
 };
 pub use ledger::{village_ledger, LedgerView, MeetingLine, ProjectLine};
 pub use project::{DocPart, VillageProjection};

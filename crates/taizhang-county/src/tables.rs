@@ -328,7 +328,7 @@ pub fn table_with_inputs(
                     let inputs = year.map(|y| y.member_inputs()).unwrap_or_default();
                     let rep = member_report(r, m.id, period, today, &inputs, policy)?;
                     let disc = discipline(&rep, policy)?;
-                    let a = match year.and_then(|y| y.scheme_a()) {
+                    let a = match e.scheme_a(m.id, period.to.year()) {
                         Some(c) => Some(taizhang_rules::scheme_a(&rep, &c, policy)?),
                         None => None,
                     };

@@ -348,6 +348,7 @@ pub fn team_reports(info: &VillageInfo, records: &VillageRecords, year: i32, tod
     use taizhang_domain::ReportPeriod;
     let mut periods = vec![ReportPeriod::Commitment { year }];
     periods.extend((1..=4).map(|quarter| ReportPeriod::Quarter { year, quarter }));
+    periods.push(ReportPeriod::Year { year });
     let quarter_zh = ["一", "二", "三", "四"];
     let reports = periods
         .into_iter()
@@ -355,6 +356,7 @@ pub fn team_reports(info: &VillageInfo, records: &VillageRecords, year: i32, tod
             let filed = records.reports.iter().filter(|r| r.period == p).max_by_key(|r| r.written_at);
             let label_zh = match p {
                 ReportPeriod::Commitment { year } => format!("{year}年度承诺"),
+                ReportPeriod::Year { year } => format!("{year}年度述职报告"),
                 ReportPeriod::Quarter { year, quarter } => {
                     format!("{year}年第{}季度报告", quarter_zh.get(usize::from(quarter) - 1).copied().unwrap_or("?"))
                 }

@@ -227,6 +227,8 @@ pub struct MemberLine {
     pub discipline: Figure<f64>,
     /// What county staff entered for the period's year (`None`: nothing yet).
     pub inputs: Option<YearInputs>,
+    /// The villagers' survey (民主测评) of the year, if the township or the county entered one.
+    pub survey: Option<crate::inputs::SurveyEntry>,
     /// Scheme A in full (total and grade by the thresholds), once the three entered
     /// components are there.
     pub scheme_a: Option<SchemeAScore>,
@@ -333,6 +335,7 @@ pub fn discipline(report: &MemberReport, policy: &Policy) -> Result<Figure<f64>,
         results: policy.scheme_a.results,
         evaluation: policy.scheme_a.evaluation,
         assessment: policy.scheme_a.assessment,
+        survey: None,
     };
     Ok(scheme_a(report, &full, policy)?.discipline)
 }
@@ -432,11 +435,12 @@ pub fn village_view_with(
         let member_inputs = inputs.as_ref().map(YearInputs::member_inputs).unwrap_or_default();
         let report = member_report(records, m.id, period, today, &member_inputs, policy)?;
         let (role, role_zh) = role_label(m.role);
-        let a = match inputs.as_ref().and_then(YearInputs::scheme_a) {
+        let a = match entered.scheme_a(m.id, year) {
             Some(components) => Some(scheme_a(&report, &components, policy)?),
             None => None,
         };
         members.push(MemberLine {
+            survey: entered.survey(m.id, year).cloned(),
             id: m.id,
             name: m.name.clone(),
             role,
@@ -459,11 +463,7 @@ pub fn village_view_with(
 /// Whether a village's page needs the whole county: one of its first secretaries has scheme A
 /// in full for `year`, and their grade is the county's (after the cap on 优秀).
 pub fn needs_county_grades(records: &VillageRecords, entered: &Entered, year: i32) -> bool {
-    records
-        .members
-        .iter()
-        .filter(|m| m.role == Role::FirstSecretary)
-        .any(|m| entered.year(m.id, year).and_then(YearInputs::scheme_a).is_some())
+    records.members.iter().filter(|m| m.role == Role::FirstSecretary).any(|m| entered.scheme_a(m.id, year).is_some())
 }
 
 /// A village's page in one call: [`village_view_with`], and, when `county` is given (every
@@ -545,7 +545,7 @@ pub fn county_grades(
             let inputs = entered.year(m.id, year);
             let member_inputs = inputs.map(YearInputs::member_inputs).unwrap_or_default();
             let report = member_report(records, m.id, period, today, &member_inputs, policy)?;
-            let a = match inputs.and_then(YearInputs::scheme_a) {
+            let a = match entered.scheme_a(m.id, year) {
                 Some(components) => Some(scheme_a(&report, &components, policy)?),
                 None => None,
             };

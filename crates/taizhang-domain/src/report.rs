@@ -1,6 +1,7 @@
 //! What the team reports upward besides the daily records (issue 14): a member's submission of
 //! their own ended month (提交本月, with the gaps they saw), and the first secretary's quarterly
-//! reports (季报告) and yearly commitment (年承诺) to the township.
+//! reports (季报告), yearly commitment (年承诺) and yearly written report (书面述职, seed 001 —
+//! filed to the sending unit, the township and the county, issue 22) to the township.
 
 use std::fmt;
 use std::str::FromStr;
@@ -25,46 +26,63 @@ pub struct MonthSubmission {
     pub submitted_at: Timestamp,
 }
 
-/// Which report: a quarter's (季报告) or the year's commitment (年承诺).
+/// Which report: a quarter's (季报告), the year's commitment (年承诺) or the year's written
+/// report (年度述职报告).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ReportPeriod {
     /// 第 `quarter` 季度 (1–4) of `year`.
     Quarter { year: i32, quarter: u8 },
     /// The commitment (年承诺) made for `year`.
     Commitment { year: i32 },
+    /// The written yearly report (书面述职) of `year`: written from its December on, due once
+    /// the year has ended.
+    Year { year: i32 },
 }
 
 impl ReportPeriod {
     pub fn year(&self) -> i32 {
         match *self {
-            ReportPeriod::Quarter { year, .. } | ReportPeriod::Commitment { year } => year,
+            ReportPeriod::Quarter { year, .. } | ReportPeriod::Commitment { year } | ReportPeriod::Year { year } => {
+                year
+            }
         }
     }
-    /// `quarterly` or `commitment`.
+    /// `quarterly`, `commitment` or `yearly`.
     pub fn kind_code(&self) -> &'static str {
         match self {
             ReportPeriod::Quarter { .. } => "quarterly",
             ReportPeriod::Commitment { .. } => "commitment",
+            ReportPeriod::Year { .. } => "yearly",
         }
     }
-    /// The first day after the period (a quarterly report is written once its quarter has
-    /// ended; a commitment any time).
+    /// The first day after the period: before it a missing report is "not yet" due (a
+    /// commitment is due at once).
     pub fn ends(&self) -> Option<NaiveDate> {
         match *self {
             ReportPeriod::Quarter { year, quarter } => {
                 YearMonth { year, month: u32::from(quarter) * 3 }.next().first_day().into()
             }
             ReportPeriod::Commitment { .. } => None,
+            ReportPeriod::Year { year } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        }
+    }
+    /// The first day the report may be written: a quarter's once it has ended, the yearly
+    /// report from the year's December (述职 is held at the year's end), a commitment any time.
+    pub fn opens(&self) -> Option<NaiveDate> {
+        match *self {
+            ReportPeriod::Year { year } => NaiveDate::from_ymd_opt(year, 12, 1),
+            _ => self.ends(),
         }
     }
 }
 
 impl fmt::Display for ReportPeriod {
-    /// `2026-Q3`, `2026-commitment`.
+    /// `2026-Q3`, `2026-commitment`, `2026-year`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReportPeriod::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
             ReportPeriod::Commitment { year } => write!(f, "{year:04}-commitment"),
+            ReportPeriod::Year { year } => write!(f, "{year:04}-year"),
         }
     }
 }
@@ -73,7 +91,7 @@ impl FromStr for ReportPeriod {
     type Err = DomainError;
     fn from_str(s: &str) -> Result<Self, DomainError> {
         let bad = || DomainError::Malformed {
-            what: "report period (2026-Q3 or 2026-commitment)",
+            what: "report period (2026-Q3, 2026-commitment or 2026-year)",
             value: s.chars().take(40).collect(),
         };
         let (year, rest) = s.split_once('-').ok_or_else(bad)?;
@@ -83,6 +101,9 @@ impl FromStr for ReportPeriod {
         }
         if rest == "commitment" {
             return Ok(ReportPeriod::Commitment { year });
+        }
+        if rest == "year" {
+            return Ok(ReportPeriod::Year { year });
         }
         let quarter: u8 = rest.strip_prefix('Q').ok_or_else(bad)?.parse().map_err(|_| bad())?;
         if !(1..=4).contains(&quarter) {
@@ -140,11 +161,11 @@ pub fn validate_report(
         return Err(DomainError::UnknownMember(r.written_by.to_string()));
     }
     not_future(r.written_at, now, limits)?;
-    if let Some(ends) = r.period.ends() {
-        if local_date(now) < ends {
+    if let Some(opens) = r.period.opens() {
+        if local_date(now) < opens {
             return Err(DomainError::OutOfRange {
                 field: "quarter",
-                detail: format!("{} has not ended: its report is written from {ends}", r.period),
+                detail: format!("{} is not over yet: its report is written from {opens}", r.period),
             });
         }
     }
@@ -175,7 +196,7 @@ mod tests {
 
     #[test]
     fn periods_read_back_and_quarters_end() {
-        for p in ["2026-Q3", "2026-commitment"] {
+        for p in ["2026-Q3", "2026-commitment", "2026-year"] {
             assert_eq!(p.parse::<ReportPeriod>().expect("period").to_string(), p);
         }
         for bad in ["2026-Q5", "2026", "x-Q1", "2026-Q0", "1900-Q1"] {
@@ -185,6 +206,25 @@ mod tests {
         assert_eq!(q3.ends(), NaiveDate::from_ymd_opt(2026, 10, 1));
         let q4 = ReportPeriod::Quarter { year: 2026, quarter: 4 };
         assert_eq!(q4.ends(), NaiveDate::from_ymd_opt(2027, 1, 1));
+        let y = ReportPeriod::Year { year: 2026 };
+        assert_eq!((y.opens(), y.ends()), (NaiveDate::from_ymd_opt(2026, 12, 1), NaiveDate::from_ymd_opt(2027, 1, 1)));
+        assert_eq!(y.kind_code(), "yearly");
+    }
+
+    /// The yearly written report (述职) is written from the year's December: on 2026-11-25 the
+    /// 2026 report is refused with the day it opens, the 2025 one is accepted (late is fine).
+    #[test]
+    fn a_yearly_report_is_written_from_december_on() {
+        let r = TeamReport {
+            period: ReportPeriod::Year { year: 2026 },
+            text: "2026年度述职：走访全村农户，办结民生实事12件".into(),
+            written_by: MemberId(Uuid::from_u128(1)),
+            written_at: NOW,
+        };
+        let err = validate_report(&r, &All, NOW, &Limits::default()).expect_err("before December");
+        assert!(err.to_string().contains("2026-12-01"), "{err}");
+        let last_year = TeamReport { period: ReportPeriod::Year { year: 2025 }, ..r };
+        validate_report(&last_year, &All, NOW, &Limits::default()).expect("last year's, late");
     }
 
     #[test]

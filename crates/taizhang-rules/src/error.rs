@@ -26,6 +26,8 @@ pub enum RulesError {
     DerivedDuty(String),
     #[error("scheme A component `{component}` = {value} is outside 0..={max}: enter points between 0 and {max}")]
     ComponentOutOfRange { component: &'static str, value: f64, max: f64 },
+    #[error("the villagers' survey has no ballot (满意, 基本满意 and 不满意 are all 0): enter the counts of the ballots cast")]
+    EmptySurvey,
     #[error("scheme B item `{code}` is not in the policy: use one of {expected}, or add it under [[scheme_b.items]] in the policy")]
     UnknownItem { code: String, expected: String },
     #[error("the score {value} is not a number between 0 and {max}: correct the score before grading")]

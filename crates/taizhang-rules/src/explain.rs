@@ -68,6 +68,8 @@ pub mod codes {
     pub const SEVEN_ONES: &str = "SEVEN-ONES";
     /// Scheme A component supplied by the caller (results, evaluation, assessment).
     pub const A_COMPONENT: &str = "A-COMPONENT";
+    /// Scheme A villagers' evaluation derived from a survey's ballots (民主测评).
+    pub const A_SURVEY: &str = "A-SURVEY";
     /// Scheme A discipline component, derived from attendance.
     pub const A_DISCIPLINE: &str = "A-DISCIPLINE";
     /// Scheme A total.

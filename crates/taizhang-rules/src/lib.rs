@@ -110,6 +110,6 @@ pub use policy::{
 pub use records::{MemberInputs, Period, VillageRecords};
 pub use report::{late_after_filing, member_report, team_report, Check, DutyStatus, MemberReport, TeamReport};
 pub use score::{
-    grade_county, grade_county_among, month_score, scheme_a, scheme_b, sheet_points, AppliedItem, Grade, Graded,
-    MonthScore, SchemeAInputs, SchemeAScore, SheetPoints, DIARY_MISSING_ITEM,
+    grade_county, grade_county_among, month_score, scheme_a, scheme_b, sheet_points, survey_points, AppliedItem,
+    EvaluationSurvey, Grade, Graded, MonthScore, SchemeAInputs, SchemeAScore, SheetPoints, DIARY_MISSING_ITEM,
 };

@@ -256,6 +256,10 @@ pub struct SchemeA {
     /// At most this share of a county's first secretaries is 优秀 (rounded down).
     #[serde(deserialize_with = "share")]
     pub excellent_cap_share: f64,
+    /// What a 基本满意 (basically satisfied) ballot of a villagers' survey (民主测评) counts for,
+    /// a 满意 ballot counting 1 and a 不满意 one 0 (`score::survey_points`).
+    #[serde(deserialize_with = "share")]
+    pub basically_satisfied_weight: f64,
 }
 
 /// Scheme B: the monthly ten-point score and its catalogue of items.
@@ -365,6 +369,7 @@ impl Default for SchemeA {
             competent_min: 70.0,
             basic_min: 60.0,
             excellent_cap_share: 0.2,
+            basically_satisfied_weight: 0.5,
         }
     }
 }
@@ -423,6 +428,7 @@ impl Policy {
         for (field, v) in [
             ("min_share_of_year", self.min_share_of_year),
             ("scheme_a.excellent_cap_share", self.scheme_a.excellent_cap_share),
+            ("scheme_a.basically_satisfied_weight", self.scheme_a.basically_satisfied_weight),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return bad(field, format!("{v} is not a share between 0 and 1 (e.g. 0.6667 or \"2/3\")"));

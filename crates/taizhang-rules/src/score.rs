@@ -94,10 +94,61 @@ fn tidy(x: f64) -> f64 {
 pub struct SchemeAInputs {
     /// 工作实绩, 0..=`scheme_a.results`.
     pub results: f64,
-    /// 群众评议, 0..=`scheme_a.evaluation`.
+    /// 群众评议, 0..=`scheme_a.evaluation` (unused when `survey` is given).
     pub evaluation: f64,
     /// 工作评价, 0..=`scheme_a.assessment`.
     pub assessment: f64,
+    /// The villagers' survey (民主测评) the evaluation is derived from, when the county typed
+    /// no points for it ([`survey_points`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<EvaluationSurvey>,
+}
+
+/// The ballots of a villagers' survey of one member's year (民主测评 / 村民测评, seed 003),
+/// entered by the township or the county.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationSurvey {
+    /// 满意.
+    pub satisfied: u32,
+    /// 基本满意.
+    pub basically_satisfied: u32,
+    /// 不满意.
+    pub dissatisfied: u32,
+}
+
+impl EvaluationSurvey {
+    pub fn ballots(&self) -> u64 {
+        u64::from(self.satisfied) + u64::from(self.basically_satisfied) + u64::from(self.dissatisfied)
+    }
+}
+
+/// Scheme A's villagers' evaluation from a survey: `evaluation × (满意 + w × 基本满意) / ballots`
+/// with `w = scheme_a.basically_satisfied_weight`; not rounded. A survey with no ballot is an
+/// error, never 0 points.
+pub fn survey_points(survey: &EvaluationSurvey, policy: &Policy) -> Result<Figure<f64>, RulesError> {
+    let a = &policy.scheme_a;
+    let ballots = survey.ballots();
+    if ballots == 0 {
+        return Err(RulesError::EmptySurvey);
+    }
+    let w = a.basically_satisfied_weight;
+    let (s, b, d) = (survey.satisfied, survey.basically_satisfied, survey.dissatisfied);
+    let value = tidy(a.evaluation * (f64::from(s) + w * f64::from(b)) / ballots as f64);
+    Ok(figure(
+        value,
+        rule(
+            codes::A_SURVEY,
+            format!("scheme_a.evaluation = {}; scheme_a.basically_satisfied_weight = {w}", a.evaluation),
+            format!("群众评议{}分 × (满意票 + {w} × 基本满意票) / 总票数", a.evaluation),
+            format!("villagers' evaluation: {} points × (satisfied + {w} × basically satisfied) / all ballots", a.evaluation),
+        ),
+        Vec::new(),
+        format!(
+            "民主测评{ballots}票:满意{s}、基本满意{b}、不满意{d},{} × ({s} + {w} × {b}) / {ballots} = {value} / survey of {ballots} ballots: {s} satisfied, {b} basically satisfied, {d} dissatisfied: {} × ({s} + {w} × {b}) / {ballots} = {value}.",
+            a.evaluation, a.evaluation
+        ),
+    ))
 }
 
 /// A provisional scheme A score for one member.
@@ -136,7 +187,10 @@ pub fn scheme_a(report: &MemberReport, inputs: &SchemeAInputs, policy: &Policy) 
         ))
     };
     let results = supplied("results", "工作实绩", inputs.results, a.results)?;
-    let evaluation = supplied("evaluation", "群众评议", inputs.evaluation, a.evaluation)?;
+    let evaluation = match &inputs.survey {
+        Some(survey) => survey_points(survey, policy)?,
+        None => supplied("evaluation", "群众评议", inputs.evaluation, a.evaluation)?,
+    };
     let assessment = supplied("assessment", "工作评价", inputs.assessment, a.assessment)?;
 
     let actual = report.days_in_village.value;

@@ -11,8 +11,9 @@ use taizhang_domain::{
 };
 use taizhang_rules::{
     codes, filed_late, flag_facts, grade_county, grade_county_among, late_after_filing, may_file, member_report,
-    month_score, overview_flag, scheme_a, scheme_b, team_report, AppliedItem, Check, DutyStatus, FilingWindow, Flag,
-    FlagFacts, Grade, MemberInputs, Period, Policy, RulesError, SchemeAInputs, VillageRecords,
+    month_score, overview_flag, scheme_a, scheme_b, survey_points, team_report, AppliedItem, Check, DutyStatus,
+    EvaluationSurvey, FilingWindow, Flag, FlagFacts, Grade, MemberInputs, Period, Policy, RulesError, SchemeAInputs,
+    VillageRecords,
 };
 
 // ---- builders ------------------------------------------------------------------------------
@@ -659,7 +660,7 @@ fn scheme_a_discipline_comes_from_attendance() {
     let report =
         member_report(&fs_with_199_days(), mid(1), year(2025), date(2026, 1, 5), &MemberInputs::default(), &policy)
             .expect("report");
-    let inputs = SchemeAInputs { results: 54.0, evaluation: 17.05, assessment: 9.0 };
+    let inputs = SchemeAInputs { results: 54.0, evaluation: 17.05, assessment: 9.0, survey: None };
     let a = scheme_a(&report, &inputs, &policy).expect("score");
     assert!((a.discipline.value - 9.95).abs() < 1e-12, "{}", a.discipline.value);
     assert_eq!(a.discipline.rule.code, codes::A_DISCIPLINE);
@@ -680,6 +681,37 @@ fn scheme_a_discipline_comes_from_attendance() {
     let err = scheme_a(&report, &SchemeAInputs { results: 61.0, ..inputs }, &policy).expect_err("above 60");
     assert_eq!(err, RulesError::ComponentOutOfRange { component: "results", value: 61.0, max: 60.0 });
     assert!(err.to_string().contains("enter points between 0 and 60"), "{err}");
+}
+
+/// Scheme A's villagers' evaluation (群众评议, 20 %) from a villagers' survey (民主测评, seed
+/// 003) instead of typed points: 31 ballots, 22 满意, 7 基本满意, 2 不满意, the default weight 0.5
+/// for 基本满意 → 20 × (22 + 0.5 × 7) / 31 = 20 × 25.5 / 31 = 16.451612...; with the first
+/// example's other components (54, 9.95, 9) the total is 89.401612... → 称职, not 优秀.
+#[test]
+fn scheme_a_evaluation_from_a_villagers_survey_is_worked_by_hand() {
+    let policy = Policy::from_toml("min_share_of_year = 0").expect("policy");
+    let report =
+        member_report(&fs_with_199_days(), mid(1), year(2025), date(2026, 1, 5), &MemberInputs::default(), &policy)
+            .expect("report");
+    let survey = EvaluationSurvey { satisfied: 22, basically_satisfied: 7, dissatisfied: 2 };
+    let inputs = SchemeAInputs { results: 54.0, evaluation: 0.0, assessment: 9.0, survey: Some(survey) };
+    let a = scheme_a(&report, &inputs, &policy).expect("score");
+    assert!((a.evaluation.value - 20.0 * 25.5 / 31.0).abs() < 1e-6, "{}", a.evaluation.value);
+    assert_eq!(a.evaluation.rule.code, codes::A_SURVEY);
+    assert!(a.evaluation.note.contains("满意22、基本满意7、不满意2"), "{}", a.evaluation.note);
+    assert!((a.total.value - (54.0 + 20.0 * 25.5 / 31.0 + 9.95 + 9.0)).abs() < 1e-6, "{}", a.total.value);
+    assert_eq!(a.grade.value, Grade::Competent);
+    // Everyone satisfied: full 20 points; a county weighting 基本满意 at 0.8 counts 7 × 0.8.
+    let all = EvaluationSurvey { satisfied: 31, basically_satisfied: 0, dissatisfied: 0 };
+    assert_eq!(survey_points(&all, &policy).expect("points").value, 20.0);
+    let generous = Policy::from_toml("[scheme_a]\nbasically_satisfied_weight = 0.8").expect("policy");
+    let p = survey_points(&survey, &generous).expect("points").value;
+    assert!((p - 20.0 * (22.0 + 0.8 * 7.0) / 31.0).abs() < 1e-6, "{p}");
+    // No ballot is an error in words, never 0 points; a weight above 1 is refused.
+    let err = survey_points(&EvaluationSurvey::default(), &policy).expect_err("no ballot");
+    assert_eq!(err, RulesError::EmptySurvey);
+    assert!(err.to_string().contains("ballots"), "{err}");
+    assert!(Policy::from_toml("[scheme_a]\nbasically_satisfied_weight = 1.5").is_err());
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod cipher;
 mod codec;
 mod drafts;
 mod error;
+pub mod files;
 mod journal;
 mod migrate;
 mod query;

@@ -1,5 +1,8 @@
 //! The wasm32 side: opening the ledger in OPFS, the fetch transport, and the one exported entry
-//! `WebCore.call(name, requestJson)` over `AppCore::dispatch_json`.
+//! `WebCore.call(name, requestJson)` over `AppCore::dispatch_json`. The ledger is encrypted
+//! (SQLCipher, keyed by the PIN through Argon2id: `AppCore::open_locked` with no keystore), and
+//! the small files beside it (the settings, the app lock's state, a wipe's note) are files of
+//! the same pool, reached through [`PoolFiles`].
 
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -7,17 +10,73 @@ use std::sync::Arc;
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use send_wrapper::SendWrapper;
-use sqlite_wasm_vfs::sahpool::{install, OpfsSAHPoolCfg};
+use rsqlite_vfs::transfer::{DbTransfer, ExportSource};
+use rsqlite_vfs::VfsFilesManager;
+use sqlite_wasm_vfs::sahpool::{install, OpfsSAHError, OpfsSAHPoolCfg, OpfsSAHPoolUtil};
 use taizhang_app_core::contract::{CommandError, ErrorCode};
-use taizhang_app_core::{system_clock, AppCore, Connect};
+use taizhang_app_core::{system_clock, AppCore, Connect, PinKdf};
+use taizhang_store::files::Files;
 use taizhang_client::{Transport, TransportError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{Headers, Request, RequestInit, Response};
 
-/// The ledger and the settings, as files of the opfs-sahpool VFS.
+/// The ledger and the settings, as files of the opfs-sahpool VFS (an older web client kept the
+/// settings in a plain SQLite file, `/taizhang.settings.sqlite3`: read once and removed).
 const STORE: &str = "/taizhang.sqlite3";
-const SETTINGS: &str = "/taizhang.settings.sqlite3";
+const SETTINGS: &str = "/taizhang.settings.json";
+/// Files the pool must have room for: the ledger, its journal, its encrypted copy while a
+/// plain store is encrypted (and that one's journal), two slots each of the settings, the lock
+/// state and a wipe's note, an older client's settings database and its journal.
+const POOL_FILES: usize = 16;
+
+/// The PIN's Argon2id cost in the browser: the same as natively (64 MiB, 3 passes; README,
+/// "The app lock", for the time it takes in a browser).
+fn web_kdf() -> PinKdf {
+    PinKdf::new()
+}
+
+/// The pool's files as whole files, for what is not a database (`taizhang_store::files`).
+struct PoolFiles(OpfsSAHPoolUtil);
+
+fn io(e: OpfsSAHError) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+impl Files for PoolFiles {
+    fn read(&self, name: &str) -> std::io::Result<Option<Vec<u8>>> {
+        if !self.0.contains(name).map_err(io)? {
+            return Ok(None);
+        }
+        self.0.export_db(name).map(Some).map_err(io)
+    }
+
+    fn head(&self, name: &str, len: usize) -> std::io::Result<Option<Vec<u8>>> {
+        if !self.0.contains(name).map_err(io)? {
+            return Ok(None);
+        }
+        let mut source = self.0.open_export(name).map_err(io)?;
+        let mut buf = vec![0; len.min(usize::try_from(source.size()).unwrap_or(usize::MAX))];
+        let mut n = 0;
+        while n < buf.len() {
+            match source.read_at(n as u64, &mut buf[n..]).map_err(io)? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        buf.truncate(n);
+        Ok(Some(buf))
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.0.remove(name).map_err(io)?;
+        self.0.import_db_unchecked(name, bytes).map_err(io)
+    }
+
+    fn remove(&self, name: &str) -> std::io::Result<()> {
+        self.0.remove(name).map(|_| ()).map_err(io)
+    }
+}
 
 /// `POST {base}{path}` through the browser's `fetch` (the page's or the worker's global).
 #[derive(Debug)]
@@ -147,16 +206,28 @@ impl WebCore {
 /// that served the page). Fails in words when the browser cannot keep files.
 #[wasm_bindgen]
 pub async fn open(server: Option<String>) -> Result<WebCore, JsValue> {
-    install::<sqlite_wasm_rs::WasmOsCallback>(&OpfsSAHPoolCfg::default(), true).await.map_err(|e| {
+    let pool = install::<sqlite_wasm_rs::WasmOsCallback>(&OpfsSAHPoolCfg::default(), true).await.map_err(|e| {
         JsValue::from_str(&format!(
             "this browser cannot keep the ledger (Origin Private File System unavailable: {e}); \
              open the page over https (or on this computer's 127.0.0.1), in one tab only, and not in a private window"
         ))
     })?;
+    pool.ensure_capacity(POOL_FILES)
+        .await
+        .map_err(|e| JsValue::from_str(&format!("the browser's storage has no room for the ledger's files: {e}")))?;
+    taizhang_store::files::install(Rc::new(PoolFiles(pool)));
     let connect: Connect = Arc::new(|url: &str| Ok(Box::new(FetchTransport::new(url)) as Box<dyn Transport>));
-    let core = AppCore::open(PathBuf::from(STORE), PathBuf::from(SETTINGS), None, system_clock())
-        .map_err(|e| JsValue::from_str(&format!("opening the ledger failed: {e}")))?
-        .with_transport(connect);
+    // No keystore in a browser: the PIN is the ledger's key, set before joining (issue 21).
+    let core = AppCore::open_locked(
+        PathBuf::from(STORE),
+        PathBuf::from(SETTINGS),
+        None,
+        system_clock(),
+        (None, None),
+        web_kdf,
+    )
+    .map_err(|e| JsValue::from_str(&format!("opening the ledger failed: {e}")))?
+    .with_transport(connect);
     let core = Rc::new(core);
     // A fresh browser starts with the address of the server that served the page.
     if let Some(url) = server.filter(|s| !s.trim().is_empty()) {

@@ -30,6 +30,7 @@ import { joinSheetSection } from "./joinsheet.js";
 import { ledgerSection } from "./ledger.js";
 import { followUpsSection } from "./followups.js";
 import { findingsSection } from "./findings.js";
+import { surveyBlock } from "./survey.js";
 import { hashFor, navigate, periodParams, state } from "./state.js";
 import { DATASETS, DATASET_KEYS, FORMATS, exportGrid, fig, periodPicker, report, schemeAParts, showLoading } from "./ui.js";
 
@@ -292,7 +293,9 @@ function schemeACell(m, data) {
   const button = state.policy
     ? h("button", { type: "button", class: "btn btn-small", "data-testid": "score-entry", onclick: () => openYearEntry(data, m, () => showVillage(data.village?.id)) }, t("enterScores"))
     : null;
-  return h("td", { class: "scheme-a" }, h("div", { class: "scheme-a-value" }, value), button);
+  const year = Number(String(data.period?.to ?? data.today ?? "").slice(0, 4)) || new Date().getFullYear();
+  const survey = surveyBlock(data.village?.id, m, year, () => showVillage(data.village?.id));
+  return h("td", { class: "scheme-a" }, h("div", { class: "scheme-a-value" }, value), button, survey);
 }
 
 function hasInputs(inputs) {

@@ -160,3 +160,76 @@ pub async fn propose(
     tracing::info!(account = %session.account.id, village = %id, member = %m.id, year, "grade proposed");
     Ok(Json(proposal))
 }
+
+/// What the township or the county enters of a villagers' survey (民主测评): the ballots and,
+/// optionally, where and how it was held.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyBody {
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub dissatisfied: u32,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `PUT /county/api/village/{id}/member/{member}/survey/{YYYY}` with `{"satisfied",
+/// "basically_satisfied", "dissatisfied", "note"}`: the villagers' survey of a team member's
+/// year (民主测评 / 村民测评, seed 003), entered by an officer of the village's township or of the
+/// county (replacing the earlier entry). Scheme A's villagers' evaluation (群众评议) is derived
+/// from it when the county typed no points (`taizhang_rules::survey_points`).
+pub async fn put_survey(
+    session: Session,
+    State(Accounts(accounts)): State<Accounts>,
+    State(records): State<Records>,
+    State(clock): State<taizhang_server_db::Clock>,
+    Path((id, member, year)): Path<(Uuid, Uuid, i32)>,
+    Body(body): Body<SurveyBody>,
+) -> Result<Json<taizhang_county::SurveyEntry>> {
+    if !(2000..=2200).contains(&year) {
+        return Err(CountyWebError::BadRequest(format!("{year} is not a year this ledger holds")));
+    }
+    // A township officer sees only its township's villages; the county sees all of its own.
+    crate::facts::find_village(&villages_of(accounts.as_ref(), &session).await?, id)?;
+    let team = records.one(id).await?;
+    let m = team.members.iter().find(|m| m.id.0 == member).ok_or_else(|| {
+        CountyWebError::BadRequest(
+            "民主测评只对本村工作队成员录入 / a survey is for a member of the village's team".into(),
+        )
+    })?;
+    let survey = taizhang_rules::EvaluationSurvey {
+        satisfied: body.satisfied,
+        basically_satisfied: body.basically_satisfied,
+        dissatisfied: body.dissatisfied,
+    };
+    if survey.ballots() == 0 || survey.ballots() > 100_000 {
+        return Err(CountyWebError::BadRequest(
+            "请录入满意、基本满意、不满意的票数(合计1至100000票)/ enter the ballots: satisfied, basically satisfied and dissatisfied (1 to 100,000 in all)".into(),
+        ));
+    }
+    let note = body.note.trim().to_string();
+    if note.chars().count() > 500 {
+        return Err(CountyWebError::BadRequest("说明最多500字 / the note: at most 500 characters".into()));
+    }
+    let now = clock();
+    let entry = taizhang_county::SurveyEntry {
+        survey,
+        note,
+        entered_by: session.account.id,
+        entered_by_name: session.account.name.clone(),
+        entered_at: now,
+    };
+    let data = serde_json::to_string(&entry)
+        .map_err(|e| CountyWebError::Internal(format!("a survey could not be written as JSON: {e}")))?;
+    let input = taizhang_server_db::CountyInput {
+        village: id,
+        member,
+        period: taizhang_county::survey_period(year),
+        data,
+        updated_by: session.account.id,
+        updated_at: now,
+    };
+    accounts.put_county_input(&input).await.map_err(CountyWebError::Save)?;
+    tracing::info!(account = %session.account.id, village = %id, member = %m.id, year, "villagers' survey entered");
+    Ok(Json(entry))
+}
