@@ -535,9 +535,10 @@ async function main() {
   assert(n("diary entries") === 2, "device B received the diary entry and the back-filled one");
   log("device B received the visit, the check-in and the diary entries");
   // The village ledger recorded offline on the app reaches device B: the lecture with its
-  // attendance not counted, the project closed done with its two households.
+  // attendance corrected to 23 after it was saved as not counted, the project closed done with
+  // its two households.
   const meetings = execFileSync(CLI_BIN, ["--store", storeB, "meetings"]).toString();
-  assert(/会议记录 meetings: 1\b/.test(meetings) && meetings.includes("党课") && meetings.includes("not counted"), `device B's meetings: ${meetings}`);
+  assert(/会议记录 meetings: 1\b/.test(meetings) && meetings.includes("党课") && meetings.includes("23人"), `device B's meetings: ${meetings}`);
   const projects = execFileSync(CLI_BIN, ["--store", storeB, "projects"]).toString();
   assert(/项目台账 projects: 1\b/.test(projects) && projects.includes("已完成") && projects.includes("受益2户") && projects.includes(marker), `device B's projects: ${projects}`);
   log("device B received the meeting and the project (closed done)");
