@@ -30,25 +30,13 @@ mod native {
     use std::path::{Path, PathBuf};
     use std::sync::Mutex;
 
-    use serde::{Deserialize, Serialize};
     use taizhang_client::keystore::PinKdf;
     use taizhang_client::StoreKey;
 
     use super::{LockStatus, StoreKeying};
-    use crate::lock::{AfterFive, AppLock, LockError, LockSettings, DEFAULT_IDLE_MS, MAX_ATTEMPTS};
+    use crate::lock::{AfterFive, AppLock, DEFAULT_IDLE_MS, MAX_ATTEMPTS};
+    use crate::pin_state::{lock_error, seal_store_key, store_key_of, LockFile};
     use crate::AppError;
-
-    /// What `<store>.lock.json` holds.
-    #[derive(Debug, Clone, Serialize, Deserialize)]
-    struct LockFile {
-        settings: LockSettings,
-        #[serde(default)]
-        failed: u32,
-        /// When the last wrong PIN was entered (device clock, ms): a PIN-keyed store's wait
-        /// counts from it.
-        #[serde(default)]
-        failed_at: i64,
-    }
 
     /// The app lock of one store.
     pub(crate) struct PinGate {
@@ -66,50 +54,6 @@ mod native {
         PathBuf::from(s)
     }
 
-    /// The store's key from the settings and a PIN they accept: the key derived from the PIN,
-    /// or what it unseals when the PIN was changed.
-    fn store_key_of(settings: &LockSettings, pin: &str) -> Result<StoreKey, AppError> {
-        let kek = settings.kdf.derive(pin).map_err(|e| AppError::invalid("pin", e.to_string()))?;
-        let Some(wrapped) = &settings.wrapped_key else { return Ok(kek) };
-        use chacha20poly1305::aead::{Aead, KeyInit};
-        let bytes = hex::decode(wrapped).ok().filter(|b| b.len() > 12).ok_or_else(|| {
-            AppError::Storage("the lock file's sealed store key is damaged: restore it from a backup".into())
-        })?;
-        let cipher = chacha20poly1305::ChaCha20Poly1305::new(kek.as_bytes().into());
-        let key = cipher
-            .decrypt(chacha20poly1305::Nonce::from_slice(&bytes[..12]), &bytes[12..])
-            .ok()
-            .and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok())
-            .ok_or_else(|| {
-                AppError::Storage(
-                    "the lock file's sealed store key does not open with this PIN: restore the lock file from a backup"
-                        .into(),
-                )
-            })?;
-        Ok(StoreKey::from_bytes(key))
-    }
-
-    /// `key` sealed under the key derived from `pin` (a fresh random nonce), hex.
-    fn seal_store_key(settings: &LockSettings, pin: &str, key: &StoreKey) -> Result<String, AppError> {
-        use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
-        let kek = settings.kdf.derive(pin).map_err(|e| AppError::invalid("pin", e.to_string()))?;
-        let cipher = chacha20poly1305::ChaCha20Poly1305::new(kek.as_bytes().into());
-        let nonce = chacha20poly1305::ChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let sealed = cipher
-            .encrypt(&nonce, key.as_bytes().as_slice())
-            .map_err(|_| AppError::Internal("the store key could not be sealed".into()))?;
-        Ok(hex::encode([nonce.as_slice(), sealed.as_slice()].concat()))
-    }
-
-    fn lock_error(e: LockError) -> AppError {
-        match e {
-            LockError::TooShort => AppError::invalid("pin", e.to_string()),
-            LockError::Wrong { left } => AppError::WrongPin(left),
-            LockError::Blocked => AppError::PinBlocked,
-            LockError::Wait { retry_at } => AppError::PinWait(retry_at),
-        }
-    }
-
     impl PinGate {
         /// No lock (tests and shells that open the store with a key they hold themselves).
         pub(crate) fn disabled(keying: StoreKeying) -> Self {
@@ -125,9 +69,7 @@ mod native {
         ) -> Result<Self, AppError> {
             let path = lock_path(store);
             let file: Option<LockFile> = match std::fs::read(&path) {
-                Ok(b) => Some(serde_json::from_slice(&b).map_err(|e| {
-                    AppError::Storage(format!("{} cannot be read ({e}): restore it from a backup", path.display()))
-                })?),
+                Ok(b) => Some(LockFile::parse(&b, &path.display().to_string())?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => return Err(AppError::Storage(format!("{}: {e}", path.display()))),
             };
@@ -202,8 +144,7 @@ mod native {
                 };
             };
             let file = LockFile { settings: settings.clone(), failed: l.failed(), failed_at: l.failed_at() };
-            let bytes = serde_json::to_vec_pretty(&file).map_err(|e| AppError::Internal(e.to_string()))?;
-            crate::settings::replace_file(path, &bytes)
+            crate::settings::replace_file(path, &file.to_bytes()?)
                 .map_err(|e| AppError::Storage(format!("{}: {e}", path.display())))
         }
 
@@ -348,7 +289,9 @@ mod web {
                 _ => AfterFive::Block,
             };
             let lock = match file {
-                Some(f) => AppLock::new(Some(f.settings), now).after_five(after_five).with_failed(f.failed, f.failed_at),
+                Some(f) => {
+                    AppLock::new(Some(f.settings), now).after_five(after_five).with_failed(f.failed, f.failed_at)
+                }
                 None => AppLock::new(None, now).after_five(after_five),
             };
             Ok(PinGate { name: Some(name), keying, new_kdf, lock: Mutex::new(lock) })
@@ -406,8 +349,8 @@ mod web {
             match l.settings() {
                 None => taizhang_store::files::remove_atomic(&*files, name).map_err(storage),
                 Some(settings) => {
-                    let bytes =
-                        LockFile { settings: settings.clone(), failed: l.failed(), failed_at: l.failed_at() }.to_bytes()?;
+                    let bytes = LockFile { settings: settings.clone(), failed: l.failed(), failed_at: l.failed_at() }
+                        .to_bytes()?;
                     taizhang_store::files::save_atomic(&*files, name, &bytes).map_err(storage)
                 }
             }

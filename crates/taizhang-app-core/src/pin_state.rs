@@ -1,8 +1,7 @@
 //! What the web client's app lock keeps and how its store key is sealed (issue 21): the lock
 //! state as bytes (the same JSON as the native `<store>.lock.json`) and the store key from a PIN,
-//! or sealed under a new PIN (ChaCha20-Poly1305), for `crate::pin`'s wasm32 half. Plain Rust,
-//! so it is tested natively; the native half keeps its own copy for now (the lead's side).
-#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+//! or sealed under a new PIN (ChaCha20-Poly1305), for both halves of `crate::pin` (the native
+//! `<store>.lock.json` file and the browser's OPFS copy). Plain Rust, tested natively.
 
 use std::path::Path;
 
@@ -25,8 +24,11 @@ pub(crate) struct LockFile {
 
 impl LockFile {
     pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Self, AppError> {
-        serde_json::from_slice(bytes)
-            .map_err(|e| AppError::Storage(format!("{name} cannot be read ({e}): this browser's lock state is damaged")))
+        serde_json::from_slice(bytes).map_err(|e| {
+            AppError::Storage(format!(
+                "{name} cannot be read ({e}): the lock state is damaged; restore it from a backup"
+            ))
+        })
     }
 
     pub(crate) fn to_bytes(&self) -> Result<Vec<u8>, AppError> {
@@ -35,6 +37,7 @@ impl LockFile {
 }
 
 /// `<store>.lock.json`: the lock state's name beside the store.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the native half joins an OsString
 pub(crate) fn lock_name(store: &Path) -> String {
     format!("{}.lock.json", store.display())
 }
