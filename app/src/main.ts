@@ -5,7 +5,7 @@ import { call } from "./api";
 import { add, clear, h } from "./dom";
 import { followUpList } from "./followups";
 import { findingList } from "./findings";
-import { householdExtras } from "./households";
+import { detailsForm, EMPTY_DETAILS, householdExtras } from "./households";
 import { nearbyScreen } from "./nearby";
 import { ledgerScreen } from "./ledger";
 import { lockScreen, pinForm, watchLock } from "./lock";
@@ -30,6 +30,7 @@ import type {
   SetupStatus,
   SyncStatus,
   TeamView,
+  VisitItem,
 } from "./generated/contract";
 import { CAUSES, causeKey, lang, leaveKindKey, scoreKindKey, setLang, statusKey, t, type Key } from "./i18n";
 import {
@@ -487,7 +488,7 @@ const householdsScreen: Screen = async (el) => {
 };
 
 const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (el, r) => {
-  const d = await call("household", r.id);
+  const [d, choices] = await Promise.all([call("household", r.id), call("household_choices")]);
   const hh = d.household;
   const row = (k: Key, v: string) => h("div", { class: "kv" }, h("span", {}, t(k)), h("b", {}, v || t("common.none")));
   add(el, 
@@ -498,7 +499,28 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           "div",
           { class: "warn card" },
           h("p", {}, t("household.conflicts")),
-          h("ul", {}, d.conflicts.map((c) => h("li", {}, `${lang() === "zh" ? c.labelZh : c.labelEn}: ${c.valuesShown.join(" / ")}`))),
+          h(
+            "ul",
+            { "data-testid": "household-conflicts" },
+            d.conflicts.map((c) =>
+              h(
+                "li",
+                {},
+                `${lang() === "zh" ? c.labelZh : c.labelEn}：`,
+                // Each value with a button that keeps it (the others are superseded everywhere).
+                c.values.map((v, i) => {
+                  const btn = h("button", { class: "small", "data-testid": "conflict-keep" }, `${t("household.keepValue")}「${c.valuesShown[i] ?? v}」`);
+                  btn.onclick = () =>
+                    void act(btn, el, async () => {
+                      await call("keep_value", { householdId: r.id, field: c.field, value: v });
+                      toast(t("common.saved"));
+                      go({ screen: "household", id: r.id });
+                    });
+                  return btn;
+                }),
+              ),
+            ),
+          ),
         )
       : null,
     h(
@@ -513,7 +535,13 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
       row("household.plan", hh.plan),
       row("household.income", hh.incomeYuan === null ? "" : String(hh.incomeYuan)),
     ),
-    householdExtras(d),
+    householdExtras(d, choices, (input, btn) =>
+      void act(btn, el, async () => {
+        await call("save_family_member", input);
+        toast(t("family.saved"));
+        go({ screen: "household", id: r.id });
+      }),
+    ),
     h("h2", {}, t("followUp.household")),
     followUpList(
       d.followUps,
@@ -552,11 +580,31 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           d.visits.map((v) =>
             h(
               "li",
-              {},
-              h("div", { class: "small muted" }, `${formatDateTime(v.at)} · ${t("visit.by", { name: v.memberName })}${v.hasLocation ? " · " + t("visit.located") : ""}`),
+              { "data-testid": "visit-item", class: v.amendedBy ? "muted" : "" },
+              h(
+                "div",
+                { class: "small muted" },
+                `${formatDateTime(v.at)} · ${t("visit.by", { name: v.memberName })}${v.hasLocation ? " · " + t("visit.located") : ""}`,
+                v.amends ? h("span", { class: "tag" }, ` ${t("visit.amendment")}`) : null,
+                v.amendedBy ? h("span", { class: "tag warn", "data-testid": "visit-amended" }, ` ${t("visit.amended")}`) : null,
+              ),
               h("p", {}, v.findings),
               v.needs ? h("p", { class: "small" }, `${t("visit.needs")}：${v.needs}`) : null,
               v.followUp ? h("p", { class: "small" }, `${t("visit.followUp")}：${v.followUp}`) : null,
+              v.mine && !v.amendedBy
+                ? h(
+                    "button",
+                    {
+                      class: "small",
+                      "data-testid": "visit-amend",
+                      onclick: () => {
+                        amendTarget = v;
+                        go({ screen: "visit", household: v.householdId });
+                      },
+                    },
+                    t("visit.amend"),
+                  )
+                : null,
             ),
           ),
         )
@@ -565,6 +613,7 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
 };
 
 const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> = async (el, r) => {
+  const choices = await call("household_choices");
   const base: HouseholdInput = r.id
     ? (await call("household", r.id)).household
     : {
@@ -578,7 +627,11 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         helperId: setup?.member?.id ?? null,
         plan: "",
         incomeYuan: null,
+        details: null,
       };
+  // The details' part: filled from the record; an edit keeps what the form does not hold
+  // (the core keeps the record's details when none are sent, and fields it does not know).
+  const details = detailsForm(base.details ?? EMPTY_DETAILS, choices);
   const head = h("input", { value: base.head, "data-testid": "hh-head" });
   const members = h("input", { type: "number", min: "1", max: "50", value: String(base.membersCount), "data-testid": "hh-members" });
   const group = h("input", { value: base.group, "data-testid": "hh-group" });
@@ -611,6 +664,7 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         causes: causes.filter((c) => c.box.checked).map((c) => c.c),
         plan: plan.value,
         incomeYuan: income.value.trim() === "" ? null : Number(income.value),
+        details: details.read(),
       };
       const d = await call("save_household", input);
       toast(t("common.saved"));
@@ -626,15 +680,47 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
     h("fieldset", { class: "chips" }, h("legend", {}, t("household.causes")), causes.map((c) => c.label)),
     field(t("household.plan"), plan),
     field(t("household.income"), income),
+    details.el,
     h("div", { class: "row" }, save, h("button", { onclick: () => history.back() }, t("common.cancel"))),
   );
 };
 
+/** The visit a "更正" button on the household screen asked to correct (read once by the
+ * visit screen; a draft keeps it across a restart). */
+let amendTarget: VisitItem | null = null;
+
+/** What the visit form holds, as its draft is kept on disk (issue 16). */
+type VisitDraft = {
+  householdId: string;
+  at: string;
+  findings: string;
+  needs: string;
+  followUp: string;
+  promise: boolean;
+  promiseDue: string;
+  amends: string | null;
+};
+
 const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) => {
-  const pick = h("select", { "data-testid": "visit-household" });
+  // The form's draft, kept as it is typed: restored after the app was killed.
+  const kept = await call("draft", "visit");
+  let draft: VisitDraft | null = null;
+  try {
+    draft = kept.body ? (JSON.parse(kept.body) as VisitDraft) : null;
+  } catch {
+    draft = null;
+  }
+  const target = amendTarget;
+  amendTarget = null;
+  if (target || (draft && r.household && draft.householdId !== r.household)) draft = null;
+  const household = target?.householdId ?? r.household ?? draft?.householdId ?? null;
+  const amends = target?.id ?? draft?.amends ?? null;
+
+  const pick = h("select", { "data-testid": "visit-household", disabled: amends !== null });
   const search = h("input", { type: "search", placeholder: t("households.search"), "data-testid": "visit-search" });
   const fill = async (text: string | null) => {
     const list = await call("households", { text, group: null, status: null });
+    const chosen = pick.value || household;
     clear(pick);
     pick.append(h("option", { value: "" }, t("visit.pick")));
     // Every household (no cap): group, door number and household size tell namesakes apart.
@@ -642,19 +728,65 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
       pick.append(
         h("option", { value: hh.id }, `${hh.head}（${[hh.group, hh.doorNumber, t("common.people", { n: hh.membersCount })].filter((x) => x).join(" · ")}）`),
       );
-    if (r.household) pick.value = r.household;
+    if (chosen) pick.value = chosen;
   };
   search.addEventListener("input", debounce(() => void fill(search.value.trim() || null), 200));
-  const findings = h("textarea", { rows: "4", "data-testid": "visit-findings" });
-  const needs = h("textarea", { rows: "2", "data-testid": "visit-needs" });
-  const followUp = h("textarea", { rows: "2", "data-testid": "visit-followup" });
+  const findings = h("textarea", { rows: "4", "data-testid": "visit-findings" }, target?.findings ?? draft?.findings ?? "");
+  const needs = h("textarea", { rows: "2", "data-testid": "visit-needs" }, target?.needs ?? draft?.needs ?? "");
+  const followUp = h("textarea", { rows: "2", "data-testid": "visit-followup" }, target?.followUp ?? draft?.followUp ?? "");
   // The visit's own time (Beijing time); empty means now. Any past time is accepted.
   const nowParts = shanghaiParts(Date.now());
-  const when = h("input", { type: "datetime-local", max: `${nowParts.date}T${nowParts.time}`, "data-testid": "visit-at" });
-  const promise = h("input", { type: "checkbox", "data-testid": "visit-promise" });
-  const promiseDue = h("input", { type: "date", "data-testid": "visit-promise-due" });
+  const targetAt = target ? (({ date, time }) => `${date}T${time}`)(shanghaiParts(target.at)) : null;
+  const when = h("input", { type: "datetime-local", max: `${nowParts.date}T${nowParts.time}`, value: targetAt ?? draft?.at ?? "", "data-testid": "visit-at" });
+  const promise = h("input", { type: "checkbox", checked: draft?.promise ?? false, "data-testid": "visit-promise" });
+  const promiseDue = h("input", { type: "date", value: draft?.promiseDue ?? "", "data-testid": "visit-promise-due" });
   const withLoc = h("input", { type: "checkbox", checked: true, "data-testid": "visit-location" });
   const save = h("button", { class: "primary", "data-testid": "visit-save" }, t("visit.save"));
+
+  // The household's open to-do items, each with a 办结 tick and how it was done.
+  const items = h("div", { "data-testid": "visit-open-items" });
+  let closing: { id: string; box: HTMLInputElement; note: HTMLInputElement }[] = [];
+  const showItems = async () => {
+    clear(items);
+    closing = [];
+    if (!pick.value) return;
+    const open = (await call("household", pick.value)).followUps.filter((f) => !f.done);
+    if (!open.length) return;
+    closing = open.map((f) => ({
+      id: f.id,
+      box: h("input", { type: "checkbox", "data-testid": "visit-close-item" }),
+      note: h("input", { type: "text", placeholder: t("visit.closeNote"), "data-testid": "visit-close-note" }),
+    }));
+    add(
+      items,
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, t("visit.openItems")),
+        open.map((f, i) =>
+          h("div", { class: "row" }, h("label", { class: "check" }, closing[i].box, `${t("visit.closeItem")}：${f.text}`), closing[i].note),
+        ),
+      ),
+    );
+  };
+  pick.addEventListener("change", () => void showItems());
+
+  const read = (): VisitDraft => ({
+    householdId: pick.value || household || "",
+    at: when.value,
+    findings: findings.value,
+    needs: needs.value,
+    followUp: followUp.value,
+    promise: promise.checked,
+    promiseDue: promiseDue.value,
+    amends,
+  });
+  const keep = debounce(() => void call("save_draft", { form: "visit", body: JSON.stringify(read()) }), 300);
+  for (const c of [findings, needs, followUp, when, promiseDue]) c.addEventListener("input", keep);
+  for (const c of [pick, promise, when]) c.addEventListener("change", keep);
+  // A correction begun is on disk at once (the button's choice is no state of the window).
+  if (target) await call("save_draft", { form: "visit", body: JSON.stringify(read()) });
+
   save.onclick = () =>
     void act(save, el, async () => {
       const location = withLoc.checked ? await getLocation() : null;
@@ -666,12 +798,36 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
         location,
         promiseDue: promise.checked && followUp.value.trim() ? promiseDue.value : null,
         at: when.value || null,
+        amends,
+        close: closing.filter((c) => c.box.checked).map((c) => ({ id: c.id, note: c.note.value })),
       });
       toast(t("visit.saved"));
       go({ screen: "household", id: v.householdId });
     });
+  const restored =
+    draft && kept.savedAt !== null
+      ? h(
+          "div",
+          { class: "card", "data-testid": "visit-draft-restored" },
+          t("visit.draftRestored", { at: formatDateTime(kept.savedAt) }),
+          " ",
+          h(
+            "button",
+            {
+              "data-testid": "visit-draft-discard",
+              onclick: async () => {
+                await call("save_draft", { form: "visit", body: "" });
+                go({ screen: "visit", household: r.household });
+              },
+            },
+            t("visit.draftDiscard"),
+          ),
+        )
+      : null;
   add(el, 
-    h("h1", {}, t("visit.title")),
+    h("h1", {}, t(amends ? "visit.amendTitle" : "visit.title")),
+    amends ? h("p", { class: "muted small", "data-testid": "visit-amend-hint" }, t("visit.amendHint")) : null,
+    restored,
     field(t("visit.household"), h("div", { class: "stack" }, search, pick)),
     field(t("visit.at"), when),
     field(t("visit.findings"), findings),
@@ -679,10 +835,12 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
     field(t("visit.followUp"), followUp),
     h("label", { class: "check" }, promise, t("visit.promise")),
     field(t("visit.promiseDue"), promiseDue),
+    items,
     h("label", { class: "check" }, withLoc, t("visit.withLocation")),
     save,
   );
   await fill(null);
+  await showItems();
 };
 
 const diaryScreen: Screen<Extract<Route, { screen: "diary" }>> = async (el, r) => {

@@ -182,6 +182,7 @@ pub fn visit(member: MemberId, household: HouseholdId, at: Timestamp, findings: 
         findings: findings.to_string(),
         needs: "希望解决饮水问题".into(),
         follow_up: "下周联系水务站".into(),
+        amends: None,
     }
 }
 

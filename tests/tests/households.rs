@@ -95,3 +95,39 @@ async fn a_roster_edited_on_two_phones_merges_and_the_history_says_who() {
     assert_eq!(last.at, NOW + 72_000);
     assert!(last.fields.iter().any(|f| f.field == "status" && f.new.as_deref() == Some("monitored")));
 }
+
+/// Issue 16: two phones set the same field of a household offline; after the sync the
+/// household shows the conflict on both, one phone keeps the value it picks, and after the next
+/// sync both hold that value with no conflict left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conflict_is_settled_by_keeping_the_value_picked() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    wang.sync(&t, NOW).await.expect("wang first sync");
+    let id = household(5);
+    let mut h = li.store().household(id).expect("read").expect("household").record;
+    h.income_yuan = Some(12_000);
+    li.put_household(&h, NOW + 1_000).expect("li's income");
+    h.income_yuan = Some(15_000);
+    wang.put_household(&h, NOW + 1_000).expect("wang's income");
+    li.sync(&t, NOW + 2_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 2_000).await.expect("wang syncs");
+    li.sync(&t, NOW + 3_000).await.expect("li syncs again");
+    let row = li.store().household(id).expect("read").expect("household");
+    let conflict = row.conflicts.iter().find(|c| c.field == "income_yuan").expect("a conflict on the income");
+    assert_eq!(conflict.values.len(), 2, "{conflict:?}");
+    assert!(conflict.values.iter().any(|v| v == "12000") && conflict.values.iter().any(|v| v == "15000"));
+
+    assert!(!li.keep_household_value(id, "income_yuan", "99", NOW + 4_000).expect("no such value"));
+    assert!(li.keep_household_value(id, "income_yuan", "15000", NOW + 4_000).expect("kept"));
+    li.sync(&t, NOW + 5_000).await.expect("li syncs the choice");
+    wang.sync(&t, NOW + 5_000).await.expect("wang gets it");
+    for (who, device) in [("li", &li), ("wang", &wang)] {
+        let row = device.store().household(id).expect("read").expect("household");
+        assert_eq!(row.record.income_yuan, Some(15_000), "{who}");
+        assert!(row.conflicts.iter().all(|c| c.field != "income_yuan"), "{who}: settled: {:?}", row.conflicts);
+    }
+}

@@ -53,6 +53,26 @@ async fn save_household(core: Core<'_>, req: HouseholdInput) -> Answer<Household
     Ok(core.save_household(req).await?)
 }
 #[tauri::command]
+async fn household_choices(core: Core<'_>) -> Answer<HouseholdChoices> {
+    Ok(core.household_choices().await?)
+}
+#[tauri::command]
+async fn save_family_member(core: Core<'_>, req: FamilyMemberInput) -> Answer<HouseholdDetail> {
+    Ok(core.save_family_member(req).await?)
+}
+#[tauri::command]
+async fn keep_value(core: Core<'_>, req: KeepValueRequest) -> Answer<HouseholdDetail> {
+    Ok(core.keep_value(req).await?)
+}
+#[tauri::command]
+async fn draft(core: Core<'_>, req: String) -> Answer<DraftView> {
+    Ok(core.draft(req).await?)
+}
+#[tauri::command]
+async fn save_draft(core: Core<'_>, req: DraftInput) -> Answer<DraftView> {
+    Ok(core.save_draft(req).await?)
+}
+#[tauri::command]
 async fn record_visit(core: Core<'_>, req: VisitInput) -> Answer<VisitItem> {
     Ok(core.record_visit(req).await?)
 }
@@ -286,6 +306,11 @@ fn try_run() -> anyhow::Result<()> {
             households,
             household,
             save_household,
+            household_choices,
+            save_family_member,
+            keep_value,
+            draft,
+            save_draft,
             record_visit,
             close_follow_up,
             answer_finding,

@@ -197,7 +197,88 @@ export type HouseholdInput = { id: string | null, head: string, membersCount: nu
 /**
  * Cause codes (`illness`, `lack_of_water`...).
  */
-causes: Array<string>, helperId: string | null, plan: string, incomeYuan: number | null, };
+causes: Array<string>, helperId: string | null, plan: string, incomeYuan: number | null, 
+/**
+ * Issue 16's fields (phone, address, monitoring, checks, helper). Absent or null: the
+ * form does not hold them and the saved record keeps what it has.
+ */
+details?: HouseholdDetailsInput | null, };
+
+export type HouseholdDetailsInput = { phone: string, address: string, doorNumber: string, 
+/**
+ * 监测对象类型 code, only for a household whose status is 监测对象.
+ */
+monitoredType: string | null, 
+/**
+ * 风险类型 codes.
+ */
+risks: Array<string>, 
+/**
+ * 风险消除 day, `YYYY-MM-DD`.
+ */
+riskClearedOn: string | null, 
+/**
+ * 两不愁三保障 and drinking water checks that were made: a check left out is not checked yet.
+ */
+checks: Array<GuaranteeCheck>, incomePerHeadYuan: number | null, 
+/**
+ * 结对帮扶责任人: a free name (usually a cadre of the sending unit), the unit and phone.
+ */
+helperName: string, helperUnit: string, helperPhone: string, };
+
+export type GuaranteeCheck = { 
+/**
+ * `food`, `clothing`, `education`, `medical`, `housing`, `water`.
+ */
+code: string, ok: boolean, };
+
+export type Choice = { code: string, zh: string, en: string, };
+
+export type HouseholdChoices = { monitoredTypes: Array<Choice>, risks: Array<Choice>, guarantees: Array<Choice>, relations: Array<Choice>, health: Array<Choice>, workAbility: Array<Choice>, schooling: Array<Choice>, };
+
+export type FamilyMemberInput = { id: string | null, householdId: string, name: string, 
+/**
+ * 与户主关系 code (`head`, `spouse`...).
+ */
+relation: string, birthYear: number | null, health: string | null, workAbility: string | null, schooling: string | null, 
+/**
+ * 残疾等级 1 to 4.
+ */
+disabilityGrade: number | null, medicalInsurance: boolean | null, pensionInsurance: boolean | null, 
+/**
+ * 身份证号: empty for none; the masked form shown (with `*`) keeps the stored number.
+ */
+idNumber: string, 
+/**
+ * 已迁出/注销: leaves the roster, the record is kept.
+ */
+left: boolean, };
+
+export type KeepValueRequest = { householdId: string, 
+/**
+ * The stored field name, as in [`ConflictItem::field`].
+ */
+field: string, 
+/**
+ * One of [`ConflictItem::values`].
+ */
+value: string, };
+
+export type DraftInput = { 
+/**
+ * Which form: `visit`, or a form's name with what it is about (`visit-edit:<id>`).
+ */
+form: string, 
+/**
+ * What the form holds, as the window writes it (JSON); empty removes the draft.
+ */
+body: string, };
+
+export type DraftView = { form: string, body: string | null, 
+/**
+ * When it was last kept (device time, ms).
+ */
+savedAt: number | null, };
 
 export type ConflictItem = { field: string, values: Array<string>, 
 /**
@@ -249,7 +330,11 @@ idNumber: string,
 /**
  * Health, ability to work, schooling, disability, insurance, in words.
  */
-notesZh: string, notesEn: string, };
+notesZh: string, notesEn: string, 
+/**
+ * The codes as stored, for the edit form.
+ */
+relation: string, birthYear: number | null, health: string | null, workAbility: string | null, schooling: string | null, disabilityGrade: number | null, medicalInsurance: boolean | null, pensionInsurance: boolean | null, };
 
 export type HistoryChange = { labelZh: string, labelEn: string, old: string, new: string, };
 
@@ -270,9 +355,31 @@ promiseDue?: string | null,
  * input's value); absent or empty: now. Not in the future (beyond the clock tolerance);
  * any past time is accepted (a visit recorded late).
  */
-at?: string | null, };
+at?: string | null, 
+/**
+ * The visit this one corrects (更正): one of my own earlier visits of the same household.
+ * The original is kept as it was; the household screen shows both.
+ */
+amends?: string | null, 
+/**
+ * Open follow-up items of the household to close (办结) with this visit, each with how it
+ * was done: closed by me at the time of saving.
+ */
+close: Array<CloseFollowUpRequest>, };
 
-export type VisitItem = { id: string, householdId: string, householdHead: string, memberName: string, at: number, findings: string, needs: string, followUp: string, hasLocation: boolean, };
+export type VisitItem = { id: string, householdId: string, householdHead: string, memberName: string, at: number, findings: string, needs: string, followUp: string, hasLocation: boolean, 
+/**
+ * The visit this one corrects, if it is a correction (更正).
+ */
+amends: string | null, 
+/**
+ * The id of the latest correction of this visit, if it was corrected.
+ */
+amendedBy: string | null, 
+/**
+ * Recorded by this device's member: they may correct it.
+ */
+mine: boolean, };
 
 export type MonthQuery = { 
 /**
@@ -823,6 +930,11 @@ export interface Commands {
   households: { req: HouseholdFilter; res: HouseholdList };
   household: { req: string; res: HouseholdDetail };
   save_household: { req: HouseholdInput; res: HouseholdDetail };
+  household_choices: { req: null; res: HouseholdChoices };
+  save_family_member: { req: FamilyMemberInput; res: HouseholdDetail };
+  keep_value: { req: KeepValueRequest; res: HouseholdDetail };
+  draft: { req: string; res: DraftView };
+  save_draft: { req: DraftInput; res: DraftView };
   record_visit: { req: VisitInput; res: VisitItem };
   close_follow_up: { req: CloseFollowUpRequest; res: FollowUpItem };
   answer_finding: { req: AnswerFindingRequest; res: FindingItem };

@@ -373,6 +373,122 @@ pub struct HouseholdInput {
     pub plan: String,
     #[ts(type = "number | null")]
     pub income_yuan: Option<i64>,
+    /// Issue 16's fields (phone, address, monitoring, checks, helper). Absent or null: the
+    /// form does not hold them and the saved record keeps what it has.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub details: Option<HouseholdDetailsInput>,
+}
+
+/// The household's details as the form holds them: codes as the domain stores them
+/// (`marginal`, `illness`, `water`...), a day as `YYYY-MM-DD`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HouseholdDetailsInput {
+    pub phone: String,
+    pub address: String,
+    pub door_number: String,
+    /// 监测对象类型 code, only for a household whose status is 监测对象.
+    pub monitored_type: Option<String>,
+    /// 风险类型 codes.
+    pub risks: Vec<String>,
+    /// 风险消除 day, `YYYY-MM-DD`.
+    pub risk_cleared_on: Option<String>,
+    /// 两不愁三保障 and drinking water checks that were made: a check left out is not checked yet.
+    pub checks: Vec<GuaranteeCheck>,
+    #[ts(type = "number | null")]
+    pub income_per_head_yuan: Option<i64>,
+    /// 结对帮扶责任人: a free name (usually a cadre of the sending unit), the unit and phone.
+    pub helper_name: String,
+    pub helper_unit: String,
+    pub helper_phone: String,
+}
+
+/// One 两不愁三保障 or drinking-water check: secured (`ok`) or a gap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GuaranteeCheck {
+    /// `food`, `clothing`, `education`, `medical`, `housing`, `water`.
+    pub code: String,
+    pub ok: bool,
+}
+
+/// A code of a domain list with its words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// The domain's lists for the household and family forms, in the domain's words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HouseholdChoices {
+    pub monitored_types: Vec<Choice>,
+    pub risks: Vec<Choice>,
+    pub guarantees: Vec<Choice>,
+    pub relations: Vec<Choice>,
+    pub health: Vec<Choice>,
+    pub work_ability: Vec<Choice>,
+    pub schooling: Vec<Choice>,
+}
+
+/// Keep one of the values two devices set at the same time (a conflict shown on the household
+/// screen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeepValueRequest {
+    pub household_id: String,
+    /// The stored field name, as in [`ConflictItem::field`].
+    pub field: String,
+    /// One of [`ConflictItem::values`].
+    pub value: String,
+}
+
+/// A form's draft kept on disk as it is typed (issue 16): it survives the app being killed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftInput {
+    /// Which form: `visit`, or a form's name with what it is about (`visit-edit:<id>`).
+    pub form: String,
+    /// What the form holds, as the window writes it (JSON); empty removes the draft.
+    pub body: String,
+}
+
+/// The draft of a form, if there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    pub form: String,
+    pub body: Option<String>,
+    /// When it was last kept (device time, ms).
+    #[ts(type = "number | null")]
+    pub saved_at: Option<i64>,
+}
+
+/// Add a person to a household's roster (`id` null) or save an edited one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FamilyMemberInput {
+    pub id: Option<String>,
+    pub household_id: String,
+    pub name: String,
+    /// 与户主关系 code (`head`, `spouse`...).
+    pub relation: String,
+    pub birth_year: Option<i32>,
+    pub health: Option<String>,
+    pub work_ability: Option<String>,
+    pub schooling: Option<String>,
+    /// 残疾等级 1 to 4.
+    pub disability_grade: Option<u8>,
+    pub medical_insurance: Option<bool>,
+    pub pension_insurance: Option<bool>,
+    /// 身份证号: empty for none; the masked form shown (with `*`) keeps the stored number.
+    pub id_number: String,
+    /// 已迁出/注销: leaves the roster, the record is kept.
+    pub left: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -432,6 +548,15 @@ pub struct FamilyItem {
     /// Health, ability to work, schooling, disability, insurance, in words.
     pub notes_zh: String,
     pub notes_en: String,
+    /// The codes as stored, for the edit form.
+    pub relation: String,
+    pub birth_year: Option<i32>,
+    pub health: Option<String>,
+    pub work_ability: Option<String>,
+    pub schooling: Option<String>,
+    pub disability_grade: Option<u8>,
+    pub medical_insurance: Option<bool>,
+    pub pension_insurance: Option<bool>,
 }
 
 /// One field of one change.
@@ -474,6 +599,15 @@ pub struct VisitInput {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub at: Option<String>,
+    /// The visit this one corrects (更正): one of my own earlier visits of the same household.
+    /// The original is kept as it was; the household screen shows both.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub amends: Option<String>,
+    /// Open follow-up items of the household to close (办结) with this visit, each with how it
+    /// was done: closed by me at the time of saving.
+    #[serde(default)]
+    pub close: Vec<CloseFollowUpRequest>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -489,6 +623,12 @@ pub struct VisitItem {
     pub needs: String,
     pub follow_up: String,
     pub has_location: bool,
+    /// The visit this one corrects, if it is a correction (更正).
+    pub amends: Option<String>,
+    /// The id of the latest correction of this visit, if it was corrected.
+    pub amended_by: Option<String>,
+    /// Recorded by this device's member: they may correct it.
+    pub mine: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -1301,6 +1441,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("households", "HouseholdFilter", "HouseholdList"),
     ("household", "string", "HouseholdDetail"),
     ("save_household", "HouseholdInput", "HouseholdDetail"),
+    ("household_choices", "null", "HouseholdChoices"),
+    ("save_family_member", "FamilyMemberInput", "HouseholdDetail"),
+    ("keep_value", "KeepValueRequest", "HouseholdDetail"),
+    ("draft", "string", "DraftView"),
+    ("save_draft", "DraftInput", "DraftView"),
     ("record_visit", "VisitInput", "VisitItem"),
     ("close_follow_up", "CloseFollowUpRequest", "FollowUpItem"),
     ("answer_finding", "AnswerFindingRequest", "FindingItem"),
@@ -1366,6 +1511,14 @@ pub fn contract_ts() -> String {
         HouseholdSummary::decl(),
         HouseholdList::decl(),
         HouseholdInput::decl(),
+        HouseholdDetailsInput::decl(),
+        GuaranteeCheck::decl(),
+        Choice::decl(),
+        HouseholdChoices::decl(),
+        FamilyMemberInput::decl(),
+        KeepValueRequest::decl(),
+        DraftInput::decl(),
+        DraftView::decl(),
         ConflictItem::decl(),
         HouseholdDetail::decl(),
         WordsItem::decl(),

@@ -342,6 +342,18 @@ fn conflicts(c: &[FieldConflict]) -> Vec<ConflictItem> {
         .collect()
 }
 
+/// The visit form's draft (one for the form, whichever household it is for).
+pub(crate) const VISIT_DRAFT: &str = "visit";
+
+/// A draft's form name: short, letters, digits and `-:_` (a form and what it is about).
+fn draft_form(form: &str) -> Result<String, AppError> {
+    let f = form.trim();
+    if f.is_empty() || f.len() > 80 || !f.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_')) {
+        return Err(AppError::invalid("form", format!("{f:?} is not a form's name")));
+    }
+    Ok(f.to_string())
+}
+
 /// "3组" sorts before "10组": digits compare as numbers.
 fn natural_key(s: &str) -> (u64, String) {
     let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
@@ -364,11 +376,15 @@ fn household_input(h: &Household) -> HouseholdInput {
         helper_id: h.helper.map(|m| m.to_string()),
         plan: h.plan.clone(),
         income_yuan: h.income_yuan,
+        details: Some(crate::households::details_input(&h.details)),
     }
 }
 
 fn visit_item(v: &Visit, head: &str, names: &BTreeMap<MemberId, String>) -> VisitItem {
     VisitItem {
+        amends: v.amends.map(|a| a.to_string()),
+        amended_by: None,
+        mine: false,
         id: v.id.to_string(),
         household_id: v.household.to_string(),
         household_head: head.to_string(),
@@ -1062,7 +1078,10 @@ impl AppCore {
             };
             let rows = store.households(&q)?;
             let mut visits: BTreeMap<HouseholdId, (u32, Timestamp)> = BTreeMap::new();
-            for v in store.visits(None, Timestamp::MIN, Timestamp::MAX)? {
+            // A correction (更正) is not a second visit: the original counts.
+            for v in
+                store.visits(None, Timestamp::MIN, Timestamp::MAX)?.into_iter().filter(|v| v.record.amends.is_none())
+            {
                 let e = visits.entry(v.record.household).or_insert((0, v.record.at));
                 e.0 += 1;
                 e.1 = e.1.max(v.record.at);
@@ -1107,8 +1126,19 @@ impl AppCore {
         let store = l.store();
         let row: Row<Household> = store.household(id)?.ok_or_else(|| AppError::NotFound(format!("household {id}")))?;
         let names = names(store)?;
-        let visits =
-            store.visits_of_household(id)?.iter().map(|v| visit_item(&v.record, &row.record.head, &names)).collect();
+        let rows = store.visits_of_household(id)?;
+        let me = l.member();
+        let visits = rows
+            .iter()
+            .map(|v| {
+                let mut item = visit_item(&v.record, &row.record.head, &names);
+                item.mine = me == Some(v.record.member);
+                // Newest first: the first correction met is the latest.
+                item.amended_by =
+                    rows.iter().find(|c| c.record.amends == Some(v.record.id)).map(|c| c.record.id.to_string());
+                item
+            })
+            .collect();
         let facts = crate::households::facts(&row.record);
         let family = crate::households::family(store, id, l.member(), now)?;
         let history = crate::households::history(l, id, &names)?;
@@ -1144,8 +1174,10 @@ impl AppCore {
         let helper = h.helper_id.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("helperId", s)).transpose()?;
         self.with(|l| {
             Self::me_synced(l)?;
-            // The form does not hold issue 16's fields yet: an edit keeps what the record has.
-            let (id, details) = match &h.id {
+            // A form (or an older window) that does not hold issue 16's fields sends none: the
+            // edit keeps what the record has. Fields of a newer version are kept by the
+            // document write, which touches only the fields this version knows and changed.
+            let (id, stored) = match &h.id {
                 Some(id) => {
                     let id: HouseholdId = parse_id("id", id)?;
                     match l.store().household(id)? {
@@ -1154,6 +1186,10 @@ impl AppCore {
                     }
                 }
                 None => (HouseholdId(Uuid::now_v7()), Default::default()),
+            };
+            let details = match &h.details {
+                Some(d) => crate::households::details_of(d)?,
+                None => stored,
             };
             let record = Household {
                 id,
@@ -1174,6 +1210,81 @@ impl AppCore {
         .await
     }
 
+    /// The domain's lists (monitored types, risks, checks, relations...) for the forms.
+    pub async fn household_choices(&self) -> Result<HouseholdChoices, AppError> {
+        Ok(crate::households::choices())
+    }
+
+    /// Adds a person to a household's roster (`id` null) or saves an edited one; answers the
+    /// household as the screen shows it.
+    pub async fn save_family_member(&self, p: FamilyMemberInput) -> Result<HouseholdDetail, AppError> {
+        let now = self.now();
+        let household: HouseholdId = parse_id("householdId", &p.household_id)?;
+        let id: Option<taizhang_domain::PersonId> =
+            p.id.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("id", s)).transpose()?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let stored = match id {
+                Some(id) => Some(
+                    l.store()
+                        .family_members(household)?
+                        .into_iter()
+                        .map(|r| r.record)
+                        .find(|r| r.id == id)
+                        .ok_or_else(|| AppError::NotFound(format!("family member {id}")))?,
+                ),
+                None => None,
+            };
+            let record = crate::households::family_member_of(&p, stored.as_ref(), household, me.id)?;
+            l.put_family_member(&record, now)?;
+            Self::detail(l, household, now)
+        })
+        .await
+    }
+
+    /// Settles a conflict of a household: the field keeps the value the person picked.
+    pub async fn keep_value(&self, req: KeepValueRequest) -> Result<HouseholdDetail, AppError> {
+        let now = self.now();
+        let id: HouseholdId = parse_id("householdId", &req.household_id)?;
+        self.with(|l| {
+            Self::me_synced(l)?;
+            if !l.keep_household_value(id, &req.field, &req.value, now)? {
+                return Err(AppError::invalid(
+                    "field",
+                    "this value is no longer in conflict: look at the household again",
+                ));
+            }
+            Self::detail(l, id, now)
+        })
+        .await
+    }
+
+    /// The draft of form `form`, if one was kept.
+    pub async fn draft(&self, form: String) -> Result<DraftView, AppError> {
+        let form = draft_form(&form)?;
+        self.with(|l| {
+            let d = l.store().draft(&form)?;
+            Ok(DraftView { saved_at: d.as_ref().map(|d| d.1), body: d.map(|d| d.0), form })
+        })
+        .await
+    }
+
+    /// Keeps what form `form` holds (an empty body removes the draft). Called as the person
+    /// types; a save of the form removes its draft.
+    pub async fn save_draft(&self, d: DraftInput) -> Result<DraftView, AppError> {
+        let now = self.now();
+        let form = draft_form(&d.form)?;
+        if d.body.chars().count() > taizhang_store::MAX_DRAFT_CHARS {
+            return Err(AppError::invalid("body", "the draft is too long to keep"));
+        }
+        self.with(|l| {
+            l.store().put_draft(&form, &d.body, now)?;
+            let body = (!d.body.is_empty()).then_some(d.body);
+            Ok(DraftView { saved_at: body.as_ref().map(|_| now), body, form })
+        })
+        .await
+    }
+
     pub async fn record_visit(&self, v: VisitInput) -> Result<VisitItem, AppError> {
         let now = self.now();
         let household: HouseholdId = parse_id("householdId", &v.household_id)?;
@@ -1181,6 +1292,13 @@ impl AppCore {
             None | Some("") => now,
             Some(t) => taizhang_domain::parse_local_time(t).map_err(|e| AppError::invalid("at", e.to_string()))?,
         };
+        let amends: Option<VisitId> =
+            v.amends.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("amends", s)).transpose()?;
+        let close = v
+            .close
+            .iter()
+            .map(|c| Ok((parse_id::<taizhang_domain::FollowUpId>("close", &c.id)?, c.note.clone())))
+            .collect::<Result<Vec<_>, AppError>>()?;
         self.with(|l| {
             let me = Self::me_synced(l)?;
             let head = l
@@ -1188,6 +1306,31 @@ impl AppCore {
                 .household(household)?
                 .map(|h| h.record.head)
                 .ok_or_else(|| AppError::invalid("householdId", "pick a household from the list"))?;
+            // A correction corrects one of my own visits of this household; it is a new record
+            // and the original stays as it was.
+            if let Some(target) = amends {
+                let original = l.store().visits_of_household(household)?.into_iter().find(|o| o.record.id == target);
+                match original {
+                    None => {
+                        return Err(AppError::invalid("amends", "the visit to correct is not one of this household's"))
+                    }
+                    Some(o) if o.record.member != me.id => {
+                        return Err(AppError::invalid("amends", "only the member who recorded a visit corrects it"))
+                    }
+                    Some(_) => {}
+                }
+            }
+            // The items to close are checked before anything is saved.
+            let open: Vec<taizhang_domain::FollowUpId> = l
+                .store()
+                .follow_ups_of_household(household)?
+                .into_iter()
+                .filter(|f| !f.record.is_done())
+                .map(|f| f.record.id)
+                .collect();
+            if let Some((id, _)) = close.iter().find(|(id, _)| !open.contains(id)) {
+                return Err(AppError::invalid("close", format!("follow-up item {id} is not open on this household")));
+            }
             let visit = Visit {
                 id: VisitId(Uuid::now_v7()),
                 household,
@@ -1197,6 +1340,7 @@ impl AppCore {
                 findings: v.findings.trim().to_string(),
                 needs: v.needs.trim().to_string(),
                 follow_up: v.follow_up.trim().to_string(),
+                amends,
             };
             // The promise is checked before the visit is saved: a bad due day saves neither.
             let promise = match v.promise_due.as_deref().map(str::trim) {
@@ -1208,8 +1352,14 @@ impl AppCore {
             if let Some(item) = promise {
                 l.put_follow_up(&item, now)?;
             }
+            // 办结 from the visit form: closed by me, at the time of saving.
+            for (id, note) in &close {
+                l.close_follow_up(*id, me.id, note, now)?;
+            }
+            // Saved: the form's draft has done its work.
+            l.store().clear_draft(VISIT_DRAFT)?;
             let names = BTreeMap::from([(me.id, me.name)]);
-            Ok(visit_item(&visit, &head, &names))
+            Ok(VisitItem { mine: true, ..visit_item(&visit, &head, &names) })
         })
         .await
     }

@@ -144,16 +144,42 @@ fn domain_field(e: &DomainError) -> Option<String> {
                 "progress update" => "progressText",
                 "meeting date" | "project start day" | "project closing day" | "progress day" => "date",
                 "answer to the finding" | "answer to the finding (整改情况)" => "answer",
-                other => other,
+                other => household_field(other),
             }
         }
         DomainError::LeaveDatesReversed { .. } => "to",
         DomainError::ReturnBeforeLeave { .. } | DomainError::ReturnWithoutApproval { .. } => "returnedOn",
         DomainError::MonthNotOver { .. } => "month",
-        DomainError::UnknownCode { field, .. } => field,
-        DomainError::Malformed { what, .. } => what,
+        DomainError::UnknownCode { field, .. } => household_field(field),
+        DomainError::Malformed { what, .. } => household_field(what),
     };
     Some(f.to_string())
+}
+
+/// The household and family forms' names for the domain's fields (issue 16).
+fn household_field(domain: &str) -> &str {
+    match domain {
+        "phone" => "phone",
+        "helper's phone" => "helperPhone",
+        "address" => "address",
+        "door number" => "doorNumber",
+        "helper's name" | "helper's name (a unit is given)" => "helperName",
+        "helper's unit" => "helperUnit",
+        "income per head" => "incomePerHead",
+        "monitored type" => "monitoredType",
+        "risk kind" => "risks",
+        "risk cleared" => "riskClearedOn",
+        "guarantee" => "checks",
+        "relation to the head" => "relation",
+        "ability to work" => "workAbility",
+        "family member's name" => "name",
+        "birth year" => "birthYear",
+        "disability grade" => "disabilityGrade",
+        "who entered the ID number" => "idNumber",
+        "amended visit" => "amends",
+        w if w.starts_with("ID card number") => "idNumber",
+        other => other,
+    }
 }
 
 impl From<DomainError> for AppError {

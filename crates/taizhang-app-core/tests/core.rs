@@ -200,6 +200,7 @@ async fn households_search_filter_add_edit_and_visit() {
         helper_id: Some(demo::member_id(2).to_string()),
         plan: "养殖".into(),
         income_yuan: Some(8000),
+        details: None,
     };
     let d = core.save_household(new.clone()).await.expect("added");
     assert_eq!(d.household.head, "罗永安");
@@ -228,6 +229,8 @@ async fn households_search_filter_add_edit_and_visit() {
         location: Some(Location { lat: 26.1286, lon: 106.6570, accuracy_m: None }),
         promise_due: None,
         at: None,
+        amends: None,
+        close: Vec::new(),
     };
     let v = core.record_visit(visit.clone()).await.expect("visit");
     assert_eq!((v.household_head.as_str(), v.member_name.as_str()), ("罗永安", "张伟"));
@@ -441,6 +444,8 @@ async fn offline_records_sync_through_a_real_server_to_a_second_device() {
         location: None,
         promise_due: None,
         at: None,
+        amends: None,
+        close: Vec::new(),
     };
     a.record_visit(visit).await.expect("offline visit");
     a.check_in(CheckInRequest { kind: CheckKindCode::In, location: None }).await.expect("offline check-in");

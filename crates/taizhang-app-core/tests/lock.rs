@@ -95,6 +95,8 @@ async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_s
         location: None,
         promise_due: None,
         at: None,
+        amends: None,
+        close: Vec::new(),
     })
     .await
     .expect("visit");

@@ -51,6 +51,8 @@ async fn a_wiped_phone_pushes_first_then_erases_its_store_and_key_and_says_why()
             location: None,
             promise_due: None,
             at: None,
+            amends: None,
+            close: Vec::new(),
         };
         wang.record_visit(v).await.expect("visit");
     }

@@ -333,6 +333,7 @@ impl Team {
                 findings: format!("{}；{}", self.rng.pick(&FINDINGS), self.rng.pick(&FINDINGS)),
                 needs: self.rng.pick(&NEEDS).to_string(),
                 follow_up: self.rng.pick(&FOLLOW_UPS).to_string(),
+                amends: None,
             };
             self.devices[m].record_visit(&v, t + 20 * 60_000)?;
         }
@@ -377,5 +378,6 @@ pub fn visit_now(rng: &mut Rng, spec: &VillageSpec, member: usize, household: us
         findings: rng.pick(&FINDINGS).to_string(),
         needs: rng.pick(&NEEDS).to_string(),
         follow_up: rng.pick(&FOLLOW_UPS).to_string(),
+        amends: None,
     }
 }

@@ -412,6 +412,27 @@ impl Ledger {
         Ok(taizhang_doc::record_history(self.doc(DocId::Registry)?, &key))
     }
 
+    /// Settles a conflict of household `id` (issue 16): `field` keeps the concurrent value
+    /// shown as `value`. `false` when the field has no such value any more (nothing written).
+    pub fn keep_household_value(
+        &mut self,
+        id: HouseholdId,
+        field: &str,
+        value: &str,
+        now: Timestamp,
+    ) -> Result<bool, ClientError> {
+        let key = format!("{}/{id}", Household::PREFIX);
+        let held = self
+            .store
+            .household(id)?
+            .is_some_and(|r| r.conflicts.iter().any(|c| c.field == field && c.values.iter().any(|v| v == value)));
+        if !held {
+            return Ok(false);
+        }
+        self.edit(DocId::Registry, now, |tx| taizhang_doc::keep_conflict_value(tx, &key, field, value).map(|_| ()))?;
+        Ok(true)
+    }
+
     /// Adds a person to a household's roster or saves an edited one (家庭成员, issue 16).
     pub fn put_family_member(&mut self, p: &FamilyMember, now: Timestamp) -> Result<(), ClientError> {
         use chrono::Datelike;

@@ -409,9 +409,9 @@ pub fn village_view_with(
         })
         .collect();
 
-    // Visit coverage.
+    // Visit coverage. A correction (更正, `amends`) is not a second visit: the original counts.
     let mut visits: BTreeMap<taizhang_domain::HouseholdId, (usize, Option<NaiveDate>)> = BTreeMap::new();
-    for v in &records.visits {
+    for v in records.visits.iter().filter(|v| v.amends.is_none()) {
         let d = local_date(v.at);
         if judged.is_some_and(|p| p.contains(d)) {
             let e = visits.entry(v.household).or_default();

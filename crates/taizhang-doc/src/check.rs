@@ -294,6 +294,7 @@ mod tests {
                 findings: "家中老人身体尚可".into(),
                 needs: String::new(),
                 follow_up: String::new(),
+                amends: None,
             };
             write(tx, &v).expect("write");
         });

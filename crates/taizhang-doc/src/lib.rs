@@ -24,7 +24,9 @@ pub use check::{check_touched, RecordProblem, MAX_FIELDS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
 pub use history::{author_message, record_history, FieldEdit, RecordEdit};
-pub use record::{changed_keys, copy_record, read_all, read_one, write, FieldConflict, Fields, Read, Record};
+pub use record::{
+    changed_keys, copy_record, keep_conflict_value, read_all, read_one, write, FieldConflict, Fields, Read, Record,
+};
 pub use records::{score_items_json, FilingRecord, VillageRecord};
 
 pub use automerge;

@@ -111,6 +111,25 @@ fn show(v: &Value<'_>) -> String {
     }
 }
 
+/// Settles a conflict (issue 16): field `field` of the record at root `key` gets the one of
+/// its concurrent values shown as `shown` (as [`FieldConflict::values`] shows them), written
+/// anew so it supersedes the others on every device. `false` when the field holds no such
+/// value (already settled elsewhere, or another value); nothing is written then.
+pub fn keep_conflict_value(tx: &mut impl Transactable, key: &str, field: &str, shown: &str) -> Result<bool, DocError> {
+    let obj = match tx.get(ROOT, key)? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => return Ok(false),
+    };
+    let chosen = tx.get_all(&obj, field)?.into_iter().find(|(v, _)| show(v) == shown).map(|(v, _)| v.into_owned());
+    match chosen {
+        Some(Value::Scalar(s)) => {
+            tx.put(&obj, field, s.into_owned())?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 /// Writes `record` into the document: creates its map if new, then sets only the fields whose
 /// value differs and deletes fields that became absent. Unknown fields are left untouched.
 pub fn write<R: Record>(tx: &mut impl Transactable, record: &R) -> Result<(), DocError> {

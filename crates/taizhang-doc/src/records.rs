@@ -394,6 +394,7 @@ impl Record for Visit {
             ("findings", s(self.findings.clone())),
             ("needs", s(self.needs.clone())),
             ("follow_up", s(self.follow_up.clone())),
+            ("amends", self.amends.and_then(|a| s(a.to_string()))),
         ];
         v.extend(gps_fields(&self.location));
         v
@@ -408,6 +409,7 @@ impl Record for Visit {
             findings: x.text("findings"),
             needs: x.text("needs"),
             follow_up: x.text("follow_up"),
+            amends: x.opt_parsed("amends", str::parse)?,
         })
     }
 }

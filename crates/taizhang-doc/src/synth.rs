@@ -228,6 +228,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                         findings: FINDINGS[rng.below(6) as usize].into(),
                         needs: String::new(),
                         follow_up: String::new(),
+                        amends: None,
                     };
                     if t <= cap {
                         docs.put(DocId::for_visit(&v), &actor, &v, t)?;

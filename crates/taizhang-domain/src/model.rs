@@ -289,6 +289,10 @@ pub struct Visit {
     pub findings: String,
     pub needs: String,
     pub follow_up: String,
+    /// Set for a correction (更正) of an earlier visit of the same member: a new record, the
+    /// original kept as it was (like the diary's amendments). Counts use the original.
+    #[serde(default)]
+    pub amends: Option<VisitId>,
 }
 
 /// A diary entry (民情日记). `amends` is set for a correction written after the month was filed.

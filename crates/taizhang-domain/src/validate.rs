@@ -141,6 +141,12 @@ pub fn validate_visit(v: &Visit, view: &impl LedgerView, now: Timestamp, limits:
     text("findings", &v.findings, limits.max_text_chars, true)?;
     text("needs raised", &v.needs, limits.max_text_chars, false)?;
     text("follow-up", &v.follow_up, limits.max_text_chars, false)?;
+    if v.amends == Some(v.id) {
+        return Err(DomainError::OutOfRange {
+            field: "amended visit",
+            detail: "a visit cannot correct itself: pick the earlier visit it corrects".into(),
+        });
+    }
     fix(&v.location)
 }
 
@@ -289,10 +295,19 @@ mod tests {
             findings: "家里有人生病".into(),
             needs: String::new(),
             follow_up: String::new(),
+            amends: None,
         };
         let err = validate_visit(&v, &view, NOW, &Limits::default()).unwrap_err();
         assert!(matches!(err, DomainError::UnknownHousehold(_)));
         assert!(err.to_string().contains("add it first"));
+
+        // A correction (更正) names an earlier visit, never itself.
+        let view = View { households: [v.household].into(), ..view };
+        let fix = Visit { id: VisitId(id()), amends: Some(v.id), ..v.clone() };
+        assert_eq!(validate_visit(&fix, &view, NOW, &Limits::default()), Ok(()));
+        let itself = Visit { amends: Some(fix.id), ..fix };
+        let err = validate_visit(&itself, &view, NOW, &Limits::default()).unwrap_err();
+        assert!(matches!(err, DomainError::OutOfRange { field: "amended visit", .. }), "{err}");
     }
 
     #[test]

@@ -103,6 +103,7 @@ fn visit(n: u32, who: u32, house: u32, d: NaiveDate) -> Visit {
         findings: "身体好".into(),
         needs: String::new(),
         follow_up: String::new(),
+        amends: None,
     }
 }
 

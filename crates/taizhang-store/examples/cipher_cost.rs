@@ -28,6 +28,7 @@ fn visit(n: usize, households: &[taizhang_domain::Household], at: i64) -> Visit 
         findings: format!("走访第{n}次：家中三口人，老人身体尚可，孩子在县城读书，今年养了二十只鸡。"),
         needs: "需要技术培训和小额信贷".into(),
         follow_up: "下月回访".into(),
+        amends: None,
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod cipher;
 mod codec;
+mod drafts;
 mod error;
 pub mod files;
 mod journal;
@@ -20,6 +21,7 @@ mod store;
 mod tx;
 
 pub use cipher::{companion_files, encrypt_in_place, erase_files, file_kind, FileKind, StoreKey, ENCRYPTION_AVAILABLE};
+pub use drafts::MAX_DRAFT_CHARS;
 pub use error::StoreError;
 pub use journal::{SyncJournalEntry, JOURNAL_KEEP};
 pub use migrate::migrate;
@@ -46,4 +48,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("../../../migrations/client/0007_follow_ups.sql")),
     (8, include_str!("../../../migrations/client/0008_village_ledger.sql")),
     (9, include_str!("../../../migrations/client/0009_findings.sql")),
+    (10, include_str!("../../../migrations/client/0010_drafts.sql")),
 ];

@@ -63,7 +63,8 @@ type SqlRow<'s> = rusqlite::Row<'s>;
 const MEMBER_COLS: &str = "id, name, role, helping_unit, term_start, term_end, conflicts, doc";
 const HOUSEHOLD_COLS: &str =
     "id, head, members_count, grp, grid, status, causes, helper, plan, income_yuan, conflicts, doc, details";
-const VISIT_COLS: &str = "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc";
+const VISIT_COLS: &str =
+    "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc, amends";
 const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc";
 const CHECK_IN_COLS: &str = "id, member, at, kind, lat, lon, accuracy_m, in_geofence, conflicts, doc";
 const SCORE_COLS: &str = "member, month, items, note, scored_by, scored_at, state, checked_by, checked_at, \
@@ -151,6 +152,7 @@ fn visit_row(r: &SqlRow<'_>) -> Result<Row<Visit>, StoreError> {
         findings: r.get(7)?,
         needs: r.get(8)?,
         follow_up: r.get(9)?,
+        amends: parse_opt("amended visit id", r.get(12)?)?,
     };
     row(r, v, 10)
 }

@@ -253,8 +253,8 @@ impl StoreTx<'_> {
         let (lat, lon, acc) = gps_columns(&v.location);
         self.tx.execute(
             "INSERT OR REPLACE INTO visits
-                 (id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 (id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc, amends)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 v.id.to_string(),
                 v.household.to_string(),
@@ -267,7 +267,8 @@ impl StoreTx<'_> {
                 v.needs,
                 v.follow_up,
                 conflicts_json(&r.conflicts)?,
-                doc
+                doc,
+                v.amends.map(|a| a.to_string())
             ],
         )?;
         Ok(())

@@ -103,6 +103,7 @@ fn visit(n: u128, h: u128, m: u128, at: i64, located: bool) -> Visit {
         findings: format!("走访 {n}"),
         needs: "需要技术培训".into(),
         follow_up: String::new(),
+        amends: None,
     }
 }
 
@@ -644,7 +645,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     Ok(())
 }
 
@@ -655,12 +656,12 @@ fn a_store_from_a_newer_app_is_refused() -> Result<(), Box<dyn std::error::Error
     drop(Store::open(&path)?);
     {
         let conn = rusqlite::Connection::open(&path)?;
-        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (10, 'later')", [])?;
+        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (11, 'later')", [])?;
     }
     let err = Store::open(&path).err();
-    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 10, .. })), "{err:?}");
+    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 11, .. })), "{err:?}");
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 10); update the app"), "{msg}");
+    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 11); update the app"), "{msg}");
     Ok(())
 }
 
@@ -899,5 +900,27 @@ fn household_filters_and_the_to_do_list() -> R {
     assert_eq!(ids(store.follow_ups_of_household(household_id(3))?), vec![uuid(0x901), uuid(0x902)]);
     let done = store.follow_up(FollowUpId(uuid(0x904)))?.expect("held");
     assert_eq!(done.record, items[3]);
+    Ok(())
+}
+
+/// Issue 16: a form's draft is kept on disk (one per form), replaced as typing goes on, still
+/// there after the store is closed and opened again (the app killed), and gone once cleared.
+#[test]
+fn a_draft_survives_a_reopen_and_is_cleared() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("taizhang.sqlite");
+    {
+        let store = Store::open(&path)?;
+        assert_eq!(store.draft("visit")?, None);
+        store.put_draft("visit", r#"{"findings":"房屋"}"#, 1)?;
+        store.put_draft("visit", r#"{"findings":"房屋漏雨"}"#, 2)?;
+        store.put_draft("diary", r#"{"text":"走访"}"#, 3)?;
+    }
+    let store = Store::open(&path)?;
+    assert_eq!(store.draft("visit")?, Some((r#"{"findings":"房屋漏雨"}"#.to_string(), 2)));
+    store.clear_draft("visit")?;
+    assert_eq!(store.draft("visit")?, None);
+    store.put_draft("diary", "", 4)?;
+    assert_eq!(store.draft("diary")?, None, "an empty body removes the draft");
     Ok(())
 }

@@ -187,6 +187,9 @@ enum Cmd {
         /// When the visit took place, Beijing time ("2026-11-20 15:30"); now by default.
         #[arg(long)]
         at: Option<String>,
+        /// The id of one's own earlier visit this one corrects (更正); the original is kept.
+        #[arg(long)]
+        amends: Option<VisitId>,
     },
     /// Record a follow-up item (承诺事项): something promised to a household, with who sees it
     /// through (you by default) and by when.
@@ -541,7 +544,7 @@ async fn main() -> anyhow::Result<()> {
             ledger.put_family_member(&p, now)?;
             println!("已添加家庭成员 added family member {} ({})", p.name, p.relation.zh());
         }
-        Cmd::Visit { household, findings, needs, follow_up, lat, lon, at } => {
+        Cmd::Visit { household, findings, needs, follow_up, lat, lon, at, amends } => {
             let at = match at {
                 Some(t) => taizhang_domain::parse_local_time(&t)?,
                 None => now,
@@ -556,6 +559,7 @@ async fn main() -> anyhow::Result<()> {
                 findings,
                 needs,
                 follow_up,
+                amends,
             };
             ledger.record_visit(&v, now)?;
             println!("saved visit {}", v.id);

@@ -116,6 +116,7 @@ pub fn visit(n: u32, who: u32, house: u32, d: NaiveDate, hour: u32) -> Visit {
         findings: format!("走访{n}"),
         needs: String::new(),
         follow_up: String::new(),
+        amends: None,
     }
 }
 
