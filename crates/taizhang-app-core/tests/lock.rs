@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use taizhang_app_core::contract::{ErrorCode, HouseholdFilter, JoinRequest, SetPinRequest, StoreKeying, VisitInput};
+use taizhang_app_core::contract::{ErrorCode, HouseholdFilter, JoinRequest, SetPinRequest, StoreKeying};
 use taizhang_app_core::{AppCore, AppError, Clock, PinKdf};
 use taizhang_client::keystore::{keystore_key, MemoryKeyStore};
 
@@ -87,17 +87,7 @@ async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_s
 
     let list = app.households(all()).await.expect("households");
     let h = list.items.first().expect("a household").clone();
-    app.record_visit(VisitInput {
-        household_id: h.id.clone(),
-        findings: "锁屏之前的走访".into(),
-        needs: String::new(),
-        follow_up: String::new(),
-        location: None,
-        promise_due: None,
-        at: None,
-        amends: None,
-        close: Vec::new(),
-    })
+    app.record_visit(common::visit_input(h.id.clone(), "锁屏之前的走访"))
     .await
     .expect("visit");
 

@@ -14,17 +14,7 @@ use taizhang_app_core::AppCore;
 const NOW: i64 = 1_795_536_000_000 + 10 * 3_600_000;
 
 fn visit(household: &str, findings: &str) -> VisitInput {
-    VisitInput {
-        household_id: household.into(),
-        findings: findings.into(),
-        needs: String::new(),
-        follow_up: String::new(),
-        location: None,
-        promise_due: None,
-        at: None,
-        amends: None,
-        close: Vec::new(),
-    }
+    common::visit_input(household, findings)
 }
 
 #[tokio::test]

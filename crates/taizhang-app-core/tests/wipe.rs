@@ -9,7 +9,7 @@ mod common;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use taizhang_app_core::contract::{ErrorCode, HouseholdFilter, JoinRequest, VisitInput};
+use taizhang_app_core::contract::{ErrorCode, HouseholdFilter, JoinRequest};
 use taizhang_app_core::{AppCore, StoreKey};
 use taizhang_client::keystore::{keystore_key, KeyStore, MemoryKeyStore};
 use taizhang_server_db::AccountStore;
@@ -43,17 +43,7 @@ async fn a_wiped_phone_pushes_first_then_erases_its_store_and_key_and_says_why()
     // Two visits not yet synced when the phone is lost.
     let list = wang.households(HouseholdFilter::default()).await.expect("list");
     for (i, h) in list.items.iter().take(2).enumerate() {
-        let v = VisitInput {
-            household_id: h.id.clone(),
-            findings: format!("丢失前的走访 {i}"),
-            needs: String::new(),
-            follow_up: String::new(),
-            location: None,
-            promise_due: None,
-            at: None,
-            amends: None,
-            close: Vec::new(),
-        };
+        let v = common::visit_input(h.id.clone(), format!("丢失前的走访 {i}"));
         wang.record_visit(v).await.expect("visit");
     }
     let device = store

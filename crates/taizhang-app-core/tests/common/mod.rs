@@ -126,3 +126,18 @@ pub fn core_with_village(
     .expect("open");
     (core, hs)
 }
+
+/// A visit with only its household and what was found (no needs, promise, place or time).
+pub fn visit_input(household: impl Into<String>, findings: impl Into<String>) -> taizhang_app_core::contract::VisitInput {
+    taizhang_app_core::contract::VisitInput {
+        household_id: household.into(),
+        findings: findings.into(),
+        needs: String::new(),
+        follow_up: String::new(),
+        location: None,
+        promise_due: None,
+        at: None,
+        amends: None,
+        close: Vec::new(),
+    }
+}
