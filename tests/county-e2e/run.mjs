@@ -550,7 +550,14 @@ async function decideDoubtfulDay(page, base, villageName, date, memberName) {
     await answered.waitFor();
     check(((await answered.getByTestId("finding-state").textContent()) ?? "").includes("已答复"), "the answered finding shows 已答复");
     await page.getByTestId("findings").screenshot({ path: join(SHOTS, "county-findings.png") });
-    log(`finding written on the page, answered on 王芳's phone, shown 已答复: "${answer}"`);
+    // The officer who wrote it checks the answer (验收): a return needs a reason; then accepted.
+    await answered.getByTestId("finding-return").click();
+    await answered.getByText("退回时请写明理由").waitFor();
+    await answered.getByTestId("finding-accept").click();
+    const accepted = page.getByTestId("finding-row").filter({ hasText: problem }).filter({ hasText: "已验收" });
+    await accepted.waitFor();
+    await page.getByTestId("findings").screenshot({ path: join(SHOTS, "county-findings-accepted.png") });
+    log(`finding written on the page, answered on 王芳's phone, shown 已答复, then 验收通过 (已验收): "${answer}"`);
   }
   log(`evidence: ${memberName}'s ${date} 时间存疑 (${reasons.filter((r) => r.length > 1).join(" | ")}) → 核实计入, kept after a reload`);
 }
