@@ -70,12 +70,13 @@ pub enum FileKind {
     Encrypted,
 }
 
-/// What the first bytes of a file say (`None`: no file).
+/// What the first bytes of a file say (`None`: no file): a plain SQLite file starts with
+/// "SQLite format 3\0" (a shorter file, with as much of it as it has).
 fn kind_of_head(head: Option<&[u8]>) -> FileKind {
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
     match head {
         None | Some([]) => FileKind::Absent,
-        Some(h) if h.len() <= 16 && h == &b"SQLite format 3\0"[..h.len()] => FileKind::Plain,
-        Some(h) if h.starts_with(b"SQLite format 3\0") => FileKind::Plain,
+        Some(h) if h[..h.len().min(16)] == MAGIC[..h.len().min(16)] => FileKind::Plain,
         Some(_) => FileKind::Encrypted,
     }
 }
@@ -314,10 +315,10 @@ mod browser {
     /// Puts the encrypted copy at `tmp` in place of `path` (see `encrypt_in_place`).
     pub(super) fn finish_encrypting(files: &dyn Files, path: &Path, tmp: &Path) -> Result<(), StoreError> {
         let (p, t) = (name(path)?, name(tmp)?);
-        let bytes = files.read(&t).map_err(|e| io(path, e))?.ok_or_else(|| StoreError::Encrypt {
-            path: p.clone(),
-            reason: "the encrypted copy vanished".into(),
-        })?;
+        let bytes = files
+            .read(&t)
+            .map_err(|e| io(path, e))?
+            .ok_or_else(|| StoreError::Encrypt { path: p.clone(), reason: "the encrypted copy vanished".into() })?;
         files.remove(&p).map_err(|e| io(path, e))?;
         for leftover in companion_files(path) {
             files.remove(&name(&leftover)?).map_err(|e| io(path, e))?;
@@ -464,7 +465,10 @@ mod browser {
             // it (SQLite drops a journal that is not hot), and the plain store is seen as plain.
             std::fs::write(sibling(&path, "-journal"), b"not a journal SQLite would roll back").expect("journal");
             assert_eq!(file_kind(&RefusesWithJournal, &path).expect("kind"), FileKind::Plain);
-            assert!(!sibling(&path, "-journal").exists() || std::fs::metadata(sibling(&path, "-journal")).expect("m").len() == 0);
+            assert!(
+                !sibling(&path, "-journal").exists()
+                    || std::fs::metadata(sibling(&path, "-journal")).expect("m").len() == 0
+            );
             // Still refused after that open: only a key could roll it back, so "encrypted".
             struct Refuses;
             impl Files for Refuses {
