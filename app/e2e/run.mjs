@@ -1,6 +1,6 @@
 // End-to-end test of the BUILT app under a real WebKit window (tauri-driver + WebKitWebDriver,
 // run under xvfb-run): join the demo village, go offline, record a check-in, a visit, a
-// diary entry and, on the village ledger screen, a meeting and a project (progress, closed), sync from the Sync screen once the server is back, and check that the records
+// diary entry and, on the village ledger screen, a meeting and a project (progress, closed), the village situation and a plan item, sync from the Sync screen once the server is back, and check that the records
 // reach a second device (the `taizhang` CLI). Takes the README's screenshots and measures the
 // cold start to a 1,000-household list. Dependency-free: WebDriver is plain HTTP + JSON.
 //
@@ -296,11 +296,26 @@ async function main() {
       await s.exec('document.querySelector("[data-testid=visit-location]").checked = false;');
       // The promise becomes a to-do item (mine), closed below from the visit that corrects this one.
       await s.exec('document.querySelector("[data-testid=visit-promise]").checked = true;');
+      // Issue 19: a photo through the file input (a camera-sized JPEG drawn in the page, handed
+      // to the input as the file picker would), kept on the device before the visit is saved.
+      await s.exec(
+        `const input = document.querySelector("[data-testid=visit-photo-file]");
+         const c = document.createElement("canvas"); c.width = 2000; c.height = 1500;
+         const g = c.getContext("2d");
+         for (let i = 0; i < 3000; i++) { g.fillStyle = "hsl(" + (i * 37 % 360) + ",60%," + (30 + i % 50) + "%)"; g.fillRect((i * 97) % 2000, (i * 61) % 1500, 40, 30); }
+         c.toBlob((b) => { const dt = new DataTransfer(); dt.items.add(new File([b], "IMG_0001.jpg", { type: "image/jpeg" })); input.files = dt.files; input.dispatchEvent(new Event("change")); }, "image/jpeg", 0.95);`,
+      );
+      await s.waitText('[data-testid="photo-state"]', (t) => t.includes("等待上传"), 60000);
+      await s.waitFor('[data-testid="photo-thumb"]');
+      await s.exec('document.querySelector("[data-testid=visit-photos]").scrollIntoView({ block: "center" });');
+      await s.shot("visit-photo");
+      log("a photo attached to the visit offline: kept on the device, 等待上传");
       await s.shot("visit");
       await s.click('[data-testid="visit-save"]');
       await s.waitFor('[data-testid="screen-household"][data-ready="1"]');
       const visits = await s.text('[data-testid="household-visits"]');
       assert(visits.includes(marker), "the visit shows in the household's history");
+      await s.waitText('[data-testid="record-photo-state"]', (t) => t.includes("等待上传"));
       await s.shot("household");
       log(`visit to ${head} saved offline`);
       householdHash = await s.exec("return location.hash;");
@@ -487,6 +502,35 @@ async function main() {
       await s.shot("village-ledger-project");
       log("village ledger: a party lecture and a project (progress, closed done) recorded offline");
 
+      // 村情 and the plans (issue 22), offline on the same tab: this year's register filled in
+      // (population, collective income, the party secretary, the main problems) — a population
+      // of letters is refused naming the field —, then a yearly plan item closed done.
+      await s.exec('document.querySelector("[data-testid=situation-edit]").open = true;');
+      await s.type('[data-testid="situation-population"]', "1204");
+      await s.type('[data-testid="situation-collectiveIncomeYuan"]', "86000");
+      await s.type('[data-testid="cadre-name"]', "陈刚");
+      await s.type('[data-testid="cadre-post"]', "村党支部书记");
+      await s.type('[data-testid="situation-problems"]', `三组通组路未硬化 ${marker}`);
+      await s.click('[data-testid="situation-save"]');
+      const filled = await s.waitText('[data-testid="situation-filled"]', (t) => t.includes("已填"));
+      assert(/已填 4\/12/.test(filled), `four parts filled in: ${filled}`);
+      await s.exec('document.querySelector("[data-testid=situation-edit]").open = true;');
+      await s.shot("village-situation");
+      await s.exec('document.querySelector("[data-testid=plan-new]").open = true;');
+      await s.type('[data-testid="plan-new"] [data-testid="plan-title"]', `组织茶叶技术培训 ${marker}`);
+      await s.type('[data-testid="plan-new"] [data-testid="plan-target"]', "培训两期、100人次");
+      await s.click('[data-testid="plan-new"] [data-testid="plan-save"]');
+      await s.waitText('[data-testid="plan-list"]', (t) => t.includes(marker) && t.includes("进行中"));
+      await s.exec('document.querySelector("[data-testid=plan-list] [data-testid=plan-close]").open = true;');
+      await s.click('[data-testid="plan-close-save"]');
+      const noResult = await s.waitText('[data-testid="plans"] [data-testid="error"]', (t) => t.trim().length > 0);
+      log(`a plan item closed without its result is refused: ${noResult.split("\n")[0]}`);
+      await s.type('[data-testid="plan-close-result"]', "培训两期，112人次");
+      await s.click('[data-testid="plan-close-save"]');
+      const standing = await s.waitText('[data-testid="plan-standing"]', (t) => t.includes("已完成 1"));
+      await s.shot("village-plans");
+      log(`village situation 4/12 filled in, a plan item closed done offline (${standing.trim()})`);
+
       // Sync with no server: a plain-words error, nothing lost.
       await s.go("#/sync", "sync");
       const pending = await s.text('[data-testid="sync-pending"]');
@@ -504,6 +548,13 @@ async function main() {
       await s.waitText('[data-testid="sync-pending"]', (t) => t.trim().startsWith("0 "));
       await s.shot("sync");
       log("synced from the Sync screen");
+
+      // The photo travels after the records, on its own requests: 已上传 with the server's time.
+      await s.go(householdHash, "household");
+      const uploaded = await s.waitText('[data-testid="record-photo-state"]', (t) => t.includes("已上传"), 120000);
+      await s.exec('document.querySelector("[data-testid=record-photos]").scrollIntoView({ block: "center" });');
+      await s.shot("household-photo-uploaded");
+      log(`the visit's photo reached the server: ${uploaded}`);
 
       await s.click('[data-testid="lang-toggle"]');
       await s.waitText('[data-testid="tab-today"]', (t) => t.includes("Today"));
@@ -543,6 +594,33 @@ async function main() {
   assert(/项目台账 projects: 1\b/.test(projects) && projects.includes("已完成") && projects.includes("受益2户") && projects.includes(marker), `device B's projects: ${projects}`);
   log("device B received the meeting and the project (closed done)");
 
+  // Issue 19: the photo the app attached through the file input is on the county page's side —
+  // the county officer (惠水县委组织部 孙强, a password set by the admin command) sees the visit's
+  // photo stored, its thumbnail and the full image, served by the county view.
+  const pwFile = join(work, "county-password.txt");
+  writeFileSync(pwFile, "县里查台账-e2e-2026\n");
+  execFileSync(SERVER_BIN, ["--db", join(work, "server.sqlite3"), "admin", "set-password",
+    "--account", "01930000-0000-7000-8000-000400000002", "--password-file", pwFile], { stdio: "inherit" });
+  const login = await fetch(`${serverUrl}/county/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ login: "惠水县委组织部 孙强", password: "县里查台账-e2e-2026" }),
+  });
+  assert(login.ok, `the county officer signs in (${login.status})`);
+  const bearer = { authorization: `Bearer ${(await login.json()).token}` };
+  const overview = await (await fetch(`${serverUrl}/county/api/overview`, { headers: bearer })).json();
+  const villageId = overview.villages[0].id;
+  const photos = await (await fetch(`${serverUrl}/county/api/village/${villageId}/photos`, { headers: bearer })).json();
+  const visitPhotos = Object.values(photos.records).filter((r) => r.kind === "visit").flatMap((r) => r.photos);
+  const stored = visitPhotos.filter((p) => p.state === "stored" && p.thumb);
+  assert(stored.length >= 1, `the county page lists the app's visit photo as stored: ${JSON.stringify(photos)}`);
+  const thumb = await fetch(`${serverUrl}/county/api/village/${villageId}/blob/${stored[0].hash}/thumb`, { headers: bearer });
+  assert(thumb.ok && thumb.headers.get("content-type") === "image/jpeg", `its thumbnail (${thumb.status})`);
+  const full = await fetch(`${serverUrl}/county/api/village/${villageId}/blob/${stored[0].hash}`, { headers: bearer });
+  const fullBytes = Buffer.from(await full.arrayBuffer());
+  assert(full.ok && fullBytes.length > 20_000 && fullBytes[0] === 0xff && fullBytes[1] === 0xd8, `the full photo (${full.status}, ${fullBytes.length} bytes)`);
+  log(`the county page serves the app's photo: thumbnail and ${fullBytes.length} bytes of JPEG`);
+
   // A draft kept on disk (issue 16): a visit typed and not saved survives the app being killed.
   const draftText = `老人腿脚不便，下次带轮椅申请表 ${marker}-draft`;
   await withDriver(appEnv, async (base) => {
@@ -550,6 +628,10 @@ async function main() {
     try {
       await passLock(s);
       await s.waitFor('[data-testid="screen-today"][data-ready="1"]', 60000);
+      // The household form's draft too: an address typed, not saved.
+      await s.go(householdHash.replace("#/household/", "#/household-edit/"), "household-edit");
+      await s.type('[data-testid="hh-address"]', `二组${marker}号`);
+      await sleep(1500);
       await s.go(householdHash.replace("#/household/", "#/visit?household="), "visit");
       await s.type('[data-testid="visit-findings"]', draftText);
       await sleep(1500); // the draft is kept 300 ms after the last keystroke
@@ -574,6 +656,23 @@ async function main() {
       await s.click('[data-testid="visit-draft-discard"]');
       await s.waitFor('[data-testid="screen-visit"][data-ready="1"]');
       log("the visit's draft survived a kill and a restart");
+      await s.go(householdHash.replace("#/household/", "#/household-edit/"), "household-edit");
+      await s.waitFor('[data-testid="draft-restored"]');
+      await s.waitFor('[data-testid="hh-address"]');
+      const address = await s.exec('return document.querySelector("[data-testid=hh-address]").value;');
+      assert(address === `二组${marker}号`, `the household form's draft came back: ${address}`);
+      await s.click('[data-testid="draft-discard"]');
+      // Discarding draws the form afresh: wait for the new one (no banner, the address field
+      // there again) — the old screen is still "ready" for a moment while it is replaced.
+      let fresh = null;
+      for (const until = Date.now() + 20000; fresh === null && Date.now() < until; ) {
+        fresh = await s.exec(
+          'const a = document.querySelector("[data-testid=hh-address]"); return document.querySelector("[data-testid=draft-restored]") || !a ? null : a.value;',
+        );
+        if (fresh === null) await sleep(150);
+      }
+      assert(fresh !== null && fresh !== `二组${marker}号`, `discarded, the form shows the saved record: ${fresh}`);
+      log("the household form's draft survived the kill too, and was discarded");
     } catch (e) {
       await s.shot("failure-draft").catch(() => undefined);
       throw e;

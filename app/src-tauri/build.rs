@@ -46,8 +46,20 @@ const COMMANDS: &[&str] = &[
     "village_ledger",
     "record_meeting",
     "add_project",
+    "village_situation",
+    "save_situation",
+    "plans",
+    "save_plan_item",
     "add_progress",
     "close_project",
+    "attach_file",
+    "attachments_for",
+    "attachment_thumb",
+    "attachment_full",
+    "transfer_attachments",
+    "add_attachments",
+    "follow_up_to_project",
+    "join_project",
 ];
 
 fn main() {

@@ -38,6 +38,7 @@ const entry = (over: Partial<DiaryItem> = {}): DiaryItem => ({
   date: "2026-11-24",
   text: "召开村两委会",
   amends: null,
+  photos: 0,
   writtenAt: Date.UTC(2026, 10, 24, 12, 0), // 20:00 in Shanghai
   backfilled: false,
   ...over,

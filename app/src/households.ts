@@ -1,8 +1,11 @@
 // The household screen's parts added by issue 16: the details in words, the family roster with
 // its form (add or edit one person), the history of changes (who, when, old → new), and the
 // details' part of the household form (contact, monitoring, checks, helper). The lists and
-// their words are the domain's (household_choices).
+// their words are the domain's (household_choices). The family form keeps its draft on disk
+// as it is typed (drafts.ts).
+import { call } from "./api";
 import { h } from "./dom";
+import { familyDraft, keepDraft } from "./drafts";
 import type {
   Choice,
   FamilyItem,
@@ -161,7 +164,7 @@ function familyForm(
       },
       btn,
     );
-  return h(
+  const box = h(
     "div",
     { class: "card", "data-testid": "family-form" },
     h("h3", {}, t(p ? "family.editTitle" : "family.newTitle")),
@@ -178,6 +181,11 @@ function familyForm(
     p ? h("label", { class: "check" }, left, t("family.left")) : null,
     h("div", { class: "row" }, btn, h("button", { onclick: cancel }, t("common.cancel"))),
   );
+  // Kept on disk as it is typed (issue 16); the caller removes the draft once saved.
+  void keepDraft(box, familyDraft(householdId, p?.id ?? null), cancel).then(({ banner }) => {
+    if (banner) box.insertBefore(banner, box.children[1] ?? null);
+  });
+  return box;
 }
 
 export function householdExtras(
@@ -192,6 +200,10 @@ export function householdExtras(
     formSlot.replaceChildren(familyForm(householdId, p, c, saveMember, () => formSlot.replaceChildren()));
     formSlot.scrollIntoView({ block: "nearest" });
   };
+  // A new member's form typed before the app was killed opens again with what was typed.
+  void call("draft", familyDraft(householdId, null)).then((kept) => {
+    if (kept.body && !formSlot.hasChildNodes()) open(null);
+  });
   return h(
     "div",
     {},

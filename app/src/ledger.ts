@@ -2,9 +2,11 @@
 // led it, how many attended — empty is "not counted", never 0 —, topics, decisions), make a
 // project (name, kind, money by seed 001's four sources, the households that benefit picked
 // from the registry, state), add a progress update and close a project with its result, and
-// correct a meeting or a project after it was saved (修改: the same form, filled in). All
+// correct a meeting or a project after it was saved (修改: the same form, filled in); above them
+// the village situation (村情) and the plans (village.ts). All
 // offline; the core validates every record with the domain and its message is shown.
 import { call } from "./api";
+import { attachmentPicker, recordPhotos } from "./attachments";
 import { add, h } from "./dom";
 import type {
   MeetingItem,
@@ -14,8 +16,9 @@ import type {
   ProjectStateCode,
   VillageLedgerView,
 } from "./generated/contract";
-import { t, type Key } from "./i18n";
+import { lang, t, type Key } from "./i18n";
 import { countOf, yuanOf } from "./logic";
+import { plansSection, situationSection } from "./village";
 
 /** What the shell lends the screen: its button runner, toast, labelled field and redraw. */
 export interface LedgerHelpers {
@@ -36,7 +39,7 @@ const stateKey = (s: ProjectStateCode) => `ledger.state.${s}` as Key;
 const sourceKey = (s: Source) => `ledger.funding${s}` as Key;
 
 /** A number from a box, refused in the form's words when it is not one (never sent as null). */
-function numberIn(value: number | null, field: string): number | null {
+export function numberIn(value: number | null, field: string): number | null {
   if (value !== null && !Number.isFinite(value)) throw { code: "INVALID_INPUT", message: `not a number: ${field}`, field };
   return value;
 }
@@ -190,7 +193,27 @@ function projectRow(p: ProjectItem, v: VillageLedgerView, el: HTMLElement, x: Le
     ),
     h("div", { class: "small muted" }, `${t("ledger.households")}：${p.householdHeads.length ? p.householdHeads.join("、") : t("ledger.wholeVillage")}`),
     p.progress.length
-      ? h("div", { class: "small", "data-testid": "project-progress" }, p.progress.map((u) => h("div", {}, `${u.day} ${u.text}（${u.byName}）`)))
+      ? h(
+          "div",
+          { class: "small", "data-testid": "project-progress" },
+          p.progress.map((u) => h("div", {}, `${u.day} ${u.text}（${u.byName}）`, recordPhotos("progress", u.id, u.photos, t("photo.pick")))),
+        )
+      : null,
+    // The follow-up items that became or joined it (issue 22), each with its state: closing the
+    // project closes none of them, and the words say what stays open.
+    p.followUps.length
+      ? h(
+          "div",
+          { class: "small", "data-testid": "project-followups" },
+          h("div", { "data-testid": "project-followups-words", class: p.openFollowUps && p.closedOn ? "warn" : "muted" }, lang() === "zh" ? p.followUpsWordsZh : p.followUpsWordsEn),
+          h(
+            "ul",
+            { class: "plain" },
+            p.followUps.map((f) =>
+              h("li", { "data-testid": "project-followup", "data-done": String(f.done) }, `${f.text}（${f.householdHead}）· ${t(f.done ? "followUp.closed" : "followUp.title")}`),
+            ),
+          ),
+        )
       : null,
     p.closedOn ? h("div", { class: "small", "data-testid": "project-result" }, `${t("ledger.closedOn", { day: p.closedOn })}：${p.result}`) : null,
   ];
@@ -200,9 +223,10 @@ function projectRow(p: ProjectItem, v: VillageLedgerView, el: HTMLElement, x: Le
     const day = h("input", { type: "date", value: v.today, max: v.today, "data-testid": "progress-day" });
     const text = h("input", { type: "text", placeholder: t("ledger.progressText"), "data-testid": "progress-text" });
     const addBtn = h("button", { "data-testid": "progress-save" }, t("ledger.addProgress"));
+    const photos = attachmentPicker("progress");
     addBtn.onclick = () =>
       void x.act(addBtn, li, async () => {
-        await call("add_progress", { projectId: p.id, day: day.value, text: text.value });
+        await call("add_progress", { projectId: p.id, day: day.value, text: text.value, attachments: photos.ids() });
         x.toast(t("ledger.progressSaved"));
         x.redraw();
       });
@@ -222,6 +246,7 @@ function projectRow(p: ProjectItem, v: VillageLedgerView, el: HTMLElement, x: Le
       });
     li.append(
       h("div", { class: "row" }, day, text, addBtn),
+      h("details", { "data-testid": "progress-photos" }, h("summary", {}, t("photo.pick")), photos.node),
       h("details", { "data-testid": "project-close" }, h("summary", {}, t("ledger.close")), h("div", { class: "row" }, closeState, closeDay, result, closeBtn)),
     );
   }
@@ -231,9 +256,12 @@ function projectRow(p: ProjectItem, v: VillageLedgerView, el: HTMLElement, x: Le
 /** The screen: the two lists with their forms. */
 export async function ledgerScreen(el: HTMLElement, x: LedgerHelpers): Promise<void> {
   const v = await call("village_ledger");
+  const [situation, plans] = await Promise.all([situationSection(x), plansSection(x)]);
   el.append(
     h("h1", {}, t("ledger.title")),
     h("p", { class: "small muted" }, t("ledger.intro")),
+    situation,
+    plans,
     h("h2", {}, t("ledger.meetings"), ` (${v.meetings.length})`),
     v.meetings.length ? h("ul", { class: "list", "data-testid": "meeting-list" }, v.meetings.map((m) => meetingRow(m, v, x))) : h("p", { class: "muted", "data-testid": "meeting-list" }, t("ledger.noMeetings")),
     h("details", { "data-testid": "meeting-new" }, h("summary", {}, t("ledger.newMeeting")), meetingForm(v, x)),

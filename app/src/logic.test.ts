@@ -120,6 +120,10 @@ describe("follow-up items", () => {
     doneByName: null,
     doneAt: null,
     doneNote: "",
+    projectId: null,
+    projectName: "",
+    projectState: null,
+    photos: 0,
   };
   it("says whose it is and flags an overdue one", () => {
     expect(followUpMeta(item, "zh")).toBe("王大山 · 负责人 李明 · 已逾期（应于 2026-11-20 前办结）");

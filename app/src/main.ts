@@ -3,9 +3,11 @@
 import "./style.css";
 import { call } from "./api";
 import { add, clear, h } from "./dom";
+import { attachmentPicker, attachmentStrip, recordPhotos } from "./attachments";
 import { followUpList } from "./followups";
 import { findingList } from "./findings";
 import { detailsForm, EMPTY_DETAILS, householdExtras } from "./households";
+import { familyDraft, householdDraft, keepDraft } from "./drafts";
 import { nearbyScreen } from "./nearby";
 import { ledgerScreen } from "./ledger";
 import { lockScreen, pinForm, watchLock } from "./lock";
@@ -66,6 +68,10 @@ import {
   tabOf,
   type Route,
 } from "./logic";
+
+/** How many days back a visit's own time may be chosen: `Policy::default().visit_backdate_days`
+ * (the device judges with the default policy; `crates/taizhang-rules/policy.default.toml`). */
+const VISIT_BACKDATE_DAYS = 7;
 
 let setup: SetupStatus | null = null;
 const root = document.getElementById("app") as HTMLElement;
@@ -346,6 +352,7 @@ const todayScreen: Screen = async (el) => {
           go({ screen: "today" });
         }),
       "today-followups",
+      { act, toast, redraw: () => go({ screen: "today" }) },
     ),
     v.findings.length ? h("h2", {}, t("finding.title")) : null,
     v.findings.length
@@ -535,9 +542,12 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
       row("household.plan", hh.plan),
       row("household.income", hh.incomeYuan === null ? "" : String(hh.incomeYuan)),
     ),
+    h("h2", {}, t("photo.household")),
+    recordPhotos("household", r.id, hh.attachments.length, t("photo.pick")),
     householdExtras(d, choices, (input, btn) =>
       void act(btn, el, async () => {
         await call("save_family_member", input);
+        await call("save_draft", { form: familyDraft(input.householdId, input.id ?? null), body: "" });
         toast(t("family.saved"));
         go({ screen: "household", id: r.id });
       }),
@@ -552,6 +562,7 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           go({ screen: "household", id: r.id });
         }),
       "household-followups",
+      { act, toast, redraw: () => go({ screen: "household", id: r.id }) },
     ),
     d.findings.length ? h("h2", {}, t("finding.household")) : null,
     d.findings.length
@@ -591,6 +602,8 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
               h("p", {}, v.findings),
               v.needs ? h("p", { class: "small" }, `${t("visit.needs")}：${v.needs}`) : null,
               v.followUp ? h("p", { class: "small" }, `${t("visit.followUp")}：${v.followUp}`) : null,
+              v.photos ? h("div", { class: "small muted", "data-testid": "visit-photo-count" }, t("photo.count", { n: v.photos })) : null,
+              v.photos ? attachmentStrip("visit", v.id) : null,
               v.mine && !v.amendedBy
                 ? h(
                     "button",
@@ -628,7 +641,10 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         plan: "",
         incomeYuan: null,
         details: null,
+        attachments: [],
       };
+  // A photo of the house or a scanned document (issue 19): added to those the household has.
+  const photos = attachmentPicker("household");
   // The details' part: filled from the record; an edit keeps what the form does not hold
   // (the core keeps the record's details when none are sent, and fields it does not know).
   const details = detailsForm(base.details ?? EMPTY_DETAILS, choices);
@@ -665,13 +681,17 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
         plan: plan.value,
         incomeYuan: income.value.trim() === "" ? null : Number(income.value),
         details: details.read(),
+        attachments: photos.ids(),
       };
       const d = await call("save_household", input);
+      await draft.clear();
       toast(t("common.saved"));
       go({ screen: "household", id: d.household.id as string });
     });
-  add(el, 
-    h("h1", {}, t(r.id ? "household.editTitle" : "household.newTitle")),
+  // The form, kept on disk as it is typed (issue 16): back after a kill or a restart.
+  const form = h(
+    "div",
+    { "data-testid": "household-form" },
     field(t("household.head"), head),
     field(t("household.members"), members),
     field(t("household.group"), group),
@@ -681,6 +701,13 @@ const householdEditScreen: Screen<Extract<Route, { screen: "household-edit" }>> 
     field(t("household.plan"), plan),
     field(t("household.income"), income),
     details.el,
+  );
+  const draft = await keepDraft(form, householdDraft(r.id ?? null), () => go({ screen: "household-edit", id: r.id }));
+  add(el, 
+    h("h1", {}, t(r.id ? "household.editTitle" : "household.newTitle")),
+    draft.banner,
+    form,
+    photos.node,
     h("div", { class: "row" }, save, h("button", { onclick: () => history.back() }, t("common.cancel"))),
   );
 };
@@ -699,6 +726,8 @@ type VisitDraft = {
   promise: boolean;
   promiseDue: string;
   amends: string | null;
+  /** Photos added (issue 19), by the id the core gave; their files are already on the device. */
+  attachments?: string[];
 };
 
 const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) => {
@@ -734,13 +763,18 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
   const findings = h("textarea", { rows: "4", "data-testid": "visit-findings" }, target?.findings ?? draft?.findings ?? "");
   const needs = h("textarea", { rows: "2", "data-testid": "visit-needs" }, target?.needs ?? draft?.needs ?? "");
   const followUp = h("textarea", { rows: "2", "data-testid": "visit-followup" }, target?.followUp ?? draft?.followUp ?? "");
-  // The visit's own time (Beijing time); empty means now. Any past time is accepted.
+  // The visit's own time (Beijing time); empty means now. The picker offers the policy's window
+  // (VISIT_BACKDATE_DAYS back, from the start of that day; a correction may keep its visit's
+  // older time); the core checks it again and says the window in words.
   const nowParts = shanghaiParts(Date.now());
   const targetAt = target ? (({ date, time }) => `${date}T${time}`)(shanghaiParts(target.at)) : null;
-  const when = h("input", { type: "datetime-local", max: `${nowParts.date}T${nowParts.time}`, value: targetAt ?? draft?.at ?? "", "data-testid": "visit-at" });
+  const earliest = shanghaiParts(Date.now() - VISIT_BACKDATE_DAYS * 86_400_000).date;
+  const min = targetAt && targetAt.slice(0, 10) < earliest ? targetAt : `${earliest}T00:00`;
+  const when = h("input", { type: "datetime-local", min, max: `${nowParts.date}T${nowParts.time}`, value: targetAt ?? draft?.at ?? "", "data-testid": "visit-at" });
   const promise = h("input", { type: "checkbox", checked: draft?.promise ?? false, "data-testid": "visit-promise" });
   const promiseDue = h("input", { type: "date", value: draft?.promiseDue ?? "", "data-testid": "visit-promise-due" });
   const withLoc = h("input", { type: "checkbox", checked: true, "data-testid": "visit-location" });
+  const photos = attachmentPicker("visit", target?.attachments ?? draft?.attachments ?? []);
   const save = h("button", { class: "primary", "data-testid": "visit-save" }, t("visit.save"));
 
   // The household's open to-do items, each with a 办结 tick and how it was done.
@@ -780,10 +814,11 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
     promise: promise.checked,
     promiseDue: promiseDue.value,
     amends,
+    attachments: photos.ids(),
   });
   const keep = debounce(() => void call("save_draft", { form: "visit", body: JSON.stringify(read()) }), 300);
   for (const c of [findings, needs, followUp, when, promiseDue]) c.addEventListener("input", keep);
-  for (const c of [pick, promise, when]) c.addEventListener("change", keep);
+  for (const c of [pick, promise, when, photos.node]) c.addEventListener("change", keep);
   // A correction begun is on disk at once (the button's choice is no state of the window).
   if (target) await call("save_draft", { form: "visit", body: JSON.stringify(read()) });
 
@@ -800,6 +835,7 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
         at: when.value || null,
         amends,
         close: closing.filter((c) => c.box.checked).map((c) => ({ id: c.id, note: c.note.value })),
+        attachments: photos.ids(),
       });
       toast(t("visit.saved"));
       go({ screen: "household", id: v.householdId });
@@ -836,6 +872,7 @@ const visitScreen: Screen<Extract<Route, { screen: "visit" }>> = async (el, r) =
     h("label", { class: "check" }, promise, t("visit.promise")),
     field(t("visit.promiseDue"), promiseDue),
     items,
+    photos.node,
     h("label", { class: "check" }, withLoc, t("visit.withLocation")),
     save,
   );
@@ -870,14 +907,15 @@ const diaryScreen: Screen<Extract<Route, { screen: "diary" }>> = async (el, r) =
     };
     date.addEventListener("change", show);
     show();
+    const photos = attachmentPicker("diary");
     const save = h("button", { class: "primary", "data-testid": "diary-save" }, t("diary.write"));
     save.onclick = () =>
       void act(save, el, async () => {
-        await call("write_diary", { date: date.value || null, text: text.value, amends: null });
+        await call("write_diary", { date: date.value || null, text: text.value, amends: null, attachments: photos.ids() });
         toast(t("common.saved"));
         await render();
       });
-    add(el, h("div", { class: "card" }, title, field(t("diary.date"), date), text, hint, save));
+    add(el, h("div", { class: "card" }, title, field(t("diary.date"), date), text, hint, photos.node, save));
   }
   add(el, filingCard(v.filing, el, () => render()));
   add(el, h("h2", {}, t("diary.month", { month: v.month }), h("small", { class: "muted" }, ` ${t("diary.daysWritten", { n: v.daysWritten })}`)));
@@ -964,7 +1002,13 @@ function reportsSection(v: TeamView, el: HTMLElement): HTMLElement {
   const ul = h("ul", { class: "list" });
   for (const r of v.reports) {
     const label =
-      r.quarter === 0 ? t("reports.commitment", { year: r.year }) : r.quarter === 5 ? t("reports.yearly", { year: r.year }) : t("reports.quarter", { year: r.year, q: r.quarter });
+      r.quarter === 0
+        ? t("reports.commitment", { year: r.year })
+        : r.quarter === 5
+          ? t("reports.yearly", { year: r.year })
+          : r.quarter === 6
+            ? t("reports.research", { year: r.year })
+            : t("reports.quarter", { year: r.year, q: r.quarter });
     const li = h(
       "li",
       { "data-testid": `report-${r.period}` },
@@ -974,7 +1018,7 @@ function reportsSection(v: TeamView, el: HTMLElement): HTMLElement {
       r.writtenBy ? h("small", { class: "muted" }, ` ${r.writtenBy}`) : null,
       r.text ? h("p", { class: "small" }, r.text) : null,
     );
-    if (v.canWriteReports && r.state !== "not_yet") {
+    if (v.canWriteReports && r.writable) {
       const btn = h("button", { class: "small", "data-testid": "report-write" }, r.text ? t("reports.rewrite") : t("reports.write"));
       btn.onclick = () => {
         const text = h("textarea", { rows: "4", "data-testid": "report-text" });
@@ -1002,6 +1046,7 @@ function diaryEntry(e: DiaryItem, filed: boolean): HTMLElement {
     { class: [e.amends ? "amendment" : "", e.backfilled ? "backfilled" : ""].join(" ").trim() },
     h("div", { class: "small muted", "data-testid": "diary-entry-meta" }, diaryEntryMeta(e)),
     h("p", {}, e.text),
+    e.photos ? attachmentStrip("diary", e.id) : null,
   );
   if (filed && !e.amends) {
     const btn = h("button", { class: "small", "data-testid": "diary-amend" }, t("diary.amend"));
@@ -1010,7 +1055,7 @@ function diaryEntry(e: DiaryItem, filed: boolean): HTMLElement {
       const save = h("button", { class: "primary", "data-testid": "diary-amend-save" }, t("common.save"));
       save.onclick = () =>
         void act(save, li, async () => {
-          await call("write_diary", { date: e.date, text: text.value, amends: e.id });
+          await call("write_diary", { date: e.date, text: text.value, amends: e.id, attachments: [] });
           toast(t("common.saved"));
           await render();
         });

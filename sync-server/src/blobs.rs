@@ -9,8 +9,8 @@ use axum::extract::{Path, State as AxState};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use taizhang_attach::{parse_hash, AttachError, BlobHash};
-use taizhang_auth::{may_read, Role};
+use taizhang_attach::{parse_hash, AttachError, BlobHash, Caps};
+use taizhang_auth::{may_read, Place, Role};
 use taizhang_server_db::uploads;
 use uuid::Uuid;
 
@@ -22,14 +22,31 @@ fn refused(e: &AttachError) -> Response {
     (status, e.to_string()).into_response()
 }
 
+/// The caps an upload to a village of `county` meets: the server's own limits, tightened by
+/// the county's policy where it is smaller (a county never widens what the server allows).
+pub fn county_caps(server: Caps, county: &taizhang_rules::AttachmentPolicy) -> Caps {
+    const MIB: u64 = 1024 * 1024;
+    Caps {
+        max_file_bytes: server.max_file_bytes.min(u64::from(county.max_file_mb) * MIB),
+        max_device_bytes_per_day: server.max_device_bytes_per_day.min(u64::from(county.max_device_mb_per_day) * MIB),
+        ..server
+    }
+}
+
+/// The caps of uploads to a village at `place` (its county's policy over the server's limits).
+fn caps_of(st: &AppState, place: &Place) -> Caps {
+    county_caps(st.limits.attachments, &st.county.policies.rules(place.county).attachments)
+}
+
 /// The caller may read the village (and, to upload, is on its team); the hash is well formed.
+/// Answers the hash and the village's place (its county decides the caps).
 async fn authorise(
     st: &AppState,
     caller: &Caller,
     village: Uuid,
     hash: &str,
     upload: bool,
-) -> Result<BlobHash, ApiError> {
+) -> Result<(BlobHash, Place), ApiError> {
     let hash = parse_hash(hash)
         .ok_or_else(|| ApiError::BadRequest("a blob's address is its SHA-256 in 64 hex digits".into()))?;
     let Some(place) = st.accounts.village_place(village).await? else {
@@ -40,7 +57,7 @@ async fn authorise(
     if upload && !matches!(p.role, Role::Member | Role::FirstSecretary) {
         return Err(ApiError::Forbidden("only the village's work team attaches files to its records".into()));
     }
-    Ok(hash)
+    Ok((hash, place))
 }
 
 pub async fn put_chunk(
@@ -49,8 +66,8 @@ pub async fn put_chunk(
     Path((village, hash)): Path<(Uuid, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let hash = authorise(&st, &caller, village, &hash, true).await?;
-    let caps = st.limits.attachments;
+    let (hash, place) = authorise(&st, &caller, village, &hash, true).await?;
+    let caps = caps_of(&st, &place);
     match uploads::receive_chunk(st.store_blobs.as_ref(), &caps, village, caller.device.id, hash, &body, caller.now)
         .await?
     {
@@ -64,8 +81,8 @@ pub async fn status(
     caller: Caller,
     Path((village, hash)): Path<(Uuid, String)>,
 ) -> Result<Response, ApiError> {
-    let hash = authorise(&st, &caller, village, &hash, false).await?;
-    let caps = st.limits.attachments;
+    let (hash, place) = authorise(&st, &caller, village, &hash, false).await?;
+    let caps = caps_of(&st, &place);
     match uploads::blob_status(st.store_blobs.as_ref(), &caps, village, hash, caller.now).await? {
         None => Err(ApiError::NotFound("the server has none of this file yet: send it from offset 0".into())),
         Some(Ok(ack)) => Ok(Json(ack).into_response()),
@@ -78,7 +95,7 @@ pub async fn download(
     caller: Caller,
     Path((village, hash)): Path<(Uuid, String)>,
 ) -> Result<Response, ApiError> {
-    let hash = authorise(&st, &caller, village, &hash, false).await?;
+    let (hash, _) = authorise(&st, &caller, village, &hash, false).await?;
     match uploads::served_blob(st.store_blobs.as_ref(), village, hash).await? {
         Some((kind, bytes)) => Ok(([(header::CONTENT_TYPE, kind.mime())], bytes).into_response()),
         None => Err(ApiError::NotFound("no such file on the server (yet): it may still be uploading".into())),
@@ -90,9 +107,30 @@ pub async fn thumb(
     caller: Caller,
     Path((village, hash)): Path<(Uuid, String)>,
 ) -> Result<Response, ApiError> {
-    let hash = authorise(&st, &caller, village, &hash, false).await?;
+    let (hash, _) = authorise(&st, &caller, village, &hash, false).await?;
     match st.store_blobs.blob_thumb(village, hash).await? {
         Some(bytes) => Ok(([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response()),
         None => Err(ApiError::NotFound("no thumbnail of this file (a PDF, or not uploaded yet)".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_county_tightens_the_server_caps_and_never_widens_them() {
+        let server = Caps::default();
+        let tight = taizhang_rules::AttachmentPolicy { max_file_mb: 2, max_device_mb_per_day: 50 };
+        let caps = county_caps(server, &tight);
+        assert_eq!((caps.max_file_bytes, caps.max_device_bytes_per_day), (2 << 20, 50 << 20));
+        assert_eq!(
+            (caps.max_pixels, caps.max_side),
+            (server.max_pixels, server.max_side),
+            "decoding bounds stay the server's"
+        );
+        let wide = taizhang_rules::AttachmentPolicy { max_file_mb: 1000, max_device_mb_per_day: 4000 };
+        assert_eq!(county_caps(server, &wide), server, "the server's limits hold");
+        assert_eq!(county_caps(server, &taizhang_rules::AttachmentPolicy::default()), server, "the defaults agree");
     }
 }

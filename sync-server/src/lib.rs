@@ -5,7 +5,9 @@
 
 pub mod admin;
 mod backend;
+pub mod blobgc;
 mod blobs;
+mod boot;
 mod caller;
 pub mod demo;
 mod error;
@@ -51,6 +53,9 @@ pub struct Limits {
     pub records: taizhang_domain::Limits,
     /// Attachments' caps (issue 19): per file, per device per day, pixels.
     pub attachments: taizhang_attach::Caps,
+    /// Saved-form bytes (uncompressed) per answer to a fresh device that loads them (issue 23);
+    /// 0 sends every device the log change by change, as a server from before saved forms did.
+    pub saved_form_bytes: usize,
 }
 
 impl Default for Limits {
@@ -62,6 +67,7 @@ impl Default for Limits {
             requests_per_minute: 120,
             records: taizhang_domain::Limits::default(),
             attachments: taizhang_attach::Caps::default(),
+            saved_form_bytes: boot::BOOT_BATCH_BYTES,
         }
     }
 }
@@ -102,7 +108,8 @@ impl AppState {
         let key = ServerKeyCell::default();
         Self {
             county: CountyState::new(store.clone(), store.clone(), clock.clone(), key.clone())
-                .with_signatures(store.clone()),
+                .with_signatures(store.clone())
+                .with_blobs(store.clone()),
             store: store.clone(),
             signatures: store.clone(),
             store_blobs: store.clone(),

@@ -12,7 +12,8 @@ use taizhang_auth::Role;
 use taizhang_domain::GeoPoint;
 use taizhang_server_db::ServerBackend;
 use taizhang_sync_server::{
-    admin, demo, describe_db, open_store, router, seed_demo_village, serve_with, system_clock, AppState, ServeConfig,
+    admin, blobgc, demo, describe_db, open_store, router, seed_demo_village, serve_with, system_clock, AppState,
+    ServeConfig,
 };
 use uuid::Uuid;
 
@@ -151,6 +152,16 @@ enum Admin {
         #[arg(long)]
         village: Uuid,
     },
+    /// Remove attachments no record refers to (issue 19): of one village, or of every village.
+    /// Uploads younger than the grace period are kept (a photo may arrive before its record).
+    /// The running server does the same once a day.
+    CollectBlobs {
+        #[arg(long)]
+        village: Option<Uuid>,
+        /// Days an upload nothing refers to is kept.
+        #[arg(long, default_value_t = 7)]
+        grace_days: i64,
+    },
 }
 
 /// `<db>.demo-<what>.txt` next to a SQLite file, `taizhang-demo-<what>.txt` for PostgreSQL.
@@ -251,6 +262,31 @@ async fn run_admin(store: &dyn ServerBackend, cmd: Admin) -> anyhow::Result<()> 
             }
             eprintln!("{} of {} changes flagged", flags.len(), times.len());
         }
+        Admin::CollectBlobs { village, grace_days } => {
+            if grace_days < 1 {
+                bail!("--grace-days must be at least 1: a photo may upload before the record that names it syncs");
+            }
+            let grace = grace_days * 24 * 60 * 60 * 1000;
+            let done = match village {
+                Some(v) => {
+                    if !store.village_exists(v).await? {
+                        bail!("village {v} is not on this server (see `taizhang-sync-server admin list`)");
+                    }
+                    vec![(v, blobgc::collect_village(store, v, now, grace).await?)]
+                }
+                None => blobgc::collect_all(store, now, grace).await?,
+            };
+            for (v, c) in done {
+                match c {
+                    blobgc::Collected::Removed { removed, referenced } => {
+                        println!("village {v}: {removed} attachments removed, {referenced} referred to by records")
+                    }
+                    blobgc::Collected::Skipped { doc, reason } => {
+                        println!("village {v}: nothing removed, document {doc} does not load whole ({reason})")
+                    }
+                }
+            }
+        }
         Admin::List => {
             for p in store.places().await? {
                 let parent = p.parent.map(|u| u.to_string()).unwrap_or_default();
@@ -341,8 +377,11 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut limits = taizhang_sync_server::Limits::default();
     limits.records.max_text_chars = args.max_text_chars;
+    let gc_store = store.clone();
     let state = AppState::with(store, limits, Arc::new(system_clock)).with_policies(policy, per_county);
     let _refresher = taizhang_county_web::spawn_read_model(&state.county);
+    // Attachments nothing refers to are removed once a day (issue 19).
+    let _collector = blobgc::spawn_daily(gc_store, state.clock.clone());
     let app = router(state);
     // Each connection is a descriptor: raise the soft limit to the hard one (1,024 by default
     // on Debian, which 1,100 slow connections exhausted) and fit the connection cap under it.

@@ -8,7 +8,9 @@
 //! (1), one per pushed document (`push_checked`; none for a document refused by its actors,
 //! one more for a document in the fallback exchange), the log page (1), the heads of every
 //! downloaded document together (1, when there is a download) and, for a device that reads
-//! them, the signatures of the downloaded changes (1, when there is a download).
+//! them, the signatures of the downloaded changes (1, when there is a download). A fresh device
+//! that loads saved forms (`boot.rs`) costs one more for its list of documents and one per
+//! document sent whole (two when its form is made again and kept).
 
 use std::collections::HashSet;
 
@@ -19,8 +21,8 @@ use axum::response::IntoResponse;
 use taizhang_auth::{device_access, may_read, DeviceAccess, DeviceRequest, DeviceState, DocRef, Place, Principal};
 use taizhang_server_db::{Checked, Device, PushResult};
 use taizhang_sync::{
-    decode_sync_message, encode_response, parse_changes, DocChanges, DocOutcome, DocPush, DocResult, Hash,
-    ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION,
+    decode_sync_message, encode_response, parse_changes, BootCursor, DocChanges, DocOutcome, DocPush, DocResult, Hash,
+    ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION, SAVED_FORMS,
 };
 
 use crate::caller::{Caller, SignedCaller};
@@ -128,15 +130,39 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
         };
         return Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], encode_response(&resp)));
     }
-    let want = (req.want_bytes as usize).clamp(1, MAX_BATCH_BYTES);
+    // The capability bit of a device that loads saved forms (issue 23); an older server's
+    // clamp drops it.
+    let saved_forms = req.want_bytes & SAVED_FORMS != 0 && st.limits.saved_form_bytes > 0;
+    let want = ((req.want_bytes & !SAVED_FORMS) as usize).clamp(1, MAX_BATCH_BYTES);
     // The budget is for what goes down: the device's own changes of this request are in the
     // log too but are not sent back, so the log is read on past them (a week offline pushes
     // its week and still gets everyone else's in the same answer).
     let mut download: Vec<DocChanges> = Vec::new();
     let mut sent_hashes: Vec<Hash> = Vec::new();
     let (mut cursor, mut more, mut sent) = (req.cursor, false, 0usize);
-    for _ in 0..MAX_LOG_PAGES {
-        let page = st.store.read_log(village, cursor, want - sent).await?;
+    // A fresh device that loads saved forms: each document whole, then the log after `C`
+    // (in the same answer when the last forms leave room for it).
+    let mut log_pages = MAX_LOG_PAGES;
+    if saved_forms && (cursor == 0 || BootCursor::decode(cursor).is_some()) {
+        if let Some(page) =
+            crate::boot::boot_page(st.store.as_ref(), village, cursor, st.limits.saved_form_bytes).await?
+        {
+            download = page.download;
+            cursor = page.cursor;
+            sent = page.bytes;
+            if !page.done {
+                (more, log_pages) = (true, 0);
+            }
+        } else if cursor != 0 {
+            // Forms cannot be sent after all (a document over the device's cap): the log
+            // from the start, change by change (what a device already has comes as duplicates).
+            cursor = 0;
+        }
+    }
+    for _ in 0..log_pages {
+        // At least one change past the saved forms, so that `more` says whether the log after
+        // `C` holds anything (one request less for a device that has everything).
+        let page = st.store.read_log(village, cursor, want.saturating_sub(sent).max(1)).await?;
         for entry in page.entries {
             if pushed.contains(&entry.hash) {
                 continue; // the device has it: it just sent it

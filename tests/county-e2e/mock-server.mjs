@@ -20,6 +20,7 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { crc32 } from "./crc32.mjs";
 
 const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../crates/taizhang-county-web/assets");
 const TODAY = "2026-05-15";
@@ -579,13 +580,15 @@ function sample(items, n, seed) {
 
 const HEADERS = {
   attendance: ["县", "乡镇", "村", "队员", "角色", "日期", "在村", "最早到村打卡", "请假", "记录编号"],
-  visits: ["县", "乡镇", "村", "日期", "时间", "队员", "户主", "村民小组", "发现问题", "群众需求", "后续跟进", "记录编号"],
-  diary: ["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "记录编号"],
-  projects: ["县", "乡镇", "村", "项目名称", "项目类型", "状态", "集体自筹(元)", "财政投入(元)", "党费补贴(元)", "城乡统筹(元)", "资金合计(元)", "受益户数", "受益农户", "开工日期", "进展", "办结日期", "结果", "记录人", "记录编号"],
+  visits: ["县", "乡镇", "村", "日期", "时间", "队员", "户主", "村民小组", "发现问题", "群众需求", "后续跟进", "更正的走访", "照片数", "记录编号"],
+  diary: ["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "照片数", "记录编号"],
+  projects: ["县", "乡镇", "村", "项目名称", "项目类型", "状态", "集体自筹(元)", "财政投入(元)", "党费补贴(元)", "城乡统筹(元)", "资金合计(元)", "受益户数", "受益农户", "开工日期", "进展", "办结日期", "结果", "关联承诺事项", "其中待办", "记录人", "记录编号"],
   meetings: ["县", "乡镇", "村", "日期", "类型", "主持/主讲", "参加人数", "议题", "决定事项", "记录人", "记录编号"],
+  situation: ["县", "乡镇", "村", "年度", "填写情况", "户籍人口", "户数", "农户档案登记户数", "党员人数", "村两委人数", "村两委成员", "村集体经济收入(元)", "集体收入来源", "农民人均可支配收入(元)", "主导产业", "道路", "饮水", "网络/通信", "主要问题", "最后修改人"],
+  plans: ["县", "乡镇", "村", "类别", "年度", "事项/签订单位", "目标/指标", "完成时限", "状态", "已逾期", "办结日期", "完成情况", "记录人", "记录编号"],
   scores: ["县", "乡镇", "村", "队员", "角色", "驻村天数", "应驻村天数", "驻村达标", "请假天数", "日记天数", "缺记天数", "未备案月份", "工作纪律分", "工作实绩", "群众评议", "工作评价", "总分", "等次"],
 };
-const SHEET_NAMES = { attendance: "考勤", visits: "走访", diary: "民情日记", scores: "考核", projects: "项目台账", meetings: "会议记录" };
+const SHEET_NAMES = { attendance: "考勤", visits: "走访", diary: "民情日记", scores: "考核", projects: "项目台账", meetings: "会议记录", situation: "村情", plans: "帮扶计划" };
 
 function exportRows(dataset, villages, memberId, period) {
   const judged = judgedOf(period);
@@ -605,15 +608,24 @@ function exportRows(dataset, villages, memberId, period) {
     } else if (dataset === "visits") {
       const hh = new Map(v.households.map((x) => [x.id, x]));
       for (const x of v.visits.filter((x) => days.includes(x.date) && (!memberId || x.member === memberId)))
-        rows.push([...where, x.date, x.time, names.get(x.member), hh.get(x.household).head, hh.get(x.household).group, x.findings, x.needs, x.follow_up, x.id]);
+        rows.push([...where, x.date, x.time, names.get(x.member), hh.get(x.household).head, hh.get(x.household).group, x.findings, x.needs, x.follow_up, 0, x.id]);
     } else if (dataset === "projects") {
       for (const p of mockLedger(v, period).projects)
-        rows.push([...where, p.name, p.kind.zh, p.state.zh, ...p.funding.map((f) => f.yuan ?? ""), p.funding_total ?? "", p.households.length, p.households.join("、"), "", "", p.closed_on ?? "", p.result, p.recorded_by, p.id]);
+        rows.push([...where, p.name, p.kind.zh, p.state.zh, ...p.funding.map((f) => f.yuan ?? ""), p.funding_total ?? "", p.households.length, p.households.join("、"), "", "", p.closed_on ?? "", p.result, p.follow_ups ?? 0, p.follow_ups_open ?? 0, p.recorded_by, p.id]);
     } else if (dataset === "meetings") {
       for (const m of [...mockLedger(v, period).meetings].reverse())
         rows.push([...where, m.date, m.kind.zh, m.led_by, m.attendance ?? "", m.topics, m.decisions, m.recorded_by, m.id]);
+    } else if (dataset === "situation") {
+      // One row per year of the period: the mock's situation of the period's year, 未填 before it.
+      const x = mockLedger(v, period).situation;
+      for (let y = Number(String(period.from).slice(0, 4)); y <= x.year; y++) {
+        if (y !== x.year) rows.push([...where, y, "未填", "", "", v.households.length, ...Array(12).fill("")]);
+        else rows.push([...where, y, `${x.filled}/${x.parts}`, x.population ?? "", x.households ?? "", v.households.length, x.party_members ?? "", x.committee.length, x.committee.map((c) => `${c.name}(${c.post})`).join("、"), x.collective_income_yuan ?? "", x.income_sources, x.income_per_head_yuan ?? "", x.industries, x.roads, x.water, x.network, x.problems, x.updated_by]);
+      }
+    } else if (dataset === "plans") {
+      for (const p of mockLedger(v, period).plans) rows.push([...where, p.kind.zh, `${p.year}–${p.year + 2}`, p.title, p.target, p.due ?? "", p.state.zh, p.overdue ? "是" : "否", p.closed_on ?? "", p.result, p.follow_ups ?? 0, p.follow_ups_open ?? 0, p.recorded_by, p.id]);
     } else if (dataset === "diary") {
-      for (const e of v.diary.filter((e) => days.includes(e.date) && (!memberId || e.member === memberId))) rows.push([...where, e.date, names.get(e.member), e.text, "", e.id]);
+      for (const e of v.diary.filter((e) => days.includes(e.date) && (!memberId || e.member === memberId))) rows.push([...where, e.date, names.get(e.member), e.text, "", 0, e.id]);
     } else {
       const report = villageReport(v, period);
       const months = [...new Set(report.members.flatMap((m) => m.months.map((x) => x.month)))];
@@ -635,17 +647,6 @@ function csv(rows) {
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows.map((r) => r.map(field).join(",")).join("\r\n") + "\r\n", "utf8")]);
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** A zip of `files` ({name: string|Buffer}), each entry deflated (method 8). */
@@ -835,6 +836,13 @@ async function handle(req, res) {
     const villages = VILLAGES.map((v) => overviewRow(v, period));
     return send(res, 200, { county: COUNTY, period, today: TODAY, computed_ms: Math.round(performance.now() - started), villages });
   }
+  // Photos (issue 19): the mock's records have none; a file is never there.
+  const ph = /^village\/([^/]+)\/(photos|blob\/[0-9a-f]{64}(\/thumb)?)$/.exec(api);
+  if (ph) {
+    if (!VILLAGES.some((x) => x.id === decodeURIComponent(ph[1]))) return fail(res, 404, "没有这个村", "no such village");
+    if (ph[2] === "photos") return send(res, 200, { records: {}, stored: 0, pending: 0 });
+    return fail(res, 404, "本村没有记录引用这个文件", "no record of this village refers to this file");
+  }
   const lm = /^village\/([^/]+)\/ledger$/.exec(api);
   if (lm) {
     const v = VILLAGES.find((x) => x.id === decodeURIComponent(lm[1]));
@@ -912,9 +920,35 @@ async function putEntry(req, res, villageId, memberId, kind, period) {
 function mockLedger(v, period) {
   const who = v.members[0]?.name ?? "";
   const coded = (code, zh, en) => ({ code, zh, en });
+  const year = Number(String(period.to).slice(0, 4));
   return {
     from: period.from,
     to: period.to,
+    year,
+    situation: {
+      year,
+      population: null,
+      households: v.households.length,
+      committee: [{ name: "村支书", post: "村党支部书记", birth_year: 1972, education: coded("senior", "高中/中专", "senior middle or vocational school") }],
+      party_members: 31,
+      collective_income_yuan: 86000,
+      income_sources: "光伏电站收益",
+      income_per_head_yuan: null,
+      industries: "茶叶",
+      roads: "",
+      water: "集中供水全覆盖",
+      network: "",
+      problems: "<i>三组</i>通组路未硬化",
+      filled: 8,
+      parts: 12,
+      updated_by: who,
+    },
+    situation_previous: null,
+    registry_households: v.households.length,
+    plans: [
+      { id: `${v.id}-g1`, kind: coded("three_year", "三年帮扶目标", "three-year aid goal"), year, title: "壮大村集体经济", target: "收入达到10万元", due: `${year + 2}-12-31`, state: coded("open", "进行中", "open"), overdue: false, closed_on: null, result: "", recorded_by: who },
+    ],
+    plan_progress: { items: 1, done: 0, missed: 0, open: 1, overdue: 0, letter: false },
     projects: [
       {
         id: `${v.id}-p1`,

@@ -1,7 +1,7 @@
 // Browser end-to-end test of the county web page (/county/) against a running server: logs in
 // as county staff in Debian's Chromium (driven by playwright-core), checks the overview, opens
 // a village (members table, calendar, an explained figure, the village's own ledger and its
-// two exports, a random diary inspection with its seed), enters a first secretary's yearly scores (an out-of-range value first: the server's
+// exports, a random diary inspection with its seed, a visit's photo: thumbnail and full image), enters a first secretary's yearly scores (an out-of-range value first: the server's
 // message must show) and one month's scheme B item, downloads the village attendance CSV and
 // scores XLSX and checks what is inside them, switches to English, checks that a lost session
 // goes back to the log-in screen, checks the overview's yearly grades, takes the README's
@@ -29,7 +29,8 @@ const MOCK = process.env.MOCK === "1";
 const SHOTS = resolve(process.env.SHOTS ?? (MOCK ? "/tmp/county-e2e-mock" : join(REPO, "docs/screenshots")));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 const ATTENDANCE_HEADER = "县,乡镇,村,队员,角色,日期,在村,最早到村打卡,请假,考勤状态,记录编号";
-const PROJECTS_HEADER = "县,乡镇,村,项目名称,项目类型,状态,集体自筹(元),财政投入(元),党费补贴(元),城乡统筹(元),资金合计(元),受益户数,受益农户,开工日期,进展,办结日期,结果,记录人,记录编号";
+const PROJECTS_HEADER = "县,乡镇,村,项目名称,项目类型,状态,集体自筹(元),财政投入(元),党费补贴(元),城乡统筹(元),资金合计(元),受益户数,受益农户,开工日期,进展,办结日期,结果,关联承诺事项,其中待办,记录人,记录编号";
+const SITUATION_HEADER = "县,乡镇,村,年度,填写情况,户籍人口,户数,农户档案登记户数,党员人数,村两委人数,村两委成员,村集体经济收入(元),集体收入来源,农民人均可支配收入(元),主导产业,道路,饮水,网络/通信,主要问题,最后修改人";
 const PAGE_DIR = join(REPO, "crates/taizhang-county-web/assets");
 // The page's files by URL path: the frame, the style sheet and every ES module in js/.
 const PAGE_FILES = {
@@ -258,8 +259,34 @@ async function checkLedger(page, villageName) {
   check(xlsxFile.name.endsWith(".xlsx") && xlsxFile.bytes[0] === 0x50 && xlsxFile.bytes[1] === 0x4b, `meetings export ${xlsxFile.name} is not an XLSX`);
   const xml = [...unzip(xlsxFile.bytes)].filter(([n]) => n === "xl/sharedStrings.xml" || /^xl\/worksheets\/[^/]+\.xml$/.test(n)).map(([, b]) => b.toString("utf8"));
   for (const col of ["主持/主讲", "参加人数", "议题", "决定事项"]) check(xml.some((x) => x.includes(col)), `meetings XLSX lacks the column ${col}`);
+  // The village situation (村情) as CSV: a row per year of the period, the period's own year
+  // filled in (the demo county generates it), a count not entered left empty, never 0.
+  const situationFile = await download(page, "export-ledger-situation-csv");
+  check(situationFile.name.endsWith(".csv") && situationFile.name.includes("situation"), `situation export is named ${situationFile.name}`);
+  const sLines = situationFile.bytes.subarray(3).toString("utf8").split(/\r?\n/).filter((l) => l !== "");
+  check(sLines[0] === SITUATION_HEADER, `situation CSV header is\n  ${sLines[0]}\nexpected\n  ${SITUATION_HEADER}`);
+  check(sLines.length >= 2 && sLines.slice(1).every((l) => l.includes(villageName)), `situation CSV rows: ${sLines.slice(1).join(" | ")}`);
+  const plansFile = await download(page, "export-ledger-plans-xlsx");
+  const plansXml = [...unzip(plansFile.bytes)].filter(([n]) => n === "xl/sharedStrings.xml" || /^xl\/worksheets\/[^/]+\.xml$/.test(n)).map(([, b]) => b.toString("utf8"));
+  for (const col of ["事项/签订单位", "目标/指标", "完成时限"]) check(plansXml.some((x) => x.includes(col)), `plans XLSX lacks the column ${col}`);
+  // The village situation (村情) of the period's year beside the year before, and the plans
+  // covering the year (the demo county generates both): a part not entered says so in words.
+  const situation = section.getByTestId("ledger-situation");
+  check((await situation.getAttribute("data-entered")) === "1", `the situation of ${villageName} is shown as entered`);
+  const parts = await situation.getByTestId("ledger-situation-row").evaluateAll((rs) => rs.map((r) => [r.dataset.part, r.children[1].textContent.trim()]));
+  check(parts.length === 12, `the situation shows ${parts.length} parts, not 12`);
+  check(parts.every(([, text]) => text.length > 0), `every part shows a value or words: ${JSON.stringify(parts)}`);
+  const income = parts.find(([p]) => p === "sCollectiveIncome")?.[1] ?? "";
+  check(/\d/.test(income), `the collective income shows a figure: ${income}`);
+  const perHead = parts.find(([p]) => p === "sIncomePerHead")?.[1] ?? "";
+  check(!/\d/.test(perHead), `income per head, not entered, is words, never 0: ${perHead}`);
+  const plans = await section.getByTestId("ledger-plan").evaluateAll((rs) => rs.map((r) => [r.dataset.kind, r.dataset.state]));
+  check(plans.some(([k]) => k === "three_year") && plans.some(([k]) => k === "yearly") && plans.some(([k]) => k === "letter"), `plans of every kind: ${JSON.stringify(plans)}`);
+  const standing = (await section.getByTestId("ledger-plan-standing").textContent()).trim();
+  check(standing.includes("已签订工作目标责任书"), `the plan's standing names the letter: ${standing}`);
+  await situation.screenshot({ path: join(SHOTS, "county-village-situation.png") });
   await section.screenshot({ path: join(SHOTS, "county-village-ledger.png") });
-  log(`village ledger: ${projects} projects (${states.join(" ")}), ${meetings} meetings; projects CSV and meetings XLSX checked`);
+  log(`village ledger: ${projects} projects (${states.join(" ")}), ${meetings} meetings, ${plans.length} plan items (${standing}); projects CSV, meetings XLSX, situation CSV (${sLines.length - 1} rows) and plans XLSX checked`);
 }
 
 async function inspectDiary(page) {
@@ -467,13 +494,47 @@ async function checkSessionLoss(page, user, password) {
   log("lost session → log-in screen → back on the village");
 }
 
+// Issue 19: a photo on the county page. scripts/county-e2e.sh recorded a visit of 王芳's with a
+// photo through the command-line client (visit --photo) and synced it (the records first, then
+// the photo in chunks): the evidence calendar's day lists the visit with its thumbnail, and a
+// click opens the full image (both really decoded by the browser, never a broken image).
+async function checkPhoto(page, base, villageName, date, memberName) {
+  await page.goto(`${base}/county/`);
+  await page.getByTestId("village-row").first().waitFor();
+  await openVillage(page, villageName);
+  await page.getByTestId("evidence-member").first().waitFor();
+  const row = page.getByTestId("evidence-member").filter({ hasText: memberName });
+  await row.locator(`[data-testid="evidence-day"][data-date="${date}"]`).click();
+  const thumb = page.locator('[data-testid="evidence-record"] [data-testid="photo-thumb"]').first();
+  await thumb.waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector('[data-testid="evidence-record"] [data-testid="photo-thumb"]');
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  const size = await thumb.evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+  check((await page.getByTestId("photo-pending").count()) === 0, "the uploaded photo is not shown as 尚未上传");
+  await page.getByTestId("photo-open").first().click();
+  await page.getByTestId("photo-viewer").waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector('[data-testid="photo-full"]');
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  const full = await page.getByTestId("photo-full").evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+  check(full[0] > size[0], `the full image (${full}) is larger than its thumbnail (${size})`);
+  await page.getByTestId("photo-viewer").screenshot({ path: join(SHOTS, "county-photo.png") });
+  await page.getByTestId("photo-close").click();
+  await page.getByTestId("photo-viewer").waitFor({ state: "detached" });
+  await page.getByTestId("evidence-detail").screenshot({ path: join(SHOTS, "county-photo-thumb.png") });
+  log(`photo: ${memberName}'s visit on ${date} shows a ${size.join("×")} thumbnail, the full image ${full.join("×")}`);
+}
+
 // Issue 17: a doubtful day decided by a person. scripts/county-e2e.sh made one (王芳's check-in
 // recorded afterwards, dated before her phone's previous sync): the village page lists it under
 // 只看时间存疑, says why, and an officer's 核实计入 with a note is kept (still there after a reload).
 async function decideDoubtfulDay(page, base, villageName, date, memberName) {
   await page.goto(`${base}/county/`);
   await page.getByTestId("village-row").first().waitFor();
-  // The period must hold the day (two hours ago may be yesterday, even last month).
+  // The period must hold the day (26 hours ago may be last month, even last year).
   const from = page.getByTestId("period-from");
   if ((await from.inputValue()) > date) {
     await from.fill(date);
@@ -726,6 +787,9 @@ async function main() {
     // The overview's screenshot comes last, so its yearly grades show the scores entered above.
     await checkGrades(page, member);
     await page.screenshot({ path: join(SHOTS, "county-overview.png"), fullPage: true });
+    if (!MOCK && process.env.PHOTO_DATE) {
+      await checkPhoto(page, base, process.env.DOUBTFUL_VILLAGE || "石门村", process.env.PHOTO_DATE, env("DOUBTFUL_MEMBER"));
+    }
     if (!MOCK && process.env.DOUBTFUL_DATE) {
       await decideDoubtfulDay(page, base, process.env.DOUBTFUL_VILLAGE || "石门村", process.env.DOUBTFUL_DATE, env("DOUBTFUL_MEMBER"));
     }

@@ -80,13 +80,35 @@ impl TestServer {
             .await
     }
 
+    /// The demo village, its county (惠水县) judged by `policy` (a county's own policy file).
+    pub async fn start_with_county_policy(households: usize, policy: taizhang_rules::Policy) -> Self {
+        let store = fresh_store().await;
+        seed_demo_village(store.as_ref(), households, NOW).await.expect("seed demo village");
+        let per_county = std::collections::HashMap::from([(taizhang_sync_server::demo::DEMO_COUNTY, policy)]);
+        let limits = Limits { requests_per_minute: 100_000, ..Limits::default() };
+        Self::serve_state(store, limits, ServeConfig::default(), |s| {
+            s.with_policies(taizhang_rules::Policy::default(), per_county)
+        })
+        .await
+    }
+
     async fn serve_with(store: Arc<dyn ServerBackend>, limits: Limits, config: ServeConfig) -> Self {
+        Self::serve_state(store, limits, config, |s| s).await
+    }
+
+    /// Serves `store` with the state `adapt` makes of the default one (policies, say).
+    async fn serve_state(
+        store: Arc<dyn ServerBackend>,
+        limits: Limits,
+        config: ServeConfig,
+        adapt: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let clock = Arc::new(AtomicI64::new(NOW));
         let c = clock.clone();
-        let state = AppState::with(store.clone(), limits, Arc::new(move || c.load(Ordering::SeqCst)));
+        let state = adapt(AppState::with(store.clone(), limits, Arc::new(move || c.load(Ordering::SeqCst))));
         let county = state.county.clone();
         let refresher = taizhang_county_web::spawn_read_model(&state.county);
         let app = router(state);
@@ -183,6 +205,7 @@ pub fn visit(member: MemberId, household: HouseholdId, at: Timestamp, findings: 
         needs: "希望解决饮水问题".into(),
         follow_up: "下周联系水务站".into(),
         amends: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -194,6 +217,7 @@ pub fn diary(member: MemberId, at: Timestamp, text: &str) -> DiaryEntry {
         text: text.into(),
         amends: None,
         written_at: at,
+        attachments: Vec::new(),
     }
 }
 

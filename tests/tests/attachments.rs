@@ -156,3 +156,44 @@ async fn garbage_wrong_offsets_wrong_hashes_oversize_bombs_and_renamed_pngs_are_
     client.upload(village, &mut up, &photo, |_| {}).await.expect("upload");
     assert!(up.done());
 }
+
+/// A county's own policy caps its teams' files (issue 19: per-county caps): 惠水县 allows files
+/// of 1 MiB and 2 MiB a device a day. A 1.5 MiB scan is refused whole (413, in words), while
+/// the server's own 8 MiB would have taken it; photos go through until the day's 2 MiB is used,
+/// and the next one is refused (413, the day's cap in words).
+#[tokio::test]
+async fn a_county_policy_caps_files_and_a_device_day() {
+    let mut policy = taizhang_rules::Policy::default();
+    policy.attachments = taizhang_rules::AttachmentPolicy { max_file_mb: 1, max_device_mb_per_day: 2 };
+    let server = TestServer::start_with_county_policy(3, policy).await;
+    let village = demo::VILLAGE.0;
+    let li = RawDevice::enroll(&server.url, &server.code(0).await).await.expect("enroll");
+    let client = BlobClient::new(&server.url, &li.token).expect("client");
+
+    let photo = samples::photo(300, 200, 7);
+    let hash = blob_hash(&photo);
+    let big: u64 = 1536 * 1024;
+    let e = client.send(village, &hash, encode_chunk(Kind::Jpeg, &hash, big, 0, &photo[..1000])).await;
+    let e = e.expect_err("over the county's 1 MiB");
+    let words = e.to_string();
+    assert_eq!(status_of(e), 413, "{words}");
+    assert!(words.contains("1048576 bytes allowed per file"), "the county's cap said in words: {words}");
+    assert_eq!(server.store.blob(village, hash).await.expect("blob"), None, "nothing stored");
+
+    // Photos of ~0.9 MiB (announced: only the first chunk travels, which is what the day counts).
+    let mut refused_at = None;
+    for i in 0..4u32 {
+        let p = samples::photo(320, 240, 100 + i);
+        let h = blob_hash(&p);
+        let total = 900 * 1024;
+        match client.send(village, &h, encode_chunk(Kind::Jpeg, &h, total, 0, &p[..1000])).await {
+            Ok(_) => {}
+            Err(e) => {
+                assert_eq!(status_of(e), 413, "the day's cap");
+                refused_at = Some(i);
+                break;
+            }
+        }
+    }
+    assert_eq!(refused_at, Some(2), "two uploads of 0.9 MiB fit in 2 MiB, the third does not");
+}

@@ -708,6 +708,7 @@ async fn a_filed_month_takes_only_its_owners_amendments() {
         text: "走访三户".into(),
         amends: None,
         written_at: NOW,
+        attachments: Vec::new(),
     };
     let doc = log_doc(wang.account);
     let c = change_on(&server, demo::VILLAGE.0, &doc, &wang.actor, |tx| write(tx, &d).expect("w")).await;

@@ -253,13 +253,15 @@ async fn pull_writes_every_dataset_of_the_county_to_files() {
         out: dir.path().join("惠水县"),
     };
     let files = taizhang_client::pull::pull(&req).await.expect("pull");
-    assert_eq!(files.len(), 12, "6 datasets × 2 formats");
+    assert_eq!(files.len(), 16, "8 datasets × 2 formats");
     let names: Vec<String> =
         files.iter().map(|f| f.path.file_name().expect("name").to_string_lossy().into_owned()).collect();
     assert!(names.contains(&"taizhang-visits-2026-01-01-2026-06-30.csv".to_string()), "{names:?}");
     let visits =
         std::fs::read_to_string(dir.path().join("惠水县/taizhang-visits-2026-01-01-2026-06-30.csv")).expect("read");
-    assert!(visits.starts_with("\u{feff}县,乡镇,村,日期,时间,队员,户主,村民小组,发现问题,群众需求,后续跟进,记录编号"));
+    assert!(visits.starts_with(
+        "\u{feff}县,乡镇,村,日期,时间,队员,户主,村民小组,发现问题,群众需求,后续跟进,更正的走访,照片数,记录编号"
+    ));
     assert!(visits.lines().count() > 100, "half a year of visits of a generated village");
     assert!(visits.lines().skip(1).all(|l| l.starts_with("惠水县,")));
     // The village ledger's two (issue 22) come with their Chinese headers.
@@ -269,6 +271,13 @@ async fn pull_writes_every_dataset_of_the_county_to_files() {
     let meetings =
         std::fs::read_to_string(dir.path().join("惠水县/taizhang-meetings-2026-01-01-2026-06-30.csv")).expect("read");
     assert!(meetings.starts_with("\u{feff}县,乡镇,村,日期,类型,主持/主讲,参加人数,议题,决定事项"), "{meetings:.200}");
+    // And the village situation (村情) and the plans (帮扶计划).
+    let situation =
+        std::fs::read_to_string(dir.path().join("惠水县/taizhang-situation-2026-01-01-2026-06-30.csv")).expect("read");
+    assert!(situation.starts_with("\u{feff}县,乡镇,村,年度,填写情况,户籍人口,户数"), "{situation:.200}");
+    let plans =
+        std::fs::read_to_string(dir.path().join("惠水县/taizhang-plans-2026-01-01-2026-06-30.csv")).expect("read");
+    assert!(plans.starts_with("\u{feff}县,乡镇,村,类别,年度,事项/签订单位"), "{plans:.200}");
     for f in &files {
         assert_eq!(std::fs::metadata(&f.path).expect("file").len() as usize, f.bytes);
     }
@@ -453,4 +462,77 @@ async fn days_after_a_members_last_sync_are_not_synced_on_the_county_page_never_
     );
     assert_eq!(row["provisional"], true);
     assert!(["normal", "notice", "attention"].contains(&row["status"].as_str().expect("status")), "{row}");
+}
+
+/// Issue 19: a visit's photo reaches the county page. Li records a visit with two photos and
+/// syncs; the phone sends one of them. The page's list says which is on the server, the file and
+/// its thumbnail are served, the other is 照片尚未上传 in words (404), a hash no record names is
+/// not served whatever the store holds, a malformed one is a 400, and the visits export counts
+/// the record's photos (照片数).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visits_photo_is_on_the_county_page_once_the_phone_sent_it() {
+    use taizhang_attach::media::{prepare_photo, samples};
+    use taizhang_attach::{hash_hex, Caps};
+    let server = TestServer::start(12).await;
+    let county = county_officer(&server).await;
+    let t = server.transport();
+    let village = demo::VILLAGE.0;
+    let li_id = demo::member_id(0);
+    let sent = prepare_photo(&samples::photo(1200, 900, 1), &Caps::default()).expect("photo");
+    let kept = prepare_photo(&samples::photo(800, 600, 2), &Caps::default()).expect("photo");
+    let (sent_hex, kept_hex) = (hash_hex(&sent.hash), hash_hex(&kept.hash));
+
+    let mut li = server.device(0).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    let mut v = visit(li_id, household(3), NOW + 60_000, "屋顶漏雨，已拍照");
+    v.attachments = vec![sent_hex.clone(), kept_hex.clone()];
+    li.record_visit(&v, NOW + 60_000).expect("visit");
+    li.sync(&t, NOW + 120_000).await.expect("li syncs the record first");
+    let token = li.access_token().expect("token").expect("a token after the sync");
+    let blobs = taizhang_client::blobs::BlobClient::new(&server.url, &token).expect("client");
+    let mut up = taizhang_attach::upload::Upload::new(sent.hash, sent.kind, sent.bytes.len() as u64);
+    blobs.upload(village, &mut up, &sent.bytes, |_| {}).await.expect("upload");
+    assert!(up.done());
+    server.county_caught_up(village).await;
+
+    let list = county.json(&format!("/county/api/village/{village}/photos")).await;
+    assert_eq!((list["stored"].as_u64(), list["pending"].as_u64()), (Some(1), Some(1)), "{list}");
+    let photos = &list["records"][v.id.to_string()]["photos"];
+    assert_eq!(photos[0]["state"], "stored");
+    assert_eq!(photos[0]["kind"], "jpeg");
+    assert_eq!(photos[1]["state"], "pending");
+
+    let (status, body, headers) = county.get(&format!("/county/api/village/{village}/blob/{sent_hex}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, sent.bytes, "the file as the phone sent it");
+    assert_eq!(headers["content-type"], "image/jpeg");
+    let (status, thumb, _) = county.get(&format!("/county/api/village/{village}/blob/{sent_hex}/thumb")).await;
+    assert_eq!(status, 200);
+    assert!(!thumb.is_empty() && thumb.len() < body.len(), "a thumbnail, smaller than the file");
+    let (status, words, _) = county.get(&format!("/county/api/village/{village}/blob/{kept_hex}")).await;
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&words).contains("照片尚未上传"), "{}", String::from_utf8_lossy(&words));
+    // A file on the server that no record of the village names is not the page's to show.
+    let stray = prepare_photo(&samples::photo(640, 480, 3), &Caps::default()).expect("photo");
+    let mut up = taizhang_attach::upload::Upload::new(stray.hash, stray.kind, stray.bytes.len() as u64);
+    blobs.upload(village, &mut up, &stray.bytes, |_| {}).await.expect("upload");
+    let (status, _, _) = county.get(&format!("/county/api/village/{village}/blob/{}", hash_hex(&stray.hash))).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = county.get(&format!("/county/api/village/{village}/blob/not-a-hash")).await;
+    assert_eq!(status, 400);
+    let (status, _, _) =
+        county.get(&format!("/county/api/village/00000000-0000-0000-0000-000000000009/blob/{sent_hex}")).await;
+    assert_eq!(status, 404, "a village outside the officer's county");
+
+    let today = taizhang_domain::local_date(NOW + 60_000);
+    let (status, csv, _) = county
+        .get(&format!("/county/api/export?dataset=visits&format=csv&village={village}&from={today}&to={today}"))
+        .await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8(csv).expect("utf-8");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = header.iter().position(|h| *h == "照片数").expect("a column 照片数");
+    let row: Vec<&str> = lines.next().expect("the visit").split(',').collect();
+    assert_eq!(row[col], "2", "the record refers to two photos, one not sent yet");
 }

@@ -63,6 +63,8 @@ async fn a_promise_made_on_one_phone_is_closed_on_another_and_every_phone_sees_i
         done_by: None,
         done_at: None,
         done_note: String::new(),
+        project: None,
+        attachments: Vec::new(),
     };
     li.put_follow_up(&item, NOW + 2_000).expect("promise");
     // One Li owns himself, without a day: on Li's list his own comes first.
@@ -143,6 +145,8 @@ async fn the_county_counts_the_items_made_on_phones_one_closed_late_after_weeks_
         done_by: None,
         done_at: None,
         done_note: String::new(),
+        project: None,
+        attachments: Vec::new(),
     };
     let a = promise(1, Some(3), "协助办理医保报销");
     let b = promise(2, Some(7), "联系修缮危房");
@@ -389,4 +393,84 @@ async fn the_officer_returns_an_answer_the_phone_answers_again_and_the_officer_a
         assert_eq!(f.state(), taizhang_domain::FindingState::Accepted, "{name}");
         assert!(phone.store().open_findings().expect("open").is_empty(), "{name}");
     }
+}
+
+/// The same loop through the app's own commands (`taizhang_app_core::AppCore`, what the
+/// window calls): 王芳's app receives the county's finding at a sync and lists it on Today as
+/// 待整改; an empty answer is refused in words and nothing is sent; offline she answers it (the
+/// finding leaves Today at once), and at her next sync the page shows it 已答复 with her words
+/// and the app's time of the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_is_answered_through_the_apps_own_commands() {
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+    use taizhang_app_core::contract::{AnswerFindingRequest, JoinRequest};
+
+    let server = TestServer::start(20).await;
+    let county = server.county_officer().await;
+    let village = demo::VILLAGE.0;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = server.clock.clone();
+    let app_clock: taizhang_app_core::Clock = Arc::new(move || clock.load(Ordering::SeqCst));
+    let p = dir.path().join("wang.sqlite3");
+    let wang = taizhang_app_core::AppCore::open(p.clone(), p.with_extension("json"), None, app_clock).expect("open");
+    wang.join(JoinRequest { server_url: server.url.clone(), code: server.code(1).await }).await.expect("join");
+    server.county_caught_up(village).await;
+
+    let h5 = household(5);
+    let (status, w) = county
+        .post(
+            &format!("/county/api/village/{village}/findings"),
+            serde_json::json!({"household": h5.to_string(), "text": "户内危房改造资料不全"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{w}");
+    let finding = w["finding"].as_str().expect("id").to_string();
+
+    // At her next sync the finding is on Today, to answer.
+    server.advance(60_000);
+    wang.sync_now().await.expect("sync");
+    let today = wang.today().await.expect("today");
+    assert_eq!(today.findings.len(), 1, "{:?}", today.findings);
+    let f = &today.findings[0];
+    assert_eq!(
+        (f.id.as_str(), f.state.as_str(), f.text.as_str(), f.found_by_name.as_str()),
+        (finding.as_str(), "open", "户内危房改造资料不全", "惠水县委组织部 孙强")
+    );
+    assert_eq!(f.household_id.as_deref(), Some(h5.to_string().as_str()));
+
+    // An empty answer is refused in words; the finding stays to answer.
+    let err = wang
+        .answer_finding(AnswerFindingRequest { id: finding.clone(), answer: "  ".into() })
+        .await
+        .expect_err("an empty answer");
+    assert!(!err.to_string().is_empty(), "a refusal in words");
+    assert_eq!(wang.today().await.expect("today").findings.len(), 1);
+
+    // Offline two days later she answers it: it leaves Today at once.
+    server.advance(2 * DAY);
+    let answered_at = server.clock.load(Ordering::SeqCst);
+    let a = wang
+        .answer_finding(AnswerFindingRequest {
+            id: finding.clone(), answer: "已补齐危房鉴定和改造验收资料".into()
+        })
+        .await
+        .expect("answered offline");
+    assert_eq!((a.answered, a.answered_by_name.as_deref(), a.answered_at), (true, Some("王芳"), Some(answered_at)));
+    assert!(wang.today().await.expect("today").findings.is_empty(), "nothing left to answer");
+
+    // Back in signal a day later: the page shows it answered, with the app's time of the answer.
+    server.advance(DAY);
+    wang.sync_now().await.expect("sync");
+    let county = server.county_officer().await; // the page's session of three days ago ended
+    server.county_caught_up(village).await;
+    let listed = county.json(&format!("/county/api/village/{village}/findings")).await;
+    let line = listed["findings"].as_array().expect("findings").iter().find(|l| l["id"] == finding).cloned();
+    let line = line.expect("the finding is listed");
+    assert_eq!(
+        (line["state"].as_str(), line["answer"].as_str(), line["answered_by_name"].as_str()),
+        (Some("answered"), Some("已补齐危房鉴定和改造验收资料"), Some("王芳")),
+        "{line}"
+    );
+    assert_eq!(line["answered_at"], answered_at, "the app's time of the answer, not the receipt");
 }

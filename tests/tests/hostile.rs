@@ -53,6 +53,7 @@ async fn a_member_with_a_valid_device_cannot_bend_the_records() {
         text: "字".repeat(1_300_000),
         amends: None,
         written_at: NOW,
+        attachments: Vec::new(),
     };
     let c = change_on(&server, village, &november, &wang.actor, |tx| write(tx, &huge).expect("w")).await;
     let answer = wang.push(village, vec![(november.clone(), c)]).await;

@@ -114,7 +114,10 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
             if !forgot {
                 set(at(date, 21));
                 let text = format!("{}:走访农户,整理台账({})", names[i], date);
-                phone.write_diary(DiaryInput { date: None, text, amends: None }).await.expect("diary");
+                phone
+                    .write_diary(DiaryInput { date: None, text, amends: None, attachments: Vec::new() })
+                    .await
+                    .expect("diary");
             }
         }
         if date == day(20) {
@@ -125,6 +128,7 @@ async fn one_month_of_a_three_person_team_from_the_phones_to_the_county() {
                     date: Some(forgot_wang.to_string()),
                     text: "补记:14日在3组调解土地纠纷,当晚忘记记录".into(),
                     amends: None,
+                    attachments: Vec::new(),
                 })
                 .await
                 .expect("补记");

@@ -100,7 +100,8 @@ async fn members_submit_their_months_and_the_first_secretary_files_reports_to_th
     assert!(october(zhang_id)["submitted_at"].is_null(), "张伟 has not submitted");
 
     // The reports of 2026 as of 25 November: the commitment and Q3 filed (with their text),
-    // Q1 and Q2 missing, Q4 and the yearly written report (述职, issue 22) not due yet.
+    // Q1 and Q2 missing, Q4, the yearly written report (述职) and the research report (调研报告,
+    // issue 22) not due yet.
     let (status, reports) = township.get_json("/county/api/reports?year=2026").await;
     assert_eq!(status, 200, "{reports}");
     let slots = reports["villages"][0]["reports"].as_array().expect("reports");
@@ -115,9 +116,11 @@ async fn members_submit_their_months_and_the_first_secretary_files_reports_to_th
             ("2026-Q3", "filed"),
             ("2026-Q4", "not_yet"),
             ("2026-year", "not_yet"),
+            ("2026-research", "not_yet"),
         ],
         "{reports}"
     );
+    assert_eq!(slots[6]["label_zh"], "2026年调研报告");
     assert_eq!(slots[3]["text"], q3.text.as_str());
     assert_eq!(slots[3]["written_by_name"], "李明");
     assert_eq!(slots[0]["label_zh"], "2026年度承诺");

@@ -422,3 +422,14 @@ fn the_checks_see_what_they_look_for() {
         "const COMMANDS: &[&str] = &[\n    \"today\",\n    \"sync_now\",\n];\nconst OTHER: &[&str] = &[\"x\"];\n";
     assert_eq!(quoted_names(build, "const COMMANDS", "];"), vec!["today".to_string(), "sync_now".to_string()]);
 }
+
+/// The app's visit form offers the same window of days as the policy the device judges with
+/// (`app/src/main.ts` `VISIT_BACKDATE_DAYS` = `Policy::default().visit_backdate_days`).
+#[test]
+fn the_visit_form_offers_the_policy_window() {
+    let main = read("app/src/main.ts");
+    let line = main.lines().find(|l| l.starts_with("const VISIT_BACKDATE_DAYS = ")).expect("the constant in main.ts");
+    let days: u32 =
+        line.trim_start_matches("const VISIT_BACKDATE_DAYS = ").trim_end_matches(';').trim().parse().expect("a number");
+    assert_eq!(days, taizhang_rules::Policy::default().visit_backdate_days, "app/src/main.ts and the policy disagree");
+}

@@ -80,6 +80,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
         text: "路基平整完成".into(),
         by: li_id,
         at: NOW + 10_000,
+        attachments: Vec::new(),
     };
     let by_wang = ProgressUpdate {
         id: ProgressId(Uuid::now_v7()),
@@ -88,6 +89,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
         text: "水泥已运到三组".into(),
         by: wang_id,
         at: NOW + 11_000,
+        attachments: Vec::new(),
     };
     li.add_progress(&by_li, NOW + 10_000).expect("Li's update");
     wang.add_progress(&by_wang, NOW + 11_000).expect("Wang's update");
@@ -201,7 +203,7 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("县,乡镇,村,项目名称,项目类型,状态,集体自筹(元),财政投入(元),党费补贴(元),城乡统筹(元),资金合计(元),受益户数,受益农户,开工日期,进展,办结日期,结果,记录人,记录编号")
+        Some("县,乡镇,村,项目名称,项目类型,状态,集体自筹(元),财政投入(元),党费补贴(元),城乡统筹(元),资金合计(元),受益户数,受益农户,开工日期,进展,办结日期,结果,关联承诺事项,其中待办,记录人,记录编号")
     );
     let row = lines.next().expect("the road");
     for cell in [
@@ -266,4 +268,102 @@ async fn a_project_moves_across_phones_and_the_county_counts_it_and_a_late_lectu
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(body["error"].as_str().expect("message").contains("computed from the records"), "{body}");
+}
+
+/// The village situation (村情) filled in on two phones while both are offline — Li the two
+/// committees and the collective income, Wang the roads and water — keeps both halves after
+/// the sync; a yearly plan item made on Li's phone is closed as missed on Wang's; the county's
+/// village page shows the year's register beside last year's and how the plan stands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_situation_filled_in_on_two_phones_keeps_both_halves_and_the_plan_reaches_the_county() {
+    use taizhang_domain::{Cadre, Education, PlanId, PlanItem, PlanKind, PlanState, VillageSituation};
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let (li_id, wang_id) = (demo::member_id(0), demo::member_id(1));
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    for phone in [&mut li, &mut wang] {
+        phone.sync(&t, NOW).await.expect("first sync");
+    }
+    let today = taizhang_domain::local_date(NOW);
+    let year = chrono::Datelike::year(&today);
+
+    // Last year's register, filled in late on Li's phone, reaches Wang before both go offline.
+    let last =
+        VillageSituation { collective_income_yuan: Some(52_000), ..VillageSituation::empty(year - 1, li_id, NOW) };
+    li.put_situation(&last, NOW + 1_000).expect("last year's situation, entered late");
+    li.sync(&t, NOW + 2_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 3_000).await.expect("wang syncs");
+
+    // Offline, each fills in their half of this year's register.
+    let by_li = VillageSituation {
+        committee: vec![Cadre {
+            name: "陈刚".into(),
+            post: "村党支部书记".into(),
+            birth_year: Some(1975),
+            education: Some(Education::Senior),
+        }],
+        collective_income_yuan: Some(86_000),
+        ..VillageSituation::empty(year, li_id, NOW + 10_000)
+    };
+    let by_wang = VillageSituation {
+        roads: "三组通组路未硬化".into(),
+        water: "集中供水全覆盖".into(),
+        ..VillageSituation::empty(year, wang_id, NOW + 11_000)
+    };
+    li.put_situation(&by_li, NOW + 10_000).expect("Li's half");
+    wang.put_situation(&by_wang, NOW + 11_000).expect("Wang's half");
+    let goal = PlanItem {
+        id: PlanId(Uuid::now_v7()),
+        kind: PlanKind::Yearly,
+        year,
+        title: "新建茶叶加工厂".into(),
+        target: "年加工干茶20吨".into(),
+        due: Some(today),
+        state: PlanState::Open,
+        result: String::new(),
+        closed_on: None,
+        recorded_by: li_id,
+        recorded_at: NOW + 12_000,
+        attachments: Vec::new(),
+    };
+    li.put_plan_item(&goal, NOW + 12_000).expect("the plan item");
+
+    // Back in signal: both halves survive, field by field.
+    li.sync(&t, NOW + 20_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 21_000).await.expect("wang syncs");
+    li.sync(&t, NOW + 22_000).await.expect("li syncs again");
+    for phone in [&li, &wang] {
+        let x = phone.store().situation(year).expect("read").expect("held").record;
+        assert_eq!(x.committee, by_li.committee, "Li's committee kept");
+        assert_eq!(x.collective_income_yuan, Some(86_000), "Li's income kept");
+        assert_eq!((x.roads.as_str(), x.water.as_str()), ("三组通组路未硬化", "集中供水全覆盖"), "Wang's half kept");
+    }
+    assert_eq!(digest(&li), digest(&wang), "the same tables on both phones");
+
+    // Wang closes the plan item as missed, with the reason; it reaches Li.
+    let missed = PlanItem {
+        state: PlanState::Missed,
+        closed_on: Some(today),
+        result: "用地审批未完成，顺延至明年".into(),
+        ..wang.store().plan_item(goal.id).expect("read").expect("on Wang's phone").record
+    };
+    wang.put_plan_item(&missed, NOW + 30_000).expect("closed");
+    wang.sync(&t, NOW + 31_000).await.expect("wang syncs");
+    li.sync(&t, NOW + 32_000).await.expect("li syncs");
+    assert_eq!(li.store().plan_item(goal.id).expect("read").expect("held").record, missed);
+
+    // The county's village page: this year's register beside last year's, and the plan.
+    let county = server.county_officer().await;
+    server.county_caught_up(demo::VILLAGE.0).await;
+    let v = county.json(&format!("/county/api/village/{}/ledger?from={year}-01-01&to={today}", demo::VILLAGE.0)).await;
+    assert_eq!(v["year"], year);
+    assert_eq!(v["situation"]["collective_income_yuan"], 86_000);
+    assert_eq!(v["situation"]["roads"], "三组通组路未硬化");
+    assert_eq!(v["situation"]["committee"][0]["education"]["zh"], "高中/中专");
+    assert_eq!(v["situation"]["population"], serde_json::Value::Null, "not entered stays unknown, not 0");
+    assert_eq!(v["situation_previous"]["collective_income_yuan"], 52_000);
+    assert_eq!(v["plans"][0]["state"]["zh"], "未完成");
+    assert_eq!(v["plan_progress"]["missed"], 1);
+    assert_eq!(v["plan_progress"]["letter"], false);
 }

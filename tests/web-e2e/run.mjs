@@ -2,12 +2,12 @@
 // sync server (scripts/web-e2e.sh starts it with the demo village and its one-time codes):
 //  1. 李明 (360×640) opens /app/, sets his PIN (it keys the encrypted ledger, issue 21), enrolls
 //     with his one-time code, and the service worker takes the page; the network goes
-//     (context.setOffline), he checks in, records a visit and writes a diary entry — each
-//     "saved" only once durable in OPFS;
+//     (context.setOffline), he checks in, records a visit, writes a diary entry and records a
+//     party lecture on the village ledger tab — each "saved" only once durable in OPFS;
 //  2. the page is reloaded with no network (served by the service worker): the lock screen
 //     refuses a wrong PIN in words, the right one opens it, and the visit and the diary entry
 //     are still there; the network comes back and he syncs;
-//  3. 王芳's device (the `taizhang` CLI) syncs and has the visit, the check-in and the entry;
+//  3. 王芳's device (the `taizhang` CLI) syncs and has the visit, the check-in, the entry and the lecture;
 //  4. 张伟 (a second browser profile, 390×844) enrolls and converges: he sees 李明's diary
 //     entry and visit; he writes an entry, syncs, and 李明 receives it after his next sync;
 //  5. figures: cold open to the list of every household with no network (the PIN entered: its
@@ -235,7 +235,20 @@ async function main() {
     await a.page.click('[data-testid="diary-save"]');
     await waitText(a.page, '[data-testid="diary-entries"]', (t) => t.includes(marker));
     await shot(a.page, "diary-360");
-    log("offline: checked in, recorded a visit and a diary entry");
+
+    // The village's own ledger (村级台账, issue 22) in the browser too, still offline: a party
+    // lecture (上好一堂党课) on the ledger tab, listed once saved; 王芳's CLI receives it below.
+    await go(a.page, "#/ledger", "ledger");
+    await a.page.evaluate(() => { document.querySelector("[data-testid=meeting-new]").open = true; });
+    await a.page.selectOption('[data-testid="meeting-new"] [data-testid="meeting-kind"]', "party_lecture");
+    await a.page.fill('[data-testid="meeting-new"] [data-testid="meeting-led-by"]', "李明");
+    await a.page.fill('[data-testid="meeting-new"] [data-testid="meeting-topics"]', `学习乡村振兴政策 ${marker}`);
+    await a.page.click('[data-testid="meeting-new"] [data-testid="meeting-save"]');
+    await waitText(a.page, '[data-testid="meeting-list"]', (t) => t.includes(marker) && t.includes("党课"));
+    await shot(a.page, "ledger-360");
+    // Back to the diary: the reload below comes back to the screen it was on.
+    await go(a.page, "#/diary", "diary");
+    log("offline: checked in, recorded a visit, a diary entry and a party lecture");
 
     // ---- 2. reload with no network: the service worker serves the page, OPFS the records ----
     // The page was on the diary when it reloaded: it comes back there.
@@ -324,7 +337,9 @@ async function main() {
     check(n("visits") >= 1, "the CLI device received the visit");
     check(n("check-ins") >= 1, "the CLI device received the check-in");
     check(n("diary entries") >= 1, "the CLI device received the diary entry");
-    log("王芳's CLI device received the visit, the check-in and the diary entry");
+    const meetings = execFileSync(cli, ["--store", store, "meetings"]).toString();
+    check(meetings.includes(marker) && meetings.includes("党课"), `the CLI device received the party lecture: ${meetings}`);
+    log("王芳's CLI device received the visit, the check-in, the diary entry and the party lecture");
 
     // ---- 4. 张伟, a second browser profile at 390×844, converges ----
     const b = await enroll(browser, { width: 390, height: 844 }, env("CODE_B"), "张伟");

@@ -93,6 +93,22 @@ async fn add_project(core: Core<'_>, req: ProjectInput) -> Answer<ProjectItem> {
     Ok(core.add_project(req).await?)
 }
 #[tauri::command]
+async fn village_situation(core: Core<'_>, req: YearQuery) -> Answer<SituationView> {
+    Ok(core.village_situation(req).await?)
+}
+#[tauri::command]
+async fn save_situation(core: Core<'_>, req: SituationInput) -> Answer<SituationView> {
+    Ok(core.save_situation(req).await?)
+}
+#[tauri::command]
+async fn plans(core: Core<'_>, req: YearQuery) -> Answer<PlansView> {
+    Ok(core.plans(req).await?)
+}
+#[tauri::command]
+async fn save_plan_item(core: Core<'_>, req: PlanInput) -> Answer<PlansView> {
+    Ok(core.save_plan_item(req).await?)
+}
+#[tauri::command]
 async fn add_progress(core: Core<'_>, req: ProgressInput) -> Answer<ProjectItem> {
     Ok(core.add_progress(req).await?)
 }
@@ -167,7 +183,53 @@ async fn sync_status(core: Core<'_>) -> Answer<SyncStatus> {
 }
 #[tauri::command]
 async fn sync_now(core: Core<'_>) -> Answer<SyncSummary> {
-    Ok(core.sync_now().await?)
+    let summary = core.sync_now().await?;
+    // The files travel after the records, on their own requests (issue 19).
+    spawn_transfer(core.inner().clone());
+    Ok(summary)
+}
+#[tauri::command]
+async fn attach_file(core: Core<'_>, req: AttachRequest) -> Answer<AttachmentItem> {
+    Ok(core.attach_file(req).await?)
+}
+#[tauri::command]
+async fn attachments_for(core: Core<'_>, req: AttachmentsQuery) -> Answer<AttachmentList> {
+    Ok(core.attachments_for(req).await?)
+}
+#[tauri::command]
+async fn attachment_thumb(core: Core<'_>, req: AttachmentRef) -> Answer<AttachmentData> {
+    Ok(core.attachment_thumb(req).await?)
+}
+#[tauri::command]
+async fn attachment_full(core: Core<'_>, req: AttachmentRef) -> Answer<AttachmentData> {
+    Ok(core.attachment_full(req).await?)
+}
+#[tauri::command]
+async fn transfer_attachments(core: Core<'_>) -> Answer<TransferSummary> {
+    Ok(core.transfer_attachments().await?)
+}
+#[tauri::command]
+async fn add_attachments(core: Core<'_>, req: AddAttachmentsRequest) -> Answer<AttachmentList> {
+    Ok(core.add_attachments(req).await?)
+}
+#[tauri::command]
+async fn follow_up_to_project(core: Core<'_>, req: FollowUpToProjectRequest) -> Answer<ProjectItem> {
+    Ok(core.follow_up_to_project(req).await?)
+}
+#[tauri::command]
+async fn join_project(core: Core<'_>, req: JoinProjectRequest) -> Answer<ProjectItem> {
+    Ok(core.join_project(req).await?)
+}
+
+/// Sends the files waiting and fetches teammates' thumbnails in the background (issue 19); a
+/// cut is logged and the next sync goes on from the server's status.
+fn spawn_transfer(core: Arc<AppCore>) {
+    tauri::async_runtime::spawn(async move {
+        match core.transfer_attachments().await {
+            Ok(t) => tracing::info!(uploaded = t.uploaded, chunks = t.chunks, thumbs = t.thumbs, "files sent"),
+            Err(e) => tracing::warn!("sending files stopped: {e}"),
+        }
+    });
 }
 #[tauri::command]
 fn lock_status(core: Core<'_>) -> LockStatus {
@@ -286,9 +348,16 @@ fn try_run() -> anyhow::Result<()> {
                     loop {
                         tokio::time::sleep(every).await;
                         match core.auto_sync_tick().await {
-                            AutoSync::Synced(s) => tracing::info!(pushed = s.changes_pushed, "background sync done"),
+                            AutoSync::Synced(s) => {
+                                tracing::info!(pushed = s.changes_pushed, "background sync done");
+                                spawn_transfer(core.clone());
+                            }
                             AutoSync::Failed(e) => {
                                 tracing::warn!(code = ?e.code, "background sync failed: {}", e.message)
+                            }
+                            // No record waits, but a photo does (a cut upload): it goes on.
+                            AutoSync::NothingToDo if core.attachments_waiting().await.is_ok_and(|n| n > 0) => {
+                                spawn_transfer(core.clone());
                             }
                             _ => {}
                         }
@@ -343,8 +412,20 @@ fn try_run() -> anyhow::Result<()> {
             village_ledger,
             record_meeting,
             add_project,
+            village_situation,
+            save_situation,
+            plans,
+            save_plan_item,
             add_progress,
-            close_project
+            close_project,
+            attach_file,
+            attachments_for,
+            attachment_thumb,
+            attachment_full,
+            transfer_attachments,
+            add_attachments,
+            follow_up_to_project,
+            join_project
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

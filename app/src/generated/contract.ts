@@ -84,7 +84,16 @@ due: string | null,
 /**
  * Open and past its due day.
  */
-overdue: boolean, done: boolean, doneByName: string | null, doneAt: number | null, doneNote: string, };
+overdue: boolean, done: boolean, doneByName: string | null, doneAt: number | null, doneNote: string, 
+/**
+ * The project it became or joined (转为项目 / 并入项目, issue 22), null when none; its
+ * name and state in words (empty when the project has not reached this device yet).
+ */
+projectId: string | null, projectName: string, projectState: ProjectStateCode | null, 
+/**
+ * Photos and scans on the item (issue 19).
+ */
+photos: number, };
 
 export type CloseFollowUpRequest = { id: string, 
 /**
@@ -202,7 +211,13 @@ causes: Array<string>, helperId: string | null, plan: string, incomeYuan: number
  * Issue 16's fields (phone, address, monitoring, checks, helper). Absent or null: the
  * form does not hold them and the saved record keeps what it has.
  */
-details?: HouseholdDetailsInput | null, };
+details?: HouseholdDetailsInput | null, 
+/**
+ * Photos and scans of the household (issue 19: the house, a scanned document), ids from
+ * `attach_file`. Saving adds those given to those the household has (none is taken off);
+ * the household screen answers the ones it has.
+ */
+attachments: Array<string>, };
 
 export type HouseholdDetailsInput = { phone: string, address: string, doorNumber: string, 
 /**
@@ -365,7 +380,12 @@ amends?: string | null,
  * Open follow-up items of the household to close (办结) with this visit, each with how it
  * was done: closed by me at the time of saving.
  */
-close: Array<CloseFollowUpRequest>, };
+close: Array<CloseFollowUpRequest>, 
+/**
+ * Photos and scans attached with [`AttachRequest`] first (issue 19), by the id
+ * `attach_file` answered; each file is on this device before the visit is saved.
+ */
+attachments: Array<string>, };
 
 export type VisitItem = { id: string, householdId: string, householdHead: string, memberName: string, at: number, findings: string, needs: string, followUp: string, hasLocation: boolean, 
 /**
@@ -379,7 +399,15 @@ amendedBy: string | null,
 /**
  * Recorded by this device's member: they may correct it.
  */
-mine: boolean, };
+mine: boolean, 
+/**
+ * How many photos and scans the visit has (issue 19); `attachments_for` lists them.
+ */
+photos: number, 
+/**
+ * Their ids (never shown): a correction (更正) starts with the photos of what it corrects.
+ */
+attachments: Array<string>, };
 
 export type MonthQuery = { 
 /**
@@ -399,7 +427,11 @@ writtenAt: number,
 /**
  * 补记: written on a later day than the day it is about.
  */
-backfilled: boolean, };
+backfilled: boolean, 
+/**
+ * How many photos and scans the entry has (issue 19).
+ */
+photos: number, };
 
 export type DiaryView = { month: string, today: string, 
 /**
@@ -479,7 +511,12 @@ date: string | null, text: string,
 /**
  * Set to write an amendment to that entry (needed once the month is filed).
  */
-amends: string | null, };
+amends: string | null, 
+/**
+ * Photos added with `attach_file` (issue 19), added to the entry's (saving the day's entry
+ * again keeps the photos it has).
+ */
+attachments: Array<string>, };
 
 export type FileMonthRequest = { month: string, 
 /**
@@ -497,13 +534,19 @@ export type ReportItem = {
  */
 period: string, 
 /**
- * 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职).
+ * 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职), 6 for
+ * the research report (调研报告).
  */
-quarter: number, year: number, state: ReportStateCode, text: string | null, writtenBy: string | null, writtenAt: number | null, };
+quarter: number, year: number, state: ReportStateCode, 
+/**
+ * It may be written now (its period has opened: a quarter's once it ended, the yearly
+ * report from December, a research report any day of its year, the commitment any time).
+ */
+writable: boolean, text: string | null, writtenBy: string | null, writtenAt: number | null, };
 
 export type SaveReportRequest = { 
 /**
- * `2026-commitment`, `2026-Q3` or `2026-year`.
+ * `2026-commitment`, `2026-Q3`, `2026-year` or `2026-research`.
  */
 period: string, text: string, };
 
@@ -853,7 +896,11 @@ date: string, kind: MeetingKindCode, ledBy: string,
  */
 attendance: number | null, topics: string, decisions: string, recordedByName: string, };
 
-export type ProgressItem = { id: string, day: string, text: string, byName: string, };
+export type ProgressItem = { id: string, day: string, text: string, byName: string, 
+/**
+ * Photos and scans of the work (issue 19).
+ */
+photos: number, };
 
 export type ProjectItem = { id: string, name: string, kind: ProjectKindCode, state: ProjectStateCode, fundingCollective: number | null, fundingFiscal: number | null, fundingPartyFees: number | null, fundingUrbanRural: number | null, 
 /**
@@ -868,7 +915,21 @@ householdIds: Array<string>, householdHeads: Array<string>, startedOn: string | 
 /**
  * By day, the earliest first.
  */
-progress: Array<ProgressItem>, closedOn: string | null, closedByName: string | null, result: string, createdByName: string, };
+progress: Array<ProgressItem>, closedOn: string | null, closedByName: string | null, result: string, createdByName: string, 
+/**
+ * The follow-up items (承诺事项) that became or joined this project, open ones first, each
+ * with its state: closing the project does not close them.
+ */
+followUps: Array<FollowUpItem>, 
+/**
+ * Of those, the ones still open (待办).
+ */
+openFollowUps: number, 
+/**
+ * What the linked items mean now, in words (e.g. 项目已办结，仍有 2 项承诺事项待办，请逐项办结);
+ * empty when no item is linked.
+ */
+followUpsWordsZh: string, followUpsWordsEn: string, };
 
 export type HouseholdPick = { id: string, head: string, group: string, };
 
@@ -912,13 +973,207 @@ export type ProgressInput = { projectId: string,
 /**
  * `YYYY-MM-DD`, not after today.
  */
-day: string, text: string, };
+day: string, text: string, 
+/**
+ * Photos and scans of the work (ids from `attach_file`), optional.
+ */
+attachments: Array<string>, };
+
+export type FollowUpToProjectRequest = { 
+/**
+ * The follow-up item.
+ */
+id: string, kind: ProjectKindCode, 
+/**
+ * The project's name; null or empty: the item's text.
+ */
+name?: string | null, };
+
+export type JoinProjectRequest = { 
+/**
+ * The follow-up item.
+ */
+id: string, projectId: string, };
 
 export type CloseProjectRequest = { projectId: string, 
 /**
  * Done or dropped.
  */
 state: ProjectStateCode, day: string, result: string, };
+
+export type YearQuery = { year?: number | null, };
+
+export type CadreItem = { name: string, 
+/**
+ * 职务, free words (村党支部书记, 村委会主任, 委员 …).
+ */
+post: string, birthYear?: number | null, 
+/**
+ * An education code of `SituationView::educations`; null: not given.
+ */
+education?: string | null, };
+
+export type SituationItem = { year: number, population: number | null, households: number | null, committee: Array<CadreItem>, partyMembers: number | null, collectiveIncomeYuan: number | null, incomeSources: string, incomePerHeadYuan: number | null, industries: string, roads: string, water: string, network: string, problems: string, 
+/**
+ * Parts filled in, of `parts`.
+ */
+filled: number, parts: number, updatedByName: string, 
+/**
+ * Milliseconds since the epoch.
+ */
+updatedAt: number, };
+
+export type SituationView = { year: number, 
+/**
+ * This year on the device (the latest year a situation may be entered for).
+ */
+thisYear: number, 
+/**
+ * Null until someone of the team fills it in.
+ */
+current: SituationItem | null, 
+/**
+ * The year before, to show beside it; null when not entered.
+ */
+previous: SituationItem | null, 
+/**
+ * Households in the village registry and people of their family rosters (not moved out):
+ * the registry's count beside the reported one.
+ */
+registryHouseholds: number, registryPeople: number, educations: Array<Choice>, };
+
+export type SituationInput = { year: number, population?: number | null, households?: number | null, committee: Array<CadreItem>, partyMembers?: number | null, collectiveIncomeYuan?: number | null, incomeSources: string, incomePerHeadYuan?: number | null, industries: string, roads: string, water: string, network: string, problems: string, };
+
+export type PlanKindCode = "three_year" | "yearly" | "letter";
+
+export type PlanStateCode = "open" | "done" | "missed";
+
+export type PlanEntry = { id: string, kind: PlanKindCode, 
+/**
+ * The (first) year it is for; a three-year goal covers this year and the next two.
+ */
+year: number, title: string, target: string, due: string | null, state: PlanStateCode, result: string, closedOn: string | null, 
+/**
+ * Open and past its due day.
+ */
+overdue: boolean, recordedByName: string, 
+/**
+ * Photos and scans (issue 19): for a letter, the signed letter.
+ */
+photos: number, };
+
+export type PlansView = { year: number, today: string, items: Array<PlanEntry>, 
+/**
+ * Goals and plan items (not letters) covering the year.
+ */
+total: number, done: number, missed: number, open: number, overdue: number, 
+/**
+ * A responsibility letter is recorded for the year.
+ */
+letter: boolean, };
+
+export type PlanInput = { 
+/**
+ * The item to correct or close (null or absent: a new one).
+ */
+id?: string | null, kind: PlanKindCode, year: number, title: string, target: string, 
+/**
+ * `YYYY-MM-DD`; for a letter, the day it was signed.
+ */
+due?: string | null, state: PlanStateCode, 
+/**
+ * What was achieved, or why not (needed once done or missed).
+ */
+result: string, 
+/**
+ * `YYYY-MM-DD` once done or missed (null: today).
+ */
+closedOn?: string | null, 
+/**
+ * Photos and scans (ids from `attach_file`; for a letter, the signed letter), added to
+ * those the item has.
+ */
+attachments: Array<string>, };
+
+export type RecordKindCode = "visit" | "diary" | "household" | "followup" | "progress" | "plan";
+
+export type AddAttachmentsRequest = { recordKind: RecordKindCode, recordId: string, attachments: Array<string>, };
+
+export type AttachRequest = { recordKind: RecordKindCode, recordId?: string | null, 
+/**
+ * The file's name as picked (only for messages: the kind is read from the content).
+ */
+name: string, bytes: Array<number>, 
+/**
+ * Keep the place the photo was taken (EXIF) as evidence beside it; off: not kept.
+ */
+keepLocation: boolean, };
+
+export type AttachmentStateCode = "waiting" | "uploading" | "uploaded" | "remote";
+
+export type AttachmentItem = { id: string, 
+/**
+ * `photo` or `pdf`.
+ */
+kind: string, 
+/**
+ * The thumbnail as a `data:` URL, when it is on this device (never for a PDF).
+ */
+thumb: string | null, 
+/**
+ * When the photo was taken (EXIF, the camera's local time, `YYYY-MM-DD HH:MM`).
+ */
+takenAt: string | null, 
+/**
+ * Where it was taken (EXIF), only when the person kept it.
+ */
+place: Location | null, keepLocation: boolean, state: AttachmentStateCode, percent: number, 
+/**
+ * When the server stored it whole (UTC ms).
+ */
+receivedAt: number | null, 
+/**
+ * The state in words: 等待上传 / 正在上传 37% / 已上传 3月1日 10:05 (Beijing time).
+ */
+wordsZh: string, 
+/**
+ * The same in English: waiting to upload / uploading 37% / uploaded 1 Mar 10:05.
+ */
+wordsEn: string, };
+
+export type AttachmentsQuery = { recordKind: RecordKindCode, recordId: string, };
+
+export type AttachmentList = { items: Array<AttachmentItem>, };
+
+export type AttachmentRef = { id: string, };
+
+export type AttachmentData = { 
+/**
+ * `image/jpeg`, `application/pdf`...
+ */
+mime: string, 
+/**
+ * A `data:` URL; absent when the file is not on this device nor (yet) on the server.
+ */
+dataUrl: string | null, };
+
+export type TransferSummary = { 
+/**
+ * Files now on the server whole.
+ */
+uploaded: number, 
+/**
+ * Chunks sent (each acknowledged as durable before the next).
+ */
+chunks: number, 
+/**
+ * Teammates' thumbnails received.
+ */
+thumbs: number, 
+/**
+ * Files still waiting (a cut, or not on the server yet): the next sync goes on.
+ */
+waiting: number, };
 
 /** Every command: its request (`null`: none; else passed as `{ req }`) and its answer. */
 export interface Commands {
@@ -967,8 +1222,20 @@ export interface Commands {
   village_ledger: { req: null; res: VillageLedgerView };
   record_meeting: { req: MeetingInput; res: MeetingItem };
   add_project: { req: ProjectInput; res: ProjectItem };
+  village_situation: { req: YearQuery; res: SituationView };
+  save_situation: { req: SituationInput; res: SituationView };
+  plans: { req: YearQuery; res: PlansView };
+  save_plan_item: { req: PlanInput; res: PlansView };
   add_progress: { req: ProgressInput; res: ProjectItem };
   close_project: { req: CloseProjectRequest; res: ProjectItem };
+  attach_file: { req: AttachRequest; res: AttachmentItem };
+  attachments_for: { req: AttachmentsQuery; res: AttachmentList };
+  attachment_thumb: { req: AttachmentRef; res: AttachmentData };
+  attachment_full: { req: AttachmentRef; res: AttachmentData };
+  transfer_attachments: { req: null; res: TransferSummary };
+  add_attachments: { req: AddAttachmentsRequest; res: AttachmentList };
+  follow_up_to_project: { req: FollowUpToProjectRequest; res: ProjectItem };
+  join_project: { req: JoinProjectRequest; res: ProjectItem };
 }
 
 export const ERROR_CODES: ErrorCode[] = [

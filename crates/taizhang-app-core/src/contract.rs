@@ -276,6 +276,13 @@ pub struct FollowUpItem {
     #[ts(type = "number | null")]
     pub done_at: Option<i64>,
     pub done_note: String,
+    /// The project it became or joined (转为项目 / 并入项目, issue 22), null when none; its
+    /// name and state in words (empty when the project has not reached this device yet).
+    pub project_id: Option<String>,
+    pub project_name: String,
+    pub project_state: Option<ProjectStateCode>,
+    /// Photos and scans on the item (issue 19).
+    pub photos: u32,
 }
 
 /// Close a follow-up item (办结).
@@ -378,6 +385,11 @@ pub struct HouseholdInput {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub details: Option<HouseholdDetailsInput>,
+    /// Photos and scans of the household (issue 19: the house, a scanned document), ids from
+    /// `attach_file`. Saving adds those given to those the household has (none is taken off);
+    /// the household screen answers the ones it has.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 /// The household's details as the form holds them: codes as the domain stores them
@@ -608,6 +620,10 @@ pub struct VisitInput {
     /// was done: closed by me at the time of saving.
     #[serde(default)]
     pub close: Vec<CloseFollowUpRequest>,
+    /// Photos and scans attached with [`AttachRequest`] first (issue 19), by the id
+    /// `attach_file` answered; each file is on this device before the visit is saved.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -629,6 +645,10 @@ pub struct VisitItem {
     pub amended_by: Option<String>,
     /// Recorded by this device's member: they may correct it.
     pub mine: bool,
+    /// How many photos and scans the visit has (issue 19); `attachments_for` lists them.
+    pub photos: u32,
+    /// Their ids (never shown): a correction (更正) starts with the photos of what it corrects.
+    pub attachments: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -651,6 +671,8 @@ pub struct DiaryItem {
     pub written_at: i64,
     /// 补记: written on a later day than the day it is about.
     pub backfilled: bool,
+    /// How many photos and scans the entry has (issue 19).
+    pub photos: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -753,10 +775,14 @@ pub enum ReportStateCode {
 pub struct ReportItem {
     /// `2026-commitment`, `2026-Q3`.
     pub period: String,
-    /// 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职).
+    /// 0 for the commitment, 1–4 for a quarter, 5 for the yearly written report (述职), 6 for
+    /// the research report (调研报告).
     pub quarter: u8,
     pub year: i32,
     pub state: ReportStateCode,
+    /// It may be written now (its period has opened: a quarter's once it ended, the yearly
+    /// report from December, a research report any day of its year, the commitment any time).
+    pub writable: bool,
     pub text: Option<String>,
     pub written_by: Option<String>,
     #[ts(type = "number | null")]
@@ -767,7 +793,7 @@ pub struct ReportItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveReportRequest {
-    /// `2026-commitment`, `2026-Q3` or `2026-year`.
+    /// `2026-commitment`, `2026-Q3`, `2026-year` or `2026-research`.
     pub period: String,
     pub text: String,
 }
@@ -788,6 +814,10 @@ pub struct DiaryInput {
     pub text: String,
     /// Set to write an amendment to that entry (needed once the month is filed).
     pub amends: Option<String>,
+    /// Photos added with `attach_file` (issue 19), added to the entry's (saving the day's entry
+    /// again keeps the photos it has).
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -1153,6 +1183,134 @@ pub struct JoinImage {
     pub bytes: Vec<u8>,
 }
 
+/// The kind of record an attachment belongs to (issue 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKindCode {
+    Visit,
+    Diary,
+    Household,
+    Followup,
+    /// A project's progress update (项目进展).
+    Progress,
+    /// A plan item: the signed responsibility letter (工作目标责任书).
+    Plan,
+}
+
+/// Add photos or scans (ids from `attach_file`) to a saved household, follow-up item, progress
+/// update or plan item: they join those it has (none is taken off). A visit's photos are added
+/// when it is recorded or corrected (更正), a diary entry's when it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddAttachmentsRequest {
+    pub record_kind: RecordKindCode,
+    pub record_id: String,
+    pub attachments: Vec<String>,
+}
+
+/// A photo or scan the person picked (issue 19): the file's bytes as it is (the app re-encodes
+/// a photo to 1,600 px and about 250 KB; a PDF is kept as is), for a record being written
+/// (`recordId` absent) or saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachRequest {
+    pub record_kind: RecordKindCode,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub record_id: Option<String>,
+    /// The file's name as picked (only for messages: the kind is read from the content).
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Keep the place the photo was taken (EXIF) as evidence beside it; off: not kept.
+    #[serde(default)]
+    pub keep_location: bool,
+}
+
+/// Where an attachment stands with the server (issue 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum AttachmentStateCode {
+    /// On this device, not sent yet.
+    Waiting,
+    /// Part of it acknowledged by the server (`percent`).
+    Uploading,
+    /// On the server whole (`receivedAt`).
+    Uploaded,
+    /// A teammate's file: on their phone or the server, shown here by its thumbnail.
+    Remote,
+}
+
+/// One attachment as the window shows it: a thumbnail, the optional EXIF evidence, the state in
+/// words. `id` names it for the window's commands and is never shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentItem {
+    pub id: String,
+    /// `photo` or `pdf`.
+    pub kind: String,
+    /// The thumbnail as a `data:` URL, when it is on this device (never for a PDF).
+    pub thumb: Option<String>,
+    /// When the photo was taken (EXIF, the camera's local time, `YYYY-MM-DD HH:MM`).
+    pub taken_at: Option<String>,
+    /// Where it was taken (EXIF), only when the person kept it.
+    pub place: Option<Location>,
+    pub keep_location: bool,
+    pub state: AttachmentStateCode,
+    pub percent: u8,
+    /// When the server stored it whole (UTC ms).
+    #[ts(type = "number | null")]
+    pub received_at: Option<i64>,
+    /// The state in words: 等待上传 / 正在上传 37% / 已上传 3月1日 10:05 (Beijing time).
+    pub words_zh: String,
+    /// The same in English: waiting to upload / uploading 37% / uploaded 1 Mar 10:05.
+    pub words_en: String,
+}
+
+/// The attachments of one saved record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentsQuery {
+    pub record_kind: RecordKindCode,
+    pub record_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentList {
+    pub items: Vec<AttachmentItem>,
+}
+
+/// One attachment's picture: the thumbnail, or the whole file (fetched from the server on demand
+/// when this device has only the thumbnail).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentRef {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentData {
+    /// `image/jpeg`, `application/pdf`...
+    pub mime: String,
+    /// A `data:` URL; absent when the file is not on this device nor (yet) on the server.
+    pub data_url: Option<String>,
+}
+
+/// What one transfer of files after a sync did (issue 19).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferSummary {
+    /// Files now on the server whole.
+    pub uploaded: u32,
+    /// Chunks sent (each acknowledged as durable before the next).
+    pub chunks: u32,
+    /// Teammates' thumbnails received.
+    pub thumbs: u32,
+    /// Files still waiting (a cut, or not on the server yet): the next sync goes on.
+    pub waiting: u32,
+}
+
 /// Where the store's key comes from (issue 21).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -1310,6 +1468,8 @@ pub struct ProgressItem {
     pub day: String,
     pub text: String,
     pub by_name: String,
+    /// Photos and scans of the work (issue 19).
+    pub photos: u32,
 }
 
 /// A project of the village ledger (项目, issue 22). Money in whole yuan by seed 001's four
@@ -1343,6 +1503,15 @@ pub struct ProjectItem {
     pub closed_by_name: Option<String>,
     pub result: String,
     pub created_by_name: String,
+    /// The follow-up items (承诺事项) that became or joined this project, open ones first, each
+    /// with its state: closing the project does not close them.
+    pub follow_ups: Vec<FollowUpItem>,
+    /// Of those, the ones still open (待办).
+    pub open_follow_ups: u32,
+    /// What the linked items mean now, in words (e.g. 项目已办结，仍有 2 项承诺事项待办，请逐项办结);
+    /// empty when no item is linked.
+    pub follow_ups_words_zh: String,
+    pub follow_ups_words_en: String,
 }
 
 /// A household to pick as one that benefits from a project.
@@ -1419,6 +1588,32 @@ pub struct ProgressInput {
     /// `YYYY-MM-DD`, not after today.
     pub day: String,
     pub text: String,
+    /// Photos and scans of the work (ids from `attach_file`), optional.
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+/// Turn a follow-up item into a project (转为项目): a new project named after the item (or
+/// `name`), planned, with the item's household benefiting and the item linked to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpToProjectRequest {
+    /// The follow-up item.
+    pub id: String,
+    pub kind: ProjectKindCode,
+    /// The project's name; null or empty: the item's text.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub name: Option<String>,
+}
+
+/// Link a follow-up item to an existing project (并入项目).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinProjectRequest {
+    /// The follow-up item.
+    pub id: String,
+    pub project_id: String,
 }
 
 /// Close a project as done (with its result) or dropped (with the reason).
@@ -1430,6 +1625,188 @@ pub struct CloseProjectRequest {
     pub state: ProjectStateCode,
     pub day: String,
     pub result: String,
+}
+
+/// A year to show (null: this year on the device).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct YearQuery {
+    #[ts(optional = nullable)]
+    pub year: Option<i32>,
+}
+
+/// A member of the village's two committees (村两委成员).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CadreItem {
+    pub name: String,
+    /// 职务, free words (村党支部书记, 村委会主任, 委员 …).
+    pub post: String,
+    #[ts(optional = nullable)]
+    pub birth_year: Option<i32>,
+    /// An education code of `SituationView::educations`; null: not given.
+    #[ts(optional = nullable)]
+    pub education: Option<String>,
+}
+
+/// A year's village situation (村情) as entered; every null is "not entered", never 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SituationItem {
+    pub year: i32,
+    pub population: Option<u32>,
+    pub households: Option<u32>,
+    pub committee: Vec<CadreItem>,
+    pub party_members: Option<u32>,
+    #[ts(type = "number | null")]
+    pub collective_income_yuan: Option<i64>,
+    pub income_sources: String,
+    #[ts(type = "number | null")]
+    pub income_per_head_yuan: Option<i64>,
+    pub industries: String,
+    pub roads: String,
+    pub water: String,
+    pub network: String,
+    pub problems: String,
+    /// Parts filled in, of `parts`.
+    pub filled: u32,
+    pub parts: u32,
+    pub updated_by_name: String,
+    /// Milliseconds since the epoch.
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+/// The village situation screen (村情): the year's register beside last year's, and the
+/// registry's own counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SituationView {
+    pub year: i32,
+    /// This year on the device (the latest year a situation may be entered for).
+    pub this_year: i32,
+    /// Null until someone of the team fills it in.
+    pub current: Option<SituationItem>,
+    /// The year before, to show beside it; null when not entered.
+    pub previous: Option<SituationItem>,
+    /// Households in the village registry and people of their family rosters (not moved out):
+    /// the registry's count beside the reported one.
+    pub registry_households: u32,
+    pub registry_people: u32,
+    pub educations: Vec<Choice>,
+}
+
+/// Save a year's village situation (the whole form; only the parts that changed are written).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SituationInput {
+    pub year: i32,
+    #[ts(optional = nullable)]
+    pub population: Option<u32>,
+    #[ts(optional = nullable)]
+    pub households: Option<u32>,
+    pub committee: Vec<CadreItem>,
+    #[ts(optional = nullable)]
+    pub party_members: Option<u32>,
+    #[ts(optional = nullable, type = "number | null")]
+    pub collective_income_yuan: Option<i64>,
+    pub income_sources: String,
+    #[ts(optional = nullable, type = "number | null")]
+    pub income_per_head_yuan: Option<i64>,
+    pub industries: String,
+    pub roads: String,
+    pub water: String,
+    pub network: String,
+    pub problems: String,
+}
+
+/// Which plan an item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKindCode {
+    /// 三年帮扶目标
+    ThreeYear,
+    /// 年度帮扶计划
+    Yearly,
+    /// 工作目标责任书
+    Letter,
+}
+
+/// Where a plan item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStateCode {
+    /// 进行中
+    Open,
+    /// 已完成
+    Done,
+    /// 未完成
+    Missed,
+}
+
+/// A goal, plan item or responsibility letter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanEntry {
+    pub id: String,
+    pub kind: PlanKindCode,
+    /// The (first) year it is for; a three-year goal covers this year and the next two.
+    pub year: i32,
+    pub title: String,
+    pub target: String,
+    pub due: Option<String>,
+    pub state: PlanStateCode,
+    pub result: String,
+    pub closed_on: Option<String>,
+    /// Open and past its due day.
+    pub overdue: bool,
+    pub recorded_by_name: String,
+    /// Photos and scans (issue 19): for a letter, the signed letter.
+    pub photos: u32,
+}
+
+/// The plans screen: the items covering a year (three-year goals, the yearly plan, letters)
+/// and how the year's plan stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlansView {
+    pub year: i32,
+    pub today: String,
+    pub items: Vec<PlanEntry>,
+    /// Goals and plan items (not letters) covering the year.
+    pub total: u32,
+    pub done: u32,
+    pub missed: u32,
+    pub open: u32,
+    pub overdue: u32,
+    /// A responsibility letter is recorded for the year.
+    pub letter: bool,
+}
+
+/// Make, correct or close a plan item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanInput {
+    /// The item to correct or close (null or absent: a new one).
+    #[ts(optional = nullable)]
+    pub id: Option<String>,
+    pub kind: PlanKindCode,
+    pub year: i32,
+    pub title: String,
+    pub target: String,
+    /// `YYYY-MM-DD`; for a letter, the day it was signed.
+    #[ts(optional = nullable)]
+    pub due: Option<String>,
+    pub state: PlanStateCode,
+    /// What was achieved, or why not (needed once done or missed).
+    pub result: String,
+    /// `YYYY-MM-DD` once done or missed (null: today).
+    #[ts(optional = nullable)]
+    pub closed_on: Option<String>,
+    /// Photos and scans (ids from `attach_file`; for a letter, the signed letter), added to
+    /// those the item has.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -1478,8 +1855,20 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("village_ledger", "null", "VillageLedgerView"),
     ("record_meeting", "MeetingInput", "MeetingItem"),
     ("add_project", "ProjectInput", "ProjectItem"),
+    ("village_situation", "YearQuery", "SituationView"),
+    ("save_situation", "SituationInput", "SituationView"),
+    ("plans", "YearQuery", "PlansView"),
+    ("save_plan_item", "PlanInput", "PlansView"),
     ("add_progress", "ProgressInput", "ProjectItem"),
     ("close_project", "CloseProjectRequest", "ProjectItem"),
+    ("attach_file", "AttachRequest", "AttachmentItem"),
+    ("attachments_for", "AttachmentsQuery", "AttachmentList"),
+    ("attachment_thumb", "AttachmentRef", "AttachmentData"),
+    ("attachment_full", "AttachmentRef", "AttachmentData"),
+    ("transfer_attachments", "null", "TransferSummary"),
+    ("add_attachments", "AddAttachmentsRequest", "AttachmentList"),
+    ("follow_up_to_project", "FollowUpToProjectRequest", "ProjectItem"),
+    ("join_project", "JoinProjectRequest", "ProjectItem"),
 ];
 
 /// The TypeScript text of the contract: every type above and the command map.
@@ -1582,7 +1971,29 @@ pub fn contract_ts() -> String {
         MeetingInput::decl(),
         ProjectInput::decl(),
         ProgressInput::decl(),
+        FollowUpToProjectRequest::decl(),
+        JoinProjectRequest::decl(),
         CloseProjectRequest::decl(),
+        YearQuery::decl(),
+        CadreItem::decl(),
+        SituationItem::decl(),
+        SituationView::decl(),
+        SituationInput::decl(),
+        PlanKindCode::decl(),
+        PlanStateCode::decl(),
+        PlanEntry::decl(),
+        PlansView::decl(),
+        PlanInput::decl(),
+        RecordKindCode::decl(),
+        AddAttachmentsRequest::decl(),
+        AttachRequest::decl(),
+        AttachmentStateCode::decl(),
+        AttachmentItem::decl(),
+        AttachmentsQuery::decl(),
+        AttachmentList::decl(),
+        AttachmentRef::decl(),
+        AttachmentData::decl(),
+        TransferSummary::decl(),
     ];
     let mut out = String::from(
         "// The command contract of the Taizhang app, generated from crates/taizhang-app-core/src/contract.rs.\n\

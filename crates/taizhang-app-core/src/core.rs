@@ -43,6 +43,17 @@ use crate::AppError;
 /// The clock (UTC milliseconds), injected so tests control "now".
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
+/// The earliest time a visit entered at `now` may claim: `days` back, from the start of that
+/// day in Shanghai (a visit "a week ago" means that whole day); `None` when the policy sets no
+/// window (0).
+pub(crate) fn visit_earliest(now: Timestamp, days: u32) -> Option<Timestamp> {
+    if days == 0 {
+        return None;
+    }
+    let day = taizhang_domain::local_date(now) - chrono::Duration::days(i64::from(days));
+    Some(taizhang_domain::day_start(day))
+}
+
 /// How the app reaches a server address: the HTTP transport natively; the web client gives
 /// its own (the browser's fetch) with [`AppCore::with_transport`].
 pub type Connect = Arc<dyn Fn(&str) -> Result<Box<dyn Transport>, TransportError> + Send + Sync>;
@@ -152,7 +163,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The app's state and the bodies of its commands.
 pub struct AppCore {
-    store_path: PathBuf,
+    pub(crate) store_path: PathBuf,
     settings_path: PathBuf,
     /// Shared with the nearby offer's background task (`crate::nearby`).
     ledger: Arc<tokio::sync::Mutex<Option<Ledger>>>,
@@ -170,9 +181,12 @@ pub struct AppCore {
     renew_key: Option<crate::wipe::RenewKey>,
     /// The app lock (issue 21; `crate::pin`): none unless the shell opened with
     /// [`AppCore::open_locked`].
-    pin: crate::pin::PinGate,
+    pub(crate) pin: crate::pin::PinGate,
     /// 附近的队员 (issue 20): the offer and this session's exchanges with teammates' phones.
     nearby: crate::nearby::Shared,
+    /// A transfer of files runs (issue 19): one at a time, so two never send the same chunk.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))] // the browser sends no files
+    pub(crate) transferring: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -324,6 +338,7 @@ fn diary_item(d: &DiaryEntry) -> DiaryItem {
         amends: d.amends.map(|a| a.to_string()),
         written_at: d.written_at,
         backfilled: d.backfilled(),
+        photos: d.attachments.len() as u32,
     }
 }
 
@@ -377,6 +392,7 @@ fn household_input(h: &Household) -> HouseholdInput {
         plan: h.plan.clone(),
         income_yuan: h.income_yuan,
         details: Some(crate::households::details_input(&h.details)),
+        attachments: h.details.attachments.clone(),
     }
 }
 
@@ -394,6 +410,8 @@ fn visit_item(v: &Visit, head: &str, names: &BTreeMap<MemberId, String>) -> Visi
         needs: v.needs.clone(),
         follow_up: v.follow_up.clone(),
         has_location: v.location.is_some(),
+        photos: v.attachments.len() as u32,
+        attachments: v.attachments.clone(),
     }
 }
 
@@ -505,8 +523,8 @@ fn month_gaps(
     })
 }
 
-/// The year's reports to the township, the commitment first, then the four quarters and the
-/// yearly written report (述职, `quarter` 5).
+/// The year's reports to the township, the commitment first, then the four quarters, the
+/// yearly written report (述职, `quarter` 5) and the research report (调研报告, `quarter` 6).
 fn report_items(
     reports: &[TeamReport],
     names: &BTreeMap<MemberId, String>,
@@ -516,6 +534,7 @@ fn report_items(
     let mut periods = vec![ReportPeriod::Commitment { year }];
     periods.extend((1..=4).map(|quarter| ReportPeriod::Quarter { year, quarter }));
     periods.push(ReportPeriod::Year { year });
+    periods.push(ReportPeriod::Research { year });
     periods
         .into_iter()
         .map(|p| {
@@ -531,9 +550,11 @@ fn report_items(
                     ReportPeriod::Quarter { quarter, .. } => quarter,
                     ReportPeriod::Commitment { .. } => 0,
                     ReportPeriod::Year { .. } => 5,
+                    ReportPeriod::Research { .. } => 6,
                 },
                 year,
                 state,
+                writable: p.opens().is_none_or(|opens| opens <= today),
                 text: filed.map(|r| r.text.clone()),
                 written_by: filed
                     .map(|r| names.get(&r.written_by).cloned().unwrap_or_else(|| r.written_by.to_string())),
@@ -804,6 +825,7 @@ impl AppCore {
             store_key: Mutex::new(store_key),
             renew_key: None,
             nearby: Default::default(),
+            transferring: Default::default(),
         })
     }
 
@@ -835,11 +857,24 @@ impl AppCore {
         UiMarkEcho { since_start_ms }
     }
 
+    /// The key that seals this device's attachment files (issue 19 × 21): derived from the
+    /// store's key, so files beside an encrypted store are as unreadable as its pages; `None`
+    /// for a plain store (its files stay plain, like it).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))] // the browser keeps no files
+    pub(crate) fn file_key(&self) -> Option<[u8; 32]> {
+        use sha2::Digest;
+        let key = lock(&self.store_key).as_ref().map(|k| *k.as_bytes())?;
+        let mut h = sha2::Sha256::new();
+        h.update(b"taizhang attachment files v1");
+        h.update(key);
+        Some(h.finalize().into())
+    }
+
     pub(crate) fn now(&self) -> Timestamp {
         (self.clock)()
     }
 
-    fn settings(&self) -> Settings {
+    pub(crate) fn settings(&self) -> Settings {
         lock(&self.settings).clone()
     }
 
@@ -1187,10 +1222,14 @@ impl AppCore {
                 }
                 None => (HouseholdId(Uuid::now_v7()), Default::default()),
             };
-            let details = match &h.details {
+            // The photos are not part of the details form: those the household has stay, and
+            // those given (each on this device first) join them.
+            let has = stored.attachments.clone();
+            let mut details = match &h.details {
                 Some(d) => crate::households::details_of(d)?,
                 None => stored,
             };
+            details.attachments = crate::attachments::with_added(l.store(), &has, &h.attachments, "household")?;
             let record = Household {
                 id,
                 head: h.head.trim().to_string(),
@@ -1205,6 +1244,7 @@ impl AppCore {
                 details,
             };
             l.put_household(&record, now)?;
+            l.store().bind_attachments(&record.details.attachments, "household", &id.to_string())?;
             Self::detail(l, id, now)
         })
         .await
@@ -1294,6 +1334,9 @@ impl AppCore {
         };
         let amends: Option<VisitId> =
             v.amends.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("amends", s)).transpose()?;
+        let attachments: Vec<String> = v.attachments.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+        taizhang_domain::validate_attachments(&attachments)
+            .map_err(|e| AppError::invalid("attachments", e.to_string()))?;
         let close = v
             .close
             .iter()
@@ -1308,6 +1351,7 @@ impl AppCore {
                 .ok_or_else(|| AppError::invalid("householdId", "pick a household from the list"))?;
             // A correction corrects one of my own visits of this household; it is a new record
             // and the original stays as it was.
+            let mut corrected_at = None;
             if let Some(target) = amends {
                 let original = l.store().visits_of_household(household)?.into_iter().find(|o| o.record.id == target);
                 match original {
@@ -1317,7 +1361,20 @@ impl AppCore {
                     Some(o) if o.record.member != me.id => {
                         return Err(AppError::invalid("amends", "only the member who recorded a visit corrects it"))
                     }
-                    Some(_) => {}
+                    Some(o) => corrected_at = Some(o.record.at),
+                }
+            }
+            // The visit's own time, chosen on the form, goes back at most the policy's window
+            // (a correction may keep the time of the visit it corrects).
+            if let Some(earliest) = visit_earliest(now, self.policy.visit_backdate_days) {
+                if at < earliest && Some(at) != corrected_at {
+                    return Err(AppError::invalid(
+                        "at",
+                        format!(
+                            "走访时间最多可往前选 {d} 天 (a visit's time may go back at most {d} days): 更早的走访请在备注中说明 (note an earlier visit in the findings)",
+                            d = self.policy.visit_backdate_days
+                        ),
+                    ));
                 }
             }
             // The items to close are checked before anything is saved.
@@ -1341,6 +1398,7 @@ impl AppCore {
                 needs: v.needs.trim().to_string(),
                 follow_up: v.follow_up.trim().to_string(),
                 amends,
+                attachments,
             };
             // The promise is checked before the visit is saved: a bad due day saves neither.
             let promise = match v.promise_due.as_deref().map(str::trim) {
@@ -1348,14 +1406,14 @@ impl AppCore {
                 Some("") => crate::followups::promise_of_visit(&visit, None, now),
                 Some(due) => crate::followups::promise_of_visit(&visit, Some(parse_date("promiseDue", due)?), now),
             };
-            l.record_visit(&visit, now)?;
-            if let Some(item) = promise {
-                l.put_follow_up(&item, now)?;
-            }
-            // 办结 from the visit form: closed by me, at the time of saving.
-            for (id, note) in &close {
-                l.close_follow_up(*id, me.id, note, now)?;
-            }
+            // Each photo is on this device (written durably by `attach_file`) before the visit
+            // that refers to it is saved, then tied to it (a kill in between: the next transfer
+            // ties it from the saved visit, so it is never left unsent).
+            crate::attachments::require_on_device(l.store(), &visit.attachments, "visit")?;
+            // The visit, its promise's item and the items it closes (办结 from the visit form:
+            // closed by me, at the time of saving) are saved together or not at all.
+            l.record_visit_with_items(&visit, promise.as_ref(), &close, me.id, now)?;
+            l.store().bind_attachments(&visit.attachments, "visit", &visit.id.to_string())?;
             // Saved: the form's draft has done its work.
             l.store().clear_draft(VISIT_DRAFT)?;
             let names = BTreeMap::from([(me.id, me.name)]);
@@ -1439,6 +1497,7 @@ impl AppCore {
         };
         let amends: Option<DiaryId> =
             d.amends.as_deref().filter(|s| !s.is_empty()).map(|s| parse_id("amends", s)).transpose()?;
+        let added: Vec<String> = d.attachments.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
         self.with(|l| {
             let me = Self::me_synced(l)?;
             let existing = match amends {
@@ -1460,9 +1519,28 @@ impl AppCore {
                     text: d.text.clone(),
                     amends,
                     written_at: now,
+                    attachments: Vec::new(),
                 },
             };
+            // The photos added now join those the entry has; each is on this device first.
+            let mut entry = entry;
+            for h in added {
+                if !entry.attachments.contains(&h) {
+                    entry.attachments.push(h);
+                }
+            }
+            taizhang_domain::validate_attachments(&entry.attachments)
+                .map_err(|e| AppError::invalid("attachments", e.to_string()))?;
+            for h in &entry.attachments {
+                if l.store().attachment(h)?.is_none() {
+                    return Err(AppError::invalid(
+                        "attachments",
+                        "a photo of this entry is not on this device: add it again",
+                    ));
+                }
+            }
             l.write_diary(&entry, now)?;
+            l.store().bind_attachments(&entry.attachments, "diary", &entry.id.to_string())?;
             Ok(diary_item(&entry))
         })
         .await
@@ -1902,10 +1980,16 @@ impl AppCore {
         result
     }
 
-    async fn run_sync(&self) -> Result<SyncSummary, AppError> {
+    /// The transport to the server of the settings, counting its requests and bytes for the
+    /// Sync screen.
+    fn counting_transport(&self) -> Result<CountingTransport, AppError> {
         let url = self.settings().server_url;
         let inner = (self.connect)(&url).map_err(|e| AppError::from(ClientError::from(e)))?;
-        let transport = CountingTransport { inner, counters: self.counters.clone() };
+        Ok(CountingTransport { inner, counters: self.counters.clone() })
+    }
+
+    async fn run_sync(&self) -> Result<SyncSummary, AppError> {
+        let transport = self.counting_transport()?;
         let mut guard = self.ledger.lock().await;
         let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
         let now = self.now();
@@ -1946,6 +2030,16 @@ impl AppCore {
                 .map(|(d, why)| RefusedDoc { doc: d.clone(), reason: why.clone() })
                 .collect(),
         })
+    }
+
+    /// Signs this device in again (challenge and token, counted like the sync's requests) and
+    /// returns the new token: what the attachments' transfer does when the server refuses the
+    /// token of the last sync — an upload on a slow link outlives the token's hour.
+    pub(crate) async fn sign_in_again(&self) -> Result<String, AppError> {
+        let transport = self.counting_transport()?;
+        let mut guard = self.ledger.lock().await;
+        let ledger = guard.as_mut().ok_or(AppError::NotJoined)?;
+        Ok(ledger.sign_in(&transport).await?)
     }
 
     /// Withdraws what the server refused in one document (`Ledger::withdraw_refused`): the

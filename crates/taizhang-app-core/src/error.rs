@@ -144,6 +144,28 @@ fn domain_field(e: &DomainError) -> Option<String> {
                 "progress update" => "progressText",
                 "meeting date" | "project start day" | "project closing day" | "progress day" => "date",
                 "answer to the finding" | "answer to the finding (整改情况)" => "answer",
+                // The village situation and the plans (issue 22).
+                "situation year" | "plan year" => "year",
+                "population" => "population",
+                "households" => "households",
+                "party members" => "partyMembers",
+                "collective income" => "collectiveIncome",
+                "committee members"
+                | "committee member's name"
+                | "committee member's post"
+                | "committee member's birth year" => "committee",
+                "income sources" => "incomeSources",
+                "main industries" => "industries",
+                "roads" => "roads",
+                "drinking water" => "water",
+                "network" => "network",
+                "main problems" => "problems",
+                "plan item" | "whom the letter is signed with" => "title",
+                "plan target" => "target",
+                "plan due day" => "due",
+                "plan result" | "plan result (what was achieved, or why not)" => "result",
+                "the day the plan item was closed" | "plan closing day" => "closedOn",
+                "plan state" => "state",
                 other => household_field(other),
             }
         }

@@ -6,21 +6,30 @@
 use std::collections::BTreeMap;
 
 use taizhang_client::Ledger;
-use taizhang_domain::{local_date, Finding, FindingId, FollowUp, FollowUpId, HouseholdId, MemberId, Timestamp};
+use taizhang_domain::{
+    local_date, Finding, FindingId, FollowUp, FollowUpId, HouseholdId, MemberId, ProjectId, ProjectState, Timestamp,
+};
 use uuid::Uuid;
 
 use crate::contract::{FindingItem, FollowUpItem};
 use crate::AppError;
 
+/// The village's projects by id: name and state.
+pub(crate) type Projects = BTreeMap<ProjectId, (String, ProjectState)>;
+
+pub(crate) fn projects(l: &Ledger) -> Result<Projects, AppError> {
+    Ok(l.store().projects(None)?.into_iter().map(|r| (r.record.id, (r.record.name, r.record.state))).collect())
+}
+
 /// The words of one item for the screen.
 pub(crate) fn follow_up_item(
     f: &FollowUp,
     me: Option<MemberId>,
-    names: &BTreeMap<MemberId, String>,
-    heads: &BTreeMap<HouseholdId, String>,
+    (names, heads, projects): (&BTreeMap<MemberId, String>, &BTreeMap<HouseholdId, String>, &Projects),
     now: Timestamp,
 ) -> FollowUpItem {
     let name = |m: MemberId| names.get(&m).cloned().unwrap_or_default();
+    let project = f.project.and_then(|p| projects.get(&p));
     FollowUpItem {
         id: f.id.to_string(),
         household_id: f.household.to_string(),
@@ -34,35 +43,45 @@ pub(crate) fn follow_up_item(
         done_by_name: f.done_by.map(name),
         done_at: f.done_at,
         done_note: f.done_note.clone(),
+        project_id: f.project.map(|p| p.to_string()),
+        project_name: project.map(|(n, _)| n.clone()).unwrap_or_default(),
+        project_state: project.map(|(_, s)| crate::village_ledger::state_code(*s)),
+        photos: f.attachments.len() as u32,
     }
 }
 
-/// Members' names and households' heads, by id.
-type Names = (BTreeMap<MemberId, String>, BTreeMap<HouseholdId, String>);
+/// Members' names, households' heads and projects, by id.
+pub(crate) struct Lookups {
+    pub(crate) names: BTreeMap<MemberId, String>,
+    pub(crate) heads: BTreeMap<HouseholdId, String>,
+    pub(crate) projects: Projects,
+}
 
-fn lookups(l: &Ledger) -> Result<Names, AppError> {
+impl Lookups {
+    pub(crate) fn all(&self) -> (&BTreeMap<MemberId, String>, &BTreeMap<HouseholdId, String>, &Projects) {
+        (&self.names, &self.heads, &self.projects)
+    }
+}
+
+pub(crate) fn lookups(l: &Ledger) -> Result<Lookups, AppError> {
     let store = l.store();
     let names = store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
     let heads = store.households(&Default::default())?.into_iter().map(|h| (h.record.id, h.record.head)).collect();
-    Ok((names, heads))
+    Ok(Lookups { names, heads, projects: projects(l)? })
 }
 
 /// The open items of the village: the device member's first, then by due day.
 pub(crate) fn open_items(l: &Ledger, now: Timestamp) -> Result<Vec<FollowUpItem>, AppError> {
-    let (names, heads) = lookups(l)?;
+    let k = lookups(l)?;
     let me = l.member();
-    Ok(l.store().open_follow_ups(me)?.iter().map(|r| follow_up_item(&r.record, me, &names, &heads, now)).collect())
+    Ok(l.store().open_follow_ups(me)?.iter().map(|r| follow_up_item(&r.record, me, k.all(), now)).collect())
 }
 
 /// Every item of one household, open ones first.
 pub(crate) fn household_items(l: &Ledger, id: HouseholdId, now: Timestamp) -> Result<Vec<FollowUpItem>, AppError> {
-    let (names, heads) = lookups(l)?;
+    let k = lookups(l)?;
     let me = l.member();
-    Ok(l.store()
-        .follow_ups_of_household(id)?
-        .iter()
-        .map(|r| follow_up_item(&r.record, me, &names, &heads, now))
-        .collect())
+    Ok(l.store().follow_ups_of_household(id)?.iter().map(|r| follow_up_item(&r.record, me, k.all(), now)).collect())
 }
 
 /// The item a visit's promise (its follow-up text) becomes: owned by the visitor.
@@ -86,6 +105,8 @@ pub(crate) fn promise_of_visit(
         done_by: None,
         done_at: None,
         done_note: String::new(),
+        project: None,
+        attachments: Vec::new(),
     })
 }
 
@@ -93,8 +114,7 @@ pub(crate) fn promise_of_visit(
 pub(crate) fn close(l: &mut Ledger, id: FollowUpId, note: &str, now: Timestamp) -> Result<FollowUpItem, AppError> {
     let me = l.member().ok_or(AppError::NotJoined)?;
     let f = l.close_follow_up(id, me, note, now)?;
-    let (names, heads) = lookups(l)?;
-    Ok(follow_up_item(&f, Some(me), &names, &heads, now))
+    Ok(follow_up_item(&f, Some(me), lookups(l)?.all(), now))
 }
 
 /// The words of one finding for the screen.
@@ -120,20 +140,20 @@ fn finding_item(f: &Finding, names: &BTreeMap<MemberId, String>, heads: &BTreeMa
 
 /// The findings waiting for the team's answer (待整改, or 已退回 by the officer), oldest first.
 pub(crate) fn open_findings(l: &Ledger) -> Result<Vec<FindingItem>, AppError> {
-    let (names, heads) = lookups(l)?;
-    Ok(l.store().open_findings()?.iter().map(|r| finding_item(&r.record, &names, &heads)).collect())
+    let k = lookups(l)?;
+    Ok(l.store().open_findings()?.iter().map(|r| finding_item(&r.record, &k.names, &k.heads)).collect())
 }
 
 /// The findings about one household, open ones first.
 pub(crate) fn household_findings(l: &Ledger, id: HouseholdId) -> Result<Vec<FindingItem>, AppError> {
-    let (names, heads) = lookups(l)?;
-    Ok(l.store().findings_of_household(id)?.iter().map(|r| finding_item(&r.record, &names, &heads)).collect())
+    let k = lookups(l)?;
+    Ok(l.store().findings_of_household(id)?.iter().map(|r| finding_item(&r.record, &k.names, &k.heads)).collect())
 }
 
 /// Answers finding `id` as this device's member, at the device's time.
 pub(crate) fn answer(l: &mut Ledger, id: FindingId, text: &str, now: Timestamp) -> Result<FindingItem, AppError> {
     let me = l.member().ok_or(AppError::NotJoined)?;
     let f = l.answer_finding(id, me, text, now)?;
-    let (names, heads) = lookups(l)?;
-    Ok(finding_item(&f, &names, &heads))
+    let k = lookups(l)?;
+    Ok(finding_item(&f, &k.names, &k.heads))
 }

@@ -100,6 +100,7 @@ pub(crate) fn details_of(i: &HouseholdDetailsInput) -> Result<HouseholdDetails, 
         helper_name: i.helper_name.trim().into(),
         helper_unit: i.helper_unit.trim().into(),
         helper_phone: i.helper_phone.trim().into(),
+        attachments: Vec::new(),
     })
 }
 

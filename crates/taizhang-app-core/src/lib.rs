@@ -4,6 +4,7 @@
 //! (村级台账) and Sync — over one device's `taizhang_client::Ledger`. The Tauri crate only
 //! adapts them.
 
+mod attachments;
 pub mod contract;
 mod core;
 mod dispatch;
@@ -20,6 +21,7 @@ mod pin_state;
 pub mod scan;
 mod settings;
 mod village_ledger;
+mod village_plan;
 mod wipe;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -8,15 +8,16 @@ use std::collections::BTreeMap;
 
 use taizhang_client::Ledger;
 use taizhang_domain::{
-    local_date, Funding, HouseholdId, Meeting, MeetingId, MeetingKind, MemberId, ProgressId, ProgressUpdate, Project,
-    ProjectId, ProjectKind, ProjectState, Timestamp,
+    local_date, FollowUpId, Funding, HouseholdId, Meeting, MeetingId, MeetingKind, MemberId, ProgressId,
+    ProgressUpdate, Project, ProjectId, ProjectKind, ProjectState, Timestamp,
 };
 use taizhang_store::HouseholdQuery;
 use uuid::Uuid;
 
 use crate::contract::{
-    CloseProjectRequest, HouseholdPick, MeetingInput, MeetingItem, MeetingKindCode, ProgressInput, ProgressItem,
-    ProjectInput, ProjectItem, ProjectKindCode, ProjectStateCode, VillageLedgerView,
+    CloseProjectRequest, FollowUpToProjectRequest, HouseholdPick, JoinProjectRequest, MeetingInput, MeetingItem,
+    MeetingKindCode, ProgressInput, ProgressItem, ProjectInput, ProjectItem, ProjectKindCode, ProjectStateCode,
+    VillageLedgerView,
 };
 use crate::core::{parse_date, parse_id};
 use crate::{AppCore, AppError};
@@ -57,7 +58,7 @@ fn state_of(s: ProjectStateCode) -> ProjectState {
     }
 }
 
-fn state_code(s: ProjectState) -> ProjectStateCode {
+pub(crate) fn state_code(s: ProjectState) -> ProjectStateCode {
     match s {
         ProjectState::Planned => ProjectStateCode::Planned,
         ProjectState::Underway => ProjectStateCode::Underway,
@@ -107,7 +108,37 @@ fn meeting_item(m: &Meeting, names: &Names) -> MeetingItem {
     }
 }
 
-fn project_item(l: &Ledger, p: &Project, names: &Names) -> Result<ProjectItem, AppError> {
+/// What the items linked to a project mean now, in words: how many stay open, and that
+/// closing the project closes none of them.
+fn linked_words(p: &Project, total: usize, open: usize) -> (String, String) {
+    match (total, open, p.state.is_closed()) {
+        (0, _, _) => (String::new(), String::new()),
+        (t, 0, _) => (format!("关联承诺事项 {t} 项，均已办结"), format!("{t} linked follow-up item(s), all done")),
+        (t, o, false) => {
+            (format!("关联承诺事项 {t} 项，{o} 项待办"), format!("{t} linked follow-up item(s), {o} still open"))
+        }
+        (_, o, true) => (
+            format!("项目已{}，仍有 {o} 项承诺事项待办：项目办结不会自动办结承诺事项，请逐项办结", p.state.zh()),
+            format!(
+                "the project is {}; {o} follow-up item(s) are still open: closing a project does not close them, \
+                 close each one",
+                p.state.en()
+            ),
+        ),
+    }
+}
+
+fn project_item(l: &Ledger, p: &Project, names: &Names, now: Timestamp) -> Result<ProjectItem, AppError> {
+    let k = crate::followups::lookups(l)?;
+    let me = l.member();
+    let follow_ups: Vec<_> = l
+        .store()
+        .follow_ups_of_project(p.id)?
+        .iter()
+        .map(|r| crate::followups::follow_up_item(&r.record, me, k.all(), now))
+        .collect();
+    let open = follow_ups.iter().filter(|f| !f.done).count();
+    let (follow_ups_words_zh, follow_ups_words_en) = linked_words(p, follow_ups.len(), open);
     let progress = l
         .store()
         .progress_of(p.id)?
@@ -117,6 +148,7 @@ fn project_item(l: &Ledger, p: &Project, names: &Names) -> Result<ProjectItem, A
             day: r.record.day.to_string(),
             text: r.record.text.clone(),
             by_name: names.member(r.record.by),
+            photos: r.record.attachments.len() as u32,
         })
         .collect();
     Ok(ProjectItem {
@@ -144,6 +176,10 @@ fn project_item(l: &Ledger, p: &Project, names: &Names) -> Result<ProjectItem, A
         closed_by_name: p.closed_by.map(|m| names.member(m)),
         result: p.result.clone(),
         created_by_name: names.member(p.created_by),
+        open_follow_ups: open as u32,
+        follow_ups,
+        follow_ups_words_zh,
+        follow_ups_words_en,
     })
 }
 
@@ -152,7 +188,7 @@ fn view(l: &Ledger, now: Timestamp) -> Result<VillageLedgerView, AppError> {
     let store = l.store();
     let meetings = store.meetings(None, None, None)?.iter().map(|r| meeting_item(&r.record, &names)).collect();
     let projects =
-        store.projects(None)?.iter().map(|r| project_item(l, &r.record, &names)).collect::<Result<Vec<_>, _>>()?;
+        store.projects(None)?.iter().map(|r| project_item(l, &r.record, &names, now)).collect::<Result<Vec<_>, _>>()?;
     let households = store
         .households(&HouseholdQuery::default())?
         .into_iter()
@@ -255,7 +291,7 @@ impl AppCore {
                     project.state = state;
                 }
                 l.put_project(&project, now)?;
-                return project_item(l, &project, &Names::of(l)?);
+                return project_item(l, &project, &Names::of(l)?, now);
             }
             let project = Project {
                 id: ProjectId(Uuid::now_v7()),
@@ -277,7 +313,7 @@ impl AppCore {
                 result: String::new(),
             };
             l.put_project(&project, now)?;
-            project_item(l, &project, &Names::of(l)?)
+            project_item(l, &project, &Names::of(l)?, now)
         })
         .await
     }
@@ -290,6 +326,7 @@ impl AppCore {
         self.with(|l| {
             let me = Self::me_synced(l)?;
             project_of(l, project)?;
+            let attachments = crate::attachments::with_added(l.store(), &[], &u.attachments, "progress update")?;
             let update = ProgressUpdate {
                 id: ProgressId(Uuid::now_v7()),
                 project,
@@ -297,10 +334,12 @@ impl AppCore {
                 text: u.text.trim().to_string(),
                 by: me.id,
                 at: now,
+                attachments,
             };
             l.add_progress(&update, now)?;
+            l.store().bind_attachments(&update.attachments, "progress", &update.id.to_string())?;
             let p = project_of(l, project)?;
-            project_item(l, &p, &Names::of(l)?)
+            project_item(l, &p, &Names::of(l)?, now)
         })
         .await
     }
@@ -314,8 +353,74 @@ impl AppCore {
             let me = Self::me_synced(l)?;
             project_of(l, project)?;
             let p = l.close_project(project, state_of(c.state), day, &c.result, me.id, now)?;
-            project_item(l, &p, &Names::of(l)?)
+            project_item(l, &p, &Names::of(l)?, now)
         })
         .await
     }
+
+    /// Turns a follow-up item into a project (转为项目): a new project, planned, named after the
+    /// item (or the name given), its household benefiting, made by this device's member; the
+    /// item is then linked to it and stays open (it is closed by itself, as ever).
+    pub async fn follow_up_to_project(&self, r: FollowUpToProjectRequest) -> Result<ProjectItem, AppError> {
+        let now = self.now();
+        let id: FollowUpId = parse_id("id", &r.id)?;
+        self.with(|l| {
+            let me = Self::me_synced(l)?;
+            let item = follow_up_of(l, id)?;
+            if let Some(p) = item.project {
+                return Err(AppError::invalid(
+                    "id",
+                    format!("this follow-up item is already linked to project {p} / 该承诺事项已关联项目"),
+                ));
+            }
+            let name = r.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(item.text.trim());
+            // A project's name is short; a long promise is cut at the limit (the item keeps its text).
+            let name: String = name.chars().take(taizhang_domain::Limits::default().max_name_chars).collect();
+            let project = Project {
+                id: ProjectId(Uuid::now_v7()),
+                name,
+                kind: project_kind(r.kind),
+                funding: Funding::default(),
+                households: vec![item.household],
+                state: ProjectState::Planned,
+                started_on: None,
+                created_by: me.id,
+                created_at: now,
+                closed_on: None,
+                closed_by: None,
+                result: String::new(),
+            };
+            let linked = taizhang_domain::FollowUp { project: Some(project.id), ..item };
+            // The project and the item's link in one change: neither is saved without the other.
+            l.project_from_follow_up(&project, &linked, now)?;
+            project_item(l, &project, &Names::of(l)?, now)
+        })
+        .await
+    }
+
+    /// Links a follow-up item to an existing project (并入项目). The link is on the item, so
+    /// two phones linking two items to one project while offline both keep theirs. An item
+    /// already linked moves to the project given.
+    pub async fn join_project(&self, r: JoinProjectRequest) -> Result<ProjectItem, AppError> {
+        let now = self.now();
+        let id: FollowUpId = parse_id("id", &r.id)?;
+        let project: ProjectId = parse_id("projectId", &r.project_id)?;
+        self.with(|l| {
+            Self::me_synced(l)?;
+            let p = project_of(l, project)?;
+            let item = follow_up_of(l, id)?;
+            if item.project != Some(project) {
+                l.put_follow_up(&taizhang_domain::FollowUp { project: Some(project), ..item }, now)?;
+            }
+            project_item(l, &p, &Names::of(l)?, now)
+        })
+        .await
+    }
+}
+
+fn follow_up_of(l: &Ledger, id: FollowUpId) -> Result<taizhang_domain::FollowUp, AppError> {
+    l.store()
+        .follow_up(id)?
+        .map(|r| r.record)
+        .ok_or_else(|| AppError::invalid("id", "pick a follow-up item from the list / 请从列表中选择承诺事项"))
 }

@@ -156,7 +156,9 @@ async fn today_counts_days_in_the_village_against_the_yearly_rule() {
     assert_eq!(v.pending_docs, 2);
 
     core.check_in(CheckInRequest { kind: CheckKindCode::Out, location: None }).await.expect("out");
-    core.write_diary(DiaryInput { date: None, text: "走访三户".into(), amends: None }).await.expect("diary");
+    core.write_diary(DiaryInput { date: None, text: "走访三户".into(), amends: None, attachments: Vec::new() })
+        .await
+        .expect("diary");
     let v = core.today().await.expect("today");
     assert!(!v.in_village_now);
     assert_eq!(v.days_this_month, 2, "a check-out removes no day");
@@ -201,6 +203,7 @@ async fn households_search_filter_add_edit_and_visit() {
         plan: "养殖".into(),
         income_yuan: Some(8000),
         details: None,
+        attachments: Vec::new(),
     };
     let d = core.save_household(new.clone()).await.expect("added");
     assert_eq!(d.household.head, "罗永安");
@@ -231,6 +234,7 @@ async fn households_search_filter_add_edit_and_visit() {
         at: None,
         amends: None,
         close: Vec::new(),
+        attachments: Vec::new(),
     };
     let v = core.record_visit(visit.clone()).await.expect("visit");
     assert_eq!((v.household_head.as_str(), v.member_name.as_str()), ("罗永安", "张伟"));
@@ -259,7 +263,9 @@ async fn a_month_is_filed_after_it_ends_with_its_gaps_then_takes_amendments_only
     let (t, clock) = TestClock::new(DAY0 - DAY + 20 * HOUR); // 2026-11-24 20:00
     let secretary = open(&seeded_store(dir.path(), 0, 3), clock.clone());
     let first = secretary
-        .write_diary(DiaryInput { date: None, text: "召开村两委会".into(), amends: None })
+        .write_diary(DiaryInput {
+            date: None, text: "召开村两委会".into(), amends: None, attachments: Vec::new()
+        })
         .await
         .expect("entry");
     assert!(!first.backfilled);
@@ -270,10 +276,14 @@ async fn a_month_is_filed_after_it_ends_with_its_gaps_then_takes_amendments_only
     assert_eq!(view.filing.opens, "2026-12-01");
     assert_eq!(view.earliest_date, "2026-10-01", "October is not filed: 补记 reaches back to it");
     assert!(view.today_entry.is_none(), "yesterday's entry is not today's");
-    let today = secretary.write_diary(DiaryInput { date: None, text: "走访五户".into(), amends: None }).await;
+    let today = secretary
+        .write_diary(DiaryInput { date: None, text: "走访五户".into(), amends: None, attachments: Vec::new() })
+        .await;
     let today = today.expect("today");
     // Saving again on the same day corrects that entry: one record, first written time kept.
-    let again = secretary.write_diary(DiaryInput { date: None, text: "走访六户".into(), amends: None }).await;
+    let again = secretary
+        .write_diary(DiaryInput { date: None, text: "走访六户".into(), amends: None, attachments: Vec::new() })
+        .await;
     let again = again.expect("corrected");
     assert_eq!((again.id.as_str(), again.written_at), (today.id.as_str(), today.written_at));
     let view = secretary.diary(MonthQuery { month: Some("2026-11".into()) }).await.expect("diary");
@@ -284,7 +294,12 @@ async fn a_month_is_filed_after_it_ends_with_its_gaps_then_takes_amendments_only
 
     // 2 December: November has ended. A forgotten day is back-filled (补记), then filed.
     t.set(DAY0 + 7 * DAY + 9 * HOUR);
-    let back = DiaryInput { date: Some("2026-11-30".into()), text: "补记：整理帮扶台账".into(), amends: None };
+    let back = DiaryInput {
+        date: Some("2026-11-30".into()),
+        text: "补记：整理帮扶台账".into(),
+        amends: None,
+        attachments: Vec::new(),
+    };
     let back = secretary.write_diary(back).await.expect("back-filled");
     assert!(back.backfilled, "written on 2 December about 30 November");
     let gaps = secretary.month_gaps(MonthGapsRequest { member_id: None, month: "2026-11".into() }).await;
@@ -301,14 +316,17 @@ async fn a_month_is_filed_after_it_ends_with_its_gaps_then_takes_amendments_only
     );
     let again = secretary.file_month(FileMonthRequest { month: "2026-11".into(), member_id: None }).await;
     assert_eq!(code(again), ErrorCode::MonthFiled);
-    let late = DiaryInput { date: Some("2026-11-29".into()), text: "补记".into(), amends: None };
+    let late =
+        DiaryInput { date: Some("2026-11-29".into()), text: "补记".into(), amends: None, attachments: Vec::new() };
     assert_eq!(code(secretary.write_diary(late).await), ErrorCode::MonthFiled);
-    let edit = DiaryInput { date: Some("2026-11-24".into()), text: "改".into(), amends: None };
+    let edit =
+        DiaryInput { date: Some("2026-11-24".into()), text: "改".into(), amends: None, attachments: Vec::new() };
     assert_eq!(code(secretary.write_diary(edit).await), ErrorCode::MonthFiled, "a filed entry is not edited");
     let fix = DiaryInput {
         date: Some("2026-11-24".into()),
         text: "更正：是村两委扩大会".into(),
         amends: Some(first.id.clone()),
+        attachments: Vec::new(),
     };
     let a = secretary.write_diary(fix).await.expect("amendment");
     let view = secretary.diary(MonthQuery { month: Some("2026-11".into()) }).await.expect("diary");
@@ -446,6 +464,7 @@ async fn offline_records_sync_through_a_real_server_to_a_second_device() {
         at: None,
         amends: None,
         close: Vec::new(),
+        attachments: Vec::new(),
     };
     a.record_visit(visit).await.expect("offline visit");
     a.check_in(CheckInRequest { kind: CheckKindCode::In, location: None }).await.expect("offline check-in");

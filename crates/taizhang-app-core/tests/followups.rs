@@ -24,6 +24,7 @@ async fn a_promise_on_a_visit_is_on_today_until_it_is_closed() {
         at: None,
         amends: None,
         close: Vec::new(),
+        attachments: Vec::new(),
     };
     // A note only: no to-do item.
     core.record_visit(visit(0, "再看看", None)).await.expect("visit");

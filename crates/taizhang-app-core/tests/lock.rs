@@ -87,9 +87,7 @@ async fn without_a_keystore_the_pin_comes_first_keys_the_store_and_opens_it_at_s
 
     let list = app.households(all()).await.expect("households");
     let h = list.items.first().expect("a household").clone();
-    app.record_visit(common::visit_input(h.id.clone(), "锁屏之前的走访"))
-    .await
-    .expect("visit");
+    app.record_visit(common::visit_input(h.id.clone(), "锁屏之前的走访")).await.expect("visit");
 
     // Idle for the idle time: the window's commands wait for the PIN.
     t.fetch_add(5 * 60_000, Ordering::SeqCst);

@@ -33,7 +33,9 @@ async fn a_diary_entry_goes_to_a_teammates_phone_with_no_server() {
     phones.server.stop().await;
 
     let entry = "村里没有信号，今天在三组走访，记在手机上";
-    li.write_diary(DiaryInput { date: None, text: entry.into(), amends: None }).await.expect("李明 writes offline");
+    li.write_diary(DiaryInput { date: None, text: entry.into(), amends: None, attachments: Vec::new() })
+        .await
+        .expect("李明 writes offline");
 
     let before = wang.nearby_status().await.expect("status");
     assert!(before.available && !before.offering && before.exchanges.is_empty());

@@ -1,7 +1,8 @@
 //! 提交本月 and the team's reports on the device (issue 14): a member submits their own ended
 //! month offline with the gaps the app lists, the first secretary writes the year's commitment
 //! (年承诺) offline; after a sync through a real server on port 0 the first secretary's Team
-//! screen shows who submitted, and the member's month shows its submission.
+//! screen shows who submitted, and the member's month shows its submission; the research report
+//! (调研报告) may be written any day of its year.
 
 use taizhang_app_core::contract::*;
 use taizhang_doc::demo;
@@ -54,5 +55,15 @@ async fn a_member_submits_last_month_and_the_first_secretary_files_the_commitmen
     assert!(team.can_write_reports);
     let filed = team.reports.iter().find(|r| r.period == commitment).expect("the commitment");
     assert_eq!((filed.state, filed.written_by.as_deref()), (ReportStateCode::Filed, Some("李明")));
+    // The research report (调研报告, issue 22) may be written any day of its year, long before
+    // it is due; the yearly report (述职) from December. Written, it is filed.
+    let year = today.format("%Y").to_string();
+    let research = team.reports.iter().find(|r| r.period == format!("{year}-research")).expect("research report");
+    assert_eq!((research.quarter, research.state, research.writable), (6, ReportStateCode::NotYet, true));
+    let yearly = team.reports.iter().find(|r| r.period == format!("{year}-year")).expect("yearly report");
+    assert_eq!(yearly.writable, chrono::Datelike::month(&today) == 12, "the yearly report opens in December");
+    let req =
+        SaveReportRequest { period: research.period.clone(), text: "关于三组茶叶加工的调研报告".into() };
+    assert_eq!(a.save_report(req).await.expect("research report").state, ReportStateCode::Filed);
     server.stop().await;
 }

@@ -103,7 +103,12 @@ async fn a_project_is_made_gets_progress_and_is_closed_with_its_result() {
     );
 
     let p = core
-        .add_progress(ProgressInput { project_id: p.id.clone(), day: "2026-11-24".into(), text: "路基完成".into() })
+        .add_progress(ProgressInput {
+            project_id: p.id.clone(),
+            day: "2026-11-24".into(),
+            text: "路基完成".into(),
+            attachments: Vec::new(),
+        })
         .await
         .expect("progress");
     assert_eq!(p.state, ProjectStateCode::Underway, "the first update marks a planned project underway");
@@ -203,4 +208,132 @@ async fn a_meeting_and_a_project_are_corrected_after_they_were_saved() {
         (ProjectStateCode::Done, "硬化道路3.2公里", Some(20_000))
     );
     assert_eq!(core.village_ledger().await.expect("ledger").projects.len(), 1);
+}
+
+fn situation(year: i32) -> taizhang_app_core::contract::SituationInput {
+    use taizhang_app_core::contract::{CadreItem, SituationInput};
+    SituationInput {
+        year,
+        population: Some(1_204),
+        households: Some(356),
+        committee: vec![
+            CadreItem {
+                name: "王建国".into(),
+                post: "村党支部书记".into(),
+                birth_year: Some(1972),
+                education: Some("senior".into()),
+            },
+            // A row the form left empty is dropped, not refused.
+            CadreItem { name: " ".into(), post: String::new(), birth_year: None, education: None },
+        ],
+        party_members: Some(31),
+        collective_income_yuan: Some(86_000),
+        income_sources: "光伏电站收益".into(),
+        income_per_head_yuan: None,
+        industries: "茶叶、生猪".into(),
+        roads: String::new(),
+        water: String::new(),
+        network: String::new(),
+        problems: "三组通组路未硬化".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_village_situation_is_filled_in_beside_last_years_and_the_registrys_counts() {
+    use taizhang_app_core::contract::YearQuery;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (core, hs) = core_with_village(dir.path());
+    let empty = core.village_situation(YearQuery { year: None }).await.expect("situation");
+    assert_eq!((empty.year, empty.this_year, empty.current.is_none()), (2026, 2026, true), "nothing entered yet");
+    assert_eq!(empty.registry_households as usize, hs.len(), "the registry's own count beside the reported one");
+    assert_eq!(empty.educations.len(), 5);
+    // Last year's register, filled in late, then this year's.
+    core.save_situation(taizhang_app_core::contract::SituationInput {
+        collective_income_yuan: Some(52_000),
+        ..situation(2025)
+    })
+    .await
+    .expect("last year");
+    let v = core.save_situation(situation(2026)).await.expect("this year");
+    let cur = v.current.expect("saved");
+    assert_eq!(cur.committee.len(), 1, "the empty row was dropped");
+    assert_eq!(cur.committee[0].education.as_deref(), Some("senior"));
+    assert_eq!(
+        (cur.filled, cur.parts, cur.updated_by_name.as_str()),
+        (8, 12, "李明"),
+        "income per head, roads, water, network left"
+    );
+    assert_eq!(cur.income_per_head_yuan, None, "not entered stays unknown");
+    assert_eq!(v.previous.map(|p| p.collective_income_yuan), Some(Some(52_000)), "last year shown beside");
+    // Next year cannot be reported yet; a bad birth year names the committee field.
+    let next = core.save_situation(situation(2027)).await.expect_err("next year").to_command_error();
+    assert_eq!(next.field.as_deref(), Some("year"), "{next:?}");
+    let mut born = situation(2026);
+    born.committee[0].birth_year = Some(2031);
+    let e = core.save_situation(born).await.expect_err("born later").to_command_error();
+    assert_eq!(e.field.as_deref(), Some("committee"), "{e:?}");
+    assert!(e.message.contains("王建国"), "{e:?}");
+    let again = core.village_situation(YearQuery { year: Some(2026) }).await.expect("situation");
+    assert_eq!(again.current.map(|c| c.committee[0].birth_year), Some(Some(1972)), "nothing refused was saved");
+}
+
+#[tokio::test]
+async fn goals_a_yearly_plan_and_the_letter_are_made_and_closed_and_counted() {
+    use taizhang_app_core::contract::{PlanInput, PlanKindCode, PlanStateCode, YearQuery};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (core, _) = core_with_village(dir.path());
+    let item = |kind, year, title: &str, due: Option<&str>| PlanInput {
+        id: None,
+        kind,
+        year,
+        title: title.into(),
+        target: String::new(),
+        due: due.map(str::to_string),
+        state: PlanStateCode::Open,
+        result: String::new(),
+        closed_on: None,
+        attachments: Vec::new(),
+    };
+    core.save_plan_item(PlanInput {
+        target: "村集体经济收入达到10万元".into(),
+        ..item(PlanKindCode::ThreeYear, 2025, "壮大村集体经济", Some("2027-12-31"))
+    })
+    .await
+    .expect("goal");
+    core.save_plan_item(item(PlanKindCode::Yearly, 2026, "新建茶叶加工厂", Some("2026-10-31"))).await.expect("plan");
+    let v = core
+        .save_plan_item(item(PlanKindCode::Yearly, 2026, "组织技能培训两期", Some("2026-12-20")))
+        .await
+        .expect("plan");
+    assert_eq!((v.total, v.open, v.overdue, v.letter), (3, 3, 1, false), "the factory is past its day");
+    let factory = v.items.iter().find(|i| i.title == "新建茶叶加工厂").expect("listed");
+    assert!(factory.overdue);
+    // The letter signed with the sending unit (a text record until photos).
+    core.save_plan_item(item(PlanKindCode::Letter, 2026, "县农业农村局", Some("2026-03-02"))).await.expect("letter");
+    // The factory closed as missed needs its reason first.
+    let close = PlanInput {
+        id: Some(factory.id.clone()),
+        state: PlanStateCode::Missed,
+        ..item(PlanKindCode::Yearly, 2026, "新建茶叶加工厂", Some("2026-10-31"))
+    };
+    let e = core.save_plan_item(close.clone()).await.expect_err("no reason").to_command_error();
+    assert_eq!(e.field.as_deref(), Some("result"), "{e:?}");
+    let v =
+        core.save_plan_item(PlanInput { result: "用地审批未完成，顺延至明年".into(), ..close }).await.expect("closed");
+    assert_eq!((v.total, v.done, v.missed, v.open, v.overdue, v.letter), (3, 0, 1, 2, 0, true));
+    let missed = v.items.iter().find(|i| i.title == "新建茶叶加工厂").expect("listed");
+    assert_eq!(
+        (missed.closed_on.as_deref(), missed.recorded_by_name.as_str()),
+        (Some("2026-11-25"), "李明"),
+        "closed today"
+    );
+    // The three-year goal shows in 2027 too; 2025's view has only it.
+    let later = core.plans(YearQuery { year: Some(2027) }).await.expect("2027");
+    assert_eq!(later.items.iter().map(|i| i.title.as_str()).collect::<Vec<_>>(), ["壮大村集体经济"]);
+    let bad = core
+        .save_plan_item(item(PlanKindCode::Yearly, 2026, " ", None))
+        .await
+        .expect_err("no title")
+        .to_command_error();
+    assert_eq!(bad.field.as_deref(), Some("title"), "{bad:?}");
 }

@@ -106,3 +106,41 @@ async fn open_items_are_closed_from_the_visit_form() {
     assert_eq!(closed.done_note, "改造已列入计划");
     assert_eq!(d.visits.len(), 2);
 }
+
+/// The visit's own time is chosen within the policy's window (7 days back by default, from
+/// the start of that day in Shanghai), never in the future; a correction may keep the time of
+/// the visit it corrects even when that is older than the window.
+#[tokio::test]
+async fn a_visit_time_is_chosen_within_the_policy_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (core, hs) = common::core_with_village(dir.path(), NOW);
+    let id = hs[0].id.to_string();
+    let at = |t: &str| VisitInput { at: Some(t.into()), ..visit(&id, "补录走访") };
+    // NOW is 2026-11-25 10:00: the 18th from 00:00 is the earliest day.
+    let kept = core.record_visit(at("2026-11-18T00:00")).await.expect("seven days back");
+    let e = core.record_visit(at("2026-11-17T23:59")).await.expect_err("eight days back").to_command_error();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidInput, Some("at")));
+    assert!(e.message.contains("7"), "the window is named: {}", e.message);
+    let e = core.record_visit(at("2026-11-26T09:00")).await.expect_err("tomorrow").to_command_error();
+    assert_eq!(e.field.as_deref(), Some("at"), "{e:?}");
+    // The refused visits saved nothing.
+    let d = core.household(id.clone()).await.expect("detail");
+    assert_eq!(d.visits.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), vec![kept.id.as_str()]);
+
+    // Nine days on (the app opened again), the visit of the 18th is corrected keeping its time.
+    drop(core);
+    let path = dir.path().join("li.sqlite3");
+    let later = AppCore::open(
+        path.clone(),
+        path.with_extension("settings.json"),
+        Some("http://127.0.0.1:9"),
+        Arc::new(|| NOW + 9 * 86_400_000),
+    )
+    .expect("open again");
+    let fix = VisitInput {
+        amends: Some(kept.id.clone()),
+        at: Some("2026-11-18T00:00".into()),
+        ..visit(&id, "补录走访，已核实")
+    };
+    later.record_visit(fix).await.expect("a correction keeps its visit's time");
+}

@@ -97,7 +97,13 @@ mod tests {
             assert_eq!(c.offset, server.len() as u64);
             server.extend_from_slice(c.bytes);
             let done = server.len() as u64 == c.total;
-            let ack = BlobAck { received: server.len() as u64, total: c.total, done, received_at: done.then_some(42) };
+            let ack = BlobAck {
+                received: server.len() as u64,
+                total: c.total,
+                done,
+                received_at: done.then_some(42),
+                kind: None,
+            };
             up.on_ack(&ack).expect("ack");
             if !done {
                 assert!(up.words_zh().starts_with("正在上传 "), "{}", up.words_zh());
@@ -113,7 +119,7 @@ mod tests {
     #[test]
     fn an_ack_for_another_file_is_refused() {
         let mut up = Upload::new([1; 32], Kind::Jpeg, 10);
-        let ack = BlobAck { received: 5, total: 11, done: false, received_at: None };
+        let ack = BlobAck { received: 5, total: 11, done: false, received_at: None, kind: None };
         assert!(up.on_ack(&ack).is_err());
         assert_eq!(up.percent(), 0);
     }

@@ -114,6 +114,11 @@ pub struct BlobAck {
     pub done: bool,
     /// When the server stored the whole file (UTC ms), once done: shown as 已上传 with it.
     pub received_at: Option<i64>,
+    /// The file's kind as its upload declared it and the server checked (`Kind::code`): how a
+    /// teammate's device learns that a file it has no thumbnail of is a PDF. Absent from
+    /// servers before it (and read as unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<u8>,
 }
 
 #[cfg(test)]

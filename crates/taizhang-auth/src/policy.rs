@@ -271,9 +271,21 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
     match (doc, p.role) {
         (DocRef::Registry, Role::Member | Role::FirstSecretary) => {
             let allowed: &[&str] = if p.role == Role::FirstSecretary {
-                &["household", "person", "followup", "meeting", "project", "progress", "finding", "member", "village"]
+                &[
+                    "household",
+                    "person",
+                    "followup",
+                    "meeting",
+                    "project",
+                    "progress",
+                    "situation",
+                    "plan",
+                    "finding",
+                    "member",
+                    "village",
+                ]
             } else {
-                &["household", "person", "followup", "meeting", "project", "progress", "finding"]
+                &["household", "person", "followup", "meeting", "project", "progress", "situation", "plan", "finding"]
             };
             if let Some(t) = touches.iter().find(|t| !allowed.contains(&t.kind())) {
                 return deny(
@@ -283,11 +295,14 @@ pub fn may_write(p: &Principal, place: &Place, doc: &DocRef, filed: bool, touche
             }
             // Removing a household (or a person of its roster: a member marks a person as left
             // instead; or a follow-up item: it is closed, not removed; or a meeting, project or
-            // progress update of the village ledger, issue 22: a project is dropped, not removed)
+            // progress update, a year's situation or a plan item of the village ledger, issue 22: a
+            // project is dropped and a plan item closed as missed, not removed)
             // takes it off every count: the first secretary's decision.
             let removes = |t: &&Touch| {
-                matches!(t.kind(), "household" | "person" | "followup" | "meeting" | "project" | "progress")
-                    && t.before.is_some()
+                matches!(
+                    t.kind(),
+                    "household" | "person" | "followup" | "meeting" | "project" | "progress" | "situation" | "plan"
+                ) && t.before.is_some()
                     && t.after.is_none()
             };
             for t in touches.iter().filter(|t| t.kind() == "finding") {
@@ -1067,7 +1082,7 @@ mod tests {
     #[test]
     fn a_member_records_meetings_and_projects_but_only_the_first_secretary_removes_one() {
         let member = who(Role::Member);
-        for kind in ["meeting", "project", "progress"] {
+        for kind in ["meeting", "project", "progress", "situation", "plan"] {
             let key = format!("{kind}/x1");
             let made = [touch(&key, None, Some(Facts::default()))];
             let edited = [touch(&key, Some(Facts::default()), Some(Facts::default()))];

@@ -23,13 +23,32 @@ use crate::shaper::{Link, LinkSpec};
 
 #[derive(Debug, Clone)]
 pub struct Params {
-    pub links: Vec<LinkSpec>,
-    /// (scenario name, photos) pairs, e.g. ("a visit with 20 photos", 20).
-    pub batches: Vec<(String, usize)>,
+    /// The rows to run, all at once (each its own server, link and device): (scenario name,
+    /// photos, link), e.g. ("a visit with 20 photos", 20, 600 ms / 40 kbit/s).
+    pub rows: Vec<(String, usize, LinkSpec)>,
+    /// Rows of the full set left out of this run (`--rows`), named in the page with their
+    /// physical limit so a reader sees what was not measured.
+    pub not_run: Vec<(String, usize, LinkSpec)>,
     /// The camera's photo before re-encoding (pixels).
     pub camera: (u32, u32),
     pub cut_every_s: u64,
     pub chunk_bytes: usize,
+    /// Where each finished row is appended as a JSON line at once (a run of hours keeps what
+    /// it measured even if a later row fails).
+    pub partial: Option<std::path::PathBuf>,
+}
+
+/// What the process held while the rows ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct Memory {
+    /// The highest resident set sampled each second while photos moved (MiB): the in-process
+    /// server and every row's device together.
+    pub peak_rss_mib: f64,
+    /// The resident set before the first photo was prepared (MiB).
+    pub start_rss_mib: f64,
+    /// Photos held in memory at once by the rows' devices (each row prepares all of its
+    /// photos before it starts).
+    pub photos_in_memory: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,10 +69,19 @@ pub struct Row {
     /// Photo bytes at the bandwidth plus one round trip per chunk.
     pub limit_s: f64,
     pub stored: usize,
+    /// Sign-ins during the upload (its token, one hour, expired; two requests each, counted
+    /// in `requests`).
+    pub sign_ins: u64,
 }
 
-/// Enrolls a raw device of member 0 over the direct link and answers its token.
-async fn token(server: &InProcessServer, spec: &VillageSpec) -> anyhow::Result<String> {
+/// A raw device of member 0: its key and id, to sign in again when its token expires.
+struct PhotoPhone {
+    secret: [u8; 32],
+    device: uuid::Uuid,
+}
+
+/// Enrolls a raw device of member 0 over the direct link: the device and its first token.
+async fn enroll(server: &InProcessServer, spec: &VillageSpec) -> anyhow::Result<(PhotoPhone, String)> {
     let code = setup::enrollment_code(server.store.as_ref(), spec, 0, crate::now_ms()).await?;
     let parsed = taizhang_auth::EnrollmentCode::parse(&code)?;
     let secret: [u8; 32] = rand::random();
@@ -73,7 +101,54 @@ async fn token(server: &InProcessServer, spec: &VillageSpec) -> anyhow::Result<S
         .await?;
     let body = resp.bytes().await?;
     let r: taizhang_sync::EnrollResponse = serde_json::from_slice(&body).context("enroll answer")?;
-    Ok(r.token)
+    Ok((PhotoPhone { secret, device: r.device_id }, r.token))
+}
+
+/// Signs in again through `base` (the shaped link: two requests, as a phone pays them) when
+/// the token (one hour) expired during a long upload.
+async fn sign_in(base: &str, phone: &PhotoPhone) -> anyhow::Result<String> {
+    let http = reqwest::Client::new();
+    let c: taizhang_sync::ChallengeResponse = serde_json::from_slice(
+        &http
+            .post(format!("{base}{}", taizhang_sync::paths::CHALLENGE))
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?,
+    )
+    .context("challenge answer")?;
+    let req = taizhang_sync::TokenRequest {
+        device_id: phone.device,
+        signature: hex::encode(taizhang_auth::sign(
+            &phone.secret,
+            &taizhang_auth::auth_message(phone.device, &c.challenge),
+        )),
+        challenge: c.challenge,
+    };
+    let t: taizhang_sync::TokenResponse = serde_json::from_slice(
+        &http
+            .post(format!("{base}{}", taizhang_sync::paths::TOKEN))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&req)?)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?,
+    )
+    .context("token answer")?;
+    Ok(t.token)
+}
+
+/// A client under a fresh token, signed in through `base` (a failure is a cut link).
+async fn renew(base: &str, phone: &PhotoPhone) -> anyhow::Result<BlobClient> {
+    Ok(BlobClient::new(base, &sign_in(base, phone).await?)?)
+}
+
+/// An expired token's refusal.
+fn expired(e: &TransportError) -> bool {
+    matches!(e, TransportError::Status { status: 401, .. })
 }
 
 async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &std::path::Path) -> anyhow::Result<Row> {
@@ -81,11 +156,18 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
     let backend = Backend::SqliteFile(dir.join(format!("attach-{}-{n}.sqlite3", link_spec.rtt_ms)));
     let server = InProcessServer::start(&backend).await?;
     setup::seed_village(server.store.as_ref(), &spec, crate::now_ms()).await?;
-    let token = token(&server, &spec).await?;
+    let (phone, token) = enroll(&server, &spec).await?;
     let village = spec.id.0;
-    let photos: Vec<_> = (0..n)
-        .map(|i| prepare_photo(&samples::photo(p.camera.0, p.camera.1, i as u32 + 1), &Caps::default()))
-        .collect::<Result<_, _>>()?;
+    // Re-encoding is CPU work of seconds a photo: off the async workers, so rows running at
+    // the same time keep moving their chunks meanwhile.
+    let camera = p.camera;
+    let photos: Vec<_> = tokio::task::spawn_blocking(move || {
+        (0..n)
+            .map(|i| prepare_photo(&samples::photo(camera.0, camera.1, i as u32 + 1), &Caps::default()))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .context("re-encoding the photos")??;
     let photo_bytes: u64 = photos.iter().map(|ph| ph.bytes.len() as u64).sum();
     let chunks: u64 = photos.iter().map(|ph| ph.bytes.len().div_ceil(p.chunk_bytes) as u64).sum();
 
@@ -101,9 +183,9 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
             }
         })
     };
-    let client = BlobClient::new(&link.url(), &token)?;
+    let mut client = BlobClient::new(&link.url(), &token)?;
     let started = Instant::now();
-    let (mut sent, mut cuts, mut requests) = (0u64, 0u64, 0u64);
+    let (mut sent, mut cuts, mut requests, mut sign_ins) = (0u64, 0u64, 0u64, 0u64);
     for ph in &photos {
         let mut up = Upload::new(ph.hash, Kind::Jpeg, ph.bytes.len() as u64);
         up.chunk_bytes = p.chunk_bytes;
@@ -114,14 +196,37 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
             sent += len;
             match client.send(village, &ph.hash, frame).await {
                 Ok(ack) => up.on_ack(&ack)?,
-                Err(TransportError::Unreachable(_)) => {
-                    cuts += 1;
+                Err(e) if matches!(e, TransportError::Unreachable(_)) || expired(&e) => {
+                    if expired(&e) {
+                        // An upload of over an hour outlives its token: sign in again through
+                        // the link (retried while it is cut), then ask where the server stands.
+                        loop {
+                            requests += 2;
+                            match renew(&link.url(), &phone).await {
+                                Ok(c) => {
+                                    (client, sign_ins) = (c, sign_ins + 1);
+                                    break;
+                                }
+                                Err(_) => cuts += 1,
+                            }
+                        }
+                    } else {
+                        cuts += 1;
+                    }
                     // Ask where the server stands, through the link (retried while it is cut).
                     loop {
                         requests += 1;
                         match client.resume(village, &mut up).await {
                             Ok(()) => break,
                             Err(TransportError::Unreachable(_)) => cuts += 1,
+                            // The token expired while the link was cut: sign in, ask again.
+                            Err(e) if expired(&e) => {
+                                requests += 2;
+                                match renew(&link.url(), &phone).await {
+                                    Ok(c) => (client, sign_ins) = (c, sign_ins + 1),
+                                    Err(_) => cuts += 1,
+                                }
+                            }
                             Err(e) => return Err(e.into()),
                         }
                     }
@@ -150,21 +255,62 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
         time_s,
         limit_s,
         stored,
+        sign_ins,
     })
 }
 
-pub async fn run(dir: &std::path::Path, p: &Params) -> anyhow::Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    for link in &p.links {
-        for (name, n) in p.batches.iter().filter(|(_, n)| *n > 0) {
-            rows.push(one(p, link, name, *n, dir).await?);
-        }
+/// The resident set of this process now, in MiB.
+fn rss_mib() -> f64 {
+    crate::measure::proc_status_kb(None, "VmRSS:").map(|kb| kb as f64 / 1024.0).unwrap_or(0.0)
+}
+
+/// Runs every row at once (each on its own server, link and device: the links do not share
+/// bandwidth, so rows of hours run side by side) and samples the process's memory meanwhile.
+pub async fn run(dir: &std::path::Path, p: &Params) -> anyhow::Result<(Vec<Row>, Memory)> {
+    let start_rss_mib = rss_mib();
+    let peak = std::sync::Arc::new(std::sync::Mutex::new(start_rss_mib));
+    let sampler = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                let now = rss_mib();
+                if let Ok(mut p) = peak.lock() {
+                    *p = p.max(now);
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
+    };
+    let mut tasks = Vec::new();
+    for (name, n, link) in p.rows.iter().filter(|(_, n, _)| *n > 0).cloned() {
+        let (p, dir) = (p.clone(), dir.to_path_buf());
+        tasks.push(tokio::spawn(async move {
+            let row = one(&p, &link, &name, n, &dir).await;
+            // Each row as soon as it ends (rows take up to hours: a later failure loses none).
+            if let (Ok(r), Some(path)) = (&row, &p.partial) {
+                if let Ok(line) = serde_json::to_string(r) {
+                    use std::io::Write as _;
+                    let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
+                    if let Ok(mut f) = file {
+                        let _ = writeln!(f, "{line}");
+                    }
+                }
+            }
+            row
+        }));
     }
-    Ok(rows)
+    let mut rows = Vec::new();
+    for t in tasks {
+        rows.push(t.await.context("a row's task")??);
+    }
+    sampler.abort();
+    let peak_rss_mib = peak.lock().map(|p| *p).unwrap_or(0.0).max(rss_mib());
+    let photos_in_memory = rows.iter().map(|r| r.photos).sum();
+    Ok((rows, Memory { peak_rss_mib, start_rss_mib, photos_in_memory }))
 }
 
 /// The Markdown section of the rows.
-pub fn markdown(rows: &[Row], header: &str) -> String {
+pub fn markdown(rows: &[Row], memory: &Memory, not_run: &[(String, usize, LinkSpec)], header: &str) -> String {
     let mut s = String::new();
     s.push_str("# Attachments over a 2G link (issue 19)\n\n");
     s.push_str(header);
@@ -177,13 +323,13 @@ pub fn markdown(rows: &[Row], header: &str) -> String {
          round trip per chunk (each chunk waits for its durable ack).\n\n",
     );
     s.push_str(
-        "| scenario | link | photos, bytes | chunk | cut every | cuts | resent (≤ cuts × chunk?) | requests | on the wire ↑/↓ | time | limit | time / limit | stored once |\n",
+        "| scenario | link | photos, bytes | chunk | cut every | cuts | resent (≤ cuts × chunk?) | requests (sign-ins) | on the wire ↑/↓ | time | limit | time / limit | stored once |\n",
     );
     s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for r in rows {
         let ok = r.resent_bytes <= r.cuts * r.chunk_bytes as u64;
         s.push_str(&format!(
-            "| {} | {} | {}, {:.1} KiB | {} KiB | {} s | {} | {:.1} KiB ({}) | {} | {:.1} KiB/{:.1} KiB | {:.1} s | {:.1} s | {:.2}× | {} of {} |\n",
+            "| {} | {} | {}, {:.1} KiB | {} KiB | {} s | {} | {:.1} KiB ({}) | {} ({}) | {:.1} KiB/{:.1} KiB | {:.1} s | {:.1} s | {:.2}× | {} of {} |\n",
             r.scenario,
             r.link.name,
             r.photos,
@@ -194,6 +340,7 @@ pub fn markdown(rows: &[Row], header: &str) -> String {
             r.resent_bytes as f64 / 1024.0,
             if ok { "yes" } else { "**NO**" },
             r.requests,
+            r.sign_ins,
             r.wire_up as f64 / 1024.0,
             r.wire_down as f64 / 1024.0,
             r.time_s,
@@ -208,5 +355,56 @@ pub fn markdown(rows: &[Row], header: &str) -> String {
          (`taizhang_attach::wire::CHUNK_BYTES`).\n",
         CHUNK_BYTES / 1024
     ));
+    s.push_str(&format!(
+        "\n**Memory** (the rows ran at the same time in one process: the server and every row's device, \
+         {} photos held in memory at once): resident {:.1} MiB before the first photo, **peak {:.1} MiB** \
+         while they moved (sampled each second).\n",
+        memory.photos_in_memory, memory.start_rss_mib, memory.peak_rss_mib
+    ));
+    if !not_run.is_empty() {
+        s.push_str(
+            "\n**Not run this time** (left out with `--rows`; each row's physical limit at ~200 KiB a photo):\n",
+        );
+        for (name, n, link) in not_run {
+            let limit_s =
+                (*n as f64 * 200.0 * 1024.0) / link.bytes_per_s() + (*n as f64 * 7.0) * link.rtt_ms as f64 / 1000.0;
+            s.push_str(&format!("- {name} over {}: about {:.0} minutes at the limit.\n", link.name, limit_s / 60.0));
+        }
+    }
     s
+}
+
+/// Parses `--rows`: `photos@rtt_ms:kbit_s`, comma-separated (e.g. `20@600:40,100@600:40`).
+pub fn parse_rows(text: &str) -> Result<Vec<(usize, LinkSpec)>, String> {
+    text.split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            let bad = || format!("a row is photos@rtt_ms:kbit_s, e.g. 20@600:40 (got {t:?})");
+            let (n, link) = t.trim().split_once('@').ok_or_else(bad)?;
+            let (rtt, kbit) = link.split_once(':').ok_or_else(bad)?;
+            let n: usize = n.parse().map_err(|_| bad())?;
+            let (rtt, kbit): (u64, u64) = (rtt.parse().map_err(|_| bad())?, kbit.parse().map_err(|_| bad())?);
+            if n == 0 || kbit == 0 {
+                return Err(bad());
+            }
+            Ok((n, LinkSpec::new(rtt, kbit)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_photos_at_a_link() {
+        let rows = parse_rows("20@600:40, 100@1000:20").expect("rows");
+        assert_eq!(
+            rows.iter().map(|(n, l)| (*n, l.rtt_ms, l.kbit_s)).collect::<Vec<_>>(),
+            vec![(20, 600, 40), (100, 1000, 20)]
+        );
+        for bad in ["20", "20@600", "x@600:40", "0@600:40", "20@600:0"] {
+            assert!(parse_rows(bad).is_err(), "{bad} refused");
+        }
+    }
 }

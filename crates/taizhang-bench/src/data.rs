@@ -334,6 +334,7 @@ impl Team {
                 needs: self.rng.pick(&NEEDS).to_string(),
                 follow_up: self.rng.pick(&FOLLOW_UPS).to_string(),
                 amends: None,
+                attachments: Vec::new(),
             };
             self.devices[m].record_visit(&v, t + 20 * 60_000)?;
         }
@@ -349,7 +350,15 @@ impl Team {
         let t = at(day, 20, self.rng.below(60) as u32);
         let n = 2 + self.rng.below(3) as usize;
         let text: String = (0..n).map(|_| *self.rng.pick(&DIARY)).collect();
-        let d = DiaryEntry { id: DiaryId(self.rng.uuid_v7(t)), member, date: day, text, amends: None, written_at: t };
+        let d = DiaryEntry {
+            id: DiaryId(self.rng.uuid_v7(t)),
+            member,
+            date: day,
+            text,
+            amends: None,
+            written_at: t,
+            attachments: Vec::new(),
+        };
         self.devices[m].write_diary(&d, t + 60_000)?;
         Ok(())
     }
@@ -379,5 +388,6 @@ pub fn visit_now(rng: &mut Rng, spec: &VillageSpec, member: usize, household: us
         needs: rng.pick(&NEEDS).to_string(),
         follow_up: rng.pick(&FOLLOW_UPS).to_string(),
         amends: None,
+        attachments: Vec::new(),
     }
 }

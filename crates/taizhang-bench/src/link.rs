@@ -276,7 +276,15 @@ async fn fresh_world(dir: &Path, p: &Params) -> anyhow::Result<(InProcessServer,
     Ok((server, team))
 }
 
-async fn fresh_on(server: &InProcessServer, team: &Team, spec: &LinkSpec, n: u32) -> anyhow::Result<Compared> {
+/// A fresh device over `spec`, twice: the app as it is (documents whole, as saved forms: issue
+/// 23) and an app from before saved forms (the log change by change); both next to Automerge's
+/// own protocol (run once) and the physical limit of the log's changes.
+async fn fresh_on(
+    server: &InProcessServer,
+    team: &Team,
+    spec: &LinkSpec,
+    n: u32,
+) -> anyhow::Result<(Compared, Compared)> {
     let village = team.spec.id.0;
     let log = setup::read_whole_log(server.store.as_ref(), village, 0).await?;
     let (raw, z) = zstd_size(log.iter().map(|e| e.bytes.as_slice()))?;
@@ -286,23 +294,34 @@ async fn fresh_on(server: &InProcessServer, team: &Team, spec: &LinkSpec, n: u32
     let (automerge, am_ok) = automerge_session(&mut dev, srv, spec).await?;
 
     let direct = setup::transport(&server.url)?;
-    let mut phone = setup::device(server.store.as_ref(), &direct, &team.spec, 0, 100 + n, DeviceStore::Memory).await?;
-    let (taizhang, _) = taizhang_session(&mut phone, spec, server.addr()?, crate::now_ms()).await?;
-    let tz_ok = phone.store().materialised_digest()? == team.devices[0].store().materialised_digest()?;
-    Ok(Compared {
-        scenario: "fresh device downloads the whole village".into(),
-        link: spec.clone(),
-        changes_up: 0,
-        changes_down: log.len() as u64,
-        payload_raw: raw,
-        payload_zstd_up: 0,
-        payload_zstd_down: z,
-        limit_s: spec.limit_s(0, z),
-        taizhang,
-        automerge,
-        taizhang_converged: tz_ok,
-        automerge_converged: am_ok,
-    })
+    let mut rows = Vec::new();
+    for (saved_forms, scenario, k) in [
+        (true, "fresh device downloads the whole village (saved forms)", 100),
+        (false, "… the same, change by change (an app from before saved forms)", 150),
+    ] {
+        let mut phone =
+            setup::device(server.store.as_ref(), &direct, &team.spec, 0, k + n, DeviceStore::Memory).await?;
+        phone.set_saved_forms(saved_forms);
+        let (taizhang, _) = taizhang_session(&mut phone, spec, server.addr()?, crate::now_ms()).await?;
+        let tz_ok = phone.store().materialised_digest()? == team.devices[0].store().materialised_digest()?;
+        rows.push(Compared {
+            scenario: scenario.into(),
+            link: spec.clone(),
+            changes_up: 0,
+            changes_down: log.len() as u64,
+            payload_raw: raw,
+            payload_zstd_up: 0,
+            payload_zstd_down: z,
+            limit_s: spec.limit_s(0, z),
+            taizhang,
+            automerge: automerge.clone(),
+            taizhang_converged: tz_ok,
+            automerge_converged: am_ok,
+        });
+    }
+    let by_change = rows.pop().context("two sessions")?;
+    let forms = rows.pop().context("two sessions")?;
+    Ok((forms, by_change))
 }
 
 async fn drop_on(
@@ -316,6 +335,9 @@ async fn drop_on(
     let log = setup::read_whole_log(server.store.as_ref(), village, 0).await?;
     let direct = setup::transport(&server.url)?;
     let mut phone = setup::device(server.store.as_ref(), &direct, &team.spec, 0, 200 + n, DeviceStore::Memory).await?;
+    // Change by change, so that "changes kept" reads off the cursor (the resumption of a
+    // download of saved forms is `tests/tests/fresh_device.rs`).
+    phone.set_saved_forms(false);
     let link = Link::start(spec.clone(), server.addr()?).await?;
     let cut = uninterrupted.wire_down / 2;
     link.cut_after_down(cut);
@@ -372,10 +394,11 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     let mut drop = Vec::new();
     for (n, spec) in p.links.iter().enumerate() {
         eprintln!("[link] fresh download over {}", spec.name);
-        let f = fresh_on(&server, &team, spec, n as u32).await?;
+        let (forms, by_change) = fresh_on(&server, &team, spec, n as u32).await?;
         eprintln!("[link] dropped link and resume over {}", spec.name);
-        drop.push(drop_on(&server, &team, spec, &f.taizhang, n as u32).await?);
-        fresh.push(f);
+        drop.push(drop_on(&server, &team, spec, &by_change.taizhang, n as u32).await?);
+        fresh.push(forms);
+        fresh.push(by_change);
     }
     let counts = team.devices[0].store().counts()?;
     Ok(Results {

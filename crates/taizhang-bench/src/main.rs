@@ -16,6 +16,7 @@ mod load;
 mod measure;
 mod peer;
 mod report;
+mod roster;
 mod setup;
 mod shaper;
 
@@ -51,6 +52,10 @@ enum Cmd {
     /// changes, cold from its saved form; writes bench/household-edit.json and
     /// bench/HOUSEHOLD-EDIT.md.
     HouseholdEdit(EditArgs),
+    /// The household list at 1,000 households with their rosters (issue 16): the app's
+    /// commands (list, searches, filters, one household's screen) timed over a phone's store;
+    /// writes bench/roster.json and bench/ROSTER.md.
+    Roster(RosterArgs),
     /// (internal) The sync server in a child process, for the load scenario.
     #[command(hide = true)]
     Serve {
@@ -115,6 +120,10 @@ struct AttachArgs {
     visit_photos: usize,
     #[arg(long, default_value_t = 100)]
     day_photos: usize,
+    /// Only these rows of the full set, `photos@rtt_ms:kbit_s` comma-separated (e.g.
+    /// `20@600:40,100@600:40,20@1000:20`); the page names the rows left out.
+    #[arg(long)]
+    rows: Option<String>,
     #[arg(long, default_value = "bench/attachments.json")]
     results: PathBuf,
     #[arg(long, default_value = "bench/ATTACHMENTS.md")]
@@ -124,29 +133,42 @@ struct AttachArgs {
 async fn attachments(args: AttachArgs) -> anyhow::Result<()> {
     let load_average_start = report::load_average();
     let tmp = tempfile::tempdir()?;
+    let full: Vec<(String, usize, LinkSpec)> = if args.quick {
+        let fast = LinkSpec::new(60, 4000);
+        vec![("a visit".into(), 2, fast.clone()), ("a day".into(), 4, fast)]
+    } else {
+        let mut v = Vec::new();
+        for link in [LinkSpec::new(600, 40), LinkSpec::new(1000, 20)] {
+            v.push((format!("a visit with {} photos", args.visit_photos), args.visit_photos, link.clone()));
+            v.push((format!("a day with {} photos", args.day_photos), args.day_photos, link));
+        }
+        v
+    };
+    let (rows, not_run): (Vec<_>, Vec<_>) = match &args.rows {
+        None => (full, Vec::new()),
+        Some(text) => {
+            let wanted = attach::parse_rows(text).map_err(anyhow::Error::msg)?;
+            let picked = |(_, n, l): &(String, usize, LinkSpec)| {
+                wanted.iter().any(|(wn, wl)| wn == n && wl.rtt_ms == l.rtt_ms && wl.kbit_s == l.kbit_s)
+            };
+            let (run, left): (Vec<_>, Vec<_>) = full.into_iter().partition(|r| picked(r));
+            anyhow::ensure!(!run.is_empty(), "--rows {text} picks none of the scenario's rows");
+            (run, left)
+        }
+    };
     let p = attach::Params {
-        links: if args.quick {
-            vec![LinkSpec::new(60, 4000)]
-        } else {
-            vec![LinkSpec::new(600, 40), LinkSpec::new(1000, 20)]
-        },
-        batches: if args.quick {
-            vec![("a visit".into(), 2), ("a day".into(), 4)]
-        } else {
-            vec![
-                (format!("a visit with {} photos", args.visit_photos), args.visit_photos),
-                (format!("a day with {} photos", args.day_photos), args.day_photos),
-            ]
-        },
+        rows,
+        not_run,
         camera: if args.quick { (800, 600) } else { (4000, 3000) },
         cut_every_s: args.cut_every_s,
         chunk_bytes: args.chunk_kib.clamp(16, 64) * 1024,
+        partial: Some(args.results.with_extension("partial.jsonl")),
     };
-    let rows = attach::run(tmp.path(), &p).await?;
+    let (rows, memory) = attach::run(tmp.path(), &p).await?;
     let m = report::machine(load_average_start);
     let header = page_header("attachments", args.quick, &m);
-    let json = serde_json::json!({ "machine": m, "quick": args.quick, "attachments": rows });
-    write_page(&args.results, &args.markdown, &json, &attach::markdown(&rows, &header))?;
+    let json = serde_json::json!({ "machine": m, "quick": args.quick, "attachments": rows, "memory": memory });
+    write_page(&args.results, &args.markdown, &json, &attach::markdown(&rows, &memory, &p.not_run, &header))?;
     Ok(())
 }
 
@@ -190,6 +212,40 @@ async fn household_edit(args: EditArgs) -> anyhow::Result<()> {
     let header = page_header("household-edit", args.quick, &m);
     let json = serde_json::json!({ "machine": m, "quick": args.quick, "household_edit": rows });
     write_page(&args.results, &args.markdown, &json, &edit::markdown(&rows, &header))?;
+    Ok(())
+}
+
+#[derive(clap::Args, Debug)]
+struct RosterArgs {
+    /// Tiny sizes: checks that everything runs (CI); the figures mean nothing.
+    #[arg(long)]
+    quick: bool,
+    #[arg(long, default_value_t = 1000)]
+    households: usize,
+    /// Visits over the year before (spread over the households, the newest today).
+    #[arg(long, default_value_t = 3000)]
+    visits: usize,
+    #[arg(long, default_value_t = 20)]
+    rounds: usize,
+    #[arg(long, default_value = "bench/roster.json")]
+    results: PathBuf,
+    #[arg(long, default_value = "bench/ROSTER.md")]
+    markdown: PathBuf,
+}
+
+async fn roster(args: RosterArgs) -> anyhow::Result<()> {
+    let load_average_start = report::load_average();
+    let tmp = tempfile::tempdir()?;
+    let p = roster::Params {
+        households: if args.quick { 40 } else { args.households },
+        visits: if args.quick { 60 } else { args.visits },
+        rounds: if args.quick { 2 } else { args.rounds },
+    };
+    let f = roster::run(tmp.path(), &p).await.context("the household list with rosters")?;
+    let m = report::machine(load_average_start);
+    let header = page_header("roster", args.quick, &m);
+    let json = serde_json::json!({ "machine": m, "quick": args.quick, "roster": f });
+    write_page(&args.results, &args.markdown, &json, &roster::markdown(&f, &header))?;
     Ok(())
 }
 
@@ -344,6 +400,7 @@ fn main() -> anyhow::Result<()> {
         Cmd::All(args) => rt.block_on(all(args)),
         Cmd::County(args) => rt.block_on(county(args)),
         Cmd::Attachments(args) => rt.block_on(attachments(args)),
+        Cmd::Roster(args) => rt.block_on(roster(args)),
         Cmd::Peer(args) => rt.block_on(peer(args)),
         Cmd::HouseholdEdit(args) => rt.block_on(household_edit(args)),
     }

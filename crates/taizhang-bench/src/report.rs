@@ -206,6 +206,28 @@ fn targets(w: &mut String, r: &Results) {
                 }
             );
         }
+        // Issue 23: the fresh device from saved forms against Automerge's protocol and the limit.
+        for c in l.fresh.iter().filter(|c| c.scenario.starts_with("fresh device")) {
+            let (tz, am) = (c.taizhang.wire_up + c.taizhang.wire_down, c.automerge.wire_up + c.automerge.wire_down);
+            let _ = writeln!(
+                w,
+                "| fresh device on {} (saved forms): bytes ≤ Automerge's | {} / {} = {} ({} requests) | {} |",
+                c.link.name,
+                kb(tz),
+                kb(am),
+                ratio(tz as f64, am as f64),
+                c.taizhang.requests,
+                yes(tz <= am)
+            );
+            let _ = writeln!(
+                w,
+                "| … time ≤ 1.2× physical limit | {:.2} s / {:.2} s = {} | {} |",
+                c.taizhang.time_s,
+                c.limit_s,
+                ratio(c.taizhang.time_s, c.limit_s),
+                yes(c.taizhang.time_s <= 1.2 * c.limit_s)
+            );
+        }
     }
     if let Some(l) = &r.load {
         for ph in &l.phases {

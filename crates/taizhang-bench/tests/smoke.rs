@@ -137,6 +137,41 @@ fn quick_household_edit_run_times_every_way_and_writes_both_reports() {
 }
 
 #[test]
+fn quick_roster_run_times_the_apps_list_searches_and_household_screen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = dir.path().join("roster.json");
+    let markdown = dir.path().join("ROSTER.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang-bench"))
+        .args(["roster", "--quick", "--results"])
+        .arg(&results)
+        .arg("--markdown")
+        .arg(&markdown)
+        .output()
+        .expect("run taizhang-bench roster");
+    assert!(out.status.success(), "taizhang-bench roster failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("json file")).expect("json");
+    let f = &r["roster"];
+    assert_eq!(num(f, &["households"]), 40.0);
+    assert!(num(f, &["family_members"]) >= 40.0, "every household has at least its head");
+    let timings = f["timings"].as_array().expect("timings");
+    let rows = |what: &str| {
+        timings
+            .iter()
+            .find(|t| t["what"].as_str().unwrap_or_default().starts_with(what))
+            .map(|t| num(t, &["rows"]))
+            .unwrap_or_else(|| panic!("no timing of {what}"))
+    };
+    assert_eq!(rows("the whole list"), 40.0);
+    // The demo's names: 王国强 is household 20 and 吴国强 household 28 among 40: the initials
+    // wgq find both, the full pinyin only 王国强.
+    assert_eq!(rows("search by pinyin initials"), 2.0, "wgq finds 王国强 and 吴国强");
+    assert_eq!(rows("search by full pinyin"), 1.0, "wangguoqiang finds 王国强 alone");
+    assert!(rows("search by a family member's name") >= 1.0, "a family member's name finds the household");
+    assert!(rows("one household's screen") >= 1.0, "the roster is on the household's screen");
+    assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("# The household list at 40 households"));
+}
+
+#[test]
 fn quick_attachments_run_stores_every_photo_once_and_resends_at_most_a_chunk_per_cut() {
     let dir = tempfile::tempdir().expect("tempdir");
     let results = dir.path().join("attachments.json");
@@ -157,6 +192,9 @@ fn quick_attachments_run_stores_every_photo_once_and_resends_at_most_a_chunk_per
         let (resent, cuts, chunk) = (num(row, &["resent_bytes"]), num(row, &["cuts"]), num(row, &["chunk_bytes"]));
         assert!(resent <= cuts * chunk, "resent {resent} bytes over {cuts} cuts: {row}");
     }
+    let peak = r["memory"]["peak_rss_mib"].as_f64().expect("peak memory");
+    assert!(peak >= r["memory"]["start_rss_mib"].as_f64().expect("start memory") && peak > 1.0, "{}", r["memory"]);
+    assert_eq!(r["memory"]["photos_in_memory"], 6, "2 + 4 photos");
     assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("| a visit |"));
 }
 

@@ -286,6 +286,12 @@ impl Ledger {
         Ok((transport.post(paths::SYNC, body, Some(&proven_bearer(&token, &key))).await?, requests))
     }
 
+    /// The access token as of the last sync or sign-in (`None` before any, or forgotten): what
+    /// the attachments' requests (`crate::blobs::BlobClient`, issue 19) carry after a sync.
+    pub fn access_token(&self) -> Result<Option<String>, ClientError> {
+        Ok(self.store.meta(META_TOKEN)?.filter(|t| !t.is_empty()))
+    }
+
     /// Forgets the access token — what a token expired after an hour away amounts to: the next
     /// sync authenticates by signing its request (benchmarks and tests use this to measure a
     /// week offline truthfully).

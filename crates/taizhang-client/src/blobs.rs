@@ -85,6 +85,7 @@ impl BlobClient {
             total: up.total,
             done: false,
             received_at: None,
+            kind: None,
         });
         up.on_ack(&ack).map_err(|e| TransportError::Status { status: 409, message: e.to_string() })
     }

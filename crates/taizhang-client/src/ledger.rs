@@ -22,11 +22,11 @@ use taizhang_doc::{
 use taizhang_domain::{
     local_date, validate_check_in, validate_diary, validate_family_member, validate_filing, validate_finding,
     validate_follow_up, validate_household, validate_household_edit, validate_leave, validate_meeting, validate_member,
-    validate_progress, validate_project, validate_report, validate_score_sheet, validate_submission, validate_visit,
-    CheckIn, DiaryEntry, DiaryId, FamilyMember, Finding, FindingId, FollowUp, FollowUpId, Household, HouseholdId,
-    LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Meeting, Member, MemberId, MonthFiling, MonthScoreSheet,
-    MonthSubmission, ProgressUpdate, Project, ProjectId, ProjectState, Role, TeamReport, Timestamp, Village, VillageId,
-    Visit, YearMonth,
+    validate_plan_item, validate_progress, validate_project, validate_report, validate_score_sheet, validate_situation,
+    validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId, FamilyMember, Finding, FindingId, FollowUp,
+    FollowUpId, Household, HouseholdId, LeaveId, LeaveRequest, LeaveState, LedgerView, Limits, Meeting, Member,
+    MemberId, MonthFiling, MonthScoreSheet, MonthSubmission, PlanItem, ProgressUpdate, Project, ProjectId,
+    ProjectState, Role, TeamReport, Timestamp, Village, VillageId, VillageSituation, Visit, YearMonth,
 };
 use taizhang_store::{Store, StoreError, StoreKey, StoreTx, COMPACT_AFTER_CHUNKS};
 
@@ -58,6 +58,9 @@ pub struct Ledger {
     limits: Limits,
     /// The boot clock behind each change's time anchor (issue 17).
     pub(crate) uptime: std::sync::Arc<dyn crate::Uptime>,
+    /// Whether a sync asks the server for documents whole, as saved forms, when this device has
+    /// read nothing of the log yet (issue 23; on unless turned off).
+    pub(crate) saved_forms: bool,
 }
 
 /// Validation's view of the ledger, backed by the store's materialised tables. A store
@@ -199,6 +202,7 @@ impl Ledger {
             member,
             limits: Limits::default(),
             uptime: std::sync::Arc::new(crate::SystemUptime::default()),
+            saved_forms: true,
         };
         if ledger.store.meta(META_REMATERIALISE_LEAVE)?.is_some() {
             ledger.rematerialise_team(LeaveRequest::PREFIX, META_REMATERIALISE_LEAVE)?;
@@ -215,6 +219,12 @@ impl Ledger {
     /// Replaces the boot clock behind the time anchors (tests give a fake one).
     pub fn set_uptime(&mut self, uptime: std::sync::Arc<dyn crate::Uptime>) {
         self.uptime = uptime;
+    }
+
+    /// Whether a fresh device asks for documents whole (issue 23): off, it reads the log
+    /// change by change like an app from before saved forms (tests and benchmarks compare both).
+    pub fn set_saved_forms(&mut self, on: bool) {
+        self.saved_forms = on;
     }
 
     /// Reads every record under `prefix` of the team documents into the store again (after a
@@ -251,7 +261,7 @@ impl Ledger {
             let doc = self.doc(DocId::Registry)?;
             doc.keys(automerge::ROOT)
                 .filter(|k| {
-                    ["household/", "person/", "followup/", "meeting/", "project/", "progress/"]
+                    ["household/", "person/", "followup/", "meeting/", "project/", "progress/", "situation/", "plan/"]
                         .iter()
                         .any(|p| k.starts_with(p))
                 })
@@ -326,6 +336,67 @@ impl Ledger {
         now: Timestamp,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<(), DocError>,
     ) -> Result<(), ClientError> {
+        let Some(before) = self.commit_change(id, now, f)? else {
+            return Ok(()); // nothing changed
+        };
+        let result = self.persist(id, &before, true);
+        if result.is_err() {
+            // Not on disk means not saved: forget the in-memory change too.
+            self.docs.remove(&id);
+        }
+        result
+    }
+
+    /// Applies `first` to document `a` and `second` to document `b` (two documents: a visit in
+    /// its log and the to-do items it makes and closes in the registry) and makes both durable
+    /// in one store transaction: both are saved, or neither is — never a visit without the item
+    /// its promise made.
+    fn edit_two(
+        &mut self,
+        now: Timestamp,
+        (a, first): (DocId, impl FnOnce(&mut Transaction<'_>) -> Result<(), DocError>),
+        (b, second): (DocId, impl FnOnce(&mut Transaction<'_>) -> Result<(), DocError>),
+    ) -> Result<(), ClientError> {
+        if a == b {
+            return Err(ClientError::Invalid(taizhang_domain::DomainError::Malformed {
+                what: "a two-document edit",
+                value: format!("{a} twice: write both in one change instead"),
+            }));
+        }
+        let before_a = self.commit_change(a, now, first)?;
+        let before_b = match self.commit_change(b, now, second) {
+            Ok(x) => x,
+            Err(e) => {
+                self.docs.remove(&a);
+                return Err(e);
+            }
+        };
+        let result = (|| {
+            let tx = self.store.transaction()?;
+            for (id, before) in [(a, &before_a), (b, &before_b)] {
+                if let Some(before) = before {
+                    persist_in(&self.docs, &tx, id, before, true)?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        if result.is_err() {
+            self.docs.remove(&a);
+            self.docs.remove(&b);
+        }
+        result
+    }
+
+    /// Applies `f` as one change to document `id` in memory, checked as the server will check
+    /// it; the heads before it when it changed anything (`None`: nothing changed). The caller
+    /// makes it durable, or forgets the document if it cannot.
+    fn commit_change(
+        &mut self,
+        id: DocId,
+        now: Timestamp,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<(), DocError>,
+    ) -> Result<Option<Vec<ChangeHash>>, ClientError> {
         let principal = self.principal()?;
         let filed = match id {
             DocId::Log { member, month } => self.store.month_filed(member, month)?,
@@ -350,19 +421,14 @@ impl Ledger {
         }
         let (hash, _) = tx.commit_with(options);
         if hash.is_none() {
-            return Ok(()); // nothing changed
+            return Ok(None);
         }
         if let Err(e) = decide_like_the_server(doc, id, &before, principal.as_ref(), village, filed, &limits) {
             // Never on disk: forget the in-memory change too.
             self.docs.remove(&id);
             return Err(e);
         }
-        let result = self.persist(id, &before, true);
-        if result.is_err() {
-            // Not on disk means not saved: forget the in-memory change too.
-            self.docs.remove(&id);
-        }
-        result
+        Ok(Some(before))
     }
 
     /// Writes what document `id` gained since `before` into the store inside `tx`, with its
@@ -456,19 +522,34 @@ impl Ledger {
         note: &str,
         now: Timestamp,
     ) -> Result<FollowUp, ClientError> {
+        let (f, newly) = self.closing(id, by, note, now)?;
+        if newly {
+            self.put_follow_up(&f, now)?;
+        }
+        Ok(f)
+    }
+
+    /// Follow-up item `id` closed by `by` at `now` with `note`, not yet saved, and whether this
+    /// closes it; an item already closed comes back as it is (the first closing is kept).
+    fn closing(
+        &self,
+        id: FollowUpId,
+        by: MemberId,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<(FollowUp, bool), ClientError> {
         let mut f = self
             .store
             .follow_up(id)?
             .map(|r| r.record)
             .ok_or_else(|| ClientError::NotFound(format!("follow-up item {id}")))?;
         if f.is_done() {
-            return Ok(f);
+            return Ok((f, false));
         }
         f.done_by = Some(by);
         f.done_at = Some(now);
         f.done_note = note.trim().to_string();
-        self.put_follow_up(&f, now)?;
-        Ok(f)
+        Ok((f, true))
     }
 
     /// Answers (整改) inspection finding `id` as `by` at `now` (the device's time; offline is
@@ -498,11 +579,45 @@ impl Ledger {
         self.edit(DocId::Registry, now, |tx| write(tx, m))
     }
 
+    /// Records or saves the village situation (村情) of `x.year` in the registry. Only the parts
+    /// that changed are written, so a colleague's part filled in on another phone survives; a
+    /// situation of an earlier year is accepted (the register is often filled in late).
+    pub fn put_situation(&mut self, x: &VillageSituation, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_situation(x, view, now, limits))?;
+        self.edit(DocId::Registry, now, |tx| write(tx, x))
+    }
+
+    /// Makes or saves a goal, plan item or responsibility letter (issue 22); closing one is
+    /// saving it done (已完成) or missed (未完成) with its day and result.
+    pub fn put_plan_item(&mut self, p: &PlanItem, now: Timestamp) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_plan_item(p, view, now, limits))?;
+        self.edit(DocId::Registry, now, |tx| write(tx, p))
+    }
+
     /// Makes or saves a project (项目, issue 22) in the registry. Only the fields that changed
     /// are written, so a colleague's edit of another field on another phone survives.
     pub fn put_project(&mut self, p: &Project, now: Timestamp) -> Result<(), ClientError> {
         self.validate(|view, limits| validate_project(p, view, now, limits))?;
         self.edit(DocId::Registry, now, |tx| write(tx, p))
+    }
+
+    /// A follow-up item becomes a project (转为项目): the new project and the item's link to it
+    /// in one change of the registry, so neither is ever saved without the other. `item` must
+    /// name `p` as its project (the link is checked as made by this change).
+    pub fn project_from_follow_up(&mut self, p: &Project, item: &FollowUp, now: Timestamp) -> Result<(), ClientError> {
+        if item.project != Some(p.id) {
+            return Err(ClientError::Invalid(taizhang_domain::DomainError::Malformed {
+                what: "a follow-up item made a project",
+                value: format!("item {} names {:?}, not the new project {}", item.id, item.project, p.id),
+            }));
+        }
+        self.validate(|view, limits| validate_project(p, view, now, limits))?;
+        let unlinked = FollowUp { project: None, ..item.clone() };
+        self.validate(|view, limits| validate_follow_up(&unlinked, view, now, limits))?;
+        self.edit(DocId::Registry, now, |tx| {
+            write(tx, p)?;
+            write(tx, item)
+        })
     }
 
     /// Adds a progress update (项目进展) to project `u.project`: a record of its own, so
@@ -549,6 +664,39 @@ impl Ledger {
     pub fn record_visit(&mut self, v: &Visit, now: Timestamp) -> Result<(), ClientError> {
         self.validate(|view, limits| validate_visit(v, view, now, limits))?;
         self.edit(DocId::for_visit(v), now, |tx| write(tx, v))
+    }
+
+    /// Records a visit with the to-do item its promise makes (`promise`) and the items it
+    /// closes (办结, each with its note, done by `by`), all validated first and saved together:
+    /// the visit in its log and the items in the registry, in one store transaction. An item
+    /// already closed keeps its first closing.
+    pub fn record_visit_with_items(
+        &mut self,
+        v: &Visit,
+        promise: Option<&FollowUp>,
+        close: &[(FollowUpId, String)],
+        by: MemberId,
+        now: Timestamp,
+    ) -> Result<(), ClientError> {
+        self.validate(|view, limits| validate_visit(v, view, now, limits))?;
+        let mut items: Vec<FollowUp> = promise.into_iter().cloned().collect();
+        for (id, note) in close {
+            let (f, newly) = self.closing(*id, by, note, now)?;
+            if newly {
+                items.push(f);
+            }
+        }
+        for f in &items {
+            self.validate(|view, limits| validate_follow_up(f, view, now, limits))?;
+        }
+        if items.is_empty() {
+            return self.edit(DocId::for_visit(v), now, |tx| write(tx, v));
+        }
+        self.edit_two(
+            now,
+            (DocId::for_visit(v), |tx| write(tx, v)),
+            (DocId::Registry, |tx| items.iter().try_for_each(|f| write(tx, f))),
+        )
     }
 
     pub fn write_diary(&mut self, d: &DiaryEntry, now: Timestamp) -> Result<(), ClientError> {
@@ -795,6 +943,14 @@ pub(crate) fn persist_in(
         return Ok(());
     }
     let name = id.to_string();
+    if before.is_empty() && !local {
+        // A document received whole (a fresh device's saved form, issue 23): kept as one
+        // saved chunk and every record of it materialised — what applying its changes one by
+        // one would leave, without decoding each of them.
+        tx.replace_chunks(&name, &doc.save())?;
+        let keys = doc.keys(automerge::ROOT).collect();
+        return materialise(tx, &name, doc, keys);
+    }
     let changes = doc.get_changes(before);
     let bytes: Vec<u8> = changes.iter().flat_map(|c| c.raw_bytes()).copied().collect();
     let chunks = tx.append_chunk(&name, &bytes)?;
@@ -834,6 +990,8 @@ pub(crate) fn materialise(
             Meeting::PREFIX => upsert::<Meeting>(doc, k, |r| tx.put_meeting(d, r))?,
             Project::PREFIX => upsert::<Project>(doc, k, |r| tx.put_project(d, r))?,
             ProgressUpdate::PREFIX => upsert::<ProgressUpdate>(doc, k, |r| tx.put_progress(d, r))?,
+            VillageSituation::PREFIX => upsert::<VillageSituation>(doc, k, |r| tx.put_situation(d, r))?,
+            PlanItem::PREFIX => upsert::<PlanItem>(doc, k, |r| tx.put_plan_item(d, r))?,
             Visit::PREFIX => upsert_if::<Visit>(doc, k, |v| mine(v.member), |r| tx.put_visit(d, r))?,
             DiaryEntry::PREFIX => upsert_if::<DiaryEntry>(doc, k, |e| mine(e.member), |r| tx.put_diary(d, r))?,
             CheckIn::PREFIX => upsert_if::<CheckIn>(doc, k, |c| mine(c.member), |r| tx.put_check_in(d, r))?,
@@ -880,5 +1038,130 @@ fn upsert<R: Record>(
         }
         Ok(None) => Ok(false),
         Err(_) => Ok(true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use taizhang_doc::demo;
+    use taizhang_domain::{FollowUp, FollowUpId, VisitId};
+    use uuid::Uuid;
+
+    /// 2026-11-25 10:00 in Shanghai.
+    const NOW: Timestamp = 1_795_536_000_000 + 10 * 3_600_000;
+
+    fn ledger() -> (Ledger, Household) {
+        let mut l = Ledger::in_memory(demo::VILLAGE, Some(demo::member_id(0)), [1; 16]).expect("ledger");
+        l.put_village(&demo::village(), 0).expect("village");
+        for m in demo::members() {
+            l.put_member(&m, 0).expect("member");
+        }
+        let h = demo::households(1).remove(0);
+        l.put_household(&h, 0).expect("household");
+        (l, h)
+    }
+
+    fn visit(h: &Household) -> Visit {
+        Visit {
+            id: VisitId(Uuid::now_v7()),
+            household: h.id,
+            member: demo::member_id(0),
+            at: NOW - 3_600_000,
+            location: None,
+            findings: "家中老人腿脚不便".into(),
+            needs: "申请临时救助".into(),
+            follow_up: "下周送申请表".into(),
+            amends: None,
+            attachments: Vec::new(),
+        }
+    }
+
+    fn promise(h: &Household, v: &Visit) -> FollowUp {
+        FollowUp {
+            id: FollowUpId(Uuid::now_v7()),
+            household: h.id,
+            visit: Some(v.id),
+            text: v.follow_up.clone(),
+            owner: demo::member_id(0),
+            due: None,
+            created_by: demo::member_id(0),
+            created_at: NOW,
+            done_by: None,
+            done_at: None,
+            done_note: String::new(),
+            project: None,
+            attachments: Vec::new(),
+        }
+    }
+
+    /// A visit and the item its promise makes are saved together; when the second half cannot
+    /// be written, neither is kept — not on disk, not in the loaded documents, nothing pending.
+    #[test]
+    fn a_visit_and_its_items_are_saved_together_or_not_at_all() {
+        let (mut l, h) = ledger();
+        let v = visit(&h);
+        let item = promise(&h, &v);
+        l.record_visit_with_items(&v, Some(&item), &[], demo::member_id(0), NOW).expect("saved");
+        assert_eq!(l.store().visits_of_household(h.id).expect("visits").len(), 1);
+        assert_eq!(l.store().follow_ups_of_household(h.id).expect("items").len(), 1);
+
+        // The next visit closes the item; its registry half fails after the visit's half was
+        // made: neither half is kept.
+        let again = visit(&h);
+        let log = DocId::for_visit(&again);
+        let chunks = l.store().load_doc(&log.to_string()).expect("chunks").len();
+        let registry = l.store().load_doc(&DocId::Registry.to_string()).expect("chunks").len();
+        let failed = l.edit_two(
+            NOW,
+            (log, |tx: &mut Transaction<'_>| write(tx, &again)),
+            (DocId::Registry, |_: &mut Transaction<'_>| {
+                Err(DocError::BadField { key: "followup/x".into(), field: "a failure injected by the test" })
+            }),
+        );
+        assert!(failed.is_err());
+        assert_eq!(l.store().visits_of_household(h.id).expect("visits").len(), 1, "the visit was not saved");
+        assert_eq!(l.store().load_doc(&log.to_string()).expect("chunks").len(), chunks, "nothing on disk");
+        assert_eq!(l.store().load_doc(&DocId::Registry.to_string()).expect("chunks").len(), registry);
+        let held = l.doc(log).expect("log");
+        assert!(read_one::<Visit>(held, &again.key()).expect("read").is_none(), "nor in the loaded document");
+
+        // Saved properly, the visit closes the item in the same save.
+        l.record_visit_with_items(&again, None, &[(item.id, "已送达申请表".into())], demo::member_id(0), NOW)
+            .expect("saved");
+        let items = l.store().follow_ups_of_household(h.id).expect("items");
+        assert!(items[0].record.is_done(), "closed with the visit");
+        assert_eq!(items[0].record.done_note, "已送达申请表");
+        assert_eq!(l.store().visits_of_household(h.id).expect("visits").len(), 2);
+        // A follow-up item made a project: both in one change; an item naming another project
+        // is refused and nothing is saved.
+        let project = Project {
+            id: ProjectId(Uuid::now_v7()),
+            name: "危房改造".into(),
+            kind: taizhang_domain::ProjectKind::Practical,
+            funding: taizhang_domain::Funding::default(),
+            households: vec![h.id],
+            state: taizhang_domain::ProjectState::Planned,
+            started_on: None,
+            created_by: demo::member_id(0),
+            created_at: NOW,
+            closed_on: None,
+            closed_by: None,
+            result: String::new(),
+        };
+        let open = promise(&h, &again);
+        let wrong = FollowUp { project: Some(ProjectId(Uuid::now_v7())), ..open.clone() };
+        assert!(l.project_from_follow_up(&project, &wrong, NOW).is_err());
+        assert!(l.store().project(project.id).expect("read").is_none(), "nothing saved");
+        let linked = FollowUp { project: Some(project.id), ..open };
+        l.project_from_follow_up(&project, &linked, NOW).expect("made a project");
+        assert!(l.store().project(project.id).expect("read").is_some());
+        let held = l.store().follow_up(linked.id).expect("read").expect("item saved");
+        assert_eq!(held.record.project, Some(project.id));
+
+        // One document twice is refused, not half-applied.
+        assert!(l
+            .edit_two(NOW, (log, |_: &mut Transaction<'_>| Ok(())), (log, |_: &mut Transaction<'_>| Ok(())))
+            .is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! `taizhang pull` (issue 5): county staff pull the synced logs of their county (or of one
 //! village, or one member) from the server into files — attendance, visits, diary, scores, and
-//! the village ledger's projects and meetings (issue 22) — as CSV or Excel — with their county-page log-in. Each file is written to a temporary name
+//! the village ledger's projects, meetings, situation (村情) and plans (issue 22) — as CSV or Excel — with their county-page log-in. Each file is written to a temporary name
 //! and renamed when complete, so a broken download never leaves a half file behind a good name.
 
 use std::path::{Path, PathBuf};
@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::ClientError;
 
 /// The datasets of the county exports.
-pub const DATASETS: [&str; 6] = ["attendance", "visits", "diary", "scores", "projects", "meetings"];
+pub const DATASETS: [&str; 8] =
+    ["attendance", "visits", "diary", "scores", "projects", "meetings", "situation", "plans"];
 
 /// What to pull.
 #[derive(Debug, Clone)]

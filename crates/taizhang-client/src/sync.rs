@@ -10,6 +10,7 @@ use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
     confirmed_after, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES, PROTOCOL_VERSION,
+    SAVED_FORMS,
 };
 
 use taizhang_store::SyncJournalEntry;
@@ -44,6 +45,9 @@ pub struct SyncReport {
     /// Documents whose downloaded changes could not be applied (corrupt on the server), with
     /// the reason; the rest of the answer was applied.
     pub skipped_downloads: Vec<(String, String)>,
+    /// Documents received whole, as saved forms (a fresh device, issue 23); their changes
+    /// count in `changes_received`.
+    pub saved_forms: u32,
     pub server_time: i64,
 }
 
@@ -113,6 +117,9 @@ impl Ledger {
     ) -> Result<(), ClientError> {
         let mut fallback: HashMap<DocId, (State, u32)> = HashMap::new();
         let mut refused: Vec<String> = Vec::new();
+        // Whether this device asks for saved forms (issue 23); off for the rest of the session
+        // once one of them could not be loaded (the log is then read from the start).
+        let mut saved_forms = self.saved_forms;
         loop {
             if report.requests >= MAX_ROUNDS {
                 return Err(ClientError::TooManyRounds(report.requests));
@@ -166,7 +173,7 @@ impl Ledger {
                 version: PROTOCOL_VERSION,
                 village: self.village_id().0,
                 cursor,
-                want_bytes: MAX_BATCH_BYTES as u32,
+                want_bytes: MAX_BATCH_BYTES as u32 | if saved_forms { SAVED_FORMS } else { 0 },
                 docs,
             };
             let body = self.signed_body(&req)?; // with the changes' signatures (taizhang-peer)
@@ -241,11 +248,38 @@ impl Ledger {
                     }
                 }
             }
+            let mut next_cursor = resp.cursor;
             for dl in &resp.download {
                 let Ok(id) = dl.doc.parse::<DocId>() else { continue };
                 let mut added = Vec::with_capacity(dl.changes.len());
-                let parsed: Result<Vec<_>, String> = dl
-                    .changes
+                // A document sent whole opens with its saved form (only to a device that asked).
+                let mut changes = dl.changes.as_slice();
+                let form = changes.first().filter(|c| saved_forms && taizhang_sync::is_saved_document(c));
+                let mut before_form = None;
+                if let Some(form) = form {
+                    changes = &changes[1..];
+                    let doc = self.doc(id)?;
+                    let before = doc.get_heads();
+                    befores.entry(id).or_insert_with(|| before.clone());
+                    match taizhang_sync::load_saved_form(doc, form) {
+                        Ok(()) => {
+                            report.saved_forms += 1;
+                            // The changes the form brought (metadata only: nothing is decoded).
+                            report.changes_received += doc.get_changes_meta(&before).len() as u32;
+                            before_form = Some(before);
+                        }
+                        Err(reason) => {
+                            // Never skipped silently: this session reads the log from the start,
+                            // change by change, so nothing of this document is lost.
+                            report.skipped_downloads.push((dl.doc.clone(), format!("saved form: {reason}")));
+                            self.docs.remove(&id);
+                            saved_forms = false;
+                            next_cursor = 0;
+                            continue;
+                        }
+                    }
+                }
+                let parsed: Result<Vec<_>, String> = changes
                     .iter()
                     .map(|bytes| {
                         let c = taizhang_sync::parse_raw_change(bytes)?;
@@ -271,13 +305,23 @@ impl Ledger {
                     // One corrupt change must not stop the rest: reload the document and apply
                     // the changes one by one, leaving out each one Automerge refuses; then
                     // confirm only what the document really holds.
-                    self.apply_one_by_one(id, &dl.changes, &mut report.skipped_downloads)?;
+                    let form = form.map(Vec::as_slice);
+                    self.apply_one_by_one(id, form, changes, &mut report.skipped_downloads)?;
                     let doc = self.doc(id)?;
                     added.retain(|(h, _)| doc.get_change_by_hash(h).is_some());
                 }
                 applied.extend(added.iter().map(|(h, _)| h.0));
                 let server_heads = hashes(&dl.heads);
-                let c = if self.has_all(id, &server_heads)? { server_heads } else { confirmed_after(&base, &added) };
+                let c = match (self.has_all(id, &server_heads)?, before_form) {
+                    (true, _) => server_heads,
+                    (false, None) => confirmed_after(&base, &added),
+                    // The server's heads moved past the form: what came is everything since.
+                    (false, Some(before)) => {
+                        let doc = self.doc(id)?;
+                        let all: Vec<_> = doc.get_changes_meta(&before).into_iter().map(|c| (c.hash, c.deps)).collect();
+                        confirmed_after(&base, &all)
+                    }
+                };
                 new_confirmed.insert(id, c);
             }
             let tx = self.store.transaction()?;
@@ -296,7 +340,7 @@ impl Ledger {
             for s in down_sigs.iter().filter(|s| applied.contains(&s.hash)) {
                 tx.put_change_signature(&s.hash, &s.sig)?;
             }
-            tx.set_meta(META_CURSOR, &resp.cursor.to_string())?;
+            tx.set_meta(META_CURSOR, &next_cursor.to_string())?;
             tx.set_meta(META_SERVER_TIME, &resp.server_time.to_string())?;
             if let Some(reading) = &answered_at {
                 tx.set_meta(crate::ledger::META_ANCHOR, &crate::uptime::anchor_meta(resp.server_time, reading))?;
@@ -308,7 +352,7 @@ impl Ledger {
             tx.commit()?;
 
             let more_push = !plan.complete;
-            if !resp.more && !more_push && fallback.is_empty() && !recreated_now {
+            if !resp.more && next_cursor == resp.cursor && !more_push && fallback.is_empty() && !recreated_now {
                 break;
             }
         }
@@ -318,11 +362,13 @@ impl Ledger {
         Ok(())
     }
 
-    /// Re-applies `changes` to document `id` one at a time after reloading it from the store,
-    /// skipping (and reporting) those that cannot be applied. Slow, but only for corrupt input.
+    /// Re-applies `changes` to document `id` one at a time after reloading it from the store
+    /// (and the saved form `form` that came with them, already loaded once), skipping (and
+    /// reporting) those that cannot be applied. Slow, but only for corrupt input.
     fn apply_one_by_one(
         &mut self,
         id: DocId,
+        form: Option<&[u8]>,
         changes: &[Vec<u8>],
         skipped: &mut Vec<(String, String)>,
     ) -> Result<(), ClientError> {
@@ -331,7 +377,7 @@ impl Ledger {
                 .map_err(|e| ClientError::from(taizhang_sync::SyncError::Malformed(format!("{id}: {e}"))))
         };
         let mut good: Vec<&[u8]> = Vec::new();
-        self.docs.remove(&id);
+        self.reload_with(id, form)?;
         for bytes in changes {
             let c = parse(bytes)?;
             let hash = c.hash();
@@ -342,13 +388,24 @@ impl Ledger {
                     skipped.push((id.to_string(), format!("change {hash}: {reason}")));
                     // The failed apply may have left the document half-changed: rebuild it
                     // from the store and the changes that applied cleanly.
-                    self.docs.remove(&id);
+                    self.reload_with(id, form)?;
                     let again = good.iter().map(|b| parse(b)).collect::<Result<Vec<_>, _>>()?;
                     let doc = self.doc(id)?;
                     taizhang_sync::apply_untrusted(doc, again)
                         .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{id}: {e}")))?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Drops document `id` from memory and loads it again from the store, then `form`.
+    fn reload_with(&mut self, id: DocId, form: Option<&[u8]>) -> Result<(), ClientError> {
+        self.docs.remove(&id);
+        let doc = self.doc(id)?;
+        if let Some(form) = form {
+            taizhang_sync::load_saved_form(doc, form)
+                .map_err(|e| taizhang_sync::SyncError::Malformed(format!("{id}: {e}")))?;
         }
         Ok(())
     }

@@ -41,6 +41,7 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/county/js/followups.js", content_type: JS, body: include_str!("../assets/js/followups.js") },
     Asset { path: "/county/js/findings.js", content_type: JS, body: include_str!("../assets/js/findings.js") },
     Asset { path: "/county/js/survey.js", content_type: JS, body: include_str!("../assets/js/survey.js") },
+    Asset { path: "/county/js/photos.js", content_type: JS, body: include_str!("../assets/js/photos.js") },
 ];
 
 /// `asset` with its content type, revalidated on every load, loading nothing from elsewhere

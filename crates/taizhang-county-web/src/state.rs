@@ -8,13 +8,11 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use taizhang_county::VillageInfo;
 use taizhang_rules::{Policy, VillageRecords};
-use taizhang_server_db::{AccountStore, Clock, ServerKeyCell, ServerStore, SignatureStore};
+use taizhang_server_db::{AccountStore, BlobStore, Clock, ServerKeyCell, ServerStore, SignatureStore};
 use uuid::Uuid;
 
 use crate::error::Result;
 use crate::ReadModel;
-
-/// Log-in attempts per login name per minute.
 
 /// Everything the county view needs; cheap to clone (shared parts).
 #[derive(Clone)]
@@ -32,6 +30,9 @@ pub struct CountyState {
     pub(crate) guard: Arc<crate::guard::LoginGuard>,
     /// The change signatures kept beside the log (issue 20), for a record's provenance.
     pub signatures: Option<Arc<dyn SignatureStore>>,
+    /// The attachments' store (issue 19), for the records' photos on the page; without it the
+    /// page says every photo is not uploaded yet.
+    pub blobs: Option<Arc<dyn BlobStore>>,
 }
 
 impl std::fmt::Debug for CountyState {
@@ -52,7 +53,14 @@ impl CountyState {
             policies: Arc::new(Policies::default()),
             guard: Arc::new(crate::guard::LoginGuard::new()),
             signatures: None,
+            blobs: None,
         }
+    }
+
+    /// The same view showing records' photos and scans from `blobs`.
+    pub fn with_blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.blobs = Some(blobs);
+        self
     }
 
     /// The same view showing records' signatures from `signatures`.
@@ -85,7 +93,13 @@ impl Policies {
 
     /// The rules `county` is judged by.
     pub fn of(&self, county: Uuid) -> Policy {
-        self.per_county.get(&county).unwrap_or(&self.default).clone()
+        self.rules(Some(county)).clone()
+    }
+
+    /// The rules a place in `county` is judged by, borrowed (`None`: a place with no county,
+    /// judged by the default).
+    pub fn rules(&self, county: Option<Uuid>) -> &Policy {
+        county.and_then(|c| self.per_county.get(&c)).unwrap_or(&self.default)
     }
 }
 
@@ -136,6 +150,22 @@ impl std::fmt::Debug for Records {
 impl FromRef<CountyState> for Records {
     fn from_ref(st: &CountyState) -> Self {
         Records { model: st.model.clone(), store: st.store.clone(), accounts: st.accounts.clone() }
+    }
+}
+
+/// The attachments' store, when the server has one.
+#[derive(Clone)]
+pub struct Blobs(pub Option<Arc<dyn BlobStore>>);
+
+impl std::fmt::Debug for Blobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Blobs").field(&self.0.is_some()).finish()
+    }
+}
+
+impl FromRef<CountyState> for Blobs {
+    fn from_ref(st: &CountyState) -> Self {
+        Blobs(st.blobs.clone())
     }
 }
 

@@ -15,7 +15,7 @@ pub enum CountyError {
     UnknownVillage(Uuid),
     #[error("member {0} is not on the team of this village: pick a member from the village page")]
     UnknownMember(MemberId),
-    #[error("unknown dataset `{0}`: use attendance, visits, diary, scores, projects or meetings")]
+    #[error("unknown dataset `{0}`: use attendance, visits, diary, scores, projects, meetings, situation or plans")]
     UnknownDataset(String),
     #[error("{0}")]
     BadInput(String),

@@ -55,11 +55,14 @@ pub fn evidence_view(
         .filter(|c| c.kind == CheckKind::In && in_period(c.at))
         .map(|c| records.record_times(c.id.0.to_string(), c.member, c.at, c.location))
         .collect();
+    // A visit corrected by another (更正, `amends`) is no evidence of its own: the correction
+    // says when it happened, and counting both would show one visit as two days' presence.
+    let superseded: std::collections::BTreeSet<_> = records.visits.iter().filter_map(|v| v.amends).collect();
     all.extend(
         records
             .visits
             .iter()
-            .filter(|v| in_period(v.at))
+            .filter(|v| in_period(v.at) && !superseded.contains(&v.id))
             .map(|v| records.record_times(v.id.0.to_string(), v.member, v.at, v.location)),
     );
     let days = member_days(&all, fence, &policy.evidence);

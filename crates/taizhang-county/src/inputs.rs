@@ -58,9 +58,16 @@ impl YearInputs {
         Some(SchemeAInputs { results: self.results?, evaluation, assessment: self.assessment?, survey })
     }
 
-    /// The rules engine's member inputs (seven ones, training days).
-    pub fn member_inputs(&self) -> taizhang_rules::MemberInputs {
-        taizhang_rules::MemberInputs { seven_ones: self.seven_ones.clone(), training_days: self.training_days }
+    /// The rules engine's member inputs (seven ones, training days). An item the county typed
+    /// in before the records could decide it (写好一篇调研报告 became derived with the research
+    /// report record, issue 22) is left out: the records decide it now, and the stored entry
+    /// must not stop the member's page from being computed.
+    pub fn member_inputs(&self, policy: &Policy) -> taizhang_rules::MemberInputs {
+        let derived = |code: &String| policy.seven_ones.iter().any(|i| &i.code == code && i.derive.is_some());
+        taizhang_rules::MemberInputs {
+            seven_ones: self.seven_ones.iter().filter(|(c, _)| !derived(c)).map(|(c, v)| (c.clone(), *v)).collect(),
+            training_days: self.training_days,
+        }
     }
 
     /// Refuses what the policy cannot use: a component outside its range, an unknown or
@@ -354,6 +361,11 @@ mod tests {
         // Issue 22: the party lecture is decided by the meetings the team records.
         let e = year(r#"{"seven_ones": {"party_lecture": true}}"#).check(&p).expect_err("derived");
         assert!(e.to_string().contains("computed from the records"), "{e}");
+        // An entry stored before 写好一篇调研报告 was decided by records is left out of the
+        // rules' inputs (the records decide it now); the others stay.
+        let stored = year(r#"{"seven_ones": {"research_report": true, "strong_committee": true}}"#);
+        let given = stored.member_inputs(&p).seven_ones;
+        assert_eq!(given.into_iter().collect::<Vec<_>>(), vec![("strong_committee".to_string(), true)]);
         assert!(year(r#"{"training_days": 400}"#).check(&p).is_err());
         assert!(serde_json::from_str::<YearInputs>(r#"{"salary": 1}"#).is_err(), "unknown fields refused");
     }
@@ -384,4 +396,5 @@ mod tests {
         assert_eq!(e.unreadable, 2);
         assert!(e.month(who, YearMonth::new(2026, 3).expect("month")).is_some());
     }
+
 }

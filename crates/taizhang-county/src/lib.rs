@@ -8,7 +8,8 @@
 //! - [`view`]: the overview line of a village and the village page (calendar, visit coverage,
 //!   members' reports and month scores), every figure explained by `taizhang-rules`.
 //! - [`sample`]: random inspection (随机查) with a caller-given seed.
-//! - [`tables`]: the export tables with Chinese headers (考勤, 走访, 民情日记, 考核).
+//! - [`tables`]: the export tables with Chinese headers (考勤, 走访, 民情日记, 考核, and the
+//!   village ledger's 项目台账, 会议记录, 村情, 帮扶计划).
 //! - [`inputs`]: what county staff enter (scheme A components, training, seven ones, scheme B
 //!   items), checked against the policy before the server stores it.
 //! - [`evidence`]: the evidence calendar (记录及时 / 补录 / 时间存疑 per member-day, issue 17).
@@ -16,6 +17,8 @@
 //! - [`township`]: the township's view: who is at post today (在岗情况), leave to decide,
 //!   months to file.
 //! - [`ledger`]: the village's own ledger (村级工作台账, issue 22): its projects and meetings.
+//! - [`photos`]: which records refer to which photos and scans (issue 19), and their state on
+//!   the server for the page.
 
 mod error;
 pub mod evidence;
@@ -25,6 +28,7 @@ pub mod findings;
 pub mod fuzzing;
 pub mod inputs;
 pub mod ledger;
+pub mod photos;
 pub mod project;
 pub mod sample;
 pub mod scores;
@@ -40,6 +44,7 @@ pub use inputs::{
     GradeProposal, MonthInputs, SurveyEntry, YearInputs,
 };
 pub use ledger::{village_ledger, LedgerView, MeetingLine, ProjectLine};
+pub use photos::{attachment_refs, photos_view, refers_to, AttachedKind, PhotosView, Stored};
 pub use project::{DocPart, VillageProjection};
 pub use sample::{household_pool, sample_diary, sample_households, DiarySample, HouseholdSample};
 pub use scores::{sheet_chain, sheets_waiting, SheetChain, SheetToCheck};

@@ -35,6 +35,9 @@ pub struct DocPart {
     pub follow_ups: Vec<taizhang_domain::FollowUp>,
     /// Inspection findings and their answers (整改, issue 16), from the registry.
     pub findings: Vec<taizhang_domain::Finding>,
+    /// The village situation of each year and the plan items (issue 22), from the registry.
+    pub situations: Vec<taizhang_domain::VillageSituation>,
+    pub plans: Vec<taizhang_domain::PlanItem>,
     /// Records this version could not read (a newer app's, or damaged): counted, not shown.
     pub unreadable: usize,
     /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
@@ -83,6 +86,8 @@ impl DocPart {
                 part.progress = take(doc, &mut bad);
                 part.follow_ups = take(doc, &mut bad);
                 part.findings = take(doc, &mut bad);
+                part.situations = take(doc, &mut bad);
+                part.plans = take(doc, &mut bad);
             }
             Ok(DocId::Team { .. }) => {
                 part.created = creating_changes(doc);
@@ -175,7 +180,11 @@ impl VillageProjection {
             r.progress.extend(p.progress.iter().cloned());
             r.follow_ups.extend(p.follow_ups.iter().cloned());
             r.findings.extend(p.findings.iter().cloned());
+            r.situations.extend(p.situations.iter().cloned());
+            r.plans.extend(p.plans.iter().cloned());
         }
+        r.situations.sort_by_key(|x| x.year);
+        r.plans.sort_by_key(|p| (p.year, p.kind, p.due, p.id));
         r.findings.sort_by_key(|f| (f.found_at, f.id));
         r.follow_ups.sort_by_key(|f| (f.created_at, f.id));
         r.meetings.sort_by_key(|m| (m.date, m.id));

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use taizhang_domain::{local_date, DiaryId, HouseholdId, HouseholdStatus, MemberId, SplitMix64};
+use taizhang_domain::{local_date, DiaryId, HouseholdId, HouseholdStatus, MemberId, SplitMix64, VisitId};
 use taizhang_rules::{Period, VillageRecords};
 
 use crate::project::member_name;
@@ -23,6 +23,8 @@ pub struct DiarySample {
 /// A visit shown with a sampled household.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VisitLine {
+    /// The visit's id (its photos are listed by it: `GET .../photos`).
+    pub id: VisitId,
     pub date: NaiveDate,
     pub member_name: String,
     pub findings: String,
@@ -102,6 +104,7 @@ pub fn sample_households(
                     (
                         v.at,
                         VisitLine {
+                            id: v.id,
                             date: local_date(v.at),
                             member_name: member_name(records, v.member),
                             findings: v.findings.clone(),

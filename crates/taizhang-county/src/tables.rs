@@ -1,4 +1,5 @@
-//! The export tables (考勤, 走访, 民情日记, 考核, and the village ledger's 项目台账 and 会议记录) for a county, a village or one member over a
+//! The export tables (考勤, 走访, 民情日记, 考核, and the village ledger's 项目台账, 会议记录, 村情 and
+//! 帮扶计划) for a county, a village or one member over a
 //! period, with Chinese headers; `taizhang-export` turns them into CSV or Excel bytes. Rows are
 //! sorted (village, member, date) so two exports of the same records are byte-identical.
 
@@ -32,11 +33,25 @@ pub enum Dataset {
     Projects,
     /// 会议记录 (issue 22): one row per meeting or activity held in the period.
     Meetings,
+    /// 村情 (issue 22): one row per village and year of the period — the year's situation
+    /// register, or a row marked 未填 when none was entered. Unknown counts are empty, never 0.
+    Situation,
+    /// 帮扶计划 (issue 22): one row per three-year goal, yearly plan item or responsibility letter
+    /// covering a year of the period.
+    Plans,
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 6] =
-        [Dataset::Attendance, Dataset::Visits, Dataset::Diary, Dataset::Scores, Dataset::Projects, Dataset::Meetings];
+    pub const ALL: [Dataset; 8] = [
+        Dataset::Attendance,
+        Dataset::Visits,
+        Dataset::Diary,
+        Dataset::Scores,
+        Dataset::Projects,
+        Dataset::Meetings,
+        Dataset::Situation,
+        Dataset::Plans,
+    ];
     /// The datasets with a row per member or per member's record (a member scope keeps that
     /// member's rows); the village ledger's (projects, meetings) keep, for a member, the records
     /// that member made.
@@ -50,6 +65,8 @@ impl Dataset {
             Dataset::Scores => "scores",
             Dataset::Projects => "projects",
             Dataset::Meetings => "meetings",
+            Dataset::Situation => "situation",
+            Dataset::Plans => "plans",
         }
     }
 
@@ -61,6 +78,8 @@ impl Dataset {
             Dataset::Scores => "考核",
             Dataset::Projects => "项目台账",
             Dataset::Meetings => "会议记录",
+            Dataset::Situation => "村情",
+            Dataset::Plans => "帮扶计划",
         }
     }
 }
@@ -96,6 +115,11 @@ fn text(s: impl Into<String>) -> Cell {
 
 fn time_of(at: Timestamp) -> String {
     local_datetime(at).map(|d| d.format("%H:%M").to_string()).unwrap_or_default()
+}
+
+/// 照片数: how many photos and scans a record refers to (issue 19); 0 is a real count here.
+fn photos(attachments: &[String]) -> Cell {
+    Cell::Int(attachments.len() as i64)
 }
 
 fn place(scope: &Scope<'_>, v: &VillageData<'_>) -> Vec<Cell> {
@@ -241,6 +265,8 @@ pub fn table_with_inputs(
                         text(&x.findings),
                         text(&x.needs),
                         text(&x.follow_up),
+                        x.amends.map_or(Cell::Empty, |a| text(a.to_string())),
+                        photos(&x.attachments),
                         text(x.id.to_string()),
                     ]);
                     rows.push(row);
@@ -260,6 +286,8 @@ pub fn table_with_inputs(
                     "发现问题",
                     "群众需求",
                     "后续跟进",
+                    "更正的走访",
+                    "照片数",
                     "记录编号",
                 ]),
                 rows,
@@ -279,6 +307,7 @@ pub fn table_with_inputs(
                         text(member_name(r, d.member)),
                         text(&d.text),
                         d.amends.map_or(Cell::Empty, |a| text(a.to_string())),
+                        photos(&d.attachments),
                         text(d.id.to_string()),
                     ]);
                     rows.push(row);
@@ -286,7 +315,7 @@ pub fn table_with_inputs(
             }
             Ok(Table {
                 title,
-                headers: headers(&["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "记录编号"]),
+                headers: headers(&["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "照片数", "记录编号"]),
                 rows,
             })
         }
@@ -325,7 +354,7 @@ pub fn table_with_inputs(
                 let e = entered.get(&v.info.id).unwrap_or(&none);
                 for m in team_order(r).into_iter().filter(|m| wanted(m.id)) {
                     let year = e.year(m.id, period.to.year());
-                    let inputs = year.map(|y| y.member_inputs()).unwrap_or_default();
+                    let inputs = year.map(|y| y.member_inputs(policy)).unwrap_or_default();
                     let rep = member_report(r, m.id, period, today, &inputs, policy)?;
                     let disc = discipline(&rep, policy)?;
                     let a = match e.scheme_a(m.id, period.to.year()) {
@@ -402,6 +431,8 @@ pub fn table_with_inputs(
                         })
                         .collect();
                     let yuan = |y: Option<i64>| y.map_or(Cell::Empty, Cell::Int);
+                    // The follow-up items (承诺事项) that became or joined the project.
+                    let linked: Vec<_> = r.follow_ups.iter().filter(|f| f.project == Some(p.id)).collect();
                     let mut row = place(scope, v);
                     row.extend([
                         text(&p.name),
@@ -424,6 +455,8 @@ pub fn table_with_inputs(
                         ),
                         p.closed_on.map_or(Cell::Empty, Cell::Date),
                         text(&p.result),
+                        Cell::Int(linked.len() as i64),
+                        Cell::Int(linked.iter().filter(|f| !f.is_done()).count() as i64),
                         text(member_name(r, p.created_by)),
                         text(p.id.to_string()),
                     ]);
@@ -450,6 +483,8 @@ pub fn table_with_inputs(
                     "进展",
                     "办结日期",
                     "结果",
+                    "关联承诺事项",
+                    "其中待办",
                     "记录人",
                     "记录编号",
                 ]),
@@ -499,5 +534,161 @@ pub fn table_with_inputs(
                 rows,
             })
         }
+        Dataset::Situation => Ok(situation_table(scope, &villages, &wanted, period, title)),
+        Dataset::Plans => Ok(plans_table(scope, &villages, &wanted, period, today, title)),
     }
+}
+
+/// An unknown count stays empty (never 0).
+fn count(n: Option<u32>) -> Cell {
+    n.map_or(Cell::Empty, |n| Cell::Int(i64::from(n)))
+}
+
+fn yuan(y: Option<i64>) -> Cell {
+    y.map_or(Cell::Empty, Cell::Int)
+}
+
+/// The years a period touches (one or two: a period is at most 366 days).
+fn years_of(period: Period) -> std::ops::RangeInclusive<i32> {
+    period.from.year()..=period.to.year()
+}
+
+/// 村情: one row per village and year of the period; a year nobody entered is a row marked 未填.
+/// For a member, the situations they last changed.
+fn situation_table(
+    scope: &Scope<'_>,
+    villages: &[VillageData<'_>],
+    wanted: &dyn Fn(MemberId) -> bool,
+    period: Period,
+    title: String,
+) -> Table {
+    let mut rows = Vec::new();
+    for v in villages {
+        let r = v.records;
+        for year in years_of(period) {
+            let x = r.situations.iter().find(|x| x.year == year);
+            let mut row = place(scope, v);
+            match x {
+                Some(x) if wanted(x.updated_by) => {
+                    let (filled, parts) = x.filled();
+                    let committee: Vec<String> = x
+                        .committee
+                        .iter()
+                        .map(|c| {
+                            let mut about = vec![c.post.clone()];
+                            about.extend(c.birth_year.map(|y| format!("{y}年生")));
+                            about.extend(c.education.map(|e| e.zh().to_string()));
+                            format!("{}({})", c.name, about.join(","))
+                        })
+                        .collect();
+                    row.extend([
+                        Cell::Int(i64::from(year)),
+                        text(format!("{filled}/{parts}")),
+                        count(x.population),
+                        count(x.households),
+                        Cell::Int(r.households.len() as i64),
+                        count(x.party_members),
+                        if x.committee.is_empty() { Cell::Empty } else { Cell::Int(x.committee.len() as i64) },
+                        text(committee.join("、")),
+                        yuan(x.collective_income_yuan),
+                        text(&x.income_sources),
+                        yuan(x.income_per_head_yuan),
+                        text(&x.industries),
+                        text(&x.roads),
+                        text(&x.water),
+                        text(&x.network),
+                        text(&x.problems),
+                        text(member_name(r, x.updated_by)),
+                    ]);
+                }
+                Some(_) => continue,
+                // Nobody entered the year: a row says so (for a member's export, nothing).
+                None if scope.member.is_some() => continue,
+                None => {
+                    row.extend([Cell::Int(i64::from(year)), text("未填")]);
+                    row.extend([Cell::Empty, Cell::Empty, Cell::Int(r.households.len() as i64)]);
+                    row.extend(std::iter::repeat_n(Cell::Empty, 12));
+                }
+            }
+            rows.push(row);
+        }
+    }
+    let headers = [
+        "县",
+        "乡镇",
+        "村",
+        "年度",
+        "填写情况",
+        "户籍人口",
+        "户数",
+        "农户档案登记户数",
+        "党员人数",
+        "村两委人数",
+        "村两委成员",
+        "村集体经济收入(元)",
+        "集体收入来源",
+        "农民人均可支配收入(元)",
+        "主导产业",
+        "道路",
+        "饮水",
+        "网络/通信",
+        "主要问题",
+        "最后修改人",
+    ];
+    Table { title, headers: headers.iter().map(|h| h.to_string()).collect(), rows }
+}
+
+/// 帮扶计划: every goal, plan item and letter covering a year of the period (goals, then the
+/// yearly plan, then letters; by year and due day). For a member, the items they recorded.
+fn plans_table(
+    scope: &Scope<'_>,
+    villages: &[VillageData<'_>],
+    wanted: &dyn Fn(MemberId) -> bool,
+    period: Period,
+    today: NaiveDate,
+    title: String,
+) -> Table {
+    let mut rows = Vec::new();
+    for v in villages {
+        let r = v.records;
+        let mut plans: Vec<_> =
+            r.plans.iter().filter(|p| wanted(p.recorded_by) && years_of(period).any(|y| p.covers(y))).collect();
+        plans.sort_by_key(|p| (p.kind, p.year, p.due.is_none(), p.due, p.recorded_at, p.id));
+        for p in plans {
+            let last = p.year + p.kind.years() - 1;
+            let years = if last == p.year { p.year.to_string() } else { format!("{}–{last}", p.year) };
+            let mut row = place(scope, v);
+            row.extend([
+                text(p.kind.zh()),
+                text(years),
+                text(&p.title),
+                text(&p.target),
+                p.due.map_or(Cell::Empty, Cell::Date),
+                text(p.state.zh()),
+                Cell::Bool(p.overdue(today)),
+                p.closed_on.map_or(Cell::Empty, Cell::Date),
+                text(&p.result),
+                text(member_name(r, p.recorded_by)),
+                text(p.id.to_string()),
+            ]);
+            rows.push(row);
+        }
+    }
+    let headers = [
+        "县",
+        "乡镇",
+        "村",
+        "类别",
+        "年度",
+        "事项/签订单位",
+        "目标/指标",
+        "完成时限",
+        "状态",
+        "已逾期",
+        "办结日期",
+        "完成情况",
+        "记录人",
+        "记录编号",
+    ];
+    Table { title, headers: headers.iter().map(|h| h.to_string()).collect(), rows }
 }

@@ -313,8 +313,9 @@ pub fn months_to_file(
     out
 }
 
-/// One report a team owes the township in a year: a quarter's (季报告) or the commitment (年承诺).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One report a team owes the township in a year: a quarter's (季报告), the commitment (年承诺),
+/// the yearly written report (述职) or the research report (调研报告).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportSlot {
     /// `2026-Q3`, `2026-commitment`.
     pub period: String,
@@ -343,12 +344,19 @@ pub struct VillageReports {
 }
 
 /// Which of `year`'s reports the village's team has filed (the commitment first, then the
-/// four quarters), as of `today`: a quarter not yet ended is `not_yet`, never missing.
+/// four quarters, the yearly written report and the research report), as of `today`: a
+/// quarter not yet ended is `not_yet`, never missing.
 pub fn team_reports(info: &VillageInfo, records: &VillageRecords, year: i32, today: NaiveDate) -> VillageReports {
+    VillageReports { village: info.id, village_name: info.name.clone(), reports: report_slots(records, year, today) }
+}
+
+/// The slots of [`team_reports`] for one village's records.
+pub fn report_slots(records: &VillageRecords, year: i32, today: NaiveDate) -> Vec<ReportSlot> {
     use taizhang_domain::ReportPeriod;
     let mut periods = vec![ReportPeriod::Commitment { year }];
     periods.extend((1..=4).map(|quarter| ReportPeriod::Quarter { year, quarter }));
     periods.push(ReportPeriod::Year { year });
+    periods.push(ReportPeriod::Research { year });
     let quarter_zh = ["一", "二", "三", "四"];
     let reports = periods
         .into_iter()
@@ -357,6 +365,7 @@ pub fn team_reports(info: &VillageInfo, records: &VillageRecords, year: i32, tod
             let label_zh = match p {
                 ReportPeriod::Commitment { year } => format!("{year}年度承诺"),
                 ReportPeriod::Year { year } => format!("{year}年度述职报告"),
+                ReportPeriod::Research { year } => format!("{year}年调研报告"),
                 ReportPeriod::Quarter { year, quarter } => {
                     format!("{year}年第{}季度报告", quarter_zh.get(usize::from(quarter) - 1).copied().unwrap_or("?"))
                 }
@@ -379,5 +388,5 @@ pub fn team_reports(info: &VillageInfo, records: &VillageRecords, year: i32, tod
             }
         })
         .collect();
-    VillageReports { village: info.id, village_name: info.name.clone(), reports }
+    reports
 }

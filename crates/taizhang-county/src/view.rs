@@ -432,7 +432,7 @@ pub fn village_view_with(
     let year = period.to.year();
     for m in &records.members {
         let inputs = entered.year(m.id, year).cloned();
-        let member_inputs = inputs.as_ref().map(YearInputs::member_inputs).unwrap_or_default();
+        let member_inputs = inputs.as_ref().map(|y| y.member_inputs(policy)).unwrap_or_default();
         let report = member_report(records, m.id, period, today, &member_inputs, policy)?;
         let (role, role_zh) = role_label(m.role);
         let a = match entered.scheme_a(m.id, year) {
@@ -543,7 +543,7 @@ pub fn county_grades(
     for (info, records, entered) in villages {
         for m in records.members.iter().filter(|m| m.role == Role::FirstSecretary) {
             let inputs = entered.year(m.id, year);
-            let member_inputs = inputs.map(YearInputs::member_inputs).unwrap_or_default();
+            let member_inputs = inputs.map(|y| y.member_inputs(policy)).unwrap_or_default();
             let report = member_report(records, m.id, period, today, &member_inputs, policy)?;
             let a = match entered.scheme_a(m.id, year) {
                 Some(components) => Some(scheme_a(&report, &components, policy)?),

@@ -101,8 +101,11 @@ fn projected_records_count_what_the_documents_hold() {
         + r.filings.len()
         + r.meetings.len()
         + r.projects.len()
-        + r.progress.len();
+        + r.progress.len()
+        + r.situations.len()
+        + r.plans.len();
     assert!(!r.meetings.is_empty() && !r.projects.is_empty(), "the village ledger was generated (issue 22)");
+    assert!(!r.situations.is_empty() && !r.plans.is_empty(), "its situation and plans too");
     assert_eq!(projected + 1, v.records, "the projection holds every record the generator wrote");
 }
 
@@ -127,6 +130,7 @@ fn re_setting_a_document_changes_only_that_documents_contribution() {
         text: "补记:召开村民代表大会".into(),
         amends: None,
         written_at: common::at(month.first_day(), 22, 0),
+        attachments: Vec::new(),
     };
     let mut tx = doc.transaction();
     put(&mut tx, &added);

@@ -126,10 +126,12 @@ fn headers_are_exactly_the_documented_ones() {
                 "发现问题",
                 "群众需求",
                 "后续跟进",
+                "更正的走访",
+                "照片数",
                 "记录编号",
             ],
         ),
-        (Dataset::Diary, &["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "记录编号"]),
+        (Dataset::Diary, &["县", "乡镇", "村", "日期", "队员", "内容", "更正的记录", "照片数", "记录编号"]),
     ];
     for (dataset, headers) in expected {
         let t = make(dataset, &r, None).expect("table");
@@ -481,11 +483,31 @@ fn the_project_ledger_and_the_meeting_minutes() {
             text: "开工".into(),
             by: mid(2),
             at: 1,
+            attachments: Vec::new(),
         }],
         meetings: vec![meeting(1, d(3), 1), meeting(2, d(1), 1), meeting(3, d(9), 1), meeting(4, d(5), 2)],
         ..base
     };
+    // Two promises made a part of 项目1, one of them closed.
+    let item = |n: u128, done: bool| taizhang_domain::FollowUp {
+        id: taizhang_domain::FollowUpId(Uuid::from_u128(0xa00 + n)),
+        household: first_id,
+        visit: None,
+        text: "修通组路".into(),
+        owner: mid(1),
+        due: None,
+        created_by: mid(1),
+        created_at: 0,
+        done_by: done.then(|| mid(1)),
+        done_at: done.then_some(1),
+        done_note: String::new(),
+        project: Some(ProjectId(Uuid::from_u128(0x701))),
+        attachments: Vec::new(),
+    };
+    let r = VillageRecords { follow_ups: vec![item(1, true), item(2, false)], ..r };
     let t = make(Dataset::Projects, &r, None).expect("table");
+    assert_eq!(column(&t, "关联承诺事项"), vec![&Cell::Int(2), &Cell::Int(0)]);
+    assert_eq!(column(&t, "其中待办"), vec![&Cell::Int(1), &Cell::Int(0)]);
     assert_eq!(t.title, "项目台账2026-03-02-2026-03-15");
     assert_eq!(column(&t, "项目名称"), vec![&text("项目1"), &text("项目2")]);
     assert_eq!(column(&t, "状态"), vec![&text("实施中"), &text("已完成")]);
@@ -503,4 +525,99 @@ fn the_project_ledger_and_the_meeting_minutes() {
     assert_eq!(column(&t, "参加人数"), vec![&Cell::Int(30), &Cell::Empty]);
     assert_eq!(column(&t, "类型")[0], &text("党课"));
     assert_eq!(make(Dataset::Meetings, &r, Some(2)).expect("table").rows.len(), 1);
+}
+
+/// Issue 19: the visit and diary exports say how many photos each record has (0 when none).
+#[test]
+fn visits_and_diary_entries_say_how_many_photos_they_have() {
+    let mut r = records();
+    let hash = |c: char| c.to_string().repeat(64);
+    r.visits.iter_mut().find(|v| v.id == id(6, 2)).expect("visit 2").attachments = vec![hash('a'), hash('b')];
+    r.diary.iter_mut().find(|e| e.id == id(5, 4)).expect("entry 4").attachments = vec![hash('c')];
+    let t = make(Dataset::Visits, &r, None).expect("table");
+    // Visits 1, 2, 3, 7, 4 in that order (see visit_rows_are_the_judged_visits_sorted_by_date_and_time).
+    assert_eq!(column(&t, "照片数"), [0, 2, 0, 0, 0].map(Cell::Int).iter().collect::<Vec<_>>());
+    let t = make(Dataset::Diary, &r, None).expect("table");
+    // Entries 1, 5, 2, 4, 3.
+    assert_eq!(column(&t, "照片数"), [0, 0, 0, 1, 0].map(Cell::Int).iter().collect::<Vec<_>>());
+}
+
+/// Issue 22: 村情 has a row per year of the period; a year nobody entered says 未填 and its
+/// counts are empty, never 0; a count not entered in a filled-in year is empty too.
+#[test]
+fn the_village_situation_export_leaves_unknown_counts_empty() {
+    use taizhang_domain::{Cadre, Education, VillageSituation};
+    let r = VillageRecords {
+        situations: vec![VillageSituation {
+            population: Some(1_203),
+            party_members: None,
+            committee: vec![Cadre {
+                name: "罗德明".into(),
+                post: "村党支部书记".into(),
+                birth_year: Some(1972),
+                education: Some(Education::Senior),
+            }],
+            collective_income_yuan: Some(86_000),
+            problems: "产业单一".into(),
+            ..VillageSituation::empty(2026, mid(1), 1)
+        }],
+        ..records()
+    };
+    let (period, today) = (Period::new(date(2025, 12, 1), date(2026, 1, 31)).expect("period"), date(2026, 1, 31));
+    let info = info();
+    let t = table(Dataset::Situation, &scope(&info, &r, None), period, today, &Policy::default()).expect("table");
+    assert_eq!(t.title, "村情2025-12-01-2026-01-31");
+    assert_eq!(t.headers[3..6], ["年度", "填写情况", "户籍人口"]);
+    assert!(t.rows.iter().all(|row| row.len() == t.headers.len()), "every row fills every column");
+    assert_eq!(column(&t, "年度"), vec![&Cell::Int(2025), &Cell::Int(2026)]);
+    assert_eq!(column(&t, "填写情况"), vec![&text("未填"), &text("4/12")]);
+    assert_eq!(column(&t, "户籍人口"), vec![&Cell::Empty, &Cell::Int(1_203)]);
+    assert_eq!(column(&t, "党员人数"), vec![&Cell::Empty, &Cell::Empty], "not entered: empty, never 0");
+    assert_eq!(column(&t, "农户档案登记户数"), vec![&Cell::Int(3), &Cell::Int(3)], "the registry's own count");
+    assert_eq!(column(&t, "村两委成员")[1], &text("罗德明(村党支部书记,1972年生,高中/中专)"));
+    assert_eq!(column(&t, "村集体经济收入(元)")[1], &Cell::Int(86_000));
+    assert_eq!(column(&t, "最后修改人")[1], &text("李明"));
+    let mine = table(Dataset::Situation, &scope(&info, &r, Some(2)), period, today, &Policy::default()).expect("table");
+    assert!(mine.rows.is_empty(), "王芳 changed no situation");
+    let csv = String::from_utf8(taizhang_export::to_csv(&t).expect("csv")).expect("utf-8");
+    assert!(csv.contains(",未填,"), "{csv}");
+}
+
+/// Issue 22: 帮扶计划 lists the goals, plan items and letters covering a year of the period,
+/// goals first, with the three-year goal's years and whether an open item is overdue.
+#[test]
+fn the_plan_export_lists_the_items_covering_the_period() {
+    use taizhang_domain::{PlanId, PlanItem, PlanKind, PlanState};
+    let plan = |n: u128, kind, year, state, due: Option<NaiveDate>, by: u32| PlanItem {
+        id: PlanId(Uuid::from_u128(0xa00 + n)),
+        kind,
+        year,
+        title: format!("事项{n}"),
+        target: "村集体经济收入达到10万元".into(),
+        due,
+        state,
+        result: if state == PlanState::Open { String::new() } else { "完成".into() },
+        closed_on: (state != PlanState::Open).then(|| d(1)),
+        recorded_by: mid(by),
+        recorded_at: n as i64,
+        attachments: Vec::new(),
+    };
+    let r = VillageRecords {
+        plans: vec![
+            plan(1, PlanKind::Yearly, 2026, PlanState::Open, Some(d(5)), 1), // overdue on 03-08
+            plan(2, PlanKind::ThreeYear, 2024, PlanState::Open, None, 1),    // 2024–2026
+            plan(3, PlanKind::Yearly, 2025, PlanState::Done, Some(date(2025, 12, 1)), 1), // last year's
+            plan(4, PlanKind::Letter, 2026, PlanState::Done, Some(d(1)), 2),
+            plan(5, PlanKind::ThreeYear, 2022, PlanState::Open, None, 1), // ended 2024
+        ],
+        ..records()
+    };
+    let t = make(Dataset::Plans, &r, None).expect("table");
+    assert!(t.rows.iter().all(|row| row.len() == t.headers.len()), "every row fills every column");
+    assert_eq!(column(&t, "事项/签订单位"), vec![&text("事项2"), &text("事项1"), &text("事项4")]);
+    assert_eq!(column(&t, "类别"), vec![&text("三年帮扶目标"), &text("年度帮扶计划"), &text("工作目标责任书")]);
+    assert_eq!(column(&t, "年度")[0], &text("2024–2026"));
+    assert_eq!(column(&t, "已逾期"), vec![&Cell::Bool(false), &Cell::Bool(true), &Cell::Bool(false)]);
+    assert_eq!(column(&t, "完成时限")[1], &Cell::Date(d(5)));
+    assert_eq!(column(&make(Dataset::Plans, &r, Some(2)).expect("table"), "事项/签订单位"), vec![&text("事项4")]);
 }

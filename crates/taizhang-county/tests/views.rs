@@ -456,6 +456,8 @@ fn the_overview_line_counts_follow_up_items_and_findings_waiting_by_hand() {
         done_by: done.map(|_| mid(1)),
         done_at: done.map(|day| common::at(day, 17, 0)),
         done_note: String::new(),
+        project: None,
+        attachments: Vec::new(),
     };
     r.follow_ups = vec![
         item(1, Some(d(5)), Some(d(4))), // done in the week, on time
@@ -495,4 +497,24 @@ fn the_overview_line_counts_follow_up_items_and_findings_waiting_by_hand() {
     assert_eq!(s.follow_ups_recorded, 3);
     assert_eq!((s.follow_ups_done, s.follow_ups_open, s.follow_ups_overdue), (1, 2, 1));
     assert_eq!((s.findings_to_answer, s.findings_to_check), (2, 2));
+}
+
+/// Issue 16: a visit corrected by another (更正) is no evidence of its own — the correction says
+/// when the visit happened — so one visit typed at the wrong day and corrected is one day of
+/// evidence, on the corrected day, not two.
+#[test]
+fn a_corrected_visit_is_evidence_once_on_the_corrected_day() {
+    let original = visit(1, 1, 1, d(3), 10);
+    let correction = taizhang_domain::Visit { amends: Some(original.id), ..visit(2, 1, 1, d(4), 10) };
+    let records = VillageRecords {
+        members: team(),
+        households: vec![household(1)],
+        visits: vec![original, correction],
+        ..Default::default()
+    };
+    let period = Period::new(d(1), d(7)).expect("period");
+    let v = taizhang_county::evidence_view(&records, None, period, &Policy::default(), false);
+    let mine = v.members.iter().find(|m| m.member == mid(1)).expect("member 1");
+    let days: Vec<NaiveDate> = mine.days.iter().map(|e| e.date).collect();
+    assert_eq!(days, [d(4)], "the corrected day only");
 }

@@ -10,10 +10,11 @@ use std::collections::BTreeSet;
 use automerge::{Automerge, ObjType, ReadDoc, Value, ROOT};
 use taizhang_domain::{
     local_month, validate_check_in, validate_diary, validate_family_member, validate_finding, validate_follow_up,
-    validate_household, validate_leave, validate_meeting, validate_member, validate_progress, validate_project,
-    validate_report, validate_score_sheet, validate_submission, validate_visit, CheckIn, DiaryEntry, DiaryId,
-    FamilyMember, Finding, FollowUp, Household, HouseholdId, LeaveRequest, LedgerView, Limits, Meeting, Member,
-    MemberId, MonthScoreSheet, MonthSubmission, ProgressUpdate, Project, TeamReport, Timestamp, Visit, YearMonth,
+    validate_household, validate_leave, validate_meeting, validate_member, validate_plan_item, validate_progress,
+    validate_project, validate_report, validate_score_sheet, validate_situation, validate_submission, validate_visit,
+    CheckIn, DiaryEntry, DiaryId, FamilyMember, Finding, FollowUp, Household, HouseholdId, LeaveRequest, LedgerView,
+    Limits, Meeting, Member, MemberId, MonthScoreSheet, MonthSubmission, PlanItem, ProgressUpdate, Project, TeamReport,
+    Timestamp, VillageSituation, Visit, YearMonth,
 };
 
 use crate::{read_one, DocId, FilingRecord, Record, VillageRecord};
@@ -140,6 +141,11 @@ fn check_one(doc: &DocId, after: &Automerge, key: &str, now: Timestamp, limits: 
         }
         (DocId::Registry, ProgressUpdate::PREFIX) => read::<ProgressUpdate>(after, key)
             .and_then(|u| validate_progress(&u, &v, now, limits).map_err(|e| e.to_string())),
+        // The village situation (村情) and the plans (issue 22), likewise.
+        (DocId::Registry, VillageSituation::PREFIX) => read::<VillageSituation>(after, key)
+            .and_then(|x| validate_situation(&x, &v, now, limits).map_err(|e| e.to_string())),
+        (DocId::Registry, PlanItem::PREFIX) => read::<PlanItem>(after, key)
+            .and_then(|p| validate_plan_item(&p, &v, now, limits).map_err(|e| e.to_string())),
         (DocId::Team { year }, LeaveRequest::PREFIX) => {
             let l = read::<LeaveRequest>(after, key)?;
             validate_leave(&l, &v, limits).map_err(|e| e.to_string())?;
@@ -274,6 +280,7 @@ mod tests {
             text,
             amends: None,
             written_at: NOW,
+            attachments: Vec::new(),
         }
     }
     fn check(doc: &DocId, am: &Automerge, keys: &BTreeSet<String>) -> Result<(), RecordProblem> {
@@ -295,6 +302,7 @@ mod tests {
                 needs: String::new(),
                 follow_up: String::new(),
                 amends: None,
+                attachments: Vec::new(),
             };
             write(tx, &v).expect("write");
         });
@@ -318,6 +326,8 @@ mod tests {
             done_by: Some(MemberId(Uuid::from_u128(2))),
             done_at: Some(NOW + 366 * DAY),
             done_note: "已办".into(),
+            project: None,
+            attachments: Vec::new(),
         };
         let (am, keys) = doc_with(|tx| write(tx, &item).expect("write"));
         check(&DocId::Registry, &am, &keys).expect("a follow-up item in the registry passes");
@@ -328,6 +338,57 @@ mod tests {
         assert!(e.message.contains("follow-up item must not be empty"), "{e}");
         let (am, keys) = doc_with(|tx| write(tx, &FollowUp { done_by: None, ..item.clone() }).expect("write"));
         assert!(check(&DocId::Registry, &am, &keys).is_err(), "closed by nobody");
+    }
+
+    #[test]
+    fn a_situation_and_plan_items_belong_in_the_registry_and_read_back_whole() {
+        use taizhang_domain::{Cadre, Education, PlanId, PlanItem, PlanKind, PlanState, VillageSituation};
+        let situation = VillageSituation {
+            population: Some(1_204),
+            committee: vec![Cadre {
+                name: "王建国".into(),
+                post: "村党支部书记".into(),
+                birth_year: Some(1972),
+                education: Some(Education::Senior),
+            }],
+            collective_income_yuan: Some(86_000),
+            problems: "三组通组路未硬化".into(),
+            // Written on a phone whose clock ran a year ahead: still accepted.
+            ..VillageSituation::empty(2026, me(), NOW + 365 * DAY)
+        };
+        let goal = PlanItem {
+            id: PlanId(Uuid::now_v7()),
+            kind: PlanKind::ThreeYear,
+            year: 2025,
+            title: "壮大村集体经济".into(),
+            target: "收入达到10万元".into(),
+            due: chrono::NaiveDate::from_ymd_opt(2027, 12, 31),
+            state: PlanState::Open,
+            result: String::new(),
+            closed_on: None,
+            recorded_by: me(),
+            recorded_at: NOW,
+            attachments: Vec::new(),
+        };
+        let (am, keys) = doc_with(|tx| {
+            write(tx, &situation).expect("write");
+            write(tx, &goal).expect("write");
+        });
+        check(&DocId::Registry, &am, &keys).expect("a situation and a goal pass in the registry");
+        let e = check(&log(), &am, &keys).expect_err("not in a log");
+        assert!(e.message.contains("does not belong in document"), "{e}");
+        assert_eq!(
+            read_one::<VillageSituation>(&am, "situation/2026").expect("read").map(|r| r.record),
+            Some(situation.clone())
+        );
+        assert_eq!(read_one::<PlanItem>(&am, &goal.key()).expect("read").map(|r| r.record), Some(goal.clone()));
+        let mut nameless = situation.clone();
+        nameless.committee[0].name = String::new();
+        let (am, keys) = doc_with(|tx| write(tx, &nameless).expect("write"));
+        let e = check(&DocId::Registry, &am, &keys).expect_err("no name");
+        assert!(e.message.contains("committee member's name must not be empty"), "{e}");
+        let (am, keys) = doc_with(|tx| write(tx, &PlanItem { state: PlanState::Done, ..goal.clone() }).expect("write"));
+        assert!(check(&DocId::Registry, &am, &keys).is_err(), "done without a day or a result");
     }
 
     #[test]
@@ -368,6 +429,7 @@ mod tests {
             text: "路基完成".into(),
             by: me(),
             at: NOW,
+            attachments: Vec::new(),
         };
         let (am, keys) = doc_with(|tx| {
             write(tx, &lecture).expect("write");

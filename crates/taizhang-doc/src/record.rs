@@ -132,13 +132,25 @@ pub fn keep_conflict_value(tx: &mut impl Transactable, key: &str, field: &str, s
 
 /// Writes `record` into the document: creates its map if new, then sets only the fields whose
 /// value differs and deletes fields that became absent. Unknown fields are left untouched.
+///
+/// A record whose map two devices created at once (a key both derive, like `situation/2026`)
+/// holds two maps; the fields go into the winning one, and a field that became absent is
+/// deleted from the others too, so a reader's merge ([`read_one`]) does not bring it back.
 pub fn write<R: Record>(tx: &mut impl Transactable, record: &R) -> Result<(), DocError> {
     let key = record.key();
     let obj = match tx.get(ROOT, key.as_str())? {
         Some((Value::Object(ObjType::Map), id)) => id,
         _ => tx.put_object(ROOT, key.as_str(), ObjType::Map)?,
     };
+    let others = other_maps(tx, &key, &obj)?;
     for (field, value) in record.fields() {
+        if value.is_none() {
+            for other in &others {
+                if tx.get(other, field)?.is_some() {
+                    tx.delete(other, field)?;
+                }
+            }
+        }
         let current = tx.get_all(&obj, field)?;
         match value {
             Some(new) => {
@@ -200,7 +212,21 @@ pub fn copy_record(tx: &mut impl Transactable, from: &Automerge, key: &str) -> R
     Ok(())
 }
 
-fn read_at<R: Record>(doc: &Automerge, key: &str, obj: &automerge::ObjId) -> Result<Read<R>, DocError> {
+/// The maps at root `key` other than `winner`: those another device created at the same time.
+fn other_maps(doc: &impl ReadDoc, key: &str, winner: &automerge::ObjId) -> Result<Vec<automerge::ObjId>, DocError> {
+    Ok(doc
+        .get_all(ROOT, key)?
+        .into_iter()
+        .filter_map(|(v, id)| (matches!(v, Value::Object(ObjType::Map)) && id != *winner).then_some(id))
+        .collect())
+}
+
+fn read_at<R: Record>(
+    doc: &Automerge,
+    key: &str,
+    obj: &automerge::ObjId,
+    created_twice: bool,
+) -> Result<Read<R>, DocError> {
     let mut fields = Fields { key: key.to_string(), values: BTreeMap::new() };
     let mut conflicts = Vec::new();
     // One pass over the record's fields with their winning values; only a field flagged as
@@ -225,6 +251,21 @@ fn read_at<R: Record>(doc: &Automerge, key: &str, obj: &automerge::ObjId) -> Res
             fields.values.insert(field, s.into_owned());
         }
     }
+    if created_twice {
+        // Two devices created this record at once (its key is one both derive): the winning
+        // map's fields, then each field only the other maps hold — the parts each device
+        // filled in both survive, where taking the winning map alone would drop the other's.
+        for other in other_maps(doc, key, obj)? {
+            for item in doc.map_range(&other, ..) {
+                if fields.values.contains_key(item.key.as_ref()) {
+                    continue;
+                }
+                if let Value::Scalar(s) = item.value.into_value() {
+                    fields.values.insert(item.key.to_string(), s.into_owned());
+                }
+            }
+        }
+    }
     let record = R::from_fields(key, &fields)?;
     Ok(Read { record, conflicts })
 }
@@ -232,7 +273,10 @@ fn read_at<R: Record>(doc: &Automerge, key: &str, obj: &automerge::ObjId) -> Res
 /// Reads the record at `key`, if there is one.
 pub fn read_one<R: Record>(doc: &Automerge, key: &str) -> Result<Option<Read<R>>, DocError> {
     match doc.get(ROOT, key)? {
-        Some((Value::Object(ObjType::Map), obj)) => read_at(doc, key, &obj).map(Some),
+        Some((Value::Object(ObjType::Map), obj)) => {
+            let created_twice = doc.get_all(ROOT, key)?.len() > 1;
+            read_at(doc, key, &obj, created_twice).map(Some)
+        }
         _ => Ok(None),
     }
 }
@@ -246,7 +290,7 @@ pub fn read_all<R: Record>(doc: &Automerge) -> (Vec<Read<R>>, Vec<(String, DocEr
     let mut bad = Vec::new();
     for item in doc.map_range(ROOT, start..end) {
         if let automerge::ValueRef::Object(ObjType::Map) = item.value {
-            match read_at::<R>(doc, &item.key, &item.id()) {
+            match read_at::<R>(doc, &item.key, &item.id(), item.conflict) {
                 Ok(r) => ok.push(r),
                 Err(e) => bad.push((item.key.to_string(), e)),
             }

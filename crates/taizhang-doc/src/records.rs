@@ -4,11 +4,12 @@
 use automerge::ScalarValue;
 use chrono::NaiveDate;
 use taizhang_domain::{
-    day_start, CheckIn, CheckKind, DiaryEntry, FamilyMember, Finding, FollowUp, Funding, GeoPoint, Geofence, GpsFix,
-    Guarantee, Health, Household, HouseholdDetails, HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState,
-    Meeting, MeetingKind, Member, MemberId, MonitoredType, MonthFiling, MonthScoreSheet, MonthSubmission, PovertyCause,
-    ProgressUpdate, Project, ProjectKind, ProjectState, Relation, ReportPeriod, RiskKind, Role, Schooling, ScoreItem,
-    ScoreItemKind, ScoreState, TeamReport, Village, Visit, WorkAbility, YearMonth,
+    day_start, Cadre, CheckIn, CheckKind, DiaryEntry, Education, FamilyMember, Finding, FollowUp, Funding, GeoPoint,
+    Geofence, GpsFix, Guarantee, Health, Household, HouseholdDetails, HouseholdId, HouseholdStatus, LeaveKind,
+    LeaveRequest, LeaveState, Meeting, MeetingKind, Member, MemberId, MonitoredType, MonthFiling, MonthScoreSheet,
+    MonthSubmission, PlanItem, PlanKind, PlanState, PovertyCause, ProgressUpdate, Project, ProjectKind, ProjectState,
+    Relation, ReportPeriod, RiskKind, Role, Schooling, ScoreItem, ScoreItemKind, ScoreState, TeamReport, Village,
+    VillageSituation, Visit, WorkAbility, YearMonth,
 };
 
 use crate::{DocError, Fields, Record};
@@ -195,6 +196,7 @@ fn household_details_fields(d: &HouseholdDetails, v: &mut Vec<(&'static str, Opt
         ("helper_name", nonempty(&d.helper_name)),
         ("helper_unit", nonempty(&d.helper_unit)),
         ("helper_phone", nonempty(&d.helper_phone)),
+        ("attachments", attachments_field(&d.attachments)),
     ]);
     for (g, field) in CHECK_FIELDS {
         v.push((field, d.checks.get(&g).and_then(|b| s(if *b { "ok" } else { "gap" }))));
@@ -235,6 +237,7 @@ fn read_household_details(x: &Fields) -> HouseholdDetails {
         helper_name: x.text("helper_name"),
         helper_unit: x.text("helper_unit"),
         helper_phone: x.text("helper_phone"),
+        attachments: read_attachments(x),
     }
 }
 
@@ -258,6 +261,8 @@ impl Record for FollowUp {
             ("done_by", self.done_by.and_then(|m| s(m.to_string()))),
             ("done_at", self.done_at.and_then(i)),
             ("done_note", nonempty(&self.done_note)),
+            ("project", self.project.and_then(|p| s(p.to_string()))),
+            ("attachments", attachments_field(&self.attachments)),
         ]
     }
     fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
@@ -273,6 +278,9 @@ impl Record for FollowUp {
             done_by: x.opt_parsed("done_by", str::parse)?,
             done_at: x.opt_int("done_at"),
             done_note: x.text("done_note"),
+            // An item from before issue 22's link reads as linked to no project.
+            project: x.opt_parsed("project", str::parse)?,
+            attachments: read_attachments(x),
         })
     }
 }
@@ -395,6 +403,7 @@ impl Record for Visit {
             ("needs", s(self.needs.clone())),
             ("follow_up", s(self.follow_up.clone())),
             ("amends", self.amends.and_then(|a| s(a.to_string()))),
+            ("attachments", attachments_field(&self.attachments)),
         ];
         v.extend(gps_fields(&self.location));
         v
@@ -410,8 +419,20 @@ impl Record for Visit {
             needs: x.text("needs"),
             follow_up: x.text("follow_up"),
             amends: x.opt_parsed("amends", str::parse)?,
+            attachments: read_attachments(x),
         })
     }
+}
+
+/// A record's attachments (issue 19) as one text field, the hashes separated by spaces; absent
+/// when there are none, so a record without any writes nothing new.
+fn attachments_field(hashes: &[String]) -> Option<ScalarValue> {
+    (!hashes.is_empty()).then(|| ScalarValue::Str(hashes.join(" ").into()))
+}
+
+/// A record's attachments; absent (a record from before the field) reads as none.
+fn read_attachments(x: &Fields) -> Vec<String> {
+    x.text("attachments").split_whitespace().map(str::to_string).collect()
 }
 
 impl Record for DiaryEntry {
@@ -426,6 +447,7 @@ impl Record for DiaryEntry {
             ("text", s(self.text.clone())),
             ("amends", self.amends.and_then(|a| s(a.to_string()))),
             ("written_at", i(self.written_at)),
+            ("attachments", attachments_field(&self.attachments)),
         ]
     }
     fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
@@ -438,6 +460,7 @@ impl Record for DiaryEntry {
             amends: x.opt_parsed("amends", str::parse)?,
             // An entry written before `written_at` existed reads as written on its own day.
             written_at: x.opt_int("written_at").unwrap_or_else(|| day_start(date)),
+            attachments: read_attachments(x),
         })
     }
 }
@@ -776,6 +799,7 @@ impl Record for ProgressUpdate {
             ("text", s(self.text.clone())),
             ("by", s(self.by.to_string())),
             ("at", i(self.at)),
+            ("attachments", attachments_field(&self.attachments)),
         ]
     }
     fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
@@ -786,6 +810,140 @@ impl Record for ProgressUpdate {
             text: x.text("text"),
             by: x.parsed("by", str::parse)?,
             at: x.int("at")?,
+            attachments: read_attachments(x),
+        })
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredCadre {
+    name: String,
+    post: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    birth_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    education: Option<String>,
+}
+
+/// The `committee` field of a situation as stored: a JSON list (the committee is edited as a
+/// whole). An education word a newer version added reads as not given.
+fn committee_json(c: &[Cadre]) -> Option<ScalarValue> {
+    if c.is_empty() {
+        return None;
+    }
+    let stored: Vec<StoredCadre> = c
+        .iter()
+        .map(|c| StoredCadre {
+            name: c.name.clone(),
+            post: c.post.clone(),
+            birth_year: c.birth_year,
+            education: c.education.map(|e| e.code().to_string()),
+        })
+        .collect();
+    serde_json::to_string(&stored).ok().and_then(s)
+}
+
+fn parse_committee(key: &str, json: &str) -> Result<Vec<Cadre>, DocError> {
+    if json.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stored: Vec<StoredCadre> =
+        serde_json::from_str(json).map_err(|_| DocError::BadField { key: key.to_string(), field: "committee" })?;
+    Ok(stored
+        .into_iter()
+        .map(|c| Cadre {
+            name: c.name,
+            post: c.post,
+            birth_year: c.birth_year,
+            education: c.education.and_then(|e| Education::from_code(&e).ok()),
+        })
+        .collect())
+}
+
+/// A year's village situation (村情), keyed by its year (`situation/2026`) in the registry; each
+/// part is a field of its own, so parts filled in on two phones both survive the merge.
+impl Record for VillageSituation {
+    const PREFIX: &'static str = "situation";
+    fn key(&self) -> String {
+        format!("situation/{}", self.year)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        let n = |v: Option<u32>| v.and_then(|n| i(i64::from(n)));
+        vec![
+            ("population", n(self.population)),
+            ("households", n(self.households)),
+            ("committee", committee_json(&self.committee)),
+            ("party_members", n(self.party_members)),
+            ("collective_income", yuan(self.collective_income_yuan)),
+            ("income_sources", nonempty(&self.income_sources)),
+            ("income_per_head", yuan(self.income_per_head_yuan)),
+            ("industries", nonempty(&self.industries)),
+            ("roads", nonempty(&self.roads)),
+            ("water", nonempty(&self.water)),
+            ("network", nonempty(&self.network)),
+            ("problems", nonempty(&self.problems)),
+            ("updated_by", s(self.updated_by.to_string())),
+            ("updated_at", i(self.updated_at)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        let n = |f: &str| x.opt_int(f).and_then(|v| u32::try_from(v).ok());
+        Ok(VillageSituation {
+            year: id_from_key(key, x)?,
+            population: n("population"),
+            households: n("households"),
+            committee: parse_committee(key, &x.text("committee"))?,
+            party_members: n("party_members"),
+            collective_income_yuan: x.opt_int("collective_income"),
+            income_sources: x.text("income_sources"),
+            income_per_head_yuan: x.opt_int("income_per_head"),
+            industries: x.text("industries"),
+            roads: x.text("roads"),
+            water: x.text("water"),
+            network: x.text("network"),
+            problems: x.text("problems"),
+            updated_by: x.parsed("updated_by", str::parse)?,
+            updated_at: x.int("updated_at")?,
+        })
+    }
+}
+
+/// A goal, plan item or responsibility letter (`plan/<uuid>`) in the registry.
+impl Record for PlanItem {
+    const PREFIX: &'static str = "plan";
+    fn key(&self) -> String {
+        format!("plan/{}", self.id)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<ScalarValue>)> {
+        vec![
+            ("kind", s(self.kind.code())),
+            ("year", i(i64::from(self.year))),
+            ("title", s(self.title.clone())),
+            ("target", nonempty(&self.target)),
+            ("due", self.due.and_then(date)),
+            ("state", s(self.state.code())),
+            ("result", nonempty(&self.result)),
+            ("closed_on", self.closed_on.and_then(date)),
+            ("recorded_by", s(self.recorded_by.to_string())),
+            ("recorded_at", i(self.recorded_at)),
+            ("attachments", attachments_field(&self.attachments)),
+        ]
+    }
+    fn from_fields(key: &str, x: &Fields) -> Result<Self, DocError> {
+        Ok(PlanItem {
+            id: id_from_key(key, x)?,
+            kind: x.parsed("kind", PlanKind::from_code)?,
+            year: i32::try_from(x.int("year")?)
+                .map_err(|_| DocError::BadField { key: key.to_string(), field: "year" })?,
+            title: x.str("title")?,
+            target: x.text("target"),
+            due: x.opt_parsed("due", parse_date)?,
+            state: x.parsed("state", PlanState::from_code)?,
+            result: x.text("result"),
+            closed_on: x.opt_parsed("closed_on", parse_date)?,
+            recorded_by: x.parsed("recorded_by", str::parse)?,
+            recorded_at: x.int("recorded_at")?,
+            attachments: read_attachments(x),
         })
     }
 }

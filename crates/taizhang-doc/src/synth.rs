@@ -229,6 +229,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                         needs: String::new(),
                         follow_up: String::new(),
                         amends: None,
+                        attachments: Vec::new(),
                     };
                     if t <= cap {
                         docs.put(DocId::for_visit(&v), &actor, &v, t)?;
@@ -256,6 +257,7 @@ pub fn village_year(spec: &SynthSpec) -> Result<SynthVillage, DocError> {
                     text: DIARY[rng.below(8) as usize].into(),
                     amends: None,
                     written_at: t,
+                    attachments: Vec::new(),
                 };
                 if t <= cap {
                     docs.put(DocId::for_diary(&e), &actor, &e, t)?;
@@ -423,6 +425,7 @@ fn ledger(
                 text: text.to_string(),
                 by: first.id,
                 at: ut,
+                attachments: Vec::new(),
             };
             docs.put(DocId::Registry, &actor, &u, ut)?;
         }
@@ -437,6 +440,128 @@ fn ledger(
                 docs.put(DocId::Registry, &actor, &p, ct)?;
                 docs.1 -= 1; // an edit of a record already counted, not a record of its own
             }
+        }
+    }
+    situation_and_plans(docs, rng, spec, first, households.len(), cap)
+}
+
+/// `d` moved into the span (its first or last day when it lies outside).
+fn in_span(d: NaiveDate, spec: &SynthSpec) -> NaiveDate {
+    d.clamp(spec.from, spec.to.max(spec.from))
+}
+
+/// The village situation (村情) of the year before the span and of the span's last year, a
+/// three-year goal, the last year's plan (one item done, one open, due at the year's end) and
+/// the responsibility letter, each written by the first secretary (issue 22).
+fn situation_and_plans(
+    docs: &mut Docs,
+    rng: &mut SplitMix64,
+    spec: &SynthSpec,
+    first: &Member,
+    households: usize,
+    cap: Timestamp,
+) -> Result<(), DocError> {
+    use chrono::Datelike;
+    use taizhang_domain::{Cadre, Education, PlanId, PlanItem, PlanKind, PlanState, VillageSituation};
+    let actor = actor_of(first.id.0, 0);
+    let year = spec.to.year();
+    let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    let income = 40_000 + 1_000 * rng.below(60) as i64;
+    for (y, income) in [(year - 1, income * 4 / 5), (year, income)] {
+        let Some(day) = NaiveDate::from_ymd_opt(y, 3, 10).map(|d| in_span(d, spec)).filter(|d| d.year() == y) else {
+            continue;
+        };
+        let t = at(day, 21, 0);
+        if t > cap {
+            continue;
+        }
+        let x = VillageSituation {
+            population: Some(n(households * 3 + households / 2)),
+            households: Some(n(households)),
+            committee: vec![
+                Cadre {
+                    name: "村支书".into(),
+                    post: "村党支部书记、村委会主任".into(),
+                    birth_year: Some(1970 + rng.below(15) as i32),
+                    education: Some(Education::Senior),
+                },
+                Cadre {
+                    name: "村会计".into(),
+                    post: "村委会委员".into(),
+                    birth_year: None,
+                    education: Some(Education::Junior),
+                },
+            ],
+            party_members: Some(n(households / 10 + 5)),
+            collective_income_yuan: Some(income),
+            income_sources: "光伏电站收益、集体山林承包".into(),
+            income_per_head_yuan: None,
+            industries: "茶叶、生猪养殖".into(),
+            roads: "主干道已硬化，两个组的通组路未硬化".into(),
+            water: "集中供水全覆盖".into(),
+            network: "4G 覆盖村部，高山组信号弱".into(),
+            problems: "集体经济收入来源单一，青壮年外出务工多".into(),
+            ..VillageSituation::empty(y, first.id, t)
+        };
+        docs.put(DocId::Registry, &actor, &x, t)?;
+    }
+    let Some(start) = NaiveDate::from_ymd_opt(year, 1, 15).map(|d| in_span(d, spec)).filter(|d| d.year() == year)
+    else {
+        return Ok(());
+    };
+    let t = at(start, 21, 30);
+    if t > cap {
+        return Ok(());
+    }
+    let end = NaiveDate::from_ymd_opt(year, 12, 31);
+    let item = |rng: &mut SplitMix64, kind, y, title: &str, target: &str, due| PlanItem {
+        id: PlanId(rng.uuid_v7(t)),
+        kind,
+        year: y,
+        title: title.into(),
+        target: target.into(),
+        due,
+        state: PlanState::Open,
+        result: String::new(),
+        closed_on: None,
+        recorded_by: first.id,
+        recorded_at: t,
+        attachments: Vec::new(),
+    };
+    let goal = item(
+        rng,
+        PlanKind::ThreeYear,
+        year,
+        "壮大村集体经济",
+        "村集体经济收入年均增长10%",
+        NaiveDate::from_ymd_opt(year + 2, 12, 31),
+    );
+    let lights = item(rng, PlanKind::Yearly, year, "安装太阳能路灯", "主干道路灯全覆盖", end);
+    let training = item(
+        rng,
+        PlanKind::Yearly,
+        year,
+        "组织茶叶技术培训",
+        "培训两期、100人次",
+        NaiveDate::from_ymd_opt(year, 6, 30),
+    );
+    let letter =
+        item(rng, PlanKind::Letter, year, "派出单位", "驻村工作目标责任书：走访全覆盖、办好民生实事", Some(start));
+    for p in [&goal, &lights, &training, &letter] {
+        docs.put(DocId::Registry, &actor, p, t)?;
+    }
+    // The training was held by the end of June: closed done.
+    if let Some(done) = NaiveDate::from_ymd_opt(year, 6, 28).filter(|d| *d <= spec.to) {
+        let ct = at(done, 20, 0);
+        if ct <= cap {
+            let closed = PlanItem {
+                state: PlanState::Done,
+                closed_on: Some(done),
+                result: "培训两期，112人次".into(),
+                ..training
+            };
+            docs.put(DocId::Registry, &actor, &closed, ct)?;
+            docs.1 -= 1; // an edit of a record already counted
         }
     }
     Ok(())

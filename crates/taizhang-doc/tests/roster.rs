@@ -116,6 +116,7 @@ fn new_household_fields_round_trip_and_an_older_record_reads_empty() {
             helper_name: "赵敏".into(),
             helper_unit: "县水利局".into(),
             helper_phone: "0917-1234567".into(),
+            attachments: Vec::new(),
         },
         ..household()
     };

@@ -1,6 +1,9 @@
 //! The village ledger's merge promise (issue 22): progress updates added to one project on two
 //! phones while both were offline all survive the merge, in either order, and a closing made
 //! on one phone meanwhile keeps its fields (the project record holds only whole-record edits).
+//! A year's village situation (`situation/2026`, a key every phone derives) created on two
+//! phones at once keeps the parts each filled in, in either merge order, and a part emptied
+//! afterwards is not brought back by the other phone's copy.
 
 use automerge::{ActorId, Automerge};
 use chrono::NaiveDate;
@@ -50,6 +53,7 @@ fn update(phone: u8, n: u32) -> ProgressUpdate {
         text: format!("手机{phone}的第{n}条进展"),
         by: MemberId(Uuid::from_u128(u128::from(phone))),
         at: 1_790_000_000_000 + i64::from(n),
+        attachments: Vec::new(),
     }
 }
 
@@ -108,4 +112,73 @@ proptest! {
         prop_assert!(on_li.conflicts.is_empty(), "nobody edited the same field");
         prop_assert_eq!(on_li.record.state, if close { ProjectState::Done } else { ProjectState::Underway });
     }
+}
+
+fn situation(by: u8) -> taizhang_domain::VillageSituation {
+    taizhang_domain::VillageSituation::empty(2026, MemberId(Uuid::from_u128(u128::from(by))), 1_790_000_000_000)
+}
+
+proptest! {
+    /// Li fills in some parts and Wang others of the same year's situation, each creating the
+    /// record offline; after merging (either order, any split of the parts) both phones read
+    /// every part, with the winning phone's value where both wrote one.
+    #[test]
+    fn a_situation_created_on_two_phones_keeps_both_phones_parts(
+        li_parts in proptest::collection::vec(any::<bool>(), 4),
+        wang_parts in proptest::collection::vec(any::<bool>(), 4),
+        li_first in any::<bool>(),
+    ) {
+        use taizhang_domain::VillageSituation;
+        let fill = |x: &mut VillageSituation, parts: &[bool], who: &str| {
+            if parts[0] { x.roads = format!("{who}: 道路"); }
+            if parts[1] { x.water = format!("{who}: 饮水"); }
+            if parts[2] { x.problems = format!("{who}: 问题"); }
+            if parts[3] { x.party_members = Some(if who == "li" { 31 } else { 32 }); }
+        };
+        let (mut li, mut wang) = (doc(1), doc(2));
+        let mut a = situation(1);
+        fill(&mut a, &li_parts, "li");
+        let mut b = situation(2);
+        fill(&mut b, &wang_parts, "wang");
+        edit(&mut li, |tx| write(tx, &a).expect("write"));
+        edit(&mut wang, |tx| write(tx, &b).expect("write"));
+        if li_first {
+            li.merge(&mut wang).expect("merge");
+            wang.merge(&mut li).expect("merge");
+        } else {
+            wang.merge(&mut li).expect("merge");
+            li.merge(&mut wang).expect("merge");
+        }
+        let on_li = read_one::<VillageSituation>(&li, "situation/2026").expect("read").expect("held").record;
+        let on_wang = read_one::<VillageSituation>(&wang, "situation/2026").expect("read").expect("held").record;
+        prop_assert_eq!(&on_li, &on_wang, "the same on both phones");
+        for (i, got) in [&on_li.roads, &on_li.water, &on_li.problems].into_iter().enumerate() {
+            prop_assert_eq!(!got.is_empty(), li_parts[i] || wang_parts[i], "part {} kept if either filled it in", i);
+        }
+        prop_assert_eq!(on_li.party_members.is_some(), li_parts[3] || wang_parts[3]);
+    }
+}
+
+#[test]
+fn a_part_emptied_after_the_merge_is_not_brought_back_by_the_other_phones_copy() {
+    use taizhang_domain::VillageSituation;
+    let (mut li, mut wang) = (doc(1), doc(2));
+    let a = VillageSituation { roads: "三组通组路未硬化".into(), ..situation(1) };
+    let b = VillageSituation { water: "集中供水".into(), ..situation(2) };
+    edit(&mut li, |tx| write(tx, &a).expect("write"));
+    edit(&mut wang, |tx| write(tx, &b).expect("write"));
+    li.merge(&mut wang).expect("merge");
+    let merged = read_one::<VillageSituation>(&li, "situation/2026").expect("read").expect("held").record;
+    assert_eq!((merged.roads.as_str(), merged.water.as_str()), ("三组通组路未硬化", "集中供水"));
+    // Li empties both parts (the road was paved, the water line was wrong) and saves.
+    let emptied = VillageSituation { roads: String::new(), water: String::new(), ..merged };
+    edit(&mut li, |tx| write(tx, &emptied).expect("write"));
+    wang.merge(&mut li).expect("merge");
+    for d in [&li, &wang] {
+        let x = read_one::<VillageSituation>(d, "situation/2026").expect("read").expect("held").record;
+        assert_eq!((x.roads.as_str(), x.water.as_str()), ("", ""), "emptied on every map, not resurrected");
+    }
+    let (all, bad) = read_all::<VillageSituation>(&wang);
+    assert!(bad.is_empty());
+    assert_eq!(all.len(), 1, "one record, however many maps hold it");
 }

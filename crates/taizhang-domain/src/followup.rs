@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{day_in_range, not_future, text};
-use crate::{DomainError, FollowUpId, HouseholdId, LedgerView, Limits, MemberId, Timestamp, VisitId};
+use crate::{DomainError, FollowUpId, HouseholdId, LedgerView, Limits, MemberId, ProjectId, Timestamp, VisitId};
 
 /// One follow-up item (承诺事项).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +33,15 @@ pub struct FollowUp {
     pub done_at: Option<Timestamp>,
     /// How it was done (a later visit, a phone call, a note).
     pub done_note: String,
+    /// The project (项目, issue 22) the item became (转为项目) or joined (并入项目), if any. The
+    /// link is on the item, not a list on the project, so two phones linking two items to one
+    /// project while offline both keep theirs after the merge. Closing the project does not
+    /// close the item: it stays open until someone closes it. An item from before reads as none.
+    #[serde(default)]
+    pub project: Option<ProjectId>,
+    /// Photos and scans (issue 19) by hash, as on a visit; none on an older item.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 impl FollowUp {
@@ -61,7 +70,8 @@ impl FollowUp {
 }
 
 /// A follow-up item: its household and members exist, the promise is written, a done item
-/// says who closed it and when. Times are checked against the future only (with the
+/// says who closed it and when, a project it is linked to exists (a view that cannot tell
+/// answers yes), its attachments are hashes (20 at most, none twice). Times are checked against the future only (with the
 /// tolerance): an item written or closed long ago and synced late is accepted. The due day
 /// may lie in the past (a promise recorded after the fact).
 pub fn validate_follow_up(
@@ -94,7 +104,12 @@ pub fn validate_follow_up(
     if let Some(d) = f.due {
         day_in_range("due date", d)?;
     }
-    Ok(())
+    if let Some(p) = f.project {
+        if !view.project_exists(p) {
+            return Err(DomainError::UnknownProject(p.to_string()));
+        }
+    }
+    crate::validate_attachments(&f.attachments)
 }
 
 #[cfg(test)]
@@ -117,6 +132,9 @@ mod tests {
         fn diary_entry_exists(&self, _: DiaryId) -> bool {
             false
         }
+        fn project_exists(&self, id: ProjectId) -> bool {
+            id == ProjectId(Uuid::from_u128(7))
+        }
     }
 
     const NOW: Timestamp = 1_780_000_000_000;
@@ -134,6 +152,8 @@ mod tests {
             done_by: None,
             done_at: None,
             done_note: String::new(),
+            project: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -185,5 +205,26 @@ mod tests {
         let done = FollowUp { done_by: Some(MemberId(Uuid::from_u128(2))), done_at: Some(NOW), ..item() };
         assert!(!done.overdue(today));
         assert!(!FollowUp { due: None, ..item() }.overdue(today));
+    }
+
+    #[test]
+    fn an_item_links_to_a_project_held_and_carries_photos_by_hash() {
+        let l = Limits::default();
+        let linked = FollowUp { project: Some(ProjectId(Uuid::from_u128(7))), ..item() };
+        assert_eq!(validate_follow_up(&linked, &View, NOW, &l), Ok(()));
+        let elsewhere = FollowUp { project: Some(ProjectId(Uuid::from_u128(8))), ..item() };
+        assert_eq!(
+            validate_follow_up(&elsewhere, &View, NOW, &l),
+            Err(DomainError::UnknownProject(ProjectId(Uuid::from_u128(8)).to_string()))
+        );
+        let photo = FollowUp { attachments: vec!["a".repeat(64)], ..item() };
+        assert_eq!(validate_follow_up(&photo, &View, NOW, &l), Ok(()));
+        let twice = FollowUp { attachments: vec!["a".repeat(64), "a".repeat(64)], ..item() };
+        assert!(matches!(
+            validate_follow_up(&twice, &View, NOW, &l),
+            Err(DomainError::OutOfRange { field: "attachments", .. })
+        ));
+        let bad = FollowUp { attachments: vec!["IMG_0001.jpg".into()], ..item() };
+        assert!(validate_follow_up(&bad, &View, NOW, &l).is_err(), "a file name is not a hash");
     }
 }

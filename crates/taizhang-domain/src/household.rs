@@ -144,6 +144,10 @@ pub struct HouseholdDetails {
     /// The helper's unit (单位).
     pub helper_unit: String,
     pub helper_phone: String,
+    /// Photos and scans of the household (issue 19: the house, a scanned document) by hash, as
+    /// on a visit. Optional always; a household from before reads as none.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 /// One person of a household (家庭成员), a record of its own (`person/<uuid>` in the registry).
@@ -316,6 +320,7 @@ fn phone(field: &'static str, value: &str) -> Result<(), DomainError> {
 pub fn validate_details(d: &HouseholdDetails, limits: &Limits) -> Result<(), DomainError> {
     phone("phone", &d.phone)?;
     phone("helper's phone", &d.helper_phone)?;
+    crate::validate_attachments(&d.attachments)?;
     text("address", &d.address, limits.max_name_chars * 2, false)?;
     text("door number", &d.door_number, 40, false)?;
     text("helper's name", &d.helper_name, limits.max_name_chars, false)?;
@@ -507,6 +512,10 @@ mod tests {
         assert!(matches!(e, Err(DomainError::OutOfRange { field: "risk cleared", .. })));
         let e = validate_details(&HouseholdDetails { income_per_head_yuan: Some(-1), ..ok.clone() }, &l);
         assert!(matches!(e, Err(DomainError::OutOfRange { field: "income per head", .. })));
+        let photo = HouseholdDetails { attachments: vec!["f".repeat(64)], ..ok.clone() };
+        assert_eq!(validate_details(&photo, &l), Ok(()), "a photo of the house");
+        let e = validate_details(&HouseholdDetails { attachments: vec!["house.jpg".into()], ..ok.clone() }, &l);
+        assert!(matches!(e, Err(DomainError::OutOfRange { field: "attachments", .. })), "{e:?}");
         let e =
             validate_household_edit(&HouseholdDetails { helper_name: String::new(), ..ok }, HouseholdStatus::Monitored);
         assert!(matches!(e, Err(DomainError::Empty { .. })));

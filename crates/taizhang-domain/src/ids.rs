@@ -66,3 +66,5 @@ id_type!(/// One project (项目: 民生实事 or 帮扶专案).
     ProjectId, "project id");
 id_type!(/// One progress update of a project (项目进展).
     ProgressId, "progress update id");
+id_type!(/// One goal, plan item or responsibility letter (帮扶目标 / 计划 / 责任书).
+    PlanId, "plan item id");

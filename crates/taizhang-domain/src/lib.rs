@@ -14,6 +14,7 @@ mod score;
 mod time;
 mod validate;
 mod village_ledger;
+mod village_plan;
 
 pub use error::DomainError;
 pub use finding::{validate_finding, Finding, FindingReview, FindingState, Verdict};
@@ -24,7 +25,7 @@ pub use household::{
     WorkAbility,
 };
 pub use ids::{
-    CheckInId, DiaryId, FindingId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, ProgressId,
+    CheckInId, DiaryId, FindingId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, PlanId, ProgressId,
     ProjectId, VillageId, VisitId,
 };
 pub use model::{
@@ -36,10 +37,14 @@ pub use rng::SplitMix64;
 pub use score::{validate_score_sheet, MonthScoreSheet, ScoreItem, ScoreItemKind, ScoreState, MAX_SCORE_ITEMS};
 pub use time::{day_start, local_date, local_datetime, local_month, parse_local_time, shanghai, Timestamp, YearMonth};
 pub use validate::{
-    validate_check_in, validate_diary, validate_filing, validate_household, validate_leave, validate_member,
-    validate_visit, LedgerView, Limits,
+    validate_attachments, validate_check_in, validate_diary, validate_filing, validate_household, validate_leave,
+    validate_member, validate_visit, LedgerView, Limits, MAX_ATTACHMENTS,
 };
 pub use village_ledger::{
     validate_meeting, validate_progress, validate_project, Funding, Meeting, MeetingKind, ProgressUpdate, Project,
     ProjectKind, ProjectState, MAX_ATTENDANCE, MAX_FUNDING_YUAN, MAX_PROJECT_HOUSEHOLDS,
+};
+pub use village_plan::{
+    plan_progress, validate_plan_item, validate_situation, Cadre, Education, PlanItem, PlanKind, PlanProgress,
+    PlanState, VillageSituation, MAX_CADRES,
 };

@@ -293,6 +293,11 @@ pub struct Visit {
     /// original kept as it was (like the diary's amendments). Counts use the original.
     #[serde(default)]
     pub amends: Option<VisitId>,
+    /// Photos and scans (issue 19) by the SHA-256 of their bytes (64 lowercase hex digits,
+    /// [`crate::MAX_ATTACHMENTS`] at most); the files travel on their own, never in a document.
+    /// A record that predates the field reads as none.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 /// A diary entry (民情日记). `amends` is set for a correction written after the month was filed.
@@ -309,6 +314,9 @@ pub struct DiaryEntry {
     /// When the entry was first written (device time). A record that predates this field
     /// reads as the start of its `date`.
     pub written_at: Timestamp,
+    /// Photos and scans (issue 19) by hash, as on a [`Visit`]; none on an older entry.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 impl DiaryEntry {

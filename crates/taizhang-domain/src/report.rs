@@ -37,22 +37,27 @@ pub enum ReportPeriod {
     /// The written yearly report (书面述职) of `year`: written from its December on, due once
     /// the year has ended.
     Year { year: i32 },
+    /// The year's research report (调研报告, seed 004: 写好一篇调研报告): written any time in the
+    /// year, due once the year has ended; its day decides the seven-ones item.
+    Research { year: i32 },
 }
 
 impl ReportPeriod {
     pub fn year(&self) -> i32 {
         match *self {
-            ReportPeriod::Quarter { year, .. } | ReportPeriod::Commitment { year } | ReportPeriod::Year { year } => {
-                year
-            }
+            ReportPeriod::Quarter { year, .. }
+            | ReportPeriod::Commitment { year }
+            | ReportPeriod::Year { year }
+            | ReportPeriod::Research { year } => year,
         }
     }
-    /// `quarterly`, `commitment` or `yearly`.
+    /// `quarterly`, `commitment`, `yearly` or `research`.
     pub fn kind_code(&self) -> &'static str {
         match self {
             ReportPeriod::Quarter { .. } => "quarterly",
             ReportPeriod::Commitment { .. } => "commitment",
             ReportPeriod::Year { .. } => "yearly",
+            ReportPeriod::Research { .. } => "research",
         }
     }
     /// The first day after the period: before it a missing report is "not yet" due (a
@@ -63,26 +68,29 @@ impl ReportPeriod {
                 YearMonth { year, month: u32::from(quarter) * 3 }.next().first_day().into()
             }
             ReportPeriod::Commitment { .. } => None,
-            ReportPeriod::Year { year } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+            ReportPeriod::Year { year } | ReportPeriod::Research { year } => NaiveDate::from_ymd_opt(year + 1, 1, 1),
         }
     }
     /// The first day the report may be written: a quarter's once it has ended, the yearly
-    /// report from the year's December (述职 is held at the year's end), a commitment any time.
+    /// report from the year's December (述职 is held at the year's end), a research report from
+    /// the year's first day, a commitment any time.
     pub fn opens(&self) -> Option<NaiveDate> {
         match *self {
             ReportPeriod::Year { year } => NaiveDate::from_ymd_opt(year, 12, 1),
+            ReportPeriod::Research { year } => NaiveDate::from_ymd_opt(year, 1, 1),
             _ => self.ends(),
         }
     }
 }
 
 impl fmt::Display for ReportPeriod {
-    /// `2026-Q3`, `2026-commitment`, `2026-year`.
+    /// `2026-Q3`, `2026-commitment`, `2026-year`, `2026-research`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReportPeriod::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
             ReportPeriod::Commitment { year } => write!(f, "{year:04}-commitment"),
             ReportPeriod::Year { year } => write!(f, "{year:04}-year"),
+            ReportPeriod::Research { year } => write!(f, "{year:04}-research"),
         }
     }
 }
@@ -91,7 +99,7 @@ impl FromStr for ReportPeriod {
     type Err = DomainError;
     fn from_str(s: &str) -> Result<Self, DomainError> {
         let bad = || DomainError::Malformed {
-            what: "report period (2026-Q3, 2026-commitment or 2026-year)",
+            what: "report period (2026-Q3, 2026-commitment, 2026-year or 2026-research)",
             value: s.chars().take(40).collect(),
         };
         let (year, rest) = s.split_once('-').ok_or_else(bad)?;
@@ -104,6 +112,9 @@ impl FromStr for ReportPeriod {
         }
         if rest == "year" {
             return Ok(ReportPeriod::Year { year });
+        }
+        if rest == "research" {
+            return Ok(ReportPeriod::Research { year });
         }
         let quarter: u8 = rest.strip_prefix('Q').ok_or_else(bad)?.parse().map_err(|_| bad())?;
         if !(1..=4).contains(&quarter) {
@@ -196,7 +207,7 @@ mod tests {
 
     #[test]
     fn periods_read_back_and_quarters_end() {
-        for p in ["2026-Q3", "2026-commitment", "2026-year"] {
+        for p in ["2026-Q3", "2026-commitment", "2026-year", "2026-research"] {
             assert_eq!(p.parse::<ReportPeriod>().expect("period").to_string(), p);
         }
         for bad in ["2026-Q5", "2026", "x-Q1", "2026-Q0", "1900-Q1"] {
@@ -209,6 +220,26 @@ mod tests {
         let y = ReportPeriod::Year { year: 2026 };
         assert_eq!((y.opens(), y.ends()), (NaiveDate::from_ymd_opt(2026, 12, 1), NaiveDate::from_ymd_opt(2027, 1, 1)));
         assert_eq!(y.kind_code(), "yearly");
+        let r = ReportPeriod::Research { year: 2026 };
+        assert_eq!((r.opens(), r.ends()), (NaiveDate::from_ymd_opt(2026, 1, 1), NaiveDate::from_ymd_opt(2027, 1, 1)));
+        assert_eq!(r.kind_code(), "research");
+    }
+
+    /// A research report (调研报告) is written any day of its year, and of an earlier year too;
+    /// next year's is not open yet.
+    #[test]
+    fn a_research_report_is_written_any_day_of_its_year() {
+        let r = TeamReport {
+            period: ReportPeriod::Research { year: 2026 },
+            text: "关于茶叶产业发展的调研报告".into(),
+            written_by: MemberId(Uuid::from_u128(1)),
+            written_at: NOW,
+        };
+        validate_report(&r, &All, NOW, &Limits::default()).expect("this year's");
+        let late = TeamReport { period: ReportPeriod::Research { year: 2025 }, ..r.clone() };
+        validate_report(&late, &All, NOW, &Limits::default()).expect("last year's, late");
+        let next = TeamReport { period: ReportPeriod::Research { year: 2027 }, ..r };
+        assert!(validate_report(&next, &All, NOW, &Limits::default()).is_err(), "2027 opens on 2027-01-01");
     }
 
     /// The yearly written report (述职) is written from the year's December: on 2026-11-25 the

@@ -147,7 +147,38 @@ pub fn validate_visit(v: &Visit, view: &impl LedgerView, now: Timestamp, limits:
             detail: "a visit cannot correct itself: pick the earlier visit it corrects".into(),
         });
     }
+    validate_attachments(&v.attachments)?;
     fix(&v.location)
+}
+
+/// Most attachments one record may refer to.
+pub const MAX_ATTACHMENTS: usize = 20;
+
+/// A record's attachments (issue 19): each a SHA-256 as 64 lowercase hex digits, no more than
+/// [`MAX_ATTACHMENTS`], none twice.
+pub fn validate_attachments(hashes: &[String]) -> Result<(), DomainError> {
+    if hashes.len() > MAX_ATTACHMENTS {
+        return Err(DomainError::OutOfRange {
+            field: "attachments",
+            detail: format!("{} photos, at most {MAX_ATTACHMENTS} per record: remove some", hashes.len()),
+        });
+    }
+    for (i, h) in hashes.iter().enumerate() {
+        let hex = h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex {
+            return Err(DomainError::OutOfRange {
+                field: "attachments",
+                detail: format!("{h:?} is not a file's SHA-256 (64 lowercase hex digits): attach the file again"),
+            });
+        }
+        if hashes[..i].contains(h) {
+            return Err(DomainError::OutOfRange {
+                field: "attachments",
+                detail: "the same file is attached twice: remove one".into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A diary entry: its day is today or earlier; a past day of a month not yet filed is a
@@ -159,6 +190,7 @@ pub fn validate_diary(
     now: Timestamp,
     limits: &Limits,
 ) -> Result<(), DomainError> {
+    validate_attachments(&d.attachments)?;
     if !view.member_exists(d.member) {
         return Err(DomainError::UnknownMember(d.member.to_string()));
     }
@@ -296,8 +328,9 @@ mod tests {
             needs: String::new(),
             follow_up: String::new(),
             amends: None,
+            attachments: Vec::new(),
         };
-        let err = validate_visit(&v, &view, NOW, &Limits::default()).unwrap_err();
+        let err = validate_visit(&v, &view, NOW, &Limits::default()).expect_err("an unknown household");
         assert!(matches!(err, DomainError::UnknownHousehold(_)));
         assert!(err.to_string().contains("add it first"));
 
@@ -305,8 +338,8 @@ mod tests {
         let view = View { households: [v.household].into(), ..view };
         let fix = Visit { id: VisitId(id()), amends: Some(v.id), ..v.clone() };
         assert_eq!(validate_visit(&fix, &view, NOW, &Limits::default()), Ok(()));
-        let itself = Visit { amends: Some(fix.id), ..fix };
-        let err = validate_visit(&itself, &view, NOW, &Limits::default()).unwrap_err();
+        let itself = Visit { amends: Some(fix.id), ..fix.clone() };
+        let err = validate_visit(&itself, &view, NOW, &Limits::default()).expect_err("a visit amending itself");
         assert!(matches!(err, DomainError::OutOfRange { field: "amended visit", .. }), "{err}");
     }
 
@@ -322,6 +355,7 @@ mod tests {
             text: "走访三户".into(),
             amends: None,
             written_at: NOW,
+            attachments: Vec::new(),
         };
         assert_eq!(validate_diary(&d, &view, NOW, &Limits::default()), Err(DomainError::MonthFiled { month }));
     }
@@ -345,6 +379,7 @@ mod tests {
             text: "补记:走访两户".into(),
             amends: None,
             written_at: NOW,
+            attachments: Vec::new(),
         };
         assert_eq!(validate_diary(&d, &view_with(member), NOW, &Limits::default()), Ok(()));
         assert!(d.backfilled());
@@ -442,5 +477,20 @@ mod tests {
         assert!(validate_check_in(&c, &view, NOW, &Limits::default()).is_ok());
         c.at = NOW + 3_600_000;
         assert!(matches!(validate_check_in(&c, &view, NOW, &Limits::default()), Err(DomainError::FutureTime { .. })));
+    }
+
+    #[test]
+    fn attachments_are_hashes_twenty_at_most_none_twice() {
+        let h = |c: char| c.to_string().repeat(64);
+        assert!(validate_attachments(&[]).is_ok());
+        assert!(validate_attachments(&[h('a'), h('0')]).is_ok());
+        let upper = validate_attachments(&[h('A')]).expect_err("uppercase");
+        assert!(upper.to_string().contains("64 lowercase hex digits"), "{upper}");
+        assert!(validate_attachments(&["abc".into()]).is_err(), "too short");
+        assert!(validate_attachments(&[h('a'), h('a')]).is_err(), "twice");
+        let many: Vec<String> = (0..21).map(|i| format!("{i:064x}")).collect();
+        assert!(validate_attachments(&many[..20]).is_ok());
+        let err = validate_attachments(&many).expect_err("21");
+        assert!(err.to_string().contains("at most 20"), "{err}");
     }
 }

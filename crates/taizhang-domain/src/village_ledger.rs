@@ -369,10 +369,13 @@ pub struct ProgressUpdate {
     pub text: String,
     pub by: MemberId,
     pub at: Timestamp,
+    /// Photos and scans of the work (issue 19) by hash, as on a visit; none on an older update.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 /// A progress update: its project and member exist, its day is not after today, its text is
-/// written. Updates recorded weeks later are accepted.
+/// written, its photos are hashes (20 at most, none twice). Updates recorded weeks later are accepted.
 pub fn validate_progress(
     u: &ProgressUpdate,
     view: &impl LedgerView,
@@ -388,7 +391,8 @@ pub fn validate_progress(
     day_in_range("progress day", u.day)?;
     not_after_today(u.day, now)?;
     not_future(u.at, now, limits)?;
-    text("progress update", &u.text, limits.max_text_chars, true)
+    text("progress update", &u.text, limits.max_text_chars, true)?;
+    crate::validate_attachments(&u.attachments)
 }
 
 #[cfg(test)]
@@ -558,8 +562,13 @@ mod tests {
             text: "路基完成".into(),
             by: MemberId(Uuid::from_u128(3)),
             at: NOW - DAY,
+            attachments: vec!["c".repeat(64)],
         };
         assert_eq!(validate_progress(&u, &View, NOW, &l), Ok(()));
+        let many: Vec<String> = (0..21).map(|n| format!("{n:064x}")).collect();
+        let e = validate_progress(&ProgressUpdate { attachments: many, ..u.clone() }, &View, NOW, &l)
+            .expect_err("21 photos");
+        assert!(e.to_string().contains("at most 20"), "{e}");
         let e =
             validate_progress(&ProgressUpdate { project: ProjectId(Uuid::from_u128(8)), ..u.clone() }, &View, NOW, &l)
                 .expect_err("no project");

@@ -104,8 +104,8 @@ pub use explain::{codes, Figure, RuleRef};
 pub use flow::{filed_late, filing_due, flag_facts, may_file, overview_flag, FilingWindow, Flag, FlagFacts};
 pub use followups::{follow_up_counts, follow_ups_done, FollowUpCounts};
 pub use policy::{
-    Derivation, DutyItem, FlagThresholds, InspectionPolicy, ItemKind, LeaveCount, LeaveCounts, Policy, SchemeA,
-    SchemeB, SchemeBItem,
+    AttachmentPolicy, Derivation, DutyItem, FlagThresholds, InspectionPolicy, ItemKind, LeaveCount, LeaveCounts,
+    Policy, SchemeA, SchemeB, SchemeBItem,
 };
 pub use records::{MemberInputs, Period, VillageRecords};
 pub use report::{late_after_filing, member_report, team_report, Check, DutyStatus, MemberReport, TeamReport};

@@ -35,6 +35,10 @@ pub struct Policy {
     pub filing_window_days: u32,
     /// Every household visited once a year (`004`: 走访一遍农户).
     pub visit_every_household_per_year: bool,
+    /// How many days back a visit's own time may be chosen when it is entered on the phone
+    /// (补录 of a visit made without time to type it); 0: any earlier time. A check of entry
+    /// only: a visit that reaches the server late is never refused for it.
+    pub visit_backdate_days: u32,
     /// The seven ones (七个一, `004`), checked per first secretary per year.
     pub seven_ones: Vec<DutyItem>,
     /// Scheme A: yearly 100 points (Baoji, `004`).
@@ -49,6 +53,26 @@ pub struct Policy {
     pub evidence: crate::EvidencePolicy,
     /// What a random inspection (随机查) draws by default.
     pub inspection: InspectionPolicy,
+    /// How large the photos and files the county's teams attach may be (issue 19).
+    pub attachments: AttachmentPolicy,
+}
+
+/// The county's caps on attachments. The server applies the smaller of these and its own
+/// limits (the sync server's `Limits::attachments` protect the machine; these are the
+/// county's rule), so a county can only tighten what the server allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AttachmentPolicy {
+    /// Largest file, MiB (a re-encoded photo is about 0.25; a scanned PDF more).
+    pub max_file_mb: u32,
+    /// Most MiB of files one device may start uploading per day.
+    pub max_device_mb_per_day: u32,
+}
+
+impl Default for AttachmentPolicy {
+    fn default() -> Self {
+        Self { max_file_mb: 8, max_device_mb_per_day: 256 }
+    }
 }
 
 /// Random inspection (随机查 in seed 000, 不定期抽查 in 001): the county checks the households
@@ -233,6 +257,8 @@ pub enum Derivation {
     PracticalProjects,
     /// Done when at least `at_least` aid projects (帮扶专案) were closed done in the period.
     AidProjects,
+    /// Done when the team wrote a research report (调研报告) in the period.
+    ResearchReport,
 }
 
 /// Scheme A: component weights (points) and grade thresholds.
@@ -324,6 +350,7 @@ impl Default for Policy {
             months_must_be_filed: true,
             filing_window_days: 5,
             visit_every_household_per_year: true,
+            visit_backdate_days: 7,
             seven_ones: vec![
                 duty("strong_committee", "建强一个班子", "build one strong village committee", None),
                 duty("party_lecture", "上好一堂党课", "give one party lecture", Some(Derivation::PartyLecture)),
@@ -334,7 +361,12 @@ impl Default for Policy {
                     Some(Derivation::HouseholdsVisited),
                 ),
                 duty("keep_diary", "记好一本民情日记", "keep one diary", Some(Derivation::DiaryKept)),
-                duty("research_report", "写好一篇调研报告", "write one research report", None),
+                duty(
+                    "research_report",
+                    "写好一篇调研报告",
+                    "write one research report",
+                    Some(Derivation::ResearchReport),
+                ),
                 duty(
                     "practical_projects",
                     "办好一批民生实事",
@@ -354,6 +386,7 @@ impl Default for Policy {
             overview_flag: FlagThresholds::default(),
             evidence: crate::EvidencePolicy::default(),
             inspection: InspectionPolicy::default(),
+            attachments: AttachmentPolicy::default(),
         }
     }
 }
@@ -579,6 +612,24 @@ impl Policy {
             if !(1..=50).contains(&n) {
                 return bad(field, format!("{n} is not between 1 and 50"));
             }
+        }
+        let att = &self.attachments;
+        for (field, n) in [
+            ("attachments.max_file_mb", att.max_file_mb),
+            ("attachments.max_device_mb_per_day", att.max_device_mb_per_day),
+        ] {
+            if !(1..=4096).contains(&n) {
+                return bad(field, format!("{n} is not between 1 and 4096 (MiB)"));
+            }
+        }
+        if att.max_file_mb > att.max_device_mb_per_day {
+            return bad(
+                "attachments.max_file_mb",
+                format!(
+                    "a file of {} MiB could never be sent under a day's {} MiB: raise max_device_mb_per_day",
+                    att.max_file_mb, att.max_device_mb_per_day
+                ),
+            );
         }
         Ok(())
     }

@@ -83,6 +83,12 @@ pub struct VillageRecords {
     /// village page; no rule scores them.
     #[serde(default)]
     pub findings: Vec<taizhang_domain::Finding>,
+    /// The village situation register of each year (村情, issue 22), for the village page.
+    #[serde(default)]
+    pub situations: Vec<taizhang_domain::VillageSituation>,
+    /// The team's three-year goals, yearly plan items and responsibility letters (issue 22).
+    #[serde(default)]
+    pub plans: Vec<taizhang_domain::PlanItem>,
 }
 
 impl VillageRecords {

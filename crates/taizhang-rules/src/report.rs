@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use taizhang_domain::{
     local_date, CheckInId, CheckKind, DiaryId, HouseholdId, LeaveId, LeaveRequest, LeaveState, MeetingKind, Member,
-    MemberId, MonthFiling, ProjectKind, Timestamp, VisitId, YearMonth,
+    MemberId, MonthFiling, ProjectKind, ReportPeriod, Timestamp, VisitId, YearMonth,
 };
 
 use crate::explain::{codes, figure, list, rule};
@@ -306,6 +306,38 @@ fn party_lecture(records: &VillageRecords, range: Option<Period>) -> (DutyStatus
         )
     };
     (status, ids(lectures.iter().map(|m| m.id)), note)
+}
+
+/// 写好一篇调研报告 from the team's reports: done when a research report (调研报告) was written
+/// on a judged day (counted: those reports, by period). A team that has written no research
+/// report at all is 未录入 (the county may hold one on paper); one with an earlier year's but
+/// none in the period is not done yet.
+fn research_report(records: &VillageRecords, range: Option<Period>) -> (DutyStatus, Vec<String>, String) {
+    let all: Vec<&taizhang_domain::TeamReport> =
+        records.reports.iter().filter(|r| matches!(r.period, ReportPeriod::Research { .. })).collect();
+    let written: Vec<&&taizhang_domain::TeamReport> =
+        all.iter().filter(|r| range.is_some_and(|p| p.contains(local_date(r.written_at)))).collect();
+    let days: Vec<NaiveDate> =
+        written.iter().map(|r| local_date(r.written_at)).collect::<BTreeSet<_>>().into_iter().collect();
+    let status = if !written.is_empty() {
+        DutyStatus::Done
+    } else if all.is_empty() {
+        DutyStatus::NotRecorded
+    } else {
+        DutyStatus::NotDone
+    };
+    let note = if all.is_empty() {
+        "由工作队报告得出:尚无调研报告,未录入 / from the team's reports: no research report yet, not recorded."
+            .to_string()
+    } else {
+        format!(
+            "由工作队报告得出:{r}写成调研报告{n}篇({d})/ from the team's reports: {n} research reports written in {r} ({d}).",
+            r = judged_text(range),
+            n = written.len(),
+            d = list(&days),
+        )
+    };
+    (status, ids(written.iter().map(|r| r.period)), note)
 }
 
 /// 办好一批民生实事 / 协调落实一批帮扶专案 from the village's projects: done when at least
@@ -680,6 +712,7 @@ pub fn member_report(
                     (status, households.counted.clone(), format!("由走访记录得出:{}", households.note))
                 }
                 Some(Derivation::PartyLecture) => party_lecture(records, team_range),
+                Some(Derivation::ResearchReport) => research_report(records, team_range),
                 Some(d @ (Derivation::PracticalProjects | Derivation::AidProjects)) => {
                     let kind =
                         if d == Derivation::PracticalProjects { ProjectKind::Practical } else { ProjectKind::Aid };

@@ -74,6 +74,7 @@ fn diary(n: u32, who: u32, d: NaiveDate, amends: Option<u32>, written: NaiveDate
         text: "走访农户".into(),
         amends: amends.map(|a| id(5, a)),
         written_at: at(written, 21),
+        attachments: Vec::new(),
     }
 }
 
@@ -104,6 +105,7 @@ fn visit(n: u32, who: u32, house: u32, d: NaiveDate) -> Visit {
         needs: String::new(),
         follow_up: String::new(),
         amends: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -379,10 +381,8 @@ fn seven_ones_combine_records_and_county_inputs() {
         ..Default::default()
     };
     let period = Period::new(date(2025, 3, 3), date(2025, 3, 9)).expect("period");
-    let inputs = MemberInputs {
-        seven_ones: BTreeMap::from([("strong_committee".into(), true), ("research_report".into(), false)]),
-        training_days: Some(3),
-    };
+    let inputs =
+        MemberInputs { seven_ones: BTreeMap::from([("strong_committee".into(), true)]), training_days: Some(3) };
     let r = member_report(&records, mid(1), period, date(2025, 3, 20), &inputs, &Policy::default()).expect("report");
     let status: Vec<(&str, DutyStatus)> =
         r.seven_ones.iter().map(|f| (f.rule.policy_value.as_str(), f.value)).collect();
@@ -393,7 +393,7 @@ fn seven_ones_combine_records_and_county_inputs() {
             ("party_lecture", DutyStatus::NotRecorded), // no meeting recorded: unknown, not absent
             ("visit_households", DutyStatus::NotRecorded), // no household registered
             ("keep_diary", DutyStatus::Done),
-            ("research_report", DutyStatus::NotDone),
+            ("research_report", DutyStatus::NotRecorded), // no research report written: unknown
             ("practical_projects", DutyStatus::NotRecorded),
             ("aid_projects", DutyStatus::NotRecorded),
         ]
@@ -516,6 +516,29 @@ fn seven_ones_from_meetings_and_projects() {
     let no_lecture = VillageRecords { meetings: vec![meeting(1, date(2025, 2, 1), MeetingKind::Committee)], ..empty };
     assert_eq!(item(&report(&no_lecture, &policy), "party_lecture").value, DutyStatus::NotDone);
 
+    // 写好一篇调研报告 from the team's research reports: none written is 未录入; one written for
+    // 2024 (on 2024-12-20) is not this period's; the 2025 one written on 20 May decides it.
+    use taizhang_domain::{ReportPeriod, TeamReport};
+    let research = |year: i32, written: NaiveDate| TeamReport {
+        period: ReportPeriod::Research { year },
+        text: "关于茶叶产业发展的调研报告".into(),
+        written_by: mid(1),
+        written_at: at(written, 9),
+    };
+    assert_eq!(item(&report(&records, &policy), "research_report").value, DutyStatus::NotRecorded);
+    records.reports = vec![research(2024, date(2024, 12, 20))];
+    let old = item(&report(&records, &policy), "research_report");
+    assert_eq!((old.value, old.counted.len()), (DutyStatus::NotDone, 0), "{}", old.note);
+    records.reports.push(research(2025, date(2025, 5, 20)));
+    let written = item(&report(&records, &policy), "research_report");
+    assert_eq!(written.value, DutyStatus::Done);
+    assert_eq!(written.counted, vec!["2025-research".to_string()]);
+    assert!(
+        written.note.contains("1 research reports written in 2025-01-01..=2025-06-30 (2025-05-20)"),
+        "{}",
+        written.note
+    );
+
     // The county cannot type a derived item in.
     let typed = MemberInputs { seven_ones: BTreeMap::from([("party_lecture".into(), true)]), ..Default::default() };
     let err = member_report(&records, mid(1), year(2025), today, &typed, &policy).expect_err("derived");
@@ -550,6 +573,8 @@ fn practical_things_from_follow_up_items() {
         done_by: closed.map(|_| mid(1)),
         done_at: closed.map(|d| at(d, 16)),
         done_note: if closed.is_some() { "已办".into() } else { String::new() },
+        project: None,
+        attachments: Vec::new(),
     };
     let fid = |n: u32| s(id::<FollowUpId>(22, n));
     let records = VillageRecords {

@@ -267,6 +267,11 @@ pub trait ServerStore: Send + Sync + 'static {
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError>;
     /// The names of the village's documents.
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError>;
+    /// The documents a fresh device is sent whole (issue 23, `taizhang_sync::BootCursor`): those
+    /// with a change at or before log position `upto`, sorted by name (byte order) — a fixed
+    /// list once `upto` is fixed, since the log only grows — and `upto` itself. `None` takes
+    /// the log's last position now (0 and no documents for an empty log).
+    async fn boot_docs(&self, village: Uuid, upto: Option<u64>) -> Result<(u64, Vec<String>), DbError>;
     /// Whether every push goes through one writer (SQLite's commit queue): then the server
     /// decides push checks ahead, beside the writer, so the writer only confirms them. A
     /// backend whose pushes run in parallel transactions (PostgreSQL) says no: deciding ahead

@@ -249,6 +249,16 @@ pub async fn snapshot_story(store: &dyn ServerStore) {
     // The other village's document is untouched.
     let theirs = store.snapshot_source(other, "registry").await.expect("other");
     assert_eq!((theirs.saved, theirs.after.len()), (None, 2));
+
+    // A fresh device's list of documents (issue 23): fixed by the log position it starts at.
+    let (end, docs) = store.boot_docs(village, None).await.expect("boot docs");
+    assert_eq!(docs, vec!["log/s".to_string(), "registry".to_string()]);
+    let early = store.boot_docs(village, Some(upto)).await.expect("early");
+    assert_eq!(early, (upto, vec!["registry".to_string()]), "log/s came after `upto`");
+    store.push(village, "log/a", changes(9, 1, 1).1, 40).await.expect("a later document");
+    assert_eq!(store.boot_docs(village, Some(end)).await.expect("same").1, docs, "a later document is not in the list");
+    assert_eq!(store.boot_docs(village, None).await.expect("now").1.len(), 3);
+    assert_eq!(store.boot_docs(Uuid::from_u128(0x7a7), None).await.expect("empty"), (0, Vec::new()));
 }
 
 /// The accounts story every backend runs: places, accounts, one-time codes, devices,

@@ -19,7 +19,13 @@ pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub type Answer = Result<BlobAck, AttachError>;
 
 fn ack(row: &BlobRow) -> BlobAck {
-    BlobAck { received: row.received, total: row.total, done: row.done_at.is_some(), received_at: row.done_at }
+    BlobAck {
+        received: row.received,
+        total: row.total,
+        done: row.done_at.is_some(),
+        received_at: row.done_at,
+        kind: Some(row.kind),
+    }
 }
 
 /// Checks a whole upload and marks it stored, or drops it (nothing of it is kept).

@@ -621,6 +621,36 @@ impl ServerStore for PgStore {
         Ok(())
     }
 
+    async fn boot_docs(&self, village: Uuid, upto: Option<u64>) -> Result<(u64, Vec<String>), DbError> {
+        let client = self.client().await?;
+        // One statement, so one snapshot: the log's end and the documents before it agree.
+        // Byte order, as SQLite sorts, whatever the database's collation.
+        let stmt = client
+            .prepare_cached(
+                "WITH u AS (
+                     SELECT COALESCE($2::bigint, (SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = $1)) AS upto
+                 )
+                 SELECT u.upto, d.doc FROM u LEFT JOIN LATERAL (
+                     SELECT doc FROM docs WHERE village = $1 AND EXISTS (
+                         SELECT 1 FROM changes c WHERE c.village = $1 AND c.doc = docs.doc AND c.seq <= u.upto
+                     )
+                 ) d ON true
+                 ORDER BY d.doc COLLATE \"C\"",
+            )
+            .await
+            .map_err(backend)?;
+        let upto: Option<i64> = upto.map(|u| i64::try_from(u).unwrap_or(i64::MAX));
+        let rows = client.query(&stmt, &[&village, &upto]).await.map_err(backend)?;
+        let mut out = (0u64, Vec::with_capacity(rows.len()));
+        for row in rows {
+            out.0 = u64::try_from(row.try_get::<_, i64>(0).map_err(backend)?).unwrap_or(0);
+            if let Some(doc) = row.try_get::<_, Option<String>>(1).map_err(backend)? {
+                out.1.push(doc);
+            }
+        }
+        Ok(out)
+    }
+
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError> {
         let client = self.client().await?;
         // Byte order, as SQLite sorts, whatever the database's collation.

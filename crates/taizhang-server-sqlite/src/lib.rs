@@ -588,6 +588,30 @@ impl ServerStore for SqliteStore {
         .await
     }
 
+    async fn boot_docs(&self, village: Uuid, upto: Option<u64>) -> Result<(u64, Vec<String>), DbError> {
+        self.read(move |c| {
+            let v = village.as_bytes().as_slice();
+            let upto = match upto {
+                Some(u) => i64::try_from(u).unwrap_or(i64::MAX),
+                None => c
+                    .query_row("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = ?1", [v], |r| r.get(0))
+                    .map_err(backend)?,
+            };
+            // Each document's first change is found on `changes_by_doc_seq` (schema 11).
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT d.doc FROM docs d WHERE d.village = ?1 AND EXISTS (
+                         SELECT 1 FROM changes c WHERE c.village = d.village AND c.doc = d.doc AND c.seq <= ?2
+                     ) ORDER BY d.doc",
+                )
+                .map_err(backend)?;
+            let rows = stmt.query_map(params![v, upto], |r| r.get::<_, String>(0)).map_err(backend)?;
+            let docs = rows.collect::<Result<Vec<_>, _>>().map_err(backend)?;
+            Ok((u64::try_from(upto).unwrap_or(0), docs))
+        })
+        .await
+    }
+
     async fn docs(&self, village: Uuid) -> Result<Vec<String>, DbError> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached("SELECT doc FROM docs WHERE village = ?1 ORDER BY doc").map_err(backend)?;

@@ -29,6 +29,7 @@ fn visit(n: usize, households: &[taizhang_domain::Household], at: i64) -> Visit 
         needs: "需要技术培训和小额信贷".into(),
         follow_up: "下月回访".into(),
         amends: None,
+        attachments: Vec::new(),
     }
 }
 

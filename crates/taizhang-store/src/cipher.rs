@@ -259,6 +259,19 @@ pub fn erase_files(path: &Path) -> Result<(), StoreError> {
         drop(f);
         std::fs::remove_file(&file).map_err(io)?;
     }
+    // The attachments' files beside it (issue 19), each overwritten the same way.
+    let dir = crate::attachments_dir(path);
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries {
+            let file = entry.map_err(io)?.path();
+            let mut f = OpenOptions::new().write(true).open(&file).map_err(io)?;
+            let len = f.metadata().map_err(io)?.len();
+            overwrite(&mut f, len).map_err(io)?;
+            drop(f);
+            std::fs::remove_file(&file).map_err(io)?;
+        }
+        std::fs::remove_dir(&dir).map_err(io)?;
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! keys changed — all inside one [`StoreTx`], so the documents and the tables never disagree
 //! on disk. The materialised tables are a cache: they can always be rebuilt from the chunks.
 
+mod attachments;
 mod cipher;
 mod codec;
 mod drafts;
@@ -20,6 +21,7 @@ mod sigs;
 mod store;
 mod tx;
 
+pub use attachments::{attachments_dir, write_durably, AttachmentRow, UploadState};
 pub use cipher::{companion_files, encrypt_in_place, erase_files, file_kind, FileKind, StoreKey, ENCRYPTION_AVAILABLE};
 pub use drafts::MAX_DRAFT_CHARS;
 pub use error::StoreError;
@@ -49,4 +51,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (8, include_str!("../../../migrations/client/0008_village_ledger.sql")),
     (9, include_str!("../../../migrations/client/0009_findings.sql")),
     (10, include_str!("../../../migrations/client/0010_drafts.sql")),
+    (11, include_str!("../../../migrations/client/0011_village_plan.sql")),
+    (12, include_str!("../../../migrations/client/0012_attachments.sql")),
+    (13, include_str!("../../../migrations/client/0013_more_attachments.sql")),
 ];

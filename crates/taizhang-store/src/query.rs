@@ -10,8 +10,8 @@ use taizhang_doc::FieldConflict;
 use taizhang_domain::{
     CheckIn, CheckKind, DiaryEntry, DiaryId, FamilyMember, Finding, FindingId, FollowUp, FollowUpId, GeoPoint,
     Geofence, Household, HouseholdId, HouseholdStatus, LeaveKind, LeaveRequest, LeaveState, Meeting, MeetingKind,
-    Member, MemberId, MonthFiling, MonthScoreSheet, ProgressUpdate, Project, ProjectId, ProjectKind, Relation, Role,
-    ScoreState, Timestamp, Village, Visit, YearMonth,
+    Member, MemberId, MonthFiling, MonthScoreSheet, PlanId, PlanItem, ProgressId, ProgressUpdate, Project, ProjectId,
+    ProjectKind, Relation, Role, ScoreState, Timestamp, Village, VillageSituation, Visit, YearMonth,
 };
 
 use crate::codec::{date_text, gps_from, parse, parse_causes, parse_conflicts, parse_date, parse_items, parse_opt};
@@ -64,8 +64,8 @@ const MEMBER_COLS: &str = "id, name, role, helping_unit, term_start, term_end, c
 const HOUSEHOLD_COLS: &str =
     "id, head, members_count, grp, grid, status, causes, helper, plan, income_yuan, conflicts, doc, details";
 const VISIT_COLS: &str =
-    "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc, amends";
-const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc";
+    "id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc, amends, attachments";
+const DIARY_COLS: &str = "id, member, date, text, amends, written_at, conflicts, doc, attachments";
 const CHECK_IN_COLS: &str = "id, member, at, kind, lat, lon, accuracy_m, in_geofence, conflicts, doc";
 const SCORE_COLS: &str = "member, month, items, note, scored_by, scored_at, state, checked_by, checked_at, \
      check_note, audited_by, audited_at, audit_points, audit_note, conflicts, doc";
@@ -82,6 +82,8 @@ const DIGEST_TABLES: &[(&str, &str)] = &[
     ("meetings", "id"),
     ("projects", "id"),
     ("project_progress", "id"),
+    ("village_situations", "year"),
+    ("plan_items", "id"),
     ("visits", "id"),
     ("diary_entries", "id"),
     ("check_ins", "id"),
@@ -153,6 +155,7 @@ fn visit_row(r: &SqlRow<'_>) -> Result<Row<Visit>, StoreError> {
         needs: r.get(8)?,
         follow_up: r.get(9)?,
         amends: parse_opt("amended visit id", r.get(12)?)?,
+        attachments: r.get::<_, String>(13)?.split_whitespace().map(str::to_string).collect(),
     };
     row(r, v, 10)
 }
@@ -165,6 +168,7 @@ fn diary_row(r: &SqlRow<'_>) -> Result<Row<DiaryEntry>, StoreError> {
         text: r.get(3)?,
         amends: parse_opt("amended entry id", r.get(4)?)?,
         written_at: r.get(5)?,
+        attachments: r.get::<_, String>(8)?.split_whitespace().map(str::to_string).collect(),
     };
     row(r, d, 6)
 }
@@ -376,6 +380,17 @@ impl Store {
         )
     }
 
+    /// The follow-up items linked to project `id` (转为项目 / 并入项目, issue 22): the open ones
+    /// first (by due day), then the done ones, in the order they were made.
+    pub fn follow_ups_of_project(&self, id: ProjectId) -> Result<Vec<Row<FollowUp>>, StoreError> {
+        self.collect(
+            "SELECT record, conflicts, doc FROM follow_ups WHERE project = ?1
+             ORDER BY done, due IS NULL, due, id",
+            [id.to_string()],
+            follow_up_row,
+        )
+    }
+
     /// The inspection findings waiting for the team's answer (待整改, or 已退回: answered and
     /// returned by the officer), the oldest first.
     pub fn open_findings(&self) -> Result<Vec<Row<Finding>>, StoreError> {
@@ -469,6 +484,16 @@ impl Store {
         self.exists("SELECT 1 FROM projects WHERE id = ?1", [id.to_string()])
     }
 
+    /// One progress update, if this device holds it.
+    pub fn progress_update(&self, id: ProgressId) -> Result<Option<Row<ProgressUpdate>>, StoreError> {
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM project_progress WHERE id = ?1",
+            [id.to_string()],
+            json_row("progress update"),
+        )?;
+        Ok(rows.pop())
+    }
+
     /// A project's progress updates, by day then in the order they were made.
     pub fn progress_of(&self, project: ProjectId) -> Result<Vec<Row<ProgressUpdate>>, StoreError> {
         self.collect(
@@ -476,6 +501,53 @@ impl Store {
             [project.to_string()],
             json_row("progress update"),
         )
+    }
+
+    /// The registry's own counts: households, and people of their family rosters who have not
+    /// moved out (已迁出/注销).
+    pub fn registry_counts(&self) -> Result<(usize, usize), StoreError> {
+        let households = self.count("households")?;
+        let people: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM family_members WHERE COALESCE(json_extract(record, '$.left'), 0) = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((households, usize::try_from(people).unwrap_or(0)))
+    }
+
+    /// The village situation (村情) of `year`, if recorded.
+    pub fn situation(&self, year: i32) -> Result<Option<Row<VillageSituation>>, StoreError> {
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM village_situations WHERE year = ?1",
+            [year],
+            json_row::<VillageSituation>("village situation"),
+        )?;
+        Ok(rows.pop())
+    }
+
+    /// The goals, plan items and letters covering `year` (every year when `None`): by kind
+    /// (three-year goals, the yearly plan, letters), then the open ones by due day, then the
+    /// closed ones.
+    pub fn plan_items(&self, year: Option<i32>) -> Result<Vec<Row<PlanItem>>, StoreError> {
+        // The years an item covers are the domain's rule (`PlanItem::covers`), not restated here.
+        let rows = self.collect(
+            "SELECT record, conflicts, doc FROM plan_items
+             ORDER BY CASE kind WHEN 'three_year' THEN 0 WHEN 'yearly' THEN 1 ELSE 2 END,
+                      state <> 'open', due IS NULL, due, id",
+            [],
+            json_row::<PlanItem>("plan item"),
+        )?;
+        Ok(rows.into_iter().filter(|r| year.is_none_or(|y| r.record.covers(y))).collect())
+    }
+
+    /// One plan item, if this device holds it.
+    pub fn plan_item(&self, id: PlanId) -> Result<Option<Row<PlanItem>>, StoreError> {
+        let mut rows = self.collect(
+            "SELECT record, conflicts, doc FROM plan_items WHERE id = ?1",
+            [id.to_string()],
+            json_row::<PlanItem>("plan item"),
+        )?;
+        Ok(rows.pop())
     }
 
     /// Visits to one household, newest first.

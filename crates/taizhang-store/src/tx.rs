@@ -6,7 +6,7 @@ use rusqlite::{params, Transaction};
 use taizhang_doc::Read;
 use taizhang_domain::{
     local_date, CheckIn, DiaryEntry, FamilyMember, Finding, FollowUp, Household, LeaveRequest, Meeting, Member,
-    MonthFiling, MonthScoreSheet, ProgressUpdate, Project, Village, Visit, YearMonth,
+    MonthFiling, MonthScoreSheet, PlanItem, ProgressUpdate, Project, Village, VillageSituation, Visit, YearMonth,
 };
 
 use crate::codec::{causes_text, conflicts_json, date_text, gps_columns, heads_blob, items_json};
@@ -182,8 +182,8 @@ impl StoreTx<'_> {
         let f = &r.record;
         let record = serde_json::to_string(f).map_err(|e| StoreError::corrupt("follow-up item", e))?;
         self.tx.execute(
-            "INSERT OR REPLACE INTO follow_ups (id, household, owner, due, done, record, conflicts, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR REPLACE INTO follow_ups (id, household, owner, due, done, record, conflicts, doc, project)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 f.id.to_string(),
                 f.household.to_string(),
@@ -192,7 +192,8 @@ impl StoreTx<'_> {
                 f.is_done(),
                 record,
                 conflicts_json(&r.conflicts)?,
-                doc
+                doc,
+                f.project.map(|p| p.to_string())
             ],
         )?;
         Ok(())
@@ -205,6 +206,38 @@ impl StoreTx<'_> {
         self.tx.execute(
             "INSERT OR REPLACE INTO meetings (id, date, kind, record, conflicts, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![m.id.to_string(), date_text(m.date), m.kind.code(), record, conflicts_json(&r.conflicts)?, doc],
+        )?;
+        Ok(())
+    }
+
+    /// A year's village situation (村情, issue 22).
+    pub fn put_situation(&self, doc: &str, r: &Read<VillageSituation>) -> Result<(), StoreError> {
+        let x = &r.record;
+        let record = serde_json::to_string(x).map_err(|e| StoreError::corrupt("village situation", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO village_situations (year, record, conflicts, doc) VALUES (?1, ?2, ?3, ?4)",
+            params![x.year, record, conflicts_json(&r.conflicts)?, doc],
+        )?;
+        Ok(())
+    }
+
+    /// A goal, plan item or responsibility letter (issue 22).
+    pub fn put_plan_item(&self, doc: &str, r: &Read<PlanItem>) -> Result<(), StoreError> {
+        let p = &r.record;
+        let record = serde_json::to_string(p).map_err(|e| StoreError::corrupt("plan item", e))?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO plan_items (id, kind, year, state, due, record, conflicts, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                p.id.to_string(),
+                p.kind.code(),
+                p.year,
+                p.state.code(),
+                p.due.map(date_text),
+                record,
+                conflicts_json(&r.conflicts)?,
+                doc
+            ],
         )?;
         Ok(())
     }
@@ -253,8 +286,9 @@ impl StoreTx<'_> {
         let (lat, lon, acc) = gps_columns(&v.location);
         self.tx.execute(
             "INSERT OR REPLACE INTO visits
-                 (id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc, amends)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 (id, household, member, at, lat, lon, accuracy_m, findings, needs, follow_up, conflicts, doc, amends,
+                  attachments)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 v.id.to_string(),
                 v.household.to_string(),
@@ -268,7 +302,8 @@ impl StoreTx<'_> {
                 v.follow_up,
                 conflicts_json(&r.conflicts)?,
                 doc,
-                v.amends.map(|a| a.to_string())
+                v.amends.map(|a| a.to_string()),
+                v.attachments.join(" ")
             ],
         )?;
         Ok(())
@@ -277,8 +312,9 @@ impl StoreTx<'_> {
     pub fn put_diary(&self, doc: &str, r: &Read<DiaryEntry>) -> Result<(), StoreError> {
         let d = &r.record;
         self.tx.execute(
-            "INSERT OR REPLACE INTO diary_entries (id, member, date, month, text, amends, written_at, conflicts, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT OR REPLACE INTO diary_entries
+                 (id, member, date, month, text, amends, written_at, conflicts, doc, attachments)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 d.id.to_string(),
                 d.member.to_string(),
@@ -288,7 +324,8 @@ impl StoreTx<'_> {
                 d.amends.map(|a| a.to_string()),
                 d.written_at,
                 conflicts_json(&r.conflicts)?,
-                doc
+                doc,
+                d.attachments.join(" ")
             ],
         )?;
         Ok(())
@@ -421,6 +458,11 @@ impl StoreTx<'_> {
             "meeting" => "meetings",
             "project" => "projects",
             "progress" => "project_progress",
+            "plan" => "plan_items",
+            "situation" => {
+                self.tx.execute("DELETE FROM village_situations WHERE year = ?1 AND doc = ?2", params![rest, doc])?;
+                return Ok(());
+            }
             "visit" => "visits",
             "diary" => "diary_entries",
             "checkin" => "check_ins",

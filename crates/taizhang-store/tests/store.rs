@@ -104,6 +104,7 @@ fn visit(n: u128, h: u128, m: u128, at: i64, located: bool) -> Visit {
         needs: "需要技术培训".into(),
         follow_up: String::new(),
         amends: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -115,6 +116,7 @@ fn diary(n: u128, m: u128, d: NaiveDate, written_at: i64, amends: Option<u128>) 
         text: format!("民情日记 {n}"),
         amends: amends.map(|a| DiaryId(uuid(0x400 + a))),
         written_at,
+        attachments: Vec::new(),
     }
 }
 
@@ -645,7 +647,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     Ok(())
 }
 
@@ -656,12 +658,12 @@ fn a_store_from_a_newer_app_is_refused() -> Result<(), Box<dyn std::error::Error
     drop(Store::open(&path)?);
     {
         let conn = rusqlite::Connection::open(&path)?;
-        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (11, 'later')", [])?;
+        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (14, 'later')", [])?;
     }
     let err = Store::open(&path).err();
-    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 11, .. })), "{err:?}");
+    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 14, .. })), "{err:?}");
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 11); update the app"), "{msg}");
+    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 14); update the app"), "{msg}");
     Ok(())
 }
 
@@ -869,6 +871,8 @@ fn household_filters_and_the_to_do_list() -> R {
         done_by: done.then_some(member_id(2)),
         done_at: done.then_some(MIDNIGHT + HOUR),
         done_note: String::new(),
+        project: None,
+        attachments: Vec::new(),
     };
     let items = [
         item(1, 3, 2, Some(date(2026, 12, 1)), false),

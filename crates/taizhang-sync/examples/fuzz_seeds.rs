@@ -8,8 +8,8 @@ use automerge::sync::{Capability, State, SyncDoc};
 use automerge::transaction::Transactable;
 use automerge::{ActorId, Automerge, ROOT};
 use taizhang_sync::{
-    encode_request, encode_response, DocChanges, DocOutcome, DocPush, DocResult, SyncRequest, SyncResponse,
-    PROTOCOL_VERSION,
+    encode_request, encode_response, save_for_network, BootCursor, DocChanges, DocOutcome, DocPush, DocResult,
+    SyncRequest, SyncResponse, PROTOCOL_VERSION,
 };
 
 fn main() -> std::io::Result<()> {
@@ -57,6 +57,20 @@ fn main() -> std::io::Result<()> {
         server_time: 1_795_536_000_000,
         token: Some("dGVzdC10b2tlbg".into()),
     };
+    // A fresh device's answer (issue 23): the document's saved form, then a change after it.
+    let mut early = Automerge::new().with_actor(ActorId::from(vec![5u8; 16]));
+    let first: Vec<automerge::Change> = doc.get_changes(&[]).into_iter().take(2).collect();
+    early.apply_changes(first).expect("apply");
+    let saved = save_for_network(&early);
+    let boot = SyncResponse {
+        download: vec![DocChanges {
+            doc: "team/2026".into(),
+            changes: vec![saved.clone(), changes[2].clone()],
+            heads: vec![[8; 32]],
+        }],
+        cursor: BootCursor { upto: 9, next: 1 }.encode().expect("fits"),
+        ..response.clone()
+    };
     // Records as the field app writes them, each the first change of its own actor.
     let member = taizhang_domain::MemberId(uuid::Uuid::from_u128(taizhang_sync::fuzzing::FUZZ_MEMBER));
     let at = 1_795_536_000_000 + 10 * 3_600_000; // 2026-11-25 10:00 in Shanghai
@@ -85,6 +99,7 @@ fn main() -> std::io::Result<()> {
         text: "入户走访三户，了解春耕准备".into(),
         amends: None,
         written_at: at,
+        attachments: Vec::new(),
     };
     let seeds: Vec<(&str, &str, Vec<u8>)> = vec![
         ("pushed_records", "check_in", record_change(21, &|tx| taizhang_doc::write(tx, &check_in).expect("write"))),
@@ -96,6 +111,9 @@ fn main() -> std::io::Result<()> {
         ),
         ("sync_request", "request.zst", encode_request(&request)),
         ("sync_response", "response.zst", encode_response(&response)),
+        ("sync_response", "response_saved_form.zst", encode_response(&boot)),
+        ("saved_form", "document", save_for_network(&doc)),
+        ("saved_form", "deflated", doc.save()),
         ("change_chunk", "change", changes[0].clone()),
         ("change_chunk", "sync_message_v1", message),
         ("doc_id", "registry", b"registry".to_vec()),

@@ -13,7 +13,8 @@ use taizhang_doc::DocId;
 
 use crate::{
     apply_untrusted, decode_request, decode_response, decode_sync_message, encode_request, encode_response,
-    generate_untrusted, integrate, parse_changes, parse_raw_change, receive_untrusted, MAX_DECODED_BYTES,
+    generate_untrusted, integrate, is_saved_document, load_saved_form, load_untrusted, parse_changes, parse_raw_change,
+    receive_untrusted, saved_form_within, BootCursor, MAX_DECODED_BYTES,
 };
 
 /// A small cap so that fuzzing explores the "too large" paths too.
@@ -62,9 +63,18 @@ pub fn sync_response(data: &[u8]) {
             if dl.doc.parse::<DocId>().is_err() {
                 continue;
             }
-            let parsed: Result<Vec<_>, _> = dl.changes.iter().map(|c| parse_raw_change(c)).collect();
+            // A download may open with the document's saved form (issue 23).
+            let mut doc = Automerge::new();
+            let mut changes = dl.changes.as_slice();
+            if let Some(first) = changes.first().filter(|c| is_saved_document(c)) {
+                if load_saved_form(&mut doc, first).is_err() {
+                    continue;
+                }
+                changes = &changes[1..];
+            }
+            let parsed: Result<Vec<_>, _> = changes.iter().map(|c| parse_raw_change(c)).collect();
             if let Ok(parsed) = parsed {
-                let _ = apply_untrusted(&mut Automerge::new(), parsed);
+                let _ = apply_untrusted(&mut doc, parsed);
             }
         }
     }
@@ -85,6 +95,21 @@ fn apply_sync_message(data: &[u8]) {
         let mut state = automerge::sync::State::new();
         if receive_untrusted(&mut doc, &mut state, message).is_ok() {
             let _ = generate_untrusted(&doc, &mut state);
+        }
+    }
+}
+
+/// A document's saved form from the network (a fresh device's download, issue 23), as the
+/// device checks and loads it; and the same bytes read as a boot cursor.
+pub fn saved_form(data: &[u8]) {
+    if saved_form_within(data, FUZZ_LIMIT).is_ok() {
+        assert!(is_saved_document(data), "a form that passes the check is a document chunk");
+        let mut doc = Automerge::new();
+        let _ = load_untrusted(&mut doc, data);
+    }
+    if let Some(raw) = data.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+        if let Some(c) = BootCursor::decode(u64::from_le_bytes(raw)) {
+            assert_eq!(c.encode().and_then(BootCursor::decode), Some(c), "a boot cursor round trips");
         }
     }
 }
@@ -123,10 +148,11 @@ pub fn pushed_records(data: &[u8]) {
 pub type Target = (&'static str, fn(&[u8]));
 
 /// The targets by name, for the replay test and the fuzz crate.
-pub const TARGETS: [Target; 5] = [
+pub const TARGETS: [Target; 6] = [
     ("sync_request", sync_request),
     ("sync_response", sync_response),
     ("change_chunk", change_chunk),
     ("doc_id", doc_id),
     ("pushed_records", pushed_records),
+    ("saved_form", saved_form),
 ];

@@ -16,6 +16,7 @@ mod client;
 mod clock;
 mod codec;
 mod error;
+mod saved;
 mod server;
 mod stored;
 mod wire;
@@ -31,6 +32,9 @@ pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};
 pub use codec::{decode_request, decode_response, encode_request, encode_response, MAX_DECODED_BYTES};
 pub use error::SyncError;
+pub use saved::{
+    load_saved_form, save_for_network, saved_form_within, BootCursor, MAX_BOOT_UPTO, MAX_SAVED_FORM, SAVED_FORMS,
+};
 pub use server::{
     change_chunk_within, decode_sync_message, integrate, parse_changes, parse_raw_change, Integrated, ParsedChange,
     MAX_INFLATED_CHANGE,

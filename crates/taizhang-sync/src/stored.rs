@@ -42,10 +42,11 @@ pub fn is_saved_document(chunk: &[u8]) -> bool {
     chunk.len() > 8 && chunk[..4] == [0x85, 0x6f, 0x4a, 0x83] && chunk[8] == 0
 }
 
-/// The compacted saved form of `doc` the server keeps (Automerge's `save`): loading it is far
-/// cheaper than applying every change of the document's history one run at a time.
+/// The compacted saved form of `doc` the server keeps: loading it is far cheaper than applying
+/// every change of the document's history one run at a time. Without deflated columns
+/// ([`crate::save_for_network`]), so a fresh device can be sent it as it is kept.
 pub fn save_compact(doc: &Automerge) -> Vec<u8> {
-    doc.save()
+    crate::save_for_network(doc)
 }
 
 /// The document a stored run starts from: its leading saved form, loaded, when it opens with

@@ -9,14 +9,14 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
-use send_wrapper::SendWrapper;
 use rsqlite_vfs::transfer::{DbTransfer, ExportSource};
 use rsqlite_vfs::VfsFilesManager;
+use send_wrapper::SendWrapper;
 use sqlite_wasm_vfs::sahpool::{install, OpfsSAHError, OpfsSAHPoolCfg, OpfsSAHPoolUtil};
 use taizhang_app_core::contract::{CommandError, ErrorCode};
 use taizhang_app_core::{system_clock, AppCore, Connect, PinKdf};
-use taizhang_store::files::Files;
 use taizhang_client::{Transport, TransportError};
+use taizhang_store::files::Files;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{Headers, Request, RequestInit, Response};

@@ -18,10 +18,21 @@ pub struct Server {
 
 impl Server {
     pub async fn start(store: SqliteStore, listen: &str) -> Self {
+        Self::start_with(AppState::new(Arc::new(store)), listen).await
+    }
+
+    /// A server whose clock runs `ahead_ms` before the real one (e.g. back after a token's hour).
+    pub async fn start_ahead(store: SqliteStore, listen: &str, ahead_ms: i64) -> Self {
+        let clock = Arc::new(move || taizhang_server_db::system_clock() + ahead_ms);
+        let state = AppState::with(Arc::new(store), taizhang_sync_server::Limits::default(), clock);
+        Self::start_with(state, listen).await
+    }
+
+    async fn start_with(state: AppState, listen: &str) -> Self {
         let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(Arc::new(store)));
+        let app = router(state);
         let done = tokio::spawn(async move {
             let _ = serve(listener, app, async {
                 let _ = rx.await;
@@ -128,7 +139,10 @@ pub fn core_with_village(
 }
 
 /// A visit with only its household and what was found (no needs, promise, place or time).
-pub fn visit_input(household: impl Into<String>, findings: impl Into<String>) -> taizhang_app_core::contract::VisitInput {
+pub fn visit_input(
+    household: impl Into<String>,
+    findings: impl Into<String>,
+) -> taizhang_app_core::contract::VisitInput {
     taizhang_app_core::contract::VisitInput {
         household_id: household.into(),
         findings: findings.into(),
@@ -139,5 +153,6 @@ pub fn visit_input(household: impl Into<String>, findings: impl Into<String>) ->
         at: None,
         amends: None,
         close: Vec::new(),
+        attachments: Vec::new(),
     }
 }

@@ -190,6 +190,12 @@ enum Cmd {
         /// The id of one's own earlier visit this one corrects (更正); the original is kept.
         #[arg(long)]
         amends: Option<VisitId>,
+        /// A photo (JPEG, PNG, WebP) or a PDF to attach (repeatable, issue 19): a photo is
+        /// re-encoded like the app does (long edge 1,600 px, EXIF dropped), kept beside the
+        /// store, and sent by the next `sync` after the records. Plain stores only (the app
+        /// seals its files beside an encrypted store; this command does not).
+        #[arg(long)]
+        photo: Vec<PathBuf>,
     },
     /// Record a follow-up item (承诺事项): something promised to a household, with who sees it
     /// through (you by default) and by when.
@@ -220,6 +226,24 @@ enum Cmd {
         id: FollowUpId,
         #[arg(long, default_value = "")]
         note: String,
+    },
+    /// Make an open follow-up item a project (转为项目): a planned project named after the
+    /// promise (or `--name`), its household benefiting, the item linked — one change.
+    FollowUpToProject {
+        #[arg(long)]
+        id: FollowUpId,
+        #[arg(long)]
+        name: Option<String>,
+        /// practical (民生实事) or aid (帮扶专案).
+        #[arg(long, default_value = "practical")]
+        kind: String,
+    },
+    /// Link a follow-up item to an existing project (并入项目).
+    JoinProject {
+        #[arg(long)]
+        id: FollowUpId,
+        #[arg(long)]
+        project: ProjectId,
     },
     /// The inspection findings (检查发现的问题) the township or county wrote, waiting for the
     /// team's answer (待整改) first; `--all` lists the answered ones too.
@@ -322,6 +346,81 @@ enum Cmd {
         #[arg(long)]
         dropped: bool,
     },
+    /// The village situation (村情) of a year (this year by default) beside the year before.
+    Situation {
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Fill in parts of a year's village situation (村情); the parts not given keep their
+    /// values. Each --cadre is one committee member, "name,post[,birth year[,education]]"
+    /// (education: primary, junior, senior, college, university or the Chinese words); giving
+    /// any --cadre replaces the list.
+    SetSituation {
+        /// The year (this year by default); an earlier year may be filled in late.
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        population: Option<u32>,
+        #[arg(long)]
+        households: Option<u32>,
+        #[arg(long)]
+        party_members: Option<u32>,
+        /// 村集体经济收入, whole yuan.
+        #[arg(long)]
+        collective_income: Option<i64>,
+        /// 农民人均可支配收入, whole yuan.
+        #[arg(long)]
+        income_per_head: Option<i64>,
+        #[arg(long)]
+        income_sources: Option<String>,
+        #[arg(long)]
+        industries: Option<String>,
+        #[arg(long)]
+        roads: Option<String>,
+        #[arg(long)]
+        water: Option<String>,
+        #[arg(long)]
+        network: Option<String>,
+        #[arg(long)]
+        problems: Option<String>,
+        #[arg(long)]
+        cadre: Vec<String>,
+    },
+    /// The goals, plan items and letters covering a year (this year by default).
+    Plans {
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Add a three-year goal (三年帮扶目标), a yearly plan item (年度帮扶计划) or the
+    /// responsibility letter (工作目标责任书).
+    AddPlan {
+        /// three_year, yearly or letter (or the Chinese words).
+        #[arg(long)]
+        kind: String,
+        /// The (first) year; this year by default.
+        #[arg(long)]
+        year: Option<i32>,
+        /// What is to be done; for a letter, whom it is signed with.
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        target: String,
+        /// The due day (a letter: the day it was signed), YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<NaiveDate>,
+    },
+    /// Close a plan item done (已完成) with what was achieved, or missed (未完成) with why.
+    ClosePlan {
+        #[arg(long)]
+        id: taizhang_domain::PlanId,
+        #[arg(long)]
+        result: String,
+        /// The day (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        day: Option<NaiveDate>,
+        #[arg(long)]
+        missed: bool,
+    },
     /// Write a diary entry (today by default).
     Diary {
         #[arg(long)]
@@ -349,8 +448,8 @@ enum Cmd {
     /// Counts, pending changes and last sync.
     Status,
     /// County staff: pull the synced logs of the county (or of one village or member) into
-    /// files — attendance, visits, diary, scores, projects (项目台账) and meetings (会议记录) —
-    /// with the county page's log-in.
+    /// files — attendance, visits, diary, scores, projects (项目台账), meetings (会议记录), the
+    /// village situation (村情) and plans (帮扶计划) — with the county page's log-in.
     Pull {
         #[arg(long, env = "TAIZHANG_SERVER", default_value = "http://127.0.0.1:8620")]
         server: String,
@@ -373,7 +472,11 @@ enum Cmd {
         #[arg(long, requires = "village")]
         member: Option<uuid::Uuid>,
         /// Datasets, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "attendance,visits,diary,scores,projects,meetings")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "attendance,visits,diary,scores,projects,meetings,situation,plans"
+        )]
         datasets: Vec<String>,
         /// Formats, comma-separated: csv, xlsx.
         #[arg(long, value_delimiter = ',', default_value = "csv,xlsx")]
@@ -390,6 +493,115 @@ fn now_ms() -> i64 {
 
 fn me(ledger: &Ledger) -> anyhow::Result<MemberId> {
     ledger.member().context("this device has no member: enroll it with a member's code (`taizhang enroll`)")
+}
+
+/// Prepares `files` to attach to a record (issue 19) and keeps each, named by its hash, in the
+/// store's attachments folder (durable before the record is saved); answers the hashes.
+fn attach_photos(
+    ledger: &Ledger,
+    store: &Path,
+    encrypted: bool,
+    files: &[PathBuf],
+    now: i64,
+) -> anyhow::Result<Vec<String>> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    if encrypted {
+        anyhow::bail!(
+            "--photo works with a plain store only (the app seals photos beside an encrypted store; this command \
+             would leave them readable): attach photos in the app, or use a --plain store for tests"
+        );
+    }
+    #[cfg(not(feature = "photo"))]
+    {
+        let _ = (ledger, store, now);
+        anyhow::bail!(
+            "this taizhang was built without photo support: build it with the `photo` feature (on by default)"
+        )
+    }
+    #[cfg(feature = "photo")]
+    {
+        let dir = taizhang_store::attachments_dir(store);
+        let mut hashes = Vec::new();
+        for f in files {
+            let bytes = std::fs::read(f).with_context(|| format!("reading the photo {}", f.display()))?;
+            let p = taizhang_attach::media::prepare_photo(&bytes, &taizhang_attach::Caps::default())
+                .with_context(|| format!("照片无法使用 / the file {} cannot be attached", f.display()))?;
+            let hex = taizhang_attach::hash_hex(&p.hash);
+            taizhang_store::write_durably(&dir, &hex, &p.bytes)
+                .with_context(|| format!("writing the photo into {}", dir.display()))?;
+            if let Some(thumb) = &p.thumb {
+                taizhang_store::write_durably(&dir, &format!("{hex}.thumb"), thumb)
+                    .with_context(|| format!("writing the thumbnail into {}", dir.display()))?;
+            }
+            let kind = match p.kind {
+                taizhang_attach::Kind::Jpeg => "jpeg",
+                taizhang_attach::Kind::Png => "png",
+                taizhang_attach::Kind::Webp => "webp",
+                taizhang_attach::Kind::Pdf => "pdf",
+            };
+            ledger.store().put_attachment(&taizhang_store::AttachmentRow {
+                hash: hex.clone(),
+                kind: kind.into(),
+                size: p.bytes.len() as u64,
+                record_kind: "visit".into(),
+                record_id: None,
+                taken_at: None,
+                lat: None,
+                lon: None,
+                keep_place: false,
+                state: taizhang_store::UploadState::Waiting,
+                has_file: true,
+                has_thumb: p.thumb.is_some(),
+                added_at: now,
+            })?;
+            if !hashes.contains(&hex) {
+                hashes.push(hex);
+            }
+        }
+        Ok(hashes)
+    }
+}
+
+/// After a record sync: sends every file of this device the server does not hold whole yet, each
+/// resumed from where the server stands, and says where each one is.
+async fn send_photos(ledger: &Ledger, store: &Path, server: &str, now: i64) -> anyhow::Result<()> {
+    use taizhang_store::UploadState;
+    let waiting = ledger.store().attachments_to_upload()?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let Some(token) = ledger.access_token()? else {
+        println!("{} photo(s) 等待上传 waiting: no access token yet, sync again", waiting.len());
+        return Ok(());
+    };
+    let client = taizhang_client::blobs::BlobClient::new(server, &token)?;
+    let village = ledger.village_id().0;
+    let dir = taizhang_store::attachments_dir(store);
+    for a in waiting {
+        let kind = match a.kind.as_str() {
+            "jpeg" => taizhang_attach::Kind::Jpeg,
+            "png" => taizhang_attach::Kind::Png,
+            "webp" => taizhang_attach::Kind::Webp,
+            "pdf" => taizhang_attach::Kind::Pdf,
+            other => anyhow::bail!("photo {} has an unknown kind {other}", a.hash),
+        };
+        let hash = taizhang_attach::parse_hash(&a.hash).context("a photo's name is not its hash")?;
+        let file = std::fs::read(dir.join(&a.hash)).with_context(|| format!("reading photo {}", a.hash))?;
+        let mut up = taizhang_attach::upload::Upload::new(hash, kind, file.len() as u64);
+        client.resume(village, &mut up).await?;
+        client.upload(village, &mut up, &file, |_| {}).await?;
+        if up.done() {
+            let at = up.received_at.unwrap_or(now);
+            ledger.store().set_upload_state(&a.hash, UploadState::Uploaded { received_at: at })?;
+            println!("photo {}: 已上传 uploaded", a.hash);
+        } else {
+            ledger.store().set_upload_state(&a.hash, UploadState::Uploading { acked: up.acked })?;
+            println!("photo {}: {}", a.hash, up.words_zh());
+        }
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -466,6 +678,7 @@ async fn main() -> anyhow::Result<()> {
             for (doc, why) in &r.rejected {
                 println!("refused by the server: {doc}: {why}");
             }
+            send_photos(&ledger, &cli.store, &server, now).await?;
         }
         Cmd::Households { search, group, mine, not_visited, open_follow_ups } => {
             let today = local_date(now);
@@ -544,7 +757,7 @@ async fn main() -> anyhow::Result<()> {
             ledger.put_family_member(&p, now)?;
             println!("已添加家庭成员 added family member {} ({})", p.name, p.relation.zh());
         }
-        Cmd::Visit { household, findings, needs, follow_up, lat, lon, at, amends } => {
+        Cmd::Visit { household, findings, needs, follow_up, lat, lon, at, amends, photo } => {
             let at = match at {
                 Some(t) => taizhang_domain::parse_local_time(&t)?,
                 None => now,
@@ -560,9 +773,14 @@ async fn main() -> anyhow::Result<()> {
                 needs,
                 follow_up,
                 amends,
+                attachments: attach_photos(&ledger, &cli.store, key.is_some(), &photo, now)?,
             };
             ledger.record_visit(&v, now)?;
+            ledger.store().bind_attachments(&v.attachments, "visit", &v.id.to_string())?;
             println!("saved visit {}", v.id);
+            for h in &v.attachments {
+                println!("photo {h}: 等待上传 waiting to upload (sent by the next sync)");
+            }
         }
         Cmd::AddFollowUp { household, text, visit, owner, due } => {
             let by = me(&ledger)?;
@@ -578,6 +796,8 @@ async fn main() -> anyhow::Result<()> {
                 done_by: None,
                 done_at: None,
                 done_note: String::new(),
+                project: None,
+                attachments: Vec::new(),
             };
             ledger.put_follow_up(&f, now)?;
             println!("已记录承诺事项 saved follow-up item {}", f.id);
@@ -587,6 +807,48 @@ async fn main() -> anyhow::Result<()> {
             let f = ledger.close_follow_up(id, me(&ledger)?, &note, now)?;
             let at = f.done_at.map(local_time).unwrap_or_default();
             println!("已办结 done: {} ({at})", f.text);
+        }
+        Cmd::FollowUpToProject { id, name, kind } => {
+            let item = ledger
+                .store()
+                .follow_up(id)?
+                .ok_or_else(|| anyhow::anyhow!("no follow-up item {id} here: list them with `follow-ups`"))?
+                .record;
+            if let Some(p) = item.project {
+                anyhow::bail!("follow-up item {id} is already part of project {p} / 该承诺事项已关联项目");
+            }
+            let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(item.text.trim());
+            let p = Project {
+                id: ProjectId(Uuid::now_v7()),
+                name: name.chars().take(taizhang_domain::Limits::default().max_name_chars).collect(),
+                kind: ProjectKind::from_code(kind.trim())?,
+                funding: Funding::default(),
+                households: vec![item.household],
+                state: ProjectState::Planned,
+                started_on: None,
+                created_by: me(&ledger)?,
+                created_at: now,
+                closed_on: None,
+                closed_by: None,
+                result: String::new(),
+            };
+            let linked = FollowUp { project: Some(p.id), ..item };
+            ledger.project_from_follow_up(&p, &linked, now)?;
+            println!("已转为项目 made project {} ({}) from follow-up item {id}", p.id, p.name);
+        }
+        Cmd::JoinProject { id, project } => {
+            let item = ledger
+                .store()
+                .follow_up(id)?
+                .ok_or_else(|| anyhow::anyhow!("no follow-up item {id} here: list them with `follow-ups`"))?
+                .record;
+            let p = ledger
+                .store()
+                .project(project)?
+                .ok_or_else(|| anyhow::anyhow!("no project {project} here: list them with `projects`"))?
+                .record;
+            ledger.put_follow_up(&FollowUp { project: Some(project), ..item }, now)?;
+            println!("已并入项目 joined project {} ({})", p.id, p.name);
         }
         Cmd::Findings { all } => show_findings(&ledger, all)?,
         Cmd::AnswerFinding { id, answer } => {
@@ -645,6 +907,89 @@ async fn main() -> anyhow::Result<()> {
             println!("已建立{} saved {} {} ({})", p.kind.zh(), p.kind.en(), p.id, p.name);
         }
         Cmd::Projects { id } => show_projects(&ledger, id)?,
+        Cmd::Situation { year } => show_situation(&ledger, year.unwrap_or_else(|| local_date(now).year()))?,
+        Cmd::SetSituation {
+            year,
+            population,
+            households,
+            party_members,
+            collective_income,
+            income_per_head,
+            income_sources,
+            industries,
+            roads,
+            water,
+            network,
+            problems,
+            cadre,
+        } => {
+            use taizhang_domain::VillageSituation;
+            let year = year.unwrap_or_else(|| local_date(now).year());
+            let me = me(&ledger)?;
+            let mut x = ledger
+                .store()
+                .situation(year)?
+                .map(|r| r.record)
+                .unwrap_or_else(|| VillageSituation::empty(year, me, now));
+            x.population = population.or(x.population);
+            x.households = households.or(x.households);
+            x.party_members = party_members.or(x.party_members);
+            x.collective_income_yuan = collective_income.or(x.collective_income_yuan);
+            x.income_per_head_yuan = income_per_head.or(x.income_per_head_yuan);
+            for (part, given) in [
+                (&mut x.income_sources, income_sources),
+                (&mut x.industries, industries),
+                (&mut x.roads, roads),
+                (&mut x.water, water),
+                (&mut x.network, network),
+                (&mut x.problems, problems),
+            ] {
+                if let Some(v) = given {
+                    *part = v;
+                }
+            }
+            if !cadre.is_empty() {
+                x.committee = cadre.iter().map(|c| parse_cadre(c)).collect::<anyhow::Result<_>>()?;
+            }
+            x.updated_by = me;
+            x.updated_at = now;
+            ledger.put_situation(&x, now)?;
+            let (filled, parts) = x.filled();
+            println!("已保存村情 saved the {year} situation: {filled}/{parts} parts filled in");
+        }
+        Cmd::Plans { year } => show_plans(&ledger, year.unwrap_or_else(|| local_date(now).year()), local_date(now))?,
+        Cmd::AddPlan { kind, year, title, target, due } => {
+            use taizhang_domain::{PlanId, PlanItem, PlanKind, PlanState};
+            let p = PlanItem {
+                id: PlanId(Uuid::now_v7()),
+                kind: PlanKind::from_code(kind.trim())?,
+                year: year.unwrap_or_else(|| local_date(now).year()),
+                title,
+                target,
+                due,
+                state: PlanState::Open,
+                result: String::new(),
+                closed_on: None,
+                recorded_by: me(&ledger)?,
+                recorded_at: now,
+                attachments: Vec::new(),
+            };
+            ledger.put_plan_item(&p, now)?;
+            println!("已记录{} saved {} {} ({})", p.kind.zh(), p.kind.en(), p.id, p.year);
+        }
+        Cmd::ClosePlan { id, result, day, missed } => {
+            use taizhang_domain::PlanState;
+            let mut p = ledger
+                .store()
+                .plan_item(id)?
+                .map(|r| r.record)
+                .with_context(|| format!("no plan item {id} on this device: list them with `plans`"))?;
+            p.state = if missed { PlanState::Missed } else { PlanState::Done };
+            p.closed_on = Some(day.unwrap_or_else(|| local_date(now)));
+            p.result = result;
+            ledger.put_plan_item(&p, now)?;
+            println!("{} {}: {}", p.state.zh(), p.state.en(), p.title);
+        }
         Cmd::Progress { project, text, day } => {
             let u = ProgressUpdate {
                 id: ProgressId(Uuid::now_v7()),
@@ -653,6 +998,7 @@ async fn main() -> anyhow::Result<()> {
                 text,
                 by: me(&ledger)?,
                 at: now,
+                attachments: Vec::new(),
             };
             ledger.add_progress(&u, now)?;
             println!("已记录进展 saved progress update {}", u.id);
@@ -677,6 +1023,7 @@ async fn main() -> anyhow::Result<()> {
                 text,
                 amends: None,
                 written_at: now,
+                attachments: Vec::new(),
             };
             ledger.write_diary(&d, now)?;
             println!("saved diary entry {} for {}", d.id, d.date);
@@ -780,6 +1127,91 @@ fn local_time(at: i64) -> String {
 }
 
 /// `taizhang projects`: the village's projects, or one with its progress updates.
+/// One committee member from "name,post[,birth year[,education]]".
+fn parse_cadre(text: &str) -> anyhow::Result<taizhang_domain::Cadre> {
+    let parts: Vec<&str> = text.split([',', '，']).map(str::trim).collect();
+    let (Some(name), Some(post)) = (parts.first(), parts.get(1)) else {
+        anyhow::bail!(
+            "--cadre {text:?}: give \"name,post[,birth year[,education]]\", e.g. \"陈刚,村党支部书记,1975,senior\""
+        );
+    };
+    let birth_year = match parts.get(2).filter(|y| !y.is_empty()) {
+        Some(y) => Some(y.parse().with_context(|| format!("--cadre {text:?}: {y:?} is not a year"))?),
+        None => None,
+    };
+    let education =
+        parts.get(3).filter(|e| !e.is_empty()).map(|e| taizhang_domain::Education::from_code(e)).transpose()?;
+    Ok(taizhang_domain::Cadre { name: name.to_string(), post: post.to_string(), birth_year, education })
+}
+
+fn show_situation(ledger: &Ledger, year: i32) -> anyhow::Result<()> {
+    let this = ledger.store().situation(year)?.map(|r| r.record);
+    let last = ledger.store().situation(year - 1)?.map(|r| r.record);
+    let Some(x) = this else {
+        println!("{year}年村情未填写 the situation of {year} is not filled in");
+        return Ok(());
+    };
+    let (filled, parts) = x.filled();
+    println!("村情 situation {year}: {filled}/{parts} parts filled in (上年 last year in brackets)");
+    let n = |v: Option<i64>| v.map_or_else(|| "未填 not entered".to_string(), |v| v.to_string());
+    let count = |v: Option<u32>| n(v.map(i64::from));
+    let text = |v: &str| if v.is_empty() { "未填 not entered".to_string() } else { v.to_string() };
+    let prev = last.as_ref();
+    let rows: [(&str, String, Option<String>); 11] = [
+        ("户籍人口 population", count(x.population), prev.map(|p| count(p.population))),
+        ("户数 households", count(x.households), prev.map(|p| count(p.households))),
+        ("党员 party members", count(x.party_members), prev.map(|p| count(p.party_members))),
+        ("村集体经济收入 collective income", n(x.collective_income_yuan), prev.map(|p| n(p.collective_income_yuan))),
+        ("收入来源 income sources", text(&x.income_sources), prev.map(|p| text(&p.income_sources))),
+        ("人均可支配收入 income per head", n(x.income_per_head_yuan), prev.map(|p| n(p.income_per_head_yuan))),
+        ("主导产业 industries", text(&x.industries), prev.map(|p| text(&p.industries))),
+        ("道路 roads", text(&x.roads), prev.map(|p| text(&p.roads))),
+        ("饮水 water", text(&x.water), prev.map(|p| text(&p.water))),
+        ("网络 network", text(&x.network), prev.map(|p| text(&p.network))),
+        ("主要问题 problems", text(&x.problems), prev.map(|p| text(&p.problems))),
+    ];
+    for (label, now, before) in rows {
+        match before {
+            Some(b) => println!("  {label}: {now} ({b})"),
+            None => println!("  {label}: {now}"),
+        }
+    }
+    println!("  村两委 committee: {}", x.committee.len());
+    for c in &x.committee {
+        let born = c.birth_year.map(|y| format!(", {y}")).unwrap_or_default();
+        let edu = c.education.map(|e| format!(", {}", e.zh())).unwrap_or_default();
+        println!("    {} ({}{born}{edu})", c.name, c.post);
+    }
+    Ok(())
+}
+
+fn show_plans(ledger: &Ledger, year: i32, today: NaiveDate) -> anyhow::Result<()> {
+    let items: Vec<_> = ledger.store().plan_items(Some(year))?.into_iter().map(|r| r.record).collect();
+    let p = taizhang_domain::plan_progress(&items, year, today);
+    println!(
+        "帮扶计划 plans {year}: {} items, {} done, {} missed, {} open ({} overdue); 责任书 letter: {}",
+        p.items,
+        p.done,
+        p.missed,
+        p.open,
+        p.overdue,
+        if p.letter { "已签订 signed" } else { "未记录 not recorded" }
+    );
+    for i in items {
+        let state = if i.overdue(today) {
+            "已逾期 overdue".to_string()
+        } else {
+            format!("{} {}", i.state.zh(), i.state.en())
+        };
+        let due = i.due.map(|d| format!(" due {d}")).unwrap_or_default();
+        println!("  {} {}  {}  [{state}]{due}  {}", i.kind.zh(), i.year, i.title, i.id);
+        if !i.result.is_empty() {
+            println!("      {}", i.result);
+        }
+    }
+    Ok(())
+}
+
 fn show_projects(ledger: &Ledger, id: Option<ProjectId>) -> anyhow::Result<()> {
     let names: std::collections::BTreeMap<MemberId, String> =
         ledger.store().members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
@@ -806,6 +1238,11 @@ fn show_projects(ledger: &Ledger, id: Option<ProjectId>) -> anyhow::Result<()> {
             }
             if let (Some(day), Some(by)) = (p.closed_on, p.closed_by) {
                 println!("      {} {day} {}: {}", p.state.zh(), name(by), p.result);
+            }
+            for f in ledger.store().follow_ups_of_project(p.id)? {
+                let f = f.record;
+                let state = if f.is_done() { "已办结 done" } else { "待办 open" };
+                println!("      承诺事项 follow-up item: {}  {state}  {}", f.text, f.id);
             }
         }
     }

@@ -2,12 +2,14 @@
 // check-in or a visit, coloured by how strong its evidence is (记录及时 / 补录 / 时间存疑); a
 // click lists the day's records with their claimed time, the server's receipt, the floor the
 // server can prove, the place, and every doubt's reason; 查看来源 on a record shows which enrolled
-// device made it, when the server first saw it, and whether its signature still verifies.
+// device made it, when the server first saw it, and whether its signature still verifies; a
+// visit's photos (issue 19) show beside it as thumbnails (photos.js).
 // Members in roster order: never ranked.
 
 import { api } from "./api.js";
 import { fill, h } from "./dom.js";
 import { t } from "./i18n.js";
+import { photoStrip, photosHeading } from "./photos.js";
 import { periodParams, state } from "./state.js";
 import { report } from "./ui.js";
 
@@ -118,7 +120,7 @@ function showDay(member, day, detail) {
     h(
       "table",
       { class: "table" },
-      h("thead", null, h("tr", null, h("th", null, t("evClaimed")), h("th", null, t("evReceived")), h("th", null, t("evPlace")), h("th", null, t("evStrength")), h("th", null, t("evReasons")), h("th", null, t("evOrigin")))),
+      h("thead", null, h("tr", null, h("th", null, t("evClaimed")), h("th", null, t("evReceived")), h("th", null, t("evPlace")), h("th", null, t("evStrength")), h("th", null, t("evReasons")), h("th", null, photosHeading()), h("th", null, t("evOrigin")))),
       h(
         "tbody",
         null,
@@ -131,6 +133,7 @@ function showDay(member, day, detail) {
             h("td", null, place(r.place)),
             h("td", null, h("span", { class: `ev-chip ${STRENGTH_CLASS[r.strength] ?? ""}` }, t(STRENGTH_KEY[r.strength]))),
             h("td", { "data-testid": "evidence-reasons" }, (r.reasons ?? []).join("；") || "—"),
+            h("td", null, photoStrip(shownVillage, r.record)),
             originCell(r.record),
           ),
         ),

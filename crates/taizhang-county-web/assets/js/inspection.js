@@ -1,12 +1,14 @@
 // Random inspection (随机查) on a village's page: a uniform sample, without replacement, of the
 // period's diary entries or households, drawn by the server; the seed reproduces a sample.
 // Households come from the statuses the county's policy names (脱贫户 and 监测对象, 20 at a
-// time by default: seed 004) unless the officer asks for every household.
+// time by default: seed 004) unless the officer asks for every household. Entries and visits
+// show their photos (issue 19, photos.js).
 
 import { api } from "./api.js";
 import { fill, h } from "./dom.js";
 import { writeFindingButton } from "./findings.js";
 import { lang, t } from "./i18n.js";
+import { photoStrip, photosHeading } from "./photos.js";
 import { periodParams, state } from "./state.js";
 import { report } from "./ui.js";
 
@@ -91,7 +93,7 @@ function diarySample(items, villageId) {
   return h(
     "table",
     { class: "grid", "data-testid": "sample-items" },
-    h("thead", null, h("tr", null, h("th", null, t("dDate")), h("th", null, t("dMember")), h("th", null, t("dText")), h("th", null, ""))),
+    h("thead", null, h("tr", null, h("th", null, t("dDate")), h("th", null, t("dMember")), h("th", null, t("dText")), h("th", null, photosHeading()), h("th", null, ""))),
     h(
       "tbody",
       null,
@@ -102,6 +104,7 @@ function diarySample(items, villageId) {
           h("td", { class: "nowrap" }, x.date ?? ""),
           h("td", { class: "nowrap" }, x.member_name ?? x.member ?? ""),
           h("td", { class: "text" }, x.text ?? ""),
+          h("td", null, photoStrip(villageId, x.id)),
           h("td", null, villageId ? writeFindingButton(villageId, { diary: x.id }) : null),
         ),
       ),
@@ -133,15 +136,16 @@ function householdSample(items, villageId) {
           h("strong", null, x.head ?? ""),
           h("span", { class: "muted" }, x.group ?? ""),
           h("span", { class: "badge", "data-testid": "sample-status" }, (lang === "en" ? x.status_en : x.status_zh) ?? ""),
+          photoStrip(villageId, x.id),
         ),
-        (x.visits ?? []).length ? h("ul", null, x.visits.map(visitLine)) : h("p", { class: "muted small" }, t("notVisitedYet")),
+        (x.visits ?? []).length ? h("ul", null, x.visits.map((vi) => visitLine(vi, villageId))) : h("p", { class: "muted small" }, t("notVisitedYet")),
         villageId ? writeFindingButton(villageId, { household: x.id }) : null,
       ),
     ),
   );
 }
 
-function visitLine(vi) {
+function visitLine(vi, villageId) {
   const findings = vi.findings ? [" · ", h("span", { class: "text" }, vi.findings)] : null;
-  return h("li", null, h("span", { class: "nowrap" }, vi.date ?? ""), " · ", h("span", null, vi.member_name ?? ""), findings);
+  return h("li", null, h("span", { class: "nowrap" }, vi.date ?? ""), " · ", h("span", null, vi.member_name ?? ""), findings, " ", photoStrip(villageId, vi.id));
 }

@@ -272,7 +272,7 @@ function monthCard(m) {
 /** A village's reports of the year: the commitment and the four quarters, filed (the text opens
  * on click), missing, or not due yet. The first secretary writes them in the app. */
 function reportsCard(v) {
-  const label = (r) => (lang === "en" ? (r.kind === "commitment" ? "Commitment" : r.kind === "yearly" ? "Yearly report" : r.period.slice(5)) : r.label_zh);
+  const label = (r) => (lang === "en" ? (r.kind === "commitment" ? "Commitment" : r.kind === "yearly" ? "Yearly report" : r.kind === "research" ? "Research report" : r.period.slice(5)) : r.label_zh);
   const stateText = (r) => (lang === "en" ? { filed: "filed", missing: "missing", not_yet: "not due yet" }[r.state] : r.state_zh);
   return h(
     "li",

@@ -1,7 +1,7 @@
 //! The county API by area: the overview of every village, one village (its page and random
 //! inspection), the exports, the yearly grades, what county staff enter, the township's work
-//! (at post today, leave to decide, months to file), the village's own ledger (村级工作台账), and
-//! the county's rules (here).
+//! (at post today, leave to decide, months to file), the village's own ledger (村级工作台账), the
+//! records' photos and scans (issue 19), and the county's rules (here).
 
 pub mod devices;
 pub mod evidence;
@@ -12,6 +12,7 @@ pub mod inputs;
 pub mod joinsheet;
 pub mod ledger;
 pub mod overview;
+pub mod photos;
 pub mod scores;
 pub mod township;
 pub mod village;

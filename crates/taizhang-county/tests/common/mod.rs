@@ -81,6 +81,7 @@ pub fn diary(n: u32, who: u32, d: NaiveDate) -> DiaryEntry {
         text: format!("日记{n}"),
         amends: None,
         written_at: at(d, 21, 0),
+        attachments: Vec::new(),
     }
 }
 
@@ -117,6 +118,7 @@ pub fn visit(n: u32, who: u32, house: u32, d: NaiveDate, hour: u32) -> Visit {
         needs: String::new(),
         follow_up: String::new(),
         amends: None,
+        attachments: Vec::new(),
     }
 }
 
