@@ -397,4 +397,19 @@ mod tests {
         assert!(e.month(who, YearMonth::new(2026, 3).expect("month")).is_some());
     }
 
+    /// The fuzzer's saved rows (fuzz/regressions/county_inputs): a proposal and a survey are
+    /// kept; a day-checks row is read elsewhere, so it is neither kept nor unreadable.
+    #[test]
+    fn proposal_survey_and_day_check_rows_are_each_accounted_for() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/county_inputs");
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("saved row");
+        let who = MemberId(uuid::Uuid::nil());
+        let (proposal, survey, days) = (read("proposal-row"), read("survey-row"), read("evidence-row-read-elsewhere"));
+        let rows: Vec<(&str, &str)> =
+            [&proposal, &survey, &days].iter().map(|t| t.split_once('\n').expect("period line")).collect();
+        let e = Entered::from_rows(rows.iter().map(|(p, j)| (who, *p, *j)));
+        assert_eq!(e.proposals.get(&(who, 2026)).map(|p| p.grade), Some(taizhang_rules::Grade::Excellent));
+        assert_eq!(e.survey(who, 2026).map(|s| s.survey.satisfied), Some(30));
+        assert_eq!((e.unreadable, e.years.len(), e.months.len()), (0, 0, 0));
+    }
 }
