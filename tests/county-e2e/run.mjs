@@ -545,6 +545,8 @@ async function decideDoubtfulDay(page, base, villageName, date, memberName) {
   const evidence = page.getByTestId("evidence");
   await page.getByTestId("evidence-member").first().waitFor();
   await page.getByTestId("evidence-doubtful-only").check();
+  // The filtered calendar, not the whole one still on the page while it loads.
+  await page.locator('[data-testid="evidence-body"][data-shown="doubtful"]').waitFor();
   const row = page.getByTestId("evidence-member").filter({ hasText: memberName });
   const day = row.locator(`[data-testid="evidence-day"][data-date="${date}"]`);
   await day.waitFor();

@@ -24,7 +24,13 @@ export function evidenceSection(villageId) {
   const body = h("div", { "data-testid": "evidence-body" }, h("p", { class: "loading" }, t("loading")));
   const detail = h("div", { class: "ev-detail", "data-testid": "evidence-detail", hidden: true });
   const only = h("input", { type: "checkbox", "data-testid": "evidence-doubtful-only" });
-  const load = () => loadEvidence(villageId, only.checked, body, detail);
+  // Only the latest load is shown: the whole calendar asked first may answer after the
+  // doubtful days asked next, and must not replace them.
+  let latest = 0;
+  const load = () => {
+    const mine = ++latest;
+    return loadEvidence(villageId, only.checked, body, detail, () => mine === latest);
+  };
   only.addEventListener("change", load);
   load();
   return h(
@@ -42,15 +48,17 @@ export function evidenceSection(villageId) {
   );
 }
 
-async function loadEvidence(villageId, doubtfulOnly, body, detail) {
+async function loadEvidence(villageId, doubtfulOnly, body, detail, isLatest) {
   const ticket = state.ticket;
   try {
     const params = { ...periodParams(), ...(doubtfulOnly ? { doubtful: 1 } : {}) };
     const data = await api(`village/${encodeURIComponent(villageId)}/evidence`, { params });
-    if (ticket !== state.ticket) return;
+    if (ticket !== state.ticket || !isLatest()) return;
     renderEvidence(data, body, detail);
+    // What the calendar shows now (the browser test waits for it after ticking the box).
+    body.dataset.shown = doubtfulOnly ? "doubtful" : "all";
   } catch (err) {
-    if (ticket === state.ticket) {
+    if (ticket === state.ticket && isLatest()) {
       fill(body);
       report(err);
     }
