@@ -1167,6 +1167,10 @@ uploaded: number,
  */
 chunks: number, 
 /**
+ * File bytes those chunks carried (16–64 KiB a chunk, as the link allows).
+ */
+bytes: number, 
+/**
  * Teammates' thumbnails received.
  */
 thumbs: number, 

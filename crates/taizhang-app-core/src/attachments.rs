@@ -215,7 +215,7 @@ fn not_in_browser() -> AppError {
 mod native {
     use base64::Engine as _;
     use taizhang_attach::media::prepare_photo;
-    use taizhang_attach::upload::Upload;
+    use taizhang_attach::upload::{ChunkSizer, Upload};
     use taizhang_attach::{blob_hash, hash_hex, parse_hash, AttachError, Caps, Kind};
     use taizhang_client::blobs::BlobClient;
     use taizhang_client::ClientError;
@@ -510,7 +510,8 @@ mod native {
         }
 
         /// Sends `file` from where the server stands (after a cut, at most the chunk in flight
-        /// is sent again), keeping each acknowledged offset in the store as it comes.
+        /// is sent again), keeping each acknowledged offset in the store as it comes. Each
+        /// chunk's size follows the link as measured (`sizer`, kept across the transfer's files).
         #[allow(clippy::too_many_arguments)]
         async fn send_file(
             &self,
@@ -519,14 +520,30 @@ mod native {
             hex: &str,
             file: &[u8],
             up: &mut Upload,
+            sizer: &mut ChunkSizer,
             summary: &mut TransferSummary,
             now: i64,
         ) -> Result<(), taizhang_client::TransportError> {
             use taizhang_client::TransportError;
             client.resume(village, up).await?;
-            while let Some(frame) = up.next_frame(file) {
-                let ack = client.send(village, &up.hash, frame).await?;
+            loop {
+                up.chunk_bytes = sizer.chunk_bytes();
+                let Some(frame) = up.next_frame(file) else { break };
+                let carried = up.total.saturating_sub(up.acked).min(up.chunk_bytes as u64);
+                let sent_at = std::time::Instant::now();
+                let ack = match client.send(village, &up.hash, frame).await {
+                    Ok(ack) => ack,
+                    Err(e) => {
+                        // A cut, not a refusal (an expired token says nothing of the link).
+                        if !matches!(e, TransportError::Status { .. }) {
+                            sizer.on_cut();
+                        }
+                        return Err(e);
+                    }
+                };
+                sizer.on_acked(carried as usize, sent_at.elapsed().as_millis() as u64);
                 summary.chunks += 1;
+                summary.bytes += carried;
                 up.on_ack(&ack).map_err(|e| TransportError::Status { status: 409, message: e.to_string() })?;
                 let state = if up.done() {
                     UploadState::Uploaded { received_at: up.received_at.unwrap_or(now) }
@@ -555,6 +572,7 @@ mod native {
                     Ok(store.attachments_to_upload()?)
                 })
                 .await?;
+            let mut sizer = ChunkSizer::default();
             let Some((mut client, village)) = self.blob_client().await? else {
                 summary.waiting = waiting.len() as u32;
                 return Ok(summary);
@@ -565,7 +583,8 @@ mod native {
                 let mut up = Upload::new(hash, kind, file.len() as u64);
                 let mut renewed = false;
                 loop {
-                    match self.send_file(&client, village, &a.hash, &file, &mut up, &mut summary, now).await {
+                    match self.send_file(&client, village, &a.hash, &file, &mut up, &mut sizer, &mut summary, now).await
+                    {
                         Ok(()) => break,
                         // The token's hour ran out while photos moved on a slow link: sign in
                         // again once and go on from where the server stands.

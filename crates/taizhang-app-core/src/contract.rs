@@ -1305,6 +1305,9 @@ pub struct TransferSummary {
     pub uploaded: u32,
     /// Chunks sent (each acknowledged as durable before the next).
     pub chunks: u32,
+    /// File bytes those chunks carried (16–64 KiB a chunk, as the link allows).
+    #[ts(type = "number")]
+    pub bytes: u64,
     /// Teammates' thumbnails received.
     pub thumbs: u32,
     /// Files still waiting (a cut, or not on the server yet): the next sync goes on.

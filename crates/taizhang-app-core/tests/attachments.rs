@@ -11,7 +11,8 @@ use taizhang_app_core::contract::{
     AttachRequest, AttachmentRef, AttachmentStateCode, AttachmentsQuery, HouseholdFilter, RecordKindCode,
 };
 use taizhang_attach::media::samples;
-use taizhang_attach::wire::CHUNK_BYTES;
+use taizhang_attach::upload::MIN_CHUNK_BYTES;
+use taizhang_attach::wire::{CHUNK_BYTES, MAX_CHUNK_BYTES};
 
 fn attach(bytes: Vec<u8>) -> AttachRequest {
     AttachRequest {
@@ -54,10 +55,9 @@ async fn a_photo_made_offline_is_kept_before_its_visit_sent_after_the_records_an
     let stored = std::fs::read(&file).expect("the photo is on disk before the visit is saved");
     assert!(stored.len() <= 250 * 1024 && stored.len() < original.len(), "{} bytes", stored.len());
     eprintln!(
-        "photo: {} bytes from the camera, {} bytes after re-encoding, {} chunks, attached in {attach_ms} ms",
+        "photo: {} bytes from the camera, {} bytes after re-encoding, attached in {attach_ms} ms",
         original.len(),
         stored.len(),
-        stored.len().div_ceil(CHUNK_BYTES)
     );
     let mut input = common::visit_input(household.clone(), "屋顶漏雨，拍了照片");
     input.attachments = vec![item.id.clone()];
@@ -84,7 +84,10 @@ async fn a_photo_made_offline_is_kept_before_its_visit_sent_after_the_records_an
     let started = Instant::now();
     let sent = li.transfer_attachments().await.expect("the files go after the records");
     eprintln!("upload: {} chunks in {} ms on localhost", sent.chunks, started.elapsed().as_millis());
-    assert_eq!((sent.uploaded, sent.chunks as usize, sent.waiting), (1, stored.len().div_ceil(CHUNK_BYTES), 0));
+    assert_eq!((sent.uploaded, sent.bytes as usize, sent.waiting), (1, stored.len(), 0), "every byte once");
+    // The chunks follow the link: 16 KiB first, then (localhost is fast) up to the largest.
+    let (fewest, most) = (stored.len().div_ceil(MAX_CHUNK_BYTES), stored.len().div_ceil(MIN_CHUNK_BYTES));
+    assert!((fewest..=most).contains(&(sent.chunks as usize)), "{} chunks", sent.chunks);
     let done = li.attachments_for(visit_query(&visit.id)).await.expect("list");
     assert_eq!(done.items[0].state, AttachmentStateCode::Uploaded);
     assert!(
@@ -163,7 +166,7 @@ async fn an_upload_cut_midway_goes_on_from_where_the_server_stands() {
 
     // The app starts again: it asks where the server stands and sends only what is missing.
     let sent = li.transfer_attachments().await.expect("resume");
-    assert_eq!(sent.chunks as usize, chunks - 2, "no chunk the server acknowledged is sent again");
+    assert_eq!(sent.bytes as usize, file.len() - 2 * CHUNK_BYTES, "no byte the server acknowledged is sent again");
     assert_eq!(sent.uploaded, 1);
     let done = li.attachments_for(visit_query(&visit.id)).await.expect("list");
     assert_eq!(done.items[0].state, AttachmentStateCode::Uploaded);
@@ -214,7 +217,7 @@ async fn an_upload_that_outlives_the_token_signs_in_again_and_goes_on() {
     assert!(matches!(refused, taizhang_client::TransportError::Status { status: 401, .. }), "{refused:?}");
     // …and the app signs in again and sends the rest, none of it twice.
     let sent = li.transfer_attachments().await.expect("the token renewed, the photo sent");
-    assert_eq!((sent.uploaded, sent.chunks as usize), (1, chunks - 1));
+    assert_eq!((sent.uploaded, sent.bytes as usize), (1, file.len() - CHUNK_BYTES));
     assert_ne!(token_of(), old, "a new token is kept for what follows");
     let done = li.attachments_for(visit_query(&visit.id)).await.expect("list");
     assert_eq!(done.items[0].state, AttachmentStateCode::Uploaded);

@@ -21,8 +21,9 @@ pub const HEADER_BYTES: usize = 4 + 1 + 32 + 8 + 8 + 4;
 /// cut costs at most that, and the ~0.5 KB of HTTP around each chunk is under 2 % of it.
 /// Measured (bench/ATTACHMENTS.md, 3 photos, link cut every 20 s): at 600 ms / 40 kbit/s,
 /// 32 KiB took 179 s and 16 KiB 189 s; at 1,000 ms / 20 kbit/s 32 KiB took 408 s and 16 KiB
-/// 388 s (half the bytes sent again). 32 KiB stays; a chunk size that follows the measured
-/// bandwidth is not built yet.
+/// 388 s (half the bytes sent again). The app no longer sends a fixed size: its chunks follow
+/// the measured link (`upload::ChunkSizer`, 16–64 KiB); this is the size of a caller that does
+/// not measure (`Upload::new`'s default, the benchmark's fixed-size rows).
 pub const CHUNK_BYTES: usize = 32 * 1024;
 /// The largest chunk a server accepts.
 pub const MAX_CHUNK_BYTES: usize = 64 * 1024;

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use serde::Serialize;
 use taizhang_attach::media::{prepare_photo, samples};
-use taizhang_attach::upload::Upload;
-use taizhang_attach::wire::{decode_chunk, CHUNK_BYTES};
+use taizhang_attach::upload::{ChunkSizer, Upload};
+use taizhang_attach::wire::decode_chunk;
 use taizhang_attach::{Caps, Kind};
 use taizhang_client::blobs::BlobClient;
 use taizhang_client::TransportError;
@@ -32,7 +32,9 @@ pub struct Params {
     /// The camera's photo before re-encoding (pixels).
     pub camera: (u32, u32),
     pub cut_every_s: u64,
-    pub chunk_bytes: usize,
+    /// A fixed chunk size (`--chunk-kib`), or `None`: chunks sized as the app sizes them, from
+    /// the link as measured (`taizhang_attach::upload::ChunkSizer`).
+    pub chunk_bytes: Option<usize>,
     /// Where each finished row is appended as a JSON line at once (a run of hours keeps what
     /// it measured even if a later row fails).
     pub partial: Option<std::path::PathBuf>,
@@ -56,7 +58,12 @@ pub struct Row {
     pub scenario: String,
     pub link: LinkSpec,
     pub photos: usize,
+    /// "measured" (the app's sizer) or "fixed".
+    pub chunk_mode: String,
+    /// The largest chunk sent (the fixed size, or the most the sizer chose).
     pub chunk_bytes: usize,
+    /// File bytes per chunk request, on average.
+    pub chunk_mean_bytes: u64,
     pub photo_bytes: u64,
     pub cut_every_s: u64,
     pub cuts: u64,
@@ -66,7 +73,7 @@ pub struct Row {
     pub wire_up: u64,
     pub wire_down: u64,
     pub time_s: f64,
-    /// Photo bytes at the bandwidth plus one round trip per chunk.
+    /// Photo bytes at the bandwidth plus one round trip per chunk acknowledged.
     pub limit_s: f64,
     pub stored: usize,
     /// Sign-ins during the upload (its token, one hour, expired; two requests each, counted
@@ -169,7 +176,6 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
     .await
     .context("re-encoding the photos")??;
     let photo_bytes: u64 = photos.iter().map(|ph| ph.bytes.len() as u64).sum();
-    let chunks: u64 = photos.iter().map(|ph| ph.bytes.len().div_ceil(p.chunk_bytes) as u64).sum();
 
     let link = std::sync::Arc::new(Link::start(link_spec.clone(), server.addr()?).await?);
     let before = link.carried();
@@ -186,16 +192,26 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
     let mut client = BlobClient::new(&link.url(), &token)?;
     let started = Instant::now();
     let (mut sent, mut cuts, mut requests, mut sign_ins) = (0u64, 0u64, 0u64, 0u64);
+    let (mut acked_chunks, mut chunk_requests, mut largest) = (0u64, 0u64, 0usize);
+    // One sizer for the row, as the app keeps one for a transfer.
+    let mut sizer = ChunkSizer::default();
     for ph in &photos {
         let mut up = Upload::new(ph.hash, Kind::Jpeg, ph.bytes.len() as u64);
-        up.chunk_bytes = p.chunk_bytes;
         while !up.done() {
+            up.chunk_bytes = p.chunk_bytes.unwrap_or(sizer.chunk_bytes());
             let Some(frame) = up.next_frame(&ph.bytes) else { break };
             let len = decode_chunk(&frame).map(|c| c.bytes.len() as u64).unwrap_or(0);
             requests += 1;
+            chunk_requests += 1;
             sent += len;
+            largest = largest.max(len as usize);
+            let sent_at = Instant::now();
             match client.send(village, &ph.hash, frame).await {
-                Ok(ack) => up.on_ack(&ack)?,
+                Ok(ack) => {
+                    sizer.on_acked(len as usize, sent_at.elapsed().as_millis() as u64);
+                    acked_chunks += 1;
+                    up.on_ack(&ack)?
+                }
                 Err(e) if matches!(e, TransportError::Unreachable(_)) || expired(&e) => {
                     if expired(&e) {
                         // An upload of over an hour outlives its token: sign in again through
@@ -212,6 +228,7 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
                         }
                     } else {
                         cuts += 1;
+                        sizer.on_cut();
                     }
                     // Ask where the server stands, through the link (retried while it is cut).
                     loop {
@@ -239,12 +256,14 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
     cutter.abort();
     let carried = link.carried().since(before);
     let stored = server.store.blob_hashes(village).await?.len();
-    let limit_s = photo_bytes as f64 / link_spec.bytes_per_s() + chunks as f64 * link_spec.rtt_ms as f64 / 1000.0;
+    let limit_s = photo_bytes as f64 / link_spec.bytes_per_s() + acked_chunks as f64 * link_spec.rtt_ms as f64 / 1000.0;
     Ok(Row {
         scenario: scenario.to_string(),
         link: link_spec.clone(),
         photos: n,
-        chunk_bytes: p.chunk_bytes,
+        chunk_mode: if p.chunk_bytes.is_some() { "fixed" } else { "measured" }.into(),
+        chunk_bytes: largest,
+        chunk_mean_bytes: sent / chunk_requests.max(1),
         photo_bytes,
         cut_every_s: p.cut_every_s,
         cuts,
@@ -320,7 +339,9 @@ pub fn markdown(rows: &[Row], memory: &Memory, not_run: &[(String, usize, LinkSp
          (`shaper.rs`), which cuts every open connection every N seconds. After a cut the device asks the \
          server where it stands (`GET .../status`) and resumes. **Resent** = chunk bytes sent more than once \
          (the promise: at most one chunk per cut). **Limit** = the photos' bytes at the bandwidth plus one \
-         round trip per chunk (each chunk waits for its durable ack).\n\n",
+         round trip per chunk acknowledged (each chunk waits for its durable ack). **Chunk**: *measured* = \
+         sized as the app sizes them, from the link as measured (`taizhang_attach::upload::ChunkSizer`: about \
+         6 s on the air, 16–64 KiB, halved after a cut), shown as mean / largest; *fixed* = `--chunk-kib`.\n\n",
     );
     s.push_str(
         "| scenario | link | photos, bytes | chunk | cut every | cuts | resent (≤ cuts × chunk?) | requests (sign-ins) | on the wire ↑/↓ | time | limit | time / limit | stored once |\n",
@@ -329,12 +350,16 @@ pub fn markdown(rows: &[Row], memory: &Memory, not_run: &[(String, usize, LinkSp
     for r in rows {
         let ok = r.resent_bytes <= r.cuts * r.chunk_bytes as u64;
         s.push_str(&format!(
-            "| {} | {} | {}, {:.1} KiB | {} KiB | {} s | {} | {:.1} KiB ({}) | {} ({}) | {:.1} KiB/{:.1} KiB | {:.1} s | {:.1} s | {:.2}× | {} of {} |\n",
+            "| {} | {} | {}, {:.1} KiB | {} | {} s | {} | {:.1} KiB ({}) | {} ({}) | {:.1} KiB/{:.1} KiB | {:.1} s | {:.1} s | {:.2}× | {} of {} |\n",
             r.scenario,
             r.link.name,
             r.photos,
             r.photo_bytes as f64 / 1024.0,
-            r.chunk_bytes / 1024,
+            if r.chunk_mode == "fixed" {
+                format!("fixed {} KiB", r.chunk_bytes / 1024)
+            } else {
+                format!("measured {:.1} / {} KiB", r.chunk_mean_bytes as f64 / 1024.0, r.chunk_bytes / 1024)
+            },
             r.cut_every_s,
             r.cuts,
             r.resent_bytes as f64 / 1024.0,
@@ -350,11 +375,6 @@ pub fn markdown(rows: &[Row], memory: &Memory, not_run: &[(String, usize, LinkSp
             r.photos,
         ));
     }
-    s.push_str(&format!(
-        "\nThis run's chunk size is in the table (`--chunk-kib`); the app sends {} KiB chunks \
-         (`taizhang_attach::wire::CHUNK_BYTES`).\n",
-        CHUNK_BYTES / 1024
-    ));
     s.push_str(&format!(
         "\n**Memory** (the rows ran at the same time in one process: the server and every row's device, \
          {} photos held in memory at once): resident {:.1} MiB before the first photo, **peak {:.1} MiB** \

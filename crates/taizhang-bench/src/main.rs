@@ -112,9 +112,10 @@ struct AttachArgs {
     /// The link is cut every this many seconds.
     #[arg(long, default_value_t = 30)]
     cut_every_s: u64,
-    /// Chunk size in KiB (16 to 64).
-    #[arg(long, default_value_t = 32)]
-    chunk_kib: usize,
+    /// A fixed chunk size in KiB (16 to 64); without it chunks are sized as the app sizes them,
+    /// from the link as measured.
+    #[arg(long)]
+    chunk_kib: Option<usize>,
     /// Photos of "a visit" and of "a day".
     #[arg(long, default_value_t = 20)]
     visit_photos: usize,
@@ -161,7 +162,7 @@ async fn attachments(args: AttachArgs) -> anyhow::Result<()> {
         not_run,
         camera: if args.quick { (800, 600) } else { (4000, 3000) },
         cut_every_s: args.cut_every_s,
-        chunk_bytes: args.chunk_kib.clamp(16, 64) * 1024,
+        chunk_bytes: args.chunk_kib.map(|k| k.clamp(16, 64) * 1024),
         partial: Some(args.results.with_extension("partial.jsonl")),
     };
     let (rows, memory) = attach::run(tmp.path(), &p).await?;
