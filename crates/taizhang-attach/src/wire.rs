@@ -19,7 +19,7 @@ pub const MAGIC: &[u8; 4] = b"TZB1";
 pub const HEADER_BYTES: usize = 4 + 1 + 32 + 8 + 8 + 4;
 /// The chunk size a device sends: at 40 kbit/s a 32 KiB chunk is about 7 s on the air, so a
 /// cut costs at most that, and the ~0.5 KB of HTTP around each chunk is under 2 % of it.
-/// Measured (bench/ATTACHMENTS.md, 3 photos, link cut every 20 s): at 600 ms / 40 kbit/s,
+/// Measured (bench/ATTACHMENTS-16KiB.md and an earlier 32 KiB run, 3 photos, link cut every 20 s): at 600 ms / 40 kbit/s,
 /// 32 KiB took 179 s and 16 KiB 189 s; at 1,000 ms / 20 kbit/s 32 KiB took 408 s and 16 KiB
 /// 388 s (half the bytes sent again). The app no longer sends a fixed size: its chunks follow
 /// the measured link (`upload::ChunkSizer`, 16–64 KiB); this is the size of a caller that does
