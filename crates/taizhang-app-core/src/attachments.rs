@@ -529,7 +529,7 @@ mod native {
             loop {
                 up.chunk_bytes = sizer.chunk_bytes();
                 let Some(frame) = up.next_frame(file) else { break };
-                let carried = up.total.saturating_sub(up.acked).min(up.chunk_bytes as u64);
+                let carried = up.next_len() as u64;
                 let sent_at = std::time::Instant::now();
                 let ack = match client.send(village, &up.hash, frame).await {
                     Ok(ack) => ack,

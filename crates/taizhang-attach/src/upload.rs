@@ -28,6 +28,15 @@ impl Upload {
         self.received_at.is_some()
     }
 
+    /// How many of the file's bytes the next frame carries: a chunk, or the file's short last
+    /// one; 0 when every byte is acknowledged.
+    pub fn next_len(&self) -> usize {
+        if self.done() {
+            return 0;
+        }
+        usize::try_from(self.total.saturating_sub(self.acked)).unwrap_or(usize::MAX).min(self.chunk_bytes)
+    }
+
     /// The frame to send next (the chunk at the acknowledged offset), or `None` when every
     /// byte is acknowledged. `file` is the whole file (its length must be `total`).
     pub fn next_frame(&self, file: &[u8]) -> Option<Vec<u8>> {
@@ -35,7 +44,7 @@ impl Upload {
             return None;
         }
         let start = usize::try_from(self.acked).ok()?;
-        let end = (start + self.chunk_bytes).min(file.len());
+        let end = start + self.next_len();
         Some(encode_chunk(self.kind, &self.hash, self.total, self.acked, &file[start..end]))
     }
 
@@ -179,6 +188,7 @@ mod tests {
         let mut n = 0;
         while let Some(frame) = up.next_frame(&file) {
             let c = decode_chunk(&frame).expect("a valid frame");
+            assert_eq!(c.bytes.len(), up.next_len(), "the length said before is the frame's");
             sent += c.bytes.len();
             n += 1;
             // Every second chunk is lost on the air (a cut before the server had it).

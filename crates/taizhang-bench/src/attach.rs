@@ -12,7 +12,6 @@ use anyhow::Context;
 use serde::Serialize;
 use taizhang_attach::media::{prepare_photo, samples};
 use taizhang_attach::upload::{ChunkSizer, Upload};
-use taizhang_attach::wire::decode_chunk;
 use taizhang_attach::{Caps, Kind};
 use taizhang_client::blobs::BlobClient;
 use taizhang_client::TransportError;
@@ -200,7 +199,7 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
         while !up.done() {
             up.chunk_bytes = p.chunk_bytes.unwrap_or(sizer.chunk_bytes());
             let Some(frame) = up.next_frame(&ph.bytes) else { break };
-            let len = decode_chunk(&frame).map(|c| c.bytes.len() as u64).unwrap_or(0);
+            let len = up.next_len() as u64;
             requests += 1;
             chunk_requests += 1;
             sent += len;
