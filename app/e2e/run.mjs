@@ -621,6 +621,20 @@ async function main() {
   assert(full.ok && fullBytes.length > 20_000 && fullBytes[0] === 0xff && fullBytes[1] === 0xd8, `the full photo (${full.status}, ${fullBytes.length} bytes)`);
   log(`the county page serves the app's photo: thumbnail and ${fullBytes.length} bytes of JPEG`);
 
+  // The inspection loop (整改, issue 16): the officer writes a finding on the household the app
+  // visited; the app receives it at its next sync, answers it on Today, and the county side
+  // then lists it 已答复 with the app's answer and time.
+  const householdId = householdHash.replace("#/household/", "");
+  const problem = `走访记录未写明帮扶措施 ${marker}`;
+  const wrote = await fetch(`${serverUrl}/county/api/village/${villageId}/findings`, {
+    method: "POST",
+    headers: { ...bearer, "content-type": "application/json" },
+    body: JSON.stringify({ household: householdId, text: problem }),
+  });
+  assert(wrote.ok, `the officer writes a finding on ${householdId} (${wrote.status}: ${await wrote.clone().text()})`);
+  const findingId = (await wrote.json()).finding;
+  log(`the county officer wrote a finding on the visited household: ${findingId}`);
+
   // A draft kept on disk (issue 16): a visit typed and not saved survives the app being killed.
   const draftText = `老人腿脚不便，下次带轮椅申请表 ${marker}-draft`;
   await withDriver(appEnv, async (base) => {
@@ -673,6 +687,27 @@ async function main() {
       }
       assert(fresh !== null && fresh !== `二组${marker}号`, `discarded, the form shows the saved record: ${fresh}`);
       log("the household form's draft survived the kill too, and was discarded");
+
+      // The finding arrives at the next sync and waits on Today; an answer is written there
+      // (an empty one is refused in words), and the answer goes back at the following sync.
+      await s.go("#/sync", "sync");
+      await s.click('[data-testid="sync-now"]');
+      await s.waitFor('[data-testid="sync-done"]', 60000);
+      await s.go("#/today", "today");
+      await s.waitText('[data-testid="today-findings"]', (t) => t.includes(problem));
+      await s.click('[data-testid="today-findings"] [data-testid="finding-answer"]');
+      await s.waitText('[data-testid="error"]', (t) => t.trim().length > 0);
+      const answer = `已补写帮扶措施：联系镇卫生院办理慢病卡 ${marker}`;
+      await s.type('[data-testid="today-findings"] [data-testid="finding-answer-text"]', answer);
+      await s.shot("today-finding");
+      await s.click('[data-testid="today-findings"] [data-testid="finding-answer"]');
+      // Answered, it leaves Today at once (before any sync).
+      await s.waitText('[data-testid="screen-today"]', (t) => t.length > 0 && !t.includes(problem));
+      await s.go("#/sync", "sync");
+      await s.click('[data-testid="sync-now"]');
+      await s.waitFor('[data-testid="sync-done"]', 60000);
+      await s.waitText('[data-testid="sync-pending"]', (t) => t.trim().startsWith("0 "));
+      log("the finding arrived on Today, was answered there and synced");
     } catch (e) {
       await s.shot("failure-draft").catch(() => undefined);
       throw e;
@@ -680,6 +715,12 @@ async function main() {
       await s.close().catch(() => undefined);
     }
   });
+
+  const lines = (await (await fetch(`${serverUrl}/county/api/village/${villageId}/findings`, { headers: bearer })).json()).findings;
+  const found = lines.find((l) => l.id === findingId);
+  assert(found && found.state_zh.includes("已答复") && found.answer.includes(marker) && found.answered_at > 0,
+    `the county side lists the finding answered by the app: ${JSON.stringify(found)}`);
+  log(`county side: ${found.state_zh} by ${found.answered_by_name} at ${found.answered_at_text}`);
 
   // 附近的队员 (issue 20): the server goes away; 王芳's phone (the CLI) writes a diary entry and
   // offers it on the LAN; the app joins with her pairing code and address, then offers in turn

@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "household_choices",
     "save_family_member",
     "keep_value",
+    "conflicts",
+    "keep_record_value",
     "draft",
     "save_draft",
     "record_visit",

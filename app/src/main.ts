@@ -6,6 +6,7 @@ import { add, clear, h } from "./dom";
 import { attachmentPicker, attachmentStrip, recordPhotos } from "./attachments";
 import { followUpList } from "./followups";
 import { findingList } from "./findings";
+import { conflictLine, conflictList } from "./conflicts";
 import { detailsForm, EMPTY_DETAILS, householdExtras } from "./households";
 import { familyDraft, householdDraft, keepDraft } from "./drafts";
 import { nearbyScreen } from "./nearby";
@@ -282,7 +283,7 @@ const setupScreen: Screen = async (el) => {
 };
 
 const todayScreen: Screen = async (el) => {
-  const v = await call("today");
+  const [v, conflicted] = await Promise.all([call("today"), call("conflicts")]);
   const status = h("p", { class: "muted", "data-testid": "checkin-status" });
   const checkBtn = (kind: CheckKindCode) => {
     const b = h(
@@ -367,6 +368,10 @@ const todayScreen: Screen = async (el) => {
           "today-findings",
         )
       : null,
+    // Records two phones changed at once: settled on the Sync screen's list.
+    conflicted.count
+      ? h("a", { href: "#/sync", class: "card warn", "data-testid": "today-conflicts" }, t("today.conflicts", { n: conflicted.count }))
+      : null,
     h("h2", {}, t("today.checks")),
     v.checks.length
       ? h(
@@ -396,6 +401,49 @@ const todayScreen: Screen = async (el) => {
 };
 
 const filter: HouseholdFilter = { text: null, group: null, status: null };
+
+/** Rows drawn at first and per step of a long list (a phone's screen holds about 10). */
+const LIST_STEP = 60;
+let listObserver: IntersectionObserver | null = null;
+
+/** Appends `items` to `ul` a step at a time: the first step now, the next one each time a
+ * sentinel at the end comes within a screen of view. Returns how many rows were drawn now. */
+function listWindow<T>(ul: HTMLElement, items: T[], row: (item: T) => HTMLElement): number {
+  listObserver?.disconnect();
+  let next = 0;
+  const sentinel = h("li", { class: "sentinel", "aria-hidden": "true", "data-testid": "households-more" });
+  const step = () => {
+    const end = Math.min(items.length, next + LIST_STEP);
+    const frag = document.createDocumentFragment();
+    for (; next < end; next++) frag.append(row(items[next]));
+    ul.insertBefore(frag, sentinel.isConnected ? sentinel : null);
+    if (next >= items.length) {
+      sentinel.remove();
+      listObserver?.disconnect();
+    }
+  };
+  step();
+  if (next < items.length && typeof IntersectionObserver !== "undefined") {
+    ul.append(sentinel);
+    listObserver = new IntersectionObserver(
+      (seen, o) => {
+        if (!seen.some((e) => e.isIntersecting)) return;
+        step();
+        // Observing again reports at once whether the sentinel is still near: a tall screen
+        // takes several steps.
+        if (sentinel.isConnected) {
+          o.unobserve(sentinel);
+          o.observe(sentinel);
+        }
+      },
+      { rootMargin: "800px 0px" },
+    );
+    listObserver.observe(sentinel);
+  } else {
+    while (next < items.length) step();
+  }
+  return Math.min(items.length, LIST_STEP);
+}
 
 const householdsScreen: Screen = async (el) => {
   const list = h("div", {});
@@ -439,27 +487,28 @@ const householdsScreen: Screen = async (el) => {
     clear(list);
     if (!r.items.length) list.append(h("p", { class: "muted" }, t("households.empty")));
     const ul = h("ul", { class: "list households", "data-testid": "households-list" });
-    for (const hh of r.items) {
-      ul.append(
+    const row = (hh: (typeof r.items)[number]) =>
+      h(
+        "li",
+        { "data-testid": "household-row", "data-id": hh.id, onclick: () => go({ screen: "household", id: hh.id }) },
+        h("div", {}, h("b", {}, hh.head), " ", h("span", { class: "muted" }, [hh.group, hh.doorNumber, hh.grid].filter((x) => x).join(" · "))),
         h(
-          "li",
-          { "data-testid": "household-row", "data-id": hh.id, onclick: () => go({ screen: "household", id: hh.id }) },
-          h("div", {}, h("b", {}, hh.head), " ", h("span", { class: "muted" }, [hh.group, hh.doorNumber, hh.grid].filter((x) => x).join(" · "))),
-          h(
-            "div",
-            { class: "small" },
-            h("span", { class: `tag ${hh.status}` }, t(statusKey(hh.status))),
-            ` ${t("common.people", { n: hh.membersCount })} · `,
-            hh.lastVisitAt
-              ? `${t("households.visits", { n: hh.visitCount })} · ${t("households.lastVisit", { date: shanghaiParts(hh.lastVisitAt).date })}`
-              : h("span", { class: "warn" }, t("households.neverVisited")),
-            hh.hasConflicts ? h("span", { class: "tag conflict" }, t("households.conflict")) : null,
-          ),
+          "div",
+          { class: "small" },
+          h("span", { class: `tag ${hh.status}` }, t(statusKey(hh.status))),
+          ` ${t("common.people", { n: hh.membersCount })} · `,
+          hh.lastVisitAt
+            ? `${t("households.visits", { n: hh.visitCount })} · ${t("households.lastVisit", { date: shanghaiParts(hh.lastVisitAt).date })}`
+            : h("span", { class: "warn" }, t("households.neverVisited")),
+          hh.hasConflicts ? h("span", { class: "tag conflict" }, t("households.conflict")) : null,
         ),
       );
-    }
+    // A thousand households on a phone: draw a screenful and a little more, then the next rows
+    // as the end comes near (a sentinel watched by an IntersectionObserver); rows off screen
+    // skip layout and paint (`content-visibility: auto` in style.css).
+    const shown = listWindow(ul, r.items, row);
     list.append(ul);
-    if (r.items.length) void call("ui_mark", { what: "households", count: r.items.length }).then((m) => {
+    if (r.items.length) void call("ui_mark", { what: "households", count: shown }).then((m) => {
       document.body.dataset.householdsRenderedMs = String(m.sinceStartMs);
     });
   };
@@ -509,21 +558,13 @@ const householdScreen: Screen<Extract<Route, { screen: "household" }>> = async (
           h(
             "ul",
             { "data-testid": "household-conflicts" },
+            // Each value with a button that keeps it (the others are superseded everywhere).
             d.conflicts.map((c) =>
-              h(
-                "li",
-                {},
-                `${lang() === "zh" ? c.labelZh : c.labelEn}：`,
-                // Each value with a button that keeps it (the others are superseded everywhere).
-                c.values.map((v, i) => {
-                  const btn = h("button", { class: "small", "data-testid": "conflict-keep" }, `${t("household.keepValue")}「${c.valuesShown[i] ?? v}」`);
-                  btn.onclick = () =>
-                    void act(btn, el, async () => {
-                      await call("keep_value", { householdId: r.id, field: c.field, value: v });
-                      toast(t("common.saved"));
-                      go({ screen: "household", id: r.id });
-                    });
-                  return btn;
+              conflictLine(c, (v, btn) =>
+                void act(btn, el, async () => {
+                  await call("keep_value", { householdId: r.id, field: c.field, value: v });
+                  toast(t("common.saved"));
+                  go({ screen: "household", id: r.id });
                 }),
               ),
             ),
@@ -1367,6 +1408,26 @@ const syncScreen: Screen = async (el) => {
       toast(t("common.saved"));
     });
   const lockBox = await lockSection();
+  // 待核对的冲突: every record two phones changed at once, in words, each value with a keep
+  // button; drawn again after each sync (a sync may bring new ones) and after each pick.
+  const conflictsBox = h("section", { class: "card warn", "data-testid": "sync-conflicts" });
+  const paintConflicts = async () => {
+    const list = await call("conflicts");
+    clear(conflictsBox);
+    conflictsBox.hidden = list.count === 0;
+    add(conflictsBox,
+      h("h2", {}, t("conflicts.title", { n: list.count })),
+      h("p", { class: "small" }, t("household.conflicts")),
+      conflictList(list.records, (r, c, value, b) =>
+        void act(b, conflictsBox, async () => {
+          await call("keep_record_value", { kind: r.kind, id: r.id, field: c.field, value });
+          toast(t("common.saved"));
+          await paintConflicts();
+        }),
+      ),
+    );
+  };
+  await paintConflicts();
   const state = h("div", { class: "card", "data-testid": "sync-state" });
   const progress = h("progress", { max: "1", "data-testid": "sync-progress" });
   const result = h("div", { "data-testid": "sync-result" });
@@ -1442,6 +1503,7 @@ const syncScreen: Screen = async (el) => {
       .catch(() => undefined) // the error is shown from sync_status
       .finally(async () => {
         paint(await call("sync_status"));
+        await paintConflicts().catch(() => undefined);
       });
   };
   const language = h(
@@ -1458,6 +1520,7 @@ const syncScreen: Screen = async (el) => {
     btn,
     progress,
     result,
+    conflictsBox,
     h("p", { class: "muted small" }, t("sync.auto")),
     field(t("sync.language"), language),
     h("div", { class: "card" },

@@ -131,3 +131,78 @@ async fn a_conflict_is_settled_by_keeping_the_value_picked() {
         assert!(row.conflicts.iter().all(|c| c.field != "income_yuan"), "{who}: settled: {:?}", row.conflicts);
     }
 }
+
+/// Issue 16: conflicts beyond the household itself. Two phones change the same follow-up item
+/// and the same family member offline; after the sync both are in the conflicts list with
+/// labels that tell them apart, one phone keeps the values it picks, and after the next sync
+/// the list is empty on both phones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conflicts_on_a_promise_and_a_family_member_are_listed_and_settled() {
+    let server = TestServer::start(20).await;
+    let t = server.transport();
+    let (li_id, wang_id) = (demo::member_id(0), demo::member_id(1));
+    let mut li = server.device(0).await;
+    let mut wang = server.device(1).await;
+    li.sync(&t, NOW).await.expect("li first sync");
+    let h4 = household(4);
+    let head_name = li.store().household(h4).expect("read").expect("household").record.head;
+    let item = taizhang_domain::FollowUp {
+        id: taizhang_domain::FollowUpId(Uuid::now_v7()),
+        household: h4,
+        visit: None,
+        text: "帮助申请危房改造补助".into(),
+        owner: li_id,
+        due: None,
+        created_by: li_id,
+        created_at: NOW + 1_000,
+        done_by: None,
+        done_at: None,
+        done_note: String::new(),
+        project: None,
+        attachments: Vec::new(),
+    };
+    li.put_follow_up(&item, NOW + 1_000).expect("promise");
+    let grandma = person(h4, "刘桂兰", Relation::Parent, 1940);
+    li.put_family_member(&grandma, NOW + 1_000).expect("grandma");
+    li.sync(&t, NOW + 2_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 2_000).await.expect("wang syncs");
+    assert!(li.store().conflicted().expect("list").is_empty(), "nothing in conflict yet");
+
+    // Offline, each hands the promise to someone else and corrects grandma's year of birth.
+    li.put_follow_up(&taizhang_domain::FollowUp { owner: wang_id, ..item.clone() }, NOW + 60_000).expect("li");
+    li.put_family_member(&FamilyMember { birth_year: Some(1941), ..grandma.clone() }, NOW + 60_000).expect("li");
+    let zhang_id = demo::member_id(2);
+    wang.put_follow_up(&taizhang_domain::FollowUp { owner: zhang_id, ..item.clone() }, NOW + 61_000).expect("wang");
+    wang.put_family_member(&FamilyMember { birth_year: Some(1939), ..grandma.clone() }, NOW + 61_000).expect("wang");
+    li.sync(&t, NOW + 70_000).await.expect("li syncs");
+    wang.sync(&t, NOW + 70_000).await.expect("wang syncs");
+    li.sync(&t, NOW + 80_000).await.expect("li syncs again");
+
+    let listed = li.store().conflicted().expect("list");
+    let kinds: Vec<(&str, &str)> = listed.iter().map(|c| (c.kind, c.label.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![("person", format!("刘桂兰（{head_name}家）").as_str()), ("followup", "帮助申请危房改造补助")],
+        "{listed:?}"
+    );
+    for c in &listed {
+        assert_eq!(c.household.as_deref(), Some(h4.to_string().as_str()), "{c:?}");
+    }
+    let owner = listed[1].conflicts.iter().find(|c| c.field == "owner").expect("the owner in conflict");
+    let (wang_text, zhang_text) = (wang_id.to_string(), zhang_id.to_string());
+    assert!(owner.values.contains(&wang_text) && owner.values.contains(&zhang_text), "{owner:?}");
+
+    // A value not in conflict is refused (false); the picks are kept and travel.
+    assert!(!li.keep_record_value("followup", &item.id.to_string(), "owner", &li_id.to_string(), NOW + 90_000).expect("no"));
+    assert!(li.keep_record_value("followup", &item.id.to_string(), "owner", &zhang_text, NOW + 90_000).expect("kept"));
+    assert!(li.keep_record_value("person", &grandma.id.to_string(), "birth_year", "1939", NOW + 90_000).expect("kept"));
+    li.sync(&t, NOW + 100_000).await.expect("li syncs the picks");
+    wang.sync(&t, NOW + 100_000).await.expect("wang gets them");
+    for (who, device) in [("li", &li), ("wang", &wang)] {
+        assert!(device.store().conflicted().expect("list").is_empty(), "{who}: settled");
+        let f = device.store().follow_up(item.id).expect("read").expect("item").record;
+        assert_eq!(f.owner, zhang_id, "{who}");
+        let g = device.store().family_members(h4).expect("roster").into_iter().find(|p| p.record.id == grandma.id);
+        assert_eq!(g.expect("grandma").record.birth_year, Some(1939), "{who}");
+    }
+}

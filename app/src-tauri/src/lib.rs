@@ -65,6 +65,14 @@ async fn keep_value(core: Core<'_>, req: KeepValueRequest) -> Answer<HouseholdDe
     Ok(core.keep_value(req).await?)
 }
 #[tauri::command]
+async fn conflicts(core: Core<'_>) -> Answer<ConflictList> {
+    Ok(core.conflicts().await?)
+}
+#[tauri::command]
+async fn keep_record_value(core: Core<'_>, req: KeepRecordValueRequest) -> Answer<ConflictList> {
+    Ok(core.keep_record_value(req).await?)
+}
+#[tauri::command]
 async fn draft(core: Core<'_>, req: String) -> Answer<DraftView> {
     Ok(core.draft(req).await?)
 }
@@ -378,6 +386,8 @@ fn try_run() -> anyhow::Result<()> {
             household_choices,
             save_family_member,
             keep_value,
+            conflicts,
+            keep_record_value,
             draft,
             save_draft,
             record_visit,

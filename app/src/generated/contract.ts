@@ -303,7 +303,47 @@ labelZh: string, labelEn: string,
 /**
  * The values in words (status codes as 监测对象..., ID numbers masked), same order.
  */
-valuesShown: Array<string>, };
+valuesShown: Array<string>, 
+/**
+ * The same in English (codes in English words; text as stored).
+ */
+valuesShownEn: Array<string>, 
+/**
+ * This device's member may pick the value to keep (not on the officer's part of a
+ * finding, which the township's or county's page settles).
+ */
+canPick: boolean, };
+
+export type ConflictRecord = { 
+/**
+ * The record's kind (`household`, `person`, `followup`, `finding`, `meeting`, `project`,
+ * `progress`, `situation`, `plan`).
+ */
+kind: string, 
+/**
+ * The kind in words: 农户, 家庭成员, 承诺事项…
+ */
+kindZh: string, kindEn: string, id: string, 
+/**
+ * What tells it apart: the head and group, the person and household, the promise…
+ */
+label: string, 
+/**
+ * The household it belongs to (its screen shows it too), if any.
+ */
+householdId?: string | null, conflicts: Array<ConflictItem>, };
+
+export type ConflictList = { records: Array<ConflictRecord>, count: number, };
+
+export type KeepRecordValueRequest = { kind: string, id: string, 
+/**
+ * The stored field name, as in [`ConflictItem::field`].
+ */
+field: string, 
+/**
+ * One of [`ConflictItem::values`].
+ */
+value: string, };
 
 export type HouseholdDetail = { household: HouseholdInput, helperName: string | null, 
 /**
@@ -1192,6 +1232,8 @@ export interface Commands {
   household_choices: { req: null; res: HouseholdChoices };
   save_family_member: { req: FamilyMemberInput; res: HouseholdDetail };
   keep_value: { req: KeepValueRequest; res: HouseholdDetail };
+  conflicts: { req: null; res: ConflictList };
+  keep_record_value: { req: KeepRecordValueRequest; res: ConflictList };
   draft: { req: string; res: DraftView };
   save_draft: { req: DraftInput; res: DraftView };
   record_visit: { req: VisitInput; res: VisitItem };

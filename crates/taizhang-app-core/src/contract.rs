@@ -513,6 +513,51 @@ pub struct ConflictItem {
     pub label_en: String,
     /// The values in words (status codes as 监测对象..., ID numbers masked), same order.
     pub values_shown: Vec<String>,
+    /// The same in English (codes in English words; text as stored).
+    pub values_shown_en: Vec<String>,
+    /// This device's member may pick the value to keep (not on the officer's part of a
+    /// finding, which the township's or county's page settles).
+    pub can_pick: bool,
+}
+
+/// One record two devices changed at once (issue 16), in the conflicts list (待核对的冲突) of
+/// the Sync screen: what it is, in words, and its fields in conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictRecord {
+    /// The record's kind (`household`, `person`, `followup`, `finding`, `meeting`, `project`,
+    /// `progress`, `situation`, `plan`).
+    pub kind: String,
+    /// The kind in words: 农户, 家庭成员, 承诺事项…
+    pub kind_zh: String,
+    pub kind_en: String,
+    pub id: String,
+    /// What tells it apart: the head and group, the person and household, the promise…
+    pub label: String,
+    /// The household it belongs to (its screen shows it too), if any.
+    #[ts(optional = nullable)]
+    pub household_id: Option<String>,
+    pub conflicts: Vec<ConflictItem>,
+}
+
+/// Every record in conflict; `count` is what Today shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictList {
+    pub records: Vec<ConflictRecord>,
+    pub count: u32,
+}
+
+/// Keeps one of a field's values in conflict, for any record of [`ConflictList`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeepRecordValueRequest {
+    pub kind: String,
+    pub id: String,
+    /// The stored field name, as in [`ConflictItem::field`].
+    pub field: String,
+    /// One of [`ConflictItem::values`].
+    pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -1824,6 +1869,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("household_choices", "null", "HouseholdChoices"),
     ("save_family_member", "FamilyMemberInput", "HouseholdDetail"),
     ("keep_value", "KeepValueRequest", "HouseholdDetail"),
+    ("conflicts", "null", "ConflictList"),
+    ("keep_record_value", "KeepRecordValueRequest", "ConflictList"),
     ("draft", "string", "DraftView"),
     ("save_draft", "DraftInput", "DraftView"),
     ("record_visit", "VisitInput", "VisitItem"),
@@ -1912,6 +1959,9 @@ pub fn contract_ts() -> String {
         DraftInput::decl(),
         DraftView::decl(),
         ConflictItem::decl(),
+        ConflictRecord::decl(),
+        ConflictList::decl(),
+        KeepRecordValueRequest::decl(),
         HouseholdDetail::decl(),
         WordsItem::decl(),
         FamilyItem::decl(),

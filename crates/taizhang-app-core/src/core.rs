@@ -343,18 +343,7 @@ fn diary_item(d: &DiaryEntry) -> DiaryItem {
 }
 
 fn conflicts(c: &[FieldConflict]) -> Vec<ConflictItem> {
-    c.iter()
-        .map(|c| {
-            let (zh, en) = taizhang_domain::field_words(&c.field).unwrap_or((c.field.as_str(), c.field.as_str()));
-            ConflictItem {
-                field: c.field.clone(),
-                values: c.values.clone(),
-                label_zh: zh.to_string(),
-                label_en: en.to_string(),
-                values_shown: c.values.iter().map(|v| taizhang_domain::value_words(&c.field, v)).collect(),
-            }
-        })
-        .collect()
+    crate::conflicts::items("household", c, &BTreeMap::new())
 }
 
 /// The visit form's draft (one for the form, whichever household it is for).
@@ -1183,7 +1172,7 @@ impl AppCore {
             helper_name: row.record.helper.and_then(|m| names.get(&m).cloned()),
             household: household_input(&row.record),
             visits,
-            conflicts: conflicts(&row.conflicts),
+            conflicts: crate::conflicts::items("household", &row.conflicts, &names),
             facts,
             family,
             history,

@@ -36,6 +36,8 @@ impl AppCore {
             "household_choices" => answer(self.household_choices().await),
             "save_family_member" => answer(self.save_family_member(arg(name, req)?).await),
             "keep_value" => answer(self.keep_value(arg(name, req)?).await),
+            "conflicts" => answer(self.conflicts().await),
+            "keep_record_value" => answer(self.keep_record_value(arg(name, req)?).await),
             "draft" => answer(self.draft(arg(name, req)?).await),
             "save_draft" => answer(self.save_draft(arg(name, req)?).await),
             "record_visit" => answer(self.record_visit(arg(name, req)?).await),

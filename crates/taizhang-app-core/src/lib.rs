@@ -5,6 +5,7 @@
 //! adapts them.
 
 mod attachments;
+mod conflicts;
 pub mod contract;
 mod core;
 mod dispatch;

@@ -499,6 +499,32 @@ impl Ledger {
         Ok(true)
     }
 
+    /// Settles a conflict of any record the conflicts list shows (`Store::conflicted`): field
+    /// `field` of the record of `kind` with id `id` keeps `value` (one of the values in
+    /// conflict, as stored). `false` when that value is no longer in conflict (settled on
+    /// another device meanwhile, or never was). The pick is an ordinary edit of the record's
+    /// document: it syncs like any other and wins over both concurrent values.
+    pub fn keep_record_value(
+        &mut self,
+        kind: &str,
+        id: &str,
+        field: &str,
+        value: &str,
+        now: Timestamp,
+    ) -> Result<bool, ClientError> {
+        let held = self.store.conflicted()?.into_iter().find(|c| {
+            c.kind == kind && c.id == id && c.conflicts.iter().any(|c| c.field == field && c.values.iter().any(|v| v == value))
+        });
+        let Some(row) = held else { return Ok(false) };
+        let doc: DocId = row
+            .doc
+            .parse()
+            .map_err(|_| ClientError::Corrupt { doc: row.doc.clone(), reason: "not a document this app knows".into() })?;
+        let key = format!("{kind}/{id}");
+        self.edit(doc, now, |tx| taizhang_doc::keep_conflict_value(tx, &key, field, value).map(|_| ()))?;
+        Ok(true)
+    }
+
     /// Adds a person to a household's roster or saves an edited one (家庭成员, issue 16).
     pub fn put_family_member(&mut self, p: &FamilyMember, now: Timestamp) -> Result<(), ClientError> {
         use chrono::Datelike;

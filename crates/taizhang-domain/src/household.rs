@@ -245,24 +245,45 @@ pub fn field_words(field: &str) -> Option<(&'static str, &'static str)> {
 /// A stored value in words (zh): status, monitored type, risk and check codes become their
 /// Chinese words; anything else is shown as stored.
 pub fn value_words(field: &str, value: &str) -> String {
-    let list = |parse: &dyn Fn(&str) -> Option<&'static str>| {
-        value.split(',').map(|v| parse(v).unwrap_or(v).to_string()).collect::<Vec<_>>().join("、")
+    value_words_in(field, value, false)
+}
+
+/// [`value_words`] for English screens (poverty causes have Chinese words only).
+pub fn value_words_en(field: &str, value: &str) -> String {
+    value_words_in(field, value, true)
+}
+
+fn value_words_in(field: &str, value: &str, en: bool) -> String {
+    let list = |parse: &dyn Fn(&str) -> Option<(&'static str, &'static str)>| {
+        let sep = if en { ", " } else { "、" };
+        value
+            .split(',')
+            .map(|v| parse(v).map(|(zh, e)| if en { e } else { zh }).unwrap_or(v).to_string())
+            .collect::<Vec<_>>()
+            .join(sep)
     };
+    macro_rules! words {
+        ($t:ty) => {
+            &|v: &str| <$t>::parse(v).ok().map(|c| (c.zh(), c.en()))
+        };
+    }
     match field {
-        "status" => {
-            crate::HouseholdStatus::from_code(value).map(|s| s.zh().to_string()).unwrap_or_else(|_| value.into())
-        }
-        "monitored_type" => list(&|v| MonitoredType::parse(v).ok().map(MonitoredType::zh)),
-        "risks" => list(&|v| RiskKind::parse(v).ok().map(RiskKind::zh)),
-        "causes" => list(&|v| crate::PovertyCause::parse(v).ok().map(crate::PovertyCause::zh)),
-        "relation" => list(&|v| Relation::parse(v).ok().map(Relation::zh)),
-        "health" => list(&|v| Health::parse(v).ok().map(Health::zh)),
-        "work_ability" => list(&|v| WorkAbility::parse(v).ok().map(WorkAbility::zh)),
-        "schooling" => list(&|v| Schooling::parse(v).ok().map(Schooling::zh)),
-        f if f.starts_with("check_") => match value {
-            "ok" => "有保障".into(),
-            "gap" => "有问题".into(),
-            other => other.into(),
+        "status" => crate::HouseholdStatus::from_code(value)
+            .map(|s| if en { s.en() } else { s.zh() }.to_string())
+            .unwrap_or_else(|_| value.into()),
+        "monitored_type" => list(words!(MonitoredType)),
+        "risks" => list(words!(RiskKind)),
+        "causes" => list(&|v| crate::PovertyCause::parse(v).ok().map(|c| (c.zh(), c.zh()))),
+        "relation" => list(words!(Relation)),
+        "health" => list(words!(Health)),
+        "work_ability" => list(words!(WorkAbility)),
+        "schooling" => list(words!(Schooling)),
+        f if f.starts_with("check_") => match (value, en) {
+            ("ok", false) => "有保障".into(),
+            ("gap", false) => "有问题".into(),
+            ("ok", true) => "assured".into(),
+            ("gap", true) => "a gap".into(),
+            (other, _) => other.into(),
         },
         // An ID number in a history or conflict is always masked.
         "id_number" => mask_id_number(value),

@@ -27,7 +27,7 @@ pub use drafts::MAX_DRAFT_CHARS;
 pub use error::StoreError;
 pub use journal::{SyncJournalEntry, JOURNAL_KEEP};
 pub use migrate::migrate;
-pub use query::{Counts, HouseholdQuery, Row};
+pub use query::{Conflicted, Counts, HouseholdQuery, Row};
 pub use search::search_key;
 pub use store::Store;
 pub use tx::StoreTx;

@@ -26,6 +26,45 @@ pub struct Row<T> {
     pub doc: String,
 }
 
+/// A record two devices changed at once (issue 16), as the conflicts list shows it: its kind
+/// (the key prefix in its document, one of `taizhang_domain::CONFLICT_KINDS`), its id, a
+/// label that tells it apart (a household's head, a promise's text, a meeting's day and
+/// topics…), the household it belongs to if any, and the fields in conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflicted {
+    pub kind: &'static str,
+    pub id: String,
+    pub label: String,
+    pub household: Option<String>,
+    pub conflicts: Vec<FieldConflict>,
+    pub doc: String,
+}
+
+/// Where each kind's conflicts are kept: kind, table, id, label and household expressions.
+const CONFLICT_SOURCES: &[(&str, &str, &str, &str, &str)] = &[
+    ("household", "households", "id", "head || '（' || grp || '）'", "id"),
+    (
+        "person",
+        "family_members",
+        "id",
+        "name || '（' || COALESCE((SELECT h.head FROM households h WHERE h.id = family_members.household), '') || '家）'",
+        "household",
+    ),
+    ("followup", "follow_ups", "id", "json_extract(record, '$.text')", "household"),
+    ("finding", "findings", "id", "json_extract(record, '$.text')", "household"),
+    ("meeting", "meetings", "id", "date || ' ' || json_extract(record, '$.topics')", "NULL"),
+    ("project", "projects", "id", "json_extract(record, '$.name')", "NULL"),
+    (
+        "progress",
+        "project_progress",
+        "id",
+        "COALESCE((SELECT json_extract(p.record, '$.name') FROM projects p WHERE p.id = project_progress.project), '') || ' ' || day || ' ' || json_extract(record, '$.text')",
+        "NULL",
+    ),
+    ("situation", "village_situations", "CAST(year AS TEXT)", "year || '年'", "NULL"),
+    ("plan", "plan_items", "id", "year || ' ' || json_extract(record, '$.title')", "NULL"),
+];
+
 /// A household search. Every filter that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HouseholdQuery {
@@ -429,6 +468,30 @@ impl Store {
             json_row("finding"),
         )?;
         Ok(rows.pop())
+    }
+
+    /// Every record with fields in conflict, of the kinds a person settles on the app
+    /// (`taizhang_domain::CONFLICT_KINDS`), in that order of kinds, then by id.
+    pub fn conflicted(&self) -> Result<Vec<Conflicted>, StoreError> {
+        let mut out = Vec::new();
+        for &(kind, table, id, label, household) in CONFLICT_SOURCES {
+            let sql = format!(
+                "SELECT {id}, COALESCE({label}, ''), {household}, conflicts, doc FROM {table}
+                 WHERE conflicts <> '[]' ORDER BY 1"
+            );
+            out.extend(self.collect(&sql, [], |r| {
+                Ok(Conflicted {
+                    kind,
+                    id: r.get(0)?,
+                    label: r.get(1)?,
+                    household: r.get(2)?,
+                    conflicts: parse_conflicts(&r.get::<_, String>(3)?)?,
+                    doc: r.get(4)?,
+                })
+            })?);
+        }
+        out.retain(|c| !c.conflicts.is_empty());
+        Ok(out)
     }
 
     /// One follow-up item, if this device holds it.
