@@ -61,6 +61,8 @@ pub struct Ledger {
     /// Whether a sync asks the server for documents whole, as saved forms, when this device has
     /// read nothing of the log yet (issue 23; on unless turned off).
     pub(crate) saved_forms: bool,
+    /// Which registry changes touched which record, for records' histories (issue 16).
+    history: taizhang_doc::HistoryIndex,
 }
 
 /// Validation's view of the ledger, backed by the store's materialised tables. A store
@@ -203,6 +205,7 @@ impl Ledger {
             limits: Limits::default(),
             uptime: std::sync::Arc::new(crate::SystemUptime::default()),
             saved_forms: true,
+            history: taizhang_doc::HistoryIndex::default(),
         };
         if ledger.store.meta(META_REMATERIALISE_LEAVE)?.is_some() {
             ledger.rematerialise_team(LeaveRequest::PREFIX, META_REMATERIALISE_LEAVE)?;
@@ -475,7 +478,10 @@ impl Ledger {
     /// registry's own history (issue 16).
     pub fn household_history(&mut self, id: HouseholdId) -> Result<Vec<taizhang_doc::RecordEdit>, ClientError> {
         let key = format!("{}/{id}", Household::PREFIX);
-        Ok(taizhang_doc::record_history(self.doc(DocId::Registry)?, &key))
+        self.doc(DocId::Registry)?;
+        let doc = self.docs.get(&DocId::Registry).ok_or_else(|| ClientError::NotFound("the registry".into()))?;
+        self.history.update(doc);
+        Ok(taizhang_doc::record_history_indexed(doc, &self.history, &key))
     }
 
     /// Settles a conflict of household `id` (issue 16): `field` keeps the concurrent value

@@ -23,7 +23,7 @@ pub use access::{access_facts, access_facts_at, filing_key, filing_keys, score_k
 pub use check::{check_touched, RecordProblem, MAX_FIELDS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
-pub use history::{author_message, record_history, FieldEdit, RecordEdit};
+pub use history::{author_message, record_history, record_history_indexed, FieldEdit, HistoryIndex, RecordEdit};
 pub use record::{
     changed_keys, copy_record, keep_conflict_value, read_all, read_one, write, FieldConflict, Fields, Read, Record,
 };

@@ -171,3 +171,33 @@ fn a_households_history_says_who_when_and_old_to_new() {
         vec![("monitored_type", None, Some("marginal")), ("status", Some("ordinary"), Some("monitored"))]
     );
 }
+
+/// The index kept beside a document gives the same history as reading every change, when it
+/// is brought up to date after each edit and after changes merged from another device.
+#[test]
+fn an_index_kept_up_to_date_gives_the_same_history() {
+    use taizhang_doc::{record_history_indexed, HistoryIndex};
+    let mut d = doc(1);
+    let h = household();
+    let mut index = HistoryIndex::default();
+    index.update(&d);
+    edit_by(&mut d, 100, 1_000, |tx| write(tx, &h).expect("add"));
+    index.update(&d);
+    assert_eq!(record_history_indexed(&d, &index, &h.key()), record_history(&d, &h.key()));
+    // Another phone changes the status concurrently; its changes arrive by a merge.
+    let mut other = d.fork().with_actor(automerge::ActorId::from(vec![2u8; 16]));
+    let monitored = Household { status: HouseholdStatus::Monitored, ..h.clone() };
+    edit_by(&mut other, 200, 5_000, |tx| write(tx, &monitored).expect("monitored"));
+    edit_by(&mut d, 100, 6_000, |tx| write(tx, &person(1, "王大山", Relation::Head)).expect("person"));
+    d.merge(&mut other).expect("merge");
+    index.update(&d);
+    let indexed = record_history_indexed(&d, &index, &h.key());
+    assert_eq!(indexed, record_history(&d, &h.key()));
+    assert_eq!(indexed.len(), 2, "{indexed:?}");
+    // A different document in its place: the index starts again instead of mixing them.
+    let mut fresh = doc(3);
+    edit_by(&mut fresh, 300, 9_000, |tx| write(tx, &h).expect("add elsewhere"));
+    index.update(&fresh);
+    assert_eq!(record_history_indexed(&fresh, &index, &h.key()), record_history(&fresh, &h.key()));
+    assert_eq!(record_history_indexed(&fresh, &index, &h.key()).len(), 1);
+}
