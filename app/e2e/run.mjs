@@ -708,6 +708,35 @@ async function main() {
       await s.waitFor('[data-testid="sync-done"]', 60000);
       await s.waitText('[data-testid="sync-pending"]', (t) => t.trim().startsWith("0 "));
       log("the finding arrived on Today, was answered there and synced");
+
+      // A conflict (issue 16): the app corrects this year's population to 1210 while 王芳's
+      // phone (the CLI) enters 1250 without having seen it. After the sync the Sync screen
+      // lists the village situation in words with both values; the app keeps 1250.
+      await s.go("#/ledger", "ledger");
+      await s.exec('document.querySelector("[data-testid=situation-edit]").open = true;');
+      await s.type('[data-testid="situation-population"]', "1210");
+      await s.click('[data-testid="situation-save"]');
+      await s.waitText('[data-testid="situation-filled"]', (t) => t.includes("已填"));
+      execFileSync(CLI_BIN, ["--store", storeB, "set-situation", "--population", "1250"], { stdio: "inherit" });
+      execFileSync(CLI_BIN, ["--store", storeB, "sync", "--server", serverUrl], { stdio: "inherit" });
+      await s.go("#/sync", "sync");
+      await s.click('[data-testid="sync-now"]');
+      await s.waitText('[data-testid="sync-pending"]', (t) => t.trim().startsWith("0 "), 60000);
+      const listed = await s.waitText(
+        '[data-testid="sync-conflicts"] [data-testid="conflict-record"][data-kind="situation"]',
+        (t) => t.includes("村情") && t.includes("户籍人口") && t.includes("1210") && t.includes("1250"),
+        60000,
+      );
+      await s.exec('document.querySelector("[data-testid=sync-conflicts]").scrollIntoView({ block: "start" });');
+      await s.shot("sync-conflicts");
+      await s.exec(
+        `const b = [...document.querySelectorAll('[data-testid=sync-conflicts] [data-kind=situation] [data-testid=conflict-keep]')]
+           .find((b) => b.textContent.includes("1250")); b.scrollIntoView({ block: "center" }); b.click();`,
+      );
+      await s.waitFor('[data-testid="sync-conflicts"] [data-testid="conflicts-none"]');
+      await s.click('[data-testid="sync-now"]');
+      await s.waitText('[data-testid="sync-pending"]', (t) => t.trim().startsWith("0 "), 60000);
+      log(`a conflict listed in words on the Sync screen (${listed.replace(/\s+/g, " ").slice(0, 80)}…), 1250 kept and synced`);
     } catch (e) {
       await s.shot("failure-draft").catch(() => undefined);
       throw e;
@@ -716,6 +745,9 @@ async function main() {
     }
   });
 
+  execFileSync(CLI_BIN, ["--store", storeB, "sync", "--server", serverUrl], { stdio: "inherit" });
+  const situation = execFileSync(CLI_BIN, ["--store", storeB, "situation"]).toString();
+  assert(/户籍人口 population: 1250\b/.test(situation), `王芳's phone holds the value the app kept: ${situation}`);
   const lines = (await (await fetch(`${serverUrl}/county/api/village/${villageId}/findings`, { headers: bearer })).json()).findings;
   const found = lines.find((l) => l.id === findingId);
   assert(found && found.state_zh.includes("已答复") && found.answer.includes(marker) && found.answered_at > 0,

@@ -34,8 +34,13 @@ fn shown(kind: &str, field: &str, value: &str, names: &BTreeMap<MemberId, String
 }
 
 /// A record's conflicting fields in words, for the household screen and the conflicts list.
+/// Who-and-when fields (`updated_by`, `answered_at`…) are left out when the record has a
+/// content field in conflict: they follow the value picked for it
+/// (`taizhang_doc::keep_conflict_value`).
 pub(crate) fn items(kind: &str, c: &[FieldConflict], names: &BTreeMap<MemberId, String>) -> Vec<ConflictItem> {
+    let content = c.iter().any(|c| !taizhang_doc::is_bookkeeping(&c.field));
     c.iter()
+        .filter(|c| !(content && taizhang_doc::is_bookkeeping(&c.field)))
         .map(|c| {
             let (zh, en) = record_field_words(kind, &c.field).unwrap_or((c.field.as_str(), c.field.as_str()));
             let (values_shown, values_shown_en) = c.values.iter().map(|v| shown(kind, &c.field, v, names)).unzip();
@@ -131,5 +136,11 @@ mod tests {
         assert_eq!((it.label_zh.as_str(), it.can_pick), ("验收结果", false));
         assert_eq!(it.values_shown, ["验收通过", "退回"]);
         assert_eq!(cut(&"长".repeat(60)).chars().count(), LABEL_CHARS);
+        // Who and when follow the content: listed only when nothing else is in conflict.
+        let two = |f: &str| FieldConflict { field: f.into(), values: vec!["1".into(), "2".into()] };
+        let shown: Vec<String> =
+            items("situation", &[two("population"), two("updated_at")], &names).into_iter().map(|i| i.field).collect();
+        assert_eq!(shown, ["population"]);
+        assert_eq!(items("situation", &[two("updated_at")], &names).len(), 1);
     }
 }

@@ -111,23 +111,55 @@ fn show(v: &Value<'_>) -> String {
     }
 }
 
+/// Whether a field says who or when (`updated_by`, `recorded_at`, `answered_by`, `at`…): in
+/// a conflict it follows the value picked for the record's content ([`keep_conflict_value`]).
+pub fn is_bookkeeping(field: &str) -> bool {
+    field.ends_with("_by") || field.ends_with("_at") || field == "at" || field == "by"
+}
+
+/// The device (actor) whose operation wrote a value.
+fn op_actor(id: &automerge::ObjId) -> Option<automerge::ActorId> {
+    match id {
+        automerge::ObjId::Id(_, actor, _) => Some(actor.clone()),
+        automerge::ObjId::Root => None,
+    }
+}
+
 /// Settles a conflict (issue 16): field `field` of the record at root `key` gets the one of
 /// its concurrent values shown as `shown` (as [`FieldConflict::values`] shows them), written
-/// anew so it supersedes the others on every device. `false` when the field holds no such
-/// value (already settled elsewhere, or another value); nothing is written then.
+/// anew so it supersedes the others on every device. The record's who-and-when fields in
+/// conflict too ([`is_bookkeeping`]: `updated_by`, `answered_at`…) follow: each keeps the value
+/// the same device wrote (concurrent values always come from different devices), so picking
+/// an answer keeps its author and time with it. `false` when the field holds no such value
+/// (already settled elsewhere, or another value); nothing is written then.
 pub fn keep_conflict_value(tx: &mut impl Transactable, key: &str, field: &str, shown: &str) -> Result<bool, DocError> {
     let obj = match tx.get(ROOT, key)? {
         Some((Value::Object(ObjType::Map), id)) => id,
         _ => return Ok(false),
     };
-    let chosen = tx.get_all(&obj, field)?.into_iter().find(|(v, _)| show(v) == shown).map(|(v, _)| v.into_owned());
-    match chosen {
-        Some(Value::Scalar(s)) => {
-            tx.put(&obj, field, s.into_owned())?;
-            Ok(true)
+    let chosen = tx.get_all(&obj, field)?.into_iter().find(|(v, _)| show(v) == shown);
+    let Some((Value::Scalar(s), op)) = chosen else { return Ok(false) };
+    let s = s.into_owned();
+    let actor = op_actor(&op);
+    let mut companions = Vec::new();
+    if !is_bookkeeping(field) {
+        let names: Vec<String> = tx.keys(&obj).map(|k| k.to_string()).collect();
+        for name in names.into_iter().filter(|n| n != field && is_bookkeeping(n)) {
+            let values = tx.get_all(&obj, name.as_str())?;
+            if values.len() < 2 {
+                continue;
+            }
+            let same = values.into_iter().find(|(_, id)| op_actor(id) == actor);
+            if let Some((Value::Scalar(v), _)) = same {
+                companions.push((name, v.into_owned()));
+            }
         }
-        _ => Ok(false),
     }
+    tx.put(&obj, field, s)?;
+    for (name, v) in companions {
+        tx.put(&obj, name.as_str(), v)?;
+    }
+    Ok(true)
 }
 
 /// Writes `record` into the document: creates its map if new, then sets only the fields whose

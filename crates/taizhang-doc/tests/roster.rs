@@ -201,3 +201,44 @@ fn an_index_kept_up_to_date_gives_the_same_history() {
     assert_eq!(record_history_indexed(&fresh, &index, &h.key()), record_history(&fresh, &h.key()));
     assert_eq!(record_history_indexed(&fresh, &index, &h.key()).len(), 1);
 }
+
+/// Keeping one device's value of a field in conflict keeps that device's who-and-when fields
+/// with it (here a family member's ID number and who entered it), and leaves other content
+/// fields in conflict for the person to decide.
+#[test]
+fn keeping_a_value_keeps_its_authors_bookkeeping_with_it() {
+    use taizhang_doc::{keep_conflict_value, read_one};
+    let mut a = doc(1);
+    let p = person(5, "王小红", Relation::Child);
+    edit_by(&mut a, 100, 1_000, |tx| write(tx, &p).expect("add"));
+    let mut b = a.fork().with_actor(ActorId::from(vec![2u8; 16]));
+    let on_a = FamilyMember {
+        id_number: "11010519491231002X".into(),
+        id_entered_by: Some(taizhang_domain::MemberId(Uuid::from_u128(100))),
+        birth_year: Some(1990),
+        ..p.clone()
+    };
+    let on_b = FamilyMember {
+        id_number: "110105194912310029".into(),
+        id_entered_by: Some(taizhang_domain::MemberId(Uuid::from_u128(200))),
+        birth_year: Some(1991),
+        ..p.clone()
+    };
+    edit_by(&mut a, 100, 2_000, |tx| write(tx, &on_a).expect("a"));
+    edit_by(&mut b, 200, 2_000, |tx| write(tx, &on_b).expect("b"));
+    a.merge(&mut b).expect("merge");
+    let fields = |d: &Automerge| {
+        let mut f: Vec<String> =
+            read_one::<FamilyMember>(d, &p.key()).expect("read").expect("there").conflicts.into_iter().map(|c| c.field).collect();
+        f.sort();
+        f
+    };
+    assert_eq!(fields(&a), ["birth_year", "id_entered_by", "id_number"]);
+    let mut tx = a.transaction();
+    assert!(keep_conflict_value(&mut tx, &p.key(), "id_number", "110105194912310029").expect("keep"));
+    tx.commit();
+    let back = read_one::<FamilyMember>(&a, &p.key()).expect("read").expect("there");
+    assert_eq!(back.record.id_number, "110105194912310029");
+    assert_eq!(back.record.id_entered_by, on_b.id_entered_by, "who entered it follows the number kept");
+    assert_eq!(fields(&a), ["birth_year"], "the year of birth is still the person's to decide");
+}

@@ -87,17 +87,17 @@ pub fn record_field_words(kind: &str, field: &str) -> Option<(&'static str, &'st
         ("progress", "text") => Some(("进展情况", "progress")),
         ("progress", "by") => Some(("记录人", "recorded by")),
         ("progress", "at") => Some(("记录时间", "recorded at")),
-        ("situation", "population") => Some(("总人口", "population")),
-        ("situation", "households") => Some(("总户数", "households")),
-        ("situation", "committee") => Some(("村两委班子", "the two committees")),
+        ("situation", "population") => Some(("户籍人口", "population")),
+        ("situation", "households") => Some(("户数", "households")),
+        ("situation", "committee") => Some(("村两委成员", "the two committees")),
         ("situation", "party_members") => Some(("党员人数", "party members")),
         ("situation", "collective_income") => Some(("村集体经济收入(元)", "collective income (yuan)")),
         ("situation", "income_sources") => Some(("集体收入来源", "sources of collective income")),
-        ("situation", "income_per_head") => Some(("农民人均纯收入(元)", "income per head (yuan)")),
+        ("situation", "income_per_head") => Some(("农民人均可支配收入(元)", "income per head (yuan)")),
         ("situation", "industries") => Some(("主导产业", "main industries")),
-        ("situation", "roads") => Some(("道路交通", "roads")),
+        ("situation", "roads") => Some(("道路", "roads")),
         ("situation", "water") => Some(("饮水", "water")),
-        ("situation", "network") => Some(("网络通信", "network")),
+        ("situation", "network") => Some(("网络 / 通信", "network")),
         ("situation", "problems") => Some(("主要问题", "main problems")),
         ("plan", "kind") => Some(("类别", "kind")),
         ("plan", "year") => Some(("年度", "year")),
@@ -189,7 +189,7 @@ mod tests {
         // One stored name, two meanings.
         assert_eq!(record_field_words("followup", "text").map(|w| w.0), Some("承诺事项"));
         assert_eq!(record_field_words("finding", "text").map(|w| w.0), Some("发现的问题"));
-        assert_eq!(record_field_words("situation", "households").map(|w| w.0), Some("总户数"));
+        assert_eq!(record_field_words("situation", "households").map(|w| w.0), Some("户数"));
         assert_eq!(record_field_words("project", "households").map(|w| w.0), Some("受益农户"));
         assert_eq!(record_field_words("household", "status").map(|w| w.0), Some("户类型"));
     }
