@@ -60,7 +60,6 @@ import {
   scoreItemProblems,
   scoreStateLabel,
   leaveStateLabel,
-  formatBytes,
   formatDateTime,
   parseRoute,
   routeHash,
@@ -395,7 +394,7 @@ const todayScreen: Screen = async (el) => {
     h(
       "p",
       { class: "muted small", "data-testid": "today-pending" },
-      v.pendingDocs ? t("today.pending", { n: v.pendingDocs }) : t("today.allSent"),
+      v.pendingChanges ? t("today.pending", { n: v.pendingChanges }) : t("today.allSent"),
     ),
   );
 };
@@ -1444,7 +1443,7 @@ const syncScreen: Screen = async (el) => {
     btn.textContent = st.running ? t("sync.running") : t("sync.now");
     clear(result);
     if (st.running || st.progress.requests) {
-      result.append(h("p", { class: "small muted" }, t("sync.progress", { up: formatBytes(st.progress.bytesUp), down: formatBytes(st.progress.bytesDown), n: st.progress.requests })));
+      result.append(h("p", { class: "small muted", "data-testid": "sync-requests" }, t("sync.progress", { n: st.progress.requests })));
     }
     if (!st.running && st.lastError) result.append(errorBox(st.lastError));
     else if (!st.running && st.lastResult) {

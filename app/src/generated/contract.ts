@@ -148,9 +148,9 @@ requiredSoFar: number,
  */
 yearlyTarget: number, onTrack: boolean, diaryToday: DiaryStatus, 
 /**
- * Documents with changes waiting to be sent.
+ * Changes waiting to be sent: the same count as [`SyncStatus::pending_changes`].
  */
-pendingDocs: number, 
+pendingChanges: number, 
 /**
  * The open follow-up items (待办) of the village: mine first, then by due day.
  */

@@ -209,8 +209,8 @@ pub struct TodayView {
     pub yearly_target: u32,
     pub on_track: bool,
     pub diary_today: DiaryStatus,
-    /// Documents with changes waiting to be sent.
-    pub pending_docs: u32,
+    /// Changes waiting to be sent: the same count as [`SyncStatus::pending_changes`].
+    pub pending_changes: u32,
     /// The open follow-up items (待办) of the village: mine first, then by due day.
     pub follow_ups: Vec<FollowUpItem>,
     /// The inspection findings waiting for the team's answer (待整改, issue 16), oldest first.

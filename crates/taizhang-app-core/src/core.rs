@@ -700,20 +700,6 @@ fn withdrawn_item(w: taizhang_client::Withdrawn) -> WithdrawnItem {
     WithdrawnItem { doc: w.doc, key: w.key, fields: w.fields, reason: w.reason, withdrawn_at: w.withdrawn_at }
 }
 
-fn pending_changes(store: &Store, docs: &[String]) -> Result<u32, AppError> {
-    let mut n = 0;
-    for name in docs {
-        let mut doc = automerge::Automerge::new();
-        for chunk in store.load_doc(name)? {
-            taizhang_sync::load_untrusted(&mut doc, &chunk).map_err(AppError::Storage)?;
-        }
-        let confirmed: Vec<automerge::ChangeHash> =
-            store.confirmed_heads(name)?.into_iter().map(automerge::ChangeHash).collect();
-        n += doc.get_changes(&confirmed).len() as u32;
-    }
-    Ok(n)
-}
-
 impl AppCore {
     /// Opens the app over the store at `store_path` (not created until the device joins) and
     /// the settings at `settings_path`. `server_override` (env `TAIZHANG_SERVER`) replaces the
@@ -1054,7 +1040,7 @@ impl AppCore {
                 yearly_target: policy.min_days_in_village_per_year,
                 on_track: days_this_year >= required_so_far,
                 diary_today,
-                pending_docs: l.pending_docs()?.len() as u32,
+                pending_changes: l.pending_change_count()?,
                 follow_ups: crate::followups::open_items(l, now)?,
                 findings: crate::followups::open_findings(l)?,
             })
@@ -1912,10 +1898,10 @@ impl AppCore {
     }
 
     pub async fn sync_status(&self) -> Result<SyncStatus, AppError> {
-        if let Ok(guard) = self.ledger.try_lock() {
-            if let Some(l) = guard.as_ref() {
+        if let Ok(mut guard) = self.ledger.try_lock() {
+            if let Some(l) = guard.as_mut() {
                 let docs = l.pending_docs()?;
-                let changes = pending_changes(l.store(), &docs)?;
+                let changes = l.pending_change_count()?;
                 let last = l.last_sync_at()?;
                 let mut m = lock(&self.memo);
                 m.pending_docs = docs;
@@ -2002,7 +1988,7 @@ impl AppCore {
         let docs = ledger.pending_docs()?;
         {
             let mut m = lock(&self.memo);
-            m.pending_changes = pending_changes(ledger.store(), &docs)?;
+            m.pending_changes = ledger.pending_change_count()?;
             m.pending_docs = docs;
         }
         Ok(SyncSummary {

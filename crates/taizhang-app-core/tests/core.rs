@@ -152,8 +152,12 @@ async fn today_counts_days_in_the_village_against_the_yearly_rule() {
     assert!(!v.on_track);
     assert_eq!(v.diary_today, DiaryStatus::Missing);
     assert_eq!(v.member.name, "王芳");
-    // The registry this test seeded locally and the month's log wait to be sent.
-    assert_eq!(v.pending_docs, 2);
+    // The registry this test seeded locally and the month's three check-ins wait to be sent:
+    // one count, in changes, the same on Today and on the Sync screen (issue 16).
+    let status = core.sync_status().await.expect("status");
+    assert_eq!(status.pending_docs.len(), 2);
+    assert!(v.pending_changes >= 3, "{}", v.pending_changes);
+    assert_eq!(v.pending_changes, status.pending_changes);
 
     core.check_in(CheckInRequest { kind: CheckKindCode::Out, location: None }).await.expect("out");
     core.write_diary(DiaryInput { date: None, text: "走访三户".into(), amends: None, attachments: Vec::new() })
