@@ -754,6 +754,53 @@ async function main() {
     `the county side lists the finding answered by the app: ${JSON.stringify(found)}`);
   log(`county side: ${found.state_zh} by ${found.answered_by_name} at ${found.answered_at_text}`);
 
+  // Issue 19: the photo the app attached, seen on the county page in a browser. The app's own
+  // WebKit window is pointed at the county page (a session of its own, then closed): the county
+  // officer signs in, opens the village, clicks 李明's day today on the evidence calendar, and
+  // the visit's thumbnail is decoded there (never a broken image).
+  await withDriver(appEnv, async (base) => {
+    const s = await Session.create(base, APP_BIN);
+    try {
+      await passLock(s);
+      await s.waitFor('[data-testid="screen-today"][data-ready="1"]', 60000);
+      await s.cmd("POST", "/url", { url: `${serverUrl}/county/` });
+      await s.type('[data-testid="login-name"]', "惠水县委组织部 孙强");
+      await s.type('[data-testid="login-password"]', "县里查台账-e2e-2026");
+      await s.click('[data-testid="login-submit"]');
+      await s.click('[data-testid="village-row"] [data-testid="village-link"]');
+      await s.waitFor('[data-testid="members-table"]', 30000);
+      const today = await s.exec("return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);");
+      let clicked = false;
+      for (const until = Date.now() + 30000; !clicked && Date.now() < until; ) {
+        clicked = await s.exec(
+          `const rows = [...document.querySelectorAll('[data-testid=evidence-member]')].filter((r) => r.textContent.includes("李明"));
+           const day = rows.length ? rows[0].querySelector('[data-testid=evidence-day][data-date="' + arguments[0] + '"]') : null;
+           if (!day) return false; day.scrollIntoView({ block: "center" }); day.click(); return true;`,
+          [today],
+        );
+        if (!clicked) await sleep(300);
+      }
+      assert(clicked, `李明's day ${today} is on the evidence calendar`);
+      let size = null;
+      for (const until = Date.now() + 30000; !size && Date.now() < until; ) {
+        size = await s.exec(
+          `const img = document.querySelector('[data-testid=evidence-record] [data-testid=photo-thumb]');
+           return img && img.complete && img.naturalWidth > 0 ? [img.naturalWidth, img.naturalHeight] : null;`,
+        );
+        if (!size) await sleep(300);
+      }
+      assert(size, "the app's visit photo shows as a decoded thumbnail on the county page");
+      await s.exec('document.querySelector("[data-testid=evidence-record]").scrollIntoView({ block: "center" });');
+      await s.shot("county-app-photo");
+      log(`the county page, in a browser, shows the app's visit photo: a ${size.join("×")} thumbnail on 李明's ${today}`);
+    } catch (e) {
+      await s.shot("failure-county-photo").catch(() => undefined);
+      throw e;
+    } finally {
+      await s.close().catch(() => undefined);
+    }
+  });
+
   // 附近的队员 (issue 20): the server goes away; 王芳's phone (the CLI) writes a diary entry and
   // offers it on the LAN; the app joins with her pairing code and address, then offers in turn
   // and her phone joins. Every exchange is listed in words on the app's screen.
