@@ -60,6 +60,7 @@ const COMMANDS: &[&str] = &[
     "attachment_full",
     "transfer_attachments",
     "add_attachments",
+    "remove_attachment",
     "follow_up_to_project",
     "join_project",
 ];

@@ -122,8 +122,30 @@ export function attachmentPicker(kind: RecordKindCode, initial: string[] = []): 
 
 /** A saved record's photos: thumbnails and each one's state in words, redrawn every few seconds
  * while any is still on its way. */
-export function attachmentStrip(kind: RecordKindCode, recordId: string): HTMLElement {
+export function attachmentStrip(kind: RecordKindCode, recordId: string, removable = false): HTMLElement {
   const strip = h("div", { class: "photos", "data-testid": "record-photos" });
+  // 移除 takes a photo off the saved record (a wrong one is not stuck there); the first tap asks
+  // 确认移除？, the second removes.
+  const removeButton = (id: string) => {
+    const btn = h("button", { class: "small", "data-testid": "record-photo-remove" }, t("photo.remove"));
+    let armed = false;
+    btn.onclick = async () => {
+      if (!armed) {
+        armed = true;
+        btn.textContent = t("photo.removeConfirm");
+        return;
+      }
+      btn.disabled = true;
+      try {
+        await call("remove_attachment", { recordKind: kind, recordId, id });
+        await load();
+      } catch (e) {
+        btn.disabled = false;
+        btn.textContent = (e as { message?: string }).message ?? String(e);
+      }
+    };
+    return btn;
+  };
   const load = async () => {
     const list = await call("attachments_for", { recordKind: kind, recordId }).catch(() => null);
     if (!list || !strip.isConnected && strip.childElementCount) return;
@@ -137,6 +159,7 @@ export function attachmentStrip(kind: RecordKindCode, recordId: string): HTMLEle
           thumbBox(a),
           h("div", { class: "small", "data-testid": "record-photo-state" }, stateWords(a)),
           evidenceWords(a) ? h("div", { class: "small muted" }, evidenceWords(a)) : null,
+          removable ? removeButton(a.id) : null,
         ),
       );
     if (list.items.some((a) => a.state === "waiting" || a.state === "uploading" || (a.state === "remote" && !a.thumb)))
@@ -153,9 +176,10 @@ export function attachmentStrip(kind: RecordKindCode, recordId: string): HTMLEle
  * (it joins those it has), and the strip is drawn again with each file's state in words. */
 export function recordPhotos(kind: RecordKindCode, recordId: string, count: number, legend: string): HTMLElement {
   const box = h("div", { class: "record-photos", "data-testid": `${kind}-record-photos` });
-  let strip: HTMLElement = count ? attachmentStrip(kind, recordId) : h("div", { class: "photos" });
+  const removable = platform() !== "browser";
+  let strip: HTMLElement = count ? attachmentStrip(kind, recordId, removable) : h("div", { class: "photos" });
   box.append(strip);
-  if (platform() === "browser") return box;
+  if (!removable) return box;
   const error = h("p", { class: "warn small", hidden: true, "data-testid": "photo-error" });
   const done = h("p", { class: "ok small", hidden: true, "data-testid": "photo-added" }, t("photo.added"));
   const input = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp,application/pdf", multiple: true, "data-testid": `${kind}-add-photo` });
@@ -177,7 +201,7 @@ export function recordPhotos(kind: RecordKindCode, recordId: string, count: numb
     try {
       await call("add_attachments", { recordKind: kind, recordId, attachments: ids });
       done.hidden = false;
-      const next = attachmentStrip(kind, recordId);
+      const next = attachmentStrip(kind, recordId, removable);
       strip.replaceWith(next);
       strip = next;
     } catch (e) {

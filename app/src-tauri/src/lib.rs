@@ -221,6 +221,10 @@ async fn add_attachments(core: Core<'_>, req: AddAttachmentsRequest) -> Answer<A
     Ok(core.add_attachments(req).await?)
 }
 #[tauri::command]
+async fn remove_attachment(core: Core<'_>, req: RemoveAttachmentRequest) -> Answer<AttachmentList> {
+    Ok(core.remove_attachment(req).await?)
+}
+#[tauri::command]
 async fn follow_up_to_project(core: Core<'_>, req: FollowUpToProjectRequest) -> Answer<ProjectItem> {
     Ok(core.follow_up_to_project(req).await?)
 }
@@ -434,6 +438,7 @@ fn try_run() -> anyhow::Result<()> {
             attachment_full,
             transfer_attachments,
             add_attachments,
+            remove_attachment,
             follow_up_to_project,
             join_project
         ])

@@ -1139,6 +1139,12 @@ export type RecordKindCode = "visit" | "diary" | "household" | "followup" | "pro
 
 export type AddAttachmentsRequest = { recordKind: RecordKindCode, recordId: string, attachments: Array<string>, };
 
+export type RemoveAttachmentRequest = { recordKind: RecordKindCode, recordId: string, 
+/**
+ * The attachment's id ([`AttachmentItem::id`]).
+ */
+id: string, };
+
 export type AttachRequest = { recordKind: RecordKindCode, recordId?: string | null, 
 /**
  * The file's name as picked (only for messages: the kind is read from the content).
@@ -1280,6 +1286,7 @@ export interface Commands {
   attachment_full: { req: AttachmentRef; res: AttachmentData };
   transfer_attachments: { req: null; res: TransferSummary };
   add_attachments: { req: AddAttachmentsRequest; res: AttachmentList };
+  remove_attachment: { req: RemoveAttachmentRequest; res: AttachmentList };
   follow_up_to_project: { req: FollowUpToProjectRequest; res: ProjectItem };
   join_project: { req: JoinProjectRequest; res: ProjectItem };
 }

@@ -119,6 +119,69 @@ impl AppCore {
         })
         .await
     }
+
+    /// Takes one photo or scan off a saved household, follow-up item, progress update or plan
+    /// item: the record is saved without it (an ordinary edit that syncs), and the file, tied
+    /// to no other record, is no longer sent (the server collects a blob nothing refers to).
+    /// A visit's or diary entry's photos change only with a correction (更正).
+    pub async fn remove_attachment(&self, req: RemoveAttachmentRequest) -> Result<AttachmentList, AppError> {
+        use crate::core::parse_id;
+        let now = self.now();
+        let kind = record_kind(req.record_kind);
+        let id = req.record_id.trim().to_string();
+        let hash = req.id.trim().to_ascii_lowercase();
+        self.with(|l| {
+            Self::me_synced(l)?;
+            let unknown = || AppError::NotFound(format!("{kind} {id}"));
+            let not_on = || {
+                AppError::invalid(
+                    "id",
+                    "这张照片不在这条记录上（可能已在别的手机上移除）/ this photo is not on the record (removed on another phone?)",
+                )
+            };
+            let without = |list: &mut Vec<String>| -> Result<(), AppError> {
+                let before = list.len();
+                list.retain(|h| *h != hash);
+                if list.len() == before {
+                    return Err(not_on());
+                }
+                Ok(())
+            };
+            match req.record_kind {
+                RecordKindCode::Household => {
+                    let mut h = l.store().household(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
+                    without(&mut h.details.attachments)?;
+                    l.put_household(&h, now)?;
+                }
+                RecordKindCode::Followup => {
+                    let mut f = l.store().follow_up(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
+                    without(&mut f.attachments)?;
+                    l.put_follow_up(&f, now)?;
+                }
+                RecordKindCode::Progress => {
+                    let mut u = l.store().progress_update(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
+                    without(&mut u.attachments)?;
+                    l.add_progress(&u, now)?;
+                }
+                RecordKindCode::Plan => {
+                    let mut p = l.store().plan_item(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
+                    without(&mut p.attachments)?;
+                    l.put_plan_item(&p, now)?;
+                }
+                RecordKindCode::Visit | RecordKindCode::Diary => {
+                    return Err(AppError::invalid(
+                        "recordKind",
+                        "走访和日记的照片是当天的凭证，只能通过更正改动 / a visit's or diary entry's photos are that \
+                         day's evidence: they change only with a correction (更正)",
+                    ))
+                }
+            }
+            l.store().untie_attachment(&hash, kind, &id)?;
+            let rows = record_rows(l.store(), kind, &id, now)?;
+            Ok(AttachmentList { items: rows.iter().map(|a| self.list_item(a)).collect() })
+        })
+        .await
+    }
 }
 
 /// `YYYY-MM-DD HH:MM` from the EXIF `YYYY-MM-DD HH:MM:SS` (or `YYYY:MM:DD ...`).

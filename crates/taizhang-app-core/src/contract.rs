@@ -1253,6 +1253,18 @@ pub struct AddAttachmentsRequest {
     pub attachments: Vec<String>,
 }
 
+/// Takes one photo or scan off a saved household, follow-up item, progress update or plan
+/// item (issue 19): a wrong photo is not stuck on the record. A visit's or diary entry's photos
+/// are evidence of that day: they change with a correction (更正) only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveAttachmentRequest {
+    pub record_kind: RecordKindCode,
+    pub record_id: String,
+    /// The attachment's id ([`AttachmentItem::id`]).
+    pub id: String,
+}
+
 /// A photo or scan the person picked (issue 19): the file's bytes as it is (the app re-encodes
 /// a photo to 1,600 px and about 250 KB; a PDF is kept as is), for a record being written
 /// (`recordId` absent) or saved.
@@ -1917,6 +1929,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("attachment_full", "AttachmentRef", "AttachmentData"),
     ("transfer_attachments", "null", "TransferSummary"),
     ("add_attachments", "AddAttachmentsRequest", "AttachmentList"),
+    ("remove_attachment", "RemoveAttachmentRequest", "AttachmentList"),
     ("follow_up_to_project", "FollowUpToProjectRequest", "ProjectItem"),
     ("join_project", "JoinProjectRequest", "ProjectItem"),
 ];
@@ -2039,6 +2052,7 @@ pub fn contract_ts() -> String {
         PlanInput::decl(),
         RecordKindCode::decl(),
         AddAttachmentsRequest::decl(),
+        RemoveAttachmentRequest::decl(),
         AttachRequest::decl(),
         AttachmentStateCode::decl(),
         AttachmentItem::decl(),

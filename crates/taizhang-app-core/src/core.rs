@@ -22,7 +22,7 @@ use chrono::{Datelike, NaiveDate, TimeZone};
 #[cfg(not(target_arch = "wasm32"))]
 use taizhang_client::HttpTransport;
 use taizhang_client::{ClientError, Ledger, Transport, TransportError};
-use taizhang_doc::{automerge, FieldConflict};
+use taizhang_doc::FieldConflict;
 use taizhang_domain::{
     local_date, shanghai, CheckIn, CheckInId, CheckKind, DiaryEntry, DiaryId, GeoPoint, GpsFix, Household, HouseholdId,
     HouseholdStatus, LeaveId, LeaveKind, LeaveRequest, LeaveState, Member, MemberId, MonthScoreSheet, MonthSubmission,

@@ -84,6 +84,7 @@ impl AppCore {
             "attachment_full" => answer(self.attachment_full(arg(name, req)?).await),
             "transfer_attachments" => answer(self.transfer_attachments().await),
             "add_attachments" => answer(self.add_attachments(arg(name, req)?).await),
+            "remove_attachment" => answer(self.remove_attachment(arg(name, req)?).await),
             "follow_up_to_project" => answer(self.follow_up_to_project(arg(name, req)?).await),
             "join_project" => answer(self.join_project(arg(name, req)?).await),
             _ => Err(AppError::Invalid { message: format!("there is no command {name:?}"), field: None }.into()),

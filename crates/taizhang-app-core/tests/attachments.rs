@@ -361,3 +361,62 @@ async fn beside_an_encrypted_store_the_photo_files_are_sealed() {
     assert!(full.data_url.is_some_and(|u| u.starts_with("data:image/jpeg;base64,/9j/")), "a JPEG again");
     assert!(item.thumb.is_some_and(|t| t.starts_with("data:image/jpeg;base64,/9j/")), "its thumbnail too");
 }
+
+/// Issue 19: a wrong photo is not stuck on a saved record. Two photos on a household, one taken
+/// off: the household keeps the other, the removed file is not sent by the transfer (nothing
+/// refers to it), the teammate's phone lists only the kept one; a photo no longer on the record
+/// is refused in words, and a visit's photos are refused: they change with a correction only.
+#[tokio::test]
+async fn a_photo_taken_off_a_household_is_not_sent_and_leaves_the_teammates_list() {
+    use taizhang_app_core::contract::{AddAttachmentsRequest, RemoveAttachmentRequest};
+    let phones = common::TwoPhones::join().await;
+    let (li, wang) = (&phones.a, &phones.b);
+    let household = li.households(HouseholdFilter::default()).await.expect("households").items[0].id.clone();
+    let on = |n: u32| AttachRequest {
+        record_kind: RecordKindCode::Household,
+        record_id: Some(household.clone()),
+        ..attach(samples::photo(1200, 900, n))
+    };
+    let (keep, wrong) = (li.attach_file(on(21)).await.expect("keep"), li.attach_file(on(22)).await.expect("wrong"));
+    let both = li
+        .add_attachments(AddAttachmentsRequest {
+            record_kind: RecordKindCode::Household,
+            record_id: household.clone(),
+            attachments: vec![keep.id.clone(), wrong.id.clone()],
+        })
+        .await
+        .expect("two photos on the household");
+    assert_eq!(both.items.len(), 2);
+    let remove = |id: &str| RemoveAttachmentRequest {
+        record_kind: RecordKindCode::Household,
+        record_id: household.clone(),
+        id: id.to_string(),
+    };
+    let left = li.remove_attachment(remove(&wrong.id)).await.expect("taken off");
+    assert_eq!(left.items.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), [keep.id.as_str()]);
+    let again = li.remove_attachment(remove(&wrong.id)).await.expect_err("not on the record any more");
+    assert!(again.to_string().contains("不在这条记录上"), "{again}");
+    assert_eq!(li.household(household.clone()).await.expect("household").household.attachments, [keep.id.clone()]);
+
+    // The sync carries the record; the transfer sends the kept photo only.
+    li.sync_now().await.expect("sync");
+    let sent = li.transfer_attachments().await.expect("send");
+    assert_eq!(sent.uploaded, 1, "{sent:?}");
+    wang.sync_now().await.expect("王芳 syncs");
+    wang.transfer_attachments().await.expect("thumbs");
+    let q = AttachmentsQuery { record_kind: RecordKindCode::Household, record_id: household.clone() };
+    let theirs = wang.attachments_for(q).await.expect("list");
+    assert_eq!(theirs.items.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), [keep.id.as_str()]);
+
+    // A visit's photo: evidence of that day, changed only by a correction.
+    let visit = li.attach_file(attach(samples::photo(800, 600, 23))).await.expect("visit photo");
+    let refused = li
+        .remove_attachment(RemoveAttachmentRequest {
+            record_kind: RecordKindCode::Visit,
+            record_id: household.clone(),
+            id: visit.id,
+        })
+        .await
+        .expect_err("a visit's photos change with a correction");
+    assert!(refused.to_string().contains("更正"), "{refused}");
+}

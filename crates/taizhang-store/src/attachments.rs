@@ -188,6 +188,27 @@ impl Store {
         Ok(())
     }
 
+    /// Unties attachment `hash` from the record `record_kind` / `record_id` after the record
+    /// let it go (issue 19: a photo removed from a saved record). Tied again to another record
+    /// that still refers to it, if any; otherwise it is tied to none, so the transfer does not
+    /// send it (the server collects what nothing refers to). Returns whether it is still tied.
+    pub fn untie_attachment(&self, hash: &str, record_kind: &str, record_id: &str) -> Result<bool, StoreError> {
+        let other = self
+            .record_attachments()?
+            .into_iter()
+            .find(|(k, id, h)| h == hash && !(k == record_kind && id == record_id));
+        let (kind, id) = match &other {
+            Some((k, id, _)) => (Some(k.as_str()), Some(id.as_str())),
+            None => (None, None),
+        };
+        self.conn.execute(
+            "UPDATE attachments SET record_kind = COALESCE(?4, record_kind), record_id = ?5
+              WHERE hash = ?1 AND record_kind = ?2 AND record_id = ?3",
+            rusqlite::params![hash, record_kind, record_id, kind, id],
+        )?;
+        Ok(other.is_some())
+    }
+
     /// One attachment, if this device knows it.
     pub fn attachment(&self, hash: &str) -> Result<Option<AttachmentRow>, StoreError> {
         Ok(self
