@@ -67,52 +67,77 @@ pub(crate) fn require_on_device(store: &taizhang_store::Store, hashes: &[String]
     Ok(())
 }
 
+/// Loads the saved household, follow-up item, progress update or plan item `id`, lets `change`
+/// edit its list of photos (given the store, to check files on this device), saves it — only
+/// the photos change, so a colleague's edit of another field survives — and answers the new
+/// list. A visit or diary entry is refused with `refusal`: its photos travel with the record.
+fn edit_attachments(
+    l: &mut taizhang_client::Ledger,
+    code: RecordKindCode,
+    id: &str,
+    now: i64,
+    refusal: &str,
+    change: impl FnOnce(&taizhang_store::Store, &mut Vec<String>) -> Result<(), AppError>,
+) -> Result<Vec<String>, AppError> {
+    use crate::core::parse_id;
+    let unknown = || AppError::NotFound(format!("{} {id}", record_kind(code)));
+    Ok(match code {
+        RecordKindCode::Household => {
+            let mut h = l.store().household(parse_id("recordId", id)?)?.ok_or_else(unknown)?.record;
+            change(l.store(), &mut h.details.attachments)?;
+            l.put_household(&h, now)?;
+            h.details.attachments
+        }
+        RecordKindCode::Followup => {
+            let mut f = l.store().follow_up(parse_id("recordId", id)?)?.ok_or_else(unknown)?.record;
+            change(l.store(), &mut f.attachments)?;
+            l.put_follow_up(&f, now)?;
+            f.attachments
+        }
+        RecordKindCode::Progress => {
+            let mut u = l.store().progress_update(parse_id("recordId", id)?)?.ok_or_else(unknown)?.record;
+            change(l.store(), &mut u.attachments)?;
+            l.add_progress(&u, now)?;
+            u.attachments
+        }
+        RecordKindCode::Plan => {
+            let mut p = l.store().plan_item(parse_id("recordId", id)?)?.ok_or_else(unknown)?.record;
+            change(l.store(), &mut p.attachments)?;
+            l.put_plan_item(&p, now)?;
+            p.attachments
+        }
+        RecordKindCode::Visit | RecordKindCode::Diary => return Err(AppError::invalid("recordKind", refusal)),
+    })
+}
+
 impl AppCore {
     /// Adds photos or scans to a saved household, follow-up item, progress update or plan item
     /// (they join those it has; only the photos change, so a colleague's edit of another field
     /// survives), then answers the record's photos with their state in words.
     pub async fn add_attachments(&self, req: AddAttachmentsRequest) -> Result<AttachmentList, AppError> {
-        use crate::core::parse_id;
         let now = self.now();
         let kind = record_kind(req.record_kind);
         let id = req.record_id.trim().to_string();
+        let what = match req.record_kind {
+            RecordKindCode::Household => "household",
+            RecordKindCode::Followup => "follow-up item",
+            RecordKindCode::Progress => "progress update",
+            _ => "plan item",
+        };
         self.with(|l| {
             Self::me_synced(l)?;
-            let unknown = || AppError::NotFound(format!("{kind} {id}"));
-            let hashes = match req.record_kind {
-                RecordKindCode::Household => {
-                    let mut h = l.store().household(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    h.details.attachments =
-                        with_added(l.store(), &h.details.attachments, &req.attachments, "household")?;
-                    l.put_household(&h, now)?;
-                    h.details.attachments
-                }
-                RecordKindCode::Followup => {
-                    let mut f = l.store().follow_up(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    f.attachments = with_added(l.store(), &f.attachments, &req.attachments, "follow-up item")?;
-                    l.put_follow_up(&f, now)?;
-                    f.attachments
-                }
-                RecordKindCode::Progress => {
-                    let mut u = l.store().progress_update(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    u.attachments = with_added(l.store(), &u.attachments, &req.attachments, "progress update")?;
-                    l.add_progress(&u, now)?;
-                    u.attachments
-                }
-                RecordKindCode::Plan => {
-                    let mut p = l.store().plan_item(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    p.attachments = with_added(l.store(), &p.attachments, &req.attachments, "plan item")?;
-                    l.put_plan_item(&p, now)?;
-                    p.attachments
-                }
-                RecordKindCode::Visit | RecordKindCode::Diary => {
-                    return Err(AppError::invalid(
-                        "recordKind",
-                        "a visit's photos are added when it is recorded or corrected (更正), a diary entry's when \
-                         it is written / 走访的照片在记录或更正时添加，日记的照片在写日记时添加",
-                    ))
-                }
-            };
+            let hashes = edit_attachments(
+                l,
+                req.record_kind,
+                &id,
+                now,
+                "a visit's photos are added when it is recorded or corrected (更正), a diary entry's when it is \
+                 written / 走访的照片在记录或更正时添加，日记的照片在写日记时添加",
+                |store, list| {
+                    *list = with_added(store, list, &req.attachments, what)?;
+                    Ok(())
+                },
+            )?;
             l.store().bind_attachments(&hashes, kind, &id)?;
             let rows = record_rows(l.store(), kind, &id, now)?;
             Ok(AttachmentList { items: rows.iter().map(|a| self.list_item(a)).collect() })
@@ -125,57 +150,32 @@ impl AppCore {
     /// to no other record, is no longer sent (the server collects a blob nothing refers to).
     /// A visit's or diary entry's photos change only with a correction (更正).
     pub async fn remove_attachment(&self, req: RemoveAttachmentRequest) -> Result<AttachmentList, AppError> {
-        use crate::core::parse_id;
         let now = self.now();
         let kind = record_kind(req.record_kind);
         let id = req.record_id.trim().to_string();
         let hash = req.id.trim().to_ascii_lowercase();
         self.with(|l| {
             Self::me_synced(l)?;
-            let unknown = || AppError::NotFound(format!("{kind} {id}"));
-            let not_on = || {
-                AppError::invalid(
-                    "id",
-                    "这张照片不在这条记录上（可能已在别的手机上移除）/ this photo is not on the record (removed on another phone?)",
-                )
-            };
-            let without = |list: &mut Vec<String>| -> Result<(), AppError> {
-                let before = list.len();
-                list.retain(|h| *h != hash);
-                if list.len() == before {
-                    return Err(not_on());
-                }
-                Ok(())
-            };
-            match req.record_kind {
-                RecordKindCode::Household => {
-                    let mut h = l.store().household(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    without(&mut h.details.attachments)?;
-                    l.put_household(&h, now)?;
-                }
-                RecordKindCode::Followup => {
-                    let mut f = l.store().follow_up(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    without(&mut f.attachments)?;
-                    l.put_follow_up(&f, now)?;
-                }
-                RecordKindCode::Progress => {
-                    let mut u = l.store().progress_update(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    without(&mut u.attachments)?;
-                    l.add_progress(&u, now)?;
-                }
-                RecordKindCode::Plan => {
-                    let mut p = l.store().plan_item(parse_id("recordId", &id)?)?.ok_or_else(unknown)?.record;
-                    without(&mut p.attachments)?;
-                    l.put_plan_item(&p, now)?;
-                }
-                RecordKindCode::Visit | RecordKindCode::Diary => {
-                    return Err(AppError::invalid(
-                        "recordKind",
-                        "走访和日记的照片是当天的凭证，只能通过更正改动 / a visit's or diary entry's photos are that \
-                         day's evidence: they change only with a correction (更正)",
-                    ))
-                }
-            }
+            edit_attachments(
+                l,
+                req.record_kind,
+                &id,
+                now,
+                "走访和日记的照片是当天的凭证，只能通过更正改动 / a visit's or diary entry's photos are that day's \
+                 evidence: they change only with a correction (更正)",
+                |_, list| {
+                    let before = list.len();
+                    list.retain(|h| *h != hash);
+                    if list.len() == before {
+                        return Err(AppError::invalid(
+                            "id",
+                            "这张照片不在这条记录上（可能已在别的手机上移除）/ this photo is not on the record (removed on \
+                             another phone?)",
+                        ));
+                    }
+                    Ok(())
+                },
+            )?;
             l.store().untie_attachment(&hash, kind, &id)?;
             let rows = record_rows(l.store(), kind, &id, now)?;
             Ok(AttachmentList { items: rows.iter().map(|a| self.list_item(a)).collect() })

@@ -66,8 +66,7 @@ fn cut(label: &str) -> String {
 }
 
 fn list(l: &taizhang_client::Ledger) -> Result<ConflictList, AppError> {
-    let names: BTreeMap<MemberId, String> =
-        l.store().members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let names = crate::core::names(l.store())?;
     let records: Vec<ConflictRecord> = l
         .store()
         .conflicted()?

@@ -364,7 +364,8 @@ fn natural_key(s: &str) -> (u64, String) {
     (digits.parse().unwrap_or(u64::MAX), s.to_string())
 }
 
-fn names(store: &Store) -> Result<BTreeMap<MemberId, String>, AppError> {
+/// The team's names by member, read once per view.
+pub(crate) fn names(store: &Store) -> Result<BTreeMap<MemberId, String>, AppError> {
     Ok(store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect())
 }
 

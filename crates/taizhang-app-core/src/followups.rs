@@ -65,7 +65,7 @@ impl Lookups {
 
 pub(crate) fn lookups(l: &Ledger) -> Result<Lookups, AppError> {
     let store = l.store();
-    let names = store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect();
+    let names = crate::core::names(store)?;
     let heads = store.households(&Default::default())?.into_iter().map(|h| (h.record.id, h.record.head)).collect();
     Ok(Lookups { names, heads, projects: projects(l)? })
 }

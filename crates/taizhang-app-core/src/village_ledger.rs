@@ -77,7 +77,7 @@ impl Names {
     fn of(l: &Ledger) -> Result<Self, AppError> {
         let store = l.store();
         Ok(Names {
-            members: store.members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect(),
+            members: crate::core::names(store)?,
             // The head with the village group: namesakes are common in a village.
             heads: store
                 .households(&HouseholdQuery::default())?

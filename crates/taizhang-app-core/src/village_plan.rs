@@ -49,13 +49,8 @@ fn state_code(s: PlanState) -> PlanStateCode {
     }
 }
 
-/// The team's names by member, read once per view.
-fn member_names(l: &Ledger) -> Result<std::collections::BTreeMap<taizhang_domain::MemberId, String>, AppError> {
-    Ok(l.store().members()?.into_iter().map(|m| (m.record.id, m.record.name)).collect())
-}
-
 fn situation_item(l: &Ledger, s: &VillageSituation) -> Result<SituationItem, AppError> {
-    let names = member_names(l)?;
+    let names = crate::core::names(l.store())?;
     let (filled, parts) = s.filled();
     Ok(SituationItem {
         year: s.year,
@@ -111,7 +106,7 @@ fn plans_view(l: &Ledger, year: i32, now: Timestamp) -> Result<PlansView, AppErr
     let rows = l.store().plan_items(Some(year))?;
     let records: Vec<PlanItem> = rows.into_iter().map(|r| r.record).collect();
     let p = plan_progress(&records, year, today);
-    let names = member_names(l)?;
+    let names = crate::core::names(l.store())?;
     let mut items = Vec::with_capacity(records.len());
     for i in &records {
         items.push(PlanEntry {

@@ -317,15 +317,22 @@ impl Ledger {
         &self.store
     }
 
+    /// Document `name` as the store keeps it (its chunks loaded into a new document, checked as
+    /// untrusted input), not cached.
+    fn load_stored(&self, name: &str) -> Result<Automerge, ClientError> {
+        let mut doc = Automerge::new();
+        for chunk in self.store.load_doc(name)? {
+            taizhang_sync::load_untrusted(&mut doc, &chunk)
+                .map_err(|reason| ClientError::Corrupt { doc: name.to_string(), reason })?;
+        }
+        Ok(doc)
+    }
+
     /// The loaded document, loading it from the store on first use.
     pub(crate) fn doc(&mut self, id: DocId) -> Result<&mut Automerge, ClientError> {
         if !self.docs.contains_key(&id) {
-            let mut doc = Automerge::new().with_actor(self.actor.clone());
-            for chunk in self.store.load_doc(&id.to_string())? {
-                taizhang_sync::load_untrusted(&mut doc, &chunk)
-                    .map_err(|e| ClientError::Corrupt { doc: id.to_string(), reason: e })?;
-            }
-            // Loading into an empty document replaces it (and its actor): set ours again.
+            let mut doc = self.load_stored(&id.to_string())?;
+            // Loading into an empty document replaces it (and its actor): set ours.
             doc.set_actor(self.actor.clone());
             self.docs.insert(id, doc);
         }
@@ -486,6 +493,7 @@ impl Ledger {
 
     /// Settles a conflict of household `id` (issue 16): `field` keeps the concurrent value
     /// shown as `value`. `false` when the field has no such value any more (nothing written).
+    /// The household case of [`Ledger::keep_record_value`].
     pub fn keep_household_value(
         &mut self,
         id: HouseholdId,
@@ -493,16 +501,7 @@ impl Ledger {
         value: &str,
         now: Timestamp,
     ) -> Result<bool, ClientError> {
-        let key = format!("{}/{id}", Household::PREFIX);
-        let held = self
-            .store
-            .household(id)?
-            .is_some_and(|r| r.conflicts.iter().any(|c| c.field == field && c.values.iter().any(|v| v == value)));
-        if !held {
-            return Ok(false);
-        }
-        self.edit(DocId::Registry, now, |tx| taizhang_doc::keep_conflict_value(tx, &key, field, value).map(|_| ()))?;
-        Ok(true)
+        self.keep_record_value(Household::PREFIX, &id.to_string(), field, value, now)
     }
 
     /// Settles a conflict of any record the conflicts list shows (`Store::conflicted`): field
@@ -859,12 +858,7 @@ impl Ledger {
         if let Some(doc) = self.docs.get(&id) {
             return Ok(read(doc));
         }
-        let mut doc = Automerge::new();
-        for chunk in self.store.load_doc(&id.to_string())? {
-            taizhang_sync::load_untrusted(&mut doc, &chunk)
-                .map_err(|e| ClientError::Corrupt { doc: id.to_string(), reason: e })?;
-        }
-        Ok(read(&doc))
+        Ok(read(&self.load_stored(&id.to_string())?))
     }
 
     /// Writes (or rewrites) a quarterly report or the yearly commitment (the first secretary's).
@@ -936,14 +930,7 @@ impl Ledger {
                 self.store.confirmed_heads(&name)?.into_iter().map(ChangeHash).collect();
             n += match name.parse::<DocId>() {
                 Ok(id) => self.doc(id)?.get_changes(&confirmed).len(),
-                Err(_) => {
-                    let mut doc = Automerge::new();
-                    for chunk in self.store.load_doc(&name)? {
-                        taizhang_sync::load_untrusted(&mut doc, &chunk)
-                            .map_err(|reason| ClientError::Corrupt { doc: name.clone(), reason })?;
-                    }
-                    doc.get_changes(&confirmed).len()
-                }
+                Err(_) => self.load_stored(&name)?.get_changes(&confirmed).len(),
             } as u32;
         }
         Ok(n)
