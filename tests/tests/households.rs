@@ -193,7 +193,9 @@ async fn conflicts_on_a_promise_and_a_family_member_are_listed_and_settled() {
     assert!(owner.values.contains(&wang_text) && owner.values.contains(&zhang_text), "{owner:?}");
 
     // A value not in conflict is refused (false); the picks are kept and travel.
-    assert!(!li.keep_record_value("followup", &item.id.to_string(), "owner", &li_id.to_string(), NOW + 90_000).expect("no"));
+    assert!(!li
+        .keep_record_value("followup", &item.id.to_string(), "owner", &li_id.to_string(), NOW + 90_000)
+        .expect("no"));
     assert!(li.keep_record_value("followup", &item.id.to_string(), "owner", &zhang_text, NOW + 90_000).expect("kept"));
     assert!(li.keep_record_value("person", &grandma.id.to_string(), "birth_year", "1939", NOW + 90_000).expect("kept"));
     li.sync(&t, NOW + 100_000).await.expect("li syncs the picks");

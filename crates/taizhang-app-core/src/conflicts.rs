@@ -105,10 +105,7 @@ impl AppCore {
         self.with(|l| {
             Self::me_synced(l)?;
             if !l.keep_record_value(&req.kind, &req.id, &req.field, &req.value, now)? {
-                return Err(AppError::invalid(
-                    "field",
-                    "this value is no longer in conflict: look at the list again",
-                ));
+                return Err(AppError::invalid("field", "this value is no longer in conflict: look at the list again"));
             }
             list(l)
         })

@@ -518,13 +518,15 @@ impl Ledger {
         now: Timestamp,
     ) -> Result<bool, ClientError> {
         let held = self.store.conflicted()?.into_iter().find(|c| {
-            c.kind == kind && c.id == id && c.conflicts.iter().any(|c| c.field == field && c.values.iter().any(|v| v == value))
+            c.kind == kind
+                && c.id == id
+                && c.conflicts.iter().any(|c| c.field == field && c.values.iter().any(|v| v == value))
         });
         let Some(row) = held else { return Ok(false) };
-        let doc: DocId = row
-            .doc
-            .parse()
-            .map_err(|_| ClientError::Corrupt { doc: row.doc.clone(), reason: "not a document this app knows".into() })?;
+        let doc: DocId = row.doc.parse().map_err(|_| ClientError::Corrupt {
+            doc: row.doc.clone(),
+            reason: "not a document this app knows".into(),
+        })?;
         let key = format!("{kind}/{id}");
         self.edit(doc, now, |tx| taizhang_doc::keep_conflict_value(tx, &key, field, value).map(|_| ()))?;
         Ok(true)
@@ -926,8 +928,7 @@ impl Ledger {
     pub fn pending_change_count(&mut self) -> Result<u32, ClientError> {
         let mut n = 0;
         for name in self.pending_docs()? {
-            let confirmed: Vec<ChangeHash> =
-                self.store.confirmed_heads(&name)?.into_iter().map(ChangeHash).collect();
+            let confirmed: Vec<ChangeHash> = self.store.confirmed_heads(&name)?.into_iter().map(ChangeHash).collect();
             n += match name.parse::<DocId>() {
                 Ok(id) => self.doc(id)?.get_changes(&confirmed).len(),
                 Err(_) => self.load_stored(&name)?.get_changes(&confirmed).len(),

@@ -25,7 +25,8 @@ pub use docid::{DocId, DocKind};
 pub use error::DocError;
 pub use history::{author_message, record_history, record_history_indexed, FieldEdit, HistoryIndex, RecordEdit};
 pub use record::{
-    changed_keys, copy_record, is_bookkeeping, keep_conflict_value, read_all, read_one, write, FieldConflict, Fields, Read, Record,
+    changed_keys, copy_record, is_bookkeeping, keep_conflict_value, read_all, read_one, write, FieldConflict, Fields,
+    Read, Record,
 };
 pub use records::{score_items_json, FilingRecord, VillageRecord};
 

@@ -228,8 +228,13 @@ fn keeping_a_value_keeps_its_authors_bookkeeping_with_it() {
     edit_by(&mut b, 200, 2_000, |tx| write(tx, &on_b).expect("b"));
     a.merge(&mut b).expect("merge");
     let fields = |d: &Automerge| {
-        let mut f: Vec<String> =
-            read_one::<FamilyMember>(d, &p.key()).expect("read").expect("there").conflicts.into_iter().map(|c| c.field).collect();
+        let mut f: Vec<String> = read_one::<FamilyMember>(d, &p.key())
+            .expect("read")
+            .expect("there")
+            .conflicts
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
         f.sort();
         f
     };

@@ -22,8 +22,8 @@ pub use finding::{validate_finding, Finding, FindingReview, FindingState, Verdic
 pub use followup::{validate_follow_up, FollowUp};
 pub use household::{
     field_words, id_number_valid, mask_id_number, validate_details, validate_family_member, validate_household_edit,
-    value_words, value_words_en, FamilyMember, Guarantee, Health, HouseholdDetails, MonitoredType, Relation, RiskKind, Schooling,
-    WorkAbility,
+    value_words, value_words_en, FamilyMember, Guarantee, Health, HouseholdDetails, MonitoredType, Relation, RiskKind,
+    Schooling, WorkAbility,
 };
 pub use ids::{
     CheckInId, DiaryId, FindingId, FollowUpId, HouseholdId, LeaveId, MeetingId, MemberId, PersonId, PlanId, ProgressId,
@@ -45,8 +45,8 @@ pub use village_ledger::{
     validate_meeting, validate_progress, validate_project, Funding, Meeting, MeetingKind, ProgressUpdate, Project,
     ProjectKind, ProjectState, MAX_ATTENDANCE, MAX_FUNDING_YUAN, MAX_PROJECT_HOUSEHOLDS,
 };
-pub use words::{kind_words, record_code_words, record_field_words, team_may_settle, CONFLICT_KINDS};
 pub use village_plan::{
     plan_progress, validate_plan_item, validate_situation, Cadre, Education, PlanItem, PlanKind, PlanProgress,
     PlanState, VillageSituation, MAX_CADRES,
 };
+pub use words::{kind_words, record_code_words, record_field_words, team_may_settle, CONFLICT_KINDS};

@@ -171,13 +171,102 @@ mod tests {
     #[test]
     fn every_field_of_the_settled_kinds_has_words() {
         let fields: &[(&str, &[&str])] = &[
-            ("followup", &["household", "visit", "text", "owner", "due", "created_by", "created_at", "state", "done_by", "done_at", "done_note", "project", "attachments"]),
-            ("finding", &["household", "diary", "member", "text", "found_by", "found_by_name", "found_at", "state", "answer", "answered_by", "answered_at", "review", "review_note", "reviewed_by", "reviewed_by_name", "reviewed_at", "reviewed_answer_at"]),
+            (
+                "followup",
+                &[
+                    "household",
+                    "visit",
+                    "text",
+                    "owner",
+                    "due",
+                    "created_by",
+                    "created_at",
+                    "state",
+                    "done_by",
+                    "done_at",
+                    "done_note",
+                    "project",
+                    "attachments",
+                ],
+            ),
+            (
+                "finding",
+                &[
+                    "household",
+                    "diary",
+                    "member",
+                    "text",
+                    "found_by",
+                    "found_by_name",
+                    "found_at",
+                    "state",
+                    "answer",
+                    "answered_by",
+                    "answered_at",
+                    "review",
+                    "review_note",
+                    "reviewed_by",
+                    "reviewed_by_name",
+                    "reviewed_at",
+                    "reviewed_answer_at",
+                ],
+            ),
             ("meeting", &["date", "kind", "led_by", "attendance", "topics", "decisions", "recorded_by", "recorded_at"]),
-            ("project", &["name", "kind", "funding_collective", "funding_fiscal", "funding_party_fees", "funding_urban_rural", "households", "state", "started_on", "created_by", "created_at", "closed_on", "closed_by", "result"]),
+            (
+                "project",
+                &[
+                    "name",
+                    "kind",
+                    "funding_collective",
+                    "funding_fiscal",
+                    "funding_party_fees",
+                    "funding_urban_rural",
+                    "households",
+                    "state",
+                    "started_on",
+                    "created_by",
+                    "created_at",
+                    "closed_on",
+                    "closed_by",
+                    "result",
+                ],
+            ),
             ("progress", &["project", "day", "text", "by", "at", "attachments"]),
-            ("situation", &["population", "households", "committee", "party_members", "collective_income", "income_sources", "income_per_head", "industries", "roads", "water", "network", "problems", "updated_by", "updated_at"]),
-            ("plan", &["kind", "year", "title", "target", "due", "state", "result", "closed_on", "recorded_by", "recorded_at", "attachments"]),
+            (
+                "situation",
+                &[
+                    "population",
+                    "households",
+                    "committee",
+                    "party_members",
+                    "collective_income",
+                    "income_sources",
+                    "income_per_head",
+                    "industries",
+                    "roads",
+                    "water",
+                    "network",
+                    "problems",
+                    "updated_by",
+                    "updated_at",
+                ],
+            ),
+            (
+                "plan",
+                &[
+                    "kind",
+                    "year",
+                    "title",
+                    "target",
+                    "due",
+                    "state",
+                    "result",
+                    "closed_on",
+                    "recorded_by",
+                    "recorded_at",
+                    "attachments",
+                ],
+            ),
         ];
         for (kind, names) in fields {
             assert!(kind_words(kind).is_some(), "{kind} has a name");
@@ -204,6 +293,9 @@ mod tests {
         assert!(team_may_settle("finding", "answer") && !team_may_settle("finding", "review"));
         assert!(team_may_settle("followup", "text"));
         // An ID number is masked in both languages.
-        assert_eq!(record_code_words("person", "id_number", "11010519491231002X").map(|w| w.1), Some("110***********002X".into()));
+        assert_eq!(
+            record_code_words("person", "id_number", "11010519491231002X").map(|w| w.1),
+            Some("110***********002X".into())
+        );
     }
 }
