@@ -131,6 +131,13 @@ impl AppState {
         self.county = self.county.with_policies(Policies::new(default, per_county));
         self
     }
+
+    /// The same server holding at most about `villages` villages of the county projection in
+    /// memory (issue 23; the rest are read from the database when asked for).
+    pub fn with_county_cache(mut self, villages: usize) -> Self {
+        self.county = self.county.with_cache(villages);
+        self
+    }
 }
 
 /// The HTTP API: `POST /v1/sync` (bearer token), `POST /v1/enroll`, `POST /v1/challenge`,

@@ -56,6 +56,10 @@ struct Args {
     /// process's open-file limit, which the server first raises to its hard limit.
     #[arg(long, env = "TAIZHANG_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
+    /// Villages of the county projection held in memory (the rest are read from the database
+    /// when a county or township page asks for them). About a county's villages is enough.
+    #[arg(long, env = "TAIZHANG_COUNTY_CACHE", default_value_t = taizhang_county_web::readmodel::DEFAULT_CAPACITY)]
+    county_cache: usize,
     #[command(subcommand)]
     cmd: Option<Cmd>,
 }
@@ -378,7 +382,9 @@ async fn main() -> anyhow::Result<()> {
     let mut limits = taizhang_sync_server::Limits::default();
     limits.records.max_text_chars = args.max_text_chars;
     let gc_store = store.clone();
-    let state = AppState::with(store, limits, Arc::new(system_clock)).with_policies(policy, per_county);
+    let state = AppState::with(store, limits, Arc::new(system_clock))
+        .with_policies(policy, per_county)
+        .with_county_cache(args.county_cache);
     let _refresher = taizhang_county_web::spawn_read_model(&state.county);
     // Attachments nothing refers to are removed once a day (issue 19).
     let _collector = blobgc::spawn_daily(gc_store, state.clock.clone());

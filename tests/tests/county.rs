@@ -536,3 +536,84 @@ async fn a_visits_photo_is_on_the_county_page_once_the_phone_sent_it() {
     let row: Vec<&str> = lines.next().expect("the visit").split(',').collect();
     assert_eq!(row[col], "2", "the record refers to two photos, one not sent yet");
 }
+
+/// The overview without the time it took to compute.
+fn timeless(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("computed_ms");
+    }
+    v
+}
+
+/// Issue 23: the county projection lives in the database, not in one instance's memory. A
+/// second server instance on the same database answers the county page at once from it —
+/// the same overview and village page as the instance that built it, without projecting one
+/// document from the log — follows the log past it as devices sync through it, and treats a
+/// kept projection it cannot read (another server version's) as absent: projected again from
+/// the log, with the same answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_instance_answers_the_county_from_the_kept_projection() {
+    let a = TestServer::start(12).await;
+    let village = demo::VILLAGE.0;
+    let li_id = demo::member_id(0);
+    let mut li = a.device(0).await;
+    li.sync(&a.transport(), NOW).await.expect("li first sync");
+    li.check_in(&check_in(li_id, NOW), NOW).expect("li checks in");
+    li.record_visit(&visit(li_id, household(3), NOW + 60_000, "屋顶漏雨"), NOW + 60_000).expect("visit");
+    li.sync(&a.transport(), NOW + 120_000).await.expect("li syncs through A");
+    a.county_caught_up(village).await;
+    let kept = a.store.projection(village).await.expect("read").expect("A kept its projection in the database");
+    let log_end = a.store.read_log(village, 0, 1 << 30).await.expect("log").cursor;
+    assert_eq!(kept.upto, log_end, "kept up to the log's end");
+
+    let today = taizhang_domain::local_date(NOW).to_string();
+    let page = format!("/county/api/village/{village}?from=2026-11-01&to={today}");
+    let on_a = county_officer(&a).await;
+    let (overview_a, page_a) = (timeless(on_a.json("/county/api/overview").await), on_a.json(&page).await);
+
+    // Instance B starts on the same database: nothing to catch up, and its first county
+    // requests read the kept projection.
+    let b = TestServer::serve_store(a.store.clone()).await;
+    let on_b = county_officer(&b).await;
+    assert_eq!(timeless(on_b.json("/county/api/overview").await), overview_a, "the same overview from B");
+    assert_eq!(on_b.json(&page).await, page_a, "the same village page from B");
+    let stats = b.county.model.stats();
+    assert_eq!(stats.docs_projected, 0, "B projected nothing from the log: {stats:?}");
+    assert!(stats.villages_loaded >= 1, "{stats:?}");
+
+    // Li visits again and syncs through B: B projects only what grew.
+    li.record_visit(&visit(li_id, household(4), NOW + 180_000, "孩子上学补助已到"), NOW + 180_000).expect("visit");
+    li.sync(&b.transport(), NOW + 240_000).await.expect("li syncs through B");
+    b.county_caught_up(village).await;
+    let grown = b.county.model.stats();
+    assert!(
+        grown.docs_projected >= 1 && grown.docs_projected <= 2,
+        "only Li's log document (and the registry): {grown:?}"
+    );
+    let row = |o: &serde_json::Value| {
+        o["villages"].as_array().expect("villages").iter().find(|v| v["id"] == village.to_string()).cloned()
+    };
+    let after_b = timeless(on_b.json("/county/api/overview").await);
+    assert_eq!(row(&after_b).expect("石门村")["households_visited"], 2, "Li's second visit counted");
+    // A, warm with the older state, follows the log too and agrees.
+    assert_eq!(timeless(on_a.json("/county/api/overview").await), after_b);
+
+    // A kept projection that does not read (written by another version) is no projection:
+    // a third instance projects the village from its log and answers the same.
+    let kept = a.store.projection(village).await.expect("read").expect("kept");
+    li.write_diary(&diary(li_id, NOW + 300_000, "整理了走访记录"), NOW + 300_000).expect("diary");
+    li.sync(&a.transport(), NOW + 360_000).await.expect("li syncs through A");
+    let end = a.store.read_log(village, 0, 1 << 30).await.expect("log").cursor;
+    assert!(end > kept.upto);
+    let unreadable = vec![("registry".to_string(), b"not a projection".to_vec())];
+    // Written past the log's end, so that no instance's own write replaces it before C reads
+    // it (A may have written the new position already).
+    let _ = a.store.put_projection(village, end + 1_000_000, b"from another version".to_vec(), unreadable).await;
+    let c = TestServer::serve_store(a.store.clone()).await;
+    let on_c = county_officer(&c).await;
+    let on_c_overview = timeless(on_c.json("/county/api/overview").await);
+    let stats = c.county.model.stats();
+    assert!(stats.docs_projected >= 2, "C projected the village from its log: {stats:?}");
+    a.county_caught_up(village).await;
+    assert_eq!(on_c_overview, timeless(on_a.json("/county/api/overview").await), "the same answer as A's");
+}

@@ -84,20 +84,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: CountyState) -> Router<S>
         .with_state(state)
 }
 
-/// Starts the background task that builds the read model (every placed village) and then
-/// refreshes it as syncs arrive (see [`ReadModel::notify`]).
+/// Starts the background task that catches up the county projection kept in the database
+/// and then refreshes it as syncs arrive (see [`ReadModel::notify`]).
 pub fn spawn_read_model(st: &CountyState) -> tokio::task::JoinHandle<()> {
     let st = st.clone();
-    tokio::spawn(async move {
-        let villages = match st.accounts.places().await {
-            Ok(places) => {
-                places.into_iter().filter(|p| p.kind == "village" && p.parent.is_some()).map(|p| p.id).collect()
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "listing villages for the county read model failed");
-                Vec::new()
-            }
-        };
-        st.model.clone().run(st.store.clone(), villages).await;
-    })
+    tokio::spawn(async move { st.model.clone().run(st.store.clone()).await })
 }

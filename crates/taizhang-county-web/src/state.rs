@@ -57,6 +57,13 @@ impl CountyState {
         }
     }
 
+    /// The same view holding at most about `villages` villages' projections in memory (the
+    /// rest stay in the database until asked for).
+    pub fn with_cache(mut self, villages: usize) -> Self {
+        self.model = Arc::new(ReadModel::with_accounts(self.accounts.clone()).with_capacity(villages));
+        self
+    }
+
     /// The same view showing records' photos and scans from `blobs`.
     pub fn with_blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
         self.blobs = Some(blobs);
@@ -201,6 +208,33 @@ impl Records {
         let ids: Vec<Uuid> = villages.iter().map(|v| v.id).collect();
         let records = self.model.refresh_many(&self.store, &ids).await?;
         self.with_checks(&ids, records).await
+    }
+
+    /// `f` over each village's records, in the order given, a batch of villages at a time
+    /// (half the read model's cache): a county page that needs one line per village holds
+    /// no more villages at once than that, however many the county has.
+    pub async fn each<R: Send + 'static>(
+        &self,
+        villages: &[VillageInfo],
+        f: impl Fn(&VillageInfo, &VillageRecords) -> std::result::Result<R, taizhang_county::CountyError>
+            + Send
+            + Sync
+            + Clone
+            + 'static,
+    ) -> Result<Vec<R>> {
+        let batch = (self.model.capacity() / 2).max(1);
+        let mut out = Vec::with_capacity(villages.len());
+        for part in villages.chunks(batch) {
+            let data: Vec<(VillageInfo, Arc<VillageRecords>)> = part.iter().cloned().zip(self.of(part).await?).collect();
+            let f = f.clone();
+            out.extend(
+                crate::facts::compute(move || {
+                    crate::facts::par_map(&data, |(info, r)| f(info, r)).into_iter().collect::<Result<Vec<_>, _>>()
+                })
+                .await?,
+            );
+        }
+        Ok(out)
     }
 
     /// Adds the day checks entered for `ids` (one query); a village without any keeps its

@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 
 use automerge::{Automerge, ReadDoc};
+use serde::{Deserialize, Serialize};
 use taizhang_doc::{read_all, DocId, FilingRecord, Read, Record, VillageRecord};
 use taizhang_domain::{CheckIn, DiaryEntry, Household, LeaveRequest, Member, Village, Visit};
 use taizhang_rules::VillageRecords;
 
 /// The records one document holds (winning values; conflicts are the field app's business).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Serialisable: the server keeps each document's part in its database (issue 23).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocPart {
     pub village: Option<Village>,
     pub members: Vec<Member>,
@@ -42,7 +44,30 @@ pub struct DocPart {
     pub unreadable: usize,
     /// For check-ins, visits, diary entries and leave requests: record id → hash of the change
     /// that created the record (the server joins it with the change's receipt time, for 迟报).
+    #[serde(with = "hex_hashes")]
     pub created: Vec<(String, [u8; 32])>,
+}
+
+/// [`DocPart::created`] with its hashes in hex (a JSON array of 32 numbers is three times
+/// the size and slower to read).
+mod hex_hashes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[(String, [u8; 32])], s: S) -> Result<S::Ok, S::Error> {
+        v.iter().map(|(id, h)| (id.as_str(), hex::encode(h))).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, [u8; 32])>, D::Error> {
+        let pairs = Vec::<(String, String)>::deserialize(d)?;
+        pairs
+            .into_iter()
+            .map(|(id, h)| {
+                let mut hash = [0u8; 32];
+                hex::decode_to_slice(&h, &mut hash).map_err(serde::de::Error::custom)?;
+                Ok((id, hash))
+            })
+            .collect()
+    }
 }
 
 /// The prefixes of the records whose creating change is kept ([`DocPart::created`]).
@@ -71,6 +96,28 @@ fn take<R: Record>(doc: &Automerge, unreadable: &mut usize) -> Vec<R> {
 }
 
 impl DocPart {
+    /// How many records the part holds (of every kind).
+    pub fn records(&self) -> usize {
+        usize::from(self.village.is_some())
+            + self.members.len()
+            + self.households.len()
+            + self.check_ins.len()
+            + self.diary.len()
+            + self.visits.len()
+            + self.leave_requests.len()
+            + self.filings.len()
+            + self.score_sheets.len()
+            + self.submissions.len()
+            + self.reports.len()
+            + self.meetings.len()
+            + self.projects.len()
+            + self.progress.len()
+            + self.follow_ups.len()
+            + self.findings.len()
+            + self.situations.len()
+            + self.plans.len()
+    }
+
     /// What document `name` holds, read from its Automerge state. A name that is no field
     /// document (an assessment, a newer kind) contributes nothing.
     pub fn read(name: &str, doc: &Automerge) -> DocPart {

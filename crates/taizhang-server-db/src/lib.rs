@@ -90,6 +90,18 @@ impl SnapshotSource {
     }
 }
 
+/// A village's county projection as kept in the database (issue 23, [`ServerStore::projection`]):
+/// derived data, rebuilt from the log when missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoredProjection {
+    /// The log position every part below is projected up to.
+    pub upto: u64,
+    /// The village-wide part (opaque to the store).
+    pub body: Vec<u8>,
+    /// One part per document that contributed (opaque to the store), by document name.
+    pub docs: Vec<(String, Vec<u8>)>,
+}
+
 /// Why a pushed document is refused (answered to the device as `DocOutcome::Rejected`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -295,6 +307,24 @@ pub trait ServerStore: Send + Sync + 'static {
     /// Every change's device time and receipt time, in log order (for the clock-skew flags,
     /// `taizhang_sync::clock_flags`).
     async fn change_times(&self, village: Uuid) -> Result<Vec<taizhang_sync::ChangeTime>, DbError>;
+    /// The village's county projection as kept (issue 23), read consistently: `None` when
+    /// none is kept yet.
+    async fn projection(&self, village: Uuid) -> Result<Option<StoredProjection>, DbError>;
+    /// Keeps the village's projection advanced to log position `upto`: the village-wide `body`
+    /// and the parts of `docs` (each replacing that document's part; other documents' parts
+    /// stay), in one transaction — unless the one kept is already at or past `upto` (another
+    /// instance got there first): then nothing is written and it answers `false`.
+    async fn put_projection(
+        &self,
+        village: Uuid,
+        upto: u64,
+        body: Vec<u8>,
+        docs: Vec<(String, Vec<u8>)>,
+    ) -> Result<bool, DbError>;
+    /// The villages whose log holds changes past their kept projection (or that have a log
+    /// and no projection), for the projector to catch up; villages with no changes are left
+    /// out.
+    async fn projections_behind(&self) -> Result<Vec<Uuid>, DbError>;
 }
 
 /// Everything the sync server needs from one database: the change log and the accounts. Every

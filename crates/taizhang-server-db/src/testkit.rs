@@ -118,6 +118,52 @@ pub async fn store_story(store: &dyn ServerStore) {
 
     checked_push_story(store).await;
     snapshot_story(store).await;
+    projection_story(store).await;
+}
+
+/// The county projection kept in the database (issue 23): none until written; a write keeps
+/// the village-wide part and replaces only the documents it names; a write that is not past
+/// the kept position (a slower instance) changes nothing; a village is behind while its log
+/// has changes past the kept position.
+pub async fn projection_story(store: &dyn ServerStore) {
+    let village = Uuid::from_u128(0x7b1);
+    let quiet = Uuid::from_u128(0x7b2);
+    store.create_village(village, "projected").await.expect("create village");
+    store.create_village(quiet, "no changes").await.expect("create village");
+    assert_eq!(store.projection(village).await.expect("read"), None);
+    store.push(village, "log/a", changes(11, 3, 1).1, 10).await.expect("push");
+    let end = store.read_log(village, 0, usize::MAX).await.expect("log").cursor;
+    let behind = store.projections_behind().await.expect("behind");
+    assert!(behind.contains(&village), "a village with a log and no projection is behind");
+    assert!(!behind.contains(&quiet), "a village without changes has nothing to project");
+
+    let part = |s: &str| s.as_bytes().to_vec();
+    let wrote = store
+        .put_projection(village, end, part("v1"), vec![("log/a".into(), part("a1")), ("registry".into(), part("r1"))])
+        .await
+        .expect("put");
+    assert!(wrote);
+    let kept = store.projection(village).await.expect("read").expect("kept");
+    assert_eq!(kept.upto, end);
+    assert_eq!(kept.body, part("v1"));
+    assert_eq!(kept.docs, vec![("log/a".into(), part("a1")), ("registry".into(), part("r1"))]);
+    assert!(!store.projections_behind().await.expect("behind").contains(&village), "up to date");
+
+    // The log grows: behind again; an advance that re-projected one document replaces that
+    // document's part and keeps the other.
+    store.push(village, "log/b", changes(12, 2, 1).1, 20).await.expect("push");
+    let later = store.read_log(village, 0, usize::MAX).await.expect("log").cursor;
+    assert!(later > end);
+    assert!(store.projections_behind().await.expect("behind").contains(&village));
+    assert!(store.put_projection(village, later, part("v2"), vec![("log/a".into(), part("a2"))]).await.expect("put"));
+    // A slower instance's write at the older position (or the same one) changes nothing.
+    assert!(!store.put_projection(village, end, part("old"), vec![("log/a".into(), part("old"))]).await.expect("put"));
+    assert!(!store.put_projection(village, later, part("same"), vec![]).await.expect("put"));
+    let kept = store.projection(village).await.expect("read").expect("kept");
+    assert_eq!((kept.upto, kept.body.clone()), (later, part("v2")));
+    assert_eq!(kept.docs, vec![("log/a".into(), part("a2")), ("registry".into(), part("r1"))]);
+    assert!(!store.projections_behind().await.expect("behind").contains(&village));
+    assert_eq!(store.projection(quiet).await.expect("read"), None, "another village's projection is untouched");
 }
 
 fn check(watch: &[&str], decide: impl Fn(&Stored<'_>) -> Verdict + Send + Sync + 'static) -> PushCheck {

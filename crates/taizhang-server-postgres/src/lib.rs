@@ -34,7 +34,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use taizhang_server_db::{
     actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, SnapshotSource,
-    Stored, StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
+    Stored, StoredProjection, StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
 };
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use tokio_postgres::error::SqlState;
@@ -604,6 +604,91 @@ impl ServerStore for PgStore {
     async fn snapshot_source(&self, village: Uuid, doc: &str) -> Result<SnapshotSource, DbError> {
         let client = self.client().await?;
         snapshot_source(&client, village, doc).await.map_err(backend)
+    }
+
+    async fn projection(&self, village: Uuid) -> Result<Option<StoredProjection>, DbError> {
+        let client = self.client().await?;
+        // One statement, one snapshot: the village row and the parts agree.
+        let stmt = client
+            .prepare_cached(
+                "SELECT p.upto, p.body, d.doc, d.part FROM county_projections p
+                 LEFT JOIN county_projection_docs d ON d.village = p.village
+                 WHERE p.village = $1 ORDER BY d.doc",
+            )
+            .await
+            .map_err(backend)?;
+        let rows = client.query(&stmt, &[&village]).await.map_err(backend)?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let upto: i64 = first.try_get(0).map_err(backend)?;
+        let body: Vec<u8> = first.try_get(1).map_err(backend)?;
+        let mut docs = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let doc: Option<String> = r.try_get(2).map_err(backend)?;
+            let part: Option<Vec<u8>> = r.try_get(3).map_err(backend)?;
+            if let (Some(doc), Some(part)) = (doc, part) {
+                docs.push((doc, part));
+            }
+        }
+        Ok(Some(StoredProjection { upto: u64::try_from(upto).unwrap_or(0), body, docs }))
+    }
+
+    async fn put_projection(
+        &self,
+        village: Uuid,
+        upto: u64,
+        body: Vec<u8>,
+        docs: Vec<(String, Vec<u8>)>,
+    ) -> Result<bool, DbError> {
+        let upto = i64::try_from(upto).unwrap_or(i64::MAX);
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(backend)?;
+        // The village row is the lock: two instances advancing one village write one after
+        // the other, and the later one finds the earlier's position.
+        tx.execute(
+            "INSERT INTO county_projections (village, upto, body) VALUES ($1, 0, ''::bytea) ON CONFLICT (village) DO NOTHING",
+            &[&village],
+        )
+        .await
+        .map_err(backend)?;
+        let kept: i64 = tx
+            .query_one("SELECT upto FROM county_projections WHERE village = $1 FOR UPDATE", &[&village])
+            .await
+            .map_err(backend)?
+            .try_get(0)
+            .map_err(backend)?;
+        if kept >= upto {
+            tx.rollback().await.map_err(backend)?;
+            return Ok(false);
+        }
+        tx.execute("UPDATE county_projections SET upto = $2, body = $3 WHERE village = $1", &[&village, &upto, &body])
+            .await
+            .map_err(backend)?;
+        if !docs.is_empty() {
+            let (names, parts): (Vec<String>, Vec<Vec<u8>>) = docs.into_iter().unzip();
+            tx.execute(
+                "INSERT INTO county_projection_docs (village, doc, part)
+                 SELECT $1, d, p FROM unnest($2::text[], $3::bytea[]) AS u(d, p)
+                 ON CONFLICT (village, doc) DO UPDATE SET part = excluded.part",
+                &[&village, &names, &parts],
+            )
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn projections_behind(&self) -> Result<Vec<Uuid>, DbError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT v.village FROM villages v LEFT JOIN county_projections p ON p.village = v.village
+                 WHERE v.last_seq > COALESCE(p.upto, 0) ORDER BY v.village",
+                &[],
+            )
+            .await
+            .map_err(backend)?;
+        rows.iter().map(|r| r.try_get::<_, Uuid>(0).map_err(backend)).collect()
     }
 
     async fn put_snapshot(&self, village: Uuid, doc: &str, upto: u64, bytes: Vec<u8>) -> Result<(), DbError> {

@@ -23,6 +23,7 @@ pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
     (10, include_str!("../../../migrations/server-postgres/0010_team_indexes.sql")),
     (11, include_str!("../../../migrations/server-postgres/0011_snapshots.sql")),
     (12, include_str!("../../../migrations/server-postgres/0012_previous_key.sql")),
+    (13, include_str!("../../../migrations/server-postgres/0013_county_projection.sql")),
 ];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that

@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use taizhang_server_db::{
     actor_reuse, actor_spans, Checked, DbError, LogEntry, LogPage, PushCheck, PushResult, ServerStore, SnapshotSource,
-    Stored, StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
+    Stored, StoredProjection, StoredSeqs, Verdict, MAX_LOAD_ROUNDS,
 };
 use taizhang_sync::{integrate, Hash, ParsedChange};
 use uuid::Uuid;
@@ -40,6 +40,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (10, include_str!("../../../migrations/server-sqlite/0010_team_indexes.sql")),
     (11, include_str!("../../../migrations/server-sqlite/0011_snapshots.sql")),
     (12, include_str!("../../../migrations/server-sqlite/0012_previous_key.sql")),
+    (13, include_str!("../../../migrations/server-sqlite/0013_county_projection.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use
@@ -545,6 +546,90 @@ impl ServerStore for SqliteStore {
     async fn snapshot_source(&self, village: Uuid, doc: &str) -> Result<SnapshotSource, DbError> {
         let doc = doc.to_string();
         self.read(move |c| snapshot_source(c, village.as_bytes().as_slice(), &doc)).await
+    }
+
+    async fn projection(&self, village: Uuid) -> Result<Option<StoredProjection>, DbError> {
+        self.read(move |c| {
+            let v = village.as_bytes().as_slice();
+            // One read transaction: the village row and the parts agree.
+            let tx = c.transaction().map_err(backend)?;
+            let head: Option<(i64, Vec<u8>)> = tx
+                .query_row("SELECT upto, body FROM county_projections WHERE village = ?1", [v], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()
+                .map_err(backend)?;
+            let Some((upto, body)) = head else { return Ok(None) };
+            let docs = {
+                let mut stmt = tx
+                    .prepare_cached("SELECT doc, part FROM county_projection_docs WHERE village = ?1 ORDER BY doc")
+                    .map_err(backend)?;
+                let rows = stmt.query_map([v], |r| Ok((r.get(0)?, r.get(1)?))).map_err(backend)?;
+                rows.collect::<Result<Vec<(String, Vec<u8>)>, _>>().map_err(backend)?
+            };
+            Ok(Some(StoredProjection { upto: u64::try_from(upto).unwrap_or(0), body, docs }))
+        })
+        .await
+    }
+
+    async fn put_projection(
+        &self,
+        village: Uuid,
+        upto: u64,
+        body: Vec<u8>,
+        docs: Vec<(String, Vec<u8>)>,
+    ) -> Result<bool, DbError> {
+        let upto = i64::try_from(upto).unwrap_or(i64::MAX);
+        self.with(move |c| {
+            let v = village.as_bytes().as_slice();
+            let tx = c.transaction().map_err(backend)?;
+            let kept: Option<i64> = tx
+                .query_row("SELECT upto FROM county_projections WHERE village = ?1", [v], |r| r.get(0))
+                .optional()
+                .map_err(backend)?;
+            if kept.is_some_and(|k| k >= upto) {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO county_projections (village, upto, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (village) DO UPDATE SET upto = excluded.upto, body = excluded.body",
+                params![v, upto, body],
+            )
+            .map_err(backend)?;
+            {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO county_projection_docs (village, doc, part) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (village, doc) DO UPDATE SET part = excluded.part",
+                    )
+                    .map_err(backend)?;
+                for (doc, part) in &docs {
+                    stmt.execute(params![v, doc, part]).map_err(backend)?;
+                }
+            }
+            tx.commit().map_err(backend)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn projections_behind(&self) -> Result<Vec<Uuid>, DbError> {
+        self.read(|c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT v.id FROM villages v LEFT JOIN county_projections p ON p.village = v.id
+                     WHERE EXISTS (SELECT 1 FROM changes c WHERE c.village = v.id AND c.seq > COALESCE(p.upto, 0))
+                     ORDER BY v.id",
+                )
+                .map_err(backend)?;
+            let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0)).map_err(backend)?;
+            rows.map(|r| {
+                let id = r.map_err(backend)?;
+                Uuid::from_slice(&id).map_err(backend)
+            })
+            .collect()
+        })
+        .await
     }
 
     async fn put_snapshot(&self, village: Uuid, doc: &str, upto: u64, bytes: Vec<u8>) -> Result<(), DbError> {

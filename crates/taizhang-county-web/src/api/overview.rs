@@ -10,7 +10,7 @@ use taizhang_rules::Period;
 
 use crate::error::Result;
 use crate::extract::Query;
-use crate::facts::{compute, county_name, par_map, villages_of, PeriodQuery, Today};
+use crate::facts::{county_name, villages_of, PeriodQuery, Today};
 use crate::state::{Accounts, Records};
 use crate::{Policies, Session};
 
@@ -35,14 +35,9 @@ pub async fn overview(
     let county_name = county_name(accounts.as_ref(), session.county).await?;
     let period = q.period(today)?;
     let infos = villages_of(accounts.as_ref(), &session).await?;
-    let data: Vec<_> = infos.clone().into_iter().zip(records.of(&infos).await?).collect();
     let policy = policies.of(session.county);
-    let villages = compute(move || {
-        par_map(&data, |(info, r)| taizhang_county::village_summary(info, r, period, today, &policy))
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await?;
+    let villages =
+        records.each(&infos, move |info, r| taizhang_county::village_summary(info, r, period, today, &policy)).await?;
     Ok(Json(Overview {
         county: serde_json::json!({ "id": session.county, "name": county_name }),
         period,

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::extract::{Json as Body, Path, Query};
-use crate::facts::{compute, par_map, places_of, Today};
+use crate::facts::{places_of, Today};
 use crate::state::{Accounts, Records};
 use crate::{CountyState, CountyWebError, Policies, Session};
 
@@ -42,8 +42,7 @@ pub async fn at_post(
     State(records): State<Records>,
 ) -> Result<Json<AtPost>> {
     let infos: Vec<_> = places_of(accounts.as_ref(), &session).await?.into_iter().map(|(i, _)| i).collect();
-    let data: Vec<_> = infos.clone().into_iter().zip(records.of(&infos).await?).collect();
-    let villages = compute(move || Ok(par_map(&data, |(info, r)| taizhang_county::at_post(info, r, today)))).await?;
+    let villages = records.each(&infos, move |info, r| Ok(taizhang_county::at_post(info, r, today))).await?;
     Ok(Json(AtPost { today, villages }))
 }
 
