@@ -298,13 +298,17 @@ async function main() {
       await s.exec('document.querySelector("[data-testid=visit-promise]").checked = true;');
       // Issue 19: a photo through the file input (a camera-sized JPEG drawn in the page, handed
       // to the input as the file picker would), kept on the device before the visit is saved.
-      await s.exec(
-        `const input = document.querySelector("[data-testid=visit-photo-file]");
-         const c = document.createElement("canvas"); c.width = 2000; c.height = 1500;
-         const g = c.getContext("2d");
-         for (let i = 0; i < 3000; i++) { g.fillStyle = "hsl(" + (i * 37 % 360) + ",60%," + (30 + i % 50) + "%)"; g.fillRect((i * 97) % 2000, (i * 61) % 1500, 40, 30); }
-         c.toBlob((b) => { const dt = new DataTransfer(); dt.items.add(new File([b], "IMG_0001.jpg", { type: "image/jpeg" })); input.files = dt.files; input.dispatchEvent(new Event("change")); }, "image/jpeg", 0.95);`,
-      );
+      const photoInto = (testid, hue, name) =>
+        s.exec(
+          `const [testid, hue, name] = arguments;
+           const input = document.querySelector("[data-testid=" + testid + "]");
+           const c = document.createElement("canvas"); c.width = 2000; c.height = 1500;
+           const g = c.getContext("2d");
+           for (let i = 0; i < 3000; i++) { g.fillStyle = "hsl(" + ((i * 37 + hue) % 360) + ",60%," + (30 + i % 50) + "%)"; g.fillRect((i * 97) % 2000, (i * 61) % 1500, 40, 30); }
+           c.toBlob((b) => { const dt = new DataTransfer(); dt.items.add(new File([b], name, { type: "image/jpeg" })); input.files = dt.files; input.dispatchEvent(new Event("change")); }, "image/jpeg", 0.95);`,
+          [testid, hue, name],
+        );
+      await photoInto("visit-photo-file", 0, "IMG_0001.jpg");
       await s.waitText('[data-testid="photo-state"]', (t) => t.includes("等待上传"), 60000);
       await s.waitFor('[data-testid="photo-thumb"]');
       await s.exec('document.querySelector("[data-testid=visit-photos]").scrollIntoView({ block: "center" });');
@@ -378,8 +382,13 @@ async function main() {
 
       await s.go("#/diary", "diary");
       await s.type('[data-testid="diary-text"]', `今天走访${head}家，了解就医需求。${marker}`);
+      // The day's diary entry with a photo of its own (issue 19), offline too.
+      await photoInto("diary-photo-file", 180, "IMG_0002.jpg");
+      await s.waitText('[data-testid="diary-photos"] [data-testid="photo-state"]', (t) => t.includes("等待上传"), 60000);
       await s.click('[data-testid="diary-save"]');
       await s.waitText('[data-testid="diary-entries"]', (t) => t.includes(marker));
+      await s.waitText('[data-testid="diary-entries"] [data-testid="record-photo-state"]', (t) => t.includes("等待上传"));
+      log("a photo attached to the diary entry offline: kept on the device, 等待上传");
 
       // 补记: a forgotten past day (yesterday; on the 1st that is last month, unfiled, also
       // offered) is back-filled and shows as such, with when it was written.
@@ -555,6 +564,13 @@ async function main() {
       await s.exec('document.querySelector("[data-testid=record-photos]").scrollIntoView({ block: "center" });');
       await s.shot("household-photo-uploaded");
       log(`the visit's photo reached the server: ${uploaded}`);
+      await s.go("#/diary", "diary");
+      const diaryUploaded = await s.waitText(
+        '[data-testid="diary-entries"] [data-testid="record-photo-state"]',
+        (t) => t.includes("已上传"),
+        120000,
+      );
+      log(`the diary entry's photo reached the server: ${diaryUploaded}`);
 
       await s.click('[data-testid="lang-toggle"]');
       await s.waitText('[data-testid="tab-today"]', (t) => t.includes("Today"));
@@ -614,6 +630,11 @@ async function main() {
   const visitPhotos = Object.values(photos.records).filter((r) => r.kind === "visit").flatMap((r) => r.photos);
   const stored = visitPhotos.filter((p) => p.state === "stored" && p.thumb);
   assert(stored.length >= 1, `the county page lists the app's visit photo as stored: ${JSON.stringify(photos)}`);
+  const diaryPhotos = Object.values(photos.records).filter((r) => r.kind === "diary").flatMap((r) => r.photos);
+  assert(
+    diaryPhotos.some((p) => p.state === "stored" && p.thumb),
+    `the county page lists the app's diary photo as stored: ${JSON.stringify(diaryPhotos)}`,
+  );
   const thumb = await fetch(`${serverUrl}/county/api/village/${villageId}/blob/${stored[0].hash}/thumb`, { headers: bearer });
   assert(thumb.ok && thumb.headers.get("content-type") === "image/jpeg", `its thumbnail (${thumb.status})`);
   const full = await fetch(`${serverUrl}/county/api/village/${villageId}/blob/${stored[0].hash}`, { headers: bearer });

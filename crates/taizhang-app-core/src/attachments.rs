@@ -147,7 +147,8 @@ impl AppCore {
 
     /// Takes one photo or scan off a saved household, follow-up item, progress update or plan
     /// item: the record is saved without it (an ordinary edit that syncs), and the file, tied
-    /// to no other record, is no longer sent (the server collects a blob nothing refers to).
+    /// to no other record, is no longer sent and is deleted from the phone (the server collects
+    /// a blob nothing refers to).
     /// A visit's or diary entry's photos change only with a correction (更正).
     pub async fn remove_attachment(&self, req: RemoveAttachmentRequest) -> Result<AttachmentList, AppError> {
         let now = self.now();
@@ -176,7 +177,12 @@ impl AppCore {
                     Ok(())
                 },
             )?;
-            l.store().untie_attachment(&hash, kind, &id)?;
+            // Tied to no other record here: the file and its thumbnail leave the phone too (a
+            // wrong photo is often one that should not be kept at all). The row is marked
+            // first; a file left behind by a failed delete is tied to nothing and never sent.
+            if !l.store().untie_attachment(&hash, kind, &id)? && l.store().forget_attachment_file(&hash)? {
+                self.delete_files(&hash);
+            }
             let rows = record_rows(l.store(), kind, &id, now)?;
             Ok(AttachmentList { items: rows.iter().map(|a| self.list_item(a)).collect() })
         })
@@ -239,6 +245,20 @@ fn record_rows(
 }
 
 impl AppCore {
+    /// Deletes a file and its thumbnail from this device, if there (a failed delete leaves a
+    /// file tied to nothing, never sent).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn delete_files(&self, hash: &str) {
+        let dir = self.files_dir();
+        for name in [hash.to_string(), format!("{hash}.thumb")] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+    }
+
+    /// The browser keeps no files.
+    #[cfg(target_arch = "wasm32")]
+    fn delete_files(&self, _hash: &str) {}
+
     /// One attachment as the window shows it.
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn list_item(&self, a: &taizhang_store::AttachmentRow) -> AttachmentItem {
@@ -354,7 +374,7 @@ mod native {
     }
 
     impl AppCore {
-        fn files_dir(&self) -> std::path::PathBuf {
+        pub(super) fn files_dir(&self) -> std::path::PathBuf {
             attachments_dir(&self.store_path)
         }
 

@@ -392,8 +392,14 @@ async fn a_photo_taken_off_a_household_is_not_sent_and_leaves_the_teammates_list
         record_id: household.clone(),
         id: id.to_string(),
     };
+    let files = phones.dir.path().join("a.sqlite3.attachments");
+    assert!(files.join(&wrong.id).exists() && files.join(format!("{}.thumb", wrong.id)).exists());
     let left = li.remove_attachment(remove(&wrong.id)).await.expect("taken off");
     assert_eq!(left.items.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), [keep.id.as_str()]);
+    // Tied to no other record, the wrong photo leaves the phone too; the kept one stays.
+    assert!(!files.join(&wrong.id).exists(), "the removed photo's file is deleted");
+    assert!(!files.join(format!("{}.thumb", wrong.id)).exists(), "and its thumbnail");
+    assert!(files.join(&keep.id).exists());
     let again = li.remove_attachment(remove(&wrong.id)).await.expect_err("not on the record any more");
     assert!(again.to_string().contains("不在这条记录上"), "{again}");
     assert_eq!(li.household(household.clone()).await.expect("household").household.attachments, [keep.id.clone()]);
@@ -407,6 +413,27 @@ async fn a_photo_taken_off_a_household_is_not_sent_and_leaves_the_teammates_list
     let q = AttachmentsQuery { record_kind: RecordKindCode::Household, record_id: household.clone() };
     let theirs = wang.attachments_for(q).await.expect("list");
     assert_eq!(theirs.items.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), [keep.id.as_str()]);
+    // Li's transfer does not fetch the removed photo's thumbnail back from anywhere.
+    li.transfer_attachments().await.expect("again");
+    assert!(!files.join(format!("{}.thumb", wrong.id)).exists());
+
+    // Taken off by mistake: the same photo attached again is a file on the phone again, sent
+    // again (the server may have collected it meanwhile).
+    let back = li.attach_file(on(22)).await.expect("the same photo again");
+    assert_eq!(back.id, wrong.id);
+    assert!(files.join(&wrong.id).exists());
+    let both = li
+        .add_attachments(AddAttachmentsRequest {
+            record_kind: RecordKindCode::Household,
+            record_id: household.clone(),
+            attachments: vec![keep.id.clone(), back.id.clone()],
+        })
+        .await
+        .expect("back on the household");
+    assert_eq!(both.items.len(), 2);
+    li.sync_now().await.expect("sync");
+    let sent = li.transfer_attachments().await.expect("send");
+    assert_eq!((sent.uploaded, sent.waiting), (1, 0), "sent again, whole: {sent:?}");
 
     // A visit's photo: evidence of that day, changed only by a correction.
     let visit = li.attach_file(attach(samples::photo(800, 600, 23))).await.expect("visit photo");

@@ -209,6 +209,19 @@ impl Store {
         Ok(other.is_some())
     }
 
+    /// Notes that the file `hash`, tied to no record any more (a photo taken off its record),
+    /// was deleted from this device: no file, no thumbnail, and nothing acknowledged, so the
+    /// same photo attached again later is sent again (the server may have collected it).
+    /// Returns `false`, changing nothing, while a record still refers to it.
+    pub fn forget_attachment_file(&self, hash: &str) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE attachments SET has_file = 0, has_thumb = 0, state = 'waiting', acked = 0, received_at = NULL
+              WHERE hash = ?1 AND record_id IS NULL",
+            [hash],
+        )?;
+        Ok(n > 0)
+    }
+
     /// One attachment, if this device knows it.
     pub fn attachment(&self, hash: &str) -> Result<Option<AttachmentRow>, StoreError> {
         Ok(self
@@ -241,7 +254,9 @@ impl Store {
     pub fn thumbs_missing(&self) -> Result<Vec<AttachmentRow>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("SELECT {COLS} FROM attachments WHERE has_thumb = 0 ORDER BY added_at, hash"))?;
+            .prepare_cached(&format!(
+                "SELECT {COLS} FROM attachments WHERE has_thumb = 0 AND record_id IS NOT NULL ORDER BY added_at, hash"
+            ))?;
         let rows = stmt.query_map([], read_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
