@@ -599,21 +599,30 @@ async fn a_second_instance_answers_the_county_from_the_kept_projection() {
     assert_eq!(timeless(on_a.json("/county/api/overview").await), after_b);
 
     // A kept projection that does not read (written by another version) is no projection:
-    // a third instance projects the village from its log and answers the same.
-    let kept = a.store.projection(village).await.expect("read").expect("kept");
+    // a third instance projects the village from its log, answers the same, and keeps a
+    // projection that reads in its place (at the same log position).
     li.write_diary(&diary(li_id, NOW + 300_000, "整理了走访记录"), NOW + 300_000).expect("diary");
     li.sync(&a.transport(), NOW + 360_000).await.expect("li syncs through A");
+    a.county_caught_up(village).await;
     let end = a.store.read_log(village, 0, 1 << 30).await.expect("log").cursor;
-    assert!(end > kept.upto);
+    assert_eq!(a.store.projection(village).await.expect("read").expect("kept").upto, end, "A kept it");
     let unreadable = vec![("registry".to_string(), b"not a projection".to_vec())];
-    // Written past the log's end, so that no instance's own write replaces it before C reads
-    // it (A may have written the new position already).
-    let _ = a.store.put_projection(village, end + 1_000_000, b"from another version".to_vec(), unreadable).await;
+    assert!(a
+        .store
+        .put_projection(village, end, b"from another version".to_vec(), unreadable, true)
+        .await
+        .expect("put"));
     let c = TestServer::serve_store(a.store.clone()).await;
     let on_c = county_officer(&c).await;
     let on_c_overview = timeless(on_c.json("/county/api/overview").await);
     let stats = c.county.model.stats();
     assert!(stats.docs_projected >= 2, "C projected the village from its log: {stats:?}");
-    a.county_caught_up(village).await;
     assert_eq!(on_c_overview, timeless(on_a.json("/county/api/overview").await), "the same answer as A's");
+    let kept = a.store.projection(village).await.expect("read").expect("kept");
+    assert_eq!(kept.upto, end);
+    assert_ne!(kept.body, b"from another version".to_vec(), "C replaced the projection that did not read");
+    let d = TestServer::serve_store(a.store.clone()).await;
+    let on_d = county_officer(&d).await;
+    assert_eq!(timeless(on_d.json("/county/api/overview").await), on_c_overview);
+    assert_eq!(d.county.model.stats().docs_projected, 0, "a fourth instance reads what C kept");
 }

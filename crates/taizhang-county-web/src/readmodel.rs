@@ -93,6 +93,12 @@ struct Slot {
     records: Option<Arc<VillageRecords>>,
     /// Whether the kept projection was looked for (once per slot).
     loaded: bool,
+    /// The kept projection did not read (another version's, or damaged): the next write
+    /// replaces it even at the same log position.
+    replace_kept: bool,
+    /// Only the assembled records are held (the parts were let go, [`Slot::records`]): an
+    /// advance starts again from the projection kept in the database.
+    lean: bool,
 }
 
 impl Slot {
@@ -118,19 +124,25 @@ impl Slot {
         true
     }
 
+    /// The village's records, assembled once; the parts they were assembled from are then let
+    /// go (they are kept in the database: the next advance reads them from there), so a
+    /// village held in memory costs its records once, not twice.
     fn records(&mut self) -> Arc<VillageRecords> {
-        let (proj, last_sync, received_at, floors, anchors) =
-            (&self.proj, &self.last_sync, &self.received_at, &self.causal_floor, &self.anchor_estimate);
-        self.records
-            .get_or_insert_with(|| {
-                let mut r = proj.records();
-                r.last_sync = last_sync.clone();
-                r.received_at = received_at.clone();
-                r.causal_floor = floors.clone();
-                r.anchor_estimate = anchors.clone();
-                Arc::new(r)
-            })
-            .clone()
+        if let Some(r) = &self.records {
+            return r.clone();
+        }
+        let mut r = self.proj.records();
+        r.last_sync = std::mem::take(&mut self.last_sync);
+        r.received_at = std::mem::take(&mut self.received_at);
+        r.causal_floor = std::mem::take(&mut self.causal_floor);
+        r.anchor_estimate = std::mem::take(&mut self.anchor_estimate);
+        let cursor = self.proj.cursor;
+        self.proj = VillageProjection::default();
+        self.proj.cursor = cursor;
+        self.lean = true;
+        let r = Arc::new(r);
+        self.records = Some(r.clone());
+        r
     }
 }
 
@@ -409,7 +421,8 @@ impl ReadModel {
                         self.stats.lock().unwrap_or_else(|p| p.into_inner()).villages_loaded += 1;
                     }
                     None => {
-                        tracing::info!(%village, upto, "kept county projection is of another version; projecting the log again")
+                        tracing::info!(%village, upto, "kept county projection does not read; projecting the log again");
+                        slot.replace_kept = true;
                     }
                 }
             }
@@ -436,6 +449,12 @@ impl ReadModel {
         }
         if grown.is_empty() {
             return Ok(slot.records());
+        }
+        if slot.lean {
+            // The parts are in the database, not here: read them and advance from there.
+            *slot = Slot::default();
+            drop(slot);
+            return Box::pin(self.refresh(store, village)).await;
         }
         let mut docs = Vec::with_capacity(grown.len());
         for (name, changes) in grown {
@@ -481,23 +500,34 @@ impl ReadModel {
         })?;
         // Derived data: a failed write costs the next instance a longer catch-up, never a
         // wrong answer, so this request still answers.
-        if let Err(e) = store.put_projection(village, cursor, body, rows).await {
-            tracing::warn!(%village, error = %e, "keeping the county projection failed; it is rebuilt from the log");
+        match store.put_projection(village, cursor, body, rows, slot.replace_kept).await {
+            Ok(_) => slot.replace_kept = false,
+            Err(e) => {
+                tracing::warn!(%village, error = %e, "keeping the county projection failed; it is rebuilt from the log")
+            }
         }
         Ok(slot.records())
     }
 
-    /// The document and change that created `record` in `village`, up to date with its log.
+    /// The document and change that created `record` in `village`, up to date with its log
+    /// (read from the projection kept in the database, which the refresh just brought there).
     pub async fn creator(
         &self,
         store: &Arc<dyn ServerStore>,
         village: Uuid,
         record: &str,
     ) -> Result<Option<(String, [u8; 32])>, DbError> {
-        let slot = self.slot(village);
         self.refresh(store, village).await?;
-        let slot = slot.lock().await;
-        Ok(slot.proj.creator(record).map(|(doc, hash)| (doc.to_string(), *hash)))
+        let Some(stored) = store.projection(village).await? else { return Ok(None) };
+        let record = record.to_string();
+        tokio::task::spawn_blocking(move || {
+            stored.docs.into_iter().find_map(|(name, bytes)| {
+                let doc = decode::<StoredDoc>(&bytes).filter(|d| d.version == STORED_VERSION)?;
+                doc.part.created.into_iter().find(|(id, _)| *id == record).map(|(_, hash)| (name, hash))
+            })
+        })
+        .await
+        .map_err(|e| DbError::Backend(format!("reading the kept projection failed: {e}")))
     }
 
     /// Several villages' records, refreshed a few at a time (one per core).
@@ -565,7 +595,7 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
     use taizhang_doc::synth::{village_year, SynthSpec};
-    use taizhang_domain::VillageId;
+    use taizhang_domain::{CheckIn, VillageId};
     use taizhang_server_sqlite::SqliteStore;
 
     /// Five villages with two weeks of generated work each, stored as devices would have
@@ -632,5 +662,33 @@ mod tests {
         assert_eq!(fresh.catch_up(&store).await.expect("catch up"), 0);
         let from_log = ReadModel::default().from_log_only();
         assert_eq!(*from_log.refresh(&store, ids[2]).await.expect("refresh"), *first[2]);
+
+        // One more check-in in the village the model holds (lean: its records only), made on
+        // the document that holds an earlier one: the model advances from the kept parts and
+        // reads as the log does, and finds the new record's document.
+        let held = *ids.last().expect("ids");
+        let old = first[4].check_ins[0].clone();
+        let (doc_name, _) = model.creator(&store, held, &old.id.to_string()).await.expect("creator").expect("found");
+        let mut doc = taizhang_sync::load_stored(&store.doc_changes(held, &doc_name).await.expect("changes"))
+            .expect("load")
+            .with_actor(automerge::ActorId::from(vec![0x5a; 16]));
+        let before = doc.get_heads();
+        let new = CheckIn { id: taizhang_domain::CheckInId(Uuid::from_u128(0x5a5a)), at: old.at + 86_400_000, ..old };
+        let mut tx = doc.transaction();
+        taizhang_doc::write(&mut tx, &new).expect("write");
+        tx.commit();
+        let raw = doc.get_changes(&before).iter().map(|c| c.raw_bytes().to_vec()).collect();
+        let pushed = store
+            .push(held, &doc_name, taizhang_sync::parse_changes(&doc_name, raw).expect("parse"), 2_000)
+            .await
+            .expect("push");
+        assert!(matches!(pushed, taizhang_server_db::PushResult::Stored { new: 1, .. }), "{pushed:?}");
+        let advanced = model.refresh(&store, held).await.expect("refresh");
+        let truth = ReadModel::default().from_log_only().refresh(&store, held).await.expect("from the log");
+        assert_eq!(*advanced, *truth, "advanced from the kept parts = projected from the log");
+        assert_eq!(advanced.check_ins.len(), first[4].check_ins.len() + 1, "the new check-in is there");
+        assert!(advanced.check_ins.contains(&new));
+        let (doc, _) = model.creator(&store, held, &new.id.to_string()).await.expect("creator").expect("found");
+        assert_eq!(doc, doc_name);
     }
 }

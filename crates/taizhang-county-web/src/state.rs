@@ -225,7 +225,8 @@ impl Records {
         let batch = (self.model.capacity() / 2).max(1);
         let mut out = Vec::with_capacity(villages.len());
         for part in villages.chunks(batch) {
-            let data: Vec<(VillageInfo, Arc<VillageRecords>)> = part.iter().cloned().zip(self.of(part).await?).collect();
+            let data: Vec<(VillageInfo, Arc<VillageRecords>)> =
+                part.iter().cloned().zip(self.of(part).await?).collect();
             let f = f.clone();
             out.extend(
                 crate::facts::compute(move || {

@@ -313,13 +313,16 @@ pub trait ServerStore: Send + Sync + 'static {
     /// Keeps the village's projection advanced to log position `upto`: the village-wide `body`
     /// and the parts of `docs` (each replacing that document's part; other documents' parts
     /// stay), in one transaction — unless the one kept is already at or past `upto` (another
-    /// instance got there first): then nothing is written and it answers `false`.
+    /// instance got there first): then nothing is written and it answers `false`. With
+    /// `replace`, a kept one at exactly `upto` is replaced too (it did not read: another
+    /// version's); one past `upto` never is.
     async fn put_projection(
         &self,
         village: Uuid,
         upto: u64,
         body: Vec<u8>,
         docs: Vec<(String, Vec<u8>)>,
+        replace: bool,
     ) -> Result<bool, DbError>;
     /// The villages whose log holds changes past their kept projection (or that have a log
     /// and no projection), for the projector to catch up; villages with no changes are left

@@ -139,7 +139,13 @@ pub async fn projection_story(store: &dyn ServerStore) {
 
     let part = |s: &str| s.as_bytes().to_vec();
     let wrote = store
-        .put_projection(village, end, part("v1"), vec![("log/a".into(), part("a1")), ("registry".into(), part("r1"))])
+        .put_projection(
+            village,
+            end,
+            part("v1"),
+            vec![("log/a".into(), part("a1")), ("registry".into(), part("r1"))],
+            false,
+        )
         .await
         .expect("put");
     assert!(wrote);
@@ -155,14 +161,28 @@ pub async fn projection_story(store: &dyn ServerStore) {
     let later = store.read_log(village, 0, usize::MAX).await.expect("log").cursor;
     assert!(later > end);
     assert!(store.projections_behind().await.expect("behind").contains(&village));
-    assert!(store.put_projection(village, later, part("v2"), vec![("log/a".into(), part("a2"))]).await.expect("put"));
-    // A slower instance's write at the older position (or the same one) changes nothing.
-    assert!(!store.put_projection(village, end, part("old"), vec![("log/a".into(), part("old"))]).await.expect("put"));
-    assert!(!store.put_projection(village, later, part("same"), vec![]).await.expect("put"));
+    assert!(store
+        .put_projection(village, later, part("v2"), vec![("log/a".into(), part("a2"))], false)
+        .await
+        .expect("put"));
+    // A slower instance's write at the older position (or the same one) changes nothing, even
+    // asking to replace (that is for one at the same position that did not read).
+    let old = vec![("log/a".into(), part("old"))];
+    assert!(!store.put_projection(village, end, part("old"), old.clone(), false).await.expect("put"));
+    assert!(!store.put_projection(village, end, part("old"), old, true).await.expect("put"));
+    assert!(!store.put_projection(village, later, part("same"), vec![], false).await.expect("put"));
     let kept = store.projection(village).await.expect("read").expect("kept");
     assert_eq!((kept.upto, kept.body.clone()), (later, part("v2")));
     assert_eq!(kept.docs, vec![("log/a".into(), part("a2")), ("registry".into(), part("r1"))]);
     assert!(!store.projections_behind().await.expect("behind").contains(&village));
+    // Replacing one at the same position (it did not read): the body and the parts named.
+    assert!(store
+        .put_projection(village, later, part("v3"), vec![("registry".into(), part("r3"))], true)
+        .await
+        .expect("replace"));
+    let kept = store.projection(village).await.expect("read").expect("kept");
+    assert_eq!((kept.upto, kept.body), (later, part("v3")));
+    assert_eq!(kept.docs, vec![("log/a".into(), part("a2")), ("registry".into(), part("r3"))]);
     assert_eq!(store.projection(quiet).await.expect("read"), None, "another village's projection is untouched");
 }
 

@@ -638,6 +638,7 @@ impl ServerStore for PgStore {
         upto: u64,
         body: Vec<u8>,
         docs: Vec<(String, Vec<u8>)>,
+        replace: bool,
     ) -> Result<bool, DbError> {
         let upto = i64::try_from(upto).unwrap_or(i64::MAX);
         let mut client = self.client().await?;
@@ -656,7 +657,7 @@ impl ServerStore for PgStore {
             .map_err(backend)?
             .try_get(0)
             .map_err(backend)?;
-        if kept >= upto {
+        if kept > upto || (kept == upto && !replace) {
             tx.rollback().await.map_err(backend)?;
             return Ok(false);
         }

@@ -578,6 +578,7 @@ impl ServerStore for SqliteStore {
         upto: u64,
         body: Vec<u8>,
         docs: Vec<(String, Vec<u8>)>,
+        replace: bool,
     ) -> Result<bool, DbError> {
         let upto = i64::try_from(upto).unwrap_or(i64::MAX);
         self.with(move |c| {
@@ -587,7 +588,7 @@ impl ServerStore for SqliteStore {
                 .query_row("SELECT upto FROM county_projections WHERE village = ?1", [v], |r| r.get(0))
                 .optional()
                 .map_err(backend)?;
-            if kept.is_some_and(|k| k >= upto) {
+            if kept.is_some_and(|k| k > upto || (k == upto && !replace)) {
                 return Ok(false);
             }
             tx.execute(

@@ -252,11 +252,9 @@ impl Store {
 
     /// Teammates' files whose thumbnail this device lacks.
     pub fn thumbs_missing(&self) -> Result<Vec<AttachmentRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {COLS} FROM attachments WHERE has_thumb = 0 AND record_id IS NOT NULL ORDER BY added_at, hash"
-            ))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM attachments WHERE has_thumb = 0 AND record_id IS NOT NULL ORDER BY added_at, hash"
+        ))?;
         let rows = stmt.query_map([], read_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -27,6 +27,29 @@ pub struct ExportQuery {
     pub member: Option<Uuid>,
 }
 
+/// What an Excel file cannot hold, said so that the officer can act (a CSV, one village, a
+/// shorter period); retrying would not help, so it is no "try again later".
+fn xlsx_refusal(e: taizhang_export::ExportError) -> CountyWebError {
+    use taizhang_export::ExportError;
+    match e {
+        ExportError::TooManyRows { rows, max, .. } => CountyWebError::BadRequest(format!(
+            "这份表有 {rows} 行，超过一张 Excel 表能放下的 {max} 行：请改用 CSV，或按村、按较短的时间段分开导出 / \
+             this table has {rows} rows, more than one Excel sheet holds ({max}): export CSV, or one village or a \
+             shorter period at a time"
+        )),
+        ExportError::TooManyColumns { columns, max, .. } => CountyWebError::BadRequest(format!(
+            "这份表有 {columns} 列，超过 Excel 的 {max} 列：请改用 CSV 或较短的时间段 / this table has {columns} \
+             columns, more than Excel holds ({max}): export CSV or a shorter period"
+        )),
+        ExportError::CellTooLong { .. } => CountyWebError::BadRequest(
+            "有一格文字超过 Excel 一格能放下的长度：请改用 CSV / a cell holds more text than Excel allows in one \
+             cell: export CSV"
+                .into(),
+        ),
+        other => CountyWebError::Internal(other.to_string()),
+    }
+}
+
 pub async fn export(
     session: Session,
     Today(today): Today,
@@ -75,12 +98,30 @@ pub async fn export(
             member,
         };
         let table = taizhang_county::table_with_inputs(dataset, &scope, &inputs, period, today, &policy)?;
-        Ok(if csv { taizhang_export::to_csv(&table)? } else { taizhang_export::to_xlsx(&table)? })
+        Ok(if csv { Ok(taizhang_export::to_csv(&table)?) } else { taizhang_export::to_xlsx(&table) })
     })
-    .await?;
+    .await?
+    .map_err(xlsx_refusal)?;
     let name = format!("taizhang-{}-{}-{}.{ext}", dataset.code(), period.from, period.to);
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .map_err(|e| CountyWebError::Internal(format!("the file name is not a header value: {e}")))?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_too_big_for_excel_is_refused_in_words_that_say_what_to_do() {
+        let e = xlsx_refusal(taizhang_export::ExportError::TooManyRows {
+            table: "考勤".into(),
+            rows: 1_460_000,
+            max: 1_048_575,
+        });
+        assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST, "retrying would not help: no 503");
+        let words = e.to_string();
+        assert!(words.contains("1460000") && words.contains("CSV") && words.contains("按村"), "{words}");
+    }
 }
