@@ -21,9 +21,11 @@
 //! instances race). A village this instance has not seen is loaded from those rows and
 //! advanced by the log's tail only, so any instance answers any county cold without rebuilding
 //! from the log, and villages are held in memory only in a bounded cache
-//! ([`ReadModel::with_capacity`]): memory follows what is being asked, not the province. At
-//! start the projector catches up the villages whose log ran past their kept projection
-//! (`ServerStore::projections_behind`), one at a time, without keeping them.
+//! ([`ReadModel::with_capacity`]): memory follows what is being asked, not the province. A
+//! held village keeps only its assembled records; the parts they came from are read back from
+//! the database when the village's log grows. At start the projector catches up the villages
+//! whose log ran past their kept projection (`ServerStore::projections_behind`), one at a time,
+//! without keeping them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex as StdMutex};
