@@ -158,26 +158,7 @@ fn read(doc: &Automerge, key: &str, at: Option<&[ChangeHash]>) -> Option<AccessF
         answered_by: if finding { account("answered_by") } else { None },
         finding_digest: if finding {
             // The officer's part: the finding and the officer's check of the answer (验收).
-            digest(
-                doc,
-                &obj,
-                &[
-                    "household",
-                    "diary",
-                    "member",
-                    "text",
-                    "found_by",
-                    "found_by_name",
-                    "found_at",
-                    "review",
-                    "review_note",
-                    "reviewed_by",
-                    "reviewed_by_name",
-                    "reviewed_at",
-                    "reviewed_answer_at",
-                ],
-                at,
-            )
+            digest(doc, &obj, taizhang_domain::FINDING_OFFICER_FIELDS, at)
         } else {
             None
         },

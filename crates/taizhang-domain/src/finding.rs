@@ -17,6 +17,26 @@ use uuid::Uuid;
 use crate::validate::{not_future, text};
 use crate::{DiaryId, DomainError, FindingId, HouseholdId, LedgerView, Limits, MemberId, Timestamp};
 
+/// The stored fields of a finding that are the officer's part — the finding itself and the
+/// officer's check of the answer (验收) — which only the township's or county's page writes;
+/// the rest (the answer) is the team's. The server's access check digests exactly these
+/// (`taizhang_doc::access`), and the app offers no pick on them in a conflict.
+pub const FINDING_OFFICER_FIELDS: &[&str] = &[
+    "household",
+    "diary",
+    "member",
+    "text",
+    "found_by",
+    "found_by_name",
+    "found_at",
+    "review",
+    "review_note",
+    "reviewed_by",
+    "reviewed_by_name",
+    "reviewed_at",
+    "reviewed_answer_at",
+];
+
 /// One finding of an inspection and its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {

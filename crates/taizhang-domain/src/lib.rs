@@ -18,7 +18,7 @@ mod village_plan;
 mod words;
 
 pub use error::DomainError;
-pub use finding::{validate_finding, Finding, FindingReview, FindingState, Verdict};
+pub use finding::{validate_finding, Finding, FindingReview, FindingState, Verdict, FINDING_OFFICER_FIELDS};
 pub use followup::{validate_follow_up, FollowUp};
 pub use household::{
     field_words, id_number_valid, mask_id_number, validate_details, validate_family_member, validate_household_edit,

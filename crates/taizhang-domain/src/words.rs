@@ -143,23 +143,7 @@ pub fn record_code_words(kind: &str, field: &str, value: &str) -> Option<(String
 /// of an inspection finding (the problem, who found it, the review), which only the
 /// township's or county's page writes (the server refuses a team's change to it).
 pub fn team_may_settle(kind: &str, field: &str) -> bool {
-    !(kind == "finding"
-        && matches!(
-            field,
-            "household"
-                | "diary"
-                | "member"
-                | "text"
-                | "found_by"
-                | "found_by_name"
-                | "found_at"
-                | "review"
-                | "review_note"
-                | "reviewed_by"
-                | "reviewed_by_name"
-                | "reviewed_at"
-                | "reviewed_answer_at"
-        ))
+    !(kind == "finding" && crate::FINDING_OFFICER_FIELDS.contains(&field))
 }
 
 #[cfg(test)]
