@@ -49,16 +49,6 @@ const STORED_VERSION: u32 = 1;
 /// Villages held in memory by default (a county's worth; `TAIZHANG_COUNTY_CACHE` sets it).
 pub const DEFAULT_CAPACITY: usize = 256;
 
-/// One document's part as kept in the database: its records and their times.
-#[derive(Serialize, Deserialize)]
-struct StoredDoc {
-    version: u32,
-    part: DocPart,
-    floors: Vec<(String, Timestamp)>,
-    anchors: Vec<(String, Timestamp)>,
-    received: Vec<(String, Timestamp)>,
-}
-
 /// The village-wide part as kept in the database.
 #[derive(Serialize, Deserialize)]
 struct StoredVillage {
@@ -104,26 +94,21 @@ struct Slot {
 }
 
 impl Slot {
-    /// Takes in the projection kept in the database; `false` (and the slot left empty) when
-    /// any part is of another version or does not read.
-    fn load(&mut self, stored: StoredProjection) -> bool {
-        let Some(village) = decode::<StoredVillage>(&stored.body).filter(|v| v.version == STORED_VERSION) else {
-            return false;
-        };
-        let mut fresh = Slot { loaded: true, ..Slot::default() };
+    /// The slot the projection kept in the database makes; `None` when any part is of another
+    /// version or does not read.
+    fn from_stored(stored: StoredProjection) -> Option<Slot> {
+        let village = decode::<StoredVillage>(&stored.body).filter(|v| v.version == STORED_VERSION)?;
+        let mut slot = Slot { loaded: true, ..Slot::default() };
         for (name, bytes) in stored.docs {
-            let Some(doc) = decode::<StoredDoc>(&bytes).filter(|d| d.version == STORED_VERSION) else {
-                return false;
-            };
-            fresh.proj.set(&name, doc.part);
-            fresh.causal_floor.extend(doc.floors);
-            fresh.anchor_estimate.extend(doc.anchors);
-            fresh.received_at.extend(doc.received);
+            let (_, doc) = decode::<(u32, Projected)>(&bytes).filter(|(v, _)| *v == STORED_VERSION)?;
+            slot.proj.set(&name, doc.part);
+            slot.causal_floor.extend(doc.floors);
+            slot.anchor_estimate.extend(doc.anchors);
+            slot.received_at.extend(doc.received);
         }
-        fresh.last_sync = village.last_sync.into_iter().collect();
-        fresh.proj.cursor = stored.upto;
-        *self = fresh;
-        true
+        slot.last_sync = village.last_sync.into_iter().collect();
+        slot.proj.cursor = stored.upto;
+        Some(slot)
     }
 
     /// The village's records, assembled once; the parts they were assembled from are then let
@@ -226,8 +211,9 @@ impl std::fmt::Debug for ReadModel {
     }
 }
 
-/// What one document contributes, what it says of its records' times.
-#[derive(Default)]
+/// What one document contributes, what it says of its records' times (also the part kept in
+/// the database, [`Projected::encode`]).
+#[derive(Default, Serialize, Deserialize)]
 struct Projected {
     part: DocPart,
     /// Record id → causal floor (the later of its change's causal and device floors).
@@ -239,23 +225,9 @@ struct Projected {
 }
 
 impl Projected {
-    /// The document's part as kept in the database.
+    /// The document's part as kept in the database: `[STORED_VERSION, part]`.
     fn encode(&self) -> Result<Vec<u8>, DbError> {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            version: u32,
-            part: &'a DocPart,
-            floors: &'a [(String, Timestamp)],
-            anchors: &'a [(String, Timestamp)],
-            received: &'a [(String, Timestamp)],
-        }
-        encode(&Out {
-            version: STORED_VERSION,
-            part: &self.part,
-            floors: &self.floors,
-            anchors: &self.anchors,
-            received: &self.received,
-        })
+        encode(&(STORED_VERSION, self))
     }
 }
 
@@ -404,19 +376,23 @@ impl ReadModel {
     pub async fn refresh(&self, store: &Arc<dyn ServerStore>, village: Uuid) -> Result<Arc<VillageRecords>, DbError> {
         let slot = self.slot(village);
         let mut slot = slot.lock().await;
-        if !slot.loaded && self.from_log_only {
-            slot.loaded = true;
+        if slot.lean {
+            // Only the records are held: unchanged, they answer; a log that grew is advanced
+            // from the parts kept in the database (one change read to tell).
+            let peek = store.read_log(village, slot.proj.cursor, 1).await?;
+            if peek.entries.is_empty() && peek.cursor == slot.proj.cursor {
+                return Ok(slot.records());
+            }
+            *slot = Slot::default();
         }
         if !slot.loaded {
             slot.loaded = true;
-            if let Some(stored) = store.projection(village).await? {
+            let stored = if self.from_log_only { None } else { store.projection(village).await? };
+            if let Some(stored) = stored {
                 let upto = stored.upto;
-                let taken = tokio::task::spawn_blocking(move || {
-                    let mut fresh = Slot::default();
-                    fresh.load(stored).then_some(fresh)
-                })
-                .await
-                .map_err(|e| DbError::Backend(format!("reading the kept projection failed: {e}")))?;
+                let taken = tokio::task::spawn_blocking(move || Slot::from_stored(stored))
+                    .await
+                    .map_err(|e| DbError::Backend(format!("reading the kept projection failed: {e}")))?;
                 match taken {
                     Some(fresh) => {
                         *slot = fresh;
@@ -451,12 +427,6 @@ impl ReadModel {
         }
         if grown.is_empty() {
             return Ok(slot.records());
-        }
-        if slot.lean {
-            // The parts are in the database, not here: read them and advance from there.
-            *slot = Slot::default();
-            drop(slot);
-            return Box::pin(self.refresh(store, village)).await;
         }
         let mut docs = Vec::with_capacity(grown.len());
         for (name, changes) in grown {
@@ -524,7 +494,7 @@ impl ReadModel {
         let record = record.to_string();
         tokio::task::spawn_blocking(move || {
             stored.docs.into_iter().find_map(|(name, bytes)| {
-                let doc = decode::<StoredDoc>(&bytes).filter(|d| d.version == STORED_VERSION)?;
+                let (_, doc) = decode::<(u32, Projected)>(&bytes).filter(|(v, _)| *v == STORED_VERSION)?;
                 doc.part.created.into_iter().find(|(id, _)| *id == record).map(|(_, hash)| (name, hash))
             })
         })
