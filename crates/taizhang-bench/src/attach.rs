@@ -4,12 +4,14 @@
 //! against the physical limit (the photos' bytes at the link's bandwidth, plus one round trip
 //! per chunk acknowledged), the bytes of chunks sent more than once (at most one chunk per
 //! cut is the promise), the requests, and the server's view (every photo stored once, its
-//! hash checked).
+//! hash checked). A row of hours can be stopped at any moment and continued (`--state`): its
+//! database and a checkpoint of what it has done stay in that directory.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use taizhang_attach::media::{prepare_photo, samples};
 use taizhang_attach::upload::{ChunkSizer, Upload};
 use taizhang_attach::{Caps, Kind};
@@ -36,7 +38,10 @@ pub struct Params {
     pub chunk_bytes: Option<usize>,
     /// Where each finished row is appended as a JSON line at once (a run of hours keeps what
     /// it measured even if a later row fails).
-    pub partial: Option<std::path::PathBuf>,
+    pub partial: Option<PathBuf>,
+    /// Stop each row after this many chunk requests of this run, as if the process were killed
+    /// there (tests of `--state`; the next run with the same directory continues the row).
+    pub stop_after_chunks: Option<u64>,
 }
 
 /// What the process held while the rows ran.
@@ -78,6 +83,56 @@ pub struct Row {
     /// Sign-ins during the upload (its token, one hour, expired; two requests each, counted
     /// in `requests`).
     pub sign_ins: u64,
+    /// Times the row was stopped (the process killed with it, the server too) and continued
+    /// from its state directory; `time_s` is the link time of its runs (see [`Progress`]).
+    #[serde(default)]
+    pub restarts: u64,
+}
+
+/// What a row has done, kept beside its database when the run has a state directory: a row
+/// stopped at any moment (the process killed, the server with it) is continued by the same
+/// command, as a phone switched off mid-upload continues when switched on again — it signs in,
+/// asks where the server stands for the photo it was sending, and goes on. Written (replaced
+/// whole) before every chunk request and after every acknowledgement, so a stop loses from the
+/// count at most the time and wire bytes of the request it cut; the bytes of that request are
+/// counted as sent (an interrupted chunk is resent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Progress {
+    secret: String,
+    device: uuid::Uuid,
+    /// The photos' hashes (the re-encoding is deterministic; a continued row checks them).
+    hashes: Vec<String>,
+    /// Photos the server acknowledged whole.
+    photos_done: usize,
+    sent: u64,
+    cuts: u64,
+    requests: u64,
+    sign_ins: u64,
+    acked_chunks: u64,
+    chunk_requests: u64,
+    largest: usize,
+    time_s: f64,
+    wire_up: u64,
+    wire_down: u64,
+    restarts: u64,
+}
+
+impl Progress {
+    fn load(path: &Path) -> anyhow::Result<Option<Self>> {
+        match std::fs::read(path) {
+            Ok(b) => Ok(Some(serde_json::from_slice(&b).with_context(|| format!("{} does not read", path.display()))?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Replaces the checkpoint whole (written beside it, then renamed over it).
+    fn save(&self, path: &Path) -> anyhow::Result<()> {
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec(self)?)?;
+        std::fs::rename(&tmp, path)?;
+        Ok(())
+    }
 }
 
 /// A raw device of member 0: its key and id, to sign in again when its token expires.
@@ -157,12 +212,18 @@ fn expired(e: &TransportError) -> bool {
     matches!(e, TransportError::Status { status: 401, .. })
 }
 
-async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &std::path::Path) -> anyhow::Result<Row> {
+/// The row's files in `dir`: its database and its checkpoint.
+fn row_files(dir: &Path, n: usize, link: &LinkSpec) -> (PathBuf, PathBuf) {
+    let stem = format!("attach-{n}-{}ms-{}kbit", link.rtt_ms, link.kbit_s);
+    (dir.join(format!("{stem}.sqlite3")), dir.join(format!("{stem}.progress.json")))
+}
+
+async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &Path) -> anyhow::Result<Row> {
     let spec = VillageSpec::new(0, 10);
-    let backend = Backend::SqliteFile(dir.join(format!("attach-{}-{n}.sqlite3", link_spec.rtt_ms)));
-    let server = InProcessServer::start(&backend).await?;
+    let (db, checkpoint) = row_files(dir, n, link_spec);
+    let before_run = Progress::load(&checkpoint)?;
+    let server = InProcessServer::start(&Backend::SqliteFile(db)).await?;
     setup::seed_village(server.store.as_ref(), &spec, crate::now_ms()).await?;
-    let (phone, token) = enroll(&server, &spec).await?;
     let village = spec.id.0;
     // Re-encoding is CPU work of seconds a photo: off the async workers, so rows running at
     // the same time keep moving their chunks meanwhile.
@@ -175,9 +236,41 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
     .await
     .context("re-encoding the photos")??;
     let photo_bytes: u64 = photos.iter().map(|ph| ph.bytes.len() as u64).sum();
+    let hashes: Vec<String> = photos.iter().map(|ph| hex::encode(ph.hash)).collect();
 
     let link = std::sync::Arc::new(Link::start(link_spec.clone(), server.addr()?).await?);
     let before = link.carried();
+    // A new row enrolls its phone over the direct link; a continued one is the same phone,
+    // back on: it signs in through the link (its token is long expired), as a phone pays it.
+    let (phone, token, mut pr) = match before_run {
+        None => {
+            let (phone, token) = enroll(&server, &spec).await?;
+            let pr = Progress {
+                secret: hex::encode(phone.secret),
+                device: phone.device,
+                hashes: hashes.clone(),
+                ..Progress::default()
+            };
+            (phone, token, pr)
+        }
+        Some(mut pr) => {
+            anyhow::ensure!(
+                pr.hashes == hashes,
+                "{} was written for other photos (the re-encoding changed): remove it to start the row again",
+                checkpoint.display()
+            );
+            let secret: [u8; 32] = hex::decode(&pr.secret)?
+                .try_into()
+                .map_err(|_| anyhow::anyhow!("{}: the phone's key is not 32 bytes", checkpoint.display()))?;
+            let phone = PhotoPhone { secret, device: pr.device };
+            if pr.photos_done < n {
+                pr.restarts += 1;
+            }
+            (phone, String::new(), pr)
+        }
+    };
+    pr.save(&checkpoint)?;
+    let (time_base, wire_base) = (pr.time_s, (pr.wire_up, pr.wire_down));
     let cutter = {
         let link = link.clone();
         let every = Duration::from_secs(p.cut_every_s.max(1));
@@ -188,27 +281,57 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
             }
         })
     };
-    let mut client = BlobClient::new(&link.url(), &token)?;
     let started = Instant::now();
-    let (mut sent, mut cuts, mut requests, mut sign_ins) = (0u64, 0u64, 0u64, 0u64);
-    let (mut acked_chunks, mut chunk_requests, mut largest) = (0u64, 0u64, 0usize);
+    // Brings the checkpoint's clock and wire bytes up to now and writes it.
+    let save = |pr: &mut Progress| -> anyhow::Result<()> {
+        pr.time_s = time_base + started.elapsed().as_secs_f64();
+        let carried = link.carried().since(before);
+        (pr.wire_up, pr.wire_down) = (wire_base.0 + carried.up, wire_base.1 + carried.down);
+        pr.save(&checkpoint)
+    };
+    let mut client = if !token.is_empty() || pr.photos_done >= n {
+        BlobClient::new(&link.url(), &token)?
+    } else {
+        loop {
+            pr.requests += 2;
+            match renew(&link.url(), &phone).await {
+                Ok(c) => {
+                    pr.sign_ins += 1;
+                    break c;
+                }
+                Err(_) => pr.cuts += 1,
+            }
+        }
+    };
+    let mut this_run = 0u64;
     // One sizer for the row, as the app keeps one for a transfer.
     let mut sizer = ChunkSizer::default();
-    for ph in &photos {
+    while pr.photos_done < n {
+        let ph = &photos[pr.photos_done];
         let mut up = Upload::new(ph.hash, Kind::Jpeg, ph.bytes.len() as u64);
+        if pr.restarts > 0 && this_run == 0 {
+            // Back on after a stop: where does the server stand with this photo?
+            resume(&mut client, &link, &phone, village, &mut up, &mut pr).await?;
+        }
         while !up.done() {
+            if p.stop_after_chunks.is_some_and(|k| this_run >= k) {
+                cutter.abort();
+                anyhow::bail!("stopped after {this_run} chunk requests (--stop-after-chunks)");
+            }
             up.chunk_bytes = p.chunk_bytes.unwrap_or(sizer.chunk_bytes());
             let Some(frame) = up.next_frame(&ph.bytes) else { break };
             let len = up.next_len() as u64;
-            requests += 1;
-            chunk_requests += 1;
-            sent += len;
-            largest = largest.max(len as usize);
+            pr.requests += 1;
+            pr.chunk_requests += 1;
+            pr.sent += len;
+            pr.largest = pr.largest.max(len as usize);
+            this_run += 1;
+            save(&mut pr)?;
             let sent_at = Instant::now();
             match client.send(village, &ph.hash, frame).await {
                 Ok(ack) => {
                     sizer.on_acked(len as usize, sent_at.elapsed().as_millis() as u64);
-                    acked_chunks += 1;
+                    pr.acked_chunks += 1;
                     up.on_ack(&ack)?
                 }
                 Err(e) if matches!(e, TransportError::Unreachable(_)) || expired(&e) => {
@@ -216,65 +339,80 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &s
                         // An upload of over an hour outlives its token: sign in again through
                         // the link (retried while it is cut), then ask where the server stands.
                         loop {
-                            requests += 2;
+                            pr.requests += 2;
                             match renew(&link.url(), &phone).await {
                                 Ok(c) => {
-                                    (client, sign_ins) = (c, sign_ins + 1);
+                                    (client, pr.sign_ins) = (c, pr.sign_ins + 1);
                                     break;
                                 }
-                                Err(_) => cuts += 1,
+                                Err(_) => pr.cuts += 1,
                             }
                         }
                     } else {
-                        cuts += 1;
+                        pr.cuts += 1;
                         sizer.on_cut();
                     }
-                    // Ask where the server stands, through the link (retried while it is cut).
-                    loop {
-                        requests += 1;
-                        match client.resume(village, &mut up).await {
-                            Ok(()) => break,
-                            Err(TransportError::Unreachable(_)) => cuts += 1,
-                            // The token expired while the link was cut: sign in, ask again.
-                            Err(e) if expired(&e) => {
-                                requests += 2;
-                                match renew(&link.url(), &phone).await {
-                                    Ok(c) => (client, sign_ins) = (c, sign_ins + 1),
-                                    Err(_) => cuts += 1,
-                                }
-                            }
-                            Err(e) => return Err(e.into()),
-                        }
-                    }
+                    resume(&mut client, &link, &phone, village, &mut up, &mut pr).await?;
                 }
                 Err(e) => return Err(e.into()),
             }
+            save(&mut pr)?;
         }
+        pr.photos_done += 1;
+        save(&mut pr)?;
     }
-    let time_s = started.elapsed().as_secs_f64();
+    save(&mut pr)?;
     cutter.abort();
-    let carried = link.carried().since(before);
     let stored = server.store.blob_hashes(village).await?.len();
-    let limit_s = photo_bytes as f64 / link_spec.bytes_per_s() + acked_chunks as f64 * link_spec.rtt_ms as f64 / 1000.0;
+    let limit_s =
+        photo_bytes as f64 / link_spec.bytes_per_s() + pr.acked_chunks as f64 * link_spec.rtt_ms as f64 / 1000.0;
     Ok(Row {
         scenario: scenario.to_string(),
         link: link_spec.clone(),
         photos: n,
         chunk_mode: if p.chunk_bytes.is_some() { "fixed" } else { "measured" }.into(),
-        chunk_bytes: largest,
-        chunk_mean_bytes: sent / chunk_requests.max(1),
+        chunk_bytes: pr.largest,
+        chunk_mean_bytes: pr.sent / pr.chunk_requests.max(1),
         photo_bytes,
         cut_every_s: p.cut_every_s,
-        cuts,
-        resent_bytes: sent.saturating_sub(photo_bytes),
-        requests,
-        wire_up: carried.up,
-        wire_down: carried.down,
-        time_s,
+        cuts: pr.cuts,
+        resent_bytes: pr.sent.saturating_sub(photo_bytes),
+        requests: pr.requests,
+        wire_up: pr.wire_up,
+        wire_down: pr.wire_down,
+        time_s: pr.time_s,
         limit_s,
         stored,
-        sign_ins,
+        sign_ins: pr.sign_ins,
+        restarts: pr.restarts,
     })
+}
+
+/// Asks where the server stands with `up`, through the link: retried while it is cut, signing
+/// in again when the token expired meanwhile.
+async fn resume(
+    client: &mut BlobClient,
+    link: &Link,
+    phone: &PhotoPhone,
+    village: uuid::Uuid,
+    up: &mut Upload,
+    pr: &mut Progress,
+) -> anyhow::Result<()> {
+    loop {
+        pr.requests += 1;
+        match client.resume(village, up).await {
+            Ok(()) => return Ok(()),
+            Err(TransportError::Unreachable(_)) => pr.cuts += 1,
+            Err(e) if expired(&e) => {
+                pr.requests += 2;
+                match renew(&link.url(), phone).await {
+                    Ok(c) => (*client, pr.sign_ins) = (c, pr.sign_ins + 1),
+                    Err(_) => pr.cuts += 1,
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// The resident set of this process now, in MiB.
@@ -380,6 +518,16 @@ pub fn markdown(rows: &[Row], memory: &Memory, not_run: &[(String, usize, LinkSp
          while they moved (sampled each second).\n",
         memory.photos_in_memory, memory.start_rss_mib, memory.peak_rss_mib
     ));
+    for r in rows.iter().filter(|r| r.restarts > 0) {
+        s.push_str(&format!(
+            "\n**Stopped and continued:** the row \"{} over {}\" was stopped {} time(s) mid-upload (the process \
+             killed, its in-process server with it) and continued from its state directory (`--state`), as a \
+             phone switched off and on again: it signed in through the link and asked where the server stood. \
+             Its time is the link time of its runs (a stop loses from the count at most the request it cut; the \
+             bytes of that request count as sent again); the memory above is the last run's.\n",
+            r.scenario, r.link.name, r.restarts
+        ));
+    }
     if !not_run.is_empty() {
         s.push_str(
             "\n**Not run this time** (left out with `--rows`; each row's physical limit at ~200 KiB a photo):\n",

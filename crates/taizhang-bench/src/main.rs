@@ -129,6 +129,14 @@ struct AttachArgs {
     results: PathBuf,
     #[arg(long, default_value = "bench/ATTACHMENTS.md")]
     markdown: PathBuf,
+    /// Keep each row's database and checkpoint here: a run stopped at any moment (a row takes
+    /// hours) is continued by running the same command again; a finished row is reported again
+    /// without moving anything.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// Stop each row after this many chunk requests, as if killed there (tests of `--state`).
+    #[arg(long, hide = true)]
+    stop_after_chunks: Option<u64>,
 }
 
 async fn attachments(args: AttachArgs) -> anyhow::Result<()> {
@@ -164,8 +172,16 @@ async fn attachments(args: AttachArgs) -> anyhow::Result<()> {
         cut_every_s: args.cut_every_s,
         chunk_bytes: args.chunk_kib.map(|k| k.clamp(16, 64) * 1024),
         partial: Some(args.results.with_extension("partial.jsonl")),
+        stop_after_chunks: args.stop_after_chunks,
     };
-    let (rows, memory) = attach::run(tmp.path(), &p).await?;
+    let dir = match &args.state {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("creating the state directory {}", d.display()))?;
+            d.clone()
+        }
+        None => tmp.path().to_path_buf(),
+    };
+    let (rows, memory) = attach::run(&dir, &p).await?;
     let m = report::machine(load_average_start);
     let header = page_header("attachments", args.quick, &m);
     let json = serde_json::json!({ "machine": m, "quick": args.quick, "attachments": rows, "memory": memory });

@@ -204,6 +204,55 @@ fn quick_attachments_run_stores_every_photo_once_and_resends_at_most_a_chunk_per
 }
 
 #[test]
+fn an_attachments_run_stopped_mid_upload_is_continued_from_its_state_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (results, markdown, state) =
+        (dir.path().join("attachments.json"), dir.path().join("ATTACHMENTS.md"), dir.path().join("state"));
+    let bench = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_taizhang-bench"))
+            .args(["attachments", "--quick", "--cut-every-s", "1", "--results"])
+            .arg(&results)
+            .arg("--markdown")
+            .arg(&markdown)
+            .arg("--state")
+            .arg(&state)
+            .args(extra)
+            .output()
+            .expect("run taizhang-bench attachments")
+    };
+    // The first run is stopped after three chunk requests of each row, as a killed process.
+    let stopped = bench(&["--stop-after-chunks", "3"]);
+    assert!(!stopped.status.success(), "a stopped run does not report");
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("stopped after 3 chunk requests"));
+    assert!(!results.exists(), "nothing reported for a stopped run");
+    // The same command again continues both rows to the end.
+    let out = bench(&[]);
+    assert!(out.status.success(), "the continued run failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("attachments.json")).expect("json");
+    let rows = r["attachments"].as_array().expect("rows").clone();
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        assert_eq!(row["stored"], row["photos"], "every photo stored once: {row}");
+        assert_eq!(row["restarts"], 1, "{row}");
+        assert!(num(row, &["sign_ins"]) >= 1.0, "the phone back on signed in through the link: {row}");
+        // Each stop cut at most the chunk it was sending (or none: it stopped between chunks).
+        let (resent, cuts, chunk) = (num(row, &["resent_bytes"]), num(row, &["cuts"]), num(row, &["chunk_bytes"]));
+        assert!(resent <= (cuts + 1.0) * chunk, "resent {resent} bytes over {cuts} cuts and a stop: {row}");
+        assert!(num(row, &["requests"]) > 3.0, "{row}");
+    }
+    assert!(std::fs::read_to_string(&markdown).expect("markdown").contains("**Stopped and continued:**"));
+    // A finished row is reported again as it was, moving nothing.
+    let again = bench(&[]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&results).expect("attachments.json")).expect("json");
+    for (a, b) in rows.iter().zip(r["attachments"].as_array().expect("rows")) {
+        for k in ["requests", "resent_bytes", "cuts", "sign_ins", "restarts", "wire_up"] {
+            assert_eq!(a[k], b[k], "{k}: {a} then {b}");
+        }
+    }
+}
+
+#[test]
 fn quick_peer_run_converges_three_phones_and_the_relay_leaves_the_server_nothing_new() {
     let dir = tempfile::tempdir().expect("tempdir");
     let results = dir.path().join("peer.json");
