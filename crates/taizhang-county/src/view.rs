@@ -12,7 +12,7 @@ use taizhang_domain::{
     local_date, local_datetime, CheckKind, LeaveState, Member, MemberId, Role, Timestamp, YearMonth,
 };
 use taizhang_rules::{
-    flag_facts, grade_county_among, member_report, month_score, overview_flag, scheme_a, team_report, Figure, Flag,
+    flag_facts_of, grade_county_among, member_report, month_score, overview_flag, scheme_a, team_report, Figure, Flag,
     FlagFacts, Grade, MemberInputs, MemberReport, Period, Policy, SchemeAInputs, SchemeAScore, TeamReport,
     VillageRecords,
 };
@@ -124,7 +124,8 @@ pub fn village_summary(
     let unfiled_months = members.iter().map(|(_, r)| r.unfiled_months.value.len()).sum();
     let below = members.iter().filter(|(_, r)| !r.min_days.value.met || !r.min_share.value.met).count();
     let gap_days = team.gaps.value.len();
-    let facts: FlagFacts = flag_facts(records, period, today, policy)?;
+    // The flag is judged on the same reports (made once: the overview's largest cost).
+    let facts: FlagFacts = flag_facts_of(&team, members.iter().map(|(_, r)| r), today, policy);
     let flag = overview_flag(&facts, policy);
     let provisional = team.provisional || members.iter().any(|(_, r)| r.provisional);
     let follow_ups = taizhang_rules::follow_up_counts(records, period, today);

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use taizhang_domain::{local_date, MonthFiling, YearMonth};
 
 use crate::explain::{codes, figure, list, rule};
-use crate::{member_report, team_report, Figure, MemberInputs, Period, Policy, RulesError, VillageRecords};
+use crate::{
+    member_report, team_report, Figure, MemberInputs, MemberReport, Period, Policy, RulesError, TeamReport,
+    VillageRecords,
+};
 
 /// Where a month stands for filing (月备案) on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,13 +110,29 @@ pub fn flag_facts(
     policy: &Policy,
 ) -> Result<FlagFacts, RulesError> {
     let team = team_report(records, period, today, policy)?;
+    let members = records
+        .members
+        .iter()
+        .map(|m| member_report(records, m.id, period, today, &MemberInputs::default(), policy))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(flag_facts_of(&team, &members, today, policy))
+}
+
+/// The flag's counts from reports already made: the team's and every member's over the same
+/// period, with no duty inputs ([`MemberInputs::default`]) — what [`flag_facts`] makes. A
+/// caller that shows those reports too (the county overview) judges each once.
+pub fn flag_facts_of<'a>(
+    team: &TeamReport,
+    members: impl IntoIterator<Item = &'a MemberReport>,
+    today: NaiveDate,
+    policy: &Policy,
+) -> FlagFacts {
     let mut f = FlagFacts {
         gap_days: if policy.someone_in_village_every_day { team.gaps.value.len() as u32 } else { 0 },
         unknown_days: team.unknown.value.len() as u32,
         ..FlagFacts::default()
     };
-    for m in &records.members {
-        let r = member_report(records, m.id, period, today, &MemberInputs::default(), policy)?;
+    for r in members {
         if policy.months_must_be_filed {
             f.unfiled_months +=
                 r.unfiled_months.value.iter().filter(|&&mo| !may_file_on_time(mo, today, policy)).count() as u32;
@@ -126,7 +145,7 @@ pub fn flag_facts(
         f.absence_days += r.absent_without_leave.value.len() as u32;
         f.longest_not_synced_days = f.longest_not_synced_days.max(r.not_synced.value.len() as u32);
     }
-    Ok(f)
+    f
 }
 
 fn may_file_on_time(month: YearMonth, today: NaiveDate, policy: &Policy) -> bool {

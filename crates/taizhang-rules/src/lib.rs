@@ -101,7 +101,9 @@ pub use evidence::{
     RecordTimes, Strength,
 };
 pub use explain::{codes, Figure, RuleRef};
-pub use flow::{filed_late, filing_due, flag_facts, may_file, overview_flag, FilingWindow, Flag, FlagFacts};
+pub use flow::{
+    filed_late, filing_due, flag_facts, flag_facts_of, may_file, overview_flag, FilingWindow, Flag, FlagFacts,
+};
 pub use followups::{follow_up_counts, follow_ups_done, FollowUpCounts};
 pub use policy::{
     AttachmentPolicy, Derivation, DutyItem, FlagThresholds, InspectionPolicy, ItemKind, LeaveCount, LeaveCounts,
