@@ -22,7 +22,7 @@ use taizhang_auth::{device_access, may_read, DeviceAccess, DeviceRequest, Device
 use taizhang_server_db::{Checked, Device, PushResult};
 use taizhang_sync::{
     decode_sync_message, encode_response, parse_changes, BootCursor, DocChanges, DocOutcome, DocPush, DocResult, Hash,
-    ParsedChange, SyncResponse, MAX_BATCH_BYTES, PROTOCOL_VERSION, SAVED_FORMS,
+    ParsedChange, SyncResponse, MAX_DOWNLOAD_BYTES, PROTOCOL_VERSION, SAVED_FORMS,
 };
 
 use crate::caller::{Caller, SignedCaller};
@@ -133,7 +133,7 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
     // The capability bit of a device that loads saved forms (issue 23); an older server's
     // clamp drops it.
     let saved_forms = req.want_bytes & SAVED_FORMS != 0 && st.limits.saved_form_bytes > 0;
-    let want = ((req.want_bytes & !SAVED_FORMS) as usize).clamp(1, MAX_BATCH_BYTES);
+    let want = ((req.want_bytes & !SAVED_FORMS) as usize).clamp(1, MAX_DOWNLOAD_BYTES);
     // The budget is for what goes down: the device's own changes of this request are in the
     // log too but are not sent back, so the log is read on past them (a week offline pushes
     // its week and still gets everyone else's in the same answer).

@@ -8,7 +8,8 @@ fn big_week(l: &mut taizhang_client::Ledger, member: usize, visits: usize) {
     let id = demo::member_id(member);
     for k in 0..visits {
         let at = NOW + k as i64 * 600_000;
-        let text = format!("第{k}次走访：{}", "家庭收入来源单一，需要技能培训。".repeat(12));
+        // About 1.5 KB a visit: 150 of them are more than one answer of `MAX_DOWNLOAD_BYTES`.
+        let text = format!("第{k}次走访：{}", "家庭收入来源单一，需要技能培训。".repeat(24));
         l.record_visit(&visit(id, household(k % 60), at, &text), at).expect("visit");
     }
 }
@@ -43,10 +44,12 @@ async fn a_dropped_link_mid_transfer_loses_and_duplicates_nothing() {
     // change by change here (whole documents, as saved forms, resume in fresh_device.rs).
     let mut wang = server.device(1).await;
     wang.set_saved_forms(false);
+    // 150 long visits are more than one answer: the second one is lost, the first is kept.
     let flaky = FaultyTransport::new(server.transport(), [Fault::Pass, Fault::DropResponse]);
-    assert!(wang.sync(&flaky, NOW).await.is_err());
+    assert!(wang.sync(&flaky, NOW).await.is_err(), "a second answer was needed and lost");
+    assert!(wang.store().counts().expect("counts").visits > 0, "the first answer's visits are kept");
     let r = wang.sync(&server.transport(), NOW).await.expect("resume");
-    assert!(r.requests >= 2, "150 long visits take several batches, got {}", r.requests);
+    assert!(r.requests >= 1, "the rest comes on resume, got {}", r.requests);
     assert_eq!(digest(&wang), digest(&li));
     assert_eq!(wang.store().counts().expect("counts").visits, 150);
 }

@@ -313,6 +313,18 @@ fn targets(w: &mut String, r: &Results) {
                 yes(c.probe.visit_p50_ms <= 20.0)
             );
         }
+        // Issue 23: a phone replaced in the third year.
+        if let Some(c) = g.checkpoints.iter().filter(|c| c.months >= 36).min_by_key(|c| c.months) {
+            let _ = writeln!(
+                w,
+                "| fresh device, {} months of a {}-household village: ≤ 10 requests | {} requests, {:.1} KiB | {} |",
+                c.months,
+                g.households,
+                c.download_requests,
+                c.download_body_bytes as f64 / 1024.0,
+                yes(c.download_requests <= 10)
+            );
+        }
     }
     let _ = writeln!(w);
 }

@@ -9,8 +9,8 @@ use automerge::sync::{Message, State};
 use automerge::{ChangeHash, ReadDoc};
 use taizhang_doc::DocId;
 use taizhang_sync::{
-    confirmed_after, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES, PROTOCOL_VERSION,
-    SAVED_FORMS,
+    confirmed_after, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES,
+    MAX_DOWNLOAD_BYTES, PROTOCOL_VERSION, SAVED_FORMS,
 };
 
 use taizhang_store::SyncJournalEntry;
@@ -173,7 +173,7 @@ impl Ledger {
                 version: PROTOCOL_VERSION,
                 village: self.village_id().0,
                 cursor,
-                want_bytes: MAX_BATCH_BYTES as u32 | if saved_forms { SAVED_FORMS } else { 0 },
+                want_bytes: MAX_DOWNLOAD_BYTES as u32 | if saved_forms { SAVED_FORMS } else { 0 },
                 docs,
             };
             let body = self.signed_body(&req)?; // with the changes' signatures (taizhang-peer)

@@ -6,8 +6,9 @@
 //! One sync session is normally ONE request: the device pushes, per document, the changes
 //! the server has not confirmed, plus a cursor saying how much of the server's change log
 //! it has seen; the server stores the new changes durably and answers with every change
-//! past the cursor and its current heads. Big transfers are cut into batches of at most
-//! [`MAX_BATCH_BYTES`]; every request is idempotent, so a retry after a dropped link is safe.
+//! past the cursor and its current heads. Big transfers are cut into batches (a push of at
+//! most [`MAX_BATCH_BYTES`], an answer of at most [`MAX_DOWNLOAD_BYTES`] of changes: each near
+//! 60 KB on the wire); every request is idempotent, so a retry after a dropped link is safe.
 
 mod anchor;
 mod apply;
@@ -44,5 +45,6 @@ pub use stored::{
 };
 pub use wire::{
     paths, ActorRequest, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse,
-    Hash, SyncRequest, SyncResponse, TokenRequest, TokenResponse, ACTOR_REUSED, MAX_BATCH_BYTES, PROTOCOL_VERSION,
+    Hash, SyncRequest, SyncResponse, TokenRequest, TokenResponse, ACTOR_REUSED, MAX_BATCH_BYTES, MAX_DOWNLOAD_BYTES,
+    PROTOCOL_VERSION,
 };
