@@ -7,8 +7,8 @@
 //! the server has not confirmed, plus a cursor saying how much of the server's change log
 //! it has seen; the server stores the new changes durably and answers with every change
 //! past the cursor and its current heads. Big transfers are cut into batches (a push of at
-//! most [`MAX_BATCH_BYTES`], an answer of at most [`MAX_DOWNLOAD_BYTES`] of changes: each near
-//! 60 KB on the wire); every request is idempotent, so a retry after a dropped link is safe.
+//! most [`MAX_BATCH_BYTES`] of changes, an answer of at most [`MAX_DOWNLOAD_BYTES`]: about 60 KB
+//! on the wire); every request is idempotent, so a retry after a dropped link is safe.
 
 mod anchor;
 mod apply;
