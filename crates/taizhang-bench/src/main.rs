@@ -481,7 +481,22 @@ async fn all(args: AllArgs) -> anyhow::Result<()> {
     if quick {
         command.push_str(" --quick");
     }
+    // The page says how it was made: a partial run (a backend's own page) names its options.
+    if !args.skip.is_empty() {
+        command.push_str(&format!(" --skip {}", args.skip.join(",")));
+    }
+    if let Some(db) = &args.db {
+        let scheme = db.split_once("://").map_or("sqlite:", |(s, _)| s);
+        command.push_str(&format!(" --db {scheme}{}", if db.contains("://") { "://…" } else { "…" }));
+    }
+    if args.results != std::path::Path::new("bench/results.json") {
+        command.push_str(&format!(" --results {}", args.results.display()));
+    }
+    if args.markdown != std::path::Path::new("BENCHMARKS.md") {
+        command.push_str(&format!(" --markdown {}", args.markdown.display()));
+    }
     let results = report::Results {
+        raw: args.results.display().to_string(),
         date_utc: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         git_commit: report::git_commit(),
         command,

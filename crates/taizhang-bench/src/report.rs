@@ -23,6 +23,8 @@ pub struct Machine {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Results {
+    /// Where the raw figures (this, as JSON) are written.
+    pub raw: String,
     pub date_utc: String,
     pub git_commit: String,
     pub command: String,
@@ -141,8 +143,8 @@ pub fn markdown(r: &Results) -> String {
         w,
         "The machine is shared with other jobs (load average {} at the start, {} at the end, on {} \
          cores), so times are indicative; byte and request counts are exact. Regenerate with `{}`; \
-         the raw figures are in `bench/results.json`.\n",
-        r.machine.load_average_start, r.machine.load_average_end, r.machine.cores, r.command
+         the raw figures are in `{}`.\n",
+        r.machine.load_average_start, r.machine.load_average_end, r.machine.cores, r.command, r.raw
     );
     targets(w, r);
     if let Some(l) = &r.link {
