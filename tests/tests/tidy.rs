@@ -433,3 +433,28 @@ fn the_visit_form_offers_the_policy_window() {
         line.trim_start_matches("const VISIT_BACKDATE_DAYS = ").trim_end_matches(';').trim().parse().expect("a number");
     assert_eq!(days, taizhang_rules::Policy::default().visit_backdate_days, "app/src/main.ts and the policy disagree");
 }
+
+/// The README's sync protocol states the batch sizes the code uses (they were tuned by
+/// measurement in issue 23; a change of one must change the text that explains it).
+#[test]
+fn the_readme_states_the_sync_batch_sizes() {
+    let readme: String = read("README.md").split_whitespace().collect::<Vec<_>>().join(" ");
+    let kb = |bytes: usize| bytes / 1024;
+    let stated = [
+        ("MAX_BATCH_BYTES", format!("at most {} KB of changes per request", kb(taizhang_sync::MAX_BATCH_BYTES))),
+        (
+            "MAX_DOWNLOAD_BYTES",
+            format!("`MAX_DOWNLOAD_BYTES` ({} KB of changes", kb(taizhang_sync::MAX_DOWNLOAD_BYTES)),
+        ),
+        (
+            "BOOT_BATCH_BYTES",
+            format!("about {} KB of forms per answer", kb(taizhang_sync_server::Limits::default().saved_form_bytes)),
+        ),
+    ];
+    let problems = stated
+        .iter()
+        .filter(|(_, text)| !readme.contains(text.as_str()))
+        .map(|(name, text)| format!("README.md does not say \"{text}\" ({name})"))
+        .collect();
+    report("the README states the sync batch sizes", problems);
+}
