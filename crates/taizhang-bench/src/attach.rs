@@ -210,6 +210,21 @@ async fn renew(base: &str, phone: &PhotoPhone) -> anyhow::Result<BlobClient> {
     Ok(BlobClient::new(base, &sign_in(base, phone).await?)?)
 }
 
+/// Signs in through the link until it is not cut, counting the requests (two a try), the
+/// cuts met and the sign-in.
+async fn signed_in(link: &Link, phone: &PhotoPhone, pr: &mut Progress) -> BlobClient {
+    loop {
+        pr.requests += 2;
+        match renew(&link.url(), phone).await {
+            Ok(c) => {
+                pr.sign_ins += 1;
+                return c;
+            }
+            Err(_) => pr.cuts += 1,
+        }
+    }
+}
+
 /// An expired token's refusal.
 fn expired(e: &TransportError) -> bool {
     matches!(e, TransportError::Status { status: 401, .. })
@@ -254,7 +269,7 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &P
                 hashes: hashes.clone(),
                 ..Progress::default()
             };
-            (phone, token, pr)
+            (phone, Some(token), pr)
         }
         Some(mut pr) => {
             anyhow::ensure!(
@@ -269,7 +284,7 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &P
             if pr.photos_done < n {
                 pr.restarts += 1;
             }
-            (phone, String::new(), pr)
+            (phone, None, pr)
         }
     };
     pr.save(&checkpoint)?;
@@ -292,19 +307,11 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &P
         (pr.wire_up, pr.wire_down) = (wire_base.0 + carried.up, wire_base.1 + carried.down);
         pr.save(&checkpoint)
     };
-    let mut client = if !token.is_empty() || pr.photos_done >= n {
-        BlobClient::new(&link.url(), &token)?
-    } else {
-        loop {
-            pr.requests += 2;
-            match renew(&link.url(), &phone).await {
-                Ok(c) => {
-                    pr.sign_ins += 1;
-                    break c;
-                }
-                Err(_) => pr.cuts += 1,
-            }
-        }
+    let mut client = match token {
+        Some(token) => BlobClient::new(&link.url(), &token)?,
+        // A finished row moves nothing: no sign-in.
+        None if pr.photos_done >= n => BlobClient::new(&link.url(), "")?,
+        None => signed_in(&link, &phone, &mut pr).await,
     };
     let mut this_run = 0u64;
     // One sizer for the row, as the app keeps one for a transfer.
@@ -348,16 +355,7 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &P
                     if expired(&e) {
                         // An upload of over an hour outlives its token: sign in again through
                         // the link (retried while it is cut), then ask where the server stands.
-                        loop {
-                            pr.requests += 2;
-                            match renew(&link.url(), &phone).await {
-                                Ok(c) => {
-                                    (client, pr.sign_ins) = (c, pr.sign_ins + 1);
-                                    break;
-                                }
-                                Err(_) => pr.cuts += 1,
-                            }
-                        }
+                        client = signed_in(&link, &phone, &mut pr).await;
                     } else {
                         pr.cuts += 1;
                         sizer.on_cut();
@@ -371,7 +369,6 @@ async fn one(p: &Params, link_spec: &LinkSpec, scenario: &str, n: usize, dir: &P
         pr.photos_done += 1;
         save(&mut pr)?;
     }
-    save(&mut pr)?;
     cutter.abort();
     let stored = server.store.blob_hashes(village).await?.len();
     let limit_s =
@@ -413,13 +410,7 @@ async fn resume(
         match client.resume(village, up).await {
             Ok(()) => return Ok(()),
             Err(TransportError::Unreachable(_)) => pr.cuts += 1,
-            Err(e) if expired(&e) => {
-                pr.requests += 2;
-                match renew(&link.url(), phone).await {
-                    Ok(c) => (*client, pr.sign_ins) = (c, pr.sign_ins + 1),
-                    Err(_) => pr.cuts += 1,
-                }
-            }
+            Err(e) if expired(&e) => *client = signed_in(link, phone, pr).await,
             Err(e) => return Err(e.into()),
         }
     }

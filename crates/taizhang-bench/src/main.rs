@@ -486,8 +486,9 @@ async fn all(args: AllArgs) -> anyhow::Result<()> {
         command.push_str(&format!(" --skip {}", args.skip.join(",")));
     }
     if let Some(db) = &args.db {
-        let scheme = db.split_once("://").map_or("sqlite:", |(s, _)| s);
-        command.push_str(&format!(" --db {scheme}{}", if db.contains("://") { "://…" } else { "…" }));
+        // The scheme only: a URL may hold a password.
+        let shown = db.split_once("://").map_or("sqlite:…".to_string(), |(scheme, _)| format!("{scheme}://…"));
+        command.push_str(&format!(" --db {shown}"));
     }
     if args.results != std::path::Path::new("bench/results.json") {
         command.push_str(&format!(" --results {}", args.results.display()));
