@@ -626,3 +626,70 @@ async fn a_second_instance_answers_the_county_from_the_kept_projection() {
     assert_eq!(timeless(on_d.json("/county/api/overview").await), on_c_overview);
     assert_eq!(d.county.model.stats().docs_projected, 0, "a fourth instance reads what C kept");
 }
+
+/// Issue 23: the overview's and the at-post page's lines are kept between requests and a
+/// village's line is computed again only when something it is made of moved — its log (a
+/// sync), what people entered for it (a county input), the page's terms (another period) —
+/// and what is answered from them is what an instance computing everything afresh answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_county_pages_compute_a_village_again_only_when_something_it_is_made_of_moved() {
+    let server = TestServer::start(12).await;
+    let today = taizhang_domain::local_date(NOW);
+    let others = seed_demo_county(server.store.as_ref(), 2, today, NOW).await.expect("seed");
+    assert!(others > 0);
+    let village = demo::VILLAGE.0;
+    let li_id = demo::member_id(0);
+    let mut li = server.device(0).await;
+    li.sync(&server.transport(), NOW).await.expect("li first sync");
+    server.county_caught_up(village).await;
+    let county = county_officer(&server).await;
+    let lines = server.county.lines.clone();
+    let row = |o: &serde_json::Value, id: uuid::Uuid| {
+        o["villages"].as_array().expect("villages").iter().find(|v| v["id"] == id.to_string()).cloned().expect("row")
+    };
+
+    let first = timeless(county.json("/county/api/overview").await);
+    let n = first["villages"].as_array().expect("villages").len() as u64;
+    assert!(n >= 3, "the demo village and the two seeded ones: {n}");
+    assert_eq!(lines.overview.stats().computed, n, "a first overview computes every village");
+    assert_eq!(timeless(county.json("/county/api/overview").await), first, "the same answer again");
+    assert_eq!(lines.overview.stats().reused, n, "nothing moved: every line was kept");
+
+    // Li visits a household and syncs: only 石门村's line is computed again.
+    li.record_visit(&visit(li_id, household(3), NOW + 60_000, "屋顶漏雨"), NOW + 60_000).expect("visit");
+    li.sync(&server.transport(), NOW + 120_000).await.expect("li syncs");
+    server.county_caught_up(village).await;
+    let after = timeless(county.json("/county/api/overview").await);
+    assert_eq!(lines.overview.stats().computed, n + 1, "one village moved");
+    assert_eq!(row(&after, village)["households_visited"], 1, "the visit is on the page");
+    let other = demo_county_village(0);
+    assert_eq!(row(&after, other), row(&first, other), "the other villages' lines are the kept ones");
+
+    // Something entered for one of 石门村's members: that line again, nothing else.
+    let input = taizhang_server_db::CountyInput {
+        village,
+        member: li_id.0,
+        period: "evidence-2026".into(),
+        data: "{}".into(),
+        updated_by: DEMO_COUNTY_STAFF,
+        updated_at: NOW,
+    };
+    server.store.put_county_input(&input).await.expect("input");
+    let entered = timeless(county.json("/county/api/overview").await);
+    assert_eq!(lines.overview.stats().computed, n + 2, "the village with an input");
+    // Another period is other terms: every line of it is computed.
+    let june = timeless(county.json("/county/api/overview?from=2026-06-01&to=2026-06-30").await);
+    assert_eq!(lines.overview.stats().computed, 2 * n + 2);
+    // The at-post page keeps its own lines the same way.
+    let post = county.json("/county/api/at-post").await;
+    assert_eq!(county.json("/county/api/at-post").await, post);
+    assert_eq!(lines.at_post.stats(), taizhang_county_web::lines::LineStats { reused: n, computed: n });
+
+    // An instance that computes everything afresh answers the same.
+    let fresh = TestServer::serve_store(server.store.clone()).await;
+    let on_fresh = county_officer(&fresh).await;
+    assert_eq!(timeless(on_fresh.json("/county/api/overview").await), entered);
+    assert_eq!(timeless(on_fresh.json("/county/api/overview?from=2026-06-01&to=2026-06-30").await), june);
+    assert_eq!(on_fresh.json("/county/api/at-post").await, post);
+    assert_eq!(fresh.county.lines.overview.stats().reused, 0, "it computed every line");
+}

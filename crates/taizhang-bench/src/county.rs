@@ -217,7 +217,7 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     );
     time("overview, first request of an instance (reads every village's kept projection)", ms, Some(body.len()));
     let (ms, body) = get(&http, &format!("{}/county/api/overview?{q}", server.url), &token).await?;
-    time("overview, warm", ms, Some(body.len()));
+    time("overview, warm (every village's line kept: its log position read, nothing computed)", ms, Some(body.len()));
     let rss_overviews_mib = rss_mib();
     let v = village_id(p.villages / 2);
     let (ms, body) = get(&http, &format!("{}/county/api/village/{v}?{q}", server.url), &token).await?;
@@ -265,7 +265,27 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
         store_changes(server.store.as_ref(), village_id(0), doc_id, doc, &[], now).await?;
     }
     let (ms, body) = get(&http, &format!("{}/county/api/overview?{q}", server.url), &token).await?;
-    time("overview after one village synced a day of work (incremental)", ms, Some(body.len()));
+    time("overview after one village synced a day of work (that village's line computed again)", ms, Some(body.len()));
+    {
+        // What was answered from kept lines is what an instance computing every line afresh
+        // answers (and what that costs).
+        let other = setup::InProcessServer::start(&backend).await?;
+        let (ms, fresh) = get(&http, &format!("{}/county/api/overview?{q}", other.url), &token).await?;
+        let timeless = |b: &[u8]| -> anyhow::Result<serde_json::Value> {
+            let mut v: serde_json::Value = serde_json::from_slice(b)?;
+            v.as_object_mut().map(|o| o.remove("computed_ms"));
+            Ok(v)
+        };
+        anyhow::ensure!(
+            timeless(&body)? == timeless(&fresh)?,
+            "the overview from kept lines differs from one computed afresh by another instance"
+        );
+        time(
+            "overview, first request of another instance (every line computed; the same answer)",
+            ms,
+            Some(fresh.len()),
+        );
+    }
 
     let rss_after_mib = rss_mib();
 

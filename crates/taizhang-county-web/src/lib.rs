@@ -23,6 +23,7 @@ pub mod error;
 mod extract;
 mod facts;
 pub mod guard;
+pub mod lines;
 pub mod provenance;
 pub mod readmodel;
 pub mod session;

@@ -33,6 +33,9 @@ pub struct CountyState {
     /// The attachments' store (issue 19), for the records' photos on the page; without it the
     /// page says every photo is not uploaded yet.
     pub blobs: Option<Arc<dyn BlobStore>>,
+    /// The lines of the pages with one per village, kept between requests
+    /// (`crate::lines`).
+    pub lines: Arc<crate::lines::Lines>,
 }
 
 impl std::fmt::Debug for CountyState {
@@ -54,6 +57,7 @@ impl CountyState {
             guard: Arc::new(crate::guard::LoginGuard::new()),
             signatures: None,
             blobs: None,
+            lines: Arc::default(),
         }
     }
 
@@ -146,6 +150,8 @@ pub struct Records {
     store: Arc<dyn ServerStore>,
     /// Where people's decisions on doubtful days are kept (county inputs `evidence-YYYY`).
     accounts: Arc<dyn AccountStore>,
+    /// The pages' lines kept between requests.
+    pub lines: Arc<crate::lines::Lines>,
 }
 
 impl std::fmt::Debug for Records {
@@ -156,7 +162,12 @@ impl std::fmt::Debug for Records {
 
 impl FromRef<CountyState> for Records {
     fn from_ref(st: &CountyState) -> Self {
-        Records { model: st.model.clone(), store: st.store.clone(), accounts: st.accounts.clone() }
+        Records {
+            model: st.model.clone(),
+            store: st.store.clone(),
+            accounts: st.accounts.clone(),
+            lines: st.lines.clone(),
+        }
     }
 }
 
@@ -236,6 +247,49 @@ impl Records {
             );
         }
         Ok(out)
+    }
+
+    /// [`Records::each`] for a page whose lines are kept (`crate::lines`): a village's line is
+    /// computed again only when its log, its place, what was entered for it or the page's
+    /// `terms` (its period, today, the policy: encoded by the page) moved; the others are
+    /// answered from `kept` without reading their records.
+    pub async fn each_kept<R: Clone + Send + 'static>(
+        &self,
+        kept: &crate::lines::Kept<R>,
+        villages: &[VillageInfo],
+        terms: &[u8],
+        f: impl Fn(&VillageInfo, &VillageRecords) -> std::result::Result<R, taizhang_county::CountyError>
+            + Send
+            + Sync
+            + Clone
+            + 'static,
+    ) -> Result<Vec<R>> {
+        let ids: Vec<Uuid> = villages.iter().map(|v| v.id).collect();
+        // Read before the lines are computed: a line is at least as new as its key.
+        let positions = self.store.log_positions(&ids).await?;
+        let inputs = self.accounts.county_inputs_of(&ids).await?;
+        let mut by_village: HashMap<Uuid, Vec<&taizhang_server_db::CountyInput>> = HashMap::new();
+        for row in &inputs {
+            by_village.entry(row.village).or_default().push(row);
+        }
+        let keys: Vec<crate::lines::LineKey> = villages
+            .iter()
+            .zip(&positions)
+            .map(|(info, at)| {
+                let rows = by_village.get(&info.id).map(Vec::as_slice).unwrap_or_default();
+                crate::lines::line_key(terms, info, *at, rows)
+            })
+            .collect();
+        let mut out: Vec<Option<R>> = villages.iter().zip(&keys).map(|(v, k)| kept.get(v.id, k)).collect();
+        let missing: Vec<usize> = (0..out.len()).filter(|i| out[*i].is_none()).collect();
+        if !missing.is_empty() {
+            let infos: Vec<VillageInfo> = missing.iter().map(|i| villages[*i].clone()).collect();
+            for (i, line) in missing.into_iter().zip(self.each(&infos, f).await?) {
+                kept.put(villages[i].id, keys[i], line.clone());
+                out[i] = Some(line);
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
     }
 
     /// Adds the day checks entered for `ids` (one query); a village without any keeps its

@@ -328,6 +328,10 @@ pub trait ServerStore: Send + Sync + 'static {
     /// and no projection), for the projector to catch up; villages with no changes are left
     /// out.
     async fn projections_behind(&self) -> Result<Vec<Uuid>, DbError>;
+    /// Each of `villages`' last log position, in that order (0 for a village with no change or
+    /// none on this server), in one round trip: what a county page's lines are kept by — a line
+    /// computed at a position holds while the log has not moved past it.
+    async fn log_positions(&self, villages: &[Uuid]) -> Result<Vec<u64>, DbError>;
 }
 
 /// Everything the sync server needs from one database: the change log and the accounts. Every

@@ -184,6 +184,17 @@ pub async fn projection_story(store: &dyn ServerStore) {
     assert_eq!((kept.upto, kept.body), (later, part("v3")));
     assert_eq!(kept.docs, vec![("log/a".into(), part("a2")), ("registry".into(), part("r3"))]);
     assert_eq!(store.projection(quiet).await.expect("read"), None, "another village's projection is untouched");
+
+    // Where each village's log ends, in the order asked, in one call: the read cursor's end for
+    // a village with changes, 0 for one without and for a village this server does not hold.
+    let stranger = Uuid::from_u128(0x7b3);
+    let at = store.log_positions(&[quiet, village, stranger, village]).await.expect("positions");
+    assert_eq!(at, vec![0, later, 0, later]);
+    assert_eq!(store.log_positions(&[]).await.expect("none"), Vec::<u64>::new());
+    store.push(quiet, "log/q", changes(13, 1, 1).1, 30).await.expect("push");
+    let quiet_end = store.read_log(quiet, 0, usize::MAX).await.expect("log").cursor;
+    assert!(quiet_end > 0);
+    assert_eq!(store.log_positions(&[village, quiet]).await.expect("positions"), vec![later, quiet_end]);
 }
 
 fn check(watch: &[&str], decide: impl Fn(&Stored<'_>) -> Verdict + Send + Sync + 'static) -> PushCheck {

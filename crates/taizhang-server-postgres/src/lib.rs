@@ -692,6 +692,19 @@ impl ServerStore for PgStore {
         rows.iter().map(|r| r.try_get::<_, Uuid>(0).map_err(backend)).collect()
     }
 
+    async fn log_positions(&self, villages: &[Uuid]) -> Result<Vec<u64>, DbError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT q.i, COALESCE(v.last_seq, 0) FROM unnest($1::uuid[]) WITH ORDINALITY AS q(village, i)
+                 LEFT JOIN villages v ON v.village = q.village ORDER BY q.i",
+                &[&villages],
+            )
+            .await
+            .map_err(backend)?;
+        rows.iter().map(|r| r.try_get::<_, i64>(1).map(|s| u64::try_from(s).unwrap_or(0)).map_err(backend)).collect()
+    }
+
     async fn put_snapshot(&self, village: Uuid, doc: &str, upto: u64, bytes: Vec<u8>) -> Result<(), DbError> {
         let client = self.client().await?;
         let upto = i64::try_from(upto).unwrap_or(i64::MAX);

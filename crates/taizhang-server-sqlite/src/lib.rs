@@ -633,6 +633,29 @@ impl ServerStore for SqliteStore {
         .await
     }
 
+    async fn log_positions(&self, villages: &[Uuid]) -> Result<Vec<u64>, DbError> {
+        let villages = villages.to_vec();
+        self.read(move |c| {
+            // One read transaction: every position as of one moment.
+            let tx = c.transaction().map_err(backend)?;
+            let positions = {
+                let mut stmt = tx
+                    .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = ?1")
+                    .map_err(backend)?;
+                villages
+                    .iter()
+                    .map(|v| {
+                        let seq: i64 = stmt.query_row([v.as_bytes().as_slice()], |r| r.get(0)).map_err(backend)?;
+                        Ok(u64::try_from(seq).unwrap_or(0))
+                    })
+                    .collect::<Result<Vec<u64>, DbError>>()?
+            };
+            tx.finish().map_err(backend)?;
+            Ok(positions)
+        })
+        .await
+    }
+
     async fn put_snapshot(&self, village: Uuid, doc: &str, upto: u64, bytes: Vec<u8>) -> Result<(), DbError> {
         let doc = doc.to_string();
         let upto = i64::try_from(upto).unwrap_or(i64::MAX);

@@ -36,8 +36,12 @@ pub async fn overview(
     let period = q.period(today)?;
     let infos = villages_of(accounts.as_ref(), &session).await?;
     let policy = policies.of(session.county);
-    let villages =
-        records.each(&infos, move |info, r| taizhang_county::village_summary(info, r, period, today, &policy)).await?;
+    // A village's line is computed again only when its log, its place, what was entered for
+    // it or these terms moved (`crate::lines`).
+    let terms = serde_json::to_vec(&(period, today, &policy))
+        .map_err(|e| crate::CountyWebError::Internal(format!("encoding the overview's terms: {e}")))?;
+    let summary = move |info: &_, r: &_| taizhang_county::village_summary(info, r, period, today, &policy);
+    let villages = records.each_kept(&records.lines.overview, &infos, &terms, summary).await?;
     Ok(Json(Overview {
         county: serde_json::json!({ "id": session.county, "name": county_name }),
         period,

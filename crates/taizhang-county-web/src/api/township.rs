@@ -42,7 +42,9 @@ pub async fn at_post(
     State(records): State<Records>,
 ) -> Result<Json<AtPost>> {
     let infos: Vec<_> = places_of(accounts.as_ref(), &session).await?.into_iter().map(|(i, _)| i).collect();
-    let villages = records.each(&infos, move |info, r| Ok(taizhang_county::at_post(info, r, today))).await?;
+    let terms = today.to_string().into_bytes(); // the line's terms (`crate::lines`)
+    let line = move |info: &_, r: &_| Ok(taizhang_county::at_post(info, r, today));
+    let villages = records.each_kept(&records.lines.at_post, &infos, &terms, line).await?;
     Ok(Json(AtPost { today, villages }))
 }
 
