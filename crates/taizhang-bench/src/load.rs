@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use taizhang_client::Ledger;
+use taizhang_client::{Ledger, Transport, TransportError};
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::data::{clean, visit_now, Rng, VillageSpec};
@@ -56,6 +56,48 @@ enum Arrival {
     Concurrent(usize),
     /// One device starts every `1/rate` seconds, whatever the others are doing (open loop).
     Paced { per_s: f64 },
+    /// Every device at once, each phone's own work kept off the server's cores ([`Staged`]).
+    Staged,
+}
+
+/// How long a staged device waits for the others at either barrier before the phase fails.
+const STAGE_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// One device's transport in a staged burst: a thousand phones each have their own CPU, so
+/// here every device first builds its request (signing, encoding, compressing), all are sent
+/// at the same instant, and the answers are handed back to the devices (which apply and store
+/// them) only when every one has arrived. The server's cores then serve the burst alone but
+/// for the load generator's HTTP client; the latency counted is the exchange's own
+/// ([`Counting`]). Only a device's first request is staged (its sign-in or a next page, if
+/// any, goes straight through).
+struct Staged {
+    inner: Arc<Counting>,
+    ready: Arc<tokio::sync::Barrier>,
+    answered: Arc<tokio::sync::Barrier>,
+    first: std::sync::atomic::AtomicBool,
+}
+
+async fn stage_wait(barrier: &tokio::sync::Barrier, what: &str) -> Result<(), TransportError> {
+    match tokio::time::timeout(STAGE_WAIT, barrier.wait()).await {
+        Ok(_) => Ok(()),
+        Err(_) => Err(TransportError::Unreachable(format!(
+            "the staged burst waited {} s for every device {what}; one failed before it",
+            STAGE_WAIT.as_secs()
+        ))),
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for Staged {
+    async fn post(&self, path: &str, body: Vec<u8>, token: Option<&str>) -> Result<Vec<u8>, TransportError> {
+        if !self.first.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            return self.inner.post(path, body, token).await;
+        }
+        stage_wait(&self.ready, "to build its request").await?;
+        let answer = self.inner.post(path, body, token).await;
+        stage_wait(&self.answered, "to have its answer").await?;
+        answer
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,7 +135,11 @@ async fn phase(
     let (concurrency, pace) = match arrival {
         Arrival::Concurrent(n) => (n, None),
         Arrival::Paced { per_s } => (devs.len(), Some(std::time::Duration::from_secs_f64(1.0 / per_s))),
+        Arrival::Staged => (devs.len(), None),
     };
+    let staged = matches!(arrival, Arrival::Staged);
+    let (ready, answered) =
+        (Arc::new(tokio::sync::Barrier::new(devs.len())), Arc::new(tokio::sync::Barrier::new(devs.len())));
     let gate = Arc::new(Semaphore::new(concurrency));
     let (server_cpu0, own_cpu0) = (cpu_seconds(Some(server_pid)), cpu_seconds(None));
     let start_line = Arc::new(tokio::sync::Barrier::new(devs.len()));
@@ -101,6 +147,12 @@ async fn phase(
     let mut tasks = Vec::with_capacity(devs.len());
     for (i, d) in devs.iter().enumerate() {
         let (d, t, gate, start_line) = (d.clone(), t.clone(), gate.clone(), start_line.clone());
+        let stage = staged.then(|| Staged {
+            inner: t.clone(),
+            ready: ready.clone(),
+            answered: answered.clone(),
+            first: std::sync::atomic::AtomicBool::new(true),
+        });
         tasks.push(tokio::spawn(async move {
             let mut d = d.lock().await;
             let now = crate::now_ms();
@@ -114,7 +166,10 @@ async fn phase(
                 tokio::time::sleep(pace * i as u32).await;
             }
             let _permit = gate.acquire().await?;
-            clean(d.ledger.sync(t.as_ref(), now).await?)
+            match &stage {
+                Some(stage) => clean(d.ledger.sync(stage, now).await?),
+                None => clean(d.ledger.sync(t.as_ref(), now).await?),
+            }
         }));
     }
     let (mut ok, mut errors, mut first_error) = (0, 0, None);
@@ -143,6 +198,7 @@ async fn phase(
         concurrency: match arrival {
             Arrival::Concurrent(n) => format!("{n} at a time"),
             Arrival::Paced { per_s } => format!("{per_s:.0} arriving per second"),
+            Arrival::Staged => format!("{} at once, staged", devs.len()),
         },
         syncs_ok: ok,
         errors,
@@ -201,6 +257,9 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     eprintln!("[load] everyone reconnects at once");
     let burst = Arrival::Concurrent(n);
     phases.push(phase("all reconnect at once (one visit each)", &devs, pid, &url, burst, true).await?);
+    eprintln!("[load] everyone reconnects at once, each phone's own work off the server's cores");
+    let name = "all reconnect at once, phones' own work kept off the server's cores (one visit each)";
+    phases.push(phase(name, &devs, pid, &url, Arrival::Staged, true).await?);
     // One more quiet round so every device has every other device's visits, then compare
     // the devices of a few villages.
     phase("settle", &devs, pid, &url, closed, false).await?;
