@@ -271,11 +271,15 @@ fn targets(w: &mut String, r: &Results) {
                     (true, Some(f)) if staged => {
                         let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
                         let server = ph.server_cpu_s.unwrap_or(0.0);
+                        let database = match l.backend.as_str() {
+                            "postgresql" => " (PostgreSQL's own processes, on the same cores, not counted)",
+                            _ => "",
+                        };
                         format!(
                             "; the phones' own work (building the request, applying the answer) done before and \
-                             after the burst, as on their own CPUs: the server alone used {server:.2} CPU s \
-                             ({:.2} ms a sync) for the {} syncs, a floor of {:.0} ms wall on {cores:.0} cores \
-                             for the last answer; one fsync here {f:.1} ms",
+                             after the burst, as on their own CPUs: the sync server alone used {server:.2} CPU s \
+                             ({:.2} ms a sync) for the {} syncs{database}, a floor of {:.0} ms wall on {cores:.0} \
+                             cores for the last answer; one fsync here {f:.1} ms",
                             server * 1000.0 / ph.syncs_ok.max(1) as f64,
                             ph.syncs_ok,
                             server * 1000.0 / cores
