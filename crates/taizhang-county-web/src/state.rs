@@ -284,11 +284,20 @@ impl Records {
         let missing: Vec<usize> = (0..out.len()).filter(|i| out[*i].is_none()).collect();
         if !missing.is_empty() {
             let infos: Vec<VillageInfo> = missing.iter().map(|i| villages[*i].clone()).collect();
-            for (i, line) in missing.into_iter().zip(self.each(&infos, f).await?) {
+            let lines = self.each(&infos, f).await?;
+            if lines.len() != missing.len() {
+                return Err(crate::CountyWebError::Internal(format!(
+                    "{} lines computed for {} villages",
+                    lines.len(),
+                    missing.len()
+                )));
+            }
+            for (i, line) in missing.into_iter().zip(lines) {
                 kept.put(villages[i].id, keys[i], line.clone());
                 out[i] = Some(line);
             }
         }
+        // Every village has its line now, in the order asked.
         Ok(out.into_iter().flatten().collect())
     }
 
