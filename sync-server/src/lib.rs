@@ -33,7 +33,7 @@ pub use backend::{describe_db, is_postgres_url, open_store};
 pub use demo::seed_demo_village;
 pub use error::ApiError;
 pub use permit::forget_loaded_documents;
-pub use serve::{serve_with, ServeConfig};
+pub use serve::{runtime, serve_with, ServeConfig, BLOCKING_THREADS};
 pub use taizhang_auth::RateLimiter;
 pub use taizhang_server_db::{system_clock, Clock};
 

@@ -60,6 +60,10 @@ struct Args {
     /// when a county or township page asks for them). About a county's villages is enough.
     #[arg(long, env = "TAIZHANG_COUNTY_CACHE", default_value_t = taizhang_county_web::readmodel::DEFAULT_CAPACITY)]
     county_cache: usize,
+    /// Threads of the blocking pool, where every storage call and county computation runs
+    /// (see `taizhang_sync_server::BLOCKING_THREADS` for the measurement behind the default).
+    #[arg(long, env = "TAIZHANG_BLOCKING_THREADS", default_value_t = taizhang_sync_server::BLOCKING_THREADS)]
+    blocking_threads: usize,
     #[command(subcommand)]
     cmd: Option<Cmd>,
 }
@@ -324,15 +328,18 @@ fn county_policy_arg(s: &str) -> Result<(Uuid, PathBuf), String> {
     Ok((county, PathBuf::from(file)))
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    taizhang_sync_server::runtime(args.blocking_threads).context("starting the server's runtime")?.block_on(run(args))
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         // Colour escapes only on a terminal: a log file or journald gets plain text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let args = Args::parse();
     // The default file keeps the binary's former name: an updated server must open the same data.
     let db = args.db.or_else(|| std::env::var("TAIZHANG_DB").ok()).unwrap_or_else(|| "taizhang-server.sqlite3".into());
     let store = open_store(&db).await.with_context(|| format!("opening {}", describe_db(&db)))?;

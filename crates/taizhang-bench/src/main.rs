@@ -405,7 +405,11 @@ fn write_page(results: &Path, markdown: &Path, json: &serde_json::Value, md: &st
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = match &cli.cmd {
+        // The load scenario's child server runs on the server binary's runtime.
+        Cmd::Serve { .. } => taizhang_sync_server::runtime(taizhang_sync_server::BLOCKING_THREADS)?,
+        _ => tokio::runtime::Builder::new_multi_thread().enable_all().build()?,
+    };
     match cli.cmd {
         Cmd::Serve { db } => rt.block_on(setup::run_child_server(&setup::Backend::parse(&db))),
         Cmd::Probe { store, village_index, households, visits, at } => {
