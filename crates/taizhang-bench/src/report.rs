@@ -267,9 +267,9 @@ fn targets(w: &mut String, r: &Results) {
         for ph in &l.phases {
             if ph.name.starts_with("small push") || ph.name.starts_with("all reconnect") {
                 let staged = ph.concurrency.ends_with("staged");
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
                 let fsync = match (ph.name.starts_with("all reconnect"), l.fsync_ms) {
                     (true, Some(f)) if staged => {
-                        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
                         let server = ph.server_cpu_s.unwrap_or(0.0);
                         let database = match l.backend.as_str() {
                             "postgresql" => " (PostgreSQL's own processes, on the same cores, not counted)",
@@ -286,7 +286,6 @@ fn targets(w: &mut String, r: &Results) {
                         )
                     }
                     (true, Some(f)) => {
-                        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
                         let cpu = ph.server_cpu_s.unwrap_or(0.0) + ph.generator_cpu_s.unwrap_or(0.0);
                         format!(
                             "; one fsync here {f:.1} ms, so {} commits one after the other would take {:.0} ms \

@@ -207,6 +207,25 @@ impl FromRef<CountyState> for Origins {
     }
 }
 
+/// What a county page computes for one village from its records: one line of the page.
+pub trait LineFn<R>:
+    Fn(&VillageInfo, &VillageRecords) -> std::result::Result<R, taizhang_county::CountyError>
+    + Send
+    + Sync
+    + Clone
+    + 'static
+{
+}
+
+impl<R, F> LineFn<R> for F where
+    F: Fn(&VillageInfo, &VillageRecords) -> std::result::Result<R, taizhang_county::CountyError>
+        + Send
+        + Sync
+        + Clone
+        + 'static
+{
+}
+
 impl Records {
     /// One village's records, with people's decisions on doubtful days.
     pub async fn one(&self, village: Uuid) -> Result<Arc<VillageRecords>> {
@@ -224,15 +243,7 @@ impl Records {
     /// `f` over each village's records, in the order given, a batch of villages at a time
     /// (half the read model's cache): a county page that needs one line per village holds
     /// no more villages at once than that, however many the county has.
-    pub async fn each<R: Send + 'static>(
-        &self,
-        villages: &[VillageInfo],
-        f: impl Fn(&VillageInfo, &VillageRecords) -> std::result::Result<R, taizhang_county::CountyError>
-            + Send
-            + Sync
-            + Clone
-            + 'static,
-    ) -> Result<Vec<R>> {
+    pub async fn each<R: Send + 'static>(&self, villages: &[VillageInfo], f: impl LineFn<R>) -> Result<Vec<R>> {
         let batch = (self.model.capacity() / 2).max(1);
         let mut out = Vec::with_capacity(villages.len());
         for part in villages.chunks(batch) {
@@ -258,11 +269,7 @@ impl Records {
         kept: &crate::lines::Kept<R>,
         villages: &[VillageInfo],
         terms: &[u8],
-        f: impl Fn(&VillageInfo, &VillageRecords) -> std::result::Result<R, taizhang_county::CountyError>
-            + Send
-            + Sync
-            + Clone
-            + 'static,
+        f: impl LineFn<R>,
     ) -> Result<Vec<R>> {
         let ids: Vec<Uuid> = villages.iter().map(|v| v.id).collect();
         // Read before the lines are computed: a line is at least as new as its key.
