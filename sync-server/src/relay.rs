@@ -1,6 +1,6 @@
 //! Pushes that carry changes of other devices (received phone to phone, `taizhang-peer`) or
 //! signatures: the changes are cut into runs by author (`taizhang_peer::runs_by_author`: a
-//! relayed change needs its author's valid signature, and its author must be an enrolled, not
+//! relayed change needs its author's valid signature, single or batched, and its author must be an enrolled, not
 //! revoked device of the village), and each run is checked and stored as its author's own push
 //! — actor binding, `may_write` for the author's account, `check_touched` — so the relaying
 //! device lends no rights and borrows none. Runs are stored in order, each in its own
@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use taizhang_auth::DocRef;
-use taizhang_peer::{runs_by_author, Author, ChangeSig};
-use taizhang_server_db::{Account, Device};
+use taizhang_peer::{runs_by_author, Author, Proofs};
+use taizhang_server_db::{Account, ChangeProofs, Device, StoredBatch};
 use taizhang_sync::{DocOutcome, DocResult, ParsedChange};
 
 use crate::sync::{checked_push, rejected, Pusher};
@@ -22,7 +22,7 @@ pub(crate) async fn push_relayed(
     doc: String,
     doc_ref: DocRef,
     parsed: Vec<ParsedChange>,
-    sigs: &[ChangeSig],
+    proofs: &Proofs,
     now: i64,
 ) -> Result<DocResult, ApiError> {
     let village = pusher.place.village;
@@ -44,7 +44,7 @@ pub(crate) async fn push_relayed(
     let sender = Author { device: pusher.device.id, public_key: pusher.device.public_key.clone(), revoked: false };
     let runs = match runs_by_author(
         parsed,
-        sigs,
+        proofs,
         &sender,
         |a| pusher.device.has_actor(a),
         |a| {
@@ -63,12 +63,21 @@ pub(crate) async fn push_relayed(
     };
     let mut total = 0u32;
     let mut last: Option<DocResult> = None;
-    let by_hash: HashMap<_, _> = sigs.iter().map(|s| (s.hash, s.sig.clone())).collect();
     for run in runs {
         // Kept once the run is stored: evidence beside the change (a crash between the two
         // loses a signature, never a change; the device sends it again with its next push).
-        let run_sigs: Vec<_> =
-            run.changes.iter().filter_map(|c| Some((c.hash, by_hash.get(&c.hash)?.clone()))).collect();
+        let hashes: Vec<_> = run.changes.iter().map(|c| c.hash).collect();
+        let run_proofs = ChangeProofs {
+            singles: proofs.singles_of(&hashes),
+            batches: proofs
+                .batches_of(&hashes)
+                .into_iter()
+                .map(|(b, covered)| {
+                    let kept = StoredBatch { digest: b.digest(), signature: b.sig.clone(), members: b.members.clone() };
+                    (kept, covered)
+                })
+                .collect(),
+        };
         let result = if run.own {
             checked_push(st, pusher, doc.clone(), doc_ref, run.changes, now, None).await?
         } else {
@@ -86,7 +95,7 @@ pub(crate) async fn push_relayed(
             DocOutcome::Accepted { new } => total += new,
             _ => return Ok(result),
         }
-        st.signatures.put_change_signatures(village, &run_sigs).await?;
+        st.signatures.put_change_proofs(village, &run_proofs).await?;
         last = Some(result);
     }
     Ok(match last {

@@ -8,21 +8,24 @@
 //! (1), one per pushed document (`push_checked`; none for a document refused by its actors,
 //! one more for a document in the fallback exchange), the log page (1), the heads of every
 //! downloaded document together (1, when there is a download) and, for a device that reads
-//! them, the signatures of the downloaded changes (1, when there is a download). A fresh device
+//! them, what vouches for the downloaded changes — single signatures and batches (1, when
+//! there is a download). A fresh device
 //! that loads saved forms (`boot.rs`) costs one more for its list of documents and one per
 //! document sent whole (two when its form is made again and kept).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use automerge::sync::{Message, State};
 use axum::extract::State as AxState;
 use axum::http::header;
 use axum::response::IntoResponse;
 use taizhang_auth::{device_access, may_read, DeviceAccess, DeviceRequest, DeviceState, DocRef, Place, Principal};
-use taizhang_server_db::{Checked, Device, PushResult};
+use taizhang_peer::{BatchSig, Proofs, Trailer};
+use taizhang_server_db::{ChangeProofs, Checked, Device, PushResult};
 use taizhang_sync::{
     decode_sync_message, encode_response, parse_changes, BootCursor, DocChanges, DocOutcome, DocPush, DocResult, Hash,
-    ParsedChange, SyncResponse, MAX_DOWNLOAD_BYTES, PROTOCOL_VERSION, SAVED_FORMS,
+    ParsedChange, SyncError, SyncResponse, MAX_DOWNLOAD_BYTES, PROTOCOL_VERSION, SAVED_FORMS,
 };
 
 use crate::caller::{Caller, SignedCaller};
@@ -32,6 +35,9 @@ use crate::{ApiError, AppState};
 /// Most log pages read for one answer (each holds at least one change; the device's own
 /// changes of the request are skipped, so a second page is the usual most).
 const MAX_LOG_PAGES: usize = 8;
+
+/// One pushed document's changes, parsed (or why they could not be).
+type Parsed = Result<Vec<ParsedChange>, SyncError>;
 
 /// Who pushes, and where.
 pub(crate) struct Pusher<'a> {
@@ -51,8 +57,8 @@ pub(crate) fn rejected(doc: String, code: &str, message: String) -> DocResult {
 
 pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Result<impl IntoResponse, ApiError> {
     let SignedCaller { caller: Caller { device, account, now, proven }, body } = signed;
-    // With the signatures of the pushed changes, when the device sends them (taizhang-peer).
-    let taizhang_peer::SignedRequest { req, sigs, reads_signatures } =
+    // With what vouches for the pushed changes, when the device sends it (taizhang-peer).
+    let taizhang_peer::SignedRequest { mut req, trailer } =
         taizhang_peer::decode_signed_request(&body, st.limits.max_decoded_bytes)?;
     if req.docs.len() > st.limits.max_docs_per_request {
         return Err(ApiError::BadRequest(format!(
@@ -94,12 +100,39 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
     let p = account.principal();
     may_read(&p, &place).map_err(|d| ApiError::Forbidden(format!("{}: {}", d.code, d.message)))?;
     let pusher = Pusher { device: &device, principal: p, place };
+    // Every document's changes parsed first: a batch signature names its members by their
+    // position among all the body's changes (trailer version 2).
+    let counts: Vec<usize> = req.docs.iter().map(|d| d.changes.len()).collect();
+    let parsed: Vec<Parsed> = req
+        .docs
+        .iter_mut()
+        .map(|d| match d.sync_message.is_some() {
+            true => Ok(Vec::new()),
+            false => parse_changes(&d.doc, std::mem::take(&mut d.changes)),
+        })
+        .collect();
+    let proofs = match trailer.present() {
+        false => Proofs::default(),
+        true => {
+            let mut hashes: Vec<Option<Hash>> = Vec::new();
+            for (count, p) in counts.iter().zip(&parsed) {
+                match p {
+                    Ok(changes) => hashes.extend(changes.iter().map(|c| Some(c.hash))),
+                    // A document that does not parse (refused as `bad_change`) names nothing:
+                    // a batch with a member there is left out, and what it would have vouched
+                    // for is judged without it.
+                    Err(_) => hashes.extend(std::iter::repeat_n(None, *count)),
+                }
+            }
+            trailer.resolve(&hashes)
+        }
+    };
     let mut pushed: HashSet<Hash> = HashSet::new();
     // Logs before team documents: a month filed offline arrives with the diary written before
     // it, and those entries must be stored before the filing that freezes them (a record is
     // never refused for arriving late). The answer keeps the request's order.
-    let mut docs: Vec<(usize, DocPush)> = req.docs.into_iter().enumerate().collect();
-    docs.sort_by_key(|(i, d)| {
+    let mut docs: Vec<(usize, (DocPush, Parsed))> = req.docs.into_iter().zip(parsed).enumerate().collect();
+    docs.sort_by_key(|(i, (d, _))| {
         let rank = match d.doc.split('/').next() {
             Some("registry") => 0,
             Some("log") => 1,
@@ -109,8 +142,8 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
         (rank, *i)
     });
     let mut answered = Vec::with_capacity(docs.len());
-    for (i, push) in docs {
-        answered.push((i, push_doc(&st, &pusher, push, now, &mut pushed, &sigs).await?));
+    for (i, (push, parsed)) in docs {
+        answered.push((i, push_doc(&st, &pusher, push, parsed, now, &mut pushed, &proofs).await?));
     }
     answered.sort_by_key(|(i, _)| *i);
     let results: Vec<DocResult> = answered.into_iter().map(|(_, r)| r).collect();
@@ -138,7 +171,8 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
     // log too but are not sent back, so the log is read on past them (a week offline pushes
     // its week and still gets everyone else's in the same answer).
     let mut download: Vec<DocChanges> = Vec::new();
-    let mut sent_hashes: Vec<Hash> = Vec::new();
+    // The hash of each change sent down, per downloaded document (`None`: a saved form).
+    let mut sent_hashes: Vec<Vec<Option<Hash>>> = Vec::new();
     let (mut cursor, mut more, mut sent) = (req.cursor, false, 0usize);
     // A fresh device that loads saved forms: each document whole, then the log after `C`
     // (in the same answer when the last forms leave room for it).
@@ -148,6 +182,7 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
             crate::boot::boot_page(st.store.as_ref(), village, cursor, st.limits.saved_form_bytes).await?
         {
             download = page.download;
+            sent_hashes = download.iter().map(|d| vec![None; d.changes.len()]).collect();
             cursor = page.cursor;
             sent = page.bytes;
             if !page.done {
@@ -168,10 +203,15 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
                 continue; // the device has it: it just sent it
             }
             sent += entry.bytes.len();
-            sent_hashes.push(entry.hash);
-            match download.iter_mut().find(|d| d.doc == entry.doc) {
-                Some(d) => d.changes.push(entry.bytes),
-                None => download.push(DocChanges { doc: entry.doc, changes: vec![entry.bytes], heads: Vec::new() }),
+            match download.iter().position(|d| d.doc == entry.doc) {
+                Some(i) => {
+                    download[i].changes.push(entry.bytes);
+                    sent_hashes[i].push(Some(entry.hash));
+                }
+                None => {
+                    download.push(DocChanges { doc: entry.doc, changes: vec![entry.bytes], heads: Vec::new() });
+                    sent_hashes.push(vec![Some(entry.hash)]);
+                }
             }
         }
         (cursor, more) = (page.cursor, page.more);
@@ -200,21 +240,35 @@ pub async fn sync(AxState(st): AxState<AppState>, signed: SignedCaller) -> Resul
             false => None,
         },
     };
-    // The authors' signatures of what goes down, for a device that reads them (it passes the
-    // changes on to teammates' phones with them): one more round trip, only with a download.
-    let body = match reads_signatures {
+    // What vouches for what goes down (its authors' signatures, single or batched), for a
+    // device that reads it (it passes the changes on to teammates' phones with it), in the
+    // trailer version the device spoke: one more round trip, only with a download.
+    let body = match trailer.present() {
         false => encode_response(&resp),
         true => {
-            let sigs = match sent_hashes.is_empty() {
-                true => Vec::new(),
-                false => st.signatures.change_signatures(village, &sent_hashes).await?,
+            let hashes: Vec<Option<Hash>> = sent_hashes.into_iter().flatten().collect();
+            let wanted: Vec<Hash> = hashes.iter().flatten().copied().collect();
+            let kept = match wanted.is_empty() {
+                true => ChangeProofs::default(),
+                false => st.signatures.change_proofs(village, &wanted).await?,
             };
-            let sigs: Vec<taizhang_peer::ChangeSig> =
-                sigs.into_iter().map(|(hash, sig)| taizhang_peer::ChangeSig { hash, sig }).collect();
-            taizhang_peer::encode_signed_response(&resp, &sigs)
+            let answer = Trailer::for_body(trailer.version, &hashes, &peer_proofs(kept));
+            taizhang_peer::encode_response_with(&resp, &answer)
         }
     };
     Ok(([(header::CONTENT_TYPE, "application/x-taizhang-sync")], body))
+}
+
+/// What the store keeps, as the peer crate judges and sends it.
+fn peer_proofs(kept: ChangeProofs) -> Proofs {
+    let mut proofs = Proofs::default();
+    for (hash, sig) in kept.singles {
+        proofs.add_single(hash, sig);
+    }
+    for (b, covered) in kept.batches {
+        proofs.add_batch(Arc::new(BatchSig::new(b.signature, b.members)), covered);
+    }
+    proofs
 }
 
 /// Stores `new` of one document if the caller may (decided in the same transaction), else
@@ -271,9 +325,10 @@ async fn push_doc(
     st: &AppState,
     pusher: &Pusher<'_>,
     push: DocPush,
+    parsed: Parsed,
     now: i64,
     pushed: &mut HashSet<Hash>,
-    sigs: &[taizhang_peer::ChangeSig],
+    proofs: &Proofs,
 ) -> Result<DocResult, ApiError> {
     let doc = push.doc;
     let doc_ref = match doc.parse::<DocRef>() {
@@ -283,14 +338,14 @@ async fn push_doc(
     if let Some(message) = push.sync_message {
         return fallback(st, pusher, doc, doc_ref, message, now).await;
     }
-    let parsed = match parse_changes(&doc, push.changes) {
+    let parsed = match parsed {
         Ok(p) => p,
         Err(e) => return Ok(rejected(doc, "bad_change", e.to_string())),
     };
     pushed.extend(parsed.iter().map(|c| c.hash));
-    if !sigs.is_empty() {
+    if !proofs.is_empty() {
         // Signed changes, possibly relayed from other devices: judged run by run, by author.
-        return crate::relay::push_relayed(st, pusher, doc, doc_ref, parsed, sigs, now).await;
+        return crate::relay::push_relayed(st, pusher, doc, doc_ref, parsed, proofs, now).await;
     }
     checked_push(st, pusher, doc, doc_ref, parsed, now, None).await
 }

@@ -372,6 +372,19 @@ impl RawDevice {
         (status, decoded, body)
     }
 
+    /// Posts a sync body as it is (with its token) and returns the status and the raw answer.
+    pub async fn post_body(&self, body: Vec<u8>) -> (u16, Vec<u8>) {
+        let resp = reqwest::Client::new()
+            .post(format!("{}{}", self.url, taizhang_sync::paths::SYNC))
+            .bearer_auth(&self.token)
+            .body(body)
+            .send()
+            .await
+            .expect("post sync");
+        let status = resp.status().as_u16();
+        (status, resp.bytes().await.expect("body").to_vec())
+    }
+
     /// Pushes `docs` (name, raw changes) to `village` and reads its log from the start.
     pub async fn push(&self, village: Uuid, docs: Vec<(String, Vec<Vec<u8>>)>) -> RawAnswer {
         let req = taizhang_sync::SyncRequest {

@@ -87,15 +87,17 @@ async fn a_fresh_device_gets_the_village_whole_and_ends_like_a_device_that_read_
     assert_eq!(digest(&fresh), digest(&team[1]));
     assert_eq!(fresh.sync_cursor().expect("cursor"), old.sync_cursor().expect("cursor"), "now on the plain log");
 
-    // Signatures (issue 20): none goes with a form, so the fresh phone holds none for the
+    // Signatures (issue 20; in batches since issue 23): none goes with a form, so the fresh phone holds none for the
     // changes inside them and never offers those to a teammate's phone (the server delivers
     // them); the phone that read every change keeps each one's.
     let log = server.store.read_log(village, 0, usize::MAX).await.expect("log").entries;
     let hashes: Vec<[u8; 32]> = log.iter().map(|e| e.hash).collect();
-    let signed = server.store.change_signatures(village, &hashes).await.expect("signatures");
-    let (old_change, _) = signed.first().expect("the team's changes are signed");
-    assert!(old.store().change_signature(old_change).expect("read").is_some(), "read change by change: kept");
-    assert!(fresh.store().change_signature(old_change).expect("read").is_none(), "inside a saved form: none");
+    let kept = server.store.change_proofs(village, &hashes).await.expect("proofs");
+    assert!(kept.singles.is_empty(), "the team signs in batches now: {} single signatures", kept.singles.len());
+    let (_, covered) = kept.batches.first().expect("the team's changes are signed");
+    let old_change = &covered[0];
+    assert!(old.store().change_proof(old_change).expect("read").is_some(), "read change by change: kept");
+    assert!(fresh.store().change_proof(old_change).expect("read").is_none(), "inside a saved form: none");
 
     // Life goes on: the fresh phone writes, the team writes, everyone converges.
     let end_before = fresh.sync_cursor().expect("cursor");
@@ -115,9 +117,10 @@ async fn a_fresh_device_gets_the_village_whole_and_ends_like_a_device_that_read_
     // What came after the forms, change by change, comes with its signature.
     let after = server.store.read_log(village, end_before, usize::MAX).await.expect("log");
     let hashes: Vec<[u8; 32]> = after.entries.iter().map(|e| e.hash).collect();
-    let signed = server.store.change_signatures(village, &hashes).await.expect("signatures");
-    let secretary = signed.iter().find(|(h, _)| fresh.store().change_signature(h).expect("read").is_some());
-    assert!(secretary.is_some(), "the secretary's diary reached the fresh phone with its signature");
+    let kept = server.store.change_proofs(village, &hashes).await.expect("proofs");
+    let mut vouched = kept.batches.iter().flat_map(|(_, covered)| covered.iter());
+    let secretary = vouched.find(|h| fresh.store().change_proof(h).expect("read").is_some());
+    assert!(secretary.is_some(), "the secretary's diary reached the fresh phone with its author's batch");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

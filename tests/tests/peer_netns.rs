@@ -247,7 +247,9 @@ fn three_phones_converge_offline_and_the_server_takes_every_signed_change() {
     let db = taizhang_store::rusqlite::Connection::open(&server.db).expect("open server db");
     let signed_actors: Vec<Vec<u8>> = db
         .prepare(
-            "SELECT DISTINCT c.actor FROM changes c JOIN change_signatures s ON s.village = c.village AND s.hash = c.hash",
+            "SELECT DISTINCT c.actor FROM changes c WHERE EXISTS
+             (SELECT 1 FROM change_signatures s WHERE s.village = c.village AND s.hash = c.hash)
+             OR EXISTS (SELECT 1 FROM change_batches b WHERE b.village = c.village AND b.hash = c.hash)",
         )
         .expect("query")
         .query_map([], |r| r.get(0))
@@ -262,13 +264,17 @@ fn three_phones_converge_offline_and_the_server_takes_every_signed_change() {
         unsigned += db
             .query_row(
                 "SELECT count(*) FROM changes c WHERE c.actor = ?1 AND NOT EXISTS
-                 (SELECT 1 FROM change_signatures s WHERE s.village = c.village AND s.hash = c.hash)",
+                 (SELECT 1 FROM change_signatures s WHERE s.village = c.village AND s.hash = c.hash)
+                 AND NOT EXISTS (SELECT 1 FROM change_batches b WHERE b.village = c.village AND b.hash = c.hash)",
                 [hex::decode(actor).expect("hex")],
                 |r| r.get::<_, i64>(0),
             )
             .expect("count");
     }
-    assert_eq!(unsigned, 0, "every change of the three phones on the server carries its author's signature");
+    assert_eq!(
+        unsigned, 0,
+        "every change of the three phones on the server carries its author's signature (single or batched)"
+    );
 
     // B relays its forgery to the server (B is given a route): refused.
     let b_url = net.link("b", 1).expect("link B");

@@ -4,7 +4,9 @@
 //! the village without signal, 张伟 — who has not been to town since — meets 王芳: her phone
 //! passes 李明's visit on, vouched for by 李明's signature (a phone only gives a teammate what
 //! it can vouch for), and 张伟's phone checks it like the server would. Before the server sent
-//! signatures down, 王芳's phone could not pass it on and 张伟 waited for town.
+//! signatures down, 王芳's phone could not pass it on and 张伟 waited for town. Since issue 23
+//! 李明's phone signs its pushes in batches, so the visit travels with 李明's batch signature
+//! (peer exchange version 3).
 
 use taizhang_tests::*;
 
@@ -44,8 +46,10 @@ async fn a_visit_from_the_server_travels_on_to_a_teammate_without_network() {
     let got = zhang.store().visits_of_household(household(2)).expect("visits");
     assert!(got.iter().any(|r| r.record.id == v.id), "李明's visit reached 张伟 through 王芳's phone");
 
-    // Back in town, 张伟's sync finds the server already has it: nothing refused, all converge.
-    zhang.sync(&t, at + 60_000).await.expect("张伟 syncs");
+    // Back in town, 张伟's sync finds the server already has it: nothing refused (the visit goes
+    // up again with 李明's batch signature, which the server checks like any relay), all converge.
+    let r = zhang.sync(&t, at + 60_000).await.expect("张伟 syncs");
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     li.sync(&t, at + 60_000).await.expect("李明 syncs");
     wang.sync(&t, at + 60_000).await.expect("王芳 syncs");
     assert_eq!(digest(&zhang), digest(&li));

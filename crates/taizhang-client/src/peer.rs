@@ -11,7 +11,8 @@
 // over: the exchange with a teammate is native only.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use automerge::{Automerge, Change, ChangeHash, ReadDoc};
 use serde::{Deserialize, Serialize};
@@ -20,10 +21,11 @@ use taizhang_doc::{changed_keys, DocId};
 #[cfg(not(target_arch = "wasm32"))]
 use taizhang_peer::channel::Channel;
 use taizhang_peer::wire::{
-    binding_message, Credentials, Give, GiveBatch, Hello, Offer, Outcome, BATCHED_SINCE, BATCH_BYTES, CREDENTIALS_PATH,
-    MAX_BATCHES, PEER_VERSION,
+    binding_message, Credentials, Give, GiveBatch, Hello, Offer, Outcome, ProvenBatch, BATCHED_SINCE, BATCH_BYTES,
+    CREDENTIALS_PATH, MAX_BATCHES, PEER_VERSION, PROVEN_SINCE,
 };
-use taizhang_peer::{runs_by_author, Author, ChangeSig, DeviceCert, PeerError, Revocations};
+use taizhang_peer::{runs_by_author, Author, BatchSig, ChangeSig, DeviceCert, PeerError, Proofs, Revocations};
+use taizhang_store::{StoreTx, StoredProof};
 use taizhang_sync::{Hash, SyncRequest};
 #[cfg(not(target_arch = "wasm32"))]
 use tokio::net::{TcpListener, TcpStream};
@@ -64,8 +66,25 @@ pub struct PeerReport {
     pub batches_sent: u32,
 }
 
-fn count_changes(gives: &[Give]) -> u32 {
-    gives.iter().flat_map(|g| g.docs.iter()).map(|(_, c)| c.len() as u32).sum()
+fn count_changes(gives: &[ProvenBatch]) -> u32 {
+    gives.iter().flat_map(|g| g.give.docs.iter()).map(|(_, c)| c.len() as u32).sum()
+}
+
+/// A kept batch as the peer crate checks it (shared by every change it vouches for).
+fn batch_of(signature: Vec<u8>, members: Vec<[u8; 32]>) -> Arc<BatchSig> {
+    Arc::new(BatchSig::new(signature, members))
+}
+
+/// Keeps what vouches for the `accepted` changes of another device (single signatures and
+/// batches) in the transaction that stores them, so they go on with it.
+pub(crate) fn keep_proofs(tx: &StoreTx<'_>, proofs: &Proofs, accepted: &[Hash]) -> Result<(), ClientError> {
+    for (hash, sig) in proofs.singles_of(accepted) {
+        tx.put_change_signature(&hash, &sig)?;
+    }
+    for (b, covered) in proofs.batches_of(accepted) {
+        tx.put_change_batch(&b.digest(), &b.sig, &b.members, &covered)?;
+    }
+    Ok(())
 }
 
 /// The teammates a channel trusts: the merged certificates and the newest revocation list.
@@ -156,29 +175,43 @@ impl Ledger {
         self.save_peer_credentials(&PeerCredentials { server_key: got.server_key, cert: got.cert, team, revocations })
     }
 
-    /// The signatures to send with a push: this device's own changes signed now (signatures
-    /// are deterministic), others' from the store. Empty for a device that is not enrolled.
-    pub(crate) fn push_signatures(&self, req: &SyncRequest) -> Result<Vec<ChangeSig>, ClientError> {
-        let Ok((_, key)) = self.credentials() else { return Ok(Vec::new()) };
+    /// What vouches for the changes of a push: this device's own changes signed now, in
+    /// batches of at most [`taizhang_peer::BATCH_MEMBERS`] (signatures are deterministic: the
+    /// same push signs alike), others' from the store (single signatures or their authors'
+    /// batches). Empty for a device that is not enrolled.
+    pub(crate) fn push_proofs(&self, req: &SyncRequest) -> Result<Proofs, ClientError> {
+        let mut proofs = Proofs::default();
+        let Ok((_, key)) = self.credentials() else { return Ok(proofs) };
         let mine = self.actor().to_bytes().to_vec();
-        let mut sigs = Vec::new();
+        let mut own = Vec::new();
+        let mut kept: HashMap<[u8; 32], Arc<BatchSig>> = HashMap::new();
         for push in &req.docs {
             for bytes in &push.changes {
                 let Ok(c) = Change::try_from(bytes.as_slice()) else { continue };
                 let hash = c.hash().0;
                 if c.actor_id().to_bytes() == mine.as_slice() {
-                    sigs.push(taizhang_peer::sign_change(&key, &hash));
-                } else if let Some(sig) = self.store.change_signature(&hash)? {
-                    sigs.push(ChangeSig { hash, sig });
+                    own.push(hash);
+                    continue;
+                }
+                match self.store.change_proof(&hash)? {
+                    Some(StoredProof::Single(sig)) => proofs.add_single(hash, sig),
+                    Some(StoredProof::Batch { digest, signature, members }) => {
+                        let b = kept.entry(digest).or_insert_with(|| batch_of(signature, members)).clone();
+                        proofs.add_batch(b, [hash]);
+                    }
+                    None => {}
                 }
             }
         }
-        Ok(sigs)
+        for chunk in own.chunks(taizhang_peer::BATCH_MEMBERS) {
+            proofs.add_whole_batch(Arc::new(BatchSig::sign(&key, chunk.to_vec())));
+        }
+        Ok(proofs)
     }
 
-    /// The body of a sync request, with the signatures of its changes.
+    /// The body of a sync request, with what vouches for its changes (trailer version 2).
     pub(crate) fn signed_body(&self, req: &SyncRequest) -> Result<Vec<u8>, ClientError> {
-        Ok(taizhang_peer::encode_signed_request(req, &self.push_signatures(req)?))
+        Ok(taizhang_peer::encode_proven_request(req, &self.push_proofs(req)?))
     }
 
     fn offer(&mut self) -> Result<Offer, ClientError> {
@@ -192,16 +225,20 @@ impl Ledger {
     }
 
     /// What `theirs` lacks of what this device holds: every change it can vouch for (its own,
-    /// signed now, or one whose author's signature it holds), in causal order, cut into batches
-    /// of at most `budget` change bytes (a document may span batches; each batch carries its
-    /// own changes' signatures). At least one batch, empty when there is nothing to give.
-    fn give(&mut self, theirs: &Offer, budget: usize) -> Result<Vec<Give>, ClientError> {
+    /// signed now, or one whose author's signature it holds — a batch only from exchange
+    /// version 3 on), in causal order, cut into batches of at most `budget` change bytes (a
+    /// document may span batches; each batch carries what vouches for its own changes). At
+    /// least one batch, empty when there is nothing to give; the last is marked.
+    fn give(&mut self, theirs: &Offer, budget: usize, version: u16) -> Result<Vec<ProvenBatch>, ClientError> {
         let (_, key) = self.credentials()?;
         let mine = self.actor().to_bytes().to_vec();
         let have: BTreeMap<&str, HashSet<Hash>> =
             theirs.docs.iter().map(|(d, h)| (d.as_str(), h.iter().copied().collect())).collect();
         let empty = HashSet::new();
-        let mut batches = vec![Give { docs: Vec::new(), sigs: Vec::new() }];
+        let fresh =
+            || ProvenBatch { give: Give { docs: Vec::new(), sigs: Vec::new() }, batches: Vec::new(), last: false };
+        let mut batches = vec![fresh()];
+        let mut in_batch: HashSet<[u8; 32]> = HashSet::new();
         let mut used = 0usize;
         for name in self.store.doc_ids()? {
             let Ok(id) = name.parse::<DocId>() else { continue };
@@ -211,44 +248,62 @@ impl Ledger {
                 if known.contains(&hash) {
                     continue;
                 }
-                let sig = match c.actor_id().to_bytes() == mine.as_slice() {
-                    true => Some(taizhang_peer::sign_change(&key, &hash).sig),
-                    false => self.store.change_signature(&hash)?,
+                let proof = match c.actor_id().to_bytes() == mine.as_slice() {
+                    true => Some(StoredProof::Single(taizhang_peer::sign_change(&key, &hash).sig)),
+                    false => self.store.change_proof(&hash)?,
                 };
-                // A change this device cannot vouch for (received from the server unsigned)
-                // is left for the server to deliver.
-                let Some(sig) = sig else { continue };
+                // A change this device cannot vouch for (received from the server unsigned, or
+                // in a batch a teammate's older app cannot read) is left for the server to
+                // deliver.
+                let proof = match proof {
+                    Some(StoredProof::Batch { .. }) if version < PROVEN_SINCE => continue,
+                    Some(p) => p,
+                    None => continue,
+                };
                 let bytes = c.raw_bytes().to_vec();
                 if used > 0 && used + bytes.len() > budget {
-                    batches.push(Give { docs: Vec::new(), sigs: Vec::new() });
+                    batches.push(fresh());
+                    in_batch.clear();
                     used = 0;
                 }
                 used += bytes.len();
-                let give = batches.last_mut().expect("at least one batch");
-                give.sigs.push(ChangeSig { hash, sig });
+                let out = batches.last_mut().expect("at least one batch");
+                match proof {
+                    StoredProof::Single(sig) => out.give.sigs.push(ChangeSig { hash, sig }),
+                    StoredProof::Batch { digest, signature, members } => {
+                        if in_batch.insert(digest) {
+                            out.batches.push(BatchSig::new(signature, members));
+                        }
+                    }
+                }
+                let give = &mut out.give;
                 match give.docs.last_mut() {
                     Some((d, changes)) if *d == name => changes.push(bytes),
                     _ => give.docs.push((name.clone(), vec![bytes])),
                 }
             }
         }
+        if let Some(last) = batches.last_mut() {
+            last.last = true;
+        }
         Ok(batches)
     }
 
     #[cfg(not(target_arch = "wasm32"))]
-    /// Sends `batches` (version 2: one [`GiveBatch`] each, the last marked; version 1: all in one
-    /// [`Give`], as an older app expects), the first one after `lead` when there is one.
+    /// Sends `batches` (version 3: each as it is; version 2: one [`GiveBatch`] each, the last
+    /// marked; version 1: all in one [`Give`], as an older app expects), the first one after
+    /// `lead` when there is one.
     async fn send_gives<L: serde::Serialize>(
         ch: &mut Channel,
         version: u16,
         lead: Option<L>,
-        batches: Vec<Give>,
+        batches: Vec<ProvenBatch>,
     ) -> Result<(), ClientError> {
         if version < BATCHED_SINCE {
             let mut all = Give { docs: Vec::new(), sigs: Vec::new() };
             for b in batches {
-                all.docs.extend(b.docs);
-                all.sigs.extend(b.sigs);
+                all.docs.extend(b.give.docs);
+                all.sigs.extend(b.give.sigs);
             }
             return match lead {
                 Some(l) => ch.send(&(l, all)).await,
@@ -256,13 +311,13 @@ impl Ledger {
             }
             .map_err(peer_err);
         }
-        let n = batches.len();
         let mut lead = lead;
-        for (i, give) in batches.into_iter().enumerate() {
-            let batch = GiveBatch { give, last: i + 1 == n };
-            match lead.take() {
-                Some(l) => ch.send(&(l, batch)).await,
-                None => ch.send(&batch).await,
+        for batch in batches {
+            match (version >= PROVEN_SINCE, lead.take()) {
+                (true, Some(l)) => ch.send(&(l, batch)).await,
+                (true, None) => ch.send(&batch).await,
+                (false, Some(l)) => ch.send(&(l, GiveBatch { give: batch.give, last: batch.last })).await,
+                (false, None) => ch.send(&GiveBatch { give: batch.give, last: batch.last }).await,
             }
             .map_err(peer_err)?;
         }
@@ -275,7 +330,7 @@ impl Ledger {
     async fn accept_gives(
         &mut self,
         ch: &mut Channel,
-        first: GiveBatch,
+        first: ProvenBatch,
         trust: &Trust,
         now: i64,
     ) -> Result<(Outcome, u32), ClientError> {
@@ -283,11 +338,12 @@ impl Ledger {
         let mut total = 0u32;
         let mut next = Some(first);
         for _ in 0..MAX_BATCHES {
-            let batch = match next.take() {
-                Some(b) => b,
-                None => ch.recv().await.map_err(peer_err)?,
+            let batch = match (next.take(), trust.version >= PROVEN_SINCE) {
+                (Some(b), _) => b,
+                (None, true) => ch.recv::<ProvenBatch>().await.map_err(peer_err)?,
+                (None, false) => ch.recv::<GiveBatch>().await.map_err(peer_err)?.into(),
             };
-            let (o, n) = self.accept(batch.give, trust, now)?;
+            let (o, n) = self.accept(batch.give, batch.batches, trust, now)?;
             total += n;
             for (doc, r) in o.docs {
                 // Counts add up; the first refusal of a document is its answer.
@@ -310,7 +366,17 @@ impl Ledger {
     /// Judges and keeps what a peer gave, document by document: every change must be signed
     /// by its author's certified, not revoked device; each author's run is judged as that
     /// author's own push; the first refused run stops its document (the runs before it stay).
-    fn accept(&mut self, give: Give, trust: &Trust, now: i64) -> Result<(Outcome, u32), ClientError> {
+    fn accept(
+        &mut self,
+        give: Give,
+        batches: Vec<BatchSig>,
+        trust: &Trust,
+        now: i64,
+    ) -> Result<(Outcome, u32), ClientError> {
+        let mut proofs = Proofs::from_singles(&give.sigs);
+        for b in batches {
+            proofs.add_whole_batch(batch_of(b.sig, b.members));
+        }
         let mut outcome = Outcome { docs: Vec::new() };
         let mut accepted_total = 0u32;
         let nobody = Author { device: uuid::Uuid::nil(), public_key: Vec::new(), revoked: true };
@@ -319,7 +385,7 @@ impl Ledger {
                 outcome.docs.push((name, Err("not a document of this village".into())));
                 continue;
             };
-            let result = self.accept_doc(id, &name, raw, &give.sigs, trust, &nobody, now);
+            let result = self.accept_doc(id, &name, raw, &proofs, trust, &nobody, now);
             match result {
                 Ok((n, refused)) => {
                     accepted_total += n;
@@ -337,7 +403,7 @@ impl Ledger {
         id: DocId,
         name: &str,
         raw: Vec<Vec<u8>>,
-        sigs: &[ChangeSig],
+        proofs: &Proofs,
         trust: &Trust,
         nobody: &Author,
         _now: i64,
@@ -352,7 +418,7 @@ impl Ledger {
         }
         // From a peer every change needs its author's signature, the peer's own too (this
         // device relays them to the server, which asks for it).
-        let runs = match runs_by_author(parsed, sigs, nobody, |_| false, |a| trust.author(a).map(|(a, _)| a)) {
+        let runs = match runs_by_author(parsed, proofs, nobody, |_| false, |a| trust.author(a).map(|(a, _)| a)) {
             Ok(r) => r,
             Err(d) => return Ok((0, Some(format!("{}: {}", d.code, d.message)))),
         };
@@ -411,9 +477,7 @@ impl Ledger {
         self.docs.insert(id, good);
         let tx = self.store.transaction()?;
         crate::ledger::persist_in(&self.docs, &tx, id, &before_all, true)?;
-        for s in sigs.iter().filter(|s| accepted.contains(&s.hash)) {
-            tx.put_change_signature(&s.hash, &s.sig)?;
-        }
+        keep_proofs(&tx, proofs, &accepted)?;
         tx.commit()?;
         Ok((accepted.len() as u32, refused))
     }
@@ -514,13 +578,14 @@ impl Ledger {
         let (trust, peer) = self.greet(&mut ch, now).await?;
         let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };
         let theirs: Offer = ch.recv().await.map_err(peer_err)?;
-        let gives = self.give(&theirs, BATCH_BYTES)?;
+        let gives = self.give(&theirs, BATCH_BYTES, trust.version)?;
         report.changes_sent = count_changes(&gives);
         report.batches_sent = gives.len() as u32;
         Self::send_gives(&mut ch, trust.version, Some(self.offer()?), gives).await?;
-        let got = match trust.version >= BATCHED_SINCE {
-            true => ch.recv::<GiveBatch>().await.map_err(peer_err)?,
-            false => GiveBatch { give: ch.recv::<Give>().await.map_err(peer_err)?, last: true },
+        let got: ProvenBatch = match trust.version {
+            v if v >= PROVEN_SINCE => ch.recv::<ProvenBatch>().await.map_err(peer_err)?,
+            v if v >= BATCHED_SINCE => ch.recv::<GiveBatch>().await.map_err(peer_err)?.into(),
+            _ => GiveBatch { give: ch.recv::<Give>().await.map_err(peer_err)?, last: true }.into(),
         };
         let (outcome, n) = self.accept_gives(&mut ch, got, &trust, now).await?;
         report.changes_received = n;
@@ -547,17 +612,21 @@ impl Ledger {
         let (trust, peer) = self.greet(&mut ch, now).await?;
         let mut report = PeerReport { peer: Some(peer), ..PeerReport::default() };
         ch.send(&self.offer()?).await.map_err(peer_err)?;
-        let (theirs, got) = match trust.version >= BATCHED_SINCE {
-            true => ch.recv::<(Offer, GiveBatch)>().await.map_err(peer_err)?,
-            false => {
+        let (theirs, got): (Offer, ProvenBatch) = match trust.version {
+            v if v >= PROVEN_SINCE => ch.recv::<(Offer, ProvenBatch)>().await.map_err(peer_err)?,
+            v if v >= BATCHED_SINCE => {
+                let (o, g): (Offer, GiveBatch) = ch.recv().await.map_err(peer_err)?;
+                (o, g.into())
+            }
+            _ => {
                 let (o, g): (Offer, Give) = ch.recv().await.map_err(peer_err)?;
-                (o, GiveBatch { give: g, last: true })
+                (o, GiveBatch { give: g, last: true }.into())
             }
         };
         let (outcome, n) = self.accept_gives(&mut ch, got, &trust, now).await?;
         report.changes_received = n;
         report.refused = outcome.docs.iter().filter_map(|(d, r)| r.clone().err().map(|e| (d.clone(), e))).collect();
-        let gives = self.give(&theirs, BATCH_BYTES)?;
+        let gives = self.give(&theirs, BATCH_BYTES, trust.version)?;
         report.changes_sent = count_changes(&gives);
         report.batches_sent = gives.len() as u32;
         Self::send_gives(&mut ch, trust.version, None::<()>, gives).await?;

@@ -191,7 +191,12 @@ impl Ledger {
             report.bytes_down += answer.len() as u64;
             // With the authors' signatures of what came down (a server from before them sends
             // none): kept, so these changes can go on to a teammate's phone (issue 20).
-            let (resp, down_sigs) = taizhang_peer::decode_signed_response(&answer, MAX_DECODED_BYTES)?;
+            let (resp, trailer) = taizhang_peer::decode_signed_response(&answer, MAX_DECODED_BYTES)?;
+            // Batches name their members by position among the answer's changes.
+            let down_proofs = match trailer.batches.is_empty() {
+                true => trailer.resolve(&[]),
+                false => trailer.resolve(&taizhang_peer::response_hashes(&resp)),
+            };
             report.server_time = resp.server_time;
 
             // Apply the whole answer in one store transaction.
@@ -337,9 +342,8 @@ impl Ledger {
                     tx.set_dirty(&id.to_string(), false)?;
                 }
             }
-            for s in down_sigs.iter().filter(|s| applied.contains(&s.hash)) {
-                tx.put_change_signature(&s.hash, &s.sig)?;
-            }
+            let applied: Vec<[u8; 32]> = applied.into_iter().collect();
+            crate::peer::keep_proofs(&tx, &down_proofs, &applied)?;
             tx.set_meta(META_CURSOR, &next_cursor.to_string())?;
             tx.set_meta(META_SERVER_TIME, &resp.server_time.to_string())?;
             if let Some(reading) = &answered_at {

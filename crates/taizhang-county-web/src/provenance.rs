@@ -1,8 +1,9 @@
 //! Where a record comes from (issue 17, "signed history"): which enrolled device made it, when
 //! the server first saw it, and whether it is unaltered since: the stored change still hashes
-//! to the hash its author signed, and the signature verifies with that device's enrolled key
-//! (`taizhang_peer::verify_change`). Pure: the handler passes the stored changes, devices and
-//! signature in.
+//! to the hash its author signed, and the signature — of the change alone, or of a batch of
+//! that device's changes it is a member of — verifies with that device's enrolled key
+//! (`taizhang_peer::Proof::verify`). Pure: the handler passes the stored changes, devices and
+//! proof in.
 
 use serde::Serialize;
 use taizhang_server_db::Device;
@@ -77,7 +78,7 @@ pub fn provenance(
     stored: &[Vec<u8>],
     received: Option<i64>,
     devices: &[Device],
-    signature: Option<&[u8]>,
+    proof: Option<taizhang_peer::Proof<'_>>,
 ) -> Provenance {
     // The stored bytes must still hash to the hash the author signed (Automerge computes a
     // change's hash from its bytes).
@@ -105,10 +106,10 @@ pub fn provenance(
             enrolled_at: d.enrolled_at,
             revoked_at: d.revoked_at,
         });
-        out.signature = match (device, signature) {
+        out.signature = match (device, proof) {
             (None, _) => SignatureState::UnknownDevice,
             (Some(_), None) => SignatureState::Unsigned,
-            (Some(d), Some(sig)) => match taizhang_peer::verify_change(&d.public_key, hash, sig) {
+            (Some(d), Some(proof)) => match proof.verify(&d.public_key, hash) {
                 Ok(()) => SignatureState::Verified,
                 Err(_) => SignatureState::Invalid,
             },
@@ -123,6 +124,7 @@ mod tests {
     use super::*;
     use automerge::transaction::{CommitOptions, Transactable};
     use automerge::{ActorId, Automerge, ROOT};
+    use taizhang_peer::{BatchSig, Proof};
     use uuid::Uuid;
 
     fn change(actor: &[u8], message: Option<&str>) -> (Vec<u8>, [u8; 32]) {
@@ -161,7 +163,8 @@ mod tests {
         let (bytes, hash) = change(&actor, Some(&anchor.to_message()));
         let sig = taizhang_peer::sign_change(&secret, &hash).sig;
         let devices = [device(&secret, &actor)];
-        let p = provenance("c1", "log/x/2026-11", &hash, &[bytes.clone()], Some(5), &devices, Some(&sig));
+        let p =
+            provenance("c1", "log/x/2026-11", &hash, &[bytes.clone()], Some(5), &devices, Some(Proof::Single(&sig)));
         assert_eq!(p.signature, SignatureState::Verified, "{p:?}");
         assert_eq!(p.device.as_ref().map(|d| d.name.as_str()), Some("王芳的手机"));
         assert_eq!(p.anchor_estimate, Some(1_795_536_000_000));
@@ -169,7 +172,7 @@ mod tests {
 
         // Another key's signature: invalid. No signature: unsigned.
         let forged = taizhang_peer::sign_change(&[8u8; 32], &hash).sig;
-        let p = provenance("c1", "d", &hash, &[bytes.clone()], None, &devices, Some(&forged));
+        let p = provenance("c1", "d", &hash, &[bytes.clone()], None, &devices, Some(Proof::Single(&forged)));
         assert_eq!(p.signature, SignatureState::Invalid);
         assert_eq!(
             provenance("c1", "d", &hash, &[bytes.clone()], None, &devices, None).signature,
@@ -181,7 +184,7 @@ mod tests {
         let last = altered.len() - 1;
         altered[last] ^= 1;
         assert_eq!(
-            provenance("c1", "d", &hash, &[altered], None, &devices, Some(&sig)).signature,
+            provenance("c1", "d", &hash, &[altered], None, &devices, Some(Proof::Single(&sig))).signature,
             SignatureState::Missing
         );
 
@@ -190,5 +193,22 @@ mod tests {
         let p = provenance("c2", "d", &other_hash, &[other], None, &devices, None);
         assert_eq!(p.signature, SignatureState::UnknownDevice);
         assert_eq!(p.anchor_estimate, None);
+    }
+
+    #[test]
+    fn a_change_in_its_devices_batch_is_verified_and_one_outside_it_is_not() {
+        let secret = [7u8; 32];
+        let actor = [1u8; 16];
+        let (bytes, hash) = change(&actor, None);
+        let devices = [device(&secret, &actor)];
+        let batch = BatchSig::sign(&secret, vec![hash, [3u8; 32]]);
+        let p = provenance("c1", "d", &hash, &[bytes.clone()], None, &devices, Some(Proof::Batch(0, &batch)));
+        assert_eq!(p.signature, SignatureState::Verified, "{p:?}");
+        let without = BatchSig::sign(&secret, vec![[3u8; 32]]);
+        let p = provenance("c1", "d", &hash, &[bytes.clone()], None, &devices, Some(Proof::Batch(0, &without)));
+        assert_eq!(p.signature, SignatureState::Invalid, "a batch the change is not in proves nothing of it");
+        let forged = BatchSig::sign(&[8u8; 32], vec![hash]);
+        let p = provenance("c1", "d", &hash, &[bytes], None, &devices, Some(Proof::Batch(0, &forged)));
+        assert_eq!(p.signature, SignatureState::Invalid, "another key's batch");
     }
 }

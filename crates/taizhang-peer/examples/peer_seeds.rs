@@ -1,12 +1,15 @@
 //! Writes the seed corpus of the peer fuzz targets (`fuzz/seeds/signed_push`,
-//! `fuzz/seeds/signed_answer`, `fuzz/seeds/peer_message`): a signed push, a signed answer and
-//! one of each channel message, valid, so the
+//! `fuzz/seeds/signed_answer`, `fuzz/seeds/peer_message`): signed pushes and answers (trailer
+//! versions 1 and 2, the latter with a batch) and one of each channel message, valid, so the
 //! fuzzers start from the real shapes. Run: `cargo run -p taizhang-peer --example peer_seeds`.
 
 use std::path::PathBuf;
 
-use taizhang_peer::wire::{Give, GiveBatch, Hello, Offer, Outcome, PEER_VERSION};
-use taizhang_peer::{encode_signed_request, encode_signed_response, CertBody, CertKey, ChangeSig, DeviceCert};
+use taizhang_peer::wire::{Give, GiveBatch, Hello, Offer, Outcome, ProvenBatch, PEER_VERSION};
+use taizhang_peer::{
+    encode_request_with, encode_response_with, encode_signed_request, encode_signed_response, BatchSig, CertBody,
+    CertKey, ChangeSig, DeviceCert, Trailer, WireBatch,
+};
 use taizhang_sync::{DocChanges, DocPush, SyncRequest, SyncResponse, PROTOCOL_VERSION};
 
 fn main() -> std::io::Result<()> {
@@ -30,6 +33,10 @@ fn main() -> std::io::Result<()> {
     let sig = ChangeSig { hash: [5; 32], sig: vec![9; 64] };
     write("signed_push", "with-signature", encode_signed_request(&req, std::slice::from_ref(&sig)))?;
     write("signed_push", "without-signature", encode_signed_request(&req, &[]))?;
+    // Version 2: a batch naming the body's first change by position and one more by hash.
+    let wire = WireBatch { sig: vec![9; 64], at: vec![0], extra: vec![[6; 32]] };
+    let v2 = Trailer { version: 2, sigs: vec![sig.clone()], batches: vec![wire] };
+    write("signed_push", "with-batch", encode_request_with(&req, &v2))?;
     let answer = SyncResponse {
         version: PROTOCOL_VERSION,
         results: Vec::new(),
@@ -45,6 +52,7 @@ fn main() -> std::io::Result<()> {
     };
     write("signed_answer", "with-signature", encode_signed_response(&answer, std::slice::from_ref(&sig)))?;
     write("signed_answer", "older-server", taizhang_sync::encode_response(&answer))?;
+    write("signed_answer", "with-batch", encode_response_with(&answer, &v2))?;
 
     let key = CertKey::from_seed([7; 32]);
     let cert = DeviceCert::issue(&key, seed_body());
@@ -66,6 +74,12 @@ fn main() -> std::io::Result<()> {
         "offer-and-batch",
         bytes(postcard::to_allocvec(&(Offer { docs: vec![("registry".into(), vec![[4; 32]])] }, batch))),
     )?;
+    let proven = ProvenBatch {
+        give: give.clone(),
+        batches: vec![BatchSig::new(vec![9; 64], vec![[4; 32], [6; 32]])],
+        last: true,
+    };
+    write("peer_message", "proven-batch", bytes(postcard::to_allocvec(&proven)))?;
     let outcome =
         Outcome { docs: vec![("registry".into(), Ok(1)), ("team/2026".into(), Err("拒绝 / refused".into()))] };
     write("peer_message", "outcome", bytes(postcard::to_allocvec(&outcome)))?;

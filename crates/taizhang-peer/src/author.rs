@@ -14,10 +14,10 @@
 use std::collections::HashMap;
 
 use taizhang_auth::Denial;
-use taizhang_sync::{Hash, ParsedChange};
+use taizhang_sync::ParsedChange;
 use uuid::Uuid;
 
-use crate::{verify_change, ChangeSig};
+use crate::{Proof, Proofs};
 
 /// The device an actor is bound to, as the judge knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,26 +41,47 @@ fn denial(code: &'static str, message: String) -> Denial {
     Denial { code, message }
 }
 
-/// Cuts `changes` (causal order) into runs of one author each, checking every signature.
-/// `sender` is the authenticated sending device and `is_own` says whether an actor is bound
-/// to it; `author_of` finds the device an other actor is bound to.
+/// Checks `proof` of change `hash` by `author`; a batch is verified once per author (the
+/// answer is kept in `verified`).
+fn vouches(
+    proof: Proof<'_>,
+    author: &Author,
+    hash: &taizhang_sync::Hash,
+    verified: &mut HashMap<(usize, Uuid), bool>,
+) -> bool {
+    match proof {
+        Proof::Single(_) => proof.verify(&author.public_key, hash).is_ok(),
+        Proof::Batch(i, b) => {
+            b.covers(hash)
+                && *verified.entry((i, author.device)).or_insert_with(|| b.verify(&author.public_key).is_ok())
+        }
+    }
+}
+
+/// Cuts `changes` (causal order) into runs of one author each, checking what vouches for each
+/// (`proofs`: single signatures or batches). `sender` is the authenticated sending device and
+/// `is_own` says whether an actor is bound to it; `author_of` finds the device an other actor
+/// is bound to.
 pub fn runs_by_author(
     changes: Vec<ParsedChange>,
-    sigs: &[ChangeSig],
+    proofs: &Proofs,
     sender: &Author,
     is_own: impl Fn(&[u8]) -> bool,
     mut author_of: impl FnMut(&[u8]) -> Option<Author>,
 ) -> Result<Vec<AuthorRun>, Denial> {
-    let sigs: HashMap<Hash, &[u8]> = sigs.iter().map(|s| (s.hash, s.sig.as_slice())).collect();
+    let mut verified: HashMap<(usize, Uuid), bool> = HashMap::new();
     let mut known: HashMap<Vec<u8>, Author> = HashMap::new();
     let mut runs: Vec<AuthorRun> = Vec::new();
     for (i, c) in changes.into_iter().enumerate() {
         let own = is_own(&c.actor);
         let author = if own {
-            if let Some(sig) = sigs.get(&c.hash) {
-                verify_change(&sender.public_key, &c.hash, sig).map_err(|_| {
-                    denial("bad_signature", format!("change {i} carries a signature that is not this device's"))
-                })?;
+            if let Some(proof) = proofs.get(&c.hash) {
+                if !vouches(proof, sender, &c.hash, &mut verified) {
+                    return Err(denial(
+                        "bad_signature",
+                        format!("change {i} carries a signature that is not this device's"),
+                    ));
+                }
             }
             sender.clone()
         } else {
@@ -87,7 +108,7 @@ pub fn runs_by_author(
                     format!("change {i} was made by device {}, which was revoked: it is not accepted", author.device),
                 ));
             }
-            let sig = sigs.get(&c.hash).ok_or_else(|| {
+            let proof = proofs.get(&c.hash).ok_or_else(|| {
                 denial(
                     "actor_not_bound",
                     format!(
@@ -97,15 +118,15 @@ pub fn runs_by_author(
                     ),
                 )
             })?;
-            verify_change(&author.public_key, &c.hash, sig).map_err(|_| {
-                denial(
+            if !vouches(proof, &author, &c.hash, &mut verified) {
+                return Err(denial(
                     "bad_signature",
                     format!(
                         "change {i} is not signed by device {}, whose actor it claims: forged or altered on the way",
                         author.device
                     ),
-                )
-            })?;
+                ));
+            }
             author
         };
         match runs.last_mut() {
@@ -119,9 +140,10 @@ pub fn runs_by_author(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sign_change;
+    use crate::{sign_change, BatchSig, ChangeSig};
     use automerge::transaction::Transactable;
     use automerge::{ActorId, Automerge, ROOT};
+    use std::sync::Arc;
 
     const A: [u8; 32] = [1; 32];
     const B: [u8; 32] = [2; 32];
@@ -154,8 +176,14 @@ mod tests {
     fn a_relayed_change_signed_by_its_author_forms_its_own_run() {
         let h = history();
         let sigs = vec![sign_change(&B, &h[2].hash)];
-        let runs =
-            runs_by_author(h.clone(), &sigs, &author(1, &A, false), |a| a == [0xaa; 16], |a| lookup(a, false)).unwrap();
+        let runs = runs_by_author(
+            h.clone(),
+            &Proofs::from_singles(&sigs),
+            &author(1, &A, false),
+            |a| a == [0xaa; 16],
+            |a| lookup(a, false),
+        )
+        .unwrap();
         assert_eq!(runs.len(), 2);
         assert_eq!((runs[0].device, runs[0].own, runs[0].changes.len()), (Uuid::from_u128(1), true, 2));
         assert_eq!((runs[1].device, runs[1].own, runs[1].changes.len()), (Uuid::from_u128(2), false, 1));
@@ -166,16 +194,44 @@ mod tests {
         let h = history();
         let own = |a: &[u8]| a == [0xaa; 16];
         let code = |sigs: &[ChangeSig], revoked: bool| {
-            runs_by_author(h.clone(), sigs, &author(1, &A, false), own, |a| lookup(a, revoked)).unwrap_err().code
+            runs_by_author(h.clone(), &Proofs::from_singles(sigs), &author(1, &A, false), own, |a| lookup(a, revoked))
+                .unwrap_err()
+                .code
         };
         assert_eq!(code(&[], false), "actor_not_bound");
         // Device 1 signs device 2's change itself: a forgery in another's name.
         assert_eq!(code(&[sign_change(&A, &h[2].hash)], false), "bad_signature");
         assert_eq!(code(&[sign_change(&B, &h[2].hash)], true), "author_revoked");
-        let unknown = runs_by_author(h.clone(), &[], &author(1, &A, false), own, |_| None).unwrap_err();
+        let unknown = runs_by_author(h.clone(), &Proofs::default(), &author(1, &A, false), own, |_| None).unwrap_err();
         assert_eq!(unknown.code, "unknown_author");
         // The sender's own change with someone else's signature is refused too.
         let bad_own = [sign_change(&B, &h[0].hash), sign_change(&B, &h[2].hash)];
         assert_eq!(code(&bad_own, false), "bad_signature");
+    }
+
+    #[test]
+    fn a_batch_vouches_for_a_relayed_run_once_and_only_for_its_author() {
+        let h = history();
+        let own = |a: &[u8]| a == [0xaa; 16];
+        let judge =
+            |proofs: &Proofs| runs_by_author(h.clone(), proofs, &author(1, &A, false), own, |a| lookup(a, false));
+        // Device 1's two changes and device 2's one, each in a batch of its author's.
+        let mut proofs = Proofs::default();
+        proofs.add_whole_batch(Arc::new(BatchSig::sign(&A, vec![h[0].hash, h[1].hash])));
+        proofs.add_whole_batch(Arc::new(BatchSig::sign(&B, vec![h[2].hash, [9; 32]])));
+        let runs = judge(&proofs).expect("both batches verify");
+        assert_eq!(runs.iter().map(|r| (r.own, r.changes.len())).collect::<Vec<_>>(), vec![(true, 2), (false, 1)]);
+        // Device 1 batches device 2's change in its own name: refused.
+        let mut forged = Proofs::default();
+        forged.add_whole_batch(Arc::new(BatchSig::sign(&A, vec![h[0].hash, h[1].hash, h[2].hash])));
+        assert_eq!(judge(&forged).unwrap_err().code, "bad_signature");
+        // A batch of device 2 that left out its change vouches for nothing of it.
+        let mut other = Proofs::default();
+        other.add_batch(Arc::new(BatchSig::sign(&B, vec![[9; 32]])), [h[2].hash]);
+        assert_eq!(judge(&other).unwrap_err().code, "actor_not_bound");
+        // Singles and batches mix.
+        let mut mixed = Proofs::from_singles(&[sign_change(&B, &h[2].hash)]);
+        mixed.add_whole_batch(Arc::new(BatchSig::sign(&A, vec![h[0].hash])));
+        assert!(judge(&mixed).is_ok());
     }
 }

@@ -4,8 +4,11 @@
 //! body panics only on a broken invariant; `tests/fuzz_corpus.rs` replays the seeds.
 
 use crate::channel::decode_message;
-use crate::wire::{Credentials, Give, GiveBatch, Hello, Offer, Outcome};
-use crate::{decode_signed_request, decode_signed_response, encode_signed_request, encode_signed_response, CertKey};
+use crate::wire::{Credentials, Give, GiveBatch, Hello, Offer, Outcome, ProvenBatch};
+use crate::{
+    decode_signed_request, decode_signed_response, encode_request_with, encode_response_with, request_hashes,
+    response_hashes, CertKey, Proofs,
+};
 
 /// A fuzz target: its name under `fuzz/` and its body.
 pub type Target = (&'static str, fn(&[u8]));
@@ -21,21 +24,38 @@ const FUZZ_LIMIT: usize = 256 * 1024;
 pub fn signed_push(data: &[u8]) {
     for body in [data.to_vec(), zstd::bulk::compress(data, 1).unwrap_or_default()] {
         let Ok(pushed) = decode_signed_request(&body, FUZZ_LIMIT) else { continue };
-        // What decodes re-encodes to the same request and signatures.
-        let again = decode_signed_request(&encode_signed_request(&pushed.req, &pushed.sigs), usize::MAX >> 1)
+        // What decodes re-encodes to the same request and trailer.
+        let again = decode_signed_request(&encode_request_with(&pushed.req, &pushed.trailer), usize::MAX >> 1)
             .expect("a re-encoded signed request decodes");
-        assert_eq!((again.req, again.sigs), (pushed.req, pushed.sigs), "signed request round trip");
-        assert!(again.reads_signatures, "a re-encoded request asks for signatures");
+        assert_eq!(again.reads_signatures(), pushed.reads_signatures());
+        assert_eq!(
+            (again.req, again.trailer),
+            (pushed.req.clone(), pushed.trailer.clone()),
+            "signed request round trip"
+        );
+        // What the server does next with the trailer: resolve batches by position, check them.
+        check_proofs(&pushed.trailer.resolve(&request_hashes(&pushed.req)), request_hashes(&pushed.req));
+    }
+}
+
+/// Checks every proof a decoded trailer resolved to, as the judge would (never panics).
+fn check_proofs(proofs: &Proofs, hashes: Vec<Option<taizhang_sync::Hash>>) {
+    let key = taizhang_auth::public_key(&[3; 32]);
+    for h in hashes.iter().flatten() {
+        if let Some(p) = proofs.get(h) {
+            let _ = p.verify(&key, h);
+        }
     }
 }
 
 /// An answer with the signature trailer, as a device decodes it.
 pub fn signed_answer(data: &[u8]) {
     for body in [data.to_vec(), zstd::bulk::compress(data, 1).unwrap_or_default()] {
-        let Ok((resp, sigs)) = decode_signed_response(&body, FUZZ_LIMIT) else { continue };
-        let again = decode_signed_response(&encode_signed_response(&resp, &sigs), usize::MAX >> 1)
+        let Ok((resp, trailer)) = decode_signed_response(&body, FUZZ_LIMIT) else { continue };
+        let again = decode_signed_response(&encode_response_with(&resp, &trailer), usize::MAX >> 1)
             .expect("a re-encoded signed answer decodes");
-        assert_eq!(again, (resp, sigs), "signed answer round trip");
+        assert_eq!(again, (resp.clone(), trailer.clone()), "signed answer round trip");
+        check_proofs(&trailer.resolve(&response_hashes(&resp)), response_hashes(&resp));
     }
 }
 
@@ -70,6 +90,17 @@ pub fn peer_message(data: &[u8]) {
     {
         for (doc, changes) in &give.docs {
             let _ = taizhang_sync::parse_changes(doc, changes.clone());
+        }
+    }
+    for proven in decode_message::<ProvenBatch>(data)
+        .into_iter()
+        .chain(decode_message::<(Offer, ProvenBatch)>(data).map(|(_, b)| b))
+    {
+        for (doc, changes) in &proven.give.docs {
+            let _ = taizhang_sync::parse_changes(doc, changes.clone());
+        }
+        for b in proven.batches {
+            let _ = crate::BatchSig::new(b.sig, b.members).verify(&server_key);
         }
     }
     let _ = decode_message::<Outcome>(data);

@@ -7,18 +7,23 @@
 //! Version 2 sends the changes in batches ([`GiveBatch`], at most [`BATCH_BYTES`] of change
 //! bytes each, the last one marked), so a first exchange of a large village between phones
 //! that never met fits the channel's message cap; each batch is judged and kept as it arrives.
-//! Version 1 (one [`Give`] with everything) is still spoken to a teammate whose app is older:
-//! each side uses the lower of the two versions.
+//! Version 3 ([`ProvenBatch`]) adds batch signatures ([`crate::BatchSig`], issue 23) beside the
+//! single ones, so a change that came from the server vouched for by its author's batch goes on
+//! to a teammate too; with a teammate on version 2 or 1 such a change is left for the server to
+//! deliver. Version 1 (one [`Give`] with everything) is still spoken to a teammate whose app is
+//! older: each side uses the lower of the two versions.
 
 use serde::{Deserialize, Serialize};
 use taizhang_sync::Hash;
 
-use crate::{ChangeSig, DeviceCert, Revocations};
+use crate::{BatchSig, ChangeSig, DeviceCert, Revocations};
 
 /// Version of the peer exchange.
-pub const PEER_VERSION: u16 = 2;
+pub const PEER_VERSION: u16 = 3;
 /// The first version that sends changes in batches ([`GiveBatch`]).
 pub const BATCHED_SINCE: u16 = 2;
+/// The first version whose batches carry batch signatures ([`ProvenBatch`]).
+pub const PROVEN_SINCE: u16 = 3;
 /// Most change bytes in one batch (a single larger change travels alone).
 pub const BATCH_BYTES: usize = 1024 * 1024;
 /// Most batches one side accepts in one exchange (4 GiB of changes: far past any village).
@@ -58,6 +63,22 @@ pub struct GiveBatch {
     pub give: Give,
     /// No batch follows.
     pub last: bool,
+}
+
+/// One batch of changes (version 3): like [`GiveBatch`], with the batch signatures that vouch
+/// for some of its changes (each with all its members: this is Wi-Fi, not 2G).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvenBatch {
+    pub give: Give,
+    pub batches: Vec<BatchSig>,
+    /// No batch follows.
+    pub last: bool,
+}
+
+impl From<GiveBatch> for ProvenBatch {
+    fn from(b: GiveBatch) -> Self {
+        ProvenBatch { give: b.give, batches: Vec::new(), last: b.last }
+    }
 }
 
 /// How the receiver judged each document of a [`Give`] (plain words for the screen).

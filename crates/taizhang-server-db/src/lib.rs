@@ -19,7 +19,7 @@ pub mod uploads;
 pub use accounts::{actors_from_hex, Account, AccountStore, CountyInput, Device, PlaceRow, Redeemed};
 pub use blobs::{chunk_decision, BlobHash, BlobRow, BlobStore, ChunkDecision, ChunkOutcome};
 pub use shared::{system_clock, Clock, ServerKeyCell};
-pub use sigs::SignatureStore;
+pub use sigs::{ChangeProofs, SignatureStore, StoredBatch};
 
 use std::collections::HashMap;
 

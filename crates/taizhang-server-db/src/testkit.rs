@@ -8,8 +8,8 @@ use taizhang_sync::{parse_changes, ParsedChange};
 use uuid::Uuid;
 
 use crate::{
-    Account, AccountStore, Checked, DbError, Device, PushCheck, PushResult, Redeemed, Refusal, ServerStore, Stored,
-    Verdict,
+    Account, AccountStore, ChangeProofs, Checked, DbError, Device, PushCheck, PushResult, Redeemed, Refusal,
+    ServerStore, SignatureStore, Stored, StoredBatch, Verdict,
 };
 
 fn changes(actor: u8, n: usize, payload: usize) -> (Automerge, Vec<ParsedChange>) {
@@ -270,6 +270,40 @@ async fn checked_push_story(store: &dyn ServerStore) {
 /// Saved forms (issue 23): with none kept, a document loads from all its changes; once one is
 /// kept, `doc_saved` gives it and only the changes stored after it — inside a push's check
 /// too — and the document loads the same; an older saved form never replaces a newer one.
+/// What vouches for changes: single signatures and batches are kept per village; the first
+/// proof kept for a change stays; a batch is kept once however many pushes bring it; asking
+/// for changes answers each with its single signature, else its batch (once, with the asked
+/// changes it vouches for), and nothing for the others.
+pub async fn proofs_story(store: &dyn SignatureStore) {
+    let (v, w) = (Uuid::from_u128(0x51), Uuid::from_u128(0x52));
+    store.put_change_signatures(v, &[([1; 32], vec![7; 64]), ([2; 32], vec![8; 64])]).await.expect("put");
+    store.put_change_signatures(v, &[([1; 32], vec![9; 64])]).await.expect("put again");
+    let got = store.change_signatures(v, &[[1; 32], [3; 32]]).await.expect("get");
+    assert_eq!(got, vec![([1; 32], vec![7; 64])], "the first signature stays; unknown hashes are absent");
+    assert!(store.change_signatures(w, &[[1; 32]]).await.expect("get").is_empty(), "another village's");
+
+    let batch = StoredBatch { digest: [0xb1; 32], signature: vec![5; 64], members: vec![[3; 32], [4; 32], [6; 32]] };
+    let first = ChangeProofs { singles: Vec::new(), batches: vec![(batch.clone(), vec![[3; 32], [4; 32]])] };
+    store.put_change_proofs(v, &first).await.expect("put batch");
+    // The same batch again (a push sent twice), now with its third member, and a later batch
+    // that also names [4; 32]: the batch is kept once, [4; 32] keeps its first.
+    let other = StoredBatch { digest: [0xb2; 32], signature: vec![6; 64], members: vec![[4; 32]] };
+    let again = ChangeProofs {
+        singles: vec![([1; 32], vec![1; 64])],
+        batches: vec![(batch.clone(), vec![[6; 32]]), (other, vec![[4; 32]])],
+    };
+    store.put_change_proofs(v, &again).await.expect("put again");
+    store.put_change_proofs(v, &ChangeProofs::default()).await.expect("nothing to put");
+    let got = store.change_proofs(v, &[[1; 32], [3; 32], [4; 32], [6; 32], [9; 32]]).await.expect("proofs");
+    assert_eq!(got.singles, vec![([1; 32], vec![7; 64])], "a single signature answers first");
+    assert_eq!(got.batches.len(), 1, "one batch, once: {:?}", got.batches);
+    let (b, mut covered) = got.batches[0].clone();
+    covered.sort();
+    assert_eq!((b, covered), (batch, vec![[3; 32], [4; 32], [6; 32]]));
+    assert!(store.change_proofs(w, &[[3; 32]]).await.expect("proofs").is_empty(), "another village's");
+    assert!(store.change_proofs(v, &[]).await.expect("proofs").is_empty());
+}
+
 pub async fn snapshot_story(store: &dyn ServerStore) {
     let village = Uuid::from_u128(0x7a5);
     let other = Uuid::from_u128(0x7a6);

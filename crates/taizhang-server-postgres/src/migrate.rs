@@ -24,6 +24,7 @@ pub(crate) const MIGRATIONS: &[(i32, &str)] = &[
     (11, include_str!("../../../migrations/server-postgres/0011_snapshots.sql")),
     (12, include_str!("../../../migrations/server-postgres/0012_previous_key.sql")),
     (13, include_str!("../../../migrations/server-postgres/0013_county_projection.sql")),
+    (14, include_str!("../../../migrations/server-postgres/0014_signature_batches.sql")),
 ];
 
 /// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a), one per schema, so tests that

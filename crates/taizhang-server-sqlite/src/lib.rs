@@ -41,6 +41,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (11, include_str!("../../../migrations/server-sqlite/0011_snapshots.sql")),
     (12, include_str!("../../../migrations/server-sqlite/0012_previous_key.sql")),
     (13, include_str!("../../../migrations/server-sqlite/0013_county_projection.sql")),
+    (14, include_str!("../../../migrations/server-sqlite/0014_signature_batches.sql")),
 ];
 
 /// Read-only connections beside the writer (none for an in-memory database, whose reads use

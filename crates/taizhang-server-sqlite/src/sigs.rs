@@ -1,37 +1,104 @@
-//! Change signatures in the SQLite file (schema 7).
+//! What vouches for stored changes in the SQLite file: single signatures (schema 7) and batch
+//! signatures (schema 14).
+
+use std::collections::HashMap;
 
 use async_trait::async_trait;
-use rusqlite::params;
-use taizhang_server_db::{DbError, SignatureStore};
+use rusqlite::{params, Connection, OptionalExtension};
+use taizhang_server_db::{ChangeProofs, DbError, SignatureStore, StoredBatch};
 use taizhang_sync::Hash;
 use uuid::Uuid;
 
 use crate::{backend, SqliteStore};
 
+fn hash_of(bytes: Vec<u8>) -> Result<Hash, DbError> {
+    <Hash>::try_from(bytes.as_slice()).map_err(|_| backend("a stored hash is not 32 bytes"))
+}
+
+fn members_of(blob: &[u8]) -> Vec<Hash> {
+    blob.chunks_exact(32).filter_map(|c| <Hash>::try_from(c).ok()).collect()
+}
+
+fn put_proofs(c: &mut Connection, village: Uuid, proofs: &ChangeProofs) -> Result<(), DbError> {
+    let v = village.as_bytes().as_slice();
+    let tx = c.transaction().map_err(backend)?;
+    {
+        let mut single = tx
+            .prepare_cached("INSERT OR IGNORE INTO change_signatures (village, hash, signature) VALUES (?1, ?2, ?3)")
+            .map_err(backend)?;
+        for (hash, sig) in &proofs.singles {
+            single.execute(params![v, hash.as_slice(), sig]).map_err(backend)?;
+        }
+        let mut batch = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO signature_batches (village, digest, signature, members) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(backend)?;
+        let mut member = tx
+            .prepare_cached("INSERT OR IGNORE INTO change_batches (village, hash, digest) VALUES (?1, ?2, ?3)")
+            .map_err(backend)?;
+        for (b, covered) in &proofs.batches {
+            batch.execute(params![v, b.digest.as_slice(), b.signature, b.members.concat()]).map_err(backend)?;
+            for hash in covered {
+                member.execute(params![v, hash.as_slice(), b.digest.as_slice()]).map_err(backend)?;
+            }
+        }
+    }
+    tx.commit().map_err(backend)
+}
+
+fn proofs_of(c: &mut Connection, village: Uuid, hashes: &[Hash]) -> Result<ChangeProofs, DbError> {
+    let v = village.as_bytes().as_slice();
+    let mut single = c
+        .prepare_cached("SELECT signature FROM change_signatures WHERE village = ?1 AND hash = ?2")
+        .map_err(backend)?;
+    let mut in_batch =
+        c.prepare_cached("SELECT digest FROM change_batches WHERE village = ?1 AND hash = ?2").map_err(backend)?;
+    let mut batch = c
+        .prepare_cached("SELECT signature, members FROM signature_batches WHERE village = ?1 AND digest = ?2")
+        .map_err(backend)?;
+    let mut out = ChangeProofs::default();
+    let mut by_digest: HashMap<Hash, usize> = HashMap::new();
+    for hash in hashes {
+        let h = hash.as_slice();
+        if let Some(sig) = single.query_row(params![v, h], |r| r.get::<_, Vec<u8>>(0)).optional().map_err(backend)? {
+            out.singles.push((*hash, sig));
+            continue;
+        }
+        let Some(digest) = in_batch.query_row(params![v, h], |r| r.get::<_, Vec<u8>>(0)).optional().map_err(backend)?
+        else {
+            continue;
+        };
+        let digest = hash_of(digest)?;
+        if let Some(i) = by_digest.get(&digest) {
+            out.batches[*i].1.push(*hash);
+            continue;
+        }
+        let row = batch
+            .query_row(params![v, digest.as_slice()], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))
+            .optional()
+            .map_err(backend)?;
+        if let Some((signature, members)) = row {
+            by_digest.insert(digest, out.batches.len());
+            out.batches.push((StoredBatch { digest, signature, members: members_of(&members) }, vec![*hash]));
+        }
+    }
+    Ok(out)
+}
+
 #[async_trait]
 impl SignatureStore for SqliteStore {
     async fn put_change_signatures(&self, village: Uuid, sigs: &[(Hash, Vec<u8>)]) -> Result<(), DbError> {
-        let sigs = sigs.to_vec();
-        self.with(move |c| {
-            let tx = c.transaction().map_err(backend)?;
-            {
-                let mut stmt = tx
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO change_signatures (village, hash, signature) VALUES (?1, ?2, ?3)",
-                    )
-                    .map_err(backend)?;
-                for (hash, sig) in &sigs {
-                    stmt.execute(params![village.as_bytes().as_slice(), hash.as_slice(), sig]).map_err(backend)?;
-                }
-            }
-            tx.commit().map_err(backend)
-        })
-        .await
+        if sigs.is_empty() {
+            return Ok(());
+        }
+        let proofs = ChangeProofs { singles: sigs.to_vec(), batches: Vec::new() };
+        self.with(move |c| put_proofs(c, village, &proofs)).await
     }
 
     async fn change_signatures(&self, village: Uuid, hashes: &[Hash]) -> Result<Vec<(Hash, Vec<u8>)>, DbError> {
         let hashes = hashes.to_vec();
-        self.with(move |c| {
+        self.read(move |c| {
             let mut stmt = c
                 .prepare_cached("SELECT signature FROM change_signatures WHERE village = ?1 AND hash = ?2")
                 .map_err(backend)?;
@@ -45,5 +112,21 @@ impl SignatureStore for SqliteStore {
             Ok(out)
         })
         .await
+    }
+
+    async fn put_change_proofs(&self, village: Uuid, proofs: &ChangeProofs) -> Result<(), DbError> {
+        if proofs.is_empty() {
+            return Ok(());
+        }
+        let proofs = proofs.clone();
+        self.with(move |c| put_proofs(c, village, &proofs)).await
+    }
+
+    async fn change_proofs(&self, village: Uuid, hashes: &[Hash]) -> Result<ChangeProofs, DbError> {
+        if hashes.is_empty() {
+            return Ok(ChangeProofs::default());
+        }
+        let hashes = hashes.to_vec();
+        self.read(move |c| proofs_of(c, village, &hashes)).await
     }
 }

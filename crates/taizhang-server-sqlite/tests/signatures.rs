@@ -1,17 +1,10 @@
-//! Change signatures (schema 7) in the SQLite backend: kept by village and hash, the first
-//! one kept stays, and only the asked-for hashes that have one come back.
+//! What vouches for changes (schemas 7 and 14) in the SQLite backend: the shared story
+//! (`taizhang_server_db::testkit::proofs_story`).
 
-use taizhang_server_db::SignatureStore;
 use taizhang_server_sqlite::SqliteStore;
-use uuid::Uuid;
 
 #[tokio::test]
-async fn signatures_are_kept_per_village_and_hash() {
+async fn proofs_are_kept_per_village_and_hash() {
     let store = SqliteStore::open_in_memory().expect("store");
-    let (v, w) = (Uuid::from_u128(1), Uuid::from_u128(2));
-    store.put_change_signatures(v, &[([1; 32], vec![7; 64]), ([2; 32], vec![8; 64])]).await.expect("put");
-    store.put_change_signatures(v, &[([1; 32], vec![9; 64])]).await.expect("put again");
-    let got = store.change_signatures(v, &[[1; 32], [3; 32]]).await.expect("get");
-    assert_eq!(got, vec![([1; 32], vec![7; 64])], "the first signature stays; unknown hashes are absent");
-    assert!(store.change_signatures(w, &[[1; 32]]).await.expect("get").is_empty(), "another village's");
+    taizhang_server_db::testkit::proofs_story(&store).await;
 }

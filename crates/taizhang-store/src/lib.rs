@@ -18,6 +18,7 @@ mod migrate;
 mod query;
 mod search;
 mod sigs;
+pub use sigs::StoredProof;
 mod store;
 mod tx;
 
@@ -54,4 +55,5 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (11, include_str!("../../../migrations/client/0011_village_plan.sql")),
     (12, include_str!("../../../migrations/client/0012_attachments.sql")),
     (13, include_str!("../../../migrations/client/0013_more_attachments.sql")),
+    (14, include_str!("../../../migrations/client/0014_signature_batches.sql")),
 ];

@@ -647,7 +647,7 @@ fn reopening_a_file_store_keeps_everything() -> Result<(), Box<dyn std::error::E
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     Ok(())
 }
 
@@ -658,12 +658,12 @@ fn a_store_from_a_newer_app_is_refused() -> Result<(), Box<dyn std::error::Error
     drop(Store::open(&path)?);
     {
         let conn = rusqlite::Connection::open(&path)?;
-        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (14, 'later')", [])?;
+        conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (15, 'later')", [])?;
     }
     let err = Store::open(&path).err();
-    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 14, .. })), "{err:?}");
+    assert!(matches!(err, Some(StoreError::SchemaTooNew { found: 15, .. })), "{err:?}");
     let msg = err.map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 14); update the app"), "{msg}");
+    assert!(msg.contains("this store was written by a newer version of Taizhang (schema 15); update the app"), "{msg}");
     Ok(())
 }
 

@@ -61,13 +61,21 @@ pub async fn origin(
     };
     let stored = origins.store.doc_changes(id, &doc).await?;
     let devices = accounts.devices().await?;
-    let signature = match &origins.signatures {
-        Some(s) => s.change_signatures(id, &[hash]).await?.into_iter().next().map(|(_, sig)| sig),
-        None => None,
+    // The change's single signature, else the batch of its author's it is a member of.
+    let kept = match &origins.signatures {
+        Some(s) => s.change_proofs(id, &[hash]).await?,
+        None => Default::default(),
     };
+    let single = kept.singles.into_iter().next().map(|(_, sig)| sig);
+    let batch = kept.batches.into_iter().next().map(|(b, _)| taizhang_peer::BatchSig::new(b.signature, b.members));
     let received = r.received_at.get(&record).copied();
     let p = compute(move || {
-        Ok(crate::provenance::provenance(&record, &doc, &hash, &stored, received, &devices, signature.as_deref()))
+        let proof = match (&single, &batch) {
+            (Some(sig), _) => Some(taizhang_peer::Proof::Single(sig)),
+            (None, Some(b)) => Some(taizhang_peer::Proof::Batch(0, b)),
+            (None, None) => None,
+        };
+        Ok(crate::provenance::provenance(&record, &doc, &hash, &stored, received, &devices, proof))
     })
     .await?;
     Ok(Json(p))
