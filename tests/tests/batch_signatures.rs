@@ -88,7 +88,7 @@ async fn a_relayed_batch_is_checked_kept_once_and_sent_down_in_the_version_the_d
     assert_eq!(rejected_as(&outcome(status, &answer).0), "bad_signature");
     // 李明's batch of only the first check-in, stretched over both on the way: refused.
     let first_only = BatchSig::sign(&li.secret, vec![hashes[0]]);
-    let stretched = BatchSig { sig: first_only.sig.clone(), members: hashes.clone() };
+    let stretched = BatchSig::new(first_only.sig.clone(), hashes.clone());
     let (status, answer) = wang.post_body(body(stretched)).await;
     assert_eq!(rejected_as(&outcome(status, &answer).0), "bad_signature");
     let stored = server.store.doc_changes(demo::VILLAGE.0, &log_doc(li.account)).await.expect("changes");

@@ -225,8 +225,8 @@ impl Ledger {
     }
 
     /// What `theirs` lacks of what this device holds: every change it can vouch for (its own,
-    /// signed now, or one whose author's signature it holds — a batch only from exchange
-    /// version 3 on), in causal order, cut into batches of at most `budget` change bytes (a
+    /// signed now — in batches from exchange version 3 on, one by one before — or one whose
+    /// author's signature it holds, a batch only from version 3 on), in causal order, cut into batches of at most `budget` change bytes (a
     /// document may span batches; each batch carries what vouches for its own changes). At
     /// least one batch, empty when there is nothing to give; the last is marked.
     fn give(&mut self, theirs: &Offer, budget: usize, version: u16) -> Result<Vec<ProvenBatch>, ClientError> {
@@ -239,6 +239,15 @@ impl Ledger {
             || ProvenBatch { give: Give { docs: Vec::new(), sigs: Vec::new() }, batches: Vec::new(), last: false };
         let mut batches = vec![fresh()];
         let mut in_batch: HashSet<[u8; 32]> = HashSet::new();
+        // From version 3 this device's own changes go in batch signatures too (sealed as each
+        // message is complete), so a teammate relays them to the server at a batch's cost.
+        let mut own: Vec<Hash> = Vec::new();
+        let seal = |out: &mut ProvenBatch, own: &mut Vec<Hash>| {
+            for chunk in own.chunks(taizhang_peer::BATCH_MEMBERS) {
+                out.batches.push(BatchSig::sign(&key, chunk.to_vec()));
+            }
+            own.clear();
+        };
         let mut used = 0usize;
         for name in self.store.doc_ids()? {
             let Ok(id) = name.parse::<DocId>() else { continue };
@@ -248,20 +257,23 @@ impl Ledger {
                 if known.contains(&hash) {
                     continue;
                 }
-                let proof = match c.actor_id().to_bytes() == mine.as_slice() {
-                    true => Some(StoredProof::Single(taizhang_peer::sign_change(&key, &hash).sig)),
-                    false => self.store.change_proof(&hash)?,
-                };
-                // A change this device cannot vouch for (received from the server unsigned, or
-                // in a batch a teammate's older app cannot read) is left for the server to
-                // deliver.
-                let proof = match proof {
-                    Some(StoredProof::Batch { .. }) if version < PROVEN_SINCE => continue,
-                    Some(p) => p,
-                    None => continue,
+                let is_mine = c.actor_id().to_bytes() == mine.as_slice();
+                let proof = match (is_mine, version >= PROVEN_SINCE) {
+                    (true, true) => None, // in this message's batch, sealed below
+                    (true, false) => Some(StoredProof::Single(taizhang_peer::sign_change(&key, &hash).sig)),
+                    (false, _) => match self.store.change_proof(&hash)? {
+                        // A change this device cannot vouch for (received from the server
+                        // unsigned, or in a batch a teammate's older app cannot read) is left
+                        // for the server to deliver.
+                        Some(StoredProof::Batch { .. }) if version < PROVEN_SINCE => continue,
+                        Some(p) => Some(p),
+                        None => continue,
+                    },
                 };
                 let bytes = c.raw_bytes().to_vec();
                 if used > 0 && used + bytes.len() > budget {
+                    let out = batches.last_mut().expect("at least one batch");
+                    seal(out, &mut own);
                     batches.push(fresh());
                     in_batch.clear();
                     used = 0;
@@ -269,8 +281,9 @@ impl Ledger {
                 used += bytes.len();
                 let out = batches.last_mut().expect("at least one batch");
                 match proof {
-                    StoredProof::Single(sig) => out.give.sigs.push(ChangeSig { hash, sig }),
-                    StoredProof::Batch { digest, signature, members } => {
+                    None => own.push(hash),
+                    Some(StoredProof::Single(sig)) => out.give.sigs.push(ChangeSig { hash, sig }),
+                    Some(StoredProof::Batch { digest, signature, members }) => {
                         if in_batch.insert(digest) {
                             out.batches.push(BatchSig::new(signature, members));
                         }
@@ -284,6 +297,7 @@ impl Ledger {
             }
         }
         if let Some(last) = batches.last_mut() {
+            seal(last, &mut own);
             last.last = true;
         }
         Ok(batches)

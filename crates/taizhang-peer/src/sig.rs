@@ -182,6 +182,11 @@ impl Proofs {
     /// Adds a batch as the proof of those of `hashes` that have none yet (each must be a
     /// member; others are ignored). The same batch given twice is kept once.
     pub fn add_batch(&mut self, batch: Arc<BatchSig>, hashes: impl IntoIterator<Item = Hash>) {
+        // Members in the signed form (sorted, each once), whatever the caller gave.
+        let batch = match batch.members.windows(2).all(|w| w[0] < w[1]) {
+            true => batch,
+            false => Arc::new(BatchSig::new(batch.sig.clone(), batch.members.clone())),
+        };
         let digest = batch.digest();
         let i = match self.digests.get(&digest) {
             Some(i) => *i,
@@ -598,6 +603,11 @@ mod tests {
         assert!(shrunk.verify(&pk).is_err(), "a member dropped on the way");
         let unsorted = BatchSig { sig: b.sig.clone(), members: vec![[3u8; 32], [1u8; 32]] };
         assert!(unsorted.verify(&pk).is_err(), "not the signed form");
+        // Proofs keep a batch in its signed form, whatever order it was given in.
+        let mut p = Proofs::default();
+        p.add_batch(Arc::new(unsorted), [[1u8; 32], [3u8; 32]]);
+        assert!(p.get(&[1u8; 32]).expect("mapped").verify(&pk, &[1u8; 32]).is_ok());
+        assert!(p.get(&[3u8; 32]).expect("mapped").verify(&pk, &[3u8; 32]).is_ok());
         assert_eq!(BatchSig::sign(&secret, vec![[1u8; 32], [3u8; 32]]), b, "deterministic");
     }
 
