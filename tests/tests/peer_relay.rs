@@ -107,3 +107,47 @@ async fn more_than_one_message_of_changes_goes_in_batches() {
     let hers: usize = (0..6).map(|h| wang.store().visits_of_household(household(h)).expect("visits").len()).sum();
     assert_eq!(hers, n);
 }
+
+/// Found by the convergence test: a phone can hold a teammate's changes under two of the
+/// teammate's batches — the first visit under the small batch it got phone to phone, the second
+/// under the later batch the server sent down, which covers the first visit too. Relaying both,
+/// the later batch must still name the first visit (it is part of what was signed), or the
+/// server refuses it as forged and the phone keeps the visit unsent for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_held_under_two_batches_of_its_author_relays_to_the_server() {
+    let server = TestServer::start(6).await;
+    let t = server.transport();
+    let (mut li, mut wang, mut zhang) = (server.device(0).await, server.device(1).await, server.device(2).await);
+    for d in [&mut li, &mut wang, &mut zhang] {
+        d.sync(&t, NOW).await.expect("first sync in town");
+    }
+    let meet = |code: &'static str| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+        (listener.local_addr().expect("address"), listener, code)
+    };
+    // 李明's first visit goes to 王芳 phone to phone (李明's batch of that visit alone).
+    let first = visit(member(0), household(1), NOW + 60_000, "第一次走访");
+    li.record_visit(&first, NOW + 60_000).expect("visit");
+    let (addr, listener, code) = meet("TWO-BATCH-1").await;
+    let (a, b) =
+        tokio::join!(li.peer_serve_one(&listener, code, NOW + 90_000), wang.peer_sync(addr, code, NOW + 90_000));
+    a.expect("李明 offers");
+    b.expect("王芳 joins");
+    // 李明's second visit; he syncs both (his batch of both visits).
+    let second = visit(member(0), household(2), NOW + 120_000, "第二次走访");
+    li.record_visit(&second, NOW + 120_000).expect("visit");
+    li.sync(&t, NOW + 150_000).await.expect("李明 syncs");
+    // 王芳 syncs: the second visit comes down under the batch of both.
+    let r = wang.sync(&t, NOW + 180_000).await.expect("王芳 syncs");
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    // 张伟 meets 王芳 and gets both visits, each under its own batch, then goes to town.
+    let (addr, listener, code) = meet("TWO-BATCH-2").await;
+    let (a, b) =
+        tokio::join!(wang.peer_serve_one(&listener, code, NOW + 200_000), zhang.peer_sync(addr, code, NOW + 200_000));
+    a.expect("王芳 offers");
+    b.expect("张伟 joins");
+    let r = zhang.sync(&t, NOW + 240_000).await.expect("张伟 syncs");
+    assert!(r.rejected.is_empty(), "the server takes both batches: {:?}", r.rejected);
+    assert!(zhang.pending_docs().expect("pending").is_empty(), "nothing left unsent");
+    assert_eq!(digest(&zhang), digest(&li));
+}

@@ -286,22 +286,23 @@ impl Trailer {
     /// holds for them. Version 1 leaves out what only a batch vouches for.
     pub fn for_body(version: u16, hashes: &[Option<Hash>], proofs: &Proofs) -> Self {
         let mut t = Trailer { version, sigs: Vec::new(), batches: Vec::new() };
-        let mut at: Vec<(usize, Vec<u32>)> = Vec::new();
-        let in_body: HashSet<&Hash> = hashes.iter().flatten().collect();
-        for (i, h) in hashes.iter().enumerate() {
-            let Some(h) = h else { continue };
+        let mut used: Vec<usize> = Vec::new();
+        for h in hashes.iter().flatten() {
             match proofs.get(h) {
                 Some(Proof::Single(sig)) => t.sigs.push(ChangeSig { hash: *h, sig: sig.to_vec() }),
-                Some(Proof::Batch(b, _)) if version >= BATCHES_SINCE => match at.iter_mut().find(|(j, _)| *j == b) {
-                    Some((_, v)) => v.push(i as u32),
-                    None => at.push((b, vec![i as u32])),
-                },
+                Some(Proof::Batch(b, _)) if version >= BATCHES_SINCE && !used.contains(&b) => used.push(b),
                 _ => {}
             }
         }
-        for (b, positions) in at {
+        // Every member of a batch that is in the body is named by its position, also one that
+        // another proof vouches for here: the receiver rebuilds the batch's members from the
+        // positions and the extra hashes, and must find the set that was signed.
+        for b in used {
             let batch = &proofs.batches[b];
-            let extra = batch.members.iter().filter(|m| !in_body.contains(m)).copied().collect();
+            let positions: Vec<u32> =
+                (0..hashes.len()).filter(|i| hashes[*i].is_some_and(|h| batch.covers(&h))).map(|i| i as u32).collect();
+            let in_body: HashSet<Hash> = positions.iter().filter_map(|i| hashes[*i as usize]).collect();
+            let extra = batch.members.iter().filter(|m| !in_body.contains(*m)).copied().collect();
             t.batches.push(WireBatch { sig: batch.sig.clone(), at: gaps(&positions), extra });
         }
         t
@@ -667,5 +668,27 @@ mod tests {
         plain.extend(postcard::to_allocvec(&PushSignatures { version: 3, sigs: vec![] }).unwrap());
         let err = decode_signed_request(&zstd::bulk::compress(&plain, 3).unwrap(), 1 << 20).unwrap_err();
         assert!(err.to_string().contains("version 3"), "{err}");
+    }
+
+    #[test]
+    fn a_batch_member_vouched_for_by_another_batch_is_still_named_in_its_own() {
+        // A phone holds a teammate's first change under a small batch (from a peer) and both
+        // changes under the teammate's later batch (from the server), and relays both: the
+        // later batch must still carry the first change, or its set is not what was signed.
+        let secret = [5u8; 32];
+        let pk = taizhang_auth::public_key(&secret);
+        let (bodies, hashes) = three_changes();
+        let small = Arc::new(BatchSig::sign(&secret, vec![hashes[0]]));
+        let large = Arc::new(BatchSig::sign(&secret, vec![hashes[0], hashes[1]]));
+        let mut proofs = Proofs::default();
+        proofs.add_batch(small, [hashes[0]]);
+        proofs.add_batch(large, [hashes[1]]);
+        let mut req = req();
+        req.docs[0].changes = bodies[..2].to_vec();
+        let got = decode_signed_request(&encode_proven_request(&req, &proofs), 1 << 20).unwrap();
+        let resolved = got.trailer.resolve(&request_hashes(&got.req));
+        for h in &hashes[..2] {
+            resolved.get(h).expect("vouched for").verify(&pk, h).expect("the signed set, rebuilt");
+        }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use taizhang_server_db::{ChangeProofs, DbError, SignatureStore, StoredBatch};
 use taizhang_sync::Hash;
 use uuid::Uuid;
@@ -49,36 +49,35 @@ fn put_proofs(c: &mut Connection, village: Uuid, proofs: &ChangeProofs) -> Resul
 
 fn proofs_of(c: &mut Connection, village: Uuid, hashes: &[Hash]) -> Result<ChangeProofs, DbError> {
     let v = village.as_bytes().as_slice();
-    let mut single = c
-        .prepare_cached("SELECT signature FROM change_signatures WHERE village = ?1 AND hash = ?2")
-        .map_err(backend)?;
-    let mut in_batch =
-        c.prepare_cached("SELECT digest FROM change_batches WHERE village = ?1 AND hash = ?2").map_err(backend)?;
-    let mut batch = c
-        .prepare_cached("SELECT signature, members FROM signature_batches WHERE village = ?1 AND digest = ?2")
+    // One statement a change: its single signature, else its batch (the batch's columns are
+    // read only the first time its digest comes up).
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT s.signature, c.digest, b.signature, b.members
+             FROM (SELECT ?2 AS h) AS t
+             LEFT JOIN change_signatures s ON s.village = ?1 AND s.hash = t.h
+             LEFT JOIN change_batches c ON s.signature IS NULL AND c.village = ?1 AND c.hash = t.h
+             LEFT JOIN signature_batches b ON b.village = ?1 AND b.digest = c.digest",
+        )
         .map_err(backend)?;
     let mut out = ChangeProofs::default();
     let mut by_digest: HashMap<Hash, usize> = HashMap::new();
     for hash in hashes {
-        let h = hash.as_slice();
-        if let Some(sig) = single.query_row(params![v, h], |r| r.get::<_, Vec<u8>>(0)).optional().map_err(backend)? {
+        let mut rows = stmt.query(params![v, hash.as_slice()]).map_err(backend)?;
+        let Some(row) = rows.next().map_err(backend)? else { continue };
+        if let Some(sig) = row.get::<_, Option<Vec<u8>>>(0).map_err(backend)? {
             out.singles.push((*hash, sig));
             continue;
         }
-        let Some(digest) = in_batch.query_row(params![v, h], |r| r.get::<_, Vec<u8>>(0)).optional().map_err(backend)?
-        else {
-            continue;
-        };
+        let Some(digest) = row.get::<_, Option<Vec<u8>>>(1).map_err(backend)? else { continue };
         let digest = hash_of(digest)?;
         if let Some(i) = by_digest.get(&digest) {
             out.batches[*i].1.push(*hash);
             continue;
         }
-        let row = batch
-            .query_row(params![v, digest.as_slice()], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))
-            .optional()
-            .map_err(backend)?;
-        if let Some((signature, members)) = row {
+        let signature: Option<Vec<u8>> = row.get(2).map_err(backend)?;
+        let members: Option<Vec<u8>> = row.get(3).map_err(backend)?;
+        if let (Some(signature), Some(members)) = (signature, members) {
             by_digest.insert(digest, out.batches.len());
             out.batches.push((StoredBatch { digest, signature, members: members_of(&members) }, vec![*hash]));
         }
