@@ -180,8 +180,12 @@ impl Proofs {
     }
 
     /// Adds a batch as the proof of those of `hashes` that have none yet (each must be a
-    /// member; others are ignored). The same batch given twice is kept once.
+    /// member; others are ignored). The same batch given twice is kept once; a batch of more
+    /// than [`BATCH_MEMBERS`] members is no device's and is ignored (it would only cost work).
     pub fn add_batch(&mut self, batch: Arc<BatchSig>, hashes: impl IntoIterator<Item = Hash>) {
+        if batch.members.len() > BATCH_MEMBERS {
+            return;
+        }
         // Members in the signed form (sorted, each once), whatever the caller gave.
         let batch = match batch.members.windows(2).all(|w| w[0] < w[1]) {
             true => batch,
@@ -309,14 +313,22 @@ impl Trailer {
     }
 
     /// What this trailer vouches for in a body whose changes' hashes in order are `hashes`.
-    /// A batch that names a position out of the body, or one that is not a change, is left
-    /// out (its changes then have no proof and are judged so).
+    /// A batch that names a position out of the body, or one that is not a change, or that has
+    /// more than [`BATCH_MEMBERS`] members, is left out (its changes then have no proof and are
+    /// judged so).
     pub fn resolve(&self, hashes: &[Option<Hash>]) -> Proofs {
         let mut p = Proofs::default();
         for s in &self.sigs {
             p.add_single(s.hash, s.sig.clone());
         }
+        // Work bounded by the body: at most a full batch for each change in it.
+        let mut budget = BATCH_MEMBERS.saturating_mul(hashes.len() + 1);
         for b in &self.batches {
+            let size = b.at.len().saturating_add(b.extra.len());
+            if size > BATCH_MEMBERS || size > budget {
+                continue;
+            }
+            budget -= size;
             let Some(positions) = ungaps(&b.at) else { continue };
             let Some(here) = positions.iter().map(|i| hashes.get(*i).copied().flatten()).collect::<Option<Vec<Hash>>>()
             else {
@@ -690,5 +702,23 @@ mod tests {
         for h in &hashes[..2] {
             resolved.get(h).expect("vouched for").verify(&pk, h).expect("the signed set, rebuilt");
         }
+    }
+
+    #[test]
+    fn a_batch_larger_than_any_device_makes_is_left_out_unread() {
+        let secret = [5u8; 32];
+        let big: Vec<Hash> = (0..=BATCH_MEMBERS as u32)
+            .map(|i| {
+                let mut h = [0u8; 32];
+                h[..4].copy_from_slice(&i.to_be_bytes());
+                h
+            })
+            .collect();
+        let mut p = Proofs::default();
+        p.add_whole_batch(Arc::new(BatchSig::sign(&secret, big.clone())));
+        assert!(p.is_empty(), "{} members", big.len());
+        let wire = WireBatch { sig: vec![0; 64], at: vec![0], extra: big[1..].to_vec() };
+        let t = Trailer { version: 2, sigs: Vec::new(), batches: vec![wire] };
+        assert!(t.resolve(&[Some(big[0])]).is_empty());
     }
 }
