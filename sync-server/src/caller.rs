@@ -72,8 +72,9 @@ pub struct Caller {
     pub account: Account,
     /// The server's clock when the caller was authenticated (UTC ms).
     pub now: i64,
-    /// The request carried the device's signature over its token (`taizhang_auth::renew_message`):
-    /// only then does the answer carry a renewed token.
+    /// The request carried the device's signature over its token (`taizhang_auth::renew_message`)
+    /// and the token is due for renewal (`taizhang_auth::RENEW_WITHIN_MS`), or the request was
+    /// signed whole: only then does the answer carry a renewed token.
     pub proven: bool,
 }
 
@@ -151,11 +152,15 @@ impl Caller {
             .and_then(|h| h.strip_prefix("Bearer "))
             .ok_or_else(|| ApiError::Unauthorized("no access token: sign in first (POST /v1/token)".into()))?;
         let (token, proof) = taizhang_auth::split_bearer(token);
-        let device = st.key.get(st.accounts.as_ref()).await?.verify_token(token, now).map_err(unauthorized)?;
+        let (device, due) =
+            st.key.get(st.accounts.as_ref()).await?.verify_token_due(token, now).map_err(unauthorized)?;
         let (device, account) = active_device_for(st, device, now, sync).await?;
-        let proven = proof.and_then(|p| hex::decode(p).ok()).is_some_and(|sig| {
-            taizhang_auth::verify_signature(&device.public_key, &taizhang_auth::renew_message(token), &sig).is_ok()
-        });
+        // The proof (an ed25519 check, the dearest step of a small sync) is read only when the
+        // token is in the second half of its life: only then would the answer renew it.
+        let proven = due
+            && proof.and_then(|p| hex::decode(p).ok()).is_some_and(|sig| {
+                taizhang_auth::verify_signature(&device.public_key, &taizhang_auth::renew_message(token), &sig).is_ok()
+            });
         Ok(Caller { device, account, now, proven })
     }
 }

@@ -25,12 +25,19 @@ use taizhang_server_db::{Device, PushCheck, Refusal, ServerStore, Stored, Verdic
 use taizhang_sync::{load_saved_lenient, load_stored, DocCache, Hash, ParsedChange};
 use uuid::Uuid;
 
-/// Most loaded documents kept (a village's registry of 1,000 households is a few MB).
-const DOC_CACHE: usize = 64;
+/// Most loaded documents kept, and their most weight (`taizhang_sync::doc_weight`: operations
+/// and a share per change). Measured weights: a member's month log in the load bench about 100
+/// (184 at most), a registry of 1,000 households after 321 edits about 15,600. So the budget
+/// holds a county's month logs — each member's push is then checked without loading its month
+/// again (a reconnect burst of 1,000 devices loaded a month log for nearly every push, about
+/// 15 % of the server's work, issue 23) — beside a hundred registries. The server's peak memory
+/// in the load bench: bench/LOAD.md.
+const DOC_CACHE: usize = 4096;
+const DOC_CACHE_WEIGHT: u64 = 2_000_000;
 /// Most team documents whose filings are kept.
 const FILINGS_CACHE: usize = 4096;
 
-static DOCS: LazyLock<DocCache<(Uuid, String)>> = LazyLock::new(|| DocCache::new(DOC_CACHE));
+static DOCS: LazyLock<DocCache<(Uuid, String)>> = LazyLock::new(|| DocCache::with_budget(DOC_CACHE, DOC_CACHE_WEIGHT));
 
 type Filings = HashMap<(Uuid, i32), (Vec<Hash>, Arc<BTreeSet<String>>)>;
 static FILINGS: LazyLock<Mutex<Filings>> = LazyLock::new(|| Mutex::new(HashMap::new()));
@@ -83,7 +90,7 @@ pub fn push_check(
         _ => Vec::new(),
     };
     let decide = move |stored: &Stored<'_>| decide(&p, &place, &doc, &name, &bytes, stored, &limits);
-    Ok(PushCheck { watch, decide: Box::new(decide) })
+    Ok(PushCheck::new(watch, Box::new(decide)))
 }
 
 fn decide(
@@ -197,7 +204,7 @@ fn filed(
 /// the transaction is the expensive part (loading a document and applying the push to it),
 /// which then runs on every core instead of inside the one writer (the commit queue).
 pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, check: PushCheck) -> PushCheck {
-    let PushCheck { watch, decide } = check;
+    let PushCheck { watch, decide, keep } = check;
     let decide: Arc<dyn Fn(&Stored<'_>) -> Verdict + Send + Sync> = Arc::from(decide);
     let mut names = vec![doc.to_string()];
     names.extend(watch.iter().cloned());
@@ -225,7 +232,7 @@ pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, che
         None
     };
     let Some((heads, watched, verdict)) = ahead.await else {
-        return PushCheck { watch, decide: Box::new(move |s| decide(s)) };
+        return PushCheck { watch, decide: Box::new(move |s| decide(s)), keep };
     };
     PushCheck {
         watch,
@@ -236,5 +243,6 @@ pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, che
                 decide(s)
             }
         }),
+        keep,
     }
 }

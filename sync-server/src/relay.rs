@@ -4,7 +4,8 @@
 //! revoked device of the village), and each run is checked and stored as its author's own push
 //! — actor binding, `may_write` for the author's account, `check_touched` — so the relaying
 //! device lends no rights and borrows none. Runs are stored in order, each in its own
-//! transaction; a refused run stops the document (the runs before it are valid and stay stored).
+//! transaction with what vouches for it; a refused run stops the document (the runs before it
+//! are valid and stay stored).
 
 use std::collections::HashMap;
 
@@ -64,8 +65,8 @@ pub(crate) async fn push_relayed(
     let mut total = 0u32;
     let mut last: Option<DocResult> = None;
     for run in runs {
-        // Kept once the run is stored: evidence beside the change (a crash between the two
-        // loses a signature, never a change; the device sends it again with its next push).
+        // Kept in the transaction that stores the run: a change is never stored without the
+        // evidence that came with it, and a sync commits once.
         let hashes: Vec<_> = run.changes.iter().map(|c| c.hash).collect();
         let run_proofs = ChangeProofs {
             singles: proofs.singles_of(&hashes),
@@ -79,7 +80,7 @@ pub(crate) async fn push_relayed(
                 .collect(),
         };
         let result = if run.own {
-            checked_push(st, pusher, doc.clone(), doc_ref, run.changes, now, None).await?
+            checked_push(st, pusher, doc.clone(), doc_ref, run.changes, now, None, run_proofs).await?
         } else {
             let Some((device, account)) = by_actor.values().find(|(d, _)| d.id == run.device) else {
                 return Ok(rejected(
@@ -89,17 +90,16 @@ pub(crate) async fn push_relayed(
                 ));
             };
             let author = Pusher { device, principal: account.principal(), place: pusher.place };
-            checked_push(st, &author, doc.clone(), doc_ref, run.changes, now, None).await?
+            checked_push(st, &author, doc.clone(), doc_ref, run.changes, now, None, run_proofs).await?
         };
         match result.outcome {
             DocOutcome::Accepted { new } => total += new,
             _ => return Ok(result),
         }
-        st.signatures.put_change_proofs(village, &run_proofs).await?;
         last = Some(result);
     }
     Ok(match last {
         Some(r) => DocResult { outcome: DocOutcome::Accepted { new: total }, ..r },
-        None => checked_push(st, pusher, doc, doc_ref, Vec::new(), now, None).await?,
+        None => checked_push(st, pusher, doc, doc_ref, Vec::new(), now, None, ChangeProofs::default()).await?,
     })
 }

@@ -272,7 +272,9 @@ fn peer_proofs(kept: ChangeProofs) -> Proofs {
 }
 
 /// Stores `new` of one document if the caller may (decided in the same transaction), else
-/// says why not. Nothing is stored for a refused document; other documents are not affected.
+/// says why not, keeping `keep` (what vouches for the changes) in that transaction when they
+/// are stored. Nothing is stored for a refused document; other documents are not affected.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn checked_push(
     st: &AppState,
     pusher: &Pusher<'_>,
@@ -281,6 +283,7 @@ pub(crate) async fn checked_push(
     new: Vec<ParsedChange>,
     now: i64,
     sync_message: Option<Vec<u8>>,
+    keep: ChangeProofs,
 ) -> Result<DocResult, ApiError> {
     let refused = |doc: String, code: String, message: String| {
         tracing::warn!(device = %pusher.device.id, doc, code, "push refused");
@@ -295,7 +298,7 @@ pub(crate) async fn checked_push(
         &new,
         st.limits.records,
     ) {
-        Ok(check) => check,
+        Ok(check) => check.keeping(keep),
         Err(r) => return Ok(refused(doc, r.code, r.message)),
     };
     // With one writer (SQLite), the expensive part of the check runs here, beside the other
@@ -347,7 +350,7 @@ async fn push_doc(
         // Signed changes, possibly relayed from other devices: judged run by run, by author.
         return crate::relay::push_relayed(st, pusher, doc, doc_ref, parsed, proofs, now).await;
     }
-    checked_push(st, pusher, doc, doc_ref, parsed, now, None).await
+    checked_push(st, pusher, doc, doc_ref, parsed, now, None, ChangeProofs::default()).await
 }
 
 /// The fallback exchange for a document whose confirmed heads the server does not know:
@@ -382,5 +385,5 @@ async fn fallback(
             return Ok(rejected(doc, "internal", "this document could not be synced; try again later".into()));
         }
     };
-    checked_push(st, pusher, doc, doc_ref, new, now, reply).await
+    checked_push(st, pusher, doc, doc_ref, new, now, reply, ChangeProofs::default()).await
 }

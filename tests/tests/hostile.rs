@@ -197,7 +197,8 @@ async fn a_captured_token_dies_at_its_expiry() {
     let (status, answer, _) = wang.push(village, Vec::new()).await;
     assert_eq!(status, 200);
     assert_eq!(answer.expect("answer").token, None, "no renewal without proof of the device key");
-    // The device itself proves it and is renewed.
+    // The device itself proves it and is renewed — once its token is in the second half of
+    // its life (before that, the proof is not even checked: nothing would be renewed).
     let proven = taizhang_auth::proven_bearer(&wang.token, &wang.secret);
     let req = taizhang_sync::SyncRequest {
         version: taizhang_sync::PROTOCOL_VERSION,
@@ -208,13 +209,17 @@ async fn a_captured_token_dies_at_its_expiry() {
     };
     let (status, answer, _) = wang.sync_with(Some(&proven), &req).await;
     assert_eq!(status, 200);
+    assert_eq!(answer.expect("answer").token, None, "a fresh token is not renewed");
+    server.advance(taizhang_auth::TOKEN_TTL_MS - taizhang_auth::RENEW_WITHIN_MS + 1);
+    let (status, answer, _) = wang.sync_with(Some(&proven), &req).await;
+    assert_eq!(status, 200);
     assert!(answer.expect("answer").token.is_some(), "the device's proven request renews its token");
     // A proof made with another key does not count.
     let forged = taizhang_auth::proven_bearer(&wang.token, &[9u8; 32]);
     let (_, answer, _) = wang.sync_with(Some(&forged), &req).await;
     assert_eq!(answer.expect("answer").token, None);
-    // An hour later the captured token is dead.
-    server.advance(taizhang_auth::TOKEN_TTL_MS + 1);
+    // An hour after it was issued the captured token is dead.
+    server.advance(taizhang_auth::RENEW_WITHIN_MS);
     let (status, _, _) = wang.push(village, Vec::new()).await;
     assert_eq!(status, 401, "the captured token expired and could not be renewed");
 }

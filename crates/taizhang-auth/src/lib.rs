@@ -27,5 +27,5 @@ pub use policy::{may_read, may_write, Denial, DocRef, Facts, Place, Principal, R
 pub use token::{
     actor_message, auth_message, enroll_message, proven_bearer, public_key, renew_message, sign,
     signed_request_message, split_bearer, token_expires_at, verify_signature, Issued, ServerKey, SignedRequest,
-    CHALLENGE_TTL_MS, SESSION_TTL_MS, SIGNED_PREFIX, SIGNED_REQUEST_WINDOW_MS, TOKEN_TTL_MS,
+    CHALLENGE_TTL_MS, RENEW_WITHIN_MS, SESSION_TTL_MS, SIGNED_PREFIX, SIGNED_REQUEST_WINDOW_MS, TOKEN_TTL_MS,
 };

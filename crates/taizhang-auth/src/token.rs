@@ -14,6 +14,9 @@ use crate::{AuthError, EnrollmentCode};
 
 /// How long a token lives (server clock).
 pub const TOKEN_TTL_MS: i64 = 60 * 60 * 1000;
+/// A device token is renewed (for a request that proves the device key) once less than this
+/// is left of its life: half of it.
+pub const RENEW_WITHIN_MS: i64 = TOKEN_TTL_MS / 2;
 /// How long a county-page session lives (a working day; server clock).
 pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 /// How long a challenge may be answered (server clock).
@@ -90,6 +93,17 @@ impl ServerKey {
     /// The device a token was issued to, if it is genuine and not expired at `now`.
     pub fn verify_token(&self, token: &str, now: i64) -> Result<Uuid, AuthError> {
         self.verify(DEVICE_TOKEN, token, now)
+    }
+
+    /// [`Self::verify_token`], and whether the token is due for renewal at `now` (less than
+    /// [`RENEW_WITHIN_MS`] of its life left): only then is a device's proof checked and a new
+    /// token issued, so a device that syncs often pays for one signature check an half-hour,
+    /// not one a request.
+    pub fn verify_token_due(&self, token: &str, now: i64) -> Result<(Uuid, bool), AuthError> {
+        let device = self.verify(DEVICE_TOKEN, token, now)?;
+        let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
+        let expires_at = i64::from_be_bytes(raw[17..25].try_into().map_err(|_| AuthError::BadToken)?);
+        Ok((device, expires_at.saturating_sub(now) < RENEW_WITHIN_MS))
     }
 
     /// A county-page session for `account`, valid for [`SESSION_TTL_MS`] from `now`. A
@@ -405,6 +419,11 @@ mod tests {
         assert_eq!(t.expires_at, T0 + TOKEN_TTL_MS);
         assert_eq!(key.verify_token(&t.token, T0 + 1), Ok(device));
         assert_eq!(key.verify_token(&t.token, T0 + TOKEN_TTL_MS), Err(AuthError::TokenExpired));
+        assert_eq!(key.verify_token_due(&t.token, T0 + 1), Ok((device, false)), "fresh: not due");
+        let due = T0 + TOKEN_TTL_MS - RENEW_WITHIN_MS;
+        assert_eq!(key.verify_token_due(&t.token, due - 1), Ok((device, false)));
+        assert_eq!(key.verify_token_due(&t.token, due + 1), Ok((device, true)), "second half: due");
+        assert_eq!(key.verify_token_due(&t.token, T0 + TOKEN_TTL_MS), Err(AuthError::TokenExpired));
         assert_eq!(ServerKey::new([2; 32]).verify_token(&t.token, T0), Err(AuthError::BadToken));
         let mut forged = hex::decode(&t.token).expect("test");
         forged[20] ^= 1; // push the expiry

@@ -110,16 +110,16 @@ pub async fn write_doc(
         let raw = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
         let parsed = parse_changes(&name, raw)
             .map_err(|e| CountyWebError::Internal(format!("a change the server made does not parse: {e}")))?;
-        let check = PushCheck {
-            watch: Vec::new(),
-            decide: Box::new(move |s: &Stored<'_>| {
+        let check = PushCheck::new(
+            Vec::new(),
+            Box::new(move |s: &Stored<'_>| {
                 if s.heads == base.as_slice() {
                     verdict.clone()
                 } else {
                     Verdict::Refuse(Refusal { code: MOVED.into(), message: "the document changed".into() })
                 }
             }),
-        };
+        );
         match st.store.push_checked(place.village, &name, parsed, now, check).await.map_err(CountyWebError::Save)? {
             Checked::Pushed(_) => {
                 tracing::info!(account = %p.account, village = %place.village, doc = %name, "written from the page");

@@ -26,7 +26,6 @@
 //! only a batch vouches for (the server delivers those changes itself).
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -420,7 +419,7 @@ impl SignedRequest {
 fn with_trailer(message: Vec<u8>, trailer: &Trailer) -> Vec<u8> {
     let mut plain = message;
     plain.extend(trailer.to_bytes());
-    zstd::bulk::compress(&plain, 9).unwrap_or_default()
+    taizhang_sync::compress(&plain)
 }
 
 /// The body of a push with a trailer as given (zstd, like `encode_request`).
@@ -453,12 +452,7 @@ pub fn encode_proven_request(req: &SyncRequest, proofs: &Proofs) -> Vec<u8> {
 /// Inflates `body` (at most `limit` bytes) into a message and its trailer, if any; refuses
 /// bytes after the trailer and a trailer of another version.
 fn decode_with_trailer<T: serde::de::DeserializeOwned>(body: &[u8], limit: usize) -> Result<(T, Trailer), SyncError> {
-    let decoder = zstd::stream::read::Decoder::new(body).map_err(|e| SyncError::Compression(e.to_string()))?;
-    let mut plain = Vec::new();
-    decoder.take(limit as u64 + 1).read_to_end(&mut plain).map_err(|e| SyncError::Compression(e.to_string()))?;
-    if plain.len() > limit {
-        return Err(SyncError::TooLarge { limit });
-    }
+    let plain = taizhang_sync::inflate(body, limit)?;
     let (message, rest) = postcard::take_from_bytes::<T>(&plain).map_err(|e| SyncError::Malformed(e.to_string()))?;
     if rest.is_empty() {
         return Ok((message, Trailer::default()));

@@ -207,18 +207,33 @@ pub struct PushCheck {
     /// whose filings decide whether a log's month is closed).
     pub watch: Vec<String>,
     pub decide: Box<dyn Fn(&Stored<'_>) -> Verdict + Send + Sync>,
+    /// What vouches for the pushed changes (their authors' signatures), kept in the same
+    /// transaction when the push is stored — also when every change was stored before — and
+    /// not at all when it is refused or cannot be placed: a sync commits once, and a change is
+    /// never kept without the evidence that came with it.
+    pub keep: ChangeProofs,
 }
 
 impl std::fmt::Debug for PushCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PushCheck").field("watch", &self.watch).finish_non_exhaustive()
+        f.debug_struct("PushCheck").field("watch", &self.watch).field("keep", &self.keep).finish_non_exhaustive()
     }
 }
 
 impl PushCheck {
+    /// A check that watches `watch` and decides with `decide`, keeping no signatures.
+    pub fn new(watch: Vec<String>, decide: Box<dyn Fn(&Stored<'_>) -> Verdict + Send + Sync>) -> Self {
+        Self { watch, decide, keep: ChangeProofs::default() }
+    }
+
     /// A check that stores everything (what [`ServerStore::push`] does).
     pub fn allow_all() -> Self {
-        Self { watch: Vec::new(), decide: Box::new(|_| Verdict::Store) }
+        Self::new(Vec::new(), Box::new(|_| Verdict::Store))
+    }
+
+    /// The same check, keeping `proofs` with the changes it lets through.
+    pub fn keeping(self, proofs: ChangeProofs) -> Self {
+        Self { keep: proofs, ..self }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use automerge::transaction::Transactable;
 use automerge::{ActorId, Automerge, ROOT};
-use taizhang_sync::{parse_changes, ParsedChange};
+use taizhang_sync::{parse_changes, Hash, ParsedChange};
 use uuid::Uuid;
 
 use crate::{
@@ -198,7 +198,7 @@ pub async fn projection_story(store: &dyn ServerStore) {
 }
 
 fn check(watch: &[&str], decide: impl Fn(&Stored<'_>) -> Verdict + Send + Sync + 'static) -> PushCheck {
-    PushCheck { watch: watch.iter().map(|w| w.to_string()).collect(), decide: Box::new(decide) }
+    PushCheck::new(watch.iter().map(|w| w.to_string()).collect(), Box::new(decide))
 }
 
 /// `push_checked`: the check sees the stored heads (of the pushed and the watched documents)
@@ -302,6 +302,47 @@ pub async fn proofs_story(store: &dyn SignatureStore) {
     assert_eq!((b, covered), (batch, vec![[3; 32], [4; 32], [6; 32]]));
     assert!(store.change_proofs(w, &[[3; 32]]).await.expect("proofs").is_empty(), "another village's");
     assert!(store.change_proofs(v, &[]).await.expect("proofs").is_empty());
+}
+
+/// What vouches for pushed changes is kept with them, in the push's transaction
+/// (`PushCheck::keep`): when the push is stored, also when every change was stored before (a
+/// relay that brings a missing signature), and not when it is refused or its dependencies are
+/// missing.
+pub async fn pushed_proofs_story<S: ServerStore + SignatureStore>(store: &S) {
+    let village = Uuid::from_u128(0x7b1);
+    store.create_village(village, "vouched").await.expect("create village");
+    let (_, parsed) = changes(0x31, 3, 1);
+    let hashes: Vec<Hash> = parsed.iter().map(|c| c.hash).collect();
+    let single = |i: usize, sig: u8| ChangeProofs { singles: vec![(hashes[i], vec![sig; 64])], batches: Vec::new() };
+    let refuse = || {
+        PushCheck::new(Vec::new(), Box::new(|_| Verdict::Refuse(Refusal { code: "no".into(), message: "no".into() })))
+    };
+
+    // Refused: neither the change nor its signature.
+    let r = store.push_checked(village, "log", parsed[..1].to_vec(), 10, refuse().keeping(single(0, 1))).await;
+    assert!(matches!(r, Ok(Checked::Refused(_))), "{r:?}");
+    // Its dependency missing: nothing kept either.
+    let r = store.push_checked(village, "log", parsed[1..2].to_vec(), 10, PushCheck::allow_all().keeping(single(1, 2)));
+    assert!(matches!(r.await, Ok(Checked::Pushed(PushResult::MissingDeps { .. }))));
+    assert!(store.change_proofs(village, &hashes).await.expect("proofs").is_empty(), "nothing kept for those");
+
+    // Stored: the change and its signature together.
+    let batch = StoredBatch { digest: [0xc1; 32], signature: vec![4; 64], members: vec![hashes[1], hashes[2]] };
+    let both = ChangeProofs { singles: single(0, 3).singles, batches: vec![(batch.clone(), vec![hashes[1]])] };
+    let r = store.push_checked(village, "log", parsed[..2].to_vec(), 10, PushCheck::allow_all().keeping(both));
+    assert!(matches!(r.await, Ok(Checked::Pushed(PushResult::Stored { new: 2, .. }))));
+    let got = store.change_proofs(village, &hashes).await.expect("proofs");
+    assert_eq!(got.singles, vec![(hashes[0], vec![3; 64])]);
+    assert_eq!(got.batches, vec![(batch.clone(), vec![hashes[1]])]);
+
+    // Nothing new, but evidence that was missing: kept.
+    let later = ChangeProofs { singles: Vec::new(), batches: vec![(batch.clone(), vec![hashes[2]])] };
+    store.push(village, "log", parsed[2..].to_vec(), 10).await.expect("push without evidence");
+    assert_eq!(store.change_proofs(village, &hashes[2..]).await.expect("proofs"), ChangeProofs::default());
+    let r = store.push_checked(village, "log", parsed[2..].to_vec(), 10, PushCheck::allow_all().keeping(later));
+    assert!(matches!(r.await, Ok(Checked::Pushed(PushResult::Stored { new: 0, .. }))));
+    let got = store.change_proofs(village, &hashes[2..]).await.expect("proofs");
+    assert_eq!(got.batches, vec![(batch, vec![hashes[2]])], "kept with a push that stored nothing new");
 }
 
 pub async fn snapshot_story(store: &dyn ServerStore) {
@@ -664,10 +705,10 @@ pub async fn concurrent_push_story(store: std::sync::Arc<dyn ServerStore>) {
             let (d, mut parsed) = changes(10 + k, 2, 8);
             let doc = format!("log/{k}");
             let check = match k % 4 {
-                1 => PushCheck {
-                    watch: Vec::new(),
-                    decide: Box::new(|_| Verdict::Refuse(Refusal { code: "no".into(), message: "refused".into() })),
-                },
+                1 => PushCheck::new(
+                    Vec::new(),
+                    Box::new(|_| Verdict::Refuse(Refusal { code: "no".into(), message: "refused".into() })),
+                ),
                 2 => {
                     parsed.remove(0); // a hole: the second change without the first
                     PushCheck::allow_all()

@@ -377,7 +377,15 @@ impl PgStore {
         };
         let n = integrated.new.len();
         if n == 0 {
-            tx.rollback().await?;
+            // Nothing new; what vouches for the changes may be (a relay of changes stored
+            // before without their signatures).
+            match check.keep.is_empty() {
+                true => tx.rollback().await?,
+                false => {
+                    sigs::put_proofs_on(&tx, village, &check.keep).await?;
+                    tx.commit().await?;
+                }
+            }
             return Ok(Checked::Pushed(PushResult::Stored { new: 0, heads }));
         }
 
@@ -419,6 +427,8 @@ impl PgStore {
                 "push to {doc} stored {inserted} of {count} changes and {docs_updated} heads rows; rolled back"
             ))));
         }
+        // What vouches for the changes, committed with them (one commit a push).
+        sigs::put_proofs_on(&tx, village, &check.keep).await?;
         tx.commit().await?;
         Ok(Checked::Pushed(PushResult::Stored { new: u32::try_from(n).unwrap_or(u32::MAX), heads: integrated.heads }))
     }

@@ -52,49 +52,8 @@ impl SignatureStore for PgStore {
         if proofs.is_empty() {
             return Ok(());
         }
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(backend)?;
-        if !proofs.singles.is_empty() {
-            let hashes: Vec<&[u8]> = proofs.singles.iter().map(|(h, _)| h.as_slice()).collect();
-            let signatures: Vec<&[u8]> = proofs.singles.iter().map(|(_, s)| s.as_slice()).collect();
-            tx.execute(
-                "INSERT INTO change_signatures (village, hash, signature)
-                 SELECT $1, h, s FROM unnest($2::bytea[], $3::bytea[]) AS t(h, s)
-                 ON CONFLICT DO NOTHING",
-                &[&village, &hashes, &signatures],
-            )
-            .await
-            .map_err(backend)?;
-        }
-        if !proofs.batches.is_empty() {
-            let digests: Vec<&[u8]> = proofs.batches.iter().map(|(b, _)| b.digest.as_slice()).collect();
-            let signatures: Vec<&[u8]> = proofs.batches.iter().map(|(b, _)| b.signature.as_slice()).collect();
-            let members: Vec<Vec<u8>> = proofs.batches.iter().map(|(b, _)| b.members.concat()).collect();
-            tx.execute(
-                "INSERT INTO signature_batches (village, digest, signature, members)
-                 SELECT $1, d, s, m FROM unnest($2::bytea[], $3::bytea[], $4::bytea[]) AS t(d, s, m)
-                 ON CONFLICT DO NOTHING",
-                &[&village, &digests, &signatures, &members],
-            )
-            .await
-            .map_err(backend)?;
-            let (mut hashes, mut of): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
-            for (b, covered) in &proofs.batches {
-                for h in covered {
-                    hashes.push(h.as_slice());
-                    of.push(b.digest.as_slice());
-                }
-            }
-            tx.execute(
-                "INSERT INTO change_batches (village, hash, digest)
-                 SELECT $1, h, d FROM unnest($2::bytea[], $3::bytea[]) AS t(h, d)
-                 ON CONFLICT DO NOTHING",
-                &[&village, &hashes, &of],
-            )
-            .await
-            .map_err(backend)?;
-        }
-        tx.commit().await.map_err(backend)
+        let client = self.client().await?;
+        put_proofs_on(&client, village, proofs).await.map_err(backend)
     }
 
     async fn change_proofs(&self, village: Uuid, hashes: &[Hash]) -> Result<ChangeProofs, DbError> {
@@ -146,4 +105,46 @@ impl SignatureStore for PgStore {
         }
         Ok(out)
     }
+}
+
+/// Keeps `proofs` in one statement on `c` — a client (its own transaction) or a push's
+/// transaction (`push_checked`: committed with the changes). The first proof kept for a
+/// change stays.
+pub(crate) async fn put_proofs_on(
+    c: &impl deadpool_postgres::GenericClient,
+    village: Uuid,
+    proofs: &ChangeProofs,
+) -> Result<(), tokio_postgres::Error> {
+    if proofs.is_empty() {
+        return Ok(());
+    }
+    let single_hashes: Vec<&[u8]> = proofs.singles.iter().map(|(h, _)| h.as_slice()).collect();
+    let single_sigs: Vec<&[u8]> = proofs.singles.iter().map(|(_, s)| s.as_slice()).collect();
+    let digests: Vec<&[u8]> = proofs.batches.iter().map(|(b, _)| b.digest.as_slice()).collect();
+    let batch_sigs: Vec<&[u8]> = proofs.batches.iter().map(|(b, _)| b.signature.as_slice()).collect();
+    let members: Vec<Vec<u8>> = proofs.batches.iter().map(|(b, _)| b.members.concat()).collect();
+    let (mut hashes, mut of): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
+    for (b, covered) in &proofs.batches {
+        for h in covered {
+            hashes.push(h.as_slice());
+            of.push(b.digest.as_slice());
+        }
+    }
+    let stmt = c
+        .prepare_cached(
+            "WITH singles AS (
+                 INSERT INTO change_signatures (village, hash, signature)
+                 SELECT $1, h, s FROM unnest($2::bytea[], $3::bytea[]) AS t(h, s)
+                 ON CONFLICT DO NOTHING),
+             batches AS (
+                 INSERT INTO signature_batches (village, digest, signature, members)
+                 SELECT $1, d, s, m FROM unnest($4::bytea[], $5::bytea[], $6::bytea[]) AS t(d, s, m)
+                 ON CONFLICT DO NOTHING)
+             INSERT INTO change_batches (village, hash, digest)
+             SELECT $1, h, d FROM unnest($7::bytea[], $8::bytea[]) AS t(h, d)
+             ON CONFLICT DO NOTHING",
+        )
+        .await?;
+    c.execute(&stmt, &[&village, &single_hashes, &single_sigs, &digests, &batch_sigs, &members, &hashes, &of]).await?;
+    Ok(())
 }

@@ -116,13 +116,17 @@ impl AccountStore for SqliteStore {
     }
 
     async fn village_place(&self, village: Uuid) -> Result<Option<Place>, DbError> {
-        self.read(move |c| {
-            c.query_row(
+        self.read_now(move |c| {
+            // Cached: once a sync.
+            c.prepare_cached(
                 "SELECT v.township, t.county FROM villages v LEFT JOIN townships t ON t.id = v.township
                  WHERE v.id = ?1",
-                [id(village)],
-                |r| Ok(Place { village, township: opt_uuid(r.get(0)?)?, county: opt_uuid(r.get(1)?)? }),
             )
+            .and_then(|mut s| {
+                s.query_row([id(village)], |r| {
+                    Ok(Place { village, township: opt_uuid(r.get(0)?)?, county: opt_uuid(r.get(1)?)? })
+                })
+            })
             .optional()
             .map_err(backend)
         })
@@ -177,8 +181,9 @@ impl AccountStore for SqliteStore {
     }
 
     async fn account(&self, account: Uuid) -> Result<Option<Account>, DbError> {
-        self.read(move |c| {
-            c.query_row(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), [id(account)], account_row)
+        self.read_now(move |c| {
+            c.prepare_cached(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"))
+                .and_then(|mut s| s.query_row([id(account)], account_row))
                 .optional()
                 .map_err(backend)
         })
@@ -283,8 +288,9 @@ impl AccountStore for SqliteStore {
     }
 
     async fn device(&self, device: Uuid) -> Result<Option<Device>, DbError> {
-        self.read(move |c| {
-            c.query_row(&format!("SELECT {DEVICE_SELECT} FROM devices WHERE id = ?1"), [id(device)], device_row)
+        self.read_now(move |c| {
+            c.prepare_cached(&format!("SELECT {DEVICE_SELECT} FROM devices WHERE id = ?1"))
+                .and_then(|mut s| s.query_row([id(device)], device_row))
                 .optional()
                 .map_err(backend)
         })

@@ -80,6 +80,28 @@ impl std::fmt::Debug for PushJob {
     }
 }
 
+/// The end of a village's log, and a page of it (`read_log`: once a sync each).
+const LOG_END: &str = "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = ?1";
+const LOG_PAGE: &str = "SELECT seq, doc, hash, bytes FROM changes WHERE village = ?1 AND seq > ?2 ORDER BY seq LIMIT 2000";
+
+/// Statements a connection keeps prepared between requests.
+const STATEMENT_CACHE: usize = 128;
+
+/// Makes a connection's cached statements stay prepared. Without the query planner stability
+/// guarantee, SQLite marks a statement whose plan looked at a bound value (an equality on a
+/// column outside the index it uses, say) to be planned again once that value changes, and
+/// clearing the bindings — which the statement cache does each time a statement goes back to
+/// it — counts as a change: every cached read was parsed and planned again on its next use
+/// (8 % of the server's CPU in a reconnect burst, issue 23). With QPSG a plan depends on the
+/// SQL alone; every query here is an equality or range on an index's leading columns, whose
+/// plan no value changes. The cache also holds every statement a sync runs (rusqlite's
+/// default of 16 evicted some of them between requests).
+fn steady_statements(c: &Connection) -> rusqlite::Result<()> {
+    c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    c.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
+}
+
 pub(crate) fn backend(e: impl std::fmt::Display) -> DbError {
     DbError::Backend(e.to_string())
 }
@@ -107,6 +129,7 @@ impl SqliteStore {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
             let c = Connection::open_with_flags(path, flags).map_err(|e| open_err(&e))?;
             c.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| open_err(&e))?;
+            steady_statements(&c).map_err(|e| open_err(&e))?;
             conns.push(Mutex::new(c));
         }
         store.readers = Arc::new(Readers { conns, next: AtomicUsize::new(0) });
@@ -123,6 +146,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "FULL").map_err(backend)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(backend)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(backend)?;
+        steady_statements(&conn).map_err(backend)?;
         taizhang_store::migrate(&conn, MIGRATIONS).map_err(|e| {
             let msg = e.to_string();
             if msg.contains("newer") {
@@ -171,6 +195,25 @@ impl SqliteStore {
         .map_err(backend)?
     }
 
+    /// Runs `f` — a short read by key (a device, a village's place, heads) — on this thread
+    /// when a read connection is free, else as [`Self::read`]. Handing such a read to the
+    /// blocking pool and back costs more than the read (two thread wake-ups; in a reconnect
+    /// burst a third of the server's CPU went to hand-offs, issue 23); one never waits here for
+    /// a connection, and a WAL read never waits for the writer.
+    pub(crate) async fn read_now<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        let n = self.readers.conns.len();
+        let start = self.readers.next.fetch_add(1, Ordering::Relaxed);
+        for k in 0..n {
+            if let Ok(mut guard) = self.readers.conns[(start + k) % n].try_lock() {
+                return f(&mut guard);
+            }
+        }
+        self.read(f).await
+    }
+
     /// Runs `f` on the connection in the blocking pool.
     pub(crate) async fn with<T: Send + 'static>(
         &self,
@@ -199,9 +242,12 @@ impl SqliteStore {
     }
 }
 
+const DOC_HEADS: &str = "SELECT heads FROM docs WHERE village = ?1 AND doc = ?2";
+
 fn doc_heads(tx: &Connection, village: &[u8], doc: &str) -> Result<Vec<Hash>, DbError> {
     let blob: Option<Vec<u8>> = tx
-        .query_row("SELECT heads FROM docs WHERE village = ?1 AND doc = ?2", params![village, doc], |r| r.get(0))
+        .prepare_cached(DOC_HEADS)
+        .and_then(|mut s| s.query_row(params![village, doc], |r| r.get(0)))
         .optional()
         .map_err(backend)?;
     Ok(blob.map(|b| blob_to_heads(&b)).unwrap_or_default())
@@ -364,13 +410,15 @@ fn push_in(
                         .map_err(backend)?;
                 }
                 drop(insert);
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO docs (village, doc, heads) VALUES (?1, ?2, ?3)
                          ON CONFLICT (village, doc) DO UPDATE SET heads = excluded.heads",
-                    params![v, doc, heads_to_blob(&integrated.heads)],
                 )
+                .and_then(|mut s| s.execute(params![v, doc, heads_to_blob(&integrated.heads)]))
                 .map_err(backend)?;
             }
+            // What vouches for the changes, in the same savepoint: committed with them.
+            sigs::put_proofs_in(tx, village, &check.keep)?;
             let new = u32::try_from(n).unwrap_or(u32::MAX);
             Ok(Checked::Pushed(PushResult::Stored { new, heads: integrated.heads }))
         }
@@ -483,12 +531,12 @@ impl ServerStore for SqliteStore {
 
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError> {
         let doc = doc.to_string();
-        self.read(move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
+        self.read_now(move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
     }
 
     async fn heads_many(&self, village: Uuid, docs: &[String]) -> Result<Vec<Vec<Hash>>, DbError> {
         let docs = docs.to_vec();
-        self.read(move |c| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect()).await
+        self.read_now(move |c| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect()).await
     }
 
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {
@@ -497,17 +545,12 @@ impl ServerStore for SqliteStore {
             // backup: the device must read the log again from the start (duplicates are
             // harmless, a skipped change would be lost to it).
             let last: i64 = c
-                .query_row(
-                    "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = ?1",
-                    [village.as_bytes().as_slice()],
-                    |r| r.get(0),
-                )
+                .prepare_cached(LOG_END)
+                .and_then(|mut s| s.query_row([village.as_bytes().as_slice()], |r| r.get(0)))
                 .map_err(backend)?;
             let cursor = if cursor > last as u64 { 0 } else { cursor };
             let mut stmt = c
-                .prepare_cached(
-                    "SELECT seq, doc, hash, bytes FROM changes WHERE village = ?1 AND seq > ?2 ORDER BY seq LIMIT 2000",
-                )
+                .prepare_cached(LOG_PAGE)
                 .map_err(backend)?;
             let mut rows = stmt.query(params![village.as_bytes().as_slice(), cursor as i64]).map_err(backend)?;
             let mut page = LogPage { entries: Vec::new(), cursor, more: false };
@@ -641,7 +684,7 @@ impl ServerStore for SqliteStore {
             let tx = c.transaction().map_err(backend)?;
             let positions = {
                 let mut stmt = tx
-                    .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = ?1")
+                    .prepare_cached(LOG_END)
                     .map_err(backend)?;
                 villages
                     .iter()
@@ -737,6 +780,34 @@ mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn a_cached_read_is_not_planned_again_each_time_it_runs() {
+        use rusqlite::StatementStatus;
+        use taizhang_server_db::SignatureStore;
+        let store = SqliteStore::open_in_memory().expect("open");
+        let village = Uuid::from_u128(7);
+        for round in 0..3u8 {
+            store.read_log(village, u64::from(round), 1000).await.expect("log");
+            store.change_proofs(village, &[[round; 32], [9; 32]]).await.expect("proofs");
+            store.heads_many(village, &["log/a".into(), "team/2026".into()]).await.expect("heads");
+        }
+        let statuses = store
+            .with(|c| {
+                let mut out = Vec::new();
+                for sql in [LOG_END, LOG_PAGE, sigs::PROOFS_OF, DOC_HEADS] {
+                    let s = c.prepare_cached(sql).map_err(backend)?;
+                    out.push((sql, s.get_status(StatementStatus::Run), s.get_status(StatementStatus::RePrepare)));
+                }
+                Ok(out)
+            })
+            .await
+            .expect("statuses");
+        for (sql, runs, reprepared) in statuses {
+            assert!(runs >= 3, "{sql} ran {runs} times from the cache");
+            assert_eq!(reprepared, 0, "{sql} was parsed and planned again {reprepared} times");
+        }
+    }
+
+    #[tokio::test]
     async fn the_storage_story_holds_in_memory() {
         let store = SqliteStore::open_in_memory().expect("open");
         taizhang_server_db::testkit::store_story(&store).await;
@@ -760,7 +831,7 @@ mod tests {
         let store = SqliteStore::open_in_memory().expect("open");
         let village = Uuid::from_u128(0x7c1);
         store.create_village(village, "v").await.expect("create");
-        let panics = PushCheck { watch: Vec::new(), decide: Box::new(|_| panic!("a check that panics")) };
+        let panics = PushCheck::new(Vec::new(), Box::new(|_| panic!("a check that panics")));
         assert!(store.push_checked(village, "log/a", Vec::new(), 1, panics).await.is_err());
         // The queue still runs, and the lock is not poisoned.
         let ok = store.push_checked(village, "log/b", Vec::new(), 1, PushCheck::allow_all()).await.expect("push");

@@ -20,15 +20,24 @@ fn members_of(blob: &[u8]) -> Vec<Hash> {
 }
 
 fn put_proofs(c: &mut Connection, village: Uuid, proofs: &ChangeProofs) -> Result<(), DbError> {
-    let v = village.as_bytes().as_slice();
     let tx = c.transaction().map_err(backend)?;
-    {
+    put_proofs_in(&tx, village, proofs)?;
+    tx.commit().map_err(backend)
+}
+
+/// Keeps `proofs` inside the caller's transaction (a push's savepoint in the commit queue, or
+/// [`put_proofs`]'s own); the first proof kept for a change stays.
+pub(crate) fn put_proofs_in(tx: &Connection, village: Uuid, proofs: &ChangeProofs) -> Result<(), DbError> {
+    let v = village.as_bytes().as_slice();
+    if !proofs.singles.is_empty() {
         let mut single = tx
             .prepare_cached("INSERT OR IGNORE INTO change_signatures (village, hash, signature) VALUES (?1, ?2, ?3)")
             .map_err(backend)?;
         for (hash, sig) in &proofs.singles {
             single.execute(params![v, hash.as_slice(), sig]).map_err(backend)?;
         }
+    }
+    if !proofs.batches.is_empty() {
         let mut batch = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO signature_batches (village, digest, signature, members) VALUES (?1, ?2, ?3, ?4)",
@@ -44,22 +53,21 @@ fn put_proofs(c: &mut Connection, village: Uuid, proofs: &ChangeProofs) -> Resul
             }
         }
     }
-    tx.commit().map_err(backend)
+    Ok(())
 }
+
+/// What vouches for one change: its single signature, else its batch.
+pub(crate) const PROOFS_OF: &str = "SELECT s.signature, c.digest, b.signature, b.members
+             FROM (SELECT ?2 AS h) AS t
+             LEFT JOIN change_signatures s ON s.village = ?1 AND s.hash = t.h
+             LEFT JOIN change_batches c ON s.signature IS NULL AND c.village = ?1 AND c.hash = t.h
+             LEFT JOIN signature_batches b ON b.village = ?1 AND b.digest = c.digest";
 
 fn proofs_of(c: &mut Connection, village: Uuid, hashes: &[Hash]) -> Result<ChangeProofs, DbError> {
     let v = village.as_bytes().as_slice();
     // One statement a change: its single signature, else its batch (the batch's columns are
     // read only the first time its digest comes up).
-    let mut stmt = c
-        .prepare_cached(
-            "SELECT s.signature, c.digest, b.signature, b.members
-             FROM (SELECT ?2 AS h) AS t
-             LEFT JOIN change_signatures s ON s.village = ?1 AND s.hash = t.h
-             LEFT JOIN change_batches c ON s.signature IS NULL AND c.village = ?1 AND c.hash = t.h
-             LEFT JOIN signature_batches b ON b.village = ?1 AND b.digest = c.digest",
-        )
-        .map_err(backend)?;
+    let mut stmt = c.prepare_cached(PROOFS_OF).map_err(backend)?;
     let mut out = ChangeProofs::default();
     let mut by_digest: HashMap<Hash, usize> = HashMap::new();
     for hash in hashes {
@@ -126,6 +134,6 @@ impl SignatureStore for SqliteStore {
             return Ok(ChangeProofs::default());
         }
         let hashes = hashes.to_vec();
-        self.read(move |c| proofs_of(c, village, &hashes)).await
+        self.read_now(move |c| proofs_of(c, village, &hashes)).await
     }
 }

@@ -13,14 +13,67 @@ pub const MAX_DECODED_BYTES: usize = 4 * 1024 * 1024;
 
 const ZSTD_LEVEL: i32 = 9;
 
+/// Bodies up to this size are (de)compressed with a context kept by the thread: a fresh zstd
+/// context costs about as much as a small sync's compression (issue 23: a reconnect burst is a
+/// thousand small bodies). Larger ones take a context of their own (its tables would otherwise
+/// stay grown in every thread that once handled a large body).
+const KEPT_CONTEXT_MAX: usize = 64 * 1024;
+
+thread_local! {
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A body as it goes on the wire: `plain` in zstd at the protocol's level (also for the peer
+/// crate's bodies with a signature trailer).
+pub fn compress(plain: &[u8]) -> Vec<u8> {
+    if plain.len() <= KEPT_CONTEXT_MAX {
+        let kept = COMPRESSOR.with(|c| {
+            let mut c = c.try_borrow_mut().ok()?;
+            if c.is_none() {
+                *c = zstd::bulk::Compressor::new(ZSTD_LEVEL).ok();
+            }
+            c.as_mut()?.compress(plain).ok()
+        });
+        if let Some(body) = kept {
+            return body;
+        }
+    }
+    zstd::bulk::compress(plain, ZSTD_LEVEL).unwrap_or_default()
+}
+
 fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
     // postcard into a Vec cannot fail for these types (no maps with non-string keys, no
     // unsupported serde features); an empty body would be refused by the peer, never lost.
     let plain = postcard::to_allocvec(msg).unwrap_or_default();
-    zstd::bulk::compress(&plain, ZSTD_LEVEL).unwrap_or_default()
+    compress(&plain)
 }
 
-fn inflate(body: &[u8], limit: usize) -> Result<Vec<u8>, SyncError> {
+/// A small single frame that says its size, with the thread's context; `None` for anything
+/// else, or anything that does not decode so (the streaming path then decides, and says why).
+fn inflate_kept(body: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let size = zstd::zstd_safe::get_frame_content_size(body).ok()??;
+    let size = usize::try_from(size).ok()?;
+    if size > limit || size > KEPT_CONTEXT_MAX {
+        return None;
+    }
+    DECOMPRESSOR.with(|d| {
+        let mut d = d.try_borrow_mut().ok()?;
+        if d.is_none() {
+            *d = zstd::bulk::Decompressor::new().ok();
+        }
+        let out = d.as_mut()?.decompress(body, size).ok()?;
+        (out.len() == size).then_some(out)
+    })
+}
+
+/// A body off the wire, inflated to at most `limit` bytes (more is refused, never allocated).
+pub fn inflate(body: &[u8], limit: usize) -> Result<Vec<u8>, SyncError> {
+    if let Some(out) = inflate_kept(body, limit) {
+        return Ok(out);
+    }
     let decoder = zstd::stream::read::Decoder::new(body).map_err(|e| SyncError::Compression(e.to_string()))?;
     let mut out = Vec::new();
     decoder.take(limit as u64 + 1).read_to_end(&mut out).map_err(|e| SyncError::Compression(e.to_string()))?;
@@ -105,7 +158,45 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_kept_context_makes_and_reads_the_same_bytes_as_a_fresh_one() {
+        for len in [0usize, 1, 100, 5_000, KEPT_CONTEXT_MAX, KEPT_CONTEXT_MAX + 1, 300_000] {
+            let plain: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8 ^ (i / 1000) as u8).collect();
+            for _ in 0..2 {
+                let body = compress(&plain);
+                assert_eq!(body, zstd::bulk::compress(&plain, ZSTD_LEVEL).unwrap(), "{len} bytes");
+                assert_eq!(inflate(&body, MAX_DECODED_BYTES).unwrap(), plain, "{len} bytes");
+                assert_eq!(inflate_kept(&body, MAX_DECODED_BYTES).is_some(), len <= KEPT_CONTEXT_MAX, "{len}");
+            }
+        }
+        // Two frames: the first says its size, the second would not fit in it; the streaming
+        // path reads both.
+        let (a, b) = (vec![1u8; 100], vec![2u8; 100]);
+        let mut two = zstd::bulk::compress(&a, 3).unwrap();
+        two.extend(zstd::bulk::compress(&b, 3).unwrap());
+        assert_eq!(inflate(&two, MAX_DECODED_BYTES).unwrap(), [a, b].concat());
+        // A frame that claims more than the limit is refused as before.
+        let big = zstd::bulk::compress(&vec![0u8; 5000], 3).unwrap();
+        assert!(matches!(inflate(&big, 4000), Err(SyncError::TooLarge { limit: 4000 })));
+    }
+
     proptest! {
+        #[test]
+        fn the_kept_context_agrees_with_the_stream(plain in proptest::collection::vec(0u8..4, 0..3000), cut in 0usize..64) {
+            let body = compress(&plain);
+            prop_assert_eq!(inflate(&body, MAX_DECODED_BYTES).unwrap(), plain.clone());
+            // A damaged body: whatever the kept path makes of it, it is what the stream makes.
+            let mut damaged = body.clone();
+            let at = cut.min(damaged.len().saturating_sub(1));
+            if let Some(b) = damaged.get_mut(at) { *b ^= 0x5a; }
+            let kept = inflate_kept(&damaged, MAX_DECODED_BYTES);
+            let streamed = {
+                let mut out = Vec::new();
+                zstd::stream::read::Decoder::new(damaged.as_slice()).and_then(|d| d.take(MAX_DECODED_BYTES as u64 + 1).read_to_end(&mut out)).ok().map(|_| out)
+            };
+            if let Some(k) = kept { prop_assert_eq!(Some(k), streamed); }
+        }
+
         #[test]
         fn garbage_never_panics(body in proptest::collection::vec(any::<u8>(), 0..512)) {
             let _ = decode_request(&body, MAX_DECODED_BYTES);

@@ -123,62 +123,128 @@ pub fn heads_of(doc: &Automerge) -> Vec<Hash> {
 /// A bounded, least-recently-used set of loaded documents, each filed under a name of the
 /// caller's choosing (e.g. village and document) and its heads. Heads fix a document's content
 /// exactly, so an entry is never stale: a document whose heads moved is simply not found (and
-/// its old entry ages out). [`DocCache::take`] hands the document out (a concurrent user of the
-/// same document loads its own), [`DocCache::put`] files it again under its current heads.
+/// its old entry ages out). [`DocCache::take`] hands a light document out as a copy (a member's
+/// month log: her other device pushing at the same moment finds it too) and a heavy one
+/// itself (a concurrent user of it loads its own), [`DocCache::put`] files it again under its current heads —
+/// beside the same document at other heads: two pushes judged at once each file their outcome,
+/// and whichever is stored first, the other's judgment finds it.
+///
+/// Bounded twice: by a number of documents and by their weight ([`doc_weight`]: operations plus
+/// a share per change, what a loaded document's memory grows with), so a county's thousands of
+/// small month logs stay loaded beside a few large registries.
 #[derive(Debug)]
 pub struct DocCache<K> {
     capacity: usize,
+    budget: u64,
+    shared: u64,
     inner: Mutex<Slots<K>>,
 }
 
 #[derive(Debug)]
 struct Slots<K> {
     tick: u64,
-    docs: HashMap<K, (Vec<Hash>, u64, Automerge)>,
+    weight: u64,
+    docs: HashMap<(K, Vec<Hash>), Slot>,
+    /// The keys of `docs` by the tick they were filed at, oldest first.
+    order: std::collections::BTreeMap<u64, (K, Vec<Hash>)>,
+}
+
+impl<K: std::hash::Hash + Eq> Slots<K> {
+    fn remove(&mut self, key: &(K, Vec<Hash>)) -> Option<Slot> {
+        let slot = self.docs.remove(key)?;
+        self.order.remove(&slot.tick);
+        self.weight = self.weight.saturating_sub(slot.weight);
+        Some(slot)
+    }
+}
+
+#[derive(Debug)]
+struct Slot {
+    tick: u64,
+    weight: u64,
+    doc: Automerge,
+}
+
+/// Documents up to this weight are copied out of a [`DocCache`] rather than handed out: a copy
+/// costs little next to loading the document again.
+pub const SHARED_WEIGHT: u64 = 4096;
+
+/// A loaded document's weight in a [`DocCache`]: its operations, and 16 a change (a change's
+/// metadata: actor, dependencies, hash).
+pub fn doc_weight(doc: &Automerge) -> u64 {
+    let stats = doc.stats();
+    stats.num_ops.saturating_add(stats.num_changes.saturating_mul(16))
 }
 
 impl<K: std::hash::Hash + Eq + Clone> DocCache<K> {
-    /// A cache of at most `capacity` documents (0 keeps none).
+    /// A cache of at most `capacity` documents (0 keeps none), whatever their weight.
     pub fn new(capacity: usize) -> Self {
-        Self { capacity, inner: Mutex::new(Slots { tick: 0, docs: HashMap::new() }) }
+        Self::with_budget(capacity, u64::MAX)
     }
 
-    /// The document filed under `key` if its heads are `heads` (sorted), removed from the cache.
+    /// A cache of at most `capacity` documents weighing at most `budget` together (a document
+    /// heavier than the whole budget is not kept).
+    pub fn with_budget(capacity: usize, budget: u64) -> Self {
+        Self::with_limits(capacity, budget, SHARED_WEIGHT)
+    }
+
+    /// [`Self::with_budget`], copying out documents up to `shared` weight (tests).
+    pub fn with_limits(capacity: usize, budget: u64, shared: u64) -> Self {
+        let slots = Slots { tick: 0, weight: 0, docs: HashMap::new(), order: Default::default() };
+        Self { capacity, budget, shared, inner: Mutex::new(slots) }
+    }
+
+    /// The document filed under `key` if its heads are `heads` (sorted): a copy when it weighs
+    /// at most [`SHARED_WEIGHT`] (it stays filed), else the document itself, removed.
     pub fn take(&self, key: &K, heads: &[Hash]) -> Option<Automerge> {
+        let key = (key.clone(), heads.to_vec());
         let mut slots = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        match slots.docs.get(key) {
-            Some((h, _, _)) if h.as_slice() == heads => slots.docs.remove(key).map(|(_, _, doc)| doc),
-            _ => None,
+        match slots.docs.get(&key) {
+            Some(slot) if slot.weight <= self.shared => Some(slot.doc.clone()),
+            Some(_) => slots.remove(&key).map(|slot| slot.doc),
+            None => None,
         }
     }
 
     /// Files `doc` under `key` and its current heads, evicting the least recently filed
-    /// document when full.
+    /// documents until it fits.
     pub fn put(&self, key: K, doc: Automerge) {
-        if self.capacity == 0 {
+        let weight = doc_weight(&doc);
+        if self.capacity == 0 || weight > self.budget {
             return;
         }
-        let heads = heads_of(&doc);
+        let key = (key, heads_of(&doc));
         let mut slots = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         slots.tick += 1;
         let tick = slots.tick;
-        if !slots.docs.contains_key(&key) && slots.docs.len() >= self.capacity {
-            let oldest = slots.docs.iter().min_by_key(|(_, (_, t, _))| *t).map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                slots.docs.remove(&k);
+        slots.remove(&key);
+        while slots.docs.len() >= self.capacity || slots.weight.saturating_add(weight) > self.budget {
+            let Some((_, oldest)) = slots.order.pop_first() else { break };
+            if let Some(old) = slots.docs.remove(&oldest) {
+                slots.weight = slots.weight.saturating_sub(old.weight);
             }
         }
-        slots.docs.insert(key, (heads, tick, doc));
+        slots.weight = slots.weight.saturating_add(weight);
+        slots.order.insert(tick, key.clone());
+        slots.docs.insert(key, Slot { tick, weight, doc });
     }
 
     /// Drops every document held (a benchmark measuring a cold load).
     pub fn clear(&self) {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).docs.clear();
+        let mut slots = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        slots.docs.clear();
+        slots.order.clear();
+        slots.weight = 0;
     }
 
     /// How many documents are held.
     pub fn len(&self) -> usize {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).docs.len()
+    }
+
+    /// The weight of the documents held.
+    pub fn weight(&self) -> u64 {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).weight
     }
 
     /// True when no document is held.
@@ -253,12 +319,42 @@ mod tests {
         cache.put("a", a);
         assert!(cache.take(&"a", &hb).is_none(), "other heads: not found");
         assert!(cache.take(&"a", &ha).is_some());
-        assert!(cache.take(&"a", &ha).is_none(), "taken out");
+        assert!(cache.take(&"a", &ha).is_some(), "a light document is copied out: still there");
         cache.put("b", b.clone());
         cache.put("c", c);
         cache.put("b2", b);
         assert_eq!(cache.len(), 2);
         assert!(cache.take(&"b", &hb).is_none(), "the least recently filed went first");
         assert!(cache.take(&"b2", &hb).is_some());
+    }
+
+    #[test]
+    fn the_cache_keeps_many_light_documents_and_few_heavy_ones() {
+        // doc(n): n changes of one operation each, so weight 17 × n.
+        let (light, heavy) = (doc(1).0, doc(10).0);
+        let (hl, hh) = (heads_of(&light), heads_of(&heavy));
+        assert_eq!((doc_weight(&light), doc_weight(&heavy)), (17, 170));
+        // Light documents are copied out, heavy ones handed out.
+        let cache = DocCache::with_limits(100, 200, 100);
+        for k in 0..10 {
+            cache.put(k, light.clone());
+        }
+        assert_eq!((cache.len(), cache.weight()), (10, 170), "ten light documents fit");
+        cache.put(100, heavy.clone());
+        assert_eq!((cache.len(), cache.weight()), (2, 187), "the heavy one took the place of nine light ones");
+        assert!(cache.take(&0, &hl).is_none(), "the oldest went first");
+        assert!(cache.take(&9, &hl).is_some(), "the newest light one stayed");
+        assert!(cache.take(&9, &hl).is_some(), "and stays: a light one is copied out");
+        assert!(cache.take(&100, &hh).is_some());
+        assert!(cache.take(&100, &hh).is_none(), "a heavy one is handed out");
+        assert_eq!(cache.weight(), 17, "a document handed out no longer weighs");
+        cache.put(200, doc(20).0);
+        assert!(cache.take(&200, &heads_of(&doc(20).0)).is_none(), "heavier than the budget: not kept");
+        assert_eq!(cache.weight(), 17, "and nothing was evicted for it");
+        cache.put(9, heavy.clone());
+        assert_eq!((cache.len(), cache.weight()), (2, 187), "the same document at other heads is kept beside");
+        cache.put(9, heavy.clone());
+        assert_eq!((cache.len(), cache.weight()), (2, 187), "filed again at the same heads: replaced");
+        assert!(cache.take(&9, &hl).is_some() && cache.take(&9, &hh).is_some());
     }
 }
