@@ -47,6 +47,9 @@ pub struct Phase {
     /// CPU seconds the server process and the load generator used during the phase.
     pub server_cpu_s: Option<f64>,
     pub generator_cpu_s: Option<f64>,
+    /// CPU seconds the database's own processes on this machine used during the phase
+    /// (PostgreSQL's backends; none for SQLite, which runs inside the server).
+    pub database_cpu_s: Option<f64>,
 }
 
 /// How the devices of a phase arrive.
@@ -123,15 +126,24 @@ struct Dev {
     rng: Rng,
 }
 
+/// The server a phase runs against: its process, its address, and the name of the database's
+/// own processes on this machine, if any (`postgres`).
+struct Target<'a> {
+    pid: u32,
+    url: &'a str,
+    database: Option<&'static str>,
+}
+
 async fn phase(
     name: &str,
     devs: &[Arc<Mutex<Dev>>],
-    server_pid: u32,
-    url: &str,
+    server: &Target<'_>,
     arrival: Arrival,
     record: bool,
 ) -> anyhow::Result<Phase> {
-    let t = Arc::new(Counting::new(setup::transport(url)?));
+    let server_pid = server.pid;
+    let database_cpu = || server.database.and_then(crate::measure::processes_cpu_seconds);
+    let t = Arc::new(Counting::new(setup::transport(server.url)?));
     let (concurrency, pace) = match arrival {
         Arrival::Concurrent(n) => (n, None),
         Arrival::Paced { per_s } => (devs.len(), Some(std::time::Duration::from_secs_f64(1.0 / per_s))),
@@ -141,7 +153,7 @@ async fn phase(
     let (ready, answered) =
         (Arc::new(tokio::sync::Barrier::new(devs.len())), Arc::new(tokio::sync::Barrier::new(devs.len())));
     let gate = Arc::new(Semaphore::new(concurrency));
-    let (server_cpu0, own_cpu0) = (cpu_seconds(Some(server_pid)), cpu_seconds(None));
+    let (server_cpu0, own_cpu0, database_cpu0) = (cpu_seconds(Some(server_pid)), cpu_seconds(None), database_cpu());
     let start_line = Arc::new(tokio::sync::Barrier::new(devs.len()));
     let start = Instant::now();
     let mut tasks = Vec::with_capacity(devs.len());
@@ -190,6 +202,7 @@ async fn phase(
     let diff = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
     let server_cpu_s = diff(cpu_seconds(Some(server_pid)), server_cpu0);
     let generator_cpu_s = diff(cpu_seconds(None), own_cpu0);
+    let database_cpu_s = diff(database_cpu(), database_cpu0);
     let lat = t.latencies_ms.lock().map(|l| l.clone()).unwrap_or_default();
     let requests = t.requests.load(std::sync::atomic::Ordering::SeqCst);
     Ok(Phase {
@@ -212,6 +225,7 @@ async fn phase(
         first_error,
         server_cpu_s,
         generator_cpu_s,
+        database_cpu_s,
     })
 }
 
@@ -246,23 +260,24 @@ pub async fn run(dir: &Path, p: &Params) -> anyhow::Result<Results> {
     }
     let n = devs.len();
     eprintln!("[load] {n} devices: first download");
-    let (pid, url) = (server.pid(), server.url.clone());
+    let database = matches!(backend, Backend::Postgres(_)).then_some("postgres");
+    let target = Target { pid: server.pid(), url: &server.url, database };
     let closed = Arrival::Concurrent(p.concurrency);
-    let mut phases = vec![phase("first download of each village", &devs, pid, &url, closed, false).await?];
+    let mut phases = vec![phase("first download of each village", &devs, &target, closed, false).await?];
     eprintln!("[load] small pushes arriving at a steady rate");
     let paced = Arrival::Paced { per_s: p.arrivals_per_s };
-    phases.push(phase("small push (one visit), steady arrivals", &devs, pid, &url, paced, true).await?);
+    phases.push(phase("small push (one visit), steady arrivals", &devs, &target, paced, true).await?);
     eprintln!("[load] small pushes back to back");
-    phases.push(phase("small push (one visit), back to back", &devs, pid, &url, closed, true).await?);
+    phases.push(phase("small push (one visit), back to back", &devs, &target, closed, true).await?);
     eprintln!("[load] everyone reconnects at once");
     let burst = Arrival::Concurrent(n);
-    phases.push(phase("all reconnect at once (one visit each)", &devs, pid, &url, burst, true).await?);
+    phases.push(phase("all reconnect at once (one visit each)", &devs, &target, burst, true).await?);
     eprintln!("[load] everyone reconnects at once, each phone's own work off the server's cores");
     let name = "all reconnect at once, phones' own work kept off the server's cores (one visit each)";
-    phases.push(phase(name, &devs, pid, &url, Arrival::Staged, true).await?);
+    phases.push(phase(name, &devs, &target, Arrival::Staged, true).await?);
     // One more quiet round so every device has every other device's visits, then compare
     // the devices of a few villages.
-    phase("settle", &devs, pid, &url, closed, false).await?;
+    phase("settle", &devs, &target, closed, false).await?;
     let per = p.devices_per_village as usize;
     let mut checked = 0;
     let mut converged = true;

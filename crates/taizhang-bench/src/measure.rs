@@ -113,6 +113,23 @@ pub fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// CPU seconds (user + system) of every process on this machine whose name is `name` (e.g.
+/// PostgreSQL's backends, `postgres`); `None` when there is none. A process that ends between
+/// two readings takes its seconds with it (the backends of a connection pool live on).
+pub fn processes_cpu_seconds(name: &str) -> Option<f64> {
+    let mut total = None;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        let Ok(comm) = std::fs::read_to_string(format!("/proc/{pid}/comm")) else { continue };
+        if comm.trim() == name {
+            if let Some(s) = cpu_seconds(Some(pid)) {
+                *total.get_or_insert(0.0) += s;
+            }
+        }
+    }
+    total
+}
+
 /// The physical limit of a durable commit on the disk under `dir`: the median time of 50
 /// appends of 4 KiB each followed by `fdatasync` (what a WAL commit waits for), in ms.
 pub fn fsync_ms(dir: &std::path::Path) -> Option<f64> {

@@ -262,18 +262,29 @@ fn targets(w: &mut String, r: &Results) {
                 let fsync = match (ph.name.starts_with("all reconnect"), l.fsync_ms) {
                     (true, Some(f)) if staged => {
                         let server = ph.server_cpu_s.unwrap_or(0.0);
-                        let database = match l.backend.as_str() {
-                            "postgresql" => " (PostgreSQL's own processes, on the same cores, not counted)",
-                            _ => "",
+                        let syncs = ph.syncs_ok.max(1) as f64;
+                        let (database, db_cpu) = match (l.backend.as_str(), ph.database_cpu_s) {
+                            ("postgresql", Some(d)) => (
+                                format!(
+                                    " and PostgreSQL's own processes, on the same cores, {d:.2} CPU s ({:.2} ms a \
+                                     sync)",
+                                    d * 1000.0 / syncs
+                                ),
+                                d,
+                            ),
+                            ("postgresql", None) => {
+                                (" (PostgreSQL's own processes, on the same cores, not measured here)".into(), 0.0)
+                            }
+                            _ => (String::new(), 0.0),
                         };
                         format!(
                             "; the phones' own work (building the request, applying the answer) done before and \
                              after the burst, as on their own CPUs: the sync server alone used {server:.2} CPU s \
                              ({:.2} ms a sync) for the {} syncs{database}, a floor of {:.0} ms wall on {cores:.0} \
                              cores for the last answer; one fsync here {f:.1} ms",
-                            server * 1000.0 / ph.syncs_ok.max(1) as f64,
+                            server * 1000.0 / syncs,
                             ph.syncs_ok,
-                            server * 1000.0 / cores
+                            (server + db_cpu) * 1000.0 / cores
                         )
                     }
                     (true, Some(f)) => {
@@ -474,7 +485,8 @@ fn load_section(w: &mut String, l: &load::Results) {
          Both share the machine's {} cores, and the load generator \
          (a thousand ledgers, each applying and materialising what it receives) uses more CPU \
          than the server: see the last column. Latency is per sync request, measured at the \
-         device. CPU times are read from /proc (user + system).\n",
+         device. CPU times are read from /proc (user + system); the database's are PostgreSQL's \
+         own processes on this machine (— for SQLite, which runs inside the server).\n",
         l.villages,
         l.households_per_village,
         l.devices,
@@ -488,13 +500,13 @@ fn load_section(w: &mut String, l: &load::Results) {
     );
     let _ = writeln!(
         w,
-        "| phase | arrivals | syncs ok | errors | requests | wall | syncs/s | p50 | p99 | max | server CPU per sync | CPU s: server / load generator |"
+        "| phase | arrivals | syncs ok | errors | requests | wall | syncs/s | p50 | p99 | max | server CPU per sync | CPU s: server / load generator / database |"
     );
     let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for p in &l.phases {
         let _ = writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {:.1} s | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} | {} / {} |",
+            "| {} | {} | {} | {} | {} | {:.1} s | {:.0} | {:.0} ms | {:.0} ms | {:.0} ms | {} | {} / {} / {} |",
             p.name,
             p.concurrency,
             p.syncs_ok,
@@ -510,6 +522,7 @@ fn load_section(w: &mut String, l: &load::Results) {
                 .map_or("?".into(), |c| format!("{:.2} ms", c * 1000.0 / p.syncs_ok as f64)),
             p.server_cpu_s.map_or("?".into(), |c| format!("{c:.1}")),
             p.generator_cpu_s.map_or("?".into(), |c| format!("{c:.1}")),
+            p.database_cpu_s.map_or("—".into(), |c| format!("{c:.1}")),
         );
     }
     let fmt = |m: Option<f64>| m.map(|v| format!("{v:.0} MiB")).unwrap_or_else(|| "unknown".into());
