@@ -82,7 +82,11 @@ impl std::fmt::Debug for PushJob {
 
 /// The end of a village's log, and a page of it (`read_log`: once a sync each).
 const LOG_END: &str = "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE village = ?1";
-const LOG_PAGE: &str = "SELECT seq, doc, hash, bytes FROM changes WHERE village = ?1 AND seq > ?2 ORDER BY seq LIMIT 2000";
+const LOG_PAGE: &str =
+    "SELECT seq, doc, hash, bytes FROM changes WHERE village = ?1 AND seq > ?2 ORDER BY seq LIMIT 2000";
+
+/// Most keys a read by key may look up on the calling thread ([`SqliteStore::read_now`]).
+pub(crate) const SHORT_READ_KEYS: usize = 64;
 
 /// Statements a connection keeps prepared between requests.
 const STATEMENT_CACHE: usize = 128;
@@ -535,8 +539,14 @@ impl ServerStore for SqliteStore {
     }
 
     async fn heads_many(&self, village: Uuid, docs: &[String]) -> Result<Vec<Vec<Hash>>, DbError> {
+        let short = docs.len() <= SHORT_READ_KEYS;
         let docs = docs.to_vec();
-        self.read_now(move |c| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect()).await
+        let read =
+            move |c: &mut Connection| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect();
+        match short {
+            true => self.read_now(read).await,
+            false => self.read(read).await,
+        }
     }
 
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {
@@ -549,9 +559,7 @@ impl ServerStore for SqliteStore {
                 .and_then(|mut s| s.query_row([village.as_bytes().as_slice()], |r| r.get(0)))
                 .map_err(backend)?;
             let cursor = if cursor > last as u64 { 0 } else { cursor };
-            let mut stmt = c
-                .prepare_cached(LOG_PAGE)
-                .map_err(backend)?;
+            let mut stmt = c.prepare_cached(LOG_PAGE).map_err(backend)?;
             let mut rows = stmt.query(params![village.as_bytes().as_slice(), cursor as i64]).map_err(backend)?;
             let mut page = LogPage { entries: Vec::new(), cursor, more: false };
             let mut bytes = 0usize;
@@ -683,9 +691,7 @@ impl ServerStore for SqliteStore {
             // One read transaction: every position as of one moment.
             let tx = c.transaction().map_err(backend)?;
             let positions = {
-                let mut stmt = tx
-                    .prepare_cached(LOG_END)
-                    .map_err(backend)?;
+                let mut stmt = tx.prepare_cached(LOG_END).map_err(backend)?;
                 villages
                     .iter()
                     .map(|v| {

@@ -31,7 +31,9 @@ pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_unt
 pub use causal::{causal_floors, device_floors, CausalChange, SESSION_GAP_MS};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};
-pub use codec::{compress, decode_request, decode_response, encode_request, encode_response, inflate, MAX_DECODED_BYTES};
+pub use codec::{
+    compress, decode_request, decode_response, encode_request, encode_response, inflate, MAX_DECODED_BYTES,
+};
 pub use error::SyncError;
 pub use saved::{
     load_saved_form, save_for_network, saved_form_within, BootCursor, MAX_BOOT_UPTO, MAX_SAVED_FORM, SAVED_FORMS,
@@ -41,7 +43,8 @@ pub use server::{
     MAX_INFLATED_CHANGE,
 };
 pub use stored::{
-    heads_of, is_saved_document, load_saved_lenient, load_stored, load_stored_lenient, save_compact, doc_weight, DocCache,
+    doc_weight, heads_of, is_saved_document, load_saved_lenient, load_stored, load_stored_lenient, save_compact,
+    DocCache,
 };
 pub use wire::{
     paths, ActorRequest, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse,
