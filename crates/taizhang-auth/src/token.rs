@@ -92,7 +92,7 @@ impl ServerKey {
 
     /// The device a token was issued to, if it is genuine and not expired at `now`.
     pub fn verify_token(&self, token: &str, now: i64) -> Result<Uuid, AuthError> {
-        self.verify(DEVICE_TOKEN, token, now)
+        self.verify(DEVICE_TOKEN, token, now).map(|(device, _)| device)
     }
 
     /// [`Self::verify_token`], and whether the token is due for renewal at `now` (less than
@@ -100,9 +100,7 @@ impl ServerKey {
     /// token issued, so a device that syncs often pays for one signature check an half-hour,
     /// not one a request.
     pub fn verify_token_due(&self, token: &str, now: i64) -> Result<(Uuid, bool), AuthError> {
-        let device = self.verify(DEVICE_TOKEN, token, now)?;
-        let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
-        let expires_at = i64::from_be_bytes(raw[17..25].try_into().map_err(|_| AuthError::BadToken)?);
+        let (device, expires_at) = self.verify(DEVICE_TOKEN, token, now)?;
         Ok((device, expires_at.saturating_sub(now) < RENEW_WITHIN_MS))
     }
 
@@ -114,15 +112,13 @@ impl ServerKey {
 
     /// The account a session was issued to, if it is genuine and not expired at `now`.
     pub fn verify_session(&self, token: &str, now: i64) -> Result<Uuid, AuthError> {
-        self.verify(WEB_SESSION, token, now)
+        self.verify(WEB_SESSION, token, now).map(|(account, _)| account)
     }
 
     /// [`Self::verify_session`] with the time the session was issued (server clock), so that
     /// the server can end sessions issued before a log-out or a password change.
     pub fn verify_session_issued(&self, token: &str, now: i64) -> Result<(Uuid, i64), AuthError> {
-        let account = self.verify(WEB_SESSION, token, now)?;
-        let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
-        let expires_at = i64::from_be_bytes(raw[17..25].try_into().map_err(|_| AuthError::BadToken)?);
+        let (account, expires_at) = self.verify(WEB_SESSION, token, now)?;
         Ok((account, expires_at.saturating_sub(SESSION_TTL_MS)))
     }
 
@@ -138,7 +134,8 @@ impl ServerKey {
         Issued { token: hex::encode(data), expires_at }
     }
 
-    fn verify(&self, purpose: &[u8], token: &str, now: i64) -> Result<Uuid, AuthError> {
+    /// The id a genuine token of `purpose` was issued to, and its expiry, if not expired at `now`.
+    fn verify(&self, purpose: &[u8], token: &str, now: i64) -> Result<(Uuid, i64), AuthError> {
         let raw = hex::decode(token.trim()).map_err(|_| AuthError::BadToken)?;
         if raw.len() != TOKEN_LEN || raw[0] != TOKEN_VERSION {
             return Err(AuthError::BadToken);
@@ -152,7 +149,7 @@ impl ServerKey {
         if now >= expires_at {
             return Err(AuthError::TokenExpired);
         }
-        Ok(id)
+        Ok((id, expires_at))
     }
 
     /// A fresh challenge made at `now` with 16 random bytes from the caller.

@@ -116,7 +116,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn village_place(&self, village: Uuid) -> Result<Option<Place>, DbError> {
-        self.read_now(move |c| {
+        self.read_now(1, move |c| {
             // Cached: once a sync.
             c.prepare_cached(
                 "SELECT v.township, t.county FROM villages v LEFT JOIN townships t ON t.id = v.township
@@ -181,7 +181,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn account(&self, account: Uuid) -> Result<Option<Account>, DbError> {
-        self.read_now(move |c| {
+        self.read_now(1, move |c| {
             c.prepare_cached(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"))
                 .and_then(|mut s| s.query_row([id(account)], account_row))
                 .optional()
@@ -288,7 +288,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn device(&self, device: Uuid) -> Result<Option<Device>, DbError> {
-        self.read_now(move |c| {
+        self.read_now(1, move |c| {
             c.prepare_cached(&format!("SELECT {DEVICE_SELECT} FROM devices WHERE id = ?1"))
                 .and_then(|mut s| s.query_row([id(device)], device_row))
                 .optional()

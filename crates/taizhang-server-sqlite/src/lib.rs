@@ -64,6 +64,19 @@ struct Readers {
     next: AtomicUsize,
 }
 
+impl Readers {
+    /// The connection whose turn it is (round robin; an index into `conns`).
+    fn turn(&self) -> usize {
+        self.next.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A connection no one holds, looking from the one at `turn` on; never waits.
+    fn free(&self, turn: usize) -> Option<std::sync::MutexGuard<'_, Connection>> {
+        let n = self.conns.len();
+        (0..n).find_map(|k| self.conns[(turn + k) % n].try_lock().ok())
+    }
+}
+
 /// One push waiting in the commit queue, and where its answer goes.
 struct PushJob {
     village: Uuid,
@@ -86,7 +99,7 @@ const LOG_PAGE: &str =
     "SELECT seq, doc, hash, bytes FROM changes WHERE village = ?1 AND seq > ?2 ORDER BY seq LIMIT 2000";
 
 /// Most keys a read by key may look up on the calling thread ([`SqliteStore::read_now`]).
-pub(crate) const SHORT_READ_KEYS: usize = 64;
+const SHORT_READ_KEYS: usize = 64;
 
 /// Statements a connection keeps prepared between requests.
 const STATEMENT_CACHE: usize = 128;
@@ -182,15 +195,12 @@ impl SqliteStore {
         }
         let readers = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let n = readers.conns.len();
-            let start = readers.next.fetch_add(1, Ordering::Relaxed);
             // A free connection if there is one, else wait for the one in turn.
-            for k in 0..n {
-                if let Ok(mut guard) = readers.conns[(start + k) % n].try_lock() {
-                    return f(&mut guard);
-                }
+            let turn = readers.turn();
+            if let Some(mut guard) = readers.free(turn) {
+                return f(&mut guard);
             }
-            let mut guard = readers.conns[start % n]
+            let mut guard = readers.conns[turn % readers.conns.len()]
                 .lock()
                 .map_err(|_| backend("a database lock was poisoned by a crash; restart the server"))?;
             f(&mut guard)
@@ -199,19 +209,20 @@ impl SqliteStore {
         .map_err(backend)?
     }
 
-    /// Runs `f` — a short read by key (a device, a village's place, heads) — on this thread
-    /// when a read connection is free, else as [`Self::read`]. Handing such a read to the
-    /// blocking pool and back costs more than the read (two thread wake-ups; in a reconnect
-    /// burst a third of the server's CPU went to hand-offs, issue 23); one never waits here for
-    /// a connection, and a WAL read never waits for the writer.
+    /// Runs `f` — a read of `keys` rows by key (a device, a village's place, heads) — on this
+    /// thread when they are few ([`SHORT_READ_KEYS`]) and a read connection is free, else as
+    /// [`Self::read`]. Handing such a read to the blocking pool and back costs more than the
+    /// read (two thread wake-ups; in a reconnect burst a third of the server's CPU went to
+    /// hand-offs, issue 23); one never waits here for a connection, and a WAL read never waits
+    /// for the writer. Many keys (a fresh device's page) go to the pool: milliseconds of reads
+    /// would hold up the other requests on this thread.
     pub(crate) async fn read_now<T: Send + 'static>(
         &self,
+        keys: usize,
         f: impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
-        let n = self.readers.conns.len();
-        let start = self.readers.next.fetch_add(1, Ordering::Relaxed);
-        for k in 0..n {
-            if let Ok(mut guard) = self.readers.conns[(start + k) % n].try_lock() {
+        if keys <= SHORT_READ_KEYS {
+            if let Some(mut guard) = self.readers.free(self.readers.turn()) {
                 return f(&mut guard);
             }
         }
@@ -535,18 +546,15 @@ impl ServerStore for SqliteStore {
 
     async fn heads(&self, village: Uuid, doc: &str) -> Result<Vec<Hash>, DbError> {
         let doc = doc.to_string();
-        self.read_now(move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
+        self.read_now(1, move |c| doc_heads(c, village.as_bytes().as_slice(), &doc)).await
     }
 
     async fn heads_many(&self, village: Uuid, docs: &[String]) -> Result<Vec<Vec<Hash>>, DbError> {
-        let short = docs.len() <= SHORT_READ_KEYS;
         let docs = docs.to_vec();
-        let read =
-            move |c: &mut Connection| docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect();
-        match short {
-            true => self.read_now(read).await,
-            false => self.read(read).await,
-        }
+        self.read_now(docs.len(), move |c| {
+            docs.iter().map(|d| doc_heads(c, village.as_bytes().as_slice(), d)).collect()
+        })
+        .await
     }
 
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {

@@ -133,14 +133,7 @@ impl SignatureStore for SqliteStore {
         if hashes.is_empty() {
             return Ok(ChangeProofs::default());
         }
-        // A small sync's few changes on this thread; a fresh device's page of thousands in the
-        // blocking pool (milliseconds of reads would hold up the other requests here).
-        let short = hashes.len() <= crate::SHORT_READ_KEYS;
         let hashes = hashes.to_vec();
-        let read = move |c: &mut Connection| proofs_of(c, village, &hashes);
-        match short {
-            true => self.read_now(read).await,
-            false => self.read(read).await,
-        }
+        self.read_now(hashes.len(), move |c| proofs_of(c, village, &hashes)).await
     }
 }

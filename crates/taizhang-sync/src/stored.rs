@@ -195,7 +195,8 @@ impl<K: std::hash::Hash + Eq + Clone> DocCache<K> {
     }
 
     /// The document filed under `key` if its heads are `heads` (sorted): a copy when it weighs
-    /// at most [`SHARED_WEIGHT`] (it stays filed), else the document itself, removed.
+    /// at most the cache's shared weight ([`SHARED_WEIGHT`] unless made with
+    /// [`Self::with_limits`]; it stays filed), else the document itself, removed.
     pub fn take(&self, key: &K, heads: &[Hash]) -> Option<Automerge> {
         let key = (key.clone(), heads.to_vec());
         let mut slots = self.inner.lock().unwrap_or_else(|p| p.into_inner());
@@ -220,9 +221,7 @@ impl<K: std::hash::Hash + Eq + Clone> DocCache<K> {
         slots.remove(&key);
         while slots.docs.len() >= self.capacity || slots.weight.saturating_add(weight) > self.budget {
             let Some((_, oldest)) = slots.order.pop_first() else { break };
-            if let Some(old) = slots.docs.remove(&oldest) {
-                slots.weight = slots.weight.saturating_sub(old.weight);
-            }
+            slots.remove(&oldest);
         }
         slots.weight = slots.weight.saturating_add(weight);
         slots.order.insert(tick, key.clone());
