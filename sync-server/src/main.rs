@@ -17,6 +17,12 @@ use taizhang_sync_server::{
 };
 use uuid::Uuid;
 
+/// mimalloc, not glibc's malloc: in a reconnect burst glibc trimmed its heaps and grew them
+/// again, and the kernel zeroing the fresh pages took a fifth of the sync server's samples (9 %
+/// with mimalloc; issue 23, README "Not done yet").
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(name = "taizhang-sync-server", about = "Taizhang (台账) sync server")]
 struct Args {

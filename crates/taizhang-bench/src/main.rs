@@ -5,6 +5,12 @@
 //!
 //! `cargo run --release -p taizhang-bench -- all` (the README's "Benchmarks" section).
 
+/// mimalloc, not glibc's malloc: in a reconnect burst glibc trimmed its heaps and grew them
+/// again, and the kernel zeroing the fresh pages took a fifth of the sync server's samples (9 %
+/// with mimalloc; issue 23, README "Not done yet"). The bench serves from this binary.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod am;
 mod attach;
 mod county;

@@ -119,6 +119,40 @@ pub async fn store_story(store: &dyn ServerStore) {
     checked_push_story(store).await;
     snapshot_story(store).await;
     projection_story(store).await;
+    long_log_story(store).await; // last: its villages would be in the projection story's list
+}
+
+/// Long pages of the log read back whole: many small changes, and a few large ones (a store
+/// may read a short page differently from a long one, as SQLite does on the request's thread).
+async fn long_log_story(store: &dyn ServerStore) {
+    for (village, n, payload) in [(Uuid::from_u128(0x7e1), 150, 1), (Uuid::from_u128(0x7e2), 40, 1000)] {
+        store.create_village(village, "长日志村").await.expect("create village");
+        let (doc, pushed) = changes(3, n, payload);
+        let stored = store.push(village, "log", pushed.clone(), 1000).await.expect("push");
+        assert_eq!(stored, PushResult::Stored { new: n as u32, heads: heads(&doc) });
+        let all = store.read_log(village, 0, usize::MAX).await.expect("log");
+        let hashes = |h: &mut dyn Iterator<Item = [u8; 32]>| h.map(hex::encode).collect::<Vec<_>>().join(" ");
+        let want = hashes(&mut pushed.iter().map(|c| c.hash));
+        assert_eq!(hashes(&mut all.entries.iter().map(|e| e.hash)).len(), want.len(), "{n} changes");
+        assert!(hashes(&mut all.entries.iter().map(|e| e.hash)) == want, "the log holds the {n} changes in order");
+        assert!(!all.more);
+        let bytes: Vec<Vec<u8>> = all.entries.iter().map(|e| e.bytes.clone()).collect();
+        assert_eq!(taizhang_sync::load_stored(&bytes).expect("load").get_heads(), doc.get_heads());
+        // Pages of 10 KB from the start, and the short tail after the 5th change.
+        let (mut cursor, mut paged) = (0, Vec::new());
+        loop {
+            let page = store.read_log(village, cursor, 10_000).await.expect("page");
+            paged.extend(page.entries.iter().map(|e| e.hash));
+            cursor = page.cursor;
+            if !page.more {
+                break;
+            }
+        }
+        assert!(hashes(&mut paged.into_iter()) == want, "pages of 10 KB hold the {n} changes in order");
+        let tail = store.read_log(village, all.entries[n - 6].seq, usize::MAX).await.expect("tail");
+        assert_eq!(tail.entries.len(), 5);
+        assert_eq!(tail.cursor, all.cursor);
+    }
 }
 
 /// The county projection kept in the database (issue 23): none until written; a write keeps

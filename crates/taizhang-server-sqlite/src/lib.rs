@@ -101,6 +101,59 @@ const LOG_PAGE: &str =
 /// Most keys a read by key may look up on the calling thread ([`SqliteStore::read_now`]).
 const SHORT_READ_KEYS: usize = 64;
 
+/// Most a page of the log read on the calling thread may hold: rows, and their bytes.
+const SHORT_LOG_PAGE: (usize, usize) = (SHORT_READ_KEYS, 64 * 1024);
+
+/// A page of the village's log after `cursor`, up to `max_bytes` (at least one change) and
+/// 2,000 changes. With `short` (rows, bytes): `None` once the page would hold more than that
+/// (read it again without).
+fn log_page(
+    c: &mut Connection,
+    village: Uuid,
+    cursor: u64,
+    max_bytes: usize,
+    short: Option<(usize, usize)>,
+) -> Result<Option<LogPage>, DbError> {
+    // A cursor past the end of the log means this database was restored from an older
+    // backup: the device must read the log again from the start (duplicates are harmless, a
+    // skipped change would be lost to it).
+    let last: i64 = c
+        .prepare_cached(LOG_END)
+        .and_then(|mut s| s.query_row([village.as_bytes().as_slice()], |r| r.get(0)))
+        .map_err(backend)?;
+    let cursor = if cursor > last as u64 { 0 } else { cursor };
+    let mut stmt = c.prepare_cached(LOG_PAGE).map_err(backend)?;
+    let mut rows = stmt.query(params![village.as_bytes().as_slice(), cursor as i64]).map_err(backend)?;
+    let mut page = LogPage { entries: Vec::new(), cursor, more: false };
+    let mut bytes = 0usize;
+    let mut rows_read = 0;
+    while let Some(row) = rows.next().map_err(backend)? {
+        rows_read += 1;
+        let seq: i64 = row.get(0).map_err(backend)?;
+        let data: Vec<u8> = row.get(3).map_err(backend)?;
+        if !page.entries.is_empty() && bytes + data.len() > max_bytes {
+            page.more = true;
+            break;
+        }
+        bytes += data.len();
+        if short.is_some_and(|(most_rows, most_bytes)| rows_read > most_rows || bytes > most_bytes) {
+            return Ok(None);
+        }
+        let hash_blob: Vec<u8> = row.get(2).map_err(backend)?;
+        page.entries.push(LogEntry {
+            seq: seq as u64,
+            doc: row.get(1).map_err(backend)?,
+            hash: <Hash>::try_from(hash_blob.as_slice()).map_err(backend)?,
+            bytes: data,
+        });
+        page.cursor = seq as u64;
+    }
+    if rows_read == 2000 && !page.more {
+        page.more = true;
+    }
+    Ok(Some(page))
+}
+
 /// Statements a connection keeps prepared between requests.
 const STATEMENT_CACHE: usize = 128;
 
@@ -558,44 +611,15 @@ impl ServerStore for SqliteStore {
     }
 
     async fn read_log(&self, village: Uuid, cursor: u64, max_bytes: usize) -> Result<LogPage, DbError> {
-        self.read(move |c| {
-            // A cursor past the end of the log means this database was restored from an older
-            // backup: the device must read the log again from the start (duplicates are
-            // harmless, a skipped change would be lost to it).
-            let last: i64 = c
-                .prepare_cached(LOG_END)
-                .and_then(|mut s| s.query_row([village.as_bytes().as_slice()], |r| r.get(0)))
-                .map_err(backend)?;
-            let cursor = if cursor > last as u64 { 0 } else { cursor };
-            let mut stmt = c.prepare_cached(LOG_PAGE).map_err(backend)?;
-            let mut rows = stmt.query(params![village.as_bytes().as_slice(), cursor as i64]).map_err(backend)?;
-            let mut page = LogPage { entries: Vec::new(), cursor, more: false };
-            let mut bytes = 0usize;
-            let mut rows_read = 0;
-            while let Some(row) = rows.next().map_err(backend)? {
-                rows_read += 1;
-                let seq: i64 = row.get(0).map_err(backend)?;
-                let data: Vec<u8> = row.get(3).map_err(backend)?;
-                if !page.entries.is_empty() && bytes + data.len() > max_bytes {
-                    page.more = true;
-                    break;
-                }
-                bytes += data.len();
-                let hash_blob: Vec<u8> = row.get(2).map_err(backend)?;
-                page.entries.push(LogEntry {
-                    seq: seq as u64,
-                    doc: row.get(1).map_err(backend)?,
-                    hash: <Hash>::try_from(hash_blob.as_slice()).map_err(backend)?,
-                    bytes: data,
-                });
-                page.cursor = seq as u64;
+        // A device back after a while reads a few changes past its cursor: on this thread when
+        // a connection is free (one hand-off to the blocking pool less a sync, issue 23). A
+        // longer page is read again in the pool, whole.
+        if let Some(mut guard) = self.readers.free(self.readers.turn()) {
+            if let Some(page) = log_page(&mut guard, village, cursor, max_bytes, Some(SHORT_LOG_PAGE))? {
+                return Ok(page);
             }
-            if rows_read == 2000 && !page.more {
-                page.more = true;
-            }
-            Ok(page)
-        })
-        .await
+        }
+        self.read(move |c| Ok(log_page(c, village, cursor, max_bytes, None)?.unwrap_or_default())).await
     }
 
     async fn doc_changes(&self, village: Uuid, doc: &str) -> Result<Vec<Vec<u8>>, DbError> {
