@@ -17,12 +17,15 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 
-use automerge::{Automerge, Change, ReadDoc};
+use automerge::{Automerge, Change};
 use taizhang_auth::{judge_touched, may_write, DocRef, Place, Principal};
 use taizhang_doc::{changed_keys, filing_key, filing_keys};
 use taizhang_domain::Limits;
 use taizhang_server_db::{Device, PushCheck, Refusal, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS};
 use taizhang_sync::{load_saved_lenient, load_stored, DocCache, Hash, ParsedChange};
+
+/// Most bytes a push may carry to be judged on the request's own thread ([`decide_ahead`]).
+pub const SMALL_PUSH: usize = 16 * 1024;
 use uuid::Uuid;
 
 /// Most loaded documents kept, and their most weight (`taizhang_sync::doc_weight`: operations
@@ -146,13 +149,13 @@ fn decide(
         Err(e) => return Verdict::Refuse(refusal("bad_change", e.to_string())),
     };
     // Changes the server already has (a retry after a lost answer) were judged when stored.
-    changes.retain(|c| am.get_change_by_hash(&c.hash()).is_none());
+    changes.retain(|c| !taizhang_sync::has_change(&am, &c.hash()));
     // A change Automerge panics on is refused here, per document, and never stored (and the
     // half-changed document is dropped, not cached).
     if let Err(reason) = taizhang_sync::apply_untrusted(&mut am, changes.clone()) {
         return Verdict::Refuse(refusal("bad_change", reason));
     }
-    if !changes.iter().all(|c| am.get_change_by_hash(&c.hash()).is_some()) {
+    if !changes.iter().all(|c| taizhang_sync::has_change(&am, &c.hash())) {
         return Verdict::Unplaceable; // dependencies unknown: nothing can be decided or stored
     }
     let keys = changed_keys(&am, &changes);
@@ -203,7 +206,18 @@ fn filed(
 /// the heads (which fix the documents' content), so the answer is the same; what moves out of
 /// the transaction is the expensive part (loading a document and applying the push to it),
 /// which then runs on every core instead of inside the one writer (the commit queue).
-pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, check: PushCheck) -> PushCheck {
+///
+/// `small`: the push is a few kilobytes. Then, when the document is new or a light copy of it
+/// is loaded at these heads ([`DocCache::holds_shared`]), it is judged on this thread: a
+/// one-visit push against a member's month log takes tens of microseconds, less than the two
+/// thread hand-offs of the blocking pool (issue 23).
+pub async fn decide_ahead(
+    store: &dyn ServerStore,
+    village: Uuid,
+    doc: &str,
+    check: PushCheck,
+    small: bool,
+) -> PushCheck {
     let PushCheck { watch, decide, keep } = check;
     let decide: Arc<dyn Fn(&Stored<'_>) -> Verdict + Send + Sync> = Arc::from(decide);
     let mut names = vec![doc.to_string()];
@@ -213,10 +227,21 @@ pub async fn decide_ahead(store: &dyn ServerStore, village: Uuid, doc: &str, che
         let watched = heads.split_off(1);
         let heads = heads.pop().unwrap_or_default();
         let mut loaded: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
+        let mut here = small && (heads.is_empty() || DOCS.holds_shared(&(village, doc.to_string()), &heads));
         for _ in 0..=MAX_LOAD_ROUNDS {
-            let (d, h, w, l) = (decide.clone(), heads.clone(), watched.clone(), loaded.clone());
-            let verdict =
-                tokio::task::spawn_blocking(move || d(&Stored { heads: &h, watched: &w, changes: &l })).await.ok()?;
+            let verdict = match std::mem::take(&mut here) {
+                // Nothing to load (a log's filings not loaded yet: asked for at once, cheaply).
+                true => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    decide(&Stored { heads: &heads, watched: &watched, changes: &loaded })
+                }))
+                .ok()?,
+                false => {
+                    let (d, h, w, l) = (decide.clone(), heads.clone(), watched.clone(), loaded.clone());
+                    tokio::task::spawn_blocking(move || d(&Stored { heads: &h, watched: &w, changes: &l }))
+                        .await
+                        .ok()?
+                }
+            };
             match verdict {
                 Verdict::Load(docs) => {
                     for d in docs {

@@ -305,7 +305,10 @@ pub(crate) async fn checked_push(
     // requests', not in the writer.
     let check = match new.is_empty() || !st.store.single_writer() {
         true => check,
-        false => crate::permit::decide_ahead(st.store.as_ref(), pusher.place.village, &doc, check).await,
+        false => {
+            let small = new.iter().map(|c| c.bytes.len()).sum::<usize>() <= crate::permit::SMALL_PUSH;
+            crate::permit::decide_ahead(st.store.as_ref(), pusher.place.village, &doc, check, small).await
+        }
     };
     Ok(match st.store.push_checked(pusher.place.village, &doc, new, now, check).await? {
         Checked::Refused(r) => refused(doc, r.code, r.message),

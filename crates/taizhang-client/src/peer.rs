@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use automerge::{Automerge, Change, ChangeHash, ReadDoc};
+use automerge::{Automerge, Change, ChangeHash};
 use serde::{Deserialize, Serialize};
 use taizhang_auth::judge_touched;
 use taizhang_doc::{changed_keys, DocId};
@@ -426,7 +426,7 @@ impl Ledger {
         let original: Automerge = self.doc(id)?.clone();
         let before_all = original.get_heads();
         let parsed: Vec<_> =
-            parsed.into_iter().filter(|c| original.get_change_by_hash(&ChangeHash(c.hash)).is_none()).collect();
+            parsed.into_iter().filter(|c| !taizhang_sync::has_change(&original, &ChangeHash(c.hash))).collect();
         if parsed.is_empty() {
             return Ok((0, None));
         }
@@ -470,7 +470,7 @@ impl Ledger {
                 refused = Some(format!("bad_change: {reason}"));
                 break;
             }
-            if !changes.iter().all(|c| work.get_change_by_hash(&c.hash()).is_some()) {
+            if !changes.iter().all(|c| taizhang_sync::has_change(&work, &c.hash())) {
                 refused =
                     Some("waits for earlier changes this device does not have yet (they come with the server)".into());
                 break;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use automerge::sync::{Message, State};
-use automerge::{ChangeHash, ReadDoc};
+use automerge::ChangeHash;
 use taizhang_doc::DocId;
 use taizhang_sync::{
     confirmed_after, plan_push, DocOutcome, DocPush, SyncRequest, MAX_BATCH_BYTES, MAX_DECODED_BYTES,
@@ -313,7 +313,7 @@ impl Ledger {
                     let form = form.map(Vec::as_slice);
                     self.apply_one_by_one(id, form, changes, &mut report.skipped_downloads)?;
                     let doc = self.doc(id)?;
-                    added.retain(|(h, _)| doc.get_change_by_hash(h).is_some());
+                    added.retain(|(h, _)| taizhang_sync::has_change(doc, h));
                 }
                 applied.extend(added.iter().map(|(h, _)| h.0));
                 let server_heads = hashes(&dl.heads);
@@ -420,6 +420,6 @@ impl Ledger {
 
     fn has_all(&mut self, id: DocId, heads: &[ChangeHash]) -> Result<bool, ClientError> {
         let doc = self.doc(id)?;
-        Ok(heads.iter().all(|h| doc.get_change_by_hash(h).is_some()))
+        Ok(heads.iter().all(|h| taizhang_sync::has_change(doc, h)))
     }
 }

@@ -80,7 +80,8 @@ impl HistoryIndex {
         if heads == self.heads {
             return;
         }
-        if self.heads.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
+        // Not `get_change_by_hash`, which rebuilds each change from the operations to answer.
+        if !doc.get_missing_deps(&self.heads).is_empty() {
             *self = Self::default();
         }
         for change in doc.get_changes(&self.heads) {

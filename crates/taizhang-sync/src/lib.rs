@@ -27,7 +27,7 @@ mod wire;
 pub mod fuzzing;
 
 pub use anchor::ChangeAnchor;
-pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_untrusted, screen_change};
+pub use apply::{apply_untrusted, generate_untrusted, has_change, load_untrusted, receive_untrusted, screen_change};
 pub use causal::{causal_floors, device_floors, CausalChange, SESSION_GAP_MS};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};

@@ -16,7 +16,7 @@ use crate::{apply_untrusted, load_untrusted, Hash};
 fn complete(am: &Automerge, changes: &[Vec<u8>]) -> bool {
     let Some(last) = changes.last() else { return true };
     let Ok(last) = Change::try_from(last.as_slice()) else { return false };
-    am.get_change_by_hash(&last.hash()).is_some() && am.get_missing_deps(&[]).is_empty()
+    crate::has_change(am, &last.hash()) && am.get_missing_deps(&[]).is_empty()
 }
 
 /// Whether every stored change parses and passes [`crate::screen_change`]: only then may the
@@ -30,9 +30,9 @@ fn load_one(am: &mut Automerge, i: usize, bytes: &[u8]) -> Result<(), String> {
     let change = Change::try_from(bytes).map_err(|e| format!("stored change {i} is unreadable: {e}"))?;
     let hash = change.hash();
     apply_untrusted(am, vec![change]).map_err(|e| format!("stored change {i} is unreadable: {e}"))?;
-    match am.get_change_by_hash(&hash) {
-        Some(_) => Ok(()),
-        None => Err(format!("stored change {i} depends on a change that is not stored before it")),
+    match crate::has_change(am, &hash) {
+        true => Ok(()),
+        false => Err(format!("stored change {i} depends on a change that is not stored before it")),
     }
 }
 
@@ -217,6 +217,16 @@ impl<K: std::hash::Hash + Eq + Clone> DocCache<K> {
         }
     }
 
+    /// Whether a document that [`Self::take`] would copy out (a light one) is filed under `key`
+    /// at `heads`: judging a small push against it costs tens of microseconds, less than
+    /// handing the work to another thread and back (the server then judges on the calling
+    /// thread).
+    pub fn holds_shared(&self, key: &K, heads: &[Hash]) -> bool {
+        let key = (key.clone(), heads.to_vec());
+        let slots = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        slots.docs.get(&key).is_some_and(|slot| slot.weight <= self.shared)
+    }
+
     /// Files `doc` under `key` and its current heads, evicting the least recently filed
     /// documents until it fits.
     pub fn put(&self, key: K, doc: Automerge) {
@@ -354,6 +364,8 @@ mod tests {
         assert!(cache.take(&0, &hl).is_none(), "the oldest went first");
         assert!(cache.take(&9, &hl).is_some(), "the newest light one stayed");
         assert!(cache.take(&9, &hl).is_some(), "and stays: a light one is copied out");
+        assert!(cache.holds_shared(&9, &hl) && !cache.holds_shared(&9, &hh), "light, at its own heads only");
+        assert!(!cache.holds_shared(&100, &hh), "a heavy one is not judged beside the requests");
         assert!(cache.take(&100, &hh).is_some());
         assert!(cache.take(&100, &hh).is_none(), "a heavy one is handed out");
         assert_eq!(cache.weight(), 17, "a document handed out no longer weighs");
