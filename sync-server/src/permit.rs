@@ -23,10 +23,10 @@ use taizhang_doc::{changed_keys, filing_key, filing_keys};
 use taizhang_domain::Limits;
 use taizhang_server_db::{Device, PushCheck, Refusal, ServerStore, Stored, Verdict, MAX_LOAD_ROUNDS};
 use taizhang_sync::{load_saved_lenient, load_stored, DocCache, Hash, ParsedChange};
+use uuid::Uuid;
 
 /// Most bytes a push may carry to be judged on the request's own thread ([`decide_ahead`]).
 pub const SMALL_PUSH: usize = 16 * 1024;
-use uuid::Uuid;
 
 /// Most loaded documents kept, and their most weight (`taizhang_sync::doc_weight`: operations
 /// and a share per change). Measured weights: a member's month log in the load bench about 100
@@ -230,7 +230,8 @@ pub async fn decide_ahead(
         let mut here = small && (heads.is_empty() || DOCS.holds_shared(&(village, doc.to_string()), &heads));
         for _ in 0..=MAX_LOAD_ROUNDS {
             let verdict = match std::mem::take(&mut here) {
-                // Nothing to load (a log's filings not loaded yet: asked for at once, cheaply).
+                // The first round, on this thread: nothing is loaded yet, so a check that needs
+                // a document (a log's filings) answers `Load` at once and goes on in the pool.
                 true => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     decide(&Stored { heads: &heads, watched: &watched, changes: &loaded })
                 }))

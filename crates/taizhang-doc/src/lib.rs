@@ -23,7 +23,9 @@ pub use access::{access_facts, access_facts_at, filing_key, filing_keys, score_k
 pub use check::{check_touched, RecordProblem, MAX_FIELDS};
 pub use docid::{DocId, DocKind};
 pub use error::DocError;
-pub use history::{author_message, record_history, record_history_indexed, FieldEdit, HistoryIndex, RecordEdit};
+pub use history::{
+    author_message, has_change, record_history, record_history_indexed, FieldEdit, HistoryIndex, RecordEdit,
+};
 pub use record::{
     changed_keys, copy_record, is_bookkeeping, keep_conflict_value, read_all, read_one, write, FieldConflict, Fields,
     Read, Record,

@@ -27,7 +27,7 @@ mod wire;
 pub mod fuzzing;
 
 pub use anchor::ChangeAnchor;
-pub use apply::{apply_untrusted, generate_untrusted, has_change, load_untrusted, receive_untrusted, screen_change};
+pub use apply::{apply_untrusted, generate_untrusted, load_untrusted, receive_untrusted, screen_change};
 pub use causal::{causal_floors, device_floors, CausalChange, SESSION_GAP_MS};
 pub use client::{confirmed_after, plan_push, PushPlan, PushedDoc};
 pub use clock::{clock_flags, ChangeTime, ClockFlag, SkewLimits};
@@ -46,6 +46,7 @@ pub use stored::{
     doc_weight, heads_of, is_saved_document, load_saved_lenient, load_stored, load_stored_lenient, save_compact,
     DocCache,
 };
+pub use taizhang_doc::has_change;
 pub use wire::{
     paths, ActorRequest, ChallengeResponse, DocChanges, DocOutcome, DocPush, DocResult, EnrollRequest, EnrollResponse,
     Hash, SyncRequest, SyncResponse, TokenRequest, TokenResponse, ACTOR_REUSED, MAX_BATCH_BYTES, MAX_DOWNLOAD_BYTES,

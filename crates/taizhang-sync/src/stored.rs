@@ -16,7 +16,8 @@ use crate::{apply_untrusted, load_untrusted, Hash};
 fn complete(am: &Automerge, changes: &[Vec<u8>]) -> bool {
     let Some(last) = changes.last() else { return true };
     let Ok(last) = Change::try_from(last.as_slice()) else { return false };
-    crate::has_change(am, &last.hash()) && am.get_missing_deps(&[]).is_empty()
+    // Empty exactly when nothing waits in the queue and the last change is applied.
+    am.get_missing_deps(&[last.hash()]).is_empty()
 }
 
 /// Whether every stored change parses and passes [`crate::screen_change`]: only then may the
