@@ -113,6 +113,7 @@ pub(crate) fn apply_key(conn: &Connection, key: &StoreKey, path: &Path) -> Resul
     if !ENCRYPTION_AVAILABLE {
         return Err(StoreError::EncryptionUnavailable);
     }
+    sqlite_ready();
     // A wrong key is an answer, not a fault to print on stderr (SQLCipher logs by default).
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     conn.execute_batch(&format!("PRAGMA key = {};", key.sql_literal()))?;
@@ -158,7 +159,7 @@ pub fn encrypt_in_place(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
             Err(e) => return Err(io(e)),
         }
     }
-    export_encrypted(open_with_export(path).map_err(|e| fail(e.to_string()))?, path, &tmp, key)?;
+    export_encrypted(open_ready(path).map_err(|e| fail(e.to_string()))?, path, &tmp, key)?;
     File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
     let mut old = OpenOptions::new().write(true).open(path).map_err(io)?;
     let old_len = old.metadata().map_err(io)?.len();
@@ -195,29 +196,44 @@ fn export_encrypted(conn: Connection, path: &Path, tmp: &Path, key: &StoreKey) -
     Ok(())
 }
 
-/// Opens `path` on a connection that has SQLCipher's `sqlcipher_export`. SQLCipher registers it
-/// as an auto-extension at the very end of SQLite's first initialisation, after SQLite already
-/// counts as initialised: a connection that another thread opens in that instant lacks it
-/// (about 1 run in 20 of `tests/cipher_first_open.rs` before this; CI met it once). Such a
-/// connection is dropped and opened again once the registration has finished.
-#[cfg(not(target_arch = "wasm32"))]
-fn open_with_export(path: &Path) -> rusqlite::Result<Connection> {
-    let mut tries = 0;
-    loop {
-        let conn = Connection::open(path)?;
-        let has: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM pragma_function_list WHERE name = 'sqlcipher_export')",
-            [],
-            |r| r.get(0),
-        )?;
-        tries += 1;
-        if has || tries >= 100 {
-            // After 100 tries (1 s) the export itself reports the missing function.
-            return Ok(conn);
-        }
-        drop(conn);
-        std::thread::sleep(std::time::Duration::from_millis(10));
+/// Waits, once per process, until SQLCipher's first initialisation has finished. SQLite counts
+/// as initialised *before* SQLCipher's part of it runs (`sqlcipher_extra_init`: the crypto
+/// provider, then the `sqlcipher_export` auto-extension, last). A connection that one thread
+/// opens while another thread is still in that first initialisation — the server in the same
+/// process, or any rusqlite user — is refused `PRAGMA key` ("An error occurred with PRAGMA key
+/// or rekey", CI met it once) or lacks `sqlcipher_export` for good (CI met that once too; about
+/// 1 run in 20 of `tests/cipher_first_open.rs` before the first fix). So every connection this
+/// crate opens waits here first: a fresh in-memory connection that has `sqlcipher_export` proves
+/// both parts done (the provider comes first). After the first call this is one atomic load;
+/// builds without SQLCipher, and the browser (one thread), return at once.
+pub(crate) fn sqlite_ready() {
+    #[cfg(all(feature = "sqlcipher", not(target_arch = "wasm32")))]
+    {
+        static READY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+        READY.get_or_init(|| {
+            // 500 tries (5 s) at most: then the key or the export itself reports what is missing.
+            for _ in 0..500 {
+                if Connection::open_in_memory().and_then(|c| has_export(&c)).unwrap_or(false) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        });
     }
+}
+
+#[cfg(all(feature = "sqlcipher", not(target_arch = "wasm32")))]
+fn has_export(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM pragma_function_list WHERE name = 'sqlcipher_export')", [], |r| {
+        r.get(0)
+    })
+}
+
+/// Opens `path` once SQLCipher is whole ([`sqlite_ready`]): the connection has
+/// `sqlcipher_export` and takes a key.
+pub(crate) fn open_ready(path: &Path) -> rusqlite::Result<Connection> {
+    sqlite_ready();
+    Connection::open(path)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -321,7 +337,7 @@ mod browser {
         for stale in std::iter::once(tmp.clone()).chain(companion_files(&tmp)) {
             files.remove(&name(&stale)?).map_err(|e| io(path, e))?;
         }
-        export_encrypted(Connection::open(path)?, path, &tmp, key)?;
+        export_encrypted(super::open_ready(path)?, path, &tmp, key)?;
         finish_encrypting(files, path, &tmp)
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use crate::cipher::{apply_key, encrypt_in_place, file_kind, FileKind, StoreKey};
+use crate::cipher::{apply_key, encrypt_in_place, file_kind, open_ready, sqlite_ready, FileKind, StoreKey};
 use crate::codec::parse_heads;
 use crate::{migrate, StoreError, StoreTx, MIGRATIONS};
 
@@ -22,7 +22,7 @@ impl Store {
     /// foreign keys on, 5 s busy timeout.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let open_err = |reason: String| StoreError::Open { path: path.display().to_string(), reason };
-        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        let conn = open_ready(path).map_err(|e| open_err(e.to_string()))?;
         Self::setup(conn).map_err(|e| match e {
             StoreError::Sqlite(e) => open_err(e.to_string()),
             StoreError::Busy => open_err("another process holds the file locked".to_string()),
@@ -39,7 +39,7 @@ impl Store {
             encrypt_in_place(path, key)?;
         }
         let open_err = |reason: String| StoreError::Open { path: path.display().to_string(), reason };
-        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        let conn = open_ready(path).map_err(|e| open_err(e.to_string()))?;
         apply_key(&conn, key, path)?;
         Self::setup(conn).map_err(|e| match e {
             StoreError::Sqlite(e) => open_err(e.to_string()),
@@ -58,6 +58,7 @@ impl Store {
 
     /// A private in-memory store (tests, previews). Same schema, nothing on disk.
     pub fn open_in_memory() -> Result<Store, StoreError> {
+        sqlite_ready();
         Self::setup(Connection::open_in_memory()?)
     }
 
