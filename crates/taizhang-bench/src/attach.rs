@@ -456,10 +456,15 @@ pub async fn run(dir: &std::path::Path, p: &Params) -> anyhow::Result<(Vec<Row>,
             row
         }));
     }
-    let mut rows = Vec::new();
+    // Every row runs to its end or to its own stop before an error is reported: a failed row
+    // does not cut the others short, and `--stop-after-chunks` stops each row at that point
+    // (returning at the first error let a slow row be killed with the process before its first
+    // checkpoint — the smoke test then found it never stopped).
+    let mut ended = Vec::new();
     for t in tasks {
-        rows.push(t.await.context("a row's task")??);
+        ended.push(t.await.context("a row's task").and_then(|row| row));
     }
+    let rows = ended.into_iter().collect::<anyhow::Result<Vec<Row>>>()?;
     sampler.abort();
     let peak_rss_mib = peak.lock().map(|p| *p).unwrap_or(0.0).max(rss_mib());
     let photos_in_memory = rows.iter().map(|r| r.photos).sum();

@@ -1,6 +1,6 @@
 //! Scenarios 3 and 4, the client and growth: a village of `households` households whose
 //! team works from 1 month to 3 years; at each checkpoint a fresh phone downloads it into a
-//! store file, then a fresh process (the hidden `probe` subcommand) opens that store cold and
+//! store file, then a fresh process (`taizhang-bench-probe`, on the app's allocator) opens that store cold and
 //! measures the household list, search, recording visits and peak memory; and the phone
 //! pulls one more busy week over the shaped link (the sync cost of an ordinary week). Every
 //! phone is enrolled over loopback first; its token is kept in its store file.
@@ -30,7 +30,7 @@ pub struct Params {
     pub link: LinkSpec,
 }
 
-/// What the fresh process measured on a store (`taizhang-bench probe`).
+/// What the fresh process measured on a store (`taizhang-bench-probe`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Probe {
     pub open_ms: f64,
@@ -94,10 +94,11 @@ fn copy_db(from: &Path, to: &Path) -> anyhow::Result<()> {
 
 /// Runs the probe on `store` in a fresh process.
 fn probe(store: &Path, spec: &VillageSpec, visits: u32, at_ms: i64) -> anyhow::Result<Probe> {
-    let exe = std::env::current_exe()?;
+    // Its own binary, on the system allocator as the app is (this one runs on mimalloc).
+    let exe = crate::setup::sibling_binary("taizhang-bench-probe")?;
     let start = Instant::now();
     let out = Command::new(exe)
-        .args(["probe", "--store"])
+        .arg("--store")
         .arg(store)
         .args(["--village-index", &spec.index.to_string(), "--households", &spec.households.to_string()])
         .args(["--visits", &visits.to_string(), "--at", &at_ms.to_string()])
@@ -116,7 +117,7 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-/// The hidden `probe` subcommand, in its own process: cold start, list, search, visits.
+/// The probe (`taizhang-bench-probe`), in its own process: cold start, list, search, visits.
 pub fn run_probe(store: &Path, spec: &VillageSpec, visits: u32, at_ms: i64) -> anyhow::Result<Probe> {
     let t0 = Instant::now();
     let mut ledger = Ledger::open(store)?;

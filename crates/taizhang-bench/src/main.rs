@@ -5,26 +5,13 @@
 //!
 //! `cargo run --release -p taizhang-bench -- all` (the README's "Benchmarks" section).
 
-/// mimalloc, not glibc's malloc: in a reconnect burst glibc trimmed its heaps and grew them
-/// again, and the kernel zeroing the fresh pages took a fifth of the sync server's samples (9 %
-/// with mimalloc; issue 23, README "Not done yet"). The bench serves from this binary.
+/// mimalloc, as the `taizhang-sync-server` binary: the bench serves from this binary (in process,
+/// and as the load scenario's child server). In a reconnect burst glibc trimmed its heaps and
+/// grew them again, and the kernel zeroing the fresh pages took a fifth of the sync server's
+/// samples (9 % with mimalloc; issue 23). The client's own rows are measured in
+/// `taizhang-bench-probe`, which keeps the system allocator as the app does.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-mod am;
-mod attach;
-mod county;
-mod data;
-mod edit;
-mod growth;
-mod link;
-mod load;
-mod measure;
-mod peer;
-mod report;
-mod roster;
-mod setup;
-mod shaper;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,7 +19,8 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::shaper::LinkSpec;
+use taizhang_bench::shaper::LinkSpec;
+use taizhang_bench::{attach, county, data, edit, growth, link, load, peer, report, roster, setup};
 
 #[derive(Parser, Debug)]
 #[command(name = "taizhang-bench", about = "Taizhang (台账) benchmarks")]
@@ -67,20 +55,6 @@ enum Cmd {
     Serve {
         #[arg(long)]
         db: String,
-    },
-    /// (internal) Cold-start probe of a store, in a fresh process.
-    #[command(hide = true)]
-    Probe {
-        #[arg(long)]
-        store: PathBuf,
-        #[arg(long)]
-        village_index: u32,
-        #[arg(long)]
-        households: usize,
-        #[arg(long)]
-        visits: u32,
-        #[arg(long)]
-        at: i64,
     },
 }
 
@@ -372,11 +346,6 @@ async fn county(args: CountyArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Milliseconds since the epoch (UTC) from the system clock.
-pub fn now_ms() -> i64 {
-    taizhang_sync_server::system_clock()
-}
-
 /// The first lines of a generated bench page: which command made it, when, at which commit, on
 /// what machine and under what load.
 fn page_header(command: &str, quick: bool, m: &report::Machine) -> String {
@@ -418,12 +387,6 @@ fn main() -> anyhow::Result<()> {
     };
     match cli.cmd {
         Cmd::Serve { db } => rt.block_on(setup::run_child_server(&setup::Backend::parse(&db))),
-        Cmd::Probe { store, village_index, households, visits, at } => {
-            let spec = data::VillageSpec::new(village_index, households);
-            let p = growth::run_probe(&store, &spec, visits, at)?;
-            println!("{}", serde_json::to_string(&p)?);
-            Ok(())
-        }
         Cmd::All(args) => rt.block_on(all(args)),
         Cmd::County(args) => rt.block_on(county(args)),
         Cmd::Attachments(args) => rt.block_on(attachments(args)),

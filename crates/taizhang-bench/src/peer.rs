@@ -151,8 +151,8 @@ pub async fn run(p: &Params) -> anyhow::Result<PeerFigures> {
     // pushes what the phone has not yet seen acknowledged by the server, so each sends the
     // week it holds once more (the server stores nothing new): measured, not hidden.
     let mut after = Push::default();
-    for k in 0..2 {
-        push(&mut d[k], &server, &mut after).await?;
+    for phone in d.iter_mut().take(2) {
+        push(phone, &server, &mut after).await?;
     }
     if after.new_on_server != 0 {
         bail!("the relay missed {} change(s) that the other phones then pushed", after.new_on_server);

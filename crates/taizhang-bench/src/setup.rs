@@ -96,7 +96,7 @@ pub async fn open_store(backend: &Backend) -> anyhow::Result<Arc<dyn ServerBacke
 /// add a member record to the registry the seed already wrote).
 pub async fn seed_village(store: &dyn ServerBackend, spec: &VillageSpec, now: i64) -> anyhow::Result<()> {
     let village = spec.id.0;
-    if !(store.village_exists(village).await? && !store.docs(village).await?.is_empty()) {
+    if !store.village_exists(village).await? || store.docs(village).await?.is_empty() {
         store.create_village(village, &spec.village().name).await?;
         let raw = spec.registry_changes()?;
         let parsed = parse_changes("registry", raw)?;
@@ -192,6 +192,40 @@ impl Drop for InProcessServer {
     }
 }
 
+/// Another binary of this package beside the running one (same target folder, same profile).
+/// `cargo run -p taizhang-bench` builds only `taizhang-bench`: when `name` is missing and the
+/// bench was started by cargo (which sets `CARGO`), it is built first, with the same profile.
+pub fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
+    static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = BUILDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let exe = std::env::current_exe()?;
+    let path = exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if path.exists() {
+        return Ok(path);
+    }
+    let how = format!("cargo build --release -p taizhang-bench --bin {name}");
+    let Some(cargo) = std::env::var_os("CARGO") else {
+        bail!("{} is missing: build it with `{how}` (cargo run builds it by itself)", path.display());
+    };
+    let mut build = Command::new(cargo);
+    build.args(["build", "--quiet", "-p", "taizhang-bench", "--bin", name]);
+    match exe.parent().and_then(Path::file_name).and_then(|n| n.to_str()) {
+        Some("debug") | None => {}
+        Some("release") => {
+            build.arg("--release");
+        }
+        Some(profile) => {
+            build.args(["--profile", profile]);
+        }
+    }
+    eprintln!("building {name} (the bench runs it beside {})", exe.display());
+    let status = build.status().with_context(|| format!("running `{how}`"))?;
+    if !status.success() || !path.exists() {
+        bail!("could not build {} ({status}): run `{how}` and look at its errors", path.display());
+    }
+    Ok(path)
+}
+
 /// The sync server in a child process: this very binary run as `taizhang-bench serve`.
 #[derive(Debug)]
 pub struct ChildServer {
@@ -272,7 +306,11 @@ pub async fn run_child_server(backend: &Backend) -> anyhow::Result<()> {
     let store = open_store(backend).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("LISTENING http://{}", listener.local_addr()?);
-    let app = router(app_state(store));
+    let state = app_state(store);
+    // As the `taizhang-sync-server` binary: the county view's projection is advanced in the
+    // background after pushes (its work shares the cores with the burst's).
+    let _refresher = taizhang_county_web::spawn_read_model(&state.county);
+    let app = router(state);
     let stop = async {
         // Ends when the parent closes our stdin (or dies).
         let _ = tokio::task::spawn_blocking(|| {
