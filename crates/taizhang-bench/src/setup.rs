@@ -304,12 +304,14 @@ pub fn load_member(k: u32) -> usize {
 /// The hidden `serve` subcommand: prints `LISTENING <url>` and serves until its stdin closes.
 pub async fn run_child_server(backend: &Backend) -> anyhow::Result<()> {
     let store = open_store(backend).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    println!("LISTENING http://{}", listener.local_addr()?);
     let state = app_state(store);
     // As the `taizhang-sync-server` binary: the county view's projection is advanced in the
-    // background after pushes (its work shares the cores with the burst's).
+    // background after pushes (its work shares the cores with the burst's). Its catch-up at
+    // start is done before the bench is told to begin, as on a server that has been up a while.
+    state.county.model.catch_up(&state.county.store).await?;
     let _refresher = taizhang_county_web::spawn_read_model(&state.county);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("LISTENING http://{}", listener.local_addr()?);
     let app = router(state);
     let stop = async {
         // Ends when the parent closes our stdin (or dies).
