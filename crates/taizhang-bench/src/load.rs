@@ -50,6 +50,60 @@ pub struct Phase {
     /// CPU seconds the database's own processes on this machine used during the phase
     /// (PostgreSQL's backends; none for SQLite, which runs inside the server).
     pub database_cpu_s: Option<f64>,
+    /// A staged burst's own window, from the instant every request is released to the
+    /// instant the last answer is in (the phones' work before and after it, and the county
+    /// refresher's round that the burst's pushes wake half a second later, fall outside it).
+    pub burst: Option<BurstWindow>,
+}
+
+/// What the server (and the load generator's HTTP client, and PostgreSQL's processes) used
+/// between a staged burst's release and its last answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct BurstWindow {
+    pub wall_ms: f64,
+    pub server_cpu_s: Option<f64>,
+    pub generator_cpu_s: Option<f64>,
+    pub database_cpu_s: Option<f64>,
+}
+
+/// One reading of the clocks a [`BurstWindow`] is the difference of.
+#[derive(Clone, Copy)]
+struct Reading {
+    at: Instant,
+    server: Option<f64>,
+    generator: Option<f64>,
+    database: Option<f64>,
+}
+
+/// Where a staged burst's two readings are taken: by the device that completes each barrier.
+struct BurstClock {
+    server_pid: u32,
+    database: Option<&'static str>,
+    released: std::sync::Mutex<Option<Reading>>,
+    answered: std::sync::Mutex<Option<Reading>>,
+}
+
+impl BurstClock {
+    fn read(&self) -> Reading {
+        Reading {
+            at: Instant::now(),
+            server: cpu_seconds(Some(self.server_pid)),
+            generator: cpu_seconds(None),
+            database: self.database.and_then(crate::measure::processes_cpu_seconds),
+        }
+    }
+
+    fn window(&self) -> Option<BurstWindow> {
+        let a = (*self.released.lock().ok()?)?;
+        let b = (*self.answered.lock().ok()?)?;
+        let diff = |x: Option<f64>, y: Option<f64>| Some(y? - x?);
+        Some(BurstWindow {
+            wall_ms: (b.at - a.at).as_secs_f64() * 1000.0,
+            server_cpu_s: diff(a.server, b.server),
+            generator_cpu_s: diff(a.generator, b.generator),
+            database_cpu_s: diff(a.database, b.database),
+        })
+    }
 }
 
 /// How the devices of a phase arrive.
@@ -77,12 +131,27 @@ struct Staged {
     inner: Arc<Counting>,
     ready: Arc<tokio::sync::Barrier>,
     answered: Arc<tokio::sync::Barrier>,
+    clock: Arc<BurstClock>,
     first: std::sync::atomic::AtomicBool,
 }
 
-async fn stage_wait(barrier: &tokio::sync::Barrier, what: &str) -> Result<(), TransportError> {
+/// Waits at `barrier`; the device that completes it (the last to arrive) reads the clocks
+/// into `slot` at once.
+async fn stage_wait(
+    barrier: &tokio::sync::Barrier,
+    what: &str,
+    clock: &BurstClock,
+    slot: &std::sync::Mutex<Option<Reading>>,
+) -> Result<(), TransportError> {
     match tokio::time::timeout(STAGE_WAIT, barrier.wait()).await {
-        Ok(_) => Ok(()),
+        Ok(r) => {
+            if r.is_leader() {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(clock.read());
+                }
+            }
+            Ok(())
+        }
         Err(_) => Err(TransportError::Unreachable(format!(
             "the staged burst waited {} s for every device {what}; one failed before it",
             STAGE_WAIT.as_secs()
@@ -96,9 +165,10 @@ impl Transport for Staged {
         if !self.first.swap(false, std::sync::atomic::Ordering::SeqCst) {
             return self.inner.post(path, body, token).await;
         }
-        stage_wait(&self.ready, "to build its request").await?;
+        let clock = &self.clock;
+        stage_wait(&self.ready, "to build its request", clock, &clock.released).await?;
         let answer = self.inner.post(path, body, token).await;
-        stage_wait(&self.answered, "to have its answer").await?;
+        stage_wait(&self.answered, "to have its answer", clock, &clock.answered).await?;
         answer
     }
 }
@@ -152,6 +222,12 @@ async fn phase(
     let staged = matches!(arrival, Arrival::Staged);
     let (ready, answered) =
         (Arc::new(tokio::sync::Barrier::new(devs.len())), Arc::new(tokio::sync::Barrier::new(devs.len())));
+    let clock = Arc::new(BurstClock {
+        server_pid,
+        database: server.database,
+        released: std::sync::Mutex::new(None),
+        answered: std::sync::Mutex::new(None),
+    });
     let gate = Arc::new(Semaphore::new(concurrency));
     let (server_cpu0, own_cpu0, database_cpu0) = (cpu_seconds(Some(server_pid)), cpu_seconds(None), database_cpu());
     let start_line = Arc::new(tokio::sync::Barrier::new(devs.len()));
@@ -163,6 +239,7 @@ async fn phase(
             inner: t.clone(),
             ready: ready.clone(),
             answered: answered.clone(),
+            clock: clock.clone(),
             first: std::sync::atomic::AtomicBool::new(true),
         });
         tasks.push(tokio::spawn(async move {
@@ -226,6 +303,7 @@ async fn phase(
         server_cpu_s,
         generator_cpu_s,
         database_cpu_s,
+        burst: if staged { clock.window() } else { None },
     })
 }
 

@@ -261,30 +261,50 @@ fn targets(w: &mut String, r: &Results) {
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
                 let fsync = match (ph.name.starts_with("all reconnect"), l.fsync_ms) {
                     (true, Some(f)) if staged => {
-                        let server = ph.server_cpu_s.unwrap_or(0.0);
                         let syncs = ph.syncs_ok.max(1) as f64;
-                        let (database, db_cpu) = match (l.backend.as_str(), ph.database_cpu_s) {
+                        // The burst's own window when measured (release to last answer), else
+                        // the whole phase (results written before the window was).
+                        let (window, server, generator, database_cpu) = match &ph.burst {
+                            Some(b) => (
+                                format!(
+                                    "from the release of the {} requests to the last answer ({:.0} ms)",
+                                    ph.syncs_ok, b.wall_ms
+                                ),
+                                b.server_cpu_s.unwrap_or(0.0),
+                                b.generator_cpu_s,
+                                b.database_cpu_s,
+                            ),
+                            None => (
+                                format!("for the {} syncs", ph.syncs_ok),
+                                ph.server_cpu_s.unwrap_or(0.0),
+                                None,
+                                ph.database_cpu_s,
+                            ),
+                        };
+                        let (database, db_cpu) = match (l.backend.as_str(), database_cpu) {
                             ("postgresql", Some(d)) => (
                                 format!(
-                                    " and PostgreSQL's own processes, on the same cores, {d:.2} CPU s ({:.2} ms a \
-                                     sync)",
+                                    ", PostgreSQL's own processes on the same cores {d:.2} CPU s ({:.2} ms a sync)",
                                     d * 1000.0 / syncs
                                 ),
                                 d,
                             ),
                             ("postgresql", None) => {
-                                (" (PostgreSQL's own processes, on the same cores, not measured here)".into(), 0.0)
+                                (", PostgreSQL's own processes on the same cores not measured here".into(), 0.0)
                             }
                             _ => (String::new(), 0.0),
                         };
+                        let (client, client_cpu) = match generator {
+                            Some(g) => (format!(", the load generator's HTTP client {g:.2} CPU s"), g),
+                            None => (String::new(), 0.0),
+                        };
                         format!(
                             "; the phones' own work (building the request, applying the answer) done before and \
-                             after the burst, as on their own CPUs: the sync server alone used {server:.2} CPU s \
-                             ({:.2} ms a sync) for the {} syncs{database}, a floor of {:.0} ms wall on {cores:.0} \
-                             cores for the last answer; one fsync here {f:.1} ms",
+                             after the burst, as on their own CPUs: {window} the sync server used {server:.2} CPU s \
+                             ({:.2} ms a sync){client}{database}, a floor of {:.0} ms wall on {cores:.0} cores for \
+                             the last answer; one fsync here {f:.1} ms",
                             server * 1000.0 / syncs,
-                            ph.syncs_ok,
-                            (server + db_cpu) * 1000.0 / cores
+                            (server + client_cpu + db_cpu) * 1000.0 / cores
                         )
                     }
                     (true, Some(f)) => {
