@@ -308,12 +308,19 @@ fn targets(w: &mut String, r: &Results) {
                         )
                     }
                     (true, Some(f)) => {
-                        let cpu = ph.server_cpu_s.unwrap_or(0.0) + ph.generator_cpu_s.unwrap_or(0.0);
+                        let database = ph.database_cpu_s.filter(|_| l.backend == "postgresql");
+                        let cpu = ph.server_cpu_s.unwrap_or(0.0)
+                            + ph.generator_cpu_s.unwrap_or(0.0)
+                            + database.unwrap_or(0.0);
+                        let who = match database {
+                            Some(d) => format!("server, load generator and PostgreSQL's own processes ({d:.1} CPU s)"),
+                            None => "server and load generator".into(),
+                        };
                         format!(
                             "; one fsync here {f:.1} ms, so {} commits one after the other would take {:.0} ms \
-                             (group commit: a batch shares one); the burst is bound by CPU instead: server and \
-                             load generator used {cpu:.1} CPU s on {cores:.0} cores shared with other jobs, a \
-                             floor of {:.0} ms wall for the last answer",
+                             (group commit: a batch shares one); the burst is bound by CPU instead: {who} used \
+                             {cpu:.1} CPU s on {cores:.0} cores shared with other jobs, a floor of {:.0} ms wall \
+                             for the last answer",
                             ph.syncs_ok,
                             f * ph.syncs_ok as f64,
                             cpu * 1000.0 / cores
