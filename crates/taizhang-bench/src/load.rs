@@ -52,7 +52,7 @@ pub struct Phase {
     pub database_cpu_s: Option<f64>,
     /// A staged burst's own window, from the instant every request is released to the
     /// instant the last answer is in (the phones' work before and after it, and the county
-    /// refresher's round that the burst's pushes wake half a second later, fall outside it).
+    /// refresher's round, which waits for the burst to end, fall outside it).
     pub burst: Option<BurstWindow>,
 }
 

@@ -546,9 +546,9 @@ impl ReadModel {
     }
 
     /// Waits until no sync has asked for a refresh for [`QUIET`], or [`MOST_DELAY`] has passed:
-    /// a burst of syncs is folded in once it is over, not on the cores it needs (issue 23: a
-    /// round every half second during a reconnect burst of 1,000 devices took a fifth of the
-    /// server's CPU there). A county page never waits for it: a view refreshes what it reads.
+    /// a burst of syncs is folded in once it is over, not on the cores it needs (issue 23: the
+    /// round it ran every half second through a reconnect burst of 1,000 devices competed with
+    /// the burst). A county page never waits for it: a view refreshes what it reads.
     async fn settle(&self) {
         let started = tokio::time::Instant::now();
         loop {
@@ -561,7 +561,8 @@ impl ReadModel {
     }
 
     /// Catches up the kept projections (so the first county request finds them current),
-    /// then refreshes villages as syncs arrive, until the process ends.
+    /// then refreshes the villages syncs arrived for, each burst once it is over
+    /// ([`Self::settle`]), until the process ends.
     pub async fn run(self: Arc<Self>, store: Arc<dyn ServerStore>) {
         let started = std::time::Instant::now();
         match self.catch_up(&store).await {
@@ -625,10 +626,6 @@ mod tests {
         (Arc::new(store), ids)
     }
 
-    /// A model holding two villages serves five: the ones it let go come back from the
-    /// projection kept in the database (nothing projected from the log again) and read the
-    /// same as when they were projected; catching up finds nothing behind once every village
-    /// was projected, and a village whose log grew is behind until the next refresh.
     /// Syncs every 100 ms for two seconds, then none: the refresher folds them in once they
     /// have stopped for [`QUIET`], not while they come; syncs that never stop are folded in
     /// after [`MOST_DELAY`]. (Paused time: nothing here waits for real.)
@@ -673,6 +670,10 @@ mod tests {
         assert_eq!(model.pending.lock().expect("pending").len(), 1, "the village is still due");
     }
 
+    /// A model holding two villages serves five: the ones it let go come back from the
+    /// projection kept in the database (nothing projected from the log again) and read the
+    /// same as when they were projected; catching up finds nothing behind once every village
+    /// was projected, and a village whose log grew is behind until the next refresh.
     #[tokio::test]
     async fn a_small_cache_serves_every_village_from_the_kept_projection() {
         let (store, ids) = county().await;
