@@ -319,11 +319,13 @@ fn targets(w: &mut String, r: &Results) {
                         format!(
                             "; one fsync here {f:.1} ms, so {} commits one after the other would take {:.0} ms \
                              (group commit: a batch shares one); the burst is bound by CPU instead: {who} used \
-                             {cpu:.1} CPU s on {cores:.0} cores shared with other jobs, a floor of {:.0} ms wall \
-                             for the last answer",
+                             {cpu:.1} CPU s on {cores:.0} cores shared with other jobs (every phone building its \
+                             request and applying its answer is in it), a floor of {:.0} ms wall for the phase, \
+                             which took {:.0} ms: a request waits for the cores the other phones' work holds",
                             ph.syncs_ok,
                             f * ph.syncs_ok as f64,
-                            cpu * 1000.0 / cores
+                            cpu * 1000.0 / cores,
+                            ph.wall_s * 1000.0
                         )
                     }
                     _ => String::new(),
