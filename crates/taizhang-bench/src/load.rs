@@ -66,7 +66,7 @@ pub struct BurstWindow {
     pub database_cpu_s: Option<f64>,
 }
 
-/// One reading of the clocks a [`BurstWindow`] is the difference of.
+/// One reading of the clocks a phase and a [`BurstWindow`] are differences of.
 #[derive(Clone, Copy)]
 struct Reading {
     at: Instant,
@@ -75,15 +75,29 @@ struct Reading {
     database: Option<f64>,
 }
 
-/// Where a staged burst's two readings are taken: by the device that completes each barrier.
-struct BurstClock {
+impl Reading {
+    /// How far each clock moved from this reading to `later`.
+    fn until(&self, later: &Reading) -> BurstWindow {
+        let diff = |x: Option<f64>, y: Option<f64>| Some(y? - x?);
+        BurstWindow {
+            wall_ms: (later.at - self.at).as_secs_f64() * 1000.0,
+            server_cpu_s: diff(self.server, later.server),
+            generator_cpu_s: diff(self.generator, later.generator),
+            database_cpu_s: diff(self.database, later.database),
+        }
+    }
+}
+
+/// The clocks of a phase: read at its start and end, and in a staged burst also by the
+/// device that completes each barrier.
+struct PhaseClock {
     server_pid: u32,
     database: Option<&'static str>,
     released: std::sync::Mutex<Option<Reading>>,
     answered: std::sync::Mutex<Option<Reading>>,
 }
 
-impl BurstClock {
+impl PhaseClock {
     fn read(&self) -> Reading {
         Reading {
             at: Instant::now(),
@@ -94,15 +108,9 @@ impl BurstClock {
     }
 
     fn window(&self) -> Option<BurstWindow> {
-        let a = (*self.released.lock().ok()?)?;
-        let b = (*self.answered.lock().ok()?)?;
-        let diff = |x: Option<f64>, y: Option<f64>| Some(y? - x?);
-        Some(BurstWindow {
-            wall_ms: (b.at - a.at).as_secs_f64() * 1000.0,
-            server_cpu_s: diff(a.server, b.server),
-            generator_cpu_s: diff(a.generator, b.generator),
-            database_cpu_s: diff(a.database, b.database),
-        })
+        let released = (*self.released.lock().ok()?)?;
+        let answered = (*self.answered.lock().ok()?)?;
+        Some(released.until(&answered))
     }
 }
 
@@ -131,7 +139,7 @@ struct Staged {
     inner: Arc<Counting>,
     ready: Arc<tokio::sync::Barrier>,
     answered: Arc<tokio::sync::Barrier>,
-    clock: Arc<BurstClock>,
+    clock: Arc<PhaseClock>,
     first: std::sync::atomic::AtomicBool,
 }
 
@@ -140,7 +148,7 @@ struct Staged {
 async fn stage_wait(
     barrier: &tokio::sync::Barrier,
     what: &str,
-    clock: &BurstClock,
+    clock: &PhaseClock,
     slot: &std::sync::Mutex<Option<Reading>>,
 ) -> Result<(), TransportError> {
     match tokio::time::timeout(STAGE_WAIT, barrier.wait()).await {
@@ -211,8 +219,6 @@ async fn phase(
     arrival: Arrival,
     record: bool,
 ) -> anyhow::Result<Phase> {
-    let server_pid = server.pid;
-    let database_cpu = || server.database.and_then(crate::measure::processes_cpu_seconds);
     let t = Arc::new(Counting::new(setup::transport(server.url)?));
     let (concurrency, pace) = match arrival {
         Arrival::Concurrent(n) => (n, None),
@@ -222,14 +228,14 @@ async fn phase(
     let staged = matches!(arrival, Arrival::Staged);
     let (ready, answered) =
         (Arc::new(tokio::sync::Barrier::new(devs.len())), Arc::new(tokio::sync::Barrier::new(devs.len())));
-    let clock = Arc::new(BurstClock {
-        server_pid,
+    let clock = Arc::new(PhaseClock {
+        server_pid: server.pid,
         database: server.database,
         released: std::sync::Mutex::new(None),
         answered: std::sync::Mutex::new(None),
     });
     let gate = Arc::new(Semaphore::new(concurrency));
-    let (server_cpu0, own_cpu0, database_cpu0) = (cpu_seconds(Some(server_pid)), cpu_seconds(None), database_cpu());
+    let begun = clock.read();
     let start_line = Arc::new(tokio::sync::Barrier::new(devs.len()));
     let start = Instant::now();
     let mut tasks = Vec::with_capacity(devs.len());
@@ -276,10 +282,7 @@ async fn phase(
         }
     }
     let wall_s = start.elapsed().as_secs_f64();
-    let diff = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
-    let server_cpu_s = diff(cpu_seconds(Some(server_pid)), server_cpu0);
-    let generator_cpu_s = diff(cpu_seconds(None), own_cpu0);
-    let database_cpu_s = diff(database_cpu(), database_cpu0);
+    let used = begun.until(&clock.read());
     let lat = t.latencies_ms.lock().map(|l| l.clone()).unwrap_or_default();
     let requests = t.requests.load(std::sync::atomic::Ordering::SeqCst);
     Ok(Phase {
@@ -300,9 +303,9 @@ async fn phase(
         latency_p99_ms: percentile(&lat, 99.0),
         latency_max_ms: percentile(&lat, 100.0),
         first_error,
-        server_cpu_s,
-        generator_cpu_s,
-        database_cpu_s,
+        server_cpu_s: used.server_cpu_s,
+        generator_cpu_s: used.generator_cpu_s,
+        database_cpu_s: used.database_cpu_s,
         burst: if staged { clock.window() } else { None },
     })
 }
